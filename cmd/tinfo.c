@@ -1,0 +1,184 @@
+/*
+ * tinfo - describe each record of a stream: shape, dtype, size, and
+ * statistics (NaN ignored), reading in constant memory.
+ */
+#include <complex.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tpipe.h"
+
+static const char usage[] = "tinfo [--json] [file ...]";
+
+struct stats {
+	size_t n, nan, inf;	/* n counts non-NaN values */
+	double min, max, mean, m2;	/* m2: sum of squared deviations */
+};
+
+/* Merge the statistics of one block of values (none NaN) into s, by
+ * Chan et al.'s pairwise update; each block is summed in two passes. */
+static void
+add_block(struct stats *s, const double *x, size_t n)
+{
+	double sum = 0, m2 = 0, mean, delta;
+	size_t total;
+
+	if (n == 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		sum += x[i];
+		if (x[i] < s->min)
+			s->min = x[i];
+		if (x[i] > s->max)
+			s->max = x[i];
+		if (isinf(x[i]))
+			s->inf++;
+	}
+	mean = sum / (double)n;
+	for (size_t i = 0; i < n; i++)
+		m2 += (x[i] - mean) * (x[i] - mean);
+	total = s->n + n;
+	delta = mean - s->mean;
+	if (s->n == 0) {
+		s->mean = mean;
+		s->m2 = m2;
+	} else {
+		s->mean += delta * (double)n / (double)total;
+		s->m2 += m2 + delta * delta * (double)s->n * (double)n /
+		    (double)total;
+	}
+	s->n = total;
+}
+
+/* Read the record's data and compute its statistics. */
+static struct stats
+record_stats(struct tp_reader *r, const struct tp_tensor *hdr)
+{
+	enum { BLOCK = 8192 };
+	struct stats s = { 0, 0, 0, INFINITY, -INFINITY, 0, 0 };
+	size_t es = tp_dtype_size(hdr->dtype), left = hdr->count;
+	int cplx = tp_dtype_is_complex(hdr->dtype);
+	static unsigned char raw[BLOCK * 16];
+	static double complex z[BLOCK];
+	static double x[BLOCK];
+
+	while (left > 0) {
+		size_t n = left < BLOCK ? left : BLOCK, k = 0;
+
+		tp_read_data(r, raw, n * es);
+		if (cplx) {
+			tp_convert(z, TP_C16, raw, hdr->dtype, n);
+			for (size_t i = 0; i < n; i++)	/* NaN if a part is */
+				x[i] = isnan(creal(z[i])) || isnan(cimag(z[i])) ?
+				    NAN : cabs(z[i]);
+		} else
+			tp_convert(x, TP_F8, raw, hdr->dtype, n);
+		for (size_t i = 0; i < n; i++) {	/* drop NaN */
+			if (isnan(x[i]))
+				s.nan++;
+			else
+				x[k++] = x[i];
+		}
+		add_block(&s, x, k);
+		left -= n;
+	}
+	return s;
+}
+
+static void
+print_number(const char *key, double v, int have, int json)
+{
+	if (json) {
+		if (have && isfinite(v))
+			printf(",\"%s\":%.17g", key, v);
+		else
+			printf(",\"%s\":null", key);
+	} else if (have)
+		printf(" %s=%.6g", key, v);
+	else
+		printf(" %s=-", key);
+}
+
+static void
+print_json_string(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", *s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, TP_OPT_TOOL },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, TP_OPT_VERSION },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct tp_common c;
+	int json = 0, ch, several;
+
+	tp_init(&c, usage);
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (ch == TP_OPT_TOOL)
+			json = 1;
+		else if (!tp_common_option(&c, ch, optarg))
+			tp_usage();
+	}
+	several = argc - optind > 1;
+	if (optind == argc)
+		argv[--optind] = "-";
+
+	for (int i = optind; i < argc; i++) {
+		struct tp_reader *r = tp_reader_open(argv[i], -1, NULL);
+		struct tp_tensor hdr;
+
+		while (tp_read_header(r, &hdr)) {
+			struct stats s = record_stats(r, &hdr);
+			int have = s.n > 0;
+			double sd = have ? sqrt(s.m2 / (double)s.n) : 0;
+
+			if (json) {
+				printf("{\"file\":");
+				print_json_string(tp_reader_name(r));
+				printf(",\"index\":%ld,\"shape\":[", tp_reader_index(r));
+				for (int a = 0; a < hdr.ndim; a++)
+					printf(a ? ",%zu" : "%zu", hdr.shape[a]);
+				printf("],\"dtype\":\"%s\",\"bytes\":%zu",
+				    tp_dtype_name(hdr.dtype), hdr.nbytes);
+			} else {
+				if (several)
+					printf("%s:", tp_reader_name(r));
+				printf("%ld shape=(", tp_reader_index(r));
+				for (int a = 0; a < hdr.ndim; a++)
+					printf(a ? ",%zu" : "%zu", hdr.shape[a]);
+				printf("%s) dtype=%s bytes=%zu",
+				    hdr.ndim == 1 ? "," : "", tp_dtype_name(hdr.dtype),
+				    hdr.nbytes);
+			}
+			print_number("min", s.min, have, json);
+			print_number("max", s.max, have, json);
+			print_number("mean", s.mean, have, json);
+			print_number("std", sd, have, json);
+			if (json)
+				printf(",\"nan\":%zu,\"inf\":%zu}\n", s.nan, s.inf);
+			else
+				printf(" nan=%zu inf=%zu\n", s.nan, s.inf);
+		}
+		tp_reader_close(r);
+	}
+	if (fflush(stdout) || ferror(stdout))
+		tp_die("write error: <stdout>:");
+	return 0;
+}

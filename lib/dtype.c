@@ -1,0 +1,280 @@
+/*
+ * dtype.c - the element types: names, sizes, and conversion between them.
+ */
+#include <complex.h>
+#include <math.h>
+#include <string.h>
+
+#include "tpipe.h"
+
+static const struct {
+	const char *name, *descr, *alias;
+	size_t size;
+	char kind;	/* b u i f c */
+} types[TP_NDTYPES] = {
+	[TP_B1] = { "bool", "|b1", "b1", 1, 'b' },
+	[TP_U1] = { "uint8", "|u1", "", 1, 'u' },
+	[TP_I1] = { "int8", "|i1", "", 1, 'i' },
+	[TP_U2] = { "uint16", "<u2", "u16", 2, 'u' },
+	[TP_I2] = { "int16", "<i2", "i16", 2, 'i' },
+	[TP_U4] = { "uint32", "<u4", "u32", 4, 'u' },
+	[TP_I4] = { "int32", "<i4", "i32", 4, 'i' },
+	[TP_U8] = { "uint64", "<u8", "u64", 8, 'u' },
+	[TP_I8] = { "int64", "<i8", "i64", 8, 'i' },
+	[TP_F2] = { "float16", "<f2", "f16", 2, 'f' },
+	[TP_F4] = { "float32", "<f4", "f32", 4, 'f' },
+	[TP_F8] = { "float64", "<f8", "f64", 8, 'f' },
+	[TP_C8] = { "complex64", "<c8", "c64", 8, 'c' },
+	[TP_C16] = { "complex128", "<c16", "c128", 16, 'c' },
+};
+
+size_t tp_dtype_size(enum tp_dtype t) { return types[t].size; }
+const char *tp_dtype_name(enum tp_dtype t) { return types[t].name; }
+const char *tp_dtype_descr(enum tp_dtype t) { return types[t].descr; }
+int tp_dtype_is_int(enum tp_dtype t) { return strchr("bui", types[t].kind) != NULL; }
+int tp_dtype_is_complex(enum tp_dtype t) { return types[t].kind == 'c'; }
+int tp_dtype_is_float(enum tp_dtype t) { return types[t].kind == 'f'; }
+
+int
+tp_dtype_parse(const char *s)
+{
+	if (*s == '<' || *s == '>' || *s == '|' || *s == '=')
+		s++;
+	for (int t = 0; t < TP_NDTYPES; t++)
+		if (!strcmp(s, types[t].name) || !strcmp(s, types[t].descr + 1) ||
+		    (*s && !strcmp(s, types[t].alias)))
+			return t;
+	return -1;
+}
+
+enum tp_dtype
+tp_compute_dtype(enum tp_dtype t, int want)
+{
+	if (tp_dtype_is_complex(t))
+		return want == TP_F4 ? TP_C8 : want == TP_F8 ? TP_C16 : t;
+	if (want == TP_F4 || want == TP_F8)
+		return want;
+	if (t == TP_F4 || t == TP_F8)
+		return t;
+	if (t == TP_F2)
+		return TP_F4;
+	return TP_F8;
+}
+
+float
+tp_half_to_float(uint16_t h)
+{
+	uint32_t sign = (uint32_t)(h >> 15) << 31, exp = (h >> 10) & 0x1f;
+	uint32_t mant = h & 0x3ff, bits;
+	float f;
+
+	if (exp == 0x1f)
+		bits = sign | 0x7f800000 | (mant << 13);
+	else if (exp != 0)
+		bits = sign | ((exp + 112) << 23) | (mant << 13);
+	else {
+		f = ldexpf((float)mant, -24);
+		return sign ? -f : f;
+	}
+	memcpy(&f, &bits, 4);
+	return f;
+}
+
+uint16_t
+tp_float_to_half(float f)
+{
+	uint32_t bits, sign, mant;
+	int exp;
+
+	memcpy(&bits, &f, 4);
+	sign = (bits >> 16) & 0x8000;
+	if (isnan(f))
+		return (uint16_t)(sign | 0x7e00);
+	f = fabsf(f);
+	if (f >= 65520.0f)		/* rounds to infinity */
+		return (uint16_t)(sign | 0x7c00);
+	if (f < 6.103515625e-05f) {	/* subnormal: multiples of 2^-24 */
+		return (uint16_t)(sign | (uint32_t)nearbyintf(f * 16777216.0f));
+	}
+	memcpy(&bits, &f, 4);
+	exp = (int)(bits >> 23) - 127 + 15;
+	mant = bits & 0x7fffff;
+	/* round the 23-bit mantissa to 10 bits, half to even */
+	uint32_t half = ((uint32_t)exp << 10) | (mant >> 13);
+	uint32_t rest = mant & 0x1fff;
+	if (rest > 0x1000 || (rest == 0x1000 && (half & 1)))
+		half++;
+	return (uint16_t)(sign | half);
+}
+
+/*
+ * Conversion goes through a block of doubles (or complex doubles): load
+ * from the source type, store to the destination type.
+ */
+#define BLOCK 1024
+
+static void
+load(double complex *dst, const void *src, enum tp_dtype t, size_t i0,
+    size_t n)
+{
+#define L(T) do { const T *s = (const T *)src + i0; \
+	for (size_t i = 0; i < n; i++) dst[i] = (double)s[i]; } while (0)
+	switch (t) {
+	case TP_B1: L(uint8_t); for (size_t i = 0; i < n; i++) dst[i] = dst[i] != 0; break;
+	case TP_U1: L(uint8_t); break;
+	case TP_I1: L(int8_t); break;
+	case TP_U2: L(uint16_t); break;
+	case TP_I2: L(int16_t); break;
+	case TP_U4: L(uint32_t); break;
+	case TP_I4: L(int32_t); break;
+	case TP_U8: L(uint64_t); break;
+	case TP_I8: L(int64_t); break;
+	case TP_F4: L(float); break;
+	case TP_F8: L(double); break;
+	case TP_F2: {
+		const uint16_t *s = (const uint16_t *)src + i0;
+		for (size_t i = 0; i < n; i++)
+			dst[i] = tp_half_to_float(s[i]);
+		break;
+	}
+	case TP_C8: L(float complex); break;
+	case TP_C16: L(double complex); break;
+	default: break;
+	}
+#undef L
+}
+
+/* Round half to even and saturate to [lo, hi]; NaN becomes 0. */
+#define SAT(x, lo, hi) (isnan(x) ? 0 : (x) <= (lo) ? (lo) : (x) >= (hi) ? (hi) : nearbyint(x))
+
+static void
+store(void *dst, enum tp_dtype t, size_t i0, const double complex *src,
+    size_t n)
+{
+#define S(T, lo, hi) do { T *d = (T *)dst + i0; \
+	for (size_t i = 0; i < n; i++) { double x = creal(src[i]); \
+		d[i] = (T)SAT(x, lo, hi); } } while (0)
+	switch (t) {
+	case TP_B1: {
+		uint8_t *d = (uint8_t *)dst + i0;
+		for (size_t i = 0; i < n; i++)
+			d[i] = src[i] != 0;
+		break;
+	}
+	case TP_U1: S(uint8_t, 0.0, 255.0); break;
+	case TP_I1: S(int8_t, -128.0, 127.0); break;
+	case TP_U2: S(uint16_t, 0.0, 65535.0); break;
+	case TP_I2: S(int16_t, -32768.0, 32767.0); break;
+	case TP_U4: S(uint32_t, 0.0, 4294967295.0); break;
+	case TP_I4: S(int32_t, -2147483648.0, 2147483647.0); break;
+	case TP_U8: {
+		uint64_t *d = (uint64_t *)dst + i0;
+		for (size_t i = 0; i < n; i++) {
+			double x = creal(src[i]);
+			d[i] = isnan(x) || x <= 0 ? 0 : x >= 18446744073709551616.0 ?
+			    UINT64_MAX : (uint64_t)nearbyint(x);
+		}
+		break;
+	}
+	case TP_I8: {
+		int64_t *d = (int64_t *)dst + i0;
+		for (size_t i = 0; i < n; i++) {
+			double x = creal(src[i]);
+			d[i] = isnan(x) ? 0 : x < -9223372036854775808.0 ? INT64_MIN :
+			    x >= 9223372036854775808.0 ? INT64_MAX : (int64_t)nearbyint(x);
+		}
+		break;
+	}
+	case TP_F2: {
+		uint16_t *d = (uint16_t *)dst + i0;
+		for (size_t i = 0; i < n; i++)
+			d[i] = tp_float_to_half((float)creal(src[i]));
+		break;
+	}
+	case TP_F4: {
+		float *d = (float *)dst + i0;
+		for (size_t i = 0; i < n; i++)
+			d[i] = (float)creal(src[i]);
+		break;
+	}
+	case TP_F8: {
+		double *d = (double *)dst + i0;
+		for (size_t i = 0; i < n; i++)
+			d[i] = creal(src[i]);
+		break;
+	}
+	case TP_C8: {
+		float complex *d = (float complex *)dst + i0;
+		for (size_t i = 0; i < n; i++)
+			d[i] = (float complex)src[i];
+		break;
+	}
+	case TP_C16: {
+		double complex *d = (double complex *)dst + i0;
+		for (size_t i = 0; i < n; i++)
+			d[i] = src[i];
+		break;
+	}
+	default: break;
+	}
+#undef S
+}
+
+/* Integer to integer conversions that must stay exact beyond 2^53. */
+static int
+convert_int64(void *dst, enum tp_dtype to, const void *src,
+    enum tp_dtype from, size_t n)
+{
+	if (!((from == TP_I8 || from == TP_U8) && (to == TP_I8 || to == TP_U8)))
+		return 0;
+	const uint64_t *s = src;
+	uint64_t *d = dst;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t v = s[i];
+		if (from == TP_I8 && to == TP_U8 && (int64_t)v < 0)
+			v = 0;
+		else if (from == TP_U8 && to == TP_I8 && v > INT64_MAX)
+			v = INT64_MAX;
+		d[i] = v;
+	}
+	return 1;
+}
+
+void
+tp_convert(void *dst, enum tp_dtype to, const void *src, enum tp_dtype from,
+    size_t n)
+{
+	double complex block[BLOCK];
+
+	if (to == from) {
+		if (dst != src)
+			memcpy(dst, src, n * tp_dtype_size(to));
+		return;
+	}
+	if (to == TP_F4 && from == TP_F8) {	/* the common cases, direct */
+		float *d = dst; const double *s = src;
+		for (size_t i = 0; i < n; i++) d[i] = (float)s[i];
+		return;
+	}
+	if (to == TP_F8 && from == TP_F4) {
+		double *d = dst; const float *s = src;
+		for (size_t i = 0; i < n; i++) d[i] = s[i];
+		return;
+	}
+	if (convert_int64(dst, to, src, from, n))
+		return;
+	for (size_t i = 0; i < n; i += BLOCK) {
+		size_t m = n - i < BLOCK ? n - i : BLOCK;
+		load(block, src, from, i, m);
+		store(dst, to, i, block, m);
+	}
+}
+
+struct tp_tensor
+tp_converted(const struct tp_tensor *t, enum tp_dtype to)
+{
+	struct tp_tensor out = tp_new(to, t->ndim, t->shape);
+
+	tp_convert(out.data, to, t->data, t->dtype, t->count);
+	return out;
+}

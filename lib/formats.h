@@ -1,0 +1,36 @@
+/*
+ * formats.h - private to lib/: the PNG and text codecs behind tp_reader
+ * and tp_writer.  Both work on whole records in memory.
+ */
+#ifndef TPIPE_FORMATS_H
+#define TPIPE_FORMATS_H
+
+#include "tpipe.h"
+
+/* Decode the PNG in buf into out (u1 or u2, (H,W) or (H,W,C)).  Dies with
+ * a message naming name. */
+void tp_png_decode(const unsigned char *buf, size_t len, const char *name,
+    struct tp_tensor *out);
+/* Encode t (2-D, or 3-D with 1-4 channels) as a PNG of the given bit
+ * depth (8 or 16); returns a malloc'd buffer and its length in *len. */
+unsigned char *tp_png_encode(const struct tp_tensor *t, int depth,
+    size_t *len);
+/* 1 if a tensor of this shape can be a PNG image. */
+int tp_png_shape_ok(const struct tp_tensor *hdr);
+
+/* Text input: the whole text and how far parsing has got. */
+struct tp_text {
+	const char *name;
+	const char *p, *end;
+	long line;
+	int ndim;			/* --shape, or -1 */
+	size_t shape[TP_MAXDIM];
+};
+/* Parse the next record into out (allocated).  Returns 1, or 0 at the end
+ * of the text.  Dies naming the line on bad input. */
+int tp_text_next(struct tp_text *, long index, struct tp_tensor *out);
+/* Format one element of type t at elem into buf (at least 80 bytes) as
+ * tpipe's text writes it; returns the length. */
+int tp_text_value(char *buf, enum tp_dtype t, const void *elem);
+
+#endif

@@ -1,0 +1,239 @@
+/*
+ * npy.c - the NPY header: parse the dictionary numpy writes, and write it
+ * byte for byte as numpy.save does.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tpipe.h"
+
+struct cursor {
+	const char *p, *end;
+};
+
+static void
+skip_space(struct cursor *c)
+{
+	while (c->p < c->end && isspace((unsigned char)*c->p))
+		c->p++;
+}
+
+static int
+accept(struct cursor *c, char ch)
+{
+	skip_space(c);
+	if (c->p < c->end && *c->p == ch) {
+		c->p++;
+		return 1;
+	}
+	return 0;
+}
+
+/* A quoted Python string into buf; returns 0 if there is none. */
+static int
+parse_string(struct cursor *c, char *buf, size_t len)
+{
+	char q;
+	size_t n = 0;
+
+	skip_space(c);
+	if (c->p >= c->end || (*c->p != '\'' && *c->p != '"'))
+		return 0;
+	q = *c->p++;
+	while (c->p < c->end && *c->p != q) {
+		if (n + 1 < len)
+			buf[n++] = *c->p;
+		c->p++;
+	}
+	if (c->p >= c->end)
+		return 0;
+	c->p++;
+	buf[n] = '\0';
+	return 1;
+}
+
+static int
+parse_word(struct cursor *c, const char *word)
+{
+	size_t n = strlen(word);
+
+	skip_space(c);
+	if ((size_t)(c->end - c->p) >= n && !memcmp(c->p, word, n)) {
+		c->p += n;
+		return 1;
+	}
+	return 0;
+}
+
+static const char *
+parse_descr(const char *d, enum tp_dtype *dtype, int *swap)
+{
+	static char msg[160];
+	char order = '=';
+	const char *s = d;
+	int t;
+
+	if (*s == '<' || *s == '>' || *s == '|' || *s == '=')
+		order = *s++;
+	switch (*s) {
+	case 'O':
+		snprintf(msg, sizeof msg, "object dtype '%s' is not supported", d);
+		return msg;
+	case 'S': case 'U': case 'a': case 'V':
+		snprintf(msg, sizeof msg, "string or void dtype '%s' is not supported", d);
+		return msg;
+	case 'M': case 'm':
+		snprintf(msg, sizeof msg, "datetime dtype '%s' is not supported", d);
+		return msg;
+	case '?':
+		s = "b1";
+		break;
+	}
+	for (t = 0; t < TP_NDTYPES; t++)
+		if (!strcmp(s, tp_dtype_descr((enum tp_dtype)t) + 1))
+			break;
+	if (t == TP_NDTYPES) {
+		snprintf(msg, sizeof msg, "dtype '%s' is not supported", d);
+		return msg;
+	}
+	*dtype = (enum tp_dtype)t;
+	*swap = tp_dtype_size(*dtype) > 1 &&
+	    order == (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? '>' : '<');
+	return NULL;
+}
+
+static const char *
+parse_shape(struct cursor *c, size_t *shape, int *ndim)
+{
+	static char msg[120];
+
+	*ndim = 0;
+	if (!accept(c, '('))
+		return "shape is not a tuple";
+	for (;;) {
+		unsigned long long v;
+		char *end;
+
+		if (accept(c, ')'))
+			return NULL;
+		skip_space(c);
+		if (c->p < c->end && *c->p == '-') {
+			long long neg = strtoll(c->p, &end, 10);
+			snprintf(msg, sizeof msg, "negative dimension %lld in shape", neg);
+			return msg;
+		}
+		if (c->p >= c->end || !isdigit((unsigned char)*c->p))
+			return "shape holds something other than sizes";
+		errno = 0;
+		v = strtoull(c->p, &end, 10);
+		if (errno || end > c->end)
+			return "shape has a size too large";
+		c->p = end;
+		if (c->p < c->end && (*c->p == 'L' || *c->p == 'l'))
+			c->p++;		/* Python 2 long */
+		if (*ndim == TP_MAXDIM)
+			return "shape has more than 64 axes";
+		shape[(*ndim)++] = (size_t)v;
+		if (accept(c, ')'))
+			return NULL;
+		if (!accept(c, ','))
+			return "shape is not a tuple of sizes";
+	}
+}
+
+const char *
+tp_npy_parse_header(const char *text, size_t len, struct tp_tensor *hdr,
+    int *fortran, int *swap)
+{
+	struct cursor c = { text, text + len };
+	static char msg[200];
+	size_t shape[TP_MAXDIM];
+	int ndim = -1, have_descr = 0, have_fortran = 0;
+	char key[32], descr[64];
+	const char *err;
+
+	if (memchr(text, '\0', len))
+		return "header holds a NUL byte";
+	if (!accept(&c, '{'))
+		return "header is not a dictionary";
+	while (!accept(&c, '}')) {
+		if (!parse_string(&c, key, sizeof key) || !accept(&c, ':'))
+			return "header is not a dictionary of strings";
+		if (!strcmp(key, "descr")) {
+			skip_space(&c);
+			if (c.p < c.end && *c.p == '[')
+				return "structured dtype is not supported";
+			if (!parse_string(&c, descr, sizeof descr))
+				return "descr is not a string";
+			if ((err = parse_descr(descr, &hdr->dtype, swap)))
+				return err;
+			have_descr = 1;
+		} else if (!strcmp(key, "fortran_order")) {
+			if (parse_word(&c, "True"))
+				*fortran = 1;
+			else if (parse_word(&c, "False"))
+				*fortran = 0;
+			else
+				return "fortran_order is not True or False";
+			have_fortran = 1;
+		} else if (!strcmp(key, "shape")) {
+			if ((err = parse_shape(&c, shape, &ndim)))
+				return err;
+		} else {
+			snprintf(msg, sizeof msg, "header has an unknown key '%s'", key);
+			return msg;
+		}
+		if (!accept(&c, ',')) {
+			if (!accept(&c, '}'))
+				return "header dictionary is malformed";
+			break;
+		}
+	}
+	if (!have_descr || !have_fortran || ndim < 0)
+		return "header lacks one of descr, fortran_order, shape";
+	skip_space(&c);
+	if (c.p != c.end)
+		return "header has text after the dictionary";
+	if (tp_set_shape(hdr, ndim, shape) < 0) {
+		struct tp_tensor t = *hdr;
+		char buf[TP_MAXDIM * 22 + 4];
+
+		memcpy(t.shape, shape, sizeof shape);
+		t.ndim = ndim;
+		snprintf(msg, sizeof msg, "shape %.150s overflows",
+		    tp_shape_str(&t, buf, sizeof buf));
+		return msg;
+	}
+	hdr->data = NULL;
+	return NULL;
+}
+
+size_t
+tp_npy_format_header(const struct tp_tensor *hdr, char *buf)
+{
+	char shape[TP_MAXDIM * 22 + 4];
+	int n, grow = 0;
+	size_t total, pad;
+
+	tp_shape_str(hdr, shape, sizeof shape);
+	if (hdr->ndim > 0) {		/* numpy's room to grow axis 0 */
+		char first[24];
+		grow = 21 - snprintf(first, sizeof first, "%zu", hdr->shape[0]);
+		if (grow < 0)
+			grow = 0;
+	}
+	memcpy(buf, "\x93NUMPY\x01\x00", 8);
+	n = snprintf(buf + 10, TP_NPY_HEADER_MAX - 10,
+	    "{'descr': '%s', 'fortran_order': False, 'shape': %s, }%*s",
+	    tp_dtype_descr(hdr->dtype), shape, grow, "");
+	total = 10 + (size_t)n + 1;
+	pad = (64 - total % 64) % 64;
+	memset(buf + 10 + n, ' ', pad);
+	buf[total + pad - 1] = '\n';
+	buf[8] = (char)((total + pad - 10) & 0xff);
+	buf[9] = (char)((total + pad - 10) >> 8);
+	return total + pad;
+}

@@ -1,0 +1,185 @@
+/*
+ * pngio.c - PNG images as tensors, through libpng: gray (H,W), gray+alpha
+ * (H,W,2), RGB (H,W,3), RGBA (H,W,4); 8-bit as u1, 16-bit as u2 unscaled.
+ */
+#include <png.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "formats.h"
+#include "tpipe.h"
+
+struct membuf {
+	const unsigned char *p;
+	size_t len, pos;
+	unsigned char *out;
+	size_t cap;
+	char err[200];
+};
+
+static void
+on_error(png_structp png, png_const_charp msg)
+{
+	struct membuf *m = png_get_error_ptr(png);
+
+	snprintf(m->err, sizeof m->err, "%s", msg);
+	png_longjmp(png, 1);
+}
+
+static void
+on_warning(png_structp png, png_const_charp msg)
+{
+	(void)png;
+	(void)msg;
+}
+
+static void
+read_mem(png_structp png, png_bytep dst, size_t n)
+{
+	struct membuf *m = png_get_io_ptr(png);
+
+	if (m->len - m->pos < n)
+		png_error(png, "truncated PNG data");
+	memcpy(dst, m->p + m->pos, n);
+	m->pos += n;
+}
+
+void
+tp_png_decode(const unsigned char *buf, size_t len, const char *name,
+    struct tp_tensor *out)
+{
+	struct membuf m = { buf, len, 0, NULL, 0, "" };
+	png_structp png;
+	png_infop info;
+	png_bytep *rows = NULL;
+	png_uint_32 w, h;
+	int depth, type, channels;
+	size_t shape[3];
+
+	png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &m, on_error,
+	    on_warning);
+	if (!png || !(info = png_create_info_struct(png)))
+		tp_die("%s: cannot start libpng", name);
+	memset(out, 0, sizeof *out);
+	if (setjmp(png_jmpbuf(png))) {
+		tp_die("%s: bad PNG: %s", name, m.err);
+	}
+	png_set_user_limits(png, 1u << 20, 1u << 20);
+	png_set_read_fn(png, &m, read_mem);
+	png_read_info(png, info);
+	type = png_get_color_type(png, info);
+	depth = png_get_bit_depth(png, info);
+	if (type == PNG_COLOR_TYPE_PALETTE)
+		png_set_palette_to_rgb(png);
+	if (type == PNG_COLOR_TYPE_GRAY && depth < 8)
+		png_set_expand_gray_1_2_4_to_8(png);
+	if (png_get_valid(png, info, PNG_INFO_tRNS))
+		png_set_tRNS_to_alpha(png);
+	if (depth == 16 && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
+		png_set_swap(png);
+	png_set_interlace_handling(png);
+	png_read_update_info(png, info);
+	w = png_get_image_width(png, info);
+	h = png_get_image_height(png, info);
+	channels = png_get_channels(png, info);
+	depth = png_get_bit_depth(png, info);
+	out->dtype = depth == 16 ? TP_U2 : TP_U1;
+	shape[0] = h;
+	shape[1] = w;
+	shape[2] = (size_t)channels;
+	tp_eset_shape(out, channels == 1 ? 2 : 3, shape);
+	tp_alloc(out);
+	rows = tp_emalloc(h * sizeof *rows);
+	for (png_uint_32 y = 0; y < h; y++)
+		rows[y] = (png_bytep)out->data + (size_t)y * w * channels * (depth / 8);
+	png_read_image(png, rows);
+	png_read_end(png, NULL);
+	png_destroy_read_struct(&png, &info, NULL);
+	free(rows);
+}
+
+int
+tp_png_shape_ok(const struct tp_tensor *h)
+{
+	if (h->ndim == 2)
+		return h->shape[0] > 0 && h->shape[1] > 0 &&
+		    h->shape[0] <= 0x7fffffff && h->shape[1] <= 0x7fffffff;
+	if (h->ndim == 3)
+		return h->shape[0] > 0 && h->shape[1] > 0 && h->shape[2] >= 1 &&
+		    h->shape[2] <= 4 && h->shape[0] <= 0x7fffffff &&
+		    h->shape[1] <= 0x7fffffff;
+	return 0;
+}
+
+static void
+write_mem(png_structp png, png_bytep src, size_t n)
+{
+	struct membuf *m = png_get_io_ptr(png);
+
+	if (m->cap - m->pos < n) {
+		while (m->cap - m->pos < n)
+			m->cap = m->cap ? m->cap * 2 : 65536;
+		m->out = tp_erealloc(m->out, m->cap);
+	}
+	memcpy(m->out + m->pos, src, n);
+	m->pos += n;
+}
+
+static void
+flush_mem(png_structp png)
+{
+	(void)png;
+}
+
+unsigned char *
+tp_png_encode(const struct tp_tensor *t, int depth, size_t *len)
+{
+	static const int types[] = { 0, PNG_COLOR_TYPE_GRAY,
+	    PNG_COLOR_TYPE_GRAY_ALPHA, PNG_COLOR_TYPE_RGB, PNG_COLOR_TYPE_RGBA };
+	struct membuf m = { NULL, 0, 0, NULL, 0, "" };
+	size_t h = t->shape[0], w = t->shape[1];
+	size_t ch = t->ndim == 3 ? t->shape[2] : 1;
+	enum tp_dtype pix = depth == 16 ? TP_U2 : TP_U1;
+	struct tp_tensor img = tp_new(pix, t->ndim, t->shape);
+	png_structp png;
+	png_infop info;
+	png_bytep *rows;
+
+	if (t->dtype == TP_B1) {	/* true is white */
+		const uint8_t *s = t->data;
+		for (size_t i = 0; i < t->count; i++) {
+			if (pix == TP_U1)
+				((uint8_t *)img.data)[i] = s[i] ? 255 : 0;
+			else
+				((uint16_t *)img.data)[i] = s[i] ? 65535 : 0;
+		}
+	} else
+		tp_convert(img.data, pix, t->data, t->dtype, t->count);
+	png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &m, on_error,
+	    on_warning);
+	if (!png || !(info = png_create_info_struct(png)))
+		tp_die("cannot start libpng");
+	rows = tp_emalloc(h * sizeof *rows);
+	if (setjmp(png_jmpbuf(png)))
+		tp_die("png: %s", m.err);
+	png_set_write_fn(png, &m, write_mem, flush_mem);
+	/* fast zlib settings: PNG encoding otherwise dominates a pipeline */
+	png_set_compression_level(png, 3);
+	png_set_filter(png, 0, PNG_FILTER_SUB | PNG_FILTER_UP);
+	png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, depth,
+	    types[ch], PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
+	    PNG_FILTER_TYPE_DEFAULT);
+	png_write_info(png, info);
+	if (depth == 16 && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
+		png_set_swap(png);
+	for (size_t y = 0; y < h; y++)
+		rows[y] = (png_bytep)img.data + y * w * ch * (size_t)(depth / 8);
+	png_write_image(png, rows);
+	png_write_end(png, NULL);
+	png_destroy_write_struct(&png, &info);
+	free(rows);
+	tp_free(&img);
+	*len = m.pos;
+	return m.out;
+}

@@ -1,0 +1,473 @@
+/*
+ * reader.c - read records from a file or stdin: a stream of NPY records,
+ * one PNG image, or text.  NPY data can be read piecewise, so a record of
+ * any size streams in constant memory; it is never seeked, so pipes work.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "formats.h"
+#include "tpipe.h"
+
+#define BUFSIZE (256 * 1024)
+#define MAX_HEADER 65536
+
+struct tp_reader {
+	int fd;
+	char *name;
+	unsigned char *buf;
+	size_t pos, len;	/* unread bytes are buf[pos..len) */
+	int at_eof;
+	enum tp_format format;
+	long index;		/* current record, -1 before the first */
+	int in_record;		/* data of the current record not yet all read */
+	size_t want, done;	/* data bytes of the record; read so far */
+	int swap;		/* data is in the other byte order */
+	size_t elsize;
+	unsigned char *mem;	/* the record's data in memory, or NULL */
+	int ended;		/* PNG: its one record is out */
+	struct tp_text text;
+	char *textbuf;
+};
+
+/* Read more input into the buffer; returns bytes added (0 at the end). */
+static size_t
+fill(struct tp_reader *r)
+{
+	ssize_t n;
+
+	if (r->at_eof)
+		return 0;
+	if (r->pos == r->len)
+		r->pos = r->len = 0;
+	else if (r->len == BUFSIZE) {
+		memmove(r->buf, r->buf + r->pos, r->len - r->pos);
+		r->len -= r->pos;
+		r->pos = 0;
+	}
+	do
+		n = read(r->fd, r->buf + r->len, BUFSIZE - r->len);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		tp_die("%s:", r->name);
+	if (n == 0)
+		r->at_eof = 1;
+	r->len += (size_t)n;
+	return (size_t)n;
+}
+
+/* Copy up to n bytes of input to dst; returns how many there were. */
+static size_t
+take(struct tp_reader *r, void *dst, size_t n)
+{
+	unsigned char *d = dst;
+	size_t got = 0;
+
+	while (got < n) {
+		size_t avail = r->len - r->pos;
+
+		if (avail == 0) {
+			/* large requests bypass the buffer */
+			if (n - got >= BUFSIZE && !r->at_eof) {
+				ssize_t k;
+				do
+					k = read(r->fd, d + got, n - got);
+				while (k < 0 && errno == EINTR);
+				if (k < 0)
+					tp_die("%s:", r->name);
+				if (k == 0)
+					r->at_eof = 1;
+				got += (size_t)k;
+				if (k == 0)
+					break;
+				continue;
+			}
+			if (fill(r) == 0)
+				break;
+			continue;
+		}
+		if (avail > n - got)
+			avail = n - got;
+		memcpy(d + got, r->buf + r->pos, avail);
+		r->pos += avail;
+		got += avail;
+	}
+	return got;
+}
+
+/* Everything that is left of the input, in memory, NUL-terminated. */
+static char *
+slurp(struct tp_reader *r, size_t *len)
+{
+	size_t cap = BUFSIZE, n = 0;
+	char *all = tp_emalloc(cap + 1);
+
+	for (;;) {
+		size_t k;
+		if (n == cap) {
+			if (cap > SIZE_MAX / 4)
+				tp_die("%s: input too large", r->name);
+			cap *= 2;
+			all = tp_erealloc(all, cap + 1);
+		}
+		k = take(r, all + n, cap - n);
+		n += k;
+		if (k == 0)
+			break;
+	}
+	all[n] = '\0';
+	*len = n;
+	return all;
+}
+
+struct tp_reader *
+tp_reader_open(const char *path, int ndim, const size_t *shape)
+{
+	struct tp_reader *r = tp_ecalloc(1, sizeof *r);
+
+	if (!path || !strcmp(path, "-")) {
+		r->fd = 0;
+		r->name = tp_estrdup("<stdin>");
+	} else {
+		if ((r->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+			tp_die("%s:", path);
+		r->name = tp_estrdup(path);
+	}
+	r->buf = tp_emalloc(BUFSIZE);
+	r->index = -1;
+	r->text.ndim = -1;
+	if (ndim >= 0) {
+		r->text.ndim = ndim;
+		memcpy(r->text.shape, shape, (size_t)ndim * sizeof *shape);
+	}
+	while (r->len < 8 && fill(r) > 0)
+		;
+	if (r->len >= 6 && !memcmp(r->buf, "\x93NUMPY", 6))
+		r->format = TP_FMT_NPY;
+	else if (r->len >= 8 && !memcmp(r->buf, "\x89PNG\r\n\x1a\n", 8))
+		r->format = TP_FMT_PNG;
+	else if (r->len == 0)
+		r->format = TP_FMT_NPY;	/* an empty stream */
+	else
+		r->format = TP_FMT_TXT;
+	if (ndim >= 0 && r->format != TP_FMT_TXT && r->len > 0)
+		tp_usage_die("%s: --shape applies to text input, not %s",
+		    r->name, r->format == TP_FMT_NPY ? "NPY" : "PNG");
+	return r;
+}
+
+const char *tp_reader_name(const struct tp_reader *r) { return r->name; }
+enum tp_format tp_reader_format(const struct tp_reader *r) { return r->format; }
+long tp_reader_index(const struct tp_reader *r) { return r->index; }
+
+int
+tp_reader_raw_ok(const struct tp_reader *r)
+{
+	return r->format == TP_FMT_NPY && !r->swap && !r->mem;
+}
+
+/* The C-order copy of a Fortran-order record's data f. */
+static unsigned char *
+fortran_to_c(const unsigned char *f, const struct tp_tensor *h)
+{
+	unsigned char *c = tp_emalloc(h->nbytes ? h->nbytes : 1);
+	size_t idx[TP_MAXDIM] = { 0 }, fstride[TP_MAXDIM];
+	size_t es = tp_dtype_size(h->dtype), off = 0;
+
+	if (h->count == 0)
+		return c;
+	for (int i = 0; i < h->ndim; i++)
+		fstride[i] = i ? fstride[i - 1] * h->shape[i - 1] : 1;
+	for (size_t k = 0; k < h->count; k++) {
+		memcpy(c + k * es, f + off * es, es);
+		for (int i = h->ndim - 1; i >= 0; i--) {	/* odometer */
+			off += fstride[i];
+			if (++idx[i] < h->shape[i])
+				break;
+			off -= fstride[i] * h->shape[i];
+			idx[i] = 0;
+		}
+	}
+	return c;
+}
+
+static void
+byteswap(void *data, size_t n, size_t elsize)
+{
+	unsigned char *p = data;
+	size_t half = elsize > 8 ? 8 : elsize;	/* complex: each part */
+
+	for (size_t i = 0; i < n; i += half) {
+		for (size_t a = 0, b = half - 1; a < b; a++, b--) {
+			unsigned char t = p[i + a];
+			p[i + a] = p[i + b];
+			p[i + b] = t;
+		}
+	}
+}
+
+static void
+truncated_data(struct tp_reader *r, size_t got)
+{
+	tp_die("%s: truncated record %ld: expected %zu bytes of data, got %zu",
+	    r->name, r->index, r->want, r->done + got);
+}
+
+static int
+read_npy_header(struct tp_reader *r, struct tp_tensor *hdr)
+{
+	unsigned char pre[12];
+	size_t got, prelen, hlen;
+	char *text;
+	const char *err;
+	int fortran = 0, swap = 0;
+
+	got = take(r, pre, 8);
+	if (got == 0)
+		return 0;
+	r->index++;
+	if (got < 8 || memcmp(pre, "\x93NUMPY", 6)) {
+		if (got >= 6 && memcmp(pre, "\x93NUMPY", 6))
+			tp_die("%s: record %ld: not an NPY record (bad magic)",
+			    r->name, r->index);
+		tp_die("%s: truncated record %ld: expected an 8-byte NPY magic, got %zu bytes",
+		    r->name, r->index, got);
+	}
+	if (pre[6] < 1 || pre[6] > 3)
+		tp_die("%s: record %ld: unsupported NPY version %d.%d",
+		    r->name, r->index, pre[6], pre[7]);
+	prelen = pre[6] == 1 ? 2 : 4;
+	got = take(r, pre + 8, prelen);
+	if (got < prelen)
+		tp_die("%s: truncated record %ld: header length field cut short",
+		    r->name, r->index);
+	hlen = pre[8] | (size_t)pre[9] << 8;
+	if (prelen == 4)
+		hlen |= (size_t)pre[10] << 16 | (size_t)pre[11] << 24;
+	if (hlen > MAX_HEADER)
+		tp_die("%s: record %ld: header length %zu exceeds %d",
+		    r->name, r->index, hlen, MAX_HEADER);
+	text = tp_emalloc(hlen + 1);
+	got = take(r, text, hlen);
+	if (got < hlen)
+		tp_die("%s: truncated record %ld: expected a %zu-byte header, got %zu",
+		    r->name, r->index, hlen, got);
+	text[hlen] = '\0';
+	memset(hdr, 0, sizeof *hdr);
+	if ((err = tp_npy_parse_header(text, hlen, hdr, &fortran, &swap)))
+		tp_die("%s: record %ld: %s", r->name, r->index, err);
+	free(text);
+	r->swap = swap;
+	r->elsize = tp_dtype_size(hdr->dtype);
+	r->want = hdr->nbytes;
+	r->done = 0;
+	r->in_record = 1;
+	if (fortran && hdr->ndim > 1) {
+		unsigned char *f = tp_emalloc(hdr->nbytes ? hdr->nbytes : 1);
+		got = take(r, f, hdr->nbytes);
+		if (got < hdr->nbytes)
+			truncated_data(r, got);
+		if (swap)
+			byteswap(f, hdr->nbytes, r->elsize);
+		r->mem = fortran_to_c(f, hdr);
+		r->swap = 0;
+		free(f);
+	}
+	return 1;
+}
+
+/* Text and PNG records are decoded whole; their data is served from mem. */
+static int
+read_whole_header(struct tp_reader *r, struct tp_tensor *hdr)
+{
+	struct tp_tensor t;
+	int more;
+
+	if (r->format == TP_FMT_PNG) {
+		unsigned char *all;
+		size_t len;
+
+		if (r->ended)
+			return 0;
+		all = (unsigned char *)slurp(r, &len);
+		r->index++;
+		tp_png_decode(all, len, r->name, &t);
+		free(all);
+		r->ended = 1;
+	} else {
+		if (!r->textbuf) {
+			size_t len;
+			r->textbuf = slurp(r, &len);
+			r->text.name = r->name;
+			r->text.p = r->textbuf;
+			r->text.end = r->textbuf + len;
+			r->text.line = 1;
+			if (memchr(r->textbuf, '\0', len))
+				tp_die("%s: not NPY, PNG or text (binary data)",
+				    r->name);
+		}
+		more = tp_text_next(&r->text, r->index + 1, &t);
+		if (!more)
+			return 0;
+		r->index++;
+	}
+	*hdr = t;
+	hdr->data = NULL;
+	r->mem = t.data;
+	r->swap = 0;
+	r->elsize = tp_dtype_size(t.dtype);
+	r->want = t.nbytes;
+	r->done = 0;
+	r->in_record = 1;
+	return 1;
+}
+
+int
+tp_read_header(struct tp_reader *r, struct tp_tensor *hdr)
+{
+	if (r->in_record && r->done < r->want)
+		tp_die("%s: record %ld: header requested before its data was read",
+		    r->name, r->index);
+	free(r->mem);
+	r->mem = NULL;
+	r->in_record = 0;
+	if (r->format == TP_FMT_NPY)
+		return read_npy_header(r, hdr);
+	return read_whole_header(r, hdr);
+}
+
+void
+tp_read_data(struct tp_reader *r, void *dst, size_t n)
+{
+	size_t got;
+
+	if (n > r->want - r->done)
+		tp_die("%s: record %ld: read past the end of its data", r->name,
+		    r->index);
+	if (r->mem) {
+		memcpy(dst, r->mem + r->done, n);
+		r->done += n;
+		return;
+	}
+	got = take(r, dst, n);
+	if (got < n)
+		truncated_data(r, got);
+	if (r->swap)
+		byteswap(dst, n, r->elsize);
+	r->done += n;
+}
+
+void
+tp_read_copy(struct tp_reader *r, int fd, size_t n)
+{
+	static unsigned char *chunk;
+	const size_t CHUNK = 4 << 20;
+	int try_splice = 1;
+
+	if (!tp_reader_raw_ok(r))
+		tp_die("%s: record %ld cannot be copied as it is", r->name,
+		    r->index);
+	if (n > r->want - r->done)
+		tp_die("%s: record %ld: read past the end of its data", r->name,
+		    r->index);
+	while (n > 0) {
+		size_t avail = r->len - r->pos, k;
+		ssize_t w;
+
+		if (avail > 0) {		/* what the buffer holds first */
+			k = avail < n ? avail : n;
+			for (size_t off = 0; off < k; off += (size_t)w) {
+				do
+					w = write(fd, r->buf + r->pos + off, k - off);
+				while (w < 0 && errno == EINTR);
+				if (w < 0)
+					tp_die("write error:");
+			}
+			r->pos += k;
+			r->done += k;
+			n -= k;
+			continue;
+		}
+		if (try_splice) {
+			do
+				w = splice(r->fd, NULL, fd, NULL, n, SPLICE_F_MOVE | SPLICE_F_MORE);
+			while (w < 0 && errno == EINTR);
+			if (w > 0) {
+				r->done += (size_t)w;
+				n -= (size_t)w;
+				continue;
+			}
+			if (w == 0)
+				truncated_data(r, 0);
+			if (errno == EPIPE)
+				tp_die("write error:");
+			try_splice = 0;		/* not a pipe: copy */
+		}
+		if (!chunk)
+			chunk = tp_emalloc(CHUNK);
+		k = take(r, chunk, n < CHUNK ? n : CHUNK);
+		if (k == 0)
+			truncated_data(r, 0);
+		for (size_t off = 0; off < k; off += (size_t)w) {
+			do
+				w = write(fd, chunk + off, k - off);
+			while (w < 0 && errno == EINTR);
+			if (w < 0)
+				tp_die("write error:");
+		}
+		r->done += k;
+		n -= k;
+	}
+}
+
+int
+tp_read(struct tp_reader *r, struct tp_tensor *t)
+{
+	if (!tp_read_header(r, t))
+		return 0;
+	if (r->mem) {			/* hand over the decoded record */
+		t->data = r->mem;
+		r->mem = NULL;
+		r->done = r->want;
+		if (t->nbytes == 0) {
+			free(t->data);
+			tp_alloc(t);
+		}
+		return 1;
+	}
+	tp_alloc(t);
+	tp_read_data(r, t->data, t->nbytes);
+	return 1;
+}
+
+void
+tp_reader_close(struct tp_reader *r)
+{
+	if (!r)
+		return;
+	if (r->fd > 0)
+		close(r->fd);
+	free(r->mem);
+	free(r->textbuf);
+	free(r->buf);
+	free(r->name);
+	free(r);
+}
+
+struct tp_tensor
+tp_read_operand(const char *path, const char *what)
+{
+	struct tp_reader *r = tp_reader_open(path, -1, NULL);
+	struct tp_tensor t, extra;
+
+	if (!tp_read(r, &t))
+		tp_die("%s '%s' holds no tensor", what, path);
+	if (tp_read_header(r, &extra))
+		tp_die("%s '%s' holds more than one tensor", what, path);
+	tp_reader_close(r);
+	return t;
+}

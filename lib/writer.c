@@ -1,0 +1,267 @@
+/*
+ * writer.c - write records to stdout or to a file that appears only when
+ * complete, as NPY, text, or one PNG image.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "formats.h"
+#include "tpipe.h"
+
+#define BUFSIZE (256 * 1024)
+
+struct tp_writer {
+	int fd;
+	int is_temp;		/* fd is a temporary file for -o */
+	const char *name;
+	enum tp_format format;
+	int depth;
+	unsigned char *buf;
+	size_t len;
+	long records;
+	struct tp_tensor hdr;	/* the record being written */
+	size_t done;		/* its data bytes so far */
+	size_t elem;		/* text: elements so far */
+	unsigned char *mem;	/* PNG: the image's data */
+};
+
+static void
+write_all(struct tp_writer *w, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+
+	while (n > 0) {
+		ssize_t k = write(w->fd, s, n);
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EPIPE) {	/* die as a filter should */
+				signal(SIGPIPE, SIG_DFL);
+				raise(SIGPIPE);
+			}
+			tp_die("write error: %s:", w->name);
+		}
+		s += k;
+		n -= (size_t)k;
+	}
+}
+
+static void
+flush(struct tp_writer *w)
+{
+	write_all(w, w->buf, w->len);
+	w->len = 0;
+}
+
+static void
+out(struct tp_writer *w, const void *p, size_t n)
+{
+	if (n == 0)
+		return;
+	if (w->len + n > BUFSIZE) {
+		flush(w);
+		if (n >= BUFSIZE) {
+			write_all(w, p, n);
+			return;
+		}
+	}
+	memcpy(w->buf + w->len, p, n);
+	w->len += n;
+}
+
+static enum tp_format
+format_for(const struct tp_common *c)
+{
+	const char *dot;
+
+	if (c->format != TP_FMT_AUTO)
+		return c->format;
+	if (c->output && (dot = strrchr(c->output, '.'))) {
+		if (!strcmp(dot, ".png"))
+			return TP_FMT_PNG;
+		if (!strcmp(dot, ".txt") || !strcmp(dot, ".csv"))
+			return TP_FMT_TXT;
+		return TP_FMT_NPY;
+	}
+	if (!c->output && isatty(1))
+		return TP_FMT_TXT;
+	return TP_FMT_NPY;
+}
+
+struct tp_writer *
+tp_writer_open(const struct tp_common *c)
+{
+	struct tp_writer *w = tp_ecalloc(1, sizeof *w);
+
+	w->format = format_for(c);
+	w->depth = c->depth;
+	w->buf = tp_emalloc(BUFSIZE);
+	if (c->output) {
+		w->fd = tp_create_temp(c->output);
+		w->is_temp = 1;
+		w->name = c->output;
+	} else {
+		w->fd = 1;
+		w->name = "<stdout>";
+	}
+	return w;
+}
+
+void
+tp_write_header(struct tp_writer *w, const struct tp_tensor *hdr)
+{
+	char buf[TP_NPY_HEADER_MAX];
+
+	if (w->done < w->hdr.nbytes)
+		tp_die("record %ld: %zu of %zu bytes written", w->records - 1,
+		    w->done, w->hdr.nbytes);
+	w->hdr = *hdr;
+	w->hdr.data = NULL;
+	w->done = 0;
+	w->elem = 0;
+	w->records++;
+	switch (w->format) {
+	case TP_FMT_NPY:
+		out(w, buf, tp_npy_format_header(hdr, buf));
+		break;
+	case TP_FMT_TXT: {
+		char shape[TP_MAXDIM * 22 + 4];
+		int n = snprintf(buf, sizeof buf, "# shape %s %s\n",
+		    tp_shape_str(hdr, shape, sizeof shape),
+		    tp_dtype_name(hdr->dtype));
+		out(w, buf, (size_t)n);
+		break;
+	}
+	case TP_FMT_PNG:
+		if (w->records > 1)
+			tp_die("png output holds one image; the input has more records");
+		if (!tp_png_shape_ok(hdr)) {
+			char shape[TP_MAXDIM * 22 + 4];
+			tp_die("cannot write shape %s as png: it takes (H, W) or (H, W, C) with C 1-4",
+			    tp_shape_str(hdr, shape, sizeof shape));
+		}
+		if (tp_dtype_is_complex(hdr->dtype))
+			tp_die("cannot write %s as png", tp_dtype_name(hdr->dtype));
+		w->mem = tp_emalloc(hdr->nbytes ? hdr->nbytes : 1);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Text: each element, a newline after each row, a blank line after each
+ * 2-D slice but the last. */
+static void
+write_text(struct tp_writer *w, const unsigned char *p, size_t n)
+{
+	const struct tp_tensor *h = &w->hdr;
+	size_t es = tp_dtype_size(h->dtype);
+	size_t row = h->ndim ? h->shape[h->ndim - 1] : 1;
+	size_t slice = h->ndim >= 2 ? row * h->shape[h->ndim - 2] : h->count;
+	char buf[96];
+
+	for (size_t i = 0; i < n; i += es) {
+		int k = tp_text_value(buf, h->dtype, p + i);
+		size_t e = ++w->elem;
+
+		if (e % row != 0)
+			buf[k++] = ' ';
+		else {
+			buf[k++] = '\n';
+			if (e % slice == 0 && e < h->count)
+				buf[k++] = '\n';
+		}
+		out(w, buf, (size_t)k);
+	}
+}
+
+void
+tp_write_data(struct tp_writer *w, const void *src, size_t n)
+{
+	if (n > w->hdr.nbytes - w->done)
+		tp_die("record %ld: more data than its shape holds",
+		    w->records - 1);
+	switch (w->format) {
+	case TP_FMT_NPY:
+		out(w, src, n);
+		break;
+	case TP_FMT_TXT:
+		write_text(w, src, n);
+		break;
+	case TP_FMT_PNG:
+		if (n)
+			memcpy(w->mem + w->done, src, n);
+		break;
+	default:
+		break;
+	}
+	w->done += n;
+	if (w->format == TP_FMT_PNG && w->done == w->hdr.nbytes && w->mem) {
+		struct tp_tensor t = w->hdr;
+		size_t len;
+		unsigned char *png;
+		int depth = w->depth ? w->depth : t.dtype == TP_U2 ? 16 : 8;
+
+		t.data = w->mem;
+		png = tp_png_encode(&t, depth, &len);
+		out(w, png, len);
+		free(png);
+		free(w->mem);
+		w->mem = NULL;
+	}
+}
+
+void
+tp_write(struct tp_writer *w, const struct tp_tensor *t)
+{
+	tp_write_header(w, t);
+	if (t->nbytes)
+		tp_write_data(w, t->data, t->nbytes);
+}
+
+void
+tp_write_from(struct tp_writer *w, struct tp_reader *r, size_t n)
+{
+	const size_t CHUNK = 1 << 20;
+	size_t es = tp_dtype_size(w->hdr.dtype);
+	unsigned char *buf;
+
+	if (n > w->hdr.nbytes - w->done)
+		tp_die("record %ld: more data than its shape holds",
+		    w->records - 1);
+	if (w->format == TP_FMT_NPY && tp_reader_raw_ok(r)) {
+		flush(w);
+		tp_read_copy(r, w->fd, n);
+		w->done += n;
+		return;
+	}
+	buf = tp_emalloc(CHUNK);
+	while (n > 0) {
+		size_t k = n < CHUNK ? n : CHUNK - CHUNK % es;
+		tp_read_data(r, buf, k);
+		tp_write_data(w, buf, k);
+		n -= k;
+	}
+	free(buf);
+}
+
+void
+tp_writer_close(struct tp_writer *w)
+{
+	if (w->done < w->hdr.nbytes)
+		tp_die("record %ld: only %zu of %zu bytes were written",
+		    w->records - 1, w->done, w->hdr.nbytes);
+	if (w->format == TP_FMT_PNG && w->records == 0)
+		tp_die("no image to write as png: the input is empty");
+	flush(w);
+	if (w->is_temp)
+		tp_commit_file(w->fd);
+	else if (close(w->fd) < 0 && errno != EBADF)
+		tp_die("write error: %s:", w->name);
+	free(w->buf);
+	free(w);
+}
