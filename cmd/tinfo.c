@@ -96,7 +96,9 @@ print_number(const char *key, double v, int have, int json)
 			printf(",\"%s\":%.17g", key, v);
 		else
 			printf(",\"%s\":null", key);
-	} else if (have)
+	} else if (have && isnan(v))
+		printf(" %s=nan", key);	/* not glibc's "-nan" */
+	else if (have)
 		printf(" %s=%.6g", key, v);
 	else
 		printf(" %s=-", key);

@@ -137,8 +137,15 @@ load(double complex *dst, const void *src, enum tp_dtype t, size_t i0,
 			dst[i] = tp_half_to_float(s[i]);
 		break;
 	}
-	case TP_C8: L(float complex); break;
-	case TP_C16: L(double complex); break;
+	case TP_C8: {
+		const float complex *s = (const float complex *)src + i0;
+		for (size_t i = 0; i < n; i++)
+			dst[i] = s[i];
+		break;
+	}
+	case TP_C16:
+		memcpy(dst, (const double complex *)src + i0, n * sizeof *dst);
+		break;
 	default: break;
 	}
 #undef L

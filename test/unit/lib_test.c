@@ -156,6 +156,15 @@ test_convert(void)
 	ok(back == INT64_MAX, "u64 max to i64 saturates exactly");
 	tp_convert(&f, TP_F4, &(double){ 0.1 }, TP_F8, 1);
 	ok(f == 0.1f, "f64 to f32 rounds as a C cast");
+	{
+		double z[4] = { 1, 2, -3, 4 };
+		float zf[4];
+		tp_convert(zf, TP_C8, z, TP_C16, 2);
+		ok(zf[0] == 1 && zf[1] == 2 && zf[2] == -3 && zf[3] == 4,
+		    "c16 to c8 keeps the imaginary part");
+		tp_convert(z, TP_F8, zf, TP_C8, 2);
+		ok(z[0] == 1 && z[1] == -3, "complex to real keeps the real part");
+	}
 	ok(tp_half_to_float(0x3c00) == 1.0f && tp_half_to_float(0xc000) == -2.0f &&
 	    tp_half_to_float(0x0001) == ldexpf(1, -24) &&
 	    isinf(tp_half_to_float(0x7c00)) && isnan(tp_half_to_float(0x7e00)),
