@@ -206,7 +206,8 @@ main(int argc, char *argv[])
 	tp_rng_seed(&g.rng, (uint32_t)cl.seed);
 	memset(&hdr, 0, sizeof hdr);
 	hdr.dtype = c.dtype < 0 ? TP_F8 : (enum tp_dtype)c.dtype;
-	tp_eset_shape(&hdr, cl.ndim, cl.shape);
+	if (tp_set_shape(&hdr, cl.ndim, cl.shape) < 0)
+		tp_usage_die("shape '%s' overflows", argv[optind + 1]);
 	if (cl.kind == GAUSSIAN)
 		for (int a = 0; a < cl.ndim; a++)
 			g.axis[a] = gauss_profile(cl.shape[a],

@@ -3,6 +3,7 @@
  * statistics (NaN ignored), reading in constant memory.
  */
 #include <complex.h>
+#include <unistd.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -11,7 +12,7 @@
 
 #include "tpipe.h"
 
-static const char usage[] = "tinfo [--json] [file ...]";
+static const char usage[] = "tinfo [--json] [-o file] [file ...]";
 
 struct stats {
 	size_t n, nan, inf;	/* n counts non-NaN values */
@@ -125,20 +126,26 @@ main(int argc, char *argv[])
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, TP_OPT_TOOL },
 		{ "help", no_argument, NULL, 'h' },
+		{ "output", required_argument, NULL, 'o' },
 		{ "version", no_argument, NULL, TP_OPT_VERSION },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct tp_common c;
-	int json = 0, ch, several;
+	int json = 0, ch, several, fd = -1;
 
 	tp_init(&c, usage);
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
 		if (ch == TP_OPT_TOOL)
 			json = 1;
 		else if (!tp_common_option(&c, ch, optarg))
 			tp_usage();
 	}
 	several = argc - optind > 1;
+	if (c.output) {		/* the report goes to a file made whole */
+		fd = tp_create_temp(c.output);
+		if (dup2(fd, 1) < 0)
+			tp_die("%s:", c.output);
+	}
 	if (optind == argc)
 		argv[--optind] = "-";
 
@@ -181,6 +188,9 @@ main(int argc, char *argv[])
 		tp_reader_close(r);
 	}
 	if (fflush(stdout) || ferror(stdout))
-		tp_die("write error: <stdout>:");
+		tp_die("write error: %s:", c.output ? c.output : "<stdout>");
+	if (fd >= 0) {
+		tp_commit_file(fd);
+	}
 	return 0;
 }

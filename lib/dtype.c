@@ -270,6 +270,14 @@ tp_convert(void *dst, enum tp_dtype to, const void *src, enum tp_dtype from,
 	}
 	if (convert_int64(dst, to, src, from, n))
 		return;
+	if (to == TP_F4 && (from == TP_I8 || from == TP_U8)) {
+		/* one rounding, as numpy's astype, not two through double */
+		float *d = dst;
+		for (size_t i = 0; i < n; i++)
+			d[i] = from == TP_I8 ? (float)((const int64_t *)src)[i] :
+			    (float)((const uint64_t *)src)[i];
+		return;
+	}
 	for (size_t i = 0; i < n; i += BLOCK) {
 		size_t m = n - i < BLOCK ? n - i : BLOCK;
 		load(block, src, from, i, m);

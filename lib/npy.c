@@ -105,14 +105,29 @@ parse_descr(const char *d, enum tp_dtype *dtype, int *swap)
 	return NULL;
 }
 
+/* The message for a bad shape: quote it, from '(' to ')' or 40 bytes. */
+static const char *
+bad_shape(const char *start, const char *end, char *msg, size_t len)
+{
+	const char *close = memchr(start, ')', (size_t)(end - start));
+	int n = close ? (int)(close - start + 1) : (int)(end - start);
+
+	snprintf(msg, len, "shape %.*s is not a tuple of sizes", n > 40 ? 40 : n,
+	    start);
+	return msg;
+}
+
 static const char *
 parse_shape(struct cursor *c, size_t *shape, int *ndim)
 {
 	static char msg[120];
+	const char *start;
 
 	*ndim = 0;
+	skip_space(c);
+	start = c->p;
 	if (!accept(c, '('))
-		return "shape is not a tuple";
+		return bad_shape(start, c->end, msg, sizeof msg);
 	for (;;) {
 		unsigned long long v;
 		char *end;
@@ -126,11 +141,13 @@ parse_shape(struct cursor *c, size_t *shape, int *ndim)
 			return msg;
 		}
 		if (c->p >= c->end || !isdigit((unsigned char)*c->p))
-			return "shape holds something other than sizes";
+			return bad_shape(start, c->end, msg, sizeof msg);
 		errno = 0;
 		v = strtoull(c->p, &end, 10);
-		if (errno || end > c->end)
-			return "shape has a size too large";
+		if (errno || end > c->end) {
+			snprintf(msg, sizeof msg, "shape %.40s has a size too large", start);
+			return msg;
+		}
 		c->p = end;
 		if (c->p < c->end && (*c->p == 'L' || *c->p == 'l'))
 			c->p++;		/* Python 2 long */
@@ -140,7 +157,7 @@ parse_shape(struct cursor *c, size_t *shape, int *ndim)
 		if (accept(c, ')'))
 			return NULL;
 		if (!accept(c, ','))
-			return "shape is not a tuple of sizes";
+			return bad_shape(start, c->end, msg, sizeof msg);
 	}
 }
 

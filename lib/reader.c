@@ -27,6 +27,7 @@ struct tp_reader {
 	int in_record;		/* data of the current record not yet all read */
 	size_t want, done;	/* data bytes of the record; read so far */
 	int swap;		/* data is in the other byte order */
+	int complex;		/* elements are (real, imaginary) pairs */
 	size_t elsize;
 	unsigned char *mem;	/* the record's data in memory, or NULL */
 	int ended;		/* PNG: its one record is out */
@@ -196,13 +197,13 @@ fortran_to_c(const unsigned char *f, const struct tp_tensor *h)
 }
 
 static void
-byteswap(void *data, size_t n, size_t elsize)
+byteswap(void *data, size_t n, size_t elsize, int complex)
 {
 	unsigned char *p = data;
-	size_t half = elsize > 8 ? 8 : elsize;	/* complex: each part */
+	size_t unit = complex ? elsize / 2 : elsize;	/* each part */
 
-	for (size_t i = 0; i < n; i += half) {
-		for (size_t a = 0, b = half - 1; a < b; a++, b--) {
+	for (size_t i = 0; i < n; i += unit) {
+		for (size_t a = 0, b = unit - 1; a < b; a++, b--) {
 			unsigned char t = p[i + a];
 			p[i + a] = p[i + b];
 			p[i + b] = t;
@@ -243,8 +244,8 @@ read_npy_header(struct tp_reader *r, struct tp_tensor *hdr)
 	prelen = pre[6] == 1 ? 2 : 4;
 	got = take(r, pre + 8, prelen);
 	if (got < prelen)
-		tp_die("%s: truncated record %ld: header length field cut short",
-		    r->name, r->index);
+		tp_die("%s: truncated record %ld: expected a %zu-byte header length, got %zu",
+		    r->name, r->index, prelen, got);
 	hlen = pre[8] | (size_t)pre[9] << 8;
 	if (prelen == 4)
 		hlen |= (size_t)pre[10] << 16 | (size_t)pre[11] << 24;
@@ -262,6 +263,7 @@ read_npy_header(struct tp_reader *r, struct tp_tensor *hdr)
 		tp_die("%s: record %ld: %s", r->name, r->index, err);
 	free(text);
 	r->swap = swap;
+	r->complex = tp_dtype_is_complex(hdr->dtype);
 	r->elsize = tp_dtype_size(hdr->dtype);
 	r->want = hdr->nbytes;
 	r->done = 0;
@@ -272,7 +274,7 @@ read_npy_header(struct tp_reader *r, struct tp_tensor *hdr)
 		if (got < hdr->nbytes)
 			truncated_data(r, got);
 		if (swap)
-			byteswap(f, hdr->nbytes, r->elsize);
+			byteswap(f, hdr->nbytes, r->elsize, tp_dtype_is_complex(hdr->dtype));
 		r->mem = fortran_to_c(f, hdr);
 		r->swap = 0;
 		free(f);
@@ -357,7 +359,7 @@ tp_read_data(struct tp_reader *r, void *dst, size_t n)
 	if (got < n)
 		truncated_data(r, got);
 	if (r->swap)
-		byteswap(dst, n, r->elsize);
+		byteswap(dst, n, r->elsize, r->complex);
 	r->done += n;
 }
 

@@ -223,6 +223,16 @@ tp_text_next(struct tp_text *x, long index, struct tp_tensor *out)
 			tok = q;
 			while (q < eol && !is_sep(*q))
 				q++;
+			if (!declared && dtype == TP_F8 &&
+			    memchr(tok, 'j', (size_t)(q - tok))) {
+				/* a complex number: the record is complex128 */
+				struct values c = { NULL, 0, 0, tp_dtype_size(TP_C16) };
+				for (size_t i = 0; i < v.n; i++)
+					tp_convert(push(&c), TP_C16, v.data + i * 8, TP_F8, 1);
+				free(v.data);
+				v = c;
+				dtype = TP_C16;
+			}
 			if (!parse_value(tok, (size_t)(q - tok), dtype, push(&v))) {
 				tp_die("%s: line %ld: '%.*s' is not a%s %s number",
 				    x->name, x->line, (int)((q - tok) > 40 ? 40 : (q - tok)),

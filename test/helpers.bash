@@ -1,0 +1,185 @@
+# Shared setup for the bats tests: the tools under test come first on
+# PATH, python is Debian's (with numpy, scipy, PIL), data in a temp dir.
+bats_require_minimum_version 1.5.0
+bats_load_library bats-support
+bats_load_library bats-assert
+
+: "${TPIPE_TOP:=$(cd "$BATS_TEST_DIRNAME/.." && pwd)}"
+: "${TPIPE_BIN:=$TPIPE_TOP/build/bin}"
+PATH="$TPIPE_BIN:$PATH"
+PY=/usr/bin/python3
+DATA="$TPIPE_TOP/test/data"
+export PY DATA TPIPE_TOP
+
+setup() {
+	cd "$BATS_TEST_TMPDIR" || return 1
+}
+
+# npy_close A B [RTOL]: the arrays in NPY files A and B have the same
+# shape and dtype and agree to RTOL * max|B| (0 means exactly equal).
+npy_close() {
+	"$PY" "$TPIPE_TOP/test/npycmp.py" "$@"
+}
+
+# py CODE: run python with numpy imported as np.
+py() {
+	"$PY" -c "import numpy as np, sys
+$1"
+}
+
+# fails [--any-stdout] [--usage] STATUS REGEX INPUT CMD [ARG...]:
+# `CMD ARG... < INPUT` exits with STATUS, writes nothing to stdout and
+# exactly one line "CMD: ..." to stderr that matches the extended regular
+# expression REGEX.  Then the same run with `-o out.npy` in an empty
+# directory must fail the same way and leave that directory empty (no
+# output file, no temporary file).  INPUT and file operands must be
+# absolute paths (or names absent from both directories).
+#   --any-stdout  stdout may hold what a streaming tool wrote before the
+#                 error (truncated data); -o must still leave nothing
+#   --usage       a usage error: the first stderr line must match REGEX,
+#                 a usage text may follow (getopt message + usage); or
+#                 stderr may be just the usage ("usage: CMD ...")
+#   --no-o        skip the -o run
+fails() {
+	local any_stdout='' usage='' no_o=''
+	while :; do
+		case $1 in
+		--any-stdout) any_stdout=1; shift ;;
+		--usage) usage=1; shift ;;
+		--no-o) no_o=1; shift ;;
+		*) break ;;
+		esac
+	done
+	local want=$1 re=$2 in=$3; shift 3
+	local tool=$1; shift
+	local d
+	run --separate-stderr "$tool" "$@" < "$in"
+	if [ "$status" -ne "$want" ]; then
+		fail "$tool $*: exit $status, expected $want; stderr: $stderr"
+		return 1
+	fi
+	if [ -z "$any_stdout" ] && [ -n "$output" ]; then
+		fail "$tool $*: wrote to stdout on error: ${output:0:200}"
+		return 1
+	fi
+	if [ -z "$usage" ] && [ "${#stderr_lines[@]}" -ne 1 ]; then
+		fail "$tool $*: expected one line on stderr, got ${#stderr_lines[@]}: $stderr"
+		return 1
+	fi
+	if [ "${#stderr_lines[@]}" -lt 1 ]; then
+		fail "$tool $*: no message on stderr"
+		return 1
+	fi
+	if [ -n "$usage" ] && [[ ${stderr_lines[0]} == "usage: $tool "* ]]; then
+		# a usage error may show just the usage (a missing operand)
+		if ! grep -Eq -- "$re" <<< "$stderr"; then
+			fail "$tool $*: usage does not match /$re/: $stderr"
+			return 1
+		fi
+	elif [[ ${stderr_lines[0]} != "$tool: "* ]]; then
+		fail "$tool $*: message does not start with '$tool: ': ${stderr_lines[0]}"
+		return 1
+	elif ! grep -Eq -- "$re" <<< "${stderr_lines[0]}"; then
+		fail "$tool $*: message does not match /$re/: ${stderr_lines[0]}"
+		return 1
+	fi
+	[ -z "$no_o" ] || return 0
+	d=$(mktemp -d "$BATS_TEST_TMPDIR/o.XXXXXX")
+	run --separate-stderr bash -c 'cd "$1" && shift && exec "$@"' \
+	    - "$d" "$tool" -o out.npy "$@" < "$in"
+	if [ "$status" -ne "$want" ]; then
+		fail "$tool -o out.npy $*: exit $status, expected $want; stderr: $stderr"
+		return 1
+	fi
+	if [ -n "$(ls -A "$d")" ]; then
+		fail "$tool -o out.npy $*: left files behind: $(ls -A "$d" | tr '\n' ' ')"
+		return 1
+	fi
+	rm -rf "$d"
+}
+
+# row CMD...: run one row of a table test (usually `row fails ...`) so
+# that a failing row is reported and the other rows still run; end the
+# test with rows_ok.
+row() {
+	"$@" || ROW_FAILED=1
+}
+rows_ok() {
+	[ -z "${ROW_FAILED:-}" ]
+}
+
+# npy_same LIST: LIST has lines "CASE GOT EXPECTED" (blank-separated
+# paths).  Every NPY record of GOT must have the dtype, shape and values
+# (NaN equal to NaN) of the record of EXPECTED; prints each case that
+# differs and fails.  One python start for many comparisons.
+npy_same() {
+	"$PY" - "$1" <<'PYEOF'
+import sys
+import numpy as np
+
+def records(path):
+    out = []
+    with open(path, 'rb') as f:
+        while f.read(1):
+            f.seek(-1, 1)
+            out.append(np.lib.format.read_array(f, allow_pickle=False))
+    return out
+
+bad = []
+for line in open(sys.argv[1]):
+    if not line.strip():
+        continue
+    case, got, exp = line.split()
+    try:
+        rg, re_ = records(got), records(exp)
+    except Exception as e:
+        bad.append(f'{case}: {got} does not load: {e}')
+        continue
+    if len(rg) != len(re_):
+        bad.append(f'{case}: {len(rg)} records, expected {len(re_)}')
+        continue
+    for i, (a, b) in enumerate(zip(rg, re_)):
+        where = f'{case}: record {i}:'
+        if a.dtype != b.dtype:
+            bad.append(f'{where} dtype {a.dtype.str} != {b.dtype.str}')
+        elif a.shape != b.shape:
+            bad.append(f'{where} shape {a.shape} != {b.shape}')
+        elif not np.array_equal(a, b, equal_nan=a.dtype.kind in 'fc'):
+            k = np.argwhere(~((a == b) | ((a != a) & (b != b))))
+            k = tuple(k[0]) if a.ndim else ()
+            bad.append(f'{where} differs at {k}: {a[k]!r} != {b[k]!r}')
+for b in bad:
+    print(b)
+sys.exit(1 if bad else 0)
+PYEOF
+}
+
+# tcat_cases: for each in/CASE.npy, run tcat on it from a pipe (out/)
+# and as a file operand (outf/).  Every output must be byte-identical to
+# exp/CASE.npy (numpy.save of the same array, native byte order and C
+# order), and load in numpy equal to it.  Names every case that fails.
+tcat_cases() {
+	local f c bad='' st
+	mkdir -p out outf
+	: > pairs
+	for f in in/*.npy; do
+		c=$(basename "$f" .npy)
+		cat "$f" | tcat > "out/$c.npy" 2> "out/$c.err"
+		st=$?
+		[ "$st" -eq 0 ] || bad+="$c: exit $st from a pipe: $(head -c 300 "out/$c.err")"$'\n'
+		tcat "$f" > "outf/$c.npy" 2> "outf/$c.err"
+		st=$?
+		[ "$st" -eq 0 ] || bad+="$c: exit $st as a file: $(head -c 300 "outf/$c.err")"$'\n'
+		if [ -s "out/$c.err" ] || [ -s "outf/$c.err" ]; then
+			bad+="$c: wrote to stderr: $(cat "out/$c.err" "outf/$c.err")"$'\n'
+		fi
+		cmp -s "out/$c.npy" "exp/$c.npy" ||
+			bad+="$c: output from a pipe is not numpy.save's bytes"$'\n'
+		cmp -s "outf/$c.npy" "exp/$c.npy" ||
+			bad+="$c: output from a file is not numpy.save's bytes"$'\n'
+		echo "$c out/$c.npy exp/$c.npy" >> pairs
+	done
+	run npy_same pairs
+	[ -z "$bad" ] && [ "$status" -eq 0 ] && return 0
+	fail "$(printf '%s\n%s' "$bad" "$output")"
+}
