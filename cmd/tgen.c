@@ -224,5 +224,7 @@ main(int argc, char *argv[])
 		}
 	}
 	tp_writer_close(w);
+	for (int a = 0; a < cl.ndim; a++)
+		free(g.axis[a]);
 	return 0;
 }
