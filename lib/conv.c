@@ -1,0 +1,1623 @@
+/*
+ * conv.c - N-D convolution and correlation: FFT, overlap-save, direct.
+ *
+ * Every method computes the same thing.  Per convolved axis, with signal
+ * length n, kernel length m, output length lout and window start s0
+ * (full: 0, same: (m-1)/2, valid: m-1), the signal is extended on the
+ * left by pl = m-1-s0 and on the right so that it has lout+m-1 samples
+ * (by the boundary rule; zero for the zero boundary), and
+ *
+ *	out[o] = sum_j E[o + m-1 - j] h[j],  0 <= o < lout,
+ *
+ * where h is the kernel in convolution form (reversed on the corr axes).
+ * The FFT path with the zero boundary does not materialise the zero
+ * extension: it places the signal at the start of a buffer of fast
+ * length L >= max(n+m-1-s0, s0+lout) and reads the cyclic result from s0.
+ *
+ * The file includes itself twice to make the float and double versions
+ * of the typed part (after "#else" at the end).
+ *
+ * For measuring (bench/tconv-cost-model.md): $TPIPE_TIMING prints time
+ * stamps of the phases on stderr; $TPIPE_CONV_TILES=L0,L1,... forces the
+ * FFT path's tile lengths (0: the whole axis).
+ */
+#ifndef TP_CONV_TYPED
+
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/mman.h>
+
+#include <fftw3.h>
+
+#include "tpipe.h"
+#include "fft.h"
+#include "conv.h"
+
+/* One convolved axis: see the comment at the top of the file. */
+struct axis {
+	size_t n;		/* signal length */
+	size_t m;		/* kernel length */
+	size_t lout;		/* output length */
+	size_t s0;		/* window start of the mode */
+	size_t pl;		/* left extension of the buffer's signal */
+	size_t in;		/* samples of (extended) signal in the buffer */
+	size_t s;		/* where output 0 sits in the cyclic result */
+	size_t L;		/* transform length (FFT, overlap-save block) */
+	size_t Lwhole;		/* transform length for the whole axis */
+	size_t step;		/* outputs per tile (lout when whole) */
+	size_t ntile;		/* tiles along the axis */
+	int whole;		/* one tile: the whole axis */
+};
+
+struct geom {
+	int k;			/* convolved axes */
+	size_t nb;		/* batch elements */
+	size_t nin, nout;	/* elements per batch element */
+	int es;			/* reals per element: 1, or 2 for complex */
+	int bnd;
+	int method;
+	int par;		/* FFT: tiles in parallel, one thread each */
+	size_t ntiles;		/* FFT: tiles per batch element */
+	struct axis ax[TP_MAXDIM];
+};
+
+struct tp_conv {
+	struct tp_conv_opts o;
+	int kdim;
+	size_t m[TP_MAXDIM];
+	size_t mcount;
+	int kcomplex;
+	double *hd;		/* kernel in convolution form, es doubles each */
+	int kbad;		/* the kernel has a NaN or infinity */
+	int allcorr;
+
+	/* per signal shape */
+	int ready;
+	int xndim;
+	size_t xshape[TP_MAXDIM];
+	enum tp_dtype cdt;	/* compute and output dtype */
+	struct geom g;
+	void *st;
+	void (*st_free)(void *);
+	int last;
+	double cost[3];		/* the model's estimates: -, fft, direct */
+};
+
+static const char *const mode_names[] = { "full", "same", "valid", NULL };
+static const char *const bnd_names[] = {
+	"zero", "wrap", "reflect", "mirror", "nearest", NULL
+};
+static const char *const method_names[] = {
+	"auto", "fft", "direct", "overlap-save", NULL
+};
+
+static int
+lookup(const char *const *names, const char *s)
+{
+	int i;
+
+	for (i = 0; names[i] != NULL; i++)
+		if (strcmp(names[i], s) == 0)
+			return i;
+	return -1;
+}
+
+int
+tp_conv_mode_parse(const char *s)
+{
+	return lookup(mode_names, s);
+}
+
+int
+tp_conv_boundary_parse(const char *s)
+{
+	return lookup(bnd_names, s);
+}
+
+int
+tp_conv_method_parse(const char *s)
+{
+	int i = lookup(method_names, s);
+
+	return i == TP_METHOD_OVERLAP ? -1 : i;
+}
+
+const char *
+tp_conv_method_name(int m)
+{
+	return m >= 0 && m <= TP_METHOD_OVERLAP ? method_names[m] : "?";
+}
+
+void
+tp_conv_opts_init(struct tp_conv_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->mode = TP_CONV_FULL;
+	o->boundary = TP_BND_ZERO;
+	o->method = TP_METHOD_AUTO;
+	o->dtype = -1;
+	o->threads = 1;
+}
+
+/*
+ * Index into a signal of length n (>= 1) for position i of its extension
+ * by boundary bnd; -1 for a zero.
+ */
+static ptrdiff_t
+bmap(ptrdiff_t i, ptrdiff_t n, int bnd)
+{
+	ptrdiff_t p;
+
+	if (i >= 0 && i < n)
+		return i;
+	switch (bnd) {
+	case TP_BND_WRAP:
+		return (i % n + n) % n;
+	case TP_BND_REFLECT:
+		p = (i % (2 * n) + 2 * n) % (2 * n);
+		return p < n ? p : 2 * n - 1 - p;
+	case TP_BND_MIRROR:
+		if (n == 1)
+			return 0;
+		p = (i % (2 * n - 2) + 2 * n - 2) % (2 * n - 2);
+		return p < n ? p : 2 * n - 2 - p;
+	case TP_BND_NEAREST:
+		return i < 0 ? 0 : n - 1;
+	default:
+		return -1;
+	}
+}
+
+/* Phase timing on stderr when $TPIPE_TIMING is set (for benchmarks). */
+static void
+stamp(const char *what)
+{
+	static int on = -1;
+	static struct timespec t0;
+	struct timespec t;
+
+	if (on < 0) {
+		on = getenv("TPIPE_TIMING") != NULL;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+	}
+	if (!on)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	fprintf(stderr, "tconv: %8.4f s %s\n", (double)(t.tv_sec - t0.tv_sec) +
+	    (double)(t.tv_nsec - t0.tv_nsec) * 1e-9, what);
+}
+
+/*
+ * Memory for big buffers: 2 MiB aligned and marked for transparent huge
+ * pages, which makes first touching it several times cheaper here (page
+ * faults dominate a plain malloc of 100 MB).  Free with free().
+ */
+static void *
+big_alloc(size_t n)
+{
+	void *p;
+	size_t huge = 2 << 20;
+
+	if (n < 2 * huge)
+		return tp_emalloc(n ? n : 1);
+	n = (n + huge - 1) / huge * huge;
+	if (posix_memalign(&p, huge, n) != 0)
+		tp_die("cannot allocate %zu bytes", n);
+	madvise(p, n, MADV_HUGEPAGE);
+	return p;
+}
+
+/* --- a tiny parallel for ---------------------------------------------- */
+
+struct par {
+	void (*fn)(void *, size_t, int);
+	void *arg;
+	size_t n;
+	size_t next;
+	int tid;
+};
+
+struct par_thread {
+	struct par *p;
+	int tid;
+};
+
+static void *
+par_main(void *v)
+{
+	struct par_thread *t = v;
+	size_t i;
+
+	while ((i = __atomic_fetch_add(&t->p->next, 1, __ATOMIC_RELAXED))
+	    < t->p->n)
+		t->p->fn(t->p->arg, i, t->tid);
+	return NULL;
+}
+
+/* Call fn(arg, i, tid) for i in [0, n) on up to threads threads; tid is
+ * the thread's number, for per-thread buffers. */
+static void
+parallel(int threads, size_t n, void (*fn)(void *, size_t, int), void *arg)
+{
+	struct par p = { fn, arg, n, 0, 0 };
+	struct par_thread t[64];
+	pthread_t id[64];
+	int i, started = 0;
+
+	if (threads > 64)
+		threads = 64;
+	if ((size_t)threads > n)
+		threads = (int)n;
+	for (i = 1; i < threads; i++) {
+		t[i].p = &p;
+		t[i].tid = i;
+		if (pthread_create(&id[i], NULL, par_main, &t[i]) != 0)
+			break;
+		started = i;
+	}
+	t[0].p = &p;
+	t[0].tid = 0;
+	par_main(&t[0]);
+	for (i = 1; i <= started; i++)
+		pthread_join(id[i], NULL);
+}
+
+/* --- typed parts -------------------------------------------------------- */
+
+/* The direct sum is also compiled for AVX2 + FMA, picked at run time. */
+#if defined(__x86_64__) && defined(__GNUC__)
+#define CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define CLONES
+#endif
+
+#define TP_CONV_TYPED 1
+
+#define R float
+#define C fftwf_complex
+#define F(x) fftwf_##x
+#define T(x) x##_f
+#define BLK 32
+#include "conv.c"
+#undef R
+#undef C
+#undef F
+#undef T
+#undef BLK
+
+#define R double
+#define C fftw_complex
+#define F(x) fftw_##x
+#define T(x) x##_d
+#define BLK 16
+#include "conv.c"
+#undef R
+#undef C
+#undef F
+#undef T
+#undef BLK
+
+/* --- the kernel -------------------------------------------------------- */
+
+struct tp_conv *
+tp_conv_new(const struct tp_tensor *k, const struct tp_conv_opts *o,
+    const char **why)
+{
+	struct tp_conv *c;
+	struct tp_tensor kd;
+	size_t i, j, src, rem;
+	int a, es;
+	size_t stride[TP_MAXDIM];
+
+	if (k->count == 0) {
+		*why = "the kernel is empty";
+		return NULL;
+	}
+	c = tp_ecalloc(1, sizeof *c);
+	c->o = *o;
+	if (c->o.threads < 1)
+		c->o.threads = 1;
+	c->kdim = k->ndim == 0 ? 1 : k->ndim;
+	for (a = 0; a < c->kdim; a++)
+		c->m[a] = k->ndim == 0 ? 1 : k->shape[a];
+	if (o->ncorr != 0 && o->ncorr != 1 && o->ncorr != c->kdim) {
+		free(c);
+		*why = "--op needs one entry, or one per kernel axis";
+		return NULL;
+	}
+	c->allcorr = 1;
+	for (a = 0; a < c->kdim; a++) {
+		if (o->ncorr == 1)
+			c->o.corr[a] = o->corr[0];
+		else if (o->ncorr == 0)
+			c->o.corr[a] = 0;
+		if (!c->o.corr[a])
+			c->allcorr = 0;
+	}
+	c->o.ncorr = c->kdim;
+	c->mcount = k->count;
+	c->kcomplex = tp_dtype_is_complex(k->dtype);
+	es = c->kcomplex ? 2 : 1;
+	kd = tp_converted(k, c->kcomplex ? TP_C16 : TP_F8);
+	c->hd = tp_emalloc(c->mcount * es * sizeof(double));
+	stride[c->kdim - 1] = 1;
+	for (a = c->kdim - 1; a > 0; a--)
+		stride[a - 1] = stride[a] * c->m[a];
+	/* h'[i] = k[i with the corr axes reversed], conjugated if all corr */
+	for (i = 0; i < c->mcount; i++) {
+		src = 0;
+		rem = i;
+		for (a = 0; a < c->kdim; a++) {
+			j = rem / stride[a];
+			rem %= stride[a];
+			if (c->o.corr[a])
+				j = c->m[a] - 1 - j;
+			src += j * stride[a];
+		}
+		if (es == 1) {
+			c->hd[i] = ((double *)kd.data)[src];
+		} else {
+			c->hd[2 * i] = ((double *)kd.data)[2 * src];
+			c->hd[2 * i + 1] = ((double *)kd.data)[2 * src + 1] *
+			    (c->allcorr ? -1 : 1);
+		}
+	}
+	for (i = 0; i < c->mcount * es; i++)
+		if (!isfinite(c->hd[i]))
+			c->kbad = 1;
+	tp_free(&kd);
+	return c;
+}
+
+static void
+drop_state(struct tp_conv *c)
+{
+	if (c->st != NULL)
+		c->st_free(c->st);
+	c->st = NULL;
+	c->ready = 0;
+}
+
+void
+tp_conv_free(struct tp_conv *c)
+{
+	if (c == NULL)
+		return;
+	drop_state(c);
+	free(c->hd);
+	free(c);
+}
+
+int
+tp_conv_kernel_ndim(const struct tp_conv *c)
+{
+	return c->kdim;
+}
+
+int
+tp_conv_last_method(const struct tp_conv *c)
+{
+	return c->last;
+}
+
+char *
+tp_conv_describe(const struct tp_conv *c, char *buf, size_t len)
+{
+	size_t n = 0;
+	int a;
+
+	n += snprintf(buf, len, "%s", tp_conv_method_name(c->last));
+	if (c->cost[TP_METHOD_FFT] > 0 || c->cost[TP_METHOD_DIRECT] > 0)
+		n += snprintf(buf + n, len - n, " (model: fft %.3g s, direct "
+		    "%.3g s)", c->cost[TP_METHOD_FFT], c->cost[TP_METHOD_DIRECT]);
+	if (c->last == TP_METHOD_DIRECT || n >= len)
+		return buf;
+	for (a = 0; a < c->g.k && n < len; a++)
+		n += snprintf(buf + n, len - n, "%s%zu%s", a ? "x" : " length ",
+		    c->g.ax[a].L, c->g.ax[a].whole ? "" : "(tiled)");
+	if (n < len)
+		snprintf(buf + n, len - n, ", %zu tiles per batch element, %s",
+		    c->g.ntiles, c->g.par ? "tiles in parallel" :
+		    "threaded transforms");
+	return buf;
+}
+
+/* The compute dtype for a signal of dtype t. */
+static enum tp_dtype
+compute_dtype(const struct tp_conv *c, enum tp_dtype t)
+{
+	int single;
+	int cx = c->kcomplex || tp_dtype_is_complex(t);
+
+	if (c->o.dtype == TP_F4 || c->o.dtype == TP_F8)
+		single = c->o.dtype == TP_F4;
+	else
+		single = t == TP_F4 || t == TP_C8 || t == TP_F2;
+	if (cx)
+		return single ? TP_C8 : TP_C16;
+	return single ? TP_F4 : TP_F8;
+}
+
+static char msgbuf[512];
+
+const char *
+tp_conv_out_header(struct tp_conv *c, const struct tp_tensor *x,
+    struct tp_tensor *out)
+{
+	size_t shape[TP_MAXDIM];
+	int a, nbd = x->ndim - c->kdim;
+	char s1[256];
+
+	if (x->ndim < c->kdim) {
+		snprintf(msgbuf, sizeof msgbuf,
+		    "the kernel has %d ax%s but the signal %s has %d",
+		    c->kdim, c->kdim == 1 ? "is" : "es",
+		    tp_shape_str(x, s1, sizeof s1), x->ndim);
+		return msgbuf;
+	}
+	for (a = 0; a < x->ndim; a++) {
+		size_t n = x->shape[a], m;
+
+		shape[a] = n;
+		if (a < nbd)
+			continue;
+		m = c->m[a - nbd];
+		switch (c->o.mode) {
+		case TP_CONV_FULL:
+			shape[a] = n == 0 ? 0 : n + m - 1;
+			break;
+		case TP_CONV_SAME:
+			break;
+		case TP_CONV_VALID:
+			if (n < m) {
+				snprintf(msgbuf, sizeof msgbuf, "valid mode "
+				    "needs the signal at least as large as the "
+				    "kernel, but on axis %d the signal has %zu "
+				    "and the kernel %zu", a, n, m);
+				return msgbuf;
+			}
+			shape[a] = n - m + 1;
+			break;
+		}
+	}
+	memset(out, 0, sizeof *out);
+	out->dtype = compute_dtype(c, x->dtype);
+	if (tp_set_shape(out, x->ndim, shape) < 0) {
+		snprintf(msgbuf, sizeof msgbuf, "the output shape overflows");
+		return msgbuf;
+	}
+	return NULL;
+}
+
+/*
+ * The geometry for signal x and method: n, m, lout, s0 from the mode;
+ * pl, in, s, L from the method (see the top of the file).
+ */
+static void
+geometry(struct tp_conv *c, const struct tp_tensor *x, int method,
+    struct geom *g)
+{
+	int a, nbd = x->ndim - c->kdim;
+
+	memset(g, 0, sizeof *g);
+	g->k = c->kdim;
+	g->nb = 1;
+	for (a = 0; a < nbd; a++)
+		g->nb *= x->shape[a];
+	g->es = tp_dtype_is_complex(c->cdt) ? 2 : 1;
+	g->bnd = c->o.boundary;
+	g->method = method;
+	g->nin = g->nout = 1;
+	for (a = 0; a < g->k; a++) {
+		struct axis *ax = &g->ax[a];
+
+		ax->n = x->shape[nbd + a];
+		ax->m = c->m[a];
+		switch (c->o.mode) {
+		case TP_CONV_FULL:
+			ax->lout = ax->n == 0 ? 0 : ax->n + ax->m - 1;
+			ax->s0 = 0;
+			break;
+		case TP_CONV_SAME:
+			ax->lout = ax->n;
+			ax->s0 = (ax->m - 1) / 2;
+			break;
+		default:
+			ax->lout = ax->n + 1 - ax->m;
+			ax->s0 = ax->m - 1;
+			break;
+		}
+		if (method == TP_METHOD_DIRECT || g->bnd != TP_BND_ZERO) {
+			ax->pl = ax->m - 1 - ax->s0;
+			ax->in = ax->lout + ax->m - 1;
+			ax->s = ax->m - 1;
+			ax->L = ax->in;
+		} else {
+			size_t need = ax->n + ax->m - 1 - ax->s0;
+
+			if (need < ax->s0 + ax->lout)
+				need = ax->s0 + ax->lout;
+			ax->pl = 0;
+			ax->in = ax->n;
+			ax->s = ax->s0;
+			ax->L = need;
+		}
+		if (method != TP_METHOD_DIRECT)
+			ax->L = tp_fft_fast_len(ax->L);
+		ax->Lwhole = ax->L;
+		ax->step = ax->lout;
+		ax->ntile = 1;
+		ax->whole = 1;
+		g->nin *= ax->n;
+		g->nout *= ax->lout;
+	}
+}
+
+/*
+ * The cost model of --method auto, in seconds; measured on this 2-core
+ * Xeon; bench/tconv-cost-model.md gives the model and the measurements.
+ */
+#define COST_DIRECT_F32 0.05e-9		/* per multiply-add, one thread */
+#define COST_DIRECT_F64 0.10e-9
+#define COST_DIRECT_OUT 4e-9		/* per output: fill, loops */
+#define COST_FFT 0.28e-9		/* per n log2 n of a real transform */
+#define COST_NOT_POW2 1.5		/* ... when not all lengths are 2^i */
+#define COST_PASS 1.0e-9		/* per real: fill, multiply, copy */
+#define FFTW_SPEEDUP 1.7		/* FFTW's own threads, 2 threads */
+#define COST_ITEM 2e-6			/* per tile: calls, loops */
+
+/*
+ * One transform of n points (complex when cx) and its share of the
+ * passes over the buffer.  The cost per n log2 n grows with the size in
+ * bytes once the transform leaves the caches: the factors below were
+ * measured with FFTW_ESTIMATE plans, one thread, f32 and f64 alike.
+ */
+static double
+tf_cost(double n, int pow2, int single, int cx)
+{
+	static const double grow[][2] = {	/* log2 bytes, factor */
+		{ 21, 1.0 }, { 22, 1.45 }, { 24, 2.0 }, { 25, 2.7 },
+		{ 26.2, 4.4 }, { 27.2, 5.1 }, { 40, 8.0 }
+	};
+	double reals = n * (cx ? 2 : 1);
+	double lb = log2(reals * (single ? 4 : 8));
+	double c = COST_FFT * reals * log2(n > 2 ? n : 2), f = 1;
+	int i;
+
+	if (!pow2)
+		c *= COST_NOT_POW2;
+	for (i = 1; i < 7; i++)
+		if (lb < grow[i][0]) {
+			if (lb > grow[i - 1][0])
+				f = grow[i - 1][1] + (grow[i][1] -
+				    grow[i - 1][1]) * (lb - grow[i - 1][0]) /
+				    (grow[i][0] - grow[i - 1][0]);
+			break;
+		}
+	return c * f + COST_PASS * reals / 2;
+}
+
+/*
+ * The FFT path's cost with tile lengths T[a] (T[a] == 0: the whole axis);
+ * sets the axes' L, step, ntile, whole and g->par, g->ntiles.
+ */
+static double
+tile_cost(struct geom *g, const size_t *T, int single, int cx, int threads)
+{
+	double n = 1, items = (double)g->nb, one, seq, par, rounds;
+	int a, p2 = 1;
+
+	g->ntiles = 1;
+	for (a = 0; a < g->k; a++) {
+		struct axis *ax = &g->ax[a];
+
+		if (T[a] == 0) {
+			ax->whole = 1;
+			ax->L = ax->Lwhole;
+			ax->step = ax->lout;
+			ax->ntile = 1;
+		} else {
+			ax->whole = 0;
+			ax->L = T[a];
+			ax->step = T[a] - ax->m + 1;
+			ax->ntile = (ax->lout + ax->step - 1) / ax->step;
+		}
+		n *= (double)ax->L;
+		g->ntiles *= ax->ntile;
+		if (ax->L & (ax->L - 1))
+			p2 = 0;
+	}
+	items *= (double)g->ntiles;
+	rounds = ceil(items / threads);
+	par = rounds * (2 * tf_cost(n, p2, single, cx) + COST_ITEM);
+	seq = items * (2 * tf_cost(n, p2, single, cx) /
+	    (threads > 1 ? FFTW_SPEEDUP : 1) + COST_ITEM);
+	g->par = threads > 1 && items >= threads;
+	one = tf_cost(n, p2, single, cx) / (threads > 1 ? FFTW_SPEEDUP : 1);
+	return (g->par ? par : seq) + one;
+}
+
+/* Choose the tiles of the FFT path for g (see tile_cost); returns the
+ * cost.  Tiles are tried on up to 3 axes; more axes are transformed
+ * whole. */
+static double
+choose_tiles(struct geom *g, int single, int cx, int threads)
+{
+	size_t cand[3][16] = { { 0 } }, T[TP_MAXDIM] = { 0 };
+	size_t best[TP_MAXDIM] = { 0 };
+	int nc[3] = { 1, 1, 1 }, a, i0, i1, i2;
+	double c, bc;
+
+	/* tile lengths 2^i: in-place transforms of other lengths take
+	 * FFTW's buffered (slower) path */
+	for (a = 0; a < g->k && a < 3 && g->k <= 3; a++) {
+		struct axis *ax = &g->ax[a];
+		size_t lo = 2 * ax->m < 32 ? 32 : 2 * ax->m, p;
+
+		for (p = 32; p < ax->Lwhole && nc[a] < 16; p *= 2)
+			if (p >= lo)
+				cand[a][nc[a]++] = p;
+	}
+	bc = tile_cost(g, T, single, cx, threads);
+	for (i0 = 0; i0 < nc[0]; i0++)
+		for (i1 = 0; i1 < nc[1]; i1++)
+			for (i2 = 0; i2 < nc[2]; i2++) {
+				T[0] = cand[0][i0];
+				T[1] = g->k > 1 ? cand[1][i1] : 0;
+				T[2] = g->k > 2 ? cand[2][i2] : 0;
+				if (g->k <= 3 && (c = tile_cost(g, T, single,
+				    cx, threads)) < bc) {
+					bc = c;
+					memcpy(best, T, sizeof T);
+				}
+			}
+	return tile_cost(g, best, single, cx, threads);
+}
+
+static double
+method_cost(struct tp_conv *c, const struct tp_tensor *x, int method,
+    struct geom *g)
+{
+	int single = c->cdt == TP_F4 || c->cdt == TP_C8;
+	int cx = tp_dtype_is_complex(c->cdt);
+	double macs;
+
+	geometry(c, x, method, g);
+	if (method == TP_METHOD_DIRECT) {
+		macs = (double)g->nb * (double)g->nout * (double)c->mcount;
+		return (macs * (cx ? 4 : 1) * (single ? COST_DIRECT_F32 :
+		    COST_DIRECT_F64) + COST_DIRECT_OUT * (double)g->nb *
+		    (double)g->nout * (cx ? 2 : 1)) / c->o.threads;
+	}
+	return choose_tiles(g, single, cx, c->o.threads);
+}
+
+double
+tp_conv_cost(struct tp_conv *c, const struct tp_tensor *x, int method)
+{
+	struct geom g;
+
+	c->cdt = compute_dtype(c, x->dtype);
+	return method_cost(c, x, method, &g);
+}
+
+/* Choose the method and set c->g for signal x. */
+static void
+choose_method(struct tp_conv *c, const struct tp_tensor *x)
+{
+	struct geom gd;
+
+	c->cost[TP_METHOD_FFT] = c->cost[TP_METHOD_DIRECT] = 0;
+	if (c->o.method == TP_METHOD_DIRECT) {
+		c->cost[TP_METHOD_DIRECT] = method_cost(c, x, TP_METHOD_DIRECT,
+		    &c->g);
+		return;
+	}
+	c->cost[TP_METHOD_FFT] = method_cost(c, x, TP_METHOD_FFT, &c->g);
+	if (getenv("TPIPE_CONV_TILES") != NULL &&
+	    *getenv("TPIPE_CONV_TILES") != '\0') {
+		/* for measuring the cost model: tile lengths, 0 = whole */
+		size_t T[TP_MAXDIM] = { 0 };
+		char *p = getenv("TPIPE_CONV_TILES"), *e;
+		int a, single = c->cdt == TP_F4 || c->cdt == TP_C8;
+
+		for (a = 0; a < c->g.k && *p != '\0'; a++, p = e + (*e == ',')) {
+			T[a] = strtoul(p, &e, 10);
+			if (T[a] != 0 && (T[a] < c->g.ax[a].m ||
+			    T[a] >= c->g.ax[a].Lwhole))
+				T[a] = 0;
+		}
+		c->cost[TP_METHOD_FFT] = tile_cost(&c->g, T, single,
+		    tp_dtype_is_complex(c->cdt), c->o.threads);
+		return;
+	}
+	if (c->o.method == TP_METHOD_FFT)
+		return;
+	c->cost[TP_METHOD_DIRECT] = method_cost(c, x, TP_METHOD_DIRECT, &gd);
+	if (c->cost[TP_METHOD_DIRECT] < c->cost[TP_METHOD_FFT])
+		c->g = gd;
+}
+
+/*
+ * The outputs that a non-finite input reaches: out[o] is marked when the
+ * kernel's window over the extended signal, positions o .. o+m-1 on each
+ * axis (see the top of the file), holds a sample marked in bad[] (one
+ * byte per signal element, all batch elements).  Returns nb * nout bytes.
+ */
+static unsigned char *
+nan_mask(const struct tp_conv *c, const unsigned char *bad)
+{
+	const struct geom *g = &c->g;
+	int a, k = g->k;
+	size_t dims[TP_MAXDIM], sstr[TP_MAXDIM], idx[TP_MAXDIM];
+	size_t ne = 1, b, i, q, o, in, t;
+	ptrdiff_t *map[TP_MAXDIM];
+	unsigned char *mask = tp_emalloc(g->nb * g->nout), *cur, *next;
+
+	sstr[k - 1] = 1;
+	for (a = k - 1; a > 0; a--)
+		sstr[a - 1] = sstr[a] * g->ax[a].n;
+	for (a = 0; a < k; a++) {
+		const struct axis *ax = &g->ax[a];
+		ptrdiff_t pl = (ptrdiff_t)(ax->m - 1 - ax->s0), p;
+
+		dims[a] = ax->lout + ax->m - 1;
+		ne *= dims[a];
+		map[a] = tp_emalloc(dims[a] * sizeof *map[a]);
+		for (p = 0; p < (ptrdiff_t)dims[a]; p++)
+			map[a][p] = bmap(p - pl, (ptrdiff_t)ax->n, g->bnd);
+	}
+	for (b = 0; b < g->nb; b++) {
+		size_t d[TP_MAXDIM];
+
+		cur = tp_emalloc(ne);
+		memset(idx, 0, sizeof idx);
+		for (i = 0; i < ne; i++) {
+			ptrdiff_t src = 0;
+
+			for (a = 0; a < k && src >= 0; a++)
+				src = map[a][idx[a]] < 0 ? -1 :
+				    src + map[a][idx[a]] * (ptrdiff_t)sstr[a];
+			cur[i] = src >= 0 && bad[b * g->nin + (size_t)src];
+			for (a = k - 1; a >= 0; a--) {
+				if (++idx[a] < dims[a])
+					break;
+				idx[a] = 0;
+			}
+		}
+		/* a sliding OR of width m along each axis in turn */
+		memcpy(d, dims, sizeof d);
+		for (a = 0; a < k; a++) {
+			size_t outer = 1, inner = 1, m = g->ax[a].m;
+			size_t lo = g->ax[a].lout, len = d[a];
+
+			for (t = 0; t < (size_t)a; t++)
+				outer *= d[t];
+			for (t = a + 1; t < (size_t)k; t++)
+				inner *= d[t];
+			next = tp_emalloc(outer * lo * inner + 1);
+			for (o = 0; o < outer; o++)
+				for (in = 0; in < inner; in++) {
+					const unsigned char *l = cur +
+					    o * len * inner + in;
+					unsigned char *r = next + o * lo * inner +
+					    in;
+					size_t cnt = 0;
+
+					for (q = 0; q + 1 < m; q++)
+						cnt += l[q * inner];
+					for (q = 0; q < lo; q++) {
+						cnt += l[(q + m - 1) * inner];
+						r[q * inner] = cnt > 0;
+						cnt -= l[q * inner];
+					}
+				}
+			free(cur);
+			cur = next;
+			d[a] = lo;
+		}
+		memcpy(mask + b * g->nout, cur, g->nout);
+		free(cur);
+	}
+	for (a = 0; a < k; a++)
+		free(map[a]);
+	return mask;
+}
+
+static int
+same_shape(const struct tp_conv *c, const struct tp_tensor *x)
+{
+	return c->ready && c->xndim == x->ndim &&
+	    c->cdt == compute_dtype(c, x->dtype) &&
+	    memcmp(c->xshape, x->shape, x->ndim * sizeof x->shape[0]) == 0;
+}
+
+void
+tp_conv_run(struct tp_conv *c, const struct tp_tensor *x,
+    struct tp_tensor *out)
+{
+	const char *why;
+	struct tp_tensor xc;
+	void *xd;
+	unsigned char *mask = NULL;
+	size_t nbad;
+	int single;
+
+	if ((why = tp_conv_out_header(c, x, out)) != NULL)
+		tp_die("%s", why);
+	out->data = big_alloc(out->nbytes);	/* every element is written */
+	if (!same_shape(c, x)) {
+		drop_state(c);
+		c->cdt = out->dtype;
+		c->xndim = x->ndim;
+		memcpy(c->xshape, x->shape, x->ndim * sizeof x->shape[0]);
+		choose_method(c, x);
+		c->ready = 1;
+		c->last = c->g.method;
+		if (c->last == TP_METHOD_FFT && c->g.ntiles > 1)
+			c->last = TP_METHOD_OVERLAP;
+	}
+	if (out->count == 0)
+		return;
+	single = c->cdt == TP_F4 || c->cdt == TP_C8;
+	if (c->kbad) {
+		if (single)
+			set_nan_f(out->data, NULL, out->count, c->g.es);
+		else
+			set_nan_d(out->data, NULL, out->count, c->g.es);
+		return;
+	}
+	xc.data = NULL;
+	if (x->dtype != c->cdt)
+		xc = tp_converted(x, c->cdt);
+	xd = xc.data != NULL ? xc.data : x->data;
+	nbad = single ? count_bad_f(xd, x->count * c->g.es) :
+	    count_bad_d(xd, x->count * c->g.es);
+	if (nbad > 0) {
+		/* compute on the finite values, then NaN where a
+		 * non-finite one is in the kernel's window */
+		unsigned char *bad = tp_emalloc(x->count);
+
+		if (xc.data == NULL)
+			xc = tp_converted(x, c->cdt);
+		if (xc.data == x->data)
+			tp_die("internal error: no copy");
+		xd = xc.data;
+		if (single)
+			clean_f(xd, x->count, c->g.es, bad);
+		else
+			clean_d(xd, x->count, c->g.es, bad);
+		mask = nan_mask(c, bad);
+		free(bad);
+	}
+	if (single)
+		run_f(c, xd, out->data);
+	else
+		run_d(c, xd, out->data);
+	if (mask != NULL) {
+		if (single)
+			set_nan_f(out->data, mask, out->count, c->g.es);
+		else
+			set_nan_d(out->data, mask, out->count, c->g.es);
+		free(mask);
+	}
+	if (xc.data != NULL)
+		tp_free(&xc);
+}
+
+void
+tp_convolve(const struct tp_tensor *x, const struct tp_tensor *k,
+    const struct tp_conv_opts *o, struct tp_tensor *out)
+{
+	const char *why;
+	struct tp_conv *c = tp_conv_new(k, o, &why);
+
+	if (c == NULL)
+		tp_die("%s", why);
+	tp_conv_run(c, x, out);
+	tp_conv_free(c);
+}
+
+#else /* TP_CONV_TYPED: the part made once for float, once for double */
+
+/*
+ * Fill dst[0..len) (elements of es reals) from position start of the
+ * buffer signal of one axis: position p holds the extended signal's
+ * sample p - pl for 0 <= p < in (src by the boundary rule), else zero.
+ */
+static void
+T(fill_row)(R *dst, size_t len, const R *src, ptrdiff_t start,
+    const struct axis *ax, int bnd, int es)
+{
+	ptrdiff_t b, p, j, n = (ptrdiff_t)ax->n, in = (ptrdiff_t)ax->in;
+	ptrdiff_t pl = (ptrdiff_t)ax->pl, lo, hi;
+
+	/* the stretch copied as is: 0 <= p < in and 0 <= p - pl < n */
+	lo = pl > 0 ? pl : 0;
+	hi = pl + n < in ? pl + n : in;
+	lo -= start;
+	hi -= start;
+	if (lo < 0)
+		lo = 0;
+	if (hi > (ptrdiff_t)len)
+		hi = (ptrdiff_t)len;
+	if (lo < hi)
+		memcpy(dst + lo * es, src + (start + lo - pl) * es,
+		    (size_t)(hi - lo) * es * sizeof(R));
+	else
+		lo = hi = 0;
+	for (b = 0; b < (ptrdiff_t)len; b++) {
+		if (b == lo && hi > lo) {
+			b = hi - 1;
+			continue;
+		}
+		p = start + b;
+		j = p < 0 || p >= in ? -1 : bmap(p - pl, n, bnd);
+		if (j < 0) {
+			dst[b * es] = 0;
+			if (es == 2)
+				dst[b * es + 1] = 0;
+		} else {
+			dst[b * es] = src[j * es];
+			if (es == 2)
+				dst[b * es + 1] = src[j * es + 1];
+		}
+	}
+}
+
+/*
+ * Fill one batch element's buffer: rows over the first k-1 axes with
+ * sizes bd[a] (row stride rs reals, rowlen elements used), from the
+ * signal src (shape n, es reals per element).  Buffer index i on axis a
+ * holds buffer-signal position start[a] + i (see fill_row).
+ */
+static void
+T(fill)(R *dst, const R *src, const struct geom *g, const size_t *bd,
+    size_t rs, size_t rowlen, int es, const ptrdiff_t *start)
+{
+	size_t idx[TP_MAXDIM] = { 0 }, sstr[TP_MAXDIM];
+	size_t rows = 1, r;
+	int a, k = g->k;
+
+	sstr[k - 1] = 1;
+	for (a = k - 1; a > 0; a--)
+		sstr[a - 1] = sstr[a] * g->ax[a].n;
+	for (a = 0; a < k - 1; a++)
+		rows *= bd[a];
+	for (r = 0; r < rows; r++) {
+		R *d = dst + r * rs;
+		ptrdiff_t off = 0;
+		int zero = 0;
+
+		for (a = 0; a < k - 1 && !zero; a++) {
+			const struct axis *ax = &g->ax[a];
+			ptrdiff_t j = -1, p = start[a] + (ptrdiff_t)idx[a];
+
+			if (p >= 0 && p < (ptrdiff_t)ax->in)
+				j = bmap(p - (ptrdiff_t)ax->pl,
+				    (ptrdiff_t)ax->n, g->bnd);
+			if (j < 0)
+				zero = 1;
+			else
+				off += j * (ptrdiff_t)sstr[a];
+		}
+		if (zero)
+			memset(d, 0, rowlen * es * sizeof(R));
+		else
+			T(fill_row)(d, rowlen, src + off * es, start[k - 1],
+			    &g->ax[k - 1], g->bnd, es);
+		for (a = k - 2; a >= 0; a--) {
+			if (++idx[a] < bd[a])
+				break;
+			idx[a] = 0;
+		}
+	}
+}
+
+/*
+ * Copy a block of cnt[a] outputs per axis from the buffer, where it
+ * starts at index r[a], to the output of one batch element, where it
+ * starts at o0[a].
+ */
+static void
+T(extract)(R *out, const R *buf, const struct geom *g, const size_t *bd,
+    size_t rs, int es, const size_t *r, const size_t *o0, const size_t *cnt)
+{
+	size_t idx[TP_MAXDIM] = { 0 }, bstr[TP_MAXDIM], ostr[TP_MAXDIM];
+	size_t rows = 1, i, cl = cnt[g->k - 1];
+	int a, k = g->k;
+
+	bstr[k - 1] = 1;	/* in rows */
+	ostr[k - 1] = 1;	/* in elements */
+	if (k >= 2)
+		bstr[k - 2] = 1;
+	for (a = k - 2; a > 0; a--)
+		bstr[a - 1] = bstr[a] * bd[a];
+	for (a = k - 1; a > 0; a--)
+		ostr[a - 1] = ostr[a] * g->ax[a].lout;
+	for (a = 0; a < k - 1; a++)
+		rows *= cnt[a];
+	for (i = 0; i < rows; i++) {
+		size_t br = 0, oe = o0[k - 1];
+
+		for (a = 0; a < k - 1; a++) {
+			br += (idx[a] + r[a]) * bstr[a];
+			oe += (idx[a] + o0[a]) * ostr[a];
+		}
+		memcpy(out + oe * es, buf + br * rs + r[k - 1] * es,
+		    cl * es * sizeof(R));
+		for (a = k - 2; a >= 0; a--) {
+			if (++idx[a] < cnt[a])
+				break;
+			idx[a] = 0;
+		}
+	}
+}
+
+/* dst[i] *= k[i] for n complex numbers. */
+static void
+T(cmul)(R *restrict d, const R *restrict k, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		R a = d[2 * i], b = d[2 * i + 1];
+		R c = k[2 * i], e = k[2 * i + 1];
+
+		d[2 * i] = a * c - b * e;
+		d[2 * i + 1] = a * e + b * c;
+	}
+}
+
+/* --- FFT path ------------------------------------------------------------ */
+
+struct T(fftst) {
+	R **buf;		/* nbuf tile buffers of rows * rs reals */
+	int nbuf;
+	R *kspec;		/* rows * rs reals: the kernel's spectrum */
+	F(plan) fwd, inv;
+	size_t bd[TP_MAXDIM];	/* buffer row dims */
+	size_t rows, rs;
+	int threads;
+};
+
+static void
+T(fft_free)(void *v)
+{
+	struct T(fftst) *s = v;
+	int i;
+
+	if (s->fwd)
+		F(destroy_plan)(s->fwd);
+	if (s->inv)
+		F(destroy_plan)(s->inv);
+	for (i = 0; i < s->nbuf; i++)
+		F(free)(s->buf[i]);
+	free(s->buf);
+	F(free)(s->kspec);
+	free(s);
+}
+
+static void *
+T(falloc)(size_t nreal)
+{
+	void *p = F(malloc)((nreal ? nreal : 1) * sizeof(R));
+
+	if (p == NULL)
+		tp_die("cannot allocate %zu bytes for the FFT",
+		    nreal * sizeof(R));
+	return p;
+}
+
+/*
+ * In-place plans for one tile buffer buf of s's layout: r2c and c2r for
+ * real data, forward and backward c2c for complex; inv may be NULL.
+ * Strides: rows of s->rs reals (s->rs / 2 complex numbers).
+ */
+static void
+T(make_plans)(const struct geom *g, const struct T(fftst) *s, R *buf,
+    F(plan) *fwd, F(plan) *inv)
+{
+	F(iodim64) dims[TP_MAXDIM], idims[TP_MAXDIM];
+	ptrdiff_t rows = 1, cr = (ptrdiff_t)s->rs / 2;
+	int a, k = g->k;
+	unsigned flags = tp_fft_flags(FFTW_DESTROY_INPUT);
+
+	for (a = k - 1; a >= 0; a--) {
+		dims[a].n = (ptrdiff_t)g->ax[a].L;
+		if (a == k - 1) {
+			dims[a].is = dims[a].os = 1;
+		} else {
+			/* complex: in and out count complex numbers */
+			dims[a].is = rows * (g->es == 2 ? cr : 2 * cr);
+			dims[a].os = rows * cr;
+			rows *= (ptrdiff_t)s->bd[a];
+		}
+		idims[a].n = dims[a].n;
+		idims[a].is = dims[a].os;
+		idims[a].os = dims[a].is;
+	}
+	if (g->es == 2) {
+		*fwd = F(plan_guru64_dft)(k, dims, 0, NULL, (C *)buf, (C *)buf,
+		    FFTW_FORWARD, flags);
+		if (inv != NULL)
+			*inv = F(plan_guru64_dft)(k, dims, 0, NULL, (C *)buf,
+			    (C *)buf, FFTW_BACKWARD, flags);
+	} else {
+		*fwd = F(plan_guru64_dft_r2c)(k, dims, 0, NULL, buf, (C *)buf,
+		    flags);
+		if (inv != NULL)
+			*inv = F(plan_guru64_dft_c2r)(k, idims, 0, NULL,
+			    (C *)buf, buf, flags);
+	}
+	if (*fwd == NULL || (inv != NULL && *inv == NULL))
+		tp_die("FFTW could not plan a transform of %zu points per "
+		    "axis", g->ax[0].L);
+	tp_fft_planned();
+}
+
+/* Fill kbuf (a tile buffer) with the kernel hd scaled by scale, placed
+ * at the origin, and transform it with the tiles' forward plan p. */
+static void
+T(kernel_spectrum)(struct tp_conv *c, const struct geom *g, R *kbuf,
+    const size_t *bd, size_t rs, F(plan) p, double scale)
+{
+	size_t idx[TP_MAXDIM] = { 0 }, bstr[TP_MAXDIM], i, rows = 1, kr;
+	size_t ml = c->m[g->k - 1], Ll = g->ax[g->k - 1].L;
+	int a, k = g->k, kes = c->kcomplex ? 2 : 1, es = g->es;
+
+	for (a = 0; a < k - 1; a++)
+		rows *= bd[a];
+	memset(kbuf, 0, rows * rs * sizeof(R));
+	if (k >= 2)
+		bstr[k - 2] = 1;
+	for (a = k - 2; a > 0; a--)
+		bstr[a - 1] = bstr[a] * bd[a];
+	for (kr = 0; kr < c->mcount / ml; kr++) {
+		size_t br = 0;
+		const double *h = c->hd + kr * ml * kes;
+
+		/* a kernel longer than L wraps around: the cyclic
+		 * convolution is the same */
+		for (a = 0; a < k - 1; a++)
+			br += idx[a] % g->ax[a].L * bstr[a];
+		for (i = 0; i < ml; i++) {
+			R *d = kbuf + br * rs + i % Ll * es;
+
+			d[0] += (R)(h[i * kes] * scale);
+			if (kes == 2)
+				d[1] += (R)(h[i * kes + 1] * scale);
+		}
+		for (a = k - 2; a >= 0; a--) {
+			if (++idx[a] < c->m[a])
+				break;
+			idx[a] = 0;
+		}
+	}
+	if (es == 2)
+		F(execute_dft)(p, (C *)kbuf, (C *)kbuf);
+	else
+		F(execute_dft_r2c)(p, kbuf, (C *)kbuf);
+}
+
+/*
+ * The FFT path works on tiles: per axis either the whole (padded) axis,
+ * or blocks of L samples giving L-m+1 outputs each (overlap-save).  Each
+ * tile is filled, transformed, multiplied by the kernel's spectrum and
+ * transformed back.  Tiles run in parallel on single-threaded plans when
+ * there are enough of them (g->par), else one by one on FFTW's threads.
+ */
+static struct T(fftst) *
+T(fft_setup)(struct tp_conv *c)
+{
+	struct geom *g = &c->g;
+	struct T(fftst) *s = tp_ecalloc(1, sizeof *s);
+	size_t Lt = 1, items = g->nb * g->ntiles;
+	int a, k = g->k, pth = g->par ? 1 : c->o.threads;
+
+	s->threads = c->o.threads;
+	s->rows = 1;
+	for (a = 0; a < k - 1; a++) {
+		s->bd[a] = g->ax[a].L;
+		s->rows *= s->bd[a];
+	}
+	for (a = 0; a < k; a++)
+		Lt *= g->ax[a].L;
+	if (g->es == 2)
+		s->rs = 2 * g->ax[k - 1].L;
+	else
+		s->rs = 2 * (g->ax[k - 1].L / 2 + 1);
+	s->nbuf = g->par ? (items < (size_t)s->threads ? (int)items :
+	    s->threads) : 1;
+	s->buf = tp_ecalloc(s->nbuf, sizeof *s->buf);
+	for (a = 0; a < s->nbuf; a++)
+		s->buf[a] = T(falloc)(s->rows * s->rs);
+	s->kspec = T(falloc)(s->rows * s->rs);
+	stamp("fft setup");
+	tp_fft_plan_threads(pth);
+	T(make_plans)(g, s, s->buf[0], &s->fwd, &s->inv);
+	tp_fft_plan_threads(c->o.threads);
+	stamp("planned");
+	T(kernel_spectrum)(c, g, s->kspec, s->bd, s->rs, s->fwd,
+	    1.0 / (double)Lt);
+	stamp("kernel spectrum");
+	tp_fft_save_wisdom();
+	return s;
+}
+
+struct T(fftjob) {
+	struct tp_conv *c;
+	struct T(fftst) *s;
+	const R *x;
+	R *out;
+};
+
+static void
+T(fft_item)(void *v, size_t i, int tid)
+{
+	struct T(fftjob) *j = v;
+	struct T(fftst) *s = j->s;
+	const struct geom *g = &j->c->g;
+	size_t b = i / g->ntiles, t = i % g->ntiles;
+	size_t r[TP_MAXDIM], o0[TP_MAXDIM], cnt[TP_MAXDIM];
+	ptrdiff_t start[TP_MAXDIM];
+	R *buf = s->buf[tid];
+	int a;
+
+	for (a = g->k - 1; a >= 0; a--) {
+		const struct axis *ax = &g->ax[a];
+		size_t ti = t % ax->ntile;
+
+		t /= ax->ntile;
+		if (ax->whole) {
+			start[a] = 0;
+			r[a] = ax->s;
+			o0[a] = 0;
+			cnt[a] = ax->lout;
+		} else {
+			o0[a] = ti * ax->step;
+			cnt[a] = ax->lout - o0[a] < ax->step ?
+			    ax->lout - o0[a] : ax->step;
+			start[a] = (ptrdiff_t)(o0[a] + ax->s) -
+			    (ptrdiff_t)(ax->m - 1);
+			r[a] = ax->m - 1;
+		}
+	}
+	T(fill)(buf, j->x + b * g->nin * g->es, g, s->bd, s->rs,
+	    s->rs / g->es, g->es, start);
+	if (g->es == 2)
+		F(execute_dft)(s->fwd, (C *)buf, (C *)buf);
+	else
+		F(execute_dft_r2c)(s->fwd, buf, (C *)buf);
+	T(cmul)(buf, s->kspec, s->rows * s->rs / 2);
+	if (g->es == 2)
+		F(execute_dft)(s->inv, (C *)buf, (C *)buf);
+	else
+		F(execute_dft_c2r)(s->inv, (C *)buf, buf);
+	T(extract)(j->out + b * g->nout * g->es, buf, g, s->bd, s->rs, g->es,
+	    r, o0, cnt);
+}
+
+static void
+T(fft_run)(struct tp_conv *c, const R *x, R *out)
+{
+	struct T(fftst) *s = c->st;
+	struct T(fftjob) j = { c, s, x, out };
+	size_t i, items = c->g.nb * c->g.ntiles;
+
+	stamp("fft run");
+	if (c->g.par)
+		parallel(s->nbuf, items, T(fft_item), &j);
+	else
+		for (i = 0; i < items; i++)
+			T(fft_item)(&j, i, 0);
+	stamp("fft done");
+}
+
+/* --- direct path ------------------------------------------------------- */
+
+/*
+ * o[t] (+)= sign * sum over kernel rows kr and taps j of
+ * g[kr][j] * e[koff[kr] * rs + t + j], for t < cnt.  Blocks of BLK
+ * outputs are summed in four vector registers (GCC vector extensions:
+ * SSE2 by default, AVX2 and FMA in the clone chosen at run time on
+ * machines that have them).  e must be readable up to BLK - 1 + ml - 1
+ * past cnt.
+ */
+typedef R T(vec) __attribute__((vector_size(32)));
+#define VL ((int)(32 / sizeof(R)))
+
+CLONES
+static void
+T(dir_row)(R *restrict o, size_t cnt, const R *restrict e, size_t rs,
+    const size_t *koff, size_t nkr, const R *restrict g, size_t ml,
+    R sign, int add)
+{
+	size_t o0, kr, j, t;
+
+	for (o0 = 0; o0 < cnt; o0 += BLK) {
+		T(vec) a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 }, v;
+		R acc[BLK];
+		size_t n = cnt - o0 < BLK ? cnt - o0 : BLK;
+
+		for (kr = 0; kr < nkr; kr++) {
+			const R *er = e + koff[kr] * rs + o0;
+			const R *gr = g + kr * ml;
+
+			for (j = 0; j < ml; j++) {
+				R w = gr[j];
+				const R *ej = er + j;
+
+				__builtin_memcpy(&v, ej, sizeof v);
+				a0 += w * v;
+				__builtin_memcpy(&v, ej + VL, sizeof v);
+				a1 += w * v;
+				__builtin_memcpy(&v, ej + 2 * VL, sizeof v);
+				a2 += w * v;
+				__builtin_memcpy(&v, ej + 3 * VL, sizeof v);
+				a3 += w * v;
+			}
+		}
+		__builtin_memcpy(acc, &a0, sizeof a0);
+		__builtin_memcpy(acc + VL, &a1, sizeof a1);
+		__builtin_memcpy(acc + 2 * VL, &a2, sizeof a2);
+		__builtin_memcpy(acc + 3 * VL, &a3, sizeof a3);
+		if (add)
+			for (t = 0; t < n; t++)
+				o[o0 + t] += sign * acc[t];
+		else
+			for (t = 0; t < n; t++)
+				o[o0 + t] = acc[t];
+	}
+}
+#undef VL
+
+struct T(dirst) {
+	R *e[2];		/* extended signal planes (re, im) */
+	R *g[2];		/* correlation-form kernel planes */
+	R *xs[2];		/* the signal split in planes (complex) */
+	R *os[2];		/* the output in planes (complex) */
+	size_t *koff, nkr;
+	size_t bd[TP_MAXDIM];	/* E row dims */
+	size_t rows, rs;	/* per batch element */
+	size_t chunk, nchunk, orows;
+	int threads;
+};
+
+static void
+T(dir_free)(void *v)
+{
+	struct T(dirst) *s = v;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		free(s->e[i]);
+		free(s->g[i]);
+		free(s->xs[i]);
+		free(s->os[i]);
+	}
+	free(s->koff);
+	free(s);
+}
+
+static struct T(dirst) *
+T(dir_setup)(struct tp_conv *c)
+{
+	struct geom *g = &c->g;
+	struct T(dirst) *s = tp_ecalloc(1, sizeof *s);
+	int a, k = g->k, np = g->es, kes = c->kcomplex ? 2 : 1, p;
+	size_t ll = g->ax[k - 1].lout, ml = g->ax[k - 1].m, i;
+	size_t estr[TP_MAXDIM], idx[TP_MAXDIM] = { 0 }, kr;
+
+	s->threads = c->o.threads;
+	s->rows = 1;
+	s->orows = 1;
+	for (a = 0; a < k - 1; a++) {
+		s->bd[a] = g->ax[a].in;
+		s->rows *= s->bd[a];
+		s->orows *= g->ax[a].lout;
+	}
+	s->rs = (ll + BLK - 1) / BLK * BLK + ml - 1;
+	s->chunk = 4096;
+	s->nchunk = (ll + s->chunk - 1) / s->chunk;
+	for (p = 0; p < np; p++) {
+		s->e[p] = big_alloc(g->nb * s->rows * s->rs * sizeof(R));
+		s->g[p] = tp_emalloc(c->mcount * sizeof(R));
+		if (np == 2) {
+			s->xs[p] = big_alloc(g->nb * g->nin * sizeof(R));
+			s->os[p] = big_alloc(g->nb * g->nout * sizeof(R));
+		}
+	}
+	/* g = h' reversed on every axis: a correlation kernel */
+	for (i = 0; i < c->mcount; i++)
+		for (p = 0; p < np; p++)
+			s->g[p][c->mcount - 1 - i] =
+			    p < kes ? (R)c->hd[i * kes + p] : 0;
+	s->nkr = c->mcount / ml;
+	s->koff = tp_emalloc(s->nkr * sizeof *s->koff);
+	if (k >= 2)
+		estr[k - 2] = 1;
+	for (a = k - 2; a > 0; a--)
+		estr[a - 1] = estr[a] * s->bd[a];
+	for (kr = 0; kr < s->nkr; kr++) {
+		s->koff[kr] = 0;
+		for (a = 0; a < k - 1; a++)
+			s->koff[kr] += idx[a] * estr[a];
+		for (a = k - 2; a >= 0; a--) {
+			if (++idx[a] < g->ax[a].m)
+				break;
+			idx[a] = 0;
+		}
+	}
+	return s;
+}
+
+struct T(dirjob) {
+	struct tp_conv *c;
+	struct T(dirst) *s;
+	const R *x;
+	R *out;
+};
+
+static void
+T(dir_fill_item)(void *v, size_t i, int tid)
+{
+	struct T(dirjob) *j = v;
+	struct T(dirst) *s = j->s;
+	const struct geom *g = &j->c->g;
+	size_t b = i / g->es;
+	int p = (int)(i % g->es);
+	const R *src = g->es == 2 ? s->xs[p] : j->x;
+
+	(void)tid;
+	static const ptrdiff_t zero[TP_MAXDIM];
+
+	T(fill)(s->e[p] + b * s->rows * s->rs, src + b * g->nin, g, s->bd,
+	    s->rs, s->rs, 1, zero);
+}
+
+static void
+T(dir_item)(void *v, size_t i, int tid)
+{
+	struct T(dirjob) *j = v;
+	struct T(dirst) *s = j->s;
+	const struct geom *g = &j->c->g;
+	int a, k = g->k;
+	size_t ll = g->ax[k - 1].lout, ml = g->ax[k - 1].m;
+	size_t ch = i % s->nchunk, r = i / s->nchunk % s->orows;
+	size_t b = i / s->nchunk / s->orows, er = 0, str = 1, rem = r;
+	size_t c0 = ch * s->chunk;
+	size_t cnt = ll - c0 < s->chunk ? ll - c0 : s->chunk;
+	size_t eoff, ooff;
+
+	(void)tid;
+	/* the E row of output row r: same index tuple (E rows are wider) */
+	for (a = k - 2; a >= 0; a--) {
+		er += rem % g->ax[a].lout * str;
+		rem /= g->ax[a].lout;
+		str *= s->bd[a];
+	}
+	eoff = b * s->rows * s->rs + er * s->rs + c0;
+	ooff = b * g->nout + r * ll + c0;
+	if (g->es == 1) {
+		T(dir_row)(j->out + ooff, cnt, s->e[0] + eoff, s->rs, s->koff,
+		    s->nkr, s->g[0], ml, 1, 0);
+		return;
+	}
+	/* (er + i ei)(gr + i gi) */
+	T(dir_row)(s->os[0] + ooff, cnt, s->e[0] + eoff, s->rs, s->koff,
+	    s->nkr, s->g[0], ml, 1, 0);
+	T(dir_row)(s->os[0] + ooff, cnt, s->e[1] + eoff, s->rs, s->koff,
+	    s->nkr, s->g[1], ml, -1, 1);
+	T(dir_row)(s->os[1] + ooff, cnt, s->e[0] + eoff, s->rs, s->koff,
+	    s->nkr, s->g[1], ml, 1, 0);
+	T(dir_row)(s->os[1] + ooff, cnt, s->e[1] + eoff, s->rs, s->koff,
+	    s->nkr, s->g[0], ml, 1, 1);
+}
+
+static void
+T(dir_run)(struct tp_conv *c, const R *x, R *out)
+{
+	struct T(dirst) *s = c->st;
+	struct T(dirjob) j = { c, s, x, out };
+	const struct geom *g = &c->g;
+	size_t i, n;
+
+	if (g->es == 2) {
+		n = g->nb * g->nin;
+		for (i = 0; i < n; i++) {
+			s->xs[0][i] = x[2 * i];
+			s->xs[1][i] = x[2 * i + 1];
+		}
+	}
+	stamp("direct run");
+	parallel(s->threads, g->nb * g->es, T(dir_fill_item), &j);
+	parallel(s->threads, g->nb * s->orows * s->nchunk, T(dir_item), &j);
+	if (g->es == 2) {
+		n = g->nb * g->nout;
+		for (i = 0; i < n; i++) {
+			out[2 * i] = s->os[0][i];
+			out[2 * i + 1] = s->os[1][i];
+		}
+	}
+	stamp("direct done");
+}
+
+/* --- non-finite inputs -------------------------------------------------- */
+
+/* How many of the n reals of x are NaN or infinite. */
+static size_t
+T(count_bad)(const R *x, size_t n)
+{
+	size_t i, bad = 0;
+
+	for (i = 0; i < n; i++)
+		bad += !isfinite(x[i]);
+	return bad;
+}
+
+/* Set the non-finite elements (es reals each) of x to 0 and mark them in
+ * bad[]. */
+static void
+T(clean)(R *x, size_t n, int es, unsigned char *bad)
+{
+	size_t i;
+	int e;
+
+	for (i = 0; i < n; i++) {
+		bad[i] = 0;
+		for (e = 0; e < es; e++)
+			if (!isfinite(x[i * es + e]))
+				bad[i] = 1;
+		if (bad[i])
+			for (e = 0; e < es; e++)
+				x[i * es + e] = 0;
+	}
+}
+
+/* Set the elements of out marked in bad[] (or all, if bad is NULL) to
+ * NaN. */
+static void
+T(set_nan)(R *out, const unsigned char *bad, size_t n, int es)
+{
+	size_t i;
+	int e;
+
+	for (i = 0; i < n; i++)
+		if (bad == NULL || bad[i])
+			for (e = 0; e < es; e++)
+				out[i * es + e] = (R)NAN;
+}
+
+/* --- dispatch ---------------------------------------------------------- */
+
+static void
+T(run)(struct tp_conv *c, const R *x, R *out)
+{
+	if (c->st == NULL) {
+		switch (c->g.method) {
+		case TP_METHOD_DIRECT:
+			c->st = T(dir_setup)(c);
+			c->st_free = T(dir_free);
+			break;
+		default:
+			c->st = T(fft_setup)(c);
+			c->st_free = T(fft_free);
+			break;
+		}
+	}
+	switch (c->g.method) {
+	case TP_METHOD_DIRECT:
+		T(dir_run)(c, x, out);
+		break;
+	default:
+		T(fft_run)(c, x, out);
+		break;
+	}
+}
+
+#endif /* TP_CONV_TYPED */

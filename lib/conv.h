@@ -1,0 +1,108 @@
+/*
+ * conv.h - N-D convolution and correlation (the engine behind tconv).
+ *
+ * The kernel's k axes apply to the signal's last k axes; leading axes
+ * are batch axes and are never mixed.  Per kernel axis the operation is
+ * convolution or correlation (= convolution with the kernel reversed on
+ * that axis; when every axis is correlation a complex kernel is also
+ * conjugated, as scipy.signal.correlate does).  Modes are those of
+ * scipy.signal.convolve; a boundary other than zero extends the signal
+ * (see man/tconv.1 for the equations).
+ *
+ * Real inputs use FFTW r2c/c2r, complex ones c2c; small kernels are
+ * convolved directly; a long 1-D signal with a much shorter kernel goes
+ * through overlap-save.  Kernel spectra and plans are made once per
+ * signal shape and reused for every record of that shape.
+ *
+ * Call tp_fft_init (fft.h) before the first tp_conv_run to choose the
+ * planner mode and load wisdom; otherwise FFTW starts with FFTW_ESTIMATE.
+ */
+#ifndef TP_CONV_H
+#define TP_CONV_H
+
+#include "tpipe.h"
+
+enum tp_conv_mode { TP_CONV_FULL, TP_CONV_SAME, TP_CONV_VALID };
+enum tp_conv_boundary {
+	TP_BND_ZERO, TP_BND_WRAP, TP_BND_REFLECT, TP_BND_MIRROR, TP_BND_NEAREST
+};
+enum tp_conv_method {
+	TP_METHOD_AUTO, TP_METHOD_FFT, TP_METHOD_DIRECT,
+	TP_METHOD_OVERLAP	/* overlap-save; reported, and may be asked */
+};
+
+#define TP_CONV_MODES "full, same, valid"
+#define TP_CONV_BOUNDARIES "zero, wrap, reflect, mirror, nearest"
+#define TP_CONV_METHODS "auto, fft, direct"
+#define TP_CONV_OPS "conv, corr"
+
+/* Parse a name; -1 if unknown. */
+int tp_conv_mode_parse(const char *);
+int tp_conv_boundary_parse(const char *);
+int tp_conv_method_parse(const char *);
+const char *tp_conv_method_name(int);
+
+struct tp_conv_opts {
+	enum tp_conv_mode mode;
+	enum tp_conv_boundary boundary;
+	enum tp_conv_method method;
+	/* corr[a] = 1: correlation on kernel axis a; ncorr entries given
+	 * (0: convolution everywhere). */
+	int ncorr;
+	unsigned char corr[TP_MAXDIM];
+	int dtype;		/* TP_F4, TP_F8, or -1: the signal's */
+	int threads;		/* >= 1 */
+};
+
+/* Defaults: full mode, zero boundary, auto method, conv, threads 1. */
+void tp_conv_opts_init(struct tp_conv_opts *);
+
+struct tp_conv;
+
+/*
+ * Prepare to convolve with kernel k (any dtype; copied).  A 0-d kernel
+ * is taken as shape (1,).  Returns NULL with *why set when the kernel is
+ * empty or o->ncorr does not match its axes.
+ */
+struct tp_conv *tp_conv_new(const struct tp_tensor *k,
+    const struct tp_conv_opts *o, const char **why);
+void tp_conv_free(struct tp_conv *);
+
+/* The kernel's number of axes (after a 0-d kernel became 1-D). */
+int tp_conv_kernel_ndim(const struct tp_conv *);
+
+/*
+ * The output header (dtype and shape, data NULL) for a signal with
+ * header x.  Returns NULL, or a message saying what does not fit (the
+ * kernel has more axes than the signal; valid mode with a kernel larger
+ * than the signal, naming the axis and the sizes).
+ */
+const char *tp_conv_out_header(struct tp_conv *, const struct tp_tensor *x,
+    struct tp_tensor *out);
+
+/*
+ * out = x convolved with the kernel.  out's data is allocated here (free
+ * with tp_free).  Dies with the tp_conv_out_header message if x does not
+ * fit.  Non-finite inputs: see man/tconv.1 (NaN covers the outputs whose
+ * kernel window holds a NaN or infinity, on every method).
+ */
+void tp_conv_run(struct tp_conv *, const struct tp_tensor *x,
+    struct tp_tensor *out);
+
+/* The method the last tp_conv_run used (TP_METHOD_FFT, _DIRECT or
+ * _OVERLAP). */
+int tp_conv_last_method(const struct tp_conv *);
+
+/* A one-line description of the last tp_conv_run's method and
+ * transform sizes, for --verbose. */
+char *tp_conv_describe(const struct tp_conv *, char *buf, size_t len);
+
+/* One call: out = x convolved with k, dies on error. */
+void tp_convolve(const struct tp_tensor *x, const struct tp_tensor *k,
+    const struct tp_conv_opts *o, struct tp_tensor *out);
+
+/* Cost model of --method auto (see bench/tconv-cost-model.md), in
+ * seconds, for tests and benchmarks. */
+double tp_conv_cost(struct tp_conv *, const struct tp_tensor *x, int method);
+
+#endif

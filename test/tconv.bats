@@ -1,0 +1,525 @@
+#!/usr/bin/env bats
+# tconv: golden outputs from SciPy (test/data/tconv/, written by
+# make-golden.py; the manifest cases.txt lists name|dtype|signal|kernel|
+# expected|arguments), methods, streams, operand formats, the seed formula,
+# bad input.  Tolerance: 1e-12 * max|expected| for f64/c16, 1e-5 for f32/c8.
+
+load helpers
+bats_require_minimum_version 1.5.0
+
+GOLD="$DATA/tconv"
+
+# run_cases DIR FILTER [ARG...]: run tconv on every manifest case whose
+# name matches the ERE FILTER, with ARG... appended, writing DIR/NAME.npy,
+# DIR/NAME.err and a line "NAME STATUS" in DIR/status.  One shell loop, so
+# the comparison can be one python call.
+run_cases() {
+	local dir=$1 filter=$2 name sig ker args st
+	shift 2
+	mkdir -p "$dir"
+	: > "$dir/status"
+	while IFS="|" read -r name _ sig ker _ args; do
+		case $name in '' | '#'*) continue ;; esac
+		[[ $name =~ $filter ]] || continue
+		st=0
+		# shellcheck disable=SC2086 # args is a word list on purpose
+		tconv -k "$GOLD/$ker" $args "$@" <"$GOLD/$sig" \
+			>"$dir/$name.npy" 2>"$dir/$name.err" || st=$?
+		echo "$name $st" >>"$dir/status"
+	done <"$GOLD/cases.txt"
+}
+
+# check_cases DIR: compare every output named in DIR/status with its golden
+# file; print each failing case (name, why) and fail if there is any.
+check_cases() {
+	"$PY" - "$GOLD" "$1" <<'EOF'
+import os, sys
+import numpy as np
+gold, out = sys.argv[1], sys.argv[2]
+DT = {'f64': 'float64', 'f32': 'float32', 'c16': 'complex128', 'c8': 'complex64'}
+TOL = {'f64': 1e-12, 'f32': 1e-5, 'c16': 1e-12, 'c8': 1e-5}
+man = {}
+for line in open(os.path.join(gold, 'cases.txt')):
+    if line.strip() and not line.startswith('#'):
+        f = line.rstrip('\n').split('|')
+        man[f[0]] = f
+def records(path):
+    recs = []
+    with open(path, 'rb') as f:
+        while f.read(1):
+            f.seek(-1, 1)
+            recs.append(np.lib.format.read_array(f, allow_pickle=False))
+    return recs
+bad, n = [], 0
+for line in open(os.path.join(out, 'status')):
+    name, st = line.split()
+    n += 1
+    f = man[name]
+    err = open(os.path.join(out, name + '.err')).read().strip()
+    if st != '0':
+        bad.append(f'{name}: exit {st}: {err.splitlines()[0] if err else ""}')
+        continue
+    try:
+        recs = records(os.path.join(out, name + '.npy'))
+    except Exception as e:
+        bad.append(f'{name}: unreadable output: {e}')
+        continue
+    if len(recs) != 1:
+        bad.append(f'{name}: {len(recs)} records, expected 1')
+        continue
+    a, b = recs[0], np.load(os.path.join(gold, f[4]))
+    if a.shape != b.shape:
+        bad.append(f'{name}: shape {a.shape}, expected {b.shape}')
+        continue
+    if a.dtype != np.dtype(DT[f[1]]):
+        bad.append(f'{name}: dtype {a.dtype}, expected {DT[f[1]]}')
+        continue
+    if b.size == 0:
+        continue
+    scale = float(np.max(np.abs(b.astype(np.complex128))))
+    e = np.abs(a.astype(np.complex128) - b.astype(np.complex128))
+    worst = float(np.max(e)) if np.isfinite(e).all() else float('inf')
+    if not worst <= TOL[f[1]] * scale:
+        idx = np.unravel_index(np.argmax(np.where(np.isfinite(e), e, np.inf)), e.shape)
+        bad.append(f'{name}: max error {worst:.3g} = {worst / scale:.3g} '
+                   f'* max|out| at {tuple(int(i) for i in idx)} (tol {TOL[f[1]]:g})')
+for m in bad:
+    print(m)
+print(f'{n - len(bad)} of {n} cases agree with SciPy')
+sys.exit(1 if bad or n == 0 else 0)
+EOF
+}
+
+@test "tconv: every golden case (1-D/2-D/3-D, modes, ops, boundaries, batch, complex, f32) equals SciPy" {
+	run_cases out '.'
+	run check_cases out
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+@test "tconv: --method fft equals SciPy on every golden case" {
+	run_cases out '.' --method fft
+	run check_cases out
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+@test "tconv: --method direct equals SciPy on every golden case" {
+	run_cases out '.' --method direct
+	run check_cases out
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+@test "tconv: integer input computes in float64" {
+	run_cases out '^int-'
+	run check_cases out
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == "3 of 3 cases"* ]]
+}
+
+@test "tconv: -j 1 and -j 2 give the golden answers" {
+	run_cases j1 '^(2d-f64-24x24|batch-f64-3x5x20x20-same|3d-f64-same-reflect|1d-f64-long)$' -j 1
+	run_cases j2 '^(2d-f64-24x24|batch-f64-3x5x20x20-same|3d-f64-same-reflect|1d-f64-long)$' -j 2
+	run check_cases j1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run check_cases j2
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+@test "tconv: --method fft, --method direct and SciPy agree on larger (tiled) inputs" {
+	# sizes at which the FFT path cuts the signal into overlap-save tiles
+	# (1-D and 2-D) or transforms it whole; every mode, boundary and some
+	# op mixes; odd/even kernels; batch; f32, f64, c8, c16.  The reference
+	# is computed here: scipy.signal.fftconvolve of the signal (numpy.pad-
+	# extended by the boundary as make-golden.py does) with the kernel
+	# reversed on corr axes (and conjugated when every axis is corr).
+	py '
+rng = np.random.default_rng(7)
+def r(s, dt):
+    a = rng.standard_normal(s)
+    if dt[0] == "c":
+        a = a + 1j * rng.standard_normal(s)
+    return a.astype(dt)
+for name, s, k, dt in [("a", (96, 80), (7, 9), "f8"), ("b", (64, 70), (8, 6), "f8"),
+                       ("c", (4, 40, 50), (5, 5), "f4"), ("d", (3000,), (65,), "f8"),
+                       ("e", (20, 18, 16), (3, 4, 5), "f8"), ("f", (50, 60), (31, 25), "f4"),
+                       ("g", (90, 84), (7, 6), "c16"), ("h", (3, 70, 64), (5, 5), "c8"),
+                       ("i", (2, 5000), (129,), "f8"), ("j", (5000,), (128,), "f4")]:
+    np.save(name + ".sig.npy", r(s, dt))
+    np.save(name + ".k.npy", r(k, dt))
+'
+	: >list
+	n=0
+	for c in a b c d e f g h i j; do
+		for args in '--mode full' '--mode valid' '--mode same' \
+			'--mode same --corr' '--mode full --op corr,conv' \
+			'--mode valid --op conv,corr' '--mode same --op corr,conv --boundary reflect' \
+			'--mode same --boundary wrap' '--mode same --boundary reflect' \
+			'--mode same --boundary mirror' '--mode same --boundary nearest'; do
+			case $c$args in
+			[dije]*corr,conv* | [dije]*conv,corr*) continue ;;
+			esac
+			n=$((n + 1)) s1=0 s2=0
+			# shellcheck disable=SC2086
+			tconv -k $c.k.npy $args --method fft <$c.sig.npy >fft$n.npy 2>>err || s1=$?
+			# shellcheck disable=SC2086
+			tconv -k $c.k.npy $args --method direct <$c.sig.npy >dir$n.npy 2>>err || s2=$?
+			echo "$n $c $s1 $s2 $args" >>list
+		done
+	done
+	cat err
+	run "$PY" - <<'PYEOF'
+import numpy as np, scipy.signal as ss
+PAD = {"zero": "constant", "wrap": "wrap", "reflect": "symmetric",
+       "mirror": "reflect", "nearest": "edge"}
+def ref(x, k, mode, ops, bnd):
+    cx = np.iscomplexobj(x) or np.iscomplexobj(k)
+    x = x.astype(complex if cx else float); k = k.astype(complex if cx else float)
+    nb = x.ndim - k.ndim
+    for a, op in enumerate(ops):
+        if op == "corr":
+            k = np.flip(k, a)
+    if all(op == "corr" for op in ops):
+        k = np.conj(k)
+    k = k.reshape((1,) * nb + k.shape)
+    if bnd != "zero":
+        x = np.pad(x, [(0, 0)] * nb + [(m - 1 - (m - 1) // 2, (m - 1) // 2)
+                   for m in k.shape[nb:]], mode=PAD[bnd])
+        mode = "valid"
+    return ss.fftconvolve(x, k, mode, axes=range(nb, x.ndim))
+bad = 0
+for line in open("list"):
+    n, c, s1, s2, *args = line.split()
+    what = f"case {c} {' '.join(args)}"
+    if s1 != "0" or s2 != "0":
+        print(f"{what}: exit fft {s1} direct {s2}"); bad += 1; continue
+    x, k = np.load(f"{c}.sig.npy"), np.load(f"{c}.k.npy")
+    o = dict(zip(args[::2], args[1::2]))
+    ops = (["corr"] * k.ndim if "--corr" in args else
+           o.get("--op", ",".join(["conv"] * k.ndim)).split(","))
+    want = ref(x, k, o["--mode"], ops, o.get("--boundary", "zero"))
+    tol = 1e-5 if x.dtype in (np.float32, np.complex64) else 1e-12
+    scale = np.max(np.abs(want))
+    for meth in ("fft", "dir"):
+        a = np.load(f"{meth}{n}.npy")
+        if a.shape != want.shape or a.dtype != x.dtype:
+            print(f"{what}: {meth} gives {a.shape} {a.dtype}, want {want.shape} {x.dtype}")
+            bad += 1; continue
+        err = np.max(np.abs(a.astype(complex) - want)) / scale
+        if not err <= tol:
+            print(f"{what}: {meth} differs from SciPy by {err:.3g} * max|out|"); bad += 1
+    a, b = np.load(f"fft{n}.npy"), np.load(f"dir{n}.npy")
+    err = np.max(np.abs(a.astype(complex) - b.astype(complex))) / np.max(np.abs(b))
+    if not err <= tol:
+        print(f"{what}: fft and direct differ by {err:.3g} * max|out|"); bad += 1
+print(bad, "failing of", n)
+exit(1 if bad else 0)
+PYEOF
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+@test "tconv: a stream of records with one kernel equals per-record results" {
+	py '
+import scipy.signal as ss
+rng = np.random.default_rng(11)
+k = rng.standard_normal((5, 4))
+np.save("k.npy", k)
+recs = [rng.standard_normal((20, 23)) for _ in range(4)]
+with open("stream.npy", "wb") as f:
+    for i, r in enumerate(recs):
+        np.save(f, r)
+        np.save("rec%d.npy" % i, r)
+with open("expect.npy", "wb") as f:
+    for r in recs:
+        np.save(f, ss.convolve(r, k[::-1, :], "same"))
+'
+	tconv -k k.npy --mode same --op corr,conv <stream.npy >out.npy
+	: >single.npy
+	for i in 0 1 2 3; do
+		tconv -k k.npy --mode same --op corr,conv <rec$i.npy >>single.npy
+	done
+	npy_close out.npy single.npy 1e-12
+	npy_close out.npy expect.npy 1e-12
+}
+
+@test "tconv: a stream whose records change shape and batch size" {
+	py '
+import scipy.signal as ss
+rng = np.random.default_rng(12)
+k = rng.standard_normal((3, 6))
+np.save("k.npy", k)
+shapes = [(10, 12), (2, 10, 12), (31, 17), (10, 12), (3, 1, 8, 9)]
+with open("stream.npy", "wb") as f, open("expect.npy", "wb") as g:
+    for s in shapes:
+        r = rng.standard_normal(s)
+        np.save(f, r)
+        np.save(g, ss.convolve(r, k.reshape((1,) * (r.ndim - 2) + k.shape), "full"))
+'
+	for m in auto fft direct; do
+		tconv -k k.npy --mode full --method $m <stream.npy >out-$m.npy
+		npy_close out-$m.npy expect.npy 1e-12
+	done
+}
+
+@test "tconv: kernel as text and as PNG" {
+	cat >k.txt <<'EOF'
+# a 3x3 binomial kernel, not normalised
+1 2 1
+2, 4, 2
+1 2 1
+EOF
+	py '
+import scipy.signal as ss
+from PIL import Image
+rng = np.random.default_rng(13)
+x = rng.standard_normal((15, 16))
+np.save("x.npy", x)
+kt = np.array([[1, 2, 1], [2, 4, 2], [1, 2, 1]], float)
+np.save("expect-txt.npy", ss.convolve(x, kt, "same"))
+kp = rng.integers(0, 256, size=(3, 5)).astype(np.uint8)
+Image.fromarray(kp).save("k.png")
+np.save("expect-png.npy", ss.correlate(x, kp.astype(float), "full"))
+'
+	tconv -k k.txt --mode same <x.npy >out-txt.npy
+	npy_close out-txt.npy expect-txt.npy 1e-12
+	tconv -k k.png --mode full --corr <x.npy >out-png.npy
+	npy_close out-png.npy expect-png.npy 1e-12
+}
+
+@test "tconv: the seed formula c(x,y) = sum_i sum_j a(x-i,y+j) b(i,j) is --op conv,corr --mode full" {
+	# a is N0 x N1, b is M0 x M1, a(p,q) = 0 outside the array.  Axis 0 is
+	# a convolution: full output row x = 0 .. N0+M0-2 is c's x.  Axis 1 is a
+	# correlation, i.e. a convolution with b reversed, b'(j') = b(M1-1-j'):
+	#   full[k] = sum_j' a(k-j') b'(j') = sum_j a(k-(M1-1)+j) b(j),
+	# so output column k is c's y = k-(M1-1), y = -(M1-1) .. N1-1.  The loop
+	# below adds a(p,q) b(i,j) to c(x,y) with p = x-i, q = y+j, that is to
+	# out[p+i, q-j+M1-1]: a block of a shifted by (i, M1-1-j).
+	py '
+rng = np.random.default_rng(14)
+a = rng.standard_normal((13, 17))
+b = rng.standard_normal((4, 5))
+N0, N1 = a.shape
+M0, M1 = b.shape
+out = np.zeros((N0 + M0 - 1, N1 + M1 - 1))
+for i in range(M0):
+    for j in range(M1):
+        out[i:i + N0, M1 - 1 - j:M1 - 1 - j + N1] += a * b[i, j]
+# one point by the formula itself, as a check of the offsets above
+x, y = 5, -2
+c = sum(a[x - i, y + j] * b[i, j] for i in range(M0) for j in range(M1)
+        if 0 <= x - i < N0 and 0 <= y + j < N1)
+assert abs(c - out[x, y + M1 - 1]) < 1e-12
+np.save("a.npy", a); np.save("b.npy", b); np.save("expect.npy", out)
+'
+	for m in auto fft direct; do
+		tconv -k b.npy --op conv,corr --mode full --method $m <a.npy >c-$m.npy
+		npy_close c-$m.npy expect.npy 1e-12
+	done
+}
+
+@test "tconv: -o and a file operand give the same bytes as stdin to stdout" {
+	tconv -k "$GOLD/2d-f64-24x24.k.npy" --mode same <"$GOLD/2d-f64-24x24.in.npy" >stdout.npy
+	tconv -k "$GOLD/2d-f64-24x24.k.npy" --mode same -o file.npy <"$GOLD/2d-f64-24x24.in.npy"
+	cmp stdout.npy file.npy
+	tconv -k "$GOLD/2d-f64-24x24.k.npy" --mode same "$GOLD/2d-f64-24x24.in.npy" >operand.npy
+	cmp stdout.npy operand.npy
+}
+
+@test "tconv: --plan measure saves wisdom under XDG_CACHE_HOME and reuses it" {
+	export XDG_CACHE_HOME="$BATS_TEST_TMPDIR/cache"
+	tconv -k "$GOLD/2d-f64-24x24.k.npy" --mode same --method fft --plan measure \
+		<"$GOLD/2d-f64-24x24.in.npy" >out1.npy
+	npy_close out1.npy "$GOLD/2d-f64-24x24.out.npy" 1e-12
+	[ -n "$(find "$XDG_CACHE_HOME/tpipe" -type f 2>/dev/null)" ]
+	tconv -k "$GOLD/2d-f64-24x24.k.npy" --mode same --method fft --plan measure \
+		<"$GOLD/2d-f64-24x24.in.npy" >out2.npy
+	npy_close out2.npy "$GOLD/2d-f64-24x24.out.npy" 1e-12
+}
+
+@test "tconv: bad input: exit status, one-line message naming the value, empty stdout, no -o file" {
+	py '
+np.save("s1.npy", np.arange(10.0))
+np.save("s2.npy", np.ones((4, 4)))
+np.save("k1.npy", np.ones(3))
+np.save("k2.npy", np.ones((3, 3)))
+np.save("k53.npy", np.ones((5, 3)))
+np.save("k0.npy", np.ones(0))
+np.save("k30.npy", np.ones((3, 0)))
+'
+	: >kempty.npy
+	# status|stderr ERE|signal|kernel|arguments   (man/tconv.1, EXIT STATUS)
+	cat >rows <<'EOF'
+1|axes|s1.npy|k2.npy|--mode same
+1|valid|larger|exceed|small|\(5, ?3\)|s2.npy|k53.npy|--mode valid
+1|empty|zero|\(0,?\)|s1.npy|k0.npy|--mode full
+1|empty|zero|\(3, ?0\)|s2.npy|k30.npy|--mode same
+1|kempty.npy|empty|no (kernel|record)|s1.npy|kempty.npy|--mode same
+1|nosuch.npy|s1.npy|nosuch.npy|--mode same
+2|bogus|s1.npy|k1.npy|--mode bogus
+2|bogus|s1.npy|k1.npy|--op bogus
+2|bogus|s2.npy|k2.npy|--op conv,bogus
+2|bogus|s1.npy|k1.npy|--boundary bogus
+2|bogus|s1.npy|k1.npy|--method bogus
+2|bogus|s1.npy|k1.npy|--plan bogus
+2|f16|s1.npy|k1.npy|-t f16
+2|abc|s1.npy|k1.npy|-j abc
+2|conv,corr,conv|op|3|s2.npy|k2.npy|--op conv,corr,conv
+2|conv,corr|op|2|s1.npy|k1.npy|--op conv,corr
+EOF
+	fail=0 n=0
+	while IFS= read -r row; do
+		# the last three fields are signal|kernel|args; the ERE may hold |
+		want=${row%%|*}
+		rest=${row#*|}
+		args=${rest##*|}
+		rest=${rest%|*}
+		ker=${rest##*|}
+		rest=${rest%|*}
+		sig=${rest##*|}
+		ere=${rest%|*}
+		n=$((n + 1))
+		mkdir -p "o$n"
+		st=0 st2=0
+		# shellcheck disable=SC2086
+		tconv -k "$ker" $args <"$sig" >"out$n" 2>"err$n" || st=$?
+		# shellcheck disable=SC2086
+		tconv -k "$ker" $args -o "o$n/out.npy" <"$sig" >/dev/null 2>/dev/null || st2=$?
+		why=
+		[ "$st" -eq "$want" ] || why="exit $st, want $want"
+		[ "$st2" -eq "$st" ] || why="$why; with -o exit $st2"
+		[ -s "out$n" ] && why="$why; stdout not empty"
+		[ "$(wc -l <"err$n")" -eq 1 ] || why="$why; stderr has $(wc -l <"err$n") lines"
+		grep -q '^tconv: ' "err$n" || why="$why; stderr does not start with 'tconv: '"
+		grep -Eqi -- "$ere" "err$n" || why="$why; stderr does not match /$ere/"
+		[ -z "$(ls -A "o$n")" ] || why="$why; -o left $(ls -A "o$n")"
+		if [ -n "$why" ]; then
+			echo "row $n (-k $ker $args < $sig): ${why#; } [stderr: $(head -c 300 "err$n")]"
+			fail=$((fail + 1))
+		fi
+	done <rows
+	echo "$fail of $n rows failing"
+	[ "$fail" -eq 0 ]
+}
+
+@test "tconv: a bad second record: exit 1, message names record 1, -o leaves no file" {
+	py '
+with open("stream.npy", "wb") as f:
+    np.save(f, np.ones((6, 7)))
+    np.save(f, np.ones(9))
+np.save("k.npy", np.ones((3, 3)))
+'
+	mkdir o
+	run --separate-stderr tconv -k k.npy --mode same -o o/out.npy stream.npy
+	[ "$status" -eq 1 ]
+	[[ $stderr == "tconv: "*"record 1"* ]]
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
+	[ -z "$(ls -A o)" ]
+}
+
+@test "tconv: missing -k is a usage error" {
+	run --separate-stderr tconv --mode same <"$GOLD/1d-f64-long.in.npy"
+	[ "$status" -eq 2 ]
+	[ -z "$output" ]
+	[ -n "$stderr" ]
+}
+
+@test "tconv: NaN and Inf in the signal spoil only the outputs whose window holds them" {
+	# man/tconv.1, Non-finite values: an output is NaN when its window of
+	# the extended signal holds a NaN or an infinity; every other output is
+	# the convolution of the finite samples.  For every method.
+	py '
+rng = np.random.default_rng(15)
+x = rng.standard_normal((16, 18))
+x[7, 9] = np.nan
+x[0, 3] = np.inf
+x[12, 17] = -np.inf
+np.save("x.npy", x)
+np.save("x32.npy", x.astype(np.float32))
+np.save("k.npy", rng.standard_normal((3, 4)))
+'
+	: >list
+	n=0
+	for m in auto fft direct; do
+		for s in x x32; do
+			for a in '--mode same' '--mode full' '--mode valid' \
+				'--mode same --boundary reflect' '--mode same --boundary wrap' \
+				'--mode full --boundary nearest --op corr,conv'; do
+				n=$((n + 1)) st=0
+				# shellcheck disable=SC2086
+				tconv -k k.npy $a --method $m -o out$n.npy <$s.npy || st=$?
+				echo "$n $st $s $m $a" >>list
+			done
+		done
+	done
+	run "$PY" - <<'PYEOF'
+import numpy as np, scipy.signal as ss
+PAD = {"zero": "constant", "wrap": "wrap", "reflect": "symmetric",
+       "mirror": "reflect", "nearest": "edge"}
+bad = 0
+for line in open("list"):
+    n, st, s, m, *args = line.split()
+    what = f"{s} --method {m} {' '.join(args)}"
+    if st != "0":
+        print(f"{what}: exit {st}"); bad += 1; continue
+    x = np.load(s + ".npy").astype(float)
+    k = np.load("k.npy")
+    o = dict(zip(args[::2], args[1::2]))
+    ops = o.get("--op", "conv,conv").split(",")
+    for ax, op in enumerate(ops):
+        if op == "corr":
+            k = np.flip(k, ax)
+    mode, bnd = o["--mode"], o.get("--boundary", "zero")
+    pads = {"full": [(m - 1, m - 1) for m in k.shape],
+            "same": [(m - 1 - (m - 1) // 2, (m - 1) // 2) for m in k.shape],
+            "valid": [(0, 0)] * 2}[mode]
+    xp = np.pad(x, pads, mode=PAD[bnd])
+    bad_in = ~np.isfinite(xp)
+    want_nan = ss.convolve(bad_in.astype(float), np.ones(k.shape), "valid") > 0.5
+    want = ss.convolve(np.where(bad_in, 0, xp), k, "valid")
+    a = np.load(f"out{n}.npy")
+    if a.shape != want.shape:
+        print(f"{what}: shape {a.shape}, want {want.shape}"); bad += 1; continue
+    if not np.array_equal(np.isnan(a), want_nan):
+        print(f"{what}: NaN at {np.argwhere(np.isnan(a)).tolist()[:12]}, "
+              f"want {np.argwhere(want_nan).tolist()[:12]}"); bad += 1; continue
+    tol = 1e-5 if a.dtype == np.float32 else 1e-12
+    scale = np.max(np.abs(want[~want_nan]))
+    err = np.max(np.abs(a[~want_nan] - want[~want_nan])) / scale
+    if not err <= tol:
+        print(f"{what}: finite outputs differ by {err:.3g} * max|out|"); bad += 1
+print(bad, "failing")
+exit(1 if bad else 0)
+PYEOF
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+@test "tconv: a NaN or Inf in the kernel makes every output NaN" {
+	py '
+np.save("x.npy", np.random.default_rng(16).standard_normal((10, 12)))
+k = np.ones((3, 3)); k[1, 1] = np.nan
+np.save("knan.npy", k)
+k[1, 1] = np.inf
+np.save("kinf.npy", k)
+'
+	for m in auto fft direct; do
+		for k in knan kinf; do
+			run --separate-stderr tconv -k $k.npy --mode full --method $m -o out.npy x.npy
+			[ "$status" -eq 0 ]
+			py 'a = np.load("out.npy"); assert a.shape == (12, 14) and np.isnan(a).all(), a'
+		done
+	done
+}
+
+@test "tconv: --help prints usage on stdout and exits 0" {
+	run --separate-stderr tconv --help
+	[ "$status" -eq 0 ]
+	[[ $output == "usage: tconv -k kernel "* ]]
+	[[ $output != *"usage: usage"* ]]
+	[ -z "$stderr" ]
+}
