@@ -114,16 +114,10 @@ rows_ok() {
 # differs and fails.  One python start for many comparisons.
 npy_same() {
 	"$PY" - "$1" <<'PYEOF'
-import sys
+import os, sys
 import numpy as np
-
-def records(path):
-    out = []
-    with open(path, 'rb') as f:
-        while f.read(1):
-            f.seek(-1, 1)
-            out.append(np.lib.format.read_array(f, allow_pickle=False))
-    return out
+sys.path.insert(0, os.path.join(os.environ['TPIPE_TOP'], 'test'))
+from npystream import records
 
 bad = []
 for line in open(sys.argv[1]):

@@ -5,16 +5,7 @@ record.  Shapes must match; dtypes too unless --dtype-free.  With RTOL 0
 max|a-b| <= RTOL * max|b| per record.  Prints what differs; exit 1."""
 import sys
 import numpy as np
-
-def records(path):
-    out = []
-    with open(path, 'rb') as f:
-        while True:
-            head = f.read(1)
-            if not head:
-                return out
-            f.seek(-1, 1)
-            out.append(np.lib.format.read_array(f, allow_pickle=False))
+from npystream import records
 
 args = [a for a in sys.argv[1:] if not a.startswith('--')]
 dtype_free = '--dtype-free' in sys.argv
