@@ -13,7 +13,7 @@ MANDIR ?= $(PREFIX)/share/man
 CC ?= cc
 OPT ?= -O2
 CFLAGS ?= $(OPT) -g
-WARN = -Wall -Wextra -Wno-unused-parameter
+WARN = -Wall -Wextra
 CPPFLAGS += -D_GNU_SOURCE -DTPIPE_VERSION='"$(VERSION)"' -Ilib
 LDLIBS = -lfftw3_threads -lfftw3f_threads -lfftw3 -lfftw3f -lpng -lz -lm -lpthread
 
