@@ -26,6 +26,17 @@ echo "== a stream of three random records, described"
 tgen randn 8,256 --seed 1 -n 3 -o noise.npy
 tinfo noise.npy
 
+echo "== tconv: blur the rings with a 15x15 Gaussian (same size, reflected edges)"
+tgen gaussian 15,15 -s 3 -o gauss.npy
+tconv -k gauss.npy --mode same --boundary reflect pattern.png -o blurred.npy
+tcat blurred.npy -o blurred.png
+tinfo blurred.npy
+
+echo "== tconv: c(x,y) = sum_i sum_j a(x-i, y+j) b(i,j) is --op conv,corr"
+printf '1 2 3\n4 5 6\n7 8 9\n' > a.txt
+printf '0 1\n2 0\n' > b.txt
+tconv -k b.txt --op conv,corr --mode full a.txt -O txt
+
 echo
 echo "demo outputs are in $out:"
 ls -l "$out"
