@@ -518,3 +518,73 @@ np.save("kinf.npy", k)
 	[[ $output != *"usage: usage"* ]]
 	[ -z "$stderr" ]
 }
+
+# Identities that hold whatever the shapes: random shapes, kernels, modes,
+# ops and boundaries from a fixed seed, each checked on the method auto
+# picks.  props.py writes the inputs and a file "cmds" of tconv calls
+# (one per line: output file, then arguments); the same script checks.
+@test "tconv: properties on random shapes (delta, commutativity, associativity, corr = flipped conv)" {
+	cat > props.py <<'PYEOF'
+import os, sys
+import numpy as np
+sys.path.insert(0, os.path.join(os.environ['TPIPE_TOP'], 'test'))
+from npystream import records
+rng = np.random.default_rng(2026)
+BND = ['zero', 'wrap', 'reflect', 'mirror', 'nearest']
+cases = []                      # (kind, outputs..., extra)
+def save(name, a):
+    np.save(name, a)
+    return name
+if sys.argv[1] == 'make':
+    cmds = []
+    for t in range(12):
+        nd = int(rng.integers(1, 4))
+        xs = tuple(int(v) for v in rng.integers(1, 12, nd))
+        batch = tuple(int(v) for v in rng.integers(1, 3, int(rng.integers(0, 2))))
+        x = rng.standard_normal(batch + xs)
+        a = rng.standard_normal(tuple(int(v) for v in rng.integers(1, 6, nd)))
+        b = rng.standard_normal(tuple(int(v) for v in rng.integers(1, 6, nd)))
+        d = np.zeros(tuple(int(v) * 2 + 1 for v in rng.integers(0, 3, nd)))
+        d[tuple(s // 2 for s in d.shape)] = 1
+        bnd = BND[t % 5]
+        X, A, B, D = (save(f'{n}{t}.npy', v) for n, v in
+                      (('x', x), ('a', a), ('b', b), ('d', d)))
+        np.save(f'aflip{t}.npy', a[::-1, ...].copy() if nd == 1 else
+                np.flip(a, axis=tuple(range(nd))).copy())
+        # delta: same mode returns the signal, for every boundary
+        cmds.append(f'delta{t}.npy -k {D} --mode same --boundary {bnd} {X}')
+        # commutativity in full mode: a*b == b*a
+        cmds.append(f'ab{t}.npy -k {B} --mode full {A}')
+        cmds.append(f'ba{t}.npy -k {A} --mode full {B}')
+        # associativity: (x*a)*b == x*(a*b)
+        cmds.append(f'xa{t}.npy -k {A} --mode full {X}')
+        cmds.append(f'xa_b{t}.npy -k {B} --mode full xa{t}.npy')
+        cmds.append(f'x_ab{t}.npy -k ab{t}.npy --mode full {X}')
+        # correlation is convolution with the kernel flipped on every axis
+        cmds.append(f'corr{t}.npy -k {A} --corr --mode same --boundary {bnd} {X}')
+        cmds.append(f'flip{t}.npy -k aflip{t}.npy --mode same --boundary {bnd} {X}')
+    open('cmds', 'w').write('\n'.join(cmds) + '\n')
+    sys.exit(0)
+bad = []
+def close(p, q, what):
+    u, v = records(p)[0], records(q)[0] if isinstance(q, str) else q
+    if u.shape != v.shape:
+        bad.append(f'{what}: shape {u.shape} != {v.shape}')
+    elif np.max(np.abs(u - v), initial=0) > 1e-12 * max(np.max(np.abs(v), initial=0), 1e-300):
+        bad.append(f'{what}: max error {np.max(np.abs(u - v)):.3g}')
+for t in range(12):
+    close(f'delta{t}.npy', np.load(f'x{t}.npy'), f'case {t}: delta')
+    close(f'ab{t}.npy', f'ba{t}.npy', f'case {t}: a*b vs b*a')
+    close(f'xa_b{t}.npy', f'x_ab{t}.npy', f'case {t}: (x*a)*b vs x*(a*b)')
+    close(f'corr{t}.npy', f'flip{t}.npy', f'case {t}: corr vs flipped conv')
+if bad:
+    sys.exit('\n'.join(bad))
+PYEOF
+	"$PY" props.py make
+	while read -r out args; do
+		# shellcheck disable=SC2086 # args is a word list on purpose
+		tconv $args > "$out" || fail "tconv $args failed"
+	done < cmds
+	run "$PY" props.py check
+	[ "$status" -eq 0 ] || fail "$output"
+}
