@@ -588,3 +588,14 @@ PYEOF
 	run "$PY" props.py check
 	[ "$status" -eq 0 ] || fail "$output"
 }
+
+@test "tconv: a record with an empty axis gives an empty output (full and same), valid refuses it" {
+	tgen zeros 0,10 -o e.npy
+	tgen ones 3,3 -o k.npy
+	[ "$(tconv -k k.npy --mode full e.npy | tinfo)" = "0 shape=(0,12) dtype=float64 bytes=0 min=- max=- mean=- std=- nan=0 inf=0" ]
+	[ "$(tgen zeros 2,0,10 | tconv -k k.npy --mode same --boundary reflect | tinfo)" = "0 shape=(2,0,10) dtype=float64 bytes=0 min=- max=- mean=- std=- nan=0 inf=0" ]
+	run --separate-stderr tconv -k k.npy --mode valid e.npy
+	[ "$status" -eq 1 ]
+	[ -z "$output" ]
+	[[ $stderr == *"axis 0"*"has 0"* ]]
+}
