@@ -171,6 +171,41 @@ tp_reader_raw_ok(const struct tp_reader *r)
 	return r->format == TP_FMT_NPY && !r->swap && !r->mem;
 }
 
+static void
+truncated_data(struct tp_reader *r, size_t got)
+{
+	tp_die("%s: truncated record %ld: expected %zu bytes of data, got %zu",
+	    r->name, r->index, r->want, r->done + got);
+}
+
+/*
+ * Read n bytes of record data into a new buffer.  A large buffer grows as
+ * the data arrives, so a header that claims more than the input holds
+ * ends in a truncation error, not in a huge allocation first.  Dies if the
+ * input ends early.  The bytes are as read (no byte swap).
+ */
+static unsigned char *
+read_grown(struct tp_reader *r, size_t n)
+{
+	const size_t FIRST = 64 << 20;
+	size_t cap = n < FIRST ? n : FIRST, got = 0;
+	unsigned char *buf = tp_emalloc(cap ? cap : 1);
+
+	while (got < n) {
+		size_t k;
+
+		if (got == cap) {
+			cap = cap > n / 2 ? n : cap * 2;
+			buf = tp_erealloc(buf, cap);
+		}
+		k = take(r, buf + got, cap - got);
+		if (k == 0)
+			truncated_data(r, got);
+		got += k;
+	}
+	return buf;
+}
+
 /* The C-order copy of a Fortran-order record's data f. */
 static unsigned char *
 fortran_to_c(const unsigned char *f, const struct tp_tensor *h)
@@ -211,12 +246,6 @@ byteswap(void *data, size_t n, size_t elsize, int complex)
 	}
 }
 
-static void
-truncated_data(struct tp_reader *r, size_t got)
-{
-	tp_die("%s: truncated record %ld: expected %zu bytes of data, got %zu",
-	    r->name, r->index, r->want, r->done + got);
-}
 
 static int
 read_npy_header(struct tp_reader *r, struct tp_tensor *hdr)
@@ -269,10 +298,7 @@ read_npy_header(struct tp_reader *r, struct tp_tensor *hdr)
 	r->done = 0;
 	r->in_record = 1;
 	if (fortran && hdr->ndim > 1) {
-		unsigned char *f = tp_emalloc(hdr->nbytes ? hdr->nbytes : 1);
-		got = take(r, f, hdr->nbytes);
-		if (got < hdr->nbytes)
-			truncated_data(r, got);
+		unsigned char *f = read_grown(r, hdr->nbytes);
 		if (swap)
 			byteswap(f, hdr->nbytes, r->elsize, tp_dtype_is_complex(hdr->dtype));
 		r->mem = fortran_to_c(f, hdr);
@@ -441,8 +467,10 @@ tp_read(struct tp_reader *r, struct tp_tensor *t)
 		}
 		return 1;
 	}
-	tp_alloc(t);
-	tp_read_data(r, t->data, t->nbytes);
+	t->data = read_grown(r, t->nbytes);
+	if (r->swap)
+		byteswap(t->data, t->nbytes, r->elsize, r->complex);
+	r->done = r->want;
 	return 1;
 }
 

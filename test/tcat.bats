@@ -818,3 +818,25 @@ B() { echo "$BATS_FILE_TMPDIR/bad/$1"; }
 @test "bad: -o into a missing directory" {
 	fails 1 'nodir/x\.npy' /dev/null tcat -o nodir/x.npy "$(B good.npy)"
 }
+
+@test "a tiny file claiming a huge record is a truncation error, not a huge allocation" {
+	"$PY" - <<'PYEOF'
+import struct
+def npy(descr, fortran, shape):
+    h = "{'descr': '%s', 'fortran_order': %s, 'shape': %s, }" % (descr, fortran, shape)
+    h = h.encode() + b' ' * (118 - len(h)) + b'\n'
+    return b'\x93NUMPY\x01\x00' + struct.pack('<H', len(h)) + h + b'\0' * 100
+open('huge.npy', 'wb').write(npy('<f8', False, '(1099511627776,)'))
+open('huge-f.npy', 'wb').write(npy('>f8', True, '(1048576, 1048576)'))
+PYEOF
+	for f in huge.npy huge-f.npy; do
+		run --separate-stderr tcat "$f" -o out.npy
+		[ "$status" -eq 1 ]
+		[ "$stderr" = "tcat: $f: truncated record 0: expected 8796093022208 bytes of data, got 100" ]
+		[ ! -e out.npy ]
+	done
+	# a tool that reads whole records (the kernel operand too)
+	run --separate-stderr tconv -k huge.npy huge.npy
+	[ "$status" -eq 1 ]
+	[[ $stderr == *"truncated record 0: expected 8796093022208 bytes of data, got 100" ]]
+}
