@@ -15,43 +15,72 @@
 static const char usage[] = "tinfo [--json] [-o file] [file ...]";
 
 struct stats {
-	size_t n, nan, inf;	/* n counts non-NaN values */
-	double min, max, mean, m2;	/* m2: sum of squared deviations */
+	size_t n, nan, posinf, neginf;	/* n counts the non-NaN values */
+	double min, max;
+	size_t nfinite;			/* the finite values, */
+	double shift;			/* less the first of them, */
+	double mean, m2;		/* have this mean and squared deviation */
 };
 
-/* Merge the statistics of one block of values (none NaN) into s, by
- * Chan et al.'s pairwise update; each block is summed in two passes. */
+/*
+ * Merge one block of values (none NaN) into s.  Finite values are taken
+ * less the record's first finite value, so a large common offset costs
+ * no precision; a block's mean and squared deviation come from two
+ * passes, and blocks merge by Chan et al.'s update.  Infinities are
+ * counted apart, as they make the mean infinite and the std NaN.
+ */
 static void
-add_block(struct stats *s, const double *x, size_t n)
+add_block(struct stats *s, double *x, size_t n)
 {
 	double sum = 0, m2 = 0, mean, delta;
-	size_t total;
+	size_t k = 0, total;
 
-	if (n == 0)
-		return;
 	for (size_t i = 0; i < n; i++) {
-		sum += x[i];
 		if (x[i] < s->min)
 			s->min = x[i];
 		if (x[i] > s->max)
 			s->max = x[i];
 		if (isinf(x[i]))
-			s->inf++;
+			x[i] > 0 ? s->posinf++ : s->neginf++;
+		else
+			x[k++] = x[i];
 	}
-	mean = sum / (double)n;
-	for (size_t i = 0; i < n; i++)
-		m2 += (x[i] - mean) * (x[i] - mean);
-	total = s->n + n;
+	s->n += n;
+	if (k == 0)
+		return;
+	if (s->nfinite == 0)
+		s->shift = x[0];
+	for (size_t i = 0; i < k; i++)
+		sum += x[i] - s->shift;
+	mean = sum / (double)k;
+	for (size_t i = 0; i < k; i++) {
+		double d = x[i] - s->shift - mean;
+		m2 += d * d;
+	}
+	total = s->nfinite + k;
 	delta = mean - s->mean;
-	if (s->n == 0) {
+	if (s->nfinite == 0) {
 		s->mean = mean;
 		s->m2 = m2;
 	} else {
-		s->mean += delta * (double)n / (double)total;
-		s->m2 += m2 + delta * delta * (double)s->n * (double)n /
+		s->mean += delta * (double)k / (double)total;
+		s->m2 += m2 + delta * delta * (double)s->nfinite * (double)k /
 		    (double)total;
 	}
-	s->n = total;
+	s->nfinite = total;
+}
+
+/* The mean and standard deviation (ddof 0) of the non-NaN values. */
+static void
+mean_std(const struct stats *s, double *mean, double *std)
+{
+	if (s->posinf && s->neginf)
+		*mean = NAN;
+	else if (s->posinf || s->neginf)
+		*mean = s->posinf ? INFINITY : -INFINITY;
+	else
+		*mean = s->shift + s->mean;
+	*std = s->posinf || s->neginf ? NAN : sqrt(s->m2 / (double)s->nfinite);
 }
 
 /* Read the record's data and compute its statistics. */
@@ -59,7 +88,7 @@ static struct stats
 record_stats(struct tp_reader *r, const struct tp_tensor *hdr)
 {
 	enum { BLOCK = 8192 };
-	struct stats s = { 0, 0, 0, INFINITY, -INFINITY, 0, 0 };
+	struct stats s = { 0, 0, 0, 0, INFINITY, -INFINITY, 0, 0, 0, 0 };
 	size_t es = tp_dtype_size(hdr->dtype), left = hdr->count;
 	int cplx = tp_dtype_is_complex(hdr->dtype);
 	static unsigned char raw[BLOCK * 16];
@@ -156,7 +185,10 @@ main(int argc, char *argv[])
 		while (tp_read_header(r, &hdr)) {
 			struct stats s = record_stats(r, &hdr);
 			int have = s.n > 0;
-			double sd = have ? sqrt(s.m2 / (double)s.n) : 0;
+			double mean = 0, sd = 0;
+
+			if (have)
+				mean_std(&s, &mean, &sd);
 
 			if (json) {
 				printf("{\"file\":");
@@ -178,12 +210,13 @@ main(int argc, char *argv[])
 			}
 			print_number("min", s.min, have, json);
 			print_number("max", s.max, have, json);
-			print_number("mean", s.mean, have, json);
+			print_number("mean", mean, have, json);
 			print_number("std", sd, have, json);
 			if (json)
-				printf(",\"nan\":%zu,\"inf\":%zu}\n", s.nan, s.inf);
+				printf(",\"nan\":%zu,\"inf\":%zu}\n", s.nan,
+				    s.posinf + s.neginf);
 			else
-				printf(" nan=%zu inf=%zu\n", s.nan, s.inf);
+				printf(" nan=%zu inf=%zu\n", s.nan, s.posinf + s.neginf);
 		}
 		tp_reader_close(r);
 	}

@@ -74,7 +74,10 @@ tp_png_decode(const unsigned char *buf, size_t len, const char *name,
 		png_set_palette_to_rgb(png);
 	if (type == PNG_COLOR_TYPE_GRAY && depth < 8)
 		png_set_expand_gray_1_2_4_to_8(png);
-	if (png_get_valid(png, info, PNG_INFO_tRNS))
+	/* a palette's transparency is an alpha channel; a gray or RGB
+	 * image's one transparent value is not (PIL ignores it too) */
+	if (type == PNG_COLOR_TYPE_PALETTE &&
+	    png_get_valid(png, info, PNG_INFO_tRNS))
 		png_set_tRNS_to_alpha(png);
 	if (depth == 16 && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
 		png_set_swap(png);

@@ -32,7 +32,8 @@ struct tp_reader {
 	unsigned char *mem;	/* the record's data in memory, or NULL */
 	int ended;		/* PNG: its one record is out */
 	struct tp_text text;
-	char *textbuf;
+	char *textbuf;		/* text: the current record and what follows */
+	size_t textcap;
 };
 
 /* Read more input into the buffer; returns bytes added (0 at the end). */
@@ -308,6 +309,63 @@ read_npy_header(struct tp_reader *r, struct tp_tensor *hdr)
 	return 1;
 }
 
+/*
+ * Read text until the buffer holds the next record whole: up to a later
+ * complete "# shape" line that starts another record, or the end of the
+ * input.  What earlier records used is dropped first, so the buffer holds
+ * about one record, however long the stream.
+ */
+static void
+text_fill(struct tp_reader *r)
+{
+	size_t keep, len, scan = 0;
+	int seen_shape = 0, seen_data = 0;
+	char *nl;
+
+	if (!r->textbuf) {
+		r->textcap = BUFSIZE;
+		r->textbuf = tp_emalloc(r->textcap + 1);
+		r->text.name = r->name;
+		r->text.p = r->text.end = r->textbuf;
+		r->text.line = 1;
+	}
+	keep = (size_t)(r->text.end - r->text.p);
+	memmove(r->textbuf, r->text.p, keep);
+	len = keep;
+	for (;;) {
+		while ((nl = memchr(r->textbuf + scan, '\n', len - scan))) {
+			const char *q = r->textbuf + scan;
+			while (q < nl && (*q == ' ' || *q == '\t' || *q == '\r' || *q == ','))
+				q++;
+			if (q < nl && *q == '#') {
+				if (tp_text_is_shape_line(q, nl)) {
+					if (seen_shape || seen_data)
+						goto done;
+					seen_shape = 1;
+				}
+			} else if (q < nl)
+				seen_data = 1;
+			scan = (size_t)(nl - r->textbuf) + 1;
+		}
+		if (len == r->textcap) {
+			if (r->textcap > SIZE_MAX / 4)
+				tp_die("%s: text record too large", r->name);
+			r->textcap *= 2;
+			r->textbuf = tp_erealloc(r->textbuf, r->textcap + 1);
+		}
+		size_t k = take(r, r->textbuf + len, r->textcap - len);
+		if (k == 0)
+			break;
+		if (memchr(r->textbuf + len, '\0', k))
+			tp_die("%s: not NPY, PNG or text (binary data)", r->name);
+		len += k;
+	}
+done:
+	r->textbuf[len] = '\0';
+	r->text.p = r->textbuf;
+	r->text.end = r->textbuf + len;
+}
+
 /* Text and PNG records are decoded whole; their data is served from mem. */
 static int
 read_whole_header(struct tp_reader *r, struct tp_tensor *hdr)
@@ -327,17 +385,7 @@ read_whole_header(struct tp_reader *r, struct tp_tensor *hdr)
 		free(all);
 		r->ended = 1;
 	} else {
-		if (!r->textbuf) {
-			size_t len;
-			r->textbuf = slurp(r, &len);
-			r->text.name = r->name;
-			r->text.p = r->textbuf;
-			r->text.end = r->textbuf + len;
-			r->text.line = 1;
-			if (memchr(r->textbuf, '\0', len))
-				tp_die("%s: not NPY, PNG or text (binary data)",
-				    r->name);
-		}
+		text_fill(r);
 		more = tp_text_next(&r->text, r->index + 1, &t);
 		if (!more)
 			return 0;

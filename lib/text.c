@@ -157,6 +157,18 @@ parse_shape_comment(const char *p, const char *eol, int *ndim,
 }
 
 int
+tp_text_is_shape_line(const char *p, const char *eol)
+{
+	size_t shape[TP_MAXDIM];
+	enum tp_dtype dt;
+	int nd;
+
+	while (p < eol && (*p == ' ' || *p == '\t' || *p == '\r'))
+		p++;
+	return p < eol && *p == '#' && parse_shape_comment(p, eol, &nd, shape, &dt);
+}
+
+int
 tp_text_next(struct tp_text *x, long index, struct tp_tensor *out)
 {
 	struct values v = { NULL, 0, 0, 0 };

@@ -26,7 +26,8 @@ struct tp_writer {
 	struct tp_tensor hdr;	/* the record being written */
 	size_t done;		/* its data bytes so far */
 	size_t elem;		/* text: elements so far */
-	unsigned char *mem;	/* PNG: the image's data */
+	unsigned char *mem;	/* PNG: the image's data so far, */
+	size_t memcap;		/* in a buffer of this size */
 };
 
 static void
@@ -146,7 +147,8 @@ tp_write_header(struct tp_writer *w, const struct tp_tensor *hdr)
 		}
 		if (tp_dtype_is_complex(hdr->dtype))
 			tp_die("cannot write %s as png", tp_dtype_name(hdr->dtype));
-		w->mem = tp_emalloc(hdr->nbytes ? hdr->nbytes : 1);
+		w->mem = NULL;		/* grows with the data (tp_write_data) */
+		w->memcap = 0;
 		break;
 	default:
 		break;
@@ -193,6 +195,13 @@ tp_write_data(struct tp_writer *w, const void *src, size_t n)
 		write_text(w, src, n);
 		break;
 	case TP_FMT_PNG:
+		if (w->done + n > w->memcap) {	/* double, up to the image */
+			w->memcap = w->memcap * 2 > w->done + n ? w->memcap * 2 :
+			    w->done + n;
+			if (w->memcap > w->hdr.nbytes)
+				w->memcap = w->hdr.nbytes;
+			w->mem = tp_erealloc(w->mem, w->memcap ? w->memcap : 1);
+		}
 		if (n)
 			memcpy(w->mem + w->done, src, n);
 		break;
@@ -200,7 +209,7 @@ tp_write_data(struct tp_writer *w, const void *src, size_t n)
 		break;
 	}
 	w->done += n;
-	if (w->format == TP_FMT_PNG && w->done == w->hdr.nbytes && w->mem) {
+	if (w->format == TP_FMT_PNG && w->done == w->hdr.nbytes) {
 		struct tp_tensor t = w->hdr;
 		size_t len;
 		unsigned char *png;

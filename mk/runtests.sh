@@ -9,20 +9,33 @@ export TPIPE_TOP="$top"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
+# Each runner must end well and print its plan ("1..N"); one that
+# crashes or stops early counts as a failure whatever it printed.
+one=$(mktemp)
+trap 'rm -f "$log" "$one" "$one.st"' EXIT
+check_runner() {	# NAME STATUS
+	if [ "$2" -ne 0 ] && ! grep -q '^not ok' "$one"; then
+		echo "not ok - $1 exited with status $2" | tee -a "$log"
+	fi
+	if ! grep -q '^1\.\.' "$one"; then
+		echo "not ok - $1 printed no test plan" | tee -a "$log"
+	fi
+}
 for u in "$top/$BUILD"/unit/*; do
 	[ -x "$u" ] || continue
 	echo "# unit: $(basename "$u")"
-	(cd "$top" && "$u") 2>&1 | tee -a "$log"
+	{ (cd "$top" && "$u") 2>&1; echo $? > "$one.st"; } | tee "$one" >> "$log"
+	cat "$one"
+	check_runner "unit $(basename "$u")" "$(cat "$one.st")"
 done
 if [ $# -eq 0 ]; then set -- "$top"/test/*.bats; fi
-bats --formatter tap "$@" 2>&1 | tee -a "$log"
+{ bats --formatter tap "$@" 2>&1; echo $? > "$one.st"; } | tee "$one" | tee -a "$log"
+check_runner bats "$(cat "$one.st")"
 
 pass=$(grep -c '^ok ' "$log" | tr -d ' ')
 skip=$(grep -c '^ok .*# [Ss][Kk][Ii][Pp]' "$log" | tr -d ' ')
 fail=$(grep -c '^not ok ' "$log" | tr -d ' ')
 pass=$((pass - skip))
-# a runner that died without reporting is a failure too
-if ! grep -q '^1\.\.' "$log"; then fail=$((fail + 1)); fi
 if [ "$skip" -gt 0 ]; then
 	echo "$pass passed, $fail failed, $skip skipped"
 else

@@ -840,3 +840,35 @@ PYEOF
 	[ "$status" -eq 1 ]
 	[[ $stderr == *"truncated record 0: expected 8796093022208 bytes of data, got 100" ]]
 }
+
+@test "-o onto a FIFO, a symlink, /dev/null or an existing file: the right thing is written" {
+	mkfifo ff
+	cat ff > from-fifo.npy &
+	tcat -o ff "$DATA/pil-gray8.npy"
+	wait
+	[ -p ff ]
+	cmp from-fifo.npy "$DATA/pil-gray8.npy"
+	printf 'old' > target.npy
+	chmod 640 target.npy
+	ln -s target.npy link.npy
+	tcat -o link.npy "$DATA/pil-gray8.npy"
+	[ -L link.npy ]
+	cmp target.npy "$DATA/pil-gray8.npy"
+	[ "$(stat -c %a target.npy)" = 640 ]
+	tcat -o /dev/null "$DATA/pil-gray8.npy"
+	[ -c /dev/null ]
+	[ -z "$(ls -A | grep -v -e ff -e from-fifo.npy -e target.npy -e link.npy)" ]
+}
+
+@test "a run in the background that inherited SIGINT ignored keeps ignoring it" {
+	mkfifo in
+	bash -c 'trap "" INT; exec tcat -o out.npy < in' &
+	pid=$!
+	exec 5> in	# (bats keeps fd 3 for itself)
+	sleep 0.2
+	kill -INT "$pid"
+	cat "$DATA/pil-gray8.npy" >&5
+	exec 5>&-
+	wait "$pid"
+	cmp out.npy "$DATA/pil-gray8.npy"
+}

@@ -273,3 +273,25 @@ open('garbage.txt', 'w').write('hello world\n')
 	run --separate-stderr tinfo --version
 	[ "$status" -eq 0 ] && [ "$output" = "tinfo (tpipe) 0.1.0" ]
 }
+
+@test "statistics over many blocks: infinities, overflow-sized values, a large offset" {
+	"$PY" - <<'PYEOF'
+import numpy as np
+x = np.zeros(10000); x[9999] = np.inf; np.save('inf.npy', x)
+y = np.zeros(30000); y[5] = -np.inf; y[29000] = np.inf; np.save('both.npy', y)
+np.random.seed(0); np.save('off.npy', np.random.randn(10**6) + 1e8)
+PYEOF
+	run tinfo inf.npy
+	[[ $output == *" mean=inf std=nan nan=0 inf=1" ]] || fail "$output"
+	run tinfo both.npy
+	[[ $output == *" min=-inf max=inf mean=nan std=nan nan=0 inf=2" ]] || fail "$output"
+	tinfo --json off.npy > off.json
+	"$PY" - <<'PYEOF'
+import json, numpy as np
+j = json.load(open('off.json'))
+x = np.load('off.npy').astype(np.longdouble)
+m = x.mean(); s = np.sqrt(((x - m) ** 2).mean())
+assert abs(j['mean'] - float(m)) <= 1e-15 * abs(float(m)), (j['mean'], m)
+assert abs(j['std'] - float(s)) <= 1e-14 * float(s), (j['std'], s)
+PYEOF
+}

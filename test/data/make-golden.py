@@ -129,11 +129,17 @@ def pngs():
     assert Image.open(path('pil-palette-trns.png')).mode == 'P'
     save('pil-palette-trns.npy', expected('pil-palette-trns.png', 'RGBA'))
 
-    # Gray with a transparent value (tRNS): gray+alpha.
+    # Gray and RGB with a transparent value (tRNS): the color type decides
+    # the shape, as numpy.asarray(PIL.Image.open(f)) gives it; only a
+    # palette's transparency becomes an alpha channel.
     Image.fromarray(gray, 'L').save(path('pil-gray8-trns.png'),
                                     transparency=21)
     assert (gray == 21).any()
-    save('pil-gray8-trns.npy', expected('pil-gray8-trns.png', 'LA'))
+    save('pil-gray8-trns.npy', expected('pil-gray8-trns.png'))
+    rgb_t = np.stack([gray, 255 - gray, gray // 2], axis=-1)
+    Image.fromarray(rgb_t, 'RGB').save(path('pil-rgb8-trns.png'),
+                                       transparency=(21, 234, 10))
+    save('pil-rgb8-trns.npy', expected('pil-rgb8-trns.png'))
 
     # Gray+alpha and RGBA, 8-bit.
     la = np.stack([gray, (255 - x * 8).astype(np.uint8)], axis=-1)

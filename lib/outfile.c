@@ -1,0 +1,166 @@
+/*
+ * outfile.c - output files that appear only when complete (-o).
+ *
+ * A regular file (or a new one) is written to a temporary file beside it
+ * and renamed onto it at the end; the temporary file is removed if the
+ * process exits or is killed by a catchable signal first.  Through a
+ * symbolic link the file it points at is the one replaced.  Anything that
+ * is not a regular file (a FIFO, /dev/null, a terminal) is opened and
+ * written as it is: it cannot be replaced, and there is no partial file
+ * to leave behind.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tpipe.h"
+
+#define MAXOUT 8
+static struct {
+	int fd;
+	char *temp;	/* NULL when written directly */
+	char *final;
+} outs[MAXOUT];
+static int nouts;
+
+/* atexit and signal handler: remove every temporary file not yet
+ * renamed. */
+static void
+remove_temps(void)
+{
+	for (int i = 0; i < nouts; i++)
+		if (outs[i].temp)
+			unlink(outs[i].temp);
+}
+
+/* Remove the temporary files, then die of the same signal. */
+static void
+on_fatal_signal(int sig)
+{
+	remove_temps();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Arrange for remove_temps at exit and on the usual fatal signals, except
+ * signals the process inherited as ignored (a background job keeps
+ * ignoring SIGINT). */
+static void
+install_cleanup(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	static int installed;
+
+	if (installed)
+		return;
+	installed = 1;
+	atexit(remove_temps);
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+		struct sigaction sa, old;
+
+		if (sigaction(sigs[i], NULL, &old) == 0 &&
+		    old.sa_handler == SIG_IGN)
+			continue;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_fatal_signal;
+		sigaction(sigs[i], &sa, NULL);
+	}
+}
+
+/* Open a file that is not a regular one (FIFO, device) for writing. */
+static int
+open_direct(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+
+	if (fd < 0)
+		tp_die("%s:", path);
+	return fd;
+}
+
+int
+tp_create_temp(const char *path)
+{
+	char *real = NULL, *temp;
+	const char *target = path, *slash, *base;
+	struct stat st;
+	size_t dirlen;
+	int fd, exists;
+
+	if (nouts == MAXOUT)
+		tp_die("more than %d output files", MAXOUT);
+	if (*path == '\0' || path[strlen(path) - 1] == '/')
+		tp_usage_die("output '%s' names a directory", path);
+	install_cleanup();
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+		if (!(real = realpath(path, NULL))) {	/* dangling: write through */
+			fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+			if (fd < 0)
+				tp_die("%s:", path);
+			goto direct;
+		}
+		target = real;
+	}
+	exists = stat(target, &st) == 0;
+	if (exists && S_ISDIR(st.st_mode))
+		tp_usage_die("output '%s' is a directory", path);
+	if (exists && !S_ISREG(st.st_mode)) {
+		fd = open_direct(target);
+		goto direct;
+	}
+	slash = strrchr(target, '/');
+	dirlen = slash ? (size_t)(slash - target + 1) : 0;
+	base = target + dirlen;
+	temp = tp_emalloc(strlen(target) + 16);
+	sprintf(temp, "%.*s.%s.XXXXXX", (int)dirlen, target, base);
+	if ((fd = mkstemp(temp)) < 0)
+		tp_die("cannot create a temporary file for '%s':", path);
+	if (exists) {			/* keep the replaced file's mode and owner */
+		if (fchown(fd, st.st_uid, st.st_gid) < 0)
+			(void)0;	/* not ours to give: keep ours */
+		fchmod(fd, st.st_mode & 07777);
+	} else {
+		mode_t mask = umask(0);
+		umask(mask);
+		fchmod(fd, 0666 & ~mask);
+	}
+	outs[nouts].fd = fd;
+	outs[nouts].temp = temp;
+	outs[nouts].final = tp_estrdup(target);
+	nouts++;
+	free(real);
+	return fd;
+direct:
+	outs[nouts].fd = fd;
+	outs[nouts].temp = NULL;
+	outs[nouts].final = tp_estrdup(path);
+	nouts++;
+	free(real);
+	return fd;
+}
+
+void
+tp_commit_file(int fd)
+{
+	for (int i = 0; i < nouts; i++) {
+		if (outs[i].fd != fd)
+			continue;
+		if (close(fd) < 0)
+			tp_die("write error: %s:", outs[i].final);
+		if (outs[i].temp && rename(outs[i].temp, outs[i].final) < 0)
+			tp_die("cannot rename onto '%s':", outs[i].final);
+		free(outs[i].temp);
+		free(outs[i].final);
+		outs[i].temp = outs[i].final = NULL;
+		outs[i].fd = -1;
+		return;
+	}
+	if (close(fd) < 0)
+		tp_die("write error:");
+}
