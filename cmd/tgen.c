@@ -91,7 +91,7 @@ parse_args(struct cmdline *cl, const char *kind, const char *arg)
 			tp_usage_die("-s gives %d sigmas for %d axes", cl->nsigma,
 			    cl->ndim);
 	} else if (cl->nsigma)
-		tp_usage_die("-s applies to gaussian only");
+		tp_usage_die("-s applies to gaussian only, not to '%s'", kind);
 }
 
 /* One axis of the Gaussian: exp(-(i-c)^2/(2 sigma^2)), c = (n-1)/2,

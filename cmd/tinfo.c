@@ -220,7 +220,7 @@ main(int argc, char *argv[])
 		}
 		tp_reader_close(r);
 	}
-	if (fflush(stdout) || ferror(stdout))
+	if (fflush(stdout) || ferror(stdout) || fclose(stdout))
 		tp_die("write error: %s:", c.output ? c.output : "<stdout>");
 	if (fd >= 0) {
 		tp_commit_file(fd);

@@ -22,9 +22,14 @@ static const char *usage_text = "";
 void
 tp_init(struct tp_common *c, const char *usage)
 {
+	sigset_t pipe;
+
 	/* A closed downstream pipe ends us quietly, even if our parent
-	 * ignored SIGPIPE. */
+	 * ignored or blocked SIGPIPE. */
 	signal(SIGPIPE, SIG_DFL);
+	sigemptyset(&pipe);
+	sigaddset(&pipe, SIGPIPE);
+	sigprocmask(SIG_UNBLOCK, &pipe, NULL);
 	/* getopt names the program by argv[0], which program_invocation_name
 	 * points at: shorten it in place so its messages say "tcat:". */
 	if (program_invocation_short_name != program_invocation_name)
@@ -103,8 +108,11 @@ tp_parse_double(const char *s, double min, double max, const char *what)
 
 	errno = 0;
 	v = strtod(s, &end);
-	if (end == s || *end != '\0' || errno == ERANGE || isnan(v))
+	/* ERANGE on underflow still gives the nearest (subnormal) value */
+	if (end == s || *end != '\0' || isnan(v))
 		tp_usage_die("%s: '%s' is not a number", what, s);
+	if (errno == ERANGE && isinf(v))
+		tp_usage_die("%s: '%s' is out of range", what, s);
 	if (v < min || v > max)
 		tp_usage_die("%s must be in [%g, %g], not '%s'", what, min, max,
 		    s);

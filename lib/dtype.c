@@ -80,31 +80,34 @@ tp_half_to_float(uint16_t h)
 	return f;
 }
 
+/* IEEE half nearest to x, ties to even, rounded once (from double). */
+static uint16_t
+double_to_half(double x)
+{
+	uint16_t sign = signbit(x) ? 0x8000 : 0;
+	double a = fabs(x), q;
+	int e;
+
+	if (isnan(x))
+		return (uint16_t)(sign | 0x7e00);
+	if (a >= 65520.0)			/* rounds to infinity */
+		return (uint16_t)(sign | 0x7c00);
+	if (a < 6.103515625e-05)		/* subnormal: multiples of 2^-24 */
+		return (uint16_t)(sign | (uint16_t)nearbyint(a * 16777216.0));
+	frexp(a, &e);				/* a = f 2^e, 0.5 <= f < 1 */
+	q = nearbyint(ldexp(a, 11 - e));	/* 10 bits after the leading 1 */
+	if (q == 2048) {			/* rounded up to the next power */
+		q = 1024;
+		e++;
+	}
+	return (uint16_t)(sign | (uint16_t)((e - 1 + 15) << 10) |
+	    (uint16_t)(q - 1024));
+}
+
 uint16_t
 tp_float_to_half(float f)
 {
-	uint32_t bits, sign, mant;
-	int exp;
-
-	memcpy(&bits, &f, 4);
-	sign = (bits >> 16) & 0x8000;
-	if (isnan(f))
-		return (uint16_t)(sign | 0x7e00);
-	f = fabsf(f);
-	if (f >= 65520.0f)		/* rounds to infinity */
-		return (uint16_t)(sign | 0x7c00);
-	if (f < 6.103515625e-05f) {	/* subnormal: multiples of 2^-24 */
-		return (uint16_t)(sign | (uint32_t)nearbyintf(f * 16777216.0f));
-	}
-	memcpy(&bits, &f, 4);
-	exp = (int)(bits >> 23) - 127 + 15;
-	mant = bits & 0x7fffff;
-	/* round the 23-bit mantissa to 10 bits, half to even */
-	uint32_t half = ((uint32_t)exp << 10) | (mant >> 13);
-	uint32_t rest = mant & 0x1fff;
-	if (rest > 0x1000 || (rest == 0x1000 && (half & 1)))
-		half++;
-	return (uint16_t)(sign | half);
+	return double_to_half(f);
 }
 
 /*
@@ -195,7 +198,7 @@ store(void *dst, enum tp_dtype t, size_t i0, const double complex *src,
 	case TP_F2: {
 		uint16_t *d = (uint16_t *)dst + i0;
 		for (size_t i = 0; i < n; i++)
-			d[i] = tp_float_to_half((float)creal(src[i]));
+			d[i] = double_to_half(creal(src[i]));
 		break;
 	}
 	case TP_F4: {

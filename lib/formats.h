@@ -36,4 +36,19 @@ int tp_text_is_shape_line(const char *p, const char *eol);
  * tpipe's text writes it; returns the length. */
 int tp_text_value(char *buf, enum tp_dtype t, const void *elem);
 
+/*
+ * Copy the next n bytes of the current record's data to file descriptor
+ * fd (named name in messages) as they are, when the record is already in
+ * native order (tp_reader_raw_ok); uses splice(2) where it can.  Behind
+ * tp_write_from.
+ */
+void tp_read_copy(struct tp_reader *, int fd, const char *name, size_t n);
+/* 1 if the current record's data can go through tp_read_copy as is. */
+int tp_reader_raw_ok(const struct tp_reader *);
+/* Die of SIGPIPE, as a filter whose reader went away should. */
+void tp_end_by_sigpipe(void) __attribute__((noreturn));
+/* Write all n bytes to fd; a closed pipe ends the process by SIGPIPE,
+ * another error dies naming name. */
+void tp_write_fd(int fd, const void *p, size_t n, const char *name);
+
 #endif

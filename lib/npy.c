@@ -135,9 +135,12 @@ parse_shape(struct cursor *c, size_t *shape, int *ndim)
 		if (accept(c, ')'))
 			return NULL;
 		skip_space(c);
-		if (c->p < c->end && *c->p == '-') {
-			long long neg = strtoll(c->p, &end, 10);
-			snprintf(msg, sizeof msg, "negative dimension %lld in shape", neg);
+		if (c->p < c->end && *c->p == '-') {	/* quote it as written */
+			const char *q = c->p + 1;
+			while (q < c->end && isdigit((unsigned char)*q) && q - c->p < 40)
+				q++;
+			snprintf(msg, sizeof msg, "negative dimension %.*s in shape",
+			    (int)(q - c->p), c->p);
 			return msg;
 		}
 		if (c->p >= c->end || !isdigit((unsigned char)*c->p))

@@ -162,10 +162,10 @@ tp_png_encode(const struct tp_tensor *t, int depth, size_t *len)
 	png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &m, on_error,
 	    on_warning);
 	if (!png || !(info = png_create_info_struct(png)))
-		tp_die("cannot start libpng");
+		tp_die("cannot start libpng to write a png");
 	rows = tp_emalloc(h * sizeof *rows);
 	if (setjmp(png_jmpbuf(png)))
-		tp_die("png: %s", m.err);
+		tp_die("cannot write the png: %s", m.err);
 	png_set_write_fn(png, &m, write_mem, flush_mem);
 	/* fast zlib settings: PNG encoding otherwise dominates a pipeline */
 	png_set_compression_level(png, 3);

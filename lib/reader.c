@@ -438,7 +438,7 @@ tp_read_data(struct tp_reader *r, void *dst, size_t n)
 }
 
 void
-tp_read_copy(struct tp_reader *r, int fd, size_t n)
+tp_read_copy(struct tp_reader *r, int fd, const char *name, size_t n)
 {
 	static unsigned char *chunk;
 	const size_t CHUNK = 4 << 20;
@@ -456,13 +456,7 @@ tp_read_copy(struct tp_reader *r, int fd, size_t n)
 
 		if (avail > 0) {		/* what the buffer holds first */
 			k = avail < n ? avail : n;
-			for (size_t off = 0; off < k; off += (size_t)w) {
-				do
-					w = write(fd, r->buf + r->pos + off, k - off);
-				while (w < 0 && errno == EINTR);
-				if (w < 0)
-					tp_die("write error:");
-			}
+			tp_write_fd(fd, r->buf + r->pos, k, name);
 			r->pos += k;
 			r->done += k;
 			n -= k;
@@ -480,7 +474,7 @@ tp_read_copy(struct tp_reader *r, int fd, size_t n)
 			if (w == 0)
 				truncated_data(r, 0);
 			if (errno == EPIPE)
-				tp_die("write error:");
+				tp_end_by_sigpipe();
 			try_splice = 0;		/* not a pipe: copy */
 		}
 		if (!chunk)
@@ -488,13 +482,7 @@ tp_read_copy(struct tp_reader *r, int fd, size_t n)
 		k = take(r, chunk, n < CHUNK ? n : CHUNK);
 		if (k == 0)
 			truncated_data(r, 0);
-		for (size_t off = 0; off < k; off += (size_t)w) {
-			do
-				w = write(fd, chunk + off, k - off);
-			while (w < 0 && errno == EINTR);
-			if (w < 0)
-				tp_die("write error:");
-		}
+		tp_write_fd(fd, chunk, k, name);
 		r->done += k;
 		n -= k;
 	}

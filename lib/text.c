@@ -65,11 +65,32 @@ is_sep(int c)
 	    c == '\f';
 }
 
-/* Parse tok (len bytes) as dtype t into dst; returns 0 if it is no number. */
+/* The range of each integer dtype, for values read from text. */
+static int
+int_range(enum tp_dtype t, long long *lo, unsigned long long *hi)
+{
+	switch (t) {
+	case TP_B1: *lo = 0; *hi = 1; return 1;
+	case TP_U1: *lo = 0; *hi = UINT8_MAX; return 1;
+	case TP_I1: *lo = INT8_MIN; *hi = INT8_MAX; return 1;
+	case TP_U2: *lo = 0; *hi = UINT16_MAX; return 1;
+	case TP_I2: *lo = INT16_MIN; *hi = INT16_MAX; return 1;
+	case TP_U4: *lo = 0; *hi = UINT32_MAX; return 1;
+	case TP_I4: *lo = INT32_MIN; *hi = INT32_MAX; return 1;
+	case TP_U8: *lo = 0; *hi = UINT64_MAX; return 1;
+	case TP_I8: *lo = INT64_MIN; *hi = INT64_MAX; return 1;
+	default: return 0;
+	}
+}
+
+/*
+ * Parse tok (len bytes) as dtype t into dst.  Returns 1, 0 if it is not
+ * a number of that kind, or -1 if it is an integer outside t's range.
+ */
 static int
 parse_value(const char *tok, size_t len, enum tp_dtype t, void *dst)
 {
-	char buf[128], *end;
+	char buf[512], *end;
 	double re, im = 0;
 
 	if (len >= sizeof buf)
@@ -82,18 +103,22 @@ parse_value(const char *tok, size_t len, enum tp_dtype t, void *dst)
 			*(uint8_t *)dst = buf[0] == 'T';
 			return 1;
 		}
-		if (t == TP_U8 || t == TP_U4 || t == TP_U2 || t == TP_U1) {
-			unsigned long long u;
-			if (buf[0] == '-')
+		long long lo = 0;
+		unsigned long long hi = 0;
+		int_range(t, &lo, &hi);
+		if (buf[0] != '-') {
+			unsigned long long u = strtoull(buf, &end, 10);
+			if (end == buf || *end)
 				return 0;
-			u = strtoull(buf, &end, 10);
-			if (*end || errno)
-				return 0;
+			if (errno || u > hi)
+				return -1;
 			tp_convert(dst, t, &u, TP_U8, 1);
 		} else {
 			long long s = strtoll(buf, &end, 10);
-			if (*end || errno)
+			if (end == buf || *end)
 				return 0;
+			if (errno || s < lo)
+				return -1;
 			tp_convert(dst, t, &s, TP_I8, 1);
 		}
 		return 1;
@@ -123,7 +148,11 @@ parse_value(const char *tok, size_t len, enum tp_dtype t, void *dst)
 	return 1;
 }
 
-/* "# shape (2, 3) float64": fill shape and dtype; 1 if it is one. */
+/*
+ * "# shape (2, 3) float64": fill shape and dtype and return 1.  Returns 0
+ * for any other comment, and -1 for a line that starts as a shape comment
+ * but is not a valid one.
+ */
 static int
 parse_shape_comment(const char *p, const char *eol, int *ndim,
     size_t *shape, enum tp_dtype *dtype)
@@ -133,15 +162,15 @@ parse_shape_comment(const char *p, const char *eol, int *ndim,
 	size_t len = (size_t)(eol - p);
 	int t;
 
-	if (len >= sizeof line)
+	if (len < 9 || strncmp(p, "# shape (", 9))
 		return 0;
+	if (len >= sizeof line)
+		return -1;
 	memcpy(line, p, len);
 	line[len] = '\0';
-	if (strncmp(line, "# shape (", 9))
-		return 0;
 	open = line + 8;
 	if (!(close = strchr(open, ')')))
-		return 0;
+		return -1;
 	*close = '\0';
 	name = close + 1;
 	while (*name == ' ')
@@ -149,9 +178,9 @@ parse_shape_comment(const char *p, const char *eol, int *ndim,
 	for (char *e = name + strlen(name); e > name && isspace((unsigned char)e[-1]);)
 		*--e = '\0';
 	if ((t = tp_dtype_parse(name)) < 0)
-		return 0;
+		return -1;
 	if ((*ndim = tp_parse_shape(open + 1, shape, 0, &why)) < 0)
-		return 0;
+		return -1;
 	*dtype = (enum tp_dtype)t;
 	return 1;
 }
@@ -165,7 +194,18 @@ tp_text_is_shape_line(const char *p, const char *eol)
 
 	while (p < eol && (*p == ' ' || *p == '\t' || *p == '\r'))
 		p++;
-	return p < eol && *p == '#' && parse_shape_comment(p, eol, &nd, shape, &dt);
+	return p < eol && *p == '#' &&
+	    parse_shape_comment(p, eol, &nd, shape, &dt) > 0;
+}
+
+/* Die naming a line that starts as a shape comment but is not one. */
+static void
+bad_shape_comment(const struct tp_text *x, const char *p, const char *eol)
+{
+	int n = (int)(eol - p > 60 ? 60 : eol - p);
+
+	tp_die("%s: line %ld: '%.*s' is not a valid shape comment (like "
+	    "'# shape (2, 3) float64')", x->name, x->line, n, p);
 }
 
 int
@@ -189,7 +229,10 @@ tp_text_next(struct tp_text *x, long index, struct tp_tensor *out)
 			q++;
 		if (q < eol && *q != '#')
 			break;
-		if (q < eol && parse_shape_comment(q, eol, &dndim, dshape, &dtype)) {
+		int sc = q < eol ? parse_shape_comment(q, eol, &dndim, dshape, &dtype) : 0;
+		if (sc < 0)
+			bad_shape_comment(x, q, eol);
+		if (sc > 0) {
 			x->p = eol < x->end ? eol + 1 : eol;
 			x->line++;
 			declared = 1;
@@ -217,7 +260,10 @@ tp_text_next(struct tp_text *x, long index, struct tp_tensor *out)
 			size_t dummy[TP_MAXDIM];
 			int dn;
 			enum tp_dtype dt;
-			if (parse_shape_comment(q, eol, &dn, dummy, &dt))
+			int sc = parse_shape_comment(q, eol, &dn, dummy, &dt);
+			if (sc < 0)
+				bad_shape_comment(x, q, eol);
+			if (sc > 0)
 				break;
 			x->p = eol < x->end ? eol + 1 : eol;
 			x->line++;
@@ -245,12 +291,14 @@ tp_text_next(struct tp_text *x, long index, struct tp_tensor *out)
 				v = c;
 				dtype = TP_C16;
 			}
-			if (!parse_value(tok, (size_t)(q - tok), dtype, push(&v))) {
-				tp_die("%s: line %ld: '%.*s' is not a%s %s number",
-				    x->name, x->line, (int)((q - tok) > 40 ? 40 : (q - tok)),
-				    tok, dtype == TP_I8 || dtype == TP_I1 || dtype == TP_U1 ? "n" : "",
-				    tp_dtype_name(dtype));
-			}
+			int got = parse_value(tok, (size_t)(q - tok), dtype, push(&v));
+			int shown = (int)((q - tok) > 40 ? 40 : (q - tok));
+			if (got == 0)
+				tp_die("%s: line %ld: '%.*s' is not a valid %s value",
+				    x->name, x->line, shown, tok, tp_dtype_name(dtype));
+			if (got < 0)
+				tp_die("%s: line %ld: '%.*s' is out of range for %s",
+				    x->name, x->line, shown, tok, tp_dtype_name(dtype));
 		}
 		n = v.n - before;
 		if (hash)

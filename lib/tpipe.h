@@ -199,15 +199,6 @@ int tp_read_header(struct tp_reader *, struct tp_tensor *hdr);
  * and the byte counts.
  */
 void tp_read_data(struct tp_reader *, void *dst, size_t n);
-/*
- * Copy the next n bytes of the current record's data to file descriptor
- * fd as they are, when the record is already in native order (see
- * tp_reader_raw_ok); uses splice(2) where it can.  tp_write_from is the
- * way tools use it.
- */
-void tp_read_copy(struct tp_reader *, int fd, size_t n);
-/* 1 if the current record's data can go through tp_read_copy as is. */
-int tp_reader_raw_ok(const struct tp_reader *);
 /* Read a whole record (header and data).  Returns 1, or 0 at the end. */
 int tp_read(struct tp_reader *, struct tp_tensor *t);
 /* Index of the current (last read) record, from 0. */

@@ -30,25 +30,43 @@ struct tp_writer {
 	size_t memcap;		/* in a buffer of this size */
 };
 
-static void
-write_all(struct tp_writer *w, const void *p, size_t n)
+void
+tp_end_by_sigpipe(void)
+{
+	sigset_t pipe;
+
+	sigemptyset(&pipe);
+	sigaddset(&pipe, SIGPIPE);
+	sigprocmask(SIG_UNBLOCK, &pipe, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	raise(SIGPIPE);
+	_exit(141);			/* not reached */
+}
+
+void
+tp_write_fd(int fd, const void *p, size_t n, const char *name)
 {
 	const unsigned char *s = p;
 
 	while (n > 0) {
-		ssize_t k = write(w->fd, s, n);
+		ssize_t k = write(fd, s, n);
 		if (k < 0) {
 			if (errno == EINTR)
 				continue;
-			if (errno == EPIPE) {	/* die as a filter should */
-				signal(SIGPIPE, SIG_DFL);
-				raise(SIGPIPE);
-			}
-			tp_die("write error: %s:", w->name);
+			if (errno == EPIPE)
+				tp_end_by_sigpipe();
+			tp_die("write error: %s:", name);
 		}
 		s += k;
 		n -= (size_t)k;
 	}
+}
+
+/* Write the whole of p to w's output. */
+static void
+write_all(struct tp_writer *w, const void *p, size_t n)
+{
+	tp_write_fd(w->fd, p, n, w->name);
 }
 
 static void
@@ -235,27 +253,43 @@ tp_write(struct tp_writer *w, const struct tp_tensor *t)
 void
 tp_write_from(struct tp_writer *w, struct tp_reader *r, size_t n)
 {
+	static unsigned char *chunk;
 	const size_t CHUNK = 1 << 20;
 	size_t es = tp_dtype_size(w->hdr.dtype);
-	unsigned char *buf;
 
 	if (n > w->hdr.nbytes - w->done)
 		tp_die("record %ld: more data than its shape holds",
 		    w->records - 1);
-	if (w->format == TP_FMT_NPY && tp_reader_raw_ok(r)) {
-		flush(w);
-		tp_read_copy(r, w->fd, n);
+	if (w->format == TP_FMT_NPY && n >= 65536 && tp_reader_raw_ok(r)) {
+		flush(w);		/* large: straight from input to output */
+		tp_read_copy(r, w->fd, w->name, n);
 		w->done += n;
 		return;
 	}
-	buf = tp_emalloc(CHUNK);
+	if (w->format == TP_FMT_NPY) {	/* small: through the output buffer */
+		while (n > 0) {
+			size_t room = BUFSIZE - w->len, k;
+			room -= room % es;
+			if (room == 0) {
+				flush(w);
+				continue;
+			}
+			k = n < room ? n : room;
+			tp_read_data(r, w->buf + w->len, k);
+			w->len += k;
+			w->done += k;
+			n -= k;
+		}
+		return;
+	}
+	if (!chunk)
+		chunk = tp_emalloc(CHUNK);
 	while (n > 0) {
 		size_t k = n < CHUNK ? n : CHUNK - CHUNK % es;
-		tp_read_data(r, buf, k);
-		tp_write_data(w, buf, k);
+		tp_read_data(r, chunk, k);
+		tp_write_data(w, chunk, k);
 		n -= k;
 	}
-	free(buf);
 }
 
 void

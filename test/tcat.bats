@@ -872,3 +872,42 @@ PYEOF
 	wait "$pid"
 	cmp out.npy "$DATA/pil-gray8.npy"
 }
+
+@test "text: integers out of their dtype's range and bad shape comments are errors naming the line" {
+	run --separate-stderr tcat -O txt <<< $'# shape (2,) int8\n300 -5'
+	[ "$status" -eq 1 ] && [ -z "$output" ]
+	[ "$stderr" = "tcat: <stdin>: line 2: '300' is out of range for int8" ]
+	run --separate-stderr tcat -O txt <<< $'# shape (2,) uint64\n18446744073709551615 0'
+	[ "$status" -eq 0 ] && [[ $output == *$'\n18446744073709551615 0' ]]
+	run --separate-stderr tcat <<< $'# shape (99999999999999999999999,) float64\n1'
+	[ "$status" -eq 1 ] && [ -z "$output" ]
+	[[ $stderr == "tcat: <stdin>: line 1: '# shape (99999999999999999999999,) float64' is not a valid shape comment"* ]]
+	run --separate-stderr tcat <<< $'1 2\n# shape (2,) flt\n1 2'
+	[ "$status" -eq 1 ]
+	[[ $stderr == "tcat: <stdin>: line 2: '# shape (2,) flt' is not a valid shape comment"* ]]
+}
+
+@test "float64 to float16 rounds once, as numpy does" {
+	printf '# shape (3,) float16\n1.0004882812509095 65519 1e-8\n' | tcat > h.npy
+	"$PY" -c "
+import numpy as np
+a = np.load('h.npy'); b = np.array([1.0004882812509095, 65519, 1e-8]).astype(np.float16)
+assert a.dtype == np.float16 and np.array_equal(a.view(np.uint16), b.view(np.uint16)), (a, b)"
+}
+
+@test "many tiny records stream through as they are" {
+	tgen randn '' -n 20000 --seed 4 -o tiny.npy
+	tcat tiny.npy | cat > back.npy
+	cmp tiny.npy back.npy
+	[ "$(tinfo tiny.npy | wc -l)" -eq 20000 ]
+}
+
+@test "SIGPIPE blocked by the parent: a closed pipe still ends the tools quietly" {
+	run "$PY" -c "
+import signal, subprocess
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGPIPE})
+p = subprocess.run('tgen randn 1000000 | tcat | head -c 10 > /dev/null; echo \${PIPESTATUS[@]}',
+                   shell=True, executable='/bin/bash', capture_output=True, text=True)
+print(p.stdout.strip() + '|' + p.stderr)"
+	[ "$output" = "141 141 0|" ]
+}

@@ -599,3 +599,247 @@ PYEOF
 	[ -z "$output" ]
 	[[ $stderr == *"axis 0"*"has 0"* ]]
 }
+
+# --- added by the review of the convolution engine ----------------------
+
+@test "tconv: --method direct in float32 stays within 1e-5 of SciPy for a long kernel" {
+	# man/tconv.1: every method agrees with scipy.signal.fftconvolve to
+	# 1e-5 * max|out| in float32.  A single float accumulator per output
+	# over 40000 taps of positive data drifts past that.
+	py '
+rng = np.random.default_rng(31)
+np.save("x.npy", rng.uniform(0, 1, 80000).astype(np.float32))
+np.save("k.npy", rng.uniform(0, 1, 40000).astype(np.float32))
+'
+	for m in direct fft auto; do
+		tconv -k k.npy --mode valid --method $m -o out-$m.npy x.npy
+	done
+	run "$PY" -c '
+import numpy as np, scipy.signal as ss
+x, k = np.load("x.npy").astype(float), np.load("k.npy").astype(float)
+w = ss.fftconvolve(x, k, "valid")
+bad = 0
+for m in ("direct", "fft", "auto"):
+    a = np.load(f"out-{m}.npy")
+    e = np.max(np.abs(a - w)) / np.max(np.abs(w))
+    print(m, a.dtype, f"{e:.3g}")
+    bad += a.dtype != np.float32 or not e <= 1e-5
+exit(1 if bad else 0)
+'
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+@test "tconv: --method direct keeps memory a small multiple of the record for many short rows" {
+	# DESIGN.md section 2: never more than a small constant times the
+	# largest record.  A (1000000, 4) float64 record (32 MB) with a 60-tap
+	# kernel in same mode: input, output and the FFT path need ~100 MB.
+	[ -x /usr/bin/time ] || skip "no /usr/bin/time"
+	py '
+rng = np.random.default_rng(32)
+np.save("x.npy", rng.standard_normal((1000000, 4)))
+np.save("k.npy", rng.standard_normal(60))
+'
+	for m in direct auto; do
+		/usr/bin/time -f "%M" -o rss-$m tconv -k k.npy --mode same --method $m -o out-$m.npy x.npy
+		echo "$m: peak RSS $(cat rss-$m) KB"
+		# 6 x 32 MB
+		[ "$(tail -n 1 rss-$m)" -le 192000 ]
+	done
+}
+
+@test "tconv: a record with no elements but a huge other axis ends at once" {
+	# The empty record needs no transform; planning one for an axis of
+	# 2^40 samples (searching for a fast length) must not hang the tool.
+	py '
+def hdr(shape):
+    h = "{\"descr\": \"<f8\", \"fortran_order\": False, \"shape\": %s, }" % (tuple(shape),)
+    h = h.replace("\"", chr(39))
+    h += " " * ((64 - (10 + len(h) + 1) % 64) % 64) + "\n"
+    return b"\x93NUMPY\x01\x00" + len(h).to_bytes(2, "little") + h.encode()
+open("e.npy", "wb").write(hdr((0, 2**40)))
+np.save("k.npy", np.ones(3))
+'
+	for m in auto fft direct; do
+		run --separate-stderr timeout 20 tconv -k k.npy --mode full --method $m -o out.npy e.npy
+		echo "--method $m: exit $status $stderr"
+		[ "$status" -eq 0 ]
+		py 'a = np.load("out.npy"); assert a.shape == (0, 2**40 + 2), a.shape'
+	done
+}
+
+@test "tconv: a full-mode output axis longer than SIZE_MAX is an error, not a wrapped length" {
+	# (0, 2^64-2) with a 3-tap kernel in full mode: the output axis would
+	# be 2^64 long; it must not wrap around to 0.
+	py '
+h = "{\x27descr\x27: \x27<f8\x27, \x27fortran_order\x27: False, \x27shape\x27: (0, %d), }" % (2**64 - 2)
+h += " " * ((64 - (10 + len(h) + 1) % 64) % 64) + "\n"
+open("e.npy", "wb").write(b"\x93NUMPY\x01\x00" + len(h).to_bytes(2, "little") + h.encode())
+np.save("k.npy", np.ones(3))
+'
+	run --separate-stderr tconv -k k.npy --mode full --method direct e.npy
+	echo "exit $status, stderr: $stderr"
+	[ "$status" -eq 1 ]
+	[ -z "$output" ]
+}
+
+@test "tconv: 4-D and 5-D kernels (more axes than the tiler handles) equal SciPy on every method" {
+	py '
+rng = np.random.default_rng(33)
+cases = [((3, 4, 5, 6, 7), (2, 3, 2, 3, 2)), ((2, 9, 8, 7, 6), (3, 3, 3, 3)),
+         ((12, 11, 10, 9), (5, 4, 3, 2)), ((6, 1, 5, 4), (2, 3, 7, 1)),
+         ((2, 2, 6, 1, 5, 4), (2, 3, 7, 1))]
+for i, (xs, ks) in enumerate(cases):
+    np.save(f"x{i}.npy", rng.standard_normal(xs))
+    np.save(f"k{i}.npy", rng.standard_normal(ks))
+'
+	: >list
+	n=0
+	for i in 0 1 2 3 4; do
+		for a in '--mode full' '--mode same' '--mode same --boundary reflect' \
+			'--mode full --boundary wrap --corr' '--mode same --boundary mirror'; do
+			for m in auto fft direct; do
+				n=$((n + 1))
+				# shellcheck disable=SC2086
+				tconv -k k$i.npy $a --method $m -o out$n.npy x$i.npy
+				echo "$n $i $a" >>list
+			done
+		done
+	done
+	run "$PY" - <<'PYEOF'
+import numpy as np, scipy.signal as ss
+PAD = {"zero": "constant", "wrap": "wrap", "reflect": "symmetric",
+       "mirror": "reflect", "nearest": "edge"}
+bad = 0
+for line in open("list"):
+    n, i, *args = line.split()
+    x, k = np.load(f"x{i}.npy"), np.load(f"k{i}.npy")
+    o = dict(zip(args[::2], args[1::2]))
+    if "--corr" in args:
+        k = np.flip(k)
+    mode, bnd = o["--mode"], o.get("--boundary", "zero")
+    nb = x.ndim - k.ndim
+    pads = [(0, 0)] * nb + [((m - 1, m - 1) if mode == "full" else
+            (m // 2, (m - 1) // 2)) for m in k.shape]
+    # numpy.pad repeats its rule for pads longer than the axis, except
+    # that mirror ("reflect") of one sample must stay constant
+    xp = np.pad(x, pads, mode=PAD[bnd]) if bnd != "mirror" or min(x.shape) > 1 \
+        else None
+    if xp is None:
+        continue
+    want = ss.fftconvolve(xp, k.reshape((1,) * nb + k.shape), "valid",
+                          axes=range(nb, x.ndim))
+    a = np.load(f"out{n}.npy")
+    if a.shape != want.shape:
+        print(line.strip(), "shape", a.shape, want.shape); bad += 1; continue
+    e = np.max(np.abs(a - want)) / np.max(np.abs(want))
+    if not e <= 1e-12:
+        print(line.strip(), f"error {e:.3g}"); bad += 1
+print(bad, "failing")
+exit(1 if bad else 0)
+PYEOF
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+@test "tconv: overlap-save tiles: signal lengths just below, at and above tile multiples" {
+	# $TPIPE_CONV_TILES (lib/conv.c) forces the tile length, so that the
+	# last tile is full, one short, or holds a single output; every mode
+	# and a non-zero boundary; kernel lengths 1, 2, 17 and the tile's half.
+	py '
+rng = np.random.default_rng(34)
+i = 0
+with open("list", "w") as f:
+    for m in (1, 2, 17, 16):
+        step = 32 - m + 1
+        for mode in ("full", "same", "valid"):
+            for base in (step, 2 * step):
+                for d in (-1, 0, 1):
+                    n = base + d - (m - 1 if mode == "full" else 0) + (m - 1 if mode == "valid" else 0)
+                    if n < max(m, 1):
+                        continue
+                    for bnd in ("zero", "reflect"):
+                        np.save(f"x{i}.npy", rng.standard_normal((2, n)))
+                        np.save(f"k{i}.npy", rng.standard_normal(m))
+                        f.write(f"{i} {mode} {bnd}\n")
+                        i += 1
+'
+	while read -r i mode bnd; do
+		TPIPE_CONV_TILES=32 tconv -k k$i.npy --mode $mode --boundary $bnd --method fft -o out$i.npy x$i.npy
+	done <list
+	run "$PY" - <<'PYEOF'
+import numpy as np, scipy.signal as ss
+bad = 0
+for line in open("list"):
+    i, mode, bnd = line.split()
+    x, k = np.load(f"x{i}.npy"), np.load(f"k{i}.npy")
+    m = k.size
+    if bnd == "zero":
+        want = ss.fftconvolve(x, k[None], mode, axes=[1])
+    else:
+        p = (m - 1, m - 1) if mode == "full" else (m // 2, (m - 1) // 2) if mode == "same" else (0, 0)
+        want = ss.fftconvolve(np.pad(x, [(0, 0), p], mode="symmetric"), k[None], "valid", axes=[1])
+    a = np.load(f"out{i}.npy")
+    e = np.max(np.abs(a - want)) / np.max(np.abs(want)) if a.shape == want.shape else np.inf
+    if not e <= 1e-12:
+        print(line.strip(), x.shape, m, a.shape, want.shape, e); bad += 1
+print(bad, "failing")
+exit(1 if bad else 0)
+PYEOF
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+@test "tconv: -j 1, 2, 4, 8 agree, and each thread count gives the same bytes every run" {
+	py '
+rng = np.random.default_rng(35)
+np.save("b.npy", rng.standard_normal((16, 100, 120)))
+np.save("k2.npy", rng.standard_normal((9, 7)))
+np.save("l.npy", rng.standard_normal(200000))
+np.save("k1.npy", rng.standard_normal(301))
+np.save("f.npy", rng.standard_normal((600, 700)).astype(np.float32))
+np.save("k31.npy", rng.standard_normal((31, 31)).astype(np.float32))
+'
+	for c in "b k2" "l k1" "f k31" "b k31"; do
+		set -- $c
+		for m in fft direct; do
+			for j in 1 2 4 8; do
+				tconv -k $2.npy --mode same --boundary reflect --method $m -j $j -o $1-$m-$j.npy $1.npy
+				for r in 1 2; do
+					tconv -k $2.npy --mode same --boundary reflect --method $m -j $j -o again.npy $1.npy
+					cmp $1-$m-$j.npy again.npy
+				done
+				tol=1e-12
+				[ "$1" = f ] && tol=1e-5
+				npy_close $1-$m-$j.npy $1-$m-1.npy $tol
+			done
+		done
+	done
+}
+
+@test "tconv: a stream of one shape whose dtype changes rebuilds the plans" {
+	py '
+import scipy.signal as ss
+rng = np.random.default_rng(36)
+k = rng.standard_normal((5, 4))
+np.save("k.npy", k)
+recs = []
+for dt in ("f8", "f4", "c8", "c16", "i4", "f2", "f8", "u1", ">f8", "c8"):
+    a = rng.standard_normal((40, 50)) * 10
+    if dt[0] == "c":
+        a = a + 1j * rng.standard_normal(a.shape)
+    recs.append(a.astype(dt))
+with open("stream.npy", "wb") as f:
+    for r in recs:
+        np.save(f, r)
+with open("expect.npy", "wb") as f:
+    for r in recs:
+        single = r.dtype in (np.float32, np.float16, np.complex64)
+        want = ss.convolve(r.astype(complex if r.dtype.kind == "c" else float), k, "same")
+        np.save(f, want.astype({(0, 0): "f8", (1, 0): "f4", (0, 1): "c16", (1, 1): "c8"}[(int(single), int(r.dtype.kind == "c"))]))
+'
+	for m in auto fft direct; do
+		tconv -k k.npy --mode same --method $m <stream.npy >out-$m.npy
+		npy_close out-$m.npy expect.npy 1e-5
+	done
+}
