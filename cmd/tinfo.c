@@ -118,6 +118,8 @@ record_stats(struct tp_reader *r, const struct tp_tensor *hdr)
 	return s;
 }
 
+/* One statistic: " key=%.6g" (or "-"), or ",\"key\":%.17g" (or null)
+ * in JSON, where non-finite numbers are null. */
 static void
 print_number(const char *key, double v, int have, int json)
 {
@@ -134,6 +136,7 @@ print_number(const char *key, double v, int have, int json)
 		printf(" %s=-", key);
 }
 
+/* s as a JSON string. */
 static void
 print_json_string(const char *s)
 {

@@ -116,6 +116,7 @@ tp_float_to_half(float f)
  */
 #define BLOCK 1024
 
+/* Elements i0 .. i0+n-1 of src (dtype t) as complex doubles. */
 static void
 load(double complex *dst, const void *src, enum tp_dtype t, size_t i0,
     size_t n)
@@ -157,6 +158,8 @@ load(double complex *dst, const void *src, enum tp_dtype t, size_t i0,
 /* Round half to even and saturate to [lo, hi]; NaN becomes 0. */
 #define SAT(x, lo, hi) (isnan(x) ? 0 : (x) <= (lo) ? (lo) : (x) >= (hi) ? (hi) : nearbyint(x))
 
+/* src as elements i0 .. i0+n-1 of dst (dtype t): real part only for
+ * real types, integers rounded half to even and saturated. */
 static void
 store(void *dst, enum tp_dtype t, size_t i0, const double complex *src,
     size_t n)

@@ -14,6 +14,7 @@ struct cursor {
 	const char *p, *end;
 };
 
+/* Move past blanks. */
 static void
 skip_space(struct cursor *c)
 {
@@ -21,6 +22,7 @@ skip_space(struct cursor *c)
 		c->p++;
 }
 
+/* Take ch after blanks if it is next; 1 if it was. */
 static int
 accept(struct cursor *c, char ch)
 {
@@ -55,6 +57,7 @@ parse_string(struct cursor *c, char *buf, size_t len)
 	return 1;
 }
 
+/* Take word after blanks if it is next; 1 if it was. */
 static int
 parse_word(struct cursor *c, const char *word)
 {
@@ -68,6 +71,8 @@ parse_word(struct cursor *c, const char *word)
 	return 0;
 }
 
+/* The dtype and byte order of an NPY descr such as "<f8"; NULL or a
+ * message naming the descr. */
 static const char *
 parse_descr(const char *d, enum tp_dtype *dtype, int *swap)
 {
@@ -117,6 +122,7 @@ bad_shape(const char *start, const char *end, char *msg, size_t len)
 	return msg;
 }
 
+/* The shape tuple at c; NULL or a message quoting it. */
 static const char *
 parse_shape(struct cursor *c, size_t *shape, int *ndim)
 {

@@ -18,6 +18,7 @@ struct membuf {
 	char err[200];
 };
 
+/* libpng's error callback: keep the message, return to the setjmp. */
 static void
 on_error(png_structp png, png_const_charp msg)
 {
@@ -27,6 +28,7 @@ on_error(png_structp png, png_const_charp msg)
 	png_longjmp(png, 1);
 }
 
+/* libpng's warnings are not errors: ignore them. */
 static void
 on_warning(png_structp png, png_const_charp msg)
 {
@@ -34,6 +36,7 @@ on_warning(png_structp png, png_const_charp msg)
 	(void)msg;
 }
 
+/* libpng's read callback: the next n bytes of the PNG in memory. */
 static void
 read_mem(png_structp png, png_bytep dst, size_t n)
 {
@@ -115,6 +118,7 @@ tp_png_shape_ok(const struct tp_tensor *h)
 	return 0;
 }
 
+/* libpng's write callback: append to a growing buffer. */
 static void
 write_mem(png_structp png, png_bytep src, size_t n)
 {
@@ -129,6 +133,7 @@ write_mem(png_structp png, png_bytep src, size_t n)
 	m->pos += n;
 }
 
+/* libpng's flush callback: nothing to flush in memory. */
 static void
 flush_mem(png_structp png)
 {

@@ -21,6 +21,7 @@ tp_rng_seed(struct tp_rng *r, uint32_t seed)
 	r->gauss = 0;
 }
 
+/* Make the next 624 words of state (MT19937's twist). */
 static void
 regenerate(struct tp_rng *r)
 {
@@ -41,6 +42,7 @@ regenerate(struct tp_rng *r)
 	r->pos = 0;
 }
 
+/* The next tempered 32-bit output. */
 static uint32_t
 next32(struct tp_rng *r)
 {

@@ -172,6 +172,7 @@ tp_reader_raw_ok(const struct tp_reader *r)
 	return r->format == TP_FMT_NPY && !r->swap && !r->mem;
 }
 
+/* Die: the current record's data ended after done + got bytes. */
 static void
 truncated_data(struct tp_reader *r, size_t got)
 {
@@ -232,6 +233,7 @@ fortran_to_c(const unsigned char *f, const struct tp_tensor *h)
 	return c;
 }
 
+/* Reverse the bytes of each element (of each part, when complex). */
 static void
 byteswap(void *data, size_t n, size_t elsize, int complex)
 {
@@ -247,7 +249,8 @@ byteswap(void *data, size_t n, size_t elsize, int complex)
 	}
 }
 
-
+/* Read the next NPY record header into hdr; 0 at a clean end of input.
+ * A Fortran-order record is read and reordered here. */
 static int
 read_npy_header(struct tp_reader *r, struct tp_tensor *hdr)
 {

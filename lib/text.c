@@ -58,6 +58,7 @@ push(struct values *v)
 	return v->data + v->elsize * v->n++;
 }
 
+/* 1 for the characters that separate numbers on a line. */
 static int
 is_sep(int c)
 {

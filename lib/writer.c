@@ -69,6 +69,7 @@ write_all(struct tp_writer *w, const void *p, size_t n)
 	tp_write_fd(w->fd, p, n, w->name);
 }
 
+/* Write out what the buffer holds. */
 static void
 flush(struct tp_writer *w)
 {
@@ -76,6 +77,7 @@ flush(struct tp_writer *w)
 	w->len = 0;
 }
 
+/* Append n bytes to the output, through the buffer when they fit. */
 static void
 out(struct tp_writer *w, const void *p, size_t n)
 {
@@ -92,6 +94,8 @@ out(struct tp_writer *w, const void *p, size_t n)
 	w->len += n;
 }
 
+/* The output format: -O, else the -o name's extension, else text on a
+ * terminal, else NPY. */
 static enum tp_format
 format_for(const struct tp_common *c)
 {
