@@ -465,6 +465,12 @@ tp_conv_out_header(struct tp_conv *c, const struct tp_tensor *x,
 		m = c->m[a - nbd];
 		switch (c->o.mode) {
 		case TP_CONV_FULL:
+			if (n != 0 && n > SIZE_MAX - (m - 1)) {
+				snprintf(msgbuf, sizeof msgbuf, "the output "
+				    "shape overflows: axis %d of the signal "
+				    "has %zu and the kernel %zu", a, n, m);
+				return msgbuf;
+			}
 			shape[a] = n == 0 ? 0 : n + m - 1;
 			break;
 		case TP_CONV_SAME:
@@ -685,20 +691,39 @@ method_cost(struct tp_conv *c, const struct tp_tensor *x, int method,
 
 	geometry(c, x, method, g);
 	if (method == TP_METHOD_DIRECT) {
-		macs = (double)g->nb * (double)g->nout * (double)c->mcount;
+		/* the sums run over whole blocks of BLK outputs per row, on
+		 * rows of the extended signal that are filled first */
+		const struct axis *last = &g->ax[g->k - 1];
+		double blk = single ? 32 : 16, rows = 1, orows, padded, fill;
+		int a;
+
+		for (a = 0; a < g->k - 1; a++)
+			rows *= (double)g->ax[a].in;
+		orows = last->lout ? (double)g->nout / (double)last->lout : 0;
+		padded = ceil((double)last->lout / blk) * blk;
+		macs = (double)g->nb * orows * padded * (double)c->mcount;
+		fill = (double)g->nb * rows * (padded + (double)last->m - 1);
 		return (macs * (cx ? 4 : 1) * (single ? COST_DIRECT_F32 :
 		    COST_DIRECT_F64) + COST_DIRECT_OUT * (double)g->nb *
-		    (double)g->nout * (cx ? 2 : 1)) / c->o.threads;
+		    (double)g->nout * (cx ? 2 : 1) + COST_PASS * fill *
+		    (cx ? 2 : 1)) / c->o.threads;
 	}
 	return choose_tiles(g, single, cx, c->o.threads);
 }
+
+static int same_shape(const struct tp_conv *, const struct tp_tensor *);
 
 double
 tp_conv_cost(struct tp_conv *c, const struct tp_tensor *x, int method)
 {
 	struct geom g;
+	struct tp_tensor out;
 
-	c->cdt = compute_dtype(c, x->dtype);
+	if (tp_conv_out_header(c, x, &out) != NULL)
+		return INFINITY;	/* the signal does not fit the kernel */
+	if (!same_shape(c, x))	/* prepared state is for another shape */
+		drop_state(c);
+	c->cdt = out.dtype;
 	return method_cost(c, x, method, &g);
 }
 
@@ -847,6 +872,8 @@ tp_conv_run(struct tp_conv *c, const struct tp_tensor *x,
 	if ((why = tp_conv_out_header(c, x, out)) != NULL)
 		tp_die("%s", why);
 	out->data = big_alloc(out->nbytes);	/* every element is written */
+	if (out->count == 0)			/* nothing to plan or compute */
+		return;
 	if (!same_shape(c, x)) {
 		drop_state(c);
 		c->cdt = out->dtype;

@@ -407,10 +407,28 @@ T(fft_run)(struct tp_conv *c, const R *x, R *out)
  * outputs are summed in four vector registers (GCC vector extensions:
  * SSE2 by default, AVX2 and FMA in the clone chosen at run time on
  * machines that have them).  e must be readable up to BLK - 1 + ml - 1
- * past cnt.
+ * past cnt.  In float, the vector sums are folded into double every
+ * FOLD taps, so a long kernel keeps float's relative accuracy instead of
+ * losing it as the square root of its length.
  */
 typedef R T(vec) __attribute__((vector_size(32)));
 #define VL ((int)(32 / sizeof(R)))
+
+/* Add the four vector sums to d (BLK doubles) and clear them; tmp is
+ * BLK samples of room. */
+static inline void
+T(fold)(double *d, R *tmp, T(vec) *a0, T(vec) *a1, T(vec) *a2, T(vec) *a3)
+{
+	static const T(vec) zero;
+
+	__builtin_memcpy(tmp, a0, sizeof *a0);
+	__builtin_memcpy(tmp + VL, a1, sizeof *a1);
+	__builtin_memcpy(tmp + 2 * VL, a2, sizeof *a2);
+	__builtin_memcpy(tmp + 3 * VL, a3, sizeof *a3);
+	for (int t = 0; t < BLK; t++)
+		d[t] += tmp[t];
+	*a0 = *a1 = *a2 = *a3 = zero;
+}
 
 CLONES
 static void
@@ -418,13 +436,19 @@ T(dir_row)(R *restrict o, size_t cnt, const R *restrict e, size_t rs,
     const size_t *koff, size_t nkr, const R *restrict g, size_t ml,
     R sign, int add)
 {
+	enum { FOLD = 64 };
+	const int fold = sizeof(R) < sizeof(double);
 	size_t o0, kr, j, t;
 
 	for (o0 = 0; o0 < cnt; o0 += BLK) {
 		T(vec) a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 }, v;
 		R acc[BLK];
-		size_t n = cnt - o0 < BLK ? cnt - o0 : BLK;
+		double dacc[BLK];
+		size_t n = cnt - o0 < BLK ? cnt - o0 : BLK, since = 0;
 
+		if (fold)
+			for (t = 0; t < BLK; t++)
+				dacc[t] = 0;
 		for (kr = 0; kr < nkr; kr++) {
 			const R *er = e + koff[kr] * rs + o0;
 			const R *gr = g + kr * ml;
@@ -441,12 +465,22 @@ T(dir_row)(R *restrict o, size_t cnt, const R *restrict e, size_t rs,
 				a2 += w * v;
 				__builtin_memcpy(&v, ej + 3 * VL, sizeof v);
 				a3 += w * v;
+				if (fold && ++since == FOLD) {
+					T(fold)(dacc, acc, &a0, &a1, &a2, &a3);
+					since = 0;
+				}
 			}
 		}
-		__builtin_memcpy(acc, &a0, sizeof a0);
-		__builtin_memcpy(acc + VL, &a1, sizeof a1);
-		__builtin_memcpy(acc + 2 * VL, &a2, sizeof a2);
-		__builtin_memcpy(acc + 3 * VL, &a3, sizeof a3);
+		if (fold) {
+			T(fold)(dacc, acc, &a0, &a1, &a2, &a3);
+			for (t = 0; t < BLK; t++)
+				acc[t] = (R)dacc[t];
+		} else {
+			__builtin_memcpy(acc, &a0, sizeof a0);
+			__builtin_memcpy(acc + VL, &a1, sizeof a1);
+			__builtin_memcpy(acc + 2 * VL, &a2, sizeof a2);
+			__builtin_memcpy(acc + 3 * VL, &a3, sizeof a3);
+		}
 		if (add)
 			for (t = 0; t < n; t++)
 				o[o0 + t] += sign * acc[t];
@@ -466,6 +500,7 @@ struct T(dirst) {
 	size_t bd[TP_MAXDIM];	/* E row dims */
 	size_t rows, rs;	/* per batch element */
 	size_t chunk, nchunk, orows;
+	size_t nslot;		/* batch elements extended at a time */
 	int threads;
 };
 
@@ -505,8 +540,12 @@ T(dir_setup)(struct tp_conv *c)
 	s->rs = (ll + BLK - 1) / BLK * BLK + ml - 1;
 	s->chunk = 4096;
 	s->nchunk = (ll + s->chunk - 1) / s->chunk;
+	/* the extended signal of nslot batch elements at a time: one per
+	 * thread, so memory stays near the record's size however the batch
+	 * is shaped */
+	s->nslot = g->nb < (size_t)s->threads ? g->nb : (size_t)s->threads;
 	for (p = 0; p < np; p++) {
-		s->e[p] = big_alloc(g->nb * s->rows * s->rs * sizeof(R));
+		s->e[p] = big_alloc(s->nslot * s->rows * s->rs * sizeof(R));
 		s->g[p] = tp_emalloc(c->mcount * sizeof(R));
 		if (np == 2) {
 			s->xs[p] = big_alloc(g->nb * g->nin * sizeof(R));
@@ -542,47 +581,43 @@ struct T(dirjob) {
 	struct T(dirst) *s;
 	const R *x;
 	R *out;
+	size_t b0;		/* the first batch element of this round */
 };
 
+/* Extend plane p of batch element b into slot slot. */
 static void
-T(dir_fill_item)(void *v, size_t i, int tid)
+T(dir_fill)(struct T(dirjob) *j, size_t b, int p, size_t slot)
 {
-	struct T(dirjob) *j = v;
+	static const ptrdiff_t zero[TP_MAXDIM];
 	struct T(dirst) *s = j->s;
 	const struct geom *g = &j->c->g;
-	size_t b = i / g->es;
-	int p = (int)(i % g->es);
 	const R *src = g->es == 2 ? s->xs[p] : j->x;
 
-	(void)tid;
-	static const ptrdiff_t zero[TP_MAXDIM];
-
-	T(fill)(s->e[p] + b * s->rows * s->rs, src + b * g->nin, g, s->bd,
+	T(fill)(s->e[p] + slot * s->rows * s->rs, src + b * g->nin, g, s->bd,
 	    s->rs, s->rs, 1, zero);
 }
 
+/* Output row r, chunk ch, of batch element b, whose extended signal is
+ * in slot slot. */
 static void
-T(dir_item)(void *v, size_t i, int tid)
+T(dir_rows)(struct T(dirjob) *j, size_t b, size_t slot, size_t r, size_t ch)
 {
-	struct T(dirjob) *j = v;
 	struct T(dirst) *s = j->s;
 	const struct geom *g = &j->c->g;
 	int a, k = g->k;
 	size_t ll = g->ax[k - 1].lout, ml = g->ax[k - 1].m;
-	size_t ch = i % s->nchunk, r = i / s->nchunk % s->orows;
-	size_t b = i / s->nchunk / s->orows, er = 0, str = 1, rem = r;
+	size_t er = 0, str = 1, rem = r;
 	size_t c0 = ch * s->chunk;
 	size_t cnt = ll - c0 < s->chunk ? ll - c0 : s->chunk;
 	size_t eoff, ooff;
 
-	(void)tid;
 	/* the E row of output row r: same index tuple (E rows are wider) */
 	for (a = k - 2; a >= 0; a--) {
 		er += rem % g->ax[a].lout * str;
 		rem /= g->ax[a].lout;
 		str *= s->bd[a];
 	}
-	eoff = b * s->rows * s->rs + er * s->rs + c0;
+	eoff = slot * s->rows * s->rs + er * s->rs + c0;
 	ooff = b * g->nout + r * ll + c0;
 	if (g->es == 1) {
 		T(dir_row)(j->out + ooff, cnt, s->e[0] + eoff, s->rs, s->koff,
@@ -600,11 +635,50 @@ T(dir_item)(void *v, size_t i, int tid)
 	    s->nkr, s->g[0], ml, 1, 1);
 }
 
+/* parallel item: extend one plane of one batch element of the round. */
+static void
+T(dir_fill_item)(void *v, size_t i, int tid)
+{
+	struct T(dirjob) *j = v;
+	int es = j->c->g.es;
+
+	(void)tid;
+	T(dir_fill)(j, j->b0 + i / (size_t)es, (int)(i % (size_t)es), i / (size_t)es);
+}
+
+/* parallel item: one chunk of one output row of the round. */
+static void
+T(dir_item)(void *v, size_t i, int tid)
+{
+	struct T(dirjob) *j = v;
+	struct T(dirst) *s = j->s;
+	size_t ch = i % s->nchunk, r = i / s->nchunk % s->orows;
+	size_t slot = i / s->nchunk / s->orows;
+
+	(void)tid;
+	T(dir_rows)(j, j->b0 + slot, slot, r, ch);
+}
+
+/* parallel item: a whole batch element, in the thread's own slot. */
+static void
+T(dir_batch_item)(void *v, size_t b, int tid)
+{
+	struct T(dirjob) *j = v;
+	struct T(dirst) *s = j->s;
+	int p;
+
+	for (p = 0; p < j->c->g.es; p++)
+		T(dir_fill)(j, b, p, (size_t)tid);
+	for (size_t r = 0; r < s->orows; r++)
+		for (size_t ch = 0; ch < s->nchunk; ch++)
+			T(dir_rows)(j, b, (size_t)tid, r, ch);
+}
+
 static void
 T(dir_run)(struct tp_conv *c, const R *x, R *out)
 {
 	struct T(dirst) *s = c->st;
-	struct T(dirjob) j = { c, s, x, out };
+	struct T(dirjob) j = { c, s, x, out, 0 };
 	const struct geom *g = &c->g;
 	size_t i, n;
 
@@ -616,8 +690,17 @@ T(dir_run)(struct tp_conv *c, const R *x, R *out)
 		}
 	}
 	stamp("direct run");
-	parallel(s->threads, g->nb * g->es, T(dir_fill_item), &j);
-	parallel(s->threads, g->nb * s->orows * s->nchunk, T(dir_item), &j);
+	if (g->nb >= 2 * (size_t)s->threads) {
+		/* many batch elements: each thread takes whole ones */
+		parallel(s->threads, g->nb, T(dir_batch_item), &j);
+	} else {
+		/* few: extend nslot of them, share their rows out, repeat */
+		for (j.b0 = 0; j.b0 < g->nb; j.b0 += s->nslot) {
+			size_t nb = g->nb - j.b0 < s->nslot ? g->nb - j.b0 : s->nslot;
+			parallel(s->threads, nb * (size_t)g->es, T(dir_fill_item), &j);
+			parallel(s->threads, nb * s->orows * s->nchunk, T(dir_item), &j);
+		}
+	}
 	if (g->es == 2) {
 		n = g->nb * g->nout;
 		for (i = 0; i < n; i++) {

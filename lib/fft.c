@@ -192,28 +192,30 @@ tp_fft_save_wisdom(void)
 	save_one(dir, "wisdom-f32", 1);
 }
 
-/* 1 if n has no prime factor above 7. */
-static int
-smooth7(size_t n)
-{
-	static const size_t p[] = { 2, 3, 5, 7 };
-	size_t i;
-
-	for (i = 0; i < 4; i++)
-		while (n % p[i] == 0)
-			n /= p[i];
-	return n == 1;
-}
-
 size_t
 tp_fft_fast_len(size_t n)
 {
-	size_t m;
+	size_t best = 0;
 
 	if (n <= 1)
 		return 1;
-	for (m = n + (n & 1); m >= n; m += 2)
-		if (smooth7(m))
-			return m;
-	return 0;
+	/* the least 2^a 3^b 5^c 7^d >= n with a >= 1, over all b, c, d */
+	for (size_t p7 = 1; ; p7 *= 7) {
+		for (size_t p5 = p7; ; p5 *= 5) {
+			for (size_t p3 = p5; ; p3 *= 3) {
+				size_t m = 2 * p3;
+				while (m < n && m <= SIZE_MAX / 2)
+					m *= 2;
+				if (m >= n && (best == 0 || m < best))
+					best = m;
+				if (p3 > SIZE_MAX / 3 / 2 || 2 * p3 >= n)
+					break;
+			}
+			if (p5 > SIZE_MAX / 5 / 2 || 2 * p5 >= n)
+				break;
+		}
+		if (p7 > SIZE_MAX / 7 / 2 || 2 * p7 >= n)
+			break;
+	}
+	return best;
 }
