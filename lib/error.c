@@ -58,3 +58,25 @@ tp_warn(const char *fmt, ...)
 	vmessage(fmt, ap);
 	va_end(ap);
 }
+
+const char *
+tp_quote(const char *s, size_t n, char *buf, size_t len)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n && s[i] != '\0' && k + 8 < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (i == 60) {
+			memcpy(buf + k, "...", 3);
+			k += 3;
+			break;
+		}
+		if (c < 0x20 || c >= 0x7f)
+			k += (size_t)snprintf(buf + k, len - k, "\\x%02x", c);
+		else
+			buf[k++] = (char)c;
+	}
+	buf[k] = '\0';
+	return buf;
+}

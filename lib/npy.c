@@ -74,12 +74,14 @@ parse_word(struct cursor *c, const char *word)
 /* The dtype and byte order of an NPY descr such as "<f8"; NULL or a
  * message naming the descr. */
 static const char *
-parse_descr(const char *d, enum tp_dtype *dtype, int *swap)
+parse_descr(const char *descr, enum tp_dtype *dtype, int *swap)
 {
-	static char msg[160];
-	char order = '=';
-	const char *s = d;
+	static char msg[300];
+	char order = '=', d[200];
+	const char *s = descr;
 	int t;
+
+	tp_quote(descr, SIZE_MAX, d, sizeof d);	/* for messages */
 
 	if (*s == '<' || *s == '>' || *s == '|' || *s == '=')
 		order = *s++;
@@ -110,15 +112,24 @@ parse_descr(const char *d, enum tp_dtype *dtype, int *swap)
 	return NULL;
 }
 
-/* The message for a bad shape: quote it, from '(' to ')' or 40 bytes. */
+/* The shape text at start, from '(' to ')', quoted for a message. */
+static const char *
+shape_text(const char *start, const char *end, char *buf, size_t len)
+{
+	const char *close = memchr(start, ')', (size_t)(end - start));
+
+	return tp_quote(start, close ? (size_t)(close - start + 1) :
+	    (size_t)(end - start), buf, len);
+}
+
+/* The message for a bad shape, quoting it. */
 static const char *
 bad_shape(const char *start, const char *end, char *msg, size_t len)
 {
-	const char *close = memchr(start, ')', (size_t)(end - start));
-	int n = close ? (int)(close - start + 1) : (int)(end - start);
+	char q[200];
 
-	snprintf(msg, len, "shape %.*s is not a tuple of sizes", n > 40 ? 40 : n,
-	    start);
+	snprintf(msg, len, "shape %s is not a tuple of sizes",
+	    shape_text(start, end, q, sizeof q));
 	return msg;
 }
 
@@ -126,7 +137,8 @@ bad_shape(const char *start, const char *end, char *msg, size_t len)
 static const char *
 parse_shape(struct cursor *c, size_t *shape, int *ndim)
 {
-	static char msg[120];
+	static char msg[300];
+	char q[200];
 	const char *start;
 
 	*ndim = 0;
@@ -154,7 +166,8 @@ parse_shape(struct cursor *c, size_t *shape, int *ndim)
 		errno = 0;
 		v = strtoull(c->p, &end, 10);
 		if (errno || end > c->end) {
-			snprintf(msg, sizeof msg, "shape %.40s has a size too large", start);
+			snprintf(msg, sizeof msg, "shape %s has a size too large",
+			    shape_text(start, c->end, q, sizeof q));
 			return msg;
 		}
 		c->p = end;
@@ -170,12 +183,25 @@ parse_shape(struct cursor *c, size_t *shape, int *ndim)
 	}
 }
 
+/* "what, at '<the header text at c>'" in msg. */
+static const char *
+at(const struct cursor *c, const char *what, char *msg, size_t len)
+{
+	char q[200];
+
+	skip_space((struct cursor *)c);
+	snprintf(msg, len, "%s, at '%s'", what,
+	    tp_quote(c->p, (size_t)(c->end - c->p), q, sizeof q));
+	return msg;
+}
+
 const char *
 tp_npy_parse_header(const char *text, size_t len, struct tp_tensor *hdr,
     int *fortran, int *swap)
 {
 	struct cursor c = { text, text + len };
-	static char msg[200];
+	static char msg[300];
+	char q[200];
 	size_t shape[TP_MAXDIM];
 	int ndim = -1, have_descr = 0, have_fortran = 0;
 	char key[32], descr[64];
@@ -184,16 +210,17 @@ tp_npy_parse_header(const char *text, size_t len, struct tp_tensor *hdr,
 	if (memchr(text, '\0', len))
 		return "header holds a NUL byte";
 	if (!accept(&c, '{'))
-		return "header is not a dictionary";
+		return at(&c, "header is not a dictionary", msg, sizeof msg);
 	while (!accept(&c, '}')) {
 		if (!parse_string(&c, key, sizeof key) || !accept(&c, ':'))
-			return "header is not a dictionary of strings";
+			return at(&c, "header is not a dictionary of strings",
+			    msg, sizeof msg);
 		if (!strcmp(key, "descr")) {
 			skip_space(&c);
 			if (c.p < c.end && *c.p == '[')
 				return "structured dtype is not supported";
 			if (!parse_string(&c, descr, sizeof descr))
-				return "descr is not a string";
+				return at(&c, "descr is not a string", msg, sizeof msg);
 			if ((err = parse_descr(descr, &hdr->dtype, swap)))
 				return err;
 			have_descr = 1;
@@ -203,26 +230,34 @@ tp_npy_parse_header(const char *text, size_t len, struct tp_tensor *hdr,
 			else if (parse_word(&c, "False"))
 				*fortran = 0;
 			else
-				return "fortran_order is not True or False";
+				return at(&c, "fortran_order is not True or False",
+				    msg, sizeof msg);
 			have_fortran = 1;
 		} else if (!strcmp(key, "shape")) {
 			if ((err = parse_shape(&c, shape, &ndim)))
 				return err;
 		} else {
-			snprintf(msg, sizeof msg, "header has an unknown key '%s'", key);
+			snprintf(msg, sizeof msg, "header has an unknown key '%s'",
+			    tp_quote(key, SIZE_MAX, q, sizeof q));
 			return msg;
 		}
 		if (!accept(&c, ',')) {
 			if (!accept(&c, '}'))
-				return "header dictionary is malformed";
+				return at(&c, "header dictionary is malformed",
+				    msg, sizeof msg);
 			break;
 		}
 	}
-	if (!have_descr || !have_fortran || ndim < 0)
-		return "header lacks one of descr, fortran_order, shape";
+	if (!have_descr || !have_fortran || ndim < 0) {
+		snprintf(msg, sizeof msg, "header lacks the key '%s'",
+		    !have_descr ? "descr" : !have_fortran ? "fortran_order" :
+		    "shape");
+		return msg;
+	}
 	skip_space(&c);
 	if (c.p != c.end)
-		return "header has text after the dictionary";
+		return at(&c, "header has text after the dictionary", msg,
+		    sizeof msg);
 	if (tp_set_shape(hdr, ndim, shape) < 0) {
 		struct tp_tensor t = *hdr;
 		char buf[TP_MAXDIM * 22 + 4];

@@ -90,6 +90,11 @@ tp_png_decode(const unsigned char *buf, size_t len, const char *name,
 	h = png_get_image_height(png, info);
 	channels = png_get_channels(png, info);
 	depth = png_get_bit_depth(png, info);
+	/* deflate expands at most ~1032:1: refuse a header that claims far
+	 * more pixels than the file can hold before allocating for them */
+	if ((double)h * w * channels * (depth / 8) > 1100.0 * (double)len + 1e6)
+		tp_die("%s: png claims %lux%lu pixels but holds only %zu bytes",
+		    name, (unsigned long)w, (unsigned long)h, len);
 	out->dtype = depth == 16 ? TP_U2 : TP_U1;
 	shape[0] = h;
 	shape[1] = w;

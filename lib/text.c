@@ -203,10 +203,11 @@ tp_text_is_shape_line(const char *p, const char *eol)
 static void
 bad_shape_comment(const struct tp_text *x, const char *p, const char *eol)
 {
-	int n = (int)(eol - p > 60 ? 60 : eol - p);
+	char q[200];
 
-	tp_die("%s: line %ld: '%.*s' is not a valid shape comment (like "
-	    "'# shape (2, 3) float64')", x->name, x->line, n, p);
+	tp_die("%s: line %ld: '%s' is not a valid shape comment (like "
+	    "'# shape (2, 3) float64')", x->name, x->line,
+	    tp_quote(p, (size_t)(eol - p), q, sizeof q));
 }
 
 int
@@ -293,13 +294,15 @@ tp_text_next(struct tp_text *x, long index, struct tp_tensor *out)
 				dtype = TP_C16;
 			}
 			int got = parse_value(tok, (size_t)(q - tok), dtype, push(&v));
-			int shown = (int)((q - tok) > 40 ? 40 : (q - tok));
+			char shown[200];
+			if (got <= 0)
+				tp_quote(tok, (size_t)(q - tok), shown, sizeof shown);
 			if (got == 0)
-				tp_die("%s: line %ld: '%.*s' is not a valid %s value",
-				    x->name, x->line, shown, tok, tp_dtype_name(dtype));
+				tp_die("%s: line %ld: '%s' is not a valid %s value",
+				    x->name, x->line, shown, tp_dtype_name(dtype));
 			if (got < 0)
-				tp_die("%s: line %ld: '%.*s' is out of range for %s",
-				    x->name, x->line, shown, tok, tp_dtype_name(dtype));
+				tp_die("%s: line %ld: '%s' is out of range for %s",
+				    x->name, x->line, shown, tp_dtype_name(dtype));
 		}
 		n = v.n - before;
 		if (hash)
@@ -356,7 +359,9 @@ tp_text_next(struct tp_text *x, long index, struct tp_tensor *out)
 		}
 		tp_eset_shape(out, x->ndim, shape);
 	} else if (declared) {
-		tp_eset_shape(out, dndim, dshape);
+		if (tp_set_shape(out, dndim, dshape) < 0)
+			tp_die("%s: line %ld: the shape comment's shape overflows",
+			    x->name, first_line - 1);
 	} else {
 		size_t shape[3] = { slices, rows_per_slice, cols };
 		if (slices > 1)
@@ -372,9 +377,11 @@ tp_text_next(struct tp_text *x, long index, struct tp_tensor *out)
 		    x->name, index, first_line, tp_shape_str(out, buf, sizeof buf),
 		    out->count, v.n);
 	}
-	tp_alloc(out);
-	if (v.n)
-		memcpy(out->data, v.data, out->nbytes);
-	free(v.data);
+	if (v.n) {			/* hand the values over as they are */
+		out->data = tp_erealloc(v.data, out->nbytes);
+	} else {
+		free(v.data);
+		tp_alloc(out);
+	}
 	return 1;
 }

@@ -113,6 +113,12 @@ void tp_die(const char *fmt, ...)
 void tp_usage_die(const char *fmt, ...)
     __attribute__((noreturn, format(printf, 1, 2)));
 void tp_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Bytes of input made safe to quote in a one-line message: at most 60 of
+ * the n bytes at s (or up to a NUL), control and non-ASCII bytes written
+ * as \xNN, "..." when cut.  Returns buf, which holds len bytes (>= 200).
+ */
+const char *tp_quote(const char *s, size_t n, char *buf, size_t len);
 /* Allocators that die naming the size they could not get. */
 void *tp_emalloc(size_t);
 void *tp_ecalloc(size_t, size_t);

@@ -911,3 +911,40 @@ p = subprocess.run('tgen randn 1000000 | tcat | head -c 10 > /dev/null; echo \${
 print(p.stdout.strip() + '|' + p.stderr)"
 	[ "$output" = "141 141 0|" ]
 }
+
+@test "bytes of input quoted in a message are escaped, so it stays one line" {
+	printf '\x93NUMPY\x01\x00\x0b\x00{'"'"'a\nb'"'"': 1}\n' > nl.npy
+	run --separate-stderr tcat nl.npy
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tcat: nl.npy: record 0: header has an unknown key 'a\\x0ab'" ]
+	printf 'abc\033[2J\n' > esc.txt
+	run --separate-stderr tcat esc.txt
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tcat: esc.txt: line 1: 'abc\\x1b[2J' is not a valid float64 value" ]
+}
+
+@test "a PNG claiming far more pixels than its bytes can hold is refused before allocating" {
+	"$PY" - <<'PYEOF'
+import struct, zlib
+def chunk(t, d):
+    return struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d) & 0xffffffff)
+ihdr = struct.pack('>IIBBBBB', 1 << 20, 1 << 20, 16, 6, 0, 0, 0)
+open('huge.png', 'wb').write(b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', ihdr) +
+                            chunk(b'IDAT', zlib.compress(b'')) + chunk(b'IEND', b''))
+PYEOF
+	run --separate-stderr tcat huge.png -o out.npy
+	[ "$status" -eq 1 ]
+	[[ $stderr == "tcat: huge.png: png claims 1048576x1048576 pixels but holds only "*" bytes" ]]
+	[ ! -e out.npy ]
+}
+
+@test "NPY: a magic cut short is a truncated record; minor versions other than 0 are refused" {
+	printf '\x93NUM' > cut.npy
+	run --separate-stderr tcat cut.npy
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tcat: cut.npy: truncated record 0: expected an 8-byte NPY magic, got 4 bytes" ]
+	printf '\x93NUMPY\x01\x05\x00\x00' > v15.npy
+	run --separate-stderr tcat v15.npy
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tcat: v15.npy: record 0: unsupported NPY version 1.5" ]
+}
