@@ -45,7 +45,7 @@ $(BUILD)/libtpipe.a: $(LIBOBJ)
 $(BUILD)/bin/%: cmd/%.c $(BUILD)/libtpipe.a $(LIBHDR) | $(BUILD)/bin
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(BUILD)/libtpipe.a $(LDLIBS)
 
-$(BUILD)/unit/%: test/unit/%.c $(BUILD)/libtpipe.a $(LIBHDR) | $(BUILD)/unit
+$(BUILD)/unit/%: test/unit/%.c test/unit/tap.h $(BUILD)/libtpipe.a $(LIBHDR) | $(BUILD)/unit
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(BUILD)/libtpipe.a $(LDLIBS)
 
 $(BUILD)/lib $(BUILD)/bin $(BUILD)/unit:

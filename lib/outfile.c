@@ -87,7 +87,7 @@ open_direct(const char *path)
 int
 tp_create_temp(const char *path)
 {
-	char *real = NULL, *temp;
+	char *real = NULL, *temp = NULL;
 	const char *target = path, *slash, *base;
 	struct stat st;
 	size_t dirlen;
@@ -99,20 +99,21 @@ tp_create_temp(const char *path)
 		tp_usage_die("output '%s' names a directory", path);
 	install_cleanup();
 	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
-		if (!(real = realpath(path, NULL))) {	/* dangling: write through */
+		if ((real = realpath(path, NULL)))
+			target = real;
+		else {			/* dangling: write through the link */
 			fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 			if (fd < 0)
 				tp_die("%s:", path);
-			goto direct;
+			goto done;
 		}
-		target = real;
 	}
 	exists = stat(target, &st) == 0;
 	if (exists && S_ISDIR(st.st_mode))
 		tp_usage_die("output '%s' is a directory", path);
 	if (exists && !S_ISREG(st.st_mode)) {
 		fd = open_direct(target);
-		goto direct;
+		goto done;
 	}
 	slash = strrchr(target, '/');
 	dirlen = slash ? (size_t)(slash - target + 1) : 0;
@@ -130,16 +131,10 @@ tp_create_temp(const char *path)
 		umask(mask);
 		fchmod(fd, 0666 & ~mask);
 	}
+done:
 	outs[nouts].fd = fd;
-	outs[nouts].temp = temp;
-	outs[nouts].final = tp_estrdup(target);
-	nouts++;
-	free(real);
-	return fd;
-direct:
-	outs[nouts].fd = fd;
-	outs[nouts].temp = NULL;
-	outs[nouts].final = tp_estrdup(path);
+	outs[nouts].temp = temp;	/* NULL: written directly */
+	outs[nouts].final = tp_estrdup(temp ? target : path);
 	nouts++;
 	free(real);
 	return fd;

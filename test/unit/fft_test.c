@@ -9,19 +9,10 @@
 #include <string.h>
 
 #include "tpipe.h"
+#include "tap.h"
 #include "fft.h"
 #include "conv.h"
 
-static int ntests, nfailed;
-
-static void
-ok(int cond, const char *what)
-{
-	ntests++;
-	if (!cond)
-		nfailed++;
-	printf("%sok %d - %s\n", cond ? "" : "not ", ntests, what);
-}
 
 static int
 smooth7_even(size_t n)
@@ -139,6 +130,5 @@ main(void)
 	tp_fft_init(1, TP_PLAN_ESTIMATE);
 	test_fast_len();
 	test_convolve_random();
-	printf("1..%d\n", ntests);
-	return nfailed != 0;
+	return tap_end();
 }

@@ -7,17 +7,8 @@
 #include <string.h>
 
 #include "tpipe.h"
+#include "tap.h"
 
-static int ntests, nfailed;
-
-static void
-ok(int cond, const char *what)
-{
-	ntests++;
-	if (!cond)
-		nfailed++;
-	printf("%sok %d - %s\n", cond ? "" : "not ", ntests, what);
-}
 
 /* Parse a header dictionary; returns the error or NULL. */
 static const char *
@@ -204,6 +195,5 @@ main(void)
 	test_shapes();
 	test_convert();
 	test_rng();
-	printf("1..%d\n", ntests);
-	return nfailed != 0;
+	return tap_end();
 }
