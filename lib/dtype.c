@@ -276,13 +276,27 @@ tp_convert(void *dst, enum tp_dtype to, const void *src, enum tp_dtype from,
 	}
 	if (convert_int64(dst, to, src, from, n))
 		return;
-	if (to == TP_F4 && (from == TP_I8 || from == TP_U8)) {
-		/* one rounding, as numpy's astype, not two through double */
-		float *d = dst;
-		for (size_t i = 0; i < n; i++)
-			d[i] = from == TP_I8 ? (float)((const int64_t *)src)[i] :
-			    (float)((const uint64_t *)src)[i];
-		return;
+	if (to == TP_F4 || to == TP_F8) {
+		/* integers to floats: one C conversion each, so one rounding
+		 * as numpy's astype, and loops the compiler vectorizes */
+#define CAST(S) do { const S *s = src; \
+	if (to == TP_F8) { double *d = dst; \
+		for (size_t i = 0; i < n; i++) d[i] = (double)s[i]; } \
+	else { float *d = dst; \
+		for (size_t i = 0; i < n; i++) d[i] = (float)s[i]; } \
+	return; } while (0)
+		switch (from) {
+		case TP_U1: CAST(uint8_t);
+		case TP_I1: CAST(int8_t);
+		case TP_U2: CAST(uint16_t);
+		case TP_I2: CAST(int16_t);
+		case TP_U4: CAST(uint32_t);
+		case TP_I4: CAST(int32_t);
+		case TP_U8: CAST(uint64_t);
+		case TP_I8: CAST(int64_t);
+		default: break;
+		}
+#undef CAST
 	}
 	for (size_t i = 0; i < n; i += BLOCK) {
 		size_t m = n - i < BLOCK ? n - i : BLOCK;
