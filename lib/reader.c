@@ -502,10 +502,6 @@ tp_read(struct tp_reader *r, struct tp_tensor *t)
 		t->data = r->mem;
 		r->mem = NULL;
 		r->done = r->want;
-		if (t->nbytes == 0) {
-			free(t->data);
-			tp_alloc(t);
-		}
 		return 1;
 	}
 	t->data = read_grown(r, t->nbytes);
