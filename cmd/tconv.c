@@ -16,7 +16,8 @@ static const char usage[] =
     "tconv -k kernel [--mode full|same|valid] [--op conv|corr[,...]]\n"
     "             [--corr] [--boundary zero|wrap|reflect|mirror|nearest]\n"
     "             [--method auto|fft|direct] [--plan estimate|measure|patient]\n"
-    "             [-o file] [-O npy|txt|png] [-t f32|f64] [-j threads] [file]";
+    "             [-o file] [-O npy|txt|png] [-t f32|f64] [-j threads]\n"
+    "             [--verbose] [file]";
 
 enum {
 	OPT_MODE = TP_OPT_TOOL, OPT_OP, OPT_CORR, OPT_BOUNDARY, OPT_METHOD,

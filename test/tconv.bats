@@ -838,3 +838,15 @@ with open("expect.npy", "wb") as f:
 		npy_close out-$m.npy expect.npy 1e-5
 	done
 }
+
+@test "tconv: --verbose says which method auto took: direct for a small kernel, FFT for a large one" {
+	tgen rand 256,256 --seed 1 -t f32 -o x.npy
+	tgen ones 5,5 -t f32 -o k5.npy
+	tgen ones 63,63 -t f32 -o k63.npy
+	run --separate-stderr tconv --verbose -k k5.npy --mode same x.npy -o y5.npy
+	[ "$status" -eq 0 ]
+	[[ $stderr == "tconv: record 0: direct "* ]] || fail "$stderr"
+	run --separate-stderr tconv --verbose -k k63.npy --mode same x.npy -o y63.npy
+	[ "$status" -eq 0 ]
+	[[ $stderr == "tconv: record 0: fft"* || $stderr == "tconv: record 0: overlap-save"* ]] || fail "$stderr"
+}
