@@ -22,18 +22,17 @@
  * FFT path's tile lengths (0: the whole axis).
  */
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <sys/mman.h>
 
 #include <fftw3.h>
 
 #include "tpipe.h"
 #include "fft.h"
 #include "conv.h"
+#include "engine.h"
 
 /* One convolved axis: see the comment at the top of the file. */
 struct axis {
@@ -187,81 +186,6 @@ stamp(const char *what)
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	fprintf(stderr, "tconv: %8.4f s %s\n", (double)(t.tv_sec - t0.tv_sec) +
 	    (double)(t.tv_nsec - t0.tv_nsec) * 1e-9, what);
-}
-
-/*
- * Memory for big buffers: 2 MiB aligned and marked for transparent huge
- * pages, which makes first touching it several times cheaper here (page
- * faults dominate a plain malloc of 100 MB).  Free with free().
- */
-static void *
-big_alloc(size_t n)
-{
-	void *p;
-	size_t huge = 2 << 20;
-
-	if (n < 2 * huge)
-		return tp_emalloc(n ? n : 1);
-	n = (n + huge - 1) / huge * huge;
-	if (posix_memalign(&p, huge, n) != 0)
-		tp_die("cannot allocate %zu bytes", n);
-	madvise(p, n, MADV_HUGEPAGE);
-	return p;
-}
-
-/* --- a tiny parallel for ---------------------------------------------- */
-
-struct par {
-	void (*fn)(void *, size_t, int);
-	void *arg;
-	size_t n;
-	size_t next;
-	int tid;
-};
-
-struct par_thread {
-	struct par *p;
-	int tid;
-};
-
-static void *
-par_main(void *v)
-{
-	struct par_thread *t = v;
-	size_t i;
-
-	while ((i = __atomic_fetch_add(&t->p->next, 1, __ATOMIC_RELAXED))
-	    < t->p->n)
-		t->p->fn(t->p->arg, i, t->tid);
-	return NULL;
-}
-
-/* Call fn(arg, i, tid) for i in [0, n) on up to threads threads; tid is
- * the thread's number, for per-thread buffers. */
-static void
-parallel(int threads, size_t n, void (*fn)(void *, size_t, int), void *arg)
-{
-	struct par p = { fn, arg, n, 0, 0 };
-	struct par_thread t[64];
-	pthread_t id[64];
-	int i, started = 0;
-
-	if (threads > 64)
-		threads = 64;
-	if ((size_t)threads > n)
-		threads = (int)n;
-	for (i = 1; i < threads; i++) {
-		t[i].p = &p;
-		t[i].tid = i;
-		if (pthread_create(&id[i], NULL, par_main, &t[i]) != 0)
-			break;
-		started = i;
-	}
-	t[0].p = &p;
-	t[0].tid = 0;
-	par_main(&t[0]);
-	for (i = 1; i <= started; i++)
-		pthread_join(id[i], NULL);
 }
 
 /* --- typed parts -------------------------------------------------------- */
@@ -871,7 +795,7 @@ tp_conv_run(struct tp_conv *c, const struct tp_tensor *x,
 
 	if ((why = tp_conv_out_header(c, x, out)) != NULL)
 		tp_die("%s", why);
-	out->data = big_alloc(out->nbytes);	/* every element is written */
+	out->data = tp_big_alloc(out->nbytes);	/* every element is written */
 	if (out->count == 0)			/* nothing to plan or compute */
 		return;
 	if (!same_shape(c, x)) {

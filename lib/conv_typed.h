@@ -392,7 +392,7 @@ T(fft_run)(struct tp_conv *c, const R *x, R *out)
 
 	stamp("fft run");
 	if (c->g.par)
-		parallel(s->nbuf, items, T(fft_item), &j);
+		tp_parallel(s->nbuf, items, T(fft_item), &j);
 	else
 		for (i = 0; i < items; i++)
 			T(fft_item)(&j, i, 0);
@@ -545,11 +545,11 @@ T(dir_setup)(struct tp_conv *c)
 	 * is shaped */
 	s->nslot = g->nb < (size_t)s->threads ? g->nb : (size_t)s->threads;
 	for (p = 0; p < np; p++) {
-		s->e[p] = big_alloc(s->nslot * s->rows * s->rs * sizeof(R));
+		s->e[p] = tp_big_alloc(s->nslot * s->rows * s->rs * sizeof(R));
 		s->g[p] = tp_emalloc(c->mcount * sizeof(R));
 		if (np == 2) {
-			s->xs[p] = big_alloc(g->nb * g->nin * sizeof(R));
-			s->os[p] = big_alloc(g->nb * g->nout * sizeof(R));
+			s->xs[p] = tp_big_alloc(g->nb * g->nin * sizeof(R));
+			s->os[p] = tp_big_alloc(g->nb * g->nout * sizeof(R));
 		}
 	}
 	/* g = h' reversed on every axis: a correlation kernel */
@@ -692,13 +692,13 @@ T(dir_run)(struct tp_conv *c, const R *x, R *out)
 	stamp("direct run");
 	if (g->nb >= 2 * (size_t)s->threads) {
 		/* many batch elements: each thread takes whole ones */
-		parallel(s->threads, g->nb, T(dir_batch_item), &j);
+		tp_parallel(s->threads, g->nb, T(dir_batch_item), &j);
 	} else {
 		/* few: extend nslot of them, share their rows out, repeat */
 		for (j.b0 = 0; j.b0 < g->nb; j.b0 += s->nslot) {
 			size_t nb = g->nb - j.b0 < s->nslot ? g->nb - j.b0 : s->nslot;
-			parallel(s->threads, nb * (size_t)g->es, T(dir_fill_item), &j);
-			parallel(s->threads, nb * s->orows * s->nchunk, T(dir_item), &j);
+			tp_parallel(s->threads, nb * (size_t)g->es, T(dir_fill_item), &j);
+			tp_parallel(s->threads, nb * s->orows * s->nchunk, T(dir_item), &j);
 		}
 	}
 	if (g->es == 2) {

@@ -80,3 +80,14 @@ tp_quote(const char *s, size_t n, char *buf, size_t len)
 	buf[k] = '\0';
 	return buf;
 }
+
+const char *
+tp_msgf(struct tp_msg *m, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(m->text, sizeof m->text, fmt, ap);
+	va_end(ap);
+	return m->text;
+}

@@ -3,7 +3,6 @@
  * per line, a blank line between 2-D slices, '#' comments.  A comment
  * "# shape (2, 3) float64", as tpipe writes, declares the next record.
  */
-#include <complex.h>
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -144,8 +143,9 @@ parse_value(const char *tok, size_t len, enum tp_dtype t, void *dst)
 		return 0;
 	if (im != 0 && !tp_dtype_is_complex(t))
 		return 0;
-	double complex z = CMPLX(re, im);
-	tp_convert(dst, t, &z, TP_C16, 1);
+	double z[2] = { re, im };	/* complex128's layout; CMPLX is not in clang 14 */
+
+	tp_convert(dst, t, z, TP_C16, 1);
 	return 1;
 }
 

@@ -106,6 +106,18 @@ double tp_rng_normal(struct tp_rng *);
 
 /* --- errors and memory ----------------------------------------------- */
 
+/*
+ * The few library functions that can fail return a message: NULL on
+ * success, else a string literal or a message formatted into a tp_msg
+ * the caller supplies (so no static buffer is shared between callers).
+ * The caller prints it.  Every other function dies on failure.
+ */
+struct tp_msg { char text[256]; };
+/* Format into m and return m->text (for functions returning a message). */
+const char *tp_msgf(struct tp_msg *m, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+
 /* Print "tool: message" (": strerror" when fmt ends in ':'), exit 1. */
 void tp_die(const char *fmt, ...)
     __attribute__((noreturn, format(printf, 1, 2)));

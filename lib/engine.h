@@ -1,0 +1,59 @@
+/*
+ * engine.h - infrastructure the engines share (conv, gauss, reshape,
+ * project, grad): a parallel for over n items, an allocator for large
+ * buffers, and the --verbose timing report.  Engines never parse options
+ * or open files; tools pass -j and --verbose down.
+ */
+#ifndef TP_ENGINE_H
+#define TP_ENGINE_H
+
+#include <stddef.h>
+
+/*
+ * Call fn(arg, i, tid) for every i in [0, n) on up to threads threads
+ * (the caller's own thread is one of them); tid in [0, threads) numbers
+ * the thread, for per-thread buffers.  Items are handed out one at a
+ * time, so they may differ in cost.  Returns when all are done.
+ */
+void tp_parallel(int threads, size_t n,
+    void (*fn)(void *arg, size_t i, int tid), void *arg);
+/* The most threads tp_parallel runs at once. */
+#define TP_MAXTHREADS 64
+
+/*
+ * n bytes for a large buffer, uninitialised: 2 MiB aligned and marked
+ * for transparent huge pages when n is large (first touch is then
+ * several times cheaper), else plain malloc.  Dies naming the size.
+ * Free with free().
+ */
+void *tp_big_alloc(size_t n);
+
+/* --- timing for --verbose --------------------------------------------- */
+
+enum tp_phase { TP_PHASE_READ, TP_PHASE_COMPUTE, TP_PHASE_WRITE,
+	TP_NPHASES };
+
+/* Wall time charged to reading, computing and writing. */
+struct tp_timing {
+	int on;				/* 0: every call does nothing */
+	double mark;			/* clock at the last start or charge */
+	double spent[TP_NPHASES];	/* seconds, since the last report */
+	double total[TP_NPHASES];	/* seconds, over the run */
+};
+
+/* Start timing now; with on = 0 the other calls do nothing. */
+void tp_timing_start(struct tp_timing *, int on);
+/* Charge the time since the last start or charge to phase p. */
+void tp_timing_charge(struct tp_timing *, enum tp_phase p);
+/*
+ * One line on stderr, named for the running tool:
+ *   "tblur: record 3: dct-ii 512x512, f32; read 0.012 s, compute
+ *    0.153 s, write 0.020 s"
+ * (record < 0 leaves out "record N: ", method NULL leaves out the
+ * method), then start the next record's counts.
+ */
+void tp_timing_report(struct tp_timing *, long record, const char *method);
+/* The same line for the whole run ("total: ..."), at the end. */
+void tp_timing_report_total(const struct tp_timing *);
+
+#endif
