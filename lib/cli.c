@@ -49,6 +49,20 @@ tp_usage(void)
 	exit(2);
 }
 
+/* Exit 0 once stdout is written out, else die naming the error (a full
+ * disk is a failure, not a success). */
+static void __attribute__((noreturn))
+exit_after_stdout(void)
+{
+	errno = 0;
+	if (fflush(stdout) || ferror(stdout)) {
+		if (errno == 0)
+			errno = EIO;
+		tp_die("write error: <stdout>:");
+	}
+	exit(0);
+}
+
 int
 tp_common_option(struct tp_common *c, int ch, const char *arg)
 {
@@ -57,11 +71,11 @@ tp_common_option(struct tp_common *c, int ch, const char *arg)
 	switch (ch) {
 	case 'h':
 		printf("usage: %s\n", usage_text);
-		exit(fflush(stdout) || ferror(stdout) ? 1 : 0);
+		exit_after_stdout();
 	case TP_OPT_VERSION:
 		printf("%s (tpipe) %s\n", program_invocation_short_name,
 		    TPIPE_VERSION);
-		exit(fflush(stdout) || ferror(stdout) ? 1 : 0);
+		exit_after_stdout();
 	case 'o':
 		if (*arg == '\0')
 			tp_usage_die("-o needs a file name");
@@ -98,6 +112,99 @@ tp_common_option(struct tp_common *c, int ch, const char *arg)
 		tp_usage();
 	}
 	return 0;
+}
+
+/* 1 if s reads as a negative number ("-5", "-0.5,2", "-.5", "-1x2"),
+ * which tools take as an operand, never as options. */
+static int
+is_negative_number(const char *s)
+{
+	return s[0] == '-' && ((s[1] >= '0' && s[1] <= '9') ||
+	    (s[1] == '.' && s[2] >= '0' && s[2] <= '9'));
+}
+
+/*
+ * Say what is wrong with the option getopt_long just refused (ch is '?'
+ * or ':'; arg is the element it was reading) in one line, then the
+ * usage; exit 2.
+ */
+static void __attribute__((noreturn))
+bad_option(int ch, const char *arg, const struct option *longopts)
+{
+	char q[256];
+
+	if (strncmp(arg, "--", 2) != 0 || arg[2] == '\0') {	/* short */
+		char o[2] = { (char)optopt, '\0' };
+		tp_quote(o, 1, q, sizeof q);
+		if (ch == ':')
+			tp_warn("option '-%s' needs a value", q);
+		else
+			tp_warn("unknown option '-%s'", q);
+	} else {
+		size_t len = strcspn(arg + 2, "="), matches = 0;
+		int exact = 0, takes = 0;
+
+		for (const struct option *o = longopts; o->name; o++)
+			if (!strncmp(o->name, arg + 2, len)) {
+				matches++;
+				takes = o->has_arg;
+				exact |= strlen(o->name) == len;
+			}
+		tp_quote(arg, len + 2, q, sizeof q);
+		if (ch == ':')
+			tp_warn("option '%s' needs a value", q);
+		else if ((matches == 1 || exact) && !takes)
+			tp_warn("option '%s' takes no value", q);
+		else if (matches > 1)
+			tp_warn("ambiguous option '%s'", q);
+		else
+			tp_warn("unknown option '%s'", q);
+	}
+	tp_usage();
+}
+
+int
+tp_getopt(int argc, char **argv, const char *shortopts,
+    const struct option *longopts)
+{
+	static char opts[64];
+	static char **operands;	/* in order, moved to argv's end at -1 */
+	static int noperands, mid_cluster;
+
+	if (!operands) {
+		operands = tp_ecalloc((size_t)argc + 1, sizeof *operands);
+		/* '-': operands come back in order as 1; ':': a missing
+		 * value is ':'.  The messages are ours (bad_option). */
+		snprintf(opts, sizeof opts, "-:%s", shortopts);
+		opterr = 0;
+	}
+	for (;;) {
+		int ch, before = optind;
+
+		if (!mid_cluster && optind < argc &&
+		    is_negative_number(argv[optind])) {
+			operands[noperands++] = argv[optind++];
+			continue;
+		}
+		ch = getopt_long(argc, argv, opts, longopts, NULL);
+		/* inside "-ab" getopt stays on the same element */
+		mid_cluster = ch != -1 && optind == before;
+		if (ch == 1) {
+			operands[noperands++] = optarg;
+			continue;
+		}
+		if (ch == '?' || ch == ':')
+			bad_option(ch, argv[before < argc ? before : argc - 1],
+			    longopts);
+		if (ch != -1)
+			return ch;
+		while (optind < argc)	/* after "--" */
+			operands[noperands++] = argv[optind++];
+		optind = argc - noperands;
+		memcpy(argv + optind, operands,
+		    (size_t)noperands * sizeof *argv);
+		return -1;
+	}
 }
 
 double

@@ -10,6 +10,25 @@
 #include "tpipe.h"
 
 extern char *program_invocation_short_name;
+static void (*die_hook)(void);
+
+void
+tp_on_die(void (*fn)(void))
+{
+	die_hook = fn;
+}
+
+/* Before a die: the hook (once, so a die inside it cannot loop), then
+ * stdout's stdio buffer. */
+static void
+before_die(void)
+{
+	void (*fn)(void) = die_hook;
+
+	die_hook = NULL;
+	if (fn)
+		fn();
+}
 
 /* Print "tool: message" on stderr, and ": strerror(errno)" when fmt
  * ends in ':'; stdout is flushed first so the two keep their order. */
@@ -32,6 +51,7 @@ tp_die(const char *fmt, ...)
 {
 	va_list ap;
 
+	before_die();
 	va_start(ap, fmt);
 	vmessage(fmt, ap);
 	va_end(ap);
@@ -43,6 +63,7 @@ tp_usage_die(const char *fmt, ...)
 {
 	va_list ap;
 
+	before_die();
 	va_start(ap, fmt);
 	vmessage(fmt, ap);
 	va_end(ap);
@@ -64,15 +85,17 @@ tp_quote(const char *s, size_t n, char *buf, size_t len)
 {
 	size_t i, k = 0;
 
-	for (i = 0; i < n && s[i] != '\0' && k + 8 < len; i++) {
+	for (i = 0; i < n && s[i] != '\0'; i++) {
 		unsigned char c = (unsigned char)s[i];
+		size_t need = c < 0x20 || c >= 0x7f ? 4 : 1;
 
-		if (i == 60) {
+		/* keep room for "..." and the NUL */
+		if (i == 60 || k + need + 4 > len) {
 			memcpy(buf + k, "...", 3);
 			k += 3;
 			break;
 		}
-		if (c < 0x20 || c >= 0x7f)
+		if (need == 4)
 			k += (size_t)snprintf(buf + k, len - k, "\\x%02x", c);
 		else
 			buf[k++] = (char)c;

@@ -36,19 +36,36 @@ int tp_text_is_shape_line(const char *p, const char *eol);
  * tpipe's text writes it; returns the length. */
 int tp_text_value(char *buf, enum tp_dtype t, const void *elem);
 
-/*
- * Copy the next n bytes of the current record's data to file descriptor
- * fd (named name in messages) as they are, when the record is already in
- * native order (tp_reader_raw_ok); uses splice(2) where it can.  Behind
- * tp_write_from.
- */
-void tp_read_copy(struct tp_reader *, int fd, const char *name, size_t n);
-/* 1 if the current record's data can go through tp_read_copy as is. */
-int tp_reader_raw_ok(const struct tp_reader *);
+/* --- fdio.c: the bottom of the io layer ---------------------------- */
+
 /* Die of SIGPIPE, as a filter whose reader went away should. */
 void tp_end_by_sigpipe(void) __attribute__((noreturn));
 /* Write all n bytes to fd; a closed pipe ends the process by SIGPIPE,
  * another error dies naming name. */
 void tp_write_fd(int fd, const void *p, size_t n, const char *name);
+/* Write what can be written of n bytes to fd, never dying (for paths that
+ * are already dying); returns the bytes written. */
+size_t tp_write_fd_quietly(int fd, const void *p, size_t n);
+
+/* --- the hooks copy.c (tp_write_from) uses --------------------------- */
+
+/* 1 if the current record's bytes are in native order and C order as
+ * they arrive, so tp_read_move may pass them on unchanged. */
+int tp_reader_raw_ok(const struct tp_reader *);
+/*
+ * Move up to n bytes of the current record's data to fd (named name in
+ * messages) without copying them through the caller: what the input
+ * buffer holds, else by splice(2).  Returns the bytes moved; 0 when
+ * neither applies (the input is not a pipe and the buffer is empty), and
+ * then the caller copies.  Dies if the input ends early.  Only when
+ * tp_reader_raw_ok.
+ */
+size_t tp_read_move(struct tp_reader *, int fd, const char *name, size_t n);
+/*
+ * If w's output takes the next n data bytes of its record unchanged (NPY),
+ * flush its buffer, count the n bytes as written, and return the file
+ * descriptor they must go to (its name in *name); else return -1.
+ */
+int tp_writer_direct(struct tp_writer *w, size_t n, const char **name);
 
 #endif

@@ -15,6 +15,7 @@
 
 #define BUFSIZE (256 * 1024)
 #define MAX_HEADER 65536
+#define SCRATCH (64 * 1024)
 
 struct tp_reader {
 	int fd;
@@ -28,7 +29,9 @@ struct tp_reader {
 	size_t want, done;	/* data bytes of the record; read so far */
 	int swap;		/* data is in the other byte order */
 	int complex;		/* elements are (real, imaginary) pairs */
+	enum tp_dtype dtype;	/* of the current record */
 	size_t elsize;
+	unsigned char *scratch;	/* tp_read_data_as: SCRATCH bytes, or NULL */
 	unsigned char *mem;	/* the record's data in memory, or NULL */
 	int ended;		/* PNG: its one record is out */
 	struct tp_text text;
@@ -299,6 +302,7 @@ read_npy_header(struct tp_reader *r, struct tp_tensor *hdr)
 	free(text);
 	r->swap = swap;
 	r->complex = tp_dtype_is_complex(hdr->dtype);
+	r->dtype = hdr->dtype;
 	r->elsize = tp_dtype_size(hdr->dtype);
 	r->want = hdr->nbytes;
 	r->done = 0;
@@ -400,6 +404,7 @@ read_whole_header(struct tp_reader *r, struct tp_tensor *hdr)
 	hdr->data = NULL;
 	r->mem = t.data;
 	r->swap = 0;
+	r->dtype = t.dtype;
 	r->elsize = tp_dtype_size(t.dtype);
 	r->want = t.nbytes;
 	r->done = 0;
@@ -443,11 +448,41 @@ tp_read_data(struct tp_reader *r, void *dst, size_t n)
 }
 
 void
-tp_read_copy(struct tp_reader *r, int fd, const char *name, size_t n)
+tp_read_data_as(struct tp_reader *r, void *dst, enum tp_dtype to,
+    size_t count)
 {
-	static unsigned char *chunk;
-	const size_t CHUNK = 4 << 20;
-	int try_splice = 1;
+	size_t es = r->elsize, tos = tp_dtype_size(to);
+	unsigned char *d = dst;
+
+	if (count > (r->want - r->done) / es)
+		tp_die("%s: record %ld: read past the end of its data", r->name,
+		    r->index);
+	if (to == r->dtype) {
+		tp_read_data(r, dst, count * es);
+		return;
+	}
+	if (r->mem) {			/* decoded already: convert in place */
+		tp_convert(dst, to, r->mem + r->done, r->dtype, count);
+		r->done += count * es;
+		return;
+	}
+	if (!r->scratch)
+		r->scratch = tp_emalloc(SCRATCH);
+	while (count > 0) {
+		size_t k = count < SCRATCH / es ? count : SCRATCH / es;
+
+		tp_read_data(r, r->scratch, k * es);
+		tp_convert(d, to, r->scratch, r->dtype, k);
+		d += k * tos;
+		count -= k;
+	}
+}
+
+size_t
+tp_read_move(struct tp_reader *r, int fd, const char *name, size_t n)
+{
+	size_t avail = r->len - r->pos;
+	ssize_t k;
 
 	if (!tp_reader_raw_ok(r))
 		tp_die("%s: record %ld cannot be copied as it is", r->name,
@@ -455,42 +490,29 @@ tp_read_copy(struct tp_reader *r, int fd, const char *name, size_t n)
 	if (n > r->want - r->done)
 		tp_die("%s: record %ld: read past the end of its data", r->name,
 		    r->index);
-	while (n > 0) {
-		size_t avail = r->len - r->pos, k;
-		ssize_t w;
-
-		if (avail > 0) {		/* what the buffer holds first */
-			k = avail < n ? avail : n;
-			tp_write_fd(fd, r->buf + r->pos, k, name);
-			r->pos += k;
-			r->done += k;
-			n -= k;
-			continue;
-		}
-		if (try_splice) {
-			do
-				w = splice(r->fd, NULL, fd, NULL, n, SPLICE_F_MOVE | SPLICE_F_MORE);
-			while (w < 0 && errno == EINTR);
-			if (w > 0) {
-				r->done += (size_t)w;
-				n -= (size_t)w;
-				continue;
-			}
-			if (w == 0)
-				truncated_data(r, 0);
-			if (errno == EPIPE)
-				tp_end_by_sigpipe();
-			try_splice = 0;		/* not a pipe: copy */
-		}
-		if (!chunk)
-			chunk = tp_emalloc(CHUNK);
-		k = take(r, chunk, n < CHUNK ? n : CHUNK);
-		if (k == 0)
-			truncated_data(r, 0);
-		tp_write_fd(fd, chunk, k, name);
-		r->done += k;
-		n -= k;
+	if (n == 0)
+		return 0;
+	if (avail > 0) {		/* what the buffer holds first */
+		k = (ssize_t)(avail < n ? avail : n);
+		tp_write_fd(fd, r->buf + r->pos, (size_t)k, name);
+		r->pos += (size_t)k;
+		r->done += (size_t)k;
+		return (size_t)k;
 	}
+	if (r->at_eof)
+		truncated_data(r, 0);
+	do
+		k = splice(r->fd, NULL, fd, NULL, n, SPLICE_F_MOVE | SPLICE_F_MORE);
+	while (k < 0 && errno == EINTR);
+	if (k > 0) {
+		r->done += (size_t)k;
+		return (size_t)k;
+	}
+	if (k == 0)
+		truncated_data(r, 0);
+	if (errno == EPIPE)
+		tp_end_by_sigpipe();
+	return 0;			/* neither end is a pipe: copy */
 }
 
 int
@@ -519,6 +541,7 @@ tp_reader_close(struct tp_reader *r)
 	if (r->fd > 0)
 		close(r->fd);
 	free(r->mem);
+	free(r->scratch);
 	free(r->textbuf);
 	free(r->buf);
 	free(r->name);

@@ -1,7 +1,6 @@
 /*
  * tensor.c - shapes, element counts and allocation.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,31 +10,41 @@
 /* Largest data size we accept: what a pointer difference can span. */
 #define MAXBYTES ((size_t)PTRDIFF_MAX)
 
-int
-tp_set_shape(struct tp_tensor *t, int ndim, const size_t *shape)
+const char *
+tp_set_shape(struct tp_tensor *t, int ndim, const size_t *shape,
+    struct tp_msg *m)
 {
 	size_t count = 1, nbytes;
+	int over = 0;
 
 	if (ndim < 0 || ndim > TP_MAXDIM)
-		return -1;
+		return tp_msgf(m, "shape has %d axes; at most %d are supported",
+		    ndim, TP_MAXDIM);
 	for (int i = 0; i < ndim; i++)
-		if (__builtin_mul_overflow(count, shape[i], &count))
-			return -1;
+		over |= __builtin_mul_overflow(count, shape[i], &count);
 	/* a zero-size shape must still not overflow in its other axes */
 	if (count == 0) {
 		size_t c = 1;
+		over = 0;
 		for (int i = 0; i < ndim; i++)
-			if (shape[i] && __builtin_mul_overflow(c, shape[i], &c))
-				return -1;
+			if (shape[i])
+				over |= __builtin_mul_overflow(c, shape[i], &c);
 	}
-	if (__builtin_mul_overflow(count, tp_dtype_size(t->dtype), &nbytes) ||
-	    nbytes > MAXBYTES)
-		return -1;
+	if (over || __builtin_mul_overflow(count, tp_dtype_size(t->dtype),
+	    &nbytes) || nbytes > MAXBYTES) {
+		struct tp_tensor tmp = *t;
+		char buf[TP_MAXDIM * 22 + 4];
+
+		memcpy(tmp.shape, shape, (size_t)ndim * sizeof *shape);
+		tmp.ndim = ndim;
+		return tp_msgf(m, "shape %.200s of %s overflows",
+		    tp_shape_str(&tmp, buf, sizeof buf), tp_dtype_name(t->dtype));
+	}
 	memmove(t->shape, shape, (size_t)ndim * sizeof *shape);
 	t->ndim = ndim;
 	t->count = count;
 	t->nbytes = nbytes;
-	return 0;
+	return NULL;
 }
 
 char *
@@ -55,18 +64,11 @@ tp_shape_str(const struct tp_tensor *t, char *buf, size_t len)
 void
 tp_eset_shape(struct tp_tensor *t, int ndim, const size_t *shape)
 {
-	struct tp_tensor tmp = *t;
-	char buf[TP_MAXDIM * 22 + 4];
+	struct tp_msg m;
+	const char *e = tp_set_shape(t, ndim, shape, &m);
 
-	if (tp_set_shape(t, ndim, shape) == 0)
-		return;
-	if (ndim > TP_MAXDIM)
-		tp_die("shape has %d axes; at most %d are supported", ndim,
-		    TP_MAXDIM);
-	memcpy(tmp.shape, shape, (size_t)ndim * sizeof *shape);
-	tmp.ndim = ndim;
-	tp_die("shape %s of %s overflows", tp_shape_str(&tmp, buf, sizeof buf),
-	    tp_dtype_name(t->dtype));
+	if (e)
+		tp_die("%s", e);
 }
 
 void
@@ -94,61 +96,90 @@ tp_free(struct tp_tensor *t)
 	t->data = NULL;
 }
 
-int
-tp_parse_shape(const char *s, size_t *shape, int allow_infer,
-    const char **why)
+/* "s" quoted for a message: at most 60 bytes, unprintable bytes
+ * escaped. */
+static const char *
+quoted(const char *s, char *buf, size_t len)
 {
-	int ndim = 0, inferred = 0;
+	return tp_quote(s, strlen(s), buf, len);
+}
+
+const char *
+tp_parse_shape(const char *s, size_t *shape, int *ndim, int allow_infer,
+    struct tp_msg *m)
+{
+	int n = 0, inferred = 0;
 	const char *p = s;
+	char q[256], d[256];
 
 	while (*p == ' ')
 		p++;
 	if (*p == '(' || *p == '[')
 		p++;
 	for (;;) {
-		char *end;
-		long long v;
+		const char *start;
+		size_t v = 0;
+		int over = 0;
 
 		while (*p == ' ')
 			p++;
 		if (*p == '\0' || *p == ')' || *p == ']')
 			break;
-		if (ndim == TP_MAXDIM) {
-			*why = "too many axes";
-			return -1;
-		}
-		errno = 0;
-		v = strtoll(p, &end, 10);
-		if (end == p || errno) {
-			*why = "expected comma-separated sizes";
-			return -1;
-		}
-		if (v == -1 && allow_infer && !inferred) {
+		if (n == TP_MAXDIM)
+			return tp_msgf(m, "shape '%s' has more than %d axes",
+			    quoted(s, q, sizeof q), TP_MAXDIM);
+		start = p;
+		if (p[0] == '-' && p[1] == '1' && (p[2] < '0' || p[2] > '9')) {
+			if (!allow_infer || inferred)
+				return tp_msgf(m, "shape '%s': %s",
+				    quoted(s, q, sizeof q), !allow_infer ?
+				    "sizes must be >= 0" :
+				    "only one size may be -1");
 			inferred = 1;
-			shape[ndim++] = SIZE_MAX;
-		} else if (v < 0) {
-			*why = allow_infer ? "sizes must be >= 0 (one may be -1)" :
-			    "sizes must be >= 0";
-			return -1;
-		} else
-			shape[ndim++] = (size_t)v;
-		p = end;
+			shape[n++] = SIZE_MAX;
+			p += 2;
+		} else if (*p >= '0' && *p <= '9') {
+			/* plain decimal digits only: no sign, no base prefix */
+			for (; *p >= '0' && *p <= '9'; p++)
+				over |= __builtin_mul_overflow(v, 10, &v) ||
+				    __builtin_add_overflow(v, (size_t)(*p - '0'), &v);
+			if (p - start == 1 && *start == '0' && *p == 'x' &&
+			    p[1] >= '0' && p[1] <= '9')
+				return tp_msgf(m, "shape '%s' looks hexadecimal: "
+				    "sizes are decimal (write 0,%s for a "
+				    "zero-size axis)", quoted(s, q, sizeof q),
+				    tp_quote(p + 1, strspn(p + 1, "0123456789"),
+				    d, sizeof d));
+			if (over)
+				return tp_msgf(m, "shape '%s': size '%s' is too "
+				    "large", quoted(s, q, sizeof q),
+				    tp_quote(start, (size_t)(p - start), d,
+				    sizeof d));
+			shape[n++] = v;
+		} else {
+			size_t len = strcspn(p, ",x)] ");
+			return tp_msgf(m, "shape '%s': '%s' is not a size "
+			    "(sizes are decimal numbers%s)",
+			    quoted(s, q, sizeof q),
+			    tp_quote(p, len ? len : 1, d, sizeof d),
+			    allow_infer ? ", one may be -1" : "");
+		}
 		while (*p == ' ')
 			p++;
 		if (*p == ',' || *p == 'x')
 			p++;
-		else if (*p != '\0' && *p != ')' && *p != ']') {
-			*why = "expected comma-separated sizes";
-			return -1;
-		}
+		else if (*p != '\0' && *p != ')' && *p != ']')
+			return tp_msgf(m, "shape '%s': expected ',' or 'x' "
+			    "between sizes, not '%s'", quoted(s, q, sizeof q),
+			    tp_quote(p, 1, d, sizeof d));
 	}
 	if (*p == ')' || *p == ']')
 		p++;
 	while (*p == ' ')
 		p++;
-	if (*p != '\0') {
-		*why = "trailing characters";
-		return -1;
-	}
-	return ndim;
+	if (*p != '\0')
+		return tp_msgf(m, "shape '%s' has trailing characters '%s'",
+		    quoted(s, q, sizeof q), quoted(p, d, sizeof d));
+	*ndim = n;
+	return NULL;
 }

@@ -5,13 +5,45 @@
  * Tools read records with a tp_reader, compute, and write records with a
  * tp_writer.  Tensors in memory are always C order and native byte order.
  *
- * Conventions: functions whose name starts with "tp_e" or that are
- * documented "dies" print "tool: message" and exit(1) on failure; they
- * never return an error.  Usage errors exit 2 (tp_usage_die).
+ * Errors: the few library functions that can fail return a message:
+ * NULL on success, else a string literal or text formatted with tp_msgf
+ * into a struct tp_msg the caller supplies (no static buffers); the
+ * caller prints it with its own context.  Every other function dies on
+ * failure: tp_die prints "tool: what is wrong" and exits 1 (bad data, I/O),
+ * tp_usage_die exits 2 (the command line is wrong).  Before a tool dies,
+ * the records it had completed on stdout are written out (see tp_die).
+ *
+ * lib/ map, in layers that only look down:
+ *   core    alloc.c     allocators that die naming the size
+ *           error.c     tp_die, tp_usage_die, tp_warn, tp_quote, tp_msgf
+ *           dtype.c     dtype names, sizes and tp_convert
+ *           tensor.c    shapes: tp_set_shape, tp_parse_shape, tp_new
+ *           random.c    numpy's legacy Mersenne Twister, rand and randn
+ *           cli.c       common options, tp_getopt, number parsing
+ *   io      fdio.c      writing to a file descriptor; death by SIGPIPE
+ *           npy.c       NPY header parsing and formatting
+ *           pngio.c     PNG decoding and encoding (libpng)
+ *           text.c      the text format, read and written
+ *           reader.c    tp_reader: records from a file or stdin
+ *           writer.c    tp_writer: records to stdout or an -o file
+ *           copy.c      tp_write_from: a record's bytes, reader to writer
+ *           outfile.c   -o files made whole: temporary file, rename
+ *           formats.h   private to lib/: codecs and reader/writer hooks
+ *   engine  engine.h    infrastructure shared by the engines:
+ *   infra.  threads.c   tp_parallel, the -j thread fan-out
+ *           bigalloc.c  tp_big_alloc, huge-page friendly buffers
+ *           timing.c    the --verbose timing report
+ *           fft.c/.h    FFTW plans, wisdom and threads
+ *   engines conv.c/.h   N-D convolution and correlation (conv_typed.h:
+ *                       its per-dtype kernels)
+ *           gauss.c/.h  the sampled, normalised Gaussian
+ *           The reshape/permute, project and grad engines are added by
+ *           their tools, each with its own short header.
  */
 #ifndef TPIPE_H
 #define TPIPE_H
 
+#include <getopt.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -53,11 +85,14 @@ struct tp_tensor {
 	void *data;			/* NULL for a header only */
 };
 
+struct tp_msg;
 /*
- * Set t's shape and derive count and nbytes.  Returns 0, or -1 when the
- * element count or byte size would overflow (t is then unchanged).
+ * Set t's shape (its dtype already set) and derive count and nbytes.
+ * Returns NULL, or a message naming the shape when it has too many axes
+ * or its element count or byte size would overflow (t is then unchanged).
  */
-int tp_set_shape(struct tp_tensor *t, int ndim, const size_t *shape);
+const char *tp_set_shape(struct tp_tensor *t, int ndim, const size_t *shape,
+    struct tp_msg *m);
 /* Same, but dies naming the shape. */
 void tp_eset_shape(struct tp_tensor *t, int ndim, const size_t *shape);
 /* Allocate t->data for t's shape and dtype (zeroed). Dies on failure. */
@@ -68,12 +103,13 @@ void tp_free(struct tp_tensor *t);
 /* Format the shape as numpy prints it: "(8, 1, 256)", "(3,)", "()". */
 char *tp_shape_str(const struct tp_tensor *t, char *buf, size_t len);
 /*
- * Parse "8,1,256" (commas or 'x'; an empty string or "()" is a scalar).
- * One entry may be -1 when allow_infer: it is returned as SIZE_MAX.
- * Returns ndim, or -1 with *why set.
+ * Parse "8,1,256" or "8x1x256" (an empty string or "()" is a scalar) into
+ * shape and *ndim.  Sizes are plain decimal digits ("0x10" is refused as
+ * hexadecimal-looking).  One entry may be -1 when allow_infer: it is
+ * returned as SIZE_MAX.  Returns NULL, or a message quoting s.
  */
-int tp_parse_shape(const char *s, size_t *shape, int allow_infer,
-    const char **why);
+const char *tp_parse_shape(const char *s, size_t *shape, int *ndim,
+    int allow_infer, struct tp_msg *m);
 
 /*
  * Convert n elements from src (dtype from) to dst (dtype to).  Floats to
@@ -106,29 +142,33 @@ double tp_rng_normal(struct tp_rng *);
 
 /* --- errors and memory ----------------------------------------------- */
 
-/*
- * The few library functions that can fail return a message: NULL on
- * success, else a string literal or a message formatted into a tp_msg
- * the caller supplies (so no static buffer is shared between callers).
- * The caller prints it.  Every other function dies on failure.
- */
+/* A message formatted for a caller (see the top of this file). */
 struct tp_msg { char text[256]; };
 /* Format into m and return m->text (for functions returning a message). */
 const char *tp_msgf(struct tp_msg *m, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 
-/* Print "tool: message" (": strerror" when fmt ends in ':'), exit 1. */
+/*
+ * Print "tool: message" (": strerror" when fmt ends in ':') and exit 1.
+ * First the hook set by tp_on_die runs (the writer uses it to write out
+ * the records completed on stdout) and stdout's stdio buffer is flushed,
+ * so complete output before an error always reaches the reader.
+ */
 void tp_die(const char *fmt, ...)
     __attribute__((noreturn, format(printf, 1, 2)));
 /* The same, exit 2: the command line is wrong. */
 void tp_usage_die(const char *fmt, ...)
     __attribute__((noreturn, format(printf, 1, 2)));
 void tp_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Call fn (once) before a die prints its message; NULL removes it.  fn
+ * must not die. */
+void tp_on_die(void (*fn)(void));
 /*
  * Bytes of input made safe to quote in a one-line message: at most 60 of
  * the n bytes at s (or up to a NUL), control and non-ASCII bytes written
- * as \xNN, "..." when cut.  Returns buf, which holds len bytes (>= 200).
+ * as \xNN, "..." when cut (by the 60 or by len).  Returns buf, which
+ * holds len bytes (at least 8).
  */
 const char *tp_quote(const char *s, size_t n, char *buf, size_t len);
 /* Allocators that die naming the size they could not get. */
@@ -177,6 +217,15 @@ void tp_init(struct tp_common *c, const char *usage);
 int tp_common_option(struct tp_common *c, int ch, const char *arg);
 /* Print the usage line to stderr and exit 2. */
 void tp_usage(void) __attribute__((noreturn));
+/*
+ * getopt_long for a tool, with two differences.  A negative number such
+ * as "-5,5" or "-1" is an operand, not an option ("tgen range -5,5").  A
+ * bad option (unknown, ambiguous, missing or unexpected value) is a
+ * usage error: one line naming it, then the usage, exit 2.  Operands are
+ * left in argv[optind..argc) in their order, as getopt_long leaves them.
+ */
+int tp_getopt(int argc, char **argv, const char *shortopts,
+    const struct option *longopts);
 
 /* Numbers from the command line; they die with exit 2 quoting s. */
 double tp_parse_double(const char *s, double min, double max,
@@ -217,6 +266,13 @@ int tp_read_header(struct tp_reader *, struct tp_tensor *hdr);
  * and the byte counts.
  */
 void tp_read_data(struct tp_reader *, void *dst, size_t n);
+/*
+ * Read the next count elements of the current record's data into dst,
+ * converted to dtype to (as tp_convert does), a chunk at a time: no
+ * memory beyond dst and a small fixed buffer.  Dies as tp_read_data.
+ */
+void tp_read_data_as(struct tp_reader *, void *dst, enum tp_dtype to,
+    size_t count);
 /* Read a whole record (header and data).  Returns 1, or 0 at the end. */
 int tp_read(struct tp_reader *, struct tp_tensor *t);
 /* Index of the current (last read) record, from 0. */
@@ -232,11 +288,16 @@ struct tp_tensor tp_read_operand(const char *path, const char *what);
 struct tp_writer;
 
 /*
- * Open the output: c->output or stdout, in format c->format (resolved:
- * from the -o name's extension, else text on a terminal, else NPY).
- * A named file is written to a temporary file in the same directory and
- * renamed by tp_writer_close, so a failed run leaves no partial file.
+ * Open the output path (NULL for stdout) in format fmt; TP_FMT_AUTO is
+ * resolved from the path's extension (.npy, .png, .txt, .csv, in any
+ * case), else text when stdout is a terminal, else NPY.  depth is the
+ * PNG bit depth (8, 16, or 0 for the dtype's).  A named file is written
+ * to a temporary file beside it and renamed by tp_writer_close, so a
+ * failed run leaves no partial file (see tp_create_temp).
  */
+struct tp_writer *tp_writer_open_path(const char *path, enum tp_format fmt,
+    int depth);
+/* tp_writer_open_path of the -o, -O and --depth options in c. */
 struct tp_writer *tp_writer_open(const struct tp_common *c);
 /* Begin a record with hdr's dtype and shape.  Dies if the format cannot
  * hold it (PNG: 2-D, or 3-D with 1-4 channels, one image). */
@@ -249,14 +310,19 @@ void tp_write(struct tp_writer *, const struct tp_tensor *t);
 void tp_writer_close(struct tp_writer *);
 /*
  * Write the next n bytes of r's current record as the data of w's current
- * record, unchanged: spliced from input to output when both are NPY in
- * native order, else copied a chunk at a time.  Constant memory.
+ * record, unchanged (same dtype): spliced from input to output when both
+ * are NPY in native order, else copied a chunk at a time.  Constant
+ * memory.  The one place bytes go from a reader to a writer (copy.c).
  */
 void tp_write_from(struct tp_writer *, struct tp_reader *, size_t n);
 
 /*
- * A private temporary file beside path, removed if the process exits or
- * is killed before tp_commit_file renames it onto path.
+ * A private temporary file for the output path, removed if the process
+ * exits or is killed before tp_commit_file renames it into place.  A
+ * symbolic link is followed to the file it names (which need not exist
+ * yet): the temporary file goes beside that file and replaces it, and the
+ * link stays.  A path that exists and is not a regular file (a FIFO, a
+ * device) is opened and returned as it is.
  */
 int tp_create_temp(const char *path);
 void tp_commit_file(int fd);

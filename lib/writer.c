@@ -1,12 +1,16 @@
 /*
  * writer.c - write records to stdout or to a file that appears only when
- * complete, as NPY, text, or one PNG image.
+ * complete, as NPY, text, or one PNG image.  Output is buffered; the
+ * records completed so far are written out even when the tool dies (the
+ * tp_on_die hook), so what reaches the reader does not depend on record
+ * sizes.
  */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "formats.h"
@@ -22,6 +26,7 @@ struct tp_writer {
 	int depth;
 	unsigned char *buf;
 	size_t len;
+	size_t complete;	/* buf[0..complete) holds whole records only */
 	long records;
 	struct tp_tensor hdr;	/* the record being written */
 	size_t done;		/* its data bytes so far */
@@ -30,36 +35,46 @@ struct tp_writer {
 	size_t memcap;		/* in a buffer of this size */
 };
 
-void
-tp_end_by_sigpipe(void)
+/* The open writers, for write_complete_records when the tool dies. */
+#define MAXWRITERS 8
+static struct tp_writer *open_writers[MAXWRITERS];
+
+/* tp_on_die hook: write the buffered records that are complete to each
+ * output that is not a temporary file (a temporary file is removed
+ * anyway).  Never dies; a closed pipe just ends the writing. */
+static void
+write_complete_records(void)
 {
 	sigset_t pipe;
 
 	sigemptyset(&pipe);
 	sigaddset(&pipe, SIGPIPE);
-	sigprocmask(SIG_UNBLOCK, &pipe, NULL);
-	signal(SIGPIPE, SIG_DFL);
-	raise(SIGPIPE);
-	_exit(141);			/* not reached */
+	sigprocmask(SIG_BLOCK, &pipe, NULL);	/* EPIPE, not death */
+	for (int i = 0; i < MAXWRITERS; i++) {
+		struct tp_writer *w = open_writers[i];
+		if (w && !w->is_temp && w->complete)
+			tp_write_fd_quietly(w->fd, w->buf, w->complete);
+	}
 }
 
-void
-tp_write_fd(int fd, const void *p, size_t n, const char *name)
+/* Add w to open_writers (add 1) or remove it (add 0); the die hook is
+ * set while any is open. */
+static void
+track(struct tp_writer *w, int add)
 {
-	const unsigned char *s = p;
+	int any = 0;
 
-	while (n > 0) {
-		ssize_t k = write(fd, s, n);
-		if (k < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EPIPE)
-				tp_end_by_sigpipe();
-			tp_die("write error: %s:", name);
-		}
-		s += k;
-		n -= (size_t)k;
+	for (int i = 0; i < MAXWRITERS; i++) {
+		if (add && !open_writers[i]) {
+			open_writers[i] = w;
+			add = 0;
+		} else if (!add && open_writers[i] == w)
+			open_writers[i] = NULL;
+		any |= open_writers[i] != NULL;
 	}
+	if (add)
+		tp_die("more than %d outputs", MAXWRITERS);
+	tp_on_die(any ? write_complete_records : NULL);
 }
 
 /* Write the whole of p to w's output. */
@@ -69,12 +84,25 @@ write_all(struct tp_writer *w, const void *p, size_t n)
 	tp_write_fd(w->fd, p, n, w->name);
 }
 
-/* Write out what the buffer holds. */
+/* Write out what the buffer holds.  It counts as written before the
+ * write, so a die on a write error does not repeat it. */
 static void
 flush(struct tp_writer *w)
 {
-	write_all(w, w->buf, w->len);
-	w->len = 0;
+	size_t n = w->len;
+
+	w->len = w->complete = 0;
+	write_all(w, w->buf, n);
+}
+
+/* Count n more data bytes of the current record as written; at its end,
+ * the buffer holds whole records only. */
+static void
+count_data(struct tp_writer *w, size_t n)
+{
+	w->done += n;
+	if (w->done == w->hdr.nbytes)
+		w->complete = w->len;
 }
 
 /* Append n bytes to the output, through the buffer when they fit. */
@@ -94,44 +122,51 @@ out(struct tp_writer *w, const void *p, size_t n)
 	w->len += n;
 }
 
-/* The output format: -O, else the -o name's extension, else text on a
- * terminal, else NPY. */
+/* The output format for path: fmt, else the name's extension (in any
+ * case), else text on a terminal, else NPY. */
 static enum tp_format
-format_for(const struct tp_common *c)
+format_for(const char *path, enum tp_format fmt)
 {
 	const char *dot;
 
-	if (c->format != TP_FMT_AUTO)
-		return c->format;
-	if (c->output && (dot = strrchr(c->output, '.'))) {
-		if (!strcmp(dot, ".png"))
+	if (fmt != TP_FMT_AUTO)
+		return fmt;
+	if (path && (dot = strrchr(path, '.'))) {
+		if (!strcasecmp(dot, ".png"))
 			return TP_FMT_PNG;
-		if (!strcmp(dot, ".txt") || !strcmp(dot, ".csv"))
+		if (!strcasecmp(dot, ".txt") || !strcasecmp(dot, ".csv"))
 			return TP_FMT_TXT;
 		return TP_FMT_NPY;
 	}
-	if (!c->output && isatty(1))
+	if (!path && isatty(1))
 		return TP_FMT_TXT;
 	return TP_FMT_NPY;
 }
 
 struct tp_writer *
-tp_writer_open(const struct tp_common *c)
+tp_writer_open_path(const char *path, enum tp_format fmt, int depth)
 {
 	struct tp_writer *w = tp_ecalloc(1, sizeof *w);
 
-	w->format = format_for(c);
-	w->depth = c->depth;
+	w->format = format_for(path, fmt);
+	w->depth = depth;
 	w->buf = tp_emalloc(BUFSIZE);
-	if (c->output) {
-		w->fd = tp_create_temp(c->output);
+	if (path) {
+		w->fd = tp_create_temp(path);
 		w->is_temp = 1;
-		w->name = c->output;
+		w->name = path;
 	} else {
 		w->fd = 1;
 		w->name = "<stdout>";
 	}
+	track(w, 1);
 	return w;
+}
+
+struct tp_writer *
+tp_writer_open(const struct tp_common *c)
+{
+	return tp_writer_open_path(c->output, c->format, c->depth);
 }
 
 void
@@ -175,6 +210,7 @@ tp_write_header(struct tp_writer *w, const struct tp_tensor *hdr)
 	default:
 		break;
 	}
+	count_data(w, 0);
 }
 
 /* Text: each element, a newline after each row, a blank line after each
@@ -230,8 +266,9 @@ tp_write_data(struct tp_writer *w, const void *src, size_t n)
 	default:
 		break;
 	}
-	w->done += n;
-	if (w->format == TP_FMT_PNG && w->done == w->hdr.nbytes) {
+	if (w->format != TP_FMT_PNG)
+		count_data(w, n);
+	else if ((w->done += n) == w->hdr.nbytes) {
 		struct tp_tensor t = w->hdr;
 		size_t len;
 		unsigned char *png;
@@ -242,7 +279,8 @@ tp_write_data(struct tp_writer *w, const void *src, size_t n)
 		out(w, png, len);
 		free(png);
 		free(w->mem);
-		w->mem = NULL;
+		w->mem = NULL;		/* not "complete": a PNG is one image,
+					 * output only by a run that succeeds */
 	}
 }
 
@@ -254,46 +292,18 @@ tp_write(struct tp_writer *w, const struct tp_tensor *t)
 		tp_write_data(w, t->data, t->nbytes);
 }
 
-void
-tp_write_from(struct tp_writer *w, struct tp_reader *r, size_t n)
+int
+tp_writer_direct(struct tp_writer *w, size_t n, const char **name)
 {
-	static unsigned char *chunk;
-	const size_t CHUNK = 1 << 20;
-	size_t es = tp_dtype_size(w->hdr.dtype);
-
+	if (w->format != TP_FMT_NPY)
+		return -1;
 	if (n > w->hdr.nbytes - w->done)
 		tp_die("record %ld: more data than its shape holds",
 		    w->records - 1);
-	if (w->format == TP_FMT_NPY && n >= 65536 && tp_reader_raw_ok(r)) {
-		flush(w);		/* large: straight from input to output */
-		tp_read_copy(r, w->fd, w->name, n);
-		w->done += n;
-		return;
-	}
-	if (w->format == TP_FMT_NPY) {	/* small: through the output buffer */
-		while (n > 0) {
-			size_t room = BUFSIZE - w->len, k;
-			room -= room % es;
-			if (room == 0) {
-				flush(w);
-				continue;
-			}
-			k = n < room ? n : room;
-			tp_read_data(r, w->buf + w->len, k);
-			w->len += k;
-			w->done += k;
-			n -= k;
-		}
-		return;
-	}
-	if (!chunk)
-		chunk = tp_emalloc(CHUNK);
-	while (n > 0) {
-		size_t k = n < CHUNK ? n : CHUNK - CHUNK % es;
-		tp_read_data(r, chunk, k);
-		tp_write_data(w, chunk, k);
-		n -= k;
-	}
+	flush(w);
+	count_data(w, n);
+	*name = w->name;
+	return w->fd;
 }
 
 void
@@ -305,6 +315,7 @@ tp_writer_close(struct tp_writer *w)
 	if (w->format == TP_FMT_PNG && w->records == 0)
 		tp_die("no image to write as png: the input is empty");
 	flush(w);
+	track(w, 0);
 	if (w->is_temp)
 		tp_commit_file(w->fd);
 	else if (close(w->fd) < 0 && errno != EBADF)

@@ -79,6 +79,7 @@ static void
 test_header_writer(void)
 {
 	struct tp_tensor h = { 0 }, back;
+	struct tp_msg m;
 	char buf[TP_NPY_HEADER_MAX];
 	size_t shape[2] = { 3, 4 }, n;
 	int f, s;
@@ -86,43 +87,117 @@ test_header_writer(void)
 	    "'shape': (3, 4), }";
 
 	h.dtype = TP_F8;
-	tp_set_shape(&h, 2, shape);
+	tp_set_shape(&h, 2, shape, &m);
 	n = tp_npy_format_header(&h, buf);
 	ok(n == 128 && !memcmp(buf, "\x93NUMPY\x01\x00\x76\x00", 10) &&
 	    !memcmp(buf + 10, want, strlen(want)) && buf[n - 1] == '\n',
 	    "header as numpy.save writes it");
 	ok(!tp_npy_parse_header(buf + 10, n - 10, &back, &f, &s) &&
 	    back.count == 12 && back.dtype == TP_F8, "written header parses");
-	tp_set_shape(&h, 0, shape);
+	tp_set_shape(&h, 0, shape, &m);
 	n = tp_npy_format_header(&h, buf);
 	ok(n % 64 == 0 && strstr(buf + 10, "'shape': (), }"), "scalar header");
+}
+
+/* Parse s; returns the message (NULL on success) and sets *nd. */
+static const char *
+shape_of(const char *s, size_t *shape, int *nd, int infer,
+    struct tp_msg *m)
+{
+	*nd = -7;
+	return tp_parse_shape(s, shape, nd, infer, m);
 }
 
 static void
 test_shapes(void)
 {
 	size_t shape[TP_MAXDIM];
-	const char *why;
+	struct tp_msg m;
+	const char *e;
 	struct tp_tensor t = { 0 };
 	char buf[64];
+	int nd;
 
-	ok(tp_parse_shape("8,1,256", shape, 0, &why) == 3 && shape[2] == 256,
-	    "parse 8,1,256");
-	ok(tp_parse_shape("", shape, 0, &why) == 0, "empty shape is a scalar");
-	ok(tp_parse_shape("()", shape, 0, &why) == 0, "() is a scalar");
-	ok(tp_parse_shape("(3,)", shape, 0, &why) == 1 && shape[0] == 3, "(3,)");
-	ok(tp_parse_shape("2,-1", shape, 1, &why) == 2 && shape[1] == SIZE_MAX,
-	    "-1 inferred when allowed");
-	ok(tp_parse_shape("2,-1", shape, 0, &why) < 0, "-1 refused otherwise");
-	ok(tp_parse_shape("-1,-1", shape, 1, &why) < 0, "two -1 refused");
-	ok(tp_parse_shape("2,x", shape, 0, &why) < 0, "garbage refused");
+	ok(!shape_of("8,1,256", shape, &nd, 0, &m) && nd == 3 &&
+	    shape[2] == 256, "parse 8,1,256");
+	ok(!shape_of("8x1x256", shape, &nd, 0, &m) && nd == 3 &&
+	    shape[0] == 8 && shape[1] == 1, "parse 8x1x256");
+	ok(!shape_of("", shape, &nd, 0, &m) && nd == 0, "empty shape is a scalar");
+	ok(!shape_of("()", shape, &nd, 0, &m) && nd == 0, "() is a scalar");
+	ok(!shape_of("(3,)", shape, &nd, 0, &m) && nd == 1 && shape[0] == 3,
+	    "(3,)");
+	ok(!shape_of("0,10", shape, &nd, 0, &m) && nd == 2 && shape[0] == 0 &&
+	    shape[1] == 10, "0,10 is a zero-size shape");
+	ok(!shape_of("2,-1", shape, &nd, 1, &m) && nd == 2 &&
+	    shape[1] == SIZE_MAX, "-1 inferred when allowed");
+	e = shape_of("2,-1", shape, &nd, 0, &m);
+	ok(e && e == m.text && strstr(e, "'2,-1'") && strstr(e, ">= 0") &&
+	    nd == -7, "-1 refused otherwise, quoting the shape, ndim untouched");
+	e = shape_of("-1,-1", shape, &nd, 1, &m);
+	ok(e && strstr(e, "'-1,-1'") && strstr(e, "only one"), "two -1 refused");
+	e = shape_of("2,x", shape, &nd, 0, &m);
+	ok(e && strstr(e, "'2,x'") && strstr(e, "'x' is not a size"),
+	    "garbage refused, named");
+	e = shape_of("0x10", shape, &nd, 0, &m);
+	ok(e && strstr(e, "'0x10'") && strstr(e, "hexadecimal"),
+	    "0x10 refused as hexadecimal-looking");
+	e = shape_of("+3", shape, &nd, 0, &m);
+	ok(e && strstr(e, "'+3' is not a size"), "a sign is not a digit");
+	e = shape_of("3,-2", shape, &nd, 1, &m);
+	ok(e && strstr(e, "'-2' is not a size") && strstr(e, "one may be -1"),
+	    "-2 refused, naming -1 as the one negative size");
+	e = shape_of("99999999999999999999999", shape, &nd, 0, &m);
+	ok(e && strstr(e, "too large"), "a size past SIZE_MAX refused");
+	e = shape_of("2 3", shape, &nd, 0, &m);
+	ok(e && strstr(e, "expected ',' or 'x'") && strstr(e, "not '3'"),
+	    "sizes without a separator refused");
+	e = shape_of("(2,3))", shape, &nd, 0, &m);
+	ok(e && strstr(e, "trailing characters ')'"), "trailing characters named");
+	e = shape_of("2,\x01", shape, &nd, 0, &m);
+	ok(e && strstr(e, "\\x01") && !strchr(e, '\x01'),
+	    "control bytes quoted as \\xNN");
+	e = shape_of("1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,"
+	    "1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1",
+	    shape, &nd, 0, &m);
+	ok(e && strstr(e, "more than 64 axes"), "65 axes refused");
+
 	t.dtype = TP_F4;
 	shape[0] = 3;
-	tp_set_shape(&t, 1, shape);
+	ok(!tp_set_shape(&t, 1, shape, &m), "tp_set_shape succeeds with NULL");
 	ok(!strcmp(tp_shape_str(&t, buf, sizeof buf), "(3,)"), "1-D prints (3,)");
 	shape[0] = SIZE_MAX / 2;
-	ok(tp_set_shape(&t, 1, shape) < 0 && t.count == 3,
-	    "byte-size overflow refused, tensor unchanged");
+	e = tp_set_shape(&t, 1, shape, &m);
+	ok(e && t.count == 3 && strstr(e, "overflows") &&
+	    strstr(e, "float32"), "byte-size overflow refused, tensor unchanged");
+	shape[0] = 0;
+	shape[1] = shape[2] = shape[3] = 4294967296;
+	e = tp_set_shape(&t, 4, shape, &m);
+	ok(e && strstr(e, "(0, 4294967296, 4294967296, 4294967296)"),
+	    "zero-size shape whose other axes overflow, named");
+	e = tp_set_shape(&t, TP_MAXDIM + 1, shape, &m);
+	ok(e && strstr(e, "65 axes"), "too many axes named");
+}
+
+static void
+test_quote(void)
+{
+	char buf[200], small[16], ctl[80];
+	const char *q;
+
+	memset(ctl, 1, sizeof ctl);
+	q = tp_quote(ctl, 59, buf, sizeof buf);
+	ok(strlen(q) <= 199 && !strcmp(q + strlen(q) - 3, "..."),
+	    "control bytes that fill the buffer before 60 end in ...");
+	q = tp_quote("abcdefghijklmnopqrstuvwxyz", 26, small, sizeof small);
+	ok(strlen(q) < sizeof small && !strcmp(q, "abcdefghijkl..."),
+	    "a small buffer cuts with ...");
+	q = tp_quote("abc", 3, small, sizeof small);
+	ok(!strcmp(q, "abc"), "short input uncut");
+	memset(ctl, 'a', sizeof ctl);
+	q = tp_quote(ctl, 60, buf, sizeof buf);
+	ok(strlen(q) == 60 && !strchr(q, '.'), "60 bytes uncut");
+	q = tp_quote(ctl, 61, buf, sizeof buf);
+	ok(strlen(q) == 63 && !strcmp(q + 60, "..."), "61 bytes cut at 60");
 }
 
 static void
@@ -193,6 +268,7 @@ main(void)
 	test_header_parser();
 	test_header_writer();
 	test_shapes();
+	test_quote();
 	test_convert();
 	test_rng();
 	return tap_end();
