@@ -413,7 +413,7 @@ tp_conv_out_header(struct tp_conv *c, const struct tp_tensor *x,
 	}
 	memset(out, 0, sizeof *out);
 	out->dtype = compute_dtype(c, x->dtype);
-	if (tp_set_shape(out, x->ndim, shape) < 0) {
+	if (tp_set_shape(out, x->ndim, shape, &(struct tp_msg){ { 0 } })) {
 		snprintf(msgbuf, sizeof msgbuf, "the output shape overflows");
 		return msgbuf;
 	}

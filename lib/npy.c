@@ -206,6 +206,7 @@ tp_npy_parse_header(const char *text, size_t len, struct tp_tensor *hdr,
 	int ndim = -1, have_descr = 0, have_fortran = 0;
 	char key[32], descr[64];
 	const char *err;
+	struct tp_msg m;
 
 	if (memchr(text, '\0', len))
 		return "header holds a NUL byte";
@@ -258,14 +259,8 @@ tp_npy_parse_header(const char *text, size_t len, struct tp_tensor *hdr,
 	if (c.p != c.end)
 		return at(&c, "header has text after the dictionary", msg,
 		    sizeof msg);
-	if (tp_set_shape(hdr, ndim, shape) < 0) {
-		struct tp_tensor t = *hdr;
-		char buf[TP_MAXDIM * 22 + 4];
-
-		memcpy(t.shape, shape, sizeof shape);
-		t.ndim = ndim;
-		snprintf(msg, sizeof msg, "shape %.150s overflows",
-		    tp_shape_str(&t, buf, sizeof buf));
+	if ((err = tp_set_shape(hdr, ndim, shape, &m))) {
+		snprintf(msg, sizeof msg, "%s", err);
 		return msg;
 	}
 	hdr->data = NULL;

@@ -159,7 +159,7 @@ parse_shape_comment(const char *p, const char *eol, int *ndim,
     size_t *shape, enum tp_dtype *dtype)
 {
 	char line[TP_MAXDIM * 24 + 64], *open, *close, *name;
-	const char *why;
+	struct tp_msg m;
 	size_t len = (size_t)(eol - p);
 	int t;
 
@@ -180,7 +180,7 @@ parse_shape_comment(const char *p, const char *eol, int *ndim,
 		*--e = '\0';
 	if ((t = tp_dtype_parse(name)) < 0)
 		return -1;
-	if ((*ndim = tp_parse_shape(open + 1, shape, 0, &why)) < 0)
+	if (tp_parse_shape(open + 1, shape, ndim, 0, &m))
 		return -1;
 	*dtype = (enum tp_dtype)t;
 	return 1;
@@ -220,6 +220,7 @@ tp_text_next(struct tp_text *x, long index, struct tp_tensor *out)
 	size_t rows = 0, slices = 0, cols = 0, rows_in_slice = 0;
 	size_t rows_per_slice = 0, started = 0;
 	long first_line = x->line;
+	struct tp_msg m;
 
 	/* skip blank and comment lines; a shape comment declares the record */
 	while (x->p < x->end) {
@@ -359,7 +360,7 @@ tp_text_next(struct tp_text *x, long index, struct tp_tensor *out)
 		}
 		tp_eset_shape(out, x->ndim, shape);
 	} else if (declared) {
-		if (tp_set_shape(out, dndim, dshape) < 0)
+		if (tp_set_shape(out, dndim, dshape, &m))
 			tp_die("%s: line %ld: the shape comment's shape overflows",
 			    x->name, first_line - 1);
 	} else {
