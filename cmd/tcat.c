@@ -1,7 +1,6 @@
 /*
  * tcat - concatenate tensor streams and convert their format and dtype.
  */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,29 +12,67 @@ static const char usage[] =
 
 #define CHUNK (1 << 20)
 
-/* Copy the data of the record in hdr from r to w, converting it to dtype
- * to, a chunk at a time. */
+struct cmdline {
+	struct tp_common com;
+	int ndim;			/* --shape, or -1 */
+	size_t shape[TP_MAXDIM];
+	char **files;			/* at least one; "-" is stdin */
+	int nfiles;
+};
+
+/* Live for the whole run, reachable for LeakSanitizer on error exits. */
+static unsigned char *chunk;
+static struct tp_reader **readers;
+
+/* Parse the command line into cl; dies (exit 2) on a usage error. */
+static void
+parse_cmdline(struct cmdline *cl, int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		TP_COMMON_LONGOPTS,
+		{ "shape", required_argument, NULL, TP_OPT_TOOL },
+		{ NULL, 0, NULL, 0 }
+	};
+	static char *stdin_only[] = { "-" };
+	struct tp_msg m;
+	const char *e;
+	int ch;
+
+	tp_init(&cl->com, usage);
+	cl->ndim = -1;
+	while ((ch = tp_getopt(argc, argv, TP_COMMON_SHORTOPTS, longopts)) !=
+	    -1) {
+		if (tp_common_option(&cl->com, ch, optarg))
+			continue;
+		if (ch == TP_OPT_TOOL) {
+			if ((e = tp_parse_shape(optarg, cl->shape, &cl->ndim, 1,
+			    &m)))
+				tp_usage_die("--shape: %s", e);
+		} else
+			tp_usage();
+	}
+	cl->files = optind < argc ? argv + optind : stdin_only;
+	cl->nfiles = optind < argc ? argc - optind : 1;
+}
+
+/* Copy the data of the record in hdr from r to w, converted to dtype
+ * to. */
 static void
 copy_record(struct tp_reader *r, struct tp_writer *w,
     const struct tp_tensor *hdr, enum tp_dtype to)
 {
-	size_t insize = tp_dtype_size(hdr->dtype), outsize = tp_dtype_size(to);
-	size_t per = CHUNK / 16, left = hdr->count;
-	static unsigned char *in, *out;
+	size_t per = CHUNK / tp_dtype_size(to), left = hdr->count;
 
 	if (to == hdr->dtype) {
 		tp_write_from(w, r, hdr->nbytes);
 		return;
 	}
-	if (!in) {
-		in = tp_emalloc(CHUNK);
-		out = tp_emalloc(CHUNK);
-	}
+	if (!chunk)
+		chunk = tp_emalloc(CHUNK);
 	while (left > 0) {
 		size_t n = left < per ? left : per;
-		tp_read_data(r, in, n * insize);
-		tp_convert(out, to, in, hdr->dtype, n);
-		tp_write_data(w, out, n * outsize);
+		tp_read_data_as(r, chunk, to, n);
+		tp_write_data(w, chunk, n * tp_dtype_size(to));
 		left -= n;
 	}
 }
@@ -43,40 +80,32 @@ copy_record(struct tp_reader *r, struct tp_writer *w,
 int
 main(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		TP_COMMON_LONGOPTS,
-		{ "shape", required_argument, NULL, TP_OPT_TOOL },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct tp_common c;
-	size_t shape[TP_MAXDIM];
-	int ndim = -1, ch;
+	struct cmdline cl;
 	struct tp_writer *w;
 
-	tp_init(&c, usage);
-	while ((ch = getopt_long(argc, argv, TP_COMMON_SHORTOPTS, longopts,
-	    NULL)) != -1) {
-		if (tp_common_option(&c, ch, optarg))
-			continue;
-		if (ch == TP_OPT_TOOL) {
-			const char *why;
-			ndim = tp_parse_shape(optarg, shape, 1, &why);
-			if (ndim < 0)
-				tp_usage_die("--shape '%s': %s", optarg, why);
-		} else
-			tp_usage();
+	parse_cmdline(&cl, argc, argv);
+	/* --shape applies to text only: open the inputs first (stdin once;
+	 * a later "-" finds its end), so that an input it cannot apply to
+	 * is refused before any output */
+	readers = tp_ecalloc((size_t)cl.nfiles, sizeof *readers);
+	for (int i = 0, seen_stdin = 0; cl.ndim >= 0 && i < cl.nfiles; i++) {
+		int is_stdin = !strcmp(cl.files[i], "-");
+		if (!is_stdin || !seen_stdin++)
+			readers[i] = tp_reader_open(cl.files[i], cl.ndim,
+			    cl.shape);
 	}
-	if (optind == argc)
-		argv[--optind] = "-";
 
-	w = tp_writer_open(&c);
-	for (int i = optind; i < argc; i++) {
-		struct tp_reader *r = tp_reader_open(argv[i], ndim, shape);
+	w = tp_writer_open(&cl.com);
+	for (int i = 0; i < cl.nfiles; i++) {
+		struct tp_reader *r = readers[i];
 		struct tp_tensor hdr;
 
+		if (!r)
+			r = readers[i] = tp_reader_open(cl.files[i], cl.ndim,
+			    cl.shape);
 		while (tp_read_header(r, &hdr)) {
-			enum tp_dtype to = c.dtype < 0 ? hdr.dtype :
-			    tp_compute_dtype(hdr.dtype, c.dtype);
+			enum tp_dtype to = cl.com.dtype < 0 ? hdr.dtype :
+			    tp_compute_dtype(hdr.dtype, cl.com.dtype);
 			struct tp_tensor outhdr = hdr;
 
 			outhdr.dtype = to;
@@ -85,7 +114,10 @@ main(int argc, char *argv[])
 			copy_record(r, w, &hdr, to);
 		}
 		tp_reader_close(r);
+		readers[i] = NULL;
 	}
 	tp_writer_close(w);
+	free(readers);
+	free(chunk);
 	return 0;
 }

@@ -2,13 +2,13 @@
  * tgen - make tensors: random (as numpy's legacy generator), constant,
  * identity, ranges and sampled Gaussians.
  */
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 
+#include "gauss.h"
 #include "tpipe.h"
 
 static const char usage[] =
@@ -38,23 +38,55 @@ struct gen {
 	double *axis[TP_MAXDIM];	/* gaussian: normalised 1-D profiles */
 };
 
+/* The operand each kind takes, for messages. */
+static const char *operand_of[] = { "SHAPE", "SHAPE", "SHAPE", "SHAPE",
+    "N[,M]", "[START,]STOP[,STEP]", "SHAPE" };
+
+/* A usage error: what is wrong in one line, then the usage; exit 2. */
+#define operand_error(...) (tp_warn(__VA_ARGS__), tp_usage())
+
+/* Check the operands argv[0..argc): a kind and its one operand. */
+static void
+check_operands(int argc, char *argv[])
+{
+	char q[256];
+	int n;
+
+	if (argc == 0)
+		operand_error("missing the kind: randn, rand, zeros, ones, eye, "
+		    "range or gaussian");
+	for (n = 0; kinds[n]; n++)
+		if (!strcmp(argv[0], kinds[n]))
+			break;
+	if (!kinds[n])
+		tp_usage_die("unknown kind '%s': use randn, rand, zeros, ones, eye, range or gaussian",
+		    tp_quote(argv[0], strlen(argv[0]), q, sizeof q));
+	if (argc == 1)
+		operand_error("%s needs %s", kinds[n], operand_of[n]);
+	if (argc > 2)
+		operand_error("%s takes one operand, %s; extra operand '%s'",
+		    kinds[n], operand_of[n],
+		    tp_quote(argv[2], strlen(argv[2]), q, sizeof q));
+}
+
+/* Parse the kind and its operand arg into cl. */
 static void
 parse_args(struct cmdline *cl, const char *kind, const char *arg)
 {
-	const char *why;
+	struct tp_msg m;
+	const char *e;
 	double v[3];
 	int n;
 
 	for (n = 0; kinds[n]; n++)
 		if (!strcmp(kind, kinds[n]))
 			break;
-	if (!kinds[n])
-		tp_usage_die("unknown kind '%s': use randn, rand, zeros, ones, eye, range or gaussian",
-		    kind);
 	cl->kind = (enum kind)n;
 	switch (cl->kind) {
 	case EYE:
-		n = tp_parse_shape(arg, cl->shape, 0, &why);
+		e = tp_parse_shape(arg, cl->shape, &n, 0, &m);
+		if (e)
+			tp_usage_die("eye: %s", e);
 		if (n < 1 || n > 2)
 			tp_usage_die("eye takes N or N,M, not '%s'", arg);
 		if (n == 1)
@@ -79,9 +111,8 @@ parse_args(struct cmdline *cl, const char *kind, const char *arg)
 		}
 		break;
 	default:
-		cl->ndim = tp_parse_shape(arg, cl->shape, 0, &why);
-		if (cl->ndim < 0)
-			tp_usage_die("bad shape '%s': %s", arg, why);
+		if ((e = tp_parse_shape(arg, cl->shape, &cl->ndim, 0, &m)))
+			tp_usage_die("%s", e);
 		break;
 	}
 	if (cl->kind == GAUSSIAN) {
@@ -92,24 +123,6 @@ parse_args(struct cmdline *cl, const char *kind, const char *arg)
 			    cl->ndim);
 	} else if (cl->nsigma)
 		tp_usage_die("-s applies to gaussian only, not to '%s'", kind);
-}
-
-/* One axis of the Gaussian: exp(-(i-c)^2/(2 sigma^2)), c = (n-1)/2,
- * normalised to sum 1, so the product over axes sums to 1. */
-static double *
-gauss_profile(size_t n, double sigma)
-{
-	double *g = tp_emalloc((n ? n : 1) * sizeof *g), sum = 0;
-	double c = ((double)n - 1) / 2;
-
-	for (size_t i = 0; i < n; i++) {
-		double d = ((double)i - c) / sigma;
-		g[i] = exp(-0.5 * d * d);
-		sum += g[i];
-	}
-	for (size_t i = 0; i < n; i++)
-		g[i] /= sum;
-	return g;
 }
 
 /* The values at flat indices [first, first+n) of a record, into out. */
@@ -164,14 +177,16 @@ main(int argc, char *argv[])
 	static unsigned char conv[CHUNK * 8];
 	struct cmdline cl = { .seed = -1, .count = 1 };
 	struct tp_common c;
-	struct gen g;
+	static struct gen g;		/* static: reachable on error exits */
 	struct tp_tensor hdr;
 	struct tp_writer *w;
+	struct tp_msg m;
+	const char *e;
 	int ch;
 
 	tp_init(&c, usage);
-	while ((ch = getopt_long(argc, argv, TP_COMMON_SHORTOPTS "s:n:",
-	    longopts, NULL)) != -1) {
+	while ((ch = tp_getopt(argc, argv, TP_COMMON_SHORTOPTS "s:n:",
+	    longopts)) != -1) {
 		if (tp_common_option(&c, ch, optarg))
 			continue;
 		switch (ch) {
@@ -191,8 +206,7 @@ main(int argc, char *argv[])
 			tp_usage();
 		}
 	}
-	if (argc - optind != 2)
-		tp_usage();
+	check_operands(argc - optind, argv + optind);
 	parse_args(&cl, argv[optind], argv[optind + 1]);
 
 	memset(&g, 0, sizeof g);
@@ -206,12 +220,15 @@ main(int argc, char *argv[])
 	tp_rng_seed(&g.rng, (uint32_t)cl.seed);
 	memset(&hdr, 0, sizeof hdr);
 	hdr.dtype = c.dtype < 0 ? TP_F8 : (enum tp_dtype)c.dtype;
-	if (tp_set_shape(&hdr, cl.ndim, cl.shape) < 0)
-		tp_usage_die("shape '%s' overflows", argv[optind + 1]);
+	if ((e = tp_set_shape(&hdr, cl.ndim, cl.shape, &m)))
+		tp_usage_die("%s", e);
 	if (cl.kind == GAUSSIAN)
-		for (int a = 0; a < cl.ndim; a++)
-			g.axis[a] = gauss_profile(cl.shape[a],
+		for (int a = 0; a < cl.ndim; a++) {
+			g.axis[a] = tp_emalloc((cl.shape[a] ? cl.shape[a] : 1) *
+			    sizeof *g.axis[a]);
+			tp_gauss_profile(g.axis[a], cl.shape[a],
 			    cl.sigma[cl.nsigma == 1 ? 0 : a]);
+		}
 
 	w = tp_writer_open(&c);
 	for (long long r = 0; r < cl.count; r++) {

@@ -89,23 +89,21 @@ record_stats(struct tp_reader *r, const struct tp_tensor *hdr)
 {
 	enum { BLOCK = 8192 };
 	struct stats s = { 0, 0, 0, 0, INFINITY, -INFINITY, 0, 0, 0, 0 };
-	size_t es = tp_dtype_size(hdr->dtype), left = hdr->count;
+	size_t left = hdr->count;
 	int cplx = tp_dtype_is_complex(hdr->dtype);
-	static unsigned char raw[BLOCK * 16];
 	static double complex z[BLOCK];
 	static double x[BLOCK];
 
 	while (left > 0) {
 		size_t n = left < BLOCK ? left : BLOCK, k = 0;
 
-		tp_read_data(r, raw, n * es);
 		if (cplx) {
-			tp_convert(z, TP_C16, raw, hdr->dtype, n);
+			tp_read_data_as(r, z, TP_C16, n);
 			for (size_t i = 0; i < n; i++)	/* NaN if a part is */
 				x[i] = isnan(creal(z[i])) || isnan(cimag(z[i])) ?
 				    NAN : cabs(z[i]);
 		} else
-			tp_convert(x, TP_F8, raw, hdr->dtype, n);
+			tp_read_data_as(r, x, TP_F8, n);
 		for (size_t i = 0; i < n; i++) {	/* drop NaN */
 			if (isnan(x[i]))
 				s.nan++;
@@ -136,18 +134,61 @@ print_number(const char *key, double v, int have, int json)
 		printf(" %s=-", key);
 }
 
-/* s as a JSON string. */
-static void
-print_json_string(const char *s)
+/* The length of the valid UTF-8 sequence at s (1-4), or 0 if the bytes
+ * there are not one (overlong forms, surrogates and values past U+10FFFF
+ * are not). */
+static int
+utf8_length(const unsigned char *s)
 {
+	int n;
+	unsigned lo = 0x80, hi = 0xbf;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		n = 3;
+		lo = s[0] == 0xe0 ? 0xa0 : 0x80;	/* not overlong */
+		hi = s[0] == 0xed ? 0x9f : 0xbf;	/* not a surrogate */
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		n = 4;
+		lo = s[0] == 0xf0 ? 0x90 : 0x80;
+		hi = s[0] == 0xf4 ? 0x8f : 0xbf;	/* <= U+10FFFF */
+	} else
+		return 0;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (int i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+/*
+ * s as a JSON string.  Valid UTF-8 is kept; each byte that is not part
+ * of valid UTF-8 is written as \udcXX (XX the byte), Python's
+ * "surrogateescape", so that os.fsencode(json.loads(...)) gives the name's
+ * bytes back.
+ */
+static void
+print_json_string(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
 	putchar('"');
-	for (; *s; s++) {
+	while (*s) {
+		int n = utf8_length(s);
+
 		if (*s == '"' || *s == '\\')
 			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
+		else if (*s < 0x20 || *s == 0x7f)
 			printf("\\u%04x", *s);
+		else if (n == 0)
+			printf("\\udc%02x", *s);
 		else
-			putchar(*s);
+			fwrite(s, 1, (size_t)n, stdout);
+		s += n ? n : 1;
 	}
 	putchar('"');
 }
@@ -166,7 +207,7 @@ main(int argc, char *argv[])
 	int json = 0, ch, several, fd = -1;
 
 	tp_init(&c, usage);
-	while ((ch = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
+	while ((ch = tp_getopt(argc, argv, "ho:", longopts)) != -1) {
 		if (ch == TP_OPT_TOOL)
 			json = 1;
 		else if (!tp_common_option(&c, ch, optarg))
