@@ -3,8 +3,11 @@
  *
  * A regular file (or a new one) is written to a temporary file beside it
  * and renamed onto it at the end; the temporary file is removed if the
- * process exits or is killed by a catchable signal first.  Through a
- * symbolic link the file it points at is the one replaced.  Anything that
+ * process exits or is killed by a catchable signal first.  A symbolic
+ * link is followed to the file it names, even when that file does not
+ * exist yet (a dangling link): the temporary file goes beside that file
+ * and is renamed onto it, so the link stays and a failed run leaves
+ * nothing, as `sed -i --follow-symlinks` does.  Anything that
  * is not a regular file (a FIFO, /dev/null, a terminal) is opened and
  * written as it is: it cannot be replaced, and there is no partial file
  * to leave behind.
@@ -24,7 +27,8 @@
 #define MAXOUT 8
 static struct {
 	int fd;
-	char *temp;	/* NULL when written directly */
+	char *volatile temp;	/* NULL when written directly; read by the
+				 * signal handler */
 	char *final;
 } outs[MAXOUT];
 static int nouts;
@@ -84,11 +88,49 @@ open_direct(const char *path)
 	return fd;
 }
 
+/*
+ * The file path names after following symbolic links (a malloc'd path,
+ * relative links taken from the link's directory).  The last one may be
+ * dangling: its target need not exist.  Dies on a loop.
+ */
+static char *
+follow_links(const char *path)
+{
+	char *cur = tp_estrdup(path);
+	struct stat st;
+
+	for (int hops = 0; lstat(cur, &st) == 0 && S_ISLNK(st.st_mode);
+	    hops++) {
+		char target[PATH_MAX], *next, *slash;
+		ssize_t n;
+
+		if (hops == 40) {
+			errno = ELOOP;
+			tp_die("%s:", path);
+		}
+		if ((n = readlink(cur, target, sizeof target - 1)) < 0)
+			tp_die("%s:", path);
+		target[n] = '\0';
+		slash = strrchr(cur, '/');
+		if (target[0] == '/' || !slash)
+			next = tp_estrdup(target);
+		else {
+			size_t dirlen = (size_t)(slash - cur + 1);
+			next = tp_emalloc(dirlen + (size_t)n + 1);
+			memcpy(next, cur, dirlen);
+			memcpy(next + dirlen, target, (size_t)n + 1);
+		}
+		free(cur);
+		cur = next;
+	}
+	return cur;
+}
+
 int
 tp_create_temp(const char *path)
 {
-	char *real = NULL, *temp = NULL;
-	const char *target = path, *slash, *base;
+	char *target, *temp = NULL;
+	const char *slash, *base;
 	struct stat st;
 	size_t dirlen;
 	int fd, exists;
@@ -98,16 +140,7 @@ tp_create_temp(const char *path)
 	if (*path == '\0' || path[strlen(path) - 1] == '/')
 		tp_usage_die("output '%s' names a directory", path);
 	install_cleanup();
-	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
-		if ((real = realpath(path, NULL)))
-			target = real;
-		else {			/* dangling: write through the link */
-			fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-			if (fd < 0)
-				tp_die("%s:", path);
-			goto done;
-		}
-	}
+	target = follow_links(path);
 	exists = stat(target, &st) == 0;
 	if (exists && S_ISDIR(st.st_mode))
 		tp_usage_die("output '%s' is a directory", path);
@@ -120,8 +153,10 @@ tp_create_temp(const char *path)
 	base = target + dirlen;
 	temp = tp_emalloc(strlen(target) + 16);
 	sprintf(temp, "%.*s.%s.XXXXXX", (int)dirlen, target, base);
-	if ((fd = mkstemp(temp)) < 0)
+	if ((fd = mkostemp(temp, O_CLOEXEC)) < 0) {
+		free(temp);
 		tp_die("cannot create a temporary file for '%s':", path);
+	}
 	if (exists) {			/* keep the replaced file's mode and owner */
 		if (fchown(fd, st.st_uid, st.st_gid) < 0)
 			(void)0;	/* not ours to give: keep ours */
@@ -133,10 +168,9 @@ tp_create_temp(const char *path)
 	}
 done:
 	outs[nouts].fd = fd;
+	outs[nouts].final = target;
 	outs[nouts].temp = temp;	/* NULL: written directly */
-	outs[nouts].final = tp_estrdup(temp ? target : path);
 	nouts++;
-	free(real);
 	return fd;
 }
 
@@ -144,15 +178,20 @@ void
 tp_commit_file(int fd)
 {
 	for (int i = 0; i < nouts; i++) {
+		char *temp = outs[i].temp;
+
 		if (outs[i].fd != fd)
 			continue;
 		if (close(fd) < 0)
 			tp_die("write error: %s:", outs[i].final);
-		if (outs[i].temp && rename(outs[i].temp, outs[i].final) < 0)
+		if (temp && rename(temp, outs[i].final) < 0)
 			tp_die("cannot rename onto '%s':", outs[i].final);
-		free(outs[i].temp);
+		/* clear the slot the signal handler reads, then free */
+		outs[i].temp = NULL;
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
+		free(temp);
 		free(outs[i].final);
-		outs[i].temp = outs[i].final = NULL;
+		outs[i].final = NULL;
 		outs[i].fd = -1;
 		return;
 	}
