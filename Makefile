@@ -2,9 +2,12 @@
 #   make            build the tools into $(BUILD)/bin
 #   make check      build and run every test; ends with "N passed, N failed"
 #   make check SANITIZE=1   the same under AddressSanitizer + UBSan
-#   make demo       build and run the demo (installs packages when root)
+#   make CC=clang BUILD=build-clang   the same build with clang
+#   make demo       build and run the demo
 #   make bench      side-by-side benchmarks (bench/README.md)
 #   make install PREFIX=/usr/local DESTDIR=
+# demo, check and bench first install the Debian packages they need when
+# run as root (mk/deps.sh); plain make and make install never do.
 
 VERSION = 0.1.0
 PREFIX ?= /usr/local
@@ -34,7 +37,13 @@ UNITS = $(patsubst test/unit/%.c,$(BUILD)/unit/%,$(wildcard test/unit/*.c))
 BINS = $(addprefix $(BUILD)/bin/,$(TOOLS))
 MANS = $(wildcard man/*.1 man/*.7)
 
-all: deps-build $(BUILD)/libtpipe.a $(BINS) $(UNITS)
+all: $(BUILD)/libtpipe.a $(BINS) $(UNITS)
+
+# The package step of the goal (none for plain make and install) finishes
+# before anything compiles: every object waits for its directory, and the
+# directories wait for it, also under make -j.
+DEPS_STEP = $(if $(filter bench,$(MAKECMDGOALS)),deps-bench,$(if \
+    $(filter check demo,$(MAKECMDGOALS)),deps-check))
 
 $(BUILD)/lib/%.o: lib/%.c $(LIBHDR) | $(BUILD)/lib
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
@@ -48,10 +57,11 @@ $(BUILD)/bin/%: cmd/%.c $(BUILD)/libtpipe.a $(LIBHDR) | $(BUILD)/bin
 $(BUILD)/unit/%: test/unit/%.c test/unit/tap.h $(BUILD)/libtpipe.a $(LIBHDR) | $(BUILD)/unit
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(BUILD)/libtpipe.a $(LDLIBS)
 
-$(BUILD)/lib $(BUILD)/bin $(BUILD)/unit:
+$(BUILD)/lib $(BUILD)/bin $(BUILD)/unit: | $(DEPS_STEP)
 	mkdir -p $@
 
-# Missing Debian packages are installed when root, else named.
+# Missing Debian packages are installed when root, else named; nothing is
+# done where dpkg-query does not exist (not Debian).
 deps-build:
 	@mk/deps.sh build
 deps-check:
@@ -75,7 +85,7 @@ install: all
 	install -m 644 man/*.7 $(DESTDIR)$(MANDIR)/man7/
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-clang
 
 .PHONY: all check demo bench install clean deps-build deps-check deps-bench
 .SECONDARY:
