@@ -177,3 +177,92 @@ tcat_cases() {
 	[ -z "$bad" ] && [ "$status" -eq 0 ] && return 0
 	fail "$(printf '%s\n%s' "$bad" "$output")"
 }
+
+# usage_fails REGEX CMD [ARG...]: `CMD ARG... < /dev/null` is a usage
+# error: exit 2, nothing on stdout, and on stderr first one line
+# "CMD: ..." matching the extended regular expression REGEX (what is
+# wrong), then only the usage ("usage: CMD ..." and its continuation
+# lines, which start with blanks).
+usage_fails() {
+	local re=$1; shift
+	local tool=$1 i
+	run --separate-stderr "$@" < /dev/null
+	if [ "$status" -ne 2 ]; then
+		fail "$*: exit $status, expected 2; stderr: $stderr"
+		return 1
+	fi
+	if [ -n "$output" ]; then
+		fail "$*: wrote to stdout: ${output:0:200}"
+		return 1
+	fi
+	if [[ ${stderr_lines[0]:-} != "$tool: "* ]] ||
+	    ! grep -Eq -- "$re" <<< "${stderr_lines[0]}"; then
+		fail "$*: first line of stderr does not say /$re/: $stderr"
+		return 1
+	fi
+	if [[ ${stderr_lines[1]:-} != "usage: $tool "* ]]; then
+		fail "$*: the usage does not follow the message: $stderr"
+		return 1
+	fi
+	for ((i = 2; i < ${#stderr_lines[@]}; i++)); do
+		if [[ ${stderr_lines[i]} != " "* ]]; then
+			fail "$*: more than a message and the usage: $stderr"
+			return 1
+		fi
+	done
+}
+
+# complete_then_error CMD...: the stream in.npy holds whole records and
+# then a truncated one; `CMD < in.npy` (and CMD in.npy, and from a pipe,
+# and from a pipe into a pipe) must exit 1 with one message and write exactly the complete
+# records first, whatever their size: at least their bytes (in order) and
+# nothing but a prefix of the broken one after them.  whole.npy holds the
+# complete records as CMD writes them; broken.npy what CMD writes for the
+# broken record when complete.
+complete_then_error() {
+	local how n w
+	w=$(stat -c %s whole.npy)
+	for how in redirect operand pipe pipes; do
+		run --separate-stderr bash -c 'set -o pipefail; how=$1; shift
+			case $how in
+			redirect) "$@" < in.npy ;;
+			operand) "$@" "$PWD/in.npy" ;;
+			pipe) cat in.npy | "$@" ;;
+			pipes) cat in.npy | "$@" | cat ;;
+			esac > out.npy' - "$how" "$@"
+		if [ "$status" -ne 1 ] || [ "${#stderr_lines[@]}" -ne 1 ]; then
+			fail "$* ($how): exit $status, expected 1 and one message: $stderr"
+			return 1
+		fi
+		n=$(stat -c %s out.npy)
+		if [ "$n" -lt "$w" ] || ! cmp -s -n "$w" out.npy whole.npy; then
+			fail "$* ($how): wrote $n bytes; the $w bytes of the complete records are not all there"
+			return 1
+		fi
+		if ! cmp -s -i "$w:0" -n $((n - w)) out.npy broken.npy; then
+			fail "$* ($how): after the complete records comes something else than the broken record's start"
+			return 1
+		fi
+	done
+}
+
+# make_broken SHAPE COUNT: in.npy is COUNT float64 records of SHAPE
+# (numpy.save), then one more cut in the middle of its data;
+# complete.npy is the COUNT records, last.npy the cut one whole.
+make_broken() {
+	py "
+import io
+shape = tuple(int(x) for x in '$1'.split(',') if x)
+rng = np.random.default_rng(5)
+recs = [rng.standard_normal(shape) for _ in range($2 + 1)]
+def save(rs):
+    b = io.BytesIO()
+    for r in rs:
+        np.save(b, r)
+    return b.getvalue()
+whole, last = save(recs[:-1]), save(recs[-1:])
+open('complete.npy', 'wb').write(whole)
+open('last.npy', 'wb').write(last)
+open('in.npy', 'wb').write(whole + last[:len(last) - recs[-1].nbytes // 2 - 4])
+"
+}

@@ -948,3 +948,105 @@ PYEOF
 	[ "$status" -eq 1 ]
 	[ "$stderr" = "tcat: v15.npy: record 0: unsupported NPY version 1.5" ]
 }
+
+# --- errors after output began ------------------------------------------
+
+@test "records completed before an error are written, whatever their size, then exit 1" {
+	# small records (they used to die in the output buffer), big ones
+	# (spliced or copied), many tiny ones; as they are, converted, as text
+	for c in "3 3" "256,512 2" " 500"; do
+		make_broken ${c% *} ${c#* }
+		cp complete.npy whole.npy
+		cp last.npy broken.npy
+		complete_then_error tcat
+		tcat -t f32 complete.npy > whole.npy
+		tcat -t f32 last.npy > broken.npy
+		complete_then_error tcat -t f32
+		tcat -O txt complete.npy > whole.npy
+		tcat -O txt last.npy > broken.npy
+		complete_then_error tcat -O txt
+	done
+	# with -o nothing is left
+	mkdir o
+	run -1 tcat -o o/x.npy in.npy
+	[ -z "$(ls -A o)" ]
+}
+
+@test "--shape is checked against every input before any output" {
+	# the text alone makes more output than any buffer holds
+	seq 60000 > many.txt
+	tgen zeros 6 > six.npy
+	fails 2 "six\.npy: --shape applies to text input, not NPY" /dev/null \
+	    tcat --shape -1,3 "$PWD/many.txt" "$PWD/six.npy"
+	tcat --shape -1,3 many.txt - < many.txt > two.npy
+	py "
+with open('two.npy', 'rb') as f:
+    a, b = np.lib.format.read_array(f), np.lib.format.read_array(f)
+assert a.shape == b.shape == (20000, 3) and np.array_equal(a, b)
+assert np.array_equal(a.ravel(), np.arange(1, 60001))
+"
+}
+
+@test "-o: the extension decides the format in any case (.PNG, .Txt, .CSV)" {
+	tcat -o g.PNG "$DATA/pil-gray8.npy"
+	[ "$(head -c 4 g.PNG | od -An -tx1 | tr -d ' ')" = 89504e47 ]
+	tgen eye 2 -o e.Txt
+	[ "$(head -n 1 e.Txt)" = '# shape (2, 2) float64' ]
+	tgen eye 2 -o e.CSV
+	cmp e.Txt e.CSV
+	tgen eye 2 -o e.NPY
+	py "assert np.array_equal(np.load('e.NPY'), np.eye(2))"
+}
+
+@test "-o through a dangling symlink: created beside its target on success, nothing on failure" {
+	mkdir d
+	ln -s d/target.npy link.npy
+	run -1 tcat -o link.npy "$BATS_FILE_TMPDIR/bad/trunc-data2.npy"
+	[ -L link.npy ] && [ -z "$(ls -A d)" ] && [ "$(ls -A)" = "d
+link.npy" ] || fail "left: $(ls -AR)"
+	tcat -o link.npy "$DATA/pil-gray8.npy"
+	[ -L link.npy ] && [ "$(readlink link.npy)" = d/target.npy ]
+	cmp d/target.npy "$DATA/pil-gray8.npy"
+	[ "$(ls -A d)" = target.npy ]
+	# a chain of links, relative to each link's directory
+	ln -s ../link.npy d/link2.npy
+	ln -s d/link2.npy chain.npy
+	tcat -o chain.npy "$DATA/pil-gray16.npy"
+	cmp d/target.npy "$DATA/pil-gray16.npy"
+	[ -L chain.npy ] && [ -L d/link2.npy ] && [ -L link.npy ]
+	# a loop is an error naming the link
+	ln -s loop-b loop-a
+	ln -s loop-a loop-b
+	fails --no-o 1 "loop-a: Too many levels of symbolic links" /dev/null \
+	    tcat -o loop-a "$DATA/pil-gray8.npy"
+}
+
+@test "bad options: one line saying what is wrong, then the usage" {
+	row usage_fails "^tcat: unknown option '--bogus'$" tcat --bogus
+	row usage_fails "^tcat: unknown option '-Q'$" tcat -Q
+	row usage_fails "^tcat: option '-o' needs a value$" tcat -o
+	row usage_fails "^tcat: option '--shape' needs a value$" tcat --shape
+	row usage_fails "^tcat: option '--help' takes no value$" tcat --help=yes
+	row usage_fails "^tcat: ambiguous option '--d'$" tcat --d 8
+	rows_ok
+}
+
+@test "--help and --version on a full disk are a write error" {
+	for o in --help --version; do
+		run --separate-stderr bash -c 'tcat "$1" > /dev/full' - $o
+		[ "$status" -eq 1 ] && [ "${#stderr_lines[@]}" -eq 1 ] &&
+		    [ "$stderr" = "tcat: write error: <stdout>: No space left on device" ] ||
+			fail "$o: exit $status: $stderr"
+	done
+}
+
+@test "a quoted input cut for length always ends in '...', also when escapes fill the message" {
+	py "
+import struct
+h = b'{' + b'\x01' * 70 + b'}'
+open('ctl.npy', 'wb').write(b'\x93NUMPY\x01\x00' + struct.pack('<H', len(h)) + h)
+"
+	run --separate-stderr tcat ctl.npy
+	[ "$status" -eq 1 ] && [ "${#stderr_lines[@]}" -eq 1 ]
+	[[ $stderr == *"\\x01\\x01..."* ]] || fail "no '...' at the cut: $stderr"
+}

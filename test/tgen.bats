@@ -181,3 +181,88 @@ np.random.seed(4294967295); assert np.array_equal(np.load('b.npy'), np.random.ra
 	run --separate-stderr tgen --version
 	[ "$status" -eq 0 ] && [ "$output" = "tgen (tpipe) 0.1.0" ]
 }
+
+@test "gaussian: finite and summing to 1 for tiny and huge sigma" {
+	tgen gaussian 2 -s 0.01 > a.npy
+	tgen gaussian 3 -s 0.01 > b.npy
+	tgen gaussian 6,5 -s 1e-300 > c.npy
+	tgen gaussian 4,7 -s 5e-324 > d.npy
+	tgen gaussian 4,7 -s 1e300 > e.npy
+	tgen gaussian 9 -s 1.7976931348623157e308 > f.npy
+	tgen gaussian 40 -s 0.15 > g.npy
+	tgen gaussian 40 -s 0.15 -t f32 > h.npy
+	py "
+from scipy.special import logsumexp
+def ref(n, s):
+    # exp(-(i-c)^2/(2 s^2)) normalised in log space
+    e = -0.5 * ((np.arange(n) - (n - 1) / 2) / s) ** 2
+    return np.exp(e - logsumexp(e))
+L = lambda f: np.load(f + '.npy')
+assert np.array_equal(L('a'), [0.5, 0.5]), L('a')
+assert np.array_equal(L('b'), [0, 1, 0]), L('b')
+c = np.zeros((6, 5)); c[2:4, 2] = 0.5
+assert np.array_equal(L('c'), c), L('c')
+d = np.zeros((4, 7)); d[1:3, 3] = 0.5
+assert np.array_equal(L('d'), d), L('d')
+assert np.allclose(L('e'), 1 / 28, rtol=1e-15, atol=0), L('e')
+assert np.allclose(L('f'), 1 / 9, rtol=1e-15, atol=0), L('f')
+g = L('g'); r = ref(40, 0.15)
+assert np.isfinite(g).all() and abs(g.sum() - 1) < 1e-15
+assert np.abs(g - r).max() <= 1e-14 * r.max(), np.abs(g - r).max()
+h = L('h')
+assert h.dtype == np.float32 and np.array_equal(h, r.astype(np.float32)) or \
+    np.abs(h - r).max() <= 1e-7 * r.max()
+# the direct formula underflows here: numpy's 0/0 is what tgen used to write
+with np.errstate(all='ignore'):
+    e = np.exp(-0.5 * ((np.arange(2) - 0.5) / 0.01) ** 2)
+    assert np.isnan(e / e.sum()).all()
+for f in 'abcdefg':
+    a = L(f)
+    assert np.isfinite(a).all() and abs(a.sum() - 1) < 1e-14, (f, a.sum())
+"
+}
+
+@test "negative numbers are operands: range -5,5, range -- -3, eye -1 is refused by value" {
+	tgen range -5,5 > a.npy
+	tgen range -2.5,1,0.5 -O npy > b.npy
+	tgen -O npy range 3,-3,-1.5 > c.npy
+	tgen range -- -3 > d.npy
+	py "
+assert np.array_equal(np.load('a.npy'), np.arange(-5, 5, dtype=float))
+assert np.array_equal(np.load('b.npy'), np.arange(-2.5, 1, 0.5))
+assert np.array_equal(np.load('c.npy'), np.arange(3, -3, -1.5))
+assert np.load('d.npy').shape == (0,)
+"
+	fails 2 "eye: shape '-1': sizes must be >= 0" /dev/null tgen eye -1
+	fails 2 "'-3,4'" /dev/null tgen zeros -3,4
+}
+
+@test "operands: a missing or extra one is named, then the usage" {
+	row usage_fails "^tgen: zeros takes one operand, SHAPE; extra operand '4'$" tgen zeros 3 4
+	row usage_fails "^tgen: range takes one operand, .*extra operand '5'$" tgen range 1 5 9
+	row usage_fails "^tgen: randn needs SHAPE$" tgen randn
+	row usage_fails "^tgen: eye needs N\[,M\]$" tgen eye
+	row usage_fails "^tgen: missing the kind: randn, rand" tgen
+	row usage_fails "^tgen: unknown option '--bogus'$" tgen --bogus randn 3
+	row usage_fails "^tgen: option '-s' needs a value$" tgen gaussian 3 -s
+	row usage_fails "^tgen: ambiguous option '--s'$" tgen --s 1 gaussian 3
+	rows_ok
+}
+
+@test "a size is plain decimal digits: 0x10 is refused, not read as (0, 10)" {
+	row fails 2 "shape '0x10' looks hexadecimal" /dev/null tgen zeros 0x10
+	row fails 2 "'\+3' is not a size" /dev/null tgen zeros +3
+	row fails 2 "'2 3'.*expected ',' or 'x'" /dev/null tgen zeros "2 3"
+	rows_ok
+	tgen zeros 2x3 > a.npy
+	tgen zeros 0,10 > b.npy
+	py "
+assert np.load('a.npy').shape == (2, 3)
+assert np.load('b.npy').shape == (0, 10)
+"
+}
+
+@test "--help on a full disk is a write error" {
+	run --separate-stderr bash -c 'tgen --help > /dev/full'
+	[ "$status" -eq 1 ] && [ "$stderr" = "tgen: write error: <stdout>: No space left on device" ]
+}

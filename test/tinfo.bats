@@ -295,3 +295,40 @@ assert abs(j['mean'] - float(m)) <= 1e-15 * abs(float(m)), (j['mean'], m)
 assert abs(j['std'] - float(s)) <= 1e-14 * float(s), (j['std'], s)
 PYEOF
 }
+
+@test "records completed before an error are reported, whatever their size, then exit 1" {
+	for c in "3 3" "256,512 2" " 500"; do
+		make_broken ${c% *} ${c#* }
+		tinfo < complete.npy > whole.npy
+		: > broken.npy
+		complete_then_error tinfo
+	done
+}
+
+@test "--json: file names that are not UTF-8 are escaped, and os.fsencode gives them back" {
+	py "np.save('a.npy', np.arange(3.0))"
+	names=$'caf\xc3\xa9 \xff\xfe q"\\\x01.npy'
+	names+=$'\n'$'\xed\xa0\x80 surrogate \xc0\xaf overlong \xf4\x90\x80\x80 big.npy'
+	while IFS= read -r n; do
+		cp a.npy "$n"
+		tinfo --json "$n" a.npy > out.json
+		N="$n" py "
+import json, os
+raw = open('out.json', 'rb').read()
+text = raw.decode('utf-8')          # strict: the output is valid UTF-8
+recs = [json.loads(l) for l in text.splitlines()]
+assert len(recs) == 2, recs
+assert os.fsencode(recs[0]['file']) == os.environb[b'N'], recs[0]['file']
+assert recs[1]['file'] == 'a.npy' and recs[0]['shape'] == [3]
+"
+	done <<< "$names"
+	# valid UTF-8 stays as it is
+	tinfo --json $'caf\xc3\xa9 \xff\xfe q"\\\x01.npy' | grep -q $'"file":"caf\xc3\xa9 \\\\udcff\\\\udcfe q\\\\"\\\\\\\\\\\\u0001.npy"'
+}
+
+@test "bad options: one line saying what is wrong, then the usage" {
+	row usage_fails "^tinfo: unknown option '--bogus'$" tinfo --bogus
+	row usage_fails "^tinfo: unknown option '-t'$" tinfo -t f32
+	row usage_fails "^tinfo: option '-o' needs a value$" tinfo -o
+	rows_ok
+}
