@@ -200,6 +200,93 @@ test_quote(void)
 	ok(strlen(q) == 63 && !strcmp(q + 60, "..."), "61 bytes cut at 60");
 }
 
+/*
+ * Write path: one NPY record of dtype t holding the n native elements at
+ * data, shape (n,) or (1, n) in Fortran order, in the other byte order
+ * when swap.
+ */
+static void
+write_record(const char *path, enum tp_dtype t, size_t n,
+    const unsigned char *data, int swap, int fortran)
+{
+	struct tp_tensor h = { 0 };
+	struct tp_msg m;
+	char hdr[TP_NPY_HEADER_MAX], *d;
+	size_t es = tp_dtype_size(t), unit, len, shape[2] = { 1, n };
+	FILE *f = fopen(path, "wb");
+
+	h.dtype = t;
+	tp_set_shape(&h, fortran ? 2 : 1, fortran ? shape : &n, &m);
+	len = tp_npy_format_header(&h, hdr);
+	if (swap && es > 1 && (d = memmem(hdr, len, "'descr': '", 10)))
+		d[10] = d[10] == '<' ? '>' : '<';
+	if (fortran && (d = memmem(hdr, len, "'fortran_order': False,", 23)))
+		memcpy(d, "'fortran_order': True, ", 23);
+	fwrite(hdr, 1, len, f);
+	unit = tp_dtype_is_complex(t) ? es / 2 : es;
+	for (size_t i = 0; i < n * es; i += unit)
+		for (size_t b = 0; b < unit; b++)
+			fputc(data[i + (swap ? unit - 1 - b : b)], f);
+	fclose(f);
+}
+
+/* tp_read_data_as from every dtype in both byte orders (and a Fortran
+ * record, decoded in memory) to every dtype equals tp_convert of the
+ * whole record, read in pieces that do not fall on its chunks. */
+static void
+test_read_data_as(void)
+{
+	enum { N = 10007 };
+	static unsigned char data[N * 16], want[N * 16], got[N * 16 + 1];
+	const char *path = "lib_test_record.npy";
+	uint32_t x = 12345;
+
+	for (int from = 0; from < TP_NDTYPES; from++) {
+		size_t es = tp_dtype_size((enum tp_dtype)from);
+
+		for (size_t i = 0; i < N * es; i++) {	/* xorshift bytes */
+			x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+			data[i] = from == TP_B1 ? x & 1 : (unsigned char)x;
+		}
+		for (int v = 0; v < 3; v++) {
+			int swap = v == 1, fortran = v == 2, good = 1;
+			char what[96];
+
+			write_record(path, (enum tp_dtype)from, N, data, swap,
+			    fortran);
+			for (int to = 0; to < TP_NDTYPES; to++) {
+				struct tp_reader *r = tp_reader_open(path, -1, NULL);
+				struct tp_tensor h;
+				size_t ts = tp_dtype_size((enum tp_dtype)to);
+
+				tp_convert(want, (enum tp_dtype)to, data,
+				    (enum tp_dtype)from, N);
+				memset(got, 0xa5, sizeof got);
+				if (!tp_read_header(r, &h) || h.count != N) {
+					good = 0;
+					tp_reader_close(r);
+					continue;
+				}
+				tp_read_data_as(r, got, (enum tp_dtype)to, 1);
+				tp_read_data_as(r, got + ts, (enum tp_dtype)to, 5000);
+				tp_read_data_as(r, got + 5001 * ts,
+				    (enum tp_dtype)to, N - 5001);
+				good &= h.ndim == 1 + fortran &&
+				    !memcmp(got, want, N * ts) &&
+				    got[N * ts] == 0xa5 && !tp_read_header(r, &h);
+				tp_reader_close(r);
+			}
+			snprintf(what, sizeof what, "tp_read_data_as from %s%s to "
+			    "every dtype equals tp_convert",
+			    tp_dtype_name((enum tp_dtype)from), swap ?
+			    " (other byte order)" : fortran ? " (Fortran order)" :
+			    "");
+			ok(good, what);
+		}
+	}
+	remove(path);
+}
+
 static void
 test_convert(void)
 {
@@ -269,6 +356,7 @@ main(void)
 	test_header_writer();
 	test_shapes();
 	test_quote();
+	test_read_data_as();
 	test_convert();
 	test_rng();
 	return tap_end();
