@@ -62,12 +62,13 @@ $(BUILD)/lib $(BUILD)/bin $(BUILD)/unit: | $(DEPS_STEP)
 
 # Missing Debian packages are installed when root, else named; nothing is
 # done where dpkg-query does not exist (not Debian).
+DEPS_SH = mk/deps.sh
 deps-build:
-	@mk/deps.sh build
+	@$(DEPS_SH) build
 deps-check:
-	@mk/deps.sh check
+	@$(DEPS_SH) check
 deps-bench:
-	@mk/deps.sh bench
+	@$(DEPS_SH) bench
 
 check: deps-check all
 	@BUILD=$(BUILD) mk/runtests.sh

@@ -1,0 +1,80 @@
+#!/usr/bin/env bats
+# build: what make does before compiling (the package step), and the
+# tests' own checker npycmp.py, which must not pass vacuously.
+
+load helpers
+
+@test "plain make and make install never run the package step; check, demo and bench run it first" {
+	cd "$TPIPE_TOP"
+	for goal in "" install; do
+		run make -n $goal BUILD="$BATS_TEST_TMPDIR/b" PREFIX="$BATS_TEST_TMPDIR/p"
+		[ "$status" -eq 0 ] || fail "make -n $goal: $output"
+		! grep -q deps.sh <<< "$output" || fail "make $goal runs mk/deps.sh: $output"
+	done
+	for goal in check demo bench; do
+		run make -n -j2 $goal BUILD="$BATS_TEST_TMPDIR/b"
+		[ "$status" -eq 0 ] || fail "make -n $goal: $output"
+		[ "${lines[0]}" = "mk/deps.sh $([ $goal = bench ] && echo bench || echo check)" ] ||
+			fail "make $goal does not start with the package step: ${lines[0]}"
+	done
+}
+
+@test "under make -j the package step ends before the first compile" {
+	cd "$TPIPE_TOP"
+	# a package step that takes its time, and compiles that only log
+	local log=$BATS_TEST_TMPDIR/log
+	run make -j4 check BUILD="$BATS_TEST_TMPDIR/b" \
+	    DEPS_SH="sh -c 'sleep 1; echo packages >> $log' --" \
+	    CC="sh -c 'echo compile >> $log; exit 1' --"
+	[ "$(head -n 1 "$log")" = packages ] && grep -q compile "$log" ||
+		fail "order: $(cat "$log")"
+}
+
+@test "mk/deps.sh does nothing where dpkg-query does not exist" {
+	mkdir bin
+	for t in sh id grep; do ln -s "$(command -v $t)" bin/$t; done
+	PATH=$PWD/bin run "$TPIPE_TOP/mk/deps.sh" bench
+	[ "$status" -eq 0 ] && [ -z "$output" ] || fail "exit $status: $output"
+}
+
+@test "npycmp: NaN and infinities must match in place, the scale ignores them" {
+	py "
+np.save('a.npy', np.array([1.0, np.nan, 3.0]))
+np.save('b.npy', np.array([1.0, 2.0, np.nan]))
+np.save('c.npy', np.array([1.0, np.inf, 3.0]))
+np.save('d.npy', np.array([1.0, -np.inf, 3.0]))
+np.save('e.npy', np.array([1.0, np.inf, 3.5]))
+np.save('f.npy', np.array([1.0, np.nan, 3.0 + 1e-13]))
+np.save('z1.npy', np.array([1 + 1j, complex(np.nan, 1)]))
+np.save('z2.npy', np.array([1 + 1j, complex(1, np.nan)]))
+"
+	run npy_close a.npy b.npy 1e-3
+	[ "$status" -eq 1 ] && [[ $output == *"NaN pattern differs"* ]] || fail "$output"
+	run npy_close b.npy a.npy 1e-3
+	[ "$status" -eq 1 ] || fail "NaN in the result only: $output"
+	run npy_close c.npy d.npy 1e-3
+	[ "$status" -eq 1 ] || fail "inf against -inf: $output"
+	run npy_close e.npy c.npy 1e-3
+	[ "$status" -eq 1 ] && [[ $output == *"max error 0.5"*"* 3"* ]] ||
+		fail "the scale must be the largest finite value (3): $output"
+	run npy_close z1.npy z2.npy 1e-3
+	[ "$status" -eq 1 ] || fail "complex NaN parts: $output"
+	npy_close f.npy a.npy 1e-12
+	npy_close a.npy a.npy 1e-12
+	npy_close z1.npy z1.npy 1e-12
+}
+
+@test "npycmp: nothing to compare, or shapes that differ, is a failure" {
+	: > empty.npy
+	py "
+np.save('e0.npy', np.zeros((0, 3)))
+np.save('e1.npy', np.zeros((3, 0)))
+"
+	run npy_close empty.npy empty.npy 1e-3
+	[ "$status" -eq 1 ] && [[ $output == *"nothing compared"* ]] || fail "$output"
+	run npy_close empty.npy empty.npy
+	[ "$status" -eq 1 ] || fail "$output"
+	run npy_close e0.npy e1.npy 1e-3
+	[ "$status" -eq 1 ] && [[ $output == *shape* ]] || fail "$output"
+	npy_close e0.npy e0.npy 1e-3
+}
