@@ -2,9 +2,12 @@
  * lib_test.c - unit tests of lib/: the NPY header parser's edge cases,
  * shapes and overflow, dtype conversion, half floats.  Prints TAP.
  */
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "tpipe.h"
 #include "tap.h"
@@ -287,6 +290,32 @@ test_read_data_as(void)
 	remove(path);
 }
 
+/* tp_create_temp: a close-on-exec descriptor for a temporary file that
+ * tp_commit_file renames into place. */
+static void
+test_temp_file(void)
+{
+	const char *path = "lib_test_out.txt";
+	struct stat st;
+	char buf[8] = "";
+	int fd, flags;
+	FILE *f;
+
+	remove(path);
+	fd = tp_create_temp(path);
+	flags = fcntl(fd, F_GETFD);
+	ok(flags >= 0 && (flags & FD_CLOEXEC), "the -o temporary file is close-on-exec");
+	ok(stat(path, &st) < 0, "the file does not exist before the commit");
+	ok(write(fd, "abc", 3) == 3, "the temporary file takes data");
+	tp_commit_file(fd);
+	f = fopen(path, "r");
+	ok(f && fread(buf, 1, sizeof buf - 1, f) == 3 && !strcmp(buf, "abc"),
+	    "tp_commit_file renames it into place");
+	if (f)
+		fclose(f);
+	remove(path);
+}
+
 static void
 test_convert(void)
 {
@@ -357,6 +386,7 @@ main(void)
 	test_shapes();
 	test_quote();
 	test_read_data_as();
+	test_temp_file();
 	test_convert();
 	test_rng();
 	return tap_end();
