@@ -4,6 +4,12 @@
 
 load helpers
 
+# make as run by hand: not the sub-make of a `make check` running these
+# tests
+make() {
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory "$@"
+}
+
 @test "plain make and make install never run the package step; check, demo and bench run it first" {
 	cd "$TPIPE_TOP"
 	for goal in "" install; do
