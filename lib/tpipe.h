@@ -211,8 +211,10 @@ enum { TP_OPT_DEPTH = 256, TP_OPT_VERSION, TP_OPT_TOOL };
 void tp_init(struct tp_common *c, const char *usage);
 /*
  * Handle option ch (with its argument) if it is a common one; returns 1
- * if handled, 0 if the tool must handle it.  Unknown options ('?') and
- * bad values are usage errors (exit 2); --help and --version exit 0.
+ * if handled, 0 if the tool must handle it.  Unknown options ('?', from
+ * a plain getopt_long; tp_getopt reports them itself) and bad values are
+ * usage errors (exit 2); --help and --version exit 0, or die if stdout
+ * cannot be written.
  */
 int tp_common_option(struct tp_common *c, int ch, const char *arg);
 /* Print the usage line to stderr and exit 2. */

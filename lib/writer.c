@@ -279,8 +279,8 @@ tp_write_data(struct tp_writer *w, const void *src, size_t n)
 		out(w, png, len);
 		free(png);
 		free(w->mem);
-		w->mem = NULL;		/* not "complete": a PNG is one image,
-					 * output only by a run that succeeds */
+		w->mem = NULL;		/* not counted as complete: a PNG is
+					 * one image, not a stream to salvage */
 	}
 }
 
