@@ -1,6 +1,8 @@
 /*
  * lib_test.c - unit tests of lib/: the NPY header parser's edge cases,
- * shapes and overflow, dtype conversion, half floats.  Prints TAP.
+ * shapes, their parsing and messages, overflow, tp_quote, the converting
+ * reader, -o temporary files, the Gaussian profile, dtype conversion,
+ * half floats.  Prints TAP.
  */
 #include <fcntl.h>
 #include <math.h>
@@ -9,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "gauss.h"
 #include "tpipe.h"
 #include "tap.h"
 
@@ -316,6 +319,48 @@ test_temp_file(void)
 	remove(path);
 }
 
+/* tp_gauss_profile over axis lengths 1-60 and sigmas from subnormal to
+ * 1e300: finite, summing to 1, symmetric, falling away from the centre;
+ * and exp's values where they do not underflow. */
+static void
+test_gauss(void)
+{
+	static double g[64];
+	int finite = 1, sums = 1, symmetric = 1, falls = 1;
+
+	for (size_t n = 1; n <= 60; n++)
+		for (double sigma = 4.9e-324; sigma < 1e301; sigma *= 7.3) {
+			double sum = 0;
+
+			tp_gauss_profile(g, n, sigma);
+			for (size_t i = 0; i < n; i++) {
+				finite &= isfinite(g[i]) && g[i] >= 0;
+				sum += g[i];
+				symmetric &= g[i] == g[n - 1 - i];
+				if (2 * i + 2 < n)	/* left half: rising */
+					falls &= g[i] <= g[i + 1];
+			}
+			sums &= fabs(sum - 1) <= 1e-14;
+		}
+	ok(finite, "gaussian: finite and >= 0 for every sigma");
+	ok(sums, "gaussian: sums to 1 for every sigma");
+	ok(symmetric, "gaussian: symmetric about (n-1)/2");
+	ok(falls, "gaussian: falls away from the centre");
+	tp_gauss_profile(g, 4, 0.01);
+	ok(g[0] == 0 && g[1] == 0.5 && g[2] == 0.5 && g[3] == 0,
+	    "gaussian: sigma 0.01 on 4 samples is half on each centre sample");
+	tp_gauss_profile(g, 5, 1.5);
+	{
+		double e[5], sum = 0;
+		int close = 1;
+		for (int i = 0; i < 5; i++)
+			sum += e[i] = exp(-(i - 2.0) * (i - 2.0) / (2 * 1.5 * 1.5));
+		for (int i = 0; i < 5; i++)
+			close &= fabs(g[i] - e[i] / sum) <= 1e-16;
+		ok(close, "gaussian: sigma 1.5 equals exp()/sum");
+	}
+}
+
 static void
 test_convert(void)
 {
@@ -387,6 +432,7 @@ main(void)
 	test_quote();
 	test_read_data_as();
 	test_temp_file();
+	test_gauss();
 	test_convert();
 	test_rng();
 	return tap_end();
