@@ -45,8 +45,9 @@ static const char *operand_of[] = { "SHAPE", "SHAPE", "SHAPE", "SHAPE",
 /* A usage error: what is wrong in one line, then the usage; exit 2. */
 #define operand_error(...) (tp_warn(__VA_ARGS__), tp_usage())
 
-/* Check the operands argv[0..argc): a kind and its one operand. */
-static void
+/* Check the operands argv[0..argc), a kind and its one operand; returns
+ * the kind. */
+static enum kind
 check_operands(int argc, char *argv[])
 {
 	char q[256];
@@ -67,21 +68,19 @@ check_operands(int argc, char *argv[])
 		operand_error("%s takes one operand, %s; extra operand '%s'",
 		    kinds[n], operand_of[n],
 		    tp_quote(argv[2], strlen(argv[2]), q, sizeof q));
+	return (enum kind)n;
 }
 
-/* Parse the kind and its operand arg into cl. */
+/* Parse the operand arg of kind into cl. */
 static void
-parse_args(struct cmdline *cl, const char *kind, const char *arg)
+parse_args(struct cmdline *cl, enum kind kind, const char *arg)
 {
 	struct tp_msg m;
 	const char *e;
 	double v[3];
 	int n;
 
-	for (n = 0; kinds[n]; n++)
-		if (!strcmp(kind, kinds[n]))
-			break;
-	cl->kind = (enum kind)n;
+	cl->kind = kind;
 	switch (cl->kind) {
 	case EYE:
 		e = tp_parse_shape(arg, cl->shape, &n, 0, &m);
@@ -122,7 +121,8 @@ parse_args(struct cmdline *cl, const char *kind, const char *arg)
 			tp_usage_die("-s gives %d sigmas for %d axes", cl->nsigma,
 			    cl->ndim);
 	} else if (cl->nsigma)
-		tp_usage_die("-s applies to gaussian only, not to '%s'", kind);
+		tp_usage_die("-s applies to gaussian only, not to '%s'",
+		    kinds[kind]);
 }
 
 /* The values at flat indices [first, first+n) of a record, into out. */
@@ -206,8 +206,8 @@ main(int argc, char *argv[])
 			tp_usage();
 		}
 	}
-	check_operands(argc - optind, argv + optind);
-	parse_args(&cl, argv[optind], argv[optind + 1]);
+	parse_args(&cl, check_operands(argc - optind, argv + optind),
+	    argv[optind + 1]);
 
 	memset(&g, 0, sizeof g);
 	g.cl = &cl;
