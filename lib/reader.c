@@ -260,6 +260,7 @@ read_npy_header(struct tp_reader *r, struct tp_tensor *hdr)
 	size_t got, prelen, hlen;
 	char *text;
 	const char *err;
+	struct tp_msg msg;
 	int fortran = 0, swap = 0;
 
 	got = take(r, pre, 8);
@@ -294,7 +295,8 @@ read_npy_header(struct tp_reader *r, struct tp_tensor *hdr)
 		    r->name, r->index, hlen, got);
 	text[hlen] = '\0';
 	memset(hdr, 0, sizeof *hdr);
-	if ((err = tp_npy_parse_header(text, hlen, hdr, &fortran, &swap)))
+	if ((err = tp_npy_parse_header(text, hlen, hdr, &fortran, &swap,
+	    &msg)))
 		tp_die("%s: record %ld: %s", r->name, r->index, err);
 	free(text);
 	r->swap = swap;

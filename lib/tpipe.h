@@ -264,13 +264,15 @@ void tp_commit_file(int fd);
 /* --- formats (used by the reader and writer; exposed for tests) ------ */
 
 /*
- * Parse an NPY header dictionary (the text after the length field).
- * Fills hdr and *fortran and *swap.  Returns NULL, or a message.
+ * Parse an NPY header dictionary (the text after the length field),
+ * refusing what numpy.load refuses.  Fills hdr and *fortran and *swap.
+ * Returns NULL, or a message (a literal, or formatted into m).
  */
 const char *tp_npy_parse_header(const char *text, size_t len,
-    struct tp_tensor *hdr, int *fortran, int *swap);
-/* Format an NPY header (magic to the final '\n') for hdr into buf; returns
- * its length, a multiple of 64.  buf must hold TP_NPY_HEADER_MAX bytes. */
+    struct tp_tensor *hdr, int *fortran, int *swap, struct tp_msg *m);
+/* Format an NPY header (magic to the final '\n') for hdr into buf, byte
+ * for byte as numpy.save writes it; returns its length, a multiple of 64.
+ * buf must hold TP_NPY_HEADER_MAX bytes. */
 #define TP_NPY_HEADER_MAX 4096
 size_t tp_npy_format_header(const struct tp_tensor *hdr, char *buf);
 
