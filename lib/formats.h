@@ -29,8 +29,15 @@ struct tp_text {
 /* Parse the next record into out (allocated).  Returns 1, or 0 at the end
  * of the text.  Dies naming the line on bad input. */
 int tp_text_next(struct tp_text *, long index, struct tp_tensor *out);
-/* 1 if the line [p, eol) is, after blanks, a "# shape (...) dtype"
- * comment that tp_text_next takes as the start of a record. */
+/*
+ * The one rule for where a line's content starts, used by the reader's
+ * record-boundary scan and by the parser alike: past the leading
+ * separators (blanks and commas) of the line [p, eol).  A line whose
+ * content starts with '#' is a comment; nothing left, a blank line.
+ */
+const char *tp_text_skip_blanks(const char *p, const char *eol);
+/* 1 if the line [p, eol) is, after tp_text_skip_blanks, a "# shape (...)
+ * dtype" comment that tp_text_next takes as the start of a record. */
 int tp_text_is_shape_line(const char *p, const char *eol);
 /* Format one element of type t at elem into buf (at least 80 bytes) as
  * tpipe's text writes it; returns the length. */

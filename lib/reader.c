@@ -341,9 +341,7 @@ text_fill(struct tp_reader *r)
 	len = keep;
 	for (;;) {
 		while ((nl = memchr(r->textbuf + scan, '\n', len - scan))) {
-			const char *q = r->textbuf + scan;
-			while (q < nl && (*q == ' ' || *q == '\t' || *q == '\r' || *q == ','))
-				q++;
+			const char *q = tp_text_skip_blanks(r->textbuf + scan, nl);
 			if (q < nl && *q == '#') {
 				if (tp_text_is_shape_line(q, nl)) {
 					if (seen_shape || seen_data)

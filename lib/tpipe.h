@@ -32,7 +32,16 @@ const char *tp_dtype_descr(enum tp_dtype);	/* NPY descr: "<f8", "|u1" */
 int tp_dtype_is_int(enum tp_dtype);		/* b1 and every integer */
 int tp_dtype_is_complex(enum tp_dtype);
 int tp_dtype_is_float(enum tp_dtype);		/* f2, f4, f8 */
-/* Parse "f32", "float32", "f4", "<f4" ...; -1 if unknown. */
+/*
+ * Parse a dtype as numpy.dtype() spells it ("float32", "f4", "<f4", "|u1",
+ * "?": codes count bytes, so "u8" is uint64), or tpipe's "f32" and "f64".
+ * tp_dtype_lookup returns NULL, or a message in m: unknown, or ambiguous
+ * ("'u16' is ambiguous: write uint16, or u2" for u16 ... i64, f16, c64,
+ * c128).  tp_dtype_parse returns the dtype, or -1 for either.
+ */
+struct tp_msg;
+const char *tp_dtype_lookup(const char *s, enum tp_dtype *t,
+    struct tp_msg *m);
 int tp_dtype_parse(const char *);
 
 /*
