@@ -15,8 +15,10 @@ void tp_png_decode(const unsigned char *buf, size_t len, const char *name,
  * depth (8 or 16); returns a malloc'd buffer and its length in *len. */
 unsigned char *tp_png_encode(const struct tp_tensor *t, int depth,
     size_t *len);
-/* 1 if a tensor of this shape can be a PNG image. */
-int tp_png_shape_ok(const struct tp_tensor *hdr);
+/* NULL if a tensor of hdr's shape and dtype can be written as a PNG
+ * image, else a message in m: the shape is not (H, W) or (H, W, 1-4),
+ * the dtype is complex, or a side exceeds libpng's limit (1000000). */
+const char *tp_png_writable(const struct tp_tensor *hdr, struct tp_msg *m);
 
 /* Text input: the whole text and how far parsing has got. */
 struct tp_text {

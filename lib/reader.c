@@ -1,6 +1,6 @@
 /*
  * reader.c - read records from a file or stdin: a stream of NPY records,
- * one PNG image, or text.  NPY data can be read piecewise, so a record of
+ * of PNG images, or text.  NPY data can be read piecewise, so a record of
  * any size streams in constant memory; it is never seeked, so pipes work.
  */
 #include <errno.h>
@@ -15,6 +15,7 @@
 
 #define BUFSIZE (256 * 1024)
 #define MAX_HEADER 65536
+#define PNG_SIGNATURE "\x89PNG\r\n\x1a\n"
 
 struct tp_reader {
 	int fd;
@@ -29,8 +30,9 @@ struct tp_reader {
 	int swap;		/* data is in the other byte order */
 	int complex;		/* elements are (real, imaginary) pairs */
 	size_t elsize;
+	unsigned char part[16];	/* swapped: the element a read ended inside */
 	unsigned char *mem;	/* the record's data in memory, or NULL */
-	int ended;		/* PNG: its one record is out */
+	size_t offset;		/* PNG: input bytes the images so far took */
 	struct tp_text text;
 	char *textbuf;		/* text: the current record and what follows */
 	size_t textcap;
@@ -101,31 +103,6 @@ take(struct tp_reader *r, void *dst, size_t n)
 	return got;
 }
 
-/* Everything that is left of the input, in memory, NUL-terminated. */
-static char *
-slurp(struct tp_reader *r, size_t *len)
-{
-	size_t cap = BUFSIZE, n = 0;
-	char *all = tp_emalloc(cap + 1);
-
-	for (;;) {
-		size_t k;
-		if (n == cap) {
-			if (cap > SIZE_MAX / 4)
-				tp_die("%s: input too large", r->name);
-			cap *= 2;
-			all = tp_erealloc(all, cap + 1);
-		}
-		k = take(r, all + n, cap - n);
-		n += k;
-		if (k == 0)
-			break;
-	}
-	all[n] = '\0';
-	*len = n;
-	return all;
-}
-
 struct tp_reader *
 tp_reader_open(const char *path, int ndim, const size_t *shape)
 {
@@ -152,8 +129,9 @@ tp_reader_open(const char *path, int ndim, const size_t *shape)
 		r->format = TP_FMT_NPY;
 	else if (r->len < 6 && r->len > 0 && !memcmp(r->buf, "\x93NUMPY", r->len))
 		r->format = TP_FMT_NPY;	/* a cut magic: the NPY reader says so */
-	else if (r->len >= 8 && !memcmp(r->buf, "\x89PNG\r\n\x1a\n", 8))
-		r->format = TP_FMT_PNG;
+	else if (r->len > 0 && !memcmp(r->buf, PNG_SIGNATURE,
+	    r->len < 8 ? r->len : 8))
+		r->format = TP_FMT_PNG;	/* a cut signature: read_png says so */
 	else if (r->len == 0)
 		r->format = TP_FMT_NPY;	/* an empty stream */
 	else
@@ -371,6 +349,73 @@ done:
 	r->text.end = r->textbuf + len;
 }
 
+/*
+ * The next PNG image of a stream of images back to back, in a new buffer
+ * of *len bytes: its signature, then its chunks (length, type, data, CRC)
+ * up to IEND; libpng checks the rest.  Returns NULL at a clean end of
+ * input.  Dies if the input ends inside the image, or if what follows an
+ * image is not another one, naming its byte offset.
+ */
+static unsigned char *
+read_png(struct tp_reader *r, size_t *len)
+{
+	size_t cap = 65536, n, got;
+	unsigned char *buf;
+	char q[256];
+
+	if ((n = take(r, (buf = tp_emalloc(cap)), 8)) == 0) {
+		free(buf);
+		return NULL;
+	}
+	r->index++;
+	if (memcmp(buf, PNG_SIGNATURE, n)) {
+		tp_quote((char *)buf, n, q, sizeof q);
+		if (r->index == 0)	/* not reached: the format said PNG */
+			tp_die("%s: not a PNG signature: '%s'", r->name, q);
+		tp_die("%s: byte %zu: '%s' follows PNG record %ld but is not a PNG",
+		    r->name, r->offset, q, r->index - 1);
+	}
+	if (n < 8)
+		tp_die("%s: truncated record %ld: expected an 8-byte PNG signature, got %zu bytes",
+		    r->name, r->index, n);
+	for (;;) {
+		size_t clen, need;
+		int iend;
+
+		if (cap - n < 12) {
+			cap *= 2;
+			buf = tp_erealloc(buf, cap);
+		}
+		if ((got = take(r, buf + n, 8)) < 8)
+			tp_die("%s: truncated record %ld: PNG ends inside a chunk header at byte %zu",
+			    r->name, r->index, r->offset + n + got);
+		clen = (size_t)buf[n] << 24 | (size_t)buf[n + 1] << 16 |
+		    (size_t)buf[n + 2] << 8 | buf[n + 3];
+		iend = !memcmp(buf + n + 4, "IEND", 4);
+		if (clen > 0x7fffffff)
+			tp_die("%s: record %ld: bad PNG: chunk length %zu at byte %zu exceeds 2^31-1",
+			    r->name, r->index, clen, r->offset + n);
+		n += 8;
+		need = n + clen + 4;	/* data and CRC, grown as they arrive */
+		while (n < need) {
+			if (n == cap) {
+				cap = cap > need / 2 ? need : cap * 2;
+				buf = tp_erealloc(buf, cap);
+			}
+			got = take(r, buf + n, (need < cap ? need : cap) - n);
+			if (got == 0)
+				tp_die("%s: truncated record %ld: PNG ends inside a chunk at byte %zu",
+				    r->name, r->index, r->offset + n);
+			n += got;
+		}
+		if (iend)
+			break;
+	}
+	r->offset += n;
+	*len = n;
+	return buf;
+}
+
 /* Text and PNG records are decoded whole; their data is served from mem. */
 static int
 read_whole_header(struct tp_reader *r, struct tp_tensor *hdr)
@@ -382,13 +427,10 @@ read_whole_header(struct tp_reader *r, struct tp_tensor *hdr)
 		unsigned char *all;
 		size_t len;
 
-		if (r->ended)
+		if (!(all = read_png(r, &len)))
 			return 0;
-		all = (unsigned char *)slurp(r, &len);
-		r->index++;
 		tp_png_decode(all, len, r->name, &t);
 		free(all);
-		r->ended = 1;
 	} else {
 		text_fill(r);
 		more = tp_text_next(&r->text, r->index + 1, &t);
@@ -421,6 +463,38 @@ tp_read_header(struct tp_reader *r, struct tp_tensor *hdr)
 	return read_whole_header(r, hdr);
 }
 
+/*
+ * Read n bytes of input into dst and byte-swap them.  n is whole
+ * elements, or the tail of a read that ends inside an element: then the
+ * element is read whole and swapped into r->part, whose remaining bytes
+ * the next call delivers first.  Dies if the input ends early.
+ */
+static void
+read_swapped(struct tp_reader *r, unsigned char *dst, size_t n)
+{
+	size_t off = r->done % r->elsize, k, got;
+
+	if (off) {			/* the rest of a split element */
+		k = n < r->elsize - off ? n : r->elsize - off;
+		memcpy(dst, r->part + off, k);
+		dst += k;
+		n -= k;
+		r->done += k;
+	}
+	k = n - n % r->elsize;
+	if ((got = take(r, dst, k)) < k)
+		truncated_data(r, got);
+	byteswap(dst, k, r->elsize, r->complex);
+	r->done += k;
+	if (n > k) {			/* split the next element */
+		if ((got = take(r, r->part, r->elsize)) < r->elsize)
+			truncated_data(r, got);
+		byteswap(r->part, r->elsize, r->elsize, r->complex);
+		memcpy(dst + k, r->part, n - k);
+		r->done += n - k;
+	}
+}
+
 void
 tp_read_data(struct tp_reader *r, void *dst, size_t n)
 {
@@ -434,11 +508,13 @@ tp_read_data(struct tp_reader *r, void *dst, size_t n)
 		r->done += n;
 		return;
 	}
+	if (r->swap) {
+		read_swapped(r, dst, n);
+		return;
+	}
 	got = take(r, dst, n);
 	if (got < n)
 		truncated_data(r, got);
-	if (r->swap)
-		byteswap(dst, n, r->elsize, r->complex);
 	r->done += n;
 }
 

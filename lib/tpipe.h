@@ -1,7 +1,7 @@
 /*
  * tpipe.h - the core library every tpipe tool shares.
  *
- * A stream is NPY records back to back (or one PNG image, or text).
+ * A stream is NPY records back to back (or PNG images back to back, or text).
  * Tools read records with a tp_reader, compute, and write records with a
  * tp_writer.  Tensors in memory are always C order and native byte order.
  *
@@ -222,8 +222,11 @@ enum tp_format tp_reader_format(const struct tp_reader *);
 int tp_read_header(struct tp_reader *, struct tp_tensor *hdr);
 /*
  * Read the next n bytes of the current record's data into dst, native
- * byte order, C order.  Dies if the input ends early, naming the record
- * and the byte counts.
+ * byte order, C order.  n may be any count, not only whole elements: a
+ * read that ends inside an element delivers that element's first bytes
+ * and the next read its rest (a byte-swapped element is read whole to
+ * do so).  Dies if the input ends early, naming the record and the byte
+ * counts.
  */
 void tp_read_data(struct tp_reader *, void *dst, size_t n);
 /* Read a whole record (header and data).  Returns 1, or 0 at the end. */
@@ -250,7 +253,8 @@ struct tp_writer *tp_writer_open(const struct tp_common *c);
 /* Begin a record with hdr's dtype and shape.  Dies if the format cannot
  * hold it (PNG: 2-D, or 3-D with 1-4 channels, one image). */
 void tp_write_header(struct tp_writer *, const struct tp_tensor *hdr);
-/* Write n bytes of the record's data (whole elements, native order). */
+/* Write n bytes of the record's data (native order).  n may be any
+ * count: an element split between calls is completed by the next. */
 void tp_write_data(struct tp_writer *, const void *src, size_t n);
 /* Header and data of t. */
 void tp_write(struct tp_writer *, const struct tp_tensor *t);

@@ -26,8 +26,12 @@ struct tp_writer {
 	struct tp_tensor hdr;	/* the record being written */
 	size_t done;		/* its data bytes so far */
 	size_t elem;		/* text: elements so far */
+	unsigned char part[16];	/* text: the bytes of an element split */
+	size_t partlen;		/* between calls, and how many */
 	unsigned char *mem;	/* PNG: the image's data so far, */
 	size_t memcap;		/* in a buffer of this size */
+	unsigned char *png;	/* PNG: the encoded image, held until close */
+	size_t pnglen;
 };
 
 void
@@ -138,6 +142,8 @@ void
 tp_write_header(struct tp_writer *w, const struct tp_tensor *hdr)
 {
 	char buf[TP_NPY_HEADER_MAX];
+	struct tp_msg msg;
+	const char *why;
 
 	if (w->done < w->hdr.nbytes)
 		tp_die("record %ld: %zu of %zu bytes written", w->records - 1,
@@ -146,6 +152,7 @@ tp_write_header(struct tp_writer *w, const struct tp_tensor *hdr)
 	w->hdr.data = NULL;
 	w->done = 0;
 	w->elem = 0;
+	w->partlen = 0;
 	w->records++;
 	switch (w->format) {
 	case TP_FMT_NPY:
@@ -162,13 +169,8 @@ tp_write_header(struct tp_writer *w, const struct tp_tensor *hdr)
 	case TP_FMT_PNG:
 		if (w->records > 1)
 			tp_die("png output holds one image; the input has more records");
-		if (!tp_png_shape_ok(hdr)) {
-			char shape[TP_MAXDIM * 22 + 4];
-			tp_die("cannot write shape %s as png: it takes (H, W) or (H, W, C) with C 1-4",
-			    tp_shape_str(hdr, shape, sizeof shape));
-		}
-		if (tp_dtype_is_complex(hdr->dtype))
-			tp_die("cannot write %s as png", tp_dtype_name(hdr->dtype));
+		if ((why = tp_png_writable(hdr, &msg)))
+			tp_die("%s", why);
 		w->mem = NULL;		/* grows with the data (tp_write_data) */
 		w->memcap = 0;
 		break;
@@ -177,30 +179,50 @@ tp_write_header(struct tp_writer *w, const struct tp_tensor *hdr)
 	}
 }
 
-/* Text: each element, a newline after each row, a blank line after each
- * 2-D slice but the last. */
+/* Text: one element, a newline after each row, a blank line after
+ * each 2-D slice but the last. */
 static void
-write_text(struct tp_writer *w, const unsigned char *p, size_t n)
+write_text_elem(struct tp_writer *w, const unsigned char *p)
 {
 	const struct tp_tensor *h = &w->hdr;
-	size_t es = tp_dtype_size(h->dtype);
 	size_t row = h->ndim ? h->shape[h->ndim - 1] : 1;
 	size_t slice = h->ndim >= 2 ? row * h->shape[h->ndim - 2] : h->count;
 	char buf[96];
+	int k = tp_text_value(buf, h->dtype, p);
+	size_t e = ++w->elem;
 
-	for (size_t i = 0; i < n; i += es) {
-		int k = tp_text_value(buf, h->dtype, p + i);
-		size_t e = ++w->elem;
-
-		if (e % row != 0)
-			buf[k++] = ' ';
-		else {
+	if (e % row != 0)
+		buf[k++] = ' ';
+	else {
+		buf[k++] = '\n';
+		if (e % slice == 0 && e < h->count)
 			buf[k++] = '\n';
-			if (e % slice == 0 && e < h->count)
-				buf[k++] = '\n';
-		}
-		out(w, buf, (size_t)k);
 	}
+	out(w, buf, (size_t)k);
+}
+
+/* Text: the elements in the n bytes at p.  An element split between
+ * calls waits in w->part until its last byte comes. */
+static void
+write_text(struct tp_writer *w, const unsigned char *p, size_t n)
+{
+	size_t es = tp_dtype_size(w->hdr.dtype), i;
+
+	if (w->partlen) {
+		size_t k = n < es - w->partlen ? n : es - w->partlen;
+		memcpy(w->part + w->partlen, p, k);
+		w->partlen += k;
+		p += k;
+		n -= k;
+		if (w->partlen < es)
+			return;
+		write_text_elem(w, w->part);
+		w->partlen = 0;
+	}
+	for (i = 0; n - i >= es; i += es)
+		write_text_elem(w, p + i);
+	memcpy(w->part, p + i, n - i);
+	w->partlen = n - i;
 }
 
 void
@@ -239,10 +261,10 @@ tp_write_data(struct tp_writer *w, const void *src, size_t n)
 
 		t.data = w->mem;
 		png = tp_png_encode(&t, depth, &len);
-		out(w, png, len);
-		free(png);
 		free(w->mem);
 		w->mem = NULL;
+		w->png = png;		/* out only when tp_writer_close */
+		w->pnglen = len;	/* knows no record follows */
 	}
 }
 
@@ -304,6 +326,10 @@ tp_writer_close(struct tp_writer *w)
 		    w->records - 1, w->done, w->hdr.nbytes);
 	if (w->format == TP_FMT_PNG && w->records == 0)
 		tp_die("no image to write as png: the input is empty");
+	if (w->png) {
+		out(w, w->png, w->pnglen);
+		free(w->png);
+	}
 	flush(w);
 	if (w->is_temp)
 		tp_commit_file(w->fd);
