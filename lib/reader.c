@@ -368,12 +368,13 @@ read_png(struct tp_reader *r, size_t *len)
 		return NULL;
 	}
 	r->index++;
-	if (memcmp(buf, PNG_SIGNATURE, n)) {
-		tp_quote((char *)buf, n, q, sizeof q);
-		if (r->index == 0)	/* not reached: the format said PNG */
-			tp_die("%s: not a PNG signature: '%s'", r->name, q);
-		tp_die("%s: byte %zu: '%s' follows PNG record %ld but is not a PNG",
-		    r->name, r->offset, q, r->index - 1);
+	if (memcmp(buf, PNG_SIGNATURE, n)) {	/* not after record 0 */
+		char shown[sizeof q + 3] = "";
+		if (!memchr(buf, '\0', n))	/* tp_quote stops at a NUL */
+			snprintf(shown, sizeof shown, " '%s'",
+			    tp_quote((char *)buf, n, q, sizeof q));
+		tp_die("%s: byte %zu: data%s after PNG record %ld is not a PNG",
+		    r->name, r->offset, shown, r->index - 1);
 	}
 	if (n < 8)
 		tp_die("%s: truncated record %ld: expected an 8-byte PNG signature, got %zu bytes",
