@@ -33,6 +33,7 @@ struct tp_reader {
 	unsigned char part[16];	/* swapped: the element a read ended inside */
 	unsigned char *mem;	/* the record's data in memory, or NULL */
 	size_t offset;		/* PNG: input bytes the images so far took */
+	unsigned char *png;	/* PNG: the image being read (reachable if we die) */
 	struct tp_text text;
 	char *textbuf;		/* text: the current record and what follows */
 	size_t textcap;
@@ -268,15 +269,17 @@ read_npy_header(struct tp_reader *r, struct tp_tensor *hdr)
 		    r->name, r->index, hlen, MAX_HEADER);
 	text = tp_emalloc(hlen + 1);
 	got = take(r, text, hlen);
-	if (got < hlen)
+	if (got < hlen) {
+		free(text);		/* no leak report on the way out */
 		tp_die("%s: truncated record %ld: expected a %zu-byte header, got %zu",
 		    r->name, r->index, hlen, got);
+	}
 	text[hlen] = '\0';
 	memset(hdr, 0, sizeof *hdr);
-	if ((err = tp_npy_parse_header(text, hlen, hdr, &fortran, &swap,
-	    &msg)))
+	err = tp_npy_parse_header(text, hlen, hdr, &fortran, &swap, &msg);
+	free(text);			/* err is in msg or a literal */
+	if (err)
 		tp_die("%s: record %ld: %s", r->name, r->index, err);
-	free(text);
 	r->swap = swap;
 	r->complex = tp_dtype_is_complex(hdr->dtype);
 	r->elsize = tp_dtype_size(hdr->dtype);
@@ -363,8 +366,10 @@ read_png(struct tp_reader *r, size_t *len)
 	unsigned char *buf;
 	char q[256];
 
-	if ((n = take(r, (buf = tp_emalloc(cap)), 8)) == 0) {
+	r->png = buf = tp_emalloc(cap);
+	if ((n = take(r, buf, 8)) == 0) {
 		free(buf);
+		r->png = NULL;
 		return NULL;
 	}
 	r->index++;
@@ -385,7 +390,7 @@ read_png(struct tp_reader *r, size_t *len)
 
 		if (cap - n < 12) {
 			cap *= 2;
-			buf = tp_erealloc(buf, cap);
+			r->png = buf = tp_erealloc(buf, cap);
 		}
 		if ((got = take(r, buf + n, 8)) < 8)
 			tp_die("%s: truncated record %ld: PNG ends inside a chunk header at byte %zu",
@@ -401,7 +406,7 @@ read_png(struct tp_reader *r, size_t *len)
 		while (n < need) {
 			if (n == cap) {
 				cap = cap > need / 2 ? need : cap * 2;
-				buf = tp_erealloc(buf, cap);
+				r->png = buf = tp_erealloc(buf, cap);
 			}
 			got = take(r, buf + n, (need < cap ? need : cap) - n);
 			if (got == 0)
@@ -432,6 +437,7 @@ read_whole_header(struct tp_reader *r, struct tp_tensor *hdr)
 			return 0;
 		tp_png_decode(all, len, r->name, &t);
 		free(all);
+		r->png = NULL;
 	} else {
 		text_fill(r);
 		more = tp_text_next(&r->text, r->index + 1, &t);
@@ -596,6 +602,7 @@ tp_reader_close(struct tp_reader *r)
 	if (r->fd > 0)
 		close(r->fd);
 	free(r->mem);
+	free(r->png);
 	free(r->textbuf);
 	free(r->buf);
 	free(r->name);
