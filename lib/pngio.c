@@ -10,6 +10,13 @@
 #include "formats.h"
 #include "tpipe.h"
 
+#ifndef PNG_USER_WIDTH_MAX		/* libpng's defaults, where its */
+#define PNG_USER_WIDTH_MAX 1000000	/* configuration does not say */
+#endif
+#ifndef PNG_USER_HEIGHT_MAX
+#define PNG_USER_HEIGHT_MAX 1000000
+#endif
+
 struct membuf {
 	const unsigned char *p;
 	size_t len, pos;

@@ -179,17 +179,21 @@ tp_write_header(struct tp_writer *w, const struct tp_tensor *hdr)
 	}
 }
 
-/* Text: one element, a newline after each row, a blank line after
- * each 2-D slice but the last. */
+/* Text: the element at p (any alignment), a newline after each row, a
+ * blank line after each 2-D slice but the last. */
 static void
 write_text_elem(struct tp_writer *w, const unsigned char *p)
 {
 	const struct tp_tensor *h = &w->hdr;
 	size_t row = h->ndim ? h->shape[h->ndim - 1] : 1;
 	size_t slice = h->ndim >= 2 ? row * h->shape[h->ndim - 2] : h->count;
+	_Alignas(16) unsigned char elem[16];
 	char buf[96];
-	int k = tp_text_value(buf, h->dtype, p);
+	int k;
 	size_t e = ++w->elem;
+
+	memcpy(elem, p, tp_dtype_size(h->dtype));
+	k = tp_text_value(buf, h->dtype, elem);
 
 	if (e % row != 0)
 		buf[k++] = ' ';
