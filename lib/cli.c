@@ -66,7 +66,6 @@ exit_after_stdout(void)
 int
 tp_common_option(struct tp_common *c, int ch, const char *arg)
 {
-	int t;
 
 	switch (ch) {
 	case 'h':
@@ -93,11 +92,18 @@ tp_common_option(struct tp_common *c, int ch, const char *arg)
 			    arg);
 		return 1;
 	case 't':
-		t = tp_dtype_parse(arg);
-		if (t != TP_F4 && t != TP_F8)
+	{
+		enum tp_dtype d;
+		struct tp_msg m;
+		const char *why = tp_dtype_lookup(arg, &d, &m);
+
+		if (why != NULL)
+			tp_usage_die("-t: %s", why);
+		if (d != TP_F4 && d != TP_F8)
 			tp_usage_die("unsupported dtype '%s': use f32 or f64",
 			    arg);
-		c->dtype = t;
+		c->dtype = (int)d;
+	}
 		return 1;
 	case 'j':
 		c->threads = (int)tp_parse_int(arg, 1, 1024, "-j");

@@ -8,11 +8,11 @@
 #include "tpipe.h"
 
 static const struct {
-	const char *name, *descr, *alias;
+	const char *name, *descr, *bits;
 	size_t size;
 	char kind;	/* b u i f c */
 } types[TP_NDTYPES] = {
-	[TP_B1] = { "bool", "|b1", "b1", 1, 'b' },
+	[TP_B1] = { "bool", "|b1", "", 1, 'b' },
 	[TP_U1] = { "uint8", "|u1", "", 1, 'u' },
 	[TP_I1] = { "int8", "|i1", "", 1, 'i' },
 	[TP_U2] = { "uint16", "<u2", "u16", 2, 'u' },
@@ -35,16 +35,45 @@ int tp_dtype_is_int(enum tp_dtype t) { return strchr("bui", types[t].kind) != NU
 int tp_dtype_is_complex(enum tp_dtype t) { return types[t].kind == 'c'; }
 int tp_dtype_is_float(enum tp_dtype t) { return types[t].kind == 'f'; }
 
+/*
+ * Names, as numpy.dtype() reads them: "float32", and codes that count
+ * bytes ("f4", "<f4", "|u1", "?"; "u8" is uint64).  tpipe adds f32 and
+ * f64, which numpy does not know.  The other bit-count spellings (u16,
+ * i32, f16, c64 ...) are refused: numpy reads f16 as float128 and the rest
+ * not at all, so a reader could take them either way.
+ */
+const char *
+tp_dtype_lookup(const char *s, enum tp_dtype *dtype, struct tp_msg *m)
+{
+	const char *code = s;
+	char q[200];
+
+	if (*code == '<' || *code == '>' || *code == '|' || *code == '=')
+		code++;
+	for (int t = 0; t < TP_NDTYPES; t++) {
+		if (!strcmp(code, types[t].descr + 1) ||
+		    (t == TP_B1 && !strcmp(code, "?")) ||
+		    (code == s && (!strcmp(s, types[t].name) ||
+		    ((t == TP_F4 || t == TP_F8) && !strcmp(s, types[t].bits))))) {
+			*dtype = (enum tp_dtype)t;
+			return NULL;
+		}
+	}
+	for (int t = 0; t < TP_NDTYPES; t++)
+		if (*types[t].bits && !strcmp(s, types[t].bits))
+			return tp_msgf(m, "'%s' is ambiguous: write %s, or %s", s,
+			    types[t].name, types[t].descr + 1);
+	return tp_msgf(m, "unknown dtype '%s'",
+	    tp_quote(s, SIZE_MAX, q, sizeof q));
+}
+
 int
 tp_dtype_parse(const char *s)
 {
-	if (*s == '<' || *s == '>' || *s == '|' || *s == '=')
-		s++;
-	for (int t = 0; t < TP_NDTYPES; t++)
-		if (!strcmp(s, types[t].name) || !strcmp(s, types[t].descr + 1) ||
-		    (*s && !strcmp(s, types[t].alias)))
-			return t;
-	return -1;
+	struct tp_msg m;
+	enum tp_dtype t;
+
+	return tp_dtype_lookup(s, &t, &m) ? -1 : (int)t;
 }
 
 enum tp_dtype

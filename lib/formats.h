@@ -15,8 +15,10 @@ void tp_png_decode(const unsigned char *buf, size_t len, const char *name,
  * depth (8 or 16); returns a malloc'd buffer and its length in *len. */
 unsigned char *tp_png_encode(const struct tp_tensor *t, int depth,
     size_t *len);
-/* 1 if a tensor of this shape can be a PNG image. */
-int tp_png_shape_ok(const struct tp_tensor *hdr);
+/* NULL if a tensor of hdr's shape and dtype can be written as a PNG
+ * image, else a message in m: the shape is not (H, W) or (H, W, 1-4),
+ * the dtype is complex, or a side exceeds libpng's limit (1000000). */
+const char *tp_png_writable(const struct tp_tensor *hdr, struct tp_msg *m);
 
 /* Text input: the whole text and how far parsing has got. */
 struct tp_text {
@@ -29,8 +31,15 @@ struct tp_text {
 /* Parse the next record into out (allocated).  Returns 1, or 0 at the end
  * of the text.  Dies naming the line on bad input. */
 int tp_text_next(struct tp_text *, long index, struct tp_tensor *out);
-/* 1 if the line [p, eol) is, after blanks, a "# shape (...) dtype"
- * comment that tp_text_next takes as the start of a record. */
+/*
+ * The one rule for where a line's content starts, used by the reader's
+ * record-boundary scan and by the parser alike: past the leading
+ * separators (blanks and commas) of the line [p, eol).  A line whose
+ * content starts with '#' is a comment; nothing left, a blank line.
+ */
+const char *tp_text_skip_blanks(const char *p, const char *eol);
+/* 1 if the line [p, eol) is, after tp_text_skip_blanks, a "# shape (...)
+ * dtype" comment that tp_text_next takes as the start of a record. */
 int tp_text_is_shape_line(const char *p, const char *eol);
 /* Format one element of type t at elem into buf (at least 80 bytes) as
  * tpipe's text writes it; returns the length. */

@@ -71,12 +71,15 @@ parse_word(struct cursor *c, const char *word)
 	return 0;
 }
 
-/* The dtype and byte order of an NPY descr such as "<f8"; NULL or a
- * message naming the descr. */
+/*
+ * The dtype and byte order of an NPY descr, as numpy.dtype() reads it: a
+ * code ("<f8", "|u1", "f8", "<?") or, without a byte order, a name
+ * ("float64").  Returns NULL, or a message quoting the descr in m.
+ */
 static const char *
-parse_descr(const char *descr, enum tp_dtype *dtype, int *swap)
+parse_descr(const char *descr, enum tp_dtype *dtype, int *swap,
+    struct tp_msg *m)
 {
-	static char msg[300];
 	char order = '=', d[200];
 	const char *s = descr;
 	int t;
@@ -87,25 +90,20 @@ parse_descr(const char *descr, enum tp_dtype *dtype, int *swap)
 		order = *s++;
 	switch (*s) {
 	case 'O':
-		snprintf(msg, sizeof msg, "object dtype '%s' is not supported", d);
-		return msg;
+		return tp_msgf(m, "object dtype '%s' is not supported", d);
 	case 'S': case 'U': case 'a': case 'V':
-		snprintf(msg, sizeof msg, "string or void dtype '%s' is not supported", d);
-		return msg;
+		return tp_msgf(m, "string or void dtype '%s' is not supported", d);
 	case 'M': case 'm':
-		snprintf(msg, sizeof msg, "datetime dtype '%s' is not supported", d);
-		return msg;
-	case '?':
+		return tp_msgf(m, "datetime dtype '%s' is not supported", d);
+	}
+	if (!strcmp(s, "?"))
 		s = "b1";
-		break;
-	}
 	for (t = 0; t < TP_NDTYPES; t++)
-		if (!strcmp(s, tp_dtype_descr((enum tp_dtype)t) + 1))
+		if (!strcmp(s, tp_dtype_descr((enum tp_dtype)t) + 1) ||
+		    (s == descr && !strcmp(s, tp_dtype_name((enum tp_dtype)t))))
 			break;
-	if (t == TP_NDTYPES) {
-		snprintf(msg, sizeof msg, "dtype '%s' is not supported", d);
-		return msg;
-	}
+	if (t == TP_NDTYPES)
+		return tp_msgf(m, "dtype '%s' is not supported", d);
 	*dtype = (enum tp_dtype)t;
 	*swap = tp_dtype_size(*dtype) > 1 &&
 	    order == (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? '>' : '<');
@@ -122,22 +120,25 @@ shape_text(const char *start, const char *end, char *buf, size_t len)
 	    (size_t)(end - start), buf, len);
 }
 
-/* The message for a bad shape, quoting it. */
+/* The message for a bad shape, quoting it, in m. */
 static const char *
-bad_shape(const char *start, const char *end, char *msg, size_t len)
+bad_shape(const char *start, const char *end, struct tp_msg *m)
 {
 	char q[200];
 
-	snprintf(msg, len, "shape %s is not a tuple of sizes",
+	return tp_msgf(m, "shape %s is not a tuple of sizes",
 	    shape_text(start, end, q, sizeof q));
-	return msg;
 }
 
-/* The shape tuple at c; NULL or a message quoting it. */
+/*
+ * The shape tuple at c, as Python writes a tuple of ints: "()", "(3,)",
+ * "(2, 3)", a trailing comma allowed; "(3)" is the int 3, not a tuple,
+ * and "03" is not a Python 3 int.  Returns NULL, or a message quoting the
+ * shape in m.
+ */
 static const char *
-parse_shape(struct cursor *c, size_t *shape, int *ndim)
+parse_shape(struct cursor *c, size_t *shape, int *ndim, struct tp_msg *m)
 {
-	static char msg[300];
 	char q[200];
 	const char *start;
 
@@ -145,84 +146,87 @@ parse_shape(struct cursor *c, size_t *shape, int *ndim)
 	skip_space(c);
 	start = c->p;
 	if (!accept(c, '('))
-		return bad_shape(start, c->end, msg, sizeof msg);
+		return bad_shape(start, c->end, m);
+	if (accept(c, ')'))
+		return NULL;
 	for (;;) {
 		unsigned long long v;
 		char *end;
 
-		if (accept(c, ')'))
-			return NULL;
 		skip_space(c);
 		if (c->p < c->end && *c->p == '-') {	/* quote it as written */
 			const char *q = c->p + 1;
 			while (q < c->end && isdigit((unsigned char)*q) && q - c->p < 40)
 				q++;
-			snprintf(msg, sizeof msg, "negative dimension %.*s in shape",
+			return tp_msgf(m, "negative dimension %.*s in shape",
 			    (int)(q - c->p), c->p);
-			return msg;
 		}
-		if (c->p >= c->end || !isdigit((unsigned char)*c->p))
-			return bad_shape(start, c->end, msg, sizeof msg);
+		if (c->p < c->end && *c->p == '+')	/* Python's unary plus */
+			c->p++;
+		if (c->p >= c->end || !isdigit((unsigned char)*c->p) ||
+		    (*c->p == '0' && c->p + 1 < c->end &&
+		    isdigit((unsigned char)c->p[1])))
+			return bad_shape(start, c->end, m);
 		errno = 0;
 		v = strtoull(c->p, &end, 10);
-		if (errno || end > c->end) {
-			snprintf(msg, sizeof msg, "shape %s has a size too large",
+		if (errno || end > c->end)
+			return tp_msgf(m, "shape %s has a size too large",
 			    shape_text(start, c->end, q, sizeof q));
-			return msg;
-		}
 		c->p = end;
 		if (c->p < c->end && (*c->p == 'L' || *c->p == 'l'))
 			c->p++;		/* Python 2 long */
 		if (*ndim == TP_MAXDIM)
 			return "shape has more than 64 axes";
 		shape[(*ndim)++] = (size_t)v;
+		if (accept(c, ')')) {
+			if (*ndim == 1)		/* "(3)": an int, not a tuple */
+				return bad_shape(start, c->end, m);
+			return NULL;
+		}
+		if (!accept(c, ','))
+			return bad_shape(start, c->end, m);
 		if (accept(c, ')'))
 			return NULL;
-		if (!accept(c, ','))
-			return bad_shape(start, c->end, msg, sizeof msg);
 	}
 }
 
-/* "what, at '<the header text at c>'" in msg. */
+/* "what, at '<the header text at c>'" in m. */
 static const char *
-at(const struct cursor *c, const char *what, char *msg, size_t len)
+at(struct cursor *c, const char *what, struct tp_msg *m)
 {
 	char q[200];
 
-	skip_space((struct cursor *)c);
-	snprintf(msg, len, "%s, at '%s'", what,
+	skip_space(c);
+	return tp_msgf(m, "%s, at '%s'", what,
 	    tp_quote(c->p, (size_t)(c->end - c->p), q, sizeof q));
-	return msg;
 }
 
 const char *
 tp_npy_parse_header(const char *text, size_t len, struct tp_tensor *hdr,
-    int *fortran, int *swap)
+    int *fortran, int *swap, struct tp_msg *m)
 {
 	struct cursor c = { text, text + len };
-	static char msg[300];
 	char q[200];
 	size_t shape[TP_MAXDIM];
 	int ndim = -1, have_descr = 0, have_fortran = 0;
 	char key[32], descr[64];
 	const char *err;
-	struct tp_msg m;
+	struct tp_msg sm;
 
 	if (memchr(text, '\0', len))
 		return "header holds a NUL byte";
 	if (!accept(&c, '{'))
-		return at(&c, "header is not a dictionary", msg, sizeof msg);
+		return at(&c, "header is not a dictionary", m);
 	while (!accept(&c, '}')) {
 		if (!parse_string(&c, key, sizeof key) || !accept(&c, ':'))
-			return at(&c, "header is not a dictionary of strings",
-			    msg, sizeof msg);
+			return at(&c, "header is not a dictionary of strings", m);
 		if (!strcmp(key, "descr")) {
 			skip_space(&c);
 			if (c.p < c.end && *c.p == '[')
 				return "structured dtype is not supported";
 			if (!parse_string(&c, descr, sizeof descr))
-				return at(&c, "descr is not a string", msg, sizeof msg);
-			if ((err = parse_descr(descr, &hdr->dtype, swap)))
+				return at(&c, "descr is not a string", m);
+			if ((err = parse_descr(descr, &hdr->dtype, swap, m)))
 				return err;
 			have_descr = 1;
 		} else if (!strcmp(key, "fortran_order")) {
@@ -231,38 +235,29 @@ tp_npy_parse_header(const char *text, size_t len, struct tp_tensor *hdr,
 			else if (parse_word(&c, "False"))
 				*fortran = 0;
 			else
-				return at(&c, "fortran_order is not True or False",
-				    msg, sizeof msg);
+				return at(&c, "fortran_order is not True or False", m);
 			have_fortran = 1;
 		} else if (!strcmp(key, "shape")) {
-			if ((err = parse_shape(&c, shape, &ndim)))
+			if ((err = parse_shape(&c, shape, &ndim, m)))
 				return err;
-		} else {
-			snprintf(msg, sizeof msg, "header has an unknown key '%s'",
+		} else
+			return tp_msgf(m, "header has an unknown key '%s'",
 			    tp_quote(key, SIZE_MAX, q, sizeof q));
-			return msg;
-		}
 		if (!accept(&c, ',')) {
 			if (!accept(&c, '}'))
-				return at(&c, "header dictionary is malformed",
-				    msg, sizeof msg);
+				return at(&c, "header dictionary is malformed", m);
 			break;
 		}
 	}
-	if (!have_descr || !have_fortran || ndim < 0) {
-		snprintf(msg, sizeof msg, "header lacks the key '%s'",
+	if (!have_descr || !have_fortran || ndim < 0)
+		return tp_msgf(m, "header lacks the key '%s'",
 		    !have_descr ? "descr" : !have_fortran ? "fortran_order" :
 		    "shape");
-		return msg;
-	}
 	skip_space(&c);
 	if (c.p != c.end)
-		return at(&c, "header has text after the dictionary", msg,
-		    sizeof msg);
-	if ((err = tp_set_shape(hdr, ndim, shape, &m))) {
-		snprintf(msg, sizeof msg, "%s", err);
-		return msg;
-	}
+		return at(&c, "header has text after the dictionary", m);
+	if ((err = tp_set_shape(hdr, ndim, shape, &sm)) != NULL)
+		return tp_msgf(m, "%s", err);
 	hdr->data = NULL;
 	return NULL;
 }
@@ -286,7 +281,7 @@ tp_npy_format_header(const struct tp_tensor *hdr, char *buf)
 	    "{'descr': '%s', 'fortran_order': False, 'shape': %s, }%*s",
 	    tp_dtype_descr(hdr->dtype), shape, grow, "");
 	total = 10 + (size_t)n + 1;
-	pad = (64 - total % 64) % 64;
+	pad = 64 - total % 64;		/* numpy pads 1..64 spaces, never 0 */
 	memset(buf + 10 + n, ' ', pad);
 	buf[total + pad - 1] = '\n';
 	buf[8] = (char)((total + pad - 10) & 0xff);

@@ -10,6 +10,13 @@
 #include "formats.h"
 #include "tpipe.h"
 
+#ifndef PNG_USER_WIDTH_MAX		/* libpng's defaults, where its */
+#define PNG_USER_WIDTH_MAX 1000000	/* configuration does not say */
+#endif
+#ifndef PNG_USER_HEIGHT_MAX
+#define PNG_USER_HEIGHT_MAX 1000000
+#endif
+
 struct membuf {
 	const unsigned char *p;
 	size_t len, pos;
@@ -54,8 +61,8 @@ tp_png_decode(const unsigned char *buf, size_t len, const char *name,
 {
 	struct membuf m = { buf, len, 0, NULL, 0, "" };
 	png_structp png;
-	png_infop info;
-	png_bytep *rows = NULL;
+	png_infop info = NULL;
+	png_bytep *volatile rows = NULL;	/* set after the setjmp */
 	png_uint_32 w, h;
 	int depth, type, channels;
 	size_t shape[3];
@@ -65,7 +72,10 @@ tp_png_decode(const unsigned char *buf, size_t len, const char *name,
 	if (!png || !(info = png_create_info_struct(png)))
 		tp_die("%s: cannot start libpng", name);
 	memset(out, 0, sizeof *out);
-	if (setjmp(png_jmpbuf(png))) {
+	if (setjmp(png_jmpbuf(png))) {	/* libpng failed: free, then die */
+		free(rows);
+		tp_free(out);
+		png_destroy_read_struct(&png, &info, NULL);
 		tp_die("%s: bad PNG: %s", name, m.err);
 	}
 	png_set_user_limits(png, 1u << 20, 1u << 20);
@@ -92,9 +102,11 @@ tp_png_decode(const unsigned char *buf, size_t len, const char *name,
 	depth = png_get_bit_depth(png, info);
 	/* deflate expands at most ~1032:1: refuse a header that claims far
 	 * more pixels than the file can hold before allocating for them */
-	if ((double)h * w * channels * (depth / 8) > 1100.0 * (double)len + 1e6)
+	if ((double)h * w * channels * (depth / 8) > 1100.0 * (double)len + 1e6) {
+		png_destroy_read_struct(&png, &info, NULL);
 		tp_die("%s: png claims %lux%lu pixels but holds only %zu bytes",
 		    name, (unsigned long)w, (unsigned long)h, len);
+	}
 	out->dtype = depth == 16 ? TP_U2 : TP_U1;
 	shape[0] = h;
 	shape[1] = w;
@@ -110,17 +122,32 @@ tp_png_decode(const unsigned char *buf, size_t len, const char *name,
 	free(rows);
 }
 
-int
-tp_png_shape_ok(const struct tp_tensor *h)
+const char *
+tp_png_writable(const struct tp_tensor *h, struct tp_msg *m)
 {
-	if (h->ndim == 2)
-		return h->shape[0] > 0 && h->shape[1] > 0 &&
-		    h->shape[0] <= 0x7fffffff && h->shape[1] <= 0x7fffffff;
-	if (h->ndim == 3)
-		return h->shape[0] > 0 && h->shape[1] > 0 && h->shape[2] >= 1 &&
-		    h->shape[2] <= 4 && h->shape[0] <= 0x7fffffff &&
-		    h->shape[1] <= 0x7fffffff;
-	return 0;
+	char shape[TP_MAXDIM * 22 + 4];
+	static const char *const side[] = { "height", "width" };
+
+	tp_shape_str(h, shape, sizeof shape);
+	if (h->ndim < 2 || h->ndim > 3 || (h->ndim == 3 &&
+	    (h->shape[2] < 1 || h->shape[2] > 4)))
+		return tp_msgf(m, "cannot write shape %s as png: it takes (H, W) or (H, W, C) with C 1-4",
+		    shape);
+	if (tp_dtype_is_complex(h->dtype))
+		return tp_msgf(m, "cannot write %s as png",
+		    tp_dtype_name(h->dtype));
+	for (int i = 0; i < 2; i++) {
+		if (h->shape[i] == 0)
+			return tp_msgf(m, "cannot write shape %s as png: its %s is 0",
+			    shape, side[i]);
+		/* libpng's user limit, which its readers apply by default
+		 * too (PNG itself allows PNG_UINT_31_MAX) */
+		if (h->shape[i] > (i ? PNG_USER_WIDTH_MAX : PNG_USER_HEIGHT_MAX))
+			return tp_msgf(m, "cannot write shape %s as png: %s %zu exceeds libpng's limit of %d",
+			    shape, side[i], h->shape[i],
+			    i ? PNG_USER_WIDTH_MAX : PNG_USER_HEIGHT_MAX);
+	}
+	return NULL;
 }
 
 /* libpng's write callback: append to a growing buffer. */
@@ -174,8 +201,13 @@ tp_png_encode(const struct tp_tensor *t, int depth, size_t *len)
 	if (!png || !(info = png_create_info_struct(png)))
 		tp_die("cannot start libpng to write a png");
 	rows = tp_emalloc(h * sizeof *rows);
-	if (setjmp(png_jmpbuf(png)))
+	if (setjmp(png_jmpbuf(png))) {	/* libpng failed: free, then die */
+		free(rows);
+		free(m.out);
+		tp_free(&img);
+		png_destroy_write_struct(&png, &info);
 		tp_die("cannot write the png: %s", m.err);
+	}
 	png_set_write_fn(png, &m, write_mem, flush_mem);
 	/* fast zlib settings: PNG encoding otherwise dominates a pipeline */
 	png_set_compression_level(png, 3);

@@ -1,6 +1,6 @@
 /*
  * reader.c - read records from a file or stdin: a stream of NPY records,
- * one PNG image, or text.  NPY data can be read piecewise, so a record of
+ * of PNG images, or text.  NPY data can be read piecewise, so a record of
  * any size streams in constant memory; it is never seeked, so pipes work.
  */
 #include <errno.h>
@@ -16,6 +16,7 @@
 #define BUFSIZE (256 * 1024)
 #define MAX_HEADER 65536
 #define SCRATCH (64 * 1024)
+#define PNG_SIGNATURE "\x89PNG\r\n\x1a\n"
 
 struct tp_reader {
 	int fd;
@@ -32,8 +33,10 @@ struct tp_reader {
 	enum tp_dtype dtype;	/* of the current record */
 	size_t elsize;
 	unsigned char *scratch;	/* tp_read_data_as: SCRATCH bytes, or NULL */
+	unsigned char part[16];	/* swapped: the element a read ended inside */
 	unsigned char *mem;	/* the record's data in memory, or NULL */
-	int ended;		/* PNG: its one record is out */
+	size_t offset;		/* PNG: input bytes the images so far took */
+	unsigned char *png;	/* PNG: the image being read (reachable if we die) */
 	struct tp_text text;
 	char *textbuf;		/* text: the current record and what follows */
 	size_t textcap;
@@ -104,31 +107,6 @@ take(struct tp_reader *r, void *dst, size_t n)
 	return got;
 }
 
-/* Everything that is left of the input, in memory, NUL-terminated. */
-static char *
-slurp(struct tp_reader *r, size_t *len)
-{
-	size_t cap = BUFSIZE, n = 0;
-	char *all = tp_emalloc(cap + 1);
-
-	for (;;) {
-		size_t k;
-		if (n == cap) {
-			if (cap > SIZE_MAX / 4)
-				tp_die("%s: input too large", r->name);
-			cap *= 2;
-			all = tp_erealloc(all, cap + 1);
-		}
-		k = take(r, all + n, cap - n);
-		n += k;
-		if (k == 0)
-			break;
-	}
-	all[n] = '\0';
-	*len = n;
-	return all;
-}
-
 struct tp_reader *
 tp_reader_open(const char *path, int ndim, const size_t *shape)
 {
@@ -155,8 +133,9 @@ tp_reader_open(const char *path, int ndim, const size_t *shape)
 		r->format = TP_FMT_NPY;
 	else if (r->len < 6 && r->len > 0 && !memcmp(r->buf, "\x93NUMPY", r->len))
 		r->format = TP_FMT_NPY;	/* a cut magic: the NPY reader says so */
-	else if (r->len >= 8 && !memcmp(r->buf, "\x89PNG\r\n\x1a\n", 8))
-		r->format = TP_FMT_PNG;
+	else if (r->len > 0 && !memcmp(r->buf, PNG_SIGNATURE,
+	    r->len < 8 ? r->len : 8))
+		r->format = TP_FMT_PNG;	/* a cut signature: read_png says so */
 	else if (r->len == 0)
 		r->format = TP_FMT_NPY;	/* an empty stream */
 	else
@@ -263,6 +242,7 @@ read_npy_header(struct tp_reader *r, struct tp_tensor *hdr)
 	size_t got, prelen, hlen;
 	char *text;
 	const char *err;
+	struct tp_msg msg;
 	int fortran = 0, swap = 0;
 
 	got = take(r, pre, 8);
@@ -292,14 +272,17 @@ read_npy_header(struct tp_reader *r, struct tp_tensor *hdr)
 		    r->name, r->index, hlen, MAX_HEADER);
 	text = tp_emalloc(hlen + 1);
 	got = take(r, text, hlen);
-	if (got < hlen)
+	if (got < hlen) {
+		free(text);		/* no leak report on the way out */
 		tp_die("%s: truncated record %ld: expected a %zu-byte header, got %zu",
 		    r->name, r->index, hlen, got);
+	}
 	text[hlen] = '\0';
 	memset(hdr, 0, sizeof *hdr);
-	if ((err = tp_npy_parse_header(text, hlen, hdr, &fortran, &swap)))
+	err = tp_npy_parse_header(text, hlen, hdr, &fortran, &swap, &msg);
+	free(text);			/* err is in msg or a literal */
+	if (err)
 		tp_die("%s: record %ld: %s", r->name, r->index, err);
-	free(text);
 	r->swap = swap;
 	r->complex = tp_dtype_is_complex(hdr->dtype);
 	r->dtype = hdr->dtype;
@@ -343,9 +326,7 @@ text_fill(struct tp_reader *r)
 	len = keep;
 	for (;;) {
 		while ((nl = memchr(r->textbuf + scan, '\n', len - scan))) {
-			const char *q = r->textbuf + scan;
-			while (q < nl && (*q == ' ' || *q == '\t' || *q == '\r' || *q == ','))
-				q++;
+			const char *q = tp_text_skip_blanks(r->textbuf + scan, nl);
 			if (q < nl && *q == '#') {
 				if (tp_text_is_shape_line(q, nl)) {
 					if (seen_shape || seen_data)
@@ -375,6 +356,76 @@ done:
 	r->text.end = r->textbuf + len;
 }
 
+/*
+ * The next PNG image of a stream of images back to back, in a new buffer
+ * of *len bytes: its signature, then its chunks (length, type, data, CRC)
+ * up to IEND; libpng checks the rest.  Returns NULL at a clean end of
+ * input.  Dies if the input ends inside the image, or if what follows an
+ * image is not another one, naming its byte offset.
+ */
+static unsigned char *
+read_png(struct tp_reader *r, size_t *len)
+{
+	size_t cap = 65536, n, got;
+	unsigned char *buf;
+	char q[256];
+
+	r->png = buf = tp_emalloc(cap);
+	if ((n = take(r, buf, 8)) == 0) {
+		free(buf);
+		r->png = NULL;
+		return NULL;
+	}
+	r->index++;
+	if (memcmp(buf, PNG_SIGNATURE, n)) {	/* not after record 0 */
+		char shown[sizeof q + 3] = "";
+		if (!memchr(buf, '\0', n))	/* tp_quote stops at a NUL */
+			snprintf(shown, sizeof shown, " '%s'",
+			    tp_quote((char *)buf, n, q, sizeof q));
+		tp_die("%s: byte %zu: data%s after PNG record %ld is not a PNG",
+		    r->name, r->offset, shown, r->index - 1);
+	}
+	if (n < 8)
+		tp_die("%s: truncated record %ld: expected an 8-byte PNG signature, got %zu bytes",
+		    r->name, r->index, n);
+	for (;;) {
+		size_t clen, need;
+		int iend;
+
+		if (cap - n < 12) {
+			cap *= 2;
+			r->png = buf = tp_erealloc(buf, cap);
+		}
+		if ((got = take(r, buf + n, 8)) < 8)
+			tp_die("%s: truncated record %ld: PNG ends inside a chunk header at byte %zu",
+			    r->name, r->index, r->offset + n + got);
+		clen = (size_t)buf[n] << 24 | (size_t)buf[n + 1] << 16 |
+		    (size_t)buf[n + 2] << 8 | buf[n + 3];
+		iend = !memcmp(buf + n + 4, "IEND", 4);
+		if (clen > 0x7fffffff)
+			tp_die("%s: record %ld: bad PNG: chunk length %zu at byte %zu exceeds 2^31-1",
+			    r->name, r->index, clen, r->offset + n);
+		n += 8;
+		need = n + clen + 4;	/* data and CRC, grown as they arrive */
+		while (n < need) {
+			if (n == cap) {
+				cap = cap > need / 2 ? need : cap * 2;
+				r->png = buf = tp_erealloc(buf, cap);
+			}
+			got = take(r, buf + n, (need < cap ? need : cap) - n);
+			if (got == 0)
+				tp_die("%s: truncated record %ld: PNG ends inside a chunk at byte %zu",
+				    r->name, r->index, r->offset + n);
+			n += got;
+		}
+		if (iend)
+			break;
+	}
+	r->offset += n;
+	*len = n;
+	return buf;
+}
+
 /* Text and PNG records are decoded whole; their data is served from mem. */
 static int
 read_whole_header(struct tp_reader *r, struct tp_tensor *hdr)
@@ -386,13 +437,11 @@ read_whole_header(struct tp_reader *r, struct tp_tensor *hdr)
 		unsigned char *all;
 		size_t len;
 
-		if (r->ended)
+		if (!(all = read_png(r, &len)))
 			return 0;
-		all = (unsigned char *)slurp(r, &len);
-		r->index++;
 		tp_png_decode(all, len, r->name, &t);
 		free(all);
-		r->ended = 1;
+		r->png = NULL;
 	} else {
 		text_fill(r);
 		more = tp_text_next(&r->text, r->index + 1, &t);
@@ -426,6 +475,38 @@ tp_read_header(struct tp_reader *r, struct tp_tensor *hdr)
 	return read_whole_header(r, hdr);
 }
 
+/*
+ * Read n bytes of input into dst and byte-swap them.  n is whole
+ * elements, or the tail of a read that ends inside an element: then the
+ * element is read whole and swapped into r->part, whose remaining bytes
+ * the next call delivers first.  Dies if the input ends early.
+ */
+static void
+read_swapped(struct tp_reader *r, unsigned char *dst, size_t n)
+{
+	size_t off = r->done % r->elsize, k, got;
+
+	if (off) {			/* the rest of a split element */
+		k = n < r->elsize - off ? n : r->elsize - off;
+		memcpy(dst, r->part + off, k);
+		dst += k;
+		n -= k;
+		r->done += k;
+	}
+	k = n - n % r->elsize;
+	if ((got = take(r, dst, k)) < k)
+		truncated_data(r, got);
+	byteswap(dst, k, r->elsize, r->complex);
+	r->done += k;
+	if (n > k) {			/* split the next element */
+		if ((got = take(r, r->part, r->elsize)) < r->elsize)
+			truncated_data(r, got);
+		byteswap(r->part, r->elsize, r->elsize, r->complex);
+		memcpy(dst + k, r->part, n - k);
+		r->done += n - k;
+	}
+}
+
 void
 tp_read_data(struct tp_reader *r, void *dst, size_t n)
 {
@@ -439,11 +520,13 @@ tp_read_data(struct tp_reader *r, void *dst, size_t n)
 		r->done += n;
 		return;
 	}
+	if (r->swap) {
+		read_swapped(r, dst, n);
+		return;
+	}
 	got = take(r, dst, n);
 	if (got < n)
 		truncated_data(r, got);
-	if (r->swap)
-		byteswap(dst, n, r->elsize, r->complex);
 	r->done += n;
 }
 
@@ -542,6 +625,7 @@ tp_reader_close(struct tp_reader *r)
 		close(r->fd);
 	free(r->mem);
 	free(r->scratch);
+	free(r->png);
 	free(r->textbuf);
 	free(r->buf);
 	free(r->name);

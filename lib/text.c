@@ -152,17 +152,17 @@ parse_value(const char *tok, size_t len, enum tp_dtype t, void *dst)
 /*
  * "# shape (2, 3) float64": fill shape and dtype and return 1.  Returns 0
  * for any other comment, and -1 for a line that starts as a shape comment
- * but is not a valid one.
+ * but is not a valid one (with the reason in why when there is one).
  */
 static int
 parse_shape_comment(const char *p, const char *eol, int *ndim,
-    size_t *shape, enum tp_dtype *dtype)
+    size_t *shape, enum tp_dtype *dtype, struct tp_msg *why)
 {
 	char line[TP_MAXDIM * 24 + 64], *open, *close, *name;
 	struct tp_msg m;
 	size_t len = (size_t)(eol - p);
-	int t;
 
+	why->text[0] = '\0';
 	if (len < 9 || strncmp(p, "# shape (", 9))
 		return 0;
 	if (len >= sizeof line)
@@ -178,12 +178,19 @@ parse_shape_comment(const char *p, const char *eol, int *ndim,
 		name++;
 	for (char *e = name + strlen(name); e > name && isspace((unsigned char)e[-1]);)
 		*--e = '\0';
-	if ((t = tp_dtype_parse(name)) < 0)
+	if (tp_dtype_lookup(name, dtype, why))
 		return -1;
 	if (tp_parse_shape(open + 1, shape, ndim, 0, &m))
 		return -1;
-	*dtype = (enum tp_dtype)t;
 	return 1;
+}
+
+const char *
+tp_text_skip_blanks(const char *p, const char *eol)
+{
+	while (p < eol && is_sep(*p))
+		p++;
+	return p;
 }
 
 int
@@ -191,23 +198,27 @@ tp_text_is_shape_line(const char *p, const char *eol)
 {
 	size_t shape[TP_MAXDIM];
 	enum tp_dtype dt;
+	struct tp_msg why;
 	int nd;
 
-	while (p < eol && (*p == ' ' || *p == '\t' || *p == '\r'))
-		p++;
+	p = tp_text_skip_blanks(p, eol);
 	return p < eol && *p == '#' &&
-	    parse_shape_comment(p, eol, &nd, shape, &dt) > 0;
+	    parse_shape_comment(p, eol, &nd, shape, &dt, &why) > 0;
 }
 
 /* Die naming a line that starts as a shape comment but is not one. */
 static void
-bad_shape_comment(const struct tp_text *x, const char *p, const char *eol)
+bad_shape_comment(const struct tp_text *x, const char *p, const char *eol,
+    const struct tp_msg *why)
 {
 	char q[200];
 
+	tp_quote(p, (size_t)(eol - p), q, sizeof q);
+	if (why->text[0])
+		tp_die("%s: line %ld: '%s' is not a valid shape comment: %s",
+		    x->name, x->line, q, why->text);
 	tp_die("%s: line %ld: '%s' is not a valid shape comment (like "
-	    "'# shape (2, 3) float64')", x->name, x->line,
-	    tp_quote(p, (size_t)(eol - p), q, sizeof q));
+	    "'# shape (2, 3) float64')", x->name, x->line, q);
 }
 
 int
@@ -225,16 +236,17 @@ tp_text_next(struct tp_text *x, long index, struct tp_tensor *out)
 	/* skip blank and comment lines; a shape comment declares the record */
 	while (x->p < x->end) {
 		const char *eol = memchr(x->p, '\n', (size_t)(x->end - x->p));
-		const char *q = x->p;
+		const char *q;
+		struct tp_msg why;
 		if (!eol)
 			eol = x->end;
-		while (q < eol && (is_sep(*q) && *q != ','))
-			q++;
+		q = tp_text_skip_blanks(x->p, eol);
 		if (q < eol && *q != '#')
 			break;
-		int sc = q < eol ? parse_shape_comment(q, eol, &dndim, dshape, &dtype) : 0;
+		int sc = q < eol ? parse_shape_comment(q, eol, &dndim, dshape,
+		    &dtype, &why) : 0;
 		if (sc < 0)
-			bad_shape_comment(x, q, eol);
+			bad_shape_comment(x, q, eol, &why);
 		if (sc > 0) {
 			x->p = eol < x->end ? eol + 1 : eol;
 			x->line++;
@@ -251,28 +263,28 @@ tp_text_next(struct tp_text *x, long index, struct tp_tensor *out)
 
 	while (x->p < x->end) {
 		const char *eol = memchr(x->p, '\n', (size_t)(x->end - x->p));
-		const char *q = x->p, *hash;
+		const char *q, *hash;
 		size_t before = v.n, n;
 
 		if (!eol)
 			eol = x->end;
-		while (q < eol && is_sep(*q) && *q != ',')
-			q++;
+		q = tp_text_skip_blanks(x->p, eol);
 		if (q < eol && *q == '#') {
 			/* a comment line; a shape comment starts the next record */
 			size_t dummy[TP_MAXDIM];
 			int dn;
 			enum tp_dtype dt;
-			int sc = parse_shape_comment(q, eol, &dn, dummy, &dt);
+			struct tp_msg why;
+			int sc = parse_shape_comment(q, eol, &dn, dummy, &dt, &why);
 			if (sc < 0)
-				bad_shape_comment(x, q, eol);
+				bad_shape_comment(x, q, eol, &why);
 			if (sc > 0)
 				break;
 			x->p = eol < x->end ? eol + 1 : eol;
 			x->line++;
 			continue;
 		}
-		hash = memchr(q, '#', (size_t)(eol - q));
+		hash = q < eol ? memchr(q, '#', (size_t)(eol - q)) : NULL;
 		if (hash)
 			eol = hash;
 		for (;;) {

@@ -1,7 +1,7 @@
 /*
  * tpipe.h - the core library every tpipe tool shares.
  *
- * A stream is NPY records back to back (or one PNG image, or text).
+ * A stream is NPY records back to back (or PNG images back to back, or text).
  * Tools read records with a tp_reader, compute, and write records with a
  * tp_writer.  Tensors in memory are always C order and native byte order.
  *
@@ -64,7 +64,16 @@ const char *tp_dtype_descr(enum tp_dtype);	/* NPY descr: "<f8", "|u1" */
 int tp_dtype_is_int(enum tp_dtype);		/* b1 and every integer */
 int tp_dtype_is_complex(enum tp_dtype);
 int tp_dtype_is_float(enum tp_dtype);		/* f2, f4, f8 */
-/* Parse "f32", "float32", "f4", "<f4" ...; -1 if unknown. */
+/*
+ * Parse a dtype as numpy.dtype() spells it ("float32", "f4", "<f4", "|u1",
+ * "?": codes count bytes, so "u8" is uint64), or tpipe's "f32" and "f64".
+ * tp_dtype_lookup returns NULL, or a message in m: unknown, or ambiguous
+ * ("'u16' is ambiguous: write uint16, or u2" for u16 ... i64, f16, c64,
+ * c128).  tp_dtype_parse returns the dtype, or -1 for either.
+ */
+struct tp_msg;
+const char *tp_dtype_lookup(const char *s, enum tp_dtype *t,
+    struct tp_msg *m);
 int tp_dtype_parse(const char *);
 
 /*
@@ -264,8 +273,11 @@ enum tp_format tp_reader_format(const struct tp_reader *);
 int tp_read_header(struct tp_reader *, struct tp_tensor *hdr);
 /*
  * Read the next n bytes of the current record's data into dst, native
- * byte order, C order.  Dies if the input ends early, naming the record
- * and the byte counts.
+ * byte order, C order.  n may be any count, not only whole elements: a
+ * read that ends inside an element delivers that element's first bytes
+ * and the next read its rest (a byte-swapped element is read whole to
+ * do so).  Dies if the input ends early, naming the record and the byte
+ * counts.
  */
 void tp_read_data(struct tp_reader *, void *dst, size_t n);
 /*
@@ -304,7 +316,8 @@ struct tp_writer *tp_writer_open(const struct tp_common *c);
 /* Begin a record with hdr's dtype and shape.  Dies if the format cannot
  * hold it (PNG: 2-D, or 3-D with 1-4 channels, one image). */
 void tp_write_header(struct tp_writer *, const struct tp_tensor *hdr);
-/* Write n bytes of the record's data (whole elements, native order). */
+/* Write n bytes of the record's data (native order).  n may be any
+ * count: an element split between calls is completed by the next. */
 void tp_write_data(struct tp_writer *, const void *src, size_t n);
 /* Header and data of t. */
 void tp_write(struct tp_writer *, const struct tp_tensor *t);
@@ -332,13 +345,15 @@ void tp_commit_file(int fd);
 /* --- formats (used by the reader and writer; exposed for tests) ------ */
 
 /*
- * Parse an NPY header dictionary (the text after the length field).
- * Fills hdr and *fortran and *swap.  Returns NULL, or a message.
+ * Parse an NPY header dictionary (the text after the length field),
+ * refusing what numpy.load refuses.  Fills hdr and *fortran and *swap.
+ * Returns NULL, or a message (a literal, or formatted into m).
  */
 const char *tp_npy_parse_header(const char *text, size_t len,
-    struct tp_tensor *hdr, int *fortran, int *swap);
-/* Format an NPY header (magic to the final '\n') for hdr into buf; returns
- * its length, a multiple of 64.  buf must hold TP_NPY_HEADER_MAX bytes. */
+    struct tp_tensor *hdr, int *fortran, int *swap, struct tp_msg *m);
+/* Format an NPY header (magic to the final '\n') for hdr into buf, byte
+ * for byte as numpy.save writes it; returns its length, a multiple of 64.
+ * buf must hold TP_NPY_HEADER_MAX bytes. */
 #define TP_NPY_HEADER_MAX 4096
 size_t tp_npy_format_header(const struct tp_tensor *hdr, char *buf);
 

@@ -31,8 +31,12 @@ struct tp_writer {
 	struct tp_tensor hdr;	/* the record being written */
 	size_t done;		/* its data bytes so far */
 	size_t elem;		/* text: elements so far */
+	unsigned char part[16];	/* text: the bytes of an element split */
+	size_t partlen;		/* between calls, and how many */
 	unsigned char *mem;	/* PNG: the image's data so far, */
 	size_t memcap;		/* in a buffer of this size */
+	unsigned char *png;	/* PNG: the encoded image, held until close */
+	size_t pnglen;
 };
 
 /* The open writers, for write_complete_records when the tool dies. */
@@ -173,6 +177,8 @@ void
 tp_write_header(struct tp_writer *w, const struct tp_tensor *hdr)
 {
 	char buf[TP_NPY_HEADER_MAX];
+	struct tp_msg msg;
+	const char *why;
 
 	if (w->done < w->hdr.nbytes)
 		tp_die("record %ld: %zu of %zu bytes written", w->records - 1,
@@ -181,6 +187,7 @@ tp_write_header(struct tp_writer *w, const struct tp_tensor *hdr)
 	w->hdr.data = NULL;
 	w->done = 0;
 	w->elem = 0;
+	w->partlen = 0;
 	w->records++;
 	switch (w->format) {
 	case TP_FMT_NPY:
@@ -197,13 +204,8 @@ tp_write_header(struct tp_writer *w, const struct tp_tensor *hdr)
 	case TP_FMT_PNG:
 		if (w->records > 1)
 			tp_die("png output holds one image; the input has more records");
-		if (!tp_png_shape_ok(hdr)) {
-			char shape[TP_MAXDIM * 22 + 4];
-			tp_die("cannot write shape %s as png: it takes (H, W) or (H, W, C) with C 1-4",
-			    tp_shape_str(hdr, shape, sizeof shape));
-		}
-		if (tp_dtype_is_complex(hdr->dtype))
-			tp_die("cannot write %s as png", tp_dtype_name(hdr->dtype));
+		if ((why = tp_png_writable(hdr, &msg)))
+			tp_die("%s", why);
 		w->mem = NULL;		/* grows with the data (tp_write_data) */
 		w->memcap = 0;
 		break;
@@ -213,30 +215,54 @@ tp_write_header(struct tp_writer *w, const struct tp_tensor *hdr)
 	count_data(w, 0);
 }
 
-/* Text: each element, a newline after each row, a blank line after each
- * 2-D slice but the last. */
+/* Text: the element at p (any alignment), a newline after each row, a
+ * blank line after each 2-D slice but the last. */
+static void
+write_text_elem(struct tp_writer *w, const unsigned char *p)
+{
+	const struct tp_tensor *h = &w->hdr;
+	size_t row = h->ndim ? h->shape[h->ndim - 1] : 1;
+	size_t slice = h->ndim >= 2 ? row * h->shape[h->ndim - 2] : h->count;
+	_Alignas(16) unsigned char elem[16];
+	char buf[96];
+	int k;
+	size_t e = ++w->elem;
+
+	memcpy(elem, p, tp_dtype_size(h->dtype));
+	k = tp_text_value(buf, h->dtype, elem);
+
+	if (e % row != 0)
+		buf[k++] = ' ';
+	else {
+		buf[k++] = '\n';
+		if (e % slice == 0 && e < h->count)
+			buf[k++] = '\n';
+	}
+	out(w, buf, (size_t)k);
+}
+
+/* Text: the elements in the n bytes at p.  An element split between
+ * calls waits in w->part until its last byte comes. */
 static void
 write_text(struct tp_writer *w, const unsigned char *p, size_t n)
 {
-	const struct tp_tensor *h = &w->hdr;
-	size_t es = tp_dtype_size(h->dtype);
-	size_t row = h->ndim ? h->shape[h->ndim - 1] : 1;
-	size_t slice = h->ndim >= 2 ? row * h->shape[h->ndim - 2] : h->count;
-	char buf[96];
+	size_t es = tp_dtype_size(w->hdr.dtype), i;
 
-	for (size_t i = 0; i < n; i += es) {
-		int k = tp_text_value(buf, h->dtype, p + i);
-		size_t e = ++w->elem;
-
-		if (e % row != 0)
-			buf[k++] = ' ';
-		else {
-			buf[k++] = '\n';
-			if (e % slice == 0 && e < h->count)
-				buf[k++] = '\n';
-		}
-		out(w, buf, (size_t)k);
+	if (w->partlen) {
+		size_t k = n < es - w->partlen ? n : es - w->partlen;
+		memcpy(w->part + w->partlen, p, k);
+		w->partlen += k;
+		p += k;
+		n -= k;
+		if (w->partlen < es)
+			return;
+		write_text_elem(w, w->part);
+		w->partlen = 0;
 	}
+	for (i = 0; n - i >= es; i += es)
+		write_text_elem(w, p + i);
+	memcpy(w->part, p + i, n - i);
+	w->partlen = n - i;
 }
 
 void
@@ -276,11 +302,10 @@ tp_write_data(struct tp_writer *w, const void *src, size_t n)
 
 		t.data = w->mem;
 		png = tp_png_encode(&t, depth, &len);
-		out(w, png, len);
-		free(png);
 		free(w->mem);
-		w->mem = NULL;		/* not counted as complete: a PNG is
-					 * one image, not a stream to salvage */
+		w->mem = NULL;		/* not counted as complete: a PNG is one */
+		w->png = png;		/* image, out only when tp_writer_close */
+		w->pnglen = len;	/* knows no record follows */
 	}
 }
 
@@ -314,6 +339,10 @@ tp_writer_close(struct tp_writer *w)
 		    w->records - 1, w->done, w->hdr.nbytes);
 	if (w->format == TP_FMT_PNG && w->records == 0)
 		tp_die("no image to write as png: the input is empty");
+	if (w->png) {
+		out(w, w->png, w->pnglen);
+		free(w->png);
+	}
 	flush(w);
 	track(w, 0);
 	if (w->is_temp)

@@ -787,7 +787,7 @@ B() { echo "$BATS_FILE_TMPDIR/bad/$1"; }
 	rows_ok
 }
 @test "bad: -t f16 and other dtypes are usage errors" {
-	row fails 2 "unsupported dtype 'f16'" /dev/null tcat -t f16 "$(B good.npy)"
+	row fails 2 "'f16' is ambiguous: write float16, or f2" /dev/null tcat -t f16 "$(B good.npy)"
 	row fails 2 "'i4'" /dev/null tcat -t i4 "$(B good.npy)"
 	row fails 2 "'float16'" /dev/null tcat --dtype=float16 "$(B good.npy)"
 	rows_ok

@@ -16,13 +16,15 @@
 #include "tap.h"
 
 
+static struct tp_msg msg;	/* holds the last parse's message */
+
 /* Parse a header dictionary; returns the error or NULL. */
 static const char *
 parse(const char *text, struct tp_tensor *h, int *fortran, int *swap)
 {
 	memset(h, 0, sizeof *h);
 	*fortran = *swap = -1;
-	return tp_npy_parse_header(text, strlen(text), h, fortran, swap);
+	return tp_npy_parse_header(text, strlen(text), h, fortran, swap, &msg);
 }
 
 static void
@@ -98,7 +100,7 @@ test_header_writer(void)
 	ok(n == 128 && !memcmp(buf, "\x93NUMPY\x01\x00\x76\x00", 10) &&
 	    !memcmp(buf + 10, want, strlen(want)) && buf[n - 1] == '\n',
 	    "header as numpy.save writes it");
-	ok(!tp_npy_parse_header(buf + 10, n - 10, &back, &f, &s) &&
+	ok(!tp_npy_parse_header(buf + 10, n - 10, &back, &f, &s, &msg) &&
 	    back.count == 12 && back.dtype == TP_F8, "written header parses");
 	tp_set_shape(&h, 0, shape, &m);
 	n = tp_npy_format_header(&h, buf);
