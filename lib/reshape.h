@@ -1,0 +1,99 @@
+/*
+ * reshape.h - the reshape engine: reshapes, axis permutations and einops
+ * rearrange patterns, resolved against each record's shape, explained
+ * in words, and run as a pure view (no element moves) or as a threaded
+ * permutation of raw elements.
+ *
+ * A request (struct tp_reshape) is made once from the command line; it
+ * is resolved against each record (tp_reshape_resolve) into a plan: the
+ * record viewed as "elementary" axes, their order in the output, and the
+ * output shape.  A plan whose order leaves every axis longer than 1 in
+ * place is a view: the bytes pass through as they are.
+ */
+#ifndef TP_RESHAPE_H
+#define TP_RESHAPE_H
+
+#include "tpipe.h"
+
+enum tp_reshape_form {
+	TP_RESHAPE_SHAPE,	/* a new shape, one -1 inferred (numpy reshape) */
+	TP_RESHAPE_PATTERN,	/* einops rearrange: 'b (h w) c -> b c h w' */
+	TP_RESHAPE_PERMUTE,	/* axes in a new order (numpy transpose(axes)) */
+	TP_RESHAPE_TRANSPOSE,	/* axes reversed (numpy .T) */
+	TP_RESHAPE_SQUEEZE,	/* drop axes of length 1: all, or those listed */
+	TP_RESHAPE_UNSQUEEZE	/* insert an axis of length 1 (torch unsqueeze) */
+};
+
+/* One side of a pattern: groups of items, an item a name or "...". */
+#define TP_RESHAPE_ELLIPSIS (-1)
+struct tp_reshape_side {
+	int ngroups;
+	int first[TP_MAXDIM + 1];	/* group g: items first[g]..first[g+1]-1 */
+	int paren[TP_MAXDIM];		/* group g was written in parentheses */
+	int item[TP_MAXDIM + 1];	/* a name's index, or TP_RESHAPE_ELLIPSIS */
+	int ellipsis;			/* 1 if "..." is on this side */
+};
+
+/* A request: what the user asked, before any record is seen. */
+struct tp_reshape {
+	enum tp_reshape_form form;
+	const char *text;		/* as the user wrote it, for messages */
+	int n;				/* shape or axis entries */
+	long long v[TP_MAXDIM];		/* shape (-1: infer) or axes */
+	int all;			/* squeeze: every axis of length 1 */
+	/* TP_RESHAPE_PATTERN */
+	int nnames;
+	char names[TP_MAXDIM][32];
+	long long size[TP_MAXDIM];	/* NAME=SIZE, or -1 if not given */
+	struct tp_reshape_side left, right;
+};
+
+/* A request resolved against one record. */
+struct tp_reshape_plan {
+	struct tp_tensor in, out;	/* headers (data NULL) */
+	int nel;			/* the input viewed as nel axes */
+	size_t el[TP_MAXDIM];
+	char elname[TP_MAXDIM][32];	/* pattern names; "" otherwise */
+	int perm[TP_MAXDIM];		/* output order of those axes */
+	int view;			/* 1: no element moves */
+};
+
+/*
+ * Fill rq from the command line's form.  tp_reshape_parse_pattern takes
+ * the pattern and its NAME=SIZE operands (nsizes of them); the others
+ * take the option's argument (shape "8,1,256", axes "2,0,1", an axis, or
+ * NULL for --squeeze and --transpose).  Returns NULL, or a message about
+ * what is wrong with the request (a usage error).
+ */
+const char *tp_reshape_parse_pattern(struct tp_reshape *rq,
+    const char *pattern, int nsizes, char *const *sizes, struct tp_msg *m);
+const char *tp_reshape_parse(struct tp_reshape *rq,
+    enum tp_reshape_form form, const char *arg, struct tp_msg *m);
+
+/*
+ * Resolve rq against the header hdr (shape and dtype).  Returns NULL and
+ * fills plan, or a message naming the shape, the request and what does
+ * not fit (the data is wrong for this request).
+ */
+const char *tp_reshape_resolve(const struct tp_reshape *rq,
+    const struct tp_tensor *hdr, struct tp_reshape_plan *plan,
+    struct tp_msg *m);
+
+/*
+ * The --explain text (several lines, each ending in '\n', malloc'd):
+ * for a plan, the size of every named axis, the output shape, whether it
+ * is a view or a permutation, which axes move and what becomes of the
+ * leading (batch) axis; with plan NULL, the request alone, symbolically.
+ */
+char *tp_reshape_explain(const struct tp_reshape *rq,
+    const struct tp_reshape_plan *plan);
+
+/*
+ * Permute the raw elements of a record: dst (plan->out.nbytes bytes)
+ * gets src (the input record's data, C order) in the plan's order, on
+ * up to threads threads.  For a view this is a copy.
+ */
+void tp_reshape_run(const struct tp_reshape_plan *plan, void *dst,
+    const void *src, int threads);
+
+#endif
