@@ -151,6 +151,12 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 	if (form < 0) {			/* the form is the first operand */
 		if (argc == 0)
 			tp_usage();
+		/* a shape is sizes, commas, 'x' and brackets; anything
+		 * else is a pattern (whose parser says what is wrong) */
+		if (!strstr(argv[0], "->") &&
+		    argv[0][strspn(argv[0], "0123456789-,x ()[]")])
+			tp_usage_die("'%s' is neither a shape (such as 8,1,256) "
+			    "nor a pattern (it has no '->')", argv[0]);
 		if (strstr(argv[0], "->")) {
 			sizes = argv + 1;
 			while (nsizes < argc - 1 && strchr(sizes[nsizes], '='))
