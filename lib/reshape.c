@@ -966,6 +966,18 @@ say_group_sizes(struct text *t, const struct tp_reshape *rq,
 	}
 }
 
+/* The axis number of group g of side s: from the start before a bare
+ * "...", from the end (negative) after it. */
+static int
+group_axis(const struct tp_reshape_side *s, int g)
+{
+	for (int h = 0; h < g; h++)
+		if (s->first[h + 1] - s->first[h] == 1 &&
+		    s->item[s->first[h]] == TP_RESHAPE_ELLIPSIS && !s->paren[h])
+			return g - s->ngroups;
+	return g;
+}
+
 /* A pattern, with a plan or symbolically (p NULL). */
 static void
 explain_pattern(struct text *t, const struct tp_reshape *rq,
@@ -991,36 +1003,30 @@ explain_pattern(struct text *t, const struct tp_reshape *rq,
 		say(t, "%s (sizes not given come from each record)\n",
 		    l->ellipsis ? " ..." : "");
 	}
-	for (int g = 0, axis = 0; g < l->ngroups; g++) {
+	for (int g = 0; g < l->ngroups; g++) {
 		int k0 = l->first[g], k1 = l->first[g + 1];
 
-		if (k1 - k0 == 1 && l->item[k0] == TP_RESHAPE_ELLIPSIS) {
-			axis = -1;	/* later axes count from the end */
-			continue;
-		}
 		if (k1 - k0 == 0)
-			say(t, "  input axis %s %s must have length 1: dropped\n",
-			    axis < 0 ? "after ..." : "", group_text(rq, l, g, gb,
-			    sizeof gb));
+			say(t, "  input axis %d must have length 1: dropped\n",
+			    group_axis(l, g));
 		else if (k1 - k0 > 1) {
-			say(t, "  input axis %s is split into ", group_text(rq,
-			    l, g, gb, sizeof gb));
+			say(t, "  input axis %d %s is split into ",
+			    group_axis(l, g), group_text(rq, l, g, gb,
+			    sizeof gb));
 			say_group_sizes(t, rq, l, g, p);
 			say(t, "\n");
 		}
-		if (axis >= 0)
-			axis++;
 	}
 	for (int g = 0; g < r->ngroups; g++) {
 		int k0 = r->first[g], k1 = r->first[g + 1];
 
 		if (k1 - k0 == 0)
-			say(t, "  output axis %s is new, of length 1\n",
-			    group_text(rq, r, g, gb, sizeof gb));
+			say(t, "  output axis %d is new, of length 1\n",
+			    group_axis(r, g));
 		else if (k1 - k0 > 1 || (r->paren[g] &&
 		    r->item[k0] == TP_RESHAPE_ELLIPSIS)) {
-			say(t, "  output axis %s merges ", group_text(rq, r, g,
-			    gb, sizeof gb));
+			say(t, "  output axis %d %s merges ", group_axis(r, g),
+			    group_text(rq, r, g, gb, sizeof gb));
 			say_group_sizes(t, rq, r, g, p);
 			say(t, "\n");
 		}
@@ -1065,18 +1071,20 @@ explain_pattern(struct text *t, const struct tp_reshape *rq,
 						og = g;
 			if (r->first[og + 1] - r->first[og] == 1 &&
 			    (i >= 0 || !r->paren[og]))
-				say(t, "  batch %s is output axis %s, whole: "
-				    "batch elements are not mixed\n", nm,
-				    group_text(rq, r, og, gb, sizeof gb));
-			else
-				say(t, "  batch %s is merged into output axis "
-				    "%s: batch elements are no longer apart "
-				    "along one axis\n", nm, group_text(rq, r, og,
+				say(t, "  batch axis 0 (%s) is output axis %d "
+				    "(%s), whole: batch elements are not mixed\n",
+				    nm, group_axis(r, og), group_text(rq, r, og,
 				    gb, sizeof gb));
+			else
+				say(t, "  batch axis 0 (%s) is merged into "
+				    "output axis %d %s: batch elements are no "
+				    "longer apart along one axis\n", nm,
+				    group_axis(r, og), group_text(rq, r, og, gb,
+				    sizeof gb));
 		} else if (k1 - k0 > 1)
-			say(t, "  batch axis %s is split: batch elements are "
-			    "no longer apart along one axis\n", group_text(rq,
-			    l, 0, gb, sizeof gb));
+			say(t, "  batch axis 0 %s is split: batch elements "
+			    "are no longer apart along one axis\n",
+			    group_text(rq, l, 0, gb, sizeof gb));
 	}
 }
 

@@ -243,9 +243,9 @@ with open('s.npy', 'wb') as f, open('s3.npy', 'wb') as g:
 	[ "$status" -eq 0 ]
 	[[ ${lines[0]} == "record 0: (2, 24, 3) float64 -> (2, 3, 8, 3): a permutation"* ]] || fail "$output"
 	[[ $output == *"axes: b=2 h=8 w=3 c=3"* ]] || fail "$output"
-	[[ $output == *"input axis (h w) is split into h=8 w=3"* ]] || fail "$output"
+	[[ $output == *"input axis 1 (h w) is split into h=8 w=3"* ]] || fail "$output"
 	[[ $output == *"moved: c"* ]] || fail "$output"
-	[[ $output == *"batch b is output axis b, whole"* ]] || fail "$output"
+	[[ $output == *"batch axis 0 (b) is output axis 0 (b), whole"* ]] || fail "$output"
 	run treshape --explain 'b h w -> b (h w)' x.npy
 	[[ ${lines[0]} == *"a view"* ]] && [[ $output == *"no axis moves"* ]] || fail "$output"
 	# MATLAB's batch-last (N, N, 1, b) to batch-first
