@@ -24,6 +24,7 @@ runs=${RUNS:-3}
 timer=/usr/bin/time
 py=/usr/bin/python3
 
+[ -x "$timer" ] || { echo "treshape.sh: no GNU time at $timer: apt-get install time" >&2; exit 1; }
 for t in tgen treshape; do
 	[ -x "$bin/$t" ] || { echo "treshape.sh: no $bin/$t: run make" >&2; exit 1; }
 done
@@ -31,20 +32,28 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/treshape-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 
-# best CMD: the shortest wall time in seconds of `bash -c CMD` over $runs
-# runs; dies if CMD fails.
+# best CMD: "WALL CPU", the shortest wall time and the least CPU time
+# (user + system, of every process of CMD) in seconds of `bash -c CMD`
+# over $runs runs; dies if CMD fails.  On a shared machine the CPU time
+# says more about the work done than the wall time.
 best() {
-	local i t0 t1 b=
+	local i t0 t1 b= c= cpu
 	for ((i = 0; i < runs; i++)); do
 		t0=$(date +%s.%N)
-		F=$F B=$bin O=$tmp/out.npy P=${P:-} bash -o pipefail -c "$1" ||
+		F=$F B=$bin O=$tmp/out.npy P=${P:-} $timer -f '%U %S' \
+		    -o "$tmp/cpu" bash -o pipefail -c "$1" ||
 			{ echo "treshape.sh: failed: $1" >&2; exit 1; }
 		t1=$(date +%s.%N)
+		cpu=$(awk '{ t = $1 + $2 } END { print t }' "$tmp/cpu")
 		b=$(awk -v a="$t0" -v z="$t1" -v b="$b" \
 		    'BEGIN { t = z - a; if (b == "" || t < b) b = t; print b }')
+		c=$(awk -v t="$cpu" -v c="$c" \
+		    'BEGIN { if (c == "" || t < c) c = t; print c }')
 	done
-	printf '%.3f\n' "$b"
+	printf '%.3f %.2f\n' "$b" "$c"
 }
+wall() { echo "${1% *}"; }
+cpu() { echo "${1#* }"; }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 gbs() { awk -v n="$1" -v t="$2" 'BEGIN { printf "%.2f", n / t / 1e9 }'; }
@@ -60,14 +69,14 @@ t_pat=$(best 'cat "$F" | "$B/treshape" "(a b) -> a b 1" b=32768 | cat > /dev/nul
 
 echo "## treshape: a pure reshape of one $(awk -v n="$bytes" 'BEGIN { printf "%.2f", n / 2^30 }') GiB float32 record, $(nproc) CPUs"
 echo
-echo "| pipeline | best of $runs | GB/s |"
-echo "|---|---:|---:|"
-echo "| \`cat FILE \| cat \| cat > /dev/null\` | ${t_cat} s | $(gbs "$bytes" "$t_cat") |"
-echo "| \`cat FILE \| treshape 16384,-1 \| cat > /dev/null\` | ${t_res} s | $(gbs "$bytes" "$t_res") |"
-echo "| \`cat FILE \| treshape '(a b) -> a b 1' b=32768 \| cat > /dev/null\` | ${t_pat} s | $(gbs "$bytes" "$t_pat") |"
+echo "| pipeline | best of $runs | GB/s | CPU s (all processes) |"
+echo "|---|---:|---:|---:|"
+echo "| \`cat FILE \| cat \| cat > /dev/null\` | $(wall "$t_cat") s | $(gbs "$bytes" "$(wall "$t_cat")") | $(cpu "$t_cat") |"
+echo "| \`cat FILE \| treshape 16384,-1 \| cat > /dev/null\` | $(wall "$t_res") s | $(gbs "$bytes" "$(wall "$t_res")") | $(cpu "$t_res") |"
+echo "| \`cat FILE \| treshape '(a b) -> a b 1' b=32768 \| cat > /dev/null\` | $(wall "$t_pat") s | $(gbs "$bytes" "$(wall "$t_pat")") | $(cpu "$t_pat") |"
 echo
 rss=
-if [ -x "$timer" ] && "$timer" -v true 2> /dev/null; then
+if "$timer" -v true 2> /dev/null; then
 	F=$F B=$bin bash -o pipefail -c \
 	    "cat \"\$F\" | $timer -v -o $tmp/time.log \"\$B/treshape\" 16384,-1 | cat > /dev/null"
 	rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$tmp/time.log")
@@ -77,8 +86,8 @@ else
 fi
 echo
 ok=yes
-awk -v a="$t_res" -v b="$t_cat" 'BEGIN { exit !(a <= b) }' || ok=no
-echo "- reshape through a pipe at least cat's throughput: $ok ($(ratio "$t_cat" "$t_res")x cat)"
+awk -v a="$(wall "$t_res")" -v b="$(wall "$t_cat")" 'BEGIN { exit !(a <= b) }' || ok=no
+echo "- reshape through a pipe at least cat's throughput: $ok ($(ratio "$(wall "$t_cat")" "$(wall "$t_res")")x cat's)"
 if [ -n "$rss" ]; then
 	ok=yes
 	[ "$rss" -lt 65536 ] || ok=no
@@ -104,14 +113,14 @@ perm_row() {	# NAME SHAPE AXES
 	t_np=$(best "$NUMPY")
 	cmp -s "$tmp/tr.npy" "$tmp/out.npy" ||
 		{ echo "treshape.sh: $name: treshape and numpy differ" >&2; exit 1; }
-	echo "| $name | $t_tr | $t_np | $(ratio "$t_np" "$t_tr") |"
+	echo "| $name | $(wall "$t_tr") | $(wall "$t_np") | $(ratio "$(wall "$t_np")" "$(wall "$t_tr")") | $(cpu "$t_tr") | $(cpu "$t_np") |"
 	rm -f "$F" "$tmp/tr.npy" "$tmp/out.npy"
 }
 
 echo "## treshape: permutations against numpy, whole process, file to file"
 echo
-echo "| case | treshape s | numpy s | ratio numpy/treshape |"
-echo "|---|---:|---:|---:|"
+echo "| case | treshape s | numpy s | ratio numpy/treshape | treshape CPU s | numpy CPU s |"
+echo "|---|---:|---:|---:|---:|---:|"
 perm_row "--permute 1,0 of 16384x16384 f32 (1 GiB)" 16384,16384 1,0 | tee "$tmp/rows"
 perm_row "--permute 0,2,3,1 of 64x256x256x3 f32 (48 MiB)" 64,256,256,3 0,2,3,1 | tee -a "$tmp/rows"
 echo
