@@ -18,11 +18,12 @@
 static const char usage[] =
     "treshape shape | pattern [name=size ...] | --permute axes |\n"
     "                --squeeze[=axes] | --unsqueeze axis | --transpose\n"
+    "                [--reduce sum|mean|max|min]\n"
     "                [--explain] [-o file] [-O npy|txt|png] [-j threads] "
     "[file]";
 
 enum { OPT_PERMUTE = TP_OPT_TOOL, OPT_SQUEEZE, OPT_UNSQUEEZE, OPT_TRANSPOSE,
-	OPT_EXPLAIN };
+	OPT_EXPLAIN, OPT_REDUCE };
 
 struct cmdline {
 	struct tp_common com;
@@ -76,12 +77,13 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 		{ "unsqueeze", required_argument, NULL, OPT_UNSQUEEZE },
 		{ "transpose", no_argument, NULL, OPT_TRANSPOSE },
 		{ "explain", no_argument, NULL, OPT_EXPLAIN },
+		{ "reduce", required_argument, NULL, OPT_REDUCE },
 		{ NULL, 0, NULL, 0 }
 	};
 	static char *ops[TP_MAXDIM + 4];	/* the operands, in order */
 	struct tp_msg m;
 	const char *why;
-	int ch, form = -1, nsizes = 0, nops = 0, nneg = 0;
+	int ch, form = -1, nsizes = 0, nops = 0, nneg = 0, reduce = 0;
 	const char *formarg = NULL;
 	char **sizes;
 	char *neg[4];
@@ -124,6 +126,11 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 		case OPT_EXPLAIN:
 			cl->explain = 1;
 			continue;
+		case OPT_REDUCE:
+			if ((reduce = tp_reduce_parse(optarg)) < 0)
+				tp_usage_die("unknown reduction '%s': use "
+				    TP_REDUCE_CHOICES, optarg);
+			continue;
 		default:
 			tp_usage();
 		}
@@ -161,16 +168,22 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 			sizes = argv + 1;
 			while (nsizes < argc - 1 && strchr(sizes[nsizes], '='))
 				nsizes++;
-			why = tp_reshape_parse_pattern(&cl->rq, argv[0], nsizes,
-			    sizes, &m);
-		} else
+			why = tp_reshape_parse_pattern(&cl->rq, argv[0],
+			    reduce, nsizes, sizes, &m);
+		} else if (reduce)
+			tp_usage_die("--reduce takes a pattern that drops axes, "
+			    "not the shape '%s'", argv[0]);
+		else
 			why = tp_reshape_parse(&cl->rq, TP_RESHAPE_SHAPE,
 			    argv[0], &m);
 		if (why)
 			tp_usage_die("%s", why);
 		argv += 1 + nsizes;
 		argc -= 1 + nsizes;
-	} else if ((why = tp_reshape_parse(&cl->rq, form, formarg, &m)))
+	} else if (reduce)
+		tp_usage_die("--reduce takes a pattern, not %s",
+		    form_option[form]);
+	else if ((why = tp_reshape_parse(&cl->rq, form, formarg, &m)))
 		tp_usage_die("%s", why);
 	if (argc > 1)
 		tp_usage_die("more than one input file ('%s', '%s')", argv[0],
@@ -249,11 +262,11 @@ main(int argc, char **argv)
 		}
 		src = tp_big_alloc(hdr.nbytes);
 		tp_read_data(in, src, hdr.nbytes);
-		dst = tp_big_alloc(hdr.nbytes);
+		dst = tp_big_alloc(plan.out.nbytes);
 		tp_reshape_run(&plan, dst, src, cl.com.threads);
 		free(src);
 		src = NULL;
-		tp_write_data(out, dst, hdr.nbytes);
+		tp_write_data(out, dst, plan.out.nbytes);
 		free(dst);
 		dst = NULL;
 	}

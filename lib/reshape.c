@@ -13,6 +13,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -221,9 +222,28 @@ on_side(const struct tp_reshape_side *s, int i)
 	return 0;
 }
 
+int
+tp_reduce_parse(const char *s)
+{
+	static const char *const names[] = { "sum", "mean", "max", "min" };
+
+	for (int i = 0; i < 4; i++)
+		if (!strcmp(s, names[i]))
+			return TP_REDUCE_SUM + i;
+	return -1;
+}
+
+/* The name of a reduction, for messages. */
+static const char *
+reduce_name(enum tp_reduce r)
+{
+	return r == TP_REDUCE_SUM ? "sum" : r == TP_REDUCE_MEAN ? "mean" :
+	    r == TP_REDUCE_MAX ? "max" : r == TP_REDUCE_MIN ? "min" : "none";
+}
+
 const char *
 tp_reshape_parse_pattern(struct tp_reshape *rq, const char *pattern,
-    int nsizes, char *const *sizes, struct tp_msg *m)
+    enum tp_reduce reduce, int nsizes, char *const *sizes, struct tp_msg *m)
 {
 	const char *arrow = strstr(pattern, "->"), *why;
 	const struct tp_reshape_side *l = &rq->left;
@@ -231,6 +251,7 @@ tp_reshape_parse_pattern(struct tp_reshape *rq, const char *pattern,
 	memset(rq, 0, sizeof *rq);
 	rq->form = TP_RESHAPE_PATTERN;
 	rq->text = pattern;
+	rq->reduce = reduce;
 	if (!arrow)
 		return tp_msgf(m, "pattern '%s' has no '->'", pattern);
 	if (strstr(arrow + 2, "->"))
@@ -246,16 +267,31 @@ tp_reshape_parse_pattern(struct tp_reshape *rq, const char *pattern,
 	if (rq->left.ellipsis == 2)
 		return tp_msgf(m, "pattern '%s': '...' inside parentheses on "
 		    "the left", pattern);
-	if (rq->left.ellipsis && !rq->right.ellipsis)
+	if (rq->left.ellipsis && !rq->right.ellipsis && !reduce)
 		return tp_msgf(m, "pattern '%s': '...' on the left but not on "
 		    "the right", pattern);
 	for (int i = 0; i < rq->nnames; i++) {
 		int inl = on_side(&rq->left, i), inr = on_side(&rq->right, i);
 
-		if (inl != inr)
+		if (reduce && !inl)
 			return tp_msgf(m, "pattern '%s': '%s' is only on the "
-			    "%s side (rearrange needs every name on both)",
-			    pattern, rq->names[i], inl ? "left" : "right");
+			    "right side (--reduce %s only drops names)",
+			    pattern, rq->names[i], reduce_name(reduce));
+		if (!reduce && inl != inr)
+			return tp_msgf(m, "pattern '%s': '%s' is only on the "
+			    "%s side (rearrange needs every name on both; "
+			    "--reduce drops names)", pattern, rq->names[i],
+			    inl ? "left" : "right");
+	}
+	if (reduce) {
+		int dropped = rq->left.ellipsis && !rq->right.ellipsis;
+
+		for (int i = 0; i < rq->nnames; i++)
+			dropped |= !on_side(&rq->right, i);
+		if (!dropped)
+			return tp_msgf(m, "pattern '%s': --reduce %s needs a "
+			    "name on the left that is not on the right",
+			    pattern, reduce_name(reduce));
 	}
 	for (int k = 0; k < nsizes; k++) {
 		const char *eq = strchr(sizes[k], '=');
@@ -590,6 +626,61 @@ group_text(const struct tp_reshape *rq, const struct tp_reshape_side *s,
 	return buf;
 }
 
+/* The dtype a reduction r of dtype t gives, as numpy's. */
+static enum tp_dtype
+reduce_dtype(enum tp_reduce r, enum tp_dtype t)
+{
+	if (r == TP_REDUCE_MAX || r == TP_REDUCE_MIN)
+		return t;
+	if (tp_dtype_is_int(t)) {
+		if (r == TP_REDUCE_MEAN)
+			return TP_F8;
+		return t == TP_U1 || t == TP_U2 || t == TP_U4 || t == TP_U8 ?
+		    TP_U8 : TP_I8;
+	}
+	return t;
+}
+
+/*
+ * Finish the plan of a reduction: after the np kept axes in perm come
+ * the reduced ones (the left's names missing on the right, in the left's
+ * order, and the ellipsis's axes if the right has no "..."); the output
+ * has nout axes out and the reduction's dtype.
+ */
+static const char *
+reduce_plan(const struct tp_reshape *rq, struct tp_reshape_plan *p, int np,
+    int nout, const size_t *out, const char *sh, struct tp_msg *m)
+{
+	enum tp_dtype t = p->in.dtype;
+
+	p->nreduce = 1;
+	for (int e = 0; e < p->nel; e++) {
+		int kept = 0;
+
+		for (int k = 0; k < np; k++)
+			kept |= p->perm[k] == e;
+		if (kept)
+			continue;
+		p->perm[np++] = e;
+		p->nreduce *= p->el[e];
+	}
+	p->reduce = rq->reduce;
+	if ((rq->reduce == TP_REDUCE_MAX || rq->reduce == TP_REDUCE_MIN) &&
+	    tp_dtype_is_complex(t))
+		return tp_msgf(m, "--reduce %s: %s has no order (record of "
+		    "shape %s)", reduce_name(rq->reduce), tp_dtype_name(t), sh);
+	if ((rq->reduce == TP_REDUCE_MAX || rq->reduce == TP_REDUCE_MIN) &&
+	    p->nreduce == 0)
+		return tp_msgf(m, "pattern '%s' on shape %s: --reduce %s of "
+		    "zero elements has no value", rq->text, sh,
+		    reduce_name(rq->reduce));
+	p->out = p->in;
+	p->out.dtype = reduce_dtype(rq->reduce, t);
+	tp_eset_shape(&p->out, nout, out);
+	p->view = 0;
+	return NULL;
+}
+
 /* An einops rearrange pattern. */
 static const char *
 resolve_pattern(const struct tp_reshape *rq, struct tp_reshape_plan *p,
@@ -706,6 +797,9 @@ resolve_pattern(const struct tp_reshape *rq, struct tp_reshape_plan *p,
 				goto too_many;
 			out[nout++] = prod;
 		}
+		p->nkept = np;
+		if (rq->reduce)
+			return reduce_plan(rq, p, np, nout, out, sh, m);
 	}
 	finish_plan(p, nout, out);
 	return NULL;
@@ -758,6 +852,213 @@ run_item(void *arg, size_t i, int tid)
 	tp_permute_run(&j->perm, j->dst, j->src, i * j->per, (i + 1) * j->per);
 }
 
+/* Element i of p (dtype t) as a double; floats and integers only. */
+static double
+load(enum tp_dtype t, const unsigned char *p, size_t i)
+{
+	union { uint8_t u1; int8_t i1; uint16_t u2; int16_t i2; uint32_t u4;
+		int32_t i4; uint64_t u8; int64_t i8; float f4; double f8; } v;
+
+	memcpy(&v, p + i * tp_dtype_size(t), tp_dtype_size(t));
+	switch (t) {
+	case TP_B1: return v.u1 != 0;
+	case TP_U1: return v.u1;
+	case TP_I1: return v.i1;
+	case TP_U2: return v.u2;
+	case TP_I2: return v.i2;
+	case TP_U4: return v.u4;
+	case TP_I4: return v.i4;
+	case TP_U8: return (double)v.u8;
+	case TP_I8: return (double)v.i8;
+	case TP_F2: return tp_half_to_float(v.u2);
+	case TP_F4: return v.f4;
+	default: return v.f8;
+	}
+}
+
+/* Element i of p (an integer or bool dtype t) as 64 bits: signed values
+ * sign-extended, so that unsigned arithmetic wraps as numpy's does. */
+static uint64_t
+load_int(enum tp_dtype t, const unsigned char *p, size_t i)
+{
+	union { uint8_t u1; int8_t i1; uint16_t u2; int16_t i2; uint32_t u4;
+		int32_t i4; uint64_t u8; } v;
+
+	memcpy(&v, p + i * tp_dtype_size(t), tp_dtype_size(t));
+	switch (t) {
+	case TP_B1: return v.u1 != 0;
+	case TP_U1: return v.u1;
+	case TP_I1: return (uint64_t)(int64_t)v.i1;
+	case TP_U2: return v.u2;
+	case TP_I2: return (uint64_t)(int64_t)v.i2;
+	case TP_U4: return v.u4;
+	case TP_I4: return (uint64_t)(int64_t)v.i4;
+	default: return v.u8;
+	}
+}
+
+/* 1 if element a of p is greater than element b (dtype t, not complex);
+ * a NaN is greater than anything, so max keeps the first NaN. */
+static int
+greater(enum tp_dtype t, const unsigned char *p, size_t a, size_t b)
+{
+	if (tp_dtype_is_float(t)) {
+		double x = load(t, p, a), y = load(t, p, b);
+
+		return (x != x && y == y) || x > y;
+	}
+	if (t == TP_I8) {
+		int64_t x, y;
+
+		memcpy(&x, p + a * 8, 8);
+		memcpy(&y, p + b * 8, 8);
+		return x > y;
+	}
+	if (t == TP_U8)
+		return load_int(t, p, a) > load_int(t, p, b);
+	return load(t, p, a) > load(t, p, b);
+}
+
+/* 1 if element a of p is less than element b; NaN is less than all. */
+static int
+less(enum tp_dtype t, const unsigned char *p, size_t a, size_t b)
+{
+	if (tp_dtype_is_float(t)) {
+		double x = load(t, p, a), y = load(t, p, b);
+
+		return (x != x && y == y) || x < y;
+	}
+	return greater(t, p, b, a);
+}
+
+/*
+ * Reduce the n elements at p (dtype t) with r into the element at out
+ * (dtype ot = reduce_dtype(r, t)).
+ */
+static void
+reduce_one(enum tp_reduce r, enum tp_dtype t, const unsigned char *p,
+    size_t n, enum tp_dtype ot, unsigned char *out)
+{
+	size_t es = tp_dtype_size(t);
+
+	if (r == TP_REDUCE_MAX || r == TP_REDUCE_MIN) {
+		size_t best = 0;
+
+		for (size_t i = 1; i < n; i++)
+			if (r == TP_REDUCE_MAX ? greater(t, p, i, best) :
+			    less(t, p, i, best))
+				best = i;
+		memcpy(out, p + best * es, es);
+		return;
+	}
+	if (tp_dtype_is_complex(t)) {
+		double re = 0, im = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			if (t == TP_C8) {
+				float v[2];
+				memcpy(v, p + i * es, sizeof v);
+				re += v[0], im += v[1];
+			} else {
+				double v[2];
+				memcpy(v, p + i * es, sizeof v);
+				re += v[0], im += v[1];
+			}
+		}
+		if (r == TP_REDUCE_MEAN)
+			re /= (double)n, im /= (double)n;
+		if (t == TP_C8) {
+			float v[2] = { (float)re, (float)im };
+			memcpy(out, v, sizeof v);
+		} else {
+			double v[2] = { re, im };
+			memcpy(out, v, sizeof v);
+		}
+		return;
+	}
+	if (r == TP_REDUCE_SUM && tp_dtype_is_int(t)) {
+		uint64_t acc = 0;
+
+		for (size_t i = 0; i < n; i++)
+			acc += load_int(t, p, i);
+		memcpy(out, &acc, 8);		/* u8 or i8 */
+		return;
+	}
+	{
+		double acc = 0;
+
+		for (size_t i = 0; i < n; i++)
+			acc += load(t, p, i);
+		if (r == TP_REDUCE_MEAN)
+			acc = n ? acc / (double)n : NAN;
+		if (ot == TP_F4) {
+			float f = (float)acc;
+			memcpy(out, &f, 4);
+		} else if (ot == TP_F2) {
+			uint16_t h = tp_float_to_half((float)acc);
+			memcpy(out, &h, 2);
+		} else
+			memcpy(out, &acc, 8);
+	}
+}
+
+struct reduce_job {
+	const struct tp_reshape_plan *plan;
+	const unsigned char *data;	/* reduced axes last */
+	unsigned char *dst;
+	size_t per;			/* outputs per item */
+};
+
+/* Item i of tp_parallel: reduce its range of outputs. */
+static void
+reduce_item(void *arg, size_t i, int tid)
+{
+	const struct reduce_job *j = arg;
+	const struct tp_reshape_plan *p = j->plan;
+	size_t n = p->nreduce, es = tp_dtype_size(p->in.dtype);
+	size_t oes = tp_dtype_size(p->out.dtype), end = (i + 1) * j->per;
+
+	(void)tid;
+	if (end > p->out.count)
+		end = p->out.count;
+	for (size_t o = i * j->per; o < end; o++)
+		reduce_one(p->reduce, p->in.dtype, j->data + o * n * es, n,
+		    p->out.dtype, j->dst + o * oes);
+}
+
+/* tp_reshape_run for a reduction: permute the reduced axes last (unless
+ * they are), then reduce each output's run of elements. */
+static void
+reduce_run(const struct tp_reshape_plan *plan, void *dst, const void *src,
+    int threads)
+{
+	struct tp_reshape_plan moved = *plan;
+	struct reduce_job j = { plan, src, dst, 0 };
+	unsigned char *tmp = NULL;
+	size_t items;
+
+	moved.reduce = TP_REDUCE_NONE;
+	finish_plan(&moved, moved.nel, moved.el);	/* is perm in order? */
+	if (!moved.view) {
+		tmp = tp_big_alloc(plan->in.nbytes);
+		tp_reshape_run(&moved, tmp, src, threads);
+		j.data = tmp;
+	}
+	if (plan->out.count == 0) {
+		free(tmp);
+		return;
+	}
+	if (plan->in.nbytes < ((size_t)1 << 20))
+		threads = 1;
+	items = (size_t)threads * 8;
+	if (items > plan->out.count)
+		items = plan->out.count;
+	j.per = (plan->out.count + items - 1) / items;
+	items = (plan->out.count + j.per - 1) / j.per;
+	tp_parallel(threads, items, reduce_item, &j);
+	free(tmp);
+}
+
 void
 tp_reshape_run(const struct tp_reshape_plan *plan, void *dst, const void *src,
     int threads)
@@ -765,6 +1066,10 @@ tp_reshape_run(const struct tp_reshape_plan *plan, void *dst, const void *src,
 	struct run_job j;
 	size_t items;
 
+	if (plan->reduce) {
+		reduce_run(plan, dst, src, threads);
+		return;
+	}
 	tp_permute_plan(&j.perm, tp_dtype_size(plan->in.dtype), plan->nel,
 	    plan->el, plan->perm);
 	if (j.perm.nblocks == 0)
@@ -1057,6 +1362,17 @@ explain_pattern(struct text *t, const struct tp_reshape *rq,
 		    rq->names[i], len1 ? " (length 1: no element moves)" : "");
 	}
 	say(t, any ? "\n" : "  no axis moves\n");
+	if (rq->reduce) {
+		int any_red = 0;
+
+		for (int k = 0; k < nl; k++)
+			if (!on_side(r, item[k]) && (item[k] >= 0 ||
+			    !r->ellipsis))
+				say(t, "%s %s", any_red++ ? "" : "  reduced by "
+				    "--reduce:", item[k] < 0 ? "..." :
+				    rq->names[item[k]]);
+		say(t, "\n");
+	}
 	/* The batch: the first input group. */
 	if (l->ngroups > 0) {
 		int k0 = l->first[0], k1 = l->first[1], og = -1;
@@ -1069,7 +1385,10 @@ explain_pattern(struct text *t, const struct tp_reshape *rq,
 				for (int k = r->first[g]; k < r->first[g + 1]; k++)
 					if (r->item[k] == i)
 						og = g;
-			if (r->first[og + 1] - r->first[og] == 1 &&
+			if (og < 0)
+				say(t, "  batch axis 0 (%s) is reduced: batch "
+				    "elements are combined\n", nm);
+			else if (r->first[og + 1] - r->first[og] == 1 &&
 			    (i >= 0 || !r->paren[og]))
 				say(t, "  batch axis 0 (%s) is output axis %d "
 				    "(%s), whole: batch elements are not mixed\n",
@@ -1096,11 +1415,19 @@ tp_reshape_explain(const struct tp_reshape *rq,
 	char a[TP_MAXDIM * 22 + 4], b[TP_MAXDIM * 22 + 4];
 
 	if (p) {
-		say(&t, "%s %s -> %s: %s\n", tp_shape_str(&p->in, a, sizeof a),
-		    tp_dtype_name(p->in.dtype), tp_shape_str(&p->out, b,
-		    sizeof b), p->view ? "a view (no element moves: the bytes "
-		    "pass through)" : "a permutation (elements move: the "
-		    "record is copied in the new order)");
+		if (p->reduce)
+			say(&t, "%s %s -> %s %s: a reduction (the %s of %zu "
+			    "elements each)\n", tp_shape_str(&p->in, a, sizeof a),
+			    tp_dtype_name(p->in.dtype), tp_shape_str(&p->out, b,
+			    sizeof b), tp_dtype_name(p->out.dtype),
+			    reduce_name(p->reduce), p->nreduce);
+		else
+			say(&t, "%s %s -> %s: %s\n", tp_shape_str(&p->in, a,
+			    sizeof a), tp_dtype_name(p->in.dtype),
+			    tp_shape_str(&p->out, b, sizeof b), p->view ?
+			    "a view (no element moves: the bytes pass "
+			    "through)" : "a permutation (elements move: the "
+			    "record is copied in the new order)");
 	}
 	switch (rq->form) {
 	case TP_RESHAPE_SHAPE:
@@ -1144,7 +1471,10 @@ tp_reshape_explain(const struct tp_reshape *rq,
 		}
 		break;
 	case TP_RESHAPE_PATTERN:
-		if (!p)
+		if (!p && rq->reduce)
+			say(&t, "reduce '%s' by %s\n", rq->text,
+			    reduce_name(rq->reduce));
+		else if (!p)
 			say(&t, "rearrange '%s'\n", rq->text);
 		explain_pattern(&t, rq, p);
 		break;

@@ -24,6 +24,13 @@ enum tp_reshape_form {
 	TP_RESHAPE_UNSQUEEZE	/* insert an axis of length 1 (torch unsqueeze) */
 };
 
+/* einops reduce: names on the left only are reduced with one of these. */
+enum tp_reduce { TP_REDUCE_NONE, TP_REDUCE_SUM, TP_REDUCE_MEAN,
+	TP_REDUCE_MAX, TP_REDUCE_MIN };
+#define TP_REDUCE_CHOICES "sum, mean, max or min"
+/* Parse "sum", "mean", "max", "min"; -1 if unknown. */
+int tp_reduce_parse(const char *);
+
 /* One side of a pattern: groups of items, an item a name or "...". */
 #define TP_RESHAPE_ELLIPSIS (-1)
 struct tp_reshape_side {
@@ -42,6 +49,7 @@ struct tp_reshape {
 	long long v[TP_MAXDIM];		/* shape (-1: infer) or axes */
 	int all;			/* squeeze: every axis of length 1 */
 	/* TP_RESHAPE_PATTERN */
+	enum tp_reduce reduce;		/* TP_REDUCE_NONE: rearrange */
 	int nnames;
 	char names[TP_MAXDIM][32];
 	long long size[TP_MAXDIM];	/* NAME=SIZE, or -1 if not given */
@@ -56,17 +64,25 @@ struct tp_reshape_plan {
 	char elname[TP_MAXDIM][32];	/* pattern names; "" otherwise */
 	int perm[TP_MAXDIM];		/* output order of those axes */
 	int view;			/* 1: no element moves */
+	enum tp_reduce reduce;
+	size_t nreduce;			/* elements reduced into each output
+					   one: the last nel - nkept axes of
+					   perm, multiplied */
+	int nkept;			/* axes of perm that are not reduced */
 };
 
 /*
  * Fill rq from the command line's form.  tp_reshape_parse_pattern takes
- * the pattern and its NAME=SIZE operands (nsizes of them); the others
+ * the pattern, the reduction (TP_REDUCE_NONE for a rearrange, where every
+ * name is on both sides; else names on the left only are reduced) and
+ * its NAME=SIZE operands (nsizes of them); the others
  * take the option's argument (shape "8,1,256", axes "2,0,1", an axis, or
  * NULL for --squeeze and --transpose).  Returns NULL, or a message about
  * what is wrong with the request (a usage error).
  */
 const char *tp_reshape_parse_pattern(struct tp_reshape *rq,
-    const char *pattern, int nsizes, char *const *sizes, struct tp_msg *m);
+    const char *pattern, enum tp_reduce reduce, int nsizes,
+    char *const *sizes, struct tp_msg *m);
 const char *tp_reshape_parse(struct tp_reshape *rq,
     enum tp_reshape_form form, const char *arg, struct tp_msg *m);
 
@@ -91,7 +107,13 @@ char *tp_reshape_explain(const struct tp_reshape *rq,
 /*
  * Permute the raw elements of a record: dst (plan->out.nbytes bytes)
  * gets src (the input record's data, C order) in the plan's order, on
- * up to threads threads.  For a view this is a copy.
+ * up to threads threads.  For a view this is a copy.  A reduction
+ * (plan->reduce) writes each output element, of plan->out.dtype, as the
+ * sum, mean, max or min of its plan->nreduce input elements: integers
+ * and bool sum in 64 bits (wrapping, as numpy), floats in double; mean
+ * is double for integers; max and min propagate NaN.  Reducing zero
+ * elements gives 0 (sum) or NaN (mean); tp_reshape_resolve refuses max
+ * and min of nothing and of complex numbers.
  */
 void tp_reshape_run(const struct tp_reshape_plan *plan, void *dst,
     const void *src, int threads);

@@ -361,3 +361,72 @@ with open('s.npy', 'wb') as f, open('s3.npy', 'wb') as g:
 	run bash -o pipefail -c "tgen zeros 4000000 -t f32 | treshape 2000,-1 | head -c 10 > /dev/null"
 	[ "$status" -eq 0 ] || [ "$status" -eq 141 ]
 }
+
+@test "--reduce sum, mean, max, min equal numpy's reductions over the dropped axes, every dtype" {
+	gen <<'EOF2'
+import warnings
+warnings.simplefilter('ignore')
+tol = open('tol', 'w')
+def red(name, a, pat, op, axes, sizes=(), order='<', after=None):
+    want = getattr(np, op)(a, axis=axes)
+    if after is not None:
+        want = after(want)
+    case(name, a, ['--reduce', op, pat, *sizes], want, order)
+    k = a.dtype.kind
+    tol.write(f"{name} {0 if op in ('max', 'min') or (op == 'sum' and k in 'biu') else 1e-3 if a.dtype == np.float16 else 1e-5 if a.dtype.itemsize <= 4 or a.dtype == np.complex64 else 1e-12}\n")
+for dt in DTYPES:
+    a = values(dt, (3, 4, 5))
+    if dt[0] in 'fc':
+        a = (rng.standard_normal((3, 4, 5)) * 10).astype(dt)
+        if dt[0] == 'c':
+            a = a + 1j * rng.standard_normal((3, 4, 5)).astype(dt)
+    for op in ('sum', 'mean', 'max', 'min'):
+        if dt[0] == 'c' and op in ('max', 'min'):
+            continue
+        red(f'{dt}-{op}-b', a, 'b h w -> b', op, (1, 2))
+        red(f'{dt}-{op}-hw', a, 'b h w -> w h', op, 0,
+            after=lambda y: y.T)
+    red(f'{dt}-sum-be', a, 'b h w -> h', 'sum', (0, 2), order='>')
+x = rng.standard_normal((2, 6, 3))
+red('split-mean', x, 'b (h w) c -> b w', 'mean', None, ['h=2'],
+    after=lambda y: x.reshape(2, 2, 3, 3).mean(axis=(1, 3)))
+red('ellipsis-max', x, '... c -> c', 'max', (0, 1))
+x[1, 2, 0] = np.nan
+red('nan-max', x, 'b h c -> b c', 'max', 1)
+red('nan-min', x, 'b h c -> c', 'min', (0, 1))
+red('nan-sum', x, 'b h c -> h', 'sum', (0, 2))
+z = np.zeros((2, 0, 3))
+red('zero-sum', z, 'a b c -> a c', 'sum', 1)
+red('zero-mean', z, 'a b c -> a', 'mean', (1, 2))
+EOF2
+	mkdir -p out
+	local c rt bad=''
+	local -a a
+	while read -r c rt; do
+		mapfile -t a < "args/$c"
+		treshape "${a[@]}" < "in/$c.npy" > "out/$c.npy" 2> err ||
+			{ bad+="$c: treshape ${a[*]}: $(cat err)"$'\n'; continue; }
+		npy_close "out/$c.npy" "exp/$c.npy" "$rt" > err 2>&1 ||
+			bad+="$c: treshape ${a[*]}: $(cat err)"$'\n'
+	done < tol
+	[ -z "$bad" ] || fail "$bad"
+	[ "$(wc -l < tol)" -ge 100 ]
+}
+
+@test "--reduce: bad requests exit 2, reductions with no value exit 1" {
+	tgen zeros 2,6,3 -o x.npy
+	tgen zeros 2,0,3 -o z.npy
+	py "np.save('c.npy', np.zeros((2, 3), np.complex64))"
+	X=$PWD/x.npy Z=$PWD/z.npy C=$PWD/c.npy
+	row fails --usage 2 "unknown reduction 'median': use sum, mean, max or min" "$X" treshape --reduce median 'a b c -> a'
+	row fails --usage 2 "--reduce takes a pattern that drops axes, not the shape '36'" "$X" treshape --reduce sum 36
+	row fails --usage 2 "--reduce takes a pattern, not --permute" "$X" treshape --reduce sum --permute 1,0,2
+	row fails --usage 2 "'d' is only on the right side \(--reduce sum only drops names\)" "$X" treshape --reduce sum 'a b c -> a d'
+	row fails --usage 2 "--reduce max needs a name on the left that is not on the right" "$X" treshape --reduce max 'a b c -> c b a'
+	row fails 1 "--reduce max of zero elements has no value" "$Z" treshape --reduce max 'a b c -> a c'
+	row fails 1 "--reduce min: complex64 has no order" "$C" treshape --reduce min 'a b -> a'
+	rows_ok
+	run treshape --explain --reduce sum 'b (h w) c -> b c' h=2 x.npy
+	[[ ${lines[0]} == "record 0: (2, 6, 3) float64 -> (2, 3) float64: a reduction (the sum of 6 elements each)" ]] || fail "$output"
+	[[ $output == *"reduced by --reduce: h w"* ]] || fail "$output"
+}
