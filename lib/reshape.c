@@ -1170,6 +1170,16 @@ explain_view(struct text *t, const struct tp_tensor *in,
 		int i0, j0;
 		size_t pi, pj;
 
+		if (i < ni && j < no && in->shape[i] == 1 &&
+		    out->shape[j] == 1) {	/* a 1 that stays */
+			say(t, "  input axis %d (1) is output axis %d\n", i, j);
+			if (i == 0) {
+				bk0 = j, bk1 = j + 1;
+				batch = "";
+			}
+			i++, j++;
+			continue;
+		}
 		while (i < ni && in->shape[i] == 1) {
 			say(t, "  input axis %d (1) is dropped\n", i);
 			if (i == 0)
@@ -1221,10 +1231,14 @@ explain_view(struct text *t, const struct tp_tensor *in,
 		say(t, "  batch axis 0 (%zu) is output axis %d, whole: batch "
 		    "elements are not mixed\n", in->shape[0], bk0);
 	else if (batch && bk0 >= 0)
-		say(t, "  batch axis 0 (%zu) is %s into output ax%s %d%s: batch "
-		    "elements are no longer apart along one axis\n",
-		    in->shape[0], batch, bk1 - bk0 > 1 ? "es" : "is", bk0,
-		    bk1 - bk0 > 1 ? "..." : "");
+	{
+		say(t, "  batch axis 0 (%zu) is %s into output ax%s %d",
+		    in->shape[0], batch, bk1 - bk0 > 1 ? "es" : "is", bk0);
+		for (int k = bk0 + 1; k < bk1; k++)
+			say(t, ", %d", k);
+		say(t, ": batch elements are no longer apart along one "
+		    "axis\n");
+	}
 	else if (batch)
 		say(t, "  batch axis 0 is %s\n", batch);
 }
