@@ -18,12 +18,12 @@
 static const char usage[] =
     "treshape shape | pattern [name=size ...] | --permute axes |\n"
     "                --squeeze[=axes] | --unsqueeze axis | --transpose\n"
-    "                [--reduce sum|mean|max|min]\n"
+    "                [--reduce sum|mean|max|min | --repeat]\n"
     "                [--explain] [-o file] [-O npy|txt|png] [-j threads] "
     "[file]";
 
 enum { OPT_PERMUTE = TP_OPT_TOOL, OPT_SQUEEZE, OPT_UNSQUEEZE, OPT_TRANSPOSE,
-	OPT_EXPLAIN, OPT_REDUCE };
+	OPT_EXPLAIN, OPT_REDUCE, OPT_REPEAT };
 
 struct cmdline {
 	struct tp_common com;
@@ -78,12 +78,14 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 		{ "transpose", no_argument, NULL, OPT_TRANSPOSE },
 		{ "explain", no_argument, NULL, OPT_EXPLAIN },
 		{ "reduce", required_argument, NULL, OPT_REDUCE },
+		{ "repeat", no_argument, NULL, OPT_REPEAT },
 		{ NULL, 0, NULL, 0 }
 	};
 	static char *ops[TP_MAXDIM + 4];	/* the operands, in order */
 	struct tp_msg m;
 	const char *why;
-	int ch, form = -1, nsizes = 0, nops = 0, nneg = 0, reduce = 0;
+	int ch, form = -1, nsizes = 0, nops = 0, nneg = 0;
+	int op = TP_OP_REARRANGE;
 	const char *formarg = NULL;
 	char **sizes;
 	char *neg[4];
@@ -127,9 +129,18 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 			cl->explain = 1;
 			continue;
 		case OPT_REDUCE:
-			if ((reduce = tp_reduce_parse(optarg)) < 0)
+			if (op == TP_OP_REPEAT)
+				tp_usage_die("--reduce and --repeat cannot be "
+				    "combined");
+			if ((op = tp_reduce_parse(optarg)) < 0)
 				tp_usage_die("unknown reduction '%s': use "
 				    TP_REDUCE_CHOICES, optarg);
+			continue;
+		case OPT_REPEAT:
+			if (op != TP_OP_REARRANGE && op != TP_OP_REPEAT)
+				tp_usage_die("--reduce and --repeat cannot be "
+				    "combined");
+			op = TP_OP_REPEAT;
 			continue;
 		default:
 			tp_usage();
@@ -168,11 +179,12 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 			sizes = argv + 1;
 			while (nsizes < argc - 1 && strchr(sizes[nsizes], '='))
 				nsizes++;
-			why = tp_reshape_parse_pattern(&cl->rq, argv[0],
-			    reduce, nsizes, sizes, &m);
-		} else if (reduce)
-			tp_usage_die("--reduce takes a pattern that drops axes, "
-			    "not the shape '%s'", argv[0]);
+			why = tp_reshape_parse_pattern(&cl->rq, argv[0], op,
+			    nsizes, sizes, &m);
+		} else if (op != TP_OP_REARRANGE)
+			tp_usage_die("%s takes a pattern, not the shape '%s'",
+			    op == TP_OP_REPEAT ? "--repeat" : "--reduce",
+			    argv[0]);
 		else
 			why = tp_reshape_parse(&cl->rq, TP_RESHAPE_SHAPE,
 			    argv[0], &m);
@@ -180,9 +192,9 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 			tp_usage_die("%s", why);
 		argv += 1 + nsizes;
 		argc -= 1 + nsizes;
-	} else if (reduce)
-		tp_usage_die("--reduce takes a pattern, not %s",
-		    form_option[form]);
+	} else if (op != TP_OP_REARRANGE)
+		tp_usage_die("%s takes a pattern, not %s", op == TP_OP_REPEAT ?
+		    "--repeat" : "--reduce", form_option[form]);
 	else if ((why = tp_reshape_parse(&cl->rq, form, formarg, &m)))
 		tp_usage_die("%s", why);
 	if (argc > 1)

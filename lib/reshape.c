@@ -25,18 +25,21 @@
 
 /* --- parsing the request ------------------------------------------------ */
 
-/* Index of name in rq's names, adding it if add; -1 if absent. */
+/* Index of name in rq's names (anonymous axes aside), adding it if add;
+ * -1 if absent. */
 static int
 name_index(struct tp_reshape *rq, const char *name, size_t len, int add)
 {
 	for (int i = 0; i < rq->nnames; i++)
-		if (strlen(rq->names[i]) == len && !memcmp(rq->names[i], name, len))
+		if (!rq->anon[i] && strlen(rq->names[i]) == len &&
+		    !memcmp(rq->names[i], name, len))
 			return i;
 	if (!add)
 		return -1;
 	memcpy(rq->names[rq->nnames], name, len);
 	rq->names[rq->nnames][len] = '\0';
 	rq->size[rq->nnames] = -1;
+	rq->anon[rq->nnames] = 0;
 	return rq->nnames++;
 }
 
@@ -77,12 +80,14 @@ close_group(struct tp_reshape_side *s)
 
 /*
  * Add the identifier tok (len bytes: a name, a number or "...") to side
- * s; in_paren says whether a group is open.
+ * s; in_paren says whether a group is open.  A number other than 1 is an
+ * anonymous axis of that length, allowed only on the right of a repeat.
  */
 static const char *
 add_token(struct tp_reshape *rq, struct tp_reshape_side *s, const char *tok,
     size_t len, int in_paren, const char *pat, struct tp_msg *m)
 {
+	int right = s == &rq->right;
 	const char *why;
 	int all_digits = 1, idx;
 
@@ -116,9 +121,22 @@ add_token(struct tp_reshape *rq, struct tp_reshape_side *s, const char *tok,
 		if (len - i == 1 && tok[i] == '0')
 			return tp_msgf(m, "pattern '%s': an anonymous axis must "
 			    "have a positive length, not 0", pat);
-		return tp_msgf(m, "pattern '%s': anonymous axes other than 1 "
-		    "('%.*s') are not supported in rearrange", pat, (int)len,
-		    tok);
+		if (rq->op != TP_OP_REPEAT || !right)
+			return tp_msgf(m, "pattern '%s': anonymous axes other "
+			    "than 1 ('%.*s') are only for new axes of "
+			    "--repeat", pat, (int)len, tok);
+		if (len - i >= sizeof rq->names[0] || len - i > 18)
+			return tp_msgf(m, "pattern '%s': anonymous axis "
+			    "'%.*s' is too long", pat, (int)len, tok);
+		if (rq->nnames == TP_MAXDIM)
+			return tp_msgf(m, "pattern '%s' has more than %d "
+			    "names", pat, TP_MAXDIM);
+		idx = rq->nnames++;
+		memcpy(rq->names[idx], tok + i, len - i);
+		rq->names[idx][len - i] = '\0';
+		rq->size[idx] = strtoll(rq->names[idx], NULL, 10);
+		rq->anon[idx] = 1;
+		goto add;
 	}
 	if (isdigit((unsigned char)tok[0]))
 		return tp_msgf(m, "pattern '%s': invalid axis name '%.*s': not "
@@ -142,6 +160,7 @@ add_token(struct tp_reshape *rq, struct tp_reshape_side *s, const char *tok,
 			    "names", pat, TP_MAXDIM);
 		idx = name_index(rq, tok, len, 1);
 	}
+add:
 	if (in_paren)
 		return add_item(s, idx, pat, m);
 	if ((why = open_group(s, 0, pat, m)) ||
@@ -229,29 +248,40 @@ tp_reduce_parse(const char *s)
 
 	for (int i = 0; i < 4; i++)
 		if (!strcmp(s, names[i]))
-			return TP_REDUCE_SUM + i;
+			return TP_OP_SUM + i;
 	return -1;
 }
 
 /* The name of a reduction, for messages. */
 static const char *
-reduce_name(enum tp_reduce r)
+reduce_name(enum tp_op r)
 {
-	return r == TP_REDUCE_SUM ? "sum" : r == TP_REDUCE_MEAN ? "mean" :
-	    r == TP_REDUCE_MAX ? "max" : r == TP_REDUCE_MIN ? "min" : "none";
+	return r == TP_OP_SUM ? "sum" : r == TP_OP_MEAN ? "mean" :
+	    r == TP_OP_MAX ? "max" : r == TP_OP_MIN ? "min" : "none";
+}
+
+/* The name of a pattern's operation, for messages: "--reduce sum". */
+static const char *
+op_name(enum tp_op op)
+{
+	return op == TP_OP_SUM ? "--reduce sum" : op == TP_OP_MEAN ?
+	    "--reduce mean" : op == TP_OP_MAX ? "--reduce max" :
+	    op == TP_OP_MIN ? "--reduce min" : op == TP_OP_REPEAT ?
+	    "--repeat" : "rearrange";
 }
 
 const char *
 tp_reshape_parse_pattern(struct tp_reshape *rq, const char *pattern,
-    enum tp_reduce reduce, int nsizes, char *const *sizes, struct tp_msg *m)
+    enum tp_op op, int nsizes, char *const *sizes, struct tp_msg *m)
 {
 	const char *arrow = strstr(pattern, "->"), *why;
 	const struct tp_reshape_side *l = &rq->left;
+	int reduces = TP_OP_REDUCES(op);
 
 	memset(rq, 0, sizeof *rq);
 	rq->form = TP_RESHAPE_PATTERN;
 	rq->text = pattern;
-	rq->reduce = reduce;
+	rq->op = op;
 	if (!arrow)
 		return tp_msgf(m, "pattern '%s' has no '->'", pattern);
 	if (strstr(arrow + 2, "->"))
@@ -267,31 +297,35 @@ tp_reshape_parse_pattern(struct tp_reshape *rq, const char *pattern,
 	if (rq->left.ellipsis == 2)
 		return tp_msgf(m, "pattern '%s': '...' inside parentheses on "
 		    "the left", pattern);
-	if (rq->left.ellipsis && !rq->right.ellipsis && !reduce)
+	if (rq->left.ellipsis && !rq->right.ellipsis && !reduces)
 		return tp_msgf(m, "pattern '%s': '...' on the left but not on "
 		    "the right", pattern);
 	for (int i = 0; i < rq->nnames; i++) {
 		int inl = on_side(&rq->left, i), inr = on_side(&rq->right, i);
 
-		if (reduce && !inl)
+		if (reduces && !inl)
 			return tp_msgf(m, "pattern '%s': '%s' is only on the "
-			    "right side (--reduce %s only drops names)",
-			    pattern, rq->names[i], reduce_name(reduce));
-		if (!reduce && inl != inr)
+			    "right side (%s only drops names)", pattern,
+			    rq->names[i], op_name(op));
+		if (op == TP_OP_REPEAT && !inr)
+			return tp_msgf(m, "pattern '%s': '%s' is only on the "
+			    "left side (--repeat only adds names)", pattern,
+			    rq->names[i]);
+		if (op == TP_OP_REARRANGE && inl != inr)
 			return tp_msgf(m, "pattern '%s': '%s' is only on the "
 			    "%s side (rearrange needs every name on both; "
-			    "--reduce drops names)", pattern, rq->names[i],
-			    inl ? "left" : "right");
+			    "--reduce drops names, --repeat adds them)",
+			    pattern, rq->names[i], inl ? "left" : "right");
 	}
-	if (reduce) {
+	if (reduces) {
 		int dropped = rq->left.ellipsis && !rq->right.ellipsis;
 
 		for (int i = 0; i < rq->nnames; i++)
 			dropped |= !on_side(&rq->right, i);
 		if (!dropped)
-			return tp_msgf(m, "pattern '%s': --reduce %s needs a "
-			    "name on the left that is not on the right",
-			    pattern, reduce_name(reduce));
+			return tp_msgf(m, "pattern '%s': %s needs a name on "
+			    "the left that is not on the right", pattern,
+			    op_name(op));
 	}
 	for (int k = 0; k < nsizes; k++) {
 		const char *eq = strchr(sizes[k], '=');
@@ -336,6 +370,11 @@ tp_reshape_parse_pattern(struct tp_reshape *rq, const char *pattern,
 			unknown = i;
 		}
 	}
+	for (int i = 0; i < rq->nnames; i++)
+		if (op == TP_OP_REPEAT && !on_side(l, i) && rq->size[i] < 0)
+			return tp_msgf(m, "pattern '%s': new axis '%s' needs "
+			    "its size (%s=N)", pattern, rq->names[i],
+			    rq->names[i]);
 	return NULL;
 }
 
@@ -628,12 +667,12 @@ group_text(const struct tp_reshape *rq, const struct tp_reshape_side *s,
 
 /* The dtype a reduction r of dtype t gives, as numpy's. */
 static enum tp_dtype
-reduce_dtype(enum tp_reduce r, enum tp_dtype t)
+reduce_dtype(enum tp_op r, enum tp_dtype t)
 {
-	if (r == TP_REDUCE_MAX || r == TP_REDUCE_MIN)
+	if (r == TP_OP_MAX || r == TP_OP_MIN)
 		return t;
 	if (tp_dtype_is_int(t)) {
-		if (r == TP_REDUCE_MEAN)
+		if (r == TP_OP_MEAN)
 			return TP_F8;
 		return t == TP_U1 || t == TP_U2 || t == TP_U4 || t == TP_U8 ?
 		    TP_U8 : TP_I8;
@@ -664,18 +703,18 @@ reduce_plan(const struct tp_reshape *rq, struct tp_reshape_plan *p, int np,
 		p->perm[np++] = e;
 		p->nreduce *= p->el[e];
 	}
-	p->reduce = rq->reduce;
-	if ((rq->reduce == TP_REDUCE_MAX || rq->reduce == TP_REDUCE_MIN) &&
+	p->op = rq->op;
+	if ((rq->op == TP_OP_MAX || rq->op == TP_OP_MIN) &&
 	    tp_dtype_is_complex(t))
 		return tp_msgf(m, "--reduce %s: %s has no order (record of "
-		    "shape %s)", reduce_name(rq->reduce), tp_dtype_name(t), sh);
-	if ((rq->reduce == TP_REDUCE_MAX || rq->reduce == TP_REDUCE_MIN) &&
+		    "shape %s)", reduce_name(rq->op), tp_dtype_name(t), sh);
+	if ((rq->op == TP_OP_MAX || rq->op == TP_OP_MIN) &&
 	    p->nreduce == 0)
 		return tp_msgf(m, "pattern '%s' on shape %s: --reduce %s of "
 		    "zero elements has no value", rq->text, sh,
-		    reduce_name(rq->reduce));
+		    reduce_name(rq->op));
 	p->out = p->in;
-	p->out.dtype = reduce_dtype(rq->reduce, t);
+	p->out.dtype = reduce_dtype(rq->op, t);
 	tp_eset_shape(&p->out, nout, out);
 	p->view = 0;
 	return NULL;
@@ -763,6 +802,25 @@ resolve_pattern(const struct tp_reshape *rq, struct tp_reshape_plan *p,
 		}
 		axis++;
 	}
+	/* --repeat: the new axes come after the input's. */
+	p->nsrc = p->nel;
+	p->nrepeat = 1;
+	for (int k = 0; k < r->first[r->ngroups]; k++) {
+		int i = r->item[k];
+
+		if (i == TP_RESHAPE_ELLIPSIS || on_side(l, i))
+			continue;
+		if (p->nel == TP_MAXDIM)
+			goto too_many;
+		elof[i] = p->nel;
+		snprintf(p->elname[p->nel], sizeof p->elname[0], "%s",
+		    rq->names[i]);
+		p->el[p->nel++] = (size_t)size[i];
+		if (size[i] && p->nrepeat > SIZE_MAX / (size_t)size[i])
+			return tp_msgf(m, "pattern '%s' on shape %s: the new "
+			    "axes' sizes overflow", rq->text, sh);
+		p->nrepeat *= (size_t)size[i];
+	}
 	/* The right side: the output order and shape. */
 	{
 		int np = 0;
@@ -798,10 +856,21 @@ resolve_pattern(const struct tp_reshape *rq, struct tp_reshape_plan *p,
 			out[nout++] = prod;
 		}
 		p->nkept = np;
-		if (rq->reduce)
+		if (TP_OP_REDUCES(rq->op))
 			return reduce_plan(rq, p, np, nout, out, sh, m);
 	}
 	finish_plan(p, nout, out);
+	if (rq->op == TP_OP_REPEAT) {
+		p->op = TP_OP_REPEAT;
+		if (p->in.count > SIZE_MAX / (p->nrepeat ? p->nrepeat : 1))
+			return tp_msgf(m, "pattern '%s' on shape %s: the "
+			    "output would be too large", rq->text, sh);
+		if (tp_set_shape(&p->out, nout, out) < 0)
+			return tp_msgf(m, "pattern '%s' on shape %s: the "
+			    "output would be too large", rq->text, sh);
+		if (p->nrepeat != 1)
+			p->view = 0;
+	}
 	return NULL;
 too_many:
 	return tp_msgf(m, "pattern '%s' on shape %s: more than %d axes",
@@ -936,16 +1005,16 @@ less(enum tp_dtype t, const unsigned char *p, size_t a, size_t b)
  * (dtype ot = reduce_dtype(r, t)).
  */
 static void
-reduce_one(enum tp_reduce r, enum tp_dtype t, const unsigned char *p,
+reduce_one(enum tp_op r, enum tp_dtype t, const unsigned char *p,
     size_t n, enum tp_dtype ot, unsigned char *out)
 {
 	size_t es = tp_dtype_size(t);
 
-	if (r == TP_REDUCE_MAX || r == TP_REDUCE_MIN) {
+	if (r == TP_OP_MAX || r == TP_OP_MIN) {
 		size_t best = 0;
 
 		for (size_t i = 1; i < n; i++)
-			if (r == TP_REDUCE_MAX ? greater(t, p, i, best) :
+			if (r == TP_OP_MAX ? greater(t, p, i, best) :
 			    less(t, p, i, best))
 				best = i;
 		memcpy(out, p + best * es, es);
@@ -965,7 +1034,7 @@ reduce_one(enum tp_reduce r, enum tp_dtype t, const unsigned char *p,
 				re += v[0], im += v[1];
 			}
 		}
-		if (r == TP_REDUCE_MEAN)
+		if (r == TP_OP_MEAN)
 			re /= (double)n, im /= (double)n;
 		if (t == TP_C8) {
 			float v[2] = { (float)re, (float)im };
@@ -976,7 +1045,7 @@ reduce_one(enum tp_reduce r, enum tp_dtype t, const unsigned char *p,
 		}
 		return;
 	}
-	if (r == TP_REDUCE_SUM && tp_dtype_is_int(t)) {
+	if (r == TP_OP_SUM && tp_dtype_is_int(t)) {
 		uint64_t acc = 0;
 
 		for (size_t i = 0; i < n; i++)
@@ -989,7 +1058,7 @@ reduce_one(enum tp_reduce r, enum tp_dtype t, const unsigned char *p,
 
 		for (size_t i = 0; i < n; i++)
 			acc += load(t, p, i);
-		if (r == TP_REDUCE_MEAN)
+		if (r == TP_OP_MEAN)
 			acc = n ? acc / (double)n : NAN;
 		if (ot == TP_F4) {
 			float f = (float)acc;
@@ -1022,7 +1091,7 @@ reduce_item(void *arg, size_t i, int tid)
 	if (end > p->out.count)
 		end = p->out.count;
 	for (size_t o = i * j->per; o < end; o++)
-		reduce_one(p->reduce, p->in.dtype, j->data + o * n * es, n,
+		reduce_one(p->op, p->in.dtype, j->data + o * n * es, n,
 		    p->out.dtype, j->dst + o * oes);
 }
 
@@ -1037,7 +1106,7 @@ reduce_run(const struct tp_reshape_plan *plan, void *dst, const void *src,
 	unsigned char *tmp = NULL;
 	size_t items;
 
-	moved.reduce = TP_REDUCE_NONE;
+	moved.op = TP_OP_REARRANGE;
 	finish_plan(&moved, moved.nel, moved.el);	/* is perm in order? */
 	if (!moved.view) {
 		tmp = tp_big_alloc(plan->in.nbytes);
@@ -1059,6 +1128,29 @@ reduce_run(const struct tp_reshape_plan *plan, void *dst, const void *src,
 	free(tmp);
 }
 
+/* tp_reshape_run for --repeat: each input element nrepeat times in a
+ * row (the new axes last), then the plan's permutation of that. */
+static void
+repeat_run(const struct tp_reshape_plan *plan, void *dst, const void *src,
+    int threads)
+{
+	size_t es = tp_dtype_size(plan->in.dtype), r = plan->nrepeat;
+	struct tp_reshape_plan moved = *plan;
+	const unsigned char *s = src;
+	unsigned char *big;
+
+	if (plan->out.nbytes == 0)
+		return;
+	big = tp_big_alloc(plan->out.nbytes);
+	for (size_t i = 0; i < plan->in.count; i++)
+		for (size_t k = 0; k < r; k++)
+			memcpy(big + (i * r + k) * es, s + i * es, es);
+	moved.op = TP_OP_REARRANGE;
+	moved.in.nbytes = plan->out.nbytes;
+	tp_reshape_run(&moved, dst, big, threads);
+	free(big);
+}
+
 void
 tp_reshape_run(const struct tp_reshape_plan *plan, void *dst, const void *src,
     int threads)
@@ -1066,8 +1158,12 @@ tp_reshape_run(const struct tp_reshape_plan *plan, void *dst, const void *src,
 	struct run_job j;
 	size_t items;
 
-	if (plan->reduce) {
+	if (TP_OP_REDUCES(plan->op)) {
 		reduce_run(plan, dst, src, threads);
+		return;
+	}
+	if (plan->op == TP_OP_REPEAT && plan->nrepeat != 1) {
+		repeat_run(plan, dst, src, threads);
 		return;
 	}
 	tp_permute_plan(&j.perm, tp_dtype_size(plan->in.dtype), plan->nel,
@@ -1278,7 +1374,7 @@ say_group_sizes(struct text *t, const struct tp_reshape *rq,
 			continue;
 		}
 		say(t, "%s%s", k > s->first[g] ? " " : "", rq->names[i]);
-		if (p)
+		if (p && !rq->anon[i])
 			for (int e = 0; e < p->nel; e++)
 				if (!strcmp(p->elname[e], rq->names[i]))
 					say(t, "=%zu", p->el[e]);
@@ -1309,13 +1405,16 @@ explain_pattern(struct text *t, const struct tp_reshape *rq,
 
 	if (p) {
 		say(t, "  axes:");
-		for (int e = 0; e < p->nel; e++)
-			say(t, " %s=%zu", p->elname[e], p->el[e]);
+		for (int e = 0; e < p->nel; e++)	/* "2": anonymous */
+			if (isdigit((unsigned char)p->elname[e][0]))
+				say(t, " %s", p->elname[e]);
+			else
+				say(t, " %s=%zu", p->elname[e], p->el[e]);
 		say(t, "\n");
 	} else {
 		say(t, "  axes:");
 		for (int i = 0; i < rq->nnames; i++)
-			if (rq->size[i] >= 0)
+			if (rq->size[i] >= 0 && !rq->anon[i])
 				say(t, " %s=%lld", rq->names[i], rq->size[i]);
 			else
 				say(t, " %s", rq->names[i]);
@@ -1354,12 +1453,13 @@ explain_pattern(struct text *t, const struct tp_reshape *rq,
 	for (int k = 0; k < l->first[l->ngroups]; k++)
 		item[nl++] = l->item[k];
 	for (int k = 0; k < r->first[r->ngroups]; k++) {
-		int at = 0;
+		int at = -1;
 
 		for (int j = 0; j < nl; j++)
 			if (item[j] == r->item[k])
 				at = j;
-		order[n++] = at;
+		if (at >= 0)		/* new axes of --repeat aside */
+			order[n++] = at;
 	}
 	find_moved(order, n, moved);
 	for (int k = 0; k < n; k++) {
@@ -1376,7 +1476,18 @@ explain_pattern(struct text *t, const struct tp_reshape *rq,
 		    rq->names[i], len1 ? " (length 1: no element moves)" : "");
 	}
 	say(t, any ? "\n" : "  no axis moves\n");
-	if (rq->reduce) {
+	if (rq->op == TP_OP_REPEAT) {
+		int any_new = 0;
+
+		for (int i = 0; i < rq->nnames; i++)
+			if (!on_side(l, i))
+				say(t, rq->anon[i] ? "%s %s" : "%s %s=%lld",
+				    any_new++ ? "" : "  new axes (the input "
+				    "repeats along them):", rq->names[i],
+				    rq->size[i]);
+		say(t, any_new ? "\n" : "  no new axis\n");
+	}
+	if (TP_OP_REDUCES(rq->op)) {
 		int any_red = 0;
 
 		for (int k = 0; k < nl; k++)
@@ -1429,12 +1540,17 @@ tp_reshape_explain(const struct tp_reshape *rq,
 	char a[TP_MAXDIM * 22 + 4], b[TP_MAXDIM * 22 + 4];
 
 	if (p) {
-		if (p->reduce)
+		if (p->op == TP_OP_REPEAT && !p->view)
+			say(&t, "%s %s -> %s: a repeat (each element written "
+			    "%zu times)\n", tp_shape_str(&p->in, a, sizeof a),
+			    tp_dtype_name(p->in.dtype), tp_shape_str(&p->out, b,
+			    sizeof b), p->nrepeat);
+		else if (TP_OP_REDUCES(p->op))
 			say(&t, "%s %s -> %s %s: a reduction (the %s of %zu "
 			    "elements each)\n", tp_shape_str(&p->in, a, sizeof a),
 			    tp_dtype_name(p->in.dtype), tp_shape_str(&p->out, b,
 			    sizeof b), tp_dtype_name(p->out.dtype),
-			    reduce_name(p->reduce), p->nreduce);
+			    reduce_name(p->op), p->nreduce);
 		else
 			say(&t, "%s %s -> %s: %s\n", tp_shape_str(&p->in, a,
 			    sizeof a), tp_dtype_name(p->in.dtype),
@@ -1485,9 +1601,11 @@ tp_reshape_explain(const struct tp_reshape *rq,
 		}
 		break;
 	case TP_RESHAPE_PATTERN:
-		if (!p && rq->reduce)
+		if (!p && rq->op == TP_OP_REPEAT)
+			say(&t, "repeat '%s'\n", rq->text);
+		else if (!p && rq->op)
 			say(&t, "reduce '%s' by %s\n", rq->text,
-			    reduce_name(rq->reduce));
+			    reduce_name(rq->op));
 		else if (!p)
 			say(&t, "rearrange '%s'\n", rq->text);
 		explain_pattern(&t, rq, p);

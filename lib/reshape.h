@@ -24,11 +24,17 @@ enum tp_reshape_form {
 	TP_RESHAPE_UNSQUEEZE	/* insert an axis of length 1 (torch unsqueeze) */
 };
 
-/* einops reduce: names on the left only are reduced with one of these. */
-enum tp_reduce { TP_REDUCE_NONE, TP_REDUCE_SUM, TP_REDUCE_MEAN,
-	TP_REDUCE_MAX, TP_REDUCE_MIN };
+/*
+ * What a pattern does (einops' three operations): rearrange (every name
+ * on both sides); reduce (names on the left only are reduced by a sum,
+ * mean, max or min); repeat (names and numbers on the right only are new
+ * axes along which the input repeats).
+ */
+enum tp_op { TP_OP_REARRANGE, TP_OP_SUM, TP_OP_MEAN, TP_OP_MAX, TP_OP_MIN,
+	TP_OP_REPEAT };
+#define TP_OP_REDUCES(op) ((op) >= TP_OP_SUM && (op) <= TP_OP_MIN)
 #define TP_REDUCE_CHOICES "sum, mean, max or min"
-/* Parse "sum", "mean", "max", "min"; -1 if unknown. */
+/* Parse "sum", "mean", "max", "min" into TP_OP_SUM...; -1 if unknown. */
 int tp_reduce_parse(const char *);
 
 /* One side of a pattern: groups of items, an item a name or "...". */
@@ -49,10 +55,11 @@ struct tp_reshape {
 	long long v[TP_MAXDIM];		/* shape (-1: infer) or axes */
 	int all;			/* squeeze: every axis of length 1 */
 	/* TP_RESHAPE_PATTERN */
-	enum tp_reduce reduce;		/* TP_REDUCE_NONE: rearrange */
+	enum tp_op op;			/* rearrange, a reduction or repeat */
 	int nnames;
 	char names[TP_MAXDIM][32];
 	long long size[TP_MAXDIM];	/* NAME=SIZE, or -1 if not given */
+	char anon[TP_MAXDIM];		/* 1: an anonymous axis ("2") */
 	struct tp_reshape_side left, right;
 };
 
@@ -64,7 +71,11 @@ struct tp_reshape_plan {
 	char elname[TP_MAXDIM][32];	/* pattern names; "" otherwise */
 	int perm[TP_MAXDIM];		/* output order of those axes */
 	int view;			/* 1: no element moves */
-	enum tp_reduce reduce;
+	enum tp_op op;
+	int nsrc;			/* repeat: el[0..nsrc) are the input's,
+					   the others new, of nrepeat
+					   elements in all */
+	size_t nrepeat;
 	size_t nreduce;			/* elements reduced into each output
 					   one: the last nel - nkept axes of
 					   perm, multiplied */
@@ -73,15 +84,14 @@ struct tp_reshape_plan {
 
 /*
  * Fill rq from the command line's form.  tp_reshape_parse_pattern takes
- * the pattern, the reduction (TP_REDUCE_NONE for a rearrange, where every
- * name is on both sides; else names on the left only are reduced) and
- * its NAME=SIZE operands (nsizes of them); the others
+ * the pattern, its operation and its NAME=SIZE operands (nsizes of
+ * them); the others
  * take the option's argument (shape "8,1,256", axes "2,0,1", an axis, or
  * NULL for --squeeze and --transpose).  Returns NULL, or a message about
  * what is wrong with the request (a usage error).
  */
 const char *tp_reshape_parse_pattern(struct tp_reshape *rq,
-    const char *pattern, enum tp_reduce reduce, int nsizes,
+    const char *pattern, enum tp_op op, int nsizes,
     char *const *sizes, struct tp_msg *m);
 const char *tp_reshape_parse(struct tp_reshape *rq,
     enum tp_reshape_form form, const char *arg, struct tp_msg *m);
@@ -107,8 +117,9 @@ char *tp_reshape_explain(const struct tp_reshape *rq,
 /*
  * Permute the raw elements of a record: dst (plan->out.nbytes bytes)
  * gets src (the input record's data, C order) in the plan's order, on
- * up to threads threads.  For a view this is a copy.  A reduction
- * (plan->reduce) writes each output element, of plan->out.dtype, as the
+ * up to threads threads.  For a view this is a copy.  A repeat copies
+ * each input element to every index of the new axes.  A reduction
+ * (plan->op) writes each output element, of plan->out.dtype, as the
  * sum, mean, max or min of its plan->nreduce input elements: integers
  * and bool sum in 64 bits (wrapping, as numpy), floats in double; mean
  * is double for integers; max and min propagate NaN.  Reducing zero

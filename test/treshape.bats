@@ -419,7 +419,7 @@ EOF2
 	py "np.save('c.npy', np.zeros((2, 3), np.complex64))"
 	X=$PWD/x.npy Z=$PWD/z.npy C=$PWD/c.npy
 	row fails --usage 2 "unknown reduction 'median': use sum, mean, max or min" "$X" treshape --reduce median 'a b c -> a'
-	row fails --usage 2 "--reduce takes a pattern that drops axes, not the shape '36'" "$X" treshape --reduce sum 36
+	row fails --usage 2 "--reduce takes a pattern, not the shape '36'" "$X" treshape --reduce sum 36
 	row fails --usage 2 "--reduce takes a pattern, not --permute" "$X" treshape --reduce sum --permute 1,0,2
 	row fails --usage 2 "'d' is only on the right side \(--reduce sum only drops names\)" "$X" treshape --reduce sum 'a b c -> a d'
 	row fails --usage 2 "--reduce max needs a name on the left that is not on the right" "$X" treshape --reduce max 'a b c -> c b a'
@@ -429,4 +429,38 @@ EOF2
 	run treshape --explain --reduce sum 'b (h w) c -> b c' h=2 x.npy
 	[[ ${lines[0]} == "record 0: (2, 6, 3) float64 -> (2, 3) float64: a reduction (the sum of 6 elements each)" ]] || fail "$output"
 	[[ $output == *"reduced by --reduce: h w"* ]] || fail "$output"
+}
+
+@test "--repeat equals numpy's repeat, tile and broadcast_to, every dtype" {
+	gen <<'EOF2'
+for dt in DTYPES:
+    a = values(dt, (2, 3))
+    case(f'{dt}-new-last', a, ['--repeat', 'h w -> h w c', 'c=3'],
+         np.broadcast_to(a[:, :, None], (2, 3, 3)))
+    case(f'{dt}-upsample', a, ['--repeat', 'h w -> (h 2) (w 2)'],
+         np.repeat(np.repeat(a, 2, 0), 2, 1))
+    case(f'{dt}-tile', a, ['--repeat', 'h w -> (2 h) w'], np.tile(a, (2, 1)),
+         '>')
+    case(f'{dt}-batch', a, ['--repeat', 'h w -> b w h', 'b=4'],
+         np.broadcast_to(a.T[None], (4, 3, 2)), '<', True)
+b = values('f4', (2, 3, 4))
+case('ellipsis', b, ['--repeat', '... c -> ... (c r) n', 'r=2', 'n=3'],
+     np.broadcast_to(np.repeat(b, 2, -1)[..., None], (2, 3, 8, 3)))
+case('size-1', b, ['--repeat', 'a b c -> a b c one', 'one=1'], b[..., None])
+case('size-0', b, ['--repeat', 'a b c -> z a b c', 'z=0'], np.zeros((0, 2, 3, 4), 'f4'))
+case('scalar', values('i8', ()), ['--repeat', ' -> n', 'n=5'],
+     np.broadcast_to(values('i8', ()), (5,)))
+EOF2
+	run_cases
+}
+
+@test "--repeat: bad requests exit 2" {
+	tgen zeros 2,3 -o x.npy
+	X=$PWD/x.npy
+	row fails --usage 2 "new axis 'c' needs its size \(c=N\)" "$X" treshape --repeat 'h w -> h w c'
+	row fails --usage 2 "'w' is only on the left side \(--repeat only adds names\)" "$X" treshape --repeat 'h w -> h c' c=2
+	row fails --usage 2 "--reduce and --repeat cannot be combined" "$X" treshape --repeat --reduce sum 'h w -> h'
+	row fails --usage 2 "--repeat takes a pattern, not the shape '6'" "$X" treshape --repeat 6
+	row fails --usage 2 "anonymous axes other than 1 \('2'\) are only for new axes of --repeat" "$X" treshape --repeat '(h 2) w -> h w'
+	rows_ok
 }
