@@ -1,15 +1,19 @@
 /*
  * reshape.c - the reshape engine (reshape.h): the request forms, the
- * einops rearrange grammar, resolution against a record's shape, the
- * --explain text, and the threaded permutation of raw elements.
+ * einops grammar, resolution against a record's shape, the --explain
+ * text, and the threaded permutation of raw elements (with reduce and
+ * repeat on top of it).
  *
- * The grammar follows einops (einops/parsing.py and rearrange): names
- * are identifiers that neither start nor end with '_'; parentheses group
- * axes one level deep; "..." stands for any number of axes, once per
- * side, never inside parentheses on the left; an anonymous "1" is an
- * axis of length 1 (ignored inside parentheses); every name appears once
- * on each side; a group on the left holds at most one name whose size is
- * neither given (NAME=SIZE) nor the whole axis.
+ * The grammar follows einops (einops/parsing.py, and the checks of
+ * _prepare_transformation_recipe): names are identifiers that neither
+ * start nor end with '_'; parentheses group axes one level deep; "..."
+ * stands for any number of axes, once per side, never inside
+ * parentheses on the left; an anonymous "1" is an axis of length 1
+ * (ignored inside parentheses); a group on the left holds at most one
+ * name whose size is neither given (NAME=SIZE) nor the whole axis.  A
+ * rearrange has every name once on each side; a reduce may drop names
+ * (and "...") on the right; a repeat may add names with given sizes, and
+ * numbers, on the right.
  */
 #include <ctype.h>
 #include <errno.h>
