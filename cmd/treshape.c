@@ -88,7 +88,7 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 	int op = TP_OP_REARRANGE;
 	const char *formarg = NULL;
 	char **sizes;
-	char *neg[4];
+	char *neg[4], q[200];
 
 	memset(cl, 0, sizeof *cl);
 	tp_init(&cl->com, usage);
@@ -169,12 +169,13 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 	if (form < 0) {			/* the form is the first operand */
 		if (argc == 0)
 			tp_usage();
+		tp_quote(argv[0], strlen(argv[0]), q, sizeof q);
 		/* a shape is sizes, commas, 'x' and brackets; anything
 		 * else is a pattern (whose parser says what is wrong) */
 		if (!strstr(argv[0], "->") &&
 		    argv[0][strspn(argv[0], "0123456789-,x ()[]")])
 			tp_usage_die("'%s' is neither a shape (such as 8,1,256) "
-			    "nor a pattern (it has no '->')", argv[0]);
+			    "nor a pattern (it has no '->')", q);
 		if (strstr(argv[0], "->")) {
 			sizes = argv + 1;
 			while (nsizes < argc - 1 && strchr(sizes[nsizes], '='))
@@ -183,8 +184,7 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 			    nsizes, sizes, &m);
 		} else if (op != TP_OP_REARRANGE)
 			tp_usage_die("%s takes a pattern, not the shape '%s'",
-			    op == TP_OP_REPEAT ? "--repeat" : "--reduce",
-			    argv[0]);
+			    op == TP_OP_REPEAT ? "--repeat" : "--reduce", q);
 		else
 			why = tp_reshape_parse(&cl->rq, TP_RESHAPE_SHAPE,
 			    argv[0], &m);

@@ -275,25 +275,26 @@ op_name(enum tp_op op)
 }
 
 const char *
-tp_reshape_parse_pattern(struct tp_reshape *rq, const char *pattern,
+tp_reshape_parse_pattern(struct tp_reshape *rq, const char *text,
     enum tp_op op, int nsizes, char *const *sizes, struct tp_msg *m)
 {
-	const char *arrow = strstr(pattern, "->"), *why;
+	const char *arrow = strstr(text, "->"), *why, *pattern;
 	const struct tp_reshape_side *l = &rq->left;
 	int reduces = TP_OP_REDUCES(op);
 
 	memset(rq, 0, sizeof *rq);
 	rq->form = TP_RESHAPE_PATTERN;
-	rq->text = pattern;
+	rq->text = text;
+	pattern = tp_quote(text, strlen(text), rq->shown, sizeof rq->shown);
 	rq->op = op;
 	if (!arrow)
 		return tp_msgf(m, "pattern '%s' has no '->'", pattern);
 	if (strstr(arrow + 2, "->"))
 		return tp_msgf(m, "pattern '%s' has more than one '->'",
 		    pattern);
-	if ((why = parse_side(rq, &rq->left, pattern, arrow, pattern, m)) ||
-	    (why = parse_side(rq, &rq->right, arrow + 2,
-	    pattern + strlen(pattern), pattern, m)))
+	if ((why = parse_side(rq, &rq->left, text, arrow, pattern, m)) ||
+	    (why = parse_side(rq, &rq->right, arrow + 2, text + strlen(text),
+	    pattern, m)))
 		return why;
 	if (rq->right.ellipsis && !rq->left.ellipsis)
 		return tp_msgf(m, "pattern '%s': '...' on the right but not on "
@@ -333,25 +334,26 @@ tp_reshape_parse_pattern(struct tp_reshape *rq, const char *pattern,
 	}
 	for (int k = 0; k < nsizes; k++) {
 		const char *eq = strchr(sizes[k], '=');
-		char *end;
+		char *end, q[200], qn[200];
 		long long v;
 		int i;
 
+		tp_quote(sizes[k], strlen(sizes[k]), q, sizeof q);
 		if (!eq || eq == sizes[k])
-			return tp_msgf(m, "'%s' is not NAME=SIZE", sizes[k]);
+			return tp_msgf(m, "'%s' is not NAME=SIZE", q);
 		i = name_index(rq, sizes[k], (size_t)(eq - sizes[k]), 0);
 		if (i < 0)
-			return tp_msgf(m, "'%s': axis '%.*s' is not in pattern "
-			    "'%s'", sizes[k], (int)(eq - sizes[k]), sizes[k],
-			    pattern);
+			return tp_msgf(m, "'%s': axis '%s' is not in pattern "
+			    "'%s'", q, tp_quote(sizes[k], (size_t)(eq -
+			    sizes[k]), qn, sizeof qn), pattern);
 		errno = 0;
 		v = strtoll(eq + 1, &end, 10);
 		if (end == eq + 1 || *end || errno || v < 0)
 			return tp_msgf(m, "'%s': the size of '%s' must be an "
-			    "integer >= 0", sizes[k], rq->names[i]);
+			    "integer >= 0", q, rq->names[i]);
 		if (rq->size[i] >= 0)
 			return tp_msgf(m, "'%s': the size of '%s' is given "
-			    "twice", sizes[k], rq->names[i]);
+			    "twice", q, rq->names[i]);
 		rq->size[i] = v;
 	}
 	/* Each group on the left may leave one size to the record. */
@@ -404,10 +406,10 @@ parse_ints(struct tp_reshape *rq, const char *s, const char *what,
 		v = strtoll(p, &end, 10);
 		if (end == p || errno)
 			return tp_msgf(m, "%s '%s': expected comma-separated "
-			    "axes", what, s);
+			    "axes", what, rq->shown);
 		if (rq->n == TP_MAXDIM)
 			return tp_msgf(m, "%s '%s': more than %d axes", what,
-			    s, TP_MAXDIM);
+			    rq->shown, TP_MAXDIM);
 		rq->v[rq->n++] = v;
 		p = end;
 		while (*p == ' ')
@@ -416,7 +418,7 @@ parse_ints(struct tp_reshape *rq, const char *s, const char *what,
 			return NULL;
 		if (*p++ != ',')
 			return tp_msgf(m, "%s '%s': expected comma-separated "
-			    "axes", what, s);
+			    "axes", what, rq->shown);
 	}
 }
 
@@ -429,12 +431,13 @@ tp_reshape_parse(struct tp_reshape *rq, enum tp_reshape_form form,
 
 	memset(rq, 0, sizeof *rq);
 	rq->form = form;
-	rq->text = arg;
+	rq->text = arg ? arg : "";
+	tp_quote(rq->text, strlen(rq->text), rq->shown, sizeof rq->shown);
 	switch (form) {
 	case TP_RESHAPE_SHAPE:
 		rq->n = tp_parse_shape(arg, shape, 1, &why);
 		if (rq->n < 0)
-			return tp_msgf(m, "shape '%s': %s", arg, why);
+			return tp_msgf(m, "shape '%s': %s", rq->shown, why);
 		for (int i = 0; i < rq->n; i++)
 			rq->v[i] = shape[i] == SIZE_MAX ? -1 :
 			    (long long)shape[i];
@@ -446,7 +449,7 @@ tp_reshape_parse(struct tp_reshape *rq, enum tp_reshape_form form,
 			for (int j = 0; j < i; j++)
 				if (rq->v[i] == rq->v[j])
 					return tp_msgf(m, "--permute '%s' "
-					    "repeats axis %lld", arg, rq->v[i]);
+					    "repeats axis %lld", rq->shown, rq->v[i]);
 		return NULL;
 	case TP_RESHAPE_SQUEEZE:
 		rq->all = arg == NULL;
@@ -455,7 +458,8 @@ tp_reshape_parse(struct tp_reshape *rq, enum tp_reshape_form form,
 		if ((why = parse_ints(rq, arg, "--unsqueeze", m)))
 			return why;
 		if (rq->n != 1)
-			return tp_msgf(m, "--unsqueeze '%s': give one axis", arg);
+			return tp_msgf(m, "--unsqueeze '%s': give one axis",
+			    rq->shown);
 		return NULL;
 	case TP_RESHAPE_TRANSPOSE:
 		return NULL;
@@ -526,22 +530,22 @@ resolve_shape(const struct tp_reshape *rq, struct tp_reshape_plan *p,
 		out[i] = (size_t)rq->v[i];
 		if (out[i] && known > SIZE_MAX / out[i])
 			return tp_msgf(m, "cannot reshape %s into (%s): the "
-			    "sizes overflow", sh, rq->text);
+			    "sizes overflow", sh, rq->shown);
 		known *= out[i];
 	}
 	if (infer >= 0) {
 		if (known == 0)
 			return tp_msgf(m, "cannot reshape %s into (%s): -1 is "
 			    "undetermined when the other sizes multiply to 0",
-			    sh, rq->text);
+			    sh, rq->shown);
 		if (p->in.count % known)
 			return tp_msgf(m, "cannot reshape %s (%zu elements) "
 			    "into (%s): %zu is not a multiple of %zu", sh,
-			    p->in.count, rq->text, p->in.count, known);
+			    p->in.count, rq->shown, p->in.count, known);
 		out[infer] = p->in.count / known;
 	} else if (known != p->in.count)
 		return tp_msgf(m, "cannot reshape %s (%zu elements) into "
-		    "(%s) (%zu elements)", sh, p->in.count, rq->text, known);
+		    "(%s) (%zu elements)", sh, p->in.count, rq->shown, known);
 	plain_axes(p);
 	finish_plan(p, rq->n, out);
 	return NULL;
@@ -562,18 +566,18 @@ resolve_permute(const struct tp_reshape *rq, struct tp_reshape_plan *p,
 	} else {
 		if (rq->n != n)
 			return tp_msgf(m, "--permute %s names %d ax%s but shape "
-			    "%s has %d", rq->text, rq->n, rq->n == 1 ? "is" :
+			    "%s has %d", rq->shown, rq->n, rq->n == 1 ? "is" :
 			    "es", sh, n);
 		for (int k = 0; k < n; k++) {
 			int a = norm_axis(rq->v[k], n);
 
 			if (a < 0)
 				return tp_msgf(m, "--permute %s: axis %lld is "
-				    "out of bounds for shape %s", rq->text,
+				    "out of bounds for shape %s", rq->shown,
 				    rq->v[k], sh);
 			if (seen[a]++)
 				return tp_msgf(m, "--permute %s repeats axis "
-				    "%d of shape %s", rq->text, a, sh);
+				    "%d of shape %s", rq->shown, a, sh);
 			p->perm[k] = a;
 		}
 	}
@@ -715,7 +719,7 @@ reduce_plan(const struct tp_reshape *rq, struct tp_reshape_plan *p, int np,
 	if ((rq->op == TP_OP_MAX || rq->op == TP_OP_MIN) &&
 	    p->nreduce == 0)
 		return tp_msgf(m, "pattern '%s' on shape %s: --reduce %s of "
-		    "zero elements has no value", rq->text, sh,
+		    "zero elements has no value", rq->shown, sh,
 		    reduce_name(rq->op));
 	p->out = p->in;
 	p->out.dtype = reduce_dtype(rq->op, t);
@@ -738,7 +742,7 @@ resolve_pattern(const struct tp_reshape *rq, struct tp_reshape_plan *p,
 
 	if (l->ellipsis ? n < nother : n != nother)
 		return tp_msgf(m, "pattern '%s' wants %s%d ax%s but shape %s "
-		    "has %d", rq->text, l->ellipsis ? "at least " : "", nother,
+		    "has %d", rq->shown, l->ellipsis ? "at least " : "", nother,
 		    nother == 1 ? "is" : "es", sh, n);
 	ell = n - nother;
 	memcpy(size, rq->size, sizeof size);
@@ -770,10 +774,10 @@ resolve_pattern(const struct tp_reshape *rq, struct tp_reshape_plan *p,
 		if (unknown < 0 && known != len) {
 			if (k1 - k0 == 0)
 				return tp_msgf(m, "pattern '%s' on shape %s: "
-				    "axis %d has length %zu, not 1", rq->text,
+				    "axis %d has length %zu, not 1", rq->shown,
 				    sh, axis, len);
 			return tp_msgf(m, "pattern '%s' on shape %s: axis %d "
-			    "%s has length %zu, not %s", rq->text, sh, axis,
+			    "%s has length %zu, not %s", rq->shown, sh, axis,
 			    group_text(rq, l, g, gb, sizeof gb), len,
 			    group_sizes(rq, l, g, size, sb, sizeof sb));
 		}
@@ -782,13 +786,13 @@ resolve_pattern(const struct tp_reshape *rq, struct tp_reshape_plan *p,
 			if (known == 0 && len == 0)
 				return tp_msgf(m, "pattern '%s' on shape %s: "
 				    "cannot infer '%s' from axis %d %s of "
-				    "length 0 with %s", rq->text, sh,
+				    "length 0 with %s", rq->shown, sh,
 				    rq->names[unknown], axis, group_text(rq,
 				    l, g, gb, sizeof gb), group_sizes(rq, l, g,
 				    size, sb, sizeof sb));
 			return tp_msgf(m, "pattern '%s' on shape %s: cannot "
 			    "split axis %d %s of length %zu into groups of %s",
-			    rq->text, sh, axis, group_text(rq, l, g, gb,
+			    rq->shown, sh, axis, group_text(rq, l, g, gb,
 			    sizeof gb), len, group_sizes(rq, l, g, size, sb,
 			    sizeof sb));
 		}
@@ -822,7 +826,7 @@ resolve_pattern(const struct tp_reshape *rq, struct tp_reshape_plan *p,
 		p->el[p->nel++] = (size_t)size[i];
 		if (size[i] && p->nrepeat > SIZE_MAX / (size_t)size[i])
 			return tp_msgf(m, "pattern '%s' on shape %s: the new "
-			    "axes' sizes overflow", rq->text, sh);
+			    "axes' sizes overflow", rq->shown, sh);
 		p->nrepeat *= (size_t)size[i];
 	}
 	/* The right side: the output order and shape. */
@@ -868,17 +872,17 @@ resolve_pattern(const struct tp_reshape *rq, struct tp_reshape_plan *p,
 		p->op = TP_OP_REPEAT;
 		if (p->in.count > SIZE_MAX / (p->nrepeat ? p->nrepeat : 1))
 			return tp_msgf(m, "pattern '%s' on shape %s: the "
-			    "output would be too large", rq->text, sh);
+			    "output would be too large", rq->shown, sh);
 		if (tp_set_shape(&p->out, nout, out) < 0)
 			return tp_msgf(m, "pattern '%s' on shape %s: the "
-			    "output would be too large", rq->text, sh);
+			    "output would be too large", rq->shown, sh);
 		if (p->nrepeat != 1)
 			p->view = 0;
 	}
 	return NULL;
 too_many:
 	return tp_msgf(m, "pattern '%s' on shape %s: more than %d axes",
-	    rq->text, sh, TP_MAXDIM);
+	    rq->shown, sh, TP_MAXDIM);
 }
 
 const char *

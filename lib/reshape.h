@@ -50,7 +50,9 @@ struct tp_reshape_side {
 /* A request: what the user asked, before any record is seen. */
 struct tp_reshape {
 	enum tp_reshape_form form;
-	const char *text;		/* as the user wrote it, for messages */
+	const char *text;		/* as the user wrote it */
+	char shown[200];		/* the same quoted for messages (cut at
+					   60 bytes, control bytes escaped) */
 	int n;				/* shape or axis entries */
 	long long v[TP_MAXDIM];		/* shape (-1: infer) or axes */
 	int all;			/* squeeze: every axis of length 1 */

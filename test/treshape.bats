@@ -464,3 +464,13 @@ EOF2
 	row fails --usage 2 "anonymous axes other than 1 \('2'\) are only for new axes of --repeat" "$X" treshape --repeat '(h 2) w -> h w'
 	rows_ok
 }
+
+@test "a long pattern or control bytes in a message are cut and escaped: one line" {
+	tgen zeros 2,3 -o x.npy
+	X=$PWD/x.npy
+	long=$(printf 'a%d ' $(seq 0 63))
+	row fails --usage 2 "pattern 'a0 a1 .*\.\.\.' has more than 64 names" "$X" treshape --repeat "$long -> ($long) z" z=3
+	row fails --usage 2 "unexpected character '\\\\x01'" "$X" treshape $'a\x01 b -> b a'
+	row fails --usage 2 "'a\\\\x0ab' is neither a shape" "$X" treshape $'a\nb'
+	rows_ok
+}
