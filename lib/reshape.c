@@ -1457,6 +1457,23 @@ explain_pattern(struct text *t, const struct tp_reshape *rq,
 			say(t, "\n");
 		}
 	}
+	/* The names that are an output axis of their own. */
+	{
+		int any_own = 0;
+
+		for (int g = 0; g < r->ngroups; g++) {
+			int k0 = r->first[g];
+
+			if (r->first[g + 1] - k0 != 1 || r->item[k0] < 0 ||
+			    !on_side(l, r->item[k0]))
+				continue;
+			say(t, "%s %s (%d)", any_own++ ? "," : "  on an output "
+			    "axis of their own:", rq->names[r->item[k0]],
+			    group_axis(r, g));
+		}
+		if (any_own)
+			say(t, "\n");
+	}
 	/* Which names move: the right's items in terms of the left's. */
 	for (int k = 0; k < l->first[l->ngroups]; k++)
 		item[nl++] = l->item[k];

@@ -252,6 +252,7 @@ with open('s.npy', 'wb') as f, open('s3.npy', 'wb') as g:
 	tgen zeros 4,4,1,5 -o m.npy
 	run treshape --explain 'n m 1 b -> b n m 1' m.npy
 	[[ ${lines[0]} == *"a permutation"* ]] && [[ $output == *"moved: b"* ]] || fail "$output"
+	[[ $output == *"on an output axis of their own: b (0), n (1), m (2)"* ]] || fail "$output"
 	# a length-1 axis that moves moves no element
 	run treshape --explain 'a b c d -> a c b d' m.npy
 	[[ ${lines[0]} == *"a view"* ]] || fail "$output"
