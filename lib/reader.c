@@ -192,28 +192,22 @@ read_grown(struct tp_reader *r, size_t n)
 	return buf;
 }
 
-/* The C-order copy of a Fortran-order record's data f. */
+/* The C-order copy of a Fortran-order record's data f: f is, read in C
+ * order, the array of the reversed shape, so reverse its axes. */
 static unsigned char *
 fortran_to_c(const unsigned char *f, const struct tp_tensor *h)
 {
 	unsigned char *c = tp_emalloc(h->nbytes ? h->nbytes : 1);
-	size_t idx[TP_MAXDIM] = { 0 }, fstride[TP_MAXDIM];
-	size_t es = tp_dtype_size(h->dtype), off = 0;
+	size_t rshape[TP_MAXDIM];
+	int rev[TP_MAXDIM];
+	struct tp_permute p;
 
-	if (h->count == 0)
-		return c;
-	for (int i = 0; i < h->ndim; i++)
-		fstride[i] = i ? fstride[i - 1] * h->shape[i - 1] : 1;
-	for (size_t k = 0; k < h->count; k++) {
-		memcpy(c + k * es, f + off * es, es);
-		for (int i = h->ndim - 1; i >= 0; i--) {	/* odometer */
-			off += fstride[i];
-			if (++idx[i] < h->shape[i])
-				break;
-			off -= fstride[i] * h->shape[i];
-			idx[i] = 0;
-		}
+	for (int i = 0; i < h->ndim; i++) {
+		rshape[i] = h->shape[h->ndim - 1 - i];
+		rev[i] = h->ndim - 1 - i;
 	}
+	tp_permute_plan(&p, tp_dtype_size(h->dtype), h->ndim, rshape, rev);
+	tp_permute_run(&p, c, f, 0, p.nblocks);
 	return c;
 }
 

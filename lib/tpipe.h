@@ -130,6 +130,31 @@ void tp_convert(void *dst, enum tp_dtype to, const void *src,
 /* A new tensor holding t converted to dtype to. */
 struct tp_tensor tp_converted(const struct tp_tensor *t, enum tp_dtype to);
 
+/*
+ * A permutation of the axes of a C-order array of raw elements of any
+ * size (numpy's transpose(perm) made contiguous): output axis k is input
+ * axis perm[k].  tp_permute_plan works out the blocks (cache-sized tiles)
+ * once; tp_permute_run copies blocks [first, end) of src into dst (which
+ * do not overlap), so callers may run disjoint ranges on several
+ * threads.  The plan dies if perm is not a permutation of 0..ndim-1.
+ */
+struct tp_permute {
+	size_t es;			/* bytes per element, after merging */
+	int ndim;			/* axes after merging; 0: a plain copy */
+	int perm[TP_MAXDIM];
+	size_t shape[TP_MAXDIM];	/* output shape (merged axes) */
+	size_t istride[TP_MAXDIM];	/* input stride of each output axis */
+	size_t ostride[TP_MAXDIM];	/* output stride, in elements */
+	int b;				/* output axis that is input's last */
+	size_t tile, ntile_a, ntile_b;	/* tile edge; tiles on axes a, b */
+	size_t bytes;			/* bytes in all */
+	size_t nblocks;			/* units of work for tp_permute_run */
+};
+void tp_permute_plan(struct tp_permute *, size_t es, int ndim,
+    const size_t *shape, const int *perm);
+void tp_permute_run(const struct tp_permute *, void *dst, const void *src,
+    size_t first, size_t end);
+
 /* IEEE half <-> float. */
 float tp_half_to_float(uint16_t);
 uint16_t tp_float_to_half(float);

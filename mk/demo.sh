@@ -37,6 +37,23 @@ printf '1 2 3\n4 5 6\n7 8 9\n' > a.txt
 printf '0 1\n2 0\n' > b.txt
 tconv -k b.txt --op conv,corr --mode full a.txt -O txt
 
+echo "== treshape: an 8-word sentence (8x256) as LSTM input (seq_len, batch, input_size)"
+tgen randn 8,256 --seed 1 -o sentence.npy
+treshape --explain 8,1,256 sentence.npy
+treshape 8,1,256 sentence.npy -o lstm-input.npy
+tinfo lstm-input.npy
+
+echo "== treshape: a reshape is not a transpose (rows of 2 numbers vs the axes swapped)"
+printf '1 2 3\n4 5 6\n' > a23.txt
+treshape 3,2 -O txt a23.txt
+treshape --permute 1,0 -O txt a23.txt
+
+echo "== treshape: MATLAB's batch-last (N, N, 1, b) to batch-first, and an einops pattern"
+tgen rand 5,5,1,4 --seed 2 -o batchlast.npy
+treshape 'n m 1 b -> b n m 1' batchlast.npy -o batchfirst.npy
+tinfo batchfirst.npy
+treshape 'h (w w2) -> w2 h w' w2=2 pattern.png | tinfo    # even and odd columns apart
+
 echo
 echo "demo outputs are in $out:"
 ls -l "$out"

@@ -1,0 +1,140 @@
+#!/bin/bash
+# The commands below are single-quoted on purpose: bash -c expands $F, $B.
+# shellcheck disable=SC2016
+# bench/treshape.sh - treshape next to cat and numpy, same files, one run.
+#
+#   (a) a pure reshape of one 2 GiB float32 record through pipes, best of
+#       3 (taking turns), against the same pipeline with cat in
+#       treshape's place; and
+#       treshape's peak resident memory (GNU time -v) meanwhile, which
+#       must stay under 64 MiB;
+#   (b) --permute 1,0 of a 16384x16384 float32 matrix and --permute
+#       0,2,3,1 of a 64x256x256x3 float32 tensor, whole process, NPY file
+#       to NPY file, against numpy's
+#       np.save(out, np.ascontiguousarray(np.load(in).transpose(...)))
+#       in /usr/bin/python3 (best of 3; the two outputs must be byte-identical).
+#
+# Prints markdown tables.  The inputs are made with tgen in a temporary
+# directory (about 5 GiB at most at once) that is removed at the end.
+# Environment: BUILD (default build), TMPDIR, RUNS (default 3).
+set -eu -o pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+bin=$top/${BUILD:-build}/bin
+runs=${RUNS:-3}
+timer=/usr/bin/time
+py=/usr/bin/python3
+
+[ -x "$timer" ] || { echo "treshape.sh: no GNU time at $timer: apt-get install time" >&2; exit 1; }
+for t in tgen treshape; do
+	[ -x "$bin/$t" ] || { echo "treshape.sh: no $bin/$t: run make" >&2; exit 1; }
+done
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/treshape-bench.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+
+# best CMD: "WALL CPU", the shortest wall time and the least CPU time
+# (user + system, of every process of CMD) in seconds of `bash -c CMD`
+# over $runs runs; dies if CMD fails.  On a shared machine the CPU time
+# says more about the work done than the wall time.
+best() {
+	local i t0 t1 b= c= cpu
+	for ((i = 0; i < runs; i++)); do
+		t0=$(date +%s.%N)
+		F=$F B=$bin O=$tmp/out.npy P=${P:-} $timer -f '%U %S' \
+		    -o "$tmp/cpu" bash -o pipefail -c "$1" ||
+			{ echo "treshape.sh: failed: $1" >&2; exit 1; }
+		t1=$(date +%s.%N)
+		cpu=$(awk '{ t = $1 + $2 } END { print t }' "$tmp/cpu")
+		b=$(awk -v a="$t0" -v z="$t1" -v b="$b" \
+		    'BEGIN { t = z - a; if (b == "" || t < b) b = t; print b }')
+		c=$(awk -v t="$cpu" -v c="$c" \
+		    'BEGIN { if (c == "" || t < c) c = t; print c }')
+	done
+	printf '%.3f %.2f\n' "$b" "$c"
+}
+wall() { echo "${1% *}"; }
+cpu() { echo "${1#* }"; }
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+gbs() { awk -v n="$1" -v t="$2" 'BEGIN { printf "%.2f", n / t / 1e9 }'; }
+
+# (a) the streaming reshape
+F=$tmp/big.npy
+"$bin/tgen" zeros 536870912 -t f32 -o "$F"
+bytes=$(stat -c %s "$F")
+cat "$F" > /dev/null		# into the page cache, for every row alike
+# The three pipelines take turns, so that a busy moment of a shared
+# machine does not fall on one of them only.
+keep() {	# BEST NEW: the better wall and the better CPU time
+	awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " ");
+	    if (a == "") { print b; exit }
+	    printf "%.3f %.2f\n", (y[1] < x[1] ? y[1] : x[1]), (y[2] < x[2] ? y[2] : x[2]) }'
+}
+t_cat= t_res= t_pat=
+for ((round = 0; round < runs; round++)); do
+	t_cat=$(keep "$t_cat" "$(runs=1 best 'cat "$F" | cat | cat > /dev/null')")
+	t_res=$(keep "$t_res" "$(runs=1 best 'cat "$F" | "$B/treshape" 16384,-1 | cat > /dev/null')")
+	t_pat=$(keep "$t_pat" "$(runs=1 best 'cat "$F" | "$B/treshape" "(a b) -> a b 1" b=32768 | cat > /dev/null')")
+done
+
+echo "## treshape: a pure reshape of one $(awk -v n="$bytes" 'BEGIN { printf "%.2f", n / 2^30 }') GiB float32 record, $(nproc) CPUs"
+echo
+echo "| pipeline | best of $runs | GB/s | CPU s (all processes) |"
+echo "|---|---:|---:|---:|"
+echo "| \`cat FILE \| cat \| cat > /dev/null\` | $(wall "$t_cat") s | $(gbs "$bytes" "$(wall "$t_cat")") | $(cpu "$t_cat") |"
+echo "| \`cat FILE \| treshape 16384,-1 \| cat > /dev/null\` | $(wall "$t_res") s | $(gbs "$bytes" "$(wall "$t_res")") | $(cpu "$t_res") |"
+echo "| \`cat FILE \| treshape '(a b) -> a b 1' b=32768 \| cat > /dev/null\` | $(wall "$t_pat") s | $(gbs "$bytes" "$(wall "$t_pat")") | $(cpu "$t_pat") |"
+echo
+rss=
+if "$timer" -v true 2> /dev/null; then
+	F=$F B=$bin bash -o pipefail -c \
+	    "cat \"\$F\" | $timer -v -o $tmp/time.log \"\$B/treshape\" 16384,-1 | cat > /dev/null"
+	rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$tmp/time.log")
+	echo "treshape's peak RSS streaming the record: $(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }') MiB"
+else
+	echo "(no GNU time at $timer: apt-get install time; peak RSS not measured)"
+fi
+echo
+ok=yes
+awk -v a="$(wall "$t_res")" -v b="$(wall "$t_cat")" 'BEGIN { exit !(a <= b) }' || ok=no
+echo "- reshape through a pipe at least cat's throughput: $ok ($(ratio "$(wall "$t_cat")" "$(wall "$t_res")")x cat's)"
+if [ -n "$rss" ]; then
+	ok=yes
+	[ "$rss" -lt 65536 ] || ok=no
+	echo "- peak RSS under 64 MiB: $ok"
+fi
+rm -f "$F"
+echo
+
+# (b) permutations against numpy, file to file
+NUMPY='/usr/bin/python3 -c "
+import sys, numpy as np
+axes = tuple(int(a) for a in sys.argv[3].split(\",\"))
+np.save(sys.argv[2], np.ascontiguousarray(np.load(sys.argv[1]).transpose(axes)))
+" "$F" "$O" "$P"'
+perm_row() {	# NAME SHAPE AXES
+	local name=$1 shape=$2 t_tr t_np
+	P=$3
+	F=$tmp/in.npy
+	"$bin/tgen" rand "$shape" --seed 1 -t f32 -o "$F"
+	cat "$F" > /dev/null
+	t_tr=$(best '"$B/treshape" --permute "$P" "$F" -o "$O"')
+	mv "$tmp/out.npy" "$tmp/tr.npy"
+	t_np=$(best "$NUMPY")
+	cmp -s "$tmp/tr.npy" "$tmp/out.npy" ||
+		{ echo "treshape.sh: $name: treshape and numpy differ" >&2; exit 1; }
+	echo "| $name | $(wall "$t_tr") | $(wall "$t_np") | $(ratio "$(wall "$t_np")" "$(wall "$t_tr")") | $(cpu "$t_tr") | $(cpu "$t_np") |"
+	rm -f "$F" "$tmp/tr.npy" "$tmp/out.npy"
+}
+
+echo "## treshape: permutations against numpy, whole process, file to file"
+echo
+echo "| case | treshape s | numpy s | ratio numpy/treshape | treshape CPU s | numpy CPU s |"
+echo "|---|---:|---:|---:|---:|---:|"
+perm_row "--permute 1,0 of 16384x16384 f32 (1 GiB)" 16384,16384 1,0 | tee "$tmp/rows"
+perm_row "--permute 0,2,3,1 of 64x256x256x3 f32 (48 MiB)" 64,256,256,3 0,2,3,1 | tee -a "$tmp/rows"
+echo
+ok=yes
+awk -F'|' '{ if ($5 + 0 < 2) bad = 1 } END { exit bad }' "$tmp/rows" || ok=no
+echo "- both permutations at least 2x faster than numpy: $ok"

@@ -1,0 +1,294 @@
+/*
+ * treshape - reshape, permute and rearrange the records of a tensor
+ * stream without mixing batch elements.  The work is in lib/reshape.c;
+ * this file reads the options and moves the records: a view rewrites
+ * the header and streams the data through, a permutation reads the
+ * record, permutes its raw bytes and writes it.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tpipe.h"
+#include "engine.h"
+#include "reshape.h"
+
+static const char usage[] =
+    "treshape shape | pattern [name=size ...] | --permute axes |\n"
+    "                --squeeze[=axes] | --unsqueeze axis | --transpose\n"
+    "                [--reduce sum|mean|max|min | --repeat]\n"
+    "                [--explain] [-o file] [-O npy|txt|png] [-j threads] "
+    "[file]";
+
+enum { OPT_PERMUTE = TP_OPT_TOOL, OPT_SQUEEZE, OPT_UNSQUEEZE, OPT_TRANSPOSE,
+	OPT_EXPLAIN, OPT_REDUCE, OPT_REPEAT };
+
+struct cmdline {
+	struct tp_common com;
+	struct tp_reshape rq;
+	const char *input;		/* NULL: stdin */
+	int explain;
+};
+
+static const char *const form_option[] = {
+	[TP_RESHAPE_PERMUTE] = "--permute",
+	[TP_RESHAPE_TRANSPOSE] = "--transpose",
+	[TP_RESHAPE_SQUEEZE] = "--squeeze",
+	[TP_RESHAPE_UNSQUEEZE] = "--unsqueeze",
+};
+
+/*
+ * 1 if argv[i] is the value of the option before it: after -o, -O, -t,
+ * -j, or a long option (or a prefix getopt_long accepts) that takes a
+ * value and was not given one with '='.
+ */
+static int
+is_option_value(char **argv, int i, const struct option *longopts)
+{
+	const char *prev;
+	size_t n;
+
+	if (i < 2 || argv[i - 1][0] != '-')
+		return 0;
+	prev = argv[i - 1];
+	if (prev[1] != '-')		/* short options, maybe bundled */
+		return prev[1] && strchr("oOtj", prev[strlen(prev) - 1]) &&
+		    strlen(prev) == 2;
+	if (strchr(prev, '=') || prev[2] == '\0')
+		return 0;
+	n = strlen(prev + 2);
+	for (const struct option *o = longopts; o->name; o++)
+		if (o->has_arg == required_argument &&
+		    !strncmp(o->name, prev + 2, n))
+			return 1;
+	return 0;
+}
+
+/* Parse the command line into cl; dies with exit 2 on any error. */
+static void
+parse_cmdline(int argc, char **argv, struct cmdline *cl)
+{
+	static const struct option longopts[] = {
+		TP_COMMON_LONGOPTS,
+		{ "permute", required_argument, NULL, OPT_PERMUTE },
+		{ "squeeze", optional_argument, NULL, OPT_SQUEEZE },
+		{ "unsqueeze", required_argument, NULL, OPT_UNSQUEEZE },
+		{ "transpose", no_argument, NULL, OPT_TRANSPOSE },
+		{ "explain", no_argument, NULL, OPT_EXPLAIN },
+		{ "reduce", required_argument, NULL, OPT_REDUCE },
+		{ "repeat", no_argument, NULL, OPT_REPEAT },
+		{ NULL, 0, NULL, 0 }
+	};
+	static char *ops[TP_MAXDIM + 4];	/* the operands, in order */
+	struct tp_msg m;
+	const char *why;
+	int ch, form = -1, nsizes = 0, nops = 0, nneg = 0;
+	int op = TP_OP_REARRANGE;
+	const char *formarg = NULL;
+	char **sizes;
+	char *neg[4], q[200];
+
+	memset(cl, 0, sizeof *cl);
+	tp_init(&cl->com, usage);
+	/* A shape such as -1,256 is an operand, not options: take such
+	 * words out before getopt sees them ("--" works too). */
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		if (argv[i][0] != '-' || argv[i][1] < '0' || argv[i][1] > '9' ||
+		    is_option_value(argv, i, longopts))
+			continue;
+		if (nneg == 4)
+			tp_usage_die("too many operands starting with '-'");
+		neg[nneg++] = argv[i];
+		memmove(argv + i, argv + i + 1, (size_t)(argc - i) *
+		    sizeof *argv);
+		argc--;
+		i--;
+	}
+	while ((ch = getopt_long(argc, argv, TP_COMMON_SHORTOPTS, longopts,
+	    NULL)) != -1) {
+		int f = -1;
+
+		if (tp_common_option(&cl->com, ch, optarg))
+			continue;
+		switch (ch) {
+		case OPT_PERMUTE:
+			f = TP_RESHAPE_PERMUTE;
+			break;
+		case OPT_SQUEEZE:
+			f = TP_RESHAPE_SQUEEZE;
+			break;
+		case OPT_UNSQUEEZE:
+			f = TP_RESHAPE_UNSQUEEZE;
+			break;
+		case OPT_TRANSPOSE:
+			f = TP_RESHAPE_TRANSPOSE;
+			break;
+		case OPT_EXPLAIN:
+			cl->explain = 1;
+			continue;
+		case OPT_REDUCE:
+			if (op == TP_OP_REPEAT)
+				tp_usage_die("--reduce and --repeat cannot be "
+				    "combined");
+			if ((op = tp_reduce_parse(optarg)) < 0)
+				tp_usage_die("unknown reduction '%s': use "
+				    TP_REDUCE_CHOICES, optarg);
+			continue;
+		case OPT_REPEAT:
+			if (op != TP_OP_REARRANGE && op != TP_OP_REPEAT)
+				tp_usage_die("--reduce and --repeat cannot be "
+				    "combined");
+			op = TP_OP_REPEAT;
+			continue;
+		default:
+			tp_usage();
+		}
+		if (form >= 0)
+			tp_usage_die("%s and %s cannot be combined: give one "
+			    "form (or pipe one treshape into another)",
+			    form_option[form], form_option[f]);
+		form = f;
+		formarg = optarg;
+	}
+	if (cl->com.dtype >= 0)
+		tp_usage_die("-t is refused: treshape moves elements and never "
+		    "converts them (pipe into tcat -t)");
+	if (cl->explain && (cl->com.output || cl->com.format != TP_FMT_AUTO))
+		tp_usage_die("--explain prints text on the standard output: "
+		    "it takes no -o or -O");
+	for (int i = 0; i < nneg; i++)	/* they came first, before a file */
+		ops[nops++] = neg[i];
+	for (int i = optind; i < argc && nops < TP_MAXDIM + 4; i++)
+		ops[nops++] = argv[i];
+	if (optind + nops - nneg < argc)
+		tp_usage_die("too many operands");
+	argv = ops;
+	argc = nops;
+	if (form < 0) {			/* the form is the first operand */
+		if (argc == 0)
+			tp_usage();
+		tp_quote(argv[0], strlen(argv[0]), q, sizeof q);
+		/* a shape is sizes, commas, 'x' and brackets; anything
+		 * else is a pattern (whose parser says what is wrong) */
+		if (!strstr(argv[0], "->") &&
+		    argv[0][strspn(argv[0], "0123456789-,x ()[]")])
+			tp_usage_die("'%s' is neither a shape (such as 8,1,256) "
+			    "nor a pattern (it has no '->')", q);
+		if (strstr(argv[0], "->")) {
+			sizes = argv + 1;
+			while (nsizes < argc - 1 && strchr(sizes[nsizes], '='))
+				nsizes++;
+			why = tp_reshape_parse_pattern(&cl->rq, argv[0], op,
+			    nsizes, sizes, &m);
+		} else if (op != TP_OP_REARRANGE)
+			tp_usage_die("%s takes a pattern, not the shape '%s'",
+			    op == TP_OP_REPEAT ? "--repeat" : "--reduce", q);
+		else
+			why = tp_reshape_parse(&cl->rq, TP_RESHAPE_SHAPE,
+			    argv[0], &m);
+		if (why)
+			tp_usage_die("%s", why);
+		argv += 1 + nsizes;
+		argc -= 1 + nsizes;
+	} else if (op != TP_OP_REARRANGE)
+		tp_usage_die("%s takes a pattern, not %s", op == TP_OP_REPEAT ?
+		    "--repeat" : "--reduce", form_option[form]);
+	else if ((why = tp_reshape_parse(&cl->rq, form, formarg, &m)))
+		tp_usage_die("%s", why);
+	if (argc > 1)
+		tp_usage_die("more than one input file ('%s', '%s')", argv[0],
+		    argv[1]);
+	cl->input = argc ? argv[0] : NULL;
+}
+
+/* File scope, so that what is live when a message ends the run is still
+ * reachable (LeakSanitizer stays quiet). */
+static struct tp_reader *in;
+static struct tp_writer *out;
+static unsigned char *src, *dst, *skip;
+static char *text;
+
+/* Print the explanation of record plan (or of the request alone, plan
+ * NULL) on stdout. */
+static void
+explain(const struct cmdline *cl, const struct tp_reshape_plan *plan)
+{
+	text = tp_reshape_explain(&cl->rq, plan);
+	if (plan)
+		printf("record %ld: ", tp_reader_index(in));
+	fputs(text, stdout);
+	free(text);
+	text = NULL;
+}
+
+/* Read and drop the n bytes of data of the current record. */
+static void
+skip_data(size_t n)
+{
+	const size_t CHUNK = 1 << 20;
+
+	if (!skip)
+		skip = tp_emalloc(CHUNK);
+	while (n > 0) {
+		size_t k = n < CHUNK ? n : CHUNK;
+
+		tp_read_data(in, skip, k);
+		n -= k;
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cmdline cl;
+	struct tp_reshape_plan plan;
+	struct tp_tensor hdr;
+	struct tp_msg m;
+	const char *why;
+	long records = 0;
+
+	parse_cmdline(argc, argv, &cl);
+	if (cl.explain && !cl.input && isatty(0)) {
+		explain(&cl, NULL);		/* no input: the request alone */
+		return fflush(stdout) || ferror(stdout) ? 1 : 0;
+	}
+	in = tp_reader_open(cl.input, -1, NULL);
+	if (!cl.explain)
+		out = tp_writer_open(&cl.com);
+	while (tp_read_header(in, &hdr)) {
+		records++;
+		if ((why = tp_reshape_resolve(&cl.rq, &hdr, &plan, &m)))
+			tp_die("%s: record %ld: %s", tp_reader_name(in),
+			    tp_reader_index(in), why);
+		if (cl.explain) {
+			explain(&cl, &plan);
+			skip_data(hdr.nbytes);
+			continue;
+		}
+		tp_write_header(out, &plan.out);
+		if (plan.view) {		/* the bytes pass through */
+			tp_write_from(out, in, hdr.nbytes);
+			continue;
+		}
+		src = tp_big_alloc(hdr.nbytes);
+		tp_read_data(in, src, hdr.nbytes);
+		dst = tp_big_alloc(plan.out.nbytes);
+		tp_reshape_run(&plan, dst, src, cl.com.threads);
+		free(src);
+		src = NULL;
+		tp_write_data(out, dst, plan.out.nbytes);
+		free(dst);
+		dst = NULL;
+	}
+	if (cl.explain && records == 0)
+		explain(&cl, NULL);
+	if (out)
+		tp_writer_close(out);
+	tp_reader_close(in);
+	free(skip);
+	if (cl.explain && (fflush(stdout) || ferror(stdout)))
+		tp_die("write error: <stdout>:");
+	return 0;
+}

@@ -1,0 +1,220 @@
+/*
+ * permute.c - a general N-D permutation of the axes of a C-order array
+ * of raw elements (tp_permute_plan / tp_permute_run, tpipe.h).
+ *
+ * The plan first simplifies the problem: axes of length 1 go, input
+ * axes that stay neighbours in the output merge into one, and when the
+ * last axis stays last its rows become the elements (a row copy).  What
+ * is left is either a plain copy or a permutation whose output's last
+ * axis ("a") differs from the input's last axis ("b").  The work is cut
+ * into tiles of the (a, b) plane, one tile per block for every index of
+ * the other axes, so that both the reads and the writes of a tile stay
+ * in the cache; callers run any range of blocks, on any thread.
+ */
+#include <string.h>
+
+#include "tpipe.h"
+
+#define COPY_BLOCK ((size_t)1 << 20)	/* bytes per block of a plain copy */
+
+/* The tile edge, in elements of es bytes: a tile of the input and one of
+ * the output together stay well inside a 32 KiB L1 cache. */
+static size_t
+tile_edge(size_t es)
+{
+	if (es <= 4)
+		return 64;
+	if (es <= 16)
+		return 32;
+	return 8;
+}
+
+void
+tp_permute_plan(struct tp_permute *p, size_t es, int ndim,
+    const size_t *shape, const int *perm)
+{
+	int dense[TP_MAXDIM], order[TP_MAXDIM], seen[TP_MAXDIM] = { 0 };
+	int start[TP_MAXDIM], runlen[TP_MAXDIM];
+	size_t kept[TP_MAXDIM], len[TP_MAXDIM], in[TP_MAXDIM];
+	int n = 0, m = 0;
+	size_t count = 1;
+
+	memset(p, 0, sizeof *p);
+	if (ndim < 0 || ndim > TP_MAXDIM)
+		tp_die("permute: %d axes", ndim);
+	for (int k = 0; k < ndim; k++) {
+		if (perm[k] < 0 || perm[k] >= ndim || seen[perm[k]]++)
+			tp_die("permute: %d is not an entry of a permutation "
+			    "of %d axes", perm[k], ndim);
+		count *= shape[k];
+	}
+	if (count == 0) {			/* nothing to move */
+		p->es = es;
+		return;
+	}
+	/* Drop the axes of length 1: dense[i] numbers the others. */
+	for (int i = 0; i < ndim; i++) {
+		dense[i] = -1;
+		if (shape[i] != 1) {
+			dense[i] = n;
+			kept[n++] = shape[i];
+		}
+	}
+	for (int k = 0, j = 0; k < ndim; k++)
+		if (dense[perm[k]] >= 0)
+			order[j++] = dense[perm[k]];
+	/* Runs of input axes that stay neighbours in the output merge. */
+	for (int k = 0; k < n; k++) {
+		if (k > 0 && order[k] == order[k - 1] + 1) {
+			runlen[m - 1]++;
+			continue;
+		}
+		start[m] = order[k];
+		runlen[m++] = 1;
+	}
+	/* Merged input axis numbers: the runs ranked by where they start. */
+	for (int r = 0; r < m; r++) {
+		int rank = 0;
+
+		for (int q = 0; q < m; q++)
+			rank += start[q] < start[r];
+		p->perm[r] = rank;
+		len[rank] = 1;
+		for (int t = 0; t < runlen[r]; t++)
+			len[rank] *= kept[start[r] + t];
+	}
+	/* The last axis staying last: its rows become the elements. */
+	if (m >= 2 && p->perm[m - 1] == m - 1)
+		es *= len[--m];
+	p->es = es;
+	if (m <= 1) {				/* a plain copy */
+		p->bytes = es * (m == 1 ? len[0] : 1);
+		p->nblocks = (p->bytes + COPY_BLOCK - 1) / COPY_BLOCK;
+		return;
+	}
+	for (int i = m - 1; i >= 0; i--)
+		in[i] = i == m - 1 ? 1 : in[i + 1] * len[i + 1];
+	p->ndim = m;
+	p->bytes = es;
+	for (int k = 0; k < m; k++) {
+		p->shape[k] = len[p->perm[k]];
+		p->istride[k] = in[p->perm[k]];
+		if (p->perm[k] == m - 1)
+			p->b = k;
+		p->bytes *= p->shape[k];
+	}
+	for (int k = m - 1; k >= 0; k--)
+		p->ostride[k] = k == m - 1 ? 1 :
+		    p->ostride[k + 1] * p->shape[k + 1];
+	p->tile = tile_edge(es);
+	p->ntile_a = (p->shape[m - 1] + p->tile - 1) / p->tile;
+	p->ntile_b = (p->shape[p->b] + p->tile - 1) / p->tile;
+	p->nblocks = p->ntile_a * p->ntile_b;
+	for (int k = 0; k < m - 1; k++)
+		if (k != p->b)
+			p->nblocks *= p->shape[k];
+}
+
+/*
+ * Copy one na x nb tile: for j < nb (along the input's last axis, output
+ * stride osb) and i < na (along the output's last axis, input stride
+ * isa), out[j * osb + i] = in[j + i * isa], elements of ES bytes.  Always
+ * inlined, so that each constant ES becomes plain loads and stores.
+ */
+static inline __attribute__((always_inline)) void
+tile_copy(unsigned char *dst, const unsigned char *src, size_t na, size_t nb,
+    size_t isa, size_t osb, size_t ES)
+{
+	for (size_t j = 0; j < nb; j++) {
+		unsigned char *d = dst + j * osb * ES;
+		const unsigned char *s = src + j * ES;
+
+		for (size_t i = 0; i < na; i++)
+			memcpy(d + i * ES, s + i * isa * ES, ES);
+	}
+}
+
+/* The same for an element size known only at run time. */
+static void
+tile_copy_any(unsigned char *dst, const unsigned char *src, size_t na,
+    size_t nb, size_t isa, size_t osb, size_t es)
+{
+	tile_copy(dst, src, na, nb, isa, osb, es);
+}
+
+void
+tp_permute_run(const struct tp_permute *p, void *dst, const void *src,
+    size_t first, size_t end)
+{
+	unsigned char *d = dst;
+	const unsigned char *s = src;
+	int m = p->ndim, a = m - 1, b = p->b;
+	size_t idx[TP_MAXDIM], es = p->es, t = p->tile;
+	size_t ta, tb, rest;
+
+	if (end > p->nblocks)
+		end = p->nblocks;
+	if (first >= end)
+		return;
+	if (m == 0) {				/* a plain copy */
+		size_t from = first * COPY_BLOCK;
+		size_t to = end * COPY_BLOCK < p->bytes ? end * COPY_BLOCK :
+		    p->bytes;
+		memcpy(d + from, s + from, to - from);
+		return;
+	}
+	/* Block = ((outer index * ntile_a) + ta) * ntile_b + tb, the outer
+	 * index counting the output axes other than a and b in C order. */
+	tb = first % p->ntile_b;
+	rest = first / p->ntile_b;
+	ta = rest % p->ntile_a;
+	rest /= p->ntile_a;
+	for (int k = m - 2; k >= 0; k--) {
+		idx[k] = 0;
+		if (k == b)
+			continue;
+		idx[k] = rest % p->shape[k];
+		rest /= p->shape[k];
+	}
+	for (size_t blk = first; blk < end; blk++) {
+		size_t ioff = 0, ooff = 0, a0 = ta * t, b0 = tb * t;
+		size_t na = p->shape[a] - a0 < t ? p->shape[a] - a0 : t;
+		size_t nb = p->shape[b] - b0 < t ? p->shape[b] - b0 : t;
+		size_t isa = p->istride[a], osb = p->ostride[b];
+		unsigned char *dt;
+		const unsigned char *st;
+
+		for (int k = 0; k < m - 1; k++) {
+			if (k == b)
+				continue;
+			ioff += idx[k] * p->istride[k];
+			ooff += idx[k] * p->ostride[k];
+		}
+		ioff += a0 * isa + b0;
+		ooff += b0 * osb + a0;
+		dt = d + ooff * es;
+		st = s + ioff * es;
+		switch (es) {
+		case 1: tile_copy(dt, st, na, nb, isa, osb, 1); break;
+		case 2: tile_copy(dt, st, na, nb, isa, osb, 2); break;
+		case 4: tile_copy(dt, st, na, nb, isa, osb, 4); break;
+		case 8: tile_copy(dt, st, na, nb, isa, osb, 8); break;
+		case 16: tile_copy(dt, st, na, nb, isa, osb, 16); break;
+		default: tile_copy_any(dt, st, na, nb, isa, osb, es); break;
+		}
+		/* the next block */
+		if (++tb < p->ntile_b)
+			continue;
+		tb = 0;
+		if (++ta < p->ntile_a)
+			continue;
+		ta = 0;
+		for (int k = m - 2; k >= 0; k--) {
+			if (k == b)
+				continue;
+			if (++idx[k] < p->shape[k])
+				break;
+			idx[k] = 0;
+		}
+	}
+}

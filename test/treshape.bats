@@ -1,0 +1,477 @@
+#!/usr/bin/env bats
+# treshape: every form against numpy (golden files in test/data/treshape
+# made by its make-golden.py, and cases made here for every dtype, byte
+# order and Fortran order), round trips on random shapes, streaming in
+# constant memory, --explain, and the table of bad requests and data.
+
+load helpers
+
+GOLD="$DATA/treshape"
+
+# gen: python with numpy; the code on stdin calls
+#   case(name, a, args, want, order='<', fortran=False)
+# to write in/NAME.npy (a in byte order order, Fortran layout if asked),
+# args/NAME (treshape's arguments, one a line) and exp/NAME.npy
+# (numpy.save of want, native and C order).
+gen() {
+	{ printf '%s\n' "$GEN_PRELUDE"; cat; } | "$PY" -
+}
+GEN_PRELUDE=$(cat <<'EOF'
+import os
+import numpy as np
+for d in ('in', 'exp', 'args'):
+    os.makedirs(d, exist_ok=True)
+rng = np.random.default_rng(99)
+DTYPES = ['b1', 'u1', 'i1', 'u2', 'i2', 'u4', 'i4', 'u8', 'i8',
+          'f2', 'f4', 'f8', 'c8', 'c16']
+
+def values(dt, shape):
+    dt = np.dtype(dt)
+    n = int(np.prod(shape, dtype=np.int64))
+    if dt.kind == 'b':
+        return (rng.integers(0, 2, n) > 0).reshape(shape)
+    v = rng.permutation(n) + 1
+    if dt.kind == 'c':
+        v = v + 1j * rng.permutation(n)
+    return v.astype(dt).reshape(shape)
+
+def case(name, a, args, want, order='<', fortran=False):
+    w = a.astype(a.dtype.newbyteorder(order))
+    if fortran and w.ndim > 1:
+        w = np.asfortranarray(w)
+    with open(f'in/{name}.npy', 'wb') as f:
+        np.lib.format.write_array(f, w)
+    if fortran and w.ndim > 1 and not w.flags.c_contiguous:
+        assert b"'fortran_order': True" in open(f'in/{name}.npy', 'rb').read(128)
+    open(f'args/{name}', 'w').write(''.join(x + '\n' for x in args))
+    np.save(f'exp/{name}.npy', np.array(want, order='C'))
+EOF
+)
+
+# run_cases: treshape ARGS < in/NAME.npy for each case of gen; every
+# output must be exp/NAME.npy's bytes and load equal to it.
+run_cases() {
+	local f c bad='' n=0
+	local -a a
+	mkdir -p out
+	: > pairs
+	for f in in/*.npy; do
+		c=$(basename "$f" .npy)
+		mapfile -t a < "args/$c"
+		if ! treshape "${a[@]}" < "$f" > "out/$c.npy" 2> "out/$c.err"; then
+			bad+="$c: treshape ${a[*]}: $(head -c 300 "out/$c.err")"$'\n'
+		fi
+		cmp -s "out/$c.npy" "exp/$c.npy" ||
+			bad+="$c: treshape ${a[*]}: not numpy.save's bytes"$'\n'
+		echo "$c out/$c.npy exp/$c.npy" >> pairs
+		n=$((n + 1))
+	done
+	[ "$n" -gt 0 ] || fail "no cases"
+	run npy_same pairs
+	[ -z "$bad" ] && [ "$status" -eq 0 ] && return 0
+	fail "$(printf '%s\n%s' "$bad" "$output")"
+}
+
+@test "golden cases: numpy's reshape, transpose, expand_dims, squeeze, moveaxis and patterns" {
+	local name args bad='' n=0
+	while IFS=$'\t' read -r name args; do
+		[[ $name == '#'* ]] && continue
+		eval "set -- $args"
+		# from a pipe, and from a file operand
+		cat "$GOLD/$name.in.npy" | treshape "$@" > "$name.pipe.npy" 2> err ||
+			bad+="$name: treshape $args: $(cat err)"$'\n'
+		treshape "$@" "$GOLD/$name.in.npy" > "$name.file.npy" 2> err ||
+			bad+="$name: treshape $args FILE: $(cat err)"$'\n'
+		cmp -s "$name.pipe.npy" "$GOLD/$name.out.npy" ||
+			bad+="$name: treshape $args: differs from numpy (pipe)"$'\n'
+		cmp -s "$name.file.npy" "$GOLD/$name.out.npy" ||
+			bad+="$name: treshape $args: differs from numpy (file)"$'\n'
+		n=$((n + 1))
+	done < "$GOLD/cases.txt"
+	[ -z "$bad" ] || fail "$bad"
+	[ "$n" -ge 40 ]
+}
+
+@test "every dtype, both byte orders, C and Fortran order: the values arrive unchanged (views and permutations)" {
+	gen <<'EOF'
+for dt in DTYPES:
+    a = values(dt, (2, 3, 4))
+    for order in '<>':
+        for f in (False, True):
+            t = f"{dt}-{'le' if order == '<' else 'be'}-{'f' if f else 'c'}"
+            case(f'{t}-reshape', a, ['4,-1'], a.reshape(4, -1), order, f)
+            case(f'{t}-permute', a, ['--permute', '2,0,1'],
+                 a.transpose(2, 0, 1), order, f)
+            case(f'{t}-pattern', a, ['a b (c d) -> d (a c) b', 'd=2'],
+                 a.reshape(2, 3, 2, 2).transpose(3, 0, 2, 1).reshape(2, 4, 3),
+                 order, f)
+EOF
+	[ "$(ls in | wc -l)" -eq $((14 * 4 * 3)) ]
+	run_cases
+}
+
+@test "scalars, zero-size records and 8 axes in every form" {
+	gen <<'EOF'
+s = values('f8', ())
+case('scalar-reshape', s, ['1,1'], s.reshape(1, 1))
+case('scalar-unsqueeze', s, ['--unsqueeze', '-1'], np.expand_dims(s, -1))
+case('scalar-squeeze', s, ['--squeeze'], np.squeeze(s))
+case('scalar-pattern', s, [' -> 1'], s.reshape(1))
+case('scalar-ellipsis', s, ['... -> ... 1 1'], s.reshape(1, 1))
+z = values('c16', (3, 0, 2))
+case('zero-reshape', z, ['-1,2'], z.reshape(-1, 2))
+case('zero-permute', z, ['--permute', '1,2,0'], z.transpose(1, 2, 0))
+case('zero-pattern', z, ['a b c -> c (b a)'], z.transpose(2, 1, 0).reshape(2, 0))
+e = values('i2', (2, 1, 3, 2, 1, 2, 3, 2))
+p = (5, 0, 7, 2, 6, 1, 3, 4)
+case('axes8-permute', e, ['--permute', ','.join(map(str, p))], e.transpose(p))
+case('axes8-pattern', e, ['a b c d e f g h -> (h a) (g f) e (d c) b'],
+     e.transpose(7, 0, 6, 5, 4, 3, 2, 1).reshape(4, 6, 1, 6, 1))
+case('axes8-squeeze', e, ['--squeeze'], np.squeeze(e))
+case('axes8-transpose-be-f', e, ['--transpose'], e.T, '>', True)
+EOF
+	run_cases
+}
+
+@test "property: random permutations undone by their inverse, random reshapes undone, on 0-8 axes" {
+	"$PY" - <<'EOF'
+import os, numpy as np
+rng = np.random.default_rng(7)
+os.makedirs('p', exist_ok=True)
+with open('p/list', 'w') as lst:
+    for i in range(40):
+        nd = int(rng.integers(0, 9))
+        shape = tuple(int(v) for v in rng.integers(1, 5, nd))
+        if i % 10 == 9 and nd:
+            shape = shape[:-1] + (0,)
+        dt = ['u1', 'i2', 'f4', 'f8', 'c16', '>i4'][i % 6]
+        a = (rng.permutation(max(1, int(np.prod(shape)))) if np.prod(shape)
+             else np.zeros(0)).astype(dt)[:int(np.prod(shape))].reshape(shape)
+        perm = rng.permutation(nd)
+        inv = np.argsort(perm)
+        np.save(f'p/{i}.npy', a)
+        np.save(f'p/{i}.exp.npy', a.astype(a.dtype.newbyteorder('=')))
+        n = a.astype(a.dtype.newbyteorder('='))
+        np.save(f'p/{i}.t.npy', np.array(n.transpose(perm), order='C'))
+        lst.write(f"{i} {','.join(map(str, perm)) or ''} {','.join(map(str, inv)) or ''} {','.join(map(str, shape))}\n")
+EOF
+	local i p q s bad=''
+	while read -r i p q s; do
+		treshape --permute "$p" p/$i.npy > p/$i.fw.npy || bad+="$i: permute $p failed"$'\n'
+		cmp -s p/$i.fw.npy p/$i.t.npy || bad+="$i: --permute $p differs from numpy"$'\n'
+		treshape --permute "$p" p/$i.npy | treshape --permute "$q" | cmp -s - p/$i.exp.npy ||
+			bad+="$i: --permute $p then $q is not the input"$'\n'
+		treshape -- -1 p/$i.npy | treshape -- "$s" | cmp -s - p/$i.exp.npy ||
+			[ -z "$s" ] || bad+="$i: -1 then $s is not the input"$'\n'
+		treshape --transpose p/$i.npy | treshape --transpose | cmp -s - p/$i.exp.npy ||
+			bad+="$i: --transpose twice is not the input"$'\n'
+	done < p/list
+	[ -z "$bad" ] || fail "$bad"
+	[ "$(wc -l < p/list)" -eq 40 ]
+}
+
+@test "property: a pattern and its inverse give the input back; -j 1 and -j 2 write the same bytes" {
+	tgen randn 16,48,64,3 --seed 3 -t f32 -o x.npy
+	treshape 'b (h h2) (w w2) c -> (b h2 w2) c h w' h2=2 w2=4 x.npy > y.npy
+	run tinfo y.npy
+	[[ $output == *"shape=(128,3,24,16)"* ]] || fail "$output"
+	treshape '(b h2 w2) c h w -> b (h h2) (w w2) c' h2=2 w2=4 y.npy | cmp - x.npy
+	treshape -j 1 --permute 3,0,2,1 x.npy > j1.npy
+	treshape -j 2 --permute 3,0,2,1 x.npy > j2.npy
+	cmp j1.npy j2.npy
+	"$PY" -c "
+import numpy as np
+x = np.load('x.npy'); y = np.load('j1.npy')
+assert np.array_equal(y, np.ascontiguousarray(x.transpose(3, 0, 2, 1)))
+"
+}
+
+@test "each record of a stream is resolved on its own" {
+	py "
+import numpy as np
+with open('s.npy', 'wb') as f, open('s3.npy', 'wb') as g:
+    for shape in [(2, 3), (4, 5, 6), (7,), ()]:
+        a = np.arange(int(np.prod(shape)), dtype='f4').reshape(shape)
+        np.save(f, a)
+        if shape:
+            np.save(g, a)
+"
+	# the scalar has no axis for c: record 3 fails, the others are out
+	run --separate-stderr bash -c "treshape '... c -> c ...' s.npy > o.npy"
+	[ "$status" -eq 1 ]
+	[[ $stderr == "treshape: s.npy: record 3: pattern '... c -> c ...' wants at least 1 axis but shape () has 0" ]] || fail "$stderr"
+	head -c "$(stat -c %s s3.npy)" s.npy | cmp - s3.npy
+	run tinfo <(treshape '... c -> c ...' s3.npy)
+	[ "${#lines[@]}" -eq 3 ] || fail "$output"
+	[[ ${lines[0]} == *"shape=(3,2)"* ]] && [[ ${lines[1]} == *"shape=(6,4,5)"* ]] &&
+		[[ ${lines[2]} == *"shape=(7,)"* ]] || fail "$output"
+	treshape -- -1 s.npy > flat.npy
+	run tinfo flat.npy
+	[[ ${lines[1]} == *"shape=(120,)"* ]] && [[ ${lines[3]} == *"shape=(1,)"* ]] || fail "$output"
+}
+
+@test "a pure reshape streams: a 256 MiB record through a pipe in far less memory" {
+	[ -x /usr/bin/time ] || skip "no /usr/bin/time"
+	tgen zeros 67108864 -t f32 -o big.npy
+	/usr/bin/time -f %M -o rss bash -c 'cat big.npy | treshape 8192,-1 | tail -c 16 > tail.bin' 2> /dev/null || true
+	tgen zeros 67108864 -t f32 | /usr/bin/time -f %M -o rss treshape 8192,-1 > out.npy
+	echo "peak RSS $(cat rss) KB"
+	[ "$(tail -n 1 rss)" -lt 32768 ]
+	run tinfo out.npy
+	[[ $output == *"shape=(8192,8192)"* ]] || fail "$output"
+	/usr/bin/time -f %M -o rss2 treshape --squeeze big.npy > /dev/null
+	echo "peak RSS (file in) $(cat rss2) KB"
+	[ "$(tail -n 1 rss2)" -lt 32768 ]
+}
+
+@test "--explain: the LSTM reshape is a view that keeps the batch; 256,8 regroups it" {
+	tgen randn 8,256 --seed 1 -o x.npy
+	run treshape --explain 8,1,256 x.npy
+	[ "$status" -eq 0 ]
+	[[ ${lines[0]} == "record 0: (8, 256) float64 -> (8, 1, 256): a view"* ]] || fail "$output"
+	[[ $output == *"output axis 1 (1) is new"* ]] || fail "$output"
+	[[ $output == *"batch axis 0 (8) is output axis 0, whole: batch elements are not mixed"* ]] || fail "$output"
+	run treshape --explain 256,8 x.npy
+	[[ $output == *"regrouped"* ]] && [[ $output == *"no longer apart"* ]] || fail "$output"
+	run treshape --explain --permute 1,0 x.npy
+	[[ ${lines[0]} == *"a permutation"* ]] && [[ $output == *"moved: input axis 0"* ]] || fail "$output"
+}
+
+@test "--explain: patterns name every axis size, what is split or merged, what moves" {
+	tgen randn 2,24,3 -o x.npy
+	run treshape --explain 'b (h w) c -> b c h w' h=8 x.npy
+	[ "$status" -eq 0 ]
+	[[ ${lines[0]} == "record 0: (2, 24, 3) float64 -> (2, 3, 8, 3): a permutation"* ]] || fail "$output"
+	[[ $output == *"axes: b=2 h=8 w=3 c=3"* ]] || fail "$output"
+	[[ $output == *"input axis 1 (h w) is split into h=8 w=3"* ]] || fail "$output"
+	[[ $output == *"moved: c"* ]] || fail "$output"
+	[[ $output == *"batch axis 0 (b) is output axis 0 (b), whole"* ]] || fail "$output"
+	run treshape --explain 'b h w -> b (h w)' x.npy
+	[[ ${lines[0]} == *"a view"* ]] && [[ $output == *"no axis moves"* ]] || fail "$output"
+	# MATLAB's batch-last (N, N, 1, b) to batch-first
+	tgen zeros 4,4,1,5 -o m.npy
+	run treshape --explain 'n m 1 b -> b n m 1' m.npy
+	[[ ${lines[0]} == *"a permutation"* ]] && [[ $output == *"moved: b"* ]] || fail "$output"
+	[[ $output == *"on an output axis of their own: b (0), n (1), m (2)"* ]] || fail "$output"
+	# a length-1 axis that moves moves no element
+	run treshape --explain 'a b c d -> a c b d' m.npy
+	[[ ${lines[0]} == *"a view"* ]] || fail "$output"
+}
+
+@test "--explain with no input explains the request symbolically; it writes no tensor" {
+	run treshape --explain 'b (h w) c -> b c h w' h=8 < /dev/null
+	[ "$status" -eq 0 ]
+	[[ ${lines[0]} == "rearrange 'b (h w) c -> b c h w'" ]] || fail "$output"
+	[[ $output == *"axes: b h=8 w c"* ]] && [[ $output == *"moved: c"* ]] || fail "$output"
+	run treshape --explain 8,1,256 < /dev/null
+	[[ $output == "reshape to (8,1,256): a view"* ]] || fail "$output"
+	run treshape --explain --permute 2,0,1 < /dev/null
+	[[ $output == *"batch axis 0 is output axis 1"* ]] || fail "$output"
+	tgen zeros 2,3 | treshape --explain 3,2 > e.txt
+	! grep -q NUMPY e.txt
+}
+
+@test "-O txt, -o FILE, --help" {
+	printf '1 2 3\n4 5 6\n' > a.txt
+	run treshape --transpose -O txt a.txt
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '# shape (3, 2) float64\n1 4\n2 5\n3 6')" ] || fail "$output"
+	run treshape 3,2 -O txt a.txt
+	[ "$output" = "$(printf '# shape (3, 2) float64\n1 2\n3 4\n5 6')" ] || fail "$output"
+	treshape 6 a.txt -o b.npy
+	py "assert np.load('b.npy').tolist() == [1, 2, 3, 4, 5, 6]"
+	run treshape --help
+	[ "$status" -eq 0 ]
+	[[ ${lines[0]} == "usage: treshape shape | pattern"* ]] || fail "$output"
+}
+
+@test "bad patterns are usage errors (exit 2) worded as einops words them" {
+	tgen zeros 2,6,3 -o x.npy
+	X=$PWD/x.npy
+	row fails --usage 2 "'b h w' is neither a shape \(such as 8,1,256\) nor a pattern \(it has no '->'\)" "$X" treshape 'b h w'
+	row fails --usage 2 "more than one '->'" "$X" treshape 'a -> b -> c'
+	row fails --usage 2 "unbalanced parentheses" "$X" treshape 'b (h w c -> b h w c'
+	row fails --usage 2 "unbalanced parentheses" "$X" treshape 'b h w) c -> b h w c'
+	row fails --usage 2 "nest only one level" "$X" treshape 'b ((h w)) c -> b h w c'
+	row fails --usage 2 "duplicate axis 'h'" "$X" treshape 'b h h -> b h'
+	row fails --usage 2 "'c' is only on the left side" "$X" treshape 'b h c -> b h'
+	row fails --usage 2 "'w' is only on the right side" "$X" treshape 'b h c -> b h c w'
+	row fails --usage 2 "cannot infer both 'h' and 'w'" "$X" treshape 'b (h w) c -> b h w c'
+	row fails --usage 2 "anonymous axes other than 1 \('2'\)" "$X" treshape 'b (h 2) c -> b h 2 c'
+	row fails --usage 2 "positive length, not 0" "$X" treshape 'b h c -> b h c 0'
+	row fails --usage 2 "one ellipsis" "$X" treshape '... h ... -> h'
+	row fails --usage 2 "one ellipsis" "$X" treshape 'b .. -> b'
+	row fails --usage 2 "'...' inside parentheses on the left" "$X" treshape '(b ...) -> b ...'
+	row fails --usage 2 "'...' on the right but not on the left" "$X" treshape 'b -> b ...'
+	row fails --usage 2 "invalid axis name '_h'" "$X" treshape 'b _h -> b _h'
+	row fails --usage 2 "invalid axis name '2b'" "$X" treshape '2b h -> h 2b'
+	row fails --usage 2 "unexpected character '\*'" "$X" treshape 'b* h -> h b*'
+	row fails --usage 2 "'z=3': axis 'z' is not in pattern" "$X" treshape 'b h w -> b w h' z=3
+	row fails --usage 2 "the size of 'h' must be an integer" "$X" treshape 'b (h w) c -> b h w c' h=x
+	row fails --usage 2 "the size of 'h' is given twice" "$X" treshape 'b (h w) c -> b h w c' h=2 h=3
+	rows_ok
+}
+
+@test "bad requests are usage errors (exit 2)" {
+	tgen zeros 2,6,3 -o x.npy
+	X=$PWD/x.npy
+	row fails --usage 2 "-t is refused" "$X" treshape -t f32 6,6
+	row fails --usage 2 "--permute and --squeeze cannot be combined" "$X" treshape --permute 1,0 --squeeze
+	row fails --usage 2 "--explain .* no -o" "$X" treshape --explain -o y.npy 6,6
+	row fails --usage 2 "'6,a' is neither a shape" "$X" treshape 6,a
+	row fails --usage 2 "shape '6,-1,-1': sizes must be >= 0 \(one may be -1\)" "$X" treshape 6,-1,-1
+	row fails --usage 2 "--permute '1,1' repeats axis 1" "$X" treshape --permute 1,1
+	row fails --usage 2 "--unsqueeze '1,2': give one axis" "$X" treshape --unsqueeze 1,2
+	row fails --usage 2 "more than one input file" "$X" treshape 6,6 a b
+	row fails --usage 2 "usage: treshape" "$X" treshape
+	rows_ok
+}
+
+@test "data that does not fit is exit 1, naming the shape, the request and what does not fit" {
+	tgen zeros 4,85,3 -o x.npy
+	tgen zeros 0,4 -o z.npy
+	X=$PWD/x.npy Z=$PWD/z.npy
+	row fails 1 "pattern 'b \(h w\) c -> b c h w' on shape \(4, 85, 3\): cannot split axis 1 \(h w\) of length 85 into groups of h=2" "$X" treshape 'b (h w) c -> b c h w' h=2
+	row fails 1 "pattern 'b h -> h b' wants 2 axes but shape \(4, 85, 3\) has 3" "$X" treshape 'b h -> h b'
+	row fails 1 "wants at least 4 axes but shape \(4, 85, 3\) has 3" "$X" treshape 'a b c d ... -> ... a b c d'
+	row fails 1 "axis 0 b has length 4, not b=3" "$X" treshape 'b h c -> c h b' b=3
+	row fails 1 "axis 1 \(h w\) has length 85, not h=5 w=7" "$X" treshape 'b (h w) c -> b c h w' h=5 w=7
+	row fails 1 "axis 2 has length 3, not 1" "$X" treshape 'b h 1 -> b h'
+	row fails 1 "cannot infer 'w' from axis 0 \(h w\) of length 0 with h=0" "$Z" treshape '(h w) a -> a h w' h=0
+	row fails 1 "cannot split axis 1 \(h w\) of length 4 into groups of h=0" "$Z" treshape 'a (h w) -> a h w' h=0
+	row fails 1 "cannot reshape \(4, 85, 3\) \(1020 elements\) into \(7,-1\): 1020 is not a multiple of 7" "$X" treshape 7,-1
+	row fails 1 "cannot reshape \(4, 85, 3\) \(1020 elements\) into \(2,2\) \(4 elements\)" "$X" treshape 2,2
+	row fails 1 "cannot reshape \(0, 4\) into \(0,-1\): -1 is undetermined" "$Z" treshape 0,-1
+	row fails 1 "cannot squeeze axis 1 of shape \(4, 85, 3\): its length is 85, not 1" "$X" treshape --squeeze=1
+	row fails 1 "axis 3 is out of bounds for shape \(4, 85, 3\)" "$X" treshape --squeeze=3
+	row fails 1 "--unsqueeze 4 is out of range \[-4, 3\] for shape \(4, 85, 3\)" "$X" treshape --unsqueeze 4
+	row fails 1 "--permute 1,0 names 2 axes but shape \(4, 85, 3\) has 3" "$X" treshape --permute 1,0
+	row fails 1 "--permute 0,1,3: axis 3 is out of bounds" "$X" treshape --permute 0,1,3
+	row fails 1 "--permute 0,2,-1 repeats axis 2 of shape \(4, 85, 3\)" "$X" treshape --permute 0,2,-1
+	rows_ok
+}
+
+@test "a truncated record is an error after what was streamed; a closed pipe ends quietly" {
+	tgen zeros 300000 -t f32 -o x.npy
+	head -c 600000 x.npy > cut.npy
+	run --separate-stderr treshape 1000,-1 cut.npy
+	[ "$status" -eq 1 ]
+	[[ $stderr == *"truncated record 0"* ]] || fail "$stderr"
+	run --separate-stderr treshape --permute 0 cut.npy
+	[ "$status" -eq 1 ]
+	run bash -o pipefail -c "tgen zeros 4000000 -t f32 | treshape 2000,-1 | head -c 10 > /dev/null"
+	[ "$status" -eq 0 ] || [ "$status" -eq 141 ]
+}
+
+@test "--reduce sum, mean, max, min equal numpy's reductions over the dropped axes, every dtype" {
+	gen <<'EOF2'
+import warnings
+warnings.simplefilter('ignore')
+tol = open('tol', 'w')
+def red(name, a, pat, op, axes, sizes=(), order='<', after=None):
+    want = getattr(np, op)(a, axis=axes)
+    if after is not None:
+        want = after(want)
+    case(name, a, ['--reduce', op, pat, *sizes], want, order)
+    k = a.dtype.kind
+    tol.write(f"{name} {0 if op in ('max', 'min') or (op == 'sum' and k in 'biu') else 1e-3 if a.dtype == np.float16 else 1e-5 if a.dtype.itemsize <= 4 or a.dtype == np.complex64 else 1e-12}\n")
+for dt in DTYPES:
+    a = values(dt, (3, 4, 5))
+    if dt[0] in 'fc':
+        a = (rng.standard_normal((3, 4, 5)) * 10).astype(dt)
+        if dt[0] == 'c':
+            a = a + 1j * rng.standard_normal((3, 4, 5)).astype(dt)
+    for op in ('sum', 'mean', 'max', 'min'):
+        if dt[0] == 'c' and op in ('max', 'min'):
+            continue
+        red(f'{dt}-{op}-b', a, 'b h w -> b', op, (1, 2))
+        red(f'{dt}-{op}-hw', a, 'b h w -> w h', op, 0,
+            after=lambda y: y.T)
+    red(f'{dt}-sum-be', a, 'b h w -> h', 'sum', (0, 2), order='>')
+x = rng.standard_normal((2, 6, 3))
+red('split-mean', x, 'b (h w) c -> b w', 'mean', None, ['h=2'],
+    after=lambda y: x.reshape(2, 2, 3, 3).mean(axis=(1, 3)))
+red('ellipsis-max', x, '... c -> c', 'max', (0, 1))
+x[1, 2, 0] = np.nan
+red('nan-max', x, 'b h c -> b c', 'max', 1)
+red('nan-min', x, 'b h c -> c', 'min', (0, 1))
+red('nan-sum', x, 'b h c -> h', 'sum', (0, 2))
+z = np.zeros((2, 0, 3))
+red('zero-sum', z, 'a b c -> a c', 'sum', 1)
+red('zero-mean', z, 'a b c -> a', 'mean', (1, 2))
+EOF2
+	mkdir -p out
+	local c rt bad=''
+	local -a a
+	while read -r c rt; do
+		mapfile -t a < "args/$c"
+		treshape "${a[@]}" < "in/$c.npy" > "out/$c.npy" 2> err ||
+			{ bad+="$c: treshape ${a[*]}: $(cat err)"$'\n'; continue; }
+		npy_close "out/$c.npy" "exp/$c.npy" "$rt" > err 2>&1 ||
+			bad+="$c: treshape ${a[*]}: $(cat err)"$'\n'
+	done < tol
+	[ -z "$bad" ] || fail "$bad"
+	[ "$(wc -l < tol)" -ge 100 ]
+}
+
+@test "--reduce: bad requests exit 2, reductions with no value exit 1" {
+	tgen zeros 2,6,3 -o x.npy
+	tgen zeros 2,0,3 -o z.npy
+	py "np.save('c.npy', np.zeros((2, 3), np.complex64))"
+	X=$PWD/x.npy Z=$PWD/z.npy C=$PWD/c.npy
+	row fails --usage 2 "unknown reduction 'median': use sum, mean, max or min" "$X" treshape --reduce median 'a b c -> a'
+	row fails --usage 2 "--reduce takes a pattern, not the shape '36'" "$X" treshape --reduce sum 36
+	row fails --usage 2 "--reduce takes a pattern, not --permute" "$X" treshape --reduce sum --permute 1,0,2
+	row fails --usage 2 "'d' is only on the right side \(--reduce sum only drops names\)" "$X" treshape --reduce sum 'a b c -> a d'
+	row fails --usage 2 "--reduce max needs a name on the left that is not on the right" "$X" treshape --reduce max 'a b c -> c b a'
+	row fails 1 "--reduce max of zero elements has no value" "$Z" treshape --reduce max 'a b c -> a c'
+	row fails 1 "--reduce min: complex64 has no order" "$C" treshape --reduce min 'a b -> a'
+	rows_ok
+	run treshape --explain --reduce sum 'b (h w) c -> b c' h=2 x.npy
+	[[ ${lines[0]} == "record 0: (2, 6, 3) float64 -> (2, 3) float64: a reduction (the sum of 6 elements each)" ]] || fail "$output"
+	[[ $output == *"reduced by --reduce: h w"* ]] || fail "$output"
+}
+
+@test "--repeat equals numpy's repeat, tile and broadcast_to, every dtype" {
+	gen <<'EOF2'
+for dt in DTYPES:
+    a = values(dt, (2, 3))
+    case(f'{dt}-new-last', a, ['--repeat', 'h w -> h w c', 'c=3'],
+         np.broadcast_to(a[:, :, None], (2, 3, 3)))
+    case(f'{dt}-upsample', a, ['--repeat', 'h w -> (h 2) (w 2)'],
+         np.repeat(np.repeat(a, 2, 0), 2, 1))
+    case(f'{dt}-tile', a, ['--repeat', 'h w -> (2 h) w'], np.tile(a, (2, 1)),
+         '>')
+    case(f'{dt}-batch', a, ['--repeat', 'h w -> b w h', 'b=4'],
+         np.broadcast_to(a.T[None], (4, 3, 2)), '<', True)
+b = values('f4', (2, 3, 4))
+case('ellipsis', b, ['--repeat', '... c -> ... (c r) n', 'r=2', 'n=3'],
+     np.broadcast_to(np.repeat(b, 2, -1)[..., None], (2, 3, 8, 3)))
+case('size-1', b, ['--repeat', 'a b c -> a b c one', 'one=1'], b[..., None])
+case('size-0', b, ['--repeat', 'a b c -> z a b c', 'z=0'], np.zeros((0, 2, 3, 4), 'f4'))
+case('scalar', values('i8', ()), ['--repeat', ' -> n', 'n=5'],
+     np.broadcast_to(values('i8', ()), (5,)))
+EOF2
+	run_cases
+}
+
+@test "--repeat: bad requests exit 2" {
+	tgen zeros 2,3 -o x.npy
+	X=$PWD/x.npy
+	row fails --usage 2 "new axis 'c' needs its size \(c=N\)" "$X" treshape --repeat 'h w -> h w c'
+	row fails --usage 2 "'w' is only on the left side \(--repeat only adds names\)" "$X" treshape --repeat 'h w -> h c' c=2
+	row fails --usage 2 "--reduce and --repeat cannot be combined" "$X" treshape --repeat --reduce sum 'h w -> h'
+	row fails --usage 2 "--repeat takes a pattern, not the shape '6'" "$X" treshape --repeat 6
+	row fails --usage 2 "anonymous axes other than 1 \('2'\) are only for new axes of --repeat" "$X" treshape --repeat '(h 2) w -> h w'
+	rows_ok
+}
+
+@test "a long pattern or control bytes in a message are cut and escaped: one line" {
+	tgen zeros 2,3 -o x.npy
+	X=$PWD/x.npy
+	long=$(printf 'a%d ' $(seq 0 63))
+	row fails --usage 2 "pattern 'a0 a1 .*\.\.\.' has more than 64 names" "$X" treshape --repeat "$long -> ($long) z" z=3
+	row fails --usage 2 "unexpected character '\\\\x01'" "$X" treshape $'a\x01 b -> b a'
+	row fails --usage 2 "'a\\\\x0ab' is neither a shape" "$X" treshape $'a\nb'
+	rows_ok
+}
