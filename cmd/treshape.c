@@ -39,33 +39,6 @@ static const char *const form_option[] = {
 	[TP_RESHAPE_UNSQUEEZE] = "--unsqueeze",
 };
 
-/*
- * 1 if argv[i] is the value of the option before it: after -o, -O, -t,
- * -j, or a long option (or a prefix getopt_long accepts) that takes a
- * value and was not given one with '='.
- */
-static int
-is_option_value(char **argv, int i, const struct option *longopts)
-{
-	const char *prev;
-	size_t n;
-
-	if (i < 2 || argv[i - 1][0] != '-')
-		return 0;
-	prev = argv[i - 1];
-	if (prev[1] != '-')		/* short options, maybe bundled */
-		return prev[1] && strchr("oOtj", prev[strlen(prev) - 1]) &&
-		    strlen(prev) == 2;
-	if (strchr(prev, '=') || prev[2] == '\0')
-		return 0;
-	n = strlen(prev + 2);
-	for (const struct option *o = longopts; o->name; o++)
-		if (o->has_arg == required_argument &&
-		    !strncmp(o->name, prev + 2, n))
-			return 1;
-	return 0;
-}
-
 /* Parse the command line into cl; dies with exit 2 on any error. */
 static void
 parse_cmdline(int argc, char **argv, struct cmdline *cl)
@@ -84,30 +57,17 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 	static char *ops[TP_MAXDIM + 4];	/* the operands, in order */
 	struct tp_msg m;
 	const char *why;
-	int ch, form = -1, nsizes = 0, nops = 0, nneg = 0;
+	int ch, form = -1, nsizes = 0, nops = 0;
 	int op = TP_OP_REARRANGE;
 	const char *formarg = NULL;
 	char **sizes;
-	char *neg[4], q[200];
+	char q[200];
 
 	memset(cl, 0, sizeof *cl);
 	tp_init(&cl->com, usage);
-	/* A shape such as -1,256 is an operand, not options: take such
-	 * words out before getopt sees them ("--" works too). */
-	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
-		if (argv[i][0] != '-' || argv[i][1] < '0' || argv[i][1] > '9' ||
-		    is_option_value(argv, i, longopts))
-			continue;
-		if (nneg == 4)
-			tp_usage_die("too many operands starting with '-'");
-		neg[nneg++] = argv[i];
-		memmove(argv + i, argv + i + 1, (size_t)(argc - i) *
-		    sizeof *argv);
-		argc--;
-		i--;
-	}
-	while ((ch = getopt_long(argc, argv, TP_COMMON_SHORTOPTS, longopts,
-	    NULL)) != -1) {
+	/* tp_getopt leaves a shape such as -1,256 as an operand */
+	while ((ch = tp_getopt(argc, argv, TP_COMMON_SHORTOPTS,
+	    longopts)) != -1) {
 		int f = -1;
 
 		if (tp_common_option(&cl->com, ch, optarg))
@@ -158,11 +118,9 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 	if (cl->explain && (cl->com.output || cl->com.format != TP_FMT_AUTO))
 		tp_usage_die("--explain prints text on the standard output: "
 		    "it takes no -o or -O");
-	for (int i = 0; i < nneg; i++)	/* they came first, before a file */
-		ops[nops++] = neg[i];
 	for (int i = optind; i < argc && nops < TP_MAXDIM + 4; i++)
 		ops[nops++] = argv[i];
-	if (optind + nops - nneg < argc)
+	if (optind + nops < argc)
 		tp_usage_die("too many operands");
 	argv = ops;
 	argc = nops;

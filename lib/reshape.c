@@ -427,6 +427,7 @@ tp_reshape_parse(struct tp_reshape *rq, enum tp_reshape_form form,
     const char *arg, struct tp_msg *m)
 {
 	const char *why;
+	struct tp_msg sm;
 	size_t shape[TP_MAXDIM];
 
 	memset(rq, 0, sizeof *rq);
@@ -435,9 +436,8 @@ tp_reshape_parse(struct tp_reshape *rq, enum tp_reshape_form form,
 	tp_quote(rq->text, strlen(rq->text), rq->shown, sizeof rq->shown);
 	switch (form) {
 	case TP_RESHAPE_SHAPE:
-		rq->n = tp_parse_shape(arg, shape, 1, &why);
-		if (rq->n < 0)
-			return tp_msgf(m, "shape '%s': %s", rq->shown, why);
+		if ((why = tp_parse_shape(arg, shape, &rq->n, 1, &sm)))
+			return tp_msgf(m, "%s", why);
 		for (int i = 0; i < rq->n; i++)
 			rq->v[i] = shape[i] == SIZE_MAX ? -1 :
 			    (long long)shape[i];
@@ -739,6 +739,7 @@ resolve_pattern(const struct tp_reshape *rq, struct tp_reshape_plan *p,
 	long long size[TP_MAXDIM];
 	size_t out[TP_MAXDIM];
 	char gb[200], sb[200];
+	struct tp_msg sm;
 
 	if (l->ellipsis ? n < nother : n != nother)
 		return tp_msgf(m, "pattern '%s' wants %s%d ax%s but shape %s "
@@ -873,7 +874,7 @@ resolve_pattern(const struct tp_reshape *rq, struct tp_reshape_plan *p,
 		if (p->in.count > SIZE_MAX / (p->nrepeat ? p->nrepeat : 1))
 			return tp_msgf(m, "pattern '%s' on shape %s: the "
 			    "output would be too large", rq->shown, sh);
-		if (tp_set_shape(&p->out, nout, out) < 0)
+		if (tp_set_shape(&p->out, nout, out, &sm) != NULL)
 			return tp_msgf(m, "pattern '%s' on shape %s: the "
 			    "output would be too large", rq->shown, sh);
 		if (p->nrepeat != 1)

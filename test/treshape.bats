@@ -319,7 +319,7 @@ with open('s.npy', 'wb') as f, open('s3.npy', 'wb') as g:
 	row fails --usage 2 "--permute and --squeeze cannot be combined" "$X" treshape --permute 1,0 --squeeze
 	row fails --usage 2 "--explain .* no -o" "$X" treshape --explain -o y.npy 6,6
 	row fails --usage 2 "'6,a' is neither a shape" "$X" treshape 6,a
-	row fails --usage 2 "shape '6,-1,-1': sizes must be >= 0 \(one may be -1\)" "$X" treshape 6,-1,-1
+	row fails --usage 2 "shape '6,-1,-1': only one size may be -1" "$X" treshape 6,-1,-1
 	row fails --usage 2 "--permute '1,1' repeats axis 1" "$X" treshape --permute 1,1
 	row fails --usage 2 "--unsqueeze '1,2': give one axis" "$X" treshape --unsqueeze 1,2
 	row fails --usage 2 "more than one input file" "$X" treshape 6,6 a b
