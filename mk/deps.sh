@@ -3,8 +3,8 @@
 # needs are installed.  As root, install the missing ones with apt-get;
 # otherwise print the exact command and fail.
 set -eu
-build="gcc make pkg-config libfftw3-dev libpng-dev zlib1g-dev"
-check="$build bats bats-assert bats-support python3 python3-numpy python3-scipy python3-pil imagemagick mandoc time"
+build="gcc make pkg-config libfftw3-dev libopenblas-dev libpng-dev zlib1g-dev"
+check="$build bats bats-assert bats-support python3 python3-numpy python3-scipy python3-pil python3-torch imagemagick mandoc time"
 bench="$check python3-opencv libvips-tools hyperfine time"
 case "${1:-build}" in
 build) want=$build ;;
