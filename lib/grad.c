@@ -20,6 +20,7 @@
 
 #include "tpipe.h"
 #include "conv.h"
+#include "engine.h"
 #include "grad.h"
 
 struct layer;
@@ -113,6 +114,20 @@ static struct tp_tensor
 like(const struct tp_tensor *t)
 {
 	return tp_new(t->dtype, t->ndim, t->shape);
+}
+
+/* A new tensor of dtype and shape whose data is not initialised (from
+ * tp_big_alloc: cheap to touch first), for a result written in full. */
+static struct tp_tensor
+fresh(enum tp_dtype dt, int ndim, const size_t *shape)
+{
+	struct tp_tensor t;
+
+	memset(&t, 0, sizeof t);
+	t.dtype = dt;
+	tp_eset_shape(&t, ndim, shape);
+	t.data = tp_big_alloc(t.nbytes ? t.nbytes : 1);
+	return t;
 }
 
 /* The shape of t as "(4, 5)", in one of a few rotating buffers. */
@@ -294,7 +309,10 @@ affine_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 		    "BLAS", shp(x), shp(W));
 	memcpy(shape, x->shape, (size_t)x->ndim * sizeof *shape);
 	shape[x->ndim - 1] = c;
-	*z = tp_new(l->net->dt, x->ndim, shape);
+	if (l->k->nparam == 2 || n == 0)
+		*z = tp_new(l->net->dt, x->ndim, shape);
+	else	/* gemm writes every element */
+		*z = fresh(l->net->dt, x->ndim, shape);
 	if (l->k->nparam == 2)
 		for (r = 0; r < rows; r++)
 			memcpy((char *)z->data + r * c * tp_dtype_size(z->dtype),
@@ -315,7 +333,7 @@ affine_bwd(struct layer *l, const struct tp_tensor *x,
 	(void)z;
 	for (int a = 0; a + 1 < x->ndim; a++)
 		rows *= x->shape[a];
-	l->g[0] = like(W);
+	l->g[0] = fresh(W->dtype, W->ndim, W->shape);	/* gemm writes all */
 	gemm(W->dtype, 1, 0, n, c, rows, x->data, dz->data, 0, l->g[0].data);
 	if (l->k->nparam == 2) {
 		double *s = tp_ecalloc(c ? c : 1, sizeof *s);
@@ -330,7 +348,7 @@ affine_bwd(struct layer *l, const struct tp_tensor *x,
 	}
 	if (dx == NULL)
 		return;
-	*dx = like(x);
+	*dx = c ? fresh(x->dtype, x->ndim, x->shape) : like(x);
 	gemm(x->dtype, 0, 1, rows, n, c, dz->data, W->data, 0, dx->data);
 }
 
@@ -343,9 +361,20 @@ relu_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 
 	(void)l;
 	(void)m;
-	*z = like(x);
-	for (i = 0; i < x->count; i++)
-		st(z, i, ld(x, i) > 0 ? ld(x, i) : 0);
+	*z = fresh(x->dtype, x->ndim, x->shape);
+	if (x->dtype == TP_F4) {	/* typed, so that it vectorises */
+		const float *a = x->data;
+		float *o = z->data;
+
+		for (i = 0; i < x->count; i++)
+			o[i] = a[i] > 0 ? a[i] : 0;
+	} else {
+		const double *a = x->data;
+		double *o = z->data;
+
+		for (i = 0; i < x->count; i++)
+			o[i] = a[i] > 0 ? a[i] : 0;
+	}
 	return NULL;
 }
 
@@ -360,9 +389,20 @@ relu_bwd(struct layer *l, const struct tp_tensor *x,
 	(void)z;
 	if (dx == NULL)
 		return;
-	*dx = like(x);
-	for (i = 0; i < x->count; i++)
-		st(dx, i, ld(x, i) > 0 ? ld(dz, i) : 0);
+	*dx = fresh(x->dtype, x->ndim, x->shape);
+	if (x->dtype == TP_F4) {
+		const float *a = x->data, *d = dz->data;
+		float *o = dx->data;
+
+		for (i = 0; i < x->count; i++)
+			o[i] = a[i] > 0 ? d[i] : 0;
+	} else {
+		const double *a = x->data, *d = dz->data;
+		double *o = dx->data;
+
+		for (i = 0; i < x->count; i++)
+			o[i] = a[i] > 0 ? d[i] : 0;
+	}
 }
 
 /* sigmoid  Z = 1 / (1 + exp(-X)), without overflow for large |X|. */
