@@ -161,7 +161,8 @@ index_str(const struct tp_tensor *t, size_t i, char *buf, size_t len)
 	return buf;
 }
 
-/* A message "layer POS (WORD): ..." about layer l. */
+/* A message "layer POS (KIND): ..." about layer l (the kind, not the
+ * whole word: file names would crowd out the shapes). */
 static const char *
 lmsg(struct tp_msg *m, const struct layer *l, const char *fmt, ...)
 {
@@ -171,7 +172,7 @@ lmsg(struct tp_msg *m, const struct layer *l, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof text, fmt, ap);
 	va_end(ap);
-	return tp_msgf(m, "layer %d (%s): %s", l->pos, l->word, text);
+	return tp_msgf(m, "layer %d (%s): %s", l->pos, l->k->name, text);
 }
 
 /* Product of t's axes from a to the end. */
