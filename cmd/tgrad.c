@@ -149,6 +149,9 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 		    "last word) or -g FILE for gradients, or --forward");
 	if (cl->check && cl->loss.word == NULL && cl->dldz == NULL)
 		tp_usage_die("--check needs a loss or -g FILE");
+	if (cl->wrt != NULL && cl->loss.word == NULL && cl->dldz == NULL)
+		tp_usage_die("--wrt '%s' needs a loss or -g FILE: without one "
+		    "there are no gradients", cl->wrt);
 	if ((cl->check || cl->explain) && cl->com.output != NULL)
 		tp_usage_die("-o '%s' with --%s: the report goes to the "
 		    "standard output", cl->com.output,

@@ -1178,6 +1178,7 @@ tp_grad_forward(struct tp_grad_net *net, const struct tp_tensor *x,
     struct tp_msg *m)
 {
 	const char *why;
+	size_t noshape[1] = { 0 };
 
 	if (tp_dtype_is_complex(x->dtype))
 		return tp_msgf(m, "X %s is complex (%s): tgrad's layers are "
@@ -1189,7 +1190,7 @@ tp_grad_forward(struct tp_grad_net *net, const struct tp_tensor *x,
 	if ((why = run_forward(net, m)) != NULL)
 		return why;
 	tp_free(&net->lossout);
-	net->lossout = tp_new(net->dt, 0, NULL);
+	net->lossout = tp_new(net->dt, 0, noshape);
 	st(&net->lossout, 0, net->lossv);
 	return NULL;
 }

@@ -412,6 +412,7 @@ w = np.ones((5, 7)); w[4, 6] = np.nan; np.save("wnan.npy", w)
 	row fails --usage 2 "f16" "$d/x.npy" tgrad -t f16 relu sum
 	row fails --no-o --usage 2 "-o .* with --check" "$d/x.npy" tgrad --check -o out.npy relu sum
 	row fails --no-o --usage 2 "--check needs a loss" "$d/x.npy" tgrad --check --forward relu
+	row fails --usage 2 "--wrt 'x' needs a loss or -g" "$d/x.npy" tgrad --wrt x --forward relu
 	rows_ok
 }
 
