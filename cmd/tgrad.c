@@ -268,26 +268,6 @@ break_gradient(void)
 	}
 }
 
-/* The multi-index of flat index i in t, as "(2, 3)". */
-static char *
-index_of(const struct tp_tensor *t, size_t i, char *buf, size_t len)
-{
-	size_t idx[TP_MAXDIM], n = 0;
-	int a;
-
-	for (a = t->ndim - 1; a >= 0; a--) {
-		idx[a] = t->shape[a] ? i % t->shape[a] : 0;
-		i = t->shape[a] ? i / t->shape[a] : 0;
-	}
-	n += (size_t)snprintf(buf, len, "(");
-	for (a = 0; a < t->ndim && n < len; a++)
-		n += (size_t)snprintf(buf + n, len - n, a ? ", %zu" : "%zu",
-		    idx[a]);
-	if (n < len)
-		snprintf(buf + n, len - n, t->ndim == 1 ? ",)" : ")");
-	return buf;
-}
-
 /* --check on the current record: one line per wanted gradient on stdout.
  * Returns the number of gradients that fail; the first failure of the
  * run is described in fail (for the message on stderr) if it is empty. */
@@ -295,7 +275,7 @@ static int
 check_record(char *fail, size_t len)
 {
 	struct tp_grad_check r;
-	char ib[TP_MAXDIM * 22 + 4], sh[TP_MAXDIM * 22 + 4];
+	char sh[TP_MAXDIM * 22 + 4];
 	int i, nfail = 0;
 
 	printf("record %ld: central differences in float64, step 1e-5 "
@@ -314,8 +294,8 @@ check_record(char *fail, size_t len)
 			printf("no element checked");
 		else
 			printf("worst relative error %.2g at %s (analytic "
-			    "%.9g, numeric %.9g), %s", r.worst,
-			    index_of(g, r.at, ib, sizeof ib), r.analytic,
+			    "%.9g, numeric %.9g), %s", r.worst, r.where,
+			    r.analytic,
 			    r.numeric, tp_grad_band(r.worst));
 		printf("; %zu relu input%s within a step of 0", r.kinks,
 		    r.kinks == 1 ? "" : "s");
@@ -327,8 +307,7 @@ check_record(char *fail, size_t len)
 		if (bad && nfail++ == 0 && *fail == '\0')
 			snprintf(fail, len, "dL/d%s at %s: relative error "
 			    "%.2g > %g (analytic %.9g, numeric %.9g)",
-			    tp_grad_name(net, i),
-			    index_of(g, r.at, ib, sizeof ib), r.worst, cl.tol,
+			    tp_grad_name(net, i), r.where, r.worst, cl.tol,
 			    r.analytic, r.numeric);
 	}
 	return nfail;
@@ -340,7 +319,7 @@ main(int argc, char **argv)
 	struct tp_timing tm;
 	struct tp_msg m;
 	const char *why;
-	char fail[512] = "";
+	char fail[2048] = "";
 	int i, nfail = 0, first = 1, dt = -1;
 
 	parse_cmdline(argc, argv, &cl);

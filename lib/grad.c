@@ -1350,6 +1350,7 @@ tp_grad_check(struct tp_grad_net *net, int gi, double tol,
 		if (r->checked++ == 0 || err > r->worst) {
 			r->worst = err;
 			r->at = e;
+			index_str(A, e, r->where, sizeof r->where);
 			r->analytic = a;
 			r->numeric = num;
 		}

@@ -107,6 +107,7 @@ struct tp_tensor *tp_grad_tensor(struct tp_grad_net *, int i);
 struct tp_grad_check {
 	double worst;		/* the largest error (below), trusted elements */
 	size_t at;		/* its flat index */
+	char where[TP_MAXDIM * 22 + 4];	/* and multi-index, "(2, 3)" */
 	double analytic, numeric;
 	size_t checked;		/* elements compared */
 	size_t kinked;		/* elements whose step moved a relu input
