@@ -201,7 +201,7 @@ build(enum tp_dtype dt)
 	if (cl.loss.word != NULL) {
 		if (cl.loss.noperand == 1)
 			lossop = tp_read_operand(cl.loss.operand[0],
-			    cl.loss.kind == 0 ? "labels" : "target");
+			    "operand");
 		why = tp_grad_set_loss(net, &cl.loss,
 		    cl.loss.noperand == 1 ? &lossop : NULL, &m);
 		tp_free(&lossop);

@@ -62,7 +62,7 @@ struct layer {
 /* A loss: one entry of losses[]. */
 struct loss_kind {
 	const char *name;
-	int noperand;
+	const char *opname;		/* "LABELS", "TARGET" or NULL */
 	/* The loss of z into *L, and into *mag the sum of the magnitudes
 	 * of its terms (the scale of its rounding error).  Returns NULL or
 	 * a message. */
@@ -862,7 +862,7 @@ given_bwd(struct tp_grad_net *net, const struct tp_tensor *z,
 }
 
 static const struct loss_kind losses[] = {
-	{ "softmax-xent", 1, xent_fwd, xent_bwd,
+	{ "softmax-xent", "LABELS", xent_fwd, xent_bwd,
 	  "L () = mean over the rows r of -log softmax($I)[r, y[r]] "
 	  "= mean_r (log Σ_j exp($i[r,j]) - $i[r, y[r]]), y = labels $Y",
 	  "dL/d$I = (softmax($i) - onehot(y)) / R, R = rows\n"
@@ -873,13 +873,13 @@ static const struct loss_kind losses[] = {
 	  "  = [k = y[r]], so dscores = (p - onehot(y)) / R: the predicted\n"
 	  "  probability minus 1 at the right class, divided by R for the\n"
 	  "  mean.  That tensor, not 1, is what the layer below receives." },
-	{ "mse", 1, mse_fwd, mse_bwd,
+	{ "mse", "TARGET", mse_fwd, mse_bwd,
 	  "L () = mean over all N elements of ($i - T)², T = target $Y",
 	  "dL/d$I = 2 ($i - T) / N" },
-	{ "sum", 0, sum_fwd, sum_bwd,
+	{ "sum", NULL, sum_fwd, sum_bwd,
 	  "L () = Σ $I",
 	  "dL/d$I = 1 everywhere (each element adds to L once)" },
-	{ "dL/dZ", 1, given_fwd, given_bwd,
+	{ "dL/dZ", "G", given_fwd, given_bwd,
 	  "dL/d$I is given (-g): $Y, as if L = Σ $y ⊙ $i",
 	  "dL/d$I = $y" },
 };
@@ -909,7 +909,7 @@ tp_grad_parse(const char *word, struct tp_grad_spec *s, struct tp_msg *m)
 		if (strcmp(s->buf, losses[i].name) == 0) {
 			s->kind = i;
 			s->is_loss = 1;
-			want = losses[i].noperand;
+			want = losses[i].opname != NULL;
 		}
 	if (s->kind < 0) {
 		tp_grad_spec_free(s);
@@ -941,8 +941,8 @@ tp_grad_parse(const char *word, struct tp_grad_spec *s, struct tp_msg *m)
 			    name);
 		return tp_msgf(m, "'%s': %s takes %d operand file%s, as "
 		    "%s:%s", word, name, want, want == 1 ? "" : "s", name,
-		    s->is_loss ? (s->kind == 0 ? "LABELS" : "TARGET") :
-		    want == 2 ? "W,B" : kinds[s->kind].pname[0]);
+		    s->is_loss ? losses[s->kind].opname : want == 2 ? "W,B" :
+		    kinds[s->kind].pname[0]);
 	}
 	return NULL;
 }
@@ -1031,14 +1031,15 @@ tp_grad_add(struct tp_grad_net *net, const struct tp_grad_spec *s,
 		if ((why = finite_msg(&l->p[j], what, m)) != NULL)
 			return lmsg(m, l, "%s", why);
 	}
-	if ((s->kind == 1 || s->kind == 2) && l->p[0].ndim != 2)
+	if (l->k->forward == affine_fwd && l->p[0].ndim != 2)
 		return lmsg(m, l, "W %s must be a matrix (2 axes)",
 		    shp(&l->p[0]));
-	if (s->kind == 2 && (l->p[1].ndim != 1 ||
+	if (l->k->forward == affine_fwd && l->k->nparam == 2 &&
+	    (l->p[1].ndim != 1 ||
 	    l->p[1].shape[0] != l->p[0].shape[1]))
 		return lmsg(m, l, "B %s does not fit W %s: B must have shape "
 		    "(%zu,)", shp(&l->p[1]), shp(&l->p[0]), l->p[0].shape[1]);
-	if (strcmp(l->k->name, "conv") == 0 && (l->p[0].ndim == 0 ||
+	if (l->k->forward == conv_fwd && (l->p[0].ndim == 0 ||
 	    l->p[0].count == 0))
 		return lmsg(m, l, "K %s must have at least one axis and one "
 		    "element", shp(&l->p[0]));
@@ -1057,7 +1058,7 @@ tp_grad_set_loss(struct tp_grad_net *net, const struct tp_grad_spec *s,
 	net->lossword = tp_estrdup(s->word);
 	if (op == NULL)
 		return NULL;
-	if (s->kind != 0) {	/* mse's target */
+	if (net->loss->forward != xent_fwd) {	/* mse's target */
 		char text[sizeof m->text];
 
 		if (tp_dtype_is_complex(op->dtype))
