@@ -502,7 +502,7 @@ softmax_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 	double *p;
 
 	if (x->ndim < 1)
-		return lmsg(m, l, "softmax needs at least one axis, not %s",
+		return lmsg(m, l, "X %s has no axis to take softmax along",
 		    shp(x));
 	c = x->shape[x->ndim - 1];
 	rows = c ? x->count / c : 0;
@@ -546,7 +546,7 @@ flatten_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 	size_t shape[2];
 
 	if (x->ndim < 1)
-		return lmsg(m, l, "flatten needs a batch axis, not %s", shp(x));
+		return lmsg(m, l, "X %s has no batch axis to keep", shp(x));
 	shape[0] = x->shape[0];
 	shape[1] = tail_count(x, 1);
 	*z = tp_new(l->net->dt, 2, shape);
@@ -732,8 +732,8 @@ xent_fwd(struct tp_grad_net *net, const struct tp_tensor *z, double *L,
 		sm += fabs(lse) + fabs(zy);
 	}
 	free(p);
-	*L = s / (double)rows;
-	*mag = sm / (double)rows;
+	*L = rows ? s / (double)rows : NAN;	/* a mean of nothing */
+	*mag = rows ? sm / (double)rows : 0;
 	return NULL;
 }
 
@@ -785,7 +785,7 @@ mse_fwd(struct tp_grad_net *net, const struct tp_tensor *z, double *L,
 
 		s += d * d;
 	}
-	*L = *mag = s / (double)z->count;
+	*L = *mag = z->count ? s / (double)z->count : NAN;
 	return NULL;
 }
 
