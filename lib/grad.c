@@ -338,10 +338,16 @@ affine_bwd(struct layer *l, const struct tp_tensor *x,
 	gemm(W->dtype, 1, 0, n, c, rows, x->data, dz->data, 0, l->g[0].data);
 	if (l->k->nparam == 2) {
 		double *s = tp_ecalloc(c ? c : 1, sizeof *s);
+		const float *f = dz->data;
+		const double *d = dz->data;
 
-		for (r = 0; r < rows; r++)
-			for (j = 0; j < c; j++)
-				s[j] += ld(dz, r * c + j);
+		for (r = 0; r < rows; r++)	/* typed: it vectorises */
+			if (dz->dtype == TP_F4)
+				for (j = 0; j < c; j++)
+					s[j] += f[r * c + j];
+			else
+				for (j = 0; j < c; j++)
+					s[j] += d[r * c + j];
 		l->g[1] = like(&l->p[1]);
 		for (j = 0; j < c; j++)
 			st(&l->g[1], j, s[j]);
