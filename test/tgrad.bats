@@ -84,9 +84,13 @@ EOF
 	[[ $output == *"42 of 42 cases agree"* ]]
 }
 
-@test "tgrad: -j 1 and -t f64 on the f64 cases give the golden answers too" {
-	run_gold out -j 1
-	run check_gold out
+@test "tgrad: -j 1 and -j 2 give the golden answers too" {
+	run_gold out1 -j 1
+	run check_gold out1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run_gold out2 -j 2
+	run check_gold out2
 	echo "$output"
 	[ "$status" -eq 0 ]
 }
