@@ -53,6 +53,22 @@ tgen rand 5,5,1,4 --seed 2 -o batchlast.npy
 treshape 'n m 1 b -> b n m 1' batchlast.npy -o batchfirst.npy
 tinfo batchfirst.npy
 treshape 'h (w w2) -> w2 h w' w2=2 pattern.png | tinfo    # even and odd columns apart
+echo "== tgrad: a layer that scales a constant 3x3 M by one number per sample:"
+echo "   dL/dX[b] = sum_ij dL/dZ[b,i,j] M[i,j] (45 for dL/dZ = ones, 15 for the identity)"
+printf '1 2 3\n4 5 6\n7 8 9\n' > M.txt
+printf '1 1 1\n1 1 1\n1 1 1\n\n1 0 0\n0 1 0\n0 0 1\n' > dLdZ.txt
+printf '2\n-1\n' | tgrad scale:M.txt -g dLdZ.txt --wrt x -O txt
+
+echo "== tgrad: a two-layer net (affine, relu, affine, softmax loss), every gradient checked"
+tgen randn 32,16 --seed 2 -o W1.npy
+tgen zeros 16 -o b1.npy
+tgen randn 16,4 --seed 3 -o W2.npy
+tgen zeros 4 -o b2.npy
+echo 0 3 1 2 2 0 1 3 > labels.txt
+tgen randn 8,32 --seed 4 -o X.npy
+tgrad --check affine:W1.npy,b1.npy relu affine:W2.npy,b2.npy softmax-xent:labels.txt < X.npy
+tgrad affine:W1.npy,b1.npy relu affine:W2.npy,b2.npy softmax-xent:labels.txt < X.npy -o grads.npy
+tinfo grads.npy
 
 echo
 echo "demo outputs are in $out:"

@@ -1,0 +1,398 @@
+/*
+ * tgrad - forward and backward passes of a chain of layers, with a
+ * central-difference check and the chain rule spelled out.  The work is
+ * in lib/grad.c; this file reads the options, the operands and the
+ * records.
+ */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tpipe.h"
+#include "engine.h"
+#include "fft.h"
+#include "grad.h"
+
+static const char usage[] =
+    "tgrad [--loss loss | -g dldz] [--forward] [--check] [--tol tol]\n"
+    "             [--explain] [--wrt name[,...]] [-o file] [-O npy|txt]\n"
+    "             [-t f32|f64] [-j threads] [--verbose] layer ... [loss]";
+
+enum {
+	OPT_LOSS = TP_OPT_TOOL, OPT_FORWARD, OPT_CHECK, OPT_TOL, OPT_EXPLAIN,
+	OPT_WRT, OPT_VERBOSE
+};
+
+#define DEFAULT_TOL 1e-6
+
+struct cmdline {
+	struct tp_common com;
+	struct tp_grad_spec *specs;	/* the layers, in order */
+	int nspec;
+	struct tp_grad_spec loss;	/* word NULL: none */
+	const char *dldz;		/* -g FILE */
+	const char *wrt;		/* --wrt LIST, or NULL: all */
+	int forward, check, explain, verbose;
+	double tol;
+	/* test only: TGRAD_TEST_BREAK=NAME:INDEX makes gradient NAME wrong
+	 * at flat INDEX after the backward pass (test/tgrad.bats) */
+	const char *breakname;
+	size_t breakat;
+};
+
+/* Parse word as a layer or a loss into s; dies (exit 2) if unknown. */
+static void
+parse_word(const char *word, struct tp_grad_spec *s)
+{
+	struct tp_msg m;
+	const char *why;
+
+	if ((why = tp_grad_parse(word, s, &m)) != NULL)
+		tp_usage_die("%s", why);
+}
+
+static void
+parse_cmdline(int argc, char **argv, struct cmdline *cl)
+{
+	static const struct option longopts[] = {
+		TP_COMMON_LONGOPTS,
+		{ "loss", required_argument, NULL, OPT_LOSS },
+		{ "dldz", required_argument, NULL, 'g' },
+		{ "forward", no_argument, NULL, OPT_FORWARD },
+		{ "check", no_argument, NULL, OPT_CHECK },
+		{ "tol", required_argument, NULL, OPT_TOL },
+		{ "explain", no_argument, NULL, OPT_EXPLAIN },
+		{ "wrt", required_argument, NULL, OPT_WRT },
+		{ "verbose", no_argument, NULL, OPT_VERBOSE },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *lossopt = NULL, *e;
+	int ch, i;
+
+	memset(cl, 0, sizeof *cl);
+	tp_init(&cl->com, usage);
+	cl->tol = DEFAULT_TOL;
+	while ((ch = tp_getopt(argc, argv, TP_COMMON_SHORTOPTS "g:",
+	    longopts)) != -1) {
+		if (tp_common_option(&cl->com, ch, optarg))
+			continue;
+		switch (ch) {
+		case OPT_LOSS:
+			lossopt = optarg;
+			break;
+		case 'g':
+			cl->dldz = optarg;
+			break;
+		case OPT_FORWARD:
+			cl->forward = 1;
+			break;
+		case OPT_CHECK:
+			cl->check = 1;
+			break;
+		case OPT_TOL:
+			cl->tol = tp_parse_double(optarg, 0, 1, "--tol");
+			break;
+		case OPT_EXPLAIN:
+			cl->explain = 1;
+			break;
+		case OPT_WRT:
+			cl->wrt = optarg;
+			break;
+		case OPT_VERBOSE:
+			cl->verbose = 1;
+			break;
+		default:
+			tp_usage();
+		}
+	}
+	if (optind == argc && lossopt == NULL)
+		tp_usage_die("no layers: give at least one layer or a loss");
+	cl->specs = tp_ecalloc((size_t)(argc - optind) + 1, sizeof *cl->specs);
+	for (i = optind; i < argc; i++) {
+		struct tp_grad_spec s;
+
+		parse_word(argv[i], &s);
+		if (!s.is_loss) {
+			cl->specs[cl->nspec++] = s;
+			continue;
+		}
+		if (i + 1 < argc) {
+			tp_grad_spec_free(&s);
+			tp_usage_die("the loss '%s' is word %d of %d: a loss "
+			    "must come last", argv[i], i - optind + 1,
+			    argc - optind);
+		}
+		cl->loss = s;
+	}
+	if (lossopt != NULL) {
+		struct tp_grad_spec s;
+
+		if (cl->loss.word != NULL)
+			tp_usage_die("two losses: --loss '%s' and '%s'",
+			    lossopt, cl->loss.word);
+		parse_word(lossopt, &s);
+		if (!s.is_loss) {
+			tp_grad_spec_free(&s);
+			tp_usage_die("--loss '%s' is a layer, not a loss: use "
+			    TP_GRAD_LOSSES, lossopt);
+		}
+		cl->loss = s;
+	}
+	if (cl->dldz != NULL && cl->loss.word != NULL)
+		tp_usage_die("both a loss ('%s') and -g '%s': -g gives dL/dZ "
+		    "in place of a loss", cl->loss.word, cl->dldz);
+	if (cl->loss.word == NULL && cl->dldz == NULL && !cl->forward &&
+	    !cl->explain)
+		tp_usage_die("nothing to compute: give a loss (--loss or the "
+		    "last word) or -g FILE for gradients, or --forward");
+	if (cl->check && cl->loss.word == NULL && cl->dldz == NULL)
+		tp_usage_die("--check needs a loss or -g FILE");
+	if (cl->wrt != NULL && cl->loss.word == NULL && cl->dldz == NULL)
+		tp_usage_die("--wrt '%s' needs a loss or -g FILE: without one "
+		    "there are no gradients", cl->wrt);
+	if ((cl->check || cl->explain) && cl->com.output != NULL)
+		tp_usage_die("-o '%s' with --%s: the report goes to the "
+		    "standard output", cl->com.output,
+		    cl->check ? "check" : "explain");
+	if ((e = getenv("TGRAD_TEST_BREAK")) != NULL && *e != '\0') {
+		const char *colon = strchr(e, ':');
+
+		if (colon == NULL)
+			tp_usage_die("TGRAD_TEST_BREAK '%s' is not NAME:INDEX",
+			    e);
+		cl->breakname = tp_estrdup(e);
+		((char *)cl->breakname)[colon - e] = '\0';
+		cl->breakat = (size_t)tp_parse_int(colon + 1, 0, 1LL << 62,
+		    "TGRAD_TEST_BREAK");
+	}
+}
+
+/* File scope, so that what is live when a message ends the run is still
+ * reachable (LeakSanitizer stays quiet). */
+static struct cmdline cl;
+static struct tp_grad_net *net;
+static struct tp_reader *in;
+static struct tp_writer *out;
+static struct tp_tensor x, ops[TP_GRAD_MAXPARAM], lossop;
+static unsigned char *want;
+
+/* Build the net in dtype dt from the command line's layers and loss,
+ * reading their operand files; dies (exit 1) on a bad operand. */
+static void
+build(enum tp_dtype dt)
+{
+	struct tp_msg m;
+	const char *why;
+	int i, j, n;
+
+	net = tp_grad_new(dt, cl.com.threads);
+	for (i = 0; i < cl.nspec; i++) {
+		for (j = 0; j < cl.specs[i].noperand; j++)
+			ops[j] = tp_read_operand(cl.specs[i].operand[j],
+			    "operand");
+		why = tp_grad_add(net, &cl.specs[i], ops, &m);
+		for (j = 0; j < cl.specs[i].noperand; j++)
+			tp_free(&ops[j]);
+		if (why != NULL)
+			tp_die("%s", why);
+	}
+	if (cl.loss.word != NULL) {
+		if (cl.loss.noperand == 1)
+			lossop = tp_read_operand(cl.loss.operand[0],
+			    "operand");
+		why = tp_grad_set_loss(net, &cl.loss,
+		    cl.loss.noperand == 1 ? &lossop : NULL, &m);
+		tp_free(&lossop);
+		if (why != NULL)
+			tp_die("%s", why);
+	} else if (cl.dldz != NULL) {
+		lossop = tp_read_operand(cl.dldz, "-g");
+		if (tp_dtype_is_complex(lossop.dtype))
+			tp_die("-g '%s' is complex", cl.dldz);
+		tp_grad_set_dldz(net, &lossop);
+		tp_free(&lossop);
+	}
+	/* which gradients to write (--wrt), by name */
+	n = tp_grad_count(net);
+	want = tp_ecalloc((size_t)n, 1);
+	if (cl.wrt == NULL) {
+		memset(want, 1, (size_t)n);
+	} else if (strcmp(cl.wrt, "none") != 0) {
+		char *copy = tp_estrdup(cl.wrt), *p, *save = NULL;
+
+		for (p = strtok_r(copy, ",", &save); p != NULL;
+		    p = strtok_r(NULL, ",", &save)) {
+			for (i = 0; i < n; i++)
+				if (strcmp(p, tp_grad_name(net, i)) == 0)
+					break;
+			if (i == n) {
+				char names[512];
+				size_t k = 0;
+
+				for (i = 0; i < n && k < sizeof names; i++)
+					k += (size_t)snprintf(names + k,
+					    sizeof names - k, "%s%s",
+					    i ? ", " : "", tp_grad_name(net, i));
+				tp_usage_die("--wrt: no gradient '%s': this "
+				    "chain has %s", p, names);
+			}
+			want[i] = 1;
+		}
+		free(copy);
+	}
+	if (cl.check && memchr(want, 1, (size_t)n) == NULL)
+		tp_usage_die("--check with --wrt none checks nothing");
+}
+
+/* The test-only deliberate error (TGRAD_TEST_BREAK): make element
+ * cl.breakat of the gradient named cl.breakname 10% wrong. */
+static void
+break_gradient(void)
+{
+	int i;
+
+	for (i = 0; i < tp_grad_count(net); i++) {
+		struct tp_tensor *g = tp_grad_tensor(net, i);
+
+		if (strcmp(tp_grad_name(net, i), cl.breakname) != 0 ||
+		    g->data == NULL || cl.breakat >= g->count)
+			continue;
+		if (g->dtype == TP_F4)
+			((float *)g->data)[cl.breakat] =
+			    ((float *)g->data)[cl.breakat] * 1.1f + 1e-3f;
+		else
+			((double *)g->data)[cl.breakat] =
+			    ((double *)g->data)[cl.breakat] * 1.1 + 1e-3;
+	}
+}
+
+/* --check on the current record: one line per wanted gradient on stdout.
+ * Returns the number of gradients that fail; the first failure of the
+ * run is described in fail (for the message on stderr) if it is empty. */
+static int
+check_record(char *fail, size_t len)
+{
+	struct tp_grad_check r;
+	char sh[TP_MAXDIM * 22 + 4];
+	int i, nfail = 0;
+
+	printf("record %ld: central differences in float64, step 1e-5 "
+	    "max(|v|, 1), tolerance %g\n", tp_reader_index(in), cl.tol);
+	for (i = 0; i < tp_grad_count(net); i++) {
+		const struct tp_tensor *g = tp_grad_tensor(net, i);
+		int bad;
+
+		if (!want[i])
+			continue;
+		tp_grad_check(net, i, cl.tol, &r);
+		bad = !(r.worst <= cl.tol);
+		printf("  dL/d%s %s: ", tp_grad_name(net, i),
+		    tp_shape_str(g, sh, sizeof sh));
+		if (r.checked == 0)
+			printf("no element checked");
+		else
+			printf("worst relative error %.2g at %s (analytic "
+			    "%.9g, numeric %.9g), %s", r.worst, r.where,
+			    r.analytic,
+			    r.numeric, tp_grad_band(r.worst));
+		printf("; %zu relu input%s within a step of 0", r.kinks,
+		    r.kinks == 1 ? "" : "s");
+		if (r.kinked)
+			printf(" (%zu element%s crossing a kink left out, their "
+			    "worst %.2g)", r.kinked, r.kinked == 1 ? "" : "s",
+			    r.kinked_worst);
+		printf("%s\n", bad ? ": FAILS" : "");
+		if (bad && nfail++ == 0 && *fail == '\0')
+			snprintf(fail, len, "dL/d%s at %s: relative error "
+			    "%.2g > %g (analytic %.9g, numeric %.9g)",
+			    tp_grad_name(net, i), r.where, r.worst, cl.tol,
+			    r.analytic, r.numeric);
+	}
+	return nfail;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct tp_timing tm;
+	struct tp_msg m;
+	const char *why;
+	char fail[2048] = "";
+	int i, nfail = 0, first = 1, dt = -1;
+
+	parse_cmdline(argc, argv, &cl);
+	tp_fft_init(cl.com.threads, TP_PLAN_ESTIMATE);
+	in = tp_reader_open(NULL, -1, NULL);
+	tp_timing_start(&tm, cl.verbose);
+	while (tp_read(in, &x)) {
+		tp_timing_charge(&tm, TP_PHASE_READ);
+		if (net == NULL) {
+			/* the first record decides the dtype (--check:
+			 * float64 whatever -t says) */
+			dt = cl.check ? TP_F8 : (int)tp_compute_dtype(x.dtype,
+			    cl.com.dtype);
+			if (dt != TP_F4 && dt != TP_F8)
+				dt = TP_F8;
+			build(dt);
+		}
+		if ((why = tp_grad_forward(net, &x, &m)) != NULL)
+			tp_die("record %ld of %s: %s", tp_reader_index(in),
+			    tp_reader_name(in), why);
+		if (tp_grad_has_loss(net))
+			tp_grad_backward(net, cl.check ? NULL : want);
+		if (cl.breakname != NULL)
+			break_gradient();
+		tp_timing_charge(&tm, TP_PHASE_COMPUTE);
+		if (cl.explain && first)
+			tp_grad_explain(net, stdout);
+		if (cl.check)
+			nfail += check_record(fail, sizeof fail);
+		if (!cl.check && !cl.explain) {
+			if (out == NULL)
+				out = tp_writer_open(&cl.com);
+			if (cl.forward)
+				tp_write(out, tp_grad_output(net));
+			for (i = 0; tp_grad_has_loss(net) &&
+			    i < tp_grad_count(net); i++)
+				if (want[i])
+					tp_write(out, tp_grad_tensor(net, i));
+		}
+		tp_timing_charge(&tm, TP_PHASE_WRITE);
+		if (cl.verbose) {
+			char d[128];
+
+			snprintf(d, sizeof d, "%s, %d layer%s%s%s",
+			    tp_dtype_name(dt), cl.nspec,
+			    cl.nspec == 1 ? "" : "s",
+			    cl.loss.word ? " + " : "",
+			    cl.loss.word ? cl.loss.word : "");
+			tp_timing_report(&tm, tp_reader_index(in), d);
+		}
+		tp_free(&x);
+		first = 0;
+	}
+	if (net == NULL)
+		build(TP_F8);	/* no input: still check the operands */
+	if (!cl.check && !cl.explain) {
+		if (out == NULL)
+			out = tp_writer_open(&cl.com);
+		tp_writer_close(out);
+	}
+	if (fflush(stdout) != 0 || ferror(stdout))
+		tp_die("<stdout>:");
+	tp_timing_report_total(&tm);
+	tp_reader_close(in);
+	tp_grad_free(net);
+	for (i = 0; i < cl.nspec; i++)
+		tp_grad_spec_free(&cl.specs[i]);
+	free(cl.specs);
+	tp_grad_spec_free(&cl.loss);
+	free(want);
+	free((char *)cl.breakname);
+	if (nfail > 0)
+		tp_die("--check: %d gradient%s fail%s: %s", nfail,
+		    nfail == 1 ? "" : "s", nfail == 1 ? "s" : "", fail);
+	return 0;
+}

@@ -1,0 +1,140 @@
+/*
+ * grad.h - forward and backward passes of a chain of layers (the engine
+ * behind tgrad).
+ *
+ * A net is layers applied in command-line order to X (batch first), then
+ * a loss, or a given dL/dZ.  Every layer kind is one entry of a table in
+ * grad.c with a forward and a backward function; the backward function
+ * turns dL/dZ into dL/dX and reduces each parameter's gradient to the
+ * parameter's own shape.  Gradient 0 is dL/dX; gradients 1.. are the
+ * parameters', in the order their layers and they appear ("W1", "B1",
+ * "W3": the parameter's letter and its layer's position, from 1).
+ *
+ * Matrix products go through CBLAS (OpenBLAS), conv:K through conv.h.
+ * A net computes in one dtype, TP_F4 or TP_F8; its parameters are
+ * converted to it when added.
+ */
+#ifndef TP_GRAD_H
+#define TP_GRAD_H
+
+#include <stdio.h>
+
+#include "tpipe.h"
+
+#define TP_GRAD_MAXPARAM 2
+
+/* One command-line word parsed: "affine:W.npy,b.npy", "relu", "sum". */
+struct tp_grad_spec {
+	char *word;		/* a copy of the word */
+	char *buf;		/* another, cut into operand[] */
+	int kind;		/* index into the layer or the loss table */
+	int is_loss;
+	int noperand;		/* operand files the word names */
+	char *operand[TP_GRAD_MAXPARAM];
+};
+
+/*
+ * Parse one word.  Returns NULL, or a message (an unknown name, the
+ * wrong number of operands, an empty operand) naming the word.
+ * Free with tp_grad_spec_free.
+ */
+const char *tp_grad_parse(const char *word, struct tp_grad_spec *s,
+    struct tp_msg *m);
+void tp_grad_spec_free(struct tp_grad_spec *s);
+/* The layer and loss names, for messages and --help. */
+#define TP_GRAD_LAYERS \
+	"scale:M, matmul:W, affine:W,B, relu, sigmoid, tanh, softmax, " \
+	"flatten, conv:K"
+#define TP_GRAD_LOSSES "softmax-xent:LABELS, mse:TARGET, sum"
+
+struct tp_grad_net;
+
+/* An empty net computing in dtype (TP_F4 or TP_F8) on threads threads
+ * (OpenBLAS and the convolution engine). */
+struct tp_grad_net *tp_grad_new(enum tp_dtype dtype, int threads);
+void tp_grad_free(struct tp_grad_net *);
+
+/*
+ * Append the layer s names (not a loss), with its operands (s->noperand
+ * tensors, converted and copied).  Returns NULL, or a message when an
+ * operand cannot be one (a NaN, a matrix that is not 2-D, a bias that
+ * is not 1-D), naming the layer's position and the operand's shape.
+ */
+const char *tp_grad_add(struct tp_grad_net *, const struct tp_grad_spec *s,
+    const struct tp_tensor *operands, struct tp_msg *m);
+/*
+ * Set the loss s names, with its operand (labels or target; NULL for
+ * sum).  Returns NULL, or a message: labels that are not integers or
+ * are negative, naming the value and its index.
+ */
+const char *tp_grad_set_loss(struct tp_grad_net *,
+    const struct tp_grad_spec *s, const struct tp_tensor *operand,
+    struct tp_msg *m);
+/* Without a loss: dL/dZ is g (the -g file), and L = sum(g * Z). */
+void tp_grad_set_dldz(struct tp_grad_net *, const struct tp_tensor *g);
+/* 1 if a loss or dL/dZ is set (gradients can be computed). */
+int tp_grad_has_loss(const struct tp_grad_net *);
+
+/* Number of gradients (1 + parameters) and their names ("x", "W1"). */
+int tp_grad_count(const struct tp_grad_net *);
+const char *tp_grad_name(const struct tp_grad_net *, int i);
+
+/*
+ * The forward pass on x (any numeric dtype; converted).  Returns NULL,
+ * or a message saying what does not fit: a parameter whose shape does
+ * not fit the incoming tensor (both shapes and the layer's position),
+ * labels out of range or of the wrong count, a -g of the wrong shape,
+ * a NaN or infinity in x.
+ */
+const char *tp_grad_forward(struct tp_grad_net *, const struct tp_tensor *x,
+    struct tp_msg *m);
+/* The last forward pass's output Z, or the loss as a 0-d tensor. */
+const struct tp_tensor *tp_grad_output(const struct tp_grad_net *);
+/* The last forward pass's loss (sum(g * Z) with -g). */
+double tp_grad_loss(const struct tp_grad_net *);
+
+/*
+ * The backward pass after tp_grad_forward; needs a loss or dL/dZ.
+ * want[i] says which gradients are needed (NULL: all); layers below the
+ * lowest one needed are skipped.  Gradient i is then tp_grad_tensor.
+ */
+void tp_grad_backward(struct tp_grad_net *, const unsigned char *want);
+/* Gradient i of the last backward pass (data NULL if not computed).
+ * The caller may change its values (a test's deliberate error). */
+struct tp_tensor *tp_grad_tensor(struct tp_grad_net *, int i);
+
+/* --check: one gradient against central differences. */
+struct tp_grad_check {
+	double worst;		/* the largest error (below), trusted elements */
+	size_t at;		/* its flat index */
+	char where[TP_MAXDIM * 22 + 4];	/* and multi-index, "(2, 3)" */
+	double analytic, numeric;
+	size_t checked;		/* elements compared */
+	size_t kinked;		/* elements whose step moved a relu input
+				 * across 0 (left out of worst) */
+	double kinked_worst;	/* the worst error among those */
+	size_t kinks;		/* relu inputs that some step moved across 0 */
+};
+/* The bands of the relative error, as cs231n gives them. */
+const char *tp_grad_band(double err);
+/*
+ * Compare gradient i of the last forward and backward pass with central
+ * differences of the loss: each element v of X or of the parameter is
+ * moved by h = 1e-5 * max(|v|, 1) both ways, and the numeric derivative
+ * is n = (L(v + h) - L(v - h)) / 2h.  The error of analytic a is
+ * |a - n| / max(|a|, |n|, s): s = r / tol, where r = 16 eps sum|loss
+ * terms| / 2h is the rounding error of the quotient, so a derivative
+ * that is 0 up to rounding does not count as wrong.  The net must
+ * compute in float64.  X, the parameters and the forward state are
+ * restored.
+ */
+void tp_grad_check(struct tp_grad_net *, int i, double tol,
+    struct tp_grad_check *r);
+
+/*
+ * --explain: after tp_grad_forward, print to f the forward and backward
+ * equations of the chain with every tensor's shape.
+ */
+void tp_grad_explain(const struct tp_grad_net *, FILE *f);
+
+#endif

@@ -1,0 +1,428 @@
+#!/usr/bin/env bats
+# tgrad: golden gradients from PyTorch autograd (test/data/tgrad/, written
+# by make-golden.py; the manifest cases.txt lists NAME|DTYPE|X|ARGUMENTS),
+# --check on all of them and on a deliberately wrong gradient, the seed
+# questions, streams, --wrt, --explain, bad input.
+# Tolerance: 1e-10 * max|expected| per record for f64, 1e-4 for f32.
+#
+# The deliberately wrong gradient: the environment variable
+# TGRAD_TEST_BREAK=NAME:INDEX, read only by cmd/tgrad.c, makes element
+# INDEX (flat, C order) of gradient NAME (x, W1, B3, ...) 10% wrong
+# (v -> 1.1 v + 0.001) after the backward pass, before output and --check.
+
+load helpers
+bats_require_minimum_version 1.5.0
+
+GOLD="$DATA/tgrad"
+
+# run_gold DIR [ARG...]: run tgrad --forward on every manifest case from
+# the golden directory, writing DIR/NAME.npy, DIR/NAME.err and lines
+# "NAME STATUS" in DIR/status.
+run_gold() {
+	local dir=$1 name x args st
+	shift
+	mkdir -p "$dir"
+	: >"$dir/status"
+	while IFS="|" read -r name _ x args; do
+		case $name in '' | '#'*) continue ;; esac
+		st=0
+		# shellcheck disable=SC2086 # args is a word list on purpose
+		(cd "$GOLD" && tgrad --forward $args "$@" <"$x") \
+			>"$dir/$name.npy" 2>"$dir/$name.err" || st=$?
+		echo "$name $st" >>"$dir/status"
+	done <"$GOLD/cases.txt"
+}
+
+# check_gold DIR: every output in DIR equals its golden stream record by
+# record (dtype, shape, values within the tolerance); prints each failing
+# case and how many agree.
+check_gold() {
+	"$PY" - "$GOLD" "$1" <<'EOF'
+import os, sys
+import numpy as np
+sys.path.insert(0, os.path.join(os.environ['TPIPE_TOP'], 'test'))
+from npystream import records
+gold, out = sys.argv[1:3]
+dts = {}
+for line in open(os.path.join(gold, 'cases.txt')):
+    if line.strip() and not line.startswith('#'):
+        f = line.rstrip('\n').split('|')
+        dts[f[0]] = f[1]
+TOL = {'f64': 1e-10, 'f32': 1e-4}
+bad, n = [], 0
+for line in open(os.path.join(out, 'status')):
+    name, st = line.split()
+    n += 1
+    if st != '0':
+        bad.append(f'{name}: exit {st}: {open(os.path.join(out, name + ".err")).read().strip()}')
+        continue
+    got = records(os.path.join(out, name + '.npy'))
+    exp = records(os.path.join(gold, name + '.out.npy'))
+    if len(got) != len(exp):
+        bad.append(f'{name}: {len(got)} records, expected {len(exp)}')
+        continue
+    for i, (a, b) in enumerate(zip(got, exp)):
+        if a.dtype != b.dtype or a.shape != b.shape:
+            bad.append(f'{name}: record {i}: {a.dtype} {a.shape}, expected {b.dtype} {b.shape}')
+            continue
+        scale = float(np.max(np.abs(b))) if b.size else 0.0
+        err = float(np.max(np.abs(a.astype(float) - b))) if b.size else 0.0
+        if not err <= TOL[dts[name]] * scale or (scale == 0 and err != 0):
+            bad.append(f'{name}: record {i}: max error {err:.3g} = {err / (scale or 1):.3g} * max|torch|')
+for m in bad:
+    print(m)
+print(f'{n - len(bad)} of {n} cases agree with PyTorch')
+sys.exit(1 if bad or n < 40 else 0)
+EOF
+}
+
+@test "tgrad: every golden case (each layer alone, the seed's scale layer, two-layer nets, conv1d/2d/3d, f64 and f32) equals PyTorch autograd" {
+	run_gold out
+	run check_gold out
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"42 of 42 cases agree"* ]]
+}
+
+@test "tgrad: -j 1 and -j 2 give the golden answers too" {
+	run_gold out1 -j 1
+	run check_gold out1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run_gold out2 -j 2
+	run check_gold out2
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+@test "tgrad: --check passes on every golden case, one line per gradient" {
+	local name x args st bad='' lines want
+	while IFS="|" read -r name _ x args; do
+		case $name in '' | '#'*) continue ;; esac
+		st=0
+		# shellcheck disable=SC2086
+		(cd "$GOLD" && tgrad --check $args <"$x") >"$name.chk" 2>"$name.err" || st=$?
+		# one line per record, then one per gradient: dL/dX and the
+		# parameters (the golden stream has the forward output first)
+		want=$("$PY" -c "import sys; sys.path.insert(0, '$TPIPE_TOP/test')
+from npystream import records; print(len(records('$GOLD/$name.out.npy')) - 1)")
+		lines=$(grep -c '^  dL/d.*worst relative error .* relu inputs\? within a step of 0' "$name.chk")
+		if [ "$st" -ne 0 ] || [ -s "$name.err" ] || [ "$lines" -ne "$want" ] ||
+			grep -q FAILS "$name.chk"; then
+			bad+="$name: exit $st, $lines of $want gradient lines: $(cat "$name.chk" "$name.err")"$'\n'
+		fi
+	done <"$GOLD/cases.txt"
+	[ -z "$bad" ] || fail "$bad"
+}
+
+@test "tgrad: --check fails on a deliberately wrong gradient, naming it and its index" {
+	local case=twolayer-xent-f64 x args
+	IFS="|" read -r _ _ x args < <(grep "^$case|" "$GOLD/cases.txt")
+	# NAME:INDEX -> the index --check must name (W3 is (16, 4), x (8, 10))
+	for row in "W3:5|(1, 1)" "x:37|(3, 7)" "B1:2|(2,)" "B3:0|(0,)" "W1:159|(9, 15)"; do
+		brk=${row%%|*} at=${row#*|} g=${brk%%:*}
+		# shellcheck disable=SC2086
+		run --separate-stderr env TGRAD_TEST_BREAK="$brk" X="$x" \
+			bash -c 'cd "$1" && shift && exec tgrad --check "$@" < "$X"' - "$GOLD" $args
+		[ "$status" -eq 1 ] || fail "$brk: exit $status: $stderr"
+		[ "${#stderr_lines[@]}" -eq 1 ] || fail "$brk: stderr: $stderr"
+		[[ ${stderr_lines[0]} == "tgrad: --check: 1 gradient fails: dL/d$g at $at: relative error "* ]] ||
+			fail "$brk: message: $stderr"
+		# exactly that gradient's line says FAILS, in the 'wrong' band
+		[ "$(grep -c FAILS <<<"$output")" -eq 1 ] || fail "$brk: $output"
+		grep -q "^  dL/d$g .* at $at .*wrong (> 1e-2).*: FAILS\$" <<<"$output" ||
+			fail "$brk: $output"
+	done
+}
+
+@test "tgrad: the seed's layer Z[b] = X[b] M: dL/dX[b] = sum_ij dL/dZ[b,i,j] M[i,j], N = 1, 3, 64, by the question's own loop" {
+	for n in 1 3 64; do
+		py "
+rng = np.random.default_rng($n)
+b = 6
+np.save('x.npy', rng.standard_normal((b, 1)))
+np.save('m.npy', rng.standard_normal(($n, $n)))
+np.save('g.npy', rng.standard_normal((b, $n, $n)))
+x, M, dLdZ = np.load('x.npy'), np.load('m.npy'), np.load('g.npy')
+# the asker's MATLAB loop, batch first: dLdX(i) = sum(sum(dLdZ(:,:,i) .* M))
+dLdX = np.zeros((b, 1))
+for i in range(b):
+    dLdX[i] = np.sum(dLdZ[i] * M)
+np.save('want-dx.npy', dLdX)
+np.save('want-z.npy', x.reshape(b, 1, 1) * M)
+"
+		tgrad scale:m.npy -g g.npy --forward --wrt x <x.npy >out.npy
+		tgrad scale:m.npy -g g.npy --forward --wrt none <x.npy >z.npy
+		npy_close z.npy want-z.npy 1e-15
+		py "
+sys.path.insert(0, '$TPIPE_TOP/test')
+from npystream import records
+z, dx = records('out.npy')
+want = np.load('want-dx.npy')
+assert dx.shape == want.shape == (6, 1), dx.shape
+assert np.max(np.abs(dx - want)) <= 1e-12 * np.max(np.abs(want)), (dx, want)
+"
+	done
+}
+
+@test "tgrad: the seed's MATLAB layout: X (1,1,1,b) and dL/dZ (N,N,1,b) brought batch first by a permutation" {
+	# treshape --permute 3,0,1,2 does this in a pipeline; here numpy's
+	# transpose stands in for it
+	py '
+rng = np.random.default_rng(5)
+N, b = 4, 3
+X = rng.standard_normal((1, 1, 1, b))          # MATLAB X(:,:,1,i)
+M = rng.standard_normal((N, N))
+dLdZ = rng.standard_normal((N, N, 1, b))
+want = np.array([np.sum(dLdZ[:, :, 0, i] * M) for i in range(b)])
+np.save("x.npy", X.transpose(3, 0, 1, 2))       # (b, 1, 1, 1)
+np.save("m.npy", M[:, :, None])                  # (N, N, 1)
+np.save("g.npy", dLdZ.transpose(3, 0, 1, 2))    # (b, N, N, 1)
+np.save("want.npy", want.reshape(b, 1, 1, 1))
+'
+	tgrad scale:m.npy -g g.npy --wrt x <x.npy >dx.npy
+	npy_close dx.npy want.npy 1e-12
+}
+
+@test "tgrad: --explain shows the chain rule with shapes: the seed's sum and why dscores is not 1" {
+	py '
+np.save("x.npy", np.ones((5, 1))); np.save("m.npy", np.ones((3, 3)))
+np.save("g.npy", np.ones((5, 3, 3)))
+'
+	run --separate-stderr tgrad --explain scale:m.npy -g g.npy <x.npy
+	[ "$status" -eq 0 ] || fail "$stderr"
+	[[ $output == *"Z1 (5, 3, 3) = X (5, 1) * M1 (3, 3)"* ]] || fail "$output"
+	[[ $output == *"dL/dX (5, 1) = Σ over M1's axes of dL/dZ1 (5, 3, 3) ⊙ M1 (3, 3): dL/dX[b] = Σ_ij dL/dZ1[b,i,j] M1[i,j]"* ]] ||
+		fail "$output"
+	cd "$GOLD"
+	IFS="|" read -r _ _ x args < <(grep "^twolayer-xent-f64|" cases.txt)
+	# shellcheck disable=SC2086
+	run --separate-stderr tgrad --explain $args <"$x"
+	[ "$status" -eq 0 ] || fail "$stderr"
+	[[ $output == *"dL/dL = 1"* ]] || fail "$output"
+	[[ $output == *"dL/dZ3 (8, 4) = (softmax(Z3) - onehot(y)) / R"* ]] || fail "$output"
+	[[ $output == *"not 1, is what the layer below receives"* ]] || fail "$output"
+	[[ $output == *"dL/dW3 (16, 4) = Z2 (8, 16)ᵀ · dL/dZ3 (8, 4)"* ]] || fail "$output"
+	[[ $output == *"dL/dZ1 (8, 16) = dL/dZ2 (8, 16) ⊙ [Z1 > 0]"* ]] || fail "$output"
+}
+
+@test "tgrad: output order, --wrt picks and orders nothing else, --forward without a loss is the forward pass" {
+	cd "$GOLD"
+	IFS="|" read -r _ _ x args < <(grep "^twolayer-mse-f64|" cases.txt)
+	# shellcheck disable=SC2086
+	tgrad $args --wrt B3,x <"$x" >"$BATS_TEST_TMPDIR/sub.npy"
+	# shellcheck disable=SC2086
+	tgrad $args --forward --wrt none <"$x" >"$BATS_TEST_TMPDIR/loss.npy"
+	# shellcheck disable=SC2086
+	tgrad ${args% mse:*} --forward <"$x" >"$BATS_TEST_TMPDIR/z.npy"
+	cd "$BATS_TEST_TMPDIR"
+	py "
+sys.path.insert(0, '$TPIPE_TOP/test')
+from npystream import records
+g = records('$GOLD/twolayer-mse-f64.out.npy')   # loss, x, W1, B1, W3, B3
+s = records('sub.npy')
+assert len(s) == 2, len(s)
+assert s[0].shape == g[1].shape and np.allclose(s[0], g[1], rtol=0, atol=1e-14)  # x first: chain order
+assert s[1].shape == g[5].shape and np.allclose(s[1], g[5], rtol=0, atol=1e-14)
+l = records('loss.npy')
+assert len(l) == 1 and l[0].shape == () and abs(l[0] - g[0]) < 1e-14, l
+z = records('z.npy')
+t = np.load('$GOLD/twolayer-mse-f64.target.npy')
+assert len(z) == 1 and z[0].shape == t.shape == (8, 4)
+assert abs(np.mean((z[0] - t) ** 2) - g[0]) < 1e-14
+"
+}
+
+@test "tgrad: a stream of X records gives one set of outputs per record, equal to one run per record" {
+	py '
+rng = np.random.default_rng(3)
+np.save("w.npy", rng.standard_normal((5, 3))); np.save("b.npy", rng.standard_normal(3))
+np.save("y.npy", np.array([2, 0, 1, 1]))
+with open("xs.npy", "wb") as f:
+    for i in range(3):
+        x = rng.standard_normal((4, 5))
+        np.save(f, x)
+        np.save("x%d.npy" % i, x)
+'
+	tgrad --forward affine:w.npy,b.npy tanh softmax-xent:y.npy <xs.npy >all.npy
+	: >one.npy
+	for i in 0 1 2; do
+		tgrad --forward affine:w.npy,b.npy tanh softmax-xent:y.npy <x$i.npy >>one.npy
+	done
+	npy_close all.npy one.npy
+	py "
+sys.path.insert(0, '$TPIPE_TOP/test')
+from npystream import records
+assert len(records('all.npy')) == 3 * 4
+"
+}
+
+@test "tgrad: -t f32 computes and writes float32 close to float64; integer X computes in float64" {
+	cd "$GOLD"
+	IFS="|" read -r _ _ x args < <(grep "^chain-f64|" cases.txt)
+	# shellcheck disable=SC2086
+	tgrad --forward -t f32 $args <"$x" >"$BATS_TEST_TMPDIR/f32.npy"
+	cd "$BATS_TEST_TMPDIR"
+	py "
+sys.path.insert(0, '$TPIPE_TOP/test')
+from npystream import records
+for a, b in zip(records('f32.npy'), records('$GOLD/chain-f64.out.npy')):
+    assert a.dtype == np.float32, a.dtype
+    assert np.max(np.abs(a - b)) <= 1e-4 * np.max(np.abs(b))
+"
+	py 'np.save("x.npy", np.array([[1, 2], [3, 4]], np.int32)); np.save("w.npy", np.eye(2, dtype=np.uint8))'
+	tgrad matmul:w.npy sum --forward <x.npy >int.npy
+	py "
+sys.path.insert(0, '$TPIPE_TOP/test')
+from npystream import records
+r = records('int.npy')
+assert [a.dtype for a in r] == [np.float64] * 3
+assert r[0] == 10 and (r[1] == 1).all() and (r[2] == [[4, 4], [6, 6]]).all(), r
+"
+}
+
+@test "tgrad: --check counts relu inputs within a step of 0 and leaves those elements out" {
+	# x[0, 1] = 1e-7 is closer to relu's kink than the step 1e-5
+	py '
+np.save("x.npy", np.array([[0.5, 1e-7, -2.0], [1.5, -0.3, 0.7]]))
+np.save("w.npy", np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]))
+'
+	run --separate-stderr tgrad --check relu matmul:w.npy sum <x.npy
+	[ "$status" -eq 0 ] || fail "$output $stderr"
+	[[ ${lines[1]} == "  dL/dx (2, 3): worst relative error "*"; 1 relu input within a step of 0 (1 element crossing a kink left out"* ]] ||
+		fail "$output"
+	[[ ${lines[2]} == "  dL/dW2 (3, 2): worst relative error "*"; 0 relu inputs within a step of 0" ]] ||
+		fail "$output"
+}
+
+@test "tgrad: property: --check passes on random chains of random shapes, f64, with every loss" {
+	for seed in 1 2 3 4 5; do
+		py "
+rng = np.random.default_rng($seed)
+b, h, w, kh, kw, c = rng.integers(1, 5), rng.integers(4, 9), rng.integers(4, 9), rng.integers(1, 4), rng.integers(1, 4), rng.integers(2, 6)
+np.save('x.npy', rng.standard_normal((b, h, w)))
+np.save('k.npy', rng.standard_normal((kh, kw)))
+n = (h - kh + 1) * (w - kw + 1)
+np.save('w.npy', rng.standard_normal((n, c)) / np.sqrt(n))
+np.save('b.npy', rng.standard_normal(c))
+np.save('y.npy', rng.integers(0, c, b))
+np.save('t.npy', rng.standard_normal((b, c)))
+"
+		for loss in softmax-xent:y.npy mse:t.npy sum; do
+			run --separate-stderr tgrad --check conv:k.npy sigmoid flatten affine:w.npy,b.npy tanh $loss <x.npy
+			[ "$status" -eq 0 ] || fail "seed $seed $loss: $output $stderr"
+			[ "$(grep -c 'worst relative error' <<<"$output")" -eq 4 ] || fail "$output"
+		done
+	done
+}
+
+@test "tgrad: property: the backward pass is linear in dL/dZ and dL/dX of flatten is dL/dZ reshaped" {
+	py '
+rng = np.random.default_rng(9)
+np.save("x.npy", rng.standard_normal((3, 4, 5)))
+np.save("k.npy", rng.standard_normal((2, 2)))
+g1, g2 = rng.standard_normal((3, 12)), rng.standard_normal((3, 12))
+np.save("g1.npy", g1); np.save("g2.npy", g2); np.save("g12.npy", 2 * g1 - 3 * g2)
+np.save("gf.npy", rng.standard_normal((3, 20)))
+'
+	for g in g1 g2 g12; do
+		tgrad -g $g.npy conv:k.npy tanh flatten <x.npy >$g.out.npy
+	done
+	tgrad -g gf.npy flatten <x.npy >gf.out.npy
+	py "
+sys.path.insert(0, '$TPIPE_TOP/test')
+from npystream import records
+a, b, c = (records(f + '.out.npy') for f in ('g1', 'g2', 'g12'))
+assert len(a) == 2
+for u, v, w in zip(a, b, c):
+    assert np.max(np.abs(2 * u - 3 * v - w)) <= 1e-12 * np.max(np.abs(w))
+dx, = records('gf.out.npy')
+assert (dx == np.load('gf.npy').reshape(3, 4, 5)).all()
+"
+}
+
+@test "tgrad: operands as text; -o writes the same bytes as stdout" {
+	printf '0 2 1\n' >y.txt
+	py '
+rng = np.random.default_rng(4)
+np.save("x.npy", rng.standard_normal((3, 4))); np.save("w.npy", rng.standard_normal((4, 3)))
+np.save("y.npy", np.array([0, 2, 1]))
+'
+	tgrad matmul:w.npy softmax-xent:y.txt <x.npy >a.npy
+	tgrad matmul:w.npy --loss softmax-xent:y.npy <x.npy >b.npy
+	tgrad matmul:w.npy softmax-xent:y.npy -o c.npy <x.npy
+	cmp a.npy b.npy
+	cmp a.npy c.npy
+}
+
+@test "tgrad: --verbose reports read, compute and write time per record" {
+	py 'np.save("x.npy", np.ones((2, 3))); np.save("w.npy", np.ones((3, 2)))'
+	run --separate-stderr tgrad --verbose matmul:w.npy sum <x.npy
+	[ "$status" -eq 0 ]
+	[[ ${stderr_lines[0]} =~ ^tgrad:\ record\ 0:\ float64,\ 1\ layer\ \+\ sum\;\ read\ [0-9.]+\ s,\ compute\ [0-9.]+\ s,\ write ]] ||
+		fail "$stderr"
+	[[ ${stderr_lines[1]} == "tgrad: total: read "* ]] || fail "$stderr"
+}
+
+@test "tgrad: bad input: exit status, one-line message naming the values, empty stdout, no -o file" {
+	py '
+rng = np.random.default_rng(6)
+np.save("x.npy", rng.standard_normal((4, 5)))
+np.save("w57.npy", rng.standard_normal((5, 7))); np.save("w73.npy", rng.standard_normal((7, 3)))
+np.save("b7.npy", rng.standard_normal(7)); np.save("b3.npy", rng.standard_normal(3))
+np.save("y.npy", np.array([0, 2, 1, 2])); np.save("y9.npy", np.array([0, 9, 1, 2]))
+np.save("yneg.npy", np.array([0, -1, 1, 2])); np.save("yfrac.npy", np.array([0, 1.5, 1, 2]))
+np.save("y3.npy", np.array([0, 1, 2]))
+np.save("g33.npy", np.ones((3, 3))); np.save("t.npy", np.ones((4, 4)))
+x = rng.standard_normal((4, 5)); x[2, 3] = np.nan; np.save("xnan.npy", x)
+x = rng.standard_normal((4, 5)); x[1, 0] = -np.inf; np.save("xinf.npy", x)
+np.save("k9.npy", np.ones((9, 9))); np.save("m.npy", np.ones((2, 2)))
+w = np.ones((5, 7)); w[4, 6] = np.nan; np.save("wnan.npy", w)
+'
+	local d=$BATS_TEST_TMPDIR
+	# a parameter that does not fit: both shapes and the layer position
+	row fails 1 'layer 3 \(affine\): W \(7, 3\) does not fit the incoming \(4, 5\): its last axis must be W.s first, 7$' "$d/x.npy" \
+		tgrad relu tanh "affine:$d/w73.npy,$d/b3.npy" sum
+	row fails 1 'layer 1 \(conv\): K \(9, 9\) does not fit the incoming \(4, 5\)' "$d/x.npy" tgrad "conv:$d/k9.npy" sum
+	row fails 1 'layer 1 \(scale\): M \(2, 2\) does not fit the incoming \(4, 5\)' "$d/x.npy" tgrad "scale:$d/m.npy" sum
+	row fails 1 'layer 1 .*: B \(3,\) does not fit W \(5, 7\)' "$d/x.npy" tgrad "affine:$d/w57.npy,$d/b3.npy" sum
+	row fails 1 'layer 2 .*: W \(7,\) must be a matrix' "$d/x.npy" tgrad relu "matmul:$d/b7.npy" sum
+	row fails 1 'layer 1 .*: W \(5, 7\) holds nan at \(4, 6\)' "$d/x.npy" tgrad "matmul:$d/wnan.npy" sum
+	# labels
+	row fails 1 'label 9 at \(1,\) is out of range for 7 classes' "$d/x.npy" \
+		tgrad "affine:$d/w57.npy,$d/b7.npy" "softmax-xent:$d/y9.npy"
+	row fails 1 'label -1 at \(1,\) is not a class' "$d/x.npy" tgrad "matmul:$d/w57.npy" "softmax-xent:$d/yneg.npy"
+	row fails 1 'label 1.5 at \(1,\) is not a class' "$d/x.npy" tgrad "matmul:$d/w57.npy" "softmax-xent:$d/yfrac.npy"
+	row fails 1 'labels \(3,\) do not fit the scores \(4, 7\)' "$d/x.npy" tgrad "matmul:$d/w57.npy" "softmax-xent:$d/y3.npy"
+	row fails 1 'target \(4, 4\) does not fit the output Z \(4, 7\)' "$d/x.npy" tgrad "matmul:$d/w57.npy" "mse:$d/t.npy"
+	# -g of the wrong shape
+	row fails 1 '-g: dL/dZ \(3, 3\) does not fit the output Z \(4, 7\)' "$d/x.npy" tgrad -g "$d/g33.npy" "matmul:$d/w57.npy"
+	# NaN and infinity in X
+	row fails 1 'record 0 .*X \(4, 5\) holds nan at \(2, 3\)' "$d/xnan.npy" tgrad relu sum
+	row fails 1 'X \(4, 5\) holds -inf at \(1, 0\)' "$d/xinf.npy" tgrad relu sum
+	row fails 1 'nosuch.npy' "$d/x.npy" tgrad "matmul:$d/nosuch.npy" sum
+	# usage
+	row fails --usage 2 "unknown layer 'bogus:w.npy'" "$d/x.npy" tgrad bogus:w.npy sum
+	row fails --usage 2 "the loss 'sum' is word 1 of 2: a loss must come last" "$d/x.npy" tgrad sum relu
+	row fails --usage 2 "the loss 'softmax-xent:.*' is word 2 of 3" "$d/x.npy" tgrad relu "softmax-xent:$d/y.npy" tanh
+	row fails --usage 2 "affine takes 2 operand files" "$d/x.npy" tgrad "affine:$d/w57.npy" sum
+	row fails --usage 2 "relu takes no operand" "$d/x.npy" tgrad relu:x sum
+	row fails --usage 2 "both a loss .* and -g" "$d/x.npy" tgrad -g "$d/g33.npy" relu sum
+	row fails --usage 2 "two losses" "$d/x.npy" tgrad --loss sum relu sum
+	row fails --usage 2 "is a layer, not a loss" "$d/x.npy" tgrad --loss relu relu
+	row fails --usage 2 "nothing to compute" "$d/x.npy" tgrad relu
+	row fails --usage 2 "--wrt: no gradient 'W2': this chain has x, W1" "$d/x.npy" tgrad --wrt W2 "matmul:$d/w57.npy" sum
+	row fails --usage 2 "--tol" "$d/x.npy" tgrad --tol abc relu sum
+	row fails --usage 2 "f16" "$d/x.npy" tgrad -t f16 relu sum
+	row fails --no-o --usage 2 "-o .* with --check" "$d/x.npy" tgrad --check -o out.npy relu sum
+	row fails --no-o --usage 2 "--check needs a loss" "$d/x.npy" tgrad --check --forward relu
+	row fails --usage 2 "--wrt 'x' needs a loss or -g" "$d/x.npy" tgrad --wrt x --forward relu
+	rows_ok
+}
+
+@test "tgrad: --help prints the usage to stdout and exits 0" {
+	run --separate-stderr tgrad --help
+	[ "$status" -eq 0 ]
+	[[ $output == "usage: tgrad [--loss loss | -g dldz] [--forward] [--check]"* ]]
+	[ -z "$stderr" ]
+}
