@@ -342,7 +342,7 @@ compose(struct cmdline *cl)
 }
 
 /* Read --edges FILE: (E, 2) non-negative integers (any real dtype with
- * integer values).  Dies (exit 1) otherwise. */
+ * integer values; one pair may be (2,)).  Dies (exit 1) otherwise. */
 static void
 read_edges(const char *path)
 {
@@ -352,6 +352,11 @@ read_edges(const char *path)
 	char sh[256];
 
 	medges = tp_read_operand(path, "edges");
+	if (medges.ndim == 1 && medges.shape[0] == 2) {	/* one pair */
+		size_t one[2] = { 1, 2 };
+
+		tp_eset_shape(&medges, 2, one);
+	}
 	if (medges.ndim != 2 || medges.shape[1] != 2 ||
 	    tp_dtype_is_complex(medges.dtype))
 		tp_die("edges '%s' has shape %s %s: edges must be (E, 2) "

@@ -652,11 +652,14 @@ to_image(const struct canvas *cv, const double win[3], double *col,
 }
 
 /* Draw the pixel holding image point (col, row) at depth z, if it is in
- * the image and nearer than what is there. */
+ * the image and nearer than what is there.  Window pixel (i, j) covers
+ * [i, i+1) x [j, j+1) with j counted up from the bottom (image row
+ * height-1-j), or down from the top with y_down (row j). */
 static void
 plot(struct canvas *cv, double col, double row, double z)
 {
-	double c = floor(col), r = floor(row);
+	double c = floor(col), r = cv->p->v.y_down ? floor(row) :
+	    ceil(row) - 1;
 	size_t k;
 
 	if (!(c >= 0 && c < (double)cv->width && r >= 0 &&

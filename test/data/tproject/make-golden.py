@@ -188,6 +188,19 @@ win, _ = project(mv, p, vp, pts.astype(float))
 case('frustum-f32', pts, win.astype(np.float32),
      cam_args('frustum') + ' ' + opt('viewport', vp), dtype='f32')
 
+# a cube for the render test: corners, edges, and where gluProject puts
+# the corners in a 64x48 window (not a case: test/tproject.bats reads them)
+corners = np.array([[x, y, z] for x in (-1, 1) for y in (-1, 1) for z in (-1, 1)],
+                   float)
+edges = np.array([[i, j] for i in range(8) for j in range(i + 1, 8)
+                  if np.abs(corners[i] - corners[j]).sum() == 2], np.int64)
+assert len(edges) == 12
+mv, p = cam_mats('persp')
+np.save(os.path.join(HERE, 'cube.npy'), corners)
+np.save(os.path.join(HERE, 'cube-edges.npy'), edges)
+win, _ = project(mv, p, (0, 0, 64, 48), corners)
+np.save(os.path.join(HERE, 'cube-win-64x48.npy'), win)
+
 with open(os.path.join(HERE, 'cases.txt'), 'w') as f:
     f.write('# written by make-golden.py: name|dtype|input|expected|arguments\n')
     f.write('# ($GOLD is this directory)\n')
