@@ -64,31 +64,41 @@ tp_mat4_apply(const struct tp_mat4 *a, const double v[4], double out[4])
 const char *
 tp_mat4_invert(const struct tp_mat4 *a, struct tp_mat4 *inv)
 {
-	double m[4][8], big = 0, t;
+	double m[4][8], scale[4], t;
 	int r, c, k, piv;
 
-	for (r = 0; r < 4; r++)
+	for (r = 0; r < 4; r++) {
+		scale[r] = 0;
 		for (c = 0; c < 4; c++) {
 			m[r][c] = a->m[4 * r + c];
 			m[r][4 + c] = r == c;
 			if (!isfinite(m[r][c]))
 				return "not finite";
-			if (fabs(m[r][c]) > big)
-				big = fabs(m[r][c]);
+			scale[r] = fmax(scale[r], fabs(m[r][c]));
 		}
+		if (scale[r] == 0)
+			return "singular";
+	}
+	/* partial pivoting on the rows scaled to a largest entry of 1, so
+	 * that the test for a zero pivot does not depend on row scales */
 	for (k = 0; k < 4; k++) {
 		piv = k;
 		for (r = k + 1; r < 4; r++)
-			if (fabs(m[r][k]) > fabs(m[piv][k]))
+			if (fabs(m[r][k]) / scale[r] >
+			    fabs(m[piv][k]) / scale[piv])
 				piv = r;
-		if (!(fabs(m[piv][k]) > 1e-14 * big))
+		if (!(fabs(m[piv][k]) > 1e-14 * scale[piv]))
 			return "singular";
-		if (piv != k)
+		if (piv != k) {
 			for (c = 0; c < 8; c++) {
 				t = m[k][c];
 				m[k][c] = m[piv][c];
 				m[piv][c] = t;
 			}
+			t = scale[k];
+			scale[k] = scale[piv];
+			scale[piv] = t;
+		}
 		t = 1 / m[k][k];
 		for (c = 0; c < 8; c++)
 			m[k][c] *= t;

@@ -33,9 +33,10 @@ struct tp_mat4 tp_mat4_transpose(const struct tp_mat4 *a);
 /* out = a * v for a 4-vector v (out may not be v). */
 void tp_mat4_apply(const struct tp_mat4 *a, const double v[4], double out[4]);
 /*
- * The inverse of a, by Gauss-Jordan elimination with partial pivoting.
- * Returns NULL, or "singular" (a pivot below 1e-14 times a's largest
- * entry, or a non-finite entry); *inv is then unchanged.
+ * The inverse of a, by Gauss-Jordan elimination with partial pivoting
+ * (rows compared as if scaled to a largest entry of 1).  Returns NULL,
+ * or "singular" (a pivot below 1e-14 times the largest entry of its row
+ * in a) or "not finite"; *inv is then unchanged.
  */
 const char *tp_mat4_invert(const struct tp_mat4 *a, struct tp_mat4 *inv);
 
