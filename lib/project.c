@@ -375,17 +375,18 @@ tp_project_init(struct tp_project *p, const struct tp_view *v)
 /*
  * PROJECT_BLOCK(NAME, T): NAME(p, in, dim, out, outside, n) projects
  * n <= BLOCK points of type T, computing in T.  The points are first
- * copied into separate x, y, z, w arrays so that the arithmetic runs on
- * contiguous data the compiler vectorises, and so that out may equal in.
- * Returns the number of points made NaN by their w.
+ * copied into separate x, y, z, w arrays, so that the arithmetic is one
+ * loop without branches over a whole block of contiguous data, which
+ * the compiler vectorises (gcc -O2 too); the rare points behind the eye
+ * are set to NaN afterwards.  out may equal in.  Returns the number of
+ * points made NaN by their w.
  */
 #define PROJECT_BLOCK(NAME, T)						\
 static size_t								\
 NAME(const struct tp_project *p, const T *in, int dim, T *out,		\
     unsigned char *outside, size_t n)					\
 {									\
-	T x[BLOCK], y[BLOCK], z[BLOCK], w[BLOCK];			\
-	unsigned char o[BLOCK];						\
+	T x[BLOCK], y[BLOCK], z[BLOCK], w[BLOCK], c[4][BLOCK];		\
 	const double *a = p->pm.m;					\
 	const T a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];		\
 	const T a4 = a[4], a5 = a[5], a6 = a[6], a7 = a[7];		\
@@ -411,28 +412,39 @@ NAME(const struct tp_project *p, const T *in, int dim, T *out,		\
 			w[i] = in[4 * i + 3];				\
 		}							\
 	}								\
-	for (i = 0; i < n; i++) {					\
+	for (i = n; i < BLOCK; i++)					\
+		x[i] = y[i] = z[i] = w[i] = 0;				\
+	for (i = 0; i < BLOCK; i++) {					\
 		T cx = a0 * x[i] + a1 * y[i] + a2 * z[i] + a3 * w[i];	\
 		T cy = a4 * x[i] + a5 * y[i] + a6 * z[i] + a7 * w[i];	\
 		T cz = a8 * x[i] + a9 * y[i] + a10 * z[i] + a11 * w[i];	\
 		T cw = a12 * x[i] + a13 * y[i] + a14 * z[i] + a15 * w[i];	\
-		int behind = (cw == 0) | (!keep & (cw < 0));		\
-		T r = (behind ? (T)NAN : (T)1) / cw;			\
+		T r = 1 / cw;						\
 									\
-		bad += behind;						\
-		o[i] = !((cw > 0) & (cx >= -cw) & (cx <= cw) &		\
-		    (cy >= -cw) & (cy <= cw) & (cz >= -cw) & (cz <= cw));	\
+		c[0][i] = cx;						\
+		c[1][i] = cy;						\
+		c[2][i] = cz;						\
+		c[3][i] = cw;						\
 		x[i] = cx * r * sx + ox;				\
 		y[i] = cy * r * sy + oy;				\
 		z[i] = cz * r * sz + oz;				\
 	}								\
+	for (i = 0; i < n; i++)						\
+		if (c[3][i] == 0 || (!keep && c[3][i] < 0)) {		\
+			x[i] = y[i] = z[i] = (T)NAN;			\
+			bad++;						\
+		}							\
+	if (outside != NULL)						\
+		for (i = 0; i < n; i++)					\
+			outside[i] = !(c[3][i] > 0 &&			\
+			    fabs(c[0][i]) <= c[3][i] &&			\
+			    fabs(c[1][i]) <= c[3][i] &&			\
+			    fabs(c[2][i]) <= c[3][i]);			\
 	for (i = 0; i < n; i++) {					\
 		out[3 * i] = x[i];					\
 		out[3 * i + 1] = y[i];					\
 		out[3 * i + 2] = z[i];					\
 	}								\
-	if (outside != NULL)						\
-		memcpy(outside, o, n);					\
 	return bad;							\
 }
 
@@ -441,14 +453,14 @@ PROJECT_BLOCK(project_block_f32, float)
 
 /*
  * UNPROJECT_BLOCK(NAME, T): gluUnProject of n <= BLOCK window points of
- * type T, computing in T; out may equal in.  Returns how many points
- * became NaN because their object w is 0.
+ * type T, computing in T, vectorised as PROJECT_BLOCK is; out may equal
+ * in.  Returns how many points became NaN because their object w is 0.
  */
 #define UNPROJECT_BLOCK(NAME, T)					\
 static size_t								\
 NAME(const struct tp_project *p, const T *in, T *out, size_t n)	\
 {									\
-	T x[BLOCK], y[BLOCK], z[BLOCK];					\
+	T x[BLOCK], y[BLOCK], z[BLOCK], w[BLOCK];			\
 	const double *a = p->inv.m;					\
 	const T a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];		\
 	const T a4 = a[4], a5 = a[5], a6 = a[6], a7 = a[7];		\
@@ -464,21 +476,27 @@ NAME(const struct tp_project *p, const T *in, T *out, size_t n)	\
 		y[i] = in[3 * i + 1];					\
 		z[i] = in[3 * i + 2];					\
 	}								\
-	for (i = 0; i < n; i++) {					\
+	for (i = n; i < BLOCK; i++)					\
+		x[i] = y[i] = z[i] = 0;					\
+	for (i = 0; i < BLOCK; i++) {					\
 		T nx = (x[i] - ox) * sx, ny = (y[i] - oy) * sy;		\
 		T nz = (z[i] - oz) * sz;				\
 		T ex = a0 * nx + a1 * ny + a2 * nz + a3;		\
 		T ey = a4 * nx + a5 * ny + a6 * nz + a7;		\
 		T ez = a8 * nx + a9 * ny + a10 * nz + a11;		\
 		T ew = a12 * nx + a13 * ny + a14 * nz + a15;		\
-		int zero = ew == 0;					\
-		T r = (zero ? (T)NAN : (T)1) / ew;			\
+		T r = 1 / ew;						\
 									\
-		bad += zero;						\
+		w[i] = ew;						\
 		x[i] = ex * r;						\
 		y[i] = ey * r;						\
 		z[i] = ez * r;						\
 	}								\
+	for (i = 0; i < n; i++)						\
+		if (w[i] == 0) {					\
+			x[i] = y[i] = z[i] = (T)NAN;			\
+			bad++;						\
+		}							\
 	for (i = 0; i < n; i++) {					\
 		out[3 * i] = x[i];					\
 		out[3 * i + 1] = y[i];					\
