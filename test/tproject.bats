@@ -84,7 +84,7 @@ EOF
 	run check_cases out
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[[ $output == "18 of 18 cases"* ]]
+	[[ $output == "21 of 21 cases"* ]]
 }
 
 @test "tproject: -j 1 and -j 2 agree with GLU too" {

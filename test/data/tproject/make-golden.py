@@ -34,6 +34,8 @@ subprocess.run(['g++', '-O1', '-o', GLREF, os.path.join(HERE, 'glref.cpp'),
 
 def glm(*ops):
     """The GLM matrix of ops (rows as the math is written)."""
+    if not ops:
+        return np.eye(4)
     args = [str(a) for op in ops for a in op]
     out = subprocess.run([GLREF, 'matrix'] + args, check=True,
                          capture_output=True, text=True).stdout
@@ -187,6 +189,19 @@ pts = rng.uniform(-2, 2, (60, 3)).astype(np.float32)
 win, _ = project(mv, p, vp, pts.astype(float))
 case('frustum-f32', pts, win.astype(np.float32),
      cam_args('frustum') + ' ' + opt('viewport', vp), dtype='f32')
+
+# canonical views: no matrices at all (the identity), glOrtho's unit
+# cube (which flips z), a camera on the +x axis with z up
+CAMS['identity'] = ([], [])
+CAMS['unit-ortho'] = ([], [('ortho', -1, 1, -1, 1, -1, 1)])
+CAMS['lookat-x'] = ([('lookat', 5, 0, 0, 0, 0, 0, 0, 0, 1)],
+                    [('perspective', 45, 1, 1, 10)])
+for cam, vp in [('identity', (0, 0, 100, 50)), ('unit-ortho', (0, 0, 100, 50)),
+                ('lookat-x', (0, 0, 256, 256))]:
+    mv, p = cam_mats(cam)
+    pts = rng.uniform(-1.5, 1.5, (50, 3))
+    win, _ = project(mv, p, vp, pts)
+    case(f'{cam}-vp', pts, win, (cam_args(cam) + ' ' + opt('viewport', vp)).strip())
 
 # a cube for the render test: corners, edges, and where gluProject puts
 # the corners in a 64x48 window (not a case: test/tproject.bats reads them)
