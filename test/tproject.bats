@@ -290,6 +290,10 @@ EOF
 	tproject $cam --render 64x48 --edges "$GOLD/cube-edges.npy" "$GOLD/cube.npy" -o wire.npy
 	# shellcheck disable=SC2086
 	tproject $cam --render 64x48 --edges "$GOLD/cube-edges.npy" -O png "$GOLD/cube.npy" > wire.png
+	# --y-down counts window y from the top: the same picture
+	# shellcheck disable=SC2086
+	tproject $cam --render 64x48 --edges "$GOLD/cube-edges.npy" --y-down "$GOLD/cube.npy" -o wire-down.npy
+	cmp wire.npy wire-down.npy
 	py '
 import os
 from PIL import Image
