@@ -234,6 +234,9 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 	    cl->view.keep_behind))
 		tp_usage_die("--unproject cannot be used with --%s", cl->clip ?
 		    "clip" : cl->print_matrix ? "print-matrix" : "keep-behind");
+	if (cl->print_matrix && cl->com.output)
+		tp_usage_die("--print-matrix prints text on the standard "
+		    "output: -o cannot be used with it");
 	if (cl->clip && cl->com.format == TP_FMT_PNG)
 		tp_usage_die("--clip writes two records per input record; "
 		    "-O png holds one image");
