@@ -429,15 +429,19 @@ print_stage(const char *label, const char *how, const double *v, int n)
 }
 
 /* --print-matrix: the matrices, then the first point of the input (if
- * any) through each stage, as text on stdout. */
+ * any) through each stage, as text on stdout.  The input is read and
+ * checked first, so a bad one prints nothing. */
 static void
 print_matrix(const struct cmdline *cl, const struct tp_project *p)
 {
 	struct tp_project_trace t;
 	const struct tp_view *v = &p->v;
 	double pt[4] = { 0, 0, 0, 1 };
-	int dim;
+	int dim = 0, got;
 
+	in = tp_reader_open(cl->input, -1, NULL);
+	if ((got = tp_read(in, &x)) != 0)
+		dim = check_points(cl);
 	print_mat("modelview MV =", &v->modelview);
 	print_mat("projection P =", &v->projection);
 	print_mat("P * MV =", &p->pm);
@@ -448,13 +452,11 @@ print_matrix(const struct cmdline *cl, const struct tp_project *p)
 	else
 		printf("no viewport: the output is normalized device "
 		    "coordinates\n");
-	in = tp_reader_open(cl->input, -1, NULL);
-	if (!tp_read(in, &x)) {
+	if (!got) {
 		printf("no point: the input is empty\n");
 		tp_reader_close(in);
 		return;
 	}
-	dim = check_points(cl);
 	if (x.count == 0) {
 		printf("no point: record 0 is empty\n");
 	} else {

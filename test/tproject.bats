@@ -394,6 +394,7 @@ np.save("sing.npy", np.diag([1., 1., 0., 1.]))
 	row fails 2 "--render draws projected points: it cannot be used with --unproject" "$d/p3.npy" tproject --render 4x4 --unproject
 	row fails 2 "--unproject cannot be used with --clip" "$d/p3.npy" tproject --unproject --clip
 	row fails 2 "--clip writes two records per input record; -O png holds one image" "$d/p3.npy" tproject --clip -O png
+	row fails --no-o 1 "record 0 has shape \(5, 2\): points must be" "$d/p2.npy" tproject --print-matrix
 	row fails --no-o 2 "--print-matrix prints text on the standard output: -o cannot be used with it" "$d/p3.npy" tproject --print-matrix -o x.txt
 	row fails 1 "edges '.*e3.npy' has shape \(2, 3\) int64: edges must be \(E, 2\) index pairs" "$d/p3.npy" tproject --render 4x4 --edges "$d/e3.npy"
 	row fails 1 "edge 0 names point 9 but record 0 of .* has 2 points" "$d/p3.npy" tproject --render 4x4 --edges "$d/e9.npy"
