@@ -227,6 +227,7 @@ cross(const double a[3], const double b[3], double out[3])
 	out[2] = a[0] * b[1] - a[1] * b[0];
 }
 
+/* a . b */
 static double
 dot(const double a[3], const double b[3])
 {

@@ -83,8 +83,10 @@ struct tp_project {
 	double scale[3], offset[3];	/* window = ndc * scale + offset */
 };
 
-/* Prepare v to run (defaults: call with v from tp_view_init). */
+/* The defaults: identity matrices, no viewport, depth range 0, 1. */
 void tp_view_init(struct tp_view *v);
+/* Make p ready to project with view v (copied): P * MV and the map
+ * from ndc to window coordinates. */
 void tp_project_init(struct tp_project *p, const struct tp_view *v);
 
 /*
@@ -125,6 +127,9 @@ struct tp_project_trace {
 	int behind;		/* clip w <= 0 */
 	int outside;		/* outside the view volume */
 };
+/* Follow the object point obj (w included) through p's stages into t,
+ * computing MV and P one after the other; ndc and window are NaN where
+ * tp_project_points would write NaN. */
 void tp_project_trace(const struct tp_project *p, const double obj[4],
     struct tp_project_trace *t);
 
