@@ -346,7 +346,6 @@ assert a[1, 6] == 96, a
 }
 
 @test "tproject: bad input and bad options fail with one clear line and nothing on stdout" {
-	local cam="--perspective 60,1,1,10"
 	py '
 np.save("p2.npy", np.zeros((5, 2)))
 np.save("scalar.npy", np.float64(1))
@@ -359,9 +358,9 @@ np.save("e9.npy", np.array([[0, 9]]))
 np.save("sing.npy", np.diag([1., 1., 0., 1.]))
 '
 	local d=$BATS_TEST_TMPDIR
-	row fails 1 "record 0 has shape \(5, 2\): points must be \(\.\.\., 3\) or \(\.\.\., 4\)" "$d/p2.npy" tproject $cam
-	row fails 1 "record 0 has shape \(\): points must be" "$d/scalar.npy" tproject $cam
-	row fails 1 "record 0 is complex128: points must be real" "$d/c.npy" tproject $cam
+	row fails 1 "record 0 has shape \(5, 2\): points must be \(\.\.\., 3\) or \(\.\.\., 4\)" "$d/p2.npy" tproject --perspective 60,1,1,10
+	row fails 1 "record 0 has shape \(\): points must be" "$d/scalar.npy" tproject --perspective 60,1,1,10
+	row fails 1 "record 0 is complex128: points must be real" "$d/c.npy" tproject --perspective 60,1,1,10
 	row fails 1 "--modelview '.*m33.npy' has shape \(3, 3\): a matrix must be 4x4" "$d/p3.npy" tproject --modelview "$d/m33.npy"
 	row fails 1 "no-such.npy" "$d/p3.npy" tproject --projection "$d/no-such.npy"
 	row fails 2 "--modelview takes 16 numbers, not 15" "$d/p3.npy" tproject --modelview 1,0,0,0,0,1,0,0,0,0,1,0,0,0,0
