@@ -16,15 +16,15 @@
 
 static const char usage[] =
     "tproject [--modelview matrix] [--projection matrix] [--column-major]\n"
-    "             [--perspective fovy,aspect,near,far]\n"
-    "             [--frustum left,right,bottom,top,near,far]\n"
-    "             [--ortho left,right,bottom,top,near,far]\n"
-    "             [--lookat ex,ey,ez,cx,cy,cz,ux,uy,uz] [--translate x,y,z]\n"
-    "             [--rotate angle,x,y,z] [--scale x,y,z]\n"
-    "             [--viewport x,y,width,height] [--depth-range near,far]\n"
-    "             [--y-down] [--keep-behind] [--clip] [--unproject]\n"
-    "             [--print-matrix] [--render WxH [--edges file]]\n"
-    "             [-o file] [-O npy|txt|png] [-t f32|f64] [-j threads] [file]";
+    "                [--perspective fovy,aspect,near,far]\n"
+    "                [--frustum left,right,bottom,top,near,far]\n"
+    "                [--ortho left,right,bottom,top,near,far]\n"
+    "                [--lookat ex,ey,ez,cx,cy,cz,ux,uy,uz] [--translate x,y,z]\n"
+    "                [--rotate angle,x,y,z] [--scale x,y,z]\n"
+    "                [--viewport x,y,width,height] [--depth-range near,far]\n"
+    "                [--y-down] [--keep-behind] [--clip] [--unproject]\n"
+    "                [--print-matrix] [--render WxH [--edges file]]\n"
+    "                [-o file] [-O npy|txt|png] [-t f32|f64] [-j threads] [file]";
 
 enum {
 	OPT_MODELVIEW = TP_OPT_TOOL, OPT_PROJECTION, OPT_COLUMN_MAJOR,
