@@ -196,7 +196,7 @@ np.save("pts.npy", rng.standard_normal((50, 4)))
 	cmp s1.npy s3.npy
 }
 
-@test "tproject: integer and float32 inputs; -t f64 widens float32; empty records; a stream" {
+@test "tproject: integer, float16 and float32 inputs; -t f64 widens float32; empty records; a stream" {
 	printf '1 2 3\n' | tcat -t f32 > f.npy
 	run tproject --perspective 60,1,1,10 --translate 0,0,-5 -O txt f.npy
 	[ "${lines[0]}" = "# shape (3,) float32" ]
@@ -208,6 +208,10 @@ np.save("pts.npy", rng.standard_normal((50, 4)))
 	run tproject --scale 2 -O txt u.npy
 	[ "${lines[0]}" = "# shape (4, 3) float64" ]
 	[ "${lines[4]}" = "18 20 22" ]
+	py 'np.save("h.npy", np.array([[1, 2.5, -3]], np.float16))'
+	run tproject --scale 2 -O txt h.npy
+	[ "${lines[0]}" = "# shape (1, 3) float32" ]
+	[ "${lines[1]}" = "2 5 -6" ]
 	cat u.npy e.npy u.npy | tproject --scale 2 > s.npy
 	run tinfo s.npy
 	[ "${#lines[@]}" -eq 3 ]
