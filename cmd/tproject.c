@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "tpipe.h"
-#include "engine.h"
 #include "project.h"
 
 static const char usage[] =
@@ -510,15 +509,92 @@ render(const struct cmdline *cl, const struct tp_project *p, int dim)
 	    cl->render[0], cl->render[1]);
 }
 
+/* Points per piece of a streamed record. */
+#define PIECE 65536
+
+/* Buffers for one piece of a streamed record: the input as read, in the
+ * compute type, and the output (file scope for LeakSanitizer). */
+static void *raw, *work, *res, *conv;
+
+/*
+ * Project (or unproject) the data of the record whose header is x, a
+ * piece at a time: read, convert to the compute type (f64, or f32 with
+ * -t f32), transform, convert to the output type, write; then the
+ * --clip mask.  Memory stays constant but for the mask (a byte per
+ * point).  Returns the number of points written as NaN.
+ */
+static size_t
+project_record(const struct cmdline *cl, const struct tp_project *p,
+    int dim)
+{
+	enum tp_dtype ct = cl->com.dtype == TP_F4 ? TP_F4 : TP_F8;
+	enum tp_dtype outdt = tp_compute_dtype(x.dtype, cl->com.dtype);
+	size_t n = x.count / (size_t)dim, done, k, bad = 0;
+	size_t insz = tp_dtype_size(x.dtype);
+	size_t osz = tp_dtype_size(outdt);
+	void *src, *dst;
+
+	y = x;
+	y.dtype = outdt;
+	y.shape[y.ndim - 1] = 3;
+	tp_eset_shape(&y, y.ndim, y.shape);
+	if (cl->clip) {
+		mask = x;
+		mask.dtype = TP_B1;
+		tp_eset_shape(&mask, x.ndim - 1, x.shape);
+		mask.data = tp_emalloc(n ? n : 1);
+	}
+	if (raw == NULL) {
+		raw = tp_emalloc(PIECE * 4 * sizeof(double));
+		work = tp_emalloc(PIECE * 4 * sizeof(double));
+		res = tp_emalloc(PIECE * 3 * sizeof(double));
+		conv = tp_emalloc(PIECE * 3 * sizeof(double));
+	}
+	tp_write_header(out, &y);
+	for (done = 0; done < n; done += k) {
+		k = n - done < PIECE ? n - done : PIECE;
+		/* read straight into the compute buffer when no conversion
+		 * is needed; 3-D points are transformed in place */
+		src = x.dtype == ct ? work : raw;
+		tp_read_data(in, src, k * (size_t)dim * insz);
+		if (src != work)
+			tp_convert(work, ct, src, x.dtype, k * (size_t)dim);
+		dst = dim == 3 ? work : res;
+		if (cl->unproject && ct == TP_F4)
+			bad += tp_unproject_points_f32(p, work, dst, k,
+			    cl->com.threads);
+		else if (cl->unproject)
+			bad += tp_unproject_points(p, work, dst, k,
+			    cl->com.threads);
+		else if (ct == TP_F4)
+			bad += tp_project_points_f32(p, work, dim, dst,
+			    mask.data ? (unsigned char *)mask.data + done : NULL,
+			    k, cl->com.threads);
+		else
+			bad += tp_project_points(p, work, dim, dst,
+			    mask.data ? (unsigned char *)mask.data + done : NULL,
+			    k, cl->com.threads);
+		if (outdt != ct) {
+			tp_convert(conv, outdt, dst, ct, k * 3);
+			dst = conv;
+		}
+		tp_write_data(out, dst, k * 3 * osz);
+	}
+	if (cl->clip) {
+		tp_write(out, &mask);
+		tp_free(&mask);
+	}
+	return bad;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct cmdline cl;
 	struct tp_project p;
 	const char *why;
-	size_t bad = 0, total = 0, n;
-	int dim, f32;
-	enum tp_dtype outdt;
+	size_t bad = 0, total = 0;
+	int dim;
 
 	parse_cmdline(argc, argv, &cl);
 	compose(&cl);
@@ -533,71 +609,28 @@ main(int argc, char **argv)
 		tp_die("--unproject: %s", why);
 	if (cl.edges)
 		read_edges(cl.edges);
-	f32 = cl.com.dtype == TP_F4;
 	in = tp_reader_open(cl.input, -1, NULL);
 	out = tp_writer_open(&cl.com);
-	while (tp_read(in, &x)) {
+	/* a picture needs the whole record; points stream */
+	while (cl.render[0] ? tp_read(in, &x) : tp_read_header(in, &x)) {
 		dim = check_points(&cl);
-		n = x.count / (size_t)dim;
-		total += n;
+		total += x.count / (size_t)dim;
 		if (cl.render[0]) {
 			render(&cl, &p, dim);
 			tp_free(&x);
 			tp_write(out, &img);
 			tp_free(&img);
-			continue;
-		}
-		/* compute in f64 (or f32 with -t f32), in place for 3-D
-		 * points; write the input's float precision or -t */
-		outdt = tp_compute_dtype(x.dtype, cl.com.dtype);
-		if (x.dtype != (f32 ? TP_F4 : TP_F8)) {
-			y = tp_converted(&x, f32 ? TP_F4 : TP_F8);
-			tp_free(&x);
-			x = y;
-		}
-		y = x;
-		y.shape[y.ndim - 1] = 3;
-		tp_eset_shape(&y, y.ndim, y.shape);
-		if (dim == 3)
-			x.data = NULL;
-		else
-			y.data = tp_big_alloc(y.nbytes ? y.nbytes : 1);
-		if (cl.clip) {
-			mask = x;
-			mask.dtype = TP_B1;
-			tp_eset_shape(&mask, x.ndim - 1, x.shape);
-			mask.data = tp_emalloc(n ? n : 1);
-		}
-		if (cl.unproject && f32)
-			bad += tp_unproject_points_f32(&p, y.data, y.data, n,
-			    cl.com.threads);
-		else if (cl.unproject)
-			bad += tp_unproject_points(&p, y.data, y.data, n,
-			    cl.com.threads);
-		else if (f32)
-			bad += tp_project_points_f32(&p, dim == 3 ? y.data :
-			    x.data, dim, y.data, mask.data, n,
-			    cl.com.threads);
-		else
-			bad += tp_project_points(&p, dim == 3 ? y.data :
-			    x.data, dim, y.data, mask.data, n, cl.com.threads);
-		tp_free(&x);
-		if (y.dtype != outdt) {
-			x = tp_converted(&y, outdt);
-			tp_free(&y);
-			y = x;
-			x.data = NULL;
-		}
-		tp_write(out, &y);
-		tp_free(&y);
-		if (cl.clip) {
-			tp_write(out, &mask);
-			tp_free(&mask);
+		} else {
+			bad += project_record(&cl, &p, dim);
 		}
 	}
 	tp_writer_close(out);
 	tp_reader_close(in);
 	free(edges);
+	free(raw);
+	free(work);
+	free(res);
+	free(conv);
 	if (bad > 0)
 		fprintf(stderr, "tproject: %zu of %zu points %s: written as "
 		    "NaN\n", bad, total, cl.unproject ? "have object w = 0" :

@@ -139,6 +139,60 @@ EOF
 	[ "$stderr" = "tproject: 1 of 1 points are behind the eye (clip w <= 0): written as NaN" ]
 }
 
+@test "tproject: records longer than a piece (65536 points) stream through in pieces, any dtype, with --clip" {
+	py '
+rng = np.random.default_rng(11)
+np.save("a.npy", rng.uniform(-4, 4, (200001, 3)))
+np.save("b.npy", rng.uniform(-4, 4, (3, 50000, 4)).astype(np.float32))
+np.save("c.npy", rng.integers(-4, 5, (140000, 3)).astype(np.int16))
+'
+	local cam="--frustum -1,1.5,-0.8,1,1,50 --translate 0.5,-0.2,-6 --rotate 30,1,2,3 --viewport 10,20,300,200"
+	local f
+	for f in a b c; do
+		# shellcheck disable=SC2086
+		tproject $cam --clip $f.npy > $f.out.npy 2>/dev/null
+	done
+	py '
+import os, sys
+sys.path.insert(0, os.environ["TPIPE_TOP"] + "/test")
+from npystream import records
+c, s = np.cos(np.radians(30)), np.sin(np.radians(30))
+ax = np.array([1., 2, 3]) / np.sqrt(14)
+K = np.array([[0, -ax[2], ax[1]], [ax[2], 0, -ax[0]], [-ax[1], ax[0], 0]])
+R = np.eye(4); R[:3, :3] = c * np.eye(3) + s * K + (1 - c) * np.outer(ax, ax)
+T = np.eye(4); T[:3, 3] = [0.5, -0.2, -6]
+l, r, b, t, n, f = -1, 1.5, -0.8, 1, 1, 50
+P = np.array([[2 * n / (r - l), 0, (r + l) / (r - l), 0], [0, 2 * n / (t - b), (t + b) / (t - b), 0],
+              [0, 0, -(f + n) / (f - n), -2 * f * n / (f - n)], [0, 0, -1, 0]])
+M = P @ T @ R
+for name, dt in [("a", np.float64), ("b", np.float32), ("c", np.float64)]:
+    p = np.load(name + ".npy").astype(np.float64)
+    if p.shape[-1] == 3:
+        p = np.concatenate([p, np.ones(p.shape[:-1] + (1,))], -1)
+    cl = p @ M.T
+    w = cl[..., 3:]
+    ndc = cl[..., :3] / w
+    want = np.stack([10 + 300 * (ndc[..., 0] + 1) / 2, 20 + 200 * (ndc[..., 1] + 1) / 2,
+                     (ndc[..., 2] + 1) / 2], -1)
+    want[w[..., 0] <= 0] = np.nan
+    win, out = records(name + ".out.npy")
+    assert win.dtype == dt and win.shape == want.shape, (name, win.dtype, win.shape)
+    assert np.array_equal(np.isnan(win), np.isnan(want)), name
+    m = ~np.isnan(want)
+    tol = 1e-9 if dt == np.float64 else 1e-6
+    e = np.abs(win[m] - want[m]) / np.maximum(np.abs(want[m]), 1)
+    assert e.max() <= tol, (name, e.max())
+    inside = (w[..., 0] > 0) & (np.abs(cl[..., :3]) <= w).all(-1)
+    assert out.shape == want.shape[:-1] and np.array_equal(out, ~inside), name
+'
+}
+
+@test "tproject: a truncated record ends with an error naming it" {
+	py 'np.save("a.npy", np.zeros((100000, 3)))'
+	head -c 1000000 a.npy > cut.npy
+	fails --any-stdout 1 "truncated|expected" "$BATS_TEST_TMPDIR/cut.npy" tproject --scale 2
+}
+
 @test "tproject: project then unproject returns the points (random shapes, cameras, float64)" {
 	py '
 rng = np.random.default_rng(5)
