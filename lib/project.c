@@ -374,20 +374,41 @@ tp_project_init(struct tp_project *p, const struct tp_view *v)
 #define CHUNK (64 * BLOCK)
 
 /*
+ * PROJECT_LOOP(T, W): the arithmetic of PROJECT_BLOCK over a whole
+ * block, with input w given by the expression W (1 for 3-D points):
+ * clip w into cw[], window coordinates into X[], Y[], Z[].
+ */
+#define PROJECT_LOOP(T, W)						\
+	for (i = 0; i < BLOCK; i++) {					\
+		T cx = a0 * x[i] + a1 * y[i] + a2 * z[i] + a3 * (W);	\
+		T cy = a4 * x[i] + a5 * y[i] + a6 * z[i] + a7 * (W);	\
+		T cz = a8 * x[i] + a9 * y[i] + a10 * z[i] + a11 * (W);	\
+		T c = a12 * x[i] + a13 * y[i] + a14 * z[i] + a15 * (W);	\
+		T r = 1 / c;						\
+									\
+		cw[i] = c;						\
+		X[i] = cx * r * sx + ox;				\
+		Y[i] = cy * r * sy + oy;				\
+		Z[i] = cz * r * sz + oz;				\
+	}
+
+/*
  * PROJECT_BLOCK(NAME, T): NAME(p, in, dim, out, outside, n) projects
  * n <= BLOCK points of type T, computing in T.  The points are first
  * copied into separate x, y, z, w arrays, so that the arithmetic is one
  * loop without branches over a whole block of contiguous data, which
  * the compiler vectorises (gcc -O2 too); the rare points behind the eye
- * are set to NaN afterwards.  out may equal in.  Returns the number of
- * points made NaN by their w.
+ * are set to NaN afterwards, and the --clip test redoes the clip
+ * coordinates only when it is asked for.  out may equal in.  Returns
+ * the number of points made NaN by their w.
  */
 #define PROJECT_BLOCK(NAME, T)						\
 static size_t								\
 NAME(const struct tp_project *p, const T *in, int dim, T *out,		\
     unsigned char *outside, size_t n)					\
 {									\
-	T x[BLOCK], y[BLOCK], z[BLOCK], w[BLOCK], c[4][BLOCK];		\
+	T x[BLOCK], y[BLOCK], z[BLOCK], w[BLOCK];			\
+	T X[BLOCK], Y[BLOCK], Z[BLOCK], cw[BLOCK];			\
 	const double *a = p->pm.m;					\
 	const T a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];		\
 	const T a4 = a[4], a5 = a[5], a6 = a[6], a7 = a[7];		\
@@ -415,36 +436,27 @@ NAME(const struct tp_project *p, const T *in, int dim, T *out,		\
 	}								\
 	for (i = n; i < BLOCK; i++)					\
 		x[i] = y[i] = z[i] = w[i] = 0;				\
-	for (i = 0; i < BLOCK; i++) {					\
+	if (dim == 3)							\
+		PROJECT_LOOP(T, 1)					\
+	else								\
+		PROJECT_LOOP(T, w[i])					\
+	for (i = 0; i < n; i++)						\
+		if (cw[i] == 0 || (!keep && cw[i] < 0)) {		\
+			X[i] = Y[i] = Z[i] = (T)NAN;			\
+			bad++;						\
+		}							\
+	for (i = 0; outside != NULL && i < n; i++) {			\
 		T cx = a0 * x[i] + a1 * y[i] + a2 * z[i] + a3 * w[i];	\
 		T cy = a4 * x[i] + a5 * y[i] + a6 * z[i] + a7 * w[i];	\
 		T cz = a8 * x[i] + a9 * y[i] + a10 * z[i] + a11 * w[i];	\
-		T cw = a12 * x[i] + a13 * y[i] + a14 * z[i] + a15 * w[i];	\
-		T r = 1 / cw;						\
 									\
-		c[0][i] = cx;						\
-		c[1][i] = cy;						\
-		c[2][i] = cz;						\
-		c[3][i] = cw;						\
-		x[i] = cx * r * sx + ox;				\
-		y[i] = cy * r * sy + oy;				\
-		z[i] = cz * r * sz + oz;				\
+		outside[i] = !(cw[i] > 0 && fabs(cx) <= cw[i] &&	\
+		    fabs(cy) <= cw[i] && fabs(cz) <= cw[i]);		\
 	}								\
-	for (i = 0; i < n; i++)						\
-		if (c[3][i] == 0 || (!keep && c[3][i] < 0)) {		\
-			x[i] = y[i] = z[i] = (T)NAN;			\
-			bad++;						\
-		}							\
-	if (outside != NULL)						\
-		for (i = 0; i < n; i++)					\
-			outside[i] = !(c[3][i] > 0 &&			\
-			    fabs(c[0][i]) <= c[3][i] &&			\
-			    fabs(c[1][i]) <= c[3][i] &&			\
-			    fabs(c[2][i]) <= c[3][i]);			\
 	for (i = 0; i < n; i++) {					\
-		out[3 * i] = x[i];					\
-		out[3 * i + 1] = y[i];					\
-		out[3 * i + 2] = z[i];					\
+		out[3 * i] = X[i];					\
+		out[3 * i + 1] = Y[i];					\
+		out[3 * i + 2] = Z[i];					\
 	}								\
 	return bad;							\
 }
