@@ -152,6 +152,15 @@ np.save("c.npy", rng.integers(-4, 5, (140000, 3)).astype(np.int16))
 		# shellcheck disable=SC2086
 		tproject $cam --clip $f.npy > $f.out.npy 2>/dev/null
 	done
+	# threads share the chunks of each piece: the same bits with 1, 2, 3
+	# shellcheck disable=SC2086
+	tproject $cam -j 1 a.npy > j1.npy 2>/dev/null
+	# shellcheck disable=SC2086
+	tproject $cam -j 2 a.npy > j2.npy 2>/dev/null
+	# shellcheck disable=SC2086
+	tproject $cam -j 3 a.npy > j3.npy 2>/dev/null
+	cmp j1.npy j2.npy
+	cmp j1.npy j3.npy
 	py '
 import os, sys
 sys.path.insert(0, os.environ["TPIPE_TOP"] + "/test")
