@@ -69,6 +69,24 @@ tgen randn 8,32 --seed 4 -o X.npy
 tgrad --check affine:W1.npy,b1.npy relu affine:W2.npy,b2.npy softmax-xent:labels.txt < X.npy
 tgrad affine:W1.npy,b1.npy relu affine:W2.npy,b2.npy softmax-xent:labels.txt < X.npy -o grads.npy
 tinfo grads.npy
+echo "== tproject: how OpenGL gets a 3-D point to the screen (every matrix is 4x4)"
+cam="--perspective 60,1.3333333333333333,0.1,100 --lookat 3,4,5,0,0,0,0,1,0"
+printf '%s\n' '-1 -1 -1' '-1 -1 1' '-1 1 -1' '-1 1 1' \
+	'1 -1 -1' '1 -1 1' '1 1 -1' '1 1 1' > cube.txt
+printf '%s\n' '0 1' '0 2' '0 4' '1 3' '1 5' '2 3' '2 6' '3 7' \
+	'4 5' '4 6' '5 7' '6 7' > edges.txt
+# shellcheck disable=SC2086 # cam is a word list on purpose
+tproject $cam --viewport 0,0,640,480 --print-matrix cube.txt
+
+echo "== tproject: a wireframe cube and a sphere of 2000 points, rendered to PNG"
+# shellcheck disable=SC2086
+tproject $cam --render 640x480 --edges edges.txt -O png cube.txt -o cube.png
+awk 'BEGIN { n = 2000; g = 3.14159265358979 * (3 - sqrt(5))
+	for (i = 0; i < n; i++) { y = 1 - 2 * (i + 0.5) / n; r = sqrt(1 - y * y)
+		printf "%.6f %.6f %.6f\n", 1.5 * r * cos(g * i), 1.5 * y, 1.5 * r * sin(g * i) } }' > sphere.txt
+# shellcheck disable=SC2086
+tproject $cam --render 640x480 -O png sphere.txt -o sphere.png
+tinfo cube.png sphere.png
 
 echo
 echo "demo outputs are in $out:"

@@ -1,0 +1,118 @@
+#!/bin/sh
+# bench/tproject.sh - tproject against NumPy, whole process against whole
+# process: each side loads an NPY file of 10^7 float64 points (N, 3),
+# projects them (modelview, projection, perspective division, viewport)
+# and saves an NPY file of window coordinates.
+#
+#   bench/tproject.sh
+#
+# The camera is gluPerspective(60, 4/3, 0.1, 100) and gluLookAt from
+# (3, 4, 5) to the origin, viewport 0,0,1920,1080; the points are uniform
+# in [-2, 2]^3 (all in front of the eye).  NumPy builds the same matrices,
+# multiplies the points by (P MV) as a user would (p @ M[:, :3].T +
+# M[:, 3]), divides by w and applies the viewport.  Each side runs once
+# untimed (file cache), then $REPS (3) times; the table shows the best
+# wall-clock time.  The last column is max|tproject - numpy| /
+# max(|numpy|, 1), which shows both did the same work.
+#
+# Environment: TPROJECT (default build/bin/tproject), PYTHON
+# (/usr/bin/python3), REPS (3), N (10000000), TPROJECT_ARGS (extra
+# arguments, e.g. "-j 1").  Files live in a temporary directory that is
+# removed at the end.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+TPROJECT=${TPROJECT:-$top/build/bin/tproject}
+PYTHON=${PYTHON:-/usr/bin/python3}
+REPS=${REPS:-3}
+N=${N:-10000000}
+TPROJECT_ARGS=${TPROJECT_ARGS:-}
+
+if [ ! -x "$TPROJECT" ]; then
+	echo "bench/tproject.sh: no tproject at $TPROJECT (run make first)" >&2
+	exit 1
+fi
+if ! "$PYTHON" -c 'import numpy' 2>/dev/null; then
+	echo "bench/tproject.sh: $PYTHON cannot import numpy" >&2
+	exit 1
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/tproject-bench.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+
+now() { date +%s%N; }
+
+# best CMD...: run CMD $REPS times, print the best wall time in seconds
+best() {
+	b=
+	i=0
+	while [ $i -lt "$REPS" ]; do
+		t0=$(now)
+		"$@" || { echo fail; return 1; }
+		t1=$(now)
+		t=$((t1 - t0))
+		if [ -z "$b" ] || [ $t -lt "$b" ]; then b=$t; fi
+		i=$((i + 1))
+	done
+	awk -v t="$b" 'BEGIN { printf "%.3f", t / 1e9 }'
+}
+
+"$PYTHON" -c "
+import numpy as np
+np.save('$tmp/in.npy', np.random.default_rng(1).uniform(-2, 2, ($N, 3)))
+" || exit 1
+
+numpy_run() {
+	"$PYTHON" -c "
+import numpy as np
+p = np.load('$tmp/in.npy')
+fovy, aspect, near, far = 60.0, 4 / 3, 0.1, 100.0
+f = 1 / np.tan(np.radians(fovy) / 2)
+P = np.array([[f / aspect, 0, 0, 0], [0, f, 0, 0],
+              [0, 0, (far + near) / (near - far), 2 * far * near / (near - far)],
+              [0, 0, -1, 0]])
+eye, center, up = np.array([3., 4, 5]), np.zeros(3), np.array([0., 1, 0])
+fw = (center - eye) / np.linalg.norm(center - eye)
+s = np.cross(fw, up); s /= np.linalg.norm(s)
+u = np.cross(s, fw)
+MV = np.eye(4)
+MV[0, :3], MV[1, :3], MV[2, :3] = s, u, -fw
+MV[:3, 3] = -MV[:3, :3] @ eye
+M = P @ MV
+c = p @ M[:, :3].T + M[:, 3]
+ndc = c[:, :3] / c[:, 3:]
+x, y, w, h = 0, 0, 1920, 1080
+win = np.empty_like(ndc)
+win[:, 0] = x + w * (ndc[:, 0] + 1) / 2
+win[:, 1] = y + h * (ndc[:, 1] + 1) / 2
+win[:, 2] = (ndc[:, 2] + 1) / 2
+np.save('$tmp/numpy.npy', win)
+"
+}
+
+tproject_run() {
+	# shellcheck disable=SC2086
+	"$TPROJECT" --perspective 60,1.3333333333333333,0.1,100 \
+		--lookat 3,4,5,0,0,0,0,1,0 --viewport 0,0,1920,1080 \
+		$TPROJECT_ARGS -o "$tmp/tproject.npy" < "$tmp/in.npy"
+}
+
+echo "bench/tproject.sh: numpy" >&2
+numpy_run || exit 1
+nt=$(best numpy_run)
+echo "bench/tproject.sh: tproject" >&2
+tproject_run || exit 1
+tt=$(best tproject_run)
+err=$("$PYTHON" -c "
+import numpy as np
+a = np.load('$tmp/tproject.npy'); b = np.load('$tmp/numpy.npy')
+print('%.1e' % np.max(np.abs(a - b) / np.maximum(np.abs(b), 1)))
+")
+ratio=$(awk -v s="$nt" -v t="$tt" 'BEGIN { printf "%.2f", (t > 0) ? s / t : 0 }')
+
+echo
+echo "tproject: $TPROJECT ${TPROJECT_ARGS:-(default options)}; NumPy $("$PYTHON" -c 'import numpy; print(numpy.__version__)'); $(nproc) CPUs; best of $REPS, whole process, file to file"
+echo
+echo "| case | tproject s | numpy s | ratio numpy/tproject | max rel err |"
+echo "|---|---|---|---|---|"
+echo "| $N points (N, 3) f64, perspective + lookat + viewport | $tt | $nt | $ratio | $err |"

@@ -1,0 +1,830 @@
+/*
+ * project.c - the OpenGL vertex pipeline: 4x4 matrices, the GL/GLU
+ * builders, projection and unprojection of point batches, and a small
+ * depth-tested point and line renderer (project.h).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tpipe.h"
+#include "engine.h"
+#include "project.h"
+
+/* --- matrices ------------------------------------------------------- */
+
+struct tp_mat4
+tp_mat4_identity(void)
+{
+	struct tp_mat4 r = { { 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0,
+	    0, 0, 0, 1 } };
+
+	return r;
+}
+
+struct tp_mat4
+tp_mat4_mul(const struct tp_mat4 *a, const struct tp_mat4 *b)
+{
+	struct tp_mat4 r;
+	int i, j, k;
+
+	for (i = 0; i < 4; i++)
+		for (j = 0; j < 4; j++) {
+			double s = 0;
+
+			for (k = 0; k < 4; k++)
+				s += a->m[4 * i + k] * b->m[4 * k + j];
+			r.m[4 * i + j] = s;
+		}
+	return r;
+}
+
+struct tp_mat4
+tp_mat4_transpose(const struct tp_mat4 *a)
+{
+	struct tp_mat4 r;
+	int i, j;
+
+	for (i = 0; i < 4; i++)
+		for (j = 0; j < 4; j++)
+			r.m[4 * i + j] = a->m[4 * j + i];
+	return r;
+}
+
+void
+tp_mat4_apply(const struct tp_mat4 *a, const double v[4], double out[4])
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		out[i] = a->m[4 * i] * v[0] + a->m[4 * i + 1] * v[1] +
+		    a->m[4 * i + 2] * v[2] + a->m[4 * i + 3] * v[3];
+}
+
+const char *
+tp_mat4_invert(const struct tp_mat4 *a, struct tp_mat4 *inv)
+{
+	double m[4][8], scale[4], t;
+	int r, c, k, piv;
+
+	for (r = 0; r < 4; r++) {
+		scale[r] = 0;
+		for (c = 0; c < 4; c++) {
+			m[r][c] = a->m[4 * r + c];
+			m[r][4 + c] = r == c;
+			if (!isfinite(m[r][c]))
+				return "not finite";
+			scale[r] = fmax(scale[r], fabs(m[r][c]));
+		}
+		if (scale[r] == 0)
+			return "singular";
+	}
+	/* partial pivoting on the rows scaled to a largest entry of 1, so
+	 * that the test for a zero pivot does not depend on row scales */
+	for (k = 0; k < 4; k++) {
+		piv = k;
+		for (r = k + 1; r < 4; r++)
+			if (fabs(m[r][k]) / scale[r] >
+			    fabs(m[piv][k]) / scale[piv])
+				piv = r;
+		if (!(fabs(m[piv][k]) > 1e-14 * scale[piv]))
+			return "singular";
+		if (piv != k) {
+			for (c = 0; c < 8; c++) {
+				t = m[k][c];
+				m[k][c] = m[piv][c];
+				m[piv][c] = t;
+			}
+			t = scale[k];
+			scale[k] = scale[piv];
+			scale[piv] = t;
+		}
+		t = 1 / m[k][k];
+		for (c = 0; c < 8; c++)
+			m[k][c] *= t;
+		m[k][k] = 1;
+		for (r = 0; r < 4; r++) {
+			if (r == k || m[r][k] == 0)
+				continue;
+			t = m[r][k];
+			for (c = 0; c < 8; c++)
+				m[r][c] -= t * m[k][c];
+			m[r][k] = 0;
+		}
+	}
+	for (r = 0; r < 4; r++)
+		for (c = 0; c < 4; c++)
+			inv->m[4 * r + c] = m[r][4 + c];
+	return NULL;
+}
+
+/* --- builders ------------------------------------------------------- */
+
+/* 1 if all n values are finite. */
+static int
+finite_all(const double *v, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!isfinite(v[i]))
+			return 0;
+	return 1;
+}
+
+const char *
+tp_mat4_perspective(struct tp_mat4 *m, double fovy, double aspect,
+    double near, double far)
+{
+	double v[4] = { fovy, aspect, near, far }, rad, cot, dz;
+	struct tp_mat4 r = { { 0 } };
+
+	if (!finite_all(v, 4))
+		return "every value must be finite";
+	if (!(fovy > 0 && fovy < 180))
+		return "fovy must be in (0, 180) degrees";
+	if (!(aspect > 0))
+		return "aspect must be positive";
+	if (!(near > 0))
+		return "near must be positive";
+	if (!(far > 0))
+		return "far must be positive";
+	if (near == far)
+		return "near and far must differ";
+	/* as gluPerspective computes it */
+	rad = fovy / 2 * M_PI / 180;
+	cot = cos(rad) / sin(rad);
+	dz = far - near;
+	r.m[0] = cot / aspect;
+	r.m[5] = cot;
+	r.m[10] = -(far + near) / dz;
+	r.m[11] = -2 * near * far / dz;
+	r.m[14] = -1;
+	*m = r;
+	return NULL;
+}
+
+const char *
+tp_mat4_frustum(struct tp_mat4 *m, const double v[6])
+{
+	double l = v[0], rt = v[1], b = v[2], t = v[3], n = v[4], f = v[5];
+	struct tp_mat4 r = { { 0 } };
+
+	if (!finite_all(v, 6))
+		return "every value must be finite";
+	if (l == rt)
+		return "left and right must differ";
+	if (b == t)
+		return "bottom and top must differ";
+	if (!(n > 0))
+		return "near must be positive";
+	if (!(f > 0))
+		return "far must be positive";
+	if (n == f)
+		return "near and far must differ";
+	r.m[0] = 2 * n / (rt - l);
+	r.m[2] = (rt + l) / (rt - l);
+	r.m[5] = 2 * n / (t - b);
+	r.m[6] = (t + b) / (t - b);
+	r.m[10] = -(f + n) / (f - n);
+	r.m[11] = -2 * f * n / (f - n);
+	r.m[14] = -1;
+	*m = r;
+	return NULL;
+}
+
+const char *
+tp_mat4_ortho(struct tp_mat4 *m, const double v[6])
+{
+	double l = v[0], rt = v[1], b = v[2], t = v[3], n = v[4], f = v[5];
+	struct tp_mat4 r = { { 0 } };
+
+	if (!finite_all(v, 6))
+		return "every value must be finite";
+	if (l == rt)
+		return "left and right must differ";
+	if (b == t)
+		return "bottom and top must differ";
+	if (n == f)
+		return "near and far must differ";
+	r.m[0] = 2 / (rt - l);
+	r.m[3] = -(rt + l) / (rt - l);
+	r.m[5] = 2 / (t - b);
+	r.m[7] = -(t + b) / (t - b);
+	r.m[10] = -2 / (f - n);
+	r.m[11] = -(f + n) / (f - n);
+	r.m[15] = 1;
+	*m = r;
+	return NULL;
+}
+
+/* out = a x b */
+static void
+cross(const double a[3], const double b[3], double out[3])
+{
+	out[0] = a[1] * b[2] - a[2] * b[1];
+	out[1] = a[2] * b[0] - a[0] * b[2];
+	out[2] = a[0] * b[1] - a[1] * b[0];
+}
+
+/* a . b */
+static double
+dot(const double a[3], const double b[3])
+{
+	return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+}
+
+const char *
+tp_mat4_lookat(struct tp_mat4 *m, const double v[9])
+{
+	const double *eye = v, *center = v + 3, *up = v + 6;
+	double f[3], s[3], u[3], len, uplen;
+	struct tp_mat4 r = { { 0 } };
+	int i;
+
+	if (!finite_all(v, 9))
+		return "every value must be finite";
+	for (i = 0; i < 3; i++)
+		f[i] = center[i] - eye[i];
+	len = sqrt(dot(f, f));
+	if (!(len > 0))
+		return "eye and center must differ";
+	for (i = 0; i < 3; i++)
+		f[i] /= len;
+	uplen = sqrt(dot(up, up));
+	if (!(uplen > 0))
+		return "up must not be zero";
+	cross(f, up, s);
+	len = sqrt(dot(s, s));
+	/* |f x up| = |up| sin(angle): parallel when the sine vanishes */
+	if (!(len > 1e-12 * uplen))
+		return "up is parallel to the view direction";
+	for (i = 0; i < 3; i++)
+		s[i] /= len;
+	cross(s, f, u);
+	for (i = 0; i < 3; i++) {
+		r.m[i] = s[i];
+		r.m[4 + i] = u[i];
+		r.m[8 + i] = -f[i];
+	}
+	r.m[3] = -dot(s, eye);
+	r.m[7] = -dot(u, eye);
+	r.m[11] = dot(f, eye);
+	r.m[15] = 1;
+	*m = r;
+	return NULL;
+}
+
+const char *
+tp_mat4_translate(struct tp_mat4 *m, double x, double y, double z)
+{
+	double v[3] = { x, y, z };
+
+	if (!finite_all(v, 3))
+		return "every value must be finite";
+	*m = tp_mat4_identity();
+	m->m[3] = x;
+	m->m[7] = y;
+	m->m[11] = z;
+	return NULL;
+}
+
+const char *
+tp_mat4_rotate(struct tp_mat4 *m, double angle, double x, double y,
+    double z)
+{
+	double v[4] = { angle, x, y, z }, len, c, s, k;
+	struct tp_mat4 r = { { 0 } };
+
+	if (!finite_all(v, 4))
+		return "every value must be finite";
+	len = sqrt(x * x + y * y + z * z);
+	if (!(len > 0))
+		return "the axis must not be zero";
+	x /= len;
+	y /= len;
+	z /= len;
+	c = cos(angle * M_PI / 180);
+	s = sin(angle * M_PI / 180);
+	k = 1 - c;
+	r.m[0] = x * x * k + c;
+	r.m[1] = x * y * k - z * s;
+	r.m[2] = x * z * k + y * s;
+	r.m[4] = y * x * k + z * s;
+	r.m[5] = y * y * k + c;
+	r.m[6] = y * z * k - x * s;
+	r.m[8] = x * z * k - y * s;
+	r.m[9] = y * z * k + x * s;
+	r.m[10] = z * z * k + c;
+	r.m[15] = 1;
+	*m = r;
+	return NULL;
+}
+
+const char *
+tp_mat4_scale(struct tp_mat4 *m, double x, double y, double z)
+{
+	double v[3] = { x, y, z };
+
+	if (!finite_all(v, 3))
+		return "every value must be finite";
+	*m = tp_mat4_identity();
+	m->m[0] = x;
+	m->m[5] = y;
+	m->m[10] = z;
+	return NULL;
+}
+
+/* --- the pipeline --------------------------------------------------- */
+
+void
+tp_view_init(struct tp_view *v)
+{
+	memset(v, 0, sizeof *v);
+	v->modelview = tp_mat4_identity();
+	v->projection = tp_mat4_identity();
+	v->depth[0] = 0;
+	v->depth[1] = 1;
+}
+
+void
+tp_project_init(struct tp_project *p, const struct tp_view *v)
+{
+	memset(p, 0, sizeof *p);
+	p->v = *v;
+	p->pm = tp_mat4_mul(&v->projection, &v->modelview);
+	if (v->viewport) {
+		/* glViewport: x_w = X + W (x_ndc + 1) / 2; y the same with
+		 * Y, H (or counted down from the top); glDepthRange:
+		 * z_w = N + (F - N) (z_ndc + 1) / 2 */
+		p->scale[0] = v->vp[2] / 2;
+		p->offset[0] = v->vp[0] + v->vp[2] / 2;
+		p->scale[1] = (v->y_down ? -v->vp[3] : v->vp[3]) / 2;
+		p->offset[1] = v->vp[1] + v->vp[3] / 2;
+		p->scale[2] = (v->depth[1] - v->depth[0]) / 2;
+		p->offset[2] = (v->depth[1] + v->depth[0]) / 2;
+	} else {
+		p->scale[0] = p->scale[1] = p->scale[2] = 1;
+	}
+}
+
+/* Points per block (the unit the kernels vectorise over) and per chunk
+ * (the unit handed to a thread). */
+#define BLOCK 256
+#define CHUNK (64 * BLOCK)
+
+/*
+ * PROJECT_LOOP(T, W): the arithmetic of PROJECT_BLOCK over a whole
+ * block, with input w given by the expression W (1 for 3-D points):
+ * clip w into cw[], window coordinates into X[], Y[], Z[].
+ */
+#define PROJECT_LOOP(T, W)						\
+	for (i = 0; i < BLOCK; i++) {					\
+		T cx = a0 * x[i] + a1 * y[i] + a2 * z[i] + a3 * (W);	\
+		T cy = a4 * x[i] + a5 * y[i] + a6 * z[i] + a7 * (W);	\
+		T cz = a8 * x[i] + a9 * y[i] + a10 * z[i] + a11 * (W);	\
+		T c = a12 * x[i] + a13 * y[i] + a14 * z[i] + a15 * (W);	\
+		T r = 1 / c;						\
+									\
+		cw[i] = c;						\
+		X[i] = cx * r * sx + ox;				\
+		Y[i] = cy * r * sy + oy;				\
+		Z[i] = cz * r * sz + oz;				\
+	}
+
+/*
+ * PROJECT_BLOCK(NAME, T): NAME(p, in, dim, out, outside, n) projects
+ * n <= BLOCK points of type T, computing in T.  The points are first
+ * copied into separate x, y, z, w arrays, so that the arithmetic is one
+ * loop without branches over a whole block of contiguous data, which
+ * the compiler vectorises (gcc -O2 too); the rare points behind the eye
+ * are set to NaN afterwards, and the --clip test redoes the clip
+ * coordinates only when it is asked for.  out may equal in.  Returns
+ * the number of points made NaN by their w.
+ */
+#define PROJECT_BLOCK(NAME, T)						\
+static size_t								\
+NAME(const struct tp_project *p, const T *in, int dim, T *out,		\
+    unsigned char *outside, size_t n)					\
+{									\
+	T x[BLOCK], y[BLOCK], z[BLOCK], w[BLOCK];			\
+	T X[BLOCK], Y[BLOCK], Z[BLOCK], cw[BLOCK];			\
+	const double *a = p->pm.m;					\
+	const T a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];		\
+	const T a4 = a[4], a5 = a[5], a6 = a[6], a7 = a[7];		\
+	const T a8 = a[8], a9 = a[9], a10 = a[10], a11 = a[11];		\
+	const T a12 = a[12], a13 = a[13], a14 = a[14], a15 = a[15];	\
+	const T sx = p->scale[0], sy = p->scale[1], sz = p->scale[2];	\
+	const T ox = p->offset[0], oy = p->offset[1], oz = p->offset[2];	\
+	const int keep = p->v.keep_behind;				\
+	size_t i, bad = 0;						\
+									\
+	if (dim == 3) {							\
+		for (i = 0; i < n; i++) {				\
+			x[i] = in[3 * i];				\
+			y[i] = in[3 * i + 1];				\
+			z[i] = in[3 * i + 2];				\
+			w[i] = 1;					\
+		}							\
+	} else {							\
+		for (i = 0; i < n; i++) {				\
+			x[i] = in[4 * i];				\
+			y[i] = in[4 * i + 1];				\
+			z[i] = in[4 * i + 2];				\
+			w[i] = in[4 * i + 3];				\
+		}							\
+	}								\
+	for (i = n; i < BLOCK; i++)					\
+		x[i] = y[i] = z[i] = w[i] = 0;				\
+	if (dim == 3)							\
+		PROJECT_LOOP(T, 1)					\
+	else								\
+		PROJECT_LOOP(T, w[i])					\
+	for (i = 0; i < n; i++)						\
+		if (cw[i] == 0 || (!keep && cw[i] < 0)) {		\
+			X[i] = Y[i] = Z[i] = (T)NAN;			\
+			bad++;						\
+		}							\
+	for (i = 0; outside != NULL && i < n; i++) {			\
+		T cx = a0 * x[i] + a1 * y[i] + a2 * z[i] + a3 * w[i];	\
+		T cy = a4 * x[i] + a5 * y[i] + a6 * z[i] + a7 * w[i];	\
+		T cz = a8 * x[i] + a9 * y[i] + a10 * z[i] + a11 * w[i];	\
+									\
+		outside[i] = !(cw[i] > 0 && fabs(cx) <= cw[i] &&	\
+		    fabs(cy) <= cw[i] && fabs(cz) <= cw[i]);		\
+	}								\
+	for (i = 0; i < n; i++) {					\
+		out[3 * i] = X[i];					\
+		out[3 * i + 1] = Y[i];					\
+		out[3 * i + 2] = Z[i];					\
+	}								\
+	return bad;							\
+}
+
+PROJECT_BLOCK(project_block_f64, double)
+PROJECT_BLOCK(project_block_f32, float)
+
+/*
+ * UNPROJECT_BLOCK(NAME, T): gluUnProject of n <= BLOCK window points of
+ * type T, computing in T, vectorised as PROJECT_BLOCK is; out may equal
+ * in.  Returns how many points became NaN because their object w is 0.
+ */
+#define UNPROJECT_BLOCK(NAME, T)					\
+static size_t								\
+NAME(const struct tp_project *p, const T *in, T *out, size_t n)	\
+{									\
+	T x[BLOCK], y[BLOCK], z[BLOCK], w[BLOCK];			\
+	const double *a = p->inv.m;					\
+	const T a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];		\
+	const T a4 = a[4], a5 = a[5], a6 = a[6], a7 = a[7];		\
+	const T a8 = a[8], a9 = a[9], a10 = a[10], a11 = a[11];		\
+	const T a12 = a[12], a13 = a[13], a14 = a[14], a15 = a[15];	\
+	const T sx = 1 / p->scale[0], sy = 1 / p->scale[1];		\
+	const T sz = 1 / p->scale[2];					\
+	const T ox = p->offset[0], oy = p->offset[1], oz = p->offset[2];	\
+	size_t i, bad = 0;						\
+									\
+	for (i = 0; i < n; i++) {					\
+		x[i] = in[3 * i];					\
+		y[i] = in[3 * i + 1];					\
+		z[i] = in[3 * i + 2];					\
+	}								\
+	for (i = n; i < BLOCK; i++)					\
+		x[i] = y[i] = z[i] = 0;					\
+	for (i = 0; i < BLOCK; i++) {					\
+		T nx = (x[i] - ox) * sx, ny = (y[i] - oy) * sy;		\
+		T nz = (z[i] - oz) * sz;				\
+		T ex = a0 * nx + a1 * ny + a2 * nz + a3;		\
+		T ey = a4 * nx + a5 * ny + a6 * nz + a7;		\
+		T ez = a8 * nx + a9 * ny + a10 * nz + a11;		\
+		T ew = a12 * nx + a13 * ny + a14 * nz + a15;		\
+		T r = 1 / ew;						\
+									\
+		w[i] = ew;						\
+		x[i] = ex * r;						\
+		y[i] = ey * r;						\
+		z[i] = ez * r;						\
+	}								\
+	for (i = 0; i < n; i++)						\
+		if (w[i] == 0) {					\
+			x[i] = y[i] = z[i] = (T)NAN;			\
+			bad++;						\
+		}							\
+	for (i = 0; i < n; i++) {					\
+		out[3 * i] = x[i];					\
+		out[3 * i + 1] = y[i];					\
+		out[3 * i + 2] = z[i];					\
+	}								\
+	return bad;							\
+}
+
+UNPROJECT_BLOCK(unproject_block_f64, double)
+UNPROJECT_BLOCK(unproject_block_f32, float)
+
+/* The work of one tp_parallel call over chunks of points. */
+struct batch {
+	const struct tp_project *p;
+	const void *in;
+	void *out;
+	unsigned char *outside;
+	int dim;		/* values per input point */
+	int f32;		/* float, else double */
+	int unproject;
+	size_t n;
+	size_t bad[TP_MAXTHREADS];	/* NaN counts per thread */
+};
+
+/* Chunk i of a batch: its blocks, one after the other. */
+static void
+batch_chunk(void *arg, size_t i, int tid)
+{
+	struct batch *b = arg;
+	size_t first = i * CHUNK, end = first + CHUNK, k, m, bad = 0;
+
+	if (end > b->n)
+		end = b->n;
+	for (k = first; k < end; k += m) {
+		m = end - k < BLOCK ? end - k : BLOCK;
+		if (b->unproject && b->f32)
+			bad += unproject_block_f32(b->p,
+			    (const float *)b->in + 3 * k,
+			    (float *)b->out + 3 * k, m);
+		else if (b->unproject)
+			bad += unproject_block_f64(b->p,
+			    (const double *)b->in + 3 * k,
+			    (double *)b->out + 3 * k, m);
+		else if (b->f32)
+			bad += project_block_f32(b->p,
+			    (const float *)b->in + (size_t)b->dim * k,
+			    b->dim, (float *)b->out + 3 * k,
+			    b->outside ? b->outside + k : NULL, m);
+		else
+			bad += project_block_f64(b->p,
+			    (const double *)b->in + (size_t)b->dim * k,
+			    b->dim, (double *)b->out + 3 * k,
+			    b->outside ? b->outside + k : NULL, m);
+	}
+	b->bad[tid] += bad;
+}
+
+/* Run a batch on up to threads threads; the total NaN count. */
+static size_t
+run_batch(struct batch *b, int threads)
+{
+	size_t total = 0;
+	int t;
+
+	memset(b->bad, 0, sizeof b->bad);
+	tp_parallel(threads, (b->n + CHUNK - 1) / CHUNK, batch_chunk, b);
+	for (t = 0; t < TP_MAXTHREADS; t++)
+		total += b->bad[t];
+	return total;
+}
+
+size_t
+tp_project_points(const struct tp_project *p, const double *in, int dim,
+    double *out, unsigned char *outside, size_t n, int threads)
+{
+	struct batch b = { p, in, out, outside, dim, 0, 0, n, { 0 } };
+
+	return run_batch(&b, threads);
+}
+
+size_t
+tp_project_points_f32(const struct tp_project *p, const float *in,
+    int dim, float *out, unsigned char *outside, size_t n, int threads)
+{
+	struct batch b = { p, in, out, outside, dim, 1, 0, n, { 0 } };
+
+	return run_batch(&b, threads);
+}
+
+const char *
+tp_project_unprojector(struct tp_project *p)
+{
+	struct tp_mat4 scratch;
+
+	if (p->scale[2] == 0)
+		return "a depth range of zero width";
+	if (tp_mat4_invert(&p->pm, &p->inv) == NULL)
+		return NULL;
+	if (tp_mat4_invert(&p->v.modelview, &scratch) != NULL)
+		return "the modelview matrix is singular";
+	if (tp_mat4_invert(&p->v.projection, &scratch) != NULL)
+		return "the projection matrix is singular";
+	return "the product projection * modelview is singular";
+}
+
+size_t
+tp_unproject_points(const struct tp_project *p, const double *in,
+    double *out, size_t n, int threads)
+{
+	struct batch b = { p, in, out, NULL, 3, 0, 1, n, { 0 } };
+
+	return run_batch(&b, threads);
+}
+
+size_t
+tp_unproject_points_f32(const struct tp_project *p, const float *in,
+    float *out, size_t n, int threads)
+{
+	struct batch b = { p, in, out, NULL, 3, 1, 1, n, { 0 } };
+
+	return run_batch(&b, threads);
+}
+
+/* 1 if the clip-space point c lies in the view volume. */
+static int
+in_volume(const double c[4])
+{
+	return c[3] > 0 && fabs(c[0]) <= c[3] && fabs(c[1]) <= c[3] &&
+	    fabs(c[2]) <= c[3];
+}
+
+/* ndc and window coordinates of the clip-space point c (w != 0). */
+static void
+to_window(const struct tp_project *p, const double c[4], double ndc[3],
+    double win[3])
+{
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		ndc[i] = c[i] / c[3];
+		win[i] = ndc[i] * p->scale[i] + p->offset[i];
+	}
+}
+
+void
+tp_project_trace(const struct tp_project *p, const double obj[4],
+    struct tp_project_trace *t)
+{
+	double behind;
+
+	memcpy(t->object, obj, sizeof t->object);
+	tp_mat4_apply(&p->v.modelview, t->object, t->eye);
+	tp_mat4_apply(&p->v.projection, t->eye, t->clip);
+	behind = p->v.keep_behind ? t->clip[3] == 0 : t->clip[3] <= 0;
+	t->behind = t->clip[3] <= 0;
+	t->outside = !in_volume(t->clip);
+	to_window(p, t->clip, t->ndc, t->window);
+	if (behind) {
+		t->ndc[0] = t->ndc[1] = t->ndc[2] = NAN;
+		t->window[0] = t->window[1] = t->window[2] = NAN;
+	}
+}
+
+/* --- rendering ------------------------------------------------------ */
+
+/* A depth buffer the size of the image, nearest ndc z per pixel. */
+struct canvas {
+	const struct tp_project *p;
+	double *z;		/* +inf where nothing is drawn */
+	size_t width, height;
+};
+
+/* Image coordinates (column, row as reals; row 0 at the top) of a
+ * window point. */
+static void
+to_image(const struct canvas *cv, const double win[3], double *col,
+    double *row)
+{
+	*col = win[0];
+	*row = cv->p->v.y_down ? win[1] : (double)cv->height - win[1];
+}
+
+/* Draw the pixel holding image point (col, row) at depth z, if it is in
+ * the image and nearer than what is there.  Window pixel (i, j) covers
+ * [i, i+1) x [j, j+1) with j counted up from the bottom (image row
+ * height-1-j), or down from the top with y_down (row j). */
+static void
+plot(struct canvas *cv, double col, double row, double z)
+{
+	double c = floor(col), r = cv->p->v.y_down ? floor(row) :
+	    ceil(row) - 1;
+	size_t k;
+
+	if (!(c >= 0 && c < (double)cv->width && r >= 0 &&
+	    r < (double)cv->height))
+		return;
+	k = (size_t)r * cv->width + (size_t)c;
+	if (z < cv->z[k])
+		cv->z[k] = z;
+}
+
+/*
+ * Narrow the parameter range [*t0, *t1] of a segment to where the
+ * linear function f, fa at t = 0 and fb at t = 1, is >= 0 (Liang and
+ * Barsky).  Returns 0 if nothing is left.
+ */
+static int
+clip_to(double fa, double fb, double *t0, double *t1)
+{
+	double t;
+
+	if (fa < 0 && fb < 0)
+		return 0;
+	if (fa < 0) {
+		t = fa / (fa - fb);
+		if (t > *t0)
+			*t0 = t;
+	} else if (fb < 0) {
+		t = fa / (fa - fb);
+		if (t < *t1)
+			*t1 = t;
+	}
+	return *t0 <= *t1;
+}
+
+/* Draw the segment from clip-space point a to b, clipped to the view
+ * volume and then to the image. */
+static void
+draw_line(struct canvas *cv, const double a[4], const double b[4])
+{
+	double t0 = 0, t1 = 1, ca[4], cb[4], nd[3], wa[3], wb[3];
+	double x0, y0, x1, y1, dx, dy, dz, s0 = 0, s1 = 1, steps, k;
+	int i, ok = 1;
+
+	/* the six planes w + x >= 0, w - x >= 0, ... */
+	for (i = 0; i < 3 && ok; i++)
+		ok = clip_to(a[3] + a[i], b[3] + b[i], &t0, &t1) &&
+		    clip_to(a[3] - a[i], b[3] - b[i], &t0, &t1);
+	if (!ok)
+		return;
+	for (i = 0; i < 4; i++) {
+		ca[i] = a[i] + t0 * (b[i] - a[i]);
+		cb[i] = a[i] + t1 * (b[i] - a[i]);
+	}
+	if (!(ca[3] > 0 && cb[3] > 0))
+		return;
+	to_window(cv->p, ca, nd, wa);
+	wa[2] = nd[2];
+	to_window(cv->p, cb, nd, wb);
+	wb[2] = nd[2];
+	to_image(cv, wa, &x0, &y0);
+	to_image(cv, wb, &x1, &y1);
+	dx = x1 - x0;
+	dy = y1 - y0;
+	dz = wb[2] - wa[2];
+	/* then to the image rectangle, so the steps stay few */
+	if (!clip_to(x0, x1, &s0, &s1) ||
+	    !clip_to((double)cv->width - x0, (double)cv->width - x1, &s0,
+	    &s1) || !clip_to(y0, y1, &s0, &s1) ||
+	    !clip_to((double)cv->height - y0, (double)cv->height - y1, &s0,
+	    &s1))
+		return;
+	steps = ceil(fmax(fabs(dx), fabs(dy)) * (s1 - s0));
+	if (steps < 1)
+		steps = 1;
+	for (k = 0; k <= steps; k++) {
+		double t = s0 + (s1 - s0) * k / steps;
+
+		plot(cv, x0 + t * dx, y0 + t * dy, wa[2] + t * dz);
+	}
+}
+
+void
+tp_project_render(const struct tp_project *p, const double *pts, int dim,
+    size_t n, const long long *edges, size_t nedges, unsigned char *img,
+    size_t width, size_t height)
+{
+	struct canvas cv = { p, NULL, width, height };
+	double *clip, v[4], nd[3], win[3], col, row, zmin = INFINITY;
+	double zmax = -INFINITY;
+	size_t i, npix = width * height;
+
+	clip = tp_emalloc((n ? n : 1) * 4 * sizeof *clip);
+	cv.z = tp_emalloc((npix ? npix : 1) * sizeof *cv.z);
+	for (i = 0; i < npix; i++)
+		cv.z[i] = INFINITY;
+	for (i = 0; i < n; i++) {
+		v[0] = pts[dim * i];
+		v[1] = pts[dim * i + 1];
+		v[2] = pts[dim * i + 2];
+		v[3] = dim == 4 ? pts[dim * i + 3] : 1;
+		tp_mat4_apply(&p->pm, v, clip + 4 * i);
+		if (!in_volume(clip + 4 * i))
+			continue;
+		to_window(p, clip + 4 * i, nd, win);
+		to_image(&cv, win, &col, &row);
+		plot(&cv, col, row, nd[2]);
+	}
+	for (i = 0; i < nedges; i++)
+		draw_line(&cv, clip + 4 * edges[2 * i],
+		    clip + 4 * edges[2 * i + 1]);
+	for (i = 0; i < npix; i++)
+		if (cv.z[i] != INFINITY) {
+			zmin = fmin(zmin, cv.z[i]);
+			zmax = fmax(zmax, cv.z[i]);
+		}
+	for (i = 0; i < npix; i++) {
+		if (cv.z[i] == INFINITY)
+			img[i] = 0;
+		else if (zmax == zmin)
+			img[i] = 255;
+		else
+			img[i] = (unsigned char)lround(255 - 159 *
+			    (cv.z[i] - zmin) / (zmax - zmin));
+	}
+	free(cv.z);
+	free(clip);
+}
