@@ -1,0 +1,316 @@
+/*
+ * tblur - Gaussian blur of a tensor stream with a closed-form frequency
+ * response.  The work is in lib/blur.c; this file reads the options and
+ * the records, and keeps 8- and 16-bit images as images (rounded,
+ * saturated, alpha premultiplied while blurring).
+ */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tpipe.h"
+#include "engine.h"
+#include "fft.h"
+#include "blur.h"
+
+static const char usage[] =
+    "tblur -s sigma[,sigma...] [--axes list]\n"
+    "             [--boundary reflect|mirror|nearest|wrap|zero]\n"
+    "             [--kernel sampled|analytic|discrete] [--method auto|fft|fir]\n"
+    "             [--plan estimate|measure|patient] [-o file] [-O npy|txt|png]\n"
+    "             [-t f32|f64] [-j threads] [--verbose] [file]";
+
+enum {
+	OPT_AXES = TP_OPT_TOOL, OPT_BOUNDARY, OPT_KERNEL, OPT_METHOD,
+	OPT_PLAN, OPT_VERBOSE
+};
+
+struct cmdline {
+	struct tp_common com;
+	const char *input;
+	struct tp_blur_opts blur;
+	int have_sigma;
+	int plan;
+	int verbose;
+};
+
+/* Parse "0,-1,2" into o->axes; dies (exit 2) on a bad entry. */
+static void
+parse_axes(const char *s, struct tp_blur_opts *o)
+{
+	char *copy = tp_estrdup(s), *p = copy, *tok;
+	int n = 0;
+
+	while ((tok = strsep(&p, ",")) != NULL) {
+		if (n == TP_MAXDIM)
+			tp_usage_die("--axes '%s' has more than %d entries", s,
+			    TP_MAXDIM);
+		o->axes[n++] = (int)tp_parse_int(tok, -TP_MAXDIM,
+		    TP_MAXDIM - 1, "--axes");
+	}
+	o->naxes = n;
+	free(copy);
+}
+
+static void
+parse_cmdline(int argc, char **argv, struct cmdline *cl)
+{
+	static const struct option longopts[] = {
+		TP_COMMON_LONGOPTS,
+		{ "sigma", required_argument, NULL, 's' },
+		{ "axes", required_argument, NULL, OPT_AXES },
+		{ "boundary", required_argument, NULL, OPT_BOUNDARY },
+		{ "kernel", required_argument, NULL, OPT_KERNEL },
+		{ "method", required_argument, NULL, OPT_METHOD },
+		{ "plan", required_argument, NULL, OPT_PLAN },
+		{ "verbose", no_argument, NULL, OPT_VERBOSE },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct tp_msg m;
+	const char *why;
+	int ch, v;
+
+	memset(cl, 0, sizeof *cl);
+	tp_init(&cl->com, usage);
+	tp_blur_opts_init(&cl->blur);
+	cl->plan = TP_PLAN_ESTIMATE;
+	while ((ch = getopt_long(argc, argv, TP_COMMON_SHORTOPTS "s:",
+	    longopts, NULL)) != -1) {
+		if (tp_common_option(&cl->com, ch, optarg))
+			continue;
+		switch (ch) {
+		case 's':
+			cl->blur.nsigma = tp_parse_doubles(optarg,
+			    cl->blur.sigma, TP_MAXDIM, "sigma");
+			cl->have_sigma = 1;
+			break;
+		case OPT_AXES:
+			parse_axes(optarg, &cl->blur);
+			break;
+		case OPT_BOUNDARY:
+			if ((v = tp_blur_boundary_parse(optarg)) < 0)
+				tp_usage_die("unknown boundary '%s': use "
+				    TP_BLUR_BOUNDARIES, optarg);
+			cl->blur.boundary = v;
+			break;
+		case OPT_KERNEL:
+			if ((v = tp_blur_kernel_parse(optarg)) < 0)
+				tp_usage_die("unknown kernel '%s': use "
+				    TP_BLUR_KERNELS, optarg);
+			cl->blur.kernel = v;
+			break;
+		case OPT_METHOD:
+			if ((v = tp_blur_method_parse(optarg)) < 0)
+				tp_usage_die("unknown method '%s': use "
+				    TP_BLUR_METHODS, optarg);
+			cl->blur.method = v;
+			break;
+		case OPT_PLAN:
+			if ((v = tp_fft_plan_parse(optarg)) < 0)
+				tp_usage_die("unknown plan '%s': use "
+				    TP_PLAN_CHOICES, optarg);
+			cl->plan = v;
+			break;
+		case OPT_VERBOSE:
+			cl->verbose = 1;
+			break;
+		default:
+			tp_usage();
+		}
+	}
+	if (!cl->have_sigma)
+		tp_usage_die("no sigma: give one with -s SIGMA");
+	if ((why = tp_blur_opts_check(&cl->blur, &m)) != NULL)
+		tp_usage_die("%s", why);
+	if (argc - optind > 1)
+		tp_usage_die("more than one input file ('%s', '%s')",
+		    argv[optind], argv[optind + 1]);
+	cl->input = optind < argc ? argv[optind] : NULL;
+	cl->blur.threads = cl->com.threads;
+}
+
+/* The index of the first NaN or infinity among the n values of x (float
+ * when single), or n. */
+static size_t
+first_nonfinite(const void *x, int single, size_t n)
+{
+	size_t i;
+
+	if (single) {
+		const float *f = x;
+
+		for (i = 0; i < n; i++)
+			if (!isfinite(f[i]))
+				return i;
+	} else {
+		const double *d = x;
+
+		for (i = 0; i < n; i++)
+			if (!isfinite(d[i]))
+				return i;
+	}
+	return n;
+}
+
+/* "(3, 4)": flat index i of shape as a numpy index. */
+static char *
+index_str(size_t i, const struct tp_tensor *t, char *buf, size_t len)
+{
+	size_t idx[TP_MAXDIM], used = 0;
+	int a;
+
+	for (a = t->ndim - 1; a >= 0; a--) {
+		idx[a] = i % t->shape[a];
+		i /= t->shape[a];
+	}
+	buf[0] = '\0';
+	for (a = 0; a < t->ndim && used < len; a++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%zu",
+		    a == 0 ? "(" : ", ", idx[a]);
+	if (used < len)
+		snprintf(buf + used, len - used, t->ndim == 1 ? ",)" :
+		    t->ndim == 0 ? "()" : ")");
+	return buf;
+}
+
+/*
+ * Alpha (the last of nc channels, full scale amax) times the other
+ * channels of the n pixels of x, or (undo) the blurred colors divided
+ * by the blurred alpha; a pixel whose alpha rounds to 0 gets color 0.
+ */
+static void
+premultiply(double *x, size_t n, size_t nc, double amax, int undo)
+{
+	for (size_t p = 0; p < n; p++) {
+		double *v = x + p * nc, a = v[nc - 1];
+
+		for (size_t c = 0; c + 1 < nc; c++)
+			v[c] = !undo ? v[c] * a / amax :
+			    a < 0.5 ? 0 : v[c] * amax / a;
+	}
+}
+
+/* The same in float. */
+static void
+premultiply_f(float *x, size_t n, size_t nc, float amax, int undo)
+{
+	for (size_t p = 0; p < n; p++) {
+		float *v = x + p * nc, a = v[nc - 1];
+
+		for (size_t c = 0; c + 1 < nc; c++)
+			v[c] = !undo ? v[c] * a / amax :
+			    a < 0.5f ? 0 : v[c] * amax / a;
+	}
+}
+
+/* File scope, so that what is live when a message ends the run is still
+ * reachable (LeakSanitizer stays quiet). */
+static struct tp_blur *blur;
+static struct tp_reader *in;
+static struct tp_writer *out;
+static struct tp_tensor x, y;
+
+int
+main(int argc, char **argv)
+{
+	struct cmdline cl;
+	struct tp_timing tm;
+	struct tp_msg m;
+	double sigma[TP_MAXDIM];
+	const char *why;
+	char sh[256], d[512];
+
+	parse_cmdline(argc, argv, &cl);
+	tp_fft_init(cl.com.threads, cl.plan);
+	blur = tp_blur_new(&cl.blur);
+	in = tp_reader_open(cl.input, -1, NULL);
+	out = tp_writer_open(&cl.com);
+	tp_timing_start(&tm, cl.verbose);
+	while (tp_read(in, &x)) {
+		enum tp_dtype cd, od;
+		double amax;
+		int image, single, ch;
+		size_t bad;
+
+		tp_timing_charge(&tm, TP_PHASE_READ);
+		if (tp_dtype_is_complex(x.dtype))
+			tp_die("%s: record %ld is %s: tblur blurs real "
+			    "tensors only", tp_reader_name(in),
+			    tp_reader_index(in), tp_dtype_name(x.dtype));
+		if (x.count == 0)
+			tp_die("%s: record %ld is empty: shape %s",
+			    tp_reader_name(in), tp_reader_index(in),
+			    tp_shape_str(&x, sh, sizeof sh));
+		if ((why = tp_blur_sigmas(&cl.blur, x.ndim, x.shape, sigma,
+		    &m)) != NULL)
+			tp_die("%s: record %ld, shape %s: %s",
+			    tp_reader_name(in), tp_reader_index(in),
+			    tp_shape_str(&x, sh, sizeof sh), why);
+		image = x.dtype == TP_U1 || x.dtype == TP_U2;
+		amax = x.dtype == TP_U1 ? 255 : 65535;
+		cd = tp_compute_dtype(x.dtype, cl.com.dtype);
+		od = image && cl.com.dtype < 0 ? x.dtype : cd;
+		single = cd == TP_F4;
+		if (x.dtype == cd) {
+			y = x;
+			x.data = NULL;
+		} else {
+			y = tp_converted(&x, cd);
+			tp_free(&x);
+		}
+		if ((bad = first_nonfinite(y.data, single, y.count)) <
+		    y.count)
+			tp_die("%s: record %ld holds %s at %s: tblur needs "
+			    "finite values", tp_reader_name(in),
+			    tp_reader_index(in), single ?
+			    (isnan(((float *)y.data)[bad]) ? "NaN" : "an "
+			    "infinity") : (isnan(((double *)y.data)[bad]) ?
+			    "NaN" : "an infinity"), index_str(bad, &y, sh,
+			    sizeof sh));
+		/* images with alpha are blurred premultiplied */
+		ch = tp_blur_channel_axis(y.ndim, y.shape);
+		if (image && ch >= 0 && sigma[ch] == 0 &&
+		    (y.shape[ch] == 2 || y.shape[ch] == 4)) {
+			size_t np = y.count / y.shape[ch];
+
+			if (single)
+				premultiply_f(y.data, np, y.shape[ch],
+				    (float)amax, 0);
+			else
+				premultiply(y.data, np, y.shape[ch], amax, 0);
+			tp_blur_run(blur, y.data, single, y.ndim, y.shape,
+			    sigma);
+			if (single)
+				premultiply_f(y.data, np, y.shape[ch],
+				    (float)amax, 1);
+			else
+				premultiply(y.data, np, y.shape[ch], amax, 1);
+		} else {
+			tp_blur_run(blur, y.data, single, y.ndim, y.shape,
+			    sigma);
+		}
+		if (od != cd) {
+			struct tp_tensor z = tp_converted(&y, od);
+
+			tp_free(&y);
+			y = z;
+		}
+		tp_timing_charge(&tm, TP_PHASE_COMPUTE);
+		tp_write(out, &y);
+		tp_free(&y);
+		tp_timing_charge(&tm, TP_PHASE_WRITE);
+		if (cl.verbose)
+			tp_timing_report(&tm, tp_reader_index(in),
+			    tp_blur_describe(blur, d, sizeof d));
+	}
+	tp_writer_close(out);
+	tp_timing_charge(&tm, TP_PHASE_WRITE);
+	if (cl.verbose)
+		tp_timing_report_total(&tm);
+	tp_reader_close(in);
+	tp_blur_free(blur);
+	tp_fft_save_wisdom();
+	return 0;
+}

@@ -1,0 +1,733 @@
+/*
+ * blur.c - Gaussian blur with a closed-form frequency response, through
+ * the DCT or DFT that matches the boundary, or a separable FIR filter
+ * for small sigma (blur.h).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tpipe.h"
+#include "engine.h"
+#include "fft.h"
+#include "blur.h"
+
+/* The tail the FIR cut and the nearest/zero padding may leave out: the
+ * working precision's unit roundoff. */
+#define EPS_F64 0x1p-53
+#define EPS_F32 0x1p-24
+
+
+static const char *const boundary_names[] = {
+	"reflect", "mirror", "nearest", "wrap", "zero"
+};
+static const char *const kernel_names[] = { "sampled", "analytic", "discrete" };
+static const char *const method_names[] = { "auto", "fft", "fir" };
+
+/* The index of s in names[0..n), or -1. */
+static int
+lookup(const char *s, const char *const *names, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(s, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+int
+tp_blur_boundary_parse(const char *s)
+{
+	return lookup(s, boundary_names, 5);
+}
+
+int
+tp_blur_kernel_parse(const char *s)
+{
+	return lookup(s, kernel_names, 3);
+}
+
+int
+tp_blur_method_parse(const char *s)
+{
+	return lookup(s, method_names, 3);
+}
+
+void
+tp_blur_opts_init(struct tp_blur_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->nsigma = 1;
+	o->sigma[0] = 1;
+	o->boundary = TP_BLUR_REFLECT;
+	o->kernel = TP_BLUR_SAMPLED;
+	o->method = TP_BLUR_AUTO;
+	o->threads = 1;
+}
+
+/* The smallest sigma > 0 at which the analytic kernel equals the sampled
+ * one to float64 precision (its response at f = 1/2, exp(-pi^2 s^2 / 2),
+ * is below 2^-53): only from there on has it a short FIR form. */
+#define ANALYTIC_FIR_SIGMA 2.75
+
+const char *
+tp_blur_opts_check(const struct tp_blur_opts *o, struct tp_msg *m)
+{
+	int i, j;
+
+	for (i = 0; i < o->nsigma; i++)
+		if (!(o->sigma[i] >= 0) || isinf(o->sigma[i]))
+			return tp_msgf(m, "sigma must be finite and >= 0, "
+			    "not %g", o->sigma[i]);
+	if (o->naxes > 0 && o->nsigma > 1 && o->nsigma != o->naxes)
+		return tp_msgf(m, "%d sigmas for %d axes in --axes: give one "
+		    "sigma or one per axis", o->nsigma, o->naxes);
+	for (i = 0; i < o->naxes; i++)
+		for (j = 0; j < i; j++)
+			if (o->axes[i] == o->axes[j])
+				return tp_msgf(m, "axis %d is listed twice in "
+				    "--axes", o->axes[i]);
+	if (o->method == TP_BLUR_FIR && o->kernel == TP_BLUR_ANALYTIC)
+		for (i = 0; i < o->nsigma; i++)
+			if (o->sigma[i] > 0 &&
+			    o->sigma[i] < ANALYTIC_FIR_SIGMA)
+				return tp_msgf(m, "--method fir cannot give the "
+				    "analytic kernel at sigma %g exactly (below "
+				    "%g it has no short taps): use --method fft",
+				    o->sigma[i], ANALYTIC_FIR_SIGMA);
+	return NULL;
+}
+
+int
+tp_blur_channel_axis(int ndim, const size_t *shape)
+{
+	if (ndim >= 3 && shape[ndim - 1] >= 1 && shape[ndim - 1] <= 4)
+		return ndim - 1;
+	return -1;
+}
+
+const char *
+tp_blur_sigmas(const struct tp_blur_opts *o, int ndim, const size_t *shape,
+    double *sigma, struct tp_msg *m)
+{
+	int blur[TP_MAXDIM] = { 0 }, nb = 0, a, i, ch;
+
+	if (o->naxes > 0) {
+		for (i = 0; i < o->naxes; i++) {
+			a = o->axes[i] < 0 ? o->axes[i] + ndim : o->axes[i];
+			if (a < 0 || a >= ndim)
+				return tp_msgf(m, "axis %d in --axes does not "
+				    "exist: the record has %d ax%s", o->axes[i],
+				    ndim, ndim == 1 ? "is" : "es");
+			if (blur[a])
+				return tp_msgf(m, "axis %d in --axes names "
+				    "axis %d again", o->axes[i], a);
+			blur[a] = 1;
+		}
+	} else {
+		ch = tp_blur_channel_axis(ndim, shape);
+		for (a = 0; a < ndim; a++)
+			blur[a] = a != ch;
+	}
+	for (a = 0; a < ndim; a++)
+		nb += blur[a];
+	if (o->nsigma > 1 && o->nsigma != nb)
+		return tp_msgf(m, "%d sigmas but the record has %d ax%s to "
+		    "blur", o->nsigma, nb, nb == 1 ? "is" : "es");
+	/* listed axes take their sigmas in the order listed */
+	for (a = 0; a < ndim; a++)
+		sigma[a] = 0;
+	if (o->naxes > 0) {
+		for (i = 0; i < o->naxes; i++) {
+			a = o->axes[i] < 0 ? o->axes[i] + ndim : o->axes[i];
+			sigma[a] = o->sigma[o->nsigma > 1 ? i : 0];
+		}
+	} else {
+		for (a = 0, i = 0; a < ndim; a++)
+			if (blur[a])
+				sigma[a] = o->sigma[o->nsigma > 1 ? i++ : 0];
+	}
+	return NULL;
+}
+
+/* --- the responses and taps --------------------------------------------- */
+
+/*
+ * Sum over all integers m of exp(-n^2 / (2 s^2)) (spatial form, for
+ * small s) or its Poisson dual s sqrt(2 pi) sum exp(-2 pi^2 s^2 m^2).
+ */
+static double
+gauss_norm(double s)
+{
+	double z = 1, t;
+	int n;
+
+	if (s >= 1) {
+		for (n = 1; (t = exp(-2 * M_PI * M_PI * s * s * n * n)) >
+		    1e-20; n++)
+			z += 2 * t;
+		return s * sqrt(2 * M_PI) * z;
+	}
+	for (n = 1; (t = exp(-0.5 * n * n / (s * s))) > 1e-20; n++)
+		z += 2 * t;
+	return z;
+}
+
+/*
+ * The sampled Gaussian's response: the DTFT of exp(-n^2 / (2 s^2)) / Z.
+ * For s >= 1 the frequency-side sum of shifted Gaussians converges in a
+ * few terms; below, the spatial cosine sum does.
+ */
+static double
+sampled_response(double s, double f)
+{
+	double h = 0, t, g;
+	int m, n;
+
+	f -= floor(f);		/* periodic: f in [0, 1) */
+	if (s >= 1) {
+		g = 2 * M_PI * M_PI * s * s;
+		/* f + m for m <= -1 and m >= 0: terms fall off both ways */
+		for (m = -1;; m--) {
+			h += t = exp(-g * (f + m) * (f + m));
+			if (t < 1e-20)
+				break;
+		}
+		for (m = 0;; m++) {
+			h += t = exp(-g * (f + m) * (f + m));
+			if (t < 1e-20)
+				break;
+		}
+		return h * s * sqrt(2 * M_PI) / gauss_norm(s);
+	}
+	h = 1;
+	for (n = 1; (t = exp(-0.5 * n * n / (s * s))) > 1e-20; n++)
+		h += 2 * t * cos(2 * M_PI * f * n);
+	return h / gauss_norm(s);
+}
+
+double
+tp_blur_response(enum tp_blur_kernel k, double s, double f)
+{
+	if (s == 0)
+		return 1;
+	switch (k) {
+	case TP_BLUR_ANALYTIC:
+		return exp(-2 * M_PI * M_PI * s * s * f * f);
+	case TP_BLUR_DISCRETE:
+		return exp(s * s * (cos(2 * M_PI * f) - 1));
+	default:
+		return sampled_response(s, f);
+	}
+}
+
+/*
+ * e^-t I_n(t) for n = 0..nmax into w (t = s^2), by Miller's backward
+ * recurrence I_{n-1} = I_{n+1} + (2n / t) I_n, normalised by
+ * sum over all n of e^-t I_n(t) = 1.
+ */
+static void
+bessel_taps(double s, double *w, int nmax)
+{
+	double t = s * s, a = 0, b = 1e-280, c, z;
+	int start = nmax + 30 + (int)(2 * s), n;
+
+	for (n = 0; n <= nmax; n++)
+		w[n] = 0;
+	for (n = start; n >= 1; n--) {
+		c = a + 2 * n / t * b;	/* I_{n-1} */
+		a = b;
+		b = c;
+		if (n - 1 <= nmax)
+			w[n - 1] = b;
+		if (b > 1e250) {	/* rescale what we have */
+			a *= 1e-250;
+			b *= 1e-250;
+			for (int j = n - 1; j <= nmax; j++)
+				w[j] *= 1e-250;
+		}
+	}
+	/* the terms beyond nmax (below 1e-21 for the nmax callers pass)
+	 * are left out of the sum */
+	z = w[0];
+	for (n = 1; n <= nmax; n++)
+		z += 2 * w[n];
+	for (n = 0; n <= nmax; n++)
+		w[n] /= z;
+}
+
+/*
+ * Contract: the taps of the sampled, normalised Gaussian,
+ * w[j] = exp(-j^2 / (2 s^2)) / sum_n exp(-n^2 / (2 s^2)), j = 0..r, cut
+ * at the smallest r whose two tails sum_{|n| > r} hold less than eps.
+ * (The same profile as tgen's; to be unified with lib/gauss.c.)
+ */
+int
+tp_blur_taps(enum tp_blur_kernel k, double s, double eps, double *w,
+    int maxr)
+{
+	double tail, *g;
+	int m, r, n;
+
+	if (s <= 0) {
+		w[0] = 1;
+		return 0;
+	}
+	if (k == TP_BLUR_ANALYTIC && exp(-M_PI * M_PI * s * s / 2) >= eps)
+		return -1;
+	/* beyond 10 s + 2 the Gaussian tail is below 1e-21 */
+	m = (int)ceil(10 * s) + 2;
+	if (k == TP_BLUR_DISCRETE)
+		m += 10;
+	g = tp_emalloc(((size_t)m + 1) * sizeof *g);
+	if (k == TP_BLUR_DISCRETE) {
+		bessel_taps(s, g, m);
+	} else {
+		double z = gauss_norm(s);
+
+		for (n = 0; n <= m; n++)
+			g[n] = exp(-0.5 * n * n / (s * s)) / z;
+	}
+	tail = 0;
+	for (r = m; r > 0 && tail + 2 * g[r] < eps; r--)
+		tail += 2 * g[r];
+	if (r > maxr) {
+		free(g);
+		return -1;
+	}
+	memcpy(w, g, ((size_t)r + 1) * sizeof *w);
+	free(g);
+	return r;
+}
+
+/* The FIR radius of kernel k at sigma s for precision eps (0 for s = 0,
+ * -1 when there is none). */
+static int
+fir_radius(enum tp_blur_kernel k, double s, double eps)
+{
+	double *w;
+	int r;
+
+	if (s <= 0)
+		return 0;
+	w = tp_emalloc(((size_t)ceil(10 * s) + 13) * sizeof *w);
+	r = tp_blur_taps(k, s, eps, w, (int)ceil(10 * s) + 12);
+	free(w);
+	return r;
+}
+
+/* --- the engine's state ------------------------------------------------- */
+
+/* Axis i of array index j under the boundary, for an axis of n: the
+ * sample the extended signal holds there, or -1 for zero. */
+static ptrdiff_t
+map_index(ptrdiff_t j, ptrdiff_t n, enum tp_blur_boundary b)
+{
+	ptrdiff_t p;
+
+	if (j >= 0 && j < n)
+		return j;
+	switch (b) {
+	case TP_BLUR_ZERO:
+		return -1;
+	case TP_BLUR_NEAREST:
+		return j < 0 ? 0 : n - 1;
+	case TP_BLUR_WRAP:
+		return ((j % n) + n) % n;
+	case TP_BLUR_MIRROR:
+		if (n == 1)
+			return 0;
+		p = ((j % (2 * n - 2)) + 2 * n - 2) % (2 * n - 2);
+		return p < n ? p : 2 * n - 2 - p;
+	default:	/* reflect */
+		p = ((j % (2 * n)) + 2 * n) % (2 * n);
+		return p < n ? p : 2 * n - 1 - p;
+	}
+}
+
+struct tp_blur {
+	struct tp_blur_opts o;
+
+	/* the problem the state below was made for */
+	int valid, single, ndim;
+	size_t shape[TP_MAXDIM];
+	double sigma[TP_MAXDIM];
+	int method;			/* TP_BLUR_FFT or TP_BLUR_FIR */
+
+	/* fft: transform along the axes ax[0..nax) of the work array */
+	enum tp_fft_kind fwd_kind, inv_kind;
+	int nax, ax[TP_MAXDIM];
+	size_t wshape[TP_MAXDIM];	/* work array (padded) */
+	size_t pad[TP_MAXDIM];		/* left padding per axis */
+	size_t sshape[TP_MAXDIM];	/* spectrum (complex for wrap) */
+	int padded;
+	double *resp[TP_MAXDIM];	/* per array axis, or NULL */
+	struct tp_fft_plan *fwd, *inv;
+	void *work;			/* padded array, or NULL */
+	void *spec;			/* complex spectrum (wrap), or NULL */
+	size_t wcount, scount;
+
+	/* fir: taps per array axis */
+	int radius[TP_MAXDIM];
+	double *taps[TP_MAXDIM];
+};
+
+struct tp_blur *
+tp_blur_new(const struct tp_blur_opts *o)
+{
+	struct tp_blur *b = tp_ecalloc(1, sizeof *b);
+
+	b->o = *o;
+	if (b->o.threads < 1)
+		b->o.threads = 1;
+	return b;
+}
+
+/* Drop the state made for the last problem. */
+static void
+reset(struct tp_blur *b)
+{
+	for (int a = 0; a < TP_MAXDIM; a++) {
+		free(b->resp[a]);
+		free(b->taps[a]);
+		b->resp[a] = NULL;
+		b->taps[a] = NULL;
+	}
+	if (b->fwd != NULL)
+		tp_fft_plan_free(b->fwd);
+	if (b->inv != NULL)
+		tp_fft_plan_free(b->inv);
+	tp_fft_free(b->work);
+	tp_fft_free(b->spec);
+	b->fwd = b->inv = NULL;
+	b->work = b->spec = NULL;
+	b->valid = 0;
+}
+
+void
+tp_blur_free(struct tp_blur *b)
+{
+	if (b == NULL)
+		return;
+	reset(b);
+	free(b);
+}
+
+int
+tp_blur_last_method(const struct tp_blur *b)
+{
+	return b->method;
+}
+
+/*
+ * Whether the fft path transforms axis a (sigma s, length n): not when
+ * s is 0, nor a length-1 axis that the boundary extends with its own
+ * value (blurring it changes nothing).
+ */
+static int
+fft_axis(enum tp_blur_boundary bnd, double s, size_t n)
+{
+	return s > 0 && (n > 1 || bnd == TP_BLUR_ZERO);
+}
+
+/* The padding on each side for nearest and zero: the fft path reflects
+ * the padded array, so the interior's first reflection lies 2p + 1
+ * samples away and the kernel's tail beyond 2p must be below eps. */
+static size_t
+pad_for(double s, double eps)
+{
+	int r = fir_radius(TP_BLUR_SAMPLED, s, eps);
+
+	return (size_t)(r + 1) / 2;
+}
+
+/* --- typed parts -------------------------------------------------------- */
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define CLONES
+#endif
+
+struct fir_pass;
+struct fft_job;
+
+#define R float
+#define T(x) x##_f
+#include "blur_typed.h"
+#undef R
+#undef T
+
+#define R double
+#define T(x) x##_d
+#include "blur_typed.h"
+#undef R
+#undef T
+
+/* --- cost model (bench/tblur-cost-model.md) ----------------------------- */
+
+/* Seconds per output per tap pair of the FIR (two threads' worth is
+ * counted by dividing by the threads), per output and line, and per
+ * point of FFT work n log2 n, for float and double. */
+static const double c_tap[2] = { 0.10e-9, 0.055e-9 };	/* [double, float] */
+static const double c_out[2] = { 1.0e-9, 0.7e-9 };
+static const double c_fft[2] = { 0.45e-9, 0.30e-9 };
+static const double c_pass = 1.5e-9;
+
+double
+tp_blur_cost(const struct tp_blur *b, int method, int single, int ndim,
+    const size_t *shape, const double *sigma)
+{
+	double eps = single ? EPS_F32 : EPS_F64, t = 0, count = 1, w = 1,
+	    lg = 0;
+	int a, r, th = b->o.threads;
+
+	for (a = 0; a < ndim; a++)
+		count *= (double)shape[a];
+	if (method == TP_BLUR_FIR) {
+		for (a = 0; a < ndim; a++) {
+			if (sigma[a] <= 0)
+				continue;
+			r = fir_radius(b->o.kernel, sigma[a], eps);
+			if (r < 0)
+				return HUGE_VAL;
+			t += count * ((r + 1) * c_tap[single] + c_out[single]);
+		}
+		return t / th;
+	}
+	for (a = 0; a < ndim; a++) {
+		double n = (double)shape[a];
+
+		if (!fft_axis(b->o.boundary, sigma[a], shape[a]))
+			continue;
+		if (b->o.boundary == TP_BLUR_NEAREST ||
+		    b->o.boundary == TP_BLUR_ZERO)
+			n = (double)tp_fft_fast_len(TP_FFT_DCT2,
+			    shape[a] + 2 * pad_for(sigma[a], eps));
+		w *= n / (double)shape[a];
+		lg += log2(n > 2 ? n : 2);
+	}
+	if (lg == 0)
+		return 0;
+	count *= w;
+	/* a DCT costs about twice an r2c of the same size */
+	t = 2 * count * lg * c_fft[single] *
+	    (b->o.boundary == TP_BLUR_WRAP ? 0.5 : 1) + count * c_pass;
+	return t / (th > 1 ? 1.7 * (th / 2.0) : 1);
+}
+
+/* --- set-up per problem ------------------------------------------------- */
+
+/* Make the FIR taps for the problem in b. */
+static void
+setup_fir(struct tp_blur *b, double eps)
+{
+	for (int a = 0; a < b->ndim; a++) {
+		double s = b->sigma[a];
+		int m = (int)ceil(10 * s) + 13;
+
+		if (s <= 0)
+			continue;
+		b->taps[a] = tp_emalloc((size_t)m * sizeof(double));
+		b->radius[a] = tp_blur_taps(b->o.kernel, s, eps, b->taps[a],
+		    m - 1);
+		if (b->radius[a] < 0)
+			tp_die("no FIR taps for the %s kernel at sigma %g",
+			    kernel_names[b->o.kernel], s);
+	}
+}
+
+/* Make the work shape, responses and plans of the fft path for the
+ * problem in b, whose data is at data (for alignment). */
+static void
+setup_fft(struct tp_blur *b, void *data, double eps)
+{
+	enum tp_blur_boundary bnd = b->o.boundary;
+	struct tp_fft_problem pb;
+	size_t es = b->single ? sizeof(float) : sizeof(double), k, n, len;
+	int a, i, last;
+	double norm;
+
+	b->nax = 0;
+	b->padded = bnd == TP_BLUR_NEAREST || bnd == TP_BLUR_ZERO;
+	for (a = 0; a < b->ndim; a++) {
+		b->wshape[a] = b->shape[a];
+		b->pad[a] = 0;
+		if (!fft_axis(bnd, b->sigma[a], b->shape[a]))
+			continue;
+		b->ax[b->nax++] = a;
+		if (b->padded) {
+			b->pad[a] = pad_for(b->sigma[a], eps);
+			b->wshape[a] = tp_fft_fast_len(TP_FFT_DCT2,
+			    b->shape[a] + 2 * b->pad[a]);
+			if (b->wshape[a] == 0)
+				tp_die("axis %d of %zu with sigma %g needs a "
+				    "transform too long to make", a,
+				    b->shape[a], b->sigma[a]);
+		}
+	}
+	if (b->nax == 0)
+		return;
+	b->fwd_kind = bnd == TP_BLUR_WRAP ? TP_FFT_R2C :
+	    bnd == TP_BLUR_MIRROR ? TP_FFT_DCT1 : TP_FFT_DCT2;
+	b->inv_kind = bnd == TP_BLUR_WRAP ? TP_FFT_C2R :
+	    bnd == TP_BLUR_MIRROR ? TP_FFT_DCT1 : TP_FFT_DCT3;
+	last = b->ax[b->nax - 1];
+	b->wcount = 1;
+	for (a = 0; a < b->ndim; a++) {
+		b->sshape[a] = b->wshape[a];
+		if (bnd == TP_BLUR_WRAP && a == last)
+			b->sshape[a] = b->wshape[a] / 2 + 1;
+		if (b->wcount > SIZE_MAX / 2 / b->wshape[a])
+			tp_die("the padded array is too large");
+		b->wcount *= b->wshape[a];
+	}
+	b->scount = 1;
+	for (a = 0; a < b->ndim; a++)
+		b->scount *= b->sshape[a];
+	if (b->padded)
+		b->work = tp_fft_alloc(b->wcount * es);
+	if (bnd == TP_BLUR_WRAP)
+		b->spec = tp_fft_alloc(b->scount * 2 * es);
+
+	/* plans: DCTs in place on the work array; wrap r2c into spec */
+	if (bnd == TP_BLUR_WRAP) {
+		tp_fft_problem_axes(&pb, TP_FFT_R2C, b->ndim, b->wshape,
+		    b->nax, b->ax, 0);
+		b->fwd = tp_fft_plan_new(TP_FFT_R2C, b->single, &pb, 0, 0,
+		    data, b->spec);
+		tp_fft_problem_axes(&pb, TP_FFT_C2R, b->ndim, b->wshape,
+		    b->nax, b->ax, 0);
+		b->inv = tp_fft_plan_new(TP_FFT_C2R, b->single, &pb, 0,
+		    TP_FFT_DESTROY, b->spec, data);
+	} else {
+		void *w = b->padded ? b->work : data;
+
+		tp_fft_problem_axes(&pb, b->fwd_kind, b->ndim, b->wshape,
+		    b->nax, b->ax, 1);
+		b->fwd = tp_fft_plan_new(b->fwd_kind, b->single, &pb, 0,
+		    TP_FFT_INPLACE, w, w);
+		tp_fft_problem_axes(&pb, b->inv_kind, b->ndim, b->wshape,
+		    b->nax, b->ax, 1);
+		b->inv = tp_fft_plan_new(b->inv_kind, b->single, &pb, 0,
+		    TP_FFT_INPLACE, w, w);
+	}
+
+	/* responses, with 1 / norm folded into the first axis's */
+	norm = tp_fft_plan_norm(b->fwd);
+	for (i = 0; i < b->nax; i++) {
+		a = b->ax[i];
+		n = b->wshape[a];
+		len = b->sshape[a];
+		b->resp[a] = tp_emalloc(len * sizeof(double));
+		for (k = 0; k < len; k++) {
+			double f;
+
+			if (bnd == TP_BLUR_WRAP)
+				f = (double)(k <= n / 2 ? k : n - k) / (double)n;
+			else if (bnd == TP_BLUR_MIRROR)
+				f = (double)k / (2.0 * (double)(n - 1));
+			else
+				f = (double)k / (2.0 * (double)n);
+			b->resp[a][k] = tp_blur_response(b->o.kernel,
+			    b->sigma[a], f) / (i == 0 ? norm : 1);
+		}
+	}
+}
+
+/* Whether b's state was made for this problem. */
+static int
+same_problem(const struct tp_blur *b, int single, int ndim,
+    const size_t *shape, const double *sigma)
+{
+	if (!b->valid || b->single != single || b->ndim != ndim)
+		return 0;
+	for (int a = 0; a < ndim; a++)
+		if (b->shape[a] != shape[a] || b->sigma[a] != sigma[a])
+			return 0;
+	return 1;
+}
+
+void
+tp_blur_run(struct tp_blur *b, void *data, int single, int ndim,
+    const size_t *shape, const double *sigma)
+{
+	double eps = single ? EPS_F32 : EPS_F64;
+	size_t count = 1;
+	int a;
+
+	for (a = 0; a < ndim; a++)
+		count *= shape[a];
+	if (!same_problem(b, single, ndim, shape, sigma)) {
+		reset(b);
+		b->single = single;
+		b->ndim = ndim;
+		memcpy(b->shape, shape, (size_t)ndim * sizeof *shape);
+		memcpy(b->sigma, sigma, (size_t)ndim * sizeof *sigma);
+		b->method = b->o.method;
+		if (b->method == TP_BLUR_AUTO)
+			b->method = tp_blur_cost(b, TP_BLUR_FIR, single, ndim,
+			    shape, sigma) <= tp_blur_cost(b, TP_BLUR_FFT,
+			    single, ndim, shape, sigma) ? TP_BLUR_FIR :
+			    TP_BLUR_FFT;
+		if (b->method == TP_BLUR_FIR)
+			setup_fir(b, eps);
+		else if (count > 0)
+			setup_fft(b, data, eps);
+		b->valid = 1;
+	}
+	if (count == 0)
+		return;
+	if (b->method == TP_BLUR_FIR) {
+		if (single)
+			run_fir_f(b, data);
+		else
+			run_fir_d(b, data);
+	} else if (b->nax > 0) {
+		if (single)
+			run_fft_f(b, data);
+		else
+			run_fft_d(b, data);
+	}
+}
+
+char *
+tp_blur_describe(const struct tp_blur *b, char *buf, size_t len)
+{
+	static const char *const kinds[] = {
+		[TP_FFT_R2C] = "r2c", [TP_FFT_DCT1] = "dct-i",
+		[TP_FFT_DCT2] = "dct-ii"
+	};
+	size_t used;
+	int a, i, first = 1;
+
+	if (!b->valid) {
+		snprintf(buf, len, "nothing run");
+		return buf;
+	}
+	if (b->method == TP_BLUR_FIR) {
+		used = (size_t)snprintf(buf, len, "fir");
+		for (a = 0; a < b->ndim && used < len; a++)
+			if (b->sigma[a] > 0) {
+				used += (size_t)snprintf(buf + used, len - used,
+				    "%s%d", first ? " " : "x",
+				    2 * b->radius[a] + 1);
+				first = 0;
+			}
+		if (used < len)
+			snprintf(buf + used, len - used, first ? " (no axis)" :
+			    " taps");
+		return buf;
+	}
+	if (b->nax == 0) {
+		snprintf(buf, len, "fft (no axis)");
+		return buf;
+	}
+	used = (size_t)snprintf(buf, len, "%s", kinds[b->fwd_kind]);
+	for (i = 0; i < b->nax && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%zu",
+		    i == 0 ? " " : "x", b->wshape[b->ax[i]]);
+	if (b->padded && used < len)
+		snprintf(buf + used, len - used, " (padded)");
+	return buf;
+}
