@@ -1,0 +1,462 @@
+#!/usr/bin/env bats
+# tblur: golden outputs of scipy.ndimage.gaussian_filter(x, s, mode=m,
+# truncate=20) (test/data/tblur/, written by make-golden.py; cases.txt
+# lists name|dtype|input|expected|arguments), the analytic and discrete
+# kernels against their formulas, properties, images, bad input.
+# Agreement: 1e-10 * max|x| in f64, 1e-5 * max|x| in f32, per record.
+
+load helpers
+bats_require_minimum_version 1.5.0
+
+GOLD="$DATA/tblur"
+
+# run_cases DIR FILTER [ARG...]: run tblur on every manifest case whose
+# name matches the ERE FILTER, with ARG... appended; writes DIR/NAME.npy,
+# DIR/NAME.err and "NAME STATUS" lines in DIR/status.
+run_cases() {
+	local dir=$1 filter=$2 name input args st
+	shift 2
+	mkdir -p "$dir"
+	: > "$dir/status"
+	while IFS="|" read -r name _ input _ args; do
+		case $name in '' | '#'*) continue ;; esac
+		[[ $name =~ $filter ]] || continue
+		st=0
+		# shellcheck disable=SC2086 # args is a word list on purpose
+		tblur $args "$@" <"$GOLD/$input" \
+			>"$dir/$name.npy" 2>"$dir/$name.err" || st=$?
+		echo "$name $st" >>"$dir/status"
+	done <"$GOLD/cases.txt"
+}
+
+# check_cases DIR: every output in DIR/status agrees with its golden file
+# record by record (dtype, shape, values to the tolerance times max|x|);
+# prints each failing case and a count.
+check_cases() {
+	"$PY" - "$GOLD" "$1" <<'EOF'
+import os, sys
+import numpy as np
+gold, out = sys.argv[1], sys.argv[2]
+sys.path.insert(0, os.path.join(os.environ['TPIPE_TOP'], 'test'))
+from npystream import records
+TOL = {'f64': 1e-10, 'f32': 1e-5}
+DT = {'f64': np.float64, 'f32': np.float32}
+man = {}
+for line in open(os.path.join(gold, 'cases.txt')):
+    if line.strip() and not line.startswith('#'):
+        f = line.rstrip('\n').split('|')
+        man[f[0]] = f
+bad, n = [], 0
+for line in open(os.path.join(out, 'status')):
+    name, st = line.split()
+    n += 1
+    f = man[name]
+    if st != '0':
+        err = open(os.path.join(out, name + '.err')).read().strip()
+        bad.append(f'{name}: exit {st}: {err}')
+        continue
+    got = records(os.path.join(out, name + '.npy'))
+    exp = records(os.path.join(gold, f[3]))
+    xs = records(os.path.join(gold, f[2]))
+    if len(got) != len(exp):
+        bad.append(f'{name}: {len(got)} records, expected {len(exp)}')
+        continue
+    for i, (a, b, x) in enumerate(zip(got, exp, xs)):
+        if a.dtype != DT[f[1]] or a.shape != b.shape:
+            bad.append(f'{name}: record {i}: {a.dtype} {a.shape}, '
+                       f'expected {b.dtype} {b.shape}')
+            continue
+        e = float(np.max(np.abs(a.astype(float) - b.astype(float))))
+        scale = float(np.max(np.abs(x)))
+        if not e <= TOL[f[1]] * scale:
+            bad.append(f'{name}: record {i}: max error {e:.3g} = '
+                       f'{e / scale:.3g} * max|x| (tol {TOL[f[1]]:g})')
+for m in bad:
+    print(m)
+print(f'{n - len(bad)} of {n} cases agree with SciPy')
+sys.exit(1 if bad or n == 0 else 0)
+EOF
+}
+
+@test "tblur: every boundary, 1-D/2-D/3-D, sigma 0.5 to 10, f32 and f64 equal gaussian_filter" {
+	run_cases out '.'
+	run check_cases out
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"40 of 40 cases"* ]]
+}
+
+@test "tblur: --method fft equals gaussian_filter on every golden case" {
+	run_cases out '.' --method fft
+	run check_cases out
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"40 of 40 cases"* ]]
+}
+
+@test "tblur: --method fir equals gaussian_filter on every golden case" {
+	run_cases out '.' --method fir
+	run check_cases out
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"40 of 40 cases"* ]]
+}
+
+@test "tblur: -j 1 and -j 2 give the golden answers on both methods" {
+	run_cases j1 '^(reflect|zero)-s(1|10)-' -j 1 --method fft
+	run_cases j2 '^(reflect|zero)-s(1|10)-' -j 2 --method fir
+	run check_cases j1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run check_cases j2
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+@test "tblur: anisotropic sigma with sigma 0 on an axis, and --axes in any order" {
+	py "sys.path.insert(0, '$TPIPE_TOP/test')
+from npystream import records
+np.save('x3.npy', records('$GOLD/in-f64.npy')[2])"
+	tblur -s 2,0,1.5 x3.npy > a.npy
+	tblur -s 2,0,1.5 --boundary nearest x3.npy >> a.npy
+	run npy_close a.npy "$GOLD/aniso.npy" 1e-10
+	[ "$status" -eq 0 ] || fail "$output"
+	for m in fft fir; do
+		tblur --axes 2,0 -s 1.5,2 --method $m x3.npy > b.npy
+		tblur --axes -1,0 -s 1.5,2 --boundary nearest --method $m x3.npy >> b.npy
+		run npy_close b.npy "$GOLD/aniso.npy" 1e-10
+		[ "$status" -eq 0 ] || fail "$m: $output"
+	done
+}
+
+@test "tblur: an RGB u8 image stays u8 and equals round(gaussian_filter(x, (s, s, 0)))" {
+	for m in auto fft fir; do
+		tblur -s 1.5 --method $m < "$GOLD/rgb.npy" > out.npy
+		run npy_close out.npy "$GOLD/rgb-s1.5.npy" 0
+		[ "$status" -eq 0 ] || fail "$m: $output"
+	done
+	# through PNG and back: the same pixels
+	tcat "$GOLD/rgb.npy" -O png -o rgb.png
+	tblur -s 1.5 -O png < rgb.png > soft.png
+	tcat soft.png > soft.npy
+	run npy_close soft.npy "$GOLD/rgb-s1.5.npy" 0
+	[ "$status" -eq 0 ] || fail "$output"
+}
+
+@test "tblur: u16 stays u16, -t f32 gives float32, other integers give float64" {
+	py '
+x = np.arange(60, dtype=np.uint16).reshape(3, 4, 5) * 1000
+np.save("u16.npy", x); np.save("i32.npy", x.astype(np.int32))
+from scipy.ndimage import gaussian_filter
+y = gaussian_filter(x.astype(float), (1, 1, 1), truncate=20)
+np.save("u16-exp.npy", np.clip(np.round(y), 0, 65535).astype(np.uint16))
+np.save("f64-exp.npy", y); np.save("f32-exp.npy", y.astype(np.float32))'
+	tblur -s 1 u16.npy > out.npy
+	run npy_close out.npy u16-exp.npy 0
+	[ "$status" -eq 0 ] || fail "u16: $output"
+	tblur -s 1 -t f32 u16.npy > out.npy
+	run npy_close out.npy f32-exp.npy 1e-6
+	[ "$status" -eq 0 ] || fail "-t f32: $output"
+	tblur -s 1 i32.npy > out.npy
+	run npy_close out.npy f64-exp.npy 1e-12
+	[ "$status" -eq 0 ] || fail "i32: $output"
+}
+
+@test "tblur: the analytic kernel is exp(-2 pi^2 s^2 f^2) and the discrete one exp(s^2 (cos 2 pi f - 1))" {
+	# a delta under wrap: the output is the inverse DFT of the response
+	py 'x = np.zeros((64, 48)); x[0, 0] = 1; np.save("d.npy", x)'
+	for s in 0.4 1 3; do
+		tblur -s $s --boundary wrap --kernel analytic d.npy > a-$s.npy
+		tblur -s $s --boundary wrap --kernel discrete d.npy > d-$s.npy
+	done
+	tblur -s 4 --boundary wrap --kernel analytic --method fir d.npy > a-fir.npy
+	tblur -s 1 --boundary wrap --kernel discrete --method fir d.npy > d-fir.npy
+	py '
+from scipy.special import ive
+bad = []
+def H(kind, s, f):
+    return np.exp(-2 * np.pi**2 * s * s * f * f) if kind == "a" else \
+        np.exp(s * s * (np.cos(2 * np.pi * f) - 1))
+for kind in "ad":
+    for s, name in [(0.4, "0.4"), (1, "1"), (3, "3")] + \
+            ([(4, "fir")] if kind == "a" else [(1, "fir")]):
+        got = np.load(f"{kind}-{name}.npy")
+        f0, f1 = np.fft.fftfreq(64), np.fft.rfftfreq(48)
+        exp = np.fft.irfft2(H(kind, s, f0)[:, None] * H(kind, s, f1)[None, :],
+                            s=(64, 48))
+        e = np.max(np.abs(got - exp))
+        if e > 1e-13:
+            bad.append(f"{kind} sigma {s} ({name}): max error {e:.3g}")
+# the discrete kernel is e^-t I_n(t), t = s^2, along each axis
+for s in [0.4, 1]:
+    got = np.load(f"d-{s:g}.npy")
+    t = s * s
+    n = np.minimum(np.arange(64), 64 - np.arange(64))
+    m = np.minimum(np.arange(48), 48 - np.arange(48))
+    exp = ive(n, t)[:, None] * ive(m, t)[None, :]
+    e = np.max(np.abs(got - exp))
+    if e > 1e-15:
+        bad.append(f"discrete sigma {s}: e^-t I_n(t) max error {e:.3g}")
+print("\n".join(bad)); sys.exit(1 if bad else 0)'
+}
+
+@test "tblur: sigma1 then sigma2 equals sqrt(sigma1^2 + sigma2^2) for the analytic and discrete kernels (wrap)" {
+	py 'np.save("x.npy", np.random.default_rng(3).standard_normal((24, 30)))'
+	for k in analytic discrete; do
+		tblur -s 1.2 --boundary wrap --kernel $k x.npy |
+			tblur -s 0.9 --boundary wrap --kernel $k > twice.npy
+		tblur -s 1.5 --boundary wrap --kernel $k x.npy > once.npy
+		run npy_close twice.npy once.npy 1e-12
+		[ "$status" -eq 0 ] || fail "$k: $output"
+	done
+	# the sampled kernel is not a semigroup: the same check must fail
+	tblur -s 1.2 --boundary wrap x.npy | tblur -s 0.9 --boundary wrap > twice.npy
+	tblur -s 1.5 --boundary wrap x.npy > once.npy
+	run npy_close twice.npy once.npy 1e-6
+	[ "$status" -ne 0 ]
+}
+
+@test "tblur: the sum is kept under wrap and reflect, the end-halved sum under mirror" {
+	py 'np.save("x.npy", np.random.default_rng(4).standard_normal((17, 23)))'
+	for m in fft fir; do
+		for b in wrap reflect mirror; do
+			for s in 0.7 3 40; do
+				tblur -s $s --boundary $b --method $m x.npy > y-$b-$s-$m.npy
+			done
+		done
+	done
+	py '
+x = np.load("x.npy")
+def w(n):	# DCT-I keeps the sum with the two end samples halved
+    v = np.ones(n); v[0] = v[-1] = 0.5; return v
+bad = []
+for m in ["fft", "fir"]:
+    for b in ["wrap", "reflect", "mirror"]:
+        for s in ["0.7", "3", "40"]:
+            y = np.load(f"y-{b}-{s}-{m}.npy")
+            if b == "mirror":
+                W = w(17)[:, None] * w(23)[None, :]
+                a, c = np.sum(W * x), np.sum(W * y)
+            else:
+                a, c = x.sum(), y.sum()
+            if abs(a - c) > 1e-12 * np.abs(x).sum():
+                bad.append(f"{m} {b} sigma {s}: sum {c!r} != {a!r}")
+print("\n".join(bad)); sys.exit(1 if bad else 0)'
+}
+
+@test "tblur: a constant stays constant under every boundary but zero, which darkens the edges" {
+	py 'np.save("c.npy", np.full((9, 14), 2.5)); np.save("c1.npy", np.full((1, 7), 2.5))'
+	for b in reflect mirror nearest wrap; do
+		for m in fft fir; do
+			for f in c c1; do
+				tblur -s 0.8,30 --boundary $b --method $m $f.npy > out.npy
+				run npy_close out.npy $f.npy 1e-13
+				[ "$status" -eq 0 ] || fail "$b $m $f: $output"
+			done
+		done
+	done
+	tblur -s 2 --boundary zero c.npy > z.npy
+	py 'y = np.load("z.npy"); assert y[0, 0] < 1.5 and y.max() < 2.5, y'
+}
+
+@test "tblur: fft and fir agree with SciPy on random shapes, sigmas and boundaries" {
+	py '
+from scipy.ndimage import gaussian_filter
+rng = np.random.default_rng(11)
+modes = {"reflect": "reflect", "mirror": "mirror", "nearest": "nearest",
+         "wrap": "wrap", "zero": "constant"}
+with open("cases", "w") as f:
+    for i in range(24):
+        nd = rng.integers(1, 4)
+        shape = tuple(int(v) for v in rng.integers(1, 12, nd))
+        if nd == 3 and shape[-1] <= 4:
+            shape = shape[:-1] + (5 + shape[-1],)
+        s = [float(v) for v in np.round(rng.uniform(0, 4, nd), 2)]
+        b = list(modes)[rng.integers(0, 5)]
+        dt = ["f4", "f8"][i % 2]
+        x = rng.standard_normal(shape).astype(dt)
+        np.save(f"x{i}.npy", x)
+        y = gaussian_filter(x.astype(float), s, mode=modes[b], truncate=20)
+        np.save(f"e{i}.npy", y.astype(dt))
+        f.write(f"{i} {b} {dt} " + ",".join(map(str, s)) + "\n")'
+	local i b dt s m bad=''
+	while read -r i b dt s; do
+		for m in fft fir; do
+			tblur -s "$s" --boundary "$b" --method $m "x$i.npy" > "g$i-$m.npy" ||
+				bad+="case $i: exit $?"$'\n'
+		done
+	done < cases
+	[ -z "$bad" ] || fail "$bad"
+	py '
+bad = []
+for line in open("cases"):
+    i, b, dt, s = line.split()
+    x, e = np.load(f"x{i}.npy"), np.load(f"e{i}.npy")
+    tol = 1e-10 if dt == "f8" else 1e-5
+    for m in ["fft", "fir"]:
+        g = np.load(f"g{i}-{m}.npy")
+        err = np.max(np.abs(g.astype(float) - e)) if g.size else 0
+        if g.shape != e.shape or g.dtype != e.dtype or \
+                err > tol * max(np.abs(x).max(), 1e-300):
+            bad.append(f"case {i} {x.shape} {b} {dt} -s {s} {m}: {err:.3g}")
+print("\n".join(bad)); sys.exit(1 if bad else 0)'
+}
+
+@test "tblur: a stream of records, shapes changing and repeating, equals per-record runs" {
+	py '
+rng = np.random.default_rng(5)
+with open("s.npy", "wb") as f:
+    for s in [(20, 30), (20, 30), (7, 9), (20, 30), (11,)]:
+        np.save(f, rng.standard_normal(s))'
+	tblur -s 1.5 --boundary nearest < s.npy > all.npy
+	py "sys.path.insert(0, '$TPIPE_TOP/test')
+from npystream import records
+for i, r in enumerate(records('s.npy')):
+    np.save(f'r{i}.npy', r)"
+	: > sep.npy
+	for i in 0 1 2 3 4; do tblur -s 1.5 --boundary nearest r$i.npy >> sep.npy; done
+	run npy_close all.npy sep.npy 0
+	[ "$status" -eq 0 ] || fail "$output"
+}
+
+@test "tblur: the channel rule: a trailing axis of 1-4 on 3+ axes is not blurred" {
+	py '
+from scipy.ndimage import gaussian_filter as g
+rng = np.random.default_rng(6)
+for name, shape, s in [("hw3", (9, 10, 3), (2, 2, 0)), ("hw5", (9, 10, 5), (2, 2, 2)),
+                       ("h4", (9, 4), (2, 2)), ("bhw1", (2, 9, 10, 1), (2, 2, 2, 0))]:
+    x = rng.standard_normal(shape)
+    np.save(name + ".npy", x)
+    np.save(name + "-exp.npy", g(x, s, truncate=20))'
+	for n in hw3 hw5 h4 bhw1; do
+		tblur -s 2 $n.npy > out.npy
+		run npy_close out.npy $n-exp.npy 1e-10
+		[ "$status" -eq 0 ] || fail "$n: $output"
+	done
+}
+
+@test "tblur: RGBA and gray+alpha are blurred premultiplied: transparent colors do not bleed" {
+	py '
+x = np.zeros((8, 12, 4), np.uint8)
+x[:, :6] = (200, 40, 10, 255)		# opaque orange on the left
+x[:, 6:] = (0, 255, 0, 0)		# transparent green on the right
+np.save("rgba.npy", x)
+np.save("rgb.npy", np.ascontiguousarray(x[:, :, :3]))
+np.save("la.npy", np.ascontiguousarray(x[:, :, [0, 3]]))'
+	tblur -s 1.5 rgba.npy > out.npy
+	tblur -s 1.5 la.npy > la-out.npy
+	py '
+y = np.load("out.npy"); la = np.load("la-out.npy")
+assert y.dtype == np.uint8 and y.shape == (8, 12, 4)
+a = y[..., 3]
+vis = a > 0
+# where visible, the color is the opaque one: no green leaks in
+assert (y[vis][:, 1] == 40).all() and (y[vis][:, 0] == 200).all(), y[0]
+assert (y[~vis][:, :3] == 0).all()
+assert a[0, 5] < 255 and a[0, 6] > 0 and a[0, 0] == 255
+assert (la[..., 0][la[..., 1] > 0] == 200).all(), la[0]'
+	# an opaque RGBA image blurs like the RGB one, alpha staying 255
+	py '
+x = np.random.default_rng(2).integers(0, 256, (10, 11, 4)).astype(np.uint8)
+x[..., 3] = 255; np.save("opaque.npy", x)
+np.save("opaque-rgb.npy", np.ascontiguousarray(x[..., :3]))'
+	tblur -s 1.2 opaque.npy > o4.npy
+	tblur -s 1.2 opaque-rgb.npy > o3.npy
+	py '
+a, b = np.load("o4.npy"), np.load("o3.npy")
+assert (a[..., 3] == 255).all() and (a[..., :3] == b).all()'
+}
+
+@test "tblur: sigma 0 everywhere and a scalar record leave the data unchanged" {
+	py 'np.save("x.npy", np.random.default_rng(8).standard_normal((5, 6)))
+np.save("s.npy", np.float64(3.5))'
+	tblur -s 0 x.npy > out.npy
+	run npy_close out.npy x.npy 0
+	[ "$status" -eq 0 ] || fail "$output"
+	tblur -s 2 s.npy > out.npy
+	run npy_close out.npy s.npy 0
+	[ "$status" -eq 0 ] || fail "$output"
+}
+
+@test "tblur: -o and a file operand give the same bytes as stdin to stdout" {
+	tblur -s 2 < "$GOLD/in-f32.npy" > a.npy
+	tblur -s 2 "$GOLD/in-f32.npy" -o b.npy
+	cmp a.npy b.npy
+}
+
+@test "tblur: --verbose names the method and the read, compute and write times" {
+	py 'np.save("x.npy", np.zeros((64, 64)))'
+	run --separate-stderr tblur -s 1 --verbose x.npy -o /dev/null
+	[ "$status" -eq 0 ]
+	[[ ${stderr_lines[0]} =~ ^tblur:\ record\ 0:\ fir\ [0-9]+x[0-9]+\ taps\;\ read\ [0-9.]+\ s,\ compute\ [0-9.]+\ s,\ write\ [0-9.]+\ s$ ]] ||
+		fail "${stderr_lines[0]}"
+	[[ ${stderr_lines[1]} == "tblur: total: read "* ]] || fail "$stderr"
+	run --separate-stderr tblur -s 30 --verbose x.npy -o /dev/null
+	[[ ${stderr_lines[0]} == "tblur: record 0: dct-ii 64x64; read "* ]] || fail "$stderr"
+	run --separate-stderr tblur -s 30 --boundary zero --method fft --verbose x.npy -o /dev/null
+	[[ ${stderr_lines[0]} =~ ^tblur:\ record\ 0:\ dct-ii\ [0-9]+x[0-9]+\ \(padded\)\; ]] || fail "$stderr"
+	run --separate-stderr tblur -s 30 --boundary wrap --verbose x.npy -o /dev/null
+	[[ ${stderr_lines[0]} == "tblur: record 0: r2c 64x64; read "* ]] || fail "$stderr"
+	run --separate-stderr tblur -s 30 --boundary mirror --verbose x.npy -o /dev/null
+	[[ ${stderr_lines[0]} == "tblur: record 0: dct-i 64x64; read "* ]] || fail "$stderr"
+}
+
+@test "tblur: --plan measure saves wisdom under XDG_CACHE_HOME" {
+	export XDG_CACHE_HOME=$BATS_TEST_TMPDIR/cache
+	tblur -s 20 --plan measure "$GOLD/in-f64.npy" > a.npy
+	[ -s "$XDG_CACHE_HOME/tpipe/wisdom-f64" ]
+	tblur -s 20 "$GOLD/in-f64.npy" > b.npy
+	run npy_close a.npy b.npy 1e-15
+	[ "$status" -eq 0 ] || fail "$output"
+}
+
+@test "tblur: bad input: exit status, one-line message naming the value, empty stdout, no -o file" {
+	py 'np.save("x2.npy", np.zeros((4, 5)))
+x = np.ones((4, 5)); x[1, 2] = np.nan; np.save("nan.npy", x)
+x = np.ones((4, 5), np.float32); x[3, 0] = np.inf; np.save("inf.npy", x)
+np.save("empty.npy", np.zeros((0, 5)))
+np.save("cplx.npy", np.zeros((3, 3), complex))
+with open("second.npy", "wb") as f:
+    np.save(f, np.zeros((4, 5))); np.save(f, np.zeros((2, 0)))'
+	local x=$BATS_TEST_TMPDIR/x2.npy
+	row fails --usage 2 "sigma must be finite and >= 0, not -1" "$x" tblur -s -1
+	row fails --usage 2 "sigma: 'nan' is not a number" "$x" tblur -s nan
+	row fails --usage 2 "sigma must be finite and >= 0, not inf" "$x" tblur -s 1,inf
+	row fails --usage 2 "no sigma" "$x" tblur
+	row fails --usage 2 "unknown boundary 'edge'" "$x" tblur -s 1 --boundary edge
+	row fails --usage 2 "unknown kernel 'box'" "$x" tblur -s 1 --kernel box
+	row fails --usage 2 "unknown method 'iir'" "$x" tblur -s 1 --method iir
+	row fails --usage 2 "unknown plan 'fast'" "$x" tblur -s 1 --plan fast
+	row fails --usage 2 "axis 0 is listed twice" "$x" tblur -s 1 --axes 0,0
+	row fails --usage 2 "3 sigmas for 2 axes" "$x" tblur -s 1,2,3 --axes 0,1
+	row fails --usage 2 "analytic kernel at sigma 1 " "$x" tblur -s 1 --kernel analytic --method fir
+	row fails --usage 2 "--axes: 'x' is not an integer" "$x" tblur -s 1 --axes x
+	row fails 1 "record 0, shape \(4, 5\): 3 sigmas but the record has 2 axes to blur" "$x" tblur -s 1,2,3
+	row fails 1 "record 0, shape \(4, 5\): axis 2 in --axes does not exist: the record has 2 axes" "$x" tblur -s 1 --axes 2
+	row fails 1 "axis -3 in --axes does not exist" "$x" tblur -s 1 --axes -3
+	row fails 1 "record 0 holds NaN at \(1, 2\): tblur needs finite values" "$BATS_TEST_TMPDIR/nan.npy" tblur -s 1
+	row fails 1 "record 0 holds an infinity at \(3, 0\)" "$BATS_TEST_TMPDIR/inf.npy" tblur -s 1 --method fft
+	row fails 1 "record 0 is empty: shape \(0, 5\)" "$BATS_TEST_TMPDIR/empty.npy" tblur -s 1
+	row fails 1 "record 0 is complex128: tblur blurs real tensors only" "$BATS_TEST_TMPDIR/cplx.npy" tblur -s 1
+	row fails --any-stdout 1 "record 1 is empty: shape \(2, 0\)" "$BATS_TEST_TMPDIR/second.npy" tblur -s 1
+	rows_ok
+}
+
+@test "tblur: --help prints the usage on stdout and exits 0" {
+	run --separate-stderr tblur --help
+	[ "$status" -eq 0 ]
+	[[ $output == "usage: tblur -s sigma[,sigma...] [--axes list]"* ]] || fail "$output"
+	[[ $output == *"[--kernel sampled|analytic|discrete] [--method auto|fft|fir]"* ]]
+	[ -z "$stderr" ]
+}
+
+@test "tblur: --method auto picks fir for small sigma and fft for large, by the cost model" {
+	py 'np.save("x.npy", np.zeros((512, 512), np.float32))'
+	run --separate-stderr tblur -s 1 --verbose x.npy -o /dev/null
+	[[ ${stderr_lines[0]} == "tblur: record 0: fir "* ]] || fail "$stderr"
+	run --separate-stderr tblur -s 40 --verbose x.npy -o /dev/null
+	[[ ${stderr_lines[0]} == "tblur: record 0: dct-ii 512x512;"* ]] || fail "$stderr"
+	# the analytic kernel at small sigma has no short taps: always fft
+	run --separate-stderr tblur -s 0.5 --kernel analytic --verbose x.npy -o /dev/null
+	[[ ${stderr_lines[0]} == "tblur: record 0: dct-ii 512x512;"* ]] || fail "$stderr"
+}
