@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "tpipe.h"
 #include "engine.h"
@@ -362,7 +363,15 @@ struct tp_blur {
 	size_t sshape[TP_MAXDIM];	/* spectrum (complex for wrap) */
 	int padded;
 	double *resp[TP_MAXDIM];	/* per array axis, or NULL */
-	struct tp_fft_plan *fwd, *inv;
+	struct tp_fft_plan *fwd, *inv;	/* wrap: all axes at once */
+	/* the DCTs: one axis at a time, each either along the array
+	 * (direct) or on blocks of blk lines gathered apart (gathered: an
+	 * axis with inner >= blk samples after it, which FFTW's strided
+	 * transforms do several times slower) */
+	struct tp_fft_plan *afwd[TP_MAXDIM], *ainv[TP_MAXDIM];
+	int gathered[TP_MAXDIM];
+	size_t blk, gstride[TP_MAXDIM];	/* reals between gathered lines */
+	void *gbuf[TP_MAXTHREADS];	/* blk x axis length, per thread */
 	void *work;			/* padded array, or NULL */
 	void *spec;			/* complex spectrum (wrap), or NULL */
 	size_t wcount, scount;
@@ -392,6 +401,17 @@ reset(struct tp_blur *b)
 		free(b->taps[a]);
 		b->resp[a] = NULL;
 		b->taps[a] = NULL;
+	}
+	for (int a = 0; a < TP_MAXDIM; a++) {
+		if (b->afwd[a] != NULL)
+			tp_fft_plan_free(b->afwd[a]);
+		if (b->ainv[a] != NULL)
+			tp_fft_plan_free(b->ainv[a]);
+		b->afwd[a] = b->ainv[a] = NULL;
+	}
+	for (int t = 0; t < TP_MAXTHREADS; t++) {
+		tp_fft_free(b->gbuf[t]);
+		b->gbuf[t] = NULL;
 	}
 	if (b->fwd != NULL)
 		tp_fft_plan_free(b->fwd);
@@ -439,6 +459,26 @@ pad_for(double s, double eps)
 	int r = fir_radius(TP_BLUR_SAMPLED, s, eps);
 
 	return (size_t)(r + 1) / 2;
+}
+
+/* Phase time stamps on stderr when $TPIPE_TIMING is set (for measuring
+ * the cost model). */
+static void
+stamp(const char *what)
+{
+	static int on = -1;
+	static struct timespec t0;
+	struct timespec t;
+
+	if (on < 0) {
+		on = getenv("TPIPE_TIMING") != NULL;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+	}
+	if (!on)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	fprintf(stderr, "tblur: %8.4f s %s\n", (double)(t.tv_sec - t0.tv_sec) +
+	    (double)(t.tv_nsec - t0.tv_nsec) * 1e-9, what);
 }
 
 /* --- typed parts -------------------------------------------------------- */
@@ -602,19 +642,61 @@ setup_fft(struct tp_blur *b, void *data, double eps)
 		    TP_FFT_DESTROY, b->spec, data);
 	} else {
 		void *w = b->padded ? b->work : data;
+		size_t inner, maxn = 0;
 
-		tp_fft_problem_axes(&pb, b->fwd_kind, b->ndim, b->wshape,
-		    b->nax, b->ax, 1);
-		b->fwd = tp_fft_plan_new(b->fwd_kind, b->single, &pb, 0,
-		    TP_FFT_INPLACE, w, w);
-		tp_fft_problem_axes(&pb, b->inv_kind, b->ndim, b->wshape,
-		    b->nax, b->ax, 1);
-		b->inv = tp_fft_plan_new(b->inv_kind, b->single, &pb, 0,
-		    TP_FFT_INPLACE, w, w);
+		b->blk = 512 / es;
+		for (i = 0; i < b->nax; i++) {
+			a = b->ax[i];
+			inner = 1;
+			for (int j = a + 1; j < b->ndim; j++)
+				inner *= b->wshape[j];
+			b->gathered[a] = inner >= b->blk;
+			if (!b->gathered[a]) {
+				tp_fft_problem_axes(&pb, b->fwd_kind, b->ndim,
+				    b->wshape, 1, &a, 1);
+				b->afwd[a] = tp_fft_plan_new(b->fwd_kind,
+				    b->single, &pb, 0, TP_FFT_INPLACE, w, w);
+				tp_fft_problem_axes(&pb, b->inv_kind, b->ndim,
+				    b->wshape, 1, &a, 1);
+				b->ainv[a] = tp_fft_plan_new(b->inv_kind,
+				    b->single, &pb, 0, TP_FFT_INPLACE, w, w);
+				continue;
+			}
+			/* blk contiguous lines of the axis, one thread; lines
+			 * 64 bytes longer than the axis, so that a power-of-two
+			 * length does not put every line in one cache set */
+			b->gstride[a] = b->wshape[a] + 64 / es;
+			if (b->gstride[a] > maxn) {
+				maxn = b->gstride[a];
+				for (int t = 0; t < b->o.threads; t++) {
+					tp_fft_free(b->gbuf[t]);
+					b->gbuf[t] = tp_fft_alloc(b->blk * maxn *
+					    es);
+				}
+			}
+			memset(&pb, 0, sizeof pb);
+			pb.rank = 1;
+			pb.dims[0].n = b->wshape[a];
+			pb.dims[0].is = pb.dims[0].os = 1;
+			pb.nloop = 1;
+			pb.loop[0].n = b->blk;
+			pb.loop[0].is = pb.loop[0].os =
+			    (ptrdiff_t)b->gstride[a];
+			b->afwd[a] = tp_fft_plan_new(b->fwd_kind, b->single,
+			    &pb, 1, TP_FFT_INPLACE, b->gbuf[0], b->gbuf[0]);
+			b->ainv[a] = tp_fft_plan_new(b->inv_kind, b->single,
+			    &pb, 1, TP_FFT_INPLACE, b->gbuf[0], b->gbuf[0]);
+		}
 	}
 
 	/* responses, with 1 / norm folded into the first axis's */
-	norm = tp_fft_plan_norm(b->fwd);
+	if (bnd == TP_BLUR_WRAP) {
+		norm = tp_fft_plan_norm(b->fwd);
+	} else {
+		norm = 1;
+		for (i = 0; i < b->nax; i++)
+			norm *= tp_fft_plan_norm(b->afwd[b->ax[i]]);
+	}
 	for (i = 0; i < b->nax; i++) {
 		a = b->ax[i];
 		n = b->wshape[a];
@@ -678,6 +760,7 @@ tp_blur_run(struct tp_blur *b, void *data, int single, int ndim,
 	}
 	if (count == 0)
 		return;
+	stamp("run");
 	if (b->method == TP_BLUR_FIR) {
 		if (single)
 			run_fir_f(b, data);
@@ -689,6 +772,7 @@ tp_blur_run(struct tp_blur *b, void *data, int single, int ndim,
 		else
 			run_fft_d(b, data);
 	}
+	stamp("done");
 }
 
 char *

@@ -375,6 +375,106 @@ T(pad_item)(void *arg, size_t i, int tid)
 	}
 }
 
+/* One DCT pass along axis a: gather blocks of blk lines apart. */
+struct T(axis_ctx) {
+	struct tp_blur *b;
+	R *w;
+	int a, inverse;
+	int fuse;		/* forward, multiply by the response, inverse */
+	size_t n, inner, nblk;
+};
+
+/* Block i of lines of axis a (outer index, then blk inner indices):
+ * gather into this thread's buffer, transform, scatter back. */
+static void
+T(axis_item)(void *arg, size_t i, int tid)
+{
+	struct T(axis_ctx) *c = arg;
+	struct tp_blur *b = c->b;
+	size_t blk = b->blk, n = c->n, in = c->inner, ns = b->gstride[c->a];
+	size_t o = i / c->nblk, i0 = i % c->nblk * blk, cnt, k, j;
+	R *buf = b->gbuf[tid], *base = c->w + o * n * in + i0;
+
+	cnt = in - i0 < blk ? in - i0 : blk;
+	if (cnt < blk)
+		memset(buf + cnt * ns, 0, (blk - cnt) * ns * sizeof(R));
+	for (k = 0; k < n; k++) {
+		const R *s = base + k * in;
+
+		for (j = 0; j < cnt; j++)
+			buf[j * ns + k] = s[j];
+	}
+	if (c->fuse) {
+		const double *h = b->resp[c->a];
+		size_t idx[TP_MAXDIM], q, oi;
+		int x;
+
+		tp_fft_execute(b->afwd[c->a], buf, buf);
+		/* the other axes' responses: outer index, then inner */
+		double wo = 1;
+
+		for (x = c->a - 1, oi = o; x >= 0; x--) {
+			idx[x] = oi % b->wshape[x];
+			oi /= b->wshape[x];
+			if (b->resp[x] != NULL)
+				wo *= b->resp[x][idx[x]];
+		}
+		for (j = 0; j < cnt; j++) {
+			double wj = wo;
+			R *v = buf + j * ns;
+
+			for (x = b->ndim - 1, q = i0 + j; x > c->a; x--) {
+				if (b->resp[x] != NULL)
+					wj *= b->resp[x][q % b->wshape[x]];
+				q /= b->wshape[x];
+			}
+			for (k = 0; k < n; k++)
+				v[k] *= (R)(wj * h[k]);
+		}
+		tp_fft_execute(b->ainv[c->a], buf, buf);
+	} else {
+		tp_fft_execute(c->inverse ? b->ainv[c->a] : b->afwd[c->a],
+		    buf, buf);
+	}
+	for (k = 0; k < n; k++) {
+		R *d = base + k * in;
+
+		for (j = 0; j < cnt; j++)
+			d[j] = buf[j * ns + k];
+	}
+}
+
+/* The DCT (or its inverse) of w along axis a; with inverse = 2 (a
+ * gathered axis only) the DCT, the multiply by the whole response and
+ * the inverse DCT in one pass. */
+static void
+T(axis_pass)(struct tp_blur *b, R *w, int a, int inverse)
+{
+	struct T(axis_ctx) c;
+	size_t outer = 1;
+
+	if (!b->gathered[a]) {
+		tp_fft_execute(inverse ? b->ainv[a] : b->afwd[a], w, w);
+		stamp(inverse ? "inverse axis" : "forward axis");
+		return;
+	}
+	c.b = b;
+	c.w = w;
+	c.a = a;
+	c.inverse = inverse == 1;
+	c.fuse = inverse == 2;
+	c.n = b->wshape[a];
+	c.inner = 1;
+	for (int j = a + 1; j < b->ndim; j++)
+		c.inner *= b->wshape[j];
+	for (int j = 0; j < a; j++)
+		outer *= b->wshape[j];
+	c.nblk = (c.inner + b->blk - 1) / b->blk;
+	tp_parallel(b->o.threads, outer * c.nblk, T(axis_item), &c);
+	stamp(inverse == 2 ? "fused gathered axis" : inverse ?
+	    "inverse gathered axis" : "forward gathered axis");
+}
+
 /* Blur data (b's problem) through the transforms. */
 static void
 T(run_fft)(struct tp_blur *b, R *data)
@@ -396,18 +496,30 @@ T(run_fft)(struct tp_blur *b, R *data)
 		tp_fft_execute(b->fwd, data, b->spec);
 		c.spec = b->spec;
 		c.es = 2;
-	} else {
-		tp_fft_execute(b->fwd, w, w);
-		c.spec = w;
-		c.es = 1;
-	}
-	c.nrows = b->scount / b->sshape[nd - 1];
-	c.per = 1 + 16384 / (b->sshape[nd - 1] * c.es);
-	tp_parallel(th, (c.nrows + c.per - 1) / c.per, T(mul_item), &c);
-	if (b->o.boundary == TP_BLUR_WRAP)
+		c.nrows = b->scount / b->sshape[nd - 1];
+		c.per = 1 + 16384 / (b->sshape[nd - 1] * c.es);
+		tp_parallel(th, (c.nrows + c.per - 1) / c.per, T(mul_item), &c);
+		stamp("multiply");
 		tp_fft_execute(b->inv, b->spec, data);
-	else
-		tp_fft_execute(b->inv, w, w);
+	} else {
+		for (int i = b->nax - 1; i >= 1; i--)
+			T(axis_pass)(b, w, b->ax[i], 0);
+		if (b->gathered[b->ax[0]]) {
+			T(axis_pass)(b, w, b->ax[0], 2);
+		} else {
+			T(axis_pass)(b, w, b->ax[0], 0);
+			c.spec = w;
+			c.es = 1;
+			c.nrows = b->scount / b->sshape[nd - 1];
+			c.per = 1 + 16384 / b->sshape[nd - 1];
+			tp_parallel(th, (c.nrows + c.per - 1) / c.per,
+			    T(mul_item), &c);
+			stamp("multiply");
+			T(axis_pass)(b, w, b->ax[0], 1);
+		}
+		for (int i = 1; i < b->nax; i++)
+			T(axis_pass)(b, w, b->ax[i], 1);
+	}
 	if (b->padded) {
 		c.src = b->work;
 		c.dst = data;
