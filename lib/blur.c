@@ -506,13 +506,16 @@ struct fft_job;
 
 /* --- cost model (bench/tblur-cost-model.md) ----------------------------- */
 
-/* Seconds per output per tap pair of the FIR (two threads' worth is
- * counted by dividing by the threads), per output and line, and per
- * point of FFT work n log2 n, for float and double. */
-static const double c_tap[2] = { 0.10e-9, 0.055e-9 };	/* [double, float] */
-static const double c_out[2] = { 1.0e-9, 0.7e-9 };
-static const double c_fft[2] = { 0.45e-9, 0.30e-9 };
-static const double c_pass = 1.5e-9;
+/*
+ * Wall seconds on two threads (bench/tblur-cost-model.md): per output
+ * and tap pair of the FIR and per output of each FIR pass, [double,
+ * float]; per sample and log2 of the transform lengths for the DCT path
+ * (the wrap path's r2c does half the work).  Other thread counts scale
+ * by 2 / threads.
+ */
+static const double c_tap[2] = { 0.55e-9, 0.25e-9 };
+static const double c_out = 0.8e-9;
+static const double c_fft = 1.0e-9;
 
 double
 tp_blur_cost(const struct tp_blur *b, int method, int single, int ndim,
@@ -520,7 +523,7 @@ tp_blur_cost(const struct tp_blur *b, int method, int single, int ndim,
 {
 	double eps = single ? EPS_F32 : EPS_F64, t = 0, count = 1, w = 1,
 	    lg = 0;
-	int a, r, th = b->o.threads;
+	int a, r;
 
 	for (a = 0; a < ndim; a++)
 		count *= (double)shape[a];
@@ -531,9 +534,9 @@ tp_blur_cost(const struct tp_blur *b, int method, int single, int ndim,
 			r = fir_radius(b->o.kernel, sigma[a], eps);
 			if (r < 0)
 				return HUGE_VAL;
-			t += count * ((r + 1) * c_tap[single] + c_out[single]);
+			t += count * ((r + 1) * c_tap[single] + c_out);
 		}
-		return t / th;
+		return t * 2 / b->o.threads;
 	}
 	for (a = 0; a < ndim; a++) {
 		double n = (double)shape[a];
@@ -547,13 +550,9 @@ tp_blur_cost(const struct tp_blur *b, int method, int single, int ndim,
 		w *= n / (double)shape[a];
 		lg += log2(n > 2 ? n : 2);
 	}
-	if (lg == 0)
-		return 0;
-	count *= w;
-	/* a DCT costs about twice an r2c of the same size */
-	t = 2 * count * lg * c_fft[single] *
-	    (b->o.boundary == TP_BLUR_WRAP ? 0.5 : 1) + count * c_pass;
-	return t / (th > 1 ? 1.7 * (th / 2.0) : 1);
+	t = count * w * lg * c_fft *
+	    (b->o.boundary == TP_BLUR_WRAP ? 0.5 : 1);
+	return t * 2 / b->o.threads;
 }
 
 /* --- set-up per problem ------------------------------------------------- */
