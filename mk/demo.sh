@@ -37,6 +37,10 @@ printf '1 2 3\n4 5 6\n7 8 9\n' > a.txt
 printf '0 1\n2 0\n' > b.txt
 tconv -k b.txt --op conv,corr --mode full a.txt -O txt
 
+echo "== tblur: the rings blurred with sigma 3 (exact Gaussian, reflected edges), as PNG"
+tblur -s 3 --verbose pattern.png -o soft.png
+tinfo soft.png
+
 echo
 echo "demo outputs are in $out:"
 ls -l "$out"
