@@ -365,14 +365,15 @@ struct tp_blur {
 	double *resp[TP_MAXDIM];	/* per array axis, or NULL */
 	struct tp_fft_plan *fwd, *inv;	/* wrap: all axes at once */
 	/* the DCTs: one axis at a time, each either along the array
-	 * (direct) or on blocks of blk lines gathered apart (gathered: an
-	 * axis with inner >= blk samples after it, which FFTW's strided
-	 * transforms do several times slower) */
+	 * (direct: the last axis) or on blocks of blk lines gathered apart
+	 * (gathered: every other axis, whose strided transforms FFTW does
+	 * several times slower) */
 	struct tp_fft_plan *afwd[TP_MAXDIM], *ainv[TP_MAXDIM];
 	int gathered[TP_MAXDIM];
 	size_t blk, gstride[TP_MAXDIM];	/* reals between gathered lines */
 	void *gbuf[TP_MAXTHREADS];	/* blk x axis length, per thread */
 	void *work;			/* padded array, or NULL */
+	void *firbuf;			/* the FIR's second buffer */
 	void *spec;			/* complex spectrum (wrap), or NULL */
 	size_t wcount, scount;
 
@@ -419,6 +420,8 @@ reset(struct tp_blur *b)
 		tp_fft_plan_free(b->inv);
 	tp_fft_free(b->work);
 	tp_fft_free(b->spec);
+	free(b->firbuf);
+	b->firbuf = NULL;
 	b->fwd = b->inv = NULL;
 	b->work = b->spec = NULL;
 	b->valid = 0;
@@ -480,6 +483,9 @@ stamp(const char *what)
 	fprintf(stderr, "tblur: %8.4f s %s\n", (double)(t.tv_sec - t0.tv_sec) +
 	    (double)(t.tv_nsec - t0.tv_nsec) * 1e-9, what);
 }
+
+/* The most lines an axis pass gathers at once. */
+#define MAXBLK 128
 
 /* --- typed parts -------------------------------------------------------- */
 
@@ -643,13 +649,13 @@ setup_fft(struct tp_blur *b, void *data, double eps)
 		void *w = b->padded ? b->work : data;
 		size_t inner, maxn = 0;
 
-		b->blk = 512 / es;
+		b->blk = MAXBLK * sizeof(float) / es;	/* 512 bytes */
 		for (i = 0; i < b->nax; i++) {
 			a = b->ax[i];
 			inner = 1;
 			for (int j = a + 1; j < b->ndim; j++)
 				inner *= b->wshape[j];
-			b->gathered[a] = inner >= b->blk;
+			b->gathered[a] = inner > 1;
 			if (!b->gathered[a]) {
 				tp_fft_problem_axes(&pb, b->fwd_kind, b->ndim,
 				    b->wshape, 1, &a, 1);

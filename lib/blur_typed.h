@@ -71,7 +71,7 @@ struct T(fir_ctx) {
 	const R *src;
 	R *dst;			/* may equal src for a gathering pass */
 	size_t outer, n, inner;
-	size_t per;		/* lines (rows pass) or lines (gather) per item */
+	size_t per;		/* samples (rows pass) or lines (gather) per item */
 	const R *w;
 	int r;
 	enum tp_blur_boundary bnd;
@@ -82,24 +82,26 @@ struct T(fir_ctx) {
 };
 
 /*
- * Rows pass (inner large): item i is a block of output lines of one
- * outer index; each output line is the tap sum over whole input lines
- * (inner samples each), picked by the boundary.
+ * Rows pass (inner large): item i is one outer index and one block of
+ * per samples of the inner extent; each output line of the block is the
+ * tap sum over the same block of whole input lines, picked by the
+ * boundary.  Going down the lines of a narrow block keeps the 2r + 1
+ * input lines it reads in the first-level cache.
  */
 static void
 T(fir_rows_item)(void *arg, size_t i, int tid)
 {
 	struct T(fir_ctx) *c = arg;
-	size_t nblk = (c->n + c->per - 1) / c->per;
-	size_t o = i / nblk, l0 = i % nblk * c->per, l, l1;
+	size_t nblk = (c->inner + c->per - 1) / c->per;
+	size_t o = i / nblk, c0 = i % nblk * c->per, l, w;
 	const R **lo = c->ptrs + (size_t)tid * 2 * ((size_t)c->r + 1);
 	const R **hi = lo + c->r + 1;
-	const R *base = c->src + o * c->n * c->inner;
+	const R *base = c->src + o * c->n * c->inner + c0;
 	ptrdiff_t n = (ptrdiff_t)c->n, j, m;
 	int k;
 
-	l1 = l0 + c->per < c->n ? l0 + c->per : c->n;
-	for (l = l0; l < l1; l++) {
+	w = c->inner - c0 < c->per ? c->inner - c0 : c->per;
+	for (l = 0; l < c->n; l++) {
 		for (k = 0; k <= c->r; k++) {
 			j = (ptrdiff_t)l - k;
 			m = j >= 0 ? j : map_index(j, n, c->bnd);
@@ -108,7 +110,7 @@ T(fir_rows_item)(void *arg, size_t i, int tid)
 			m = j < n ? j : map_index(j, n, c->bnd);
 			hi[k] = m < 0 ? c->zero : base + (size_t)m * c->inner;
 		}
-		T(fir_line)(c->dst + (o * c->n + l) * c->inner, c->inner, lo, hi,
+		T(fir_line)(c->dst + (o * c->n + l) * c->inner + c0, w, lo, hi,
 		    c->w, c->r);
 	}
 }
@@ -160,6 +162,9 @@ T(fir_gather_item)(void *arg, size_t i, int tid)
 	}
 }
 
+/* Samples of a line per item of a rows pass (a multiple of 4 vectors). */
+#define ROWS_BLOCK ((size_t)(1024 / sizeof(R)))
+
 /* Below this many samples per line, a pass gathers lines apart. */
 #define GATHER_INNER 16
 
@@ -200,9 +205,9 @@ T(run_fir)(struct tp_blur *b, R *data)
 	bufs[0] = data;
 	bufs[1] = NULL;
 	if (nrows > 0 || gather_out) {
-		if (b->work == NULL)
-			b->work = tp_fft_alloc(count * sizeof(R));
-		bufs[1] = b->work;
+		if (b->firbuf == NULL)
+			b->firbuf = tp_big_alloc(count * sizeof(R));
+		bufs[1] = b->firbuf;
 	}
 	for (a = 0; a < b->ndim; a++) {
 		struct T(fir_ctx) c;
@@ -242,6 +247,7 @@ T(run_fir)(struct tp_blur *b, R *data)
 			c.per = 1 + 16384 / (c.n + 2 * (size_t)r);
 			nitems = (outer * inner + c.per - 1) / c.per;
 			tp_parallel(th, nitems, T(fir_gather_item), &c);
+			stamp("fir gathering pass");
 			free(c.ext);
 			free(c.line);
 			cur = c.dst;
@@ -250,9 +256,10 @@ T(run_fir)(struct tp_blur *b, R *data)
 
 			c.zero = z;
 			c.dst = cur == bufs[0] ? bufs[1] : bufs[0];
-			c.per = 1 + 8192 / inner;
-			nitems = outer * ((c.n + c.per - 1) / c.per);
+			c.per = ROWS_BLOCK;
+			nitems = outer * ((inner + c.per - 1) / c.per);
 			tp_parallel(th, nitems, T(fir_rows_item), &c);
+			stamp("fir rows pass");
 			free(z);
 			cur = c.dst;
 		}
@@ -381,53 +388,75 @@ struct T(axis_ctx) {
 	R *w;
 	int a, inverse;
 	int fuse;		/* forward, multiply by the response, inverse */
-	size_t n, inner, nblk;
+	size_t n, inner, nlines;
 };
 
-/* Block i of lines of axis a (outer index, then blk inner indices):
- * gather into this thread's buffer, transform, scatter back. */
+/* The product of the responses of every axis but a at line l of axis a
+ * (outer index l / inner, inner index l % inner). */
+static double
+T(line_weight)(const struct tp_blur *b, int a, size_t l, size_t inner)
+{
+	size_t o = l / inner, q = l % inner;
+	double w = 1;
+	int x;
+
+	for (x = b->ndim - 1; x > a; x--) {
+		if (b->resp[x] != NULL)
+			w *= b->resp[x][q % b->wshape[x]];
+		q /= b->wshape[x];
+	}
+	for (x = a - 1; x >= 0; x--) {
+		if (b->resp[x] != NULL)
+			w *= b->resp[x][o % b->wshape[x]];
+		o /= b->wshape[x];
+	}
+	return w;
+}
+
+/*
+ * Lines i blk .. i blk + blk - 1 of axis a (line l: outer index
+ * l / inner, inner index l % inner; the lines of one outer index lie side
+ * by side): gather into this thread's buffer, transform (or transform,
+ * multiply and transform back), scatter back.
+ */
 static void
 T(axis_item)(void *arg, size_t i, int tid)
 {
 	struct T(axis_ctx) *c = arg;
 	struct tp_blur *b = c->b;
 	size_t blk = b->blk, n = c->n, in = c->inner, ns = b->gstride[c->a];
-	size_t o = i / c->nblk, i0 = i % c->nblk * blk, cnt, k, j;
-	R *buf = b->gbuf[tid], *base = c->w + o * n * in + i0;
+	size_t l0 = i * blk, cnt, k, j;
+	R *buf = b->gbuf[tid];
+	R *at[MAXBLK];
+	int oneblock;
 
-	cnt = in - i0 < blk ? in - i0 : blk;
+	cnt = c->nlines - l0 < blk ? c->nlines - l0 : blk;
 	if (cnt < blk)
 		memset(buf + cnt * ns, 0, (blk - cnt) * ns * sizeof(R));
-	for (k = 0; k < n; k++) {
-		const R *s = base + k * in;
+	/* where each line starts; one outer index: side by side */
+	for (j = 0; j < cnt; j++)
+		at[j] = c->w + (l0 + j) / in * n * in + (l0 + j) % in;
+	oneblock = l0 % in + cnt <= in;
+	if (oneblock) {
+		for (k = 0; k < n; k++) {
+			const R *s = at[0] + k * in;
 
+			for (j = 0; j < cnt; j++)
+				buf[j * ns + k] = s[j];
+		}
+	} else {
 		for (j = 0; j < cnt; j++)
-			buf[j * ns + k] = s[j];
+			for (k = 0; k < n; k++)
+				buf[j * ns + k] = at[j][k * in];
 	}
 	if (c->fuse) {
 		const double *h = b->resp[c->a];
-		size_t idx[TP_MAXDIM], q, oi;
-		int x;
 
 		tp_fft_execute(b->afwd[c->a], buf, buf);
-		/* the other axes' responses: outer index, then inner */
-		double wo = 1;
-
-		for (x = c->a - 1, oi = o; x >= 0; x--) {
-			idx[x] = oi % b->wshape[x];
-			oi /= b->wshape[x];
-			if (b->resp[x] != NULL)
-				wo *= b->resp[x][idx[x]];
-		}
 		for (j = 0; j < cnt; j++) {
-			double wj = wo;
+			double wj = T(line_weight)(b, c->a, l0 + j, in);
 			R *v = buf + j * ns;
 
-			for (x = b->ndim - 1, q = i0 + j; x > c->a; x--) {
-				if (b->resp[x] != NULL)
-					wj *= b->resp[x][q % b->wshape[x]];
-				q /= b->wshape[x];
-			}
 			for (k = 0; k < n; k++)
 				v[k] *= (R)(wj * h[k]);
 		}
@@ -436,11 +465,17 @@ T(axis_item)(void *arg, size_t i, int tid)
 		tp_fft_execute(c->inverse ? b->ainv[c->a] : b->afwd[c->a],
 		    buf, buf);
 	}
-	for (k = 0; k < n; k++) {
-		R *d = base + k * in;
+	if (oneblock) {
+		for (k = 0; k < n; k++) {
+			R *d = at[0] + k * in;
 
+			for (j = 0; j < cnt; j++)
+				d[j] = buf[j * ns + k];
+		}
+	} else {
 		for (j = 0; j < cnt; j++)
-			d[j] = buf[j * ns + k];
+			for (k = 0; k < n; k++)
+				at[j][k * in] = buf[j * ns + k];
 	}
 }
 
@@ -469,8 +504,9 @@ T(axis_pass)(struct tp_blur *b, R *w, int a, int inverse)
 		c.inner *= b->wshape[j];
 	for (int j = 0; j < a; j++)
 		outer *= b->wshape[j];
-	c.nblk = (c.inner + b->blk - 1) / b->blk;
-	tp_parallel(b->o.threads, outer * c.nblk, T(axis_item), &c);
+	c.nlines = outer * c.inner;
+	tp_parallel(b->o.threads, (c.nlines + b->blk - 1) / b->blk,
+	    T(axis_item), &c);
 	stamp(inverse == 2 ? "fused gathered axis" : inverse ?
 	    "inverse gathered axis" : "forward gathered axis");
 }
