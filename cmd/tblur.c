@@ -250,7 +250,10 @@ main(int argc, char **argv)
 			    tp_shape_str(&x, sh, sizeof sh), why);
 		image = x.dtype == TP_U1 || x.dtype == TP_U2;
 		amax = x.dtype == TP_U1 ? 255 : 65535;
-		cd = tp_compute_dtype(x.dtype, cl.com.dtype);
+		/* 8-bit images in float32: its error is below 1e-4 of a
+		 * level; everything else as tp_compute_dtype says */
+		cd = x.dtype == TP_U1 && cl.com.dtype < 0 ? TP_F4 :
+		    tp_compute_dtype(x.dtype, cl.com.dtype);
 		od = image && cl.com.dtype < 0 ? x.dtype : cd;
 		single = cd == TP_F4;
 		if (x.dtype == cd) {
