@@ -519,9 +519,9 @@ struct fft_job;
  * (the wrap path's r2c does half the work).  Other thread counts scale
  * by 2 / threads.
  */
-static const double c_tap[2] = { 0.55e-9, 0.25e-9 };
-static const double c_out = 0.8e-9;
-static const double c_fft = 1.0e-9;
+static const double c_tap[2] = { 0.30e-9, 0.11e-9 };
+static const double c_out = 0.1e-9;
+static const double c_fft[2] = { 0.9e-9, 0.75e-9 };
 
 double
 tp_blur_cost(const struct tp_blur *b, int method, int single, int ndim,
@@ -556,7 +556,7 @@ tp_blur_cost(const struct tp_blur *b, int method, int single, int ndim,
 		w *= n / (double)shape[a];
 		lg += log2(n > 2 ? n : 2);
 	}
-	t = count * w * lg * c_fft *
+	t = count * w * lg * c_fft[single] *
 	    (b->o.boundary == TP_BLUR_WRAP ? 0.5 : 1);
 	return t * 2 / b->o.threads;
 }
