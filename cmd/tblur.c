@@ -263,8 +263,8 @@ main(int argc, char **argv)
 			y = tp_converted(&x, cd);
 			tp_free(&x);
 		}
-		if ((bad = first_nonfinite(y.data, single, y.count)) <
-		    y.count)
+		if (tp_dtype_is_float(x.dtype) && (bad = first_nonfinite(y.data,
+		    single, y.count)) < y.count)
 			tp_die("%s: record %ld holds %s at %s: tblur needs "
 			    "finite values", tp_reader_name(in),
 			    tp_reader_index(in), single ?

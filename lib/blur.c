@@ -19,6 +19,10 @@
 #define EPS_F64 0x1p-53
 #define EPS_F32 0x1p-24
 
+/* Beyond this sigma there are no FIR taps (there would be more than
+ * 10^6) and no padding for nearest and zero. */
+#define MAXSIGMA_FIR 1e5
+
 
 static const char *const boundary_names[] = {
 	"reflect", "mirror", "nearest", "wrap", "zero"
@@ -274,6 +278,8 @@ tp_blur_taps(enum tp_blur_kernel k, double s, double eps, double *w,
 		w[0] = 1;
 		return 0;
 	}
+	if (s > MAXSIGMA_FIR)
+		return -1;
 	if (k == TP_BLUR_ANALYTIC && exp(-M_PI * M_PI * s * s / 2) >= eps)
 		return -1;
 	/* beyond 10 s + 2 the Gaussian tail is below 1e-21 */
@@ -311,6 +317,8 @@ fir_radius(enum tp_blur_kernel k, double s, double eps)
 
 	if (s <= 0)
 		return 0;
+	if (s > MAXSIGMA_FIR)
+		return -1;
 	w = tp_emalloc(((size_t)ceil(10 * s) + 13) * sizeof *w);
 	r = tp_blur_taps(k, s, eps, w, (int)ceil(10 * s) + 12);
 	free(w);
@@ -390,6 +398,8 @@ tp_blur_new(const struct tp_blur_opts *o)
 	b->o = *o;
 	if (b->o.threads < 1)
 		b->o.threads = 1;
+	if (b->o.threads > TP_MAXTHREADS)
+		b->o.threads = TP_MAXTHREADS;
 	return b;
 }
 
@@ -461,6 +471,9 @@ pad_for(double s, double eps)
 {
 	int r = fir_radius(TP_BLUR_SAMPLED, s, eps);
 
+	if (r < 0)
+		tp_die("sigma %g is too large for the nearest and zero "
+		    "boundaries (the padding would exceed 10^6 samples)", s);
 	return (size_t)(r + 1) / 2;
 }
 

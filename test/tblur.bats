@@ -452,7 +452,26 @@ with open("second.npy", "wb") as f:
 	row fails 1 "record 0 is empty: shape \(0, 5\)" "$BATS_TEST_TMPDIR/empty.npy" tblur -s 1
 	row fails 1 "record 0 is complex128: tblur blurs real tensors only" "$BATS_TEST_TMPDIR/cplx.npy" tblur -s 1
 	row fails --any-stdout 1 "record 1 is empty: shape \(2, 0\)" "$BATS_TEST_TMPDIR/second.npy" tblur -s 1
+	row fails 1 "sigma 1e\+07 is too large for the nearest and zero boundaries" "$x" tblur -s 1e7 --boundary nearest
+	row fails 1 "no FIR taps for the sampled kernel at sigma 1e\+07" "$x" tblur -s 1e7 --method fir
 	rows_ok
+}
+
+@test "tblur: a sigma far beyond the axes gives the mean under wrap, reflect and mirror" {
+	py 'np.save("x.npy", np.random.default_rng(9).standard_normal((6, 7)))
+np.save("m.npy", np.full((6, 7), np.load("x.npy").mean()))'
+	for b in wrap reflect; do
+		tblur -s 1e7 --boundary $b x.npy > out.npy
+		run npy_close out.npy m.npy 1e-12
+		[ "$status" -eq 0 ] || fail "$b: $output"
+	done
+	# mirror: the mean with the end samples of each axis halved
+	tblur -s 1e7 --boundary mirror x.npy > out.npy
+	py '
+x = np.load("x.npy"); y = np.load("out.npy")
+w0 = np.ones(6); w0[[0, -1]] = 0.5; w1 = np.ones(7); w1[[0, -1]] = 0.5
+W = w0[:, None] * w1[None, :]
+assert np.abs(y - (W * x).sum() / W.sum()).max() < 1e-12, y'
 }
 
 @test "tblur: --help prints the usage on stdout and exits 0" {
