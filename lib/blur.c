@@ -262,10 +262,13 @@ bessel_taps(double s, double *w, int nmax)
 }
 
 /*
- * Contract: the taps of the sampled, normalised Gaussian,
- * w[j] = exp(-j^2 / (2 s^2)) / sum_n exp(-n^2 / (2 s^2)), j = 0..r, cut
- * at the smallest r whose two tails sum_{|n| > r} hold less than eps.
- * (The same profile as tgen's; to be unified with lib/gauss.c.)
+ * Contract: the FIR taps w[0..r] of kernel k at sigma s, cut at the
+ * smallest r whose two tails sum_{|n| > r} hold less than eps.  Sampled:
+ * the normalised, sampled Gaussian w[j] = exp(-j^2 / (2 s^2)) /
+ * sum_n exp(-n^2 / (2 s^2)) (the same profile as tgen gaussian's, to be
+ * unified with lib/gauss.c); discrete: e^-t I_j(t), t = s^2; analytic:
+ * the sampled taps, where they equal it to eps (else -1).  -1 also when
+ * r > maxr or s > MAXSIGMA_FIR; s <= 0 gives the single tap 1.
  */
 int
 tp_blur_taps(enum tp_blur_kernel k, double s, double eps, double *w,

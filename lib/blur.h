@@ -107,11 +107,12 @@ double tp_blur_cost(const struct tp_blur *, int method, int single,
     int ndim, const size_t *shape, const double *sigma);
 
 /*
- * The FIR taps of kernel k at sigma s > 0, cut where the two tails
- * together hold less than eps: w[0..r] with w[j] the weight at offset
- * +-j, summing (w[0] + 2 w[1] + ...) to 1.  Returns r, or -1 when the
- * kernel has no such short form (analytic at small sigma) or r would
- * exceed maxr; w must hold maxr + 1 values.
+ * The FIR taps of kernel k at sigma s, cut where the two tails together
+ * hold less than eps: w[0..r] with w[j] the weight at offset +-j,
+ * summing (w[0] + 2 w[1] + ...) to 1.  Returns r, or -1 when the kernel
+ * has no such short form (analytic at sigma below about 2.75, any kernel
+ * at sigma above 1e5) or r would exceed maxr; w must hold maxr + 1
+ * values.
  */
 int tp_blur_taps(enum tp_blur_kernel k, double s, double eps, double *w,
     int maxr);
