@@ -19,12 +19,12 @@ static const char usage[] =
     "tblur -s sigma[,sigma...] [--axes list]\n"
     "             [--boundary reflect|mirror|nearest|wrap|zero]\n"
     "             [--kernel sampled|analytic|discrete] [--method auto|fft|fir]\n"
-    "             [--plan estimate|measure|patient] [-o file] [-O npy|txt|png]\n"
-    "             [-t f32|f64] [-j threads] [--verbose] [file]";
+    "             [--linear] [--plan estimate|measure|patient] [-o file]\n"
+    "             [-O npy|txt|png] [-t f32|f64] [-j threads] [--verbose] [file]";
 
 enum {
 	OPT_AXES = TP_OPT_TOOL, OPT_BOUNDARY, OPT_KERNEL, OPT_METHOD,
-	OPT_PLAN, OPT_VERBOSE
+	OPT_PLAN, OPT_VERBOSE, OPT_LINEAR
 };
 
 struct cmdline {
@@ -34,6 +34,7 @@ struct cmdline {
 	int have_sigma;
 	int plan;
 	int verbose;
+	int linear;		/* --linear: blur in linear light */
 };
 
 /* Parse "0,-1,2" into o->axes; dies (exit 2) on a bad entry. */
@@ -66,6 +67,7 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 		{ "method", required_argument, NULL, OPT_METHOD },
 		{ "plan", required_argument, NULL, OPT_PLAN },
 		{ "verbose", no_argument, NULL, OPT_VERBOSE },
+		{ "linear", no_argument, NULL, OPT_LINEAR },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct tp_msg m;
@@ -115,6 +117,9 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 			break;
 		case OPT_VERBOSE:
 			cl->verbose = 1;
+			break;
+		case OPT_LINEAR:
+			cl->linear = 1;
 			break;
 		default:
 			tp_usage();
@@ -175,33 +180,62 @@ index_str(size_t i, const struct tp_tensor *t, char *buf, size_t len)
 	return buf;
 }
 
-/*
- * Alpha (the last of nc channels, full scale amax) times the other
- * channels of the n pixels of x, or (undo) the blurred colors divided
- * by the blurred alpha; a pixel whose alpha rounds to 0 gets color 0.
- */
-static void
-premultiply(double *x, size_t n, size_t nc, double amax, int undo)
+/* The sRGB transfer functions on [0, 1], extended oddly to negatives. */
+static double
+srgb_to_linear(double c)
 {
-	for (size_t p = 0; p < n; p++) {
-		double *v = x + p * nc, a = v[nc - 1];
+	double a = fabs(c), l;
 
-		for (size_t c = 0; c + 1 < nc; c++)
-			v[c] = !undo ? v[c] * a / amax :
-			    a < 0.5 ? 0 : v[c] * amax / a;
-	}
+	l = a <= 0.04045 ? a / 12.92 : pow((a + 0.055) / 1.055, 2.4);
+	return c < 0 ? -l : l;
 }
 
-/* The same in float. */
-static void
-premultiply_f(float *x, size_t n, size_t nc, float amax, int undo)
+static double
+linear_to_srgb(double l)
 {
-	for (size_t p = 0; p < n; p++) {
-		float *v = x + p * nc, a = v[nc - 1];
+	double a = fabs(l), c;
 
-		for (size_t c = 0; c + 1 < nc; c++)
-			v[c] = !undo ? v[c] * a / amax :
-			    a < 0.5f ? 0 : v[c] * amax / a;
+	c = a <= 0.0031308 ? 12.92 * a : 1.055 * pow(a, 1 / 2.4) - 0.055;
+	return l < 0 ? -c : c;
+}
+
+/*
+ * Prepare the n pixels of nc channels at x (float when single) for the
+ * blur, or (undo) finish them: with linear, colors go from sRGB (full
+ * scale amax) to linear light and back; with alpha (the last channel,
+ * full scale amax), colors are premultiplied by it, and afterwards
+ * divided by the blurred alpha (color 0 where that rounds to 0).
+ */
+static void
+image_pass(void *x, int single, size_t n, size_t nc, int alpha, double amax,
+    int linear, int undo)
+{
+	float *f = x;
+	double *d = x;
+	size_t p, c, ncol = alpha ? nc - 1 : nc;
+
+	for (p = 0; p < n; p++) {
+		size_t i = p * nc;
+		double a = alpha ? (single ? f[i + nc - 1] : d[i + nc - 1]) :
+		    amax;
+
+		for (c = 0; c < ncol; c++) {
+			double v = single ? f[i + c] : d[i + c];
+
+			if (!undo) {
+				if (linear)
+					v = amax * srgb_to_linear(v / amax);
+				v = v * a / amax;
+			} else {
+				v = a < 0.5 ? 0 : v * amax / a;
+				if (linear)
+					v = amax * linear_to_srgb(v / amax);
+			}
+			if (single)
+				f[i + c] = (float)v;
+			else
+				d[i + c] = v;
+		}
 	}
 }
 
@@ -231,8 +265,8 @@ main(int argc, char **argv)
 	while (tp_read(in, &x)) {
 		enum tp_dtype cd, od;
 		double amax;
-		int image, single, ch;
-		size_t bad;
+		int image, single, ch, alpha, prep;
+		size_t bad, nc;
 
 		tp_timing_charge(&tm, TP_PHASE_READ);
 		if (tp_dtype_is_complex(x.dtype))
@@ -272,28 +306,19 @@ main(int argc, char **argv)
 			    "infinity") : (isnan(((double *)y.data)[bad]) ?
 			    "NaN" : "an infinity"), index_str(bad, &y, sh,
 			    sizeof sh));
-		/* images with alpha are blurred premultiplied */
+		/* images with alpha are blurred premultiplied, and --linear
+		 * blurs in linear light */
 		ch = tp_blur_channel_axis(y.ndim, y.shape);
-		if (image && ch >= 0 && sigma[ch] == 0 &&
-		    (y.shape[ch] == 2 || y.shape[ch] == 4)) {
-			size_t np = y.count / y.shape[ch];
-
-			if (single)
-				premultiply_f(y.data, np, y.shape[ch],
-				    (float)amax, 0);
-			else
-				premultiply(y.data, np, y.shape[ch], amax, 0);
-			tp_blur_run(blur, y.data, single, y.ndim, y.shape,
-			    sigma);
-			if (single)
-				premultiply_f(y.data, np, y.shape[ch],
-				    (float)amax, 1);
-			else
-				premultiply(y.data, np, y.shape[ch], amax, 1);
-		} else {
-			tp_blur_run(blur, y.data, single, y.ndim, y.shape,
-			    sigma);
-		}
+		nc = ch >= 0 && sigma[ch] == 0 ? y.shape[ch] : 1;
+		alpha = image && (nc == 2 || nc == 4);
+		prep = alpha || cl.linear;
+		if (prep)
+			image_pass(y.data, single, y.count / nc, nc, alpha,
+			    image ? amax : 1, cl.linear, 0);
+		tp_blur_run(blur, y.data, single, y.ndim, y.shape, sigma);
+		if (prep)
+			image_pass(y.data, single, y.count / nc, nc, alpha,
+			    image ? amax : 1, cl.linear, 1);
 		if (od != cd) {
 			struct tp_tensor z = tp_converted(&y, od);
 

@@ -156,6 +156,46 @@ np.save('exact.npy', e)"
 	[ "$status" -eq 0 ] || fail "$output"
 }
 
+@test "tblur: --linear blurs in linear light: sRGB decoded, blurred, encoded, as NumPy does it" {
+	py "
+from scipy.ndimage import gaussian_filter
+def dec(c):
+    a = np.abs(c)
+    return np.sign(c) * np.where(a <= 0.04045, a / 12.92, ((a + 0.055) / 1.055) ** 2.4)
+def enc(l):
+    a = np.abs(l)
+    return np.sign(l) * np.where(a <= 0.0031308, 12.92 * a, 1.055 * a ** (1 / 2.4) - 0.055)
+x = np.load('$GOLD/rgb.npy')
+e = 255 * enc(gaussian_filter(dec(x / 255.0), (1.5, 1.5, 0), truncate=20))
+assert np.abs(e - np.floor(e) - 0.5).min() > 1e-4
+np.save('lin-exp.npy', np.clip(np.round(e), 0, 255).astype(np.uint8))
+f = np.random.default_rng(12).uniform(-0.1, 1.1, (9, 11))
+np.save('f.npy', f)
+np.save('f-exp.npy', enc(gaussian_filter(dec(f), 2, truncate=20)))
+a = np.random.default_rng(13).integers(0, 256, (7, 8, 4)).astype(np.uint8)
+np.save('rgba.npy', a)
+al = a[..., 3:] / 255.0
+pm = gaussian_filter(dec(a[..., :3] / 255.0) * al, (1, 1, 0), truncate=20)
+ab = gaussian_filter(a[..., 3].astype(float), 1, truncate=20)
+col = 255 * enc(np.where(ab[..., None] < 0.5, 0, pm * 255 / np.maximum(ab[..., None], 1e-300)))
+out = np.concatenate([col, ab[..., None]], axis=2)
+assert np.abs(out - np.floor(out) - 0.5).min() > 1e-4
+np.save('rgba-exp.npy', np.clip(np.round(out), 0, 255).astype(np.uint8))"
+	tblur -s 1.5 --linear < "$GOLD/rgb.npy" > out.npy
+	run npy_close out.npy lin-exp.npy 0
+	[ "$status" -eq 0 ] || fail "rgb: $output"
+	tblur -s 2 --linear f.npy > out.npy
+	run npy_close out.npy f-exp.npy 1e-12
+	[ "$status" -eq 0 ] || fail "float: $output"
+	tblur -s 1 --linear rgba.npy > out.npy
+	run npy_close out.npy rgba-exp.npy 0
+	[ "$status" -eq 0 ] || fail "rgba: $output"
+	# and it differs from the plain blur
+	tblur -s 1.5 < "$GOLD/rgb.npy" > plain.npy
+	run npy_close plain.npy lin-exp.npy 0
+	[ "$status" -ne 0 ]
+}
+
 @test "tblur: u16 stays u16, -t f32 gives float32, other integers give float64" {
 	py '
 x = np.arange(60, dtype=np.uint16).reshape(3, 4, 5) * 1000
