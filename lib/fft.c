@@ -213,6 +213,9 @@ tp_fft_fast_len(enum tp_fft_kind kind, size_t n)
 			return 2;
 		m = smooth_len(n - 1, 0);
 		return m == 0 ? 0 : m + 1;
+	case TP_FFT_DST1:
+		m = n == SIZE_MAX ? 0 : smooth_len(n + 1, 0);
+		return m == 0 ? 0 : m - 1;
 	default:
 		return smooth_len(n, 0);
 	}
@@ -353,7 +356,10 @@ plan_fftw(struct tp_fft_plan *p, const struct tp_fft_problem *pb,
 	fftw_iodim64 d[TP_MAXDIM], l[TP_MAXDIM];
 	fftw_r2r_kind rk[TP_MAXDIM];
 	fftw_r2r_kind r2r = p->kind == TP_FFT_DCT1 ? FFTW_REDFT00 :
-	    p->kind == TP_FFT_DCT2 ? FFTW_REDFT10 : FFTW_REDFT01;
+	    p->kind == TP_FFT_DCT2 ? FFTW_REDFT10 :
+	    p->kind == TP_FFT_DCT3 ? FFTW_REDFT01 :
+	    p->kind == TP_FFT_DST1 ? FFTW_RODFT00 :
+	    p->kind == TP_FFT_DST2 ? FFTW_RODFT10 : FFTW_RODFT01;
 	int r = pb->rank, nl = pb->nloop, s = p->single;
 	int sign = p->kind == TP_FFT_FWD ? FFTW_FORWARD : FFTW_BACKWARD;
 
@@ -465,7 +471,9 @@ tp_fft_plan_new(enum tp_fft_kind kind, int single,
 		double n = (double)pb->dims[i].n;
 
 		p->norm *= kind == TP_FFT_DCT1 ? 2 * (n - 1) :
-		    kind == TP_FFT_DCT2 || kind == TP_FFT_DCT3 ? 2 * n : n;
+		    kind == TP_FFT_DST1 ? 2 * (n + 1) :
+		    kind == TP_FFT_DCT2 || kind == TP_FFT_DCT3 ||
+		    kind == TP_FFT_DST2 || kind == TP_FFT_DST3 ? 2 * n : n;
 	}
 	/* scratch arrays at the callers' alignment: the planner may
 	 * overwrite its arrays, and the caller's data is not ours */

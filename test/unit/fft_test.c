@@ -122,6 +122,17 @@ naive_line(enum tp_fft_kind kind, const double complex *x, double complex *y,
 				s += (j == 0 ? 1 : 2) * x[j] *
 				    cos(M_PI * jj * (kk + 0.5) / nn);
 				break;
+			case TP_FFT_DST1:
+				s += 2 * x[j] *
+				    sin(M_PI * (jj + 1) * (kk + 1) / (nn + 1));
+				break;
+			case TP_FFT_DST2:
+				s += 2 * x[j] * sin(M_PI * (jj + 0.5) * (kk + 1) / nn);
+				break;
+			case TP_FFT_DST3:
+				s += j == n - 1 ? (k % 2 ? -1 : 1) * x[j] :
+				    2 * x[j] * sin(M_PI * (jj + 1) * (kk + 0.5) / nn);
+				break;
 			}
 		}
 		y[k] = s;
