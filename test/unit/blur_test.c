@@ -9,6 +9,7 @@
 
 #include "tpipe.h"
 #include "blur.h"
+#include "fft.h"
 #include "tap.h"
 
 #define MAXR 4000
@@ -101,5 +102,55 @@ main(void)
 	    "every response is 1 at f = 0");
 	ok(tp_blur_taps(TP_BLUR_SAMPLED, 10, 0x1p-53, w, 20) == -1,
 	    "taps longer than maxr are refused");
+
+	/* the sine transforms fft.h gained for odd derivatives: RODFT10
+	 * then RODFT01 and RODFT00 twice give norm * x, and RODFT01 is
+	 * the sum 2 sum_j x_j sin(pi (j + 1)(k + 1/2) / n) + (-1)^k x_n-1 */
+	{
+		enum { N = 12 };
+		static double x[N], y[N], z[N];
+		struct tp_fft_problem pb;
+		struct tp_fft_plan *p2, *p3, *p1;
+		size_t n = N;
+		int ax = 0;
+		double e2 = 0, e1 = 0, e3 = 0;
+
+		for (i = 0; i < N; i++)
+			x[i] = sin(1.7 * i) + 0.3 * i;
+		tp_fft_problem_axes(&pb, TP_FFT_DST2, 1, &n, 1, &ax, 0);
+		p2 = tp_fft_plan_new(TP_FFT_DST2, 0, &pb, 1, 0, x, y);
+		tp_fft_problem_axes(&pb, TP_FFT_DST3, 1, &n, 1, &ax, 0);
+		p3 = tp_fft_plan_new(TP_FFT_DST3, 0, &pb, 1, 0, y, z);
+		tp_fft_problem_axes(&pb, TP_FFT_DST1, 1, &n, 1, &ax, 0);
+		p1 = tp_fft_plan_new(TP_FFT_DST1, 0, &pb, 1, 0, x, y);
+		tp_fft_execute(p2, x, y);
+		tp_fft_execute(p3, y, z);
+		for (i = 0; i < N; i++)
+			e2 = fmax(e2, fabs(z[i] / tp_fft_plan_norm(p2) - x[i]));
+		tp_fft_execute(p3, x, y);
+		for (i = 0; i < N; i++) {
+			double t = (i % 2 ? -1 : 1) * x[N - 1];
+
+			for (int j = 0; j < N - 1; j++)
+				t += 2 * x[j] * sin(M_PI * (j + 1) * (i + 0.5) / N);
+			e3 = fmax(e3, fabs(y[i] - t));
+		}
+		tp_fft_execute(p1, x, y);
+		tp_fft_execute(p1, y, z);
+		for (i = 0; i < N; i++)
+			e1 = fmax(e1, fabs(z[i] / tp_fft_plan_norm(p1) - x[i]));
+		ok(e2 < 1e-14 && e3 < 1e-13 && e1 < 1e-14 &&
+		    tp_fft_plan_norm(p2) == 2 * N &&
+		    tp_fft_plan_norm(p1) == 2 * (N + 1),
+		    "DST-II/III and DST-I round trips and norms; DST-III is "
+		    "its definition");
+		ok(tp_fft_fast_len(TP_FFT_DST1, 12) == 13 &&
+		    tp_fft_fast_len(TP_FFT_DST1, 14) == 14 &&
+		    tp_fft_fast_len(TP_FFT_DST3, 11) == 12,
+		    "fast DST lengths: n + 1 7-smooth for DST-I");
+		tp_fft_plan_free(p1);
+		tp_fft_plan_free(p2);
+		tp_fft_plan_free(p3);
+	}
 	return tap_end();
 }
