@@ -19,12 +19,13 @@ static const char usage[] =
     "tblur -s sigma[,sigma...] [--axes list]\n"
     "             [--boundary reflect|mirror|nearest|wrap|zero]\n"
     "             [--kernel sampled|analytic|discrete] [--method auto|fft|fir]\n"
-    "             [--linear] [--plan estimate|measure|patient] [-o file]\n"
-    "             [-O npy|txt|png] [-t f32|f64] [-j threads] [--verbose] [file]";
+    "             [--order n[,n...]] [--linear] [--plan estimate|measure|patient]\n"
+    "             [-o file] [-O npy|txt|png] [-t f32|f64] [-j threads]\n"
+    "             [--verbose] [file]";
 
 enum {
 	OPT_AXES = TP_OPT_TOOL, OPT_BOUNDARY, OPT_KERNEL, OPT_METHOD,
-	OPT_PLAN, OPT_VERBOSE, OPT_LINEAR
+	OPT_PLAN, OPT_VERBOSE, OPT_LINEAR, OPT_ORDER
 };
 
 struct cmdline {
@@ -37,21 +38,20 @@ struct cmdline {
 	int linear;		/* --linear: blur in linear light */
 };
 
-/* Parse "0,-1,2" into o->axes; dies (exit 2) on a bad entry. */
+/* Parse "0,-1,2" (what: "--axes") into v[0..*n), each in [lo, hi];
+ * dies (exit 2) on a bad entry. */
 static void
-parse_axes(const char *s, struct tp_blur_opts *o)
+parse_ints(const char *s, int *v, int *n, const char *what, int lo, int hi)
 {
 	char *copy = tp_estrdup(s), *p = copy, *tok;
-	int n = 0;
 
+	*n = 0;
 	while ((tok = strsep(&p, ",")) != NULL) {
-		if (n == TP_MAXDIM)
-			tp_usage_die("--axes '%s' has more than %d entries", s,
-			    TP_MAXDIM);
-		o->axes[n++] = (int)tp_parse_int(tok, -TP_MAXDIM,
-		    TP_MAXDIM - 1, "--axes");
+		if (*n == TP_MAXDIM)
+			tp_usage_die("%s '%s' has more than %d entries", what,
+			    s, TP_MAXDIM);
+		v[(*n)++] = (int)tp_parse_int(tok, lo, hi, what);
 	}
-	o->naxes = n;
 	free(copy);
 }
 
@@ -68,6 +68,7 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 		{ "plan", required_argument, NULL, OPT_PLAN },
 		{ "verbose", no_argument, NULL, OPT_VERBOSE },
 		{ "linear", no_argument, NULL, OPT_LINEAR },
+		{ "order", required_argument, NULL, OPT_ORDER },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct tp_msg m;
@@ -89,7 +90,8 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 			cl->have_sigma = 1;
 			break;
 		case OPT_AXES:
-			parse_axes(optarg, &cl->blur);
+			parse_ints(optarg, cl->blur.axes, &cl->blur.naxes,
+			    "--axes", -TP_MAXDIM, TP_MAXDIM - 1);
 			break;
 		case OPT_BOUNDARY:
 			if ((v = tp_blur_boundary_parse(optarg)) < 0)
@@ -120,6 +122,10 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 			break;
 		case OPT_LINEAR:
 			cl->linear = 1;
+			break;
+		case OPT_ORDER:
+			parse_ints(optarg, cl->blur.order, &cl->blur.norder,
+			    "--order", 0, TP_BLUR_MAXORDER);
 			break;
 		default:
 			tp_usage();
@@ -178,6 +184,16 @@ index_str(size_t i, const struct tp_tensor *t, char *buf, size_t len)
 		snprintf(buf + used, len - used, t->ndim == 1 ? ",)" :
 		    t->ndim == 0 ? "()" : ")");
 	return buf;
+}
+
+/* Whether any of the ndim axes takes a derivative. */
+static int
+derivative(const int *order, int ndim)
+{
+	for (int a = 0; a < ndim; a++)
+		if (order[a] > 0)
+			return 1;
+	return 0;
 }
 
 /* The sRGB transfer functions on [0, 1], extended oddly to negatives. */
@@ -253,6 +269,7 @@ main(int argc, char **argv)
 	struct tp_timing tm;
 	struct tp_msg m;
 	double sigma[TP_MAXDIM];
+	int order[TP_MAXDIM];
 	const char *why;
 	char sh[256], d[512];
 
@@ -278,7 +295,7 @@ main(int argc, char **argv)
 			    tp_reader_name(in), tp_reader_index(in),
 			    tp_shape_str(&x, sh, sizeof sh));
 		if ((why = tp_blur_sigmas(&cl.blur, x.ndim, x.shape, sigma,
-		    &m)) != NULL)
+		    order, &m)) != NULL)
 			tp_die("%s: record %ld, shape %s: %s",
 			    tp_reader_name(in), tp_reader_index(in),
 			    tp_shape_str(&x, sh, sizeof sh), why);
@@ -310,12 +327,14 @@ main(int argc, char **argv)
 		 * blurs in linear light */
 		ch = tp_blur_channel_axis(y.ndim, y.shape);
 		nc = ch >= 0 && sigma[ch] == 0 ? y.shape[ch] : 1;
-		alpha = image && (nc == 2 || nc == 4);
+		alpha = image && (nc == 2 || nc == 4) && !derivative(order,
+		    y.ndim);
 		prep = alpha || cl.linear;
 		if (prep)
 			image_pass(y.data, single, y.count / nc, nc, alpha,
 			    image ? amax : 1, cl.linear, 0);
-		tp_blur_run(blur, y.data, single, y.ndim, y.shape, sigma);
+		tp_blur_run(blur, y.data, single, y.ndim, y.shape, sigma,
+		    order);
 		if (prep)
 			image_pass(y.data, single, y.count / nc, nc, alpha,
 			    image ? amax : 1, cl.linear, 1);

@@ -64,6 +64,7 @@ tp_blur_opts_init(struct tp_blur_opts *o)
 	memset(o, 0, sizeof *o);
 	o->nsigma = 1;
 	o->sigma[0] = 1;
+	o->norder = 0;
 	o->boundary = TP_BLUR_REFLECT;
 	o->kernel = TP_BLUR_SAMPLED;
 	o->method = TP_BLUR_AUTO;
@@ -92,6 +93,23 @@ tp_blur_opts_check(const struct tp_blur_opts *o, struct tp_msg *m)
 			if (o->axes[i] == o->axes[j])
 				return tp_msgf(m, "axis %d is listed twice in "
 				    "--axes", o->axes[i]);
+	for (i = 0; i < o->norder; i++)
+		if (o->order[i] < 0 || o->order[i] > TP_BLUR_MAXORDER)
+			return tp_msgf(m, "order must be in 0..%d, not %d",
+			    TP_BLUR_MAXORDER, o->order[i]);
+	if (o->naxes > 0 && o->norder > 1 && o->norder != o->naxes)
+		return tp_msgf(m, "%d orders for %d axes in --axes: give one "
+		    "order or one per axis", o->norder, o->naxes);
+	if (o->nsigma > 1 && o->norder > 1 && o->nsigma != o->norder)
+		return tp_msgf(m, "%d sigmas but %d orders: give one of "
+		    "either or the same number", o->nsigma, o->norder);
+	if (o->method == TP_BLUR_FIR && o->kernel != TP_BLUR_SAMPLED)
+		for (i = 0; i < o->norder; i++)
+			if (o->order[i] > 0)
+				return tp_msgf(m, "--method fir computes "
+				    "derivatives (order %d) of the sampled "
+				    "kernel only: use --method fft",
+				    o->order[i]);
 	if (o->method == TP_BLUR_FIR && o->kernel == TP_BLUR_ANALYTIC)
 		for (i = 0; i < o->nsigma; i++)
 			if (o->sigma[i] > 0 &&
@@ -113,7 +131,7 @@ tp_blur_channel_axis(int ndim, const size_t *shape)
 
 const char *
 tp_blur_sigmas(const struct tp_blur_opts *o, int ndim, const size_t *shape,
-    double *sigma, struct tp_msg *m)
+    double *sigma, int *order, struct tp_msg *m)
 {
 	int blur[TP_MAXDIM] = { 0 }, nb = 0, a, i, ch;
 
@@ -139,18 +157,31 @@ tp_blur_sigmas(const struct tp_blur_opts *o, int ndim, const size_t *shape,
 	if (o->nsigma > 1 && o->nsigma != nb)
 		return tp_msgf(m, "%d sigmas but the record has %d ax%s to "
 		    "blur", o->nsigma, nb, nb == 1 ? "is" : "es");
-	/* listed axes take their sigmas in the order listed */
-	for (a = 0; a < ndim; a++)
+	if (o->norder > 1 && o->norder != nb)
+		return tp_msgf(m, "%d orders but the record has %d ax%s to "
+		    "blur", o->norder, nb, nb == 1 ? "is" : "es");
+	/* listed axes take their sigmas and orders in the order listed */
+	for (a = 0; a < ndim; a++) {
 		sigma[a] = 0;
-	if (o->naxes > 0) {
-		for (i = 0; i < o->naxes; i++) {
-			a = o->axes[i] < 0 ? o->axes[i] + ndim : o->axes[i];
-			sigma[a] = o->sigma[o->nsigma > 1 ? i : 0];
+		if (order != NULL)
+			order[a] = 0;
+	}
+	for (a = 0, i = 0; a < ndim; a++) {
+		int ax = a, j = i;
+
+		if (o->naxes > 0) {
+			if (i == o->naxes)
+				break;
+			ax = o->axes[i] < 0 ? o->axes[i] + ndim : o->axes[i];
+			i++;
+		} else if (blur[a]) {
+			i++;
+		} else {
+			continue;
 		}
-	} else {
-		for (a = 0, i = 0; a < ndim; a++)
-			if (blur[a])
-				sigma[a] = o->sigma[o->nsigma > 1 ? i++ : 0];
+		sigma[ax] = o->sigma[o->nsigma > 1 ? j : 0];
+		if (order != NULL && o->norder > 0)
+			order[ax] = o->order[o->norder > 1 ? j : 0];
 	}
 	return NULL;
 }
@@ -224,6 +255,51 @@ tp_blur_response(enum tp_blur_kernel k, double s, double f)
 	default:
 		return sampled_response(s, f);
 	}
+}
+
+/*
+ * The order-N response divided by i^N (a real number): the sampled
+ * kernel's is sum_m (2 pi (f + m))^N exp(-2 pi^2 s^2 (f + m)^2) /
+ * sum_m exp(-2 pi^2 s^2 m^2), the DTFT of the sampled N-th derivative of
+ * the Gaussian (SciPy's derivative taps) by Poisson's sum; the analytic
+ * and discrete kernels multiply their response by (2 pi f)^N at the
+ * principal frequency |f| <= 1/2, where an odd order is 0 at f = 1/2
+ * (a real signal cannot hold it there).
+ */
+double
+tp_blur_response_order(enum tp_blur_kernel k, double s, int order, double f)
+{
+	double g, x, t, h = 0, big = 0, xpk;
+	int m;
+
+	if (order == 0 || s == 0)
+		return tp_blur_response(k, s, f);
+	if (k != TP_BLUR_SAMPLED) {
+		f -= floor(f + 0.5);	/* principal: [-1/2, 1/2) */
+		if (order % 2 == 1 && f == -0.5)
+			return 0;
+		return pow(2 * M_PI * f, order) * tp_blur_response(k, s, f);
+	}
+	f -= floor(f);
+	g = 2 * M_PI * M_PI * s * s;
+	xpk = sqrt(order / (2 * g));	/* where x^N exp(-g x^2) peaks */
+	for (m = -1;; m--) {
+		x = f + m;
+		t = pow(2 * M_PI * x, order) * exp(-g * x * x);
+		h += t;
+		big = fmax(big, fabs(t));
+		if (-x > xpk && fabs(t) <= 1e-22 * big)
+			break;
+	}
+	for (m = 0;; m++) {
+		x = f + m;
+		t = pow(2 * M_PI * x, order) * exp(-g * x * x);
+		h += t;
+		big = fmax(big, fabs(t));
+		if (x > xpk && fabs(t) <= 1e-22 * big)
+			break;
+	}
+	return h * s * sqrt(2 * M_PI) / gauss_norm(s);
 }
 
 /*
@@ -310,20 +386,71 @@ tp_blur_taps(enum tp_blur_kernel k, double s, double eps, double *w,
 	return r;
 }
 
-/* The FIR radius of kernel k at sigma s for precision eps (0 for s = 0,
- * -1 when there is none). */
+/*
+ * SciPy's derivative taps: w[j] = q_N(j) g[j], j = 0..r, with g the
+ * normalised sampled Gaussian and q_N the polynomial of the N-th
+ * derivative of exp(-x^2 / (2 s^2)) (q_0 = 1, q_{k+1} = q_k' -
+ * x q_k / s^2); the weight at -j is (-1)^N w[j].  Cut at the smallest r
+ * whose tails hold less than eps times the taps' sum of magnitudes.
+ * Returns r, or -1 (s > MAXSIGMA_FIR, r > maxr).
+ */
+int
+tp_blur_taps_order(double s, int order, double eps, double *w, int maxr)
+{
+	double q[TP_BLUR_MAXORDER + 2] = { 1 }, nq[TP_BLUR_MAXORDER + 2] = { 0 };
+	double *g, z, l1, tail;
+	int m, r, n, k, i;
+
+	if (order == 0 || s <= 0)
+		return tp_blur_taps(TP_BLUR_SAMPLED, s, eps, w, maxr);
+	if (s > MAXSIGMA_FIR || order > TP_BLUR_MAXORDER)
+		return -1;
+	for (k = 0; k < order; k++) {	/* q <- q' - x q / s^2 */
+		for (i = 0; i <= k + 1; i++)
+			nq[i] = (i + 1 <= k ? (i + 1) * q[i + 1] : 0) -
+			    (i >= 1 ? q[i - 1] / (s * s) : 0);
+		memcpy(q, nq, sizeof q);
+	}
+	m = (int)ceil((10 + order) * s) + 2;
+	g = tp_emalloc(((size_t)m + 1) * sizeof *g);
+	z = gauss_norm(s);
+	l1 = 0;
+	for (n = 0; n <= m; n++) {
+		double p = 0;
+
+		for (i = order; i >= 0; i--)
+			p = p * n + q[i];
+		g[n] = p * exp(-0.5 * n * n / (s * s)) / z;
+		l1 += (n ? 2 : 1) * fabs(g[n]);
+	}
+	tail = 0;
+	for (r = m; r > 0 && tail + 2 * fabs(g[r]) < eps * l1; r--)
+		tail += 2 * fabs(g[r]);
+	if (r > maxr) {
+		free(g);
+		return -1;
+	}
+	memcpy(w, g, ((size_t)r + 1) * sizeof *w);
+	free(g);
+	return r;
+}
+
+/* The FIR radius of kernel k at sigma s and this derivative order for
+ * precision eps (0 for s = 0, -1 when there is none). */
 static int
-fir_radius(enum tp_blur_kernel k, double s, double eps)
+fir_radius(enum tp_blur_kernel k, double s, int order, double eps)
 {
 	double *w;
-	int r;
+	int r, m;
 
 	if (s <= 0)
 		return 0;
-	if (s > MAXSIGMA_FIR)
+	if (s > MAXSIGMA_FIR || (order > 0 && k != TP_BLUR_SAMPLED))
 		return -1;
-	w = tp_emalloc(((size_t)ceil(10 * s) + 13) * sizeof *w);
-	r = tp_blur_taps(k, s, eps, w, (int)ceil(10 * s) + 12);
+	m = (int)ceil((10 + order) * s) + 13;
+	w = tp_emalloc(((size_t)m + 1) * sizeof *w);
+	r = order > 0 ? tp_blur_taps_order(s, order, eps, w, m) :
+	    tp_blur_taps(k, s, eps, w, m);
 	free(w);
 	return r;
 }
@@ -364,10 +491,10 @@ struct tp_blur {
 	int valid, single, ndim;
 	size_t shape[TP_MAXDIM];
 	double sigma[TP_MAXDIM];
+	int order[TP_MAXDIM];		/* derivative order per axis */
 	int method;			/* TP_BLUR_FFT or TP_BLUR_FIR */
 
 	/* fft: transform along the axes ax[0..nax) of the work array */
-	enum tp_fft_kind fwd_kind, inv_kind;
 	int nax, ax[TP_MAXDIM];
 	size_t wshape[TP_MAXDIM];	/* work array (padded) */
 	size_t pad[TP_MAXDIM];		/* left padding per axis */
@@ -381,6 +508,12 @@ struct tp_blur {
 	 * several times slower) */
 	struct tp_fft_plan *afwd[TP_MAXDIM], *ainv[TP_MAXDIM];
 	int gathered[TP_MAXDIM];
+	/* per axis: the kinds; an odd order goes back through DST-III
+	 * (coefficients shifted down by one first) or, for mirror, DST-I on
+	 * samples 1..n-2 (ends 0; none at all when n = 2) */
+	enum tp_fft_kind fkind[TP_MAXDIM], ikind[TP_MAXDIM];
+	int shift[TP_MAXDIM], ioff[TP_MAXDIM], noinv[TP_MAXDIM];
+	int rot;			/* wrap: the spectrum times i^rot */
 	size_t blk, gstride[TP_MAXDIM];	/* reals between gathered lines */
 	void *gbuf[TP_MAXTHREADS];	/* blk x axis length, per thread */
 	void *work;			/* padded array, or NULL */
@@ -456,23 +589,24 @@ tp_blur_last_method(const struct tp_blur *b)
 }
 
 /*
- * Whether the fft path transforms axis a (sigma s, length n): not when
- * s is 0, nor a length-1 axis that the boundary extends with its own
- * value (blurring it changes nothing).
+ * Whether the fft path transforms axis a (sigma s, length n, derivative
+ * order): not when s is 0, nor a length-1 axis that the boundary extends
+ * with its own value (blurring it changes nothing, unless a derivative
+ * is taken).
  */
 static int
-fft_axis(enum tp_blur_boundary bnd, double s, size_t n)
+fft_axis(enum tp_blur_boundary bnd, double s, size_t n, int order)
 {
-	return s > 0 && (n > 1 || bnd == TP_BLUR_ZERO);
+	return s > 0 && (n > 1 || bnd == TP_BLUR_ZERO || order > 0);
 }
 
 /* The padding on each side for nearest and zero: the fft path reflects
  * the padded array, so the interior's first reflection lies 2p + 1
  * samples away and the kernel's tail beyond 2p must be below eps. */
 static size_t
-pad_for(double s, double eps)
+pad_for(double s, int order, double eps)
 {
-	int r = fir_radius(TP_BLUR_SAMPLED, s, eps);
+	int r = fir_radius(TP_BLUR_SAMPLED, s, order, eps);
 
 	if (r < 0)
 		tp_die("sigma %g is too large for the nearest and zero "
@@ -541,7 +675,7 @@ static const double c_fft[2] = { 0.9e-9, 0.75e-9 };
 
 double
 tp_blur_cost(const struct tp_blur *b, int method, int single, int ndim,
-    const size_t *shape, const double *sigma)
+    const size_t *shape, const double *sigma, const int *order)
 {
 	double eps = single ? EPS_F32 : EPS_F64, t = 0, count = 1, w = 1,
 	    lg = 0;
@@ -553,7 +687,8 @@ tp_blur_cost(const struct tp_blur *b, int method, int single, int ndim,
 		for (a = 0; a < ndim; a++) {
 			if (sigma[a] <= 0)
 				continue;
-			r = fir_radius(b->o.kernel, sigma[a], eps);
+			r = fir_radius(b->o.kernel, sigma[a],
+			    order ? order[a] : 0, eps);
 			if (r < 0)
 				return HUGE_VAL;
 			t += count * ((r + 1) * c_tap[single] + c_out);
@@ -563,12 +698,13 @@ tp_blur_cost(const struct tp_blur *b, int method, int single, int ndim,
 	for (a = 0; a < ndim; a++) {
 		double n = (double)shape[a];
 
-		if (!fft_axis(b->o.boundary, sigma[a], shape[a]))
+		if (!fft_axis(b->o.boundary, sigma[a], shape[a],
+		    order ? order[a] : 0))
 			continue;
 		if (b->o.boundary == TP_BLUR_NEAREST ||
 		    b->o.boundary == TP_BLUR_ZERO)
-			n = (double)tp_fft_fast_len(TP_FFT_DCT2,
-			    shape[a] + 2 * pad_for(sigma[a], eps));
+			n = (double)tp_fft_fast_len(TP_FFT_DCT2, shape[a] + 2 *
+			    pad_for(sigma[a], order ? order[a] : 0, eps));
 		w *= n / (double)shape[a];
 		lg += log2(n > 2 ? n : 2);
 	}
@@ -585,17 +721,54 @@ setup_fir(struct tp_blur *b, double eps)
 {
 	for (int a = 0; a < b->ndim; a++) {
 		double s = b->sigma[a];
-		int m = (int)ceil(10 * s) + 13;
+		int m;
 
 		if (s <= 0)
 			continue;
+		if (s > MAXSIGMA_FIR)
+			tp_die("no FIR taps for the %s kernel at sigma %g",
+			    kernel_names[b->o.kernel], s);
+		m = (int)ceil((10 + b->order[a]) * s) + 13;
 		b->taps[a] = tp_emalloc((size_t)m * sizeof(double));
-		b->radius[a] = tp_blur_taps(b->o.kernel, s, eps, b->taps[a],
-		    m - 1);
+		b->radius[a] = b->order[a] > 0 ? tp_blur_taps_order(s,
+		    b->order[a], eps, b->taps[a], m - 1) :
+		    tp_blur_taps(b->o.kernel, s, eps, b->taps[a], m - 1);
 		if (b->radius[a] < 0)
 			tp_die("no FIR taps for the %s kernel at sigma %g",
 			    kernel_names[b->o.kernel], s);
 	}
+}
+
+/* Plan a DCT/DST of this kind along axis a of the work array w: along
+ * the array (the last axis), or on blk gathered lines of stride
+ * gstride[a]; n points from offset off of each line. */
+static struct tp_fft_plan *
+axis_plan(struct tp_blur *b, enum tp_fft_kind kind, int a, size_t n,
+    int off, void *w)
+{
+	struct tp_fft_problem pb;
+	size_t es = b->single ? sizeof(float) : sizeof(double), rows = 1;
+	char *base;
+
+	memset(&pb, 0, sizeof pb);
+	pb.rank = 1;
+	pb.dims[0].n = n;
+	pb.dims[0].is = pb.dims[0].os = 1;
+	pb.nloop = 1;
+	if (b->gathered[a]) {
+		pb.loop[0].n = b->blk;
+		pb.loop[0].is = pb.loop[0].os = (ptrdiff_t)b->gstride[a];
+		base = (char *)b->gbuf[0] + (size_t)off * es;
+		return tp_fft_plan_new(kind, b->single, &pb, 1,
+		    TP_FFT_INPLACE, base, base);
+	}
+	for (int j = 0; j < a; j++)
+		rows *= b->wshape[j];
+	pb.loop[0].n = rows;
+	pb.loop[0].is = pb.loop[0].os = (ptrdiff_t)b->wshape[a];
+	base = (char *)w + (size_t)off * es;
+	return tp_fft_plan_new(kind, b->single, &pb, 0, TP_FFT_INPLACE, base,
+	    base);
 }
 
 /* Make the work shape, responses and plans of the fft path for the
@@ -606,19 +779,21 @@ setup_fft(struct tp_blur *b, void *data, double eps)
 	enum tp_blur_boundary bnd = b->o.boundary;
 	struct tp_fft_problem pb;
 	size_t es = b->single ? sizeof(float) : sizeof(double), k, n, len;
-	int a, i, last;
+	int a, i, last, nd = b->ndim;
 	double norm;
 
 	b->nax = 0;
+	b->rot = 0;
 	b->padded = bnd == TP_BLUR_NEAREST || bnd == TP_BLUR_ZERO;
-	for (a = 0; a < b->ndim; a++) {
+	for (a = 0; a < nd; a++) {
 		b->wshape[a] = b->shape[a];
 		b->pad[a] = 0;
-		if (!fft_axis(bnd, b->sigma[a], b->shape[a]))
+		if (!fft_axis(bnd, b->sigma[a], b->shape[a], b->order[a]))
 			continue;
 		b->ax[b->nax++] = a;
+		b->rot += b->order[a];
 		if (b->padded) {
-			b->pad[a] = pad_for(b->sigma[a], eps);
+			b->pad[a] = pad_for(b->sigma[a], b->order[a], eps);
 			b->wshape[a] = tp_fft_fast_len(TP_FFT_DCT2,
 			    b->shape[a] + 2 * b->pad[a]);
 			if (b->wshape[a] == 0)
@@ -629,13 +804,9 @@ setup_fft(struct tp_blur *b, void *data, double eps)
 	}
 	if (b->nax == 0)
 		return;
-	b->fwd_kind = bnd == TP_BLUR_WRAP ? TP_FFT_R2C :
-	    bnd == TP_BLUR_MIRROR ? TP_FFT_DCT1 : TP_FFT_DCT2;
-	b->inv_kind = bnd == TP_BLUR_WRAP ? TP_FFT_C2R :
-	    bnd == TP_BLUR_MIRROR ? TP_FFT_DCT1 : TP_FFT_DCT3;
 	last = b->ax[b->nax - 1];
 	b->wcount = 1;
-	for (a = 0; a < b->ndim; a++) {
+	for (a = 0; a < nd; a++) {
 		b->sshape[a] = b->wshape[a];
 		if (bnd == TP_BLUR_WRAP && a == last)
 			b->sshape[a] = b->wshape[a] / 2 + 1;
@@ -644,21 +815,22 @@ setup_fft(struct tp_blur *b, void *data, double eps)
 		b->wcount *= b->wshape[a];
 	}
 	b->scount = 1;
-	for (a = 0; a < b->ndim; a++)
+	for (a = 0; a < nd; a++)
 		b->scount *= b->sshape[a];
 	if (b->padded)
 		b->work = tp_fft_alloc(b->wcount * es);
 	if (bnd == TP_BLUR_WRAP)
 		b->spec = tp_fft_alloc(b->scount * 2 * es);
 
-	/* plans: DCTs in place on the work array; wrap r2c into spec */
+	/* plans: wrap r2c into spec, all axes at once; else one axis at a
+	 * time in place on the work array */
 	if (bnd == TP_BLUR_WRAP) {
-		tp_fft_problem_axes(&pb, TP_FFT_R2C, b->ndim, b->wshape,
-		    b->nax, b->ax, 0);
+		tp_fft_problem_axes(&pb, TP_FFT_R2C, nd, b->wshape, b->nax,
+		    b->ax, 0);
 		b->fwd = tp_fft_plan_new(TP_FFT_R2C, b->single, &pb, 0, 0,
 		    data, b->spec);
-		tp_fft_problem_axes(&pb, TP_FFT_C2R, b->ndim, b->wshape,
-		    b->nax, b->ax, 0);
+		tp_fft_problem_axes(&pb, TP_FFT_C2R, nd, b->wshape, b->nax,
+		    b->ax, 0);
 		b->inv = tp_fft_plan_new(TP_FFT_C2R, b->single, &pb, 0,
 		    TP_FFT_DESTROY, b->spec, data);
 	} else {
@@ -667,50 +839,50 @@ setup_fft(struct tp_blur *b, void *data, double eps)
 
 		b->blk = MAXBLK * sizeof(float) / es;	/* 512 bytes */
 		for (i = 0; i < b->nax; i++) {
+			int odd;
+
 			a = b->ax[i];
+			n = b->wshape[a];
+			odd = b->order[a] % 2;
 			inner = 1;
-			for (int j = a + 1; j < b->ndim; j++)
+			for (int j = a + 1; j < nd; j++)
 				inner *= b->wshape[j];
 			b->gathered[a] = inner > 1;
-			if (!b->gathered[a]) {
-				tp_fft_problem_axes(&pb, b->fwd_kind, b->ndim,
-				    b->wshape, 1, &a, 1);
-				b->afwd[a] = tp_fft_plan_new(b->fwd_kind,
-				    b->single, &pb, 0, TP_FFT_INPLACE, w, w);
-				tp_fft_problem_axes(&pb, b->inv_kind, b->ndim,
-				    b->wshape, 1, &a, 1);
-				b->ainv[a] = tp_fft_plan_new(b->inv_kind,
-				    b->single, &pb, 0, TP_FFT_INPLACE, w, w);
-				continue;
+			b->shift[a] = b->ioff[a] = b->noinv[a] = 0;
+			if (bnd == TP_BLUR_MIRROR && n >= 2) {
+				b->fkind[a] = TP_FFT_DCT1;
+				b->ikind[a] = odd ? TP_FFT_DST1 : TP_FFT_DCT1;
+				b->ioff[a] = odd;
+				b->noinv[a] = odd && n == 2;
+			} else {
+				b->fkind[a] = TP_FFT_DCT2;
+				b->ikind[a] = odd ? TP_FFT_DST3 : TP_FFT_DCT3;
+				b->shift[a] = odd;
 			}
-			/* blk contiguous lines of the axis, one thread; lines
-			 * 64 bytes longer than the axis, so that a power-of-two
-			 * length does not put every line in one cache set */
-			b->gstride[a] = b->wshape[a] + 64 / es;
-			if (b->gstride[a] > maxn) {
-				maxn = b->gstride[a];
-				for (int t = 0; t < b->o.threads; t++) {
-					tp_fft_free(b->gbuf[t]);
-					b->gbuf[t] = tp_fft_alloc(b->blk * maxn *
-					    es);
+			if (b->gathered[a]) {
+				/* lines 64 bytes longer than the axis, so that
+				 * a power-of-two length does not put every
+				 * line in one cache set */
+				b->gstride[a] = n + 64 / es;
+				if (b->gstride[a] > maxn) {
+					maxn = b->gstride[a];
+					for (int t = 0; t < b->o.threads; t++) {
+						tp_fft_free(b->gbuf[t]);
+						b->gbuf[t] = tp_fft_alloc(
+						    b->blk * maxn * es);
+					}
 				}
 			}
-			memset(&pb, 0, sizeof pb);
-			pb.rank = 1;
-			pb.dims[0].n = b->wshape[a];
-			pb.dims[0].is = pb.dims[0].os = 1;
-			pb.nloop = 1;
-			pb.loop[0].n = b->blk;
-			pb.loop[0].is = pb.loop[0].os =
-			    (ptrdiff_t)b->gstride[a];
-			b->afwd[a] = tp_fft_plan_new(b->fwd_kind, b->single,
-			    &pb, 1, TP_FFT_INPLACE, b->gbuf[0], b->gbuf[0]);
-			b->ainv[a] = tp_fft_plan_new(b->inv_kind, b->single,
-			    &pb, 1, TP_FFT_INPLACE, b->gbuf[0], b->gbuf[0]);
+			b->afwd[a] = axis_plan(b, b->fkind[a], a, n, 0, w);
+			if (!b->noinv[a])
+				b->ainv[a] = axis_plan(b, b->ikind[a], a,
+				    n - 2 * (size_t)b->ioff[a], b->ioff[a], w);
 		}
 	}
 
-	/* responses, with 1 / norm folded into the first axis's */
+	/* responses (real: divided by i^order for wrap, whose spectrum is
+	 * turned by i^rot instead; times the DCT/DST sign otherwise), with
+	 * 1 / norm folded into the first axis's */
 	if (bnd == TP_BLUR_WRAP) {
 		norm = tp_fft_plan_norm(b->fwd);
 	} else {
@@ -719,21 +891,29 @@ setup_fft(struct tp_blur *b, void *data, double eps)
 			norm *= tp_fft_plan_norm(b->afwd[b->ax[i]]);
 	}
 	for (i = 0; i < b->nax; i++) {
+		int ord, sign = 1;
+
 		a = b->ax[i];
+		ord = b->order[a];
 		n = b->wshape[a];
 		len = b->sshape[a];
+		if (bnd != TP_BLUR_WRAP)
+			sign = ord % 2 == 0 ? (ord / 2 % 2 ? -1 : 1) :
+			    ((ord + 1) / 2 % 2 ? -1 : 1);
 		b->resp[a] = tp_emalloc(len * sizeof(double));
 		for (k = 0; k < len; k++) {
 			double f;
 
 			if (bnd == TP_BLUR_WRAP)
-				f = (double)(k <= n / 2 ? k : n - k) / (double)n;
-			else if (bnd == TP_BLUR_MIRROR)
+				f = k <= n / 2 ? (double)k / (double)n :
+				    ((double)k - (double)n) / (double)n;
+			else if (b->fkind[a] == TP_FFT_DCT1)
 				f = (double)k / (2.0 * (double)(n - 1));
 			else
 				f = (double)k / (2.0 * (double)n);
-			b->resp[a][k] = tp_blur_response(b->o.kernel,
-			    b->sigma[a], f) / (i == 0 ? norm : 1);
+			b->resp[a][k] = sign * tp_blur_response_order(
+			    b->o.kernel, b->sigma[a], ord, f) /
+			    (i == 0 ? norm : 1);
 		}
 	}
 }
@@ -741,19 +921,20 @@ setup_fft(struct tp_blur *b, void *data, double eps)
 /* Whether b's state was made for this problem. */
 static int
 same_problem(const struct tp_blur *b, int single, int ndim,
-    const size_t *shape, const double *sigma)
+    const size_t *shape, const double *sigma, const int *order)
 {
 	if (!b->valid || b->single != single || b->ndim != ndim)
 		return 0;
 	for (int a = 0; a < ndim; a++)
-		if (b->shape[a] != shape[a] || b->sigma[a] != sigma[a])
+		if (b->shape[a] != shape[a] || b->sigma[a] != sigma[a] ||
+		    b->order[a] != (order ? order[a] : 0))
 			return 0;
 	return 1;
 }
 
 void
 tp_blur_run(struct tp_blur *b, void *data, int single, int ndim,
-    const size_t *shape, const double *sigma)
+    const size_t *shape, const double *sigma, const int *order)
 {
 	double eps = single ? EPS_F32 : EPS_F64;
 	size_t count = 1;
@@ -761,18 +942,20 @@ tp_blur_run(struct tp_blur *b, void *data, int single, int ndim,
 
 	for (a = 0; a < ndim; a++)
 		count *= shape[a];
-	if (!same_problem(b, single, ndim, shape, sigma)) {
+	if (!same_problem(b, single, ndim, shape, sigma, order)) {
 		reset(b);
 		b->single = single;
 		b->ndim = ndim;
 		memcpy(b->shape, shape, (size_t)ndim * sizeof *shape);
 		memcpy(b->sigma, sigma, (size_t)ndim * sizeof *sigma);
+		for (a = 0; a < ndim; a++)
+			b->order[a] = order ? order[a] : 0;
 		b->method = b->o.method;
 		if (b->method == TP_BLUR_AUTO)
 			b->method = tp_blur_cost(b, TP_BLUR_FIR, single, ndim,
-			    shape, sigma) <= tp_blur_cost(b, TP_BLUR_FFT,
-			    single, ndim, shape, sigma) ? TP_BLUR_FIR :
-			    TP_BLUR_FFT;
+			    shape, sigma, order) <= tp_blur_cost(b,
+			    TP_BLUR_FFT, single, ndim, shape, sigma, order) ?
+			    TP_BLUR_FIR : TP_BLUR_FFT;
 		if (b->method == TP_BLUR_FIR)
 			setup_fir(b, eps);
 		else if (count > 0)
@@ -801,8 +984,11 @@ tp_blur_describe(const struct tp_blur *b, char *buf, size_t len)
 {
 	static const char *const kinds[] = {
 		[TP_FFT_R2C] = "r2c", [TP_FFT_DCT1] = "dct-i",
-		[TP_FFT_DCT2] = "dct-ii"
+		[TP_FFT_DCT2] = "dct-ii", [TP_FFT_C2R] = "", [TP_FFT_FWD] = "",
+		[TP_FFT_BWD] = "", [TP_FFT_DCT3] = "", [TP_FFT_DST1] = "",
+		[TP_FFT_DST2] = "", [TP_FFT_DST3] = ""
 	};
+	enum tp_fft_kind k;
 	size_t used;
 	int a, i, first = 1;
 
@@ -828,7 +1014,8 @@ tp_blur_describe(const struct tp_blur *b, char *buf, size_t len)
 		snprintf(buf, len, "fft (no axis)");
 		return buf;
 	}
-	used = (size_t)snprintf(buf, len, "%s", kinds[b->fwd_kind]);
+	k = b->o.boundary == TP_BLUR_WRAP ? TP_FFT_R2C : b->fkind[b->ax[0]];
+	used = (size_t)snprintf(buf, len, "%s", kinds[k]);
 	for (i = 0; i < b->nax && used < len; i++)
 		used += (size_t)snprintf(buf + used, len - used, "%s%zu",
 		    i == 0 ? " " : "x", b->wshape[b->ax[i]]);

@@ -8,18 +8,66 @@
 typedef R T(vec) __attribute__((vector_size(32)));
 #define VL ((size_t)(32 / sizeof(R)))
 
+/* The antisymmetric sum of fir_line: sum_k w[k] (lo[k][j] - hi[k][j]). */
+CLONES
+static void
+T(fir_line_odd)(R *restrict o, size_t cnt, const R *const *lo,
+    const R *const *hi, const R *w, int r)
+{
+	size_t j = 0;
+	int k;
+
+	for (; j + 4 * VL <= cnt; j += 4 * VL) {
+		T(vec) a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 }, v, u;
+
+		for (k = 1; k <= r; k++) {
+			const R *p = lo[k] + j, *q = hi[k] + j;
+			R wk = w[k];
+
+			__builtin_memcpy(&v, p, sizeof v);
+			__builtin_memcpy(&u, q, sizeof u);
+			a0 += wk * (v - u);
+			__builtin_memcpy(&v, p + VL, sizeof v);
+			__builtin_memcpy(&u, q + VL, sizeof u);
+			a1 += wk * (v - u);
+			__builtin_memcpy(&v, p + 2 * VL, sizeof v);
+			__builtin_memcpy(&u, q + 2 * VL, sizeof u);
+			a2 += wk * (v - u);
+			__builtin_memcpy(&v, p + 3 * VL, sizeof v);
+			__builtin_memcpy(&u, q + 3 * VL, sizeof u);
+			a3 += wk * (v - u);
+		}
+		__builtin_memcpy(o + j, &a0, sizeof a0);
+		__builtin_memcpy(o + j + VL, &a1, sizeof a1);
+		__builtin_memcpy(o + j + 2 * VL, &a2, sizeof a2);
+		__builtin_memcpy(o + j + 3 * VL, &a3, sizeof a3);
+	}
+	for (; j < cnt; j++) {
+		R t = 0;
+
+		for (k = 1; k <= r; k++)
+			t += w[k] * (lo[k][j] - hi[k][j]);
+		o[j] = t;
+	}
+}
+
 /*
  * o[j] = w[0] lo[0][j] + sum_{k=1..r} w[k] (lo[k][j] + hi[k][j]) for
  * j < cnt: a symmetric FIR tap sum over rows given by pointers, in
  * blocks of four vectors (GCC vector extensions; the AVX2 + FMA clone is
- * picked at run time where the machine has it).  o may not alias the
- * rows.
+ * picked at run time where the machine has it).  With odd, the taps are
+ * antisymmetric: lo[k][j] - hi[k][j] (w[0] is then 0).  o may not alias
+ * the rows.
  */
 CLONES
 static void
 T(fir_line)(R *restrict o, size_t cnt, const R *const *lo,
-    const R *const *hi, const R *w, int r)
+    const R *const *hi, const R *w, int r, int odd)
 {
+	if (odd) {
+		T(fir_line_odd)(o, cnt, lo, hi, w, r);
+		return;
+	}
 	size_t j = 0;
 	int k;
 
@@ -73,7 +121,7 @@ struct T(fir_ctx) {
 	size_t outer, n, inner;
 	size_t per;		/* samples (rows pass) or lines (gather) per item */
 	const R *w;
-	int r;
+	int r, odd;		/* radius; antisymmetric taps */
 	enum tp_blur_boundary bnd;
 	const R *zero;		/* inner zeros */
 	const R **ptrs;		/* 2 (r + 1) per thread */
@@ -111,7 +159,7 @@ T(fir_rows_item)(void *arg, size_t i, int tid)
 			hi[k] = m < 0 ? c->zero : base + (size_t)m * c->inner;
 		}
 		T(fir_line)(c->dst + (o * c->n + l) * c->inner + c0, w, lo, hi,
-		    c->w, c->r);
+		    c->w, c->r, c->odd);
 	}
 }
 
@@ -153,9 +201,9 @@ T(fir_gather_item)(void *arg, size_t i, int tid)
 			ext[p] = m < 0 ? 0 : s[(size_t)m * in];
 		}
 		if (in == 1) {
-			T(fir_line)(d, n, lo, hi, c->w, c->r);
+			T(fir_line)(d, n, lo, hi, c->w, c->r, c->odd);
 		} else {
-			T(fir_line)(line, n, lo, hi, c->w, c->r);
+			T(fir_line)(line, n, lo, hi, c->w, c->r, c->odd);
 			for (p = 0; p < n; p++)
 				d[p * in] = line[p];
 		}
@@ -173,8 +221,8 @@ T(fir_gather_item)(void *arg, size_t i, int tid)
 static int
 T(fir_needed)(const struct tp_blur *b, int a)
 {
-	return b->sigma[a] > 0 &&
-	    (b->shape[a] > 1 || b->o.boundary == TP_BLUR_ZERO);
+	return b->sigma[a] > 0 && (b->shape[a] > 1 ||
+	    b->o.boundary == TP_BLUR_ZERO || b->order[a] > 0);
 }
 
 /* Blur data (b's problem) by the FIR passes, one per blurred axis; the
@@ -228,6 +276,7 @@ T(run_fir)(struct tp_blur *b, R *data)
 		c.n = b->shape[a];
 		c.inner = inner;
 		c.r = r;
+		c.odd = b->order[a] % 2;
 		c.bnd = b->o.boundary;
 		wt = tp_emalloc(((size_t)r + 1) * sizeof *wt);
 		for (k = 0; k <= (size_t)r; k++)
@@ -325,6 +374,71 @@ T(mul_item)(void *arg, size_t i, int tid)
 			for (j = 0; j < len * c->es; j++)
 				v[j] *= f;
 		}
+		/* wrap with derivatives: times i^rot */
+		if (c->es == 2 && b->rot % 4 != 0) {
+			for (j = 0; j < len; j++) {
+				R re = v[2 * j], im = v[2 * j + 1];
+
+				switch (b->rot % 4) {
+				case 1:
+					v[2 * j] = -im;
+					v[2 * j + 1] = re;
+					break;
+				case 2:
+					v[2 * j] = -re;
+					v[2 * j + 1] = -im;
+					break;
+				default:
+					v[2 * j] = im;
+					v[2 * j + 1] = -re;
+				}
+			}
+		}
+	}
+}
+
+/*
+ * Shift the work array w down by one along axis a (sample k + 1 to k,
+ * the last 0): DCT-II coefficients 1..n-1 become the DST-III input of an
+ * odd derivative.
+ */
+static void
+T(shift_axis)(const struct tp_blur *b, R *w, int a)
+{
+	size_t outer = 1, inner = 1, n = b->wshape[a], o;
+
+	for (int j = 0; j < a; j++)
+		outer *= b->wshape[j];
+	for (int j = a + 1; j < b->ndim; j++)
+		inner *= b->wshape[j];
+	for (o = 0; o < outer; o++) {
+		R *p = w + o * n * inner;
+
+		memmove(p, p + inner, (n - 1) * inner * sizeof(R));
+		memset(p + (n - 1) * inner, 0, inner * sizeof(R));
+	}
+}
+
+/* Samples 0 and n-1 of every line of axis a set to 0 (after a DST-I on
+ * samples 1..n-2), or the whole line when the axis has no inverse. */
+static void
+T(zero_ends)(const struct tp_blur *b, R *w, int a)
+{
+	size_t outer = 1, inner = 1, n = b->wshape[a], o;
+
+	for (int j = 0; j < a; j++)
+		outer *= b->wshape[j];
+	for (int j = a + 1; j < b->ndim; j++)
+		inner *= b->wshape[j];
+	for (o = 0; o < outer; o++) {
+		R *p = w + o * n * inner;
+
+		if (b->noinv[a]) {
+			memset(p, 0, n * inner * sizeof(R));
+			continue;
+		}
+		memset(p, 0, inner * sizeof(R));
+		memset(p + (n - 1) * inner, 0, inner * sizeof(R));
 	}
 }
 
@@ -459,11 +573,26 @@ T(axis_item)(void *arg, size_t i, int tid)
 
 			for (k = 0; k < n; k++)
 				v[k] *= (R)(wj * h[k]);
+			if (b->shift[c->a]) {
+				memmove(v, v + 1, (n - 1) * sizeof(R));
+				v[n - 1] = 0;
+			}
 		}
-		tp_fft_execute(b->ainv[c->a], buf, buf);
-	} else {
-		tp_fft_execute(c->inverse ? b->ainv[c->a] : b->afwd[c->a],
-		    buf, buf);
+	} else if (!c->inverse) {
+		tp_fft_execute(b->afwd[c->a], buf, buf);
+	}
+	if (c->fuse || c->inverse) {
+		if (b->ainv[c->a] != NULL)
+			tp_fft_execute(b->ainv[c->a], buf + b->ioff[c->a],
+			    buf + b->ioff[c->a]);
+		if (b->ioff[c->a])
+			for (j = 0; j < cnt; j++) {
+				R *v = buf + j * ns;
+
+				if (b->noinv[c->a])
+					memset(v, 0, n * sizeof(R));
+				v[0] = v[n - 1] = 0;
+			}
 	}
 	if (oneblock) {
 		for (k = 0; k < n; k++) {
@@ -489,7 +618,15 @@ T(axis_pass)(struct tp_blur *b, R *w, int a, int inverse)
 	size_t outer = 1;
 
 	if (!b->gathered[a]) {
-		tp_fft_execute(inverse ? b->ainv[a] : b->afwd[a], w, w);
+		if (!inverse) {
+			tp_fft_execute(b->afwd[a], w, w);
+		} else {
+			if (b->ainv[a] != NULL)
+				tp_fft_execute(b->ainv[a], w + b->ioff[a],
+				    w + b->ioff[a]);
+			if (b->ioff[a])
+				T(zero_ends)(b, w, a);
+		}
 		stamp(inverse ? "inverse axis" : "forward axis");
 		return;
 	}
@@ -541,7 +678,11 @@ T(run_fft)(struct tp_blur *b, R *data)
 		for (int i = b->nax - 1; i >= 1; i--)
 			T(axis_pass)(b, w, b->ax[i], 0);
 		if (b->gathered[b->ax[0]]) {
+			/* forward, multiply, shift, inverse of ax[0] */
 			T(axis_pass)(b, w, b->ax[0], 2);
+			for (int i = 1; i < b->nax; i++)
+				if (b->shift[b->ax[i]])
+					T(shift_axis)(b, w, b->ax[i]);
 		} else {
 			T(axis_pass)(b, w, b->ax[0], 0);
 			c.spec = w;
@@ -551,6 +692,9 @@ T(run_fft)(struct tp_blur *b, R *data)
 			tp_parallel(th, (c.nrows + c.per - 1) / c.per,
 			    T(mul_item), &c);
 			stamp("multiply");
+			for (int i = 0; i < b->nax; i++)
+				if (b->shift[b->ax[i]])
+					T(shift_axis)(b, w, b->ax[i]);
 			T(axis_pass)(b, w, b->ax[0], 1);
 		}
 		for (int i = 1; i < b->nax; i++)
