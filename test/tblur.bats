@@ -26,7 +26,7 @@ run_cases() {
 		tblur $args "$@" <"$GOLD/$input" \
 			>"$dir/$name.npy" 2>"$dir/$name.err" || st=$?
 		echo "$name $st" >>"$dir/status"
-	done <"$GOLD/cases.txt"
+	done <"$GOLD/${MANIFEST:-cases.txt}"
 }
 
 # check_cases DIR: every output in DIR/status agrees with its golden file
@@ -100,6 +100,134 @@ EOF
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ $output == *"40 of 40 cases"* ]]
+}
+
+# check_deriv DIR: the derivative cases of deriv.txt agree with their
+# golden files to 1e-10 times max|x| times the product over the axes of
+# the sum of |taps| of the derivative kernel (the size of the terms
+# summed; the outputs of a high order at small sigma are large).
+check_deriv() {
+	"$PY" - "$GOLD" "$1" <<'EOF'
+import os, sys
+import numpy as np
+from scipy.ndimage import gaussian_filter1d
+gold, out = sys.argv[1], sys.argv[2]
+sys.path.insert(0, os.path.join(os.environ['TPIPE_TOP'], 'test'))
+from npystream import records
+def l1(s, o):	# the derivative kernel, as gaussian_filter1d applies it
+    r = int(20 * s + 0.5)
+    d = np.zeros(2 * r + 1); d[r] = 1
+    return np.abs(gaussian_filter1d(d, s, order=o, mode='constant',
+                                    truncate=20)).sum()
+man = {}
+for line in open(os.path.join(gold, 'deriv.txt')):
+    if line.strip() and not line.startswith('#'):
+        f = line.rstrip('\n').split('|')
+        man[f[0]] = f
+bad, n = [], 0
+for line in open(os.path.join(out, 'status')):
+    name, st = line.split()
+    n += 1
+    f = man[name]
+    if st != '0':
+        bad.append(f'{name}: exit {st}: '
+                   + open(os.path.join(out, name + '.err')).read().strip())
+        continue
+    args = f[4].split()
+    s = float(args[args.index('-s') + 1])
+    orders = [int(v) for v in args[args.index('--order') + 1].split(',')]
+    got = records(os.path.join(out, name + '.npy'))
+    exp = records(os.path.join(gold, f[3]))
+    xs = records(os.path.join(gold, f[2]))
+    for i, (a, b, x) in enumerate(zip(got, exp, xs)):
+        o = orders * x.ndim if len(orders) == 1 else orders
+        scale = np.abs(x).max() * np.prod([l1(s, v) for v in o])
+        e = float(np.max(np.abs(a - b))) if a.shape == b.shape else np.inf
+        if a.dtype != b.dtype or not e <= 1e-10 * scale:
+            bad.append(f'{name}: record {i}: {a.dtype} {a.shape}: error '
+                       f'{e:.3g} = {e / scale:.3g} of the terms')
+    if len(got) != len(exp):
+        bad.append(f'{name}: {len(got)} records, expected {len(exp)}')
+for m in bad:
+    print(m)
+print(f'{n - len(bad)} of {n} cases agree with SciPy')
+sys.exit(1 if bad or n == 0 else 0)
+EOF
+}
+
+@test "tblur: --order derivatives equal gaussian_filter(order=) on every boundary, fft and fir" {
+	for m in auto fft fir; do
+		MANIFEST=deriv.txt run_cases out-$m '.' --method $m
+		run check_deriv out-$m
+		echo "$m: $output"
+		[ "$status" -eq 0 ]
+		[[ $output == *"22 of 22 cases"* ]]
+	done
+}
+
+@test "tblur: --order on short axes (1 and 2 samples), mixed with order 0, in float32" {
+	py "
+from scipy.ndimage import gaussian_filter
+rng = np.random.default_rng(21)
+modes = {'reflect': 'reflect', 'mirror': 'mirror', 'nearest': 'nearest',
+         'wrap': 'wrap', 'zero': 'constant'}
+with open('cases', 'w') as f:
+    i = 0
+    for shape in [(1, 9), (2, 7), (3, 5)]:
+        x = rng.standard_normal(shape)
+        for b, m in modes.items():
+            for o in [(1, 1), (2, 3), (0, 1)]:
+                np.save(f'x{i}.npy', x)
+                np.save(f'x{i}-f32.npy', x.astype(np.float32))
+                np.save(f'e{i}.npy', gaussian_filter(x, 0.8, order=o, mode=m, truncate=20))
+                f.write(f'{i} {b} {o[0]},{o[1]}\n')
+                i += 1"
+	local i b o m bad=''
+	while read -r i b o; do
+		for m in fft fir; do
+			tblur -s 0.8 --order "$o" --boundary "$b" --method $m "x$i.npy" > "g$i-$m.npy" ||
+				bad+="case $i: exit $?"$'\n'
+			tblur -s 0.8 --order "$o" --boundary "$b" --method $m "x$i-f32.npy" > "h$i-$m.npy" ||
+				bad+="case $i f32: exit $?"$'\n'
+		done
+	done < cases
+	[ -z "$bad" ] || fail "$bad"
+	py '
+bad = []
+for line in open("cases"):
+    i, b, o = line.split()
+    x, e = np.load(f"x{i}.npy"), np.load(f"e{i}.npy")
+    scale = np.abs(x).max() * 50	# the |taps| sums are below 50 at sigma 0.8
+    for m in ["fft", "fir"]:
+        g, h = np.load(f"g{i}-{m}.npy"), np.load(f"h{i}-{m}.npy")
+        if g.dtype != np.float64 or h.dtype != np.float32:
+            bad.append(f"case {i}: dtypes {g.dtype} {h.dtype}")
+        for got, tol in [(g, 1e-10), (h, 1e-5)]:
+            err = np.max(np.abs(got - e))
+            if err > tol * scale:
+                bad.append(f"case {i} {x.shape} {b} order {o} {m} {got.dtype}: {err:.3g}")
+print("\n".join(bad)); sys.exit(1 if bad else 0)'
+}
+
+@test "tblur: the analytic and discrete kernels' derivatives are (2 pi i f)^N times their response" {
+	py 'x = np.zeros((64, 45)); x[0, 0] = 1; np.save("d.npy", x)'
+	for k in analytic discrete; do
+		tblur -s 1.3 --order 1,2 --boundary wrap --kernel $k d.npy > $k.npy
+	done
+	py '
+bad = []
+f0, f1 = np.fft.fftfreq(64), np.fft.rfftfreq(45)
+g0 = f0.copy(); g0[32] = 0.0	# an odd order is 0 at f = 1/2: a real signal cannot hold it
+for k in ["analytic", "discrete"]:
+    H = (lambda f: np.exp(-2 * np.pi**2 * 1.69 * f * f)) if k == "analytic" else \
+        (lambda f: np.exp(1.69 * (np.cos(2 * np.pi * f) - 1)))
+    R0 = 2j * np.pi * g0 * H(f0)
+    R1 = (2j * np.pi * f1) ** 2 * H(f1)
+    exp = np.fft.irfft2(R0[:, None] * R1[None, :], s=(64, 45))
+    e = np.max(np.abs(np.load(k + ".npy") - exp))
+    if e > 1e-13:
+        bad.append(f"{k}: {e:.3g}")
+print("\n".join(bad)); sys.exit(1 if bad else 0)'
 }
 
 @test "tblur: -j 1 and -j 2 give the golden answers on both methods" {
@@ -484,6 +612,12 @@ with open("second.npy", "wb") as f:
 	row fails --usage 2 "3 sigmas for 2 axes" "$x" tblur -s 1,2,3 --axes 0,1
 	row fails --usage 2 "analytic kernel at sigma 1 " "$x" tblur -s 1 --kernel analytic --method fir
 	row fails --usage 2 "--axes: 'x' is not an integer" "$x" tblur -s 1 --axes x
+	row fails --usage 2 "--order must be in \\[0, 8\\], not '9'" "$x" tblur -s 1 --order 9
+	row fails --usage 2 "--order must be in \\[0, 8\\], not '-1'" "$x" tblur -s 1 --order -1
+	row fails --usage 2 "2 sigmas but 3 orders" "$x" tblur -s 1,2 --order 1,0,1
+	row fails --usage 2 "3 orders for 2 axes in --axes" "$x" tblur -s 1 --order 1,0,1 --axes 0,1
+	row fails --usage 2 "--method fir computes derivatives \\(order 1\\) of the sampled kernel only" "$x" tblur -s 3 --order 1 --kernel discrete --method fir
+	row fails 1 "record 0, shape \\(4, 5\\): 3 orders but the record has 2 axes to blur" "$x" tblur -s 1 --order 1,0,1
 	row fails 1 "record 0, shape \(4, 5\): 3 sigmas but the record has 2 axes to blur" "$x" tblur -s 1,2,3
 	row fails 1 "record 0, shape \(4, 5\): axis 2 in --axes does not exist: the record has 2 axes" "$x" tblur -s 1 --axes 2
 	row fails 1 "axis -3 in --axes does not exist" "$x" tblur -s 1 --axes -3

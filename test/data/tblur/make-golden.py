@@ -20,6 +20,12 @@ Deterministic: it rewrites the same bytes.  Writes, beside itself:
                              reflect, saturated to 0..255
   cases.txt                  one line per stream case:
                              name|dtype|input|expected|tblur arguments
+  d-BOUNDARY-sSIGMA-oORDER.npy  gaussian_filter(x, sigma, order=ORDER)
+                             of in-f64.npy, sigma 0.7 and 2.5, order 1
+                             and 2 on every axis
+  d-BOUNDARY-s1.5-o2,1.npy   of the (13, 17) record (in2.npy) with
+                             order (2, 1), reflect and wrap
+  deriv.txt                  the derivative cases, as cases.txt
 """
 import os
 import numpy as np
@@ -65,6 +71,26 @@ img[4:9, 6:12] = 255		# a saturated block, to test saturation
 save_stream('rgb.npy', [img])
 ref = np.clip(np.round(blur(img, (1.5, 1.5, 0), 'reflect')), 0, 255)
 save_stream('rgb-s1.5.npy', [ref.astype(np.uint8)])
+
+dcases = []
+for b, mode in MODES.items():
+    for s in ['0.7', '2.5']:
+        for o in [1, 2]:
+            name = f'd-{b}-s{s}-o{o}'
+            save_stream(name + '.npy', [gaussian_filter(
+                r, float(s), order=o, mode=mode, truncate=20) for r in recs])
+            dcases.append(f'{name}|f64|in-f64.npy|{name}.npy|'
+                          f'-s {s} --order {o} --boundary {b}')
+save_stream('in2.npy', [recs[1]])
+for b in ['reflect', 'wrap']:
+    name = f'd-{b}-s1.5-o2,1'
+    save_stream(name + '.npy', [gaussian_filter(
+        recs[1], 1.5, order=(2, 1), mode=MODES[b], truncate=20)])
+    dcases.append(f'{name}|f64|in2.npy|{name}.npy|'
+                  f'-s 1.5 --order 2,1 --boundary {b}')
+with open(os.path.join(here, 'deriv.txt'), 'w') as f:
+    f.write('# name|dtype|input|expected|tblur arguments (make-golden.py)\n')
+    f.write('\n'.join(dcases) + '\n')
 
 with open(os.path.join(here, 'cases.txt'), 'w') as f:
     f.write('# name|dtype|input|expected|tblur arguments (make-golden.py)\n')
