@@ -172,7 +172,7 @@ static void
 T(fir_gather_item)(void *arg, size_t i, int tid)
 {
 	struct T(fir_ctx) *c = arg;
-	size_t nl = c->outer * c->inner, l, l1, o, q, p, len;
+	size_t nl = c->outer * c->inner, l, l1, o, q, p;
 	size_t r = (size_t)c->r, n = c->n, in = c->inner;
 	const R **lo = c->ptrs + (size_t)tid * 2 * (r + 1);
 	const R **hi = lo + r + 1;
@@ -181,7 +181,6 @@ T(fir_gather_item)(void *arg, size_t i, int tid)
 	ptrdiff_t m;
 	size_t k;
 
-	len = n + 2 * r;
 	l1 = (i + 1) * c->per < nl ? (i + 1) * c->per : nl;
 	for (k = 0; k <= r; k++) {
 		lo[k] = ext + r - k;
@@ -195,10 +194,18 @@ T(fir_gather_item)(void *arg, size_t i, int tid)
 		q = l % in;
 		s = c->src + o * n * in + q;
 		d = c->dst + o * n * in + q;
-		for (p = 0; p < len; p++) {
+		/* the line itself, then its extension at either end */
+		if (in == 1)
+			memcpy(ext + r, s, n * sizeof(R));
+		else
+			for (p = 0; p < n; p++)
+				ext[r + p] = s[p * in];
+		for (p = 0; p < r; p++) {
 			m = map_index((ptrdiff_t)p - (ptrdiff_t)r,
 			    (ptrdiff_t)n, c->bnd);
-			ext[p] = m < 0 ? 0 : s[(size_t)m * in];
+			ext[p] = m < 0 ? 0 : ext[r + (size_t)m];
+			m = map_index((ptrdiff_t)(n + p), (ptrdiff_t)n, c->bnd);
+			ext[r + n + p] = m < 0 ? 0 : ext[r + (size_t)m];
 		}
 		if (in == 1) {
 			T(fir_line)(d, n, lo, hi, c->w, c->r, c->odd);
@@ -254,7 +261,7 @@ T(run_fir)(struct tp_blur *b, R *data)
 	bufs[1] = NULL;
 	if (nrows > 0 || gather_out) {
 		if (b->firbuf == NULL)
-			b->firbuf = tp_big_alloc(count * sizeof(R));
+			b->firbuf = tp_emalloc(count * sizeof(R));
 		bufs[1] = b->firbuf;
 	}
 	for (a = 0; a < b->ndim; a++) {
