@@ -514,6 +514,8 @@ struct tp_blur {
 	enum tp_fft_kind fkind[TP_MAXDIM], ikind[TP_MAXDIM];
 	int shift[TP_MAXDIM], ioff[TP_MAXDIM], noinv[TP_MAXDIM];
 	int rot;			/* wrap: the spectrum times i^rot */
+	double wthr;	/* the fused pass skips lines whose other responses
+			 * multiply to less than this */
 	size_t blk, gstride[TP_MAXDIM];	/* reals between gathered lines */
 	void *gbuf[TP_MAXTHREADS];	/* blk x axis length, per thread */
 	void *work;			/* padded array, or NULL */
@@ -678,8 +680,8 @@ tp_blur_cost(const struct tp_blur *b, int method, int single, int ndim,
     const size_t *shape, const double *sigma, const int *order)
 {
 	double eps = single ? EPS_F32 : EPS_F64, t = 0, count = 1, w = 1,
-	    lg = 0;
-	int a, r;
+	    lg = 0, lg0 = 0, live = 1;
+	int a, r, first = -1;
 
 	for (a = 0; a < ndim; a++)
 		count *= (double)shape[a];
@@ -696,7 +698,7 @@ tp_blur_cost(const struct tp_blur *b, int method, int single, int ndim,
 		return t * 2 / b->o.threads;
 	}
 	for (a = 0; a < ndim; a++) {
-		double n = (double)shape[a];
+		double n = (double)shape[a], l;
 
 		if (!fft_axis(b->o.boundary, sigma[a], shape[a],
 		    order ? order[a] : 0))
@@ -706,9 +708,24 @@ tp_blur_cost(const struct tp_blur *b, int method, int single, int ndim,
 			n = (double)tp_fft_fast_len(TP_FFT_DCT2, shape[a] + 2 *
 			    pad_for(sigma[a], order ? order[a] : 0, eps));
 		w *= n / (double)shape[a];
-		lg += log2(n > 2 ? n : 2);
+		l = log2(n > 2 ? n : 2);
+		if (first < 0) {
+			first = a;
+			lg0 = l;
+		} else {
+			lg += l;
+			/* the share of frequencies where the response is
+			 * above the skipping threshold (2^-17 eps) */
+			live *= fmin(1, 2 * sqrt((single ? 41 : 70) * M_LN2 /
+			    2) / (M_PI * sigma[a]));
+		}
 	}
-	t = count * w * lg * c_fft[single] *
+	/* the first transformed axis, fused with the multiply, skips the
+	 * lines whose other responses are negligible (not under wrap, nor
+	 * when it is the last axis) */
+	if (b->o.boundary == TP_BLUR_WRAP || first == ndim - 1)
+		live = 1;
+	t = count * w * (lg + lg0 * live) * c_fft[single] *
 	    (b->o.boundary == TP_BLUR_WRAP ? 0.5 : 1);
 	return t * 2 / b->o.threads;
 }
@@ -915,6 +932,17 @@ setup_fft(struct tp_blur *b, void *data, double eps)
 			    b->o.kernel, b->sigma[a], ord, f) /
 			    (i == 0 ? norm : 1);
 		}
+	}
+	/* a product of the other axes' responses below the working
+	 * precision's 2^-17 part of its largest value changes nothing */
+	b->wthr = b->single ? 0x1p-41 : 0x1p-70;
+	for (i = 1; i < b->nax; i++) {
+		double mx = 0;
+
+		a = b->ax[i];
+		for (k = 0; k < b->sshape[a]; k++)
+			mx = fmax(mx, fabs(b->resp[a][k]));
+		b->wthr *= mx;
 	}
 }
 

@@ -549,6 +549,7 @@ T(axis_item)(void *arg, size_t i, int tid)
 	size_t l0 = i * blk, cnt, k, j;
 	R *buf = b->gbuf[tid];
 	R *at[MAXBLK];
+	double wts[MAXBLK];
 	int oneblock;
 
 	cnt = c->nlines - l0 < blk ? c->nlines - l0 : blk;
@@ -558,6 +559,23 @@ T(axis_item)(void *arg, size_t i, int tid)
 	for (j = 0; j < cnt; j++)
 		at[j] = c->w + (l0 + j) / in * n * in + (l0 + j) % in;
 	oneblock = l0 % in + cnt <= in;
+	if (c->fuse) {
+		/* the other axes' responses; lines where they are below
+		 * the working precision come out 0 without transforms (most
+		 * of them at a large sigma) */
+		int live = 0;
+
+		for (j = 0; j < cnt; j++) {
+			wts[j] = T(line_weight)(b, c->a, l0 + j, in);
+			live += fabs(wts[j]) >= b->wthr;
+		}
+		if (live == 0) {
+			for (k = 0; k < n; k++)
+				for (j = 0; j < cnt; j++)
+					at[j][k * in] = 0;
+			return;
+		}
+	}
 	if (oneblock) {
 		for (k = 0; k < n; k++) {
 			const R *s = at[0] + k * in;
@@ -575,7 +593,7 @@ T(axis_item)(void *arg, size_t i, int tid)
 
 		tp_fft_execute(b->afwd[c->a], buf, buf);
 		for (j = 0; j < cnt; j++) {
-			double wj = T(line_weight)(b, c->a, l0 + j, in);
+			double wj = fabs(wts[j]) >= b->wthr ? wts[j] : 0;
 			R *v = buf + j * ns;
 
 			for (k = 0; k < n; k++)
