@@ -7,10 +7,12 @@
  * reflect through DCT-II/DCT-III, mirror through DCT-I, wrap through
  * r2c/c2r; nearest and zero are padded by just enough sigmas that the
  * error is below the working precision, then go through DCT-II/III.
- * Small sigmas go through a separable FIR filter with the same result
- * (the kernel cut where its tail falls below the working precision).
- * Every axis is filtered separately, so batch axes (sigma 0) are never
- * mixed.  Plans and responses are made once per record shape and sigma
+ * Odd Gaussian derivatives (the order of scipy.ndimage.gaussian_filter)
+ * go back through the matching sine transform (DST-III, DST-I).  Small
+ * sigmas go through a separable FIR filter with the same result (the
+ * kernel cut where its tail falls below the working precision).  Every
+ * axis is filtered separately, so batch axes (sigma 0) are never mixed.
+ * Plans and responses are made once per record shape, sigma and order
  * and reused for the next record of that shape.
  *
  * Call tp_fft_init (fft.h) first to choose the planner mode and FFTW's
@@ -58,10 +60,11 @@ struct tp_blur_opts {
 void tp_blur_opts_init(struct tp_blur_opts *);
 
 /*
- * The options alone make sense: sigmas finite and >= 0, no more sigmas
- * than --axes entries when axes are listed, no axis listed twice,
- * --method fir only with a kernel it can compute exactly.  Returns NULL
- * or a message naming the value.
+ * The options alone make sense: sigmas finite and >= 0, orders in
+ * 0..TP_BLUR_MAXORDER, no more sigmas or orders than --axes entries when
+ * axes are listed (nor a different number of each), no axis listed
+ * twice, --method fir only with a kernel it can compute exactly.
+ * Returns NULL or a message naming the value.
  */
 const char *tp_blur_opts_check(const struct tp_blur_opts *,
     struct tp_msg *m);
