@@ -474,7 +474,8 @@ geometry(struct tp_conv *c, const struct tp_tensor *x, int method,
 			ax->L = need;
 		}
 		if (method != TP_METHOD_DIRECT)
-			ax->L = tp_fft_fast_len(ax->L);
+			ax->L = tp_fft_fast_len(g->es == 2 ? TP_FFT_FWD :
+			    TP_FFT_R2C, ax->L);
 		ax->Lwhole = ax->L;
 		ax->step = ax->lout;
 		ax->ntile = 1;

@@ -160,7 +160,7 @@ struct T(fftst) {
 	R **buf;		/* nbuf tile buffers of rows * rs reals */
 	int nbuf;
 	R *kspec;		/* rows * rs reals: the kernel's spectrum */
-	F(plan) fwd, inv;
+	struct tp_fft_plan *fwd, *inv;
 	size_t bd[TP_MAXDIM];	/* buffer row dims */
 	size_t rows, rs;
 	int threads;
@@ -172,80 +172,48 @@ T(fft_free)(void *v)
 	struct T(fftst) *s = v;
 	int i;
 
-	if (s->fwd)
-		F(destroy_plan)(s->fwd);
-	if (s->inv)
-		F(destroy_plan)(s->inv);
+	tp_fft_plan_free(s->fwd);
+	tp_fft_plan_free(s->inv);
 	for (i = 0; i < s->nbuf; i++)
-		F(free)(s->buf[i]);
+		tp_fft_free(s->buf[i]);
 	free(s->buf);
-	F(free)(s->kspec);
+	tp_fft_free(s->kspec);
 	free(s);
 }
 
-static void *
-T(falloc)(size_t nreal)
-{
-	void *p = F(malloc)((nreal ? nreal : 1) * sizeof(R));
-
-	if (p == NULL)
-		tp_die("cannot allocate %zu bytes for the FFT",
-		    nreal * sizeof(R));
-	return p;
-}
-
 /*
- * In-place plans for one tile buffer buf of s's layout: r2c and c2r for
- * real data, forward and backward c2c for complex; inv may be NULL.
- * Strides: rows of s->rs reals (s->rs / 2 complex numbers).
+ * In-place plans for one tile buffer of s's layout, on threads threads:
+ * r2c and c2r for real data, forward and backward for complex.  Rows of
+ * s->rs reals (FFTW's padded in-place layout for real data).
  */
 static void
-T(make_plans)(const struct geom *g, const struct T(fftst) *s, R *buf,
-    F(plan) *fwd, F(plan) *inv)
+T(make_plans)(const struct geom *g, struct T(fftst) *s, int threads)
 {
-	F(iodim64) dims[TP_MAXDIM], idims[TP_MAXDIM];
-	ptrdiff_t rows = 1, cr = (ptrdiff_t)s->rs / 2;
-	int a, k = g->k;
-	unsigned flags = tp_fft_flags(FFTW_DESTROY_INPUT);
+	struct tp_fft_problem pb;
+	size_t L[TP_MAXDIM];
+	int a, axes[TP_MAXDIM], cx = g->es == 2;
+	enum tp_fft_kind fk = cx ? TP_FFT_FWD : TP_FFT_R2C;
+	enum tp_fft_kind ik = cx ? TP_FFT_BWD : TP_FFT_C2R;
+	unsigned fl = TP_FFT_INPLACE | TP_FFT_DESTROY;
+	int single = sizeof(R) == sizeof(float);
 
-	for (a = k - 1; a >= 0; a--) {
-		dims[a].n = (ptrdiff_t)g->ax[a].L;
-		if (a == k - 1) {
-			dims[a].is = dims[a].os = 1;
-		} else {
-			/* complex: in and out count complex numbers */
-			dims[a].is = rows * (g->es == 2 ? cr : 2 * cr);
-			dims[a].os = rows * cr;
-			rows *= (ptrdiff_t)s->bd[a];
-		}
-		idims[a].n = dims[a].n;
-		idims[a].is = dims[a].os;
-		idims[a].os = dims[a].is;
+	for (a = 0; a < g->k; a++) {
+		L[a] = g->ax[a].L;
+		axes[a] = a;
 	}
-	if (g->es == 2) {
-		*fwd = F(plan_guru64_dft)(k, dims, 0, NULL, (C *)buf, (C *)buf,
-		    FFTW_FORWARD, flags);
-		if (inv != NULL)
-			*inv = F(plan_guru64_dft)(k, dims, 0, NULL, (C *)buf,
-			    (C *)buf, FFTW_BACKWARD, flags);
-	} else {
-		*fwd = F(plan_guru64_dft_r2c)(k, dims, 0, NULL, buf, (C *)buf,
-		    flags);
-		if (inv != NULL)
-			*inv = F(plan_guru64_dft_c2r)(k, idims, 0, NULL,
-			    (C *)buf, buf, flags);
-	}
-	if (*fwd == NULL || (inv != NULL && *inv == NULL))
-		tp_die("FFTW could not plan a transform of %zu points per "
-		    "axis", g->ax[0].L);
-	tp_fft_planned();
+	tp_fft_problem_axes(&pb, fk, g->k, L, g->k, axes, 1);
+	s->fwd = tp_fft_plan_new(fk, single, &pb, threads, fl, s->buf[0],
+	    s->buf[0]);
+	tp_fft_problem_axes(&pb, ik, g->k, L, g->k, axes, 1);
+	s->inv = tp_fft_plan_new(ik, single, &pb, threads, fl, s->buf[0],
+	    s->buf[0]);
 }
 
 /* Fill kbuf (a tile buffer) with the kernel hd scaled by scale, placed
  * at the origin, and transform it with the tiles' forward plan p. */
 static void
 T(kernel_spectrum)(struct tp_conv *c, const struct geom *g, R *kbuf,
-    const size_t *bd, size_t rs, F(plan) p, double scale)
+    const size_t *bd, size_t rs, const struct tp_fft_plan *p, double scale)
 {
 	size_t idx[TP_MAXDIM] = { 0 }, bstr[TP_MAXDIM], i, rows = 1, kr;
 	size_t ml = c->m[g->k - 1], Ll = g->ax[g->k - 1].L;
@@ -279,10 +247,7 @@ T(kernel_spectrum)(struct tp_conv *c, const struct geom *g, R *kbuf,
 			idx[a] = 0;
 		}
 	}
-	if (es == 2)
-		F(execute_dft)(p, (C *)kbuf, (C *)kbuf);
-	else
-		F(execute_dft_r2c)(p, kbuf, (C *)kbuf);
+	tp_fft_execute(p, kbuf, kbuf);
 }
 
 /*
@@ -316,12 +281,10 @@ T(fft_setup)(struct tp_conv *c)
 	    s->threads) : 1;
 	s->buf = tp_ecalloc(s->nbuf, sizeof *s->buf);
 	for (a = 0; a < s->nbuf; a++)
-		s->buf[a] = T(falloc)(s->rows * s->rs);
-	s->kspec = T(falloc)(s->rows * s->rs);
+		s->buf[a] = tp_fft_alloc(s->rows * s->rs * sizeof(R));
+	s->kspec = tp_fft_alloc(s->rows * s->rs * sizeof(R));
 	stamp("fft setup");
-	tp_fft_plan_threads(pth);
-	T(make_plans)(g, s, s->buf[0], &s->fwd, &s->inv);
-	tp_fft_plan_threads(c->o.threads);
+	T(make_plans)(g, s, pth);
 	stamp("planned");
 	T(kernel_spectrum)(c, g, s->kspec, s->bd, s->rs, s->fwd,
 	    1.0 / (double)Lt);
@@ -370,15 +333,9 @@ T(fft_item)(void *v, size_t i, int tid)
 	}
 	T(fill)(buf, j->x + b * g->nin * g->es, g, s->bd, s->rs,
 	    s->rs / g->es, g->es, start);
-	if (g->es == 2)
-		F(execute_dft)(s->fwd, (C *)buf, (C *)buf);
-	else
-		F(execute_dft_r2c)(s->fwd, buf, (C *)buf);
+	tp_fft_execute(s->fwd, buf, buf);
 	T(cmul)(buf, s->kspec, s->rows * s->rs / 2);
-	if (g->es == 2)
-		F(execute_dft)(s->inv, (C *)buf, (C *)buf);
-	else
-		F(execute_dft_c2r)(s->inv, (C *)buf, buf);
+	tp_fft_execute(s->inv, buf, buf);
 	T(extract)(j->out + b * g->nout * g->es, buf, g, s->bd, s->rs, g->es,
 	    r, o0, cnt);
 }

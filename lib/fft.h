@@ -1,19 +1,33 @@
 /*
- * fft.h - FFTW setup shared by the tools that transform (tconv, tblur).
+ * fft.h - FFTW for every engine that transforms (conv, blur, ...).
  *
- * Call tp_fft_init once before planning: it starts FFTW's threads for
- * both precisions, sets the planner's thread count and imports wisdom
- * from the system (/etc/fftw/wisdom, /etc/fftw/wisdomf) and from
- * $XDG_CACHE_HOME/tpipe/ (default ~/.cache/tpipe/).  After planning with
- * TP_PLAN_MEASURE or TP_PLAN_PATIENT, tp_fft_save_wisdom writes the
- * accumulated wisdom back there, atomically (temporary file + rename).
- * The default, TP_PLAN_ESTIMATE, never spends seconds planning; it still
- * uses any wisdom that a measured run left behind.
+ * Setup: tp_fft_init once before planning starts FFTW's threads for both
+ * precisions, sets the default thread count and the planner mode and
+ * imports wisdom from the system (/etc/fftw/wisdom, /etc/fftw/wisdomf)
+ * and from $XDG_CACHE_HOME/tpipe/ (default ~/.cache/tpipe/).  After
+ * planning with TP_PLAN_MEASURE or TP_PLAN_PATIENT, tp_fft_save_wisdom
+ * writes the accumulated wisdom back there, atomically.  The default,
+ * TP_PLAN_ESTIMATE, never spends seconds planning; it still uses any
+ * wisdom that a measured run left behind.
+ *
+ * Plans: a transform of one kind along some axes of an array, batched
+ * over the others (FFTW's guru64 interface: the transformed axes are its
+ * dims, the others its howmany_dims), in float or double, in place or
+ * out of place, any strides.  A plan is made once per shape and executed
+ * on any arrays of that layout (FFTW's new-array execute), from several
+ * threads at once if it was made with threads = 1.  Planning never
+ * touches the caller's data: a measuring planner runs on scratch arrays.
+ * Plan from one thread at a time.
+ *
+ * Transforms are unnormalised, as FFTW's: a forward transform followed
+ * by its inverse multiplies by tp_fft_plan_norm.
  */
 #ifndef TP_FFT_H
 #define TP_FFT_H
 
 #include <stddef.h>
+
+#include "tpipe.h"
 
 enum tp_plan { TP_PLAN_ESTIMATE, TP_PLAN_MEASURE, TP_PLAN_PATIENT };
 
@@ -22,27 +36,109 @@ int tp_fft_plan_parse(const char *s);
 /* The choices, for messages: "estimate, measure, patient". */
 #define TP_PLAN_CHOICES "estimate, measure, patient"
 
-/* Start FFTW threads, set threads (>= 1) and the planner mode, import
- * wisdom.  May be called again to change threads or mode. */
+/* Start FFTW threads, set the default threads per plan (>= 1) and the
+ * planner mode, import wisdom.  May be called again to change them. */
 void tp_fft_init(int threads, enum tp_plan plan);
 /* The threads and mode tp_fft_init was given. */
 int tp_fft_threads(void);
 enum tp_plan tp_fft_plan_mode(void);
-/* FFTW planner flags for the mode, plus extra (e.g. FFTW_DESTROY_INPUT). */
-unsigned tp_fft_flags(unsigned extra);
-/* Set both planners' thread count for the plans made next (1 for plans
- * executed concurrently from several threads).  Calls tp_fft_init (with
- * TP_PLAN_ESTIMATE) if nobody has. */
-void tp_fft_plan_threads(int n);
 /* Write wisdom to $XDG_CACHE_HOME/tpipe/wisdom-f64 and wisdom-f32 when
  * the mode is measure or patient and new plans were made; quietly does
  * nothing if the cache directory cannot be written (a warning only). */
 void tp_fft_save_wisdom(void);
-/* Note that a plan was made (so there is wisdom worth saving). */
-void tp_fft_planned(void);
 
-/* The smallest even 7-smooth length >= n (1 for n <= 1): an FFT of this
- * length is fast in FFTW.  Returns 0 on overflow. */
-size_t tp_fft_fast_len(size_t n);
+/* --- transforms ---------------------------------------------------------- */
+
+enum tp_fft_kind {
+	TP_FFT_R2C,	/* real -> n/2+1 complex on the last transformed axis */
+	TP_FFT_C2R,	/* its inverse (FFTW_BACKWARD); destroys its input
+			 * when more than one axis is transformed */
+	TP_FFT_FWD,	/* complex -> complex, exp(-2 pi i jk/n) */
+	TP_FFT_BWD,	/* complex -> complex, exp(+2 pi i jk/n) */
+	TP_FFT_DCT1,	/* real, FFTW's REDFT00 (n >= 2); its own inverse */
+	TP_FFT_DCT2,	/* real, REDFT10; inverse DCT3 */
+	TP_FFT_DCT3,	/* real, REDFT01; inverse DCT2 */
+	TP_FFT_DST1,	/* real, RODFT00; its own inverse */
+	TP_FFT_DST2,	/* real, RODFT10; inverse DST3 */
+	TP_FFT_DST3	/* real, RODFT01; inverse DST2 */
+};
+
+/*
+ * The smallest length >= n for which a transform of this kind is fast in
+ * FFTW (1 for n <= 1); 0 on overflow.  R2C, C2R: even and 7-smooth
+ * (2^a 3^b 5^c 7^d); FWD, BWD, DCT2, DCT3, DST2, DST3: 7-smooth; DCT1:
+ * n-1 7-smooth; DST1: n+1 7-smooth.
+ */
+size_t tp_fft_fast_len(enum tp_fft_kind kind, size_t n);
+
+/*
+ * One axis of a problem: its logical length n (the real side's, for R2C
+ * and C2R) and its strides, >= 0, in elements of the input and of the
+ * output (reals or complex numbers).
+ */
+struct tp_fft_dim {
+	size_t n;
+	ptrdiff_t is, os;
+};
+
+/* Transform along dims[0..rank), for every index of loop[0..nloop).  For
+ * R2C and C2R the complex side has dims[rank-1].n/2+1 elements on the
+ * last transformed axis. */
+struct tp_fft_problem {
+	int rank, nloop;
+	struct tp_fft_dim dims[TP_MAXDIM], loop[TP_MAXDIM];
+};
+
+/*
+ * The problem for a C-order array of ndim axes with logical shape shape,
+ * transformed along the naxes axes listed in axes (ascending), batched
+ * over the others.  Out of place, input and output are each C order with
+ * their own shape (the complex side's last transformed axis has n/2+1).
+ * In place, R2C and C2R use FFTW's padded layout: the real side's last
+ * transformed axis holds 2(n/2+1) reals, of which n are the signal.
+ * Dies (an internal error) on bad axes.
+ */
+void tp_fft_problem_axes(struct tp_fft_problem *pb, enum tp_fft_kind kind,
+    int ndim, const size_t *shape, int naxes, const int *axes, int inplace);
+
+/* Flags of tp_fft_plan_new. */
+#define TP_FFT_INPLACE	1u	/* executed with in == out */
+#define TP_FFT_DESTROY	2u	/* the input may be overwritten (faster) */
+
+struct tp_fft_plan;
+
+/*
+ * A plan for problem pb of this kind in float (single) or double, run on
+ * threads threads per execute (0: tp_fft_threads(); 1 for a plan that
+ * several threads execute at once).  in and out, if not NULL, are arrays
+ * the plan will be executed on, for their alignment only; they are not
+ * touched.  Arrays from tp_fft_alloc, malloc or tp_big_alloc all have the
+ * same alignment.  Dies when FFTW cannot plan, naming the lengths.
+ */
+struct tp_fft_plan *tp_fft_plan_new(enum tp_fft_kind kind, int single,
+    const struct tp_fft_problem *pb, int threads, unsigned flags,
+    const void *in, const void *out);
+void tp_fft_plan_free(struct tp_fft_plan *);
+
+/*
+ * Run the plan on in and out (float or double, complex interleaved, as
+ * the kind says).  in == out exactly when the plan is TP_FFT_INPLACE;
+ * the arrays must have the alignment the plan was made for (dies, an
+ * internal error, if not).  Thread-safe.
+ */
+void tp_fft_execute(const struct tp_fft_plan *, void *in, void *out);
+
+/* Reals (float or double) the input and output arrays must hold. */
+size_t tp_fft_plan_in_len(const struct tp_fft_plan *);
+size_t tp_fft_plan_out_len(const struct tp_fft_plan *);
+/* The factor a transform and its inverse multiply by: the product over
+ * the transformed axes of n (DFTs), 2n (DCT2/DCT3, DST2/DST3), 2(n-1)
+ * (DCT1) or 2(n+1) (DST1). */
+double tp_fft_plan_norm(const struct tp_fft_plan *);
+
+/* n bytes aligned for SIMD (fftw_malloc); dies naming the size.  Free
+ * with tp_fft_free. */
+void *tp_fft_alloc(size_t n);
+void tp_fft_free(void *);
 
 #endif

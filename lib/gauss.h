@@ -1,6 +1,7 @@
 /*
- * gauss.h - the sampled, normalised Gaussian (an engine: tgen makes it,
- * tblur will blur with it).
+ * gauss.h - the sampled Gaussian of a given length, normalised over its
+ * samples (what tgen gaussian makes).  tblur's FIR taps (blur.h) are the
+ * untruncated kernel instead, normalised by the sum over every integer.
  */
 #ifndef TP_GAUSS_H
 #define TP_GAUSS_H

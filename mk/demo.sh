@@ -87,6 +87,9 @@ awk 'BEGIN { n = 2000; g = 3.14159265358979 * (3 - sqrt(5))
 # shellcheck disable=SC2086
 tproject $cam --render 640x480 -O png sphere.txt -o sphere.png
 tinfo cube.png sphere.png
+echo "== tblur: the rings blurred with sigma 3 (exact Gaussian, reflected edges), as PNG"
+tblur -s 3 --verbose pattern.png -o soft.png
+tinfo soft.png
 
 echo
 echo "demo outputs are in $out:"

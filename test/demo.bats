@@ -10,7 +10,9 @@ load helpers
 	[[ $output == *"roundtrip.png is byte-identical to pattern.png"* ]]
 	[[ $output == *"demo outputs are in"* ]]
 	d="$TPIPE_TOP/$build/demo"
-	for f in pattern.png roundtrip.png blurred.png noise.npy blurred.npy; do
+	for f in pattern.png roundtrip.png blurred.png noise.npy blurred.npy \
+	    lstm-input.npy batchfirst.npy grads.npy cube.png sphere.png \
+	    soft.png; do
 		[ -s "$d/$f" ] || fail "no $d/$f"
 	done
 	# the seed formula's 4x4 result, worked by hand:

@@ -1,0 +1,219 @@
+#!/bin/sh
+# bench/tblur.sh - tblur against OpenCV, SciPy, ImageMagick and vips, on
+# the same files in the same run.
+#
+#   bench/tblur.sh            both tables
+#   bench/tblur.sh f32        only the 4096² float32 cases
+#   bench/tblur.sh png        only the 4096² RGB PNG cases
+#
+# Table 1, whole process against whole process, 4096² float32 of random
+# normal data, sigma 1, 3, 10, 30: `tblur -s S` (default options: reflect,
+# method auto, --plan estimate) NPY file in, NPY file out; beside
+#   OpenCV:  python3 loading the NPY, cv2.GaussianBlur(x, (0, 0), S,
+#            borderType=cv2.BORDER_REFLECT), numpy.save
+#   SciPy:   the same with scipy.ndimage.gaussian_filter(x, S,
+#            mode='reflect') (its default truncate=4)
+# Table 2, whole process, a 4096² 8-bit RGB PNG of noise: `tblur -s S
+# in.png -O png -o out.png`, `convert in.png -blur 0xS out.png`
+# (ImageMagick) and `vips gaussblur in.png out.png S`.
+# Table 3, compute alone: tblur's compute time from --verbose beside
+# OpenCV's and SciPy's in-process times of the blur call (perf_counter).
+#
+# Every time is the best of $REPS (3) runs, after one untimed warm-up run
+# of each program; ImageMagick runs $IM_REPS (1) times, it is slow.  The
+# last column of table 1 is max|tblur - OpenCV| / max|OpenCV|, which
+# shows they did the same work (OpenCV cuts its kernel at 4 sigma in
+# float32, SciPy at 4 sigma too; tblur does not cut it).
+#
+# Environment: TBLUR (default build/bin/tblur), PYTHON (/usr/bin/python3),
+# REPS (3), IM_REPS (1), TBLUR_ARGS (extra tblur arguments, e.g. "-j 1").
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+TBLUR=${TBLUR:-$top/build/bin/tblur}
+PYTHON=${PYTHON:-/usr/bin/python3}
+REPS=${REPS:-3}
+IM_REPS=${IM_REPS:-1}
+TBLUR_ARGS=${TBLUR_ARGS:-}
+SIGMAS=${SIGMAS:-1 3 10 30}
+
+if [ ! -x "$TBLUR" ]; then
+	echo "bench/tblur.sh: no tblur at $TBLUR (run make first, or set TBLUR)" >&2
+	exit 1
+fi
+if ! "$PYTHON" -c 'import numpy, scipy.ndimage, cv2' 2>/dev/null; then
+	echo "bench/tblur.sh: $PYTHON cannot import numpy, scipy and cv2" >&2
+	exit 1
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/tblur-bench.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+
+now() { date +%s%N; }
+
+# best N CMD...: run CMD N times, print the best wall time in seconds, or
+# "fail" if a run fails
+best() {
+	n=$1
+	shift
+	b=
+	i=0
+	while [ $i -lt "$n" ]; do
+		t0=$(now)
+		"$@" >/dev/null 2>&1 || { echo fail; return 1; }
+		t1=$(now)
+		t=$((t1 - t0))
+		if [ -z "$b" ] || [ $t -lt "$b" ]; then b=$t; fi
+		i=$((i + 1))
+	done
+	awk -v t="$b" 'BEGIN { printf "%.3f", t / 1e9 }'
+}
+
+# ratio A B: A / B to two decimals
+ratio() {
+	awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a != "fail") printf "%.1f", a / b; else printf "n/a" }'
+}
+
+py_whole() {	# py_whole opencv|scipy SIGMA: one whole Python process
+	"$PYTHON" -c "
+import numpy as np, sys
+x = np.load('$tmp/x.npy')
+if '$1' == 'opencv':
+    import cv2
+    y = cv2.GaussianBlur(x, (0, 0), $2, borderType=cv2.BORDER_REFLECT)
+else:
+    import scipy.ndimage
+    y = scipy.ndimage.gaussian_filter(x, $2, mode='reflect')
+np.save('$tmp/$1.npy', y)
+"
+}
+
+py_inproc() {	# py_inproc opencv|scipy SIGMA: best of REPS in-process
+	"$PYTHON" -c "
+import time, numpy as np, cv2, scipy.ndimage
+x = np.load('$tmp/x.npy')
+best = 1e9
+for i in range($REPS + 1):
+    t = time.perf_counter()
+    if '$1' == 'opencv':
+        cv2.GaussianBlur(x, (0, 0), $2, borderType=cv2.BORDER_REFLECT)
+    else:
+        scipy.ndimage.gaussian_filter(x, $2, mode='reflect')
+    t = time.perf_counter() - t
+    if i > 0:
+        best = min(best, t)
+print('%.3f' % best)
+"
+}
+
+tblur_npy() {	# tblur_npy SIGMA [ARG...]
+	s=$1
+	shift
+	# shellcheck disable=SC2086
+	"$TBLUR" -s "$s" $TBLUR_ARGS "$@" -o "$tmp/tblur.npy" "$tmp/x.npy"
+}
+
+# tblur_compute SIGMA: best compute time from --verbose
+tblur_compute() {
+	b=
+	i=0
+	while [ $i -lt "$REPS" ]; do
+		t=$(tblur_npy "$1" --verbose 2>&1 >/dev/null |
+			sed -n 's/.*record 0: \([^;]*\);.*compute \([0-9.]*\) s.*/\2 \1/p')
+		how=${t#* }
+		t=${t%% *}
+		if [ -z "$b" ] || awk -v a="$t" -v b="$b" 'BEGIN { exit !(a < b) }'; then
+			b=$t
+		fi
+		i=$((i + 1))
+	done
+	echo "$b|$how"
+}
+
+relerr() {
+	"$PYTHON" -c "
+import numpy as np
+a = np.load('$1').astype(np.float64); b = np.load('$2').astype(np.float64)
+print('%.1e' % (np.max(np.abs(a - b)) / np.max(np.abs(b))))
+"
+}
+
+want() {
+	[ $# -le 1 ] && return 0
+	c=$1
+	shift
+	for w in "$@"; do [ "$w" = "$c" ] && return 0; done
+	return 1
+}
+
+info="tblur: $TBLUR ${TBLUR_ARGS:-(default options)}; $("$PYTHON" -c 'import cv2, scipy; print("OpenCV", cv2.__version__, "with", cv2.getNumThreads(), "threads; SciPy", scipy.__version__)'); $(nproc) CPUs; load $(cut -d' ' -f1-3 /proc/loadavg) at the start; best of $REPS"
+
+t1= t3=
+if want f32 "$@"; then
+	"$PYTHON" -c "
+import numpy as np
+np.save('$tmp/x.npy', np.random.default_rng(1).standard_normal((4096, 4096)).astype(np.float32))"
+	for s in $SIGMAS; do
+		echo "bench/tblur.sh: 4096² f32, sigma $s" >&2
+		tblur_npy "$s" >/dev/null 2>&1
+		py_whole opencv "$s"
+		py_whole scipy "$s"
+		tt=$(best "$REPS" tblur_npy "$s")
+		to=$(best "$REPS" py_whole opencv "$s")
+		ts=$(best "$REPS" py_whole scipy "$s")
+		err=$(relerr "$tmp/tblur.npy" "$tmp/opencv.npy")
+		t1="$t1| $s | $tt | $to | $ts | $(ratio "$to" "$tt") | $(ratio "$ts" "$tt") | $err |
+"
+		c=$(tblur_compute "$s")
+		co=$(py_inproc opencv "$s")
+		cs=$(py_inproc scipy "$s")
+		t3="$t3| $s | ${c%%|*} (${c#*|}) | $co | $cs | $(ratio "$co" "${c%%|*}") | $(ratio "$cs" "${c%%|*}") |
+"
+	done
+fi
+
+t2=
+if want png "$@"; then
+	"$PYTHON" -c "
+import numpy as np, cv2
+x = np.random.default_rng(2).integers(0, 256, (4096, 4096, 3), dtype=np.uint8)
+cv2.imwrite('$tmp/in.png', x)"
+	for s in $SIGMAS; do
+		echo "bench/tblur.sh: 4096² RGB PNG, sigma $s" >&2
+		"$TBLUR" -s "$s" $TBLUR_ARGS "$tmp/in.png" -O png -o "$tmp/t.png"
+		tt=$(best "$REPS" "$TBLUR" -s "$s" $TBLUR_ARGS "$tmp/in.png" -O png -o "$tmp/t.png")
+		vips gaussblur "$tmp/in.png" "$tmp/v.png" "$s"
+		tv=$(best "$REPS" vips gaussblur "$tmp/in.png" "$tmp/v.png" "$s")
+		ti=$(best "$IM_REPS" convert "$tmp/in.png" -blur "0x$s" "$tmp/i.png")
+		t2="$t2| $s | $tt | $tv | $ti | $(ratio "$tv" "$tt") | $(ratio "$ti" "$tt") |
+"
+	done
+fi
+
+echo
+echo "$info"
+if [ -n "$t1" ]; then
+	echo
+	echo "4096² float32, reflect, whole process (NPY file in, NPY file out), seconds:"
+	echo
+	echo "| sigma | tblur | OpenCV | SciPy | OpenCV/tblur | SciPy/tblur | max rel diff to OpenCV |"
+	echo "|---:|---:|---:|---:|---:|---:|---:|"
+	printf '%s' "$t1"
+fi
+if [ -n "$t2" ]; then
+	echo
+	echo "4096² 8-bit RGB PNG of noise, whole process (PNG in, PNG out), seconds (ImageMagick best of $IM_REPS):"
+	echo
+	echo "| sigma | tblur | vips gaussblur | convert -blur | vips/tblur | convert/tblur |"
+	echo "|---:|---:|---:|---:|---:|---:|"
+	printf '%s' "$t2"
+fi
+if [ -n "$t3" ]; then
+	echo
+	echo "4096² float32, compute alone (tblur --verbose; OpenCV and SciPy in-process), seconds:"
+	echo
+	echo "| sigma | tblur (method) | OpenCV | SciPy | OpenCV/tblur | SciPy/tblur |"
+	echo "|---:|---:|---:|---:|---:|---:|"
+	printf '%s' "$t3"
+fi
+exit 0

@@ -1,0 +1,363 @@
+/*
+ * tblur - Gaussian blur of a tensor stream with a closed-form frequency
+ * response.  The work is in lib/blur.c; this file reads the options and
+ * the records, and keeps 8- and 16-bit images as images (rounded,
+ * saturated, alpha premultiplied while blurring).
+ */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tpipe.h"
+#include "engine.h"
+#include "fft.h"
+#include "blur.h"
+
+static const char usage[] =
+    "tblur -s sigma[,sigma...] [--axes list]\n"
+    "             [--boundary reflect|mirror|nearest|wrap|zero]\n"
+    "             [--kernel sampled|analytic|discrete] [--method auto|fft|fir]\n"
+    "             [--order n[,n...]] [--linear] [--plan estimate|measure|patient]\n"
+    "             [-o file] [-O npy|txt|png] [-t f32|f64] [-j threads]\n"
+    "             [--verbose] [file]";
+
+enum {
+	OPT_AXES = TP_OPT_TOOL, OPT_BOUNDARY, OPT_KERNEL, OPT_METHOD,
+	OPT_PLAN, OPT_VERBOSE, OPT_LINEAR, OPT_ORDER
+};
+
+struct cmdline {
+	struct tp_common com;
+	const char *input;
+	struct tp_blur_opts blur;
+	int have_sigma;
+	int plan;
+	int verbose;
+	int linear;		/* --linear: blur in linear light */
+};
+
+/* Parse "0,-1,2" (what: "--axes") into v[0..*n), each in [lo, hi];
+ * dies (exit 2) on a bad entry. */
+static void
+parse_ints(const char *s, int *v, int *n, const char *what, int lo, int hi)
+{
+	char *copy = tp_estrdup(s), *p = copy, *tok;
+
+	*n = 0;
+	while ((tok = strsep(&p, ",")) != NULL) {
+		if (*n == TP_MAXDIM)
+			tp_usage_die("%s '%s' has more than %d entries", what,
+			    s, TP_MAXDIM);
+		v[(*n)++] = (int)tp_parse_int(tok, lo, hi, what);
+	}
+	free(copy);
+}
+
+static void
+parse_cmdline(int argc, char **argv, struct cmdline *cl)
+{
+	static const struct option longopts[] = {
+		TP_COMMON_LONGOPTS,
+		{ "sigma", required_argument, NULL, 's' },
+		{ "axes", required_argument, NULL, OPT_AXES },
+		{ "boundary", required_argument, NULL, OPT_BOUNDARY },
+		{ "kernel", required_argument, NULL, OPT_KERNEL },
+		{ "method", required_argument, NULL, OPT_METHOD },
+		{ "plan", required_argument, NULL, OPT_PLAN },
+		{ "verbose", no_argument, NULL, OPT_VERBOSE },
+		{ "linear", no_argument, NULL, OPT_LINEAR },
+		{ "order", required_argument, NULL, OPT_ORDER },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct tp_msg m;
+	const char *why;
+	int ch, v;
+
+	memset(cl, 0, sizeof *cl);
+	tp_init(&cl->com, usage);
+	tp_blur_opts_init(&cl->blur);
+	cl->plan = TP_PLAN_ESTIMATE;
+	while ((ch = tp_getopt(argc, argv, TP_COMMON_SHORTOPTS "s:",
+	    longopts)) != -1) {
+		if (tp_common_option(&cl->com, ch, optarg))
+			continue;
+		switch (ch) {
+		case 's':
+			cl->blur.nsigma = tp_parse_doubles(optarg,
+			    cl->blur.sigma, TP_MAXDIM, "sigma");
+			cl->have_sigma = 1;
+			break;
+		case OPT_AXES:
+			parse_ints(optarg, cl->blur.axes, &cl->blur.naxes,
+			    "--axes", -TP_MAXDIM, TP_MAXDIM - 1);
+			break;
+		case OPT_BOUNDARY:
+			if ((v = tp_blur_boundary_parse(optarg)) < 0)
+				tp_usage_die("unknown boundary '%s': use "
+				    TP_BLUR_BOUNDARIES, optarg);
+			cl->blur.boundary = v;
+			break;
+		case OPT_KERNEL:
+			if ((v = tp_blur_kernel_parse(optarg)) < 0)
+				tp_usage_die("unknown kernel '%s': use "
+				    TP_BLUR_KERNELS, optarg);
+			cl->blur.kernel = v;
+			break;
+		case OPT_METHOD:
+			if ((v = tp_blur_method_parse(optarg)) < 0)
+				tp_usage_die("unknown method '%s': use "
+				    TP_BLUR_METHODS, optarg);
+			cl->blur.method = v;
+			break;
+		case OPT_PLAN:
+			if ((v = tp_fft_plan_parse(optarg)) < 0)
+				tp_usage_die("unknown plan '%s': use "
+				    TP_PLAN_CHOICES, optarg);
+			cl->plan = v;
+			break;
+		case OPT_VERBOSE:
+			cl->verbose = 1;
+			break;
+		case OPT_LINEAR:
+			cl->linear = 1;
+			break;
+		case OPT_ORDER:
+			parse_ints(optarg, cl->blur.order, &cl->blur.norder,
+			    "--order", 0, TP_BLUR_MAXORDER);
+			break;
+		default:
+			tp_usage();
+		}
+	}
+	if (!cl->have_sigma)
+		tp_usage_die("no sigma: give one with -s SIGMA");
+	if ((why = tp_blur_opts_check(&cl->blur, &m)) != NULL)
+		tp_usage_die("%s", why);
+	if (argc - optind > 1)
+		tp_usage_die("more than one input file ('%s', '%s')",
+		    argv[optind], argv[optind + 1]);
+	cl->input = optind < argc ? argv[optind] : NULL;
+	cl->blur.threads = cl->com.threads;
+}
+
+/* The index of the first NaN or infinity among the n values of x (float
+ * when single), or n. */
+static size_t
+first_nonfinite(const void *x, int single, size_t n)
+{
+	size_t i;
+
+	if (single) {
+		const float *f = x;
+
+		for (i = 0; i < n; i++)
+			if (!isfinite(f[i]))
+				return i;
+	} else {
+		const double *d = x;
+
+		for (i = 0; i < n; i++)
+			if (!isfinite(d[i]))
+				return i;
+	}
+	return n;
+}
+
+/* "(3, 4)": flat index i of shape as a numpy index. */
+static char *
+index_str(size_t i, const struct tp_tensor *t, char *buf, size_t len)
+{
+	size_t idx[TP_MAXDIM], used = 0;
+	int a;
+
+	for (a = t->ndim - 1; a >= 0; a--) {
+		idx[a] = i % t->shape[a];
+		i /= t->shape[a];
+	}
+	buf[0] = '\0';
+	for (a = 0; a < t->ndim && used < len; a++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%zu",
+		    a == 0 ? "(" : ", ", idx[a]);
+	if (used < len)
+		snprintf(buf + used, len - used, t->ndim == 1 ? ",)" :
+		    t->ndim == 0 ? "()" : ")");
+	return buf;
+}
+
+/* Whether any of the ndim axes takes a derivative. */
+static int
+derivative(const int *order, int ndim)
+{
+	for (int a = 0; a < ndim; a++)
+		if (order[a] > 0)
+			return 1;
+	return 0;
+}
+
+/* The sRGB transfer functions on [0, 1], extended oddly to negatives. */
+static double
+srgb_to_linear(double c)
+{
+	double a = fabs(c), l;
+
+	l = a <= 0.04045 ? a / 12.92 : pow((a + 0.055) / 1.055, 2.4);
+	return c < 0 ? -l : l;
+}
+
+static double
+linear_to_srgb(double l)
+{
+	double a = fabs(l), c;
+
+	c = a <= 0.0031308 ? 12.92 * a : 1.055 * pow(a, 1 / 2.4) - 0.055;
+	return l < 0 ? -c : c;
+}
+
+/*
+ * Prepare the n pixels of nc channels at x (float when single) for the
+ * blur, or (undo) finish them: with linear, colors go from sRGB (full
+ * scale amax) to linear light and back; with alpha (the last channel,
+ * full scale amax), colors are premultiplied by it, and afterwards
+ * divided by the blurred alpha (color 0 where that rounds to 0).
+ */
+static void
+image_pass(void *x, int single, size_t n, size_t nc, int alpha, double amax,
+    int linear, int undo)
+{
+	float *f = x;
+	double *d = x;
+	size_t p, c, ncol = alpha ? nc - 1 : nc;
+
+	for (p = 0; p < n; p++) {
+		size_t i = p * nc;
+		double a = alpha ? (single ? f[i + nc - 1] : d[i + nc - 1]) :
+		    amax;
+
+		for (c = 0; c < ncol; c++) {
+			double v = single ? f[i + c] : d[i + c];
+
+			if (!undo) {
+				if (linear)
+					v = amax * srgb_to_linear(v / amax);
+				v = v * a / amax;
+			} else {
+				v = a < 0.5 ? 0 : v * amax / a;
+				if (linear)
+					v = amax * linear_to_srgb(v / amax);
+			}
+			if (single)
+				f[i + c] = (float)v;
+			else
+				d[i + c] = v;
+		}
+	}
+}
+
+/* File scope, so that what is live when a message ends the run is still
+ * reachable (LeakSanitizer stays quiet). */
+static struct tp_blur *blur;
+static struct tp_reader *in;
+static struct tp_writer *out;
+static struct tp_tensor x, y;
+
+int
+main(int argc, char **argv)
+{
+	struct cmdline cl;
+	struct tp_timing tm;
+	struct tp_msg m;
+	double sigma[TP_MAXDIM];
+	int order[TP_MAXDIM];
+	const char *why;
+	char sh[256], d[512];
+
+	parse_cmdline(argc, argv, &cl);
+	tp_fft_init(cl.com.threads, cl.plan);
+	blur = tp_blur_new(&cl.blur);
+	in = tp_reader_open(cl.input, -1, NULL);
+	out = tp_writer_open(&cl.com);
+	tp_timing_start(&tm, cl.verbose);
+	while (tp_read(in, &x)) {
+		enum tp_dtype cd, od;
+		double amax;
+		int image, single, ch, alpha, prep;
+		size_t bad, nc;
+
+		tp_timing_charge(&tm, TP_PHASE_READ);
+		if (tp_dtype_is_complex(x.dtype))
+			tp_die("%s: record %ld is %s: tblur blurs real "
+			    "tensors only", tp_reader_name(in),
+			    tp_reader_index(in), tp_dtype_name(x.dtype));
+		if (x.count == 0)
+			tp_die("%s: record %ld is empty: shape %s",
+			    tp_reader_name(in), tp_reader_index(in),
+			    tp_shape_str(&x, sh, sizeof sh));
+		if ((why = tp_blur_sigmas(&cl.blur, x.ndim, x.shape, sigma,
+		    order, &m)) != NULL)
+			tp_die("%s: record %ld, shape %s: %s",
+			    tp_reader_name(in), tp_reader_index(in),
+			    tp_shape_str(&x, sh, sizeof sh), why);
+		image = x.dtype == TP_U1 || x.dtype == TP_U2;
+		amax = x.dtype == TP_U1 ? 255 : 65535;
+		/* 8-bit images in float32: its error is below 1e-4 of a
+		 * level; everything else as tp_compute_dtype says */
+		cd = x.dtype == TP_U1 && cl.com.dtype < 0 ? TP_F4 :
+		    tp_compute_dtype(x.dtype, cl.com.dtype);
+		od = image && cl.com.dtype < 0 ? x.dtype : cd;
+		single = cd == TP_F4;
+		if (x.dtype == cd) {
+			y = x;
+			x.data = NULL;
+		} else {
+			y = tp_converted(&x, cd);
+			tp_free(&x);
+		}
+		if (tp_dtype_is_float(x.dtype) && (bad = first_nonfinite(y.data,
+		    single, y.count)) < y.count)
+			tp_die("%s: record %ld holds %s at %s: tblur needs "
+			    "finite values", tp_reader_name(in),
+			    tp_reader_index(in), single ?
+			    (isnan(((float *)y.data)[bad]) ? "NaN" : "an "
+			    "infinity") : (isnan(((double *)y.data)[bad]) ?
+			    "NaN" : "an infinity"), index_str(bad, &y, sh,
+			    sizeof sh));
+		/* images with alpha are blurred premultiplied, and --linear
+		 * blurs in linear light */
+		ch = tp_blur_channel_axis(y.ndim, y.shape);
+		nc = ch >= 0 && sigma[ch] == 0 ? y.shape[ch] : 1;
+		alpha = image && (nc == 2 || nc == 4) && !derivative(order,
+		    y.ndim);
+		prep = alpha || cl.linear;
+		if (prep)
+			image_pass(y.data, single, y.count / nc, nc, alpha,
+			    image ? amax : 1, cl.linear, 0);
+		tp_blur_run(blur, y.data, single, y.ndim, y.shape, sigma,
+		    order);
+		if (prep)
+			image_pass(y.data, single, y.count / nc, nc, alpha,
+			    image ? amax : 1, cl.linear, 1);
+		if (od != cd) {
+			struct tp_tensor z = tp_converted(&y, od);
+
+			tp_free(&y);
+			y = z;
+		}
+		tp_timing_charge(&tm, TP_PHASE_COMPUTE);
+		tp_write(out, &y);
+		tp_free(&y);
+		tp_timing_charge(&tm, TP_PHASE_WRITE);
+		if (cl.verbose)
+			tp_timing_report(&tm, tp_reader_index(in),
+			    tp_blur_describe(blur, d, sizeof d));
+	}
+	tp_writer_close(out);
+	tp_timing_charge(&tm, TP_PHASE_WRITE);
+	if (cl.verbose)
+		tp_timing_report_total(&tm);
+	tp_reader_close(in);
+	tp_blur_free(blur);
+	tp_fft_save_wisdom();
+	return 0;
+}
