@@ -18,6 +18,8 @@
  *           error.c     tp_die, tp_usage_die, tp_warn, tp_quote, tp_msgf
  *           dtype.c     dtype names, sizes and tp_convert
  *           tensor.c    shapes: tp_set_shape, tp_parse_shape, tp_new
+ *           permute.c   tp_permute: N-D permutation of raw elements,
+ *                       cache-blocked, in ranges an engine fans out
  *           random.c    numpy's legacy Mersenne Twister, rand and randn
  *           cli.c       common options, tp_getopt, number parsing
  *   io      fdio.c      writing to a file descriptor; death by SIGPIPE
@@ -36,9 +38,14 @@
  *           fft.c/.h    FFTW plans, wisdom and threads
  *   engines conv.c/.h   N-D convolution and correlation (conv_typed.h:
  *                       its per-dtype kernels)
- *           gauss.c/.h  the sampled, normalised Gaussian
- *           The reshape/permute, project and grad engines are added by
- *           their tools, each with its own short header.
+ *           gauss.c/.h  the sampled, normalised Gaussian (tgen)
+ *           blur.c/.h   Gaussian blur from closed-form responses, DCT/
+ *                       DST/FFT or FIR (blur_typed.h: per precision)
+ *           reshape.c/.h  shapes, einops patterns, views, permutations,
+ *                       reductions and repeats (treshape)
+ *           project.c/.h  4x4 matrices, GL/GLU builders, project,
+ *                       unproject, render (tproject)
+ *           grad.c/.h   layer chains: forward, backward, checking (tgrad)
  */
 #ifndef TPIPE_H
 #define TPIPE_H
