@@ -423,7 +423,11 @@ np.save("p3.npy", np.ones((2, 3)))
 np.save("e3.npy", np.zeros((2, 3), int))
 np.save("e9.npy", np.array([[0, 9]]))
 np.save("sing.npy", np.diag([1., 1., 0., 1.]))
+m = np.eye(4); m[0, 1] = np.nan; np.save("mnan.npy", m)
+m[0, 1] = np.inf; np.save("minf.npy", m)
 '
+	printf '0 1\n1 -1\n' > en.txt
+	printf '0 1.5\n' > ef.txt
 	local d=$BATS_TEST_TMPDIR
 	row fails 1 "record 0 has shape \(5, 2\): points must be \(\.\.\., 3\) or \(\.\.\., 4\)" "$d/p2.npy" tproject --perspective 60,1,1,10
 	row fails 1 "record 0 has shape \(\): points must be" "$d/scalar.npy" tproject --perspective 60,1,1,10
@@ -446,6 +450,15 @@ np.save("sing.npy", np.diag([1., 1., 0., 1.]))
 	row fails 2 "--lookat '1,2,3,1,2,3,0,1,0': eye and center must differ" "$d/p3.npy" tproject --lookat 1,2,3,1,2,3,0,1,0
 	row fails 2 "--rotate '30,0,0,0': the axis must not be zero" "$d/p3.npy" tproject --rotate 30,0,0,0
 	row fails 2 "--translate: 'inf' is not finite|--translate '1,inf,2': every value must be finite" "$d/p3.npy" tproject --translate 1,inf,2
+	# matrices that are not finite: inline, in a file, or made so by a
+	# builder's extreme but finite numbers or by a product
+	row fails 2 "--modelview '1,0,0,0,0,1,0,0,0,0,1,0,0,0,0,inf': every value must be finite" "$d/p3.npy" tproject --modelview 1,0,0,0,0,1,0,0,0,0,1,0,0,0,0,inf
+	row fails 1 "--projection '.*mnan.npy': every value must be finite" "$d/p3.npy" tproject --projection "$d/mnan.npy"
+	row fails 1 "--modelview '.*minf.npy': every value must be finite" "$d/p3.npy" tproject --modelview "$d/minf.npy" --unproject
+	row fails 2 "--perspective '1e-320,1,1,10': the projection matrix it makes is not finite" "$d/p3.npy" tproject --perspective 1e-320,1,1,10
+	row fails 2 "--ortho '0,1e-320,-1,1,1,10': the projection matrix it makes is not finite" "$d/p3.npy" tproject --ortho 0,1e-320,-1,1,1,10
+	row fails 2 "--scale '1e200': the modelview matrix it makes is not finite" "$d/p3.npy" tproject --scale 1e200 --scale 1e200
+	row fails 2 "--perspective '1,1,1,10': the product projection \* modelview it makes is not finite" "$d/p3.npy" tproject --scale 1e307 --perspective 1,1,1,10
 	row fails 1 "--unproject: the modelview matrix is singular" "$d/p3.npy" tproject --scale 1,0,1 --unproject
 	row fails 1 "--unproject: the projection matrix is singular" "$d/p3.npy" tproject --projection "$d/sing.npy" --unproject
 	row fails 1 "--unproject: a depth range of zero width" "$d/p3.npy" tproject --viewport 0,0,4,4 --depth-range 0.5,0.5 --unproject
@@ -462,8 +475,10 @@ np.save("sing.npy", np.diag([1., 1., 0., 1.]))
 	row fails 2 "--clip writes two records per input record; -O png holds one image" "$d/p3.npy" tproject --clip -O png
 	row fails --no-o 1 "record 0 has shape \(5, 2\): points must be" "$d/p2.npy" tproject --print-matrix
 	row fails --no-o 2 "--print-matrix prints text on the standard output: -o cannot be used with it" "$d/p3.npy" tproject --print-matrix -o x.txt
-	row fails 1 "edges '.*e3.npy' has shape \(2, 3\) int64: edges must be \(E, 2\) index pairs" "$d/p3.npy" tproject --render 4x4 --edges "$d/e3.npy"
-	row fails 1 "edge 0 names point 9 but record 0 of .* has 2 points" "$d/p3.npy" tproject --render 4x4 --edges "$d/e9.npy"
+	row fails 1 "edges '.*e3.npy': shape \(2, 3\) int64 is not \(E, 2\) index pairs" "$d/p3.npy" tproject --render 4x4 --edges "$d/e3.npy"
+	row fails 1 "edges '.*en.txt': edge 1 has index -1: indices must be integers >= 0" "$d/p3.npy" tproject --render 4x4 --edges "$d/en.txt"
+	row fails 1 "edges '.*ef.txt': edge 0 has index 1.5: indices must be integers >= 0" "$d/p3.npy" tproject --render 4x4 --edges "$d/ef.txt"
+	row fails 1 "p3.npy: record 0: edges '.*e9.npy': edge 0 names point 9 but the record has 2 points" "$d/p3.npy" tproject --render 4x4 --edges "$d/e9.npy" "$d/p3.npy"
 	row fails --usage 2 "unrecognized option|unknown option" "$d/p3.npy" tproject --bogus
 	rows_ok
 }
