@@ -491,3 +491,53 @@ m[0, 1] = np.inf; np.save("minf.npy", m)
 	[ "$status" -eq 2 ]
 	[ -z "$output" ]
 }
+
+@test "tproject: complete records reach stdout before a truncated one fails; -o leaves no file; a closed pipe ends it quietly" {
+	local cam="--perspective 60,1.5,0.5,50 --lookat 3,4,5,0,0,0,0,1,0 --viewport 0,0,640,480"
+	local c
+	for c in "5,3 3" "70000,3 2" "2,3,4 2"; do
+		make_broken ${c% *} ${c#* }
+		# shellcheck disable=SC2086
+		tproject $cam < complete.npy > whole.npy 2>/dev/null
+		# shellcheck disable=SC2086
+		tproject $cam < last.npy > broken.npy 2>/dev/null
+		# shellcheck disable=SC2086
+		complete_then_error tproject $cam
+		# shellcheck disable=SC2086
+		tproject $cam --render 32x24 < complete.npy > whole.npy
+		: > broken.npy
+		# shellcheck disable=SC2086
+		complete_then_error tproject $cam --render 32x24
+	done
+	mkdir o
+	# shellcheck disable=SC2086
+	run --separate-stderr tproject $cam -o o/x.npy in.npy
+	[ "$status" -eq 1 ]
+	[ -z "$(ls -A o)" ] || fail "left: $(ls -A o)"
+	# a closed pipe: exit by SIGPIPE (or 0), nothing on stderr
+	py 'np.save("big.npy", np.random.default_rng(1).uniform(-2, 2, (1000000, 3)))'
+	run bash -c 'tproject --scale 2 big.npy 2> err | head -c 100 > head.out; echo "${PIPESTATUS[*]}"'
+	read -r s_tp s_head <<< "$output"
+	[ "$s_head" -eq 0 ]
+	[ "$s_tp" -eq 141 ] || [ "$s_tp" -eq 0 ] || fail "tproject exit $s_tp: $(cat err)"
+	[ ! -s err ] || fail "tproject wrote: $(cat err)"
+	[ "$(wc -c < head.out)" -eq 100 ]
+}
+
+@test "tproject: -j 1 and -j 2 write the same bits for float32, --clip, homogeneous points and --unproject" {
+	py '
+rng = np.random.default_rng(9)
+np.save("p3.npy", rng.uniform(-3, 3, (150000, 3)).astype(np.float32))
+np.save("p4.npy", rng.uniform(-3, 3, (3, 40000, 4)))
+'
+	local cam="--frustum -1,1.5,-0.8,1,1,50 --translate 0.5,-0.2,-6 --rotate 30,1,2,3 --viewport 10,20,300,200"
+	local args
+	for args in "p3.npy" "-t f32 p4.npy" "--clip p4.npy" "--unproject p3.npy" "--unproject -t f64 p3.npy"; do
+		# shellcheck disable=SC2086
+		tproject $cam -j 1 $args > j1.npy 2>/dev/null
+		# shellcheck disable=SC2086
+		tproject $cam -j 2 $args > j2.npy 2>/dev/null
+		[ -s j1.npy ] || fail "$args: no output"
+		cmp j1.npy j2.npy || fail "$args: -j 1 and -j 2 differ"
+	done
+}
