@@ -217,6 +217,10 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 	if (cl->clip && cl->com.format == TP_FMT_PNG)
 		tp_usage_die("--clip writes two records per input record; "
 		    "-O png holds one image");
+	if (!cl->render[0] && !cl->print_matrix &&
+	    cl->com.format == TP_FMT_PNG)
+		tp_usage_die("-O png needs --render: window coordinates are "
+		    "not an image");
 	if (cl->render[0] && !cl->view.viewport) {
 		/* the viewport is the whole image */
 		cl->view.vp[2] = (double)cl->render[0];

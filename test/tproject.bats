@@ -473,6 +473,8 @@ m[0, 1] = np.inf; np.save("minf.npy", m)
 	row fails 2 "--render draws projected points: it cannot be used with --unproject" "$d/p3.npy" tproject --render 4x4 --unproject
 	row fails 2 "--unproject cannot be used with --clip" "$d/p3.npy" tproject --unproject --clip
 	row fails 2 "--clip writes two records per input record; -O png holds one image" "$d/p3.npy" tproject --clip -O png
+	row fails 2 "-O png needs --render: window coordinates are not an image" "$d/p3.npy" tproject --perspective 60,1,1,10 -O png
+	row fails 2 "-O png needs --render" "$d/p3.npy" tproject --unproject -O png
 	row fails --no-o 1 "record 0 has shape \(5, 2\): points must be" "$d/p2.npy" tproject --print-matrix
 	row fails --no-o 2 "--print-matrix prints text on the standard output: -o cannot be used with it" "$d/p3.npy" tproject --print-matrix -o x.txt
 	row fails 1 "edges '.*e3.npy': shape \(2, 3\) int64 is not \(E, 2\) index pairs" "$d/p3.npy" tproject --render 4x4 --edges "$d/e3.npy"
