@@ -543,3 +543,30 @@ np.save("p4.npy", rng.uniform(-3, 3, (3, 40000, 4)))
 		cmp j1.npy j2.npy || fail "$args: -j 1 and -j 2 differ"
 	done
 }
+
+@test "tproject: Fortran-order and byte-swapped points (larger than a piece) give what C order gives" {
+	py '
+rng = np.random.default_rng(4)
+a = rng.uniform(-3, 3, (70001, 4))
+np.save("c.npy", a)
+np.save("f.npy", np.asfortranarray(a))
+np.save("be.npy", a.astype(">f8"))
+np.save("c32.npy", a[:, :3].astype(np.float32))
+np.save("f32be.npy", np.asfortranarray(a[:, :3].astype(">f4")))
+'
+	local cam="--perspective 60,1.5,0.5,50 --lookat 3,4,5,0,0,0,0,1,0 --viewport 0,0,640,480"
+	# shellcheck disable=SC2086
+	tproject $cam --clip c.npy > c.out 2>/dev/null
+	# shellcheck disable=SC2086
+	tproject $cam --clip f.npy > f.out 2>/dev/null
+	# shellcheck disable=SC2086
+	tproject $cam --clip be.npy > be.out 2>/dev/null
+	cmp c.out f.out
+	cmp c.out be.out
+	# shellcheck disable=SC2086
+	tproject $cam c32.npy > c32.out 2>/dev/null
+	# shellcheck disable=SC2086
+	tproject $cam f32be.npy > f32be.out 2>/dev/null
+	cmp c32.out f32be.out
+	py 'a = np.load("c32.out"); assert a.dtype == np.float32 and a.shape == (70001, 3) and np.isfinite(a).all()'
+}
