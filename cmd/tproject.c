@@ -237,7 +237,7 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
  * reachable (LeakSanitizer stays quiet). */
 static struct tp_reader *in;
 static struct tp_writer *out;
-static struct tp_tensor mfile, medges, x, y, mask, img;
+static struct tp_tensor mfile, medges, x, outhdr, mask, img;
 static long long *edges;
 static size_t nedges;
 
@@ -345,9 +345,7 @@ print_matrix(const struct cmdline *cl, const struct tp_project *p)
 	in = tp_reader_open(cl->input, -1, NULL);
 	if ((got = tp_read(in, &x)) != 0 && (dim = check_points(cl)) &&
 	    x.count > 0) {
-		y = tp_converted(&x, TP_F8);
-		memcpy(pt, y.data, (size_t)dim * sizeof *pt);
-		tp_free(&y);
+		tp_convert(pt, TP_F8, x.data, x.dtype, (size_t)dim);
 	}
 	tp_project_print_matrices(stdout, p);
 	if (!got) {
@@ -386,10 +384,10 @@ project_record(const struct cmdline *cl, const struct tp_project *p,
 	size_t osz = tp_dtype_size(outdt);
 	void *dst;
 
-	y = x;
-	y.dtype = outdt;
-	y.shape[y.ndim - 1] = 3;
-	tp_eset_shape(&y, y.ndim, y.shape);
+	outhdr = x;
+	outhdr.dtype = outdt;
+	outhdr.shape[outhdr.ndim - 1] = 3;
+	tp_eset_shape(&outhdr, outhdr.ndim, outhdr.shape);
 	if (cl->clip) {
 		mask = x;
 		mask.dtype = TP_B1;
@@ -401,7 +399,7 @@ project_record(const struct cmdline *cl, const struct tp_project *p,
 		res = tp_emalloc(PIECE * 3 * sizeof(double));
 		conv = tp_emalloc(PIECE * 3 * sizeof(double));
 	}
-	tp_write_header(out, &y);
+	tp_write_header(out, &outhdr);
 	for (done = 0; done < n; done += k) {
 		k = n - done < PIECE ? n - done : PIECE;
 		/* 3-D points are transformed in place */
