@@ -372,7 +372,7 @@ static void *work, *res, *conv;
  * piece at a time: read, convert to the compute type (f64, or f32 with
  * -t f32), transform, convert to the output type, write; then the
  * --clip mask.  Memory stays constant but for the mask (a byte per
- * point).  Returns the number of points written as NaN.
+ * point read).  Returns the number of points written as NaN.
  */
 static size_t
 project_record(const struct cmdline *cl, const struct tp_project *p,
@@ -380,7 +380,7 @@ project_record(const struct cmdline *cl, const struct tp_project *p,
 {
 	enum tp_dtype ct = cl->com.dtype == TP_F4 ? TP_F4 : TP_F8;
 	enum tp_dtype outdt = tp_compute_dtype(x.dtype, cl->com.dtype);
-	size_t n = x.count / (size_t)dim, done, k, bad = 0;
+	size_t n = x.count / (size_t)dim, done, k, bad = 0, cap = 0;
 	size_t osz = tp_dtype_size(outdt);
 	void *dst;
 
@@ -392,7 +392,9 @@ project_record(const struct cmdline *cl, const struct tp_project *p,
 		mask = x;
 		mask.dtype = TP_B1;
 		tp_eset_shape(&mask, x.ndim - 1, x.shape);
-		mask.data = tp_emalloc(n ? n : 1);
+		mask.data = NULL;	/* grown as points arrive, so that a
+					 * header promising more than the
+					 * input holds fails as truncated */
 	}
 	if (work == NULL) {
 		work = tp_emalloc(PIECE * 4 * sizeof(double));
@@ -402,6 +404,11 @@ project_record(const struct cmdline *cl, const struct tp_project *p,
 	tp_write_header(out, &outhdr);
 	for (done = 0; done < n; done += k) {
 		k = n - done < PIECE ? n - done : PIECE;
+		if (cl->clip && done + k > cap) {
+			cap = done + k > 2 * cap ? done + k : 2 * cap;
+			cap = cap < n ? cap : n;
+			mask.data = tp_erealloc(mask.data, cap);
+		}
 		/* 3-D points are transformed in place */
 		tp_read_data_as(in, work, ct, k * (size_t)dim);
 		dst = dim == 3 ? work : res;
@@ -426,6 +433,8 @@ project_record(const struct cmdline *cl, const struct tp_project *p,
 		tp_write_data(out, dst, k * 3 * osz);
 	}
 	if (cl->clip) {
+		if (mask.data == NULL)	/* no points */
+			mask.data = tp_emalloc(1);
 		tp_write(out, &mask);
 		tp_free(&mask);
 	}

@@ -200,6 +200,16 @@ for name, dt in [("a", np.float64), ("b", np.float32), ("c", np.float64)]:
 	py 'np.save("a.npy", np.zeros((100000, 3)))'
 	head -c 1000000 a.npy > cut.npy
 	fails --any-stdout 1 "truncated|expected" "$BATS_TEST_TMPDIR/cut.npy" tproject --scale 2
+	# a header promising 10^11 points over 800 bytes of data: truncated,
+	# with --clip too (its mask grows with the points read; it was once
+	# allocated whole first, and the run died out of memory)
+	py '
+h = b"{\x27descr\x27: \x27<f8\x27, \x27fortran_order\x27: False, \x27shape\x27: (100000000000, 3), }"
+h = h + b" " * (117 - len(h)) + b"\n"
+open("huge.npy", "wb").write(b"\x93NUMPY\x01\x00" + len(h).to_bytes(2, "little") + h + bytes(800))
+'
+	fails 1 "truncated record 0: expected 2400000000000 bytes of data, got 800" "$BATS_TEST_TMPDIR/huge.npy" tproject --scale 2
+	fails 1 "truncated record 0: expected 2400000000000 bytes of data, got 800" "$BATS_TEST_TMPDIR/huge.npy" tproject --scale 2 --clip
 }
 
 @test "tproject: project then unproject returns the points (random shapes, cameras, float64)" {
