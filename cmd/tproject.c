@@ -25,30 +25,35 @@ static const char usage[] =
     "                [--print-matrix] [--render WxH [--edges file]]\n"
     "                [-o file] [-O npy|txt|png] [-t f32|f64] [-j threads] [file]";
 
+/* The matrix options are TP_OPT_TOOL + their enum tp_mat_call. */
 enum {
-	OPT_MODELVIEW = TP_OPT_TOOL, OPT_PROJECTION, OPT_COLUMN_MAJOR,
-	OPT_PERSPECTIVE, OPT_FRUSTUM, OPT_ORTHO, OPT_LOOKAT, OPT_TRANSLATE,
-	OPT_ROTATE, OPT_SCALE, OPT_VIEWPORT, OPT_DEPTH_RANGE, OPT_Y_DOWN,
-	OPT_KEEP_BEHIND, OPT_CLIP, OPT_UNPROJECT, OPT_PRINT_MATRIX,
-	OPT_RENDER, OPT_EDGES
+	OPT_CALL = TP_OPT_TOOL,
+	OPT_COLUMN_MAJOR = TP_OPT_TOOL + TP_NCALLS, OPT_VIEWPORT,
+	OPT_DEPTH_RANGE, OPT_Y_DOWN, OPT_KEEP_BEHIND, OPT_CLIP, OPT_UNPROJECT,
+	OPT_PRINT_MATRIX, OPT_RENDER, OPT_EDGES
 };
 
-#define MAXOPS 64
+/* The option of each enum tp_mat_call, for messages. */
+static const char *const call_name[TP_NCALLS] = {
+	"--modelview", "--projection", "--perspective", "--frustum",
+	"--ortho", "--lookat", "--translate", "--rotate", "--scale"
+};
+
+#define MAXSTEPS 64
 
 /* One matrix option, in command-line order. */
-struct op {
-	int opt;		/* OPT_MODELVIEW ... OPT_SCALE */
-	const char *name;	/* "--perspective", for messages */
+struct step {
+	enum tp_mat_call call;
 	const char *arg;
-	int n;			/* numbers in v (inline), or 0: a file */
-	double v[16];
+	int file;		/* a --modelview or --projection file */
+	double v[16];		/* the numbers (a file's: read by compose) */
 };
 
 struct cmdline {
 	struct tp_common com;
 	const char *input;
-	struct op ops[MAXOPS];
-	int nops;
+	struct step steps[MAXSTEPS];
+	int nsteps;
 	int column_major;
 	struct tp_view view;
 	int depth_given, y_down_given;
@@ -57,62 +62,33 @@ struct cmdline {
 	const char *edges;
 };
 
-/* The option's name, for messages. */
-static const char *
-op_name(int opt)
-{
-	switch (opt) {
-	case OPT_MODELVIEW: return "--modelview";
-	case OPT_PROJECTION: return "--projection";
-	case OPT_PERSPECTIVE: return "--perspective";
-	case OPT_FRUSTUM: return "--frustum";
-	case OPT_ORTHO: return "--ortho";
-	case OPT_LOOKAT: return "--lookat";
-	case OPT_TRANSLATE: return "--translate";
-	case OPT_ROTATE: return "--rotate";
-	default: return "--scale";
-	}
-}
-
-/* Numbers each builder takes. */
-static int
-op_count(int opt)
-{
-	switch (opt) {
-	case OPT_PERSPECTIVE: return 4;
-	case OPT_FRUSTUM: case OPT_ORTHO: return 6;
-	case OPT_LOOKAT: return 9;
-	case OPT_ROTATE: return 4;
-	case OPT_TRANSLATE: case OPT_SCALE: return 3;
-	default: return 16;	/* an inline matrix */
-	}
-}
-
-/* Record matrix option opt; inline numbers are parsed now (exit 2 if
- * they are not numbers or too few), files are read later. */
+/* Record the matrix option of call; inline numbers are parsed now (exit
+ * 2 if they are not numbers or too few), files are read by compose. */
 static void
-add_op(struct cmdline *cl, int opt, const char *name, const char *arg)
+add_step(struct cmdline *cl, enum tp_mat_call call, const char *arg)
 {
-	struct op *o;
-	int want = op_count(opt);
+	struct step *s;
+	int want = tp_mat_call_count(call), n;
+	const char *name = call_name[call];
 
-	if (cl->nops == MAXOPS)
-		tp_usage_die("more than %d matrix options", MAXOPS);
-	o = &cl->ops[cl->nops++];
-	o->opt = opt;
-	o->name = name;
-	o->arg = arg;
-	if ((opt == OPT_MODELVIEW || opt == OPT_PROJECTION) &&
-	    strchr(arg, ',') == NULL)
-		return;		/* a file */
-	o->n = tp_parse_doubles(arg, o->v, 16, name);
-	if (opt == OPT_SCALE && o->n == 1) {	/* uniform */
-		o->v[1] = o->v[2] = o->v[0];
-		o->n = 3;
+	if (cl->nsteps == MAXSTEPS)
+		tp_usage_die("more than %d matrix options", MAXSTEPS);
+	s = &cl->steps[cl->nsteps++];
+	s->call = call;
+	s->arg = arg;
+	if ((call == TP_CALL_MODELVIEW || call == TP_CALL_PROJECTION) &&
+	    strchr(arg, ',') == NULL) {
+		s->file = 1;
+		return;
 	}
-	if (o->n != want)
-		tp_usage_die("%s takes %d numbers, not %d: '%s'", name, want,
-		    o->n, arg);
+	n = tp_parse_doubles(arg, s->v, 16, name);
+	if (call == TP_CALL_SCALE && n == 1) {	/* uniform */
+		s->v[1] = s->v[2] = s->v[0];
+		n = 3;
+	}
+	if (n != want)
+		tp_usage_die("%s takes %d numbers, not %d: '%s'", name, want, n,
+		    arg);
 }
 
 /* The numbers of --viewport, --depth-range: exactly n, each finite. */
@@ -134,16 +110,19 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 {
 	static const struct option longopts[] = {
 		TP_COMMON_LONGOPTS,
-		{ "modelview", required_argument, NULL, OPT_MODELVIEW },
-		{ "projection", required_argument, NULL, OPT_PROJECTION },
+#define CALL(name, call) \
+		{ name, required_argument, NULL, OPT_CALL + (call) }
+		CALL("modelview", TP_CALL_MODELVIEW),
+		CALL("projection", TP_CALL_PROJECTION),
+		CALL("perspective", TP_CALL_PERSPECTIVE),
+		CALL("frustum", TP_CALL_FRUSTUM),
+		CALL("ortho", TP_CALL_ORTHO),
+		CALL("lookat", TP_CALL_LOOKAT),
+		CALL("translate", TP_CALL_TRANSLATE),
+		CALL("rotate", TP_CALL_ROTATE),
+		CALL("scale", TP_CALL_SCALE),
+#undef CALL
 		{ "column-major", no_argument, NULL, OPT_COLUMN_MAJOR },
-		{ "perspective", required_argument, NULL, OPT_PERSPECTIVE },
-		{ "frustum", required_argument, NULL, OPT_FRUSTUM },
-		{ "ortho", required_argument, NULL, OPT_ORTHO },
-		{ "lookat", required_argument, NULL, OPT_LOOKAT },
-		{ "translate", required_argument, NULL, OPT_TRANSLATE },
-		{ "rotate", required_argument, NULL, OPT_ROTATE },
-		{ "scale", required_argument, NULL, OPT_SCALE },
 		{ "viewport", required_argument, NULL, OPT_VIEWPORT },
 		{ "depth-range", required_argument, NULL, OPT_DEPTH_RANGE },
 		{ "y-down", no_argument, NULL, OPT_Y_DOWN },
@@ -165,12 +144,11 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 	    longopts)) != -1) {
 		if (tp_common_option(&cl->com, ch, optarg))
 			continue;
+		if (ch >= OPT_CALL && ch < OPT_CALL + TP_NCALLS) {
+			add_step(cl, (enum tp_mat_call)(ch - OPT_CALL), optarg);
+			continue;
+		}
 		switch (ch) {
-		case OPT_MODELVIEW: case OPT_PROJECTION: case OPT_PERSPECTIVE:
-		case OPT_FRUSTUM: case OPT_ORTHO: case OPT_LOOKAT:
-		case OPT_TRANSLATE: case OPT_ROTATE: case OPT_SCALE:
-			add_op(cl, ch, op_name(ch), optarg);
-			break;
 		case OPT_COLUMN_MAJOR:
 			cl->column_major = 1;
 			break;
@@ -239,6 +217,10 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 	if (cl->clip && cl->com.format == TP_FMT_PNG)
 		tp_usage_die("--clip writes two records per input record; "
 		    "-O png holds one image");
+	if (!cl->render[0] && !cl->print_matrix &&
+	    cl->com.format == TP_FMT_PNG)
+		tp_usage_die("-O png needs --render: window coordinates are "
+		    "not an image");
 	if (cl->render[0] && !cl->view.viewport) {
 		/* the viewport is the whole image */
 		cl->view.vp[2] = (double)cl->render[0];
@@ -255,127 +237,76 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
  * reachable (LeakSanitizer stays quiet). */
 static struct tp_reader *in;
 static struct tp_writer *out;
-static struct tp_tensor mfile, medges, x, y, mask, img;
+static struct tp_tensor mfile, medges, x, outhdr, mask, img;
 static long long *edges;
 static size_t nedges;
 
-/* The matrix of a --modelview or --projection file: 4x4 or 16 numbers,
- * any real dtype, rows as the math is written (or an OpenGL array with
- * --column-major, transposed by the caller).  Dies (exit 1) otherwise. */
-static struct tp_mat4
-read_matrix(const struct op *o)
+/* The matrix of a --modelview or --projection file into s->v: 4x4 or
+ * 16 numbers, any real dtype.  Dies (exit 1) otherwise. */
+static void
+read_matrix(struct step *s)
 {
-	struct tp_mat4 m;
 	struct tp_tensor d;
+	const char *name = call_name[s->call];
 	char sh[256];
 
-	mfile = tp_read_operand(o->arg, o->name + 2);
+	mfile = tp_read_operand(s->arg, name + 2);
 	if (tp_dtype_is_complex(mfile.dtype))
-		tp_die("%s '%s' is complex: a matrix must be real", o->name,
-		    o->arg);
+		tp_die("%s '%s' is complex: a matrix must be real", name,
+		    s->arg);
 	if (!((mfile.ndim == 2 && mfile.shape[0] == 4 &&
 	    mfile.shape[1] == 4) || (mfile.ndim == 1 && mfile.shape[0] == 16)))
 		tp_die("%s '%s' has shape %s: a matrix must be 4x4 "
-		    "(or 16 numbers)", o->name, o->arg,
+		    "(or 16 numbers)", name, s->arg,
 		    tp_shape_str(&mfile, sh, sizeof sh));
 	d = tp_converted(&mfile, TP_F8);
-	memcpy(m.m, d.data, sizeof m.m);
+	memcpy(s->v, d.data, sizeof s->v);
 	tp_free(&d);
 	tp_free(&mfile);
-	return m;
 }
 
-/* Compose the matrix options into v, as OpenGL's calls compose: each
- * multiplies its stack's matrix on the right.  Dies (exit 2) on a
- * builder's bad parameter. */
+/* Compose the matrix options into cl->view in their order
+ * (tp_view_multiply), reading matrix files first and transposing
+ * matrices with --column-major.  Dies on a message: exit 1 if the
+ * option names a file, else 2. */
 static void
 compose(struct cmdline *cl)
 {
-	struct tp_mat4 b, *stack;
-	const char *why = NULL;
+	struct tp_mat4 t;
+	const char *why;
 	int i;
 
-	for (i = 0; i < cl->nops; i++) {
-		struct op *o = &cl->ops[i];
-		double *v = o->v;
+	for (i = 0; i < cl->nsteps; i++) {
+		struct step *s = &cl->steps[i];
 
-		stack = &cl->view.modelview;
-		switch (o->opt) {
-		case OPT_MODELVIEW:
-		case OPT_PROJECTION:
-			if (o->n == 0)
-				b = read_matrix(o);
-			else
-				memcpy(b.m, v, sizeof b.m);
-			if (cl->column_major)
-				b = tp_mat4_transpose(&b);
-			if (o->opt == OPT_PROJECTION)
-				stack = &cl->view.projection;
-			break;
-		case OPT_PERSPECTIVE:
-			why = tp_mat4_perspective(&b, v[0], v[1], v[2], v[3]);
-			stack = &cl->view.projection;
-			break;
-		case OPT_FRUSTUM:
-			why = tp_mat4_frustum(&b, v);
-			stack = &cl->view.projection;
-			break;
-		case OPT_ORTHO:
-			why = tp_mat4_ortho(&b, v);
-			stack = &cl->view.projection;
-			break;
-		case OPT_LOOKAT:
-			why = tp_mat4_lookat(&b, v);
-			break;
-		case OPT_TRANSLATE:
-			why = tp_mat4_translate(&b, v[0], v[1], v[2]);
-			break;
-		case OPT_ROTATE:
-			why = tp_mat4_rotate(&b, v[0], v[1], v[2], v[3]);
-			break;
-		case OPT_SCALE:
-			why = tp_mat4_scale(&b, v[0], v[1], v[2]);
-			break;
+		if (s->file)
+			read_matrix(s);
+		if (cl->column_major && (s->call == TP_CALL_MODELVIEW ||
+		    s->call == TP_CALL_PROJECTION)) {
+			memcpy(t.m, s->v, sizeof t.m);
+			t = tp_mat4_transpose(&t);
+			memcpy(s->v, t.m, sizeof t.m);
 		}
+		why = tp_view_multiply(&cl->view, s->call, s->v);
+		if (why != NULL && s->file)
+			tp_die("%s '%s': %s", call_name[s->call], s->arg, why);
 		if (why != NULL)
-			tp_usage_die("%s '%s': %s", o->name, o->arg, why);
-		*stack = tp_mat4_mul(stack, &b);
+			tp_usage_die("%s '%s': %s", call_name[s->call], s->arg,
+			    why);
 	}
 }
 
-/* Read --edges FILE: (E, 2) non-negative integers (any real dtype with
- * integer values; one pair may be (2,)).  Dies (exit 1) otherwise. */
+/* Read --edges FILE into edges, nedges.  Dies (exit 1) if it is not
+ * index pairs. */
 static void
 read_edges(const char *path)
 {
-	struct tp_tensor d;
-	const double *v;
-	size_t i;
-	char sh[256];
+	struct tp_msg m;
+	const char *why;
 
 	medges = tp_read_operand(path, "edges");
-	if (medges.ndim == 1 && medges.shape[0] == 2) {	/* one pair */
-		size_t one[2] = { 1, 2 };
-
-		tp_eset_shape(&medges, 2, one);
-	}
-	if (medges.ndim != 2 || medges.shape[1] != 2 ||
-	    tp_dtype_is_complex(medges.dtype))
-		tp_die("edges '%s' has shape %s %s: edges must be (E, 2) "
-		    "index pairs", path, tp_shape_str(&medges, sh, sizeof sh),
-		    tp_dtype_name(medges.dtype));
-	d = tp_converted(&medges, TP_F8);
-	tp_free(&medges);
-	medges = d;
-	nedges = medges.shape[0];
-	edges = tp_emalloc((nedges ? nedges : 1) * 2 * sizeof *edges);
-	v = medges.data;
-	for (i = 0; i < 2 * nedges; i++) {
-		if (!(v[i] >= 0 && v[i] < 9e18 && v[i] == floor(v[i])))
-			tp_die("edges '%s': edge %zu has index %.17g: indices "
-			    "must be integers >= 0", path, i / 2, v[i]);
-		edges[i] = (long long)v[i];
-	}
+	if ((why = tp_project_edges(&medges, &edges, &nedges, &m)) != NULL)
+		tp_die("edges '%s': %s", path, why);
 	tp_free(&medges);
 }
 
@@ -402,111 +333,31 @@ check_points(const struct cmdline *cl)
 	return dim;
 }
 
-/* Print the 4x4 matrix m, titled. */
-static void
-print_mat(const char *title, const struct tp_mat4 *m)
-{
-	int r;
-
-	printf("%s\n", title);
-	for (r = 0; r < 4; r++)
-		printf("  [ %12.6g %12.6g %12.6g %12.6g ]\n",
-		    m->m[4 * r] + 0.0, m->m[4 * r + 1] + 0.0,
-		    m->m[4 * r + 2] + 0.0, m->m[4 * r + 3] + 0.0);
-}
-
-/* Print one stage: label, the formula, n values. */
-static void
-print_stage(const char *label, const char *how, const double *v, int n)
-{
-	int i;
-
-	printf("  %-7s %-22s =", label, how);
-	for (i = 0; i < n; i++)
-		printf(" %.9g", v[i] + 0.0);
-	printf("\n");
-}
-
 /* --print-matrix: the matrices, then the first point of the input (if
  * any) through each stage, as text on stdout.  The input is read and
  * checked first, so a bad one prints nothing. */
 static void
 print_matrix(const struct cmdline *cl, const struct tp_project *p)
 {
-	struct tp_project_trace t;
-	const struct tp_view *v = &p->v;
 	double pt[4] = { 0, 0, 0, 1 };
 	int dim = 0, got;
 
 	in = tp_reader_open(cl->input, -1, NULL);
-	if ((got = tp_read(in, &x)) != 0)
-		dim = check_points(cl);
-	print_mat("modelview MV =", &v->modelview);
-	print_mat("projection P =", &v->projection);
-	print_mat("P * MV =", &p->pm);
-	if (v->viewport)
-		printf("viewport x=%g y=%g width=%g height=%g%s, depth range "
-		    "%g..%g\n", v->vp[0], v->vp[1], v->vp[2], v->vp[3],
-		    v->y_down ? " (y down)" : "", v->depth[0], v->depth[1]);
-	else
-		printf("no viewport: the output is normalized device "
-		    "coordinates\n");
+	if ((got = tp_read(in, &x)) != 0 && (dim = check_points(cl)) &&
+	    x.count > 0) {
+		tp_convert(pt, TP_F8, x.data, x.dtype, (size_t)dim);
+	}
+	tp_project_print_matrices(stdout, p);
 	if (!got) {
 		printf("no point: the input is empty\n");
-		tp_reader_close(in);
-		return;
-	}
-	if (x.count == 0) {
+	} else if (x.count == 0) {
 		printf("no point: record 0 is empty\n");
 	} else {
-		y = tp_converted(&x, TP_F8);
-		memcpy(pt, y.data, (size_t)dim * sizeof *pt);
-		tp_project_trace(p, pt, &t);
 		printf("point 0 of record 0:\n");
-		print_stage("object", "(x, y, z, w)", t.object, 4);
-		print_stage("eye", "MV * object", t.eye, 4);
-		print_stage("clip", "P * eye", t.clip, 4);
-		if (t.behind && !v->keep_behind) {
-			printf("  clip w <= 0: the point is behind the eye; "
-			    "tproject writes NaN\n");
-		} else {
-			print_stage("ndc", "clip.xyz / clip.w", t.ndc, 3);
-			if (v->viewport)
-				print_stage("window", "viewport, depth range",
-				    t.window, 3);
-		}
-		if (t.outside)
-			printf("  outside the view volume -w <= x, y, z <= w: "
-			    "OpenGL would clip it\n");
-		tp_free(&y);
+		tp_project_print_trace(stdout, p, pt);
 	}
 	tp_free(&x);
 	tp_reader_close(in);
-}
-
-/* Draw record x (dim values per point) into img. */
-static void
-render(const struct cmdline *cl, const struct tp_project *p, int dim)
-{
-	size_t n = x.count / (size_t)dim, i, shape[2];
-
-	for (i = 0; i < 2 * nedges; i++)
-		if ((unsigned long long)edges[i] >= n)
-			tp_die("edges '%s': edge %zu names point %lld but "
-			    "record %ld of %s has %zu points", cl->edges, i / 2,
-			    edges[i], tp_reader_index(in), tp_reader_name(in),
-			    n);
-	if (x.dtype != TP_F8) {
-		y = tp_converted(&x, TP_F8);
-		tp_free(&x);
-		x = y;
-		y.data = NULL;
-	}
-	shape[0] = cl->render[1];
-	shape[1] = cl->render[0];
-	img = tp_new(TP_U1, 2, shape);
-	tp_project_render(p, x.data, dim, n, edges, nedges, img.data,
-	    cl->render[0], cl->render[1]);
 }
 
 /* Points per piece of a streamed record. */
@@ -521,7 +372,7 @@ static void *work, *res, *conv;
  * piece at a time: read, convert to the compute type (f64, or f32 with
  * -t f32), transform, convert to the output type, write; then the
  * --clip mask.  Memory stays constant but for the mask (a byte per
- * point).  Returns the number of points written as NaN.
+ * point read).  Returns the number of points written as NaN.
  */
 static size_t
 project_record(const struct cmdline *cl, const struct tp_project *p,
@@ -529,28 +380,35 @@ project_record(const struct cmdline *cl, const struct tp_project *p,
 {
 	enum tp_dtype ct = cl->com.dtype == TP_F4 ? TP_F4 : TP_F8;
 	enum tp_dtype outdt = tp_compute_dtype(x.dtype, cl->com.dtype);
-	size_t n = x.count / (size_t)dim, done, k, bad = 0;
+	size_t n = x.count / (size_t)dim, done, k, bad = 0, cap = 0;
 	size_t osz = tp_dtype_size(outdt);
 	void *dst;
 
-	y = x;
-	y.dtype = outdt;
-	y.shape[y.ndim - 1] = 3;
-	tp_eset_shape(&y, y.ndim, y.shape);
+	outhdr = x;
+	outhdr.dtype = outdt;
+	outhdr.shape[outhdr.ndim - 1] = 3;
+	tp_eset_shape(&outhdr, outhdr.ndim, outhdr.shape);
 	if (cl->clip) {
 		mask = x;
 		mask.dtype = TP_B1;
 		tp_eset_shape(&mask, x.ndim - 1, x.shape);
-		mask.data = tp_emalloc(n ? n : 1);
+		mask.data = NULL;	/* grown as points arrive, so that a
+					 * header promising more than the
+					 * input holds fails as truncated */
 	}
 	if (work == NULL) {
 		work = tp_emalloc(PIECE * 4 * sizeof(double));
 		res = tp_emalloc(PIECE * 3 * sizeof(double));
 		conv = tp_emalloc(PIECE * 3 * sizeof(double));
 	}
-	tp_write_header(out, &y);
+	tp_write_header(out, &outhdr);
 	for (done = 0; done < n; done += k) {
 		k = n - done < PIECE ? n - done : PIECE;
+		if (cl->clip && done + k > cap) {
+			cap = done + k > 2 * cap ? done + k : 2 * cap;
+			cap = cap < n ? cap : n;
+			mask.data = tp_erealloc(mask.data, cap);
+		}
 		/* 3-D points are transformed in place */
 		tp_read_data_as(in, work, ct, k * (size_t)dim);
 		dst = dim == 3 ? work : res;
@@ -575,6 +433,8 @@ project_record(const struct cmdline *cl, const struct tp_project *p,
 		tp_write_data(out, dst, k * 3 * osz);
 	}
 	if (cl->clip) {
+		if (mask.data == NULL)	/* no points */
+			mask.data = tp_emalloc(1);
 		tp_write(out, &mask);
 		tp_free(&mask);
 	}
@@ -586,6 +446,7 @@ main(int argc, char **argv)
 {
 	struct cmdline cl;
 	struct tp_project p;
+	struct tp_msg m;
 	const char *why;
 	size_t bad = 0, total = 0;
 	int dim;
@@ -610,7 +471,11 @@ main(int argc, char **argv)
 		dim = check_points(&cl);
 		total += x.count / (size_t)dim;
 		if (cl.render[0]) {
-			render(&cl, &p, dim);
+			if ((why = tp_project_picture(&p, &x, edges, nedges,
+			    cl.render[0], cl.render[1], &img, &m)) != NULL)
+				tp_die("%s: record %ld: edges '%s': %s",
+				    tp_reader_name(in), tp_reader_index(in),
+				    cl.edges, why);
 			tp_free(&x);
 			tp_write(out, &img);
 			tp_free(&img);

@@ -164,24 +164,35 @@ tp_mat4_perspective(struct tp_mat4 *m, double fovy, double aspect,
 	return NULL;
 }
 
+/* The checks glFrustum (positive depths) and glOrtho share on their
+ * left, right, bottom, top, near, far: NULL, or what is wrong. */
+static const char *
+check_box(const double v[6], int positive_depths)
+{
+	if (!finite_all(v, 6))
+		return "every value must be finite";
+	if (v[0] == v[1])
+		return "left and right must differ";
+	if (v[2] == v[3])
+		return "bottom and top must differ";
+	if (positive_depths && !(v[4] > 0))
+		return "near must be positive";
+	if (positive_depths && !(v[5] > 0))
+		return "far must be positive";
+	if (v[4] == v[5])
+		return "near and far must differ";
+	return NULL;
+}
+
 const char *
 tp_mat4_frustum(struct tp_mat4 *m, const double v[6])
 {
 	double l = v[0], rt = v[1], b = v[2], t = v[3], n = v[4], f = v[5];
 	struct tp_mat4 r = { { 0 } };
+	const char *why;
 
-	if (!finite_all(v, 6))
-		return "every value must be finite";
-	if (l == rt)
-		return "left and right must differ";
-	if (b == t)
-		return "bottom and top must differ";
-	if (!(n > 0))
-		return "near must be positive";
-	if (!(f > 0))
-		return "far must be positive";
-	if (n == f)
-		return "near and far must differ";
+	if ((why = check_box(v, 1)) != NULL)
+		return why;
 	r.m[0] = 2 * n / (rt - l);
 	r.m[2] = (rt + l) / (rt - l);
 	r.m[5] = 2 * n / (t - b);
@@ -198,15 +209,10 @@ tp_mat4_ortho(struct tp_mat4 *m, const double v[6])
 {
 	double l = v[0], rt = v[1], b = v[2], t = v[3], n = v[4], f = v[5];
 	struct tp_mat4 r = { { 0 } };
+	const char *why;
 
-	if (!finite_all(v, 6))
-		return "every value must be finite";
-	if (l == rt)
-		return "left and right must differ";
-	if (b == t)
-		return "bottom and top must differ";
-	if (n == f)
-		return "near and far must differ";
+	if ((why = check_box(v, 0)) != NULL)
+		return why;
 	r.m[0] = 2 / (rt - l);
 	r.m[3] = -(rt + l) / (rt - l);
 	r.m[5] = 2 / (t - b);
@@ -332,6 +338,79 @@ tp_mat4_scale(struct tp_mat4 *m, double x, double y, double z)
 	m->m[0] = x;
 	m->m[5] = y;
 	m->m[10] = z;
+	return NULL;
+}
+
+/* --- composing the calls -------------------------------------------- */
+
+int
+tp_mat_call_count(enum tp_mat_call call)
+{
+	switch (call) {
+	case TP_CALL_PERSPECTIVE: case TP_CALL_ROTATE: return 4;
+	case TP_CALL_FRUSTUM: case TP_CALL_ORTHO: return 6;
+	case TP_CALL_LOOKAT: return 9;
+	case TP_CALL_TRANSLATE: case TP_CALL_SCALE: return 3;
+	default: return 16;
+	}
+}
+
+const char *
+tp_view_multiply(struct tp_view *view, enum tp_mat_call call,
+    const double *a)
+{
+	struct tp_mat4 b, prod, pm, *stack = &view->modelview;
+	const char *why = NULL;
+
+	switch (call) {
+	case TP_CALL_PROJECTION:
+		stack = &view->projection;
+		/* FALLTHROUGH */
+	case TP_CALL_MODELVIEW:
+		if (!finite_all(a, 16))
+			return "every value must be finite";
+		memcpy(b.m, a, sizeof b.m);
+		break;
+	case TP_CALL_PERSPECTIVE:
+		stack = &view->projection;
+		why = tp_mat4_perspective(&b, a[0], a[1], a[2], a[3]);
+		break;
+	case TP_CALL_FRUSTUM:
+		stack = &view->projection;
+		why = tp_mat4_frustum(&b, a);
+		break;
+	case TP_CALL_ORTHO:
+		stack = &view->projection;
+		why = tp_mat4_ortho(&b, a);
+		break;
+	case TP_CALL_LOOKAT:
+		why = tp_mat4_lookat(&b, a);
+		break;
+	case TP_CALL_TRANSLATE:
+		why = tp_mat4_translate(&b, a[0], a[1], a[2]);
+		break;
+	case TP_CALL_ROTATE:
+		why = tp_mat4_rotate(&b, a[0], a[1], a[2], a[3]);
+		break;
+	default:
+		why = tp_mat4_scale(&b, a[0], a[1], a[2]);
+		break;
+	}
+	if (why != NULL)
+		return why;
+	/* a builder's finite numbers can still overflow (a fovy of 1e-320
+	 * degrees has an infinite cotangent), and so can a product */
+	prod = tp_mat4_mul(stack, &b);
+	if (!finite_all(prod.m, 16))
+		return stack == &view->projection ? "the projection matrix it "
+		    "makes is not finite" : "the modelview matrix it makes is "
+		    "not finite";
+	pm = stack == &view->projection ? tp_mat4_mul(&prod, &view->modelview) :
+	    tp_mat4_mul(&view->projection, &prod);
+	if (!finite_all(pm.m, 16))
+		return "the product projection * modelview it makes is not "
+		    "finite";
+	*stack = prod;
 	return NULL;
 }
 
@@ -673,6 +752,75 @@ tp_project_trace(const struct tp_project *p, const double obj[4],
 	}
 }
 
+/* --- printing the stages ------------------------------------------- */
+
+/* Print the 4x4 matrix m to f under its title, a row a line. */
+static void
+print_mat(FILE *f, const char *title, const struct tp_mat4 *m)
+{
+	int r;
+
+	fprintf(f, "%s\n", title);
+	for (r = 0; r < 4; r++)	/* + 0.0: no "-0" */
+		fprintf(f, "  [ %12.6g %12.6g %12.6g %12.6g ]\n",
+		    m->m[4 * r] + 0.0, m->m[4 * r + 1] + 0.0,
+		    m->m[4 * r + 2] + 0.0, m->m[4 * r + 3] + 0.0);
+}
+
+/* Print one stage to f: its label, how it is made, its n values. */
+static void
+print_stage(FILE *f, const char *label, const char *how, const double *v,
+    int n)
+{
+	int i;
+
+	fprintf(f, "  %-7s %-22s =", label, how);
+	for (i = 0; i < n; i++)
+		fprintf(f, " %.9g", v[i] + 0.0);
+	fprintf(f, "\n");
+}
+
+void
+tp_project_print_matrices(FILE *f, const struct tp_project *p)
+{
+	const struct tp_view *v = &p->v;
+
+	print_mat(f, "modelview MV =", &v->modelview);
+	print_mat(f, "projection P =", &v->projection);
+	print_mat(f, "P * MV =", &p->pm);
+	if (v->viewport)
+		fprintf(f, "viewport x=%g y=%g width=%g height=%g%s, depth "
+		    "range %g..%g\n", v->vp[0], v->vp[1], v->vp[2], v->vp[3],
+		    v->y_down ? " (y down)" : "", v->depth[0], v->depth[1]);
+	else
+		fprintf(f, "no viewport: the output is normalized device "
+		    "coordinates\n");
+}
+
+void
+tp_project_print_trace(FILE *f, const struct tp_project *p,
+    const double obj[4])
+{
+	struct tp_project_trace t;
+
+	tp_project_trace(p, obj, &t);
+	print_stage(f, "object", "(x, y, z, w)", t.object, 4);
+	print_stage(f, "eye", "MV * object", t.eye, 4);
+	print_stage(f, "clip", "P * eye", t.clip, 4);
+	if (t.behind && !p->v.keep_behind) {
+		fprintf(f, "  clip w <= 0: the point is behind the eye; "
+		    "tproject writes NaN\n");
+	} else {
+		print_stage(f, "ndc", "clip.xyz / clip.w", t.ndc, 3);
+		if (p->v.viewport)
+			print_stage(f, "window", "viewport, depth range",
+			    t.window, 3);
+	}
+	if (t.outside)
+		fprintf(f, "  outside the view volume -w <= x, y, z <= w: "
+		    "OpenGL would clip it\n");
+}
+
 /* --- rendering ------------------------------------------------------ */
 
 /* A depth buffer the size of the image, nearest ndc z per pixel. */
@@ -827,4 +975,62 @@ tp_project_render(const struct tp_project *p, const double *pts, int dim,
 	}
 	free(cv.z);
 	free(clip);
+}
+
+const char *
+tp_project_edges(const struct tp_tensor *t, long long **edges,
+    size_t *nedges, struct tp_msg *m)
+{
+	struct tp_tensor d;
+	const double *v;
+	long long *e;
+	size_t i, n;
+	char sh[256];
+
+	if (!((t->ndim == 2 && t->shape[1] == 2) || (t->ndim == 1 &&
+	    t->shape[0] == 2)) || tp_dtype_is_complex(t->dtype))
+		return tp_msgf(m, "shape %s %s is not (E, 2) index pairs",
+		    tp_shape_str(t, sh, sizeof sh), tp_dtype_name(t->dtype));
+	n = t->ndim == 2 ? t->shape[0] : 1;
+	d = tp_converted(t, TP_F8);
+	v = d.data;
+	for (i = 0; i < 2 * n; i++)
+		if (!(v[i] >= 0 && v[i] < 9e18 && v[i] == floor(v[i]))) {
+			tp_msgf(m, "edge %zu has index %.17g: indices must be "
+			    "integers >= 0", i / 2, v[i]);
+			tp_free(&d);
+			return m->text;
+		}
+	e = tp_emalloc((n ? n : 1) * 2 * sizeof *e);
+	for (i = 0; i < 2 * n; i++)
+		e[i] = (long long)v[i];
+	tp_free(&d);
+	*edges = e;
+	*nedges = n;
+	return NULL;
+}
+
+const char *
+tp_project_picture(const struct tp_project *p, const struct tp_tensor *pts,
+    const long long *edges, size_t nedges, size_t width, size_t height,
+    struct tp_tensor *img, struct tp_msg *m)
+{
+	struct tp_tensor d;
+	int dim = (int)pts->shape[pts->ndim - 1];
+	size_t n = pts->count / (size_t)dim, i, shape[2] = { height, width };
+
+	for (i = 0; i < 2 * nedges; i++)
+		if ((unsigned long long)edges[i] >= n)
+			return tp_msgf(m, "edge %zu names point %lld but the "
+			    "record has %zu points", i / 2, edges[i], n);
+	if (pts->dtype != TP_F8)
+		d = tp_converted(pts, TP_F8);
+	else
+		d = *pts;	/* borrowed, not freed */
+	*img = tp_new(TP_U1, 2, shape);
+	tp_project_render(p, d.data, dim, n, edges, nedges, img->data, width,
+	    height);
+	if (pts->dtype != TP_F8)
+		tp_free(&d);
+	return NULL;
 }

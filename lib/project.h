@@ -17,6 +17,7 @@
 #define TP_PROJECT_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "tpipe.h"
 
@@ -75,6 +76,35 @@ struct tp_view {
 	int keep_behind;	/* clip w < 0: divide anyway, as GLU does */
 };
 
+/* The GL calls that multiply a matrix onto a stack, as tproject's
+ * matrix options name them; the numbers each takes are in brackets. */
+enum tp_mat_call {
+	TP_CALL_MODELVIEW,	/* glMultMatrix on MV [16, math order] */
+	TP_CALL_PROJECTION,	/* glMultMatrix on P [16, math order] */
+	TP_CALL_PERSPECTIVE,	/* gluPerspective on P [4] */
+	TP_CALL_FRUSTUM,	/* glFrustum on P [6] */
+	TP_CALL_ORTHO,		/* glOrtho on P [6] */
+	TP_CALL_LOOKAT,		/* gluLookAt on MV [9] */
+	TP_CALL_TRANSLATE,	/* glTranslate on MV [3] */
+	TP_CALL_ROTATE,		/* glRotate on MV [4] */
+	TP_CALL_SCALE,		/* glScale on MV [3] */
+	TP_NCALLS
+};
+
+/* How many numbers call takes. */
+int tp_mat_call_count(enum tp_mat_call call);
+/*
+ * Multiply the matrix of call, made from the numbers a
+ * (tp_mat_call_count of them), onto the right of view's modelview or
+ * projection matrix, as the GL call does: calls made in order compose
+ * as OpenGL composes them.  Returns NULL, or a message: a builder's
+ * parameter out of range (see the builders), "every value must be
+ * finite", or "the modelview (projection) matrix it makes is not
+ * finite" when the product overflows; the view is then unchanged.
+ */
+const char *tp_view_multiply(struct tp_view *view, enum tp_mat_call call,
+    const double *a);
+
 /* A pipeline ready to run: the view, P * MV and the window map. */
 struct tp_project {
 	struct tp_view v;
@@ -132,6 +162,34 @@ struct tp_project_trace {
  * tp_project_points would write NaN. */
 void tp_project_trace(const struct tp_project *p, const double obj[4],
     struct tp_project_trace *t);
+
+/* Print to f, as text: MV, P and P * MV, four rows each, and the
+ * viewport and depth range (or that the output is ndc). */
+void tp_project_print_matrices(FILE *f, const struct tp_project *p);
+/* Print to f, one line a stage, the object point obj (4 values, w
+ * included) through each stage as tp_project_trace follows it; says
+ * so where the point is behind the eye or outside the view volume. */
+void tp_project_print_trace(FILE *f, const struct tp_project *p,
+    const double obj[4]);
+
+/*
+ * The index pairs of the tensor t: (E, 2), or one pair (2,), of real
+ * values that are integers >= 0.  Sets *edges to a new array of the
+ * 2 * *nedges indices (the caller frees it) and returns NULL; or
+ * returns a message (in m) naming the shape or the first bad index.
+ */
+const char *tp_project_edges(const struct tp_tensor *t, long long **edges,
+    size_t *nedges, struct tp_msg *m);
+/*
+ * The picture of the points of pts (any real dtype, a last axis of 3
+ * or 4): a new width x height u8 tensor (shape (height, width)) drawn by
+ * tp_project_render into *img.  Returns NULL; or, without making *img,
+ * a message (in m) naming the first edge whose index is not below the
+ * number of points.
+ */
+const char *tp_project_picture(const struct tp_project *p,
+    const struct tp_tensor *pts, const long long *edges, size_t nedges,
+    size_t width, size_t height, struct tp_tensor *img, struct tp_msg *m);
 
 /*
  * Draw n points (dim 3 or 4 values each, object coordinates) into the

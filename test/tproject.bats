@@ -200,6 +200,16 @@ for name, dt in [("a", np.float64), ("b", np.float32), ("c", np.float64)]:
 	py 'np.save("a.npy", np.zeros((100000, 3)))'
 	head -c 1000000 a.npy > cut.npy
 	fails --any-stdout 1 "truncated|expected" "$BATS_TEST_TMPDIR/cut.npy" tproject --scale 2
+	# a header promising 10^11 points over 800 bytes of data: truncated,
+	# with --clip too (its mask grows with the points read; it was once
+	# allocated whole first, and the run died out of memory)
+	py '
+h = b"{\x27descr\x27: \x27<f8\x27, \x27fortran_order\x27: False, \x27shape\x27: (100000000000, 3), }"
+h = h + b" " * (117 - len(h)) + b"\n"
+open("huge.npy", "wb").write(b"\x93NUMPY\x01\x00" + len(h).to_bytes(2, "little") + h + bytes(800))
+'
+	fails 1 "truncated record 0: expected 2400000000000 bytes of data, got 800" "$BATS_TEST_TMPDIR/huge.npy" tproject --scale 2
+	fails 1 "truncated record 0: expected 2400000000000 bytes of data, got 800" "$BATS_TEST_TMPDIR/huge.npy" tproject --scale 2 --clip
 }
 
 @test "tproject: project then unproject returns the points (random shapes, cameras, float64)" {
@@ -423,7 +433,11 @@ np.save("p3.npy", np.ones((2, 3)))
 np.save("e3.npy", np.zeros((2, 3), int))
 np.save("e9.npy", np.array([[0, 9]]))
 np.save("sing.npy", np.diag([1., 1., 0., 1.]))
+m = np.eye(4); m[0, 1] = np.nan; np.save("mnan.npy", m)
+m[0, 1] = np.inf; np.save("minf.npy", m)
 '
+	printf '0 1\n1 -1\n' > en.txt
+	printf '0 1.5\n' > ef.txt
 	local d=$BATS_TEST_TMPDIR
 	row fails 1 "record 0 has shape \(5, 2\): points must be \(\.\.\., 3\) or \(\.\.\., 4\)" "$d/p2.npy" tproject --perspective 60,1,1,10
 	row fails 1 "record 0 has shape \(\): points must be" "$d/scalar.npy" tproject --perspective 60,1,1,10
@@ -446,6 +460,15 @@ np.save("sing.npy", np.diag([1., 1., 0., 1.]))
 	row fails 2 "--lookat '1,2,3,1,2,3,0,1,0': eye and center must differ" "$d/p3.npy" tproject --lookat 1,2,3,1,2,3,0,1,0
 	row fails 2 "--rotate '30,0,0,0': the axis must not be zero" "$d/p3.npy" tproject --rotate 30,0,0,0
 	row fails 2 "--translate: 'inf' is not finite|--translate '1,inf,2': every value must be finite" "$d/p3.npy" tproject --translate 1,inf,2
+	# matrices that are not finite: inline, in a file, or made so by a
+	# builder's extreme but finite numbers or by a product
+	row fails 2 "--modelview '1,0,0,0,0,1,0,0,0,0,1,0,0,0,0,inf': every value must be finite" "$d/p3.npy" tproject --modelview 1,0,0,0,0,1,0,0,0,0,1,0,0,0,0,inf
+	row fails 1 "--projection '.*mnan.npy': every value must be finite" "$d/p3.npy" tproject --projection "$d/mnan.npy"
+	row fails 1 "--modelview '.*minf.npy': every value must be finite" "$d/p3.npy" tproject --modelview "$d/minf.npy" --unproject
+	row fails 2 "--perspective '1e-320,1,1,10': the projection matrix it makes is not finite" "$d/p3.npy" tproject --perspective 1e-320,1,1,10
+	row fails 2 "--ortho '0,1e-320,-1,1,1,10': the projection matrix it makes is not finite" "$d/p3.npy" tproject --ortho 0,1e-320,-1,1,1,10
+	row fails 2 "--scale '1e200': the modelview matrix it makes is not finite" "$d/p3.npy" tproject --scale 1e200 --scale 1e200
+	row fails 2 "--perspective '1,1,1,10': the product projection \* modelview it makes is not finite" "$d/p3.npy" tproject --scale 1e307 --perspective 1,1,1,10
 	row fails 1 "--unproject: the modelview matrix is singular" "$d/p3.npy" tproject --scale 1,0,1 --unproject
 	row fails 1 "--unproject: the projection matrix is singular" "$d/p3.npy" tproject --projection "$d/sing.npy" --unproject
 	row fails 1 "--unproject: a depth range of zero width" "$d/p3.npy" tproject --viewport 0,0,4,4 --depth-range 0.5,0.5 --unproject
@@ -460,10 +483,14 @@ np.save("sing.npy", np.diag([1., 1., 0., 1.]))
 	row fails 2 "--render draws projected points: it cannot be used with --unproject" "$d/p3.npy" tproject --render 4x4 --unproject
 	row fails 2 "--unproject cannot be used with --clip" "$d/p3.npy" tproject --unproject --clip
 	row fails 2 "--clip writes two records per input record; -O png holds one image" "$d/p3.npy" tproject --clip -O png
+	row fails 2 "-O png needs --render: window coordinates are not an image" "$d/p3.npy" tproject --perspective 60,1,1,10 -O png
+	row fails 2 "-O png needs --render" "$d/p3.npy" tproject --unproject -O png
 	row fails --no-o 1 "record 0 has shape \(5, 2\): points must be" "$d/p2.npy" tproject --print-matrix
 	row fails --no-o 2 "--print-matrix prints text on the standard output: -o cannot be used with it" "$d/p3.npy" tproject --print-matrix -o x.txt
-	row fails 1 "edges '.*e3.npy' has shape \(2, 3\) int64: edges must be \(E, 2\) index pairs" "$d/p3.npy" tproject --render 4x4 --edges "$d/e3.npy"
-	row fails 1 "edge 0 names point 9 but record 0 of .* has 2 points" "$d/p3.npy" tproject --render 4x4 --edges "$d/e9.npy"
+	row fails 1 "edges '.*e3.npy': shape \(2, 3\) int64 is not \(E, 2\) index pairs" "$d/p3.npy" tproject --render 4x4 --edges "$d/e3.npy"
+	row fails 1 "edges '.*en.txt': edge 1 has index -1: indices must be integers >= 0" "$d/p3.npy" tproject --render 4x4 --edges "$d/en.txt"
+	row fails 1 "edges '.*ef.txt': edge 0 has index 1.5: indices must be integers >= 0" "$d/p3.npy" tproject --render 4x4 --edges "$d/ef.txt"
+	row fails 1 "p3.npy: record 0: edges '.*e9.npy': edge 0 names point 9 but the record has 2 points" "$d/p3.npy" tproject --render 4x4 --edges "$d/e9.npy" "$d/p3.npy"
 	row fails --usage 2 "unrecognized option|unknown option" "$d/p3.npy" tproject --bogus
 	rows_ok
 }
@@ -475,4 +502,81 @@ np.save("sing.npy", np.diag([1., 1., 0., 1.]))
 	run --separate-stderr tproject a b
 	[ "$status" -eq 2 ]
 	[ -z "$output" ]
+}
+
+@test "tproject: complete records reach stdout before a truncated one fails; -o leaves no file; a closed pipe ends it quietly" {
+	local cam="--perspective 60,1.5,0.5,50 --lookat 3,4,5,0,0,0,0,1,0 --viewport 0,0,640,480"
+	local c
+	for c in "5,3 3" "70000,3 2" "2,3,4 2"; do
+		make_broken ${c% *} ${c#* }
+		# shellcheck disable=SC2086
+		tproject $cam < complete.npy > whole.npy 2>/dev/null
+		# shellcheck disable=SC2086
+		tproject $cam < last.npy > broken.npy 2>/dev/null
+		# shellcheck disable=SC2086
+		complete_then_error tproject $cam
+		# shellcheck disable=SC2086
+		tproject $cam --render 32x24 < complete.npy > whole.npy
+		: > broken.npy
+		# shellcheck disable=SC2086
+		complete_then_error tproject $cam --render 32x24
+	done
+	mkdir o
+	# shellcheck disable=SC2086
+	run --separate-stderr tproject $cam -o o/x.npy in.npy
+	[ "$status" -eq 1 ]
+	[ -z "$(ls -A o)" ] || fail "left: $(ls -A o)"
+	# a closed pipe: exit by SIGPIPE (or 0), nothing on stderr
+	py 'np.save("big.npy", np.random.default_rng(1).uniform(-2, 2, (1000000, 3)))'
+	run bash -c 'tproject --scale 2 big.npy 2> err | head -c 100 > head.out; echo "${PIPESTATUS[*]}"'
+	read -r s_tp s_head <<< "$output"
+	[ "$s_head" -eq 0 ]
+	[ "$s_tp" -eq 141 ] || [ "$s_tp" -eq 0 ] || fail "tproject exit $s_tp: $(cat err)"
+	[ ! -s err ] || fail "tproject wrote: $(cat err)"
+	[ "$(wc -c < head.out)" -eq 100 ]
+}
+
+@test "tproject: -j 1 and -j 2 write the same bits for float32, --clip, homogeneous points and --unproject" {
+	py '
+rng = np.random.default_rng(9)
+np.save("p3.npy", rng.uniform(-3, 3, (150000, 3)).astype(np.float32))
+np.save("p4.npy", rng.uniform(-3, 3, (3, 40000, 4)))
+'
+	local cam="--frustum -1,1.5,-0.8,1,1,50 --translate 0.5,-0.2,-6 --rotate 30,1,2,3 --viewport 10,20,300,200"
+	local args
+	for args in "p3.npy" "-t f32 p4.npy" "--clip p4.npy" "--unproject p3.npy" "--unproject -t f64 p3.npy"; do
+		# shellcheck disable=SC2086
+		tproject $cam -j 1 $args > j1.npy 2>/dev/null
+		# shellcheck disable=SC2086
+		tproject $cam -j 2 $args > j2.npy 2>/dev/null
+		[ -s j1.npy ] || fail "$args: no output"
+		cmp j1.npy j2.npy || fail "$args: -j 1 and -j 2 differ"
+	done
+}
+
+@test "tproject: Fortran-order and byte-swapped points (larger than a piece) give what C order gives" {
+	py '
+rng = np.random.default_rng(4)
+a = rng.uniform(-3, 3, (70001, 4))
+np.save("c.npy", a)
+np.save("f.npy", np.asfortranarray(a))
+np.save("be.npy", a.astype(">f8"))
+np.save("c32.npy", a[:, :3].astype(np.float32))
+np.save("f32be.npy", np.asfortranarray(a[:, :3].astype(">f4")))
+'
+	local cam="--perspective 60,1.5,0.5,50 --lookat 3,4,5,0,0,0,0,1,0 --viewport 0,0,640,480"
+	# shellcheck disable=SC2086
+	tproject $cam --clip c.npy > c.out 2>/dev/null
+	# shellcheck disable=SC2086
+	tproject $cam --clip f.npy > f.out 2>/dev/null
+	# shellcheck disable=SC2086
+	tproject $cam --clip be.npy > be.out 2>/dev/null
+	cmp c.out f.out
+	cmp c.out be.out
+	# shellcheck disable=SC2086
+	tproject $cam c32.npy > c32.out 2>/dev/null
+	# shellcheck disable=SC2086
+	tproject $cam f32be.npy > f32be.out 2>/dev/null
+	cmp c32.out f32be.out
+	py 'a = np.load("c32.out"); assert a.dtype == np.float32 and a.shape == (70001, 3) and np.isfinite(a).all()'
 }

@@ -1,7 +1,8 @@
 /*
  * project_test.c - unit tests of lib/project.c: the inverse with partial
  * pivoting, the builders against their closed forms and each other, and
- * the batched transform against the one-point trace.  Prints TAP.
+ * the batched transform against the one-point trace, composing calls,
+ * edges and pictures.  Prints TAP.
  */
 #include <math.h>
 #include <stdio.h>
@@ -201,11 +202,88 @@ test_points(void)
 	free(m2);
 }
 
+/* tp_view_multiply composes as the GL calls do and refuses what is
+ * not finite; tp_project_edges and tp_project_picture check indices. */
+static void
+test_compose_and_picture(void)
+{
+	struct tp_view v, w;
+	struct tp_mat4 t, r, p, want;
+	struct tp_project pr;
+	struct tp_tensor et, pts, img;
+	struct tp_msg m;
+	const double tr[3] = { 1, 2, 3 }, rot[4] = { 30, 1, 2, 3 };
+	const double per[4] = { 60, 1.5, 1, 10 }, tiny[4] = { 1e-320, 1, 1, 10 };
+	const double big[3] = { 1e200, 1e200, 1e200 };
+	double inf16[16] = { 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1 };
+	const double ev[4] = { 0, 1, 1, 2 }, pv[9] = { 0, 0, -2, 0.5, 0, -3,
+	    0, 0.5, -4 };
+	long long *e = NULL;
+	size_t ne = 0, shape[2] = { 2, 2 }, pshape[2] = { 3, 3 }, lit = 0, i;
+
+	tp_view_init(&v);
+	ok(tp_view_multiply(&v, TP_CALL_TRANSLATE, tr) == NULL &&
+	    tp_view_multiply(&v, TP_CALL_ROTATE, rot) == NULL &&
+	    tp_view_multiply(&v, TP_CALL_PERSPECTIVE, per) == NULL,
+	    "translate, rotate, perspective compose");
+	tp_mat4_translate(&t, 1, 2, 3);
+	tp_mat4_rotate(&r, 30, 1, 2, 3);
+	tp_mat4_perspective(&p, 60, 1.5, 1, 10);
+	want = tp_mat4_mul(&t, &r);
+	ok(memcmp(&want, &v.modelview, sizeof want) == 0 &&
+	    memcmp(&p, &v.projection, sizeof p) == 0,
+	    "MV = T * R (the later call applies first), P = perspective");
+	w = v;
+	ok(tp_view_multiply(&v, TP_CALL_PERSPECTIVE, tiny) != NULL &&
+	    tp_view_multiply(&v, TP_CALL_SCALE, big) == NULL &&
+	    tp_view_multiply(&v, TP_CALL_SCALE, big) != NULL &&
+	    memcmp(&v.projection, &w.projection, sizeof w.projection) == 0,
+	    "an overflowing matrix is refused and leaves the view alone");
+	inf16[15] = INFINITY;
+	ok(tp_view_multiply(&v, TP_CALL_MODELVIEW, inf16) != NULL,
+	    "an infinite matrix entry is refused");
+	ok(tp_mat_call_count(TP_CALL_LOOKAT) == 9 &&
+	    tp_mat_call_count(TP_CALL_PROJECTION) == 16, "call counts");
+
+	et = tp_new(TP_F8, 2, shape);
+	memcpy(et.data, ev, sizeof ev);
+	ok(tp_project_edges(&et, &e, &ne, &m) == NULL && ne == 2 &&
+	    e[0] == 0 && e[1] == 1 && e[2] == 1 && e[3] == 2,
+	    "edges from a (2, 2) float tensor");
+	((double *)et.data)[3] = 2.5;
+	ok(tp_project_edges(&et, &e, &ne, &m) != NULL && ne == 2 &&
+	    strstr(m.text, "edge 1 has index 2.5") != NULL,
+	    "a fractional index is refused by name");
+	pts = tp_new(TP_F8, 2, pshape);
+	memcpy(pts.data, pv, sizeof pv);
+	tp_view_init(&v);
+	tp_view_multiply(&v, TP_CALL_PERSPECTIVE, per);
+	v.viewport = 1;
+	v.vp[2] = 64;
+	v.vp[3] = 64;
+	tp_project_init(&pr, &v);
+	ok(tp_project_picture(&pr, &pts, e, ne, 64, 64, &img, &m) == NULL &&
+	    img.ndim == 2 && img.shape[0] == 64 && img.shape[1] == 64,
+	    "a picture of 3 points and 2 edges");
+	for (i = 0; i < img.count; i++)
+		lit += ((unsigned char *)img.data)[i] != 0;
+	ok(lit > 3, "its edges light more pixels than the 3 points");
+	tp_free(&img);
+	e[3] = 3;
+	ok(tp_project_picture(&pr, &pts, e, ne, 64, 64, &img, &m) != NULL &&
+	    strstr(m.text, "edge 1 names point 3") != NULL,
+	    "an edge naming a missing point is refused");
+	free(e);
+	tp_free(&et);
+	tp_free(&pts);
+}
+
 int
 main(void)
 {
 	test_invert();
 	test_builders();
 	test_points();
+	test_compose_and_picture();
 	return tap_end();
 }
