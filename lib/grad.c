@@ -130,15 +130,11 @@ fresh(enum tp_dtype dt, int ndim, const size_t *shape)
 	return t;
 }
 
-/* The shape of t as "(4, 5)", in one of a few rotating buffers. */
+/* The shape of t as "(4, 5)", in the caller's buf. */
 static const char *
-shp(const struct tp_tensor *t)
+shp(const struct tp_tensor *t, char buf[TP_GRAD_SHAPE_LEN])
 {
-	static char buf[6][TP_MAXDIM * 22 + 4];
-	static int next;
-
-	next = (next + 1) % 6;
-	return tp_shape_str(t, buf[next], sizeof buf[next]);
+	return tp_shape_str(t, buf, TP_GRAD_SHAPE_LEN);
 }
 
 /* The multi-index of flat index i in t, as "(2, 3)". */
@@ -191,14 +187,15 @@ tail_count(const struct tp_tensor *t, int a)
 static const char *
 finite_msg(const struct tp_tensor *t, const char *what, struct tp_msg *m)
 {
+	char sa[TP_GRAD_SHAPE_LEN];
 	size_t i;
-	char ib[TP_MAXDIM * 22 + 4];
+	char ib[TP_GRAD_SHAPE_LEN];
 
 	for (i = 0; i < t->count; i++) {
 		double v = ld(t, i);
 
 		if (!isfinite(v))
-			return tp_msgf(m, "%s %s holds %s at %s", what, shp(t),
+			return tp_msgf(m, "%s %s holds %s at %s", what, shp(t, sa),
 			    isnan(v) ? "nan" : v > 0 ? "inf" : "-inf",
 			    index_str(t, i, ib, sizeof ib));
 	}
@@ -246,15 +243,16 @@ static const char *
 scale_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
     struct tp_msg *m)
 {
+	char sa[TP_GRAD_SHAPE_LEN], sb[TP_GRAD_SHAPE_LEN];
 	const struct tp_tensor *M = &l->p[0];
 	size_t shape[TP_MAXDIM], b, j, nb;
 
 	if (x->ndim < 1 || tail_count(x, 1) != 1)
 		return lmsg(m, l, "M %s does not fit the incoming %s: scale "
 		    "takes one number per batch element, shape (b,) or "
-		    "(b, 1, ...)", shp(M), shp(x));
+		    "(b, 1, ...)", shp(M, sa), shp(x, sb));
 	if (M->ndim + 1 > TP_MAXDIM)
-		return lmsg(m, l, "M %s has too many axes", shp(M));
+		return lmsg(m, l, "M %s has too many axes", shp(M, sa));
 	nb = x->shape[0];
 	shape[0] = nb;
 	memcpy(shape + 1, M->shape, (size_t)M->ndim * sizeof *shape);
@@ -296,18 +294,19 @@ static const char *
 affine_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
     struct tp_msg *m)
 {
+	char sa[TP_GRAD_SHAPE_LEN], sb[TP_GRAD_SHAPE_LEN];
 	const struct tp_tensor *W = &l->p[0];
 	size_t shape[TP_MAXDIM], rows, n = W->shape[0], c = W->shape[1], r;
 
 	if (x->ndim < 1 || x->shape[x->ndim - 1] != n)
 		return lmsg(m, l, "W %s does not fit the incoming %s: its "
-		    "last axis must be W's first, %zu", shp(W), shp(x), n);
+		    "last axis must be W's first, %zu", shp(W, sa), shp(x, sb), n);
 	rows = 1;
 	for (int a = 0; a + 1 < x->ndim; a++)
 		rows *= x->shape[a];
 	if (rows > INT_MAX || n > INT_MAX || c > INT_MAX)
 		return lmsg(m, l, "the product of %s and W %s is too large for "
-		    "BLAS", shp(x), shp(W));
+		    "BLAS", shp(x, sa), shp(W, sb));
 	memcpy(shape, x->shape, (size_t)x->ndim * sizeof *shape);
 	shape[x->ndim - 1] = c;
 	if (l->k->nparam == 2 || n == 0)
@@ -504,12 +503,13 @@ static const char *
 softmax_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
     struct tp_msg *m)
 {
+	char sa[TP_GRAD_SHAPE_LEN];
 	size_t c, rows, r, j;
 	double *p;
 
 	if (x->ndim < 1)
 		return lmsg(m, l, "X %s has no axis to take softmax along",
-		    shp(x));
+		    shp(x, sa));
 	c = x->shape[x->ndim - 1];
 	rows = c ? x->count / c : 0;
 	*z = like(x);
@@ -549,10 +549,11 @@ static const char *
 flatten_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
     struct tp_msg *m)
 {
+	char sa[TP_GRAD_SHAPE_LEN];
 	size_t shape[2];
 
 	if (x->ndim < 1)
-		return lmsg(m, l, "X %s has no batch axis to keep", shp(x));
+		return lmsg(m, l, "X %s has no batch axis to keep", shp(x, sa));
 	shape[0] = x->shape[0];
 	shape[1] = tail_count(x, 1);
 	*z = tp_new(l->net->dt, 2, shape);
@@ -607,6 +608,7 @@ static const char *
 conv_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
     struct tp_msg *m)
 {
+	char sa[TP_GRAD_SHAPE_LEN], sb[TP_GRAD_SHAPE_LEN];
 	const struct tp_tensor *K = &l->p[0];
 	int a, nb = x->ndim - K->ndim;
 
@@ -615,7 +617,7 @@ conv_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 			break;
 	if (nb < 0 || a < K->ndim)
 		return lmsg(m, l, "K %s does not fit the incoming %s: its last "
-		    "%d ax%s must be at least as large as K", shp(K), shp(x),
+		    "%d ax%s must be at least as large as K", shp(K, sa), shp(x, sb),
 		    K->ndim, K->ndim == 1 ? "is" : "es");
 	tp_conv_run(conv_engine(l, 0), x, z);
 	return NULL;
@@ -704,16 +706,17 @@ static const char *
 xent_fwd(struct tp_grad_net *net, const struct tp_tensor *z, double *L,
     double *mag, struct tp_msg *m)
 {
+	char sa[TP_GRAD_SHAPE_LEN], sb[TP_GRAD_SHAPE_LEN];
 	const struct tp_tensor *y = &net->lop;
 	const int64_t *lab = y->data;
 	size_t c, rows, r, i;
 	double *p, s = 0, sm = 0;
 	int ok;
-	char ib[TP_MAXDIM * 22 + 4];
+	char ib[TP_GRAD_SHAPE_LEN];
 
 	if (z->ndim < 1)
 		return tp_msgf(m, "loss %s: the scores %s need a class axis",
-		    net->lossword, shp(z));
+		    net->lossword, shp(z, sa));
 	c = z->shape[z->ndim - 1];
 	ok = y->ndim == z->ndim - 1;
 	for (int a = 0; ok && a < y->ndim; a++)
@@ -721,7 +724,7 @@ xent_fwd(struct tp_grad_net *net, const struct tp_tensor *z, double *L,
 	if (!ok)
 		return tp_msgf(m, "loss %s: the labels %s do not fit the scores "
 		    "%s: one label per row, the scores' shape without its "
-		    "last axis", net->lossword, shp(y), shp(z));
+		    "last axis", net->lossword, shp(y, sa), shp(z, sb));
 	for (i = 0; i < y->count; i++)
 		if ((uint64_t)lab[i] >= c)
 			return tp_msgf(m, "loss %s: label %lld at %s is out of "
@@ -766,11 +769,12 @@ static const char *
 same_shape_msg(struct tp_grad_net *net, const struct tp_tensor *z,
     const char *what, struct tp_msg *m)
 {
+	char sa[TP_GRAD_SHAPE_LEN], sb[TP_GRAD_SHAPE_LEN];
 	if (net->lop.ndim == z->ndim && memcmp(net->lop.shape, z->shape,
 	    (size_t)z->ndim * sizeof z->shape[0]) == 0)
 		return NULL;
 	return tp_msgf(m, "%s %s does not fit the output Z %s", what,
-	    shp(&net->lop), shp(z));
+	    shp(&net->lop, sa), shp(z, sb));
 }
 
 /* mse:TARGET  L = mean((z - t)^2) over all elements. */
@@ -1011,6 +1015,7 @@ const char *
 tp_grad_add(struct tp_grad_net *net, const struct tp_grad_spec *s,
     const struct tp_tensor *ops, struct tp_msg *m)
 {
+	char sa[TP_GRAD_SHAPE_LEN], sb[TP_GRAD_SHAPE_LEN];
 	struct layer *l;
 	const char *why;
 	char what[64];
@@ -1039,16 +1044,16 @@ tp_grad_add(struct tp_grad_net *net, const struct tp_grad_spec *s,
 	}
 	if (l->k->forward == affine_fwd && l->p[0].ndim != 2)
 		return lmsg(m, l, "W %s must be a matrix (2 axes)",
-		    shp(&l->p[0]));
+		    shp(&l->p[0], sa));
 	if (l->k->forward == affine_fwd && l->k->nparam == 2 &&
 	    (l->p[1].ndim != 1 ||
 	    l->p[1].shape[0] != l->p[0].shape[1]))
 		return lmsg(m, l, "B %s does not fit W %s: B must have shape "
-		    "(%zu,)", shp(&l->p[1]), shp(&l->p[0]), l->p[0].shape[1]);
+		    "(%zu,)", shp(&l->p[1], sa), shp(&l->p[0], sb), l->p[0].shape[1]);
 	if (l->k->forward == conv_fwd && (l->p[0].ndim == 0 ||
 	    l->p[0].count == 0))
 		return lmsg(m, l, "K %s must have at least one axis and one "
-		    "element", shp(&l->p[0]));
+		    "element", shp(&l->p[0], sa));
 	return NULL;
 }
 
@@ -1058,7 +1063,7 @@ tp_grad_set_loss(struct tp_grad_net *net, const struct tp_grad_spec *s,
 {
 	const char *why;
 	size_t i;
-	char ib[TP_MAXDIM * 22 + 4];
+	char ib[TP_GRAD_SHAPE_LEN];
 
 	net->loss = &losses[s->kind];
 	net->lossword = tp_estrdup(s->word);
@@ -1097,12 +1102,19 @@ tp_grad_set_loss(struct tp_grad_net *net, const struct tp_grad_spec *s,
 	return NULL;
 }
 
-void
-tp_grad_set_dldz(struct tp_grad_net *net, const struct tp_tensor *g)
+const char *
+tp_grad_set_dldz(struct tp_grad_net *net, const struct tp_tensor *g,
+    struct tp_msg *m)
 {
+	char sa[TP_GRAD_SHAPE_LEN];
+
 	net->loss = &losses[NLOSSES];
 	net->lossword = tp_estrdup("-g");
+	if (tp_dtype_is_complex(g->dtype))
+		return tp_msgf(m, "-g: dL/dZ %s is complex (%s)", shp(g, sa),
+		    tp_dtype_name(g->dtype));
 	net->lop = tp_converted(g, net->dt);
+	return finite_msg(&net->lop, "-g: dL/dZ", m);
 }
 
 int
@@ -1119,6 +1131,43 @@ tp_grad_count(const struct tp_grad_net *net)
 	for (i = 0; i < net->n; i++)
 		n += net->L[i].k->nparam;
 	return n;
+}
+
+const char *
+tp_grad_select(const struct tp_grad_net *net, const char *list,
+    unsigned char *want, struct tp_msg *m)
+{
+	const char *p = list, *end;
+	int i, n = tp_grad_count(net);
+	size_t len;
+
+	memset(want, 0, (size_t)n);
+	if (strcmp(list, "none") == 0)
+		return NULL;
+	for (;; p = end + 1) {
+		end = strchr(p, ',');
+		len = end != NULL ? (size_t)(end - p) : strlen(p);
+		for (i = 0; i < n; i++)
+			if (strlen(tp_grad_name(net, i)) == len &&
+			    strncmp(p, tp_grad_name(net, i), len) == 0)
+				break;
+		if (i == n) {
+			char names[sizeof m->text];
+			size_t k = 0;
+
+			for (i = 0; i < n && k < sizeof names; i++)
+				k += (size_t)snprintf(names + k, sizeof names - k,
+				    "%s%s", i ? ", " : "", tp_grad_name(net, i));
+			if (len == 0)
+				return tp_msgf(m, "'%s' has an empty name: this "
+				    "chain has %s (or none)", list, names);
+			return tp_msgf(m, "no gradient '%.*s': this chain has "
+			    "%s", (int)len, p, names);
+		}
+		want[i] = 1;
+		if (end == NULL)
+			return NULL;
+	}
 }
 
 /* Gradient i >= 1 as layer *li's parameter *pj. */
@@ -1181,17 +1230,24 @@ run_forward(struct tp_grad_net *net, struct tp_msg *m)
 }
 
 const char *
-tp_grad_forward(struct tp_grad_net *net, const struct tp_tensor *x,
+tp_grad_forward(struct tp_grad_net *net, struct tp_tensor *x,
     struct tp_msg *m)
 {
+	char sa[TP_GRAD_SHAPE_LEN];
 	const char *why;
 	size_t noshape[1] = { 0 };
 
-	if (tp_dtype_is_complex(x->dtype))
-		return tp_msgf(m, "X %s is complex (%s): tgrad's layers are "
-		    "real", shp(x), tp_dtype_name(x->dtype));
 	tp_free(&net->act[0]);
-	net->act[0] = tp_converted(x, net->dt);
+	if (tp_dtype_is_complex(x->dtype))
+		return tp_msgf(m, "X %s is complex (%s): the layers are real",
+		    shp(x, sa), tp_dtype_name(x->dtype));
+	if (x->dtype == net->dt) {
+		net->act[0] = *x;
+	} else {
+		net->act[0] = tp_converted(x, net->dt);
+		tp_free(x);
+	}
+	memset(x, 0, sizeof *x);
 	if ((why = finite_msg(&net->act[0], "X", m)) != NULL)
 		return why;
 	if ((why = run_forward(net, m)) != NULL)
@@ -1313,8 +1369,9 @@ tp_grad_check(struct tp_grad_net *net, int gi, double tol,
 	int i, l, j;
 	double h0;
 
-	if (net->dt != TP_F8 || A->data == NULL)
-		tp_die("internal error: --check needs float64 gradients");
+	if (net->dt != TP_F8 || A->data == NULL || !(tol > 0))
+		tp_die("internal error: --check needs float64 gradients and "
+		    "a tolerance above 0");
 	if (gi == 0) {
 		T = &net->act[0];
 	} else {
@@ -1350,11 +1407,13 @@ tp_grad_check(struct tp_grad_net *net, int gi, double tol,
 		    noise / tol);
 		if (crossed) {
 			r->kinked++;
-			if (err > r->kinked_worst)
+			if (err > r->kinked_worst || isnan(err))
 				r->kinked_worst = err;
 			continue;
 		}
-		if (r->checked++ == 0 || err > r->worst) {
+		/* a NaN anywhere is the worst, and stays so */
+		if (r->checked++ == 0 || err > r->worst ||
+		    (isnan(err) && !isnan(r->worst))) {
 			r->worst = err;
 			r->at = e;
 			index_str(A, e, r->where, sizeof r->where);
@@ -1362,6 +1421,7 @@ tp_grad_check(struct tp_grad_net *net, int gi, double tol,
 			r->numeric = num;
 		}
 	}
+	r->fails = !(r->worst <= tol);
 	(void)probe(net, &h0);
 	for (i = 0; i < net->n; i++) {
 		if (flip[i] != NULL)
@@ -1374,6 +1434,36 @@ tp_grad_check(struct tp_grad_net *net, int gi, double tol,
 	free(base);
 }
 
+void
+tp_grad_check_print(FILE *f, const struct tp_grad_net *net, int i,
+    const struct tp_grad_check *r)
+{
+	char sa[TP_GRAD_SHAPE_LEN];
+
+	int l, j;
+
+	if (i == 0) {
+		shp(&net->act[0], sa);
+	} else {
+		locate(net, i, &l, &j);
+		shp(&net->L[l].p[j], sa);
+	}
+	fprintf(f, "  dL/d%s %s: ", tp_grad_name(net, i), sa);
+	if (r->checked == 0)
+		fprintf(f, "no element checked");
+	else
+		fprintf(f, "worst relative error %.2g at %s (analytic %.9g, "
+		    "numeric %.9g), %s", r->worst, r->where, r->analytic,
+		    r->numeric, tp_grad_band(r->worst));
+	fprintf(f, "; %zu relu input%s within a step of 0", r->kinks,
+	    r->kinks == 1 ? "" : "s");
+	if (r->kinked)
+		fprintf(f, " (%zu element%s crossing a kink left out, their "
+		    "worst %.2g)", r->kinked, r->kinked == 1 ? "" : "s",
+		    r->kinked_worst);
+	fprintf(f, "%s\n", r->fails ? ": FAILS" : "");
+}
+
 /* --- explaining ------------------------------------------------------- */
 
 /* Print template s with $I $O $P $Q (name and shape) and $i $o $p $q
@@ -1382,6 +1472,7 @@ static void
 expand(FILE *f, const char *s, const char *names[5],
     const struct tp_tensor *ts[5])
 {
+	char sa[TP_GRAD_SHAPE_LEN];
 	static const char keys[] = "iopqy";
 	const char *k;
 
@@ -1394,7 +1485,7 @@ expand(FILE *f, const char *s, const char *names[5],
 		s++;
 		fputs(names[k - keys], f);
 		if (*s >= 'A' && *s <= 'Z' && ts[k - keys] != NULL)
-			fprintf(f, " %s", shp(ts[k - keys]));
+			fprintf(f, " %s", shp(ts[k - keys], sa));
 	}
 }
 
@@ -1442,13 +1533,14 @@ layer_names(const struct tp_grad_net *net, int i, char bufs[5][32],
 void
 tp_grad_explain(const struct tp_grad_net *net, FILE *f)
 {
+	char sa[TP_GRAD_SHAPE_LEN];
 	char bufs[5][32], yname[300];
 	const char *names[5];
 	const struct tp_tensor *ts[5];
 	int i;
 
 	fprintf(f, "forward, layer by layer (batch first; X %s):\n",
-	    shp(&net->act[0]));
+	    shp(&net->act[0], sa));
 	for (i = 0; i < net->n; i++) {
 		layer_names(net, i, bufs, names, ts);
 		fprintf(f, "%d. %s\n", i + 1, net->L[i].word);
