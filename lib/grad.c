@@ -1111,10 +1111,10 @@ tp_grad_set_dldz(struct tp_grad_net *net, const struct tp_tensor *g,
 	net->loss = &losses[NLOSSES];
 	net->lossword = tp_estrdup("-g");
 	if (tp_dtype_is_complex(g->dtype))
-		return tp_msgf(m, "-g: dL/dZ %s is complex (%s)", shp(g, sa),
+		return tp_msgf(m, "dL/dZ %s is complex (%s)", shp(g, sa),
 		    tp_dtype_name(g->dtype));
 	net->lop = tp_converted(g, net->dt);
-	return finite_msg(&net->lop, "-g: dL/dZ", m);
+	return finite_msg(&net->lop, "dL/dZ", m);
 }
 
 int

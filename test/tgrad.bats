@@ -378,6 +378,9 @@ x = rng.standard_normal((4, 5)); x[2, 3] = np.nan; np.save("xnan.npy", x)
 x = rng.standard_normal((4, 5)); x[1, 0] = -np.inf; np.save("xinf.npy", x)
 np.save("k9.npy", np.ones((9, 9))); np.save("m.npy", np.ones((2, 2)))
 w = np.ones((5, 7)); w[4, 6] = np.nan; np.save("wnan.npy", w)
+g = np.ones((4, 7)); g[0, 1] = np.nan; np.save("gnan.npy", g)
+np.save("gc.npy", np.ones((4, 7), np.complex64))
+np.save("xc.npy", np.ones((4, 5), np.complex128))
 '
 	local d=$BATS_TEST_TMPDIR
 	# a parameter that does not fit: both shapes and the layer position
@@ -397,6 +400,10 @@ w = np.ones((5, 7)); w[4, 6] = np.nan; np.save("wnan.npy", w)
 	row fails 1 'target \(4, 4\) does not fit the output Z \(4, 7\)' "$d/x.npy" tgrad "matmul:$d/w57.npy" "mse:$d/t.npy"
 	# -g of the wrong shape
 	row fails 1 '-g: dL/dZ \(3, 3\) does not fit the output Z \(4, 7\)' "$d/x.npy" tgrad -g "$d/g33.npy" "matmul:$d/w57.npy"
+	# a NaN or a complex -g, a complex X
+	row fails 1 "-g '.*gnan.npy': dL/dZ \(4, 7\) holds nan at \(0, 1\)$" "$d/x.npy" tgrad -g "$d/gnan.npy" "matmul:$d/w57.npy"
+	row fails 1 "-g '.*gc.npy': dL/dZ \(4, 7\) is complex \(complex64\)$" "$d/x.npy" tgrad -g "$d/gc.npy" "matmul:$d/w57.npy"
+	row fails 1 'record 0 of <stdin>: X \(4, 5\) is complex \(complex128\): the layers are real$' "$d/xc.npy" tgrad relu sum
 	# NaN and infinity in X
 	row fails 1 'record 0 .*X \(4, 5\) holds nan at \(2, 3\)' "$d/xnan.npy" tgrad relu sum
 	row fails 1 'X \(4, 5\) holds -inf at \(1, 0\)' "$d/xinf.npy" tgrad relu sum
@@ -413,6 +420,10 @@ w = np.ones((5, 7)); w[4, 6] = np.nan; np.save("wnan.npy", w)
 	row fails --usage 2 "nothing to compute" "$d/x.npy" tgrad relu
 	row fails --usage 2 "--wrt: no gradient 'W2': this chain has x, W1" "$d/x.npy" tgrad --wrt W2 "matmul:$d/w57.npy" sum
 	row fails --usage 2 "--tol" "$d/x.npy" tgrad --tol abc relu sum
+	# --tol 0 would pass every gradient (the rounding floor is r / tol)
+	row fails --no-o --usage 2 "--tol must be above 0, not '0'" "$d/x.npy" tgrad --check --tol 0 relu sum
+	row fails --usage 2 "--wrt: '' has an empty name: this chain has x, W1 \(or none\)" "$d/x.npy" tgrad --wrt '' "matmul:$d/w57.npy" sum
+	row fails --usage 2 "--wrt: 'x,' has an empty name" "$d/x.npy" tgrad --wrt x, "matmul:$d/w57.npy" sum
 	row fails --usage 2 "f16" "$d/x.npy" tgrad -t f16 relu sum
 	row fails --no-o --usage 2 "-o .* with --check" "$d/x.npy" tgrad --check -o out.npy relu sum
 	row fails --no-o --usage 2 "--check needs a loss" "$d/x.npy" tgrad --check --forward relu
