@@ -38,7 +38,7 @@ struct cmdline {
 	double tol;
 	/* test only: TGRAD_TEST_BREAK=NAME:INDEX makes gradient NAME wrong
 	 * at flat INDEX after the backward pass (test/tgrad.bats) */
-	const char *breakname;
+	char *breakname;
 	size_t breakat;
 };
 
@@ -166,7 +166,7 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 			tp_usage_die("TGRAD_TEST_BREAK '%s' is not NAME:INDEX",
 			    e);
 		cl->breakname = tp_estrdup(e);
-		((char *)cl->breakname)[colon - e] = '\0';
+		cl->breakname[colon - e] = '\0';
 		cl->breakat = (size_t)tp_parse_int(colon + 1, 0, 1LL << 62,
 		    "TGRAD_TEST_BREAK");
 	}
@@ -371,7 +371,7 @@ main(int argc, char **argv)
 	free(cl.specs);
 	tp_grad_spec_free(&cl.loss);
 	free(want);
-	free((char *)cl.breakname);
+	free(cl.breakname);
 	if (nfail > 0)
 		tp_die("--check: %d gradient%s fail%s: %s", nfail,
 		    nfail == 1 ? "" : "s", nfail == 1 ? "s" : "", fail);

@@ -195,7 +195,8 @@ finite_msg(const struct tp_tensor *t, const char *what, struct tp_msg *m)
 		double v = ld(t, i);
 
 		if (!isfinite(v))
-			return tp_msgf(m, "%s %s holds %s at %s", what, shp(t, sa),
+			return tp_msgf(m, "%s %s holds %s at %s", what,
+			    shp(t, sa),
 			    isnan(v) ? "nan" : v > 0 ? "inf" : "-inf",
 			    index_str(t, i, ib, sizeof ib));
 	}
@@ -300,7 +301,8 @@ affine_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 
 	if (x->ndim < 1 || x->shape[x->ndim - 1] != n)
 		return lmsg(m, l, "W %s does not fit the incoming %s: its "
-		    "last axis must be W's first, %zu", shp(W, sa), shp(x, sb), n);
+		    "last axis must be W's first, %zu", shp(W, sa), shp(x, sb),
+		    n);
 	rows = 1;
 	for (int a = 0; a + 1 < x->ndim; a++)
 		rows *= x->shape[a];
@@ -617,7 +619,8 @@ conv_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 			break;
 	if (nb < 0 || a < K->ndim)
 		return lmsg(m, l, "K %s does not fit the incoming %s: its last "
-		    "%d ax%s must be at least as large as K", shp(K, sa), shp(x, sb),
+		    "%d ax%s must be at least as large as K", shp(K, sa),
+		    shp(x, sb),
 		    K->ndim, K->ndim == 1 ? "is" : "es");
 	tp_conv_run(conv_engine(l, 0), x, z);
 	return NULL;
@@ -1049,7 +1052,8 @@ tp_grad_add(struct tp_grad_net *net, const struct tp_grad_spec *s,
 	    (l->p[1].ndim != 1 ||
 	    l->p[1].shape[0] != l->p[0].shape[1]))
 		return lmsg(m, l, "B %s does not fit W %s: B must have shape "
-		    "(%zu,)", shp(&l->p[1], sa), shp(&l->p[0], sb), l->p[0].shape[1]);
+		    "(%zu,)", shp(&l->p[1], sa), shp(&l->p[0], sb),
+		    l->p[0].shape[1]);
 	if (l->k->forward == conv_fwd && (l->p[0].ndim == 0 ||
 	    l->p[0].count == 0))
 		return lmsg(m, l, "K %s must have at least one axis and one "
@@ -1156,8 +1160,9 @@ tp_grad_select(const struct tp_grad_net *net, const char *list,
 			size_t k = 0;
 
 			for (i = 0; i < n && k < sizeof names; i++)
-				k += (size_t)snprintf(names + k, sizeof names - k,
-				    "%s%s", i ? ", " : "", tp_grad_name(net, i));
+				k += (size_t)snprintf(names + k,
+				    sizeof names - k, "%s%s", i ? ", " : "",
+				    tp_grad_name(net, i));
 			if (len == 0)
 				return tp_msgf(m, "'%s' has an empty name: this "
 				    "chain has %s (or none)", list, names);
