@@ -196,8 +196,7 @@ finite_msg(const struct tp_tensor *t, const char *what, struct tp_msg *m)
 
 		if (!isfinite(v))
 			return tp_msgf(m, "%s %s holds %s at %s", what,
-			    shp(t, sa),
-			    isnan(v) ? "nan" : v > 0 ? "inf" : "-inf",
+			    shp(t, sa), isnan(v) ? "nan" : v > 0 ? "inf" : "-inf",
 			    index_str(t, i, ib, sizeof ib));
 	}
 	return NULL;
@@ -620,8 +619,7 @@ conv_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 	if (nb < 0 || a < K->ndim)
 		return lmsg(m, l, "K %s does not fit the incoming %s: its last "
 		    "%d ax%s must be at least as large as K", shp(K, sa),
-		    shp(x, sb),
-		    K->ndim, K->ndim == 1 ? "is" : "es");
+		    shp(x, sb), K->ndim, K->ndim == 1 ? "is" : "es");
 	tp_conv_run(conv_engine(l, 0), x, z);
 	return NULL;
 }
