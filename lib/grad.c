@@ -196,8 +196,8 @@ finite_msg(const struct tp_tensor *t, const char *what, struct tp_msg *m)
 
 		if (!isfinite(v))
 			return tp_msgf(m, "%s %s holds %s at %s", what,
-			    shp(t, sa), isnan(v) ? "nan" : v > 0 ? "inf" : "-inf",
-			    index_str(t, i, ib, sizeof ib));
+			    shp(t, sa), isnan(v) ? "nan" : v > 0 ? "inf" :
+			    "-inf", index_str(t, i, ib, sizeof ib));
 	}
 	return NULL;
 }
