@@ -5,7 +5,9 @@
  * letters, a forward function (checks the incoming shape, allocates and
  * computes Z), a backward function (dL/dZ to dL/dX, and each parameter's
  * gradient summed to the parameter's shape), and two lines of text for
- * --explain.  Losses are the same in losses[].  Elementwise work is done
+ * --explain; a smooth elementwise layer (sigmoid, tanh) is map_fwd and
+ * map_bwd with its function and its derivative as a function of its
+ * value.  Losses are the same in losses[].  Elementwise work is done
  * in double precision whatever the net's dtype (load, compute, store),
  * sums are accumulated in double; matrix products are BLAS sgemm/dgemm.
  */
@@ -45,6 +47,10 @@ struct kind {
 	 * $Q are the input, output and parameters with their shapes, $i,
 	 * $o, $p, $q the names alone. */
 	const char *fwd_text, *bwd_text;
+	/* elementwise layers (forward map_fwd): Z = map(X), and the
+	 * derivative dZ/dX as slope(Z) */
+	double (*map)(double);
+	double (*slope)(double);
 };
 
 struct layer {
@@ -412,73 +418,57 @@ relu_bwd(struct layer *l, const struct tp_tensor *x,
 	}
 }
 
-/* sigmoid  Z = 1 / (1 + exp(-X)), without overflow for large |X|. */
+/* An elementwise layer (sigmoid, tanh): Z = k->map(X). */
 static const char *
-sigmoid_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
+map_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
     struct tp_msg *m)
 {
 	size_t i;
 
-	(void)l;
-	(void)m;
-	*z = like(x);
-	for (i = 0; i < x->count; i++) {
-		double v = ld(x, i), e = exp(-fabs(v));
-
-		st(z, i, v >= 0 ? 1 / (1 + e) : e / (1 + e));
-	}
-	return NULL;
-}
-
-static void
-sigmoid_bwd(struct layer *l, const struct tp_tensor *x,
-    const struct tp_tensor *z, const struct tp_tensor *dz,
-    struct tp_tensor *dx)
-{
-	size_t i;
-
-	(void)l;
-	if (dx == NULL)
-		return;
-	*dx = like(x);
-	for (i = 0; i < x->count; i++) {
-		double y = ld(z, i);
-
-		st(dx, i, ld(dz, i) * y * (1 - y));
-	}
-}
-
-/* tanh */
-static const char *
-tanh_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
-    struct tp_msg *m)
-{
-	size_t i;
-
-	(void)l;
 	(void)m;
 	*z = like(x);
 	for (i = 0; i < x->count; i++)
-		st(z, i, tanh(ld(x, i)));
+		st(z, i, l->k->map(ld(x, i)));
 	return NULL;
 }
 
+/* An elementwise layer's backward pass: dL/dX = dL/dZ k->slope(Z), the
+ * derivative given by the output. */
 static void
-tanh_bwd(struct layer *l, const struct tp_tensor *x,
+map_bwd(struct layer *l, const struct tp_tensor *x,
     const struct tp_tensor *z, const struct tp_tensor *dz,
     struct tp_tensor *dx)
 {
 	size_t i;
 
-	(void)l;
 	if (dx == NULL)
 		return;
 	*dx = like(x);
-	for (i = 0; i < x->count; i++) {
-		double y = ld(z, i);
+	for (i = 0; i < x->count; i++)
+		st(dx, i, ld(dz, i) * l->k->slope(ld(z, i)));
+}
 
-		st(dx, i, ld(dz, i) * (1 - y * y));
-	}
+/* sigmoid  1 / (1 + exp(-v)), without overflow for large |v|. */
+static double
+sigmoid_map(double v)
+{
+	double e = exp(-fabs(v));
+
+	return v >= 0 ? 1 / (1 + e) : e / (1 + e);
+}
+
+/* The sigmoid's derivative from its value y. */
+static double
+sigmoid_slope(double y)
+{
+	return y * (1 - y);
+}
+
+/* tanh's derivative from its value y. */
+static double
+tanh_slope(double y)
+{
+	return 1 - y * y;
 }
 
 /* Row r of length c of x, softmax-ed into the doubles p; returns the
@@ -663,40 +653,47 @@ static const struct kind kinds[] = {
 	  "scales all of $p",
 	  "dL/d$I = Σ over $p's axes of dL/d$O ⊙ $P: dL/d$i[b] = "
 	  "Σ_ij dL/d$o[b,i,j] $p[i,j]\n"
-	  "dL/d$P = Σ_b $i[b] dL/d$o[b]" },
+	  "dL/d$P = Σ_b $i[b] dL/d$o[b]",
+	  NULL, NULL },
 	{ "matmul", 1, { "W" }, 0, affine_fwd, affine_bwd,
 	  "$O = $I · $P: $o[r,j] = Σ_k $i[r,k] $p[k,j]",
 	  "dL/d$I = dL/d$O · $Pᵀ\n"
-	  "dL/d$P = $Iᵀ · dL/d$O, summed over the rows (the batch)" },
+	  "dL/d$P = $Iᵀ · dL/d$O, summed over the rows (the batch)",
+	  NULL, NULL },
 	{ "affine", 2, { "W", "B" }, 0, affine_fwd, affine_bwd,
 	  "$O = $I · $P + $Q: $o[r,j] = Σ_k $i[r,k] $p[k,j] + $q[j]",
 	  "dL/d$I = dL/d$O · $Pᵀ\n"
 	  "dL/d$P = $Iᵀ · dL/d$O, summed over the rows (the batch)\n"
-	  "dL/d$Q = Σ_r dL/d$o[r,:] (every row adds $q once)" },
+	  "dL/d$Q = Σ_r dL/d$o[r,:] (every row adds $q once)",
+	  NULL, NULL },
 	{ "relu", 0, { NULL }, 1, relu_fwd, relu_bwd,
 	  "$O = max($I, 0)",
 	  "dL/d$I = dL/d$O ⊙ [$i > 0] (1 where $i is positive, else 0; "
-	  "0 at 0)" },
-	{ "sigmoid", 0, { NULL }, 0, sigmoid_fwd, sigmoid_bwd,
+	  "0 at 0)",
+	  NULL, NULL },
+	{ "sigmoid", 0, { NULL }, 0, map_fwd, map_bwd,
 	  "$O = 1 / (1 + exp(-$I))",
-	  "dL/d$I = dL/d$O ⊙ $o ⊙ (1 - $o)" },
-	{ "tanh", 0, { NULL }, 0, tanh_fwd, tanh_bwd,
+	  "dL/d$I = dL/d$O ⊙ $o ⊙ (1 - $o)", sigmoid_map, sigmoid_slope },
+	{ "tanh", 0, { NULL }, 0, map_fwd, map_bwd,
 	  "$O = tanh($I)",
-	  "dL/d$I = dL/d$O ⊙ (1 - $o²)" },
+	  "dL/d$I = dL/d$O ⊙ (1 - $o²)", tanh, tanh_slope },
 	{ "softmax", 0, { NULL }, 0, softmax_fwd, softmax_bwd,
 	  "$O = softmax($I) along the last axis: $o[r,j] = exp($i[r,j]) / "
 	  "Σ_k exp($i[r,k])",
 	  "dL/d$I = $o ⊙ (dL/d$o - Σ_k dL/d$o[r,k] $o[r,k]), row by row "
-	  "(the Jacobian diag($o) - $o $oᵀ)" },
+	  "(the Jacobian diag($o) - $o $oᵀ)",
+	  NULL, NULL },
 	{ "flatten", 0, { NULL }, 0, flatten_fwd, flatten_bwd,
 	  "$O = $I with the axes after the first made one",
-	  "dL/d$I = dL/d$O with $i's shape again" },
+	  "dL/d$I = dL/d$O with $i's shape again",
+	  NULL, NULL },
 	{ "conv", 1, { "K" }, 0, conv_fwd, conv_bwd,
 	  "$O = $I ⋆ $P: correlation over the last axes, valid, "
 	  "$o[t] = Σ_j $i[t+j] $p[j]",
 	  "dL/d$I = dL/d$O ∗ $P: full convolution, dL/d$i[s] = "
 	  "Σ_t dL/d$o[t] $p[s-t]\n"
-	  "dL/d$P = $I ⋆ dL/d$O: valid correlation, summed over the batch" },
+	  "dL/d$P = $I ⋆ dL/d$O: valid correlation, summed over the batch",
+	  NULL, NULL },
 };
 #define NKINDS ((int)(sizeof kinds / sizeof kinds[0]))
 
