@@ -43,6 +43,9 @@ struct kind {
 	void (*backward)(struct layer *, const struct tp_tensor *x,
 	    const struct tp_tensor *z, const struct tp_tensor *dz,
 	    struct tp_tensor *dx);
+	/* NULL, or a check of the parameters on their own, when the layer
+	 * is added: returns NULL or a message naming the layer */
+	const char *(*params)(struct layer *, struct tp_msg *);
 	/* --explain: the forward line and the backward lines; $I, $O, $P,
 	 * $Q are the input, output and parameters with their shapes, $i,
 	 * $o, $p, $q the names alone. */
@@ -326,6 +329,23 @@ affine_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 			    l->p[1].data, l->p[1].nbytes);
 	gemm(z->dtype, 0, 0, rows, c, n, x->data, W->data,
 	    l->k->nparam == 2 ? 1.0 : 0.0, z->data);
+	return NULL;
+}
+
+/* matmul and affine: W is a matrix, B has its columns' length. */
+static const char *
+affine_params(struct layer *l, struct tp_msg *m)
+{
+	char sa[TP_GRAD_SHAPE_LEN], sb[TP_GRAD_SHAPE_LEN];
+
+	if (l->p[0].ndim != 2)
+		return lmsg(m, l, "W %s must be a matrix (2 axes)",
+		    shp(&l->p[0], sa));
+	if (l->k->nparam == 2 && (l->p[1].ndim != 1 ||
+	    l->p[1].shape[0] != l->p[0].shape[1]))
+		return lmsg(m, l, "B %s does not fit W %s: B must have shape "
+		    "(%zu,)", shp(&l->p[1], sa), shp(&l->p[0], sb),
+		    l->p[0].shape[1]);
 	return NULL;
 }
 
@@ -614,6 +634,18 @@ conv_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 	return NULL;
 }
 
+/* conv: K has an axis and an element. */
+static const char *
+conv_params(struct layer *l, struct tp_msg *m)
+{
+	char sa[TP_GRAD_SHAPE_LEN];
+
+	if (l->p[0].ndim == 0 || l->p[0].count == 0)
+		return lmsg(m, l, "K %s must have at least one axis and one "
+		    "element", shp(&l->p[0], sa));
+	return NULL;
+}
+
 static void
 conv_bwd(struct layer *l, const struct tp_tensor *x,
     const struct tp_tensor *z, const struct tp_tensor *dz,
@@ -648,46 +680,46 @@ conv_bwd(struct layer *l, const struct tp_tensor *x,
 }
 
 static const struct kind kinds[] = {
-	{ "scale", 1, { "M" }, 0, scale_fwd, scale_bwd,
+	{ "scale", 1, { "M" }, 0, scale_fwd, scale_bwd, NULL,
 	  "$O = $I * $P: $o[b] = $i[b] $p, one number per batch element "
 	  "scales all of $p",
 	  "dL/d$I = Σ over $p's axes of dL/d$O ⊙ $P: dL/d$i[b] = "
 	  "Σ_ij dL/d$o[b,i,j] $p[i,j]\n"
 	  "dL/d$P = Σ_b $i[b] dL/d$o[b]",
 	  NULL, NULL },
-	{ "matmul", 1, { "W" }, 0, affine_fwd, affine_bwd,
+	{ "matmul", 1, { "W" }, 0, affine_fwd, affine_bwd, affine_params,
 	  "$O = $I · $P: $o[r,j] = Σ_k $i[r,k] $p[k,j]",
 	  "dL/d$I = dL/d$O · $Pᵀ\n"
 	  "dL/d$P = $Iᵀ · dL/d$O, summed over the rows (the batch)",
 	  NULL, NULL },
-	{ "affine", 2, { "W", "B" }, 0, affine_fwd, affine_bwd,
+	{ "affine", 2, { "W", "B" }, 0, affine_fwd, affine_bwd, affine_params,
 	  "$O = $I · $P + $Q: $o[r,j] = Σ_k $i[r,k] $p[k,j] + $q[j]",
 	  "dL/d$I = dL/d$O · $Pᵀ\n"
 	  "dL/d$P = $Iᵀ · dL/d$O, summed over the rows (the batch)\n"
 	  "dL/d$Q = Σ_r dL/d$o[r,:] (every row adds $q once)",
 	  NULL, NULL },
-	{ "relu", 0, { NULL }, 1, relu_fwd, relu_bwd,
+	{ "relu", 0, { NULL }, 1, relu_fwd, relu_bwd, NULL,
 	  "$O = max($I, 0)",
 	  "dL/d$I = dL/d$O ⊙ [$i > 0] (1 where $i is positive, else 0; "
 	  "0 at 0)",
 	  NULL, NULL },
-	{ "sigmoid", 0, { NULL }, 0, map_fwd, map_bwd,
+	{ "sigmoid", 0, { NULL }, 0, map_fwd, map_bwd, NULL,
 	  "$O = 1 / (1 + exp(-$I))",
 	  "dL/d$I = dL/d$O ⊙ $o ⊙ (1 - $o)", sigmoid_map, sigmoid_slope },
-	{ "tanh", 0, { NULL }, 0, map_fwd, map_bwd,
+	{ "tanh", 0, { NULL }, 0, map_fwd, map_bwd, NULL,
 	  "$O = tanh($I)",
 	  "dL/d$I = dL/d$O ⊙ (1 - $o²)", tanh, tanh_slope },
-	{ "softmax", 0, { NULL }, 0, softmax_fwd, softmax_bwd,
+	{ "softmax", 0, { NULL }, 0, softmax_fwd, softmax_bwd, NULL,
 	  "$O = softmax($I) along the last axis: $o[r,j] = exp($i[r,j]) / "
 	  "Σ_k exp($i[r,k])",
 	  "dL/d$I = $o ⊙ (dL/d$o - Σ_k dL/d$o[r,k] $o[r,k]), row by row "
 	  "(the Jacobian diag($o) - $o $oᵀ)",
 	  NULL, NULL },
-	{ "flatten", 0, { NULL }, 0, flatten_fwd, flatten_bwd,
+	{ "flatten", 0, { NULL }, 0, flatten_fwd, flatten_bwd, NULL,
 	  "$O = $I with the axes after the first made one",
 	  "dL/d$I = dL/d$O with $i's shape again",
 	  NULL, NULL },
-	{ "conv", 1, { "K" }, 0, conv_fwd, conv_bwd,
+	{ "conv", 1, { "K" }, 0, conv_fwd, conv_bwd, conv_params,
 	  "$O = $I ⋆ $P: correlation over the last axes, valid, "
 	  "$o[t] = Σ_j $i[t+j] $p[j]",
 	  "dL/d$I = dL/d$O ∗ $P: full convolution, dL/d$i[s] = "
@@ -1013,7 +1045,6 @@ const char *
 tp_grad_add(struct tp_grad_net *net, const struct tp_grad_spec *s,
     const struct tp_tensor *ops, struct tp_msg *m)
 {
-	char sa[TP_GRAD_SHAPE_LEN], sb[TP_GRAD_SHAPE_LEN];
 	struct layer *l;
 	const char *why;
 	char what[64];
@@ -1040,20 +1071,7 @@ tp_grad_add(struct tp_grad_net *net, const struct tp_grad_spec *s,
 		if ((why = finite_msg(&l->p[j], what, m)) != NULL)
 			return lmsg(m, l, "%s", why);
 	}
-	if (l->k->forward == affine_fwd && l->p[0].ndim != 2)
-		return lmsg(m, l, "W %s must be a matrix (2 axes)",
-		    shp(&l->p[0], sa));
-	if (l->k->forward == affine_fwd && l->k->nparam == 2 &&
-	    (l->p[1].ndim != 1 ||
-	    l->p[1].shape[0] != l->p[0].shape[1]))
-		return lmsg(m, l, "B %s does not fit W %s: B must have shape "
-		    "(%zu,)", shp(&l->p[1], sa), shp(&l->p[0], sb),
-		    l->p[0].shape[1]);
-	if (l->k->forward == conv_fwd && (l->p[0].ndim == 0 ||
-	    l->p[0].count == 0))
-		return lmsg(m, l, "K %s must have at least one axis and one "
-		    "element", shp(&l->p[0], sa));
-	return NULL;
+	return l->k->params != NULL ? l->k->params(l, m) : NULL;
 }
 
 const char *

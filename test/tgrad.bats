@@ -420,12 +420,15 @@ w = np.ones((5, 7)); w[4, 6] = np.nan; np.save("wnan.npy", w)
 g = np.ones((4, 7)); g[0, 1] = np.nan; np.save("gnan.npy", g)
 np.save("gc.npy", np.ones((4, 7), np.complex64))
 np.save("xc.npy", np.ones((4, 5), np.complex128))
+np.save("k0.npy", np.float64(2)); np.save("kz.npy", np.ones((0, 2)))
 '
 	local d=$BATS_TEST_TMPDIR
 	# a parameter that does not fit: both shapes and the layer position
 	row fails 1 'layer 3 \(affine\): W \(7, 3\) does not fit the incoming \(4, 5\): its last axis must be W.s first, 7$' "$d/x.npy" \
 		tgrad relu tanh "affine:$d/w73.npy,$d/b3.npy" sum
 	row fails 1 'layer 1 \(conv\): K \(9, 9\) does not fit the incoming \(4, 5\)' "$d/x.npy" tgrad "conv:$d/k9.npy" sum
+	row fails 1 'layer 2 \(conv\): K \(\) must have at least one axis and one element$' "$d/x.npy" tgrad relu "conv:$d/k0.npy" sum
+	row fails 1 'layer 1 \(conv\): K \(0, 2\) must have at least one axis and one element$' "$d/x.npy" tgrad "conv:$d/kz.npy" sum
 	row fails 1 'layer 1 \(scale\): M \(2, 2\) does not fit the incoming \(4, 5\)' "$d/x.npy" tgrad "scale:$d/m.npy" sum
 	row fails 1 'layer 1 .*: B \(3,\) does not fit W \(5, 7\)' "$d/x.npy" tgrad "affine:$d/w57.npy,$d/b3.npy" sum
 	row fails 1 'layer 2 .*: W \(7,\) must be a matrix' "$d/x.npy" tgrad relu "matmul:$d/b7.npy" sum
