@@ -1256,9 +1256,13 @@ tp_grad_forward(struct tp_grad_net *net, struct tp_tensor *x,
 	size_t noshape[1] = { 0 };
 
 	tp_free(&net->act[0]);
-	if (tp_dtype_is_complex(x->dtype))
-		return tp_msgf(m, "X %s is complex (%s): the layers are real",
+	if (tp_dtype_is_complex(x->dtype)) {
+		why = tp_msgf(m, "X %s is complex (%s): the layers are real",
 		    shp(x, sa), tp_dtype_name(x->dtype));
+		tp_free(x);
+		memset(x, 0, sizeof *x);
+		return why;
+	}
 	if (x->dtype == net->dt) {
 		net->act[0] = *x;
 	} else {
