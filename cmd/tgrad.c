@@ -38,7 +38,7 @@ struct cmdline {
 	double tol;
 	/* test only: TGRAD_TEST_BREAK=NAME:INDEX makes gradient NAME wrong
 	 * at flat INDEX after the backward pass (test/tgrad.bats) */
-	const char *breakname;
+	char *breakname;
 	size_t breakat;
 };
 
@@ -93,6 +93,9 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 			break;
 		case OPT_TOL:
 			cl->tol = tp_parse_double(optarg, 0, 1, "--tol");
+			if (!(cl->tol > 0))	/* 0 would accept anything */
+				tp_usage_die("--tol must be above 0, not '%s'",
+				    optarg);
 			break;
 		case OPT_EXPLAIN:
 			cl->explain = 1;
@@ -163,7 +166,7 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 			tp_usage_die("TGRAD_TEST_BREAK '%s' is not NAME:INDEX",
 			    e);
 		cl->breakname = tp_estrdup(e);
-		((char *)cl->breakname)[colon - e] = '\0';
+		cl->breakname[colon - e] = '\0';
 		cl->breakat = (size_t)tp_parse_int(colon + 1, 0, 1LL << 62,
 		    "TGRAD_TEST_BREAK");
 	}
@@ -209,41 +212,33 @@ build(enum tp_dtype dt)
 			tp_die("%s", why);
 	} else if (cl.dldz != NULL) {
 		lossop = tp_read_operand(cl.dldz, "-g");
-		if (tp_dtype_is_complex(lossop.dtype))
-			tp_die("-g '%s' is complex", cl.dldz);
-		tp_grad_set_dldz(net, &lossop);
+		why = tp_grad_set_dldz(net, &lossop, &m);
 		tp_free(&lossop);
+		if (why != NULL)
+			tp_die("-g '%s': %s", cl.dldz, why);
 	}
 	/* which gradients to write (--wrt), by name */
 	n = tp_grad_count(net);
 	want = tp_ecalloc((size_t)n, 1);
-	if (cl.wrt == NULL) {
+	if (cl.wrt == NULL)
 		memset(want, 1, (size_t)n);
-	} else if (strcmp(cl.wrt, "none") != 0) {
-		char *copy = tp_estrdup(cl.wrt), *p, *save = NULL;
-
-		for (p = strtok_r(copy, ",", &save); p != NULL;
-		    p = strtok_r(NULL, ",", &save)) {
-			for (i = 0; i < n; i++)
-				if (strcmp(p, tp_grad_name(net, i)) == 0)
-					break;
-			if (i == n) {
-				char names[512];
-				size_t k = 0;
-
-				for (i = 0; i < n && k < sizeof names; i++)
-					k += (size_t)snprintf(names + k,
-					    sizeof names - k, "%s%s",
-					    i ? ", " : "", tp_grad_name(net, i));
-				tp_usage_die("--wrt: no gradient '%s': this "
-				    "chain has %s", p, names);
-			}
-			want[i] = 1;
-		}
-		free(copy);
-	}
+	else if ((why = tp_grad_select(net, cl.wrt, want, &m)) != NULL)
+		tp_usage_die("--wrt: %s", why);
 	if (cl.check && memchr(want, 1, (size_t)n) == NULL)
 		tp_usage_die("--check with --wrt none checks nothing");
+}
+
+/* Read the data of the record whose header is in x, converted to dt
+ * (the net's dtype), into a new buffer x.data. */
+static void
+read_x(enum tp_dtype dt)
+{
+	size_t count = x.count;
+
+	x.dtype = dt;
+	tp_eset_shape(&x, x.ndim, x.shape);
+	x.data = tp_big_alloc(x.nbytes ? x.nbytes : 1);
+	tp_read_data_as(in, x.data, dt, count);
 }
 
 /* The test-only deliberate error (TGRAD_TEST_BREAK): make element
@@ -275,36 +270,16 @@ static int
 check_record(char *fail, size_t len)
 {
 	struct tp_grad_check r;
-	char sh[TP_MAXDIM * 22 + 4];
 	int i, nfail = 0;
 
 	printf("record %ld: central differences in float64, step 1e-5 "
 	    "max(|v|, 1), tolerance %g\n", tp_reader_index(in), cl.tol);
 	for (i = 0; i < tp_grad_count(net); i++) {
-		const struct tp_tensor *g = tp_grad_tensor(net, i);
-		int bad;
-
 		if (!want[i])
 			continue;
 		tp_grad_check(net, i, cl.tol, &r);
-		bad = !(r.worst <= cl.tol);
-		printf("  dL/d%s %s: ", tp_grad_name(net, i),
-		    tp_shape_str(g, sh, sizeof sh));
-		if (r.checked == 0)
-			printf("no element checked");
-		else
-			printf("worst relative error %.2g at %s (analytic "
-			    "%.9g, numeric %.9g), %s", r.worst, r.where,
-			    r.analytic,
-			    r.numeric, tp_grad_band(r.worst));
-		printf("; %zu relu input%s within a step of 0", r.kinks,
-		    r.kinks == 1 ? "" : "s");
-		if (r.kinked)
-			printf(" (%zu element%s crossing a kink left out, their "
-			    "worst %.2g)", r.kinked, r.kinked == 1 ? "" : "s",
-			    r.kinked_worst);
-		printf("%s\n", bad ? ": FAILS" : "");
-		if (bad && nfail++ == 0 && *fail == '\0')
+		tp_grad_check_print(stdout, net, i, &r);
+		if (r.fails && nfail++ == 0 && *fail == '\0')
 			snprintf(fail, len, "dL/d%s at %s: relative error "
 			    "%.2g > %g (analytic %.9g, numeric %.9g)",
 			    tp_grad_name(net, i), r.where, r.worst, cl.tol,
@@ -319,15 +294,19 @@ main(int argc, char **argv)
 	struct tp_timing tm;
 	struct tp_msg m;
 	const char *why;
-	char fail[2048] = "";
+	char fail[2048] = "", sh[TP_GRAD_SHAPE_LEN];
 	int i, nfail = 0, first = 1, dt = -1;
 
 	parse_cmdline(argc, argv, &cl);
 	tp_fft_init(cl.com.threads, TP_PLAN_ESTIMATE);
 	in = tp_reader_open(NULL, -1, NULL);
 	tp_timing_start(&tm, cl.verbose);
-	while (tp_read(in, &x)) {
-		tp_timing_charge(&tm, TP_PHASE_READ);
+	while (tp_read_header(in, &x)) {
+		if (tp_dtype_is_complex(x.dtype))
+			tp_die("record %ld of %s: X %s is complex (%s): the "
+			    "layers are real", tp_reader_index(in),
+			    tp_reader_name(in), tp_shape_str(&x, sh, sizeof sh),
+			    tp_dtype_name(x.dtype));
 		if (net == NULL) {
 			/* the first record decides the dtype (--check:
 			 * float64 whatever -t says) */
@@ -337,6 +316,8 @@ main(int argc, char **argv)
 				dt = TP_F8;
 			build(dt);
 		}
+		read_x(dt);
+		tp_timing_charge(&tm, TP_PHASE_READ);
 		if ((why = tp_grad_forward(net, &x, &m)) != NULL)
 			tp_die("record %ld of %s: %s", tp_reader_index(in),
 			    tp_reader_name(in), why);
@@ -390,7 +371,7 @@ main(int argc, char **argv)
 	free(cl.specs);
 	tp_grad_spec_free(&cl.loss);
 	free(want);
-	free((char *)cl.breakname);
+	free(cl.breakname);
 	if (nfail > 0)
 		tp_die("--check: %d gradient%s fail%s: %s", nfail,
 		    nfail == 1 ? "" : "s", nfail == 1 ? "s" : "", fail);

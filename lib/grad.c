@@ -5,7 +5,9 @@
  * letters, a forward function (checks the incoming shape, allocates and
  * computes Z), a backward function (dL/dZ to dL/dX, and each parameter's
  * gradient summed to the parameter's shape), and two lines of text for
- * --explain.  Losses are the same in losses[].  Elementwise work is done
+ * --explain; a smooth elementwise layer (sigmoid, tanh) is map_fwd and
+ * map_bwd with its function and its derivative as a function of its
+ * value.  Losses are the same in losses[].  Elementwise work is done
  * in double precision whatever the net's dtype (load, compute, store),
  * sums are accumulated in double; matrix products are BLAS sgemm/dgemm.
  */
@@ -41,10 +43,17 @@ struct kind {
 	void (*backward)(struct layer *, const struct tp_tensor *x,
 	    const struct tp_tensor *z, const struct tp_tensor *dz,
 	    struct tp_tensor *dx);
+	/* NULL, or a check of the parameters on their own, when the layer
+	 * is added: returns NULL or a message naming the layer */
+	const char *(*params)(struct layer *, struct tp_msg *);
 	/* --explain: the forward line and the backward lines; $I, $O, $P,
 	 * $Q are the input, output and parameters with their shapes, $i,
 	 * $o, $p, $q the names alone. */
 	const char *fwd_text, *bwd_text;
+	/* elementwise layers (forward map_fwd): Z = map(X), and the
+	 * derivative dZ/dX as slope(Z) */
+	double (*map)(double);
+	double (*slope)(double);
 };
 
 struct layer {
@@ -130,15 +139,11 @@ fresh(enum tp_dtype dt, int ndim, const size_t *shape)
 	return t;
 }
 
-/* The shape of t as "(4, 5)", in one of a few rotating buffers. */
+/* The shape of t as "(4, 5)", in the caller's buf. */
 static const char *
-shp(const struct tp_tensor *t)
+shp(const struct tp_tensor *t, char buf[TP_GRAD_SHAPE_LEN])
 {
-	static char buf[6][TP_MAXDIM * 22 + 4];
-	static int next;
-
-	next = (next + 1) % 6;
-	return tp_shape_str(t, buf[next], sizeof buf[next]);
+	return tp_shape_str(t, buf, TP_GRAD_SHAPE_LEN);
 }
 
 /* The multi-index of flat index i in t, as "(2, 3)". */
@@ -191,16 +196,17 @@ tail_count(const struct tp_tensor *t, int a)
 static const char *
 finite_msg(const struct tp_tensor *t, const char *what, struct tp_msg *m)
 {
+	char sa[TP_GRAD_SHAPE_LEN];
 	size_t i;
-	char ib[TP_MAXDIM * 22 + 4];
+	char ib[TP_GRAD_SHAPE_LEN];
 
 	for (i = 0; i < t->count; i++) {
 		double v = ld(t, i);
 
 		if (!isfinite(v))
-			return tp_msgf(m, "%s %s holds %s at %s", what, shp(t),
-			    isnan(v) ? "nan" : v > 0 ? "inf" : "-inf",
-			    index_str(t, i, ib, sizeof ib));
+			return tp_msgf(m, "%s %s holds %s at %s", what,
+			    shp(t, sa), isnan(v) ? "nan" : v > 0 ? "inf" :
+			    "-inf", index_str(t, i, ib, sizeof ib));
 	}
 	return NULL;
 }
@@ -246,15 +252,16 @@ static const char *
 scale_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
     struct tp_msg *m)
 {
+	char sa[TP_GRAD_SHAPE_LEN], sb[TP_GRAD_SHAPE_LEN];
 	const struct tp_tensor *M = &l->p[0];
 	size_t shape[TP_MAXDIM], b, j, nb;
 
 	if (x->ndim < 1 || tail_count(x, 1) != 1)
 		return lmsg(m, l, "M %s does not fit the incoming %s: scale "
 		    "takes one number per batch element, shape (b,) or "
-		    "(b, 1, ...)", shp(M), shp(x));
+		    "(b, 1, ...)", shp(M, sa), shp(x, sb));
 	if (M->ndim + 1 > TP_MAXDIM)
-		return lmsg(m, l, "M %s has too many axes", shp(M));
+		return lmsg(m, l, "M %s has too many axes", shp(M, sa));
 	nb = x->shape[0];
 	shape[0] = nb;
 	memcpy(shape + 1, M->shape, (size_t)M->ndim * sizeof *shape);
@@ -296,18 +303,20 @@ static const char *
 affine_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
     struct tp_msg *m)
 {
+	char sa[TP_GRAD_SHAPE_LEN], sb[TP_GRAD_SHAPE_LEN];
 	const struct tp_tensor *W = &l->p[0];
 	size_t shape[TP_MAXDIM], rows, n = W->shape[0], c = W->shape[1], r;
 
 	if (x->ndim < 1 || x->shape[x->ndim - 1] != n)
 		return lmsg(m, l, "W %s does not fit the incoming %s: its "
-		    "last axis must be W's first, %zu", shp(W), shp(x), n);
+		    "last axis must be W's first, %zu", shp(W, sa), shp(x, sb),
+		    n);
 	rows = 1;
 	for (int a = 0; a + 1 < x->ndim; a++)
 		rows *= x->shape[a];
 	if (rows > INT_MAX || n > INT_MAX || c > INT_MAX)
 		return lmsg(m, l, "the product of %s and W %s is too large for "
-		    "BLAS", shp(x), shp(W));
+		    "BLAS", shp(x, sa), shp(W, sb));
 	memcpy(shape, x->shape, (size_t)x->ndim * sizeof *shape);
 	shape[x->ndim - 1] = c;
 	if (l->k->nparam == 2 || n == 0)
@@ -320,6 +329,23 @@ affine_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 			    l->p[1].data, l->p[1].nbytes);
 	gemm(z->dtype, 0, 0, rows, c, n, x->data, W->data,
 	    l->k->nparam == 2 ? 1.0 : 0.0, z->data);
+	return NULL;
+}
+
+/* matmul and affine: W is a matrix, B has its columns' length. */
+static const char *
+affine_params(struct layer *l, struct tp_msg *m)
+{
+	char sa[TP_GRAD_SHAPE_LEN], sb[TP_GRAD_SHAPE_LEN];
+
+	if (l->p[0].ndim != 2)
+		return lmsg(m, l, "W %s must be a matrix (2 axes)",
+		    shp(&l->p[0], sa));
+	if (l->k->nparam == 2 && (l->p[1].ndim != 1 ||
+	    l->p[1].shape[0] != l->p[0].shape[1]))
+		return lmsg(m, l, "B %s does not fit W %s: B must have shape "
+		    "(%zu,)", shp(&l->p[1], sa), shp(&l->p[0], sb),
+		    l->p[0].shape[1]);
 	return NULL;
 }
 
@@ -412,73 +438,57 @@ relu_bwd(struct layer *l, const struct tp_tensor *x,
 	}
 }
 
-/* sigmoid  Z = 1 / (1 + exp(-X)), without overflow for large |X|. */
+/* An elementwise layer (sigmoid, tanh): Z = k->map(X). */
 static const char *
-sigmoid_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
+map_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
     struct tp_msg *m)
 {
 	size_t i;
 
-	(void)l;
-	(void)m;
-	*z = like(x);
-	for (i = 0; i < x->count; i++) {
-		double v = ld(x, i), e = exp(-fabs(v));
-
-		st(z, i, v >= 0 ? 1 / (1 + e) : e / (1 + e));
-	}
-	return NULL;
-}
-
-static void
-sigmoid_bwd(struct layer *l, const struct tp_tensor *x,
-    const struct tp_tensor *z, const struct tp_tensor *dz,
-    struct tp_tensor *dx)
-{
-	size_t i;
-
-	(void)l;
-	if (dx == NULL)
-		return;
-	*dx = like(x);
-	for (i = 0; i < x->count; i++) {
-		double y = ld(z, i);
-
-		st(dx, i, ld(dz, i) * y * (1 - y));
-	}
-}
-
-/* tanh */
-static const char *
-tanh_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
-    struct tp_msg *m)
-{
-	size_t i;
-
-	(void)l;
 	(void)m;
 	*z = like(x);
 	for (i = 0; i < x->count; i++)
-		st(z, i, tanh(ld(x, i)));
+		st(z, i, l->k->map(ld(x, i)));
 	return NULL;
 }
 
+/* An elementwise layer's backward pass: dL/dX = dL/dZ k->slope(Z), the
+ * derivative given by the output. */
 static void
-tanh_bwd(struct layer *l, const struct tp_tensor *x,
+map_bwd(struct layer *l, const struct tp_tensor *x,
     const struct tp_tensor *z, const struct tp_tensor *dz,
     struct tp_tensor *dx)
 {
 	size_t i;
 
-	(void)l;
 	if (dx == NULL)
 		return;
 	*dx = like(x);
-	for (i = 0; i < x->count; i++) {
-		double y = ld(z, i);
+	for (i = 0; i < x->count; i++)
+		st(dx, i, ld(dz, i) * l->k->slope(ld(z, i)));
+}
 
-		st(dx, i, ld(dz, i) * (1 - y * y));
-	}
+/* sigmoid  1 / (1 + exp(-v)), without overflow for large |v|. */
+static double
+sigmoid_map(double v)
+{
+	double e = exp(-fabs(v));
+
+	return v >= 0 ? 1 / (1 + e) : e / (1 + e);
+}
+
+/* The sigmoid's derivative from its value y. */
+static double
+sigmoid_slope(double y)
+{
+	return y * (1 - y);
+}
+
+/* tanh's derivative from its value y. */
+static double
+tanh_slope(double y)
+{
+	return 1 - y * y;
 }
 
 /* Row r of length c of x, softmax-ed into the doubles p; returns the
@@ -504,12 +514,13 @@ static const char *
 softmax_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
     struct tp_msg *m)
 {
+	char sa[TP_GRAD_SHAPE_LEN];
 	size_t c, rows, r, j;
 	double *p;
 
 	if (x->ndim < 1)
 		return lmsg(m, l, "X %s has no axis to take softmax along",
-		    shp(x));
+		    shp(x, sa));
 	c = x->shape[x->ndim - 1];
 	rows = c ? x->count / c : 0;
 	*z = like(x);
@@ -549,10 +560,11 @@ static const char *
 flatten_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
     struct tp_msg *m)
 {
+	char sa[TP_GRAD_SHAPE_LEN];
 	size_t shape[2];
 
 	if (x->ndim < 1)
-		return lmsg(m, l, "X %s has no batch axis to keep", shp(x));
+		return lmsg(m, l, "X %s has no batch axis to keep", shp(x, sa));
 	shape[0] = x->shape[0];
 	shape[1] = tail_count(x, 1);
 	*z = tp_new(l->net->dt, 2, shape);
@@ -607,6 +619,7 @@ static const char *
 conv_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
     struct tp_msg *m)
 {
+	char sa[TP_GRAD_SHAPE_LEN], sb[TP_GRAD_SHAPE_LEN];
 	const struct tp_tensor *K = &l->p[0];
 	int a, nb = x->ndim - K->ndim;
 
@@ -615,9 +628,21 @@ conv_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 			break;
 	if (nb < 0 || a < K->ndim)
 		return lmsg(m, l, "K %s does not fit the incoming %s: its last "
-		    "%d ax%s must be at least as large as K", shp(K), shp(x),
-		    K->ndim, K->ndim == 1 ? "is" : "es");
+		    "%d ax%s must be at least as large as K", shp(K, sa),
+		    shp(x, sb), K->ndim, K->ndim == 1 ? "is" : "es");
 	tp_conv_run(conv_engine(l, 0), x, z);
+	return NULL;
+}
+
+/* conv: K has an axis and an element. */
+static const char *
+conv_params(struct layer *l, struct tp_msg *m)
+{
+	char sa[TP_GRAD_SHAPE_LEN];
+
+	if (l->p[0].ndim == 0 || l->p[0].count == 0)
+		return lmsg(m, l, "K %s must have at least one axis and one "
+		    "element", shp(&l->p[0], sa));
 	return NULL;
 }
 
@@ -655,45 +680,52 @@ conv_bwd(struct layer *l, const struct tp_tensor *x,
 }
 
 static const struct kind kinds[] = {
-	{ "scale", 1, { "M" }, 0, scale_fwd, scale_bwd,
+	{ "scale", 1, { "M" }, 0, scale_fwd, scale_bwd, NULL,
 	  "$O = $I * $P: $o[b] = $i[b] $p, one number per batch element "
 	  "scales all of $p",
 	  "dL/d$I = Σ over $p's axes of dL/d$O ⊙ $P: dL/d$i[b] = "
 	  "Σ_ij dL/d$o[b,i,j] $p[i,j]\n"
-	  "dL/d$P = Σ_b $i[b] dL/d$o[b]" },
-	{ "matmul", 1, { "W" }, 0, affine_fwd, affine_bwd,
+	  "dL/d$P = Σ_b $i[b] dL/d$o[b]",
+	  NULL, NULL },
+	{ "matmul", 1, { "W" }, 0, affine_fwd, affine_bwd, affine_params,
 	  "$O = $I · $P: $o[r,j] = Σ_k $i[r,k] $p[k,j]",
 	  "dL/d$I = dL/d$O · $Pᵀ\n"
-	  "dL/d$P = $Iᵀ · dL/d$O, summed over the rows (the batch)" },
-	{ "affine", 2, { "W", "B" }, 0, affine_fwd, affine_bwd,
+	  "dL/d$P = $Iᵀ · dL/d$O, summed over the rows (the batch)",
+	  NULL, NULL },
+	{ "affine", 2, { "W", "B" }, 0, affine_fwd, affine_bwd, affine_params,
 	  "$O = $I · $P + $Q: $o[r,j] = Σ_k $i[r,k] $p[k,j] + $q[j]",
 	  "dL/d$I = dL/d$O · $Pᵀ\n"
 	  "dL/d$P = $Iᵀ · dL/d$O, summed over the rows (the batch)\n"
-	  "dL/d$Q = Σ_r dL/d$o[r,:] (every row adds $q once)" },
-	{ "relu", 0, { NULL }, 1, relu_fwd, relu_bwd,
+	  "dL/d$Q = Σ_r dL/d$o[r,:] (every row adds $q once)",
+	  NULL, NULL },
+	{ "relu", 0, { NULL }, 1, relu_fwd, relu_bwd, NULL,
 	  "$O = max($I, 0)",
 	  "dL/d$I = dL/d$O ⊙ [$i > 0] (1 where $i is positive, else 0; "
-	  "0 at 0)" },
-	{ "sigmoid", 0, { NULL }, 0, sigmoid_fwd, sigmoid_bwd,
+	  "0 at 0)",
+	  NULL, NULL },
+	{ "sigmoid", 0, { NULL }, 0, map_fwd, map_bwd, NULL,
 	  "$O = 1 / (1 + exp(-$I))",
-	  "dL/d$I = dL/d$O ⊙ $o ⊙ (1 - $o)" },
-	{ "tanh", 0, { NULL }, 0, tanh_fwd, tanh_bwd,
+	  "dL/d$I = dL/d$O ⊙ $o ⊙ (1 - $o)", sigmoid_map, sigmoid_slope },
+	{ "tanh", 0, { NULL }, 0, map_fwd, map_bwd, NULL,
 	  "$O = tanh($I)",
-	  "dL/d$I = dL/d$O ⊙ (1 - $o²)" },
-	{ "softmax", 0, { NULL }, 0, softmax_fwd, softmax_bwd,
+	  "dL/d$I = dL/d$O ⊙ (1 - $o²)", tanh, tanh_slope },
+	{ "softmax", 0, { NULL }, 0, softmax_fwd, softmax_bwd, NULL,
 	  "$O = softmax($I) along the last axis: $o[r,j] = exp($i[r,j]) / "
 	  "Σ_k exp($i[r,k])",
 	  "dL/d$I = $o ⊙ (dL/d$o - Σ_k dL/d$o[r,k] $o[r,k]), row by row "
-	  "(the Jacobian diag($o) - $o $oᵀ)" },
-	{ "flatten", 0, { NULL }, 0, flatten_fwd, flatten_bwd,
+	  "(the Jacobian diag($o) - $o $oᵀ)",
+	  NULL, NULL },
+	{ "flatten", 0, { NULL }, 0, flatten_fwd, flatten_bwd, NULL,
 	  "$O = $I with the axes after the first made one",
-	  "dL/d$I = dL/d$O with $i's shape again" },
-	{ "conv", 1, { "K" }, 0, conv_fwd, conv_bwd,
+	  "dL/d$I = dL/d$O with $i's shape again",
+	  NULL, NULL },
+	{ "conv", 1, { "K" }, 0, conv_fwd, conv_bwd, conv_params,
 	  "$O = $I ⋆ $P: correlation over the last axes, valid, "
 	  "$o[t] = Σ_j $i[t+j] $p[j]",
 	  "dL/d$I = dL/d$O ∗ $P: full convolution, dL/d$i[s] = "
 	  "Σ_t dL/d$o[t] $p[s-t]\n"
-	  "dL/d$P = $I ⋆ dL/d$O: valid correlation, summed over the batch" },
+	  "dL/d$P = $I ⋆ dL/d$O: valid correlation, summed over the batch",
+	  NULL, NULL },
 };
 #define NKINDS ((int)(sizeof kinds / sizeof kinds[0]))
 
@@ -704,16 +736,17 @@ static const char *
 xent_fwd(struct tp_grad_net *net, const struct tp_tensor *z, double *L,
     double *mag, struct tp_msg *m)
 {
+	char sa[TP_GRAD_SHAPE_LEN], sb[TP_GRAD_SHAPE_LEN];
 	const struct tp_tensor *y = &net->lop;
 	const int64_t *lab = y->data;
 	size_t c, rows, r, i;
 	double *p, s = 0, sm = 0;
 	int ok;
-	char ib[TP_MAXDIM * 22 + 4];
+	char ib[TP_GRAD_SHAPE_LEN];
 
 	if (z->ndim < 1)
 		return tp_msgf(m, "loss %s: the scores %s need a class axis",
-		    net->lossword, shp(z));
+		    net->lossword, shp(z, sa));
 	c = z->shape[z->ndim - 1];
 	ok = y->ndim == z->ndim - 1;
 	for (int a = 0; ok && a < y->ndim; a++)
@@ -721,7 +754,7 @@ xent_fwd(struct tp_grad_net *net, const struct tp_tensor *z, double *L,
 	if (!ok)
 		return tp_msgf(m, "loss %s: the labels %s do not fit the scores "
 		    "%s: one label per row, the scores' shape without its "
-		    "last axis", net->lossword, shp(y), shp(z));
+		    "last axis", net->lossword, shp(y, sa), shp(z, sb));
 	for (i = 0; i < y->count; i++)
 		if ((uint64_t)lab[i] >= c)
 			return tp_msgf(m, "loss %s: label %lld at %s is out of "
@@ -766,11 +799,12 @@ static const char *
 same_shape_msg(struct tp_grad_net *net, const struct tp_tensor *z,
     const char *what, struct tp_msg *m)
 {
+	char sa[TP_GRAD_SHAPE_LEN], sb[TP_GRAD_SHAPE_LEN];
 	if (net->lop.ndim == z->ndim && memcmp(net->lop.shape, z->shape,
 	    (size_t)z->ndim * sizeof z->shape[0]) == 0)
 		return NULL;
 	return tp_msgf(m, "%s %s does not fit the output Z %s", what,
-	    shp(&net->lop), shp(z));
+	    shp(&net->lop, sa), shp(z, sb));
 }
 
 /* mse:TARGET  L = mean((z - t)^2) over all elements. */
@@ -1037,19 +1071,7 @@ tp_grad_add(struct tp_grad_net *net, const struct tp_grad_spec *s,
 		if ((why = finite_msg(&l->p[j], what, m)) != NULL)
 			return lmsg(m, l, "%s", why);
 	}
-	if (l->k->forward == affine_fwd && l->p[0].ndim != 2)
-		return lmsg(m, l, "W %s must be a matrix (2 axes)",
-		    shp(&l->p[0]));
-	if (l->k->forward == affine_fwd && l->k->nparam == 2 &&
-	    (l->p[1].ndim != 1 ||
-	    l->p[1].shape[0] != l->p[0].shape[1]))
-		return lmsg(m, l, "B %s does not fit W %s: B must have shape "
-		    "(%zu,)", shp(&l->p[1]), shp(&l->p[0]), l->p[0].shape[1]);
-	if (l->k->forward == conv_fwd && (l->p[0].ndim == 0 ||
-	    l->p[0].count == 0))
-		return lmsg(m, l, "K %s must have at least one axis and one "
-		    "element", shp(&l->p[0]));
-	return NULL;
+	return l->k->params != NULL ? l->k->params(l, m) : NULL;
 }
 
 const char *
@@ -1058,7 +1080,7 @@ tp_grad_set_loss(struct tp_grad_net *net, const struct tp_grad_spec *s,
 {
 	const char *why;
 	size_t i;
-	char ib[TP_MAXDIM * 22 + 4];
+	char ib[TP_GRAD_SHAPE_LEN];
 
 	net->loss = &losses[s->kind];
 	net->lossword = tp_estrdup(s->word);
@@ -1097,12 +1119,19 @@ tp_grad_set_loss(struct tp_grad_net *net, const struct tp_grad_spec *s,
 	return NULL;
 }
 
-void
-tp_grad_set_dldz(struct tp_grad_net *net, const struct tp_tensor *g)
+const char *
+tp_grad_set_dldz(struct tp_grad_net *net, const struct tp_tensor *g,
+    struct tp_msg *m)
 {
+	char sa[TP_GRAD_SHAPE_LEN];
+
 	net->loss = &losses[NLOSSES];
 	net->lossword = tp_estrdup("-g");
+	if (tp_dtype_is_complex(g->dtype))
+		return tp_msgf(m, "dL/dZ %s is complex (%s)", shp(g, sa),
+		    tp_dtype_name(g->dtype));
 	net->lop = tp_converted(g, net->dt);
+	return finite_msg(&net->lop, "dL/dZ", m);
 }
 
 int
@@ -1119,6 +1148,44 @@ tp_grad_count(const struct tp_grad_net *net)
 	for (i = 0; i < net->n; i++)
 		n += net->L[i].k->nparam;
 	return n;
+}
+
+const char *
+tp_grad_select(const struct tp_grad_net *net, const char *list,
+    unsigned char *want, struct tp_msg *m)
+{
+	const char *p = list, *end;
+	int i, n = tp_grad_count(net);
+	size_t len;
+
+	memset(want, 0, (size_t)n);
+	if (strcmp(list, "none") == 0)
+		return NULL;
+	for (;; p = end + 1) {
+		end = strchr(p, ',');
+		len = end != NULL ? (size_t)(end - p) : strlen(p);
+		for (i = 0; i < n; i++)
+			if (strlen(tp_grad_name(net, i)) == len &&
+			    strncmp(p, tp_grad_name(net, i), len) == 0)
+				break;
+		if (i == n) {
+			char names[sizeof m->text];
+			size_t k = 0;
+
+			for (i = 0; i < n && k < sizeof names; i++)
+				k += (size_t)snprintf(names + k,
+				    sizeof names - k, "%s%s", i ? ", " : "",
+				    tp_grad_name(net, i));
+			if (len == 0)
+				return tp_msgf(m, "'%s' has an empty name: this "
+				    "chain has %s (or none)", list, names);
+			return tp_msgf(m, "no gradient '%.*s': this chain has "
+			    "%s", (int)len, p, names);
+		}
+		want[i] = 1;
+		if (end == NULL)
+			return NULL;
+	}
 }
 
 /* Gradient i >= 1 as layer *li's parameter *pj. */
@@ -1181,17 +1248,28 @@ run_forward(struct tp_grad_net *net, struct tp_msg *m)
 }
 
 const char *
-tp_grad_forward(struct tp_grad_net *net, const struct tp_tensor *x,
+tp_grad_forward(struct tp_grad_net *net, struct tp_tensor *x,
     struct tp_msg *m)
 {
+	char sa[TP_GRAD_SHAPE_LEN];
 	const char *why;
 	size_t noshape[1] = { 0 };
 
-	if (tp_dtype_is_complex(x->dtype))
-		return tp_msgf(m, "X %s is complex (%s): tgrad's layers are "
-		    "real", shp(x), tp_dtype_name(x->dtype));
 	tp_free(&net->act[0]);
-	net->act[0] = tp_converted(x, net->dt);
+	if (tp_dtype_is_complex(x->dtype)) {
+		why = tp_msgf(m, "X %s is complex (%s): the layers are real",
+		    shp(x, sa), tp_dtype_name(x->dtype));
+		tp_free(x);
+		memset(x, 0, sizeof *x);
+		return why;
+	}
+	if (x->dtype == net->dt) {
+		net->act[0] = *x;
+	} else {
+		net->act[0] = tp_converted(x, net->dt);
+		tp_free(x);
+	}
+	memset(x, 0, sizeof *x);
 	if ((why = finite_msg(&net->act[0], "X", m)) != NULL)
 		return why;
 	if ((why = run_forward(net, m)) != NULL)
@@ -1313,8 +1391,9 @@ tp_grad_check(struct tp_grad_net *net, int gi, double tol,
 	int i, l, j;
 	double h0;
 
-	if (net->dt != TP_F8 || A->data == NULL)
-		tp_die("internal error: --check needs float64 gradients");
+	if (net->dt != TP_F8 || A->data == NULL || !(tol > 0))
+		tp_die("internal error: --check needs float64 gradients and "
+		    "a tolerance above 0");
 	if (gi == 0) {
 		T = &net->act[0];
 	} else {
@@ -1350,11 +1429,13 @@ tp_grad_check(struct tp_grad_net *net, int gi, double tol,
 		    noise / tol);
 		if (crossed) {
 			r->kinked++;
-			if (err > r->kinked_worst)
+			if (err > r->kinked_worst || isnan(err))
 				r->kinked_worst = err;
 			continue;
 		}
-		if (r->checked++ == 0 || err > r->worst) {
+		/* a NaN anywhere is the worst, and stays so */
+		if (r->checked++ == 0 || err > r->worst ||
+		    (isnan(err) && !isnan(r->worst))) {
 			r->worst = err;
 			r->at = e;
 			index_str(A, e, r->where, sizeof r->where);
@@ -1362,6 +1443,7 @@ tp_grad_check(struct tp_grad_net *net, int gi, double tol,
 			r->numeric = num;
 		}
 	}
+	r->fails = !(r->worst <= tol);
 	(void)probe(net, &h0);
 	for (i = 0; i < net->n; i++) {
 		if (flip[i] != NULL)
@@ -1374,6 +1456,36 @@ tp_grad_check(struct tp_grad_net *net, int gi, double tol,
 	free(base);
 }
 
+void
+tp_grad_check_print(FILE *f, const struct tp_grad_net *net, int i,
+    const struct tp_grad_check *r)
+{
+	char sa[TP_GRAD_SHAPE_LEN];
+
+	int l, j;
+
+	if (i == 0) {
+		shp(&net->act[0], sa);
+	} else {
+		locate(net, i, &l, &j);
+		shp(&net->L[l].p[j], sa);
+	}
+	fprintf(f, "  dL/d%s %s: ", tp_grad_name(net, i), sa);
+	if (r->checked == 0)
+		fprintf(f, "no element checked");
+	else
+		fprintf(f, "worst relative error %.2g at %s (analytic %.9g, "
+		    "numeric %.9g), %s", r->worst, r->where, r->analytic,
+		    r->numeric, tp_grad_band(r->worst));
+	fprintf(f, "; %zu relu input%s within a step of 0", r->kinks,
+	    r->kinks == 1 ? "" : "s");
+	if (r->kinked)
+		fprintf(f, " (%zu element%s crossing a kink left out, their "
+		    "worst %.2g)", r->kinked, r->kinked == 1 ? "" : "s",
+		    r->kinked_worst);
+	fprintf(f, "%s\n", r->fails ? ": FAILS" : "");
+}
+
 /* --- explaining ------------------------------------------------------- */
 
 /* Print template s with $I $O $P $Q (name and shape) and $i $o $p $q
@@ -1382,6 +1494,7 @@ static void
 expand(FILE *f, const char *s, const char *names[5],
     const struct tp_tensor *ts[5])
 {
+	char sa[TP_GRAD_SHAPE_LEN];
 	static const char keys[] = "iopqy";
 	const char *k;
 
@@ -1394,7 +1507,7 @@ expand(FILE *f, const char *s, const char *names[5],
 		s++;
 		fputs(names[k - keys], f);
 		if (*s >= 'A' && *s <= 'Z' && ts[k - keys] != NULL)
-			fprintf(f, " %s", shp(ts[k - keys]));
+			fprintf(f, " %s", shp(ts[k - keys], sa));
 	}
 }
 
@@ -1442,13 +1555,14 @@ layer_names(const struct tp_grad_net *net, int i, char bufs[5][32],
 void
 tp_grad_explain(const struct tp_grad_net *net, FILE *f)
 {
+	char sa[TP_GRAD_SHAPE_LEN];
 	char bufs[5][32], yname[300];
 	const char *names[5];
 	const struct tp_tensor *ts[5];
 	int i;
 
 	fprintf(f, "forward, layer by layer (batch first; X %s):\n",
-	    shp(&net->act[0]));
+	    shp(&net->act[0], sa));
 	for (i = 0; i < net->n; i++) {
 		layer_names(net, i, bufs, names, ts);
 		fprintf(f, "%d. %s\n", i + 1, net->L[i].word);

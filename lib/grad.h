@@ -22,6 +22,8 @@
 #include "tpipe.h"
 
 #define TP_GRAD_MAXPARAM 2
+/* Room for a shape or a multi-index as text, "(4096, 1024)". */
+#define TP_GRAD_SHAPE_LEN (TP_MAXDIM * 22 + 4)
 
 /* One command-line word parsed: "affine:W.npy,b.npy", "relu", "sum". */
 struct tp_grad_spec {
@@ -70,23 +72,37 @@ const char *tp_grad_add(struct tp_grad_net *, const struct tp_grad_spec *s,
 const char *tp_grad_set_loss(struct tp_grad_net *,
     const struct tp_grad_spec *s, const struct tp_tensor *operand,
     struct tp_msg *m);
-/* Without a loss: dL/dZ is g (the -g file), and L = sum(g * Z). */
-void tp_grad_set_dldz(struct tp_grad_net *, const struct tp_tensor *g);
+/*
+ * Without a loss: dL/dZ is g (the -g file), and L = sum(g * Z).
+ * Returns NULL, or a message when g is complex or holds a NaN or an
+ * infinity (naming its shape and the index).
+ */
+const char *tp_grad_set_dldz(struct tp_grad_net *, const struct tp_tensor *g,
+    struct tp_msg *m);
 /* 1 if a loss or dL/dZ is set (gradients can be computed). */
 int tp_grad_has_loss(const struct tp_grad_net *);
 
 /* Number of gradients (1 + parameters) and their names ("x", "W1"). */
 int tp_grad_count(const struct tp_grad_net *);
 const char *tp_grad_name(const struct tp_grad_net *, int i);
+/*
+ * Set want[i] (tp_grad_count entries) to 1 for each gradient named in
+ * the comma-separated list ("x,W1"; "none" names none), else 0.
+ * Returns NULL, or a message naming an empty or unknown name and the
+ * names this chain has.
+ */
+const char *tp_grad_select(const struct tp_grad_net *, const char *list,
+    unsigned char *want, struct tp_msg *m);
 
 /*
- * The forward pass on x (any numeric dtype; converted).  Returns NULL,
- * or a message saying what does not fit: a parameter whose shape does
- * not fit the incoming tensor (both shapes and the layer's position),
- * labels out of range or of the wrong count, a -g of the wrong shape,
- * a NaN or infinity in x.
+ * The forward pass on x, which the net takes over: x is left empty (its
+ * data is kept as it is when x has the net's dtype, else converted, any
+ * real dtype).  Returns NULL, or a message saying what does not fit: a
+ * complex x, a parameter whose shape does not fit the incoming tensor
+ * (both shapes and the layer's position), labels out of range or of
+ * the wrong count, a -g of the wrong shape, a NaN or infinity in x.
  */
-const char *tp_grad_forward(struct tp_grad_net *, const struct tp_tensor *x,
+const char *tp_grad_forward(struct tp_grad_net *, struct tp_tensor *x,
     struct tp_msg *m);
 /* The last forward pass's output Z, or the loss as a 0-d tensor. */
 const struct tp_tensor *tp_grad_output(const struct tp_grad_net *);
@@ -107,13 +123,14 @@ struct tp_tensor *tp_grad_tensor(struct tp_grad_net *, int i);
 struct tp_grad_check {
 	double worst;		/* the largest error (below), trusted elements */
 	size_t at;		/* its flat index */
-	char where[TP_MAXDIM * 22 + 4];	/* and multi-index, "(2, 3)" */
+	char where[TP_GRAD_SHAPE_LEN];	/* and multi-index, "(2, 3)" */
 	double analytic, numeric;
 	size_t checked;		/* elements compared */
 	size_t kinked;		/* elements whose step moved a relu input
 				 * across 0 (left out of worst) */
 	double kinked_worst;	/* the worst error among those */
 	size_t kinks;		/* relu inputs that some step moved across 0 */
+	int fails;		/* worst is above tol (or NaN) */
 };
 /* The bands of the relative error, as cs231n gives them. */
 const char *tp_grad_band(double err);
@@ -130,6 +147,14 @@ const char *tp_grad_band(double err);
  */
 void tp_grad_check(struct tp_grad_net *, int i, double tol,
     struct tp_grad_check *r);
+/*
+ * Print r, the check of gradient i, as one line to f: "  dL/dW1 (3, 4):
+ * worst relative error 1.2e-08 at (0, 3) (analytic ..., numeric ...),
+ * good (< 1e-7); 0 relu inputs within a step of 0", then ": FAILS" if
+ * it fails.
+ */
+void tp_grad_check_print(FILE *f, const struct tp_grad_net *, int i,
+    const struct tp_grad_check *r);
 
 /*
  * --explain: after tp_grad_forward, print to f the forward and backward

@@ -67,6 +67,9 @@ tgen zeros 4 -o b2.npy
 echo 0 3 1 2 2 0 1 3 > labels.txt
 tgen randn 8,32 --seed 4 -o X.npy
 tgrad --check affine:W1.npy,b1.npy relu affine:W2.npy,b2.npy softmax-xent:labels.txt < X.npy
+echo "== tgrad --explain: why the softmax loss hands back softmax - onehot, not 1"
+tgrad --explain affine:W1.npy,b1.npy relu affine:W2.npy,b2.npy softmax-xent:labels.txt < X.npy |
+	sed -n '/^  dL\/dL = 1/,/receives/p'
 tgrad affine:W1.npy,b1.npy relu affine:W2.npy,b2.npy softmax-xent:labels.txt < X.npy -o grads.npy
 tinfo grads.npy
 echo "== tproject: how OpenGL gets a 3-D point to the screen (every matrix is 4x4)"

@@ -18,4 +18,7 @@ load helpers
 	# the seed formula's 4x4 result, worked by hand:
 	# out[x][y] = a(x, y) + 2 a(x-1, y-1)
 	[[ $output == *$'1 2 3 0\n4 7 10 6\n7 16 19 12\n0 14 16 18'* ]]
+	# tgrad's seed layer: dL/dX = 45 and 15; every checked gradient good
+	[[ $output == *$'# shape (2, 1) float64\n45\n15\n'* ]]
+	[ "$(grep -c '^  dL/d.*, good (< 1e-7); 0 relu inputs' <<<"$output")" -eq 5 ]
 }

@@ -95,6 +95,43 @@ EOF
 	[ "$status" -eq 0 ]
 }
 
+@test "tgrad: -j 1 and -j 2 on a net large enough for OpenBLAS to thread both equal PyTorch (f64 1e-10, f32 1e-4)" {
+	py '
+import torch
+rng = np.random.default_rng(11)
+X = rng.standard_normal((512, 256)); W1 = rng.standard_normal((256, 384)) / 16
+B1 = rng.standard_normal(384); W2 = rng.standard_normal((384, 10)) / 20
+B2 = rng.standard_normal(10); y = rng.integers(0, 10, 512)
+for n, a in (("x", X), ("w1", W1), ("b1", B1), ("w2", W2), ("b2", B2), ("y", y)):
+    np.save(n + ".npy", a)
+    if n != "y":
+        np.save(n + "32.npy", a.astype(np.float32))
+t = [torch.tensor(a, requires_grad=True) for a in (X, W1, B1, W2, B2)]
+L = torch.nn.functional.cross_entropy(torch.relu(t[0] @ t[1] + t[2]) @ t[3] + t[4], torch.tensor(y))
+L.backward()
+with open("want.npy", "wb") as f:
+    np.save(f, L.detach().numpy())
+    for v in t:
+        np.save(f, v.grad.numpy())
+'
+	for j in 1 2; do
+		tgrad -j $j --forward affine:w1.npy,b1.npy relu affine:w2.npy,b2.npy softmax-xent:y.npy <x.npy >j$j.npy
+		tgrad -j $j --forward affine:w132.npy,b132.npy relu affine:w232.npy,b232.npy softmax-xent:y.npy <x32.npy >j$j-32.npy
+	done
+	py "
+sys.path.insert(0, '$TPIPE_TOP/test')
+from npystream import records
+want = records('want.npy')
+for f, tol in (('j1', 1e-10), ('j2', 1e-10), ('j1-32', 1e-4), ('j2-32', 1e-4)):
+    got = records(f + '.npy')
+    assert len(got) == 6, (f, len(got))
+    for i, (a, b) in enumerate(zip(got, want)):
+        assert a.shape == b.shape, (f, i, a.shape, b.shape)
+        err = np.max(np.abs(a - b)) / np.max(np.abs(b))
+        assert err <= tol, (f, i, err)
+"
+}
+
 @test "tgrad: --check passes on every golden case, one line per gradient" {
 	local name x args st bad='' lines want
 	while IFS="|" read -r name _ x args; do
@@ -165,22 +202,24 @@ assert np.max(np.abs(dx - want)) <= 1e-12 * np.max(np.abs(want)), (dx, want)
 	done
 }
 
-@test "tgrad: the seed's MATLAB layout: X (1,1,1,b) and dL/dZ (N,N,1,b) brought batch first by a permutation" {
-	# treshape --permute 3,0,1,2 does this in a pipeline; here numpy's
-	# transpose stands in for it
+@test "tgrad: the seed's MATLAB layout: X (1,1,1,b) and dL/dZ (N,N,1,b) brought batch first by treshape and back" {
 	py '
 rng = np.random.default_rng(5)
 N, b = 4, 3
 X = rng.standard_normal((1, 1, 1, b))          # MATLAB X(:,:,1,i)
 M = rng.standard_normal((N, N))
 dLdZ = rng.standard_normal((N, N, 1, b))
+# the asker loop: dLdX(i) = sum(sum(dLdZ(:,:,1,i) .* M))
 want = np.array([np.sum(dLdZ[:, :, 0, i] * M) for i in range(b)])
-np.save("x.npy", X.transpose(3, 0, 1, 2))       # (b, 1, 1, 1)
+np.save("x.npy", X)
 np.save("m.npy", M[:, :, None])                  # (N, N, 1)
-np.save("g.npy", dLdZ.transpose(3, 0, 1, 2))    # (b, N, N, 1)
-np.save("want.npy", want.reshape(b, 1, 1, 1))
+np.save("g.npy", dLdZ)
+np.save("want.npy", want.reshape(1, 1, 1, b))   # MATLAB layout again
 '
-	tgrad scale:m.npy -g g.npy --wrt x <x.npy >dx.npy
+	treshape --permute 3,0,1,2 g.npy -o gb.npy
+	treshape --permute 3,0,1,2 x.npy |
+		tgrad scale:m.npy -g gb.npy --wrt x |
+		treshape --permute 1,2,3,0 >dx.npy
 	npy_close dx.npy want.npy 1e-12
 }
 
@@ -378,12 +417,18 @@ x = rng.standard_normal((4, 5)); x[2, 3] = np.nan; np.save("xnan.npy", x)
 x = rng.standard_normal((4, 5)); x[1, 0] = -np.inf; np.save("xinf.npy", x)
 np.save("k9.npy", np.ones((9, 9))); np.save("m.npy", np.ones((2, 2)))
 w = np.ones((5, 7)); w[4, 6] = np.nan; np.save("wnan.npy", w)
+g = np.ones((4, 7)); g[0, 1] = np.nan; np.save("gnan.npy", g)
+np.save("gc.npy", np.ones((4, 7), np.complex64))
+np.save("xc.npy", np.ones((4, 5), np.complex128))
+np.save("k0.npy", np.float64(2)); np.save("kz.npy", np.ones((0, 2)))
 '
 	local d=$BATS_TEST_TMPDIR
 	# a parameter that does not fit: both shapes and the layer position
 	row fails 1 'layer 3 \(affine\): W \(7, 3\) does not fit the incoming \(4, 5\): its last axis must be W.s first, 7$' "$d/x.npy" \
 		tgrad relu tanh "affine:$d/w73.npy,$d/b3.npy" sum
 	row fails 1 'layer 1 \(conv\): K \(9, 9\) does not fit the incoming \(4, 5\)' "$d/x.npy" tgrad "conv:$d/k9.npy" sum
+	row fails 1 'layer 2 \(conv\): K \(\) must have at least one axis and one element$' "$d/x.npy" tgrad relu "conv:$d/k0.npy" sum
+	row fails 1 'layer 1 \(conv\): K \(0, 2\) must have at least one axis and one element$' "$d/x.npy" tgrad "conv:$d/kz.npy" sum
 	row fails 1 'layer 1 \(scale\): M \(2, 2\) does not fit the incoming \(4, 5\)' "$d/x.npy" tgrad "scale:$d/m.npy" sum
 	row fails 1 'layer 1 .*: B \(3,\) does not fit W \(5, 7\)' "$d/x.npy" tgrad "affine:$d/w57.npy,$d/b3.npy" sum
 	row fails 1 'layer 2 .*: W \(7,\) must be a matrix' "$d/x.npy" tgrad relu "matmul:$d/b7.npy" sum
@@ -397,6 +442,10 @@ w = np.ones((5, 7)); w[4, 6] = np.nan; np.save("wnan.npy", w)
 	row fails 1 'target \(4, 4\) does not fit the output Z \(4, 7\)' "$d/x.npy" tgrad "matmul:$d/w57.npy" "mse:$d/t.npy"
 	# -g of the wrong shape
 	row fails 1 '-g: dL/dZ \(3, 3\) does not fit the output Z \(4, 7\)' "$d/x.npy" tgrad -g "$d/g33.npy" "matmul:$d/w57.npy"
+	# a NaN or a complex -g, a complex X
+	row fails 1 "-g '.*gnan.npy': dL/dZ \(4, 7\) holds nan at \(0, 1\)$" "$d/x.npy" tgrad -g "$d/gnan.npy" "matmul:$d/w57.npy"
+	row fails 1 "-g '.*gc.npy': dL/dZ \(4, 7\) is complex \(complex64\)$" "$d/x.npy" tgrad -g "$d/gc.npy" "matmul:$d/w57.npy"
+	row fails 1 'record 0 of <stdin>: X \(4, 5\) is complex \(complex128\): the layers are real$' "$d/xc.npy" tgrad relu sum
 	# NaN and infinity in X
 	row fails 1 'record 0 .*X \(4, 5\) holds nan at \(2, 3\)' "$d/xnan.npy" tgrad relu sum
 	row fails 1 'X \(4, 5\) holds -inf at \(1, 0\)' "$d/xinf.npy" tgrad relu sum
@@ -413,6 +462,10 @@ w = np.ones((5, 7)); w[4, 6] = np.nan; np.save("wnan.npy", w)
 	row fails --usage 2 "nothing to compute" "$d/x.npy" tgrad relu
 	row fails --usage 2 "--wrt: no gradient 'W2': this chain has x, W1" "$d/x.npy" tgrad --wrt W2 "matmul:$d/w57.npy" sum
 	row fails --usage 2 "--tol" "$d/x.npy" tgrad --tol abc relu sum
+	# --tol 0 would pass every gradient (the rounding floor is r / tol)
+	row fails --no-o --usage 2 "--tol must be above 0, not '0'" "$d/x.npy" tgrad --check --tol 0 relu sum
+	row fails --usage 2 "--wrt: '' has an empty name: this chain has x, W1 \(or none\)" "$d/x.npy" tgrad --wrt '' "matmul:$d/w57.npy" sum
+	row fails --usage 2 "--wrt: 'x,' has an empty name" "$d/x.npy" tgrad --wrt x, "matmul:$d/w57.npy" sum
 	row fails --usage 2 "f16" "$d/x.npy" tgrad -t f16 relu sum
 	row fails --no-o --usage 2 "-o .* with --check" "$d/x.npy" tgrad --check -o out.npy relu sum
 	row fails --no-o --usage 2 "--check needs a loss" "$d/x.npy" tgrad --check --forward relu

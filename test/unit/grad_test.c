@@ -120,6 +120,7 @@ test_by_hand(void)
 	why = tp_grad_forward(net, &x, &m);
 	ok(why == NULL && tp_grad_loss(net) == 4 &&
 	    tp_grad_output(net)->ndim == 0, "by hand: L = 4, a 0-d output");
+	ok(x.data == NULL, "by hand: the forward pass takes X over");
 	tp_grad_backward(net, NULL);
 	ok(memcmp(tp_grad_tensor(net, 0)->data, dx, sizeof dx) == 0,
 	    "by hand: dL/dX = dL/dZ1 W^T");
@@ -138,7 +139,17 @@ test_by_hand(void)
 		    "by hand: --check finds dL/dW made wrong at [1, 0]: "
 		    "|2.5 - 2| / 2.5");
 		tp_grad_check(net, 2, 1e-6, &c);
-		ok(c.worst < 1e-9 && c.checked == 2, "by hand: dL/dB checks");
+		ok(c.worst < 1e-9 && c.checked == 2 && !c.fails,
+		    "by hand: dL/dB checks");
+		/* a NaN after the first element is still the worst */
+		((double *)tp_grad_tensor(net, 1)->data)[2] = 2;
+		((double *)tp_grad_tensor(net, 1)->data)[3] = NAN;
+		tp_grad_check(net, 1, 1e-6, &c);
+		ok(isnan(c.worst) && c.at == 3 && c.fails,
+		    "by hand: --check fails a NaN in dL/dW at [1, 1]");
+		((double *)tp_grad_tensor(net, 1)->data)[3] = 2;
+		tp_grad_check(net, 1, 1e-6, &c);
+		ok(c.worst < 1e-9 && !c.fails, "by hand: dL/dW checks again");
 	}
 	/* only B1 wanted: the layer still runs, dL/dX is not computed */
 	tp_grad_backward(net, want);
@@ -260,6 +271,7 @@ test_messages(void)
 	    strstr(why, "(7, 3)") != NULL && strstr(why, "(4, 5)") != NULL,
 	    "messages: a W that does not fit names both shapes and the "
 	    "position");
+	x = tensor(2, x45, NULL);
 	((double *)x.data)[7] = NAN;
 	why = tp_grad_forward(net, &x, &m);
 	ok(why != NULL && strstr(why, "nan at (1, 2)") != NULL,
@@ -267,6 +279,40 @@ test_messages(void)
 	tp_free(&x);
 	tp_free(&w);
 	tp_grad_free(net);
+	{
+		static const size_t g43[] = { 4, 3 }, w53[] = { 5, 3 },
+		    b3[] = { 3 };
+		struct tp_tensor g = tensor(2, g43, NULL), ops[2];
+		unsigned char want[3];
+
+		net = tp_grad_new(TP_F8, 1);
+		ops[0] = tensor(2, w53, NULL);
+		ops[1] = tensor(1, b3, NULL);
+		why = add(net, "affine:W,B", ops, &m);
+		tp_free(&ops[0]);
+		tp_free(&ops[1]);
+		ok(why == NULL &&
+		    tp_grad_select(net, "B1,x", want, &m) == NULL &&
+		    want[0] && !want[1] && want[2] &&
+		    tp_grad_select(net, "none", want, &m) == NULL &&
+		    !want[0] && !want[1] && !want[2],
+		    "select: names in any order, and none");
+		why = tp_grad_select(net, "x,,B1", want, &m);
+		ok(why != NULL && strstr(why, "'x,,B1' has an empty name") &&
+		    strstr(why, "x, W1, B1"), "select: an empty name");
+		why = tp_grad_select(net, "", want, &m);
+		ok(why != NULL && strstr(why, "empty name"),
+		    "select: an empty list");
+		why = tp_grad_select(net, "x,W2", want, &m);
+		ok(why != NULL && strstr(why, "no gradient 'W2': this chain "
+		    "has x, W1, B1"), "select: an unknown name");
+		((double *)g.data)[5] = INFINITY;
+		why = tp_grad_set_dldz(net, &g, &m);
+		ok(why != NULL && strstr(why, "dL/dZ (4, 3) holds inf at "
+		    "(1, 2)"), "-g: an infinity is named with its index");
+		tp_free(&g);
+		tp_grad_free(net);
+	}
 	ok(strncmp(tp_grad_band(0.5), "wrong", 5) == 0 &&
 	    strncmp(tp_grad_band(1e-3), "uncomfortable", 13) == 0 &&
 	    strncmp(tp_grad_band(1e-5), "ok only with kinks", 18) == 0 &&
