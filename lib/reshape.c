@@ -471,25 +471,42 @@ tp_reshape_parse(struct tp_reshape *rq, enum tp_reshape_form form,
 
 /* --- resolving against a record ----------------------------------------- */
 
-/* Finish plan: output header, and whether no element moves. */
-static void
-finish_plan(struct tp_reshape_plan *p, int nout, const size_t *out)
+/* 1 if p's order moves no element: the axes longer than 1 keep their
+ * relative order, or there is no element. */
+static int
+moves_nothing(const struct tp_reshape_plan *p)
 {
 	int last = -1;
 
-	p->out = p->in;
-	p->out.ndim = nout;
-	memcpy(p->out.shape, out, (size_t)nout * sizeof *out);
-	p->view = 1;
+	if (p->in.count == 0)
+		return 1;
 	for (int k = 0; k < p->nel; k++) {
 		if (p->el[p->perm[k]] == 1)
 			continue;
 		if (p->perm[k] < last)
-			p->view = 0;
+			return 0;
 		last = p->perm[k];
 	}
-	if (p->in.count == 0)
-		p->view = 1;
+	return 1;
+}
+
+/*
+ * Finish plan p: its output header (the input's dtype, shape out of nout
+ * axes) and whether it is a view.  Returns NULL, or, formatted into m,
+ * "the output shape (...) of DTYPE overflows" (with a zero-length axis
+ * the other sizes are not bounded by the record's count).
+ */
+static const char *
+finish_plan(struct tp_reshape_plan *p, int nout, const size_t *out,
+    struct tp_msg *m)
+{
+	struct tp_msg sm;
+
+	p->out = p->in;
+	if (tp_set_shape(&p->out, nout, out, &sm))
+		return tp_msgf(m, "the output %s", sm.text);
+	p->view = moves_nothing(p);
+	return NULL;
 }
 
 /* The identity on the input's own axes. */
@@ -521,6 +538,8 @@ resolve_shape(const struct tp_reshape *rq, struct tp_reshape_plan *p,
 {
 	size_t out[TP_MAXDIM], known = 1;
 	int infer = -1;
+	struct tp_msg sm;
+	const char *why;
 
 	for (int i = 0; i < rq->n; i++) {
 		if (rq->v[i] < 0) {
@@ -547,7 +566,9 @@ resolve_shape(const struct tp_reshape *rq, struct tp_reshape_plan *p,
 		return tp_msgf(m, "cannot reshape %s (%zu elements) into "
 		    "(%s) (%zu elements)", sh, p->in.count, rq->shown, known);
 	plain_axes(p);
-	finish_plan(p, rq->n, out);
+	if ((why = finish_plan(p, rq->n, out, &sm)))
+		return tp_msgf(m, "cannot reshape %s into (%s): %s", sh,
+		    rq->shown, why);
 	return NULL;
 }
 
@@ -583,8 +604,7 @@ resolve_permute(const struct tp_reshape *rq, struct tp_reshape_plan *p,
 	}
 	for (int k = 0; k < n; k++)
 		out[k] = p->in.shape[p->perm[k]];
-	finish_plan(p, n, out);
-	return NULL;
+	return finish_plan(p, n, out, m);	/* the same sizes: fits */
 }
 
 /* --squeeze[=AXES] and --unsqueeze AXIS. */
@@ -610,8 +630,7 @@ resolve_squeeze(const struct tp_reshape *rq, struct tp_reshape_plan *p,
 			out[i] = i < a ? p->in.shape[i] : i == a ? 1 :
 			    p->in.shape[i - 1];
 		plain_axes(p);
-		finish_plan(p, n + 1, out);
-		return NULL;
+		return finish_plan(p, n + 1, out, m);	/* fits */
 	}
 	for (int k = 0; k < rq->n; k++) {
 		int a = norm_axis(rq->v[k], n);
@@ -619,6 +638,9 @@ resolve_squeeze(const struct tp_reshape *rq, struct tp_reshape_plan *p,
 		if (a < 0)
 			return tp_msgf(m, "--squeeze: axis %lld is out of "
 			    "bounds for shape %s", rq->v[k], sh);
+		if (drop[a])
+			return tp_msgf(m, "--squeeze: axis %d of shape %s is "
+			    "given twice", a, sh);
 		if (p->in.shape[a] != 1)
 			return tp_msgf(m, "--squeeze: cannot squeeze axis %d "
 			    "of shape %s: its length is %zu, not 1", a, sh,
@@ -629,8 +651,7 @@ resolve_squeeze(const struct tp_reshape *rq, struct tp_reshape_plan *p,
 		if (!(rq->all ? p->in.shape[i] == 1 : drop[i]))
 			out[nout++] = p->in.shape[i];
 	plain_axes(p);
-	finish_plan(p, nout, out);
-	return NULL;
+	return finish_plan(p, nout, out, m);	/* fewer axes: fits */
 }
 
 /* "h=8 w=3" or "h=8": the sizes of the names of left group g. */
@@ -699,6 +720,8 @@ reduce_plan(const struct tp_reshape *rq, struct tp_reshape_plan *p, int np,
     int nout, const size_t *out, const char *sh, struct tp_msg *m)
 {
 	enum tp_dtype t = p->in.dtype;
+	struct tp_msg sm;
+	const char *why;
 
 	p->nreduce = 1;
 	for (int e = 0; e < p->nel; e++) {
@@ -721,9 +744,12 @@ reduce_plan(const struct tp_reshape *rq, struct tp_reshape_plan *p, int np,
 		return tp_msgf(m, "pattern '%s' on shape %s: --reduce %s of "
 		    "zero elements has no value", rq->shown, sh,
 		    reduce_name(rq->op));
-	p->out = p->in;
-	p->out.dtype = reduce_dtype(rq->op, t);
-	tp_eset_shape(&p->out, nout, out);
+	p->in.dtype = reduce_dtype(rq->op, t);	/* the output's */
+	why = finish_plan(p, nout, out, &sm);
+	p->in.dtype = t;
+	if (why)
+		return tp_msgf(m, "pattern '%s' on shape %s: %s", rq->shown,
+		    sh, why);
 	p->view = 0;
 	return NULL;
 }
@@ -740,6 +766,7 @@ resolve_pattern(const struct tp_reshape *rq, struct tp_reshape_plan *p,
 	size_t out[TP_MAXDIM];
 	char gb[200], sb[200];
 	struct tp_msg sm;
+	const char *why;
 
 	if (l->ellipsis ? n < nother : n != nother)
 		return tp_msgf(m, "pattern '%s' wants %s%d ax%s but shape %s "
@@ -750,6 +777,7 @@ resolve_pattern(const struct tp_reshape *rq, struct tp_reshape_plan *p,
 	p->nel = 0;
 	for (int g = 0; g < l->ngroups; g++) {
 		int k0 = l->first[g], k1 = l->first[g + 1], unknown = -1;
+		int over = 0;
 		size_t len, known = 1;
 
 		if (k1 - k0 == 1 && l->item[k0] == TP_RESHAPE_ELLIPSIS) {
@@ -764,15 +792,18 @@ resolve_pattern(const struct tp_reshape *rq, struct tp_reshape_plan *p,
 			continue;
 		}
 		len = p->in.shape[axis];
+		/* a product that overflows fits no axis (it might wrap to
+		 * the axis's length) */
 		for (int k = k0; k < k1; k++) {
 			int i = l->item[k];
 
 			if (size[i] < 0)
 				unknown = i;
 			else
-				known *= (size_t)size[i];
+				over |= __builtin_mul_overflow(known,
+				    (size_t)size[i], &known);
 		}
-		if (unknown < 0 && known != len) {
+		if (unknown < 0 && (over || known != len)) {
 			if (k1 - k0 == 0)
 				return tp_msgf(m, "pattern '%s' on shape %s: "
 				    "axis %d has length %zu, not 1", rq->shown,
@@ -782,9 +813,9 @@ resolve_pattern(const struct tp_reshape *rq, struct tp_reshape_plan *p,
 			    group_text(rq, l, g, gb, sizeof gb), len,
 			    group_sizes(rq, l, g, size, sb, sizeof sb));
 		}
-		if (unknown >= 0 && k1 - k0 > 1 && (known == 0 ||
+		if (unknown >= 0 && k1 - k0 > 1 && (over || known == 0 ||
 		    len % known)) {
-			if (known == 0 && len == 0)
+			if (!over && known == 0 && len == 0)
 				return tp_msgf(m, "pattern '%s' on shape %s: "
 				    "cannot infer '%s' from axis %d %s of "
 				    "length 0 with %s", rq->shown, sh,
@@ -868,15 +899,15 @@ resolve_pattern(const struct tp_reshape *rq, struct tp_reshape_plan *p,
 		if (TP_OP_REDUCES(rq->op))
 			return reduce_plan(rq, p, np, nout, out, sh, m);
 	}
-	finish_plan(p, nout, out);
+	if (rq->op == TP_OP_REPEAT &&
+	    p->in.count > SIZE_MAX / (p->nrepeat ? p->nrepeat : 1))
+		return tp_msgf(m, "pattern '%s' on shape %s: the output would "
+		    "be too large", rq->shown, sh);
+	if ((why = finish_plan(p, nout, out, &sm)))
+		return tp_msgf(m, "pattern '%s' on shape %s: %s", rq->shown, sh,
+		    why);
 	if (rq->op == TP_OP_REPEAT) {
 		p->op = TP_OP_REPEAT;
-		if (p->in.count > SIZE_MAX / (p->nrepeat ? p->nrepeat : 1))
-			return tp_msgf(m, "pattern '%s' on shape %s: the "
-			    "output would be too large", rq->shown, sh);
-		if (tp_set_shape(&p->out, nout, out, &sm) != NULL)
-			return tp_msgf(m, "pattern '%s' on shape %s: the "
-			    "output would be too large", rq->shown, sh);
 		if (p->nrepeat != 1)
 			p->view = 0;
 	}
@@ -1116,8 +1147,7 @@ reduce_run(const struct tp_reshape_plan *plan, void *dst, const void *src,
 	size_t items;
 
 	moved.op = TP_OP_REARRANGE;
-	finish_plan(&moved, moved.nel, moved.el);	/* is perm in order? */
-	if (!moved.view) {
+	if (!moves_nothing(&moved)) {	/* the reduced axes are not last */
 		tmp = tp_big_alloc(plan->in.nbytes);
 		tp_reshape_run(&moved, tmp, src, threads);
 		j.data = tmp;

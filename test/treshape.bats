@@ -351,6 +351,23 @@ with open('s.npy', 'wb') as f, open('s3.npy', 'wb') as g:
 	rows_ok
 }
 
+@test "sizes whose product overflows are refused, also next to a zero-length axis" {
+	tgen zeros 2,0 -o z.npy
+	tgen zeros 0,0 -o z2.npy
+	tgen zeros 1,3 -o o.npy
+	Z=$PWD/z.npy Z2=$PWD/z2.npy O=$PWD/o.npy
+	# 2^32 * 2^32 wraps to 0, the length of the axis: it must not fit
+	row fails 1 "pattern 'b \(h w\) -> b h w' on shape \(2, 0\): axis 1 \(h w\) has length 0, not h=4294967296 w=4294967296" "$Z" treshape 'b (h w) -> b h w' h=4294967296 w=4294967296
+	row fails 1 "pattern '\(h w\) \(a c\) -> h a w c' on shape \(0, 0\): the output shape \(1099511627776, 1099511627776, 0, 0\) of float64 overflows" "$Z2" treshape '(h w) (a c) -> h a w c' h=1099511627776 a=1099511627776
+	row fails 1 "cannot reshape \(2, 0\) into \(0,4294967296,4294967296\): the output shape \(0, 4294967296, 4294967296\) of float64 overflows" "$Z" treshape 0,4294967296,4294967296
+	# numpy.squeeze(a, axis=(0, 0)): repeated axis
+	row fails 1 "--squeeze: axis 0 of shape \(1, 3\) is given twice" "$O" treshape --squeeze=0,-2
+	rows_ok
+	# what numpy allows still fits, and loads
+	treshape 'b (h w) -> b h w' h=4294967296 z.npy > ok.npy
+	py "assert np.load('ok.npy').shape == (2, 4294967296, 0)"
+}
+
 @test "a truncated record is an error after what was streamed; a closed pipe ends quietly" {
 	tgen zeros 300000 -t f32 -o x.npy
 	head -c 600000 x.npy > cut.npy
