@@ -15,6 +15,7 @@
  * (and "...") on the right; a repeat may add names with given sizes, and
  * numbers, on the right.
  */
+#include <complex.h>
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -754,7 +755,19 @@ reduce_plan(const struct tp_reshape *rq, struct tp_reshape_plan *p, int np,
 	return NULL;
 }
 
-/* An einops rearrange pattern. */
+/* Append the elementary axis name of length len to p; returns its index,
+ * or -1 if p has TP_MAXDIM already. */
+static int
+add_el(struct tp_reshape_plan *p, const char *name, long long len)
+{
+	if (p->nel == TP_MAXDIM)
+		return -1;
+	snprintf(p->elname[p->nel], sizeof p->elname[0], "%s", name);
+	p->el[p->nel] = (size_t)len;
+	return p->nel++;
+}
+
+/* An einops pattern (rearrange, reduce or repeat). */
 static const char *
 resolve_pattern(const struct tp_reshape *rq, struct tp_reshape_plan *p,
     const char *sh, struct tp_msg *m)
@@ -833,12 +846,8 @@ resolve_pattern(const struct tp_reshape *rq, struct tp_reshape_plan *p,
 		for (int k = k0; k < k1; k++) {
 			int i = l->item[k];
 
-			if (p->nel == TP_MAXDIM)
+			if ((elof[i] = add_el(p, rq->names[i], size[i])) < 0)
 				goto too_many;
-			elof[i] = p->nel;
-			snprintf(p->elname[p->nel], sizeof p->elname[0], "%s",
-			    rq->names[i]);
-			p->el[p->nel++] = (size_t)size[i];
 		}
 		axis++;
 	}
@@ -850,12 +859,8 @@ resolve_pattern(const struct tp_reshape *rq, struct tp_reshape_plan *p,
 
 		if (i == TP_RESHAPE_ELLIPSIS || on_side(l, i))
 			continue;
-		if (p->nel == TP_MAXDIM)
+		if ((elof[i] = add_el(p, rq->names[i], size[i])) < 0)
 			goto too_many;
-		elof[i] = p->nel;
-		snprintf(p->elname[p->nel], sizeof p->elname[0], "%s",
-		    rq->names[i]);
-		p->el[p->nel++] = (size_t)size[i];
 		if (size[i] && p->nrepeat > SIZE_MAX / (size_t)size[i])
 			return tp_msgf(m, "pattern '%s' on shape %s: the new "
 			    "axes' sizes overflow", rq->shown, sh);
@@ -961,154 +966,102 @@ run_item(void *arg, size_t i, int tid)
 	tp_permute_run(&j->perm, j->dst, j->src, i * j->per, (i + 1) * j->per);
 }
 
-/* Element i of p (dtype t) as a double; floats and integers only. */
-static double
-load(enum tp_dtype t, const unsigned char *p, size_t i)
+/* Elements converted a chunk at a time for a reduction. */
+#define REDUCE_CHUNK 256
+
+/*
+ * The index of the largest (max) or smallest (min) of the n elements at
+ * p (dtype t, not complex); the first NaN wins, as numpy's max and min
+ * propagate it.  64-bit integers are compared as they are, the other
+ * dtypes as doubles (exact for them).
+ */
+static size_t
+extreme(enum tp_op r, enum tp_dtype t, const unsigned char *p, size_t n)
 {
-	union { uint8_t u1; int8_t i1; uint16_t u2; int16_t i2; uint32_t u4;
-		int32_t i4; uint64_t u8; int64_t i8; float f4; double f8; } v;
+	double v[REDUCE_CHUNK], best = 0;
+	size_t at = 0, es = tp_dtype_size(t);
+	int mx = r == TP_OP_MAX;
 
-	memcpy(&v, p + i * tp_dtype_size(t), tp_dtype_size(t));
-	switch (t) {
-	case TP_B1: return v.u1 != 0;
-	case TP_U1: return v.u1;
-	case TP_I1: return v.i1;
-	case TP_U2: return v.u2;
-	case TP_I2: return v.i2;
-	case TP_U4: return v.u4;
-	case TP_I4: return v.i4;
-	case TP_U8: return (double)v.u8;
-	case TP_I8: return (double)v.i8;
-	case TP_F2: return tp_half_to_float(v.u2);
-	case TP_F4: return v.f4;
-	default: return v.f8;
+	if (t == TP_I8 || t == TP_U8) {
+		for (size_t i = 1; i < n; i++) {
+			int64_t x, y;
+
+			memcpy(&x, p + i * 8, 8);
+			memcpy(&y, p + at * 8, 8);
+			if (t == TP_U8 ? (mx ? (uint64_t)x > (uint64_t)y :
+			    (uint64_t)x < (uint64_t)y) : (mx ? x > y : x < y))
+				at = i;
+		}
+		return at;
 	}
-}
+	for (size_t i0 = 0; i0 < n; i0 += REDUCE_CHUNK) {
+		size_t c = n - i0 < REDUCE_CHUNK ? n - i0 : REDUCE_CHUNK;
 
-/* Element i of p (an integer or bool dtype t) as 64 bits: signed values
- * sign-extended, so that unsigned arithmetic wraps as numpy's does. */
-static uint64_t
-load_int(enum tp_dtype t, const unsigned char *p, size_t i)
-{
-	union { uint8_t u1; int8_t i1; uint16_t u2; int16_t i2; uint32_t u4;
-		int32_t i4; uint64_t u8; } v;
-
-	memcpy(&v, p + i * tp_dtype_size(t), tp_dtype_size(t));
-	switch (t) {
-	case TP_B1: return v.u1 != 0;
-	case TP_U1: return v.u1;
-	case TP_I1: return (uint64_t)(int64_t)v.i1;
-	case TP_U2: return v.u2;
-	case TP_I2: return (uint64_t)(int64_t)v.i2;
-	case TP_U4: return v.u4;
-	case TP_I4: return (uint64_t)(int64_t)v.i4;
-	default: return v.u8;
+		tp_convert(v, TP_F8, p + i0 * es, t, c);
+		if (i0 == 0)
+			best = v[0];
+		for (size_t i = 0; i < c; i++) {
+			if (best != best)
+				return at;
+			if (v[i] != v[i] || (mx ? v[i] > best : v[i] < best)) {
+				best = v[i];
+				at = i0 + i;
+			}
+		}
 	}
-}
-
-/* 1 if element a of p is greater than element b (dtype t, not complex);
- * a NaN is greater than anything, so max keeps the first NaN. */
-static int
-greater(enum tp_dtype t, const unsigned char *p, size_t a, size_t b)
-{
-	if (tp_dtype_is_float(t)) {
-		double x = load(t, p, a), y = load(t, p, b);
-
-		return (x != x && y == y) || x > y;
-	}
-	if (t == TP_I8) {
-		int64_t x, y;
-
-		memcpy(&x, p + a * 8, 8);
-		memcpy(&y, p + b * 8, 8);
-		return x > y;
-	}
-	if (t == TP_U8)
-		return load_int(t, p, a) > load_int(t, p, b);
-	return load(t, p, a) > load(t, p, b);
-}
-
-/* 1 if element a of p is less than element b; NaN is less than all. */
-static int
-less(enum tp_dtype t, const unsigned char *p, size_t a, size_t b)
-{
-	if (tp_dtype_is_float(t)) {
-		double x = load(t, p, a), y = load(t, p, b);
-
-		return (x != x && y == y) || x < y;
-	}
-	return greater(t, p, b, a);
+	return at;
 }
 
 /*
  * Reduce the n elements at p (dtype t) with r into the element at out
- * (dtype ot = reduce_dtype(r, t)).
+ * (dtype ot = reduce_dtype(r, t)).  Sums of integers and bool add up in
+ * 64 bits of ot (wrapping), the others in double or complex double; the
+ * result is converted to ot by tp_convert.
  */
 static void
 reduce_one(enum tp_op r, enum tp_dtype t, const unsigned char *p,
     size_t n, enum tp_dtype ot, unsigned char *out)
 {
+	union {
+		uint64_t u[REDUCE_CHUNK];
+		double d[REDUCE_CHUNK];
+		double complex z[REDUCE_CHUNK];
+	} v;
 	size_t es = tp_dtype_size(t);
+	enum tp_dtype at = tp_dtype_is_complex(t) ? TP_C16 :
+	    ot == TP_I8 || ot == TP_U8 ? ot : TP_F8;
+	uint64_t iacc = 0;
+	double complex acc = 0;
 
 	if (r == TP_OP_MAX || r == TP_OP_MIN) {
-		size_t best = 0;
-
-		for (size_t i = 1; i < n; i++)
-			if (r == TP_OP_MAX ? greater(t, p, i, best) :
-			    less(t, p, i, best))
-				best = i;
-		memcpy(out, p + best * es, es);
+		memcpy(out, p + extreme(r, t, p, n) * es, es);
 		return;
 	}
-	if (tp_dtype_is_complex(t)) {
-		double re = 0, im = 0;
+	for (size_t i0 = 0; i0 < n; i0 += REDUCE_CHUNK) {
+		size_t c = n - i0 < REDUCE_CHUNK ? n - i0 : REDUCE_CHUNK;
 
-		for (size_t i = 0; i < n; i++) {
-			if (t == TP_C8) {
-				float v[2];
-				memcpy(v, p + i * es, sizeof v);
-				re += v[0], im += v[1];
-			} else {
-				double v[2];
-				memcpy(v, p + i * es, sizeof v);
-				re += v[0], im += v[1];
-			}
+		tp_convert(&v, at, p + i0 * es, t, c);
+		for (size_t i = 0; i < c; i++) {
+			if (at == TP_C16)
+				acc += v.z[i];
+			else if (at == TP_F8)
+				acc += v.d[i];
+			else
+				iacc += v.u[i];
 		}
-		if (r == TP_OP_MEAN)
-			re /= (double)n, im /= (double)n;
-		if (t == TP_C8) {
-			float v[2] = { (float)re, (float)im };
-			memcpy(out, v, sizeof v);
-		} else {
-			double v[2] = { re, im };
-			memcpy(out, v, sizeof v);
-		}
+	}
+	if (at == TP_I8 || at == TP_U8) {
+		memcpy(out, &iacc, 8);
 		return;
 	}
-	if (r == TP_OP_SUM && tp_dtype_is_int(t)) {
-		uint64_t acc = 0;
+	if (r == TP_OP_MEAN)	/* of no element: NaN, as numpy's mean */
+		acc = n ? acc / (double)n : CMPLX(NAN, NAN);
+	if (at == TP_F8) {
+		double d = creal(acc);
 
-		for (size_t i = 0; i < n; i++)
-			acc += load_int(t, p, i);
-		memcpy(out, &acc, 8);		/* u8 or i8 */
-		return;
-	}
-	{
-		double acc = 0;
-
-		for (size_t i = 0; i < n; i++)
-			acc += load(t, p, i);
-		if (r == TP_OP_MEAN)
-			acc = n ? acc / (double)n : NAN;
-		if (ot == TP_F4) {
-			float f = (float)acc;
-			memcpy(out, &f, 4);
-		} else if (ot == TP_F2) {
-			uint16_t h = tp_float_to_half((float)acc);
-			memcpy(out, &h, 2);
-		} else
-			memcpy(out, &acc, 8);
-	}
+		tp_convert(out, ot, &d, TP_F8, 1);
+	} else
+		tp_convert(out, ot, &acc, TP_C16, 1);
 }
 
 struct reduce_job {
