@@ -470,6 +470,48 @@ tp_reshape_parse(struct tp_reshape *rq, enum tp_reshape_form form,
 	return tp_msgf(m, "pattern form needs tp_reshape_parse_pattern");
 }
 
+const char *
+tp_reshape_parse_operands(struct tp_reshape *rq, enum tp_op op, int argc,
+    char *const *argv, int *used, struct tp_msg *m)
+{
+	int nsizes = 0;
+	char q[200];
+
+	*used = 1;
+	tp_quote(argv[0], strlen(argv[0]), q, sizeof q);
+	if (strstr(argv[0], "->")) {
+		while (nsizes < argc - 1 && strchr(argv[1 + nsizes], '='))
+			nsizes++;
+		*used += nsizes;
+		return tp_reshape_parse_pattern(rq, argv[0], op, nsizes,
+		    argv + 1, m);
+	}
+	/* a shape is sizes, commas, 'x' and brackets; anything else is
+	 * taken for a pattern without its arrow */
+	if (argv[0][strspn(argv[0], "0123456789-,x ()[]")])
+		return tp_msgf(m, "'%s' is neither a shape (such as 8,1,256) "
+		    "nor a pattern (it has no '->')", q);
+	if (op != TP_OP_REARRANGE)
+		return tp_msgf(m, "%s takes a pattern, not the shape '%s'",
+		    op_name(op), q);
+	return tp_reshape_parse(rq, TP_RESHAPE_SHAPE, argv[0], m);
+}
+
+int
+tp_reshape_is_axes(const char *s)
+{
+	const char *p = s;
+
+	do {
+		p += *p == '-';
+		if (!isdigit((unsigned char)*p))
+			return 0;
+		while (isdigit((unsigned char)*p))
+			p++;
+	} while (*p++ == ',');
+	return p[-1] == '\0';
+}
+
 /* --- resolving against a record ----------------------------------------- */
 
 /* 1 if p's order moves no element: the axes longer than 1 keep their

@@ -323,6 +323,8 @@ with open('s.npy', 'wb') as f, open('s3.npy', 'wb') as g:
 	row fails --usage 2 "--permute '1,1' repeats axis 1" "$X" treshape --permute 1,1
 	row fails --usage 2 "--unsqueeze '1,2': give one axis" "$X" treshape --unsqueeze 1,2
 	row fails --usage 2 "more than one input file" "$X" treshape 6,6 a b
+	row fails --usage 2 "--squeeze takes its axes after '=' \(--squeeze=0\): '0' would be the input file" "$X" treshape --squeeze 0
+	row fails --usage 2 "--squeeze takes its axes after '=' \(--squeeze=-1,0\)" "$X" treshape --squeeze -1,0
 	row fails --usage 2 "usage: treshape" "$X" treshape
 	rows_ok
 }
@@ -437,7 +439,7 @@ EOF2
 	py "np.save('c.npy', np.zeros((2, 3), np.complex64))"
 	X=$PWD/x.npy Z=$PWD/z.npy C=$PWD/c.npy
 	row fails --usage 2 "unknown reduction 'median': use sum, mean, max or min" "$X" treshape --reduce median 'a b c -> a'
-	row fails --usage 2 "--reduce takes a pattern, not the shape '36'" "$X" treshape --reduce sum 36
+	row fails --usage 2 "--reduce sum takes a pattern, not the shape '36'" "$X" treshape --reduce sum 36
 	row fails --usage 2 "--reduce takes a pattern, not --permute" "$X" treshape --reduce sum --permute 1,0,2
 	row fails --usage 2 "'d' is only on the right side \(--reduce sum only drops names\)" "$X" treshape --reduce sum 'a b c -> a d'
 	row fails --usage 2 "--reduce max needs a name on the left that is not on the right" "$X" treshape --reduce max 'a b c -> c b a'
