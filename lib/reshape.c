@@ -591,26 +591,27 @@ resolve_shape(const struct tp_reshape *rq, struct tp_reshape_plan *p,
 		}
 		out[i] = (size_t)rq->v[i];
 		if (out[i] && known > SIZE_MAX / out[i])
-			return tp_msgf(m, "cannot reshape %s into (%s): the "
-			    "sizes overflow", sh, rq->shown);
+			return tp_msgf(m, "cannot reshape %s into shape "
+			    "'%s': the sizes overflow", sh, rq->shown);
 		known *= out[i];
 	}
 	if (infer >= 0) {
 		if (known == 0)
-			return tp_msgf(m, "cannot reshape %s into (%s): -1 is "
-			    "undetermined when the other sizes multiply to 0",
-			    sh, rq->shown);
+			return tp_msgf(m, "cannot reshape %s into shape "
+			    "'%s': -1 is undetermined when the other sizes "
+			    "multiply to 0", sh, rq->shown);
 		if (p->in.count % known)
 			return tp_msgf(m, "cannot reshape %s (%zu elements) "
-			    "into (%s): %zu is not a multiple of %zu", sh,
+			    "into shape '%s': %zu is not a multiple of %zu", sh,
 			    p->in.count, rq->shown, p->in.count, known);
 		out[infer] = p->in.count / known;
 	} else if (known != p->in.count)
 		return tp_msgf(m, "cannot reshape %s (%zu elements) into "
-		    "(%s) (%zu elements)", sh, p->in.count, rq->shown, known);
+		    "shape '%s' (%zu elements)", sh, p->in.count, rq->shown,
+		    known);
 	plain_axes(p);
 	if ((why = finish_plan(p, rq->n, out, &sm)))
-		return tp_msgf(m, "cannot reshape %s into (%s): %s", sh,
+		return tp_msgf(m, "cannot reshape %s into shape '%s': %s", sh,
 		    rq->shown, why);
 	return NULL;
 }
@@ -629,18 +630,18 @@ resolve_permute(const struct tp_reshape *rq, struct tp_reshape_plan *p,
 			p->perm[k] = n - 1 - k;
 	} else {
 		if (rq->n != n)
-			return tp_msgf(m, "--permute %s names %d ax%s but shape "
+			return tp_msgf(m, "--permute '%s' names %d ax%s but shape "
 			    "%s has %d", rq->shown, rq->n, rq->n == 1 ? "is" :
 			    "es", sh, n);
 		for (int k = 0; k < n; k++) {
 			int a = norm_axis(rq->v[k], n);
 
 			if (a < 0)
-				return tp_msgf(m, "--permute %s: axis %lld is "
+				return tp_msgf(m, "--permute '%s': axis %lld is "
 				    "out of bounds for shape %s", rq->shown,
 				    rq->v[k], sh);
 			if (seen[a]++)
-				return tp_msgf(m, "--permute %s repeats axis "
+				return tp_msgf(m, "--permute '%s' repeats axis "
 				    "%d of shape %s", rq->shown, a, sh);
 			p->perm[k] = a;
 		}

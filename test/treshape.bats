@@ -341,15 +341,15 @@ with open('s.npy', 'wb') as f, open('s3.npy', 'wb') as g:
 	row fails 1 "axis 2 has length 3, not 1" "$X" treshape 'b h 1 -> b h'
 	row fails 1 "cannot infer 'w' from axis 0 \(h w\) of length 0 with h=0" "$Z" treshape '(h w) a -> a h w' h=0
 	row fails 1 "cannot split axis 1 \(h w\) of length 4 into groups of h=0" "$Z" treshape 'a (h w) -> a h w' h=0
-	row fails 1 "cannot reshape \(4, 85, 3\) \(1020 elements\) into \(7,-1\): 1020 is not a multiple of 7" "$X" treshape 7,-1
-	row fails 1 "cannot reshape \(4, 85, 3\) \(1020 elements\) into \(2,2\) \(4 elements\)" "$X" treshape 2,2
-	row fails 1 "cannot reshape \(0, 4\) into \(0,-1\): -1 is undetermined" "$Z" treshape 0,-1
+	row fails 1 "cannot reshape \(4, 85, 3\) \(1020 elements\) into shape '7,-1': 1020 is not a multiple of 7" "$X" treshape 7,-1
+	row fails 1 "cannot reshape \(4, 85, 3\) \(1020 elements\) into shape '2,2' \(4 elements\)" "$X" treshape 2,2
+	row fails 1 "cannot reshape \(0, 4\) into shape '0,-1': -1 is undetermined" "$Z" treshape 0,-1
 	row fails 1 "cannot squeeze axis 1 of shape \(4, 85, 3\): its length is 85, not 1" "$X" treshape --squeeze=1
 	row fails 1 "axis 3 is out of bounds for shape \(4, 85, 3\)" "$X" treshape --squeeze=3
 	row fails 1 "--unsqueeze 4 is out of range \[-4, 3\] for shape \(4, 85, 3\)" "$X" treshape --unsqueeze 4
-	row fails 1 "--permute 1,0 names 2 axes but shape \(4, 85, 3\) has 3" "$X" treshape --permute 1,0
-	row fails 1 "--permute 0,1,3: axis 3 is out of bounds" "$X" treshape --permute 0,1,3
-	row fails 1 "--permute 0,2,-1 repeats axis 2 of shape \(4, 85, 3\)" "$X" treshape --permute 0,2,-1
+	row fails 1 "--permute '1,0' names 2 axes but shape \(4, 85, 3\) has 3" "$X" treshape --permute 1,0
+	row fails 1 "--permute '0,1,3': axis 3 is out of bounds" "$X" treshape --permute 0,1,3
+	row fails 1 "--permute '0,2,-1' repeats axis 2 of shape \(4, 85, 3\)" "$X" treshape --permute 0,2,-1
 	rows_ok
 }
 
@@ -361,7 +361,7 @@ with open('s.npy', 'wb') as f, open('s3.npy', 'wb') as g:
 	# 2^32 * 2^32 wraps to 0, the length of the axis: it must not fit
 	row fails 1 "pattern 'b \(h w\) -> b h w' on shape \(2, 0\): axis 1 \(h w\) has length 0, not h=4294967296 w=4294967296" "$Z" treshape 'b (h w) -> b h w' h=4294967296 w=4294967296
 	row fails 1 "pattern '\(h w\) \(a c\) -> h a w c' on shape \(0, 0\): the output shape \(1099511627776, 1099511627776, 0, 0\) of float64 overflows" "$Z2" treshape '(h w) (a c) -> h a w c' h=1099511627776 a=1099511627776
-	row fails 1 "cannot reshape \(2, 0\) into \(0,4294967296,4294967296\): the output shape \(0, 4294967296, 4294967296\) of float64 overflows" "$Z" treshape 0,4294967296,4294967296
+	row fails 1 "cannot reshape \(2, 0\) into shape '0,4294967296,4294967296': the output shape \(0, 4294967296, 4294967296\) of float64 overflows" "$Z" treshape 0,4294967296,4294967296
 	# numpy.squeeze(a, axis=(0, 0)): repeated axis
 	row fails 1 "--squeeze: axis 0 of shape \(1, 3\) is given twice" "$O" treshape --squeeze=0,-2
 	rows_ok
