@@ -630,15 +630,15 @@ resolve_permute(const struct tp_reshape *rq, struct tp_reshape_plan *p,
 			p->perm[k] = n - 1 - k;
 	} else {
 		if (rq->n != n)
-			return tp_msgf(m, "--permute '%s' names %d ax%s but shape "
-			    "%s has %d", rq->shown, rq->n, rq->n == 1 ? "is" :
-			    "es", sh, n);
+			return tp_msgf(m, "--permute '%s' names %d ax%s but "
+			    "shape %s has %d", rq->shown, rq->n, rq->n == 1 ?
+			    "is" : "es", sh, n);
 		for (int k = 0; k < n; k++) {
 			int a = norm_axis(rq->v[k], n);
 
 			if (a < 0)
-				return tp_msgf(m, "--permute '%s': axis %lld is "
-				    "out of bounds for shape %s", rq->shown,
+				return tp_msgf(m, "--permute '%s': axis %lld "
+				    "is out of bounds for shape %s", rq->shown,
 				    rq->v[k], sh);
 			if (seen[a]++)
 				return tp_msgf(m, "--permute '%s' repeats axis "
@@ -1219,7 +1219,7 @@ tp_reshape_run(const struct tp_reshape_plan *plan, void *dst, const void *src,
 	tp_parallel(threads, items, run_item, &j);
 }
 
-/* --- explaining ------------------------------------------------------------ */
+/* --- explaining ---------------------------------------------------------- */
 
 /* A growing string. */
 struct text {
