@@ -190,7 +190,9 @@ main(int argc, char **argv)
 	parse_cmdline(argc, argv, &cl);
 	if (cl.explain && !cl.input && isatty(0)) {
 		explain(&cl, NULL);		/* no input: the request alone */
-		return fflush(stdout) || ferror(stdout) ? 1 : 0;
+		if (fflush(stdout) || ferror(stdout))
+			tp_die("write error: <stdout>:");
+		return 0;
 	}
 	in = tp_reader_open(cl.input, -1, NULL);
 	if (!cl.explain)

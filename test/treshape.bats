@@ -269,6 +269,13 @@ with open('s.npy', 'wb') as f, open('s3.npy', 'wb') as g:
 	[[ $output == *"batch axis 0 is output axis 1"* ]] || fail "$output"
 	tgen zeros 2,3 | treshape --explain 3,2 > e.txt
 	! grep -q NUMPY e.txt
+	# a full stdout is an error with a message, whether a stream or a
+	# terminal is the input
+	run --separate-stderr bash -c 'treshape --explain 3,2 < /dev/null > /dev/full'
+	[ "$status" -eq 1 ] && [[ $stderr == "treshape: write error: <stdout>: No space left on device" ]] || fail "$status $stderr"
+	command -v script > /dev/null || skip "no script(1) for a terminal"
+	run script -qec "$TPIPE_BIN/treshape --explain 3,2 > /dev/full" /dev/null
+	[ "$status" -eq 1 ] && [[ $output == *"treshape: write error: <stdout>: No space left on device"* ]] || fail "$status $output"
 }
 
 @test "-O txt, -o FILE, --help" {
