@@ -186,6 +186,97 @@ assert np.array_equal(y, np.ascontiguousarray(x.transpose(3, 0, 2, 1)))
 "
 }
 
+@test "property: 60 random patterns equal numpy's reshape-transpose-reshape reading of einops" {
+	# the reference below is einops' definition written with numpy:
+	# split the left groups into elementary axes, transpose them into
+	# the right's order, merge the right groups
+	gen <<'EOF2'
+def reference(x, left, right, sizes):
+    """einops' rearrange as numpy reshape and transpose: left and right
+    are lists of groups, a group a list of names ('...' allowed)."""
+    nother = sum(1 for g in left if g != ['...'])
+    ell = [f'..{i}' for i in range(x.ndim - nother)]
+    size, elem, axis = dict(sizes), [], 0
+    for g in left:
+        if g == ['...']:
+            for e in ell:
+                size[e] = x.shape[axis]; axis += 1
+            elem += ell
+            continue
+        unknown = [n for n in g if n not in size]
+        known = int(np.prod([size[n] for n in g if n in size]))
+        if unknown:
+            size[unknown[0]] = x.shape[axis] // known
+        elem += g
+        axis += 1
+    y = x.reshape([size[n] for n in elem])
+    flat = [e for g in right for n in g for e in (ell if n == '...' else [n])]
+    y = y.transpose([elem.index(n) for n in flat])
+    shape = []
+    for g in right:
+        if g == ['...'] and not paren_of(g):
+            shape += [size[e] for e in ell]
+        else:
+            shape.append(int(np.prod([size[e] for n in g
+                                      for e in (ell if n == '...' else [n])])))
+    return y.reshape(shape)
+def paren_of(g):
+    return getattr(g, 'paren', False)
+class Group(list):
+    paren = False
+def text(side):
+    out = []
+    for g in side:
+        out.append('(' + ' '.join(g) + ')' if g.paren else ' '.join(g) or '1')
+    return ' '.join(out)
+names = iter(f'n{i}' for i in range(1000))
+for i in range(60):
+    nd = int(rng.integers(0, 6))
+    shape = []
+    left, sizes, given = [], {}, []
+    for k in range(nd):
+        parts = int(rng.integers(1, 4))
+        fs = [int(v) for v in rng.integers(1, 4, parts)]
+        if i % 15 == 14 and k == 0:
+            fs[0] = 0
+        g = Group(next(names) for _ in fs)
+        g.paren = parts > 1 or rng.random() < 0.2
+        for n, f in zip(g, fs):
+            sizes[n] = f
+        # every size but one per group given
+        skip = 0 if fs[0] == 0 else int(rng.integers(0, parts))
+        given += [f'{n}={sizes[n]}' for j, n in enumerate(g)
+                  if j != skip and parts > 1]
+        left.append(g)
+        shape.append(int(np.prod(fs)))
+    if nd and rng.random() < 0.5:	# leading or trailing axes as '...'
+        k = int(rng.integers(1, nd + 1))
+        at = 0 if rng.random() < 0.5 else nd - k
+        drop = set(n for g in left[at:at + k] for n in g)
+        given = [s for s in given if s.split('=')[0] not in drop]
+        e = Group(['...'])
+        left = left[:at] + [e] + left[at + k:]
+    flat = [n for g in left for n in g]
+    flat = [flat[j] for j in rng.permutation(len(flat))]
+    right, j = [], 0
+    while j < len(flat):
+        m = int(rng.integers(1, 4))
+        g = Group(flat[j:j + m])
+        g.paren = m > 1 or (g == ['...'] and rng.random() < 0.5)
+        right.append(g)
+        j += m
+    if rng.random() < 0.3:
+        one = Group([]); right.insert(int(rng.integers(0, len(right) + 1)), one)
+    x = rng.permutation(max(1, int(np.prod(shape))))[:int(np.prod(shape))]
+    x = x.astype(['u1', 'i2', 'f4', 'c16', 'f8'][i % 5]).reshape(shape)
+    pat = f'{text(left)} -> {text(right)}'
+    want = reference(x, left, right, {s.split('=')[0]: int(s.split('=')[1]) for s in given})
+    case(f'random-{i}', x, [pat] + given, want, '>' if i % 5 == 4 else '<')
+EOF2
+	[ "$(ls in | wc -l)" -eq 60 ]
+	run_cases
+}
+
 @test "each record of a stream is resolved on its own" {
 	py "
 import numpy as np
