@@ -1386,8 +1386,9 @@ explain_permute(struct text *t, const struct tp_reshape_plan *p)
 		    p->el[p->perm[k]], k);
 	for (int k = 0; k < n; k++)
 		if (moved[k])
-			say(t, "%s %d", any++ ? "," : "  moved: input axis",
-			    p->perm[k]);
+			say(t, "%s %d%s", any++ ? "," : "  moved: input axis",
+			    p->perm[k], p->el[p->perm[k]] == 1 ? " (length 1: "
+			    "no element moves)" : "");
 	if (any)
 		say(t, "\n");
 	for (int k = 0; k < n; k++)
@@ -1599,10 +1600,11 @@ tp_reshape_explain(const struct tp_reshape *rq,
 			    sizeof b), p->nrepeat);
 		else if (TP_OP_REDUCES(p->op))
 			say(&t, "%s %s -> %s %s: a reduction (the %s of %zu "
-			    "elements each)\n", tp_shape_str(&p->in, a, sizeof a),
-			    tp_dtype_name(p->in.dtype), tp_shape_str(&p->out, b,
-			    sizeof b), tp_dtype_name(p->out.dtype),
-			    reduce_name(p->op), p->nreduce);
+			    "element%s each)\n", tp_shape_str(&p->in, a,
+			    sizeof a), tp_dtype_name(p->in.dtype),
+			    tp_shape_str(&p->out, b, sizeof b),
+			    tp_dtype_name(p->out.dtype), reduce_name(p->op),
+			    p->nreduce, p->nreduce == 1 ? "" : "s");
 		else
 			say(&t, "%s %s -> %s: %s\n", tp_shape_str(&p->in, a,
 			    sizeof a), tp_dtype_name(p->in.dtype),

@@ -326,6 +326,11 @@ with open('s.npy', 'wb') as f, open('s3.npy', 'wb') as g:
 	[[ $output == *"regrouped"* ]] && [[ $output == *"no longer apart"* ]] || fail "$output"
 	run treshape --explain --permute 1,0 x.npy
 	[[ ${lines[0]} == *"a permutation"* ]] && [[ $output == *"moved: input axis 0"* ]] || fail "$output"
+	tgen zeros 1,3 -o row.npy
+	run treshape --explain --permute 1,0 row.npy
+	[[ ${lines[0]} == *"a view"* ]] && [[ $output == *"moved: input axis 0 (length 1: no element moves)"* ]] || fail "$output"
+	run treshape --explain --reduce sum 'a b -> b' row.npy
+	[[ ${lines[0]} == *"(the sum of 1 element each)" ]] || fail "$output"
 }
 
 @test "--explain: patterns name every axis size, what is split or merged, what moves" {
@@ -423,6 +428,8 @@ with open('s.npy', 'wb') as f, open('s3.npy', 'wb') as g:
 	row fails --usage 2 "more than one input file" "$X" treshape 6,6 a b
 	row fails --usage 2 "--squeeze takes its axes after '=' \(--squeeze=0\): '0' would be the input file" "$X" treshape --squeeze 0
 	row fails --usage 2 "--squeeze takes its axes after '=' \(--squeeze=-1,0\)" "$X" treshape --squeeze -1,0
+	row fails --usage 2 "--permute and the shape '8,1,256' cannot be combined" "$X" treshape --permute 1,0 8,1,256
+	row fails --usage 2 "--transpose and the pattern 'a b -> b a' cannot be combined" "$X" treshape --transpose 'a b -> b a'
 	row fails --usage 2 "usage: treshape" "$X" treshape
 	rows_ok
 }
