@@ -1429,6 +1429,32 @@ group_axis(const struct tp_reshape_side *s, int g)
 	return g;
 }
 
+/*
+ * How many items of group g of side s may be longer than 1: all but the
+ * names that plan p (NULL: none known) resolved to length 1; *last is
+ * set to the last of them.
+ */
+static int
+long_items(const struct tp_reshape *rq, const struct tp_reshape_side *s,
+    int g, const struct tp_reshape_plan *p, int *last)
+{
+	int n = 0;
+
+	for (int k = s->first[g]; k < s->first[g + 1]; k++) {
+		int i = s->item[k], one = 0;
+
+		if (p && i >= 0)
+			for (int e = 0; e < p->nel; e++)
+				if (!strcmp(p->elname[e], rq->names[i]))
+					one = p->el[e] == 1;
+		if (!one) {
+			n++;
+			*last = i;
+		}
+	}
+	return n;
+}
+
 /* A pattern, with a plan or symbolically (p NULL). */
 static void
 explain_pattern(struct text *t, const struct tp_reshape *rq,
@@ -1551,13 +1577,18 @@ explain_pattern(struct text *t, const struct tp_reshape *rq,
 				    rq->names[item[k]]);
 		say(t, "\n");
 	}
-	/* The batch: the first input group. */
+	/* The batch: the first input group, or the one name in it that is
+	 * longer than 1 (the others add nothing to split). */
 	if (l->ngroups > 0) {
-		int k0 = l->first[0], k1 = l->first[1], og = -1;
+		int k0 = l->first[0], k1 = l->first[1], og = -1, i = -2;
 
-		if (k1 - k0 == 1) {
-			int i = l->item[k0];
+		if (k1 - k0 == 1)
+			i = l->item[k0];
+		else if (k1 - k0 > 1 && long_items(rq, l, 0, p, &i) != 1)
+			i = -2;
+		if (i != -2) {
 			const char *nm = i < 0 ? "..." : rq->names[i];
+			int dummy;
 
 			for (int g = 0; g < r->ngroups; g++)
 				for (int k = r->first[g]; k < r->first[g + 1]; k++)
@@ -1566,12 +1597,13 @@ explain_pattern(struct text *t, const struct tp_reshape *rq,
 			if (og < 0)
 				say(t, "  batch axis 0 (%s) is reduced: batch "
 				    "elements are combined\n", nm);
-			else if (r->first[og + 1] - r->first[og] == 1 &&
+			else if (long_items(rq, r, og, p, &dummy) == 1 &&
 			    (i >= 0 || !r->paren[og]))
 				say(t, "  batch axis 0 (%s) is output axis %d "
-				    "(%s), whole: batch elements are not mixed\n",
-				    nm, group_axis(r, og), group_text(rq, r, og,
-				    gb, sizeof gb));
+				    "%s%s%s, whole: batch elements are not "
+				    "mixed\n", nm, group_axis(r, og),
+				    r->paren[og] ? "" : "(", group_text(rq, r,
+				    og, gb, sizeof gb), r->paren[og] ? "" : ")");
 			else
 				say(t, "  batch axis 0 (%s) is merged into "
 				    "output axis %d %s: batch elements are no "

@@ -349,6 +349,14 @@ with open('s.npy', 'wb') as f, open('s3.npy', 'wb') as g:
 	run treshape --explain 'n m 1 b -> b n m 1' m.npy
 	[[ ${lines[0]} == *"a permutation"* ]] && [[ $output == *"moved: b"* ]] || fail "$output"
 	[[ $output == *"on an output axis of their own: b (0), n (1), m (2)"* ]] || fail "$output"
+	# a batch axis split off a factor of length 1 stays whole
+	run treshape --explain '(a b) h c -> (b a) c h' a=1 x.npy
+	[[ $output == *"batch axis 0 (b) is output axis 0 (b a), whole: batch elements are not mixed"* ]] || fail "$output"
+	run treshape --explain '(a b) h c -> (b a) c h' a=2 x.npy
+	[[ $output == *"batch axis 0 (a) is output axis 0 (b a), whole"* ]] || fail "$output"
+	tgen zeros 6,2 -o s6.npy
+	run treshape --explain '(a b) h -> a b h' b=2 s6.npy
+	[[ $output == *"batch axis 0 (a b) is split: batch elements are no longer apart"* ]] || fail "$output"
 	# a length-1 axis that moves moves no element
 	run treshape --explain 'a b c d -> a c b d' m.npy
 	[[ ${lines[0]} == *"a view"* ]] || fail "$output"
