@@ -131,13 +131,16 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 		tp_usage_die("--squeeze takes its axes after '=' "
 		    "(--squeeze=%s): '%s' would be the input file (write ./%s "
 		    "for a file of that name)", argv[0], argv[0], argv[0]);
-	else if (argc > 0 && (strstr(argv[0], "->") ||
-	    tp_reshape_is_axes(argv[0])))
-		tp_usage_die("%s and the %s '%s' cannot be combined: give one "
-		    "form (or pipe one treshape into another; write ./%s for "
-		    "a file of that name)", form_option[form],
-		    strstr(argv[0], "->") ? "pattern" : "shape",
-		    tp_quote(argv[0], strlen(argv[0]), q, sizeof q), q);
+	else if (argc > 0 && strstr(argv[0], "->"))
+		tp_usage_die("%s and the pattern '%s' cannot be combined: give "
+		    "one form (or pipe one treshape into another)",
+		    form_option[form], tp_quote(argv[0], strlen(argv[0]), q,
+		    sizeof q));
+	else if (argc > 0 && tp_reshape_is_axes(argv[0]))
+		tp_usage_die("%s and the shape '%s' cannot be combined: give "
+		    "one form (or pipe one treshape into another; write ./%s "
+		    "for a file of that name)", form_option[form], argv[0],
+		    argv[0]);
 	else if (op != TP_OP_REARRANGE)
 		tp_usage_die("%s takes a pattern, not %s", op == TP_OP_REPEAT ?
 		    "--repeat" : "--reduce", form_option[form]);
