@@ -1098,7 +1098,7 @@ reduce_one(enum tp_op r, enum tp_dtype t, const unsigned char *p,
 		return;
 	}
 	if (r == TP_OP_MEAN)	/* of no element: NaN, as numpy's mean */
-		acc = n ? acc / (double)n : CMPLX(NAN, NAN);
+		acc = n ? acc / (double)n : NAN * (1 + I);
 	if (at == TP_F8) {
 		double d = creal(acc);
 

@@ -531,6 +531,7 @@ red('nan-sum', x, 'b h c -> h', 'sum', (0, 2))
 z = np.zeros((2, 0, 3))
 red('zero-sum', z, 'a b c -> a c', 'sum', 1)
 red('zero-mean', z, 'a b c -> a', 'mean', (1, 2))
+red('zero-mean-complex', z.astype('c8'), 'a b c -> a c', 'mean', 1)
 EOF2
 	mkdir -p out
 	local c rt bad=''
