@@ -491,6 +491,21 @@ with open('s.npy', 'wb') as f, open('s3.npy', 'wb') as g:
 	[[ $stderr == *"truncated record 0"* ]] || fail "$stderr"
 	run --separate-stderr treshape --permute 0 cut.npy
 	[ "$status" -eq 1 ]
+	# after a complete record: a view has streamed what it read of the
+	# cut one, a permutation nothing of it; -o makes no file
+	tgen zeros 4 -o small.npy
+	cat small.npy x.npy | head -c 600000 > cut2.npy
+	treshape -- -1 cut2.npy > view.npy 2> /dev/null && fail "exit 0"
+	cmp -n 160 view.npy small.npy
+	[ "$(stat -c %s view.npy)" -gt 288 ] || fail "view: $(stat -c %s view.npy) bytes"
+	tgen zeros 500,600 -t f32 -o m.npy
+	cat small.npy m.npy | head -c 600000 > cut3.npy
+	treshape --transpose cut3.npy > perm.npy 2> /dev/null && fail "exit 0"
+	cmp perm.npy small.npy
+	treshape -o o.npy -- -1 cut2.npy 2> /dev/null && fail "exit 0"
+	[ ! -e o.npy ]
+	treshape -o o.npy --transpose cut3.npy 2> /dev/null && fail "exit 0"
+	[ ! -e o.npy ]
 	run bash -o pipefail -c "tgen zeros 4000000 -t f32 | treshape 2000,-1 | head -c 10 > /dev/null"
 	[ "$status" -eq 0 ] || [ "$status" -eq 141 ]
 }
