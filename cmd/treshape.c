@@ -54,13 +54,11 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 		{ "repeat", no_argument, NULL, OPT_REPEAT },
 		{ NULL, 0, NULL, 0 }
 	};
-	static char *ops[TP_MAXDIM + 4];	/* the operands, in order */
 	struct tp_msg m;
 	const char *why;
-	int ch, form = -1, nsizes = 0, nops = 0;
+	int ch, form = -1, used;
 	int op = TP_OP_REARRANGE;
 	const char *formarg = NULL;
-	char **sizes;
 	char q[200];
 
 	memset(cl, 0, sizeof *cl);
@@ -118,39 +116,32 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 	if (cl->explain && (cl->com.output || cl->com.format != TP_FMT_AUTO))
 		tp_usage_die("--explain prints text on the standard output: "
 		    "it takes no -o or -O");
-	for (int i = optind; i < argc && nops < TP_MAXDIM + 4; i++)
-		ops[nops++] = argv[i];
-	if (optind + nops < argc)
-		tp_usage_die("too many operands");
-	argv = ops;
-	argc = nops;
+	argv += optind;			/* the operands, in order */
+	argc -= optind;
 	if (form < 0) {			/* the form is the first operand */
 		if (argc == 0)
 			tp_usage();
-		tp_quote(argv[0], strlen(argv[0]), q, sizeof q);
-		/* a shape is sizes, commas, 'x' and brackets; anything
-		 * else is a pattern (whose parser says what is wrong) */
-		if (!strstr(argv[0], "->") &&
-		    argv[0][strspn(argv[0], "0123456789-,x ()[]")])
-			tp_usage_die("'%s' is neither a shape (such as 8,1,256) "
-			    "nor a pattern (it has no '->')", q);
-		if (strstr(argv[0], "->")) {
-			sizes = argv + 1;
-			while (nsizes < argc - 1 && strchr(sizes[nsizes], '='))
-				nsizes++;
-			why = tp_reshape_parse_pattern(&cl->rq, argv[0], op,
-			    nsizes, sizes, &m);
-		} else if (op != TP_OP_REARRANGE)
-			tp_usage_die("%s takes a pattern, not the shape '%s'",
-			    op == TP_OP_REPEAT ? "--repeat" : "--reduce", q);
-		else
-			why = tp_reshape_parse(&cl->rq, TP_RESHAPE_SHAPE,
-			    argv[0], &m);
-		if (why)
+		if ((why = tp_reshape_parse_operands(&cl->rq, op, argc, argv,
+		    &used, &m)))
 			tp_usage_die("%s", why);
-		argv += 1 + nsizes;
-		argc -= 1 + nsizes;
-	} else if (op != TP_OP_REARRANGE)
+		argv += used;
+		argc -= used;
+	} else if (form == TP_RESHAPE_SQUEEZE && !formarg && argc > 0 &&
+	    tp_reshape_is_axes(argv[0]))
+		tp_usage_die("--squeeze takes its axes after '=' "
+		    "(--squeeze=%s): '%s' would be the input file (write ./%s "
+		    "for a file of that name)", argv[0], argv[0], argv[0]);
+	else if (argc > 0 && strstr(argv[0], "->"))
+		tp_usage_die("%s and the pattern '%s' cannot be combined: give "
+		    "one form (or pipe one treshape into another)",
+		    form_option[form], tp_quote(argv[0], strlen(argv[0]), q,
+		    sizeof q));
+	else if (argc > 0 && tp_reshape_is_axes(argv[0]))
+		tp_usage_die("%s and the shape '%s' cannot be combined: give "
+		    "one form (or pipe one treshape into another; write ./%s "
+		    "for a file of that name)", form_option[form], argv[0],
+		    argv[0]);
+	else if (op != TP_OP_REARRANGE)
 		tp_usage_die("%s takes a pattern, not %s", op == TP_OP_REPEAT ?
 		    "--repeat" : "--reduce", form_option[form]);
 	else if ((why = tp_reshape_parse(&cl->rq, form, formarg, &m)))
@@ -210,7 +201,9 @@ main(int argc, char **argv)
 	parse_cmdline(argc, argv, &cl);
 	if (cl.explain && !cl.input && isatty(0)) {
 		explain(&cl, NULL);		/* no input: the request alone */
-		return fflush(stdout) || ferror(stdout) ? 1 : 0;
+		if (fflush(stdout) || ferror(stdout))
+			tp_die("write error: <stdout>:");
+		return 0;
 	}
 	in = tp_reader_open(cl.input, -1, NULL);
 	if (!cl.explain)

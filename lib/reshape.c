@@ -15,6 +15,7 @@
  * (and "...") on the right; a repeat may add names with given sizes, and
  * numbers, on the right.
  */
+#include <complex.h>
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -469,27 +470,86 @@ tp_reshape_parse(struct tp_reshape *rq, enum tp_reshape_form form,
 	return tp_msgf(m, "pattern form needs tp_reshape_parse_pattern");
 }
 
+const char *
+tp_reshape_parse_operands(struct tp_reshape *rq, enum tp_op op, int argc,
+    char *const *argv, int *used, struct tp_msg *m)
+{
+	int nsizes = 0;
+	char q[200];
+
+	*used = 1;
+	tp_quote(argv[0], strlen(argv[0]), q, sizeof q);
+	if (strstr(argv[0], "->")) {
+		while (nsizes < argc - 1 && strchr(argv[1 + nsizes], '='))
+			nsizes++;
+		*used += nsizes;
+		return tp_reshape_parse_pattern(rq, argv[0], op, nsizes,
+		    argv + 1, m);
+	}
+	/* a shape is sizes, commas, 'x' and brackets; anything else is
+	 * taken for a pattern without its arrow */
+	if (argv[0][strspn(argv[0], "0123456789-,x ()[]")])
+		return tp_msgf(m, "'%s' is neither a shape (such as 8,1,256) "
+		    "nor a pattern (it has no '->')", q);
+	if (op != TP_OP_REARRANGE)
+		return tp_msgf(m, "%s takes a pattern, not the shape '%s'",
+		    op_name(op), q);
+	return tp_reshape_parse(rq, TP_RESHAPE_SHAPE, argv[0], m);
+}
+
+int
+tp_reshape_is_axes(const char *s)
+{
+	const char *p = s;
+
+	do {
+		p += *p == '-';
+		if (!isdigit((unsigned char)*p))
+			return 0;
+		while (isdigit((unsigned char)*p))
+			p++;
+	} while (*p++ == ',');
+	return p[-1] == '\0';
+}
+
 /* --- resolving against a record ----------------------------------------- */
 
-/* Finish plan: output header, and whether no element moves. */
-static void
-finish_plan(struct tp_reshape_plan *p, int nout, const size_t *out)
+/* 1 if p's order moves no element: the axes longer than 1 keep their
+ * relative order, or there is no element. */
+static int
+moves_nothing(const struct tp_reshape_plan *p)
 {
 	int last = -1;
 
-	p->out = p->in;
-	p->out.ndim = nout;
-	memcpy(p->out.shape, out, (size_t)nout * sizeof *out);
-	p->view = 1;
+	if (p->in.count == 0)
+		return 1;
 	for (int k = 0; k < p->nel; k++) {
 		if (p->el[p->perm[k]] == 1)
 			continue;
 		if (p->perm[k] < last)
-			p->view = 0;
+			return 0;
 		last = p->perm[k];
 	}
-	if (p->in.count == 0)
-		p->view = 1;
+	return 1;
+}
+
+/*
+ * Finish plan p: its output header (the input's dtype, shape out of nout
+ * axes) and whether it is a view.  Returns NULL, or, formatted into m,
+ * "the output shape (...) of DTYPE overflows" (with a zero-length axis
+ * the other sizes are not bounded by the record's count).
+ */
+static const char *
+finish_plan(struct tp_reshape_plan *p, int nout, const size_t *out,
+    struct tp_msg *m)
+{
+	struct tp_msg sm;
+
+	p->out = p->in;
+	if (tp_set_shape(&p->out, nout, out, &sm))
+		return tp_msgf(m, "the output %s", sm.text);
+	p->view = moves_nothing(p);
+	return NULL;
 }
 
 /* The identity on the input's own axes. */
@@ -521,6 +581,8 @@ resolve_shape(const struct tp_reshape *rq, struct tp_reshape_plan *p,
 {
 	size_t out[TP_MAXDIM], known = 1;
 	int infer = -1;
+	struct tp_msg sm;
+	const char *why;
 
 	for (int i = 0; i < rq->n; i++) {
 		if (rq->v[i] < 0) {
@@ -529,25 +591,28 @@ resolve_shape(const struct tp_reshape *rq, struct tp_reshape_plan *p,
 		}
 		out[i] = (size_t)rq->v[i];
 		if (out[i] && known > SIZE_MAX / out[i])
-			return tp_msgf(m, "cannot reshape %s into (%s): the "
-			    "sizes overflow", sh, rq->shown);
+			return tp_msgf(m, "cannot reshape %s into shape "
+			    "'%s': the sizes overflow", sh, rq->shown);
 		known *= out[i];
 	}
 	if (infer >= 0) {
 		if (known == 0)
-			return tp_msgf(m, "cannot reshape %s into (%s): -1 is "
-			    "undetermined when the other sizes multiply to 0",
-			    sh, rq->shown);
+			return tp_msgf(m, "cannot reshape %s into shape "
+			    "'%s': -1 is undetermined when the other sizes "
+			    "multiply to 0", sh, rq->shown);
 		if (p->in.count % known)
 			return tp_msgf(m, "cannot reshape %s (%zu elements) "
-			    "into (%s): %zu is not a multiple of %zu", sh,
+			    "into shape '%s': %zu is not a multiple of %zu", sh,
 			    p->in.count, rq->shown, p->in.count, known);
 		out[infer] = p->in.count / known;
 	} else if (known != p->in.count)
 		return tp_msgf(m, "cannot reshape %s (%zu elements) into "
-		    "(%s) (%zu elements)", sh, p->in.count, rq->shown, known);
+		    "shape '%s' (%zu elements)", sh, p->in.count, rq->shown,
+		    known);
 	plain_axes(p);
-	finish_plan(p, rq->n, out);
+	if ((why = finish_plan(p, rq->n, out, &sm)))
+		return tp_msgf(m, "cannot reshape %s into shape '%s': %s", sh,
+		    rq->shown, why);
 	return NULL;
 }
 
@@ -565,26 +630,25 @@ resolve_permute(const struct tp_reshape *rq, struct tp_reshape_plan *p,
 			p->perm[k] = n - 1 - k;
 	} else {
 		if (rq->n != n)
-			return tp_msgf(m, "--permute %s names %d ax%s but shape "
-			    "%s has %d", rq->shown, rq->n, rq->n == 1 ? "is" :
-			    "es", sh, n);
+			return tp_msgf(m, "--permute '%s' names %d ax%s but "
+			    "shape %s has %d", rq->shown, rq->n, rq->n == 1 ?
+			    "is" : "es", sh, n);
 		for (int k = 0; k < n; k++) {
 			int a = norm_axis(rq->v[k], n);
 
 			if (a < 0)
-				return tp_msgf(m, "--permute %s: axis %lld is "
-				    "out of bounds for shape %s", rq->shown,
+				return tp_msgf(m, "--permute '%s': axis %lld "
+				    "is out of bounds for shape %s", rq->shown,
 				    rq->v[k], sh);
 			if (seen[a]++)
-				return tp_msgf(m, "--permute %s repeats axis "
+				return tp_msgf(m, "--permute '%s' repeats axis "
 				    "%d of shape %s", rq->shown, a, sh);
 			p->perm[k] = a;
 		}
 	}
 	for (int k = 0; k < n; k++)
 		out[k] = p->in.shape[p->perm[k]];
-	finish_plan(p, n, out);
-	return NULL;
+	return finish_plan(p, n, out, m);	/* the same sizes: fits */
 }
 
 /* --squeeze[=AXES] and --unsqueeze AXIS. */
@@ -610,8 +674,7 @@ resolve_squeeze(const struct tp_reshape *rq, struct tp_reshape_plan *p,
 			out[i] = i < a ? p->in.shape[i] : i == a ? 1 :
 			    p->in.shape[i - 1];
 		plain_axes(p);
-		finish_plan(p, n + 1, out);
-		return NULL;
+		return finish_plan(p, n + 1, out, m);	/* fits */
 	}
 	for (int k = 0; k < rq->n; k++) {
 		int a = norm_axis(rq->v[k], n);
@@ -619,6 +682,9 @@ resolve_squeeze(const struct tp_reshape *rq, struct tp_reshape_plan *p,
 		if (a < 0)
 			return tp_msgf(m, "--squeeze: axis %lld is out of "
 			    "bounds for shape %s", rq->v[k], sh);
+		if (drop[a])
+			return tp_msgf(m, "--squeeze: axis %d of shape %s is "
+			    "given twice", a, sh);
 		if (p->in.shape[a] != 1)
 			return tp_msgf(m, "--squeeze: cannot squeeze axis %d "
 			    "of shape %s: its length is %zu, not 1", a, sh,
@@ -629,8 +695,7 @@ resolve_squeeze(const struct tp_reshape *rq, struct tp_reshape_plan *p,
 		if (!(rq->all ? p->in.shape[i] == 1 : drop[i]))
 			out[nout++] = p->in.shape[i];
 	plain_axes(p);
-	finish_plan(p, nout, out);
-	return NULL;
+	return finish_plan(p, nout, out, m);	/* fewer axes: fits */
 }
 
 /* "h=8 w=3" or "h=8": the sizes of the names of left group g. */
@@ -699,6 +764,8 @@ reduce_plan(const struct tp_reshape *rq, struct tp_reshape_plan *p, int np,
     int nout, const size_t *out, const char *sh, struct tp_msg *m)
 {
 	enum tp_dtype t = p->in.dtype;
+	struct tp_msg sm;
+	const char *why;
 
 	p->nreduce = 1;
 	for (int e = 0; e < p->nel; e++) {
@@ -721,14 +788,29 @@ reduce_plan(const struct tp_reshape *rq, struct tp_reshape_plan *p, int np,
 		return tp_msgf(m, "pattern '%s' on shape %s: --reduce %s of "
 		    "zero elements has no value", rq->shown, sh,
 		    reduce_name(rq->op));
-	p->out = p->in;
-	p->out.dtype = reduce_dtype(rq->op, t);
-	tp_eset_shape(&p->out, nout, out);
+	p->in.dtype = reduce_dtype(rq->op, t);	/* the output's */
+	why = finish_plan(p, nout, out, &sm);
+	p->in.dtype = t;
+	if (why)
+		return tp_msgf(m, "pattern '%s' on shape %s: %s", rq->shown,
+		    sh, why);
 	p->view = 0;
 	return NULL;
 }
 
-/* An einops rearrange pattern. */
+/* Append the elementary axis name of length len to p; returns its index,
+ * or -1 if p has TP_MAXDIM already. */
+static int
+add_el(struct tp_reshape_plan *p, const char *name, long long len)
+{
+	if (p->nel == TP_MAXDIM)
+		return -1;
+	snprintf(p->elname[p->nel], sizeof p->elname[0], "%s", name);
+	p->el[p->nel] = (size_t)len;
+	return p->nel++;
+}
+
+/* An einops pattern (rearrange, reduce or repeat). */
 static const char *
 resolve_pattern(const struct tp_reshape *rq, struct tp_reshape_plan *p,
     const char *sh, struct tp_msg *m)
@@ -740,6 +822,7 @@ resolve_pattern(const struct tp_reshape *rq, struct tp_reshape_plan *p,
 	size_t out[TP_MAXDIM];
 	char gb[200], sb[200];
 	struct tp_msg sm;
+	const char *why;
 
 	if (l->ellipsis ? n < nother : n != nother)
 		return tp_msgf(m, "pattern '%s' wants %s%d ax%s but shape %s "
@@ -750,6 +833,7 @@ resolve_pattern(const struct tp_reshape *rq, struct tp_reshape_plan *p,
 	p->nel = 0;
 	for (int g = 0; g < l->ngroups; g++) {
 		int k0 = l->first[g], k1 = l->first[g + 1], unknown = -1;
+		int over = 0;
 		size_t len, known = 1;
 
 		if (k1 - k0 == 1 && l->item[k0] == TP_RESHAPE_ELLIPSIS) {
@@ -764,15 +848,18 @@ resolve_pattern(const struct tp_reshape *rq, struct tp_reshape_plan *p,
 			continue;
 		}
 		len = p->in.shape[axis];
+		/* a product that overflows fits no axis (it might wrap to
+		 * the axis's length) */
 		for (int k = k0; k < k1; k++) {
 			int i = l->item[k];
 
 			if (size[i] < 0)
 				unknown = i;
 			else
-				known *= (size_t)size[i];
+				over |= __builtin_mul_overflow(known,
+				    (size_t)size[i], &known);
 		}
-		if (unknown < 0 && known != len) {
+		if (unknown < 0 && (over || known != len)) {
 			if (k1 - k0 == 0)
 				return tp_msgf(m, "pattern '%s' on shape %s: "
 				    "axis %d has length %zu, not 1", rq->shown,
@@ -782,9 +869,9 @@ resolve_pattern(const struct tp_reshape *rq, struct tp_reshape_plan *p,
 			    group_text(rq, l, g, gb, sizeof gb), len,
 			    group_sizes(rq, l, g, size, sb, sizeof sb));
 		}
-		if (unknown >= 0 && k1 - k0 > 1 && (known == 0 ||
+		if (unknown >= 0 && k1 - k0 > 1 && (over || known == 0 ||
 		    len % known)) {
-			if (known == 0 && len == 0)
+			if (!over && known == 0 && len == 0)
 				return tp_msgf(m, "pattern '%s' on shape %s: "
 				    "cannot infer '%s' from axis %d %s of "
 				    "length 0 with %s", rq->shown, sh,
@@ -802,12 +889,8 @@ resolve_pattern(const struct tp_reshape *rq, struct tp_reshape_plan *p,
 		for (int k = k0; k < k1; k++) {
 			int i = l->item[k];
 
-			if (p->nel == TP_MAXDIM)
+			if ((elof[i] = add_el(p, rq->names[i], size[i])) < 0)
 				goto too_many;
-			elof[i] = p->nel;
-			snprintf(p->elname[p->nel], sizeof p->elname[0], "%s",
-			    rq->names[i]);
-			p->el[p->nel++] = (size_t)size[i];
 		}
 		axis++;
 	}
@@ -819,12 +902,8 @@ resolve_pattern(const struct tp_reshape *rq, struct tp_reshape_plan *p,
 
 		if (i == TP_RESHAPE_ELLIPSIS || on_side(l, i))
 			continue;
-		if (p->nel == TP_MAXDIM)
+		if ((elof[i] = add_el(p, rq->names[i], size[i])) < 0)
 			goto too_many;
-		elof[i] = p->nel;
-		snprintf(p->elname[p->nel], sizeof p->elname[0], "%s",
-		    rq->names[i]);
-		p->el[p->nel++] = (size_t)size[i];
 		if (size[i] && p->nrepeat > SIZE_MAX / (size_t)size[i])
 			return tp_msgf(m, "pattern '%s' on shape %s: the new "
 			    "axes' sizes overflow", rq->shown, sh);
@@ -868,15 +947,15 @@ resolve_pattern(const struct tp_reshape *rq, struct tp_reshape_plan *p,
 		if (TP_OP_REDUCES(rq->op))
 			return reduce_plan(rq, p, np, nout, out, sh, m);
 	}
-	finish_plan(p, nout, out);
+	if (rq->op == TP_OP_REPEAT &&
+	    p->in.count > SIZE_MAX / (p->nrepeat ? p->nrepeat : 1))
+		return tp_msgf(m, "pattern '%s' on shape %s: the output would "
+		    "be too large", rq->shown, sh);
+	if ((why = finish_plan(p, nout, out, &sm)))
+		return tp_msgf(m, "pattern '%s' on shape %s: %s", rq->shown, sh,
+		    why);
 	if (rq->op == TP_OP_REPEAT) {
 		p->op = TP_OP_REPEAT;
-		if (p->in.count > SIZE_MAX / (p->nrepeat ? p->nrepeat : 1))
-			return tp_msgf(m, "pattern '%s' on shape %s: the "
-			    "output would be too large", rq->shown, sh);
-		if (tp_set_shape(&p->out, nout, out, &sm) != NULL)
-			return tp_msgf(m, "pattern '%s' on shape %s: the "
-			    "output would be too large", rq->shown, sh);
 		if (p->nrepeat != 1)
 			p->view = 0;
 	}
@@ -930,154 +1009,102 @@ run_item(void *arg, size_t i, int tid)
 	tp_permute_run(&j->perm, j->dst, j->src, i * j->per, (i + 1) * j->per);
 }
 
-/* Element i of p (dtype t) as a double; floats and integers only. */
-static double
-load(enum tp_dtype t, const unsigned char *p, size_t i)
+/* Elements converted a chunk at a time for a reduction. */
+#define REDUCE_CHUNK 256
+
+/*
+ * The index of the largest (max) or smallest (min) of the n elements at
+ * p (dtype t, not complex); the first NaN wins, as numpy's max and min
+ * propagate it.  64-bit integers are compared as they are, the other
+ * dtypes as doubles (exact for them).
+ */
+static size_t
+extreme(enum tp_op r, enum tp_dtype t, const unsigned char *p, size_t n)
 {
-	union { uint8_t u1; int8_t i1; uint16_t u2; int16_t i2; uint32_t u4;
-		int32_t i4; uint64_t u8; int64_t i8; float f4; double f8; } v;
+	double v[REDUCE_CHUNK], best = 0;
+	size_t at = 0, es = tp_dtype_size(t);
+	int mx = r == TP_OP_MAX;
 
-	memcpy(&v, p + i * tp_dtype_size(t), tp_dtype_size(t));
-	switch (t) {
-	case TP_B1: return v.u1 != 0;
-	case TP_U1: return v.u1;
-	case TP_I1: return v.i1;
-	case TP_U2: return v.u2;
-	case TP_I2: return v.i2;
-	case TP_U4: return v.u4;
-	case TP_I4: return v.i4;
-	case TP_U8: return (double)v.u8;
-	case TP_I8: return (double)v.i8;
-	case TP_F2: return tp_half_to_float(v.u2);
-	case TP_F4: return v.f4;
-	default: return v.f8;
+	if (t == TP_I8 || t == TP_U8) {
+		for (size_t i = 1; i < n; i++) {
+			int64_t x, y;
+
+			memcpy(&x, p + i * 8, 8);
+			memcpy(&y, p + at * 8, 8);
+			if (t == TP_U8 ? (mx ? (uint64_t)x > (uint64_t)y :
+			    (uint64_t)x < (uint64_t)y) : (mx ? x > y : x < y))
+				at = i;
+		}
+		return at;
 	}
-}
+	for (size_t i0 = 0; i0 < n; i0 += REDUCE_CHUNK) {
+		size_t c = n - i0 < REDUCE_CHUNK ? n - i0 : REDUCE_CHUNK;
 
-/* Element i of p (an integer or bool dtype t) as 64 bits: signed values
- * sign-extended, so that unsigned arithmetic wraps as numpy's does. */
-static uint64_t
-load_int(enum tp_dtype t, const unsigned char *p, size_t i)
-{
-	union { uint8_t u1; int8_t i1; uint16_t u2; int16_t i2; uint32_t u4;
-		int32_t i4; uint64_t u8; } v;
-
-	memcpy(&v, p + i * tp_dtype_size(t), tp_dtype_size(t));
-	switch (t) {
-	case TP_B1: return v.u1 != 0;
-	case TP_U1: return v.u1;
-	case TP_I1: return (uint64_t)(int64_t)v.i1;
-	case TP_U2: return v.u2;
-	case TP_I2: return (uint64_t)(int64_t)v.i2;
-	case TP_U4: return v.u4;
-	case TP_I4: return (uint64_t)(int64_t)v.i4;
-	default: return v.u8;
+		tp_convert(v, TP_F8, p + i0 * es, t, c);
+		if (i0 == 0)
+			best = v[0];
+		for (size_t i = 0; i < c; i++) {
+			if (best != best)
+				return at;
+			if (v[i] != v[i] || (mx ? v[i] > best : v[i] < best)) {
+				best = v[i];
+				at = i0 + i;
+			}
+		}
 	}
-}
-
-/* 1 if element a of p is greater than element b (dtype t, not complex);
- * a NaN is greater than anything, so max keeps the first NaN. */
-static int
-greater(enum tp_dtype t, const unsigned char *p, size_t a, size_t b)
-{
-	if (tp_dtype_is_float(t)) {
-		double x = load(t, p, a), y = load(t, p, b);
-
-		return (x != x && y == y) || x > y;
-	}
-	if (t == TP_I8) {
-		int64_t x, y;
-
-		memcpy(&x, p + a * 8, 8);
-		memcpy(&y, p + b * 8, 8);
-		return x > y;
-	}
-	if (t == TP_U8)
-		return load_int(t, p, a) > load_int(t, p, b);
-	return load(t, p, a) > load(t, p, b);
-}
-
-/* 1 if element a of p is less than element b; NaN is less than all. */
-static int
-less(enum tp_dtype t, const unsigned char *p, size_t a, size_t b)
-{
-	if (tp_dtype_is_float(t)) {
-		double x = load(t, p, a), y = load(t, p, b);
-
-		return (x != x && y == y) || x < y;
-	}
-	return greater(t, p, b, a);
+	return at;
 }
 
 /*
  * Reduce the n elements at p (dtype t) with r into the element at out
- * (dtype ot = reduce_dtype(r, t)).
+ * (dtype ot = reduce_dtype(r, t)).  Sums of integers and bool add up in
+ * 64 bits of ot (wrapping), the others in double or complex double; the
+ * result is converted to ot by tp_convert.
  */
 static void
 reduce_one(enum tp_op r, enum tp_dtype t, const unsigned char *p,
     size_t n, enum tp_dtype ot, unsigned char *out)
 {
+	union {
+		uint64_t u[REDUCE_CHUNK];
+		double d[REDUCE_CHUNK];
+		double complex z[REDUCE_CHUNK];
+	} v;
 	size_t es = tp_dtype_size(t);
+	enum tp_dtype at = tp_dtype_is_complex(t) ? TP_C16 :
+	    ot == TP_I8 || ot == TP_U8 ? ot : TP_F8;
+	uint64_t iacc = 0;
+	double complex acc = 0;
 
 	if (r == TP_OP_MAX || r == TP_OP_MIN) {
-		size_t best = 0;
-
-		for (size_t i = 1; i < n; i++)
-			if (r == TP_OP_MAX ? greater(t, p, i, best) :
-			    less(t, p, i, best))
-				best = i;
-		memcpy(out, p + best * es, es);
+		memcpy(out, p + extreme(r, t, p, n) * es, es);
 		return;
 	}
-	if (tp_dtype_is_complex(t)) {
-		double re = 0, im = 0;
+	for (size_t i0 = 0; i0 < n; i0 += REDUCE_CHUNK) {
+		size_t c = n - i0 < REDUCE_CHUNK ? n - i0 : REDUCE_CHUNK;
 
-		for (size_t i = 0; i < n; i++) {
-			if (t == TP_C8) {
-				float v[2];
-				memcpy(v, p + i * es, sizeof v);
-				re += v[0], im += v[1];
-			} else {
-				double v[2];
-				memcpy(v, p + i * es, sizeof v);
-				re += v[0], im += v[1];
-			}
+		tp_convert(&v, at, p + i0 * es, t, c);
+		for (size_t i = 0; i < c; i++) {
+			if (at == TP_C16)
+				acc += v.z[i];
+			else if (at == TP_F8)
+				acc += v.d[i];
+			else
+				iacc += v.u[i];
 		}
-		if (r == TP_OP_MEAN)
-			re /= (double)n, im /= (double)n;
-		if (t == TP_C8) {
-			float v[2] = { (float)re, (float)im };
-			memcpy(out, v, sizeof v);
-		} else {
-			double v[2] = { re, im };
-			memcpy(out, v, sizeof v);
-		}
+	}
+	if (at == TP_I8 || at == TP_U8) {
+		memcpy(out, &iacc, 8);
 		return;
 	}
-	if (r == TP_OP_SUM && tp_dtype_is_int(t)) {
-		uint64_t acc = 0;
+	if (r == TP_OP_MEAN)	/* of no element: NaN, as numpy's mean */
+		acc = n ? acc / (double)n : NAN * (1 + I);
+	if (at == TP_F8) {
+		double d = creal(acc);
 
-		for (size_t i = 0; i < n; i++)
-			acc += load_int(t, p, i);
-		memcpy(out, &acc, 8);		/* u8 or i8 */
-		return;
-	}
-	{
-		double acc = 0;
-
-		for (size_t i = 0; i < n; i++)
-			acc += load(t, p, i);
-		if (r == TP_OP_MEAN)
-			acc = n ? acc / (double)n : NAN;
-		if (ot == TP_F4) {
-			float f = (float)acc;
-			memcpy(out, &f, 4);
-		} else if (ot == TP_F2) {
-			uint16_t h = tp_float_to_half((float)acc);
-			memcpy(out, &h, 2);
-		} else
-			memcpy(out, &acc, 8);
-	}
+		tp_convert(out, ot, &d, TP_F8, 1);
+	} else
+		tp_convert(out, ot, &acc, TP_C16, 1);
 }
 
 struct reduce_job {
@@ -1116,8 +1143,7 @@ reduce_run(const struct tp_reshape_plan *plan, void *dst, const void *src,
 	size_t items;
 
 	moved.op = TP_OP_REARRANGE;
-	finish_plan(&moved, moved.nel, moved.el);	/* is perm in order? */
-	if (!moved.view) {
+	if (!moves_nothing(&moved)) {	/* the reduced axes are not last */
 		tmp = tp_big_alloc(plan->in.nbytes);
 		tp_reshape_run(&moved, tmp, src, threads);
 		j.data = tmp;
@@ -1193,7 +1219,7 @@ tp_reshape_run(const struct tp_reshape_plan *plan, void *dst, const void *src,
 	tp_parallel(threads, items, run_item, &j);
 }
 
-/* --- explaining ------------------------------------------------------------ */
+/* --- explaining ---------------------------------------------------------- */
 
 /* A growing string. */
 struct text {
@@ -1360,8 +1386,9 @@ explain_permute(struct text *t, const struct tp_reshape_plan *p)
 		    p->el[p->perm[k]], k);
 	for (int k = 0; k < n; k++)
 		if (moved[k])
-			say(t, "%s %d", any++ ? "," : "  moved: input axis",
-			    p->perm[k]);
+			say(t, "%s %d%s", any++ ? "," : "  moved: input axis",
+			    p->perm[k], p->el[p->perm[k]] == 1 ? " (length 1: "
+			    "no element moves)" : "");
 	if (any)
 		say(t, "\n");
 	for (int k = 0; k < n; k++)
@@ -1400,6 +1427,32 @@ group_axis(const struct tp_reshape_side *s, int g)
 		    s->item[s->first[h]] == TP_RESHAPE_ELLIPSIS && !s->paren[h])
 			return g - s->ngroups;
 	return g;
+}
+
+/*
+ * How many items of group g of side s may be longer than 1: all but the
+ * names that plan p (NULL: none known) resolved to length 1; *last is
+ * set to the last of them.
+ */
+static int
+long_items(const struct tp_reshape *rq, const struct tp_reshape_side *s,
+    int g, const struct tp_reshape_plan *p, int *last)
+{
+	int n = 0;
+
+	for (int k = s->first[g]; k < s->first[g + 1]; k++) {
+		int i = s->item[k], one = 0;
+
+		if (p && i >= 0)
+			for (int e = 0; e < p->nel; e++)
+				if (!strcmp(p->elname[e], rq->names[i]))
+					one = p->el[e] == 1;
+		if (!one) {
+			n++;
+			*last = i;
+		}
+	}
+	return n;
 }
 
 /* A pattern, with a plan or symbolically (p NULL). */
@@ -1524,13 +1577,18 @@ explain_pattern(struct text *t, const struct tp_reshape *rq,
 				    rq->names[item[k]]);
 		say(t, "\n");
 	}
-	/* The batch: the first input group. */
+	/* The batch: the first input group, or the one name in it that is
+	 * longer than 1 (the others add nothing to split). */
 	if (l->ngroups > 0) {
-		int k0 = l->first[0], k1 = l->first[1], og = -1;
+		int k0 = l->first[0], k1 = l->first[1], og = -1, i = -2;
 
-		if (k1 - k0 == 1) {
-			int i = l->item[k0];
+		if (k1 - k0 == 1)
+			i = l->item[k0];
+		else if (k1 - k0 > 1 && long_items(rq, l, 0, p, &i) != 1)
+			i = -2;
+		if (i != -2) {
 			const char *nm = i < 0 ? "..." : rq->names[i];
+			int dummy;
 
 			for (int g = 0; g < r->ngroups; g++)
 				for (int k = r->first[g]; k < r->first[g + 1]; k++)
@@ -1539,12 +1597,13 @@ explain_pattern(struct text *t, const struct tp_reshape *rq,
 			if (og < 0)
 				say(t, "  batch axis 0 (%s) is reduced: batch "
 				    "elements are combined\n", nm);
-			else if (r->first[og + 1] - r->first[og] == 1 &&
+			else if (long_items(rq, r, og, p, &dummy) == 1 &&
 			    (i >= 0 || !r->paren[og]))
 				say(t, "  batch axis 0 (%s) is output axis %d "
-				    "(%s), whole: batch elements are not mixed\n",
-				    nm, group_axis(r, og), group_text(rq, r, og,
-				    gb, sizeof gb));
+				    "%s%s%s, whole: batch elements are not "
+				    "mixed\n", nm, group_axis(r, og),
+				    r->paren[og] ? "" : "(", group_text(rq, r,
+				    og, gb, sizeof gb), r->paren[og] ? "" : ")");
 			else
 				say(t, "  batch axis 0 (%s) is merged into "
 				    "output axis %d %s: batch elements are no "
@@ -1573,10 +1632,11 @@ tp_reshape_explain(const struct tp_reshape *rq,
 			    sizeof b), p->nrepeat);
 		else if (TP_OP_REDUCES(p->op))
 			say(&t, "%s %s -> %s %s: a reduction (the %s of %zu "
-			    "elements each)\n", tp_shape_str(&p->in, a, sizeof a),
-			    tp_dtype_name(p->in.dtype), tp_shape_str(&p->out, b,
-			    sizeof b), tp_dtype_name(p->out.dtype),
-			    reduce_name(p->op), p->nreduce);
+			    "element%s each)\n", tp_shape_str(&p->in, a,
+			    sizeof a), tp_dtype_name(p->in.dtype),
+			    tp_shape_str(&p->out, b, sizeof b),
+			    tp_dtype_name(p->out.dtype), reduce_name(p->op),
+			    p->nreduce, p->nreduce == 1 ? "" : "s");
 		else
 			say(&t, "%s %s -> %s: %s\n", tp_shape_str(&p->in, a,
 			    sizeof a), tp_dtype_name(p->in.dtype),

@@ -97,6 +97,18 @@ const char *tp_reshape_parse_pattern(struct tp_reshape *rq,
     char *const *sizes, struct tp_msg *m);
 const char *tp_reshape_parse(struct tp_reshape *rq,
     enum tp_reshape_form form, const char *arg, struct tp_msg *m);
+/*
+ * Fill rq from a command line's operands argv[0..argc) (argc >= 1):
+ * argv[0] is a shape ("8,1,256", "-1,256") or, if it holds "->", a
+ * pattern for op followed by its NAME=SIZE operands.  Sets *used to the
+ * number of operands taken.  Returns NULL, or a message (a usage error):
+ * neither a shape nor a pattern, a shape given to a reduce or repeat, or
+ * what the parse of the shape or pattern refuses.
+ */
+const char *tp_reshape_parse_operands(struct tp_reshape *rq, enum tp_op op,
+    int argc, char *const *argv, int *used, struct tp_msg *m);
+/* 1 if s is a comma list of integers ("0", "-1,2"): axes, not a file. */
+int tp_reshape_is_axes(const char *s);
 
 /*
  * Resolve rq against the header hdr (shape and dtype).  Returns NULL and

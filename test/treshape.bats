@@ -186,6 +186,97 @@ assert np.array_equal(y, np.ascontiguousarray(x.transpose(3, 0, 2, 1)))
 "
 }
 
+@test "property: 60 random patterns equal numpy's reshape-transpose-reshape reading of einops" {
+	# the reference below is einops' definition written with numpy:
+	# split the left groups into elementary axes, transpose them into
+	# the right's order, merge the right groups
+	gen <<'EOF2'
+def reference(x, left, right, sizes):
+    """einops' rearrange as numpy reshape and transpose: left and right
+    are lists of groups, a group a list of names ('...' allowed)."""
+    nother = sum(1 for g in left if g != ['...'])
+    ell = [f'..{i}' for i in range(x.ndim - nother)]
+    size, elem, axis = dict(sizes), [], 0
+    for g in left:
+        if g == ['...']:
+            for e in ell:
+                size[e] = x.shape[axis]; axis += 1
+            elem += ell
+            continue
+        unknown = [n for n in g if n not in size]
+        known = int(np.prod([size[n] for n in g if n in size]))
+        if unknown:
+            size[unknown[0]] = x.shape[axis] // known
+        elem += g
+        axis += 1
+    y = x.reshape([size[n] for n in elem])
+    flat = [e for g in right for n in g for e in (ell if n == '...' else [n])]
+    y = y.transpose([elem.index(n) for n in flat])
+    shape = []
+    for g in right:
+        if g == ['...'] and not paren_of(g):
+            shape += [size[e] for e in ell]
+        else:
+            shape.append(int(np.prod([size[e] for n in g
+                                      for e in (ell if n == '...' else [n])])))
+    return y.reshape(shape)
+def paren_of(g):
+    return getattr(g, 'paren', False)
+class Group(list):
+    paren = False
+def text(side):
+    out = []
+    for g in side:
+        out.append('(' + ' '.join(g) + ')' if g.paren else ' '.join(g) or '1')
+    return ' '.join(out)
+names = iter(f'n{i}' for i in range(1000))
+for i in range(60):
+    nd = int(rng.integers(0, 6))
+    shape = []
+    left, sizes, given = [], {}, []
+    for k in range(nd):
+        parts = int(rng.integers(1, 4))
+        fs = [int(v) for v in rng.integers(1, 4, parts)]
+        if i % 15 == 14 and k == 0:
+            fs[0] = 0
+        g = Group(next(names) for _ in fs)
+        g.paren = parts > 1 or rng.random() < 0.2
+        for n, f in zip(g, fs):
+            sizes[n] = f
+        # every size but one per group given
+        skip = 0 if fs[0] == 0 else int(rng.integers(0, parts))
+        given += [f'{n}={sizes[n]}' for j, n in enumerate(g)
+                  if j != skip and parts > 1]
+        left.append(g)
+        shape.append(int(np.prod(fs)))
+    if nd and rng.random() < 0.5:	# leading or trailing axes as '...'
+        k = int(rng.integers(1, nd + 1))
+        at = 0 if rng.random() < 0.5 else nd - k
+        drop = set(n for g in left[at:at + k] for n in g)
+        given = [s for s in given if s.split('=')[0] not in drop]
+        e = Group(['...'])
+        left = left[:at] + [e] + left[at + k:]
+    flat = [n for g in left for n in g]
+    flat = [flat[j] for j in rng.permutation(len(flat))]
+    right, j = [], 0
+    while j < len(flat):
+        m = int(rng.integers(1, 4))
+        g = Group(flat[j:j + m])
+        g.paren = m > 1 or (g == ['...'] and rng.random() < 0.5)
+        right.append(g)
+        j += m
+    if rng.random() < 0.3:
+        one = Group([]); right.insert(int(rng.integers(0, len(right) + 1)), one)
+    x = rng.permutation(max(1, int(np.prod(shape))))[:int(np.prod(shape))]
+    x = x.astype(['u1', 'i2', 'f4', 'c16', 'f8'][i % 5]).reshape(shape)
+    pat = f'{text(left)} -> {text(right)}'
+    want = reference(x, left, right, {s.split('=')[0]: int(s.split('=')[1]) for s in given})
+    case(f'random-{i}', x, [pat] + given, want, '>' if i % 5 == 4 else '<')
+EOF2
+	[ "$(ls in | wc -l)" -eq 60 ]
+	run_cases
+}
+
 @test "each record of a stream is resolved on its own" {
 	py "
 import numpy as np
@@ -235,6 +326,11 @@ with open('s.npy', 'wb') as f, open('s3.npy', 'wb') as g:
 	[[ $output == *"regrouped"* ]] && [[ $output == *"no longer apart"* ]] || fail "$output"
 	run treshape --explain --permute 1,0 x.npy
 	[[ ${lines[0]} == *"a permutation"* ]] && [[ $output == *"moved: input axis 0"* ]] || fail "$output"
+	tgen zeros 1,3 -o row.npy
+	run treshape --explain --permute 1,0 row.npy
+	[[ ${lines[0]} == *"a view"* ]] && [[ $output == *"moved: input axis 0 (length 1: no element moves)"* ]] || fail "$output"
+	run treshape --explain --reduce sum 'a b -> b' row.npy
+	[[ ${lines[0]} == *"(the sum of 1 element each)" ]] || fail "$output"
 }
 
 @test "--explain: patterns name every axis size, what is split or merged, what moves" {
@@ -253,6 +349,14 @@ with open('s.npy', 'wb') as f, open('s3.npy', 'wb') as g:
 	run treshape --explain 'n m 1 b -> b n m 1' m.npy
 	[[ ${lines[0]} == *"a permutation"* ]] && [[ $output == *"moved: b"* ]] || fail "$output"
 	[[ $output == *"on an output axis of their own: b (0), n (1), m (2)"* ]] || fail "$output"
+	# a batch axis split off a factor of length 1 stays whole
+	run treshape --explain '(a b) h c -> (b a) c h' a=1 x.npy
+	[[ $output == *"batch axis 0 (b) is output axis 0 (b a), whole: batch elements are not mixed"* ]] || fail "$output"
+	run treshape --explain '(a b) h c -> (b a) c h' a=2 x.npy
+	[[ $output == *"batch axis 0 (a) is output axis 0 (b a), whole"* ]] || fail "$output"
+	tgen zeros 6,2 -o s6.npy
+	run treshape --explain '(a b) h -> a b h' b=2 s6.npy
+	[[ $output == *"batch axis 0 (a b) is split: batch elements are no longer apart"* ]] || fail "$output"
 	# a length-1 axis that moves moves no element
 	run treshape --explain 'a b c d -> a c b d' m.npy
 	[[ ${lines[0]} == *"a view"* ]] || fail "$output"
@@ -269,6 +373,13 @@ with open('s.npy', 'wb') as f, open('s3.npy', 'wb') as g:
 	[[ $output == *"batch axis 0 is output axis 1"* ]] || fail "$output"
 	tgen zeros 2,3 | treshape --explain 3,2 > e.txt
 	! grep -q NUMPY e.txt
+	# a full stdout is an error with a message, whether a stream or a
+	# terminal is the input
+	run --separate-stderr bash -c 'treshape --explain 3,2 < /dev/null > /dev/full'
+	[ "$status" -eq 1 ] && [[ $stderr == "treshape: write error: <stdout>: No space left on device" ]] || fail "$status $stderr"
+	command -v script > /dev/null || skip "no script(1) for a terminal"
+	run script -qec "$TPIPE_BIN/treshape --explain 3,2 > /dev/full" /dev/null
+	[ "$status" -eq 1 ] && [[ $output == *"treshape: write error: <stdout>: No space left on device"* ]] || fail "$status $output"
 }
 
 @test "-O txt, -o FILE, --help" {
@@ -323,6 +434,10 @@ with open('s.npy', 'wb') as f, open('s3.npy', 'wb') as g:
 	row fails --usage 2 "--permute '1,1' repeats axis 1" "$X" treshape --permute 1,1
 	row fails --usage 2 "--unsqueeze '1,2': give one axis" "$X" treshape --unsqueeze 1,2
 	row fails --usage 2 "more than one input file" "$X" treshape 6,6 a b
+	row fails --usage 2 "--squeeze takes its axes after '=' \(--squeeze=0\): '0' would be the input file" "$X" treshape --squeeze 0
+	row fails --usage 2 "--squeeze takes its axes after '=' \(--squeeze=-1,0\)" "$X" treshape --squeeze -1,0
+	row fails --usage 2 "--permute and the shape '8,1,256' cannot be combined" "$X" treshape --permute 1,0 8,1,256
+	row fails --usage 2 "--transpose and the pattern 'a b -> b a' cannot be combined" "$X" treshape --transpose 'a b -> b a'
 	row fails --usage 2 "usage: treshape" "$X" treshape
 	rows_ok
 }
@@ -339,16 +454,33 @@ with open('s.npy', 'wb') as f, open('s3.npy', 'wb') as g:
 	row fails 1 "axis 2 has length 3, not 1" "$X" treshape 'b h 1 -> b h'
 	row fails 1 "cannot infer 'w' from axis 0 \(h w\) of length 0 with h=0" "$Z" treshape '(h w) a -> a h w' h=0
 	row fails 1 "cannot split axis 1 \(h w\) of length 4 into groups of h=0" "$Z" treshape 'a (h w) -> a h w' h=0
-	row fails 1 "cannot reshape \(4, 85, 3\) \(1020 elements\) into \(7,-1\): 1020 is not a multiple of 7" "$X" treshape 7,-1
-	row fails 1 "cannot reshape \(4, 85, 3\) \(1020 elements\) into \(2,2\) \(4 elements\)" "$X" treshape 2,2
-	row fails 1 "cannot reshape \(0, 4\) into \(0,-1\): -1 is undetermined" "$Z" treshape 0,-1
+	row fails 1 "cannot reshape \(4, 85, 3\) \(1020 elements\) into shape '7,-1': 1020 is not a multiple of 7" "$X" treshape 7,-1
+	row fails 1 "cannot reshape \(4, 85, 3\) \(1020 elements\) into shape '2,2' \(4 elements\)" "$X" treshape 2,2
+	row fails 1 "cannot reshape \(0, 4\) into shape '0,-1': -1 is undetermined" "$Z" treshape 0,-1
 	row fails 1 "cannot squeeze axis 1 of shape \(4, 85, 3\): its length is 85, not 1" "$X" treshape --squeeze=1
 	row fails 1 "axis 3 is out of bounds for shape \(4, 85, 3\)" "$X" treshape --squeeze=3
 	row fails 1 "--unsqueeze 4 is out of range \[-4, 3\] for shape \(4, 85, 3\)" "$X" treshape --unsqueeze 4
-	row fails 1 "--permute 1,0 names 2 axes but shape \(4, 85, 3\) has 3" "$X" treshape --permute 1,0
-	row fails 1 "--permute 0,1,3: axis 3 is out of bounds" "$X" treshape --permute 0,1,3
-	row fails 1 "--permute 0,2,-1 repeats axis 2 of shape \(4, 85, 3\)" "$X" treshape --permute 0,2,-1
+	row fails 1 "--permute '1,0' names 2 axes but shape \(4, 85, 3\) has 3" "$X" treshape --permute 1,0
+	row fails 1 "--permute '0,1,3': axis 3 is out of bounds" "$X" treshape --permute 0,1,3
+	row fails 1 "--permute '0,2,-1' repeats axis 2 of shape \(4, 85, 3\)" "$X" treshape --permute 0,2,-1
 	rows_ok
+}
+
+@test "sizes whose product overflows are refused, also next to a zero-length axis" {
+	tgen zeros 2,0 -o z.npy
+	tgen zeros 0,0 -o z2.npy
+	tgen zeros 1,3 -o o.npy
+	Z=$PWD/z.npy Z2=$PWD/z2.npy O=$PWD/o.npy
+	# 2^32 * 2^32 wraps to 0, the length of the axis: it must not fit
+	row fails 1 "pattern 'b \(h w\) -> b h w' on shape \(2, 0\): axis 1 \(h w\) has length 0, not h=4294967296 w=4294967296" "$Z" treshape 'b (h w) -> b h w' h=4294967296 w=4294967296
+	row fails 1 "pattern '\(h w\) \(a c\) -> h a w c' on shape \(0, 0\): the output shape \(1099511627776, 1099511627776, 0, 0\) of float64 overflows" "$Z2" treshape '(h w) (a c) -> h a w c' h=1099511627776 a=1099511627776
+	row fails 1 "cannot reshape \(2, 0\) into shape '0,4294967296,4294967296': the output shape \(0, 4294967296, 4294967296\) of float64 overflows" "$Z" treshape 0,4294967296,4294967296
+	# numpy.squeeze(a, axis=(0, 0)): repeated axis
+	row fails 1 "--squeeze: axis 0 of shape \(1, 3\) is given twice" "$O" treshape --squeeze=0,-2
+	rows_ok
+	# what numpy allows still fits, and loads
+	treshape 'b (h w) -> b h w' h=4294967296 z.npy > ok.npy
+	py "assert np.load('ok.npy').shape == (2, 4294967296, 0)"
 }
 
 @test "a truncated record is an error after what was streamed; a closed pipe ends quietly" {
@@ -359,6 +491,21 @@ with open('s.npy', 'wb') as f, open('s3.npy', 'wb') as g:
 	[[ $stderr == *"truncated record 0"* ]] || fail "$stderr"
 	run --separate-stderr treshape --permute 0 cut.npy
 	[ "$status" -eq 1 ]
+	# after a complete record: a view has streamed what it read of the
+	# cut one, a permutation nothing of it; -o makes no file
+	tgen zeros 4 -o small.npy
+	cat small.npy x.npy | head -c 600000 > cut2.npy
+	treshape -- -1 cut2.npy > view.npy 2> /dev/null && fail "exit 0"
+	cmp -n 160 view.npy small.npy
+	[ "$(stat -c %s view.npy)" -gt 288 ] || fail "view: $(stat -c %s view.npy) bytes"
+	tgen zeros 500,600 -t f32 -o m.npy
+	cat small.npy m.npy | head -c 600000 > cut3.npy
+	treshape --transpose cut3.npy > perm.npy 2> /dev/null && fail "exit 0"
+	cmp perm.npy small.npy
+	treshape -o o.npy -- -1 cut2.npy 2> /dev/null && fail "exit 0"
+	[ ! -e o.npy ]
+	treshape -o o.npy --transpose cut3.npy 2> /dev/null && fail "exit 0"
+	[ ! -e o.npy ]
 	run bash -o pipefail -c "tgen zeros 4000000 -t f32 | treshape 2000,-1 | head -c 10 > /dev/null"
 	[ "$status" -eq 0 ] || [ "$status" -eq 141 ]
 }
@@ -399,6 +546,7 @@ red('nan-sum', x, 'b h c -> h', 'sum', (0, 2))
 z = np.zeros((2, 0, 3))
 red('zero-sum', z, 'a b c -> a c', 'sum', 1)
 red('zero-mean', z, 'a b c -> a', 'mean', (1, 2))
+red('zero-mean-complex', z.astype('c8'), 'a b c -> a c', 'mean', 1)
 EOF2
 	mkdir -p out
 	local c rt bad=''
@@ -420,7 +568,7 @@ EOF2
 	py "np.save('c.npy', np.zeros((2, 3), np.complex64))"
 	X=$PWD/x.npy Z=$PWD/z.npy C=$PWD/c.npy
 	row fails --usage 2 "unknown reduction 'median': use sum, mean, max or min" "$X" treshape --reduce median 'a b c -> a'
-	row fails --usage 2 "--reduce takes a pattern, not the shape '36'" "$X" treshape --reduce sum 36
+	row fails --usage 2 "--reduce sum takes a pattern, not the shape '36'" "$X" treshape --reduce sum 36
 	row fails --usage 2 "--reduce takes a pattern, not --permute" "$X" treshape --reduce sum --permute 1,0,2
 	row fails --usage 2 "'d' is only on the right side \(--reduce sum only drops names\)" "$X" treshape --reduce sum 'a b c -> a d'
 	row fails --usage 2 "--reduce max needs a name on the left that is not on the right" "$X" treshape --reduce max 'a b c -> c b a'

@@ -5,6 +5,7 @@
  * not), the einops errors, and tp_reshape_run against the definition.
  * Prints TAP.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,10 +121,87 @@ test_run(void)
 	free(out);
 }
 
+/* The command line's operands: a shape, or a pattern and its sizes. */
+static void
+test_operands(void)
+{
+	struct tp_reshape rq;
+	struct tp_msg m;
+	const char *e;
+	int used = -1;
+
+	e = tp_reshape_parse_operands(&rq, TP_OP_REARRANGE, 2,
+	    (char *[]){ "-1,1,256", "x.npy" }, &used, &m);
+	ok(!e && used == 1 && rq.form == TP_RESHAPE_SHAPE && rq.n == 3 &&
+	    rq.v[0] == -1 && rq.v[2] == 256, "a shape takes one operand");
+	e = tp_reshape_parse_operands(&rq, TP_OP_REARRANGE, 4,
+	    (char *[]){ "b (h w) -> b h w", "h=2", "w=3", "x.npy" }, &used,
+	    &m);
+	ok(!e && used == 3 && rq.form == TP_RESHAPE_PATTERN,
+	    "a pattern takes its NAME=SIZE operands, not the file");
+	e = tp_reshape_parse_operands(&rq, TP_OP_MEAN, 1, (char *[]){ "6" },
+	    &used, &m);
+	ok(e && !strcmp(e, "--reduce mean takes a pattern, not the shape '6'"),
+	    "a shape for a reduction is refused");
+	e = tp_reshape_parse_operands(&rq, TP_OP_REARRANGE, 1,
+	    (char *[]){ "b h" }, &used, &m);
+	ok(e && strstr(e, "'b h' is neither a shape"),
+	    "neither a shape nor a pattern");
+	ok(tp_reshape_is_axes("0") && tp_reshape_is_axes("-1,2") &&
+	    !tp_reshape_is_axes("") && !tp_reshape_is_axes("1,") &&
+	    !tp_reshape_is_axes("x.npy") && !tp_reshape_is_axes("1x2") &&
+	    !tp_reshape_is_axes("-"), "tp_reshape_is_axes");
+}
+
+/* max and min of int64 and uint64 are exact beyond 2^53, where doubles
+ * would tie; a sum of int64 wraps as numpy's. */
+static void
+test_int64(void)
+{
+	struct tp_reshape rq;
+	struct tp_reshape_plan p;
+	struct tp_msg m;
+	size_t s[] = { 2, 3 };
+	struct tp_tensor h = { .dtype = TP_I8 };
+	int64_t in[6] = { 1LL << 62, (1LL << 62) + 1, (1LL << 62) - 1,
+		INT64_MIN + 1, INT64_MIN, -1 }, out[2];
+	uint64_t uin[6] = { UINT64_MAX - 1, UINT64_MAX, UINT64_MAX - 2, 1, 0,
+		2 }, uout[2];
+	const char *e;
+
+	tp_eset_shape(&h, 2, s);
+	e = tp_reshape_parse_pattern(&rq, "a b -> a", TP_OP_MAX, 0, NULL, &m);
+	e = e ? e : tp_reshape_resolve(&rq, &h, &p, &m);
+	tp_reshape_run(&p, out, in, 1);
+	ok(!e && out[0] == (1LL << 62) + 1 && out[1] == -1, "int64 max");
+	e = tp_reshape_parse_pattern(&rq, "a b -> a", TP_OP_MIN, 0, NULL, &m);
+	e = e ? e : tp_reshape_resolve(&rq, &h, &p, &m);
+	tp_reshape_run(&p, out, in, 1);
+	ok(!e && out[0] == (1LL << 62) - 1 && out[1] == INT64_MIN,
+	    "int64 min");
+	e = tp_reshape_parse_pattern(&rq, "a b -> a", TP_OP_SUM, 0, NULL, &m);
+	e = e ? e : tp_reshape_resolve(&rq, &h, &p, &m);
+	tp_reshape_run(&p, out, in, 1);
+	ok(!e && p.out.dtype == TP_I8 && out[0] == (int64_t)(3ULL << 62) &&
+	    out[1] == 0, "int64 sum wraps");
+	h.dtype = TP_U8;
+	tp_eset_shape(&h, 2, s);
+	e = tp_reshape_parse_pattern(&rq, "a b -> a", TP_OP_MAX, 0, NULL, &m);
+	e = e ? e : tp_reshape_resolve(&rq, &h, &p, &m);
+	tp_reshape_run(&p, uout, uin, 1);
+	ok(!e && uout[0] == UINT64_MAX && uout[1] == 2, "uint64 max");
+	e = tp_reshape_parse_pattern(&rq, "a b -> a", TP_OP_MIN, 0, NULL, &m);
+	e = e ? e : tp_reshape_resolve(&rq, &h, &p, &m);
+	tp_reshape_run(&p, uout, uin, 1);
+	ok(!e && uout[0] == UINT64_MAX - 2 && uout[1] == 0, "uint64 min");
+}
+
 int
 main(void)
 {
 	test_patterns();
 	test_run();
+	test_operands();
+	test_int64();
 	return tap_end();
 }
