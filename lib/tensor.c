@@ -22,13 +22,16 @@ tp_set_shape(struct tp_tensor *t, int ndim, const size_t *shape,
 		    ndim, TP_MAXDIM);
 	for (int i = 0; i < ndim; i++)
 		over |= __builtin_mul_overflow(count, shape[i], &count);
-	/* a zero-size shape must still not overflow in its other axes */
+	/* a zero-size shape must still fit in its other axes, as numpy
+	 * asks: their product times the element size <= PTRDIFF_MAX */
 	if (count == 0) {
 		size_t c = 1;
 		over = 0;
 		for (int i = 0; i < ndim; i++)
 			if (shape[i])
 				over |= __builtin_mul_overflow(c, shape[i], &c);
+		over |= __builtin_mul_overflow(c, tp_dtype_size(t->dtype), &c);
+		over |= c > MAXBYTES;
 	}
 	if (over || __builtin_mul_overflow(count, tp_dtype_size(t->dtype),
 	    &nbytes) || nbytes > MAXBYTES) {

@@ -182,6 +182,18 @@ test_shapes(void)
 	e = tp_set_shape(&t, 4, shape, &m);
 	ok(e && strstr(e, "(0, 4294967296, 4294967296, 4294967296)"),
 	    "zero-size shape whose other axes overflow, named");
+	/* numpy: np.zeros((2, 0, 2**62)) is too big, (0, 2**62) uint8 is not */
+	t.dtype = TP_F8;
+	shape[0] = 2;
+	shape[1] = 0;
+	shape[2] = (size_t)1 << 62;
+	ok(tp_set_shape(&t, 3, shape, &m) != NULL,
+	    "zero-size (2, 0, 2^62) float64 refused, as numpy refuses it");
+	t.dtype = TP_U1;
+	shape[0] = 0;
+	shape[1] = (size_t)1 << 62;
+	ok(tp_set_shape(&t, 2, shape, &m) == NULL && t.count == 0,
+	    "zero-size (0, 2^62) uint8 accepted, as numpy accepts it");
 	e = tp_set_shape(&t, TP_MAXDIM + 1, shape, &m);
 	ok(e && strstr(e, "65 axes"), "too many axes named");
 }
