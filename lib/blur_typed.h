@@ -261,7 +261,7 @@ T(run_fir)(struct tp_blur *b, R *data)
 	bufs[1] = NULL;
 	if (nrows > 0 || gather_out) {
 		if (b->firbuf == NULL)
-			b->firbuf = tp_emalloc(count * sizeof(R));
+			b->firbuf = tp_big_alloc(count * sizeof(R));
 		bufs[1] = b->firbuf;
 	}
 	for (a = 0; a < b->ndim; a++) {
