@@ -284,6 +284,39 @@ np.save('exact.npy', e)"
 	[ "$status" -eq 0 ] || fail "$output"
 }
 
+@test "tblur -O png: every row Up-filtered, zlib at its fastest; the same bytes through tcat, the same pixels as PIL reads" {
+	# the encoder's settings (tpipe(7)): Up on every row and Z_RLE, where
+	# an adaptive Sub/Up choice at level 3 took four times as long
+	py '
+x = np.random.default_rng(5).integers(0, 256, (40, 50, 3)).astype(np.uint8)
+np.save("x.npy", x)
+np.save("g16.npy", (np.arange(40 * 50).reshape(40, 50) * 31 % 65536).astype(np.uint16))'
+	tblur -s 1.5 x.npy -O png -o soft.png
+	tblur -s 1.5 x.npy > soft.npy
+	tcat soft.png -O png -o again.png
+	cmp soft.png again.png
+	tblur -s 0 g16.npy -O png -o g16.png
+	py '
+import struct, zlib
+from PIL import Image
+def rows(path):
+    d = open(path, "rb").read(); p = 8; idat = b""
+    while p < len(d):
+        n, = struct.unpack(">I", d[p:p + 4])
+        if d[p + 4:p + 8] == b"IHDR": w, h, bd, ct = struct.unpack(">IIBB", d[p + 8:p + 18])
+        if d[p + 4:p + 8] == b"IDAT": idat += d[p + 8:p + 8 + n]
+        p += 12 + n
+    raw = zlib.decompress(idat)
+    stride = w * {0: 1, 2: 3, 4: 2, 6: 4}[ct] * bd // 8 + 1
+    return idat[:2], {raw[i * stride] for i in range(h)}
+for f in ["soft.png", "g16.png"]:
+    head, filters = rows(f)
+    # FLEVEL, the top bits of the zlib header: 0 for the fastest
+    assert head[1] >> 6 == 0 and filters == {2}, (f, head, filters)
+assert (np.asarray(Image.open("soft.png")) == np.load("soft.npy")).all()
+assert (np.asarray(Image.open("g16.png")) == np.load("g16.npy")).all()'
+}
+
 @test "tblur: --linear blurs in linear light: sRGB decoded, blurred, encoded, as NumPy does it" {
 	py "
 from scipy.ndimage import gaussian_filter
