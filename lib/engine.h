@@ -49,5 +49,11 @@ void tp_timing_charge(struct tp_timing *, enum tp_phase p);
 void tp_timing_report(struct tp_timing *, long record, const char *method);
 /* The same line for the whole run ("total: ..."), at the end. */
 void tp_timing_report_total(const struct tp_timing *);
+/*
+ * For measuring an engine's phases (its cost model): when $TPIPE_TIMING
+ * is set, "tool:   0.1234 s what" on stderr, seconds since the first
+ * call; else nothing.
+ */
+void tp_timing_stamp(const char *what);
 
 #endif
