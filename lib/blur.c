@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "tpipe.h"
 #include "engine.h"
@@ -617,26 +616,6 @@ pad_for(double s, int order, double eps)
 	return (size_t)(r + 1) / 2;
 }
 
-/* Phase time stamps on stderr when $TPIPE_TIMING is set (for measuring
- * the cost model). */
-static void
-stamp(const char *what)
-{
-	static int on = -1;
-	static struct timespec t0;
-	struct timespec t;
-
-	if (on < 0) {
-		on = getenv("TPIPE_TIMING") != NULL;
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-	}
-	if (!on)
-		return;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	fprintf(stderr, "tblur: %8.4f s %s\n", (double)(t.tv_sec - t0.tv_sec) +
-	    (double)(t.tv_nsec - t0.tv_nsec) * 1e-9, what);
-}
-
 /* The most lines an axis pass gathers at once. */
 #define MAXBLK 128
 
@@ -993,7 +972,7 @@ tp_blur_run(struct tp_blur *b, void *data, int single, int ndim,
 	}
 	if (count == 0)
 		return;
-	stamp("run");
+	tp_timing_stamp("run");
 	if (b->method == TP_BLUR_FIR) {
 		if (single)
 			run_fir_f(b, data);
@@ -1005,7 +984,7 @@ tp_blur_run(struct tp_blur *b, void *data, int single, int ndim,
 		else
 			run_fft_d(b, data);
 	}
-	stamp("done");
+	tp_timing_stamp("done");
 }
 
 /* The sRGB transfer functions on [0, 1], extended oddly to negatives. */

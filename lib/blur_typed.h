@@ -303,7 +303,7 @@ T(run_fir)(struct tp_blur *b, R *data)
 			c.per = 1 + 16384 / (c.n + 2 * (size_t)r);
 			nitems = (outer * inner + c.per - 1) / c.per;
 			tp_parallel(th, nitems, T(fir_gather_item), &c);
-			stamp("fir gathering pass");
+			tp_timing_stamp("fir gathering pass");
 			free(c.ext);
 			free(c.line);
 			cur = c.dst;
@@ -315,7 +315,7 @@ T(run_fir)(struct tp_blur *b, R *data)
 			c.per = ROWS_BLOCK;
 			nitems = outer * ((inner + c.per - 1) / c.per);
 			tp_parallel(th, nitems, T(fir_rows_item), &c);
-			stamp("fir rows pass");
+			tp_timing_stamp("fir rows pass");
 			free(z);
 			cur = c.dst;
 		}
@@ -652,7 +652,7 @@ T(axis_pass)(struct tp_blur *b, R *w, int a, int inverse)
 			if (b->ioff[a])
 				T(zero_ends)(b, w, a);
 		}
-		stamp(inverse ? "inverse axis" : "forward axis");
+		tp_timing_stamp(inverse ? "inverse axis" : "forward axis");
 		return;
 	}
 	c.b = b;
@@ -669,7 +669,7 @@ T(axis_pass)(struct tp_blur *b, R *w, int a, int inverse)
 	c.nlines = outer * c.inner;
 	tp_parallel(b->o.threads, (c.nlines + b->blk - 1) / b->blk,
 	    T(axis_item), &c);
-	stamp(inverse == 2 ? "fused gathered axis" : inverse ?
+	tp_timing_stamp(inverse == 2 ? "fused gathered axis" : inverse ?
 	    "inverse gathered axis" : "forward gathered axis");
 }
 
@@ -697,7 +697,7 @@ T(run_fft)(struct tp_blur *b, R *data)
 		c.nrows = b->scount / b->sshape[nd - 1];
 		c.per = 1 + 16384 / (b->sshape[nd - 1] * c.es);
 		tp_parallel(th, (c.nrows + c.per - 1) / c.per, T(mul_item), &c);
-		stamp("multiply");
+		tp_timing_stamp("multiply");
 		tp_fft_execute(b->inv, b->spec, data);
 	} else {
 		for (int i = b->nax - 1; i >= 1; i--)
@@ -716,7 +716,7 @@ T(run_fft)(struct tp_blur *b, R *data)
 			c.per = 1 + 16384 / b->sshape[nd - 1];
 			tp_parallel(th, (c.nrows + c.per - 1) / c.per,
 			    T(mul_item), &c);
-			stamp("multiply");
+			tp_timing_stamp("multiply");
 			for (int i = 0; i < b->nax; i++)
 				if (b->shift[b->ax[i]])
 					T(shift_axis)(b, w, b->ax[i]);
