@@ -616,6 +616,18 @@ pad_for(double s, int order, double eps)
 	return (size_t)(r + 1) / 2;
 }
 
+/* The products of shape[0..a) (outer) and shape[a+1..ndim) (inner): an
+ * array of ndim axes seen as outer x shape[a] x inner. */
+static void
+extent(const size_t *shape, int ndim, int a, size_t *outer, size_t *inner)
+{
+	*outer = *inner = 1;
+	for (int j = 0; j < a; j++)
+		*outer *= shape[j];
+	for (int j = a + 1; j < ndim; j++)
+		*inner *= shape[j];
+}
+
 /* The most lines an axis pass gathers at once. */
 #define MAXBLK 128
 

@@ -246,9 +246,7 @@ T(run_fir)(struct tp_blur *b, R *data)
 	for (a = 0; a < b->ndim; a++) {
 		if (!T(fir_needed)(b, a))
 			continue;
-		inner = 1;
-		for (int i = a + 1; i < b->ndim; i++)
-			inner *= b->shape[i];
+		extent(b->shape, b->ndim, a, &outer, &inner);
 		if (inner < GATHER_INNER)
 			ngather++;
 		else
@@ -273,11 +271,7 @@ T(run_fir)(struct tp_blur *b, R *data)
 		if (!T(fir_needed)(b, a))
 			continue;
 		memset(&c, 0, sizeof c);
-		inner = outer = 1;
-		for (int i = a + 1; i < b->ndim; i++)
-			inner *= b->shape[i];
-		for (int i = 0; i < a; i++)
-			outer *= b->shape[i];
+		extent(b->shape, b->ndim, a, &outer, &inner);
 		c.src = cur;
 		c.outer = outer;
 		c.n = b->shape[a];
@@ -412,12 +406,9 @@ T(mul_item)(void *arg, size_t i, int tid)
 static void
 T(shift_axis)(const struct tp_blur *b, R *w, int a)
 {
-	size_t outer = 1, inner = 1, n = b->wshape[a], o;
+	size_t outer, inner, n = b->wshape[a], o;
 
-	for (int j = 0; j < a; j++)
-		outer *= b->wshape[j];
-	for (int j = a + 1; j < b->ndim; j++)
-		inner *= b->wshape[j];
+	extent(b->wshape, b->ndim, a, &outer, &inner);
 	for (o = 0; o < outer; o++) {
 		R *p = w + o * n * inner;
 
@@ -431,12 +422,9 @@ T(shift_axis)(const struct tp_blur *b, R *w, int a)
 static void
 T(zero_ends)(const struct tp_blur *b, R *w, int a)
 {
-	size_t outer = 1, inner = 1, n = b->wshape[a], o;
+	size_t outer, inner, n = b->wshape[a], o;
 
-	for (int j = 0; j < a; j++)
-		outer *= b->wshape[j];
-	for (int j = a + 1; j < b->ndim; j++)
-		inner *= b->wshape[j];
+	extent(b->wshape, b->ndim, a, &outer, &inner);
 	for (o = 0; o < outer; o++) {
 		R *p = w + o * n * inner;
 
@@ -640,7 +628,7 @@ static void
 T(axis_pass)(struct tp_blur *b, R *w, int a, int inverse)
 {
 	struct T(axis_ctx) c;
-	size_t outer = 1;
+	size_t outer;
 
 	if (!b->gathered[a]) {
 		if (!inverse) {
@@ -661,11 +649,7 @@ T(axis_pass)(struct tp_blur *b, R *w, int a, int inverse)
 	c.inverse = inverse == 1;
 	c.fuse = inverse == 2;
 	c.n = b->wshape[a];
-	c.inner = 1;
-	for (int j = a + 1; j < b->ndim; j++)
-		c.inner *= b->wshape[j];
-	for (int j = 0; j < a; j++)
-		outer *= b->wshape[j];
+	extent(b->wshape, b->ndim, a, &outer, &c.inner);
 	c.nlines = outer * c.inner;
 	tp_parallel(b->o.threads, (c.nlines + b->blk - 1) / b->blk,
 	    T(axis_item), &c);
