@@ -516,6 +516,46 @@ for line in open("cases"):
 print("\n".join(bad)); sys.exit(1 if bad else 0)'
 }
 
+@test "tblur --method fir: the rows pass in place, at and around its shortest axis (2r + 2), on every boundary" {
+	# an axis of at least 2r + 2 lines (r the kernel radius) is filtered
+	# in place; a shorter one goes through a second buffer
+	local r dt b o n m bad=''
+	for dt in f8 f4; do
+		r=$(py "np.save('p.npy', np.zeros((64, 20), '$dt'))" &&
+			tblur -s 1.3,0 --method fir --verbose p.npy -o /dev/null 2>&1 |
+			sed -n 's/.*fir \([0-9]*\) taps.*/\1/p')
+		r=$(((r - 1) / 2))
+		[ "$r" -ge 3 ] || fail "$dt: radius '$r'"
+		for n in $((2 * r)) $((2 * r + 1)) $((2 * r + 2)) $((2 * r + 3)) $((3 * r + 5)); do
+			py "np.save('x-$dt-$n.npy', np.random.default_rng($n).standard_normal(($n, 20)).astype('$dt'))"
+			for b in reflect mirror nearest wrap zero; do
+				for o in 0 1 2; do
+					tblur -s 1.3,0 --order $o,0 --boundary $b --method fir x-$dt-$n.npy > g-$dt-$n-$b-$o.npy ||
+						bad+="$dt $n $b $o: exit $?"$'\n'
+				done
+			done
+		done
+	done
+	[ -z "$bad" ] || fail "$bad"
+	py '
+import glob
+from scipy.ndimage import gaussian_filter
+modes = {"reflect": "reflect", "mirror": "mirror", "nearest": "nearest",
+         "wrap": "wrap", "zero": "constant"}
+bad, n = [], 0
+for f in glob.glob("g-*.npy"):
+    _, dt, rows, b, o = f[:-4].split("-")
+    x = np.load(f"x-{dt}-{rows}.npy")
+    e = gaussian_filter(x.astype(float), (1.3, 0), order=(int(o), 0), mode=modes[b], truncate=20)
+    g = np.load(f)
+    err = np.abs(g - e).max() / np.abs(x).max()
+    n += 1
+    if g.dtype != x.dtype or err > (1e-10 if dt == "f8" else 1e-5):
+        bad.append(f"{f}: {err:.3g}")
+print("\n".join(bad)); print(n, "cases")
+sys.exit(1 if bad or n != 150 else 0)'
+}
+
 @test "tblur: a stream of records, shapes changing and repeating, equals per-record runs" {
 	py '
 rng = np.random.default_rng(5)
