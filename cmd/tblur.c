@@ -56,6 +56,8 @@ parse_ints(const char *s, int *v, int *n, const char *what, int lo, int hi)
 	free(copy);
 }
 
+/* All options into cl, checked together before any input is read; dies
+ * (exit 2) on a usage error. */
 static void
 parse_cmdline(int argc, char **argv, struct cmdline *cl)
 {

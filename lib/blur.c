@@ -999,7 +999,8 @@ tp_blur_run(struct tp_blur *b, void *data, int single, int ndim,
 	tp_timing_stamp("done");
 }
 
-/* The sRGB transfer functions on [0, 1], extended oddly to negatives. */
+/* The sRGB transfer functions on [0, 1], extended oddly to negatives:
+ * encoded to linear light, and back. */
 static double
 srgb_to_linear(double c)
 {
