@@ -431,7 +431,7 @@ test_index(void)
 {
 	size_t sh3[] = { 2, 3, 4 }, sh1[] = { 5 };
 	struct tp_tensor t = tp_new(TP_F4, 3, sh3), v = tp_new(TP_F8, 1, sh1);
-	struct tp_tensor s = tp_new(TP_F8, 0, NULL), i = tp_new(TP_I4, 1, sh1);
+	struct tp_tensor s = tp_new(TP_F8, 0, sh1), i = tp_new(TP_I4, 1, sh1);
 	char buf[64];
 
 	ok(strcmp(tp_index_str(&t, 23, buf, sizeof buf), "(1, 2, 3)") == 0 &&
