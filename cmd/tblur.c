@@ -1,8 +1,9 @@
 /*
  * tblur - Gaussian blur of a tensor stream with a closed-form frequency
- * response.  The work is in lib/blur.c; this file reads the options and
- * the records, and keeps 8- and 16-bit images as images (rounded,
- * saturated, alpha premultiplied while blurring).
+ * response.  The work is in lib/blur.c (tp_blur_record); this file reads
+ * the options and the records, picks the computing type (8- and 16-bit
+ * images are written back as images, rounded and saturated) and refuses
+ * what cannot be blurred.
  */
 #include <getopt.h>
 #include <math.h>
@@ -55,6 +56,8 @@ parse_ints(const char *s, int *v, int *n, const char *what, int lo, int hi)
 	free(copy);
 }
 
+/* All options into cl, checked together before any input is read; dies
+ * (exit 2) on a usage error. */
 static void
 parse_cmdline(int argc, char **argv, struct cmdline *cl)
 {
@@ -142,119 +145,6 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 	cl->blur.threads = cl->com.threads;
 }
 
-/* The index of the first NaN or infinity among the n values of x (float
- * when single), or n. */
-static size_t
-first_nonfinite(const void *x, int single, size_t n)
-{
-	size_t i;
-
-	if (single) {
-		const float *f = x;
-
-		for (i = 0; i < n; i++)
-			if (!isfinite(f[i]))
-				return i;
-	} else {
-		const double *d = x;
-
-		for (i = 0; i < n; i++)
-			if (!isfinite(d[i]))
-				return i;
-	}
-	return n;
-}
-
-/* "(3, 4)": flat index i of shape as a numpy index. */
-static char *
-index_str(size_t i, const struct tp_tensor *t, char *buf, size_t len)
-{
-	size_t idx[TP_MAXDIM], used = 0;
-	int a;
-
-	for (a = t->ndim - 1; a >= 0; a--) {
-		idx[a] = i % t->shape[a];
-		i /= t->shape[a];
-	}
-	buf[0] = '\0';
-	for (a = 0; a < t->ndim && used < len; a++)
-		used += (size_t)snprintf(buf + used, len - used, "%s%zu",
-		    a == 0 ? "(" : ", ", idx[a]);
-	if (used < len)
-		snprintf(buf + used, len - used, t->ndim == 1 ? ",)" :
-		    t->ndim == 0 ? "()" : ")");
-	return buf;
-}
-
-/* Whether any of the ndim axes takes a derivative. */
-static int
-derivative(const int *order, int ndim)
-{
-	for (int a = 0; a < ndim; a++)
-		if (order[a] > 0)
-			return 1;
-	return 0;
-}
-
-/* The sRGB transfer functions on [0, 1], extended oddly to negatives. */
-static double
-srgb_to_linear(double c)
-{
-	double a = fabs(c), l;
-
-	l = a <= 0.04045 ? a / 12.92 : pow((a + 0.055) / 1.055, 2.4);
-	return c < 0 ? -l : l;
-}
-
-static double
-linear_to_srgb(double l)
-{
-	double a = fabs(l), c;
-
-	c = a <= 0.0031308 ? 12.92 * a : 1.055 * pow(a, 1 / 2.4) - 0.055;
-	return l < 0 ? -c : c;
-}
-
-/*
- * Prepare the n pixels of nc channels at x (float when single) for the
- * blur, or (undo) finish them: with linear, colors go from sRGB (full
- * scale amax) to linear light and back; with alpha (the last channel,
- * full scale amax), colors are premultiplied by it, and afterwards
- * divided by the blurred alpha (color 0 where that rounds to 0).
- */
-static void
-image_pass(void *x, int single, size_t n, size_t nc, int alpha, double amax,
-    int linear, int undo)
-{
-	float *f = x;
-	double *d = x;
-	size_t p, c, ncol = alpha ? nc - 1 : nc;
-
-	for (p = 0; p < n; p++) {
-		size_t i = p * nc;
-		double a = alpha ? (single ? f[i + nc - 1] : d[i + nc - 1]) :
-		    amax;
-
-		for (c = 0; c < ncol; c++) {
-			double v = single ? f[i + c] : d[i + c];
-
-			if (!undo) {
-				if (linear)
-					v = amax * srgb_to_linear(v / amax);
-				v = v * a / amax;
-			} else {
-				v = a < 0.5 ? 0 : v * amax / a;
-				if (linear)
-					v = amax * linear_to_srgb(v / amax);
-			}
-			if (single)
-				f[i + c] = (float)v;
-			else
-				d[i + c] = v;
-		}
-	}
-}
-
 /* File scope, so that what is live when a message ends the run is still
  * reachable (LeakSanitizer stays quiet). */
 static struct tp_blur *blur;
@@ -280,16 +170,15 @@ main(int argc, char **argv)
 	out = tp_writer_open(&cl.com);
 	tp_timing_start(&tm, cl.verbose);
 	while (tp_read(in, &x)) {
-		enum tp_dtype cd, od;
-		double amax;
-		int image, single, ch, alpha, prep;
-		size_t bad, nc;
+		enum tp_dtype from = x.dtype, cd, od;
+		int image = from == TP_U1 || from == TP_U2;
+		size_t bad;
 
 		tp_timing_charge(&tm, TP_PHASE_READ);
-		if (tp_dtype_is_complex(x.dtype))
+		if (tp_dtype_is_complex(from))
 			tp_die("%s: record %ld is %s: tblur blurs real "
 			    "tensors only", tp_reader_name(in),
-			    tp_reader_index(in), tp_dtype_name(x.dtype));
+			    tp_reader_index(in), tp_dtype_name(from));
 		if (x.count == 0)
 			tp_die("%s: record %ld is empty: shape %s",
 			    tp_reader_name(in), tp_reader_index(in),
@@ -299,45 +188,29 @@ main(int argc, char **argv)
 			tp_die("%s: record %ld, shape %s: %s",
 			    tp_reader_name(in), tp_reader_index(in),
 			    tp_shape_str(&x, sh, sizeof sh), why);
-		image = x.dtype == TP_U1 || x.dtype == TP_U2;
-		amax = x.dtype == TP_U1 ? 255 : 65535;
 		/* 8-bit images in float32: its error is below 1e-4 of a
 		 * level; everything else as tp_compute_dtype says */
-		cd = x.dtype == TP_U1 && cl.com.dtype < 0 ? TP_F4 :
-		    tp_compute_dtype(x.dtype, cl.com.dtype);
-		od = image && cl.com.dtype < 0 ? x.dtype : cd;
-		single = cd == TP_F4;
-		if (x.dtype == cd) {
+		cd = from == TP_U1 && cl.com.dtype < 0 ? TP_F4 :
+		    tp_compute_dtype(from, cl.com.dtype);
+		od = image && cl.com.dtype < 0 ? from : cd;
+		if (from == cd) {
 			y = x;
 			x.data = NULL;
 		} else {
 			y = tp_converted(&x, cd);
 			tp_free(&x);
 		}
-		if (tp_dtype_is_float(x.dtype) && (bad = first_nonfinite(y.data,
-		    single, y.count)) < y.count)
+		if (tp_dtype_is_float(from) &&
+		    (bad = tp_first_nonfinite(&y)) < y.count)
 			tp_die("%s: record %ld holds %s at %s: tblur needs "
 			    "finite values", tp_reader_name(in),
-			    tp_reader_index(in), single ?
-			    (isnan(((float *)y.data)[bad]) ? "NaN" : "an "
-			    "infinity") : (isnan(((double *)y.data)[bad]) ?
-			    "NaN" : "an infinity"), index_str(bad, &y, sh,
+			    tp_reader_index(in), (cd == TP_F4 ?
+			    isnan(((float *)y.data)[bad]) :
+			    isnan(((double *)y.data)[bad])) ? "NaN" :
+			    "an infinity", tp_index_str(&y, bad, sh,
 			    sizeof sh));
-		/* images with alpha are blurred premultiplied, and --linear
-		 * blurs in linear light */
-		ch = tp_blur_channel_axis(y.ndim, y.shape);
-		nc = ch >= 0 && sigma[ch] == 0 ? y.shape[ch] : 1;
-		alpha = image && (nc == 2 || nc == 4) && !derivative(order,
-		    y.ndim);
-		prep = alpha || cl.linear;
-		if (prep)
-			image_pass(y.data, single, y.count / nc, nc, alpha,
-			    image ? amax : 1, cl.linear, 0);
-		tp_blur_run(blur, y.data, single, y.ndim, y.shape, sigma,
-		    order);
-		if (prep)
-			image_pass(y.data, single, y.count / nc, nc, alpha,
-			    image ? amax : 1, cl.linear, 1);
+		tp_blur_record(blur, &y, sigma, order, !image ? 0 :
+		    from == TP_U1 ? 255 : 65535, cl.linear);
 		if (od != cd) {
 			struct tp_tensor z = tp_converted(&y, od);
 

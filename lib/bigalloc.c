@@ -1,11 +1,10 @@
 /*
- * bigalloc.c - large buffers on huge pages (tp_big_alloc, engine.h).
+ * bigalloc.c - large buffers on huge pages (tp_big_alloc, tpipe.h).
  */
 #include <stdlib.h>
 #include <sys/mman.h>
 
 #include "tpipe.h"
-#include "engine.h"
 
 void *
 tp_big_alloc(size_t n)

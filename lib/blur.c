@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "tpipe.h"
 #include "engine.h"
@@ -617,24 +616,16 @@ pad_for(double s, int order, double eps)
 	return (size_t)(r + 1) / 2;
 }
 
-/* Phase time stamps on stderr when $TPIPE_TIMING is set (for measuring
- * the cost model). */
+/* The products of shape[0..a) (outer) and shape[a+1..ndim) (inner): an
+ * array of ndim axes seen as outer x shape[a] x inner. */
 static void
-stamp(const char *what)
+extent(const size_t *shape, int ndim, int a, size_t *outer, size_t *inner)
 {
-	static int on = -1;
-	static struct timespec t0;
-	struct timespec t;
-
-	if (on < 0) {
-		on = getenv("TPIPE_TIMING") != NULL;
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-	}
-	if (!on)
-		return;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	fprintf(stderr, "tblur: %8.4f s %s\n", (double)(t.tv_sec - t0.tv_sec) +
-	    (double)(t.tv_nsec - t0.tv_nsec) * 1e-9, what);
+	*outer = *inner = 1;
+	for (int j = 0; j < a; j++)
+		*outer *= shape[j];
+	for (int j = a + 1; j < ndim; j++)
+		*inner *= shape[j];
 }
 
 /* The most lines an axis pass gathers at once. */
@@ -993,7 +984,7 @@ tp_blur_run(struct tp_blur *b, void *data, int single, int ndim,
 	}
 	if (count == 0)
 		return;
-	stamp("run");
+	tp_timing_stamp("run");
 	if (b->method == TP_BLUR_FIR) {
 		if (single)
 			run_fir_f(b, data);
@@ -1005,7 +996,94 @@ tp_blur_run(struct tp_blur *b, void *data, int single, int ndim,
 		else
 			run_fft_d(b, data);
 	}
-	stamp("done");
+	tp_timing_stamp("done");
+}
+
+/* The sRGB transfer functions on [0, 1], extended oddly to negatives:
+ * encoded to linear light, and back. */
+static double
+srgb_to_linear(double c)
+{
+	double a = fabs(c), l;
+
+	l = a <= 0.04045 ? a / 12.92 : pow((a + 0.055) / 1.055, 2.4);
+	return c < 0 ? -l : l;
+}
+
+static double
+linear_to_srgb(double l)
+{
+	double a = fabs(l), c;
+
+	c = a <= 0.0031308 ? 12.92 * a : 1.055 * pow(a, 1 / 2.4) - 0.055;
+	return l < 0 ? -c : c;
+}
+
+/*
+ * Prepare the n pixels of nc channels at x (float when single) for the
+ * blur, or (undo) finish them: with linear, colors go from sRGB (full
+ * scale full) to linear light and back; with alpha (the last channel,
+ * full scale full), colors are premultiplied by it, and afterwards
+ * divided by the blurred alpha (color 0 where that is below 0.5).
+ */
+static void
+image_pass(void *x, int single, size_t n, size_t nc, int alpha, double full,
+    int linear, int undo)
+{
+	float *f = x;
+	double *d = x;
+	size_t p, c, ncol = alpha ? nc - 1 : nc;
+
+	for (p = 0; p < n; p++) {
+		size_t i = p * nc;
+		double a = alpha ? (single ? f[i + nc - 1] : d[i + nc - 1]) :
+		    full;
+
+		for (c = 0; c < ncol; c++) {
+			double v = single ? f[i + c] : d[i + c];
+
+			if (!undo) {
+				if (linear)
+					v = full * srgb_to_linear(v / full);
+				v = v * a / full;
+			} else {
+				v = a < 0.5 ? 0 : v * full / a;
+				if (linear)
+					v = full * linear_to_srgb(v / full);
+			}
+			if (single)
+				f[i + c] = (float)v;
+			else
+				d[i + c] = v;
+		}
+	}
+}
+
+void
+tp_blur_record(struct tp_blur *b, struct tp_tensor *t, const double *sigma,
+    const int *order, double full, int linear)
+{
+	int single = t->dtype == TP_F4, ch, alpha = 0, a;
+	size_t nc = 1;
+
+	ch = tp_blur_channel_axis(t->ndim, t->shape);
+	if (ch >= 0 && sigma[ch] == 0)
+		nc = t->shape[ch];
+	if (full > 0 && (nc == 2 || nc == 4)) {
+		alpha = 1;
+		for (a = 0; a < t->ndim; a++)
+			if (order != NULL && sigma[a] > 0 && order[a] > 0)
+				alpha = 0;
+	}
+	if (full <= 0)
+		full = 1;
+	if (alpha || linear)
+		image_pass(t->data, single, t->count / nc, nc, alpha, full,
+		    linear, 0);
+	tp_blur_run(b, t->data, single, t->ndim, t->shape, sigma, order);
+	if (alpha || linear)
+		image_pass(t->data, single, t->count / nc, nc, alpha, full,
+		    linear, 1);
 }
 
 char *

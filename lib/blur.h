@@ -103,6 +103,21 @@ void tp_blur_free(struct tp_blur *);
 void tp_blur_run(struct tp_blur *, void *data, int single, int ndim,
     const size_t *shape, const double *sigma, const int *order);
 
+/*
+ * Blur the float32 or float64 tensor t in place as tblur blurs a record:
+ * sigma[a] and order[a] per axis (tp_blur_sigmas).  full is the full
+ * scale of an 8- or 16-bit image turned into floats (255 or 65535), or 0
+ * for data that is not an image.  An image whose channel axis
+ * (tp_blur_channel_axis) is left alone and holds 2 or 4 channels has its
+ * alpha last: its colors are blurred premultiplied by alpha and then
+ * divided by the blurred alpha (color 0 where that is below 0.5), unless
+ * a derivative is taken.  With linear, the colors are sRGB-encoded (full
+ * scale full, or 1 when full is 0): decoded to linear light before the
+ * blur and encoded after.  Values must be finite.
+ */
+void tp_blur_record(struct tp_blur *, struct tp_tensor *t,
+    const double *sigma, const int *order, double full, int linear);
+
 /* The method the last tp_blur_run used (TP_BLUR_FFT or TP_BLUR_FIR). */
 int tp_blur_last_method(const struct tp_blur *);
 /* One line on the last run for --verbose: "dct-ii 512x512" or

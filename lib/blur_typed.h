@@ -127,6 +127,8 @@ struct T(fir_ctx) {
 	const R **ptrs;		/* 2 (r + 1) per thread */
 	R *ext;			/* n + 2 r per thread (gather) */
 	R *line;		/* n per thread (gather, inner > 1) */
+	R *saved;		/* rows pass in place: 2 (r + 1) per lines of
+				 * per samples, per thread */
 };
 
 /*
@@ -160,6 +162,67 @@ T(fir_rows_item)(void *arg, size_t i, int tid)
 		}
 		T(fir_line)(c->dst + (o * c->n + l) * c->inner + c0, w, lo, hi,
 		    c->w, c->r, c->odd);
+	}
+}
+
+/* Whether a rows pass along an axis of n samples at radius r can run in
+ * place: then every input line an output line needs and that was
+ * overwritten already is one of the r before it or one of lines 0..r
+ * (for every boundary; checked for all n >= 2r + 2 up to r = 13). */
+static int
+T(rows_in_place)(size_t n, int r)
+{
+	return n >= 2 * (size_t)r + 2;
+}
+
+/*
+ * Rows pass in place (T(rows_in_place)): as T(fir_rows_item), but the
+ * output overwrites the input, line by line down the block.  Before line
+ * l is overwritten, its input is saved in a ring of the last r + 1 lines
+ * and, for l <= r, among the first r + 1 lines, where the boundary
+ * reaches back to.
+ */
+static void
+T(fir_rows_inplace_item)(void *arg, size_t i, int tid)
+{
+	struct T(fir_ctx) *c = arg;
+	size_t nblk = (c->inner + c->per - 1) / c->per, r1 = (size_t)c->r + 1;
+	size_t o = i / nblk, c0 = i % nblk * c->per, l, w;
+	const R **lo = c->ptrs + (size_t)tid * 2 * r1, **hi = lo + r1;
+	R *ring = c->saved + (size_t)tid * 2 * r1 * c->per;
+	R *head = ring + r1 * c->per;
+	R *base = c->dst + o * c->n * c->inner + c0;
+	ptrdiff_t n = (ptrdiff_t)c->n, j, m;
+	int k;
+
+	w = c->inner - c0 < c->per ? c->inner - c0 : c->per;
+	for (l = 0; l < c->n; l++) {
+		R *in = base + l * c->inner;
+
+		memcpy(ring + l % r1 * c->per, in, w * sizeof(R));
+		if (l < r1)
+			memcpy(head + l * c->per, in, w * sizeof(R));
+		for (k = 0; k <= c->r; k++) {
+			for (int side = 0; side < 2; side++) {
+				const R *at;
+
+				j = side ? (ptrdiff_t)l + k : (ptrdiff_t)l - k;
+				m = j >= 0 && j < n ? j : map_index(j, n, c->bnd);
+				if (m < 0)
+					at = c->zero;
+				else if ((size_t)m > l)
+					at = base + (size_t)m * c->inner;
+				else if ((size_t)m + r1 > l)
+					at = ring + (size_t)m % r1 * c->per;
+				else
+					at = head + (size_t)m * c->per;
+				if (side)
+					hi[k] = at;
+				else
+					lo[k] = at;
+			}
+		}
+		T(fir_line)(in, w, lo, hi, c->w, c->r, c->odd);
 	}
 }
 
@@ -246,22 +309,21 @@ T(run_fir)(struct tp_blur *b, R *data)
 	for (a = 0; a < b->ndim; a++) {
 		if (!T(fir_needed)(b, a))
 			continue;
-		inner = 1;
-		for (int i = a + 1; i < b->ndim; i++)
-			inner *= b->shape[i];
+		extent(b->shape, b->ndim, a, &outer, &inner);
 		if (inner < GATHER_INNER)
 			ngather++;
-		else
+		else if (!T(rows_in_place)(b->shape[a], b->radius[a]))
 			nrows++;
 	}
-	/* rows passes swap buffers; an odd number of them is evened out by
-	 * one gathering pass out of place, else by a copy at the end */
+	/* rows passes on short axes swap buffers; an odd number of them is
+	 * evened out by one gathering pass out of place, else by a copy at
+	 * the end (the others, and gathering passes, run in place) */
 	gather_out = nrows % 2 == 1 && ngather > 0;
 	bufs[0] = data;
 	bufs[1] = NULL;
 	if (nrows > 0 || gather_out) {
 		if (b->firbuf == NULL)
-			b->firbuf = tp_emalloc(count * sizeof(R));
+			b->firbuf = tp_big_alloc(count * sizeof(R));
 		bufs[1] = b->firbuf;
 	}
 	for (a = 0; a < b->ndim; a++) {
@@ -273,11 +335,7 @@ T(run_fir)(struct tp_blur *b, R *data)
 		if (!T(fir_needed)(b, a))
 			continue;
 		memset(&c, 0, sizeof c);
-		inner = outer = 1;
-		for (int i = a + 1; i < b->ndim; i++)
-			inner *= b->shape[i];
-		for (int i = 0; i < a; i++)
-			outer *= b->shape[i];
+		extent(b->shape, b->ndim, a, &outer, &inner);
 		c.src = cur;
 		c.outer = outer;
 		c.n = b->shape[a];
@@ -303,10 +361,23 @@ T(run_fir)(struct tp_blur *b, R *data)
 			c.per = 1 + 16384 / (c.n + 2 * (size_t)r);
 			nitems = (outer * inner + c.per - 1) / c.per;
 			tp_parallel(th, nitems, T(fir_gather_item), &c);
-			stamp("fir gathering pass");
+			tp_timing_stamp("fir gathering pass");
 			free(c.ext);
 			free(c.line);
 			cur = c.dst;
+		} else if (T(rows_in_place)(c.n, r)) {
+			R *z = tp_ecalloc(ROWS_BLOCK, sizeof *z);
+
+			c.zero = z;
+			c.dst = cur;
+			c.per = ROWS_BLOCK;
+			c.saved = tp_emalloc((size_t)th * 2 * ((size_t)r + 1) *
+			    c.per * sizeof *c.saved);
+			nitems = outer * ((inner + c.per - 1) / c.per);
+			tp_parallel(th, nitems, T(fir_rows_inplace_item), &c);
+			tp_timing_stamp("fir rows pass in place");
+			free(c.saved);
+			free(z);
 		} else {
 			R *z = tp_ecalloc(inner, sizeof *z);
 
@@ -315,7 +386,7 @@ T(run_fir)(struct tp_blur *b, R *data)
 			c.per = ROWS_BLOCK;
 			nitems = outer * ((inner + c.per - 1) / c.per);
 			tp_parallel(th, nitems, T(fir_rows_item), &c);
-			stamp("fir rows pass");
+			tp_timing_stamp("fir rows pass");
 			free(z);
 			cur = c.dst;
 		}
@@ -412,12 +483,9 @@ T(mul_item)(void *arg, size_t i, int tid)
 static void
 T(shift_axis)(const struct tp_blur *b, R *w, int a)
 {
-	size_t outer = 1, inner = 1, n = b->wshape[a], o;
+	size_t outer, inner, n = b->wshape[a], o;
 
-	for (int j = 0; j < a; j++)
-		outer *= b->wshape[j];
-	for (int j = a + 1; j < b->ndim; j++)
-		inner *= b->wshape[j];
+	extent(b->wshape, b->ndim, a, &outer, &inner);
 	for (o = 0; o < outer; o++) {
 		R *p = w + o * n * inner;
 
@@ -431,12 +499,9 @@ T(shift_axis)(const struct tp_blur *b, R *w, int a)
 static void
 T(zero_ends)(const struct tp_blur *b, R *w, int a)
 {
-	size_t outer = 1, inner = 1, n = b->wshape[a], o;
+	size_t outer, inner, n = b->wshape[a], o;
 
-	for (int j = 0; j < a; j++)
-		outer *= b->wshape[j];
-	for (int j = a + 1; j < b->ndim; j++)
-		inner *= b->wshape[j];
+	extent(b->wshape, b->ndim, a, &outer, &inner);
 	for (o = 0; o < outer; o++) {
 		R *p = w + o * n * inner;
 
@@ -640,7 +705,7 @@ static void
 T(axis_pass)(struct tp_blur *b, R *w, int a, int inverse)
 {
 	struct T(axis_ctx) c;
-	size_t outer = 1;
+	size_t outer;
 
 	if (!b->gathered[a]) {
 		if (!inverse) {
@@ -652,7 +717,7 @@ T(axis_pass)(struct tp_blur *b, R *w, int a, int inverse)
 			if (b->ioff[a])
 				T(zero_ends)(b, w, a);
 		}
-		stamp(inverse ? "inverse axis" : "forward axis");
+		tp_timing_stamp(inverse ? "inverse axis" : "forward axis");
 		return;
 	}
 	c.b = b;
@@ -661,15 +726,11 @@ T(axis_pass)(struct tp_blur *b, R *w, int a, int inverse)
 	c.inverse = inverse == 1;
 	c.fuse = inverse == 2;
 	c.n = b->wshape[a];
-	c.inner = 1;
-	for (int j = a + 1; j < b->ndim; j++)
-		c.inner *= b->wshape[j];
-	for (int j = 0; j < a; j++)
-		outer *= b->wshape[j];
+	extent(b->wshape, b->ndim, a, &outer, &c.inner);
 	c.nlines = outer * c.inner;
 	tp_parallel(b->o.threads, (c.nlines + b->blk - 1) / b->blk,
 	    T(axis_item), &c);
-	stamp(inverse == 2 ? "fused gathered axis" : inverse ?
+	tp_timing_stamp(inverse == 2 ? "fused gathered axis" : inverse ?
 	    "inverse gathered axis" : "forward gathered axis");
 }
 
@@ -697,7 +758,7 @@ T(run_fft)(struct tp_blur *b, R *data)
 		c.nrows = b->scount / b->sshape[nd - 1];
 		c.per = 1 + 16384 / (b->sshape[nd - 1] * c.es);
 		tp_parallel(th, (c.nrows + c.per - 1) / c.per, T(mul_item), &c);
-		stamp("multiply");
+		tp_timing_stamp("multiply");
 		tp_fft_execute(b->inv, b->spec, data);
 	} else {
 		for (int i = b->nax - 1; i >= 1; i--)
@@ -716,7 +777,7 @@ T(run_fft)(struct tp_blur *b, R *data)
 			c.per = 1 + 16384 / b->sshape[nd - 1];
 			tp_parallel(th, (c.nrows + c.per - 1) / c.per,
 			    T(mul_item), &c);
-			stamp("multiply");
+			tp_timing_stamp("multiply");
 			for (int i = 0; i < b->nax; i++)
 				if (b->shift[b->ax[i]])
 					T(shift_axis)(b, w, b->ax[i]);

@@ -25,7 +25,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <fftw3.h>
 
@@ -167,25 +166,6 @@ bmap(ptrdiff_t i, ptrdiff_t n, int bnd)
 	default:
 		return -1;
 	}
-}
-
-/* Phase timing on stderr when $TPIPE_TIMING is set (for benchmarks). */
-static void
-stamp(const char *what)
-{
-	static int on = -1;
-	static struct timespec t0;
-	struct timespec t;
-
-	if (on < 0) {
-		on = getenv("TPIPE_TIMING") != NULL;
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-	}
-	if (!on)
-		return;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	fprintf(stderr, "tconv: %8.4f s %s\n", (double)(t.tv_sec - t0.tv_sec) +
-	    (double)(t.tv_nsec - t0.tv_nsec) * 1e-9, what);
 }
 
 /* --- typed parts -------------------------------------------------------- */

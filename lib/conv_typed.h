@@ -283,12 +283,12 @@ T(fft_setup)(struct tp_conv *c)
 	for (a = 0; a < s->nbuf; a++)
 		s->buf[a] = tp_fft_alloc(s->rows * s->rs * sizeof(R));
 	s->kspec = tp_fft_alloc(s->rows * s->rs * sizeof(R));
-	stamp("fft setup");
+	tp_timing_stamp("fft setup");
 	T(make_plans)(g, s, pth);
-	stamp("planned");
+	tp_timing_stamp("planned");
 	T(kernel_spectrum)(c, g, s->kspec, s->bd, s->rs, s->fwd,
 	    1.0 / (double)Lt);
-	stamp("kernel spectrum");
+	tp_timing_stamp("kernel spectrum");
 	tp_fft_save_wisdom();
 	return s;
 }
@@ -347,13 +347,13 @@ T(fft_run)(struct tp_conv *c, const R *x, R *out)
 	struct T(fftjob) j = { c, s, x, out };
 	size_t i, items = c->g.nb * c->g.ntiles;
 
-	stamp("fft run");
+	tp_timing_stamp("fft run");
 	if (c->g.par)
 		tp_parallel(s->nbuf, items, T(fft_item), &j);
 	else
 		for (i = 0; i < items; i++)
 			T(fft_item)(&j, i, 0);
-	stamp("fft done");
+	tp_timing_stamp("fft done");
 }
 
 /* --- direct path ------------------------------------------------------- */
@@ -646,7 +646,7 @@ T(dir_run)(struct tp_conv *c, const R *x, R *out)
 			s->xs[1][i] = x[2 * i + 1];
 		}
 	}
-	stamp("direct run");
+	tp_timing_stamp("direct run");
 	if (g->nb >= 2 * (size_t)s->threads) {
 		/* many batch elements: each thread takes whole ones */
 		tp_parallel(s->threads, g->nb, T(dir_batch_item), &j);
@@ -665,7 +665,7 @@ T(dir_run)(struct tp_conv *c, const R *x, R *out)
 			out[2 * i + 1] = s->os[1][i];
 		}
 	}
-	stamp("direct done");
+	tp_timing_stamp("direct done");
 }
 
 /* --- non-finite inputs -------------------------------------------------- */

@@ -303,6 +303,21 @@ tp_convert(void *dst, enum tp_dtype to, const void *src, enum tp_dtype from,
 		for (size_t i = 0; i < n; i++) d[i] = s[i];
 		return;
 	}
+	if ((to == TP_U1 || to == TP_U2) && (from == TP_F4 || from == TP_F8)) {
+		/* floats to 8- and 16-bit images, as SAT does it but in
+		 * loops the compiler vectorizes: x + 2^52 - 2^52 rounds half
+		 * to even (exact for 0 < x < 2^52, as nearbyint in the
+		 * default rounding mode); NaN fails x > 0 and becomes 0 */
+#define ROUND(D, S, HI) do { D *d = dst; const S *s = src; \
+	for (size_t i = 0; i < n; i++) { double x = s[i]; \
+		d[i] = (D)(x > 0 ? (x < HI ? (x + 0x1p52) - 0x1p52 : HI) : 0); } \
+	return; } while (0)
+		if (to == TP_U1 && from == TP_F4) ROUND(uint8_t, float, 255.0);
+		if (to == TP_U1) ROUND(uint8_t, double, 255.0);
+		if (from == TP_F4) ROUND(uint16_t, float, 65535.0);
+		ROUND(uint16_t, double, 65535.0);
+#undef ROUND
+	}
 	if (convert_int64(dst, to, src, from, n))
 		return;
 	if (to == TP_F4 || to == TP_F8) {
@@ -337,8 +352,13 @@ tp_convert(void *dst, enum tp_dtype to, const void *src, enum tp_dtype from,
 struct tp_tensor
 tp_converted(const struct tp_tensor *t, enum tp_dtype to)
 {
-	struct tp_tensor out = tp_new(to, t->ndim, t->shape);
+	struct tp_tensor out;
 
+	memset(&out, 0, sizeof out);
+	out.dtype = to;
+	tp_eset_shape(&out, t->ndim, t->shape);
+	/* every element is written: no zeroing, and huge pages */
+	out.data = tp_big_alloc(out.nbytes ? out.nbytes : 1);
 	tp_convert(out.data, to, t->data, t->dtype, t->count);
 	return out;
 }

@@ -1,8 +1,9 @@
 /*
  * engine.h - infrastructure the engines share (conv, gauss, reshape,
- * project, grad): a parallel for over n items, an allocator for large
- * buffers, and the --verbose timing report.  Engines never parse options
- * or open files; tools pass -j and --verbose down.
+ * project, grad): a parallel for over n items and the --verbose timing
+ * report (tp_big_alloc, for large buffers, is in the core: tpipe.h).
+ * Engines never parse options or open files; tools pass -j and
+ * --verbose down.
  */
 #ifndef TP_ENGINE_H
 #define TP_ENGINE_H
@@ -20,13 +21,6 @@ void tp_parallel(int threads, size_t n,
 /* The most threads tp_parallel runs at once. */
 #define TP_MAXTHREADS 64
 
-/*
- * n bytes for a large buffer, uninitialised: 2 MiB aligned and marked
- * for transparent huge pages when n is large (first touch is then
- * several times cheaper), else plain malloc.  Dies naming the size.
- * Free with free().
- */
-void *tp_big_alloc(size_t n);
 
 /* --- timing for --verbose --------------------------------------------- */
 
@@ -55,5 +49,11 @@ void tp_timing_charge(struct tp_timing *, enum tp_phase p);
 void tp_timing_report(struct tp_timing *, long record, const char *method);
 /* The same line for the whole run ("total: ..."), at the end. */
 void tp_timing_report_total(const struct tp_timing *);
+/*
+ * For measuring an engine's phases (its cost model): when $TPIPE_TIMING
+ * is set, "tool:   0.1234 s what" on stderr, seconds since the first
+ * call; else nothing.
+ */
+void tp_timing_stamp(const char *what);
 
 #endif

@@ -3,6 +3,7 @@
  * (H,W,2), RGB (H,W,3), RGBA (H,W,4); 8-bit as u1, 16-bit as u2 unscaled.
  */
 #include <png.h>
+#include <zlib.h>
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,11 +182,17 @@ tp_png_encode(const struct tp_tensor *t, int depth, size_t *len)
 	size_t h = t->shape[0], w = t->shape[1];
 	size_t ch = t->ndim == 3 ? t->shape[2] : 1;
 	enum tp_dtype pix = depth == 16 ? TP_U2 : TP_U1;
-	struct tp_tensor img = tp_new(pix, t->ndim, t->shape);
+	struct tp_tensor img;
+	const unsigned char *pixels = t->data;
 	png_structp png;
 	png_infop info;
 	png_bytep *rows;
 
+	memset(&img, 0, sizeof img);
+	if (t->dtype != pix) {		/* else the rows are t's own */
+		img = tp_new(pix, t->ndim, t->shape);
+		pixels = img.data;
+	}
 	if (t->dtype == TP_B1) {	/* true is white */
 		const uint8_t *s = t->data;
 		for (size_t i = 0; i < t->count; i++) {
@@ -194,7 +201,7 @@ tp_png_encode(const struct tp_tensor *t, int depth, size_t *len)
 			else
 				((uint16_t *)img.data)[i] = s[i] ? 65535 : 0;
 		}
-	} else
+	} else if (t->dtype != pix)
 		tp_convert(img.data, pix, t->data, t->dtype, t->count);
 	png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &m, on_error,
 	    on_warning);
@@ -209,9 +216,16 @@ tp_png_encode(const struct tp_tensor *t, int depth, size_t *len)
 		tp_die("cannot write the png: %s", m.err);
 	}
 	png_set_write_fn(png, &m, write_mem, flush_mem);
-	/* fast zlib settings: PNG encoding otherwise dominates a pipeline */
-	png_set_compression_level(png, 3);
-	png_set_filter(png, 0, PNG_FILTER_SUB | PNG_FILTER_UP);
+	/*
+	 * Fast settings: PNG encoding otherwise dominates a pipeline.  The
+	 * UP filter on every row and zlib's run-length strategy (Z_RLE,
+	 * level 1): 4096x4096 RGB blurred noise in 0.35-0.45 s where zlib
+	 * level 3 with adaptive SUB/UP took 1.5-1.7 s, files 4% smaller;
+	 * photographs 2% to 20% larger, screenshots up to 50% (tpipe(7)).
+	 */
+	png_set_compression_level(png, 1);
+	png_set_compression_strategy(png, Z_RLE);
+	png_set_filter(png, 0, PNG_FILTER_UP);
 	png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, depth,
 	    types[ch], PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
 	    PNG_FILTER_TYPE_DEFAULT);
@@ -219,7 +233,7 @@ tp_png_encode(const struct tp_tensor *t, int depth, size_t *len)
 	if (depth == 16 && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
 		png_set_swap(png);
 	for (size_t y = 0; y < h; y++)
-		rows[y] = (png_bytep)img.data + y * w * ch * (size_t)(depth / 8);
+		rows[y] = (png_bytep)pixels + y * w * ch * (size_t)(depth / 8);
 	png_write_image(png, rows);
 	png_write_end(png, NULL);
 	png_destroy_write_struct(&png, &info);

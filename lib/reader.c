@@ -175,7 +175,9 @@ read_grown(struct tp_reader *r, size_t n)
 {
 	const size_t FIRST = 64 << 20;
 	size_t cap = n < FIRST ? n : FIRST, got = 0;
-	unsigned char *buf = tp_emalloc(cap ? cap : 1);
+	/* huge pages: the page faults of a fresh 64 MiB buffer cost more
+	 * than the read itself */
+	unsigned char *buf = tp_big_alloc(cap ? cap : 1);
 
 	while (got < n) {
 		size_t k;

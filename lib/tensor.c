@@ -1,6 +1,7 @@
 /*
  * tensor.c - shapes, element counts and allocation.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,4 +186,44 @@ tp_parse_shape(const char *s, size_t *shape, int *ndim, int allow_infer,
 		    quoted(s, q, sizeof q), quoted(p, d, sizeof d));
 	*ndim = n;
 	return NULL;
+}
+
+char *
+tp_index_str(const struct tp_tensor *t, size_t i, char *buf, size_t len)
+{
+	size_t idx[TP_MAXDIM], n;
+	int a;
+
+	for (a = t->ndim - 1; a >= 0; a--) {
+		idx[a] = t->shape[a] ? i % t->shape[a] : 0;
+		i = t->shape[a] ? i / t->shape[a] : 0;
+	}
+	n = (size_t)snprintf(buf, len, "(");
+	for (a = 0; a < t->ndim && n < len; a++)
+		n += (size_t)snprintf(buf + n, len - n, a ? ", %zu" : "%zu",
+		    idx[a]);
+	if (n < len)
+		snprintf(buf + n, len - n, t->ndim == 1 ? ",)" : ")");
+	return buf;
+}
+
+size_t
+tp_first_nonfinite(const struct tp_tensor *t)
+{
+	size_t i;
+
+	if (t->dtype == TP_F4) {
+		const float *f = t->data;
+
+		for (i = 0; i < t->count; i++)
+			if (!isfinite(f[i]))
+				return i;
+	} else if (t->dtype == TP_F8) {
+		const double *d = t->data;
+
+		for (i = 0; i < t->count; i++)
+			if (!isfinite(d[i]))
+				return i;
+	}
+	return t->count;
 }

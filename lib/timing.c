@@ -3,6 +3,7 @@
  * (engine.h).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -71,4 +72,19 @@ tp_timing_report_total(const struct tp_timing *t)
 {
 	if (t->on)
 		report("total", NULL, t->total);
+}
+
+void
+tp_timing_stamp(const char *what)
+{
+	static int on = -1;
+	static double t0;
+
+	if (on < 0) {
+		on = getenv("TPIPE_TIMING") != NULL;
+		t0 = now();
+	}
+	if (on)
+		fprintf(stderr, "%s: %8.4f s %s\n",
+		    program_invocation_short_name, now() - t0, what);
 }

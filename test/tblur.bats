@@ -284,6 +284,39 @@ np.save('exact.npy', e)"
 	[ "$status" -eq 0 ] || fail "$output"
 }
 
+@test "tblur -O png: every row Up-filtered, zlib at its fastest; the same bytes through tcat, the same pixels as PIL reads" {
+	# the encoder's settings (tpipe(7)): Up on every row and Z_RLE, where
+	# an adaptive Sub/Up choice at level 3 took four times as long
+	py '
+x = np.random.default_rng(5).integers(0, 256, (40, 50, 3)).astype(np.uint8)
+np.save("x.npy", x)
+np.save("g16.npy", (np.arange(40 * 50).reshape(40, 50) * 31 % 65536).astype(np.uint16))'
+	tblur -s 1.5 x.npy -O png -o soft.png
+	tblur -s 1.5 x.npy > soft.npy
+	tcat soft.png -O png -o again.png
+	cmp soft.png again.png
+	tblur -s 0 g16.npy -O png -o g16.png
+	py '
+import struct, zlib
+from PIL import Image
+def rows(path):
+    d = open(path, "rb").read(); p = 8; idat = b""
+    while p < len(d):
+        n, = struct.unpack(">I", d[p:p + 4])
+        if d[p + 4:p + 8] == b"IHDR": w, h, bd, ct = struct.unpack(">IIBB", d[p + 8:p + 18])
+        if d[p + 4:p + 8] == b"IDAT": idat += d[p + 8:p + 8 + n]
+        p += 12 + n
+    raw = zlib.decompress(idat)
+    stride = w * {0: 1, 2: 3, 4: 2, 6: 4}[ct] * bd // 8 + 1
+    return idat[:2], {raw[i * stride] for i in range(h)}
+for f in ["soft.png", "g16.png"]:
+    head, filters = rows(f)
+    # FLEVEL, the top bits of the zlib header: 0 for the fastest
+    assert head[1] >> 6 == 0 and filters == {2}, (f, head, filters)
+assert (np.asarray(Image.open("soft.png")) == np.load("soft.npy")).all()
+assert (np.asarray(Image.open("g16.png")) == np.load("g16.npy")).all()'
+}
+
 @test "tblur: --linear blurs in linear light: sRGB decoded, blurred, encoded, as NumPy does it" {
 	py "
 from scipy.ndimage import gaussian_filter
@@ -481,6 +514,46 @@ for line in open("cases"):
                 err > tol * max(np.abs(x).max(), 1e-300):
             bad.append(f"case {i} {x.shape} {b} {dt} -s {s} {m}: {err:.3g}")
 print("\n".join(bad)); sys.exit(1 if bad else 0)'
+}
+
+@test "tblur --method fir: the rows pass in place, at and around its shortest axis (2r + 2), on every boundary" {
+	# an axis of at least 2r + 2 lines (r the kernel radius) is filtered
+	# in place; a shorter one goes through a second buffer
+	local r dt b o n m bad=''
+	for dt in f8 f4; do
+		r=$(py "np.save('p.npy', np.zeros((64, 20), '$dt'))" &&
+			tblur -s 1.3,0 --method fir --verbose p.npy -o /dev/null 2>&1 |
+			sed -n 's/.*fir \([0-9]*\) taps.*/\1/p')
+		r=$(((r - 1) / 2))
+		[ "$r" -ge 3 ] || fail "$dt: radius '$r'"
+		for n in $((2 * r)) $((2 * r + 1)) $((2 * r + 2)) $((2 * r + 3)) $((3 * r + 5)); do
+			py "np.save('x-$dt-$n.npy', np.random.default_rng($n).standard_normal(($n, 20)).astype('$dt'))"
+			for b in reflect mirror nearest wrap zero; do
+				for o in 0 1 2; do
+					tblur -s 1.3,0 --order $o,0 --boundary $b --method fir x-$dt-$n.npy > g-$dt-$n-$b-$o.npy ||
+						bad+="$dt $n $b $o: exit $?"$'\n'
+				done
+			done
+		done
+	done
+	[ -z "$bad" ] || fail "$bad"
+	py '
+import glob
+from scipy.ndimage import gaussian_filter
+modes = {"reflect": "reflect", "mirror": "mirror", "nearest": "nearest",
+         "wrap": "wrap", "zero": "constant"}
+bad, n = [], 0
+for f in glob.glob("g-*.npy"):
+    _, dt, rows, b, o = f[:-4].split("-")
+    x = np.load(f"x-{dt}-{rows}.npy")
+    e = gaussian_filter(x.astype(float), (1.3, 0), order=(int(o), 0), mode=modes[b], truncate=20)
+    g = np.load(f)
+    err = np.abs(g - e).max() / np.abs(x).max()
+    n += 1
+    if g.dtype != x.dtype or err > (1e-10 if dt == "f8" else 1e-5):
+        bad.append(f"{f}: {err:.3g}")
+print("\n".join(bad)); print(n, "cases")
+sys.exit(1 if bad or n != 150 else 0)'
 }
 
 @test "tblur: a stream of records, shapes changing and repeating, equals per-record runs" {

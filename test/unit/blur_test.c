@@ -25,6 +25,66 @@ dtft(const double *w, int r, double f)
 	return h;
 }
 
+/*
+ * tp_blur_record as another tool calls it on an image: RGBA premultiplied
+ * (transparent colors do not bleed; opaque RGBA blurs like RGB), and
+ * --linear's sRGB round trip keeps a constant image constant.
+ */
+static void
+test_record(void)
+{
+	enum { H = 6, W = 9 };
+	size_t sh4[] = { H, W, 4 }, sh3[] = { H, W, 3 };
+	struct tp_tensor a = tp_new(TP_F4, 3, sh4), c = tp_new(TP_F4, 3, sh3);
+	struct tp_blur_opts o;
+	struct tp_blur *b;
+	double sigma[3] = { 1.5, 1.5, 0 };
+	int order[3] = { 0, 0, 0 }, bleed = 0, same = 1, flat = 1;
+	float *p = a.data, *q = c.data;
+	size_t i;
+
+	tp_blur_opts_init(&o);
+	b = tp_blur_new(&o);
+	for (i = 0; i < H * W; i++) {	/* opaque orange | clear green */
+		int left = i % W < 4;
+
+		p[4 * i] = left ? 200 : 0;
+		p[4 * i + 1] = left ? 40 : 255;
+		p[4 * i + 2] = left ? 10 : 0;
+		p[4 * i + 3] = left ? 255 : 0;
+	}
+	tp_blur_record(b, &a, sigma, order, 255, 0);
+	for (i = 0; i < H * W; i++)
+		if (p[4 * i + 3] >= 0.5 && (fabs(p[4 * i + 1] - 40) > 1e-3 ||
+		    fabs(p[4 * i] - 200) > 1e-3))
+			bleed = 1;
+	ok(!bleed && p[4 * 4 + 3] > 0 && p[4 * 3 + 3] < 255,
+	    "tp_blur_record: RGBA blurred premultiplied, no color bleeds");
+	for (i = 0; i < H * W; i++) {	/* opaque noise, RGBA and RGB */
+		for (int k = 0; k < 3; k++)
+			p[4 * i + k] = q[3 * i + k] =
+			    (float)((i * 37 + (size_t)k * 101) % 256);
+		p[4 * i + 3] = 255;
+	}
+	tp_blur_record(b, &a, sigma, order, 255, 0);
+	tp_blur_record(b, &c, sigma, order, 255, 0);
+	for (i = 0; i < H * W; i++)
+		for (int k = 0; k < 3; k++)
+			if (fabs(p[4 * i + k] - q[3 * i + k]) > 1e-3)
+				same = 0;
+	ok(same, "tp_blur_record: opaque RGBA blurs as RGB");
+	for (i = 0; i < 3 * H * W; i++)
+		q[i] = 100;
+	tp_blur_record(b, &c, sigma, order, 255, 1);
+	for (i = 0; i < 3 * H * W; i++)
+		if (fabs(q[i] - 100) > 1e-3)
+			flat = 0;
+	ok(flat, "tp_blur_record --linear: a constant stays constant");
+	tp_blur_free(b);
+	tp_free(&a);
+	tp_free(&c);
+}
+
 int
 main(void)
 {
@@ -152,5 +212,6 @@ main(void)
 		tp_fft_plan_free(p2);
 		tp_fft_plan_free(p3);
 	}
+	test_record();
 	return tap_end();
 }

@@ -437,9 +437,67 @@ test_rng(void)
 	    "seed 0 gives numpy's first randn");
 }
 
+/* tp_index_str and tp_first_nonfinite, as tools name a bad element. */
+static void
+test_index(void)
+{
+	size_t sh3[] = { 2, 3, 4 }, sh1[] = { 5 };
+	struct tp_tensor t = tp_new(TP_F4, 3, sh3), v = tp_new(TP_F8, 1, sh1);
+	struct tp_tensor s = tp_new(TP_F8, 0, sh1), i = tp_new(TP_I4, 1, sh1);
+	char buf[64];
+
+	ok(strcmp(tp_index_str(&t, 23, buf, sizeof buf), "(1, 2, 3)") == 0 &&
+	    strcmp(tp_index_str(&t, 4, buf, sizeof buf), "(0, 1, 0)") == 0 &&
+	    strcmp(tp_index_str(&v, 3, buf, sizeof buf), "(3,)") == 0 &&
+	    strcmp(tp_index_str(&s, 0, buf, sizeof buf), "()") == 0,
+	    "tp_index_str: numpy's multi-index, (3,) and ()");
+	ok(tp_index_str(&t, 23, buf, 5) == buf && strlen(buf) == 4,
+	    "tp_index_str: cut to the buffer");
+	ok(tp_first_nonfinite(&t) == 24 && tp_first_nonfinite(&i) == 5,
+	    "tp_first_nonfinite: none, and an integer tensor has none");
+	((float *)t.data)[17] = INFINITY;
+	((float *)t.data)[19] = NAN;
+	((double *)v.data)[2] = -INFINITY;
+	((double *)s.data)[0] = NAN;
+	ok(tp_first_nonfinite(&t) == 17 && tp_first_nonfinite(&v) == 2 &&
+	    tp_first_nonfinite(&s) == 0, "tp_first_nonfinite: the first one");
+	tp_free(&t);
+	tp_free(&v);
+	tp_free(&s);
+	tp_free(&i);
+}
+
+/* Floats to uint16 and float32 to uint8 (the vectorized paths). */
+static void
+test_convert_images(void)
+{
+	float f[] = { -0.5f, 0.5f, 1.5f, 2.5f, 254.5f, 255.5f, 65534.5f,
+	    65535.5f, 1e30f, NAN, 0.49999997f, 8388607.5f };
+	double d[] = { -1e300, 0.5, 1.5, 2.5, 3.5000000000000004, 65534.5,
+	    65535.49, 1e300, NAN, -0.0, 4503599627370495.5, INFINITY };
+	uint16_t u2[12];
+	uint8_t u1[12];
+
+	tp_convert(u2, TP_U2, f, TP_F4, 12);
+	ok(u2[0] == 0 && u2[1] == 0 && u2[2] == 2 && u2[3] == 2 &&
+	    u2[4] == 254 && u2[5] == 256 && u2[6] == 65534 &&
+	    u2[7] == 65535 && u2[8] == 65535 && u2[9] == 0 && u2[10] == 0 &&
+	    u2[11] == 65535, "f32 to u16: half to even, saturated, NaN to 0");
+	tp_convert(u1, TP_U1, f, TP_F4, 12);
+	ok(u1[3] == 2 && u1[4] == 254 && u1[5] == 255 && u1[9] == 0 &&
+	    u1[10] == 0, "f32 to u8: half to even, saturated, NaN to 0");
+	tp_convert(u2, TP_U2, d, TP_F8, 12);
+	ok(u2[0] == 0 && u2[1] == 0 && u2[2] == 2 && u2[3] == 2 &&
+	    u2[4] == 4 && u2[5] == 65534 && u2[6] == 65535 &&
+	    u2[7] == 65535 && u2[8] == 0 && u2[9] == 0 && u2[10] == 65535 &&
+	    u2[11] == 65535, "f64 to u16: half to even, saturated, NaN to 0");
+}
+
 int
 main(void)
 {
+	test_index();
+	test_convert_images();
 	test_header_parser();
 	test_header_writer();
 	test_shapes();
