@@ -146,26 +146,6 @@ shp(const struct tp_tensor *t, char buf[TP_GRAD_SHAPE_LEN])
 	return tp_shape_str(t, buf, TP_GRAD_SHAPE_LEN);
 }
 
-/* The multi-index of flat index i in t, as "(2, 3)". */
-static const char *
-index_str(const struct tp_tensor *t, size_t i, char *buf, size_t len)
-{
-	size_t idx[TP_MAXDIM], n = 0;
-	int a;
-
-	for (a = t->ndim - 1; a >= 0; a--) {
-		idx[a] = t->shape[a] ? i % t->shape[a] : 0;
-		i = t->shape[a] ? i / t->shape[a] : 0;
-	}
-	n += (size_t)snprintf(buf, len, "(");
-	for (a = 0; a < t->ndim && n < len; a++)
-		n += (size_t)snprintf(buf + n, len - n, a ? ", %zu" : "%zu",
-		    idx[a]);
-	if (n < len)
-		snprintf(buf + n, len - n, t->ndim == 1 ? ",)" : ")");
-	return buf;
-}
-
 /* A message "layer POS (KIND): ..." about layer l (the kind, not the
  * whole word: file names would crowd out the shapes). */
 static const char *
@@ -206,7 +186,7 @@ finite_msg(const struct tp_tensor *t, const char *what, struct tp_msg *m)
 		if (!isfinite(v))
 			return tp_msgf(m, "%s %s holds %s at %s", what,
 			    shp(t, sa), isnan(v) ? "nan" : v > 0 ? "inf" :
-			    "-inf", index_str(t, i, ib, sizeof ib));
+			    "-inf", tp_index_str(t, i, ib, sizeof ib));
 	}
 	return NULL;
 }
@@ -759,7 +739,7 @@ xent_fwd(struct tp_grad_net *net, const struct tp_tensor *z, double *L,
 		if ((uint64_t)lab[i] >= c)
 			return tp_msgf(m, "loss %s: label %lld at %s is out of "
 			    "range for %zu classes (0 to %lld)", net->lossword,
-			    (long long)lab[i], index_str(y, i, ib, sizeof ib),
+			    (long long)lab[i], tp_index_str(y, i, ib, sizeof ib),
 			    c, (long long)c - 1);
 	rows = y->count;
 	p = tp_emalloc((c ? c : 1) * sizeof *p);
@@ -1108,7 +1088,7 @@ tp_grad_set_loss(struct tp_grad_net *net, const struct tp_grad_spec *s,
 		if (!(v == floor(v) && v >= 0 && v < 9e18))
 			return tp_msgf(m, "loss %s: label %.17g at %s is not a "
 			    "class (an integer from 0)", s->word, v,
-			    index_str(&net->lop, i, ib, sizeof ib));
+			    tp_index_str(&net->lop, i, ib, sizeof ib));
 	}
 	{
 		struct tp_tensor t = tp_converted(&net->lop, TP_I8);
@@ -1438,7 +1418,7 @@ tp_grad_check(struct tp_grad_net *net, int gi, double tol,
 		    (isnan(err) && !isnan(r->worst))) {
 			r->worst = err;
 			r->at = e;
-			index_str(A, e, r->where, sizeof r->where);
+			tp_index_str(A, e, r->where, sizeof r->where);
 			r->analytic = a;
 			r->numeric = num;
 		}
