@@ -222,7 +222,8 @@ tp_parse_double(const char *s, double min, double max, const char *what)
 	errno = 0;
 	v = strtod(s, &end);
 	/* ERANGE on underflow still gives the nearest (subnormal) value */
-	if (end == s || *end != '\0' || isnan(v))
+	/* decimal only: strtod would also take hexadecimal ("0x10") */
+	if (end == s || *end != '\0' || isnan(v) || strpbrk(s, "xX"))
 		tp_usage_die("%s: '%s' is not a number", what, s);
 	if (errno == ERANGE && isinf(v))
 		tp_usage_die("%s: '%s' is out of range", what, s);

@@ -675,6 +675,7 @@ with open("second.npy", "wb") as f:
 	local x=$BATS_TEST_TMPDIR/x2.npy
 	row fails --usage 2 "sigma must be finite and >= 0, not -1" "$x" tblur -s -1
 	row fails --usage 2 "sigma: 'nan' is not a number" "$x" tblur -s nan
+	row fails --usage 2 "sigma: '0x10' is not a number" "$x" tblur -s 0x10
 	row fails --usage 2 "sigma must be finite and >= 0, not inf" "$x" tblur -s 1,inf
 	row fails --usage 2 "no sigma" "$x" tblur
 	row fails --usage 2 "unknown boundary 'edge'" "$x" tblur -s 1 --boundary edge
