@@ -227,6 +227,7 @@ struct tp_fft_plan {
 	int ialign, oalign;	/* fftw_alignment_of the arrays planned for */
 	size_t ilen, olen;	/* reals in the input and output arrays */
 	double norm;
+	int from_wisdom;	/* made from wisdom alone */
 	union {
 		fftw_plan d;
 		fftwf_plan f;
@@ -481,11 +482,18 @@ tp_fft_plan_new(enum tp_fft_kind kind, int single,
 		fftwf_plan_with_nthreads(threads);
 	else
 		fftw_plan_with_nthreads(threads);
-	plan_fftw(p, pb, fftw_flags(flags), si, so);
+	if (mode != TP_PLAN_ESTIMATE) {
+		/* wisdom alone, if it knows the problem: no measuring */
+		plan_fftw(p, pb, fftw_flags(flags) | FFTW_WISDOM_ONLY, si, so);
+		p->from_wisdom = single ? p->p.f != NULL : p->p.d != NULL;
+	}
+	if (!p->from_wisdom)
+		plan_fftw(p, pb, fftw_flags(flags), si, so);
 	tp_fft_free(scratch);
 	if (single ? p->p.f == NULL : p->p.d == NULL)
 		plan_failed(pb);
-	planned = 1;
+	if (!p->from_wisdom)
+		planned = 1;
 	return p;
 }
 
@@ -537,6 +545,12 @@ tp_fft_execute(const struct tp_fft_plan *p, void *in, void *out)
 			fftw_execute_r2r(p->p.d, in, out);
 		break;
 	}
+}
+
+int
+tp_fft_plan_from_wisdom(const struct tp_fft_plan *p)
+{
+	return p->from_wisdom;
 }
 
 size_t

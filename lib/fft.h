@@ -124,6 +124,9 @@ void tp_fft_plan_free(struct tp_fft_plan *);
  */
 void tp_fft_execute(const struct tp_fft_plan *, void *in, void *out);
 
+/* 1 when the plan came from wisdom without measuring (under
+ * TP_PLAN_MEASURE or TP_PLAN_PATIENT; always 0 under TP_PLAN_ESTIMATE). */
+int tp_fft_plan_from_wisdom(const struct tp_fft_plan *);
 /* Reals (float or double) the input and output arrays must hold. */
 size_t tp_fft_plan_in_len(const struct tp_fft_plan *);
 size_t tp_fft_plan_out_len(const struct tp_fft_plan *);
