@@ -49,7 +49,8 @@ split_list(const char *opt, const char *s, char **copy, char **ent, int max)
 	p = *copy = tp_estrdup(s);
 	while ((e = strsep(&p, ",")) != NULL) {
 		if (*e == '\0')
-			tp_usage_die("%s '%s': entry %d is empty", opt, s, n + 1);
+			tp_usage_die("%s '%s': entry %d is empty", opt, s,
+			    n + 1);
 		if (n == max)
 			tp_usage_die("%s '%s' has more than %d entries", opt, s,
 			    max);
@@ -175,8 +176,8 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 	cl->input = optind < argc ? argv[optind] : NULL;
 	if (strcmp(cl->kernel, "-") == 0 && (cl->input == NULL ||
 	    strcmp(cl->input, "-") == 0))
-		tp_usage_die("-k '-' and the input would both read the standard "
-		    "input: name a file for one of them");
+		tp_usage_die("-k '-' and the input would both read the "
+		    "standard input: name a file for one of them");
 	cl->conv.dtype = cl->com.dtype;
 	cl->conv.threads = cl->com.threads;
 }

@@ -207,18 +207,25 @@ tp_conv_describe(const struct tp_conv *c, char *buf, size_t len)
 	int a;
 
 	n += snprintf(buf, len, "%s", tp_conv_method_name(c->last));
-	if (c->cost[TP_METHOD_FFT] > 0 || c->cost[TP_METHOD_DIRECT] > 0)
-		n += snprintf(buf + n, len - n, " (model: fft %.3g s, direct "
-		    "%.3g s)", c->cost[TP_METHOD_FFT], c->cost[TP_METHOD_DIRECT]);
+	/* the estimates the model made (none for a forced method) */
+	for (a = TP_METHOD_FFT; a <= TP_METHOD_DIRECT && n < len; a++)
+		if (c->cost[a] > 0)
+			n += snprintf(buf + n, len - n, "%s%s %.3g s",
+			    a == TP_METHOD_FFT || c->cost[TP_METHOD_FFT] == 0 ?
+			    " (model: " : ", ", tp_conv_method_name(a),
+			    c->cost[a]);
+	if (n < len && (c->cost[TP_METHOD_FFT] > 0 ||
+	    c->cost[TP_METHOD_DIRECT] > 0))
+		n += snprintf(buf + n, len - n, ")");
 	if (c->last == TP_METHOD_DIRECT || n >= len)
 		return buf;
 	for (a = 0; a < c->g.nax && n < len; a++)
 		n += snprintf(buf + n, len - n, "%s%zu%s", a ? "x" : " length ",
 		    c->g.ax[a].L, c->g.ax[a].whole ? "" : "(tiled)");
 	if (n < len)
-		n += snprintf(buf + n, len - n, ", %zu tiles per batch element, "
-		    "%s", c->g.ntiles, c->g.par ? "tiles in parallel" :
-		    "threaded transforms");
+		n += snprintf(buf + n, len - n, ", %zu tile%s per batch "
+		    "element, %s", c->g.ntiles, c->g.ntiles == 1 ? "" : "s",
+		    c->g.par ? "tiles in parallel" : "threaded transforms");
 	if (n < len && tp_fft_plan_mode() != TP_PLAN_ESTIMATE)
 		snprintf(buf + n, len - n, ", plans %s", c->wisdom ?
 		    "from wisdom" : "measured");

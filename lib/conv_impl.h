@@ -32,9 +32,9 @@ struct conv_axis {
 	size_t lout;		/* output length */
 	size_t s0;		/* window start of the mode */
 	size_t pl;		/* left extension of the buffer's signal */
-	size_t in;		/* samples of (extended) signal in the buffer */
+	size_t in;		/* (extended) signal samples in the buffer */
 	size_t s;		/* where output 0 sits in the cyclic result */
-	size_t L;		/* transform length (FFT, overlap-save block) */
+	size_t L;		/* transform length (FFT, overlap-save) */
 	size_t Lwhole;		/* transform length for the whole axis */
 	size_t step;		/* outputs per tile (lout when whole) */
 	size_t ntile;		/* tiles along the axis */
@@ -105,7 +105,7 @@ struct tp_conv {
 	void *st;		/* the path's state, freed by st_free */
 	void (*st_free)(void *);
 	int last;
-	double cost[3];		/* the model's estimates: -, fft, direct */
+	double cost[3];	/* the model's estimates: -, fft, direct */
 	int wisdom;		/* FFT plans all came from wisdom */
 };
 

@@ -75,14 +75,16 @@ fill_row(char *dst, size_t len, const char *src, ptrdiff_t start,
 		}
 		p = start + b;
 		if (p >= in) {		/* zeros from here on */
-			memset(dst + (size_t)b * esz, 0, (size_t)(end - b) * esz);
+			memset(dst + (size_t)b * esz, 0,
+			    (size_t)(end - b) * esz);
 			break;
 		}
 		j = p < 0 ? -1 : conv_bmap(p - pl, n, bnd);
 		if (j < 0)
 			memset(dst + (size_t)b * esz, 0, esz);
 		else
-			memcpy(dst + (size_t)b * esz, src + (size_t)j * esz, esz);
+			memcpy(dst + (size_t)b * esz, src + (size_t)j * esz,
+			    esz);
 	}
 }
 
@@ -194,7 +196,8 @@ kernel_rows(const struct tp_conv *c, const size_t *bd, const size_t *wrap,
 	for (kr = 0; kr < nkr; kr++) {
 		koff[kr] = 0;
 		for (a = 0; a < nax - 1; a++)
-			koff[kr] += (wrap ? idx[a] % wrap[a] : idx[a]) * bstr[a];
+			koff[kr] += (wrap ? idx[a] % wrap[a] : idx[a]) *
+			    bstr[a];
 		for (a = nax - 2; a >= 0; a--) {
 			if (++idx[a] < c->m[a])
 				break;
@@ -342,7 +345,7 @@ struct path_job {
 	struct tp_conv *c;
 	const char *x;
 	char *out;
-	size_t b0;		/* direct: the first batch element of a round */
+	size_t b0;		/* direct: a round's first batch element */
 };
 
 /* parallel item i: one tile of one batch element, in thread tid's
@@ -471,7 +474,8 @@ dir_setup(struct tp_conv *c)
 		s->kp[p] = tp_emalloc(c->mcount * rsz);
 		/* h' reversed on every axis: a correlation kernel */
 		for (i = 0; i < c->mcount; i++)
-			plane[c->mcount - 1 - i] = p < kn ? c->hd[i * kn + p] : 0;
+			plane[c->mcount - 1 - i] = p < kn ?
+			    c->hd[i * kn + p] : 0;
 		c->ops->from_double(s->kp[p], plane, c->mcount, 1);
 		if (np == 2) {
 			s->xs[p] = tp_big_alloc(g->nb * g->nin * rsz);

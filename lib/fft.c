@@ -224,7 +224,7 @@ struct tp_fft_plan {
 	enum tp_fft_kind kind;
 	int single;
 	int inplace;
-	int ialign, oalign;	/* fftw_alignment_of the arrays planned for */
+	int ialign, oalign;	/* fftw_alignment_of the planned arrays */
 	size_t ilen, olen;	/* reals in the input and output arrays */
 	double norm;
 	int from_wisdom;	/* made from wisdom alone */
@@ -267,7 +267,7 @@ void
 tp_fft_problem_axes(struct tp_fft_problem *pb, enum tp_fft_kind kind,
     int ndim, const size_t *shape, int naxes, const int *axes, int inplace)
 {
-	size_t rs[TP_MAXDIM], cs[TP_MAXDIM];	/* real, complex side shapes */
+	size_t rs[TP_MAXDIM], cs[TP_MAXDIM];	/* real, complex sides */
 	ptrdiff_t rst[TP_MAXDIM], cst[TP_MAXDIM];
 	unsigned char on[TP_MAXDIM] = { 0 };
 	int a, last, real_in = kind != TP_FFT_C2R;

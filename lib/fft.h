@@ -50,7 +50,7 @@ void tp_fft_save_wisdom(void);
 /* --- transforms ---------------------------------------------------------- */
 
 enum tp_fft_kind {
-	TP_FFT_R2C,	/* real -> n/2+1 complex on the last transformed axis */
+	TP_FFT_R2C,	/* real -> complex, n/2+1 on the last axis */
 	TP_FFT_C2R,	/* its inverse (FFTW_BACKWARD); destroys its input
 			 * when more than one axis is transformed */
 	TP_FFT_FWD,	/* complex -> complex, exp(-2 pi i jk/n) */
@@ -99,7 +99,7 @@ void tp_fft_problem_axes(struct tp_fft_problem *pb, enum tp_fft_kind kind,
 
 /* Flags of tp_fft_plan_new. */
 #define TP_FFT_INPLACE	1u	/* executed with in == out */
-#define TP_FFT_DESTROY	2u	/* the input may be overwritten (faster) */
+#define TP_FFT_DESTROY	2u	/* may overwrite the input (faster) */
 
 struct tp_fft_plan;
 
