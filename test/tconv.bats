@@ -897,3 +897,22 @@ PYEOF
 	[ "$status" -eq 0 ]
 	[[ $stderr == "tconv: record 0: fft"* || $stderr == "tconv: record 0: overlap-save"* ]] || fail "$stderr"
 }
+
+@test "tconv: --verbose reports each record's method and read, compute and write times, then the totals" {
+	tgen rand 3,40,50 --seed 2 -o x.npy
+	tgen ones 5,5 -o k.npy
+	cat x.npy x.npy >two.npy
+	run --separate-stderr tconv --verbose -k k.npy --mode same -o y.npy two.npy
+	[ "$status" -eq 0 ]
+	echo "$stderr"
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 3 ]
+	t='read [0-9]+\.[0-9]{3} s, compute [0-9]+\.[0-9]{3} s, write [0-9]+\.[0-9]{3} s'
+	printf '%s\n' "$stderr" | sed -n 1p | grep -Eq "^tconv: record 0: (direct|fft|overlap-save) \(model: .*\).*; $t\$"
+	printf '%s\n' "$stderr" | sed -n 2p | grep -Eq "^tconv: record 1: .*; $t\$"
+	printf '%s\n' "$stderr" | sed -n 3p | grep -Eq "^tconv: total: $t\$"
+	# one record: no total line; without --verbose: nothing
+	run --separate-stderr tconv --verbose -k k.npy --mode same -o y.npy x.npy
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
+	run --separate-stderr tconv -k k.npy --mode same -o y.npy two.npy
+	[ -z "$stderr" ]
+}
