@@ -50,7 +50,8 @@ void tp_fft_save_wisdom(void);
 /* --- transforms ---------------------------------------------------------- */
 
 enum tp_fft_kind {
-	TP_FFT_R2C,	/* real -> complex, n/2+1 on the last axis */
+	TP_FFT_R2C,	/* real -> complex: n/2+1 of them on the last
+			 * transformed axis */
 	TP_FFT_C2R,	/* its inverse (FFTW_BACKWARD); destroys its input
 			 * when more than one axis is transformed */
 	TP_FFT_FWD,	/* complex -> complex, exp(-2 pi i jk/n) */
