@@ -4,7 +4,8 @@
  * and double, in place and out of place, along several axis subsets
  * (batch axes before, between and after the transformed ones, such as
  * the channel axis of an (H, W, 3) array) against the naive DFT/DCT;
- * inverse pairs; one plan executed on new arrays from several threads;
+ * inverse pairs; a hand-made problem with strides of no C layout; one
+ * plan executed on new arrays from several threads;
  * a measuring planner leaving the caller's data alone; convolution
  * against the definition.  Prints TAP.
  */
@@ -394,6 +395,41 @@ test_kinds(void)
 			}
 }
 
+/* A hand-made problem with strides of no C layout: the columns of a
+ * row-major 6x5 real array (stride 5, batched with stride 1), r2c into a
+ * 5x4 complex array that holds each column's spectrum as a row. */
+static void
+test_guru_strides(void)
+{
+	struct tp_fft_problem pb = { 0 };
+	struct tp_fft_plan *p;
+	double x[30], y[2 * 20];
+	double complex col[6], want[6];
+	int good = 1;
+
+	pb.rank = 1;
+	pb.dims[0] = (struct tp_fft_dim){ 6, 5, 1 };
+	pb.nloop = 1;
+	pb.loop[0] = (struct tp_fft_dim){ 5, 1, 4 };
+	for (int i = 0; i < 30; i++)
+		x[i] = rnd();
+	p = tp_fft_plan_new(TP_FFT_R2C, 0, &pb, 1, 0, x, y);
+	ok(tp_fft_plan_in_len(p) == 30 && tp_fft_plan_out_len(p) == 40,
+	    "guru strides: array lengths from the strides (30 reals in, 40 out)");
+	tp_fft_execute(p, x, y);
+	for (int c = 0; c < 5; c++) {
+		for (int j = 0; j < 6; j++)
+			col[j] = x[j * 5 + c];
+		naive_line(TP_FFT_FWD, col, want, 6);
+		for (int k = 0; k < 4; k++)
+			if (cabs(y[2 * (c * 4 + k)] + I * y[2 * (c * 4 + k) + 1] -
+			    want[k]) > 1e-12)
+				good = 0;
+	}
+	ok(good, "guru strides: columns of a row-major array, r2c into rows");
+	tp_fft_plan_free(p);
+}
+
 /* A transform followed by its inverse gives norm times the input. */
 static void
 test_inverse_pairs(void)
@@ -635,6 +671,7 @@ main(void)
 	test_fast_len();
 	test_kinds();
 	test_inverse_pairs();
+	test_guru_strides();
 	test_concurrent();
 	test_measure_keeps_data();
 	test_convolve_random();
