@@ -63,8 +63,8 @@ struct conv_geom {
 struct conv_ops {
 	/* d[i] *= k[i] for n complex numbers */
 	void (*cmul)(void *d, const void *k, size_t n);
-	/* dst[i] = src[i] * scale for n reals (double in) */
-	void (*from_double)(void *dst, const double *src, size_t n,
+	/* dst[i] += src[i] * scale for n reals (double in) */
+	void (*add_double)(void *dst, const double *src, size_t n,
 	    double scale);
 	/* one block row of the direct sum: see conv_typed.h */
 	void (*dir_row)(void *o, size_t cnt, const void *e, size_t rs,

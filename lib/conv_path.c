@@ -283,7 +283,7 @@ kernel_spectrum(const struct tp_conv *c, struct fft_state *s)
 	size_t ml = c->m[g->nax - 1], Ll = g->ax[g->nax - 1].L, kr, i, Lt = 1;
 	size_t nkr = c->mcount / ml, wrap[TP_MAXDIM];
 	size_t *koff = tp_emalloc(nkr * sizeof *koff);
-	double *dk = tp_ecalloc(s->rows * s->rs, sizeof *dk);
+	double *row = tp_emalloc(Ll * g->nre * sizeof *row);
 	int a, kn = c->knre, nre = g->nre;
 
 	for (a = 0; a < g->nax; a++) {
@@ -293,20 +293,21 @@ kernel_spectrum(const struct tp_conv *c, struct fft_state *s)
 	/* a kernel longer than L wraps around: the cyclic convolution is
 	 * the same */
 	kernel_rows(c, s->bd, wrap, koff);
+	memset(s->kspec, 0, s->rows * s->rs * g->rsz);
 	for (kr = 0; kr < nkr; kr++) {
 		const double *h = c->hd + kr * ml * kn;
 
+		memset(row, 0, Ll * nre * sizeof *row);
 		for (i = 0; i < ml; i++) {
-			double *d = dk + koff[kr] * s->rs + i % Ll * nre;
-
-			d[0] += h[i * kn];
+			row[i % Ll * nre] += h[i * kn];
 			if (kn == 2)
-				d[1] += h[i * kn + 1];
+				row[i % Ll * nre + 1] += h[i * kn + 1];
 		}
+		c->ops->add_double((char *)s->kspec + koff[kr] * s->rs *
+		    g->rsz, row, Ll * nre, 1.0 / (double)Lt);
 	}
-	c->ops->from_double(s->kspec, dk, s->rows * s->rs, 1.0 / (double)Lt);
 	tp_fft_execute(s->fwd, s->kspec, s->kspec);
-	free(dk);
+	free(row);
 	free(koff);
 }
 
@@ -471,12 +472,12 @@ dir_setup(struct tp_conv *c)
 	s->nslot = g->nb < threads ? g->nb : threads;
 	for (p = 0; p < np; p++) {
 		s->e[p] = tp_big_alloc(s->nslot * s->rows * s->rs * rsz);
-		s->kp[p] = tp_emalloc(c->mcount * rsz);
+		s->kp[p] = tp_ecalloc(c->mcount, rsz);
 		/* h' reversed on every axis: a correlation kernel */
 		for (i = 0; i < c->mcount; i++)
 			plane[c->mcount - 1 - i] = p < kn ?
 			    c->hd[i * kn + p] : 0;
-		c->ops->from_double(s->kp[p], plane, c->mcount, 1);
+		c->ops->add_double(s->kp[p], plane, c->mcount, 1);
 		if (np == 2) {
 			s->xs[p] = tp_big_alloc(g->nb * g->nin * rsz);
 			s->os[p] = tp_big_alloc(g->nb * g->nout * rsz);

@@ -1,6 +1,6 @@
 /*
  * conv_typed.h - the part of the convolution engine that depends on the
- * real type: complex products, conversion from double, the vector direct
+ * real type: complex products, adding doubles, the vector direct
  * sum, planes, non-finite values.  lib/conv_path.c includes it twice,
  * with CT_REAL (float or double), CT_FN(x) (x with a type suffix) and
  * CT_BLK (outputs per direct-sum block) defined, and gets the table
@@ -24,14 +24,14 @@ CT_FN(cmul)(void *dv, const void *kv, size_t n)
 	}
 }
 
-/* dst[i] = src[i] * scale, rounded to the type, for n reals. */
+/* dst[i] += src[i] * scale, rounded to the type, for n reals. */
 static void
-CT_FN(from_double)(void *dv, const double *src, size_t n, double scale)
+CT_FN(add_double)(void *dv, const double *src, size_t n, double scale)
 {
 	CT_REAL *d = dv;
 
 	for (size_t i = 0; i < n; i++)
-		d[i] = (CT_REAL)(src[i] * scale);
+		d[i] += (CT_REAL)(src[i] * scale);
 }
 
 /* The vector type of the direct sum: 32 bytes. */
@@ -200,7 +200,7 @@ CT_FN(set_nan)(void *xv, const unsigned char *bad, size_t n, int nre)
 }
 
 const struct conv_ops CT_FN(conv_ops) = {
-	CT_FN(cmul), CT_FN(from_double), CT_FN(dir_row), CT_BLK,
+	CT_FN(cmul), CT_FN(add_double), CT_FN(dir_row), CT_BLK,
 	CT_FN(split), CT_FN(merge), CT_FN(count_bad), CT_FN(clean),
 	CT_FN(set_nan)
 };
