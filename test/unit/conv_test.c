@@ -1,7 +1,8 @@
 /*
  * conv_test.c - unit tests of the convolution engine's interface (conv.h):
  * the messages of tp_conv_new and tp_conv_out_header (in the caller's
- * buffer, *cp NULL on failure), and forced overlap-save tiles
+ * buffer, *cp NULL on failure), tp_convolve's fft and direct methods on
+ * random 1-3-D shapes against the definition, and forced overlap-save tiles
  * (tp_conv_opts.tile) against the definition in f32, f64 and complex,
  * and against the direct sum for a non-zero boundary.  Prints TAP.
  */
@@ -58,7 +59,8 @@ test_messages(void)
 	tp_free(&xb);
 }
 
-/* Full-mode N-D convolution by its definition, complex double. */
+/* Full-mode N-D convolution (nd <= 3) by its definition, complex
+ * double. */
 static void
 naive_full(const double complex *x, const size_t *xs, const double complex *k,
     const size_t *ks, int nd, double complex *out)
@@ -141,6 +143,56 @@ random_tensor(enum tp_dtype dt, int nd, const size_t *s, double complex *v)
 		v[i] = elem(&t, i);
 	}
 	return t;
+}
+
+/* tp_convolve with --method fft and direct equals the definition on 40
+ * random 1-3-D shapes, f64. */
+static void
+test_convolve_random(void)
+{
+	int good = 1;
+
+	srand(7);
+	for (int t = 0; t < 40; t++) {
+		int nd = 1 + rand() % 3;
+		size_t xs[3], ks[3], on = 1;
+		double complex xv[9 * 9 * 9], kv[6 * 6 * 6], *want;
+		struct tp_tensor x, k, y;
+		struct tp_conv_opts o;
+
+		for (int a = 0; a < nd; a++) {
+			xs[a] = 1 + (size_t)(rand() % 9);
+			ks[a] = 1 + (size_t)(rand() % 6);
+			on *= xs[a] + ks[a] - 1;
+		}
+		x = random_tensor(TP_F8, nd, xs, xv);
+		k = random_tensor(TP_F8, nd, ks, kv);
+		want = malloc(on * sizeof *want);
+		naive_full(xv, xs, kv, ks, nd, want);
+		for (int method = TP_METHOD_FFT; method <= TP_METHOD_DIRECT;
+		    method++) {
+			double scale = 0, err = 0;
+
+			tp_conv_opts_init(&o);
+			o.method = method;
+			tp_convolve(&x, &k, &o, &y);
+			for (int a = 0; a < nd; a++)
+				if (y.shape[a] != xs[a] + ks[a] - 1)
+					good = 0;
+			for (size_t i = 0; i < on && y.count == on; i++) {
+				scale = fmax(scale, cabs(want[i]));
+				err = fmax(err, cabs(elem(&y, i) - want[i]));
+			}
+			if (y.count != on || !(err <= 1e-12 * scale))
+				good = 0;
+			tp_free(&y);
+		}
+		free(want);
+		tp_free(&x);
+		tp_free(&k);
+	}
+	ok(good, "fft and direct equal the definition on 40 random 1-3-D "
+	    "shapes");
 }
 
 /*
@@ -264,6 +316,7 @@ main(void)
 {
 	tp_fft_init(1, TP_PLAN_ESTIMATE);
 	test_messages();
+	test_convolve_random();
 	test_forced_tiles();
 	test_tiles_boundary();
 	return tap_end();
