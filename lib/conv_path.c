@@ -42,6 +42,27 @@
 
 /* --- filling and extracting, by element size ------------------------------ */
 
+/* Copy one element of esz bytes (the sizes that occur are copied
+ * inline). */
+static inline void
+copy_elem(char *dst, const char *src, size_t esz)
+{
+	switch (esz) {
+	case 4:
+		memcpy(dst, src, 4);
+		break;
+	case 8:
+		memcpy(dst, src, 8);
+		break;
+	case 16:
+		memcpy(dst, src, 16);
+		break;
+	default:
+		memcpy(dst, src, esz);
+		break;
+	}
+}
+
 /*
  * Fill dst[0..len) (elements of esz bytes) from position start of the
  * buffer signal of one axis: position p holds the extended signal's
@@ -68,6 +89,11 @@ fill_row(char *dst, size_t len, const char *src, ptrdiff_t start,
 		    esz, (size_t)(hi - lo) * esz);
 	else
 		lo = hi = 0;
+	if (bnd == TP_BND_ZERO) {	/* zeros around the stretch */
+		memset(dst, 0, (size_t)lo * esz);
+		memset(dst + (size_t)hi * esz, 0, (size_t)(end - hi) * esz);
+		return;
+	}
 	for (b = 0; b < end; b++) {
 		if (b == lo && hi > lo) {
 			b = hi - 1;
@@ -83,7 +109,7 @@ fill_row(char *dst, size_t len, const char *src, ptrdiff_t start,
 		if (j < 0)
 			memset(dst + (size_t)b * esz, 0, esz);
 		else
-			memcpy(dst + (size_t)b * esz, src + (size_t)j * esz,
+			copy_elem(dst + (size_t)b * esz, src + (size_t)j * esz,
 			    esz);
 	}
 }
