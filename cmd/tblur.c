@@ -120,8 +120,8 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 				    TP_PLAN_CHOICES, optarg);
 			cl->plan = v;
 			break;
-		case OPT_VERBOSE:
-			cl->verbose = 1;
+		case OPT_VERBOSE:	/* twice: the engine's phase stamps */
+			cl->verbose++;
 			break;
 		case OPT_LINEAR:
 			cl->linear = 1;
@@ -169,6 +169,7 @@ main(int argc, char **argv)
 	in = tp_reader_open(cl.input, -1, NULL);
 	out = tp_writer_open(&cl.com);
 	tp_timing_start(&tm, cl.verbose);
+	tp_timing_stamps(cl.verbose >= 2);
 	while (tp_read(in, &x)) {
 		enum tp_dtype from = x.dtype, cd, od;
 		int image = from == TP_U1 || from == TP_U2;

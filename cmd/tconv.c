@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "tpipe.h"
+#include "engine.h"
 #include "fft.h"
 #include "conv.h"
 
@@ -17,48 +18,83 @@ static const char usage[] =
     "             [--corr] [--boundary zero|wrap|reflect|mirror|nearest]\n"
     "             [--method auto|fft|direct] [--plan estimate|measure|patient]\n"
     "             [-o file] [-O npy|txt|png] [-t f32|f64] [-j threads]\n"
-    "             [--verbose] [file]";
+    "             [--verbose] [--tiles length[,...]] [file]";
 
 enum {
 	OPT_MODE = TP_OPT_TOOL, OPT_OP, OPT_CORR, OPT_BOUNDARY, OPT_METHOD,
-	OPT_PLAN, OPT_VERBOSE
+	OPT_PLAN, OPT_VERBOSE, OPT_TILES
 };
 
 struct cmdline {
 	struct tp_common com;
 	const char *kernel;
 	const char *input;
+	const char *ops;	/* --op as given, for messages */
 	struct tp_conv_opts conv;
 	int plan;
 	int verbose;
 };
 
+/*
+ * Split the comma list s of option opt into at most max entries, none
+ * empty; dies (exit 2) naming the list otherwise.  Returns the count;
+ * the entries point into *copy, which the caller frees.
+ */
+static int
+split_list(const char *opt, const char *s, char **copy, char **ent, int max)
+{
+	char *p, *e;
+	int n = 0;
+
+	p = *copy = tp_estrdup(s);
+	while ((e = strsep(&p, ",")) != NULL) {
+		if (*e == '\0')
+			tp_usage_die("%s '%s': entry %d is empty", opt, s,
+			    n + 1);
+		if (n == max)
+			tp_usage_die("%s '%s' has more than %d entries", opt, s,
+			    max);
+		ent[n++] = e;
+	}
+	return n;
+}
+
 /* Parse "conv,corr,..." into o->corr; dies (exit 2) on a bad entry. */
 static void
 parse_ops(const char *s, struct tp_conv_opts *o)
 {
-	char *copy = tp_estrdup(s), *p, *save = NULL;
-	int n = 0;
+	char *copy, *ent[TP_MAXDIM];
+	int i, n = split_list("--op", s, &copy, ent, TP_MAXDIM);
 
-	for (p = strtok_r(copy, ",", &save); p != NULL;
-	    p = strtok_r(NULL, ",", &save)) {
-		if (n == TP_MAXDIM)
-			tp_usage_die("--op '%s' has more than %d entries", s,
-			    TP_MAXDIM);
-		if (strcmp(p, "conv") == 0)
-			o->corr[n++] = 0;
-		else if (strcmp(p, "corr") == 0)
-			o->corr[n++] = 1;
+	for (i = 0; i < n; i++) {
+		if (strcmp(ent[i], "conv") == 0)
+			o->corr[i] = 0;
+		else if (strcmp(ent[i], "corr") == 0)
+			o->corr[i] = 1;
 		else
 			tp_usage_die("unknown op '%s' in --op '%s': use "
-			    TP_CONV_OPS, p, s);
+			    TP_CONV_OPS, ent[i], s);
 	}
-	if (n == 0)
-		tp_usage_die("--op '%s' names no op: use " TP_CONV_OPS, s);
 	o->ncorr = n;
 	free(copy);
 }
 
+/* Parse --tiles "L0,L1,..." (tile lengths, 0 = whole axis) into o. */
+static void
+parse_tiles(const char *s, struct tp_conv_opts *o)
+{
+	char *copy, *ent[TP_MAXDIM];
+	int i, n = split_list("--tiles", s, &copy, ent, TP_MAXDIM);
+
+	for (i = 0; i < n; i++)
+		o->tile[i] = (size_t)tp_parse_int(ent[i], 0, 1LL << 40,
+		    "--tiles");
+	o->ntile = n;
+	free(copy);
+}
+
+/* All options into cl, checked, before any input is read; dies (exit 2)
+ * on a usage error. */
 static void
 parse_cmdline(int argc, char **argv, struct cmdline *cl)
 {
@@ -72,6 +108,7 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 		{ "method", required_argument, NULL, OPT_METHOD },
 		{ "plan", required_argument, NULL, OPT_PLAN },
 		{ "verbose", no_argument, NULL, OPT_VERBOSE },
+		{ "tiles", required_argument, NULL, OPT_TILES },
 		{ NULL, 0, NULL, 0 }
 	};
 	int ch, v;
@@ -80,8 +117,8 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 	tp_init(&cl->com, usage);
 	tp_conv_opts_init(&cl->conv);
 	cl->plan = TP_PLAN_ESTIMATE;
-	while ((ch = getopt_long(argc, argv, TP_COMMON_SHORTOPTS "k:",
-	    longopts, NULL)) != -1) {
+	while ((ch = tp_getopt(argc, argv, TP_COMMON_SHORTOPTS "k:",
+	    longopts)) != -1) {
 		if (tp_common_option(&cl->com, ch, optarg))
 			continue;
 		switch (ch) {
@@ -96,10 +133,12 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 			break;
 		case OPT_OP:
 			parse_ops(optarg, &cl->conv);
+			cl->ops = optarg;
 			break;
 		case OPT_CORR:
 			cl->conv.ncorr = 1;
 			cl->conv.corr[0] = 1;
+			cl->ops = "corr";
 			break;
 		case OPT_BOUNDARY:
 			if ((v = tp_conv_boundary_parse(optarg)) < 0)
@@ -122,6 +161,9 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 		case OPT_VERBOSE:
 			cl->verbose = 1;
 			break;
+		case OPT_TILES:
+			parse_tiles(optarg, &cl->conv);
+			break;
 		default:
 			tp_usage();
 		}
@@ -132,6 +174,10 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 		tp_usage_die("more than one input file ('%s', '%s')",
 		    argv[optind], argv[optind + 1]);
 	cl->input = optind < argc ? argv[optind] : NULL;
+	if (strcmp(cl->kernel, "-") == 0 && (cl->input == NULL ||
+	    strcmp(cl->input, "-") == 0))
+		tp_usage_die("-k '-' and the input would both read the "
+		    "standard input: name a file for one of them");
 	cl->conv.dtype = cl->com.dtype;
 	cl->conv.threads = cl->com.threads;
 }
@@ -147,54 +193,49 @@ int
 main(int argc, char **argv)
 {
 	struct cmdline cl;
+	struct tp_msg msg;
+	struct tp_timing tm;
 	const char *why;
+	char desc[512];
+	long nrec = 0;
 
 	parse_cmdline(argc, argv, &cl);
 	k = tp_read_operand(cl.kernel, "kernel");
-	conv = tp_conv_new(&k, &cl.conv, &why);
-	if (conv == NULL) {
-		if (k.count == 0) {
-			char sh[256];
-
-			tp_die("kernel '%s' is empty: shape %s", cl.kernel,
-			    tp_shape_str(&k, sh, sizeof sh));
-		}
-		tp_usage_die("--op has %d entries but kernel '%s' has %d "
-		    "ax%s", cl.conv.ncorr, cl.kernel, k.ndim == 0 ? 1 : k.ndim,
-		    k.ndim <= 1 ? "is" : "es");
+	if ((why = tp_conv_new(&conv, &k, &cl.conv, &msg)) != NULL) {
+		/* tp_conv_new: an empty kernel is the data's fault, an op
+		 * list that does not fit it the options' */
+		if (k.count == 0)
+			tp_die("kernel '%s': %s", cl.kernel, why);
+		tp_usage_die("--op '%s' with kernel '%s': %s", cl.ops,
+		    cl.kernel, why);
 	}
 	tp_free(&k);
 	tp_fft_init(cl.com.threads, cl.plan);
+	tp_timing_start(&tm, cl.verbose);
 	in = tp_reader_open(cl.input, -1, NULL);
 	out = tp_writer_open(&cl.com);
 	while (tp_read(in, &x)) {
-		if (x.ndim < tp_conv_kernel_ndim(conv)) {
-			char sh[256];
-
-			tp_die("kernel '%s' has %d ax%s but the signal %s "
-			    "(record %ld of %s) has %d", cl.kernel,
-			    tp_conv_kernel_ndim(conv),
-			    tp_conv_kernel_ndim(conv) == 1 ? "is" : "es",
-			    tp_shape_str(&x, sh, sizeof sh), tp_reader_index(in),
-			    tp_reader_name(in), x.ndim);
-		}
-		if ((why = tp_conv_out_header(conv, &x, &y)) != NULL)
-			tp_die("%s: record %ld: %s", tp_reader_name(in),
-			    tp_reader_index(in), why);
+		tp_timing_charge(&tm, TP_PHASE_READ);
+		if ((why = tp_conv_out_header(conv, &x, &y, &msg)) != NULL)
+			tp_die("%s: record %ld: kernel '%s': %s",
+			    tp_reader_name(in), tp_reader_index(in), cl.kernel,
+			    why);
 		tp_conv_run(conv, &x, &y);
-		if (cl.verbose) {
-			char d[512];
-
-			fprintf(stderr, "tconv: record %ld: %s\n",
-			    tp_reader_index(in),
-			    tp_conv_describe(conv, d, sizeof d));
-		}
 		tp_free(&x);
+		tp_timing_charge(&tm, TP_PHASE_COMPUTE);
 		tp_write(out, &y);
 		tp_free(&y);
+		tp_timing_charge(&tm, TP_PHASE_WRITE);
+		if (cl.verbose)
+			tp_timing_report(&tm, tp_reader_index(in),
+			    tp_conv_describe(conv, desc, sizeof desc));
+		nrec++;
 	}
 	tp_writer_close(out);
 	tp_reader_close(in);
+	tp_timing_charge(&tm, TP_PHASE_WRITE);
+	if (nrec > 1)
+		tp_timing_report_total(&tm);
 	tp_conv_free(conv);
 	tp_fft_save_wisdom();
 	return 0;

@@ -1,87 +1,19 @@
 /*
- * conv.c - N-D convolution and correlation: FFT, overlap-save, direct.
- *
- * Every method computes the same thing.  Per convolved axis, with signal
- * length n, kernel length m, output length lout and window start s0
- * (full: 0, same: (m-1)/2, valid: m-1), the signal is extended on the
- * left by pl = m-1-s0 and on the right so that it has lout+m-1 samples
- * (by the boundary rule; zero for the zero boundary), and
- *
- *	out[o] = sum_j E[o + m-1 - j] h[j],  0 <= o < lout,
- *
- * where h is the kernel in convolution form (reversed on the corr axes).
- * The FFT path with the zero boundary does not materialise the zero
- * extension: it places the signal at the start of a buffer of fast
- * length L >= max(n+m-1-s0, s0+lout) and reads the cyclic result from s0.
- *
- * The part that works on samples is in conv_typed.h, included twice
- * below to make its float and double versions.
- *
- * For measuring (bench/tconv-cost-model.md): $TPIPE_TIMING prints time
- * stamps of the phases on stderr; $TPIPE_CONV_TILES=L0,L1,... forces the
- * FFT path's tile lengths (0: the whole axis).
+ * conv.c - N-D convolution and correlation (conv.h): options, the
+ * kernel, output shapes, the geometry of each method, the cost model of
+ * --method auto, non-finite inputs, and the run.  The paths over the
+ * samples are in conv_path.c; conv_impl.h describes the geometry.
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <fftw3.h>
-
 #include "tpipe.h"
+#include "engine.h"
 #include "fft.h"
 #include "conv.h"
-#include "engine.h"
-
-/* One convolved axis: see the comment at the top of the file. */
-struct axis {
-	size_t n;		/* signal length */
-	size_t m;		/* kernel length */
-	size_t lout;		/* output length */
-	size_t s0;		/* window start of the mode */
-	size_t pl;		/* left extension of the buffer's signal */
-	size_t in;		/* samples of (extended) signal in the buffer */
-	size_t s;		/* where output 0 sits in the cyclic result */
-	size_t L;		/* transform length (FFT, overlap-save block) */
-	size_t Lwhole;		/* transform length for the whole axis */
-	size_t step;		/* outputs per tile (lout when whole) */
-	size_t ntile;		/* tiles along the axis */
-	int whole;		/* one tile: the whole axis */
-};
-
-struct geom {
-	int k;			/* convolved axes */
-	size_t nb;		/* batch elements */
-	size_t nin, nout;	/* elements per batch element */
-	int es;			/* reals per element: 1, or 2 for complex */
-	int bnd;
-	int method;
-	int par;		/* FFT: tiles in parallel, one thread each */
-	size_t ntiles;		/* FFT: tiles per batch element */
-	struct axis ax[TP_MAXDIM];
-};
-
-struct tp_conv {
-	struct tp_conv_opts o;
-	int kdim;
-	size_t m[TP_MAXDIM];
-	size_t mcount;
-	int kcomplex;
-	double *hd;		/* kernel in convolution form, es doubles each */
-	int kbad;		/* the kernel has a NaN or infinity */
-	int allcorr;
-
-	/* per signal shape */
-	int ready;
-	int xndim;
-	size_t xshape[TP_MAXDIM];
-	enum tp_dtype cdt;	/* compute and output dtype */
-	struct geom g;
-	void *st;
-	void (*st_free)(void *);
-	int last;
-	double cost[3];		/* the model's estimates: -, fft, direct */
-};
+#include "conv_impl.h"
 
 static const char *const mode_names[] = { "full", "same", "valid", NULL };
 static const char *const bnd_names[] = {
@@ -91,6 +23,7 @@ static const char *const method_names[] = {
 	"auto", "fft", "direct", "overlap-save", NULL
 };
 
+/* The index of s in the NULL-ended list names; -1 if absent. */
 static int
 lookup(const char *const *names, const char *s)
 {
@@ -139,12 +72,8 @@ tp_conv_opts_init(struct tp_conv_opts *o)
 	o->threads = 1;
 }
 
-/*
- * Index into a signal of length n (>= 1) for position i of its extension
- * by boundary bnd; -1 for a zero.
- */
-static ptrdiff_t
-bmap(ptrdiff_t i, ptrdiff_t n, int bnd)
+ptrdiff_t
+conv_bmap(ptrdiff_t i, ptrdiff_t n, int bnd)
 {
 	ptrdiff_t p;
 
@@ -168,68 +97,33 @@ bmap(ptrdiff_t i, ptrdiff_t n, int bnd)
 	}
 }
 
-/* --- typed parts -------------------------------------------------------- */
-
-/* The direct sum is also compiled for AVX2 + FMA, picked at run time. */
-#if defined(__x86_64__) && defined(__GNUC__)
-#define CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
-#else
-#define CLONES
-#endif
-
-
-#define R float
-#define C fftwf_complex
-#define F(x) fftwf_##x
-#define T(x) x##_f
-#define BLK 32
-#include "conv_typed.h"
-#undef R
-#undef C
-#undef F
-#undef T
-#undef BLK
-
-#define R double
-#define C fftw_complex
-#define F(x) fftw_##x
-#define T(x) x##_d
-#define BLK 16
-#include "conv_typed.h"
-#undef R
-#undef C
-#undef F
-#undef T
-#undef BLK
-
 /* --- the kernel -------------------------------------------------------- */
 
-struct tp_conv *
-tp_conv_new(const struct tp_tensor *k, const struct tp_conv_opts *o,
-    const char **why)
+const char *
+tp_conv_new(struct tp_conv **cp, const struct tp_tensor *k,
+    const struct tp_conv_opts *o, struct tp_msg *msg)
 {
 	struct tp_conv *c;
 	struct tp_tensor kd;
 	size_t i, j, src, rem;
-	int a, es;
+	int a, kdim = k->ndim == 0 ? 1 : k->ndim;
 	size_t stride[TP_MAXDIM];
+	char sh[128];
 
-	if (k->count == 0) {
-		*why = "the kernel is empty";
-		return NULL;
-	}
+	*cp = NULL;
+	if (k->count == 0)
+		return tp_msgf(msg, "the kernel is empty: shape %s",
+		    tp_shape_str(k, sh, sizeof sh));
+	if (o->ncorr != 0 && o->ncorr != 1 && o->ncorr != kdim)
+		return tp_msgf(msg, "%d ops for a kernel of %d ax%s: give one, "
+		    "or one per axis", o->ncorr, kdim, kdim == 1 ? "is" : "es");
 	c = tp_ecalloc(1, sizeof *c);
 	c->o = *o;
 	if (c->o.threads < 1)
 		c->o.threads = 1;
-	c->kdim = k->ndim == 0 ? 1 : k->ndim;
+	c->kdim = kdim;
 	for (a = 0; a < c->kdim; a++)
 		c->m[a] = k->ndim == 0 ? 1 : k->shape[a];
-	if (o->ncorr != 0 && o->ncorr != 1 && o->ncorr != c->kdim) {
-		free(c);
-		*why = "--op needs one entry, or one per kernel axis";
-		return NULL;
-	}
 	c->allcorr = 1;
 	for (a = 0; a < c->kdim; a++) {
 		if (o->ncorr == 1)
@@ -241,10 +135,9 @@ tp_conv_new(const struct tp_tensor *k, const struct tp_conv_opts *o,
 	}
 	c->o.ncorr = c->kdim;
 	c->mcount = k->count;
-	c->kcomplex = tp_dtype_is_complex(k->dtype);
-	es = c->kcomplex ? 2 : 1;
-	kd = tp_converted(k, c->kcomplex ? TP_C16 : TP_F8);
-	c->hd = tp_emalloc(c->mcount * es * sizeof(double));
+	c->knre = tp_dtype_is_complex(k->dtype) ? 2 : 1;
+	kd = tp_converted(k, c->knre == 2 ? TP_C16 : TP_F8);
+	c->hd = tp_emalloc(c->mcount * c->knre * sizeof(double));
 	stride[c->kdim - 1] = 1;
 	for (a = c->kdim - 1; a > 0; a--)
 		stride[a - 1] = stride[a] * c->m[a];
@@ -259,7 +152,7 @@ tp_conv_new(const struct tp_tensor *k, const struct tp_conv_opts *o,
 				j = c->m[a] - 1 - j;
 			src += j * stride[a];
 		}
-		if (es == 1) {
+		if (c->knre == 1) {
 			c->hd[i] = ((double *)kd.data)[src];
 		} else {
 			c->hd[2 * i] = ((double *)kd.data)[2 * src];
@@ -267,13 +160,15 @@ tp_conv_new(const struct tp_tensor *k, const struct tp_conv_opts *o,
 			    (c->allcorr ? -1 : 1);
 		}
 	}
-	for (i = 0; i < c->mcount * es; i++)
+	for (i = 0; i < c->mcount * c->knre; i++)
 		if (!isfinite(c->hd[i]))
 			c->kbad = 1;
 	tp_free(&kd);
-	return c;
+	*cp = c;
+	return NULL;
 }
 
+/* Forget the state made for the last signal shape. */
 static void
 drop_state(struct tp_conv *c)
 {
@@ -312,18 +207,28 @@ tp_conv_describe(const struct tp_conv *c, char *buf, size_t len)
 	int a;
 
 	n += snprintf(buf, len, "%s", tp_conv_method_name(c->last));
-	if (c->cost[TP_METHOD_FFT] > 0 || c->cost[TP_METHOD_DIRECT] > 0)
-		n += snprintf(buf + n, len - n, " (model: fft %.3g s, direct "
-		    "%.3g s)", c->cost[TP_METHOD_FFT], c->cost[TP_METHOD_DIRECT]);
+	/* the estimates the model made (none for a forced method) */
+	for (a = TP_METHOD_FFT; a <= TP_METHOD_DIRECT && n < len; a++)
+		if (c->cost[a] > 0)
+			n += snprintf(buf + n, len - n, "%s%s %.3g s",
+			    a == TP_METHOD_FFT || c->cost[TP_METHOD_FFT] == 0 ?
+			    " (model: " : ", ", tp_conv_method_name(a),
+			    c->cost[a]);
+	if (n < len && (c->cost[TP_METHOD_FFT] > 0 ||
+	    c->cost[TP_METHOD_DIRECT] > 0))
+		n += snprintf(buf + n, len - n, ")");
 	if (c->last == TP_METHOD_DIRECT || n >= len)
 		return buf;
-	for (a = 0; a < c->g.k && n < len; a++)
+	for (a = 0; a < c->g.nax && n < len; a++)
 		n += snprintf(buf + n, len - n, "%s%zu%s", a ? "x" : " length ",
 		    c->g.ax[a].L, c->g.ax[a].whole ? "" : "(tiled)");
 	if (n < len)
-		snprintf(buf + n, len - n, ", %zu tiles per batch element, %s",
-		    c->g.ntiles, c->g.par ? "tiles in parallel" :
-		    "threaded transforms");
+		n += snprintf(buf + n, len - n, ", %zu tile%s per batch "
+		    "element, %s", c->g.ntiles, c->g.ntiles == 1 ? "" : "s",
+		    c->g.par ? "tiles in parallel" : "threaded transforms");
+	if (n < len && tp_fft_plan_mode() != TP_PLAN_ESTIMATE)
+		snprintf(buf + n, len - n, ", plans %s", c->wisdom ?
+		    "from wisdom" : "measured");
 	return buf;
 }
 
@@ -332,7 +237,7 @@ static enum tp_dtype
 compute_dtype(const struct tp_conv *c, enum tp_dtype t)
 {
 	int single;
-	int cx = c->kcomplex || tp_dtype_is_complex(t);
+	int cx = c->knre == 2 || tp_dtype_is_complex(t);
 
 	if (c->o.dtype == TP_F4 || c->o.dtype == TP_F8)
 		single = c->o.dtype == TP_F4;
@@ -343,23 +248,19 @@ compute_dtype(const struct tp_conv *c, enum tp_dtype t)
 	return single ? TP_F4 : TP_F8;
 }
 
-static char msgbuf[512];
-
 const char *
-tp_conv_out_header(struct tp_conv *c, const struct tp_tensor *x,
-    struct tp_tensor *out)
+tp_conv_out_header(const struct tp_conv *c, const struct tp_tensor *x,
+    struct tp_tensor *out, struct tp_msg *msg)
 {
 	size_t shape[TP_MAXDIM];
 	int a, nbd = x->ndim - c->kdim;
-	char s1[256];
+	char s1[128];
+	struct tp_msg sm;
 
-	if (x->ndim < c->kdim) {
-		snprintf(msgbuf, sizeof msgbuf,
-		    "the kernel has %d ax%s but the signal %s has %d",
-		    c->kdim, c->kdim == 1 ? "is" : "es",
+	if (x->ndim < c->kdim)
+		return tp_msgf(msg, "the kernel has %d ax%s but the signal %s "
+		    "has %d", c->kdim, c->kdim == 1 ? "is" : "es",
 		    tp_shape_str(x, s1, sizeof s1), x->ndim);
-		return msgbuf;
-	}
 	for (a = 0; a < x->ndim; a++) {
 		size_t n = x->shape[a], m;
 
@@ -369,34 +270,29 @@ tp_conv_out_header(struct tp_conv *c, const struct tp_tensor *x,
 		m = c->m[a - nbd];
 		switch (c->o.mode) {
 		case TP_CONV_FULL:
-			if (n != 0 && n > SIZE_MAX - (m - 1)) {
-				snprintf(msgbuf, sizeof msgbuf, "the output "
-				    "shape overflows: axis %d of the signal "
-				    "has %zu and the kernel %zu", a, n, m);
-				return msgbuf;
-			}
+			if (n != 0 && n > SIZE_MAX - (m - 1))
+				return tp_msgf(msg, "the output shape "
+				    "overflows: axis %d of the signal has %zu "
+				    "and the kernel %zu", a, n, m);
 			shape[a] = n == 0 ? 0 : n + m - 1;
 			break;
 		case TP_CONV_SAME:
 			break;
 		case TP_CONV_VALID:
-			if (n < m) {
-				snprintf(msgbuf, sizeof msgbuf, "valid mode "
-				    "needs the signal at least as large as the "
-				    "kernel, but on axis %d the signal has %zu "
-				    "and the kernel %zu", a, n, m);
-				return msgbuf;
-			}
+			if (n < m)
+				return tp_msgf(msg, "valid mode needs the "
+				    "signal at least as large as the kernel, "
+				    "but on axis %d the signal has %zu and the "
+				    "kernel %zu", a, n, m);
 			shape[a] = n - m + 1;
 			break;
 		}
 	}
 	memset(out, 0, sizeof *out);
 	out->dtype = compute_dtype(c, x->dtype);
-	if (tp_set_shape(out, x->ndim, shape, &(struct tp_msg){ { 0 } })) {
-		snprintf(msgbuf, sizeof msgbuf, "the output shape overflows");
-		return msgbuf;
-	}
+	if (tp_set_shape(out, x->ndim, shape, &sm) != NULL)
+		return tp_msgf(msg, "the output shape %s overflows",
+		    tp_shape_str(x, s1, sizeof s1));
 	return NULL;
 }
 
@@ -406,21 +302,23 @@ tp_conv_out_header(struct tp_conv *c, const struct tp_tensor *x,
  */
 static void
 geometry(struct tp_conv *c, const struct tp_tensor *x, int method,
-    struct geom *g)
+    struct conv_geom *g)
 {
 	int a, nbd = x->ndim - c->kdim;
 
 	memset(g, 0, sizeof *g);
-	g->k = c->kdim;
+	g->nax = c->kdim;
 	g->nb = 1;
 	for (a = 0; a < nbd; a++)
 		g->nb *= x->shape[a];
-	g->es = tp_dtype_is_complex(c->cdt) ? 2 : 1;
+	g->nre = tp_dtype_is_complex(c->cdt) ? 2 : 1;
+	g->rsz = c->cdt == TP_F4 || c->cdt == TP_C8 ? sizeof(float) :
+	    sizeof(double);
 	g->bnd = c->o.boundary;
 	g->method = method;
 	g->nin = g->nout = 1;
-	for (a = 0; a < g->k; a++) {
-		struct axis *ax = &g->ax[a];
+	for (a = 0; a < g->nax; a++) {
+		struct conv_axis *ax = &g->ax[a];
 
 		ax->n = x->shape[nbd + a];
 		ax->m = c->m[a];
@@ -454,7 +352,7 @@ geometry(struct tp_conv *c, const struct tp_tensor *x, int method,
 			ax->L = need;
 		}
 		if (method != TP_METHOD_DIRECT)
-			ax->L = tp_fft_fast_len(g->es == 2 ? TP_FFT_FWD :
+			ax->L = tp_fft_fast_len(g->nre == 2 ? TP_FFT_FWD :
 			    TP_FFT_R2C, ax->L);
 		ax->Lwhole = ax->L;
 		ax->step = ax->lout;
@@ -493,11 +391,11 @@ tf_cost(double n, int pow2, int single, int cx)
 	};
 	double reals = n * (cx ? 2 : 1);
 	double lb = log2(reals * (single ? 4 : 8));
-	double c = COST_FFT * reals * log2(n > 2 ? n : 2), f = 1;
+	double t = COST_FFT * reals * log2(n > 2 ? n : 2), f = 1;
 	int i;
 
 	if (!pow2)
-		c *= COST_NOT_POW2;
+		t *= COST_NOT_POW2;
 	for (i = 1; i < 7; i++)
 		if (lb < grow[i][0]) {
 			if (lb > grow[i - 1][0])
@@ -506,32 +404,33 @@ tf_cost(double n, int pow2, int single, int cx)
 				    (grow[i][0] - grow[i - 1][0]);
 			break;
 		}
-	return c * f + COST_PASS * reals / 2;
+	return t * f + COST_PASS * reals / 2;
 }
 
 /*
- * The FFT path's cost with tile lengths T[a] (T[a] == 0: the whole axis);
+ * The FFT path's cost with tile lengths tile[a] (0: the whole axis);
  * sets the axes' L, step, ntile, whole and g->par, g->ntiles.
  */
 static double
-tile_cost(struct geom *g, const size_t *T, int single, int cx, int threads)
+tile_cost(struct conv_geom *g, const size_t *tile, int single, int cx,
+    int threads)
 {
 	double n = 1, items = (double)g->nb, one, seq, par, rounds;
 	int a, p2 = 1;
 
 	g->ntiles = 1;
-	for (a = 0; a < g->k; a++) {
-		struct axis *ax = &g->ax[a];
+	for (a = 0; a < g->nax; a++) {
+		struct conv_axis *ax = &g->ax[a];
 
-		if (T[a] == 0) {
+		if (tile[a] == 0) {
 			ax->whole = 1;
 			ax->L = ax->Lwhole;
 			ax->step = ax->lout;
 			ax->ntile = 1;
 		} else {
 			ax->whole = 0;
-			ax->L = T[a];
-			ax->step = T[a] - ax->m + 1;
+			ax->L = tile[a];
+			ax->step = tile[a] - ax->m + 1;
 			ax->ntile = (ax->lout + ax->step - 1) / ax->step;
 		}
 		n *= (double)ax->L;
@@ -553,42 +452,44 @@ tile_cost(struct geom *g, const size_t *T, int single, int cx, int threads)
  * cost.  Tiles are tried on up to 3 axes; more axes are transformed
  * whole. */
 static double
-choose_tiles(struct geom *g, int single, int cx, int threads)
+choose_tiles(struct conv_geom *g, int single, int cx, int threads)
 {
-	size_t cand[3][16] = { { 0 } }, T[TP_MAXDIM] = { 0 };
+	size_t cand[3][16] = { { 0 } }, tile[TP_MAXDIM] = { 0 };
 	size_t best[TP_MAXDIM] = { 0 };
 	int nc[3] = { 1, 1, 1 }, a, i0, i1, i2;
-	double c, bc;
+	double cost, best_cost;
 
 	/* tile lengths 2^i: in-place transforms of other lengths take
 	 * FFTW's buffered (slower) path */
-	for (a = 0; a < g->k && a < 3 && g->k <= 3; a++) {
-		struct axis *ax = &g->ax[a];
+	for (a = 0; a < g->nax && a < 3 && g->nax <= 3; a++) {
+		struct conv_axis *ax = &g->ax[a];
 		size_t lo = 2 * ax->m < 32 ? 32 : 2 * ax->m, p;
 
 		for (p = 32; p < ax->Lwhole && nc[a] < 16; p *= 2)
 			if (p >= lo)
 				cand[a][nc[a]++] = p;
 	}
-	bc = tile_cost(g, T, single, cx, threads);
+	best_cost = tile_cost(g, tile, single, cx, threads);
 	for (i0 = 0; i0 < nc[0]; i0++)
 		for (i1 = 0; i1 < nc[1]; i1++)
 			for (i2 = 0; i2 < nc[2]; i2++) {
-				T[0] = cand[0][i0];
-				T[1] = g->k > 1 ? cand[1][i1] : 0;
-				T[2] = g->k > 2 ? cand[2][i2] : 0;
-				if (g->k <= 3 && (c = tile_cost(g, T, single,
-				    cx, threads)) < bc) {
-					bc = c;
-					memcpy(best, T, sizeof T);
+				tile[0] = cand[0][i0];
+				tile[1] = g->nax > 1 ? cand[1][i1] : 0;
+				tile[2] = g->nax > 2 ? cand[2][i2] : 0;
+				if (g->nax <= 3 && (cost = tile_cost(g, tile,
+				    single, cx, threads)) < best_cost) {
+					best_cost = cost;
+					memcpy(best, tile, sizeof tile);
 				}
 			}
 	return tile_cost(g, best, single, cx, threads);
 }
 
+/* The cost model's time for method on signal x; sets g to its geometry
+ * (and, for the FFT path, the tiles the model chose). */
 static double
 method_cost(struct tp_conv *c, const struct tp_tensor *x, int method,
-    struct geom *g)
+    struct conv_geom *g)
 {
 	int single = c->cdt == TP_F4 || c->cdt == TP_C8;
 	int cx = tp_dtype_is_complex(c->cdt);
@@ -596,13 +497,14 @@ method_cost(struct tp_conv *c, const struct tp_tensor *x, int method,
 
 	geometry(c, x, method, g);
 	if (method == TP_METHOD_DIRECT) {
-		/* the sums run over whole blocks of BLK outputs per row, on
-		 * rows of the extended signal that are filled first */
-		const struct axis *last = &g->ax[g->k - 1];
+		/* the sums run over whole blocks of 32 (f32) or 16 (f64)
+		 * outputs per row, on rows of the extended signal that are
+		 * filled first (conv_typed.h, CT_BLK) */
+		const struct conv_axis *last = &g->ax[g->nax - 1];
 		double blk = single ? 32 : 16, rows = 1, orows, padded, fill;
 		int a;
 
-		for (a = 0; a < g->k - 1; a++)
+		for (a = 0; a < g->nax - 1; a++)
 			rows *= (double)g->ax[a].in;
 		orows = last->lout ? (double)g->nout / (double)last->lout : 0;
 		padded = ceil((double)last->lout / blk) * blk;
@@ -621,10 +523,11 @@ static int same_shape(const struct tp_conv *, const struct tp_tensor *);
 double
 tp_conv_cost(struct tp_conv *c, const struct tp_tensor *x, int method)
 {
-	struct geom g;
+	struct conv_geom g;
 	struct tp_tensor out;
+	struct tp_msg msg;
 
-	if (tp_conv_out_header(c, x, &out) != NULL)
+	if (tp_conv_out_header(c, x, &out, &msg) != NULL)
 		return INFINITY;	/* the signal does not fit the kernel */
 	if (!same_shape(c, x))	/* prepared state is for another shape */
 		drop_state(c);
@@ -636,7 +539,7 @@ tp_conv_cost(struct tp_conv *c, const struct tp_tensor *x, int method)
 static void
 choose_method(struct tp_conv *c, const struct tp_tensor *x)
 {
-	struct geom gd;
+	struct conv_geom gd;
 
 	c->cost[TP_METHOD_FFT] = c->cost[TP_METHOD_DIRECT] = 0;
 	if (c->o.method == TP_METHOD_DIRECT) {
@@ -645,20 +548,16 @@ choose_method(struct tp_conv *c, const struct tp_tensor *x)
 		return;
 	}
 	c->cost[TP_METHOD_FFT] = method_cost(c, x, TP_METHOD_FFT, &c->g);
-	if (getenv("TPIPE_CONV_TILES") != NULL &&
-	    *getenv("TPIPE_CONV_TILES") != '\0') {
-		/* for measuring the cost model: tile lengths, 0 = whole */
-		size_t T[TP_MAXDIM] = { 0 };
-		char *p = getenv("TPIPE_CONV_TILES"), *e;
+	if (c->o.ntile > 0) {
+		/* for measuring the cost model: forced tile lengths */
+		size_t tile[TP_MAXDIM] = { 0 };
 		int a, single = c->cdt == TP_F4 || c->cdt == TP_C8;
 
-		for (a = 0; a < c->g.k && *p != '\0'; a++, p = e + (*e == ',')) {
-			T[a] = strtoul(p, &e, 10);
-			if (T[a] != 0 && (T[a] < c->g.ax[a].m ||
-			    T[a] >= c->g.ax[a].Lwhole))
-				T[a] = 0;
-		}
-		c->cost[TP_METHOD_FFT] = tile_cost(&c->g, T, single,
+		for (a = 0; a < c->g.nax && a < c->o.ntile; a++)
+			if (c->o.tile[a] >= c->g.ax[a].m &&
+			    c->o.tile[a] < c->g.ax[a].Lwhole)
+				tile[a] = c->o.tile[a];
+		c->cost[TP_METHOD_FFT] = tile_cost(&c->g, tile, single,
 		    tp_dtype_is_complex(c->cdt), c->o.threads);
 		return;
 	}
@@ -678,25 +577,25 @@ choose_method(struct tp_conv *c, const struct tp_tensor *x)
 static unsigned char *
 nan_mask(const struct tp_conv *c, const unsigned char *bad)
 {
-	const struct geom *g = &c->g;
-	int a, k = g->k;
+	const struct conv_geom *g = &c->g;
+	int a, nax = g->nax;
 	size_t dims[TP_MAXDIM], sstr[TP_MAXDIM], idx[TP_MAXDIM];
 	size_t ne = 1, b, i, q, o, in, t;
 	ptrdiff_t *map[TP_MAXDIM];
 	unsigned char *mask = tp_emalloc(g->nb * g->nout), *cur, *next;
 
-	sstr[k - 1] = 1;
-	for (a = k - 1; a > 0; a--)
+	sstr[nax - 1] = 1;
+	for (a = nax - 1; a > 0; a--)
 		sstr[a - 1] = sstr[a] * g->ax[a].n;
-	for (a = 0; a < k; a++) {
-		const struct axis *ax = &g->ax[a];
+	for (a = 0; a < nax; a++) {
+		const struct conv_axis *ax = &g->ax[a];
 		ptrdiff_t pl = (ptrdiff_t)(ax->m - 1 - ax->s0), p;
 
 		dims[a] = ax->lout + ax->m - 1;
 		ne *= dims[a];
 		map[a] = tp_emalloc(dims[a] * sizeof *map[a]);
 		for (p = 0; p < (ptrdiff_t)dims[a]; p++)
-			map[a][p] = bmap(p - pl, (ptrdiff_t)ax->n, g->bnd);
+			map[a][p] = conv_bmap(p - pl, (ptrdiff_t)ax->n, g->bnd);
 	}
 	for (b = 0; b < g->nb; b++) {
 		size_t d[TP_MAXDIM];
@@ -706,11 +605,11 @@ nan_mask(const struct tp_conv *c, const unsigned char *bad)
 		for (i = 0; i < ne; i++) {
 			ptrdiff_t src = 0;
 
-			for (a = 0; a < k && src >= 0; a++)
+			for (a = 0; a < nax && src >= 0; a++)
 				src = map[a][idx[a]] < 0 ? -1 :
 				    src + map[a][idx[a]] * (ptrdiff_t)sstr[a];
 			cur[i] = src >= 0 && bad[b * g->nin + (size_t)src];
-			for (a = k - 1; a >= 0; a--) {
+			for (a = nax - 1; a >= 0; a--) {
 				if (++idx[a] < dims[a])
 					break;
 				idx[a] = 0;
@@ -718,13 +617,13 @@ nan_mask(const struct tp_conv *c, const unsigned char *bad)
 		}
 		/* a sliding OR of width m along each axis in turn */
 		memcpy(d, dims, sizeof d);
-		for (a = 0; a < k; a++) {
+		for (a = 0; a < nax; a++) {
 			size_t outer = 1, inner = 1, m = g->ax[a].m;
 			size_t lo = g->ax[a].lout, len = d[a];
 
 			for (t = 0; t < (size_t)a; t++)
 				outer *= d[t];
-			for (t = a + 1; t < (size_t)k; t++)
+			for (t = a + 1; t < (size_t)nax; t++)
 				inner *= d[t];
 			next = tp_emalloc(outer * lo * inner + 1);
 			for (o = 0; o < outer; o++)
@@ -750,11 +649,13 @@ nan_mask(const struct tp_conv *c, const unsigned char *bad)
 		memcpy(mask + b * g->nout, cur, g->nout);
 		free(cur);
 	}
-	for (a = 0; a < k; a++)
+	for (a = 0; a < nax; a++)
 		free(map[a]);
 	return mask;
 }
 
+/* Whether the state made for the last signal fits x (shape and compute
+ * dtype). */
 static int
 same_shape(const struct tp_conv *c, const struct tp_tensor *x)
 {
@@ -768,13 +669,13 @@ tp_conv_run(struct tp_conv *c, const struct tp_tensor *x,
     struct tp_tensor *out)
 {
 	const char *why;
+	struct tp_msg msg;
 	struct tp_tensor xc;
 	void *xd;
 	unsigned char *mask = NULL;
-	size_t nbad;
-	int single;
+	int nre;
 
-	if ((why = tp_conv_out_header(c, x, out)) != NULL)
+	if ((why = tp_conv_out_header(c, x, out, &msg)) != NULL)
 		tp_die("%s", why);
 	out->data = tp_big_alloc(out->nbytes);	/* every element is written */
 	if (out->count == 0)			/* nothing to plan or compute */
@@ -782,6 +683,8 @@ tp_conv_run(struct tp_conv *c, const struct tp_tensor *x,
 	if (!same_shape(c, x)) {
 		drop_state(c);
 		c->cdt = out->dtype;
+		c->ops = c->cdt == TP_F4 || c->cdt == TP_C8 ? &conv_ops_f :
+		    &conv_ops_d;
 		c->xndim = x->ndim;
 		memcpy(c->xshape, x->shape, x->ndim * sizeof x->shape[0]);
 		choose_method(c, x);
@@ -790,48 +693,32 @@ tp_conv_run(struct tp_conv *c, const struct tp_tensor *x,
 		if (c->last == TP_METHOD_FFT && c->g.ntiles > 1)
 			c->last = TP_METHOD_OVERLAP;
 	}
-	if (out->count == 0)
-		return;
-	single = c->cdt == TP_F4 || c->cdt == TP_C8;
+	nre = c->g.nre;
 	if (c->kbad) {
-		if (single)
-			set_nan_f(out->data, NULL, out->count, c->g.es);
-		else
-			set_nan_d(out->data, NULL, out->count, c->g.es);
+		c->ops->set_nan(out->data, NULL, out->count, nre);
 		return;
 	}
 	xc.data = NULL;
 	if (x->dtype != c->cdt)
 		xc = tp_converted(x, c->cdt);
 	xd = xc.data != NULL ? xc.data : x->data;
-	nbad = single ? count_bad_f(xd, x->count * c->g.es) :
-	    count_bad_d(xd, x->count * c->g.es);
-	if (nbad > 0) {
+	if (c->ops->count_bad(xd, x->count * nre) > 0) {
 		/* compute on the finite values, then NaN where a
 		 * non-finite one is in the kernel's window */
 		unsigned char *bad = tp_emalloc(x->count);
 
 		if (xc.data == NULL)
 			xc = tp_converted(x, c->cdt);
-		if (xc.data == x->data)
-			tp_die("internal error: no copy");
 		xd = xc.data;
-		if (single)
-			clean_f(xd, x->count, c->g.es, bad);
-		else
-			clean_d(xd, x->count, c->g.es, bad);
+		c->ops->clean(xd, x->count, nre, bad);
 		mask = nan_mask(c, bad);
 		free(bad);
 	}
-	if (single)
-		run_f(c, xd, out->data);
-	else
-		run_d(c, xd, out->data);
+	if (c->st == NULL)
+		conv_path_setup(c);
+	conv_path_run(c, xd, out->data);
 	if (mask != NULL) {
-		if (single)
-			set_nan_f(out->data, mask, out->count, c->g.es);
-		else
-			set_nan_d(out->data, mask, out->count, c->g.es);
+		c->ops->set_nan(out->data, mask, out->count, nre);
 		free(mask);
 	}
 	if (xc.data != NULL)
@@ -842,10 +729,11 @@ void
 tp_convolve(const struct tp_tensor *x, const struct tp_tensor *k,
     const struct tp_conv_opts *o, struct tp_tensor *out)
 {
-	const char *why;
-	struct tp_conv *c = tp_conv_new(k, o, &why);
+	struct tp_msg msg;
+	struct tp_conv *c;
+	const char *why = tp_conv_new(&c, k, o, &msg);
 
-	if (c == NULL)
+	if (why != NULL)
 		tp_die("%s", why);
 	tp_conv_run(c, x, out);
 	tp_conv_free(c);

@@ -16,6 +16,8 @@
  *
  * Call tp_fft_init (fft.h) before the first tp_conv_run to choose the
  * planner mode and load wisdom; otherwise FFTW starts with FFTW_ESTIMATE.
+ * The engine prints nothing: --verbose timing is the tool's (engine.h),
+ * and tp_conv_describe says what the last run did.
  */
 #ifndef TP_CONV_H
 #define TP_CONV_H
@@ -52,6 +54,12 @@ struct tp_conv_opts {
 	unsigned char corr[TP_MAXDIM];
 	int dtype;		/* TP_F4, TP_F8, or -1: the signal's */
 	int threads;		/* >= 1 */
+	/* For measuring the cost model: ntile > 0 forces the FFT path's
+	 * tile length on kernel axes 0..ntile-1, tile[a] samples (0, or a
+	 * length not between the kernel's and the whole axis's: the whole
+	 * axis); later axes are whole.  0: the model chooses. */
+	int ntile;
+	size_t tile[TP_MAXDIM];
 };
 
 /* Defaults: full mode, zero boundary, auto method, conv, threads 1. */
@@ -60,12 +68,14 @@ void tp_conv_opts_init(struct tp_conv_opts *);
 struct tp_conv;
 
 /*
- * Prepare to convolve with kernel k (any dtype; copied).  A 0-d kernel
- * is taken as shape (1,).  Returns NULL with *why set when the kernel is
- * empty or o->ncorr does not match its axes.
+ * Prepare *cp to convolve with kernel k (any dtype; copied).  A 0-d
+ * kernel is taken as shape (1,).  Returns NULL, or a message (in m, or a
+ * literal) when the kernel is empty -- a fault of the data -- or when
+ * o->ncorr is neither 0, 1 nor the kernel's number of axes -- a fault of
+ * the options; *cp is then NULL.
  */
-struct tp_conv *tp_conv_new(const struct tp_tensor *k,
-    const struct tp_conv_opts *o, const char **why);
+const char *tp_conv_new(struct tp_conv **cp, const struct tp_tensor *k,
+    const struct tp_conv_opts *o, struct tp_msg *m);
 void tp_conv_free(struct tp_conv *);
 
 /* The kernel's number of axes (after a 0-d kernel became 1-D). */
@@ -73,12 +83,13 @@ int tp_conv_kernel_ndim(const struct tp_conv *);
 
 /*
  * The output header (dtype and shape, data NULL) for a signal with
- * header x.  Returns NULL, or a message saying what does not fit (the
- * kernel has more axes than the signal; valid mode with a kernel larger
- * than the signal, naming the axis and the sizes).
+ * header x.  Returns NULL, or a message in m saying what does not fit
+ * (the kernel has more axes than the signal; valid mode with a kernel
+ * larger than the signal, naming the axis and the sizes; an output
+ * shape that overflows).
  */
-const char *tp_conv_out_header(struct tp_conv *, const struct tp_tensor *x,
-    struct tp_tensor *out);
+const char *tp_conv_out_header(const struct tp_conv *,
+    const struct tp_tensor *x, struct tp_tensor *out, struct tp_msg *m);
 
 /*
  * out = x convolved with the kernel.  out's data is allocated here (free
@@ -93,8 +104,9 @@ void tp_conv_run(struct tp_conv *, const struct tp_tensor *x,
  * _OVERLAP). */
 int tp_conv_last_method(const struct tp_conv *);
 
-/* A one-line description of the last tp_conv_run's method and
- * transform sizes, for --verbose. */
+/* A one-line description of the last tp_conv_run's method, the cost
+ * model's estimates, transform and tile sizes and whether the plans came
+ * from wisdom, for --verbose; returns buf. */
 char *tp_conv_describe(const struct tp_conv *, char *buf, size_t len);
 
 /* One call: out = x convolved with k, dies on error. */

@@ -50,10 +50,12 @@ void tp_timing_report(struct tp_timing *, long record, const char *method);
 /* The same line for the whole run ("total: ..."), at the end. */
 void tp_timing_report_total(const struct tp_timing *);
 /*
- * For measuring an engine's phases (its cost model): when $TPIPE_TIMING
- * is set, "tool:   0.1234 s what" on stderr, seconds since the first
- * call; else nothing.
+ * For measuring an engine's phases (its cost model): after
+ * tp_timing_stamps(1) (a tool's --verbose given twice), each
+ * tp_timing_stamp prints "tool:   0.1234 s what" on stderr, seconds
+ * since stamps were turned on; else it does nothing.
  */
+void tp_timing_stamps(int on);
 void tp_timing_stamp(const char *what);
 
 #endif

@@ -227,9 +227,10 @@ struct tp_fft_plan {
 	enum tp_fft_kind kind;
 	int single;
 	int inplace;
-	int ialign, oalign;	/* fftw_alignment_of the arrays planned for */
+	int ialign, oalign;	/* fftw_alignment_of the planned arrays */
 	size_t ilen, olen;	/* reals in the input and output arrays */
 	double norm;
+	int from_wisdom;	/* made from wisdom alone */
 	union {
 		fftw_plan d;
 		fftwf_plan f;
@@ -269,7 +270,7 @@ void
 tp_fft_problem_axes(struct tp_fft_problem *pb, enum tp_fft_kind kind,
     int ndim, const size_t *shape, int naxes, const int *axes, int inplace)
 {
-	size_t rs[TP_MAXDIM], cs[TP_MAXDIM];	/* real, complex side shapes */
+	size_t rs[TP_MAXDIM], cs[TP_MAXDIM];	/* real, complex sides */
 	ptrdiff_t rst[TP_MAXDIM], cst[TP_MAXDIM];
 	unsigned char on[TP_MAXDIM] = { 0 };
 	int a, last, real_in = kind != TP_FFT_C2R;
@@ -489,11 +490,18 @@ tp_fft_plan_new(enum tp_fft_kind kind, int single,
 		fftwf_plan_with_nthreads(threads);
 	else
 		fftw_plan_with_nthreads(threads);
-	plan_fftw(p, pb, fftw_flags(flags), si, so);
+	if (mode != TP_PLAN_ESTIMATE) {
+		/* wisdom alone, if it knows the problem: no measuring */
+		plan_fftw(p, pb, fftw_flags(flags) | FFTW_WISDOM_ONLY, si, so);
+		p->from_wisdom = single ? p->p.f != NULL : p->p.d != NULL;
+	}
+	if (!p->from_wisdom)
+		plan_fftw(p, pb, fftw_flags(flags), si, so);
 	tp_fft_free(scratch);
 	if (single ? p->p.f == NULL : p->p.d == NULL)
 		plan_failed(pb);
-	planned = 1;
+	if (!p->from_wisdom)
+		planned = 1;
 	return p;
 }
 
@@ -545,6 +553,12 @@ tp_fft_execute(const struct tp_fft_plan *p, void *in, void *out)
 			fftw_execute_r2r(p->p.d, in, out);
 		break;
 	}
+}
+
+int
+tp_fft_plan_from_wisdom(const struct tp_fft_plan *p)
+{
+	return p->from_wisdom;
 }
 
 size_t

@@ -50,7 +50,8 @@ void tp_fft_save_wisdom(void);
 /* --- transforms ---------------------------------------------------------- */
 
 enum tp_fft_kind {
-	TP_FFT_R2C,	/* real -> n/2+1 complex on the last transformed axis */
+	TP_FFT_R2C,	/* real -> complex: n/2+1 of them on the last
+			 * transformed axis */
 	TP_FFT_C2R,	/* its inverse (FFTW_BACKWARD); destroys its input
 			 * when more than one axis is transformed */
 	TP_FFT_FWD,	/* complex -> complex, exp(-2 pi i jk/n) */
@@ -103,7 +104,7 @@ void tp_fft_problem_axes(struct tp_fft_problem *pb, enum tp_fft_kind kind,
 
 /* Flags of tp_fft_plan_new. */
 #define TP_FFT_INPLACE	1u	/* executed with in == out */
-#define TP_FFT_DESTROY	2u	/* the input may be overwritten (faster) */
+#define TP_FFT_DESTROY	2u	/* may overwrite the input (faster) */
 
 struct tp_fft_plan;
 
@@ -128,6 +129,9 @@ void tp_fft_plan_free(struct tp_fft_plan *);
  */
 void tp_fft_execute(const struct tp_fft_plan *, void *in, void *out);
 
+/* 1 when the plan came from wisdom without measuring (under
+ * TP_PLAN_MEASURE or TP_PLAN_PATIENT; always 0 under TP_PLAN_ESTIMATE). */
+int tp_fft_plan_from_wisdom(const struct tp_fft_plan *);
 /* Reals (float or double) the input and output arrays must hold. */
 size_t tp_fft_plan_in_len(const struct tp_fft_plan *);
 size_t tp_fft_plan_out_len(const struct tp_fft_plan *);

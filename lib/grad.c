@@ -573,6 +573,7 @@ conv_engine(struct layer *l, int backward)
 {
 	struct tp_conv **c = backward ? &l->cb : &l->cf;
 	struct tp_conv_opts o;
+	struct tp_msg msg;
 	const char *why;
 
 	if (l->cver != l->net->version) {
@@ -589,7 +590,7 @@ conv_engine(struct layer *l, int backward)
 	o.corr[0] = !backward;
 	o.dtype = l->net->dt;
 	o.threads = l->net->threads;
-	if ((*c = tp_conv_new(&l->p[0], &o, &why)) == NULL)
+	if ((why = tp_conv_new(c, &l->p[0], &o, &msg)) != NULL)
 		tp_die("%s", why);	/* K was checked in tp_grad_add */
 	return *c;
 }

@@ -74,17 +74,21 @@ tp_timing_report_total(const struct tp_timing *t)
 		report("total", NULL, t->total);
 }
 
+/* Phase stamps: off until a tool turns them on. */
+static int stamps_on;
+static double stamps_t0;
+
+void
+tp_timing_stamps(int on)
+{
+	stamps_on = on;
+	stamps_t0 = now();
+}
+
 void
 tp_timing_stamp(const char *what)
 {
-	static int on = -1;
-	static double t0;
-
-	if (on < 0) {
-		on = getenv("TPIPE_TIMING") != NULL;
-		t0 = now();
-	}
-	if (on)
+	if (stamps_on)
 		fprintf(stderr, "%s: %8.4f s %s\n",
-		    program_invocation_short_name, now() - t0, what);
+		    program_invocation_short_name, now() - stamps_t0, what);
 }

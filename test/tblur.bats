@@ -653,6 +653,14 @@ np.save("s.npy", np.float64(3.5))'
 	[[ ${stderr_lines[0]} == "tblur: record 0: r2c 64x64; read "* ]] || fail "$stderr"
 	run --separate-stderr tblur -s 30 --boundary mirror --verbose x.npy -o /dev/null
 	[[ ${stderr_lines[0]} == "tblur: record 0: dct-i 64x64; read "* ]] || fail "$stderr"
+	# once: no phase stamps, whatever the environment says
+	TPIPE_TIMING=1 run --separate-stderr tblur -s 30 --verbose x.npy -o /dev/null
+	[[ $stderr != *" s run"* ]] || fail "$stderr"
+	# twice: the engine's phases, from run to done, then the record line
+	run --separate-stderr tblur -s 30 --verbose --verbose x.npy -o /dev/null
+	[ "$status" -eq 0 ]
+	[[ ${stderr_lines[0]} =~ ^tblur:\ +[0-9.]+\ s\ run$ ]] || fail "$stderr"
+	[[ $stderr == *" s done"$'\n'"tblur: record 0: dct-ii 64x64; read "* ]] || fail "$stderr"
 }
 
 @test "tblur: --plan measure saves wisdom under XDG_CACHE_HOME" {

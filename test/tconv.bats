@@ -326,14 +326,30 @@ np.save("a.npy", a); np.save("b.npy", b); np.save("expect.npy", out)
 }
 
 @test "tconv: --plan measure saves wisdom under XDG_CACHE_HOME and reuses it" {
+	# The first run measures its plans and saves the wisdom; the second
+	# makes the same plans from that wisdom alone (FFTW_WISDOM_ONLY, as
+	# --verbose says) and leaves the files as they were; a run with an
+	# empty cache measures again.
 	export XDG_CACHE_HOME="$BATS_TEST_TMPDIR/cache"
-	tconv -k "$GOLD/2d-f64-24x24.k.npy" --mode same --method fft --plan measure \
-		<"$GOLD/2d-f64-24x24.in.npy" >out1.npy
+	run --separate-stderr tconv --verbose -k "$GOLD/2d-f64-24x24.k.npy" --mode same \
+		--method fft --plan measure -o out1.npy "$GOLD/2d-f64-24x24.in.npy"
+	[ "$status" -eq 0 ]
+	[[ $stderr == *"plans measured"* ]] || fail "first run: $stderr"
 	npy_close out1.npy "$GOLD/2d-f64-24x24.out.npy" 1e-12
-	[ -n "$(find "$XDG_CACHE_HOME/tpipe" -type f 2>/dev/null)" ]
-	tconv -k "$GOLD/2d-f64-24x24.k.npy" --mode same --method fft --plan measure \
-		<"$GOLD/2d-f64-24x24.in.npy" >out2.npy
+	[ -s "$XDG_CACHE_HOME/tpipe/wisdom-f64" ]
+	before=$(stat -c '%y %n' "$XDG_CACHE_HOME"/tpipe/wisdom-*)
+	cp "$XDG_CACHE_HOME/tpipe/wisdom-f64" saved-f64
+	run --separate-stderr tconv --verbose -k "$GOLD/2d-f64-24x24.k.npy" --mode same \
+		--method fft --plan measure -o out2.npy "$GOLD/2d-f64-24x24.in.npy"
+	[ "$status" -eq 0 ]
+	[[ $stderr == *"plans from wisdom"* ]] || fail "second run: $stderr"
 	npy_close out2.npy "$GOLD/2d-f64-24x24.out.npy" 1e-12
+	cmp saved-f64 "$XDG_CACHE_HOME/tpipe/wisdom-f64"
+	[ "$(stat -c '%y %n' "$XDG_CACHE_HOME"/tpipe/wisdom-*)" = "$before" ]
+	export XDG_CACHE_HOME="$BATS_TEST_TMPDIR/empty"
+	run --separate-stderr tconv --verbose -k "$GOLD/2d-f64-24x24.k.npy" --mode same \
+		--method fft --plan measure -o out3.npy "$GOLD/2d-f64-24x24.in.npy"
+	[[ $stderr == *"plans measured"* ]] || fail "empty cache: $stderr"
 }
 
 @test "tconv: bad input: exit status, one-line message naming the value, empty stdout, no -o file" {
@@ -365,6 +381,14 @@ np.save("k30.npy", np.ones((3, 0)))
 2|abc|s1.npy|k1.npy|-j abc
 2|conv,corr,conv|op|3|s2.npy|k2.npy|--op conv,corr,conv
 2|conv,corr|op|2|s1.npy|k1.npy|--op conv,corr
+1|the kernel has 2 axes but the signal \(10,\) has 1|s1.npy|k2.npy|--mode full
+2|'conv,corr'.*2 ops for a kernel of 1 axis|s1.npy|k1.npy|--op conv,corr
+2|'conv,'.*entry 2 is empty|s2.npy|k2.npy|--op conv,
+2|',corr'.*entry 1 is empty|s2.npy|k2.npy|--op ,corr
+2|--op 'conv,,corr'.*entry 2 is empty|s2.npy|k2.npy|--op conv,,corr
+2|-k '-'.*standard input|s1.npy|-|--mode same
+2|--tiles '32,'.*entry 2 is empty|s1.npy|k1.npy|--tiles 32,
+2|--tiles.*'x'|s1.npy|k1.npy|--tiles x
 EOF
 	fail=0 n=0
 	while IFS= read -r row; do
@@ -738,7 +762,7 @@ PYEOF
 }
 
 @test "tconv: overlap-save tiles: signal lengths just below, at and above tile multiples" {
-	# $TPIPE_CONV_TILES (lib/conv.c) forces the tile length, so that the
+	# --tiles (tp_conv_opts.tile) forces the tile length, so that the
 	# last tile is full, one short, or holds a single output; every mode
 	# and a non-zero boundary; kernel lengths 1, 2, 17 and the tile's half.
 	py '
@@ -760,7 +784,7 @@ with open("list", "w") as f:
                         i += 1
 '
 	while read -r i mode bnd; do
-		TPIPE_CONV_TILES=32 tconv -k k$i.npy --mode $mode --boundary $bnd --method fft -o out$i.npy x$i.npy
+		tconv --tiles 32 -k k$i.npy --mode $mode --boundary $bnd --method fft -o out$i.npy x$i.npy
 	done <list
 	run "$PY" - <<'PYEOF'
 import numpy as np, scipy.signal as ss
@@ -835,8 +859,31 @@ with open("expect.npy", "wb") as f:
 '
 	for m in auto fft direct; do
 		tconv -k k.npy --mode same --method $m <stream.npy >out-$m.npy
-		npy_close out-$m.npy expect.npy 1e-5
 	done
+	# each record at its own precision's tolerance: 1e-12 for f64 and
+	# c16, 1e-5 for f32 and c8
+	run "$PY" - <<'PYEOF'
+import os, sys
+import numpy as np
+sys.path.insert(0, os.path.join(os.environ["TPIPE_TOP"], "test"))
+from npystream import records
+want = records("expect.npy")
+bad = 0
+for m in ("auto", "fft", "direct"):
+    got = records(f"out-{m}.npy")
+    if len(got) != len(want):
+        print(m, len(got), "records, want", len(want)); bad += 1; continue
+    for i, (a, b) in enumerate(zip(got, want)):
+        tol = 1e-5 if b.dtype in (np.float32, np.complex64) else 1e-12
+        e = np.max(np.abs(a.astype(complex) - b.astype(complex))) / np.max(np.abs(b))
+        if a.dtype != b.dtype or not e <= tol:
+            print(f"--method {m} record {i}: {a.dtype} error {e:.3g}, want {b.dtype} within {tol:g}")
+            bad += 1
+print(bad, "failing")
+exit(1 if bad else 0)
+PYEOF
+	echo "$output"
+	[ "$status" -eq 0 ]
 }
 
 @test "tconv: --verbose says which method auto took: direct for a small kernel, FFT for a large one" {
@@ -849,4 +896,23 @@ with open("expect.npy", "wb") as f:
 	run --separate-stderr tconv --verbose -k k63.npy --mode same x.npy -o y63.npy
 	[ "$status" -eq 0 ]
 	[[ $stderr == "tconv: record 0: fft"* || $stderr == "tconv: record 0: overlap-save"* ]] || fail "$stderr"
+}
+
+@test "tconv: --verbose reports each record's method and read, compute and write times, then the totals" {
+	tgen rand 3,40,50 --seed 2 -o x.npy
+	tgen ones 5,5 -o k.npy
+	cat x.npy x.npy >two.npy
+	run --separate-stderr tconv --verbose -k k.npy --mode same -o y.npy two.npy
+	[ "$status" -eq 0 ]
+	echo "$stderr"
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 3 ]
+	t='read [0-9]+\.[0-9]{3} s, compute [0-9]+\.[0-9]{3} s, write [0-9]+\.[0-9]{3} s'
+	printf '%s\n' "$stderr" | sed -n 1p | grep -Eq "^tconv: record 0: (direct|fft|overlap-save) \(model: .*\).*; $t\$"
+	printf '%s\n' "$stderr" | sed -n 2p | grep -Eq "^tconv: record 1: .*; $t\$"
+	printf '%s\n' "$stderr" | sed -n 3p | grep -Eq "^tconv: total: $t\$"
+	# one record: no total line; without --verbose: nothing
+	run --separate-stderr tconv --verbose -k k.npy --mode same -o y.npy x.npy
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
+	run --separate-stderr tconv -k k.npy --mode same -o y.npy two.npy
+	[ -z "$stderr" ]
 }
