@@ -642,17 +642,30 @@ extent(const size_t *shape, int ndim, int a, size_t *outer, size_t *inner)
 struct fir_pass;
 struct fft_job;
 
-#define R float
-#define T(x) x##_f
-#include "blur_typed.h"
-#undef R
-#undef T
+/* Unravel row number row of an array of shape sh (nd axes, rows along
+ * the last) into idx[0..nd-1). */
+static void
+unravel_row(size_t row, int nd, const size_t *sh, size_t *idx)
+{
+	for (int a = nd - 2; a >= 0; a--) {
+		idx[a] = row % sh[a];
+		row /= sh[a];
+	}
+}
 
-#define R double
-#define T(x) x##_d
+/* The per-precision part: BT_REAL is the element type, BT_FN(x) names
+ * its functions x_f or x_d. */
+#define BT_REAL float
+#define BT_FN(x) x##_f
 #include "blur_typed.h"
-#undef R
-#undef T
+#undef BT_REAL
+#undef BT_FN
+
+#define BT_REAL double
+#define BT_FN(x) x##_d
+#include "blur_typed.h"
+#undef BT_REAL
+#undef BT_FN
 
 /* --- cost model (bench/tblur-cost-model.md) ----------------------------- */
 

@@ -1,28 +1,29 @@
 /*
  * blur_typed.h - the part of lib/blur.c that works on samples: the FIR
  * passes, padding for nearest and zero, the response multiply.  blur.c
- * includes it twice, with R and T(x) defined for float and for double;
- * it is not a header of its own.
+ * includes it twice, with BT_REAL and BT_FN(x) defined for float and for
+ * double; it is not a header of its own.  What does not depend on the
+ * element type (index arithmetic, responses, plans) is in blur.c.
  */
 
-typedef R T(vec) __attribute__((vector_size(32)));
-#define VL ((size_t)(32 / sizeof(R)))
+typedef BT_REAL BT_FN(vec) __attribute__((vector_size(32)));
+#define VL ((size_t)(32 / sizeof(BT_REAL)))
 
 /* The antisymmetric sum of fir_line: sum_k w[k] (lo[k][j] - hi[k][j]). */
 CLONES
 static void
-T(fir_line_odd)(R *restrict o, size_t cnt, const R *const *lo,
-    const R *const *hi, const R *w, int r)
+BT_FN(fir_line_odd)(BT_REAL *restrict o, size_t cnt, const BT_REAL *const *lo,
+    const BT_REAL *const *hi, const BT_REAL *w, int r)
 {
 	size_t j = 0;
 	int k;
 
 	for (; j + 4 * VL <= cnt; j += 4 * VL) {
-		T(vec) a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 }, v, u;
+		BT_FN(vec) a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 }, v, u;
 
 		for (k = 1; k <= r; k++) {
-			const R *p = lo[k] + j, *q = hi[k] + j;
-			R wk = w[k];
+			const BT_REAL *p = lo[k] + j, *q = hi[k] + j;
+			BT_REAL wk = w[k];
 
 			__builtin_memcpy(&v, p, sizeof v);
 			__builtin_memcpy(&u, q, sizeof u);
@@ -43,7 +44,7 @@ T(fir_line_odd)(R *restrict o, size_t cnt, const R *const *lo,
 		__builtin_memcpy(o + j + 3 * VL, &a3, sizeof a3);
 	}
 	for (; j < cnt; j++) {
-		R t = 0;
+		BT_REAL t = 0;
 
 		for (k = 1; k <= r; k++)
 			t += w[k] * (lo[k][j] - hi[k][j]);
@@ -61,19 +62,19 @@ T(fir_line_odd)(R *restrict o, size_t cnt, const R *const *lo,
  */
 CLONES
 static void
-T(fir_line)(R *restrict o, size_t cnt, const R *const *lo,
-    const R *const *hi, const R *w, int r, int odd)
+BT_FN(fir_line)(BT_REAL *restrict o, size_t cnt, const BT_REAL *const *lo,
+    const BT_REAL *const *hi, const BT_REAL *w, int r, int odd)
 {
 	if (odd) {
-		T(fir_line_odd)(o, cnt, lo, hi, w, r);
+		BT_FN(fir_line_odd)(o, cnt, lo, hi, w, r);
 		return;
 	}
 	size_t j = 0;
 	int k;
 
 	for (; j + 4 * VL <= cnt; j += 4 * VL) {
-		T(vec) a0, a1, a2, a3, v, u;
-		const R *c = lo[0] + j;
+		BT_FN(vec) a0, a1, a2, a3, v, u;
+		const BT_REAL *c = lo[0] + j;
 
 		__builtin_memcpy(&v, c, sizeof v);
 		a0 = w[0] * v;
@@ -84,8 +85,8 @@ T(fir_line)(R *restrict o, size_t cnt, const R *const *lo,
 		__builtin_memcpy(&v, c + 3 * VL, sizeof v);
 		a3 = w[0] * v;
 		for (k = 1; k <= r; k++) {
-			const R *p = lo[k] + j, *q = hi[k] + j;
-			R wk = w[k];
+			const BT_REAL *p = lo[k] + j, *q = hi[k] + j;
+			BT_REAL wk = w[k];
 
 			__builtin_memcpy(&v, p, sizeof v);
 			__builtin_memcpy(&u, q, sizeof u);
@@ -106,7 +107,7 @@ T(fir_line)(R *restrict o, size_t cnt, const R *const *lo,
 		__builtin_memcpy(o + j + 3 * VL, &a3, sizeof a3);
 	}
 	for (; j < cnt; j++) {
-		R s = w[0] * lo[0][j];
+		BT_REAL s = w[0] * lo[0][j];
 
 		for (k = 1; k <= r; k++)
 			s += w[k] * (lo[k][j] + hi[k][j]);
@@ -115,19 +116,19 @@ T(fir_line)(R *restrict o, size_t cnt, const R *const *lo,
 }
 
 /* One FIR pass along one axis: the array is outer x n x inner. */
-struct T(fir_ctx) {
-	const R *src;
-	R *dst;			/* may equal src for a gathering pass */
+struct BT_FN(fir_ctx) {
+	const BT_REAL *src;
+	BT_REAL *dst;			/* may equal src for a gathering pass */
 	size_t outer, n, inner;
 	size_t per;		/* samples (rows pass) or lines (gather) per item */
-	const R *w;
+	const BT_REAL *w;
 	int r, odd;		/* radius; antisymmetric taps */
 	enum tp_blur_boundary bnd;
-	const R *zero;		/* inner zeros */
-	const R **ptrs;		/* 2 (r + 1) per thread */
-	R *ext;			/* n + 2 r per thread (gather) */
-	R *line;		/* n per thread (gather, inner > 1) */
-	R *saved;		/* rows pass in place: 2 (r + 1) per lines of
+	const BT_REAL *zero;		/* inner zeros */
+	const BT_REAL **ptrs;		/* 2 (r + 1) per thread */
+	BT_REAL *ext;			/* n + 2 r per thread (gather) */
+	BT_REAL *line;		/* n per thread (gather, inner > 1) */
+	BT_REAL *saved;		/* rows pass in place: 2 (r + 1) per lines of
 				 * per samples, per thread */
 };
 
@@ -139,14 +140,14 @@ struct T(fir_ctx) {
  * input lines it reads in the first-level cache.
  */
 static void
-T(fir_rows_item)(void *arg, size_t i, int tid)
+BT_FN(fir_rows_item)(void *arg, size_t i, int tid)
 {
-	struct T(fir_ctx) *c = arg;
+	struct BT_FN(fir_ctx) *c = arg;
 	size_t nblk = (c->inner + c->per - 1) / c->per;
 	size_t o = i / nblk, c0 = i % nblk * c->per, l, w;
-	const R **lo = c->ptrs + (size_t)tid * 2 * ((size_t)c->r + 1);
-	const R **hi = lo + c->r + 1;
-	const R *base = c->src + o * c->n * c->inner + c0;
+	const BT_REAL **lo = c->ptrs + (size_t)tid * 2 * ((size_t)c->r + 1);
+	const BT_REAL **hi = lo + c->r + 1;
+	const BT_REAL *base = c->src + o * c->n * c->inner + c0;
 	ptrdiff_t n = (ptrdiff_t)c->n, j, m;
 	int k;
 
@@ -160,7 +161,7 @@ T(fir_rows_item)(void *arg, size_t i, int tid)
 			m = j < n ? j : map_index(j, n, c->bnd);
 			hi[k] = m < 0 ? c->zero : base + (size_t)m * c->inner;
 		}
-		T(fir_line)(c->dst + (o * c->n + l) * c->inner + c0, w, lo, hi,
+		BT_FN(fir_line)(c->dst + (o * c->n + l) * c->inner + c0, w, lo, hi,
 		    c->w, c->r, c->odd);
 	}
 }
@@ -170,41 +171,41 @@ T(fir_rows_item)(void *arg, size_t i, int tid)
  * overwritten already is one of the r before it or one of lines 0..r
  * (for every boundary; checked for all n >= 2r + 2 up to r = 13). */
 static int
-T(rows_in_place)(size_t n, int r)
+BT_FN(rows_in_place)(size_t n, int r)
 {
 	return n >= 2 * (size_t)r + 2;
 }
 
 /*
- * Rows pass in place (T(rows_in_place)): as T(fir_rows_item), but the
+ * Rows pass in place (BT_FN(rows_in_place)): as BT_FN(fir_rows_item), but the
  * output overwrites the input, line by line down the block.  Before line
  * l is overwritten, its input is saved in a ring of the last r + 1 lines
  * and, for l <= r, among the first r + 1 lines, where the boundary
  * reaches back to.
  */
 static void
-T(fir_rows_inplace_item)(void *arg, size_t i, int tid)
+BT_FN(fir_rows_inplace_item)(void *arg, size_t i, int tid)
 {
-	struct T(fir_ctx) *c = arg;
+	struct BT_FN(fir_ctx) *c = arg;
 	size_t nblk = (c->inner + c->per - 1) / c->per, r1 = (size_t)c->r + 1;
 	size_t o = i / nblk, c0 = i % nblk * c->per, l, w;
-	const R **lo = c->ptrs + (size_t)tid * 2 * r1, **hi = lo + r1;
-	R *ring = c->saved + (size_t)tid * 2 * r1 * c->per;
-	R *head = ring + r1 * c->per;
-	R *base = c->dst + o * c->n * c->inner + c0;
+	const BT_REAL **lo = c->ptrs + (size_t)tid * 2 * r1, **hi = lo + r1;
+	BT_REAL *ring = c->saved + (size_t)tid * 2 * r1 * c->per;
+	BT_REAL *head = ring + r1 * c->per;
+	BT_REAL *base = c->dst + o * c->n * c->inner + c0;
 	ptrdiff_t n = (ptrdiff_t)c->n, j, m;
 	int k;
 
 	w = c->inner - c0 < c->per ? c->inner - c0 : c->per;
 	for (l = 0; l < c->n; l++) {
-		R *in = base + l * c->inner;
+		BT_REAL *in = base + l * c->inner;
 
-		memcpy(ring + l % r1 * c->per, in, w * sizeof(R));
+		memcpy(ring + l % r1 * c->per, in, w * sizeof(BT_REAL));
 		if (l < r1)
-			memcpy(head + l * c->per, in, w * sizeof(R));
+			memcpy(head + l * c->per, in, w * sizeof(BT_REAL));
 		for (k = 0; k <= c->r; k++) {
 			for (int side = 0; side < 2; side++) {
-				const R *at;
+				const BT_REAL *at;
 
 				j = side ? (ptrdiff_t)l + k : (ptrdiff_t)l - k;
 				m = j >= 0 && j < n ? j : map_index(j, n, c->bnd);
@@ -222,7 +223,7 @@ T(fir_rows_inplace_item)(void *arg, size_t i, int tid)
 					lo[k] = at;
 			}
 		}
-		T(fir_line)(in, w, lo, hi, c->w, c->r, c->odd);
+		BT_FN(fir_line)(in, w, lo, hi, c->w, c->r, c->odd);
 	}
 }
 
@@ -232,15 +233,15 @@ T(fir_rows_inplace_item)(void *arg, size_t i, int tid)
  * extended line of n + 2r samples, filtered, and put back.
  */
 static void
-T(fir_gather_item)(void *arg, size_t i, int tid)
+BT_FN(fir_gather_item)(void *arg, size_t i, int tid)
 {
-	struct T(fir_ctx) *c = arg;
+	struct BT_FN(fir_ctx) *c = arg;
 	size_t nl = c->outer * c->inner, l, l1, o, q, p;
 	size_t r = (size_t)c->r, n = c->n, in = c->inner;
-	const R **lo = c->ptrs + (size_t)tid * 2 * (r + 1);
-	const R **hi = lo + r + 1;
-	R *ext = c->ext + (size_t)tid * (n + 2 * r);
-	R *line = c->line + (size_t)tid * n;
+	const BT_REAL **lo = c->ptrs + (size_t)tid * 2 * (r + 1);
+	const BT_REAL **hi = lo + r + 1;
+	BT_REAL *ext = c->ext + (size_t)tid * (n + 2 * r);
+	BT_REAL *line = c->line + (size_t)tid * n;
 	ptrdiff_t m;
 	size_t k;
 
@@ -250,8 +251,8 @@ T(fir_gather_item)(void *arg, size_t i, int tid)
 		hi[k] = ext + r + k;
 	}
 	for (l = i * c->per; l < l1; l++) {
-		const R *s;
-		R *d;
+		const BT_REAL *s;
+		BT_REAL *d;
 
 		o = l / in;
 		q = l % in;
@@ -259,7 +260,7 @@ T(fir_gather_item)(void *arg, size_t i, int tid)
 		d = c->dst + o * n * in + q;
 		/* the line itself, then its extension at either end */
 		if (in == 1)
-			memcpy(ext + r, s, n * sizeof(R));
+			memcpy(ext + r, s, n * sizeof(BT_REAL));
 		else
 			for (p = 0; p < n; p++)
 				ext[r + p] = s[p * in];
@@ -271,9 +272,9 @@ T(fir_gather_item)(void *arg, size_t i, int tid)
 			ext[r + n + p] = m < 0 ? 0 : ext[r + (size_t)m];
 		}
 		if (in == 1) {
-			T(fir_line)(d, n, lo, hi, c->w, c->r, c->odd);
+			BT_FN(fir_line)(d, n, lo, hi, c->w, c->r, c->odd);
 		} else {
-			T(fir_line)(line, n, lo, hi, c->w, c->r, c->odd);
+			BT_FN(fir_line)(line, n, lo, hi, c->w, c->r, c->odd);
 			for (p = 0; p < n; p++)
 				d[p * in] = line[p];
 		}
@@ -281,7 +282,7 @@ T(fir_gather_item)(void *arg, size_t i, int tid)
 }
 
 /* Samples of a line per item of a rows pass (a multiple of 4 vectors). */
-#define ROWS_BLOCK ((size_t)(1024 / sizeof(R)))
+#define ROWS_BLOCK ((size_t)(1024 / sizeof(BT_REAL)))
 
 /* Below this many samples per line, a pass gathers lines apart. */
 #define GATHER_INNER 16
@@ -289,7 +290,7 @@ T(fir_gather_item)(void *arg, size_t i, int tid)
 /* Whether the FIR pass of axis a changes anything: sigma > 0, and not a
  * length-1 axis extended by its own value. */
 static int
-T(fir_needed)(const struct tp_blur *b, int a)
+BT_FN(fir_needed)(const struct tp_blur *b, int a)
 {
 	return b->sigma[a] > 0 && (b->shape[a] > 1 ||
 	    b->o.boundary == TP_BLUR_ZERO || b->order[a] > 0);
@@ -298,21 +299,21 @@ T(fir_needed)(const struct tp_blur *b, int a)
 /* Blur data (b's problem) by the FIR passes, one per blurred axis; the
  * result ends in data. */
 static void
-T(run_fir)(struct tp_blur *b, R *data)
+BT_FN(run_fir)(struct tp_blur *b, BT_REAL *data)
 {
 	size_t count = 1, inner, outer;
-	R *bufs[2], *cur = data;
+	BT_REAL *bufs[2], *cur = data;
 	int a, nrows = 0, ngather = 0, gather_out = 0, th = b->o.threads;
 
 	for (a = 0; a < b->ndim; a++)
 		count *= b->shape[a];
 	for (a = 0; a < b->ndim; a++) {
-		if (!T(fir_needed)(b, a))
+		if (!BT_FN(fir_needed)(b, a))
 			continue;
 		extent(b->shape, b->ndim, a, &outer, &inner);
 		if (inner < GATHER_INNER)
 			ngather++;
-		else if (!T(rows_in_place)(b->shape[a], b->radius[a]))
+		else if (!BT_FN(rows_in_place)(b->shape[a], b->radius[a]))
 			nrows++;
 	}
 	/* rows passes on short axes swap buffers; an odd number of them is
@@ -323,16 +324,16 @@ T(run_fir)(struct tp_blur *b, R *data)
 	bufs[1] = NULL;
 	if (nrows > 0 || gather_out) {
 		if (b->firbuf == NULL)
-			b->firbuf = tp_big_alloc(count * sizeof(R));
+			b->firbuf = tp_big_alloc(count * sizeof(BT_REAL));
 		bufs[1] = b->firbuf;
 	}
 	for (a = 0; a < b->ndim; a++) {
-		struct T(fir_ctx) c;
+		struct BT_FN(fir_ctx) c;
 		size_t nitems, k;
 		int r = b->radius[a];
-		R *wt;
+		BT_REAL *wt;
 
-		if (!T(fir_needed)(b, a))
+		if (!BT_FN(fir_needed)(b, a))
 			continue;
 		memset(&c, 0, sizeof c);
 		extent(b->shape, b->ndim, a, &outer, &inner);
@@ -345,7 +346,7 @@ T(run_fir)(struct tp_blur *b, R *data)
 		c.bnd = b->o.boundary;
 		wt = tp_emalloc(((size_t)r + 1) * sizeof *wt);
 		for (k = 0; k <= (size_t)r; k++)
-			wt[k] = (R)b->taps[a][k];
+			wt[k] = (BT_REAL)b->taps[a][k];
 		c.w = wt;
 		c.ptrs = tp_emalloc((size_t)th * 2 * ((size_t)r + 1) *
 		    sizeof *c.ptrs);
@@ -360,13 +361,13 @@ T(run_fir)(struct tp_blur *b, R *data)
 			c.line = tp_emalloc((size_t)th * c.n * sizeof *c.line);
 			c.per = 1 + 16384 / (c.n + 2 * (size_t)r);
 			nitems = (outer * inner + c.per - 1) / c.per;
-			tp_parallel(th, nitems, T(fir_gather_item), &c);
+			tp_parallel(th, nitems, BT_FN(fir_gather_item), &c);
 			tp_timing_stamp("fir gathering pass");
 			free(c.ext);
 			free(c.line);
 			cur = c.dst;
-		} else if (T(rows_in_place)(c.n, r)) {
-			R *z = tp_ecalloc(ROWS_BLOCK, sizeof *z);
+		} else if (BT_FN(rows_in_place)(c.n, r)) {
+			BT_REAL *z = tp_ecalloc(ROWS_BLOCK, sizeof *z);
 
 			c.zero = z;
 			c.dst = cur;
@@ -374,18 +375,18 @@ T(run_fir)(struct tp_blur *b, R *data)
 			c.saved = tp_emalloc((size_t)th * 2 * ((size_t)r + 1) *
 			    c.per * sizeof *c.saved);
 			nitems = outer * ((inner + c.per - 1) / c.per);
-			tp_parallel(th, nitems, T(fir_rows_inplace_item), &c);
+			tp_parallel(th, nitems, BT_FN(fir_rows_inplace_item), &c);
 			tp_timing_stamp("fir rows pass in place");
 			free(c.saved);
 			free(z);
 		} else {
-			R *z = tp_ecalloc(inner, sizeof *z);
+			BT_REAL *z = tp_ecalloc(inner, sizeof *z);
 
 			c.zero = z;
 			c.dst = cur == bufs[0] ? bufs[1] : bufs[0];
 			c.per = ROWS_BLOCK;
 			nitems = outer * ((inner + c.per - 1) / c.per);
-			tp_parallel(th, nitems, T(fir_rows_item), &c);
+			tp_parallel(th, nitems, BT_FN(fir_rows_item), &c);
 			tp_timing_stamp("fir rows pass");
 			free(z);
 			cur = c.dst;
@@ -394,36 +395,25 @@ T(run_fir)(struct tp_blur *b, R *data)
 		free(c.ptrs);
 	}
 	if (cur != data)
-		memcpy(data, cur, count * sizeof(R));
+		memcpy(data, cur, count * sizeof(BT_REAL));
 }
 
 /* --- fft path ----------------------------------------------------------- */
 
-struct T(fft_ctx) {
+struct BT_FN(fft_ctx) {
 	const struct tp_blur *b;
-	R *src, *dst;		/* pad: data -> work; unpad: work -> data */
-	R *spec;		/* multiply: the spectrum */
+	BT_REAL *src, *dst;		/* pad: data -> work; unpad: work -> data */
+	BT_REAL *spec;		/* multiply: the spectrum */
 	size_t es;		/* reals per spectrum element */
 	size_t per;		/* rows per item */
 	size_t nrows;
 };
 
-/* Unravel row number row of an array of shape sh (nd axes, rows along
- * the last) into idx[0..nd-1). */
-static void
-T(unravel)(size_t row, int nd, const size_t *sh, size_t *idx)
-{
-	for (int a = nd - 2; a >= 0; a--) {
-		idx[a] = row % sh[a];
-		row /= sh[a];
-	}
-}
-
 /* Multiply rows of the spectrum by the product of the axis responses. */
 static void
-T(mul_item)(void *arg, size_t i, int tid)
+BT_FN(mul_item)(void *arg, size_t i, int tid)
 {
-	struct T(fft_ctx) *c = arg;
+	struct BT_FN(fft_ctx) *c = arg;
 	const struct tp_blur *b = c->b;
 	int nd = b->ndim, a;
 	size_t idx[TP_MAXDIM], row, j, q, len = b->sshape[nd - 1];
@@ -432,22 +422,22 @@ T(mul_item)(void *arg, size_t i, int tid)
 
 	(void)tid;
 	for (row = i * c->per; row < r1; row++) {
-		R *v = c->spec + row * len * c->es;
+		BT_REAL *v = c->spec + row * len * c->es;
 		double wgt = 1;
 
-		T(unravel)(row, nd, b->sshape, idx);
+		unravel_row(row, nd, b->sshape, idx);
 		for (a = 0; a < nd - 1; a++)
 			if (b->resp[a] != NULL)
 				wgt *= b->resp[a][idx[a]];
 		if (last != NULL) {
 			for (j = 0; j < len; j++) {
-				R f = (R)(wgt * last[j]);
+				BT_REAL f = (BT_REAL)(wgt * last[j]);
 
 				for (q = 0; q < c->es; q++)
 					v[j * c->es + q] *= f;
 			}
 		} else {
-			R f = (R)wgt;
+			BT_REAL f = (BT_REAL)wgt;
 
 			for (j = 0; j < len * c->es; j++)
 				v[j] *= f;
@@ -455,7 +445,7 @@ T(mul_item)(void *arg, size_t i, int tid)
 		/* wrap with derivatives: times i^rot */
 		if (c->es == 2 && b->rot % 4 != 0) {
 			for (j = 0; j < len; j++) {
-				R re = v[2 * j], im = v[2 * j + 1];
+				BT_REAL re = v[2 * j], im = v[2 * j + 1];
 
 				switch (b->rot % 4) {
 				case 1:
@@ -481,36 +471,36 @@ T(mul_item)(void *arg, size_t i, int tid)
  * odd derivative.
  */
 static void
-T(shift_axis)(const struct tp_blur *b, R *w, int a)
+BT_FN(shift_axis)(const struct tp_blur *b, BT_REAL *w, int a)
 {
 	size_t outer, inner, n = b->wshape[a], o;
 
 	extent(b->wshape, b->ndim, a, &outer, &inner);
 	for (o = 0; o < outer; o++) {
-		R *p = w + o * n * inner;
+		BT_REAL *p = w + o * n * inner;
 
-		memmove(p, p + inner, (n - 1) * inner * sizeof(R));
-		memset(p + (n - 1) * inner, 0, inner * sizeof(R));
+		memmove(p, p + inner, (n - 1) * inner * sizeof(BT_REAL));
+		memset(p + (n - 1) * inner, 0, inner * sizeof(BT_REAL));
 	}
 }
 
 /* Samples 0 and n-1 of every line of axis a set to 0 (after a DST-I on
  * samples 1..n-2), or the whole line when the axis has no inverse. */
 static void
-T(zero_ends)(const struct tp_blur *b, R *w, int a)
+BT_FN(zero_ends)(const struct tp_blur *b, BT_REAL *w, int a)
 {
 	size_t outer, inner, n = b->wshape[a], o;
 
 	extent(b->wshape, b->ndim, a, &outer, &inner);
 	for (o = 0; o < outer; o++) {
-		R *p = w + o * n * inner;
+		BT_REAL *p = w + o * n * inner;
 
 		if (b->noinv[a]) {
-			memset(p, 0, n * inner * sizeof(R));
+			memset(p, 0, n * inner * sizeof(BT_REAL));
 			continue;
 		}
-		memset(p, 0, inner * sizeof(R));
-		memset(p + (n - 1) * inner, 0, inner * sizeof(R));
+		memset(p, 0, inner * sizeof(BT_REAL));
+		memset(p + (n - 1) * inner, 0, inner * sizeof(BT_REAL));
 	}
 }
 
@@ -520,9 +510,9 @@ T(zero_ends)(const struct tp_blur *b, R *w, int a)
  * axis.  Unpad (c->dst == data): copy the interior back.
  */
 static void
-T(pad_item)(void *arg, size_t i, int tid)
+BT_FN(pad_item)(void *arg, size_t i, int tid)
 {
-	struct T(fft_ctx) *c = arg;
+	struct BT_FN(fft_ctx) *c = arg;
 	const struct tp_blur *b = c->b;
 	int nd = b->ndim, a, unpad = c->src == b->work;
 	size_t idx[TP_MAXDIM], row, off, p;
@@ -533,7 +523,7 @@ T(pad_item)(void *arg, size_t i, int tid)
 	for (row = i * c->per; row < r1; row++) {
 		int zero = 0, outside = 0;
 
-		T(unravel)(row, nd, b->wshape, idx);
+		unravel_row(row, nd, b->wshape, idx);
 		off = 0;
 		for (a = 0; a < nd - 1; a++) {
 			ptrdiff_t m, j = (ptrdiff_t)idx[a] -
@@ -550,28 +540,28 @@ T(pad_item)(void *arg, size_t i, int tid)
 		if (unpad) {
 			if (!outside)
 				memcpy(c->dst + off * n, c->src + row * wn + pl,
-				    n * sizeof(R));
+				    n * sizeof(BT_REAL));
 			continue;
 		}
-		R *d = c->dst + row * wn;
-		const R *s = c->src + off * n;
+		BT_REAL *d = c->dst + row * wn;
+		const BT_REAL *s = c->src + off * n;
 
 		if (zero) {
-			memset(d, 0, wn * sizeof(R));
+			memset(d, 0, wn * sizeof(BT_REAL));
 			continue;
 		}
 		for (p = 0; p < pl; p++)
 			d[p] = b->o.boundary == TP_BLUR_ZERO ? 0 : s[0];
-		memcpy(d + pl, s, n * sizeof(R));
+		memcpy(d + pl, s, n * sizeof(BT_REAL));
 		for (p = pl + n; p < wn; p++)
 			d[p] = b->o.boundary == TP_BLUR_ZERO ? 0 : s[n - 1];
 	}
 }
 
 /* One DCT pass along axis a: gather blocks of blk lines apart. */
-struct T(axis_ctx) {
+struct BT_FN(axis_ctx) {
 	struct tp_blur *b;
-	R *w;
+	BT_REAL *w;
 	int a, inverse;
 	int fuse;		/* forward, multiply by the response, inverse */
 	size_t n, inner, nlines;
@@ -580,7 +570,7 @@ struct T(axis_ctx) {
 /* The product of the responses of every axis but a at line l of axis a
  * (outer index l / inner, inner index l % inner). */
 static double
-T(line_weight)(const struct tp_blur *b, int a, size_t l, size_t inner)
+BT_FN(line_weight)(const struct tp_blur *b, int a, size_t l, size_t inner)
 {
 	size_t o = l / inner, q = l % inner;
 	double w = 1;
@@ -606,20 +596,20 @@ T(line_weight)(const struct tp_blur *b, int a, size_t l, size_t inner)
  * multiply and transform back), scatter back.
  */
 static void
-T(axis_item)(void *arg, size_t i, int tid)
+BT_FN(axis_item)(void *arg, size_t i, int tid)
 {
-	struct T(axis_ctx) *c = arg;
+	struct BT_FN(axis_ctx) *c = arg;
 	struct tp_blur *b = c->b;
 	size_t blk = b->blk, n = c->n, in = c->inner, ns = b->gstride[c->a];
 	size_t l0 = i * blk, cnt, k, j;
-	R *buf = b->gbuf[tid];
-	R *at[MAXBLK];
+	BT_REAL *buf = b->gbuf[tid];
+	BT_REAL *at[MAXBLK];
 	double wts[MAXBLK];
 	int oneblock;
 
 	cnt = c->nlines - l0 < blk ? c->nlines - l0 : blk;
 	if (cnt < blk)
-		memset(buf + cnt * ns, 0, (blk - cnt) * ns * sizeof(R));
+		memset(buf + cnt * ns, 0, (blk - cnt) * ns * sizeof(BT_REAL));
 	/* where each line starts; one outer index: side by side */
 	for (j = 0; j < cnt; j++)
 		at[j] = c->w + (l0 + j) / in * n * in + (l0 + j) % in;
@@ -631,7 +621,7 @@ T(axis_item)(void *arg, size_t i, int tid)
 		int live = 0;
 
 		for (j = 0; j < cnt; j++) {
-			wts[j] = T(line_weight)(b, c->a, l0 + j, in);
+			wts[j] = BT_FN(line_weight)(b, c->a, l0 + j, in);
 			live += fabs(wts[j]) >= b->wthr;
 		}
 		if (live == 0) {
@@ -643,7 +633,7 @@ T(axis_item)(void *arg, size_t i, int tid)
 	}
 	if (oneblock) {
 		for (k = 0; k < n; k++) {
-			const R *s = at[0] + k * in;
+			const BT_REAL *s = at[0] + k * in;
 
 			for (j = 0; j < cnt; j++)
 				buf[j * ns + k] = s[j];
@@ -659,12 +649,12 @@ T(axis_item)(void *arg, size_t i, int tid)
 		tp_fft_execute(b->afwd[c->a], buf, buf);
 		for (j = 0; j < cnt; j++) {
 			double wj = fabs(wts[j]) >= b->wthr ? wts[j] : 0;
-			R *v = buf + j * ns;
+			BT_REAL *v = buf + j * ns;
 
 			for (k = 0; k < n; k++)
-				v[k] *= (R)(wj * h[k]);
+				v[k] *= (BT_REAL)(wj * h[k]);
 			if (b->shift[c->a]) {
-				memmove(v, v + 1, (n - 1) * sizeof(R));
+				memmove(v, v + 1, (n - 1) * sizeof(BT_REAL));
 				v[n - 1] = 0;
 			}
 		}
@@ -677,16 +667,16 @@ T(axis_item)(void *arg, size_t i, int tid)
 			    buf + b->ioff[c->a]);
 		if (b->ioff[c->a])
 			for (j = 0; j < cnt; j++) {
-				R *v = buf + j * ns;
+				BT_REAL *v = buf + j * ns;
 
 				if (b->noinv[c->a])
-					memset(v, 0, n * sizeof(R));
+					memset(v, 0, n * sizeof(BT_REAL));
 				v[0] = v[n - 1] = 0;
 			}
 	}
 	if (oneblock) {
 		for (k = 0; k < n; k++) {
-			R *d = at[0] + k * in;
+			BT_REAL *d = at[0] + k * in;
 
 			for (j = 0; j < cnt; j++)
 				d[j] = buf[j * ns + k];
@@ -702,9 +692,9 @@ T(axis_item)(void *arg, size_t i, int tid)
  * gathered axis only) the DCT, the multiply by the whole response and
  * the inverse DCT in one pass. */
 static void
-T(axis_pass)(struct tp_blur *b, R *w, int a, int inverse)
+BT_FN(axis_pass)(struct tp_blur *b, BT_REAL *w, int a, int inverse)
 {
-	struct T(axis_ctx) c;
+	struct BT_FN(axis_ctx) c;
 	size_t outer;
 
 	if (!b->gathered[a]) {
@@ -715,7 +705,7 @@ T(axis_pass)(struct tp_blur *b, R *w, int a, int inverse)
 				tp_fft_execute(b->ainv[a], w + b->ioff[a],
 				    w + b->ioff[a]);
 			if (b->ioff[a])
-				T(zero_ends)(b, w, a);
+				BT_FN(zero_ends)(b, w, a);
 		}
 		tp_timing_stamp(inverse ? "inverse axis" : "forward axis");
 		return;
@@ -729,18 +719,18 @@ T(axis_pass)(struct tp_blur *b, R *w, int a, int inverse)
 	extent(b->wshape, b->ndim, a, &outer, &c.inner);
 	c.nlines = outer * c.inner;
 	tp_parallel(b->o.threads, (c.nlines + b->blk - 1) / b->blk,
-	    T(axis_item), &c);
+	    BT_FN(axis_item), &c);
 	tp_timing_stamp(inverse == 2 ? "fused gathered axis" : inverse ?
 	    "inverse gathered axis" : "forward gathered axis");
 }
 
 /* Blur data (b's problem) through the transforms. */
 static void
-T(run_fft)(struct tp_blur *b, R *data)
+BT_FN(run_fft)(struct tp_blur *b, BT_REAL *data)
 {
-	struct T(fft_ctx) c;
+	struct BT_FN(fft_ctx) c;
 	int nd = b->ndim, th = b->o.threads;
-	R *w = b->padded ? b->work : data;
+	BT_REAL *w = b->padded ? b->work : data;
 
 	memset(&c, 0, sizeof c);
 	c.b = b;
@@ -749,7 +739,7 @@ T(run_fft)(struct tp_blur *b, R *data)
 		c.dst = b->work;
 		c.nrows = b->wcount / b->wshape[nd - 1];
 		c.per = 1 + 16384 / b->wshape[nd - 1];
-		tp_parallel(th, (c.nrows + c.per - 1) / c.per, T(pad_item), &c);
+		tp_parallel(th, (c.nrows + c.per - 1) / c.per, BT_FN(pad_item), &c);
 	}
 	if (b->o.boundary == TP_BLUR_WRAP) {
 		tp_fft_execute(b->fwd, data, b->spec);
@@ -757,41 +747,41 @@ T(run_fft)(struct tp_blur *b, R *data)
 		c.es = 2;
 		c.nrows = b->scount / b->sshape[nd - 1];
 		c.per = 1 + 16384 / (b->sshape[nd - 1] * c.es);
-		tp_parallel(th, (c.nrows + c.per - 1) / c.per, T(mul_item), &c);
+		tp_parallel(th, (c.nrows + c.per - 1) / c.per, BT_FN(mul_item), &c);
 		tp_timing_stamp("multiply");
 		tp_fft_execute(b->inv, b->spec, data);
 	} else {
 		for (int i = b->nax - 1; i >= 1; i--)
-			T(axis_pass)(b, w, b->ax[i], 0);
+			BT_FN(axis_pass)(b, w, b->ax[i], 0);
 		if (b->gathered[b->ax[0]]) {
 			/* forward, multiply, shift, inverse of ax[0] */
-			T(axis_pass)(b, w, b->ax[0], 2);
+			BT_FN(axis_pass)(b, w, b->ax[0], 2);
 			for (int i = 1; i < b->nax; i++)
 				if (b->shift[b->ax[i]])
-					T(shift_axis)(b, w, b->ax[i]);
+					BT_FN(shift_axis)(b, w, b->ax[i]);
 		} else {
-			T(axis_pass)(b, w, b->ax[0], 0);
+			BT_FN(axis_pass)(b, w, b->ax[0], 0);
 			c.spec = w;
 			c.es = 1;
 			c.nrows = b->scount / b->sshape[nd - 1];
 			c.per = 1 + 16384 / b->sshape[nd - 1];
 			tp_parallel(th, (c.nrows + c.per - 1) / c.per,
-			    T(mul_item), &c);
+			    BT_FN(mul_item), &c);
 			tp_timing_stamp("multiply");
 			for (int i = 0; i < b->nax; i++)
 				if (b->shift[b->ax[i]])
-					T(shift_axis)(b, w, b->ax[i]);
-			T(axis_pass)(b, w, b->ax[0], 1);
+					BT_FN(shift_axis)(b, w, b->ax[i]);
+			BT_FN(axis_pass)(b, w, b->ax[0], 1);
 		}
 		for (int i = 1; i < b->nax; i++)
-			T(axis_pass)(b, w, b->ax[i], 1);
+			BT_FN(axis_pass)(b, w, b->ax[i], 1);
 	}
 	if (b->padded) {
 		c.src = b->work;
 		c.dst = data;
 		c.nrows = b->wcount / b->wshape[nd - 1];
 		c.per = 1 + 16384 / b->wshape[nd - 1];
-		tp_parallel(th, (c.nrows + c.per - 1) / c.per, T(pad_item), &c);
+		tp_parallel(th, (c.nrows + c.per - 1) / c.per, BT_FN(pad_item), &c);
 	}
 }
 
