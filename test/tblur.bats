@@ -61,6 +61,18 @@ EOF
 	gold_ok --count 40 check_cases out
 }
 
+# fft_and_fir OUT IN ARG...: tblur ARG... --method M IN > OUT-M.npy for M
+# fft and fir; prints "IN --method M: exit STATUS; " for each run that
+# fails.
+fft_and_fir() {
+	local out=$1 in=$2 m
+	shift 2
+	for m in fft fir; do
+		tblur "$@" --method $m "$in" > "$out-$m.npy" ||
+			printf "%s; " "$in --method $m: exit $?"
+	done
+}
+
 # check_deriv DIR: the derivative cases of deriv.txt agree with their
 # golden files to 1e-10 times max|x| times the product over the axes of
 # the sum of |taps| of the derivative kernel (the size of the terms
@@ -115,14 +127,10 @@ with open('cases', 'w') as f:
                 np.save(f'e{i}.npy', gaussian_filter(x, 0.8, order=o, mode=m, truncate=20))
                 f.write(f'{i} {b} {o[0]},{o[1]}\n')
                 i += 1"
-	local i b o m bad=''
+	local i b o bad=''
 	while read -r i b o; do
-		for m in fft fir; do
-			tblur -s 0.8 --order "$o" --boundary "$b" --method $m "x$i.npy" > "g$i-$m.npy" ||
-				bad+="case $i: exit $?"$'\n'
-			tblur -s 0.8 --order "$o" --boundary "$b" --method $m "x$i-f32.npy" > "h$i-$m.npy" ||
-				bad+="case $i f32: exit $?"$'\n'
-		done
+		bad+=$(fft_and_fir "g$i" "x$i.npy" -s 0.8 --order "$o" --boundary "$b")
+		bad+=$(fft_and_fir "h$i" "x$i-f32.npy" -s 0.8 --order "$o" --boundary "$b")
 	done < cases
 	[ -z "$bad" ] || fail "$bad"
 	py '
@@ -419,12 +427,9 @@ with open("cases", "w") as f:
         y = gaussian_filter(x.astype(float), s, mode=modes[b], truncate=20)
         np.save(f"e{i}.npy", y.astype(dt))
         f.write(f"{i} {b} {dt} " + ",".join(map(str, s)) + "\n")'
-	local i b dt s m bad=''
+	local i b dt s bad=''
 	while read -r i b dt s; do
-		for m in fft fir; do
-			tblur -s "$s" --boundary "$b" --method $m "x$i.npy" > "g$i-$m.npy" ||
-				bad+="case $i: exit $?"$'\n'
-		done
+		bad+=$(fft_and_fir "g$i" "x$i.npy" -s "$s" --boundary "$b")
 	done < cases
 	[ -z "$bad" ] || fail "$bad"
 	py '
