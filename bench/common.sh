@@ -62,6 +62,16 @@ best_of() {
 # best CMD...: best_of $REPS CMD...
 best() { best_of "$REPS" "$@"; }
 
+# warm_best LABEL CMD...: say LABEL on stderr, run CMD once untimed (file
+# cache, plans), then print best CMD...; print "fail" and return 1 if a
+# run fails
+warm_best() {
+	echo "$me: $1" >&2
+	shift
+	"$@" >/dev/null || { echo fail; return 1; }
+	best "$@"
+}
+
 # ratio A B: A / B to two decimals; "n/a" if B is not positive or A is
 # "fail"
 ratio() {

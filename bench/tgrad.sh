@@ -98,12 +98,8 @@ tgrad_compute() {
 	done | sort -g | head -n 1
 }
 
-echo "bench/tgrad.sh: torch, whole process" >&2
-torch_whole || exit 1
-tw=$(best torch_whole)
-echo "bench/tgrad.sh: tgrad, whole process" >&2
-tgrad_whole || exit 1
-gw=$(best tgrad_whole)
+tw=$(warm_best "torch, whole process" torch_whole) || exit 1
+gw=$(warm_best "tgrad, whole process" tgrad_whole) || exit 1
 echo "bench/tgrad.sh: compute times" >&2
 tc=$("$PYTHON" torch_job.py "$REPS")
 gc=$(tgrad_compute)

@@ -70,12 +70,8 @@ tproject_run() {
 		$TPROJECT_ARGS -o "$tmp/tproject.npy" < "$tmp/in.npy"
 }
 
-echo "bench/tproject.sh: numpy" >&2
-numpy_run || exit 1
-nt=$(best numpy_run)
-echo "bench/tproject.sh: tproject" >&2
-tproject_run || exit 1
-tt=$(best tproject_run)
+nt=$(warm_best numpy numpy_run) || exit 1
+tt=$(warm_best tproject tproject_run) || exit 1
 err=$("$PYTHON" -c "
 import numpy as np
 a = np.load('$tmp/tproject.npy'); b = np.load('$tmp/numpy.npy')
