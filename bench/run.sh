@@ -7,7 +7,7 @@ PATH="$top/$BUILD/bin:$PATH"
 export PATH
 status=0
 for b in "$top"/bench/*.sh; do
-	[ "$(basename "$b")" = run.sh ] && continue
+	case $(basename "$b") in run.sh | common.sh) continue ;; esac
 	echo "== $(basename "$b")"
 	bash "$b" || status=1
 done

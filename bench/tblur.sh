@@ -29,50 +29,19 @@
 # REPS (3), IM_REPS (1), TBLUR_ARGS (extra tblur arguments, e.g. "-j 1").
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/bench/common.sh"
 TBLUR=${TBLUR:-$top/build/bin/tblur}
-PYTHON=${PYTHON:-/usr/bin/python3}
-REPS=${REPS:-3}
 IM_REPS=${IM_REPS:-1}
 TBLUR_ARGS=${TBLUR_ARGS:-}
 SIGMAS=${SIGMAS:-1 3 10 30}
 
-if [ ! -x "$TBLUR" ]; then
-	echo "bench/tblur.sh: no tblur at $TBLUR (run make first, or set TBLUR)" >&2
-	exit 1
-fi
-if ! "$PYTHON" -c 'import numpy, scipy.ndimage, cv2' 2>/dev/null; then
-	echo "bench/tblur.sh: $PYTHON cannot import numpy, scipy and cv2" >&2
-	exit 1
-fi
+need_tool "$TBLUR" tblur TBLUR
+need_python "numpy, scipy.ndimage, cv2" "numpy, scipy and cv2"
+bench_tmpdir tblur
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/tblur-bench.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT TERM
-
-now() { date +%s%N; }
-
-# best N CMD...: run CMD N times, print the best wall time in seconds, or
-# "fail" if a run fails
-best() {
-	n=$1
-	shift
-	b=
-	i=0
-	while [ $i -lt "$n" ]; do
-		t0=$(now)
-		"$@" >/dev/null 2>&1 || { echo fail; return 1; }
-		t1=$(now)
-		t=$((t1 - t0))
-		if [ -z "$b" ] || [ $t -lt "$b" ]; then b=$t; fi
-		i=$((i + 1))
-	done
-	awk -v t="$b" 'BEGIN { printf "%.3f", t / 1e9 }'
-}
-
-# ratio A B: A / B to two decimals
-ratio() {
-	awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a != "fail") printf "%.1f", a / b; else printf "n/a" }'
-}
+# quiet CMD...: CMD with its stderr discarded (best_of discards stdout)
+# shellcheck disable=SC2317 # called through best
+quiet() { "$@" 2>/dev/null; }
 
 py_whole() {	# py_whole opencv|scipy SIGMA: one whole Python process
 	"$PYTHON" -c "
@@ -130,22 +99,6 @@ tblur_compute() {
 	echo "$b|$how"
 }
 
-relerr() {
-	"$PYTHON" -c "
-import numpy as np
-a = np.load('$1').astype(np.float64); b = np.load('$2').astype(np.float64)
-print('%.1e' % (np.max(np.abs(a - b)) / np.max(np.abs(b))))
-"
-}
-
-want() {
-	[ $# -le 1 ] && return 0
-	c=$1
-	shift
-	for w in "$@"; do [ "$w" = "$c" ] && return 0; done
-	return 1
-}
-
 info="tblur: $TBLUR ${TBLUR_ARGS:-(default options)}; $("$PYTHON" -c 'import cv2, scipy; print("OpenCV", cv2.__version__, "with", cv2.getNumThreads(), "threads; SciPy", scipy.__version__)'); $(nproc) CPUs; load $(cut -d' ' -f1-3 /proc/loadavg) at the start; best of $REPS"
 
 t1= t3=
@@ -158,9 +111,9 @@ np.save('$tmp/x.npy', np.random.default_rng(1).standard_normal((4096, 4096)).ast
 		tblur_npy "$s" >/dev/null 2>&1
 		py_whole opencv "$s"
 		py_whole scipy "$s"
-		tt=$(best "$REPS" tblur_npy "$s")
-		to=$(best "$REPS" py_whole opencv "$s")
-		ts=$(best "$REPS" py_whole scipy "$s")
+		tt=$(best quiet tblur_npy "$s")
+		to=$(best quiet py_whole opencv "$s")
+		ts=$(best quiet py_whole scipy "$s")
 		err=$(relerr "$tmp/tblur.npy" "$tmp/opencv.npy")
 		t1="$t1| $s | $tt | $to | $ts | $(ratio "$to" "$tt") | $(ratio "$ts" "$tt") | $err |
 "
@@ -181,10 +134,10 @@ cv2.imwrite('$tmp/in.png', x)"
 	for s in $SIGMAS; do
 		echo "bench/tblur.sh: 4096² RGB PNG, sigma $s" >&2
 		"$TBLUR" -s "$s" $TBLUR_ARGS "$tmp/in.png" -O png -o "$tmp/t.png"
-		tt=$(best "$REPS" "$TBLUR" -s "$s" $TBLUR_ARGS "$tmp/in.png" -O png -o "$tmp/t.png")
+		tt=$(best quiet "$TBLUR" -s "$s" $TBLUR_ARGS "$tmp/in.png" -O png -o "$tmp/t.png")
 		vips gaussblur "$tmp/in.png" "$tmp/v.png" "$s"
-		tv=$(best "$REPS" vips gaussblur "$tmp/in.png" "$tmp/v.png" "$s")
-		ti=$(best "$IM_REPS" convert "$tmp/in.png" -blur "0x$s" "$tmp/i.png")
+		tv=$(best quiet vips gaussblur "$tmp/in.png" "$tmp/v.png" "$s")
+		ti=$(best_of "$IM_REPS" quiet convert "$tmp/in.png" -blur "0x$s" "$tmp/i.png")
 		t2="$t2| $s | $tt | $tv | $ti | $(ratio "$tv" "$tt") | $(ratio "$ti" "$tt") |
 "
 	done

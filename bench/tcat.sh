@@ -17,16 +17,17 @@
 set -eu -o pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/bench/common.sh"
 bin=$top/${BUILD:-build}/bin
 elems=${ELEMS:-536870912}
 runs=${RUNS:-3}
 timer=/usr/bin/time
 
 [ -x "$bin/tcat" ] || { echo "tcat.sh: no $bin/tcat: run make" >&2; exit 1; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/tcat-bench.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT TERM
+[ -x "$timer" ] || { echo "tcat.sh: no GNU time at $timer: apt-get install time" >&2; exit 1; }
+bench_tmpdir tcat
 big=$tmp/big.npy
+F=$big
 
 if [ -x "$bin/tgen" ]; then
 	"$bin/tgen" zeros "$elems" -t f32 -o "$big"
@@ -49,21 +50,6 @@ fi
 bytes=$(stat -c %s "$big")
 cat "$big" > /dev/null		# into the page cache, for every row alike
 
-# best CMD: the shortest wall time in seconds of `bash -c CMD` over $runs
-# runs; dies if CMD fails.
-best() {
-	local i t0 t1 b=
-	for ((i = 0; i < runs; i++)); do
-		t0=$(date +%s.%N)
-		F=$big B=$bin bash -o pipefail -c "$1" ||
-			{ echo "tcat.sh: failed: $1" >&2; exit 1; }
-		t1=$(date +%s.%N)
-		b=$(awk -v a="$t0" -v z="$t1" -v b="$b" \
-		    'BEGIN { t = z - a; if (b == "" || t < b) b = t; print b }')
-	done
-	printf '%.3f\n' "$b"
-}
-
 # rss CMD: peak resident set size in KiB of the process GNU time runs
 # inside CMD (CMD contains "T" where the timed command goes).
 rss() {
@@ -73,20 +59,19 @@ rss() {
 	awk -F': ' '/Maximum resident set size/ { print $2 }' "$log"
 }
 
-gbs() { awk -v n="$bytes" -v t="$1" 'BEGIN { printf "%.2f", n / t / 1e9 }'; }
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 
-t_cat=$(best 'cat "$F" | cat | cat > /dev/null')
-t_pipe=$(best 'cat "$F" | "$B/tcat" | cat > /dev/null')
-t_file=$(best '"$B/tcat" "$F" | cat > /dev/null')
+t_cat=$(wall "$(best_pipe 'cat "$F" | cat | cat > /dev/null')")
+t_pipe=$(wall "$(best_pipe 'cat "$F" | "$B/tcat" | cat > /dev/null')")
+t_file=$(wall "$(best_pipe '"$B/tcat" "$F" | cat > /dev/null')")
 
 echo "## tcat: one $(awk -v n="$bytes" 'BEGIN { printf "%.2f", n / 2^30 }') GiB float32 record ($made), $(nproc) CPUs"
 echo
 echo "| pipeline | best of $runs | GB/s |"
 echo "|---|---:|---:|"
-echo "| \`cat FILE \| cat \| cat > /dev/null\` | ${t_cat} s | $(gbs "$t_cat") |"
-echo "| \`cat FILE \| tcat \| cat > /dev/null\` | ${t_pipe} s | $(gbs "$t_pipe") |"
-echo "| \`tcat FILE \| cat > /dev/null\` | ${t_file} s | $(gbs "$t_file") |"
+echo "| \`cat FILE \| cat \| cat > /dev/null\` | ${t_cat} s | $(gbs "$bytes" "$t_cat") |"
+echo "| \`cat FILE \| tcat \| cat > /dev/null\` | ${t_pipe} s | $(gbs "$bytes" "$t_pipe") |"
+echo "| \`tcat FILE \| cat > /dev/null\` | ${t_file} s | $(gbs "$bytes" "$t_file") |"
 echo
 
 if [ -x "$timer" ] && "$timer" -v true 2> /dev/null; then

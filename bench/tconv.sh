@@ -27,9 +27,8 @@
 # removed at the end.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/bench/common.sh"
 TCONV=${TCONV:-$top/build/bin/tconv}
-PYTHON=${PYTHON:-/usr/bin/python3}
-REPS=${REPS:-3}
 SCIPY_WORKERS=${SCIPY_WORKERS:-1}
 TCONV_ARGS=${TCONV_ARGS:-}
 
@@ -39,33 +38,8 @@ if [ ! -x "$TCONV" ]; then
 		"timing SciPy only" >&2
 	have_tconv=0
 fi
-if ! "$PYTHON" -c 'import numpy, scipy.signal' 2>/dev/null; then
-	echo "bench/tconv.sh: $PYTHON cannot import numpy and scipy" >&2
-	exit 1
-fi
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/tconv-bench.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT TERM
-
-# now: wall clock in nanoseconds
-now() { date +%s%N; }
-
-# best CMD...: run CMD $REPS times, print the best wall time in seconds;
-# print "fail" if any run fails
-best() {
-	b=
-	i=0
-	while [ $i -lt "$REPS" ]; do
-		t0=$(now)
-		"$@" || { echo fail; return 1; }
-		t1=$(now)
-		t=$((t1 - t0))
-		if [ -z "$b" ] || [ $t -lt "$b" ]; then b=$t; fi
-		i=$((i + 1))
-	done
-	awk -v t="$b" 'BEGIN { printf "%.3f", t / 1e9 }'
-}
+need_python "numpy, scipy.signal" "numpy and scipy"
+bench_tmpdir tconv
 
 # make_case NAME SIGSHAPE KSHAPE DTYPE: write $tmp/NAME.x.npy, NAME.k.npy
 make_case() {
@@ -100,19 +74,6 @@ tconv_run() {
 		-o "$tmp/$n.tconv.npy" <"$tmp/$n.x.npy"
 }
 
-# relerr A B: max|A - B| / max|B| of two NPY files, and a shape check
-relerr() {
-	"$PYTHON" -c "
-import numpy as np
-a = np.load('$1'); b = np.load('$2')
-if a.shape != b.shape:
-    print('shape %s vs %s' % (a.shape, b.shape))
-else:
-    e = np.max(np.abs(a.astype(np.float64) - b.astype(np.float64)))
-    print('%.1e' % (e / np.max(np.abs(b.astype(np.float64)))))
-"
-}
-
 rows=
 note=
 # run_case NAME LABEL SIGSHAPE KSHAPE DTYPE AXES
@@ -134,8 +95,7 @@ run_case() {
 		if tconv_run "$name"; then
 			tt=$(best tconv_run "$name")
 			if [ "$tt" != fail ]; then
-				ratio=$(awk -v s="$st" -v t="$tt" \
-					'BEGIN { printf "%.2f", (t > 0) ? s / t : 0 }')
+				ratio=$(ratio "$st" "$tt")
 				err=$(relerr "$tmp/$name.tconv.npy" "$tmp/$name.$sw.npy")
 			fi
 		else
@@ -152,15 +112,6 @@ run_case() {
 	rows="$rows| $label | $tt | $st ($sw) | $ratio | $err |
 "
 	rm -f "$tmp/$name".*
-}
-
-# want CASE [SELECTED...]: true if CASE is selected (none selected: all)
-want() {
-	[ $# -le 1 ] && return 0
-	c=$1
-	shift
-	for w in "$@"; do [ "$w" = "$c" ] && return 0; done
-	return 1
 }
 
 want a "$@" && run_case a "(a) 2048² ⊛ 31², f32" "2048, 2048" "31, 31" float32 None

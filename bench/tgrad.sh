@@ -23,43 +23,14 @@
 # in a temporary directory that is removed at the end.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/bench/common.sh"
 TGRAD=${TGRAD:-$top/build/bin/tgrad}
-PYTHON=${PYTHON:-/usr/bin/python3}
-REPS=${REPS:-3}
 TGRAD_ARGS=${TGRAD_ARGS:-}
 
-if [ ! -x "$TGRAD" ]; then
-	echo "bench/tgrad.sh: no tgrad at $TGRAD (run make first, or set TGRAD)" >&2
-	exit 1
-fi
-if ! "$PYTHON" -c 'import numpy, torch' 2>/dev/null; then
-	echo "bench/tgrad.sh: $PYTHON cannot import numpy and torch" >&2
-	exit 1
-fi
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/tgrad-bench.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT TERM
+need_tool "$TGRAD" tgrad TGRAD
+need_python "numpy, torch" "numpy and torch"
+bench_tmpdir tgrad
 cd "$tmp" || exit 1
-
-# now: wall clock in nanoseconds
-now() { date +%s%N; }
-
-# best CMD...: run CMD $REPS times, print the best wall time in seconds;
-# print "fail" if any run fails
-best() {
-	b=
-	i=0
-	while [ $i -lt "$REPS" ]; do
-		t0=$(now)
-		"$@" || { echo fail; return 1; }
-		t1=$(now)
-		t=$((t1 - t0))
-		if [ -z "$b" ] || [ $t -lt "$b" ]; then b=$t; fi
-		i=$((i + 1))
-	done
-	awk -v t="$b" 'BEGIN { printf "%.3f", t / 1e9 }'
-}
 
 echo "bench/tgrad.sh: making the inputs" >&2
 "$PYTHON" -c "
@@ -127,12 +98,8 @@ tgrad_compute() {
 	done | sort -g | head -n 1
 }
 
-echo "bench/tgrad.sh: torch, whole process" >&2
-torch_whole || exit 1
-tw=$(best torch_whole)
-echo "bench/tgrad.sh: tgrad, whole process" >&2
-tgrad_whole || exit 1
-gw=$(best tgrad_whole)
+tw=$(warm_best "torch, whole process" torch_whole) || exit 1
+gw=$(warm_best "tgrad, whole process" tgrad_whole) || exit 1
 echo "bench/tgrad.sh: compute times" >&2
 tc=$("$PYTHON" torch_job.py "$REPS")
 gc=$(tgrad_compute)
@@ -152,7 +119,6 @@ print('%.1e' % max(float(np.max(np.abs(u.astype(float) - v))) / float(np.max(np.
 ")
 torchthreads=$("$PYTHON" -c 'import torch; print(torch.get_num_threads())')
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }'; }
 echo
 echo "tgrad: $TGRAD ${TGRAD_ARGS:-(default options)}; torch $("$PYTHON" -c 'import torch; print(torch.__version__)') (torch.get_num_threads() = $torchthreads); $(nproc) CPUs; best of $REPS"
 echo

@@ -21,41 +21,14 @@
 # removed at the end.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/bench/common.sh"
 TPROJECT=${TPROJECT:-$top/build/bin/tproject}
-PYTHON=${PYTHON:-/usr/bin/python3}
-REPS=${REPS:-3}
 N=${N:-10000000}
 TPROJECT_ARGS=${TPROJECT_ARGS:-}
 
-if [ ! -x "$TPROJECT" ]; then
-	echo "bench/tproject.sh: no tproject at $TPROJECT (run make first)" >&2
-	exit 1
-fi
-if ! "$PYTHON" -c 'import numpy' 2>/dev/null; then
-	echo "bench/tproject.sh: $PYTHON cannot import numpy" >&2
-	exit 1
-fi
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/tproject-bench.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT TERM
-
-now() { date +%s%N; }
-
-# best CMD...: run CMD $REPS times, print the best wall time in seconds
-best() {
-	b=
-	i=0
-	while [ $i -lt "$REPS" ]; do
-		t0=$(now)
-		"$@" || { echo fail; return 1; }
-		t1=$(now)
-		t=$((t1 - t0))
-		if [ -z "$b" ] || [ $t -lt "$b" ]; then b=$t; fi
-		i=$((i + 1))
-	done
-	awk -v t="$b" 'BEGIN { printf "%.3f", t / 1e9 }'
-}
+need_tool "$TPROJECT" tproject TPROJECT
+need_python numpy numpy
+bench_tmpdir tproject
 
 "$PYTHON" -c "
 import numpy as np
@@ -97,18 +70,14 @@ tproject_run() {
 		$TPROJECT_ARGS -o "$tmp/tproject.npy" < "$tmp/in.npy"
 }
 
-echo "bench/tproject.sh: numpy" >&2
-numpy_run || exit 1
-nt=$(best numpy_run)
-echo "bench/tproject.sh: tproject" >&2
-tproject_run || exit 1
-tt=$(best tproject_run)
+nt=$(warm_best numpy numpy_run) || exit 1
+tt=$(warm_best tproject tproject_run) || exit 1
 err=$("$PYTHON" -c "
 import numpy as np
 a = np.load('$tmp/tproject.npy'); b = np.load('$tmp/numpy.npy')
 print('%.1e' % np.max(np.abs(a - b) / np.maximum(np.abs(b), 1)))
 ")
-ratio=$(awk -v s="$nt" -v t="$tt" 'BEGIN { printf "%.2f", (t > 0) ? s / t : 0 }')
+ratio=$(ratio "$nt" "$tt")
 
 echo
 echo "tproject: $TPROJECT ${TPROJECT_ARGS:-(default options)}; NumPy $("$PYTHON" -c 'import numpy; print(numpy.__version__)'); $(nproc) CPUs; best of $REPS, whole process, file to file"

@@ -20,6 +20,7 @@
 set -eu -o pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/bench/common.sh"
 bin=$top/${BUILD:-build}/bin
 runs=${RUNS:-3}
 timer=/usr/bin/time
@@ -29,35 +30,7 @@ py=/usr/bin/python3
 for t in tgen treshape; do
 	[ -x "$bin/$t" ] || { echo "treshape.sh: no $bin/$t: run make" >&2; exit 1; }
 done
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/treshape-bench.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT TERM
-
-# best CMD: "WALL CPU", the shortest wall time and the least CPU time
-# (user + system, of every process of CMD) in seconds of `bash -c CMD`
-# over $runs runs; dies if CMD fails.  On a shared machine the CPU time
-# says more about the work done than the wall time.
-best() {
-	local i t0 t1 b= c= cpu
-	for ((i = 0; i < runs; i++)); do
-		t0=$(date +%s.%N)
-		F=$F B=$bin O=$tmp/out.npy P=${P:-} $timer -f '%U %S' \
-		    -o "$tmp/cpu" bash -o pipefail -c "$1" ||
-			{ echo "treshape.sh: failed: $1" >&2; exit 1; }
-		t1=$(date +%s.%N)
-		cpu=$(awk '{ t = $1 + $2 } END { print t }' "$tmp/cpu")
-		b=$(awk -v a="$t0" -v z="$t1" -v b="$b" \
-		    'BEGIN { t = z - a; if (b == "" || t < b) b = t; print b }')
-		c=$(awk -v t="$cpu" -v c="$c" \
-		    'BEGIN { if (c == "" || t < c) c = t; print c }')
-	done
-	printf '%.3f %.2f\n' "$b" "$c"
-}
-wall() { echo "${1% *}"; }
-cpu() { echo "${1#* }"; }
-
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-gbs() { awk -v n="$1" -v t="$2" 'BEGIN { printf "%.2f", n / t / 1e9 }'; }
+bench_tmpdir treshape
 
 # (a) the streaming reshape
 F=$tmp/big.npy
@@ -73,9 +46,9 @@ keep() {	# BEST NEW: the better wall and the better CPU time
 }
 t_cat= t_res= t_pat=
 for ((round = 0; round < runs; round++)); do
-	t_cat=$(keep "$t_cat" "$(runs=1 best 'cat "$F" | cat | cat > /dev/null')")
-	t_res=$(keep "$t_res" "$(runs=1 best 'cat "$F" | "$B/treshape" 16384,-1 | cat > /dev/null')")
-	t_pat=$(keep "$t_pat" "$(runs=1 best 'cat "$F" | "$B/treshape" "(a b) -> a b 1" b=32768 | cat > /dev/null')")
+	t_cat=$(keep "$t_cat" "$(runs=1 best_pipe 'cat "$F" | cat | cat > /dev/null')")
+	t_res=$(keep "$t_res" "$(runs=1 best_pipe 'cat "$F" | "$B/treshape" 16384,-1 | cat > /dev/null')")
+	t_pat=$(keep "$t_pat" "$(runs=1 best_pipe 'cat "$F" | "$B/treshape" "(a b) -> a b 1" b=32768 | cat > /dev/null')")
 done
 
 echo "## treshape: a pure reshape of one $(awk -v n="$bytes" 'BEGIN { printf "%.2f", n / 2^30 }') GiB float32 record, $(nproc) CPUs"
@@ -119,9 +92,9 @@ perm_row() {	# NAME SHAPE AXES
 	F=$tmp/in.npy
 	"$bin/tgen" rand "$shape" --seed 1 -t f32 -o "$F"
 	cat "$F" > /dev/null
-	t_tr=$(best '"$B/treshape" --permute "$P" "$F" -o "$O"')
+	t_tr=$(best_pipe '"$B/treshape" --permute "$P" "$F" -o "$O"')
 	mv "$tmp/out.npy" "$tmp/tr.npy"
-	t_np=$(best "$NUMPY")
+	t_np=$(best_pipe "$NUMPY")
 	cmp -s "$tmp/tr.npy" "$tmp/out.npy" ||
 		{ echo "treshape.sh: $name: treshape and numpy differ" >&2; exit 1; }
 	echo "| $name | $(wall "$t_tr") | $(wall "$t_np") | $(ratio "$(wall "$t_np")" "$(wall "$t_tr")") | $(cpu "$t_tr") | $(cpu "$t_np") |"

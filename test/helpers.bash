@@ -266,3 +266,102 @@ open('last.npy', 'wb').write(last)
 open('in.npy', 'wb').write(whole + last[:len(last) - recs[-1].nbytes // 2 - 4])
 "
 }
+
+# gold_run DIR FILTER [ARG...]: run "${GOLD_TOOL[@]}" (set by the test
+# file, e.g. GOLD_TOOL=(tgrad --forward)) on every case of the manifest
+# $GOLD/${MANIFEST:-cases.txt} whose name matches the ERE FILTER, in the
+# directory $GOLD, with the case's arguments and then ARG..., stdin from
+# the case's input; writes DIR/NAME.npy, DIR/NAME.err and a line "NAME
+# STATUS" in DIR/status.  Manifest lines (blank and '#' lines skipped):
+#   name|dtype|input|arguments                 (expected: NAME.out.npy)
+#   name|dtype|input|expected|arguments
+#   name|dtype|input|kernel|expected|arguments (the kernel goes as -k)
+# "$GOLD" in the arguments is the golden directory.  One shell loop, so
+# that the comparison (gold_check) can be one python call.
+gold_run() {
+	local dir=$1 filter=$2 name input rest args mid st
+	local -a kernel
+	shift 2
+	mkdir -p "$dir"
+	dir=$(cd "$dir" && pwd)
+	: > "$dir/status"
+	while IFS="|" read -r name _ input rest; do
+		case $name in '' | '#'*) continue ;; esac
+		[[ $name =~ $filter ]] || continue
+		args=${rest##*|}
+		args=${args//\$GOLD/$GOLD}
+		kernel=()
+		mid=${rest%|*}
+		[[ $mid == *"|"* ]] && kernel=(-k "$GOLD/${mid%%|*}")
+		st=0
+		# shellcheck disable=SC2086 # args is a word list on purpose
+		(cd "$GOLD" && "${GOLD_TOOL[@]}" "${kernel[@]}" $args "$@" \
+			<"$input" >"$dir/$name.npy" 2>"$dir/$name.err") || st=$?
+		echo "$name $st" >>"$dir/status"
+	done <"$GOLD/${MANIFEST:-cases.txt}"
+}
+
+# gold_check DIR WHO [ARG...] <<'EOF' RULE EOF: check every case named in
+# DIR/status (written by gold_run) with the Python RULE read from stdin,
+# which defines check(name, f, path): the list of what is wrong with
+# output file PATH of case NAME, f being its manifest fields.  RULE sees
+# np, records (test/npystream.py), gold (the golden directory), argv
+# (ARG...) and may set MIN_CASES (default 1).  A case that exited non-zero
+# fails with its message.  Prints each problem and "N of M cases agree
+# with WHO"; fails on any problem or fewer than MIN_CASES cases.
+gold_check() {
+	local dir=$1 who=$2 rule
+	shift 2
+	rule=$(cat)
+	"$PY" -c "import os, sys
+import numpy as np
+sys.path.insert(0, os.path.join(os.environ['TPIPE_TOP'], 'test'))
+from npystream import records
+gold, manifest, out, who = sys.argv[1:5]
+argv = sys.argv[5:]
+MIN_CASES = 1
+$rule
+
+man = {}
+for line in open(os.path.join(gold, manifest)):
+    if line.strip() and not line.startswith('#'):
+        f = line.rstrip('\n').split('|')
+        man[f[0]] = f
+bad, n, failed = [], 0, 0
+for line in open(os.path.join(out, 'status')):
+    name, st = line.split()
+    n += 1
+    if st != '0':
+        err = open(os.path.join(out, name + '.err')).read().strip()
+        why = [f'{name}: exit {st}: {err}']
+    else:
+        why = check(name, man[name], os.path.join(out, name + '.npy'))
+    failed += bool(why)
+    bad += why
+for m in bad:
+    print(m)
+print(f'{n - failed} of {n} cases agree with {who}')
+sys.exit(1 if bad or n < MIN_CASES else 0)" \
+		"$GOLD" "${MANIFEST:-cases.txt}" "$dir" "$who" "$@"
+}
+
+# gold_ok [--count N] CHECK DIR [ARG...]: run the gold_check wrapper CHECK
+# on DIR (with ARG...), show its output, and fail unless it passes and
+# (with --count) reports that all N of N cases agree.
+gold_ok() {
+	local count=''
+	if [ "$1" = --count ]; then
+		count=$2
+		shift 2
+	fi
+	run "$@"
+	echo "$2: $output"
+	if [ "$status" -ne 0 ]; then
+		fail "$*: exit $status"
+		return 1
+	fi
+	if [ -n "$count" ] && [[ $output != "$count of $count cases"* ]]; then
+		fail "$*: not $count of $count cases"
+		return 1
+	fi
+}

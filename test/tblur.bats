@@ -10,57 +10,28 @@ bats_require_minimum_version 1.5.0
 
 GOLD="$DATA/tblur"
 
-# run_cases DIR FILTER [ARG...]: run tblur on every manifest case whose
-# name matches the ERE FILTER, with ARG... appended; writes DIR/NAME.npy,
-# DIR/NAME.err and "NAME STATUS" lines in DIR/status.
-run_cases() {
-	local dir=$1 filter=$2 name input args st
-	shift 2
-	mkdir -p "$dir"
-	: > "$dir/status"
-	while IFS="|" read -r name _ input _ args; do
-		case $name in '' | '#'*) continue ;; esac
-		[[ $name =~ $filter ]] || continue
-		st=0
-		# shellcheck disable=SC2086 # args is a word list on purpose
-		tblur $args "$@" <"$GOLD/$input" \
-			>"$dir/$name.npy" 2>"$dir/$name.err" || st=$?
-		echo "$name $st" >>"$dir/status"
-	done <"$GOLD/${MANIFEST:-cases.txt}"
-}
+GOLD_TOOL=(tblur)
 
-# check_cases DIR: every output in DIR/status agrees with its golden file
-# record by record (dtype, shape, values to the tolerance times max|x|);
-# prints each failing case and a count.
+# SCIPY_MODES: Python that imports gaussian_filter and maps each tblur
+# --boundary name to its scipy.ndimage mode (modes)
+SCIPY_MODES="from scipy.ndimage import gaussian_filter
+modes = {'reflect': 'reflect', 'mirror': 'mirror', 'nearest': 'nearest',
+         'wrap': 'wrap', 'zero': 'constant'}"
+
+# check_cases DIR: every output in DIR/status (gold_run) agrees with its
+# golden file record by record (dtype, shape, values to the tolerance
+# times max|x|); prints each failing case and a count.
 check_cases() {
-	"$PY" - "$GOLD" "$1" <<'EOF'
-import os, sys
-import numpy as np
-gold, out = sys.argv[1], sys.argv[2]
-sys.path.insert(0, os.path.join(os.environ['TPIPE_TOP'], 'test'))
-from npystream import records
+	gold_check "$1" SciPy <<'EOF'
 TOL = {'f64': 1e-10, 'f32': 1e-5}
 DT = {'f64': np.float64, 'f32': np.float32}
-man = {}
-for line in open(os.path.join(gold, 'cases.txt')):
-    if line.strip() and not line.startswith('#'):
-        f = line.rstrip('\n').split('|')
-        man[f[0]] = f
-bad, n = [], 0
-for line in open(os.path.join(out, 'status')):
-    name, st = line.split()
-    n += 1
-    f = man[name]
-    if st != '0':
-        err = open(os.path.join(out, name + '.err')).read().strip()
-        bad.append(f'{name}: exit {st}: {err}')
-        continue
-    got = records(os.path.join(out, name + '.npy'))
+def check(name, f, path):
+    got = records(path)
     exp = records(os.path.join(gold, f[3]))
     xs = records(os.path.join(gold, f[2]))
     if len(got) != len(exp):
-        bad.append(f'{name}: {len(got)} records, expected {len(exp)}')
-        continue
+        return [f'{name}: {len(got)} records, expected {len(exp)}']
+    bad = []
     for i, (a, b, x) in enumerate(zip(got, exp, xs)):
         if a.dtype != DT[f[1]] or a.shape != b.shape:
             bad.append(f'{name}: record {i}: {a.dtype} {a.shape}, '
@@ -71,35 +42,35 @@ for line in open(os.path.join(out, 'status')):
         if not e <= TOL[f[1]] * scale:
             bad.append(f'{name}: record {i}: max error {e:.3g} = '
                        f'{e / scale:.3g} * max|x| (tol {TOL[f[1]]:g})')
-for m in bad:
-    print(m)
-print(f'{n - len(bad)} of {n} cases agree with SciPy')
-sys.exit(1 if bad or n == 0 else 0)
+    return bad
 EOF
 }
 
 @test "tblur: every boundary, 1-D/2-D/3-D, sigma 0.5 to 10, f32 and f64 equal gaussian_filter" {
-	run_cases out '.'
-	run check_cases out
-	echo "$output"
-	[ "$status" -eq 0 ]
-	[[ $output == *"40 of 40 cases"* ]]
+	gold_run out '.'
+	gold_ok --count 40 check_cases out
 }
 
 @test "tblur: --method fft equals gaussian_filter on every golden case" {
-	run_cases out '.' --method fft
-	run check_cases out
-	echo "$output"
-	[ "$status" -eq 0 ]
-	[[ $output == *"40 of 40 cases"* ]]
+	gold_run out '.' --method fft
+	gold_ok --count 40 check_cases out
 }
 
 @test "tblur: --method fir equals gaussian_filter on every golden case" {
-	run_cases out '.' --method fir
-	run check_cases out
-	echo "$output"
-	[ "$status" -eq 0 ]
-	[[ $output == *"40 of 40 cases"* ]]
+	gold_run out '.' --method fir
+	gold_ok --count 40 check_cases out
+}
+
+# fft_and_fir OUT IN ARG...: tblur ARG... --method M IN > OUT-M.npy for M
+# fft and fir; prints "IN --method M: exit STATUS; " for each run that
+# fails.
+fft_and_fir() {
+	local out=$1 in=$2 m
+	shift 2
+	for m in fft fir; do
+		tblur "$@" --method $m "$in" > "$out-$m.npy" ||
+			printf "%s; " "$in --method $m: exit $?"
+	done
 }
 
 # check_deriv DIR: the derivative cases of deriv.txt agree with their
@@ -107,38 +78,21 @@ EOF
 # the sum of |taps| of the derivative kernel (the size of the terms
 # summed; the outputs of a high order at small sigma are large).
 check_deriv() {
-	"$PY" - "$GOLD" "$1" <<'EOF'
-import os, sys
-import numpy as np
+	MANIFEST=deriv.txt gold_check "$1" SciPy <<'EOF'
 from scipy.ndimage import gaussian_filter1d
-gold, out = sys.argv[1], sys.argv[2]
-sys.path.insert(0, os.path.join(os.environ['TPIPE_TOP'], 'test'))
-from npystream import records
 def l1(s, o):	# the derivative kernel, as gaussian_filter1d applies it
     r = int(20 * s + 0.5)
     d = np.zeros(2 * r + 1); d[r] = 1
     return np.abs(gaussian_filter1d(d, s, order=o, mode='constant',
                                     truncate=20)).sum()
-man = {}
-for line in open(os.path.join(gold, 'deriv.txt')):
-    if line.strip() and not line.startswith('#'):
-        f = line.rstrip('\n').split('|')
-        man[f[0]] = f
-bad, n = [], 0
-for line in open(os.path.join(out, 'status')):
-    name, st = line.split()
-    n += 1
-    f = man[name]
-    if st != '0':
-        bad.append(f'{name}: exit {st}: '
-                   + open(os.path.join(out, name + '.err')).read().strip())
-        continue
+def check(name, f, path):
     args = f[4].split()
     s = float(args[args.index('-s') + 1])
     orders = [int(v) for v in args[args.index('--order') + 1].split(',')]
-    got = records(os.path.join(out, name + '.npy'))
+    got = records(path)
     exp = records(os.path.join(gold, f[3]))
     xs = records(os.path.join(gold, f[2]))
+    bad = []
     for i, (a, b, x) in enumerate(zip(got, exp, xs)):
         o = orders * x.ndim if len(orders) == 1 else orders
         scale = np.abs(x).max() * np.prod([l1(s, v) for v in o])
@@ -148,29 +102,20 @@ for line in open(os.path.join(out, 'status')):
                        f'{e:.3g} = {e / scale:.3g} of the terms')
     if len(got) != len(exp):
         bad.append(f'{name}: {len(got)} records, expected {len(exp)}')
-for m in bad:
-    print(m)
-print(f'{n - len(bad)} of {n} cases agree with SciPy')
-sys.exit(1 if bad or n == 0 else 0)
+    return bad
 EOF
 }
 
 @test "tblur: --order derivatives equal gaussian_filter(order=) on every boundary, fft and fir" {
 	for m in auto fft fir; do
-		MANIFEST=deriv.txt run_cases out-$m '.' --method $m
-		run check_deriv out-$m
-		echo "$m: $output"
-		[ "$status" -eq 0 ]
-		[[ $output == *"22 of 22 cases"* ]]
+		MANIFEST=deriv.txt gold_run out-$m '.' --method $m
+		gold_ok --count 22 check_deriv out-$m
 	done
 }
 
 @test "tblur: --order on short axes (1 and 2 samples), mixed with order 0, in float32" {
-	py "
-from scipy.ndimage import gaussian_filter
+	py "$SCIPY_MODES
 rng = np.random.default_rng(21)
-modes = {'reflect': 'reflect', 'mirror': 'mirror', 'nearest': 'nearest',
-         'wrap': 'wrap', 'zero': 'constant'}
 with open('cases', 'w') as f:
     i = 0
     for shape in [(1, 9), (2, 7), (3, 5)]:
@@ -182,14 +127,10 @@ with open('cases', 'w') as f:
                 np.save(f'e{i}.npy', gaussian_filter(x, 0.8, order=o, mode=m, truncate=20))
                 f.write(f'{i} {b} {o[0]},{o[1]}\n')
                 i += 1"
-	local i b o m bad=''
+	local i b o bad=''
 	while read -r i b o; do
-		for m in fft fir; do
-			tblur -s 0.8 --order "$o" --boundary "$b" --method $m "x$i.npy" > "g$i-$m.npy" ||
-				bad+="case $i: exit $?"$'\n'
-			tblur -s 0.8 --order "$o" --boundary "$b" --method $m "x$i-f32.npy" > "h$i-$m.npy" ||
-				bad+="case $i f32: exit $?"$'\n'
-		done
+		bad+=$(fft_and_fir "g$i" "x$i.npy" -s 0.8 --order "$o" --boundary "$b")
+		bad+=$(fft_and_fir "h$i" "x$i-f32.npy" -s 0.8 --order "$o" --boundary "$b")
 	done < cases
 	[ -z "$bad" ] || fail "$bad"
 	py '
@@ -231,14 +172,10 @@ print("\n".join(bad)); sys.exit(1 if bad else 0)'
 }
 
 @test "tblur: -j 1 and -j 2 give the golden answers on both methods" {
-	run_cases j1 '^(reflect|zero)-s(1|10)-' -j 1 --method fft
-	run_cases j2 '^(reflect|zero)-s(1|10)-' -j 2 --method fir
-	run check_cases j1
-	echo "$output"
-	[ "$status" -eq 0 ]
-	run check_cases j2
-	echo "$output"
-	[ "$status" -eq 0 ]
+	gold_run j1 '^(reflect|zero)-s(1|10)-' -j 1 --method fft
+	gold_run j2 '^(reflect|zero)-s(1|10)-' -j 2 --method fir
+	gold_ok check_cases j1
+	gold_ok check_cases j2
 }
 
 @test "tblur: anisotropic sigma with sigma 0 on an axis, and --axes in any order" {
@@ -474,11 +411,8 @@ print("\n".join(bad)); sys.exit(1 if bad else 0)'
 }
 
 @test "tblur: fft and fir agree with SciPy on random shapes, sigmas and boundaries" {
-	py '
-from scipy.ndimage import gaussian_filter
+	py "$SCIPY_MODES"'
 rng = np.random.default_rng(11)
-modes = {"reflect": "reflect", "mirror": "mirror", "nearest": "nearest",
-         "wrap": "wrap", "zero": "constant"}
 with open("cases", "w") as f:
     for i in range(24):
         nd = rng.integers(1, 4)
@@ -493,12 +427,9 @@ with open("cases", "w") as f:
         y = gaussian_filter(x.astype(float), s, mode=modes[b], truncate=20)
         np.save(f"e{i}.npy", y.astype(dt))
         f.write(f"{i} {b} {dt} " + ",".join(map(str, s)) + "\n")'
-	local i b dt s m bad=''
+	local i b dt s bad=''
 	while read -r i b dt s; do
-		for m in fft fir; do
-			tblur -s "$s" --boundary "$b" --method $m "x$i.npy" > "g$i-$m.npy" ||
-				bad+="case $i: exit $?"$'\n'
-		done
+		bad+=$(fft_and_fir "g$i" "x$i.npy" -s "$s" --boundary "$b")
 	done < cases
 	[ -z "$bad" ] || fail "$bad"
 	py '
@@ -537,11 +468,8 @@ print("\n".join(bad)); sys.exit(1 if bad else 0)'
 		done
 	done
 	[ -z "$bad" ] || fail "$bad"
-	py '
+	py "$SCIPY_MODES"'
 import glob
-from scipy.ndimage import gaussian_filter
-modes = {"reflect": "reflect", "mirror": "mirror", "nearest": "nearest",
-         "wrap": "wrap", "zero": "constant"}
 bad, n = [], 0
 for f in glob.glob("g-*.npy"):
     _, dt, rows, b, o = f[:-4].split("-")

@@ -9,120 +9,65 @@ bats_require_minimum_version 1.5.0
 
 GOLD="$DATA/tconv"
 
-# run_cases DIR FILTER [ARG...]: run tconv on every manifest case whose
-# name matches the ERE FILTER, with ARG... appended, writing DIR/NAME.npy,
-# DIR/NAME.err and a line "NAME STATUS" in DIR/status.  One shell loop, so
-# the comparison can be one python call.
-run_cases() {
-	local dir=$1 filter=$2 name sig ker args st
-	shift 2
-	mkdir -p "$dir"
-	: > "$dir/status"
-	while IFS="|" read -r name _ sig ker _ args; do
-		case $name in '' | '#'*) continue ;; esac
-		[[ $name =~ $filter ]] || continue
-		st=0
-		# shellcheck disable=SC2086 # args is a word list on purpose
-		tconv -k "$GOLD/$ker" $args "$@" <"$GOLD/$sig" \
-			>"$dir/$name.npy" 2>"$dir/$name.err" || st=$?
-		echo "$name $st" >>"$dir/status"
-	done <"$GOLD/cases.txt"
-}
+GOLD_TOOL=(tconv)
 
-# check_cases DIR: compare every output named in DIR/status with its golden
-# file; print each failing case (name, why) and fail if there is any.
+# check_cases DIR: compare every output named in DIR/status (gold_run)
+# with its golden file; print each failing case (name, why) and fail if
+# there is any.
 check_cases() {
-	"$PY" - "$GOLD" "$1" <<'EOF'
-import os, sys
-import numpy as np
-gold, out = sys.argv[1], sys.argv[2]
+	gold_check "$1" SciPy <<'EOF'
 DT = {'f64': 'float64', 'f32': 'float32', 'c16': 'complex128', 'c8': 'complex64'}
 TOL = {'f64': 1e-12, 'f32': 1e-5, 'c16': 1e-12, 'c8': 1e-5}
-man = {}
-for line in open(os.path.join(gold, 'cases.txt')):
-    if line.strip() and not line.startswith('#'):
-        f = line.rstrip('\n').split('|')
-        man[f[0]] = f
-sys.path.insert(0, os.path.join(os.environ['TPIPE_TOP'], 'test'))
-from npystream import records
-bad, n = [], 0
-for line in open(os.path.join(out, 'status')):
-    name, st = line.split()
-    n += 1
-    f = man[name]
-    err = open(os.path.join(out, name + '.err')).read().strip()
-    if st != '0':
-        bad.append(f'{name}: exit {st}: {err.splitlines()[0] if err else ""}')
-        continue
+def check(name, f, path):
     try:
-        recs = records(os.path.join(out, name + '.npy'))
+        recs = records(path)
     except Exception as e:
-        bad.append(f'{name}: unreadable output: {e}')
-        continue
+        return [f'{name}: unreadable output: {e}']
     if len(recs) != 1:
-        bad.append(f'{name}: {len(recs)} records, expected 1')
-        continue
+        return [f'{name}: {len(recs)} records, expected 1']
     a, b = recs[0], np.load(os.path.join(gold, f[4]))
     if a.shape != b.shape:
-        bad.append(f'{name}: shape {a.shape}, expected {b.shape}')
-        continue
+        return [f'{name}: shape {a.shape}, expected {b.shape}']
     if a.dtype != np.dtype(DT[f[1]]):
-        bad.append(f'{name}: dtype {a.dtype}, expected {DT[f[1]]}')
-        continue
+        return [f'{name}: dtype {a.dtype}, expected {DT[f[1]]}']
     if b.size == 0:
-        continue
+        return []
     scale = float(np.max(np.abs(b.astype(np.complex128))))
     e = np.abs(a.astype(np.complex128) - b.astype(np.complex128))
     worst = float(np.max(e)) if np.isfinite(e).all() else float('inf')
     if not worst <= TOL[f[1]] * scale:
         idx = np.unravel_index(np.argmax(np.where(np.isfinite(e), e, np.inf)), e.shape)
-        bad.append(f'{name}: max error {worst:.3g} = {worst / scale:.3g} '
-                   f'* max|out| at {tuple(int(i) for i in idx)} (tol {TOL[f[1]]:g})')
-for m in bad:
-    print(m)
-print(f'{n - len(bad)} of {n} cases agree with SciPy')
-sys.exit(1 if bad or n == 0 else 0)
+        return [f'{name}: max error {worst:.3g} = {worst / scale:.3g} '
+                f'* max|out| at {tuple(int(i) for i in idx)} (tol {TOL[f[1]]:g})']
+    return []
 EOF
 }
 
 @test "tconv: every golden case (1-D/2-D/3-D, modes, ops, boundaries, batch, complex, f32) equals SciPy" {
-	run_cases out '.'
-	run check_cases out
-	echo "$output"
-	[ "$status" -eq 0 ]
+	gold_run out '.'
+	gold_ok check_cases out
 }
 
 @test "tconv: --method fft equals SciPy on every golden case" {
-	run_cases out '.' --method fft
-	run check_cases out
-	echo "$output"
-	[ "$status" -eq 0 ]
+	gold_run out '.' --method fft
+	gold_ok check_cases out
 }
 
 @test "tconv: --method direct equals SciPy on every golden case" {
-	run_cases out '.' --method direct
-	run check_cases out
-	echo "$output"
-	[ "$status" -eq 0 ]
+	gold_run out '.' --method direct
+	gold_ok check_cases out
 }
 
 @test "tconv: integer input computes in float64" {
-	run_cases out '^int-'
-	run check_cases out
-	echo "$output"
-	[ "$status" -eq 0 ]
-	[[ $output == "3 of 3 cases"* ]]
+	gold_run out '^int-'
+	gold_ok --count 3 check_cases out
 }
 
 @test "tconv: -j 1 and -j 2 give the golden answers" {
-	run_cases j1 '^(2d-f64-24x24|batch-f64-3x5x20x20-same|3d-f64-same-reflect|1d-f64-long)$' -j 1
-	run_cases j2 '^(2d-f64-24x24|batch-f64-3x5x20x20-same|3d-f64-same-reflect|1d-f64-long)$' -j 2
-	run check_cases j1
-	echo "$output"
-	[ "$status" -eq 0 ]
-	run check_cases j2
-	echo "$output"
-	[ "$status" -eq 0 ]
+	gold_run j1 '^(2d-f64-24x24|batch-f64-3x5x20x20-same|3d-f64-same-reflect|1d-f64-long)$' -j 1
+	gold_run j2 '^(2d-f64-24x24|batch-f64-3x5x20x20-same|3d-f64-same-reflect|1d-f64-long)$' -j 2
+	gold_ok check_cases j1
+	gold_ok check_cases j2
 }
 
 @test "tconv: --method fft, --method direct and SciPy agree on larger (tiled) inputs" {

@@ -15,84 +15,44 @@ bats_require_minimum_version 1.5.0
 
 GOLD="$DATA/tgrad"
 
-# run_gold DIR [ARG...]: run tgrad --forward on every manifest case from
-# the golden directory, writing DIR/NAME.npy, DIR/NAME.err and lines
-# "NAME STATUS" in DIR/status.
-run_gold() {
-	local dir=$1 name x args st
-	shift
-	mkdir -p "$dir"
-	: >"$dir/status"
-	while IFS="|" read -r name _ x args; do
-		case $name in '' | '#'*) continue ;; esac
-		st=0
-		# shellcheck disable=SC2086 # args is a word list on purpose
-		(cd "$GOLD" && tgrad --forward $args "$@" <"$x") \
-			>"$dir/$name.npy" 2>"$dir/$name.err" || st=$?
-		echo "$name $st" >>"$dir/status"
-	done <"$GOLD/cases.txt"
-}
+GOLD_TOOL=(tgrad --forward)
 
-# check_gold DIR: every output in DIR equals its golden stream record by
-# record (dtype, shape, values within the tolerance); prints each failing
-# case and how many agree.
+# check_gold DIR: every output in DIR (gold_run) equals its golden stream
+# NAME.out.npy record by record (dtype, shape, values within the
+# tolerance); prints each failing case and how many agree; fails below
+# 40 cases.
 check_gold() {
-	"$PY" - "$GOLD" "$1" <<'EOF'
-import os, sys
-import numpy as np
-sys.path.insert(0, os.path.join(os.environ['TPIPE_TOP'], 'test'))
-from npystream import records
-gold, out = sys.argv[1:3]
-dts = {}
-for line in open(os.path.join(gold, 'cases.txt')):
-    if line.strip() and not line.startswith('#'):
-        f = line.rstrip('\n').split('|')
-        dts[f[0]] = f[1]
+	gold_check "$1" PyTorch <<'EOF'
 TOL = {'f64': 1e-10, 'f32': 1e-4}
-bad, n = [], 0
-for line in open(os.path.join(out, 'status')):
-    name, st = line.split()
-    n += 1
-    if st != '0':
-        bad.append(f'{name}: exit {st}: {open(os.path.join(out, name + ".err")).read().strip()}')
-        continue
-    got = records(os.path.join(out, name + '.npy'))
+MIN_CASES = 40
+def check(name, f, path):
+    got = records(path)
     exp = records(os.path.join(gold, name + '.out.npy'))
     if len(got) != len(exp):
-        bad.append(f'{name}: {len(got)} records, expected {len(exp)}')
-        continue
+        return [f'{name}: {len(got)} records, expected {len(exp)}']
+    bad = []
     for i, (a, b) in enumerate(zip(got, exp)):
         if a.dtype != b.dtype or a.shape != b.shape:
             bad.append(f'{name}: record {i}: {a.dtype} {a.shape}, expected {b.dtype} {b.shape}')
             continue
         scale = float(np.max(np.abs(b))) if b.size else 0.0
         err = float(np.max(np.abs(a.astype(float) - b))) if b.size else 0.0
-        if not err <= TOL[dts[name]] * scale or (scale == 0 and err != 0):
+        if not err <= TOL[f[1]] * scale or (scale == 0 and err != 0):
             bad.append(f'{name}: record {i}: max error {err:.3g} = {err / (scale or 1):.3g} * max|torch|')
-for m in bad:
-    print(m)
-print(f'{n - len(bad)} of {n} cases agree with PyTorch')
-sys.exit(1 if bad or n < 40 else 0)
+    return bad
 EOF
 }
 
 @test "tgrad: every golden case (each layer alone, the seed's scale layer, two-layer nets, conv1d/2d/3d, f64 and f32) equals PyTorch autograd" {
-	run_gold out
-	run check_gold out
-	echo "$output"
-	[ "$status" -eq 0 ]
-	[[ $output == *"42 of 42 cases agree"* ]]
+	gold_run out '.'
+	gold_ok --count 42 check_gold out
 }
 
 @test "tgrad: -j 1 and -j 2 give the golden answers too" {
-	run_gold out1 -j 1
-	run check_gold out1
-	echo "$output"
-	[ "$status" -eq 0 ]
-	run_gold out2 -j 2
-	run check_gold out2
-	echo "$output"
-	[ "$status" -eq 0 ]
+	gold_run out1 '.' -j 1
+	gold_ok check_gold out1
+	gold_run out2 '.' -j 2
+	gold_ok check_gold out2
 }
 
 @test "tgrad: -j 1 and -j 2 on a net large enough for OpenBLAS to thread both equal PyTorch (f64 1e-10, f32 1e-4)" {

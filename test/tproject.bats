@@ -11,100 +11,52 @@ bats_require_minimum_version 1.5.0
 
 GOLD="$DATA/tproject"
 
-# run_cases DIR FILTER [ARG...]: run tproject on every manifest case whose
-# name matches the ERE FILTER, with ARG... appended, writing DIR/NAME.npy,
-# DIR/NAME.err and a line "NAME STATUS" in DIR/status.
-run_cases() {
-	local dir=$1 filter=$2 name inp args st
-	shift 2
-	mkdir -p "$dir"
-	: > "$dir/status"
-	while IFS="|" read -r name _ inp _ args; do
-		case $name in '' | '#'*) continue ;; esac
-		[[ $name =~ $filter ]] || continue
-		args=${args//\$GOLD/$GOLD}
-		st=0
-		# shellcheck disable=SC2086 # args is a word list on purpose
-		tproject $args "$@" <"$GOLD/$inp" >"$dir/$name.npy" \
-			2>"$dir/$name.err" || st=$?
-		echo "$name $st" >>"$dir/status"
-	done <"$GOLD/cases.txt"
-}
+GOLD_TOOL=(tproject)
 
 # check_cases DIR [RTOL_F64 [DTYPE]]: compare every output named in
-# DIR/status with its golden file: same shape, the manifest's dtype (or
-# DTYPE), NaN in the same places, elsewhere |a - b| <= RTOL max(|b|, 1)
-# (RTOL 1e-9 for float64, 1e-6 for float32 outputs: float64 work rounded).
+# DIR/status (gold_run) with its golden file: same shape, the manifest's
+# dtype (or DTYPE), NaN in the same places, elsewhere |a - b| <= RTOL
+# max(|b|, 1) (RTOL 1e-9 for float64, 1e-6 for float32 outputs: float64
+# work rounded).
 check_cases() {
-	"$PY" - "$GOLD" "$@" <<'EOF'
-import os, sys
-import numpy as np
-gold, out = sys.argv[1], sys.argv[2]
-rtol64 = float(sys.argv[3]) if len(sys.argv) > 3 else 1e-9
-force = sys.argv[4] if len(sys.argv) > 4 else None
+	gold_check "$1" GLU "${@:2}" <<'EOF'
+rtol64 = float(argv[0]) if len(argv) > 0 else 1e-9
+force = argv[1] if len(argv) > 1 else None
 DT = {'f64': 'float64', 'f32': 'float32'}
-man = {}
-for line in open(os.path.join(gold, 'cases.txt')):
-    if line.strip() and not line.startswith('#'):
-        f = line.rstrip('\n').split('|')
-        man[f[0]] = f
-bad, n = [], 0
-for line in open(os.path.join(out, 'status')):
-    name, st = line.split()
-    n += 1
-    f = man[name]
-    err = open(os.path.join(out, name + '.err')).read().strip()
-    if st != '0':
-        bad.append(f'{name}: exit {st}: {err}')
-        continue
-    a = np.load(os.path.join(out, name + '.npy'))
+def check(name, f, path):
+    a = np.load(path)
     b = np.load(os.path.join(gold, f[3]))
     dt = force or f[1]
     if a.shape != b.shape or a.dtype != np.dtype(DT[dt]):
-        bad.append(f'{name}: {a.shape} {a.dtype}, expected {b.shape} {DT[dt]}')
-        continue
+        return [f'{name}: {a.shape} {a.dtype}, expected {b.shape} {DT[dt]}']
     if not np.array_equal(np.isnan(a), np.isnan(b)):
-        bad.append(f'{name}: NaN at {np.argwhere(np.isnan(a) != np.isnan(b))[0]}')
-        continue
+        return [f'{name}: NaN at {np.argwhere(np.isnan(a) != np.isnan(b))[0]}']
     rtol = rtol64 if dt == 'f64' else max(rtol64, 1e-6)
     m = ~np.isnan(b)
     a64, b64 = a[m].astype(float), b[m].astype(float)
     e = np.abs(a64 - b64) / np.maximum(np.abs(b64), 1)
     if e.size and not e.max() <= rtol:
-        bad.append(f'{name}: error {e.max():.3g} (tol {rtol:g})')
-for m in bad:
-    print(m)
-print(f'{n - len(bad)} of {n} cases agree with GLU')
-sys.exit(1 if bad or n == 0 else 0)
+        return [f'{name}: error {e.max():.3g} (tol {rtol:g})']
+    return []
 EOF
 }
 
 @test "tproject: every golden case equals gluProject/gluUnProject with GLM's matrices to 1e-9" {
-	run_cases out '.'
-	run check_cases out
-	echo "$output"
-	[ "$status" -eq 0 ]
-	[[ $output == "21 of 21 cases"* ]]
+	gold_run out '.'
+	gold_ok --count 21 check_cases out
 }
 
 @test "tproject: -j 1 and -j 2 agree with GLU too" {
-	run_cases j1 '.' -j 1
-	run_cases j2 '.' -j 2
-	run check_cases j1
-	echo "$output"
-	[ "$status" -eq 0 ]
-	run check_cases j2
-	echo "$output"
-	[ "$status" -eq 0 ]
+	gold_run j1 '.' -j 1
+	gold_run j2 '.' -j 2
+	gold_ok check_cases j1
+	gold_ok check_cases j2
 }
 
 @test "tproject: -t f32 computes in float32 and agrees to 2e-5" {
 	# (not persp-behind: points near the eye plane lose all digits in f32)
-	run_cases out '^(persp-vp|frustum-vp|ortho-vp|persp-homogeneous|persp-y-down|persp-unproject)$' -t f32
-	run check_cases out 2e-5 f32
-	echo "$output"
-	[ "$status" -eq 0 ]
-	[[ $output == "6 of 6 cases"* ]]
+	gold_run out '^(persp-vp|frustum-vp|ortho-vp|persp-homogeneous|persp-y-down|persp-unproject)$' -t f32
+	gold_ok --count 6 check_cases out 2e-5 f32
 }
 
 @test "tproject: points behind the eye are counted in one line on stderr" {
