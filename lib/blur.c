@@ -639,8 +639,28 @@ extent(const size_t *shape, int ndim, int a, size_t *outer, size_t *inner)
 #define CLONES
 #endif
 
-struct fir_pass;
-struct fft_job;
+/* For a body written over element size esz, called with a constant
+ * esz, so that each element moved is one load and one store. */
+#define BY_SIZE static inline __attribute__((always_inline)) void
+
+/*
+ * The arithmetic per element type, from blur_typed.h; everything else
+ * below works on reals of esz bytes (sizeof(float) or sizeof(double)).
+ */
+struct blur_ops {
+	size_t esz;		/* bytes per real */
+	/* o[j] = w[0] lo[0][j] + sum_{k=1..r} w[k] (lo[k][j] + hi[k][j])
+	 * for j < cnt, with odd the antisymmetric sum_k w[k] (lo[k][j] -
+	 * hi[k][j]); w as made by set_taps; o may not alias the rows */
+	void (*fir_line)(void *o, size_t cnt, const void *const *lo,
+	    const void *const *hi, const void *w, int r, int odd);
+	/* w[k] = taps[k] in the element type, k = 0..r */
+	void (*set_taps)(void *w, const double *taps, int r);
+	/* a row of len elements of es reals (1 or 2) times wgt h[j] (wgt
+	 * alone if h is NULL), then with es = 2 times i^rot */
+	void (*scale_row)(void *v, size_t len, size_t es, double wgt,
+	    const double *h, int rot);
+};
 
 /* Unravel row number row of an array of shape sh (nd axes, rows along
  * the last) into idx[0..nd-1). */
@@ -666,6 +686,714 @@ unravel_row(size_t row, int nd, const size_t *sh, size_t *idx)
 #include "blur_typed.h"
 #undef BT_REAL
 #undef BT_FN
+
+/* --- fir path ----------------------------------------------------------- */
+
+/* One FIR pass along one axis: the array is outer x n x inner, of reals
+ * of esz bytes. */
+struct fir_ctx {
+	const struct blur_ops *ops;
+	size_t esz;
+	const char *src;
+	char *dst;			/* may equal src for a gathering pass */
+	size_t outer, n, inner;
+	size_t per;		/* samples (rows pass) or lines (gather) per item */
+	const void *w;			/* taps, by ops->set_taps */
+	int r, odd;		/* radius; antisymmetric taps */
+	enum tp_blur_boundary bnd;
+	const char *zero;		/* inner zeros */
+	const void **ptrs;		/* 2 (r + 1) per thread */
+	char *ext;			/* n + 2 r per thread (gather) */
+	char *line;			/* n per thread (gather, inner > 1) */
+	char *saved;		/* rows pass in place: 2 (r + 1) per lines of
+				 * per samples, per thread */
+};
+
+/*
+ * Rows pass (inner large): item i is one outer index and one block of
+ * per samples of the inner extent; each output line of the block is the
+ * tap sum over the same block of whole input lines, picked by the
+ * boundary.  Going down the lines of a narrow block keeps the 2r + 1
+ * input lines it reads in the first-level cache.
+ */
+static void
+fir_rows_item(void *arg, size_t i, int tid)
+{
+	struct fir_ctx *c = arg;
+	size_t es = c->esz, nblk = (c->inner + c->per - 1) / c->per;
+	size_t o = i / nblk, c0 = i % nblk * c->per, l, w;
+	size_t ls = c->inner * es;
+	const void **lo = c->ptrs + (size_t)tid * 2 * ((size_t)c->r + 1);
+	const void **hi = lo + c->r + 1;
+	const char *base = c->src + (o * c->n * c->inner + c0) * es;
+	ptrdiff_t n = (ptrdiff_t)c->n, j, m;
+	int k;
+
+	w = c->inner - c0 < c->per ? c->inner - c0 : c->per;
+	for (l = 0; l < c->n; l++) {
+		for (k = 0; k <= c->r; k++) {
+			j = (ptrdiff_t)l - k;
+			m = j >= 0 ? j : map_index(j, n, c->bnd);
+			lo[k] = m < 0 ? c->zero : base + (size_t)m * ls;
+			j = (ptrdiff_t)l + k;
+			m = j < n ? j : map_index(j, n, c->bnd);
+			hi[k] = m < 0 ? c->zero : base + (size_t)m * ls;
+		}
+		c->ops->fir_line(c->dst + ((o * c->n + l) * c->inner + c0) *
+		    es, w, lo, hi, c->w, c->r, c->odd);
+	}
+}
+
+/* Whether a rows pass along an axis of n samples at radius r can run in
+ * place: then every input line an output line needs and that was
+ * overwritten already is one of the r before it or one of lines 0..r
+ * (for every boundary; checked for all n >= 2r + 2 up to r = 13). */
+static int
+rows_in_place(size_t n, int r)
+{
+	return n >= 2 * (size_t)r + 2;
+}
+
+/*
+ * Rows pass in place (rows_in_place): as fir_rows_item, but the output
+ * overwrites the input, line by line down the block.  Before line l is
+ * overwritten, its input is saved in a ring of the last r + 1 lines and,
+ * for l <= r, among the first r + 1 lines, where the boundary reaches
+ * back to.
+ */
+static void
+fir_rows_inplace_item(void *arg, size_t i, int tid)
+{
+	struct fir_ctx *c = arg;
+	size_t es = c->esz, nblk = (c->inner + c->per - 1) / c->per;
+	size_t r1 = (size_t)c->r + 1, ls = c->inner * es, ps = c->per * es;
+	size_t o = i / nblk, c0 = i % nblk * c->per, l, w;
+	const void **lo = c->ptrs + (size_t)tid * 2 * r1, **hi = lo + r1;
+	char *ring = c->saved + (size_t)tid * 2 * r1 * ps;
+	char *head = ring + r1 * ps;
+	char *base = c->dst + (o * c->n * c->inner + c0) * es;
+	ptrdiff_t n = (ptrdiff_t)c->n, j, m;
+	int k;
+
+	w = c->inner - c0 < c->per ? c->inner - c0 : c->per;
+	for (l = 0; l < c->n; l++) {
+		char *in = base + l * ls;
+
+		memcpy(ring + l % r1 * ps, in, w * es);
+		if (l < r1)
+			memcpy(head + l * ps, in, w * es);
+		for (k = 0; k <= c->r; k++) {
+			for (int side = 0; side < 2; side++) {
+				const char *at;
+
+				j = side ? (ptrdiff_t)l + k : (ptrdiff_t)l - k;
+				m = j >= 0 && j < n ? j : map_index(j, n, c->bnd);
+				if (m < 0)
+					at = c->zero;
+				else if ((size_t)m > l)
+					at = base + (size_t)m * ls;
+				else if ((size_t)m + r1 > l)
+					at = ring + (size_t)m % r1 * ps;
+				else
+					at = head + (size_t)m * ps;
+				if (side)
+					hi[k] = at;
+				else
+					lo[k] = at;
+			}
+		}
+		c->ops->fir_line(in, w, lo, hi, c->w, c->r, c->odd);
+	}
+}
+
+/*
+ * Gathering pass (inner small, or 1): item i is a block of lines, each
+ * (outer index, inner index) picked apart with stride inner into an
+ * extended line of n + 2r samples, filtered, and put back.  Reals of es
+ * bytes (a constant: fir_gather_item).
+ */
+BY_SIZE
+fir_gather_lines(struct fir_ctx *c, size_t i, int tid, size_t es)
+{
+	size_t nl = c->outer * c->inner, l, l1, o, q, p;
+	size_t r = (size_t)c->r, n = c->n, in = c->inner;
+	const void **lo = c->ptrs + (size_t)tid * 2 * (r + 1);
+	const void **hi = lo + r + 1;
+	char *ext = c->ext + (size_t)tid * (n + 2 * r) * es;
+	char *line = c->line + (size_t)tid * n * es;
+	ptrdiff_t m;
+	size_t k;
+
+	l1 = (i + 1) * c->per < nl ? (i + 1) * c->per : nl;
+	for (k = 0; k <= r; k++) {
+		lo[k] = ext + (r - k) * es;
+		hi[k] = ext + (r + k) * es;
+	}
+	for (l = i * c->per; l < l1; l++) {
+		const char *s;
+		char *d;
+
+		o = l / in;
+		q = l % in;
+		s = c->src + (o * n * in + q) * es;
+		d = c->dst + (o * n * in + q) * es;
+		/* the line itself, then its extension at either end */
+		if (in == 1)
+			memcpy(ext + r * es, s, n * es);
+		else
+			for (p = 0; p < n; p++)
+				memcpy(ext + (r + p) * es, s + p * in * es, es);
+		for (p = 0; p < r; p++) {
+			char *e = ext + p * es;
+
+			m = map_index((ptrdiff_t)p - (ptrdiff_t)r,
+			    (ptrdiff_t)n, c->bnd);
+			if (m < 0)
+				memset(e, 0, es);
+			else
+				memcpy(e, ext + (r + (size_t)m) * es, es);
+			e = ext + (r + n + p) * es;
+			m = map_index((ptrdiff_t)(n + p), (ptrdiff_t)n, c->bnd);
+			if (m < 0)
+				memset(e, 0, es);
+			else
+				memcpy(e, ext + (r + (size_t)m) * es, es);
+		}
+		if (in == 1) {
+			c->ops->fir_line(d, n, lo, hi, c->w, c->r, c->odd);
+		} else {
+			c->ops->fir_line(line, n, lo, hi, c->w, c->r, c->odd);
+			for (p = 0; p < n; p++)
+				memcpy(d + p * in * es, line + p * es, es);
+		}
+	}
+}
+
+/* The tp_parallel item of fir_gather_lines. */
+static void
+fir_gather_item(void *arg, size_t i, int tid)
+{
+	struct fir_ctx *c = arg;
+
+	if (c->esz == sizeof(float))
+		fir_gather_lines(c, i, tid, sizeof(float));
+	else
+		fir_gather_lines(c, i, tid, sizeof(double));
+}
+
+/* Bytes of a line per item of a rows pass (a multiple of 4 vectors). */
+#define ROWS_BYTES 1024
+
+/* Below this many samples per line, a pass gathers lines apart. */
+#define GATHER_INNER 16
+
+/* Whether the FIR pass of axis a changes anything: sigma > 0, and not a
+ * length-1 axis extended by its own value. */
+static int
+fir_needed(const struct tp_blur *b, int a)
+{
+	return b->sigma[a] > 0 && (b->shape[a] > 1 ||
+	    b->o.boundary == TP_BLUR_ZERO || b->order[a] > 0);
+}
+
+/* Blur data (b's problem, reals of ops's type) by the FIR passes, one
+ * per blurred axis; the result ends in data. */
+static void
+run_fir(struct tp_blur *b, const struct blur_ops *ops, void *data)
+{
+	size_t count = 1, inner, outer, es = ops->esz;
+	char *bufs[2], *cur = data;
+	int a, nrows = 0, ngather = 0, gather_out = 0, th = b->o.threads;
+
+	for (a = 0; a < b->ndim; a++)
+		count *= b->shape[a];
+	for (a = 0; a < b->ndim; a++) {
+		if (!fir_needed(b, a))
+			continue;
+		extent(b->shape, b->ndim, a, &outer, &inner);
+		if (inner < GATHER_INNER)
+			ngather++;
+		else if (!rows_in_place(b->shape[a], b->radius[a]))
+			nrows++;
+	}
+	/* rows passes on short axes swap buffers; an odd number of them is
+	 * evened out by one gathering pass out of place, else by a copy at
+	 * the end (the others, and gathering passes, run in place) */
+	gather_out = nrows % 2 == 1 && ngather > 0;
+	bufs[0] = data;
+	bufs[1] = NULL;
+	if (nrows > 0 || gather_out) {
+		if (b->firbuf == NULL)
+			b->firbuf = tp_big_alloc(count * es);
+		bufs[1] = b->firbuf;
+	}
+	for (a = 0; a < b->ndim; a++) {
+		struct fir_ctx c;
+		size_t nitems;
+		int r = b->radius[a];
+		void *wt;
+
+		if (!fir_needed(b, a))
+			continue;
+		memset(&c, 0, sizeof c);
+		extent(b->shape, b->ndim, a, &outer, &inner);
+		c.ops = ops;
+		c.esz = es;
+		c.src = cur;
+		c.outer = outer;
+		c.n = b->shape[a];
+		c.inner = inner;
+		c.r = r;
+		c.odd = b->order[a] % 2;
+		c.bnd = b->o.boundary;
+		wt = tp_emalloc(((size_t)r + 1) * es);
+		ops->set_taps(wt, b->taps[a], r);
+		c.w = wt;
+		c.ptrs = tp_emalloc((size_t)th * 2 * ((size_t)r + 1) *
+		    sizeof *c.ptrs);
+		if (inner < GATHER_INNER) {
+			int out_of_place = gather_out;
+
+			gather_out = 0;
+			c.dst = out_of_place ? (cur == bufs[0] ? bufs[1] :
+			    bufs[0]) : cur;
+			c.ext = tp_emalloc((size_t)th * (c.n + 2 * (size_t)r) *
+			    es);
+			c.line = tp_emalloc((size_t)th * c.n * es);
+			c.per = 1 + 16384 / (c.n + 2 * (size_t)r);
+			nitems = (outer * inner + c.per - 1) / c.per;
+			tp_parallel(th, nitems, fir_gather_item, &c);
+			tp_timing_stamp("fir gathering pass");
+			free(c.ext);
+			free(c.line);
+			cur = c.dst;
+		} else if (rows_in_place(c.n, r)) {
+			char *z = tp_ecalloc(ROWS_BYTES / es, es);
+
+			c.zero = z;
+			c.dst = cur;
+			c.per = ROWS_BYTES / es;
+			c.saved = tp_emalloc((size_t)th * 2 * ((size_t)r + 1) *
+			    c.per * es);
+			nitems = outer * ((inner + c.per - 1) / c.per);
+			tp_parallel(th, nitems, fir_rows_inplace_item, &c);
+			tp_timing_stamp("fir rows pass in place");
+			free(c.saved);
+			free(z);
+		} else {
+			char *z = tp_ecalloc(inner, es);
+
+			c.zero = z;
+			c.dst = cur == bufs[0] ? bufs[1] : bufs[0];
+			c.per = ROWS_BYTES / es;
+			nitems = outer * ((inner + c.per - 1) / c.per);
+			tp_parallel(th, nitems, fir_rows_item, &c);
+			tp_timing_stamp("fir rows pass");
+			free(z);
+			cur = c.dst;
+		}
+		free(wt);
+		free(c.ptrs);
+	}
+	if (cur != data)
+		memcpy(data, cur, count * es);
+}
+
+/* --- fft path ----------------------------------------------------------- */
+
+struct fft_ctx {
+	const struct tp_blur *b;
+	const struct blur_ops *ops;
+	size_t esz;		/* bytes per real */
+	char *src, *dst;	/* pad: data -> work; unpad: work -> data */
+	char *spec;		/* multiply: the spectrum */
+	size_t es;		/* reals per spectrum element */
+	size_t per;		/* rows per item */
+	size_t nrows;
+};
+
+/* Multiply rows of the spectrum by the product of the axis responses. */
+static void
+mul_item(void *arg, size_t i, int tid)
+{
+	struct fft_ctx *c = arg;
+	const struct tp_blur *b = c->b;
+	int nd = b->ndim, a;
+	size_t idx[TP_MAXDIM], row, len = b->sshape[nd - 1];
+	size_t r1 = (i + 1) * c->per < c->nrows ? (i + 1) * c->per : c->nrows;
+
+	(void)tid;
+	for (row = i * c->per; row < r1; row++) {
+		double wgt = 1;
+
+		unravel_row(row, nd, b->sshape, idx);
+		for (a = 0; a < nd - 1; a++)
+			if (b->resp[a] != NULL)
+				wgt *= b->resp[a][idx[a]];
+		c->ops->scale_row(c->spec + row * len * c->es * c->esz, len,
+		    c->es, wgt, b->resp[nd - 1], b->rot);
+	}
+}
+
+/*
+ * Shift the work array w (reals of es bytes) down by one along axis a
+ * (sample k + 1 to k, the last 0): DCT-II coefficients 1..n-1 become the
+ * DST-III input of an odd derivative.
+ */
+static void
+shift_axis(const struct tp_blur *b, char *w, int a, size_t es)
+{
+	size_t outer, inner, n = b->wshape[a], o;
+
+	extent(b->wshape, b->ndim, a, &outer, &inner);
+	for (o = 0; o < outer; o++) {
+		char *p = w + o * n * inner * es;
+
+		memmove(p, p + inner * es, (n - 1) * inner * es);
+		memset(p + (n - 1) * inner * es, 0, inner * es);
+	}
+}
+
+/* Samples 0 and n-1 of every line of axis a of w (reals of es bytes) set
+ * to 0 (after a DST-I on samples 1..n-2), or the whole line when the
+ * axis has no inverse. */
+static void
+zero_ends(const struct tp_blur *b, char *w, int a, size_t es)
+{
+	size_t outer, inner, n = b->wshape[a], o;
+
+	extent(b->wshape, b->ndim, a, &outer, &inner);
+	for (o = 0; o < outer; o++) {
+		char *p = w + o * n * inner * es;
+
+		if (b->noinv[a]) {
+			memset(p, 0, n * inner * es);
+			continue;
+		}
+		memset(p, 0, inner * es);
+		memset(p + (n - 1) * inner * es, 0, inner * es);
+	}
+}
+
+/*
+ * Pad: fill rows of the work array from data, extended by the boundary
+ * (nearest: the edge value; zero: 0), the data at offset pad on each
+ * axis.  Unpad (c->dst == data): copy the interior back.  Reals of es
+ * bytes (a constant: pad_item).
+ */
+BY_SIZE
+pad_rows(struct fft_ctx *c, size_t i, size_t es)
+{
+	const struct tp_blur *b = c->b;
+	int nd = b->ndim, a, unpad = c->src == b->work;
+	int zb = b->o.boundary == TP_BLUR_ZERO;
+	size_t idx[TP_MAXDIM], row, off, p;
+	size_t r1 = (i + 1) * c->per < c->nrows ? (i + 1) * c->per : c->nrows;
+	size_t wn = b->wshape[nd - 1], n = b->shape[nd - 1], pl = b->pad[nd - 1];
+
+	for (row = i * c->per; row < r1; row++) {
+		int zero = 0, outside = 0;
+
+		unravel_row(row, nd, b->wshape, idx);
+		off = 0;
+		for (a = 0; a < nd - 1; a++) {
+			ptrdiff_t m, j = (ptrdiff_t)idx[a] -
+			    (ptrdiff_t)b->pad[a];
+
+			if (j < 0 || j >= (ptrdiff_t)b->shape[a])
+				outside = 1;
+			m = map_index(j, (ptrdiff_t)b->shape[a], b->o.boundary);
+			if (m < 0)
+				zero = 1;
+			else
+				off = off * b->shape[a] + (size_t)m;
+		}
+		if (unpad) {
+			if (!outside)
+				memcpy(c->dst + off * n * es,
+				    c->src + (row * wn + pl) * es, n * es);
+			continue;
+		}
+		char *d = c->dst + row * wn * es;
+		const char *s = c->src + off * n * es;
+
+		if (zero) {
+			memset(d, 0, wn * es);
+			continue;
+		}
+		if (zb) {
+			memset(d, 0, pl * es);
+			memset(d + (pl + n) * es, 0, (wn - pl - n) * es);
+		} else {
+			for (p = 0; p < pl; p++)
+				memcpy(d + p * es, s, es);
+			for (p = pl + n; p < wn; p++)
+				memcpy(d + p * es, s + (n - 1) * es, es);
+		}
+		memcpy(d + pl * es, s, n * es);
+	}
+}
+
+/* The tp_parallel item of pad_rows. */
+static void
+pad_item(void *arg, size_t i, int tid)
+{
+	struct fft_ctx *c = arg;
+
+	(void)tid;
+	if (c->esz == sizeof(float))
+		pad_rows(c, i, sizeof(float));
+	else
+		pad_rows(c, i, sizeof(double));
+}
+
+/* One DCT pass along axis a: gather blocks of blk lines apart. */
+struct axis_ctx {
+	struct tp_blur *b;
+	const struct blur_ops *ops;
+	char *w;
+	int a, inverse;
+	int fuse;		/* forward, multiply by the response, inverse */
+	size_t n, inner, nlines;
+};
+
+/* The product of the responses of every axis but a at line l of axis a
+ * (outer index l / inner, inner index l % inner). */
+static double
+line_weight(const struct tp_blur *b, int a, size_t l, size_t inner)
+{
+	size_t o = l / inner, q = l % inner;
+	double w = 1;
+	int x;
+
+	for (x = b->ndim - 1; x > a; x--) {
+		if (b->resp[x] != NULL)
+			w *= b->resp[x][q % b->wshape[x]];
+		q /= b->wshape[x];
+	}
+	for (x = a - 1; x >= 0; x--) {
+		if (b->resp[x] != NULL)
+			w *= b->resp[x][o % b->wshape[x]];
+		o /= b->wshape[x];
+	}
+	return w;
+}
+
+/*
+ * Lines i blk .. i blk + blk - 1 of axis a (line l: outer index
+ * l / inner, inner index l % inner; the lines of one outer index lie side
+ * by side): gather into this thread's buffer, transform (or transform,
+ * multiply and transform back), scatter back.  Reals of es bytes (a
+ * constant: axis_item).
+ */
+BY_SIZE
+axis_lines(struct axis_ctx *c, size_t i, int tid, size_t es)
+{
+	struct tp_blur *b = c->b;
+	size_t blk = b->blk, n = c->n, in = c->inner, ns = b->gstride[c->a];
+	size_t l0 = i * blk, cnt, k, j, ls = ns * es, ks = in * es;
+	size_t io = (size_t)b->ioff[c->a] * es;
+	char *buf = b->gbuf[tid];
+	char *at[MAXBLK];
+	double wts[MAXBLK];
+	int oneblock;
+
+	cnt = c->nlines - l0 < blk ? c->nlines - l0 : blk;
+	if (cnt < blk)
+		memset(buf + cnt * ls, 0, (blk - cnt) * ls);
+	/* where each line starts; one outer index: side by side */
+	for (j = 0; j < cnt; j++)
+		at[j] = c->w + ((l0 + j) / in * n * in + (l0 + j) % in) * es;
+	oneblock = l0 % in + cnt <= in;
+	if (c->fuse) {
+		/* the other axes' responses; lines where they are below
+		 * the working precision come out 0 without transforms (most
+		 * of them at a large sigma) */
+		int live = 0;
+
+		for (j = 0; j < cnt; j++) {
+			wts[j] = line_weight(b, c->a, l0 + j, in);
+			live += fabs(wts[j]) >= b->wthr;
+		}
+		if (live == 0) {
+			for (k = 0; k < n; k++)
+				for (j = 0; j < cnt; j++)
+					memset(at[j] + k * ks, 0, es);
+			return;
+		}
+	}
+	if (oneblock) {
+		for (k = 0; k < n; k++) {
+			const char *s = at[0] + k * ks;
+
+			for (j = 0; j < cnt; j++)
+				memcpy(buf + j * ls + k * es, s + j * es, es);
+		}
+	} else {
+		for (j = 0; j < cnt; j++)
+			for (k = 0; k < n; k++)
+				memcpy(buf + j * ls + k * es, at[j] + k * ks,
+				    es);
+	}
+	if (c->fuse) {
+		const double *h = b->resp[c->a];
+
+		tp_fft_execute(b->afwd[c->a], buf, buf);
+		for (j = 0; j < cnt; j++) {
+			double wj = fabs(wts[j]) >= b->wthr ? wts[j] : 0;
+			char *v = buf + j * ls;
+
+			c->ops->scale_row(v, n, 1, wj, h, 0);
+			if (b->shift[c->a]) {
+				memmove(v, v + es, (n - 1) * es);
+				memset(v + (n - 1) * es, 0, es);
+			}
+		}
+	} else if (!c->inverse) {
+		tp_fft_execute(b->afwd[c->a], buf, buf);
+	}
+	if (c->fuse || c->inverse) {
+		if (b->ainv[c->a] != NULL)
+			tp_fft_execute(b->ainv[c->a], buf + io, buf + io);
+		if (b->ioff[c->a])
+			for (j = 0; j < cnt; j++) {
+				char *v = buf + j * ls;
+
+				if (b->noinv[c->a])
+					memset(v, 0, n * es);
+				memset(v, 0, es);
+				memset(v + (n - 1) * es, 0, es);
+			}
+	}
+	if (oneblock) {
+		for (k = 0; k < n; k++) {
+			char *d = at[0] + k * ks;
+
+			for (j = 0; j < cnt; j++)
+				memcpy(d + j * es, buf + j * ls + k * es, es);
+		}
+	} else {
+		for (j = 0; j < cnt; j++)
+			for (k = 0; k < n; k++)
+				memcpy(at[j] + k * ks, buf + j * ls + k * es,
+				    es);
+	}
+}
+
+/* The tp_parallel item of axis_lines. */
+static void
+axis_item(void *arg, size_t i, int tid)
+{
+	struct axis_ctx *c = arg;
+
+	if (c->ops->esz == sizeof(float))
+		axis_lines(c, i, tid, sizeof(float));
+	else
+		axis_lines(c, i, tid, sizeof(double));
+}
+
+/* The DCT (or its inverse) of w along axis a; with inverse = 2 (a
+ * gathered axis only) the DCT, the multiply by the whole response and
+ * the inverse DCT in one pass. */
+static void
+axis_pass(struct tp_blur *b, const struct blur_ops *ops, char *w, int a,
+    int inverse)
+{
+	struct axis_ctx c;
+	size_t outer;
+
+	if (!b->gathered[a]) {
+		if (!inverse) {
+			tp_fft_execute(b->afwd[a], w, w);
+		} else {
+			size_t io = (size_t)b->ioff[a] * ops->esz;
+
+			if (b->ainv[a] != NULL)
+				tp_fft_execute(b->ainv[a], w + io, w + io);
+			if (b->ioff[a])
+				zero_ends(b, w, a, ops->esz);
+		}
+		tp_timing_stamp(inverse ? "inverse axis" : "forward axis");
+		return;
+	}
+	c.b = b;
+	c.ops = ops;
+	c.w = w;
+	c.a = a;
+	c.inverse = inverse == 1;
+	c.fuse = inverse == 2;
+	c.n = b->wshape[a];
+	extent(b->wshape, b->ndim, a, &outer, &c.inner);
+	c.nlines = outer * c.inner;
+	tp_parallel(b->o.threads, (c.nlines + b->blk - 1) / b->blk,
+	    axis_item, &c);
+	tp_timing_stamp(inverse == 2 ? "fused gathered axis" : inverse ?
+	    "inverse gathered axis" : "forward gathered axis");
+}
+
+/* Blur data (b's problem, reals of ops's type) through the transforms. */
+static void
+run_fft(struct tp_blur *b, const struct blur_ops *ops, void *data)
+{
+	struct fft_ctx c;
+	int nd = b->ndim, th = b->o.threads;
+	size_t es = ops->esz;
+	char *w = b->padded ? b->work : data;
+
+	memset(&c, 0, sizeof c);
+	c.b = b;
+	c.ops = ops;
+	c.esz = es;
+	if (b->padded) {
+		c.src = data;
+		c.dst = b->work;
+		c.nrows = b->wcount / b->wshape[nd - 1];
+		c.per = 1 + 16384 / b->wshape[nd - 1];
+		tp_parallel(th, (c.nrows + c.per - 1) / c.per, pad_item, &c);
+	}
+	if (b->o.boundary == TP_BLUR_WRAP) {
+		tp_fft_execute(b->fwd, data, b->spec);
+		c.spec = b->spec;
+		c.es = 2;
+		c.nrows = b->scount / b->sshape[nd - 1];
+		c.per = 1 + 16384 / (b->sshape[nd - 1] * c.es);
+		tp_parallel(th, (c.nrows + c.per - 1) / c.per, mul_item, &c);
+		tp_timing_stamp("multiply");
+		tp_fft_execute(b->inv, b->spec, data);
+	} else {
+		for (int i = b->nax - 1; i >= 1; i--)
+			axis_pass(b, ops, w, b->ax[i], 0);
+		if (b->gathered[b->ax[0]]) {
+			/* forward, multiply, shift, inverse of ax[0] */
+			axis_pass(b, ops, w, b->ax[0], 2);
+			for (int i = 1; i < b->nax; i++)
+				if (b->shift[b->ax[i]])
+					shift_axis(b, w, b->ax[i], es);
+		} else {
+			axis_pass(b, ops, w, b->ax[0], 0);
+			c.spec = w;
+			c.es = 1;
+			c.nrows = b->scount / b->sshape[nd - 1];
+			c.per = 1 + 16384 / b->sshape[nd - 1];
+			tp_parallel(th, (c.nrows + c.per - 1) / c.per,
+			    mul_item, &c);
+			tp_timing_stamp("multiply");
+			for (int i = 0; i < b->nax; i++)
+				if (b->shift[b->ax[i]])
+					shift_axis(b, w, b->ax[i], es);
+			axis_pass(b, ops, w, b->ax[0], 1);
+		}
+		for (int i = 1; i < b->nax; i++)
+			axis_pass(b, ops, w, b->ax[i], 1);
+	}
+	if (b->padded) {
+		c.src = b->work;
+		c.dst = data;
+		c.nrows = b->wcount / b->wshape[nd - 1];
+		c.per = 1 + 16384 / b->wshape[nd - 1];
+		tp_parallel(th, (c.nrows + c.per - 1) / c.per, pad_item, &c);
+	}
+}
 
 /* --- cost model (bench/tblur-cost-model.md) ----------------------------- */
 
@@ -970,6 +1698,7 @@ tp_blur_run(struct tp_blur *b, void *data, int single, int ndim,
     const size_t *shape, const double *sigma, const int *order)
 {
 	double eps = single ? EPS_F32 : EPS_F64;
+	const struct blur_ops *ops = single ? &blur_ops_f : &blur_ops_d;
 	size_t count = 1;
 	int a;
 
@@ -998,17 +1727,10 @@ tp_blur_run(struct tp_blur *b, void *data, int single, int ndim,
 	if (count == 0)
 		return;
 	tp_timing_stamp("run");
-	if (b->method == TP_BLUR_FIR) {
-		if (single)
-			run_fir_f(b, data);
-		else
-			run_fir_d(b, data);
-	} else if (b->nax > 0) {
-		if (single)
-			run_fft_f(b, data);
-		else
-			run_fft_d(b, data);
-	}
+	if (b->method == TP_BLUR_FIR)
+		run_fir(b, ops, data);
+	else if (b->nax > 0)
+		run_fft(b, ops, data);
 	tp_timing_stamp("done");
 }
 
