@@ -169,6 +169,79 @@ bad_option(int ch, const char *arg, const struct option *longopts)
 	tp_usage();
 }
 
+/*
+ * Copy into buf (size n) the choices the usage text shows for the
+ * option written opt ("--boundary" or "-O"): the word after "opt " when
+ * it lists literal values as "a|b|c", with '|' made ' '.  Returns 1 if
+ * there is such a word, else 0.
+ */
+static int
+usage_choices(const char *opt, char *buf, size_t n)
+{
+	const char *ok = "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:-|";
+	size_t len = strlen(opt);
+
+	for (const char *p = usage_text; (p = strstr(p, opt)) != NULL; p++) {
+		size_t w;
+
+		/* a whole option word ("-O" not inside "--Opt"), then a blank */
+		if ((p != usage_text && p[-1] != ' ' && p[-1] != '[' &&
+		    p[-1] != '\n') || p[len] != ' ')
+			continue;
+		w = strspn(p + len + 1, ok);
+		if (w == 0 || w >= n || !memchr(p + len + 1, '|', w))
+			continue;
+		memcpy(buf, p + len + 1, w);
+		buf[w] = '\0';
+		for (char *c = buf; (c = strchr(c, '|')) != NULL; c++)
+			*c = ' ';
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * The answer to the hidden first argument --tpipe-options, an interface
+ * for shell completion (mk/completion.sh; tpipe(7)): one line per option
+ * of the table, long options first, then short ones, each as its name
+ * ("--boundary", "-O") followed by "=" when it takes a value ("[=]" when
+ * the value is optional) and, after a blank, the choices the usage text
+ * shows for it, blank-separated.  Exits 0.
+ */
+static void __attribute__((noreturn))
+print_options(const char *shortopts, const struct option *longopts)
+{
+	static const char *const takes[] = { "", "=", "[=]" };
+	char name[64], alt[4], ch[512];
+
+	for (const struct option *o = longopts; o->name; o++) {
+		int found;
+
+		snprintf(name, sizeof name, "--%s", o->name);
+		found = usage_choices(name, ch, sizeof ch);
+		/* choices shown under the short form ("-O npy|txt|png") */
+		if (!found && o->flag == NULL && o->val > 0 && o->val < 128 &&
+		    o->val != ':' && strchr(shortopts, o->val)) {
+			snprintf(alt, sizeof alt, "-%c", o->val);
+			found = usage_choices(alt, ch, sizeof ch);
+		}
+		printf("%s%s%s%s\n", name, takes[o->has_arg], found ? " " : "",
+		    found ? ch : "");
+	}
+	for (const char *s = shortopts; *s; s++) {
+		if (*s == ':')
+			continue;
+		snprintf(alt, sizeof alt, "-%c", *s);
+		printf("%s%s", alt, s[1] != ':' ? "" : s[2] == ':' ? "[=]" :
+		    "=");
+		if (usage_choices(alt, ch, sizeof ch))
+			printf(" %s", ch);
+		printf("\n");
+	}
+	exit_after_stdout();
+}
+
 int
 tp_getopt(int argc, char **argv, const char *shortopts,
     const struct option *longopts)
@@ -178,6 +251,8 @@ tp_getopt(int argc, char **argv, const char *shortopts,
 	static int noperands, mid_cluster;
 
 	if (!operands) {
+		if (argc > 1 && !strcmp(argv[1], "--tpipe-options"))
+			print_options(shortopts, longopts);
 		operands = tp_ecalloc((size_t)argc + 1, sizeof *operands);
 		/* '-': operands come back in order as 1; ':': a missing
 		 * value is ':'.  The messages are ours (bad_option). */
