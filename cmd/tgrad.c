@@ -16,9 +16,10 @@
 #include "grad.h"
 
 static const char usage[] =
-    "tgrad [--loss loss | -g dldz] [--forward] [--check] [--tol tol]\n"
-    "             [--explain] [--wrt name[,...]] [-o file] [-O npy|txt]\n"
-    "             [-t f32|f64] [-j threads] [--verbose] layer ... [loss]";
+    "tgrad [--loss softmax-xent:labels|mse:target|sum | -g dldz]\n"
+    "             [--forward] [--check] [--tol tol] [--explain]\n"
+    "             [--wrt name[,...]] [-o file] [-O npy|txt] [-t f32|f64]\n"
+    "             [-j threads] [--verbose] layer ... [loss]";
 
 enum {
 	OPT_LOSS = TP_OPT_TOOL, OPT_FORWARD, OPT_CHECK, OPT_TOL, OPT_EXPLAIN,

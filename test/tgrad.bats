@@ -436,6 +436,6 @@ np.save("k0.npy", np.float64(2)); np.save("kz.npy", np.ones((0, 2)))
 @test "tgrad: --help prints the usage to stdout and exits 0" {
 	run --separate-stderr tgrad --help
 	[ "$status" -eq 0 ]
-	[[ $output == "usage: tgrad [--loss loss | -g dldz] [--forward] [--check]"* ]]
+	[[ $output == "usage: tgrad [--loss softmax-xent:labels|mse:target|sum | -g dldz]"* ]]
 	[ -z "$stderr" ]
 }
