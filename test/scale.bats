@@ -299,3 +299,16 @@ man_long_options() {
 	[ -z "$output" ] || fail "left behind: $output"
 	[ -d root/usr/share/bash-completion/completions ]
 }
+
+@test "scale: the Slurm job script shown in tpipe(7) processes line SLURM_ARRAY_TASK_ID" {
+	make_inputs
+	# the .Bd block of tpipe.7 that starts with #!/bin/sh
+	sed -n '/^#!\/bin\/sh$/,/^\.Ed$/p' "$TPIPE_TOP/man/tpipe.7" | sed '$d' > blur.sh
+	grep -q 'SLURM_ARRAY_TASK_ID' blur.sh || fail "no script in tpipe.7: $(cat blur.sh)"
+	ls in/*.png > files.txt
+	mkdir out
+	SLURM_ARRAY_TASK_ID=3 SLURM_CPUS_PER_TASK=2 run --separate-stderr sh blur.sh
+	[ "$status" -eq 0 ] || fail "exit $status: $stderr"
+	[ "$(ls -A out)" = ramp3.png ] || fail "out holds $(ls -A out | tr '\n' ' ')"
+	tblur -s 3 -O png in/ramp3.png | cmp - out/ramp3.png
+}
