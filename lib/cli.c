@@ -18,6 +18,8 @@
 
 extern char *program_invocation_name, *program_invocation_short_name;
 static const char *usage_text = "";
+static const char *operand_list;	/* tp_operand_words */
+static int operand_every;
 
 void
 tp_init(struct tp_common *c, const char *usage)
@@ -201,13 +203,23 @@ usage_choices(const char *opt, char *buf, size_t n)
 	return 0;
 }
 
+void
+tp_operand_words(const char *list, int every)
+{
+	operand_list = list;
+	operand_every = every;
+}
+
 /*
  * The answer to the hidden first argument --tpipe-options, an interface
  * for shell completion (mk/completion.sh; tpipe(7)): one line per option
  * of the table, long options first, then short ones, each as its name
  * ("--boundary", "-O") followed by "=" when it takes a value ("[=]" when
  * the value is optional) and, after a blank, the choices the usage text
- * shows for it, blank-separated.  Exits 0.
+ * shows for it, blank-separated.  Then, if the tool named its operand
+ * words (tp_operand_words), "1" (the first operand) or "*" (every
+ * operand) and the words, a word with operands ("mse:TARGET") cut
+ * after its ':'.  Exits 0.
  */
 static void __attribute__((noreturn))
 print_options(const char *shortopts, const struct option *longopts)
@@ -237,6 +249,20 @@ print_options(const char *shortopts, const struct option *longopts)
 		    "=");
 		if (usage_choices(alt, ch, sizeof ch))
 			printf(" %s", ch);
+		printf("\n");
+	}
+	if (operand_list) {
+		printf("%s", operand_every ? "*" : "1");
+		for (const char *p = operand_list; *p; ) {
+			const char *end = strstr(p, ", ");
+			size_t n = end ? (size_t)(end - p) : strlen(p), w = n;
+			const char *colon = memchr(p, ':', n);
+
+			if (colon)
+				w = (size_t)(colon + 1 - p);
+			printf(" %.*s", (int)w, p);
+			p += end ? n + 2 : n;
+		}
 		printf("\n");
 	}
 	exit_after_stdout();
