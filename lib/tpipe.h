@@ -280,9 +280,18 @@ void tp_usage(void) __attribute__((noreturn));
  * bad option (unknown, ambiguous, missing or unexpected value) is a
  * usage error: one line naming it, then the usage, exit 2.  Operands are
  * left in argv[optind..argc) in their order, as getopt_long leaves them.
+ * A first argument --tpipe-options prints the option table for shell
+ * completion (tpipe(7)) and exits 0.
  */
 int tp_getopt(int argc, char **argv, const char *shortopts,
     const struct option *longopts);
+/*
+ * Name, for shell completion (--tpipe-options), the words the first
+ * operand (every is 0) or every operand (1) may be: list holds them
+ * separated by ", ", as "relu, mse:TARGET" (a word taking operands is
+ * offered as "mse:").  list must live until tp_getopt returns -1.
+ */
+void tp_operand_words(const char *list, int every);
 
 /* Numbers from the command line; they die with exit 2 quoting s. */
 double tp_parse_double(const char *s, double min, double max,
