@@ -178,6 +178,7 @@ main(int argc, char *argv[])
 	struct cmdline cl = { .seed = -1, .count = 1 };
 	struct tp_common c;
 	static struct gen g;		/* static: reachable on error exits */
+	static char kind_list[128];
 	struct tp_tensor hdr;
 	struct tp_writer *w;
 	struct tp_msg m;
@@ -185,6 +186,10 @@ main(int argc, char *argv[])
 	int ch;
 
 	tp_init(&c, usage);
+	for (int i = 0; kinds[i]; i++)	/* for shell completion */
+		snprintf(kind_list + strlen(kind_list), sizeof kind_list -
+		    strlen(kind_list), "%s%s", i ? ", " : "", kinds[i]);
+	tp_operand_words(kind_list, 0);
 	while ((ch = tp_getopt(argc, argv, TP_COMMON_SHORTOPTS "s:n:",
 	    longopts)) != -1) {
 		if (tp_common_option(&c, ch, optarg))

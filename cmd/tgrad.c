@@ -74,6 +74,7 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 
 	memset(cl, 0, sizeof *cl);
 	tp_init(&cl->com, usage);
+	tp_operand_words(TP_GRAD_LAYERS ", " TP_GRAD_LOSSES, 1);
 	cl->tol = DEFAULT_TOL;
 	while ((ch = tp_getopt(argc, argv, TP_COMMON_SHORTOPTS "g:",
 	    longopts)) != -1) {
