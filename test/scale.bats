@@ -312,3 +312,32 @@ man_long_options() {
 	[ "$(ls -A out)" = ramp3.png ] || fail "out holds $(ls -A out | tr '\n' ' ')"
 	tblur -s 3 -O png in/ramp3.png | cmp - out/ramp3.png
 }
+
+@test "scale: completion offers tgen's kinds for its first operand and tgrad's layers and losses for every word" {
+	# tgen: the kinds its own message lists, then no more kinds
+	run --separate-stderr tgen bogus
+	kinds=$(sed -n "s/.*unknown kind 'bogus': use //p" <<< "${stderr_lines[0]}" |
+	    sed 's/,* or /, /; s/, /\n/g' | sort)
+	[ "$(echo "$kinds" | wc -l)" -ge 7 ] || fail "tgen's kinds: $stderr"
+	run complete_line tgen ''
+	[ "$output" = "$kinds" ] || fail "tgen: $output, expected $kinds"
+	run complete_line tgen --seed 3 -t = f64 ''
+	[ "$output" = "$kinds" ] || fail "tgen --seed 3 -t=f64: $output"
+	run complete_line tgen -n 2 g
+	[ "$output" = gaussian ] || fail "tgen -n 2 g: $output"
+	touch range.txt
+	run complete_line tgen range ran
+	[ "$output" = range.txt ] || fail "tgen range: $output"
+	# tgrad: the layers and losses its message lists, a word that takes
+	# files offered up to its ':'
+	run --separate-stderr tgrad bogus
+	words=$(sed -n "s/.*unknown layer 'bogus': use //p" <<< "${stderr_lines[0]}" |
+	    sed 's/, or a loss: /, /; s/, /\n/g' | sed 's/:.*/:/' | sort)
+	[ "$(echo "$words" | wc -l)" -ge 12 ] || fail "tgrad's words: $stderr"
+	run complete_line tgrad relu ''
+	[ "$output" = "$words" ] || fail "tgrad relu: $output, expected $words"
+	run complete_line tgrad --wrt x relu so
+	[ "$output" = $'softmax\nsoftmax-xent:' ] || fail "tgrad --wrt x relu so: $output"
+	run complete_line tgrad relu mse : ran
+	[ "$output" = range.txt ] || fail "tgrad relu mse:ran: $output"
+}
