@@ -225,21 +225,21 @@ static void __attribute__((noreturn))
 print_options(const char *shortopts, const struct option *longopts)
 {
 	static const char *const takes[] = { "", "=", "[=]" };
-	char name[64], alt[4], ch[512];
+	char name[64], alt[4], choices[512];
 
 	for (const struct option *o = longopts; o->name; o++) {
 		int found;
 
 		snprintf(name, sizeof name, "--%s", o->name);
-		found = usage_choices(name, ch, sizeof ch);
+		found = usage_choices(name, choices, sizeof choices);
 		/* choices shown under the short form ("-O npy|txt|png") */
 		if (!found && o->flag == NULL && o->val > 0 && o->val < 128 &&
 		    o->val != ':' && strchr(shortopts, o->val)) {
 			snprintf(alt, sizeof alt, "-%c", o->val);
-			found = usage_choices(alt, ch, sizeof ch);
+			found = usage_choices(alt, choices, sizeof choices);
 		}
 		printf("%s%s%s%s\n", name, takes[o->has_arg], found ? " " : "",
-		    found ? ch : "");
+		    found ? choices : "");
 	}
 	for (const char *s = shortopts; *s; s++) {
 		if (*s == ':')
@@ -247,8 +247,8 @@ print_options(const char *shortopts, const struct option *longopts)
 		snprintf(alt, sizeof alt, "-%c", *s);
 		printf("%s%s", alt, s[1] != ':' ? "" : s[2] == ':' ? "[=]" :
 		    "=");
-		if (usage_choices(alt, ch, sizeof ch))
-			printf(" %s", ch);
+		if (usage_choices(alt, choices, sizeof choices))
+			printf(" %s", choices);
 		printf("\n");
 	}
 	if (operand_list) {

@@ -241,7 +241,8 @@ man_long_options() {
 	local t o rest c st n=0 bad=''
 	for t in $(tools); do
 		while read -r o rest; do
-			[ -n "$rest" ] || continue
+			# options with choices (not the operand words: "1", "*")
+			[[ $o == -* ]] && [ -n "$rest" ] || continue
 			o=${o%%[=[]*}
 			for c in $rest; do
 				"$t" "$o" "$c" --help > /dev/null 2>&1 ||
