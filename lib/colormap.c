@@ -798,6 +798,6 @@ tp_picture_refusal(const struct tp_tensor *hdr, int channels,
 	if (channels && last <= 4)
 		return tp_msgf(m, "shape %s is a batch of images, not one: "
 		    "tile them with treshape '... h w c -> (... h) w c'", s);
-	return tp_msgf(m, "shape %s has %d axes, a picture 2: tile its "
+	return tp_msgf(m, "shape %s has %d axes, not 2: tile its "
 	    "slices with treshape '... h w -> (... h) w'", s, hdr->ndim);
 }
