@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <getopt.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -599,6 +600,10 @@ main(int argc, char *argv[])
 					printf("not drawn: %s\n", why);
 				continue;
 			}
+			if (hdr.count > SIZE_MAX / (2 * sizeof *values))
+				tp_die("%s: record %ld: %zu values do not fit in "
+				    "memory as float64", tp_reader_name(r),
+				    tp_reader_index(r), hdr.count);
 			values = tp_erealloc(values, hdr.count * sizeof *values);
 			read_values(r, tp_dtype_is_complex(hdr.dtype), values,
 			    hdr.count);
