@@ -25,5 +25,5 @@ load helpers
 	[[ $output == *"blurred-viridis.png:0 shape=(256,256,3) dtype=uint8"* ]]
 	[[ $output == *"dx-coolwarm.png:0 shape=(256,256,3) dtype=uint8"* ]]
 	[[ $output == *"grad-W1.png:0 shape=(32,16,3) dtype=uint8"* ]]
-	[[ $output == *$'\n0 shape=(32,16) dtype=float64 '*$'\n-'*' [ .:-=+*#%@] '*' coolwarm\n'* ]]
+	[[ $output == *$'\n0 shape=(32,16) dtype=float64 '*$'\n-'*' [ .:-=+*#%@] '*' coolwarm'$'\n'* ]]
 }
