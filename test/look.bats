@@ -212,3 +212,21 @@ assert m.shape == (3, 5, 3) and m.dtype == np.uint8, m.shape
 	[ "${lines[1]}" = " @" ]
 	[ "${lines[2]}" = "0 [ .:-=+*#%@] 255 gray" ]
 }
+
+@test "each record of a stream is normalised over its own range; --range is one for all" {
+	{ echo 0 1 2 | tcat --shape 1,3; echo 10 20 40 | tcat --shape 1,3; } > s.npy
+	tcat --normalize -O txt s.npy > own.txt
+	tcat --range 0,40 -O txt s.npy > one.txt
+	[ "$(cat own.txt)" = $'# shape (1, 3) uint8\n0 128 255\n# shape (1, 3) uint8\n0 85 255' ]
+	[ "$(cat one.txt)" = $'# shape (1, 3) uint8\n0 6 13\n# shape (1, 3) uint8\n64 128 255' ]
+}
+
+@test "tinfo --show prints the same statistics line as tinfo, over many blocks" {
+	tgen randn 3,150,150 --seed 5 | treshape '... h w -> (... h) w' > big.npy
+	tinfo big.npy > plain.txt
+	tinfo --show --width 40 big.npy > shown.txt
+	[ "$(head -1 shown.txt)" = "$(cat plain.txt)" ]
+	# 450 x 150 scaled to 40 columns: 120 rows, 60 lines, then the bar
+	[ "$(wc -l < shown.txt)" -eq 62 ]
+	[ "$(sed -n 2p shown.txt | wc -c)" -eq 41 ]
+}
