@@ -122,6 +122,22 @@ copy_record(struct tp_reader *r, struct tp_writer *w,
 	}
 }
 
+/* Write the record in hdr, read from r, to w: in -t's dtype, else its
+ * own. */
+static void
+convert_record(const struct cmdline *cl, struct tp_reader *r,
+    struct tp_writer *w, const struct tp_tensor *hdr)
+{
+	enum tp_dtype to = cl->com.dtype < 0 ? hdr->dtype :
+	    tp_compute_dtype(hdr->dtype, cl->com.dtype);
+	struct tp_tensor outhdr = *hdr;
+
+	outhdr.dtype = to;
+	tp_eset_shape(&outhdr, hdr->ndim, hdr->shape);
+	tp_write_header(w, &outhdr);
+	copy_record(r, w, hdr, to);
+}
+
 /*
  * Draw the record in hdr, read whole from r, and write its picture to w:
  * gray levels of the record's shape, or with a colour map (H, W, 3)
@@ -194,18 +210,10 @@ main(int argc, char *argv[])
 			r = readers[i] = tp_reader_open(cl.files[i], cl.ndim,
 			    cl.shape);
 		while (tp_read_header(r, &hdr)) {
-			if (cl.picture) {
+			if (cl.picture)
 				draw_record(&cl, r, w, &hdr);
-				continue;
-			}
-			enum tp_dtype to = cl.com.dtype < 0 ? hdr.dtype :
-			    tp_compute_dtype(hdr.dtype, cl.com.dtype);
-			struct tp_tensor outhdr = hdr;
-
-			outhdr.dtype = to;
-			tp_eset_shape(&outhdr, hdr.ndim, hdr.shape);
-			tp_write_header(w, &outhdr);
-			copy_record(r, w, &hdr, to);
+			else
+				convert_record(&cl, r, w, &hdr);
 		}
 		tp_reader_close(r);
 		readers[i] = NULL;
