@@ -1,16 +1,23 @@
 /*
- * tcat - concatenate tensor streams and convert their format and dtype.
+ * tcat - concatenate tensor streams and convert their format and dtype,
+ * or draw them as pictures (--normalize, --range, --cmap).
  */
+#include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "colormap.h"
 #include "tpipe.h"
 
 static const char usage[] =
     "tcat [-o file] [-O npy|txt|png] [-t f32|f64] [--shape S] "
-    "[--depth 8|16] [file ...]";
+    "[--depth 8|16] [--normalize] [--range lo,hi] "
+    "[--cmap " TP_CMAP_NAMES "] [file ...]";
 
 #define CHUNK (1 << 20)
+
+enum { OPT_SHAPE = TP_OPT_TOOL, OPT_NORMALIZE, OPT_RANGE, OPT_CMAP };
 
 struct cmdline {
 	struct tp_common com;
@@ -18,11 +25,17 @@ struct cmdline {
 	size_t shape[TP_MAXDIM];
 	char **files;			/* at least one; "-" is stdin */
 	int nfiles;
+	int picture;			/* --normalize, --range or --cmap */
+	int cmap;			/* --cmap, or -1: gray levels */
+	int have_range;			/* --range lo,hi */
+	struct tp_range range;
 };
 
 /* Live for the whole run, reachable for LeakSanitizer on error exits. */
 static unsigned char *chunk;
 static struct tp_reader **readers;
+static double *values;			/* a picture's record, as float64 */
+static void *pixels;			/* and its pixels */
 
 /* Parse the command line into cl; dies (exit 2) on a usage error. */
 static void
@@ -30,27 +43,59 @@ parse_cmdline(struct cmdline *cl, int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		TP_COMMON_LONGOPTS,
-		{ "shape", required_argument, NULL, TP_OPT_TOOL },
+		{ "shape", required_argument, NULL, OPT_SHAPE },
+		{ "normalize", no_argument, NULL, OPT_NORMALIZE },
+		{ "range", required_argument, NULL, OPT_RANGE },
+		{ "cmap", required_argument, NULL, OPT_CMAP },
 		{ NULL, 0, NULL, 0 }
 	};
 	static char *stdin_only[] = { "-" };
 	struct tp_msg m;
 	const char *e;
+	double lohi[2];
 	int ch;
 
 	tp_init(&cl->com, usage);
 	cl->ndim = -1;
+	cl->picture = 0;
+	cl->cmap = -1;
+	cl->have_range = 0;
 	while ((ch = tp_getopt(argc, argv, TP_COMMON_SHORTOPTS, longopts)) !=
 	    -1) {
 		if (tp_common_option(&cl->com, ch, optarg))
 			continue;
-		if (ch == TP_OPT_TOOL) {
+		switch (ch) {
+		case OPT_SHAPE:
 			if ((e = tp_parse_shape(optarg, cl->shape, &cl->ndim, 1,
 			    &m)))
 				tp_usage_die("--shape: %s", e);
-		} else
+			break;
+		case OPT_NORMALIZE:
+			cl->picture = 1;
+			break;
+		case OPT_RANGE:
+			if (tp_parse_doubles(optarg, lohi, 2, "--range") != 2 ||
+			    !isfinite(lohi[0]) || !isfinite(lohi[1]) ||
+			    !(lohi[0] < lohi[1]))
+				tp_usage_die("--range takes lo,hi with lo < hi, "
+				    "both finite: '%s'", optarg);
+			cl->range.lo = lohi[0];
+			cl->range.hi = lohi[1];
+			cl->have_range = cl->picture = 1;
+			break;
+		case OPT_CMAP:
+			if ((cl->cmap = tp_cmap_lookup(optarg)) < 0)
+				tp_usage_die("unknown colour map '%s': use %s",
+				    optarg, TP_CMAP_NAMES);
+			cl->picture = 1;
+			break;
+		default:
 			tp_usage();
+		}
 	}
+	if (cl->picture && cl->com.dtype >= 0)
+		tp_usage_die("-t does not go with a picture: its pixels are "
+		    "uint8, or uint16 with --depth 16");
 	cl->files = optind < argc ? argv + optind : stdin_only;
 	cl->nfiles = optind < argc ? argc - optind : 1;
 }
@@ -75,6 +120,67 @@ copy_record(struct tp_reader *r, struct tp_writer *w,
 		tp_write_data(w, chunk, n * tp_dtype_size(to));
 		left -= n;
 	}
+}
+
+/* Write the record in hdr, read from r, to w: in -t's dtype, else its
+ * own. */
+static void
+convert_record(const struct cmdline *cl, struct tp_reader *r,
+    struct tp_writer *w, const struct tp_tensor *hdr)
+{
+	enum tp_dtype to = cl->com.dtype < 0 ? hdr->dtype :
+	    tp_compute_dtype(hdr->dtype, cl->com.dtype);
+	struct tp_tensor outhdr = *hdr;
+
+	outhdr.dtype = to;
+	tp_eset_shape(&outhdr, hdr->ndim, hdr->shape);
+	tp_write_header(w, &outhdr);
+	copy_record(r, w, hdr, to);
+}
+
+/*
+ * Draw the record in hdr, read whole from r, and write its picture to w:
+ * gray levels of the record's shape, or with a colour map (H, W, 3)
+ * colours; uint8, or uint16 at --depth 16.  The range is --range, else
+ * the record's finite minimum and maximum (centred on 0 for coolwarm
+ * when a value is negative).  Dies if the record is not a picture.
+ */
+static void
+draw_record(const struct cmdline *cl, struct tp_reader *r,
+    struct tp_writer *w, const struct tp_tensor *hdr)
+{
+	int depth = cl->com.depth == 16 ? 16 : 8;
+	struct tp_tensor out = *hdr;
+	struct tp_range range;
+	struct tp_msg m;
+	const char *why;
+
+	if ((why = tp_picture_refusal(hdr, cl->cmap < 0, &m)))
+		tp_die("%s: record %ld: %s", tp_reader_name(r),
+		    tp_reader_index(r), why);
+	if (tp_dtype_is_complex(hdr->dtype))
+		tp_die("%s: record %ld is %s: a picture draws real numbers",
+		    tp_reader_name(r), tp_reader_index(r),
+		    tp_dtype_name(hdr->dtype));
+	if (hdr->count > SIZE_MAX / sizeof *values)
+		tp_die("%s: record %ld: %zu values do not fit in memory as "
+		    "float64", tp_reader_name(r), tp_reader_index(r), hdr->count);
+	values = tp_erealloc(values, hdr->count * sizeof *values);
+	tp_read_data_as(r, values, TP_F8, hdr->count);
+	range = cl->have_range ? cl->range : tp_range_of(values, hdr->count,
+	    cl->cmap == TP_CMAP_COOLWARM);
+
+	out.dtype = depth == 16 ? TP_U2 : TP_U1;
+	out.data = NULL;
+	if (cl->cmap >= 0) {
+		size_t shape[3] = { hdr->shape[0], hdr->shape[1], 3 };
+		tp_eset_shape(&out, 3, shape);
+	} else
+		tp_eset_shape(&out, hdr->ndim, hdr->shape);
+	pixels = tp_erealloc(pixels, out.nbytes);
+	tp_picture(values, hdr->count, range, cl->cmap, depth, pixels);
+	out.data = pixels;
+	tp_write(w, &out);
 }
 
 int
@@ -104,14 +210,10 @@ main(int argc, char *argv[])
 			r = readers[i] = tp_reader_open(cl.files[i], cl.ndim,
 			    cl.shape);
 		while (tp_read_header(r, &hdr)) {
-			enum tp_dtype to = cl.com.dtype < 0 ? hdr.dtype :
-			    tp_compute_dtype(hdr.dtype, cl.com.dtype);
-			struct tp_tensor outhdr = hdr;
-
-			outhdr.dtype = to;
-			tp_eset_shape(&outhdr, hdr.ndim, hdr.shape);
-			tp_write_header(w, &outhdr);
-			copy_record(r, w, &hdr, to);
+			if (cl.picture)
+				draw_record(&cl, r, w, &hdr);
+			else
+				convert_record(&cl, r, w, &hdr);
 		}
 		tp_reader_close(r);
 		readers[i] = NULL;
@@ -119,5 +221,7 @@ main(int argc, char *argv[])
 	tp_writer_close(w);
 	free(readers);
 	free(chunk);
+	free(values);
+	free(pixels);
 	return 0;
 }

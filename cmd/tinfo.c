@@ -1,18 +1,43 @@
 /*
  * tinfo - describe each record of a stream: shape, dtype, size, and
- * statistics (NaN ignored), reading in constant memory.
+ * statistics (NaN ignored), reading in constant memory; with --show, draw
+ * each 2-D record or image as a picture in the terminal.
  */
 #include <complex.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 #include <getopt.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "colormap.h"
 #include "tpipe.h"
 
-static const char usage[] = "tinfo [--json] [-o file] [file ...]";
+static const char usage[] =
+    "tinfo [--json] [--show] [--cmap " TP_CMAP_NAMES "] [--range lo,hi] "
+    "[--width n] [--color auto|always|never] [-o file] [file ...]";
+
+enum { OPT_JSON = TP_OPT_TOOL, OPT_SHOW, OPT_CMAP, OPT_RANGE, OPT_WIDTH,
+	OPT_COLOR };
+
+struct cmdline {
+	struct tp_common com;
+	int json;
+	int show;			/* --show, or any option below */
+	int cmap;			/* --cmap, or -1: by the record */
+	int have_range;			/* --range lo,hi */
+	struct tp_range range;
+	int width;			/* --width, or 0: the terminal's */
+	int color;			/* 1 always, 0 never, -1 auto */
+};
+
+/* Live for the whole run, reachable for LeakSanitizer on error exits. */
+static double *values;			/* a drawn record, as float64 */
+static double *level;			/* its normalised channels */
+static double *cell;			/* and those scaled down */
 
 struct stats {
 	size_t n, nan, posinf, neginf;	/* n counts the non-NaN values */
@@ -83,34 +108,72 @@ mean_std(const struct stats *s, double *mean, double *std)
 	*std = s->posinf || s->neginf ? NAN : sqrt(s->m2 / (double)s->nfinite);
 }
 
-/* Read the record's data and compute its statistics. */
+enum { BLOCK = 8192 };
+
+/* Read the next n values of the record into x as float64: the magnitude
+ * of complex ones (NaN if a part is NaN). */
+static void
+read_values(struct tp_reader *r, int cplx, double *x, size_t n)
+{
+	static double complex z[BLOCK];
+
+	if (!cplx) {
+		tp_read_data_as(r, x, TP_F8, n);
+		return;
+	}
+	for (size_t done = 0; done < n; ) {
+		size_t k = n - done < BLOCK ? n - done : BLOCK;
+
+		tp_read_data_as(r, z, TP_C16, k);
+		for (size_t i = 0; i < k; i++)
+			x[done + i] = isnan(creal(z[i])) || isnan(cimag(z[i])) ?
+			    NAN : cabs(z[i]);
+		done += k;
+	}
+}
+
+/* Merge the n values at v (any count, NaN among them) into s. */
+static void
+add_values(struct stats *s, const double *v, size_t n)
+{
+	static double x[BLOCK];
+
+	for (size_t done = 0; done < n; ) {
+		size_t m = n - done < BLOCK ? n - done : BLOCK, k = 0;
+
+		for (size_t i = 0; i < m; i++) {	/* drop NaN */
+			if (isnan(v[done + i]))
+				s->nan++;
+			else
+				x[k++] = v[done + i];
+		}
+		add_block(s, x, k);
+		done += m;
+	}
+}
+
+/* The statistics of nothing yet. */
+static struct stats
+no_stats(void)
+{
+	struct stats s = { 0, 0, 0, 0, INFINITY, -INFINITY, 0, 0, 0, 0 };
+	return s;
+}
+
+/* Read the record's data and compute its statistics, a block at a
+ * time. */
 static struct stats
 record_stats(struct tp_reader *r, const struct tp_tensor *hdr)
 {
-	enum { BLOCK = 8192 };
-	struct stats s = { 0, 0, 0, 0, INFINITY, -INFINITY, 0, 0, 0, 0 };
-	size_t left = hdr->count;
+	static double in[BLOCK];
+	struct stats s = no_stats();
 	int cplx = tp_dtype_is_complex(hdr->dtype);
-	static double complex z[BLOCK];
-	static double x[BLOCK];
 
-	while (left > 0) {
-		size_t n = left < BLOCK ? left : BLOCK, k = 0;
+	for (size_t left = hdr->count; left > 0; ) {
+		size_t n = left < BLOCK ? left : BLOCK;
 
-		if (cplx) {
-			tp_read_data_as(r, z, TP_C16, n);
-			for (size_t i = 0; i < n; i++)	/* NaN if a part is */
-				x[i] = isnan(creal(z[i])) || isnan(cimag(z[i])) ?
-				    NAN : cabs(z[i]);
-		} else
-			tp_read_data_as(r, x, TP_F8, n);
-		for (size_t i = 0; i < n; i++) {	/* drop NaN */
-			if (isnan(x[i]))
-				s.nan++;
-			else
-				x[k++] = x[i];
-		}
-		add_block(&s, x, k);
+		read_values(r, cplx, in, n);
+		add_values(&s, in, n);
 		left -= n;
 	}
 	return s;
@@ -193,32 +256,330 @@ print_json_string(const char *str)
 	putchar('"');
 }
 
-int
-main(int argc, char *argv[])
+/* Parse the command line into cl; dies (exit 2) on a usage error. */
+static void
+parse_cmdline(struct cmdline *cl, int argc, char *argv[])
 {
 	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, TP_OPT_TOOL },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "show", no_argument, NULL, OPT_SHOW },
+		{ "cmap", required_argument, NULL, OPT_CMAP },
+		{ "range", required_argument, NULL, OPT_RANGE },
+		{ "width", required_argument, NULL, OPT_WIDTH },
+		{ "color", required_argument, NULL, OPT_COLOR },
 		{ "help", no_argument, NULL, 'h' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "version", no_argument, NULL, TP_OPT_VERSION },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct tp_common c;
-	int json = 0, ch, several, fd = -1;
+	double lohi[2];
+	int ch;
 
-	tp_init(&c, usage);
+	tp_init(&cl->com, usage);
+	cl->json = cl->show = cl->have_range = cl->width = 0;
+	cl->cmap = cl->color = -1;
 	while ((ch = tp_getopt(argc, argv, "ho:", longopts)) != -1) {
-		if (ch == TP_OPT_TOOL)
-			json = 1;
-		else if (!tp_common_option(&c, ch, optarg))
+		if (tp_common_option(&cl->com, ch, optarg))
+			continue;
+		switch (ch) {
+		case OPT_JSON:
+			cl->json = 1;
+			break;
+		case OPT_SHOW:
+			break;
+		case OPT_CMAP:
+			if ((cl->cmap = tp_cmap_lookup(optarg)) < 0)
+				tp_usage_die("unknown colour map '%s': use %s",
+				    optarg, TP_CMAP_NAMES);
+			break;
+		case OPT_RANGE:
+			if (tp_parse_doubles(optarg, lohi, 2, "--range") != 2 ||
+			    !isfinite(lohi[0]) || !isfinite(lohi[1]) ||
+			    !(lohi[0] < lohi[1]))
+				tp_usage_die("--range takes lo,hi with lo < hi, "
+				    "both finite: '%s'", optarg);
+			cl->range.lo = lohi[0];
+			cl->range.hi = lohi[1];
+			cl->have_range = 1;
+			break;
+		case OPT_WIDTH:
+			cl->width = (int)tp_parse_int(optarg, 1, 10000, "--width");
+			break;
+		case OPT_COLOR:
+			if (!strcmp(optarg, "always"))
+				cl->color = 1;
+			else if (!strcmp(optarg, "never"))
+				cl->color = 0;
+			else if (!strcmp(optarg, "auto"))
+				cl->color = -1;
+			else
+				tp_usage_die("--color takes auto, always or never, "
+				    "not '%s'", optarg);
+			break;
+		default:
 			tp_usage();
+		}
+		cl->show |= ch != OPT_JSON;
 	}
+	if (cl->json && cl->show)
+		tp_usage_die("--json does not go with --show and its options");
+}
+
+/* The line that describes a record: its name, shape, dtype, size and
+ * statistics s, as text or as a JSON object. */
+static void
+print_record(struct tp_reader *r, const struct tp_tensor *hdr,
+    const struct stats *s, int several, int json)
+{
+	int have = s->n > 0;
+	double mean = 0, sd = 0;
+
+	if (have)
+		mean_std(s, &mean, &sd);
+	if (json) {
+		printf("{\"file\":");
+		print_json_string(tp_reader_name(r));
+		printf(",\"index\":%ld,\"shape\":[", tp_reader_index(r));
+		for (int a = 0; a < hdr->ndim; a++)
+			printf(a ? ",%zu" : "%zu", hdr->shape[a]);
+		printf("],\"dtype\":\"%s\",\"bytes\":%zu",
+		    tp_dtype_name(hdr->dtype), hdr->nbytes);
+	} else {
+		if (several)
+			printf("%s:", tp_reader_name(r));
+		printf("%ld shape=(", tp_reader_index(r));
+		for (int a = 0; a < hdr->ndim; a++)
+			printf(a ? ",%zu" : "%zu", hdr->shape[a]);
+		printf("%s) dtype=%s bytes=%zu", hdr->ndim == 1 ? "," : "",
+		    tp_dtype_name(hdr->dtype), hdr->nbytes);
+	}
+	print_number("min", s->min, have, json);
+	print_number("max", s->max, have, json);
+	print_number("mean", mean, have, json);
+	print_number("std", sd, have, json);
+	if (json)
+		printf(",\"nan\":%zu,\"inf\":%zu}\n", s->nan,
+		    s->posinf + s->neginf);
+	else
+		printf(" nan=%zu inf=%zu\n", s->nan, s->posinf + s->neginf);
+}
+
+/* The columns a picture may use: --width, else the terminal's (when
+ * stdout is one), else $COLUMNS, else 80. */
+static int
+columns(const struct cmdline *cl)
+{
+	struct winsize ws;
+	const char *env = getenv("COLUMNS");
+	long n;
+	char *end;
+
+	if (cl->width)
+		return cl->width;
+	if (ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	if (env && (n = strtol(env, &end, 10)) > 0 && n <= 10000 && !*end)
+		return (int)n;
+	return 80;
+}
+
+/* A picture being drawn: nch normalised channels (1: through the map;
+ * 3: red, green, blue) of h rows of w pixels, in cell. */
+struct picture {
+	size_t h, w;
+	int nch;
+	int cmap;
+	struct tp_range range;
+};
+
+/* The mean of the finite-or-infinite (not NaN) values of channel k of
+ * the box [y0, y1) x [x0, x1) of the W-wide levels lv; NaN if all are. */
+static double
+box_mean(const double *lv, size_t W, int nch, int k, size_t y0, size_t y1,
+    size_t x0, size_t x1)
+{
+	double sum = 0;
+	size_t n = 0;
+
+	for (size_t y = y0; y < y1; y++)
+		for (size_t x = x0; x < x1; x++) {
+			double v = lv[(y * W + x) * (size_t)nch + (size_t)k];
+			if (!isnan(v)) {
+				sum += v;
+				n++;
+			}
+		}
+	return n ? sum / (double)n : NAN;
+}
+
+/* The 8-bit colour of pixel i of p (NaN: TP_NAN_RGB). */
+static void
+pixel_rgb(const struct picture *p, size_t i, unsigned rgb[3])
+{
+	const double *v = cell + i * (size_t)p->nch;
+
+	if (p->nch == 1) {
+		tp_cmap_rgb((enum tp_cmap)p->cmap, v[0], 8, rgb);
+		return;
+	}
+	if (isnan(v[0]) || isnan(v[1]) || isnan(v[2])) {
+		tp_cmap_rgb(TP_CMAP_GRAY, NAN, 8, rgb);
+		return;
+	}
+	for (int k = 0; k < 3; k++)
+		rgb[k] = tp_level(v[k], 8);
+}
+
+/* The brightness of pixel i of p in [0, 1] (NaN stays NaN): its level,
+ * or the luma (Rec. 601) of its colour. */
+static double
+pixel_gray(const struct picture *p, size_t i)
+{
+	const double *v = cell + i * (size_t)p->nch;
+
+	return p->nch == 1 ? v[0] : 0.299 * v[0] + 0.587 * v[1] + 0.114 * v[2];
+}
+
+/* The ramp character of brightness t, ' ' (0) to '@' (1); '?' for NaN. */
+static char
+ramp_char(double t)
+{
+	static const char ramp[] = " .:-=+*#%@";
+	int i;
+
+	if (isnan(t))
+		return '?';
+	i = (int)(t * 10);
+	return ramp[i < 0 ? 0 : i > 9 ? 9 : i];
+}
+
+/* The picture, two pixel rows per line: in colour, U+2580 (upper half
+ * block) with the upper pixel as foreground and the lower one as
+ * background; plain, a ramp character for the mean brightness of the
+ * two. */
+static void
+print_picture(const struct picture *p, int color)
+{
+	for (size_t y = 0; y < p->h; y += 2) {
+		int lower = y + 1 < p->h;
+
+		for (size_t x = 0; x < p->w; x++) {
+			size_t i = y * p->w + x, j = i + p->w;
+			unsigned a[3], b[3];
+			double g, h;
+
+			if (!color) {
+				g = pixel_gray(p, i);
+				h = lower ? pixel_gray(p, j) : NAN;
+				putchar(ramp_char(isnan(h) ? g : isnan(g) ? h :
+				    (g + h) / 2));
+				continue;
+			}
+			pixel_rgb(p, i, a);
+			printf("\033[38;2;%u;%u;%um", a[0], a[1], a[2]);
+			if (lower) {
+				pixel_rgb(p, j, b);
+				printf("\033[48;2;%u;%u;%um", b[0], b[1], b[2]);
+			} else
+				printf("\033[49m");
+			fputs("\xe2\x96\x80", stdout);
+		}
+		fputs(color ? "\033[0m\n" : "\n", stdout);
+	}
+}
+
+/* The scale bar: the values at the ends of the range and, between them,
+ * the map from 0 to 1 (in colour, 32 cells; plain, the ramp); for a
+ * colour image, the range alone. */
+static void
+print_scale(const struct picture *p, int color)
+{
+	enum { CELLS = 32 };
+
+	printf("%.6g ", p->range.lo);
+	if (p->nch == 3)
+		printf(".. %.6g rgb\n", p->range.hi);
+	else {
+		if (!color)
+			fputs("[ .:-=+*#%@]", stdout);
+		for (int k = 0; color && k < CELLS; k++) {
+			unsigned rgb[3];
+			tp_cmap_rgb((enum tp_cmap)p->cmap, (k + 0.5) / CELLS, 8,
+			    rgb);
+			printf("\033[48;2;%u;%u;%um ", rgb[0], rgb[1], rgb[2]);
+		}
+		printf("%s %.6g %s\n", color ? "\033[0m" : "", p->range.hi,
+		    tp_cmap_name((enum tp_cmap)p->cmap));
+	}
+}
+
+/*
+ * Draw the record hdr whose values (float64) are in values: channel 0
+ * through the map, or red, green and blue for 3 or more channels (alpha
+ * is not drawn).  An image (uint8, uint16) keeps its range 0..255 or
+ * 0..65535 and the gray map; other data is normalised over its finite
+ * range (coolwarm: centred on 0 when a value is negative) and drawn with
+ * viridis; --range and --cmap choose instead.  Wider than the columns,
+ * it is scaled down to them by the mean of each box of pixels (NaN
+ * left out).
+ */
+static void
+draw_record(const struct cmdline *cl, const struct tp_tensor *hdr, int color)
+{
+	size_t H = hdr->shape[0], W = hdr->shape[1], C = hdr->ndim == 3 ?
+	    hdr->shape[2] : 1, n = H * W, cols = (size_t)columns(cl);
+	int image = hdr->dtype == TP_U1 || hdr->dtype == TP_U2;
+	struct picture p;
+
+	p.nch = C >= 3 ? 3 : 1;
+	p.cmap = cl->cmap >= 0 ? cl->cmap : image ? TP_CMAP_GRAY :
+	    TP_CMAP_VIRIDIS;
+	level = tp_erealloc(level, n * (size_t)p.nch * sizeof *level);
+	for (size_t i = 0; i < n; i++)
+		for (int k = 0; k < p.nch; k++)
+			level[i * (size_t)p.nch + (size_t)k] = values[i * C +
+			    (size_t)k];
+	if (cl->have_range)
+		p.range = cl->range;
+	else if (image) {
+		p.range.lo = 0;
+		p.range.hi = hdr->dtype == TP_U1 ? 255 : 65535;
+	} else
+		p.range = tp_range_of(level, n * (size_t)p.nch,
+		    p.cmap == TP_CMAP_COOLWARM && p.nch == 1);
+	for (size_t i = 0; i < n * (size_t)p.nch; i++)
+		level[i] = tp_normalize(level[i], p.range);
+
+	p.w = W <= cols ? W : cols;
+	p.h = W <= cols ? H : (H * p.w + W / 2) / W;
+	if (p.h == 0)
+		p.h = 1;
+	cell = tp_erealloc(cell, p.h * p.w * (size_t)p.nch * sizeof *cell);
+	for (size_t y = 0; y < p.h; y++)
+		for (size_t x = 0; x < p.w; x++)
+			for (int k = 0; k < p.nch; k++)
+				cell[(y * p.w + x) * (size_t)p.nch + (size_t)k] =
+				    box_mean(level, W, p.nch, k, y * H / p.h,
+				    (y + 1) * H / p.h, x * W / p.w,
+				    (x + 1) * W / p.w);
+	print_picture(&p, color);
+	print_scale(&p, color);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct cmdline cl;
+	int several, fd = -1, color;
+
+	parse_cmdline(&cl, argc, argv);
 	several = argc - optind > 1;
-	if (c.output) {		/* the report goes to a file made whole */
-		fd = tp_create_temp(c.output);
+	if (cl.com.output) {	/* the report goes to a file made whole */
+		fd = tp_create_temp(cl.com.output);
 		if (dup2(fd, 1) < 0)
-			tp_die("%s:", c.output);
+			tp_die("%s:", cl.com.output);
 	}
+	color = cl.color >= 0 ? cl.color : isatty(1);
 	if (optind == argc)
 		argv[--optind] = "-";
 
@@ -227,47 +588,38 @@ main(int argc, char *argv[])
 		struct tp_tensor hdr;
 
 		while (tp_read_header(r, &hdr)) {
-			struct stats s = record_stats(r, &hdr);
-			int have = s.n > 0;
-			double mean = 0, sd = 0;
+			struct tp_msg m;
+			const char *why = cl.show ?
+			    tp_picture_refusal(&hdr, 1, &m) : "";
+			struct stats s = no_stats();
 
-			if (have)
-				mean_std(&s, &mean, &sd);
-
-			if (json) {
-				printf("{\"file\":");
-				print_json_string(tp_reader_name(r));
-				printf(",\"index\":%ld,\"shape\":[", tp_reader_index(r));
-				for (int a = 0; a < hdr.ndim; a++)
-					printf(a ? ",%zu" : "%zu", hdr.shape[a]);
-				printf("],\"dtype\":\"%s\",\"bytes\":%zu",
-				    tp_dtype_name(hdr.dtype), hdr.nbytes);
-			} else {
-				if (several)
-					printf("%s:", tp_reader_name(r));
-				printf("%ld shape=(", tp_reader_index(r));
-				for (int a = 0; a < hdr.ndim; a++)
-					printf(a ? ",%zu" : "%zu", hdr.shape[a]);
-				printf("%s) dtype=%s bytes=%zu",
-				    hdr.ndim == 1 ? "," : "", tp_dtype_name(hdr.dtype),
-				    hdr.nbytes);
+			if (why) {	/* not drawn: constant memory */
+				s = record_stats(r, &hdr);
+				print_record(r, &hdr, &s, several, cl.json);
+				if (cl.show)
+					printf("not drawn: %s\n", why);
+				continue;
 			}
-			print_number("min", s.min, have, json);
-			print_number("max", s.max, have, json);
-			print_number("mean", mean, have, json);
-			print_number("std", sd, have, json);
-			if (json)
-				printf(",\"nan\":%zu,\"inf\":%zu}\n", s.nan,
-				    s.posinf + s.neginf);
-			else
-				printf(" nan=%zu inf=%zu\n", s.nan, s.posinf + s.neginf);
+			if (hdr.count > SIZE_MAX / (2 * sizeof *values))
+				tp_die("%s: record %ld: %zu values do not fit in "
+				    "memory as float64", tp_reader_name(r),
+				    tp_reader_index(r), hdr.count);
+			values = tp_erealloc(values, hdr.count * sizeof *values);
+			read_values(r, tp_dtype_is_complex(hdr.dtype), values,
+			    hdr.count);
+			add_values(&s, values, hdr.count);
+			print_record(r, &hdr, &s, several, 0);
+			draw_record(&cl, &hdr, color);
 		}
 		tp_reader_close(r);
 	}
 	if (fflush(stdout) || ferror(stdout) || fclose(stdout))
-		tp_die("write error: %s:", c.output ? c.output : "<stdout>");
-	if (fd >= 0) {
+		tp_die("write error: %s:", cl.com.output ? cl.com.output :
+		    "<stdout>");
+	if (fd >= 0)
 		tp_commit_file(fd);
-	}
+	free(values);
+	free(level);
+	free(cell);
 	return 0;
 }

@@ -34,9 +34,12 @@ tp_init(struct tp_common *c, const char *usage)
 	sigprocmask(SIG_UNBLOCK, &pipe, NULL);
 	/* getopt names the program by argv[0], which program_invocation_name
 	 * points at: shorten it in place so its messages say "tcat:". */
-	if (program_invocation_short_name != program_invocation_name)
+	if (program_invocation_short_name != program_invocation_name) {
 		memmove(program_invocation_name, program_invocation_short_name,
 		    strlen(program_invocation_short_name) + 1);
+		/* the short name pointed into the bytes just moved */
+		program_invocation_short_name = program_invocation_name;
+	}
 	usage_text = usage;
 	memset(c, 0, sizeof *c);
 	c->format = TP_FMT_AUTO;

@@ -94,6 +94,17 @@ echo "== tblur: the rings blurred with sigma 3 (exact Gaussian, reflected edges)
 tblur -s 3 --verbose pattern.png -o soft.png
 tinfo soft.png
 
+echo "== see it: the convolution and a gradient as pictures (tcat --cmap, tinfo --show)"
+tcat --cmap viridis blurred.npy -o blurred-viridis.png
+printf -- '-1 0 1\n' > dx.txt		# d/dx: signed, so coolwarm centres it on 0
+tconv -k dx.txt --corr --mode same pattern.png -o dx.npy
+tcat --cmap coolwarm dx.npy -o dx-coolwarm.png
+tgrad --wrt W1 affine:W1.npy,b1.npy relu affine:W2.npy,b2.npy softmax-xent:labels.txt < X.npy |
+	tcat --cmap coolwarm -o grad-W1.png
+tgrad --wrt W1 affine:W1.npy,b1.npy relu affine:W2.npy,b2.npy softmax-xent:labels.txt < X.npy |
+	tinfo --show --cmap coolwarm
+tinfo blurred-viridis.png dx-coolwarm.png grad-W1.png
+
 echo
 echo "demo outputs are in $out:"
 ls -l "$out"

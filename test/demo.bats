@@ -12,7 +12,7 @@ load helpers
 	d="$TPIPE_TOP/$build/demo"
 	for f in pattern.png roundtrip.png blurred.png noise.npy blurred.npy \
 	    lstm-input.npy batchfirst.npy grads.npy cube.png sphere.png \
-	    soft.png; do
+	    soft.png blurred-viridis.png dx-coolwarm.png grad-W1.png; do
 		[ -s "$d/$f" ] || fail "no $d/$f"
 	done
 	# the seed formula's 4x4 result, worked by hand:
@@ -21,4 +21,9 @@ load helpers
 	# tgrad's seed layer: dL/dX = 45 and 15; every checked gradient good
 	[[ $output == *$'# shape (2, 1) float64\n45\n15\n'* ]]
 	[ "$(grep -c '^  dL/d.*, good (< 1e-7); 0 relu inputs' <<<"$output")" -eq 5 ]
+	# see it: the pictures are RGB, and tinfo --show drew the gradient
+	[[ $output == *"blurred-viridis.png:0 shape=(256,256,3) dtype=uint8"* ]]
+	[[ $output == *"dx-coolwarm.png:0 shape=(256,256,3) dtype=uint8"* ]]
+	[[ $output == *"grad-W1.png:0 shape=(32,16,3) dtype=uint8"* ]]
+	[[ $output == *$'\n0 shape=(32,16) dtype=float64 '*$'\n-'*' [ .:-=+*#%@] '*' coolwarm'$'\n'* ]]
 }

@@ -1050,3 +1050,12 @@ open('ctl.npy', 'wb').write(b'\x93NUMPY\x01\x00' + struct.pack('<H', len(h)) + h
 	[ "$status" -eq 1 ] && [ "${#stderr_lines[@]}" -eq 1 ]
 	[[ $stderr == *"\\x01\\x01..."* ]] || fail "no '...' at the cut: $stderr"
 }
+
+@test "run by a path (./tcat, /abs/tcat), messages and --version still say tcat" {
+	cp "$TPIPE_BIN/tcat" ./tcat
+	run --separate-stderr ./tcat --cmap jet
+	[ "$status" -eq 2 ]
+	[[ ${stderr_lines[0]} == "tcat: unknown colour map 'jet'"* ]] || fail "$stderr"
+	run "$PWD/tcat" --version
+	[ "$output" = "tcat (tpipe) 0.1.0" ]
+}
