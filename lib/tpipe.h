@@ -29,6 +29,8 @@
  *           reader.c    tp_reader: records from a file or stdin
  *           writer.c    tp_writer: records to stdout or an -o file
  *           copy.c      tp_write_from: a record's bytes, reader to writer
+ *           colormap.c/.h  colour maps as matplotlib defines them and
+ *                       normalisation to [0, 1] (tcat, tinfo pictures)
  *           outfile.c   -o files made whole: temporary file, rename
  *           formats.h   private to lib/: codecs and reader/writer hooks
  *   engine  engine.h    infrastructure shared by the engines:
