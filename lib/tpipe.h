@@ -213,6 +213,15 @@ void tp_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * must not die. */
 void tp_on_die(void (*fn)(void));
 /*
+ * Call fn around every message tp_die, tp_usage_die and tp_warn print:
+ * fn(TP_MSG_BEGIN) before a warning and fn(TP_MSG_END) after it;
+ * fn(TP_MSG_DIE) before a die's message, and nothing after (the process
+ * exits).  NULL removes it.  fn must not print or die.  The progress line
+ * (progress.c) uses it to get out of the way.
+ */
+enum { TP_MSG_BEGIN, TP_MSG_END, TP_MSG_DIE };
+void tp_on_message(void (*fn)(int phase));
+/*
  * Bytes of input made safe to quote in a one-line message: at most 60 of
  * the n bytes at s (or up to a NUL), control and non-ASCII bytes written
  * as \xNN, "..." when cut (by the 60 or by len).  Returns buf, which
