@@ -8,7 +8,8 @@
 
 static const char usage[] =
     "tcat [-o file] [-O npy|txt|png] [-t f32|f64] [--shape S] "
-    "[--depth 8|16] [file ...]";
+    "[--depth 8|16]\n"
+    "            [--progress | --quiet] [file ...]";
 
 #define CHUNK (1 << 20)
 

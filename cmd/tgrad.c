@@ -18,7 +18,8 @@
 static const char usage[] =
     "tgrad [--loss loss | -g dldz] [--forward] [--check] [--tol tol]\n"
     "             [--explain] [--wrt name[,...]] [-o file] [-O npy|txt]\n"
-    "             [-t f32|f64] [-j threads] [--verbose] layer ... [loss]";
+    "             [-t f32|f64] [-j threads] [--verbose] [--progress | --quiet]\n"
+    "             layer ... [loss]";
 
 enum {
 	OPT_LOSS = TP_OPT_TOOL, OPT_FORWARD, OPT_CHECK, OPT_TOL, OPT_EXPLAIN,

@@ -12,7 +12,8 @@
 
 #include "tpipe.h"
 
-static const char usage[] = "tinfo [--json] [-o file] [file ...]";
+static const char usage[] =
+    "tinfo [--json] [-o file] [--progress | --quiet] [file ...]";
 
 struct stats {
 	size_t n, nan, posinf, neginf;	/* n counts the non-NaN values */
@@ -201,6 +202,7 @@ main(int argc, char *argv[])
 		{ "help", no_argument, NULL, 'h' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "version", no_argument, NULL, TP_OPT_VERSION },
+		TP_PROGRESS_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
 	struct tp_common c;

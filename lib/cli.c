@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "progress.h"
 #include "tpipe.h"
 
 #ifndef TPIPE_VERSION
@@ -18,6 +19,7 @@
 
 extern char *program_invocation_name, *program_invocation_short_name;
 static const char *usage_text = "";
+static const struct tp_common *common;	/* the tool's, for tp_getopt */
 
 void
 tp_init(struct tp_common *c, const char *usage)
@@ -36,6 +38,7 @@ tp_init(struct tp_common *c, const char *usage)
 		memmove(program_invocation_name, program_invocation_short_name,
 		    strlen(program_invocation_short_name) + 1);
 	usage_text = usage;
+	common = c;
 	memset(c, 0, sizeof *c);
 	c->format = TP_FMT_AUTO;
 	c->dtype = -1;
@@ -45,6 +48,7 @@ tp_init(struct tp_common *c, const char *usage)
 void
 tp_usage(void)
 {
+	tp_progress_end();
 	fprintf(stderr, "usage: %s\n", usage_text);
 	exit(2);
 }
@@ -112,6 +116,12 @@ tp_common_option(struct tp_common *c, int ch, const char *arg)
 		c->depth = (int)tp_parse_int(arg, 8, 16, "--depth");
 		if (c->depth != 8 && c->depth != 16)
 			tp_usage_die("--depth must be 8 or 16, not '%s'", arg);
+		return 1;
+	case TP_OPT_PROGRESS:
+		tp_progress_set_mode(TP_PROGRESS_ON);
+		return 1;
+	case TP_OPT_QUIET:
+		tp_progress_set_mode(TP_PROGRESS_OFF);
 		return 1;
 	case '?':
 	case ':':
@@ -209,6 +219,8 @@ tp_getopt(int argc, char **argv, const char *shortopts,
 		optind = argc - noperands;
 		memcpy(argv + optind, operands,
 		    (size_t)noperands * sizeof *argv);
+		tp_progress_start(noperands, argv + optind,
+		    !common || !common->output);
 		return -1;
 	}
 }
