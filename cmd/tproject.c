@@ -491,8 +491,8 @@ main(int argc, char **argv)
 	free(res);
 	free(conv);
 	if (bad > 0)
-		fprintf(stderr, "tproject: %zu of %zu points %s: written as "
-		    "NaN\n", bad, total, cl.unproject ? "have object w = 0" :
+		tp_warn("%zu of %zu points %s: written as NaN", bad, total,
+		    cl.unproject ? "have object w = 0" :
 		    cl.view.keep_behind ? "have clip w = 0" :
 		    "are behind the eye (clip w <= 0)");
 	return 0;
