@@ -174,7 +174,7 @@ draw_locked(void)
 {
 	struct tp_progress_state s;
 	struct winsize ws;
-	char buf[PROGRESS_COLS + 2];
+	char buf[2 * PROGRESS_COLS + 2];
 	size_t n, cols = PROGRESS_COLS;
 
 	if (dying)
@@ -196,11 +196,11 @@ draw_locked(void)
 		put(buf + 1, n + 1);
 		return;
 	}
-	if (n < shown) {
+	if (n < shown) {		/* "\r" line spaces "\r" line */
 		memset(buf + 1 + n, ' ', shown - n);
-		put(buf, shown + 1);
-		put("\r", 1);
-		put(buf, n + 1);
+		buf[shown + 1] = '\r';
+		memcpy(buf + shown + 2, buf + 1, n);
+		put(buf, shown + 2 + n);
 	} else
 		put(buf, n + 1);
 	shown = n;

@@ -75,11 +75,16 @@ drawn() {
 		fail "--quiet --progress: $(cat err)"
 }
 
-@test "progress: --progress on a terminal draws at once, without waiting 2 s" {
-	PAUSE=0.8 slow a.npy b.npy | "${PTYRUN[@]}" raw screen tcat --progress > out.npy
+@test "progress: --progress on a terminal draws at once, cut to the terminal's width" {
+	PAUSE=0.8 slow a.npy b.npy |
+		"${PTYRUN[@]}" --cols 30 raw screen tcat --progress > out.npy
 	cmp out.npy ab.npy
 	run drawn tcat
 	[[ ${lines[0]} == "tcat: in 1 record 200 B, "* ]] || fail "drawn: $output"
+	local l
+	for l in "${lines[@]}"; do
+		[ "${#l}" -le 29 ] || fail "wider than 29 columns: '$l'"
+	done
 	[ ! -s screen ] || fail "left on the terminal: $(cat screen)"
 }
 
