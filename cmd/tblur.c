@@ -22,7 +22,7 @@ static const char usage[] =
     "             [--kernel sampled|analytic|discrete] [--method auto|fft|fir]\n"
     "             [--order n[,n...]] [--linear] [--plan estimate|measure|patient]\n"
     "             [-o file] [-O npy|txt|png] [-t f32|f64] [-j threads]\n"
-    "             [--verbose] [file]";
+    "             [--verbose] [--progress | --quiet] [file]";
 
 enum {
 	OPT_AXES = TP_OPT_TOOL, OPT_BOUNDARY, OPT_KERNEL, OPT_METHOD,

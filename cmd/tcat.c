@@ -12,8 +12,8 @@
 
 static const char usage[] =
     "tcat [-o file] [-O npy|txt|png] [-t f32|f64] [--shape S] "
-    "[--depth 8|16] [--normalize] [--range lo,hi] "
-    "[--cmap " TP_CMAP_NAMES "] [file ...]";
+    "[--depth 8|16] [--normalize] [--range lo,hi]\n"
+    "            [--cmap " TP_CMAP_NAMES "] [--progress | --quiet] [file ...]";
 
 #define CHUNK (1 << 20)
 

@@ -18,7 +18,8 @@ static const char usage[] =
     "             [--corr] [--boundary zero|wrap|reflect|mirror|nearest]\n"
     "             [--method auto|fft|direct] [--plan estimate|measure|patient]\n"
     "             [-o file] [-O npy|txt|png] [-t f32|f64] [-j threads]\n"
-    "             [--verbose] [--tiles length[,...]] [file]";
+    "             [--verbose] [--tiles length[,...]] [--progress | --quiet]\n"
+    "             [file]";
 
 enum {
 	OPT_MODE = TP_OPT_TOOL, OPT_OP, OPT_CORR, OPT_BOUNDARY, OPT_METHOD,

@@ -19,7 +19,8 @@ static const char usage[] =
     "tgrad [--loss softmax-xent:labels|mse:target|sum | -g dldz]\n"
     "             [--forward] [--check] [--tol tol] [--explain]\n"
     "             [--wrt name[,...]] [-o file] [-O npy|txt] [-t f32|f64]\n"
-    "             [-j threads] [--verbose] layer ... [loss]";
+    "             [-j threads] [--verbose] [--progress | --quiet]\n"
+    "             layer ... [loss]";
 
 enum {
 	OPT_LOSS = TP_OPT_TOOL, OPT_FORWARD, OPT_CHECK, OPT_TOL, OPT_EXPLAIN,

@@ -18,7 +18,8 @@
 
 static const char usage[] =
     "tinfo [--json] [--show] [--cmap " TP_CMAP_NAMES "] [--range lo,hi] "
-    "[--width n] [--color auto|always|never] [-o file] [file ...]";
+    "[--width n] [--color auto|always|never] [-o file]\n"
+    "             [--progress | --quiet] [file ...]";
 
 enum { OPT_JSON = TP_OPT_TOOL, OPT_SHOW, OPT_CMAP, OPT_RANGE, OPT_WIDTH,
 	OPT_COLOR };
@@ -270,6 +271,7 @@ parse_cmdline(struct cmdline *cl, int argc, char *argv[])
 		{ "help", no_argument, NULL, 'h' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "version", no_argument, NULL, TP_OPT_VERSION },
+		TP_PROGRESS_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
 	double lohi[2];

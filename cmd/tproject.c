@@ -23,7 +23,8 @@ static const char usage[] =
     "                [--viewport x,y,width,height] [--depth-range near,far]\n"
     "                [--y-down] [--keep-behind] [--clip] [--unproject]\n"
     "                [--print-matrix] [--render WxH [--edges file]]\n"
-    "                [-o file] [-O npy|txt|png] [-t f32|f64] [-j threads] [file]";
+    "                [-o file] [-O npy|txt|png] [-t f32|f64] [-j threads]\n"
+    "                [--progress | --quiet] [file]";
 
 /* The matrix options are TP_OPT_TOOL + their enum tp_mat_call. */
 enum {
@@ -490,8 +491,8 @@ main(int argc, char **argv)
 	free(res);
 	free(conv);
 	if (bad > 0)
-		fprintf(stderr, "tproject: %zu of %zu points %s: written as "
-		    "NaN\n", bad, total, cl.unproject ? "have object w = 0" :
+		tp_warn("%zu of %zu points %s: written as NaN", bad, total,
+		    cl.unproject ? "have object w = 0" :
 		    cl.view.keep_behind ? "have clip w = 0" :
 		    "are behind the eye (clip w <= 0)");
 	return 0;

@@ -19,8 +19,8 @@ static const char usage[] =
     "treshape shape | pattern [name=size ...] | --permute axes |\n"
     "                --squeeze[=axes] | --unsqueeze axis | --transpose\n"
     "                [--reduce sum|mean|max|min | --repeat]\n"
-    "                [--explain] [-o file] [-O npy|txt|png] [-j threads] "
-    "[file]";
+    "                [--explain] [-o file] [-O npy|txt|png] [-j threads]\n"
+    "                [--progress | --quiet] [file]";
 
 enum { OPT_PERMUTE = TP_OPT_TOOL, OPT_SQUEEZE, OPT_UNSQUEEZE, OPT_TRANSPOSE,
 	OPT_EXPLAIN, OPT_REDUCE, OPT_REPEAT };

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "progress.h"
 #include "tpipe.h"
 
 #ifndef TPIPE_VERSION
@@ -20,6 +21,7 @@ extern char *program_invocation_name, *program_invocation_short_name;
 static const char *usage_text = "";
 static const char *operand_list;	/* tp_operand_words */
 static int operand_every;
+static const struct tp_common *common;	/* the tool's, for tp_getopt */
 
 void
 tp_init(struct tp_common *c, const char *usage)
@@ -41,6 +43,7 @@ tp_init(struct tp_common *c, const char *usage)
 		program_invocation_short_name = program_invocation_name;
 	}
 	usage_text = usage;
+	common = c;
 	memset(c, 0, sizeof *c);
 	c->format = TP_FMT_AUTO;
 	c->dtype = -1;
@@ -50,6 +53,7 @@ tp_init(struct tp_common *c, const char *usage)
 void
 tp_usage(void)
 {
+	tp_progress_end();
 	fprintf(stderr, "usage: %s\n", usage_text);
 	exit(2);
 }
@@ -117,6 +121,12 @@ tp_common_option(struct tp_common *c, int ch, const char *arg)
 		c->depth = (int)tp_parse_int(arg, 8, 16, "--depth");
 		if (c->depth != 8 && c->depth != 16)
 			tp_usage_die("--depth must be 8 or 16, not '%s'", arg);
+		return 1;
+	case TP_OPT_PROGRESS:
+		tp_progress_set_mode(TP_PROGRESS_ON);
+		return 1;
+	case TP_OPT_QUIET:
+		tp_progress_set_mode(TP_PROGRESS_OFF);
 		return 1;
 	case '?':
 	case ':':
@@ -313,6 +323,8 @@ tp_getopt(int argc, char **argv, const char *shortopts,
 		optind = argc - noperands;
 		memcpy(argv + optind, operands,
 		    (size_t)noperands * sizeof *argv);
+		tp_progress_start(noperands, argv + optind,
+		    !common || !common->output);
 		return -1;
 	}
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "formats.h"
+#include "progress.h"
 #include "tpipe.h"
 
 #define CHUNK (1 << 20)		/* a multiple of every element size */
@@ -30,15 +31,17 @@ tp_write_from(struct tp_writer *w, struct tp_reader *r, size_t n)
 		size_t k;
 
 		if (moving && (k = tp_read_move(r, fd, name, n)) > 0) {
+			tp_progress_wrote(k);
 			n -= k;
 			continue;
 		}
 		moving = 0;		/* neither end is a pipe: copy */
 		k = n < CHUNK ? n : CHUNK;
 		tp_read_data(r, chunk, k);
-		if (fd >= 0)
+		if (fd >= 0) {
 			tp_write_fd(fd, chunk, k, name);
-		else
+			tp_progress_wrote(k);
+		} else
 			tp_write_data(w, chunk, k);
 		n -= k;
 	}

@@ -11,11 +11,18 @@
 
 extern char *program_invocation_short_name;
 static void (*die_hook)(void);
+static void (*message_hook)(int phase);
 
 void
 tp_on_die(void (*fn)(void))
 {
 	die_hook = fn;
+}
+
+void
+tp_on_message(void (*fn)(int phase))
+{
+	message_hook = fn;
 }
 
 /* Before a die: the hook (once, so a die inside it cannot loop), then
@@ -31,19 +38,26 @@ before_die(void)
 }
 
 /* Print "tool: message" on stderr, and ": strerror(errno)" when fmt
- * ends in ':'; stdout is flushed first so the two keep their order. */
+ * ends in ':'; stdout is flushed first so the two keep their order.
+ * The message hook runs around it (phase TP_MSG_BEGIN, or TP_MSG_DIE
+ * when the process is about to exit). */
 static void
-vmessage(const char *fmt, va_list ap)
+vmessage(int phase, const char *fmt, va_list ap)
 {
 	int saved = errno;
 	size_t len = strlen(fmt);
+	void (*hook)(int) = message_hook;
 
 	fflush(stdout);
+	if (hook)
+		hook(phase);
 	fprintf(stderr, "%s: ", program_invocation_short_name);
 	vfprintf(stderr, fmt, ap);
 	if (len > 0 && fmt[len - 1] == ':')
 		fprintf(stderr, " %s", strerror(saved));
 	fputc('\n', stderr);
+	if (hook && phase == TP_MSG_BEGIN)
+		hook(TP_MSG_END);
 }
 
 void
@@ -53,7 +67,7 @@ tp_die(const char *fmt, ...)
 
 	before_die();
 	va_start(ap, fmt);
-	vmessage(fmt, ap);
+	vmessage(TP_MSG_DIE, fmt, ap);
 	va_end(ap);
 	exit(1);
 }
@@ -65,7 +79,7 @@ tp_usage_die(const char *fmt, ...)
 
 	before_die();
 	va_start(ap, fmt);
-	vmessage(fmt, ap);
+	vmessage(TP_MSG_DIE, fmt, ap);
 	va_end(ap);
 	exit(2);
 }
@@ -76,7 +90,7 @@ tp_warn(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmessage(fmt, ap);
+	vmessage(TP_MSG_BEGIN, fmt, ap);
 	va_end(ap);
 }
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "formats.h"
+#include "progress.h"
 #include "tpipe.h"
 
 void
@@ -15,6 +16,7 @@ tp_end_by_sigpipe(void)
 {
 	sigset_t pipe;
 
+	tp_progress_silence();		/* no line left on the terminal */
 	sigemptyset(&pipe);
 	sigaddset(&pipe, SIGPIPE);
 	sigprocmask(SIG_UNBLOCK, &pipe, NULL);

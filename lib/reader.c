@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "formats.h"
+#include "progress.h"
 #include "tpipe.h"
 
 #define BUFSIZE (256 * 1024)
@@ -64,6 +65,7 @@ fill(struct tp_reader *r)
 		tp_die("%s:", r->name);
 	if (n == 0)
 		r->at_eof = 1;
+	tp_progress_read((size_t)n);
 	r->len += (size_t)n;
 	return (size_t)n;
 }
@@ -89,6 +91,7 @@ take(struct tp_reader *r, void *dst, size_t n)
 					tp_die("%s:", r->name);
 				if (k == 0)
 					r->at_eof = 1;
+				tp_progress_read((size_t)k);
 				got += (size_t)k;
 				if (k == 0)
 					break;
@@ -466,9 +469,11 @@ tp_read_header(struct tp_reader *r, struct tp_tensor *hdr)
 	free(r->mem);
 	r->mem = NULL;
 	r->in_record = 0;
-	if (r->format == TP_FMT_NPY)
-		return read_npy_header(r, hdr);
-	return read_whole_header(r, hdr);
+	if (!(r->format == TP_FMT_NPY ? read_npy_header(r, hdr) :
+	    read_whole_header(r, hdr)))
+		return 0;
+	tp_progress_record_in();
+	return 1;
 }
 
 /*
@@ -584,6 +589,7 @@ tp_read_move(struct tp_reader *r, int fd, const char *name, size_t n)
 		k = splice(r->fd, NULL, fd, NULL, n, SPLICE_F_MOVE | SPLICE_F_MORE);
 	while (k < 0 && errno == EINTR);
 	if (k > 0) {
+		tp_progress_read((size_t)k);
 		r->done += (size_t)k;
 		return (size_t)k;
 	}

@@ -10,8 +10,6 @@
 #include "tpipe.h"
 #include "engine.h"
 
-extern char *program_invocation_short_name;
-
 /* Seconds on the monotonic clock. */
 static double
 now(void)
@@ -48,8 +46,7 @@ tp_timing_charge(struct tp_timing *t, enum tp_phase p)
 static void
 report(const char *head, const char *method, const double *s)
 {
-	fprintf(stderr, "%s: %s%s%s%sread %.3f s, compute %.3f s, "
-	    "write %.3f s\n", program_invocation_short_name,
+	tp_warn("%s%s%s%sread %.3f s, compute %.3f s, write %.3f s",
 	    head ? head : "", head ? ": " : "", method ? method : "",
 	    method ? "; " : "", s[TP_PHASE_READ], s[TP_PHASE_COMPUTE],
 	    s[TP_PHASE_WRITE]);
@@ -89,6 +86,5 @@ void
 tp_timing_stamp(const char *what)
 {
 	if (stamps_on)
-		fprintf(stderr, "%s: %8.4f s %s\n",
-		    program_invocation_short_name, now() - stamps_t0, what);
+		tp_warn("%8.4f s %s", now() - stamps_t0, what);
 }

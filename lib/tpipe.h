@@ -21,6 +21,8 @@
  *           permute.c   tp_permute: N-D permutation of raw elements,
  *                       cache-blocked, in ranges an engine fans out
  *           random.c    numpy's legacy Mersenne Twister, rand and randn
+ *           progress.c/.h  the progress line on stderr: counters the
+ *                       io layer adds to, a timer thread that draws
  *           cli.c       common options, tp_getopt, number parsing
  *   io      fdio.c      writing to a file descriptor; death by SIGPIPE
  *           npy.c       NPY header parsing and formatting
@@ -215,6 +217,15 @@ void tp_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * must not die. */
 void tp_on_die(void (*fn)(void));
 /*
+ * Call fn around every message tp_die, tp_usage_die and tp_warn print:
+ * fn(TP_MSG_BEGIN) before a warning and fn(TP_MSG_END) after it;
+ * fn(TP_MSG_DIE) before a die's message, and nothing after (the process
+ * exits).  NULL removes it.  fn must not print or die.  The progress line
+ * (progress.c) uses it to get out of the way.
+ */
+enum { TP_MSG_BEGIN, TP_MSG_END, TP_MSG_DIE };
+void tp_on_message(void (*fn)(int phase));
+/*
  * Bytes of input made safe to quote in a one-line message: at most 60 of
  * the n bytes at s (or up to a NUL), control and non-ASCII bytes written
  * as \xNN, "..." when cut (by the 60 or by len).  Returns buf, which
@@ -238,7 +249,8 @@ void *tp_big_alloc(size_t n);
 
 enum tp_format { TP_FMT_AUTO, TP_FMT_NPY, TP_FMT_TXT, TP_FMT_PNG };
 
-/* The options every tool shares; see tp_common_option. */
+/* The options every tool shares; see tp_common_option (--progress and
+ * --quiet go straight to progress.c). */
 struct tp_common {
 	const char *output;		/* -o FILE, or NULL for stdout */
 	enum tp_format format;		/* -O, TP_FMT_AUTO if not given */
@@ -247,8 +259,10 @@ struct tp_common {
 	int depth;			/* --depth 8|16 for PNG output */
 };
 
-/* Long option ids above any short option character. */
-enum { TP_OPT_DEPTH = 256, TP_OPT_VERSION, TP_OPT_TOOL };
+/* Long option ids above any short option character; a tool's own start
+ * at TP_OPT_TOOL. */
+enum { TP_OPT_DEPTH = 256, TP_OPT_VERSION, TP_OPT_PROGRESS, TP_OPT_QUIET,
+	TP_OPT_TOOL };
 
 /* getopt_long entries and short letters for the common options. */
 #define TP_COMMON_SHORTOPTS "ho:O:t:j:"
@@ -259,7 +273,13 @@ enum { TP_OPT_DEPTH = 256, TP_OPT_VERSION, TP_OPT_TOOL };
 	{ "dtype", required_argument, NULL, 't' }, \
 	{ "threads", required_argument, NULL, 'j' }, \
 	{ "depth", required_argument, NULL, TP_OPT_DEPTH }, \
-	{ "version", no_argument, NULL, TP_OPT_VERSION }
+	{ "version", no_argument, NULL, TP_OPT_VERSION }, \
+	TP_PROGRESS_LONGOPTS
+/* --progress and --quiet alone, for a tool without the other common
+ * options (tinfo). */
+#define TP_PROGRESS_LONGOPTS \
+	{ "progress", no_argument, NULL, TP_OPT_PROGRESS }, \
+	{ "quiet", no_argument, NULL, TP_OPT_QUIET }
 
 /*
  * Start a tool: set the program name for messages, restore SIGPIPE, fill
@@ -274,14 +294,17 @@ void tp_init(struct tp_common *c, const char *usage);
  * cannot be written.
  */
 int tp_common_option(struct tp_common *c, int ch, const char *arg);
-/* Print the usage line to stderr and exit 2. */
+/* Print the usage line to stderr and exit 2 (the progress line, if
+ * any, gone first). */
 void tp_usage(void) __attribute__((noreturn));
 /*
- * getopt_long for a tool, with two differences.  A negative number such
+ * getopt_long for a tool, with three differences.  A negative number such
  * as "-5,5" or "-1" is an operand, not an option ("tgen range -5,5").  A
  * bad option (unknown, ambiguous, missing or unexpected value) is a
- * usage error: one line naming it, then the usage, exit 2.  Operands are
- * left in argv[optind..argc) in their order, as getopt_long leaves them.
+ * usage error: one line naming it, then the usage, exit 2.  When it
+ * returns -1 (the options are all read) it starts the progress line
+ * (progress.h) for the operands, which are left in argv[optind..argc) in
+ * their order, as getopt_long leaves them.
  * A first argument --tpipe-options prints the option table for shell
  * completion (tpipe(7)) and exits 0.
  */

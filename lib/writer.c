@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "formats.h"
+#include "progress.h"
 #include "tpipe.h"
 
 #define BUFSIZE (256 * 1024)
@@ -86,6 +87,7 @@ static void
 write_all(struct tp_writer *w, const void *p, size_t n)
 {
 	tp_write_fd(w->fd, p, n, w->name);
+	tp_progress_wrote(n);
 }
 
 /* Write out what the buffer holds.  It counts as written before the
@@ -189,6 +191,7 @@ tp_write_header(struct tp_writer *w, const struct tp_tensor *hdr)
 	w->elem = 0;
 	w->partlen = 0;
 	w->records++;
+	tp_progress_record_out();
 	switch (w->format) {
 	case TP_FMT_NPY:
 		out(w, buf, tp_npy_format_header(hdr, buf));
