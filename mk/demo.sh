@@ -97,7 +97,7 @@ tinfo soft.png
 echo "== see it: the convolution and a gradient as pictures (tcat --cmap, tinfo --show)"
 tcat --cmap viridis blurred.npy -o blurred-viridis.png
 printf -- '-1 0 1\n' > dx.txt		# d/dx: signed, so coolwarm centres it on 0
-tconv -k dx.txt --corr --mode same pattern.png -o dx.npy
+tconv -k dx.txt --corr --mode same --boundary reflect pattern.png -o dx.npy
 tcat --cmap coolwarm dx.npy -o dx-coolwarm.png
 tgrad --wrt W1 affine:W1.npy,b1.npy relu affine:W2.npy,b2.npy softmax-xent:labels.txt < X.npy |
 	tcat --cmap coolwarm -o grad-W1.png
