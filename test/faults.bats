@@ -164,6 +164,16 @@ slow_row() {
 		[ "$st" -ne 124 ] || { fail "$T: hangs on a stream that stops after $k bytes"; return 1; }
 		cut_outcome "$k" "$n1" || return 1
 	done
+	# with -o onto an existing file, the file stays as it was
+	FAULT_CASE="-o, a stream that stops after $k bytes"
+	mkdir d
+	echo old > d/old.npy
+	st=0
+	{ head -c "$k" "$IN/small.npy"; sleep 0.15; } |
+	    timeout 20 "${CMD[@]}" -o "$PWD/d/old.npy" > out 2> err || st=$?
+	one_message 1 err "<stdin>" || return 1
+	[ "$(cat d/old.npy)" = old ] || { fail "$T ($FAULT_CASE): the file was changed"; return 1; }
+	only_files d old.npy
 }
 
 @test "slow: a stream that stalls, then stops inside a record" {
