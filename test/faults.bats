@@ -266,6 +266,14 @@ rofile_row() {
 		rm -rf "$d"
 		return 1
 	}
+	# and into a directory the user may not write
+	FAULT_CASE='-o into a read-only directory'
+	chmod 555 "$d"
+	run_o "$d/new.npy" "${as[@]}"
+	one_message 1 err "$d/new.npy" && only_files "$d" old.npy || {
+		rm -rf "$d"
+		return 1
+	}
 	rm -rf "$d"
 }
 
