@@ -15,6 +15,8 @@ input, DIR/TOOL/ gets
   huge8.npy    the NPY header (no data) of a float64 record of about 2^62
                elements; huge1.npy the same with one-byte elements; the
                file huge.shape holds the shape as the tools print it
+  claim.npy    the NPY header of a float64 record of about 8 GiB (the test
+               appends 1000 bytes of its data)
   alloc.npy    the NPY header of a float64 record of about 640 MB; its
                data (zeros) is appended by the test from a pipe
 """
@@ -85,6 +87,8 @@ def main():
         open(os.path.join(d, 'huge8.npy'), 'wb').write(header('<f8', huge))
         open(os.path.join(d, 'huge1.npy'), 'wb').write(header('|u1', huge))
         open(os.path.join(d, 'huge.shape'), 'w').write(shape_str(huge))
+        claim = (2**33 // (8 * k),) + rest
+        open(os.path.join(d, 'claim.npy'), 'wb').write(header('<f8', claim))
         big = (640000000 // (8 * k),) + rest
         open(os.path.join(d, 'alloc.npy'), 'wb').write(header('<f8', big))
         open(os.path.join(d, 'alloc.bytes'), 'w').write(str(big[0] * k * 8))
