@@ -239,9 +239,13 @@ static void
 read_x(enum tp_dtype dt)
 {
 	size_t count = x.count, es = tp_dtype_size(dt), done = 0, cap;
+	struct tp_msg m;
+	const char *why;
 
 	x.dtype = dt;
-	tp_eset_shape(&x, x.ndim, x.shape);
+	if ((why = tp_set_shape(&x, x.ndim, x.shape, &m)) != NULL)
+		tp_die("record %ld of %s: %s", tp_reader_index(in),
+		    tp_reader_name(in), why);
 	cap = count < ((size_t)64 << 20) / es ? count : ((size_t)64 << 20) / es;
 	x.data = tp_big_alloc(cap ? cap * es : 1);
 	while (done < count) {
