@@ -384,11 +384,16 @@ project_record(const struct cmdline *cl, const struct tp_project *p,
 	size_t n = x.count / (size_t)dim, done, k, bad = 0, cap = 0;
 	size_t osz = tp_dtype_size(outdt);
 	void *dst;
+	struct tp_msg m;
+	const char *why;
 
 	outhdr = x;
 	outhdr.dtype = outdt;
 	outhdr.shape[outhdr.ndim - 1] = 3;
-	tp_eset_shape(&outhdr, outhdr.ndim, outhdr.shape);
+	if ((why = tp_set_shape(&outhdr, outhdr.ndim, outhdr.shape,
+	    &m)) != NULL)
+		tp_die("%s: record %ld: %s", tp_reader_name(in),
+		    tp_reader_index(in), why);
 	if (cl->clip) {
 		mask = x;
 		mask.dtype = TP_B1;

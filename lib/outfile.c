@@ -7,10 +7,11 @@
  * link is followed to the file it names, even when that file does not
  * exist yet (a dangling link): the temporary file goes beside that file
  * and is renamed onto it, so the link stays and a failed run leaves
- * nothing, as `sed -i --follow-symlinks` does.  Anything that
- * is not a regular file (a FIFO, /dev/null, a terminal) is opened and
- * written as it is: it cannot be replaced, and there is no partial file
- * to leave behind.
+ * nothing, as `sed -i --follow-symlinks` does.  A regular file the user
+ * may not write is refused, as the shell's `>` refuses it, though the
+ * rename would replace it.  Anything that is not a regular file (a FIFO,
+ * /dev/null, a terminal) is opened and written as it is: it cannot be
+ * replaced, and there is no partial file to leave behind.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -148,6 +149,8 @@ tp_create_temp(const char *path)
 		fd = open_direct(target);
 		goto done;
 	}
+	if (exists && faccessat(AT_FDCWD, target, W_OK, AT_EACCESS) < 0)
+		tp_die("%s:", path);
 	slash = strrchr(target, '/');
 	dirlen = slash ? (size_t)(slash - target + 1) : 0;
 	base = target + dirlen;

@@ -1,0 +1,71 @@
+"""faults_cut.py STREAM N1 TOOL [ARG...] - the cut fault of the fault suite
+(test/faults.bats): run TOOL ARG... with every prefix of the file STREAM
+(two records, the first N1 bytes long) on its standard input, a few runs
+at a time, and check each outcome:
+
+  - the whole first record (N1 bytes): exit 0, no message, the output
+    of the first record alone;
+  - any other prefix: exit 1, one line "TOOL: ..." naming <stdin> and the
+    cut record (0 or 1), and on stdout only a prefix of what the whole
+    stream gives, which holds the first record's output whole when the
+    cut is in the second record.
+
+Prints each prefix that fails and exits 1 if any did.
+"""
+import re
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+
+def run(argv, data):
+    p = subprocess.run(argv, input=data, capture_output=True, timeout=60)
+    return p.returncode, p.stdout, p.stderr.decode(errors='replace')
+
+
+def main():
+    path, n1, argv = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+    tool = argv[0].rsplit('/', 1)[-1]
+    data = open(path, 'rb').read()
+    st, full, err = run(argv, data)
+    st1, one, err1 = run(argv, data[:n1])
+    if st or st1 or err or err1 or not one or not full.startswith(one):
+        sys.exit(f'{tool}: the uncut stream gives exit {st}, its first '
+                 f'record {st1}: {err}{err1}')
+
+    def check(k):
+        st, out, err = run(argv, data[:k])
+        rec = int(k > n1)
+        if k == n1:
+            if st or err or out != one:
+                return f'cut after {k} bytes: exit {st}, {err!r}'
+            return None
+        lines = err.split('\n')
+        if st != 1 or len(lines) != 2 or lines[1]:
+            return f'cut after {k} bytes: exit {st}, expected 1 and one ' \
+                f'line: {err!r}'
+        if not lines[0].startswith(tool + ': ') or not re.search(
+                rf'<stdin>.*record {rec}\b|record {rec} of <stdin>',
+                lines[0]):
+            return f'cut after {k} bytes: message names not <stdin> and ' \
+                f'record {rec}: {lines[0]!r}'
+        if not full.startswith(out):
+            return f'cut after {k} bytes: wrote {out[:80]!r}, which the ' \
+                f'whole stream does not begin with'
+        if rec and not out.startswith(one):
+            return f'cut after {k} bytes: the complete first record\'s ' \
+                f'output is not all there'
+        return None
+
+    with ThreadPoolExecutor(4) as ex:
+        bad = [b for b in ex.map(check, range(1, len(data))) if b]
+    for b in bad[:10]:
+        print(f'{tool}: {b}')
+    if len(bad) > 10:
+        print(f'{tool}: ... {len(bad)} cuts fail')
+    print(f'{tool}: {len(data) - 1 - len(bad)} of {len(data) - 1} cuts '
+          f'end as they must')
+    sys.exit(1 if bad else 0)
+
+
+main()
