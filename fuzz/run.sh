@@ -31,10 +31,10 @@ for t in "$@"; do
 	st=$?
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
 	secs=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
-	cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1)
+	cov=$(grep -ao 'cov: [0-9]*' "$log" | tail -n 1)
 	if [ "$st" -ne 0 ]; then
 		echo "fuzz: $t FAILED (status $st): see $log and $BUILD_FUZZ/findings/"
-		grep -m 3 'ERROR\|SUMMARY\|fuzz:' "$log" | sed 's/^/  /'
+		grep -a -m 3 'ERROR\|SUMMARY\|fuzz:' "$log" | sed 's/^/  /'
 		failed="$failed $t"
 	else
 		echo "fuzz: $t clean: ${runs:-?} runs, ${secs:-?} exec/s, $cov"
