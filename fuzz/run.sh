@@ -29,8 +29,8 @@ for t in "$@"; do
 	    -artifact_prefix="$BUILD_FUZZ/findings/$t-" $dict \
 	    "$scratch" "$seeds" > "$log" 2>&1
 	st=$?
-	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
-	secs=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
+	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+	secs=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)
 	cov=$(grep -ao 'cov: [0-9]*' "$log" | tail -n 1)
 	if [ "$st" -ne 0 ]; then
 		echo "fuzz: $t FAILED (status $st): see $log and $BUILD_FUZZ/findings/"
