@@ -68,6 +68,7 @@ untrack(void *p)
 	for (i = nlive; i-- > 0; )
 		if (live[i] == p) {
 			live[i] = live[--nlive];
+			live[nlive] = NULL;	/* no stale copy (see forget) */
 			return;
 		}
 }
@@ -128,6 +129,17 @@ __wrap_posix_memalign(void **p, size_t align, size_t n)
 	return e;
 }
 
+/* Forget every remembered block, leaving no copy of its address: a
+ * stale one in the registry would make a real leak look reachable to
+ * LeakSanitizer. */
+static void
+forget(void)
+{
+	if (nlive > 0)
+		memset(live, 0, nlive * sizeof *live);
+	nlive = 0;
+}
+
 int
 fuzz_call(void (*fn)(void *), void *arg)
 {
@@ -135,7 +147,7 @@ fuzz_call(void (*fn)(void *), void *arg)
 	int status;
 	size_t i;
 
-	nlive = 0;
+	forget();
 	tracking = 1;
 	status = setjmp(here);
 	if (status == 0) {
@@ -143,13 +155,13 @@ fuzz_call(void (*fn)(void *), void *arg)
 		fn(arg);
 		tp_fuzz_catch = NULL;
 		tracking = 0;
-		nlive = 0;
+		forget();
 		return 0;
 	}
 	tracking = 0;
 	for (i = 0; i < nlive; i++)
 		__real_free(live[i]);
-	nlive = 0;
+	forget();
 	if (status != 1 && status != 2)
 		abort();
 	fuzz_check_message(tp_fuzz_message);
