@@ -5,6 +5,11 @@
 #   make CC=clang BUILD=build-clang   the same build with clang
 #   make demo       build and run the demo
 #   make bench      side-by-side benchmarks (bench/README.md)
+#   make fuzz FUZZ_SECONDS=60   build the libFuzzer targets (clang) into
+#                   $(BUILD_FUZZ) and run each for FUZZ_SECONDS from its
+#                   seed corpus fuzz/corpus/TARGET (fuzz/README.md)
+#   make valgrind   every tool under valgrind memcheck on a few good and
+#                   bad inputs; ends with a pass/fail line (mk/valgrind.sh)
 #   make install PREFIX=/usr/local DESTDIR=
 #   make uninstall  (the same PREFIX and DESTDIR) removes what install put
 #   make completion the bash completions into $(BUILD)/completion
@@ -41,7 +46,17 @@ BINS = $(addprefix $(BUILD)/bin/,$(TOOLS))
 MANS = $(wildcard man/*.1 man/*.7)
 COMPLETIONS = $(addprefix $(BUILD)/completion/,$(TOOLS))
 
-all: $(BUILD)/libtpipe.a $(BINS) $(UNITS) completion
+# The fuzz harnesses (fuzz/README.md): replay-TARGET runs a target's
+# LLVMFuzzerTestOneInput on files, built with $(CC) in every build so
+# that make check (test/fuzz.bats) replays the corpus and regressions;
+# error.c is built again with -DTP_FUZZ (dies return to the harness)
+# and the allocators are wrapped (fuzz/support.c frees what a die left).
+FUZZ_TARGETS = npy png text einops grad numbers
+FUZZ_HDR = $(wildcard fuzz/*.h)
+FUZZ_WRAP = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,--wrap=strdup,--wrap=posix_memalign
+REPLAYS = $(addprefix $(BUILD)/fuzz/replay-,$(FUZZ_TARGETS))
+
+all: $(BUILD)/libtpipe.a $(BINS) $(UNITS) $(REPLAYS) completion
 
 # The package step of the goal (none for plain make and install) finishes
 # before anything compiles: every object waits for its directory, and the
@@ -67,8 +82,46 @@ completion: $(COMPLETIONS)
 $(BUILD)/completion/%: $(BUILD)/bin/% mk/completion.sh
 	mk/completion.sh $(@D) $<
 
-$(BUILD)/lib $(BUILD)/bin $(BUILD)/unit: | $(DEPS_STEP)
+$(BUILD)/fuzz/error.o: lib/error.c $(LIBHDR) | $(BUILD)/fuzz
+	$(CC) $(CPPFLAGS) -DTP_FUZZ $(CFLAGS) $(WARN) -c -o $@ $<
+
+$(BUILD)/fuzz/replay-%: fuzz/%.c fuzz/replay.c fuzz/support.c $(FUZZ_HDR) $(BUILD)/fuzz/error.o $(BUILD)/libtpipe.a $(LIBHDR) | $(BUILD)/fuzz
+	$(CC) $(CPPFLAGS) -Ifuzz $(CFLAGS) $(WARN) $(LDFLAGS) $(FUZZ_WRAP) -o $@ fuzz/replay.c $< fuzz/support.c $(BUILD)/fuzz/error.o $(BUILD)/libtpipe.a $(LDLIBS)
+
+$(BUILD)/lib $(BUILD)/bin $(BUILD)/unit $(BUILD)/fuzz: | $(DEPS_STEP)
 	mkdir -p $@
+
+# make fuzz: the libFuzzer build, every object compiled by clang with
+# -DTP_FUZZ and coverage; each target runs FUZZ_SECONDS at nice 19 from
+# a scratch corpus (new inputs go there, not into the tree) and the
+# committed seeds; findings land in $(BUILD_FUZZ)/findings.
+BUILD_FUZZ ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_CFLAGS = -g -O1 -fno-omit-frame-pointer -DTP_FUZZ \
+    -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+FUZZ_LIBOBJ = $(patsubst lib/%.c,$(BUILD_FUZZ)/lib/%.o,$(LIBSRC))
+FUZZ_BINS = $(addprefix $(BUILD_FUZZ)/fuzz-,$(FUZZ_TARGETS))
+
+$(BUILD_FUZZ)/lib/%.o: lib/%.c $(LIBHDR)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) $(WARN) -c -o $@ $<
+
+$(BUILD_FUZZ)/libtpipe.a: $(FUZZ_LIBOBJ)
+	rm -f $@ && ar rcs $@ $(FUZZ_LIBOBJ)
+
+$(BUILD_FUZZ)/fuzz-%: fuzz/%.c fuzz/support.c $(FUZZ_HDR) $(BUILD_FUZZ)/libtpipe.a $(LIBHDR)
+	$(FUZZ_CC) $(CPPFLAGS) -Ifuzz $(FUZZ_CFLAGS) $(WARN) \
+	    -fsanitize=fuzzer,address,undefined $(FUZZ_WRAP) -o $@ $< \
+	    fuzz/support.c $(BUILD_FUZZ)/libtpipe.a $(LDLIBS)
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	@BUILD_FUZZ=$(BUILD_FUZZ) FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run.sh $(FUZZ_TARGETS)
+
+valgrind: all
+	@BUILD=$(BUILD) mk/valgrind.sh
 
 # Missing Debian packages are installed when root, else named; nothing is
 # done where dpkg-query does not exist (not Debian).
@@ -106,7 +159,8 @@ uninstall:
 	    $(addprefix $(DESTDIR)$(COMPLETIONDIR)/,$(TOOLS))
 
 clean:
-	rm -rf build build-san build-clang
+	rm -rf build build-san build-clang build-fuzz
 
-.PHONY: all check demo bench install uninstall completion clean deps-build deps-check deps-bench
+.PHONY: all check demo bench install uninstall completion clean deps-build \
+    deps-check deps-bench fuzz fuzz-build valgrind
 .SECONDARY:

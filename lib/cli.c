@@ -332,49 +332,51 @@ tp_getopt(int argc, char **argv, const char *shortopts,
 double
 tp_parse_double(const char *s, double min, double max, const char *what)
 {
-	char *end;
+	char *end, q[256];
 	double v;
 
+	tp_quote(s, strlen(s), q, sizeof q);	/* one line, whatever s holds */
 	errno = 0;
 	v = strtod(s, &end);
 	/* ERANGE on underflow still gives the nearest (subnormal) value */
 	/* decimal only: strtod would also take hexadecimal ("0x10") */
 	if (end == s || *end != '\0' || isnan(v) || strpbrk(s, "xX"))
-		tp_usage_die("%s: '%s' is not a number", what, s);
+		tp_usage_die("%s: '%s' is not a number", what, q);
 	if (errno == ERANGE && isinf(v))
-		tp_usage_die("%s: '%s' is out of range", what, s);
+		tp_usage_die("%s: '%s' is out of range", what, q);
 	if (v < min || v > max)
 		tp_usage_die("%s must be in [%g, %g], not '%s'", what, min, max,
-		    s);
+		    q);
 	return v;
 }
 
 long long
 tp_parse_int(const char *s, long long min, long long max, const char *what)
 {
-	char *end;
+	char *end, q[256];
 	long long v;
 
+	tp_quote(s, strlen(s), q, sizeof q);
 	errno = 0;
 	v = strtoll(s, &end, 10);
 	if (end == s || *end != '\0' || errno == ERANGE)
-		tp_usage_die("%s: '%s' is not an integer", what, s);
+		tp_usage_die("%s: '%s' is not an integer", what, q);
 	if (v < min || v > max)
 		tp_usage_die("%s must be in [%lld, %lld], not '%s'", what, min,
-		    max, s);
+		    max, q);
 	return v;
 }
 
 int
 tp_parse_doubles(const char *s, double *out, int max, const char *what)
 {
-	char *copy = tp_estrdup(s), *p = copy, *tok;
+	char *copy = tp_estrdup(s), *p = copy, *tok, q[256];
 	int n = 0;
 
 	while ((tok = strsep(&p, ",")) != NULL) {
 		if (n == max)
 			tp_usage_die("%s takes at most %d numbers: '%s'", what,
-			    max, s);
+			    max, tp_quote(s, strlen(s), q, sizeof q));
 		out[n++] = tp_parse_double(tok, -INFINITY, INFINITY, what);
 	}
 	free(copy);

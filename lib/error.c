@@ -13,6 +13,42 @@ extern char *program_invocation_short_name;
 static void (*die_hook)(void);
 static void (*message_hook)(int phase);
 
+#ifdef TP_FUZZ
+/*
+ * The fuzz build only (fuzz/fuzz.h): while a harness has set
+ * tp_fuzz_catch, tp_die and tp_usage_die format their message into
+ * tp_fuzz_message and longjmp there with the exit status (1 or 2)
+ * instead of printing and exiting.  Normal builds have none of this.
+ */
+#include <setjmp.h>
+jmp_buf *tp_fuzz_catch;
+char tp_fuzz_message[1024];
+
+/* Longjmp to the harness with status, the message kept, if one waits. */
+static void
+fuzz_catch(int status, const char *fmt, va_list ap)
+{
+	jmp_buf *to = tp_fuzz_catch;
+	size_t len = strlen(fmt);
+
+	if (!to)
+		return;
+	tp_fuzz_catch = NULL;
+	vsnprintf(tp_fuzz_message, sizeof tp_fuzz_message, fmt, ap);
+	if (len > 0 && fmt[len - 1] == ':')
+		strncat(tp_fuzz_message, " (strerror)",
+		    sizeof tp_fuzz_message - strlen(tp_fuzz_message) - 1);
+	longjmp(*to, status);
+}
+#define FUZZ_CATCH(status, fmt) do { \
+		va_start(ap, fmt); \
+		fuzz_catch(status, fmt, ap); \
+		va_end(ap); \
+	} while (0)
+#else
+#define FUZZ_CATCH(status, fmt) do { } while (0)
+#endif
+
 void
 tp_on_die(void (*fn)(void))
 {
@@ -66,6 +102,7 @@ tp_die(const char *fmt, ...)
 	va_list ap;
 
 	before_die();
+	FUZZ_CATCH(1, fmt);
 	va_start(ap, fmt);
 	vmessage(TP_MSG_DIE, fmt, ap);
 	va_end(ap);
@@ -78,6 +115,7 @@ tp_usage_die(const char *fmt, ...)
 	va_list ap;
 
 	before_die();
+	FUZZ_CATCH(2, fmt);
 	va_start(ap, fmt);
 	vmessage(TP_MSG_DIE, fmt, ap);
 	va_end(ap);

@@ -908,6 +908,25 @@ static const struct loss_kind losses[] = {
 
 /* --- parsing ---------------------------------------------------------- */
 
+/* A copy of w for messages and --explain: control bytes (a newline in a
+ * file name) written as \xNN, so a message stays one line. */
+static char *
+printable_copy(const char *w)
+{
+	char *c = tp_emalloc(4 * strlen(w) + 1), *q = c;
+
+	for (; *w != '\0'; w++) {
+		unsigned char b = (unsigned char)*w;
+
+		if (b < 0x20 || b == 0x7f)
+			q += sprintf(q, "\\x%02x", b);
+		else
+			*q++ = (char)b;
+	}
+	*q = '\0';
+	return c;
+}
+
 const char *
 tp_grad_parse(const char *word, struct tp_grad_spec *s, struct tp_msg *m)
 {
@@ -915,7 +934,7 @@ tp_grad_parse(const char *word, struct tp_grad_spec *s, struct tp_msg *m)
 	int i, want = -1;
 
 	memset(s, 0, sizeof *s);
-	s->word = tp_estrdup(word);
+	s->word = printable_copy(word);
 	s->buf = tp_estrdup(word);
 	s->kind = -1;
 	colon = strchr(s->buf, ':');
@@ -933,9 +952,10 @@ tp_grad_parse(const char *word, struct tp_grad_spec *s, struct tp_msg *m)
 			want = losses[i].opname != NULL;
 		}
 	if (s->kind < 0) {
+		tp_msgf(m, "unknown layer '%s': use " TP_GRAD_LAYERS
+		    ", or a loss: " TP_GRAD_LOSSES, s->word);
 		tp_grad_spec_free(s);
-		return tp_msgf(m, "unknown layer '%s': use " TP_GRAD_LAYERS
-		    ", or a loss: " TP_GRAD_LOSSES, word);
+		return m->text;
 	}
 	if (colon != NULL) {
 		for (p = colon + 1; s->noperand < TP_GRAD_MAXPARAM; ) {
@@ -954,16 +974,17 @@ tp_grad_parse(const char *word, struct tp_grad_spec *s, struct tp_msg *m)
 		const char *name = s->is_loss ? losses[s->kind].name :
 		    kinds[s->kind].name;
 
-		tp_grad_spec_free(s);
 		if (want == -2)
-			return tp_msgf(m, "'%s' names an empty file", word);
-		if (want == 0)
-			return tp_msgf(m, "'%s': %s takes no operand", word,
-			    name);
-		return tp_msgf(m, "'%s': %s takes %d operand file%s, as "
-		    "%s:%s", word, name, want, want == 1 ? "" : "s", name,
-		    s->is_loss ? losses[s->kind].opname : want == 2 ? "W,B" :
-		    kinds[s->kind].pname[0]);
+			tp_msgf(m, "'%s' names an empty file", s->word);
+		else if (want == 0)
+			tp_msgf(m, "'%s': %s takes no operand", s->word, name);
+		else
+			tp_msgf(m, "'%s': %s takes %d operand file%s, as "
+			    "%s:%s", s->word, name, want, want == 1 ? "" : "s",
+			    name, s->is_loss ? losses[s->kind].opname :
+			    want == 2 ? "W,B" : kinds[s->kind].pname[0]);
+		tp_grad_spec_free(s);
+		return m->text;
 	}
 	return NULL;
 }
@@ -1157,11 +1178,14 @@ tp_grad_select(const struct tp_grad_net *net, const char *list,
 				k += (size_t)snprintf(names + k,
 				    sizeof names - k, "%s%s", i ? ", " : "",
 				    tp_grad_name(net, i));
+			char q[200];	/* one line, whatever list holds */
+
 			if (len == 0)
 				return tp_msgf(m, "'%s' has an empty name: this "
-				    "chain has %s (or none)", list, names);
-			return tp_msgf(m, "no gradient '%.*s': this chain has "
-			    "%s", (int)len, p, names);
+				    "chain has %s (or none)", tp_quote(list,
+				    strlen(list), q, sizeof q), names);
+			return tp_msgf(m, "no gradient '%s': this chain has "
+			    "%s", tp_quote(p, len, q, sizeof q), names);
 		}
 		want[i] = 1;
 		if (end == NULL)
