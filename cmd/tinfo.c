@@ -274,7 +274,6 @@ parse_cmdline(struct cmdline *cl, int argc, char *argv[])
 		TP_PROGRESS_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
-	double lohi[2];
 	int ch;
 
 	tp_init(&cl->com, usage);
@@ -290,18 +289,10 @@ parse_cmdline(struct cmdline *cl, int argc, char *argv[])
 		case OPT_SHOW:
 			break;
 		case OPT_CMAP:
-			if ((cl->cmap = tp_cmap_lookup(optarg)) < 0)
-				tp_usage_die("unknown colour map '%s': use %s",
-				    optarg, TP_CMAP_NAMES);
+			cl->cmap = (int)tp_cmap_option(optarg);
 			break;
 		case OPT_RANGE:
-			if (tp_parse_doubles(optarg, lohi, 2, "--range") != 2 ||
-			    !isfinite(lohi[0]) || !isfinite(lohi[1]) ||
-			    !(lohi[0] < lohi[1]))
-				tp_usage_die("--range takes lo,hi with lo < hi, "
-				    "both finite: '%s'", optarg);
-			cl->range.lo = lohi[0];
-			cl->range.hi = lohi[1];
+			cl->range = tp_range_option(optarg);
 			cl->have_range = 1;
 			break;
 		case OPT_WIDTH:

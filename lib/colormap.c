@@ -652,6 +652,29 @@ tp_cmap_lookup(const char *s)
 	return -1;
 }
 
+enum tp_cmap
+tp_cmap_option(const char *s)
+{
+	int c = tp_cmap_lookup(s);
+
+	if (c < 0)
+		tp_usage_die("unknown colour map '%s': use %s", s,
+		    TP_CMAP_NAMES);
+	return (enum tp_cmap)c;
+}
+
+struct tp_range
+tp_range_option(const char *s)
+{
+	double lohi[2];
+
+	if (tp_parse_doubles(s, lohi, 2, "--range") != 2 ||
+	    !isfinite(lohi[0]) || !isfinite(lohi[1]) || !(lohi[0] < lohi[1]))
+		tp_usage_die("--range takes lo,hi with lo < hi, both finite: "
+		    "'%s'", s);
+	return (struct tp_range){ lohi[0], lohi[1] };
+}
+
 const char *
 tp_cmap_name(enum tp_cmap c)
 {

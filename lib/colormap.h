@@ -27,6 +27,9 @@ enum tp_cmap { TP_CMAP_GRAY, TP_CMAP_VIRIDIS, TP_CMAP_MAGMA, TP_CMAP_COOLWARM,
 
 /* The map named s, or -1. */
 int tp_cmap_lookup(const char *s);
+/* The map an option names (--cmap s); a usage error (exit 2) naming s
+ * and the choices if there is none. */
+enum tp_cmap tp_cmap_option(const char *s);
 const char *tp_cmap_name(enum tp_cmap);
 /* Entry i (0..255) of map c, as matplotlib's float64 lookup table holds
  * it (components in [0, 1]). */
@@ -43,6 +46,9 @@ void tp_cmap_rgb(enum tp_cmap c, double t, int depth, unsigned rgb[3]);
 
 /* The values mapped to 0 and 1. */
 struct tp_range { double lo, hi; };
+/* The range an option gives (--range lo,hi): lo < hi, both finite, or a
+ * usage error (exit 2) quoting s. */
+struct tp_range tp_range_option(const char *s);
 /*
  * The range of n values: the finite minimum and maximum, or, when
  * centred and some value is negative, -m..m with m the largest finite
