@@ -2,7 +2,6 @@
  * tcat - concatenate tensor streams and convert their format and dtype,
  * or draw them as pictures (--normalize, --range, --cmap).
  */
-#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
