@@ -20,7 +20,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tpipe.h"
@@ -127,6 +129,61 @@ follow_links(const char *path)
 	return cur;
 }
 
+/*
+ * Create temp ("DIR.BASE.XXXXXX", the X random) and return its fd, or -1
+ * with errno set.  The name is put in the next slot of outs before the
+ * file exists, so that the signal handler, on whichever thread a signal
+ * lands, never misses a file that exists: mkostemp would make the file
+ * first and leave a window (seen under load) where SIGTERM left it.
+ * What remains is a handler on another thread running between the name
+ * and the open(2) that makes the file: microseconds, not a preemption.
+ */
+static int
+open_temp(char *temp, size_t dirlen, const char *target, const char *base)
+{
+	static const char chars[] = "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	struct timespec ts;
+	uint64_t x;
+	int slot = nouts, fd = -1;
+
+	outs[slot].fd = -1;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	x = (uint64_t)ts.tv_nsec * 0x9E3779B97F4A7C15u ^
+	    (uint64_t)getpid() << 32 ^ (uint64_t)ts.tv_sec;
+	for (int tries = 0; tries < 100 && fd < 0; tries++) {
+		char *suffix;
+
+		outs[slot].temp = NULL;
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
+		suffix = temp + sprintf(temp, "%.*s.%s.", (int)dirlen, target,
+		    base);
+		for (int i = 0; i < 6; i++) {
+			x = x * 6364136223846793005u + 1442695040888963407u;
+			suffix[i] = chars[(x >> 33) % (sizeof chars - 1)];
+		}
+		suffix[6] = '\0';
+		outs[slot].temp = temp;
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
+		if (slot == nouts)
+			nouts++;
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
+		fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0 && errno != EEXIST)
+			break;
+	}
+	if (fd < 0) {
+		int e = errno;
+
+		outs[slot].temp = NULL;
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
+		nouts = slot;
+		free(temp);
+		errno = e;
+	}
+	return fd;
+}
+
 int
 tp_create_temp(const char *path)
 {
@@ -155,11 +212,9 @@ tp_create_temp(const char *path)
 	dirlen = slash ? (size_t)(slash - target + 1) : 0;
 	base = target + dirlen;
 	temp = tp_emalloc(strlen(target) + 16);
-	sprintf(temp, "%.*s.%s.XXXXXX", (int)dirlen, target, base);
-	if ((fd = mkostemp(temp, O_CLOEXEC)) < 0) {
-		free(temp);
+	fd = open_temp(temp, dirlen, target, base);
+	if (fd < 0)
 		tp_die("cannot create a temporary file for '%s':", path);
-	}
 	if (exists) {			/* keep the replaced file's mode and owner */
 		if (fchown(fd, st.st_uid, st.st_gid) < 0)
 			(void)0;	/* not ours to give: keep ours */
@@ -169,10 +224,13 @@ tp_create_temp(const char *path)
 		umask(mask);
 		fchmod(fd, 0666 & ~mask);
 	}
+	outs[nouts - 1].fd = fd;
+	outs[nouts - 1].final = target;
+	return fd;
 done:
 	outs[nouts].fd = fd;
 	outs[nouts].final = target;
-	outs[nouts].temp = temp;	/* NULL: written directly */
+	outs[nouts].temp = NULL;	/* written directly */
 	nouts++;
 	return fd;
 }
