@@ -154,7 +154,9 @@ tp_parse_shape(const char *s, size_t *shape, int *ndim, int allow_infer,
 				    "zero-size axis)", quoted(s, q, sizeof q),
 				    tp_quote(p + 1, strspn(p + 1, "0123456789"),
 				    d, sizeof d));
-			if (over)
+			/* numpy's limit: a size is an intp (and SIZE_MAX
+			 * is -1's mark) */
+			if (over || v > PTRDIFF_MAX)
 				return tp_msgf(m, "shape '%s': size '%s' is too "
 				    "large", quoted(s, q, sizeof q),
 				    tp_quote(start, (size_t)(p - start), d,

@@ -132,8 +132,9 @@ size_t tp_first_nonfinite(const struct tp_tensor *t);
 /*
  * Parse "8,1,256" or "8x1x256" (an empty string or "()" is a scalar) into
  * shape and *ndim.  Sizes are plain decimal digits ("0x10" is refused as
- * hexadecimal-looking).  One entry may be -1 when allow_infer: it is
- * returned as SIZE_MAX.  Returns NULL, or a message quoting s.
+ * hexadecimal-looking), at most PTRDIFF_MAX as in numpy.  One entry may
+ * be -1 when allow_infer: it is returned as SIZE_MAX.  Returns NULL, or a
+ * message quoting s.
  */
 const char *tp_parse_shape(const char *s, size_t *shape, int *ndim,
     int allow_infer, struct tp_msg *m);

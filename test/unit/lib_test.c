@@ -156,6 +156,14 @@ test_shapes(void)
 	    "-2 refused, naming -1 as the one negative size");
 	e = shape_of("99999999999999999999999", shape, &nd, 0, &m);
 	ok(e && strstr(e, "too large"), "a size past SIZE_MAX refused");
+	e = shape_of("9223372036854775808", shape, &nd, 1, &m);
+	ok(e && strstr(e, "too large"),
+	    "a size past PTRDIFF_MAX refused, as numpy refuses it");
+	e = shape_of("18446744073709551615", shape, &nd, 1, &m);
+	ok(e && strstr(e, "too large"), "SIZE_MAX is not read as -1");
+	e = shape_of("9223372036854775807", shape, &nd, 0, &m);
+	ok(!e && nd == 1 && shape[0] == 9223372036854775807u,
+	    "PTRDIFF_MAX itself parses");
 	e = shape_of("2 3", shape, &nd, 0, &m);
 	ok(e && strstr(e, "expected ',' or 'x'") && strstr(e, "not '3'"),
 	    "sizes without a separator refused");
