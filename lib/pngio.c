@@ -183,7 +183,8 @@ tp_png_encode(const struct tp_tensor *t, int depth, size_t *len)
 	size_t ch = t->ndim == 3 ? t->shape[2] : 1;
 	enum tp_dtype pix = depth == 16 ? TP_U2 : TP_U1;
 	struct tp_tensor img;
-	const unsigned char *pixels = t->data;
+	/* volatile: live across setjmp (gcc -Wclobbered under ASan) */
+	const unsigned char *volatile pixels = t->data;
 	png_structp png;
 	png_infop info;
 	png_bytep *rows;
