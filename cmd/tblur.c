@@ -180,10 +180,6 @@ main(int argc, char **argv)
 			tp_die("%s: record %ld is %s: tblur blurs real "
 			    "tensors only", tp_reader_name(in),
 			    tp_reader_index(in), tp_dtype_name(from));
-		if (x.count == 0)
-			tp_die("%s: record %ld is empty: shape %s",
-			    tp_reader_name(in), tp_reader_index(in),
-			    tp_shape_str(&x, sh, sizeof sh));
 		if ((why = tp_blur_sigmas(&cl.blur, x.ndim, x.shape, sigma,
 		    order, &m)) != NULL)
 			tp_die("%s: record %ld, shape %s: %s",
@@ -194,6 +190,14 @@ main(int argc, char **argv)
 		cd = from == TP_U1 && cl.com.dtype < 0 ? TP_F4 :
 		    tp_compute_dtype(from, cl.com.dtype);
 		od = image && cl.com.dtype < 0 ? from : cd;
+		if (x.count == 0) {	/* as scipy: an empty result */
+			y = x;
+			y.dtype = od;
+			tp_eset_shape(&y, x.ndim, x.shape);
+			tp_write_header(out, &y);
+			tp_free(&x);
+			continue;
+		}
 		if (from == cd) {
 			y = x;
 			x.data = NULL;
