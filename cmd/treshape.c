@@ -2,7 +2,8 @@
  * treshape - reshape, permute and rearrange the records of a tensor
  * stream without mixing batch elements.  The work is in lib/reshape.c;
  * this file reads the options and moves the records: a view rewrites
- * the header and streams the data through, a permutation reads the
+ * the header and streams the data through, a take streams its slice's
+ * blocks through and reads the rest past, a permutation reads the
  * record, permutes its raw bytes and writes it.
  */
 #include <getopt.h>
@@ -17,13 +18,14 @@
 
 static const char usage[] =
     "treshape shape | pattern [name=size ...] | --permute axes |\n"
-    "                --squeeze[=axes] | --unsqueeze axis | --transpose\n"
+    "                --squeeze[=axes] | --unsqueeze axis | --transpose |\n"
+    "                --take axis=index\n"
     "                [--reduce sum|mean|max|min | --repeat]\n"
     "                [--explain] [-o file] [-O npy|txt|png] [-j threads]\n"
     "                [--progress | --quiet] [file]";
 
 enum { OPT_PERMUTE = TP_OPT_TOOL, OPT_SQUEEZE, OPT_UNSQUEEZE, OPT_TRANSPOSE,
-	OPT_EXPLAIN, OPT_REDUCE, OPT_REPEAT };
+	OPT_EXPLAIN, OPT_REDUCE, OPT_REPEAT, OPT_TAKE };
 
 struct cmdline {
 	struct tp_common com;
@@ -37,6 +39,7 @@ static const char *const form_option[] = {
 	[TP_RESHAPE_TRANSPOSE] = "--transpose",
 	[TP_RESHAPE_SQUEEZE] = "--squeeze",
 	[TP_RESHAPE_UNSQUEEZE] = "--unsqueeze",
+	[TP_RESHAPE_TAKE] = "--take",
 };
 
 /* Parse the command line into cl; dies with exit 2 on any error. */
@@ -49,6 +52,7 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 		{ "squeeze", optional_argument, NULL, OPT_SQUEEZE },
 		{ "unsqueeze", required_argument, NULL, OPT_UNSQUEEZE },
 		{ "transpose", no_argument, NULL, OPT_TRANSPOSE },
+		{ "take", required_argument, NULL, OPT_TAKE },
 		{ "explain", no_argument, NULL, OPT_EXPLAIN },
 		{ "reduce", required_argument, NULL, OPT_REDUCE },
 		{ "repeat", no_argument, NULL, OPT_REPEAT },
@@ -83,6 +87,9 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 		case OPT_TRANSPOSE:
 			f = TP_RESHAPE_TRANSPOSE;
 			break;
+		case OPT_TAKE:
+			f = TP_RESHAPE_TAKE;
+			break;
 		case OPT_EXPLAIN:
 			cl->explain = 1;
 			continue;
@@ -103,6 +110,10 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 		default:
 			tp_usage();
 		}
+		if (form == TP_RESHAPE_TAKE && f == form)
+			tp_usage_die("--take is given twice ('%s', '%s'): "
+			    "give one (or pipe one treshape into another)",
+			    formarg, optarg);
 		if (form >= 0)
 			tp_usage_die("%s and %s cannot be combined: give one "
 			    "form (or pipe one treshape into another)",
@@ -221,6 +232,16 @@ main(int argc, char **argv)
 		tp_write_header(out, &plan.out);
 		if (plan.view) {		/* the bytes pass through */
 			tp_write_from(out, in, hdr.nbytes);
+			continue;
+		}
+		if (plan.take) {		/* the slice's blocks pass */
+			for (size_t b = 0; b < plan.nblock; b++) {
+				skip_data(plan.offset);
+				tp_write_from(out, in, plan.block);
+				skip_data(plan.stride - plan.offset -
+				    plan.block);
+			}
+			skip_data(hdr.nbytes - plan.nblock * plan.stride);
 			continue;
 		}
 		src = tp_big_alloc(hdr.nbytes);

@@ -423,6 +423,25 @@ parse_ints(struct tp_reshape *rq, const char *s, const char *what,
 	}
 }
 
+/* --take AXIS=INDEX into rq->v[0] (axis) and rq->v[1] (index). */
+static const char *
+parse_take(struct tp_reshape *rq, const char *s, struct tp_msg *m)
+{
+	const char *p = s;
+
+	for (rq->n = 0; rq->n < 2; rq->n++) {
+		char *end;
+
+		errno = 0;
+		rq->v[rq->n] = strtoll(p, &end, 10);
+		if (end == p || errno || *p == ' ' || *end != "=\0"[rq->n])
+			return tp_msgf(m, "--take '%s': expected axis=index "
+			    "(two integers, such as 0=3)", rq->shown);
+		p = end + 1;
+	}
+	return NULL;
+}
+
 const char *
 tp_reshape_parse(struct tp_reshape *rq, enum tp_reshape_form form,
     const char *arg, struct tp_msg *m)
@@ -464,6 +483,8 @@ tp_reshape_parse(struct tp_reshape *rq, enum tp_reshape_form form,
 		return NULL;
 	case TP_RESHAPE_TRANSPOSE:
 		return NULL;
+	case TP_RESHAPE_TAKE:
+		return parse_take(rq, arg, m);
 	case TP_RESHAPE_PATTERN:
 		break;
 	}
@@ -572,6 +593,52 @@ norm_axis(long long a, int ndim)
 	if (a < -ndim || a >= ndim)
 		return -1;
 	return (int)(a < 0 ? a + ndim : a);
+}
+
+/* --take AXIS=INDEX: the slice INDEX of AXIS, that axis removed (numpy
+ * take with a scalar index); an index out of range is refused as numpy's
+ * IndexError. */
+static const char *
+resolve_take(const struct tp_reshape *rq, struct tp_reshape_plan *p,
+    const char *sh, struct tp_msg *m)
+{
+	int n = p->in.ndim, a = norm_axis(rq->v[0], n), nout = 0;
+	size_t out[TP_MAXDIM], outer = 1, inner, len;
+	long long i = rq->v[1];
+	struct tp_msg sm;
+
+	if (a < 0)
+		return tp_msgf(m, "--take '%s': axis %lld is out of bounds "
+		    "for shape %s", rq->shown, rq->v[0], sh);
+	len = p->in.shape[a];
+	if (i < 0 ? (unsigned long long)-(i + 1) >= len :
+	    (unsigned long long)i >= len)
+		return tp_msgf(m, "--take '%s': index %lld is out of bounds "
+		    "for axis %d with size %zu (shape %s)", rq->shown, i, a,
+		    len, sh);
+	if (i < 0)
+		i += (long long)len;
+	inner = tp_dtype_size(p->in.dtype);
+	for (int k = 0; k < n; k++) {
+		if (k < a)
+			outer *= p->in.shape[k];
+		else if (k > a)
+			inner *= p->in.shape[k];
+		if (k != a)
+			out[nout++] = p->in.shape[k];
+	}
+	plain_axes(p);
+	p->take = 1;
+	p->nblock = p->in.nbytes ? outer : 0;	/* no bytes: no blocks */
+	p->block = inner;
+	p->stride = inner * len;
+	p->offset = inner * (size_t)i;
+	p->index = (size_t)i;
+	if (finish_plan(p, nout, out, &sm))
+		return tp_msgf(m, "--take '%s' on shape %s: %s", rq->shown,
+		    sh, sm.text);
+	p->view = 0;
+	return NULL;
 }
 
 /* A new shape (numpy reshape, one -1 inferred). */
@@ -984,6 +1051,8 @@ tp_reshape_resolve(const struct tp_reshape *rq, const struct tp_tensor *hdr,
 	case TP_RESHAPE_SQUEEZE:
 	case TP_RESHAPE_UNSQUEEZE:
 		return resolve_squeeze(rq, plan, sh, m);
+	case TP_RESHAPE_TAKE:
+		return resolve_take(rq, plan, sh, m);
 	case TP_RESHAPE_PATTERN:
 		return resolve_pattern(rq, plan, sh, m);
 	}
@@ -1193,6 +1262,13 @@ tp_reshape_run(const struct tp_reshape_plan *plan, void *dst, const void *src,
 	struct run_job j;
 	size_t items;
 
+	if (plan->take) {
+		for (size_t b = 0; b < plan->nblock; b++)
+			memcpy((unsigned char *)dst + b * plan->block,
+			    (const unsigned char *)src + b * plan->stride +
+			    plan->offset, plan->block);
+		return;
+	}
 	if (TP_OP_REDUCES(plan->op)) {
 		reduce_run(plan, dst, src, threads);
 		return;
@@ -1637,6 +1713,13 @@ tp_reshape_explain(const struct tp_reshape *rq,
 			    tp_shape_str(&p->out, b, sizeof b),
 			    tp_dtype_name(p->out.dtype), reduce_name(p->op),
 			    p->nreduce, p->nreduce == 1 ? "" : "s");
+		else if (p->take)
+			say(&t, "%s %s -> %s: a view of slice %zu: "
+			    "contiguous blocks of %zu bytes, one in every %zu "
+			    "(the rest is read and dropped)\n",
+			    tp_shape_str(&p->in, a, sizeof a),
+			    tp_dtype_name(p->in.dtype), tp_shape_str(&p->out,
+			    b, sizeof b), p->index, p->block, p->stride);
 		else
 			say(&t, "%s %s -> %s: %s\n", tp_shape_str(&p->in, a,
 			    sizeof a), tp_dtype_name(p->in.dtype),
@@ -1685,6 +1768,19 @@ tp_reshape_explain(const struct tp_reshape *rq,
 					    "%d, whole: batch elements are not "
 					    "mixed\n", k);
 		}
+		break;
+	case TP_RESHAPE_TAKE:
+		if (!p)
+			say(&t, "take slice %lld of axis %lld (numpy take, a "
+			    "scalar index): the axis is removed; a view of "
+			    "contiguous blocks, the rest read and dropped\n",
+			    rq->v[1], rq->v[0]);
+		else if (norm_axis(rq->v[0], p->in.ndim) == 0)
+			say(&t, "  batch axis 0 is taken: one batch element "
+			    "of %zu is kept\n", p->in.shape[0]);
+		else
+			say(&t, "  batch axis 0 is kept whole: batch "
+			    "elements are not mixed\n");
 		break;
 	case TP_RESHAPE_PATTERN:
 		if (!p && rq->op == TP_OP_REPEAT)

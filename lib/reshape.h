@@ -21,7 +21,9 @@ enum tp_reshape_form {
 	TP_RESHAPE_PERMUTE,	/* axes in a new order (numpy transpose(axes)) */
 	TP_RESHAPE_TRANSPOSE,	/* axes reversed (numpy .T) */
 	TP_RESHAPE_SQUEEZE,	/* drop axes of length 1: all, or those listed */
-	TP_RESHAPE_UNSQUEEZE	/* insert an axis of length 1 (torch unsqueeze) */
+	TP_RESHAPE_UNSQUEEZE,	/* insert an axis of length 1 (torch unsqueeze) */
+	TP_RESHAPE_TAKE		/* one slice: axis removed (numpy take, a
+				   scalar index) */
 };
 
 /*
@@ -82,15 +84,20 @@ struct tp_reshape_plan {
 					   one: the last nel - nkept axes of
 					   perm, multiplied */
 	int nkept;			/* axes of perm that are not reduced */
+	/* TP_RESHAPE_TAKE (view 0, perm the identity): the output is
+	 * nblock blocks of block bytes, the first at byte offset of the
+	 * input, then one in every stride bytes; index is the slice */
+	int take;
+	size_t nblock, block, offset, stride, index;
 };
 
 /*
  * Fill rq from the command line's form.  tp_reshape_parse_pattern takes
  * the pattern, its operation and its NAME=SIZE operands (nsizes of
- * them); the others
- * take the option's argument (shape "8,1,256", axes "2,0,1", an axis, or
- * NULL for --squeeze and --transpose).  Returns NULL, or a message about
- * what is wrong with the request (a usage error).
+ * them); the others take the option's argument (shape "8,1,256", axes
+ * "2,0,1", an axis, "AXIS=INDEX" for --take, or NULL for --squeeze and
+ * --transpose).  Returns NULL, or a message about what is wrong with
+ * the request (a usage error).
  */
 const char *tp_reshape_parse_pattern(struct tp_reshape *rq,
     const char *pattern, enum tp_op op, int nsizes,
@@ -138,7 +145,8 @@ char *tp_reshape_explain(const struct tp_reshape *rq,
  * and bool sum in 64 bits (wrapping, as numpy), floats in double; mean
  * is double for integers; max and min propagate NaN.  Reducing zero
  * elements gives 0 (sum) or NaN (mean); tp_reshape_resolve refuses max
- * and min of nothing and of complex numbers.
+ * and min of nothing and of complex numbers.  A take copies its blocks
+ * (treshape streams them instead: plan->nblock, block, offset, stride).
  */
 void tp_reshape_run(const struct tp_reshape_plan *plan, void *dst,
     const void *src, int threads);
