@@ -820,7 +820,9 @@ tp_picture_refusal(const struct tp_tensor *hdr, int channels,
 		    "'h w c -> h w'", s, last);
 	if (channels && last <= 4)
 		return tp_msgf(m, "shape %s is a batch of images, not one: "
-		    "tile them with treshape '... h w c -> (... h) w c'", s);
-	return tp_msgf(m, "shape %s has %d axes, not 2: tile its "
-	    "slices with treshape '... h w -> (... h) w'", s, hdr->ndim);
+		    "pick one with treshape --take 0=0, or tile them with "
+		    "treshape '... h w c -> (... h) w c'", s);
+	return tp_msgf(m, "shape %s has %d axes, not 2: pick a slice with "
+	    "treshape --take 0=0, or tile its slices with treshape "
+	    "'... h w -> (... h) w'", s, hdr->ndim);
 }

@@ -128,10 +128,10 @@ assert m.shape == (3, 5, 3) and m.dtype == np.uint8, m.shape
 	tgen randn 3,5,3 -o rgb.npy
 	tgen randn 5 -o v.npy
 	tgen zeros 0,4 -o e.npy
-	row fails 1 "record 0: shape \(2, 3, 5\) has 3 axes, not 2: tile its slices with treshape '\.\.\. h w -> \(\.\.\. h\) w'$" \
+	row fails 1 "record 0: shape \(2, 3, 5\) has 3 axes, not 2: pick a slice with treshape --take 0=0, or tile its slices with treshape '\.\.\. h w -> \(\.\.\. h\) w'$" \
 	    "$PWD/b.npy" tcat --cmap viridis -O png
 	row fails 1 "treshape '\.\.\. h w -> \(\.\.\. h\) w'" "$PWD/b.npy" tcat --normalize -O png
-	row fails 1 "shape \(2, 3, 5, 3\) is a batch of images, not one: tile them with treshape '\.\.\. h w c -> \(\.\.\. h\) w c'$" \
+	row fails 1 "shape \(2, 3, 5, 3\) is a batch of images, not one: pick one with treshape --take 0=0, or tile them with treshape '\.\.\. h w c -> \(\.\.\. h\) w c'$" \
 	    "$PWD/bi.npy" tcat --normalize -O png
 	row fails 1 "shape \(3, 5, 3\) has 3 channels and a colour map draws one: average them with treshape --reduce mean 'h w c -> h w'$" \
 	    "$PWD/rgb.npy" tcat --cmap gray -O png
@@ -148,11 +148,15 @@ assert m.shape == (3, 5, 3) and m.dtype == np.uint8, m.shape
 	treshape '... h w c -> (... h) w c' bi.npy | tcat --normalize -o bi.png
 	treshape --reduce mean 'h w c -> h w' rgb.npy | tcat --cmap gray -o rgb.png
 	treshape 1,-1 v.npy | tcat --normalize -o v.png
-	run tinfo b.png bi.png rgb.png v.png
+	treshape --take 0=0 b.npy | tcat --cmap viridis -o b0.png
+	treshape --take 0=0 bi.npy | tcat --normalize -o bi0.png
+	run tinfo b.png bi.png rgb.png v.png b0.png bi0.png
 	[[ ${lines[0]} == *"shape=(6,5,3) dtype=uint8"* ]]
 	[[ ${lines[1]} == *"shape=(6,5,3) dtype=uint8"* ]]
 	[[ ${lines[2]} == *"shape=(3,5,3) dtype=uint8"* ]]
 	[[ ${lines[3]} == *"shape=(1,5) dtype=uint8"* ]]
+	[[ ${lines[4]} == *"shape=(3,5,3) dtype=uint8"* ]]
+	[[ ${lines[5]} == *"shape=(3,5,3) dtype=uint8"* ]]
 }
 
 @test "bad picture options are usage errors" {
@@ -198,7 +202,7 @@ assert m.shape == (3, 5, 3) and m.dtype == np.uint8, m.shape
 	tgen randn 2,3,5 | tinfo --show > out.txt
 	[ "$(wc -l < out.txt)" -eq 2 ]
 	grep -q "^0 shape=(2,3,5) dtype=float64 " out.txt
-	grep -qx "not drawn: shape (2, 3, 5) has 3 axes, not 2: tile its slices with treshape '... h w -> (... h) w'" out.txt
+	grep -qx "not drawn: shape (2, 3, 5) has 3 axes, not 2: pick a slice with treshape --take 0=0, or tile its slices with treshape '... h w -> (... h) w'" out.txt
 }
 
 @test "tinfo --show draws an image as it is: RGB in colour, gray through the gray map" {

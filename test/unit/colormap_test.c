@@ -155,12 +155,14 @@ main(void)
 		tp_eset_shape(&t, 4, b);
 		why = tp_picture_refusal(&t, 1, &m);
 		ok(why && !strcmp(why, "shape (2, 3, 4, 3) is a batch of images, "
-		    "not one: tile them with treshape '... h w c -> (... h) w c'"),
+		    "not one: pick one with treshape --take 0=0, or tile them with "
+		    "treshape '... h w c -> (... h) w c'"),
 		    "a batch of images");
 		tp_eset_shape(&t, 3, d3);
 		why = tp_picture_refusal(&t, 1, &m);
-		ok(why && !strcmp(why, "shape (2, 3, 5) has 3 axes, not 2: tile "
-		    "its slices with treshape '... h w -> (... h) w'"),
+		ok(why && !strcmp(why, "shape (2, 3, 5) has 3 axes, not 2: pick "
+		    "a slice with treshape --take 0=0, or tile its slices with "
+		    "treshape '... h w -> (... h) w'"),
 		    "three axes, the last not channels");
 		tp_eset_shape(&t, 2, e);
 		ok(tp_picture_refusal(&t, 1, &m) != NULL, "empty");
