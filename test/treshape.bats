@@ -623,3 +623,102 @@ EOF2
 	row fails --usage 2 "'a\\\\x0ab' is neither a shape" "$X" treshape $'a\nb'
 	rows_ok
 }
+
+@test "--take equals numpy's take with a scalar index: every dtype, both byte orders, Fortran order, every axis and index" {
+	gen <<'EOF'
+for dt in DTYPES:
+    a = values(dt, (2, 3, 4))
+    for order in '<>':
+        for f in (False, True):
+            t = f"{dt}-{'le' if order == '<' else 'be'}-{'f' if f else 'c'}"
+            for ax in range(-3, 3):
+                n = a.shape[ax]
+                for i in (0, n - 1, -1, -n):
+                    case(f'{t}-{ax}-{i}', a, ['--take', f'{ax}={i}'],
+                         np.take(a, i, axis=ax), order, f)
+EOF
+	[ "$(ls in | wc -l)" -eq $((14 * 4 * 6 * 4)) ]
+	run_cases
+}
+
+@test "property: --take on 60 random shapes of 1-8 axes equals np.take, and the slices stack back to the input" {
+	gen <<'EOF'
+for k in range(60):
+    nd = int(rng.integers(1, 9))
+    shape = tuple(int(s) for s in rng.integers(1, 4, nd))
+    a = values(['u1', 'i2', 'f4', 'c16'][k % 4], shape)
+    ax = int(rng.integers(-nd, nd))
+    i = int(rng.integers(-shape[ax], shape[ax]))
+    case(f'r{k:02d}', a, ['--take', f'{ax}={i}'], np.take(a, i, axis=ax))
+EOF
+	run_cases
+	# every slice of axis 1, stacked again, is the input
+	tgen randn 3,4,5 --seed 3 -o x.npy
+	for i in 0 1 2 3; do treshape --take 1=$i x.npy; done > slices.npy
+	py "
+import os, sys
+sys.path.insert(0, os.path.join(os.environ['TPIPE_TOP'], 'test'))
+from npystream import records
+import numpy as np
+x = np.load('x.npy')
+s = records('slices.npy')
+assert len(s) == 4, len(s)
+assert np.array_equal(np.stack(s, axis=1), x)
+"
+}
+
+@test "--take: each record of a stream is resolved on its own" {
+	py "
+import numpy as np
+with open('s.npy', 'wb') as f, open('want.npy', 'wb') as g:
+    for shape in [(2, 3), (4, 5, 6), (7,), (3, 1)]:
+        a = np.arange(int(np.prod(shape)), dtype='i4').reshape(shape)
+        np.save(f, a)
+        np.save(g, np.take(a, -1, axis=0))
+"
+	treshape --take 0=-1 < s.npy > got.npy
+	cmp got.npy want.npy
+	# a record whose axis is too short stops the stream there
+	run --separate-stderr bash -c "treshape --take 0=3 s.npy > o.npy"
+	[ "$status" -eq 1 ]
+	[[ $stderr == "treshape: s.npy: record 0: --take '0=3': index 3 is out of bounds for axis 0 with size 2 (shape (2, 3))" ]] || fail "$stderr"
+}
+
+@test "--take streams: a 64 MiB record through a pipe in far less memory; --explain names the blocks" {
+	[ -x /usr/bin/time ] || skip "no /usr/bin/time"
+	tgen zeros 4,2048,1024 -t f64 | /usr/bin/time -f %M -o rss treshape --take 1=5 > o.npy
+	echo "peak RSS $(cat rss) KB"
+	[ "$(tail -n 1 rss)" -lt 32768 ]
+	run tinfo o.npy
+	[[ $output == *"shape=(4,1024) dtype=float64"* ]] || fail "$output"
+	run treshape --take 1=2 --explain "$DATA/treshape/take-first.in.npy"
+	[ "$status" -eq 0 ]
+	[[ ${lines[0]} == "record 0: (4, 3, 5) float32 -> (4, 5): a view of slice 2: contiguous blocks of 20 bytes, one in every 60 (the rest is read and dropped)" ]] || fail "$output"
+	[[ ${lines[1]} == "  batch axis 0 is kept whole: batch elements are not mixed" ]] || fail "$output"
+	run treshape --take -3=1 --explain "$DATA/treshape/take-first.in.npy"
+	[[ ${lines[1]} == "  batch axis 0 is taken: one batch element of 4 is kept" ]] || fail "$output"
+	run treshape --take 0=1 --explain < /dev/null
+	[[ $output == "take slice 1 of axis 0 (numpy take, a scalar index)"* ]] || fail "$output"
+}
+
+@test "--take: an index or axis out of range is exit 1 naming them; bad syntax is exit 2" {
+	tgen zeros 4,85,3 -o x.npy
+	tgen zeros 2,0 -o z.npy
+	tgen zeros 1 | treshape '()' > s.npy
+	X=$PWD/x.npy Z=$PWD/z.npy S=$PWD/s.npy
+	row fails 1 "record 0: --take '1=85': index 85 is out of bounds for axis 1 with size 85 \(shape \(4, 85, 3\)\)$" "$X" treshape --take 1=85
+	row fails 1 "--take '-1=-4': index -4 is out of bounds for axis 2 with size 3 \(shape \(4, 85, 3\)\)$" "$X" treshape --take -1=-4
+	row fails 1 "--take '1=0': index 0 is out of bounds for axis 1 with size 0 \(shape \(2, 0\)\)$" "$Z" treshape --take 1=0
+	row fails 1 "--take '3=0': axis 3 is out of bounds for shape \(4, 85, 3\)$" "$X" treshape --take 3=0
+	row fails 1 "--take '-4=0': axis -4 is out of bounds for shape \(4, 85, 3\)$" "$X" treshape --take -4=0
+	row fails 1 "--take '0=0': axis 0 is out of bounds for shape \(\)$" "$S" treshape --take 0=0
+	for a in 1 =1 1= 1=x x=1 '1=2=3' '1,2' ' 1=2' '1= 2' '' 1=99999999999999999999; do
+		row fails --usage 2 "--take '.*': expected axis=index \(two integers, such as 0=3\)$" "$X" treshape --take "$a"
+	done
+	row fails --usage 2 "--take is given twice \('0=1', '1=0'\): give one" "$X" treshape --take 0=1 --take 1=0
+	row fails --usage 2 "--take and --transpose cannot be combined" "$X" treshape --take 0=1 --transpose
+	row fails --usage 2 "--take and the shape '4,3' cannot be combined" "$X" treshape --take 0=1 4,3
+	row fails --usage 2 "--take and the pattern 'a b -> b a' cannot be combined" "$X" treshape --take 0=1 'a b -> b a'
+	row fails --usage 2 "--reduce takes a pattern, not --take" "$X" treshape --reduce sum --take 0=1
+	rows_ok
+}

@@ -130,6 +130,25 @@ CASES = [
     ('pattern-zero-size', arange((2, 0, 3)),
      ['b (h w) c -> c b h w', 'h=4'],
      lambda x: x.reshape(2, 4, 0, 3).transpose(3, 0, 1, 2)),
+    # --take AXIS=INDEX: numpy take with a scalar index
+    ('take-first', arange((4, 3, 5)), ['--take', '0=2'],
+     lambda x: np.take(x, 2, axis=0)),
+    ('take-middle-negative', arange((2, 3, 4), '<i2'), ['--take', '1=-1'],
+     lambda x: np.take(x, -1, axis=1)),
+    ('take-last-axis', arange((2, 3, 4), '<u1'), ['--take', '-1=3'],
+     lambda x: np.take(x, 3, axis=-1)),
+    ('take-last-axis-negative', arange((3, 5), '<f8'), ['--take', '1=-5'],
+     lambda x: np.take(x, -5, axis=1)),
+    ('take-to-0d', arange((5,), '<c16'), ['--take', '0=4'],
+     lambda x: np.take(x, 4, axis=0)),
+    ('take-zero-size', arange((2, 0, 3), '<i4'), ['--take', '0=1'],
+     lambda x: np.take(x, 1, axis=0)),
+    ('take-zero-size-inner', arange((3, 2, 0), '<f2'), ['--take', '1=1'],
+     lambda x: np.take(x, 1, axis=1)),
+    ('take-bool', arange((2, 2, 2), '|b1'), ['--take', '2=0'],
+     lambda x: np.take(x, 0, axis=2)),
+    ('take-negative-axis', arange((1, 4, 1, 2), '<i8'), ['--take', '-3=-4'],
+     lambda x: np.take(x, -4, axis=-3)),
 ]
 
 
