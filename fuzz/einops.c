@@ -4,7 +4,8 @@
  *            operand takes them (a shape, or an einops pattern and its
  *            NAME=SIZE words) with the op rearrange, sum, mean, max,
  *            min, repeat; 6 --permute; 7 --squeeze, --unsqueeze or
- *            --transpose by bits 3-4; bits 5-6: the dtype, u1 i4 f4 f8
+ *            --transpose by bits 3-4, or --take if bit 7 is set;
+ *            bits 5-6: the dtype, u1 i4 f4 f8
  *   byte 1   the input's axes (mod 7), then one byte per axis: its
  *            length (mod 8, so zero-size axes too)
  *   the rest the operands, one per line
@@ -50,6 +51,9 @@ reshape(void *arg)
 			abort();
 	} else if (form == 6) {
 		why = tp_reshape_parse(&rq, TP_RESHAPE_PERMUTE,
+		    j->argc ? j->argv[0] : "", &m);
+	} else if (j->sel & 0x80) {
+		why = tp_reshape_parse(&rq, TP_RESHAPE_TAKE,
 		    j->argc ? j->argv[0] : "", &m);
 	} else {
 		static const enum tp_reshape_form f[4] = { TP_RESHAPE_SQUEEZE,
