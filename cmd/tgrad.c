@@ -55,6 +55,26 @@ parse_word(const char *word, struct tp_grad_spec *s)
 		tp_usage_die("%s", why);
 }
 
+/* Gradients are float tensors, not pictures: -O png, a -o name ending
+ * in .png and --depth are usage errors (exit 2). */
+static void
+refuse_png(const struct tp_common *com)
+{
+	char q[80];
+
+	if (com->format == TP_FMT_PNG)
+		tp_usage_die("-O png: tgrad writes npy or txt; a gradient is "
+		    "float data, not an image (tcat --cmap draws one)");
+	if (com->output != NULL &&
+	    tp_writer_format(com->output, com->format) == TP_FMT_PNG)
+		tp_usage_die("-o '%s' names a PNG: tgrad writes npy or txt "
+		    "(give -O npy or -O txt, or another name)",
+		    tp_quote(com->output, strlen(com->output), q, sizeof q));
+	if (com->depth != 0)
+		tp_usage_die("--depth %d: tgrad writes npy or txt, no PNG",
+		    com->depth);
+}
+
 static void
 parse_cmdline(int argc, char **argv, struct cmdline *cl)
 {
@@ -113,6 +133,7 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 			tp_usage();
 		}
 	}
+	refuse_png(&cl->com);
 	if (optind == argc && lossopt == NULL)
 		tp_usage_die("no layers: give at least one layer or a loss");
 	cl->specs = tp_ecalloc((size_t)(argc - optind) + 1, sizeof *cl->specs);
