@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "tpipe.h"
 #include "conv.h"
@@ -32,7 +33,7 @@ struct tp_grad_net;
 struct kind {
 	const char *name;
 	int nparam;
-	const char *pname[TP_GRAD_MAXPARAM];	/* "W", "B" */
+	const char *pname[TP_GRAD_MAXPARAM];	/* "W", "b" */
 	int kinked;		/* has kinks where the check cannot be trusted */
 	/* Check x against the layer, set and allocate z, compute it.
 	 * Returns NULL, or a message naming the layer. */
@@ -63,7 +64,9 @@ struct layer {
 	char *word;			/* as given, for messages */
 	struct tp_tensor p[TP_GRAD_MAXPARAM];	/* in the net's dtype */
 	struct tp_tensor g[TP_GRAD_MAXPARAM];	/* their gradients */
-	char gname[TP_GRAD_MAXPARAM][24];	/* "W1" */
+	char gname[TP_GRAD_MAXPARAM][24];	/* "W2": pname and the number
+						 * of the layer among those
+						 * with parameters */
 	struct tp_conv *cf, *cb;	/* conv: forward, dL/dX; for version */
 	unsigned cver;
 };
@@ -87,6 +90,7 @@ struct tp_grad_net {
 	enum tp_dtype dt;
 	int threads;
 	int n;				/* layers */
+	int nparametric;		/* of them, those with parameters */
 	struct layer *L;
 	const struct loss_kind *loss;	/* NULL: none yet */
 	char *lossword;
@@ -237,11 +241,12 @@ scale_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 	size_t shape[TP_MAXDIM], b, j, nb;
 
 	if (x->ndim < 1 || tail_count(x, 1) != 1)
-		return lmsg(m, l, "M %s does not fit the incoming %s: scale "
+		return lmsg(m, l, "%s %s does not fit the incoming %s: scale "
 		    "takes one number per batch element, shape (b,) or "
-		    "(b, 1, ...)", shp(M, sa), shp(x, sb));
+		    "(b, 1, ...)", l->gname[0], shp(M, sa), shp(x, sb));
 	if (M->ndim + 1 > TP_MAXDIM)
-		return lmsg(m, l, "M %s has too many axes", shp(M, sa));
+		return lmsg(m, l, "%s %s has too many axes", l->gname[0],
+		    shp(M, sa));
 	nb = x->shape[0];
 	shape[0] = nb;
 	memcpy(shape + 1, M->shape, (size_t)M->ndim * sizeof *shape);
@@ -278,7 +283,7 @@ scale_bwd(struct layer *l, const struct tp_tensor *x,
 	}
 }
 
-/* matmul:W and affine:W,B  Z = X W (+ B) over X's last axis. */
+/* matmul:W and affine:W,b  Z = X W (+ b) over X's last axis. */
 static const char *
 affine_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
     struct tp_msg *m)
@@ -288,15 +293,15 @@ affine_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 	size_t shape[TP_MAXDIM], rows, n = W->shape[0], c = W->shape[1], r;
 
 	if (x->ndim < 1 || x->shape[x->ndim - 1] != n)
-		return lmsg(m, l, "W %s does not fit the incoming %s: its "
-		    "last axis must be W's first, %zu", shp(W, sa), shp(x, sb),
-		    n);
+		return lmsg(m, l, "%s %s does not fit the incoming %s: its "
+		    "last axis must be %s's first, %zu", l->gname[0],
+		    shp(W, sa), shp(x, sb), l->gname[0], n);
 	rows = 1;
 	for (int a = 0; a + 1 < x->ndim; a++)
 		rows *= x->shape[a];
 	if (rows > INT_MAX || n > INT_MAX || c > INT_MAX)
-		return lmsg(m, l, "the product of %s and W %s is too large for "
-		    "BLAS", shp(x, sa), shp(W, sb));
+		return lmsg(m, l, "the product of %s and %s %s is too large "
+		    "for BLAS", shp(x, sa), l->gname[0], shp(W, sb));
 	memcpy(shape, x->shape, (size_t)x->ndim * sizeof *shape);
 	shape[x->ndim - 1] = c;
 	if (l->k->nparam == 2 || n == 0)
@@ -312,19 +317,20 @@ affine_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 	return NULL;
 }
 
-/* matmul and affine: W is a matrix, B has its columns' length. */
+/* matmul and affine: W is a matrix, b has its columns' length. */
 static const char *
 affine_params(struct layer *l, struct tp_msg *m)
 {
 	char sa[TP_GRAD_SHAPE_LEN], sb[TP_GRAD_SHAPE_LEN];
 
 	if (l->p[0].ndim != 2)
-		return lmsg(m, l, "W %s must be a matrix (2 axes)",
-		    shp(&l->p[0], sa));
+		return lmsg(m, l, "%s %s must be a matrix (2 axes)",
+		    l->gname[0], shp(&l->p[0], sa));
 	if (l->k->nparam == 2 && (l->p[1].ndim != 1 ||
 	    l->p[1].shape[0] != l->p[0].shape[1]))
-		return lmsg(m, l, "B %s does not fit W %s: B must have shape "
-		    "(%zu,)", shp(&l->p[1], sa), shp(&l->p[0], sb),
+		return lmsg(m, l, "%s %s does not fit %s %s: %s must have "
+		    "shape (%zu,)", l->gname[1], shp(&l->p[1], sa),
+		    l->gname[0], shp(&l->p[0], sb), l->gname[1],
 		    l->p[0].shape[1]);
 	return NULL;
 }
@@ -608,9 +614,10 @@ conv_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 		if (x->shape[nb + a] < K->shape[a])
 			break;
 	if (nb < 0 || a < K->ndim)
-		return lmsg(m, l, "K %s does not fit the incoming %s: its last "
-		    "%d ax%s must be at least as large as K", shp(K, sa),
-		    shp(x, sb), K->ndim, K->ndim == 1 ? "is" : "es");
+		return lmsg(m, l, "%s %s does not fit the incoming %s: its "
+		    "last %d ax%s must be at least as large as %s",
+		    l->gname[0], shp(K, sa), shp(x, sb), K->ndim,
+		    K->ndim == 1 ? "is" : "es", l->gname[0]);
 	tp_conv_run(conv_engine(l, 0), x, z);
 	return NULL;
 }
@@ -622,8 +629,8 @@ conv_params(struct layer *l, struct tp_msg *m)
 	char sa[TP_GRAD_SHAPE_LEN];
 
 	if (l->p[0].ndim == 0 || l->p[0].count == 0)
-		return lmsg(m, l, "K %s must have at least one axis and one "
-		    "element", shp(&l->p[0], sa));
+		return lmsg(m, l, "%s %s must have at least one axis and one "
+		    "element", l->gname[0], shp(&l->p[0], sa));
 	return NULL;
 }
 
@@ -673,7 +680,7 @@ static const struct kind kinds[] = {
 	  "dL/d$I = dL/d$O · $Pᵀ\n"
 	  "dL/d$P = $Iᵀ · dL/d$O, summed over the rows (the batch)",
 	  NULL, NULL },
-	{ "affine", 2, { "W", "B" }, 0, affine_fwd, affine_bwd, affine_params,
+	{ "affine", 2, { "W", "b" }, 0, affine_fwd, affine_bwd, affine_params,
 	  "$O = $I · $P + $Q: $o[r,j] = Σ_k $i[r,k] $p[k,j] + $q[j]",
 	  "dL/d$I = dL/d$O · $Pᵀ\n"
 	  "dL/d$P = $Iᵀ · dL/d$O, summed over the rows (the batch)\n"
@@ -982,7 +989,7 @@ tp_grad_parse(const char *word, struct tp_grad_spec *s, struct tp_msg *m)
 			tp_msgf(m, "'%s': %s takes %d operand file%s, as "
 			    "%s:%s", s->word, name, want, want == 1 ? "" : "s",
 			    name, s->is_loss ? losses[s->kind].opname :
-			    want == 2 ? "W,B" : kinds[s->kind].pname[0]);
+			    want == 2 ? "W,b" : kinds[s->kind].pname[0]);
 		tp_grad_spec_free(s);
 		return m->text;
 	}
@@ -1049,7 +1056,6 @@ tp_grad_add(struct tp_grad_net *net, const struct tp_grad_spec *s,
 {
 	struct layer *l;
 	const char *why;
-	char what[64];
 	int j;
 
 	net->L = tp_erealloc(net->L, (size_t)(net->n + 1) * sizeof *net->L);
@@ -1063,14 +1069,15 @@ tp_grad_add(struct tp_grad_net *net, const struct tp_grad_spec *s,
 	l->pos = net->n;
 	l->word = tp_estrdup(s->word);
 	l->cver = net->version;
+	if (l->k->nparam > 0)
+		net->nparametric++;
 	for (j = 0; j < l->k->nparam; j++) {
-		if (tp_dtype_is_complex(ops[j].dtype))
-			return lmsg(m, l, "%s is complex", l->k->pname[j]);
-		l->p[j] = tp_converted(&ops[j], net->dt);
 		snprintf(l->gname[j], sizeof l->gname[j], "%s%d",
-		    l->k->pname[j], l->pos);
-		snprintf(what, sizeof what, "%s", l->k->pname[j]);
-		if ((why = finite_msg(&l->p[j], what, m)) != NULL)
+		    l->k->pname[j], net->nparametric);
+		if (tp_dtype_is_complex(ops[j].dtype))
+			return lmsg(m, l, "%s is complex", l->gname[j]);
+		l->p[j] = tp_converted(&ops[j], net->dt);
+		if ((why = finite_msg(&l->p[j], l->gname[j], m)) != NULL)
 			return lmsg(m, l, "%s", why);
 	}
 	return l->k->params != NULL ? l->k->params(l, m) : NULL;
@@ -1184,6 +1191,15 @@ tp_grad_select(const struct tp_grad_net *net, const char *list,
 				return tp_msgf(m, "'%s' has an empty name: this "
 				    "chain has %s (or none)", tp_quote(list,
 				    strlen(list), q, sizeof q), names);
+			for (i = 0; i < n; i++)	/* "B1" for "b1", "x" */
+				if (strlen(tp_grad_name(net, i)) == len &&
+				    strncasecmp(p, tp_grad_name(net, i),
+				    len) == 0)
+					return tp_msgf(m, "no gradient '%s' "
+					    "(names keep their case: '%s'): "
+					    "this chain has %s", tp_quote(p,
+					    len, q, sizeof q),
+					    tp_grad_name(net, i), names);
 			return tp_msgf(m, "no gradient '%s': this chain has "
 			    "%s", tp_quote(p, len, q, sizeof q), names);
 		}
@@ -1216,7 +1232,7 @@ tp_grad_name(const struct tp_grad_net *net, int i)
 	int l, j;
 
 	if (i == 0)
-		return "x";
+		return "X";
 	locate(net, i, &l, &j);
 	return net->L[l].gname[j];
 }

@@ -6,9 +6,11 @@
  * a loss, or a given dL/dZ.  Every layer kind is one entry of a table in
  * grad.c with a forward and a backward function; the backward function
  * turns dL/dZ into dL/dX and reduces each parameter's gradient to the
- * parameter's own shape.  Gradient 0 is dL/dX; gradients 1.. are the
- * parameters', in the order their layers and they appear ("W1", "B1",
- * "W3": the parameter's letter and its layer's position, from 1).
+ * parameter's own shape.  Gradient 0 is dL/dX, named "X"; gradients 1..
+ * are the parameters', in the order their layers and they appear, named
+ * by the parameter's letter (W, b, M, K) and the number of its layer
+ * among the layers that have parameters, from 1: affine, relu, affine
+ * has X, W1, b1, W2, b2, as cs231n writes them.
  *
  * Matrix products go through CBLAS (OpenBLAS), conv:K through conv.h.
  * A net computes in one dtype, TP_F4 or TP_F8; its parameters are
@@ -45,7 +47,7 @@ const char *tp_grad_parse(const char *word, struct tp_grad_spec *s,
 void tp_grad_spec_free(struct tp_grad_spec *s);
 /* The layer and loss names, for messages and --help. */
 #define TP_GRAD_LAYERS \
-	"scale:M, matmul:W, affine:W,B, relu, sigmoid, tanh, softmax, " \
+	"scale:M, matmul:W, affine:W,b, relu, sigmoid, tanh, softmax, " \
 	"flatten, conv:K"
 #define TP_GRAD_LOSSES "softmax-xent:LABELS, mse:TARGET, sum"
 
@@ -82,14 +84,15 @@ const char *tp_grad_set_dldz(struct tp_grad_net *, const struct tp_tensor *g,
 /* 1 if a loss or dL/dZ is set (gradients can be computed). */
 int tp_grad_has_loss(const struct tp_grad_net *);
 
-/* Number of gradients (1 + parameters) and their names ("x", "W1"). */
+/* Number of gradients (1 + parameters) and their names ("X", "W1"). */
 int tp_grad_count(const struct tp_grad_net *);
 const char *tp_grad_name(const struct tp_grad_net *, int i);
 /*
  * Set want[i] (tp_grad_count entries) to 1 for each gradient named in
- * the comma-separated list ("x,W1"; "none" names none), else 0.
- * Returns NULL, or a message naming an empty or unknown name and the
- * names this chain has.
+ * the comma-separated list ("X,W1"; "none" names none), else 0.
+ * Returns NULL, or a message naming an empty or unknown name (and the
+ * name it is in another case, "b1" for "B1") and the names this chain
+ * has.
  */
 const char *tp_grad_select(const struct tp_grad_net *, const char *list,
     unsigned char *want, struct tp_msg *m);
