@@ -38,10 +38,12 @@ struct cmdline {
 	const char *wrt;		/* --wrt LIST, or NULL: all */
 	int forward, check, explain, verbose;
 	double tol;
-	/* test only: TGRAD_TEST_BREAK=NAME:INDEX makes gradient NAME wrong
-	 * at flat INDEX after the backward pass (test/tgrad.bats) */
+	/* test only: TGRAD_TEST_BREAK=NAME:INDEX[:REL] makes gradient NAME
+	 * wrong at flat INDEX after the backward pass (test/tgrad.bats):
+	 * v becomes v (1 + REL), or 1.1 v + 0.001 without REL */
 	char *breakname;
 	size_t breakat;
+	double breakrel;		/* 0: 1.1 v + 0.001 */
 };
 
 /* Parse word as a layer or a loss into s; dies (exit 2) if unknown. */
@@ -184,14 +186,19 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 		    "standard output", cl->com.output,
 		    cl->check ? "check" : "explain");
 	if ((e = getenv("TGRAD_TEST_BREAK")) != NULL && *e != '\0') {
-		const char *colon = strchr(e, ':');
+		char *index, *rel;
 
-		if (colon == NULL)
-			tp_usage_die("TGRAD_TEST_BREAK '%s' is not NAME:INDEX",
-			    e);
 		cl->breakname = tp_estrdup(e);
-		cl->breakname[colon - e] = '\0';
-		cl->breakat = (size_t)tp_parse_int(colon + 1, 0, 1LL << 62,
+		if ((index = strchr(cl->breakname, ':')) == NULL)
+			tp_usage_die("TGRAD_TEST_BREAK '%s' is not "
+			    "NAME:INDEX[:REL]", e);
+		*index++ = '\0';
+		if ((rel = strchr(index, ':')) != NULL) {
+			*rel++ = '\0';
+			cl->breakrel = tp_parse_double(rel, -1, 1,
+			    "TGRAD_TEST_BREAK");
+		}
+		cl->breakat = (size_t)tp_parse_int(index, 0, 1LL << 62,
 		    "TGRAD_TEST_BREAK");
 	}
 }
@@ -284,7 +291,8 @@ read_x(enum tp_dtype dt)
 }
 
 /* The test-only deliberate error (TGRAD_TEST_BREAK): make element
- * cl.breakat of the gradient named cl.breakname 10% wrong. */
+ * cl.breakat of the gradient named cl.breakname wrong, by the factor
+ * 1 + cl.breakrel, else 10% and 0.001. */
 static void
 break_gradient(void)
 {
@@ -292,16 +300,20 @@ break_gradient(void)
 
 	for (i = 0; i < tp_grad_count(net); i++) {
 		struct tp_tensor *g = tp_grad_tensor(net, i);
+		float *f;
+		double *d, v;
 
 		if (strcmp(tp_grad_name(net, i), cl.breakname) != 0 ||
 		    g->data == NULL || cl.breakat >= g->count)
 			continue;
+		f = (float *)g->data + cl.breakat;
+		d = (double *)g->data + cl.breakat;
+		v = g->dtype == TP_F4 ? (double)*f : *d;
+		v = cl.breakrel != 0 ? v * (1 + cl.breakrel) : v * 1.1 + 1e-3;
 		if (g->dtype == TP_F4)
-			((float *)g->data)[cl.breakat] =
-			    ((float *)g->data)[cl.breakat] * 1.1f + 1e-3f;
+			*f = (float)v;
 		else
-			((double *)g->data)[cl.breakat] =
-			    ((double *)g->data)[cl.breakat] * 1.1 + 1e-3;
+			*d = v;
 	}
 }
 
@@ -314,8 +326,9 @@ check_record(char *fail, size_t len)
 	struct tp_grad_check r;
 	int i, nfail = 0;
 
-	printf("record %ld: central differences in float64, step 1e-5 "
-	    "max(|v|, 1), tolerance %g\n", tp_reader_index(in), cl.tol);
+	printf("record %ld: central differences in float64, steps h and h/2 "
+	    "(h = 1e-5 max(|v|, 1)) extrapolated, tolerance %g\n",
+	    tp_reader_index(in), cl.tol);
 	for (i = 0; i < tp_grad_count(net); i++) {
 		if (!want[i])
 			continue;
@@ -323,9 +336,9 @@ check_record(char *fail, size_t len)
 		tp_grad_check_print(stdout, net, i, &r);
 		if (r.fails && nfail++ == 0 && *fail == '\0')
 			snprintf(fail, len, "dL/d%s at %s: relative error "
-			    "%.2g > %g (analytic %.9g, numeric %.9g)",
+			    "%.2g > %g (analytic %.9g, numeric %.9g ± %.1g)",
 			    tp_grad_name(net, i), r.where, r.worst, cl.tol,
-			    r.analytic, r.numeric);
+			    r.analytic, r.numeric, r.numeric_err);
 	}
 	return nfail;
 }

@@ -1401,6 +1401,69 @@ kinks_crossed(struct tp_grad_net *net, struct tp_tensor *base,
 	return n;
 }
 
+/*
+ * The central difference (L(v + h) - L(v - h)) / (the step taken) of the
+ * loss in element e of T, whose value is v (left so).  *mag becomes the
+ * largest magnitude of the loss's terms so far (the scale of its
+ * rounding error) and *crossed counts the relu inputs either probe moved
+ * across 0 (kinks_crossed, against base).
+ */
+static double
+difference(struct tp_grad_net *net, struct tp_tensor *T, size_t e, double v,
+    double h, struct tp_tensor *base, unsigned char **flip, double *mag,
+    size_t *crossed)
+{
+	double lp, lm, m;
+
+	st(T, e, v + h);
+	lp = probe(net, &m);
+	*mag = fmax(*mag, m);
+	*crossed += kinks_crossed(net, base, flip);
+	st(T, e, v - h);
+	lm = probe(net, &m);
+	*mag = fmax(*mag, m);
+	*crossed += kinks_crossed(net, base, flip);
+	st(T, e, v);
+	return (lp - lm) / ((v + h) - (v - h));
+}
+
+/* A numeric derivative and what it may be off by. */
+struct estimate {
+	double h;		/* the larger step */
+	double num;		/* the derivative */
+	double trunc, round;	/* its truncation and rounding errors */
+	size_t crossed;		/* relu kinks the probes crossed */
+};
+
+/*
+ * The derivative of the loss in element e of T (value v) from central
+ * differences d1 and d2 at steps h and h/2.  They are the derivative
+ * plus c h^2 and c h^2 / 4 (and smaller terms), so Richardson's
+ * d2 + (d2 - d1) / 3 cancels the h^2 term; what truncation error it
+ * keeps is below d2's, |d1 - d2| / 3.  Each loss is within 16 eps of the
+ * magnitude of its terms, so d1 is within that over h, d2 within twice
+ * it, and the extrapolation within 3 times it.
+ */
+static void
+estimate(struct tp_grad_net *net, struct tp_tensor *T, size_t e, double v,
+    double h, struct tp_tensor *base, unsigned char **flip,
+    struct estimate *est)
+{
+	double mag = 0, d1, d2;
+
+	est->h = h;
+	est->crossed = 0;
+	d1 = difference(net, T, e, v, h, base, flip, &mag, &est->crossed);
+	d2 = difference(net, T, e, v, h / 2, base, flip, &mag, &est->crossed);
+	est->num = d2 + (d2 - d1) / 3;
+	est->trunc = fabs(d2 - d1) / 3;
+	est->round = 48 * DBL_EPSILON * mag / h;
+}
+
+/* Steps tried per element at most: the first, and smaller ones while
+ * the truncation error is the larger. */
+#define CHECK_STEPS 4
+
 void
 tp_grad_check(struct tp_grad_net *net, int gi, double tol,
     struct tp_grad_check *r)
@@ -1428,27 +1491,39 @@ tp_grad_check(struct tp_grad_net *net, int gi, double tol,
 		}
 	memset(r, 0, sizeof *r);
 	for (e = 0; e < T->count; e++) {
-		double v = ld(T, e), h = 1e-5 * fmax(fabs(v), 1);
-		double lp, lm, mp, mm, hh, num, a, d, err, noise;
-		size_t crossed;
+		struct estimate best, cur;
+		double v = ld(T, e), a = ld(A, e), nerr, d, err;
+		int k;
 
-		st(T, e, v + h);
-		lp = probe(net, &mp);
-		crossed = kinks_crossed(net, base, flip);
-		st(T, e, v - h);
-		lm = probe(net, &mm);
-		crossed += kinks_crossed(net, base, flip);
-		hh = (v + h) - (v - h);
-		st(T, e, v);
-		num = (lp - lm) / hh;
-		a = ld(A, e);
-		d = fabs(a - num);
-		/* a derivative whose rounding error (noise) is above tol of
-		 * it is measured against the size where it would not be */
-		noise = 16 * DBL_EPSILON * fmax(mp, mm) / hh;
-		err = d == 0 ? 0 : d / fmax(fmax(fabs(a), fabs(num)),
-		    noise / tol);
-		if (crossed) {
+		estimate(net, T, e, v, 1e-5 * fmax(fabs(v), 1), base, flip,
+		    &best);
+		/* While truncation is the larger error, move to the step
+		 * where the two would balance: at step s, trunc scales by
+		 * (s/h)^2 and round by h/s, and their sum is least at
+		 * s = h cbrt(round / 2 trunc), below h.  Keep the estimate
+		 * with the smallest error. */
+		cur = best;
+		for (k = 1; k < CHECK_STEPS && !best.crossed &&
+		    !(cur.trunc <= cur.round); k++) {
+			double s = cur.h * cbrt(cur.round / (2 * cur.trunc));
+
+			if (!(s >= cur.h / 64))	/* and when NaN */
+				s = cur.h / 64;
+			estimate(net, T, e, v, s, base, flip, &cur);
+			if (cur.crossed)
+				break;
+			if (cur.trunc + cur.round < best.trunc + best.round ||
+			    !(best.trunc + best.round >= 0))
+				best = cur;
+		}
+		nerr = best.trunc + best.round;
+		d = fabs(a - best.num);
+		/* a difference within what num itself may be wrong by is no
+		 * error: the error is measured against the size where tol of
+		 * it would be nerr, if that is larger */
+		err = d == 0 ? 0 : d / fmax(fmax(fabs(a), fabs(best.num)),
+		    nerr / tol);
+		if (best.crossed) {
 			r->kinked++;
 			if (err > r->kinked_worst || isnan(err))
 				r->kinked_worst = err;
@@ -1461,7 +1536,8 @@ tp_grad_check(struct tp_grad_net *net, int gi, double tol,
 			r->at = e;
 			tp_index_str(A, e, r->where, sizeof r->where);
 			r->analytic = a;
-			r->numeric = num;
+			r->numeric = best.num;
+			r->numeric_err = nerr;
 		}
 	}
 	r->fails = !(r->worst <= tol);
@@ -1496,8 +1572,9 @@ tp_grad_check_print(FILE *f, const struct tp_grad_net *net, int i,
 		fprintf(f, "no element checked");
 	else
 		fprintf(f, "worst relative error %.2g at %s (analytic %.9g, "
-		    "numeric %.9g), %s", r->worst, r->where, r->analytic,
-		    r->numeric, tp_grad_band(r->worst));
+		    "numeric %.9g ± %.1g), %s", r->worst, r->where,
+		    r->analytic, r->numeric, r->numeric_err,
+		    tp_grad_band(r->worst));
 	fprintf(f, "; %zu relu input%s within a step of 0", r->kinks,
 	    r->kinks == 1 ? "" : "s");
 	if (r->kinked)

@@ -128,6 +128,7 @@ struct tp_grad_check {
 	size_t at;		/* its flat index */
 	char where[TP_GRAD_SHAPE_LEN];	/* and multi-index, "(2, 3)" */
 	double analytic, numeric;
+	double numeric_err;	/* how far numeric may be off, estimated */
 	size_t checked;		/* elements compared */
 	size_t kinked;		/* elements whose step moved a relu input
 				 * across 0 (left out of worst) */
@@ -140,21 +141,26 @@ const char *tp_grad_band(double err);
 /*
  * Compare gradient i of the last forward and backward pass with central
  * differences of the loss: each element v of X or of the parameter is
- * moved by h = 1e-5 * max(|v|, 1) both ways, and the numeric derivative
- * is n = (L(v + h) - L(v - h)) / 2h.  The error of analytic a is
- * |a - n| / max(|a|, |n|, s): s = r / tol, where r = 16 eps sum|loss
- * terms| / 2h is the rounding error of the quotient, so a derivative
- * that is 0 up to rounding does not count as wrong.  The net must
- * compute in float64.  X, the parameters and the forward state are
- * restored.
+ * moved by h = 1e-5 * max(|v|, 1) and by h/2 both ways, giving
+ * D(h) = (L(v + h) - L(v - h)) / 2h and D(h/2); the numeric derivative
+ * is their Richardson extrapolation n = D(h/2) + (D(h/2) - D(h)) / 3,
+ * and its own error is estimated as e = |D(h) - D(h/2)| / 3 (the
+ * truncation error of D(h/2), larger than n's) + 3 r / h, where
+ * r = 16 eps sum|loss terms| is the rounding error of one loss.  The
+ * error of analytic a is |a - n| / max(|a|, |n|, e / tol): it is above
+ * tol only when |a - n| is above both tol of the derivative and e, so
+ * neither a derivative that is 0 up to rounding nor a large input whose
+ * difference quotient is itself off by more than tol counts as wrong.
+ * The net must compute in float64.  X, the parameters and the forward
+ * state are restored.
  */
 void tp_grad_check(struct tp_grad_net *, int i, double tol,
     struct tp_grad_check *r);
 /*
  * Print r, the check of gradient i, as one line to f: "  dL/dW1 (3, 4):
- * worst relative error 1.2e-08 at (0, 3) (analytic ..., numeric ...),
- * good (< 1e-7); 0 relu inputs within a step of 0", then ": FAILS" if
- * it fails.
+ * worst relative error 1.2e-08 at (0, 3) (analytic ..., numeric ... ±
+ * 3e-10), good (< 1e-7); 0 relu inputs within a step of 0", then
+ * ": FAILS" if it fails.
  */
 void tp_grad_check_print(FILE *f, const struct tp_grad_net *, int i,
     const struct tp_grad_check *r);

@@ -6,9 +6,10 @@
 # Tolerance: 1e-10 * max|expected| per record for f64, 1e-4 for f32.
 #
 # The deliberately wrong gradient: the environment variable
-# TGRAD_TEST_BREAK=NAME:INDEX, read only by cmd/tgrad.c, makes element
-# INDEX (flat, C order) of gradient NAME (X, W1, b2, ...) 10% wrong
-# (v -> 1.1 v + 0.001) after the backward pass, before output and --check.
+# TGRAD_TEST_BREAK=NAME:INDEX[:REL], read only by cmd/tgrad.c, makes
+# element INDEX (flat, C order) of gradient NAME (X, W1, b2, ...) wrong
+# after the backward pass, before output and --check: v -> v (1 + REL),
+# or without REL 10% wrong (v -> 1.1 v + 0.001).
 
 load helpers
 bats_require_minimum_version 1.5.0
@@ -130,6 +131,61 @@ from npystream import records; print(len(records('$GOLD/$name.out.npy')) - 1)")
 		grep -q "^  dL/d$g .* at $at .*wrong (> 1e-2).*: FAILS\$" <<<"$output" ||
 			fail "$brk: $output"
 	done
+}
+
+# large_inputs SCALE SEED: x.npy (6, 5) near SCALE, labels y5.npy (5
+# classes) and y4.npy (4), w.npy (5, 4), b.npy near SCALE, t.npy (6, 4).
+large_inputs() {
+	py "
+rng = np.random.default_rng($2)
+s = $1
+np.save('x.npy', s + 3 * rng.standard_normal((6, 5)))
+np.save('y5.npy', rng.integers(0, 5, 6)); np.save('y4.npy', rng.integers(0, 4, 6))
+np.save('w.npy', rng.standard_normal((5, 4))); np.save('b.npy', s + rng.standard_normal(4))
+np.save('t.npy', rng.standard_normal((6, 4)))
+"
+}
+
+@test "tgrad: --check passes correct gradients at large inputs (softmax-xent scores near 1e3 and 1e6: the difference's own error is estimated)" {
+	local scale seed chain
+	for scale in 1e3 1e6; do
+		for seed in 1 2; do
+			large_inputs $scale $seed
+			for chain in "softmax-xent:y5.npy" "affine:w.npy,b.npy softmax-xent:y4.npy" \
+				"softmax sum" "affine:w.npy,b.npy sigmoid mse:t.npy"; do
+				# shellcheck disable=SC2086
+				run --separate-stderr tgrad --check $chain <x.npy
+				[ "$status" -eq 0 ] && [ -z "$stderr" ] ||
+					fail "scale $scale seed $seed $chain: exit $status: $output $stderr"
+				! grep -q FAILS <<<"$output" || fail "$output"
+				# every gradient's line gives the numeric error bound
+				[ "$(grep -c '^  dL/d.*numeric [^ ]* ± [^ ]*)' <<<"$output")" -eq "$(($(wc -l <<<"$output") - 1))" ] ||
+					fail "$output"
+			done
+		done
+	done
+}
+
+@test "tgrad: --check still fails a wrong gradient at large inputs, by 10% or by 1e-5 relative, naming it" {
+	local at rel
+	large_inputs 1e3 3
+	for at in 0 9 29; do
+		for rel in '' :1e-5 :-1e-5; do
+			run --separate-stderr env TGRAD_TEST_BREAK="X:$at$rel" tgrad --check softmax-xent:y5.npy <x.npy
+			[ "$status" -eq 1 ] || fail "X:$at$rel: exit $status: $output"
+			[[ ${stderr_lines[0]} == "tgrad: --check: 1 gradient fails: dL/dX at ($((at / 5)), $((at % 5))): relative error "* ]] ||
+				fail "X:$at$rel: $stderr"
+			grep -q "^  dL/dX .* at ($((at / 5)), $((at % 5))) .*: FAILS\$" <<<"$output" || fail "X:$at$rel: $output"
+		done
+	done
+	# a parameter at 1e-5, through a layer, at 1e3 and in the golden net
+	run --separate-stderr env TGRAD_TEST_BREAK=b1:2:1e-5 tgrad --check affine:w.npy,b.npy softmax-xent:y4.npy <x.npy
+	[ "$status" -eq 1 ] && [[ $stderr == *"dL/db1 at (2,)"* ]] || fail "b1: $status $stderr"
+	cd "$GOLD"
+	IFS="|" read -r _ _ x args < <(grep "^twolayer-xent-f64|" cases.txt)
+	# shellcheck disable=SC2086
+	run --separate-stderr env TGRAD_TEST_BREAK=W1:159:1e-5 tgrad --check $args <"$x"
+	[ "$status" -eq 1 ] && [[ $stderr == *"dL/dW1 at (9, 15)"* ]] || fail "W1: $status $stderr"
 }
 
 @test "tgrad: the seed's layer Z[b] = X[b] M: dL/dX[b] = sum_ij dL/dZ[b,i,j] M[i,j], N = 1, 3, 64, by the question's own loop" {
