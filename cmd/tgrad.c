@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "tpipe.h"
 #include "engine.h"
@@ -45,6 +47,30 @@ struct cmdline {
 	size_t breakat;
 	double breakrel;		/* 0: 1.1 v + 0.001 */
 };
+
+/*
+ * OpenBLAS (0.3.21) starts a thread per CPU when it is loaded, before
+ * main, and each thread takes 128 MiB of address space; one whose
+ * allocation fails retries forever, and the exit waits for it, so under
+ * an address-space limit (ulimit -v or -d) tgrad would never end.  Under
+ * such a limit, unless OPENBLAS_NUM_THREADS is set, run tgrad again
+ * with OPENBLAS_NUM_THREADS=1: OpenBLAS then starts no thread, and
+ * grad.c makes sure of the main thread's buffer before a product.  If
+ * tgrad cannot be run again, it goes on as it is.
+ */
+static void
+one_blas_thread_under_limit(char **argv)
+{
+	struct rlimit as, data;
+
+	if (getenv("OPENBLAS_NUM_THREADS") != NULL ||
+	    getrlimit(RLIMIT_AS, &as) != 0 ||
+	    getrlimit(RLIMIT_DATA, &data) != 0 ||
+	    (as.rlim_cur == RLIM_INFINITY && data.rlim_cur == RLIM_INFINITY))
+		return;
+	if (setenv("OPENBLAS_NUM_THREADS", "1", 1) == 0)
+		execv("/proc/self/exe", argv);
+}
 
 /* Parse word as a layer or a loss into s; dies (exit 2) if unknown. */
 static void
@@ -352,6 +378,7 @@ main(int argc, char **argv)
 	char fail[2048] = "", sh[TP_GRAD_SHAPE_LEN];
 	int i, nfail = 0, first = 1, dt = -1;
 
+	one_blas_thread_under_limit(argv);
 	parse_cmdline(argc, argv, &cl);
 	tp_fft_init(cl.com.threads, TP_PLAN_ESTIMATE);
 	in = tp_reader_open(NULL, -1, NULL);

@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
 
 #include "tpipe.h"
 #include "conv.h"
@@ -317,7 +319,56 @@ affine_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 	return NULL;
 }
 
-/* matmul and affine: W is a matrix, b has its columns' length. */
+/*
+ * What OpenBLAS allocates for a thread's buffer (BUFFER_SIZE, 32 << 22 in
+ * Debian's 0.3.21, and a page), with room to spare.
+ */
+#define BLAS_BUFFER (((size_t)128 + 1) << 20)
+
+/*
+ * OpenBLAS allocates a buffer for the calling thread at its first product
+ * and keeps it; when that allocation fails it retries forever (0.3.21).
+ * Make sure of it before any product: if the address space holds a
+ * buffer, have OpenBLAS take it now with a 1 x 1 product, before tensors
+ * can take the space; else return a message naming the limit.
+ */
+static const char *
+blas_buffer(struct layer *l, struct tp_msg *m)
+{
+	static int taken;
+	struct rlimit as, data;
+	double one = 1, out = 0;
+	void *p;
+
+	if (taken)
+		return NULL;
+	p = mmap(NULL, BLAS_BUFFER, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		char limit[80] = "the system";
+
+		if (getrlimit(RLIMIT_AS, &as) == 0 &&
+		    as.rlim_cur != RLIM_INFINITY)
+			snprintf(limit, sizeof limit, "the address-space limit "
+			    "(ulimit -v %llu)", (unsigned long long)as.rlim_cur
+			    >> 10);
+		else if (getrlimit(RLIMIT_DATA, &data) == 0 &&
+		    data.rlim_cur != RLIM_INFINITY)
+			snprintf(limit, sizeof limit, "the data limit (ulimit "
+			    "-d %llu)", (unsigned long long)data.rlim_cur >> 10);
+		return lmsg(m, l, "too little memory: OpenBLAS takes %zu MiB "
+		    "of address space for matrix products and %s leaves "
+		    "less", BLAS_BUFFER >> 20, limit);
+	}
+	munmap(p, BLAS_BUFFER);
+	cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, 1, 1, 1, 1.0,
+	    &one, 1, &one, 1, 0.0, &out, 1);
+	taken = 1;
+	return NULL;
+}
+
+/* matmul and affine: W is a matrix, b has its columns' length, and
+ * OpenBLAS has its buffer. */
 static const char *
 affine_params(struct layer *l, struct tp_msg *m)
 {
@@ -332,7 +383,7 @@ affine_params(struct layer *l, struct tp_msg *m)
 		    "shape (%zu,)", l->gname[1], shp(&l->p[1], sa),
 		    l->gname[0], shp(&l->p[0], sb), l->gname[1],
 		    l->p[0].shape[1]);
-	return NULL;
+	return blas_buffer(l, m);
 }
 
 static void
@@ -1006,17 +1057,25 @@ tp_grad_spec_free(struct tp_grad_spec *s)
 
 /* --- the net ---------------------------------------------------------- */
 
-/* openblas_set_num_threads is OpenBLAS's, not CBLAS's. */
+/* These are OpenBLAS's, not CBLAS's. */
 void openblas_set_num_threads(int);
+int openblas_get_num_threads(void);
 
 struct tp_grad_net *
 tp_grad_new(enum tp_dtype dt, int threads)
 {
+	static int blas_started;	/* OpenBLAS's threads at the start */
 	struct tp_grad_net *net = tp_ecalloc(1, sizeof *net);
 
 	net->dt = dt;
 	net->threads = threads < 1 ? 1 : threads;
-	openblas_set_num_threads(net->threads);
+	/* no more than OpenBLAS started with (the CPUs, or
+	 * OPENBLAS_NUM_THREADS): a thread it starts takes a buffer of
+	 * BLAS_BUFFER bytes, which an address-space limit may not hold */
+	if (blas_started == 0)
+		blas_started = openblas_get_num_threads();
+	openblas_set_num_threads(net->threads < blas_started ? net->threads :
+	    blas_started);
 	net->act = tp_ecalloc(1, sizeof *net->act);
 	return net;
 }

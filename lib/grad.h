@@ -54,7 +54,8 @@ void tp_grad_spec_free(struct tp_grad_spec *s);
 struct tp_grad_net;
 
 /* An empty net computing in dtype (TP_F4 or TP_F8) on threads threads
- * (OpenBLAS and the convolution engine). */
+ * (the convolution engine, and OpenBLAS up to the threads it started
+ * with: OPENBLAS_NUM_THREADS, or the CPUs). */
 struct tp_grad_net *tp_grad_new(enum tp_dtype dtype, int threads);
 void tp_grad_free(struct tp_grad_net *);
 
@@ -62,7 +63,10 @@ void tp_grad_free(struct tp_grad_net *);
  * Append the layer s names (not a loss), with its operands (s->noperand
  * tensors, converted and copied).  Returns NULL, or a message when an
  * operand cannot be one (a NaN, a matrix that is not 2-D, a bias that
- * is not 1-D), naming the layer's position and the operand's shape.
+ * is not 1-D), naming the layer's position and the operand's shape, or
+ * when the address space cannot hold OpenBLAS's buffer for a layer with
+ * matrix products (matmul, affine): OpenBLAS 0.3.21 would wait for one
+ * forever, so the first such layer makes OpenBLAS take it.
  */
 const char *tp_grad_add(struct tp_grad_net *, const struct tp_grad_spec *s,
     const struct tp_tensor *operands, struct tp_msg *m);

@@ -510,6 +510,66 @@ np.save("k0.npy", np.float64(2)); np.save("kz.npy", np.ones((0, 2)))
 	tgrad matmul:w.npy sum <x.npy | cmp - g.png
 }
 
+# limited KIND KB IN CMD...: run CMD with stdin IN under ulimit -KIND KB
+# (v: address space, d: data), ended after 120 s: that catches a hang,
+# never slowness (the machine may be loaded).  Sets status, output
+# (stdout) and stderr.
+limited() {
+	local kind=$1 kb=$2 in=$3
+	shift 3
+	run --separate-stderr bash -c 'ulimit -"$1" "$2" && shift 2 && exec timeout 120 "$@"' - "$kind" "$kb" "$@" <"$in"
+}
+
+@test "tgrad: under ulimit -v 100000 or 150000 (or -d) it ends: without products it computes, with them it computes or says memory is too small" {
+	if grep -q __asan_init "$TPIPE_BIN/tgrad"; then
+		skip "ulimit -v cannot be used under AddressSanitizer"
+	fi
+	py '
+rng = np.random.default_rng(8)
+np.save("x.npy", rng.standard_normal((4, 6, 5))); np.save("k.npy", rng.standard_normal((2, 2)))
+np.save("w.npy", rng.standard_normal((5, 3))); np.save("b.npy", rng.standard_normal(3))
+np.save("y.npy", rng.integers(0, 3, (4, 6)))
+'
+	tgrad relu sum <x.npy >relu.npy
+	tgrad conv:k.npy tanh sum <x.npy >conv.npy
+	tgrad affine:w.npy,b.npy relu softmax-xent:y.npy <x.npy >net.npy
+	local kind kb j refused=0
+	for kind in v d; do
+		for kb in 100000 150000; do
+			for j in 1 2; do
+				limited $kind $kb x.npy tgrad -j $j -o "relu-$kind$kb.npy" relu sum
+				[ "$status" -eq 0 ] && [ -z "$stderr" ] || fail "-$kind $kb -j $j relu: exit $status: $stderr"
+				cmp relu.npy "relu-$kind$kb.npy"
+				limited $kind $kb x.npy tgrad -j $j -o "conv-$kind$kb.npy" conv:k.npy tanh sum
+				[ "$status" -eq 0 ] || fail "-$kind $kb conv: exit $status: $stderr"
+				npy_close conv.npy "conv-$kind$kb.npy" 1e-12
+				# products: the output, or one line saying why not
+				rm -f net-limited.npy
+				limited $kind $kb x.npy tgrad -j $j -o net-limited.npy affine:w.npy,b.npy relu softmax-xent:y.npy
+				if [ "$status" -eq 0 ]; then
+					npy_close net.npy net-limited.npy 1e-12
+					continue
+				fi
+				[ "$status" -eq 1 ] && [ ! -e net-limited.npy ] && [ "${#stderr_lines[@]}" -eq 1 ] ||
+					fail "-$kind $kb -j $j affine: exit $status: $stderr"
+				[[ $stderr =~ ^tgrad:\ layer\ 1\ \(affine\):\ too\ little\ memory:\ OpenBLAS\ takes\ [0-9]+\ MiB\ of\ address\ space\ for\ matrix\ products\ and\ the\ .*\(ulimit\ -$kind\ $kb\)\ leaves\ less$ ]] ||
+					fail "-$kind $kb: $stderr"
+				refused=$((refused + 1))
+			done
+			limited $kind $kb x.npy tgrad --help
+			[ "$status" -eq 0 ] || fail "-$kind $kb --help: exit $status"
+			limited $kind $kb x.npy tgrad --no-such-option relu sum
+			[ "$status" -eq 2 ] || fail "-$kind $kb usage: exit $status"
+		done
+	done
+	# 100 MB of address space cannot hold OpenBLAS's buffer
+	[ "$refused" -ge 2 ] || fail "only $refused runs with products refused"
+	# with room for OpenBLAS's buffer, the products run as without a limit
+	limited v 1000000 x.npy tgrad -o net-v.npy affine:w.npy,b.npy relu softmax-xent:y.npy
+	[ "$status" -eq 0 ] || fail "-v 1000000: exit $status: $stderr"
+	npy_close net.npy net-v.npy 1e-12
+}
+
 @test "tgrad: --help prints the usage to stdout and exits 0" {
 	run --separate-stderr tgrad --help
 	[ "$status" -eq 0 ]
