@@ -5,6 +5,7 @@
  * records.
  */
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,14 +63,21 @@ static void
 one_blas_thread_under_limit(char **argv)
 {
 	struct rlimit as, data;
+	char self[PATH_MAX];
+	ssize_t n;
 
 	if (getenv("OPENBLAS_NUM_THREADS") != NULL ||
 	    getrlimit(RLIMIT_AS, &as) != 0 ||
 	    getrlimit(RLIMIT_DATA, &data) != 0 ||
 	    (as.rlim_cur == RLIM_INFINITY && data.rlim_cur == RLIM_INFINITY))
 		return;
-	if (setenv("OPENBLAS_NUM_THREADS", "1", 1) == 0)
-		execv("/proc/self/exe", argv);
+	/* the file's name, not /proc/self/exe itself: under valgrind
+	 * that would be valgrind's */
+	n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (n <= 0 || setenv("OPENBLAS_NUM_THREADS", "1", 1) != 0)
+		return;
+	self[n] = '\0';
+	execv(self, argv);
 }
 
 /* Parse word as a layer or a loss into s; dies (exit 2) if unknown. */
