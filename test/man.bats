@@ -21,11 +21,17 @@ import glob, os, re, sys
 man, plan = sys.argv[1:3]
 ESC = {'e': '\\', '\\': '\\', '-': '-', '&': '', ' ': ' ', '(aq': "'", '(dq': '"',
        '(ga': '`', '(ti': '~', '(ha': '^', '(rs': '\\', '(mu': '\u00d7',
-       '(em': '\u2014', '(en': '\u2013', '[aq]': "'", '[dq]': '"'}
+       '(em': '\u2014', '(en': '\u2013', '[aq]': "'", '[dq]': '"',
+       '(*S': '\u03a3', '(pc': '\u00b7', '(pd': '\u2202'}
+
+def glyph(m):
+    name = m.group(1)
+    if re.fullmatch(r'\[u[0-9A-F]{4,6}\]', name):    # \[u2299]: a code point
+        return chr(int(name[2:-1], 16))
+    return ESC.get(name, m.group(0))
 
 def unescape(s):
-    return re.sub(r'\\(\(..|\[[^]]*\]|.)',
-                  lambda m: ESC.get(m.group(1), m.group(0)), s)
+    return re.sub(r'\\(\(..|\[[^]]*\]|.)', glyph, s)
 
 for page in sorted(glob.glob(os.path.join(man, '*.[17]'))):
     name = os.path.basename(page)
