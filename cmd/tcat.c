@@ -64,8 +64,8 @@ parse_cmdline(struct cmdline *cl, int argc, char *argv[])
 			continue;
 		switch (ch) {
 		case OPT_SHAPE:
-			if ((e = tp_parse_shape(optarg, cl->shape, &cl->ndim, 1,
-			    &m)))
+			if ((e = tp_parse_shape(optarg, cl->shape, TP_MAXDIM,
+			    &cl->ndim, 1, &m)))
 				tp_usage_die("--shape: %s", e);
 			break;
 		case OPT_NORMALIZE:

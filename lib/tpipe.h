@@ -131,12 +131,14 @@ char *tp_index_str(const struct tp_tensor *t, size_t i, char *buf,
 size_t tp_first_nonfinite(const struct tp_tensor *t);
 /*
  * Parse "8,1,256" or "8x1x256" (an empty string or "()" is a scalar) into
- * shape and *ndim.  Sizes are plain decimal digits ("0x10" is refused as
+ * shape, which holds max sizes (at most TP_MAXDIM), and *ndim.  More
+ * sizes than max are refused, before any is stored past shape[max - 1].
+ * Sizes are plain decimal digits ("0x10" is refused as
  * hexadecimal-looking), at most PTRDIFF_MAX as in numpy.  One entry may
  * be -1 when allow_infer: it is returned as SIZE_MAX.  Returns NULL, or a
  * message quoting s.
  */
-const char *tp_parse_shape(const char *s, size_t *shape, int *ndim,
+const char *tp_parse_shape(const char *s, size_t *shape, int max, int *ndim,
     int allow_infer, struct tp_msg *m);
 
 /*
