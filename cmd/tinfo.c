@@ -111,8 +111,15 @@ mean_std(const struct stats *s, double *mean, double *std)
 
 enum { BLOCK = 8192 };
 
+/* The magnitude of re + i im (hypot), NaN if either part is NaN. */
+static double
+magnitude(double re, double im)
+{
+	return isnan(re) || isnan(im) ? NAN : hypot(re, im);
+}
+
 /* Read the next n values of the record into x as float64: the magnitude
- * of complex ones (NaN if a part is NaN). */
+ * of complex ones. */
 static void
 read_values(struct tp_reader *r, int cplx, double *x, size_t n)
 {
@@ -127,10 +134,23 @@ read_values(struct tp_reader *r, int cplx, double *x, size_t n)
 
 		tp_read_data_as(r, z, TP_C16, k);
 		for (size_t i = 0; i < k; i++)
-			x[done + i] = isnan(creal(z[i])) || isnan(cimag(z[i])) ?
-			    NAN : cabs(z[i]);
+			x[done + i] = magnitude(creal(z[i]), cimag(z[i]));
 		done += k;
 	}
+}
+
+/* The n values of the record just begun as float64, in a new buffer
+ * grown as they arrive (tp_read_rest_as): the magnitude of complex
+ * ones, worked out in place. */
+static double *
+read_record_values(struct tp_reader *r, int cplx, size_t n)
+{
+	double *v = tp_read_rest_as(r, cplx ? TP_C16 : TP_F8);
+
+	/* v[i] overwrites no part of an element i + 1 or later */
+	for (size_t i = 0; cplx && i < n; i++)
+		v[i] = magnitude(v[2 * i], v[2 * i + 1]);
+	return v;
 }
 
 /* Merge the n values at v (any count, NaN among them) into s. */
@@ -593,13 +613,9 @@ main(int argc, char *argv[])
 					printf("not drawn: %s\n", why);
 				continue;
 			}
-			if (hdr.count > SIZE_MAX / (2 * sizeof *values))
-				tp_die("%s: record %ld: %zu values do not fit in "
-				    "memory as float64", tp_reader_name(r),
-				    tp_reader_index(r), hdr.count);
-			values = tp_erealloc(values, hdr.count * sizeof *values);
-			read_values(r, tp_dtype_is_complex(hdr.dtype), values,
-			    hdr.count);
+			free(values);
+			values = read_record_values(r,
+			    tp_dtype_is_complex(hdr.dtype), hdr.count);
 			add_values(&s, values, hdr.count);
 			print_record(r, &hdr, &s, several, 0);
 			draw_record(&cl, &hdr, color);

@@ -217,6 +217,23 @@ assert m.shape == (3, 5, 3) and m.dtype == np.uint8, m.shape
 	[ "${lines[2]}" = "0 [ .:-=+*#%@] 255 gray" ]
 }
 
+@test "tinfo --show draws a complex record as its magnitudes, NaN where a part is NaN" {
+	py "
+rng = np.random.default_rng(3)
+z = rng.standard_normal((6, 7)) + 1j * rng.standard_normal((6, 7))
+z[1, 2] = complex(np.nan, 1)
+z[4, 5] = complex(2, np.inf)
+z = z.astype(np.complex64)
+a = np.abs(z.astype(np.complex128))
+a[1, 2] = np.nan
+np.save('z.npy', z)
+np.save('a.npy', a)"
+	tinfo --show --color always z.npy | tail -n +2 > z.txt
+	tinfo --show --color always a.npy | tail -n +2 > a.txt
+	[ "$(wc -l < z.txt)" -eq 4 ]
+	cmp z.txt a.txt
+}
+
 @test "each record of a stream is normalised over its own range; --range is one for all" {
 	{ echo 0 1 2 | tcat --shape 1,3; echo 10 20 40 | tcat --shape 1,3; } > s.npy
 	tcat --normalize -O txt s.npy > own.txt
