@@ -346,6 +346,25 @@ reverse_groups(unsigned char *p, size_t n, size_t g)
 		}
 }
 
+/* Fill native with the nb bytes of a test pattern, and write them as
+ * the scratch file name, an NPY record of count elements of descr whose
+ * parts have part bytes (so '>' swaps them on this machine); returns its
+ * path. */
+static const char *
+pattern_record(const char *name, const char *descr, size_t part,
+    size_t count, unsigned char *native, size_t nb)
+{
+	unsigned char raw[256];
+	char file[512];
+
+	for (size_t i = 0; i < nb; i++)
+		native[i] = (unsigned char)(i * 37 + 11);
+	memcpy(raw, native, nb);
+	if (descr[0] == '>' && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
+		reverse_groups(raw, nb, part);
+	return put_file(name, file, npy_record(file, descr, count, raw, nb));
+}
+
 static void
 test_partial_reads(void)
 {
@@ -357,19 +376,11 @@ test_partial_reads(void)
 
 	for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
 		size_t es = tp_dtype_size(cases[c].t), count = 11, nb = es * count;
-		unsigned char native[176], raw[176], got[176 + 32];
-		char file[512];
+		unsigned char native[176], got[176 + 32];
 		int good = 1;
 		char what[200];
-
-		for (size_t i = 0; i < nb; i++)
-			native[i] = (unsigned char)(i * 37 + 11);
-		memcpy(raw, native, nb);
-		if (cases[c].descr[0] == '>' &&
-		    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
-			reverse_groups(raw, nb, cases[c].part);
-		size_t len = npy_record(file, cases[c].descr, count, raw, nb);
-		const char *path = put_file("partial.npy", file, len);
+		const char *path = pattern_record("partial.npy", cases[c].descr,
+		    cases[c].part, count, native, nb);
 		for (size_t s = 0; s < sizeof steps / sizeof *steps; s++) {
 			struct tp_reader *r = tp_reader_open(path, -1, NULL);
 			struct tp_tensor h;
@@ -412,18 +423,11 @@ test_read_rest(void)
 
 	for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
 		size_t es = tp_dtype_size(cases[c].t), count = 11, nb = es * count;
-		unsigned char native[176], swapped[176], want[11 * 16];
-		char rec[512];
+		unsigned char native[176], want[11 * 16];
 		int good;
 
-		for (size_t i = 0; i < nb; i++)
-			native[i] = (unsigned char)(i * 37 + 11);
-		memcpy(swapped, native, nb);
-		if (cases[c].descr[0] == '>' &&
-		    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
-			reverse_groups(swapped, nb, cases[c].part);
-		path = put_file("rest.npy", rec, npy_record(rec,
-		    cases[c].descr, count, swapped, nb));
+		path = pattern_record("rest.npy", cases[c].descr, cases[c].part,
+		    count, native, nb);
 		r = tp_reader_open(path, -1, NULL);
 		tp_read_header(r, &h);
 		tp_read_data(r, want, es);
