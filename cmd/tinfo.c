@@ -345,8 +345,8 @@ parse_cmdline(struct cmdline *cl, int argc, char *argv[])
 		tp_usage_die("--json does not go with --show and its options");
 }
 
-/* The line that describes a record: its name, shape, dtype, size and
- * statistics s, as text or as a JSON object. */
+/* Write to f the line that describes a record: its name, shape, dtype,
+ * size and statistics s, as text or as a JSON object. */
 static void
 print_record(FILE *f, struct tp_reader *r, const struct tp_tensor *hdr,
     const struct stats *s, int several, int json)
