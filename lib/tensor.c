@@ -123,8 +123,8 @@ quoted(const char *s, char *buf, size_t len)
 }
 
 const char *
-tp_parse_shape(const char *s, size_t *shape, int *ndim, int allow_infer,
-    struct tp_msg *m)
+tp_parse_shape(const char *s, size_t *shape, int max, int *ndim,
+    int allow_infer, struct tp_msg *m)
 {
 	int n = 0, inferred = 0;
 	const char *p = s;
@@ -143,9 +143,9 @@ tp_parse_shape(const char *s, size_t *shape, int *ndim, int allow_infer,
 			p++;
 		if (*p == '\0' || *p == ')' || *p == ']')
 			break;
-		if (n == TP_MAXDIM)
+		if (n == max)
 			return tp_msgf(m, "shape '%s' has more than %d axes",
-			    quoted(s, q, sizeof q), TP_MAXDIM);
+			    quoted(s, q, sizeof q), n);
 		start = p;
 		if (p[0] == '-' && p[1] == '1' && (p[2] < '0' || p[2] > '9')) {
 			if (!allow_infer || inferred)

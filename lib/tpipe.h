@@ -136,12 +136,14 @@ char *tp_index_str(const struct tp_tensor *t, size_t i, char *buf,
 size_t tp_first_nonfinite(const struct tp_tensor *t);
 /*
  * Parse "8,1,256" or "8x1x256" (an empty string or "()" is a scalar) into
- * shape and *ndim.  Sizes are plain decimal digits ("0x10" is refused as
+ * shape, which holds max sizes (at most TP_MAXDIM), and *ndim.  More
+ * sizes than max are refused, before any is stored past shape[max - 1].
+ * Sizes are plain decimal digits ("0x10" is refused as
  * hexadecimal-looking), at most PTRDIFF_MAX as in numpy.  One entry may
  * be -1 when allow_infer: it is returned as SIZE_MAX.  Returns NULL, or a
  * message quoting s.
  */
-const char *tp_parse_shape(const char *s, size_t *shape, int *ndim,
+const char *tp_parse_shape(const char *s, size_t *shape, int max, int *ndim,
     int allow_infer, struct tp_msg *m);
 
 /*
@@ -373,7 +375,19 @@ void tp_read_data(struct tp_reader *, void *dst, size_t n);
  */
 void tp_read_data_as(struct tp_reader *, void *dst, enum tp_dtype to,
     size_t count);
-/* Read a whole record (header and data).  Returns 1, or 0 at the end. */
+/*
+ * Read the rest of the current record's data (from an element boundary)
+ * into a new buffer, converted to dtype to as tp_convert does; free it
+ * with free().  The buffer grows geometrically as the data arrives (from
+ * 64 MiB), so a header that claims more than the input holds ends in
+ * tp_read_data's truncation error, never in an allocation of the size it
+ * claims: every read of a record whole goes through here.  Dies as
+ * tp_read_data, or naming the record when its elements in dtype to
+ * would not fit in the address space.
+ */
+void *tp_read_rest_as(struct tp_reader *, enum tp_dtype to);
+/* Read a whole record (header and data), through tp_read_rest_as.
+ * Returns 1, or 0 at the end. */
 int tp_read(struct tp_reader *, struct tp_tensor *t);
 /* Index of the current (last read) record, from 0. */
 long tp_reader_index(const struct tp_reader *);

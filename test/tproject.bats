@@ -432,6 +432,11 @@ m[0, 1] = np.inf; np.save("minf.npy", m)
 	row fails 2 "--depth-range: near and far must be in \[0, 1\]: '0,2'" "$d/p3.npy" tproject --viewport 0,0,4,4 --depth-range 0,2
 	row fails 2 "--edges needs --render" "$d/p3.npy" tproject --edges "$d/e9.npy"
 	row fails 2 "--render takes WxH, each 1 to 16384: '0x10'" "$d/p3.npy" tproject --render 0x10
+	# three or more sizes: refused before a third is stored (ASan saw
+	# the 64 sizes a shape may have written past the two it holds)
+	row fails 2 "--render takes WxH, each 1 to 16384: '1,1,1'" "$d/p3.npy" tproject --render 1,1,1
+	row fails 2 "--render takes WxH, each 1 to 16384: '4x4x4x4x4x4x4x4x4'" "$d/p3.npy" tproject --render 4x4x4x4x4x4x4x4x4
+	row fails 2 "--render takes WxH, each 1 to 16384: '8'" "$d/p3.npy" tproject --render 8
 	row fails 2 "--render draws projected points: it cannot be used with --unproject" "$d/p3.npy" tproject --render 4x4 --unproject
 	row fails 2 "--unproject cannot be used with --clip" "$d/p3.npy" tproject --unproject --clip
 	row fails 2 "--clip writes two records per input record; -O png holds one image" "$d/p3.npy" tproject --clip -O png
