@@ -84,3 +84,17 @@ np.save('e1.npy', np.zeros((3, 0)))
 	[ "$status" -eq 1 ] && [[ $output == *shape* ]] || fail "$output"
 	npy_close e0.npy e0.npy 1e-3
 }
+
+@test "bounded: a slow run passes, a spin is stopped by CPU time, a hang by the wall limit" {
+	# sleeping uses no processor time: slower than CPU_LIMIT is fine
+	CPU_LIMIT=1 run bounded sh -c 'sleep 2; exit 7'
+	[ "$status" -eq 7 ] || fail "a slow run: exit $status"
+	CPU_LIMIT=1 run bounded sh -c 'while :; do :; done'
+	[ "$status" -eq 152 ] && out_of_bounds "$status" ||
+		fail "a spin: exit $status, expected 152 (SIGXCPU)"
+	WALL_LIMIT=1 run bounded sleep 30
+	[ "$status" -eq 124 ] && out_of_bounds "$status" ||
+		fail "a hang: exit $status, expected 124 (timeout)"
+	run bounded sh -c 'exit 3'
+	! out_of_bounds "$status" || fail "exit 3 taken for a bound"
+}
