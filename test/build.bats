@@ -36,6 +36,67 @@ make() {
 		fail "order: $(cat "$log")"
 }
 
+# fake_apt LOCKED: a bin directory (fake) whose id says root, whose
+# dpkg-query says no package is installed, whose sleep only logs, and
+# whose apt-get logs its arguments to apt.log and answers: update fails
+# as when another apt-get holds the package lists' lock the first LOCKED
+# times, then succeeds; install fails as when another holds dpkg's lock
+# unless given DPkg::Lock::Timeout=600 (with it, apt would wait).
+fake_apt() {
+	mkdir -p fake
+	printf '#!/bin/sh\necho 0\n' > fake/id
+	printf '#!/bin/sh\nexit 1\n' > fake/dpkg-query
+	printf '#!/bin/sh\necho "sleep $*" >> %s/apt.log\n' "$PWD" > fake/sleep
+	cat > fake/apt-get <<EOF
+#!/bin/sh
+echo "apt-get \$*" >> $PWD/apt.log
+case " \$* " in
+*" update "*)
+	n=\$(grep -c ' update' $PWD/apt.log)
+	if [ "\$n" -le $1 ]; then
+		echo "E: Could not get lock /var/lib/apt/lists/lock. It is held by process 4242 (apt-get)" >&2
+		echo "E: Unable to lock directory /var/lib/apt/lists/" >&2
+		exit 100
+	fi ;;
+*" install "*)
+	case " \$* " in
+	*" DPkg::Lock::Timeout=600 "*) ;;
+	*) echo "E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 4242 (apt-get)" >&2
+	   exit 100 ;;
+	esac ;;
+esac
+EOF
+	chmod +x fake/*
+}
+
+@test "mk/deps.sh waits while another apt-get holds the package lists' lock or dpkg's" {
+	fake_apt 2
+	PATH=$PWD/fake:$PATH run --separate-stderr "$TPIPE_TOP/mk/deps.sh" build
+	[ "$status" -eq 0 ] || fail "exit $status: $stderr"
+	[[ $stderr == *"waiting (at most 600 s)"* ]] || fail "$stderr"
+	run grep -c ' update' apt.log
+	[ "$output" -eq 3 ] || fail "apt-get update ran $output times: $(cat apt.log)"
+	run grep -c '^sleep 5$' apt.log
+	[ "$output" -eq 2 ] || fail "$(cat apt.log)"
+	grep -q '^apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends gcc make pkg-config libfftw3-dev ' apt.log ||
+		fail "$(cat apt.log)"
+}
+
+@test "mk/deps.sh gives up after LOCK_WAIT seconds of a held lock, and at once on any other failure" {
+	fake_apt 1000
+	LOCK_WAIT=20 PATH=$PWD/fake:$PATH run --separate-stderr "$TPIPE_TOP/mk/deps.sh" build
+	[ "$status" -eq 100 ] || fail "exit $status: $stderr"
+	[[ $stderr == *"E: Could not get lock /var/lib/apt/lists/lock"* ]] || fail "$stderr"
+	[ "$(grep -c '^sleep 5$' apt.log)" -eq 4 ] || fail "$(cat apt.log)"
+	! grep -q ' install ' apt.log || fail "installed after all: $(cat apt.log)"
+	# a failure that is not a lock: no waiting
+	rm apt.log
+	printf '#!/bin/sh\necho "apt-get $*" >> %s/apt.log\necho "E: Failed to fetch" >&2\nexit 100\n' "$PWD" > fake/apt-get
+	PATH=$PWD/fake:$PATH run --separate-stderr "$TPIPE_TOP/mk/deps.sh" build
+	[ "$status" -eq 100 ] && [[ $stderr == *"E: Failed to fetch"* ]] || fail "exit $status: $stderr"
+	[ "$(wc -l < apt.log)" -eq 1 ] || fail "$(cat apt.log)"
+}
+
 @test "mk/deps.sh does nothing where dpkg-query does not exist" {
 	mkdir bin
 	for t in sh id grep; do ln -s "$(command -v $t)" bin/$t; done
