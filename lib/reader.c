@@ -43,7 +43,16 @@ struct tp_reader {
 	struct tp_text text;
 	char *textbuf;		/* text: the current record and what follows */
 	size_t textcap;
+	int operand;		/* an operand file: not counted as the stream */
 };
+
+/* Count n bytes read into the progress line, unless r is an operand. */
+static void
+counted(const struct tp_reader *r, size_t n)
+{
+	if (!r->operand)
+		tp_progress_read(n);
+}
 
 /* Read more input into the buffer; returns bytes added (0 at the end). */
 static size_t
@@ -67,7 +76,7 @@ fill(struct tp_reader *r)
 		tp_die("%s:", r->name);
 	if (n == 0)
 		r->at_eof = 1;
-	tp_progress_read((size_t)n);
+	counted(r, (size_t)n);
 	r->len += (size_t)n;
 	return (size_t)n;
 }
@@ -93,7 +102,7 @@ take(struct tp_reader *r, void *dst, size_t n)
 					tp_die("%s:", r->name);
 				if (k == 0)
 					r->at_eof = 1;
-				tp_progress_read((size_t)k);
+				counted(r, (size_t)k);
 				got += (size_t)k;
 				if (k == 0)
 					break;
@@ -112,10 +121,13 @@ take(struct tp_reader *r, void *dst, size_t n)
 	return got;
 }
 
-struct tp_reader *
-tp_reader_open(const char *path, int ndim, const size_t *shape)
+/* tp_reader_open; an operand's reads are not counted (progress.h). */
+static struct tp_reader *
+reader_open(const char *path, int ndim, const size_t *shape, int operand)
 {
 	struct tp_reader *r = tp_ecalloc(1, sizeof *r);
+
+	r->operand = operand;
 
 	if (!path || !strcmp(path, "-")) {
 		r->fd = 0;
@@ -149,6 +161,12 @@ tp_reader_open(const char *path, int ndim, const size_t *shape)
 		tp_usage_die("%s: --shape applies to text input, not %s",
 		    r->name, r->format == TP_FMT_NPY ? "NPY" : "PNG");
 	return r;
+}
+
+struct tp_reader *
+tp_reader_open(const char *path, int ndim, const size_t *shape)
+{
+	return reader_open(path, ndim, shape, 0);
 }
 
 const char *tp_reader_name(const struct tp_reader *r) { return r->name; }
@@ -443,7 +461,8 @@ tp_read_header(struct tp_reader *r, struct tp_tensor *hdr)
 	if (!(r->format == TP_FMT_NPY ? read_npy_header(r, hdr) :
 	    read_whole_header(r, hdr)))
 		return 0;
-	tp_progress_record_in();
+	if (!r->operand)
+		tp_progress_record_in();
 	return 1;
 }
 
@@ -588,7 +607,7 @@ tp_read_move(struct tp_reader *r, int fd, const char *name, size_t n)
 		k = splice(r->fd, NULL, fd, NULL, n, SPLICE_F_MOVE | SPLICE_F_MORE);
 	while (k < 0 && errno == EINTR);
 	if (k > 0) {
-		tp_progress_read((size_t)k);
+		counted(r, (size_t)k);
 		r->done += (size_t)k;
 		return (size_t)k;
 	}
@@ -634,7 +653,7 @@ tp_reader_close(struct tp_reader *r)
 struct tp_tensor
 tp_read_operand(const char *path, const char *what)
 {
-	struct tp_reader *r = tp_reader_open(path, -1, NULL);
+	struct tp_reader *r = reader_open(path, -1, NULL, 1);
 	struct tp_tensor t, extra;
 
 	if (!tp_read(r, &t))

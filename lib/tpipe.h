@@ -394,7 +394,8 @@ long tp_reader_index(const struct tp_reader *);
 void tp_reader_close(struct tp_reader *);
 
 /* Read the single record of an operand file (-k kernel.npy); dies if
- * the file holds no record or more than one. */
+ * the file holds no record or more than one.  The progress line does
+ * not count it: it is not part of the stream. */
 struct tp_tensor tp_read_operand(const char *path, const char *what);
 
 /* --- writing --------------------------------------------------------- */

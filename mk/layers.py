@@ -4,7 +4,7 @@ in layers that only look down (DESIGN.md section 5).
 
 The table (mk/layers.txt) gives every file of lib/ one layer and each
 layer the layers its files may use.  From the symbols (nm) of the
-objects OBJDIR/NAME.o (default $BUILD/lib, BUILD=build) of the sources
+objects OBJDIR/NAME.o (default $BUILD/obj/lib, BUILD=build) of the sources
 DIR/NAME.c (default lib/), an object uses another when it has an
 undefined symbol the other defines.  It fails, one line per problem on
 stderr, on:
@@ -113,7 +113,7 @@ def main():
     ap.add_argument('--table', default=os.path.join(TOP, 'mk/layers.txt'))
     ap.add_argument('--src', default=os.path.join(TOP, 'lib'))
     ap.add_argument('objdir', nargs='?', default=os.path.join(
-        TOP, os.environ.get('BUILD', 'build'), 'lib'))
+        TOP, os.environ.get('BUILD', 'build'), 'obj', 'lib'))
     a = ap.parse_args()
     problems = []
     layers, files = read_table(a.table, problems)

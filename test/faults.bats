@@ -162,11 +162,11 @@ slow_row() {
 		t0=$(date +%s%N)
 		{ head -c "$k" "$IN/small.npy"; sleep 0.15; } | {
 			st=0
-			timeout 20 "${CMD[@]}" > out 2> err || st=$?
+			bounded "${CMD[@]}" > out 2> err || st=$?
 			echo "$st $(date +%s%N)" > end
 		}
 		read -r st t1 < end
-		[ "$st" -ne 124 ] || { fail "$T: hangs on a stream that stops after $k bytes"; return 1; }
+		! out_of_bounds "$st" || { fail "$T: hangs or spins (exit $st) on a stream that stops after $k bytes"; return 1; }
 		# it waited for the writer to close (0.15 s) before it ended
 		[ $((t1 - t0)) -ge 140000000 ] || { fail "$T: ended before the stalled writer closed the pipe"; return 1; }
 		cut_outcome "$k" "$n1" || return 1
@@ -177,7 +177,7 @@ slow_row() {
 	echo old > d/old.npy
 	st=0
 	{ head -c "$k" "$IN/small.npy"; sleep 0.15; } |
-	    timeout 20 "${CMD[@]}" -o "$PWD/d/old.npy" > out 2> err || st=$?
+	    bounded "${CMD[@]}" -o "$PWD/d/old.npy" > out 2> err || st=$?
 	one_message 1 err "<stdin>" || return 1
 	[ "$(cat d/old.npy)" = old ] || { fail "$T ($FAULT_CASE): the file was changed"; return 1; }
 	only_files d old.npy
@@ -339,9 +339,9 @@ asan() {
 }
 
 # limited CMD...: run CMD under a limit of 2 GB of address space (none
-# under ASan), for at most 20 seconds.
+# under ASan), bounded (helpers.bash).
 limited() {
-	(asan || ulimit -v 2000000; exec timeout 20 "$@")
+	(asan || ulimit -v 2000000; bounded "$@")
 }
 
 huge_row() {
@@ -408,11 +408,11 @@ alloc_row() {
 		bytes=$(cat "$IN/alloc.bytes")
 		(ulimit -v 320000
 		 { cat "$IN/alloc.npy"; head -c "$bytes" /dev/zero; } |
-		     exec timeout 20 "${CMD[@]}" 2> err | tail -c 1000 > out
+		     bounded "${CMD[@]}" 2> err | tail -c 1000 > out
 		 exit "${PIPESTATUS[1]}") || st=$?
 	else
 		cmd 26000000,3
-		(ulimit -v 320000; exec timeout 20 "${CMD[@]}" 2> err |
+		(ulimit -v 320000; bounded "${CMD[@]}" 2> err |
 		    tail -c 1000 > out; exit "${PIPESTATUS[0]}") || st=$?
 	fi
 	case ${ALLOC%%:*} in
@@ -573,23 +573,25 @@ sigterm_row() {
 	if [ "$LONG" = - ]; then
 		cmd
 		# the first record, then a pipe that stays open
-		{ cat "$IN/one.npy"; sleep 30; } > fifo &
+		{ cat "$IN/one.npy"; exec sleep "$WALL_LIMIT"; } > fifo &
 		wpid=$!
 	else
 		cmd '' "$LONG"
-		sleep 30 > fifo &
+		sleep "$WALL_LIMIT" > fifo &
 		wpid=$!
 	fi
 	"${CMD[@]}" -o "$PWD/d/out.npy" < fifo > out 2> err &
 	pid=$!
-	# wait for the temporary file, then signal
-	for ((i = 0; i < 100; i++)); do
+	# wait for the temporary file (while the tool runs, for at most about
+	# WALL_LIMIT seconds: only a hang takes that long), then signal
+	for ((i = 0; i < WALL_LIMIT * 20; i++)); do
 		[ -n "$(ls -A d)" ] && break
+		kill -0 "$pid" 2> /dev/null || break
 		sleep 0.05
 	done
-	if [ "$i" -eq 100 ]; then
+	if [ -z "$(ls -A d)" ]; then
 		kill "$pid" "$wpid" 2> /dev/null
-		fail "$T: no temporary file in d after 5 seconds"
+		fail "$T: no temporary file in d (the tool ended, or hangs): $(cat err)"
 		return 1
 	fi
 	kill -TERM "$pid"

@@ -6,7 +6,7 @@
 
 load helpers
 
-OBJ=$(dirname "$TPIPE_BIN")/lib
+OBJ=$(dirname "$TPIPE_BIN")/obj/lib
 
 layers() {
 	"$TPIPE_TOP/mk/layers.py" "$@"

@@ -81,7 +81,7 @@ EOF
 		for c in "$blk"/*.cmd; do
 			st=0
 			(cd "$d" && PATH="$TPIPE_BIN:/usr/bin:/bin:$PATH" \
-			    timeout 120 bash -o pipefail -c "$(cat "$c")" \
+			    bounded bash -o pipefail -c "$(cat "$c")" \
 			    < /dev/null > "$out/$(basename "$c" .cmd).got" 2>&1) ||
 				st=$?
 			echo "$st" > "$out/$(basename "$c" .cmd).status"
