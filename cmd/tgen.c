@@ -83,7 +83,7 @@ parse_args(struct cmdline *cl, enum kind kind, const char *arg)
 	cl->kind = kind;
 	switch (cl->kind) {
 	case EYE:
-		e = tp_parse_shape(arg, cl->shape, &n, 0, &m);
+		e = tp_parse_shape(arg, cl->shape, TP_MAXDIM, &n, 0, &m);
 		if (e)
 			tp_usage_die("eye: %s", e);
 		if (n < 1 || n > 2)
@@ -110,7 +110,8 @@ parse_args(struct cmdline *cl, enum kind kind, const char *arg)
 		}
 		break;
 	default:
-		if ((e = tp_parse_shape(arg, cl->shape, &cl->ndim, 0, &m)))
+		if ((e = tp_parse_shape(arg, cl->shape, TP_MAXDIM,
+		    &cl->ndim, 0, &m)))
 			tp_usage_die("%s", e);
 		break;
 	}

@@ -296,14 +296,12 @@ build(enum tp_dtype dt)
 /*
  * Read the data of the record whose header is in x, converted to dt (the
  * net's dtype), into a new buffer x.data.  The buffer grows as the data
- * arrives, as the reader's own buffers do, so a header that claims more
- * than the input holds ends in a truncation error, not in a huge
- * allocation first.
+ * arrives (tp_read_rest_as), so a header that claims more than the input
+ * holds ends in a truncation error, not in a huge allocation first.
  */
 static void
 read_x(enum tp_dtype dt)
 {
-	size_t count = x.count, es = tp_dtype_size(dt), done = 0, cap;
 	struct tp_msg m;
 	const char *why;
 
@@ -311,17 +309,7 @@ read_x(enum tp_dtype dt)
 	if ((why = tp_set_shape(&x, x.ndim, x.shape, &m)) != NULL)
 		tp_die("record %ld of %s: %s", tp_reader_index(in),
 		    tp_reader_name(in), why);
-	cap = count < ((size_t)64 << 20) / es ? count : ((size_t)64 << 20) / es;
-	x.data = tp_big_alloc(cap ? cap * es : 1);
-	while (done < count) {
-		if (done == cap) {
-			cap = cap > count / 2 ? count : cap * 2;
-			x.data = tp_erealloc(x.data, cap * es);
-		}
-		tp_read_data_as(in, (char *)x.data + done * es, dt,
-		    cap - done);
-		done = cap;
-	}
+	x.data = tp_read_rest_as(in, dt);
 }
 
 /* The test-only deliberate error (TGRAD_TEST_BREAK): make element

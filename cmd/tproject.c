@@ -137,6 +137,7 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 	};
 	int ch, nd;
 	struct tp_msg m;
+	char q[256];
 
 	memset(cl, 0, sizeof *cl);
 	tp_init(&cl->com, usage);
@@ -184,12 +185,13 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 			cl->print_matrix = 1;
 			break;
 		case OPT_RENDER:
-			if (tp_parse_shape(optarg, cl->render, &nd, 0, &m) ||
-			    nd != 2 || cl->render[0] < 1 ||
+			if (tp_parse_shape(optarg, cl->render, 2, &nd, 0,
+			    &m) || nd != 2 || cl->render[0] < 1 ||
 			    cl->render[0] > 16384 || cl->render[1] < 1 ||
 			    cl->render[1] > 16384)
 				tp_usage_die("--render takes WxH, each 1 to "
-				    "16384: '%s'", optarg);
+				    "16384: '%s'", tp_quote(optarg,
+				    strlen(optarg), q, sizeof q));
 			break;
 		case OPT_EDGES:
 			cl->edges = optarg;

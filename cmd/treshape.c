@@ -244,8 +244,7 @@ main(int argc, char **argv)
 			skip_data(hdr.nbytes - plan.nblock * plan.stride);
 			continue;
 		}
-		src = tp_big_alloc(hdr.nbytes);
-		tp_read_data(in, src, hdr.nbytes);
+		src = tp_read_rest_as(in, hdr.dtype);
 		dst = tp_big_alloc(plan.out.nbytes);
 		tp_reshape_run(&plan, dst, src, cl.com.threads);
 		free(src);

@@ -189,6 +189,7 @@ put("numbers", "bad-sigma", num(3, 2, "-1,inf"))
 put("numbers", "shape", num(4, 1, "8,1,-1"))
 put("numbers", "shape-x", num(4, 0, "8x1x256"))
 put("numbers", "bad-shape", num(4, 0, "0x10"))
+put("numbers", "bad-shape-capacity", num(4, 2 << 1, "1,1,1"))  # room for 2
 put("numbers", "int", num(5, 0, "-17"))
 put("numbers", "double", num(6, 0, "1e-320"))
 put("numbers", "bad-double", num(6, 0, "0x1p3"))

@@ -1821,6 +1821,20 @@ tp_blur_record(struct tp_blur *b, struct tp_tensor *t, const double *sigma,
 		    linear, 1);
 }
 
+/* Whether every FFT plan of b came from wisdom without measuring. */
+static int
+plans_from_wisdom(const struct tp_blur *b)
+{
+	const struct tp_fft_plan *p[2 + 2 * TP_MAXDIM] = { b->fwd, b->inv };
+
+	memcpy(p + 2, b->afwd, sizeof b->afwd);
+	memcpy(p + 2 + TP_MAXDIM, b->ainv, sizeof b->ainv);
+	for (size_t i = 0; i < sizeof p / sizeof *p; i++)
+		if (p[i] != NULL && !tp_fft_plan_from_wisdom(p[i]))
+			return 0;
+	return 1;
+}
+
 char *
 tp_blur_describe(const struct tp_blur *b, char *buf, size_t len)
 {
@@ -1862,6 +1876,9 @@ tp_blur_describe(const struct tp_blur *b, char *buf, size_t len)
 		used += (size_t)snprintf(buf + used, len - used, "%s%zu",
 		    i == 0 ? " " : "x", b->wshape[b->ax[i]]);
 	if (b->padded && used < len)
-		snprintf(buf + used, len - used, " (padded)");
+		used += (size_t)snprintf(buf + used, len - used, " (padded)");
+	if (used < len && tp_fft_plan_mode() != TP_PLAN_ESTIMATE)
+		snprintf(buf + used, len - used, ", plans %s",
+		    plans_from_wisdom(b) ? "from wisdom" : "measured");
 	return buf;
 }

@@ -121,7 +121,9 @@ void tp_blur_record(struct tp_blur *, struct tp_tensor *t,
 /* The method the last tp_blur_run used (TP_BLUR_FFT or TP_BLUR_FIR). */
 int tp_blur_last_method(const struct tp_blur *);
 /* One line on the last run for --verbose: "dct-ii 512x512" or
- * "fir 37x37 taps". */
+ * "fir 37x37 taps"; under --plan measure or patient, then whether the
+ * FFT plans were measured or came from wisdom alone (", plans from
+ * wisdom"). */
 char *tp_blur_describe(const struct tp_blur *, char *buf, size_t len);
 
 /*

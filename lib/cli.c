@@ -53,6 +53,7 @@ tp_init(struct tp_common *c, const char *usage)
 void
 tp_usage(void)
 {
+	tp_progress_silence();		/* no last line before the usage */
 	tp_progress_end();
 	fprintf(stderr, "usage: %s\n", usage_text);
 	exit(2);

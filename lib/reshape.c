@@ -456,7 +456,8 @@ tp_reshape_parse(struct tp_reshape *rq, enum tp_reshape_form form,
 	tp_quote(rq->text, strlen(rq->text), rq->shown, sizeof rq->shown);
 	switch (form) {
 	case TP_RESHAPE_SHAPE:
-		if ((why = tp_parse_shape(arg, shape, &rq->n, 1, &sm)))
+		if ((why = tp_parse_shape(arg, shape, TP_MAXDIM, &rq->n, 1,
+		    &sm)))
 			return tp_msgf(m, "%s", why);
 		for (int i = 0; i < rq->n; i++)
 			rq->v[i] = shape[i] == SIZE_MAX ? -1 :

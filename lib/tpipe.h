@@ -13,11 +13,14 @@
  * tp_usage_die exits 2 (the command line is wrong).  Before a tool dies,
  * the records it had completed on stdout are written out (see tp_die).
  *
- * lib/ map, in layers that only look down:
+ * lib/ map, in layers that only look down (mk/layers.txt places every
+ * file; make check tests it on the objects' symbols and the includes):
  *   core    alloc.c     allocators that die naming the size
+ *           bigalloc.c  tp_big_alloc, huge-page friendly buffers
  *           error.c     tp_die, tp_usage_die, tp_warn, tp_quote, tp_msgf
  *           dtype.c     dtype names, sizes and tp_convert
- *           tensor.c    shapes: tp_set_shape, tp_parse_shape, tp_new
+ *           tensor.c    shapes: tp_set_shape, tp_parse_shape, tp_new,
+ *                       tp_converted
  *           permute.c   tp_permute: N-D permutation of raw elements,
  *                       cache-blocked, in ranges an engine fans out
  *           random.c    numpy's legacy Mersenne Twister, rand and randn
@@ -31,17 +34,15 @@
  *           reader.c    tp_reader: records from a file or stdin
  *           writer.c    tp_writer: records to stdout or an -o file
  *           copy.c      tp_write_from: a record's bytes, reader to writer
- *           colormap.c/.h  colour maps as matplotlib defines them and
- *                       normalisation to [0, 1] (tcat, tinfo pictures)
  *           outfile.c   -o files made whole: temporary file, rename
  *           formats.h   private to lib/: codecs and reader/writer hooks
  *   engine  engine.h    infrastructure shared by the engines:
  *   infra.  threads.c   tp_parallel, the -j thread fan-out
- *           bigalloc.c  tp_big_alloc, huge-page friendly buffers
  *           timing.c    the --verbose timing report
  *           fft.c/.h    FFTW plans, wisdom and threads
- *   engines conv.c/.h   N-D convolution and correlation (conv_typed.h:
- *                       its per-dtype kernels)
+ *   engines conv.c/.h   N-D convolution and correlation (conv_path.c:
+ *                       its FFT and direct paths; conv_typed.h: their
+ *                       per-dtype kernels)
  *           gauss.c/.h  the sampled, normalised Gaussian (tgen)
  *           blur.c/.h   Gaussian blur from closed-form responses, DCT/
  *                       DST/FFT or FIR (blur_typed.h: per precision)
@@ -50,6 +51,10 @@
  *           project.c/.h  4x4 matrices, GL/GLU builders, project,
  *                       unproject, render (tproject)
  *           grad.c/.h   layer chains: forward, backward, checking (tgrad)
+ *   pictures colormap.c/.h  colour maps as matplotlib defines them and
+ *                       normalisation to [0, 1] (tcat, tinfo pictures): on
+ *                       core and io, beside infra and the engines (it
+ *                       parses --cmap and --range, which no engine does)
  */
 #ifndef TPIPE_H
 #define TPIPE_H
@@ -131,12 +136,14 @@ char *tp_index_str(const struct tp_tensor *t, size_t i, char *buf,
 size_t tp_first_nonfinite(const struct tp_tensor *t);
 /*
  * Parse "8,1,256" or "8x1x256" (an empty string or "()" is a scalar) into
- * shape and *ndim.  Sizes are plain decimal digits ("0x10" is refused as
+ * shape, which holds max sizes (at most TP_MAXDIM), and *ndim.  More
+ * sizes than max are refused, before any is stored past shape[max - 1].
+ * Sizes are plain decimal digits ("0x10" is refused as
  * hexadecimal-looking), at most PTRDIFF_MAX as in numpy.  One entry may
  * be -1 when allow_infer: it is returned as SIZE_MAX.  Returns NULL, or a
  * message quoting s.
  */
-const char *tp_parse_shape(const char *s, size_t *shape, int *ndim,
+const char *tp_parse_shape(const char *s, size_t *shape, int max, int *ndim,
     int allow_infer, struct tp_msg *m);
 
 /*
@@ -368,14 +375,27 @@ void tp_read_data(struct tp_reader *, void *dst, size_t n);
  */
 void tp_read_data_as(struct tp_reader *, void *dst, enum tp_dtype to,
     size_t count);
-/* Read a whole record (header and data).  Returns 1, or 0 at the end. */
+/*
+ * Read the rest of the current record's data (from an element boundary)
+ * into a new buffer, converted to dtype to as tp_convert does; free it
+ * with free().  The buffer grows geometrically as the data arrives (from
+ * 64 MiB), so a header that claims more than the input holds ends in
+ * tp_read_data's truncation error, never in an allocation of the size it
+ * claims: every read of a record whole goes through here.  Dies as
+ * tp_read_data, or naming the record when its elements in dtype to
+ * would not fit in the address space.
+ */
+void *tp_read_rest_as(struct tp_reader *, enum tp_dtype to);
+/* Read a whole record (header and data), through tp_read_rest_as.
+ * Returns 1, or 0 at the end. */
 int tp_read(struct tp_reader *, struct tp_tensor *t);
 /* Index of the current (last read) record, from 0. */
 long tp_reader_index(const struct tp_reader *);
 void tp_reader_close(struct tp_reader *);
 
 /* Read the single record of an operand file (-k kernel.npy); dies if
- * the file holds no record or more than one. */
+ * the file holds no record or more than one.  The progress line does
+ * not count it: it is not part of the stream. */
 struct tp_tensor tp_read_operand(const char *path, const char *what);
 
 /* --- writing --------------------------------------------------------- */

@@ -591,13 +591,34 @@ np.save("s.npy", np.float64(3.5))'
 	[[ $stderr == *" s done"$'\n'"tblur: record 0: dct-ii 64x64; read "* ]] || fail "$stderr"
 }
 
-@test "tblur: --plan measure saves wisdom under XDG_CACHE_HOME" {
+@test "tblur: --plan measure saves wisdom under XDG_CACHE_HOME and a second run plans from it alone" {
+	# The first run measures its plans (each record's line says so) and
+	# saves the wisdom; the second makes every plan from that wisdom
+	# alone and leaves the file as it was; an empty cache measures again.
 	export XDG_CACHE_HOME=$BATS_TEST_TMPDIR/cache
-	tblur -s 20 --plan measure "$GOLD/in-f64.npy" > a.npy
+	run --separate-stderr tblur --verbose -s 20 --plan measure \
+	    "$GOLD/in-f64.npy" -o out1.npy
+	[ "$status" -eq 0 ] && [ "${#stderr_lines[@]}" -eq 4 ] || fail "$stderr"
+	[ "$(grep -c ', plans measured;' <<< "$stderr")" -eq 3 ] ||
+		fail "first run: $stderr"
 	[ -s "$XDG_CACHE_HOME/tpipe/wisdom-f64" ]
-	tblur -s 20 "$GOLD/in-f64.npy" > b.npy
-	run npy_close a.npy b.npy 1e-15
+	cp -p "$XDG_CACHE_HOME/tpipe/wisdom-f64" saved-f64
+	run --separate-stderr tblur --verbose -s 20 --plan measure \
+	    "$GOLD/in-f64.npy" -o out2.npy
+	[ "$status" -eq 0 ] && [ "${#stderr_lines[@]}" -eq 4 ] || fail "$stderr"
+	[ "$(grep -c ', plans from wisdom;' <<< "$stderr")" -eq 3 ] ||
+		fail "second run: $stderr"
+	cmp saved-f64 "$XDG_CACHE_HOME/tpipe/wisdom-f64"
+	[ "$(stat -c %y saved-f64)" = "$(stat -c %y "$XDG_CACHE_HOME/tpipe/wisdom-f64")" ] ||
+		fail "the wisdom file was written again"
+	run npy_close out2.npy out1.npy 1e-15
 	[ "$status" -eq 0 ] || fail "$output"
+	tblur -s 20 "$GOLD/in-f64.npy" > default.npy
+	run npy_close default.npy out1.npy 1e-15
+	[ "$status" -eq 0 ] || fail "$output"
+	XDG_CACHE_HOME=$BATS_TEST_TMPDIR/empty run --separate-stderr \
+	    tblur --verbose -s 20 --plan measure "$GOLD/in-f64.npy" -o out3.npy
+	[[ ${stderr_lines[0]} == *", plans measured;"* ]] || fail "empty cache: $stderr"
 }
 
 @test "tblur: bad input: exit status, one-line message naming the value, empty stdout, no -o file" {

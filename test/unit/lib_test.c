@@ -113,7 +113,7 @@ shape_of(const char *s, size_t *shape, int *nd, int infer,
     struct tp_msg *m)
 {
 	*nd = -7;
-	return tp_parse_shape(s, shape, nd, infer, m);
+	return tp_parse_shape(s, shape, TP_MAXDIM, nd, infer, m);
 }
 
 static void
@@ -176,6 +176,14 @@ test_shapes(void)
 	    "1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1",
 	    shape, &nd, 0, &m);
 	ok(e && strstr(e, "more than 64 axes"), "65 axes refused");
+	shape[2] = 77;
+	nd = -7;
+	e = tp_parse_shape("1,1,1", shape, 2, &nd, 0, &m);
+	ok(e && strstr(e, "'1,1,1' has more than 2 axes") && shape[2] == 77 &&
+	    nd == -7, "more sizes than the caller holds refused, none stored "
+	    "past them");
+	ok(!tp_parse_shape("4x3", shape, 2, &nd, 0, &m) && nd == 2 &&
+	    shape[0] == 4 && shape[1] == 3, "as many sizes as the caller holds");
 
 	t.dtype = TP_F4;
 	shape[0] = 3;
