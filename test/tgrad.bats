@@ -511,13 +511,16 @@ np.save("k0.npy", np.float64(2)); np.save("kz.npy", np.ones((0, 2)))
 }
 
 # limited KIND KB IN CMD...: run CMD with stdin IN under ulimit -KIND KB
-# (v: address space, d: data), ended after 120 s: that catches a hang,
-# never slowness (the machine may be loaded).  Sets status, output
-# (stdout) and stderr.
+# (v: address space, d: data), bounded (helpers.bash: a spin or a hang is
+# stopped, slowness is not).  Sets status, output (stdout) and stderr.
 limited() {
-	local kind=$1 kb=$2 in=$3
+	local in=$3
+	run --separate-stderr under_ulimit "$@" <"$in"
+}
+under_ulimit() {
+	ulimit -"$1" "$2" || return
 	shift 3
-	run --separate-stderr bash -c 'ulimit -"$1" "$2" && shift 2 && exec timeout 120 "$@"' - "$kind" "$kb" "$@" <"$in"
+	bounded "$@"
 }
 
 @test "tgrad: under ulimit -v 100000 or 150000 (or -d) it ends: without products it computes, with them it computes or says memory is too small" {
