@@ -5,10 +5,13 @@
  * records.
  */
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "tpipe.h"
 #include "engine.h"
@@ -38,11 +41,44 @@ struct cmdline {
 	const char *wrt;		/* --wrt LIST, or NULL: all */
 	int forward, check, explain, verbose;
 	double tol;
-	/* test only: TGRAD_TEST_BREAK=NAME:INDEX makes gradient NAME wrong
-	 * at flat INDEX after the backward pass (test/tgrad.bats) */
+	/* test only: TGRAD_TEST_BREAK=NAME:INDEX[:REL] makes gradient NAME
+	 * wrong at flat INDEX after the backward pass (test/tgrad.bats):
+	 * v becomes v (1 + REL), or 1.1 v + 0.001 without REL */
 	char *breakname;
 	size_t breakat;
+	double breakrel;		/* 0: 1.1 v + 0.001 */
 };
+
+/*
+ * OpenBLAS (0.3.21) starts a thread per CPU when it is loaded, before
+ * main, and each thread takes 128 MiB of address space; one whose
+ * allocation fails retries forever, and the exit waits for it, so under
+ * an address-space limit (ulimit -v or -d) tgrad would never end.  Under
+ * such a limit, unless OPENBLAS_NUM_THREADS is set, run tgrad again
+ * with OPENBLAS_NUM_THREADS=1: OpenBLAS then starts no thread, and
+ * grad.c makes sure of the main thread's buffer before a product.  If
+ * tgrad cannot be run again, it goes on as it is.
+ */
+static void
+one_blas_thread_under_limit(char **argv)
+{
+	struct rlimit as, data;
+	char self[PATH_MAX];
+	ssize_t n;
+
+	if (getenv("OPENBLAS_NUM_THREADS") != NULL ||
+	    getrlimit(RLIMIT_AS, &as) != 0 ||
+	    getrlimit(RLIMIT_DATA, &data) != 0 ||
+	    (as.rlim_cur == RLIM_INFINITY && data.rlim_cur == RLIM_INFINITY))
+		return;
+	/* the file's name, not /proc/self/exe itself: under valgrind
+	 * that would be valgrind's */
+	n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (n <= 0 || setenv("OPENBLAS_NUM_THREADS", "1", 1) != 0)
+		return;
+	self[n] = '\0';
+	execv(self, argv);
+}
 
 /* Parse word as a layer or a loss into s; dies (exit 2) if unknown. */
 static void
@@ -53,6 +89,26 @@ parse_word(const char *word, struct tp_grad_spec *s)
 
 	if ((why = tp_grad_parse(word, s, &m)) != NULL)
 		tp_usage_die("%s", why);
+}
+
+/* Gradients are float tensors, not pictures: -O png, a -o name ending
+ * in .png and --depth are usage errors (exit 2). */
+static void
+refuse_png(const struct tp_common *com)
+{
+	char q[80];
+
+	if (com->format == TP_FMT_PNG)
+		tp_usage_die("-O png: tgrad writes npy or txt; a gradient is "
+		    "float data, not an image (tcat --cmap draws one)");
+	if (com->output != NULL &&
+	    tp_writer_format(com->output, com->format) == TP_FMT_PNG)
+		tp_usage_die("-o '%s' names a PNG: tgrad writes npy or txt "
+		    "(give -O npy or -O txt, or another name)",
+		    tp_quote(com->output, strlen(com->output), q, sizeof q));
+	if (com->depth != 0)
+		tp_usage_die("--depth %d: tgrad writes npy or txt, no PNG",
+		    com->depth);
 }
 
 static void
@@ -113,6 +169,7 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 			tp_usage();
 		}
 	}
+	refuse_png(&cl->com);
 	if (optind == argc && lossopt == NULL)
 		tp_usage_die("no layers: give at least one layer or a loss");
 	cl->specs = tp_ecalloc((size_t)(argc - optind) + 1, sizeof *cl->specs);
@@ -163,14 +220,19 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 		    "standard output", cl->com.output,
 		    cl->check ? "check" : "explain");
 	if ((e = getenv("TGRAD_TEST_BREAK")) != NULL && *e != '\0') {
-		const char *colon = strchr(e, ':');
+		char *index, *rel;
 
-		if (colon == NULL)
-			tp_usage_die("TGRAD_TEST_BREAK '%s' is not NAME:INDEX",
-			    e);
 		cl->breakname = tp_estrdup(e);
-		cl->breakname[colon - e] = '\0';
-		cl->breakat = (size_t)tp_parse_int(colon + 1, 0, 1LL << 62,
+		if ((index = strchr(cl->breakname, ':')) == NULL)
+			tp_usage_die("TGRAD_TEST_BREAK '%s' is not "
+			    "NAME:INDEX[:REL]", e);
+		*index++ = '\0';
+		if ((rel = strchr(index, ':')) != NULL) {
+			*rel++ = '\0';
+			cl->breakrel = tp_parse_double(rel, -1, 1,
+			    "TGRAD_TEST_BREAK");
+		}
+		cl->breakat = (size_t)tp_parse_int(index, 0, 1LL << 62,
 		    "TGRAD_TEST_BREAK");
 	}
 }
@@ -251,7 +313,8 @@ read_x(enum tp_dtype dt)
 }
 
 /* The test-only deliberate error (TGRAD_TEST_BREAK): make element
- * cl.breakat of the gradient named cl.breakname 10% wrong. */
+ * cl.breakat of the gradient named cl.breakname wrong, by the factor
+ * 1 + cl.breakrel, else 10% and 0.001. */
 static void
 break_gradient(void)
 {
@@ -259,16 +322,20 @@ break_gradient(void)
 
 	for (i = 0; i < tp_grad_count(net); i++) {
 		struct tp_tensor *g = tp_grad_tensor(net, i);
+		float *f;
+		double *d, v;
 
 		if (strcmp(tp_grad_name(net, i), cl.breakname) != 0 ||
 		    g->data == NULL || cl.breakat >= g->count)
 			continue;
+		f = (float *)g->data + cl.breakat;
+		d = (double *)g->data + cl.breakat;
+		v = g->dtype == TP_F4 ? (double)*f : *d;
+		v = cl.breakrel != 0 ? v * (1 + cl.breakrel) : v * 1.1 + 1e-3;
 		if (g->dtype == TP_F4)
-			((float *)g->data)[cl.breakat] =
-			    ((float *)g->data)[cl.breakat] * 1.1f + 1e-3f;
+			*f = (float)v;
 		else
-			((double *)g->data)[cl.breakat] =
-			    ((double *)g->data)[cl.breakat] * 1.1 + 1e-3;
+			*d = v;
 	}
 }
 
@@ -281,8 +348,9 @@ check_record(char *fail, size_t len)
 	struct tp_grad_check r;
 	int i, nfail = 0;
 
-	printf("record %ld: central differences in float64, step 1e-5 "
-	    "max(|v|, 1), tolerance %g\n", tp_reader_index(in), cl.tol);
+	printf("record %ld: central differences in float64, steps h and h/2 "
+	    "(h = 1e-5 max(|v|, 1)) extrapolated, tolerance %g\n",
+	    tp_reader_index(in), cl.tol);
 	for (i = 0; i < tp_grad_count(net); i++) {
 		if (!want[i])
 			continue;
@@ -290,9 +358,9 @@ check_record(char *fail, size_t len)
 		tp_grad_check_print(stdout, net, i, &r);
 		if (r.fails && nfail++ == 0 && *fail == '\0')
 			snprintf(fail, len, "dL/d%s at %s: relative error "
-			    "%.2g > %g (analytic %.9g, numeric %.9g)",
+			    "%.2g > %g (analytic %.9g, numeric %.9g ± %.1g)",
 			    tp_grad_name(net, i), r.where, r.worst, cl.tol,
-			    r.analytic, r.numeric);
+			    r.analytic, r.numeric, r.numeric_err);
 	}
 	return nfail;
 }
@@ -306,6 +374,7 @@ main(int argc, char **argv)
 	char fail[2048] = "", sh[TP_GRAD_SHAPE_LEN];
 	int i, nfail = 0, first = 1, dt = -1;
 
+	one_blas_thread_under_limit(argv);
 	parse_cmdline(argc, argv, &cl);
 	tp_fft_init(cl.com.threads, TP_PLAN_ESTIMATE);
 	in = tp_reader_open(NULL, -1, NULL);

@@ -156,7 +156,7 @@ put("einops", "bad-noarrow", ein(0, 0, [2, 2], "a b"))
 # an operand's name length picks its shape (fuzz/grad.c, operand): 0 or 6
 # (2,), 1 (3, 3), 2 (3,), 3 (2, 2), 4 (2, 3), 5 (1, 2, 3); the input is
 # (2, 3)
-put("grad", "affine-relu-mse", "affine:W,BB\nrelu\nmse:TTTT\nW1,B1")
+put("grad", "affine-relu-mse", "affine:W,BB\nrelu\nmse:TTTT\nW1,b1")
 put("grad", "matmul-xent", "matmul:W\nsoftmax-xent:LLLLLL\nW1")
 put("grad", "scale-sum", "scale:MMMMMM\ntanh\nsigmoid\nsum\nx")
 put("grad", "softmax-flatten", "flatten\nsoftmax\nsum\nnone")

@@ -19,6 +19,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
 
 #include "tpipe.h"
 #include "conv.h"
@@ -32,7 +35,7 @@ struct tp_grad_net;
 struct kind {
 	const char *name;
 	int nparam;
-	const char *pname[TP_GRAD_MAXPARAM];	/* "W", "B" */
+	const char *pname[TP_GRAD_MAXPARAM];	/* "W", "b" */
 	int kinked;		/* has kinks where the check cannot be trusted */
 	/* Check x against the layer, set and allocate z, compute it.
 	 * Returns NULL, or a message naming the layer. */
@@ -63,7 +66,9 @@ struct layer {
 	char *word;			/* as given, for messages */
 	struct tp_tensor p[TP_GRAD_MAXPARAM];	/* in the net's dtype */
 	struct tp_tensor g[TP_GRAD_MAXPARAM];	/* their gradients */
-	char gname[TP_GRAD_MAXPARAM][24];	/* "W1" */
+	char gname[TP_GRAD_MAXPARAM][24];	/* "W2": pname and the number
+						 * of the layer among those
+						 * with parameters */
 	struct tp_conv *cf, *cb;	/* conv: forward, dL/dX; for version */
 	unsigned cver;
 };
@@ -87,6 +92,7 @@ struct tp_grad_net {
 	enum tp_dtype dt;
 	int threads;
 	int n;				/* layers */
+	int nparametric;		/* of them, those with parameters */
 	struct layer *L;
 	const struct loss_kind *loss;	/* NULL: none yet */
 	char *lossword;
@@ -237,11 +243,12 @@ scale_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 	size_t shape[TP_MAXDIM], b, j, nb;
 
 	if (x->ndim < 1 || tail_count(x, 1) != 1)
-		return lmsg(m, l, "M %s does not fit the incoming %s: scale "
+		return lmsg(m, l, "%s %s does not fit the incoming %s: scale "
 		    "takes one number per batch element, shape (b,) or "
-		    "(b, 1, ...)", shp(M, sa), shp(x, sb));
+		    "(b, 1, ...)", l->gname[0], shp(M, sa), shp(x, sb));
 	if (M->ndim + 1 > TP_MAXDIM)
-		return lmsg(m, l, "M %s has too many axes", shp(M, sa));
+		return lmsg(m, l, "%s %s has too many axes", l->gname[0],
+		    shp(M, sa));
 	nb = x->shape[0];
 	shape[0] = nb;
 	memcpy(shape + 1, M->shape, (size_t)M->ndim * sizeof *shape);
@@ -278,7 +285,7 @@ scale_bwd(struct layer *l, const struct tp_tensor *x,
 	}
 }
 
-/* matmul:W and affine:W,B  Z = X W (+ B) over X's last axis. */
+/* matmul:W and affine:W,b  Z = X W (+ b) over X's last axis. */
 static const char *
 affine_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
     struct tp_msg *m)
@@ -288,15 +295,15 @@ affine_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 	size_t shape[TP_MAXDIM], rows, n = W->shape[0], c = W->shape[1], r;
 
 	if (x->ndim < 1 || x->shape[x->ndim - 1] != n)
-		return lmsg(m, l, "W %s does not fit the incoming %s: its "
-		    "last axis must be W's first, %zu", shp(W, sa), shp(x, sb),
-		    n);
+		return lmsg(m, l, "%s %s does not fit the incoming %s: its "
+		    "last axis must be %s's first, %zu", l->gname[0],
+		    shp(W, sa), shp(x, sb), l->gname[0], n);
 	rows = 1;
 	for (int a = 0; a + 1 < x->ndim; a++)
 		rows *= x->shape[a];
 	if (rows > INT_MAX || n > INT_MAX || c > INT_MAX)
-		return lmsg(m, l, "the product of %s and W %s is too large for "
-		    "BLAS", shp(x, sa), shp(W, sb));
+		return lmsg(m, l, "the product of %s and %s %s is too large "
+		    "for BLAS", shp(x, sa), l->gname[0], shp(W, sb));
 	memcpy(shape, x->shape, (size_t)x->ndim * sizeof *shape);
 	shape[x->ndim - 1] = c;
 	if (l->k->nparam == 2 || n == 0)
@@ -312,21 +319,71 @@ affine_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 	return NULL;
 }
 
-/* matmul and affine: W is a matrix, B has its columns' length. */
+/*
+ * What OpenBLAS allocates for a thread's buffer (BUFFER_SIZE, 32 << 22 in
+ * Debian's 0.3.21, and a page), with room to spare.
+ */
+#define BLAS_BUFFER (((size_t)128 + 1) << 20)
+
+/*
+ * OpenBLAS allocates a buffer for the calling thread at its first product
+ * and keeps it; when that allocation fails it retries forever (0.3.21).
+ * Make sure of it before any product: if the address space holds a
+ * buffer, have OpenBLAS take it now with a 1 x 1 product, before tensors
+ * can take the space; else return a message naming the limit.
+ */
+static const char *
+blas_buffer(struct layer *l, struct tp_msg *m)
+{
+	static int taken;
+	struct rlimit as, data;
+	double one = 1, out = 0;
+	void *p;
+
+	if (taken)
+		return NULL;
+	p = mmap(NULL, BLAS_BUFFER, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		char limit[80] = "the system";
+
+		if (getrlimit(RLIMIT_AS, &as) == 0 &&
+		    as.rlim_cur != RLIM_INFINITY)
+			snprintf(limit, sizeof limit, "the address-space limit "
+			    "(ulimit -v %llu)", (unsigned long long)as.rlim_cur
+			    >> 10);
+		else if (getrlimit(RLIMIT_DATA, &data) == 0 &&
+		    data.rlim_cur != RLIM_INFINITY)
+			snprintf(limit, sizeof limit, "the data limit (ulimit "
+			    "-d %llu)", (unsigned long long)data.rlim_cur >> 10);
+		return lmsg(m, l, "too little memory: OpenBLAS takes %zu MiB "
+		    "of address space for matrix products and %s leaves "
+		    "less", BLAS_BUFFER >> 20, limit);
+	}
+	munmap(p, BLAS_BUFFER);
+	cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, 1, 1, 1, 1.0,
+	    &one, 1, &one, 1, 0.0, &out, 1);
+	taken = 1;
+	return NULL;
+}
+
+/* matmul and affine: W is a matrix, b has its columns' length, and
+ * OpenBLAS has its buffer. */
 static const char *
 affine_params(struct layer *l, struct tp_msg *m)
 {
 	char sa[TP_GRAD_SHAPE_LEN], sb[TP_GRAD_SHAPE_LEN];
 
 	if (l->p[0].ndim != 2)
-		return lmsg(m, l, "W %s must be a matrix (2 axes)",
-		    shp(&l->p[0], sa));
+		return lmsg(m, l, "%s %s must be a matrix (2 axes)",
+		    l->gname[0], shp(&l->p[0], sa));
 	if (l->k->nparam == 2 && (l->p[1].ndim != 1 ||
 	    l->p[1].shape[0] != l->p[0].shape[1]))
-		return lmsg(m, l, "B %s does not fit W %s: B must have shape "
-		    "(%zu,)", shp(&l->p[1], sa), shp(&l->p[0], sb),
+		return lmsg(m, l, "%s %s does not fit %s %s: %s must have "
+		    "shape (%zu,)", l->gname[1], shp(&l->p[1], sa),
+		    l->gname[0], shp(&l->p[0], sb), l->gname[1],
 		    l->p[0].shape[1]);
-	return NULL;
+	return blas_buffer(l, m);
 }
 
 static void
@@ -608,9 +665,10 @@ conv_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 		if (x->shape[nb + a] < K->shape[a])
 			break;
 	if (nb < 0 || a < K->ndim)
-		return lmsg(m, l, "K %s does not fit the incoming %s: its last "
-		    "%d ax%s must be at least as large as K", shp(K, sa),
-		    shp(x, sb), K->ndim, K->ndim == 1 ? "is" : "es");
+		return lmsg(m, l, "%s %s does not fit the incoming %s: its "
+		    "last %d ax%s must be at least as large as %s",
+		    l->gname[0], shp(K, sa), shp(x, sb), K->ndim,
+		    K->ndim == 1 ? "is" : "es", l->gname[0]);
 	tp_conv_run(conv_engine(l, 0), x, z);
 	return NULL;
 }
@@ -622,8 +680,8 @@ conv_params(struct layer *l, struct tp_msg *m)
 	char sa[TP_GRAD_SHAPE_LEN];
 
 	if (l->p[0].ndim == 0 || l->p[0].count == 0)
-		return lmsg(m, l, "K %s must have at least one axis and one "
-		    "element", shp(&l->p[0], sa));
+		return lmsg(m, l, "%s %s must have at least one axis and one "
+		    "element", l->gname[0], shp(&l->p[0], sa));
 	return NULL;
 }
 
@@ -673,7 +731,7 @@ static const struct kind kinds[] = {
 	  "dL/d$I = dL/d$O · $Pᵀ\n"
 	  "dL/d$P = $Iᵀ · dL/d$O, summed over the rows (the batch)",
 	  NULL, NULL },
-	{ "affine", 2, { "W", "B" }, 0, affine_fwd, affine_bwd, affine_params,
+	{ "affine", 2, { "W", "b" }, 0, affine_fwd, affine_bwd, affine_params,
 	  "$O = $I · $P + $Q: $o[r,j] = Σ_k $i[r,k] $p[k,j] + $q[j]",
 	  "dL/d$I = dL/d$O · $Pᵀ\n"
 	  "dL/d$P = $Iᵀ · dL/d$O, summed over the rows (the batch)\n"
@@ -982,7 +1040,7 @@ tp_grad_parse(const char *word, struct tp_grad_spec *s, struct tp_msg *m)
 			tp_msgf(m, "'%s': %s takes %d operand file%s, as "
 			    "%s:%s", s->word, name, want, want == 1 ? "" : "s",
 			    name, s->is_loss ? losses[s->kind].opname :
-			    want == 2 ? "W,B" : kinds[s->kind].pname[0]);
+			    want == 2 ? "W,b" : kinds[s->kind].pname[0]);
 		tp_grad_spec_free(s);
 		return m->text;
 	}
@@ -999,17 +1057,25 @@ tp_grad_spec_free(struct tp_grad_spec *s)
 
 /* --- the net ---------------------------------------------------------- */
 
-/* openblas_set_num_threads is OpenBLAS's, not CBLAS's. */
+/* These are OpenBLAS's, not CBLAS's. */
 void openblas_set_num_threads(int);
+int openblas_get_num_threads(void);
 
 struct tp_grad_net *
 tp_grad_new(enum tp_dtype dt, int threads)
 {
+	static int blas_started;	/* OpenBLAS's threads at the start */
 	struct tp_grad_net *net = tp_ecalloc(1, sizeof *net);
 
 	net->dt = dt;
 	net->threads = threads < 1 ? 1 : threads;
-	openblas_set_num_threads(net->threads);
+	/* no more than OpenBLAS started with (the CPUs, or
+	 * OPENBLAS_NUM_THREADS): a thread it starts takes a buffer of
+	 * BLAS_BUFFER bytes, which an address-space limit may not hold */
+	if (blas_started == 0)
+		blas_started = openblas_get_num_threads();
+	openblas_set_num_threads(net->threads < blas_started ? net->threads :
+	    blas_started);
 	net->act = tp_ecalloc(1, sizeof *net->act);
 	return net;
 }
@@ -1049,7 +1115,6 @@ tp_grad_add(struct tp_grad_net *net, const struct tp_grad_spec *s,
 {
 	struct layer *l;
 	const char *why;
-	char what[64];
 	int j;
 
 	net->L = tp_erealloc(net->L, (size_t)(net->n + 1) * sizeof *net->L);
@@ -1063,14 +1128,15 @@ tp_grad_add(struct tp_grad_net *net, const struct tp_grad_spec *s,
 	l->pos = net->n;
 	l->word = tp_estrdup(s->word);
 	l->cver = net->version;
+	if (l->k->nparam > 0)
+		net->nparametric++;
 	for (j = 0; j < l->k->nparam; j++) {
-		if (tp_dtype_is_complex(ops[j].dtype))
-			return lmsg(m, l, "%s is complex", l->k->pname[j]);
-		l->p[j] = tp_converted(&ops[j], net->dt);
 		snprintf(l->gname[j], sizeof l->gname[j], "%s%d",
-		    l->k->pname[j], l->pos);
-		snprintf(what, sizeof what, "%s", l->k->pname[j]);
-		if ((why = finite_msg(&l->p[j], what, m)) != NULL)
+		    l->k->pname[j], net->nparametric);
+		if (tp_dtype_is_complex(ops[j].dtype))
+			return lmsg(m, l, "%s is complex", l->gname[j]);
+		l->p[j] = tp_converted(&ops[j], net->dt);
+		if ((why = finite_msg(&l->p[j], l->gname[j], m)) != NULL)
 			return lmsg(m, l, "%s", why);
 	}
 	return l->k->params != NULL ? l->k->params(l, m) : NULL;
@@ -1184,6 +1250,15 @@ tp_grad_select(const struct tp_grad_net *net, const char *list,
 				return tp_msgf(m, "'%s' has an empty name: this "
 				    "chain has %s (or none)", tp_quote(list,
 				    strlen(list), q, sizeof q), names);
+			for (i = 0; i < n; i++)	/* "B1" for "b1", "x" */
+				if (strlen(tp_grad_name(net, i)) == len &&
+				    strncasecmp(p, tp_grad_name(net, i),
+				    len) == 0)
+					return tp_msgf(m, "no gradient '%s' "
+					    "(names keep their case: '%s'): "
+					    "this chain has %s", tp_quote(p,
+					    len, q, sizeof q),
+					    tp_grad_name(net, i), names);
 			return tp_msgf(m, "no gradient '%s': this chain has "
 			    "%s", tp_quote(p, len, q, sizeof q), names);
 		}
@@ -1216,7 +1291,7 @@ tp_grad_name(const struct tp_grad_net *net, int i)
 	int l, j;
 
 	if (i == 0)
-		return "x";
+		return "X";
 	locate(net, i, &l, &j);
 	return net->L[l].gname[j];
 }
@@ -1385,6 +1460,69 @@ kinks_crossed(struct tp_grad_net *net, struct tp_tensor *base,
 	return n;
 }
 
+/*
+ * The central difference (L(v + h) - L(v - h)) / (the step taken) of the
+ * loss in element e of T, whose value is v (left so).  *mag becomes the
+ * largest magnitude of the loss's terms so far (the scale of its
+ * rounding error) and *crossed counts the relu inputs either probe moved
+ * across 0 (kinks_crossed, against base).
+ */
+static double
+difference(struct tp_grad_net *net, struct tp_tensor *T, size_t e, double v,
+    double h, struct tp_tensor *base, unsigned char **flip, double *mag,
+    size_t *crossed)
+{
+	double lp, lm, m;
+
+	st(T, e, v + h);
+	lp = probe(net, &m);
+	*mag = fmax(*mag, m);
+	*crossed += kinks_crossed(net, base, flip);
+	st(T, e, v - h);
+	lm = probe(net, &m);
+	*mag = fmax(*mag, m);
+	*crossed += kinks_crossed(net, base, flip);
+	st(T, e, v);
+	return (lp - lm) / ((v + h) - (v - h));
+}
+
+/* A numeric derivative and what it may be off by. */
+struct estimate {
+	double h;		/* the larger step */
+	double num;		/* the derivative */
+	double trunc, round;	/* its truncation and rounding errors */
+	size_t crossed;		/* relu kinks the probes crossed */
+};
+
+/*
+ * The derivative of the loss in element e of T (value v) from central
+ * differences d1 and d2 at steps h and h/2.  They are the derivative
+ * plus c h^2 and c h^2 / 4 (and smaller terms), so Richardson's
+ * d2 + (d2 - d1) / 3 cancels the h^2 term; what truncation error it
+ * keeps is below d2's, |d1 - d2| / 3.  Each loss is within 16 eps of the
+ * magnitude of its terms, so d1 is within that over h, d2 within twice
+ * it, and the extrapolation within 3 times it.
+ */
+static void
+estimate(struct tp_grad_net *net, struct tp_tensor *T, size_t e, double v,
+    double h, struct tp_tensor *base, unsigned char **flip,
+    struct estimate *est)
+{
+	double mag = 0, d1, d2;
+
+	est->h = h;
+	est->crossed = 0;
+	d1 = difference(net, T, e, v, h, base, flip, &mag, &est->crossed);
+	d2 = difference(net, T, e, v, h / 2, base, flip, &mag, &est->crossed);
+	est->num = d2 + (d2 - d1) / 3;
+	est->trunc = fabs(d2 - d1) / 3;
+	est->round = 48 * DBL_EPSILON * mag / h;
+}
+
+/* Steps tried per element at most: the first, and smaller ones while
+ * the truncation error is the larger. */
+#define CHECK_STEPS 4
+
 void
 tp_grad_check(struct tp_grad_net *net, int gi, double tol,
     struct tp_grad_check *r)
@@ -1412,27 +1550,39 @@ tp_grad_check(struct tp_grad_net *net, int gi, double tol,
 		}
 	memset(r, 0, sizeof *r);
 	for (e = 0; e < T->count; e++) {
-		double v = ld(T, e), h = 1e-5 * fmax(fabs(v), 1);
-		double lp, lm, mp, mm, hh, num, a, d, err, noise;
-		size_t crossed;
+		struct estimate best, cur;
+		double v = ld(T, e), a = ld(A, e), nerr, d, err;
+		int k;
 
-		st(T, e, v + h);
-		lp = probe(net, &mp);
-		crossed = kinks_crossed(net, base, flip);
-		st(T, e, v - h);
-		lm = probe(net, &mm);
-		crossed += kinks_crossed(net, base, flip);
-		hh = (v + h) - (v - h);
-		st(T, e, v);
-		num = (lp - lm) / hh;
-		a = ld(A, e);
-		d = fabs(a - num);
-		/* a derivative whose rounding error (noise) is above tol of
-		 * it is measured against the size where it would not be */
-		noise = 16 * DBL_EPSILON * fmax(mp, mm) / hh;
-		err = d == 0 ? 0 : d / fmax(fmax(fabs(a), fabs(num)),
-		    noise / tol);
-		if (crossed) {
+		estimate(net, T, e, v, 1e-5 * fmax(fabs(v), 1), base, flip,
+		    &best);
+		/* While truncation is the larger error, move to the step
+		 * where the two would balance: at step s, trunc scales by
+		 * (s/h)^2 and round by h/s, and their sum is least at
+		 * s = h cbrt(round / 2 trunc), below h.  Keep the estimate
+		 * with the smallest error. */
+		cur = best;
+		for (k = 1; k < CHECK_STEPS && !best.crossed &&
+		    !(cur.trunc <= cur.round); k++) {
+			double s = cur.h * cbrt(cur.round / (2 * cur.trunc));
+
+			if (!(s >= cur.h / 64))	/* and when NaN */
+				s = cur.h / 64;
+			estimate(net, T, e, v, s, base, flip, &cur);
+			if (cur.crossed)
+				break;
+			if (cur.trunc + cur.round < best.trunc + best.round ||
+			    !(best.trunc + best.round >= 0))
+				best = cur;
+		}
+		nerr = best.trunc + best.round;
+		d = fabs(a - best.num);
+		/* a difference within what num itself may be wrong by is no
+		 * error: the error is measured against the size where tol of
+		 * it would be nerr, if that is larger */
+		err = d == 0 ? 0 : d / fmax(fmax(fabs(a), fabs(best.num)),
+		    nerr / tol);
+		if (best.crossed) {
 			r->kinked++;
 			if (err > r->kinked_worst || isnan(err))
 				r->kinked_worst = err;
@@ -1445,7 +1595,8 @@ tp_grad_check(struct tp_grad_net *net, int gi, double tol,
 			r->at = e;
 			tp_index_str(A, e, r->where, sizeof r->where);
 			r->analytic = a;
-			r->numeric = num;
+			r->numeric = best.num;
+			r->numeric_err = nerr;
 		}
 	}
 	r->fails = !(r->worst <= tol);
@@ -1480,8 +1631,9 @@ tp_grad_check_print(FILE *f, const struct tp_grad_net *net, int i,
 		fprintf(f, "no element checked");
 	else
 		fprintf(f, "worst relative error %.2g at %s (analytic %.9g, "
-		    "numeric %.9g), %s", r->worst, r->where, r->analytic,
-		    r->numeric, tp_grad_band(r->worst));
+		    "numeric %.9g ± %.1g), %s", r->worst, r->where,
+		    r->analytic, r->numeric, r->numeric_err,
+		    tp_grad_band(r->worst));
 	fprintf(f, "; %zu relu input%s within a step of 0", r->kinks,
 	    r->kinks == 1 ? "" : "s");
 	if (r->kinked)

@@ -412,6 +412,9 @@ struct tp_writer;
  */
 struct tp_writer *tp_writer_open_path(const char *path, enum tp_format fmt,
     int depth);
+/* The format tp_writer_open_path writes path in, fmt resolved as it
+ * says: a tool that cannot write one refuses it before reading. */
+enum tp_format tp_writer_format(const char *path, enum tp_format fmt);
 /* tp_writer_open_path of the -o, -O and --depth options in c. */
 struct tp_writer *tp_writer_open(const struct tp_common *c);
 /* Begin a record with hdr's dtype and shape.  Dies if the format cannot

@@ -128,10 +128,8 @@ out(struct tp_writer *w, const void *p, size_t n)
 	w->len += n;
 }
 
-/* The output format for path: fmt, else the name's extension (in any
- * case), else text on a terminal, else NPY. */
-static enum tp_format
-format_for(const char *path, enum tp_format fmt)
+enum tp_format
+tp_writer_format(const char *path, enum tp_format fmt)
 {
 	const char *dot;
 
@@ -154,7 +152,7 @@ tp_writer_open_path(const char *path, enum tp_format fmt, int depth)
 {
 	struct tp_writer *w = tp_ecalloc(1, sizeof *w);
 
-	w->format = format_for(path, fmt);
+	w->format = tp_writer_format(path, fmt);
 	w->depth = depth;
 	w->buf = tp_emalloc(BUFSIZE);
 	if (path) {

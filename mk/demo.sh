@@ -59,7 +59,7 @@ echo "== tgrad: a layer that scales a constant 3x3 M by one number per sample:"
 echo "   dL/dX[b] = sum_ij dL/dZ[b,i,j] M[i,j] (45 for dL/dZ = ones, 15 for the identity)"
 printf '1 2 3\n4 5 6\n7 8 9\n' > M.txt
 printf '1 1 1\n1 1 1\n1 1 1\n\n1 0 0\n0 1 0\n0 0 1\n' > dLdZ.txt
-printf '2\n-1\n' | tgrad scale:M.txt -g dLdZ.txt --wrt x -O txt
+printf '2\n-1\n' | tgrad scale:M.txt -g dLdZ.txt --wrt X -O txt
 
 echo "== tgrad: a two-layer net (affine, relu, affine, softmax loss), every gradient checked"
 tgen randn 32,16 --seed 2 -o W1.npy

@@ -112,8 +112,8 @@ vg 1 m22.txt tproject --perspective 60,1,0.1,100
 vg 2 "$D/tproject/cube.npy" tproject --perspective 60,1,0.1
 
 G=$D/tgrad/affine-f64
-vg 0 "$G.x.npy" tgrad -g "$G.g.npy" affine:"$G.p10.npy","$G.p11.npy"
-vg 0 "$G.x.npy" tgrad --check affine:"$G.p10.npy","$G.p11.npy" tanh sum
+vg 0 "$G.x.npy" tgrad -g "$G.g.npy" affine:"$G.W1.npy","$G.b1.npy"
+vg 0 "$G.x.npy" tgrad --check affine:"$G.W1.npy","$G.b1.npy" tanh sum
 vg 1 cut.npy tgrad relu sum
 vg 2 "$G.x.npy" tgrad nosuchlayer
 
