@@ -1794,6 +1794,21 @@ image_pass(void *x, int single, size_t n, size_t nc, int alpha, double full,
 	}
 }
 
+/* Whether blurring with these sigmas and orders changes nothing: no axis
+ * is transformed or filtered (every sigma is 0, or the only axes with a
+ * sigma have length 1 and a boundary that extends them with their own
+ * value). */
+static int
+leaves_alone(const struct tp_blur *b, int ndim, const size_t *shape,
+    const double *sigma, const int *order)
+{
+	for (int a = 0; a < ndim; a++)
+		if (fft_axis(b->o.boundary, sigma[a], shape[a],
+		    order ? order[a] : 0))
+			return 0;
+	return 1;
+}
+
 void
 tp_blur_record(struct tp_blur *b, struct tp_tensor *t, const double *sigma,
     const int *order, double full, int linear)
@@ -1801,6 +1816,14 @@ tp_blur_record(struct tp_blur *b, struct tp_tensor *t, const double *sigma,
 	int single = t->dtype == TP_F4, ch, alpha = 0, a;
 	size_t nc = 1;
 
+	/* nothing to blur: the record as it is, not a premultiplied or
+	 * linear-light round trip (which loses the color of transparent
+	 * pixels and a few bits) */
+	if (leaves_alone(b, t->ndim, t->shape, sigma, order)) {
+		tp_blur_run(b, t->data, single, t->ndim, t->shape, sigma,
+		    order);
+		return;
+	}
 	ch = tp_blur_channel_axis(t->ndim, t->shape);
 	if (ch >= 0 && sigma[ch] == 0)
 		nc = t->shape[ch];

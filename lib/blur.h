@@ -113,7 +113,9 @@ void tp_blur_run(struct tp_blur *, void *data, int single, int ndim,
  * divided by the blurred alpha (color 0 where that is below 0.5), unless
  * a derivative is taken.  With linear, the colors are sRGB-encoded (full
  * scale full, or 1 when full is 0): decoded to linear light before the
- * blur and encoded after.  Values must be finite.
+ * blur and encoded after.  When no axis is blurred (every sigma is 0, or
+ * only length-1 axes have one under a boundary that extends them with
+ * their own value) t is left exactly as it is.  Values must be finite.
  */
 void tp_blur_record(struct tp_blur *, struct tp_tensor *t,
     const double *sigma, const int *order, double full, int linear);

@@ -560,6 +560,78 @@ np.save("s.npy", np.float64(3.5))'
 	[ "$status" -eq 0 ] || fail "$output"
 }
 
+@test "tblur: a record no sigma blurs comes out byte for byte, transparent pixels of RGBA and gray+alpha images too" {
+	# man/tblur.1, Types and images: no premultiplied or linear-light
+	# round trip when nothing is blurred (it gave a pixel of alpha 0
+	# color 0, and --linear changed the last bits of floats)
+	py '
+rng = np.random.default_rng(31)
+def img(shape, dt, hi):
+    x = rng.integers(0, hi + 1, shape).astype(dt)
+    x[..., -1][x[..., -1] < hi // 2] = 0	# many transparent pixels, colored
+    return x
+np.save("rgba8.npy", img((6, 7, 4), np.uint8, 255))
+np.save("la8.npy", img((5, 9, 2), np.uint8, 255))
+np.save("la16.npy", img((6, 5, 2), np.uint16, 65535))
+np.save("rgba16.npy", img((4, 6, 4), np.uint16, 65535))
+np.save("rgb8.npy", rng.integers(0, 256, (5, 6, 3)).astype(np.uint8))
+np.save("gray8.npy", rng.integers(0, 256, (5, 6)).astype(np.uint8))
+np.save("f32.npy", rng.standard_normal((6, 7, 4)).astype(np.float32))
+np.save("f64.npy", rng.uniform(0, 1, (4, 5, 2)))
+np.save("row.npy", img((1, 8, 4), np.uint8, 255))'
+	local f args bad=''
+	for f in rgba8 la8 la16 rgba16 rgb8 gray8 f32 f64; do
+		for args in "-s 0" "-s 0,0" "-s 0 --linear" "-s 0 --order 1" \
+		    "-s 0 --method fft --boundary zero" "-s 0,0 --method fir"; do
+			# shellcheck disable=SC2086
+			tblur $args $f.npy > out.npy || bad+="$f $args: exit $?; "
+			cmp -s out.npy $f.npy || bad+="$f $args: changed; "
+		done
+	done
+	# an image of one row: a sigma on its length-1 axis changes nothing
+	# under reflect
+	for args in "-s 3,0" "-s 3,0 --linear --method fft"; do
+		# shellcheck disable=SC2086
+		tblur $args row.npy > out.npy || bad+="row $args: exit $?; "
+		cmp -s out.npy row.npy || bad+="row $args: changed; "
+	done
+	[ -z "$bad" ] || fail "$bad"
+	# the types tblur converts keep their values
+	py 'np.save("h.npy", np.arange(-3, 9, dtype=np.float16) / 4)
+np.save("i.npy", np.arange(-5, 7, dtype=np.int32) * 1000)'
+	tblur -s 0 h.npy > h-out.npy
+	tblur -s 0 i.npy > i-out.npy
+	py 'a, b = np.load("h-out.npy"), np.load("i-out.npy")
+assert a.dtype == np.float32 and (a == np.load("h.npy")).all(), a
+assert b.dtype == np.float64 and (b == np.load("i.npy")).all(), b'
+}
+
+@test "tblur: an RGBA image with some sigmas 0 is blurred premultiplied along the others" {
+	# man/tblur.1, Types and images: -s 0,1.5 blurs along the width
+	# only, colors premultiplied by alpha; a pixel whose blurred alpha
+	# rounds to 0 gets color 0
+	py "
+from scipy.ndimage import gaussian_filter1d
+rng = np.random.default_rng(32)
+x = rng.integers(0, 256, (6, 12, 4)).astype(np.uint8)
+x[:, 5:9, 3] = 0
+x[2, :, 3] = 0
+np.save('x.npy', x)
+a = x[..., 3].astype(float)
+pm = x[..., :3] * (a[..., None] / 255)
+ab = gaussian_filter1d(a, 1.5, axis=1, truncate=20)
+cb = gaussian_filter1d(pm, 1.5, axis=1, truncate=20)
+col = np.where(ab[..., None] < 0.5, 0, cb * 255 / np.maximum(ab[..., None], 1e-300))
+e = np.concatenate([col, ab[..., None]], axis=2)
+assert np.abs(e - np.floor(e) - 0.5).min() > 1e-4
+np.save('e.npy', np.clip(np.round(e), 0, 255).astype(np.uint8))"
+	for m in fft fir; do
+		tblur -s 0,1.5 --method $m x.npy > out.npy
+		run npy_close out.npy e.npy 0
+		[ "$status" -eq 0 ] || fail "$m: $output"
+	done
+}
+
 @test "tblur: -o and a file operand give the same bytes as stdin to stdout" {
 	tblur -s 2 < "$GOLD/in-f32.npy" > a.npy
 	tblur -s 2 "$GOLD/in-f32.npy" -o b.npy
