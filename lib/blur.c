@@ -188,22 +188,44 @@ tp_blur_sigmas(const struct tp_blur_opts *o, int ndim, const size_t *shape,
 /* --- the responses and taps --------------------------------------------- */
 
 /*
- * Sum over all integers m of exp(-n^2 / (2 s^2)) (spatial form, for
- * small s) or its Poisson dual s sqrt(2 pi) sum exp(-2 pi^2 s^2 m^2).
+ * Every exponent below is written as a square of a product with sigma,
+ * exp(-0.5 * (n / s)^2) rather than exp(-0.5 * n * n / (s * s)): then a
+ * sigma so small or so large that s * s under- or overflows still gives
+ * the limit (1 at the centre and 0 elsewhere, or the reverse in
+ * frequency) and never 0 / 0 or inf * 0.
+ */
+
+/*
+ * Sum over all integers m of exp(-2 pi^2 (s m)^2), for s >= 1 (1 to
+ * double precision from s = 1.1 on): the Poisson dual of the sampled
+ * Gaussian's normalisation, sum_n exp(-n^2 / (2 s^2)) = s sqrt(2 pi)
+ * times it.
+ */
+static double
+gauss_dual(double s)
+{
+	double z = 1, t, x;
+
+	for (int m = 1; x = s * m, (t = exp(-2 * M_PI * M_PI * x * x)) > 1e-20;
+	    m++)
+		z += 2 * t;
+	return z;
+}
+
+/*
+ * Sum over all integers n of exp(-n^2 / (2 s^2)) (spatial form, for
+ * small s) or its Poisson dual s sqrt(2 pi) gauss_dual(s).  Infinite
+ * beyond s = 7e307; callers that can meet such sigmas use gauss_dual.
  */
 static double
 gauss_norm(double s)
 {
-	double z = 1, t;
+	double z = 1, t, u;
 	int n;
 
-	if (s >= 1) {
-		for (n = 1; (t = exp(-2 * M_PI * M_PI * s * s * n * n)) >
-		    1e-20; n++)
-			z += 2 * t;
-		return s * sqrt(2 * M_PI) * z;
-	}
-	for (n = 1; (t = exp(-0.5 * n * n / (s * s))) > 1e-20; n++)
+	if (s >= 1)
+		return s * sqrt(2 * M_PI) * gauss_dual(s);
+	for (n = 1; u = n / s, (t = exp(-0.5 * u * u)) > 1e-20; n++)
 		z += 2 * t;
 	return z;
 }
@@ -216,27 +238,28 @@ gauss_norm(double s)
 static double
 sampled_response(double s, double f)
 {
-	double h = 0, t, g;
+	double h = 0, t, u, x;
 	int m, n;
 
 	f -= floor(f);		/* periodic: f in [0, 1) */
 	if (s >= 1) {
-		g = 2 * M_PI * M_PI * s * s;
 		/* f + m for m <= -1 and m >= 0: terms fall off both ways */
 		for (m = -1;; m--) {
-			h += t = exp(-g * (f + m) * (f + m));
+			x = s * (f + m);
+			h += t = exp(-2 * M_PI * M_PI * x * x);
 			if (t < 1e-20)
 				break;
 		}
 		for (m = 0;; m++) {
-			h += t = exp(-g * (f + m) * (f + m));
+			x = s * (f + m);
+			h += t = exp(-2 * M_PI * M_PI * x * x);
 			if (t < 1e-20)
 				break;
 		}
-		return h * s * sqrt(2 * M_PI) / gauss_norm(s);
+		return h / gauss_dual(s);
 	}
 	h = 1;
-	for (n = 1; (t = exp(-0.5 * n * n / (s * s))) > 1e-20; n++)
+	for (n = 1; u = n / s, (t = exp(-0.5 * u * u)) > 1e-20; n++)
 		h += 2 * t * cos(2 * M_PI * f * n);
 	return h / gauss_norm(s);
 }
@@ -244,31 +267,84 @@ sampled_response(double s, double f)
 double
 tp_blur_response(enum tp_blur_kernel k, double s, double f)
 {
+	double x;
+
 	if (s == 0)
 		return 1;
 	switch (k) {
 	case TP_BLUR_ANALYTIC:
-		return exp(-2 * M_PI * M_PI * s * s * f * f);
+		x = s * f;
+		return exp(-2 * M_PI * M_PI * x * x);
 	case TP_BLUR_DISCRETE:
-		return exp(s * s * (cos(2 * M_PI * f) - 1));
+		/* s^2 (cos 2 pi f - 1), without cancelling near f = 0 */
+		x = s * sin(M_PI * f);
+		return exp(-2 * x * x);
 	default:
 		return sampled_response(s, f);
 	}
 }
 
 /*
+ * Tap j of SciPy's order-n derivative of the sampled Gaussian normalised
+ * by z, the sum of its samples: d^n/dx^n exp(-x^2 / (2 s^2)) at x = j
+ * over z, which is (-1)^n s^-n He_n(j / s) exp(-(j / s)^2 / 2) / z with
+ * He_n the probabilists' Hermite polynomial.  0 wherever the exponential
+ * underflows; infinite only at j = 0 for an even order and a sigma so
+ * small that s^-n overflows.
+ */
+static double
+deriv_tap(double s, int n, double j, double z)
+{
+	double u = j / s, e = exp(-0.5 * u * u), h0 = 1, h1 = u, h, v;
+
+	if (e == 0)
+		return 0;
+	if (n == 0)
+		return e / z;
+	for (int k = 1; k < n; k++) {	/* He_{k+1} = u He_k - k He_{k-1} */
+		h = u * h1 - k * h0;
+		h0 = h1;
+		h1 = h;
+	}
+	v = h1 * e / z;
+	for (int k = 0; k < n; k++)
+		v /= s;
+	return n % 2 ? -v : v;
+}
+
+/*
+ * The response divided by i^n of taps w[0..r] of an even (n even: the
+ * weight at -j is w[j]) or odd (n odd: -w[j]) kernel at frequency f:
+ * (-1)^(n/2) (w[0] + 2 sum_j w[j] cos 2 pi f j), or
+ * -2 (-1)^((n-1)/2) sum_j w[j] sin 2 pi f j.
+ */
+static double
+taps_response(const double *w, int r, int n, double f)
+{
+	double h = n % 2 ? 0 : w[0];
+
+	for (int j = 1; j <= r; j++)
+		h += 2 * w[j] * (n % 2 ? sin(2 * M_PI * f * j) :
+		    cos(2 * M_PI * f * j));
+	if (n % 2)
+		return (n / 2) % 2 ? h : -h;
+	return (n / 2) % 2 ? -h : h;
+}
+
+/*
  * The order-N response divided by i^N (a real number): the sampled
  * kernel's is sum_m (2 pi (f + m))^N exp(-2 pi^2 s^2 (f + m)^2) /
  * sum_m exp(-2 pi^2 s^2 m^2), the DTFT of the sampled N-th derivative of
- * the Gaussian (SciPy's derivative taps) by Poisson's sum; the analytic
- * and discrete kernels multiply their response by (2 pi f)^N at the
- * principal frequency |f| <= 1/2, where an odd order is 0 at f = 1/2
- * (a real signal cannot hold it there).
+ * the Gaussian (SciPy's derivative taps) by Poisson's sum (below sigma 1,
+ * the DTFT of those taps directly); the analytic and discrete kernels
+ * multiply their response by (2 pi f)^N at the principal frequency
+ * |f| <= 1/2, where an odd order is 0 at f = 1/2 (a real signal cannot
+ * hold it there).
  */
 double
 tp_blur_response_order(enum tp_blur_kernel k, double s, int order, double f)
 {
-	double g, x, t, h = 0, big = 0, xpk;
+	double x, t, h = 0, big = 0, xpk;
 	int m;
 
 	if (order == 0 || s == 0)
@@ -279,12 +355,21 @@ tp_blur_response_order(enum tp_blur_kernel k, double s, int order, double f)
 			return 0;
 		return pow(2 * M_PI * f, order) * tp_blur_response(k, s, f);
 	}
+	if (s < 1) {	/* the taps, j <= (10 + order) s + 2 (< 21) */
+		double w[TP_BLUR_MAXORDER + 13] = { 0 }, z = gauss_norm(s);
+		int r = (int)ceil((10 + order) * s) + 2;
+
+		for (m = 0; m <= r; m++)
+			w[m] = deriv_tap(s, order, m, z);
+		return taps_response(w, r, order, f);
+	}
 	f -= floor(f);
-	g = 2 * M_PI * M_PI * s * s;
-	xpk = sqrt(order / (2 * g));	/* where x^N exp(-g x^2) peaks */
+	xpk = sqrt(order) / (2 * M_PI * s);	/* where x^N exp(-2 pi^2 s^2
+						 * x^2) peaks */
 	for (m = -1;; m--) {
 		x = f + m;
-		t = pow(2 * M_PI * x, order) * exp(-g * x * x);
+		t = pow(2 * M_PI * x, order) * exp(-2 * M_PI * M_PI * (s * x) *
+		    (s * x));
 		h += t;
 		big = fmax(big, fabs(t));
 		if (-x > xpk && fabs(t) <= 1e-22 * big)
@@ -292,13 +377,14 @@ tp_blur_response_order(enum tp_blur_kernel k, double s, int order, double f)
 	}
 	for (m = 0;; m++) {
 		x = f + m;
-		t = pow(2 * M_PI * x, order) * exp(-g * x * x);
+		t = pow(2 * M_PI * x, order) * exp(-2 * M_PI * M_PI * (s * x) *
+		    (s * x));
 		h += t;
 		big = fmax(big, fabs(t));
 		if (x > xpk && fabs(t) <= 1e-22 * big)
 			break;
 	}
-	return h * s * sqrt(2 * M_PI) / gauss_norm(s);
+	return h / gauss_dual(s);
 }
 
 /*
@@ -314,6 +400,11 @@ bessel_taps(double s, double *w, int nmax)
 
 	for (n = 0; n <= nmax; n++)
 		w[n] = 0;
+	if (t < 1e-30) {	/* e^-t I_1(t) < t / 2: a delta, and 2n / t
+				 * would overflow the recurrence */
+		w[0] = 1;
+		return;
+	}
 	for (n = start; n >= 1; n--) {
 		c = a + 2 * n / t * b;	/* I_{n-1} */
 		a = b;
@@ -372,7 +463,7 @@ tp_blur_taps(enum tp_blur_kernel k, double s, double eps, double *w,
 		double z = gauss_norm(s);
 
 		for (n = 0; n <= m; n++)
-			g[n] = exp(-0.5 * n * n / (s * s)) / z;
+			g[n] = deriv_tap(s, 0, n, z);
 	}
 	tail = 0;
 	for (r = m; r > 0 && tail + 2 * g[r] < eps; r--)
@@ -389,38 +480,27 @@ tp_blur_taps(enum tp_blur_kernel k, double s, double eps, double *w,
 /*
  * SciPy's derivative taps: w[j] = q_N(j) g[j], j = 0..r, with g the
  * normalised sampled Gaussian and q_N the polynomial of the N-th
- * derivative of exp(-x^2 / (2 s^2)) (q_0 = 1, q_{k+1} = q_k' -
- * x q_k / s^2); the weight at -j is (-1)^N w[j].  Cut at the smallest r
- * whose tails hold less than eps times the taps' sum of magnitudes.
- * Returns r, or -1 (s > MAXSIGMA_FIR, r > maxr).
+ * derivative of exp(-x^2 / (2 s^2)) (deriv_tap); the weight at -j is
+ * (-1)^N w[j].  Cut at the smallest r whose tails hold less than eps
+ * times the taps' sum of magnitudes.  Returns r, or -1 (s > MAXSIGMA_FIR,
+ * r > maxr).
  */
 int
 tp_blur_taps_order(double s, int order, double eps, double *w, int maxr)
 {
-	double q[TP_BLUR_MAXORDER + 2] = { 1 }, nq[TP_BLUR_MAXORDER + 2] = { 0 };
 	double *g, z, l1, tail;
-	int m, r, n, k, i;
+	int m, r, n;
 
 	if (order == 0 || s <= 0)
 		return tp_blur_taps(TP_BLUR_SAMPLED, s, eps, w, maxr);
 	if (s > MAXSIGMA_FIR || order > TP_BLUR_MAXORDER)
 		return -1;
-	for (k = 0; k < order; k++) {	/* q <- q' - x q / s^2 */
-		for (i = 0; i <= k + 1; i++)
-			nq[i] = (i + 1 <= k ? (i + 1) * q[i + 1] : 0) -
-			    (i >= 1 ? q[i - 1] / (s * s) : 0);
-		memcpy(q, nq, sizeof q);
-	}
 	m = (int)ceil((10 + order) * s) + 2;
 	g = tp_emalloc(((size_t)m + 1) * sizeof *g);
 	z = gauss_norm(s);
 	l1 = 0;
 	for (n = 0; n <= m; n++) {
-		double p = 0;
-
-		for (i = order; i >= 0; i--)
-			p = p * n + q[i];
-		g[n] = p * exp(-0.5 * n * n / (s * s)) / z;
+		g[n] = deriv_tap(s, order, n, z);
 		l1 += (n ? 2 : 1) * fabs(g[n]);
 	}
 	tail = 0;
@@ -1679,6 +1759,34 @@ setup_fft(struct tp_blur *b, void *data, double eps)
 	}
 }
 
+/*
+ * Die when the kernel's centre weight overflows: an even derivative of
+ * the sampled kernel has (n-1)!! / sigma^n there, which a small enough
+ * sigma (or the product over several axes) takes beyond the largest
+ * double, and infinite weights would turn the transforms' sums into NaN.
+ */
+static void
+check_weights(const struct tp_blur *b)
+{
+	double w = 1;
+
+	if (b->o.kernel != TP_BLUR_SAMPLED)
+		return;
+	for (int a = 0; a < b->ndim; a++) {
+		double s = b->sigma[a];
+		int n = b->order[a];
+
+		if (n == 0 || n % 2 || !fft_axis(b->o.boundary, s, b->shape[a],
+		    n))
+			continue;
+		w *= fabs(deriv_tap(s, n, 0, gauss_norm(s)));
+		if (!isfinite(w))
+			tp_die("derivative order %d at sigma %g: the kernel's "
+			    "centre weight overflows (it grows as sigma^-%d)",
+			    n, s, n);
+	}
+}
+
 /* Whether b's state was made for this problem. */
 static int
 same_problem(const struct tp_blur *b, int single, int ndim,
@@ -1712,6 +1820,7 @@ tp_blur_run(struct tp_blur *b, void *data, int single, int ndim,
 		memcpy(b->sigma, sigma, (size_t)ndim * sizeof *sigma);
 		for (a = 0; a < ndim; a++)
 			b->order[a] = order ? order[a] : 0;
+		check_weights(b);
 		b->method = b->o.method;
 		if (b->method == TP_BLUR_AUTO)
 			b->method = tp_blur_cost(b, TP_BLUR_FIR, single, ndim,

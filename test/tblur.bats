@@ -728,6 +728,83 @@ W = w0[:, None] * w1[None, :]
 assert np.abs(y - (W * x).sum() / W.sum()).max() < 1e-12, y'
 }
 
+@test "tblur: sigmas from 5e-324 to 1.7e308 give the limit or a one-line refusal, never NaN" {
+	# man/tblur.1, Extreme sigmas
+	py 'np.save("x.npy", np.random.default_rng(33).standard_normal((6, 7)))'
+	local s k b m o rc
+	: > runs
+	for s in 1e-200 1e-300 5e-324 1e155 1e300 1.7e308; do
+		for k in sampled analytic discrete; do
+			for b in reflect mirror wrap nearest zero; do
+				for m in auto fft fir; do
+					for o in 0 1 2; do
+						rc=0
+						tblur -s $s --kernel $k --boundary $b --method $m --order $o x.npy \
+							> "o-$s-$k-$b-$m-$o.npy" 2> "e-$s-$k-$b-$m-$o" || rc=$?
+						echo "$s $k $b $m $o $rc" >> runs
+					done
+				done
+			done
+		done
+	done
+	py 'import os
+def band_limited(x, n, b):	# (2 pi i f)^n on the boundary'"'"'s periodic extension
+    ext = {"wrap": x, "reflect": np.concatenate([x, x[::-1]]),
+           "mirror": np.concatenate([x, x[-2:0:-1]])}[b]
+    L = len(ext)
+    f = np.fft.fftfreq(L)
+    H = (2j * np.pi * f) ** n
+    if n % 2 and L % 2 == 0:
+        H[L // 2] = 0	# an odd order is 0 at f = 1/2
+    return np.fft.ifft(H * np.fft.fft(ext)).real[:len(x)]
+def apply(x, fn):	# fn on every line of both axes
+    y = np.apply_along_axis(fn, 0, x)
+    return np.apply_along_axis(fn, 1, y)
+x = np.load("x.npy")
+bad, n = [], 0
+for line in open("runs"):
+    s, k, b, m, o, rc = line.split()
+    o, rc, tiny = int(o), int(rc), float(s) < 1
+    out = np.load(f"o-{s}-{k}-{b}-{m}-{o}.npy") if rc == 0 else None
+    err = open(f"e-{s}-{k}-{b}-{m}-{o}").read()
+    name = f"-s {s} --kernel {k} --boundary {b} --method {m} --order {o}"
+    # what tblur(1) says: fir has no analytic taps at small sigma, no
+    # derivatives but the sampled kernel'"'"'s, no taps beyond 1e5; zero and
+    # nearest pad no sigma beyond 1e5; an even order of the sampled
+    # kernel at a tiny sigma overflows
+    refuse = (m == "fir" and (k == "analytic" or (o > 0 and k != "sampled") or not tiny)) or \
+        (not tiny and b in ("zero", "nearest")) or (tiny and k == "sampled" and o == 2)
+    if refuse:
+        if rc == 0 or len(err.splitlines()) != 1 or not err.startswith("tblur: ") or \
+                os.path.getsize(f"o-{s}-{k}-{b}-{m}-{o}.npy"):
+            bad.append(f"{name}: exit {rc}, expected a refusal: {err!r}")
+        continue
+    if rc != 0:
+        bad.append(f"{name}: exit {rc}: {err!r}")
+        continue
+    n += 1
+    if tiny and o == 0:
+        e = x
+    elif tiny and k == "sampled":	# odd orders vanish
+        e = np.zeros_like(x)
+    elif tiny and b in ("zero", "nearest"):
+        continue	# the band-limited derivative under zero and nearest: below
+    elif tiny:
+        e = apply(x, lambda v: band_limited(v, o, b))
+    elif o > 0:
+        e = np.zeros_like(x)
+    elif b == "mirror":
+        w = np.ones(6)[:, None] * np.ones(7)[None, :]
+        w[[0, -1], :] /= 2; w[:, [0, -1]] /= 2
+        e = np.full_like(x, (w * x).sum() / w.sum())
+    else:
+        e = np.full_like(x, x.mean())
+    if np.isnan(out).any() or not np.abs(out - e).max() <= 1e-12 * np.pi ** o * np.abs(x).max():
+        bad.append(f"{name}: max error {np.abs(out - e).max():.3g}")
+print("\n".join(bad)); print(n, "limits")
+sys.exit(1 if bad or n < 300 else 0)' 
+}
+
 @test "tblur: --help prints the usage on stdout and exits 0" {
 	run --separate-stderr tblur --help
 	[ "$status" -eq 0 ]
