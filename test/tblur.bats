@@ -113,6 +113,67 @@ EOF
 	done
 }
 
+# check_edges DIR [TOL]: the cases of edges.txt (zero and nearest, every
+# kernel) agree with their golden files to TOL (default 1e-10; 1e-5 for
+# float32 output) times max|x| times, per blurred axis, the sum of the
+# magnitudes of the kernel's taps (the size of the terms summed), plus
+# the output type's smallest normal number.
+check_edges() {
+	MANIFEST=edges.txt gold_check "$@" SciPy <<'EOF'
+from scipy.ndimage import gaussian_filter1d
+MIN_CASES = 40
+def l1(kernel, s, o):
+    if kernel == 'sampled':	# as gaussian_filter1d applies it
+        r = int(20 * s + 0.5)
+        d = np.zeros(2 * r + 1); d[r] = 1
+        return np.abs(gaussian_filter1d(d, s, order=o, mode='constant',
+                                        truncate=20)).sum()
+    if kernel == 'discrete' and o == 0:
+        return 1.0
+    th = 2 * np.pi * np.fft.fftfreq(1 << 16)	# band-limited: its taps
+    g = np.exp(-0.5 * (s * th) ** 2) if kernel == 'analytic' else \
+        np.exp(-2 * (s * np.sin(th / 2)) ** 2)
+    return np.abs(np.fft.ifft((1j * th) ** o * g)).sum()
+def check(name, f, path):
+    a = f[4].split()
+    s, kernel, o = float(a[1]), a[3], int(a[5])
+    got = records(path)
+    exp = records(os.path.join(gold, f[3]))
+    xs = records(os.path.join(gold, f[2]))
+    if len(got) != len(exp):
+        return [f'{name}: {len(got)} records, expected {len(exp)}']
+    bad = []
+    for i, (g, e, x) in enumerate(zip(got, exp, xs)):
+        tol = float(argv[0]) if argv else 1e-5 if g.dtype == np.float32 else 1e-10
+        scale = np.abs(x).max() * l1(kernel, s, o) ** x.ndim
+        err = np.abs(g - e).max() if g.shape == e.shape else np.inf
+        # (outputs of tiny kernels can be subnormal: their precision is
+        # the type's smallest normal number)
+        if not err <= tol * scale + np.finfo(g.dtype).tiny:
+            bad.append(f'{name}: record {i} {x.shape} {g.dtype}: error '
+                       f'{err:.3g} = {err / scale:.3g} of the terms')
+    return bad
+EOF
+}
+
+@test "tblur: zero and nearest are exact for every kernel, sigma 0.1 to 6, order 0 to 2, on every method" {
+	# man/tblur.1, Boundaries and transforms: the padding follows the
+	# kernel's own tail (the discrete kernel's is heavier than the
+	# sampled one's), and the band-limited kernels (analytic, discrete
+	# derivatives) are cut at the axis length where no padding would do
+	local m
+	for m in auto fft; do
+		MANIFEST=edges.txt gold_run out-$m '.' --method $m
+		gold_ok --count 108 check_edges out-$m
+	done
+	# fir: the kernels it takes (the sampled one, and the discrete one
+	# without derivatives; the analytic one only from sigma 2.75)
+	MANIFEST=edges.txt gold_run out-fir '^e-(sampled|discrete-.*-o0$)' --method fir
+	gold_ok --count 48 check_edges out-fir
+	MANIFEST=edges.txt gold_run out-f32 '.' --method fft -t f32
+	gold_ok --count 108 check_edges out-f32
+}
+
 @test "tblur: --order on short axes (1 and 2 samples), mixed with order 0, in float32" {
 	py "$SCIPY_MODES
 rng = np.random.default_rng(21)
@@ -757,6 +818,26 @@ def band_limited(x, n, b):	# (2 pi i f)^n on the boundary'"'"'s periodic extensi
     if n % 2 and L % 2 == 0:
         H[L // 2] = 0	# an odd order is 0 at f = 1/2
     return np.fft.ifft(H * np.fft.fft(ext)).real[:len(x)]
+def edge_limit(x, n, b):	# (2 pi i f)^n under zero or nearest: the taps
+    # c_1(k) = (-1)^k / k, c_2(k) = -2 (-1)^k / k^2, c_2(0) = -pi^2 / 3,
+    # and the tails S(a) = sum_(k>=a) c(k), for n = 1 the alternating
+    # harmonic series (-1)^a (psi((a + 1) / 2) - psi(a / 2)) / 2
+    from scipy.special import digamma
+    N = len(x)
+    k = np.arange(1, N + 1.0)
+    c = np.concatenate([[0 if n == 1 else -np.pi ** 2 / 3],
+                        (-1) ** k / k if n == 1 else -2 * (-1) ** k / k ** 2])
+    if n == 1:
+        S = (-1) ** k * (digamma((k + 1) / 2) - digamma(k / 2)) / 2
+    else:
+        S = -c[0] / 2 - np.concatenate([[0], np.cumsum(c[1:N])])
+    y = np.zeros(N)
+    for i in range(N):
+        for j in range(N):
+            y[i] += x[j] * (c[i - j] if i >= j else (-1) ** n * c[j - i])
+        if b == "nearest":
+            y[i] += x[0] * S[i] + x[N - 1] * (-1) ** n * S[N - 1 - i]
+    return y
 def apply(x, fn):	# fn on every line of both axes
     y = np.apply_along_axis(fn, 0, x)
     return np.apply_along_axis(fn, 1, y)
@@ -787,8 +868,8 @@ for line in open("runs"):
         e = x
     elif tiny and k == "sampled":	# odd orders vanish
         e = np.zeros_like(x)
-    elif tiny and b in ("zero", "nearest"):
-        continue	# the band-limited derivative under zero and nearest: below
+    elif tiny and b in ("zero", "nearest"):	# the band-limited derivative
+        e = apply(x, lambda v: edge_limit(v, o, b))
     elif tiny:
         e = apply(x, lambda v: band_limited(v, o, b))
     elif o > 0:
