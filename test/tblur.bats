@@ -211,6 +211,32 @@ for line in open("cases"):
 print("\n".join(bad)); sys.exit(1 if bad else 0)'
 }
 
+@test "tblur: one sigma with an order per blurred axis, or one order with a sigma per axis, as gaussian_filter takes them" {
+	# man/tblur.1, Axes and sigmas: orders follow the sigmas' rule on
+	# their own; only several of both must be as many
+	py "$SCIPY_MODES
+x = np.random.default_rng(34).standard_normal((9, 12))
+np.save('x.npy', x); np.save('x1.npy', x[0])
+np.save('e-a.npy', gaussian_filter(x, 1.5, order=(0, 1), mode='nearest', truncate=20))
+np.save('e-b.npy', gaussian_filter(x, (1.5, 2), order=2, mode='nearest', truncate=20))
+np.save('e-c.npy', gaussian_filter(x, (1.5, 2), order=(1, 0), mode='nearest', truncate=20))"
+	local m f
+	for m in fft fir; do
+		tblur -s 1.5 --order 0,1 --boundary nearest --method $m x.npy > a.npy
+		tblur -s 1.5,2 --order 2 --boundary nearest --method $m x.npy > b.npy
+		tblur -s 1.5,2 --order 1,0 --boundary nearest --method $m x.npy > c.npy
+		for f in a b c; do
+			run npy_close $f.npy e-$f.npy 1e-10
+			[ "$status" -eq 0 ] || fail "$m $f: $output"
+		done
+	done
+	local x=$BATS_TEST_TMPDIR/x.npy x1=$BATS_TEST_TMPDIR/x1.npy
+	row fails --usage 2 "2 sigmas but 3 orders: give one of either or the same number" "$x" tblur -s 1,2 --order 0,1,1
+	row fails 1 "record 0, shape \\(12,\\): 2 orders but the record has 1 axis to blur" "$x1" tblur -s 1 --order 0,1
+	row fails 1 "record 0, shape \\(12,\\): 2 sigmas but the record has 1 axis to blur" "$x1" tblur -s 1,2 --order 1
+	rows_ok
+}
+
 @test "tblur: the analytic and discrete kernels' derivatives are (2 pi i f)^N times their response" {
 	py 'x = np.zeros((64, 45)); x[0, 0] = 1; np.save("d.npy", x)'
 	for k in analytic discrete; do
