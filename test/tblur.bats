@@ -438,6 +438,35 @@ for s in [0.4, 1]:
 print("\n".join(bad)); sys.exit(1 if bad else 0)'
 }
 
+@test "tblur(1) on the FFT of a centred kernel: the phase (-1)^(kx+ky), times exp(i pi (kx/W + ky/H)) for odd sizes, and its 0.107" {
+	# the section WHY DOES THE FFT OF MY GAUSSIAN KERNEL NEED
+	# .modulus().sqrt()?: its claims, checked with numpy, against the
+	# response tblur applies (a delta at (0, 0) under wrap)
+	grep -q "0.107 of the response's" "$TPIPE_TOP/man/tblur.1" ||
+		fail "tblur.1 does not give the odd size's imaginary part"
+	py 'for n in (255, 256):
+    x = np.zeros((n, n)); x[0, 0] = 1; np.save(f"d{n}.npy", x)'
+	tblur -s 4 --boundary wrap d255.npy > k255.npy
+	tblur -s 4 --boundary wrap d256.npy > k256.npy
+	py '
+for n in (255, 256):
+    g = np.exp(-(np.arange(n) - n // 2) ** 2 / 32.0)	# sigma 4, at n // 2
+    F = np.fft.fft2(np.outer(g, g) / np.outer(g, g).sum())
+    H = np.fft.fft2(np.load(f"k{n}.npy"))	# the response tblur applies
+    assert np.abs(H.imag).max() < 1e-15 and H.real.min() > -1e-15	# real, >= 0
+    k = np.arange(n)
+    kk = k[:, None] + k[None, :]
+    phase = (-1.0) ** kk * (np.exp(1j * np.pi * kk / n) if n % 2 else 1)
+    assert np.abs(F - H.real * phase).max() < 1e-14, n
+    if n % 2:
+        im = np.abs(F.imag).max()
+        assert round(im, 3) == 0.107, im
+        assert np.abs(F.imag - H.real * (-1.0) ** kk * np.sin(np.pi * kk / n)).max() < 1e-14
+        assert np.unravel_index(np.abs(F.imag).argmax(), F.shape) == (n - 7, n - 7)
+    else:
+        assert np.abs(F.imag).max() < 1e-15'
+}
+
 @test "tblur: sigma1 then sigma2 equals sqrt(sigma1^2 + sigma2^2) for the analytic and discrete kernels (wrap)" {
 	py 'np.save("x.npy", np.random.default_rng(3).standard_normal((24, 30)))'
 	for k in analytic discrete; do
