@@ -188,22 +188,44 @@ tp_blur_sigmas(const struct tp_blur_opts *o, int ndim, const size_t *shape,
 /* --- the responses and taps --------------------------------------------- */
 
 /*
- * Sum over all integers m of exp(-n^2 / (2 s^2)) (spatial form, for
- * small s) or its Poisson dual s sqrt(2 pi) sum exp(-2 pi^2 s^2 m^2).
+ * Every exponent below is written as a square of a product with sigma,
+ * exp(-0.5 * (n / s)^2) rather than exp(-0.5 * n * n / (s * s)): then a
+ * sigma so small or so large that s * s under- or overflows still gives
+ * the limit (1 at the centre and 0 elsewhere, or the reverse in
+ * frequency) and never 0 / 0 or inf * 0.
+ */
+
+/*
+ * Sum over all integers m of exp(-2 pi^2 (s m)^2), for s >= 1 (1 to
+ * double precision from s = 1.1 on): the Poisson dual of the sampled
+ * Gaussian's normalisation, sum_n exp(-n^2 / (2 s^2)) = s sqrt(2 pi)
+ * times it.
+ */
+static double
+gauss_dual(double s)
+{
+	double z = 1, t, x;
+
+	for (int m = 1; x = s * m, (t = exp(-2 * M_PI * M_PI * x * x)) > 1e-20;
+	    m++)
+		z += 2 * t;
+	return z;
+}
+
+/*
+ * Sum over all integers n of exp(-n^2 / (2 s^2)) (spatial form, for
+ * small s) or its Poisson dual s sqrt(2 pi) gauss_dual(s).  Infinite
+ * beyond s = 7e307; callers that can meet such sigmas use gauss_dual.
  */
 static double
 gauss_norm(double s)
 {
-	double z = 1, t;
+	double z = 1, t, u;
 	int n;
 
-	if (s >= 1) {
-		for (n = 1; (t = exp(-2 * M_PI * M_PI * s * s * n * n)) >
-		    1e-20; n++)
-			z += 2 * t;
-		return s * sqrt(2 * M_PI) * z;
-	}
-	for (n = 1; (t = exp(-0.5 * n * n / (s * s))) > 1e-20; n++)
+	if (s >= 1)
+		return s * sqrt(2 * M_PI) * gauss_dual(s);
+	for (n = 1; u = n / s, (t = exp(-0.5 * u * u)) > 1e-20; n++)
 		z += 2 * t;
 	return z;
 }
@@ -216,27 +238,28 @@ gauss_norm(double s)
 static double
 sampled_response(double s, double f)
 {
-	double h = 0, t, g;
+	double h = 0, t, u, x;
 	int m, n;
 
 	f -= floor(f);		/* periodic: f in [0, 1) */
 	if (s >= 1) {
-		g = 2 * M_PI * M_PI * s * s;
 		/* f + m for m <= -1 and m >= 0: terms fall off both ways */
 		for (m = -1;; m--) {
-			h += t = exp(-g * (f + m) * (f + m));
+			x = s * (f + m);
+			h += t = exp(-2 * M_PI * M_PI * x * x);
 			if (t < 1e-20)
 				break;
 		}
 		for (m = 0;; m++) {
-			h += t = exp(-g * (f + m) * (f + m));
+			x = s * (f + m);
+			h += t = exp(-2 * M_PI * M_PI * x * x);
 			if (t < 1e-20)
 				break;
 		}
-		return h * s * sqrt(2 * M_PI) / gauss_norm(s);
+		return h / gauss_dual(s);
 	}
 	h = 1;
-	for (n = 1; (t = exp(-0.5 * n * n / (s * s))) > 1e-20; n++)
+	for (n = 1; u = n / s, (t = exp(-0.5 * u * u)) > 1e-20; n++)
 		h += 2 * t * cos(2 * M_PI * f * n);
 	return h / gauss_norm(s);
 }
@@ -244,31 +267,84 @@ sampled_response(double s, double f)
 double
 tp_blur_response(enum tp_blur_kernel k, double s, double f)
 {
+	double x;
+
 	if (s == 0)
 		return 1;
 	switch (k) {
 	case TP_BLUR_ANALYTIC:
-		return exp(-2 * M_PI * M_PI * s * s * f * f);
+		x = s * f;
+		return exp(-2 * M_PI * M_PI * x * x);
 	case TP_BLUR_DISCRETE:
-		return exp(s * s * (cos(2 * M_PI * f) - 1));
+		/* s^2 (cos 2 pi f - 1), without cancelling near f = 0 */
+		x = s * sin(M_PI * f);
+		return exp(-2 * x * x);
 	default:
 		return sampled_response(s, f);
 	}
 }
 
 /*
+ * Tap j of SciPy's order-n derivative of the sampled Gaussian normalised
+ * by z, the sum of its samples: d^n/dx^n exp(-x^2 / (2 s^2)) at x = j
+ * over z, which is (-1)^n s^-n He_n(j / s) exp(-(j / s)^2 / 2) / z with
+ * He_n the probabilists' Hermite polynomial.  0 wherever the exponential
+ * underflows; infinite only at j = 0 for an even order and a sigma so
+ * small that s^-n overflows.
+ */
+static double
+deriv_tap(double s, int n, double j, double z)
+{
+	double u = j / s, e = exp(-0.5 * u * u), h0 = 1, h1 = u, h, v;
+
+	if (e == 0)
+		return 0;
+	if (n == 0)
+		return e / z;
+	for (int k = 1; k < n; k++) {	/* He_{k+1} = u He_k - k He_{k-1} */
+		h = u * h1 - k * h0;
+		h0 = h1;
+		h1 = h;
+	}
+	v = h1 * e / z;
+	for (int k = 0; k < n; k++)
+		v /= s;
+	return n % 2 ? -v : v;
+}
+
+/*
+ * The response divided by i^n of taps w[0..r] of an even (n even: the
+ * weight at -j is w[j]) or odd (n odd: -w[j]) kernel at frequency f:
+ * (-1)^(n/2) (w[0] + 2 sum_j w[j] cos 2 pi f j), or
+ * -2 (-1)^((n-1)/2) sum_j w[j] sin 2 pi f j.
+ */
+static double
+taps_response(const double *w, int r, int n, double f)
+{
+	double h = n % 2 ? 0 : w[0];
+
+	for (int j = 1; j <= r; j++)
+		h += 2 * w[j] * (n % 2 ? sin(2 * M_PI * f * j) :
+		    cos(2 * M_PI * f * j));
+	if (n % 2)
+		return (n / 2) % 2 ? h : -h;
+	return (n / 2) % 2 ? -h : h;
+}
+
+/*
  * The order-N response divided by i^N (a real number): the sampled
  * kernel's is sum_m (2 pi (f + m))^N exp(-2 pi^2 s^2 (f + m)^2) /
  * sum_m exp(-2 pi^2 s^2 m^2), the DTFT of the sampled N-th derivative of
- * the Gaussian (SciPy's derivative taps) by Poisson's sum; the analytic
- * and discrete kernels multiply their response by (2 pi f)^N at the
- * principal frequency |f| <= 1/2, where an odd order is 0 at f = 1/2
- * (a real signal cannot hold it there).
+ * the Gaussian (SciPy's derivative taps) by Poisson's sum (below sigma 1,
+ * the DTFT of those taps directly); the analytic and discrete kernels
+ * multiply their response by (2 pi f)^N at the principal frequency
+ * |f| <= 1/2, where an odd order is 0 at f = 1/2 (a real signal cannot
+ * hold it there).
  */
 double
 tp_blur_response_order(enum tp_blur_kernel k, double s, int order, double f)
 {
-	double g, x, t, h = 0, big = 0, xpk;
+	double x, t, h = 0, big = 0, xpk;
 	int m;
 
 	if (order == 0 || s == 0)
@@ -279,12 +355,21 @@ tp_blur_response_order(enum tp_blur_kernel k, double s, int order, double f)
 			return 0;
 		return pow(2 * M_PI * f, order) * tp_blur_response(k, s, f);
 	}
+	if (s < 1) {	/* the taps, j <= (10 + order) s + 2 (< 21) */
+		double w[TP_BLUR_MAXORDER + 13] = { 0 }, z = gauss_norm(s);
+		int r = (int)ceil((10 + order) * s) + 2;
+
+		for (m = 0; m <= r; m++)
+			w[m] = deriv_tap(s, order, m, z);
+		return taps_response(w, r, order, f);
+	}
 	f -= floor(f);
-	g = 2 * M_PI * M_PI * s * s;
-	xpk = sqrt(order / (2 * g));	/* where x^N exp(-g x^2) peaks */
+	xpk = sqrt(order) / (2 * M_PI * s);	/* where x^N exp(-2 pi^2 s^2
+						 * x^2) peaks */
 	for (m = -1;; m--) {
 		x = f + m;
-		t = pow(2 * M_PI * x, order) * exp(-g * x * x);
+		t = pow(2 * M_PI * x, order) * exp(-2 * M_PI * M_PI * (s * x) *
+		    (s * x));
 		h += t;
 		big = fmax(big, fabs(t));
 		if (-x > xpk && fabs(t) <= 1e-22 * big)
@@ -292,13 +377,14 @@ tp_blur_response_order(enum tp_blur_kernel k, double s, int order, double f)
 	}
 	for (m = 0;; m++) {
 		x = f + m;
-		t = pow(2 * M_PI * x, order) * exp(-g * x * x);
+		t = pow(2 * M_PI * x, order) * exp(-2 * M_PI * M_PI * (s * x) *
+		    (s * x));
 		h += t;
 		big = fmax(big, fabs(t));
 		if (x > xpk && fabs(t) <= 1e-22 * big)
 			break;
 	}
-	return h * s * sqrt(2 * M_PI) / gauss_norm(s);
+	return h / gauss_dual(s);
 }
 
 /*
@@ -314,6 +400,11 @@ bessel_taps(double s, double *w, int nmax)
 
 	for (n = 0; n <= nmax; n++)
 		w[n] = 0;
+	if (t < 1e-30) {	/* e^-t I_1(t) < t / 2: a delta, and 2n / t
+				 * would overflow the recurrence */
+		w[0] = 1;
+		return;
+	}
 	for (n = start; n >= 1; n--) {
 		c = a + 2 * n / t * b;	/* I_{n-1} */
 		a = b;
@@ -372,7 +463,7 @@ tp_blur_taps(enum tp_blur_kernel k, double s, double eps, double *w,
 		double z = gauss_norm(s);
 
 		for (n = 0; n <= m; n++)
-			g[n] = exp(-0.5 * n * n / (s * s)) / z;
+			g[n] = deriv_tap(s, 0, n, z);
 	}
 	tail = 0;
 	for (r = m; r > 0 && tail + 2 * g[r] < eps; r--)
@@ -389,38 +480,27 @@ tp_blur_taps(enum tp_blur_kernel k, double s, double eps, double *w,
 /*
  * SciPy's derivative taps: w[j] = q_N(j) g[j], j = 0..r, with g the
  * normalised sampled Gaussian and q_N the polynomial of the N-th
- * derivative of exp(-x^2 / (2 s^2)) (q_0 = 1, q_{k+1} = q_k' -
- * x q_k / s^2); the weight at -j is (-1)^N w[j].  Cut at the smallest r
- * whose tails hold less than eps times the taps' sum of magnitudes.
- * Returns r, or -1 (s > MAXSIGMA_FIR, r > maxr).
+ * derivative of exp(-x^2 / (2 s^2)) (deriv_tap); the weight at -j is
+ * (-1)^N w[j].  Cut at the smallest r whose tails hold less than eps
+ * times the taps' sum of magnitudes.  Returns r, or -1 (s > MAXSIGMA_FIR,
+ * r > maxr).
  */
 int
 tp_blur_taps_order(double s, int order, double eps, double *w, int maxr)
 {
-	double q[TP_BLUR_MAXORDER + 2] = { 1 }, nq[TP_BLUR_MAXORDER + 2] = { 0 };
 	double *g, z, l1, tail;
-	int m, r, n, k, i;
+	int m, r, n;
 
 	if (order == 0 || s <= 0)
 		return tp_blur_taps(TP_BLUR_SAMPLED, s, eps, w, maxr);
 	if (s > MAXSIGMA_FIR || order > TP_BLUR_MAXORDER)
 		return -1;
-	for (k = 0; k < order; k++) {	/* q <- q' - x q / s^2 */
-		for (i = 0; i <= k + 1; i++)
-			nq[i] = (i + 1 <= k ? (i + 1) * q[i + 1] : 0) -
-			    (i >= 1 ? q[i - 1] / (s * s) : 0);
-		memcpy(q, nq, sizeof q);
-	}
 	m = (int)ceil((10 + order) * s) + 2;
 	g = tp_emalloc(((size_t)m + 1) * sizeof *g);
 	z = gauss_norm(s);
 	l1 = 0;
 	for (n = 0; n <= m; n++) {
-		double p = 0;
-
-		for (i = order; i >= 0; i--)
-			p = p * n + q[i];
-		g[n] = p * exp(-0.5 * n * n / (s * s)) / z;
+		g[n] = deriv_tap(s, order, n, z);
 		l1 += (n ? 2 : 1) * fabs(g[n]);
 	}
 	tail = 0;
@@ -498,6 +578,7 @@ struct tp_blur {
 	int nax, ax[TP_MAXDIM];
 	size_t wshape[TP_MAXDIM];	/* work array (padded) */
 	size_t pad[TP_MAXDIM];		/* left padding per axis */
+	int cut[TP_MAXDIM];	/* taps cut at the axis length (pad_for) */
 	size_t sshape[TP_MAXDIM];	/* spectrum (complex for wrap) */
 	int padded;
 	double *resp[TP_MAXDIM];	/* per array axis, or NULL */
@@ -602,17 +683,269 @@ fft_axis(enum tp_blur_boundary bnd, double s, size_t n, int order)
 	return s > 0 && (n > 1 || bnd == TP_BLUR_ZERO || order > 0);
 }
 
-/* The padding on each side for nearest and zero: the fft path reflects
- * the padded array, so the interior's first reflection lies 2p + 1
- * samples away and the kernel's tail beyond 2p must be below eps. */
-static size_t
-pad_for(double s, int order, double eps)
-{
-	int r = fir_radius(TP_BLUR_SAMPLED, s, order, eps);
+/* --- band-limited kernels under nearest and zero ------------------------ */
 
+/*
+ * The analytic kernel and the derivatives of the discrete one are
+ * band-limited: with theta = 2 pi f, their order-n response over i^n is
+ * F(theta) = theta^n exp(g(theta)) on |theta| <= pi, g = -(s theta)^2 / 2
+ * (analytic) or -2 (s sin(theta / 2))^2 (discrete), and their taps are
+ *   h_k = (i^n / 2 pi) int_{-pi}^{pi} F(theta) e^{i k theta} dtheta.
+ * Where F or a derivative of F is not 0 at theta = +-pi, the taps fall
+ * off only as a power of k, by parts:
+ *   h_k = ((-1)^k / pi) sum_{j: n + j odd} (-1)^j i^(n - j - 1) F^(j)(pi)
+ *         / k^(j + 1),
+ * an asymptotic series that converges fast for k well beyond s^2 pi.
+ * No padding makes nearest and zero exact then; the taps up to the axis
+ * length are (bl_taps), and the fft path cuts the kernel there.
+ */
+
+#define BL_J 30		/* terms of the series, and of F's Taylor jet */
+#define BL_K0 128	/* taps below this one by Gauss-Legendre quadrature */
+#define BL_Q 256	/* its nodes on [0, pi]; both parts agree with
+			 * mpmath to 1e-14 of the largest tap for sigma
+			 * 0.05 to 5.5 and orders 0 to 8 */
+
+/* Whether the order-n kernel k is band-limited (see above). */
+static int
+band_limited(enum tp_blur_kernel k, int n)
+{
+	return k == TP_BLUR_ANALYTIC || (k == TP_BLUR_DISCRETE && n > 0);
+}
+
+/* F(theta) of the band-limited kernel k at sigma s, order n. */
+static double
+bl_value(enum tp_blur_kernel k, double s, int n, double th)
+{
+	double x = k == TP_BLUR_ANALYTIC ? s * th : s * sin(th / 2);
+
+	return pow(th, n) * exp(k == TP_BLUR_ANALYTIC ? -0.5 * x * x :
+	    -2 * x * x);
+}
+
+/*
+ * F's Taylor coefficients at theta = pi, f[j] = F^(j)(pi) / j!, j <
+ * BL_J: theta^n = (pi + u)^n times exp(g(pi + u)), whose coefficients
+ * follow from g's by (e^g)' = g' e^g.  g(pi + u) is -(s (pi + u))^2 / 2
+ * (analytic) or -s^2 (1 + cos u) (discrete).  All 0 where exp(g(pi))
+ * underflows.
+ */
+static void
+bl_jet(enum tp_blur_kernel k, double s, int n, double *f)
+{
+	double g[BL_J] = { 0 }, e[BL_J] = { 0 }, p[BL_J] = { 0 }, c = 1;
+	int i, j;
+
+	if (k == TP_BLUR_ANALYTIC) {
+		g[0] = -0.5 * (s * M_PI) * (s * M_PI);
+		g[1] = -(s * M_PI) * s;
+		g[2] = -0.5 * s * s;
+	} else {
+		g[0] = -2 * s * s;
+		for (j = 2; j < BL_J; j += 2) {
+			c *= (double)(j - 1) * j;	/* (2m)! */
+			g[j] = (j / 2 % 2 ? 1 : -1) * s * s / c;
+		}
+	}
+	for (j = 0; j < BL_J; j++)
+		f[j] = 0;
+	e[0] = exp(g[0]);
+	if (e[0] == 0)
+		return;
+	for (j = 1; j < BL_J; j++) {
+		for (i = 1; i <= j; i++)
+			e[j] += i * g[i] * e[j - i];
+		e[j] /= j;
+	}
+	for (i = 0, c = 1; i <= n && i < BL_J; i++) {	/* C(n, i) pi^(n-i) */
+		p[i] = c * pow(M_PI, n - i);
+		c = c * (n - i) / (i + 1);
+	}
+	for (j = 0; j < BL_J; j++)
+		for (i = 0; i <= j && i <= n; i++)
+			f[j] += p[i] * e[j - i];
+}
+
+/* The q-point Gauss-Legendre rule on [0, pi]: nodes x, weights w. */
+static void
+gauss_legendre(int q, double *x, double *w)
+{
+	for (int i = 0; i < (q + 1) / 2; i++) {
+		double z = cos(M_PI * (i + 0.75) / (q + 0.5)), z1, pp = 1;
+
+		for (int it = 0; it < 100; it++) {	/* Newton on P_q */
+			double p1 = 1, p2 = 0, p3;
+
+			for (int j = 1; j <= q; j++) {
+				p3 = p2;
+				p2 = p1;
+				p1 = ((2.0 * j - 1) * z * p2 - (j - 1.0) * p3) / j;
+			}
+			pp = q * (z * p1 - p2) / (z * z - 1);
+			z1 = z;
+			z = z1 - p1 / pp;
+			if (fabs(z - z1) <= 4e-16)
+				break;
+		}
+		x[i] = (1 - z) * M_PI / 2;
+		x[q - 1 - i] = (1 + z) * M_PI / 2;
+		w[i] = w[q - 1 - i] = M_PI / ((1 - z * z) * pp * pp);
+	}
+}
+
+/*
+ * The taps h[0..m] of the band-limited kernel k at sigma s, order n (the
+ * weight at -j is (-1)^n h[j]); *sum1, unless NULL, gets sum_{j>=1} h_j:
+ * for even n (H(0) - h_0) / 2, for odd n (i^(n+1) / 2 pi) int_0^pi
+ * F(theta) cot(theta / 2) dtheta (sum_j sin j theta = cot(theta / 2) / 2).
+ */
+static void
+bl_taps(enum tp_blur_kernel k, double s, int n, double *h, size_t m,
+    double *sum1)
+{
+	double x[BL_Q], w[BL_Q], fw[BL_Q], f[BL_J];
+	double sg = n % 2 ? ((n + 1) / 2 % 2 ? -1 : 1) :
+	    (n / 2 % 2 ? -1 : 1);
+	size_t j;
+	int q, i;
+
+	gauss_legendre(BL_Q, x, w);
+	for (q = 0; q < BL_Q; q++)
+		fw[q] = w[q] * bl_value(k, s, n, x[q]);
+	for (j = 0; j <= m && j < BL_K0; j++) {
+		double t = 0;
+
+		for (q = 0; q < BL_Q; q++)
+			t += fw[q] * (n % 2 ? sin((double)j * x[q]) :
+			    cos((double)j * x[q]));
+		h[j] = sg * t / M_PI;
+	}
+	bl_jet(k, s, n, f);
+	for (; j <= m; j++) {
+		double t = 0, c = 1 / (double)j;	/* c = i! / j^(i+1) */
+
+		for (i = 0; i < BL_J; c *= (i + 1) / (double)j, i++)
+			if ((n + i) % 2)
+				t += ((i + (n - i - 1) / 2) % 2 ? -1 : 1) *
+				    c * f[i];
+		h[j] = (j % 2 ? -t : t) / M_PI;
+	}
+	if (sum1 == NULL)
+		return;
+	if (n % 2 == 0) {
+		*sum1 = ((n == 0) - h[0]) / 2;
+		return;
+	}
+	*sum1 = 0;
+	for (q = 0; q < BL_Q; q++)
+		*sum1 += fw[q] / tan(x[q] / 2);
+	*sum1 *= ((n + 1) / 2 % 2 ? -1 : 1) / (2 * M_PI);
+}
+
+/* The largest |F(theta)|, 0 <= theta <= pi (at most the sum of the
+ * taps' magnitudes), sampled finely and near its peak. */
+static double
+bl_peak(enum tp_blur_kernel k, double s, int n)
+{
+	double mx = 0, th0 = n == 0 ? 0 : k == TP_BLUR_ANALYTIC ?
+	    sqrt(n) / s : 2 * asin(fmin(1, sqrt(n / 4.0) / s));
+
+	for (int i = 0; i <= 1024; i++)
+		mx = fmax(mx, bl_value(k, s, n, M_PI * i / 1024));
+	for (int i = -8; i <= 8; i++)
+		mx = fmax(mx, bl_value(k, s, n, fmin(M_PI, th0 * (1 + i /
+		    32.0))));
+	return mx;
+}
+
+/*
+ * What the power-law tail of the band-limited kernel k (sigma s, order
+ * n) beyond radius r >= 1 adds up to over an axis of len samples, by the
+ * series above:
+ *   (1 / 2 pi) (|dF| ln(1 + len / r) + sum_{j>=1} |dF^(j)| / (j r^j)),
+ * dF^(j) = F^(j)(pi) - F^(j)(-pi).
+ */
+static double
+bl_tail(enum tp_blur_kernel k, double s, int n, double r, size_t len)
+{
+	double f[BL_J], e, c = 1 / r;	/* c = (j-1)! / r^j */
+	int j;
+
+	bl_jet(k, s, n, f);
+	e = n % 2 ? 2 * fabs(f[0]) * log1p((double)len / r) : 0;
+	for (j = 1; j < BL_J; c *= j / r, j++)
+		if ((n + j) % 2)
+			e += 2 * fabs(f[j]) * c;
+	return e / (2 * M_PI);
+}
+
+/*
+ * The radius beyond which the taps of the discrete kernel's order-n
+ * derivative hold less than eps * peak, both tails together, apart from
+ * the band-limited tail bl_tail measures: moving the integral to
+ * Im theta = y = asinh(k / t), t = s^2, bounds the rest of h_k by
+ * (pi^2 + y^2)^(n/2) exp(sqrt(t^2 + k^2) - t - k y).  -1 above
+ * MAXSIGMA_FIR.
+ */
+static int
+discrete_order_radius(double s, int n, double eps, double peak)
+{
+	double t = s * s, tail = 0, lim = log(eps * peak), lb;
+	long k, kmax;
+
+	if (s > MAXSIGMA_FIR)
+		return -1;
+	if (t < 1e-30 || !(lim > -HUGE_VAL))	/* nothing but the tail */
+		return 0;
+	for (kmax = 1;; kmax++) {
+		double y = asinh(kmax / t);
+
+		lb = n / 2.0 * log(M_PI * M_PI + y * y) + (double)kmax *
+		    kmax / (sqrt(t * t + (double)kmax * kmax) + t) - kmax * y;
+		if (lb < lim - 30)
+			break;
+	}
+	for (k = kmax; k > 0; k--) {
+		double y = asinh(k / t), b;
+
+		b = exp(n / 2.0 * log(M_PI * M_PI + y * y) + (double)k * k /
+		    (sqrt(t * t + (double)k * k) + t) - k * y);
+		if (tail + 2 * b >= eps * peak)
+			break;
+		tail += 2 * b;
+	}
+	return (int)k;
+}
+
+/*
+ * The padding on each side of an axis of len samples for nearest and
+ * zero, for kernel k at sigma s and this derivative order: the fft path
+ * reflects the padded array, so the interior's first reflection lies
+ * 2p + 1 samples away and the kernel's tail beyond 2p must be below eps
+ * (relative to the sum of its magnitudes).  *cut is set to 1 when the
+ * kernel is band-limited with a tail too heavy for that: then the taps
+ * are cut at len (cut_response) and p = ceil(len / 2).
+ */
+static size_t
+pad_for(enum tp_blur_kernel k, double s, int order, size_t len, double eps,
+    int *cut)
+{
+	int r;
+
+	*cut = 0;
+	if (k == TP_BLUR_DISCRETE && order > 0)
+		r = discrete_order_radius(s, order, eps, bl_peak(k, s, order));
+	else
+		r = fir_radius(k == TP_BLUR_DISCRETE ? k : TP_BLUR_SAMPLED, s,
+		    order, eps);
 	if (r < 0)
 		tp_die("sigma %g is too large for the nearest and zero "
 		    "boundaries (the padding would exceed 10^6 samples)", s);
+	if (band_limited(k, order) && bl_tail(k, s, order, r > 1 ? r : 1,
+	    len) > eps * bl_peak(k, s, order) / 16) {
+		*cut = 1;
+		return (len + 1) / 2;
+	}
 	return (size_t)(r + 1) / 2;
 }
 
@@ -1437,9 +1770,13 @@ tp_blur_cost(const struct tp_blur *b, int method, int single, int ndim,
 		    order ? order[a] : 0))
 			continue;
 		if (b->o.boundary == TP_BLUR_NEAREST ||
-		    b->o.boundary == TP_BLUR_ZERO)
+		    b->o.boundary == TP_BLUR_ZERO) {
+			int cut;
+
 			n = (double)tp_fft_fast_len(TP_FFT_DCT2, shape[a] + 2 *
-			    pad_for(sigma[a], order ? order[a] : 0, eps));
+			    pad_for(b->o.kernel, sigma[a], order ? order[a] :
+			    0, shape[a], eps, &cut));
+		}
 		w *= n / (double)shape[a];
 		l = log2(n > 2 ? n : 2);
 		if (first < 0) {
@@ -1521,6 +1858,57 @@ axis_plan(struct tp_blur *b, enum tp_fft_kind kind, int a, size_t n,
 	    base);
 }
 
+/*
+ * The response over i^n of axis a's kernel cut at the axis length n (a
+ * band-limited kernel whose tail no padding makes negligible: pad_for),
+ * at the frequencies k / (2 L) of the padded DCT-II, k = 0..L-1, into
+ * out: the taps h_0..h_n (bl_taps) and, under nearest, sum_{j>n} h_j
+ * folded into h_n, where every output sample meets the edge value
+ * (n >= each output's distance to the edge); then
+ *   even n: (-1)^(n/2) (h_0 + 2 sum_j h_j cos(pi j k / L)), DCT-I of L + 1,
+ *   odd n: -(-1)^((n-1)/2) 2 sum_j h_j sin(pi j k / L), DST-I of L - 1.
+ * The padding, n / 2 or more, keeps the taps off the reflected data, and
+ * 2n + 1 <= 2L off their own periodic images: the result is the cut
+ * kernel's exactly.
+ */
+static void
+cut_response(const struct tp_blur *b, int a, double *out)
+{
+	size_t n = b->shape[a], L = b->wshape[a], len, j;
+	int ord = b->order[a], ax = 0;
+	double *h = tp_ecalloc(L + 1, sizeof *h), *y, s1, sum = 0, c = 0;
+	struct tp_fft_problem pb;
+	struct tp_fft_plan *pl;
+	enum tp_fft_kind kind = ord % 2 ? TP_FFT_DST1 : TP_FFT_DCT1;
+
+	bl_taps(b->o.kernel, b->sigma[a], ord, h, n, &s1);
+	if (b->o.boundary == TP_BLUR_NEAREST) {
+		for (j = 1; j <= n; j++) {	/* Neumaier's sum of h_1..h_n */
+			double t = sum + h[j];
+
+			c += fabs(sum) >= fabs(h[j]) ? (sum - t) + h[j] :
+			    (h[j] - t) + sum;
+			sum = t;
+		}
+		h[n] += s1 - (sum + c);
+	}
+	if (ord % 2) {	/* the DST-I's input starts at h_1 */
+		memmove(h, h + 1, n * sizeof *h);
+		h[n] = 0;
+	}
+	len = ord % 2 ? L - 1 : L + 1;
+	y = tp_ecalloc(L + 1, sizeof *y);
+	tp_fft_problem_axes(&pb, kind, 1, &len, 1, &ax, 0);
+	pl = tp_fft_plan_new(kind, 0, &pb, 1, 0, h, y + ord % 2);
+	tp_fft_execute(pl, h, y + ord % 2);
+	tp_fft_plan_free(pl);
+	for (j = 0; j < L; j++)	/* y[0] = 0 for the DST-I */
+		out[j] = y[j] * (ord % 2 ? ((ord - 1) / 2 % 2 ? 1 : -1) :
+		    (ord / 2 % 2 ? -1 : 1));
+	free(h);
+	free(y);
+}
+
 /* Make the work shape, responses and plans of the fft path for the
  * problem in b, whose data is at data (for alignment). */
 static void
@@ -1538,12 +1926,14 @@ setup_fft(struct tp_blur *b, void *data, double eps)
 	for (a = 0; a < nd; a++) {
 		b->wshape[a] = b->shape[a];
 		b->pad[a] = 0;
+		b->cut[a] = 0;
 		if (!fft_axis(bnd, b->sigma[a], b->shape[a], b->order[a]))
 			continue;
 		b->ax[b->nax++] = a;
 		b->rot += b->order[a];
 		if (b->padded) {
-			b->pad[a] = pad_for(b->sigma[a], b->order[a], eps);
+			b->pad[a] = pad_for(b->o.kernel, b->sigma[a],
+			    b->order[a], b->shape[a], eps, &b->cut[a]);
 			b->wshape[a] = tp_fft_fast_len(TP_FFT_DCT2,
 			    b->shape[a] + 2 * b->pad[a]);
 			if (b->wshape[a] == 0)
@@ -1651,6 +2041,12 @@ setup_fft(struct tp_blur *b, void *data, double eps)
 			sign = ord % 2 == 0 ? (ord / 2 % 2 ? -1 : 1) :
 			    ((ord + 1) / 2 % 2 ? -1 : 1);
 		b->resp[a] = tp_emalloc(len * sizeof(double));
+		if (b->cut[a]) {
+			cut_response(b, a, b->resp[a]);
+			for (k = 0; k < len; k++)
+				b->resp[a][k] *= sign / (i == 0 ? norm : 1);
+			continue;
+		}
 		for (k = 0; k < len; k++) {
 			double f;
 
@@ -1676,6 +2072,34 @@ setup_fft(struct tp_blur *b, void *data, double eps)
 		for (k = 0; k < b->sshape[a]; k++)
 			mx = fmax(mx, fabs(b->resp[a][k]));
 		b->wthr *= mx;
+	}
+}
+
+/*
+ * Die when the kernel's centre weight overflows: an even derivative of
+ * the sampled kernel has (n-1)!! / sigma^n there, which a small enough
+ * sigma (or the product over several axes) takes beyond the largest
+ * double, and infinite weights would turn the transforms' sums into NaN.
+ */
+static void
+check_weights(const struct tp_blur *b)
+{
+	double w = 1;
+
+	if (b->o.kernel != TP_BLUR_SAMPLED)
+		return;
+	for (int a = 0; a < b->ndim; a++) {
+		double s = b->sigma[a];
+		int n = b->order[a];
+
+		if (n == 0 || n % 2 || !fft_axis(b->o.boundary, s, b->shape[a],
+		    n))
+			continue;
+		w *= fabs(deriv_tap(s, n, 0, gauss_norm(s)));
+		if (!isfinite(w))
+			tp_die("derivative order %d at sigma %g: the kernel's "
+			    "centre weight overflows (it grows as sigma^-%d)",
+			    n, s, n);
 	}
 }
 
@@ -1712,6 +2136,7 @@ tp_blur_run(struct tp_blur *b, void *data, int single, int ndim,
 		memcpy(b->sigma, sigma, (size_t)ndim * sizeof *sigma);
 		for (a = 0; a < ndim; a++)
 			b->order[a] = order ? order[a] : 0;
+		check_weights(b);
 		b->method = b->o.method;
 		if (b->method == TP_BLUR_AUTO)
 			b->method = tp_blur_cost(b, TP_BLUR_FIR, single, ndim,
@@ -1794,6 +2219,21 @@ image_pass(void *x, int single, size_t n, size_t nc, int alpha, double full,
 	}
 }
 
+/* Whether blurring with these sigmas and orders changes nothing: no axis
+ * is transformed or filtered (every sigma is 0, or the only axes with a
+ * sigma have length 1 and a boundary that extends them with their own
+ * value). */
+static int
+leaves_alone(const struct tp_blur *b, int ndim, const size_t *shape,
+    const double *sigma, const int *order)
+{
+	for (int a = 0; a < ndim; a++)
+		if (fft_axis(b->o.boundary, sigma[a], shape[a],
+		    order ? order[a] : 0))
+			return 0;
+	return 1;
+}
+
 void
 tp_blur_record(struct tp_blur *b, struct tp_tensor *t, const double *sigma,
     const int *order, double full, int linear)
@@ -1801,6 +2241,14 @@ tp_blur_record(struct tp_blur *b, struct tp_tensor *t, const double *sigma,
 	int single = t->dtype == TP_F4, ch, alpha = 0, a;
 	size_t nc = 1;
 
+	/* nothing to blur: the record as it is, not a premultiplied or
+	 * linear-light round trip (which loses the color of transparent
+	 * pixels and a few bits) */
+	if (leaves_alone(b, t->ndim, t->shape, sigma, order)) {
+		tp_blur_run(b, t->data, single, t->ndim, t->shape, sigma,
+		    order);
+		return;
+	}
 	ch = tp_blur_channel_axis(t->ndim, t->shape);
 	if (ch >= 0 && sigma[ch] == 0)
 		nc = t->shape[ch];
