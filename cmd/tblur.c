@@ -76,7 +76,7 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 	};
 	struct tp_msg m;
 	const char *why;
-	int ch, v;
+	int ch;
 
 	memset(cl, 0, sizeof *cl);
 	tp_init(&cl->com, usage);
@@ -97,28 +97,19 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 			    "--axes", -TP_MAXDIM, TP_MAXDIM - 1);
 			break;
 		case OPT_BOUNDARY:
-			if ((v = tp_blur_boundary_parse(optarg)) < 0)
-				tp_usage_die("unknown boundary '%s': use "
-				    TP_BLUR_BOUNDARIES, optarg);
-			cl->blur.boundary = v;
+			cl->blur.boundary = tp_choice(optarg,
+			    tp_blur_boundaries, "--boundary");
 			break;
 		case OPT_KERNEL:
-			if ((v = tp_blur_kernel_parse(optarg)) < 0)
-				tp_usage_die("unknown kernel '%s': use "
-				    TP_BLUR_KERNELS, optarg);
-			cl->blur.kernel = v;
+			cl->blur.kernel = tp_choice(optarg, tp_blur_kernels,
+			    "--kernel");
 			break;
 		case OPT_METHOD:
-			if ((v = tp_blur_method_parse(optarg)) < 0)
-				tp_usage_die("unknown method '%s': use "
-				    TP_BLUR_METHODS, optarg);
-			cl->blur.method = v;
+			cl->blur.method = tp_choice(optarg, tp_blur_methods,
+			    "--method");
 			break;
 		case OPT_PLAN:
-			if ((v = tp_fft_plan_parse(optarg)) < 0)
-				tp_usage_die("unknown plan '%s': use "
-				    TP_PLAN_CHOICES, optarg);
-			cl->plan = v;
+			cl->plan = tp_choice(optarg, tp_fft_plans, "--plan");
 			break;
 		case OPT_VERBOSE:	/* twice: the engine's phase stamps */
 			cl->verbose++;

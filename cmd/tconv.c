@@ -67,15 +67,8 @@ parse_ops(const char *s, struct tp_conv_opts *o)
 	char *copy, *ent[TP_MAXDIM];
 	int i, n = split_list("--op", s, &copy, ent, TP_MAXDIM);
 
-	for (i = 0; i < n; i++) {
-		if (strcmp(ent[i], "conv") == 0)
-			o->corr[i] = 0;
-		else if (strcmp(ent[i], "corr") == 0)
-			o->corr[i] = 1;
-		else
-			tp_usage_die("unknown op '%s' in --op '%s': use "
-			    TP_CONV_OPS, ent[i], s);
-	}
+	for (i = 0; i < n; i++)
+		o->corr[i] = tp_choice(ent[i], tp_conv_ops, "--op entry");
 	o->ncorr = n;
 	free(copy);
 }
@@ -112,7 +105,7 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 		{ "tiles", required_argument, NULL, OPT_TILES },
 		{ NULL, 0, NULL, 0 }
 	};
-	int ch, v;
+	int ch;
 
 	memset(cl, 0, sizeof *cl);
 	tp_init(&cl->com, usage);
@@ -127,10 +120,8 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 			cl->kernel = optarg;
 			break;
 		case OPT_MODE:
-			if ((v = tp_conv_mode_parse(optarg)) < 0)
-				tp_usage_die("unknown mode '%s': use "
-				    TP_CONV_MODES, optarg);
-			cl->conv.mode = v;
+			cl->conv.mode = tp_choice(optarg, tp_conv_modes,
+			    "--mode");
 			break;
 		case OPT_OP:
 			parse_ops(optarg, &cl->conv);
@@ -142,22 +133,15 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 			cl->ops = "corr";
 			break;
 		case OPT_BOUNDARY:
-			if ((v = tp_conv_boundary_parse(optarg)) < 0)
-				tp_usage_die("unknown boundary '%s': use "
-				    TP_CONV_BOUNDARIES, optarg);
-			cl->conv.boundary = v;
+			cl->conv.boundary = tp_choice(optarg,
+			    tp_conv_boundaries, "--boundary");
 			break;
 		case OPT_METHOD:
-			if ((v = tp_conv_method_parse(optarg)) < 0)
-				tp_usage_die("unknown method '%s': use "
-				    TP_CONV_METHODS, optarg);
-			cl->conv.method = v;
+			cl->conv.method = tp_choice(optarg, tp_conv_methods,
+			    "--method");
 			break;
 		case OPT_PLAN:
-			if ((v = tp_fft_plan_parse(optarg)) < 0)
-				tp_usage_die("unknown plan '%s': use "
-				    TP_PLAN_CHOICES, optarg);
-			cl->plan = v;
+			cl->plan = tp_choice(optarg, tp_fft_plans, "--plan");
 			break;
 		case OPT_VERBOSE:
 			cl->verbose = 1;

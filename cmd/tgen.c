@@ -18,8 +18,11 @@ static const char usage[] =
     "            [--depth 8|16] [--progress | --quiet]";
 
 enum kind { RANDN, RAND, ZEROS, ONES, EYE, RANGE, GAUSSIAN };
-static const char *kinds[] = { "randn", "rand", "zeros", "ones", "eye",
-    "range", "gaussian", NULL };
+static const struct tp_choice kinds[] = {
+	{ "randn", RANDN }, { "rand", RAND }, { "zeros", ZEROS },
+	{ "ones", ONES }, { "eye", EYE }, { "range", RANGE },
+	{ "gaussian", GAUSSIAN }, { NULL, 0 }
+};
 
 struct cmdline {
 	enum kind kind;
@@ -51,24 +54,19 @@ static enum kind
 check_operands(int argc, char *argv[])
 {
 	char q[256];
-	int n;
+	enum kind n;
 
 	if (argc == 0)
-		operand_error("missing the kind: randn, rand, zeros, ones, eye, "
-		    "range or gaussian");
-	for (n = 0; kinds[n]; n++)
-		if (!strcmp(argv[0], kinds[n]))
-			break;
-	if (!kinds[n])
-		tp_usage_die("unknown kind '%s': use randn, rand, zeros, ones, eye, range or gaussian",
-		    tp_quote(argv[0], strlen(argv[0]), q, sizeof q));
+		operand_error("missing the kind: %s",
+		    tp_choice_list(kinds, q, sizeof q));
+	n = tp_choice(argv[0], kinds, "kind");
 	if (argc == 1)
-		operand_error("%s needs %s", kinds[n], operand_of[n]);
+		operand_error("%s needs %s", argv[0], operand_of[n]);
 	if (argc > 2)
 		operand_error("%s takes one operand, %s; extra operand '%s'",
-		    kinds[n], operand_of[n],
+		    argv[0], operand_of[n],
 		    tp_quote(argv[2], strlen(argv[2]), q, sizeof q));
-	return (enum kind)n;
+	return n;
 }
 
 /* Parse the operand arg of kind into cl. */
@@ -122,7 +120,7 @@ parse_args(struct cmdline *cl, enum kind kind, const char *arg)
 			    cl->ndim);
 	} else if (cl->nsigma)
 		tp_usage_die("-s applies to gaussian only, not to '%s'",
-		    kinds[kind]);
+		    tp_choice_word(kinds, kind));
 }
 
 /* The values at flat indices [first, first+n) of a record, into out. */
@@ -186,10 +184,8 @@ main(int argc, char *argv[])
 	int ch;
 
 	tp_init(&c, usage);
-	for (int i = 0; kinds[i]; i++)	/* for shell completion */
-		snprintf(kind_list + strlen(kind_list), sizeof kind_list -
-		    strlen(kind_list), "%s%s", i ? ", " : "", kinds[i]);
-	tp_operand_words(kind_list, 0);
+	/* for shell completion */
+	tp_operand_words(tp_choice_list(kinds, kind_list, sizeof kind_list), 0);
 	while ((ch = tp_getopt(argc, argv, TP_COMMON_SHORTOPTS "s:n:",
 	    longopts)) != -1) {
 		if (tp_common_option(&c, ch, optarg))

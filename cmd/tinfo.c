@@ -274,6 +274,9 @@ parse_cmdline(struct cmdline *cl, int argc, char *argv[])
 		TP_PROGRESS_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
+	static const struct tp_choice colors[] = {
+		{ "auto", -1 }, { "always", 1 }, { "never", 0 }, { NULL, 0 }
+	};
 	int ch;
 
 	tp_init(&cl->com, usage);
@@ -289,7 +292,7 @@ parse_cmdline(struct cmdline *cl, int argc, char *argv[])
 		case OPT_SHOW:
 			break;
 		case OPT_CMAP:
-			cl->cmap = (int)tp_cmap_option(optarg);
+			cl->cmap = tp_choice(optarg, tp_cmaps, "--cmap");
 			break;
 		case OPT_RANGE:
 			cl->range = tp_range_option(optarg);
@@ -299,15 +302,7 @@ parse_cmdline(struct cmdline *cl, int argc, char *argv[])
 			cl->width = (int)tp_parse_int(optarg, 1, 10000, "--width");
 			break;
 		case OPT_COLOR:
-			if (!strcmp(optarg, "always"))
-				cl->color = 1;
-			else if (!strcmp(optarg, "never"))
-				cl->color = 0;
-			else if (!strcmp(optarg, "auto"))
-				cl->color = -1;
-			else
-				tp_usage_die("--color takes auto, always or never, "
-				    "not '%s'", optarg);
+			cl->color = tp_choice(optarg, colors, "--color");
 			break;
 		default:
 			tp_usage();

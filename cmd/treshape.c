@@ -97,9 +97,7 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 			if (op == TP_OP_REPEAT)
 				tp_usage_die("--reduce and --repeat cannot be "
 				    "combined");
-			if ((op = tp_reduce_parse(optarg)) < 0)
-				tp_usage_die("unknown reduction '%s': use "
-				    TP_REDUCE_CHOICES, optarg);
+			op = tp_choice(optarg, tp_reductions, "--reduce");
 			continue;
 		case OPT_REPEAT:
 			if (op != TP_OP_REARRANGE && op != TP_OP_REPEAT)

@@ -72,6 +72,59 @@ exit_after_stdout(void)
 	exit(0);
 }
 
+/* -O and --depth. */
+static const struct tp_choice formats[] = {
+	{ "npy", TP_FMT_NPY }, { "txt", TP_FMT_TXT }, { "png", TP_FMT_PNG },
+	{ NULL, 0 }
+};
+static const struct tp_choice depths[] = {
+	{ "8", 8 }, { "16", 16 }, { NULL, 0 }
+};
+
+const struct tp_choice *
+tp_choice_find(const struct tp_choice *choices, const char *word)
+{
+	for (; choices->word; choices++)
+		if (!strcmp(choices->word, word))
+			return choices;
+	return NULL;
+}
+
+const char *
+tp_choice_word(const struct tp_choice *choices, int v)
+{
+	for (; choices->word; choices++)
+		if (choices->value == v)
+			return choices->word;
+	return NULL;
+}
+
+char *
+tp_choice_list(const struct tp_choice *choices, char *buf, size_t len)
+{
+	size_t k = 0;
+
+	buf[0] = '\0';
+	for (const struct tp_choice *c = choices; c->word && k < len; c++)
+		k += (size_t)snprintf(buf + k, len - k, "%s%s",
+		    c == choices ? "" : ", ", c->word);
+	return buf;
+}
+
+int
+tp_choice(const char *word, const struct tp_choice *choices,
+    const char *what)
+{
+	const struct tp_choice *c = tp_choice_find(choices, word);
+	char q[256], list[512];
+
+	if (c == NULL)
+		tp_usage_die("%s '%s' is not one of %s", what,
+		    tp_quote(word, strlen(word), q, sizeof q),
+		    tp_choice_list(choices, list, sizeof list));
+	return c->value;
+}
+
 int
 tp_common_option(struct tp_common *c, int ch, const char *arg)
 {
@@ -90,27 +143,19 @@ tp_common_option(struct tp_common *c, int ch, const char *arg)
 		c->output = arg;
 		return 1;
 	case 'O':
-		if (!strcmp(arg, "npy"))
-			c->format = TP_FMT_NPY;
-		else if (!strcmp(arg, "txt") || !strcmp(arg, "text"))
-			c->format = TP_FMT_TXT;
-		else if (!strcmp(arg, "png"))
-			c->format = TP_FMT_PNG;
-		else
-			tp_usage_die("unknown format '%s': use npy, txt or png",
-			    arg);
+		c->format = (enum tp_format)tp_choice(arg, formats, "-O");
 		return 1;
 	case 't':
 	{
 		enum tp_dtype d;
 		struct tp_msg m;
-		const char *why = tp_dtype_lookup(arg, &d, &m);
+		char q[256];
 
-		if (why != NULL)
-			tp_usage_die("-t: %s", why);
-		if (d != TP_F4 && d != TP_F8)
-			tp_usage_die("unsupported dtype '%s': use f32 or f64",
-			    arg);
+		/* numpy's names of float32 and float64 too ("f4", "<f8") */
+		if (tp_dtype_lookup(arg, &d, &m) || (d != TP_F4 && d != TP_F8))
+			tp_usage_die("-t '%s' is not one of f32, f64 (or "
+			    "numpy's names of them)",
+			    tp_quote(arg, strlen(arg), q, sizeof q));
 		c->dtype = (int)d;
 	}
 		return 1;
@@ -118,9 +163,7 @@ tp_common_option(struct tp_common *c, int ch, const char *arg)
 		c->threads = (int)tp_parse_int(arg, 1, 1024, "-j");
 		return 1;
 	case TP_OPT_DEPTH:
-		c->depth = (int)tp_parse_int(arg, 8, 16, "--depth");
-		if (c->depth != 8 && c->depth != 16)
-			tp_usage_die("--depth must be 8 or 16, not '%s'", arg);
+		c->depth = tp_choice(arg, depths, "--depth");
 		return 1;
 	case TP_OPT_PROGRESS:
 		tp_progress_set_mode(TP_PROGRESS_ON);

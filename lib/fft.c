@@ -20,17 +20,10 @@ static int nthreads = 1;
 static enum tp_plan mode = TP_PLAN_ESTIMATE;
 static int planned;		/* plans made since the last save */
 
-int
-tp_fft_plan_parse(const char *s)
-{
-	if (strcmp(s, "estimate") == 0)
-		return TP_PLAN_ESTIMATE;
-	if (strcmp(s, "measure") == 0)
-		return TP_PLAN_MEASURE;
-	if (strcmp(s, "patient") == 0)
-		return TP_PLAN_PATIENT;
-	return -1;
-}
+const struct tp_choice tp_fft_plans[] = {
+	{ "estimate", TP_PLAN_ESTIMATE }, { "measure", TP_PLAN_MEASURE },
+	{ "patient", TP_PLAN_PATIENT }, { NULL, 0 }
+};
 
 /*
  * The wisdom directory, $XDG_CACHE_HOME/tpipe or $HOME/.cache/tpipe, in

@@ -952,8 +952,8 @@ tp_grad_parse(const char *word, struct tp_grad_spec *s, struct tp_msg *m)
 			want = losses[i].opname != NULL;
 		}
 	if (s->kind < 0) {
-		tp_msgf(m, "unknown layer '%s': use " TP_GRAD_LAYERS
-		    ", or a loss: " TP_GRAD_LOSSES, s->word);
+		tp_msgf(m, "layer or loss '%s' is not one of " TP_GRAD_LAYERS
+		    ", " TP_GRAD_LOSSES, s->word);
 		tp_grad_spec_free(s);
 		return m->text;
 	}

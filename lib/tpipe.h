@@ -23,7 +23,8 @@
  *           random.c    numpy's legacy Mersenne Twister, rand and randn
  *           progress.c/.h  the progress line on stderr: counters the
  *                       io layer adds to, a timer thread that draws
- *           cli.c       common options, tp_getopt, number parsing
+ *           cli.c       common options, tp_getopt, tp_choice, number
+ *                       parsing
  *   io      fdio.c      writing to a file descriptor; death by SIGPIPE
  *           npy.c       NPY header parsing and formatting
  *           pngio.c     PNG decoding and encoding (libpng)
@@ -318,6 +319,30 @@ int tp_getopt(int argc, char **argv, const char *shortopts,
  * offered as "mse:").  list must live until tp_getopt returns -1.
  */
 void tp_operand_words(const char *list, int every);
+
+/*
+ * A word an option (or an operand) may be, and the value it stands for.
+ * A table of them ends with { NULL, 0 }; its order is the order messages
+ * list the words in.
+ */
+struct tp_choice { const char *word; int value; };
+/*
+ * The value of word in the table choices.  Any other word, the empty one
+ * too, is a usage error in the one shape every tool gives it, the word
+ * quoted (tp_quote): "what 'word' is not one of a, b, c"; exit 2.  what
+ * is the option as the usage writes it ("--boundary", "-O") or the
+ * operand ("kind").
+ */
+int tp_choice(const char *word, const struct tp_choice *choices,
+    const char *what);
+/* The entry of choices whose word is word, or NULL. */
+const struct tp_choice *tp_choice_find(const struct tp_choice *choices,
+    const char *word);
+/* The (first) word of value v in choices, or NULL. */
+const char *tp_choice_word(const struct tp_choice *choices, int v);
+/* The words of choices as "a, b, c" in buf (len bytes); returns buf. */
+char *tp_choice_list(const struct tp_choice *choices, char *buf,
+    size_t len);
 
 /* Numbers from the command line; they die with exit 2 quoting s. */
 double tp_parse_double(const char *s, double min, double max,

@@ -411,7 +411,7 @@ np.save("k0.npy", np.float64(2)); np.save("kz.npy", np.ones((0, 2)))
 	row fails 1 'X \(4, 5\) holds -inf at \(1, 0\)' "$d/xinf.npy" tgrad relu sum
 	row fails 1 'nosuch.npy' "$d/x.npy" tgrad "matmul:$d/nosuch.npy" sum
 	# usage
-	row fails --usage 2 "unknown layer 'bogus:w.npy'" "$d/x.npy" tgrad bogus:w.npy sum
+	row fails --usage 2 "layer or loss 'bogus:w.npy' is not one of scale:M, " "$d/x.npy" tgrad bogus:w.npy sum
 	row fails --usage 2 "the loss 'sum' is word 1 of 2: a loss must come last" "$d/x.npy" tgrad sum relu
 	row fails --usage 2 "the loss 'softmax-xent:.*' is word 2 of 3" "$d/x.npy" tgrad relu "softmax-xent:$d/y.npy" tanh
 	row fails --usage 2 "affine takes 2 operand files" "$d/x.npy" tgrad "affine:$d/w57.npy" sum

@@ -567,7 +567,7 @@ EOF2
 	tgen zeros 2,0,3 -o z.npy
 	py "np.save('c.npy', np.zeros((2, 3), np.complex64))"
 	X=$PWD/x.npy Z=$PWD/z.npy C=$PWD/c.npy
-	row fails --usage 2 "unknown reduction 'median': use sum, mean, max or min" "$X" treshape --reduce median 'a b c -> a'
+	row fails --usage 2 "^treshape: --reduce 'median' is not one of sum, mean, max, min$" "$X" treshape --reduce median 'a b c -> a'
 	row fails --usage 2 "--reduce sum takes a pattern, not the shape '36'" "$X" treshape --reduce sum 36
 	row fails --usage 2 "--reduce takes a pattern, not --permute" "$X" treshape --reduce sum --permute 1,0,2
 	row fails --usage 2 "'d' is only on the right side \(--reduce sum only drops names\)" "$X" treshape --reduce sum 'a b c -> a d'

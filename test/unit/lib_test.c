@@ -228,6 +228,26 @@ test_quote(void)
 	ok(strlen(q) == 63 && !strcmp(q + 60, "..."), "61 bytes cut at 60");
 }
 
+/* The choice tables: lookup, naming, listing. */
+static void
+test_choices(void)
+{
+	static const struct tp_choice c[] = {
+		{ "auto", -1 }, { "always", 1 }, { "never", 0 }, { NULL, 0 }
+	};
+	char buf[64], small[12];
+
+	ok(tp_choice_find(c, "never") == &c[2] && !tp_choice_find(c, "") &&
+	    !tp_choice_find(c, "Never") && !tp_choice_find(c, "alway"),
+	    "tp_choice_find: whole words, exactly");
+	ok(tp_choice_word(c, -1) && !strcmp(tp_choice_word(c, -1), "auto") &&
+	    tp_choice_word(c, 7) == NULL, "tp_choice_word");
+	ok(!strcmp(tp_choice_list(c, buf, sizeof buf), "auto, always, never"),
+	    "tp_choice_list");
+	tp_choice_list(c, small, sizeof small);
+	ok(strlen(small) < sizeof small, "tp_choice_list fits its buffer");
+}
+
 /*
  * Write path: one NPY record of dtype t holding the n native elements at
  * data, shape (n,) or (1, n) in Fortran order, in the other byte order
@@ -510,6 +530,7 @@ main(void)
 	test_header_writer();
 	test_shapes();
 	test_quote();
+	test_choices();
 	test_read_data_as();
 	test_temp_file();
 	test_gauss();
