@@ -44,13 +44,13 @@ struct cmdline {
 static void
 parse_ints(const char *s, int *v, int *n, const char *what, int lo, int hi)
 {
-	char *copy = tp_estrdup(s), *p = copy, *tok;
+	char *copy = tp_estrdup(s), *p = copy, *tok, q[256];
 
 	*n = 0;
 	while ((tok = strsep(&p, ",")) != NULL) {
 		if (*n == TP_MAXDIM)
 			tp_usage_die("%s '%s' has more than %d entries", what,
-			    s, TP_MAXDIM);
+			    tp_quote(s, strlen(s), q, sizeof q), TP_MAXDIM);
 		v[(*n)++] = (int)tp_parse_int(tok, lo, hi, what);
 	}
 	free(copy);
@@ -129,10 +129,7 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 		tp_usage_die("no sigma: give one with -s SIGMA");
 	if ((why = tp_blur_opts_check(&cl->blur, &m)) != NULL)
 		tp_usage_die("%s", why);
-	if (argc - optind > 1)
-		tp_usage_die("more than one input file ('%s', '%s')",
-		    argv[optind], argv[optind + 1]);
-	cl->input = optind < argc ? argv[optind] : NULL;
+	cl->input = tp_input_operand(argc - optind, argv + optind);
 	cl->blur.threads = cl->com.threads;
 }
 

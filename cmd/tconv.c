@@ -30,7 +30,8 @@ struct cmdline {
 	struct tp_common com;
 	const char *kernel;
 	const char *input;
-	const char *ops;	/* --op as given, for messages */
+	const char *ops;	/* --op as given */
+	char kshown[256];	/* the kernel's name, quoted for messages */
 	struct tp_conv_opts conv;
 	int plan;
 	int verbose;
@@ -44,16 +45,17 @@ struct cmdline {
 static int
 split_list(const char *opt, const char *s, char **copy, char **ent, int max)
 {
-	char *p, *e;
+	char *p, *e, q[256];
 	int n = 0;
 
+	tp_quote(s, strlen(s), q, sizeof q);
 	p = *copy = tp_estrdup(s);
 	while ((e = strsep(&p, ",")) != NULL) {
 		if (*e == '\0')
-			tp_usage_die("%s '%s': entry %d is empty", opt, s,
+			tp_usage_die("%s '%s': entry %d is empty", opt, q,
 			    n + 1);
 		if (n == max)
-			tp_usage_die("%s '%s' has more than %d entries", opt, s,
+			tp_usage_die("%s '%s' has more than %d entries", opt, q,
 			    max);
 		ent[n++] = e;
 	}
@@ -155,14 +157,12 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 	}
 	if (cl->kernel == NULL)
 		tp_usage_die("no kernel: give one with -k FILE");
-	if (argc - optind > 1)
-		tp_usage_die("more than one input file ('%s', '%s')",
-		    argv[optind], argv[optind + 1]);
-	cl->input = optind < argc ? argv[optind] : NULL;
+	cl->input = tp_input_operand(argc - optind, argv + optind);
 	if (strcmp(cl->kernel, "-") == 0 && (cl->input == NULL ||
 	    strcmp(cl->input, "-") == 0))
 		tp_usage_die("-k '-' and the input would both read the "
 		    "standard input: name a file for one of them");
+	tp_quote(cl->kernel, strlen(cl->kernel), cl->kshown, sizeof cl->kshown);
 	cl->conv.dtype = cl->com.dtype;
 	cl->conv.threads = cl->com.threads;
 }
@@ -181,7 +181,7 @@ main(int argc, char **argv)
 	struct tp_msg msg;
 	struct tp_timing tm;
 	const char *why;
-	char desc[512];
+	char desc[512], q[256];
 	long nrec = 0;
 
 	parse_cmdline(argc, argv, &cl);
@@ -190,9 +190,9 @@ main(int argc, char **argv)
 		/* tp_conv_new: an empty kernel is the data's fault, an op
 		 * list that does not fit it the options' */
 		if (k.count == 0)
-			tp_die("kernel '%s': %s", cl.kernel, why);
-		tp_usage_die("--op '%s' with kernel '%s': %s", cl.ops,
-		    cl.kernel, why);
+			tp_die("kernel '%s': %s", cl.kshown, why);
+		tp_usage_die("--op '%s' with kernel '%s': %s", tp_quote(cl.ops,
+		    strlen(cl.ops), q, sizeof q), cl.kshown, why);
 	}
 	tp_free(&k);
 	tp_fft_init(cl.com.threads, cl.plan);
@@ -203,7 +203,7 @@ main(int argc, char **argv)
 		tp_timing_charge(&tm, TP_PHASE_READ);
 		if ((why = tp_conv_out_header(conv, &x, &y, &msg)) != NULL)
 			tp_die("%s: record %ld: kernel '%s': %s",
-			    tp_reader_name(in), tp_reader_index(in), cl.kernel,
+			    tp_reader_name(in), tp_reader_index(in), cl.kshown,
 			    why);
 		tp_conv_run(conv, &x, &y);
 		tp_free(&x);

@@ -75,9 +75,11 @@ parse_args(struct cmdline *cl, enum kind kind, const char *arg)
 {
 	struct tp_msg m;
 	const char *e;
+	char q[256];
 	double v[3];
 	int n;
 
+	tp_quote(arg, strlen(arg), q, sizeof q);
 	cl->kind = kind;
 	switch (cl->kind) {
 	case EYE:
@@ -85,7 +87,7 @@ parse_args(struct cmdline *cl, enum kind kind, const char *arg)
 		if (e)
 			tp_usage_die("eye: %s", e);
 		if (n < 1 || n > 2)
-			tp_usage_die("eye takes N or N,M, not '%s'", arg);
+			tp_usage_die("eye takes N or N,M, not '%s'", q);
 		if (n == 1)
 			cl->shape[1] = cl->shape[0];
 		cl->ndim = 2;
@@ -97,12 +99,12 @@ parse_args(struct cmdline *cl, enum kind kind, const char *arg)
 		if (cl->step == 0 || !isfinite(cl->step) || !isfinite(v[n == 1 ? 0 : 1]) ||
 		    !isfinite(cl->start))
 			tp_usage_die("range '%s': need finite numbers and a step other than 0",
-			    arg);
+			    q);
 		{
 			double stop = n == 1 ? v[0] : v[1];
 			double len = ceil((stop - cl->start) / cl->step);
 			if (len > 1e15)
-				tp_usage_die("range '%s' is too long", arg);
+				tp_usage_die("range '%s' is too long", q);
 			cl->shape[0] = len > 0 ? (size_t)len : 0;
 			cl->ndim = 1;
 		}
@@ -176,6 +178,7 @@ main(int argc, char *argv[])
 	struct cmdline cl = { .seed = -1, .count = 1 };
 	struct tp_common c;
 	static struct gen g;		/* static: reachable on error exits */
+	char q[256];
 	static char kind_list[128];
 	struct tp_tensor hdr;
 	struct tp_writer *w;
@@ -198,7 +201,9 @@ main(int argc, char *argv[])
 			cl.nsigma = tp_parse_doubles(optarg, cl.sigma, TP_MAXDIM, "-s");
 			for (int i = 0; i < cl.nsigma; i++)
 				if (!(cl.sigma[i] > 0) || !isfinite(cl.sigma[i]))
-					tp_usage_die("-s must be positive, not '%s'", optarg);
+					tp_usage_die("-s must be positive, not '%s'",
+					    tp_quote(optarg, strlen(optarg), q,
+					    sizeof q));
 			break;
 		case 'n':
 			cl.count = tp_parse_int(optarg, 0, 1LL << 40, "-n");

@@ -71,6 +71,7 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *lossopt = NULL, *e;
+	char q[256];
 	int ch, i;
 
 	memset(cl, 0, sizeof *cl);
@@ -98,7 +99,8 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 			cl->tol = tp_parse_double(optarg, 0, 1, "--tol");
 			if (!(cl->tol > 0))	/* 0 would accept anything */
 				tp_usage_die("--tol must be above 0, not '%s'",
-				    optarg);
+				    tp_quote(optarg, strlen(optarg), q,
+				    sizeof q));
 			break;
 		case OPT_EXPLAIN:
 			cl->explain = 1;
@@ -127,7 +129,8 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 		if (i + 1 < argc) {
 			tp_grad_spec_free(&s);
 			tp_usage_die("the loss '%s' is word %d of %d: a loss "
-			    "must come last", argv[i], i - optind + 1,
+			    "must come last", tp_quote(argv[i],
+			    strlen(argv[i]), q, sizeof q), i - optind + 1,
 			    argc - optind);
 		}
 		cl->loss = s;
@@ -137,18 +140,21 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 
 		if (cl->loss.word != NULL)
 			tp_usage_die("two losses: --loss '%s' and '%s'",
-			    lossopt, cl->loss.word);
+			    tp_quote(lossopt, strlen(lossopt), q, sizeof q),
+			    cl->loss.word);
 		parse_word(lossopt, &s);
 		if (!s.is_loss) {
 			tp_grad_spec_free(&s);
 			tp_usage_die("--loss '%s' is a layer, not a loss: use "
-			    TP_GRAD_LOSSES, lossopt);
+			    TP_GRAD_LOSSES, tp_quote(lossopt, strlen(lossopt),
+			    q, sizeof q));
 		}
 		cl->loss = s;
 	}
 	if (cl->dldz != NULL && cl->loss.word != NULL)
 		tp_usage_die("both a loss ('%s') and -g '%s': -g gives dL/dZ "
-		    "in place of a loss", cl->loss.word, cl->dldz);
+		    "in place of a loss", cl->loss.word,
+		    tp_quote(cl->dldz, strlen(cl->dldz), q, sizeof q));
 	if (cl->loss.word == NULL && cl->dldz == NULL && !cl->forward &&
 	    !cl->explain)
 		tp_usage_die("nothing to compute: give a loss (--loss or the "
@@ -157,17 +163,19 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 		tp_usage_die("--check needs a loss or -g FILE");
 	if (cl->wrt != NULL && cl->loss.word == NULL && cl->dldz == NULL)
 		tp_usage_die("--wrt '%s' needs a loss or -g FILE: without one "
-		    "there are no gradients", cl->wrt);
+		    "there are no gradients",
+		    tp_quote(cl->wrt, strlen(cl->wrt), q, sizeof q));
 	if ((cl->check || cl->explain) && cl->com.output != NULL)
 		tp_usage_die("-o '%s' with --%s: the report goes to the "
-		    "standard output", cl->com.output,
+		    "standard output", tp_quote(cl->com.output,
+		    strlen(cl->com.output), q, sizeof q),
 		    cl->check ? "check" : "explain");
 	if ((e = getenv("TGRAD_TEST_BREAK")) != NULL && *e != '\0') {
 		const char *colon = strchr(e, ':');
 
 		if (colon == NULL)
 			tp_usage_die("TGRAD_TEST_BREAK '%s' is not NAME:INDEX",
-			    e);
+			    tp_quote(e, strlen(e), q, sizeof q));
 		cl->breakname = tp_estrdup(e);
 		cl->breakname[colon - e] = '\0';
 		cl->breakat = (size_t)tp_parse_int(colon + 1, 0, 1LL << 62,
@@ -191,6 +199,7 @@ build(enum tp_dtype dt)
 {
 	struct tp_msg m;
 	const char *why;
+	char q[256];
 	int i, j, n;
 
 	net = tp_grad_new(dt, cl.com.threads);
@@ -218,7 +227,8 @@ build(enum tp_dtype dt)
 		why = tp_grad_set_dldz(net, &lossop, &m);
 		tp_free(&lossop);
 		if (why != NULL)
-			tp_die("-g '%s': %s", cl.dldz, why);
+			tp_die("-g '%s': %s", tp_quote(cl.dldz,
+			    strlen(cl.dldz), q, sizeof q), why);
 	}
 	/* which gradients to write (--wrt), by name */
 	n = tp_grad_count(net);

@@ -326,7 +326,7 @@ print_record(struct tp_reader *r, const struct tp_tensor *hdr,
 		mean_std(s, &mean, &sd);
 	if (json) {
 		printf("{\"file\":");
-		print_json_string(tp_reader_name(r));
+		print_json_string(tp_reader_path(r));
 		printf(",\"index\":%ld,\"shape\":[", tp_reader_index(r));
 		for (int a = 0; a < hdr->ndim; a++)
 			printf(a ? ",%zu" : "%zu", hdr->shape[a]);
@@ -559,13 +559,16 @@ main(int argc, char *argv[])
 {
 	struct cmdline cl;
 	int several, fd = -1, color;
+	char output[256];
 
 	parse_cmdline(&cl, argc, argv);
 	several = argc - optind > 1;
 	if (cl.com.output) {	/* the report goes to a file made whole */
+		tp_quote(cl.com.output, strlen(cl.com.output), output,
+		    sizeof output);
 		fd = tp_create_temp(cl.com.output);
 		if (dup2(fd, 1) < 0)
-			tp_die("%s:", cl.com.output);
+			tp_die("%s:", output);
 	}
 	color = cl.color >= 0 ? cl.color : isatty(1);
 	if (optind == argc)
@@ -602,8 +605,7 @@ main(int argc, char *argv[])
 		tp_reader_close(r);
 	}
 	if (fflush(stdout) || ferror(stdout) || fclose(stdout))
-		tp_die("write error: %s:", cl.com.output ? cl.com.output :
-		    "<stdout>");
+		tp_die("write error: %s:", cl.com.output ? output : "<stdout>");
 	if (fd >= 0)
 		tp_commit_file(fd);
 	free(values);

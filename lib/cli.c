@@ -72,6 +72,18 @@ exit_after_stdout(void)
 	exit(0);
 }
 
+const char *
+tp_input_operand(int n, char *const *operands)
+{
+	char q0[256], q1[256];
+
+	if (n > 1)
+		tp_usage_die("more than one input file ('%s', '%s')",
+		    tp_quote(operands[0], strlen(operands[0]), q0, sizeof q0),
+		    tp_quote(operands[1], strlen(operands[1]), q1, sizeof q1));
+	return n ? operands[0] : NULL;
+}
+
 /* -O and --depth. */
 static const struct tp_choice formats[] = {
 	{ "npy", TP_FMT_NPY }, { "txt", TP_FMT_TXT }, { "png", TP_FMT_PNG },

@@ -650,11 +650,12 @@ struct tp_range
 tp_range_option(const char *s)
 {
 	double lohi[2];
+	char q[256];
 
 	if (tp_parse_doubles(s, lohi, 2, "--range") != 2 ||
 	    !isfinite(lohi[0]) || !isfinite(lohi[1]) || !(lohi[0] < lohi[1]))
 		tp_usage_die("--range takes lo,hi with lo < hi, both finite: "
-		    "'%s'", s);
+		    "'%s'", tp_quote(s, strlen(s), q, sizeof q));
 	return (struct tp_range){ lohi[0], lohi[1] };
 }
 

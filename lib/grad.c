@@ -908,25 +908,6 @@ static const struct loss_kind losses[] = {
 
 /* --- parsing ---------------------------------------------------------- */
 
-/* A copy of w for messages and --explain: control bytes (a newline in a
- * file name) written as \xNN, so a message stays one line. */
-static char *
-printable_copy(const char *w)
-{
-	char *c = tp_emalloc(4 * strlen(w) + 1), *q = c;
-
-	for (; *w != '\0'; w++) {
-		unsigned char b = (unsigned char)*w;
-
-		if (b < 0x20 || b == 0x7f)
-			q += sprintf(q, "\\x%02x", b);
-		else
-			*q++ = (char)b;
-	}
-	*q = '\0';
-	return c;
-}
-
 const char *
 tp_grad_parse(const char *word, struct tp_grad_spec *s, struct tp_msg *m)
 {
@@ -934,7 +915,7 @@ tp_grad_parse(const char *word, struct tp_grad_spec *s, struct tp_msg *m)
 	int i, want = -1;
 
 	memset(s, 0, sizeof *s);
-	s->word = printable_copy(word);
+	s->word = tp_printable(word);
 	s->buf = tp_estrdup(word);
 	s->kind = -1;
 	colon = strchr(s->buf, ':');

@@ -21,7 +21,8 @@
 
 struct tp_reader {
 	int fd;
-	char *name;
+	char *name;		/* for messages (tp_printable) */
+	char *path;		/* as given, or "<stdin>" */
 	unsigned char *buf;
 	size_t pos, len;	/* unread bytes are buf[pos..len) */
 	int at_eof;
@@ -114,15 +115,13 @@ struct tp_reader *
 tp_reader_open(const char *path, int ndim, const size_t *shape)
 {
 	struct tp_reader *r = tp_ecalloc(1, sizeof *r);
+	int is_stdin = !path || !strcmp(path, "-");
 
-	if (!path || !strcmp(path, "-")) {
-		r->fd = 0;
-		r->name = tp_estrdup("<stdin>");
-	} else {
-		if ((r->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-			tp_die("%s:", path);
-		r->name = tp_estrdup(path);
-	}
+	r->path = tp_estrdup(is_stdin ? "<stdin>" : path);
+	r->name = tp_printable(r->path);
+	r->fd = 0;
+	if (!is_stdin && (r->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		tp_die("%s:", r->name);
 	r->buf = tp_emalloc(BUFSIZE);
 	r->index = -1;
 	r->text.ndim = -1;
@@ -150,6 +149,7 @@ tp_reader_open(const char *path, int ndim, const size_t *shape)
 }
 
 const char *tp_reader_name(const struct tp_reader *r) { return r->name; }
+const char *tp_reader_path(const struct tp_reader *r) { return r->path; }
 enum tp_format tp_reader_format(const struct tp_reader *r) { return r->format; }
 long tp_reader_index(const struct tp_reader *r) { return r->index; }
 
@@ -631,6 +631,7 @@ tp_reader_close(struct tp_reader *r)
 	free(r->textbuf);
 	free(r->buf);
 	free(r->name);
+	free(r->path);
 	free(r);
 }
 
@@ -641,9 +642,9 @@ tp_read_operand(const char *path, const char *what)
 	struct tp_tensor t, extra;
 
 	if (!tp_read(r, &t))
-		tp_die("%s '%s' holds no tensor", what, path);
+		tp_die("%s '%s' holds no tensor", what, r->name);
 	if (tp_read_header(r, &extra))
-		tp_die("%s '%s' holds more than one tensor", what, path);
+		tp_die("%s '%s' holds more than one tensor", what, r->name);
 	tp_reader_close(r);
 	return t;
 }

@@ -234,6 +234,9 @@ void tp_on_message(void (*fn)(int phase));
  * holds len bytes (at least 8).
  */
 const char *tp_quote(const char *s, size_t n, char *buf, size_t len);
+/* The whole of the string s made safe the same way, to name a file in
+ * messages; malloc'd. */
+char *tp_printable(const char *s);
 /* Allocators that die naming the size they could not get. */
 void *tp_emalloc(size_t);
 void *tp_ecalloc(size_t, size_t);
@@ -321,6 +324,13 @@ int tp_getopt(int argc, char **argv, const char *shortopts,
 void tp_operand_words(const char *list, int every);
 
 /*
+ * The input file of a tool that reads one, from its n operands at
+ * operands: NULL (the standard input) when there is none, else the one;
+ * more than one is a usage error quoting the first two.
+ */
+const char *tp_input_operand(int n, char *const *operands);
+
+/*
  * A word an option (or an operand) may be, and the value it stands for.
  * A table of them ends with { NULL, 0 }; its order is the order messages
  * list the words in.
@@ -367,8 +377,11 @@ struct tp_reader;
  */
 struct tp_reader *tp_reader_open(const char *path, int ndim,
     const size_t *shape);
-/* The name used in messages ("<stdin>" or the path). */
+/* The name used in messages: "<stdin>", or the path as tp_printable
+ * shows it. */
 const char *tp_reader_name(const struct tp_reader *);
+/* The path as given, or "<stdin>". */
+const char *tp_reader_path(const struct tp_reader *);
 /* The format the first bytes showed (TP_FMT_NPY, _PNG or _TXT). */
 enum tp_format tp_reader_format(const struct tp_reader *);
 /*

@@ -22,7 +22,7 @@
 struct tp_writer {
 	int fd;
 	int is_temp;		/* fd is a temporary file for -o */
-	const char *name;
+	char *name;		/* for messages (tp_printable) */
 	enum tp_format format;
 	int depth;
 	unsigned char *buf;
@@ -160,10 +160,10 @@ tp_writer_open_path(const char *path, enum tp_format fmt, int depth)
 	if (path) {
 		w->fd = tp_create_temp(path);
 		w->is_temp = 1;
-		w->name = path;
+		w->name = tp_printable(path);
 	} else {
 		w->fd = 1;
-		w->name = "<stdout>";
+		w->name = tp_estrdup("<stdout>");
 	}
 	track(w, 1);
 	return w;
@@ -353,5 +353,6 @@ tp_writer_close(struct tp_writer *w)
 	else if (close(w->fd) < 0 && errno != EBADF)
 		tp_die("write error: %s:", w->name);
 	free(w->buf);
+	free(w->name);
 	free(w);
 }

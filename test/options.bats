@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # Option values every tool shares the rules for (tpipe(7), Common
-# options): a word from a fixed set is refused in one shape by every
-# tool, the word quoted.
+# options): a value holding a newline or an escape sequence is quoted in
+# the one-line message that refuses it, and a word from a fixed set is
+# refused in one shape by every tool.
 # The options come from each tool's own table (--tpipe-options), so a new
 # option is covered without a line here.
 
@@ -73,6 +74,36 @@ run_with() {
 	[ -z "$bad" ] || fail "$bad"
 }
 
+@test "options: every value with a newline and an escape sequence is refused in one line that quotes it, or is a file name that works" {
+	local t o takes bad='' n=0 d
+	for t in $(tools); do
+		while read -r o takes; do
+			n=$((n + 1))
+			d=$(mktemp -d "$BATS_TEST_TMPDIR/run.XXXXXX")
+			cd "$d"
+			run_with "$t" "$o" "$takes" "$BAD"
+			if [ "$status" -eq 0 ]; then
+				# legal only as the name of a file it wrote
+				[ -s "$BAD" ] && [ -z "$stderr" ] ||
+					bad+="$t $o: exit 0 but no file of that name, stderr: $stderr"$'\n'
+			elif [ "$status" -ne 1 ] && [ "$status" -ne 2 ]; then
+				bad+="$t $o: exit $status"$'\n'
+			elif [ -n "$output" ]; then
+				bad+="$t $o: wrote to stdout: ${output:0:80}"$'\n'
+			elif [ "${#stderr_lines[@]}" -ne 1 ]; then
+				bad+="$t $o: ${#stderr_lines[@]} lines on stderr: $stderr"$'\n'
+			elif [[ $stderr == *$'\e'* ]]; then
+				bad+="$t $o: an escape byte reached stderr: ${stderr//$'\e'/ESC}"$'\n'
+			elif [[ $stderr != "$t: "*"$BAD_SHOWN"* ]]; then
+				bad+="$t $o: the message does not quote the value: $stderr"$'\n'
+			fi
+			cd "$BATS_TEST_TMPDIR"
+		done < <(options "$t")
+	done
+	[ -z "$bad" ] || fail "$bad"
+	[ "$n" -ge 90 ] || fail "only $n options"
+}
+
 @test "options: a word that is not one of an option's choices is refused in one shape, listing the choices the completion offers" {
 	local t o rest list bad='' n=0
 	for t in $(tools); do
@@ -114,4 +145,41 @@ run_with() {
 	for t in f32 float32 f4 '<f4' f64 float64 f8 '=f8'; do
 		tgen ones 2 -t "$t" -o "one.npy" || fail "-t $t refused"
 	done
+}
+
+@test "options: a file name with a newline and an escape sequence is quoted in every message about it" {
+	local t bad=''
+	printf 'garbage\0\1\2' > "$BAD"
+	for t in tblur tcat tconv tinfo tproject treshape; do
+		# shellcheck disable=SC2046
+		run --separate-stderr "$t" $(base "$t") "$BAD"
+		[ "$status" -eq 1 ] && [ -z "$output" ] &&
+		    [ "${#stderr_lines[@]}" -eq 1 ] &&
+		    [[ $stderr == "$t: $BAD_SHOWN: "* ]] ||
+			bad+="$t (a bad file): exit $status: $stderr"$'\n'
+		# shellcheck disable=SC2046
+		run --separate-stderr "$t" $(base "$t") "no$BAD"
+		[ "$status" -eq 1 ] && [ -z "$output" ] &&
+		    [ "$stderr" = "$t: no$BAD_SHOWN: No such file or directory" ] ||
+			bad+="$t (a missing file): exit $status: $stderr"$'\n'
+	done
+	# a kernel that is no tensor, by the same name
+	run --separate-stderr tconv -k "$BAD" "$BATS_FILE_TMPDIR/x.npy"
+	[ "$status" -eq 1 ] && [[ $stderr == "tconv: $BAD_SHOWN: "* ]] ||
+		bad+="tconv -k: exit $status: $stderr"$'\n'
+	# tinfo --json keeps the name's bytes (JSON escapes them)
+	tgen ones 2 -o "$BAD"
+	run --separate-stderr tinfo --json "$BAD"
+	[ "$status" -eq 0 ] && [[ $output == '{"file":"7\u000a\u001b[31m",'* ]] ||
+		bad+="tinfo --json: $output"$'\n'
+	[ -z "$bad" ] || fail "$bad"
+}
+
+@test "options: a word with a newline and an escape sequence is quoted where an operand is refused" {
+	row fails --usage 2 "^tgen: kind '$(sed 's/[\\[]/\\&/g' <<< "$BAD_SHOWN")' is not one of " /dev/null tgen "$BAD" 3
+	row fails --usage 2 "^tgrad: layer or loss '.*x0a.*x1b.*' is not one of scale:M, " /dev/null tgrad "$BAD"
+	row fails --usage 2 "^treshape: pattern '7.x0a.x1b.31m ->': " /dev/null treshape "$BAD ->"
+	row fails --usage 2 "^treshape: '7.x0a.x1b.31m' is neither a shape" /dev/null treshape "$BAD"
+	row fails --usage 2 "^tblur: more than one input file \('a.x0a', 'b.x1b'\)$" /dev/null tblur -s 1 $'a\n' $'b\e'
+	rows_ok
 }

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -226,6 +227,28 @@ test_quote(void)
 	ok(strlen(q) == 60 && !strchr(q, '.'), "60 bytes uncut");
 	q = tp_quote(ctl, 61, buf, sizeof buf);
 	ok(strlen(q) == 63 && !strcmp(q + 60, "..."), "61 bytes cut at 60");
+}
+
+/* tp_printable: a whole name, escaped as tp_quote escapes. */
+static void
+test_printable(void)
+{
+	char name[200], *p;
+
+	p = tp_printable("run\n1\x1b[31m\xc3\xa9.npy");
+	ok(!strcmp(p, "run\\x0a1\\x1b[31m\\xc3\\xa9.npy"),
+	    "control and non-ASCII bytes as \\xNN");
+	free(p);
+	memset(name, 'a', sizeof name - 1);
+	name[sizeof name - 1] = '\0';
+	name[150] = '\n';
+	p = tp_printable(name);
+	ok(strlen(p) == sizeof name - 1 + 3 && !strstr(p, "...") &&
+	    !strchr(p, '\n'), "a long name is not cut");
+	free(p);
+	p = tp_printable("");
+	ok(!strcmp(p, ""), "the empty name");
+	free(p);
 }
 
 /* The choice tables: lookup, naming, listing. */
@@ -530,6 +553,7 @@ main(void)
 	test_header_writer();
 	test_shapes();
 	test_quote();
+	test_printable();
 	test_choices();
 	test_read_data_as();
 	test_temp_file();
