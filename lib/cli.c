@@ -354,14 +354,14 @@ tp_getopt(int argc, char **argv, const char *shortopts,
 		opterr = 0;
 	}
 	for (;;) {
-		int ch, before = optind;
+		int ch, before = optind, li = -1;
 
 		if (!mid_cluster && optind < argc &&
 		    is_negative_number(argv[optind])) {
 			operands[noperands++] = argv[optind++];
 			continue;
 		}
-		ch = getopt_long(argc, argv, opts, longopts, NULL);
+		ch = getopt_long(argc, argv, opts, longopts, &li);
 		/* inside "-ab" getopt stays on the same element */
 		mid_cluster = ch != -1 && optind == before;
 		if (ch == 1) {
@@ -371,6 +371,12 @@ tp_getopt(int argc, char **argv, const char *shortopts,
 		if (ch == '?' || ch == ':')
 			bad_option(ch, argv[before < argc ? before : argc - 1],
 			    longopts);
+		if (ch != -1 && optarg && *optarg == '\0') {
+			if (li >= 0)
+				tp_usage_die("option '--%s' has an empty value",
+				    longopts[li].name);
+			tp_usage_die("option '-%c' has an empty value", ch);
+		}
 		if (ch != -1)
 			return ch;
 		while (optind < argc)	/* after "--" */

@@ -390,7 +390,7 @@ parse_ints(struct tp_reshape *rq, const char *s, const char *what,
 	rq->n = 0;
 	while (*p == ' ')
 		p++;
-	if (*p == '\0')
+	if (*p == '\0' || !strcmp(p, "()"))
 		return NULL;		/* no axes: a 0-d record */
 	for (;;) {
 		char *end;

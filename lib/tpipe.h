@@ -131,11 +131,11 @@ char *tp_index_str(const struct tp_tensor *t, size_t i, char *buf,
  * none or t is not float32 or float64. */
 size_t tp_first_nonfinite(const struct tp_tensor *t);
 /*
- * Parse "8,1,256" or "8x1x256" (an empty string or "()" is a scalar) into
- * shape and *ndim.  Sizes are plain decimal digits ("0x10" is refused as
- * hexadecimal-looking), at most PTRDIFF_MAX as in numpy.  One entry may
- * be -1 when allow_infer: it is returned as SIZE_MAX.  Returns NULL, or a
- * message quoting s.
+ * Parse "8,1,256" or "8x1x256" ("()" is a scalar; an empty string is
+ * refused) into shape and *ndim.  Sizes are plain decimal digits ("0x10"
+ * is refused as hexadecimal-looking), at most PTRDIFF_MAX as in numpy.
+ * One entry may be -1 when allow_infer: it is returned as SIZE_MAX.
+ * Returns NULL, or a message quoting s.
  */
 const char *tp_parse_shape(const char *s, size_t *shape, int *ndim,
     int allow_infer, struct tp_msg *m);
@@ -312,6 +312,8 @@ void tp_usage(void) __attribute__((noreturn));
  * their order, as getopt_long leaves them.
  * A first argument --tpipe-options prints the option table for shell
  * completion (tpipe(7)) and exits 0.
+ * An empty option value ("-s ''", "--squeeze=") is a usage error naming
+ * the option.
  */
 int tp_getopt(int argc, char **argv, const char *shortopts,
     const struct option *longopts);

@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
 # Option values every tool shares the rules for (tpipe(7), Common
 # options): a value holding a newline or an escape sequence is quoted in
-# the one-line message that refuses it, and a word from a fixed set is
-# refused in one shape by every tool.
+# the one-line message that refuses it, an empty value is refused naming
+# its option, and a word from a fixed set is refused in one shape by
+# every tool.
 # The options come from each tool's own table (--tpipe-options), so a new
 # option is covered without a line here.
 
@@ -98,6 +99,27 @@ run_with() {
 				bad+="$t $o: the message does not quote the value: $stderr"$'\n'
 			fi
 			cd "$BATS_TEST_TMPDIR"
+		done < <(options "$t")
+	done
+	[ -z "$bad" ] || fail "$bad"
+	[ "$n" -ge 90 ] || fail "only $n options"
+}
+
+@test "options: every empty value is refused, exit 2, in one line naming the option" {
+	local t o takes bad='' n=0
+	for t in $(tools); do
+		while read -r o takes; do
+			n=$((n + 1))
+			# a long option as --name= (--squeeze= too), a short
+			# one as -x ''
+			if [[ $o == --* ]]; then
+				run_with "$t" "$o" "[=]" ''
+			else
+				run_with "$t" "$o" = ''
+			fi
+			[ "$status" -eq 2 ] && [ -z "$output" ] &&
+			    [ "$stderr" = "$t: option '$o' has an empty value" ] ||
+				bad+="$t $o '': exit $status, stdout ${#output} bytes, stderr: $stderr"$'\n'
 		done < <(options "$t")
 	done
 	[ -z "$bad" ] || fail "$bad"

@@ -896,7 +896,7 @@ assert a.dtype == np.float16 and np.array_equal(a.view(np.uint16), b.view(np.uin
 }
 
 @test "many tiny records stream through as they are" {
-	tgen randn '' -n 20000 --seed 4 -o tiny.npy
+	tgen randn '()' -n 20000 --seed 4 -o tiny.npy
 	tcat tiny.npy | cat > back.npy
 	cmp tiny.npy back.npy
 	[ "$(tinfo tiny.npy | wc -l)" -eq 20000 ]

@@ -424,7 +424,7 @@ np.save("k0.npy", np.float64(2)); np.save("kz.npy", np.ones((0, 2)))
 	row fails --usage 2 "--tol" "$d/x.npy" tgrad --tol abc relu sum
 	# --tol 0 would pass every gradient (the rounding floor is r / tol)
 	row fails --no-o --usage 2 "--tol must be above 0, not '0'" "$d/x.npy" tgrad --check --tol 0 relu sum
-	row fails --usage 2 "--wrt: '' has an empty name: this chain has x, W1 \(or none\)" "$d/x.npy" tgrad --wrt '' "matmul:$d/w57.npy" sum
+	row fails --usage 2 "--wrt: ',W1' has an empty name: this chain has x, W1 \(or none\)" "$d/x.npy" tgrad --wrt ,W1 "matmul:$d/w57.npy" sum
 	row fails --usage 2 "--wrt: 'x,' has an empty name" "$d/x.npy" tgrad --wrt x, "matmul:$d/w57.npy" sum
 	row fails --usage 2 "f16" "$d/x.npy" tgrad -t f16 relu sum
 	row fails --no-o --usage 2 "-o .* with --check" "$d/x.npy" tgrad --check -o out.npy relu sum

@@ -131,7 +131,10 @@ test_shapes(void)
 	    shape[2] == 256, "parse 8,1,256");
 	ok(!shape_of("8x1x256", shape, &nd, 0, &m) && nd == 3 &&
 	    shape[0] == 8 && shape[1] == 1, "parse 8x1x256");
-	ok(!shape_of("", shape, &nd, 0, &m) && nd == 0, "empty shape is a scalar");
+	e = shape_of("", shape, &nd, 0, &m);
+	ok(e && strstr(e, "shape '' is empty: write () for a scalar") &&
+	    nd == -7, "an empty shape refused, pointing at ()");
+	ok(shape_of("  ", shape, &nd, 0, &m) != NULL, "blanks are empty too");
 	ok(!shape_of("()", shape, &nd, 0, &m) && nd == 0, "() is a scalar");
 	ok(!shape_of("(3,)", shape, &nd, 0, &m) && nd == 1 && shape[0] == 3,
 	    "(3,)");
