@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "progress.h"
@@ -93,6 +94,13 @@ static const struct tp_choice depths[] = {
 	{ "8", 8 }, { "16", 16 }, { NULL, 0 }
 };
 
+/* The formats an -o name asks for by its extension (in any case), in
+ * the order messages list them: the one table of them. */
+static const struct tp_choice extensions[] = {
+	{ ".npy", TP_FMT_NPY }, { ".png", TP_FMT_PNG }, { ".txt", TP_FMT_TXT },
+	{ ".csv", TP_FMT_TXT }, { NULL, 0 }
+};
+
 const struct tp_choice *
 tp_choice_find(const struct tp_choice *choices, const char *word)
 {
@@ -135,6 +143,29 @@ tp_choice(const char *word, const struct tp_choice *choices,
 		    tp_quote(word, strlen(word), q, sizeof q),
 		    tp_choice_list(choices, list, sizeof list));
 	return c->value;
+}
+
+const char *
+tp_output_format(const char *path, enum tp_format *fmt, struct tp_msg *m)
+{
+	const char *base = strrchr(path, '/'), *dot;
+	char q[256], qdot[80], list[128];
+
+	base = base ? base + 1 : path;
+	dot = strrchr(base, '.');
+	*fmt = TP_FMT_AUTO;
+	if (dot == NULL || dot == base)		/* "out", ".hidden" */
+		return NULL;
+	for (const struct tp_choice *c = extensions; c->word; c++)
+		if (!strcasecmp(c->word, dot)) {
+			*fmt = (enum tp_format)c->value;
+			return NULL;
+		}
+	return tp_msgf(m, "-o '%s': no writer knows the extension '%s' "
+	    "(known: %s): name the format with -O to write it anyway",
+	    tp_quote(path, strlen(path), q, sizeof q),
+	    tp_quote(dot, strlen(dot), qdot, sizeof qdot),
+	    tp_choice_list(extensions, list, sizeof list));
 }
 
 int
@@ -336,6 +367,20 @@ print_options(const char *shortopts, const struct option *longopts)
 	exit_after_stdout();
 }
 
+/* The -o name of a tool that writes tensors: an extension no writer
+ * knows is a usage error, unless -O says what to write. */
+static void
+check_output_name(void)
+{
+	enum tp_format fmt;
+	struct tp_msg m;
+	const char *why;
+
+	if (common && common->output && common->format == TP_FMT_AUTO &&
+	    (why = tp_output_format(common->output, &fmt, &m)) != NULL)
+		tp_usage_die("%s", why);
+}
+
 int
 tp_getopt(int argc, char **argv, const char *shortopts,
     const struct option *longopts)
@@ -381,6 +426,8 @@ tp_getopt(int argc, char **argv, const char *shortopts,
 			return ch;
 		while (optind < argc)	/* after "--" */
 			operands[noperands++] = argv[optind++];
+		if (strchr(shortopts, 'O'))
+			check_output_name();
 		optind = argc - noperands;
 		memcpy(argv + optind, operands,
 		    (size_t)noperands * sizeof *argv);

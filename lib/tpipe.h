@@ -24,7 +24,7 @@
  *           progress.c/.h  the progress line on stderr: counters the
  *                       io layer adds to, a timer thread that draws
  *           cli.c       common options, tp_getopt, tp_choice, number
- *                       parsing
+ *                       parsing, the -o extensions
  *   io      fdio.c      writing to a file descriptor; death by SIGPIPE
  *           npy.c       NPY header parsing and formatting
  *           pngio.c     PNG decoding and encoding (libpng)
@@ -313,7 +313,9 @@ void tp_usage(void) __attribute__((noreturn));
  * A first argument --tpipe-options prints the option table for shell
  * completion (tpipe(7)) and exits 0.
  * An empty option value ("-s ''", "--squeeze=") is a usage error naming
- * the option.
+ * the option.  When the options are read, a tool that writes tensors
+ * (it takes -O) has its -o name checked: an extension no writer knows
+ * (tp_output_format) is a usage error unless -O says what to write.
  */
 int tp_getopt(int argc, char **argv, const char *shortopts,
     const struct option *longopts);
@@ -355,6 +357,17 @@ const char *tp_choice_word(const struct tp_choice *choices, int v);
 /* The words of choices as "a, b, c" in buf (len bytes); returns buf. */
 char *tp_choice_list(const struct tp_choice *choices, char *buf,
     size_t len);
+
+/*
+ * The format the output file name path asks for by its extension: the
+ * end of its last component from the last '.' (not a leading one), in
+ * any case, as the one table in cli.c lists them (.npy, .png, .txt,
+ * .csv).  *fmt is TP_FMT_AUTO for a name without an extension ("out",
+ * ".hidden", "dir.d/out").  Returns NULL, or a message quoting path and
+ * listing the extensions known when it has another one ("soft.jpg").
+ */
+const char *tp_output_format(const char *path, enum tp_format *fmt,
+    struct tp_msg *m);
 
 /* Numbers from the command line; they die with exit 2 quoting s. */
 double tp_parse_double(const char *s, double min, double max,
@@ -424,8 +437,9 @@ struct tp_writer;
 
 /*
  * Open the output path (NULL for stdout) in format fmt; TP_FMT_AUTO is
- * resolved from the path's extension (.npy, .png, .txt, .csv, in any
- * case), else text when stdout is a terminal, else NPY.  depth is the
+ * resolved from the path's extension (tp_output_format: an extension no
+ * writer knows is a usage error), else NPY for a named file without
+ * one, else text when stdout is a terminal, else NPY.  depth is the
  * PNG bit depth (8, 16, or 0 for the dtype's).  A named file is written
  * to a temporary file beside it and renamed by tp_writer_close, so a
  * failed run leaves no partial file (see tp_create_temp).

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include "formats.h"
@@ -128,22 +127,21 @@ out(struct tp_writer *w, const void *p, size_t n)
 	w->len += n;
 }
 
-/* The output format for path: fmt, else the name's extension (in any
- * case), else text on a terminal, else NPY. */
+/* The output format for path: fmt, else the name's extension
+ * (tp_output_format; one no writer knows is a usage error), else text
+ * on a terminal, else NPY. */
 static enum tp_format
 format_for(const char *path, enum tp_format fmt)
 {
-	const char *dot;
+	struct tp_msg m;
+	const char *why;
 
 	if (fmt != TP_FMT_AUTO)
 		return fmt;
-	if (path && (dot = strrchr(path, '.'))) {
-		if (!strcasecmp(dot, ".png"))
-			return TP_FMT_PNG;
-		if (!strcasecmp(dot, ".txt") || !strcasecmp(dot, ".csv"))
-			return TP_FMT_TXT;
-		return TP_FMT_NPY;
-	}
+	if (path && (why = tp_output_format(path, &fmt, &m)) != NULL)
+		tp_usage_die("%s", why);
+	if (fmt != TP_FMT_AUTO)
+		return fmt;
 	if (!path && isatty(1))
 		return TP_FMT_TXT;
 	return TP_FMT_NPY;

@@ -2,8 +2,9 @@
 # Option values every tool shares the rules for (tpipe(7), Common
 # options): a value holding a newline or an escape sequence is quoted in
 # the one-line message that refuses it, an empty value is refused naming
-# its option, and a word from a fixed set is refused in one shape by
-# every tool.
+# its option, a word from a fixed set is refused in one shape by every
+# tool, and an -o name whose extension no writer knows is refused unless
+# -O is given.
 # The options come from each tool's own table (--tpipe-options), so a new
 # option is covered without a line here.
 
@@ -167,6 +168,48 @@ run_with() {
 	for t in f32 float32 f4 '<f4' f64 float64 f8 '=f8'; do
 		tgen ones 2 -t "$t" -o "one.npy" || fail "-t $t refused"
 	done
+}
+
+@test "options: -o with an extension no writer knows is refused before any input is read, unless -O names the format" {
+	local t bad='' st
+	for t in $(tools); do
+		# tinfo's -o is its report, text whatever the name
+		"$t" --tpipe-options | grep -q '^-O=' || continue
+		mkdir -p "$t" && cd "$t"
+		# shellcheck disable=SC2046
+		run --separate-stderr "$t" $(base "$t") -o soft.jpg < "$BATS_FILE_TMPDIR/garbage"
+		[ "$status" -eq 2 ] && [ -z "$output" ] && [ ! -e soft.jpg ] &&
+		    [ "$stderr" = "$t: -o 'soft.jpg': no writer knows the extension '.jpg' (known: .npy, .png, .txt, .csv): name the format with -O to write it anyway" ] ||
+			bad+="$t -o soft.jpg: exit $status: $stderr"$'\n'
+		# -O says what to write: NPY under that name
+		# shellcheck disable=SC2046
+		"$t" $(base "$t") -o x.TIF -O npy < "$(input_of "$t")" &&
+		    head -c 6 x.TIF | grep -q NUMPY ||
+			bad+="$t -o x.TIF -O npy: not written as NPY"$'\n'
+		# no extension, a leading dot, a dot in a directory: NPY
+		mkdir -p d.d
+		for o in out .hidden d.d/out; do
+			# shellcheck disable=SC2046
+			"$t" $(base "$t") -o "$o" < "$(input_of "$t")" &&
+			    head -c 6 "$o" | grep -q NUMPY ||
+				bad+="$t -o $o: not written as NPY"$'\n'
+		done
+		cd ..
+	done
+	[ -z "$bad" ] || fail "$bad"
+}
+
+@test "options: the extensions are known in any case, and name the format -O would" {
+	tgen range 6 -o a.TXT
+	head -1 a.TXT | grep -q '^# shape (6,) float64$'
+	tgen range 6 -o a.Csv
+	head -1 a.Csv | grep -q '^# shape (6,) float64$'
+	tgen range 6 | treshape 2,3 -o a.PNG
+	head -c 4 a.PNG | grep -q PNG
+	tgen range 6 -o a.NpY
+	head -c 6 a.NpY | grep -q NUMPY
+	# a name that only ends in a dot has an extension no writer knows
+	fails --usage --no-o 2 "^tgen: -o 'a\.': no writer knows the extension '\.'" /dev/null tgen range 6 -o a.
 }
 
 @test "options: a file name with a newline and an escape sequence is quoted in every message about it" {

@@ -254,7 +254,7 @@ test_printable(void)
 	free(p);
 }
 
-/* The choice tables: lookup, naming, listing. */
+/* The choice tables: lookup, naming, listing; the -o extensions. */
 static void
 test_choices(void)
 {
@@ -262,6 +262,9 @@ test_choices(void)
 		{ "auto", -1 }, { "always", 1 }, { "never", 0 }, { NULL, 0 }
 	};
 	char buf[64], small[12];
+	struct tp_msg m;
+	enum tp_format f;
+	const char *e;
 
 	ok(tp_choice_find(c, "never") == &c[2] && !tp_choice_find(c, "") &&
 	    !tp_choice_find(c, "Never") && !tp_choice_find(c, "alway"),
@@ -272,6 +275,22 @@ test_choices(void)
 	    "tp_choice_list");
 	tp_choice_list(c, small, sizeof small);
 	ok(strlen(small) < sizeof small, "tp_choice_list fits its buffer");
+	ok(!tp_output_format("a/b.PNG", &f, &m) && f == TP_FMT_PNG &&
+	    !tp_output_format("x.csv", &f, &m) && f == TP_FMT_TXT &&
+	    !tp_output_format("x.Npy", &f, &m) && f == TP_FMT_NPY,
+	    "known extensions, in any case");
+	ok(!tp_output_format("out", &f, &m) && f == TP_FMT_AUTO &&
+	    !tp_output_format(".hidden", &f, &m) && f == TP_FMT_AUTO &&
+	    !tp_output_format("run.d/out", &f, &m) && f == TP_FMT_AUTO &&
+	    !tp_output_format("run.d/.npy", &f, &m) && f == TP_FMT_AUTO,
+	    "no extension: a leading dot, a dot in a directory");
+	e = tp_output_format("soft.jpg", &f, &m);
+	ok(e && !strcmp(e, "-o 'soft.jpg': no writer knows the extension "
+	    "'.jpg' (known: .npy, .png, .txt, .csv): name the format with -O "
+	    "to write it anyway"), "an unknown extension, named");
+	e = tp_output_format("a\n.\x1b", &f, &m);
+	ok(e && strstr(e, "'a\\x0a.\\x1b'") && strstr(e, "'.\\x1b'"),
+	    "an unknown extension quoted");
 }
 
 /*
