@@ -1,7 +1,8 @@
 /*
  * colormap.h - pictures of numbers: colour maps as matplotlib defines
- * them, and the normalisation of a record's values to [0, 1] (io layer:
- * used by tcat's PNG pictures and tinfo --show).
+ * them, and the normalisation of a record's values to [0, 1] (the
+ * pictures layer, on core and io beside the engines: used by tcat's PNG
+ * pictures and tinfo --show).
  *
  * A value x becomes t = (x - lo) / (hi - lo), clipped to [0, 1] (±Inf go
  * to the ends, NaN stays NaN), as matplotlib's Normalize computes it.

@@ -349,17 +349,3 @@ tp_convert(void *dst, enum tp_dtype to, const void *src, enum tp_dtype from,
 		store(dst, to, i, block, m);
 	}
 }
-
-struct tp_tensor
-tp_converted(const struct tp_tensor *t, enum tp_dtype to)
-{
-	struct tp_tensor out;
-
-	memset(&out, 0, sizeof out);
-	out.dtype = to;
-	tp_eset_shape(&out, t->ndim, t->shape);
-	/* every element is written: no zeroing, and huge pages */
-	out.data = tp_big_alloc(out.nbytes ? out.nbytes : 1);
-	tp_convert(out.data, to, t->data, t->dtype, t->count);
-	return out;
-}

@@ -13,11 +13,14 @@
  * tp_usage_die exits 2 (the command line is wrong).  Before a tool dies,
  * the records it had completed on stdout are written out (see tp_die).
  *
- * lib/ map, in layers that only look down:
+ * lib/ map, in layers that only look down (mk/layers.txt places every
+ * file; make check tests it on the objects' symbols and the includes):
  *   core    alloc.c     allocators that die naming the size
+ *           bigalloc.c  tp_big_alloc, huge-page friendly buffers
  *           error.c     tp_die, tp_usage_die, tp_warn, tp_quote, tp_msgf
  *           dtype.c     dtype names, sizes and tp_convert
- *           tensor.c    shapes: tp_set_shape, tp_parse_shape, tp_new
+ *           tensor.c    shapes: tp_set_shape, tp_parse_shape, tp_new,
+ *                       tp_converted
  *           permute.c   tp_permute: N-D permutation of raw elements,
  *                       cache-blocked, in ranges an engine fans out
  *           random.c    numpy's legacy Mersenne Twister, rand and randn
@@ -32,17 +35,15 @@
  *           reader.c    tp_reader: records from a file or stdin
  *           writer.c    tp_writer: records to stdout or an -o file
  *           copy.c      tp_write_from: a record's bytes, reader to writer
- *           colormap.c/.h  colour maps as matplotlib defines them and
- *                       normalisation to [0, 1] (tcat, tinfo pictures)
  *           outfile.c   -o files made whole: temporary file, rename
  *           formats.h   private to lib/: codecs and reader/writer hooks
  *   engine  engine.h    infrastructure shared by the engines:
  *   infra.  threads.c   tp_parallel, the -j thread fan-out
- *           bigalloc.c  tp_big_alloc, huge-page friendly buffers
  *           timing.c    the --verbose timing report
  *           fft.c/.h    FFTW plans, wisdom and threads
- *   engines conv.c/.h   N-D convolution and correlation (conv_typed.h:
- *                       its per-dtype kernels)
+ *   engines conv.c/.h   N-D convolution and correlation (conv_path.c:
+ *                       its FFT and direct paths; conv_typed.h: their
+ *                       per-dtype kernels)
  *           gauss.c/.h  the sampled, normalised Gaussian (tgen)
  *           blur.c/.h   Gaussian blur from closed-form responses, DCT/
  *                       DST/FFT or FIR (blur_typed.h: per precision)
@@ -51,6 +52,10 @@
  *           project.c/.h  4x4 matrices, GL/GLU builders, project,
  *                       unproject, render (tproject)
  *           grad.c/.h   layer chains: forward, backward, checking (tgrad)
+ *   pictures colormap.c/.h  colour maps as matplotlib defines them and
+ *                       normalisation to [0, 1] (tcat, tinfo pictures): on
+ *                       core and io, beside infra and the engines (it
+ *                       parses --cmap and --range, which no engine does)
  */
 #ifndef TPIPE_H
 #define TPIPE_H

@@ -1,11 +1,13 @@
 #!/bin/sh
 # mk/demo.sh - run tpipe's main jobs on a built-in example and say where
-# the results are.  Each tool adds its step here.
+# the results are; they are also the inputs every command of README.md
+# names (test/readme.bats runs them there).  Each tool adds its step here.
+# DEMO_DIR puts the results elsewhere than $BUILD/demo (it is emptied).
 set -eu
 BUILD=${BUILD:-build}
 top=$(cd "$(dirname "$0")/.." && pwd)
 PATH="$top/$BUILD/bin:$PATH"
-out="$top/$BUILD/demo"
+out=${DEMO_DIR:-"$top/$BUILD/demo"}
 rm -rf "$out"
 mkdir -p "$out"
 cd "$out"
@@ -104,6 +106,31 @@ tgrad --wrt W1 affine:W1.npy,b1.npy relu affine:W2.npy,b2.npy softmax-xent:label
 tgrad --wrt W1 affine:W1.npy,b1.npy relu affine:W2.npy,b2.npy softmax-xent:labels.txt < X.npy |
 	tinfo --show --cmap coolwarm
 tinfo blurred-viridis.png dx-coolwarm.png grad-W1.png
+
+echo "== the README's inputs: a photo, a template cut from the rings, streams, a volume"
+awk 'BEGIN { H = 192; W = 256		# an RGB "photo": sky, grass, the sun, a ball
+	for (y = 0; y < H; y++) for (x = 0; x < W; x++) {
+		r = 90 + 60 * y / H; g = 150 + 50 * y / H; b = 240 - 40 * y / H
+		if (y > 128) { r = 70 + 25 * sin(x / 7); g = 140 + 40 * sin(x / 11 + y / 5); b = 60 }
+		if (sqrt((x - 200) ^ 2 + (y - 45) ^ 2) < 22) { r = 255; g = 225; b = 110 }
+		d = sqrt((x - 90) ^ 2 + (y - 140) ^ 2)
+		if (d < 30) { s = 1 - d / 45; r = 230 * s + 20; g = 40 * s; b = 30 * s }
+		printf "%.1f %.1f %.1f\n", r, g, b } }' | tcat --shape 192,256,3 -o photo.png
+tcat -O txt pattern.png |	# after its shape line, rows and columns 100..115
+	awk 'NR > 101 && NR <= 117 { for (i = 101; i <= 116; i++) printf "%s ", $i; print "" }' |
+	tcat -t f32 -o template.npy
+tgen randn 8,256 --seed 1 -n 3 -o x.npy
+tgen randn 512,512 --seed 7 -o big.npy
+tgen rand 16,64,64 --seed 5 -o volume.npy	# (Z, Y, X)
+tgen rand 4,64,64 --seed 6 -o batch.npy		# (B, H, W)
+tcat cube.txt -o cube.npy
+tcat M.txt -o M.npy
+tcat dLdZ.txt -o dLdZ.npy
+printf '2\n-1\n' | tcat -o Xs.npy			# one number per sample: (2, 1)
+echo 2 -1 | tcat --shape 1,1,1,2 -o Xs-matlab.npy	# the same, batch last as MATLAB has it
+mkdir -p in
+cp pattern.png photo.png cube.png sphere.png in/	# a directory of images for parallel
+tinfo photo.png template.npy x.npy big.npy volume.npy batch.npy cube.npy Xs-matlab.npy
 
 echo
 echo "demo outputs are in $out:"

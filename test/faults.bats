@@ -418,6 +418,7 @@ sys.exit(0 if any(not np.isfinite(r).all() for r in records('$1')) else 1)"
 }
 
 nan_row() {
+	local said
 	cmd
 	FAULT_CASE="NaN and Inf (${NAN%%:*})"
 	st=0
@@ -430,6 +431,10 @@ nan_row() {
 	count)
 		quiet_success err || return 1
 		grep -q 'nan=1 inf=2' out || { fail "$T ($FAULT_CASE): not counted: $(cat out)"; return 1; }
+		# the table's words quote the statistics it prints
+		said=$(grep -o 'min=[^ ]* max=[^ ]* mean=[^ ]* std=[^ ]* nan=[0-9]* inf=[0-9]*' <<< "$NAN") ||
+			{ fail "$T: its nan words quote no 'min=... inf=N': $NAN"; return 1; }
+		grep -qF " $said" out || { fail "$T ($FAULT_CASE): the table says '$said', it printed: $(cat out)"; return 1; }
 		;;
 	refuse)
 		one_message 1 err "(NaN|nan).*\(0, 1\)" || return 1

@@ -466,6 +466,31 @@ np.save('s.npy', np.zeros((), np.uint8))
 	rows_ok
 }
 
+# What tcat(1) and tpipe(7) say of a zero-size record: it passes through
+# as NPY and text, and as a picture or a PNG it is refused by shape.
+@test "a zero-size record passes as NPY and text, and is refused as a picture or PNG" {
+	local s o
+	for s in 0,3 3,0 2,0,3; do
+		tgen zeros "$s" -o z.npy
+		run --separate-stderr tcat z.npy
+		[ "$status" -eq 0 ] && [ -z "$stderr" ] || fail "$s: exit $status: $stderr"
+		cmp <(tcat z.npy) z.npy
+		tcat -O txt z.npy | tcat | cmp - z.npy
+		tcat -t f32 z.npy | tinfo | grep -q "dtype=float32 bytes=0 " ||
+			fail "$s -t f32: $(tcat -t f32 z.npy | tinfo)"
+		for o in --normalize '--range 0,1' '--cmap gray' '--cmap viridis'; do
+			# shellcheck disable=SC2086 # o is an option and its value
+			row fails 1 "record 0: shape \(${s//,/, }\) is empty: nothing to draw$" \
+			    "$PWD/z.npy" tcat $o
+			# shellcheck disable=SC2086
+			row fails 1 "shape \(${s//,/, }\) is empty" "$PWD/z.npy" tcat $o -O png
+		done
+		row fails 1 "cannot write shape \(${s//,/, }\) as png: its (height|width) is 0$" \
+		    "$PWD/z.npy" tcat -O png
+	done
+	rows_ok
+}
+
 # --- text --------------------------------------------------------------
 
 @test "text round trip: npy -> txt -> npy equal for f64, f32, integers, bool, complex" {
