@@ -132,9 +132,8 @@ tp_warn(const char *fmt, ...)
 	va_end(ap);
 }
 
-/* tp_quote, cutting after at most most bytes of s. */
-static const char *
-quote(const char *s, size_t n, size_t most, char *buf, size_t len)
+const char *
+tp_quote(const char *s, size_t n, char *buf, size_t len)
 {
 	size_t i, k = 0;
 
@@ -143,7 +142,7 @@ quote(const char *s, size_t n, size_t most, char *buf, size_t len)
 		size_t need = c < 0x20 || c >= 0x7f ? 4 : 1;
 
 		/* keep room for "..." and the NUL */
-		if (i == most || k + need + 4 > len) {
+		if (i == 60 || k + need + 4 > len) {
 			memcpy(buf + k, "...", 3);
 			k += 3;
 			break;
@@ -155,22 +154,6 @@ quote(const char *s, size_t n, size_t most, char *buf, size_t len)
 	}
 	buf[k] = '\0';
 	return buf;
-}
-
-const char *
-tp_quote(const char *s, size_t n, char *buf, size_t len)
-{
-	return quote(s, n, 60, buf, len);
-}
-
-char *
-tp_printable(const char *s)
-{
-	size_t n = strlen(s);
-	char *p = tp_emalloc(4 * n + 5);
-
-	quote(s, n, n, p, 4 * n + 5);
-	return p;
 }
 
 const char *

@@ -239,14 +239,14 @@ void tp_on_message(void (*fn)(int phase));
  * holds len bytes (at least 8).
  */
 const char *tp_quote(const char *s, size_t n, char *buf, size_t len);
-/* The whole of the string s made safe the same way, to name a file in
- * messages; malloc'd. */
-char *tp_printable(const char *s);
 /* Allocators that die naming the size they could not get. */
 void *tp_emalloc(size_t);
 void *tp_ecalloc(size_t, size_t);
 void *tp_erealloc(void *, size_t);
 char *tp_estrdup(const char *);
+/* A copy of the whole string s made safe as tp_quote makes it (no cut
+ * after 60 bytes), to name a file in messages. */
+char *tp_printable(const char *s);
 /*
  * n bytes for a large buffer, uninitialised: 2 MiB aligned and marked
  * for transparent huge pages when n is large (first touch is then
