@@ -640,11 +640,18 @@ tp_read_operand(const char *path, const char *what)
 {
 	struct tp_reader *r = tp_reader_open(path, -1, NULL);
 	struct tp_tensor t, extra;
+	const char *why = NULL;
+	char q[256];
 
 	if (!tp_read(r, &t))
-		tp_die("%s '%s' holds no tensor", what, r->name);
-	if (tp_read_header(r, &extra))
-		tp_die("%s '%s' holds more than one tensor", what, r->name);
-	tp_reader_close(r);
+		why = "no tensor";
+	else if (tp_read_header(r, &extra)) {
+		why = "more than one tensor";
+		tp_free(&t);
+	}
+	tp_reader_close(r);	/* nothing left unfreed when it dies */
+	if (why)
+		tp_die("%s '%s' holds %s", what, tp_quote(path ? path : "-",
+		    SIZE_MAX, q, sizeof q), why);
 	return t;
 }
