@@ -76,7 +76,7 @@ parse_cmdline(struct cmdline *cl, int argc, char *argv[])
 			cl->have_range = cl->picture = 1;
 			break;
 		case OPT_CMAP:
-			cl->cmap = (int)tp_cmap_option(optarg);
+			cl->cmap = tp_choice(optarg, tp_cmaps, "--cmap");
 			cl->picture = 1;
 			break;
 		default:

@@ -91,16 +91,18 @@ parse_word(const char *word, struct tp_grad_spec *s)
 		tp_usage_die("%s", why);
 }
 
-/* Gradients are float tensors, not pictures: -O png, a -o name ending
- * in .png and --depth are usage errors (exit 2). */
+/* -O: tgrad writes no PNG (refuse_png). */
+static const struct tp_choice formats[] = {
+	{ "npy", TP_FMT_NPY }, { "txt", TP_FMT_TXT }, { NULL, 0 }
+};
+
+/* Gradients are float tensors, not pictures: a -o name ending
+ * in .png and --depth are usage errors (exit 2), as -O png is (formats). */
 static void
 refuse_png(const struct tp_common *com)
 {
 	char q[80];
 
-	if (com->format == TP_FMT_PNG)
-		tp_usage_die("-O png: tgrad writes npy or txt; a gradient is "
-		    "float data, not an image (tcat --cmap draws one)");
 	if (com->output != NULL &&
 	    tp_writer_format(com->output, com->format) == TP_FMT_PNG)
 		tp_usage_die("-o '%s' names a PNG: tgrad writes npy or txt "
@@ -127,6 +129,7 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *lossopt = NULL, *e;
+	char q[256];
 	int ch, i;
 
 	memset(cl, 0, sizeof *cl);
@@ -135,6 +138,11 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 	cl->tol = DEFAULT_TOL;
 	while ((ch = tp_getopt(argc, argv, TP_COMMON_SHORTOPTS "g:",
 	    longopts)) != -1) {
+		if (ch == 'O') {	/* npy or txt: a gradient is no image */
+			cl->com.format = (enum tp_format)tp_choice(optarg,
+			    formats, "-O");
+			continue;
+		}
 		if (tp_common_option(&cl->com, ch, optarg))
 			continue;
 		switch (ch) {
@@ -154,7 +162,8 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 			cl->tol = tp_parse_double(optarg, 0, 1, "--tol");
 			if (!(cl->tol > 0))	/* 0 would accept anything */
 				tp_usage_die("--tol must be above 0, not '%s'",
-				    optarg);
+				    tp_quote(optarg, strlen(optarg), q,
+				    sizeof q));
 			break;
 		case OPT_EXPLAIN:
 			cl->explain = 1;
@@ -184,7 +193,8 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 		if (i + 1 < argc) {
 			tp_grad_spec_free(&s);
 			tp_usage_die("the loss '%s' is word %d of %d: a loss "
-			    "must come last", argv[i], i - optind + 1,
+			    "must come last", tp_quote(argv[i],
+			    strlen(argv[i]), q, sizeof q), i - optind + 1,
 			    argc - optind);
 		}
 		cl->loss = s;
@@ -194,18 +204,21 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 
 		if (cl->loss.word != NULL)
 			tp_usage_die("two losses: --loss '%s' and '%s'",
-			    lossopt, cl->loss.word);
+			    tp_quote(lossopt, strlen(lossopt), q, sizeof q),
+			    cl->loss.word);
 		parse_word(lossopt, &s);
 		if (!s.is_loss) {
 			tp_grad_spec_free(&s);
 			tp_usage_die("--loss '%s' is a layer, not a loss: use "
-			    TP_GRAD_LOSSES, lossopt);
+			    TP_GRAD_LOSSES, tp_quote(lossopt, strlen(lossopt),
+			    q, sizeof q));
 		}
 		cl->loss = s;
 	}
 	if (cl->dldz != NULL && cl->loss.word != NULL)
 		tp_usage_die("both a loss ('%s') and -g '%s': -g gives dL/dZ "
-		    "in place of a loss", cl->loss.word, cl->dldz);
+		    "in place of a loss", cl->loss.word,
+		    tp_quote(cl->dldz, strlen(cl->dldz), q, sizeof q));
 	if (cl->loss.word == NULL && cl->dldz == NULL && !cl->forward &&
 	    !cl->explain)
 		tp_usage_die("nothing to compute: give a loss (--loss or the "
@@ -214,10 +227,12 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 		tp_usage_die("--check needs a loss or -g FILE");
 	if (cl->wrt != NULL && cl->loss.word == NULL && cl->dldz == NULL)
 		tp_usage_die("--wrt '%s' needs a loss or -g FILE: without one "
-		    "there are no gradients", cl->wrt);
+		    "there are no gradients",
+		    tp_quote(cl->wrt, strlen(cl->wrt), q, sizeof q));
 	if ((cl->check || cl->explain) && cl->com.output != NULL)
 		tp_usage_die("-o '%s' with --%s: the report goes to the "
-		    "standard output", cl->com.output,
+		    "standard output", tp_quote(cl->com.output,
+		    strlen(cl->com.output), q, sizeof q),
 		    cl->check ? "check" : "explain");
 	if ((e = getenv("TGRAD_TEST_BREAK")) != NULL && *e != '\0') {
 		char *index, *rel;
@@ -225,7 +240,8 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 		cl->breakname = tp_estrdup(e);
 		if ((index = strchr(cl->breakname, ':')) == NULL)
 			tp_usage_die("TGRAD_TEST_BREAK '%s' is not "
-			    "NAME:INDEX[:REL]", e);
+			    "NAME:INDEX[:REL]", tp_quote(e, strlen(e), q,
+			    sizeof q));
 		*index++ = '\0';
 		if ((rel = strchr(index, ':')) != NULL) {
 			*rel++ = '\0';
@@ -253,6 +269,7 @@ build(enum tp_dtype dt)
 {
 	struct tp_msg m;
 	const char *why;
+	char q[256];
 	int i, j, n;
 
 	net = tp_grad_new(dt, cl.com.threads);
@@ -280,7 +297,8 @@ build(enum tp_dtype dt)
 		why = tp_grad_set_dldz(net, &lossop, &m);
 		tp_free(&lossop);
 		if (why != NULL)
-			tp_die("-g '%s': %s", cl.dldz, why);
+			tp_die("-g '%s': %s", tp_quote(cl.dldz,
+			    strlen(cl.dldz), q, sizeof q), why);
 	}
 	/* which gradients to write (--wrt), by name */
 	n = tp_grad_count(net);

@@ -297,6 +297,9 @@ parse_cmdline(struct cmdline *cl, int argc, char *argv[])
 		TP_PROGRESS_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
+	static const struct tp_choice colors[] = {
+		{ "auto", -1 }, { "always", 1 }, { "never", 0 }, { NULL, 0 }
+	};
 	int ch;
 
 	tp_init(&cl->com, usage);
@@ -312,7 +315,7 @@ parse_cmdline(struct cmdline *cl, int argc, char *argv[])
 		case OPT_SHOW:
 			break;
 		case OPT_CMAP:
-			cl->cmap = (int)tp_cmap_option(optarg);
+			cl->cmap = tp_choice(optarg, tp_cmaps, "--cmap");
 			break;
 		case OPT_RANGE:
 			cl->range = tp_range_option(optarg);
@@ -326,15 +329,7 @@ parse_cmdline(struct cmdline *cl, int argc, char *argv[])
 			    "--height");
 			break;
 		case OPT_COLOR:
-			if (!strcmp(optarg, "always"))
-				cl->color = 1;
-			else if (!strcmp(optarg, "never"))
-				cl->color = 0;
-			else if (!strcmp(optarg, "auto"))
-				cl->color = -1;
-			else
-				tp_usage_die("--color takes auto, always or never, "
-				    "not '%s'", optarg);
+			cl->color = tp_choice(optarg, colors, "--color");
 			break;
 		default:
 			tp_usage();
@@ -358,7 +353,7 @@ print_record(FILE *f, struct tp_reader *r, const struct tp_tensor *hdr,
 		mean_std(s, &mean, &sd);
 	if (json) {
 		fprintf(f, "{\"file\":");
-		print_json_string(f, tp_reader_name(r));
+		print_json_string(f, tp_reader_path(r));
 		fprintf(f, ",\"index\":%ld,\"shape\":[", tp_reader_index(r));
 		for (int a = 0; a < hdr->ndim; a++)
 			fprintf(f, a ? ",%zu" : "%zu", hdr->shape[a]);
@@ -660,13 +655,16 @@ main(int argc, char *argv[])
 {
 	struct cmdline cl;
 	int several, fd = -1, color;
+	char output[256];
 
 	parse_cmdline(&cl, argc, argv);
 	several = argc - optind > 1;
 	if (cl.com.output) {	/* the report goes to a file made whole */
+		tp_quote(cl.com.output, strlen(cl.com.output), output,
+		    sizeof output);
 		fd = tp_create_temp(cl.com.output);
 		if (dup2(fd, 1) < 0)
-			tp_die("%s:", cl.com.output);
+			tp_die("%s:", output);
 	}
 	color = cl.color >= 0 ? cl.color : isatty(1);
 	if (optind == argc)
@@ -710,8 +708,7 @@ main(int argc, char *argv[])
 		tp_reader_close(r);
 	}
 	if (fflush(stdout) || ferror(stdout) || fclose(stdout))
-		tp_die("write error: %s:", cl.com.output ? cl.com.output :
-		    "<stdout>");
+		tp_die("write error: %s:", cl.com.output ? output : "<stdout>");
 	if (fd >= 0)
 		tp_commit_file(fd);
 	free(values);

@@ -97,9 +97,7 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 			if (op == TP_OP_REPEAT)
 				tp_usage_die("--reduce and --repeat cannot be "
 				    "combined");
-			if ((op = tp_reduce_parse(optarg)) < 0)
-				tp_usage_die("unknown reduction '%s': use "
-				    TP_REDUCE_CHOICES, optarg);
+			op = tp_choice(optarg, tp_reductions, "--reduce");
 			continue;
 		case OPT_REPEAT:
 			if (op != TP_OP_REARRANGE && op != TP_OP_REPEAT)
@@ -113,13 +111,16 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 		if (form == TP_RESHAPE_TAKE && f == form)
 			tp_usage_die("--take is given twice ('%s', '%s'): "
 			    "give one (or pipe one treshape into another)",
-			    formarg, optarg);
+			    cl->rq.shown, tp_quote(optarg, strlen(optarg), q,
+			    sizeof q));
 		if (form >= 0)
 			tp_usage_die("%s and %s cannot be combined: give one "
 			    "form (or pipe one treshape into another)",
 			    form_option[form], form_option[f]);
 		form = f;
 		formarg = optarg;
+		if ((why = tp_reshape_parse(&cl->rq, form, formarg, &m)))
+			tp_usage_die("%s", why);
 	}
 	if (cl->com.dtype >= 0)
 		tp_usage_die("-t is refused: treshape moves elements and never "
@@ -155,12 +156,7 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 	else if (op != TP_OP_REARRANGE)
 		tp_usage_die("%s takes a pattern, not %s", op == TP_OP_REPEAT ?
 		    "--repeat" : "--reduce", form_option[form]);
-	else if ((why = tp_reshape_parse(&cl->rq, form, formarg, &m)))
-		tp_usage_die("%s", why);
-	if (argc > 1)
-		tp_usage_die("more than one input file ('%s', '%s')", argv[0],
-		    argv[1]);
-	cl->input = argc ? argv[0] : NULL;
+	cl->input = tp_input_operand(argc, argv);
 }
 
 /* File scope, so that what is live when a message ends the run is still

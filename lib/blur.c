@@ -23,39 +23,19 @@
 #define MAXSIGMA_FIR 1e5
 
 
-static const char *const boundary_names[] = {
-	"reflect", "mirror", "nearest", "wrap", "zero"
+const struct tp_choice tp_blur_boundaries[] = {
+	{ "reflect", TP_BLUR_REFLECT }, { "mirror", TP_BLUR_MIRROR },
+	{ "nearest", TP_BLUR_NEAREST }, { "wrap", TP_BLUR_WRAP },
+	{ "zero", TP_BLUR_ZERO }, { NULL, 0 }
 };
-static const char *const kernel_names[] = { "sampled", "analytic", "discrete" };
-static const char *const method_names[] = { "auto", "fft", "fir" };
-
-/* The index of s in names[0..n), or -1. */
-static int
-lookup(const char *s, const char *const *names, int n)
-{
-	for (int i = 0; i < n; i++)
-		if (strcmp(s, names[i]) == 0)
-			return i;
-	return -1;
-}
-
-int
-tp_blur_boundary_parse(const char *s)
-{
-	return lookup(s, boundary_names, 5);
-}
-
-int
-tp_blur_kernel_parse(const char *s)
-{
-	return lookup(s, kernel_names, 3);
-}
-
-int
-tp_blur_method_parse(const char *s)
-{
-	return lookup(s, method_names, 3);
-}
+const struct tp_choice tp_blur_kernels[] = {
+	{ "sampled", TP_BLUR_SAMPLED }, { "analytic", TP_BLUR_ANALYTIC },
+	{ "discrete", TP_BLUR_DISCRETE }, { NULL, 0 }
+};
+const struct tp_choice tp_blur_methods[] = {
+	{ "auto", TP_BLUR_AUTO }, { "fft", TP_BLUR_FFT }, { "fir", TP_BLUR_FIR },
+	{ NULL, 0 }
+};
 
 void
 tp_blur_opts_init(struct tp_blur_opts *o)
@@ -1814,7 +1794,7 @@ setup_fir(struct tp_blur *b, double eps)
 			continue;
 		if (s > MAXSIGMA_FIR)
 			tp_die("no FIR taps for the %s kernel at sigma %g",
-			    kernel_names[b->o.kernel], s);
+			    tp_choice_word(tp_blur_kernels, b->o.kernel), s);
 		m = (int)ceil((10 + b->order[a]) * s) + 13;
 		b->taps[a] = tp_emalloc((size_t)m * sizeof(double));
 		b->radius[a] = b->order[a] > 0 ? tp_blur_taps_order(s,
@@ -1822,7 +1802,7 @@ setup_fir(struct tp_blur *b, double eps)
 		    tp_blur_taps(b->o.kernel, s, eps, b->taps[a], m - 1);
 		if (b->radius[a] < 0)
 			tp_die("no FIR taps for the %s kernel at sigma %g",
-			    kernel_names[b->o.kernel], s);
+			    tp_choice_word(tp_blur_kernels, b->o.kernel), s);
 	}
 }
 

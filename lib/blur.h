@@ -36,14 +36,9 @@ enum tp_blur_method { TP_BLUR_AUTO, TP_BLUR_FFT, TP_BLUR_FIR };
 
 #define TP_BLUR_MAXORDER 8	/* the highest derivative order */
 
-#define TP_BLUR_BOUNDARIES "reflect, mirror, nearest, wrap, zero"
-#define TP_BLUR_KERNELS "sampled, analytic, discrete"
-#define TP_BLUR_METHODS "auto, fft, fir"
-
-/* Parse a name; -1 if unknown. */
-int tp_blur_boundary_parse(const char *);
-int tp_blur_kernel_parse(const char *);
-int tp_blur_method_parse(const char *);
+/* The words of --boundary, --kernel and --method (tp_choice). */
+extern const struct tp_choice tp_blur_boundaries[], tp_blur_kernels[],
+    tp_blur_methods[];
 
 struct tp_blur_opts {
 	int nsigma;		/* 1: for every blurred axis; else one each */

@@ -582,8 +582,10 @@ static const double gray_points[][4] = {
 	{ 1.0, 1.0, 1.0, 1.0 },
 };
 
-static const char *const names[TP_NCMAPS] = {
-	"gray", "viridis", "magma", "coolwarm"
+const struct tp_choice tp_cmaps[] = {
+	{ "gray", TP_CMAP_GRAY }, { "viridis", TP_CMAP_VIRIDIS },
+	{ "magma", TP_CMAP_MAGMA }, { "coolwarm", TP_CMAP_COOLWARM },
+	{ NULL, 0 }
 };
 
 /* The interpolated maps, made on first use. */
@@ -643,42 +645,26 @@ static const double (*table(enum tp_cmap c))[3]
 	}
 }
 
-int
-tp_cmap_lookup(const char *s)
-{
-	for (int c = 0; c < TP_NCMAPS; c++)
-		if (!strcmp(s, names[c]))
-			return c;
-	return -1;
-}
-
-enum tp_cmap
-tp_cmap_option(const char *s)
-{
-	int c = tp_cmap_lookup(s);
-
-	if (c < 0)
-		tp_usage_die("unknown colour map '%s': use %s", s,
-		    TP_CMAP_NAMES);
-	return (enum tp_cmap)c;
-}
 
 struct tp_range
 tp_range_option(const char *s)
 {
 	double lohi[2];
+	char q[256];
 
 	if (tp_parse_doubles(s, lohi, 2, "--range") != 2 ||
 	    !isfinite(lohi[0]) || !isfinite(lohi[1]) || !(lohi[0] < lohi[1]))
 		tp_usage_die("--range takes lo,hi with lo < hi, both finite: "
-		    "'%s'", s);
+		    "'%s'", tp_quote(s, strlen(s), q, sizeof q));
 	return (struct tp_range){ lohi[0], lohi[1] };
 }
 
 const char *
 tp_cmap_name(enum tp_cmap c)
 {
-	return c >= 0 && c < TP_NCMAPS ? names[c] : "?";
+	const char *w = tp_choice_word(tp_cmaps, (int)c);
+
+	return w ? w : "?";
 }
 
 void

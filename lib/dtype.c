@@ -61,8 +61,9 @@ tp_dtype_lookup(const char *s, enum tp_dtype *dtype, struct tp_msg *m)
 	}
 	for (int t = 0; t < TP_NDTYPES; t++)
 		if (*types[t].bits && !strcmp(s, types[t].bits))
-			return tp_msgf(m, "'%s' is ambiguous: write %s, or %s", s,
-			    types[t].name, types[t].descr + 1);
+			return tp_msgf(m, "'%s' is ambiguous: write %s, or %s",
+			    tp_quote(s, SIZE_MAX, q, sizeof q), types[t].name,
+			    types[t].descr + 1);
 	return tp_msgf(m, "unknown dtype '%s'",
 	    tp_quote(s, SIZE_MAX, q, sizeof q));
 }

@@ -31,10 +31,8 @@
 
 enum tp_plan { TP_PLAN_ESTIMATE, TP_PLAN_MEASURE, TP_PLAN_PATIENT };
 
-/* "estimate", "measure", "patient" -> enum tp_plan; -1 if unknown. */
-int tp_fft_plan_parse(const char *s);
-/* The choices, for messages: "estimate, measure, patient". */
-#define TP_PLAN_CHOICES "estimate, measure, patient"
+/* The words of --plan: "estimate", "measure", "patient" (tp_choice). */
+extern const struct tp_choice tp_fft_plans[];
 
 /* Start FFTW threads, set the default threads per plan (>= 1) and the
  * planner mode, import wisdom.  May be called again to change them. */

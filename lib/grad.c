@@ -966,25 +966,6 @@ static const struct loss_kind losses[] = {
 
 /* --- parsing ---------------------------------------------------------- */
 
-/* A copy of w for messages and --explain: control bytes (a newline in a
- * file name) written as \xNN, so a message stays one line. */
-static char *
-printable_copy(const char *w)
-{
-	char *c = tp_emalloc(4 * strlen(w) + 1), *q = c;
-
-	for (; *w != '\0'; w++) {
-		unsigned char b = (unsigned char)*w;
-
-		if (b < 0x20 || b == 0x7f)
-			q += sprintf(q, "\\x%02x", b);
-		else
-			*q++ = (char)b;
-	}
-	*q = '\0';
-	return c;
-}
-
 const char *
 tp_grad_parse(const char *word, struct tp_grad_spec *s, struct tp_msg *m)
 {
@@ -992,7 +973,7 @@ tp_grad_parse(const char *word, struct tp_grad_spec *s, struct tp_msg *m)
 	int i, want = -1;
 
 	memset(s, 0, sizeof *s);
-	s->word = printable_copy(word);
+	s->word = tp_printable(word);
 	s->buf = tp_estrdup(word);
 	s->kind = -1;
 	colon = strchr(s->buf, ':');
@@ -1010,8 +991,8 @@ tp_grad_parse(const char *word, struct tp_grad_spec *s, struct tp_msg *m)
 			want = losses[i].opname != NULL;
 		}
 	if (s->kind < 0) {
-		tp_msgf(m, "unknown layer '%s': use " TP_GRAD_LAYERS
-		    ", or a loss: " TP_GRAD_LOSSES, s->word);
+		tp_msgf(m, "layer or loss '%s' is not one of " TP_GRAD_LAYERS
+		    ", " TP_GRAD_LOSSES, s->word);
 		tp_grad_spec_free(s);
 		return m->text;
 	}

@@ -29,7 +29,7 @@
 
 /* One command-line word parsed: "affine:W.npy,b.npy", "relu", "sum". */
 struct tp_grad_spec {
-	char *word;		/* a copy of the word, control bytes as \xNN */
+	char *word;		/* the word as tp_printable shows it */
 	char *buf;		/* another, cut into operand[] */
 	int kind;		/* index into the layer or the loss table */
 	int is_loss;

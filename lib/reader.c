@@ -21,7 +21,8 @@
 
 struct tp_reader {
 	int fd;
-	char *name;
+	char *name;		/* for messages (tp_printable) */
+	char *path;		/* as given, or "<stdin>" */
 	unsigned char *buf;
 	size_t pos, len;	/* unread bytes are buf[pos..len) */
 	int at_eof;
@@ -126,17 +127,14 @@ static struct tp_reader *
 reader_open(const char *path, int ndim, const size_t *shape, int operand)
 {
 	struct tp_reader *r = tp_ecalloc(1, sizeof *r);
+	int is_stdin = !path || !strcmp(path, "-");
 
 	r->operand = operand;
-
-	if (!path || !strcmp(path, "-")) {
-		r->fd = 0;
-		r->name = tp_estrdup("<stdin>");
-	} else {
-		if ((r->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-			tp_die("%s:", path);
-		r->name = tp_estrdup(path);
-	}
+	r->path = tp_estrdup(is_stdin ? "<stdin>" : path);
+	r->name = tp_printable(r->path);
+	r->fd = 0;
+	if (!is_stdin && (r->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		tp_die("%s:", r->name);
 	r->buf = tp_emalloc(BUFSIZE);
 	r->index = -1;
 	r->text.ndim = -1;
@@ -170,6 +168,7 @@ tp_reader_open(const char *path, int ndim, const size_t *shape)
 }
 
 const char *tp_reader_name(const struct tp_reader *r) { return r->name; }
+const char *tp_reader_path(const struct tp_reader *r) { return r->path; }
 enum tp_format tp_reader_format(const struct tp_reader *r) { return r->format; }
 long tp_reader_index(const struct tp_reader *r) { return r->index; }
 
@@ -647,6 +646,7 @@ tp_reader_close(struct tp_reader *r)
 	free(r->textbuf);
 	free(r->buf);
 	free(r->name);
+	free(r->path);
 	free(r);
 }
 
@@ -655,11 +655,18 @@ tp_read_operand(const char *path, const char *what)
 {
 	struct tp_reader *r = reader_open(path, -1, NULL, 1);
 	struct tp_tensor t, extra;
+	const char *why = NULL;
+	char q[256];
 
 	if (!tp_read(r, &t))
-		tp_die("%s '%s' holds no tensor", what, path);
-	if (tp_read_header(r, &extra))
-		tp_die("%s '%s' holds more than one tensor", what, path);
-	tp_reader_close(r);
+		why = "no tensor";
+	else if (tp_read_header(r, &extra)) {
+		why = "more than one tensor";
+		tp_free(&t);
+	}
+	tp_reader_close(r);	/* nothing left unfreed when it dies */
+	if (why)
+		tp_die("%s '%s' holds %s", what, tp_quote(path ? path : "-",
+		    SIZE_MAX, q, sizeof q), why);
 	return t;
 }

@@ -132,6 +132,9 @@ tp_parse_shape(const char *s, size_t *shape, int max, int *ndim,
 
 	while (*p == ' ')
 		p++;
+	if (*p == '\0')
+		return tp_msgf(m, "shape '%s' is empty: write () for a scalar",
+		    quoted(s, q, sizeof q));
 	if (*p == '(' || *p == '[')
 		p++;
 	for (;;) {

@@ -26,7 +26,8 @@
  *           random.c    numpy's legacy Mersenne Twister, rand and randn
  *           progress.c/.h  the progress line on stderr: counters the
  *                       io layer adds to, a timer thread that draws
- *           cli.c       common options, tp_getopt, number parsing
+ *           cli.c       common options, tp_getopt, tp_choice, number
+ *                       parsing, the -o extensions
  *   io      fdio.c      writing to a file descriptor; death by SIGPIPE
  *           npy.c       NPY header parsing and formatting
  *           pngio.c     PNG decoding and encoding (libpng)
@@ -135,10 +136,10 @@ char *tp_index_str(const struct tp_tensor *t, size_t i, char *buf,
  * none or t is not float32 or float64. */
 size_t tp_first_nonfinite(const struct tp_tensor *t);
 /*
- * Parse "8,1,256" or "8x1x256" (an empty string or "()" is a scalar) into
- * shape, which holds max sizes (at most TP_MAXDIM), and *ndim.  More
- * sizes than max are refused, before any is stored past shape[max - 1].
- * Sizes are plain decimal digits ("0x10" is refused as
+ * Parse "8,1,256" or "8x1x256" ("()" is a scalar; an empty string is
+ * refused) into shape, which holds max sizes (at most TP_MAXDIM), and
+ * *ndim.  More sizes than max are refused, before any is stored past
+ * shape[max - 1].  Sizes are plain decimal digits ("0x10" is refused as
  * hexadecimal-looking), at most PTRDIFF_MAX as in numpy.  One entry may
  * be -1 when allow_infer: it is returned as SIZE_MAX.  Returns NULL, or a
  * message quoting s.
@@ -245,6 +246,9 @@ void *tp_emalloc(size_t);
 void *tp_ecalloc(size_t, size_t);
 void *tp_erealloc(void *, size_t);
 char *tp_estrdup(const char *);
+/* A copy of the whole string s made safe as tp_quote makes it (no cut
+ * after 60 bytes), to name a file in messages. */
+char *tp_printable(const char *s);
 /*
  * n bytes for a large buffer, uninitialised: 2 MiB aligned and marked
  * for transparent huge pages when n is large (first touch is then
@@ -315,6 +319,10 @@ void tp_usage(void) __attribute__((noreturn));
  * their order, as getopt_long leaves them.
  * A first argument --tpipe-options prints the option table for shell
  * completion (tpipe(7)) and exits 0.
+ * An empty option value ("-s ''", "--squeeze=") is a usage error naming
+ * the option.  When the options are read, a tool that writes tensors
+ * (it takes -O) has its -o name checked: an extension no writer knows
+ * (tp_output_format) is a usage error unless -O says what to write.
  */
 int tp_getopt(int argc, char **argv, const char *shortopts,
     const struct option *longopts);
@@ -325,6 +333,48 @@ int tp_getopt(int argc, char **argv, const char *shortopts,
  * offered as "mse:").  list must live until tp_getopt returns -1.
  */
 void tp_operand_words(const char *list, int every);
+
+/*
+ * The input file of a tool that reads one, from its n operands at
+ * operands: NULL (the standard input) when there is none, else the one;
+ * more than one is a usage error quoting the first two.
+ */
+const char *tp_input_operand(int n, char *const *operands);
+
+/*
+ * A word an option (or an operand) may be, and the value it stands for.
+ * A table of them ends with { NULL, 0 }; its order is the order messages
+ * list the words in.
+ */
+struct tp_choice { const char *word; int value; };
+/*
+ * The value of word in the table choices.  Any other word, the empty one
+ * too, is a usage error in the one shape every tool gives it, the word
+ * quoted (tp_quote): "what 'word' is not one of a, b, c"; exit 2.  what
+ * is the option as the usage writes it ("--boundary", "-O") or the
+ * operand ("kind").
+ */
+int tp_choice(const char *word, const struct tp_choice *choices,
+    const char *what);
+/* The entry of choices whose word is word, or NULL. */
+const struct tp_choice *tp_choice_find(const struct tp_choice *choices,
+    const char *word);
+/* The (first) word of value v in choices, or NULL. */
+const char *tp_choice_word(const struct tp_choice *choices, int v);
+/* The words of choices as "a, b, c" in buf (len bytes); returns buf. */
+char *tp_choice_list(const struct tp_choice *choices, char *buf,
+    size_t len);
+
+/*
+ * The format the output file name path asks for by its extension: the
+ * end of its last component from the last '.' (not a leading one), in
+ * any case, as the one table in cli.c lists them (.npy, .png, .txt,
+ * .csv).  *fmt is TP_FMT_AUTO for a name without an extension ("out",
+ * ".hidden", "dir.d/out").  Returns NULL, or a message quoting path and
+ * listing the extensions known when it has another one ("soft.jpg").
+ */
+const char *tp_output_format(const char *path, enum tp_format *fmt,
+    struct tp_msg *m);
 
 /* Numbers from the command line; they die with exit 2 quoting s. */
 double tp_parse_double(const char *s, double min, double max,
@@ -349,8 +399,11 @@ struct tp_reader;
  */
 struct tp_reader *tp_reader_open(const char *path, int ndim,
     const size_t *shape);
-/* The name used in messages ("<stdin>" or the path). */
+/* The name used in messages: "<stdin>", or the path as tp_printable
+ * shows it. */
 const char *tp_reader_name(const struct tp_reader *);
+/* The path as given, or "<stdin>". */
+const char *tp_reader_path(const struct tp_reader *);
 /* The format the first bytes showed (TP_FMT_NPY, _PNG or _TXT). */
 enum tp_format tp_reader_format(const struct tp_reader *);
 /*
@@ -404,8 +457,9 @@ struct tp_writer;
 
 /*
  * Open the output path (NULL for stdout) in format fmt; TP_FMT_AUTO is
- * resolved from the path's extension (.npy, .png, .txt, .csv, in any
- * case), else text when stdout is a terminal, else NPY.  depth is the
+ * resolved from the path's extension (tp_output_format: an extension no
+ * writer knows is a usage error), else NPY for a named file without
+ * one, else text when stdout is a terminal, else NPY.  depth is the
  * PNG bit depth (8, 16, or 0 for the dtype's).  A named file is written
  * to a temporary file beside it and renamed by tp_writer_close, so a
  * failed run leaves no partial file (see tp_create_temp).

@@ -36,6 +36,14 @@ out_of_bounds() {
 	[ "$1" -eq 124 ] || [ "$1" -eq 152 ]
 }
 
+# tools: the names of the tools, one per cmd/*.c, whatever is built.
+tools() {
+	local c
+	for c in "$TPIPE_TOP"/cmd/*.c; do
+		basename "$c" .c
+	done
+}
+
 # npy_close A B [RTOL]: the arrays in NPY files A and B have the same
 # shape and dtype and agree to RTOL * max|B| (0 means exactly equal).
 npy_close() {

@@ -161,14 +161,14 @@ assert m.shape == (3, 5, 3) and m.dtype == np.uint8, m.shape
 
 @test "bad picture options are usage errors" {
 	local n=/dev/null
-	row fails --usage 2 "unknown colour map 'jet': use gray\|viridis\|magma\|coolwarm$" $n tcat --cmap jet
+	row fails --usage 2 "^tcat: --cmap 'jet' is not one of gray, viridis, magma, coolwarm$" $n tcat --cmap jet
 	row fails --usage 2 "--range takes lo,hi with lo < hi, both finite: '1,1'$" $n tcat --range 1,1
 	row fails --usage 2 "--range takes lo,hi with lo < hi, both finite: '2,1'$" $n tcat --range 2,1
 	row fails --usage 2 "--range takes lo,hi with lo < hi, both finite: '1'$" $n tcat --range 1
 	row fails --usage 2 "--range takes lo,hi with lo < hi, both finite: '0,inf'$" $n tcat --range 0,inf
 	row fails --usage 2 "-t does not go with a picture" $n tcat --normalize -t f32
-	row fails --usage 2 "unknown colour map 'x'" $n tinfo --cmap x
-	row fails --usage 2 "--color takes auto, always or never, not 'yes'$" $n tinfo --color yes
+	row fails --usage 2 "^tinfo: --cmap 'x' is not one of gray, viridis, magma, coolwarm$" $n tinfo --cmap x
+	row fails --usage 2 "^tinfo: --color 'yes' is not one of auto, always, never$" $n tinfo --color yes
 	row fails --usage 2 "--json does not go with --show" $n tinfo --json --show
 	row fails --usage 2 "--width" $n tinfo --width 0
 	rows_ok

@@ -823,10 +823,10 @@ with open("second.npy", "wb") as f:
 	row fails --usage 2 "sigma: '0x10' is not a number" "$x" tblur -s 0x10
 	row fails --usage 2 "sigma must be finite and >= 0, not inf" "$x" tblur -s 1,inf
 	row fails --usage 2 "no sigma" "$x" tblur
-	row fails --usage 2 "unknown boundary 'edge'" "$x" tblur -s 1 --boundary edge
-	row fails --usage 2 "unknown kernel 'box'" "$x" tblur -s 1 --kernel box
-	row fails --usage 2 "unknown method 'iir'" "$x" tblur -s 1 --method iir
-	row fails --usage 2 "unknown plan 'fast'" "$x" tblur -s 1 --plan fast
+	row fails --usage 2 "--boundary 'edge' is not one of reflect, " "$x" tblur -s 1 --boundary edge
+	row fails --usage 2 "--kernel 'box' is not one of sampled, " "$x" tblur -s 1 --kernel box
+	row fails --usage 2 "--method 'iir' is not one of auto, " "$x" tblur -s 1 --method iir
+	row fails --usage 2 "--plan 'fast' is not one of estimate, " "$x" tblur -s 1 --plan fast
 	row fails --usage 2 "axis 0 is listed twice" "$x" tblur -s 1 --axes 0,0
 	row fails --usage 2 "3 sigmas for 2 axes" "$x" tblur -s 1,2,3 --axes 0,1
 	row fails --usage 2 "analytic kernel at sigma 1 " "$x" tblur -s 1 --kernel analytic --method fir

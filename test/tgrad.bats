@@ -467,7 +467,7 @@ np.save("k0.npy", np.float64(2)); np.save("kz.npy", np.ones((0, 2)))
 	row fails 1 'X \(4, 5\) holds -inf at \(1, 0\)' "$d/xinf.npy" tgrad relu sum
 	row fails 1 'nosuch.npy' "$d/x.npy" tgrad "matmul:$d/nosuch.npy" sum
 	# usage
-	row fails --usage 2 "unknown layer 'bogus:w.npy'" "$d/x.npy" tgrad bogus:w.npy sum
+	row fails --usage 2 "layer or loss 'bogus:w.npy' is not one of scale:M, " "$d/x.npy" tgrad bogus:w.npy sum
 	row fails --usage 2 "the loss 'sum' is word 1 of 2: a loss must come last" "$d/x.npy" tgrad sum relu
 	row fails --usage 2 "the loss 'softmax-xent:.*' is word 2 of 3" "$d/x.npy" tgrad relu "softmax-xent:$d/y.npy" tanh
 	row fails --usage 2 "affine takes 2 operand files" "$d/x.npy" tgrad "affine:$d/w57.npy" sum
@@ -486,7 +486,7 @@ np.save("k0.npy", np.float64(2)); np.save("kz.npy", np.ones((0, 2)))
 	row fails --usage 2 "--tol" "$d/x.npy" tgrad --tol abc relu sum
 	# --tol 0 would pass every gradient (the rounding floor is r / tol)
 	row fails --no-o --usage 2 "--tol must be above 0, not '0'" "$d/x.npy" tgrad --check --tol 0 relu sum
-	row fails --usage 2 "--wrt: '' has an empty name: this chain has X, W1 \(or none\)" "$d/x.npy" tgrad --wrt '' "matmul:$d/w57.npy" sum
+	row fails --usage 2 "--wrt: ',W1' has an empty name: this chain has X, W1 \(or none\)" "$d/x.npy" tgrad --wrt ,W1 "matmul:$d/w57.npy" sum
 	row fails --usage 2 "--wrt: 'X,' has an empty name" "$d/x.npy" tgrad --wrt X, "matmul:$d/w57.npy" sum
 	row fails --usage 2 "f16" "$d/x.npy" tgrad -t f16 relu sum
 	row fails --no-o --usage 2 "-o .* with --check" "$d/x.npy" tgrad --check -o out.npy relu sum
@@ -497,8 +497,8 @@ np.save("k0.npy", np.float64(2)); np.save("kz.npy", np.ones((0, 2)))
 
 @test "tgrad: PNG output (-O png, a .png -o name, --depth) is a usage error naming npy and txt; nothing is written" {
 	py 'np.save("x.npy", np.ones((2, 3))); np.save("w.npy", np.ones((3, 2)))'
-	row fails --usage 2 "^tgrad: -O png: tgrad writes npy or txt" x.npy tgrad -O png matmul:w.npy sum
-	row fails --usage 2 "^tgrad: -O png: tgrad writes npy or txt" x.npy tgrad --format=png --check matmul:w.npy sum
+	row fails --usage 2 "^tgrad: -O 'png' is not one of npy, txt$" x.npy tgrad -O png matmul:w.npy sum
+	row fails --usage 2 "^tgrad: -O 'png' is not one of npy, txt$" x.npy tgrad --format=png --check matmul:w.npy sum
 	row fails --no-o --usage 2 "^tgrad: -o 'g.png' names a PNG: tgrad writes npy or txt" x.npy tgrad -o g.png matmul:w.npy sum
 	row fails --no-o --usage 2 "^tgrad: -o 'g.PNG' names a PNG" x.npy tgrad matmul:w.npy sum -o g.PNG
 	row fails --usage 2 "^tgrad: --depth 16: tgrad writes npy or txt, no PNG" x.npy tgrad --depth 16 matmul:w.npy sum

@@ -73,7 +73,8 @@ test_parse(void)
 	ok(why == NULL && s.noperand == 0, "parse: relu has no operand");
 	tp_grad_spec_free(&s);
 	why = tp_grad_parse("relux", &s, &m);
-	ok(why != NULL && strstr(why, "unknown layer 'relux'") != NULL,
+	ok(why != NULL &&
+	    strstr(why, "layer or loss 'relux' is not one of") != NULL,
 	    "parse: an unknown name is named");
 	why = tp_grad_parse("affine:w.npy", &s, &m);
 	ok(why != NULL && strstr(why, "takes 2 operand files") != NULL,
