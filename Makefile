@@ -67,6 +67,10 @@ DEPS_STEP = $(if $(filter bench,$(MAKECMDGOALS)),deps-bench,$(if \
 $(BUILD)/lib/%.o: lib/%.c $(LIBHDR) | $(BUILD)/lib
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
 
+# tmath's kernels: float32 computed in float and never contracted into
+# fused multiply-adds (numpy's results bit for bit), loops vectorised.
+$(BUILD)/lib/expr.o: CFLAGS += -O3 -ffp-contract=off -fno-math-errno
+
 $(BUILD)/libtpipe.a: $(LIBOBJ)
 	rm -f $@ && ar rcs $@ $(LIBOBJ)
 
