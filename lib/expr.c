@@ -175,6 +175,7 @@ struct node {
 	size_t shape[TP_MAXDIM];
 	size_t count;
 	int scalar;			/* 0-d, value in val */
+	int isarr;			/* an ndarray, not a numpy scalar */
 	union val val;
 	int direct;			/* N_VAR: the output's element order */
 	size_t bstride[TP_MAXDIM];	/* N_VAR: element stride per out axis */
@@ -1692,6 +1693,7 @@ uniform(int fn)
 {
 	switch (fn) {
 	case F_ADD: case F_SUB: case F_MUL: case F_MIN: case F_MAX:
+	case F_SIGN: case F_POS:
 	case F_FMIN: case F_FMAX: case F_CLIP: case F_LT: case F_LE:
 	case F_GT: case F_GE: case F_EQ: case F_NE:
 		return 1;
@@ -1751,7 +1753,8 @@ resolve_ufunc(struct tp_expr *e, struct node *nd, int fn, int nin,
 	return NULL;
 }
 
-/* numpy's fast_scalar_power: a ** s for an array a and a 0-d int or
+/* numpy's fast_scalar_power: a ** s for an ndarray a (also 0-d: an
+ * operand, or its real or imag, or a where; not a numpy scalar) and a 0-d int or
  * float s of 1, -1, 0, 0.5 or 2 is positive, reciprocal, ones_like,
  * sqrt or square of a.  Sets nd's op and types and returns 1 if it
  * applies. */
@@ -1764,7 +1767,7 @@ fast_power(struct tp_expr *e, struct node *nd)
 	double x;
 	int f = -1;
 
-	if (nd->fn != F_POWOP || a->ndim == 0 || !s->scalar ||
+	if (nd->fn != F_POWOP || !a->isarr || !s->scalar ||
 	    s->dt == TP_B1 || tp_dtype_is_complex(s->dt))
 		return 0;
 	x = as_double(&s->val, s->dt, 0);
@@ -1802,6 +1805,7 @@ resolve_node(struct tp_expr *e, int k, const struct tp_tensor *ops,
 	nd->scalar = 0;
 	if (nd->kind == N_NUM) {
 		nd->dt = nd->litdt;
+		nd->isarr = 0;
 		nd->ndim = 0;
 		nd->count = 1;
 		nd->scalar = 1;
@@ -1815,6 +1819,7 @@ resolve_node(struct tp_expr *e, int k, const struct tp_tensor *ops,
 		nd->ndim = t->ndim;
 		memcpy(nd->shape, t->shape, (size_t)t->ndim * sizeof *t->shape);
 		nd->count = t->count;
+		nd->isarr = 1;
 		if (t->ndim == 0) {
 			nd->scalar = 1;
 			load(&nd->val, t->data, t->dtype, 1);
@@ -1833,6 +1838,8 @@ resolve_node(struct tp_expr *e, int k, const struct tp_tensor *ops,
 	for (j = 0; j < nd->nargs; j++)
 		if (!e->nodes[nd->arg[j]].scalar)
 			allscalar = 0;
+	nd->isarr = nd->ndim > 0 || nd->fn == F_WHERE || ((nd->fn == F_REAL ||
+	    nd->fn == F_IMAG) && e->nodes[nd->arg[0]].isarr);
 	switch (nd->fn) {
 	case F_CAST:
 		nd->ct[0] = e->nodes[nd->arg[0]].dt;
@@ -1849,6 +1856,13 @@ resolve_node(struct tp_expr *e, int k, const struct tp_tensor *ops,
 		break;
 	}
 	case F_ROUND:		/* numpy.around: integers stay */
+		if (e->nodes[nd->arg[0]].dt == TP_B1 ||
+		    tp_dtype_is_float(e->nodes[nd->arg[0]].dt)) {
+			nd->op = F_RINT;
+			why = resolve_ufunc(e, nd, F_RINT, 1, nd->arg, q, m);
+			break;
+		}
+		/* FALLTHROUGH */
 	case F_REAL:
 	case F_IMAG:
 		nd->ct[0] = e->nodes[nd->arg[0]].dt;
