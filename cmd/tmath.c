@@ -264,7 +264,9 @@ run_record(const struct tp_tensor *outhdr, const struct tp_tensor *xhdr,
 	struct tp_msg m;
 	const char *why;
 
-	if (ops[0].data == NULL && !stream_x)
+	if (ops[0].data == NULL && !tp_expr_uses(ex, 0))
+		skip_data(cl.op[0].r, xhdr->nbytes);	/* x unused */
+	else if (ops[0].data == NULL && !stream_x)
 		read_whole(cl.op[0].r, &ops[0]);
 	if (!obuf)
 		obuf = tp_big_alloc(CHUNK_BYTES);

@@ -169,6 +169,7 @@ struct node {
 	enum tp_dtype castdt;		/* F_CAST: the target */
 	/* resolved, per record */
 	int op;				/* the kernel run (fn or a fast path) */
+	int nin;			/* inputs it evaluates (a ** 2: 1) */
 	enum tp_dtype dt;		/* the result's dtype */
 	enum tp_dtype ct[3];		/* each input is cast to ct[j] */
 	int ndim;
@@ -674,6 +675,20 @@ kernel_int(int fn, enum tp_dtype ct, int64_t *o, const int64_t *a,
 	return 0;
 }
 
+/* log1p of a float through double: 1 + x is exact in double for
+ * |x| >= 2^-29, and glibc's log is within an ulp of double, so the
+ * result is within an ulp of float (glibc's log1pf is several times
+ * slower). */
+static float
+log1p_float(float x)
+{
+	double d = x;
+
+	if (fabs(d) < 0x1p-29)
+		return (float)(d - d * d * 0.5);
+	return (float)log(1.0 + d);
+}
+
 /* The float and double kernels, from one template. */
 #define FLOAT_KERNEL(NAME, T, S, DIVMOD)				\
 /* numpy's npy_divmod: floor division, and the modulo in *mod */	\
@@ -747,7 +762,8 @@ NAME(int fn, void *out, const T *a, const T *b, const T *c, size_t n)	\
 	case F_EXPM1: LOOP(expm1##S(a[i]));				\
 	case F_EXP2: LOOP(exp2##S(a[i]));				\
 	case F_LOG: LOOP(log##S(a[i]));					\
-	case F_LOG1P: LOOP(log1p##S(a[i]));				\
+	case F_LOG1P: LOOP(sizeof(T) == 4 ? (T)log1p_float((float)a[i]) :	\
+	    log1p(a[i]));						\
 	case F_LOG2: LOOP(log2##S(a[i]));				\
 	case F_LOG10: LOOP(log10##S(a[i]));				\
 	case F_SIN: LOOP(sin##S(a[i]));					\
@@ -1782,6 +1798,7 @@ fast_power(struct tp_expr *e, struct node *nd)
 	if (f < 0)
 		return 0;
 	nd->op = f;
+	nd->nin = 1;
 	nd->ct[0] = at;
 	nd->dt = at;
 	if (f != F_ONES && f != F_POS && find_loop(fns[f].ufunc, 1, &at,
@@ -1802,6 +1819,7 @@ resolve_node(struct tp_expr *e, int k, const struct tp_tensor *ops,
 
 	tp_quote(e->src, strlen(e->src), q, sizeof q);
 	nd->op = nd->fn;
+	nd->nin = nd->nargs;
 	nd->scalar = 0;
 	if (nd->kind == N_NUM) {
 		nd->dt = nd->litdt;
@@ -1940,7 +1958,18 @@ tp_expr_streamable(const struct tp_expr *e, int i)
 	for (k = 0; k < e->nnodes; k++)
 		if (e->nodes[k].kind == N_VAR && e->nodes[k].var == i)
 			return !e->nodes[k].scalar && e->nodes[k].direct;
-	return 0;	/* unused: never read past its header */
+	return 0;
+}
+
+int
+tp_expr_uses(const struct tp_expr *e, int i)
+{
+	int k;
+
+	for (k = 0; k < e->nnodes; k++)
+		if (e->nodes[k].kind == N_VAR && e->nodes[k].var == i)
+			return 1;
+	return 0;
 }
 
 /* --- evaluation ------------------------------------------------------- */
@@ -1988,14 +2017,52 @@ gather(const struct tp_expr *e, const struct node *nd, const unsigned char
 	}
 }
 
-/* Fill n storage elements with a value of kind size es. */
+/* Fill n storage elements of dtype t with value v. */
 static void
-fill(unsigned char *dst, const union val *v, size_t es, size_t n)
+fill(void *dst, const union val *v, enum tp_dtype t, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		memcpy(dst + i * es, v, es);
+	switch (kind_size[kind_of(t)]) {
+	case 4:
+		for (i = 0; i < n; i++)
+			((float *)dst)[i] = v->f;
+		break;
+	case 8:
+		for (i = 0; i < n; i++)
+			((int64_t *)dst)[i] = v->i;
+		break;
+	default:
+		for (i = 0; i < n; i++)
+			memcpy((unsigned char *)dst + 16 * i, v, 16);
+		break;
+	}
+}
+
+/* out[i] = c[i] ? a[i] : b[i] for storage elements of dtype t. */
+static void
+choose(void *out, const int64_t *c, const void *a, const void *b,
+    enum tp_dtype t, size_t n)
+{
+	size_t i;
+
+	switch (kind_size[kind_of(t)]) {
+	case 4:
+		for (i = 0; i < n; i++)
+			((float *)out)[i] = c[i] ? ((const float *)a)[i] :
+			    ((const float *)b)[i];
+		break;
+	case 8:
+		for (i = 0; i < n; i++)
+			((int64_t *)out)[i] = c[i] ? ((const int64_t *)a)[i] :
+			    ((const int64_t *)b)[i];
+		break;
+	default:
+		for (i = 0; i < n; i++)
+			memcpy((unsigned char *)out + 16 * i, (const unsigned
+			    char *)(c[i] ? a : b) + 16 * i, 16);
+		break;
+	}
 }
 
 /* Node k over output elements [start, start + n) (n <= BLOCK): a pointer
@@ -2009,7 +2076,7 @@ eval(struct tp_expr *e, int tid, int k, size_t start, size_t n)
 	int j, kc;
 
 	if (nd->scalar) {
-		fill(o, &nd->val, kind_size[kind_of(nd->dt)], n);
+		fill(o, &nd->val, nd->dt, n);
 		return o;
 	}
 	if (nd->kind == N_VAR) {
@@ -2032,11 +2099,19 @@ eval(struct tp_expr *e, int tid, int k, size_t start, size_t n)
 		load(o, slot(e, tid, k, 1), nd->dt, n);
 		return o;
 	}
-	for (j = 0; j < nd->nargs; j++) {
+	for (j = 0; j < nd->nin; j++) {
 		const struct node *a = &e->nodes[nd->arg[j]];
 
 		if (nd->fn == F_ANGLE && nd->op != F_ATAN2 && j == 0) {
 			in[0] = NULL;
+			continue;
+		}
+		if (a->scalar && a->dt != nd->ct[j] && nd->fn != F_CAST) {
+			union val v;	/* a constant: convert it once */
+
+			conv(&v, nd->ct[j], &a->val, a->dt, 1);
+			fill(slot(e, tid, k, j + 1), &v, nd->ct[j], n);
+			in[j] = slot(e, tid, k, j + 1);
 			continue;
 		}
 		if ((in[j] = eval(e, tid, nd->arg[j], start, n)) == NULL)
@@ -2054,19 +2129,14 @@ eval(struct tp_expr *e, int tid, int k, size_t start, size_t n)
 		return o;
 	}
 	if (nd->fn == F_WHERE) {
-		size_t es = kind_size[kind_of(nd->dt)], i;
-		const int64_t *c = in[0];
-
-		for (i = 0; i < n; i++)
-			memcpy(o + i * es, (const unsigned char *)(c[i] ?
-			    in[1] : in[2]) + i * es, es);
+		choose(o, in[0], in[1], in[2], nd->dt, n);
 		return o;
 	}
 	kc = kind_of(nd->ct[0]);
 	switch (kc) {
 	case K_I:
 		if (kernel_int(nd->op, nd->ct[0], (int64_t *)o, in[0],
-		    nd->nargs > 1 ? in[1] : NULL, nd->nargs > 2 ? in[2] :
+		    nd->nin > 1 ? in[1] : NULL, nd->nin > 2 ? in[2] :
 		    NULL, n) < 0) {
 			__atomic_store_n(&e->failed, 1, __ATOMIC_RELAXED);
 			e->failpos = nd->pos;
@@ -2074,18 +2144,18 @@ eval(struct tp_expr *e, int tid, int k, size_t start, size_t n)
 		}
 		break;
 	case K_F:
-		kernel_f(nd->op, o, in[0], nd->nargs > 1 ? in[1] : NULL,
-		    nd->nargs > 2 ? in[2] : NULL, n);
+		kernel_f(nd->op, o, in[0], nd->nin > 1 ? in[1] : NULL,
+		    nd->nin > 2 ? in[2] : NULL, n);
 		break;
 	case K_D:
-		kernel_d(nd->op, o, in[0], nd->nargs > 1 ? in[1] : NULL,
-		    nd->nargs > 2 ? in[2] : NULL, n);
+		kernel_d(nd->op, o, in[0], nd->nin > 1 ? in[1] : NULL,
+		    nd->nin > 2 ? in[2] : NULL, n);
 		break;
 	case K_CF:
-		kernel_cf(nd->op, o, in[0], nd->nargs > 1 ? in[1] : NULL, n);
+		kernel_cf(nd->op, o, in[0], nd->nin > 1 ? in[1] : NULL, n);
 		break;
 	default:
-		kernel_cd(nd->op, o, in[0], nd->nargs > 1 ? in[1] : NULL, n);
+		kernel_cd(nd->op, o, in[0], nd->nin > 1 ? in[1] : NULL, n);
 		break;
 	}
 	/* narrow to the dtype: wrap integers, round float16 */

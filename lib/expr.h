@@ -29,8 +29,8 @@ int tp_expr_reserved(const char *name);
 /*
  * Resolve types and shapes for the operands ops[0 .. nnames): their
  * headers, and the data of every 0-d one (value-based casting needs its
- * value; other data may be NULL until tp_expr_run); out_dtype forces the output dtype (-1:
- * the expression's own).  Fills out (dtype and shape, data NULL).
+ * value; other data may be NULL until tp_expr_run); out_dtype forces
+ * the output dtype (-1: the expression's own).  Fills out (dtype and shape, data NULL).
  * Returns NULL, or a message naming the column.
  */
 const char *tp_expr_resolve(struct tp_expr *, const struct tp_tensor *ops,
@@ -38,6 +38,8 @@ const char *tp_expr_resolve(struct tp_expr *, const struct tp_tensor *ops,
 /* Whether operand i (after resolve) has the output's element count and
  * is not 0-d, so that it may be streamed a chunk at a time. */
 int tp_expr_streamable(const struct tp_expr *, int i);
+/* Whether the expression names operand i at all. */
+int tp_expr_uses(const struct tp_expr *, int i);
 /*
  * Evaluate output elements [start, start + n) into dst (the output's
  * dtype, raw) on threads threads.  Operand i's elements come from
