@@ -2273,8 +2273,12 @@ explain_node(const struct tp_expr *e, int k, int depth, char **buf,
 			    (long long)nd->lit.i);
 		else if (nd->litdt == TP_C16)
 			snprintf(label, sizeof label, "%.17gj", nd->lit.cd[1]);
-		else
-			snprintf(label, sizeof label, "%.17g", nd->lit.d);
+		else {		/* the shortest digits that read back */
+			snprintf(label, sizeof label, "%.15g", nd->lit.d);
+			if (strtod(label, NULL) != nd->lit.d)
+				snprintf(label, sizeof label, "%.17g",
+				    nd->lit.d);
+		}
 	} else if (nd->kind == N_VAR)
 		snprintf(label, sizeof label, "%s", e->names[nd->var]);
 	else if (nd->fn == F_CAST)
