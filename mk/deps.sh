@@ -7,7 +7,7 @@ set -eu
 build="gcc make pkg-config libfftw3-dev libpng-dev zlib1g-dev libopenblas-dev"
 check="$build bats bats-assert bats-support python3 python3-numpy python3-scipy python3-pil imagemagick mandoc groff-base time"
 check="$check python3-torch python3-matplotlib libglu1-mesa-dev libglm-dev clang valgrind parallel"
-bench="$check python3-opencv libvips-tools hyperfine time"
+bench="$check python3-opencv libvips-tools hyperfine time python3-numexpr"
 case "${1:-build}" in
 build) want=$build ;;
 check) want=$check ;;
