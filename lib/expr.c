@@ -990,8 +990,30 @@ NAME(int fn, void *out, const T *a, const T *b, size_t n)		\
 	}								\
 }
 
-COMPLEX_KERNEL(kernel_cf, float, f, float complex, CMPLXF)
-COMPLEX_KERNEL(kernel_cd, double, , double complex, CMPLX)
+/* A complex number from its parts (CMPLX is missing under clang; a
+ * complex type is laid out as an array of its two parts). */
+static float complex
+make_cf(float re, float im)
+{
+	float complex z;
+
+	((float *)&z)[0] = re;
+	((float *)&z)[1] = im;
+	return z;
+}
+
+static double complex
+make_cd(double re, double im)
+{
+	double complex z;
+
+	((double *)&z)[0] = re;
+	((double *)&z)[1] = im;
+	return z;
+}
+
+COMPLEX_KERNEL(kernel_cf, float, f, float complex, make_cf)
+COMPLEX_KERNEL(kernel_cd, double, , double complex, make_cd)
 #undef LOOP
 
 /* Whether the kernels implement fn on complex inputs. */
