@@ -1257,9 +1257,13 @@ parse_name(struct parser *ps)
 		    strcmp(name, "False") == 0) {
 			ps->e->nodes[k].litdt = TP_B1;
 			ps->e->nodes[k].lit.i = name[0] == 'T';
-		} else if (lookup_fn(name, &cast) >= 0)
-			return perr(ps, pos, "%s is a function: call it as "
-			    "%s(...)", name);
+		} else if (lookup_fn(name, &cast) >= 0) {
+			char what[160];
+
+			snprintf(what, sizeof what, "%s is a function: call it "
+			    "as %s(...)", name, name);
+			return perr(ps, pos, "%s", what);
+		}
 		else
 			return perr(ps, pos, "unknown name '%s'", name);
 		return k;
