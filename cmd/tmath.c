@@ -163,23 +163,7 @@ static struct cmdline cl;
 static struct tp_expr *ex;
 static struct tp_writer *out;
 static struct tp_tensor ops[TP_EXPR_MAXOPS];
-static unsigned char *xbuf, *obuf, *skip;
-
-/* Read and drop the n bytes of data of r's current record. */
-static void
-skip_data(struct tp_reader *r, size_t n)
-{
-	const size_t CHUNK = 1 << 20;
-
-	if (!skip)
-		skip = tp_emalloc(CHUNK);
-	while (n > 0) {
-		size_t k = n < CHUNK ? n : CHUNK;
-
-		tp_read_data(r, skip, k);
-		n -= k;
-	}
-}
+static unsigned char *xbuf, *obuf;
 
 /* Read the data of header t from r, whole. */
 static void
@@ -265,7 +249,7 @@ run_record(const struct tp_tensor *outhdr, const struct tp_tensor *xhdr,
 	const char *why;
 
 	if (ops[0].data == NULL && !tp_expr_uses(ex, 0))
-		skip_data(cl.op[0].r, xhdr->nbytes);	/* x unused */
+		tp_skip_data(cl.op[0].r, xhdr->nbytes);	/* x unused */
 	else if (ops[0].data == NULL && !stream_x)
 		read_whole(cl.op[0].r, &ops[0]);
 	if (!obuf)
@@ -333,7 +317,7 @@ main(int argc, char **argv)
 			    text);
 			free(text);
 			if (!ops[0].data)
-				skip_data(cl.op[0].r, xhdr.nbytes);
+				tp_skip_data(cl.op[0].r, xhdr.nbytes);
 		} else
 			run_record(&outhdr, &xhdr, &tm);
 		free(ops[0].data);
@@ -356,7 +340,6 @@ main(int argc, char **argv)
 	}
 	free(xbuf);
 	free(obuf);
-	free(skip);
 	tp_expr_free(ex);
 	if (cl.explain && (fflush(stdout) || ferror(stdout)))
 		tp_die("write error: <stdout>:");

@@ -368,6 +368,9 @@ void tp_read_data(struct tp_reader *, void *dst, size_t n);
  */
 void tp_read_data_as(struct tp_reader *, void *dst, enum tp_dtype to,
     size_t count);
+/* Read and drop the next n bytes of the current record's data, a chunk
+ * at a time (constant memory).  Dies as tp_read_data. */
+void tp_skip_data(struct tp_reader *, size_t n);
 /* Read a whole record (header and data).  Returns 1, or 0 at the end. */
 int tp_read(struct tp_reader *, struct tp_tensor *t);
 /* Index of the current (last read) record, from 0. */

@@ -26,7 +26,7 @@ print('/* Each ufunc\'s loops in numpy\'s order, as "in...out" strings of')
 print(' * type characters (?BbHhIiQqefdFD); loops on other types dropped. */')
 print('static const struct { const char *name; const char *loops; } '
       'expr_loops[] = {')
-for name in UFUNCS:
+for name in UFUNCS + ['clip']:
     f = np.core.umath.clip if name == 'clip' else getattr(np, name)
     seen = []
     for t in f.types:
@@ -36,15 +36,6 @@ for name in UFUNCS:
             if s not in seen:
                 seen.append(s)
     print(f'\t{{ "{name}", "{" ".join(seen)}" }},')
-f = np.core.umath.clip
-seen = []
-for t in f.types:
-    ins, out = t.split('->')
-    if all(c in CHAR for c in ins + out):
-        s = ''.join(CHAR[c] for c in ins + out)
-        if s not in seen:
-            seen.append(s)
-print(f'\t{{ "clip", "{" ".join(seen)}" }},')
 print('};')
 print('/* expr_safe[a][b]: numpy.can_cast(a, b, "safe"), tpipe dtype order */')
 print('static const unsigned char expr_safe[14][14] = {')
