@@ -133,3 +133,11 @@ best_pipe() {
 # wall "WALL CPU", cpu "WALL CPU": one of best_pipe's two times
 wall() { echo "${1% *}"; }
 cpu() { echo "${1#* }"; }
+
+# keep BEST NEW: of two "WALL CPU" pairs, the better wall and the better
+# CPU time (BEST may be empty)
+keep() {	# BEST NEW: the better wall and the better CPU time
+	awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " ");
+	    if (a == "") { print b; exit }
+	    printf "%.3f %.2f\n", (y[1] < x[1] ? y[1] : x[1]), (y[2] < x[2] ? y[2] : x[2]) }'
+}

@@ -163,7 +163,7 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
  * reachable (LeakSanitizer stays quiet). */
 static struct tp_reader *in;
 static struct tp_writer *out;
-static unsigned char *src, *dst, *skip;
+static unsigned char *src, *dst;
 static char *text;
 
 /* Print the explanation of record plan (or of the request alone, plan
@@ -177,22 +177,6 @@ explain(const struct cmdline *cl, const struct tp_reshape_plan *plan)
 	fputs(text, stdout);
 	free(text);
 	text = NULL;
-}
-
-/* Read and drop the n bytes of data of the current record. */
-static void
-skip_data(size_t n)
-{
-	const size_t CHUNK = 1 << 20;
-
-	if (!skip)
-		skip = tp_emalloc(CHUNK);
-	while (n > 0) {
-		size_t k = n < CHUNK ? n : CHUNK;
-
-		tp_read_data(in, skip, k);
-		n -= k;
-	}
 }
 
 int
@@ -222,7 +206,7 @@ main(int argc, char **argv)
 			    tp_reader_index(in), why);
 		if (cl.explain) {
 			explain(&cl, &plan);
-			skip_data(hdr.nbytes);
+			tp_skip_data(in, hdr.nbytes);
 			continue;
 		}
 		tp_write_header(out, &plan.out);
@@ -232,12 +216,12 @@ main(int argc, char **argv)
 		}
 		if (plan.take) {		/* the slice's blocks pass */
 			for (size_t b = 0; b < plan.nblock; b++) {
-				skip_data(plan.offset);
+				tp_skip_data(in, plan.offset);
 				tp_write_from(out, in, plan.block);
-				skip_data(plan.stride - plan.offset -
+				tp_skip_data(in, plan.stride - plan.offset -
 				    plan.block);
 			}
-			skip_data(hdr.nbytes - plan.nblock * plan.stride);
+			tp_skip_data(in, hdr.nbytes - plan.nblock * plan.stride);
 			continue;
 		}
 		src = tp_read_rest_as(in, hdr.dtype);
@@ -254,7 +238,6 @@ main(int argc, char **argv)
 	if (out)
 		tp_writer_close(out);
 	tp_reader_close(in);
-	free(skip);
 	if (cl.explain && (fflush(stdout) || ferror(stdout)))
 		tp_die("write error: <stdout>:");
 	return 0;

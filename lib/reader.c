@@ -521,6 +521,19 @@ tp_read_data(struct tp_reader *r, void *dst, size_t n)
 }
 
 void
+tp_skip_data(struct tp_reader *r, size_t n)
+{
+	unsigned char buf[1 << 16];
+
+	while (n > 0) {
+		size_t k = n < sizeof buf ? n : sizeof buf;
+
+		tp_read_data(r, buf, k);
+		n -= k;
+	}
+}
+
+void
 tp_read_data_as(struct tp_reader *r, void *dst, enum tp_dtype to,
     size_t count)
 {

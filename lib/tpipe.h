@@ -52,6 +52,8 @@
  *           project.c/.h  4x4 matrices, GL/GLU builders, project,
  *                       unproject, render (tproject)
  *           grad.c/.h   layer chains: forward, backward, checking (tgrad)
+ *           expr.c/.h   elementwise expressions: parse, NumPy's types, fused
+ *                       blocks (tmath; expr_loops.h: its type tables)
  *   pictures colormap.c/.h  colour maps as matplotlib defines them and
  *                       normalisation to [0, 1] (tcat, tinfo pictures): on
  *                       core and io, beside infra and the engines (it
@@ -428,6 +430,9 @@ void tp_read_data(struct tp_reader *, void *dst, size_t n);
  */
 void tp_read_data_as(struct tp_reader *, void *dst, enum tp_dtype to,
     size_t count);
+/* Read and drop the next n bytes of the current record's data, a chunk
+ * at a time (constant memory).  Dies as tp_read_data. */
+void tp_skip_data(struct tp_reader *, size_t n);
 /*
  * Read the rest of the current record's data (from an element boundary)
  * into a new buffer, converted to dtype to as tp_convert does; free it

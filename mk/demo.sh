@@ -45,6 +45,11 @@ treshape --explain 8,1,256 sentence.npy
 treshape 8,1,256 sentence.npy -o lstm-input.npy
 tinfo lstm-input.npy
 
+echo "== tmath: an SGD step with an L2 term, float32 kept by NumPy's rules"
+tgen randn 8,256 --seed 2 -t f32 -o grad.npy
+tmath --explain 'x - 0.1 * (g + 1e-4 * x)' g=grad.npy sentence.npy
+tmath -t f32 'x - 0.1 * (g + 1e-4 * x)' g=grad.npy sentence.npy | tinfo
+
 echo "== treshape: a reshape is not a transpose (rows of 2 numbers vs the axes swapped)"
 printf '1 2 3\n4 5 6\n' > a23.txt
 treshape 3,2 -O txt a23.txt

@@ -13,7 +13,7 @@ set -eu
 build="gcc make pkg-config libfftw3-dev libpng-dev zlib1g-dev libopenblas-dev"
 check="$build bats bats-assert bats-support python3 python3-numpy python3-scipy python3-pil imagemagick mandoc groff-base time"
 check="$check python3-torch python3-matplotlib libglu1-mesa-dev libglm-dev clang valgrind parallel"
-bench="$check python3-opencv libvips-tools hyperfine time"
+bench="$check python3-opencv libvips-tools hyperfine time python3-numexpr"
 # What the build includes and links, each with its Debian package:
 # HEADER:LIBRARY:PACKAGE.
 needs="fftw3.h:fftw3:libfftw3-dev fftw3.h:fftw3f:libfftw3-dev

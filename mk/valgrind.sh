@@ -104,6 +104,11 @@ vg 1 "$X" treshape 4,4
 vg 1 cut.npy treshape 5,3
 vg 2 "$X" treshape 'a b -> a c'
 
+vg 0 "$D/tgen-randn-8x256.npy" tmath 'where(x > 0, log1p(x), 0) * 2'
+vg 0 "$D/tgen-randn-4x5-n3.npy" tmath 'x - y + 1j' y="$D/tgen-randn-4x5-n3.npy"
+vg 1 cut.npy tmath 'x + 1'
+vg 2 "$X" tmath 'x +'
+
 vg 0 "$D/tproject/cube.npy" tproject --perspective 60,1.33,0.1,100 \
     --translate 0,0,-5 --viewport 0,0,640,480
 vg 0 "$D/tproject/cube.npy" tproject --ortho -2,2,-2,2,-10,10 \
