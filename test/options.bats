@@ -25,6 +25,7 @@ base() {
 	tconv) echo "-k $BATS_FILE_TMPDIR/k.npy" ;;
 	tgen) echo "zeros 3" ;;
 	tgrad) echo "relu sum" ;;
+	tmath) echo "x*2" ;;
 	tproject) echo "--render 8x8" ;;
 	treshape) echo "-1" ;;
 	esac
