@@ -93,4 +93,13 @@ struct blur_ops {
 	    const double *h, int rot);
 };
 
+/* blur_response.c */
+/* The sum over all integers n of exp(-n^2 / (2 s^2)). */
+double gauss_norm(double s);
+/* Tap j of the order-n derivative of the sampled Gaussian, over z. */
+double deriv_tap(double s, int n, double j, double z);
+/* The FIR radius of kernel k at sigma s, order, precision eps (0 for
+ * s = 0, -1 when there is none). */
+int fir_radius(enum tp_blur_kernel k, double s, int order, double eps);
+
 #endif
