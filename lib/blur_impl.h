@@ -102,4 +102,16 @@ double deriv_tap(double s, int n, double j, double z);
  * s = 0, -1 when there is none). */
 int fir_radius(enum tp_blur_kernel k, double s, int order, double eps);
 
+/* blur_axes.c */
+/* The sample of an axis of n that index j holds under boundary b, or -1
+ * for zero. */
+ptrdiff_t map_index(ptrdiff_t j, ptrdiff_t n, enum tp_blur_boundary b);
+/* Whether the fft path transforms an axis (sigma s, length n, order). */
+int fft_axis(enum tp_blur_boundary bnd, double s, size_t n, int order);
+/* The products of shape[0..a) and shape[a+1..ndim). */
+void extent(const size_t *shape, int ndim, int a, size_t *outer,
+    size_t *inner);
+/* Row number row of an array of shape sh into idx[0..nd-1). */
+void unravel_row(size_t row, int nd, const size_t *sh, size_t *idx);
+
 #endif

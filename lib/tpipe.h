@@ -49,8 +49,8 @@
  *                       DST/FFT or FIR, state and entry points
  *                       (blur_opts.c: options and axes;
  *                       blur_response.c: responses and taps;
- *                       blur_impl.h: what they share; blur_typed.h:
- *                       per precision)
+ *                       blur_axes.c: array geometry; blur_impl.h: what
+ *                       they share; blur_typed.h: per precision)
  *           reshape.c/.h  shapes, einops patterns, views, permutations,
  *                       reductions and repeats (treshape)
  *           project.c/.h  4x4 matrices, GL/GLU builders, project,
