@@ -114,4 +114,12 @@ void extent(const size_t *shape, int ndim, int a, size_t *outer,
 /* Row number row of an array of shape sh into idx[0..nd-1). */
 void unravel_row(size_t row, int nd, const size_t *sh, size_t *idx);
 
+/* blur_edges.c */
+/* The padding per side of an axis of len under nearest and zero; *cut
+ * set when the kernel is cut at len instead (cut_response). */
+size_t pad_for(enum tp_blur_kernel k, double s, int order, size_t len,
+    double eps, int *cut);
+/* The response of axis a's kernel cut at the axis length, into out. */
+void cut_response(const struct tp_blur *b, int a, double *out);
+
 #endif

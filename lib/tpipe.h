@@ -49,7 +49,8 @@
  *                       DST/FFT or FIR, state and entry points
  *                       (blur_opts.c: options and axes;
  *                       blur_response.c: responses and taps;
- *                       blur_axes.c: array geometry; blur_impl.h: what
+ *                       blur_axes.c: array geometry; blur_edges.c:
+ *                       nearest and zero made exact; blur_impl.h: what
  *                       they share; blur_typed.h: per precision)
  *           reshape.c/.h  shapes, einops patterns, views, permutations,
  *                       reductions and repeats (treshape)
