@@ -122,4 +122,8 @@ size_t pad_for(enum tp_blur_kernel k, double s, int order, size_t len,
 /* The response of axis a's kernel cut at the axis length, into out. */
 void cut_response(const struct tp_blur *b, int a, double *out);
 
+/* blur_fir.c */
+/* Blur data (b's problem, reals of ops's type) by the FIR passes. */
+void run_fir(struct tp_blur *b, const struct blur_ops *ops, void *data);
+
 #endif

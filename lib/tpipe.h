@@ -50,8 +50,9 @@
  *                       (blur_opts.c: options and axes;
  *                       blur_response.c: responses and taps;
  *                       blur_axes.c: array geometry; blur_edges.c:
- *                       nearest and zero made exact; blur_impl.h: what
- *                       they share; blur_typed.h: per precision)
+ *                       nearest and zero made exact; blur_fir.c: the
+ *                       FIR path; blur_impl.h: what they share;
+ *                       blur_typed.h: per precision)
  *           reshape.c/.h  shapes, einops patterns, views, permutations,
  *                       reductions and repeats (treshape)
  *           project.c/.h  4x4 matrices, GL/GLU builders, project,
