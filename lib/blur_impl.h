@@ -126,4 +126,8 @@ void cut_response(const struct tp_blur *b, int a, double *out);
 /* Blur data (b's problem, reals of ops's type) by the FIR passes. */
 void run_fir(struct tp_blur *b, const struct blur_ops *ops, void *data);
 
+/* blur_fft.c */
+/* Blur data (b's problem, reals of ops's type) through the transforms. */
+void run_fft(struct tp_blur *b, const struct blur_ops *ops, void *data);
+
 #endif

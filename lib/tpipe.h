@@ -51,8 +51,9 @@
  *                       blur_response.c: responses and taps;
  *                       blur_axes.c: array geometry; blur_edges.c:
  *                       nearest and zero made exact; blur_fir.c: the
- *                       FIR path; blur_impl.h: what they share;
- *                       blur_typed.h: per precision)
+ *                       FIR path; blur_fft.c: the DCT/DST/FFT path;
+ *                       blur_impl.h: what they share; blur_typed.h:
+ *                       per precision)
  *           reshape.c/.h  shapes, einops patterns, views, permutations,
  *                       reductions and repeats (treshape)
  *           project.c/.h  4x4 matrices, GL/GLU builders, project,
