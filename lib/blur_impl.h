@@ -130,4 +130,10 @@ void run_fir(struct tp_blur *b, const struct blur_ops *ops, void *data);
 /* Blur data (b's problem, reals of ops's type) through the transforms. */
 void run_fft(struct tp_blur *b, const struct blur_ops *ops, void *data);
 
+/* blur_setup.c (and tp_blur_cost, blur.h) */
+/* Make the FIR taps for the problem in b. */
+void setup_fir(struct tp_blur *b, double eps);
+/* Make the fft path's state for the problem in b, data at data. */
+void setup_fft(struct tp_blur *b, void *data, double eps);
+
 #endif

@@ -52,6 +52,7 @@
  *                       blur_axes.c: array geometry; blur_edges.c:
  *                       nearest and zero made exact; blur_fir.c: the
  *                       FIR path; blur_fft.c: the DCT/DST/FFT path;
+ *                       blur_setup.c: cost model and set-up;
  *                       blur_impl.h: what they share; blur_typed.h:
  *                       per precision)
  *           reshape.c/.h  shapes, einops patterns, views, permutations,
