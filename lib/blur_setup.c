@@ -140,16 +140,14 @@ axis_plan(struct tp_blur *b, enum tp_fft_kind kind, int a, size_t n,
 	    base);
 }
 
-/* Make the work shape, responses and plans of the fft path for the
- * problem in b, whose data is at data (for alignment). */
-void
-setup_fft(struct tp_blur *b, void *data, double eps)
+/* The work shape of the fft path for the problem in b: the transformed
+ * axes ax[0..nax), their derivative orders summed into rot, and under
+ * nearest and zero each one's padding (or cut) and fast length. */
+static void
+setup_fft_shape(struct tp_blur *b, double eps)
 {
 	enum tp_blur_boundary bnd = b->o.boundary;
-	struct tp_fft_problem pb;
-	size_t es = b->single ? sizeof(float) : sizeof(double), k, n, len;
-	int a, i, last, nd = b->ndim;
-	double norm;
+	int a, nd = b->ndim;
 
 	b->nax = 0;
 	b->rot = 0;
@@ -173,8 +171,18 @@ setup_fft(struct tp_blur *b, void *data, double eps)
 				    b->shape[a], b->sigma[a]);
 		}
 	}
-	if (b->nax == 0)
-		return;
+}
+
+/* The spectrum's shape and the element counts for b's work shape (at
+ * least one axis transformed), and the padded work array and the wrap
+ * spectrum they need. */
+static void
+setup_fft_buffers(struct tp_blur *b)
+{
+	enum tp_blur_boundary bnd = b->o.boundary;
+	size_t es = b->single ? sizeof(float) : sizeof(double);
+	int a, last, nd = b->ndim;
+
 	last = b->ax[b->nax - 1];
 	b->wcount = 1;
 	for (a = 0; a < nd; a++) {
@@ -192,6 +200,18 @@ setup_fft(struct tp_blur *b, void *data, double eps)
 		b->work = tp_fft_alloc(b->wcount * es);
 	if (bnd == TP_BLUR_WRAP)
 		b->spec = tp_fft_alloc(b->scount * 2 * es);
+}
+
+/* The fft plans for b's work shape (data at data, for alignment), with
+ * each axis's transform kinds and, for gathered axes, the buffers of the
+ * gathered lines. */
+static void
+setup_fft_plans(struct tp_blur *b, void *data)
+{
+	enum tp_blur_boundary bnd = b->o.boundary;
+	struct tp_fft_problem pb;
+	size_t es = b->single ? sizeof(float) : sizeof(double), n;
+	int a, i, nd = b->ndim;
 
 	/* plans: wrap r2c into spec, all axes at once; else one axis at a
 	 * time in place on the work array */
@@ -250,6 +270,18 @@ setup_fft(struct tp_blur *b, void *data, double eps)
 				    n - 2 * (size_t)b->ioff[a], b->ioff[a], w);
 		}
 	}
+}
+
+/* The responses of b's transformed axes at the frequencies of their
+ * transforms, and the threshold below which the fused pass skips a
+ * line. */
+static void
+setup_fft_responses(struct tp_blur *b)
+{
+	enum tp_blur_boundary bnd = b->o.boundary;
+	size_t k, n, len;
+	int a, i;
+	double norm;
 
 	/* responses (real: divided by i^order for wrap, whose spectrum is
 	 * turned by i^rot instead; times the DCT/DST sign otherwise), with
@@ -304,4 +336,17 @@ setup_fft(struct tp_blur *b, void *data, double eps)
 			mx = fmax(mx, fabs(b->resp[a][k]));
 		b->wthr *= mx;
 	}
+}
+
+/* Make the work shape, responses and plans of the fft path for the
+ * problem in b, whose data is at data (for alignment). */
+void
+setup_fft(struct tp_blur *b, void *data, double eps)
+{
+	setup_fft_shape(b, eps);
+	if (b->nax == 0)
+		return;
+	setup_fft_buffers(b);
+	setup_fft_plans(b, data);
+	setup_fft_responses(b);
 }
