@@ -218,6 +218,57 @@ fir_needed(const struct tp_blur *b, int a)
 	    b->o.boundary == TP_BLUR_ZERO || b->order[a] > 0);
 }
 
+/* A gathering pass of c, whose fields but its buffers are set, on th
+ * threads. */
+static void
+fir_gather_pass(struct fir_ctx *c, int th)
+{
+	size_t es = c->esz, r = (size_t)c->r;
+
+	c->ext = tp_emalloc((size_t)th * (c->n + 2 * r) * es);
+	c->line = tp_emalloc((size_t)th * c->n * es);
+	c->per = 1 + 16384 / (c->n + 2 * r);
+	tp_parallel(th, (c->outer * c->inner + c->per - 1) / c->per,
+	    fir_gather_item, c);
+	tp_timing_stamp("fir gathering pass");
+	free(c->ext);
+	free(c->line);
+}
+
+/* A rows pass of c in place (c->dst is c->src: rows_in_place), whose
+ * fields but its buffers are set, on th threads. */
+static void
+fir_rows_inplace_pass(struct fir_ctx *c, int th)
+{
+	size_t es = c->esz;
+	char *z = tp_ecalloc(ROWS_BYTES / es, es);
+
+	c->zero = z;
+	c->per = ROWS_BYTES / es;
+	c->saved = tp_emalloc((size_t)th * 2 * ((size_t)c->r + 1) * c->per *
+	    es);
+	tp_parallel(th, c->outer * ((c->inner + c->per - 1) / c->per),
+	    fir_rows_inplace_item, c);
+	tp_timing_stamp("fir rows pass in place");
+	free(c->saved);
+	free(z);
+}
+
+/* A rows pass of c out of place, whose fields but its buffers are set,
+ * on th threads. */
+static void
+fir_rows_pass(struct fir_ctx *c, int th)
+{
+	char *z = tp_ecalloc(c->inner, c->esz);
+
+	c->zero = z;
+	c->per = ROWS_BYTES / c->esz;
+	tp_parallel(th, c->outer * ((c->inner + c->per - 1) / c->per),
+	    fir_rows_item, c);
+	tp_timing_stamp("fir rows pass");
+	free(z);
+}
+
 /* Blur data (b's problem, reals of ops's type) by the FIR passes, one
  * per blurred axis; the result ends in data. */
 void
@@ -251,7 +302,6 @@ run_fir(struct tp_blur *b, const struct blur_ops *ops, void *data)
 	}
 	for (a = 0; a < b->ndim; a++) {
 		struct fir_ctx c;
-		size_t nitems;
 		int r = b->radius[a];
 		void *wt;
 
@@ -274,46 +324,18 @@ run_fir(struct tp_blur *b, const struct blur_ops *ops, void *data)
 		c.ptrs = tp_emalloc((size_t)th * 2 * ((size_t)r + 1) *
 		    sizeof *c.ptrs);
 		if (inner < GATHER_INNER) {
-			int out_of_place = gather_out;
-
-			gather_out = 0;
-			c.dst = out_of_place ? (cur == bufs[0] ? bufs[1] :
+			c.dst = gather_out ? (cur == bufs[0] ? bufs[1] :
 			    bufs[0]) : cur;
-			c.ext = tp_emalloc((size_t)th * (c.n + 2 * (size_t)r) *
-			    es);
-			c.line = tp_emalloc((size_t)th * c.n * es);
-			c.per = 1 + 16384 / (c.n + 2 * (size_t)r);
-			nitems = (outer * inner + c.per - 1) / c.per;
-			tp_parallel(th, nitems, fir_gather_item, &c);
-			tp_timing_stamp("fir gathering pass");
-			free(c.ext);
-			free(c.line);
-			cur = c.dst;
+			gather_out = 0;
+			fir_gather_pass(&c, th);
 		} else if (rows_in_place(c.n, r)) {
-			char *z = tp_ecalloc(ROWS_BYTES / es, es);
-
-			c.zero = z;
 			c.dst = cur;
-			c.per = ROWS_BYTES / es;
-			c.saved = tp_emalloc((size_t)th * 2 * ((size_t)r + 1) *
-			    c.per * es);
-			nitems = outer * ((inner + c.per - 1) / c.per);
-			tp_parallel(th, nitems, fir_rows_inplace_item, &c);
-			tp_timing_stamp("fir rows pass in place");
-			free(c.saved);
-			free(z);
+			fir_rows_inplace_pass(&c, th);
 		} else {
-			char *z = tp_ecalloc(inner, es);
-
-			c.zero = z;
 			c.dst = cur == bufs[0] ? bufs[1] : bufs[0];
-			c.per = ROWS_BYTES / es;
-			nitems = outer * ((inner + c.per - 1) / c.per);
-			tp_parallel(th, nitems, fir_rows_item, &c);
-			tp_timing_stamp("fir rows pass");
-			free(z);
-			cur = c.dst;
+			fir_rows_pass(&c, th);
 		}
+		cur = c.dst;
 		free(wt);
 		free(c.ptrs);
 	}
