@@ -191,6 +191,55 @@ line_weight(const struct tp_blur *b, int a, size_t l, size_t inner)
 }
 
 /*
+ * Copy cnt lines of n reals of es bytes into buf, line j at buf + j ls
+ * (real k at at[j] + k ks in the array); with oneblock the lines lie side
+ * by side (at[j] = at[0] + j es), and are read across.  Reals of es
+ * bytes (a constant: axis_lines).
+ */
+BY_SIZE
+gather_lines(char *buf, char *const *at, size_t cnt, size_t n, size_t ks,
+    size_t ls, int oneblock, size_t es)
+{
+	size_t j, k;
+
+	if (oneblock) {
+		for (k = 0; k < n; k++) {
+			const char *s = at[0] + k * ks;
+
+			for (j = 0; j < cnt; j++)
+				memcpy(buf + j * ls + k * es, s + j * es, es);
+		}
+	} else {
+		for (j = 0; j < cnt; j++)
+			for (k = 0; k < n; k++)
+				memcpy(buf + j * ls + k * es, at[j] + k * ks,
+				    es);
+	}
+}
+
+/* The reverse of gather_lines: the cnt lines in buf back to the array. */
+BY_SIZE
+scatter_lines(const char *buf, char *const *at, size_t cnt, size_t n,
+    size_t ks, size_t ls, int oneblock, size_t es)
+{
+	size_t j, k;
+
+	if (oneblock) {
+		for (k = 0; k < n; k++) {
+			char *d = at[0] + k * ks;
+
+			for (j = 0; j < cnt; j++)
+				memcpy(d + j * es, buf + j * ls + k * es, es);
+		}
+	} else {
+		for (j = 0; j < cnt; j++)
+			for (k = 0; k < n; k++)
+				memcpy(at[j] + k * ks, buf + j * ls + k * es,
+				    es);
+	}
+}
+
+/*
  * Lines i blk .. i blk + blk - 1 of axis a (line l: outer index
  * l / inner, inner index l % inner; the lines of one outer index lie side
  * by side): gather into this thread's buffer, transform (or transform,
@@ -233,19 +282,7 @@ axis_lines(struct axis_ctx *c, size_t i, int tid, size_t es)
 			return;
 		}
 	}
-	if (oneblock) {
-		for (k = 0; k < n; k++) {
-			const char *s = at[0] + k * ks;
-
-			for (j = 0; j < cnt; j++)
-				memcpy(buf + j * ls + k * es, s + j * es, es);
-		}
-	} else {
-		for (j = 0; j < cnt; j++)
-			for (k = 0; k < n; k++)
-				memcpy(buf + j * ls + k * es, at[j] + k * ks,
-				    es);
-	}
+	gather_lines(buf, at, cnt, n, ks, ls, oneblock, es);
 	if (c->fuse) {
 		const double *h = b->resp[c->a];
 
@@ -276,19 +313,7 @@ axis_lines(struct axis_ctx *c, size_t i, int tid, size_t es)
 				memset(v + (n - 1) * es, 0, es);
 			}
 	}
-	if (oneblock) {
-		for (k = 0; k < n; k++) {
-			char *d = at[0] + k * ks;
-
-			for (j = 0; j < cnt; j++)
-				memcpy(d + j * es, buf + j * ls + k * es, es);
-		}
-	} else {
-		for (j = 0; j < cnt; j++)
-			for (k = 0; k < n; k++)
-				memcpy(at[j] + k * ks, buf + j * ls + k * es,
-				    es);
-	}
+	scatter_lines(buf, at, cnt, n, ks, ls, oneblock, es);
 }
 
 /* The tp_parallel item of axis_lines. */
