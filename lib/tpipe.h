@@ -46,7 +46,15 @@
  *                       per-dtype kernels)
  *           gauss.c/.h  the sampled, normalised Gaussian (tgen)
  *           blur.c/.h   Gaussian blur from closed-form responses, DCT/
- *                       DST/FFT or FIR (blur_typed.h: per precision)
+ *                       DST/FFT or FIR, state and entry points
+ *                       (blur_opts.c: options and axes;
+ *                       blur_response.c: responses and taps;
+ *                       blur_axes.c: array geometry; blur_edges.c:
+ *                       nearest and zero made exact; blur_fir.c: the
+ *                       FIR path; blur_fft.c: the DCT/DST/FFT path;
+ *                       blur_setup.c: cost model and set-up;
+ *                       blur_impl.h: what they share; blur_typed.h:
+ *                       per precision)
  *           reshape.c/.h  shapes, einops patterns, views, permutations,
  *                       reductions and repeats (treshape)
  *           project.c/.h  4x4 matrices, GL/GLU builders, project,
