@@ -116,10 +116,10 @@ check_weights(const struct tp_blur *b)
 		double s = b->sigma[a];
 		int n = b->order[a];
 
-		if (n == 0 || n % 2 || !fft_axis(b->o.boundary, s, b->shape[a],
+		if (n == 0 || n % 2 || !blur_fft_axis(b->o.boundary, s, b->shape[a],
 		    n))
 			continue;
-		w *= fabs(deriv_tap(s, n, 0, gauss_norm(s)));
+		w *= fabs(blur_deriv_tap(s, n, 0, blur_gauss_norm(s)));
 		if (!isfinite(w))
 			tp_die("derivative order %d at sigma %g: the kernel's "
 			    "centre weight overflows (it grows as sigma^-%d)",
@@ -168,18 +168,18 @@ tp_blur_run(struct tp_blur *b, void *data, int single, int ndim,
 			    TP_BLUR_FFT, single, ndim, shape, sigma, order) ?
 			    TP_BLUR_FIR : TP_BLUR_FFT;
 		if (b->method == TP_BLUR_FIR)
-			setup_fir(b, eps);
+			blur_setup_fir(b, eps);
 		else if (count > 0)
-			setup_fft(b, data, eps);
+			blur_setup_fft(b, data, eps);
 		b->valid = 1;
 	}
 	if (count == 0)
 		return;
 	tp_timing_stamp("run");
 	if (b->method == TP_BLUR_FIR)
-		run_fir(b, ops, data);
+		blur_run_fir(b, ops, data);
 	else if (b->nax > 0)
-		run_fft(b, ops, data);
+		blur_run_fft(b, ops, data);
 	tp_timing_stamp("done");
 }
 
@@ -252,7 +252,7 @@ leaves_alone(const struct tp_blur *b, int ndim, const size_t *shape,
     const double *sigma, const int *order)
 {
 	for (int a = 0; a < ndim; a++)
-		if (fft_axis(b->o.boundary, sigma[a], shape[a],
+		if (blur_fft_axis(b->o.boundary, sigma[a], shape[a],
 		    order ? order[a] : 0))
 			return 0;
 	return 1;

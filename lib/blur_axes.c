@@ -9,7 +9,7 @@
 /* Axis i of array index j under the boundary, for an axis of n: the
  * sample the extended signal holds there, or -1 for zero. */
 ptrdiff_t
-map_index(ptrdiff_t j, ptrdiff_t n, enum tp_blur_boundary b)
+blur_map_index(ptrdiff_t j, ptrdiff_t n, enum tp_blur_boundary b)
 {
 	ptrdiff_t p;
 
@@ -40,7 +40,7 @@ map_index(ptrdiff_t j, ptrdiff_t n, enum tp_blur_boundary b)
  * is taken).
  */
 int
-fft_axis(enum tp_blur_boundary bnd, double s, size_t n, int order)
+blur_fft_axis(enum tp_blur_boundary bnd, double s, size_t n, int order)
 {
 	return s > 0 && (n > 1 || bnd == TP_BLUR_ZERO || order > 0);
 }
@@ -48,7 +48,7 @@ fft_axis(enum tp_blur_boundary bnd, double s, size_t n, int order)
 /* The products of shape[0..a) (outer) and shape[a+1..ndim) (inner): an
  * array of ndim axes seen as outer x shape[a] x inner. */
 void
-extent(const size_t *shape, int ndim, int a, size_t *outer, size_t *inner)
+blur_extent(const size_t *shape, int ndim, int a, size_t *outer, size_t *inner)
 {
 	*outer = *inner = 1;
 	for (int j = 0; j < a; j++)
@@ -60,7 +60,7 @@ extent(const size_t *shape, int ndim, int a, size_t *outer, size_t *inner)
 /* Unravel row number row of an array of shape sh (nd axes, rows along
  * the last) into idx[0..nd-1). */
 void
-unravel_row(size_t row, int nd, const size_t *sh, size_t *idx)
+blur_unravel_row(size_t row, int nd, const size_t *sh, size_t *idx)
 {
 	for (int a = nd - 2; a >= 0; a--) {
 		idx[a] = row % sh[a];

@@ -1,10 +1,10 @@
 /*
  * blur_edges.c - nearest and zero made exact on the fft path: the
- * padding that keeps each kernel's tail off the reflected data (pad_for),
+ * padding that keeps each kernel's tail off the reflected data (blur_pad_for),
  * and for the band-limited kernels (analytic; discrete derivatives),
  * whose taps fall off only as a power, their taps by quadrature and an
  * asymptotic series and the response of the kernel cut at the axis
- * length (cut_response).
+ * length (blur_cut_response).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -253,10 +253,10 @@ discrete_order_radius(double s, int n, double eps, double peak)
  * 2p + 1 samples away and the kernel's tail beyond 2p must be below eps
  * (relative to the sum of its magnitudes).  *cut is set to 1 when the
  * kernel is band-limited with a tail too heavy for that: then the taps
- * are cut at len (cut_response) and p = ceil(len / 2).
+ * are cut at len (blur_cut_response) and p = ceil(len / 2).
  */
 size_t
-pad_for(enum tp_blur_kernel k, double s, int order, size_t len, double eps,
+blur_pad_for(enum tp_blur_kernel k, double s, int order, size_t len, double eps,
     int *cut)
 {
 	int r;
@@ -265,7 +265,7 @@ pad_for(enum tp_blur_kernel k, double s, int order, size_t len, double eps,
 	if (k == TP_BLUR_DISCRETE && order > 0)
 		r = discrete_order_radius(s, order, eps, bl_peak(k, s, order));
 	else
-		r = fir_radius(k == TP_BLUR_DISCRETE ? k : TP_BLUR_SAMPLED, s,
+		r = blur_fir_radius(k == TP_BLUR_DISCRETE ? k : TP_BLUR_SAMPLED, s,
 		    order, eps);
 	if (r < 0)
 		tp_die("sigma %g is too large for the nearest and zero "
@@ -280,7 +280,7 @@ pad_for(enum tp_blur_kernel k, double s, int order, size_t len, double eps,
 
 /*
  * The response over i^n of axis a's kernel cut at the axis length n (a
- * band-limited kernel whose tail no padding makes negligible: pad_for),
+ * band-limited kernel whose tail no padding makes negligible: blur_pad_for),
  * at the frequencies k / (2 L) of the padded DCT-II, k = 0..L-1, into
  * out: the taps h_0..h_n (bl_taps) and, under nearest, sum_{j>n} h_j
  * folded into h_n, where every output sample meets the edge value
@@ -292,7 +292,7 @@ pad_for(enum tp_blur_kernel k, double s, int order, size_t len, double eps,
  * kernel's exactly.
  */
 void
-cut_response(const struct tp_blur *b, int a, double *out)
+blur_cut_response(const struct tp_blur *b, int a, double *out)
 {
 	size_t n = b->shape[a], L = b->wshape[a], len, j;
 	int ord = b->order[a], ax = 0;

@@ -37,7 +37,7 @@ mul_item(void *arg, size_t i, int tid)
 	for (row = i * c->per; row < r1; row++) {
 		double wgt = 1;
 
-		unravel_row(row, nd, b->sshape, idx);
+		blur_unravel_row(row, nd, b->sshape, idx);
 		for (a = 0; a < nd - 1; a++)
 			if (b->resp[a] != NULL)
 				wgt *= b->resp[a][idx[a]];
@@ -56,7 +56,7 @@ shift_axis(const struct tp_blur *b, char *w, int a, size_t es)
 {
 	size_t outer, inner, n = b->wshape[a], o;
 
-	extent(b->wshape, b->ndim, a, &outer, &inner);
+	blur_extent(b->wshape, b->ndim, a, &outer, &inner);
 	for (o = 0; o < outer; o++) {
 		char *p = w + o * n * inner * es;
 
@@ -73,7 +73,7 @@ zero_ends(const struct tp_blur *b, char *w, int a, size_t es)
 {
 	size_t outer, inner, n = b->wshape[a], o;
 
-	extent(b->wshape, b->ndim, a, &outer, &inner);
+	blur_extent(b->wshape, b->ndim, a, &outer, &inner);
 	for (o = 0; o < outer; o++) {
 		char *p = w + o * n * inner * es;
 
@@ -105,7 +105,7 @@ pad_rows(struct fft_ctx *c, size_t i, size_t es)
 	for (row = i * c->per; row < r1; row++) {
 		int zero = 0, outside = 0;
 
-		unravel_row(row, nd, b->wshape, idx);
+		blur_unravel_row(row, nd, b->wshape, idx);
 		off = 0;
 		for (a = 0; a < nd - 1; a++) {
 			ptrdiff_t m, j = (ptrdiff_t)idx[a] -
@@ -113,7 +113,7 @@ pad_rows(struct fft_ctx *c, size_t i, size_t es)
 
 			if (j < 0 || j >= (ptrdiff_t)b->shape[a])
 				outside = 1;
-			m = map_index(j, (ptrdiff_t)b->shape[a], b->o.boundary);
+			m = blur_map_index(j, (ptrdiff_t)b->shape[a], b->o.boundary);
 			if (m < 0)
 				zero = 1;
 			else
@@ -359,7 +359,7 @@ axis_pass(struct tp_blur *b, const struct blur_ops *ops, char *w, int a,
 	c.inverse = inverse == 1;
 	c.fuse = inverse == 2;
 	c.n = b->wshape[a];
-	extent(b->wshape, b->ndim, a, &outer, &c.inner);
+	blur_extent(b->wshape, b->ndim, a, &outer, &c.inner);
 	c.nlines = outer * c.inner;
 	tp_parallel(b->o.threads, (c.nlines + b->blk - 1) / b->blk,
 	    axis_item, &c);
@@ -369,7 +369,7 @@ axis_pass(struct tp_blur *b, const struct blur_ops *ops, char *w, int a,
 
 /* Blur data (b's problem, reals of ops's type) through the transforms. */
 void
-run_fft(struct tp_blur *b, const struct blur_ops *ops, void *data)
+blur_run_fft(struct tp_blur *b, const struct blur_ops *ops, void *data)
 {
 	struct fft_ctx c;
 	int nd = b->ndim, th = b->o.threads;

@@ -2,7 +2,7 @@
  * blur_fir.c - the FIR path: one separable pass per blurred axis, rows
  * of whole lines for a large inner extent (out of place, or in place
  * when the axis is long enough), lines gathered apart for a small one,
- * the boundary's samples picked by map_index.
+ * the boundary's samples picked by blur_map_index.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -55,10 +55,10 @@ fir_rows_item(void *arg, size_t i, int tid)
 	for (l = 0; l < c->n; l++) {
 		for (k = 0; k <= c->r; k++) {
 			j = (ptrdiff_t)l - k;
-			m = j >= 0 ? j : map_index(j, n, c->bnd);
+			m = j >= 0 ? j : blur_map_index(j, n, c->bnd);
 			lo[k] = m < 0 ? c->zero : base + (size_t)m * ls;
 			j = (ptrdiff_t)l + k;
-			m = j < n ? j : map_index(j, n, c->bnd);
+			m = j < n ? j : blur_map_index(j, n, c->bnd);
 			hi[k] = m < 0 ? c->zero : base + (size_t)m * ls;
 		}
 		c->ops->fir_line(c->dst + ((o * c->n + l) * c->inner + c0) *
@@ -109,7 +109,7 @@ fir_rows_inplace_item(void *arg, size_t i, int tid)
 				const char *at;
 
 				j = side ? (ptrdiff_t)l + k : (ptrdiff_t)l - k;
-				m = j >= 0 && j < n ? j : map_index(j, n, c->bnd);
+				m = j >= 0 && j < n ? j : blur_map_index(j, n, c->bnd);
 				if (m < 0)
 					at = c->zero;
 				else if ((size_t)m > l)
@@ -168,14 +168,14 @@ fir_gather_lines(struct fir_ctx *c, size_t i, int tid, size_t es)
 		for (p = 0; p < r; p++) {
 			char *e = ext + p * es;
 
-			m = map_index((ptrdiff_t)p - (ptrdiff_t)r,
+			m = blur_map_index((ptrdiff_t)p - (ptrdiff_t)r,
 			    (ptrdiff_t)n, c->bnd);
 			if (m < 0)
 				memset(e, 0, es);
 			else
 				memcpy(e, ext + (r + (size_t)m) * es, es);
 			e = ext + (r + n + p) * es;
-			m = map_index((ptrdiff_t)(n + p), (ptrdiff_t)n, c->bnd);
+			m = blur_map_index((ptrdiff_t)(n + p), (ptrdiff_t)n, c->bnd);
 			if (m < 0)
 				memset(e, 0, es);
 			else
@@ -272,7 +272,7 @@ fir_rows_pass(struct fir_ctx *c, int th)
 /* Blur data (b's problem, reals of ops's type) by the FIR passes, one
  * per blurred axis; the result ends in data. */
 void
-run_fir(struct tp_blur *b, const struct blur_ops *ops, void *data)
+blur_run_fir(struct tp_blur *b, const struct blur_ops *ops, void *data)
 {
 	size_t count = 1, inner, outer, es = ops->esz;
 	char *bufs[2], *cur = data;
@@ -283,7 +283,7 @@ run_fir(struct tp_blur *b, const struct blur_ops *ops, void *data)
 	for (a = 0; a < b->ndim; a++) {
 		if (!fir_needed(b, a))
 			continue;
-		extent(b->shape, b->ndim, a, &outer, &inner);
+		blur_extent(b->shape, b->ndim, a, &outer, &inner);
 		if (inner < GATHER_INNER)
 			ngather++;
 		else if (!rows_in_place(b->shape[a], b->radius[a]))
@@ -308,7 +308,7 @@ run_fir(struct tp_blur *b, const struct blur_ops *ops, void *data)
 		if (!fir_needed(b, a))
 			continue;
 		memset(&c, 0, sizeof c);
-		extent(b->shape, b->ndim, a, &outer, &inner);
+		blur_extent(b->shape, b->ndim, a, &outer, &inner);
 		c.ops = ops;
 		c.esz = es;
 		c.src = cur;

@@ -43,7 +43,7 @@ struct tp_blur {
 	int nax, ax[TP_MAXDIM];
 	size_t wshape[TP_MAXDIM];	/* work array (padded) */
 	size_t pad[TP_MAXDIM];		/* left padding per axis */
-	int cut[TP_MAXDIM];	/* taps cut at the axis length (pad_for) */
+	int cut[TP_MAXDIM];	/* taps cut at the axis length (blur_pad_for) */
 	size_t sshape[TP_MAXDIM];	/* spectrum (complex for wrap) */
 	int padded;
 	double *resp[TP_MAXDIM];	/* per array axis, or NULL */
@@ -95,45 +95,45 @@ struct blur_ops {
 
 /* blur_response.c */
 /* The sum over all integers n of exp(-n^2 / (2 s^2)). */
-double gauss_norm(double s);
+double blur_gauss_norm(double s);
 /* Tap j of the order-n derivative of the sampled Gaussian, over z. */
-double deriv_tap(double s, int n, double j, double z);
+double blur_deriv_tap(double s, int n, double j, double z);
 /* The FIR radius of kernel k at sigma s, order, precision eps (0 for
  * s = 0, -1 when there is none). */
-int fir_radius(enum tp_blur_kernel k, double s, int order, double eps);
+int blur_fir_radius(enum tp_blur_kernel k, double s, int order, double eps);
 
 /* blur_axes.c */
 /* The sample of an axis of n that index j holds under boundary b, or -1
  * for zero. */
-ptrdiff_t map_index(ptrdiff_t j, ptrdiff_t n, enum tp_blur_boundary b);
+ptrdiff_t blur_map_index(ptrdiff_t j, ptrdiff_t n, enum tp_blur_boundary b);
 /* Whether the fft path transforms an axis (sigma s, length n, order). */
-int fft_axis(enum tp_blur_boundary bnd, double s, size_t n, int order);
+int blur_fft_axis(enum tp_blur_boundary bnd, double s, size_t n, int order);
 /* The products of shape[0..a) and shape[a+1..ndim). */
-void extent(const size_t *shape, int ndim, int a, size_t *outer,
+void blur_extent(const size_t *shape, int ndim, int a, size_t *outer,
     size_t *inner);
 /* Row number row of an array of shape sh into idx[0..nd-1). */
-void unravel_row(size_t row, int nd, const size_t *sh, size_t *idx);
+void blur_unravel_row(size_t row, int nd, const size_t *sh, size_t *idx);
 
 /* blur_edges.c */
 /* The padding per side of an axis of len under nearest and zero; *cut
- * set when the kernel is cut at len instead (cut_response). */
-size_t pad_for(enum tp_blur_kernel k, double s, int order, size_t len,
+ * set when the kernel is cut at len instead (blur_cut_response). */
+size_t blur_pad_for(enum tp_blur_kernel k, double s, int order, size_t len,
     double eps, int *cut);
 /* The response of axis a's kernel cut at the axis length, into out. */
-void cut_response(const struct tp_blur *b, int a, double *out);
+void blur_cut_response(const struct tp_blur *b, int a, double *out);
 
 /* blur_fir.c */
 /* Blur data (b's problem, reals of ops's type) by the FIR passes. */
-void run_fir(struct tp_blur *b, const struct blur_ops *ops, void *data);
+void blur_run_fir(struct tp_blur *b, const struct blur_ops *ops, void *data);
 
 /* blur_fft.c */
 /* Blur data (b's problem, reals of ops's type) through the transforms. */
-void run_fft(struct tp_blur *b, const struct blur_ops *ops, void *data);
+void blur_run_fft(struct tp_blur *b, const struct blur_ops *ops, void *data);
 
 /* blur_setup.c (and tp_blur_cost, blur.h) */
 /* Make the FIR taps for the problem in b. */
-void setup_fir(struct tp_blur *b, double eps);
+void blur_setup_fir(struct tp_blur *b, double eps);
 /* Make the fft path's state for the problem in b, data at data. */
-void setup_fft(struct tp_blur *b, void *data, double eps);
+void blur_setup_fft(struct tp_blur *b, void *data, double eps);
 
 #endif

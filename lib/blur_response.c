@@ -45,7 +45,7 @@ gauss_dual(double s)
  * beyond s = 7e307; callers that can meet such sigmas use gauss_dual.
  */
 double
-gauss_norm(double s)
+blur_gauss_norm(double s)
 {
 	double z = 1, t, u;
 	int n;
@@ -88,7 +88,7 @@ sampled_response(double s, double f)
 	h = 1;
 	for (n = 1; u = n / s, (t = exp(-0.5 * u * u)) > 1e-20; n++)
 		h += 2 * t * cos(2 * M_PI * f * n);
-	return h / gauss_norm(s);
+	return h / blur_gauss_norm(s);
 }
 
 double
@@ -120,7 +120,7 @@ tp_blur_response(enum tp_blur_kernel k, double s, double f)
  * small that s^-n overflows.
  */
 double
-deriv_tap(double s, int n, double j, double z)
+blur_deriv_tap(double s, int n, double j, double z)
 {
 	double u = j / s, e = exp(-0.5 * u * u), h0 = 1, h1 = u, h, v;
 
@@ -183,11 +183,11 @@ tp_blur_response_order(enum tp_blur_kernel k, double s, int order, double f)
 		return pow(2 * M_PI * f, order) * tp_blur_response(k, s, f);
 	}
 	if (s < 1) {	/* the taps, j <= (10 + order) s + 2 (< 21) */
-		double w[TP_BLUR_MAXORDER + 13] = { 0 }, z = gauss_norm(s);
+		double w[TP_BLUR_MAXORDER + 13] = { 0 }, z = blur_gauss_norm(s);
 		int r = (int)ceil((10 + order) * s) + 2;
 
 		for (m = 0; m <= r; m++)
-			w[m] = deriv_tap(s, order, m, z);
+			w[m] = blur_deriv_tap(s, order, m, z);
 		return taps_response(w, r, order, f);
 	}
 	f -= floor(f);
@@ -287,10 +287,10 @@ tp_blur_taps(enum tp_blur_kernel k, double s, double eps, double *w,
 	if (k == TP_BLUR_DISCRETE) {
 		bessel_taps(s, g, m);
 	} else {
-		double z = gauss_norm(s);
+		double z = blur_gauss_norm(s);
 
 		for (n = 0; n <= m; n++)
-			g[n] = deriv_tap(s, 0, n, z);
+			g[n] = blur_deriv_tap(s, 0, n, z);
 	}
 	tail = 0;
 	for (r = m; r > 0 && tail + 2 * g[r] < eps; r--)
@@ -307,7 +307,7 @@ tp_blur_taps(enum tp_blur_kernel k, double s, double eps, double *w,
 /*
  * SciPy's derivative taps: w[j] = q_N(j) g[j], j = 0..r, with g the
  * normalised sampled Gaussian and q_N the polynomial of the N-th
- * derivative of exp(-x^2 / (2 s^2)) (deriv_tap); the weight at -j is
+ * derivative of exp(-x^2 / (2 s^2)) (blur_deriv_tap); the weight at -j is
  * (-1)^N w[j].  Cut at the smallest r whose tails hold less than eps
  * times the taps' sum of magnitudes.  Returns r, or -1 (s > MAXSIGMA_FIR,
  * r > maxr).
@@ -324,10 +324,10 @@ tp_blur_taps_order(double s, int order, double eps, double *w, int maxr)
 		return -1;
 	m = (int)ceil((10 + order) * s) + 2;
 	g = tp_emalloc(((size_t)m + 1) * sizeof *g);
-	z = gauss_norm(s);
+	z = blur_gauss_norm(s);
 	l1 = 0;
 	for (n = 0; n <= m; n++) {
-		g[n] = deriv_tap(s, order, n, z);
+		g[n] = blur_deriv_tap(s, order, n, z);
 		l1 += (n ? 2 : 1) * fabs(g[n]);
 	}
 	tail = 0;
@@ -345,7 +345,7 @@ tp_blur_taps_order(double s, int order, double eps, double *w, int maxr)
 /* The FIR radius of kernel k at sigma s and this derivative order for
  * precision eps (0 for s = 0, -1 when there is none). */
 int
-fir_radius(enum tp_blur_kernel k, double s, int order, double eps)
+blur_fir_radius(enum tp_blur_kernel k, double s, int order, double eps)
 {
 	double *w;
 	int r, m;

@@ -37,7 +37,7 @@ tp_blur_cost(const struct tp_blur *b, int method, int single, int ndim,
 		for (a = 0; a < ndim; a++) {
 			if (sigma[a] <= 0)
 				continue;
-			r = fir_radius(b->o.kernel, sigma[a],
+			r = blur_fir_radius(b->o.kernel, sigma[a],
 			    order ? order[a] : 0, eps);
 			if (r < 0)
 				return HUGE_VAL;
@@ -48,7 +48,7 @@ tp_blur_cost(const struct tp_blur *b, int method, int single, int ndim,
 	for (a = 0; a < ndim; a++) {
 		double n = (double)shape[a], l;
 
-		if (!fft_axis(b->o.boundary, sigma[a], shape[a],
+		if (!blur_fft_axis(b->o.boundary, sigma[a], shape[a],
 		    order ? order[a] : 0))
 			continue;
 		if (b->o.boundary == TP_BLUR_NEAREST ||
@@ -56,7 +56,7 @@ tp_blur_cost(const struct tp_blur *b, int method, int single, int ndim,
 			int cut;
 
 			n = (double)tp_fft_fast_len(TP_FFT_DCT2, shape[a] + 2 *
-			    pad_for(b->o.kernel, sigma[a], order ? order[a] :
+			    blur_pad_for(b->o.kernel, sigma[a], order ? order[a] :
 			    0, shape[a], eps, &cut));
 		}
 		w *= n / (double)shape[a];
@@ -86,7 +86,7 @@ tp_blur_cost(const struct tp_blur *b, int method, int single, int ndim,
 
 /* Make the FIR taps for the problem in b. */
 void
-setup_fir(struct tp_blur *b, double eps)
+blur_setup_fir(struct tp_blur *b, double eps)
 {
 	for (int a = 0; a < b->ndim; a++) {
 		double s = b->sigma[a];
@@ -156,12 +156,12 @@ setup_fft_shape(struct tp_blur *b, double eps)
 		b->wshape[a] = b->shape[a];
 		b->pad[a] = 0;
 		b->cut[a] = 0;
-		if (!fft_axis(bnd, b->sigma[a], b->shape[a], b->order[a]))
+		if (!blur_fft_axis(bnd, b->sigma[a], b->shape[a], b->order[a]))
 			continue;
 		b->ax[b->nax++] = a;
 		b->rot += b->order[a];
 		if (b->padded) {
-			b->pad[a] = pad_for(b->o.kernel, b->sigma[a],
+			b->pad[a] = blur_pad_for(b->o.kernel, b->sigma[a],
 			    b->order[a], b->shape[a], eps, &b->cut[a]);
 			b->wshape[a] = tp_fft_fast_len(TP_FFT_DCT2,
 			    b->shape[a] + 2 * b->pad[a]);
@@ -305,7 +305,7 @@ setup_fft_responses(struct tp_blur *b)
 			    ((ord + 1) / 2 % 2 ? -1 : 1);
 		b->resp[a] = tp_emalloc(len * sizeof(double));
 		if (b->cut[a]) {
-			cut_response(b, a, b->resp[a]);
+			blur_cut_response(b, a, b->resp[a]);
 			for (k = 0; k < len; k++)
 				b->resp[a][k] *= sign / (i == 0 ? norm : 1);
 			continue;
@@ -341,7 +341,7 @@ setup_fft_responses(struct tp_blur *b)
 /* Make the work shape, responses and plans of the fft path for the
  * problem in b, whose data is at data (for alignment). */
 void
-setup_fft(struct tp_blur *b, void *data, double eps)
+blur_setup_fft(struct tp_blur *b, void *data, double eps)
 {
 	setup_fft_shape(b, eps);
 	if (b->nax == 0)
