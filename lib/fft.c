@@ -360,7 +360,9 @@ plan_fftw(struct tp_fft_plan *p, const struct tp_fft_problem *pb,
 	    p->kind == TP_FFT_DCT2 ? FFTW_REDFT10 :
 	    p->kind == TP_FFT_DCT3 ? FFTW_REDFT01 :
 	    p->kind == TP_FFT_DST1 ? FFTW_RODFT00 :
-	    p->kind == TP_FFT_DST2 ? FFTW_RODFT10 : FFTW_RODFT01;
+	    p->kind == TP_FFT_DST2 ? FFTW_RODFT10 :
+	    p->kind == TP_FFT_DST3 ? FFTW_RODFT01 :
+	    p->kind == TP_FFT_DCT4 ? FFTW_REDFT11 : FFTW_RODFT11;
 	int r = pb->rank, nl = pb->nloop, s = p->single;
 	int sign = p->kind == TP_FFT_FWD ? FFTW_FORWARD : FFTW_BACKWARD;
 
@@ -474,7 +476,8 @@ tp_fft_plan_new(enum tp_fft_kind kind, int single,
 		p->norm *= kind == TP_FFT_DCT1 ? 2 * (n - 1) :
 		    kind == TP_FFT_DST1 ? 2 * (n + 1) :
 		    kind == TP_FFT_DCT2 || kind == TP_FFT_DCT3 ||
-		    kind == TP_FFT_DST2 || kind == TP_FFT_DST3 ? 2 * n : n;
+		    kind == TP_FFT_DST2 || kind == TP_FFT_DST3 ||
+		    kind == TP_FFT_DCT4 || kind == TP_FFT_DST4 ? 2 * n : n;
 	}
 	/* scratch arrays at the callers' alignment: the planner may
 	 * overwrite its arrays, and the caller's data is not ours */

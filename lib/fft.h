@@ -61,13 +61,15 @@ enum tp_fft_kind {
 	TP_FFT_DCT3,	/* real, REDFT01; inverse DCT2 */
 	TP_FFT_DST1,	/* real, RODFT00; its own inverse */
 	TP_FFT_DST2,	/* real, RODFT10; inverse DST3 */
-	TP_FFT_DST3	/* real, RODFT01; inverse DST2 */
+	TP_FFT_DST3,	/* real, RODFT01; inverse DST2 */
+	TP_FFT_DCT4,	/* real, REDFT11; its own inverse */
+	TP_FFT_DST4	/* real, RODFT11; its own inverse */
 };
 
 /*
  * The smallest length >= n for which a transform of this kind is fast in
  * FFTW (1 for n <= 1); 0 on overflow.  R2C, C2R: even and 7-smooth
- * (2^a 3^b 5^c 7^d); FWD, BWD, DCT2, DCT3, DST2, DST3: 7-smooth; DCT1:
+ * (2^a 3^b 5^c 7^d); FWD, BWD, DCT2..4, DST2..4: 7-smooth; DCT1:
  * n-1 7-smooth; DST1: n+1 7-smooth.
  */
 size_t tp_fft_fast_len(enum tp_fft_kind kind, size_t n);
@@ -136,7 +138,7 @@ int tp_fft_plan_from_wisdom(const struct tp_fft_plan *);
 size_t tp_fft_plan_in_len(const struct tp_fft_plan *);
 size_t tp_fft_plan_out_len(const struct tp_fft_plan *);
 /* The factor a transform and its inverse multiply by: the product over
- * the transformed axes of n (DFTs), 2n (DCT2/DCT3, DST2/DST3), 2(n-1)
+ * the transformed axes of n (DFTs), 2n (DCT2..4, DST2..4), 2(n-1)
  * (DCT1) or 2(n+1) (DST1). */
 double tp_fft_plan_norm(const struct tp_fft_plan *);
 
