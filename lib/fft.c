@@ -520,13 +520,21 @@ tp_fft_plan_free(struct tp_fft_plan *p)
 	free(p);
 }
 
+int
+tp_fft_plan_fits(const struct tp_fft_plan *p, const void *in,
+    const void *out)
+{
+	return (in == out) == p->inplace &&
+	    align_of(p->single, in) == p->ialign &&
+	    align_of(p->single, out) == p->oalign;
+}
+
 void
 tp_fft_execute(const struct tp_fft_plan *p, void *in, void *out)
 {
 	int s = p->single;
 
-	if ((in == out) != p->inplace || align_of(s, in) != p->ialign ||
-	    align_of(s, out) != p->oalign)
+	if (!tp_fft_plan_fits(p, in, out))
 		tp_die("internal error: fft arrays %p, %p do not have the "
 		    "layout planned for", in, out);
 	switch (p->kind) {

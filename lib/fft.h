@@ -131,6 +131,11 @@ void tp_fft_plan_free(struct tp_fft_plan *);
  */
 void tp_fft_execute(const struct tp_fft_plan *, void *in, void *out);
 
+/* 1 when in and out have the alignment the plan was made for (so that
+ * tp_fft_execute takes them), else 0: a plan cache's test. */
+int tp_fft_plan_fits(const struct tp_fft_plan *, const void *in,
+    const void *out);
+
 /* 1 when the plan came from wisdom without measuring (under
  * TP_PLAN_MEASURE or TP_PLAN_PATIENT; always 0 under TP_PLAN_ESTIMATE). */
 int tp_fft_plan_from_wisdom(const struct tp_fft_plan *);
