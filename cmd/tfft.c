@@ -199,8 +199,8 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 				    TP_PLAN_CHOICES, optarg);
 			cl->plan = v;
 			break;
-		case OPT_VERBOSE:
-			cl->verbose = 1;
+		case OPT_VERBOSE:	/* twice: the engine's phase stamps */
+			cl->verbose++;
 			break;
 		default:
 			tp_usage();
@@ -277,6 +277,7 @@ main(int argc, char **argv)
 	in = tp_reader_open(cl.input, -1, NULL);
 	out = tp_writer_open(&cl.com);
 	tp_timing_start(&tm, cl.verbose);
+	tp_timing_stamps(cl.verbose >= 2);
 	while (tp_read(in, &x)) {
 		tp_timing_charge(&tm, TP_PHASE_READ);
 		if ((why = tp_spectrum_out_header(spec, &x, cl.com.dtype, &cd,

@@ -738,6 +738,7 @@ void
 tp_spectrum_run(struct tp_spectrum *sp, struct tp_tensor *x,
     struct tp_tensor *y)
 {
+	const struct tp_fft_plan *plan;
 	struct tp_fft_problem pb;
 	size_t es = tp_dtype_size(sp->cd), rsz = sp->single ? 4 : 8;
 	size_t tin_count = 1, tout_count = 1, ps[TP_MAXDIM];
@@ -749,6 +750,7 @@ tp_spectrum_run(struct tp_spectrum *sp, struct tp_tensor *x,
 	if (!sp->valid || x->dtype != sp->cd)
 		tp_die("internal error: spectrum run without its header");
 	x->data = NULL;
+	tp_timing_stamp("run");
 	for (a = 0; a < nd; a++) {
 		tin_count *= sp->tin[a];
 		tout_count *= sp->tout[a];
@@ -806,7 +808,10 @@ tp_spectrum_run(struct tp_spectrum *sp, struct tp_tensor *x,
 		tp_fft_problem_axes(&pb, sp->kind, nd + cx, ps, sp->naxes,
 		    sp->axes, 1);
 	}
-	tp_fft_execute(get_plan(sp, &pb, cur, out), cur, out);
+	plan = get_plan(sp, &pb, cur, out);
+	tp_timing_stamp("planned");
+	tp_fft_execute(plan, cur, out);
+	tp_timing_stamp("executed");
 	if (out != cur)
 		free(cur);
 	comps = sp->cout ? 2 : 1;
