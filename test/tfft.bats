@@ -228,3 +228,17 @@ assert len(r) == 2 and r[0].shape == (2, 3) and r[1].shape == (3, 3), [x.shape f
 	tfft < last.npy > broken.npy
 	complete_then_error tfft
 }
+
+@test "tfft: --plan measure keeps wisdom in \$XDG_CACHE_HOME/tpipe and gives the same result; -j 1 too" {
+	py "np.save('x.npy', np.random.default_rng(6).standard_normal((4, 30, 18)))"
+	tfft --transform rfftn --last 2 x.npy > est.npy
+	XDG_CACHE_HOME=$PWD/cache tfft --plan measure --transform rfftn --last 2 x.npy > mea.npy
+	[ -s cache/tpipe/wisdom-f64 ]
+	tfft -j 1 --transform rfftn --last 2 x.npy > j1.npy
+	py "
+a, b, c = np.load('est.npy'), np.load('mea.npy'), np.load('j1.npy')
+want = np.fft.rfftn(np.load('x.npy'), axes=(1, 2))
+for g in (a, b, c):
+    assert np.abs(g - want).max() < 1e-12 * np.abs(want).max()
+"
+}
