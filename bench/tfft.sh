@@ -70,21 +70,13 @@ tfft_run() {
 	"$TFFT" $TFFT_ARGS "$@" "$tmp/$_c.npy" -o "$tmp/$_c.tfft.npy"
 }
 
-# compute NAME ARGS...: tfft's compute seconds (--verbose), best of REPS
-compute() {
+# compute1 NAME ARGS...: tfft's compute seconds (--verbose), one run
+compute1() {
 	_c=$1
 	shift
-	_best=
-	_i=0
-	while [ $_i -lt "$REPS" ]; do
-		# shellcheck disable=SC2086
-		_t=$("$TFFT" $TFFT_ARGS --verbose "$@" "$tmp/$_c.npy" \
-		    -o /dev/null 2>&1 | sed -n 's/.*compute \([0-9.]*\) s.*/\1/p')
-		if [ -z "$_best" ] || awk -v a="$_t" -v b="$_best" \
-		    'BEGIN { exit !(a < b) }'; then _best=$_t; fi
-		_i=$((_i + 1))
-	done
-	echo "$_best"
+	# shellcheck disable=SC2086 # TFFT_ARGS is a word list on purpose
+	"$TFFT" $TFFT_ARGS --verbose "$@" "$tmp/$_c.npy" -o /dev/null 2>&1 |
+		sed -n 's/.*compute \([0-9.]*\) s.*/\1/p'
 }
 
 # check NAME: max|tfft - numpy| / max|numpy|, to show both did the work
@@ -104,7 +96,7 @@ run_case() {
 	# shellcheck disable=SC2086 # $6 is a word list on purpose
 	tt=$(warm_best "$1 tfft" tfft_run "$1" $6)
 	# shellcheck disable=SC2086
-	tc=$(compute "$1" $6)
+	tc=$(least_of "$REPS" compute1 "$1" $6)
 	tx=$("$tmp/fft-exec" "$7" f64 "$(echo "$3" | tr -d ' ')" "$8" "$threads")
 	printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
 	    "$1" "$2" "$tn" "$ts" "$tt" "$(ratio "$tn" "$tt")" \

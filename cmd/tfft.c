@@ -41,37 +41,14 @@ struct cmdline {
 	int verbose;
 };
 
-/*
- * Split the comma list s of option opt into at most TP_MAXDIM entries,
- * none empty; dies (exit 2) naming the list otherwise.  Returns the
- * count; the entries point into *copy, which the caller frees.
- */
-static int
-split_list(const char *opt, const char *s, char **copy, char **ent)
-{
-	char *p, *e;
-	int n = 0;
-
-	p = *copy = tp_estrdup(s);
-	while ((e = strsep(&p, ",")) != NULL) {
-		if (*e == '\0')
-			tp_usage_die("%s '%s': entry %d is empty", opt, s,
-			    n + 1);
-		if (n == TP_MAXDIM)
-			tp_usage_die("%s '%s' has more than %d entries", opt, s,
-			    TP_MAXDIM);
-		ent[n++] = e;
-	}
-	return n;
-}
-
 /* --window "hann,tukey:0.3,kaiser:8" into o; dies (exit 2) on a bad
  * entry. */
 static void
 parse_windows(const char *s, struct tp_spectrum_opts *o)
 {
 	char *copy, *ent[TP_MAXDIM];
-	int n = split_list("--window", s, &copy, ent), needs, k;
+	int n = tp_split_list("--window", s, &copy, ent, TP_MAXDIM);
+	int needs, k;
 
 	for (int i = 0; i < n; i++) {
 		char *colon = strchr(ent[i], ':');
@@ -146,7 +123,8 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 			o->type = (int)tp_parse_int(optarg, 1, 4, "--type");
 			break;
 		case OPT_AXES:
-			o->naxes = split_list("--axes", optarg, &copy, ent);
+			o->naxes = tp_split_list("--axes", optarg, &copy, ent,
+			    TP_MAXDIM);
 			for (i = 0; i < o->naxes; i++)
 				o->axes[i] = (int)tp_parse_int(ent[i],
 				    -TP_MAXDIM, TP_MAXDIM - 1, "--axes");
@@ -157,7 +135,8 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 			    "--last");
 			break;
 		case 's':
-			o->ns = split_list("-s", optarg, &copy, ent);
+			o->ns = tp_split_list("-s", optarg, &copy, ent,
+			    TP_MAXDIM);
 			for (i = 0; i < o->ns; i++)
 				o->s[i] = (size_t)tp_parse_int(ent[i], 1,
 				    1LL << 40, "-s");

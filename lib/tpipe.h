@@ -335,6 +335,13 @@ long long tp_parse_int(const char *s, long long min, long long max,
     const char *what);
 /* A comma list of at most max doubles; returns how many. */
 int tp_parse_doubles(const char *s, double *out, int max, const char *what);
+/*
+ * Split the comma list s of option opt ("--op") into at most max
+ * entries, none empty; dies (exit 2) naming the list otherwise.  Returns
+ * the count; the entries point into *copy, which the caller frees.
+ */
+int tp_split_list(const char *opt, const char *s, char **copy, char **ent,
+    int max);
 
 /* Online CPUs, at least 1. */
 int tp_online_cpus(void);

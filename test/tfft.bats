@@ -177,6 +177,7 @@ for v, want in (('complex', X), ('real', X.real), ('imag', X.imag),
 	row fails --usage 2 "--freq .* reads no input" /dev/null tfft --freq 8 x.npy
 	row fails --usage 2 "--freq must be in \\[1, .*not '0'" /dev/null tfft --freq 0
 	row fails --usage 2 "unknown plan" /dev/null tfft --plan fast
+	row fails --usage 2 "--axes .1,,2.: entry 2 is empty" /dev/null tfft --axes 1,,2
 	rows_ok
 }
 
