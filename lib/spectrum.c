@@ -199,7 +199,6 @@ tp_spectrum_opts_init(struct tp_spectrum_opts *o)
 {
 	memset(o, 0, sizeof *o);
 	o->fn = TP_SPEC_FFT;
-	o->type = 0;
 	o->norm = TP_NORM_BACKWARD;
 	o->view = TP_VIEW_ASIS;
 }
