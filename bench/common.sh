@@ -59,6 +59,22 @@ best_of() {
 	awk -v t="$_b" 'BEGIN { printf "%.3f", t / 1e9 }'
 }
 
+# least_of N CMD...: run CMD N times, each printing one number, and
+# print the least of them (for a time a tool reports itself)
+least_of() {
+	_n=$1
+	shift
+	_b=
+	_i=0
+	while [ $_i -lt "$_n" ]; do
+		_t=$("$@")
+		if [ -z "$_b" ] || awk -v a="$_t" -v b="$_b" \
+		    'BEGIN { exit !(a < b) }'; then _b=$_t; fi
+		_i=$((_i + 1))
+	done
+	echo "$_b"
+}
+
 # best CMD...: best_of $REPS CMD...
 best() { best_of "$REPS" "$@"; }
 

@@ -37,37 +37,12 @@ struct cmdline {
 	int verbose;
 };
 
-/*
- * Split the comma list s of option opt into at most max entries, none
- * empty; dies (exit 2) naming the list otherwise.  Returns the count;
- * the entries point into *copy, which the caller frees.
- */
-static int
-split_list(const char *opt, const char *s, char **copy, char **ent, int max)
-{
-	char *p, *e, q[256];
-	int n = 0;
-
-	tp_quote(s, strlen(s), q, sizeof q);
-	p = *copy = tp_estrdup(s);
-	while ((e = strsep(&p, ",")) != NULL) {
-		if (*e == '\0')
-			tp_usage_die("%s '%s': entry %d is empty", opt, q,
-			    n + 1);
-		if (n == max)
-			tp_usage_die("%s '%s' has more than %d entries", opt, q,
-			    max);
-		ent[n++] = e;
-	}
-	return n;
-}
-
 /* Parse "conv,corr,..." into o->corr; dies (exit 2) on a bad entry. */
 static void
 parse_ops(const char *s, struct tp_conv_opts *o)
 {
 	char *copy, *ent[TP_MAXDIM];
-	int i, n = split_list("--op", s, &copy, ent, TP_MAXDIM);
+	int i, n = tp_split_list("--op", s, &copy, ent, TP_MAXDIM);
 
 	for (i = 0; i < n; i++)
 		o->corr[i] = tp_choice(ent[i], tp_conv_ops, "--op entry");
@@ -80,7 +55,8 @@ static void
 parse_tiles(const char *s, struct tp_conv_opts *o)
 {
 	char *copy, *ent[TP_MAXDIM];
-	int i, n = split_list("--tiles", s, &copy, ent, TP_MAXDIM);
+	int i, n = tp_split_list("--tiles", s, &copy, ent,
+	    TP_MAXDIM);
 
 	for (i = 0; i < n; i++)
 		o->tile[i] = (size_t)tp_parse_int(ent[i], 0, 1LL << 40,

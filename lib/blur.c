@@ -314,7 +314,8 @@ tp_blur_describe(const struct tp_blur *b, char *buf, size_t len)
 		[TP_FFT_R2C] = "r2c", [TP_FFT_DCT1] = "dct-i",
 		[TP_FFT_DCT2] = "dct-ii", [TP_FFT_C2R] = "", [TP_FFT_FWD] = "",
 		[TP_FFT_BWD] = "", [TP_FFT_DCT3] = "", [TP_FFT_DST1] = "",
-		[TP_FFT_DST2] = "", [TP_FFT_DST3] = ""
+		[TP_FFT_DST2] = "", [TP_FFT_DST3] = "", [TP_FFT_DCT4] = "",
+		[TP_FFT_DST4] = ""
 	};
 	enum tp_fft_kind k;
 	size_t used;

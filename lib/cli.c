@@ -493,6 +493,27 @@ tp_parse_doubles(const char *s, double *out, int max, const char *what)
 }
 
 int
+tp_split_list(const char *opt, const char *s, char **copy, char **ent,
+    int max)
+{
+	char *p, *e, q[256];
+	int n = 0;
+
+	tp_quote(s, strlen(s), q, sizeof q);
+	p = *copy = tp_estrdup(s);
+	while ((e = strsep(&p, ",")) != NULL) {
+		if (*e == '\0')
+			tp_usage_die("%s '%s': entry %d is empty", opt, q,
+			    n + 1);
+		if (n == max)
+			tp_usage_die("%s '%s' has more than %d entries", opt, q,
+			    max);
+		ent[n++] = e;
+	}
+	return n;
+}
+
+int
 tp_online_cpus(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);

@@ -363,7 +363,9 @@ plan_fftw(struct tp_fft_plan *p, const struct tp_fft_problem *pb,
 	    p->kind == TP_FFT_DCT2 ? FFTW_REDFT10 :
 	    p->kind == TP_FFT_DCT3 ? FFTW_REDFT01 :
 	    p->kind == TP_FFT_DST1 ? FFTW_RODFT00 :
-	    p->kind == TP_FFT_DST2 ? FFTW_RODFT10 : FFTW_RODFT01;
+	    p->kind == TP_FFT_DST2 ? FFTW_RODFT10 :
+	    p->kind == TP_FFT_DST3 ? FFTW_RODFT01 :
+	    p->kind == TP_FFT_DCT4 ? FFTW_REDFT11 : FFTW_RODFT11;
 	int r = pb->rank, nl = pb->nloop, s = p->single;
 	int sign = p->kind == TP_FFT_FWD ? FFTW_FORWARD : FFTW_BACKWARD;
 
@@ -477,7 +479,8 @@ tp_fft_plan_new(enum tp_fft_kind kind, int single,
 		p->norm *= kind == TP_FFT_DCT1 ? 2 * (n - 1) :
 		    kind == TP_FFT_DST1 ? 2 * (n + 1) :
 		    kind == TP_FFT_DCT2 || kind == TP_FFT_DCT3 ||
-		    kind == TP_FFT_DST2 || kind == TP_FFT_DST3 ? 2 * n : n;
+		    kind == TP_FFT_DST2 || kind == TP_FFT_DST3 ||
+		    kind == TP_FFT_DCT4 || kind == TP_FFT_DST4 ? 2 * n : n;
 	}
 	/* scratch arrays at the callers' alignment: the planner may
 	 * overwrite its arrays, and the caller's data is not ours */
@@ -520,13 +523,21 @@ tp_fft_plan_free(struct tp_fft_plan *p)
 	free(p);
 }
 
+int
+tp_fft_plan_fits(const struct tp_fft_plan *p, const void *in,
+    const void *out)
+{
+	return (in == out) == p->inplace &&
+	    align_of(p->single, in) == p->ialign &&
+	    align_of(p->single, out) == p->oalign;
+}
+
 void
 tp_fft_execute(const struct tp_fft_plan *p, void *in, void *out)
 {
 	int s = p->single;
 
-	if ((in == out) != p->inplace || align_of(s, in) != p->ialign ||
-	    align_of(s, out) != p->oalign)
+	if (!tp_fft_plan_fits(p, in, out))
 		tp_die("internal error: fft arrays %p, %p do not have the "
 		    "layout planned for", in, out);
 	switch (p->kind) {

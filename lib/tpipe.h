@@ -62,6 +62,8 @@
  *           grad.c/.h   layer chains: forward, backward, checking (tgrad)
  *           expr.c/.h   elementwise expressions: parse, NumPy's types, fused
  *                       blocks (tmath; expr_loops.h: its type tables)
+ *           spectrum.c/.h  numpy.fft's and scipy.fft's transforms along
+ *                       axes, windows, shifts, norms, views (tfft)
  *   pictures colormap.c/.h  colour maps as matplotlib defines them and
  *                       normalisation to [0, 1] (tcat, tinfo pictures): on
  *                       core and io, beside infra and the engines (it
@@ -393,6 +395,13 @@ long long tp_parse_int(const char *s, long long min, long long max,
     const char *what);
 /* A comma list of at most max doubles; returns how many. */
 int tp_parse_doubles(const char *s, double *out, int max, const char *what);
+/*
+ * Split the comma list s of option opt ("--op") into at most max
+ * entries, none empty; dies (exit 2) naming the list otherwise.  Returns
+ * the count; the entries point into *copy, which the caller frees.
+ */
+int tp_split_list(const char *opt, const char *s, char **copy, char **ent,
+    int max);
 
 /* Online CPUs, at least 1. */
 int tp_online_cpus(void);

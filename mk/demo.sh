@@ -101,6 +101,10 @@ echo "== tblur: the rings blurred with sigma 3 (exact Gaussian, reflected edges)
 tblur -s 3 --verbose pattern.png -o soft.png
 tinfo soft.png
 
+echo "== tfft: the rings' diffractogram (Hann window, frequency 0 in the middle, log power)"
+tcat pattern.png | tfft --window hann --shift --out logpower | tcat --cmap magma -o fft.png
+tinfo fft.png
+
 echo "== see it: the convolution and a gradient as pictures (tcat --cmap, tinfo --show)"
 tcat --cmap viridis blurred.npy -o blurred-viridis.png
 printf -- '-1 0 1\n' > dx.txt		# d/dx: signed, so coolwarm centres it on 0

@@ -97,6 +97,12 @@ vg 0 "$D/pil-rgb8.png" tblur -s 1,2 --boundary wrap
 vg 1 cut.npy tblur -s 1
 vg 2 "$D/tblur/in-f64.npy" tblur -s -1
 
+vg 0 "$D/tblur/in-f64.npy" tfft --window hann --shift --out logpower
+vg 0 "$D/tblur/in-f64.npy" tfft --transform rfftn -s 40 --norm ortho
+vg 0 "$D/tblur/in-f64.npy" tfft --transform dctn --type 1 --axes -1
+vg 1 cut.npy tfft
+vg 2 "$D/tblur/in-f64.npy" tfft -s 0
+
 vg 0 "$D/tgen-randn-8x256.npy" treshape 8,1,256
 vg 0 "$D/tgen-randn-8x256.npy" treshape 'b (h w) -> b w h' h=16
 vg 0 "$D/tgen-randn-4x5-n3.npy" treshape --reduce mean 'a b -> b'

@@ -218,9 +218,10 @@ np.save("pts.npy", np.ones((5, 3))); np.save("k.npy", np.ones(2))'
 		[treshape]="treshape 5,4 x.npy"
 		[tproject]="tproject pts.npy"
 		[tgrad]="tgrad --loss sum relu"
+		[tfft]="tfft x.npy"
 	)
 	local t
-	for t in tcat tinfo tgen tconv tblur treshape tproject tgrad; do
+	for t in tcat tinfo tgen tconv tblur treshape tproject tgrad tfft; do
 		# shellcheck disable=SC2086
 		${cmd[$t]} --quiet < x.npy > quiet.out 2> err ||
 			fail "$t --quiet: exit $?: $(cat err)"
