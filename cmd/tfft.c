@@ -22,7 +22,7 @@ static const char usage[] =
     "             [--plan estimate|measure|patient] [-o file] [-O npy|txt|png]\n"
     "             [-t f32|f64] [-j threads] [--verbose] [--progress | --quiet]\n"
     "             [file]\n"
-    "       tfft --freq n [--spacing d] [--transform fft|rfft] [--shift]\n"
+    "       tfft --freq n [--spacing d] [--transform name] [--shift]\n"
     "             [-o file] [-O npy|txt] [-t f32|f64]";
 
 enum {
@@ -41,12 +41,17 @@ struct cmdline {
 	int verbose;
 };
 
+/* --type: scipy.fft's DCT and DST types. */
+static const struct tp_choice types[] = {
+	{ "1", 1 }, { "2", 2 }, { "3", 3 }, { "4", 4 }, { NULL, 0 }
+};
+
 /* --window "hann,tukey:0.3,kaiser:8" into o; dies (exit 2) on a bad
  * entry. */
 static void
 parse_windows(const char *s, struct tp_spectrum_opts *o)
 {
-	char *copy, *ent[TP_MAXDIM];
+	char *copy, *ent[TP_MAXDIM], q[256];
 	int n = tp_split_list("--window", s, &copy, ent, TP_MAXDIM);
 	int needs, k;
 
@@ -55,15 +60,15 @@ parse_windows(const char *s, struct tp_spectrum_opts *o)
 
 		if (colon != NULL)
 			*colon++ = '\0';
-		if ((k = tp_window_parse(ent[i], &needs)) < 0)
-			tp_usage_die("unknown window '%s' in --window '%s': "
-			    "use " TP_WINDOWS, ent[i], s);
+		k = tp_choice(ent[i], tp_windows, "--window entry");
+		needs = tp_window_needs(k);
+		tp_quote(s, strlen(s), q, sizeof q);
 		if (colon != NULL && needs == 0)
 			tp_usage_die("window %s in --window '%s' takes no "
-			    "parameter", ent[i], s);
+			    "parameter", ent[i], q);
 		if (colon == NULL && needs == 2)
 			tp_usage_die("window %s in --window '%s' needs its "
-			    "parameter: %s:beta", ent[i], s, ent[i]);
+			    "parameter: %s:beta", ent[i], q, ent[i]);
 		o->window[i].kind = k;
 		o->window[i].param = colon != NULL ? tp_parse_double(colon,
 		    k == TP_WIN_TUKEY ? 0 : -1e3, 1e3, "window parameter") :
@@ -100,6 +105,7 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 	char *copy, *ent[TP_MAXDIM];
 	struct tp_msg m;
 	const char *why;
+	char q[256];
 	int ch, v, i, have_spacing = 0, have_fn = 0;
 
 	memset(cl, 0, sizeof *cl);
@@ -113,14 +119,13 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 			continue;
 		switch (ch) {
 		case OPT_TRANSFORM:
-			if ((v = tp_spec_fn_parse(optarg, &o->last1)) < 0)
-				tp_usage_die("unknown transform '%s': use "
-				    TP_SPEC_FNS, optarg);
-			o->fn = v;
+			v = tp_choice(optarg, tp_spec_fns, "--transform");
+			o->fn = v & ~TP_SPEC_LAST1;
+			o->last1 = (v & TP_SPEC_LAST1) != 0;
 			have_fn = 1;
 			break;
 		case OPT_TYPE:
-			o->type = (int)tp_parse_int(optarg, 1, 4, "--type");
+			o->type = tp_choice(optarg, types, "--type");
 			break;
 		case OPT_AXES:
 			o->naxes = tp_split_list("--axes", optarg, &copy, ent,
@@ -143,10 +148,7 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 			free(copy);
 			break;
 		case OPT_NORM:
-			if ((v = tp_spec_norm_parse(optarg)) < 0)
-				tp_usage_die("unknown norm '%s': use "
-				    TP_SPEC_NORMS, optarg);
-			o->norm = v;
+			o->norm = tp_choice(optarg, tp_spec_norms, "--norm");
 			break;
 		case OPT_SHIFT:
 			o->shift = 1;
@@ -158,10 +160,7 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 			parse_windows(optarg, o);
 			break;
 		case OPT_OUT:
-			if ((v = tp_spec_view_parse(optarg)) < 0)
-				tp_usage_die("unknown view '%s' for --out: use "
-				    TP_SPEC_VIEWS, optarg);
-			o->view = v;
+			o->view = tp_choice(optarg, tp_spec_views, "--out");
 			break;
 		case OPT_FREQ:
 			cl->freq = (size_t)tp_parse_int(optarg, 1, 1LL << 40,
@@ -173,10 +172,7 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 			have_spacing = 1;
 			break;
 		case OPT_PLAN:
-			if ((v = tp_fft_plan_parse(optarg)) < 0)
-				tp_usage_die("unknown plan '%s': use "
-				    TP_PLAN_CHOICES, optarg);
-			cl->plan = v;
+			cl->plan = tp_choice(optarg, tp_fft_plans, "--plan");
 			break;
 		case OPT_VERBOSE:	/* twice: the engine's phase stamps */
 			cl->verbose++;
@@ -187,15 +183,13 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 	}
 	if ((why = tp_spectrum_opts_check(o, &m)) != NULL)
 		tp_usage_die("%s", why);
-	if (argc - optind > 1)
-		tp_usage_die("more than one input file ('%s', '%s')",
-		    argv[optind], argv[optind + 1]);
-	cl->input = optind < argc ? argv[optind] : NULL;
+	cl->input = tp_input_operand(argc - optind, argv + optind);
 	if (have_spacing && cl->freq == 0)
 		tp_usage_die("--spacing is for --freq");
 	if (cl->freq > 0 && cl->input != NULL)
 		tp_usage_die("--freq writes frequencies and reads no input "
-		    "('%s')", cl->input);
+		    "('%s')", tp_quote(cl->input, strlen(cl->input), q,
+		    sizeof q));
 	if (cl->freq > 0 && have_fn && o->fn != TP_SPEC_FFT &&
 	    o->fn != TP_SPEC_RFFT)
 		tp_usage_die("--freq gives fftfreq (--transform fft) or "

@@ -46,62 +46,40 @@ struct tp_spectrum {
 
 /* --- words ---------------------------------------------------------------- */
 
-int
-tp_spec_fn_parse(const char *s, int *last1)
-{
-	static const char *const names[] = { "fft", "ifft", "rfft", "irfft",
-		"dct", "idct", "dst", "idst" };
-	size_t len = strlen(s);
-
-	for (int i = 0; i < 8; i++) {
-		size_t k = strlen(names[i]);
-
-		if (strncmp(s, names[i], k) != 0)
-			continue;
-		if (len == k || (len == k + 1 && s[k] == 'n')) {
-			*last1 = len == k;
-			return i;
-		}
-	}
-	return -1;
-}
-
-int
-tp_spec_norm_parse(const char *s)
-{
-	if (strcmp(s, "backward") == 0)
-		return TP_NORM_BACKWARD;
-	if (strcmp(s, "ortho") == 0)
-		return TP_NORM_ORTHO;
-	if (strcmp(s, "forward") == 0)
-		return TP_NORM_FORWARD;
-	return -1;
-}
+const struct tp_choice tp_spec_fns[] = {
+	{ "fftn", TP_SPEC_FFT }, { "ifftn", TP_SPEC_IFFT },
+	{ "rfftn", TP_SPEC_RFFT }, { "irfftn", TP_SPEC_IRFFT },
+	{ "dctn", TP_SPEC_DCT }, { "idctn", TP_SPEC_IDCT },
+	{ "dstn", TP_SPEC_DST }, { "idstn", TP_SPEC_IDST },
+	{ "fft", TP_SPEC_FFT | TP_SPEC_LAST1 },
+	{ "ifft", TP_SPEC_IFFT | TP_SPEC_LAST1 },
+	{ "rfft", TP_SPEC_RFFT | TP_SPEC_LAST1 },
+	{ "irfft", TP_SPEC_IRFFT | TP_SPEC_LAST1 },
+	{ "dct", TP_SPEC_DCT | TP_SPEC_LAST1 },
+	{ "idct", TP_SPEC_IDCT | TP_SPEC_LAST1 },
+	{ "dst", TP_SPEC_DST | TP_SPEC_LAST1 },
+	{ "idst", TP_SPEC_IDST | TP_SPEC_LAST1 }, { NULL, 0 }
+};
+const struct tp_choice tp_spec_norms[] = {
+	{ "backward", TP_NORM_BACKWARD }, { "ortho", TP_NORM_ORTHO },
+	{ "forward", TP_NORM_FORWARD }, { NULL, 0 }
+};
+const struct tp_choice tp_spec_views[] = {
+	{ "complex", TP_VIEW_COMPLEX }, { "real", TP_VIEW_REAL },
+	{ "imag", TP_VIEW_IMAG }, { "abs", TP_VIEW_ABS },
+	{ "power", TP_VIEW_POWER }, { "logpower", TP_VIEW_LOGPOWER },
+	{ "phase", TP_VIEW_PHASE }, { NULL, 0 }
+};
+const struct tp_choice tp_windows[] = {
+	{ "hann", TP_WIN_HANN }, { "hamming", TP_WIN_HAMMING },
+	{ "blackman", TP_WIN_BLACKMAN }, { "tukey", TP_WIN_TUKEY },
+	{ "kaiser", TP_WIN_KAISER }, { NULL, 0 }
+};
 
 int
-tp_spec_view_parse(const char *s)
+tp_window_needs(enum tp_window_kind k)
 {
-	static const char *const names[] = { "complex", "real", "imag", "abs",
-		"power", "logpower", "phase" };
-
-	for (int i = 0; i < 7; i++)
-		if (strcmp(s, names[i]) == 0)
-			return TP_VIEW_COMPLEX + i;
-	return -1;
-}
-
-int
-tp_window_parse(const char *s, int *needs)
-{
-	static const char *const names[] = { "hann", "hamming", "blackman",
-		"tukey", "kaiser" };
-
-	for (int i = 0; i < 5; i++)
-		if (strcmp(s, names[i]) == 0) {
-			*needs = i == 3 ? 1 : i == 4 ? 2 : 0;
-			return TP_WIN_HANN + i;
-		}
-	return -1;
+	return k == TP_WIN_TUKEY ? 1 : k == TP_WIN_KAISER ? 2 : 0;
 }
 
 /* --- windows and frequencies ------------------------------------------ */

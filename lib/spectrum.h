@@ -24,15 +24,13 @@ enum tp_spec_fn {
 	TP_SPEC_FFT, TP_SPEC_IFFT, TP_SPEC_RFFT, TP_SPEC_IRFFT,
 	TP_SPEC_DCT, TP_SPEC_IDCT, TP_SPEC_DST, TP_SPEC_IDST
 };
-/* "fftn", "fft", "ifftn", ... "idstn", "idst" -> fn, and *last1 = 1 for
- * the n-less names; -1 if unknown. */
-int tp_spec_fn_parse(const char *s, int *last1);
-#define TP_SPEC_FNS "fftn, ifftn, rfftn, irfftn, dctn, idctn, dstn, " \
-	"idstn, or fft, ifft, rfft, irfft, dct, idct, dst, idst"
+/* The words of --transform (tp_choice): "fftn", ... "idstn", then the
+ * n-less "fft", ... "idst", whose value has TP_SPEC_LAST1 added. */
+#define TP_SPEC_LAST1 0x100
+extern const struct tp_choice tp_spec_fns[];
 
 enum tp_spec_norm { TP_NORM_BACKWARD, TP_NORM_ORTHO, TP_NORM_FORWARD };
-int tp_spec_norm_parse(const char *s);	/* -1 if unknown */
-#define TP_SPEC_NORMS "backward, ortho, forward"
+extern const struct tp_choice tp_spec_norms[];	/* --norm's words */
 
 /* What is written: the transform's own output (complex for DFTs but
  * irfftn, real for irfftn and DCT/DST) or a view of it. */
@@ -40,8 +38,7 @@ enum tp_spec_view {
 	TP_VIEW_ASIS, TP_VIEW_COMPLEX, TP_VIEW_REAL, TP_VIEW_IMAG,
 	TP_VIEW_ABS, TP_VIEW_POWER, TP_VIEW_LOGPOWER, TP_VIEW_PHASE
 };
-int tp_spec_view_parse(const char *s);	/* -1 if unknown */
-#define TP_SPEC_VIEWS "complex, real, imag, abs, power, logpower, phase"
+extern const struct tp_choice tp_spec_views[];	/* --out's words */
 
 /* Windows as scipy.signal.get_window(..., fftbins=True) makes them
  * (periodic): the first n points of the symmetric window of n + 1. */
@@ -51,10 +48,12 @@ struct tp_window {
 	enum tp_window_kind kind;
 	double param;		/* tukey's alpha, kaiser's beta */
 };
-/* "hann", ... -> kind; *needs = 0 (no parameter), 1 (optional: tukey,
- * default 0.5) or 2 (required: kaiser); -1 if unknown. */
-int tp_window_parse(const char *s, int *needs);
-#define TP_WINDOWS "hann, hamming, blackman, tukey:alpha, kaiser:beta"
+/* The window names (tp_choice): hann, hamming, blackman, tukey (its
+ * alpha after a colon), kaiser (its beta). */
+extern const struct tp_choice tp_windows[];
+/* Whether window k takes a parameter: 0 no, 1 optional (tukey, default
+ * 0.5), 2 required (kaiser). */
+int tp_window_needs(enum tp_window_kind k);
 /* The n >= 1 values of window w in v. */
 void tp_window_values(const struct tp_window *w, size_t n, double *v);
 

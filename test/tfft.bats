@@ -161,14 +161,14 @@ for v, want in (('complex', X), ('real', X.real), ('imag', X.imag),
 
 @test "tfft: bad options are usage errors (exit 2, one message, nothing written)" {
 	row fails --usage 2 "-s must be in \\[1, .*not '0'" /dev/null tfft -s 0
-	row fails --usage 2 "unknown transform 'fftx'" /dev/null tfft --transform fftx
-	row fails --usage 2 "unknown norm 'none'" /dev/null tfft --norm none
-	row fails --usage 2 "unknown view 'mag'" /dev/null tfft --out mag
-	row fails --usage 2 "unknown window 'hanning'" /dev/null tfft --window hanning
+	row fails --usage 2 "^tfft: --transform 'fftx' is not one of fftn, ifftn, " /dev/null tfft --transform fftx
+	row fails --usage 2 "^tfft: --norm 'none' is not one of backward, ortho, forward$" /dev/null tfft --norm none
+	row fails --usage 2 "^tfft: --out 'mag' is not one of complex, real, imag, abs, power, logpower, phase$" /dev/null tfft --out mag
+	row fails --usage 2 "^tfft: --window entry 'hanning' is not one of hann, hamming, blackman, tukey, kaiser$" /dev/null tfft --window hanning
 	row fails --usage 2 "kaiser .* needs its parameter" /dev/null tfft --window kaiser
 	row fails --usage 2 "hann .* takes no parameter" /dev/null tfft --window hann:2
 	row fails --usage 2 "--type is for dctn" /dev/null tfft --type 2
-	row fails --usage 2 "--type must be in \\[1, 4\\], not '5'" /dev/null tfft --transform dctn --type 5
+	row fails --usage 2 "^tfft: --type '5' is not one of 1, 2, 3, 4$" /dev/null tfft --transform dctn --type 5
 	row fails --usage 2 "--last and --axes" /dev/null tfft --last 1 --axes 0
 	row fails --usage 2 "-s has 2 lengths for 1 axes" /dev/null tfft --axes 0 -s 4,4
 	row fails --usage 2 "axis 1 is in --axes twice" /dev/null tfft --axes 1,1
@@ -176,7 +176,7 @@ for v, want in (('complex', X), ('real', X.real), ('imag', X.imag),
 	row fails --usage 2 "--spacing is for --freq" /dev/null tfft --spacing 2
 	row fails --usage 2 "--freq .* reads no input" /dev/null tfft --freq 8 x.npy
 	row fails --usage 2 "--freq must be in \\[1, .*not '0'" /dev/null tfft --freq 0
-	row fails --usage 2 "unknown plan" /dev/null tfft --plan fast
+	row fails --usage 2 "^tfft: --plan 'fast' is not one of estimate, measure, patient$" /dev/null tfft --plan fast
 	row fails --usage 2 "--axes .1,,2.: entry 2 is empty" /dev/null tfft --axes 1,,2
 	rows_ok
 }
