@@ -49,10 +49,10 @@
  *                       DST/FFT or FIR (blur_typed.h: per precision)
  *           reshape.c/.h  shapes, einops patterns, views, permutations,
  *                       reductions and repeats (treshape)
- *           project.c/.h  project, unproject, render (tproject;
- *                       project_mat.c: 4x4 matrices, GL/GLU builders;
- *                       project_typed.h: a block of points per element
- *                       type)
+ *           project.c/.h  project, unproject (tproject; project_mat.c:
+ *                       4x4 matrices, GL/GLU builders; project_render.c:
+ *                       --render; project_typed.h: a block of points per
+ *                       element type; project_impl.h: what they share)
  *           grad.c/.h   layer chains: forward, backward, checking (tgrad)
  *   pictures colormap.c/.h  colour maps as matplotlib defines them and
  *                       normalisation to [0, 1] (tcat, tinfo pictures): on
