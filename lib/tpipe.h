@@ -57,7 +57,9 @@
  *   pictures colormap.c/.h  colour maps as matplotlib defines them and
  *                       normalisation to [0, 1] (tcat, tinfo pictures): on
  *                       core and io, beside infra and the engines (it
- *                       parses --cmap and --range, which no engine does)
+ *                       parses --cmap and --range, which no engine does);
+ *                       colormap_tables.c: matplotlib's numbers;
+ *                       colormap_impl.h: what the two share
  */
 #ifndef TPIPE_H
 #define TPIPE_H
