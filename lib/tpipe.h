@@ -57,8 +57,10 @@
  *                       per precision)
  *           reshape.c/.h  shapes, einops patterns, views, permutations,
  *                       reductions and repeats (treshape)
- *           project.c/.h  4x4 matrices, GL/GLU builders, project,
- *                       unproject, render (tproject)
+ *           project.c/.h  project, unproject (tproject; project_mat.c:
+ *                       4x4 matrices, GL/GLU builders; project_render.c:
+ *                       --render; project_typed.h: a block of points per
+ *                       element type; project_impl.h: what they share)
  *           grad.c/.h   layer chains: forward, backward, checking (tgrad)
  *           expr.c/.h   elementwise expressions: parse, NumPy's types, fused
  *                       blocks (tmath; expr_loops.h: its type tables)
@@ -67,7 +69,9 @@
  *   pictures colormap.c/.h  colour maps as matplotlib defines them and
  *                       normalisation to [0, 1] (tcat, tinfo pictures): on
  *                       core and io, beside infra and the engines (it
- *                       parses --cmap and --range, which no engine does)
+ *                       parses --cmap and --range, which no engine does);
+ *                       colormap_tables.c: matplotlib's numbers;
+ *                       colormap_impl.h: what the two share
  */
 #ifndef TPIPE_H
 #define TPIPE_H
