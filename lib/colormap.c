@@ -59,17 +59,18 @@ static const double (*table(enum tp_cmap c))[3]
 {
 	if (!have_segmented) {
 		for (int k = 0; k < 3; k++) {
-			interpolate(gray_points, 2, k, segmented[0]);
-			interpolate(coolwarm_points, (int)(sizeof coolwarm_points /
-			    sizeof coolwarm_points[0]), k, segmented[1]);
+			interpolate(cmap_gray_points, 2, k, segmented[0]);
+			interpolate(cmap_coolwarm_points,
+			    (int)(sizeof cmap_coolwarm_points /
+			    sizeof cmap_coolwarm_points[0]), k, segmented[1]);
 		}
 		have_segmented = 1;
 	}
 	switch (c) {
 	case TP_CMAP_VIRIDIS:
-		return viridis;
+		return cmap_viridis;
 	case TP_CMAP_MAGMA:
-		return magma;
+		return cmap_magma;
 	case TP_CMAP_COOLWARM:
 		return (const double (*)[3])segmented[1];
 	default:

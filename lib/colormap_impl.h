@@ -9,9 +9,9 @@
 #define N 256		/* entries of a map */
 
 /* red, green, blue of each entry */
-extern const double viridis[N][3], magma[N][3];
+extern const double cmap_viridis[N][3], cmap_magma[N][3];
 /* x, red, green, blue of the points between which coolwarm and gray
  * are interpolated */
-extern const double coolwarm_points[33][4], gray_points[2][4];
+extern const double cmap_coolwarm_points[33][4], cmap_gray_points[2][4];
 
 #endif

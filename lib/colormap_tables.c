@@ -2,7 +2,8 @@
  * colormap_tables.c - the numbers of the colour maps (colormap.c draws
  * with them), matplotlib's (3.6, as Debian ships it), so that a picture
  * drawn here equals plt.imsave's pixel for pixel:
- *   viridis, magma  the 256-entry tables of Stéfan van der Walt and
+ *   cmap_viridis, cmap_magma
+ *                   the 256-entry tables of Stéfan van der Walt and
  *                   Nathaniel Smith (BIDS colormaps, CC0), copied from
  *                   matplotlib/_cm_listed.py (_viridis_data, _magma_data);
  *   coolwarm        Kenneth Moreland's diverging map ("Diverging Color
@@ -15,7 +16,7 @@
  */
 #include "colormap_impl.h"
 
-const double viridis[N][3] = {
+const double cmap_viridis[N][3] = {
 	{ 0.267004, 0.004874, 0.329415 },
 	{ 0.268510, 0.009605, 0.335427 },
 	{ 0.269944, 0.014625, 0.341379 },
@@ -274,7 +275,7 @@ const double viridis[N][3] = {
 	{ 0.993248, 0.906157, 0.143936 },
 };
 
-const double magma[N][3] = {
+const double cmap_magma[N][3] = {
 	{ 0.001462, 0.000466, 0.013866 },
 	{ 0.002258, 0.001295, 0.018331 },
 	{ 0.003279, 0.002305, 0.023708 },
@@ -534,7 +535,7 @@ const double magma[N][3] = {
 };
 
 /* x, red, green, blue (matplotlib's y0 and y1 are equal at every x). */
-const double coolwarm_points[][4] = {
+const double cmap_coolwarm_points[][4] = {
 	{ 0.0, 0.2298057, 0.298717966, 0.753683153 },
 	{ 0.03125, 0.26623388, 0.353094838, 0.801466763 },
 	{ 0.0625, 0.30386891, 0.406535296, 0.84495867 },
@@ -570,7 +571,7 @@ const double coolwarm_points[][4] = {
 	{ 1.0, 0.705673158, 0.01555616, 0.150232812 },
 };
 
-const double gray_points[][4] = {
+const double cmap_gray_points[][4] = {
 	{ 0.0, 0.0, 0.0, 0.0 },
 	{ 1.0, 1.0, 1.0, 1.0 },
 };
