@@ -202,4 +202,11 @@ extern const struct kind kinds[NKINDS];
 double softmax_row(const struct tp_tensor *x, size_t r, size_t c,
     double *p);
 
+/* The losses (grad_loss.c): the named ones, then -g. */
+#define NLOSSES 3	/* named ones; losses[NLOSSES] is -g */
+extern const struct loss_kind losses[NLOSSES + 1];
+/* softmax-xent's forward pass, which tells its labels from a target. */
+const char *xent_fwd(struct tp_grad_net *net, const struct tp_tensor *z,
+    double *L, double *mag, struct tp_msg *m);
+
 #endif
