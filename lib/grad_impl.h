@@ -209,4 +209,9 @@ extern const struct loss_kind losses[NLOSSES + 1];
 const char *xent_fwd(struct tp_grad_net *net, const struct tp_tensor *z,
     double *L, double *mag, struct tp_msg *m);
 
+/* Gradient i >= 1 as layer *li's parameter *pj (grad.c). */
+void locate(const struct tp_grad_net *net, int i, int *li, int *pj);
+/* The forward pass from act[0]: every layer, then the loss (grad.c). */
+const char *run_forward(struct tp_grad_net *net, struct tp_msg *m);
+
 #endif

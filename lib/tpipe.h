@@ -53,8 +53,8 @@
  *                       unproject, render (tproject)
  *           grad.c/.h   layer chains: forward, backward, checking (tgrad)
  *                       (grad_layers.c: the layer kinds; grad_loss.c: the
- *                       losses; grad_parse.c: words; grad_impl.h: what
- *                       they share)
+ *                       losses; grad_parse.c: words; grad_check.c:
+ *                       --check; grad_impl.h: what they share)
  *   pictures colormap.c/.h  colour maps as matplotlib defines them and
  *                       normalisation to [0, 1] (tcat, tinfo pictures): on
  *                       core and io, beside infra and the engines (it
