@@ -54,7 +54,8 @@
  *           grad.c/.h   layer chains: forward, backward, checking (tgrad)
  *                       (grad_layers.c: the layer kinds; grad_loss.c: the
  *                       losses; grad_parse.c: words; grad_check.c:
- *                       --check; grad_impl.h: what they share)
+ *                       --check; grad_explain.c: --explain; grad_impl.h:
+ *                       what they share)
  *   pictures colormap.c/.h  colour maps as matplotlib defines them and
  *                       normalisation to [0, 1] (tcat, tinfo pictures): on
  *                       core and io, beside infra and the engines (it
