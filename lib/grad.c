@@ -1,10 +1,10 @@
 /*
  * grad.c - the net of the gradient engine (grad.h): layers appended with
  * their parameters, the loss or -g, the gradients' names, the forward and
- * the backward pass; and the tensor and message helpers the other pieces
- * share (grad_impl.h).  The layer kinds are in grad_layers.c, the losses
- * in grad_loss.c, parsing words in grad_parse.c, --check in grad_check.c
- * and --explain in grad_explain.c.
+ * the backward pass.  The layer kinds are in grad_layers.c, the losses in
+ * grad_loss.c, parsing words in grad_parse.c, --check in grad_check.c,
+ * --explain in grad_explain.c, and the structures and the tensor and
+ * message helpers they all use in grad_impl.h.
  */
 #include <math.h>
 #include <stdarg.h>
