@@ -126,6 +126,118 @@ estimate(struct tp_grad_net *net, struct tp_tensor *T, size_t e, double v,
  * the truncation error is the larger. */
 #define CHECK_STEPS 4
 
+/*
+ * The kinks' starting point: for each relu layer i, base[i] a float64
+ * copy of its input and flip[i] a mark per element, all 0, for
+ * kinks_crossed; the other layers' entries stay empty.
+ */
+static void
+kinks_begin(struct tp_grad_net *net, struct tp_tensor *base,
+    unsigned char **flip)
+{
+	int i;
+
+	for (i = 0; i < net->n; i++)
+		if (net->L[i].k->kinked) {
+			base[i] = tp_converted(&net->act[i], TP_F8);
+			flip[i] = tp_ecalloc(base[i].count + 1, 1);
+		}
+}
+
+/* Add to r->kinks the relu inputs marked in flip[], and free base[] and
+ * flip[] (kinks_begin's). */
+static void
+kinks_end(struct tp_grad_net *net, struct tp_tensor *base,
+    unsigned char **flip, struct tp_grad_check *r)
+{
+	size_t e;
+	int i;
+
+	for (i = 0; i < net->n; i++) {
+		if (flip[i] != NULL)
+			for (e = 0; e < base[i].count; e++)
+				r->kinks += flip[i][e];
+		free(flip[i]);
+		tp_free(&base[i]);
+	}
+	free(flip);
+	free(base);
+}
+
+/*
+ * Into *best, the estimate of the derivative in element e of T (value
+ * v) with the smallest error: the first step is 1e-5 max(|v|, 1), then
+ * up to CHECK_STEPS in all while truncation is the larger error; a step
+ * that crosses a relu kink ends the search (best->crossed when the
+ * first did).
+ */
+static void
+best_estimate(struct tp_grad_net *net, struct tp_tensor *T, size_t e,
+    double v, struct tp_tensor *base, unsigned char **flip,
+    struct estimate *best)
+{
+	struct estimate cur;
+	int k;
+
+	estimate(net, T, e, v, 1e-5 * fmax(fabs(v), 1), base, flip, best);
+	/* While truncation is the larger error, move to the step
+	 * where the two would balance: at step s, trunc scales by
+	 * (s/h)^2 and round by h/s, and their sum is least at
+	 * s = h cbrt(round / 2 trunc), below h.  Keep the estimate
+	 * with the smallest error. */
+	cur = *best;
+	for (k = 1; k < CHECK_STEPS && !best->crossed &&
+	    !(cur.trunc <= cur.round); k++) {
+		double s = cur.h * cbrt(cur.round / (2 * cur.trunc));
+
+		if (!(s >= cur.h / 64))	/* and when NaN */
+			s = cur.h / 64;
+		estimate(net, T, e, v, s, base, flip, &cur);
+		if (cur.crossed)
+			break;
+		if (cur.trunc + cur.round < best->trunc + best->round ||
+		    !(best->trunc + best->round >= 0))
+			*best = cur;
+	}
+}
+
+/*
+ * Judge element e of gradient A, whose analytic value is a, against the
+ * numeric estimate best at tolerance tol, into r: an element whose
+ * steps crossed a kink counts in r->kinked (and r->kinked_worst), any
+ * other in r->checked, and the worst of those is kept with where it is.
+ */
+static void
+judge(struct tp_grad_check *r, const struct tp_tensor *A, size_t e,
+    double a, const struct estimate *best, double tol)
+{
+	double nerr, d, err;
+
+	nerr = best->trunc + best->round;
+	d = fabs(a - best->num);
+	/* a difference within what num itself may be wrong by is no
+	 * error: the error is measured against the size where tol of
+	 * it would be nerr, if that is larger */
+	err = d == 0 ? 0 : d / fmax(fmax(fabs(a), fabs(best->num)),
+	    nerr / tol);
+	if (best->crossed) {
+		r->kinked++;
+		if (err > r->kinked_worst || isnan(err))
+			r->kinked_worst = err;
+		return;
+	}
+	/* a NaN anywhere is the worst, and stays so */
+	if (r->checked++ == 0 || err > r->worst ||
+	    (isnan(err) && !isnan(r->worst))) {
+		r->worst = err;
+		r->at = e;
+		tp_index_str(A, e, r->where, sizeof r->where);
+		r->analytic = a;
+		r->numeric = best->num;
+		r->numeric_err = nerr;
+	}
+}
+
 void
 tp_grad_check(struct tp_grad_net *net, int gi, double tol,
     struct tp_grad_check *r)
@@ -134,7 +246,7 @@ tp_grad_check(struct tp_grad_net *net, int gi, double tol,
 	struct tp_tensor *base = tp_ecalloc((size_t)net->n + 1, sizeof *base);
 	unsigned char **flip = tp_ecalloc((size_t)net->n + 1, sizeof *flip);
 	size_t e;
-	int i, l, j;
+	int l, j;
 	double h0;
 
 	if (net->dt != TP_F8 || A->data == NULL || !(tol > 0))
@@ -146,73 +258,18 @@ tp_grad_check(struct tp_grad_net *net, int gi, double tol,
 		locate(net, gi, &l, &j);
 		T = &net->L[l].p[j];
 	}
-	for (i = 0; i < net->n; i++)
-		if (net->L[i].k->kinked) {
-			base[i] = tp_converted(&net->act[i], TP_F8);
-			flip[i] = tp_ecalloc(base[i].count + 1, 1);
-		}
+	kinks_begin(net, base, flip);
 	memset(r, 0, sizeof *r);
 	for (e = 0; e < T->count; e++) {
-		struct estimate best, cur;
-		double v = ld(T, e), a = ld(A, e), nerr, d, err;
-		int k;
+		struct estimate best;
+		double v = ld(T, e), a = ld(A, e);
 
-		estimate(net, T, e, v, 1e-5 * fmax(fabs(v), 1), base, flip,
-		    &best);
-		/* While truncation is the larger error, move to the step
-		 * where the two would balance: at step s, trunc scales by
-		 * (s/h)^2 and round by h/s, and their sum is least at
-		 * s = h cbrt(round / 2 trunc), below h.  Keep the estimate
-		 * with the smallest error. */
-		cur = best;
-		for (k = 1; k < CHECK_STEPS && !best.crossed &&
-		    !(cur.trunc <= cur.round); k++) {
-			double s = cur.h * cbrt(cur.round / (2 * cur.trunc));
-
-			if (!(s >= cur.h / 64))	/* and when NaN */
-				s = cur.h / 64;
-			estimate(net, T, e, v, s, base, flip, &cur);
-			if (cur.crossed)
-				break;
-			if (cur.trunc + cur.round < best.trunc + best.round ||
-			    !(best.trunc + best.round >= 0))
-				best = cur;
-		}
-		nerr = best.trunc + best.round;
-		d = fabs(a - best.num);
-		/* a difference within what num itself may be wrong by is no
-		 * error: the error is measured against the size where tol of
-		 * it would be nerr, if that is larger */
-		err = d == 0 ? 0 : d / fmax(fmax(fabs(a), fabs(best.num)),
-		    nerr / tol);
-		if (best.crossed) {
-			r->kinked++;
-			if (err > r->kinked_worst || isnan(err))
-				r->kinked_worst = err;
-			continue;
-		}
-		/* a NaN anywhere is the worst, and stays so */
-		if (r->checked++ == 0 || err > r->worst ||
-		    (isnan(err) && !isnan(r->worst))) {
-			r->worst = err;
-			r->at = e;
-			tp_index_str(A, e, r->where, sizeof r->where);
-			r->analytic = a;
-			r->numeric = best.num;
-			r->numeric_err = nerr;
-		}
+		best_estimate(net, T, e, v, base, flip, &best);
+		judge(r, A, e, a, &best, tol);
 	}
 	r->fails = !(r->worst <= tol);
 	(void)probe(net, &h0);
-	for (i = 0; i < net->n; i++) {
-		if (flip[i] != NULL)
-			for (e = 0; e < base[i].count; e++)
-				r->kinks += flip[i][e];
-		free(flip[i]);
-		tp_free(&base[i]);
-	}
-	free(flip);
-	free(base);
+	kinks_end(net, base, flip, r);
 }
 
 void
