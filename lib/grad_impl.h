@@ -194,7 +194,8 @@ finite_msg(const struct tp_tensor *t, const char *what, struct tp_msg *m)
 	return NULL;
 }
 
-/* The layer kinds (grad_layers.c). */
+/* The layer kinds (grad_layers.c); a table of another length does not
+ * compile against this declaration. */
 #define NKINDS 9
 extern const struct kind kinds[NKINDS];
 /* Row r of length c of x softmax-ed into p; returns its log-sum-exp
@@ -205,7 +206,8 @@ double softmax_row(const struct tp_tensor *x, size_t r, size_t c,
 /* The losses (grad_loss.c): the named ones, then -g. */
 #define NLOSSES 3	/* named ones; losses[NLOSSES] is -g */
 extern const struct loss_kind losses[NLOSSES + 1];
-/* softmax-xent's forward pass, which tells its labels from a target. */
+/* softmax-xent's forward pass: tp_grad_set_loss tells by it that the
+ * operand is labels, not a target. */
 const char *xent_fwd(struct tp_grad_net *net, const struct tp_tensor *z,
     double *L, double *mag, struct tp_msg *m);
 
