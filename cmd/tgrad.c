@@ -1,7 +1,7 @@
 /*
  * tgrad - forward and backward passes of a chain of layers, with a
  * central-difference check and the chain rule spelled out.  The work is
- * in lib/grad.c; this file reads the options, the operands and the
+ * in lib/grad*.c; this file reads the options, the operands and the
  * records.
  */
 #include <getopt.h>
@@ -56,7 +56,7 @@ struct cmdline {
  * an address-space limit (ulimit -v or -d) tgrad would never end.  Under
  * such a limit, unless OPENBLAS_NUM_THREADS is set, run tgrad again
  * with OPENBLAS_NUM_THREADS=1: OpenBLAS then starts no thread, and
- * grad.c makes sure of the main thread's buffer before a product.  If
+ * grad_layers.c makes sure of the main thread's buffer before a product.  If
  * tgrad cannot be run again, it goes on as it is.
  */
 static void

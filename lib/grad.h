@@ -4,13 +4,13 @@
  *
  * A net is layers applied in command-line order to X (batch first), then
  * a loss, or a given dL/dZ.  Every layer kind is one entry of a table in
- * grad.c with a forward and a backward function; the backward function
- * turns dL/dZ into dL/dX and reduces each parameter's gradient to the
- * parameter's own shape.  Gradient 0 is dL/dX, named "X"; gradients 1..
- * are the parameters', in the order their layers and they appear, named
- * by the parameter's letter (W, b, M, K) and the number of its layer
- * among the layers that have parameters, from 1: affine, relu, affine
- * has X, W1, b1, W2, b2, as cs231n writes them.
+ * grad_layers.c with a forward and a backward function; the backward
+ * function turns dL/dZ into dL/dX and reduces each parameter's gradient
+ * to the parameter's own shape.  Gradient 0 is dL/dX, named "X";
+ * gradients 1.. are the parameters', in the order their layers and they
+ * appear, named by the parameter's letter (W, b, M, K) and the number of
+ * its layer among the layers that have parameters, from 1: affine, relu,
+ * affine has X, W1, b1, W2, b2, as cs231n writes them.
  *
  * Matrix products go through CBLAS (OpenBLAS), conv:K through conv.h.
  * A net computes in one dtype, TP_F4 or TP_F8; its parameters are

@@ -62,6 +62,10 @@
  *                       --render; project_typed.h: a block of points per
  *                       element type; project_impl.h: what they share)
  *           grad.c/.h   layer chains: forward, backward, checking (tgrad)
+ *                       (grad_layers.c: the layer kinds; grad_loss.c: the
+ *                       losses; grad_parse.c: words; grad_check.c:
+ *                       --check; grad_explain.c: --explain; grad_impl.h:
+ *                       what they share)
  *           expr.c/.h   elementwise expressions: parse, NumPy's types, fused
  *                       blocks (tmath; expr_loops.h: its type tables)
  *           spectrum.c/.h  numpy.fft's and scipy.fft's transforms along
