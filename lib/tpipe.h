@@ -48,7 +48,9 @@
  *           blur.c/.h   Gaussian blur from closed-form responses, DCT/
  *                       DST/FFT or FIR (blur_typed.h: per precision)
  *           reshape.c/.h  shapes, einops patterns, views, permutations,
- *                       reductions and repeats (treshape)
+ *                       reductions and repeats (treshape;
+ *                       reshape_explain.c: the --explain text;
+ *                       reshape_impl.h: what its files share)
  *           project.c/.h  4x4 matrices, GL/GLU builders, project,
  *                       unproject, render (tproject)
  *           grad.c/.h   layer chains: forward, backward, checking (tgrad)
