@@ -20,6 +20,10 @@ const char *reduce_name(enum tp_op r);
 
 /* reshape.c */
 
+/* 1 if p's order moves no element: the axes longer than 1 keep their
+ * relative order, or there is no element. */
+int moves_nothing(const struct tp_reshape_plan *p);
+
 /* Normalise axis a of an ndim-axis record as numpy does; -1 if out of
  * bounds. */
 int norm_axis(long long a, int ndim);
