@@ -49,7 +49,9 @@
  *                       DST/FFT or FIR (blur_typed.h: per precision)
  *           reshape.c/.h  shapes, einops patterns, views, permutations,
  *                       reductions and repeats (treshape;
- *                       reshape_run.c: permuting, reducing, repeating;
+ *                       reshape_parse.c: the requests and the einops
+ *                       grammar; reshape_run.c: permuting, reducing,
+ *                       repeating;
  *                       reshape_explain.c: the --explain text;
  *                       reshape_impl.h: what its files share)
  *           project.c/.h  4x4 matrices, GL/GLU builders, project,
