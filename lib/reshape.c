@@ -356,17 +356,201 @@ add_el(struct tp_reshape_plan *p, const char *name, long long len)
 	return p->nel++;
 }
 
+/* The message for a pattern whose plan would have more than TP_MAXDIM
+ * axes. */
+static const char *
+too_many_axes(const struct tp_reshape *rq, const char *sh, struct tp_msg *m)
+{
+	return tp_msgf(m, "pattern '%s' on shape %s: more than %d axes",
+	    rq->shown, sh, TP_MAXDIM);
+}
+
+/*
+ * Fit left group g of pattern rq to input axis axis, of length len: the
+ * sizes size[] knows must multiply to len, or divide it when one name's
+ * is unknown, which is then inferred into size[].  Returns NULL, or a
+ * message naming the axis, the group and the sizes that do not fit.
+ */
+static const char *
+fit_group(const struct tp_reshape *rq, int g, int axis, size_t len,
+    long long *size, const char *sh, struct tp_msg *m)
+{
+	const struct tp_reshape_side *l = &rq->left;
+	int k0 = l->first[g], k1 = l->first[g + 1], unknown = -1;
+	int over = 0;
+	size_t known = 1;
+	char gb[200], sb[200];
+
+	/* a product that overflows fits no axis (it might wrap to
+	 * the axis's length) */
+	for (int k = k0; k < k1; k++) {
+		int i = l->item[k];
+
+		if (size[i] < 0)
+			unknown = i;
+		else
+			over |= __builtin_mul_overflow(known,
+			    (size_t)size[i], &known);
+	}
+	if (unknown < 0 && (over || known != len)) {
+		if (k1 - k0 == 0)
+			return tp_msgf(m, "pattern '%s' on shape %s: "
+			    "axis %d has length %zu, not 1", rq->shown,
+			    sh, axis, len);
+		return tp_msgf(m, "pattern '%s' on shape %s: axis %d "
+		    "%s has length %zu, not %s", rq->shown, sh, axis,
+		    group_text(rq, l, g, gb, sizeof gb), len,
+		    group_sizes(rq, l, g, size, sb, sizeof sb));
+	}
+	if (unknown >= 0 && k1 - k0 > 1 && (over || known == 0 ||
+	    len % known)) {
+		if (!over && known == 0 && len == 0)
+			return tp_msgf(m, "pattern '%s' on shape %s: "
+			    "cannot infer '%s' from axis %d %s of "
+			    "length 0 with %s", rq->shown, sh,
+			    rq->names[unknown], axis, group_text(rq,
+			    l, g, gb, sizeof gb), group_sizes(rq, l, g,
+			    size, sb, sizeof sb));
+		return tp_msgf(m, "pattern '%s' on shape %s: cannot "
+		    "split axis %d %s of length %zu into groups of %s",
+		    rq->shown, sh, axis, group_text(rq, l, g, gb,
+		    sizeof gb), len, group_sizes(rq, l, g, size, sb,
+		    sizeof sb));
+	}
+	if (unknown >= 0)
+		size[unknown] = (long long)(len / (known ? known : 1));
+	return NULL;
+}
+
+/*
+ * The left side of pattern rq on plan p's input: each group fitted to
+ * its axis (fit_group, sizes inferred into size[]) and its names
+ * appended to p as elementary axes (elof[i]: name i's); the ellipsis's
+ * ell axes appended as "...0", "...1", the first at *ell0.  Returns
+ * NULL, or a message.
+ */
+static const char *
+split_left(const struct tp_reshape *rq, struct tp_reshape_plan *p, int ell,
+    long long *size, int *elof, int *ell0, const char *sh, struct tp_msg *m)
+{
+	const struct tp_reshape_side *l = &rq->left;
+	const char *why;
+	int axis = 0;
+
+	p->nel = 0;
+	for (int g = 0; g < l->ngroups; g++) {
+		int k0 = l->first[g], k1 = l->first[g + 1];
+
+		if (k1 - k0 == 1 && l->item[k0] == TP_RESHAPE_ELLIPSIS) {
+			*ell0 = p->nel;
+			for (int e = 0; e < ell; e++) {
+				if (p->nel == TP_MAXDIM)
+					return too_many_axes(rq, sh, m);
+				snprintf(p->elname[p->nel], sizeof p->elname[0],
+				    "...%d", e);
+				p->el[p->nel++] = p->in.shape[axis++];
+			}
+			continue;
+		}
+		if ((why = fit_group(rq, g, axis, p->in.shape[axis], size, sh,
+		    m)))
+			return why;
+		for (int k = k0; k < k1; k++) {
+			int i = l->item[k];
+
+			if ((elof[i] = add_el(p, rq->names[i], size[i])) < 0)
+				return too_many_axes(rq, sh, m);
+		}
+		axis++;
+	}
+	return NULL;
+}
+
+/*
+ * --repeat: the new axes (names on the right only, of sizes size[])
+ * appended to p after the input's p->nsrc axes (elof[i]: name i's), and
+ * p->nrepeat, the product of their sizes.  Returns NULL, or a message.
+ */
+static const char *
+add_new_axes(const struct tp_reshape *rq, struct tp_reshape_plan *p,
+    const long long *size, int *elof, const char *sh, struct tp_msg *m)
+{
+	const struct tp_reshape_side *l = &rq->left, *r = &rq->right;
+
+	p->nsrc = p->nel;
+	p->nrepeat = 1;
+	for (int k = 0; k < r->first[r->ngroups]; k++) {
+		int i = r->item[k];
+
+		if (i == TP_RESHAPE_ELLIPSIS || on_side(l, i))
+			continue;
+		if ((elof[i] = add_el(p, rq->names[i], size[i])) < 0)
+			return too_many_axes(rq, sh, m);
+		if (size[i] && p->nrepeat > SIZE_MAX / (size_t)size[i])
+			return tp_msgf(m, "pattern '%s' on shape %s: the new "
+			    "axes' sizes overflow", rq->shown, sh);
+		p->nrepeat *= (size_t)size[i];
+	}
+	return NULL;
+}
+
+/*
+ * The right side of pattern rq: the output order p->perm of the
+ * elementary axes (elof[i]: name i's; the ellipsis's ell axes from
+ * ell0) and the output shape out, of *nout axes (0 on entry).  Returns
+ * the number of axes placed in perm, or -1 if the output would have
+ * more than TP_MAXDIM axes.
+ */
+static int
+order_right(const struct tp_reshape *rq, struct tp_reshape_plan *p,
+    const int *elof, int ell0, int ell, size_t *out, int *nout)
+{
+	const struct tp_reshape_side *r = &rq->right;
+	int np = 0;
+
+	for (int g = 0; g < r->ngroups; g++) {
+		int k0 = r->first[g], k1 = r->first[g + 1];
+		int bare_ell = k1 - k0 == 1 &&
+		    r->item[k0] == TP_RESHAPE_ELLIPSIS && !r->paren[g];
+		size_t prod = 1;
+
+		for (int k = k0; k < k1; k++) {
+			int i = r->item[k];
+
+			if (i != TP_RESHAPE_ELLIPSIS) {
+				p->perm[np++] = elof[i];
+				prod *= p->el[elof[i]];
+				continue;
+			}
+			for (int e = 0; e < ell; e++) {
+				p->perm[np++] = ell0 + e;
+				prod *= p->el[ell0 + e];
+				if (bare_ell) {
+					if (*nout == TP_MAXDIM)
+						return -1;
+					out[(*nout)++] = p->el[ell0 + e];
+				}
+			}
+		}
+		if (bare_ell)
+			continue;
+		if (*nout == TP_MAXDIM)
+			return -1;
+		out[(*nout)++] = prod;
+	}
+	return np;
+}
+
 /* An einops pattern (rearrange, reduce or repeat). */
 static const char *
 resolve_pattern(const struct tp_reshape *rq, struct tp_reshape_plan *p,
     const char *sh, struct tp_msg *m)
 {
-	const struct tp_reshape_side *l = &rq->left, *r = &rq->right;
+	const struct tp_reshape_side *l = &rq->left;
 	int n = p->in.ndim, nother = l->ngroups - (l->ellipsis ? 1 : 0);
-	int ell = 0, ell0 = -1, elof[TP_MAXDIM], nout = 0, axis = 0;
+	int ell = 0, ell0 = -1, elof[TP_MAXDIM], nout = 0, np;
 	long long size[TP_MAXDIM];
 	size_t out[TP_MAXDIM];
-	char gb[200], sb[200];
 	struct tp_msg sm;
 	const char *why;
 
@@ -376,123 +560,14 @@ resolve_pattern(const struct tp_reshape *rq, struct tp_reshape_plan *p,
 		    nother == 1 ? "is" : "es", sh, n);
 	ell = n - nother;
 	memcpy(size, rq->size, sizeof size);
-	p->nel = 0;
-	for (int g = 0; g < l->ngroups; g++) {
-		int k0 = l->first[g], k1 = l->first[g + 1], unknown = -1;
-		int over = 0;
-		size_t len, known = 1;
-
-		if (k1 - k0 == 1 && l->item[k0] == TP_RESHAPE_ELLIPSIS) {
-			ell0 = p->nel;
-			for (int e = 0; e < ell; e++) {
-				if (p->nel == TP_MAXDIM)
-					goto too_many;
-				snprintf(p->elname[p->nel], sizeof p->elname[0],
-				    "...%d", e);
-				p->el[p->nel++] = p->in.shape[axis++];
-			}
-			continue;
-		}
-		len = p->in.shape[axis];
-		/* a product that overflows fits no axis (it might wrap to
-		 * the axis's length) */
-		for (int k = k0; k < k1; k++) {
-			int i = l->item[k];
-
-			if (size[i] < 0)
-				unknown = i;
-			else
-				over |= __builtin_mul_overflow(known,
-				    (size_t)size[i], &known);
-		}
-		if (unknown < 0 && (over || known != len)) {
-			if (k1 - k0 == 0)
-				return tp_msgf(m, "pattern '%s' on shape %s: "
-				    "axis %d has length %zu, not 1", rq->shown,
-				    sh, axis, len);
-			return tp_msgf(m, "pattern '%s' on shape %s: axis %d "
-			    "%s has length %zu, not %s", rq->shown, sh, axis,
-			    group_text(rq, l, g, gb, sizeof gb), len,
-			    group_sizes(rq, l, g, size, sb, sizeof sb));
-		}
-		if (unknown >= 0 && k1 - k0 > 1 && (over || known == 0 ||
-		    len % known)) {
-			if (!over && known == 0 && len == 0)
-				return tp_msgf(m, "pattern '%s' on shape %s: "
-				    "cannot infer '%s' from axis %d %s of "
-				    "length 0 with %s", rq->shown, sh,
-				    rq->names[unknown], axis, group_text(rq,
-				    l, g, gb, sizeof gb), group_sizes(rq, l, g,
-				    size, sb, sizeof sb));
-			return tp_msgf(m, "pattern '%s' on shape %s: cannot "
-			    "split axis %d %s of length %zu into groups of %s",
-			    rq->shown, sh, axis, group_text(rq, l, g, gb,
-			    sizeof gb), len, group_sizes(rq, l, g, size, sb,
-			    sizeof sb));
-		}
-		if (unknown >= 0)
-			size[unknown] = (long long)(len / (known ? known : 1));
-		for (int k = k0; k < k1; k++) {
-			int i = l->item[k];
-
-			if ((elof[i] = add_el(p, rq->names[i], size[i])) < 0)
-				goto too_many;
-		}
-		axis++;
-	}
-	/* --repeat: the new axes come after the input's. */
-	p->nsrc = p->nel;
-	p->nrepeat = 1;
-	for (int k = 0; k < r->first[r->ngroups]; k++) {
-		int i = r->item[k];
-
-		if (i == TP_RESHAPE_ELLIPSIS || on_side(l, i))
-			continue;
-		if ((elof[i] = add_el(p, rq->names[i], size[i])) < 0)
-			goto too_many;
-		if (size[i] && p->nrepeat > SIZE_MAX / (size_t)size[i])
-			return tp_msgf(m, "pattern '%s' on shape %s: the new "
-			    "axes' sizes overflow", rq->shown, sh);
-		p->nrepeat *= (size_t)size[i];
-	}
-	/* The right side: the output order and shape. */
-	{
-		int np = 0;
-
-		for (int g = 0; g < r->ngroups; g++) {
-			int k0 = r->first[g], k1 = r->first[g + 1];
-			int bare_ell = k1 - k0 == 1 &&
-			    r->item[k0] == TP_RESHAPE_ELLIPSIS && !r->paren[g];
-			size_t prod = 1;
-
-			for (int k = k0; k < k1; k++) {
-				int i = r->item[k];
-
-				if (i != TP_RESHAPE_ELLIPSIS) {
-					p->perm[np++] = elof[i];
-					prod *= p->el[elof[i]];
-					continue;
-				}
-				for (int e = 0; e < ell; e++) {
-					p->perm[np++] = ell0 + e;
-					prod *= p->el[ell0 + e];
-					if (bare_ell) {
-						if (nout == TP_MAXDIM)
-							goto too_many;
-						out[nout++] = p->el[ell0 + e];
-					}
-				}
-			}
-			if (bare_ell)
-				continue;
-			if (nout == TP_MAXDIM)
-				goto too_many;
-			out[nout++] = prod;
-		}
-		p->nkept = np;
-		if (TP_OP_REDUCES(rq->op))
-			return reduce_plan(rq, p, np, nout, out, sh, m);
-	}
+	if ((why = split_left(rq, p, ell, size, elof, &ell0, sh, m)) ||
+	    (why = add_new_axes(rq, p, size, elof, sh, m)))
+		return why;
+	if ((np = order_right(rq, p, elof, ell0, ell, out, &nout)) < 0)
+		return too_many_axes(rq, sh, m);
+	p->nkept = np;
+	if (TP_OP_REDUCES(rq->op))
+		return reduce_plan(rq, p, np, nout, out, sh, m);
 	if (rq->op == TP_OP_REPEAT &&
 	    p->in.count > SIZE_MAX / (p->nrepeat ? p->nrepeat : 1))
 		return tp_msgf(m, "pattern '%s' on shape %s: the output would "
@@ -506,9 +581,6 @@ resolve_pattern(const struct tp_reshape *rq, struct tp_reshape_plan *p,
 			p->view = 0;
 	}
 	return NULL;
-too_many:
-	return tp_msgf(m, "pattern '%s' on shape %s: more than %d axes",
-	    rq->shown, sh, TP_MAXDIM);
 }
 
 const char *
