@@ -249,16 +249,12 @@ long_items(const struct tp_reshape *rq, const struct tp_reshape_side *s,
 	return n;
 }
 
-/* A pattern, with a plan or symbolically (p NULL). */
+/* The "axes:" line of a pattern: each elementary axis of plan p with its
+ * size, or (p NULL) each name with the size given, if any. */
 static void
-explain_pattern(struct text *t, const struct tp_reshape *rq,
+say_pattern_axes(struct text *t, const struct tp_reshape *rq,
     const struct tp_reshape_plan *p)
 {
-	const struct tp_reshape_side *l = &rq->left, *r = &rq->right;
-	int order[TP_MAXDIM + 1] = { 0 }, moved[TP_MAXDIM + 1], n = 0, any = 0;
-	int item[TP_MAXDIM + 1], nl = 0;
-	char gb[200];
-
 	if (p) {
 		say(t, "  axes:");
 		for (int e = 0; e < p->nel; e++)	/* "2": anonymous */
@@ -275,8 +271,20 @@ explain_pattern(struct text *t, const struct tp_reshape *rq,
 			else
 				say(t, " %s", rq->names[i]);
 		say(t, "%s (sizes not given come from each record)\n",
-		    l->ellipsis ? " ..." : "");
+		    rq->left.ellipsis ? " ..." : "");
 	}
+}
+
+/* A line for each input axis that is dropped or split, each output axis
+ * that is new or merges, and one for the names that are an output axis
+ * of their own. */
+static void
+say_pattern_groups(struct text *t, const struct tp_reshape *rq,
+    const struct tp_reshape_plan *p)
+{
+	const struct tp_reshape_side *l = &rq->left, *r = &rq->right;
+	char gb[200];
+
 	for (int g = 0; g < l->ngroups; g++) {
 		int k0 = l->first[g], k1 = l->first[g + 1];
 
@@ -322,9 +330,19 @@ explain_pattern(struct text *t, const struct tp_reshape *rq,
 		if (any_own)
 			say(t, "\n");
 	}
+}
+
+/* The "moved:" line: which of the left's items item[0..nl) move on the
+ * right (find_moved), those of length 1 in plan p (if any) said to move
+ * no element; or "no axis moves". */
+static void
+say_pattern_moved(struct text *t, const struct tp_reshape *rq,
+    const struct tp_reshape_plan *p, const int *item, int nl)
+{
+	const struct tp_reshape_side *r = &rq->right;
+	int order[TP_MAXDIM + 1] = { 0 }, moved[TP_MAXDIM + 1], n = 0, any = 0;
+
 	/* Which names move: the right's items in terms of the left's. */
-	for (int k = 0; k < l->first[l->ngroups]; k++)
-		item[nl++] = l->item[k];
 	for (int k = 0; k < r->first[r->ngroups]; k++) {
 		int at = -1;
 
@@ -349,6 +367,16 @@ explain_pattern(struct text *t, const struct tp_reshape *rq,
 		    rq->names[i], len1 ? " (length 1: no element moves)" : "");
 	}
 	say(t, any ? "\n" : "  no axis moves\n");
+}
+
+/* For a repeat, the line of its new axes; for a reduction, the line of
+ * the left's items item[0..nl) that are reduced. */
+static void
+say_pattern_op(struct text *t, const struct tp_reshape *rq, const int *item,
+    int nl)
+{
+	const struct tp_reshape_side *l = &rq->left, *r = &rq->right;
+
 	if (rq->op == TP_OP_REPEAT) {
 		int any_new = 0;
 
@@ -371,8 +399,18 @@ explain_pattern(struct text *t, const struct tp_reshape *rq,
 				    rq->names[item[k]]);
 		say(t, "\n");
 	}
-	/* The batch: the first input group, or the one name in it that is
-	 * longer than 1 (the others add nothing to split). */
+}
+
+/* The batch line of a pattern: what becomes of the first input group,
+ * or of the one name in it that is longer than 1 (the others add
+ * nothing to split); nothing if the left has no group. */
+static void
+say_pattern_batch(struct text *t, const struct tp_reshape *rq,
+    const struct tp_reshape_plan *p)
+{
+	const struct tp_reshape_side *l = &rq->left, *r = &rq->right;
+	char gb[200];
+
 	if (l->ngroups > 0) {
 		int k0 = l->first[0], k1 = l->first[1], og = -1, i = -2;
 
@@ -409,6 +447,23 @@ explain_pattern(struct text *t, const struct tp_reshape *rq,
 			    "are no longer apart along one axis\n",
 			    group_text(rq, l, 0, gb, sizeof gb));
 	}
+}
+
+/* A pattern, with a plan or symbolically (p NULL). */
+static void
+explain_pattern(struct text *t, const struct tp_reshape *rq,
+    const struct tp_reshape_plan *p)
+{
+	const struct tp_reshape_side *l = &rq->left;
+	int item[TP_MAXDIM + 1], nl = 0;
+
+	say_pattern_axes(t, rq, p);
+	say_pattern_groups(t, rq, p);
+	for (int k = 0; k < l->first[l->ngroups]; k++)
+		item[nl++] = l->item[k];
+	say_pattern_moved(t, rq, p, item, nl);
+	say_pattern_op(t, rq, item, nl);
+	say_pattern_batch(t, rq, p);
 }
 
 char *
