@@ -264,28 +264,18 @@ op_name(enum tp_op op)
 	    "--repeat" : "rearrange";
 }
 
-const char *
-tp_reshape_parse_pattern(struct tp_reshape *rq, const char *text,
-    enum tp_op op, int nsizes, char *const *sizes, struct tp_msg *m)
+/*
+ * Check the sides of pattern rq (quoted for messages as pattern) for its
+ * operation op: where "..." may be, and that each name is on both sides
+ * (rearrange), may be missing on the right (reduce, which must drop one)
+ * or on the left (repeat).  Returns NULL, or a message.
+ */
+static const char *
+check_sides(const struct tp_reshape *rq, enum tp_op op, const char *pattern,
+    struct tp_msg *m)
 {
-	const char *arrow = strstr(text, "->"), *why, *pattern;
-	const struct tp_reshape_side *l = &rq->left;
 	int reduces = TP_OP_REDUCES(op);
 
-	memset(rq, 0, sizeof *rq);
-	rq->form = TP_RESHAPE_PATTERN;
-	rq->text = text;
-	pattern = tp_quote(text, strlen(text), rq->shown, sizeof rq->shown);
-	rq->op = op;
-	if (!arrow)
-		return tp_msgf(m, "pattern '%s' has no '->'", pattern);
-	if (strstr(arrow + 2, "->"))
-		return tp_msgf(m, "pattern '%s' has more than one '->'",
-		    pattern);
-	if ((why = parse_side(rq, &rq->left, text, arrow, pattern, m)) ||
-	    (why = parse_side(rq, &rq->right, arrow + 2, text + strlen(text),
-	    pattern, m)))
-		return why;
 	if (rq->right.ellipsis && !rq->left.ellipsis)
 		return tp_msgf(m, "pattern '%s': '...' on the right but not on "
 		    "the left", pattern);
@@ -322,6 +312,15 @@ tp_reshape_parse_pattern(struct tp_reshape *rq, const char *text,
 			    "the left that is not on the right", pattern,
 			    op_name(op));
 	}
+	return NULL;
+}
+
+/* The NAME=SIZE operands sizes[0..nsizes) into rq->size; returns NULL,
+ * or a message about one that is not NAME=SIZE of a name of pattern. */
+static const char *
+parse_sizes(struct tp_reshape *rq, int nsizes, char *const *sizes,
+    const char *pattern, struct tp_msg *m)
+{
 	for (int k = 0; k < nsizes; k++) {
 		const char *eq = strchr(sizes[k], '=');
 		char *end, q[200], qn[200];
@@ -346,6 +345,20 @@ tp_reshape_parse_pattern(struct tp_reshape *rq, const char *text,
 			    "twice", q, rq->names[i]);
 		rq->size[i] = v;
 	}
+	return NULL;
+}
+
+/*
+ * Check that the sizes rq->size leave at most one unknown in each group
+ * on the left, and give every new axis of a repeat (op) its size.
+ * Returns NULL, or a message.
+ */
+static const char *
+check_sizes(const struct tp_reshape *rq, enum tp_op op, const char *pattern,
+    struct tp_msg *m)
+{
+	const struct tp_reshape_side *l = &rq->left;
+
 	/* Each group on the left may leave one size to the record. */
 	for (int g = 0; g < l->ngroups; g++) {
 		int unknown = -1;
@@ -372,6 +385,32 @@ tp_reshape_parse_pattern(struct tp_reshape *rq, const char *text,
 			    "its size (%s=N)", pattern, rq->names[i],
 			    rq->names[i]);
 	return NULL;
+}
+
+const char *
+tp_reshape_parse_pattern(struct tp_reshape *rq, const char *text,
+    enum tp_op op, int nsizes, char *const *sizes, struct tp_msg *m)
+{
+	const char *arrow = strstr(text, "->"), *why, *pattern;
+
+	memset(rq, 0, sizeof *rq);
+	rq->form = TP_RESHAPE_PATTERN;
+	rq->text = text;
+	pattern = tp_quote(text, strlen(text), rq->shown, sizeof rq->shown);
+	rq->op = op;
+	if (!arrow)
+		return tp_msgf(m, "pattern '%s' has no '->'", pattern);
+	if (strstr(arrow + 2, "->"))
+		return tp_msgf(m, "pattern '%s' has more than one '->'",
+		    pattern);
+	if ((why = parse_side(rq, &rq->left, text, arrow, pattern, m)) ||
+	    (why = parse_side(rq, &rq->right, arrow + 2, text + strlen(text),
+	    pattern, m)))
+		return why;
+	if ((why = check_sides(rq, op, pattern, m)) ||
+	    (why = parse_sizes(rq, nsizes, sizes, pattern, m)))
+		return why;
+	return check_sizes(rq, op, pattern, m);
 }
 
 /* Parse a comma list of integers into rq->v; what names it in messages. */
