@@ -75,6 +75,32 @@ find_moved(const int *order, int n, int *moved)
 }
 
 /*
+ * The batch line of a view: input axis 0 became output axes bk0..bk1-1
+ * (bk0 -1: none) as batch says: "" whole, else "split", "merged with
+ * other axes", "regrouped with other axes" or "dropped (...)"; nothing
+ * if batch is NULL.
+ */
+static void
+say_view_batch(struct text *t, const struct tp_tensor *in, const char *batch,
+    int bk0, int bk1)
+{
+	if (batch && !*batch)
+		say(t, "  batch axis 0 (%zu) is output axis %d, whole: batch "
+		    "elements are not mixed\n", in->shape[0], bk0);
+	else if (batch && bk0 >= 0)
+	{
+		say(t, "  batch axis 0 (%zu) is %s into output ax%s %d",
+		    in->shape[0], batch, bk1 - bk0 > 1 ? "es" : "is", bk0);
+		for (int k = bk0 + 1; k < bk1; k++)
+			say(t, ", %d", k);
+		say(t, ": batch elements are no longer apart along one "
+		    "axis\n");
+	}
+	else if (batch)
+		say(t, "  batch axis 0 is %s\n", batch);
+}
+
+/*
  * A view: the input and output shapes aligned into groups whose
  * products agree (axes of length 1 aside); one line per group, then the
  * batch line for input axis 0.
@@ -152,20 +178,7 @@ explain_view(struct text *t, const struct tp_tensor *in,
 	}
 	if (ni == 0)
 		return;
-	if (batch && !*batch)
-		say(t, "  batch axis 0 (%zu) is output axis %d, whole: batch "
-		    "elements are not mixed\n", in->shape[0], bk0);
-	else if (batch && bk0 >= 0)
-	{
-		say(t, "  batch axis 0 (%zu) is %s into output ax%s %d",
-		    in->shape[0], batch, bk1 - bk0 > 1 ? "es" : "is", bk0);
-		for (int k = bk0 + 1; k < bk1; k++)
-			say(t, ", %d", k);
-		say(t, ": batch elements are no longer apart along one "
-		    "axis\n");
-	}
-	else if (batch)
-		say(t, "  batch axis 0 is %s\n", batch);
+	say_view_batch(t, in, batch, bk0, bk1);
 }
 
 /* A plan that permutes the record's own axes (--permute, --transpose). */
@@ -466,41 +479,50 @@ explain_pattern(struct text *t, const struct tp_reshape *rq,
 	say_pattern_batch(t, rq, p);
 }
 
+/* The first line for a plan: the shapes and dtypes in and out, and what
+ * kind of plan it is (a repeat, a reduction, a take, a view or a
+ * permutation). */
+static void
+say_plan(struct text *t, const struct tp_reshape_plan *p)
+{
+	char a[TP_MAXDIM * 22 + 4], b[TP_MAXDIM * 22 + 4];
+
+	if (p->op == TP_OP_REPEAT && !p->view)
+		say(t, "%s %s -> %s: a repeat (each element written "
+		    "%zu times)\n", tp_shape_str(&p->in, a, sizeof a),
+		    tp_dtype_name(p->in.dtype), tp_shape_str(&p->out, b,
+		    sizeof b), p->nrepeat);
+	else if (TP_OP_REDUCES(p->op))
+		say(t, "%s %s -> %s %s: a reduction (the %s of %zu "
+		    "element%s each)\n", tp_shape_str(&p->in, a,
+		    sizeof a), tp_dtype_name(p->in.dtype),
+		    tp_shape_str(&p->out, b, sizeof b),
+		    tp_dtype_name(p->out.dtype), reduce_name(p->op),
+		    p->nreduce, p->nreduce == 1 ? "" : "s");
+	else if (p->take)
+		say(t, "%s %s -> %s: a view of slice %zu: "
+		    "contiguous blocks of %zu bytes, one in every %zu "
+		    "(the rest is read and dropped)\n",
+		    tp_shape_str(&p->in, a, sizeof a),
+		    tp_dtype_name(p->in.dtype), tp_shape_str(&p->out,
+		    b, sizeof b), p->index, p->block, p->stride);
+	else
+		say(t, "%s %s -> %s: %s\n", tp_shape_str(&p->in, a,
+		    sizeof a), tp_dtype_name(p->in.dtype),
+		    tp_shape_str(&p->out, b, sizeof b), p->view ?
+		    "a view (no element moves: the bytes pass "
+		    "through)" : "a permutation (elements move: the "
+		    "record is copied in the new order)");
+}
+
 char *
 tp_reshape_explain(const struct tp_reshape *rq,
     const struct tp_reshape_plan *p)
 {
 	struct text t = { tp_emalloc(256), 0, 256 };
-	char a[TP_MAXDIM * 22 + 4], b[TP_MAXDIM * 22 + 4];
 
-	if (p) {
-		if (p->op == TP_OP_REPEAT && !p->view)
-			say(&t, "%s %s -> %s: a repeat (each element written "
-			    "%zu times)\n", tp_shape_str(&p->in, a, sizeof a),
-			    tp_dtype_name(p->in.dtype), tp_shape_str(&p->out, b,
-			    sizeof b), p->nrepeat);
-		else if (TP_OP_REDUCES(p->op))
-			say(&t, "%s %s -> %s %s: a reduction (the %s of %zu "
-			    "element%s each)\n", tp_shape_str(&p->in, a,
-			    sizeof a), tp_dtype_name(p->in.dtype),
-			    tp_shape_str(&p->out, b, sizeof b),
-			    tp_dtype_name(p->out.dtype), reduce_name(p->op),
-			    p->nreduce, p->nreduce == 1 ? "" : "s");
-		else if (p->take)
-			say(&t, "%s %s -> %s: a view of slice %zu: "
-			    "contiguous blocks of %zu bytes, one in every %zu "
-			    "(the rest is read and dropped)\n",
-			    tp_shape_str(&p->in, a, sizeof a),
-			    tp_dtype_name(p->in.dtype), tp_shape_str(&p->out,
-			    b, sizeof b), p->index, p->block, p->stride);
-		else
-			say(&t, "%s %s -> %s: %s\n", tp_shape_str(&p->in, a,
-			    sizeof a), tp_dtype_name(p->in.dtype),
-			    tp_shape_str(&p->out, b, sizeof b), p->view ?
-			    "a view (no element moves: the bytes pass "
-			    "through)" : "a permutation (elements move: the "
-			    "record is copied in the new order)");
-	}
+	if (p)
+		say_plan(&t, p);
 	switch (rq->form) {
 	case TP_RESHAPE_SHAPE:
 	case TP_RESHAPE_SQUEEZE:
