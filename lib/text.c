@@ -221,19 +221,17 @@ bad_shape_comment(const struct tp_text *x, const char *p, const char *eol,
 	    "'# shape (2, 3) float64')", x->name, x->line, q);
 }
 
-int
-tp_text_next(struct tp_text *x, long index, struct tp_tensor *out)
+/*
+ * Skip the blank and comment lines before a record.  A shape comment
+ * declares the record: its shape and dtype go to *dndim, dshape and
+ * *dtype, its line is consumed and 1 returned; else 0, with x->p at the
+ * record's first line of numbers or at the end.  Dies on a line that
+ * starts as a shape comment but is not one.
+ */
+static int
+skip_to_record(struct tp_text *x, int *dndim, size_t *dshape,
+    enum tp_dtype *dtype)
 {
-	struct values v = { NULL, 0, 0, 0 };
-	enum tp_dtype dtype = TP_F8;
-	int declared = 0, dndim = 0;
-	size_t dshape[TP_MAXDIM];
-	size_t rows = 0, slices = 0, cols = 0, rows_in_slice = 0;
-	size_t rows_per_slice = 0, started = 0;
-	long first_line = x->line;
-	struct tp_msg m;
-
-	/* skip blank and comment lines; a shape comment declares the record */
 	while (x->p < x->end) {
 		const char *eol = memchr(x->p, '\n', (size_t)(x->end - x->p));
 		const char *q;
@@ -243,28 +241,98 @@ tp_text_next(struct tp_text *x, long index, struct tp_tensor *out)
 		q = tp_text_skip_blanks(x->p, eol);
 		if (q < eol && *q != '#')
 			break;
-		int sc = q < eol ? parse_shape_comment(q, eol, &dndim, dshape,
-		    &dtype, &why) : 0;
+		int sc = q < eol ? parse_shape_comment(q, eol, dndim, dshape,
+		    dtype, &why) : 0;
 		if (sc < 0)
 			bad_shape_comment(x, q, eol, &why);
 		if (sc > 0) {
 			x->p = eol < x->end ? eol + 1 : eol;
 			x->line++;
-			declared = 1;
-			break;
+			return 1;
 		}
 		x->p = eol < x->end ? eol + 1 : eol;
 		x->line++;
 	}
-	if (x->p >= x->end && !declared)
-		return 0;
-	v.elsize = tp_dtype_size(dtype);
-	first_line = x->line;
+	return 0;
+}
 
+/* How a record's lines are laid out, as read so far. */
+struct layout {
+	size_t rows, slices, cols, rows_in_slice, rows_per_slice, started;
+};
+
+/*
+ * Parse the numbers of the line [q, eol) into v, as *dtype; an
+ * undeclared float64 record that meets a complex number becomes
+ * complex128 (*dtype and the values so far converted).  Dies naming the
+ * line on a value that is not a number of the dtype or is out of its
+ * range.
+ */
+static void
+read_numbers(const struct tp_text *x, const char *q, const char *eol,
+    int declared, struct values *v, enum tp_dtype *dtype)
+{
+	for (;;) {
+		const char *tok;
+		while (q < eol && is_sep(*q))
+			q++;
+		if (q >= eol)
+			break;
+		tok = q;
+		while (q < eol && !is_sep(*q))
+			q++;
+		if (!declared && *dtype == TP_F8 &&
+		    memchr(tok, 'j', (size_t)(q - tok))) {
+			/* a complex number: the record is complex128 */
+			struct values c = { NULL, 0, 0, tp_dtype_size(TP_C16) };
+			for (size_t i = 0; i < v->n; i++)
+				tp_convert(push(&c), TP_C16, v->data + i * 8, TP_F8, 1);
+			free(v->data);
+			*v = c;
+			*dtype = TP_C16;
+		}
+		int got = parse_value(tok, (size_t)(q - tok), *dtype, push(v));
+		char shown[200];
+		if (got <= 0)
+			tp_quote(tok, (size_t)(q - tok), shown, sizeof shown);
+		if (got == 0)
+			tp_die("%s: line %ld: '%s' is not a valid %s value",
+			    x->name, x->line, shown, tp_dtype_name(*dtype));
+		if (got < 0)
+			tp_die("%s: line %ld: '%s' is out of range for %s",
+			    x->name, x->line, shown, tp_dtype_name(*dtype));
+	}
+}
+
+/* End the slice the rows read last make, if any (after a blank line or
+ * at the record's end); an undeclared record's slices must have the same
+ * number of rows. */
+static void
+end_slice(const struct tp_text *x, int declared, struct layout *s)
+{
+	if (s->rows_in_slice > 0) {
+		if (s->slices > 0 && s->rows_in_slice != s->rows_per_slice && !declared)
+			tp_die("%s: line %ld: slice has %zu rows, expected %zu",
+			    x->name, x->line - 1, s->rows_in_slice, s->rows_per_slice);
+		s->rows_per_slice = s->rows_in_slice;
+		s->slices++;
+		s->rows_in_slice = 0;
+	}
+}
+
+/*
+ * Read a record's lines of numbers into v, as *dtype (read_numbers), up
+ * to the next shape comment or the end, and their layout into s; an
+ * undeclared record's rows must have the same number of numbers.
+ */
+static void
+read_rows(struct tp_text *x, int declared, struct values *v,
+    enum tp_dtype *dtype, struct layout *s)
+{
 	while (x->p < x->end) {
 		const char *eol = memchr(x->p, '\n', (size_t)(x->end - x->p));
 		const char *q, *hash;
-		size_t before = v.n, n;
+		size_t before = v->n, n;
 
 		if (!eol)
 			eol = x->end;
@@ -287,37 +355,8 @@ tp_text_next(struct tp_text *x, long index, struct tp_tensor *out)
 		hash = q < eol ? memchr(q, '#', (size_t)(eol - q)) : NULL;
 		if (hash)
 			eol = hash;
-		for (;;) {
-			const char *tok;
-			while (q < eol && is_sep(*q))
-				q++;
-			if (q >= eol)
-				break;
-			tok = q;
-			while (q < eol && !is_sep(*q))
-				q++;
-			if (!declared && dtype == TP_F8 &&
-			    memchr(tok, 'j', (size_t)(q - tok))) {
-				/* a complex number: the record is complex128 */
-				struct values c = { NULL, 0, 0, tp_dtype_size(TP_C16) };
-				for (size_t i = 0; i < v.n; i++)
-					tp_convert(push(&c), TP_C16, v.data + i * 8, TP_F8, 1);
-				free(v.data);
-				v = c;
-				dtype = TP_C16;
-			}
-			int got = parse_value(tok, (size_t)(q - tok), dtype, push(&v));
-			char shown[200];
-			if (got <= 0)
-				tp_quote(tok, (size_t)(q - tok), shown, sizeof shown);
-			if (got == 0)
-				tp_die("%s: line %ld: '%s' is not a valid %s value",
-				    x->name, x->line, shown, tp_dtype_name(dtype));
-			if (got < 0)
-				tp_die("%s: line %ld: '%s' is out of range for %s",
-				    x->name, x->line, shown, tp_dtype_name(dtype));
-		}
-		n = v.n - before;
+		read_numbers(x, q, eol, declared, v, dtype);
+		n = v->n - before;
 		if (hash)
 			eol = memchr(hash, '\n', (size_t)(x->end - hash));
 		if (!eol)
@@ -325,61 +364,78 @@ tp_text_next(struct tp_text *x, long index, struct tp_tensor *out)
 		x->p = eol < x->end ? eol + 1 : eol;
 		x->line++;
 		if (n == 0) {			/* a blank line ends a slice */
-			if (rows_in_slice > 0) {
-				if (slices > 0 && rows_in_slice != rows_per_slice && !declared)
-					tp_die("%s: line %ld: slice has %zu rows, expected %zu",
-					    x->name, x->line - 1, rows_in_slice, rows_per_slice);
-				rows_per_slice = rows_in_slice;
-				slices++;
-				rows_in_slice = 0;
-			}
+			end_slice(x, declared, s);
 			continue;
 		}
-		if (started == 0)
-			cols = n;
-		else if (n != cols && !declared)
+		if (s->started == 0)
+			s->cols = n;
+		else if (n != s->cols && !declared)
 			tp_die("%s: line %ld has %zu numbers, expected %zu",
-			    x->name, x->line - 1, n, cols);
-		started = 1;
-		rows++;
-		rows_in_slice++;
+			    x->name, x->line - 1, n, s->cols);
+		s->started = 1;
+		s->rows++;
+		s->rows_in_slice++;
 	}
-	if (rows_in_slice > 0) {
-		if (slices > 0 && rows_in_slice != rows_per_slice && !declared)
-			tp_die("%s: line %ld: slice has %zu rows, expected %zu",
-			    x->name, x->line - 1, rows_in_slice, rows_per_slice);
-		rows_per_slice = rows_in_slice;
-		slices++;
+	end_slice(x, declared, s);
+}
+
+/* Shape out (of dtype already set) as --shape says for the n numbers of
+ * record index, its one SIZE_MAX entry inferred; dies if they do not fit
+ * or the shape overflows. */
+static void
+shape_by_option(const struct tp_text *x, long index, size_t n,
+    struct tp_tensor *out)
+{
+	size_t shape[TP_MAXDIM], known = 1;
+	int infer = -1;
+	memcpy(shape, x->shape, (size_t)x->ndim * sizeof *shape);
+	for (int i = 0; i < x->ndim; i++) {
+		if (shape[i] == SIZE_MAX)
+			infer = i;
+		else if (__builtin_mul_overflow(known, shape[i], &known))
+			tp_die("%s: --shape overflows", x->name);
 	}
+	if (infer >= 0) {
+		if (known == 0 || n % known)
+			tp_die("%s: record %ld: cannot shape %zu numbers with --shape",
+			    x->name, index, n);
+		shape[infer] = n / known;
+	}
+	tp_eset_shape(out, x->ndim, shape);
+}
+
+int
+tp_text_next(struct tp_text *x, long index, struct tp_tensor *out)
+{
+	struct values v = { NULL, 0, 0, 0 };
+	enum tp_dtype dtype = TP_F8;
+	int declared = 0, dndim = 0;
+	size_t dshape[TP_MAXDIM];
+	struct layout s = { 0, 0, 0, 0, 0, 0 };
+	long first_line = x->line;
+	struct tp_msg m;
+
+	/* skip blank and comment lines; a shape comment declares the record */
+	declared = skip_to_record(x, &dndim, dshape, &dtype);
+	if (x->p >= x->end && !declared)
+		return 0;
+	v.elsize = tp_dtype_size(dtype);
+	first_line = x->line;
+	read_rows(x, declared, &v, &dtype, &s);
 
 	memset(out, 0, sizeof *out);
 	out->dtype = dtype;
 	if (x->ndim >= 0) {			/* --shape */
-		size_t shape[TP_MAXDIM], known = 1;
-		int infer = -1;
-		memcpy(shape, x->shape, (size_t)x->ndim * sizeof *shape);
-		for (int i = 0; i < x->ndim; i++) {
-			if (shape[i] == SIZE_MAX)
-				infer = i;
-			else if (__builtin_mul_overflow(known, shape[i], &known))
-				tp_die("%s: --shape overflows", x->name);
-		}
-		if (infer >= 0) {
-			if (known == 0 || v.n % known)
-				tp_die("%s: record %ld: cannot shape %zu numbers with --shape",
-				    x->name, index, v.n);
-			shape[infer] = v.n / known;
-		}
-		tp_eset_shape(out, x->ndim, shape);
+		shape_by_option(x, index, v.n, out);
 	} else if (declared) {
 		if (tp_set_shape(out, dndim, dshape, &m))
 			tp_die("%s: line %ld: the shape comment's shape overflows",
 			    x->name, first_line - 1);
 	} else {
-		size_t shape[3] = { slices, rows_per_slice, cols };
-		if (slices > 1)
+		size_t shape[3] = { s.slices, s.rows_per_slice, s.cols };
+		if (s.slices > 1)
 			tp_eset_shape(out, 3, shape);
-		else if (rows > 1)
+		else if (s.rows > 1)
 			tp_eset_shape(out, 2, shape + 1);
 		else
 			tp_eset_shape(out, 1, shape + 2);

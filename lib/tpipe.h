@@ -56,7 +56,11 @@
  *                       blur_impl.h: what they share; blur_typed.h:
  *                       per precision)
  *           reshape.c/.h  shapes, einops patterns, views, permutations,
- *                       reductions and repeats (treshape)
+ *                       reductions and repeats (treshape;
+ *                       reshape_parse.c: the requests and the einops
+ *                       grammar; reshape_run.c: permuting, reducing,
+ *                       repeating; reshape_explain.c: the --explain
+ *                       text; reshape_impl.h: what its files share)
  *           project.c/.h  project, unproject (tproject; project_mat.c:
  *                       4x4 matrices, GL/GLU builders; project_render.c:
  *                       --render; project_typed.h: a block of points per
