@@ -30,35 +30,10 @@
 #include "tpipe.h"
 #include "engine.h"
 #include "expr.h"
+#include "expr_impl.h"
 #include "expr_loops.h"
 
-#define BLOCK 1024		/* elements per block */
-#define MAXNODES 256
-#define SLOT (BLOCK * 16)	/* bytes of one block buffer */
-
-/* Storage kinds of a dtype's values in a block. */
-enum { K_I, K_F, K_D, K_CF, K_CD };
-
-/* Functions and operators. */
-enum {
-	F_ADD, F_SUB, F_MUL, F_TDIV, F_FDIV, F_MOD, F_POW, F_POWOP,
-	F_AND, F_OR, F_XOR, F_LT, F_LE, F_GT, F_GE, F_EQ, F_NE,
-	F_NEG, F_POS, F_INV, F_ABS, F_SIGN, F_SQRT, F_CBRT, F_EXP, F_EXPM1,
-	F_EXP2, F_LOG, F_LOG1P, F_LOG2, F_LOG10, F_SIN, F_COS, F_TAN,
-	F_ASIN, F_ACOS, F_ATAN, F_SINH, F_COSH, F_TANH, F_ASINH, F_ACOSH,
-	F_ATANH, F_ATAN2, F_HYPOT, F_FLOOR, F_CEIL, F_TRUNC, F_RINT,
-	F_ROUND, F_CLIP, F_MIN, F_MAX, F_FMIN, F_FMAX, F_WHERE, F_ISNAN,
-	F_ISINF, F_ISFINITE, F_REAL, F_IMAG, F_CONJ, F_ANGLE, F_SQUARE,
-	F_RECIP, F_ONES, F_CAST, F_NFN
-};
-
-/* name: as the user writes it (or the operator); ufunc: numpy's ufunc
- * whose loops decide the types (NULL: a rule of its own). */
-static const struct fninfo {
-	const char *name;
-	int nargs;
-	const char *ufunc;
-} fns[F_NFN] = {
+const struct fninfo fns[F_NFN] = {
 	[F_ADD] = { "+", 2, "add" },
 	[F_SUB] = { "-", 2, "subtract" },
 	[F_MUL] = { "*", 2, "multiply" },
@@ -150,60 +125,7 @@ static const struct { const char *name; enum tp_dtype t; } casts[] = {
 	{ "complex64", TP_C8 }, { "complex128", TP_C16 },
 };
 
-union val {
-	int64_t i;
-	float f;
-	double d;
-	float cf[2];
-	double cd[2];
-};
-
-enum { N_NUM, N_VAR, N_CALL };
-
-struct node {
-	int kind, fn, nargs, arg[3];
-	int pos;			/* column in the source, from 1 */
-	int var;			/* N_VAR: operand index */
-	enum tp_dtype litdt;		/* N_NUM: its dtype and value */
-	union val lit;
-	enum tp_dtype castdt;		/* F_CAST: the target */
-	/* resolved, per record */
-	int op;				/* the kernel run (fn or a fast path) */
-	int nin;			/* inputs it evaluates (a ** 2: 1) */
-	enum tp_dtype dt;		/* the result's dtype */
-	enum tp_dtype ct[3];		/* each input is cast to ct[j] */
-	int ndim;
-	size_t shape[TP_MAXDIM];
-	size_t count;
-	int scalar;			/* 0-d, value in val */
-	int isarr;			/* an ndarray, not a numpy scalar */
-	union val val;
-	int direct;			/* N_VAR: the output's element order */
-	size_t bstride[TP_MAXDIM];	/* N_VAR: element stride per out axis */
-};
-
-struct tp_expr {
-	char *src;
-	int nnodes, root;
-	struct node nodes[MAXNODES];
-	int nnames;
-	char *names[TP_EXPR_MAXOPS];
-	/* resolved */
-	enum tp_dtype outdt;
-	int ndim;
-	size_t shape[TP_MAXDIM], count;
-	/* run */
-	const struct tp_tensor *ops;
-	const void *const *chunk;
-	size_t start, n;
-	unsigned char *dst;
-	unsigned char *scratch[TP_MAXTHREADS];
-	int nscratch;
-	int failed;			/* a kernel's error (atomic) */
-	int failpos;
-};
-
-static int
+int
 kind_of(enum tp_dtype t)
 {
 	switch (t) {
@@ -240,7 +162,7 @@ real_of(enum tp_dtype t)
 /* --- conversions -------------------------------------------------------- */
 
 /* v wrapped to integer dtype t (bool: v != 0). */
-static int64_t
+int64_t
 narrow(int64_t v, enum tp_dtype t)
 {
 	switch (t) {
@@ -256,7 +178,7 @@ narrow(int64_t v, enum tp_dtype t)
 }
 
 /* float rounded to the nearest float16, as a float. */
-static float
+float
 round_half(float f)
 {
 	return tp_half_to_float(tp_float_to_half(f));
@@ -312,7 +234,7 @@ float_to_int(double v, enum tp_dtype t)
 
 /* The value of storage element i of dtype t as a double (the real part
  * for complex). */
-static double
+double
 as_double(const void *s, enum tp_dtype t, size_t i)
 {
 	switch (kind_of(t)) {
@@ -334,7 +256,7 @@ as_double(const void *s, enum tp_dtype t, size_t i)
  * Convert n storage elements of dtype from at src to dtype to at dst, as
  * numpy's astype does (complex to real keeps the real part).
  */
-static void
+void
 conv(void *dst, enum tp_dtype to, const void *src, enum tp_dtype from,
     size_t n)
 {
@@ -437,7 +359,7 @@ conv(void *dst, enum tp_dtype to, const void *src, enum tp_dtype from,
 }
 
 /* n raw elements of dtype t (native order) into storage. */
-static void
+void
 load(void *dst, const void *src, enum tp_dtype t, size_t n)
 {
 	size_t i;
@@ -483,7 +405,7 @@ load(void *dst, const void *src, enum tp_dtype t, size_t n)
 }
 
 /* n storage elements of dtype t into raw elements. */
-static void
+void
 store(void *dst, const void *src, enum tp_dtype t, size_t n)
 {
 	const int64_t *s = src;
@@ -518,7 +440,7 @@ store(void *dst, const void *src, enum tp_dtype t, size_t n)
 }
 
 /* Whether raw elements of t are their own storage. */
-static int
+int
 raw_is_storage(enum tp_dtype t)
 {
 	return t == TP_F4 || t == TP_F8 || t == TP_C8 || t == TP_C16 ||
@@ -571,7 +493,7 @@ ipow(uint64_t a, uint64_t b)
  * Op fn on integer or bool storage, inputs of dtype ct (values within
  * it), n elements; returns -1 for a negative power, else 0.
  */
-static int
+int
 kernel_int(int fn, enum tp_dtype ct, int64_t *o, const int64_t *a,
     const int64_t *b, const int64_t *c, size_t n)
 {
@@ -719,7 +641,7 @@ DIVMOD(T a, T b, T *modp)						\
 	return fl;							\
 }									\
 									\
-static void								\
+void									\
 NAME(int fn, void *out, const T *a, const T *b, const T *c, size_t n)	\
 {									\
 	T *o = out;							\
@@ -832,7 +754,7 @@ FLOAT_KERNEL(kernel_d, double, , divmod_d)
 /* The complex kernels: a and b are pairs; CT is the C complex type for
  * libm's functions. */
 #define COMPLEX_KERNEL(NAME, T, S, CT, MK)				\
-static void								\
+void									\
 NAME(int fn, void *out, const T *a, const T *b, size_t n)		\
 {									\
 	T *o = out;							\
@@ -1017,7 +939,7 @@ COMPLEX_KERNEL(kernel_cd, double, , double complex, make_cd)
 #undef LOOP
 
 /* Whether the kernels implement fn on complex inputs. */
-static int
+int
 complex_supported(int fn)
 {
 	switch (fn) {
@@ -1716,7 +1638,7 @@ broadcast(const struct tp_expr *e, struct node *nd, int *bad)
 	return 0;
 }
 
-static char *
+char *
 shape_text(int ndim, const size_t *shape, char *buf, size_t len)
 {
 	struct tp_tensor t = { .ndim = ndim };
@@ -1724,8 +1646,6 @@ shape_text(int ndim, const size_t *shape, char *buf, size_t len)
 	memcpy(t.shape, shape, (size_t)ndim * sizeof *shape);
 	return tp_shape_str(&t, buf, len);
 }
-
-static const char *eval_scalar(struct tp_expr *, int k, struct tp_msg *);
 
 /* Whether numpy resolves ufunc fn by PyArray_ResultType of its inputs
  * (SimpleUniformOperationTypeResolver and the comparisons) rather than
@@ -2210,7 +2130,7 @@ ensure_scratch(struct tp_expr *e, int threads)
 }
 
 /* Compute 0-d node k now, into its value. */
-static const char *
+const char *
 eval_scalar(struct tp_expr *e, int k, struct tp_msg *m)
 {
 	struct node *nd = &e->nodes[k];
