@@ -31,6 +31,7 @@
 #include <stdint.h>
 
 #include "tpipe.h"
+#include "engine.h"
 #include "expr.h"
 
 #define BLOCK 1024		/* elements per block */
