@@ -97,7 +97,6 @@ $(BUILD)/obj/fuzz/%.o: fuzz/%.c | $(BUILD)/obj/fuzz
 # the 0-d values resolution computes): float32 computed in float and
 # never contracted into fused multiply-adds (numpy's results bit for
 # bit), loops vectorised.  A new expr file gets these flags by its name.
-$(BUILD)/obj/lib/expr.o: CFLAGS += -O3 -ffp-contract=off -fno-math-errno
 $(BUILD)/obj/lib/expr_%.o: CFLAGS += -O3 -ffp-contract=off -fno-math-errno
 
 $(BUILD)/libtpipe.a: $(LIBOBJ)

@@ -1,35 +1,18 @@
 /*
- * expr.c - element-wise expressions in NumPy's syntax, types and
- * numerics (expr.h, tmath).
- *
- * Parsing is recursive descent with Python's precedence.  Nodes live in
- * one array, children before parents.  Resolution walks that array once
- * per record: each node gets its broadcast shape and, by NumPy 1.24's
- * rules (value-based casting for 0-d operands, then the first of the
- * ufunc's loops, lib/expr_loops.h, that every input casts to safely),
- * its loop type (ct, what the inputs are cast to) and its dtype; a node
- * whose inputs are all 0-d is computed there and then.  Evaluation runs
- * the whole tree over one block of BLOCK output elements at a time, each
- * node into its own per-thread block buffer (numexpr's technique): no
- * array-sized temporary, the block stays in cache.
- *
- * Values in a block are held per storage kind: every integer and bool
- * dtype as int64_t (uint64 as its bits), float16 and float32 as float,
- * float64 as double, complex as pairs.  An operation computes in its
- * loop type's storage and is then narrowed to its dtype (integers wrap,
- * float16 rounds to half), which is what NumPy's loops give.  This file
- * is compiled with -ffp-contract=off (no fused multiply-add).
+ * expr_types.c - tmath's resolution (expr.h, expr_impl.h): per record,
+ * each node's broadcast shape and, by NumPy 1.24's rules (value-based
+ * casting for 0-d operands, numpy's result_type, then the first of the
+ * ufunc's loops in lib/expr_loops.h that every input casts to safely),
+ * its loop type and dtype, with numpy's special cases (true division,
+ * around, where, angle, fast scalar powers); and how each operand's
+ * elements map to the output's.
  */
-#include <complex.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "tpipe.h"
-#include "engine.h"
-#include "expr.h"
 #include "expr_impl.h"
 #include "expr_loops.h"
 
@@ -244,6 +227,7 @@ shape_text(int ndim, const size_t *shape, char *buf, size_t len)
 	memcpy(t.shape, shape, (size_t)ndim * sizeof *shape);
 	return tp_shape_str(&t, buf, len);
 }
+
 
 /* Whether numpy resolves ufunc fn by PyArray_ResultType of its inputs
  * (SimpleUniformOperationTypeResolver and the comparisons) rather than
