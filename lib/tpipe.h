@@ -52,8 +52,12 @@
  *           project.c/.h  4x4 matrices, GL/GLU builders, project,
  *                       unproject, render (tproject)
  *           grad.c/.h   layer chains: forward, backward, checking (tgrad)
- *           expr.c/.h   elementwise expressions: parse, NumPy's types, fused
- *                       blocks (tmath; expr_loops.h: its type tables)
+ *           expr.h      elementwise expressions (tmath): expr_parse.c the
+ *                       language, expr_types.c NumPy's types (expr_loops.h:
+ *                       its tables), expr_convert.c conversions between
+ *                       dtypes, expr_kernels.c the kernels, expr_eval.c
+ *                       fused blocks on threads, expr_explain.c --explain
+ *                       (expr_impl.h: what they share)
  *   pictures colormap.c/.h  colour maps as matplotlib defines them and
  *                       normalisation to [0, 1] (tcat, tinfo pictures): on
  *                       core and io, beside infra and the engines (it
