@@ -32,7 +32,7 @@ kind_of(enum tp_dtype t)
 /* --- conversions -------------------------------------------------------- */
 
 /* v wrapped to integer dtype t (bool: v != 0). */
-int64_t
+static int64_t
 narrow(int64_t v, enum tp_dtype t)
 {
 	switch (t) {
@@ -48,7 +48,7 @@ narrow(int64_t v, enum tp_dtype t)
 }
 
 /* float rounded to the nearest float16, as a float. */
-float
+static float
 round_half(float f)
 {
 	return tp_half_to_float(tp_float_to_half(f));
@@ -315,4 +315,24 @@ raw_is_storage(enum tp_dtype t)
 {
 	return t == TP_F4 || t == TP_F8 || t == TP_C8 || t == TP_C16 ||
 	    t == TP_I8 || t == TP_U8;
+}
+
+/* Narrow n values an operation computed in its loop type ct's storage
+ * at o to its dtype dt: float16 rounds to half; integers narrower than
+ * 64 bits wrap when the loop computed in dt itself. */
+void
+narrow_block(void *o, enum tp_dtype dt, enum tp_dtype ct, size_t n)
+{
+	if (dt == TP_F2) {
+		size_t i;
+
+		for (i = 0; i < n; i++)
+			((float *)o)[i] = round_half(((float *)o)[i]);
+	} else if (kind_of(dt) == K_I && dt != TP_I8 &&
+	    dt != TP_U8 && ct == dt) {
+		size_t i;
+
+		for (i = 0; i < n; i++)
+			((int64_t *)o)[i] = narrow(((int64_t *)o)[i], dt);
+	}
 }

@@ -106,40 +106,49 @@ choose(void *out, const int64_t *c, const void *a, const void *b,
 	}
 }
 
-/* Node k over output elements [start, start + n) (n <= BLOCK): a pointer
- * to n storage elements of its dtype.  Returns NULL if a kernel failed. */
+static const void *eval(struct tp_expr *, int tid, int k, size_t start,
+    size_t n);
+
+/* Operand node k over output elements [start, start + n): a pointer to
+ * n storage elements of its dtype, read in place when its raw elements
+ * are their own storage in the output's order, else gathered (when it
+ * broadcasts) and loaded into thread tid's buffers of node k. */
 static const void *
-eval(struct tp_expr *e, int tid, int k, size_t start, size_t n)
+eval_operand(struct tp_expr *e, int tid, int k, size_t start, size_t n)
 {
 	struct node *nd = &e->nodes[k];
 	unsigned char *o = slot(e, tid, k, 0);
-	const void *in[3];
-	int j, kc;
+	size_t es = tp_dtype_size(nd->dt);
+	const unsigned char *base = e->chunk && e->chunk[nd->var] ?
+	    (const unsigned char *)e->chunk[nd->var] -
+	    e->start * es : e->ops[nd->var].data;
 
-	if (nd->scalar) {
-		fill(o, &nd->val, nd->dt, n);
+	if (nd->direct) {
+		if (raw_is_storage(nd->dt))
+			return base + start * es;
+		load(o, base + start * es, nd->dt, n);
 		return o;
 	}
-	if (nd->kind == N_VAR) {
-		size_t es = tp_dtype_size(nd->dt);
-		const unsigned char *base = e->chunk && e->chunk[nd->var] ?
-		    (const unsigned char *)e->chunk[nd->var] -
-		    e->start * es : e->ops[nd->var].data;
-
-		if (nd->direct) {
-			if (raw_is_storage(nd->dt))
-				return base + start * es;
-			load(o, base + start * es, nd->dt, n);
-			return o;
-		}
-		if (raw_is_storage(nd->dt)) {
-			gather(e, nd, base, start, n, o);
-			return o;
-		}
-		gather(e, nd, base, start, n, slot(e, tid, k, 1));
-		load(o, slot(e, tid, k, 1), nd->dt, n);
+	if (raw_is_storage(nd->dt)) {
+		gather(e, nd, base, start, n, o);
 		return o;
 	}
+	gather(e, nd, base, start, n, slot(e, tid, k, 1));
+	load(o, slot(e, tid, k, 1), nd->dt, n);
+	return o;
+}
+
+/* The inputs of call node k over output elements [start, start + n),
+ * each cast to its loop type ct[j], into in[0 .. nin) (angle of a
+ * complex number: its one input in both in[0] and in[1]; a cast: its
+ * input as it is).  Returns -1 if a kernel failed, else 0. */
+static int
+eval_inputs(struct tp_expr *e, int tid, int k, size_t start, size_t n,
+    const void **in)
+{
+	struct node *nd = &e->nodes[k];
+	int j;
+
 	for (j = 0; j < nd->nin; j++) {
 		const struct node *a = &e->nodes[nd->arg[j]];
 
@@ -156,7 +165,7 @@ eval(struct tp_expr *e, int tid, int k, size_t start, size_t n)
 			continue;
 		}
 		if ((in[j] = eval(e, tid, nd->arg[j], start, n)) == NULL)
-			return NULL;
+			return -1;
 		if (a->dt != nd->ct[j] && !(nd->fn == F_CAST)) {
 			conv(slot(e, tid, k, j + 1), nd->ct[j], in[j], a->dt,
 			    n);
@@ -165,23 +174,24 @@ eval(struct tp_expr *e, int tid, int k, size_t start, size_t n)
 	}
 	if (nd->fn == F_ANGLE && nd->op != F_ATAN2)
 		in[0] = in[1];
-	if (nd->fn == F_CAST) {
-		conv(o, nd->dt, in[0], e->nodes[nd->arg[0]].dt, n);
-		return o;
-	}
-	if (nd->fn == F_WHERE) {
-		choose(o, in[0], in[1], in[2], nd->dt, n);
-		return o;
-	}
-	kc = kind_of(nd->ct[0]);
-	switch (kc) {
+	return 0;
+}
+
+/* Call node nd's kernel for its loop type's storage kind on n elements
+ * of its inputs in into o.  Returns -1, with the failure and its column
+ * recorded in e, for an integer raised to a negative power; else 0. */
+static int
+run_kernel(struct tp_expr *e, const struct node *nd, unsigned char *o,
+    const void *const *in, size_t n)
+{
+	switch (kind_of(nd->ct[0])) {
 	case K_I:
 		if (kernel_int(nd->op, nd->ct[0], (int64_t *)o, in[0],
 		    nd->nin > 1 ? in[1] : NULL, nd->nin > 2 ? in[2] :
 		    NULL, n) < 0) {
 			__atomic_store_n(&e->failed, 1, __ATOMIC_RELAXED);
 			e->failpos = nd->pos;
-			return NULL;
+			return -1;
 		}
 		break;
 	case K_F:
@@ -199,19 +209,37 @@ eval(struct tp_expr *e, int tid, int k, size_t start, size_t n)
 		kernel_cd(nd->op, o, in[0], nd->nin > 1 ? in[1] : NULL, n);
 		break;
 	}
-	/* narrow to the dtype: wrap integers, round float16 */
-	if (nd->dt == TP_F2) {
-		size_t i;
+	return 0;
+}
 
-		for (i = 0; i < n; i++)
-			((float *)o)[i] = round_half(((float *)o)[i]);
-	} else if (kind_of(nd->dt) == K_I && nd->dt != TP_I8 &&
-	    nd->dt != TP_U8 && nd->ct[0] == nd->dt) {
-		size_t i;
+/* Node k over output elements [start, start + n) (n <= BLOCK): a pointer
+ * to n storage elements of its dtype.  Returns NULL if a kernel failed. */
+static const void *
+eval(struct tp_expr *e, int tid, int k, size_t start, size_t n)
+{
+	struct node *nd = &e->nodes[k];
+	unsigned char *o = slot(e, tid, k, 0);
+	const void *in[3];
 
-		for (i = 0; i < n; i++)
-			((int64_t *)o)[i] = narrow(((int64_t *)o)[i], nd->dt);
+	if (nd->scalar) {
+		fill(o, &nd->val, nd->dt, n);
+		return o;
 	}
+	if (nd->kind == N_VAR)
+		return eval_operand(e, tid, k, start, n);
+	if (eval_inputs(e, tid, k, start, n, in) < 0)
+		return NULL;
+	if (nd->fn == F_CAST) {
+		conv(o, nd->dt, in[0], e->nodes[nd->arg[0]].dt, n);
+		return o;
+	}
+	if (nd->fn == F_WHERE) {
+		choose(o, in[0], in[1], in[2], nd->dt, n);
+		return o;
+	}
+	if (run_kernel(e, nd, o, in, n) < 0)
+		return NULL;
+	narrow_block(o, nd->dt, nd->ct[0], n);
 	return o;
 }
 

@@ -120,14 +120,13 @@ extern const struct fninfo fns[F_NFN];
 
 /* expr_convert.c: storage kinds and conversions (see each function). */
 int kind_of(enum tp_dtype t);
-int64_t narrow(int64_t v, enum tp_dtype t);
-float round_half(float f);
 double as_double(const void *s, enum tp_dtype t, size_t i);
 void conv(void *dst, enum tp_dtype to, const void *src, enum tp_dtype from,
     size_t n);
 void load(void *dst, const void *src, enum tp_dtype t, size_t n);
 void store(void *dst, const void *src, enum tp_dtype t, size_t n);
 int raw_is_storage(enum tp_dtype t);
+void narrow_block(void *o, enum tp_dtype dt, enum tp_dtype ct, size_t n);
 
 /* expr_kernels.c: fn over n storage elements of one kind (see each). */
 int kernel_int(int fn, enum tp_dtype ct, int64_t *o, const int64_t *a,
