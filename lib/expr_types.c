@@ -335,20 +335,11 @@ fast_power(struct tp_expr *e, struct node *nd)
 	return 1;
 }
 
-/* Resolve node k (its inputs resolved). */
-static const char *
-resolve_node(struct tp_expr *e, int k, const struct tp_tensor *ops,
-    struct tp_msg *m)
+/* Set literal or operand node nd's dtype, shape and, if it is 0-d, its
+ * value (operand i is ops[i]). */
+static void
+resolve_leaf(struct node *nd, const struct tp_tensor *ops)
 {
-	struct node *nd = &e->nodes[k];
-	char q[200], b1[200], b2[200];
-	const char *why = NULL;
-	int j, bad, allscalar = 1;
-
-	tp_quote(e->src, strlen(e->src), q, sizeof q);
-	nd->op = nd->fn;
-	nd->nin = nd->nargs;
-	nd->scalar = 0;
 	if (nd->kind == N_NUM) {
 		nd->dt = nd->litdt;
 		nd->isarr = 0;
@@ -356,7 +347,7 @@ resolve_node(struct tp_expr *e, int k, const struct tp_tensor *ops,
 		nd->count = 1;
 		nd->scalar = 1;
 		nd->val = nd->lit;
-		return NULL;
+		return;
 	}
 	if (nd->kind == N_VAR) {
 		const struct tp_tensor *t = &ops[nd->var];
@@ -370,22 +361,19 @@ resolve_node(struct tp_expr *e, int k, const struct tp_tensor *ops,
 			nd->scalar = 1;
 			load(&nd->val, t->data, t->dtype, 1);
 		}
-		return NULL;
 	}
-	if (broadcast(e, nd, &bad) < 0) {
-		const struct node *a = &e->nodes[nd->arg[bad]];
-		const struct node *a0 = &e->nodes[nd->arg[0]];
+}
 
-		return tp_msgf(m, "expression '%s', column %d: shapes %s and "
-		    "%s do not broadcast", q, nd->pos, shape_text(a0->ndim,
-		    a0->shape, b2, sizeof b2), shape_text(a->ndim, a->shape,
-		    b1, sizeof b1));
-	}
-	for (j = 0; j < nd->nargs; j++)
-		if (!e->nodes[nd->arg[j]].scalar)
-			allscalar = 0;
-	nd->isarr = nd->ndim > 0 || nd->fn == F_WHERE || ((nd->fn == F_REAL ||
-	    nd->fn == F_IMAG) && e->nodes[nd->arg[0]].isarr);
+/* Set call node nd's op, loop types ct and dtype (its inputs and shape
+ * resolved; q is the quoted source for messages): numpy's own rules for
+ * cast, where, around, real, imag and angle, its fast scalar powers, else
+ * its ufunc's loops.  Returns NULL or a message. */
+static const char *
+resolve_call(struct tp_expr *e, struct node *nd, const char *q,
+    struct tp_msg *m)
+{
+	const char *why = NULL;
+
 	switch (nd->fn) {
 	case F_CAST:
 		nd->ct[0] = e->nodes[nd->arg[0]].dt;
@@ -429,7 +417,42 @@ resolve_node(struct tp_expr *e, int k, const struct tp_tensor *ops,
 			    q, m);
 		break;
 	}
-	if (why)
+	return why;
+}
+
+/* Resolve node k (its inputs resolved). */
+static const char *
+resolve_node(struct tp_expr *e, int k, const struct tp_tensor *ops,
+    struct tp_msg *m)
+{
+	struct node *nd = &e->nodes[k];
+	char q[200], b1[200], b2[200];
+	const char *why;
+	int j, bad, allscalar = 1;
+
+	tp_quote(e->src, strlen(e->src), q, sizeof q);
+	nd->op = nd->fn;
+	nd->nin = nd->nargs;
+	nd->scalar = 0;
+	if (nd->kind == N_NUM || nd->kind == N_VAR) {
+		resolve_leaf(nd, ops);
+		return NULL;
+	}
+	if (broadcast(e, nd, &bad) < 0) {
+		const struct node *a = &e->nodes[nd->arg[bad]];
+		const struct node *a0 = &e->nodes[nd->arg[0]];
+
+		return tp_msgf(m, "expression '%s', column %d: shapes %s and "
+		    "%s do not broadcast", q, nd->pos, shape_text(a0->ndim,
+		    a0->shape, b2, sizeof b2), shape_text(a->ndim, a->shape,
+		    b1, sizeof b1));
+	}
+	for (j = 0; j < nd->nargs; j++)
+		if (!e->nodes[nd->arg[j]].scalar)
+			allscalar = 0;
+	nd->isarr = nd->ndim > 0 || nd->fn == F_WHERE || ((nd->fn == F_REAL ||
+	    nd->fn == F_IMAG) && e->nodes[nd->arg[0]].isarr);
+	if ((why = resolve_call(e, nd, q, m)))
 		return why;
 	if (allscalar)
 		return eval_scalar(e, k, m);
