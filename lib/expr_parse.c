@@ -283,75 +283,56 @@ tp_expr_reserved(const char *name)
 	    strcmp(name, "numpy") == 0;
 }
 
-/* A name: a constant, an operand, or a call. */
+/* A name not followed by '(' at column pos: an operand (a node of
+ * it) or a constant (a literal node); else an error saying why not. */
 static int
-parse_name(struct parser *ps)
+parse_bare_name(struct parser *ps, const char *name, size_t pos)
+{
+	enum tp_dtype cast = TP_B1;
+	int k, i;
+
+	for (i = 0; i < ps->nnames; i++)
+		if (strcmp(name, ps->names[i]) == 0) {
+			if ((k = new_node(ps, N_VAR, 0, pos)) < 0)
+				return -1;
+			ps->e->nodes[k].var = i;
+			return k;
+		}
+	if ((k = new_node(ps, N_NUM, 0, pos)) < 0)
+		return -1;
+	ps->e->nodes[k].litdt = TP_F8;
+	if (strcmp(name, "pi") == 0)
+		ps->e->nodes[k].lit.d = M_PI;
+	else if (strcmp(name, "e") == 0)
+		ps->e->nodes[k].lit.d = M_E;
+	else if (strcmp(name, "inf") == 0)
+		ps->e->nodes[k].lit.d = INFINITY;
+	else if (strcmp(name, "nan") == 0)
+		ps->e->nodes[k].lit.d = NAN;
+	else if (strcmp(name, "True") == 0 ||
+	    strcmp(name, "False") == 0) {
+		ps->e->nodes[k].litdt = TP_B1;
+		ps->e->nodes[k].lit.i = name[0] == 'T';
+	} else if (lookup_fn(name, &cast) >= 0) {
+		char what[160];
+
+		snprintf(what, sizeof what, "%s is a function: call it "
+		    "as %s(...)", name, name);
+		return perr(ps, pos, "%s", what);
+	}
+	else
+		return perr(ps, pos, "unknown name '%s'", name);
+	return k;
+}
+
+/* The arguments of a call of name, from its '(' at ps->p to its ')'
+ * past which it leaves ps->p, into args[0 .. 3): their count, or -1. */
+static int
+parse_args(struct parser *ps, const char *name, int *args)
 {
 	const char *s = ps->s;
-	size_t pos = ps->p, len;
-	char name[64];
-	enum tp_dtype cast = TP_B1;
-	int fn, k, args[3], nargs = 0, i;
+	int nargs = 0;
 
-	/* np.sqrt and numpy.sqrt are sqrt */
-	if (strncmp(s + ps->p, "np.", 3) == 0)
-		ps->p += 3;
-	else if (strncmp(s + ps->p, "numpy.", 6) == 0)
-		ps->p += 6;
-	for (len = 0; (s[ps->p + len] >= 'a' && s[ps->p + len] <= 'z') ||
-	    (s[ps->p + len] >= 'A' && s[ps->p + len] <= 'Z') ||
-	    (s[ps->p + len] >= '0' && s[ps->p + len] <= '9') ||
-	    s[ps->p + len] == '_'; len++)
-		;
-	if (len == 0)
-		return perr(ps, ps->p, "expected a name after %s", "'np.'");
-	if (len >= sizeof name)
-		return perr(ps, pos, "name %s is too long", "");
-	memcpy(name, s + ps->p, len);
-	name[len] = '\0';
-	ps->p += len;
-	skip_space(ps);
-	if (s[ps->p] != '(') {
-		for (i = 0; i < ps->nnames; i++)
-			if (strcmp(name, ps->names[i]) == 0) {
-				if ((k = new_node(ps, N_VAR, 0, pos)) < 0)
-					return -1;
-				ps->e->nodes[k].var = i;
-				return k;
-			}
-		if ((k = new_node(ps, N_NUM, 0, pos)) < 0)
-			return -1;
-		ps->e->nodes[k].litdt = TP_F8;
-		if (strcmp(name, "pi") == 0)
-			ps->e->nodes[k].lit.d = M_PI;
-		else if (strcmp(name, "e") == 0)
-			ps->e->nodes[k].lit.d = M_E;
-		else if (strcmp(name, "inf") == 0)
-			ps->e->nodes[k].lit.d = INFINITY;
-		else if (strcmp(name, "nan") == 0)
-			ps->e->nodes[k].lit.d = NAN;
-		else if (strcmp(name, "True") == 0 ||
-		    strcmp(name, "False") == 0) {
-			ps->e->nodes[k].litdt = TP_B1;
-			ps->e->nodes[k].lit.i = name[0] == 'T';
-		} else if (lookup_fn(name, &cast) >= 0) {
-			char what[160];
-
-			snprintf(what, sizeof what, "%s is a function: call it "
-			    "as %s(...)", name, name);
-			return perr(ps, pos, "%s", what);
-		}
-		else
-			return perr(ps, pos, "unknown name '%s'", name);
-		return k;
-	}
-	if ((fn = lookup_fn(name, &cast)) < 0) {
-		for (i = 0; i < ps->nnames; i++)
-			if (strcmp(name, ps->names[i]) == 0)
-				return perr(ps, pos, "'%s' is an operand, "
-				    "not a function", name);
-		return perr(ps, pos, "unknown function '%s'", name);
-	}
 	ps->p++;			/* ( */
 	skip_space(ps);
 	if (s[ps->p] != ')')
@@ -373,6 +354,48 @@ parse_name(struct parser *ps)
 			break;
 		}
 	ps->p++;			/* ) */
+	return nargs;
+}
+
+/* A name: a constant, an operand, or a call. */
+static int
+parse_name(struct parser *ps)
+{
+	const char *s = ps->s;
+	size_t pos = ps->p, len;
+	char name[64];
+	enum tp_dtype cast = TP_B1;
+	int fn, k, args[3], nargs, i;
+
+	/* np.sqrt and numpy.sqrt are sqrt */
+	if (strncmp(s + ps->p, "np.", 3) == 0)
+		ps->p += 3;
+	else if (strncmp(s + ps->p, "numpy.", 6) == 0)
+		ps->p += 6;
+	for (len = 0; (s[ps->p + len] >= 'a' && s[ps->p + len] <= 'z') ||
+	    (s[ps->p + len] >= 'A' && s[ps->p + len] <= 'Z') ||
+	    (s[ps->p + len] >= '0' && s[ps->p + len] <= '9') ||
+	    s[ps->p + len] == '_'; len++)
+		;
+	if (len == 0)
+		return perr(ps, ps->p, "expected a name after %s", "'np.'");
+	if (len >= sizeof name)
+		return perr(ps, pos, "name %s is too long", "");
+	memcpy(name, s + ps->p, len);
+	name[len] = '\0';
+	ps->p += len;
+	skip_space(ps);
+	if (s[ps->p] != '(')
+		return parse_bare_name(ps, name, pos);
+	if ((fn = lookup_fn(name, &cast)) < 0) {
+		for (i = 0; i < ps->nnames; i++)
+			if (strcmp(name, ps->names[i]) == 0)
+				return perr(ps, pos, "'%s' is an operand, "
+				    "not a function", name);
+		return perr(ps, pos, "unknown function '%s'", name);
+	}
+	if ((nargs = parse_args(ps, name, args)) < 0)
+		return -1;
 	if (nargs != fns[fn].nargs) {
 		char want[120];
 
