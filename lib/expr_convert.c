@@ -122,6 +122,50 @@ as_double(const void *s, enum tp_dtype t, size_t i)
 	}
 }
 
+/* conv from integer or bool dtype from (int64 storage at s). */
+static void
+conv_from_int(void *dst, enum tp_dtype to, const int64_t *s,
+    enum tp_dtype from, size_t n)
+{
+	int kt = kind_of(to), uns = from == TP_U8;
+	size_t i;
+
+	switch (kt) {
+	case K_I:
+		for (i = 0; i < n; i++)
+			((int64_t *)dst)[i] = narrow(s[i], to);
+		return;
+	case K_F:
+		for (i = 0; i < n; i++) {
+			float f = uns ? (float)(uint64_t)s[i] :
+			    (float)s[i];
+
+			((float *)dst)[i] = to == TP_F2 ?
+			    round_half(f) : f;
+		}
+		return;
+	case K_D:
+		for (i = 0; i < n; i++)
+			((double *)dst)[i] = uns ?
+			    (double)(uint64_t)s[i] : (double)s[i];
+		return;
+	case K_CF:
+		for (i = 0; i < n; i++) {
+			((float *)dst)[2 * i] = uns ?
+			    (float)(uint64_t)s[i] : (float)s[i];
+			((float *)dst)[2 * i + 1] = 0;
+		}
+		return;
+	default:
+		for (i = 0; i < n; i++) {
+			((double *)dst)[2 * i] = uns ?
+			    (double)(uint64_t)s[i] : (double)s[i];
+			((double *)dst)[2 * i + 1] = 0;
+		}
+		return;
+	}
+}
+
 /*
  * Convert n storage elements of dtype from at src to dtype to at dst, as
  * numpy's astype does (complex to real keeps the real part).
@@ -134,43 +178,8 @@ conv(void *dst, enum tp_dtype to, const void *src, enum tp_dtype from,
 	size_t i;
 
 	if (kf == K_I) {
-		const int64_t *s = src;
-		int uns = from == TP_U8;
-
-		switch (kt) {
-		case K_I:
-			for (i = 0; i < n; i++)
-				((int64_t *)dst)[i] = narrow(s[i], to);
-			return;
-		case K_F:
-			for (i = 0; i < n; i++) {
-				float f = uns ? (float)(uint64_t)s[i] :
-				    (float)s[i];
-
-				((float *)dst)[i] = to == TP_F2 ?
-				    round_half(f) : f;
-			}
-			return;
-		case K_D:
-			for (i = 0; i < n; i++)
-				((double *)dst)[i] = uns ?
-				    (double)(uint64_t)s[i] : (double)s[i];
-			return;
-		case K_CF:
-			for (i = 0; i < n; i++) {
-				((float *)dst)[2 * i] = uns ?
-				    (float)(uint64_t)s[i] : (float)s[i];
-				((float *)dst)[2 * i + 1] = 0;
-			}
-			return;
-		default:
-			for (i = 0; i < n; i++) {
-				((double *)dst)[2 * i] = uns ?
-				    (double)(uint64_t)s[i] : (double)s[i];
-				((double *)dst)[2 * i + 1] = 0;
-			}
-			return;
-		}
+		conv_from_int(dst, to, src, from, n);
+		return;
 	}
 	if (kt == K_I && to == TP_B1 && (kf == K_CF || kf == K_CD)) {
 		for (i = 0; i < n; i++)
