@@ -57,6 +57,54 @@ ipow(uint64_t a, uint64_t b)
 	return r;
 }
 
+#define LOOP(expr) { for (i = 0; i < n; i++) o[i] = (expr); break; }
+#define UA ((uint64_t)a[i])
+#define UB ((uint64_t)b[i])
+
+/* kernel_int's floor division, modulo and power of n elements, uns if
+ * the inputs are uint64; returns -1 for a negative power, else 0. */
+static int
+kernel_int_divide(int fn, int uns, int64_t *o, const int64_t *a,
+    const int64_t *b, size_t n)
+{
+	size_t i;
+
+	switch (fn) {
+	case F_FDIV:
+		for (i = 0; i < n; i++) {
+			if (b[i] == 0)
+				o[i] = 0;		/* numpy: 0, warning */
+			else if (uns)
+				o[i] = (int64_t)(UA / UB);
+			else if (b[i] == -1)
+				o[i] = (int64_t)(0 - UA);	/* wraps */
+			else
+				o[i] = floordiv_i(a[i], b[i]);
+		}
+		break;
+	case F_MOD:
+		for (i = 0; i < n; i++) {
+			if (b[i] == 0 || (!uns && b[i] == -1))
+				o[i] = 0;
+			else if (uns)
+				o[i] = (int64_t)(UA % UB);
+			else
+				o[i] = mod_i(a[i], b[i]);
+		}
+		break;
+	case F_POW: case F_POWOP:
+		for (i = 0; i < n; i++) {
+			if (!uns && b[i] < 0)
+				return -1;
+			o[i] = (int64_t)ipow(UA, UB);
+		}
+		break;
+	default:
+		abort();
+	}
+	return 0;
+}
+
 /*
  * Op fn on integer or bool storage, inputs of dtype ct (values within
  * it), n elements; returns -1 for a negative power, else 0.
@@ -68,9 +116,6 @@ kernel_int(int fn, enum tp_dtype ct, int64_t *o, const int64_t *a,
 	int uns = ct == TP_U8;
 	size_t i;
 
-#define LOOP(expr) { for (i = 0; i < n; i++) o[i] = (expr); break; }
-#define UA ((uint64_t)a[i])
-#define UB ((uint64_t)b[i])
 	switch (fn) {
 	case F_ADD: LOOP((int64_t)(UA + UB));
 	case F_SUB: LOOP((int64_t)(UA - UB));
@@ -126,35 +171,8 @@ kernel_int(int fn, enum tp_dtype ct, int64_t *o, const int64_t *a,
 			o[i] = v;
 		}
 		break;
-	case F_FDIV:
-		for (i = 0; i < n; i++) {
-			if (b[i] == 0)
-				o[i] = 0;		/* numpy: 0, warning */
-			else if (uns)
-				o[i] = (int64_t)(UA / UB);
-			else if (b[i] == -1)
-				o[i] = (int64_t)(0 - UA);	/* wraps */
-			else
-				o[i] = floordiv_i(a[i], b[i]);
-		}
-		break;
-	case F_MOD:
-		for (i = 0; i < n; i++) {
-			if (b[i] == 0 || (!uns && b[i] == -1))
-				o[i] = 0;
-			else if (uns)
-				o[i] = (int64_t)(UA % UB);
-			else
-				o[i] = mod_i(a[i], b[i]);
-		}
-		break;
-	case F_POW: case F_POWOP:
-		for (i = 0; i < n; i++) {
-			if (!uns && b[i] < 0)
-				return -1;
-			o[i] = (int64_t)ipow(UA, UB);
-		}
-		break;
+	case F_FDIV: case F_MOD: case F_POW: case F_POWOP:
+		return kernel_int_divide(fn, uns, o, a, b, n);
 	case F_ISNAN: case F_ISINF: LOOP(0);
 	case F_ISFINITE: LOOP(1);
 	default:
@@ -209,6 +227,71 @@ DIVMOD(T a, T b, T *modp)						\
 	return fl;							\
 }									\
 									\
+/* NAME's libm functions of one or two arguments. */			\
+static void								\
+NAME##_libm(int fn, T *o, const T *a, const T *b, size_t n)		\
+{									\
+	size_t i;							\
+									\
+	switch (fn) {							\
+	case F_SQRT: LOOP(sqrt##S(a[i]));				\
+	case F_CBRT: LOOP(cbrt##S(a[i]));				\
+	case F_EXP: LOOP(exp##S(a[i]));					\
+	case F_EXPM1: LOOP(expm1##S(a[i]));				\
+	case F_EXP2: LOOP(exp2##S(a[i]));				\
+	case F_LOG: LOOP(log##S(a[i]));					\
+	case F_LOG1P: LOOP(sizeof(T) == 4 ? (T)log1p_float((float)a[i]) :	\
+	    log1p(a[i]));						\
+	case F_LOG2: LOOP(log2##S(a[i]));				\
+	case F_LOG10: LOOP(log10##S(a[i]));				\
+	case F_SIN: LOOP(sin##S(a[i]));					\
+	case F_COS: LOOP(cos##S(a[i]));					\
+	case F_TAN: LOOP(tan##S(a[i]));					\
+	case F_ASIN: LOOP(asin##S(a[i]));				\
+	case F_ACOS: LOOP(acos##S(a[i]));				\
+	case F_ATAN: LOOP(atan##S(a[i]));				\
+	case F_SINH: LOOP(sinh##S(a[i]));				\
+	case F_COSH: LOOP(cosh##S(a[i]));				\
+	case F_TANH: LOOP(tanh##S(a[i]));				\
+	case F_ASINH: LOOP(asinh##S(a[i]));				\
+	case F_ACOSH: LOOP(acosh##S(a[i]));				\
+	case F_ATANH: LOOP(atanh##S(a[i]));				\
+	case F_ATAN2: LOOP(atan2##S(a[i], b[i]));			\
+	case F_HYPOT: LOOP(hypot##S(a[i], b[i]));			\
+	default:							\
+		abort();						\
+	}								\
+}									\
+									\
+/* NAME's comparisons and tests: bools, as int64, into ob. */		\
+static void								\
+NAME##_test(int fn, int64_t *ob, const T *a, const T *b, size_t n)	\
+{									\
+	size_t i;							\
+									\
+	switch (fn) {							\
+	case F_LT: for (i = 0; i < n; i++) ob[i] = a[i] < b[i]; break;	\
+	case F_LE: for (i = 0; i < n; i++) ob[i] = a[i] <= b[i]; break;	\
+	case F_GT: for (i = 0; i < n; i++) ob[i] = a[i] > b[i]; break;	\
+	case F_GE: for (i = 0; i < n; i++) ob[i] = a[i] >= b[i]; break;	\
+	case F_EQ: for (i = 0; i < n; i++) ob[i] = a[i] == b[i]; break;	\
+	case F_NE: for (i = 0; i < n; i++) ob[i] = a[i] != b[i]; break;	\
+	case F_ISNAN:							\
+		for (i = 0; i < n; i++)					\
+			ob[i] = isnan(a[i]) != 0;			\
+		break;							\
+	case F_ISINF:							\
+		for (i = 0; i < n; i++)					\
+			ob[i] = isinf(a[i]) != 0;			\
+		break;							\
+	case F_ISFINITE:						\
+		for (i = 0; i < n; i++) ob[i] = isfinite(a[i]) != 0;	\
+		break;							\
+	default:							\
+		abort();						\
+	}								\
+}									\
+									\
 void									\
 NAME(int fn, void *out, const T *a, const T *b, const T *c, size_t n)	\
 {									\
@@ -246,30 +329,13 @@ NAME(int fn, void *out, const T *a, const T *b, const T *c, size_t n)	\
 	case F_ABS: LOOP(fabs##S(a[i]));				\
 	case F_SIGN:							\
 		LOOP(a[i] > 0 ? 1 : a[i] < 0 ? -1 : a[i] == 0 ? 0 : a[i]); \
-	case F_SQRT: LOOP(sqrt##S(a[i]));				\
-	case F_CBRT: LOOP(cbrt##S(a[i]));				\
-	case F_EXP: LOOP(exp##S(a[i]));					\
-	case F_EXPM1: LOOP(expm1##S(a[i]));				\
-	case F_EXP2: LOOP(exp2##S(a[i]));				\
-	case F_LOG: LOOP(log##S(a[i]));					\
-	case F_LOG1P: LOOP(sizeof(T) == 4 ? (T)log1p_float((float)a[i]) :	\
-	    log1p(a[i]));						\
-	case F_LOG2: LOOP(log2##S(a[i]));				\
-	case F_LOG10: LOOP(log10##S(a[i]));				\
-	case F_SIN: LOOP(sin##S(a[i]));					\
-	case F_COS: LOOP(cos##S(a[i]));					\
-	case F_TAN: LOOP(tan##S(a[i]));					\
-	case F_ASIN: LOOP(asin##S(a[i]));				\
-	case F_ACOS: LOOP(acos##S(a[i]));				\
-	case F_ATAN: LOOP(atan##S(a[i]));				\
-	case F_SINH: LOOP(sinh##S(a[i]));				\
-	case F_COSH: LOOP(cosh##S(a[i]));				\
-	case F_TANH: LOOP(tanh##S(a[i]));				\
-	case F_ASINH: LOOP(asinh##S(a[i]));				\
-	case F_ACOSH: LOOP(acosh##S(a[i]));				\
-	case F_ATANH: LOOP(atanh##S(a[i]));				\
-	case F_ATAN2: LOOP(atan2##S(a[i], b[i]));			\
-	case F_HYPOT: LOOP(hypot##S(a[i], b[i]));			\
+	case F_SQRT: case F_CBRT: case F_EXP: case F_EXPM1: case F_EXP2: \
+	case F_LOG: case F_LOG1P: case F_LOG2: case F_LOG10: case F_SIN: \
+	case F_COS: case F_TAN: case F_ASIN: case F_ACOS: case F_ATAN:	\
+	case F_SINH: case F_COSH: case F_TANH: case F_ASINH: case F_ACOSH: \
+	case F_ATANH: case F_ATAN2: case F_HYPOT:			\
+		NAME##_libm(fn, o, a, b, n);				\
+		break;							\
 	case F_FLOOR: LOOP(floor##S(a[i]));				\
 	case F_CEIL: LOOP(ceil##S(a[i]));				\
 	case F_TRUNC: LOOP(trunc##S(a[i]));				\
@@ -286,22 +352,9 @@ NAME(int fn, void *out, const T *a, const T *b, const T *c, size_t n)	\
 			o[i] = isnan(v) ? v : v < c[i] ? v : c[i];	\
 		}							\
 		break;							\
-	case F_LT: for (i = 0; i < n; i++) ob[i] = a[i] < b[i]; break;	\
-	case F_LE: for (i = 0; i < n; i++) ob[i] = a[i] <= b[i]; break;	\
-	case F_GT: for (i = 0; i < n; i++) ob[i] = a[i] > b[i]; break;	\
-	case F_GE: for (i = 0; i < n; i++) ob[i] = a[i] >= b[i]; break;	\
-	case F_EQ: for (i = 0; i < n; i++) ob[i] = a[i] == b[i]; break;	\
-	case F_NE: for (i = 0; i < n; i++) ob[i] = a[i] != b[i]; break;	\
-	case F_ISNAN:							\
-		for (i = 0; i < n; i++)					\
-			ob[i] = isnan(a[i]) != 0;			\
-		break;							\
-	case F_ISINF:							\
-		for (i = 0; i < n; i++)					\
-			ob[i] = isinf(a[i]) != 0;			\
-		break;							\
-	case F_ISFINITE:						\
-		for (i = 0; i < n; i++) ob[i] = isfinite(a[i]) != 0;	\
+	case F_LT: case F_LE: case F_GT: case F_GE: case F_EQ: case F_NE: \
+	case F_ISNAN: case F_ISINF: case F_ISFINITE:			\
+		NAME##_test(fn, ob, a, b, n);				\
 		break;							\
 	default:							\
 		abort();						\
@@ -322,37 +375,13 @@ FLOAT_KERNEL(kernel_d, double, , divmod_d)
 /* The complex kernels: a and b are pairs; CT is the C complex type for
  * libm's functions. */
 #define COMPLEX_KERNEL(NAME, T, S, CT, MK)				\
-void									\
-NAME(int fn, void *out, const T *a, const T *b, size_t n)		\
+/* NAME's division and reciprocal, as numpy's loops divide. */		\
+static void								\
+NAME##_divide(int fn, T *o, const T *a, const T *b, size_t n)		\
 {									\
-	T *o = out;							\
-	int64_t *ob = out;						\
 	size_t i;							\
 									\
 	switch (fn) {							\
-	case F_ADD:							\
-		for (i = 0; i < n; i++) {				\
-			o[2 * i] = a[2 * i] + b[2 * i];			\
-			o[2 * i + 1] = a[2 * i + 1] + b[2 * i + 1];	\
-		}							\
-		break;							\
-	case F_SUB:							\
-		for (i = 0; i < n; i++) {				\
-			o[2 * i] = a[2 * i] - b[2 * i];			\
-			o[2 * i + 1] = a[2 * i + 1] - b[2 * i + 1];	\
-		}							\
-		break;							\
-	case F_MUL: case F_SQUARE:					\
-		if (fn == F_SQUARE)					\
-			b = a;						\
-		for (i = 0; i < n; i++) {				\
-			T ar = a[2 * i], ai = a[2 * i + 1];		\
-			T br = b[2 * i], bi = b[2 * i + 1];		\
-									\
-			o[2 * i] = ar * br - ai * bi;			\
-			o[2 * i + 1] = ar * bi + ai * br;		\
-		}							\
-		break;							\
 	case F_TDIV:	/* numpy's loop: Smith's algorithm */		\
 		for (i = 0; i < n; i++) {				\
 			T ar = a[2 * i], ai = a[2 * i + 1];		\
@@ -396,6 +425,107 @@ NAME(int fn, void *out, const T *a, const T *b, size_t n)		\
 			}						\
 		}							\
 		break;							\
+	default:							\
+		abort();						\
+	}								\
+}									\
+									\
+/* NAME's comparisons and tests: bools, as int64, into ob. */		\
+static void								\
+NAME##_test(int fn, int64_t *ob, const T *a, const T *b, size_t n)	\
+{									\
+	size_t i;							\
+									\
+	switch (fn) {							\
+	case F_EQ: for (i = 0; i < n; i++) ob[i] = a[2 * i] == b[2 * i] && \
+	    a[2 * i + 1] == b[2 * i + 1]; break;			\
+	case F_NE: for (i = 0; i < n; i++) ob[i] = a[2 * i] != b[2 * i] || \
+	    a[2 * i + 1] != b[2 * i + 1]; break;			\
+	case F_LT: for (i = 0; i < n; i++) ob[i] = CLT(a[2 * i],	\
+	    a[2 * i + 1], b[2 * i], b[2 * i + 1]); break;		\
+	case F_LE: for (i = 0; i < n; i++) ob[i] = CLE(a[2 * i],	\
+	    a[2 * i + 1], b[2 * i], b[2 * i + 1]); break;		\
+	case F_GT: for (i = 0; i < n; i++) ob[i] = CGT(a[2 * i],	\
+	    a[2 * i + 1], b[2 * i], b[2 * i + 1]); break;		\
+	case F_GE: for (i = 0; i < n; i++) ob[i] = CGE(a[2 * i],	\
+	    a[2 * i + 1], b[2 * i], b[2 * i + 1]); break;		\
+	case F_ISNAN: for (i = 0; i < n; i++) ob[i] = isnan(a[2 * i]) || \
+	    isnan(a[2 * i + 1]); break;					\
+	case F_ISINF: for (i = 0; i < n; i++) ob[i] = isinf(a[2 * i]) || \
+	    isinf(a[2 * i + 1]); break;					\
+	case F_ISFINITE: for (i = 0; i < n; i++) ob[i] =		\
+	    isfinite(a[2 * i]) && isfinite(a[2 * i + 1]); break;	\
+	default:							\
+		abort();						\
+	}								\
+}									\
+									\
+/* NAME's functions from libm's complex ones. */			\
+static void								\
+NAME##_libm(int fn, T *o, const T *a, size_t n)				\
+{									\
+	size_t i;							\
+									\
+	for (i = 0; i < n; i++) {					\
+		CT z = MK(a[2 * i], a[2 * i + 1]), w;			\
+									\
+		switch (fn) {						\
+		case F_SQRT: w = csqrt##S(z); break;			\
+		case F_EXP: w = cexp##S(z); break;			\
+		case F_LOG: w = clog##S(z); break;			\
+		case F_SIN: w = csin##S(z); break;			\
+		case F_COS: w = ccos##S(z); break;			\
+		case F_TAN: w = ctan##S(z); break;			\
+		case F_ASIN: w = casin##S(z); break;			\
+		case F_ACOS: w = cacos##S(z); break;			\
+		case F_ATAN: w = catan##S(z); break;			\
+		case F_SINH: w = csinh##S(z); break;			\
+		case F_COSH: w = ccosh##S(z); break;			\
+		case F_TANH: w = ctanh##S(z); break;			\
+		case F_ASINH: w = casinh##S(z); break;			\
+		case F_ACOSH: w = cacosh##S(z); break;			\
+		case F_ATANH: w = catanh##S(z); break;			\
+		default: abort();					\
+		}							\
+		o[2 * i] = creal##S(w);					\
+		o[2 * i + 1] = cimag##S(w);				\
+	}								\
+}									\
+									\
+void									\
+NAME(int fn, void *out, const T *a, const T *b, size_t n)		\
+{									\
+	T *o = out;							\
+	int64_t *ob = out;						\
+	size_t i;							\
+									\
+	switch (fn) {							\
+	case F_ADD:							\
+		for (i = 0; i < n; i++) {				\
+			o[2 * i] = a[2 * i] + b[2 * i];			\
+			o[2 * i + 1] = a[2 * i + 1] + b[2 * i + 1];	\
+		}							\
+		break;							\
+	case F_SUB:							\
+		for (i = 0; i < n; i++) {				\
+			o[2 * i] = a[2 * i] - b[2 * i];			\
+			o[2 * i + 1] = a[2 * i + 1] - b[2 * i + 1];	\
+		}							\
+		break;							\
+	case F_MUL: case F_SQUARE:					\
+		if (fn == F_SQUARE)					\
+			b = a;						\
+		for (i = 0; i < n; i++) {				\
+			T ar = a[2 * i], ai = a[2 * i + 1];		\
+			T br = b[2 * i], bi = b[2 * i + 1];		\
+									\
+			o[2 * i] = ar * br - ai * bi;			\
+			o[2 * i + 1] = ar * bi + ai * br;		\
+		}							\
+		break;							\
+	case F_TDIV: case F_RECIP:					\
+		NAME##_divide(fn, o, a, b, n);				\
+		break;							\
 	case F_ONES:							\
 		for (i = 0; i < n; i++) {				\
 			o[2 * i] = 1;					\
@@ -433,49 +563,12 @@ NAME(int fn, void *out, const T *a, const T *b, size_t n)		\
 	case F_REAL: LOOP(a[2 * i]);					\
 	case F_IMAG: LOOP(a[2 * i + 1]);				\
 	case F_ANGLE: LOOP(atan2##S(a[2 * i + 1], a[2 * i]));		\
-	case F_EQ: for (i = 0; i < n; i++) ob[i] = a[2 * i] == b[2 * i] && \
-	    a[2 * i + 1] == b[2 * i + 1]; break;			\
-	case F_NE: for (i = 0; i < n; i++) ob[i] = a[2 * i] != b[2 * i] || \
-	    a[2 * i + 1] != b[2 * i + 1]; break;			\
-	case F_LT: for (i = 0; i < n; i++) ob[i] = CLT(a[2 * i],	\
-	    a[2 * i + 1], b[2 * i], b[2 * i + 1]); break;		\
-	case F_LE: for (i = 0; i < n; i++) ob[i] = CLE(a[2 * i],	\
-	    a[2 * i + 1], b[2 * i], b[2 * i + 1]); break;		\
-	case F_GT: for (i = 0; i < n; i++) ob[i] = CGT(a[2 * i],	\
-	    a[2 * i + 1], b[2 * i], b[2 * i + 1]); break;		\
-	case F_GE: for (i = 0; i < n; i++) ob[i] = CGE(a[2 * i],	\
-	    a[2 * i + 1], b[2 * i], b[2 * i + 1]); break;		\
-	case F_ISNAN: for (i = 0; i < n; i++) ob[i] = isnan(a[2 * i]) || \
-	    isnan(a[2 * i + 1]); break;					\
-	case F_ISINF: for (i = 0; i < n; i++) ob[i] = isinf(a[2 * i]) || \
-	    isinf(a[2 * i + 1]); break;					\
-	case F_ISFINITE: for (i = 0; i < n; i++) ob[i] =		\
-	    isfinite(a[2 * i]) && isfinite(a[2 * i + 1]); break;	\
+	case F_EQ: case F_NE: case F_LT: case F_LE: case F_GT: case F_GE: \
+	case F_ISNAN: case F_ISINF: case F_ISFINITE:			\
+		NAME##_test(fn, ob, a, b, n);				\
+		break;							\
 	default:							\
-		for (i = 0; i < n; i++) {				\
-			CT z = MK(a[2 * i], a[2 * i + 1]), w;		\
-									\
-			switch (fn) {					\
-			case F_SQRT: w = csqrt##S(z); break;		\
-			case F_EXP: w = cexp##S(z); break;		\
-			case F_LOG: w = clog##S(z); break;		\
-			case F_SIN: w = csin##S(z); break;		\
-			case F_COS: w = ccos##S(z); break;		\
-			case F_TAN: w = ctan##S(z); break;		\
-			case F_ASIN: w = casin##S(z); break;		\
-			case F_ACOS: w = cacos##S(z); break;		\
-			case F_ATAN: w = catan##S(z); break;		\
-			case F_SINH: w = csinh##S(z); break;		\
-			case F_COSH: w = ccosh##S(z); break;		\
-			case F_TANH: w = ctanh##S(z); break;		\
-			case F_ASINH: w = casinh##S(z); break;		\
-			case F_ACOSH: w = cacosh##S(z); break;		\
-			case F_ATANH: w = catanh##S(z); break;		\
-			default: abort();				\
-			}						\
-			o[2 * i] = creal##S(w);				\
-			o[2 * i + 1] = cimag##S(w);			\
-		}							\
+		NAME##_libm(fn, o, a, n);				\
 		break;							\
 	}								\
 }
