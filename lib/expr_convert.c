@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "engine.h"
 #include "expr_impl.h"
 
 int

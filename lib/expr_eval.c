@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "engine.h"
 #include "expr_impl.h"
 
 static const size_t kind_size[] = { 8, 4, 8, 8, 16 };

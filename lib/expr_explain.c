@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine.h"
 #include "expr_impl.h"
 
 /* --- explain ---------------------------------------------------------- */

@@ -22,7 +22,7 @@
  * to its dtype (integers wrap, float16 rounds to half; the conversions,
  * expr_convert.c), which is what NumPy's loops give.  Every lib/expr*.c
  * is compiled with -ffp-contract=off (no fused multiply-add; see the
- * Makefile).
+ * Makefile).  Include engine.h before this header (TP_MAXTHREADS).
  */
 #ifndef TP_EXPR_IMPL_H
 #define TP_EXPR_IMPL_H
@@ -31,7 +31,6 @@
 #include <stdint.h>
 
 #include "tpipe.h"
-#include "engine.h"
 #include "expr.h"
 
 #define BLOCK 1024		/* elements per block */

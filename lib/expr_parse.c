@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine.h"
 #include "expr_impl.h"
 
 /* name: as the user writes it (or the operator); ufunc: numpy's ufunc

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine.h"
 #include "expr_impl.h"
 #include "expr_loops.h"
 
