@@ -13,7 +13,7 @@
 #include "expr_impl.h"
 
 int
-kind_of(enum tp_dtype t)
+expr_kind_of(enum tp_dtype t)
 {
 	switch (t) {
 	case TP_F2:
@@ -106,9 +106,9 @@ float_to_int(double v, enum tp_dtype t)
 /* The value of storage element i of dtype t as a double (the real part
  * for complex). */
 double
-as_double(const void *s, enum tp_dtype t, size_t i)
+expr_as_double(const void *s, enum tp_dtype t, size_t i)
 {
-	switch (kind_of(t)) {
+	switch (expr_kind_of(t)) {
 	case K_I:
 		return t == TP_U8 ? (double)(uint64_t)((const int64_t *)s)[i] :
 		    (double)((const int64_t *)s)[i];
@@ -128,7 +128,7 @@ static void
 conv_from_int(void *dst, enum tp_dtype to, const int64_t *s,
     enum tp_dtype from, size_t n)
 {
-	int kt = kind_of(to), uns = from == TP_U8;
+	int kt = expr_kind_of(to), uns = from == TP_U8;
 	size_t i;
 
 	switch (kt) {
@@ -172,10 +172,10 @@ conv_from_int(void *dst, enum tp_dtype to, const int64_t *s,
  * numpy's astype does (complex to real keeps the real part).
  */
 void
-conv(void *dst, enum tp_dtype to, const void *src, enum tp_dtype from,
+expr_conv(void *dst, enum tp_dtype to, const void *src, enum tp_dtype from,
     size_t n)
 {
-	int kf = kind_of(from), kt = kind_of(to);
+	int kf = expr_kind_of(from), kt = expr_kind_of(to);
 	size_t i;
 
 	if (kf == K_I) {
@@ -209,7 +209,7 @@ conv(void *dst, enum tp_dtype to, const void *src, enum tp_dtype from,
 	}
 	/* the rest goes through double, exactly (or rounding once) */
 	for (i = 0; i < n; i++) {
-		double re = as_double(src, from, i), im = 0;
+		double re = expr_as_double(src, from, i), im = 0;
 
 		if (kf == K_CF)
 			im = ((const float *)src)[2 * i + 1];
@@ -240,7 +240,7 @@ conv(void *dst, enum tp_dtype to, const void *src, enum tp_dtype from,
 
 /* n raw elements of dtype t (native order) into storage. */
 void
-load(void *dst, const void *src, enum tp_dtype t, size_t n)
+expr_load(void *dst, const void *src, enum tp_dtype t, size_t n)
 {
 	size_t i;
 
@@ -286,7 +286,7 @@ load(void *dst, const void *src, enum tp_dtype t, size_t n)
 
 /* n storage elements of dtype t into raw elements. */
 void
-store(void *dst, const void *src, enum tp_dtype t, size_t n)
+expr_store(void *dst, const void *src, enum tp_dtype t, size_t n)
 {
 	const int64_t *s = src;
 	size_t i;
@@ -321,7 +321,7 @@ store(void *dst, const void *src, enum tp_dtype t, size_t n)
 
 /* Whether raw elements of t are their own storage. */
 int
-raw_is_storage(enum tp_dtype t)
+expr_raw_is_storage(enum tp_dtype t)
 {
 	return t == TP_F4 || t == TP_F8 || t == TP_C8 || t == TP_C16 ||
 	    t == TP_I8 || t == TP_U8;
@@ -331,14 +331,14 @@ raw_is_storage(enum tp_dtype t)
  * at o to its dtype dt: float16 rounds to half; integers narrower than
  * 64 bits wrap when the loop computed in dt itself. */
 void
-narrow_block(void *o, enum tp_dtype dt, enum tp_dtype ct, size_t n)
+expr_narrow_block(void *o, enum tp_dtype dt, enum tp_dtype ct, size_t n)
 {
 	if (dt == TP_F2) {
 		size_t i;
 
 		for (i = 0; i < n; i++)
 			((float *)o)[i] = round_half(((float *)o)[i]);
-	} else if (kind_of(dt) == K_I && dt != TP_I8 &&
+	} else if (expr_kind_of(dt) == K_I && dt != TP_I8 &&
 	    dt != TP_U8 && ct == dt) {
 		size_t i;
 

@@ -65,7 +65,7 @@ fill(void *dst, const union val *v, enum tp_dtype t, size_t n)
 {
 	size_t i;
 
-	switch (kind_size[kind_of(t)]) {
+	switch (kind_size[expr_kind_of(t)]) {
 	case 4:
 		for (i = 0; i < n; i++)
 			((float *)dst)[i] = v->f;
@@ -88,7 +88,7 @@ choose(void *out, const int64_t *c, const void *a, const void *b,
 {
 	size_t i;
 
-	switch (kind_size[kind_of(t)]) {
+	switch (kind_size[expr_kind_of(t)]) {
 	case 4:
 		for (i = 0; i < n; i++)
 			((float *)out)[i] = c[i] ? ((const float *)a)[i] :
@@ -125,17 +125,17 @@ eval_operand(struct tp_expr *e, int tid, int k, size_t start, size_t n)
 	    e->start * es : e->ops[nd->var].data;
 
 	if (nd->direct) {
-		if (raw_is_storage(nd->dt))
+		if (expr_raw_is_storage(nd->dt))
 			return base + start * es;
-		load(o, base + start * es, nd->dt, n);
+		expr_load(o, base + start * es, nd->dt, n);
 		return o;
 	}
-	if (raw_is_storage(nd->dt)) {
+	if (expr_raw_is_storage(nd->dt)) {
 		gather(e, nd, base, start, n, o);
 		return o;
 	}
 	gather(e, nd, base, start, n, slot(e, tid, k, 1));
-	load(o, slot(e, tid, k, 1), nd->dt, n);
+	expr_load(o, slot(e, tid, k, 1), nd->dt, n);
 	return o;
 }
 
@@ -160,7 +160,7 @@ eval_inputs(struct tp_expr *e, int tid, int k, size_t start, size_t n,
 		if (a->scalar && a->dt != nd->ct[j] && nd->fn != F_CAST) {
 			union val v;	/* a constant: convert it once */
 
-			conv(&v, nd->ct[j], &a->val, a->dt, 1);
+			expr_conv(&v, nd->ct[j], &a->val, a->dt, 1);
 			fill(slot(e, tid, k, j + 1), &v, nd->ct[j], n);
 			in[j] = slot(e, tid, k, j + 1);
 			continue;
@@ -168,7 +168,7 @@ eval_inputs(struct tp_expr *e, int tid, int k, size_t start, size_t n,
 		if ((in[j] = eval(e, tid, nd->arg[j], start, n)) == NULL)
 			return -1;
 		if (a->dt != nd->ct[j] && !(nd->fn == F_CAST)) {
-			conv(slot(e, tid, k, j + 1), nd->ct[j], in[j], a->dt,
+			expr_conv(slot(e, tid, k, j + 1), nd->ct[j], in[j], a->dt,
 			    n);
 			in[j] = slot(e, tid, k, j + 1);
 		}
@@ -185,9 +185,9 @@ static int
 run_kernel(struct tp_expr *e, const struct node *nd, unsigned char *o,
     const void *const *in, size_t n)
 {
-	switch (kind_of(nd->ct[0])) {
+	switch (expr_kind_of(nd->ct[0])) {
 	case K_I:
-		if (kernel_int(nd->op, nd->ct[0], (int64_t *)o, in[0],
+		if (expr_kernel_int(nd->op, nd->ct[0], (int64_t *)o, in[0],
 		    nd->nin > 1 ? in[1] : NULL, nd->nin > 2 ? in[2] :
 		    NULL, n) < 0) {
 			__atomic_store_n(&e->failed, 1, __ATOMIC_RELAXED);
@@ -196,18 +196,18 @@ run_kernel(struct tp_expr *e, const struct node *nd, unsigned char *o,
 		}
 		break;
 	case K_F:
-		kernel_f(nd->op, o, in[0], nd->nin > 1 ? in[1] : NULL,
+		expr_kernel_f(nd->op, o, in[0], nd->nin > 1 ? in[1] : NULL,
 		    nd->nin > 2 ? in[2] : NULL, n);
 		break;
 	case K_D:
-		kernel_d(nd->op, o, in[0], nd->nin > 1 ? in[1] : NULL,
+		expr_kernel_d(nd->op, o, in[0], nd->nin > 1 ? in[1] : NULL,
 		    nd->nin > 2 ? in[2] : NULL, n);
 		break;
 	case K_CF:
-		kernel_cf(nd->op, o, in[0], nd->nin > 1 ? in[1] : NULL, n);
+		expr_kernel_cf(nd->op, o, in[0], nd->nin > 1 ? in[1] : NULL, n);
 		break;
 	default:
-		kernel_cd(nd->op, o, in[0], nd->nin > 1 ? in[1] : NULL, n);
+		expr_kernel_cd(nd->op, o, in[0], nd->nin > 1 ? in[1] : NULL, n);
 		break;
 	}
 	return 0;
@@ -231,7 +231,7 @@ eval(struct tp_expr *e, int tid, int k, size_t start, size_t n)
 	if (eval_inputs(e, tid, k, start, n, in) < 0)
 		return NULL;
 	if (nd->fn == F_CAST) {
-		conv(o, nd->dt, in[0], e->nodes[nd->arg[0]].dt, n);
+		expr_conv(o, nd->dt, in[0], e->nodes[nd->arg[0]].dt, n);
 		return o;
 	}
 	if (nd->fn == F_WHERE) {
@@ -240,7 +240,7 @@ eval(struct tp_expr *e, int tid, int k, size_t start, size_t n)
 	}
 	if (run_kernel(e, nd, o, in, n) < 0)
 		return NULL;
-	narrow_block(o, nd->dt, nd->ct[0], n);
+	expr_narrow_block(o, nd->dt, nd->ct[0], n);
 	return o;
 }
 
@@ -255,7 +255,7 @@ ensure_scratch(struct tp_expr *e, int threads)
 
 /* Compute 0-d node k now, into its value. */
 const char *
-eval_scalar(struct tp_expr *e, int k, struct tp_msg *m)
+expr_eval_scalar(struct tp_expr *e, int k, struct tp_msg *m)
 {
 	struct node *nd = &e->nodes[k];
 	const void *v;
@@ -269,7 +269,7 @@ eval_scalar(struct tp_expr *e, int k, struct tp_msg *m)
 		return tp_msgf(m, "expression '%s', column %d: integers to "
 		    "negative integer powers are not allowed", q, nd->pos);
 	}
-	memcpy(&nd->val, v, kind_size[kind_of(nd->dt)]);
+	memcpy(&nd->val, v, kind_size[expr_kind_of(nd->dt)]);
 	nd->scalar = 1;
 	return NULL;
 }
@@ -292,10 +292,10 @@ run_block(void *arg, size_t b, int tid)
 	if ((v = eval(e, tid, e->root, first, n)) == NULL)
 		return;
 	if (r->dt != e->outdt) {
-		conv(slot(e, tid, e->root, 1), e->outdt, v, r->dt, n);
+		expr_conv(slot(e, tid, e->root, 1), e->outdt, v, r->dt, n);
 		v = slot(e, tid, e->root, 1);
 	}
-	store(dst, v, e->outdt, n);
+	expr_store(dst, v, e->outdt, n);
 }
 
 const char *

@@ -39,14 +39,14 @@ explain_node(const struct tp_expr *e, int k, int depth, char **buf,
 		snprintf(label, sizeof label, "cast to %s",
 		    tp_dtype_name(nd->castdt));
 	else {
-		snprintf(label, sizeof label, "%s", fns[nd->fn].name);
+		snprintf(label, sizeof label, "%s", expr_fns[nd->fn].name);
 		if (nd->op != nd->fn)
 			snprintf(label + strlen(label), sizeof label -
-			    strlen(label), " (as numpy's %s)", fns[nd->op].
-			    ufunc ? fns[nd->op].ufunc : fns[nd->op].name);
+			    strlen(label), " (as numpy's %s)", expr_fns[nd->op].
+			    ufunc ? expr_fns[nd->op].ufunc : expr_fns[nd->op].name);
 	}
 	n = snprintf(line, sizeof line, "%*s%s: %s %s", 2 * depth, "", label,
-	    tp_dtype_name(nd->dt), shape_text(nd->ndim, nd->shape, sh,
+	    tp_dtype_name(nd->dt), expr_shape_text(nd->ndim, nd->shape, sh,
 	    sizeof sh));
 	if (nd->kind == N_CALL && nd->fn != F_CAST && nd->fn != F_WHERE) {
 		int in = nd->op == F_ATAN2 ? 2 : (nd->fn == F_ANGLE ? 0 : 1);
@@ -90,7 +90,7 @@ tp_expr_explain(const struct tp_expr *e)
 	{
 		char tail[300];
 		int n = snprintf(tail, sizeof tail, "output: %s %s\n",
-		    tp_dtype_name(e->outdt), shape_text(e->ndim, e->shape, sh,
+		    tp_dtype_name(e->outdt), expr_shape_text(e->ndim, e->shape, sh,
 		    sizeof sh));
 
 		buf = tp_erealloc(buf, len + (size_t)n + 1);

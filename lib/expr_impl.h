@@ -115,34 +115,36 @@ struct tp_expr {
 };
 
 /* The functions and operators, indexed by F_ (expr_parse.c). */
-extern const struct fninfo fns[F_NFN];
+extern const struct fninfo expr_fns[F_NFN];
 
 /* expr_convert.c: storage kinds and conversions (see each function). */
-int kind_of(enum tp_dtype t);
-double as_double(const void *s, enum tp_dtype t, size_t i);
-void conv(void *dst, enum tp_dtype to, const void *src, enum tp_dtype from,
+int expr_kind_of(enum tp_dtype t);
+double expr_as_double(const void *s, enum tp_dtype t, size_t i);
+void expr_conv(void *dst, enum tp_dtype to, const void *src, enum tp_dtype from,
     size_t n);
-void load(void *dst, const void *src, enum tp_dtype t, size_t n);
-void store(void *dst, const void *src, enum tp_dtype t, size_t n);
-int raw_is_storage(enum tp_dtype t);
-void narrow_block(void *o, enum tp_dtype dt, enum tp_dtype ct, size_t n);
+void expr_load(void *dst, const void *src, enum tp_dtype t, size_t n);
+void expr_store(void *dst, const void *src, enum tp_dtype t, size_t n);
+int expr_raw_is_storage(enum tp_dtype t);
+void expr_narrow_block(void *o, enum tp_dtype dt, enum tp_dtype ct, size_t n);
 
 /* expr_kernels.c: fn over n storage elements of one kind (see each). */
-int kernel_int(int fn, enum tp_dtype ct, int64_t *o, const int64_t *a,
+int expr_kernel_int(int fn, enum tp_dtype ct, int64_t *o, const int64_t *a,
     const int64_t *b, const int64_t *c, size_t n);
-void kernel_f(int fn, void *out, const float *a, const float *b,
+void expr_kernel_f(int fn, void *out, const float *a, const float *b,
     const float *c, size_t n);
-void kernel_d(int fn, void *out, const double *a, const double *b,
+void expr_kernel_d(int fn, void *out, const double *a, const double *b,
     const double *c, size_t n);
-void kernel_cf(int fn, void *out, const float *a, const float *b, size_t n);
-void kernel_cd(int fn, void *out, const double *a, const double *b,
+void expr_kernel_cf(int fn, void *out, const float *a, const float *b,
     size_t n);
-int complex_supported(int fn);
+void expr_kernel_cd(int fn, void *out, const double *a, const double *b,
+    size_t n);
+int expr_complex_supported(int fn);
 
 /* expr_types.c: a shape as numpy prints it, into buf. */
-char *shape_text(int ndim, const size_t *shape, char *buf, size_t len);
+char *expr_shape_text(int ndim, const size_t *shape, char *buf,
+    size_t len);
 
 /* expr_eval.c: compute 0-d node k now, into its value. */
-const char *eval_scalar(struct tp_expr *, int k, struct tp_msg *);
+const char *expr_eval_scalar(struct tp_expr *, int k, struct tp_msg *);
 
 #endif

@@ -62,7 +62,7 @@ ipow(uint64_t a, uint64_t b)
 #define UA ((uint64_t)a[i])
 #define UB ((uint64_t)b[i])
 
-/* kernel_int's floor division, modulo and power of n elements, uns if
+/* expr_kernel_int's floor division, modulo and power of n elements, uns if
  * the inputs are uint64; returns -1 for a negative power, else 0. */
 static int
 kernel_int_divide(int fn, int uns, int64_t *o, const int64_t *a,
@@ -111,7 +111,7 @@ kernel_int_divide(int fn, int uns, int64_t *o, const int64_t *a,
  * it), n elements; returns -1 for a negative power, else 0.
  */
 int
-kernel_int(int fn, enum tp_dtype ct, int64_t *o, const int64_t *a,
+expr_kernel_int(int fn, enum tp_dtype ct, int64_t *o, const int64_t *a,
     const int64_t *b, const int64_t *c, size_t n)
 {
 	int uns = ct == TP_U8;
@@ -362,8 +362,8 @@ NAME(int fn, void *out, const T *a, const T *b, const T *c, size_t n)	\
 	}								\
 }
 
-FLOAT_KERNEL(kernel_f, float, f, divmod_f)
-FLOAT_KERNEL(kernel_d, double, , divmod_d)
+FLOAT_KERNEL(expr_kernel_f, float, f, divmod_f)
+FLOAT_KERNEL(expr_kernel_d, double, , divmod_d)
 
 /* numpy's ordering of complex numbers (lexicographic, NaN aware). */
 #define CLT(xr, xi, yr, yi) (((xr) < (yr) && !isnan(xi) && !isnan(yi)) || \
@@ -596,13 +596,13 @@ make_cd(double re, double im)
 	return z;
 }
 
-COMPLEX_KERNEL(kernel_cf, float, f, float complex, make_cf)
-COMPLEX_KERNEL(kernel_cd, double, , double complex, make_cd)
+COMPLEX_KERNEL(expr_kernel_cf, float, f, float complex, make_cf)
+COMPLEX_KERNEL(expr_kernel_cd, double, , double complex, make_cd)
 #undef LOOP
 
 /* Whether the kernels implement fn on complex inputs. */
 int
-complex_supported(int fn)
+expr_complex_supported(int fn)
 {
 	switch (fn) {
 	case F_POW: case F_POWOP: case F_EXPM1: case F_EXP2: case F_LOG1P:

@@ -16,7 +16,7 @@
 
 /* name: as the user writes it (or the operator); ufunc: numpy's ufunc
  * whose loops decide the types (NULL: a rule of its own). */
-const struct fninfo fns[F_NFN] = {
+const struct fninfo expr_fns[F_NFN] = {
 	[F_ADD] = { "+", 2, "add" },
 	[F_SUB] = { "-", 2, "subtract" },
 	[F_MUL] = { "*", 2, "multiply" },
@@ -248,10 +248,10 @@ lookup_fn(const char *name, enum tp_dtype *cast)
 	size_t i;
 
 	for (i = 0; i < F_NFN; i++)
-		if (fns[i].ufunc != NULL || i == F_ROUND || i == F_WHERE ||
+		if (expr_fns[i].ufunc != NULL || i == F_ROUND || i == F_WHERE ||
 		    i == F_REAL || i == F_IMAG || i == F_ANGLE)
-			if (strcmp(name, fns[i].name) == 0 &&
-			    fns[i].name[0] >= 'a')
+			if (strcmp(name, expr_fns[i].name) == 0 &&
+			    expr_fns[i].name[0] >= 'a')
 				return (int)i;
 	for (i = 0; i < sizeof aliases / sizeof *aliases; i++)
 		if (strcmp(name, aliases[i].name) == 0)
@@ -397,11 +397,11 @@ parse_name(struct parser *ps)
 	}
 	if ((nargs = parse_args(ps, name, args)) < 0)
 		return -1;
-	if (nargs != fns[fn].nargs) {
+	if (nargs != expr_fns[fn].nargs) {
 		char want[120];
 
 		snprintf(want, sizeof want, "%s takes %d argument%s, not %d",
-		    name, fns[fn].nargs, fns[fn].nargs == 1 ? "" : "s",
+		    name, expr_fns[fn].nargs, expr_fns[fn].nargs == 1 ? "" : "s",
 		    nargs);
 		return perr(ps, pos, "%s", want);
 	}

@@ -62,7 +62,7 @@ min_scalar_type(const struct node *nd, int *small)
 		    v >= INT32_MIN ? TP_I4 : TP_I8;
 	}
 	if (tp_dtype_is_float(t)) {
-		double v = as_double(&nd->val, t, 0);
+		double v = expr_as_double(&nd->val, t, 0);
 
 		if ((v > -65000 && v < 65000) || !isfinite(v))
 			return TP_F2;
@@ -221,7 +221,7 @@ broadcast(const struct tp_expr *e, struct node *nd, int *bad)
 }
 
 char *
-shape_text(int ndim, const size_t *shape, char *buf, size_t len)
+expr_shape_text(int ndim, const size_t *shape, char *buf, size_t len)
 {
 	struct tp_tensor t = { .ndim = ndim };
 
@@ -275,10 +275,10 @@ resolve_ufunc(struct tp_expr *e, struct node *nd, int fn, int nin,
 		eff[0] = result_type(nin, eff, small);
 		for (j = 1; j < nin; j++)
 			eff[j] = eff[0];
-		found = find_loop(fns[fn].ufunc, nin, eff, none, ct, &out) == 0
+		found = find_loop(expr_fns[fn].ufunc, nin, eff, none, ct, &out) == 0
 		    && ct[0] == eff[0];
 	} else
-		found = find_loop(fns[fn].ufunc, nin, eff, small, ct,
+		found = find_loop(expr_fns[fn].ufunc, nin, eff, small, ct,
 		    &out) == 0;
 	if (!found) {
 		for (j = 0; j < nin; j++)
@@ -286,11 +286,11 @@ resolve_ufunc(struct tp_expr *e, struct node *nd, int fn, int nin,
 			    j ? " and " : "", tp_dtype_name(e->nodes[args[j]].
 			    dt));
 		return tp_msgf(m, "expression '%s', column %d: numpy's %s has "
-		    "no loop for %s", q, nd->pos, fns[fn].ufunc, ts);
+		    "no loop for %s", q, nd->pos, expr_fns[fn].ufunc, ts);
 	}
-	if (tp_dtype_is_complex(ct[0]) && !complex_supported(fn))
+	if (tp_dtype_is_complex(ct[0]) && !expr_complex_supported(fn))
 		return tp_msgf(m, "expression '%s', column %d: tmath does not "
-		    "implement %s on %s", q, nd->pos, fns[fn].ufunc,
+		    "implement %s on %s", q, nd->pos, expr_fns[fn].ufunc,
 		    tp_dtype_name(ct[0]));
 	for (j = 0; j < nin; j++)
 		nd->ct[j] = ct[j];
@@ -315,7 +315,7 @@ fast_power(struct tp_expr *e, struct node *nd)
 	if (nd->fn != F_POWOP || !a->isarr || !s->scalar ||
 	    s->dt == TP_B1 || tp_dtype_is_complex(s->dt))
 		return 0;
-	x = as_double(&s->val, s->dt, 0);
+	x = expr_as_double(&s->val, s->dt, 0);
 	if (tp_dtype_is_float(at) || tp_dtype_is_complex(at))
 		f = x == 1 ? F_POS : x == -1 ? F_RECIP : x == 0 ? F_ONES :
 		    x == 0.5 ? F_SQRT : x == 2 ? F_SQUARE : -1;
@@ -330,7 +330,7 @@ fast_power(struct tp_expr *e, struct node *nd)
 	nd->nin = 1;
 	nd->ct[0] = at;
 	nd->dt = at;
-	if (f != F_ONES && f != F_POS && find_loop(fns[f].ufunc, 1, &at,
+	if (f != F_ONES && f != F_POS && find_loop(expr_fns[f].ufunc, 1, &at,
 	    NULL, nd->ct, &out) == 0)
 		nd->dt = out;
 	return 1;
@@ -360,7 +360,7 @@ resolve_leaf(struct node *nd, const struct tp_tensor *ops)
 		nd->isarr = 1;
 		if (t->ndim == 0) {
 			nd->scalar = 1;
-			load(&nd->val, t->data, t->dtype, 1);
+			expr_load(&nd->val, t->data, t->dtype, 1);
 		}
 	}
 }
@@ -444,8 +444,8 @@ resolve_node(struct tp_expr *e, int k, const struct tp_tensor *ops,
 		const struct node *a0 = &e->nodes[nd->arg[0]];
 
 		return tp_msgf(m, "expression '%s', column %d: shapes %s and "
-		    "%s do not broadcast", q, nd->pos, shape_text(a0->ndim,
-		    a0->shape, b2, sizeof b2), shape_text(a->ndim, a->shape,
+		    "%s do not broadcast", q, nd->pos, expr_shape_text(a0->ndim,
+		    a0->shape, b2, sizeof b2), expr_shape_text(a->ndim, a->shape,
 		    b1, sizeof b1));
 	}
 	for (j = 0; j < nd->nargs; j++)
@@ -456,7 +456,7 @@ resolve_node(struct tp_expr *e, int k, const struct tp_tensor *ops,
 	if ((why = resolve_call(e, nd, q, m)))
 		return why;
 	if (allscalar)
-		return eval_scalar(e, k, m);
+		return expr_eval_scalar(e, k, m);
 	return NULL;
 }
 
