@@ -93,9 +93,11 @@ $(BUILD)/obj/fuzz/lib-error.o: lib/error.c | $(BUILD)/obj/fuzz
 $(BUILD)/obj/fuzz/%.o: fuzz/%.c | $(BUILD)/obj/fuzz
 	$(COMPILE) -Ifuzz -c -o $@ $<
 
-# tmath's kernels: float32 computed in float and never contracted into
-# fused multiply-adds (numpy's results bit for bit), loops vectorised.
-$(BUILD)/obj/lib/expr.o: CFLAGS += -O3 -ffp-contract=off -fno-math-errno
+# tmath's engine, every lib/expr*.c (kernels, conversions, evaluation,
+# the 0-d values resolution computes): float32 computed in float and
+# never contracted into fused multiply-adds (numpy's results bit for
+# bit), loops vectorised.  A new expr file gets these flags by its name.
+$(BUILD)/obj/lib/expr_%.o: CFLAGS += -O3 -ffp-contract=off -fno-math-errno
 
 $(BUILD)/libtpipe.a: $(LIBOBJ)
 	rm -f $@ && ar rcs $@ $(LIBOBJ)

@@ -1,6 +1,6 @@
 /*
  * tmath - evaluate a NumPy expression element by element over each record
- * of a stream.  The language, types and kernels are lib/expr.c; this file
+ * of a stream.  The language, types and kernels are lib/expr*.c; this file
  * reads the options, the operands bound with NAME=FILE (a file of one
  * record is used for every record; a stream of N records pairs with the
  * input record by record) and the input x, which streams through in

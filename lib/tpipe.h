@@ -70,10 +70,14 @@
  *                       losses; grad_parse.c: words; grad_check.c:
  *                       --check; grad_explain.c: --explain; grad_impl.h:
  *                       what they share)
- *           expr.c/.h   elementwise expressions: parse, NumPy's types, fused
- *                       blocks (tmath; expr_loops.h: its type tables)
  *           spectrum.c/.h  numpy.fft's and scipy.fft's transforms along
  *                       axes, windows, shifts, norms, views (tfft)
+ *           expr.h      elementwise expressions (tmath): expr_parse.c the
+ *                       language, expr_types.c NumPy's types (expr_loops.h:
+ *                       its tables), expr_convert.c conversions between
+ *                       dtypes, expr_kernels.c the kernels, expr_eval.c
+ *                       fused blocks on threads, expr_explain.c --explain
+ *                       (expr_impl.h: what they share)
  *   pictures colormap.c/.h  colour maps as matplotlib defines them and
  *                       normalisation to [0, 1] (tcat, tinfo pictures): on
  *                       core and io, beside infra and the engines (it

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """mk/tmath-loops.py > lib/expr_loops.h: numpy's ufunc loop lists and
-safe-cast table, as tmath's type resolution (lib/expr.c) searches them.
+safe-cast table, as tmath's type resolution (lib/expr_types.c) searches them.
 Run with numpy 1.24 (the version whose rules tmath follows)."""
 import numpy as np
 

@@ -1,0 +1,615 @@
+/*
+ * expr_kernels.c - tmath's kernels (expr_impl.h): each function or
+ * operator over n values of one storage kind (int64, float, double,
+ * complex pairs), computed as NumPy's loops compute them: Python's floor
+ * division and modulo, integer powers by squaring, npy_divmod, Smith's
+ * complex division, NaN-aware orderings.  Compiled with
+ * -ffp-contract=off, so that float32 and float64 results are NumPy's bit
+ * for bit.
+ */
+#include <complex.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "expr_impl.h"
+
+/* --- kernels ---------------------------------------------------------- */
+
+/* Python's floor division and modulo on int64 (b != 0, no overflow). */
+static int64_t
+floordiv_i(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+
+	if (a % b != 0 && ((a < 0) != (b < 0)))
+		q--;
+	return q;
+}
+
+static int64_t
+mod_i(int64_t a, int64_t b)
+{
+	int64_t r = a % b;
+
+	if (r != 0 && ((r < 0) != (b < 0)))
+		r += b;
+	return r;
+}
+
+/* a ** b by squaring, wrapping (numpy's integer power; b >= 0). */
+static uint64_t
+ipow(uint64_t a, uint64_t b)
+{
+	uint64_t r;
+
+	if (b == 0 || a == 1)
+		return 1;
+	r = (b & 1) ? a : 1;
+	b >>= 1;
+	while (b > 0) {
+		a *= a;
+		if (b & 1)
+			r *= a;
+		b >>= 1;
+	}
+	return r;
+}
+
+#define LOOP(expr) { for (i = 0; i < n; i++) o[i] = (expr); break; }
+#define UA ((uint64_t)a[i])
+#define UB ((uint64_t)b[i])
+
+/* expr_kernel_int's floor division, modulo and power of n elements, uns if
+ * the inputs are uint64; returns -1 for a negative power, else 0. */
+static int
+kernel_int_divide(int fn, int uns, int64_t *o, const int64_t *a,
+    const int64_t *b, size_t n)
+{
+	size_t i;
+
+	switch (fn) {
+	case F_FDIV:
+		for (i = 0; i < n; i++) {
+			if (b[i] == 0)
+				o[i] = 0;		/* numpy: 0, warning */
+			else if (uns)
+				o[i] = (int64_t)(UA / UB);
+			else if (b[i] == -1)
+				o[i] = (int64_t)(0 - UA);	/* wraps */
+			else
+				o[i] = floordiv_i(a[i], b[i]);
+		}
+		break;
+	case F_MOD:
+		for (i = 0; i < n; i++) {
+			if (b[i] == 0 || (!uns && b[i] == -1))
+				o[i] = 0;
+			else if (uns)
+				o[i] = (int64_t)(UA % UB);
+			else
+				o[i] = mod_i(a[i], b[i]);
+		}
+		break;
+	case F_POW: case F_POWOP:
+		for (i = 0; i < n; i++) {
+			if (!uns && b[i] < 0)
+				return -1;
+			o[i] = (int64_t)ipow(UA, UB);
+		}
+		break;
+	default:
+		abort();
+	}
+	return 0;
+}
+
+/*
+ * Op fn on integer or bool storage, inputs of dtype ct (values within
+ * it), n elements; returns -1 for a negative power, else 0.
+ */
+int
+expr_kernel_int(int fn, enum tp_dtype ct, int64_t *o, const int64_t *a,
+    const int64_t *b, const int64_t *c, size_t n)
+{
+	int uns = ct == TP_U8;
+	size_t i;
+
+	switch (fn) {
+	case F_ADD: LOOP((int64_t)(UA + UB));
+	case F_SUB: LOOP((int64_t)(UA - UB));
+	case F_MUL: case F_SQUARE:
+		if (fn == F_SQUARE)
+			b = a;
+		LOOP((int64_t)(UA * UB));
+	case F_AND: LOOP(a[i] & b[i]);
+	case F_OR: LOOP(a[i] | b[i]);
+	case F_XOR: LOOP(a[i] ^ b[i]);
+	case F_INV:
+		if (ct == TP_B1)
+			LOOP(!a[i]);
+		LOOP(~a[i]);
+	case F_NEG: LOOP((int64_t)(0 - UA));
+	case F_POS: case F_ROUND: case F_CONJ: case F_REAL:
+		LOOP(a[i]);
+	case F_IMAG: LOOP(0);
+	case F_ONES: LOOP(1);
+	case F_ABS:
+		if (uns)
+			LOOP(a[i]);
+		LOOP(a[i] < 0 ? (int64_t)(0 - UA) : a[i]);
+	case F_SIGN:
+		if (uns)
+			LOOP(a[i] != 0);
+		LOOP(a[i] > 0 ? 1 : a[i] < 0 ? -1 : 0);
+	case F_LT: if (uns) LOOP(UA < UB); LOOP(a[i] < b[i]);
+	case F_LE: if (uns) LOOP(UA <= UB); LOOP(a[i] <= b[i]);
+	case F_GT: if (uns) LOOP(UA > UB); LOOP(a[i] > b[i]);
+	case F_GE: if (uns) LOOP(UA >= UB); LOOP(a[i] >= b[i]);
+	case F_EQ: LOOP(a[i] == b[i]);
+	case F_NE: LOOP(a[i] != b[i]);
+	case F_MIN: case F_FMIN:
+		if (uns)
+			LOOP(UA <= UB ? a[i] : b[i]);
+		LOOP(a[i] <= b[i] ? a[i] : b[i]);
+	case F_MAX: case F_FMAX:
+		if (uns)
+			LOOP(UA >= UB ? a[i] : b[i]);
+		LOOP(a[i] >= b[i] ? a[i] : b[i]);
+	case F_CLIP:		/* min(max(x, lo), hi) as numpy's _NPY_CLIP */
+		for (i = 0; i < n; i++) {
+			int64_t v = a[i];
+
+			if (uns) {
+				v = (uint64_t)v > (uint64_t)b[i] ? v : b[i];
+				v = (uint64_t)v < (uint64_t)c[i] ? v : c[i];
+			} else {
+				v = v > b[i] ? v : b[i];
+				v = v < c[i] ? v : c[i];
+			}
+			o[i] = v;
+		}
+		break;
+	case F_FDIV: case F_MOD: case F_POW: case F_POWOP:
+		return kernel_int_divide(fn, uns, o, a, b, n);
+	case F_ISNAN: case F_ISINF: LOOP(0);
+	case F_ISFINITE: LOOP(1);
+	default:
+		abort();
+	}
+#undef UA
+#undef UB
+	return 0;
+}
+
+/* log1p of a float through double: 1 + x is exact in double for
+ * |x| >= 2^-29, and glibc's log is within an ulp of double, so the
+ * result is within an ulp of float (glibc's log1pf is several times
+ * slower). */
+static float
+log1p_float(float x)
+{
+	double d = x;
+
+	if (fabs(d) < 0x1p-29)
+		return (float)(d - d * d * 0.5);
+	return (float)log(1.0 + d);
+}
+
+/* The float and double kernels, from one template. */
+#define FLOAT_KERNEL(NAME, T, S, DIVMOD)				\
+/* numpy's npy_divmod: floor division, and the modulo in *mod */	\
+static T								\
+DIVMOD(T a, T b, T *modp)						\
+{									\
+	T mod = fmod##S(a, b), div, fl;					\
+									\
+	if (!b) {							\
+		*modp = mod;						\
+		return a / b;						\
+	}								\
+	div = (a - mod) / b;						\
+	if (mod) {							\
+		if (isless(b, 0) != isless(mod, 0)) {			\
+			mod += b;					\
+			div -= 1;					\
+		}							\
+	} else								\
+		mod = copysign##S(0, b);				\
+	if (div) {							\
+		fl = floor##S(div);					\
+		if (isgreater(div - fl, 0.5))				\
+			fl += 1;					\
+	} else								\
+		fl = copysign##S(0, a / b);				\
+	*modp = mod;							\
+	return fl;							\
+}									\
+									\
+/* NAME's libm functions of one or two arguments. */			\
+static void								\
+NAME##_libm(int fn, T *o, const T *a, const T *b, size_t n)		\
+{									\
+	size_t i;							\
+									\
+	switch (fn) {							\
+	case F_SQRT: LOOP(sqrt##S(a[i]));				\
+	case F_CBRT: LOOP(cbrt##S(a[i]));				\
+	case F_EXP: LOOP(exp##S(a[i]));					\
+	case F_EXPM1: LOOP(expm1##S(a[i]));				\
+	case F_EXP2: LOOP(exp2##S(a[i]));				\
+	case F_LOG: LOOP(log##S(a[i]));					\
+	case F_LOG1P: LOOP(sizeof(T) == 4 ? (T)log1p_float((float)a[i]) :	\
+	    log1p(a[i]));						\
+	case F_LOG2: LOOP(log2##S(a[i]));				\
+	case F_LOG10: LOOP(log10##S(a[i]));				\
+	case F_SIN: LOOP(sin##S(a[i]));					\
+	case F_COS: LOOP(cos##S(a[i]));					\
+	case F_TAN: LOOP(tan##S(a[i]));					\
+	case F_ASIN: LOOP(asin##S(a[i]));				\
+	case F_ACOS: LOOP(acos##S(a[i]));				\
+	case F_ATAN: LOOP(atan##S(a[i]));				\
+	case F_SINH: LOOP(sinh##S(a[i]));				\
+	case F_COSH: LOOP(cosh##S(a[i]));				\
+	case F_TANH: LOOP(tanh##S(a[i]));				\
+	case F_ASINH: LOOP(asinh##S(a[i]));				\
+	case F_ACOSH: LOOP(acosh##S(a[i]));				\
+	case F_ATANH: LOOP(atanh##S(a[i]));				\
+	case F_ATAN2: LOOP(atan2##S(a[i], b[i]));			\
+	case F_HYPOT: LOOP(hypot##S(a[i], b[i]));			\
+	default:							\
+		abort();						\
+	}								\
+}									\
+									\
+/* NAME's comparisons and tests: bools, as int64, into ob. */		\
+static void								\
+NAME##_test(int fn, int64_t *ob, const T *a, const T *b, size_t n)	\
+{									\
+	size_t i;							\
+									\
+	switch (fn) {							\
+	case F_LT: for (i = 0; i < n; i++) ob[i] = a[i] < b[i]; break;	\
+	case F_LE: for (i = 0; i < n; i++) ob[i] = a[i] <= b[i]; break;	\
+	case F_GT: for (i = 0; i < n; i++) ob[i] = a[i] > b[i]; break;	\
+	case F_GE: for (i = 0; i < n; i++) ob[i] = a[i] >= b[i]; break;	\
+	case F_EQ: for (i = 0; i < n; i++) ob[i] = a[i] == b[i]; break;	\
+	case F_NE: for (i = 0; i < n; i++) ob[i] = a[i] != b[i]; break;	\
+	case F_ISNAN:							\
+		for (i = 0; i < n; i++)					\
+			ob[i] = isnan(a[i]) != 0;			\
+		break;							\
+	case F_ISINF:							\
+		for (i = 0; i < n; i++)					\
+			ob[i] = isinf(a[i]) != 0;			\
+		break;							\
+	case F_ISFINITE:						\
+		for (i = 0; i < n; i++) ob[i] = isfinite(a[i]) != 0;	\
+		break;							\
+	default:							\
+		abort();						\
+	}								\
+}									\
+									\
+void									\
+NAME(int fn, void *out, const T *a, const T *b, const T *c, size_t n)	\
+{									\
+	T *o = out;							\
+	int64_t *ob = out;						\
+	size_t i;							\
+	T m;								\
+									\
+	switch (fn) {							\
+	case F_ADD: LOOP(a[i] + b[i]);					\
+	case F_SUB: LOOP(a[i] - b[i]);					\
+	case F_MUL: LOOP(a[i] * b[i]);					\
+	case F_TDIV: LOOP(a[i] / b[i]);					\
+	case F_SQUARE: LOOP(a[i] * a[i]);				\
+	case F_RECIP: LOOP(1 / a[i]);					\
+	case F_ONES: LOOP(1);						\
+	case F_FDIV:							\
+		for (i = 0; i < n; i++)					\
+			o[i] = b[i] ? DIVMOD(a[i], b[i], &m) : a[i] / b[i]; \
+		break;							\
+	case F_MOD:							\
+		for (i = 0; i < n; i++) {				\
+			if (b[i])					\
+				DIVMOD(a[i], b[i], &m);			\
+			else						\
+				m = fmod##S(a[i], b[i]);		\
+			o[i] = m;					\
+		}							\
+		break;							\
+	case F_POW: case F_POWOP: LOOP(pow##S(a[i], b[i]));		\
+	case F_NEG: LOOP(-a[i]);					\
+	case F_POS: case F_REAL: case F_CONJ:				\
+		LOOP(a[i]);						\
+	case F_IMAG: LOOP(0);						\
+	case F_ABS: LOOP(fabs##S(a[i]));				\
+	case F_SIGN:							\
+		LOOP(a[i] > 0 ? 1 : a[i] < 0 ? -1 : a[i] == 0 ? 0 : a[i]); \
+	case F_SQRT: case F_CBRT: case F_EXP: case F_EXPM1: case F_EXP2: \
+	case F_LOG: case F_LOG1P: case F_LOG2: case F_LOG10: case F_SIN: \
+	case F_COS: case F_TAN: case F_ASIN: case F_ACOS: case F_ATAN:	\
+	case F_SINH: case F_COSH: case F_TANH: case F_ASINH: case F_ACOSH: \
+	case F_ATANH: case F_ATAN2: case F_HYPOT:			\
+		NAME##_libm(fn, o, a, b, n);				\
+		break;							\
+	case F_FLOOR: LOOP(floor##S(a[i]));				\
+	case F_CEIL: LOOP(ceil##S(a[i]));				\
+	case F_TRUNC: LOOP(trunc##S(a[i]));				\
+	case F_RINT: case F_ROUND: LOOP(rint##S(a[i]));			\
+	case F_MIN: LOOP(a[i] <= b[i] || isnan(a[i]) ? a[i] : b[i]);	\
+	case F_MAX: LOOP(a[i] >= b[i] || isnan(a[i]) ? a[i] : b[i]);	\
+	case F_FMIN: LOOP(fmin##S(a[i], b[i]));				\
+	case F_FMAX: LOOP(fmax##S(a[i], b[i]));				\
+	case F_CLIP:	/* _NPY_MIN(_NPY_MAX(x, lo), hi), NaN kept */	\
+		for (i = 0; i < n; i++) {				\
+			T v = a[i];					\
+									\
+			v = isnan(v) ? v : v > b[i] ? v : b[i];		\
+			o[i] = isnan(v) ? v : v < c[i] ? v : c[i];	\
+		}							\
+		break;							\
+	case F_LT: case F_LE: case F_GT: case F_GE: case F_EQ: case F_NE: \
+	case F_ISNAN: case F_ISINF: case F_ISFINITE:			\
+		NAME##_test(fn, ob, a, b, n);				\
+		break;							\
+	default:							\
+		abort();						\
+	}								\
+}
+
+FLOAT_KERNEL(expr_kernel_f, float, f, divmod_f)
+FLOAT_KERNEL(expr_kernel_d, double, , divmod_d)
+
+/* numpy's ordering of complex numbers (lexicographic, NaN aware). */
+#define CLT(xr, xi, yr, yi) (((xr) < (yr) && !isnan(xi) && !isnan(yi)) || \
+    ((xr) == (yr) && (xi) < (yi)))
+#define CLE(xr, xi, yr, yi) (((xr) < (yr) && !isnan(xi) && !isnan(yi)) || \
+    ((xr) == (yr) && (xi) <= (yi)))
+#define CGT(xr, xi, yr, yi) CLT(yr, yi, xr, xi)
+#define CGE(xr, xi, yr, yi) CLE(yr, yi, xr, xi)
+
+/* The complex kernels: a and b are pairs; CT is the C complex type for
+ * libm's functions. */
+#define COMPLEX_KERNEL(NAME, T, S, CT, MK)				\
+/* NAME's division and reciprocal, as numpy's loops divide. */		\
+static void								\
+NAME##_divide(int fn, T *o, const T *a, const T *b, size_t n)		\
+{									\
+	size_t i;							\
+									\
+	switch (fn) {							\
+	case F_TDIV:	/* numpy's loop: Smith's algorithm */		\
+		for (i = 0; i < n; i++) {				\
+			T ar = a[2 * i], ai = a[2 * i + 1];		\
+			T br = b[2 * i], bi = b[2 * i + 1];		\
+			T abr = fabs##S(br), abi = fabs##S(bi);		\
+									\
+			if (abr >= abi) {				\
+				if (abr == 0 && abi == 0) {		\
+					o[2 * i] = ar / abr;		\
+					o[2 * i + 1] = ai / abr;	\
+				} else {				\
+					T rat = bi / br;		\
+					T scl = 1 / (br + bi * rat);	\
+									\
+					o[2 * i] = (ar + ai * rat) * scl; \
+					o[2 * i + 1] = (ai - ar * rat) * scl; \
+				}					\
+			} else {					\
+				T rat = br / bi;			\
+				T scl = 1 / (bi + br * rat);		\
+									\
+				o[2 * i] = (ar * rat + ai) * scl;	\
+				o[2 * i + 1] = (ai * rat - ar) * scl;	\
+			}						\
+		}							\
+		break;							\
+	case F_RECIP:	/* numpy's nc_reciprocal */			\
+		for (i = 0; i < n; i++) {				\
+			T r = a[2 * i], im = a[2 * i + 1], q, d;	\
+									\
+			if (fabs##S(im) <= fabs##S(r)) {		\
+				q = im / r;				\
+				d = r + im * q;				\
+				o[2 * i] = 1 / d;			\
+				o[2 * i + 1] = -q / d;			\
+			} else {					\
+				q = r / im;				\
+				d = r * q + im;				\
+				o[2 * i] = q / d;			\
+				o[2 * i + 1] = -1 / d;			\
+			}						\
+		}							\
+		break;							\
+	default:							\
+		abort();						\
+	}								\
+}									\
+									\
+/* NAME's comparisons and tests: bools, as int64, into ob. */		\
+static void								\
+NAME##_test(int fn, int64_t *ob, const T *a, const T *b, size_t n)	\
+{									\
+	size_t i;							\
+									\
+	switch (fn) {							\
+	case F_EQ: for (i = 0; i < n; i++) ob[i] = a[2 * i] == b[2 * i] && \
+	    a[2 * i + 1] == b[2 * i + 1]; break;			\
+	case F_NE: for (i = 0; i < n; i++) ob[i] = a[2 * i] != b[2 * i] || \
+	    a[2 * i + 1] != b[2 * i + 1]; break;			\
+	case F_LT: for (i = 0; i < n; i++) ob[i] = CLT(a[2 * i],	\
+	    a[2 * i + 1], b[2 * i], b[2 * i + 1]); break;		\
+	case F_LE: for (i = 0; i < n; i++) ob[i] = CLE(a[2 * i],	\
+	    a[2 * i + 1], b[2 * i], b[2 * i + 1]); break;		\
+	case F_GT: for (i = 0; i < n; i++) ob[i] = CGT(a[2 * i],	\
+	    a[2 * i + 1], b[2 * i], b[2 * i + 1]); break;		\
+	case F_GE: for (i = 0; i < n; i++) ob[i] = CGE(a[2 * i],	\
+	    a[2 * i + 1], b[2 * i], b[2 * i + 1]); break;		\
+	case F_ISNAN: for (i = 0; i < n; i++) ob[i] = isnan(a[2 * i]) || \
+	    isnan(a[2 * i + 1]); break;					\
+	case F_ISINF: for (i = 0; i < n; i++) ob[i] = isinf(a[2 * i]) || \
+	    isinf(a[2 * i + 1]); break;					\
+	case F_ISFINITE: for (i = 0; i < n; i++) ob[i] =		\
+	    isfinite(a[2 * i]) && isfinite(a[2 * i + 1]); break;	\
+	default:							\
+		abort();						\
+	}								\
+}									\
+									\
+/* NAME's functions from libm's complex ones. */			\
+static void								\
+NAME##_libm(int fn, T *o, const T *a, size_t n)				\
+{									\
+	size_t i;							\
+									\
+	for (i = 0; i < n; i++) {					\
+		CT z = MK(a[2 * i], a[2 * i + 1]), w;			\
+									\
+		switch (fn) {						\
+		case F_SQRT: w = csqrt##S(z); break;			\
+		case F_EXP: w = cexp##S(z); break;			\
+		case F_LOG: w = clog##S(z); break;			\
+		case F_SIN: w = csin##S(z); break;			\
+		case F_COS: w = ccos##S(z); break;			\
+		case F_TAN: w = ctan##S(z); break;			\
+		case F_ASIN: w = casin##S(z); break;			\
+		case F_ACOS: w = cacos##S(z); break;			\
+		case F_ATAN: w = catan##S(z); break;			\
+		case F_SINH: w = csinh##S(z); break;			\
+		case F_COSH: w = ccosh##S(z); break;			\
+		case F_TANH: w = ctanh##S(z); break;			\
+		case F_ASINH: w = casinh##S(z); break;			\
+		case F_ACOSH: w = cacosh##S(z); break;			\
+		case F_ATANH: w = catanh##S(z); break;			\
+		default: abort();					\
+		}							\
+		o[2 * i] = creal##S(w);					\
+		o[2 * i + 1] = cimag##S(w);				\
+	}								\
+}									\
+									\
+void									\
+NAME(int fn, void *out, const T *a, const T *b, size_t n)		\
+{									\
+	T *o = out;							\
+	int64_t *ob = out;						\
+	size_t i;							\
+									\
+	switch (fn) {							\
+	case F_ADD:							\
+		for (i = 0; i < n; i++) {				\
+			o[2 * i] = a[2 * i] + b[2 * i];			\
+			o[2 * i + 1] = a[2 * i + 1] + b[2 * i + 1];	\
+		}							\
+		break;							\
+	case F_SUB:							\
+		for (i = 0; i < n; i++) {				\
+			o[2 * i] = a[2 * i] - b[2 * i];			\
+			o[2 * i + 1] = a[2 * i + 1] - b[2 * i + 1];	\
+		}							\
+		break;							\
+	case F_MUL: case F_SQUARE:					\
+		if (fn == F_SQUARE)					\
+			b = a;						\
+		for (i = 0; i < n; i++) {				\
+			T ar = a[2 * i], ai = a[2 * i + 1];		\
+			T br = b[2 * i], bi = b[2 * i + 1];		\
+									\
+			o[2 * i] = ar * br - ai * bi;			\
+			o[2 * i + 1] = ar * bi + ai * br;		\
+		}							\
+		break;							\
+	case F_TDIV: case F_RECIP:					\
+		NAME##_divide(fn, o, a, b, n);				\
+		break;							\
+	case F_ONES:							\
+		for (i = 0; i < n; i++) {				\
+			o[2 * i] = 1;					\
+			o[2 * i + 1] = 0;				\
+		}							\
+		break;							\
+	case F_NEG:							\
+		for (i = 0; i < 2 * n; i++)				\
+			o[i] = -a[i];					\
+		break;							\
+	case F_POS:							\
+		memcpy(o, a, 2 * n * sizeof *o);			\
+		break;							\
+	case F_CONJ:							\
+		for (i = 0; i < n; i++) {				\
+			o[2 * i] = a[2 * i];				\
+			o[2 * i + 1] = -a[2 * i + 1];			\
+		}							\
+		break;							\
+	case F_RINT: case F_ROUND:					\
+		for (i = 0; i < 2 * n; i++)				\
+			o[i] = rint##S(a[i]);				\
+		break;							\
+	case F_SIGN:							\
+		for (i = 0; i < n; i++) {				\
+			T r = a[2 * i], im = a[2 * i + 1];		\
+									\
+			o[2 * i] = CGT(r, im, (T)0, (T)0) ? 1 :		\
+			    CLT(r, im, (T)0, (T)0) ?				\
+			    -1 : (r == 0 && im == 0) ? 0 : NAN;		\
+			o[2 * i + 1] = 0;				\
+		}							\
+		break;							\
+	case F_ABS: LOOP(hypot##S(a[2 * i], a[2 * i + 1]));		\
+	case F_REAL: LOOP(a[2 * i]);					\
+	case F_IMAG: LOOP(a[2 * i + 1]);				\
+	case F_ANGLE: LOOP(atan2##S(a[2 * i + 1], a[2 * i]));		\
+	case F_EQ: case F_NE: case F_LT: case F_LE: case F_GT: case F_GE: \
+	case F_ISNAN: case F_ISINF: case F_ISFINITE:			\
+		NAME##_test(fn, ob, a, b, n);				\
+		break;							\
+	default:							\
+		NAME##_libm(fn, o, a, n);				\
+		break;							\
+	}								\
+}
+
+/* A complex number from its parts (CMPLX is missing under clang; a
+ * complex type is laid out as an array of its two parts). */
+static float complex
+make_cf(float re, float im)
+{
+	float complex z;
+
+	((float *)&z)[0] = re;
+	((float *)&z)[1] = im;
+	return z;
+}
+
+static double complex
+make_cd(double re, double im)
+{
+	double complex z;
+
+	((double *)&z)[0] = re;
+	((double *)&z)[1] = im;
+	return z;
+}
+
+COMPLEX_KERNEL(expr_kernel_cf, float, f, float complex, make_cf)
+COMPLEX_KERNEL(expr_kernel_cd, double, , double complex, make_cd)
+#undef LOOP
+
+/* Whether the kernels implement fn on complex inputs. */
+int
+expr_complex_supported(int fn)
+{
+	switch (fn) {
+	case F_POW: case F_POWOP: case F_EXPM1: case F_EXP2: case F_LOG1P:
+	case F_LOG2: case F_LOG10: case F_MIN: case F_MAX: case F_FMIN:
+	case F_FMAX: case F_CLIP:
+		return 0;
+	default:
+		return 1;
+	}
+}
