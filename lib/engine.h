@@ -14,7 +14,11 @@
  * Call fn(arg, i, tid) for every i in [0, n) on up to threads threads
  * (the caller's own thread is one of them); tid in [0, threads) numbers
  * the thread, for per-thread buffers.  Items are handed out one at a
- * time, so they may differ in cost.  Returns when all are done.
+ * time, so they may differ in cost.  Returns when all are done.  The
+ * threads are a pool, made on first need and kept for the next call.
+ * A call made while another is running (from an item of it, or from
+ * another thread) runs its items in order on the calling thread, as
+ * tid 0.
  */
 void tp_parallel(int threads, size_t n,
     void (*fn)(void *arg, size_t i, int tid), void *arg);

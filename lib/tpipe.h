@@ -36,7 +36,7 @@
  *           outfile.c   -o files made whole: temporary file, rename
  *           formats.h   private to lib/: codecs and reader/writer hooks
  *   engine  engine.h    infrastructure shared by the engines:
- *   infra.  threads.c   tp_parallel, the -j thread fan-out
+ *   infra.  threads.c   tp_parallel, the -j thread pool
  *           bigalloc.c  tp_big_alloc, huge-page friendly buffers
  *           timing.c    the --verbose timing report
  *           fft.c/.h    FFTW plans, wisdom and threads
