@@ -207,6 +207,7 @@ test_concurrent_callers(void)
 	    "every item of every call once, tids in range");
 }
 
+#ifndef SANITIZED
 /* The virtual memory of this process, in bytes. */
 static size_t
 vm_size(void)
@@ -279,6 +280,8 @@ run_short_of_threads(int stacks)
 		return 1;
 	return WEXITSTATUS(st);
 }
+
+#endif
 
 /* Run first, before this process has any worker thread. */
 static void
