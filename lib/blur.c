@@ -633,12 +633,6 @@ extent(const size_t *shape, int ndim, int a, size_t *outer, size_t *inner)
 
 /* --- typed parts -------------------------------------------------------- */
 
-#if defined(__x86_64__) && defined(__GNUC__)
-#define CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
-#else
-#define CLONES
-#endif
-
 /* For a body written over element size esz, called with a constant
  * esz, so that each element moved is one load and one store. */
 #define BY_SIZE static inline __attribute__((always_inline)) void
