@@ -2,6 +2,8 @@
 #   make            build the tools into $(BUILD)/bin
 #   make check      build and run every test; ends with "N passed, N failed"
 #   make check SANITIZE=1   the same under AddressSanitizer + UBSan
+#   make check SANITIZE=thread   the unit tests and the threaded tools'
+#                   tests under ThreadSanitizer, in build-tsan
 #   make CC=clang BUILD=build-clang   the same build with clang
 #   make demo       build and run the demo
 #   make bench      side-by-side benchmarks (bench/README.md)
@@ -33,6 +35,17 @@ BUILD ?= build-san
 SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 CFLAGS += $(SANFLAGS)
 LDFLAGS += $(SANFLAGS)
+else ifeq ($(SANITIZE),thread)
+# ThreadSanitizer: make check runs the unit tests, the bats files of
+# the tools that run threads (a new threaded tool adds its file here)
+# and progress.bats (every tool's progress timer thread); mk/runtests.sh
+# gives TSan test/tsan.supp and fails on every report.
+BUILD ?= build-tsan
+SANFLAGS = -fsanitize=thread -fno-omit-frame-pointer
+CFLAGS += $(SANFLAGS)
+LDFLAGS += $(SANFLAGS)
+CHECK_TESTS = test/tconv.bats test/tblur.bats test/treshape.bats \
+    test/tproject.bats test/tgrad.bats test/progress.bats
 else
 BUILD ?= build
 endif
@@ -134,7 +147,7 @@ deps-bench:
 	@$(DEPS_SH) bench
 
 check: deps-check all
-	@BUILD=$(BUILD) mk/runtests.sh
+	@BUILD=$(BUILD) mk/runtests.sh $(CHECK_TESTS)
 
 demo: deps-check all
 	@BUILD=$(BUILD) mk/demo.sh
@@ -159,7 +172,7 @@ uninstall:
 	    $(addprefix $(DESTDIR)$(COMPLETIONDIR)/,$(TOOLS))
 
 clean:
-	rm -rf build build-san build-clang build-fuzz
+	rm -rf build build-san build-tsan build-clang build-fuzz
 
 .PHONY: all check demo bench install uninstall completion clean deps-build \
     deps-check deps-bench fuzz fuzz-build valgrind
