@@ -1,6 +1,11 @@
 # tpipe - small Unix filters for tensors.
-#   make            build the tools into $(BUILD)/bin
-#   make check      build and run every test; ends with "N passed, N failed"
+#   make            build the tools into $(BUILD)/bin (and their library
+#                   and completions); first checks that the compiler finds
+#                   the headers and libraries the build needs, and names
+#                   the Debian packages missing if not (mk/deps.sh probe)
+#   make tests      build the C unit tests and the fuzz replays
+#   make check      build all that and run every test; ends with
+#                   "N passed, N failed"
 #   make check SANITIZE=1   the same under AddressSanitizer + UBSan
 #   make check SANITIZE=thread   the unit tests and the threaded tools'
 #                   tests under ThreadSanitizer, in build-tsan
@@ -17,6 +22,8 @@
 #   make completion the bash completions into $(BUILD)/completion
 # demo, check and bench first install the Debian packages they need when
 # run as root (mk/deps.sh); plain make and make install never do.
+# Every compile writes a dependency file beside its object (-MMD -MP), so
+# an edit to a header rebuilds only the objects that include it.
 
 VERSION = 0.1.0
 PREFIX ?= /usr/local
@@ -45,15 +52,19 @@ SANFLAGS = -fsanitize=thread -fno-omit-frame-pointer
 CFLAGS += $(SANFLAGS)
 LDFLAGS += $(SANFLAGS)
 CHECK_TESTS = test/tconv.bats test/tblur.bats test/treshape.bats \
-    test/tproject.bats test/tgrad.bats test/progress.bats
+    test/tproject.bats test/tgrad.bats test/tmath.bats test/tfft.bats \
+    test/progress.bats
 else
 BUILD ?= build
 endif
 
+DEPFLAGS = -MMD -MP
+COMPILE = $(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(DEPFLAGS)
+LINK = $(CC) $(CFLAGS) $(WARN) $(LDFLAGS)
+
 TOOLS = $(patsubst cmd/%.c,%,$(wildcard cmd/*.c))
 LIBSRC = $(wildcard lib/*.c)
-LIBOBJ = $(patsubst lib/%.c,$(BUILD)/lib/%.o,$(LIBSRC))
-LIBHDR = $(wildcard lib/*.h)
+LIBOBJ = $(patsubst lib/%.c,$(BUILD)/obj/lib/%.o,$(LIBSRC))
 UNITS = $(patsubst test/unit/%.c,$(BUILD)/unit/%,$(wildcard test/unit/*.c))
 BINS = $(addprefix $(BUILD)/bin/,$(TOOLS))
 MANS = $(wildcard man/*.1 man/*.7)
@@ -65,29 +76,54 @@ COMPLETIONS = $(addprefix $(BUILD)/completion/,$(TOOLS))
 # error.c is built again with -DTP_FUZZ (dies return to the harness)
 # and the allocators are wrapped (fuzz/support.c frees what a die left).
 FUZZ_TARGETS = npy png text einops grad numbers
-FUZZ_HDR = $(wildcard fuzz/*.h)
 FUZZ_WRAP = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,--wrap=strdup,--wrap=posix_memalign
 REPLAYS = $(addprefix $(BUILD)/fuzz/replay-,$(FUZZ_TARGETS))
 
-all: $(BUILD)/libtpipe.a $(BINS) $(UNITS) $(REPLAYS) completion
+all: $(BUILD)/libtpipe.a $(BINS) completion
 
-# The package step of the goal (none for plain make and install) finishes
-# before anything compiles: every object waits for its directory, and the
-# directories wait for it, also under make -j.
+tests: $(UNITS) $(REPLAYS)
+
+# The package step of the goal (none for plain make and install), then
+# the probe of the build's headers and libraries, finish before anything
+# compiles: every object waits for its directory, the directories wait
+# for the probe and the probe for the package step, also under make -j.
 DEPS_STEP = $(if $(filter bench,$(MAKECMDGOALS)),deps-bench,$(if \
     $(filter check demo,$(MAKECMDGOALS)),deps-check))
 
-$(BUILD)/lib/%.o: lib/%.c $(LIBHDR) | $(BUILD)/lib
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
+# Objects in $(BUILD)/obj/DIR for the sources in lib/, cmd/, test/unit/
+# and fuzz/, each with its dependency file beside it.
+$(BUILD)/obj/lib/%.o: lib/%.c | $(BUILD)/obj/lib
+	$(COMPILE) -c -o $@ $<
+
+$(BUILD)/obj/cmd/%.o: cmd/%.c | $(BUILD)/obj/cmd
+	$(COMPILE) -c -o $@ $<
+
+$(BUILD)/obj/unit/%.o: test/unit/%.c | $(BUILD)/obj/unit
+	$(COMPILE) -c -o $@ $<
+
+$(BUILD)/obj/fuzz/lib-error.o: lib/error.c | $(BUILD)/obj/fuzz
+	$(COMPILE) -DTP_FUZZ -c -o $@ $<
+
+$(BUILD)/obj/fuzz/%.o: fuzz/%.c | $(BUILD)/obj/fuzz
+	$(COMPILE) -Ifuzz -c -o $@ $<
+
+# tmath's kernels: float32 computed in float and never contracted into
+# fused multiply-adds (numpy's results bit for bit), loops vectorised.
+$(BUILD)/obj/lib/expr.o: CFLAGS += -O3 -ffp-contract=off -fno-math-errno
 
 $(BUILD)/libtpipe.a: $(LIBOBJ)
 	rm -f $@ && ar rcs $@ $(LIBOBJ)
 
-$(BUILD)/bin/%: cmd/%.c $(BUILD)/libtpipe.a $(LIBHDR) | $(BUILD)/bin
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(BUILD)/libtpipe.a $(LDLIBS)
+$(BUILD)/bin/%: $(BUILD)/obj/cmd/%.o $(BUILD)/libtpipe.a | $(BUILD)/bin
+	$(LINK) -o $@ $< $(BUILD)/libtpipe.a $(LDLIBS)
 
-$(BUILD)/unit/%: test/unit/%.c test/unit/tap.h $(BUILD)/libtpipe.a $(LIBHDR) | $(BUILD)/unit
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(BUILD)/libtpipe.a $(LDLIBS)
+$(BUILD)/unit/%: $(BUILD)/obj/unit/%.o $(BUILD)/libtpipe.a | $(BUILD)/unit
+	$(LINK) -o $@ $< $(BUILD)/libtpipe.a $(LDLIBS)
+
+$(BUILD)/fuzz/replay-%: $(BUILD)/obj/fuzz/replay.o $(BUILD)/obj/fuzz/%.o \
+    $(BUILD)/obj/fuzz/support.o $(BUILD)/obj/fuzz/lib-error.o \
+    $(BUILD)/libtpipe.a | $(BUILD)/fuzz
+	$(LINK) $(FUZZ_WRAP) -o $@ $(filter %.o,$^) $(BUILD)/libtpipe.a $(LDLIBS)
 
 # Each tool's completion comes from its own option table (--tpipe-options).
 completion: $(COMPLETIONS)
@@ -95,14 +131,12 @@ completion: $(COMPLETIONS)
 $(BUILD)/completion/%: $(BUILD)/bin/% mk/completion.sh
 	mk/completion.sh $(@D) $<
 
-$(BUILD)/fuzz/error.o: lib/error.c $(LIBHDR) | $(BUILD)/fuzz
-	$(CC) $(CPPFLAGS) -DTP_FUZZ $(CFLAGS) $(WARN) -c -o $@ $<
-
-$(BUILD)/fuzz/replay-%: fuzz/%.c fuzz/replay.c fuzz/support.c $(FUZZ_HDR) $(BUILD)/fuzz/error.o $(BUILD)/libtpipe.a $(LIBHDR) | $(BUILD)/fuzz
-	$(CC) $(CPPFLAGS) -Ifuzz $(CFLAGS) $(WARN) $(LDFLAGS) $(FUZZ_WRAP) -o $@ fuzz/replay.c $< fuzz/support.c $(BUILD)/fuzz/error.o $(BUILD)/libtpipe.a $(LDLIBS)
-
-$(BUILD)/lib $(BUILD)/bin $(BUILD)/unit $(BUILD)/fuzz: | $(DEPS_STEP)
+BUILD_DIRS = $(BUILD)/bin $(BUILD)/unit $(BUILD)/fuzz $(BUILD)/obj/lib \
+    $(BUILD)/obj/cmd $(BUILD)/obj/unit $(BUILD)/obj/fuzz
+$(BUILD_DIRS): | deps-probe
 	mkdir -p $@
+
+-include $(wildcard $(BUILD)/obj/*/*.d)
 
 # make fuzz: the libFuzzer build, every object compiled by clang with
 # -DTP_FUZZ and coverage; each target runs FUZZ_SECONDS at nice 19 from
@@ -116,17 +150,24 @@ FUZZ_CFLAGS = -g -O1 -fno-omit-frame-pointer -DTP_FUZZ \
 FUZZ_LIBOBJ = $(patsubst lib/%.c,$(BUILD_FUZZ)/lib/%.o,$(LIBSRC))
 FUZZ_BINS = $(addprefix $(BUILD_FUZZ)/fuzz-,$(FUZZ_TARGETS))
 
-$(BUILD_FUZZ)/lib/%.o: lib/%.c $(LIBHDR)
+$(BUILD_FUZZ)/lib/%.o: lib/%.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) $(WARN) -c -o $@ $<
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) $(WARN) $(DEPFLAGS) -c -o $@ $<
+
+$(BUILD_FUZZ)/obj/%.o: fuzz/%.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) -Ifuzz $(FUZZ_CFLAGS) $(WARN) $(DEPFLAGS) -c -o $@ $<
 
 $(BUILD_FUZZ)/libtpipe.a: $(FUZZ_LIBOBJ)
 	rm -f $@ && ar rcs $@ $(FUZZ_LIBOBJ)
 
-$(BUILD_FUZZ)/fuzz-%: fuzz/%.c fuzz/support.c $(FUZZ_HDR) $(BUILD_FUZZ)/libtpipe.a $(LIBHDR)
-	$(FUZZ_CC) $(CPPFLAGS) -Ifuzz $(FUZZ_CFLAGS) $(WARN) \
-	    -fsanitize=fuzzer,address,undefined $(FUZZ_WRAP) -o $@ $< \
-	    fuzz/support.c $(BUILD_FUZZ)/libtpipe.a $(LDLIBS)
+$(BUILD_FUZZ)/fuzz-%: $(BUILD_FUZZ)/obj/%.o $(BUILD_FUZZ)/obj/support.o \
+    $(BUILD_FUZZ)/libtpipe.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(WARN) -fsanitize=fuzzer,address,undefined \
+	    $(FUZZ_WRAP) -o $@ $< $(BUILD_FUZZ)/obj/support.o \
+	    $(BUILD_FUZZ)/libtpipe.a $(LDLIBS)
+
+-include $(wildcard $(BUILD_FUZZ)/lib/*.d $(BUILD_FUZZ)/obj/*.d)
 
 fuzz-build: $(FUZZ_BINS)
 
@@ -145,8 +186,14 @@ deps-check:
 	@$(DEPS_SH) check
 deps-bench:
 	@$(DEPS_SH) bench
+# The probe never installs: it compiles and links a program that includes
+# every header and library the build needs, with $(CC) and the build's
+# flags (not the sanitizers'), and if that fails names the packages
+# missing and the command that installs them, and stops.
+deps-probe: | $(DEPS_STEP)
+	@$(DEPS_SH) probe $(CC) $(CPPFLAGS) $(filter-out $(SANFLAGS),$(CFLAGS) $(LDFLAGS))
 
-check: deps-check all
+check: deps-check all tests
 	@BUILD=$(BUILD) mk/runtests.sh $(CHECK_TESTS)
 
 demo: deps-check all
@@ -174,6 +221,6 @@ uninstall:
 clean:
 	rm -rf build build-san build-tsan build-clang build-fuzz
 
-.PHONY: all check demo bench install uninstall completion clean deps-build \
-    deps-check deps-bench fuzz fuzz-build valgrind
+.PHONY: all tests check demo bench install uninstall completion clean \
+    deps-build deps-check deps-bench deps-probe fuzz fuzz-build valgrind
 .SECONDARY:

@@ -59,6 +59,22 @@ best_of() {
 	awk -v t="$_b" 'BEGIN { printf "%.3f", t / 1e9 }'
 }
 
+# least_of N CMD...: run CMD N times, each printing one number, and
+# print the least of them (for a time a tool reports itself)
+least_of() {
+	_n=$1
+	shift
+	_b=
+	_i=0
+	while [ $_i -lt "$_n" ]; do
+		_t=$("$@")
+		if [ -z "$_b" ] || awk -v a="$_t" -v b="$_b" \
+		    'BEGIN { exit !(a < b) }'; then _b=$_t; fi
+		_i=$((_i + 1))
+	done
+	echo "$_b"
+}
+
 # best CMD...: best_of $REPS CMD...
 best() { best_of "$REPS" "$@"; }
 
@@ -133,3 +149,11 @@ best_pipe() {
 # wall "WALL CPU", cpu "WALL CPU": one of best_pipe's two times
 wall() { echo "${1% *}"; }
 cpu() { echo "${1#* }"; }
+
+# keep BEST NEW: of two "WALL CPU" pairs, the better wall and the better
+# CPU time (BEST may be empty)
+keep() {	# BEST NEW: the better wall and the better CPU time
+	awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " ");
+	    if (a == "") { print b; exit }
+	    printf "%.3f %.2f\n", (y[1] < x[1] ? y[1] : x[1]), (y[2] < x[2] ? y[2] : x[2]) }'
+}

@@ -39,11 +39,6 @@ bytes=$(stat -c %s "$F")
 cat "$F" > /dev/null		# into the page cache, for every row alike
 # The three pipelines take turns, so that a busy moment of a shared
 # machine does not fall on one of them only.
-keep() {	# BEST NEW: the better wall and the better CPU time
-	awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " ");
-	    if (a == "") { print b; exit }
-	    printf "%.3f %.2f\n", (y[1] < x[1] ? y[1] : x[1]), (y[2] < x[2] ? y[2] : x[2]) }'
-}
 t_cat= t_res= t_pat=
 for ((round = 0; round < runs; round++)); do
 	t_cat=$(keep "$t_cat" "$(runs=1 best_pipe 'cat "$F" | cat | cat > /dev/null')")

@@ -44,13 +44,13 @@ struct cmdline {
 static void
 parse_ints(const char *s, int *v, int *n, const char *what, int lo, int hi)
 {
-	char *copy = tp_estrdup(s), *p = copy, *tok;
+	char *copy = tp_estrdup(s), *p = copy, *tok, q[256];
 
 	*n = 0;
 	while ((tok = strsep(&p, ",")) != NULL) {
 		if (*n == TP_MAXDIM)
 			tp_usage_die("%s '%s' has more than %d entries", what,
-			    s, TP_MAXDIM);
+			    tp_quote(s, strlen(s), q, sizeof q), TP_MAXDIM);
 		v[(*n)++] = (int)tp_parse_int(tok, lo, hi, what);
 	}
 	free(copy);
@@ -76,7 +76,7 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 	};
 	struct tp_msg m;
 	const char *why;
-	int ch, v;
+	int ch;
 
 	memset(cl, 0, sizeof *cl);
 	tp_init(&cl->com, usage);
@@ -97,28 +97,19 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 			    "--axes", -TP_MAXDIM, TP_MAXDIM - 1);
 			break;
 		case OPT_BOUNDARY:
-			if ((v = tp_blur_boundary_parse(optarg)) < 0)
-				tp_usage_die("unknown boundary '%s': use "
-				    TP_BLUR_BOUNDARIES, optarg);
-			cl->blur.boundary = v;
+			cl->blur.boundary = tp_choice(optarg,
+			    tp_blur_boundaries, "--boundary");
 			break;
 		case OPT_KERNEL:
-			if ((v = tp_blur_kernel_parse(optarg)) < 0)
-				tp_usage_die("unknown kernel '%s': use "
-				    TP_BLUR_KERNELS, optarg);
-			cl->blur.kernel = v;
+			cl->blur.kernel = tp_choice(optarg, tp_blur_kernels,
+			    "--kernel");
 			break;
 		case OPT_METHOD:
-			if ((v = tp_blur_method_parse(optarg)) < 0)
-				tp_usage_die("unknown method '%s': use "
-				    TP_BLUR_METHODS, optarg);
-			cl->blur.method = v;
+			cl->blur.method = tp_choice(optarg, tp_blur_methods,
+			    "--method");
 			break;
 		case OPT_PLAN:
-			if ((v = tp_fft_plan_parse(optarg)) < 0)
-				tp_usage_die("unknown plan '%s': use "
-				    TP_PLAN_CHOICES, optarg);
-			cl->plan = v;
+			cl->plan = tp_choice(optarg, tp_fft_plans, "--plan");
 			break;
 		case OPT_VERBOSE:	/* twice: the engine's phase stamps */
 			cl->verbose++;
@@ -138,10 +129,7 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 		tp_usage_die("no sigma: give one with -s SIGMA");
 	if ((why = tp_blur_opts_check(&cl->blur, &m)) != NULL)
 		tp_usage_die("%s", why);
-	if (argc - optind > 1)
-		tp_usage_die("more than one input file ('%s', '%s')",
-		    argv[optind], argv[optind + 1]);
-	cl->input = optind < argc ? argv[optind] : NULL;
+	cl->input = tp_input_operand(argc - optind, argv + optind);
 	cl->blur.threads = cl->com.threads;
 }
 

@@ -64,8 +64,8 @@ parse_cmdline(struct cmdline *cl, int argc, char *argv[])
 			continue;
 		switch (ch) {
 		case OPT_SHAPE:
-			if ((e = tp_parse_shape(optarg, cl->shape, &cl->ndim, 1,
-			    &m)))
+			if ((e = tp_parse_shape(optarg, cl->shape, TP_MAXDIM,
+			    &cl->ndim, 1, &m)))
 				tp_usage_die("--shape: %s", e);
 			break;
 		case OPT_NORMALIZE:
@@ -76,7 +76,7 @@ parse_cmdline(struct cmdline *cl, int argc, char *argv[])
 			cl->have_range = cl->picture = 1;
 			break;
 		case OPT_CMAP:
-			cl->cmap = (int)tp_cmap_option(optarg);
+			cl->cmap = tp_choice(optarg, tp_cmaps, "--cmap");
 			cl->picture = 1;
 			break;
 		default:
@@ -152,11 +152,8 @@ draw_record(const struct cmdline *cl, struct tp_reader *r,
 		tp_die("%s: record %ld is %s: a picture draws real numbers",
 		    tp_reader_name(r), tp_reader_index(r),
 		    tp_dtype_name(hdr->dtype));
-	if (hdr->count > SIZE_MAX / sizeof *values)
-		tp_die("%s: record %ld: %zu values do not fit in memory as "
-		    "float64", tp_reader_name(r), tp_reader_index(r), hdr->count);
-	values = tp_erealloc(values, hdr->count * sizeof *values);
-	tp_read_data_as(r, values, TP_F8, hdr->count);
+	free(values);
+	values = tp_read_rest_as(r, TP_F8);
 	range = cl->have_range ? cl->range : tp_range_of(values, hdr->count,
 	    cl->cmap == TP_CMAP_COOLWARM);
 

@@ -30,52 +30,22 @@ struct cmdline {
 	struct tp_common com;
 	const char *kernel;
 	const char *input;
-	const char *ops;	/* --op as given, for messages */
+	const char *ops;	/* --op as given */
+	char kshown[256];	/* the kernel's name, quoted for messages */
 	struct tp_conv_opts conv;
 	int plan;
 	int verbose;
 };
-
-/*
- * Split the comma list s of option opt into at most max entries, none
- * empty; dies (exit 2) naming the list otherwise.  Returns the count;
- * the entries point into *copy, which the caller frees.
- */
-static int
-split_list(const char *opt, const char *s, char **copy, char **ent, int max)
-{
-	char *p, *e;
-	int n = 0;
-
-	p = *copy = tp_estrdup(s);
-	while ((e = strsep(&p, ",")) != NULL) {
-		if (*e == '\0')
-			tp_usage_die("%s '%s': entry %d is empty", opt, s,
-			    n + 1);
-		if (n == max)
-			tp_usage_die("%s '%s' has more than %d entries", opt, s,
-			    max);
-		ent[n++] = e;
-	}
-	return n;
-}
 
 /* Parse "conv,corr,..." into o->corr; dies (exit 2) on a bad entry. */
 static void
 parse_ops(const char *s, struct tp_conv_opts *o)
 {
 	char *copy, *ent[TP_MAXDIM];
-	int i, n = split_list("--op", s, &copy, ent, TP_MAXDIM);
+	int i, n = tp_split_list("--op", s, &copy, ent, TP_MAXDIM);
 
-	for (i = 0; i < n; i++) {
-		if (strcmp(ent[i], "conv") == 0)
-			o->corr[i] = 0;
-		else if (strcmp(ent[i], "corr") == 0)
-			o->corr[i] = 1;
-		else
-			tp_usage_die("unknown op '%s' in --op '%s': use "
-			    TP_CONV_OPS, ent[i], s);
-	}
+	for (i = 0; i < n; i++)
+		o->corr[i] = tp_choice(ent[i], tp_conv_ops, "--op entry");
 	o->ncorr = n;
 	free(copy);
 }
@@ -85,7 +55,8 @@ static void
 parse_tiles(const char *s, struct tp_conv_opts *o)
 {
 	char *copy, *ent[TP_MAXDIM];
-	int i, n = split_list("--tiles", s, &copy, ent, TP_MAXDIM);
+	int i, n = tp_split_list("--tiles", s, &copy, ent,
+	    TP_MAXDIM);
 
 	for (i = 0; i < n; i++)
 		o->tile[i] = (size_t)tp_parse_int(ent[i], 0, 1LL << 40,
@@ -112,7 +83,7 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 		{ "tiles", required_argument, NULL, OPT_TILES },
 		{ NULL, 0, NULL, 0 }
 	};
-	int ch, v;
+	int ch;
 
 	memset(cl, 0, sizeof *cl);
 	tp_init(&cl->com, usage);
@@ -127,10 +98,8 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 			cl->kernel = optarg;
 			break;
 		case OPT_MODE:
-			if ((v = tp_conv_mode_parse(optarg)) < 0)
-				tp_usage_die("unknown mode '%s': use "
-				    TP_CONV_MODES, optarg);
-			cl->conv.mode = v;
+			cl->conv.mode = tp_choice(optarg, tp_conv_modes,
+			    "--mode");
 			break;
 		case OPT_OP:
 			parse_ops(optarg, &cl->conv);
@@ -142,22 +111,15 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 			cl->ops = "corr";
 			break;
 		case OPT_BOUNDARY:
-			if ((v = tp_conv_boundary_parse(optarg)) < 0)
-				tp_usage_die("unknown boundary '%s': use "
-				    TP_CONV_BOUNDARIES, optarg);
-			cl->conv.boundary = v;
+			cl->conv.boundary = tp_choice(optarg,
+			    tp_conv_boundaries, "--boundary");
 			break;
 		case OPT_METHOD:
-			if ((v = tp_conv_method_parse(optarg)) < 0)
-				tp_usage_die("unknown method '%s': use "
-				    TP_CONV_METHODS, optarg);
-			cl->conv.method = v;
+			cl->conv.method = tp_choice(optarg, tp_conv_methods,
+			    "--method");
 			break;
 		case OPT_PLAN:
-			if ((v = tp_fft_plan_parse(optarg)) < 0)
-				tp_usage_die("unknown plan '%s': use "
-				    TP_PLAN_CHOICES, optarg);
-			cl->plan = v;
+			cl->plan = tp_choice(optarg, tp_fft_plans, "--plan");
 			break;
 		case OPT_VERBOSE:
 			cl->verbose = 1;
@@ -171,14 +133,12 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 	}
 	if (cl->kernel == NULL)
 		tp_usage_die("no kernel: give one with -k FILE");
-	if (argc - optind > 1)
-		tp_usage_die("more than one input file ('%s', '%s')",
-		    argv[optind], argv[optind + 1]);
-	cl->input = optind < argc ? argv[optind] : NULL;
+	cl->input = tp_input_operand(argc - optind, argv + optind);
 	if (strcmp(cl->kernel, "-") == 0 && (cl->input == NULL ||
 	    strcmp(cl->input, "-") == 0))
 		tp_usage_die("-k '-' and the input would both read the "
 		    "standard input: name a file for one of them");
+	tp_quote(cl->kernel, strlen(cl->kernel), cl->kshown, sizeof cl->kshown);
 	cl->conv.dtype = cl->com.dtype;
 	cl->conv.threads = cl->com.threads;
 }
@@ -197,7 +157,7 @@ main(int argc, char **argv)
 	struct tp_msg msg;
 	struct tp_timing tm;
 	const char *why;
-	char desc[512];
+	char desc[512], q[256];
 	long nrec = 0;
 
 	parse_cmdline(argc, argv, &cl);
@@ -206,9 +166,9 @@ main(int argc, char **argv)
 		/* tp_conv_new: an empty kernel is the data's fault, an op
 		 * list that does not fit it the options' */
 		if (k.count == 0)
-			tp_die("kernel '%s': %s", cl.kernel, why);
-		tp_usage_die("--op '%s' with kernel '%s': %s", cl.ops,
-		    cl.kernel, why);
+			tp_die("kernel '%s': %s", cl.kshown, why);
+		tp_usage_die("--op '%s' with kernel '%s': %s", tp_quote(cl.ops,
+		    strlen(cl.ops), q, sizeof q), cl.kshown, why);
 	}
 	tp_free(&k);
 	tp_fft_init(cl.com.threads, cl.plan);
@@ -219,7 +179,7 @@ main(int argc, char **argv)
 		tp_timing_charge(&tm, TP_PHASE_READ);
 		if ((why = tp_conv_out_header(conv, &x, &y, &msg)) != NULL)
 			tp_die("%s: record %ld: kernel '%s': %s",
-			    tp_reader_name(in), tp_reader_index(in), cl.kernel,
+			    tp_reader_name(in), tp_reader_index(in), cl.kshown,
 			    why);
 		tp_conv_run(conv, &x, &y);
 		tp_free(&x);

@@ -18,8 +18,11 @@ static const char usage[] =
     "            [--depth 8|16] [--progress | --quiet]";
 
 enum kind { RANDN, RAND, ZEROS, ONES, EYE, RANGE, GAUSSIAN };
-static const char *kinds[] = { "randn", "rand", "zeros", "ones", "eye",
-    "range", "gaussian", NULL };
+static const struct tp_choice kinds[] = {
+	{ "randn", RANDN }, { "rand", RAND }, { "zeros", ZEROS },
+	{ "ones", ONES }, { "eye", EYE }, { "range", RANGE },
+	{ "gaussian", GAUSSIAN }, { NULL, 0 }
+};
 
 struct cmdline {
 	enum kind kind;
@@ -51,24 +54,19 @@ static enum kind
 check_operands(int argc, char *argv[])
 {
 	char q[256];
-	int n;
+	enum kind n;
 
 	if (argc == 0)
-		operand_error("missing the kind: randn, rand, zeros, ones, eye, "
-		    "range or gaussian");
-	for (n = 0; kinds[n]; n++)
-		if (!strcmp(argv[0], kinds[n]))
-			break;
-	if (!kinds[n])
-		tp_usage_die("unknown kind '%s': use randn, rand, zeros, ones, eye, range or gaussian",
-		    tp_quote(argv[0], strlen(argv[0]), q, sizeof q));
+		operand_error("missing the kind: %s",
+		    tp_choice_list(kinds, q, sizeof q));
+	n = tp_choice(argv[0], kinds, "kind");
 	if (argc == 1)
-		operand_error("%s needs %s", kinds[n], operand_of[n]);
+		operand_error("%s needs %s", argv[0], operand_of[n]);
 	if (argc > 2)
 		operand_error("%s takes one operand, %s; extra operand '%s'",
-		    kinds[n], operand_of[n],
+		    argv[0], operand_of[n],
 		    tp_quote(argv[2], strlen(argv[2]), q, sizeof q));
-	return (enum kind)n;
+	return n;
 }
 
 /* Parse the operand arg of kind into cl. */
@@ -77,17 +75,19 @@ parse_args(struct cmdline *cl, enum kind kind, const char *arg)
 {
 	struct tp_msg m;
 	const char *e;
+	char q[256];
 	double v[3];
 	int n;
 
+	tp_quote(arg, strlen(arg), q, sizeof q);
 	cl->kind = kind;
 	switch (cl->kind) {
 	case EYE:
-		e = tp_parse_shape(arg, cl->shape, &n, 0, &m);
+		e = tp_parse_shape(arg, cl->shape, TP_MAXDIM, &n, 0, &m);
 		if (e)
 			tp_usage_die("eye: %s", e);
 		if (n < 1 || n > 2)
-			tp_usage_die("eye takes N or N,M, not '%s'", arg);
+			tp_usage_die("eye takes N or N,M, not '%s'", q);
 		if (n == 1)
 			cl->shape[1] = cl->shape[0];
 		cl->ndim = 2;
@@ -99,18 +99,19 @@ parse_args(struct cmdline *cl, enum kind kind, const char *arg)
 		if (cl->step == 0 || !isfinite(cl->step) || !isfinite(v[n == 1 ? 0 : 1]) ||
 		    !isfinite(cl->start))
 			tp_usage_die("range '%s': need finite numbers and a step other than 0",
-			    arg);
+			    q);
 		{
 			double stop = n == 1 ? v[0] : v[1];
 			double len = ceil((stop - cl->start) / cl->step);
 			if (len > 1e15)
-				tp_usage_die("range '%s' is too long", arg);
+				tp_usage_die("range '%s' is too long", q);
 			cl->shape[0] = len > 0 ? (size_t)len : 0;
 			cl->ndim = 1;
 		}
 		break;
 	default:
-		if ((e = tp_parse_shape(arg, cl->shape, &cl->ndim, 0, &m)))
+		if ((e = tp_parse_shape(arg, cl->shape, TP_MAXDIM,
+		    &cl->ndim, 0, &m)))
 			tp_usage_die("%s", e);
 		break;
 	}
@@ -122,7 +123,7 @@ parse_args(struct cmdline *cl, enum kind kind, const char *arg)
 			    cl->ndim);
 	} else if (cl->nsigma)
 		tp_usage_die("-s applies to gaussian only, not to '%s'",
-		    kinds[kind]);
+		    tp_choice_word(kinds, kind));
 }
 
 /* The values at flat indices [first, first+n) of a record, into out. */
@@ -178,6 +179,7 @@ main(int argc, char *argv[])
 	struct cmdline cl = { .seed = -1, .count = 1 };
 	struct tp_common c;
 	static struct gen g;		/* static: reachable on error exits */
+	char q[256];
 	static char kind_list[128];
 	struct tp_tensor hdr;
 	struct tp_writer *w;
@@ -186,10 +188,8 @@ main(int argc, char *argv[])
 	int ch;
 
 	tp_init(&c, usage);
-	for (int i = 0; kinds[i]; i++)	/* for shell completion */
-		snprintf(kind_list + strlen(kind_list), sizeof kind_list -
-		    strlen(kind_list), "%s%s", i ? ", " : "", kinds[i]);
-	tp_operand_words(kind_list, 0);
+	/* for shell completion */
+	tp_operand_words(tp_choice_list(kinds, kind_list, sizeof kind_list), 0);
 	while ((ch = tp_getopt(argc, argv, TP_COMMON_SHORTOPTS "s:n:",
 	    longopts)) != -1) {
 		if (tp_common_option(&c, ch, optarg))
@@ -202,7 +202,9 @@ main(int argc, char *argv[])
 			cl.nsigma = tp_parse_doubles(optarg, cl.sigma, TP_MAXDIM, "-s");
 			for (int i = 0; i < cl.nsigma; i++)
 				if (!(cl.sigma[i] > 0) || !isfinite(cl.sigma[i]))
-					tp_usage_die("-s must be positive, not '%s'", optarg);
+					tp_usage_die("-s must be positive, not '%s'",
+					    tp_quote(optarg, strlen(optarg), q,
+					    sizeof q));
 			break;
 		case 'n':
 			cl.count = tp_parse_int(optarg, 0, 1LL << 40, "-n");

@@ -1,14 +1,17 @@
 /*
  * tgrad - forward and backward passes of a chain of layers, with a
  * central-difference check and the chain rule spelled out.  The work is
- * in lib/grad.c; this file reads the options, the operands and the
+ * in lib/grad*.c; this file reads the options, the operands and the
  * records.
  */
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "tpipe.h"
 #include "engine.h"
@@ -38,11 +41,44 @@ struct cmdline {
 	const char *wrt;		/* --wrt LIST, or NULL: all */
 	int forward, check, explain, verbose;
 	double tol;
-	/* test only: TGRAD_TEST_BREAK=NAME:INDEX makes gradient NAME wrong
-	 * at flat INDEX after the backward pass (test/tgrad.bats) */
+	/* test only: TGRAD_TEST_BREAK=NAME:INDEX[:REL] makes gradient NAME
+	 * wrong at flat INDEX after the backward pass (test/tgrad.bats):
+	 * v becomes v (1 + REL), or 1.1 v + 0.001 without REL */
 	char *breakname;
 	size_t breakat;
+	double breakrel;		/* 0: 1.1 v + 0.001 */
 };
+
+/*
+ * OpenBLAS (0.3.21) starts a thread per CPU when it is loaded, before
+ * main, and each thread takes 128 MiB of address space; one whose
+ * allocation fails retries forever, and the exit waits for it, so under
+ * an address-space limit (ulimit -v or -d) tgrad would never end.  Under
+ * such a limit, unless OPENBLAS_NUM_THREADS is set, run tgrad again
+ * with OPENBLAS_NUM_THREADS=1: OpenBLAS then starts no thread, and
+ * grad_layers.c makes sure of the main thread's buffer before a product.  If
+ * tgrad cannot be run again, it goes on as it is.
+ */
+static void
+one_blas_thread_under_limit(char **argv)
+{
+	struct rlimit as, data;
+	char self[PATH_MAX];
+	ssize_t n;
+
+	if (getenv("OPENBLAS_NUM_THREADS") != NULL ||
+	    getrlimit(RLIMIT_AS, &as) != 0 ||
+	    getrlimit(RLIMIT_DATA, &data) != 0 ||
+	    (as.rlim_cur == RLIM_INFINITY && data.rlim_cur == RLIM_INFINITY))
+		return;
+	/* the file's name, not /proc/self/exe itself: under valgrind
+	 * that would be valgrind's */
+	n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (n <= 0 || setenv("OPENBLAS_NUM_THREADS", "1", 1) != 0)
+		return;
+	self[n] = '\0';
+	execv(self, argv);
+}
 
 /* Parse word as a layer or a loss into s; dies (exit 2) if unknown. */
 static void
@@ -53,6 +89,28 @@ parse_word(const char *word, struct tp_grad_spec *s)
 
 	if ((why = tp_grad_parse(word, s, &m)) != NULL)
 		tp_usage_die("%s", why);
+}
+
+/* -O: tgrad writes no PNG (refuse_png). */
+static const struct tp_choice formats[] = {
+	{ "npy", TP_FMT_NPY }, { "txt", TP_FMT_TXT }, { NULL, 0 }
+};
+
+/* Gradients are float tensors, not pictures: a -o name ending
+ * in .png and --depth are usage errors (exit 2), as -O png is (formats). */
+static void
+refuse_png(const struct tp_common *com)
+{
+	char q[80];
+
+	if (com->output != NULL &&
+	    tp_writer_format(com->output, com->format) == TP_FMT_PNG)
+		tp_usage_die("-o '%s' names a PNG: tgrad writes npy or txt "
+		    "(give -O npy or -O txt, or another name)",
+		    tp_quote(com->output, strlen(com->output), q, sizeof q));
+	if (com->depth != 0)
+		tp_usage_die("--depth %d: tgrad writes npy or txt, no PNG",
+		    com->depth);
 }
 
 static void
@@ -71,6 +129,7 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *lossopt = NULL, *e;
+	char q[256];
 	int ch, i;
 
 	memset(cl, 0, sizeof *cl);
@@ -79,6 +138,11 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 	cl->tol = DEFAULT_TOL;
 	while ((ch = tp_getopt(argc, argv, TP_COMMON_SHORTOPTS "g:",
 	    longopts)) != -1) {
+		if (ch == 'O') {	/* npy or txt: a gradient is no image */
+			cl->com.format = (enum tp_format)tp_choice(optarg,
+			    formats, "-O");
+			continue;
+		}
 		if (tp_common_option(&cl->com, ch, optarg))
 			continue;
 		switch (ch) {
@@ -98,7 +162,8 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 			cl->tol = tp_parse_double(optarg, 0, 1, "--tol");
 			if (!(cl->tol > 0))	/* 0 would accept anything */
 				tp_usage_die("--tol must be above 0, not '%s'",
-				    optarg);
+				    tp_quote(optarg, strlen(optarg), q,
+				    sizeof q));
 			break;
 		case OPT_EXPLAIN:
 			cl->explain = 1;
@@ -113,6 +178,7 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 			tp_usage();
 		}
 	}
+	refuse_png(&cl->com);
 	if (optind == argc && lossopt == NULL)
 		tp_usage_die("no layers: give at least one layer or a loss");
 	cl->specs = tp_ecalloc((size_t)(argc - optind) + 1, sizeof *cl->specs);
@@ -127,7 +193,8 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 		if (i + 1 < argc) {
 			tp_grad_spec_free(&s);
 			tp_usage_die("the loss '%s' is word %d of %d: a loss "
-			    "must come last", argv[i], i - optind + 1,
+			    "must come last", tp_quote(argv[i],
+			    strlen(argv[i]), q, sizeof q), i - optind + 1,
 			    argc - optind);
 		}
 		cl->loss = s;
@@ -137,18 +204,21 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 
 		if (cl->loss.word != NULL)
 			tp_usage_die("two losses: --loss '%s' and '%s'",
-			    lossopt, cl->loss.word);
+			    tp_quote(lossopt, strlen(lossopt), q, sizeof q),
+			    cl->loss.word);
 		parse_word(lossopt, &s);
 		if (!s.is_loss) {
 			tp_grad_spec_free(&s);
 			tp_usage_die("--loss '%s' is a layer, not a loss: use "
-			    TP_GRAD_LOSSES, lossopt);
+			    TP_GRAD_LOSSES, tp_quote(lossopt, strlen(lossopt),
+			    q, sizeof q));
 		}
 		cl->loss = s;
 	}
 	if (cl->dldz != NULL && cl->loss.word != NULL)
 		tp_usage_die("both a loss ('%s') and -g '%s': -g gives dL/dZ "
-		    "in place of a loss", cl->loss.word, cl->dldz);
+		    "in place of a loss", cl->loss.word,
+		    tp_quote(cl->dldz, strlen(cl->dldz), q, sizeof q));
 	if (cl->loss.word == NULL && cl->dldz == NULL && !cl->forward &&
 	    !cl->explain)
 		tp_usage_die("nothing to compute: give a loss (--loss or the "
@@ -157,20 +227,28 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 		tp_usage_die("--check needs a loss or -g FILE");
 	if (cl->wrt != NULL && cl->loss.word == NULL && cl->dldz == NULL)
 		tp_usage_die("--wrt '%s' needs a loss or -g FILE: without one "
-		    "there are no gradients", cl->wrt);
+		    "there are no gradients",
+		    tp_quote(cl->wrt, strlen(cl->wrt), q, sizeof q));
 	if ((cl->check || cl->explain) && cl->com.output != NULL)
 		tp_usage_die("-o '%s' with --%s: the report goes to the "
-		    "standard output", cl->com.output,
+		    "standard output", tp_quote(cl->com.output,
+		    strlen(cl->com.output), q, sizeof q),
 		    cl->check ? "check" : "explain");
 	if ((e = getenv("TGRAD_TEST_BREAK")) != NULL && *e != '\0') {
-		const char *colon = strchr(e, ':');
+		char *index, *rel;
 
-		if (colon == NULL)
-			tp_usage_die("TGRAD_TEST_BREAK '%s' is not NAME:INDEX",
-			    e);
 		cl->breakname = tp_estrdup(e);
-		cl->breakname[colon - e] = '\0';
-		cl->breakat = (size_t)tp_parse_int(colon + 1, 0, 1LL << 62,
+		if ((index = strchr(cl->breakname, ':')) == NULL)
+			tp_usage_die("TGRAD_TEST_BREAK '%s' is not "
+			    "NAME:INDEX[:REL]", tp_quote(e, strlen(e), q,
+			    sizeof q));
+		*index++ = '\0';
+		if ((rel = strchr(index, ':')) != NULL) {
+			*rel++ = '\0';
+			cl->breakrel = tp_parse_double(rel, -1, 1,
+			    "TGRAD_TEST_BREAK");
+		}
+		cl->breakat = (size_t)tp_parse_int(index, 0, 1LL << 62,
 		    "TGRAD_TEST_BREAK");
 	}
 }
@@ -191,6 +269,7 @@ build(enum tp_dtype dt)
 {
 	struct tp_msg m;
 	const char *why;
+	char q[256];
 	int i, j, n;
 
 	net = tp_grad_new(dt, cl.com.threads);
@@ -218,7 +297,8 @@ build(enum tp_dtype dt)
 		why = tp_grad_set_dldz(net, &lossop, &m);
 		tp_free(&lossop);
 		if (why != NULL)
-			tp_die("-g '%s': %s", cl.dldz, why);
+			tp_die("-g '%s': %s", tp_quote(cl.dldz,
+			    strlen(cl.dldz), q, sizeof q), why);
 	}
 	/* which gradients to write (--wrt), by name */
 	n = tp_grad_count(net);
@@ -234,14 +314,12 @@ build(enum tp_dtype dt)
 /*
  * Read the data of the record whose header is in x, converted to dt (the
  * net's dtype), into a new buffer x.data.  The buffer grows as the data
- * arrives, as the reader's own buffers do, so a header that claims more
- * than the input holds ends in a truncation error, not in a huge
- * allocation first.
+ * arrives (tp_read_rest_as), so a header that claims more than the input
+ * holds ends in a truncation error, not in a huge allocation first.
  */
 static void
 read_x(enum tp_dtype dt)
 {
-	size_t count = x.count, es = tp_dtype_size(dt), done = 0, cap;
 	struct tp_msg m;
 	const char *why;
 
@@ -249,21 +327,12 @@ read_x(enum tp_dtype dt)
 	if ((why = tp_set_shape(&x, x.ndim, x.shape, &m)) != NULL)
 		tp_die("record %ld of %s: %s", tp_reader_index(in),
 		    tp_reader_name(in), why);
-	cap = count < ((size_t)64 << 20) / es ? count : ((size_t)64 << 20) / es;
-	x.data = tp_big_alloc(cap ? cap * es : 1);
-	while (done < count) {
-		if (done == cap) {
-			cap = cap > count / 2 ? count : cap * 2;
-			x.data = tp_erealloc(x.data, cap * es);
-		}
-		tp_read_data_as(in, (char *)x.data + done * es, dt,
-		    cap - done);
-		done = cap;
-	}
+	x.data = tp_read_rest_as(in, dt);
 }
 
 /* The test-only deliberate error (TGRAD_TEST_BREAK): make element
- * cl.breakat of the gradient named cl.breakname 10% wrong. */
+ * cl.breakat of the gradient named cl.breakname wrong, by the factor
+ * 1 + cl.breakrel, else 10% and 0.001. */
 static void
 break_gradient(void)
 {
@@ -271,16 +340,20 @@ break_gradient(void)
 
 	for (i = 0; i < tp_grad_count(net); i++) {
 		struct tp_tensor *g = tp_grad_tensor(net, i);
+		float *f;
+		double *d, v;
 
 		if (strcmp(tp_grad_name(net, i), cl.breakname) != 0 ||
 		    g->data == NULL || cl.breakat >= g->count)
 			continue;
+		f = (float *)g->data + cl.breakat;
+		d = (double *)g->data + cl.breakat;
+		v = g->dtype == TP_F4 ? (double)*f : *d;
+		v = cl.breakrel != 0 ? v * (1 + cl.breakrel) : v * 1.1 + 1e-3;
 		if (g->dtype == TP_F4)
-			((float *)g->data)[cl.breakat] =
-			    ((float *)g->data)[cl.breakat] * 1.1f + 1e-3f;
+			*f = (float)v;
 		else
-			((double *)g->data)[cl.breakat] =
-			    ((double *)g->data)[cl.breakat] * 1.1 + 1e-3;
+			*d = v;
 	}
 }
 
@@ -293,8 +366,9 @@ check_record(char *fail, size_t len)
 	struct tp_grad_check r;
 	int i, nfail = 0;
 
-	printf("record %ld: central differences in float64, step 1e-5 "
-	    "max(|v|, 1), tolerance %g\n", tp_reader_index(in), cl.tol);
+	printf("record %ld: central differences in float64, steps h and h/2 "
+	    "(h = 1e-5 max(|v|, 1)) extrapolated, tolerance %g\n",
+	    tp_reader_index(in), cl.tol);
 	for (i = 0; i < tp_grad_count(net); i++) {
 		if (!want[i])
 			continue;
@@ -302,9 +376,9 @@ check_record(char *fail, size_t len)
 		tp_grad_check_print(stdout, net, i, &r);
 		if (r.fails && nfail++ == 0 && *fail == '\0')
 			snprintf(fail, len, "dL/d%s at %s: relative error "
-			    "%.2g > %g (analytic %.9g, numeric %.9g)",
+			    "%.2g > %g (analytic %.9g, numeric %.9g ± %.1g)",
 			    tp_grad_name(net, i), r.where, r.worst, cl.tol,
-			    r.analytic, r.numeric);
+			    r.analytic, r.numeric, r.numeric_err);
 	}
 	return nfail;
 }
@@ -318,6 +392,7 @@ main(int argc, char **argv)
 	char fail[2048] = "", sh[TP_GRAD_SHAPE_LEN];
 	int i, nfail = 0, first = 1, dt = -1;
 
+	one_blas_thread_under_limit(argv);
 	parse_cmdline(argc, argv, &cl);
 	tp_fft_init(cl.com.threads, TP_PLAN_ESTIMATE);
 	in = tp_reader_open(NULL, -1, NULL);

@@ -18,11 +18,12 @@
 
 static const char usage[] =
     "tinfo [--json] [--show] [--cmap " TP_CMAP_NAMES "] [--range lo,hi] "
-    "[--width n] [--color auto|always|never] [-o file]\n"
-    "             [--progress | --quiet] [file ...]";
+    "[--width n] [--height n]\n"
+    "             [--color auto|always|never] [-o file] "
+    "[--progress | --quiet] [file ...]";
 
 enum { OPT_JSON = TP_OPT_TOOL, OPT_SHOW, OPT_CMAP, OPT_RANGE, OPT_WIDTH,
-	OPT_COLOR };
+	OPT_HEIGHT, OPT_COLOR };
 
 struct cmdline {
 	struct tp_common com;
@@ -32,6 +33,7 @@ struct cmdline {
 	int have_range;			/* --range lo,hi */
 	struct tp_range range;
 	int width;			/* --width, or 0: the terminal's */
+	int height;			/* --height, or 0: the terminal's */
 	int color;			/* 1 always, 0 never, -1 auto */
 };
 
@@ -111,8 +113,15 @@ mean_std(const struct stats *s, double *mean, double *std)
 
 enum { BLOCK = 8192 };
 
+/* The magnitude of re + i im (hypot), NaN if either part is NaN. */
+static double
+magnitude(double re, double im)
+{
+	return isnan(re) || isnan(im) ? NAN : hypot(re, im);
+}
+
 /* Read the next n values of the record into x as float64: the magnitude
- * of complex ones (NaN if a part is NaN). */
+ * of complex ones. */
 static void
 read_values(struct tp_reader *r, int cplx, double *x, size_t n)
 {
@@ -127,10 +136,23 @@ read_values(struct tp_reader *r, int cplx, double *x, size_t n)
 
 		tp_read_data_as(r, z, TP_C16, k);
 		for (size_t i = 0; i < k; i++)
-			x[done + i] = isnan(creal(z[i])) || isnan(cimag(z[i])) ?
-			    NAN : cabs(z[i]);
+			x[done + i] = magnitude(creal(z[i]), cimag(z[i]));
 		done += k;
 	}
+}
+
+/* The n values of the record just begun as float64, in a new buffer
+ * grown as they arrive (tp_read_rest_as): the magnitude of complex
+ * ones, worked out in place. */
+static double *
+read_record_values(struct tp_reader *r, int cplx, size_t n)
+{
+	double *v = tp_read_rest_as(r, cplx ? TP_C16 : TP_F8);
+
+	/* v[i] overwrites no part of an element i + 1 or later */
+	for (size_t i = 0; cplx && i < n; i++)
+		v[i] = magnitude(v[2 * i], v[2 * i + 1]);
+	return v;
 }
 
 /* Merge the n values at v (any count, NaN among them) into s. */
@@ -183,19 +205,19 @@ record_stats(struct tp_reader *r, const struct tp_tensor *hdr)
 /* One statistic: " key=%.6g" (or "-"), or ",\"key\":%.17g" (or null)
  * in JSON, where non-finite numbers are null. */
 static void
-print_number(const char *key, double v, int have, int json)
+print_number(FILE *f, const char *key, double v, int have, int json)
 {
 	if (json) {
 		if (have && isfinite(v))
-			printf(",\"%s\":%.17g", key, v);
+			fprintf(f, ",\"%s\":%.17g", key, v);
 		else
-			printf(",\"%s\":null", key);
+			fprintf(f, ",\"%s\":null", key);
 	} else if (have && isnan(v))
-		printf(" %s=nan", key);	/* not glibc's "-nan" */
+		fprintf(f, " %s=nan", key);	/* not glibc's "-nan" */
 	else if (have)
-		printf(" %s=%.6g", key, v);
+		fprintf(f, " %s=%.6g", key, v);
 	else
-		printf(" %s=-", key);
+		fprintf(f, " %s=-", key);
 }
 
 /* The length of the valid UTF-8 sequence at s (1-4), or 0 if the bytes
@@ -236,25 +258,25 @@ utf8_length(const unsigned char *s)
  * bytes back.
  */
 static void
-print_json_string(const char *str)
+print_json_string(FILE *f, const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
 
-	putchar('"');
+	putc('"', f);
 	while (*s) {
 		int n = utf8_length(s);
 
 		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
+			fprintf(f, "\\%c", *s);
 		else if (*s < 0x20 || *s == 0x7f)
-			printf("\\u%04x", *s);
+			fprintf(f, "\\u%04x", *s);
 		else if (n == 0)
-			printf("\\udc%02x", *s);
+			fprintf(f, "\\udc%02x", *s);
 		else
-			fwrite(s, 1, (size_t)n, stdout);
+			fwrite(s, 1, (size_t)n, f);
 		s += n ? n : 1;
 	}
-	putchar('"');
+	putc('"', f);
 }
 
 /* Parse the command line into cl; dies (exit 2) on a usage error. */
@@ -267,6 +289,7 @@ parse_cmdline(struct cmdline *cl, int argc, char *argv[])
 		{ "cmap", required_argument, NULL, OPT_CMAP },
 		{ "range", required_argument, NULL, OPT_RANGE },
 		{ "width", required_argument, NULL, OPT_WIDTH },
+		{ "height", required_argument, NULL, OPT_HEIGHT },
 		{ "color", required_argument, NULL, OPT_COLOR },
 		{ "help", no_argument, NULL, 'h' },
 		{ "output", required_argument, NULL, 'o' },
@@ -274,10 +297,13 @@ parse_cmdline(struct cmdline *cl, int argc, char *argv[])
 		TP_PROGRESS_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
+	static const struct tp_choice colors[] = {
+		{ "auto", -1 }, { "always", 1 }, { "never", 0 }, { NULL, 0 }
+	};
 	int ch;
 
 	tp_init(&cl->com, usage);
-	cl->json = cl->show = cl->have_range = cl->width = 0;
+	cl->json = cl->show = cl->have_range = cl->width = cl->height = 0;
 	cl->cmap = cl->color = -1;
 	while ((ch = tp_getopt(argc, argv, "ho:", longopts)) != -1) {
 		if (tp_common_option(&cl->com, ch, optarg))
@@ -289,7 +315,7 @@ parse_cmdline(struct cmdline *cl, int argc, char *argv[])
 		case OPT_SHOW:
 			break;
 		case OPT_CMAP:
-			cl->cmap = (int)tp_cmap_option(optarg);
+			cl->cmap = tp_choice(optarg, tp_cmaps, "--cmap");
 			break;
 		case OPT_RANGE:
 			cl->range = tp_range_option(optarg);
@@ -298,16 +324,12 @@ parse_cmdline(struct cmdline *cl, int argc, char *argv[])
 		case OPT_WIDTH:
 			cl->width = (int)tp_parse_int(optarg, 1, 10000, "--width");
 			break;
+		case OPT_HEIGHT:
+			cl->height = (int)tp_parse_int(optarg, 1, 10000,
+			    "--height");
+			break;
 		case OPT_COLOR:
-			if (!strcmp(optarg, "always"))
-				cl->color = 1;
-			else if (!strcmp(optarg, "never"))
-				cl->color = 0;
-			else if (!strcmp(optarg, "auto"))
-				cl->color = -1;
-			else
-				tp_usage_die("--color takes auto, always or never, "
-				    "not '%s'", optarg);
+			cl->color = tp_choice(optarg, colors, "--color");
 			break;
 		default:
 			tp_usage();
@@ -318,10 +340,10 @@ parse_cmdline(struct cmdline *cl, int argc, char *argv[])
 		tp_usage_die("--json does not go with --show and its options");
 }
 
-/* The line that describes a record: its name, shape, dtype, size and
- * statistics s, as text or as a JSON object. */
+/* Write to f the line that describes a record: its name, shape, dtype,
+ * size and statistics s, as text or as a JSON object. */
 static void
-print_record(struct tp_reader *r, const struct tp_tensor *hdr,
+print_record(FILE *f, struct tp_reader *r, const struct tp_tensor *hdr,
     const struct stats *s, int several, int json)
 {
 	int have = s->n > 0;
@@ -330,50 +352,68 @@ print_record(struct tp_reader *r, const struct tp_tensor *hdr,
 	if (have)
 		mean_std(s, &mean, &sd);
 	if (json) {
-		printf("{\"file\":");
-		print_json_string(tp_reader_name(r));
-		printf(",\"index\":%ld,\"shape\":[", tp_reader_index(r));
+		fprintf(f, "{\"file\":");
+		print_json_string(f, tp_reader_path(r));
+		fprintf(f, ",\"index\":%ld,\"shape\":[", tp_reader_index(r));
 		for (int a = 0; a < hdr->ndim; a++)
-			printf(a ? ",%zu" : "%zu", hdr->shape[a]);
-		printf("],\"dtype\":\"%s\",\"bytes\":%zu",
+			fprintf(f, a ? ",%zu" : "%zu", hdr->shape[a]);
+		fprintf(f, "],\"dtype\":\"%s\",\"bytes\":%zu",
 		    tp_dtype_name(hdr->dtype), hdr->nbytes);
 	} else {
 		if (several)
-			printf("%s:", tp_reader_name(r));
-		printf("%ld shape=(", tp_reader_index(r));
+			fprintf(f, "%s:", tp_reader_name(r));
+		fprintf(f, "%ld shape=(", tp_reader_index(r));
 		for (int a = 0; a < hdr->ndim; a++)
-			printf(a ? ",%zu" : "%zu", hdr->shape[a]);
-		printf("%s) dtype=%s bytes=%zu", hdr->ndim == 1 ? "," : "",
+			fprintf(f, a ? ",%zu" : "%zu", hdr->shape[a]);
+		fprintf(f, "%s) dtype=%s bytes=%zu", hdr->ndim == 1 ? "," : "",
 		    tp_dtype_name(hdr->dtype), hdr->nbytes);
 	}
-	print_number("min", s->min, have, json);
-	print_number("max", s->max, have, json);
-	print_number("mean", mean, have, json);
-	print_number("std", sd, have, json);
+	print_number(f, "min", s->min, have, json);
+	print_number(f, "max", s->max, have, json);
+	print_number(f, "mean", mean, have, json);
+	print_number(f, "std", sd, have, json);
 	if (json)
-		printf(",\"nan\":%zu,\"inf\":%zu}\n", s->nan,
+		fprintf(f, ",\"nan\":%zu,\"inf\":%zu}\n", s->nan,
 		    s->posinf + s->neginf);
 	else
-		printf(" nan=%zu inf=%zu\n", s->nan, s->posinf + s->neginf);
+		fprintf(f, " nan=%zu inf=%zu\n", s->nan, s->posinf + s->neginf);
 }
 
-/* The columns a picture may use: --width, else the terminal's (when
- * stdout is one), else $COLUMNS, else 80. */
-static int
-columns(const struct cmdline *cl)
+/* The number in the environment variable name (1 to 10000), else
+ * dflt. */
+static size_t
+env_size(const char *name, size_t dflt)
 {
-	struct winsize ws;
-	const char *env = getenv("COLUMNS");
+	const char *env = getenv(name);
 	long n;
 	char *end;
 
-	if (cl->width)
-		return cl->width;
-	if (ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-		return ws.ws_col;
 	if (env && (n = strtol(env, &end, 10)) > 0 && n <= 10000 && !*end)
-		return (int)n;
-	return 80;
+		return (size_t)n;
+	return dflt;
+}
+
+/*
+ * The room a picture may take under a record's line of head characters:
+ * *cols columns, --width, else the terminal's (when stdout is one), else
+ * $COLUMNS, else 80; and *lines lines, --height, else the terminal's
+ * rows, else $LINES, else 24, less those that the record's line (as the
+ * terminal wraps it) and the scale bar take, but at least 1.
+ */
+static void
+picture_room(const struct cmdline *cl, size_t head, size_t *cols,
+    size_t *lines)
+{
+	struct winsize ws;
+	int tty = ioctl(1, TIOCGWINSZ, &ws) == 0;
+	size_t term, rows, used;
+
+	term = tty && ws.ws_col > 0 ? ws.ws_col : env_size("COLUMNS", 80);
+	rows = tty && ws.ws_row > 0 ? ws.ws_row : env_size("LINES", 24);
+	used = (head > term ? (head + term - 1) / term : 1) + 1;
+	*cols = cl->width ? (size_t)cl->width : term;
+	*lines = cl->height ? (size_t)cl->height : rows > used ? rows - used :
+	    1;
 }
 
 /* A picture being drawn: nch normalised channels (1: through the map;
@@ -481,29 +521,68 @@ print_picture(const struct picture *p, int color)
 	}
 }
 
-/* The scale bar: the values at the ends of the range and, between them,
- * the map from 0 to 1 (in colour, 32 cells; plain, the ramp); for a
- * colour image, the range alone. */
+/* Print the line s, text and colour escapes (ESC [ ... m, no width),
+ * cut after cols characters; a cut line in colour ends its colours. */
 static void
-print_scale(const struct picture *p, int color)
+print_clipped(const char *s, size_t cols, int color)
+{
+	for (size_t shown = 0; *s; s++) {
+		if (*s == '\033') {
+			size_t n = strcspn(s, "m");
+
+			fwrite(s, 1, s[n] ? n + 1 : n, stdout);
+			s += s[n] ? n : n - 1;
+			continue;
+		}
+		if (shown++ == cols) {
+			if (color)
+				fputs("\033[0m", stdout);
+			break;
+		}
+		putchar(*s);
+	}
+	putchar('\n');
+}
+
+/*
+ * The scale bar, cut to cols columns: the values at the ends of the
+ * range and, between them, the map from 0 to 1 (in colour, 32 cells, or
+ * as many as leave room for the rest, at least 1; plain, the ramp); for
+ * a colour image, the range alone.
+ */
+static void
+print_scale(const struct picture *p, int color, size_t cols)
 {
 	enum { CELLS = 32 };
+	char lo[32], hi[64], line[CELLS * 24 + 128];
+	size_t n, cells, fixed;
 
-	printf("%.6g ", p->range.lo);
-	if (p->nch == 3)
-		printf(".. %.6g rgb\n", p->range.hi);
-	else {
-		if (!color)
-			fputs("[ .:-=+*#%@]", stdout);
-		for (int k = 0; color && k < CELLS; k++) {
-			unsigned rgb[3];
-			tp_cmap_rgb((enum tp_cmap)p->cmap, (k + 0.5) / CELLS, 8,
-			    rgb);
-			printf("\033[48;2;%u;%u;%um ", rgb[0], rgb[1], rgb[2]);
-		}
-		printf("%s %.6g %s\n", color ? "\033[0m" : "", p->range.hi,
-		    tp_cmap_name((enum tp_cmap)p->cmap));
+	snprintf(lo, sizeof lo, "%.6g", p->range.lo);
+	if (p->nch == 3) {
+		snprintf(line, sizeof line, "%s .. %.6g rgb", lo, p->range.hi);
+		print_clipped(line, cols, 0);
+		return;
 	}
+	snprintf(hi, sizeof hi, "%.6g %s", p->range.hi,
+	    tp_cmap_name((enum tp_cmap)p->cmap));
+	if (!color) {
+		snprintf(line, sizeof line, "%s [ .:-=+*#%%@] %s", lo, hi);
+		print_clipped(line, cols, 0);
+		return;
+	}
+	fixed = strlen(lo) + 1 + 1 + strlen(hi);	/* "lo cells hi" */
+	cells = cols >= fixed + CELLS ? CELLS : cols > fixed ? cols - fixed : 1;
+	n = (size_t)snprintf(line, sizeof line, "%s ", lo);
+	for (size_t k = 0; k < cells; k++) {
+		unsigned rgb[3];
+
+		tp_cmap_rgb((enum tp_cmap)p->cmap, ((double)k + 0.5) /
+		    (double)cells, 8, rgb);
+		n += (size_t)snprintf(line + n, sizeof line - n,
+		    "\033[48;2;%u;%u;%um ", rgb[0], rgb[1], rgb[2]);
+	}
+	snprintf(line + n, sizeof line - n, "\033[0m %s", hi);
+	print_clipped(line, cols, 1);
 }
 
 /*
@@ -512,15 +591,17 @@ print_scale(const struct picture *p, int color)
  * is not drawn).  An image (uint8, uint16) keeps its range 0..255 or
  * 0..65535 and the gray map; other data is normalised over its finite
  * range (coolwarm: centred on 0 when a value is negative) and drawn with
- * viridis; --range and --cmap choose instead.  Wider than the columns,
- * it is scaled down to them by the mean of each box of pixels (NaN
+ * viridis; --range and --cmap choose instead.  Wider than the columns
+ * or taller than the lines (two pixel rows each), it is scaled down to
+ * fit both, keeping its aspect, by the mean of each box of pixels (NaN
  * left out).
  */
 static void
-draw_record(const struct cmdline *cl, const struct tp_tensor *hdr, int color)
+draw_record(const struct cmdline *cl, const struct tp_tensor *hdr, int color,
+    size_t head)
 {
 	size_t H = hdr->shape[0], W = hdr->shape[1], C = hdr->ndim == 3 ?
-	    hdr->shape[2] : 1, n = H * W, cols = (size_t)columns(cl);
+	    hdr->shape[2] : 1, n = H * W, cols, lines, rows;
 	int image = hdr->dtype == TP_U1 || hdr->dtype == TP_U2;
 	struct picture p;
 
@@ -543,10 +624,20 @@ draw_record(const struct cmdline *cl, const struct tp_tensor *hdr, int color)
 	for (size_t i = 0; i < n * (size_t)p.nch; i++)
 		level[i] = tp_normalize(level[i], p.range);
 
-	p.w = W <= cols ? W : cols;
-	p.h = W <= cols ? H : (H * p.w + W / 2) / W;
-	if (p.h == 0)
-		p.h = 1;
+	picture_room(cl, head, &cols, &lines);
+	rows = 2 * lines;
+	if (W > cols && cols * H <= rows * W) {		/* the width binds */
+		p.w = cols;
+		p.h = (H * cols + W / 2) / W;
+	} else if (H > rows) {				/* the height binds */
+		p.h = rows;
+		p.w = (W * rows + H / 2) / H;
+	} else {
+		p.w = W;
+		p.h = H;
+	}
+	p.h = p.h ? p.h : 1;
+	p.w = p.w ? p.w : 1;
 	cell = tp_erealloc(cell, p.h * p.w * (size_t)p.nch * sizeof *cell);
 	for (size_t y = 0; y < p.h; y++)
 		for (size_t x = 0; x < p.w; x++)
@@ -556,7 +647,7 @@ draw_record(const struct cmdline *cl, const struct tp_tensor *hdr, int color)
 				    (y + 1) * H / p.h, x * W / p.w,
 				    (x + 1) * W / p.w);
 	print_picture(&p, color);
-	print_scale(&p, color);
+	print_scale(&p, color, cols);
 }
 
 int
@@ -564,13 +655,16 @@ main(int argc, char *argv[])
 {
 	struct cmdline cl;
 	int several, fd = -1, color;
+	char output[256];
 
 	parse_cmdline(&cl, argc, argv);
 	several = argc - optind > 1;
 	if (cl.com.output) {	/* the report goes to a file made whole */
+		tp_quote(cl.com.output, strlen(cl.com.output), output,
+		    sizeof output);
 		fd = tp_create_temp(cl.com.output);
 		if (dup2(fd, 1) < 0)
-			tp_die("%s:", cl.com.output);
+			tp_die("%s:", output);
 	}
 	color = cl.color >= 0 ? cl.color : isatty(1);
 	if (optind == argc)
@@ -585,30 +679,36 @@ main(int argc, char *argv[])
 			const char *why = cl.show ?
 			    tp_picture_refusal(&hdr, 1, &m) : "";
 			struct stats s = no_stats();
+			char *line = NULL;
+			size_t len = 0;
+			FILE *mem;
 
 			if (why) {	/* not drawn: constant memory */
 				s = record_stats(r, &hdr);
-				print_record(r, &hdr, &s, several, cl.json);
+				print_record(stdout, r, &hdr, &s, several,
+				    cl.json);
 				if (cl.show)
 					printf("not drawn: %s\n", why);
 				continue;
 			}
-			if (hdr.count > SIZE_MAX / (2 * sizeof *values))
-				tp_die("%s: record %ld: %zu values do not fit in "
-				    "memory as float64", tp_reader_name(r),
-				    tp_reader_index(r), hdr.count);
-			values = tp_erealloc(values, hdr.count * sizeof *values);
-			read_values(r, tp_dtype_is_complex(hdr.dtype), values,
-			    hdr.count);
+			free(values);
+			values = read_record_values(r,
+			    tp_dtype_is_complex(hdr.dtype), hdr.count);
 			add_values(&s, values, hdr.count);
-			print_record(r, &hdr, &s, several, 0);
-			draw_record(&cl, &hdr, color);
+			/* the line, and how long it is */
+			if (!(mem = open_memstream(&line, &len)))
+				tp_die("open_memstream:");
+			print_record(mem, r, &hdr, &s, several, 0);
+			if (fclose(mem))
+				tp_die("open_memstream:");
+			fputs(line, stdout);
+			free(line);
+			draw_record(&cl, &hdr, color, len - 1);
 		}
 		tp_reader_close(r);
 	}
 	if (fflush(stdout) || ferror(stdout) || fclose(stdout))
-		tp_die("write error: %s:", cl.com.output ? cl.com.output :
-		    "<stdout>");
+		tp_die("write error: %s:", cl.com.output ? output : "<stdout>");
 	if (fd >= 0)
 		tp_commit_file(fd);
 	free(values);

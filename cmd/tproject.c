@@ -46,6 +46,7 @@ static const char *const call_name[TP_NCALLS] = {
 struct step {
 	enum tp_mat_call call;
 	const char *arg;
+	char shown[256];	/* arg quoted for messages */
 	int file;		/* a --modelview or --projection file */
 	double v[16];		/* the numbers (a file's: read by compose) */
 };
@@ -77,6 +78,7 @@ add_step(struct cmdline *cl, enum tp_mat_call call, const char *arg)
 	s = &cl->steps[cl->nsteps++];
 	s->call = call;
 	s->arg = arg;
+	tp_quote(arg, strlen(arg), s->shown, sizeof s->shown);
 	if ((call == TP_CALL_MODELVIEW || call == TP_CALL_PROJECTION) &&
 	    strchr(arg, ',') == NULL) {
 		s->file = 1;
@@ -89,7 +91,7 @@ add_step(struct cmdline *cl, enum tp_mat_call call, const char *arg)
 	}
 	if (n != want)
 		tp_usage_die("%s takes %d numbers, not %d: '%s'", name, want, n,
-		    arg);
+		    s->shown);
 }
 
 /* The numbers of --viewport, --depth-range: exactly n, each finite. */
@@ -97,13 +99,15 @@ static void
 parse_fixed(const char *arg, double *v, int n, const char *name)
 {
 	int i, got = tp_parse_doubles(arg, v, n, name);
+	char q[256];
 
+	tp_quote(arg, strlen(arg), q, sizeof q);
 	if (got != n)
 		tp_usage_die("%s takes %d numbers, not %d: '%s'", name, n, got,
-		    arg);
+		    q);
 	for (i = 0; i < n; i++)
 		if (!isfinite(v[i]))
-			tp_usage_die("%s: '%s' is not finite", name, arg);
+			tp_usage_die("%s: '%s' is not finite", name, q);
 }
 
 static void
@@ -137,6 +141,7 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 	};
 	int ch, nd;
 	struct tp_msg m;
+	char q[256];
 
 	memset(cl, 0, sizeof *cl);
 	tp_init(&cl->com, usage);
@@ -157,7 +162,8 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 			parse_fixed(optarg, cl->view.vp, 4, "--viewport");
 			if (!(cl->view.vp[2] > 0 && cl->view.vp[3] > 0))
 				tp_usage_die("--viewport: width and height "
-				    "must be positive: '%s'", optarg);
+				    "must be positive: '%s'", tp_quote(optarg,
+				    strlen(optarg), q, sizeof q));
 			cl->view.viewport = 1;
 			break;
 		case OPT_DEPTH_RANGE:
@@ -165,7 +171,8 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 			if (cl->view.depth[0] < 0 || cl->view.depth[0] > 1 ||
 			    cl->view.depth[1] < 0 || cl->view.depth[1] > 1)
 				tp_usage_die("--depth-range: near and far must "
-				    "be in [0, 1]: '%s'", optarg);
+				    "be in [0, 1]: '%s'", tp_quote(optarg,
+				    strlen(optarg), q, sizeof q));
 			cl->depth_given = 1;
 			break;
 		case OPT_Y_DOWN:
@@ -184,12 +191,13 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 			cl->print_matrix = 1;
 			break;
 		case OPT_RENDER:
-			if (tp_parse_shape(optarg, cl->render, &nd, 0, &m) ||
-			    nd != 2 || cl->render[0] < 1 ||
+			if (tp_parse_shape(optarg, cl->render, 2, &nd, 0,
+			    &m) || nd != 2 || cl->render[0] < 1 ||
 			    cl->render[0] > 16384 || cl->render[1] < 1 ||
 			    cl->render[1] > 16384)
 				tp_usage_die("--render takes WxH, each 1 to "
-				    "16384: '%s'", optarg);
+				    "16384: '%s'", tp_quote(optarg,
+				    strlen(optarg), q, sizeof q));
 			break;
 		case OPT_EDGES:
 			cl->edges = optarg;
@@ -198,10 +206,7 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 			tp_usage();
 		}
 	}
-	if (argc - optind > 1)
-		tp_usage_die("more than one input file ('%s', '%s')",
-		    argv[optind], argv[optind + 1]);
-	cl->input = optind < argc ? argv[optind] : NULL;
+	cl->input = tp_input_operand(argc - optind, argv + optind);
 	if (cl->edges && !cl->render[0])
 		tp_usage_die("--edges needs --render");
 	if (cl->render[0] && (cl->unproject || cl->clip || cl->print_matrix))
@@ -254,11 +259,11 @@ read_matrix(struct step *s)
 	mfile = tp_read_operand(s->arg, name + 2);
 	if (tp_dtype_is_complex(mfile.dtype))
 		tp_die("%s '%s' is complex: a matrix must be real", name,
-		    s->arg);
+		    s->shown);
 	if (!((mfile.ndim == 2 && mfile.shape[0] == 4 &&
 	    mfile.shape[1] == 4) || (mfile.ndim == 1 && mfile.shape[0] == 16)))
 		tp_die("%s '%s' has shape %s: a matrix must be 4x4 "
-		    "(or 16 numbers)", name, s->arg,
+		    "(or 16 numbers)", name, s->shown,
 		    tp_shape_str(&mfile, sh, sizeof sh));
 	d = tp_converted(&mfile, TP_F8);
 	memcpy(s->v, d.data, sizeof s->v);
@@ -290,10 +295,11 @@ compose(struct cmdline *cl)
 		}
 		why = tp_view_multiply(&cl->view, s->call, s->v);
 		if (why != NULL && s->file)
-			tp_die("%s '%s': %s", call_name[s->call], s->arg, why);
-		if (why != NULL)
-			tp_usage_die("%s '%s': %s", call_name[s->call], s->arg,
+			tp_die("%s '%s': %s", call_name[s->call], s->shown,
 			    why);
+		if (why != NULL)
+			tp_usage_die("%s '%s': %s", call_name[s->call],
+			    s->shown, why);
 	}
 }
 
@@ -304,10 +310,12 @@ read_edges(const char *path)
 {
 	struct tp_msg m;
 	const char *why;
+	char q[256];
 
 	medges = tp_read_operand(path, "edges");
 	if ((why = tp_project_edges(&medges, &edges, &nedges, &m)) != NULL)
-		tp_die("edges '%s': %s", path, why);
+		tp_die("edges '%s': %s", tp_quote(path, strlen(path), q,
+		    sizeof q), why);
 	tp_free(&medges);
 }
 
@@ -454,6 +462,7 @@ main(int argc, char **argv)
 	struct tp_project p;
 	struct tp_msg m;
 	const char *why;
+	char q[256];
 	size_t bad = 0, total = 0;
 	int dim;
 
@@ -481,7 +490,8 @@ main(int argc, char **argv)
 			    cl.render[0], cl.render[1], &img, &m)) != NULL)
 				tp_die("%s: record %ld: edges '%s': %s",
 				    tp_reader_name(in), tp_reader_index(in),
-				    cl.edges, why);
+				    tp_quote(cl.edges ? cl.edges : "", SIZE_MAX,
+				    q, sizeof q), why);
 			tp_free(&x);
 			tp_write(out, &img);
 			tp_free(&img);

@@ -97,9 +97,7 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 			if (op == TP_OP_REPEAT)
 				tp_usage_die("--reduce and --repeat cannot be "
 				    "combined");
-			if ((op = tp_reduce_parse(optarg)) < 0)
-				tp_usage_die("unknown reduction '%s': use "
-				    TP_REDUCE_CHOICES, optarg);
+			op = tp_choice(optarg, tp_reductions, "--reduce");
 			continue;
 		case OPT_REPEAT:
 			if (op != TP_OP_REARRANGE && op != TP_OP_REPEAT)
@@ -113,13 +111,16 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 		if (form == TP_RESHAPE_TAKE && f == form)
 			tp_usage_die("--take is given twice ('%s', '%s'): "
 			    "give one (or pipe one treshape into another)",
-			    formarg, optarg);
+			    cl->rq.shown, tp_quote(optarg, strlen(optarg), q,
+			    sizeof q));
 		if (form >= 0)
 			tp_usage_die("%s and %s cannot be combined: give one "
 			    "form (or pipe one treshape into another)",
 			    form_option[form], form_option[f]);
 		form = f;
 		formarg = optarg;
+		if ((why = tp_reshape_parse(&cl->rq, form, formarg, &m)))
+			tp_usage_die("%s", why);
 	}
 	if (cl->com.dtype >= 0)
 		tp_usage_die("-t is refused: treshape moves elements and never "
@@ -155,19 +156,14 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 	else if (op != TP_OP_REARRANGE)
 		tp_usage_die("%s takes a pattern, not %s", op == TP_OP_REPEAT ?
 		    "--repeat" : "--reduce", form_option[form]);
-	else if ((why = tp_reshape_parse(&cl->rq, form, formarg, &m)))
-		tp_usage_die("%s", why);
-	if (argc > 1)
-		tp_usage_die("more than one input file ('%s', '%s')", argv[0],
-		    argv[1]);
-	cl->input = argc ? argv[0] : NULL;
+	cl->input = tp_input_operand(argc, argv);
 }
 
 /* File scope, so that what is live when a message ends the run is still
  * reachable (LeakSanitizer stays quiet). */
 static struct tp_reader *in;
 static struct tp_writer *out;
-static unsigned char *src, *dst, *skip;
+static unsigned char *src, *dst;
 static char *text;
 
 /* Print the explanation of record plan (or of the request alone, plan
@@ -181,22 +177,6 @@ explain(const struct cmdline *cl, const struct tp_reshape_plan *plan)
 	fputs(text, stdout);
 	free(text);
 	text = NULL;
-}
-
-/* Read and drop the n bytes of data of the current record. */
-static void
-skip_data(size_t n)
-{
-	const size_t CHUNK = 1 << 20;
-
-	if (!skip)
-		skip = tp_emalloc(CHUNK);
-	while (n > 0) {
-		size_t k = n < CHUNK ? n : CHUNK;
-
-		tp_read_data(in, skip, k);
-		n -= k;
-	}
 }
 
 int
@@ -226,7 +206,7 @@ main(int argc, char **argv)
 			    tp_reader_index(in), why);
 		if (cl.explain) {
 			explain(&cl, &plan);
-			skip_data(hdr.nbytes);
+			tp_skip_data(in, hdr.nbytes);
 			continue;
 		}
 		tp_write_header(out, &plan.out);
@@ -236,16 +216,15 @@ main(int argc, char **argv)
 		}
 		if (plan.take) {		/* the slice's blocks pass */
 			for (size_t b = 0; b < plan.nblock; b++) {
-				skip_data(plan.offset);
+				tp_skip_data(in, plan.offset);
 				tp_write_from(out, in, plan.block);
-				skip_data(plan.stride - plan.offset -
+				tp_skip_data(in, plan.stride - plan.offset -
 				    plan.block);
 			}
-			skip_data(hdr.nbytes - plan.nblock * plan.stride);
+			tp_skip_data(in, hdr.nbytes - plan.nblock * plan.stride);
 			continue;
 		}
-		src = tp_big_alloc(hdr.nbytes);
-		tp_read_data(in, src, hdr.nbytes);
+		src = tp_read_rest_as(in, hdr.dtype);
 		dst = tp_big_alloc(plan.out.nbytes);
 		tp_reshape_run(&plan, dst, src, cl.com.threads);
 		free(src);
@@ -259,7 +238,6 @@ main(int argc, char **argv)
 	if (out)
 		tp_writer_close(out);
 	tp_reader_close(in);
-	free(skip);
 	if (cl.explain && (fflush(stdout) || ferror(stdout)))
 		tp_die("write error: <stdout>:");
 	return 0;

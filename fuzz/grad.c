@@ -1,7 +1,7 @@
 /*
  * grad.c - fuzz target: tgrad's layer and loss words (tp_grad_parse)
  * and what the net makes of them.  The input is lines: each a layer or
- * loss word as tgrad takes them ("affine:W,B", "relu", "mse:T"), the
+ * loss word as tgrad takes them ("affine:W,b", "relu", "mse:T"), the
  * last the --wrt list.  Operand files are not read: an operand is a
  * small float64 tensor whose shape the length of its name picks (see
  * operand), so the shape checks of tp_grad_add and tp_grad_set_loss run.

@@ -156,7 +156,7 @@ put("einops", "bad-noarrow", ein(0, 0, [2, 2], "a b"))
 # an operand's name length picks its shape (fuzz/grad.c, operand): 0 or 6
 # (2,), 1 (3, 3), 2 (3,), 3 (2, 2), 4 (2, 3), 5 (1, 2, 3); the input is
 # (2, 3)
-put("grad", "affine-relu-mse", "affine:W,BB\nrelu\nmse:TTTT\nW1,B1")
+put("grad", "affine-relu-mse", "affine:W,BB\nrelu\nmse:TTTT\nW1,b1")
 put("grad", "matmul-xent", "matmul:W\nsoftmax-xent:LLLLLL\nW1")
 put("grad", "scale-sum", "scale:MMMMMM\ntanh\nsigmoid\nsum\nx")
 put("grad", "softmax-flatten", "flatten\nsoftmax\nsum\nnone")
@@ -189,6 +189,7 @@ put("numbers", "bad-sigma", num(3, 2, "-1,inf"))
 put("numbers", "shape", num(4, 1, "8,1,-1"))
 put("numbers", "shape-x", num(4, 0, "8x1x256"))
 put("numbers", "bad-shape", num(4, 0, "0x10"))
+put("numbers", "bad-shape-capacity", num(4, 2 << 1, "1,1,1"))  # room for 2
 put("numbers", "int", num(5, 0, "-17"))
 put("numbers", "double", num(6, 0, "1e-320"))
 put("numbers", "bad-double", num(6, 0, "0x1p3"))

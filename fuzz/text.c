@@ -23,7 +23,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		char *s = fuzz_string(data + k,
 		    (size_t)((nl ? nl : data + size) - data) - k);
 		struct tp_msg m;
-		const char *why = tp_parse_shape(s, shape, &ndim, 1, &m);
+		const char *why = tp_parse_shape(s, shape, TP_MAXDIM, &ndim, 1,
+		    &m);
 
 		if (why != NULL) {
 			fuzz_check_message(why);

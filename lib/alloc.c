@@ -45,3 +45,20 @@ tp_estrdup(const char *s)
 		tp_die("out of memory allocating %zu bytes", strlen(s) + 1);
 	return p;
 }
+
+char *
+tp_printable(const char *s)
+{
+	enum { CHUNK = 60 };	/* tp_quote cuts after 60 bytes, so */
+	size_t n = strlen(s), k = 0;	/* each chunk is quoted whole */
+	char *p = tp_emalloc(4 * n + 5);
+
+	for (size_t i = 0; i < n; i += CHUNK) {
+		size_t c = n - i < CHUNK ? n - i : CHUNK;
+
+		tp_quote(s + i, c, p + k, 4 * c + 5);
+		k += strlen(p + k);
+	}
+	p[k] = '\0';
+	return p;
+}

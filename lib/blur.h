@@ -5,8 +5,12 @@
  * computed in closed form (man/tblur.1 gives the three formulas) and
  * applied through the transform that matches the boundary exactly:
  * reflect through DCT-II/DCT-III, mirror through DCT-I, wrap through
- * r2c/c2r; nearest and zero are padded by just enough sigmas that the
- * error is below the working precision, then go through DCT-II/III.
+ * r2c/c2r; nearest and zero are padded by the kernel's own radius at
+ * the working precision, then go through DCT-II/III, except that a
+ * band-limited kernel whose taps fall off too slowly for any padding
+ * (analytic, discrete derivatives, at small sigma) is cut at the axis
+ * length, its tail folded into the last tap under nearest, and goes
+ * through the padded DCT with the transform of those taps.
  * Odd Gaussian derivatives (the order of scipy.ndimage.gaussian_filter)
  * go back through the matching sine transform (DST-III, DST-I).  Small
  * sigmas go through a separable FIR filter with the same result (the
@@ -32,14 +36,9 @@ enum tp_blur_method { TP_BLUR_AUTO, TP_BLUR_FFT, TP_BLUR_FIR };
 
 #define TP_BLUR_MAXORDER 8	/* the highest derivative order */
 
-#define TP_BLUR_BOUNDARIES "reflect, mirror, nearest, wrap, zero"
-#define TP_BLUR_KERNELS "sampled, analytic, discrete"
-#define TP_BLUR_METHODS "auto, fft, fir"
-
-/* Parse a name; -1 if unknown. */
-int tp_blur_boundary_parse(const char *);
-int tp_blur_kernel_parse(const char *);
-int tp_blur_method_parse(const char *);
+/* The words of --boundary, --kernel and --method (tp_choice). */
+extern const struct tp_choice tp_blur_boundaries[], tp_blur_kernels[],
+    tp_blur_methods[];
 
 struct tp_blur_opts {
 	int nsigma;		/* 1: for every blurred axis; else one each */
@@ -113,7 +112,9 @@ void tp_blur_run(struct tp_blur *, void *data, int single, int ndim,
  * divided by the blurred alpha (color 0 where that is below 0.5), unless
  * a derivative is taken.  With linear, the colors are sRGB-encoded (full
  * scale full, or 1 when full is 0): decoded to linear light before the
- * blur and encoded after.  Values must be finite.
+ * blur and encoded after.  When no axis is blurred (every sigma is 0, or
+ * only length-1 axes have one under a boundary that extends them with
+ * their own value) t is left exactly as it is.  Values must be finite.
  */
 void tp_blur_record(struct tp_blur *, struct tp_tensor *t,
     const double *sigma, const int *order, double full, int linear);
@@ -121,7 +122,9 @@ void tp_blur_record(struct tp_blur *, struct tp_tensor *t,
 /* The method the last tp_blur_run used (TP_BLUR_FFT or TP_BLUR_FIR). */
 int tp_blur_last_method(const struct tp_blur *);
 /* One line on the last run for --verbose: "dct-ii 512x512" or
- * "fir 37x37 taps". */
+ * "fir 37x37 taps"; under --plan measure or patient, then whether the
+ * FFT plans were measured or came from wisdom alone (", plans from
+ * wisdom"). */
 char *tp_blur_describe(const struct tp_blur *, char *buf, size_t len);
 
 /*

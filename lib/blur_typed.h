@@ -1,11 +1,12 @@
 /*
- * blur_typed.h - the arithmetic of lib/blur.c, per element type: the FIR
- * tap sums, the conversion of the taps, and the multiply by the
- * responses.  blur.c includes it twice, with BT_REAL and BT_FN(x)
+ * blur_typed.h - the arithmetic of the blur engine, per element type:
+ * the FIR tap sums, the conversion of the taps, and the multiply by the
+ * responses.  lib/blur.c includes it twice, with BT_REAL and BT_FN(x)
  * defined for float and for double, and gets the table
- * BT_FN(blur_ops); it is not a header of its own.  Everything else
- * (index arithmetic, gathering and scattering lines, padding, shifts,
- * the tp_parallel items) is in blur.c, written once over element size.
+ * BT_FN(blur_ops) (struct blur_ops: blur_impl.h); it is not a header of
+ * its own.  Everything else (index arithmetic, gathering and scattering
+ * lines, padding, shifts, the tp_parallel items) is in blur_fir.c and
+ * blur_fft.c, written once over element size.
  */
 
 typedef BT_REAL BT_FN(vec) __attribute__((vector_size(32)));

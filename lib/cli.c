@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "progress.h"
@@ -53,6 +54,7 @@ tp_init(struct tp_common *c, const char *usage)
 void
 tp_usage(void)
 {
+	tp_progress_silence();		/* no last line before the usage */
 	tp_progress_end();
 	fprintf(stderr, "usage: %s\n", usage_text);
 	exit(2);
@@ -70,6 +72,101 @@ exit_after_stdout(void)
 		tp_die("write error: <stdout>:");
 	}
 	exit(0);
+}
+
+const char *
+tp_input_operand(int n, char *const *operands)
+{
+	char q0[256], q1[256];
+
+	if (n > 1)
+		tp_usage_die("more than one input file ('%s', '%s')",
+		    tp_quote(operands[0], strlen(operands[0]), q0, sizeof q0),
+		    tp_quote(operands[1], strlen(operands[1]), q1, sizeof q1));
+	return n ? operands[0] : NULL;
+}
+
+/* -O and --depth. */
+static const struct tp_choice formats[] = {
+	{ "npy", TP_FMT_NPY }, { "txt", TP_FMT_TXT }, { "png", TP_FMT_PNG },
+	{ NULL, 0 }
+};
+static const struct tp_choice depths[] = {
+	{ "8", 8 }, { "16", 16 }, { NULL, 0 }
+};
+
+/* The formats an -o name asks for by its extension (in any case), in
+ * the order messages list them: the one table of them. */
+static const struct tp_choice extensions[] = {
+	{ ".npy", TP_FMT_NPY }, { ".png", TP_FMT_PNG }, { ".txt", TP_FMT_TXT },
+	{ ".csv", TP_FMT_TXT }, { NULL, 0 }
+};
+
+const struct tp_choice *
+tp_choice_find(const struct tp_choice *choices, const char *word)
+{
+	for (; choices->word; choices++)
+		if (!strcmp(choices->word, word))
+			return choices;
+	return NULL;
+}
+
+const char *
+tp_choice_word(const struct tp_choice *choices, int v)
+{
+	for (; choices->word; choices++)
+		if (choices->value == v)
+			return choices->word;
+	return NULL;
+}
+
+char *
+tp_choice_list(const struct tp_choice *choices, char *buf, size_t len)
+{
+	size_t k = 0;
+
+	buf[0] = '\0';
+	for (const struct tp_choice *c = choices; c->word && k < len; c++)
+		k += (size_t)snprintf(buf + k, len - k, "%s%s",
+		    c == choices ? "" : ", ", c->word);
+	return buf;
+}
+
+int
+tp_choice(const char *word, const struct tp_choice *choices,
+    const char *what)
+{
+	const struct tp_choice *c = tp_choice_find(choices, word);
+	char q[256], list[512];
+
+	if (c == NULL)
+		tp_usage_die("%s '%s' is not one of %s", what,
+		    tp_quote(word, strlen(word), q, sizeof q),
+		    tp_choice_list(choices, list, sizeof list));
+	return c->value;
+}
+
+const char *
+tp_output_format(const char *path, enum tp_format *fmt, struct tp_msg *m)
+{
+	const char *base = strrchr(path, '/'), *dot;
+	char q[256], qdot[80], list[128];
+
+	base = base ? base + 1 : path;
+	dot = strrchr(base, '.');
+	*fmt = TP_FMT_AUTO;
+	if (dot == NULL || dot == base)		/* "out", ".hidden" */
+		return NULL;
+	for (const struct tp_choice *c = extensions; c->word; c++)
+		if (!strcasecmp(c->word, dot)) {
+			*fmt = (enum tp_format)c->value;
+			return NULL;
+		}
+	return tp_msgf(m, "-o '%s': no writer knows the extension '%s' "
+	    "(known: %s): name the format with -O to write it anyway",
+	    tp_quote(path, strlen(path), q, sizeof q),
+	    tp_quote(dot, strlen(dot), qdot, sizeof qdot),
+	    tp_choice_list(extensions, list, sizeof list));
 }
 
 int
@@ -90,27 +187,19 @@ tp_common_option(struct tp_common *c, int ch, const char *arg)
 		c->output = arg;
 		return 1;
 	case 'O':
-		if (!strcmp(arg, "npy"))
-			c->format = TP_FMT_NPY;
-		else if (!strcmp(arg, "txt") || !strcmp(arg, "text"))
-			c->format = TP_FMT_TXT;
-		else if (!strcmp(arg, "png"))
-			c->format = TP_FMT_PNG;
-		else
-			tp_usage_die("unknown format '%s': use npy, txt or png",
-			    arg);
+		c->format = (enum tp_format)tp_choice(arg, formats, "-O");
 		return 1;
 	case 't':
 	{
 		enum tp_dtype d;
 		struct tp_msg m;
-		const char *why = tp_dtype_lookup(arg, &d, &m);
+		char q[256];
 
-		if (why != NULL)
-			tp_usage_die("-t: %s", why);
-		if (d != TP_F4 && d != TP_F8)
-			tp_usage_die("unsupported dtype '%s': use f32 or f64",
-			    arg);
+		/* numpy's names of float32 and float64 too ("f4", "<f8") */
+		if (tp_dtype_lookup(arg, &d, &m) || (d != TP_F4 && d != TP_F8))
+			tp_usage_die("-t '%s' is not one of f32, f64 (or "
+			    "numpy's names of them)",
+			    tp_quote(arg, strlen(arg), q, sizeof q));
 		c->dtype = (int)d;
 	}
 		return 1;
@@ -118,9 +207,7 @@ tp_common_option(struct tp_common *c, int ch, const char *arg)
 		c->threads = (int)tp_parse_int(arg, 1, 1024, "-j");
 		return 1;
 	case TP_OPT_DEPTH:
-		c->depth = (int)tp_parse_int(arg, 8, 16, "--depth");
-		if (c->depth != 8 && c->depth != 16)
-			tp_usage_die("--depth must be 8 or 16, not '%s'", arg);
+		c->depth = tp_choice(arg, depths, "--depth");
 		return 1;
 	case TP_OPT_PROGRESS:
 		tp_progress_set_mode(TP_PROGRESS_ON);
@@ -281,6 +368,20 @@ print_options(const char *shortopts, const struct option *longopts)
 	exit_after_stdout();
 }
 
+/* The -o name of a tool that writes tensors: an extension no writer
+ * knows is a usage error, unless -O says what to write. */
+static void
+check_output_name(void)
+{
+	enum tp_format fmt;
+	struct tp_msg m;
+	const char *why;
+
+	if (common && common->output && common->format == TP_FMT_AUTO &&
+	    (why = tp_output_format(common->output, &fmt, &m)) != NULL)
+		tp_usage_die("%s", why);
+}
+
 int
 tp_getopt(int argc, char **argv, const char *shortopts,
     const struct option *longopts)
@@ -299,14 +400,14 @@ tp_getopt(int argc, char **argv, const char *shortopts,
 		opterr = 0;
 	}
 	for (;;) {
-		int ch, before = optind;
+		int ch, before = optind, li = -1;
 
 		if (!mid_cluster && optind < argc &&
 		    is_negative_number(argv[optind])) {
 			operands[noperands++] = argv[optind++];
 			continue;
 		}
-		ch = getopt_long(argc, argv, opts, longopts, NULL);
+		ch = getopt_long(argc, argv, opts, longopts, &li);
 		/* inside "-ab" getopt stays on the same element */
 		mid_cluster = ch != -1 && optind == before;
 		if (ch == 1) {
@@ -316,10 +417,18 @@ tp_getopt(int argc, char **argv, const char *shortopts,
 		if (ch == '?' || ch == ':')
 			bad_option(ch, argv[before < argc ? before : argc - 1],
 			    longopts);
+		if (ch != -1 && optarg && *optarg == '\0') {
+			if (li >= 0)
+				tp_usage_die("option '--%s' has an empty value",
+				    longopts[li].name);
+			tp_usage_die("option '-%c' has an empty value", ch);
+		}
 		if (ch != -1)
 			return ch;
 		while (optind < argc)	/* after "--" */
 			operands[noperands++] = argv[optind++];
+		if (strchr(shortopts, 'O'))
+			check_output_name();
 		optind = argc - noperands;
 		memcpy(argv + optind, operands,
 		    (size_t)noperands * sizeof *argv);
@@ -380,6 +489,27 @@ tp_parse_doubles(const char *s, double *out, int max, const char *what)
 		out[n++] = tp_parse_double(tok, -INFINITY, INFINITY, what);
 	}
 	free(copy);
+	return n;
+}
+
+int
+tp_split_list(const char *opt, const char *s, char **copy, char **ent,
+    int max)
+{
+	char *p, *e, q[256];
+	int n = 0;
+
+	tp_quote(s, strlen(s), q, sizeof q);
+	p = *copy = tp_estrdup(s);
+	while ((e = strsep(&p, ",")) != NULL) {
+		if (*e == '\0')
+			tp_usage_die("%s '%s': entry %d is empty", opt, q,
+			    n + 1);
+		if (n == max)
+			tp_usage_die("%s '%s' has more than %d entries", opt, q,
+			    max);
+		ent[n++] = e;
+	}
 	return n;
 }
 

@@ -1,7 +1,8 @@
 /*
  * colormap.h - pictures of numbers: colour maps as matplotlib defines
- * them, and the normalisation of a record's values to [0, 1] (io layer:
- * used by tcat's PNG pictures and tinfo --show).
+ * them, and the normalisation of a record's values to [0, 1] (the
+ * pictures layer, on core and io beside the engines: used by tcat's PNG
+ * pictures and tinfo --show).
  *
  * A value x becomes t = (x - lo) / (hi - lo), clipped to [0, 1] (±Inf go
  * to the ends, NaN stays NaN), as matplotlib's Normalize computes it.
@@ -14,6 +15,8 @@
 
 #include <stddef.h>
 
+#include "tpipe.h"
+
 enum tp_cmap { TP_CMAP_GRAY, TP_CMAP_VIRIDIS, TP_CMAP_MAGMA, TP_CMAP_COOLWARM,
 	TP_NCMAPS };
 
@@ -25,11 +28,8 @@ enum tp_cmap { TP_CMAP_GRAY, TP_CMAP_VIRIDIS, TP_CMAP_MAGMA, TP_CMAP_COOLWARM,
 #define TP_NAN_G 0.0
 #define TP_NAN_B 1.0
 
-/* The map named s, or -1. */
-int tp_cmap_lookup(const char *s);
-/* The map an option names (--cmap s); a usage error (exit 2) naming s
- * and the choices if there is none. */
-enum tp_cmap tp_cmap_option(const char *s);
+/* The maps by name, in enum order (tp_choice: --cmap). */
+extern const struct tp_choice tp_cmaps[];
 const char *tp_cmap_name(enum tp_cmap);
 /* Entry i (0..255) of map c, as matplotlib's float64 lookup table holds
  * it (components in [0, 1]). */

@@ -15,50 +15,29 @@
 #include "conv.h"
 #include "conv_impl.h"
 
-static const char *const mode_names[] = { "full", "same", "valid", NULL };
-static const char *const bnd_names[] = {
-	"zero", "wrap", "reflect", "mirror", "nearest", NULL
+const struct tp_choice tp_conv_modes[] = {
+	{ "full", TP_CONV_FULL }, { "same", TP_CONV_SAME },
+	{ "valid", TP_CONV_VALID }, { NULL, 0 }
 };
-static const char *const method_names[] = {
-	"auto", "fft", "direct", "overlap-save", NULL
+const struct tp_choice tp_conv_boundaries[] = {
+	{ "zero", TP_BND_ZERO }, { "wrap", TP_BND_WRAP },
+	{ "reflect", TP_BND_REFLECT }, { "mirror", TP_BND_MIRROR },
+	{ "nearest", TP_BND_NEAREST }, { NULL, 0 }
 };
-
-/* The index of s in the NULL-ended list names; -1 if absent. */
-static int
-lookup(const char *const *names, const char *s)
-{
-	int i;
-
-	for (i = 0; names[i] != NULL; i++)
-		if (strcmp(names[i], s) == 0)
-			return i;
-	return -1;
-}
-
-int
-tp_conv_mode_parse(const char *s)
-{
-	return lookup(mode_names, s);
-}
-
-int
-tp_conv_boundary_parse(const char *s)
-{
-	return lookup(bnd_names, s);
-}
-
-int
-tp_conv_method_parse(const char *s)
-{
-	int i = lookup(method_names, s);
-
-	return i == TP_METHOD_OVERLAP ? -1 : i;
-}
+const struct tp_choice tp_conv_methods[] = {
+	{ "auto", TP_METHOD_AUTO }, { "fft", TP_METHOD_FFT },
+	{ "direct", TP_METHOD_DIRECT }, { NULL, 0 }
+};
+const struct tp_choice tp_conv_ops[] = {
+	{ "conv", 0 }, { "corr", 1 }, { NULL, 0 }
+};
 
 const char *
 tp_conv_method_name(int m)
 {
-	return m >= 0 && m <= TP_METHOD_OVERLAP ? method_names[m] : "?";
+	const char *w = tp_choice_word(tp_conv_methods, m);
+
+	return w ? w : m == TP_METHOD_OVERLAP ? "overlap-save" : "?";
 }
 
 void
@@ -70,31 +49,6 @@ tp_conv_opts_init(struct tp_conv_opts *o)
 	o->method = TP_METHOD_AUTO;
 	o->dtype = -1;
 	o->threads = 1;
-}
-
-ptrdiff_t
-conv_bmap(ptrdiff_t i, ptrdiff_t n, int bnd)
-{
-	ptrdiff_t p;
-
-	if (i >= 0 && i < n)
-		return i;
-	switch (bnd) {
-	case TP_BND_WRAP:
-		return (i % n + n) % n;
-	case TP_BND_REFLECT:
-		p = (i % (2 * n) + 2 * n) % (2 * n);
-		return p < n ? p : 2 * n - 1 - p;
-	case TP_BND_MIRROR:
-		if (n == 1)
-			return 0;
-		p = (i % (2 * n - 2) + 2 * n - 2) % (2 * n - 2);
-		return p < n ? p : 2 * n - 2 - p;
-	case TP_BND_NEAREST:
-		return i < 0 ? 0 : n - 1;
-	default:
-		return -1;
-	}
 }
 
 /* --- the kernel -------------------------------------------------------- */

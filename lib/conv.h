@@ -33,15 +33,12 @@ enum tp_conv_method {
 	TP_METHOD_OVERLAP	/* overlap-save; reported, and may be asked */
 };
 
-#define TP_CONV_MODES "full, same, valid"
-#define TP_CONV_BOUNDARIES "zero, wrap, reflect, mirror, nearest"
-#define TP_CONV_METHODS "auto, fft, direct"
-#define TP_CONV_OPS "conv, corr"
-
-/* Parse a name; -1 if unknown. */
-int tp_conv_mode_parse(const char *);
-int tp_conv_boundary_parse(const char *);
-int tp_conv_method_parse(const char *);
+/* The words of --mode, --boundary, --method (overlap-save is only
+ * reported) and of each --op entry (value 1: correlation), for
+ * tp_choice. */
+extern const struct tp_choice tp_conv_modes[], tp_conv_boundaries[],
+    tp_conv_methods[], tp_conv_ops[];
+/* The name of a method, overlap-save too, for reports. */
 const char *tp_conv_method_name(int);
 
 struct tp_conv_opts {

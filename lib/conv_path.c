@@ -37,6 +37,31 @@
 
 /* --- filling and extracting, by element size ------------------------------ */
 
+ptrdiff_t
+conv_bmap(ptrdiff_t i, ptrdiff_t n, int bnd)
+{
+	ptrdiff_t p;
+
+	if (i >= 0 && i < n)
+		return i;
+	switch (bnd) {
+	case TP_BND_WRAP:
+		return (i % n + n) % n;
+	case TP_BND_REFLECT:
+		p = (i % (2 * n) + 2 * n) % (2 * n);
+		return p < n ? p : 2 * n - 1 - p;
+	case TP_BND_MIRROR:
+		if (n == 1)
+			return 0;
+		p = (i % (2 * n - 2) + 2 * n - 2) % (2 * n - 2);
+		return p < n ? p : 2 * n - 2 - p;
+	case TP_BND_NEAREST:
+		return i < 0 ? 0 : n - 1;
+	default:
+		return -1;
+	}
+}
+
 /* Copy one element of esz bytes (the sizes that occur are copied
  * inline). */
 static inline void

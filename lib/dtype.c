@@ -61,8 +61,9 @@ tp_dtype_lookup(const char *s, enum tp_dtype *dtype, struct tp_msg *m)
 	}
 	for (int t = 0; t < TP_NDTYPES; t++)
 		if (*types[t].bits && !strcmp(s, types[t].bits))
-			return tp_msgf(m, "'%s' is ambiguous: write %s, or %s", s,
-			    types[t].name, types[t].descr + 1);
+			return tp_msgf(m, "'%s' is ambiguous: write %s, or %s",
+			    tp_quote(s, SIZE_MAX, q, sizeof q), types[t].name,
+			    types[t].descr + 1);
 	return tp_msgf(m, "unknown dtype '%s'",
 	    tp_quote(s, SIZE_MAX, q, sizeof q));
 }
@@ -347,18 +348,4 @@ tp_convert(void *dst, enum tp_dtype to, const void *src, enum tp_dtype from,
 		load(block, src, from, i, m);
 		store(dst, to, i, block, m);
 	}
-}
-
-struct tp_tensor
-tp_converted(const struct tp_tensor *t, enum tp_dtype to)
-{
-	struct tp_tensor out;
-
-	memset(&out, 0, sizeof out);
-	out.dtype = to;
-	tp_eset_shape(&out, t->ndim, t->shape);
-	/* every element is written: no zeroing, and huge pages */
-	out.data = tp_big_alloc(out.nbytes ? out.nbytes : 1);
-	tp_convert(out.data, to, t->data, t->dtype, t->count);
-	return out;
 }

@@ -1,8 +1,8 @@
 /*
- * engine.h - infrastructure the engines share (conv, gauss, reshape,
- * project, grad): a parallel for over n items, the --verbose timing
- * report and TP_CLONES (tp_big_alloc, for large buffers, is in the core:
- * tpipe.h).
+ * engine.h - infrastructure the engines share (conv, gauss, blur,
+ * reshape, project, grad): a parallel for over n items, the --verbose
+ * timing report and TP_CLONES; FFT plans are fft.h's, the same layer
+ * (tp_big_alloc, for large buffers, is in the core: tpipe.h).
  * Engines never parse options or open files; tools pass -j and
  * --verbose down.
  */

@@ -20,17 +20,10 @@ static int nthreads = 1;
 static enum tp_plan mode = TP_PLAN_ESTIMATE;
 static int planned;		/* plans made since the last save */
 
-int
-tp_fft_plan_parse(const char *s)
-{
-	if (strcmp(s, "estimate") == 0)
-		return TP_PLAN_ESTIMATE;
-	if (strcmp(s, "measure") == 0)
-		return TP_PLAN_MEASURE;
-	if (strcmp(s, "patient") == 0)
-		return TP_PLAN_PATIENT;
-	return -1;
-}
+const struct tp_choice tp_fft_plans[] = {
+	{ "estimate", TP_PLAN_ESTIMATE }, { "measure", TP_PLAN_MEASURE },
+	{ "patient", TP_PLAN_PATIENT }, { NULL, 0 }
+};
 
 /*
  * The wisdom directory, $XDG_CACHE_HOME/tpipe or $HOME/.cache/tpipe, in
@@ -52,10 +45,22 @@ wisdom_dir(char *buf, size_t len)
 	return n > 0 && (size_t)n < len ? 0 : -1;
 }
 
+/* Warn "what 'path'" and ": why" if why is not NULL, path quoted (it
+ * comes from $XDG_CACHE_HOME or $HOME). */
+static void
+warn_path(const char *what, const char *path, const char *why)
+{
+	char *shown = tp_printable(path);
+
+	tp_warn("%s '%s'%s%s", what, shown, why ? ": " : "", why ? why : "");
+	free(shown);
+}
+
 /* Import the system's wisdom, then ours; warn about a bad file. */
 static void
 import_wisdom(void)
 {
+	static const char bad[] = "ignoring unreadable FFTW wisdom";
 	char dir[4096], path[4200];
 
 	fftw_import_system_wisdom();
@@ -64,10 +69,10 @@ import_wisdom(void)
 		return;
 	snprintf(path, sizeof path, "%s/wisdom-f64", dir);
 	if (access(path, R_OK) == 0 && !fftw_import_wisdom_from_filename(path))
-		tp_warn("ignoring unreadable FFTW wisdom '%s'", path);
+		warn_path(bad, path, NULL);
 	snprintf(path, sizeof path, "%s/wisdom-f32", dir);
 	if (access(path, R_OK) == 0 && !fftwf_import_wisdom_from_filename(path))
-		tp_warn("ignoring unreadable FFTW wisdom '%s'", path);
+		warn_path(bad, path, NULL);
 }
 
 void
@@ -127,8 +132,7 @@ save_one(const char *dir, const char *name, int single)
 	snprintf(path, sizeof path, "%s/%s", dir, name);
 	snprintf(tmp, sizeof tmp, "%s/.%s.XXXXXX", dir, name);
 	if ((fd = mkstemp(tmp)) < 0) {
-		tp_warn("cannot save FFTW wisdom in '%s': %s", dir,
-		    strerror(errno));
+		warn_path("cannot save FFTW wisdom in", dir, strerror(errno));
 		return;
 	}
 	fchmod(fd, 0644);
@@ -142,8 +146,7 @@ save_one(const char *dir, const char *name, int single)
 	else
 		fftw_export_wisdom_to_file(f);
 	if (ferror(f) | fclose(f) || rename(tmp, path) < 0) {
-		tp_warn("cannot save FFTW wisdom '%s': %s", path,
-		    strerror(errno));
+		warn_path("cannot save FFTW wisdom", path, strerror(errno));
 		unlink(tmp);
 	}
 }
@@ -360,7 +363,9 @@ plan_fftw(struct tp_fft_plan *p, const struct tp_fft_problem *pb,
 	    p->kind == TP_FFT_DCT2 ? FFTW_REDFT10 :
 	    p->kind == TP_FFT_DCT3 ? FFTW_REDFT01 :
 	    p->kind == TP_FFT_DST1 ? FFTW_RODFT00 :
-	    p->kind == TP_FFT_DST2 ? FFTW_RODFT10 : FFTW_RODFT01;
+	    p->kind == TP_FFT_DST2 ? FFTW_RODFT10 :
+	    p->kind == TP_FFT_DST3 ? FFTW_RODFT01 :
+	    p->kind == TP_FFT_DCT4 ? FFTW_REDFT11 : FFTW_RODFT11;
 	int r = pb->rank, nl = pb->nloop, s = p->single;
 	int sign = p->kind == TP_FFT_FWD ? FFTW_FORWARD : FFTW_BACKWARD;
 
@@ -474,7 +479,8 @@ tp_fft_plan_new(enum tp_fft_kind kind, int single,
 		p->norm *= kind == TP_FFT_DCT1 ? 2 * (n - 1) :
 		    kind == TP_FFT_DST1 ? 2 * (n + 1) :
 		    kind == TP_FFT_DCT2 || kind == TP_FFT_DCT3 ||
-		    kind == TP_FFT_DST2 || kind == TP_FFT_DST3 ? 2 * n : n;
+		    kind == TP_FFT_DST2 || kind == TP_FFT_DST3 ||
+		    kind == TP_FFT_DCT4 || kind == TP_FFT_DST4 ? 2 * n : n;
 	}
 	/* scratch arrays at the callers' alignment: the planner may
 	 * overwrite its arrays, and the caller's data is not ours */
@@ -517,13 +523,21 @@ tp_fft_plan_free(struct tp_fft_plan *p)
 	free(p);
 }
 
+int
+tp_fft_plan_fits(const struct tp_fft_plan *p, const void *in,
+    const void *out)
+{
+	return (in == out) == p->inplace &&
+	    align_of(p->single, in) == p->ialign &&
+	    align_of(p->single, out) == p->oalign;
+}
+
 void
 tp_fft_execute(const struct tp_fft_plan *p, void *in, void *out)
 {
 	int s = p->single;
 
-	if ((in == out) != p->inplace || align_of(s, in) != p->ialign ||
-	    align_of(s, out) != p->oalign)
+	if (!tp_fft_plan_fits(p, in, out))
 		tp_die("internal error: fft arrays %p, %p do not have the "
 		    "layout planned for", in, out);
 	switch (p->kind) {

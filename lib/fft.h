@@ -31,10 +31,8 @@
 
 enum tp_plan { TP_PLAN_ESTIMATE, TP_PLAN_MEASURE, TP_PLAN_PATIENT };
 
-/* "estimate", "measure", "patient" -> enum tp_plan; -1 if unknown. */
-int tp_fft_plan_parse(const char *s);
-/* The choices, for messages: "estimate, measure, patient". */
-#define TP_PLAN_CHOICES "estimate, measure, patient"
+/* The words of --plan: "estimate", "measure", "patient" (tp_choice). */
+extern const struct tp_choice tp_fft_plans[];
 
 /* Start FFTW threads, set the default threads per plan (>= 1) and the
  * planner mode, import wisdom.  May be called again to change them. */
@@ -61,13 +59,15 @@ enum tp_fft_kind {
 	TP_FFT_DCT3,	/* real, REDFT01; inverse DCT2 */
 	TP_FFT_DST1,	/* real, RODFT00; its own inverse */
 	TP_FFT_DST2,	/* real, RODFT10; inverse DST3 */
-	TP_FFT_DST3	/* real, RODFT01; inverse DST2 */
+	TP_FFT_DST3,	/* real, RODFT01; inverse DST2 */
+	TP_FFT_DCT4,	/* real, REDFT11; its own inverse */
+	TP_FFT_DST4	/* real, RODFT11; its own inverse */
 };
 
 /*
  * The smallest length >= n for which a transform of this kind is fast in
  * FFTW (1 for n <= 1); 0 on overflow.  R2C, C2R: even and 7-smooth
- * (2^a 3^b 5^c 7^d); FWD, BWD, DCT2, DCT3, DST2, DST3: 7-smooth; DCT1:
+ * (2^a 3^b 5^c 7^d); FWD, BWD, DCT2..4, DST2..4: 7-smooth; DCT1:
  * n-1 7-smooth; DST1: n+1 7-smooth.
  */
 size_t tp_fft_fast_len(enum tp_fft_kind kind, size_t n);
@@ -129,6 +129,11 @@ void tp_fft_plan_free(struct tp_fft_plan *);
  */
 void tp_fft_execute(const struct tp_fft_plan *, void *in, void *out);
 
+/* 1 when in and out have the alignment the plan was made for (so that
+ * tp_fft_execute takes them), else 0: a plan cache's test. */
+int tp_fft_plan_fits(const struct tp_fft_plan *, const void *in,
+    const void *out);
+
 /* 1 when the plan came from wisdom without measuring (under
  * TP_PLAN_MEASURE or TP_PLAN_PATIENT; always 0 under TP_PLAN_ESTIMATE). */
 int tp_fft_plan_from_wisdom(const struct tp_fft_plan *);
@@ -136,7 +141,7 @@ int tp_fft_plan_from_wisdom(const struct tp_fft_plan *);
 size_t tp_fft_plan_in_len(const struct tp_fft_plan *);
 size_t tp_fft_plan_out_len(const struct tp_fft_plan *);
 /* The factor a transform and its inverse multiply by: the product over
- * the transformed axes of n (DFTs), 2n (DCT2/DCT3, DST2/DST3), 2(n-1)
+ * the transformed axes of n (DFTs), 2n (DCT2..4, DST2..4), 2(n-1)
  * (DCT1) or 2(n+1) (DST1). */
 double tp_fft_plan_norm(const struct tp_fft_plan *);
 

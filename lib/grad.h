@@ -4,11 +4,13 @@
  *
  * A net is layers applied in command-line order to X (batch first), then
  * a loss, or a given dL/dZ.  Every layer kind is one entry of a table in
- * grad.c with a forward and a backward function; the backward function
- * turns dL/dZ into dL/dX and reduces each parameter's gradient to the
- * parameter's own shape.  Gradient 0 is dL/dX; gradients 1.. are the
- * parameters', in the order their layers and they appear ("W1", "B1",
- * "W3": the parameter's letter and its layer's position, from 1).
+ * grad_layers.c with a forward and a backward function; the backward
+ * function turns dL/dZ into dL/dX and reduces each parameter's gradient
+ * to the parameter's own shape.  Gradient 0 is dL/dX, named "X";
+ * gradients 1.. are the parameters', in the order their layers and they
+ * appear, named by the parameter's letter (W, b, M, K) and the number of
+ * its layer among the layers that have parameters, from 1: affine, relu,
+ * affine has X, W1, b1, W2, b2, as cs231n writes them.
  *
  * Matrix products go through CBLAS (OpenBLAS), conv:K through conv.h.
  * A net computes in one dtype, TP_F4 or TP_F8; its parameters are
@@ -27,7 +29,7 @@
 
 /* One command-line word parsed: "affine:W.npy,b.npy", "relu", "sum". */
 struct tp_grad_spec {
-	char *word;		/* a copy of the word, control bytes as \xNN */
+	char *word;		/* the word as tp_printable shows it */
 	char *buf;		/* another, cut into operand[] */
 	int kind;		/* index into the layer or the loss table */
 	int is_loss;
@@ -45,14 +47,15 @@ const char *tp_grad_parse(const char *word, struct tp_grad_spec *s,
 void tp_grad_spec_free(struct tp_grad_spec *s);
 /* The layer and loss names, for messages and --help. */
 #define TP_GRAD_LAYERS \
-	"scale:M, matmul:W, affine:W,B, relu, sigmoid, tanh, softmax, " \
+	"scale:M, matmul:W, affine:W,b, relu, sigmoid, tanh, softmax, " \
 	"flatten, conv:K"
 #define TP_GRAD_LOSSES "softmax-xent:LABELS, mse:TARGET, sum"
 
 struct tp_grad_net;
 
 /* An empty net computing in dtype (TP_F4 or TP_F8) on threads threads
- * (OpenBLAS and the convolution engine). */
+ * (the convolution engine, and OpenBLAS up to the threads it started
+ * with: OPENBLAS_NUM_THREADS, or the CPUs). */
 struct tp_grad_net *tp_grad_new(enum tp_dtype dtype, int threads);
 void tp_grad_free(struct tp_grad_net *);
 
@@ -60,7 +63,10 @@ void tp_grad_free(struct tp_grad_net *);
  * Append the layer s names (not a loss), with its operands (s->noperand
  * tensors, converted and copied).  Returns NULL, or a message when an
  * operand cannot be one (a NaN, a matrix that is not 2-D, a bias that
- * is not 1-D), naming the layer's position and the operand's shape.
+ * is not 1-D), naming the layer's position and the operand's shape, or
+ * when the address space cannot hold OpenBLAS's buffer for a layer with
+ * matrix products (matmul, affine): OpenBLAS 0.3.21 would wait for one
+ * forever, so the first such layer makes OpenBLAS take it.
  */
 const char *tp_grad_add(struct tp_grad_net *, const struct tp_grad_spec *s,
     const struct tp_tensor *operands, struct tp_msg *m);
@@ -82,14 +88,15 @@ const char *tp_grad_set_dldz(struct tp_grad_net *, const struct tp_tensor *g,
 /* 1 if a loss or dL/dZ is set (gradients can be computed). */
 int tp_grad_has_loss(const struct tp_grad_net *);
 
-/* Number of gradients (1 + parameters) and their names ("x", "W1"). */
+/* Number of gradients (1 + parameters) and their names ("X", "W1"). */
 int tp_grad_count(const struct tp_grad_net *);
 const char *tp_grad_name(const struct tp_grad_net *, int i);
 /*
  * Set want[i] (tp_grad_count entries) to 1 for each gradient named in
- * the comma-separated list ("x,W1"; "none" names none), else 0.
- * Returns NULL, or a message naming an empty or unknown name and the
- * names this chain has.
+ * the comma-separated list ("X,W1"; "none" names none), else 0.
+ * Returns NULL, or a message naming an empty or unknown name (and the
+ * name it is in another case, "b1" for "B1") and the names this chain
+ * has.
  */
 const char *tp_grad_select(const struct tp_grad_net *, const char *list,
     unsigned char *want, struct tp_msg *m);
@@ -125,6 +132,7 @@ struct tp_grad_check {
 	size_t at;		/* its flat index */
 	char where[TP_GRAD_SHAPE_LEN];	/* and multi-index, "(2, 3)" */
 	double analytic, numeric;
+	double numeric_err;	/* how far numeric may be off, estimated */
 	size_t checked;		/* elements compared */
 	size_t kinked;		/* elements whose step moved a relu input
 				 * across 0 (left out of worst) */
@@ -137,21 +145,26 @@ const char *tp_grad_band(double err);
 /*
  * Compare gradient i of the last forward and backward pass with central
  * differences of the loss: each element v of X or of the parameter is
- * moved by h = 1e-5 * max(|v|, 1) both ways, and the numeric derivative
- * is n = (L(v + h) - L(v - h)) / 2h.  The error of analytic a is
- * |a - n| / max(|a|, |n|, s): s = r / tol, where r = 16 eps sum|loss
- * terms| / 2h is the rounding error of the quotient, so a derivative
- * that is 0 up to rounding does not count as wrong.  The net must
- * compute in float64.  X, the parameters and the forward state are
- * restored.
+ * moved by h = 1e-5 * max(|v|, 1) and by h/2 both ways, giving
+ * D(h) = (L(v + h) - L(v - h)) / 2h and D(h/2); the numeric derivative
+ * is their Richardson extrapolation n = D(h/2) + (D(h/2) - D(h)) / 3,
+ * and its own error is estimated as e = |D(h) - D(h/2)| / 3 (the
+ * truncation error of D(h/2), larger than n's) + 3 r / h, where
+ * r = 16 eps sum|loss terms| is the rounding error of one loss.  The
+ * error of analytic a is |a - n| / max(|a|, |n|, e / tol): it is above
+ * tol only when |a - n| is above both tol of the derivative and e, so
+ * neither a derivative that is 0 up to rounding nor a large input whose
+ * difference quotient is itself off by more than tol counts as wrong.
+ * The net must compute in float64.  X, the parameters and the forward
+ * state are restored.
  */
 void tp_grad_check(struct tp_grad_net *, int i, double tol,
     struct tp_grad_check *r);
 /*
  * Print r, the check of gradient i, as one line to f: "  dL/dW1 (3, 4):
- * worst relative error 1.2e-08 at (0, 3) (analytic ..., numeric ...),
- * good (< 1e-7); 0 relu inputs within a step of 0", then ": FAILS" if
- * it fails.
+ * worst relative error 1.2e-08 at (0, 3) (analytic ..., numeric ... ±
+ * 3e-10), good (< 1e-7); 0 relu inputs within a step of 0", then
+ * ": FAILS" if it fails.
  */
 void tp_grad_check_print(FILE *f, const struct tp_grad_net *, int i,
     const struct tp_grad_check *r);

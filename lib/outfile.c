@@ -33,6 +33,7 @@ static struct {
 	char *volatile temp;	/* NULL when written directly; read by the
 				 * signal handler */
 	char *final;
+	char *shown;		/* the name given, for messages */
 } outs[MAXOUT];
 static int nouts;
 
@@ -80,24 +81,25 @@ install_cleanup(void)
 	}
 }
 
-/* Open a file that is not a regular one (FIFO, device) for writing. */
+/* Open a file that is not a regular one (FIFO, device) for writing;
+ * shown names it in messages. */
 static int
-open_direct(const char *path)
+open_direct(const char *path, const char *shown)
 {
 	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
 
 	if (fd < 0)
-		tp_die("%s:", path);
+		tp_die("%s:", shown);
 	return fd;
 }
 
 /*
  * The file path names after following symbolic links (a malloc'd path,
  * relative links taken from the link's directory).  The last one may be
- * dangling: its target need not exist.  Dies on a loop.
+ * dangling: its target need not exist.  Dies on a loop, naming shown.
  */
 static char *
-follow_links(const char *path)
+follow_links(const char *path, const char *shown)
 {
 	char *cur = tp_estrdup(path);
 	struct stat st;
@@ -109,10 +111,10 @@ follow_links(const char *path)
 
 		if (hops == 40) {
 			errno = ELOOP;
-			tp_die("%s:", path);
+			tp_die("%s:", shown);
 		}
 		if ((n = readlink(cur, target, sizeof target - 1)) < 0)
-			tp_die("%s:", path);
+			tp_die("%s:", shown);
 		target[n] = '\0';
 		slash = strrchr(cur, '/');
 		if (target[0] == '/' || !slash)
@@ -187,7 +189,7 @@ open_temp(char *temp, size_t dirlen, const char *target, const char *base)
 int
 tp_create_temp(const char *path)
 {
-	char *target, *temp = NULL;
+	char *target, *temp = NULL, *shown;
 	const char *slash, *base;
 	struct stat st;
 	size_t dirlen;
@@ -195,26 +197,27 @@ tp_create_temp(const char *path)
 
 	if (nouts == MAXOUT)
 		tp_die("more than %d output files", MAXOUT);
+	shown = tp_printable(path);
 	if (*path == '\0' || path[strlen(path) - 1] == '/')
-		tp_usage_die("output '%s' names a directory", path);
+		tp_usage_die("output '%s' names a directory", shown);
 	install_cleanup();
-	target = follow_links(path);
+	target = follow_links(path, shown);
 	exists = stat(target, &st) == 0;
 	if (exists && S_ISDIR(st.st_mode))
-		tp_usage_die("output '%s' is a directory", path);
+		tp_usage_die("output '%s' is a directory", shown);
 	if (exists && !S_ISREG(st.st_mode)) {
-		fd = open_direct(target);
+		fd = open_direct(target, shown);
 		goto done;
 	}
 	if (exists && faccessat(AT_FDCWD, target, W_OK, AT_EACCESS) < 0)
-		tp_die("%s:", path);
+		tp_die("%s:", shown);
 	slash = strrchr(target, '/');
 	dirlen = slash ? (size_t)(slash - target + 1) : 0;
 	base = target + dirlen;
 	temp = tp_emalloc(strlen(target) + 16);
 	fd = open_temp(temp, dirlen, target, base);
 	if (fd < 0)
-		tp_die("cannot create a temporary file for '%s':", path);
+		tp_die("cannot create a temporary file for '%s':", shown);
 	if (exists) {			/* keep the replaced file's mode and owner */
 		if (fchown(fd, st.st_uid, st.st_gid) < 0)
 			(void)0;	/* not ours to give: keep ours */
@@ -226,10 +229,12 @@ tp_create_temp(const char *path)
 	}
 	outs[nouts - 1].fd = fd;
 	outs[nouts - 1].final = target;
+	outs[nouts - 1].shown = shown;
 	return fd;
 done:
 	outs[nouts].fd = fd;
 	outs[nouts].final = target;
+	outs[nouts].shown = shown;
 	outs[nouts].temp = NULL;	/* written directly */
 	nouts++;
 	return fd;
@@ -244,15 +249,16 @@ tp_commit_file(int fd)
 		if (outs[i].fd != fd)
 			continue;
 		if (close(fd) < 0)
-			tp_die("write error: %s:", outs[i].final);
+			tp_die("write error: %s:", outs[i].shown);
 		if (temp && rename(temp, outs[i].final) < 0)
-			tp_die("cannot rename onto '%s':", outs[i].final);
+			tp_die("cannot rename onto '%s':", outs[i].shown);
 		/* clear the slot the signal handler reads, then free */
 		outs[i].temp = NULL;
 		__atomic_signal_fence(__ATOMIC_SEQ_CST);
 		free(temp);
 		free(outs[i].final);
-		outs[i].final = NULL;
+		free(outs[i].shown);
+		outs[i].final = outs[i].shown = NULL;
 		outs[i].fd = -1;
 		return;
 	}

@@ -24,7 +24,8 @@
 #include "tpipe.h"
 
 #define TTY_TICK 0.25		/* seconds between redraws on a terminal */
-#define TTY_DELAY 2.0		/* without --progress: seconds before the first */
+#define TTY_DELAY 2.0		/* without --progress: seconds before the first
+				 * (with it, the first is drawn at the start) */
 #define LOG_TICK 5.0		/* seconds between lines elsewhere */
 #define PROGRESS_COLS 256
 
@@ -41,6 +42,7 @@ static enum tp_progress_mode mode = TP_PROGRESS_AUTO;
 static int started;		/* tp_progress_start ran */
 static int running;		/* the thread runs (until tp_progress_end) */
 static int tty;			/* stderr is a terminal: redraw in place */
+static int stays;		/* --progress on a terminal: the last line stays */
 static double t0, delay, tick;	/* start; first draw after delay; period */
 static int64_t total = -1;	/* input bytes, or -1 if unknown */
 static pthread_t thread;
@@ -328,6 +330,12 @@ tp_progress_start(int n, char *const *operands, int to_stdout)
 	pthread_cond_init(&wake, &ca);
 	pthread_condattr_destroy(&ca);
 	t0 = now();
+	if (tty && mode == TP_PROGRESS_ON) {	/* the line from the start */
+		stays = 1;
+		pthread_mutex_lock(&lock);
+		draw_locked();
+		pthread_mutex_unlock(&lock);
+	}
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	if (pthread_create(&thread, NULL, timer, NULL) != 0) {
@@ -362,10 +370,17 @@ tp_progress_end(void)
 		pthread_join(thread, NULL);
 	pthread_mutex_lock(&lock);
 	if (!silenced) {
-		if (tty)
+		if (tty && !stays)
 			clear_locked();
-		else
+		else {
 			draw_locked();
+			if (tty) {	/* ended by a newline, it stays */
+				put("\n", 1);
+				shown = 0;
+				__atomic_store_n(&shown_async, 0,
+				    __ATOMIC_RELAXED);
+			}
+		}
 		silenced = 1;
 	}
 	pthread_mutex_unlock(&lock);

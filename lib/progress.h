@@ -6,10 +6,14 @@
  * than 2 s and the tool's output does not go to that terminal; always
  * with --progress; never with --quiet (the last of the two wins).  On a
  * terminal it is one line redrawn in place (\r) four times a second and
- * blanked out before any message and at exit; elsewhere (--progress
- * with stderr a file or pipe) it is a whole line every 5 s and a last
- * one at exit.  A timer thread draws it, so it moves while an engine
- * computes without I/O.  See tpipe(7), "Common options".
+ * blanked out before any message and after a failure; at a successful
+ * exit it is blanked out too, except with --progress, which draws it
+ * at the start and leaves its last state (ended by a newline).
+ * Elsewhere (--progress with stderr a file or pipe) it is a whole line
+ * every 5 s and a last one at exit.  A timer thread draws it, so it
+ * moves while an engine computes without I/O.  Only the stream counts:
+ * operand files (tp_read_operand) are not input records or bytes.  See
+ * tpipe(7), "Common options".
  */
 #ifndef TP_PROGRESS_H
 #define TP_PROGRESS_H
@@ -33,7 +37,8 @@ void tp_progress_start(int n, char *const *operands, int to_stdout);
 /* Blank the line and never draw again (a tool about to die: by tp_die,
  * or by SIGPIPE in tp_end_by_sigpipe). */
 void tp_progress_silence(void);
-/* Stop for good: stop the thread, then blank the line on a terminal or
+/* Stop for good: stop the thread, then blank the line on a terminal
+ * (with --progress: draw it a last time and end it by a newline) or
  * write the last line elsewhere.  Safe to call more than once, and
  * before tp_progress_start.  Runs at exit by itself. */
 void tp_progress_end(void);

@@ -21,7 +21,8 @@
 
 struct tp_reader {
 	int fd;
-	char *name;
+	char *name;		/* for messages (tp_printable) */
+	char *path;		/* as given, or "<stdin>" */
 	unsigned char *buf;
 	size_t pos, len;	/* unread bytes are buf[pos..len) */
 	int at_eof;
@@ -34,6 +35,8 @@ struct tp_reader {
 	enum tp_dtype dtype;	/* of the current record */
 	size_t elsize;
 	unsigned char *scratch;	/* tp_read_data_as: SCRATCH bytes, or NULL */
+	unsigned char *grown;	/* tp_read_rest_as's buffer while it grows
+				   (reachable if we die) */
 	unsigned char part[16];	/* swapped: the element a read ended inside */
 	unsigned char *mem;	/* the record's data in memory, or NULL */
 	size_t offset;		/* PNG: input bytes the images so far took */
@@ -41,7 +44,16 @@ struct tp_reader {
 	struct tp_text text;
 	char *textbuf;		/* text: the current record and what follows */
 	size_t textcap;
+	int operand;		/* an operand file: not counted as the stream */
 };
+
+/* Count n bytes read into the progress line, unless r is an operand. */
+static void
+counted(const struct tp_reader *r, size_t n)
+{
+	if (!r->operand)
+		tp_progress_read(n);
+}
 
 /* Read more input into the buffer; returns bytes added (0 at the end). */
 static size_t
@@ -65,7 +77,7 @@ fill(struct tp_reader *r)
 		tp_die("%s:", r->name);
 	if (n == 0)
 		r->at_eof = 1;
-	tp_progress_read((size_t)n);
+	counted(r, (size_t)n);
 	r->len += (size_t)n;
 	return (size_t)n;
 }
@@ -91,7 +103,7 @@ take(struct tp_reader *r, void *dst, size_t n)
 					tp_die("%s:", r->name);
 				if (k == 0)
 					r->at_eof = 1;
-				tp_progress_read((size_t)k);
+				counted(r, (size_t)k);
 				got += (size_t)k;
 				if (k == 0)
 					break;
@@ -110,19 +122,19 @@ take(struct tp_reader *r, void *dst, size_t n)
 	return got;
 }
 
-struct tp_reader *
-tp_reader_open(const char *path, int ndim, const size_t *shape)
+/* tp_reader_open; an operand's reads are not counted (progress.h). */
+static struct tp_reader *
+reader_open(const char *path, int ndim, const size_t *shape, int operand)
 {
 	struct tp_reader *r = tp_ecalloc(1, sizeof *r);
+	int is_stdin = !path || !strcmp(path, "-");
 
-	if (!path || !strcmp(path, "-")) {
-		r->fd = 0;
-		r->name = tp_estrdup("<stdin>");
-	} else {
-		if ((r->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-			tp_die("%s:", path);
-		r->name = tp_estrdup(path);
-	}
+	r->operand = operand;
+	r->path = tp_estrdup(is_stdin ? "<stdin>" : path);
+	r->name = tp_printable(r->path);
+	r->fd = 0;
+	if (!is_stdin && (r->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		tp_die("%s:", r->name);
 	r->buf = tp_emalloc(BUFSIZE);
 	r->index = -1;
 	r->text.ndim = -1;
@@ -149,7 +161,14 @@ tp_reader_open(const char *path, int ndim, const size_t *shape)
 	return r;
 }
 
+struct tp_reader *
+tp_reader_open(const char *path, int ndim, const size_t *shape)
+{
+	return reader_open(path, ndim, shape, 0);
+}
+
 const char *tp_reader_name(const struct tp_reader *r) { return r->name; }
+const char *tp_reader_path(const struct tp_reader *r) { return r->path; }
 enum tp_format tp_reader_format(const struct tp_reader *r) { return r->format; }
 long tp_reader_index(const struct tp_reader *r) { return r->index; }
 
@@ -165,36 +184,6 @@ truncated_data(struct tp_reader *r, size_t got)
 {
 	tp_die("%s: truncated record %ld: expected %zu bytes of data, got %zu",
 	    r->name, r->index, r->want, r->done + got);
-}
-
-/*
- * Read n bytes of record data into a new buffer.  A large buffer grows as
- * the data arrives, so a header that claims more than the input holds
- * ends in a truncation error, not in a huge allocation first.  Dies if the
- * input ends early.  The bytes are as read (no byte swap).
- */
-static unsigned char *
-read_grown(struct tp_reader *r, size_t n)
-{
-	const size_t FIRST = 64 << 20;
-	size_t cap = n < FIRST ? n : FIRST, got = 0;
-	/* huge pages: the page faults of a fresh 64 MiB buffer cost more
-	 * than the read itself */
-	unsigned char *buf = tp_big_alloc(cap ? cap : 1);
-
-	while (got < n) {
-		size_t k;
-
-		if (got == cap) {
-			cap = cap > n / 2 ? n : cap * 2;
-			buf = tp_erealloc(buf, cap);
-		}
-		k = take(r, buf + got, cap - got);
-		if (k == 0)
-			truncated_data(r, got);
-		got += k;
-	}
-	return buf;
 }
 
 /* The C-order copy of a Fortran-order record's data f: f is, read in C
@@ -290,11 +279,10 @@ read_npy_header(struct tp_reader *r, struct tp_tensor *hdr)
 	r->done = 0;
 	r->in_record = 1;
 	if (fortran && hdr->ndim > 1) {
-		unsigned char *f = read_grown(r, hdr->nbytes);
-		if (swap)
-			byteswap(f, hdr->nbytes, r->elsize, tp_dtype_is_complex(hdr->dtype));
+		unsigned char *f = tp_read_rest_as(r, hdr->dtype);
 		r->mem = fortran_to_c(f, hdr);
 		r->swap = 0;
+		r->done = 0;
 		free(f);
 	}
 	return 1;
@@ -472,7 +460,8 @@ tp_read_header(struct tp_reader *r, struct tp_tensor *hdr)
 	if (!(r->format == TP_FMT_NPY ? read_npy_header(r, hdr) :
 	    read_whole_header(r, hdr)))
 		return 0;
-	tp_progress_record_in();
+	if (!r->operand)
+		tp_progress_record_in();
 	return 1;
 }
 
@@ -532,6 +521,19 @@ tp_read_data(struct tp_reader *r, void *dst, size_t n)
 }
 
 void
+tp_skip_data(struct tp_reader *r, size_t n)
+{
+	unsigned char buf[1 << 16];
+
+	while (n > 0) {
+		size_t k = n < sizeof buf ? n : sizeof buf;
+
+		tp_read_data(r, buf, k);
+		n -= k;
+	}
+}
+
+void
 tp_read_data_as(struct tp_reader *r, void *dst, enum tp_dtype to,
     size_t count)
 {
@@ -562,6 +564,34 @@ tp_read_data_as(struct tp_reader *r, void *dst, enum tp_dtype to,
 	}
 }
 
+void *
+tp_read_rest_as(struct tp_reader *r, enum tp_dtype to)
+{
+	/* huge pages: the page faults of a fresh 64 MiB buffer cost more
+	 * than the read itself */
+	const size_t FIRST = 64 << 20;
+	size_t tos = tp_dtype_size(to), got = 0, cap;
+	size_t count = r->in_record ? (r->want - r->done) / r->elsize : 0;
+	void *buf;
+
+	if (count > SIZE_MAX / tos)
+		tp_die("%s: record %ld: %zu values do not fit in memory as %s",
+		    r->name, r->index, count, tp_dtype_name(to));
+	cap = count < FIRST / tos ? count : FIRST / tos;
+	r->grown = tp_big_alloc(cap ? cap * tos : 1);
+	while (got < count) {
+		if (got == cap) {
+			cap = cap > count / 2 ? count : cap * 2;
+			r->grown = tp_erealloc(r->grown, cap * tos);
+		}
+		tp_read_data_as(r, r->grown + got * tos, to, cap - got);
+		got = cap;
+	}
+	buf = r->grown;
+	r->grown = NULL;
+	return buf;
+}
+
 size_t
 tp_read_move(struct tp_reader *r, int fd, const char *name, size_t n)
 {
@@ -589,7 +619,7 @@ tp_read_move(struct tp_reader *r, int fd, const char *name, size_t n)
 		k = splice(r->fd, NULL, fd, NULL, n, SPLICE_F_MOVE | SPLICE_F_MORE);
 	while (k < 0 && errno == EINTR);
 	if (k > 0) {
-		tp_progress_read((size_t)k);
+		counted(r, (size_t)k);
 		r->done += (size_t)k;
 		return (size_t)k;
 	}
@@ -611,10 +641,7 @@ tp_read(struct tp_reader *r, struct tp_tensor *t)
 		r->done = r->want;
 		return 1;
 	}
-	t->data = read_grown(r, t->nbytes);
-	if (r->swap)
-		byteswap(t->data, t->nbytes, r->elsize, r->complex);
-	r->done = r->want;
+	t->data = tp_read_rest_as(r, t->dtype);
 	return 1;
 }
 
@@ -627,23 +654,32 @@ tp_reader_close(struct tp_reader *r)
 		close(r->fd);
 	free(r->mem);
 	free(r->scratch);
+	free(r->grown);
 	free(r->png);
 	free(r->textbuf);
 	free(r->buf);
 	free(r->name);
+	free(r->path);
 	free(r);
 }
 
 struct tp_tensor
 tp_read_operand(const char *path, const char *what)
 {
-	struct tp_reader *r = tp_reader_open(path, -1, NULL);
+	struct tp_reader *r = reader_open(path, -1, NULL, 1);
 	struct tp_tensor t, extra;
+	const char *why = NULL;
+	char q[256];
 
 	if (!tp_read(r, &t))
-		tp_die("%s '%s' holds no tensor", what, path);
-	if (tp_read_header(r, &extra))
-		tp_die("%s '%s' holds more than one tensor", what, path);
-	tp_reader_close(r);
+		why = "no tensor";
+	else if (tp_read_header(r, &extra)) {
+		why = "more than one tensor";
+		tp_free(&t);
+	}
+	tp_reader_close(r);	/* nothing left unfreed when it dies */
+	if (why)
+		tp_die("%s '%s' holds %s", what, tp_quote(path ? path : "-",
+		    SIZE_MAX, q, sizeof q), why);
 	return t;
 }

@@ -246,23 +246,18 @@ on_side(const struct tp_reshape_side *s, int i)
 	return 0;
 }
 
-int
-tp_reduce_parse(const char *s)
-{
-	static const char *const names[] = { "sum", "mean", "max", "min" };
-
-	for (int i = 0; i < 4; i++)
-		if (!strcmp(s, names[i]))
-			return TP_OP_SUM + i;
-	return -1;
-}
+const struct tp_choice tp_reductions[] = {
+	{ "sum", TP_OP_SUM }, { "mean", TP_OP_MEAN }, { "max", TP_OP_MAX },
+	{ "min", TP_OP_MIN }, { NULL, 0 }
+};
 
 /* The name of a reduction, for messages. */
 static const char *
 reduce_name(enum tp_op r)
 {
-	return r == TP_OP_SUM ? "sum" : r == TP_OP_MEAN ? "mean" :
-	    r == TP_OP_MAX ? "max" : r == TP_OP_MIN ? "min" : "none";
+	const char *w = tp_choice_word(tp_reductions, (int)r);
+
+	return w ? w : "none";
 }
 
 /* The name of a pattern's operation, for messages: "--reduce sum". */
@@ -395,7 +390,7 @@ parse_ints(struct tp_reshape *rq, const char *s, const char *what,
 	rq->n = 0;
 	while (*p == ' ')
 		p++;
-	if (*p == '\0')
+	if (*p == '\0' || !strcmp(p, "()"))
 		return NULL;		/* no axes: a 0-d record */
 	for (;;) {
 		char *end;
@@ -456,7 +451,8 @@ tp_reshape_parse(struct tp_reshape *rq, enum tp_reshape_form form,
 	tp_quote(rq->text, strlen(rq->text), rq->shown, sizeof rq->shown);
 	switch (form) {
 	case TP_RESHAPE_SHAPE:
-		if ((why = tp_parse_shape(arg, shape, &rq->n, 1, &sm)))
+		if ((why = tp_parse_shape(arg, shape, TP_MAXDIM, &rq->n, 1,
+		    &sm)))
 			return tp_msgf(m, "%s", why);
 		for (int i = 0; i < rq->n; i++)
 			rq->v[i] = shape[i] == SIZE_MAX ? -1 :

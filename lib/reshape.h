@@ -35,9 +35,8 @@ enum tp_reshape_form {
 enum tp_op { TP_OP_REARRANGE, TP_OP_SUM, TP_OP_MEAN, TP_OP_MAX, TP_OP_MIN,
 	TP_OP_REPEAT };
 #define TP_OP_REDUCES(op) ((op) >= TP_OP_SUM && (op) <= TP_OP_MIN)
-#define TP_REDUCE_CHOICES "sum, mean, max or min"
-/* Parse "sum", "mean", "max", "min" into TP_OP_SUM...; -1 if unknown. */
-int tp_reduce_parse(const char *);
+/* The words of --reduce: "sum", "mean", "max", "min" (tp_choice). */
+extern const struct tp_choice tp_reductions[];
 
 /* One side of a pattern: groups of items, an item a name or "...". */
 #define TP_RESHAPE_ELLIPSIS (-1)

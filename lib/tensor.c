@@ -93,6 +93,20 @@ tp_new(enum tp_dtype dtype, int ndim, const size_t *shape)
 	return t;
 }
 
+struct tp_tensor
+tp_converted(const struct tp_tensor *t, enum tp_dtype to)
+{
+	struct tp_tensor out;
+
+	memset(&out, 0, sizeof out);
+	out.dtype = to;
+	tp_eset_shape(&out, t->ndim, t->shape);
+	/* every element is written: no zeroing, and huge pages */
+	out.data = tp_big_alloc(out.nbytes ? out.nbytes : 1);
+	tp_convert(out.data, to, t->data, t->dtype, t->count);
+	return out;
+}
+
 void
 tp_free(struct tp_tensor *t)
 {
@@ -109,8 +123,8 @@ quoted(const char *s, char *buf, size_t len)
 }
 
 const char *
-tp_parse_shape(const char *s, size_t *shape, int *ndim, int allow_infer,
-    struct tp_msg *m)
+tp_parse_shape(const char *s, size_t *shape, int max, int *ndim,
+    int allow_infer, struct tp_msg *m)
 {
 	int n = 0, inferred = 0;
 	const char *p = s;
@@ -118,6 +132,9 @@ tp_parse_shape(const char *s, size_t *shape, int *ndim, int allow_infer,
 
 	while (*p == ' ')
 		p++;
+	if (*p == '\0')
+		return tp_msgf(m, "shape '%s' is empty: write () for a scalar",
+		    quoted(s, q, sizeof q));
 	if (*p == '(' || *p == '[')
 		p++;
 	for (;;) {
@@ -129,9 +146,9 @@ tp_parse_shape(const char *s, size_t *shape, int *ndim, int allow_infer,
 			p++;
 		if (*p == '\0' || *p == ')' || *p == ']')
 			break;
-		if (n == TP_MAXDIM)
+		if (n == max)
 			return tp_msgf(m, "shape '%s' has more than %d axes",
-			    quoted(s, q, sizeof q), TP_MAXDIM);
+			    quoted(s, q, sizeof q), n);
 		start = p;
 		if (p[0] == '-' && p[1] == '1' && (p[2] < '0' || p[2] > '9')) {
 			if (!allow_infer || inferred)

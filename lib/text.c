@@ -180,7 +180,7 @@ parse_shape_comment(const char *p, const char *eol, int *ndim,
 		*--e = '\0';
 	if (tp_dtype_lookup(name, dtype, why))
 		return -1;
-	if (tp_parse_shape(open + 1, shape, ndim, 0, &m))
+	if (tp_parse_shape(open, shape, TP_MAXDIM, ndim, 0, &m))	/* "(2, 3" */
 		return -1;
 	return 1;
 }

@@ -13,17 +13,21 @@
  * tp_usage_die exits 2 (the command line is wrong).  Before a tool dies,
  * the records it had completed on stdout are written out (see tp_die).
  *
- * lib/ map, in layers that only look down:
+ * lib/ map, in layers that only look down (mk/layers.txt places every
+ * file; make check tests it on the objects' symbols and the includes):
  *   core    alloc.c     allocators that die naming the size
+ *           bigalloc.c  tp_big_alloc, huge-page friendly buffers
  *           error.c     tp_die, tp_usage_die, tp_warn, tp_quote, tp_msgf
  *           dtype.c     dtype names, sizes and tp_convert
- *           tensor.c    shapes: tp_set_shape, tp_parse_shape, tp_new
+ *           tensor.c    shapes: tp_set_shape, tp_parse_shape, tp_new,
+ *                       tp_converted
  *           permute.c   tp_permute: N-D permutation of raw elements,
  *                       cache-blocked, in ranges an engine fans out
  *           random.c    numpy's legacy Mersenne Twister, rand and randn
  *           progress.c/.h  the progress line on stderr: counters the
  *                       io layer adds to, a timer thread that draws
- *           cli.c       common options, tp_getopt, number parsing
+ *           cli.c       common options, tp_getopt, tp_choice, number
+ *                       parsing, the -o extensions
  *   io      fdio.c      writing to a file descriptor; death by SIGPIPE
  *           npy.c       NPY header parsing and formatting
  *           pngio.c     PNG decoding and encoding (libpng)
@@ -31,25 +35,47 @@
  *           reader.c    tp_reader: records from a file or stdin
  *           writer.c    tp_writer: records to stdout or an -o file
  *           copy.c      tp_write_from: a record's bytes, reader to writer
- *           colormap.c/.h  colour maps as matplotlib defines them and
- *                       normalisation to [0, 1] (tcat, tinfo pictures)
  *           outfile.c   -o files made whole: temporary file, rename
  *           formats.h   private to lib/: codecs and reader/writer hooks
  *   engine  engine.h    infrastructure shared by the engines:
  *   infra.  threads.c   tp_parallel, the -j thread pool
- *           bigalloc.c  tp_big_alloc, huge-page friendly buffers
  *           timing.c    the --verbose timing report
  *           fft.c/.h    FFTW plans, wisdom and threads
- *   engines conv.c/.h   N-D convolution and correlation (conv_typed.h:
- *                       its per-dtype kernels)
+ *   engines conv.c/.h   N-D convolution and correlation (conv_path.c:
+ *                       its FFT and direct paths; conv_typed.h: their
+ *                       per-dtype kernels)
  *           gauss.c/.h  the sampled, normalised Gaussian (tgen)
  *           blur.c/.h   Gaussian blur from closed-form responses, DCT/
- *                       DST/FFT or FIR (blur_typed.h: per precision)
+ *                       DST/FFT or FIR, state and entry points
+ *                       (blur_opts.c: options and axes;
+ *                       blur_response.c: responses and taps;
+ *                       blur_axes.c: array geometry; blur_edges.c:
+ *                       nearest and zero made exact; blur_fir.c: the
+ *                       FIR path; blur_fft.c: the DCT/DST/FFT path;
+ *                       blur_setup.c: cost model and set-up;
+ *                       blur_impl.h: what they share; blur_typed.h:
+ *                       per precision)
  *           reshape.c/.h  shapes, einops patterns, views, permutations,
  *                       reductions and repeats (treshape)
- *           project.c/.h  4x4 matrices, GL/GLU builders, project,
- *                       unproject, render (tproject)
+ *           project.c/.h  project, unproject (tproject; project_mat.c:
+ *                       4x4 matrices, GL/GLU builders; project_render.c:
+ *                       --render; project_typed.h: a block of points per
+ *                       element type; project_impl.h: what they share)
  *           grad.c/.h   layer chains: forward, backward, checking (tgrad)
+ *                       (grad_layers.c: the layer kinds; grad_loss.c: the
+ *                       losses; grad_parse.c: words; grad_check.c:
+ *                       --check; grad_explain.c: --explain; grad_impl.h:
+ *                       what they share)
+ *           expr.c/.h   elementwise expressions: parse, NumPy's types, fused
+ *                       blocks (tmath; expr_loops.h: its type tables)
+ *           spectrum.c/.h  numpy.fft's and scipy.fft's transforms along
+ *                       axes, windows, shifts, norms, views (tfft)
+ *   pictures colormap.c/.h  colour maps as matplotlib defines them and
+ *                       normalisation to [0, 1] (tcat, tinfo pictures): on
+ *                       core and io, beside infra and the engines (it
+ *                       parses --cmap and --range, which no engine does);
+ *                       colormap_tables.c: matplotlib's numbers;
+ *                       colormap_impl.h: what the two share
  */
 #ifndef TPIPE_H
 #define TPIPE_H
@@ -130,13 +156,15 @@ char *tp_index_str(const struct tp_tensor *t, size_t i, char *buf,
  * none or t is not float32 or float64. */
 size_t tp_first_nonfinite(const struct tp_tensor *t);
 /*
- * Parse "8,1,256" or "8x1x256" (an empty string or "()" is a scalar) into
- * shape and *ndim.  Sizes are plain decimal digits ("0x10" is refused as
+ * Parse "8,1,256" or "8x1x256" ("()" is a scalar; an empty string is
+ * refused) into shape, which holds max sizes (at most TP_MAXDIM), and
+ * *ndim.  More sizes than max are refused, before any is stored past
+ * shape[max - 1].  Sizes are plain decimal digits ("0x10" is refused as
  * hexadecimal-looking), at most PTRDIFF_MAX as in numpy.  One entry may
  * be -1 when allow_infer: it is returned as SIZE_MAX.  Returns NULL, or a
  * message quoting s.
  */
-const char *tp_parse_shape(const char *s, size_t *shape, int *ndim,
+const char *tp_parse_shape(const char *s, size_t *shape, int max, int *ndim,
     int allow_infer, struct tp_msg *m);
 
 /*
@@ -238,6 +266,9 @@ void *tp_emalloc(size_t);
 void *tp_ecalloc(size_t, size_t);
 void *tp_erealloc(void *, size_t);
 char *tp_estrdup(const char *);
+/* A copy of the whole string s made safe as tp_quote makes it (no cut
+ * after 60 bytes), to name a file in messages. */
+char *tp_printable(const char *s);
 /*
  * n bytes for a large buffer, uninitialised: 2 MiB aligned and marked
  * for transparent huge pages when n is large (first touch is then
@@ -308,6 +339,10 @@ void tp_usage(void) __attribute__((noreturn));
  * their order, as getopt_long leaves them.
  * A first argument --tpipe-options prints the option table for shell
  * completion (tpipe(7)) and exits 0.
+ * An empty option value ("-s ''", "--squeeze=") is a usage error naming
+ * the option.  When the options are read, a tool that writes tensors
+ * (it takes -O) has its -o name checked: an extension no writer knows
+ * (tp_output_format) is a usage error unless -O says what to write.
  */
 int tp_getopt(int argc, char **argv, const char *shortopts,
     const struct option *longopts);
@@ -319,6 +354,48 @@ int tp_getopt(int argc, char **argv, const char *shortopts,
  */
 void tp_operand_words(const char *list, int every);
 
+/*
+ * The input file of a tool that reads one, from its n operands at
+ * operands: NULL (the standard input) when there is none, else the one;
+ * more than one is a usage error quoting the first two.
+ */
+const char *tp_input_operand(int n, char *const *operands);
+
+/*
+ * A word an option (or an operand) may be, and the value it stands for.
+ * A table of them ends with { NULL, 0 }; its order is the order messages
+ * list the words in.
+ */
+struct tp_choice { const char *word; int value; };
+/*
+ * The value of word in the table choices.  Any other word, the empty one
+ * too, is a usage error in the one shape every tool gives it, the word
+ * quoted (tp_quote): "what 'word' is not one of a, b, c"; exit 2.  what
+ * is the option as the usage writes it ("--boundary", "-O") or the
+ * operand ("kind").
+ */
+int tp_choice(const char *word, const struct tp_choice *choices,
+    const char *what);
+/* The entry of choices whose word is word, or NULL. */
+const struct tp_choice *tp_choice_find(const struct tp_choice *choices,
+    const char *word);
+/* The (first) word of value v in choices, or NULL. */
+const char *tp_choice_word(const struct tp_choice *choices, int v);
+/* The words of choices as "a, b, c" in buf (len bytes); returns buf. */
+char *tp_choice_list(const struct tp_choice *choices, char *buf,
+    size_t len);
+
+/*
+ * The format the output file name path asks for by its extension: the
+ * end of its last component from the last '.' (not a leading one), in
+ * any case, as the one table in cli.c lists them (.npy, .png, .txt,
+ * .csv).  *fmt is TP_FMT_AUTO for a name without an extension ("out",
+ * ".hidden", "dir.d/out").  Returns NULL, or a message quoting path and
+ * listing the extensions known when it has another one ("soft.jpg").
+ */
+const char *tp_output_format(const char *path, enum tp_format *fmt,
+    struct tp_msg *m);
+
 /* Numbers from the command line; they die with exit 2 quoting s. */
 double tp_parse_double(const char *s, double min, double max,
     const char *what);
@@ -326,6 +403,13 @@ long long tp_parse_int(const char *s, long long min, long long max,
     const char *what);
 /* A comma list of at most max doubles; returns how many. */
 int tp_parse_doubles(const char *s, double *out, int max, const char *what);
+/*
+ * Split the comma list s of option opt ("--op") into at most max
+ * entries, none empty; dies (exit 2) naming the list otherwise.  Returns
+ * the count; the entries point into *copy, which the caller frees.
+ */
+int tp_split_list(const char *opt, const char *s, char **copy, char **ent,
+    int max);
 
 /* Online CPUs, at least 1. */
 int tp_online_cpus(void);
@@ -342,8 +426,11 @@ struct tp_reader;
  */
 struct tp_reader *tp_reader_open(const char *path, int ndim,
     const size_t *shape);
-/* The name used in messages ("<stdin>" or the path). */
+/* The name used in messages: "<stdin>", or the path as tp_printable
+ * shows it. */
 const char *tp_reader_name(const struct tp_reader *);
+/* The path as given, or "<stdin>". */
+const char *tp_reader_path(const struct tp_reader *);
 /* The format the first bytes showed (TP_FMT_NPY, _PNG or _TXT). */
 enum tp_format tp_reader_format(const struct tp_reader *);
 /*
@@ -368,14 +455,30 @@ void tp_read_data(struct tp_reader *, void *dst, size_t n);
  */
 void tp_read_data_as(struct tp_reader *, void *dst, enum tp_dtype to,
     size_t count);
-/* Read a whole record (header and data).  Returns 1, or 0 at the end. */
+/* Read and drop the next n bytes of the current record's data, a chunk
+ * at a time (constant memory).  Dies as tp_read_data. */
+void tp_skip_data(struct tp_reader *, size_t n);
+/*
+ * Read the rest of the current record's data (from an element boundary)
+ * into a new buffer, converted to dtype to as tp_convert does; free it
+ * with free().  The buffer grows geometrically as the data arrives (from
+ * 64 MiB), so a header that claims more than the input holds ends in
+ * tp_read_data's truncation error, never in an allocation of the size it
+ * claims: every read of a record whole goes through here.  Dies as
+ * tp_read_data, or naming the record when its elements in dtype to
+ * would not fit in the address space.
+ */
+void *tp_read_rest_as(struct tp_reader *, enum tp_dtype to);
+/* Read a whole record (header and data), through tp_read_rest_as.
+ * Returns 1, or 0 at the end. */
 int tp_read(struct tp_reader *, struct tp_tensor *t);
 /* Index of the current (last read) record, from 0. */
 long tp_reader_index(const struct tp_reader *);
 void tp_reader_close(struct tp_reader *);
 
 /* Read the single record of an operand file (-k kernel.npy); dies if
- * the file holds no record or more than one. */
+ * the file holds no record or more than one.  The progress line does
+ * not count it: it is not part of the stream. */
 struct tp_tensor tp_read_operand(const char *path, const char *what);
 
 /* --- writing --------------------------------------------------------- */
@@ -384,14 +487,18 @@ struct tp_writer;
 
 /*
  * Open the output path (NULL for stdout) in format fmt; TP_FMT_AUTO is
- * resolved from the path's extension (.npy, .png, .txt, .csv, in any
- * case), else text when stdout is a terminal, else NPY.  depth is the
+ * resolved from the path's extension (tp_output_format: an extension no
+ * writer knows is a usage error), else NPY for a named file without
+ * one, else text when stdout is a terminal, else NPY.  depth is the
  * PNG bit depth (8, 16, or 0 for the dtype's).  A named file is written
  * to a temporary file beside it and renamed by tp_writer_close, so a
  * failed run leaves no partial file (see tp_create_temp).
  */
 struct tp_writer *tp_writer_open_path(const char *path, enum tp_format fmt,
     int depth);
+/* The format tp_writer_open_path writes path in, fmt resolved as it
+ * says: a tool that cannot write one refuses it before reading. */
+enum tp_format tp_writer_format(const char *path, enum tp_format fmt);
 /* tp_writer_open_path of the -o, -O and --depth options in c. */
 struct tp_writer *tp_writer_open(const struct tp_common *c);
 /* Begin a record with hdr's dtype and shape.  Dies if the format cannot

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include "formats.h"
@@ -22,7 +21,7 @@
 struct tp_writer {
 	int fd;
 	int is_temp;		/* fd is a temporary file for -o */
-	const char *name;
+	char *name;		/* for messages (tp_printable) */
 	enum tp_format format;
 	int depth;
 	unsigned char *buf;
@@ -128,22 +127,21 @@ out(struct tp_writer *w, const void *p, size_t n)
 	w->len += n;
 }
 
-/* The output format for path: fmt, else the name's extension (in any
- * case), else text on a terminal, else NPY. */
-static enum tp_format
-format_for(const char *path, enum tp_format fmt)
+/* The output format for path: fmt, else the name's extension
+ * (tp_output_format; one no writer knows is a usage error), else text
+ * on a terminal, else NPY (tpipe.h). */
+enum tp_format
+tp_writer_format(const char *path, enum tp_format fmt)
 {
-	const char *dot;
+	struct tp_msg m;
+	const char *why;
 
 	if (fmt != TP_FMT_AUTO)
 		return fmt;
-	if (path && (dot = strrchr(path, '.'))) {
-		if (!strcasecmp(dot, ".png"))
-			return TP_FMT_PNG;
-		if (!strcasecmp(dot, ".txt") || !strcasecmp(dot, ".csv"))
-			return TP_FMT_TXT;
-		return TP_FMT_NPY;
-	}
+	if (path && (why = tp_output_format(path, &fmt, &m)) != NULL)
+		tp_usage_die("%s", why);
+	if (fmt != TP_FMT_AUTO)
+		return fmt;
 	if (!path && isatty(1))
 		return TP_FMT_TXT;
 	return TP_FMT_NPY;
@@ -154,16 +152,16 @@ tp_writer_open_path(const char *path, enum tp_format fmt, int depth)
 {
 	struct tp_writer *w = tp_ecalloc(1, sizeof *w);
 
-	w->format = format_for(path, fmt);
+	w->format = tp_writer_format(path, fmt);
 	w->depth = depth;
 	w->buf = tp_emalloc(BUFSIZE);
 	if (path) {
 		w->fd = tp_create_temp(path);
 		w->is_temp = 1;
-		w->name = path;
+		w->name = tp_printable(path);
 	} else {
 		w->fd = 1;
-		w->name = "<stdout>";
+		w->name = tp_estrdup("<stdout>");
 	}
 	track(w, 1);
 	return w;
@@ -353,5 +351,6 @@ tp_writer_close(struct tp_writer *w)
 	else if (close(w->fd) < 0 && errno != EBADF)
 		tp_die("write error: %s:", w->name);
 	free(w->buf);
+	free(w->name);
 	free(w);
 }

@@ -1,11 +1,13 @@
 #!/bin/sh
 # mk/demo.sh - run tpipe's main jobs on a built-in example and say where
-# the results are.  Each tool adds its step here.
+# the results are; they are also the inputs every command of README.md
+# names (test/readme.bats runs them there).  Each tool adds its step here.
+# DEMO_DIR puts the results elsewhere than $BUILD/demo (it is emptied).
 set -eu
 BUILD=${BUILD:-build}
 top=$(cd "$(dirname "$0")/.." && pwd)
 PATH="$top/$BUILD/bin:$PATH"
-out="$top/$BUILD/demo"
+out=${DEMO_DIR:-"$top/$BUILD/demo"}
 rm -rf "$out"
 mkdir -p "$out"
 cd "$out"
@@ -43,6 +45,11 @@ treshape --explain 8,1,256 sentence.npy
 treshape 8,1,256 sentence.npy -o lstm-input.npy
 tinfo lstm-input.npy
 
+echo "== tmath: an SGD step with an L2 term, float32 kept by NumPy's rules"
+tgen randn 8,256 --seed 2 -t f32 -o grad.npy
+tmath --explain 'x - 0.1 * (g + 1e-4 * x)' g=grad.npy sentence.npy
+tmath -t f32 'x - 0.1 * (g + 1e-4 * x)' g=grad.npy sentence.npy | tinfo
+
 echo "== treshape: a reshape is not a transpose (rows of 2 numbers vs the axes swapped)"
 printf '1 2 3\n4 5 6\n' > a23.txt
 treshape 3,2 -O txt a23.txt
@@ -57,7 +64,7 @@ echo "== tgrad: a layer that scales a constant 3x3 M by one number per sample:"
 echo "   dL/dX[b] = sum_ij dL/dZ[b,i,j] M[i,j] (45 for dL/dZ = ones, 15 for the identity)"
 printf '1 2 3\n4 5 6\n7 8 9\n' > M.txt
 printf '1 1 1\n1 1 1\n1 1 1\n\n1 0 0\n0 1 0\n0 0 1\n' > dLdZ.txt
-printf '2\n-1\n' | tgrad scale:M.txt -g dLdZ.txt --wrt x -O txt
+printf '2\n-1\n' | tgrad scale:M.txt -g dLdZ.txt --wrt X -O txt
 
 echo "== tgrad: a two-layer net (affine, relu, affine, softmax loss), every gradient checked"
 tgen randn 32,16 --seed 2 -o W1.npy
@@ -94,6 +101,10 @@ echo "== tblur: the rings blurred with sigma 3 (exact Gaussian, reflected edges)
 tblur -s 3 --verbose pattern.png -o soft.png
 tinfo soft.png
 
+echo "== tfft: the rings' diffractogram (Hann window, frequency 0 in the middle, log power)"
+tcat pattern.png | tfft --window hann --shift --out logpower | tcat --cmap magma -o fft.png
+tinfo fft.png
+
 echo "== see it: the convolution and a gradient as pictures (tcat --cmap, tinfo --show)"
 tcat --cmap viridis blurred.npy -o blurred-viridis.png
 printf -- '-1 0 1\n' > dx.txt		# d/dx: signed, so coolwarm centres it on 0
@@ -104,6 +115,31 @@ tgrad --wrt W1 affine:W1.npy,b1.npy relu affine:W2.npy,b2.npy softmax-xent:label
 tgrad --wrt W1 affine:W1.npy,b1.npy relu affine:W2.npy,b2.npy softmax-xent:labels.txt < X.npy |
 	tinfo --show --cmap coolwarm
 tinfo blurred-viridis.png dx-coolwarm.png grad-W1.png
+
+echo "== the README's inputs: a photo, a template cut from the rings, streams, a volume"
+awk 'BEGIN { H = 192; W = 256		# an RGB "photo": sky, grass, the sun, a ball
+	for (y = 0; y < H; y++) for (x = 0; x < W; x++) {
+		r = 90 + 60 * y / H; g = 150 + 50 * y / H; b = 240 - 40 * y / H
+		if (y > 128) { r = 70 + 25 * sin(x / 7); g = 140 + 40 * sin(x / 11 + y / 5); b = 60 }
+		if (sqrt((x - 200) ^ 2 + (y - 45) ^ 2) < 22) { r = 255; g = 225; b = 110 }
+		d = sqrt((x - 90) ^ 2 + (y - 140) ^ 2)
+		if (d < 30) { s = 1 - d / 45; r = 230 * s + 20; g = 40 * s; b = 30 * s }
+		printf "%.1f %.1f %.1f\n", r, g, b } }' | tcat --shape 192,256,3 -o photo.png
+tcat -O txt pattern.png |	# after its shape line, rows and columns 100..115
+	awk 'NR > 101 && NR <= 117 { for (i = 101; i <= 116; i++) printf "%s ", $i; print "" }' |
+	tcat -t f32 -o template.npy
+tgen randn 8,256 --seed 1 -n 3 -o x.npy
+tgen randn 512,512 --seed 7 -o big.npy
+tgen rand 16,64,64 --seed 5 -o volume.npy	# (Z, Y, X)
+tgen rand 4,64,64 --seed 6 -o batch.npy		# (B, H, W)
+tcat cube.txt -o cube.npy
+tcat M.txt -o M.npy
+tcat dLdZ.txt -o dLdZ.npy
+printf '2\n-1\n' | tcat -o Xs.npy			# one number per sample: (2, 1)
+echo 2 -1 | tcat --shape 1,1,1,2 -o Xs-matlab.npy	# the same, batch last as MATLAB has it
+mkdir -p in
+cp pattern.png photo.png cube.png sphere.png in/	# a directory of images for parallel
+tinfo photo.png template.npy x.npy big.npy volume.npy batch.npy cube.npy Xs-matlab.npy
 
 echo
 echo "demo outputs are in $out:"

@@ -1,18 +1,130 @@
 #!/bin/sh
 # mk/deps.sh build|check|bench - make sure the Debian packages a target
-# needs are installed.  As root, install the missing ones with apt-get;
-# otherwise print the exact command and fail.  Without dpkg-query (not
-# Debian) do nothing: the build then says what is missing.
+# needs are installed.  As root, install the missing ones with apt-get,
+# waiting (up to LOCK_WAIT seconds) while another apt-get or dpkg holds
+# its lock; otherwise print the exact command and fail.  Without
+# dpkg-query (not Debian) do nothing: the probe then says what is missing.
+#
+# mk/deps.sh probe CC [FLAG...] - never installs: whether the compiler CC,
+# with the FLAGs, finds every header and library the build needs.  If
+# not, print the Debian packages missing and the command that installs
+# them, and fail (make runs this before its first compile).
 set -eu
 build="gcc make pkg-config libfftw3-dev libpng-dev zlib1g-dev libopenblas-dev"
-check="$build bats bats-assert bats-support python3 python3-numpy python3-scipy python3-pil imagemagick mandoc time"
+check="$build bats bats-assert bats-support python3 python3-numpy python3-scipy python3-pil imagemagick mandoc groff-base time"
 check="$check python3-torch python3-matplotlib libglu1-mesa-dev libglm-dev clang valgrind parallel"
-bench="$check python3-opencv libvips-tools hyperfine time"
+bench="$check python3-opencv libvips-tools hyperfine time python3-numexpr"
+# What the build includes and links, each with its Debian package:
+# HEADER:LIBRARY:PACKAGE.
+needs="fftw3.h:fftw3:libfftw3-dev fftw3.h:fftw3f:libfftw3-dev
+fftw3.h:fftw3_threads:libfftw3-dev fftw3.h:fftw3f_threads:libfftw3-dev
+png.h:png:libpng-dev zlib.h:z:zlib1g-dev cblas.h:openblas:libopenblas-dev"
+LOCK_WAIT=${LOCK_WAIT:-600}
+
+usage() {
+	echo "usage: mk/deps.sh build|check|bench" >&2
+	echo "       mk/deps.sh probe cc [flag ...]" >&2
+	exit 2
+}
+
+# sudo_if_needed: "sudo " unless we are root.
+sudo_if_needed() {
+	[ "$(id -u)" = 0 ] || printf 'sudo '
+}
+
+# tell_missing PACKAGES: print the packages and the command that installs
+# them, and fail.
+tell_missing() {
+	s=$(sudo_if_needed)
+	echo "missing packages:$1" >&2
+	echo "run: ${s}apt-get update && ${s}apt-get install -y$1" >&2
+	exit 1
+}
+
+# probe CC [FLAG...]: see the top of the file.
+probe() {
+	[ $# -gt 0 ] || usage
+	if ! command -v "$1" > /dev/null 2>&1; then
+		echo "mk/deps.sh: the C compiler '$1' is not there (make CC=...)" >&2
+		case ${1##*/} in
+		clang*) tell_missing " clang" ;;
+		*) tell_missing " gcc" ;;
+		esac
+	fi
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
+	for n in $needs; do
+		echo "#include <${n%%:*}>"
+	done | sort -u > "$tmp/all.c"
+	echo 'int main(void) { return 0; }' >> "$tmp/all.c"
+	libs=
+	for n in $needs; do
+		n=${n#*:}
+		libs="$libs -l${n%%:*}"
+	done
+	# shellcheck disable=SC2086 # libs is a word list
+	"$@" -o "$tmp/all" "$tmp/all.c" $libs > "$tmp/log" 2>&1 && return 0
+	# one header, then one library, at a time, to name what is missing
+	echo 'int main(void) { return 0; }' > "$tmp/main.c"
+	missing='' what=''
+	for n in $needs; do
+		h=${n%%:*} n=${n#*:}
+		l=${n%%:*} p=${n#*:}
+		gone=''
+		case " $what " in
+		*" $h "*) gone=1 ;;
+		*) printf '#include <%s>\n' "$h" > "$tmp/h.c"
+		   "$@" -c -o "$tmp/h.o" "$tmp/h.c" > /dev/null 2>&1 ||
+			{ what="$what $h"; gone=1; } ;;
+		esac
+		"$@" -o "$tmp/main" "$tmp/main.c" "-l$l" > /dev/null 2>&1 ||
+			{ what="$what -l$l"; gone=1; }
+		[ -n "$gone" ] || continue
+		case " $missing " in
+		*" $p "*) ;;
+		*) missing="$missing $p" ;;
+		esac
+	done
+	if [ -z "$missing" ]; then
+		echo "mk/deps.sh: every header and library is there, yet a program using them all does not build:" >&2
+		cat "$tmp/log" >&2
+		exit 1
+	fi
+	echo "mk/deps.sh: $1 does not find what the build needs:$what" >&2
+	tell_missing "$missing"
+}
+
+# apt_update: apt-get update (its output on stderr), waiting up to
+# LOCK_WAIT seconds while another apt-get holds the package lists' lock:
+# apt's own lock timeout (DPkg::Lock::Timeout) waits for dpkg's lock, as
+# apt-get install takes it, but not for that one.  So try again every
+# 5 s while apt says it could not get a lock.
+apt_update() {
+	waited=0
+	log=$(mktemp)
+	while :; do
+		st=0
+		LC_ALL=C apt-get -o DPkg::Lock::Timeout="$LOCK_WAIT" update -q \
+		    > "$log" 2>&1 || st=$?
+		if [ "$st" -eq 0 ] || ! grep -q '^E: Could not get lock' "$log" ||
+		    [ "$waited" -ge "$LOCK_WAIT" ]; then
+			cat "$log" >&2
+			rm -f "$log"
+			return "$st"
+		fi
+		[ "$waited" -gt 0 ] ||
+			echo "mk/deps.sh: another apt-get holds the package lists: waiting (at most $LOCK_WAIT s)" >&2
+		sleep 5
+		waited=$((waited + 5))
+	done
+}
+
 case "${1:-build}" in
 build) want=$build ;;
 check) want=$check ;;
 bench) want=$bench ;;
-*) echo "usage: mk/deps.sh build|check|bench" >&2; exit 2 ;;
+probe) shift; probe "$@"; exit 0 ;;
+*) usage ;;
 esac
 command -v dpkg-query > /dev/null 2>&1 || exit 0
 missing=
@@ -24,10 +136,10 @@ done
 if [ "$(id -u)" = 0 ]; then
 	echo "installing:$missing" >&2
 	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -q >&2
-	apt-get install -y -q --no-install-recommends $missing >&2
+	apt_update
+	# shellcheck disable=SC2086 # missing is a word list
+	apt-get -o DPkg::Lock::Timeout="$LOCK_WAIT" install -y -q \
+	    --no-install-recommends $missing >&2
 else
-	echo "missing packages:$missing" >&2
-	echo "run: sudo apt-get update && sudo apt-get install -y$missing" >&2
-	exit 1
+	tell_missing "$missing"
 fi

@@ -2,8 +2,8 @@
 # mk/diagnostics.sh [--check] - make the table of bad inputs in
 # man/tpipe.7's DIAGNOSTICS section from the fault suite's tables,
 # test/faults-list.tsv (the faults) and test/faults.tsv (the tools, with
-# what each does where the tools differ, and the faults that do not apply
-# to it).  The table goes between the page's two ".\" table:" comment
+# what each does where the tools differ, the options with which each
+# holds a record in memory, and the faults that do not apply to it).  The table goes between the page's two ".\" table:" comment
 # lines.  With --check the page is left alone, and the exit status is 1
 # (with a diff) if its table is not what the suite's tables make.
 set -eu
@@ -38,9 +38,9 @@ table() {
 	file == 1 { nf++; id[nf] = $1; input[nf] = $2; outcome[nf] = $3; next }
 	{
 		nt++; tool[nt] = $1
-		nan[$1] = $5; zero[$1] = $6; alloc[$1] = $7
+		nan[$1] = $5; zero[$1] = $6; alloc[$1] = $7; held[$1] = $9
 		if ($4 ~ /^first-dtype/) firstdt[$1] = 1
-		n = split($9, na, ";")
+		n = split($10, na, ";")
 		for (i = 1; i <= n; i++) {
 			if (na[i] == "-") continue
 			f = na[i]; sub(/=.*/, "", f)
@@ -67,6 +67,18 @@ table() {
 						w = says(alloc[t], "exit 1, naming the size it could not allocate")
 					print ".It " t
 					print w
+				}
+				print ".El"
+			}
+			if (f == "huge") {	# each held option set, as typed
+				print ".Bl -tag -width treshape -compact"
+				for (j = 1; j <= nt; j++) {
+					t = tool[j]
+					if (held[t] == "-") continue
+					print ".It " t
+					n = split(held[t], sets, ";")
+					for (k = 1; k <= n; k++)
+						print ".Ql \"" sets[k] "\"" (k < n ? " ," : "")
 				}
 				print ".El"
 			}

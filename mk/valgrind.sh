@@ -97,12 +97,23 @@ vg 0 "$D/pil-rgb8.png" tblur -s 1,2 --boundary wrap
 vg 1 cut.npy tblur -s 1
 vg 2 "$D/tblur/in-f64.npy" tblur -s -1
 
+vg 0 "$D/tblur/in-f64.npy" tfft --window hann --shift --out logpower
+vg 0 "$D/tblur/in-f64.npy" tfft --transform rfftn -s 40 --norm ortho
+vg 0 "$D/tblur/in-f64.npy" tfft --transform dctn --type 1 --axes -1
+vg 1 cut.npy tfft
+vg 2 "$D/tblur/in-f64.npy" tfft -s 0
+
 vg 0 "$D/tgen-randn-8x256.npy" treshape 8,1,256
 vg 0 "$D/tgen-randn-8x256.npy" treshape 'b (h w) -> b w h' h=16
 vg 0 "$D/tgen-randn-4x5-n3.npy" treshape --reduce mean 'a b -> b'
 vg 1 "$X" treshape 4,4
 vg 1 cut.npy treshape 5,3
 vg 2 "$X" treshape 'a b -> a c'
+
+vg 0 "$D/tgen-randn-8x256.npy" tmath 'where(x > 0, log1p(x), 0) * 2'
+vg 0 "$D/tgen-randn-4x5-n3.npy" tmath 'x - y + 1j' y="$D/tgen-randn-4x5-n3.npy"
+vg 1 cut.npy tmath 'x + 1'
+vg 2 "$X" tmath 'x +'
 
 vg 0 "$D/tproject/cube.npy" tproject --perspective 60,1.33,0.1,100 \
     --translate 0,0,-5 --viewport 0,0,640,480
@@ -112,8 +123,8 @@ vg 1 m22.txt tproject --perspective 60,1,0.1,100
 vg 2 "$D/tproject/cube.npy" tproject --perspective 60,1,0.1
 
 G=$D/tgrad/affine-f64
-vg 0 "$G.x.npy" tgrad -g "$G.g.npy" affine:"$G.p10.npy","$G.p11.npy"
-vg 0 "$G.x.npy" tgrad --check affine:"$G.p10.npy","$G.p11.npy" tanh sum
+vg 0 "$G.x.npy" tgrad -g "$G.g.npy" affine:"$G.W1.npy","$G.b1.npy"
+vg 0 "$G.x.npy" tgrad --check affine:"$G.W1.npy","$G.b1.npy" tanh sum
 vg 1 cut.npy tgrad relu sum
 vg 2 "$G.x.npy" tgrad nosuchlayer
 

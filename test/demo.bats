@@ -12,7 +12,9 @@ load helpers
 	d="$TPIPE_TOP/$build/demo"
 	for f in pattern.png roundtrip.png blurred.png noise.npy blurred.npy \
 	    lstm-input.npy batchfirst.npy grads.npy cube.png sphere.png \
-	    soft.png blurred-viridis.png dx-coolwarm.png grad-W1.png; do
+	    soft.png blurred-viridis.png dx-coolwarm.png grad-W1.png \
+	    photo.png template.npy x.npy big.npy volume.npy batch.npy cube.npy \
+	    M.npy dLdZ.npy Xs.npy Xs-matlab.npy in/photo.png; do
 		[ -s "$d/$f" ] || fail "no $d/$f"
 	done
 	# the seed formula's 4x4 result, worked by hand:
@@ -26,4 +28,12 @@ load helpers
 	[[ $output == *"dx-coolwarm.png:0 shape=(256,256,3) dtype=uint8"* ]]
 	[[ $output == *"grad-W1.png:0 shape=(32,16,3) dtype=uint8"* ]]
 	[[ $output == *$'\n0 shape=(32,16) dtype=float64 '*$'\n-'*' [ .:-=+*#%@] '*' coolwarm'$'\n'* ]]
+	# the README's inputs: an RGB photo, the template is the rings' crop
+	[[ $output == *"photo.png:0 shape=(192,256,3) dtype=uint8"* ]]
+	"$PY" -c "
+import numpy as np
+p = np.load('$d/pattern.npy'); t = np.load('$d/template.npy')
+assert t.shape == (16, 16) and t.dtype == np.float32, t.shape
+assert (t == p[100:116, 100:116]).all(), 'not the crop'
+"
 }

@@ -15,8 +15,9 @@ input, DIR/TOOL/ gets
   huge8.npy    the NPY header (no data) of a float64 record of about 2^62
                elements; huge1.npy the same with one-byte elements; the
                file huge.shape holds the shape as the tools print it
-  claim.npy    the NPY header of a float64 record of about 8 GiB (the test
-               appends 1000 bytes of its data)
+  claim.npy    the NPY header of a float64 record of about 1 PiB (the test
+               appends 1000 bytes of its data); claim-f.npy the same in
+               Fortran order
   alloc.npy    the NPY header of a float64 record of about 640 MB; its
                data (zeros) is appended by the test from a pipe
 """
@@ -27,10 +28,10 @@ import sys
 import numpy as np
 
 
-def header(descr, shape):
+def header(descr, shape, fortran=False):
     """The NPY 1.0 header of a record with no data, as numpy.save pads it."""
     b = io.BytesIO()
-    d = {'descr': descr, 'fortran_order': False, 'shape': shape}
+    d = {'descr': descr, 'fortran_order': fortran, 'shape': shape}
     np.lib.format.write_array_header_1_0(b, d)
     return b.getvalue()
 
@@ -87,8 +88,10 @@ def main():
         open(os.path.join(d, 'huge8.npy'), 'wb').write(header('<f8', huge))
         open(os.path.join(d, 'huge1.npy'), 'wb').write(header('|u1', huge))
         open(os.path.join(d, 'huge.shape'), 'w').write(shape_str(huge))
-        claim = (2**33 // (8 * k),) + rest
+        claim = (2**50 // (8 * k),) + rest
         open(os.path.join(d, 'claim.npy'), 'wb').write(header('<f8', claim))
+        open(os.path.join(d, 'claim-f.npy'), 'wb').write(
+            header('<f8', claim, fortran=True))
         big = (640000000 // (8 * k),) + rest
         open(os.path.join(d, 'alloc.npy'), 'wb').write(header('<f8', big))
         open(os.path.join(d, 'alloc.bytes'), 'w').write(str(big[0] * k * 8))

@@ -10,16 +10,27 @@ at a time, and check each outcome:
     stream gives, which holds the first record's output whole when the
     cut is in the second record.
 
-Prints each prefix that fails and exits 1 if any did.
+Prints each prefix that fails and exits 1 if any did.  Each run is
+bounded as test/helpers.bash bounds one: CPU_LIMIT seconds of processor
+time, WALL_LIMIT seconds of wall time (only a hang reaches it).
 """
+import os
 import re
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
+CPU_LIMIT = int(os.environ.get('CPU_LIMIT', '60'))
+WALL_LIMIT = int(os.environ.get('WALL_LIMIT', '300'))
+
 
 def run(argv, data):
-    p = subprocess.run(argv, input=data, capture_output=True, timeout=60)
+    # ulimit -t through sh: preexec_fn is not safe with threads
+    p = subprocess.run(['sh', '-c', f'ulimit -S -t {CPU_LIMIT} || exit; '
+                        f'ulimit -H -t {CPU_LIMIT + 10} 2> /dev/null; '
+                        f'exec "$@"',
+                        'sh'] + argv, input=data, capture_output=True,
+                       timeout=WALL_LIMIT)
     return p.returncode, p.stdout, p.stderr.decode(errors='replace')
 
 

@@ -15,6 +15,35 @@ setup() {
 	cd "$BATS_TEST_TMPDIR" || return 1
 }
 
+# No test may depend on how fast the machine is (test/README.md, "Time").
+# bounded CMD [ARG...]: run the program CMD with at most CPU_LIMIT seconds
+# of processor time (ulimit -t: a tool that spins dies of SIGXCPU, status
+# 152; of SIGKILL 10 s later if it ignores that) and WALL_LIMIT seconds of
+# wall time (timeout: status 124), a limit so generous that only a hang
+# reaches it, however loaded the machine.
+CPU_LIMIT=${TPIPE_CPU_LIMIT:-60}
+WALL_LIMIT=${TPIPE_WALL_LIMIT:-300}
+export CPU_LIMIT WALL_LIMIT
+bounded() {
+	(ulimit -S -t "$CPU_LIMIT" || exit
+	 ulimit -H -t $((CPU_LIMIT + 10)) 2> /dev/null	# unless lower already
+	 exec timeout "$WALL_LIMIT" "$@")
+}
+
+# out_of_bounds STATUS: STATUS is that of a run bounded stopped (124 or
+# 152).
+out_of_bounds() {
+	[ "$1" -eq 124 ] || [ "$1" -eq 152 ]
+}
+
+# tools: the names of the tools, one per cmd/*.c, whatever is built.
+tools() {
+	local c
+	for c in "$TPIPE_TOP"/cmd/*.c; do
+		basename "$c" .c
+	done
+}
+
 # npy_close A B [RTOL]: the arrays in NPY files A and B have the same
 # shape and dtype and agree to RTOL * max|B| (0 means exactly equal).
 npy_close() {

@@ -161,14 +161,14 @@ assert m.shape == (3, 5, 3) and m.dtype == np.uint8, m.shape
 
 @test "bad picture options are usage errors" {
 	local n=/dev/null
-	row fails --usage 2 "unknown colour map 'jet': use gray\|viridis\|magma\|coolwarm$" $n tcat --cmap jet
+	row fails --usage 2 "^tcat: --cmap 'jet' is not one of gray, viridis, magma, coolwarm$" $n tcat --cmap jet
 	row fails --usage 2 "--range takes lo,hi with lo < hi, both finite: '1,1'$" $n tcat --range 1,1
 	row fails --usage 2 "--range takes lo,hi with lo < hi, both finite: '2,1'$" $n tcat --range 2,1
 	row fails --usage 2 "--range takes lo,hi with lo < hi, both finite: '1'$" $n tcat --range 1
 	row fails --usage 2 "--range takes lo,hi with lo < hi, both finite: '0,inf'$" $n tcat --range 0,inf
 	row fails --usage 2 "-t does not go with a picture" $n tcat --normalize -t f32
-	row fails --usage 2 "unknown colour map 'x'" $n tinfo --cmap x
-	row fails --usage 2 "--color takes auto, always or never, not 'yes'$" $n tinfo --color yes
+	row fails --usage 2 "^tinfo: --cmap 'x' is not one of gray, viridis, magma, coolwarm$" $n tinfo --cmap x
+	row fails --usage 2 "^tinfo: --color 'yes' is not one of auto, always, never$" $n tinfo --color yes
 	row fails --usage 2 "--json does not go with --show" $n tinfo --json --show
 	row fails --usage 2 "--width" $n tinfo --width 0
 	rows_ok
@@ -217,6 +217,85 @@ assert m.shape == (3, 5, 3) and m.dtype == np.uint8, m.shape
 	[ "${lines[2]}" = "0 [ .:-=+*#%@] 255 gray" ]
 }
 
+# on_screen COLS FILE: "ROWS WIDEST" for the text of FILE on a terminal
+# COLS wide, its colour escapes left out: the rows its lines take as the
+# terminal wraps them, and the widest line but the first (the record's).
+on_screen() {
+	"$PY" - "$@" <<'PYEOF'
+import re, sys
+cols = int(sys.argv[1])
+lines = open(sys.argv[2], encoding='utf-8').read().split('\n')[:-1]
+lines = [re.sub('\x1b\\[[0-9;]*m', '', l) for l in lines]
+rows = sum(max(1, -(-len(l) // cols)) for l in lines)
+print(rows, max(len(l) for l in lines[1:]))
+PYEOF
+}
+
+@test "tinfo --show fits the screen, width and height: a (2000, 20) record in 80x24, in \$COLUMNS x \$LINES, in --width x --height" {
+	py "np.save('tall.npy', np.outer(np.arange(2000.0), np.ones(20)))"
+	# no terminal, no $COLUMNS or $LINES: 80x24, filled (the record's
+	# line wraps to 2 rows), in colour and plain
+	env -u LINES -u COLUMNS tinfo --show tall.npy > plain.txt
+	[ "$(on_screen 80 plain.txt)" = "24 27" ] || fail "$(on_screen 80 plain.txt): $(cat plain.txt)"
+	env -u LINES -u COLUMNS tinfo --show --color always tall.npy > color.txt
+	[ "$(on_screen 80 color.txt)" = "24 47" ] || fail "$(on_screen 80 color.txt)"
+	# 21 lines of one column (42 rows, 20 * 42 / 2000 columns), darker
+	# at the top, where the values are smaller; then the scale bar
+	[ "$(sed -n 2p plain.txt)" = " " ] && [ "$(sed -n 22p plain.txt)" = "@" ]
+	[ "$(tail -1 plain.txt)" = "0 [ .:-=+*#%@] 1999 viridis" ]
+	# $LINES and $COLUMNS; in colour the bar's cells shrink to fit (30
+	# columns less '0 ' and ' 1999 viridis': 15)
+	LINES=12 COLUMNS=30 tinfo --show tall.npy > small.txt
+	[ "$(on_screen 30 small.txt)" = "12 27" ] || fail "$(on_screen 30 small.txt)"
+	LINES=12 COLUMNS=30 tinfo --show --color always tall.npy > small.txt
+	[ "$(on_screen 30 small.txt)" = "12 30" ] || fail "$(on_screen 30 small.txt)"
+	[ "$(tail -1 small.txt | grep -o $'\033\\[48;' | wc -l)" -eq 15 ]
+	# --width and --height, over $COLUMNS and $LINES: 3 lines, 6 rows,
+	# 20 * 6 / 2000 columns (at least one)
+	LINES=12 COLUMNS=30 tinfo --show --width 5 --height 3 tall.npy > opt.txt
+	[ "$(wc -l < opt.txt)" -eq 5 ]
+	[ "$(sed -n 2,4p opt.txt | tr -d '\n')" = ".=%" ]
+	[ "$(tail -1 opt.txt)" = "0 [ ." ]
+}
+
+@test "tinfo --show on a terminal takes its rows and columns (before \$LINES and \$COLUMNS)" {
+	py "np.save('tall.npy', np.outer(np.arange(2000.0), np.ones(20)))"
+	LINES=50 COLUMNS=200 "$PY" "$TPIPE_TOP/test/ptyrun.py" --stdout \
+	    --rows 12 --cols 30 raw screen tinfo --show --color never tall.npy
+	# the record's line on 4 rows, 7 lines of picture, the bar: 12 rows
+	[ "$(wc -l < screen)" -eq 12 ] || fail "$(cat screen)"
+	[ "$(sed -n 12p screen)" = "0 [ .:-=+*#%@] 1999 viridis" ]
+	[ "$(awk 'length > 30' screen)" = "" ]
+}
+
+@test "tinfo --show scaled down to --height: a 12x6 tensor in 2 lines, byte for byte" {
+	tinfo --show --height 2 --color always "$L/show-12x6-h2.npy" | cmp - "$L/show-12x6-h2.ans"
+	tinfo --show --height 2 "$L/show-12x6-h2.npy" | cmp - "$L/show-12x6-h2.txt"
+	LINES=5 tinfo --show "$L/show-12x6-h2.npy" | cmp - "$L/show-12x6-h2.txt"
+	# a colour bar's cells shrink to leave room for the values and the
+	# name: 40 columns less '-0.999999 ' and ' 1 viridis' are 20 cells
+	COLUMNS=40 tinfo --show --color always "$L/show-12x6-h2.npy" > bar.txt
+	[ "$(tail -1 bar.txt | grep -o $'\033\\[48;' | wc -l)" -eq 20 ]
+	[ "$(on_screen 40 bar.txt | cut -d' ' -f2)" -eq 40 ]
+}
+
+@test "tinfo --show draws a complex record as its magnitudes, NaN where a part is NaN" {
+	py "
+rng = np.random.default_rng(3)
+z = rng.standard_normal((6, 7)) + 1j * rng.standard_normal((6, 7))
+z[1, 2] = complex(np.nan, 1)
+z[4, 5] = complex(2, np.inf)
+z = z.astype(np.complex64)
+a = np.abs(z.astype(np.complex128))
+a[1, 2] = np.nan
+np.save('z.npy', z)
+np.save('a.npy', a)"
+	tinfo --show --color always z.npy | tail -n +2 > z.txt
+	tinfo --show --color always a.npy | tail -n +2 > a.txt
+	[ "$(wc -l < z.txt)" -eq 4 ]
+	cmp z.txt a.txt
+}
+
 @test "each record of a stream is normalised over its own range; --range is one for all" {
 	{ echo 0 1 2 | tcat --shape 1,3; echo 10 20 40 | tcat --shape 1,3; } > s.npy
 	tcat --normalize -O txt s.npy > own.txt
@@ -228,7 +307,7 @@ assert m.shape == (3, 5, 3) and m.dtype == np.uint8, m.shape
 @test "tinfo --show prints the same statistics line as tinfo, over many blocks" {
 	tgen randn 3,150,150 --seed 5 | treshape '... h w -> (... h) w' > big.npy
 	tinfo big.npy > plain.txt
-	tinfo --show --width 40 big.npy > shown.txt
+	tinfo --show --width 40 --height 60 big.npy > shown.txt
 	[ "$(head -1 shown.txt)" = "$(cat plain.txt)" ]
 	# 450 x 150 scaled to 40 columns: 120 rows, 60 lines, then the bar
 	[ "$(wc -l < shown.txt)" -eq 62 ]

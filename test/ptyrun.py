@@ -1,7 +1,10 @@
-"""ptyrun.py [--cols N] RAW SCREEN CMD [ARG...]: run CMD with its standard
-error on a pseudo-terminal of N columns (default 100) and its standard
-input and output inherited.  Writes every byte CMD wrote on the terminal
-to the file RAW, and to the file SCREEN what a terminal would show at the
+"""ptyrun.py [--cols N] [--rows N] [--stdout] RAW SCREEN CMD [ARG...]: run
+CMD with its standard error on a pseudo-terminal of N columns (default
+100) and N rows (default 24) and its standard input and output inherited
+(with --stdout, its standard output on the terminal too).  Writes every
+byte CMD wrote on the terminal to the file RAW, as it comes (so a test
+can wait until the line is drawn before it feeds more input), and to the
+file SCREEN what a terminal would show at the
 end: one line per screen row (trailing blanks dropped, empty rows at the
 end left out), from a small emulation of carriage return, newline (the
 terminal's own \\n -> \\r\\n included), backspace and autowrap; any other
@@ -10,14 +13,22 @@ Exits with CMD's status (128 + N if killed by signal N)."""
 import fcntl, os, pty, select, struct, subprocess, sys, termios
 
 args = sys.argv[1:]
-cols = 100
-if args[0] == '--cols':
-    cols, args = int(args[1]), args[2:]
+cols, nrows, stdout = 100, 24, None
+while args[0].startswith('--'):
+    if args[0] == '--stdout':
+        stdout, args = True, args[1:]
+    elif args[0] == '--cols':
+        cols, args = int(args[1]), args[2:]
+    elif args[0] == '--rows':
+        nrows, args = int(args[1]), args[2:]
+    else:
+        sys.exit('ptyrun.py: unknown option ' + args[0])
 raw_path, screen_path, cmd = args[0], args[1], args[2:]
 
+raw = open(raw_path, 'wb', buffering=0)
 master, slave = pty.openpty()
-fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack('HHHH', 24, cols, 0, 0))
-child = subprocess.Popen(cmd, stderr=slave)
+fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack('HHHH', nrows, cols, 0, 0))
+child = subprocess.Popen(cmd, stderr=slave, stdout=slave if stdout else None)
 os.close(slave)
 
 got = bytearray()
@@ -31,6 +42,7 @@ while True:
         if not data:
             break
         got += data
+        raw.write(data)
     elif child.poll() is not None:
         # exited; take what is left, then stop
         try:
@@ -39,11 +51,12 @@ while True:
                 if not data:
                     break
                 got += data
+                raw.write(data)
         except OSError:
             pass
         break
 status = child.wait()
-open(raw_path, 'wb').write(got)
+raw.close()
 
 rows, row, col = [[]], 0, 0
 def put(ch):

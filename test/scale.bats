@@ -9,14 +9,6 @@ bats_require_minimum_version 1.5.0
 
 COMPLETION="$TPIPE_BIN/../completion"
 
-# The tools: one per cmd/*.c, whatever is built.
-tools() {
-	local c
-	for c in "$TPIPE_TOP"/cmd/*.c; do
-		basename "$c" .c
-	done
-}
-
 # make_inputs: in/ holds three 8-bit PNG images (ramps made by tgen and
 # treshape) and three NPY streams (float64 of two records, float32, an
 # RGB-like batch), all different.
@@ -317,8 +309,8 @@ man_long_options() {
 @test "scale: completion offers tgen's kinds for its first operand and tgrad's layers and losses for every word" {
 	# tgen: the kinds its own message lists, then no more kinds
 	run --separate-stderr tgen bogus
-	kinds=$(sed -n "s/.*unknown kind 'bogus': use //p" <<< "${stderr_lines[0]}" |
-	    sed 's/,* or /, /; s/, /\n/g' | sort)
+	kinds=$(sed -n "s/.*kind 'bogus' is not one of //p" <<< "${stderr_lines[0]}" |
+	    sed 's/, /\n/g' | sort)
 	[ "$(echo "$kinds" | wc -l)" -ge 7 ] || fail "tgen's kinds: $stderr"
 	run complete_line tgen ''
 	[ "$output" = "$kinds" ] || fail "tgen: $output, expected $kinds"
@@ -332,8 +324,8 @@ man_long_options() {
 	# tgrad: the layers and losses its message lists, a word that takes
 	# files offered up to its ':'
 	run --separate-stderr tgrad bogus
-	words=$(sed -n "s/.*unknown layer 'bogus': use //p" <<< "${stderr_lines[0]}" |
-	    sed 's/, or a loss: /, /; s/, /\n/g' | sed 's/:.*/:/' | sort)
+	words=$(sed -n "s/.*layer or loss 'bogus' is not one of //p" <<< "${stderr_lines[0]}" |
+	    sed 's/, /\n/g' | sed 's/:.*/:/' | sort)
 	[ "$(echo "$words" | wc -l)" -ge 12 ] || fail "tgrad's words: $stderr"
 	run complete_line tgrad relu ''
 	[ "$output" = "$words" ] || fail "tgrad relu: $output, expected $words"

@@ -102,7 +102,7 @@ assert np.array_equal(np.asarray(Image.open('one.png')), a)"
 	row fails 1 "cannot write shape \\(2, 1000001, 3\\) as png: width 1000001 exceeds libpng's limit of 1000000\$" /dev/null tgen zeros 2,1000001,3 -O png
 	rows_ok
 	# a terabyte image is refused at once, not after buffering its data
-	run --separate-stderr timeout 20 tgen zeros 1048576,1048576 -O png
+	run --separate-stderr bounded tgen zeros 1048576,1048576 -O png
 	assert_equal "$status" 1
 	assert_equal "$output" ""
 	assert_equal "$stderr" "tgen: cannot write shape (1048576, 1048576) as png: height 1048576 exceeds libpng's limit of 1000000"

@@ -466,6 +466,31 @@ np.save('s.npy', np.zeros((), np.uint8))
 	rows_ok
 }
 
+# What tcat(1) and tpipe(7) say of a zero-size record: it passes through
+# as NPY and text, and as a picture or a PNG it is refused by shape.
+@test "a zero-size record passes as NPY and text, and is refused as a picture or PNG" {
+	local s o
+	for s in 0,3 3,0 2,0,3; do
+		tgen zeros "$s" -o z.npy
+		run --separate-stderr tcat z.npy
+		[ "$status" -eq 0 ] && [ -z "$stderr" ] || fail "$s: exit $status: $stderr"
+		cmp <(tcat z.npy) z.npy
+		tcat -O txt z.npy | tcat | cmp - z.npy
+		tcat -t f32 z.npy | tinfo | grep -q "dtype=float32 bytes=0 " ||
+			fail "$s -t f32: $(tcat -t f32 z.npy | tinfo)"
+		for o in --normalize '--range 0,1' '--cmap gray' '--cmap viridis'; do
+			# shellcheck disable=SC2086 # o is an option and its value
+			row fails 1 "record 0: shape \(${s//,/, }\) is empty: nothing to draw$" \
+			    "$PWD/z.npy" tcat $o
+			# shellcheck disable=SC2086
+			row fails 1 "shape \(${s//,/, }\) is empty" "$PWD/z.npy" tcat $o -O png
+		done
+		row fails 1 "cannot write shape \(${s//,/, }\) as png: its (height|width) is 0$" \
+		    "$PWD/z.npy" tcat -O png
+	done
+	rows_ok
+}
+
 # --- text --------------------------------------------------------------
 
 @test "text round trip: npy -> txt -> npy equal for f64, f32, integers, bool, complex" {
@@ -787,7 +812,7 @@ B() { echo "$BATS_FILE_TMPDIR/bad/$1"; }
 	rows_ok
 }
 @test "bad: -t f16 and other dtypes are usage errors" {
-	row fails 2 "'f16' is ambiguous: write float16, or f2" /dev/null tcat -t f16 "$(B good.npy)"
+	row fails 2 "^tcat: -t 'f16' is not one of f32, f64 \(or numpy's names of them\)$" /dev/null tcat -t f16 "$(B good.npy)"
 	row fails 2 "'i4'" /dev/null tcat -t i4 "$(B good.npy)"
 	row fails 2 "'float16'" /dev/null tcat --dtype=float16 "$(B good.npy)"
 	rows_ok
@@ -896,7 +921,7 @@ assert a.dtype == np.float16 and np.array_equal(a.view(np.uint16), b.view(np.uin
 }
 
 @test "many tiny records stream through as they are" {
-	tgen randn '' -n 20000 --seed 4 -o tiny.npy
+	tgen randn '()' -n 20000 --seed 4 -o tiny.npy
 	tcat tiny.npy | cat > back.npy
 	cmp tiny.npy back.npy
 	[ "$(tinfo tiny.npy | wc -l)" -eq 20000 ]
@@ -1055,7 +1080,7 @@ open('ctl.npy', 'wb').write(b'\x93NUMPY\x01\x00' + struct.pack('<H', len(h)) + h
 	cp "$TPIPE_BIN/tcat" ./tcat
 	run --separate-stderr ./tcat --cmap jet
 	[ "$status" -eq 2 ]
-	[[ ${stderr_lines[0]} == "tcat: unknown colour map 'jet'"* ]] || fail "$stderr"
+	[[ ${stderr_lines[0]} == "tcat: --cmap 'jet' is not one of "* ]] || fail "$stderr"
 	run "$PWD/tcat" --version
 	[ "$output" = "tcat (tpipe) 0.1.0" ]
 }

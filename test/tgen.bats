@@ -109,13 +109,13 @@ for f in 'abcd':
 @test "zeros and ones: shapes, scalar, zero-size" {
 	tgen zeros 2,3 > z.npy
 	tgen ones 4 > o.npy
-	tgen zeros "" > s1.npy
+	tgen zeros "()" > s1.npy
 	tgen ones "()" > s2.npy
 	tgen zeros 0,3 > e1.npy
 	tgen ones 3,0,2 > e2.npy
 	tgen ones 1,1,1,1,1,1,1,2 > k8.npy
 	tgen randn 0,3 --seed 1 > r0.npy
-	tgen randn "" --seed 1 > rs.npy
+	tgen randn "()" --seed 1 > rs.npy
 	tgen ones 2,2 -t f32 > f.npy
 	py "
 want = {'z': np.zeros((2, 3)), 'o': np.ones(4), 's1': np.zeros(()), 's2': np.ones(()),

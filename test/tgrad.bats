@@ -6,9 +6,10 @@
 # Tolerance: 1e-10 * max|expected| per record for f64, 1e-4 for f32.
 #
 # The deliberately wrong gradient: the environment variable
-# TGRAD_TEST_BREAK=NAME:INDEX, read only by cmd/tgrad.c, makes element
-# INDEX (flat, C order) of gradient NAME (x, W1, B3, ...) 10% wrong
-# (v -> 1.1 v + 0.001) after the backward pass, before output and --check.
+# TGRAD_TEST_BREAK=NAME:INDEX[:REL], read only by cmd/tgrad.c, makes
+# element INDEX (flat, C order) of gradient NAME (X, W1, b2, ...) wrong
+# after the backward pass, before output and --check: v -> v (1 + REL),
+# or without REL 10% wrong (v -> 1.1 v + 0.001).
 
 load helpers
 bats_require_minimum_version 1.5.0
@@ -60,13 +61,13 @@ EOF
 import torch
 rng = np.random.default_rng(11)
 X = rng.standard_normal((512, 256)); W1 = rng.standard_normal((256, 384)) / 16
-B1 = rng.standard_normal(384); W2 = rng.standard_normal((384, 10)) / 20
-B2 = rng.standard_normal(10); y = rng.integers(0, 10, 512)
-for n, a in (("x", X), ("w1", W1), ("b1", B1), ("w2", W2), ("b2", B2), ("y", y)):
+b1 = rng.standard_normal(384); W2 = rng.standard_normal((384, 10)) / 20
+b2 = rng.standard_normal(10); y = rng.integers(0, 10, 512)
+for n, a in (("x", X), ("w1", W1), ("b1", b1), ("w2", W2), ("b2", b2), ("y", y)):
     np.save(n + ".npy", a)
     if n != "y":
         np.save(n + "32.npy", a.astype(np.float32))
-t = [torch.tensor(a, requires_grad=True) for a in (X, W1, B1, W2, B2)]
+t = [torch.tensor(a, requires_grad=True) for a in (X, W1, b1, W2, b2)]
 L = torch.nn.functional.cross_entropy(torch.relu(t[0] @ t[1] + t[2]) @ t[3] + t[4], torch.tensor(y))
 L.backward()
 with open("want.npy", "wb") as f:
@@ -115,8 +116,8 @@ from npystream import records; print(len(records('$GOLD/$name.out.npy')) - 1)")
 @test "tgrad: --check fails on a deliberately wrong gradient, naming it and its index" {
 	local case=twolayer-xent-f64 x args
 	IFS="|" read -r _ _ x args < <(grep "^$case|" "$GOLD/cases.txt")
-	# NAME:INDEX -> the index --check must name (W3 is (16, 4), x (8, 10))
-	for row in "W3:5|(1, 1)" "x:37|(3, 7)" "B1:2|(2,)" "B3:0|(0,)" "W1:159|(9, 15)"; do
+	# NAME:INDEX -> the index --check must name (W2 is (16, 4), X (8, 10))
+	for row in "W2:5|(1, 1)" "X:37|(3, 7)" "b1:2|(2,)" "b2:0|(0,)" "W1:159|(9, 15)"; do
 		brk=${row%%|*} at=${row#*|} g=${brk%%:*}
 		# shellcheck disable=SC2086
 		run --separate-stderr env TGRAD_TEST_BREAK="$brk" X="$x" \
@@ -130,6 +131,61 @@ from npystream import records; print(len(records('$GOLD/$name.out.npy')) - 1)")
 		grep -q "^  dL/d$g .* at $at .*wrong (> 1e-2).*: FAILS\$" <<<"$output" ||
 			fail "$brk: $output"
 	done
+}
+
+# large_inputs SCALE SEED: x.npy (6, 5) near SCALE, labels y5.npy (5
+# classes) and y4.npy (4), w.npy (5, 4), b.npy near SCALE, t.npy (6, 4).
+large_inputs() {
+	py "
+rng = np.random.default_rng($2)
+s = $1
+np.save('x.npy', s + 3 * rng.standard_normal((6, 5)))
+np.save('y5.npy', rng.integers(0, 5, 6)); np.save('y4.npy', rng.integers(0, 4, 6))
+np.save('w.npy', rng.standard_normal((5, 4))); np.save('b.npy', s + rng.standard_normal(4))
+np.save('t.npy', rng.standard_normal((6, 4)))
+"
+}
+
+@test "tgrad: --check passes correct gradients at large inputs (softmax-xent scores near 1e3 and 1e6: the difference's own error is estimated)" {
+	local scale seed chain
+	for scale in 1e3 1e6; do
+		for seed in 1 2; do
+			large_inputs $scale $seed
+			for chain in "softmax-xent:y5.npy" "affine:w.npy,b.npy softmax-xent:y4.npy" \
+				"softmax sum" "affine:w.npy,b.npy sigmoid mse:t.npy"; do
+				# shellcheck disable=SC2086
+				run --separate-stderr tgrad --check $chain <x.npy
+				[ "$status" -eq 0 ] && [ -z "$stderr" ] ||
+					fail "scale $scale seed $seed $chain: exit $status: $output $stderr"
+				! grep -q FAILS <<<"$output" || fail "$output"
+				# every gradient's line gives the numeric error bound
+				[ "$(grep -c '^  dL/d.*numeric [^ ]* ± [^ ]*)' <<<"$output")" -eq "$(($(wc -l <<<"$output") - 1))" ] ||
+					fail "$output"
+			done
+		done
+	done
+}
+
+@test "tgrad: --check still fails a wrong gradient at large inputs, by 10% or by 1e-5 relative, naming it" {
+	local at rel
+	large_inputs 1e3 3
+	for at in 0 9 29; do
+		for rel in '' :1e-5 :-1e-5; do
+			run --separate-stderr env TGRAD_TEST_BREAK="X:$at$rel" tgrad --check softmax-xent:y5.npy <x.npy
+			[ "$status" -eq 1 ] || fail "X:$at$rel: exit $status: $output"
+			[[ ${stderr_lines[0]} == "tgrad: --check: 1 gradient fails: dL/dX at ($((at / 5)), $((at % 5))): relative error "* ]] ||
+				fail "X:$at$rel: $stderr"
+			grep -q "^  dL/dX .* at ($((at / 5)), $((at % 5))) .*: FAILS\$" <<<"$output" || fail "X:$at$rel: $output"
+		done
+	done
+	# a parameter at 1e-5, through a layer, at 1e3 and in the golden net
+	run --separate-stderr env TGRAD_TEST_BREAK=b1:2:1e-5 tgrad --check affine:w.npy,b.npy softmax-xent:y4.npy <x.npy
+	[ "$status" -eq 1 ] && [[ $stderr == *"dL/db1 at (2,)"* ]] || fail "b1: $status $stderr"
+	cd "$GOLD"
+	IFS="|" read -r _ _ x args < <(grep "^twolayer-xent-f64|" cases.txt)
+	# shellcheck disable=SC2086
+	run --separate-stderr env TGRAD_TEST_BREAK=W1:159:1e-5 tgrad --check $args <"$x"
+	[ "$status" -eq 1 ] && [[ $stderr == *"dL/dW1 at (9, 15)"* ]] || fail "W1: $status $stderr"
 }
 
 @test "tgrad: the seed's layer Z[b] = X[b] M: dL/dX[b] = sum_ij dL/dZ[b,i,j] M[i,j], N = 1, 3, 64, by the question's own loop" {
@@ -148,7 +204,7 @@ for i in range(b):
 np.save('want-dx.npy', dLdX)
 np.save('want-z.npy', x.reshape(b, 1, 1) * M)
 "
-		tgrad scale:m.npy -g g.npy --forward --wrt x <x.npy >out.npy
+		tgrad scale:m.npy -g g.npy --forward --wrt X <x.npy >out.npy
 		tgrad scale:m.npy -g g.npy --forward --wrt none <x.npy >z.npy
 		npy_close z.npy want-z.npy 1e-15
 		py "
@@ -178,7 +234,7 @@ np.save("want.npy", want.reshape(1, 1, 1, b))   # MATLAB layout again
 '
 	treshape --permute 3,0,1,2 g.npy -o gb.npy
 	treshape --permute 3,0,1,2 x.npy |
-		tgrad scale:m.npy -g gb.npy --wrt x |
+		tgrad scale:m.npy -g gb.npy --wrt X |
 		treshape --permute 1,2,3,0 >dx.npy
 	npy_close dx.npy want.npy 1e-12
 }
@@ -201,7 +257,7 @@ np.save("g.npy", np.ones((5, 3, 3)))
 	[[ $output == *"dL/dL = 1"* ]] || fail "$output"
 	[[ $output == *"dL/dZ3 (8, 4) = (softmax(Z3) - onehot(y)) / R"* ]] || fail "$output"
 	[[ $output == *"not 1, is what the layer below receives"* ]] || fail "$output"
-	[[ $output == *"dL/dW3 (16, 4) = Z2 (8, 16)ᵀ · dL/dZ3 (8, 4)"* ]] || fail "$output"
+	[[ $output == *"dL/dW2 (16, 4) = Z2 (8, 16)ᵀ · dL/dZ3 (8, 4)"* ]] || fail "$output"
 	[[ $output == *"dL/dZ1 (8, 16) = dL/dZ2 (8, 16) ⊙ [Z1 > 0]"* ]] || fail "$output"
 }
 
@@ -209,7 +265,7 @@ np.save("g.npy", np.ones((5, 3, 3)))
 	cd "$GOLD"
 	IFS="|" read -r _ _ x args < <(grep "^twolayer-mse-f64|" cases.txt)
 	# shellcheck disable=SC2086
-	tgrad $args --wrt B3,x <"$x" >"$BATS_TEST_TMPDIR/sub.npy"
+	tgrad $args --wrt b2,X <"$x" >"$BATS_TEST_TMPDIR/sub.npy"
 	# shellcheck disable=SC2086
 	tgrad $args --forward --wrt none <"$x" >"$BATS_TEST_TMPDIR/loss.npy"
 	# shellcheck disable=SC2086
@@ -218,7 +274,7 @@ np.save("g.npy", np.ones((5, 3, 3)))
 	py "
 sys.path.insert(0, '$TPIPE_TOP/test')
 from npystream import records
-g = records('$GOLD/twolayer-mse-f64.out.npy')   # loss, x, W1, B1, W3, B3
+g = records('$GOLD/twolayer-mse-f64.out.npy')   # loss, X, W1, b1, W2, b2
 s = records('sub.npy')
 assert len(s) == 2, len(s)
 assert s[0].shape == g[1].shape and np.allclose(s[0], g[1], rtol=0, atol=1e-14)  # x first: chain order
@@ -288,9 +344,9 @@ np.save("w.npy", np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]))
 '
 	run --separate-stderr tgrad --check relu matmul:w.npy sum <x.npy
 	[ "$status" -eq 0 ] || fail "$output $stderr"
-	[[ ${lines[1]} == "  dL/dx (2, 3): worst relative error "*"; 1 relu input within a step of 0 (1 element crossing a kink left out"* ]] ||
+	[[ ${lines[1]} == "  dL/dX (2, 3): worst relative error "*"; 1 relu input within a step of 0 (1 element crossing a kink left out"* ]] ||
 		fail "$output"
-	[[ ${lines[2]} == "  dL/dW2 (3, 2): worst relative error "*"; 0 relu inputs within a step of 0" ]] ||
+	[[ ${lines[2]} == "  dL/dW1 (3, 2): worst relative error "*"; 0 relu inputs within a step of 0" ]] ||
 		fail "$output"
 }
 
@@ -384,15 +440,15 @@ np.save("k0.npy", np.float64(2)); np.save("kz.npy", np.ones((0, 2)))
 '
 	local d=$BATS_TEST_TMPDIR
 	# a parameter that does not fit: both shapes and the layer position
-	row fails 1 'layer 3 \(affine\): W \(7, 3\) does not fit the incoming \(4, 5\): its last axis must be W.s first, 7$' "$d/x.npy" \
+	row fails 1 'layer 3 \(affine\): W1 \(7, 3\) does not fit the incoming \(4, 5\): its last axis must be W1.s first, 7$' "$d/x.npy" \
 		tgrad relu tanh "affine:$d/w73.npy,$d/b3.npy" sum
-	row fails 1 'layer 1 \(conv\): K \(9, 9\) does not fit the incoming \(4, 5\)' "$d/x.npy" tgrad "conv:$d/k9.npy" sum
-	row fails 1 'layer 2 \(conv\): K \(\) must have at least one axis and one element$' "$d/x.npy" tgrad relu "conv:$d/k0.npy" sum
-	row fails 1 'layer 1 \(conv\): K \(0, 2\) must have at least one axis and one element$' "$d/x.npy" tgrad "conv:$d/kz.npy" sum
-	row fails 1 'layer 1 \(scale\): M \(2, 2\) does not fit the incoming \(4, 5\)' "$d/x.npy" tgrad "scale:$d/m.npy" sum
-	row fails 1 'layer 1 .*: B \(3,\) does not fit W \(5, 7\)' "$d/x.npy" tgrad "affine:$d/w57.npy,$d/b3.npy" sum
-	row fails 1 'layer 2 .*: W \(7,\) must be a matrix' "$d/x.npy" tgrad relu "matmul:$d/b7.npy" sum
-	row fails 1 'layer 1 .*: W \(5, 7\) holds nan at \(4, 6\)' "$d/x.npy" tgrad "matmul:$d/wnan.npy" sum
+	row fails 1 'layer 1 \(conv\): K1 \(9, 9\) does not fit the incoming \(4, 5\)' "$d/x.npy" tgrad "conv:$d/k9.npy" sum
+	row fails 1 'layer 2 \(conv\): K1 \(\) must have at least one axis and one element$' "$d/x.npy" tgrad relu "conv:$d/k0.npy" sum
+	row fails 1 'layer 1 \(conv\): K1 \(0, 2\) must have at least one axis and one element$' "$d/x.npy" tgrad "conv:$d/kz.npy" sum
+	row fails 1 'layer 1 \(scale\): M1 \(2, 2\) does not fit the incoming \(4, 5\)' "$d/x.npy" tgrad "scale:$d/m.npy" sum
+	row fails 1 'layer 1 .*: b1 \(3,\) does not fit W1 \(5, 7\): b1 must have shape \(7,\)$' "$d/x.npy" tgrad "affine:$d/w57.npy,$d/b3.npy" sum
+	row fails 1 'layer 2 \(matmul\): W1 \(7,\) must be a matrix' "$d/x.npy" tgrad relu "matmul:$d/b7.npy" sum
+	row fails 1 'layer 1 .*: W1 \(5, 7\) holds nan at \(4, 6\)' "$d/x.npy" tgrad "matmul:$d/wnan.npy" sum
 	# labels
 	row fails 1 'label 9 at \(1,\) is out of range for 7 classes' "$d/x.npy" \
 		tgrad "affine:$d/w57.npy,$d/b7.npy" "softmax-xent:$d/y9.npy"
@@ -411,7 +467,7 @@ np.save("k0.npy", np.float64(2)); np.save("kz.npy", np.ones((0, 2)))
 	row fails 1 'X \(4, 5\) holds -inf at \(1, 0\)' "$d/xinf.npy" tgrad relu sum
 	row fails 1 'nosuch.npy' "$d/x.npy" tgrad "matmul:$d/nosuch.npy" sum
 	# usage
-	row fails --usage 2 "unknown layer 'bogus:w.npy'" "$d/x.npy" tgrad bogus:w.npy sum
+	row fails --usage 2 "layer or loss 'bogus:w.npy' is not one of scale:M, " "$d/x.npy" tgrad bogus:w.npy sum
 	row fails --usage 2 "the loss 'sum' is word 1 of 2: a loss must come last" "$d/x.npy" tgrad sum relu
 	row fails --usage 2 "the loss 'softmax-xent:.*' is word 2 of 3" "$d/x.npy" tgrad relu "softmax-xent:$d/y.npy" tanh
 	row fails --usage 2 "affine takes 2 operand files" "$d/x.npy" tgrad "affine:$d/w57.npy" sum
@@ -420,17 +476,101 @@ np.save("k0.npy", np.float64(2)); np.save("kz.npy", np.ones((0, 2)))
 	row fails --usage 2 "two losses" "$d/x.npy" tgrad --loss sum relu sum
 	row fails --usage 2 "is a layer, not a loss" "$d/x.npy" tgrad --loss relu relu
 	row fails --usage 2 "nothing to compute" "$d/x.npy" tgrad relu
-	row fails --usage 2 "--wrt: no gradient 'W2': this chain has x, W1" "$d/x.npy" tgrad --wrt W2 "matmul:$d/w57.npy" sum
+	row fails --usage 2 "--wrt: no gradient 'W2': this chain has X, W1$" "$d/x.npy" tgrad --wrt W2 "matmul:$d/w57.npy" sum
+	# parameters are numbered by the layers that have them, weights
+	# upper case and biases lower case; another case is a hint
+	row fails --usage 2 "--wrt: no gradient 'B1' \(names keep their case: 'b1'\): this chain has X, W1, b1, M2, W3, b3, K4$" "$d/x.npy" \
+		tgrad --wrt W1,B1 "affine:$d/w57.npy,$d/b7.npy" relu "scale:$d/m.npy" tanh "affine:$d/w73.npy,$d/b3.npy" flatten "conv:$d/k9.npy" sum
+	row fails --usage 2 "--wrt: no gradient 'x' \(names keep their case: 'X'\): this chain has X, W1$" "$d/x.npy" tgrad --wrt x "matmul:$d/w57.npy" sum
+	row fails --usage 2 "--wrt: no gradient 'W3': this chain has X, W1, W2$" "$d/x.npy" tgrad --wrt W3 "matmul:$d/w57.npy" relu "matmul:$d/w73.npy" sum
 	row fails --usage 2 "--tol" "$d/x.npy" tgrad --tol abc relu sum
 	# --tol 0 would pass every gradient (the rounding floor is r / tol)
 	row fails --no-o --usage 2 "--tol must be above 0, not '0'" "$d/x.npy" tgrad --check --tol 0 relu sum
-	row fails --usage 2 "--wrt: '' has an empty name: this chain has x, W1 \(or none\)" "$d/x.npy" tgrad --wrt '' "matmul:$d/w57.npy" sum
-	row fails --usage 2 "--wrt: 'x,' has an empty name" "$d/x.npy" tgrad --wrt x, "matmul:$d/w57.npy" sum
+	row fails --usage 2 "--wrt: ',W1' has an empty name: this chain has X, W1 \(or none\)" "$d/x.npy" tgrad --wrt ,W1 "matmul:$d/w57.npy" sum
+	row fails --usage 2 "--wrt: 'X,' has an empty name" "$d/x.npy" tgrad --wrt X, "matmul:$d/w57.npy" sum
 	row fails --usage 2 "f16" "$d/x.npy" tgrad -t f16 relu sum
 	row fails --no-o --usage 2 "-o .* with --check" "$d/x.npy" tgrad --check -o out.npy relu sum
 	row fails --no-o --usage 2 "--check needs a loss" "$d/x.npy" tgrad --check --forward relu
-	row fails --usage 2 "--wrt 'x' needs a loss or -g" "$d/x.npy" tgrad --wrt x --forward relu
+	row fails --usage 2 "--wrt 'X' needs a loss or -g" "$d/x.npy" tgrad --wrt X --forward relu
 	rows_ok
+}
+
+@test "tgrad: PNG output (-O png, a .png -o name, --depth) is a usage error naming npy and txt; nothing is written" {
+	py 'np.save("x.npy", np.ones((2, 3))); np.save("w.npy", np.ones((3, 2)))'
+	row fails --usage 2 "^tgrad: -O 'png' is not one of npy, txt$" x.npy tgrad -O png matmul:w.npy sum
+	row fails --usage 2 "^tgrad: -O 'png' is not one of npy, txt$" x.npy tgrad --format=png --check matmul:w.npy sum
+	row fails --no-o --usage 2 "^tgrad: -o 'g.png' names a PNG: tgrad writes npy or txt" x.npy tgrad -o g.png matmul:w.npy sum
+	row fails --no-o --usage 2 "^tgrad: -o 'g.PNG' names a PNG" x.npy tgrad matmul:w.npy sum -o g.PNG
+	row fails --usage 2 "^tgrad: --depth 16: tgrad writes npy or txt, no PNG" x.npy tgrad --depth 16 matmul:w.npy sum
+	row fails --usage 2 "^tgrad: --depth 8: tgrad writes npy or txt" x.npy tgrad --depth 8 -O npy matmul:w.npy sum
+	rows_ok
+	[ ! -e g.png ] && [ ! -e g.PNG ] || fail "a PNG file was left: $(ls)"
+	# the -O given wins over the name, as in every tool
+	tgrad -O npy -o g.png matmul:w.npy sum <x.npy
+	tgrad matmul:w.npy sum <x.npy | cmp - g.png
+}
+
+# limited KIND KB IN CMD...: run CMD with stdin IN under ulimit -KIND KB
+# (v: address space, d: data), bounded (helpers.bash: a spin or a hang is
+# stopped, slowness is not).  Sets status, output (stdout) and stderr.
+limited() {
+	local in=$3
+	run --separate-stderr under_ulimit "$@" <"$in"
+}
+under_ulimit() {
+	ulimit -"$1" "$2" || return
+	shift 3
+	bounded "$@"
+}
+
+@test "tgrad: under ulimit -v 100000 or 150000 (or -d) it ends: without products it computes, with them it computes or says memory is too small" {
+	if grep -q __asan_init "$TPIPE_BIN/tgrad"; then
+		skip "ulimit -v cannot be used under AddressSanitizer"
+	fi
+	py '
+rng = np.random.default_rng(8)
+np.save("x.npy", rng.standard_normal((4, 6, 5))); np.save("k.npy", rng.standard_normal((2, 2)))
+np.save("w.npy", rng.standard_normal((5, 3))); np.save("b.npy", rng.standard_normal(3))
+np.save("y.npy", rng.integers(0, 3, (4, 6)))
+'
+	tgrad relu sum <x.npy >relu.npy
+	tgrad conv:k.npy tanh sum <x.npy >conv.npy
+	tgrad affine:w.npy,b.npy relu softmax-xent:y.npy <x.npy >net.npy
+	local kind kb j refused=0
+	for kind in v d; do
+		for kb in 100000 150000; do
+			for j in 1 2; do
+				limited $kind $kb x.npy tgrad -j $j -o "relu-$kind$kb.npy" relu sum
+				[ "$status" -eq 0 ] && [ -z "$stderr" ] || fail "-$kind $kb -j $j relu: exit $status: $stderr"
+				cmp relu.npy "relu-$kind$kb.npy"
+				limited $kind $kb x.npy tgrad -j $j -o "conv-$kind$kb.npy" conv:k.npy tanh sum
+				[ "$status" -eq 0 ] || fail "-$kind $kb conv: exit $status: $stderr"
+				npy_close conv.npy "conv-$kind$kb.npy" 1e-12
+				# products: the output, or one line saying why not
+				rm -f net-limited.npy
+				limited $kind $kb x.npy tgrad -j $j -o net-limited.npy affine:w.npy,b.npy relu softmax-xent:y.npy
+				if [ "$status" -eq 0 ]; then
+					npy_close net.npy net-limited.npy 1e-12
+					continue
+				fi
+				[ "$status" -eq 1 ] && [ ! -e net-limited.npy ] && [ "${#stderr_lines[@]}" -eq 1 ] ||
+					fail "-$kind $kb -j $j affine: exit $status: $stderr"
+				[[ $stderr =~ ^tgrad:\ layer\ 1\ \(affine\):\ too\ little\ memory:\ OpenBLAS\ takes\ [0-9]+\ MiB\ of\ address\ space\ for\ matrix\ products\ and\ the\ .*\(ulimit\ -$kind\ $kb\)\ leaves\ less$ ]] ||
+					fail "-$kind $kb: $stderr"
+				refused=$((refused + 1))
+			done
+			limited $kind $kb x.npy tgrad --help
+			[ "$status" -eq 0 ] || fail "-$kind $kb --help: exit $status"
+			limited $kind $kb x.npy tgrad --no-such-option relu sum
+			[ "$status" -eq 2 ] || fail "-$kind $kb usage: exit $status"
+		done
+	done
+	# 100 MB of address space cannot hold OpenBLAS's buffer
+	[ "$refused" -ge 2 ] || fail "only $refused runs with products refused"
+	# with room for OpenBLAS's buffer, the products run as without a limit
+	limited v 1000000 x.npy tgrad -o net-v.npy affine:w.npy,b.npy relu softmax-xent:y.npy
+	[ "$status" -eq 0 ] || fail "-v 1000000: exit $status: $stderr"
+	npy_close net.npy net-v.npy 1e-12
 }
 
 @test "tgrad: --help prints the usage to stdout and exits 0" {

@@ -195,6 +195,25 @@ with open('s.npy', 'wb') as f:
 		fail "line 5: $(sed -n 5p text.out)"
 }
 
+# What tinfo(1) and tpipe(7) say: NaN is left out, infinities are not.
+@test "infinities take part: min -inf, max inf, mean ±inf or nan, std nan" {
+	local r
+	for r in '1 inf nan 3' '-inf 2 -inf' 'inf -inf 3 nan' '-1 2 3'; do
+		echo "$r" | tcat
+	done > s.npy
+	run --separate-stderr tinfo s.npy
+	[ "$status" -eq 0 ] && [ -z "$stderr" ] || fail "exit $status: $stderr"
+	[ "$output" = "0 shape=(4,) dtype=float64 bytes=32 min=1 max=inf mean=inf std=nan nan=1 inf=1
+1 shape=(3,) dtype=float64 bytes=24 min=-inf max=2 mean=-inf std=nan nan=0 inf=2
+2 shape=(4,) dtype=float64 bytes=32 min=-inf max=inf mean=nan std=nan nan=1 inf=2
+3 shape=(3,) dtype=float64 bytes=24 min=-1 max=3 mean=1.33333 std=1.69967 nan=0 inf=0" ] ||
+		fail "$output"
+	# JSON has no infinity: each of those is null, the counts stay
+	run tinfo --json s.npy
+	[ "$(sed -n 3p <<< "$output")" = '{"file":"s.npy","index":2,"shape":[4],"dtype":"float64","bytes":32,"min":null,"max":null,"mean":null,"std":null,"nan":1,"inf":2}' ] ||
+		fail "$output"
+}
+
 @test "an empty tensor and a scalar" {
 	py "
 with open('s.npy', 'wb') as f:

@@ -151,6 +151,53 @@ main(void)
 		    TP_BLUR_ANALYTIC, s, 0.5) - dtft(w, r, 0.5)) < 1e-15,
 		    what);
 	}
+	/* the derivative responses are the DTFT of SciPy's derivative
+	 * taps divided by i^n, on either side of sigma 1 (the spatial sum
+	 * and Poisson's) */
+	for (i = 0; i < 4; i++) {
+		static const double ss[] = { 0.3, 0.99, 1, 1.7 };
+		double worst = 0;
+
+		for (int n = 1; n <= 4; n++) {
+			r = tp_blur_taps_order(ss[i], n, 0x1p-60, w, MAXR);
+			for (int k = 0; k <= 64; k++) {
+				double f = k / 128.0, re = w[0], im = 0;
+
+				for (int j = 1; j <= r; j++) {	/* w[-j] = (-1)^n w[j] */
+					double c = cos(2 * M_PI * f * j),
+					    sn = sin(2 * M_PI * f * j);
+
+					re += w[j] * c * (n % 2 ? 0 : 2);
+					im += -w[j] * sn * (n % 2 ? 2 : 0);
+				}
+				/* (re + i im) / i^n */
+				worst = fmax(worst, fabs(tp_blur_response_order(
+				    TP_BLUR_SAMPLED, ss[i], n, f) - (n % 2 ?
+				    (n % 4 == 1 ? im : -im) : (n % 4 == 0 ? re :
+				    -re))));
+			}
+		}
+		snprintf(what, sizeof what, "sampled derivative responses at "
+		    "sigma %g are the DTFT of the taps over i^n (%.2g)", ss[i],
+		    worst);
+		ok(worst < 1e-12, what);
+	}
+	/* extreme sigmas: the limits, never NaN */
+	ok(tp_blur_response(TP_BLUR_SAMPLED, 5e-324, 0.3) == 1 &&
+	    tp_blur_response(TP_BLUR_ANALYTIC, 1e-200, 0.5) == 1 &&
+	    tp_blur_response(TP_BLUR_DISCRETE, 1e-300, 0.5) == 1 &&
+	    tp_blur_response(TP_BLUR_SAMPLED, 1.7e308, 0) == 1 &&
+	    tp_blur_response(TP_BLUR_ANALYTIC, 1e155, 0) == 1 &&
+	    tp_blur_response(TP_BLUR_DISCRETE, 1e300, 0) == 1 &&
+	    tp_blur_response(TP_BLUR_SAMPLED, 1.7e308, 0.01) == 0 &&
+	    tp_blur_response(TP_BLUR_DISCRETE, 1.7e308, 0.01) == 0 &&
+	    tp_blur_response_order(TP_BLUR_SAMPLED, 1e300, 2, 0) == 0 &&
+	    tp_blur_response_order(TP_BLUR_SAMPLED, 1e-300, 1, 0.2) == 0,
+	    "responses at sigma 5e-324 to 1.7e308 are their limits");
+	r = tp_blur_taps(TP_BLUR_DISCRETE, 1e-200, 0x1p-53, w, MAXR);
+	ok(r == 0 && w[0] == 1, "discrete taps at sigma 1e-200: a delta");
+	r = tp_blur_taps(TP_BLUR_SAMPLED, 5e-324, 0x1p-53, w, MAXR);
+	ok(r == 0 && w[0] == 1, "sampled taps at sigma 5e-324: a delta");
 	ok(fabs(tp_blur_response(TP_BLUR_SAMPLED, 0.7, 0.3) -
 	    tp_blur_response(TP_BLUR_SAMPLED, 0.7, 1.3)) < 1e-15 &&
 	    fabs(tp_blur_response(TP_BLUR_SAMPLED, 2, -0.3) -

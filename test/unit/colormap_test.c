@@ -56,9 +56,11 @@ main(void)
 	}
 
 	/* names */
-	ok(tp_cmap_lookup("viridis") == TP_CMAP_VIRIDIS, "viridis by name");
-	ok(tp_cmap_lookup("coolwarm") == TP_CMAP_COOLWARM, "coolwarm by name");
-	ok(tp_cmap_lookup("Viridis") == -1 && tp_cmap_lookup("") == -1,
+	ok(tp_choice_find(tp_cmaps, "viridis")->value == TP_CMAP_VIRIDIS,
+	    "viridis by name");
+	ok(tp_choice_find(tp_cmaps, "coolwarm")->value == TP_CMAP_COOLWARM,
+	    "coolwarm by name");
+	ok(!tp_choice_find(tp_cmaps, "Viridis") && !tp_choice_find(tp_cmaps, ""),
 	    "names are exact");
 	for (int c = 0; c < TP_NCMAPS; c++)
 		ok(strstr(TP_CMAP_NAMES, tp_cmap_name(c)) != NULL,

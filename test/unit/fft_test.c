@@ -1,5 +1,6 @@
 /*
- * fft_test.c - unit tests of lib/fft.c: fast lengths per kind; every transform kind in float
+ * fft_test.c - unit tests of lib/fft.c: fast lengths per kind; every
+ * transform kind (DFTs, DCT and DST types I to IV) in float
  * and double, in place and out of place, along several axis subsets
  * (batch axes before, between and after the transformed ones, such as
  * the channel axis of an (H, W, 3) array) against the naive DFT/DCT;
@@ -130,6 +131,14 @@ naive_line(enum tp_fft_kind kind, const double complex *x, double complex *y,
 			case TP_FFT_DST3:
 				s += j == n - 1 ? (k % 2 ? -1 : 1) * x[j] :
 				    2 * x[j] * sin(M_PI * (jj + 1) * (kk + 0.5) / nn);
+				break;
+			case TP_FFT_DCT4:
+				s += 2 * x[j] *
+				    cos(M_PI * (jj + 0.5) * (kk + 0.5) / nn);
+				break;
+			case TP_FFT_DST4:
+				s += 2 * x[j] *
+				    sin(M_PI * (jj + 0.5) * (kk + 0.5) / nn);
 				break;
 			}
 		}
@@ -262,7 +271,8 @@ static const struct tcase cases[] = {
 #define NCASES (sizeof cases / sizeof cases[0])
 
 static const char *const kind_names[] = { "r2c", "c2r", "fwd", "bwd",
-	"dct-i", "dct-ii", "dct-iii" };
+	"dct-i", "dct-ii", "dct-iii", "dst-i", "dst-ii", "dst-iii", "dct-iv",
+	"dst-iv" };
 
 /*
  * One transform of kind on case c against the naive one: the input is
@@ -376,7 +386,7 @@ test_kinds(void)
 	char what[160];
 
 	srand(3);
-	for (int kind = TP_FFT_R2C; kind <= TP_FFT_DCT3; kind++)
+	for (int kind = TP_FFT_R2C; kind <= TP_FFT_DST4; kind++)
 		for (int single = 0; single < 2; single++)
 			for (int inplace = 0; inplace < 2; inplace++) {
 				double worst = 0, tol = single ? 1e-5 : 1e-12;
@@ -444,13 +454,14 @@ test_inverse_pairs(void)
 {
 	static const enum tp_fft_kind pair[][2] = {
 		{ TP_FFT_R2C, TP_FFT_C2R }, { TP_FFT_FWD, TP_FFT_BWD },
-		{ TP_FFT_DCT2, TP_FFT_DCT3 }, { TP_FFT_DCT1, TP_FFT_DCT1 }
+		{ TP_FFT_DCT2, TP_FFT_DCT3 }, { TP_FFT_DCT1, TP_FFT_DCT1 },
+		{ TP_FFT_DCT4, TP_FFT_DCT4 }, { TP_FFT_DST4, TP_FFT_DST4 }
 	};
 	static const size_t shape[3] = { 6, 10, 3 };
 	static const int axes[2] = { 0, 1 };
 	int good = 1;
 
-	for (int k = 0; k < 4; k++) {
+	for (int k = 0; k < 6; k++) {
 		struct tp_fft_problem pf, pi;
 		struct tp_fft_plan *f, *b;
 		int cx = pair[k][0] == TP_FFT_FWD;
@@ -482,15 +493,16 @@ test_inverse_pairs(void)
 				if (fabs(x[i] / tp_fft_plan_norm(f) - y[i]) > 1e-13)
 					good = 0;
 		}
-		if (tp_fft_plan_norm(f) != (k == 2 ? 240 : k == 3 ? 180 : 60))
+		if (tp_fft_plan_norm(f) != (k == 2 || k >= 4 ? 240 : k == 3 ?
+		    180 : 60))
 			good = 0;
 		tp_fft_plan_free(f);
 		tp_fft_plan_free(b);
 		tp_fft_free(x);
 		free(y);
 	}
-	ok(good, "r2c/c2r, fwd/bwd, dct-ii/iii, dct-i/i give norm * x "
-	    "(norm 60, 60, 240, 180 on 6x10)");
+	ok(good, "r2c/c2r, fwd/bwd, dct-ii/iii, dct-i/i, dct-iv/iv, "
+	    "dst-iv/iv give norm * x (norm 60, 60, 240, 180, 240, 240 on 6x10)");
 }
 
 struct conc {

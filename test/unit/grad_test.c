@@ -73,7 +73,8 @@ test_parse(void)
 	ok(why == NULL && s.noperand == 0, "parse: relu has no operand");
 	tp_grad_spec_free(&s);
 	why = tp_grad_parse("relux", &s, &m);
-	ok(why != NULL && strstr(why, "unknown layer 'relux'") != NULL,
+	ok(why != NULL &&
+	    strstr(why, "layer or loss 'relux' is not one of") != NULL,
 	    "parse: an unknown name is named");
 	why = tp_grad_parse("affine:w.npy", &s, &m);
 	ok(why != NULL && strstr(why, "takes 2 operand files") != NULL,
@@ -113,10 +114,10 @@ test_by_hand(void)
 	why = why ? why : add(net, "relu", NULL, &m);
 	why = why ? why : add(net, "sum", NULL, &m);
 	ok(why == NULL, "by hand: the chain builds");
-	ok(tp_grad_count(net) == 3 && strcmp(tp_grad_name(net, 0), "x") == 0 &&
+	ok(tp_grad_count(net) == 3 && strcmp(tp_grad_name(net, 0), "X") == 0 &&
 	    strcmp(tp_grad_name(net, 1), "W1") == 0 &&
-	    strcmp(tp_grad_name(net, 2), "B1") == 0,
-	    "by hand: gradients x, W1, B1");
+	    strcmp(tp_grad_name(net, 2), "b1") == 0,
+	    "by hand: gradients X, W1, b1");
 	why = tp_grad_forward(net, &x, &m);
 	ok(why == NULL && tp_grad_loss(net) == 4 &&
 	    tp_grad_output(net)->ndim == 0, "by hand: L = 4, a 0-d output");
@@ -151,11 +152,11 @@ test_by_hand(void)
 		tp_grad_check(net, 1, 1e-6, &c);
 		ok(c.worst < 1e-9 && !c.fails, "by hand: dL/dW checks again");
 	}
-	/* only B1 wanted: the layer still runs, dL/dX is not computed */
+	/* only b1 wanted: the layer still runs, dL/dX is not computed */
 	tp_grad_backward(net, want);
 	ok(tp_grad_tensor(net, 0)->data == NULL &&
 	    memcmp(tp_grad_tensor(net, 2)->data, db, sizeof db) == 0,
-	    "by hand: --wrt B1 leaves dL/dX out");
+	    "by hand: --wrt b1 leaves dL/dX out");
 	tp_free(&x);
 	tp_free(&ops[0]);
 	tp_free(&ops[1]);
@@ -255,6 +256,37 @@ test_layers(void)
 	}
 }
 
+/* Parameters are numbered by the layers that have them: layers without
+ * any (relu, tanh, flatten) do not count. */
+static void
+test_names(void)
+{
+	static const char *const words[] = { "scale:M", "relu", "matmul:W",
+	    "tanh", "affine:W,b", "flatten", "conv:K" };
+	static const char *const names[] = { "X", "M1", "W2", "W3", "b3",
+	    "K4" };
+	static const size_t s22[] = { 2, 2 }, s2[] = { 2 };
+	struct tp_grad_net *net = tp_grad_new(TP_F8, 1);
+	struct tp_tensor ops[2];
+	struct tp_msg m;
+	const char *why = NULL;
+	size_t i;
+	int good;
+
+	ops[0] = tensor(2, s22, NULL);
+	ops[1] = tensor(1, s2, NULL);
+	for (i = 0; i < sizeof words / sizeof words[0] && why == NULL; i++)
+		why = add(net, words[i], ops, &m);
+	good = why == NULL && tp_grad_count(net) == 6;
+	for (i = 0; good && i < 6; i++)
+		good = strcmp(tp_grad_name(net, (int)i), names[i]) == 0;
+	ok(good, "names: X, M1, W2, W3, b3, K4 for scale relu matmul tanh "
+	    "affine flatten conv");
+	tp_free(&ops[0]);
+	tp_free(&ops[1]);
+	tp_grad_free(net);
+}
+
 static void
 test_messages(void)
 {
@@ -292,20 +324,24 @@ test_messages(void)
 		tp_free(&ops[0]);
 		tp_free(&ops[1]);
 		ok(why == NULL &&
-		    tp_grad_select(net, "B1,x", want, &m) == NULL &&
+		    tp_grad_select(net, "b1,X", want, &m) == NULL &&
 		    want[0] && !want[1] && want[2] &&
 		    tp_grad_select(net, "none", want, &m) == NULL &&
 		    !want[0] && !want[1] && !want[2],
 		    "select: names in any order, and none");
-		why = tp_grad_select(net, "x,,B1", want, &m);
-		ok(why != NULL && strstr(why, "'x,,B1' has an empty name") &&
-		    strstr(why, "x, W1, B1"), "select: an empty name");
+		why = tp_grad_select(net, "X,,b1", want, &m);
+		ok(why != NULL && strstr(why, "'X,,b1' has an empty name") &&
+		    strstr(why, "X, W1, b1"), "select: an empty name");
 		why = tp_grad_select(net, "", want, &m);
 		ok(why != NULL && strstr(why, "empty name"),
 		    "select: an empty list");
-		why = tp_grad_select(net, "x,W2", want, &m);
+		why = tp_grad_select(net, "X,W2", want, &m);
 		ok(why != NULL && strstr(why, "no gradient 'W2': this chain "
-		    "has x, W1, B1"), "select: an unknown name");
+		    "has X, W1, b1"), "select: an unknown name");
+		why = tp_grad_select(net, "X,B1", want, &m);
+		ok(why != NULL && strstr(why, "no gradient 'B1' (names keep "
+		    "their case: 'b1'): this chain has X, W1, b1"),
+		    "select: a name in another case is named as it is");
 		((double *)g.data)[5] = INFINITY;
 		why = tp_grad_set_dldz(net, &g, &m);
 		ok(why != NULL && strstr(why, "dL/dZ (4, 3) holds inf at "
@@ -326,6 +362,7 @@ main(void)
 {
 	test_parse();
 	test_by_hand();
+	test_names();
 	test_layers();
 	test_messages();
 	return tap_end();

@@ -1,8 +1,9 @@
 /*
  * io_test.c - unit tests of the stream formats: NPY header padding and
  * near-miss headers, dtype names, the text line rule at the reader's
- * buffer boundary, reads and text writes that split elements, and the
- * PNG size limit.  Prints TAP.  Scratch files go to $TMPDIR (or /tmp).
+ * buffer boundary, reads and text writes that split elements, the rest
+ * of a record read whole (tp_read_rest_as), and the PNG size limit.
+ * Prints TAP.  Scratch files go to $TMPDIR (or /tmp).
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -345,6 +346,25 @@ reverse_groups(unsigned char *p, size_t n, size_t g)
 		}
 }
 
+/* Fill native with the nb bytes of a test pattern, and write them as
+ * the scratch file name, an NPY record of count elements of descr whose
+ * parts have part bytes (so '>' swaps them on this machine); returns its
+ * path. */
+static const char *
+pattern_record(const char *name, const char *descr, size_t part,
+    size_t count, unsigned char *native, size_t nb)
+{
+	unsigned char raw[256];
+	char file[512];
+
+	for (size_t i = 0; i < nb; i++)
+		native[i] = (unsigned char)(i * 37 + 11);
+	memcpy(raw, native, nb);
+	if (descr[0] == '>' && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
+		reverse_groups(raw, nb, part);
+	return put_file(name, file, npy_record(file, descr, count, raw, nb));
+}
+
 static void
 test_partial_reads(void)
 {
@@ -356,19 +376,11 @@ test_partial_reads(void)
 
 	for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
 		size_t es = tp_dtype_size(cases[c].t), count = 11, nb = es * count;
-		unsigned char native[176], raw[176], got[176 + 32];
-		char file[512];
+		unsigned char native[176], got[176 + 32];
 		int good = 1;
 		char what[200];
-
-		for (size_t i = 0; i < nb; i++)
-			native[i] = (unsigned char)(i * 37 + 11);
-		memcpy(raw, native, nb);
-		if (cases[c].descr[0] == '>' &&
-		    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
-			reverse_groups(raw, nb, cases[c].part);
-		size_t len = npy_record(file, cases[c].descr, count, raw, nb);
-		const char *path = put_file("partial.npy", file, len);
+		const char *path = pattern_record("partial.npy", cases[c].descr,
+		    cases[c].part, count, native, nb);
 		for (size_t s = 0; s < sizeof steps / sizeof *steps; s++) {
 			struct tp_reader *r = tp_reader_open(path, -1, NULL);
 			struct tp_tensor h;
@@ -388,6 +400,83 @@ test_partial_reads(void)
 		    cases[c].descr);
 		ok(good, what);
 	}
+}
+
+/*
+ * tp_read_rest_as: the rest of a record after its first element, as it
+ * is and as complex128, in either byte order; a text record (decoded
+ * in memory); a record past the buffer's first 64 MiB, which grows.
+ */
+static void
+test_read_rest(void)
+{
+	static const struct { const char *descr; enum tp_dtype t; size_t part; } cases[] = {
+		{ ">f8", TP_F8, 8 }, { "<i2", TP_I2, 2 }, { ">c8", TP_C8, 4 },
+		{ "|u1", TP_U1, 1 },
+	};
+	const size_t big = ((size_t)70 << 20) + 5;
+	unsigned char *raw, *file, *got;
+	struct tp_reader *r;
+	struct tp_tensor h;
+	const char *path;
+	char what[200];
+
+	for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+		size_t es = tp_dtype_size(cases[c].t), count = 11, nb = es * count;
+		unsigned char native[176], want[11 * 16];
+		int good;
+
+		path = pattern_record("rest.npy", cases[c].descr, cases[c].part,
+		    count, native, nb);
+		r = tp_reader_open(path, -1, NULL);
+		tp_read_header(r, &h);
+		tp_read_data(r, want, es);
+		got = tp_read_rest_as(r, cases[c].t);
+		good = !memcmp(got, native + es, nb - es) && !tp_read_header(r, &h);
+		free(got);
+		tp_reader_close(r);
+		r = tp_reader_open(path, -1, NULL);
+		tp_read_header(r, &h);
+		got = tp_read_rest_as(r, TP_C16);
+		tp_convert(want, TP_C16, native, cases[c].t, count);
+		good &= !memcmp(got, want, count * 16);
+		free(got);
+		tp_reader_close(r);
+		snprintf(what, sizeof what, "tp_read_rest_as of %s: the rest "
+		    "after one element, and all of it as complex128",
+		    cases[c].descr);
+		ok(good, what);
+	}
+
+	path = put_file("rest.npy", "1 2\n3 4\n", 8);
+	r = tp_reader_open(path, -1, NULL);
+	tp_read_header(r, &h);
+	{
+		float one;
+		tp_read_data_as(r, &one, TP_F4, 1);
+		got = tp_read_rest_as(r, TP_F4);
+		ok(one == 1 && !memcmp(got, (float[]){ 2, 3, 4 }, 12),
+		    "tp_read_rest_as of a text record, after its first value");
+	}
+	free(got);
+	tp_reader_close(r);
+
+	raw = tp_emalloc(big);
+	file = tp_emalloc(big + 128);
+	for (size_t i = 0; i < big; i++)
+		raw[i] = (unsigned char)(i * 131 + i / 65536);
+	path = put_file("rest.npy", file, npy_record((char *)file, "|u1", big,
+	    raw, big));
+	free(file);
+	r = tp_reader_open(path, -1, NULL);
+	tp_read_header(r, &h);
+	got = tp_read_rest_as(r, TP_U1);
+	ok(!memcmp(got, raw, big) && !tp_read_header(r, &h),
+	    "tp_read_rest_as of 70 MiB: the buffer grows past 64 MiB to hold it");
+	free(got);
+	free(raw);
+	tp_reader_close(r);
+	unlink(path);
 }
 
 /* The text tp_writer writes for t when its data comes step bytes at a
@@ -495,6 +584,7 @@ main(void)
 	test_text_rule();
 	test_text_boundary();
 	test_partial_reads();
+	test_read_rest();
 	test_partial_text_writes();
 	test_png_writable();
 	unlink(scratch("boundary.txt"));

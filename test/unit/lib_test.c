@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -113,7 +114,7 @@ shape_of(const char *s, size_t *shape, int *nd, int infer,
     struct tp_msg *m)
 {
 	*nd = -7;
-	return tp_parse_shape(s, shape, nd, infer, m);
+	return tp_parse_shape(s, shape, TP_MAXDIM, nd, infer, m);
 }
 
 static void
@@ -130,7 +131,10 @@ test_shapes(void)
 	    shape[2] == 256, "parse 8,1,256");
 	ok(!shape_of("8x1x256", shape, &nd, 0, &m) && nd == 3 &&
 	    shape[0] == 8 && shape[1] == 1, "parse 8x1x256");
-	ok(!shape_of("", shape, &nd, 0, &m) && nd == 0, "empty shape is a scalar");
+	e = shape_of("", shape, &nd, 0, &m);
+	ok(e && strstr(e, "shape '' is empty: write () for a scalar") &&
+	    nd == -7, "an empty shape refused, pointing at ()");
+	ok(shape_of("  ", shape, &nd, 0, &m) != NULL, "blanks are empty too");
 	ok(!shape_of("()", shape, &nd, 0, &m) && nd == 0, "() is a scalar");
 	ok(!shape_of("(3,)", shape, &nd, 0, &m) && nd == 1 && shape[0] == 3,
 	    "(3,)");
@@ -176,6 +180,14 @@ test_shapes(void)
 	    "1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1",
 	    shape, &nd, 0, &m);
 	ok(e && strstr(e, "more than 64 axes"), "65 axes refused");
+	shape[2] = 77;
+	nd = -7;
+	e = tp_parse_shape("1,1,1", shape, 2, &nd, 0, &m);
+	ok(e && strstr(e, "'1,1,1' has more than 2 axes") && shape[2] == 77 &&
+	    nd == -7, "more sizes than the caller holds refused, none stored "
+	    "past them");
+	ok(!tp_parse_shape("4x3", shape, 2, &nd, 0, &m) && nd == 2 &&
+	    shape[0] == 4 && shape[1] == 3, "as many sizes as the caller holds");
 
 	t.dtype = TP_F4;
 	shape[0] = 3;
@@ -226,6 +238,67 @@ test_quote(void)
 	ok(strlen(q) == 60 && !strchr(q, '.'), "60 bytes uncut");
 	q = tp_quote(ctl, 61, buf, sizeof buf);
 	ok(strlen(q) == 63 && !strcmp(q + 60, "..."), "61 bytes cut at 60");
+}
+
+/* tp_printable: a whole name, escaped as tp_quote escapes. */
+static void
+test_printable(void)
+{
+	char name[200], *p;
+
+	p = tp_printable("run\n1\x1b[31m\xc3\xa9.npy");
+	ok(!strcmp(p, "run\\x0a1\\x1b[31m\\xc3\\xa9.npy"),
+	    "control and non-ASCII bytes as \\xNN");
+	free(p);
+	memset(name, 'a', sizeof name - 1);
+	name[sizeof name - 1] = '\0';
+	name[150] = '\n';
+	p = tp_printable(name);
+	ok(strlen(p) == sizeof name - 1 + 3 && !strstr(p, "...") &&
+	    !strchr(p, '\n'), "a long name is not cut");
+	free(p);
+	p = tp_printable("");
+	ok(!strcmp(p, ""), "the empty name");
+	free(p);
+}
+
+/* The choice tables: lookup, naming, listing; the -o extensions. */
+static void
+test_choices(void)
+{
+	static const struct tp_choice c[] = {
+		{ "auto", -1 }, { "always", 1 }, { "never", 0 }, { NULL, 0 }
+	};
+	char buf[64], small[12];
+	struct tp_msg m;
+	enum tp_format f;
+	const char *e;
+
+	ok(tp_choice_find(c, "never") == &c[2] && !tp_choice_find(c, "") &&
+	    !tp_choice_find(c, "Never") && !tp_choice_find(c, "alway"),
+	    "tp_choice_find: whole words, exactly");
+	ok(tp_choice_word(c, -1) && !strcmp(tp_choice_word(c, -1), "auto") &&
+	    tp_choice_word(c, 7) == NULL, "tp_choice_word");
+	ok(!strcmp(tp_choice_list(c, buf, sizeof buf), "auto, always, never"),
+	    "tp_choice_list");
+	tp_choice_list(c, small, sizeof small);
+	ok(strlen(small) < sizeof small, "tp_choice_list fits its buffer");
+	ok(!tp_output_format("a/b.PNG", &f, &m) && f == TP_FMT_PNG &&
+	    !tp_output_format("x.csv", &f, &m) && f == TP_FMT_TXT &&
+	    !tp_output_format("x.Npy", &f, &m) && f == TP_FMT_NPY,
+	    "known extensions, in any case");
+	ok(!tp_output_format("out", &f, &m) && f == TP_FMT_AUTO &&
+	    !tp_output_format(".hidden", &f, &m) && f == TP_FMT_AUTO &&
+	    !tp_output_format("run.d/out", &f, &m) && f == TP_FMT_AUTO &&
+	    !tp_output_format("run.d/.npy", &f, &m) && f == TP_FMT_AUTO,
+	    "no extension: a leading dot, a dot in a directory");
+	e = tp_output_format("soft.jpg", &f, &m);
+	ok(e && !strcmp(e, "-o 'soft.jpg': no writer knows the extension "
+	    "'.jpg' (known: .npy, .png, .txt, .csv): name the format with -O "
+	    "to write it anyway"), "an unknown extension, named");
+	e = tp_output_format("a\n.\x1b", &f, &m);
+	ok(e && strstr(e, "'a\\x0a.\\x1b'") && strstr(e, "'.\\x1b'"),
+	    "an unknown extension quoted");
 }
 
 /*
@@ -510,6 +583,8 @@ main(void)
 	test_header_writer();
 	test_shapes();
 	test_quote();
+	test_printable();
+	test_choices();
 	test_read_data_as();
 	test_temp_file();
 	test_gauss();

@@ -52,8 +52,9 @@ for name in ('gray', 'viridis', 'magma', 'coolwarm'):
     np.save('cmap-%s.npy' % name, rgb)
     np.save('lut-%s.npy' % name, cm(np.arange(256))[:, :3].astype(np.float64))
 
-# tinfo --show of a 4x4 tensor (0..15, a NaN at (1, 2)) and of a 4x8 one
-# scaled down to 4 columns: the expected bytes, in colour (--color always:
+# tinfo --show of a 4x4 tensor (0..15, a NaN at (1, 2)), of a 4x8 one
+# scaled down to 4 columns (its scale bar cut to them) and of a 12x6 one
+# scaled down to 2 lines: the expected bytes, in colour (--color always:
 # U+2580 with the upper pixel as foreground, the lower as background) and
 # plain (a ramp character for the mean of the two), with viridis and
 # matplotlib's Normalize over the finite values.
@@ -85,14 +86,36 @@ def boxes(t, h, w):
     return out
 
 
-def show(a, w, name):
+def clipped(s, cols, color):
+    """The line s cut after cols characters (escapes take none), and a
+    cut line in colour ending its colours."""
+    out, shown, i = '', 0, 0
+    while i < len(s):
+        if s[i] == '\033':
+            j = s.index('m', i) + 1
+            out, i = out + s[i:j], j
+            continue
+        if shown == cols:
+            return out + ('\033[0m' if color else '') + '\n'
+        out, shown, i = out + s[i], shown + 1, i + 1
+    return out + '\n'
+
+
+def show(a, cols, lines, name):
+    """The picture of a in at most cols columns and lines lines."""
     cm = matplotlib.colormaps['viridis']
     f = a[~np.isnan(a)]
     lo, hi = f.min(), f.max()
     t = colors.Normalize(lo, hi)(a).filled(np.nan)
     H, W = a.shape
-    h = H if W <= w else max(1, (H * w + W // 2) // W)
-    w = min(w, W)
+    rows = 2 * lines
+    if W > cols and cols * H <= rows * W:       # the width binds
+        h, w = (H * cols + W // 2) // W, cols
+    elif H > rows:                              # the height binds
+        h, w = rows, (W * rows + H // 2) // H
+    else:
+        h, w = H, W
+    h, w = max(h, 1), max(w, 1)
     c = boxes(t, h, w)
 
     def rgb(v):
@@ -113,11 +136,16 @@ def show(a, w, name):
             plain += '?' if np.isnan(m) else RAMP[min(9, max(0, int(m * 10)))]
         color += '\033[0m\n'
         plain += '\n'
-    color += '%.6g ' % lo
-    for k in range(32):
-        color += '\033[48;2;%d;%d;%dm ' % rgb((k + 0.5) / 32)
-    color += '\033[0m %.6g viridis\n' % hi
-    plain += '%.6g [ .:-=+*#%%@] %.6g viridis\n' % (lo, hi)
+    # the scale bar: in colour 32 cells, or as many as leave room for the
+    # values and the name (at least 1); cut to the columns
+    ends = ('%.6g' % lo, '%.6g viridis' % hi)
+    fixed = len(ends[0]) + len(ends[1]) + 2
+    cells = 32 if cols >= fixed + 32 else cols - fixed if cols > fixed else 1
+    bar = ends[0] + ' '
+    for k in range(cells):
+        bar += '\033[48;2;%d;%d;%dm ' % rgb((k + 0.5) / cells)
+    color += clipped(bar + '\033[0m ' + ends[1], cols, True)
+    plain += clipped('%s [ .:-=+*#%%@] %s' % ends, cols, False)
     np.save('show-%s.npy' % name, a)
     open('show-%s.ans' % name, 'w', encoding='utf-8').write(color)
     open('show-%s.txt' % name, 'w', encoding='utf-8').write(plain)
@@ -125,5 +153,8 @@ def show(a, w, name):
 
 a = np.arange(16.0).reshape(4, 4)
 a[1, 2] = np.nan
-show(a, 80, '4x4')
-show(np.linspace(-3, 5, 32).reshape(4, 8) ** 2, 4, '4x8-w4')
+show(a, 80, 22, '4x4')
+show(np.linspace(-3, 5, 32).reshape(4, 8) ** 2, 4, 22, '4x8-w4')
+# taller than 2 lines (4 pixel rows): 3 rows to a box, and the width in
+# the same proportion
+show(np.cos(np.arange(72.0).reshape(12, 6) / 7), 80, 2, '12x6-h2')

@@ -10,7 +10,9 @@ cases.txt has one case per line, NAME|DTYPE|X|ARGUMENTS: run from this
 directory, `tgrad --forward ARGUMENTS < X` must write NAME.out.npy, a
 stream of records: the forward output (the loss as a 0-d tensor when the
 chain ends in a loss, else Z), then dL/dX, then every parameter's
-gradient in command-line order.  Torch computes the same chain in the
+gradient in command-line order.  A parameter's file is NAME.P.npy, P its
+name in tgrad (the letter of LETTERS and the number of its layer among
+the layers with parameters: NAME.W1.npy, NAME.b1.npy, NAME.W2.npy).  Torch computes the same chain in the
 same dtype: Z = f(X); with `-g G.npy` the loss is sum(G * Z), so that
 dL/dZ = G; softmax-xent is torch.nn.functional.cross_entropy (mean),
 mse is mse_loss (mean), sum is Z.sum().  conv:K is
@@ -53,6 +55,10 @@ def conv(x, k):
     return z.reshape(tuple(lead) + tuple(z.shape[2:]))
 
 
+# the parameters' letters, as tgrad names them
+LETTERS = {'scale': ['M'], 'matmul': ['W'], 'affine': ['W', 'b'],
+           'conv': ['K']}
+
 LAYERS = {
     'scale': lambda x, p: x.reshape((x.shape[0],) + (1,) * p[0].dim()) * p[0],
     'matmul': lambda x, p: x @ p[0],
@@ -71,10 +77,11 @@ def case(name, dt, x, layers, loss=None, g=None):
     operand array or None); g: dL/dZ array (instead of a loss)."""
     npdt, tdt = DT[dt]
     xf = save(f'{name}.x.npy', x)
-    args, params = [], []
-    for i, (kind, ps) in enumerate(layers):
-        files = [save(f'{name}.p{i + 1}{j}.npy', p) for j, p in
-                 enumerate(ps)]
+    args, params, number = [], [], 0
+    for kind, ps in layers:
+        number += len(ps) > 0
+        files = [save(f'{name}.{letter}{number}.npy', p) for letter, p in
+                 zip(LETTERS.get(kind, []), ps)]
         args.append(kind + (':' + ','.join(files) if files else ''))
         params.append([torch.tensor(p, dtype=tdt, requires_grad=True)
                        for p in ps])

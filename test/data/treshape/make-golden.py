@@ -60,7 +60,7 @@ CASES = [
      lambda x: np.transpose(x, (-1, 0, -2))),
     ('permute-zero-size', arange((2, 0, 4)), ['--permute', '2,0,1'],
      lambda x: np.transpose(x, (2, 0, 1))),
-    ('permute-0d', arange((), '<i2'), ['--permute', ''],
+    ('permute-0d', arange((), '<i2'), ['--permute', '()'],
      lambda x: np.transpose(x, ())),
     ('matlab-batch-last', arange((3, 3, 1, 5)), ['--permute', '3,0,1,2'],
      lambda x: np.moveaxis(x, -1, 0)),

@@ -1,0 +1,91 @@
+/*
+ * fft-exec.c - FFTW's own execute time for the plan tfft makes: the same
+ * problem (lib/fft.c's tp_fft_problem_axes), kind, precision, planner
+ * mode and threads, in place as tfft runs it (out of place for r2c),
+ * executed on one array; prints the best of 5 executes in seconds.  The
+ * yardstick for tfft's compute time (tfft --verbose), bench/tfft.sh.
+ *
+ *   make && cc -O2 -D_GNU_SOURCE -Ilib bench/fft-exec.c build/libtpipe.a \
+ *     -lfftw3_threads -lfftw3f_threads -lfftw3 -lfftw3f -lopenblas -lpng \
+ *     -lz -lm -lpthread -o /tmp/fft-exec && /tmp/fft-exec KIND F SHAPE K T
+ *
+ * KIND fwd (complex) or r2c (real), F f32 or f64, SHAPE as 4096,4096,
+ * K the last K axes transformed, T threads: e.g. r2c f64 4096,4096 2 2.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "tpipe.h"
+#include "engine.h"
+#include "fft.h"
+
+/* Seconds on the monotonic clock. */
+static double
+now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct tp_fft_problem pb;
+	struct tp_fft_plan *p;
+	size_t shape[TP_MAXDIM], count = 1, rsz, ilen, olen;
+	int nd = 0, k, threads, axes[TP_MAXDIM], single, r2c;
+	double best = 1e30;
+	char *s, *tok;
+	void *in, *out;
+
+	if (argc != 6) {
+		fprintf(stderr, "usage: fft-exec fwd|r2c f32|f64 shape k "
+		    "threads\n");
+		return 2;
+	}
+	r2c = strcmp(argv[1], "r2c") == 0;
+	single = strcmp(argv[2], "f32") == 0;
+	for (s = argv[3]; (tok = strsep(&s, ",")) != NULL; nd++) {
+		shape[nd] = strtoul(tok, NULL, 10);
+		count *= shape[nd];
+	}
+	k = atoi(argv[4]);
+	threads = atoi(argv[5]);
+	for (int i = 0; i < k; i++)
+		axes[i] = nd - k + i;
+	tp_fft_init(threads, TP_PLAN_ESTIMATE);
+	rsz = single ? sizeof(float) : sizeof(double);
+	tp_fft_problem_axes(&pb, r2c ? TP_FFT_R2C : TP_FFT_FWD, nd, shape, k,
+	    axes, !r2c);
+	ilen = count * (r2c ? 1 : 2);
+	olen = r2c ? count / shape[nd - 1] * (shape[nd - 1] / 2 + 1) * 2 : ilen;
+	in = tp_big_alloc(ilen * rsz);
+	out = r2c ? tp_big_alloc(olen * rsz) : in;
+	memset(in, 0, ilen * rsz);
+	for (size_t i = 0; i < ilen; i += 7)
+		if (single)
+			((float *)in)[i] = 1;
+		else
+			((double *)in)[i] = 1;
+	p = tp_fft_plan_new(r2c ? TP_FFT_R2C : TP_FFT_FWD, single, &pb,
+	    threads, (r2c ? 0 : TP_FFT_INPLACE) | TP_FFT_DESTROY, in, out);
+	best = 1e30;
+	for (int r = 0; r < 5; r++) {
+		double t0 = now();
+
+		tp_fft_execute(p, in, out);
+		t0 = now() - t0;
+		if (t0 < best)
+			best = t0;
+	}
+	printf("%.4f\n", best);
+	tp_fft_plan_free(p);
+	free(in);
+	if (out != in)
+		free(out);
+	return 0;
+}

@@ -1,0 +1,330 @@
+/*
+ * blur_edges.c - nearest and zero made exact on the fft path: the
+ * padding that keeps each kernel's tail off the reflected data (blur_pad_for),
+ * and for the band-limited kernels (analytic; discrete derivatives),
+ * whose taps fall off only as a power, their taps by quadrature and an
+ * asymptotic series and the response of the kernel cut at the axis
+ * length (blur_cut_response).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "blur_impl.h"
+
+/* --- band-limited kernels under nearest and zero ------------------------ */
+
+/*
+ * The analytic kernel and the derivatives of the discrete one are
+ * band-limited: with theta = 2 pi f, their order-n response over i^n is
+ * F(theta) = theta^n exp(g(theta)) on |theta| <= pi, g = -(s theta)^2 / 2
+ * (analytic) or -2 (s sin(theta / 2))^2 (discrete), and their taps are
+ *   h_k = (i^n / 2 pi) int_{-pi}^{pi} F(theta) e^{i k theta} dtheta.
+ * Where F or a derivative of F is not 0 at theta = +-pi, the taps fall
+ * off only as a power of k, by parts:
+ *   h_k = ((-1)^k / pi) sum_{j: n + j odd} (-1)^j i^(n - j - 1) F^(j)(pi)
+ *         / k^(j + 1),
+ * an asymptotic series that converges fast for k well beyond s^2 pi.
+ * No padding makes nearest and zero exact then; the taps up to the axis
+ * length are (bl_taps), and the fft path cuts the kernel there.
+ */
+
+#define BL_J 30		/* terms of the series, and of F's Taylor jet */
+#define BL_K0 128	/* taps below this one by Gauss-Legendre quadrature */
+#define BL_Q 256	/* its nodes on [0, pi]; both parts agree with
+			 * mpmath to 1e-14 of the largest tap for sigma
+			 * 0.05 to 5.5 and orders 0 to 8 */
+
+/* Whether the order-n kernel k is band-limited (see above). */
+static int
+band_limited(enum tp_blur_kernel k, int n)
+{
+	return k == TP_BLUR_ANALYTIC || (k == TP_BLUR_DISCRETE && n > 0);
+}
+
+/* F(theta) of the band-limited kernel k at sigma s, order n. */
+static double
+bl_value(enum tp_blur_kernel k, double s, int n, double th)
+{
+	double x = k == TP_BLUR_ANALYTIC ? s * th : s * sin(th / 2);
+
+	return pow(th, n) * exp(k == TP_BLUR_ANALYTIC ? -0.5 * x * x :
+	    -2 * x * x);
+}
+
+/*
+ * F's Taylor coefficients at theta = pi, f[j] = F^(j)(pi) / j!, j <
+ * BL_J: theta^n = (pi + u)^n times exp(g(pi + u)), whose coefficients
+ * follow from g's by (e^g)' = g' e^g.  g(pi + u) is -(s (pi + u))^2 / 2
+ * (analytic) or -s^2 (1 + cos u) (discrete).  All 0 where exp(g(pi))
+ * underflows.
+ */
+static void
+bl_jet(enum tp_blur_kernel k, double s, int n, double *f)
+{
+	double g[BL_J] = { 0 }, e[BL_J] = { 0 }, p[BL_J] = { 0 }, c = 1;
+	int i, j;
+
+	if (k == TP_BLUR_ANALYTIC) {
+		g[0] = -0.5 * (s * M_PI) * (s * M_PI);
+		g[1] = -(s * M_PI) * s;
+		g[2] = -0.5 * s * s;
+	} else {
+		g[0] = -2 * s * s;
+		for (j = 2; j < BL_J; j += 2) {
+			c *= (double)(j - 1) * j;	/* (2m)! */
+			g[j] = (j / 2 % 2 ? 1 : -1) * s * s / c;
+		}
+	}
+	for (j = 0; j < BL_J; j++)
+		f[j] = 0;
+	e[0] = exp(g[0]);
+	if (e[0] == 0)
+		return;
+	for (j = 1; j < BL_J; j++) {
+		for (i = 1; i <= j; i++)
+			e[j] += i * g[i] * e[j - i];
+		e[j] /= j;
+	}
+	for (i = 0, c = 1; i <= n && i < BL_J; i++) {	/* C(n, i) pi^(n-i) */
+		p[i] = c * pow(M_PI, n - i);
+		c = c * (n - i) / (i + 1);
+	}
+	for (j = 0; j < BL_J; j++)
+		for (i = 0; i <= j && i <= n; i++)
+			f[j] += p[i] * e[j - i];
+}
+
+/* The q-point Gauss-Legendre rule on [0, pi]: nodes x, weights w. */
+static void
+gauss_legendre(int q, double *x, double *w)
+{
+	for (int i = 0; i < (q + 1) / 2; i++) {
+		double z = cos(M_PI * (i + 0.75) / (q + 0.5)), z1, pp = 1;
+
+		for (int it = 0; it < 100; it++) {	/* Newton on P_q */
+			double p1 = 1, p2 = 0, p3;
+
+			for (int j = 1; j <= q; j++) {
+				p3 = p2;
+				p2 = p1;
+				p1 = ((2.0 * j - 1) * z * p2 - (j - 1.0) * p3) / j;
+			}
+			pp = q * (z * p1 - p2) / (z * z - 1);
+			z1 = z;
+			z = z1 - p1 / pp;
+			if (fabs(z - z1) <= 4e-16)
+				break;
+		}
+		x[i] = (1 - z) * M_PI / 2;
+		x[q - 1 - i] = (1 + z) * M_PI / 2;
+		w[i] = w[q - 1 - i] = M_PI / ((1 - z * z) * pp * pp);
+	}
+}
+
+/*
+ * The taps h[0..m] of the band-limited kernel k at sigma s, order n (the
+ * weight at -j is (-1)^n h[j]); *sum1, unless NULL, gets sum_{j>=1} h_j:
+ * for even n (H(0) - h_0) / 2, for odd n (i^(n+1) / 2 pi) int_0^pi
+ * F(theta) cot(theta / 2) dtheta (sum_j sin j theta = cot(theta / 2) / 2).
+ */
+static void
+bl_taps(enum tp_blur_kernel k, double s, int n, double *h, size_t m,
+    double *sum1)
+{
+	double x[BL_Q], w[BL_Q], fw[BL_Q], f[BL_J];
+	double sg = n % 2 ? ((n + 1) / 2 % 2 ? -1 : 1) :
+	    (n / 2 % 2 ? -1 : 1);
+	size_t j;
+	int q, i;
+
+	gauss_legendre(BL_Q, x, w);
+	for (q = 0; q < BL_Q; q++)
+		fw[q] = w[q] * bl_value(k, s, n, x[q]);
+	for (j = 0; j <= m && j < BL_K0; j++) {
+		double t = 0;
+
+		for (q = 0; q < BL_Q; q++)
+			t += fw[q] * (n % 2 ? sin((double)j * x[q]) :
+			    cos((double)j * x[q]));
+		h[j] = sg * t / M_PI;
+	}
+	bl_jet(k, s, n, f);
+	for (; j <= m; j++) {
+		double t = 0, c = 1 / (double)j;	/* c = i! / j^(i+1) */
+
+		for (i = 0; i < BL_J; c *= (i + 1) / (double)j, i++)
+			if ((n + i) % 2)
+				t += ((i + (n - i - 1) / 2) % 2 ? -1 : 1) *
+				    c * f[i];
+		h[j] = (j % 2 ? -t : t) / M_PI;
+	}
+	if (sum1 == NULL)
+		return;
+	if (n % 2 == 0) {
+		*sum1 = ((n == 0) - h[0]) / 2;
+		return;
+	}
+	*sum1 = 0;
+	for (q = 0; q < BL_Q; q++)
+		*sum1 += fw[q] / tan(x[q] / 2);
+	*sum1 *= ((n + 1) / 2 % 2 ? -1 : 1) / (2 * M_PI);
+}
+
+/* The largest |F(theta)|, 0 <= theta <= pi (at most the sum of the
+ * taps' magnitudes), sampled finely and near its peak. */
+static double
+bl_peak(enum tp_blur_kernel k, double s, int n)
+{
+	double mx = 0, th0 = n == 0 ? 0 : k == TP_BLUR_ANALYTIC ?
+	    sqrt(n) / s : 2 * asin(fmin(1, sqrt(n / 4.0) / s));
+
+	for (int i = 0; i <= 1024; i++)
+		mx = fmax(mx, bl_value(k, s, n, M_PI * i / 1024));
+	for (int i = -8; i <= 8; i++)
+		mx = fmax(mx, bl_value(k, s, n, fmin(M_PI, th0 * (1 + i /
+		    32.0))));
+	return mx;
+}
+
+/*
+ * What the power-law tail of the band-limited kernel k (sigma s, order
+ * n) beyond radius r >= 1 adds up to over an axis of len samples, by the
+ * series above:
+ *   (1 / 2 pi) (|dF| ln(1 + len / r) + sum_{j>=1} |dF^(j)| / (j r^j)),
+ * dF^(j) = F^(j)(pi) - F^(j)(-pi).
+ */
+static double
+bl_tail(enum tp_blur_kernel k, double s, int n, double r, size_t len)
+{
+	double f[BL_J], e, c = 1 / r;	/* c = (j-1)! / r^j */
+	int j;
+
+	bl_jet(k, s, n, f);
+	e = n % 2 ? 2 * fabs(f[0]) * log1p((double)len / r) : 0;
+	for (j = 1; j < BL_J; c *= j / r, j++)
+		if ((n + j) % 2)
+			e += 2 * fabs(f[j]) * c;
+	return e / (2 * M_PI);
+}
+
+/*
+ * The radius beyond which the taps of the discrete kernel's order-n
+ * derivative hold less than eps * peak, both tails together, apart from
+ * the band-limited tail bl_tail measures: moving the integral to
+ * Im theta = y = asinh(k / t), t = s^2, bounds the rest of h_k by
+ * (pi^2 + y^2)^(n/2) exp(sqrt(t^2 + k^2) - t - k y).  -1 above
+ * MAXSIGMA_FIR.
+ */
+static int
+discrete_order_radius(double s, int n, double eps, double peak)
+{
+	double t = s * s, tail = 0, lim = log(eps * peak), lb;
+	long k, kmax;
+
+	if (s > MAXSIGMA_FIR)
+		return -1;
+	if (t < 1e-30 || !(lim > -HUGE_VAL))	/* nothing but the tail */
+		return 0;
+	for (kmax = 1;; kmax++) {
+		double y = asinh(kmax / t);
+
+		lb = n / 2.0 * log(M_PI * M_PI + y * y) + (double)kmax *
+		    kmax / (sqrt(t * t + (double)kmax * kmax) + t) - kmax * y;
+		if (lb < lim - 30)
+			break;
+	}
+	for (k = kmax; k > 0; k--) {
+		double y = asinh(k / t), b;
+
+		b = exp(n / 2.0 * log(M_PI * M_PI + y * y) + (double)k * k /
+		    (sqrt(t * t + (double)k * k) + t) - k * y);
+		if (tail + 2 * b >= eps * peak)
+			break;
+		tail += 2 * b;
+	}
+	return (int)k;
+}
+
+/*
+ * The padding on each side of an axis of len samples for nearest and
+ * zero, for kernel k at sigma s and this derivative order: the fft path
+ * reflects the padded array, so the interior's first reflection lies
+ * 2p + 1 samples away and the kernel's tail beyond 2p must be below eps
+ * (relative to the sum of its magnitudes).  *cut is set to 1 when the
+ * kernel is band-limited with a tail too heavy for that: then the taps
+ * are cut at len (blur_cut_response) and p = ceil(len / 2).
+ */
+size_t
+blur_pad_for(enum tp_blur_kernel k, double s, int order, size_t len, double eps,
+    int *cut)
+{
+	int r;
+
+	*cut = 0;
+	if (k == TP_BLUR_DISCRETE && order > 0)
+		r = discrete_order_radius(s, order, eps, bl_peak(k, s, order));
+	else
+		r = blur_fir_radius(k == TP_BLUR_DISCRETE ? k : TP_BLUR_SAMPLED, s,
+		    order, eps);
+	if (r < 0)
+		tp_die("sigma %g is too large for the nearest and zero "
+		    "boundaries (the padding would exceed 10^6 samples)", s);
+	if (band_limited(k, order) && bl_tail(k, s, order, r > 1 ? r : 1,
+	    len) > eps * bl_peak(k, s, order) / 16) {
+		*cut = 1;
+		return (len + 1) / 2;
+	}
+	return (size_t)(r + 1) / 2;
+}
+
+/*
+ * The response over i^n of axis a's kernel cut at the axis length n (a
+ * band-limited kernel whose tail no padding makes negligible: blur_pad_for),
+ * at the frequencies k / (2 L) of the padded DCT-II, k = 0..L-1, into
+ * out: the taps h_0..h_n (bl_taps) and, under nearest, sum_{j>n} h_j
+ * folded into h_n, where every output sample meets the edge value
+ * (n >= each output's distance to the edge); then
+ *   even n: (-1)^(n/2) (h_0 + 2 sum_j h_j cos(pi j k / L)), DCT-I of L + 1,
+ *   odd n: -(-1)^((n-1)/2) 2 sum_j h_j sin(pi j k / L), DST-I of L - 1.
+ * The padding, n / 2 or more, keeps the taps off the reflected data, and
+ * 2n + 1 <= 2L off their own periodic images: the result is the cut
+ * kernel's exactly.
+ */
+void
+blur_cut_response(const struct tp_blur *b, int a, double *out)
+{
+	size_t n = b->shape[a], L = b->wshape[a], len, j;
+	int ord = b->order[a], ax = 0;
+	double *h = tp_ecalloc(L + 1, sizeof *h), *y, s1, sum = 0, c = 0;
+	struct tp_fft_problem pb;
+	struct tp_fft_plan *pl;
+	enum tp_fft_kind kind = ord % 2 ? TP_FFT_DST1 : TP_FFT_DCT1;
+
+	bl_taps(b->o.kernel, b->sigma[a], ord, h, n, &s1);
+	if (b->o.boundary == TP_BLUR_NEAREST) {
+		for (j = 1; j <= n; j++) {	/* Neumaier's sum of h_1..h_n */
+			double t = sum + h[j];
+
+			c += fabs(sum) >= fabs(h[j]) ? (sum - t) + h[j] :
+			    (h[j] - t) + sum;
+			sum = t;
+		}
+		h[n] += s1 - (sum + c);
+	}
+	if (ord % 2) {	/* the DST-I's input starts at h_1 */
+		memmove(h, h + 1, n * sizeof *h);
+		h[n] = 0;
+	}
+	len = ord % 2 ? L - 1 : L + 1;
+	y = tp_ecalloc(L + 1, sizeof *y);
+	tp_fft_problem_axes(&pb, kind, 1, &len, 1, &ax, 0);
+	pl = tp_fft_plan_new(kind, 0, &pb, 1, 0, h, y + ord % 2);
+	tp_fft_execute(pl, h, y + ord % 2);
+	tp_fft_plan_free(pl);
+	for (j = 0; j < L; j++)	/* y[0] = 0 for the DST-I */
+		out[j] = y[j] * (ord % 2 ? ((ord - 1) / 2 % 2 ? 1 : -1) :
+		    (ord / 2 % 2 ? -1 : 1));
+	free(h);
+	free(y);
+}

@@ -1,0 +1,432 @@
+/*
+ * blur_fft.c - the fft path: the padding for nearest and zero, r2c/c2r
+ * all axes at once for wrap, and otherwise one DCT/DST per axis (along
+ * the array, or on blocks of lines gathered apart, the first axis fused
+ * with the multiply by the responses), the shifts and zeroed ends of
+ * odd derivatives.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "blur_impl.h"
+
+/* --- fft path ----------------------------------------------------------- */
+
+struct fft_ctx {
+	const struct tp_blur *b;
+	const struct blur_ops *ops;
+	size_t esz;		/* bytes per real */
+	char *src, *dst;	/* pad: data -> work; unpad: work -> data */
+	char *spec;		/* multiply: the spectrum */
+	size_t es;		/* reals per spectrum element */
+	size_t per;		/* rows per item */
+	size_t nrows;
+};
+
+/* Multiply rows of the spectrum by the product of the axis responses. */
+static void
+mul_item(void *arg, size_t i, int tid)
+{
+	struct fft_ctx *c = arg;
+	const struct tp_blur *b = c->b;
+	int nd = b->ndim, a;
+	size_t idx[TP_MAXDIM], row, len = b->sshape[nd - 1];
+	size_t r1 = (i + 1) * c->per < c->nrows ? (i + 1) * c->per : c->nrows;
+
+	(void)tid;
+	for (row = i * c->per; row < r1; row++) {
+		double wgt = 1;
+
+		blur_unravel_row(row, nd, b->sshape, idx);
+		for (a = 0; a < nd - 1; a++)
+			if (b->resp[a] != NULL)
+				wgt *= b->resp[a][idx[a]];
+		c->ops->scale_row(c->spec + row * len * c->es * c->esz, len,
+		    c->es, wgt, b->resp[nd - 1], b->rot);
+	}
+}
+
+/*
+ * Shift the work array w (reals of es bytes) down by one along axis a
+ * (sample k + 1 to k, the last 0): DCT-II coefficients 1..n-1 become the
+ * DST-III input of an odd derivative.
+ */
+static void
+shift_axis(const struct tp_blur *b, char *w, int a, size_t es)
+{
+	size_t outer, inner, n = b->wshape[a], o;
+
+	blur_extent(b->wshape, b->ndim, a, &outer, &inner);
+	for (o = 0; o < outer; o++) {
+		char *p = w + o * n * inner * es;
+
+		memmove(p, p + inner * es, (n - 1) * inner * es);
+		memset(p + (n - 1) * inner * es, 0, inner * es);
+	}
+}
+
+/* Samples 0 and n-1 of every line of axis a of w (reals of es bytes) set
+ * to 0 (after a DST-I on samples 1..n-2), or the whole line when the
+ * axis has no inverse. */
+static void
+zero_ends(const struct tp_blur *b, char *w, int a, size_t es)
+{
+	size_t outer, inner, n = b->wshape[a], o;
+
+	blur_extent(b->wshape, b->ndim, a, &outer, &inner);
+	for (o = 0; o < outer; o++) {
+		char *p = w + o * n * inner * es;
+
+		if (b->noinv[a]) {
+			memset(p, 0, n * inner * es);
+			continue;
+		}
+		memset(p, 0, inner * es);
+		memset(p + (n - 1) * inner * es, 0, inner * es);
+	}
+}
+
+/*
+ * Pad: fill rows of the work array from data, extended by the boundary
+ * (nearest: the edge value; zero: 0), the data at offset pad on each
+ * axis.  Unpad (c->dst == data): copy the interior back.  Reals of es
+ * bytes (a constant: pad_item).
+ */
+BY_SIZE
+pad_rows(struct fft_ctx *c, size_t i, size_t es)
+{
+	const struct tp_blur *b = c->b;
+	int nd = b->ndim, a, unpad = c->src == b->work;
+	int zb = b->o.boundary == TP_BLUR_ZERO;
+	size_t idx[TP_MAXDIM], row, off, p;
+	size_t r1 = (i + 1) * c->per < c->nrows ? (i + 1) * c->per : c->nrows;
+	size_t wn = b->wshape[nd - 1], n = b->shape[nd - 1], pl = b->pad[nd - 1];
+
+	for (row = i * c->per; row < r1; row++) {
+		int zero = 0, outside = 0;
+
+		blur_unravel_row(row, nd, b->wshape, idx);
+		off = 0;
+		for (a = 0; a < nd - 1; a++) {
+			ptrdiff_t m, j = (ptrdiff_t)idx[a] -
+			    (ptrdiff_t)b->pad[a];
+
+			if (j < 0 || j >= (ptrdiff_t)b->shape[a])
+				outside = 1;
+			m = blur_map_index(j, (ptrdiff_t)b->shape[a], b->o.boundary);
+			if (m < 0)
+				zero = 1;
+			else
+				off = off * b->shape[a] + (size_t)m;
+		}
+		if (unpad) {
+			if (!outside)
+				memcpy(c->dst + off * n * es,
+				    c->src + (row * wn + pl) * es, n * es);
+			continue;
+		}
+		char *d = c->dst + row * wn * es;
+		const char *s = c->src + off * n * es;
+
+		if (zero) {
+			memset(d, 0, wn * es);
+			continue;
+		}
+		if (zb) {
+			memset(d, 0, pl * es);
+			memset(d + (pl + n) * es, 0, (wn - pl - n) * es);
+		} else {
+			for (p = 0; p < pl; p++)
+				memcpy(d + p * es, s, es);
+			for (p = pl + n; p < wn; p++)
+				memcpy(d + p * es, s + (n - 1) * es, es);
+		}
+		memcpy(d + pl * es, s, n * es);
+	}
+}
+
+/* The tp_parallel item of pad_rows. */
+static void
+pad_item(void *arg, size_t i, int tid)
+{
+	struct fft_ctx *c = arg;
+
+	(void)tid;
+	if (c->esz == sizeof(float))
+		pad_rows(c, i, sizeof(float));
+	else
+		pad_rows(c, i, sizeof(double));
+}
+
+/* One DCT pass along axis a: gather blocks of blk lines apart. */
+struct axis_ctx {
+	struct tp_blur *b;
+	const struct blur_ops *ops;
+	char *w;
+	int a, inverse;
+	int fuse;		/* forward, multiply by the response, inverse */
+	size_t n, inner, nlines;
+};
+
+/* The product of the responses of every axis but a at line l of axis a
+ * (outer index l / inner, inner index l % inner). */
+static double
+line_weight(const struct tp_blur *b, int a, size_t l, size_t inner)
+{
+	size_t o = l / inner, q = l % inner;
+	double w = 1;
+	int x;
+
+	for (x = b->ndim - 1; x > a; x--) {
+		if (b->resp[x] != NULL)
+			w *= b->resp[x][q % b->wshape[x]];
+		q /= b->wshape[x];
+	}
+	for (x = a - 1; x >= 0; x--) {
+		if (b->resp[x] != NULL)
+			w *= b->resp[x][o % b->wshape[x]];
+		o /= b->wshape[x];
+	}
+	return w;
+}
+
+/*
+ * Copy cnt lines of n reals of es bytes into buf, line j at buf + j ls
+ * (real k at at[j] + k ks in the array); with oneblock the lines lie side
+ * by side (at[j] = at[0] + j es), and are read across.  Reals of es
+ * bytes (a constant: axis_lines).
+ */
+BY_SIZE
+gather_lines(char *buf, char *const *at, size_t cnt, size_t n, size_t ks,
+    size_t ls, int oneblock, size_t es)
+{
+	size_t j, k;
+
+	if (oneblock) {
+		for (k = 0; k < n; k++) {
+			const char *s = at[0] + k * ks;
+
+			for (j = 0; j < cnt; j++)
+				memcpy(buf + j * ls + k * es, s + j * es, es);
+		}
+	} else {
+		for (j = 0; j < cnt; j++)
+			for (k = 0; k < n; k++)
+				memcpy(buf + j * ls + k * es, at[j] + k * ks,
+				    es);
+	}
+}
+
+/* The reverse of gather_lines: the cnt lines in buf back to the array. */
+BY_SIZE
+scatter_lines(const char *buf, char *const *at, size_t cnt, size_t n,
+    size_t ks, size_t ls, int oneblock, size_t es)
+{
+	size_t j, k;
+
+	if (oneblock) {
+		for (k = 0; k < n; k++) {
+			char *d = at[0] + k * ks;
+
+			for (j = 0; j < cnt; j++)
+				memcpy(d + j * es, buf + j * ls + k * es, es);
+		}
+	} else {
+		for (j = 0; j < cnt; j++)
+			for (k = 0; k < n; k++)
+				memcpy(at[j] + k * ks, buf + j * ls + k * es,
+				    es);
+	}
+}
+
+/*
+ * Lines i blk .. i blk + blk - 1 of axis a (line l: outer index
+ * l / inner, inner index l % inner; the lines of one outer index lie side
+ * by side): gather into this thread's buffer, transform (or transform,
+ * multiply and transform back), scatter back.  Reals of es bytes (a
+ * constant: axis_item).
+ */
+BY_SIZE
+axis_lines(struct axis_ctx *c, size_t i, int tid, size_t es)
+{
+	struct tp_blur *b = c->b;
+	size_t blk = b->blk, n = c->n, in = c->inner, ns = b->gstride[c->a];
+	size_t l0 = i * blk, cnt, k, j, ls = ns * es, ks = in * es;
+	size_t io = (size_t)b->ioff[c->a] * es;
+	char *buf = b->gbuf[tid];
+	char *at[MAXBLK];
+	double wts[MAXBLK];
+	int oneblock;
+
+	cnt = c->nlines - l0 < blk ? c->nlines - l0 : blk;
+	if (cnt < blk)
+		memset(buf + cnt * ls, 0, (blk - cnt) * ls);
+	/* where each line starts; one outer index: side by side */
+	for (j = 0; j < cnt; j++)
+		at[j] = c->w + ((l0 + j) / in * n * in + (l0 + j) % in) * es;
+	oneblock = l0 % in + cnt <= in;
+	if (c->fuse) {
+		/* the other axes' responses; lines where they are below
+		 * the working precision come out 0 without transforms (most
+		 * of them at a large sigma) */
+		int live = 0;
+
+		for (j = 0; j < cnt; j++) {
+			wts[j] = line_weight(b, c->a, l0 + j, in);
+			live += fabs(wts[j]) >= b->wthr;
+		}
+		if (live == 0) {
+			for (k = 0; k < n; k++)
+				for (j = 0; j < cnt; j++)
+					memset(at[j] + k * ks, 0, es);
+			return;
+		}
+	}
+	gather_lines(buf, at, cnt, n, ks, ls, oneblock, es);
+	if (c->fuse) {
+		const double *h = b->resp[c->a];
+
+		tp_fft_execute(b->afwd[c->a], buf, buf);
+		for (j = 0; j < cnt; j++) {
+			double wj = fabs(wts[j]) >= b->wthr ? wts[j] : 0;
+			char *v = buf + j * ls;
+
+			c->ops->scale_row(v, n, 1, wj, h, 0);
+			if (b->shift[c->a]) {
+				memmove(v, v + es, (n - 1) * es);
+				memset(v + (n - 1) * es, 0, es);
+			}
+		}
+	} else if (!c->inverse) {
+		tp_fft_execute(b->afwd[c->a], buf, buf);
+	}
+	if (c->fuse || c->inverse) {
+		if (b->ainv[c->a] != NULL)
+			tp_fft_execute(b->ainv[c->a], buf + io, buf + io);
+		if (b->ioff[c->a])
+			for (j = 0; j < cnt; j++) {
+				char *v = buf + j * ls;
+
+				if (b->noinv[c->a])
+					memset(v, 0, n * es);
+				memset(v, 0, es);
+				memset(v + (n - 1) * es, 0, es);
+			}
+	}
+	scatter_lines(buf, at, cnt, n, ks, ls, oneblock, es);
+}
+
+/* The tp_parallel item of axis_lines. */
+static void
+axis_item(void *arg, size_t i, int tid)
+{
+	struct axis_ctx *c = arg;
+
+	if (c->ops->esz == sizeof(float))
+		axis_lines(c, i, tid, sizeof(float));
+	else
+		axis_lines(c, i, tid, sizeof(double));
+}
+
+/* The DCT (or its inverse) of w along axis a; with inverse = 2 (a
+ * gathered axis only) the DCT, the multiply by the whole response and
+ * the inverse DCT in one pass. */
+static void
+axis_pass(struct tp_blur *b, const struct blur_ops *ops, char *w, int a,
+    int inverse)
+{
+	struct axis_ctx c;
+	size_t outer;
+
+	if (!b->gathered[a]) {
+		if (!inverse) {
+			tp_fft_execute(b->afwd[a], w, w);
+		} else {
+			size_t io = (size_t)b->ioff[a] * ops->esz;
+
+			if (b->ainv[a] != NULL)
+				tp_fft_execute(b->ainv[a], w + io, w + io);
+			if (b->ioff[a])
+				zero_ends(b, w, a, ops->esz);
+		}
+		tp_timing_stamp(inverse ? "inverse axis" : "forward axis");
+		return;
+	}
+	c.b = b;
+	c.ops = ops;
+	c.w = w;
+	c.a = a;
+	c.inverse = inverse == 1;
+	c.fuse = inverse == 2;
+	c.n = b->wshape[a];
+	blur_extent(b->wshape, b->ndim, a, &outer, &c.inner);
+	c.nlines = outer * c.inner;
+	tp_parallel(b->o.threads, (c.nlines + b->blk - 1) / b->blk,
+	    axis_item, &c);
+	tp_timing_stamp(inverse == 2 ? "fused gathered axis" : inverse ?
+	    "inverse gathered axis" : "forward gathered axis");
+}
+
+/* Blur data (b's problem, reals of ops's type) through the transforms. */
+void
+blur_run_fft(struct tp_blur *b, const struct blur_ops *ops, void *data)
+{
+	struct fft_ctx c;
+	int nd = b->ndim, th = b->o.threads;
+	size_t es = ops->esz;
+	char *w = b->padded ? b->work : data;
+
+	memset(&c, 0, sizeof c);
+	c.b = b;
+	c.ops = ops;
+	c.esz = es;
+	if (b->padded) {
+		c.src = data;
+		c.dst = b->work;
+		c.nrows = b->wcount / b->wshape[nd - 1];
+		c.per = 1 + 16384 / b->wshape[nd - 1];
+		tp_parallel(th, (c.nrows + c.per - 1) / c.per, pad_item, &c);
+	}
+	if (b->o.boundary == TP_BLUR_WRAP) {
+		tp_fft_execute(b->fwd, data, b->spec);
+		c.spec = b->spec;
+		c.es = 2;
+		c.nrows = b->scount / b->sshape[nd - 1];
+		c.per = 1 + 16384 / (b->sshape[nd - 1] * c.es);
+		tp_parallel(th, (c.nrows + c.per - 1) / c.per, mul_item, &c);
+		tp_timing_stamp("multiply");
+		tp_fft_execute(b->inv, b->spec, data);
+	} else {
+		for (int i = b->nax - 1; i >= 1; i--)
+			axis_pass(b, ops, w, b->ax[i], 0);
+		if (b->gathered[b->ax[0]]) {
+			/* forward, multiply, shift, inverse of ax[0] */
+			axis_pass(b, ops, w, b->ax[0], 2);
+			for (int i = 1; i < b->nax; i++)
+				if (b->shift[b->ax[i]])
+					shift_axis(b, w, b->ax[i], es);
+		} else {
+			axis_pass(b, ops, w, b->ax[0], 0);
+			c.spec = w;
+			c.es = 1;
+			c.nrows = b->scount / b->sshape[nd - 1];
+			c.per = 1 + 16384 / b->sshape[nd - 1];
+			tp_parallel(th, (c.nrows + c.per - 1) / c.per,
+			    mul_item, &c);
+			tp_timing_stamp("multiply");
+			for (int i = 0; i < b->nax; i++)
+				if (b->shift[b->ax[i]])
+					shift_axis(b, w, b->ax[i], es);
+			axis_pass(b, ops, w, b->ax[0], 1);
+		}
+		for (int i = 1; i < b->nax; i++)
+			axis_pass(b, ops, w, b->ax[i], 1);
+	}
+	if (b->padded) {
+		c.src = b->work;
+		c.dst = data;
+		c.nrows = b->wcount / b->wshape[nd - 1];
+		c.per = 1 + 16384 / b->wshape[nd - 1];
+		tp_parallel(th, (c.nrows + c.per - 1) / c.per, pad_item, &c);
+	}
+}

@@ -1,0 +1,139 @@
+/*
+ * blur_impl.h - what the files of the blur engine share (lib/blur.c, the
+ * interface, state and entry points; blur_opts.c, blur_response.c,
+ * blur_axes.c, blur_edges.c, blur_fir.c, blur_fft.c, blur_setup.c): the
+ * engine's state, the per-precision arithmetic's table (blur_typed.h)
+ * and the functions one file defines for another.  Not for other files.
+ */
+#ifndef TP_BLUR_IMPL_H
+#define TP_BLUR_IMPL_H
+
+#include "tpipe.h"
+#include "engine.h"
+#include "fft.h"
+#include "blur.h"
+
+/* The tail the FIR cut and the nearest/zero padding may leave out: the
+ * working precision's unit roundoff. */
+#define EPS_F64 0x1p-53
+#define EPS_F32 0x1p-24
+
+/* Beyond this sigma there are no FIR taps (there would be more than
+ * 10^6) and no padding for nearest and zero. */
+#define MAXSIGMA_FIR 1e5
+
+/* The most lines an axis pass gathers at once. */
+#define MAXBLK 128
+
+/* For a body written over element size esz, called with a constant
+ * esz, so that each element moved is one load and one store. */
+#define BY_SIZE static inline __attribute__((always_inline)) void
+
+struct tp_blur {
+	struct tp_blur_opts o;
+
+	/* the problem the state below was made for */
+	int valid, single, ndim;
+	size_t shape[TP_MAXDIM];
+	double sigma[TP_MAXDIM];
+	int order[TP_MAXDIM];		/* derivative order per axis */
+	int method;			/* TP_BLUR_FFT or TP_BLUR_FIR */
+
+	/* fft: transform along the axes ax[0..nax) of the work array */
+	int nax, ax[TP_MAXDIM];
+	size_t wshape[TP_MAXDIM];	/* work array (padded) */
+	size_t pad[TP_MAXDIM];		/* left padding per axis */
+	int cut[TP_MAXDIM];	/* taps cut at the axis length (blur_pad_for) */
+	size_t sshape[TP_MAXDIM];	/* spectrum (complex for wrap) */
+	int padded;
+	double *resp[TP_MAXDIM];	/* per array axis, or NULL */
+	struct tp_fft_plan *fwd, *inv;	/* wrap: all axes at once */
+	/* the DCTs: one axis at a time, each either along the array
+	 * (direct: the last axis) or on blocks of blk lines gathered apart
+	 * (gathered: every other axis, whose strided transforms FFTW does
+	 * several times slower) */
+	struct tp_fft_plan *afwd[TP_MAXDIM], *ainv[TP_MAXDIM];
+	int gathered[TP_MAXDIM];
+	/* per axis: the kinds; an odd order goes back through DST-III
+	 * (coefficients shifted down by one first) or, for mirror, DST-I on
+	 * samples 1..n-2 (ends 0; none at all when n = 2) */
+	enum tp_fft_kind fkind[TP_MAXDIM], ikind[TP_MAXDIM];
+	int shift[TP_MAXDIM], ioff[TP_MAXDIM], noinv[TP_MAXDIM];
+	int rot;			/* wrap: the spectrum times i^rot */
+	double wthr;	/* the fused pass skips lines whose other responses
+			 * multiply to less than this */
+	size_t blk, gstride[TP_MAXDIM];	/* reals between gathered lines */
+	void *gbuf[TP_MAXTHREADS];	/* blk x axis length, per thread */
+	void *work;			/* padded array, or NULL */
+	void *firbuf;			/* the FIR's second buffer */
+	void *spec;			/* complex spectrum (wrap), or NULL */
+	size_t wcount, scount;
+
+	/* fir: taps per array axis */
+	int radius[TP_MAXDIM];
+	double *taps[TP_MAXDIM];
+};
+
+/*
+ * The arithmetic per element type, from blur_typed.h; everything else
+ * below works on reals of esz bytes (sizeof(float) or sizeof(double)).
+ */
+struct blur_ops {
+	size_t esz;		/* bytes per real */
+	/* o[j] = w[0] lo[0][j] + sum_{k=1..r} w[k] (lo[k][j] + hi[k][j])
+	 * for j < cnt, with odd the antisymmetric sum_k w[k] (lo[k][j] -
+	 * hi[k][j]); w as made by set_taps; o may not alias the rows */
+	void (*fir_line)(void *o, size_t cnt, const void *const *lo,
+	    const void *const *hi, const void *w, int r, int odd);
+	/* w[k] = taps[k] in the element type, k = 0..r */
+	void (*set_taps)(void *w, const double *taps, int r);
+	/* a row of len elements of es reals (1 or 2) times wgt h[j] (wgt
+	 * alone if h is NULL), then with es = 2 times i^rot */
+	void (*scale_row)(void *v, size_t len, size_t es, double wgt,
+	    const double *h, int rot);
+};
+
+/* blur_response.c */
+/* The sum over all integers n of exp(-n^2 / (2 s^2)). */
+double blur_gauss_norm(double s);
+/* Tap j of the order-n derivative of the sampled Gaussian, over z. */
+double blur_deriv_tap(double s, int n, double j, double z);
+/* The FIR radius of kernel k at sigma s, order, precision eps (0 for
+ * s = 0, -1 when there is none). */
+int blur_fir_radius(enum tp_blur_kernel k, double s, int order, double eps);
+
+/* blur_axes.c */
+/* The sample of an axis of n that index j holds under boundary b, or -1
+ * for zero. */
+ptrdiff_t blur_map_index(ptrdiff_t j, ptrdiff_t n, enum tp_blur_boundary b);
+/* Whether the fft path transforms an axis (sigma s, length n, order). */
+int blur_fft_axis(enum tp_blur_boundary bnd, double s, size_t n, int order);
+/* The products of shape[0..a) and shape[a+1..ndim). */
+void blur_extent(const size_t *shape, int ndim, int a, size_t *outer,
+    size_t *inner);
+/* Row number row of an array of shape sh into idx[0..nd-1). */
+void blur_unravel_row(size_t row, int nd, const size_t *sh, size_t *idx);
+
+/* blur_edges.c */
+/* The padding per side of an axis of len under nearest and zero; *cut
+ * set when the kernel is cut at len instead (blur_cut_response). */
+size_t blur_pad_for(enum tp_blur_kernel k, double s, int order, size_t len,
+    double eps, int *cut);
+/* The response of axis a's kernel cut at the axis length, into out. */
+void blur_cut_response(const struct tp_blur *b, int a, double *out);
+
+/* blur_fir.c */
+/* Blur data (b's problem, reals of ops's type) by the FIR passes. */
+void blur_run_fir(struct tp_blur *b, const struct blur_ops *ops, void *data);
+
+/* blur_fft.c */
+/* Blur data (b's problem, reals of ops's type) through the transforms. */
+void blur_run_fft(struct tp_blur *b, const struct blur_ops *ops, void *data);
+
+/* blur_setup.c (and tp_blur_cost, blur.h) */
+/* Make the FIR taps for the problem in b. */
+void blur_setup_fir(struct tp_blur *b, double eps);
+/* Make the fft path's state for the problem in b, data at data. */
+void blur_setup_fft(struct tp_blur *b, void *data, double eps);
+
+#endif

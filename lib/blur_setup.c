@@ -1,0 +1,352 @@
+/*
+ * blur_setup.c - what is made once per problem: the cost model that picks
+ * the method (bench/tblur-cost-model.md), the FIR taps, and the fft
+ * path's work shape, kinds, plans and responses.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "blur_impl.h"
+
+/* --- cost model (bench/tblur-cost-model.md) ----------------------------- */
+
+/*
+ * Wall seconds on two threads (bench/tblur-cost-model.md): per output
+ * and tap pair of the FIR and per output of each FIR pass, [double,
+ * float]; per sample and log2 of the transform lengths for the DCT path
+ * (the wrap path's r2c does half the work).  Other thread counts scale
+ * by 2 / threads.
+ */
+static const double c_tap[2] = { 0.30e-9, 0.11e-9 };
+static const double c_out = 0.1e-9;
+static const double c_fft[2] = { 0.9e-9, 0.75e-9 };
+
+double
+tp_blur_cost(const struct tp_blur *b, int method, int single, int ndim,
+    const size_t *shape, const double *sigma, const int *order)
+{
+	double eps = single ? EPS_F32 : EPS_F64, t = 0, count = 1, w = 1,
+	    lg = 0, lg0 = 0, live = 1;
+	int a, r, first = -1;
+
+	for (a = 0; a < ndim; a++)
+		count *= (double)shape[a];
+	if (method == TP_BLUR_FIR) {
+		for (a = 0; a < ndim; a++) {
+			if (sigma[a] <= 0)
+				continue;
+			r = blur_fir_radius(b->o.kernel, sigma[a],
+			    order ? order[a] : 0, eps);
+			if (r < 0)
+				return HUGE_VAL;
+			t += count * ((r + 1) * c_tap[single] + c_out);
+		}
+		return t * 2 / b->o.threads;
+	}
+	for (a = 0; a < ndim; a++) {
+		double n = (double)shape[a], l;
+
+		if (!blur_fft_axis(b->o.boundary, sigma[a], shape[a],
+		    order ? order[a] : 0))
+			continue;
+		if (b->o.boundary == TP_BLUR_NEAREST ||
+		    b->o.boundary == TP_BLUR_ZERO) {
+			int cut;
+
+			n = (double)tp_fft_fast_len(TP_FFT_DCT2, shape[a] + 2 *
+			    blur_pad_for(b->o.kernel, sigma[a], order ? order[a] :
+			    0, shape[a], eps, &cut));
+		}
+		w *= n / (double)shape[a];
+		l = log2(n > 2 ? n : 2);
+		if (first < 0) {
+			first = a;
+			lg0 = l;
+		} else {
+			lg += l;
+			/* the share of frequencies where the response is
+			 * above the skipping threshold (2^-17 eps) */
+			live *= fmin(1, 2 * sqrt((single ? 41 : 70) * M_LN2 /
+			    2) / (M_PI * sigma[a]));
+		}
+	}
+	/* the first transformed axis, fused with the multiply, skips the
+	 * lines whose other responses are negligible (not under wrap, nor
+	 * when it is the last axis) */
+	if (b->o.boundary == TP_BLUR_WRAP || first == ndim - 1)
+		live = 1;
+	t = count * w * (lg + lg0 * live) * c_fft[single] *
+	    (b->o.boundary == TP_BLUR_WRAP ? 0.5 : 1);
+	return t * 2 / b->o.threads;
+}
+
+/* --- set-up per problem ------------------------------------------------- */
+
+/* Make the FIR taps for the problem in b. */
+void
+blur_setup_fir(struct tp_blur *b, double eps)
+{
+	for (int a = 0; a < b->ndim; a++) {
+		double s = b->sigma[a];
+		int m;
+
+		if (s <= 0)
+			continue;
+		if (s > MAXSIGMA_FIR)
+			tp_die("no FIR taps for the %s kernel at sigma %g",
+			    tp_choice_word(tp_blur_kernels, b->o.kernel), s);
+		m = (int)ceil((10 + b->order[a]) * s) + 13;
+		b->taps[a] = tp_emalloc((size_t)m * sizeof(double));
+		b->radius[a] = b->order[a] > 0 ? tp_blur_taps_order(s,
+		    b->order[a], eps, b->taps[a], m - 1) :
+		    tp_blur_taps(b->o.kernel, s, eps, b->taps[a], m - 1);
+		if (b->radius[a] < 0)
+			tp_die("no FIR taps for the %s kernel at sigma %g",
+			    tp_choice_word(tp_blur_kernels, b->o.kernel), s);
+	}
+}
+
+/* Plan a DCT/DST of this kind along axis a of the work array w: along
+ * the array (the last axis), or on blk gathered lines of stride
+ * gstride[a]; n points from offset off of each line. */
+static struct tp_fft_plan *
+axis_plan(struct tp_blur *b, enum tp_fft_kind kind, int a, size_t n,
+    int off, void *w)
+{
+	struct tp_fft_problem pb;
+	size_t es = b->single ? sizeof(float) : sizeof(double), rows = 1;
+	char *base;
+
+	memset(&pb, 0, sizeof pb);
+	pb.rank = 1;
+	pb.dims[0].n = n;
+	pb.dims[0].is = pb.dims[0].os = 1;
+	pb.nloop = 1;
+	if (b->gathered[a]) {
+		pb.loop[0].n = b->blk;
+		pb.loop[0].is = pb.loop[0].os = (ptrdiff_t)b->gstride[a];
+		base = (char *)b->gbuf[0] + (size_t)off * es;
+		return tp_fft_plan_new(kind, b->single, &pb, 1,
+		    TP_FFT_INPLACE, base, base);
+	}
+	for (int j = 0; j < a; j++)
+		rows *= b->wshape[j];
+	pb.loop[0].n = rows;
+	pb.loop[0].is = pb.loop[0].os = (ptrdiff_t)b->wshape[a];
+	base = (char *)w + (size_t)off * es;
+	return tp_fft_plan_new(kind, b->single, &pb, 0, TP_FFT_INPLACE, base,
+	    base);
+}
+
+/* The work shape of the fft path for the problem in b: the transformed
+ * axes ax[0..nax), their derivative orders summed into rot, and under
+ * nearest and zero each one's padding (or cut) and fast length. */
+static void
+setup_fft_shape(struct tp_blur *b, double eps)
+{
+	enum tp_blur_boundary bnd = b->o.boundary;
+	int a, nd = b->ndim;
+
+	b->nax = 0;
+	b->rot = 0;
+	b->padded = bnd == TP_BLUR_NEAREST || bnd == TP_BLUR_ZERO;
+	for (a = 0; a < nd; a++) {
+		b->wshape[a] = b->shape[a];
+		b->pad[a] = 0;
+		b->cut[a] = 0;
+		if (!blur_fft_axis(bnd, b->sigma[a], b->shape[a], b->order[a]))
+			continue;
+		b->ax[b->nax++] = a;
+		b->rot += b->order[a];
+		if (b->padded) {
+			b->pad[a] = blur_pad_for(b->o.kernel, b->sigma[a],
+			    b->order[a], b->shape[a], eps, &b->cut[a]);
+			b->wshape[a] = tp_fft_fast_len(TP_FFT_DCT2,
+			    b->shape[a] + 2 * b->pad[a]);
+			if (b->wshape[a] == 0)
+				tp_die("axis %d of %zu with sigma %g needs a "
+				    "transform too long to make", a,
+				    b->shape[a], b->sigma[a]);
+		}
+	}
+}
+
+/* The spectrum's shape and the element counts for b's work shape (at
+ * least one axis transformed), and the padded work array and the wrap
+ * spectrum they need. */
+static void
+setup_fft_buffers(struct tp_blur *b)
+{
+	enum tp_blur_boundary bnd = b->o.boundary;
+	size_t es = b->single ? sizeof(float) : sizeof(double);
+	int a, last, nd = b->ndim;
+
+	last = b->ax[b->nax - 1];
+	b->wcount = 1;
+	for (a = 0; a < nd; a++) {
+		b->sshape[a] = b->wshape[a];
+		if (bnd == TP_BLUR_WRAP && a == last)
+			b->sshape[a] = b->wshape[a] / 2 + 1;
+		if (b->wcount > SIZE_MAX / 2 / b->wshape[a])
+			tp_die("the padded array is too large");
+		b->wcount *= b->wshape[a];
+	}
+	b->scount = 1;
+	for (a = 0; a < nd; a++)
+		b->scount *= b->sshape[a];
+	if (b->padded)
+		b->work = tp_fft_alloc(b->wcount * es);
+	if (bnd == TP_BLUR_WRAP)
+		b->spec = tp_fft_alloc(b->scount * 2 * es);
+}
+
+/* The fft plans for b's work shape (data at data, for alignment), with
+ * each axis's transform kinds and, for gathered axes, the buffers of the
+ * gathered lines. */
+static void
+setup_fft_plans(struct tp_blur *b, void *data)
+{
+	enum tp_blur_boundary bnd = b->o.boundary;
+	struct tp_fft_problem pb;
+	size_t es = b->single ? sizeof(float) : sizeof(double), n;
+	int a, i, nd = b->ndim;
+
+	/* plans: wrap r2c into spec, all axes at once; else one axis at a
+	 * time in place on the work array */
+	if (bnd == TP_BLUR_WRAP) {
+		tp_fft_problem_axes(&pb, TP_FFT_R2C, nd, b->wshape, b->nax,
+		    b->ax, 0);
+		b->fwd = tp_fft_plan_new(TP_FFT_R2C, b->single, &pb, 0, 0,
+		    data, b->spec);
+		tp_fft_problem_axes(&pb, TP_FFT_C2R, nd, b->wshape, b->nax,
+		    b->ax, 0);
+		b->inv = tp_fft_plan_new(TP_FFT_C2R, b->single, &pb, 0,
+		    TP_FFT_DESTROY, b->spec, data);
+	} else {
+		void *w = b->padded ? b->work : data;
+		size_t inner, maxn = 0;
+
+		b->blk = MAXBLK * sizeof(float) / es;	/* 512 bytes */
+		for (i = 0; i < b->nax; i++) {
+			int odd;
+
+			a = b->ax[i];
+			n = b->wshape[a];
+			odd = b->order[a] % 2;
+			inner = 1;
+			for (int j = a + 1; j < nd; j++)
+				inner *= b->wshape[j];
+			b->gathered[a] = inner > 1;
+			b->shift[a] = b->ioff[a] = b->noinv[a] = 0;
+			if (bnd == TP_BLUR_MIRROR && n >= 2) {
+				b->fkind[a] = TP_FFT_DCT1;
+				b->ikind[a] = odd ? TP_FFT_DST1 : TP_FFT_DCT1;
+				b->ioff[a] = odd;
+				b->noinv[a] = odd && n == 2;
+			} else {
+				b->fkind[a] = TP_FFT_DCT2;
+				b->ikind[a] = odd ? TP_FFT_DST3 : TP_FFT_DCT3;
+				b->shift[a] = odd;
+			}
+			if (b->gathered[a]) {
+				/* lines 64 bytes longer than the axis, so that
+				 * a power-of-two length does not put every
+				 * line in one cache set */
+				b->gstride[a] = n + 64 / es;
+				if (b->gstride[a] > maxn) {
+					maxn = b->gstride[a];
+					for (int t = 0; t < b->o.threads; t++) {
+						tp_fft_free(b->gbuf[t]);
+						b->gbuf[t] = tp_fft_alloc(
+						    b->blk * maxn * es);
+					}
+				}
+			}
+			b->afwd[a] = axis_plan(b, b->fkind[a], a, n, 0, w);
+			if (!b->noinv[a])
+				b->ainv[a] = axis_plan(b, b->ikind[a], a,
+				    n - 2 * (size_t)b->ioff[a], b->ioff[a], w);
+		}
+	}
+}
+
+/* The responses of b's transformed axes at the frequencies of their
+ * transforms, and the threshold below which the fused pass skips a
+ * line. */
+static void
+setup_fft_responses(struct tp_blur *b)
+{
+	enum tp_blur_boundary bnd = b->o.boundary;
+	size_t k, n, len;
+	int a, i;
+	double norm;
+
+	/* responses (real: divided by i^order for wrap, whose spectrum is
+	 * turned by i^rot instead; times the DCT/DST sign otherwise), with
+	 * 1 / norm folded into the first axis's */
+	if (bnd == TP_BLUR_WRAP) {
+		norm = tp_fft_plan_norm(b->fwd);
+	} else {
+		norm = 1;
+		for (i = 0; i < b->nax; i++)
+			norm *= tp_fft_plan_norm(b->afwd[b->ax[i]]);
+	}
+	for (i = 0; i < b->nax; i++) {
+		int ord, sign = 1;
+
+		a = b->ax[i];
+		ord = b->order[a];
+		n = b->wshape[a];
+		len = b->sshape[a];
+		if (bnd != TP_BLUR_WRAP)
+			sign = ord % 2 == 0 ? (ord / 2 % 2 ? -1 : 1) :
+			    ((ord + 1) / 2 % 2 ? -1 : 1);
+		b->resp[a] = tp_emalloc(len * sizeof(double));
+		if (b->cut[a]) {
+			blur_cut_response(b, a, b->resp[a]);
+			for (k = 0; k < len; k++)
+				b->resp[a][k] *= sign / (i == 0 ? norm : 1);
+			continue;
+		}
+		for (k = 0; k < len; k++) {
+			double f;
+
+			if (bnd == TP_BLUR_WRAP)
+				f = k <= n / 2 ? (double)k / (double)n :
+				    ((double)k - (double)n) / (double)n;
+			else if (b->fkind[a] == TP_FFT_DCT1)
+				f = (double)k / (2.0 * (double)(n - 1));
+			else
+				f = (double)k / (2.0 * (double)n);
+			b->resp[a][k] = sign * tp_blur_response_order(
+			    b->o.kernel, b->sigma[a], ord, f) /
+			    (i == 0 ? norm : 1);
+		}
+	}
+	/* a product of the other axes' responses below the working
+	 * precision's 2^-17 part of its largest value changes nothing */
+	b->wthr = b->single ? 0x1p-41 : 0x1p-70;
+	for (i = 1; i < b->nax; i++) {
+		double mx = 0;
+
+		a = b->ax[i];
+		for (k = 0; k < b->sshape[a]; k++)
+			mx = fmax(mx, fabs(b->resp[a][k]));
+		b->wthr *= mx;
+	}
+}
+
+/* Make the work shape, responses and plans of the fft path for the
+ * problem in b, whose data is at data (for alignment). */
+void
+blur_setup_fft(struct tp_blur *b, void *data, double eps)
+{
+	setup_fft_shape(b, eps);
+	if (b->nax == 0)
+		return;
+	setup_fft_buffers(b);
+	setup_fft_plans(b, data);
+	setup_fft_responses(b);
+}

@@ -1,0 +1,245 @@
+#!/usr/bin/env bats
+# tfft: random property tests against numpy.fft and scipy.fft
+# (test/tfft_prop.py: shapes with 1, primes, even and odd lengths, axes,
+# -s, norms, dtypes, windows, shifts, views), round trips, --freq,
+# streams of records (plans reused), NaN, integers, bad input.
+
+load helpers
+bats_require_minimum_version 1.5.0
+
+@test "tfft: 400 random cases (every transform, type, norm, axes, -s, dtype, window, shift, view) equal numpy.fft and scipy.fft" {
+	run "$PY" "$TPIPE_TOP/test/tfft_prop.py" 22 400
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ ${lines[-1]} == "400 of 400 random cases agree"* ]]
+}
+
+@test "tfft: round trips: ifftn(fftn), irfftn(rfftn) with -s, idctn(dctn) and idstn(dstn) of every type and norm give x back" {
+	py "
+rng = np.random.default_rng(3)
+np.save('x.npy', rng.standard_normal((6, 9, 5)))
+np.save('c.npy', rng.standard_normal((7, 4)) + 1j * rng.standard_normal((7, 4)))
+np.save('f.npy', rng.standard_normal((5, 8)).astype(np.float32))
+"
+	: > pairs
+	for norm in backward ortho forward; do
+		tfft --norm $norm c.npy | tfft --transform ifftn --norm $norm > c-$norm.npy
+		echo "c-$norm c-$norm.npy c.npy" >> pairs
+		tfft --transform rfftn --norm $norm x.npy |
+			tfft --transform irfftn -s 6,9,5 --norm $norm > x-r-$norm.npy
+		echo "x-r-$norm x-r-$norm.npy x.npy" >> pairs
+		for t in 1 2 3 4; do
+			for k in dct dst; do
+				tfft --transform ${k}n --type $t --norm $norm x.npy |
+					tfft --transform i${k}n --type $t --norm $norm > x-$k$t-$norm.npy
+				echo "x-$k$t-$norm x-$k$t-$norm.npy x.npy" >> pairs
+			done
+		done
+	done
+	tfft --transform rfft f.npy | tfft --transform irfft -s 8 > f-r.npy
+	while read -r c got exp; do
+		run "$PY" "$TPIPE_TOP/test/npycmp.py" "$got" "$exp" 1e-12
+		[ "$status" -eq 0 ] || fail "$c: $output"
+	done < pairs
+	run "$PY" "$TPIPE_TOP/test/npycmp.py" f-r.npy f.npy 1e-5
+	[ "$status" -eq 0 ] || fail "float32 rfft/irfft: $output"
+}
+
+@test "tfft: --freq equals numpy.fft.fftfreq and rfftfreq (even, odd, 1, --spacing, --shift, -t f32)" {
+	for n in 1 2 7 8; do
+		tfft --freq $n > f$n.npy
+		tfft --freq $n --spacing 0.25 > fd$n.npy
+		tfft --freq $n --transform rfft --spacing 0.5 > r$n.npy
+		tfft --freq $n --shift > s$n.npy
+	done
+	tfft --freq 9 -t f32 > h9.npy
+	py "
+ok = True
+for n in (1, 2, 7, 8):
+    for f, want in (('f', np.fft.fftfreq(n)), ('fd', np.fft.fftfreq(n, 0.25)),
+                    ('r', np.fft.rfftfreq(n, 0.5)),
+                    ('s', np.fft.fftshift(np.fft.fftfreq(n)))):
+        got = np.load(f'{f}{n}.npy')
+        if got.dtype != np.float64 or not np.array_equal(got, want):
+            print(f, n, got, want); ok = False
+h = np.load('h9.npy')
+ok &= h.dtype == np.float32 and np.array_equal(h, np.fft.fftfreq(9).astype(np.float32))
+sys.exit(0 if ok else 1)"
+}
+
+@test "tfft: a stream of records of two shapes: each equals numpy, plans are made once per shape and reused" {
+	py "
+import io
+rng = np.random.default_rng(4)
+recs = [rng.standard_normal(s) for s in ((8, 6), (8, 6), (5, 7), (8, 6))]
+with open('in.npy', 'wb') as f:
+    for r in recs:
+        np.save(f, r)
+with open('exp.npy', 'wb') as f:
+    for r in recs:
+        np.save(f, np.fft.rfftn(r, norm='ortho'))
+"
+	tfft --transform rfftn --norm ortho --verbose in.npy > out.npy 2> err
+	cat err
+	run npy_close out.npy exp.npy 1e-12
+	[ "$status" -eq 0 ] || fail "$output"
+	grep -c 'new plan' err | grep -qx 2
+	grep -c 'plan reused' err | grep -qx 2
+	grep -q '^tfft: record 3: rfftn 8x6 (axes 0..1), f64, norm ortho, plan reused' err
+}
+
+@test "tfft: float32 and complex64 are transformed in single precision; integers in float64, said on stderr once" {
+	py "
+np.save('f.npy', np.arange(12, dtype=np.float32).reshape(3, 4))
+np.save('c.npy', (np.arange(6) + 1j).astype(np.complex64))
+np.save('u.npy', np.arange(10, dtype=np.uint8))
+"
+	run --separate-stderr tfft f.npy
+	[ "$status" -eq 0 ] && [ -z "$stderr" ]
+	tfft f.npy > fo.npy
+	tfft --transform dctn c.npy > co.npy
+	run --separate-stderr tfft u.npy -o uo.npy
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "tfft: u.npy: record 0 is uint8: transformed in float64, as numpy.fft does (-t f32 or -t f64 chooses)" ]
+	run --separate-stderr tfft -t f64 u.npy -o uo2.npy
+	[ -z "$stderr" ]
+	py "
+import scipy.fft as sf
+a, b, c = np.load('fo.npy'), np.load('co.npy'), np.load('uo.npy')
+assert a.dtype == np.complex64, a.dtype
+assert np.abs(a - np.fft.fftn(np.arange(12.).reshape(3, 4))).max() < 1e-5 * 66
+assert b.dtype == np.complex64, b.dtype
+want = sf.dctn(np.load('c.npy').astype(np.complex128))
+assert np.abs(b - want).max() < 1e-5 * np.abs(want).max()
+assert c.dtype == np.complex128 and np.array_equal(c, np.load('uo2.npy'))
+assert np.abs(c - np.fft.fft(np.arange(10))).max() < 1e-12 * 45
+"
+}
+
+@test "tfft: NaN spreads to the outputs numpy.fft spoils and no other; an empty batch gives an empty spectrum" {
+	py "
+x = np.random.default_rng(1).standard_normal((3, 8, 6))
+x[1, 2, 3] = np.nan
+np.save('x.npy', x)
+np.save('e.npy', np.zeros((0, 8)))
+np.save('eexp.npy', np.fft.fft(np.zeros((0, 8))))
+"
+	tfft --transform fft x.npy > out.npy
+	tfft --transform rfftn --axes 1,2 x.npy > outr.npy
+	py "
+x = np.load('x.npy')
+for f, want in (('out.npy', np.fft.fft(x)), ('outr.npy', np.fft.rfftn(x, axes=(1, 2)))):
+    got = np.load(f)
+    bad = np.isnan(got.real) | np.isnan(got.imag)
+    assert np.array_equal(bad, np.isnan(want.real) | np.isnan(want.imag)), f
+    assert bad.any() and np.abs(got[~bad] - want[~bad]).max() < 1e-12 * np.abs(want[~bad]).max(), f
+"
+	tfft --transform fft e.npy > eout.npy
+	run npy_close eout.npy eexp.npy
+	[ "$status" -eq 0 ] || fail "$output"
+}
+
+@test "tfft: the views of one spectrum: abs^2 is power, logpower is log10(1 + power), phase is the angle" {
+	py "np.save('x.npy', np.random.default_rng(2).standard_normal((16, 16)))"
+	for v in complex real imag abs power logpower phase; do
+		tfft --window hann --shift --out $v x.npy > $v.npy
+	done
+	py "
+import scipy.signal as ss
+x = np.load('x.npy')
+w = ss.get_window('hann', 16)
+X = np.fft.fftshift(np.fft.fftn(x * w[:, None] * w[None, :]))
+for v, want in (('complex', X), ('real', X.real), ('imag', X.imag),
+                ('abs', np.abs(X)), ('power', np.abs(X) ** 2),
+                ('logpower', np.log10(1 + np.abs(X) ** 2)),
+                ('phase', np.angle(X))):
+    got = np.load(v + '.npy')
+    assert got.dtype == want.dtype, (v, got.dtype)
+    assert np.abs(got - want).max() <= 1e-12 * max(1, np.abs(want).max()), v
+"
+}
+
+@test "tfft: bad options are usage errors (exit 2, one message, nothing written)" {
+	row fails --usage 2 "-s must be in \\[1, .*not '0'" /dev/null tfft -s 0
+	row fails --usage 2 "^tfft: --transform 'fftx' is not one of fftn, ifftn, " /dev/null tfft --transform fftx
+	row fails --usage 2 "^tfft: --norm 'none' is not one of backward, ortho, forward$" /dev/null tfft --norm none
+	row fails --usage 2 "^tfft: --out 'mag' is not one of complex, real, imag, abs, power, logpower, phase$" /dev/null tfft --out mag
+	row fails --usage 2 "^tfft: --window entry 'hanning' is not one of hann, hamming, blackman, tukey, kaiser$" /dev/null tfft --window hanning
+	row fails --usage 2 "kaiser .* needs its parameter" /dev/null tfft --window kaiser
+	row fails --usage 2 "hann .* takes no parameter" /dev/null tfft --window hann:2
+	row fails --usage 2 "--type is for dctn" /dev/null tfft --type 2
+	row fails --usage 2 "^tfft: --type '5' is not one of 1, 2, 3, 4$" /dev/null tfft --transform dctn --type 5
+	row fails --usage 2 "--last and --axes" /dev/null tfft --last 1 --axes 0
+	row fails --usage 2 "-s has 2 lengths for 1 axes" /dev/null tfft --axes 0 -s 4,4
+	row fails --usage 2 "axis 1 is in --axes twice" /dev/null tfft --axes 1,1
+	row fails --usage 2 "--window has 2 windows for 1 axes" /dev/null tfft --last 1 --window hann,hann
+	row fails --usage 2 "--spacing is for --freq" /dev/null tfft --spacing 2
+	row fails --usage 2 "--freq .* reads no input" /dev/null tfft --freq 8 x.npy
+	row fails --usage 2 "--freq must be in \\[1, .*not '0'" /dev/null tfft --freq 0
+	row fails --usage 2 "^tfft: --plan 'fast' is not one of estimate, measure, patient$" /dev/null tfft --plan fast
+	row fails --usage 2 "--axes .1,,2.: entry 2 is empty" /dev/null tfft --axes 1,,2
+	rows_ok
+}
+
+@test "tfft: records it cannot transform fail with one line naming the record (exit 1, nothing on stdout)" {
+	py "
+np.save('$BATS_TEST_TMPDIR/v.npy', np.zeros(5))
+np.save('$BATS_TEST_TMPDIR/one.npy', np.zeros((4, 1), complex))
+np.save('$BATS_TEST_TMPDIR/c.npy', np.zeros(4, complex))
+np.save('$BATS_TEST_TMPDIR/s.npy', np.float64(1))
+np.save('$BATS_TEST_TMPDIR/z.npy', np.zeros((3, 0)))
+np.save('$BATS_TEST_TMPDIR/d1.npy', np.zeros((4, 1)))
+"
+	local d=$BATS_TEST_TMPDIR
+	row fails 1 "record 0, shape \(5,\): axis 1 is outside a record of 1 axes" "$d/v.npy" tfft --axes 1
+	row fails 1 "record 0, shape \(5,\): 2 axes to transform \(--last\) but the record has 1" "$d/v.npy" tfft --last 2
+	row fails 1 "irfftn's output length on axis 1 would be 2\*\(1-1\), not positive: give it with -s" "$d/one.npy" tfft --transform irfftn
+	row fails 1 "rfftn transforms real data, not complex128" "$d/c.npy" tfft --transform rfftn
+	row fails 1 "a scalar has no axis to transform" "$d/s.npy" tfft
+	row fails 1 "axis 1 has length 0" "$d/z.npy" tfft
+	row fails 1 "axis 1 has 1 point: dct type 1 needs at least 2" "$d/d1.npy" tfft --transform dctn --type 1
+	row fails 1 "rfftn halves the last axis of --axes, which must be the highest" "$d/one.npy" tfft --transform irfftn --axes 1,0
+	rows_ok
+}
+
+@test "tfft: a record it cannot transform ends the stream after the records before it are written" {
+	py "
+with open('in.npy', 'wb') as f:
+    np.save(f, np.ones((2, 4)))
+    np.save(f, np.ones((3, 4)))
+    np.save(f, np.ones(4, complex))
+"
+	run --separate-stderr tfft --transform rfftn in.npy -o out.npy
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tfft: in.npy: record 2, shape (4,): rfftn transforms real data, not complex128 (fftn takes it)" ]
+	run --separate-stderr bash -c 'tfft --transform rfftn < in.npy > out.npy'
+	[ "$status" -eq 1 ]
+	py "
+import sys
+sys.path.insert(0, '$TPIPE_TOP/test')
+from npystream import records
+r = records('out.npy')
+assert len(r) == 2 and r[0].shape == (2, 3) and r[1].shape == (3, 3), [x.shape for x in r]
+"
+}
+
+@test "tfft: a truncated record: the complete ones first, then one message" {
+	make_broken 4,6 2
+	tfft < complete.npy > whole.npy
+	tfft < last.npy > broken.npy
+	complete_then_error tfft
+}
+
+@test "tfft: --plan measure keeps wisdom in \$XDG_CACHE_HOME/tpipe and gives the same result; -j 1 too" {
+	py "np.save('x.npy', np.random.default_rng(6).standard_normal((4, 30, 18)))"
+	tfft --transform rfftn --last 2 x.npy > est.npy
+	XDG_CACHE_HOME=$PWD/cache tfft --plan measure --transform rfftn --last 2 x.npy > mea.npy
+	[ -s cache/tpipe/wisdom-f64 ]
+	tfft -j 1 --transform rfftn --last 2 x.npy > j1.npy
+	py "
+a, b, c = np.load('est.npy'), np.load('mea.npy'), np.load('j1.npy')
+want = np.fft.rfftn(np.load('x.npy'), axes=(1, 2))
+for g in (a, b, c):
+    assert np.abs(g - want).max() < 1e-12 * np.abs(want).max()
+"
+}
