@@ -7,6 +7,8 @@
 #   make check      build all that and run every test; ends with
 #                   "N passed, N failed"
 #   make check SANITIZE=1   the same under AddressSanitizer + UBSan
+#   make check SANITIZE=thread   the unit tests and the threaded tools'
+#                   tests under ThreadSanitizer, in build-tsan
 #   make CC=clang BUILD=build-clang   the same build with clang
 #   make demo       build and run the demo
 #   make bench      side-by-side benchmarks (bench/README.md)
@@ -40,6 +42,18 @@ BUILD ?= build-san
 SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 CFLAGS += $(SANFLAGS)
 LDFLAGS += $(SANFLAGS)
+else ifeq ($(SANITIZE),thread)
+# ThreadSanitizer: make check runs the unit tests, the bats files of
+# the tools that run threads (a new threaded tool adds its file here)
+# and progress.bats (every tool's progress timer thread); mk/runtests.sh
+# gives TSan test/tsan.supp and fails on every report.
+BUILD ?= build-tsan
+SANFLAGS = -fsanitize=thread -fno-omit-frame-pointer
+CFLAGS += $(SANFLAGS)
+LDFLAGS += $(SANFLAGS)
+CHECK_TESTS = test/tconv.bats test/tblur.bats test/treshape.bats \
+    test/tproject.bats test/tgrad.bats test/tmath.bats test/tfft.bats \
+    test/progress.bats
 else
 BUILD ?= build
 endif
@@ -182,7 +196,7 @@ deps-probe: | $(DEPS_STEP)
 	@$(DEPS_SH) probe $(CC) $(CPPFLAGS) $(filter-out $(SANFLAGS),$(CFLAGS) $(LDFLAGS))
 
 check: deps-check all tests
-	@BUILD=$(BUILD) mk/runtests.sh
+	@BUILD=$(BUILD) mk/runtests.sh $(CHECK_TESTS)
 
 demo: deps-check all
 	@BUILD=$(BUILD) mk/demo.sh
@@ -207,7 +221,7 @@ uninstall:
 	    $(addprefix $(DESTDIR)$(COMPLETIONDIR)/,$(TOOLS))
 
 clean:
-	rm -rf build build-san build-clang build-fuzz
+	rm -rf build build-san build-tsan build-clang build-fuzz
 
 .PHONY: all tests check demo bench install uninstall completion clean \
     deps-build deps-check deps-bench deps-probe fuzz fuzz-build valgrind

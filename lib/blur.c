@@ -79,12 +79,6 @@ tp_blur_last_method(const struct tp_blur *b)
 
 /* --- typed parts -------------------------------------------------------- */
 
-#if defined(__x86_64__) && defined(__GNUC__)
-#define CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
-#else
-#define CLONES
-#endif
-
 /* The per-precision part: BT_REAL is the element type, BT_FN(x) names
  * its functions x_f or x_d. */
 #define BT_REAL float

@@ -13,7 +13,7 @@ typedef BT_REAL BT_FN(vec) __attribute__((vector_size(32)));
 #define VL ((size_t)(32 / sizeof(BT_REAL)))
 
 /* The antisymmetric sum of fir_line: sum_k w[k] (lo[k][j] - hi[k][j]). */
-CLONES
+TP_CLONES
 static void
 BT_FN(fir_line_odd)(BT_REAL *restrict o, size_t cnt, const void *const *lo,
     const void *const *hi, const BT_REAL *w, int r)
@@ -65,7 +65,7 @@ BT_FN(fir_line_odd)(BT_REAL *restrict o, size_t cnt, const void *const *lo,
  * antisymmetric: lo[k][j] - hi[k][j] (w[0] is then 0).  o may not alias
  * the rows.
  */
-CLONES
+TP_CLONES
 static void
 BT_FN(fir_line)(void *restrict ov, size_t cnt, const void *const *lo,
     const void *const *hi, const void *wv, int r, int odd)

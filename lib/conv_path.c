@@ -17,12 +17,7 @@
 
 /* --- typed parts ---------------------------------------------------------- */
 
-/* The direct sum is also compiled for AVX2 + FMA, picked at run time. */
-#if defined(__x86_64__) && defined(__GNUC__)
-#define CONV_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
-#else
-#define CONV_CLONES
-#endif
+/* The direct sum is also compiled for AVX2 + FMA (TP_CLONES). */
 
 #define CT_REAL float
 #define CT_FN(x) x##_f

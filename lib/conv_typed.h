@@ -66,7 +66,7 @@ CT_FN(fold)(double *d, CT_REAL *tmp, CT_FN(vec) *a0, CT_FN(vec) *a1,
  * FOLD taps, so a long kernel keeps float's relative accuracy instead of
  * losing it as the square root of its length.
  */
-CONV_CLONES
+TP_CLONES
 static void
 CT_FN(dir_row)(void *ov, size_t cnt, const void *ev, size_t rs,
     const size_t *koff, size_t nkr, const void *kpv, size_t ml, int sign,

@@ -1,8 +1,8 @@
 /*
  * engine.h - infrastructure the engines share (conv, gauss, blur,
- * reshape, project, grad): a parallel for over n items and the --verbose
- * timing report; FFT plans are fft.h's, the same layer (tp_big_alloc,
- * for large buffers, is in the core: tpipe.h).
+ * reshape, project, grad): a parallel for over n items, the --verbose
+ * timing report and TP_CLONES; FFT plans are fft.h's, the same layer
+ * (tp_big_alloc, for large buffers, is in the core: tpipe.h).
  * Engines never parse options or open files; tools pass -j and
  * --verbose down.
  */
@@ -15,12 +15,36 @@
  * Call fn(arg, i, tid) for every i in [0, n) on up to threads threads
  * (the caller's own thread is one of them); tid in [0, threads) numbers
  * the thread, for per-thread buffers.  Items are handed out one at a
- * time, so they may differ in cost.  Returns when all are done.
+ * time, so they may differ in cost.  Returns when all are done.  The
+ * threads are a pool, made on first need and kept for the next call.
+ * A call made while another is running (from an item of it, or from
+ * another thread) runs its items in order on the calling thread, as
+ * tid 0.
  */
 void tp_parallel(int threads, size_t n,
     void (*fn)(void *arg, size_t i, int tid), void *arg);
 /* The most threads tp_parallel runs at once. */
 #define TP_MAXTHREADS 64
+
+/*
+ * TP_CLONES before a hot function: compile it also for AVX2 + FMA
+ * (x86-64-v3), the version picked at load time.  Empty off x86-64, and
+ * under ThreadSanitizer, whose runtime is not ready when the picker (an
+ * ifunc resolver) runs during relocation: the tools crashed before main.
+ */
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define TP_NO_CLONES
+#endif
+#endif
+#if defined(__SANITIZE_THREAD__)
+#define TP_NO_CLONES
+#endif
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(TP_NO_CLONES)
+#define TP_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define TP_CLONES
+#endif
 
 
 /* --- timing for --verbose --------------------------------------------- */

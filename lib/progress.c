@@ -52,8 +52,11 @@ static int stopping;		/* under lock: the thread must return */
 static int silenced;		/* under lock: never draw again */
 static size_t shown;		/* under lock: columns of the line on screen */
 /* For the SIGPIPE handler, which cannot take the lock: shown, a blank
- * line to write over it, and the flag that stops drawing. */
-static volatile sig_atomic_t shown_async, dying;
+ * line to write over it, and the flag that stops drawing.  The handler
+ * runs on the tool's thread and the draws on the timer's, so both are
+ * atomics (lock-free, safe in a handler), not volatile sig_atomic_t,
+ * which is for a handler and the thread it interrupts alone. */
+static int shown_async, dying;
 static char blank[PROGRESS_COLS + 1];
 
 void
@@ -166,7 +169,8 @@ clear_locked(void)
 	memset(buf + 1, ' ', shown);
 	buf[shown + 1] = '\r';
 	put(buf, shown + 2);
-	shown = shown_async = 0;
+	shown = 0;
+	__atomic_store_n(&shown_async, 0, __ATOMIC_RELAXED);
 }
 
 /* Under lock: draw the line now: in place on a terminal (cut to its
@@ -179,7 +183,7 @@ draw_locked(void)
 	char buf[2 * PROGRESS_COLS + 2];
 	size_t n, cols = PROGRESS_COLS;
 
-	if (dying)
+	if (__atomic_load_n(&dying, __ATOMIC_RELAXED))
 		return;
 	s.in = __atomic_load_n(&bytes_in, __ATOMIC_RELAXED);
 	s.out = __atomic_load_n(&bytes_out, __ATOMIC_RELAXED);
@@ -206,17 +210,18 @@ draw_locked(void)
 	} else
 		put(buf, n + 1);
 	shown = n;
-	shown_async = (sig_atomic_t)n;
+	__atomic_store_n(&shown_async, (int)n, __ATOMIC_RELAXED);
 }
 
 /* SIGPIPE on a terminal: blank the line, then die of the signal. */
 static void
 on_sigpipe(int sig)
 {
-	int n = shown_async;
+	int n;
 	ssize_t k;
 
-	dying = 1;
+	__atomic_store_n(&dying, 1, __ATOMIC_SEQ_CST);
+	n = __atomic_load_n(&shown_async, __ATOMIC_SEQ_CST);
 	if (n > 0) {
 		k = write(2, blank, (size_t)n + 1);
 		k = write(2, "\r", 1);
@@ -371,7 +376,9 @@ tp_progress_end(void)
 			draw_locked();
 			if (tty) {	/* ended by a newline, it stays */
 				put("\n", 1);
-				shown = shown_async = 0;
+				shown = 0;
+				__atomic_store_n(&shown_async, 0,
+				    __ATOMIC_RELAXED);
 			}
 		}
 		silenced = 1;

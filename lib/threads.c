@@ -1,45 +1,150 @@
 /*
- * threads.c - a parallel for over n items (tp_parallel, engine.h).
+ * threads.c - a parallel for over n items (tp_parallel, engine.h), run
+ * by a pool of worker threads made on first need and kept, parked on a
+ * semaphore each, for the next call: as FFTW plans once and executes
+ * many, a process starts its threads once and wakes them per call.
+ *
+ * Worker k (1 <= k < TP_MAXTHREADS) is always tid k, the caller tid 0,
+ * so a tid is never used by two threads at once.  A call publishes its
+ * job, opens it, wakes workers 1 .. threads-1 and takes items along with
+ * them from one atomic counter.  A worker that wakes joins the open job
+ * (counted in state), takes items until none are left, and leaves.  When
+ * the caller runs out of items it closes the job and waits only for the
+ * workers that joined; one that wakes after the close joins nothing (or
+ * the next call's job, whose items it may then share), so a busy machine
+ * that is slow to schedule a worker does not hold the caller up.
+ *
+ * One call owns the pool at a time (busy).  A call that finds the pool
+ * owned, made from another thread or nested in an item of a running
+ * call, runs its items in order on its own thread as tid 0.
+ *
+ * Workers are detached, block every signal (the tools' handlers run on
+ * the main thread) and touch only this file's statics between jobs, so
+ * a process exits with them parked.  No fork handling: no tool forks.
  */
+#include <errno.h>
 #include <pthread.h>
+#include <semaphore.h>
+#include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "tpipe.h"
 #include "engine.h"
 
-struct par {
+/* The job of the call that owns the pool. */
+static struct {
 	void (*fn)(void *, size_t, int);
 	void *arg;
 	size_t n;
+	int threads;		/* tids [0, threads) take items */
 	size_t next;		/* the next item to hand out (atomic) */
-};
+} job;
 
-struct par_thread {
-	struct par *p;
-	int tid;
-};
+/*
+ * state (atomic): the number of workers in the job, plus CLOSED once
+ * the caller has run out of items.  The worker whose leaving makes it
+ * exactly CLOSED posts done, for which the caller then waits.
+ */
+#define CLOSED ((size_t)1 << (sizeof(size_t) * 8 - 1))
+static size_t state = CLOSED;
+static sem_t done;
 
-/* A worker: take items until none are left. */
-static void *
-par_main(void *v)
+static struct worker {
+	sem_t go;		/* posted to wake the worker */
+	int posted;		/* go has a post not yet taken (atomic) */
+} workers[TP_MAXTHREADS];
+static int nworkers;		/* workers 1 .. nworkers run */
+static int busy;		/* a call owns the pool (atomic) */
+
+/* Take items of the job, as thread tid, until none are left. */
+static void
+take_items(int tid)
 {
-	struct par_thread *t = v;
 	size_t i;
 
-	while ((i = __atomic_fetch_add(&t->p->next, 1, __ATOMIC_RELAXED))
-	    < t->p->n)
-		t->p->fn(t->p->arg, i, t->tid);
+	while ((i = __atomic_fetch_add(&job.next, 1, __ATOMIC_RELAXED))
+	    < job.n)
+		job.fn(job.arg, i, tid);
+}
+
+/* Join the open job, if any, take its items and leave. */
+static void
+join_job(int tid)
+{
+	size_t s = __atomic_load_n(&state, __ATOMIC_ACQUIRE);
+
+	do {
+		if (s & CLOSED)
+			return;
+	} while (!__atomic_compare_exchange_n(&state, &s, s + 1, 1,
+	    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
+	if (tid < job.threads)
+		take_items(tid);
+	if (__atomic_sub_fetch(&state, 1, __ATOMIC_ACQ_REL) == CLOSED)
+		sem_post(&done);
+}
+
+/* A worker: wait to be woken, join the job, again. */
+static void *
+worker_main(void *v)
+{
+	int tid = (int)(intptr_t)v;
+	struct worker *w = &workers[tid];
+
+	for (;;) {
+		while (sem_wait(&w->go) != 0 && errno == EINTR)
+			;
+		/* an exchange, so that a call that saw the post still
+		 * untaken (and did not post again) is seen open here */
+		__atomic_exchange_n(&w->posted, 0, __ATOMIC_SEQ_CST);
+		join_job(tid);
+	}
 	return NULL;
+}
+
+/*
+ * Start workers up to tid want - 1 (the pool's owner only); returns the
+ * threads a call can use, the caller included: fewer than want when a
+ * thread cannot be made, whose share then goes to the others.
+ */
+static int
+grow_pool(int want)
+{
+	pthread_attr_t attr;
+	sigset_t all, old;
+	pthread_t id;
+
+	if (nworkers + 1 >= want)
+		return want;
+	if (nworkers == 0 && sem_init(&done, 0, 0) != 0)
+		return 1;
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	while (nworkers + 1 < want) {
+		struct worker *w = &workers[nworkers + 1];
+
+		if (sem_init(&w->go, 0, 0) != 0)
+			break;
+		if (pthread_create(&id, &attr, worker_main,
+		    (void *)(intptr_t)(nworkers + 1)) != 0) {
+			sem_destroy(&w->go);
+			break;
+		}
+		nworkers++;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	pthread_attr_destroy(&attr);
+	return nworkers + 1;
 }
 
 void
 tp_parallel(int threads, size_t n, void (*fn)(void *, size_t, int),
     void *arg)
 {
-	struct par p = { fn, arg, n, 0 };
-	struct par_thread t[TP_MAXTHREADS];
-	pthread_t id[TP_MAXTHREADS];
-	int i, started = 0;
+	size_t i;
 
 	if (threads > TP_MAXTHREADS)
 		threads = TP_MAXTHREADS;
@@ -47,17 +152,28 @@ tp_parallel(int threads, size_t n, void (*fn)(void *, size_t, int),
 		threads = 1;
 	if ((size_t)threads > n)
 		threads = (int)n;
-	/* A thread that cannot be started leaves its share to the others. */
-	for (i = 1; i < threads; i++) {
-		t[i].p = &p;
-		t[i].tid = i;
-		if (pthread_create(&id[i], NULL, par_main, &t[i]) != 0)
-			break;
-		started = i;
+	if (threads > 1 && __atomic_exchange_n(&busy, 1, __ATOMIC_ACQUIRE))
+		threads = 1;		/* owned: another thread's, or nested */
+	else if (threads > 1 && (threads = grow_pool(threads)) == 1)
+		__atomic_store_n(&busy, 0, __ATOMIC_RELEASE);
+	if (threads <= 1) {
+		for (i = 0; i < n; i++)
+			fn(arg, i, 0);
+		return;
 	}
-	t[0].p = &p;
-	t[0].tid = 0;
-	par_main(&t[0]);
-	for (i = 1; i <= started; i++)
-		pthread_join(id[i], NULL);
+	job.fn = fn;
+	job.arg = arg;
+	job.n = n;
+	job.threads = threads;
+	__atomic_store_n(&job.next, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&state, 0, __ATOMIC_RELEASE);	/* open */
+	for (int k = 1; k < threads; k++)
+		if (!__atomic_exchange_n(&workers[k].posted, 1,
+		    __ATOMIC_SEQ_CST))
+			sem_post(&workers[k].go);
+	take_items(0);
+	if (__atomic_fetch_or(&state, CLOSED, __ATOMIC_ACQ_REL) != 0)
+		while (sem_wait(&done) != 0 && errno == EINTR)
+			;
+	__atomic_store_n(&busy, 0, __ATOMIC_RELEASE);
 }

@@ -38,7 +38,7 @@
  *           outfile.c   -o files made whole: temporary file, rename
  *           formats.h   private to lib/: codecs and reader/writer hooks
  *   engine  engine.h    infrastructure shared by the engines:
- *   infra.  threads.c   tp_parallel, the -j thread fan-out
+ *   infra.  threads.c   tp_parallel, the -j thread pool
  *           timing.c    the --verbose timing report
  *           fft.c/.h    FFTW plans, wisdom and threads
  *   engines conv.c/.h   N-D convolution and correlation (conv_path.c:

@@ -50,6 +50,12 @@ npy_close() {
 	"$PY" "$TPIPE_TOP/test/npycmp.py" "$@"
 }
 
+# tsan_build: the tools under test are built with ThreadSanitizer (make
+# check SANITIZE=thread), whose shadow memory a bound on peak RSS counts.
+tsan_build() {
+	nm "$TPIPE_BIN/tcat" 2> /dev/null | grep -q __tsan_init
+}
+
 # py CODE: run python with numpy imported as np.
 py() {
 	"$PY" -c "import numpy as np, sys

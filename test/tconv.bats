@@ -601,6 +601,7 @@ exit(1 if bad else 0)
 	# largest record.  A (1000000, 4) float64 record (32 MB) with a 60-tap
 	# kernel in same mode: input, output and the FFT path need ~100 MB.
 	[ -x /usr/bin/time ] || skip "no /usr/bin/time"
+	! tsan_build || skip "ThreadSanitizer's shadow memory counts in the RSS"
 	py '
 rng = np.random.default_rng(32)
 np.save("x.npy", rng.standard_normal((1000000, 4)))
