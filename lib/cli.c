@@ -94,6 +94,10 @@ static const struct tp_choice formats[] = {
 static const struct tp_choice depths[] = {
 	{ "8", 8 }, { "16", 16 }, { NULL, 0 }
 };
+static const struct tp_choice compressions[] = {
+	{ "none", TP_COMPRESS_NONE }, { "deflate", TP_COMPRESS_DEFLATE },
+	{ NULL, 0 }
+};
 
 /* The formats an -o name asks for by its extension (in any case), in
  * the order messages list them: the one table of them. */
@@ -208,6 +212,13 @@ tp_common_option(struct tp_common *c, int ch, const char *arg)
 		return 1;
 	case TP_OPT_DEPTH:
 		c->depth = tp_choice(arg, depths, "--depth");
+		return 1;
+	case TP_OPT_QUALITY:
+		c->quality = (int)tp_parse_int(arg, 1, 100, "--quality");
+		return 1;
+	case TP_OPT_COMPRESS:
+		c->compress = (enum tp_compress)tp_choice(arg, compressions,
+		    "--compress");
 		return 1;
 	case TP_OPT_PROGRESS:
 		tp_progress_set_mode(TP_PROGRESS_ON);

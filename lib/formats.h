@@ -1,6 +1,7 @@
 /*
- * formats.h - private to lib/: the PNG and text codecs behind tp_reader
- * and tp_writer.  Both work on whole records in memory.
+ * formats.h - private to lib/: the codecs behind tp_reader and tp_writer
+ * (PNG, text, and the decoders and encoders of the other formats).  They
+ * work on whole records in memory.
  */
 #ifndef TPIPE_FORMATS_H
 #define TPIPE_FORMATS_H
@@ -44,6 +45,81 @@ int tp_text_is_shape_line(const char *p, const char *eol);
 /* Format one element of type t at elem into buf (at least 80 bytes) as
  * tpipe's text writes it; returns the length. */
 int tp_text_value(char *buf, enum tp_dtype t, const void *elem);
+
+/* --- decoders: the formats the reader decodes a record at a time ---- */
+
+/*
+ * A format the reader recognises by its first bytes and decodes a whole
+ * record at a time, in a file of its own (tiffio.c, ...), listed in
+ * reader.c's table.  Text, PNG and NPY are the reader's own.
+ */
+struct tp_decoder {
+	enum tp_format format;
+	const char *name;		/* "TIFF", as messages say it */
+	size_t magic_len;		/* bytes probe needs, if there are */
+	/* 1 if the input's first len bytes (magic_len, or all the input
+	 * when shorter) begin this format */
+	int (*probe)(const unsigned char *p, size_t len);
+	/*
+	 * Decode the next record into *out (a new tensor: malloc'd data,
+	 * native byte order, C order) and set *name to a malloc'd name for
+	 * it (or leave it NULL).  Returns 1, or 0 at the end of the input.
+	 * Dies on bad or truncated input, naming tp_reader_name and the
+	 * record (tp_reader_index + 1 is the one being read).  *state is
+	 * NULL at the first call and is the decoder's own.
+	 */
+	int (*next)(struct tp_reader *, void **state, struct tp_tensor *out,
+	    char **name);
+	/* Free *state (may be NULL); never dies. */
+	void (*close)(void *state);
+};
+
+/* The reader's input, for decoders: up to n bytes (fewer only at the
+ * end of the input) into dst; returns how many. */
+size_t tp_reader_take(struct tp_reader *, void *dst, size_t n);
+/*
+ * All the rest of the input in one new buffer (free it), *len bytes,
+ * for formats read by random access (TIFF, .mat).  It grows as the
+ * input arrives, so a header's claims never size it.
+ */
+unsigned char *tp_reader_slurp(struct tp_reader *, size_t *len);
+/* The options the reader was opened with (never NULL). */
+const struct tp_input *tp_reader_input(const struct tp_reader *);
+
+/* --- encoders: the formats the writer encodes a record at a time ---- */
+
+/*
+ * A format the writer encodes a whole record at a time, in a file of its
+ * own, listed in writer.c's table.  NPY, text and PNG are the writer's
+ * own.
+ */
+struct tp_encoder {
+	enum tp_format format;
+	/* NULL if a record of hdr's shape and dtype can be written as o
+	 * asks, else a message in m saying why not, naming the record's
+	 * shape or dtype and what to do */
+	const char *(*writable)(const struct tp_tensor *hdr,
+	    const struct tp_common *o, struct tp_msg *m);
+	/*
+	 * Encode the record t (whole, C order, native) named name (or NULL:
+	 * the format's default), index from 0.  Bytes given to
+	 * tp_writer_emit here belong to this record: once it returns they
+	 * count as complete and reach the output even if the tool later
+	 * dies.  A format that can only be written whole (a TIFF's pages)
+	 * keeps them in *state (NULL at the first call) until finish.
+	 */
+	void (*record)(struct tp_writer *, void **state, const struct tp_tensor *t,
+	    const char *name, long index, const struct tp_common *o);
+	/* The input ended after n records: emit what *state holds and free
+	 * it.  May die (no records, say). */
+	void (*finish)(struct tp_writer *, void **state, long n,
+	    const struct tp_common *o);
+};
+
+/* Append n bytes to w's output (buffered); for encoders. */
+void tp_writer_emit(struct tp_writer *, const void *p, size_t n);
+/* The name messages give w's output ("<stdout>", or the -o path). */
+const char *tp_writer_name(const struct tp_writer *);
 
 /* --- fdio.c: the bottom of the io layer ---------------------------- */
 

@@ -45,6 +45,16 @@ struct tp_reader {
 	char *textbuf;		/* text: the current record and what follows */
 	size_t textcap;
 	int operand;		/* an operand file: not counted as the stream */
+	struct tp_input in;	/* how it was opened */
+	const struct tp_decoder *dec;	/* the format's, or NULL */
+	void *dec_state;	/* the decoder's */
+	char *record_name;	/* the current record's, or NULL */
+};
+
+/* The formats decoded by files of their own (formats.h), in the order
+ * their magic numbers are tried. */
+static const struct tp_decoder *const decoders[] = {
+	NULL
 };
 
 /* Count n bytes read into the progress line, unless r is an operand. */
@@ -122,9 +132,51 @@ take(struct tp_reader *r, void *dst, size_t n)
 	return got;
 }
 
-/* tp_reader_open; an operand's reads are not counted (progress.h). */
+void
+tp_input_init(struct tp_input *in)
+{
+	memset(in, 0, sizeof *in);
+	in->ndim = -1;
+	in->raw = -1;
+}
+
+/*
+ * The decoder whose magic the input begins with, or NULL.  Text never
+ * holds a NUL, so only input that does (or might be a .mat file's text
+ * header) is read on to the longest magic before deciding: a line of
+ * text typed into a pipe is not held back waiting for more.
+ */
+static const struct tp_decoder *
+probe_decoders(struct tp_reader *r)
+{
+	size_t want = 8;
+
+	for (int i = 0; decoders[i]; i++)
+		if (decoders[i]->magic_len > want)
+			want = decoders[i]->magic_len;
+	if (want > 8 && (memchr(r->buf, '\0', r->len) ||
+	    (r->len >= 6 && !memcmp(r->buf, "MATLAB", 6))))
+		while (r->len < want && fill(r) > 0)
+			;
+	for (int i = 0; decoders[i]; i++)
+		if (decoders[i]->probe(r->buf, r->len))
+			return decoders[i];
+	return NULL;
+}
+
+/* The name messages give format f. */
+static const char *
+format_name(const struct tp_reader *r)
+{
+	if (r->dec)
+		return r->dec->name;
+	return r->format == TP_FMT_NPY ? "NPY" : r->format == TP_FMT_PNG ?
+	    "PNG" : "text";
+}
+
+/* tp_reader_open_input; an operand's reads are not counted (progress.h). */
 static struct tp_reader *
-reader_open(const char *path, int ndim, const size_t *shape, int operand)
+reader_open(const char *path, const struct tp_input *in, int operand)
 {
 	struct tp_reader *r = tp_ecalloc(1, sizeof *r);
 	int is_stdin = !path || !strcmp(path, "-");
@@ -137,11 +189,14 @@ reader_open(const char *path, int ndim, const size_t *shape, int operand)
 		tp_die("%s:", r->name);
 	r->buf = tp_emalloc(BUFSIZE);
 	r->index = -1;
-	r->text.ndim = -1;
-	if (ndim >= 0) {
-		r->text.ndim = ndim;
-		memcpy(r->text.shape, shape, (size_t)ndim * sizeof *shape);
-	}
+	if (in)
+		r->in = *in;
+	else
+		tp_input_init(&r->in);
+	r->text.ndim = r->in.ndim;
+	if (r->in.ndim >= 0)
+		memcpy(r->text.shape, r->in.shape,
+		    (size_t)r->in.ndim * sizeof *r->in.shape);
 	while (r->len < 8 && fill(r) > 0)
 		;
 	if (r->len >= 6 && !memcmp(r->buf, "\x93NUMPY", 6))
@@ -153,18 +208,71 @@ reader_open(const char *path, int ndim, const size_t *shape, int operand)
 		r->format = TP_FMT_PNG;	/* a cut signature: read_png says so */
 	else if (r->len == 0)
 		r->format = TP_FMT_NPY;	/* an empty stream */
+	else if ((r->dec = probe_decoders(r)))
+		r->format = r->dec->format;
 	else
 		r->format = TP_FMT_TXT;
-	if (ndim >= 0 && r->format != TP_FMT_TXT && r->len > 0)
+	if (r->in.ndim >= 0 && r->format != TP_FMT_TXT && r->len > 0)
 		tp_usage_die("%s: --shape applies to text input, not %s",
-		    r->name, r->format == TP_FMT_NPY ? "NPY" : "PNG");
+		    r->name, format_name(r));
 	return r;
+}
+
+struct tp_reader *
+tp_reader_open_input(const char *path, const struct tp_input *in)
+{
+	return reader_open(path, in, 0);
 }
 
 struct tp_reader *
 tp_reader_open(const char *path, int ndim, const size_t *shape)
 {
-	return reader_open(path, ndim, shape, 0);
+	struct tp_input in;
+
+	tp_input_init(&in);
+	in.ndim = ndim;
+	if (ndim >= 0)
+		memcpy(in.shape, shape, (size_t)ndim * sizeof *shape);
+	return reader_open(path, &in, 0);
+}
+
+const char *
+tp_reader_record_name(const struct tp_reader *r)
+{
+	return r->record_name;
+}
+
+const struct tp_input *
+tp_reader_input(const struct tp_reader *r)
+{
+	return &r->in;
+}
+
+size_t
+tp_reader_take(struct tp_reader *r, void *dst, size_t n)
+{
+	return take(r, dst, n);
+}
+
+unsigned char *
+tp_reader_slurp(struct tp_reader *r, size_t *len)
+{
+	size_t cap = BUFSIZE, n = 0, got;
+
+	r->grown = tp_emalloc(cap);
+	while ((got = take(r, r->grown + n, cap - n)) > 0) {
+		n += got;
+		if (n == cap) {
+			if (cap > SIZE_MAX / 2)
+				tp_die("%s: input too large", r->name);
+			cap *= 2;
+			r->grown = tp_erealloc(r->grown, cap);
+		}
+	}
+	unsigned char *all = r->grown;
+	r->grown = NULL;
+	*len = n;
+	return all;
 }
 
 const char *tp_reader_name(const struct tp_reader *r) { return r->name; }
@@ -334,7 +442,8 @@ text_fill(struct tp_reader *r)
 		if (k == 0)
 			break;
 		if (memchr(r->textbuf + len, '\0', k))
-			tp_die("%s: not NPY, PNG or text (binary data)", r->name);
+			tp_die("%s: binary data in no format tpipe reads "
+			    "(tpipe(7) FORMATS)", r->name);
 		len += k;
 	}
 done:
@@ -413,14 +522,21 @@ read_png(struct tp_reader *r, size_t *len)
 	return buf;
 }
 
-/* Text and PNG records are decoded whole; their data is served from mem. */
+/* Text, PNG and the decoders' records are decoded whole; their data is
+ * served from mem. */
 static int
 read_whole_header(struct tp_reader *r, struct tp_tensor *hdr)
 {
 	struct tp_tensor t;
 	int more;
 
-	if (r->format == TP_FMT_PNG) {
+	free(r->record_name);
+	r->record_name = NULL;
+	if (r->dec) {
+		if (!r->dec->next(r, &r->dec_state, &t, &r->record_name))
+			return 0;
+		r->index++;
+	} else if (r->format == TP_FMT_PNG) {
 		unsigned char *all;
 		size_t len;
 
@@ -656,6 +772,9 @@ tp_reader_close(struct tp_reader *r)
 	free(r->scratch);
 	free(r->grown);
 	free(r->png);
+	if (r->dec)
+		r->dec->close(r->dec_state);
+	free(r->record_name);
 	free(r->textbuf);
 	free(r->buf);
 	free(r->name);
@@ -666,7 +785,7 @@ tp_reader_close(struct tp_reader *r)
 struct tp_tensor
 tp_read_operand(const char *path, const char *what)
 {
-	struct tp_reader *r = reader_open(path, -1, NULL, 1);
+	struct tp_reader *r = reader_open(path, NULL, 1);
 	struct tp_tensor t, extra;
 	const char *why = NULL;
 	char q[256];

@@ -287,7 +287,12 @@ void *tp_big_alloc(size_t n);
 
 /* --- command line ---------------------------------------------------- */
 
-enum tp_format { TP_FMT_AUTO, TP_FMT_NPY, TP_FMT_TXT, TP_FMT_PNG };
+/* The formats records are read from and written in (tpipe(7) FORMATS). */
+enum tp_format { TP_FMT_AUTO, TP_FMT_NPY, TP_FMT_TXT, TP_FMT_PNG,
+	TP_FMT_CSV, TP_FMT_TIFF, TP_FMT_JPEG, TP_FMT_MAT, TP_FMT_MRC,
+	TP_FMT_RAW };
+/* --compress: TP_COMPRESS_AUTO is the format's default. */
+enum tp_compress { TP_COMPRESS_AUTO, TP_COMPRESS_NONE, TP_COMPRESS_DEFLATE };
 
 /* The options every tool shares; see tp_common_option (--progress and
  * --quiet go straight to progress.c). */
@@ -297,12 +302,14 @@ struct tp_common {
 	int dtype;			/* -t: TP_F4, TP_F8, or -1 */
 	int threads;			/* -j, default online CPUs */
 	int depth;			/* --depth 8|16 for PNG output */
+	int quality;			/* --quality 1-100 for JPEG, 0 unset */
+	enum tp_compress compress;	/* --compress none|deflate */
 };
 
 /* Long option ids above any short option character; a tool's own start
  * at TP_OPT_TOOL. */
 enum { TP_OPT_DEPTH = 256, TP_OPT_VERSION, TP_OPT_PROGRESS, TP_OPT_QUIET,
-	TP_OPT_TOOL };
+	TP_OPT_QUALITY, TP_OPT_COMPRESS, TP_OPT_TOOL };
 
 /* getopt_long entries and short letters for the common options. */
 #define TP_COMMON_SHORTOPTS "ho:O:t:j:"
@@ -313,6 +320,8 @@ enum { TP_OPT_DEPTH = 256, TP_OPT_VERSION, TP_OPT_PROGRESS, TP_OPT_QUIET,
 	{ "dtype", required_argument, NULL, 't' }, \
 	{ "threads", required_argument, NULL, 'j' }, \
 	{ "depth", required_argument, NULL, TP_OPT_DEPTH }, \
+	{ "quality", required_argument, NULL, TP_OPT_QUALITY }, \
+	{ "compress", required_argument, NULL, TP_OPT_COMPRESS }, \
 	{ "version", no_argument, NULL, TP_OPT_VERSION }, \
 	TP_PROGRESS_LONGOPTS
 /* --progress and --quiet alone, for a tool without the other common
@@ -427,19 +436,41 @@ int tp_online_cpus(void);
 struct tp_reader;
 
 /*
- * Open path ("-" or NULL is stdin) for reading records.  The first bytes
- * decide the format: NPY, PNG, or text.  shape, if not NULL, is the
- * shape (ndim entries, one may be SIZE_MAX to infer) of text records.
- * Dies if the file cannot be opened.
+ * How to read an input whose bytes do not say it all (tcat's and tinfo's
+ * input options); tp_input_init fills the defaults, under which the
+ * first bytes decide everything.
  */
+struct tp_input {
+	int ndim;		/* --shape: ndim entries, one may be SIZE_MAX */
+	size_t shape[TP_MAXDIM];	/* (inferred), or ndim -1 */
+	int raw;		/* --raw DTYPE: headerless data of this */
+				/* dtype (enum tp_dtype), or -1 */
+	unsigned long long skip;	/* --skip: raw bytes before the data */
+	int fortran;		/* --order F: raw data in Fortran order */
+	const char *var;	/* --var: the one .mat variable, or NULL */
+	int header;		/* --header: CSV input begins with names */
+};
+void tp_input_init(struct tp_input *in);
+/*
+ * Open path ("-" or NULL is stdin) for reading records as in says (NULL:
+ * the defaults).  Unless in names raw data, the first bytes decide the
+ * format by content, never by the name (tpipe(7) FORMATS).  Dies if the
+ * file cannot be opened, or if in asks what the format does not take.
+ */
+struct tp_reader *tp_reader_open_input(const char *path,
+    const struct tp_input *in);
+/* tp_reader_open_input with the defaults, and shape, if not NULL, the
+ * shape (ndim entries, one may be SIZE_MAX) of text records. */
 struct tp_reader *tp_reader_open(const char *path, int ndim,
     const size_t *shape);
+/* The current record's name (a .mat variable's), or NULL. */
+const char *tp_reader_record_name(const struct tp_reader *);
 /* The name used in messages: "<stdin>", or the path as tp_printable
  * shows it. */
 const char *tp_reader_name(const struct tp_reader *);
 /* The path as given, or "<stdin>". */
 const char *tp_reader_path(const struct tp_reader *);
-/* The format the first bytes showed (TP_FMT_NPY, _PNG or _TXT). */
+/* The format the first bytes showed (or --raw). */
 enum tp_format tp_reader_format(const struct tp_reader *);
 /*
  * Read the next record's header into hdr (data NULL).  Returns 1, or 0 at
@@ -507,8 +538,12 @@ struct tp_writer *tp_writer_open_path(const char *path, enum tp_format fmt,
 /* The format tp_writer_open_path writes path in, fmt resolved as it
  * says: a tool that cannot write one refuses it before reading. */
 enum tp_format tp_writer_format(const char *path, enum tp_format fmt);
-/* tp_writer_open_path of the -o, -O and --depth options in c. */
+/* tp_writer_open_path of the -o, -O and --depth options in c, and the
+ * writers' other options (--quality, --compress). */
 struct tp_writer *tp_writer_open(const struct tp_common *c);
+/* Name the next record (a .mat variable); name NULL: the format's
+ * default.  Formats without names ignore it. */
+void tp_writer_name_next(struct tp_writer *, const char *name);
 /* Begin a record with hdr's dtype and shape.  Dies if the format cannot
  * hold it (PNG: 2-D, or 3-D with 1-4 channels, one image). */
 void tp_write_header(struct tp_writer *, const struct tp_tensor *hdr);

@@ -1,6 +1,7 @@
 /*
  * writer.c - write records to stdout or to a file that appears only when
- * complete, as NPY, text, or one PNG image.  Output is buffered; the
+ * complete, as NPY, text, one PNG image, or through an encoder
+ * (formats.h).  Output is buffered; the
  * records completed so far are written out even when the tool dies (the
  * tp_on_die hook), so what reaches the reader does not depend on record
  * sizes.
@@ -37,6 +38,16 @@ struct tp_writer {
 	size_t memcap;		/* in a buffer of this size */
 	unsigned char *png;	/* PNG: the encoded image, held until close */
 	size_t pnglen;
+	struct tp_common opts;	/* the writers' options */
+	const struct tp_encoder *enc;	/* the format's, or NULL */
+	void *enc_state;	/* the encoder's */
+	char *next_name;	/* tp_writer_name_next's, or NULL */
+	char *rec_name;		/* the current record's */
+};
+
+/* The formats encoded by files of their own (formats.h). */
+static const struct tp_encoder *const encoders[] = {
+	NULL
 };
 
 /* The open writers, for write_complete_records when the tool dies. */
@@ -154,6 +165,15 @@ tp_writer_open_path(const char *path, enum tp_format fmt, int depth)
 
 	w->format = tp_writer_format(path, fmt);
 	w->depth = depth;
+	w->opts.depth = depth;
+	w->opts.output = path;
+	w->opts.format = w->format;
+	w->opts.dtype = -1;
+	for (int i = 0; encoders[i]; i++)
+		if (encoders[i]->format == w->format)
+			w->enc = encoders[i];
+	if (w->format > TP_FMT_PNG && !w->enc)
+		tp_usage_die("no writer for that format in this build");
 	w->buf = tp_emalloc(BUFSIZE);
 	if (path) {
 		w->fd = tp_create_temp(path);
@@ -170,7 +190,46 @@ tp_writer_open_path(const char *path, enum tp_format fmt, int depth)
 struct tp_writer *
 tp_writer_open(const struct tp_common *c)
 {
-	return tp_writer_open_path(c->output, c->format, c->depth);
+	struct tp_writer *w = tp_writer_open_path(c->output, c->format,
+	    c->depth);
+
+	w->opts = *c;
+	w->opts.format = w->format;
+	return w;
+}
+
+void
+tp_writer_name_next(struct tp_writer *w, const char *name)
+{
+	free(w->next_name);
+	w->next_name = name ? tp_estrdup(name) : NULL;
+}
+
+void
+tp_writer_emit(struct tp_writer *w, const void *p, size_t n)
+{
+	out(w, p, n);
+}
+
+const char *
+tp_writer_name(const struct tp_writer *w)
+{
+	return w->name;
+}
+
+/* An encoder's record is whole in w->mem: encode it; what it emitted
+ * is complete. */
+static void
+encode_record(struct tp_writer *w)
+{
+	struct tp_tensor t = w->hdr;
+
+	t.data = w->mem;
+	w->enc->record(w, &w->enc_state, &t, w->rec_name, w->records - 1,
+	    &w->opts);
+	free(w->mem);
+	w->mem = NULL;
+	w->complete = w->len;
 }
 
 void
@@ -211,9 +270,19 @@ tp_write_header(struct tp_writer *w, const struct tp_tensor *hdr)
 		w->memcap = 0;
 		break;
 	default:
+		if ((why = w->enc->writable(hdr, &w->opts, &msg)))
+			tp_die("record %ld: %s", w->records - 1, why);
+		free(w->rec_name);
+		w->rec_name = w->next_name;
+		w->next_name = NULL;
+		w->mem = NULL;		/* grows with the data (tp_write_data) */
+		w->memcap = 0;
 		break;
 	}
-	count_data(w, 0);
+	if (w->enc && hdr->nbytes == 0)
+		encode_record(w);
+	else
+		count_data(w, 0);
 }
 
 /* Text: the element at p (any alignment), a newline after each row, a
@@ -279,8 +348,8 @@ tp_write_data(struct tp_writer *w, const void *src, size_t n)
 	case TP_FMT_TXT:
 		write_text(w, src, n);
 		break;
-	case TP_FMT_PNG:
-		if (w->done + n > w->memcap) {	/* double, up to the image */
+	default:			/* PNG and the encoders: held whole */
+		if (w->done + n > w->memcap) {	/* double, up to the record */
 			w->memcap = w->memcap * 2 > w->done + n ? w->memcap * 2 :
 			    w->done + n;
 			if (w->memcap > w->hdr.nbytes)
@@ -290,12 +359,12 @@ tp_write_data(struct tp_writer *w, const void *src, size_t n)
 		if (n)
 			memcpy(w->mem + w->done, src, n);
 		break;
-	default:
-		break;
 	}
-	if (w->format != TP_FMT_PNG)
+	if (w->format == TP_FMT_NPY || w->format == TP_FMT_TXT)
 		count_data(w, n);
-	else if ((w->done += n) == w->hdr.nbytes) {
+	else if ((w->done += n) == w->hdr.nbytes && w->enc)
+		encode_record(w);
+	else if (w->done == w->hdr.nbytes) {
 		struct tp_tensor t = w->hdr;
 		size_t len;
 		unsigned char *png;
@@ -340,6 +409,10 @@ tp_writer_close(struct tp_writer *w)
 		    w->records - 1, w->done, w->hdr.nbytes);
 	if (w->format == TP_FMT_PNG && w->records == 0)
 		tp_die("no image to write as png: the input is empty");
+	if (w->enc) {
+		w->enc->finish(w, &w->enc_state, w->records, &w->opts);
+		w->complete = w->len;
+	}
 	if (w->png) {
 		out(w, w->png, w->pnglen);
 		free(w->png);
@@ -352,5 +425,7 @@ tp_writer_close(struct tp_writer *w)
 		tp_die("write error: %s:", w->name);
 	free(w->buf);
 	free(w->name);
+	free(w->next_name);
+	free(w->rec_name);
 	free(w);
 }

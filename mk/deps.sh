@@ -11,14 +11,20 @@
 # them, and fail (make runs this before its first compile).
 set -eu
 build="gcc make pkg-config libfftw3-dev libpng-dev zlib1g-dev libopenblas-dev"
+build="$build libtiff-dev libjpeg62-turbo-dev libmatio-dev"
 check="$build bats bats-assert bats-support python3 python3-numpy python3-scipy python3-pil imagemagick mandoc groff-base time"
 check="$check python3-torch python3-matplotlib libglu1-mesa-dev libglm-dev clang valgrind parallel"
+check="$check python3-tifffile python3-mrcfile python3-h5py libvips-tools"
 bench="$check python3-opencv libvips-tools hyperfine time python3-numexpr"
 # What the build includes and links, each with its Debian package:
 # HEADER:LIBRARY:PACKAGE.
 needs="fftw3.h:fftw3:libfftw3-dev fftw3.h:fftw3f:libfftw3-dev
 fftw3.h:fftw3_threads:libfftw3-dev fftw3.h:fftw3f_threads:libfftw3-dev
-png.h:png:libpng-dev zlib.h:z:zlib1g-dev cblas.h:openblas:libopenblas-dev"
+png.h:png:libpng-dev zlib.h:z:zlib1g-dev cblas.h:openblas:libopenblas-dev
+tiffio.h:tiff:libtiff-dev jpeglib.h:jpeg:libjpeg62-turbo-dev
+matio.h:matio:libmatio-dev"
+# jpeglib.h uses FILE and size_t without including <stdio.h>: every
+# probe program includes it first.
 LOCK_WAIT=${LOCK_WAIT:-600}
 
 usage() {
@@ -53,9 +59,9 @@ probe() {
 	fi
 	tmp=$(mktemp -d)
 	trap 'rm -rf "$tmp"' EXIT
-	for n in $needs; do
+	{ echo '#include <stdio.h>'; for n in $needs; do
 		echo "#include <${n%%:*}>"
-	done | sort -u > "$tmp/all.c"
+	done | sort -u; } > "$tmp/all.c"
 	echo 'int main(void) { return 0; }' >> "$tmp/all.c"
 	libs=
 	for n in $needs; do
@@ -73,7 +79,7 @@ probe() {
 		gone=''
 		case " $what " in
 		*" $h "*) gone=1 ;;
-		*) printf '#include <%s>\n' "$h" > "$tmp/h.c"
+		*) printf '#include <stdio.h>\n#include <%s>\n' "$h" > "$tmp/h.c"
 		   "$@" -c -o "$tmp/h.o" "$tmp/h.c" > /dev/null 2>&1 ||
 			{ what="$what $h"; gone=1; } ;;
 		esac

@@ -527,6 +527,7 @@ under_ulimit() {
 	if grep -q __asan_init "$TPIPE_BIN/tgrad"; then
 		skip "ulimit -v cannot be used under AddressSanitizer"
 	fi
+	! tsan_build || skip "ThreadSanitizer reserves more address space than the limit"
 	py '
 rng = np.random.default_rng(8)
 np.save("x.npy", rng.standard_normal((4, 6, 5))); np.save("k.npy", rng.standard_normal((2, 2)))
