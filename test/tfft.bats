@@ -14,6 +14,40 @@ bats_require_minimum_version 1.5.0
 	[[ ${lines[-1]} == "400 of 400 random cases agree"* ]]
 }
 
+@test "tfft: 150 random cases on large shapes (20,000 to 400,000 points, -j 1 to 3, the threaded passes on many items) equal numpy.fft and scipy.fft" {
+	run "$PY" "$TPIPE_TOP/test/tfft_prop.py" 7 150 big
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ ${lines[-1]} == "150 of 150 random cases agree"* ]]
+}
+
+@test "tfft: fftn and ifftn of a real record run r2c and fill the other half by symmetry (--verbose says so); the result is numpy's complex transform" {
+	py "
+rng = np.random.default_rng(8)
+np.save('x.npy', rng.standard_normal((5, 8, 3)))
+np.save('odd.npy', rng.standard_normal((7, 9)).astype(np.float32))
+np.save('u.npy', rng.integers(0, 255, (6, 10)).astype(np.uint8))
+"
+	tfft --verbose --axes 0,1 x.npy > x01.npy 2> err
+	cat err
+	grep -q '^tfft: record 0: fftn 5x8 (axes 0..1), f64, real input by r2c and symmetry, norm backward, new plan' err
+	tfft --verbose --transform ifftn --axes 0,2 --norm ortho x.npy > xi02.npy 2> err
+	grep -q '^tfft: record 0: ifftn 5x3 (axes 0,2), f64, real input by r2c and symmetry, norm ortho' err
+	tfft --shift odd.npy > odd.npy.out
+	tfft --transform ifft --norm forward -j 1 u.npy > u.npy.out 2> /dev/null
+	py "
+x, odd, u = np.load('x.npy'), np.load('odd.npy'), np.load('u.npy')
+for got, want, tol in (
+        ('x01.npy', np.fft.fftn(x, axes=(0, 1)), 1e-12),
+        ('xi02.npy', np.fft.ifftn(x, axes=(0, 2), norm='ortho'), 1e-12),
+        ('odd.npy.out', np.fft.fftshift(np.fft.fftn(odd.astype(np.float64))), 1e-5),
+        ('u.npy.out', np.fft.ifft(u, norm='forward'), 1e-12)):
+    g = np.load(got)
+    assert g.shape == want.shape and g.dtype.kind == 'c', got
+    assert np.abs(g - want).max() <= tol * np.abs(want).max(), got
+"
+}
+
 @test "tfft: round trips: ifftn(fftn), irfftn(rfftn) with -s, idctn(dctn) and idstn(dstn) of every type and norm give x back" {
 	py "
 rng = np.random.default_rng(3)

@@ -1,7 +1,9 @@
 #!/usr/bin/python3
-"""tfft_prop.py SEED COUNT: random property test of tfft against
+"""tfft_prop.py SEED COUNT [big]: random property test of tfft against
 numpy.fft and scipy.fft.  Each case draws a shape (lengths 1, 2, primes,
-even and odd), a dtype (float32, float64, complex64, complex128, int32,
+even and odd; with big, lengths up to 257 and 20,000 to 400,000 points, so
+that the passes tfft runs on several threads get several items each,
+and a -j of 1 to 3), a dtype (float32, float64, complex64, complex128, int32,
 uint8), a transform (fftn ... idstn, the n-less names too), a DCT/DST
 type, axes (a subset in any order, --last k, or the default), -s lengths
 (padding or cropping), a norm, and sometimes windows, --shift, --ishift
@@ -21,6 +23,8 @@ import scipy.fft as sf
 import scipy.signal as ss
 
 LENGTHS = [1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 16]
+BIG_LENGTHS = [1, 2, 3, 31, 64, 97, 100, 128, 257]
+BIG_POINTS = 400000
 FNS = ['fftn', 'ifftn', 'rfftn', 'irfftn', 'dctn', 'idctn', 'dstn', 'idstn']
 VIEWS = ['complex', 'real', 'imag', 'abs', 'power', 'logpower', 'phase']
 
@@ -35,10 +39,13 @@ def window(spec, n):
     return ss.get_window(name, n, fftbins=True)
 
 
-def draw(rng):
+def draw(rng, big):
     """One random case: (args, x, reference function of x)."""
     nd = int(rng.integers(1, 4))
-    shape = tuple(int(rng.choice(LENGTHS)) for _ in range(nd))
+    shape = tuple(int(rng.choice(BIG_LENGTHS if big else LENGTHS))
+                  for _ in range(nd))
+    if big and not BIG_POINTS / 20 <= np.prod(shape) <= BIG_POINTS:
+        return None
     fn = str(rng.choice(FNS))
     short = rng.random() < 0.25          # fft instead of fftn: last axis
     dtypes = ['float32', 'float64', 'int32', 'uint8']
@@ -54,6 +61,8 @@ def draw(rng):
     x = x.astype(dt)
     single = dt in ('float32', 'complex64')
     args = ['--transform', fn[:-1] if short else fn]
+    if big:
+        args += ['-j', str(rng.integers(1, 4))]
     typ = int(rng.integers(1, 5)) if fn[-4:-1] in ('dct', 'dst') else None
     if typ is not None:
         args += ['--type', str(typ)]
@@ -75,10 +84,15 @@ def draw(rng):
         axes = [nd - 1] if short else list(range(nd))
     s = None
     if rng.random() < 0.3 or (fn == 'irfftn' and x.shape[axes[-1]] < 2):
-        s = [int(rng.choice(LENGTHS)) for _ in axes]
+        s = [int(rng.choice(BIG_LENGTHS if big else LENGTHS)) for _ in axes]
         if how == 'default' and not short:
             axes = list(range(nd - len(s), nd))
         args += ['-s', ','.join(map(str, s))]
+        padded = list(shape)
+        for a, n in zip(axes, s):
+            padded[a] = n
+        if big and np.prod(padded) > BIG_POINTS:
+            return None
     lens = s if s is not None else [x.shape[a] for a in axes]
     if fn == 'irfftn' and s is None:
         lens = lens[:-1] + [2 * (lens[-1] - 1)]
@@ -165,10 +179,11 @@ def draw(rng):
 
 def main():
     seed, count = int(sys.argv[1]), int(sys.argv[2])
+    big = sys.argv[3:] == ['big']
     rng = np.random.default_rng(seed)
     bad, done = [], 0
     while done < count:
-        case = draw(rng)
+        case = draw(rng, big)
         if case is None:
             continue
         args, x, ref, want, single, view = case
