@@ -141,40 +141,35 @@ spec_scale_along(void *data, int single, const size_t *shape, int nd,
 
 struct scale_job {
 	void *data;
-	int single, cplx;
+	int single, cplx, conj;
 	size_t n;
-	double re, im;		/* the factors of real and imaginary parts */
+	double f;
 };
 
+/* Scale the items' elements; a conjugate's imaginary part is 0 - y f,
+ * so that a zero stays +0 (as in CONJ_ROW below). */
 static void
 scale_item(void *arg, size_t it, int tid)
 {
 	const struct scale_job *j = arg;
 	size_t lo = it * CHUNK, hi = lo + CHUNK < j->n ? lo + CHUNK : j->n;
+	size_t c = j->cplx ? 2 : 1, k;
 
 	(void)tid;
 	if (j->single) {
-		float *p = j->data, a = (float)j->re, b = (float)j->im;
+		float *p = j->data, a = (float)j->f;
 
-		if (!j->cplx)
-			for (size_t k = lo; k < hi; k++)
-				p[k] *= a;
-		else
-			for (size_t k = lo; k < hi; k++) {
-				p[2 * k] *= a;
-				p[2 * k + 1] *= b;
-			}
+		for (k = c * lo; k < c * hi; k++)
+			p[k] *= a;
+		for (k = lo; j->conj && k < hi; k++)
+			p[2 * k + 1] = 0 - p[2 * k + 1];
 	} else {
-		double *p = j->data, a = j->re, b = j->im;
+		double *p = j->data, a = j->f;
 
-		if (!j->cplx)
-			for (size_t k = lo; k < hi; k++)
-				p[k] *= a;
-		else
-			for (size_t k = lo; k < hi; k++) {
-				p[2 * k] *= a;
-				p[2 * k + 1] *= b;
-			}
+		for (k = c * lo; k < c * hi; k++)
+			p[k] *= a;
+		for (k = lo; j->conj && k < hi; k++)
+			p[2 * k + 1] = 0 - p[2 * k + 1];
 	}
 }
 
@@ -182,7 +177,7 @@ void
 spec_scale(void *data, int single, int cplx, size_t n, double f, int conj,
     int threads)
 {
-	struct scale_job j = { data, single, cplx, n, f, conj ? -f : f };
+	struct scale_job j = { data, single, cplx, conj, n, f };
 
 	tp_parallel(threads, (n + CHUNK - 1) / CHUNK, scale_item, &j);
 }
@@ -323,7 +318,9 @@ move_item(void *arg, size_t it, int tid)
 }
 
 /* dst[k] = conj(src[n - k]) for the points k >= half of axis h, with
- * inner numbers per point; T the real type. */
+ * inner numbers per point; T the real type.  The imaginary part is
+ * 0 - y, not -y: a zero stays +0 as numpy's complex transform leaves it
+ * (the phase of a negative real output is then pi, not -pi). */
 #define CONJ_ROW(T) do {						\
 	T *d = (T *)dst, *s = (T *)src;					\
 	for (size_t k = j->half; k < j->n; k++) {			\
@@ -331,7 +328,7 @@ move_item(void *arg, size_t it, int tid)
 		const T *sk = s + 2 * (j->n - k) * j->inner;		\
 		for (size_t i = 0; i < j->inner; i++) {			\
 			dk[2 * i] = sk[2 * i];				\
-			dk[2 * i + 1] = -sk[2 * i + 1];			\
+			dk[2 * i + 1] = 0 - sk[2 * i + 1];			\
 		}							\
 	}								\
 } while (0)
