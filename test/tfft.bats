@@ -101,6 +101,46 @@ ok &= h.dtype == np.float32 and np.array_equal(h, np.fft.fftfreq(9).astype(np.fl
 sys.exit(0 if ok else 1)"
 }
 
+@test "tfft: --freq n --shift names each point of a shifted spectrum: a cosine of frequency f0 peaks at -f0 and f0, for even and odd n and a spacing" {
+	for n in 16 15; do
+		py "
+d = 0.5
+t = np.arange($n) * d
+np.save('cos$n.npy', np.cos(2 * np.pi * (3 / ($n * d)) * t))
+"
+		tfft --shift --out abs cos$n.npy > spec$n.npy
+		tfft --freq $n --spacing 0.5 --shift > f$n.npy
+		tfft --transform rfft --out abs cos$n.npy > rspec$n.npy
+		tfft --freq $n --spacing 0.5 --transform rfftn > rf$n.npy
+		py "
+s, f = np.load('spec$n.npy'), np.load('f$n.npy')
+assert np.array_equal(f, np.fft.fftshift(np.fft.fftfreq($n, 0.5)))
+peaks = sorted(f[np.argsort(s)[-2:]])
+assert np.allclose(peaks, [-3 / ($n * 0.5), 3 / ($n * 0.5)]), peaks
+rs, rf = np.load('rspec$n.npy'), np.load('rf$n.npy')
+assert np.array_equal(rf, np.fft.rfftfreq($n, 0.5)) and rs.shape == rf.shape
+assert np.isclose(rf[np.argmax(rs)], 3 / ($n * 0.5))
+"
+	done
+}
+
+@test "tfft: --freq takes --spacing, --transform fft or rfft, --shift, -t and the output options; a transform's options are usage errors" {
+	for a in "--norm ortho" "-s 8" "--ishift" "--axes 0" "--last 1" \
+	    "--out abs" "--window hann" "--plan measure" "--verbose"; do
+		# shellcheck disable=SC2086 # $a is a word list on purpose
+		row fails --usage 2 "^tfft: --freq transforms nothing: ${a%% *} is for transforms \(--freq takes --spacing, --transform fft or rfft, --shift\)$" /dev/null tfft --freq 8 $a
+	done
+	row fails --usage 2 "^tfft: --shift with --freq and rfft: rfftfreq is never shifted" /dev/null tfft --freq 8 --transform rfft --shift
+	row fails --usage 2 "^tfft: --freq gives fftfreq .* not the frequencies of another transform$" /dev/null tfft --freq 8 --transform ifft
+	row fails --usage 2 "^tfft: --freq transforms nothing: --type is for transforms" /dev/null tfft --freq 8 --transform dct --type 2
+	rows_ok
+	tfft --freq 7 --transform fftn --shift -t f32 -j 3 -o s7.npy
+	py "
+s = np.load('s7.npy')
+assert s.dtype == np.float32 and np.array_equal(s, np.fft.fftshift(np.fft.fftfreq(7)).astype(np.float32))
+"
+}
+
 @test "tfft: a stream of records of two shapes: each equals numpy, plans are made once per shape and reused" {
 	py "
 import io
