@@ -667,14 +667,19 @@ tp_spectrum_describe(const struct tp_spectrum *sp, char *buf, size_t len)
 		snprintf(buf, len, "nothing run");
 		return buf;
 	}
-	u = (size_t)snprintf(buf, len, "%s", fns[sp->o.fn]);
-	if (is_r2r(sp->o.fn) && u < len)
-		u += (size_t)snprintf(buf + u, len - u, " type %d", sp->o.type);
+	/* the name as given: fft, not fftn, along the last axis */
+	u = (size_t)snprintf(buf, len, "%.*s", (int)strlen(fns[sp->o.fn]) -
+	    sp->o.last1, fns[sp->o.fn]);
 	for (int i = 0; i < sp->naxes && u < len; i++)
 		u += (size_t)snprintf(buf + u, len - u, "%s%zu", i ? "x" : " ",
 		    sp->n[sp->axes[i]]);
-	/* the axes: "0..2" when they follow each other, else "0,2" */
-	if (sp->axes[sp->naxes - 1] - sp->axes[0] == sp->naxes - 1) {
+	/* the axes: "axis 1", "axes 0..2" when they follow each other,
+	 * else "axes 0,2" */
+	if (sp->naxes == 1) {
+		if (u < len)
+			u += (size_t)snprintf(buf + u, len - u, " (axis %d)",
+			    sp->axes[0]);
+	} else if (sp->axes[sp->naxes - 1] - sp->axes[0] == sp->naxes - 1) {
 		if (u < len)
 			u += (size_t)snprintf(buf + u, len - u, " (axes %d..%d)",
 			    sp->axes[0], sp->axes[sp->naxes - 1]);
@@ -684,6 +689,8 @@ tp_spectrum_describe(const struct tp_spectrum *sp, char *buf, size_t len)
 			    "," : " (axes ", sp->axes[i], i == sp->naxes - 1 ?
 			    ")" : "");
 	}
+	if (is_r2r(sp->o.fn) && u < len)
+		u += (size_t)snprintf(buf + u, len - u, ", type %d", sp->o.type);
 	if (u < len)
 		snprintf(buf + u, len - u, ", %s%s, norm %s, %s", sp->single ?
 		    "f32" : "f64", sp->fill >= 0 ? ", real input by r2c and "
