@@ -17,6 +17,17 @@
 #define CHUNK ((size_t)1 << 16)
 #define CHUNK_BYTES ((size_t)1 << 18)
 
+/* Item it of a pass over [first, n) in items of per: its first index,
+ * and its end in *end. */
+static size_t
+span(size_t it, size_t per, size_t first, size_t n, size_t *end)
+{
+	size_t lo = first + it * per;
+
+	*end = lo + per < n ? lo + per : n;
+	return lo;
+}
+
 /* --- windows and frequencies ------------------------------------------ */
 
 /* The modified Bessel function I0(x), by its power series (every term
@@ -152,8 +163,7 @@ static void
 scale_item(void *arg, size_t it, int tid)
 {
 	const struct scale_job *j = arg;
-	size_t lo = it * CHUNK, hi = lo + CHUNK < j->n ? lo + CHUNK : j->n;
-	size_t c = j->cplx ? 2 : 1, k;
+	size_t hi, lo = span(it, CHUNK, 0, j->n, &hi), c = j->cplx ? 2 : 1, k;
 
 	(void)tid;
 	if (j->single) {
@@ -184,6 +194,24 @@ spec_scale(void *data, int single, int cplx, size_t n, double f, int conj,
 
 /* --- rolls and resizing ----------------------------------------------- */
 
+/* The index r of an array of shape[0..n) as n indices in idx. */
+static void
+unravel(size_t r, const size_t *shape, int n, size_t *idx)
+{
+	for (int a = n - 1; a >= 0; a--) {
+		idx[a] = r % shape[a];
+		r /= shape[a];
+	}
+}
+
+/* The next index after idx in C order (the first after the last). */
+static void
+next_index(size_t *idx, const size_t *shape, int n)
+{
+	for (int a = n - 1; a >= 0 && ++idx[a] == shape[a]; a--)
+		idx[a] = 0;
+}
+
 struct roll_job {
 	char *dst;
 	const char *src;
@@ -198,17 +226,12 @@ static void
 roll_item(void *arg, size_t it, int tid)
 {
 	const struct roll_job *j = arg;
-	size_t idx[TP_MAXDIM], o = it * j->per, end = o + j->per, r;
+	size_t idx[TP_MAXDIM], end, o = span(it, j->per, 0, j->outer, &end);
 	size_t n = j->shape[j->last], k = j->by[j->last], len = n * j->row;
 	int a;
 
 	(void)tid;
-	if (end > j->outer)
-		end = j->outer;
-	for (r = o, a = j->last - 1; a >= 0; a--) {
-		idx[a] = r % j->shape[a];
-		r /= j->shape[a];
-	}
+	unravel(o, j->shape, j->last, idx);
 	for (; o < end; o++) {
 		const char *s = j->src + o * len;
 		size_t d = 0;
@@ -217,8 +240,7 @@ roll_item(void *arg, size_t it, int tid)
 			d = d * j->shape[a] + (idx[a] + j->by[a]) % j->shape[a];
 		memcpy(j->dst + d * len + k * j->row, s, (n - k) * j->row);
 		memcpy(j->dst + d * len, s + (n - k) * j->row, k * j->row);
-		for (a = j->last - 1; a >= 0 && ++idx[a] == j->shape[a]; a--)
-			idx[a] = 0;
+		next_index(idx, j->shape, j->last);
 	}
 }
 
@@ -307,11 +329,9 @@ move_item(void *arg, size_t it, int tid)
 {
 	const struct herm_job *j = arg;
 	size_t blk = j->inner * j->ces;
-	size_t o = j->lo + it * j->per, end = o + j->per;
+	size_t end, o = span(it, j->per, j->lo, j->outer, &end);
 
 	(void)tid;
-	if (end > j->outer)
-		end = j->outer;
 	for (; o < end; o++)
 		memmove(j->data + o * j->n * blk, j->data + o * j->half * blk,
 		    j->half * blk);
@@ -339,17 +359,12 @@ static void
 fill_item(void *arg, size_t it, int tid)
 {
 	const struct herm_job *j = arg;
-	size_t idx[TP_MAXDIM], o = it * j->per, end = o + j->per, r;
+	size_t idx[TP_MAXDIM], end, o = span(it, j->per, 0, j->outer, &end);
 	size_t len = j->n * j->inner * j->ces;
 	int a;
 
 	(void)tid;
-	if (end > j->outer)
-		end = j->outer;
-	for (r = o, a = j->h - 1; a >= 0; a--) {
-		idx[a] = r % j->shape[a];
-		r /= j->shape[a];
-	}
+	unravel(o, j->shape, j->h, idx);
 	for (; o < end; o++) {
 		char *dst = j->data + o * len;
 		const char *src;
@@ -363,8 +378,7 @@ fill_item(void *arg, size_t it, int tid)
 			CONJ_ROW(float);
 		else
 			CONJ_ROW(double);
-		for (a = j->h - 1; a >= 0 && ++idx[a] == j->shape[a]; a--)
-			idx[a] = 0;
+		next_index(idx, j->shape, j->h);
 	}
 }
 
@@ -440,7 +454,7 @@ static void
 view_item(void *arg, size_t it, int tid)
 {
 	const struct view_job *j = arg;
-	size_t lo = it * CHUNK, hi = lo + CHUNK < j->n ? lo + CHUNK : j->n;
+	size_t hi, lo = span(it, CHUNK, 0, j->n, &hi);
 	int c = j->cplx ? 2 : 1;
 
 	(void)tid;
