@@ -30,7 +30,7 @@ static void
 gather(const struct tp_expr *e, const struct node *nd, const unsigned char
     *src, size_t start, size_t n, unsigned char *dst)
 {
-	size_t es = tp_dtype_size(nd->dt), idx[TP_MAXDIM], rest = start;
+	size_t esz = tp_dtype_size(nd->dt), idx[TP_MAXDIM], rest = start;
 	int d, last = e->ndim - 1;
 
 	for (d = last; d >= 0; d--) {
@@ -45,11 +45,11 @@ gather(const struct tp_expr *e, const struct node *nd, const unsigned char
 		if (run > n)
 			run = n;
 		if (nd->bstride[last])
-			memcpy(dst, src + off * es, run * es);
+			memcpy(dst, src + off * esz, run * esz);
 		else
 			for (i = 0; i < run; i++)
-				memcpy(dst + i * es, src + off * es, es);
-		dst += run * es;
+				memcpy(dst + i * esz, src + off * esz, esz);
+		dst += run * esz;
 		n -= run;
 		idx[last] += run;
 		for (d = last; d > 0 && idx[d] == e->shape[d]; d--) {
@@ -119,15 +119,15 @@ eval_operand(struct tp_expr *e, int tid, int k, size_t start, size_t n)
 {
 	struct node *nd = &e->nodes[k];
 	unsigned char *o = slot(e, tid, k, 0);
-	size_t es = tp_dtype_size(nd->dt);
+	size_t esz = tp_dtype_size(nd->dt);
 	const unsigned char *base = e->chunk && e->chunk[nd->var] ?
 	    (const unsigned char *)e->chunk[nd->var] -
-	    e->start * es : e->ops[nd->var].data;
+	    e->start * esz : e->ops[nd->var].data;
 
 	if (nd->direct) {
 		if (expr_raw_is_storage(nd->dt))
-			return base + start * es;
-		expr_load(o, base + start * es, nd->dt, n);
+			return base + start * esz;
+		expr_load(o, base + start * esz, nd->dt, n);
 		return o;
 	}
 	if (expr_raw_is_storage(nd->dt)) {

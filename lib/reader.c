@@ -653,27 +653,27 @@ void
 tp_read_data_as(struct tp_reader *r, void *dst, enum tp_dtype to,
     size_t count)
 {
-	size_t es = r->elsize, tos = tp_dtype_size(to);
+	size_t esz = r->elsize, tos = tp_dtype_size(to);
 	unsigned char *d = dst;
 
-	if (count > (r->want - r->done) / es)
+	if (count > (r->want - r->done) / esz)
 		tp_die("%s: record %ld: read past the end of its data", r->name,
 		    r->index);
 	if (to == r->dtype) {
-		tp_read_data(r, dst, count * es);
+		tp_read_data(r, dst, count * esz);
 		return;
 	}
 	if (r->mem) {			/* decoded already: convert in place */
 		tp_convert(dst, to, r->mem + r->done, r->dtype, count);
-		r->done += count * es;
+		r->done += count * esz;
 		return;
 	}
 	if (!r->scratch)
 		r->scratch = tp_emalloc(SCRATCH);
 	while (count > 0) {
-		size_t k = count < SCRATCH / es ? count : SCRATCH / es;
+		size_t k = count < SCRATCH / esz ? count : SCRATCH / esz;
 
-		tp_read_data(r, r->scratch, k * es);
+		tp_read_data(r, r->scratch, k * esz);
 		tp_convert(d, to, r->scratch, r->dtype, k);
 		d += k * tos;
 		count -= k;

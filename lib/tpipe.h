@@ -194,7 +194,7 @@ struct tp_tensor tp_converted(const struct tp_tensor *t, enum tp_dtype to);
  * threads.  The plan dies if perm is not a permutation of 0..ndim-1.
  */
 struct tp_permute {
-	size_t es;			/* bytes per element, after merging */
+	size_t esz;			/* bytes per element, after merging */
 	int ndim;			/* axes after merging; 0: a plain copy */
 	int perm[TP_MAXDIM];
 	size_t shape[TP_MAXDIM];	/* output shape (merged axes) */
@@ -205,7 +205,7 @@ struct tp_permute {
 	size_t bytes;			/* bytes in all */
 	size_t nblocks;			/* units of work for tp_permute_run */
 };
-void tp_permute_plan(struct tp_permute *, size_t es, int ndim,
+void tp_permute_plan(struct tp_permute *, size_t esz, int ndim,
     const size_t *shape, const int *perm);
 void tp_permute_run(const struct tp_permute *, void *dst, const void *src,
     size_t first, size_t end);

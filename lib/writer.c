@@ -316,20 +316,20 @@ write_text_elem(struct tp_writer *w, const unsigned char *p)
 static void
 write_text(struct tp_writer *w, const unsigned char *p, size_t n)
 {
-	size_t es = tp_dtype_size(w->hdr.dtype), i;
+	size_t esz = tp_dtype_size(w->hdr.dtype), i;
 
 	if (w->partlen) {
-		size_t k = n < es - w->partlen ? n : es - w->partlen;
+		size_t k = n < esz - w->partlen ? n : esz - w->partlen;
 		memcpy(w->part + w->partlen, p, k);
 		w->partlen += k;
 		p += k;
 		n -= k;
-		if (w->partlen < es)
+		if (w->partlen < esz)
 			return;
 		write_text_elem(w, w->part);
 		w->partlen = 0;
 	}
-	for (i = 0; n - i >= es; i += es)
+	for (i = 0; n - i >= esz; i += esz)
 		write_text_elem(w, p + i);
 	memcpy(w->part, p + i, n - i);
 	w->partlen = n - i;
