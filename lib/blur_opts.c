@@ -41,7 +41,7 @@ tp_blur_opts_init(struct tp_blur_opts *o)
  * is below 2^-53): only from there on has it a short FIR form. */
 #define ANALYTIC_FIR_SIGMA 2.75
 
-const char *
+tp_why
 tp_blur_opts_check(const struct tp_blur_opts *o, struct tp_msg *m)
 {
 	int i, j;
@@ -94,7 +94,7 @@ tp_blur_channel_axis(int ndim, const size_t *shape)
 	return -1;
 }
 
-const char *
+tp_why
 tp_blur_sigmas(const struct tp_blur_opts *o, int ndim, const size_t *shape,
     double *sigma, int *order, struct tp_msg *m)
 {

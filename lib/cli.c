@@ -150,7 +150,7 @@ tp_choice(const char *word, const struct tp_choice *choices,
 	return c->value;
 }
 
-const char *
+tp_why
 tp_output_format(const char *path, enum tp_format *fmt, struct tp_msg *m)
 {
 	const char *base = strrchr(path, '/'), *dot;

@@ -42,7 +42,7 @@ int tp_dtype_is_float(enum tp_dtype t) { return types[t].kind == 'f'; }
  * i32, f16, c64 ...) are refused: numpy reads f16 as float128 and the rest
  * not at all, so a reader could take them either way.
  */
-const char *
+tp_why
 tp_dtype_lookup(const char *s, enum tp_dtype *dtype, struct tp_msg *m)
 {
 	const char *code = s;

@@ -254,7 +254,7 @@ ensure_scratch(struct tp_expr *e, int threads)
 }
 
 /* Compute 0-d node k now, into its value. */
-const char *
+tp_why
 expr_eval_scalar(struct tp_expr *e, int k, struct tp_msg *m)
 {
 	struct node *nd = &e->nodes[k];
@@ -298,7 +298,7 @@ run_block(void *arg, size_t b, int tid)
 	expr_store(dst, v, e->outdt, n);
 }
 
-const char *
+tp_why
 tp_expr_run(struct tp_expr *e, const struct tp_tensor *ops,
     const void *const *chunk, size_t start, size_t n, void *dst,
     int threads, struct tp_msg *m)

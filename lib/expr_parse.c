@@ -577,7 +577,7 @@ parse_comparison(struct parser *ps)
 	return k;
 }
 
-const char *
+tp_why
 tp_expr_parse(const char *src, int nnames, const char *const *names,
     struct tp_expr **ep, struct tp_msg *m)
 {

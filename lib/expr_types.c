@@ -249,7 +249,7 @@ uniform(int fn)
 
 /* Set nd's loop (ct, dt) for ufunc fn on its inputs args[0 .. nin):
  * returns NULL or a message. */
-static const char *
+static tp_why
 resolve_ufunc(struct tp_expr *e, struct node *nd, int fn, int nin,
     const int *args, const char *q, struct tp_msg *m)
 {
@@ -369,7 +369,7 @@ resolve_leaf(struct node *nd, const struct tp_tensor *ops)
  * resolved; q is the quoted source for messages): numpy's own rules for
  * cast, where, around, real, imag and angle, its fast scalar powers, else
  * its ufunc's loops.  Returns NULL or a message. */
-static const char *
+static tp_why
 resolve_call(struct tp_expr *e, struct node *nd, const char *q,
     struct tp_msg *m)
 {
@@ -422,7 +422,7 @@ resolve_call(struct tp_expr *e, struct node *nd, const char *q,
 }
 
 /* Resolve node k (its inputs resolved). */
-static const char *
+static tp_why
 resolve_node(struct tp_expr *e, int k, const struct tp_tensor *ops,
     struct tp_msg *m)
 {
@@ -460,7 +460,7 @@ resolve_node(struct tp_expr *e, int k, const struct tp_tensor *ops,
 	return NULL;
 }
 
-const char *
+tp_why
 tp_expr_resolve(struct tp_expr *e, const struct tp_tensor *ops,
     int out_dtype, struct tp_tensor *out, struct tp_msg *m)
 {

@@ -71,7 +71,7 @@ tp_grad_free(struct tp_grad_net *net)
 	free(net);
 }
 
-const char *
+tp_why
 tp_grad_add(struct tp_grad_net *net, const struct tp_grad_spec *s,
     const struct tp_tensor *ops, struct tp_msg *m)
 {
@@ -104,7 +104,7 @@ tp_grad_add(struct tp_grad_net *net, const struct tp_grad_spec *s,
 	return l->k->params != NULL ? l->k->params(l, m) : NULL;
 }
 
-const char *
+tp_why
 tp_grad_set_loss(struct tp_grad_net *net, const struct tp_grad_spec *s,
     const struct tp_tensor *op, struct tp_msg *m)
 {
@@ -149,7 +149,7 @@ tp_grad_set_loss(struct tp_grad_net *net, const struct tp_grad_spec *s,
 	return NULL;
 }
 
-const char *
+tp_why
 tp_grad_set_dldz(struct tp_grad_net *net, const struct tp_tensor *g,
     struct tp_msg *m)
 {
@@ -180,7 +180,7 @@ tp_grad_count(const struct tp_grad_net *net)
 	return n;
 }
 
-const char *
+tp_why
 tp_grad_select(const struct tp_grad_net *net, const char *list,
     unsigned char *want, struct tp_msg *m)
 {
@@ -270,7 +270,7 @@ tp_grad_tensor(struct tp_grad_net *net, int i)
 }
 
 /* The forward pass from act[0]: every layer, then the loss. */
-const char *
+tp_why
 grad_run_forward(struct tp_grad_net *net, struct tp_msg *m)
 {
 	const char *why;
@@ -289,7 +289,7 @@ grad_run_forward(struct tp_grad_net *net, struct tp_msg *m)
 	return NULL;
 }
 
-const char *
+tp_why
 tp_grad_forward(struct tp_grad_net *net, struct tp_tensor *x,
     struct tp_msg *m)
 {

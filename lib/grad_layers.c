@@ -56,7 +56,7 @@ gemm(enum tp_dtype t, int ta, int tb, size_t M, size_t N, size_t K,
 /* --- the layers ------------------------------------------------------- */
 
 /* scale:M  Z[b] = X[b] M for one number X[b] per batch element. */
-static const char *
+static tp_why
 scale_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
     struct tp_msg *m)
 {
@@ -108,7 +108,7 @@ scale_bwd(struct layer *l, const struct tp_tensor *x,
 }
 
 /* matmul:W and affine:W,b  Z = X W (+ b) over X's last axis. */
-static const char *
+static tp_why
 affine_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
     struct tp_msg *m)
 {
@@ -154,7 +154,7 @@ affine_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
  * buffer, have OpenBLAS take it now with a 1 x 1 product, before tensors
  * can take the space; else return a message naming the limit.
  */
-static const char *
+static tp_why
 blas_buffer(struct layer *l, struct tp_msg *m)
 {
 	static int taken;
@@ -191,7 +191,7 @@ blas_buffer(struct layer *l, struct tp_msg *m)
 
 /* matmul and affine: W is a matrix, b has its columns' length, and
  * OpenBLAS has its buffer. */
-static const char *
+static tp_why
 affine_params(struct layer *l, struct tp_msg *m)
 {
 	char sa[TP_GRAD_SHAPE_LEN], sb[TP_GRAD_SHAPE_LEN];
@@ -245,7 +245,7 @@ affine_bwd(struct layer *l, const struct tp_tensor *x,
 }
 
 /* relu  Z = max(X, 0); the derivative at 0 is taken as 0 (as PyTorch). */
-static const char *
+static tp_why
 relu_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
     struct tp_msg *m)
 {
@@ -298,7 +298,7 @@ relu_bwd(struct layer *l, const struct tp_tensor *x,
 }
 
 /* An elementwise layer (sigmoid, tanh): Z = k->map(X). */
-static const char *
+static tp_why
 map_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
     struct tp_msg *m)
 {
@@ -369,7 +369,7 @@ grad_softmax_row(const struct tp_tensor *x, size_t r, size_t c, double *p)
 }
 
 /* softmax along the last axis. */
-static const char *
+static tp_why
 softmax_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
     struct tp_msg *m)
 {
@@ -415,7 +415,7 @@ softmax_bwd(struct layer *l, const struct tp_tensor *x,
 }
 
 /* flatten  (b, ...) -> (b, rest), as torch.flatten(x, 1). */
-static const char *
+static tp_why
 flatten_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
     struct tp_msg *m)
 {
@@ -475,7 +475,7 @@ conv_engine(struct layer *l, int backward)
 }
 
 /* conv:K  Z[t] = sum_j X[t + j] K[j] over the last k axes, 'valid'. */
-static const char *
+static tp_why
 conv_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
     struct tp_msg *m)
 {
@@ -496,7 +496,7 @@ conv_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 }
 
 /* conv: K has an axis and an element. */
-static const char *
+static tp_why
 conv_params(struct layer *l, struct tp_msg *m)
 {
 	char sa[TP_GRAD_SHAPE_LEN];

@@ -17,7 +17,7 @@
 /* --- the losses ------------------------------------------------------- */
 
 /* softmax-xent:LABELS  L = mean over rows of logsumexp(z) - z[label]. */
-const char *
+tp_why
 grad_xent_fwd(struct tp_grad_net *net, const struct tp_tensor *z, double *L,
     double *mag, struct tp_msg *m)
 {
@@ -80,7 +80,7 @@ xent_bwd(struct tp_grad_net *net, const struct tp_tensor *z,
 }
 
 /* An operand that must have z's shape (mse's target, -g). */
-static const char *
+static tp_why
 same_shape_msg(struct tp_grad_net *net, const struct tp_tensor *z,
     const char *what, struct tp_msg *m)
 {
@@ -93,7 +93,7 @@ same_shape_msg(struct tp_grad_net *net, const struct tp_tensor *z,
 }
 
 /* mse:TARGET  L = mean((z - t)^2) over all elements. */
-static const char *
+static tp_why
 mse_fwd(struct tp_grad_net *net, const struct tp_tensor *z, double *L,
     double *mag, struct tp_msg *m)
 {
@@ -126,7 +126,7 @@ mse_bwd(struct tp_grad_net *net, const struct tp_tensor *z,
 }
 
 /* sum  L = sum of z. */
-static const char *
+static tp_why
 sum_fwd(struct tp_grad_net *net, const struct tp_tensor *z, double *L,
     double *mag, struct tp_msg *m)
 {
@@ -157,7 +157,7 @@ sum_bwd(struct tp_grad_net *net, const struct tp_tensor *z,
 }
 
 /* -g G (not a named loss): dL/dZ = G, so L = sum(G * Z). */
-static const char *
+static tp_why
 given_fwd(struct tp_grad_net *net, const struct tp_tensor *z, double *L,
     double *mag, struct tp_msg *m)
 {

@@ -76,7 +76,7 @@ parse_word(struct cursor *c, const char *word)
  * code ("<f8", "|u1", "f8", "<?") or, without a byte order, a name
  * ("float64").  Returns NULL, or a message quoting the descr in m.
  */
-static const char *
+static tp_why
 parse_descr(const char *descr, enum tp_dtype *dtype, int *swap,
     struct tp_msg *m)
 {
@@ -121,7 +121,7 @@ shape_text(const char *start, const char *end, char *buf, size_t len)
 }
 
 /* The message for a bad shape, quoting it, in m. */
-static const char *
+static tp_why
 bad_shape(const char *start, const char *end, struct tp_msg *m)
 {
 	char q[200];
@@ -136,7 +136,7 @@ bad_shape(const char *start, const char *end, struct tp_msg *m)
  * and "03" is not a Python 3 int.  Returns NULL, or a message quoting the
  * shape in m.
  */
-static const char *
+static tp_why
 parse_shape(struct cursor *c, size_t *shape, int *ndim, struct tp_msg *m)
 {
 	char q[200];
@@ -191,7 +191,7 @@ parse_shape(struct cursor *c, size_t *shape, int *ndim, struct tp_msg *m)
 }
 
 /* "what, at '<the header text at c>'" in m. */
-static const char *
+static tp_why
 at(struct cursor *c, const char *what, struct tp_msg *m)
 {
 	char q[200];
@@ -201,7 +201,7 @@ at(struct cursor *c, const char *what, struct tp_msg *m)
 	    tp_quote(c->p, (size_t)(c->end - c->p), q, sizeof q));
 }
 
-const char *
+tp_why
 tp_npy_parse_header(const char *text, size_t len, struct tp_tensor *hdr,
     int *fortran, int *swap, struct tp_msg *m)
 {

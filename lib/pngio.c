@@ -123,7 +123,7 @@ tp_png_decode(const unsigned char *buf, size_t len, const char *name,
 	free(rows);
 }
 
-const char *
+tp_why
 tp_png_writable(const struct tp_tensor *h, struct tp_msg *m)
 {
 	char shape[TP_MAXDIM * 22 + 4];

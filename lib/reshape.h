@@ -98,10 +98,10 @@ struct tp_reshape_plan {
  * --transpose).  Returns NULL, or a message about what is wrong with
  * the request (a usage error).
  */
-const char *tp_reshape_parse_pattern(struct tp_reshape *rq,
+tp_why tp_reshape_parse_pattern(struct tp_reshape *rq,
     const char *pattern, enum tp_op op, int nsizes,
     char *const *sizes, struct tp_msg *m);
-const char *tp_reshape_parse(struct tp_reshape *rq,
+tp_why tp_reshape_parse(struct tp_reshape *rq,
     enum tp_reshape_form form, const char *arg, struct tp_msg *m);
 /*
  * Fill rq from a command line's operands argv[0..argc) (argc >= 1):
@@ -111,7 +111,7 @@ const char *tp_reshape_parse(struct tp_reshape *rq,
  * neither a shape nor a pattern, a shape given to a reduce or repeat, or
  * what the parse of the shape or pattern refuses.
  */
-const char *tp_reshape_parse_operands(struct tp_reshape *rq, enum tp_op op,
+tp_why tp_reshape_parse_operands(struct tp_reshape *rq, enum tp_op op,
     int argc, char *const *argv, int *used, struct tp_msg *m);
 /* 1 if s is a comma list of integers ("0", "-1,2"): axes, not a file. */
 int tp_reshape_is_axes(const char *s);
@@ -121,7 +121,7 @@ int tp_reshape_is_axes(const char *s);
  * fills plan, or a message naming the shape, the request and what does
  * not fit (the data is wrong for this request).
  */
-const char *tp_reshape_resolve(const struct tp_reshape *rq,
+tp_why tp_reshape_resolve(const struct tp_reshape *rq,
     const struct tp_tensor *hdr, struct tp_reshape_plan *plan,
     struct tp_msg *m);
 

@@ -43,7 +43,7 @@ name_index(struct tp_reshape *rq, const char *name, size_t len, int add)
 }
 
 /* Add item (a name index or the ellipsis) to the group being built. */
-static const char *
+static tp_why
 add_item(struct tp_reshape_side *s, int item, const char *pat,
     struct tp_msg *m)
 {
@@ -58,7 +58,7 @@ add_item(struct tp_reshape_side *s, int item, const char *pat,
 }
 
 /* Start a new group in s. */
-static const char *
+static tp_why
 open_group(struct tp_reshape_side *s, int paren, const char *pat,
     struct tp_msg *m)
 {
@@ -82,7 +82,7 @@ close_group(struct tp_reshape_side *s)
  * s; in_paren says whether a group is open.  A number other than 1 is an
  * anonymous axis of that length, allowed only on the right of a repeat.
  */
-static const char *
+static tp_why
 add_token(struct tp_reshape *rq, struct tp_reshape_side *s, const char *tok,
     size_t len, int in_paren, const char *pat, struct tp_msg *m)
 {
@@ -170,7 +170,7 @@ add:
 }
 
 /* Parse one side of a pattern, the bytes [p, end), into s. */
-static const char *
+static tp_why
 parse_side(struct tp_reshape *rq, struct tp_reshape_side *s, const char *p,
     const char *end, const char *pat, struct tp_msg *m)
 {
@@ -270,7 +270,7 @@ op_name(enum tp_op op)
  * (rearrange), may be missing on the right (reduce, which must drop one)
  * or on the left (repeat).  Returns NULL, or a message.
  */
-static const char *
+static tp_why
 check_sides(const struct tp_reshape *rq, enum tp_op op, const char *pattern,
     struct tp_msg *m)
 {
@@ -317,7 +317,7 @@ check_sides(const struct tp_reshape *rq, enum tp_op op, const char *pattern,
 
 /* The NAME=SIZE operands sizes[0..nsizes) into rq->size; returns NULL,
  * or a message about one that is not NAME=SIZE of a name of pattern. */
-static const char *
+static tp_why
 parse_sizes(struct tp_reshape *rq, int nsizes, char *const *sizes,
     const char *pattern, struct tp_msg *m)
 {
@@ -353,7 +353,7 @@ parse_sizes(struct tp_reshape *rq, int nsizes, char *const *sizes,
  * on the left, and give every new axis of a repeat (op) its size.
  * Returns NULL, or a message.
  */
-static const char *
+static tp_why
 check_sizes(const struct tp_reshape *rq, enum tp_op op, const char *pattern,
     struct tp_msg *m)
 {
@@ -387,7 +387,7 @@ check_sizes(const struct tp_reshape *rq, enum tp_op op, const char *pattern,
 	return NULL;
 }
 
-const char *
+tp_why
 tp_reshape_parse_pattern(struct tp_reshape *rq, const char *text,
     enum tp_op op, int nsizes, char *const *sizes, struct tp_msg *m)
 {
@@ -414,7 +414,7 @@ tp_reshape_parse_pattern(struct tp_reshape *rq, const char *text,
 }
 
 /* Parse a comma list of integers into rq->v; what names it in messages. */
-static const char *
+static tp_why
 parse_ints(struct tp_reshape *rq, const char *s, const char *what,
     struct tp_msg *m)
 {
@@ -452,7 +452,7 @@ parse_ints(struct tp_reshape *rq, const char *s, const char *what,
 }
 
 /* --take AXIS=INDEX into rq->v[0] (axis) and rq->v[1] (index). */
-static const char *
+static tp_why
 parse_take(struct tp_reshape *rq, const char *s, struct tp_msg *m)
 {
 	const char *p = s;
@@ -470,7 +470,7 @@ parse_take(struct tp_reshape *rq, const char *s, struct tp_msg *m)
 	return NULL;
 }
 
-const char *
+tp_why
 tp_reshape_parse(struct tp_reshape *rq, enum tp_reshape_form form,
     const char *arg, struct tp_msg *m)
 {
@@ -520,7 +520,7 @@ tp_reshape_parse(struct tp_reshape *rq, enum tp_reshape_form form,
 	return tp_msgf(m, "pattern form needs tp_reshape_parse_pattern");
 }
 
-const char *
+tp_why
 tp_reshape_parse_operands(struct tp_reshape *rq, enum tp_op op, int argc,
     char *const *argv, int *used, struct tp_msg *m)
 {

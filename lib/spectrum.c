@@ -187,7 +187,7 @@ is_r2r(enum tp_spec_fn fn)
 	return fn >= TP_SPEC_DCT;
 }
 
-const char *
+tp_why
 tp_spectrum_opts_check(const struct tp_spectrum_opts *o, struct tp_msg *m)
 {
 	int i, j;
@@ -342,7 +342,7 @@ resolve_axes(const struct tp_spectrum_opts *o, int nd, int *list,
 	return k;
 }
 
-const char *
+tp_why
 tp_spectrum_out_header(struct tp_spectrum *sp, const struct tp_tensor *x,
     int want, enum tp_dtype *cd, struct tp_tensor *y, struct tp_msg *m)
 {

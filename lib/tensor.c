@@ -11,7 +11,7 @@
 /* Largest data size we accept: what a pointer difference can span. */
 #define MAXBYTES ((size_t)PTRDIFF_MAX)
 
-const char *
+tp_why
 tp_set_shape(struct tp_tensor *t, int ndim, const size_t *shape,
     struct tp_msg *m)
 {
@@ -122,7 +122,7 @@ quoted(const char *s, char *buf, size_t len)
 	return tp_quote(s, strlen(s), buf, len);
 }
 
-const char *
+tp_why
 tp_parse_shape(const char *s, size_t *shape, int max, int *ndim,
     int allow_infer, struct tp_msg *m)
 {

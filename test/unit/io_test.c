@@ -99,7 +99,7 @@ test_header_padding(void)
 static struct tp_msg msg;
 
 /* Parse a header dictionary; the message or NULL. */
-static const char *
+static tp_why
 parse(const char *text)
 {
 	struct tp_tensor h;

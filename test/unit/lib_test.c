@@ -20,7 +20,7 @@
 static struct tp_msg msg;	/* holds the last parse's message */
 
 /* Parse a header dictionary; returns the error or NULL. */
-static const char *
+static tp_why
 parse(const char *text, struct tp_tensor *h, int *fortran, int *swap)
 {
 	memset(h, 0, sizeof *h);
@@ -109,7 +109,7 @@ test_header_writer(void)
 }
 
 /* Parse s; returns the message (NULL on success) and sets *nd. */
-static const char *
+static tp_why
 shape_of(const char *s, size_t *shape, int *nd, int infer,
     struct tp_msg *m)
 {
