@@ -100,7 +100,8 @@ pad_rows(struct fft_ctx *c, size_t i, size_t esz)
 	int zb = b->o.boundary == TP_BLUR_ZERO;
 	size_t idx[TP_MAXDIM], row, off, p;
 	size_t r1 = (i + 1) * c->per < c->nrows ? (i + 1) * c->per : c->nrows;
-	size_t wn = b->wshape[nd - 1], n = b->shape[nd - 1], pl = b->pad[nd - 1];
+	size_t wn = b->wshape[nd - 1], n = b->shape[nd - 1];
+	size_t pl = b->pad[nd - 1];
 
 	for (row = i * c->per; row < r1; row++) {
 		int zero = 0, outside = 0;
@@ -113,7 +114,8 @@ pad_rows(struct fft_ctx *c, size_t i, size_t esz)
 
 			if (j < 0 || j >= (ptrdiff_t)b->shape[a])
 				outside = 1;
-			m = blur_map_index(j, (ptrdiff_t)b->shape[a], b->o.boundary);
+			m = blur_map_index(j, (ptrdiff_t)b->shape[a],
+			    b->o.boundary);
 			if (m < 0)
 				zero = 1;
 			else
@@ -207,7 +209,8 @@ gather_lines(char *buf, char *const *at, size_t cnt, size_t n, size_t ks,
 			const char *s = at[0] + k * ks;
 
 			for (j = 0; j < cnt; j++)
-				memcpy(buf + j * ls + k * esz, s + j * esz, esz);
+				memcpy(buf + j * ls + k * esz, s + j * esz,
+				    esz);
 		}
 	} else {
 		for (j = 0; j < cnt; j++)
@@ -229,7 +232,8 @@ scatter_lines(const char *buf, char *const *at, size_t cnt, size_t n,
 			char *d = at[0] + k * ks;
 
 			for (j = 0; j < cnt; j++)
-				memcpy(d + j * esz, buf + j * ls + k * esz, esz);
+				memcpy(d + j * esz, buf + j * ls + k * esz,
+				    esz);
 		}
 	} else {
 		for (j = 0; j < cnt; j++)

@@ -19,7 +19,7 @@ struct fir_ctx {
 	const char *src;
 	char *dst;			/* may equal src for a gathering pass */
 	size_t outer, n, inner;
-	size_t per;		/* samples (rows pass) or lines (gather) per item */
+	size_t per;		/* samples (rows) or lines (gather) per item */
 	const void *w;			/* taps, by ops->set_taps */
 	int r, odd;		/* radius; antisymmetric taps */
 	enum tp_blur_boundary bnd;
@@ -109,7 +109,8 @@ fir_rows_inplace_item(void *arg, size_t i, int tid)
 				const char *at;
 
 				j = side ? (ptrdiff_t)l + k : (ptrdiff_t)l - k;
-				m = j >= 0 && j < n ? j : blur_map_index(j, n, c->bnd);
+				m = j >= 0 && j < n ? j :
+				    blur_map_index(j, n, c->bnd);
 				if (m < 0)
 					at = c->zero;
 				else if ((size_t)m > l)
@@ -164,7 +165,8 @@ fir_gather_lines(struct fir_ctx *c, size_t i, int tid, size_t esz)
 			memcpy(ext + r * esz, s, n * esz);
 		else
 			for (p = 0; p < n; p++)
-				memcpy(ext + (r + p) * esz, s + p * in * esz, esz);
+				memcpy(ext + (r + p) * esz, s + p * in * esz,
+				    esz);
 		for (p = 0; p < r; p++) {
 			char *e = ext + p * esz;
 
@@ -175,7 +177,8 @@ fir_gather_lines(struct fir_ctx *c, size_t i, int tid, size_t esz)
 			else
 				memcpy(e, ext + (r + (size_t)m) * esz, esz);
 			e = ext + (r + n + p) * esz;
-			m = blur_map_index((ptrdiff_t)(n + p), (ptrdiff_t)n, c->bnd);
+			m = blur_map_index((ptrdiff_t)(n + p), (ptrdiff_t)n,
+			    c->bnd);
 			if (m < 0)
 				memset(e, 0, esz);
 			else

@@ -56,8 +56,8 @@ tp_blur_cost(const struct tp_blur *b, int method, int single, int ndim,
 			int cut;
 
 			n = (double)tp_fft_fast_len(TP_FFT_DCT2, shape[a] + 2 *
-			    blur_pad_for(b->o.kernel, sigma[a], order ? order[a] :
-			    0, shape[a], eps, &cut));
+			    blur_pad_for(b->o.kernel, sigma[a],
+			    order ? order[a] : 0, shape[a], eps, &cut));
 		}
 		w *= n / (double)shape[a];
 		l = log2(n > 2 ? n : 2);

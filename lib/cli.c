@@ -298,7 +298,7 @@ usage_choices(const char *opt, char *buf, size_t n)
 	for (const char *p = usage_text; (p = strstr(p, opt)) != NULL; p++) {
 		size_t w;
 
-		/* a whole option word ("-O" not inside "--Opt"), then a blank */
+		/* a whole option word ("-O" not inside "--Opt"), a blank */
 		if ((p != usage_text && p[-1] != ' ' && p[-1] != '[' &&
 		    p[-1] != '\n') || p[len] != ' ')
 			continue;

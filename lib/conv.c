@@ -584,8 +584,8 @@ nan_mask(const struct tp_conv *c, const unsigned char *bad)
 				for (in = 0; in < inner; in++) {
 					const unsigned char *l = cur +
 					    o * len * inner + in;
-					unsigned char *r = next + o * lo * inner +
-					    in;
+					unsigned char *r = next +
+					    o * lo * inner + in;
 					size_t cnt = 0;
 
 					for (q = 0; q + 1 < m; q++)

@@ -30,7 +30,8 @@ int tp_expr_reserved(const char *name);
  * Resolve types and shapes for the operands ops[0 .. nnames): their
  * headers, and the data of every 0-d one (value-based casting needs its
  * value; other data may be NULL until tp_expr_run); out_dtype forces
- * the output dtype (-1: the expression's own).  Fills out (dtype and shape, data NULL).
+ * the output dtype (-1: the expression's own).  Fills out (dtype and
+ * shape, data NULL).
  * Returns NULL, or a message naming the column.
  */
 tp_why tp_expr_resolve(struct tp_expr *, const struct tp_tensor *ops,

@@ -168,8 +168,8 @@ eval_inputs(struct tp_expr *e, int tid, int k, size_t start, size_t n,
 		if ((in[j] = eval(e, tid, nd->arg[j], start, n)) == NULL)
 			return -1;
 		if (a->dt != nd->ct[j] && !(nd->fn == F_CAST)) {
-			expr_conv(slot(e, tid, k, j + 1), nd->ct[j], in[j], a->dt,
-			    n);
+			expr_conv(slot(e, tid, k, j + 1), nd->ct[j], in[j],
+			    a->dt, n);
 			in[j] = slot(e, tid, k, j + 1);
 		}
 	}

@@ -108,8 +108,9 @@ struct tp_encoder {
 	 * dies.  A format that can only be written whole (a TIFF's pages)
 	 * keeps them in *state (NULL at the first call) until finish.
 	 */
-	void (*record)(struct tp_writer *, void **state, const struct tp_tensor *t,
-	    const char *name, long index, const struct tp_common *o);
+	void (*record)(struct tp_writer *, void **state,
+	    const struct tp_tensor *t, const char *name, long index,
+	    const struct tp_common *o);
 	/* The input ended after n records: emit what *state holds and free
 	 * it.  May die (no records, say). */
 	void (*finish)(struct tp_writer *, void **state, long n,

@@ -129,8 +129,8 @@ tp_grad_set_loss(struct tp_grad_net *net, const struct tp_grad_spec *s,
 		return tp_msgf(m, "loss %s: %s", s->word, text);
 	}
 	if (tp_dtype_is_complex(op->dtype))
-		return tp_msgf(m, "loss %s: the labels are complex, not integer "
-		    "classes", s->word);
+		return tp_msgf(m, "loss %s: the labels are complex, not "
+		    "integer classes", s->word);
 	net->lop = tp_converted(op, TP_F8);
 	for (i = 0; i < net->lop.count; i++) {
 		double v = ((double *)net->lop.data)[i];
@@ -209,9 +209,10 @@ tp_grad_select(const struct tp_grad_net *net, const char *list,
 			char q[200];	/* one line, whatever list holds */
 
 			if (len == 0)
-				return tp_msgf(m, "'%s' has an empty name: this "
-				    "chain has %s (or none)", tp_quote(list,
-				    strlen(list), q, sizeof q), names);
+				return tp_msgf(m, "'%s' has an empty name: "
+				    "this chain has %s (or none)",
+				    tp_quote(list, strlen(list), q, sizeof q),
+				    names);
 			for (i = 0; i < n; i++)	/* "B1" for "b1", "x" */
 				if (strlen(tp_grad_name(net, i)) == len &&
 				    strncasecmp(p, tp_grad_name(net, i),

@@ -128,7 +128,7 @@ struct tp_tensor *tp_grad_tensor(struct tp_grad_net *, int i);
 
 /* --check: one gradient against central differences. */
 struct tp_grad_check {
-	double worst;		/* the largest error (below), trusted elements */
+	double worst;		/* the largest error (below) of trusted ones */
 	size_t at;		/* its flat index */
 	char where[TP_GRAD_SHAPE_LEN];	/* and multi-index, "(2, 3)" */
 	double analytic, numeric;

@@ -33,7 +33,7 @@ struct kind {
 	const char *name;
 	int nparam;
 	const char *pname[TP_GRAD_MAXPARAM];	/* "W", "b" */
-	int kinked;		/* has kinks where the check cannot be trusted */
+	int kinked;		/* has kinks, where the check is not trusted */
 	/* Check x against the layer, set and allocate z, compute it.
 	 * Returns NULL, or a message naming the layer. */
 	tp_why (*forward)(struct layer *, const struct tp_tensor *x,

@@ -134,8 +134,9 @@ affine_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 		*z = fresh(l->net->dt, x->ndim, shape);
 	if (l->k->nparam == 2)
 		for (r = 0; r < rows; r++)
-			memcpy((char *)z->data + r * c * tp_dtype_size(z->dtype),
-			    l->p[1].data, l->p[1].nbytes);
+			memcpy((char *)z->data + r * c *
+			    tp_dtype_size(z->dtype), l->p[1].data,
+			    l->p[1].nbytes);
 	gemm(z->dtype, 0, 0, rows, c, n, x->data, W->data,
 	    l->k->nparam == 2 ? 1.0 : 0.0, z->data);
 	return NULL;
@@ -176,8 +177,9 @@ blas_buffer(struct layer *l, struct tp_msg *m)
 			    >> 10);
 		else if (getrlimit(RLIMIT_DATA, &data) == 0 &&
 		    data.rlim_cur != RLIM_INFINITY)
-			snprintf(limit, sizeof limit, "the data limit (ulimit "
-			    "-d %llu)", (unsigned long long)data.rlim_cur >> 10);
+			snprintf(limit, sizeof limit, "the data limit "
+			    "(ulimit -d %llu)",
+			    (unsigned long long)data.rlim_cur >> 10);
 		return lmsg(m, l, "too little memory: OpenBLAS takes %zu MiB "
 		    "of address space for matrix products and %s leaves "
 		    "less", BLAS_BUFFER >> 20, limit);

@@ -37,15 +37,16 @@ grad_xent_fwd(struct tp_grad_net *net, const struct tp_tensor *z, double *L,
 	for (int a = 0; ok && a < y->ndim; a++)
 		ok = y->shape[a] == z->shape[a];
 	if (!ok)
-		return tp_msgf(m, "loss %s: the labels %s do not fit the scores "
-		    "%s: one label per row, the scores' shape without its "
-		    "last axis", net->lossword, shp(y, sa), shp(z, sb));
+		return tp_msgf(m, "loss %s: the labels %s do not fit the "
+		    "scores %s: one label per row, the scores' shape without "
+		    "its last axis", net->lossword, shp(y, sa), shp(z, sb));
 	for (i = 0; i < y->count; i++)
 		if ((uint64_t)lab[i] >= c)
 			return tp_msgf(m, "loss %s: label %lld at %s is out of "
 			    "range for %zu classes (0 to %lld)", net->lossword,
-			    (long long)lab[i], tp_index_str(y, i, ib, sizeof ib),
-			    c, (long long)c - 1);
+			    (long long)lab[i],
+			    tp_index_str(y, i, ib, sizeof ib), c,
+			    (long long)c - 1);
 	rows = y->count;
 	p = tp_emalloc((c ? c : 1) * sizeof *p);
 	for (r = 0; r < rows; r++) {

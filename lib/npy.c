@@ -92,7 +92,8 @@ parse_descr(const char *descr, enum tp_dtype *dtype, int *swap,
 	case 'O':
 		return tp_msgf(m, "object dtype '%s' is not supported", d);
 	case 'S': case 'U': case 'a': case 'V':
-		return tp_msgf(m, "string or void dtype '%s' is not supported", d);
+		return tp_msgf(m, "string or void dtype '%s' is not supported",
+		    d);
 	case 'M': case 'm':
 		return tp_msgf(m, "datetime dtype '%s' is not supported", d);
 	}
@@ -154,14 +155,15 @@ parse_shape(struct cursor *c, size_t *shape, int *ndim, struct tp_msg *m)
 		char *end;
 
 		skip_space(c);
-		if (c->p < c->end && *c->p == '-') {	/* quote it as written */
+		if (c->p < c->end && *c->p == '-') {	/* quoted as written */
 			const char *q = c->p + 1;
-			while (q < c->end && isdigit((unsigned char)*q) && q - c->p < 40)
+			while (q < c->end && isdigit((unsigned char)*q) &&
+			    q - c->p < 40)
 				q++;
 			return tp_msgf(m, "negative dimension %.*s in shape",
 			    (int)(q - c->p), c->p);
 		}
-		if (c->p < c->end && *c->p == '+')	/* Python's unary plus */
+		if (c->p < c->end && *c->p == '+')	/* a unary plus */
 			c->p++;
 		if (c->p >= c->end || !isdigit((unsigned char)*c->p) ||
 		    (*c->p == '0' && c->p + 1 < c->end &&
@@ -219,7 +221,8 @@ tp_npy_parse_header(const char *text, size_t len, struct tp_tensor *hdr,
 		return at(&c, "header is not a dictionary", m);
 	while (!accept(&c, '}')) {
 		if (!parse_string(&c, key, sizeof key) || !accept(&c, ':'))
-			return at(&c, "header is not a dictionary of strings", m);
+			return at(&c, "header is not a dictionary of strings",
+			    m);
 		if (!strcmp(key, "descr")) {
 			skip_space(&c);
 			if (c.p < c.end && *c.p == '[')
@@ -235,7 +238,8 @@ tp_npy_parse_header(const char *text, size_t len, struct tp_tensor *hdr,
 			else if (parse_word(&c, "False"))
 				*fortran = 0;
 			else
-				return at(&c, "fortran_order is not True or False", m);
+				return at(&c,
+				    "fortran_order is not True or False", m);
 			have_fortran = 1;
 		} else if (!strcmp(key, "shape")) {
 			if ((err = parse_shape(&c, shape, &ndim, m)))
@@ -245,7 +249,8 @@ tp_npy_parse_header(const char *text, size_t len, struct tp_tensor *hdr,
 			    tp_quote(key, SIZE_MAX, q, sizeof q));
 		if (!accept(&c, ',')) {
 			if (!accept(&c, '}'))
-				return at(&c, "header dictionary is malformed", m);
+				return at(&c, "header dictionary is malformed",
+				    m);
 			break;
 		}
 	}

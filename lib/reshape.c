@@ -328,7 +328,8 @@ reduce_plan(const struct tp_reshape *rq, struct tp_reshape_plan *p, int np,
 	if ((rq->op == TP_OP_MAX || rq->op == TP_OP_MIN) &&
 	    tp_dtype_is_complex(t))
 		return tp_msgf(m, "--reduce %s: %s has no order (record of "
-		    "shape %s)", reshape_reduce_name(rq->op), tp_dtype_name(t), sh);
+		    "shape %s)", reshape_reduce_name(rq->op), tp_dtype_name(t),
+		    sh);
 	if ((rq->op == TP_OP_MAX || rq->op == TP_OP_MIN) &&
 	    p->nreduce == 0)
 		return tp_msgf(m, "pattern '%s' on shape %s: --reduce %s of "

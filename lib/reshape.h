@@ -16,12 +16,12 @@
 #include "tpipe.h"
 
 enum tp_reshape_form {
-	TP_RESHAPE_SHAPE,	/* a new shape, one -1 inferred (numpy reshape) */
+	TP_RESHAPE_SHAPE,	/* a new shape, a -1 inferred (numpy reshape) */
 	TP_RESHAPE_PATTERN,	/* einops rearrange: 'b (h w) c -> b c h w' */
-	TP_RESHAPE_PERMUTE,	/* axes in a new order (numpy transpose(axes)) */
+	TP_RESHAPE_PERMUTE,	/* axes in a new order (numpy transpose) */
 	TP_RESHAPE_TRANSPOSE,	/* axes reversed (numpy .T) */
-	TP_RESHAPE_SQUEEZE,	/* drop axes of length 1: all, or those listed */
-	TP_RESHAPE_UNSQUEEZE,	/* insert an axis of length 1 (torch unsqueeze) */
+	TP_RESHAPE_SQUEEZE,	/* drop axes of length 1: all, or those given */
+	TP_RESHAPE_UNSQUEEZE,	/* insert an axis of length 1 (torch) */
 	TP_RESHAPE_TAKE		/* one slice: axis removed (numpy take, a
 				   scalar index) */
 };
@@ -42,9 +42,9 @@ extern const struct tp_choice tp_reductions[];
 #define TP_RESHAPE_ELLIPSIS (-1)
 struct tp_reshape_side {
 	int ngroups;
-	int first[TP_MAXDIM + 1];	/* group g: items first[g]..first[g+1]-1 */
+	int first[TP_MAXDIM + 1];	/* group g: first[g]..first[g+1]-1 */
 	int paren[TP_MAXDIM];		/* group g was written in parentheses */
-	int item[TP_MAXDIM + 1];	/* a name's index, or TP_RESHAPE_ELLIPSIS */
+	int item[TP_MAXDIM + 1];	/* a name, or TP_RESHAPE_ELLIPSIS */
 	int ellipsis;			/* 1 if "..." is on this side */
 };
 

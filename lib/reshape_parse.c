@@ -118,8 +118,8 @@ add_token(struct tp_reshape *rq, struct tp_reshape_side *s, const char *tok,
 			return NULL;
 		}
 		if (len - i == 1 && tok[i] == '0')
-			return tp_msgf(m, "pattern '%s': an anonymous axis must "
-			    "have a positive length, not 0", pat);
+			return tp_msgf(m, "pattern '%s': an anonymous axis "
+			    "must have a positive length, not 0", pat);
 		if (rq->op != TP_OP_REPEAT || !right)
 			return tp_msgf(m, "pattern '%s': anonymous axes other "
 			    "than 1 ('%.*s') are only for new axes of "
@@ -151,8 +151,9 @@ add_token(struct tp_reshape *rq, struct tp_reshape_side *s, const char *tok,
 	if (idx >= 0) {
 		for (int i = 0; i < s->first[s->ngroups + in_paren]; i++)
 			if (s->item[i] == idx)
-				return tp_msgf(m, "pattern '%s': duplicate axis "
-				    "'%s' on one side", pat, rq->names[idx]);
+				return tp_msgf(m, "pattern '%s': duplicate "
+				    "axis '%s' on one side", pat,
+				    rq->names[idx]);
 	} else {
 		if (rq->nnames == TP_MAXDIM)
 			return tp_msgf(m, "pattern '%s' has more than %d "
@@ -216,7 +217,8 @@ parse_side(struct tp_reshape *rq, struct tp_reshape_side *s, const char *p,
 		if (*p == '.') {
 			p += 3;
 		} else if (isalnum((unsigned char)*p) || *p == '_') {
-			while (p < end && (isalnum((unsigned char)*p) || *p == '_'))
+			while (p < end &&
+			    (isalnum((unsigned char)*p) || *p == '_'))
 				p++;
 		} else
 			return tp_msgf(m, "pattern '%s': unexpected character "
@@ -286,7 +288,8 @@ check_sides(const struct tp_reshape *rq, enum tp_op op, const char *pattern,
 		return tp_msgf(m, "pattern '%s': '...' on the left but not on "
 		    "the right", pattern);
 	for (int i = 0; i < rq->nnames; i++) {
-		int inl = reshape_on_side(&rq->left, i), inr = reshape_on_side(&rq->right, i);
+		int inl = reshape_on_side(&rq->left, i),
+		    inr = reshape_on_side(&rq->right, i);
 
 		if (reduces && !inl)
 			return tp_msgf(m, "pattern '%s': '%s' is only on the "
@@ -380,7 +383,8 @@ check_sizes(const struct tp_reshape *rq, enum tp_op op, const char *pattern,
 		}
 	}
 	for (int i = 0; i < rq->nnames; i++)
-		if (op == TP_OP_REPEAT && !reshape_on_side(l, i) && rq->size[i] < 0)
+		if (op == TP_OP_REPEAT && !reshape_on_side(l, i) &&
+		    rq->size[i] < 0)
 			return tp_msgf(m, "pattern '%s': new axis '%s' needs "
 			    "its size (%s=N)", pattern, rq->names[i],
 			    rq->names[i]);
@@ -498,7 +502,8 @@ tp_reshape_parse(struct tp_reshape *rq, enum tp_reshape_form form,
 			for (int j = 0; j < i; j++)
 				if (rq->v[i] == rq->v[j])
 					return tp_msgf(m, "--permute '%s' "
-					    "repeats axis %lld", rq->shown, rq->v[i]);
+					    "repeats axis %lld", rq->shown,
+					    rq->v[i]);
 		return NULL;
 	case TP_RESHAPE_SQUEEZE:
 		rq->all = arg == NULL;

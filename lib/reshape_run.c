@@ -165,7 +165,7 @@ reduce_run(const struct tp_reshape_plan *plan, void *dst, const void *src,
 	size_t items;
 
 	moved.op = TP_OP_REARRANGE;
-	if (!reshape_moves_nothing(&moved)) {	/* the reduced axes are not last */
+	if (!reshape_moves_nothing(&moved)) {	/* reduced axes not last */
 		tmp = tp_big_alloc(plan->in.nbytes);
 		tp_reshape_run(&moved, tmp, src, threads);
 		j.data = tmp;

@@ -170,7 +170,7 @@ tp_spec_freq(size_t n, double d, int real, int shift, double *v)
 	return count;
 }
 
-/* --- options ---------------------------------------------------------------- */
+/* --- options ----------------------------------------------------------- */
 
 void
 tp_spectrum_opts_init(struct tp_spectrum_opts *o)
@@ -584,8 +584,8 @@ resize_copy(char *dst, const size_t *ds, const char *src, const size_t *ss,
 			so = so * ss[a] + idx[a];
 			dof = dof * ds[a] + idx[a];
 		}
-		memcpy(dst + dof * ds[nd - 1] * esz, src + so * ss[nd - 1] * esz,
-		    row);
+		memcpy(dst + dof * ds[nd - 1] * esz,
+		    src + so * ss[nd - 1] * esz, row);
 		for (a = nd - 2; a >= 0; a--) {
 			if (++idx[a] < mn[a])
 				break;
@@ -758,8 +758,8 @@ tp_spectrum_run(struct tp_spectrum *sp, struct tp_tensor *x,
 	if (sp->o.norm == TP_NORM_ORTHO && r2r)
 		for (i = 0; i < sp->naxes; i++) {
 			a = sp->axes[i];
-			if (sp->kind == TP_FFT_DCT1 || sp->kind == TP_FFT_DCT3 ||
-			    sp->kind == TP_FFT_DST3)
+			if (sp->kind == TP_FFT_DCT1 ||
+			    sp->kind == TP_FFT_DCT3 || sp->kind == TP_FFT_DST3)
 				scale_along(cur, sp->single, sp->tin, nd, comps,
 				    a, NULL, 0, M_SQRT2);
 			if (sp->kind == TP_FFT_DCT1)

@@ -202,7 +202,7 @@ struct tp_tensor tp_converted(const struct tp_tensor *t, enum tp_dtype to);
  */
 struct tp_permute {
 	size_t esz;			/* bytes per element, after merging */
-	int ndim;			/* axes after merging; 0: a plain copy */
+	int ndim;			/* axes after merging; 0: a copy */
 	int perm[TP_MAXDIM];
 	size_t shape[TP_MAXDIM];	/* output shape (merged axes) */
 	size_t istride[TP_MAXDIM];	/* input stride of each output axis */
