@@ -77,66 +77,71 @@ close_group(struct tp_reshape_side *s)
 	s->ngroups++;
 }
 
+/* "..." on side s: alone in a group of its own, or in the open one. */
+static tp_why
+add_ellipsis(struct tp_reshape_side *s, int in_paren, const char *pat,
+    struct tp_msg *m)
+{
+	const char *why;
+
+	s->ellipsis = 1 + in_paren;	/* 2: inside parentheses */
+	if (!in_paren) {
+		if ((why = open_group(s, 0, pat, m)))
+			return why;
+		why = add_item(s, TP_RESHAPE_ELLIPSIS, pat, m);
+		close_group(s);
+		return why;
+	}
+	return add_item(s, TP_RESHAPE_ELLIPSIS, pat, m);
+}
+
+#define NO_AXIS (-2)	/* add_number's *idx for the anonymous axis 1 */
+
 /*
- * Add the identifier tok (len bytes: a name, a number or "...") to side
- * s; in_paren says whether a group is open.  A number other than 1 is an
- * anonymous axis of that length, allowed only on the right of a repeat.
+ * The number tok (len digits) on side s: 1 (*idx = NO_AXIS) is an axis
+ * of length 1 that is no name; another number, allowed only on the
+ * right of a repeat, is a new anonymous name of that length, *idx.
  */
 static tp_why
-add_token(struct tp_reshape *rq, struct tp_reshape_side *s, const char *tok,
-    size_t len, int in_paren, const char *pat, struct tp_msg *m)
+add_number(struct tp_reshape *rq, struct tp_reshape_side *s, const char *tok,
+    size_t len, const char *pat, struct tp_msg *m, int *idx)
 {
-	int right = s == &rq->right;
-	const char *why;
-	int all_digits = 1, idx;
+	size_t i = 0;
 
-	if (len == 3 && !memcmp(tok, "...", 3)) {
-		s->ellipsis = 1 + in_paren;	/* 2: inside parentheses */
-		if (!in_paren) {
-			if ((why = open_group(s, 0, pat, m)))
-				return why;
-			why = add_item(s, TP_RESHAPE_ELLIPSIS, pat, m);
-			close_group(s);
-			return why;
-		}
-		return add_item(s, TP_RESHAPE_ELLIPSIS, pat, m);
-	}
-	for (size_t i = 0; i < len; i++)
-		if (!isdigit((unsigned char)tok[i]))
-			all_digits = 0;
-	if (all_digits) {
-		size_t i = 0;
+	while (i < len - 1 && tok[i] == '0')
+		i++;
+	*idx = NO_AXIS;
+	if (len - i == 1 && tok[i] == '1')	/* anonymous 1 */
+		return NULL;
+	if (len - i == 1 && tok[i] == '0')
+		return tp_msgf(m, "pattern '%s': an anonymous axis "
+		    "must have a positive length, not 0", pat);
+	if (rq->op != TP_OP_REPEAT || s != &rq->right)
+		return tp_msgf(m, "pattern '%s': anonymous axes other "
+		    "than 1 ('%.*s') are only for new axes of "
+		    "--repeat", pat, (int)len, tok);
+	if (len - i >= sizeof rq->names[0] || len - i > 18)
+		return tp_msgf(m, "pattern '%s': anonymous axis "
+		    "'%.*s' is too long", pat, (int)len, tok);
+	if (rq->nnames == TP_MAXDIM)
+		return tp_msgf(m, "pattern '%s' has more than %d "
+		    "names", pat, TP_MAXDIM);
+	*idx = rq->nnames++;
+	memcpy(rq->names[*idx], tok + i, len - i);
+	rq->names[*idx][len - i] = '\0';
+	rq->size[*idx] = strtoll(rq->names[*idx], NULL, 10);
+	rq->anon[*idx] = 1;
+	return NULL;
+}
 
-		while (i < len - 1 && tok[i] == '0')
-			i++;
-		if (len - i == 1 && tok[i] == '1') {	/* anonymous 1 */
-			if (in_paren)
-				return NULL;
-			if ((why = open_group(s, 0, pat, m)))
-				return why;
-			close_group(s);
-			return NULL;
-		}
-		if (len - i == 1 && tok[i] == '0')
-			return tp_msgf(m, "pattern '%s': an anonymous axis "
-			    "must have a positive length, not 0", pat);
-		if (rq->op != TP_OP_REPEAT || !right)
-			return tp_msgf(m, "pattern '%s': anonymous axes other "
-			    "than 1 ('%.*s') are only for new axes of "
-			    "--repeat", pat, (int)len, tok);
-		if (len - i >= sizeof rq->names[0] || len - i > 18)
-			return tp_msgf(m, "pattern '%s': anonymous axis "
-			    "'%.*s' is too long", pat, (int)len, tok);
-		if (rq->nnames == TP_MAXDIM)
-			return tp_msgf(m, "pattern '%s' has more than %d "
-			    "names", pat, TP_MAXDIM);
-		idx = rq->nnames++;
-		memcpy(rq->names[idx], tok + i, len - i);
-		rq->names[idx][len - i] = '\0';
-		rq->size[idx] = strtoll(rq->names[idx], NULL, 10);
-		rq->anon[idx] = 1;
-		goto add;
-	}
+/*
+ * The name tok (len bytes) on side s, in the open group if in_paren:
+ * its index in *idx, a new one if the pattern had no such name yet.
+ */
+static tp_why
+add_name(struct tp_reshape *rq, struct tp_reshape_side *s, const char *tok,
+    size_t len, int in_paren, const char *pat, struct tp_msg *m, int *idx)
+{
 	if (isdigit((unsigned char)tok[0]))
 		return tp_msgf(m, "pattern '%s': invalid axis name '%.*s': not "
 		    "an identifier", pat, (int)len, tok);
@@ -147,20 +152,51 @@ add_token(struct tp_reshape *rq, struct tp_reshape_side *s, const char *tok,
 		return tp_msgf(m, "pattern '%s': axis name '%.*s' is longer "
 		    "than %zu characters", pat, (int)len, tok,
 		    sizeof rq->names[0] - 1);
-	idx = name_index(rq, tok, len, 0);
-	if (idx >= 0) {
+	*idx = name_index(rq, tok, len, 0);
+	if (*idx >= 0) {
 		for (int i = 0; i < s->first[s->ngroups + in_paren]; i++)
-			if (s->item[i] == idx)
+			if (s->item[i] == *idx)
 				return tp_msgf(m, "pattern '%s': duplicate "
 				    "axis '%s' on one side", pat,
-				    rq->names[idx]);
+				    rq->names[*idx]);
 	} else {
 		if (rq->nnames == TP_MAXDIM)
 			return tp_msgf(m, "pattern '%s' has more than %d "
 			    "names", pat, TP_MAXDIM);
-		idx = name_index(rq, tok, len, 1);
+		*idx = name_index(rq, tok, len, 1);
 	}
-add:
+	return NULL;
+}
+
+/*
+ * Add the identifier tok (len bytes: a name, a number or "...") to side
+ * s; in_paren says whether a group is open.  A number other than 1 is an
+ * anonymous axis of that length, allowed only on the right of a repeat.
+ */
+static tp_why
+add_token(struct tp_reshape *rq, struct tp_reshape_side *s, const char *tok,
+    size_t len, int in_paren, const char *pat, struct tp_msg *m)
+{
+	const char *why;
+	int all_digits = 1, idx = NO_AXIS;
+
+	if (len == 3 && !memcmp(tok, "...", 3))
+		return add_ellipsis(s, in_paren, pat, m);
+	for (size_t i = 0; i < len; i++)
+		if (!isdigit((unsigned char)tok[i]))
+			all_digits = 0;
+	why = all_digits ? add_number(rq, s, tok, len, pat, m, &idx) :
+	    add_name(rq, s, tok, len, in_paren, pat, m, &idx);
+	if (why != NULL)
+		return why;
+	if (idx == NO_AXIS) {	/* 1: an empty group, nothing in one */
+		if (in_paren)
+			return NULL;
+		if ((why = open_group(s, 0, pat, m)))
+			return why;
+		close_group(s);
+		return NULL;
+	}
 	if (in_paren)
 		return add_item(s, idx, pat, m);
 	if ((why = open_group(s, 0, pat, m)) ||
