@@ -570,7 +570,8 @@ int
 tp_read_header(struct tp_reader *r, struct tp_tensor *hdr)
 {
 	if (r->in_record && r->done < r->want)
-		tp_die("%s: record %ld: header requested before its data was read",
+		tp_die(
+		    "%s: record %ld: header requested before its data was read",
 		    r->name, r->index);
 	free(r->mem);
 	r->mem = NULL;

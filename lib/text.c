@@ -440,7 +440,8 @@ tp_text_next(struct tp_text *x, long index, struct tp_tensor *out)
 		shape_by_option(x, index, v.n, out);
 	} else if (declared) {
 		if (tp_set_shape(out, dndim, dshape, &m))
-			tp_die("%s: line %ld: the shape comment's shape overflows",
+			tp_die(
+			    "%s: line %ld: the shape comment's shape overflows",
 			    x->name, first_line - 1);
 	} else {
 		size_t shape[3] = { s.slices, s.rows_per_slice, s.cols };
