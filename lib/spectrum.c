@@ -87,7 +87,7 @@ tp_window_needs(enum tp_window_kind k)
 	return k == TP_WIN_TUKEY ? 1 : k == TP_WIN_KAISER ? 2 : 0;
 }
 
-/* --- options ---------------------------------------------------------------- */
+/* --- options ----------------------------------------------------------- */
 
 void
 tp_spectrum_opts_init(struct tp_spectrum_opts *o)
@@ -104,7 +104,7 @@ is_r2r(enum tp_spec_fn fn)
 	return fn >= TP_SPEC_DCT;
 }
 
-const char *
+tp_why
 tp_spectrum_opts_check(const struct tp_spectrum_opts *o, struct tp_msg *m)
 {
 	int i, j;
@@ -265,7 +265,7 @@ resolve_axes(const struct tp_spectrum_opts *o, int nd, int *list,
  * given as len (0: none) with windows win, for a record of shape x:
  * sp's on, n, win, tin and tout.  Returns NULL or why they cannot be.
  */
-static const char *
+static tp_why
 set_lengths(struct tp_spectrum *sp, const size_t *shape, const int *list,
     const size_t *len, const int *win, int k, struct tp_msg *m)
 {
@@ -347,7 +347,7 @@ set_kinds(struct tp_spectrum *sp, int cplx)
 	}
 }
 
-const char *
+tp_why
 tp_spectrum_out_header(struct tp_spectrum *sp, const struct tp_tensor *x,
     int want, enum tp_dtype *cd, struct tp_tensor *y, struct tp_msg *m)
 {
@@ -464,13 +464,13 @@ norm_factor(const struct tp_spectrum *sp, int *edge)
 }
 
 /*
- * Roll *data (shape, count elements of es bytes) along every transformed
+ * Roll *data (shape, count elements of esz bytes) along every transformed
  * axis but the halved one, in one pass: by n/2 (fftshift) or n - n/2
  * (ifftshift).  *data is replaced (the old buffer freed).
  */
 static void
 shift_axes(const struct tp_spectrum *sp, void **data, const size_t *shape,
-    size_t es, size_t count, int inverse)
+    size_t esz, size_t count, int inverse)
 {
 	size_t by[TP_MAXDIM] = { 0 };
 	int any = 0;
@@ -487,8 +487,8 @@ shift_axes(const struct tp_spectrum *sp, void **data, const size_t *shape,
 	}
 	if (!any)
 		return;
-	t = tp_big_alloc(count * es);
-	spec_roll(t, *data, shape, sp->ndim, es, by, sp->threads);
+	t = tp_big_alloc(count * esz);
+	spec_roll(t, *data, shape, sp->ndim, esz, by, sp->threads);
 	free(*data);
 	*data = t;
 }
@@ -502,7 +502,7 @@ shift_axes(const struct tp_spectrum *sp, void **data, const size_t *shape,
 static void *
 prepare(struct tp_spectrum *sp, void *cur, size_t count, size_t tin_count)
 {
-	size_t es = tp_dtype_size(sp->cd);
+	size_t esz = tp_dtype_size(sp->cd);
 	int comps = sp->cin ? 2 : 1, nd = sp->ndim, i, a;
 	double *w;
 
@@ -515,11 +515,11 @@ prepare(struct tp_spectrum *sp, void *cur, size_t count, size_t tin_count)
 		free(w);
 	}
 	if (sp->o.ishift && count > 0)
-		shift_axes(sp, &cur, sp->shape, es, count, 1);
+		shift_axes(sp, &cur, sp->shape, esz, count, 1);
 	if (memcmp(sp->tin, sp->shape, nd * sizeof *sp->tin) != 0) {
-		void *t = tp_big_alloc(tin_count * es);
+		void *t = tp_big_alloc(tin_count * esz);
 
-		spec_resize(t, sp->tin, cur, sp->shape, nd, es);
+		spec_resize(t, sp->tin, cur, sp->shape, nd, esz);
 		free(cur);
 		cur = t;
 	}
@@ -681,8 +681,9 @@ tp_spectrum_describe(const struct tp_spectrum *sp, char *buf, size_t len)
 			    sp->axes[0]);
 	} else if (sp->axes[sp->naxes - 1] - sp->axes[0] == sp->naxes - 1) {
 		if (u < len)
-			u += (size_t)snprintf(buf + u, len - u, " (axes %d..%d)",
-			    sp->axes[0], sp->axes[sp->naxes - 1]);
+			u += (size_t)snprintf(buf + u, len - u,
+			    " (axes %d..%d)", sp->axes[0],
+			    sp->axes[sp->naxes - 1]);
 	} else {
 		for (int i = 0; i < sp->naxes && u < len; i++)
 			u += (size_t)snprintf(buf + u, len - u, "%s%d%s", i ?
@@ -690,7 +691,8 @@ tp_spectrum_describe(const struct tp_spectrum *sp, char *buf, size_t len)
 			    ")" : "");
 	}
 	if (is_r2r(sp->o.fn) && u < len)
-		u += (size_t)snprintf(buf + u, len - u, ", type %d", sp->o.type);
+		u += (size_t)snprintf(buf + u, len - u, ", type %d",
+		    sp->o.type);
 	if (u < len)
 		snprintf(buf + u, len - u, ", %s%s, norm %s, %s", sp->single ?
 		    "f32" : "f64", sp->fill >= 0 ? ", real input by r2c and "

@@ -246,16 +246,16 @@ roll_item(void *arg, size_t it, int tid)
 
 void
 spec_roll(void *dst, const void *src, const size_t *shape, int nd,
-    size_t es, const size_t *by, int threads)
+    size_t esz, const size_t *by, int threads)
 {
-	struct roll_job j = { dst, src, shape, by, -1, es, 1, 1 };
+	struct roll_job j = { dst, src, shape, by, -1, esz, 1, 1 };
 	int a;
 
 	for (a = 0; a < nd; a++)
 		if (by[a] % (shape[a] ? shape[a] : 1) != 0)
 			j.last = a;
 	if (j.last < 0) {
-		size_t n = es;
+		size_t n = esz;
 
 		for (a = 0; a < nd; a++)
 			n *= shape[a];
@@ -272,7 +272,7 @@ spec_roll(void *dst, const void *src, const size_t *shape, int nd,
 
 void
 spec_resize(void *dst, const size_t *ds, const void *src, const size_t *ss,
-    int nd, size_t es)
+    int nd, size_t esz)
 {
 	size_t mn[TP_MAXDIM], idx[TP_MAXDIM] = { 0 }, dtot = 1, row;
 	int a, pad = 0;
@@ -283,11 +283,11 @@ spec_resize(void *dst, const size_t *ds, const void *src, const size_t *ss,
 		dtot *= ds[a];
 	}
 	if (pad)
-		memset(dst, 0, dtot * es);
+		memset(dst, 0, dtot * esz);
 	for (a = 0; a < nd; a++)
 		if (mn[a] == 0)
 			return;
-	row = mn[nd - 1] * es;
+	row = mn[nd - 1] * esz;
 	for (;;) {
 		size_t so = 0, dof = 0;
 
@@ -295,8 +295,8 @@ spec_resize(void *dst, const size_t *ds, const void *src, const size_t *ss,
 			so = so * ss[a] + idx[a];
 			dof = dof * ds[a] + idx[a];
 		}
-		memcpy((char *)dst + dof * ds[nd - 1] * es,
-		    (const char *)src + so * ss[nd - 1] * es, row);
+		memcpy((char *)dst + dof * ds[nd - 1] * esz,
+		    (const char *)src + so * ss[nd - 1] * esz, row);
 		for (a = nd - 2; a >= 0; a--) {
 			if (++idx[a] < mn[a])
 				break;
@@ -341,16 +341,16 @@ move_item(void *arg, size_t it, int tid)
  * inner numbers per point; T the real type.  The imaginary part is
  * 0 - y, not -y: a zero stays +0 as numpy's complex transform leaves it
  * (the phase of a negative real output is then pi, not -pi). */
-#define CONJ_ROW(T) do {						\
-	T *d = (T *)dst, *s = (T *)src;					\
-	for (size_t k = j->half; k < j->n; k++) {			\
-		T *dk = d + 2 * k * j->inner;				\
-		const T *sk = s + 2 * (j->n - k) * j->inner;		\
-		for (size_t i = 0; i < j->inner; i++) {			\
-			dk[2 * i] = sk[2 * i];				\
-			dk[2 * i + 1] = 0 - sk[2 * i + 1];			\
-		}							\
-	}								\
+#define CONJ_ROW(T) do {					\
+	T *d = (T *)dst, *s = (T *)src;				\
+	for (size_t k = j->half; k < j->n; k++) {		\
+		T *dk = d + 2 * k * j->inner;			\
+		const T *sk = s + 2 * (j->n - k) * j->inner;	\
+		for (size_t i = 0; i < j->inner; i++) {		\
+			dk[2 * i] = sk[2 * i];			\
+			dk[2 * i + 1] = 0 - sk[2 * i + 1];	\
+		}						\
+	}							\
 } while (0)
 
 /* Fill the points k >= half of axis h for the indices it*per.. before

@@ -26,15 +26,15 @@ void spec_scale(void *data, int single, int cplx, size_t n, double f,
     int conj, int threads);
 
 /* dst = src rolled along every axis a by by[a] (numpy.roll: element j
- * goes to (j + by[a]) mod shape[a]; by[a] < shape[a]), in one pass; es
+ * goes to (j + by[a]) mod shape[a]; by[a] < shape[a]), in one pass; esz
  * bytes per element.  dst and src do not overlap. */
 void spec_roll(void *dst, const void *src, const size_t *shape, int nd,
-    size_t es, const size_t *by, int threads);
+    size_t esz, const size_t *by, int threads);
 
 /* dst (shape ds) = src (shape ss) cropped or padded with zeros at the
- * end of every axis; es bytes per element. */
+ * end of every axis; esz bytes per element. */
 void spec_resize(void *dst, const size_t *ds, const void *src,
-    const size_t *ss, int nd, size_t es);
+    const size_t *ss, int nd, size_t esz);
 
 /*
  * numpy's full spectrum of a real signal from its half: data holds, at
