@@ -2,7 +2,7 @@
 # bench/tfft.sh - tfft against numpy.fft and scipy.fft (workers=-1), whole
 # process against whole process: each side loads an NPY file, transforms
 # it and saves an NPY file.  Then tfft's compute time (--verbose) against
-# FFTW's own execute time for the same plan (bench/fft-exec.c).
+# FFTW's own execute time for the same transform (bench/fft-exec.c).
 #
 #   bench/tfft.sh            all cases
 #   bench/tfft.sh a c        only cases a and c
@@ -22,9 +22,11 @@
 # jobs disturbs it less).  The ratio columns are numpy / tfft and scipy /
 # tfft (above 1: tfft is faster).  Then tfft's compute time (its --verbose
 # line: planning, the transform and the passes around it, such as b's
-# and f's symmetric half), FFTW's execute of the same plan (best of 5;
-# r2c for b and f) and their ratio.  The load average is printed before
-# and after.
+# and f's symmetric half), FFTW's execute of one FFTW plan of the same
+# transform (best of 5; r2c for b and f: what tfft transforms) and their
+# ratio, then tfft's transform alone (tp_fft_axes: the axes one at a
+# time, lines gathered; what tfft runs instead of that plan, best of 5).
+# The load average is printed before and after.
 #
 # Environment: TFFT (default build/bin/tfft), PYTHON (/usr/bin/python3),
 # REPS (3), TFFT_ARGS (extra tfft arguments, e.g. "-j 1"), CC (cc).
@@ -111,12 +113,14 @@ run_case() {
 	# shellcheck disable=SC2086 # $6 is a word list on purpose
 	tc=$(least_of "$REPS" compute1 "$1" $6)
 	tx=$("$tmp/fft-exec" "$7" f64 "$(echo "$3" | tr -d ' ')" "$8" "$threads")
-	printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
+	ta=${tx#* }
+	tx=${tx% *}
+	printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
 	    "$1" "$2" "$(wall "$tn")" "$(wall "$ts")" "$(wall "$tt")" \
 	    "$(ratio "$(wall "$tn")" "$(wall "$tt")")" \
 	    "$(ratio "$(wall "$ts")" "$(wall "$tt")")" \
 	    "$(cpu "$tn")" "$(cpu "$ts")" "$(cpu "$tt")" \
-	    "$tc" "$tx" "$(ratio "$tc" "$tx")" \
+	    "$tc" "$tx" "$(ratio "$tc" "$tx")" "$ta" \
 	    "$(err "$tmp/$1.tfft.npy" "$tmp/$1.np.npy")" \
 	    "$(err "$tmp/$1.sp.npy" "$tmp/$1.np.npy")"
 	rm -f "$tmp/$1".*npy
@@ -124,8 +128,8 @@ run_case() {
 
 cases=${*:-a b c d e f}
 echo "load before: $(uptime)"
-echo "| case | what | numpy s | scipy s | tfft s | numpy/tfft | scipy/tfft | numpy CPU s | scipy CPU s | tfft CPU s | tfft compute s | FFTW execute s | compute/execute | tfft err | scipy err |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| case | what | numpy s | scipy s | tfft s | numpy/tfft | scipy/tfft | numpy CPU s | scipy CPU s | tfft CPU s | tfft compute s | FFTW execute s | compute/execute | tfft transform s | tfft err | scipy err |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for c in $cases; do
 	case $c in
 	a) run_case a "4096² real, rfftn" "4096, 4096" 0 rfftn \

@@ -16,11 +16,14 @@
 
 #define NCACHE 8	/* plans kept: a stream rarely has more shapes */
 
+/* A plan and what it was made for: kind along axes of an array of
+ * shape (the logical lengths, tp_fft_axes_new's). */
 struct cached_plan {
 	enum tp_fft_kind kind;
-	int single;
-	struct tp_fft_problem pb;
-	struct tp_fft_plan *plan;
+	int single, nd, naxes;
+	size_t shape[TP_MAXDIM];
+	int axes[TP_MAXDIM];
+	struct tp_fft_axes *plan;
 };
 
 struct tp_spectrum {
@@ -156,7 +159,7 @@ tp_spectrum_free(struct tp_spectrum *sp)
 	if (sp == NULL)
 		return;
 	for (int i = 0; i < sp->ncache; i++)
-		tp_fft_plan_free(sp->cache[i].plan);
+		tp_fft_axes_free(sp->cache[i].plan);
 	free(sp);
 }
 
@@ -400,10 +403,11 @@ tp_spectrum_out_header(struct tp_spectrum *sp, const struct tp_tensor *x,
 
 /* --- the run ------------------------------------------------------------ */
 
-/* The plan for kind on problem pb with arrays in, out: from the cache,
- * else made (and cached, the oldest one going). */
-static const struct tp_fft_plan *
-get_plan(struct tp_spectrum *sp, const struct tp_fft_problem *pb, void *in,
+/* The plan for sp's kind along its axes of an array of nd axes with
+ * logical shape ps, on arrays in, out: from the cache, else made (and
+ * cached, the oldest one going). */
+static const struct tp_fft_axes *
+get_plan(struct tp_spectrum *sp, int nd, const size_t *ps, void *in,
     void *out)
 {
 	struct cached_plan *c;
@@ -411,8 +415,10 @@ get_plan(struct tp_spectrum *sp, const struct tp_fft_problem *pb, void *in,
 	for (int i = 0; i < sp->ncache; i++) {
 		c = &sp->cache[i];
 		if (c->kind == sp->kind && c->single == sp->single &&
-		    memcmp(&c->pb, pb, sizeof *pb) == 0 &&
-		    tp_fft_plan_fits(c->plan, in, out)) {
+		    c->nd == nd && c->naxes == sp->naxes &&
+		    memcmp(c->shape, ps, nd * sizeof *ps) == 0 &&
+		    memcmp(c->axes, sp->axes, sp->naxes * sizeof *sp->axes)
+		    == 0 && tp_fft_axes_fits(c->plan, in, out)) {
 			sp->how = "plan reused";
 			return c->plan;
 		}
@@ -422,13 +428,16 @@ get_plan(struct tp_spectrum *sp, const struct tp_fft_problem *pb, void *in,
 	else {
 		c = &sp->cache[sp->next];
 		sp->next = (sp->next + 1) % NCACHE;
-		tp_fft_plan_free(c->plan);
+		tp_fft_axes_free(c->plan);
 	}
 	c->kind = sp->kind;
 	c->single = sp->single;
-	c->pb = *pb;
-	c->plan = tp_fft_plan_new(sp->kind, sp->single, pb, sp->threads,
-	    (in == out ? TP_FFT_INPLACE : 0) | TP_FFT_DESTROY, in, out);
+	c->nd = nd;
+	c->naxes = sp->naxes;
+	memcpy(c->shape, ps, nd * sizeof *ps);
+	memcpy(c->axes, sp->axes, sp->naxes * sizeof *sp->axes);
+	c->plan = tp_fft_axes_new(sp->kind, sp->single, nd, ps, sp->naxes,
+	    sp->axes, sp->threads, in, out);
 	sp->how = "new plan";
 	return c->plan;
 }
@@ -547,10 +556,9 @@ prepare(struct tp_spectrum *sp, void *cur, size_t count, size_t tin_count)
 static void *
 transform(struct tp_spectrum *sp, void *cur, size_t tout_count)
 {
-	const struct tp_fft_plan *plan;
-	struct tp_fft_problem pb;
+	const struct tp_fft_axes *plan;
 	size_t ps[TP_MAXDIM];
-	int nd = sp->ndim, a, cx;
+	int nd = sp->ndim, a, cx = 0;
 	void *out;
 
 	if (sp->kind == TP_FFT_R2C || sp->kind == TP_FFT_C2R) {
@@ -559,20 +567,16 @@ transform(struct tp_spectrum *sp, void *cur, size_t tout_count)
 		for (a = 0; a < nd; a++)
 			ps[a] = sp->kind == TP_FFT_R2C ? sp->tin[a] :
 			    sp->tout[a];
-		tp_fft_problem_axes(&pb, sp->kind, nd, ps, sp->naxes, sp->axes,
-		    0);
 	} else {
 		cx = is_r2r(sp->o.fn) && sp->cin;
 		out = cur;
 		memcpy(ps, sp->tin, nd * sizeof *ps);
 		if (cx)		/* a complex DCT: real and imaginary apart */
 			ps[nd] = 2;
-		tp_fft_problem_axes(&pb, sp->kind, nd + cx, ps, sp->naxes,
-		    sp->axes, 1);
 	}
-	plan = get_plan(sp, &pb, cur, out);
+	plan = get_plan(sp, nd + cx, ps, cur, out);
 	tp_timing_stamp("planned");
-	tp_fft_execute(plan, cur, out);
+	tp_fft_axes_run(plan, cur, out);
 	tp_timing_stamp("executed");
 	if (out != cur)
 		free(cur);
