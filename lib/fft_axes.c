@@ -18,7 +18,7 @@
  * holds at least MINWORK points (fewer FFTW calls on short lines) and
  * at most MAXBUF bytes; a line longer than that is transformed where it
  * lies, by FFTW. */
-#define RUN 128
+#define RUN 512
 #define MINWORK 4096
 #define MAXBUF ((size_t)4 << 20)
 
