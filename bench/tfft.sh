@@ -20,9 +20,9 @@
 # Every time is the best of $REPS (3) runs after one untimed run (file
 # cache), wall clock and CPU (user + system, GNU time; the load of other
 # jobs disturbs it less).  The ratio columns are numpy / tfft and scipy /
-# tfft (above 1: tfft is faster).  Then tfft's compute time (its --verbose
-# line: planning, the transform and the passes around it, such as b's
-# and f's symmetric half), FFTW's execute of one FFTW plan of the same
+# tfft (above 1: tfft is faster).  Then tfft's compute time (--verbose:
+# planning, the transform and the passes around it, such as b's and f's
+# symmetric half; see compute1), FFTW's execute of one FFTW plan of the same
 # transform (best of 5; r2c for b and f: what tfft transforms) and their
 # ratio, then tfft's transform alone (tp_fft_axes: the axes one at a
 # time, lines gathered; what tfft runs instead of that plan, best of 5).
@@ -84,13 +84,18 @@ timed() {
 	F='' best_pipe "$2"
 }
 
-# compute1 NAME ARGS...: tfft's compute seconds (--verbose), one run
+# compute1 NAME ARGS...: tfft's compute seconds, one run: from its
+# --verbose --verbose stamps, the record handed to the engine to its
+# output finished (the compute of the --verbose line, to 0.1 ms instead
+# of 1 ms: the same here, no dtype is converted)
 compute1() {
 	_c=$1
 	shift
 	# shellcheck disable=SC2086 # TFFT_ARGS is a word list on purpose
-	"$TFFT" $TFFT_ARGS --verbose "$@" "$tmp/$_c.npy" -o /dev/null 2>&1 |
-		sed -n 's/.*compute \([0-9.]*\) s.*/\1/p'
+	"$TFFT" $TFFT_ARGS --verbose --verbose "$@" "$tmp/$_c.npy" \
+	    -o /dev/null 2>&1 |
+		awk '$NF == "run" { r = $2 } $NF == "finished" { f = $2 }
+		    END { printf "%.4f\n", f - r }'
 }
 
 # err A B: max|A - B| / max|B| of two NPY files, complex or real
