@@ -102,7 +102,7 @@ main(int argc, char **argv)
 	printf("%.4f", best_of5(p, NULL, in, out));
 	tp_fft_plan_free(p);
 	ax = tp_fft_axes_new(r2c ? TP_FFT_R2C : TP_FFT_FWD, single, nd, shape,
-	    k, axes, threads, in, out);
+	    k, axes, threads, -1, in, out);
 	printf(" %.4f\n", best_of5(NULL, ax, in, out));
 	tp_fft_axes_free(ax);
 	free(in);

@@ -151,7 +151,7 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 	struct tp_spectrum_opts *o = &cl->sp;
 	char *copy, *ent[TP_MAXDIM];
 	struct tp_msg m;
-	const char *why, *xopt = NULL;
+	const char *why, *xopt = NULL, *e;
 	int ch, v, i, have_spacing = 0, have_fn = 0;
 
 	memset(cl, 0, sizeof *cl);
@@ -237,6 +237,10 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 	if (cl->freq > 0)
 		check_freq(cl, xopt, have_fn);
 	o->threads = cl->com.threads;
+	/* for tests: TFFT_TEST_BY_AXIS=1 runs every transform axis by axis
+	 * with lines gathered, 0 on FFTW's plan of the whole (fft.h) */
+	if ((e = getenv("TFFT_TEST_BY_AXIS")) != NULL && *e != '\0')
+		o->by_axis = (int)tp_parse_int(e, 0, 1, "TFFT_TEST_BY_AXIS");
 }
 
 /* --freq: numpy.fft.fftfreq or rfftfreq (fftshift'ed by --shift) as one

@@ -1,11 +1,14 @@
 /*
- * fft_axes.c - a transform along several axes of a C-order array, one
- * axis at a time (tp_fft_axes, fft.h): the last axis of the array along
- * the array, every other axis in blocks of lines gathered into a buffer
- * of each thread's, transformed there and scattered back.  FFTW's own
- * plans for several axes at once, or for lines that do not lie side by
- * side, were up to twice as slow on large arrays here (4096² complex:
- * 0.45 s of CPU against 0.20 s gathered; bench/README.md).
+ * fft_axes.c - a transform along axes of a C-order array (tp_fft_axes,
+ * fft.h): FFTW's own plan of the whole problem, unless its lines along
+ * some axis lie a multiple of 16 KiB apart in a large array; then one
+ * axis at a time, the last axis of the array along the array, every
+ * other axis in blocks of lines gathered into a buffer of each thread's,
+ * transformed there and scattered back.  Lines that far apart fall on a
+ * few cache sets, and FFTW's plan took 2 to 5 times as long as the
+ * gathered passes (4096² complex, in place: 0.53 s against 0.11 s on 2
+ * threads; 0.45 s of CPU against 0.20 s without huge pages); on other
+ * strides it was as fast or faster (bench/README.md).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +24,11 @@
 #define RUN 512
 #define MINWORK 4096
 #define MAXBUF ((size_t)4 << 20)
+
+/* Lines a multiple of CONFLICT bytes apart, in an array of more than
+ * LARGE bytes, are gathered. */
+#define CONFLICT ((size_t)16 << 10)
+#define LARGE ((size_t)8 << 20)
 
 /* For a body written over element size esz, called with a constant
  * esz, so that each element moved is one load and one store. */
@@ -132,15 +140,52 @@ plan_blocks(struct tp_fft_axes *p)
 	}
 }
 
+/*
+ * Whether kind along axes of an array of shape (logical, as
+ * tp_fft_problem_axes takes it) is better done axis by axis: an axis
+ * but the array's last whose lines lie a multiple of CONFLICT bytes
+ * apart, on the side where it is transformed (the complex side but for
+ * the halved axis of R2C, C2R), in an array larger than LARGE.
+ */
+static int
+by_axis(enum tp_fft_kind kind, int single, int nd, const size_t *shape,
+    int naxes, const int *axes)
+{
+	int half = kind == TP_FFT_R2C || kind == TP_FFT_C2R;
+	int cplx = kind == TP_FFT_FWD || kind == TP_FFT_BWD || half;
+	size_t esz = (single ? sizeof(float) : sizeof(double)) * (cplx ? 2 : 1);
+	size_t cs[TP_MAXDIM], bytes = esz, stride;
+	int h = axes[naxes - 1], i, b;
+
+	memcpy(cs, shape, nd * sizeof *shape);
+	if (half)
+		cs[h] = shape[h] / 2 + 1;
+	for (b = 0; b < nd; b++)
+		bytes *= cs[b];
+	if (bytes <= LARGE)
+		return 0;
+	for (i = 0; i < naxes; i++) {
+		if (axes[i] == nd - 1)
+			continue;
+		stride = esz;
+		for (b = axes[i] + 1; b < nd; b++)
+			stride *= cs[b];
+		if (stride % CONFLICT == 0)
+			return 1;
+	}
+	return 0;
+}
+
 struct tp_fft_axes *
 tp_fft_axes_new(enum tp_fft_kind kind, int single, int ndim,
-    const size_t *shape, int naxes, const int *axes, int threads,
+    const size_t *shape, int naxes, const int *axes, int threads, int how,
     const void *in, const void *out)
 {
 	struct tp_fft_axes *p = tp_ecalloc(1, sizeof *p);
 	size_t cs[TP_MAXDIM];
 	enum tp_fft_kind c = kind == TP_FFT_R2C ? TP_FFT_FWD : TP_FFT_BWD;
-	int h = axes[naxes - 1], i;
+	int h = axes[naxes - 1], i, inplace = in == out;
+	struct tp_fft_problem pb;
 
 	if (ndim < 1 || ndim > TP_MAXDIM || naxes < 1 || naxes > ndim)
 		tp_die("internal error: fft of %d axes along %d", ndim, naxes);
@@ -148,6 +193,20 @@ tp_fft_axes_new(enum tp_fft_kind kind, int single, int ndim,
 	p->threads = threads < 1 ? tp_fft_threads() : threads;
 	if (p->threads > TP_MAXTHREADS)
 		p->threads = TP_MAXTHREADS;
+	if (how < 0)
+		how = by_axis(kind, single, ndim, shape, naxes, axes);
+	if (!how) {
+		/* FFTW's own plan of the whole: one stage */
+		p->nstage = 1;
+		p->st[0].kind = kind;
+		p->st[0].inplace = inplace;
+		tp_fft_problem_axes(&pb, kind, ndim, shape, naxes, axes,
+		    inplace);
+		p->st[0].whole = tp_fft_plan_new(kind, single, &pb,
+		    p->threads, (inplace ? TP_FFT_INPLACE : 0) |
+		    TP_FFT_DESTROY, in, out);
+		return p;
+	}
 	memcpy(cs, shape, ndim * sizeof *shape);
 	if (kind != TP_FFT_R2C && kind != TP_FFT_C2R) {
 		/* in place, the last axis first: along the array */
@@ -198,6 +257,12 @@ stage_arrays(const struct tp_fft_axes *p, int i, void *in, void *out,
 
 	*si = on_out ? out : in;
 	*so = s->inplace ? *si : out;
+}
+
+int
+tp_fft_axes_by_axis(const struct tp_fft_axes *p)
+{
+	return p->nstage > 1 || p->st[0].gathered;
 }
 
 int

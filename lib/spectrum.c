@@ -47,6 +47,7 @@ struct tp_spectrum {
 	int single, cin, cout;		/* complex transform input, output */
 	enum tp_dtype cd;		/* the dtype run wants */
 	const char *how;		/* "new plan", "plan reused" */
+	const struct tp_fft_axes *plan;	/* the last record's */
 	int threads;			/* of the passes */
 	struct cached_plan cache[NCACHE];
 	int ncache, next;
@@ -99,6 +100,7 @@ tp_spectrum_opts_init(struct tp_spectrum_opts *o)
 	o->fn = TP_SPEC_FFT;
 	o->norm = TP_NORM_BACKWARD;
 	o->view = TP_VIEW_ASIS;
+	o->by_axis = -1;
 }
 
 static int
@@ -362,6 +364,8 @@ tp_spectrum_out_header(struct tp_spectrum *sp, const struct tp_tensor *x,
 	const char *why = NULL;
 
 	sp->valid = 0;
+	sp->how = NULL;
+	sp->plan = NULL;
 	if (nd == 0)
 		return "a scalar has no axis to transform";
 	if ((k = resolve_axes(o, nd, list, len, win, &why, m)) < 0)
@@ -437,7 +441,7 @@ get_plan(struct tp_spectrum *sp, int nd, const size_t *ps, void *in,
 	memcpy(c->shape, ps, nd * sizeof *ps);
 	memcpy(c->axes, sp->axes, sp->naxes * sizeof *sp->axes);
 	c->plan = tp_fft_axes_new(sp->kind, sp->single, nd, ps, sp->naxes,
-	    sp->axes, sp->threads, in, out);
+	    sp->axes, sp->threads, sp->o.by_axis, in, out);
 	sp->how = "new plan";
 	return c->plan;
 }
@@ -574,7 +578,7 @@ transform(struct tp_spectrum *sp, void *cur, size_t tout_count)
 		if (cx)		/* a complex DCT: real and imaginary apart */
 			ps[nd] = 2;
 	}
-	plan = get_plan(sp, nd + cx, ps, cur, out);
+	sp->plan = plan = get_plan(sp, nd + cx, ps, cur, out);
 	tp_timing_stamp("planned");
 	tp_fft_axes_run(plan, cur, out);
 	tp_timing_stamp("executed");
@@ -698,9 +702,10 @@ tp_spectrum_describe(const struct tp_spectrum *sp, char *buf, size_t len)
 		u += (size_t)snprintf(buf + u, len - u, ", type %d",
 		    sp->o.type);
 	if (u < len)
-		snprintf(buf + u, len - u, ", %s%s, norm %s, %s", sp->single ?
+		snprintf(buf + u, len - u, ", %s%s, norm %s, %s%s", sp->single ?
 		    "f32" : "f64", sp->fill >= 0 ? ", real input by r2c and "
 		    "symmetry" : "", norms[sp->o.norm], sp->how ? sp->how :
-		    "no plan");
+		    "no plan", sp->plan != NULL &&
+		    tp_fft_axes_by_axis(sp->plan) ? ", axis by axis" : "");
 	return buf;
 }

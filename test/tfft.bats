@@ -3,6 +3,9 @@
 # (test/tfft_prop.py: shapes with 1, primes, even and odd lengths, axes,
 # -s, norms, dtypes, windows, shifts, views), round trips, --freq,
 # streams of records (plans reused), NaN, integers, bad input.
+# TFFT_TEST_BY_AXIS=1, read only by cmd/tfft.c, runs every transform
+# axis by axis with lines gathered (lib/fft_axes.c), which tfft chooses
+# by itself only for records of more than 8 MiB; =0 never.
 
 load helpers
 bats_require_minimum_version 1.5.0
@@ -19,6 +22,53 @@ bats_require_minimum_version 1.5.0
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ ${lines[-1]} == "150 of 150 random cases agree"* ]]
+}
+
+@test "tfft: 400 + 150 random cases axis by axis, lines gathered (TFFT_TEST_BY_AXIS=1), and 150 on FFTW's plan of the whole (=0), equal numpy.fft and scipy.fft" {
+	run env TFFT_TEST_BY_AXIS=1 "$PY" "$TPIPE_TOP/test/tfft_prop.py" 23 400
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ ${lines[-1]} == "400 of 400 random cases agree"* ]]
+	run env TFFT_TEST_BY_AXIS=1 "$PY" "$TPIPE_TOP/test/tfft_prop.py" 24 150 big
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ ${lines[-1]} == "150 of 150 random cases agree"* ]]
+	run env TFFT_TEST_BY_AXIS=0 "$PY" "$TPIPE_TOP/test/tfft_prop.py" 25 150 big
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ ${lines[-1]} == "150 of 150 random cases agree"* ]]
+}
+
+@test "tfft: a large record whose lines lie 16 KiB apart goes axis by axis (--verbose says so), others on FFTW's plan; both equal numpy" {
+	py "
+rng = np.random.default_rng(9)
+np.save('c.npy', rng.standard_normal((1024, 1024)) + 1j * rng.standard_normal((1024, 1024)))
+np.save('r.npy', rng.standard_normal((1024, 1024)))
+np.save('v.npy', rng.standard_normal((16, 64, 4096)).astype(np.float32))
+"
+	tfft --verbose c.npy > c.out 2> err
+	grep -q '^tfft: record 0: fftn 1024x1024 (axes 0..1), f64, norm backward, new plan, axis by axis;' err
+	tfft --verbose --transform ifft --axes 0 -j 1 c.npy > c0.out 2> err
+	grep -q '^tfft: record 0: ifft 1024 (axis 0), .*, axis by axis;' err
+	tfft --verbose --transform rfftn r.npy > r.out 2> err
+	grep -q '^tfft: record 0: rfftn 1024x1024 (axes 0..1), f64, norm backward, new plan;' err
+	tfft --verbose --transform rfftn r.npy | tfft --transform irfftn -s 1024,1024 > rr.out
+	tfft --verbose --transform dctn --last 2 --norm ortho v.npy > v.out 2> err
+	grep -q 'axis by axis' err
+	tfft --transform fftn --axes 0,2 -j 3 v.npy > vf.out
+	py "
+import scipy.fft as sf
+c, r, v = np.load('c.npy'), np.load('r.npy'), np.load('v.npy')
+for got, want, tol in (('c.out', np.fft.fftn(c), 1e-12),
+                       ('c0.out', np.fft.ifft(c, axis=0), 1e-12),
+                       ('r.out', np.fft.rfftn(r), 1e-12),
+                       ('rr.out', r, 1e-12),
+                       ('v.out', sf.dctn(v.astype(np.float64), axes=(1, 2), norm='ortho'), 1e-5),
+                       ('vf.out', np.fft.fftn(v.astype(np.float64), axes=(0, 2)), 1e-5)):
+    g = np.load(got)
+    assert g.shape == want.shape, got
+    assert np.abs(g - want).max() <= tol * np.abs(want).max(), got
+"
 }
 
 @test "tfft: fftn and ifftn of a real record run r2c and fill the other half by symmetry (--verbose says so); the result is numpy's complex transform" {
