@@ -21,8 +21,8 @@ static const char usage[] =
     "                --squeeze[=axes] | --unsqueeze axis | --transpose |\n"
     "                --take axis=index\n"
     "                [--reduce sum|mean|max|min | --repeat]\n"
-    "                [--explain] [-o file] [-O npy|txt|png] [-j threads]\n"
-    "                [--progress | --quiet] [file]";
+    "                [--explain] [-o file] [-O " TP_FORMAT_NAMES "]\n"
+    "                [-j threads] [--progress | --quiet] [file]";
 
 enum { OPT_PERMUTE = TP_OPT_TOOL, OPT_SQUEEZE, OPT_UNSQUEEZE, OPT_TRANSPOSE,
 	OPT_EXPLAIN, OPT_REDUCE, OPT_REPEAT, OPT_TAKE };

@@ -68,6 +68,20 @@ tp_dtype_lookup(const char *s, enum tp_dtype *dtype, struct tp_msg *m)
 	    tp_quote(s, SIZE_MAX, q, sizeof q));
 }
 
+void
+tp_byteswap(void *data, size_t n, enum tp_dtype t)
+{
+	unsigned char *p = data;
+	size_t unit = tp_dtype_size(t) / (tp_dtype_is_complex(t) ? 2 : 1);
+
+	for (size_t i = 0; i + unit <= n; i += unit)
+		for (size_t a = i, b = i + unit - 1; a < b; a++, b--) {
+			unsigned char c = p[a];
+			p[a] = p[b];
+			p[b] = c;
+		}
+}
+
 int
 tp_dtype_parse(const char *s)
 {
