@@ -350,15 +350,18 @@ parse_cmdline(struct cmdline *cl, int argc, char *argv[])
 
 /*
  * The column name s as the record's line shows it: in double quotes
- * (a quote doubled) when it is empty or holds a comma, a quote or a
- * blank; valid UTF-8 as it is, other bytes and control characters as
- * \xNN, so that the line stays one line.
+ * (a quote doubled) when it is empty or holds a comma, a quote, a blank
+ * or a control character; valid UTF-8 as it is, other bytes and control
+ * characters as \xNN, so that the line stays one line.
  */
 static void
 print_name(FILE *f, const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	int quote = !*s || strpbrk(str, ",\" \t") != NULL;
+	int quote = !*s;
+
+	for (const unsigned char *c = s; *c; c++)
+		quote |= *c == ',' || *c == '"' || *c <= ' ' || *c == 0x7f;
 
 	if (quote)
 		putc('"', f);

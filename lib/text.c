@@ -447,12 +447,6 @@ csv_free(char **names, size_t n)
 	free(names);
 }
 
-static int
-is_blank(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
 /* 1 if p (before end) is where a line ends: "\n", "\r\n", or the end. */
 static int
 at_eol(const char *p, const char *end)
@@ -490,11 +484,12 @@ quoted(const char **p, const char *end, struct name *nm, long *lines)
 
 /*
  * The row of column names at p (before end), as RFC 4180 writes it:
- * fields separated by commas, a field in double quotes may hold commas,
- * line breaks and quotes (doubled, ""); blanks around a field are not
- * part of it.  Sets *names to a malloc'd array of *n malloc'd names,
- * *next to the start of the line after the row and *lines to the lines
- * it took.  Returns NULL, or a message in m (names are then not set).
+ * fields separated by commas, taken as they are (blanks too); a field
+ * that begins with a double quote ends at the next one alone, and may
+ * hold commas, line breaks and quotes (doubled, "").  Sets *names to a
+ * malloc'd array of *n malloc'd names, *next to the start of the line
+ * after the row and *lines to the lines it took.  Returns NULL, or a
+ * message in m (names are then not set).
  */
 static const char *
 csv_names(const char *p, const char *end, char ***names, size_t *n,
@@ -503,44 +498,33 @@ csv_names(const char *p, const char *end, char ***names, size_t *n,
 	char **list = NULL;
 	size_t count = 0, cap = 0;
 	long nl = 0;
+	const char *why = NULL;
 
 	for (;;) {
 		struct name nm = { tp_emalloc(32), 0, 32 };
 
 		nm.s[0] = '\0';		/* an empty name is "" */
-		while (p < end && is_blank(*p))
-			p++;
 		if (p < end && *p == '"') {
-			if (quoted(&p, end, &nm, &nl) < 0) {
-				free(nm.s);
-				csv_free(list, count);
-				return tp_msgf(m, "the quote that opens name %zu "
-				    "is not closed", count + 1);
-			}
-			while (p < end && is_blank(*p))
-				p++;
-			if (!at_eol(p, end) && *p != ',') {
-				free(nm.s);
-				csv_free(list, count);
-				return tp_msgf(m, "name %zu goes on after its "
-				    "closing quote", count + 1);
-			}
-		} else {
+			if (quoted(&p, end, &nm, &nl) < 0)
+				why = "is not closed";
+			else if (!at_eol(p, end) && *p != ',')
+				why = "is followed by more than a comma";
+		} else
 			while (!at_eol(p, end) && *p != ',')
 				add_char(&nm, *p++);
-			while (nm.len > 0 && is_blank(nm.s[nm.len - 1]))
-				nm.s[--nm.len] = '\0';
-		}
 		if (count == cap) {
 			cap = cap ? cap * 2 : 16;
 			list = tp_erealloc(list, cap * sizeof *list);
 		}
 		list[count++] = nm.s;
-		if (p < end && *p == ',') {
-			p++;
-			continue;
+		if (why) {
+			csv_free(list, count);
+			return tp_msgf(m, "the quote that opens name %zu %s",
+			    count, why);
 		}
-		break;
+		if (p == end || *p != ',')
+			break;
+		p++;
 	}
 	while (p < end && *p != '\n')	/* the '\r' of "\r\n" */
 		p++;
