@@ -30,10 +30,28 @@ tp_reader_counted(const struct tp_reader *r, size_t n)
 		tp_progress_read(n);
 }
 
+/* read(2) up to n bytes of r's input into dst, counted; 0 at its end,
+ * which is then remembered.  Dies on a read error. */
+static size_t
+read_some(struct tp_reader *r, void *dst, size_t n)
+{
+	ssize_t k;
+
+	do
+		k = read(r->fd, dst, n);
+	while (k < 0 && errno == EINTR);
+	if (k < 0)
+		tp_die("%s:", r->name);
+	if (k == 0)
+		r->at_eof = 1;
+	tp_reader_counted(r, (size_t)k);
+	return (size_t)k;
+}
+
 size_t
 tp_reader_fill(struct tp_reader *r)
 {
-	ssize_t n;
+	size_t n;
 
 	if (r->at_eof)
 		return 0;
@@ -44,16 +62,9 @@ tp_reader_fill(struct tp_reader *r)
 		r->len -= r->pos;
 		r->pos = 0;
 	}
-	do
-		n = read(r->fd, r->buf + r->len, TP_READ_BUFSIZE - r->len);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		tp_die("%s:", r->name);
-	if (n == 0)
-		r->at_eof = 1;
-	tp_reader_counted(r, (size_t)n);
-	r->len += (size_t)n;
-	return (size_t)n;
+	n = read_some(r, r->buf + r->len, TP_READ_BUFSIZE - r->len);
+	r->len += n;
+	return n;
 }
 
 size_t
@@ -68,18 +79,11 @@ tp_reader_take(struct tp_reader *r, void *dst, size_t n)
 		if (avail == 0) {
 			/* large requests bypass the buffer */
 			if (n - got >= TP_READ_BUFSIZE && !r->at_eof) {
-				ssize_t k;
-				do
-					k = read(r->fd, d + got, n - got);
-				while (k < 0 && errno == EINTR);
-				if (k < 0)
-					tp_die("%s:", r->name);
-				if (k == 0)
-					r->at_eof = 1;
-				tp_reader_counted(r, (size_t)k);
-				got += (size_t)k;
+				size_t k = read_some(r, d + got, n - got);
+
 				if (k == 0)
 					break;
+				got += k;
 				continue;
 			}
 			if (tp_reader_fill(r) == 0)
@@ -166,22 +170,13 @@ tp_reader_hold_all(struct tp_reader *r)
 	r->len -= r->pos;
 	r->pos = 0;
 	while (!r->at_eof) {
-		ssize_t n;
-
 		if (r->len == cap) {
 			if (cap > SIZE_MAX / 2)
 				tp_die("%s: input too large", r->name);
 			cap *= 2;
 			r->buf = tp_erealloc(r->buf, cap);
 		}
-		do
-			n = read(r->fd, r->buf + r->len, cap - r->len);
-		while (n < 0 && errno == EINTR);
-		if (n < 0)
-			tp_die("%s:", r->name);
-		r->at_eof = n == 0;
-		tp_reader_counted(r, (size_t)n);
-		r->len += (size_t)n;
+		r->len += read_some(r, r->buf + r->len, cap - r->len);
 	}
 	return r->len;
 }

@@ -143,6 +143,21 @@ np.arange(12, dtype='<u2').tofile('two-u2.raw')"
 	rows_ok
 }
 
+@test "raw: a shape claiming a PiB over 1000 bytes is a truncated record, not an allocation of a PiB (C and Fortran order, swapped)" {
+	local o bad='' want="tcat: k.raw: truncated record 0: expected 1125899906842624 bytes of data, got 1000"
+	head -c 1000 /dev/zero > k.raw
+	for o in "--raw u1 --shape 1125899906842624" "--raw >f8 --shape 140737488355328" \
+	    "--raw f8 --shape 1024,137438953472 --order F" "--raw c16 --shape 8,8796093022208 --order F"; do
+		# shellcheck disable=SC2086
+		bounded tcat $o k.raw > /dev/null 2> err && bad+="$o: exit 0"$'\n'
+		[ "$(cat err)" = "$want" ] || bad+="$o: $(cat err)"$'\n'
+		# shellcheck disable=SC2086
+		bounded tinfo $o k.raw > /dev/null 2> err && bad+="tinfo $o: exit 0"$'\n'
+		[ "$(cat err)" = "${want/tcat/tinfo}" ] || bad+="tinfo $o: $(cat err)"$'\n'
+	done
+	[ -z "$bad" ] || fail "$bad"
+}
+
 @test "raw: big-endian and little-endian codes ('>u2', '<f4', '=i4', '|u1') give the machine's order on output" {
 	py "x = np.arange(-3, 3)
 for d in ['>u2', '<u2', '>f4', '<f4', '=i4', '>i4', '|u1', '>c16']:
