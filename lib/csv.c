@@ -10,7 +10,7 @@
 #include "tpipe.h"
 
 /* -O csv: only a record of two axes is a table. */
-static const char *
+static tp_why
 csv_writable(const struct tp_tensor *hdr, const struct tp_common *o,
     struct tp_msg *m)
 {
@@ -48,7 +48,7 @@ csv_record(struct tp_writer *w, void **state, const struct tp_tensor *t,
 	if (index > 0)
 		tp_die("csv output holds one table; the input has more "
 		    "records");
-	if (cols == 0) {		/* rows of no numbers, as numpy writes */
+	if (cols == 0) {	/* rows of no numbers, as numpy writes */
 		for (size_t r = 0; r < t->shape[0]; r++)
 			tp_writer_emit(w, "\n", 1);
 		return;

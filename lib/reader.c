@@ -109,11 +109,12 @@ reader_open(const char *path, const struct tp_input *in, int operand)
 		;
 	if (r->len >= 6 && !memcmp(r->buf, "\x93NUMPY", 6))
 		r->format = TP_FMT_NPY;
-	else if (r->len < 6 && r->len > 0 && !memcmp(r->buf, "\x93NUMPY", r->len))
-		r->format = TP_FMT_NPY;	/* a cut magic: the NPY reader says so */
+	else if (r->len < 6 && r->len > 0 &&
+	    !memcmp(r->buf, "\x93NUMPY", r->len))
+		r->format = TP_FMT_NPY;	/* cut magic: the NPY reader says so */
 	else if (r->len > 0 && !memcmp(r->buf, TP_PNG_SIGNATURE,
 	    r->len < 8 ? r->len : 8))
-		r->format = TP_FMT_PNG;	/* a cut signature: tp_png_read says so */
+		r->format = TP_FMT_PNG;	/* cut: tp_png_read says so */
 	else if (r->len == 0)
 		r->format = TP_FMT_NPY;	/* an empty stream */
 	else if ((r->dec = probe_decoders(r)))
@@ -316,7 +317,8 @@ int
 tp_read_header(struct tp_reader *r, struct tp_tensor *hdr)
 {
 	if (r->in_record && r->done < r->want)
-		tp_die("%s: record %ld: header requested before its data was read",
+		tp_die(
+		    "%s: record %ld: header requested before its data was read",
 		    r->name, r->index);
 	free(r->mem);
 	r->mem = NULL;
@@ -402,27 +404,27 @@ void
 tp_read_data_as(struct tp_reader *r, void *dst, enum tp_dtype to,
     size_t count)
 {
-	size_t es = r->elsize, tos = tp_dtype_size(to);
+	size_t esz = r->elsize, tos = tp_dtype_size(to);
 	unsigned char *d = dst;
 
-	if (count > (r->want - r->done) / es)
+	if (count > (r->want - r->done) / esz)
 		tp_die("%s: record %ld: read past the end of its data", r->name,
 		    r->index);
 	if (to == r->dtype) {
-		tp_read_data(r, dst, count * es);
+		tp_read_data(r, dst, count * esz);
 		return;
 	}
 	if (r->mem) {			/* decoded already: convert in place */
 		tp_convert(dst, to, r->mem + r->done, r->dtype, count);
-		r->done += count * es;
+		r->done += count * esz;
 		return;
 	}
 	if (!r->scratch)
 		r->scratch = tp_emalloc(SCRATCH);
 	while (count > 0) {
-		size_t k = count < SCRATCH / es ? count : SCRATCH / es;
+		size_t k = count < SCRATCH / esz ? count : SCRATCH / esz;
 
-		tp_read_data(r, r->scratch, k * es);
+		tp_read_data(r, r->scratch, k * esz);
 		tp_convert(d, to, r->scratch, r->dtype, k);
 		d += k * tos;
 		count -= k;
@@ -481,7 +483,8 @@ tp_read_move(struct tp_reader *r, int fd, const char *name, size_t n)
 	if (r->at_eof)
 		truncated_data(r, 0);
 	do
-		k = splice(r->fd, NULL, fd, NULL, n, SPLICE_F_MOVE | SPLICE_F_MORE);
+		k = splice(r->fd, NULL, fd, NULL, n,
+		    SPLICE_F_MOVE | SPLICE_F_MORE);
 	while (k < 0 && errno == EINTR);
 	if (k > 0) {
 		tp_reader_counted(r, (size_t)k);

@@ -19,7 +19,7 @@ struct tp_reader {
 	int at_eof;
 	enum tp_format format;
 	long index;		/* current record, -1 before the first */
-	int in_record;		/* data of the current record not yet all read */
+	int in_record;		/* the current record's data not all read */
 	size_t want, done;	/* data bytes of the record; read so far */
 	int swap;		/* data is in the other byte order */
 	enum tp_dtype dtype;	/* of the current record */
@@ -30,7 +30,7 @@ struct tp_reader {
 	unsigned char part[16];	/* swapped: the element a read ended inside */
 	unsigned char *mem;	/* the record's data in memory, or NULL */
 	size_t offset;		/* PNG: input bytes the images so far took */
-	unsigned char *png;	/* PNG: the image being read (reachable if we die) */
+	unsigned char *png;	/* PNG: the image read (freed if we die) */
 	struct tp_text text;
 	int operand;		/* an operand file: not counted as the stream */
 	struct tp_input in;	/* how it was opened */
