@@ -203,3 +203,13 @@ assert (a == np.array(rows, float).reshape(a.shape)).all(), (rows, a)" ||
 		fi
 	done
 }
+
+@test "csv: tinfo takes tcat's input options: --shape for text, refused for NPY before any line" {
+	run tinfo --shape 2,-1 <<< '1,2,3,4,5,6'
+	[ "$output" = "0 shape=(2,3) dtype=float64 bytes=48 min=1 max=6 mean=3.5 std=1.70783 nan=0 inf=0" ]
+	tgen zeros 2 -o z.npy
+	printf '1 2\n' > a.txt
+	run --separate-stderr tinfo --shape 2 a.txt z.npy
+	[ "$status" -eq 2 ] && [ -z "$output" ]
+	[ "$stderr" = "tinfo: z.npy: --shape applies to text input, not NPY" ]
+}
