@@ -107,7 +107,7 @@ parse_item(struct tp_slice *s, const char *spec, const char **pp,
 		*pp = p + (*p == '.' ? 3 : 8);
 		return NULL;
 	}
-	if ((n = none_word(p))) {
+	if ((n = none_word(p)) && *blanks(p + n) != ':') {
 		it->kind = TP_SLICE_NEWAXIS;
 		*pp = p + n;
 		return NULL;
@@ -119,7 +119,8 @@ parse_item(struct tp_slice *s, const char *spec, const char **pp,
 	it->kind = TP_SLICE_INDEX;
 	for (;;) {
 		p = blanks(p);
-		if ((n = none_word(p)) && it->kind == TP_SLICE_RANGE)
+		if ((n = none_word(p)) && (it->kind == TP_SLICE_RANGE ||
+		    *blanks(p + n) == ':'))
 			p += n;		/* slice(None, ...) */
 		else if (*p != ':' && *p != ',' && *p) {
 			if ((why = integer(&p, &it->v[field], &big)))

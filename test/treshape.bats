@@ -400,7 +400,7 @@ with open('s.npy', 'wb') as f, open('s3.npy', 'wb') as g:
 	py "assert np.load('b.npy').tolist() == [1, 2, 3, 4, 5, 6]"
 	run treshape --help
 	[ "$status" -eq 0 ]
-	[[ ${lines[0]} == "usage: treshape shape | pattern"* ]] || fail "$output"
+	[[ ${lines[0]} == "usage: treshape [shape | pattern"* ]] || fail "$output"
 }
 
 @test "bad patterns are usage errors (exit 2) worded as einops words them" {
@@ -728,4 +728,147 @@ with open('s.npy', 'wb') as f, open('want.npy', 'wb') as g:
 	row fails --usage 2 "--take and the pattern 'a b -> b a' cannot be combined" "$X" treshape --take 0=1 'a b -> b a'
 	row fails --usage 2 "--reduce takes a pattern, not --take" "$X" treshape --reduce sum --take 0=1
 	rows_ok
+}
+
+@test "golden: --slice, --pad, --stack, --concat, --unstack, --split and their composition equal numpy" {
+	local name args bad='' n=0 g="$DATA/treshape/forms"
+	while IFS=$'\t' read -r name args; do
+		[[ $name == '#'* ]] && continue
+		eval "set -- $args"
+		cat "$g/$name.in.npy" | treshape "$@" > "$name.pipe.npy" 2> err ||
+			bad+="$name: treshape $args: $(cat err)"$'\n'
+		treshape "$@" "$g/$name.in.npy" > "$name.file.npy" 2> err ||
+			bad+="$name: treshape $args FILE: $(cat err)"$'\n'
+		cmp -s "$name.pipe.npy" "$g/$name.out.npy" ||
+			bad+="$name: treshape $args: differs from numpy (pipe)"$'\n'
+		cmp -s "$name.file.npy" "$g/$name.out.npy" ||
+			bad+="$name: treshape $args: differs from numpy (file)"$'\n'
+		n=$((n + 1))
+	done < "$g/cases.txt"
+	[ -z "$bad" ] || fail "$bad"
+	[ "$n" -ge 60 ]
+}
+
+@test "property: random slices, pads, stacks and splits equal numpy over shapes, dtypes, byte orders and Fortran order" {
+	"$PY" - <<'EOF'
+import os, shlex
+import numpy as np
+rng = np.random.default_rng(21)
+os.makedirs('q', exist_ok=True)
+DT = ['b1', 'u1', 'i1', 'u2', 'i2', 'u4', 'i4', 'u8', 'i8', 'f2', 'f4',
+      'f8', 'c8', 'c16']
+MODES = {'zero': 'constant', 'reflect': 'symmetric', 'mirror': 'reflect',
+         'nearest': 'edge', 'wrap': 'wrap'}
+
+def array(shape, dt):
+    n = int(np.prod(shape, dtype=np.int64))
+    v = rng.permutation(max(n, 1))[:n] + 1
+    a = (v % 2 > 0) if dt == 'b1' else v.astype(dt)
+    if dt[0] == 'c':
+        a = a + 1j * rng.permutation(max(n, 1))[:n]
+    return a.astype(dt).reshape(shape)
+
+def bound():
+    return '' if rng.random() < 0.3 else str(int(rng.integers(-7, 8)))
+
+def spec(nd):
+    items, left = [], nd
+    ell = rng.random() < 0.3
+    for _ in range(int(rng.integers(0, nd + 2))):
+        r = rng.random()
+        if r < 0.15:
+            items.append('None')
+        elif left and r < 0.35:
+            items.append(str(int(rng.integers(-1, 1))))
+            left -= 1
+        elif left:
+            s = f'{bound()}:{bound()}'
+            if rng.random() < 0.6:
+                st = int(rng.choice([-3, -2, -1, 1, 2, 3]))
+                s += f':{st}'
+            items.append(s)
+            left -= 1
+    if ell:
+        items.insert(int(rng.integers(0, len(items) + 1)), '...')
+    return ', '.join(items) or '...'
+
+def save(path, a, order, fortran):
+    w = a.astype(a.dtype.newbyteorder(order))
+    if fortran:
+        w = np.asfortranarray(w)
+    with open(path, 'wb') as f:
+        np.lib.format.write_array(f, w)
+
+with open('q/list', 'w') as lst:
+    for i in range(90):
+        nd = int(rng.integers(1, 5))
+        shape = tuple(int(v) for v in rng.integers(1, 6, nd))
+        dt = DT[i % len(DT)]
+        a = array(shape, dt)
+        order, fortran = '<>'[i % 2], i % 3 == 0
+        save(f'q/{i}.in', a, order, fortran)
+        kind = i % 3
+        if kind == 0:
+            s = spec(nd)
+            want = [a[eval(f'np.s_[{s}]')]]
+            args = ['--slice', s]
+        elif kind == 1:
+            ax = int(rng.integers(0, nd))
+            b, e = (int(v) for v in rng.integers(-1, 9, 2))
+            b, e = max(b, -(shape[ax] // 2)), max(e, -(shape[ax] // 2))
+            bd = list(MODES)[int(rng.integers(0, 5))]
+            crop = a[(slice(None),) * ax + (slice(max(-b, 0),
+                     shape[ax] - max(-e, 0)),)]
+            w = [(0, 0)] * nd
+            w[ax] = (max(b, 0), max(e, 0))
+            if bd == 'wrap':   # numpy >= 1.25: whole periods
+                L = crop.shape[ax]
+                want = [np.take(crop, range(-w[ax][0], L + w[ax][1]), ax,
+                                mode='wrap')]
+            else:
+                want = [np.pad(crop, w, MODES[bd])]
+            args = ['--pad', f'{ax - nd if i % 2 else ax}={b},{e}',
+                    '--boundary', bd]
+        else:
+            ax = int(rng.integers(-nd - 1, nd + 1))
+            k = int(rng.integers(1, 4))
+            recs = [a.copy()] + [array(shape, dt) for _ in range(2 * k - 1)]
+            with open(f'q/{i}.in', 'wb') as f:
+                for r in recs:
+                    np.lib.format.write_array(f, r.astype(
+                        r.dtype.newbyteorder(order)))
+            want = [np.stack(recs[j:j + k], ax) for j in (0, k)]
+            args = ['--stack', str(k), '--axis', str(ax)]
+            sp = int(rng.integers(0, nd))
+            args2 = ['--split', f'{sp}={shape[sp]}']
+            lst.write(f'{i}r\t{i}\t' + ' '.join(map(shlex.quote, args2))
+                      + '\n')
+        with open(f'q/{i}.exp', 'wb') as f:
+            for w_ in want:
+                np.save(f, np.array(w_, order='C'))
+        lst.write(f'{i}\t{i}\t' + ' '.join(map(shlex.quote, args)) + '\n')
+EOF
+	local c i args bad=''
+	: > pairs
+	while IFS=$'\t' read -r c i args; do
+		eval "set -- $args"
+		if [[ $c == *r ]]; then
+			# --split into single slices then --concat back is the input
+			treshape "$@" q/$i.in | treshape --concat "${2#*=}" --axis "${2%=*}" > q/$c.out 2> err ||
+				{ bad+="$c: $args: $(cat err)"$'\n'; continue; }
+			"$PY" -c "
+import numpy as np, sys
+sys.path.insert(0, '$TPIPE_TOP/test')
+from npystream import records
+a = records('q/$i.in'); b = records('q/$c.out')
+assert len(b) == len(a) and all(np.array_equal(x, y) for x, y in zip(a, b))
+" 2> err || bad+="$c: split then concat is not the input: $(tail -1 err)"$'\n'
+			continue
+		fi
+		treshape "$@" q/$i.in > q/$c.out 2> err || bad+="$c: $args: $(cat err)"$'\n'
+		echo "$c q/$c.out q/$i.exp" >> pairs
+	done < q/list
+	run npy_same pairs
+	[ -z "$bad" ] && [ "$status" -eq 0 ] || fail "$bad$output"
+	[ "$(wc -l < pairs)" -eq 90 ]
 }
