@@ -70,6 +70,13 @@ new_forms(const struct cmdline *cl)
 	return cl->slice || cl->pad || cl->st.join || cl->st.part;
 }
 
+/* 1 if cl has a form besides --unstack and --split. */
+static int
+new_forms_but_part(const struct cmdline *cl)
+{
+	return cl->form || cl->slice || cl->pad || cl->st.join;
+}
+
 /* 1 if operand s is a shape or a pattern rather than a file name (only
  * asked when a new form is given: the form operand is optional then). */
 static int
@@ -375,9 +382,11 @@ per_record(const struct cmdline *cl, struct tp_tensor *t)
 	if (cl->slice) {
 		if ((why = tp_slice_resolve(&cl->sl, t, &sp, &m)))
 			record_die(why);
-		if (cl->explain)
+		if (cl->explain) {
+			sp.stream = 0;	/* the record is in memory */
 			say(tp_slice_explain(&cl->sl, &sp));
-		else {
+			*t = sp.out;
+		} else {
 			replace(t, &sp.out);
 			tp_slice_run(&sp, t->data, src);
 		}
@@ -385,9 +394,10 @@ per_record(const struct cmdline *cl, struct tp_tensor *t)
 	if (cl->pad) {
 		if ((why = tp_pad_resolve(&cl->pd, t, &pp, &m)))
 			record_die(why);
-		if (cl->explain)
+		if (cl->explain) {
 			say(tp_pad_explain(&cl->pd, &pp));
-		else {
+			*t = pp.out;
+		} else {
 			replace(t, &pp.out);
 			tp_pad_run(&pp, t->data, src);
 		}
@@ -396,9 +406,10 @@ per_record(const struct cmdline *cl, struct tp_tensor *t)
 	if (cl->form) {
 		if ((why = tp_reshape_resolve(&cl->rq, t, &rp, &m)))
 			record_die(why);
-		if (cl->explain)
+		if (cl->explain) {
 			explain(cl, &rp);
-		else if (rp.view) {
+			*t = rp.out;
+		} else if (rp.view) {
 			void *d = t->data;
 
 			*t = rp.out;
@@ -479,6 +490,13 @@ deliver(const struct cmdline *cl, struct tp_tensor *t)
 		write_group(cl);
 }
 
+/* 1 if --unstack or --split is the only form. */
+static int
+alone_part(const struct cmdline *cl)
+{
+	return cl->st.part && !new_forms_but_part(cl);
+}
+
 /* --unstack, --split on record *t (data owned, or NULL), then deliver
  * each piece; without them deliver *t. */
 static void
@@ -495,6 +513,8 @@ part(const struct cmdline *cl, struct tp_tensor *t)
 	}
 	if ((why = tp_stack_part(&cl->st, t, &pp, &m)))
 		record_die(why);
+	if (!(cl->explain && alone_part(cl)))
+		pp.stream = 0;		/* the record is in memory */
 	if (cl->explain)
 		say(tp_stack_explain(&cl->st, NULL, &pp));
 	for (size_t p = 0; p < pp.npiece; p++) {
@@ -513,6 +533,33 @@ part(const struct cmdline *cl, struct tp_tensor *t)
 	}
 	free(t->data);
 	t->data = NULL;
+}
+
+/* --unstack or --split alone: the pieces of axis 0 streamed, others
+ * copied from the record read whole. */
+static void
+part_only(const struct cmdline *cl, struct tp_tensor *hdr)
+{
+	struct tp_stack_plan pp;
+	struct tp_msg m;
+	const char *why;
+
+	if ((why = tp_stack_part(&cl->st, hdr, &pp, &m)))
+		record_die(why);
+	if (!pp.stream || cl->explain) {
+		if (cl->explain) {
+			printf("record %ld:\n", tp_reader_index(in));
+			tp_skip_data(in, hdr->nbytes);
+		} else
+			hdr->data = tp_read_rest_as(in, hdr->dtype);
+		part(cl, hdr);
+		return;
+	}
+	for (size_t p = 0; p < pp.npiece; p++) {
+		tp_write_header(out, &pp.out);
+		tp_write_from(out, in, pp.block);
+	}
+	tp_skip_data(in, hdr->nbytes - pp.npiece * pp.block);
 }
 
 /* --slice alone: the runs streamed, or the record read whole and
@@ -618,6 +665,10 @@ main(int argc, char **argv)
 		records++;
 		if (alone == 1 && cl.form) {
 			form_only(&cl, &hdr);
+			continue;
+		}
+		if (alone == 1 && cl.st.part) {
+			part_only(&cl, &hdr);
 			continue;
 		}
 		if (alone == 1 && cl.slice) {

@@ -268,6 +268,7 @@ struct tp_stack_plan {
 	struct tp_tensor out;		/* a joined record, or one piece */
 	size_t nouter, block, stride, npiece;
 	int axis;			/* normalised */
+	int stream;			/* a part: the pieces are contiguous */
 };
 tp_why tp_stack_parse_join(struct tp_stack *st, enum tp_join join,
     const char *arg, struct tp_msg *m);
@@ -288,6 +289,8 @@ size_t tp_stack_block(const struct tp_stack_plan *p, const struct tp_tensor *t);
  * NULL, or a message (an axis out of bounds, an unequal division). */
 tp_why tp_stack_part(const struct tp_stack *st, const struct tp_tensor *hdr,
     struct tp_stack_plan *p, struct tp_msg *m);
+/* The --explain text: of a part (part not NULL), else of a join (join
+ * not NULL), else of the request's parting and joining forms. */
 char *tp_stack_explain(const struct tp_stack *st,
     const struct tp_stack_plan *join, const struct tp_stack_plan *part);
 

@@ -65,8 +65,8 @@ tp_pad_parse(struct tp_pad *pd, const char *spec, struct tp_msg *m)
 		if (i == TP_MAXDIM)
 			return tp_msgf(m, "--pad '%s': more than %d axes",
 			    pd->shown, TP_MAXDIM);
-		if (number(&p, &pd->axis[i]) || *p++ != '=' ||
-		    number(&p, &pd->before[i]))
+		if (number(&p, &pd->axis[i]) || *p != '=' ||
+		    (p++, number(&p, &pd->before[i])))
 			break;
 		pd->after[i] = pd->before[i];
 		if (*p == ',' && (p++, number(&p, &pd->after[i])))
@@ -78,12 +78,13 @@ tp_pad_parse(struct tp_pad *pd, const char *spec, struct tp_msg *m)
 		pd->n++;
 		if (*p == '\0')
 			return NULL;
-		if (*p++ != ';')
+		if (*p != ';')
 			break;
+		p++;
 	}
 	return tp_msgf(m, "--pad '%s': at column %d: expected "
 	    "AXIS=BEFORE,AFTER[;AXIS=BEFORE,AFTER...] (integers, such as "
-	    "0=2,3;1=-1,1)", pd->shown, (int)(p - spec) + (*p ? 0 : 1));
+	    "0=2,3;1=-1,1)", pd->shown, (int)(p - spec) + 1);
 }
 
 /*

@@ -426,9 +426,8 @@ tp_slice_explain(const struct tp_slice *s, const struct tp_slice_plan *p)
 		    "the first at byte %zu (the rest is read and dropped)\n",
 		    p->nrun, p->nrun == 1 ? "" : "s", p->run, p->offset);
 	else
-		reshape_say(&t, "copied once: %zu run%s of %zu bytes, %s "
-		    "(the record is read whole)\n", p->nrun, p->nrun == 1 ?
-		    "" : "s", p->run, p->run < STREAM_RUN ? "too short to "
-		    "stream" : "some taken backwards");
+		reshape_say(&t, "copied once: %zu run%s of %zu bytes (the "
+		    "record is read whole)\n", p->nrun, p->nrun == 1 ? "" :
+		    "s", p->run);
 	return t.s;
 }

@@ -203,6 +203,7 @@ tp_stack_part(const struct tp_stack *st, const struct tp_tensor *hdr,
 	p->nouter = prod(hdr, 0, a);
 	p->stride = prod(hdr, a, nd) * esz;
 	p->block = p->npiece ? p->stride / p->npiece : 0;
+	p->stream = p->nouter == 1;	/* pieces one after another */
 	return NULL;
 }
 
@@ -218,10 +219,17 @@ tp_stack_explain(const struct tp_stack *st, const struct tp_stack_plan *join,
 		reshape_say(&t, "  %s: %zu record%s of shape %s%s\n",
 		    st->part == TP_PART_UNSTACK ? "unstacked" : "split",
 		    part->npiece, part->npiece == 1 ? "" : "s",
-		    tp_shape_str(&part->out, a, sizeof a), part->axis == 0 ?
-		    ", each streamed whole" : ", blocks of each gathered "
-		    "from the record read whole");
-	else if (st->part == TP_PART_UNSTACK)
+		    tp_shape_str(&part->out, a, sizeof a), part->stream ?
+		    ", each streamed" : ", each copied from the record read "
+		    "whole");
+	else if (join)
+		reshape_say(&t, "  %s along axis %d: the group is one record "
+		    "of shape %s (memory holds that one record)\n",
+		    st->join == TP_JOIN_STACK ? "stacked" : "concatenated",
+		    join->axis, tp_shape_str(&join->out, a, sizeof a));
+	if (part || join)
+		return t.s;
+	if (st->part == TP_PART_UNSTACK)
 		reshape_say(&t, "unstack axis %lld: each record becomes one "
 		    "record per index of it (list(np.moveaxis(a, %lld, 0)))\n",
 		    st->paxis, st->paxis);
@@ -229,12 +237,7 @@ tp_stack_explain(const struct tp_stack *st, const struct tp_stack_plan *join,
 		reshape_say(&t, "split axis %lld into %lld equal pieces "
 		    "(numpy.split(a, %lld, %lld))\n", st->paxis, st->k, st->k,
 		    st->paxis);
-	if (join)
-		reshape_say(&t, "  %s along axis %d: the group is one record "
-		    "of shape %s (memory holds that one record)\n",
-		    st->join == TP_JOIN_STACK ? "stacked" : "concatenated",
-		    join->axis, tp_shape_str(&join->out, a, sizeof a));
-	else if (st->join) {
+	if (st->join) {
 		char n[32];
 
 		snprintf(n, sizeof n, "%ld", st->n);
