@@ -134,8 +134,8 @@ new_form(struct cmdline *cl, int ch, const char *arg)
 		break;
 	default:
 		if (cl->st.part)
-			tp_usage_die("--unstack and --split cannot be combined, "
-			    "nor given twice: give one");
+			tp_usage_die("--unstack and --split cannot be "
+			    "combined, nor given twice: give one");
 		why = tp_stack_parse_part(&cl->st, ch == OPT_UNSTACK ?
 		    TP_PART_UNSTACK : TP_PART_SPLIT, arg, &m);
 	}
@@ -236,8 +236,8 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 			op = TP_OP_REPEAT;
 			continue;
 		case OPT_SLICE: case OPT_PAD: case OPT_BOUNDARY: case OPT_VALUE:
-		case OPT_STACK: case OPT_CONCAT: case OPT_AXIS: case OPT_UNSTACK:
-		case OPT_SPLIT:
+		case OPT_STACK: case OPT_CONCAT: case OPT_AXIS:
+		case OPT_UNSTACK: case OPT_SPLIT:
 			new_form(cl, ch, optarg);
 			continue;
 		default:
@@ -267,8 +267,9 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 	check_new_forms(cl);
 	argv += optind;			/* the operands, in order */
 	argc -= optind;
-	if (form < 0 && argc > 0 && (!new_forms(cl) || looks_like_form(argv[0])
-	    || op != TP_OP_REARRANGE)) {	/* the form: the first operand */
+	/* the form is the first operand */
+	if (form < 0 && argc > 0 && (!new_forms(cl) ||
+	    looks_like_form(argv[0]) || op != TP_OP_REARRANGE)) {
 		if ((why = tp_reshape_parse_operands(&cl->rq, op, argc, argv,
 		    &used, &m)))
 			tp_usage_die("%s", why);
@@ -436,7 +437,7 @@ write_group(const struct cmdline *cl)
 
 	if (ngroup == 0)
 		return;
-	a = cl->st.axis < 0 ? (int)cl->st.axis + group[0].ndim : (int)cl->st.axis;
+	a = (int)cl->st.axis + (cl->st.axis < 0 ? group[0].ndim : 0);
 	for (size_t k = 0; k < ngroup; k++)
 		len += a >= 0 && a < group[k].ndim ? group[k].shape[a] : 0;
 	if ((why = tp_stack_join(&cl->st, &group[0], ngroup, len, &jp, &m)))

@@ -254,8 +254,9 @@ tp_pad_resolve(const struct tp_pad *pd, const struct tp_tensor *hdr,
 			    "bounds for shape %s", pd->shown, pd->axis[i], sh);
 		for (int j = 0; j < i; j++)
 			if (ax[j] == ax[i])
-				return tp_msgf(m, "--pad '%s': axis %d of shape "
-				    "%s is given twice", pd->shown, ax[i], sh);
+				return tp_msgf(m, "--pad '%s': axis %d of "
+				    "shape %s is given twice", pd->shown, ax[i],
+				    sh);
 	}
 	for (int k = 0; k < nd; k++) {
 		size_t len = hdr->shape[k], *c = crop[k], *w = pad[k];

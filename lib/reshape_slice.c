@@ -177,8 +177,8 @@ tp_slice_parse(struct tp_slice *s, const char *spec, struct tp_msg *m)
 		if ((why = parse_item(s, spec, &p, it, m)))
 			return why;
 		if (it->kind == TP_SLICE_ELLIPSIS && ell++)
-			return tp_msgf(m, "--slice '%s': at column %d: an index "
-			    "can only have a single ellipsis ('...')",
+			return tp_msgf(m, "--slice '%s': at column %d: an "
+			    "index can only have a single ellipsis ('...')",
 			    s->shown, it->pos);
 		s->nindexed += it->kind <= TP_SLICE_RANGE;
 		s->n++;
@@ -188,7 +188,7 @@ tp_slice_parse(struct tp_slice *s, const char *spec, struct tp_msg *m)
 			    "expected ',' or the end", s->shown,
 			    (int)(p - spec) + 1);
 		if (*p)
-			p = blanks(p + 1);	/* one trailing ',' is Python's */
+			p = blanks(p + 1);	/* a trailing ',' is Python's */
 	}
 	return NULL;
 }
