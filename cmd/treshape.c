@@ -30,7 +30,7 @@ static const char usage[] =
     "                [--slice spec] [--pad axis=before,after[;...]\n"
     "                [--boundary zero|wrap|reflect|mirror|nearest]\n"
     "                [--value v]] [--unstack axis | --split axis=k]\n"
-    "                [--stack n|all | --concat n] [--axis axis]\n"
+    "                [--stack n | --stack all | --concat n] [--axis axis]\n"
     "                [--explain] [-o file] [-O npy|txt|png] [-j threads]\n"
     "                [--progress | --quiet] [file]";
 
