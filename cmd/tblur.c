@@ -21,8 +21,8 @@ static const char usage[] =
     "             [--boundary reflect|mirror|nearest|wrap|zero]\n"
     "             [--kernel sampled|analytic|discrete] [--method auto|fft|fir]\n"
     "             [--order n[,n...]] [--linear] [--plan estimate|measure|patient]\n"
-    "             [-o file] [-O npy|txt|png] [-t f32|f64] [-j threads]\n"
-    "             [--verbose] [--progress | --quiet] [file]";
+    "             [-o file] [-O " TP_FORMAT_NAMES "] [-t f32|f64]\n"
+    "             [-j threads] [--verbose] [--progress | --quiet] [file]";
 
 enum {
 	OPT_AXES = TP_OPT_TOOL, OPT_BOUNDARY, OPT_KERNEL, OPT_METHOD,
@@ -213,15 +213,11 @@ main(int argc, char **argv)
 		tp_timing_charge(&tm, TP_PHASE_COMPUTE);
 		tp_write(out, &y);
 		tp_free(&y);
-		tp_timing_charge(&tm, TP_PHASE_WRITE);
-		if (cl.verbose)
-			tp_timing_report(&tm, tp_reader_index(in),
-			    tp_blur_describe(blur, d, sizeof d));
+		tp_timing_record_done(&tm, tp_reader_index(in),
+		    tp_blur_describe(blur, d, sizeof d));
 	}
 	tp_writer_close(out);
-	tp_timing_charge(&tm, TP_PHASE_WRITE);
-	if (cl.verbose)
-		tp_timing_report_total(&tm);
+	tp_timing_run_done(&tm);
 	tp_reader_close(in);
 	tp_blur_free(blur);
 	tp_fft_save_wisdom();

@@ -19,9 +19,9 @@ static const char usage[] =
     "             [-s n[,n...]] [--norm backward|ortho|forward] [--shift]\n"
     "             [--ishift] [--window name[,name...]]\n"
     "             [--out complex|real|imag|abs|power|logpower|phase]\n"
-    "             [--plan estimate|measure|patient] [-o file] [-O npy|txt|png]\n"
-    "             [-t f32|f64] [-j threads] [--verbose] [--progress | --quiet]\n"
-    "             [file]\n"
+    "             [--plan estimate|measure|patient] [-o file]\n"
+    "             [-O " TP_FORMAT_NAMES "] [-t f32|f64] [-j threads]\n"
+    "             [--verbose] [--progress | --quiet] [file]\n"
     "       tfft --freq n [--spacing d] [--transform fft|rfft] [--shift]\n"
     "             [-o file] [-O npy|txt] [-t f32|f64]";
 
@@ -283,7 +283,6 @@ main(int argc, char **argv)
 	const char *why;
 	char sh[256], d[512];
 	int warned = 0;
-	long nrec = 0;
 
 	parse_cmdline(argc, argv, &cl);
 	if (cl.freq > 0) {
@@ -321,17 +320,12 @@ main(int argc, char **argv)
 		tp_timing_charge(&tm, TP_PHASE_COMPUTE);
 		tp_write(out, &y);
 		tp_free(&y);
-		tp_timing_charge(&tm, TP_PHASE_WRITE);
-		if (cl.verbose)
-			tp_timing_report(&tm, tp_reader_index(in),
-			    tp_spectrum_describe(spec, d, sizeof d));
-		nrec++;
+		tp_timing_record_done(&tm, tp_reader_index(in),
+		    tp_spectrum_describe(spec, d, sizeof d));
 	}
 	tp_writer_close(out);
 	tp_reader_close(in);
-	tp_timing_charge(&tm, TP_PHASE_WRITE);
-	if (nrec > 1)
-		tp_timing_report_total(&tm);
+	tp_timing_run_done(&tm);
 	tp_spectrum_free(spec);
 	tp_fft_save_wisdom();
 	return 0;

@@ -19,7 +19,7 @@
 
 static const char usage[] =
     "tmath expression [name=file ...] [--explain] [-t dtype] [-o file]\n"
-    "             [-O npy|txt|png] [-j threads] [--verbose]\n"
+    "             [-O " TP_FORMAT_NAMES "] [-j threads] [--verbose]\n"
     "             [--progress | --quiet] [file]";
 
 enum { OPT_EXPLAIN = TP_OPT_TOOL, OPT_VERBOSE };
@@ -322,15 +322,12 @@ main(int argc, char **argv)
 			run_record(&outhdr, &xhdr, &tm);
 		free(ops[0].data);
 		ops[0].data = NULL;
-		if (cl.verbose)
-			tp_timing_report(&tm, tp_reader_index(cl.op[0].r),
-			    NULL);
+		tp_timing_record_done(&tm, tp_reader_index(cl.op[0].r), NULL);
 	}
 	check_bound_ends(records);
 	if (out)
 		tp_writer_close(out);
-	if (cl.verbose)
-		tp_timing_report_total(&tm);
+	tp_timing_run_done(&tm);
 	for (i = 0; i < cl.nops; i++) {
 		if (cl.op[i].r)
 			tp_reader_close(cl.op[i].r);
