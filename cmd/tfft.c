@@ -22,7 +22,7 @@ static const char usage[] =
     "             [--plan estimate|measure|patient] [-o file]\n"
     "             [-O " TP_FORMAT_NAMES "] [-t f32|f64] [-j threads]\n"
     "             [--verbose] [--progress | --quiet] [file]\n"
-    "       tfft --freq n [--spacing d] [--transform fft|rfft] [--shift]\n"
+    "       tfft --freq n [--spacing d] [--transform name] [--shift]\n"
     "             [-o file] [-O npy|txt] [-t f32|f64]";
 
 enum {
