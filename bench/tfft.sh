@@ -22,10 +22,11 @@
 # jobs disturbs it less).  The ratio columns are numpy / tfft and scipy /
 # tfft (above 1: tfft is faster).  Then tfft's compute time (--verbose:
 # planning, the transform and the passes around it, such as b's and f's
-# symmetric half; see compute1), FFTW's execute of one FFTW plan of the same
-# transform (best of 5; r2c for b and f: what tfft transforms) and their
-# ratio, then tfft's transform alone (tp_fft_axes: the axes one at a
-# time, lines gathered; what tfft runs instead of that plan, best of 5).
+# symmetric half; see compute1), FFTW's execute of one FFTW plan of the
+# same transform (best of 5; r2c for b and f: what tfft transforms) and
+# their ratio, then tfft's transform alone (tp_fft_axes: that plan, or the
+# axes one at a time with lines gathered, as tfft chooses; best of 5).
+# The two are measured in turns, $REPS times each, and the least taken.
 # The load average is printed before and after.
 #
 # Environment: TFFT (default build/bin/tfft), PYTHON (/usr/bin/python3),
@@ -37,6 +38,7 @@ TFFT=${TFFT:-$top/build/bin/tfft}
 TFFT_ARGS=${TFFT_ARGS:-}
 CC=${CC:-cc}
 timer=/usr/bin/time
+# shellcheck disable=SC2034 # best_pipe's
 runs=$REPS
 need_tool "$TFFT" tfft TFFT
 need_python "numpy, scipy.fft" "numpy and scipy"
@@ -98,6 +100,11 @@ compute1() {
 		    END { printf "%.4f\n", f - r }'
 }
 
+# least A B: the lesser of two numbers, A may be empty
+least() {
+	awk -v a="$1" -v b="$2" 'BEGIN { print (a == "" || b < a) ? b : a }'
+}
+
 # err A B: max|A - B| / max|B| of two NPY files, complex or real
 err() {
 	"$PYTHON" -c "
@@ -115,11 +122,19 @@ run_case() {
 	tn=$(timed "$1 numpy" "'$PYTHON' '$tmp/fft.py' numpy $5 '$in' '$tmp/$1.np.npy'")
 	ts=$(timed "$1 scipy" "'$PYTHON' '$tmp/fft.py' scipy $5 '$in' '$tmp/$1.sp.npy'")
 	tt=$(timed "$1 tfft" "'$TFFT' $TFFT_ARGS $6 '$in' -o '$tmp/$1.tfft.npy'")
-	# shellcheck disable=SC2086 # $6 is a word list on purpose
-	tc=$(least_of "$REPS" compute1 "$1" $6)
-	tx=$("$tmp/fft-exec" "$7" f64 "$(echo "$3" | tr -d ' ')" "$8" "$threads")
-	ta=${tx#* }
-	tx=${tx% *}
+	# tfft's compute and FFTW's execute in turns, the least of each
+	tc='' tx='' ta=''
+	_i=0
+	while [ $_i -lt "$REPS" ]; do
+		# shellcheck disable=SC2086 # $6 is a word list on purpose
+		_c=$(compute1 "$1" $6)
+		_x=$("$tmp/fft-exec" "$7" f64 "$(echo "$3" | tr -d ' ')" "$8" \
+		    "$threads")
+		tc=$(least "$tc" "$_c")
+		tx=$(least "$tx" "${_x% *}")
+		ta=$(least "$ta" "${_x#* }")
+		_i=$((_i + 1))
+	done
 	printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
 	    "$1" "$2" "$(wall "$tn")" "$(wall "$ts")" "$(wall "$tt")" \
 	    "$(ratio "$(wall "$tn")" "$(wall "$tt")")" \
