@@ -196,6 +196,10 @@ run_kernel(struct tp_expr *e, const struct node *nd, unsigned char *o,
 		}
 		break;
 	case K_F:
+		if (nd->ct[0] == TP_F2 && expr_kernel_h(nd->op, (float *)o,
+		    in[0], nd->nin > 1 ? in[1] : NULL, nd->nin > 2 ? in[2] :
+		    NULL, n))
+			break;
 		expr_kernel_f(nd->op, o, in[0], nd->nin > 1 ? in[1] : NULL,
 		    nd->nin > 2 ? in[2] : NULL, n);
 		break;

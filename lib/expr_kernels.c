@@ -341,10 +341,11 @@ NAME(int fn, void *out, const T *a, const T *b, const T *c, size_t n)	\
 	case F_CEIL: LOOP(ceil##S(a[i]));				\
 	case F_TRUNC: LOOP(trunc##S(a[i]));				\
 	case F_RINT: case F_ROUND: LOOP(rint##S(a[i]));			\
-	case F_MIN: LOOP(a[i] <= b[i] || isnan(a[i]) ? a[i] : b[i]);	\
-	case F_MAX: LOOP(a[i] >= b[i] || isnan(a[i]) ? a[i] : b[i]);	\
-	case F_FMIN: LOOP(fmin##S(a[i], b[i]));				\
-	case F_FMAX: LOOP(fmax##S(a[i], b[i]));				\
+	/* numpy's SIMD orderings: a tie (0 and -0) gives b */		\
+	case F_MIN: LOOP(isnan(a[i]) || a[i] < b[i] ? a[i] : b[i]);	\
+	case F_MAX: LOOP(isnan(a[i]) || a[i] > b[i] ? a[i] : b[i]);	\
+	case F_FMIN: LOOP(isnan(b[i]) || a[i] < b[i] ? a[i] : b[i]);	\
+	case F_FMAX: LOOP(isnan(b[i]) || a[i] > b[i] ? a[i] : b[i]);	\
 	case F_CLIP:	/* _NPY_MIN(_NPY_MAX(x, lo), hi), NaN kept */	\
 		for (i = 0; i < n; i++) {				\
 			T v = a[i];					\
@@ -364,6 +365,37 @@ NAME(int fn, void *out, const T *a, const T *b, const T *c, size_t n)	\
 
 FLOAT_KERNEL(expr_kernel_f, float, f, divmod_f)
 FLOAT_KERNEL(expr_kernel_d, double, , divmod_d)
+
+/*
+ * numpy's float16 orderings (its HALF loops and clip's half_tag) on
+ * float storage: a tie (0 and -0) gives the first argument, where the
+ * float32 and float64 loops give the second.  Returns 1 if fn is one of
+ * them (minimum, maximum, fmin, fmax, clip), else 0.
+ */
+int
+expr_kernel_h(int fn, float *o, const float *a, const float *b,
+    const float *c, size_t n)
+{
+	size_t i;
+
+	switch (fn) {
+	case F_MIN: LOOP(a[i] <= b[i] || isnan(a[i]) ? a[i] : b[i]);
+	case F_MAX: LOOP(a[i] >= b[i] || isnan(a[i]) ? a[i] : b[i]);
+	case F_FMIN: LOOP(a[i] <= b[i] || isnan(b[i]) ? a[i] : b[i]);
+	case F_FMAX: LOOP(a[i] >= b[i] || isnan(b[i]) ? a[i] : b[i]);
+	case F_CLIP:
+		for (i = 0; i < n; i++) {
+			float v = a[i];
+
+			v = isnan(v) || v >= b[i] ? v : b[i];
+			o[i] = isnan(v) || v <= c[i] ? v : c[i];
+		}
+		break;
+	default:
+		return 0;
+	}
+	return 1;
+}
 
 /* numpy's ordering of complex numbers (lexicographic, NaN aware). */
 #define CLT(xr, xi, yr, yi) (((xr) < (yr) && !isnan(xi) && !isnan(yi)) || \
