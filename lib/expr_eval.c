@@ -208,10 +208,12 @@ run_kernel(struct tp_expr *e, const struct node *nd, unsigned char *o,
 		    nd->nin > 2 ? in[2] : NULL, n);
 		break;
 	case K_CF:
-		expr_kernel_cf(nd->op, o, in[0], nd->nin > 1 ? in[1] : NULL, n);
+		expr_kernel_cf(nd->op, o, in[0], nd->nin > 1 ? in[1] : NULL,
+		    nd->nin > 2 ? in[2] : NULL, n);
 		break;
 	default:
-		expr_kernel_cd(nd->op, o, in[0], nd->nin > 1 ? in[1] : NULL, n);
+		expr_kernel_cd(nd->op, o, in[0], nd->nin > 1 ? in[1] : NULL,
+		    nd->nin > 2 ? in[2] : NULL, n);
 		break;
 	}
 	return 0;

@@ -137,11 +137,12 @@ int expr_kernel_h(int fn, float *o, const float *a, const float *b,
     const float *c, size_t n);
 void expr_kernel_d(int fn, void *out, const double *a, const double *b,
     const double *c, size_t n);
+
+/* expr_complex.c: fn over n complex values (pairs of parts). */
 void expr_kernel_cf(int fn, void *out, const float *a, const float *b,
-    size_t n);
+    const float *c, size_t n);
 void expr_kernel_cd(int fn, void *out, const double *a, const double *b,
-    size_t n);
-int expr_complex_supported(int fn);
+    const double *c, size_t n);
 
 /* expr_types.c: a shape as numpy prints it, into buf. */
 char *expr_shape_text(int ndim, const size_t *shape, char *buf,

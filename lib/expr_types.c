@@ -288,10 +288,6 @@ resolve_ufunc(struct tp_expr *e, struct node *nd, int fn, int nin,
 		return tp_msgf(m, "expression '%s', column %d: numpy's %s has "
 		    "no loop for %s", q, nd->pos, expr_fns[fn].ufunc, ts);
 	}
-	if (tp_dtype_is_complex(ct[0]) && !expr_complex_supported(fn))
-		return tp_msgf(m, "expression '%s', column %d: tmath does not "
-		    "implement %s on %s", q, nd->pos, expr_fns[fn].ufunc,
-		    tp_dtype_name(ct[0]));
 	for (j = 0; j < nin; j++)
 		nd->ct[j] = ct[j];
 	nd->dt = out;
