@@ -193,6 +193,81 @@ with open('y3.npy', 'wb') as f:
 	fails --any-stdout 1 "the input x2.npy ends after 2 records but y 'y3.npy' has more" /dev/null tmath 'x + y' y=y3.npy x2.npy
 }
 
+@test "streams: a bound operand of the output's shape streams beside x, held only where it must be" {
+	# x: three records; y1: one record of x's shape (streamed with the
+	# first record, read again for the others); ys: three records whose
+	# second broadcasts (read whole) and whose others stream
+	py "
+with open('x.npy', 'wb') as f:
+    for k in range(3):
+        np.save(f, np.arange(6000, dtype=np.float32).reshape(2, 3000) + k)
+np.save('y1.npy', np.linspace(-1, 1, 6000).reshape(2, 3000))
+with open('ys.npy', 'wb') as f:
+    np.save(f, np.arange(6000, dtype=np.int16).reshape(2, 3000))
+    np.save(f, np.array([3], np.uint8))
+    np.save(f, np.full((2, 3000), 0.5, np.float32))"
+	tmath 'x * y - x' y=y1.npy x.npy > a.npy
+	tmath 'x * y - x' y=- x.npy < y1.npy > b.npy	# a pipe: held whole
+	tmath 'x + y' y=ys.npy x.npy > c.npy
+	tmath 'x + y' y=- x.npy < ys.npy > d.npy
+	tmath 'x * 2' y=ys.npy x.npy > e.npy		# y unused: skipped
+	"$PY" - <<'EOF2'
+import sys, os
+sys.path.insert(0, os.path.join(os.environ['TPIPE_TOP'], 'test'))
+import numpy as np
+from npystream import records
+xs, y1, ys = records('x.npy'), np.load('y1.npy'), records('ys.npy')
+for name in 'ab':
+    got = records(name + '.npy')
+    assert len(got) == 3
+    for k in range(3):
+        w = xs[k] * y1 - xs[k]
+        assert got[k].dtype == w.dtype and got[k].tobytes() == w.tobytes(), name
+for name in 'cd':
+    got = records(name + '.npy')
+    assert len(got) == 3
+    for k in range(3):
+        w = xs[k] + ys[k]
+        assert got[k].dtype == w.dtype and got[k].tobytes() == w.tobytes(), name
+e = records('e.npy')
+assert len(e) == 3 and all(np.array_equal(e[k], xs[k] * 2) for k in range(3))
+EOF2
+	# a bound stream one record short, or one too long, is still an error
+	py "
+import sys, os
+sys.path.insert(0, os.path.join(os.environ['TPIPE_TOP'], 'test'))
+from npystream import records
+with open('ys2.npy', 'wb') as f:
+    for a in records('ys.npy')[:2]:
+        np.save(f, a)"
+	fails --any-stdout 1 "y 'ys2.npy' ends after 2 records but the input x.npy has more" /dev/null tmath 'x + y' y=ys2.npy x.npy
+	printf '' > empty.npy
+	fails 1 "the input empty.npy ends after 0 records but y 'ys.npy' has more" /dev/null tmath 'x + y' y=ys.npy empty.npy
+}
+
+@test "streams: a 256 MiB pair, and a stream of 64 MiB pairs, in constant memory" {
+	[ -x /usr/bin/time ] || skip "no /usr/bin/time"
+	! tsan_build || skip "ThreadSanitizer's shadow memory counts in the RSS"
+	tgen zeros 67108864 -t f32 > x.npy
+	tgen range 67108864 -t f32 > y.npy
+	/usr/bin/time -f %M -o rss tmath 'x * 2 + y' y=y.npy x.npy > out.npy
+	echo "pair: peak RSS $(tail -n 1 rss) KB"
+	[ "$(tail -n 1 rss)" -lt 65536 ]
+	py "
+a, y = np.load('out.npy', mmap_mode='r'), np.load('y.npy', mmap_mode='r')
+assert a.shape == (67108864,) and a.dtype == np.float32
+i = [0, 1, 12345678, 67108863]
+assert np.array_equal(a[i], y[i]) and float(a[1]) == 1, (a[i], y[i])"
+	rm x.npy out.npy
+	tgen zeros 16777216 -t f32 > x.npy
+	for k in 1 2 3; do tgen zeros 16777216 -t f32; done > x3.npy
+	for k in 1 2 3; do tgen range 16777216 -t f32; done > y3.npy
+	/usr/bin/time -f %M -o rss tmath 'x + y' y=y3.npy x3.npy > out.npy
+	echo "stream: peak RSS $(tail -n 1 rss) KB"
+	[ "$(tail -n 1 rss)" -lt 65536 ]
+	[ "$(tinfo out.npy | grep -c 'min=0 max=1.67772e+07 ')" -eq 3 ]
+}
+
 @test "--explain prints the tree, each node's dtype and shape, and the output" {
 	py "np.save('x.npy', np.zeros((8, 256), np.float32))
 np.save('b.npy', np.zeros(256, np.int16))"
