@@ -116,6 +116,75 @@ np.save('y.npy', v[::-1].copy())"
 	check 'x ** -1'
 }
 
+@test "golden: complex functions, powers and orderings, and ties of 0 and -0, bit for bit" {
+	# test/data/tmath/cases.txt: name|expression|x|NAME=FILE ...; the
+	# expected results are NumPy 1.24's (test/data/tmath/make-golden.py),
+	# compared bit for bit (0 is not -0) but for NaNs' signs and payloads
+	local d=$TPIPE_TOP/test/data/tmath name expr x binds b args n=0 bad=''
+	while IFS='|' read -r name expr x binds; do
+		args=()
+		for b in $binds; do
+			args+=("${b%%=*}=$d/${b#*=}.npy")
+		done
+		if ! tmath "$expr" "${args[@]}" "$d/$x.npy" > got.npy 2> err ||
+		    ! npy_close got.npy "$d/$name.npy" 0 --bits; then
+			bad="$bad $name"
+			cat err
+		fi
+		n=$((n + 1))
+	done < "$d/cases.txt"
+	echo "$n cases, differing:${bad:- none}"
+	[ "$n" -ge 40 ] && [ -z "$bad" ]
+}
+
+@test "complex: numpy scalars compare lexicographically without the NaN test, arrays with it" {
+	# a 0-d x makes x * 1 a numpy scalar: its comparison with a Python
+	# number is numpy's scalarmath (re == re' ? im OP im' : re OP re');
+	# a 0-d array's, and greater(), are the ufunc's, NaN aware
+	py "np.save('x.npy', np.array(np.inf + 7.75j))
+np.save('v.npy', np.array([np.inf + 7.75j, 1 + 1j]))"
+	check '(x * 1) > 2j'		# inf+nanj > 2j: True
+	check 'x * 1 <= 3'
+	check 'greater(x * 1, 2j)'	# the ufunc: False
+	check '(v * 1) > 2j' v=v.npy	# an array: the ufunc
+	check '(x * 1) > (x * 1j)'
+	py "np.save('x.npy', np.array(np.nan + 1j, np.complex64))"
+	check '(x * 1) < 3'		# complex64 and a Python int: the ufunc
+	check '(x + 0) < (x * 1)'
+}
+
+@test "unsigned powers: uint64 ** -1 is numpy's float64 power, the others are refused as numpy's" {
+	py "np.save('x.npy', np.arange(1, 40, dtype=np.uint64))"
+	ULPS=1 check 'x ** -1'
+	ULPS=1 check 'sign(x) ** -2'
+	ULPS=1 check 'where(x > 3, x, 0) ** -1'
+	py "np.save('x.npy', np.arange(1, 40, dtype=np.uint32))"
+	fails 1 "column 3: integers to negative integer powers are not allowed" x.npy tmath 'x ** -1'
+	py "np.save('x.npy', np.arange(1, 40, dtype=np.uint8))"
+	fails 1 "column 3: integers to negative integer powers are not allowed" x.npy tmath 'x ** -1'
+}
+
+@test "log1p of float32 is correctly rounded (log1p in float64, rounded), within 2 ulp of numpy's" {
+	py "
+rng = np.random.default_rng(5)
+x = np.concatenate([rng.standard_normal(200000), rng.standard_normal(100000) * 1e-6,
+    np.exp(rng.uniform(-80, 85, 100000)), -np.exp(rng.uniform(-80, 0, 100000)),
+    [0, -0.0, -1, -1.5, np.inf, -np.inf, np.nan, 1e-30, -1e-30, 3.4e38, 2**-29,
+     -2**-29, 2**-30, -0.9999999]]).astype(np.float32)
+np.save('x.npy', x)"
+	tmath 'log1p(x)' x.npy > got.npy
+	py "
+import warnings; warnings.simplefilter('ignore')
+x, g = np.load('x.npy'), np.load('got.npy')
+ref = np.log1p(x.astype(np.float64)).astype(np.float32)
+assert np.array_equal(np.isnan(g), np.isnan(ref))
+k = ~np.isnan(ref)
+assert g[k].tobytes() == ref[k].tobytes(), np.flatnonzero(g[k] != ref[k])[:5]
+fin = np.isfinite(ref)
+w = np.log1p(x)[fin].astype(np.float64)
+assert np.all(np.abs(g[fin] - w) <= 2 * np.spacing(np.abs(ref[fin])))"
+}
+
 @test "broadcasting: the output shape is the broadcast shape, by blocks" {
 	py "
 np.save('x.npy', np.arange(3000 * 7, dtype=np.float32).reshape(3000, 7))
