@@ -31,9 +31,10 @@ void tp_parallel(int threads, size_t n,
  * (x86-64-v3), the version picked at load time; TP_CLONES_512 also for
  * AVX-512 (x86-64-v4: its wider loops, masks and int64 <-> double
  * conversions).  A file that must not fuse multiplies and adds into FMA
- * keeps -ffp-contract=off (the Makefile's flags for tmath's engine).  Empty off x86-64, and
- * under ThreadSanitizer, whose runtime is not ready when the picker (an
- * ifunc resolver) runs during relocation: the tools crashed before main.
+ * keeps -ffp-contract=off (the Makefile's flags for tmath's engine).
+ * Both are empty off x86-64, and under ThreadSanitizer, whose runtime
+ * is not ready when the picker (an ifunc resolver) runs during
+ * relocation: the tools crashed before main.
  */
 #if defined(__has_feature)
 #if __has_feature(thread_sanitizer)

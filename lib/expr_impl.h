@@ -74,7 +74,7 @@ enum { N_NUM, N_VAR, N_CALL };
 struct node {
 	int kind, fn, nargs, arg[3];
 	int pos;			/* column in the source, from 1 */
-	int isop;			/* a comparison written as an operator */
+	int isop;			/* a comparison as an operator */
 	int var;			/* N_VAR: operand index */
 	enum tp_dtype litdt;		/* N_NUM: its dtype and value */
 	union val lit;
@@ -149,6 +149,6 @@ char *expr_shape_text(int ndim, const size_t *shape, char *buf,
     size_t len);
 
 /* expr_eval.c: compute 0-d node k now, into its value. */
-const char *expr_eval_scalar(struct tp_expr *, int k, struct tp_msg *);
+tp_why expr_eval_scalar(struct tp_expr *, int k, struct tp_msg *);
 
 #endif
