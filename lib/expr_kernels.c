@@ -105,13 +105,10 @@ kernel_int_divide(int fn, int uns, int64_t *o, const int64_t *a,
 	return 0;
 }
 
-/*
- * Op fn on integer or bool storage, inputs of dtype ct (values within
- * it), n elements; returns -1 for a negative power, else 0.
- */
+/* expr_kernel_int's loops. */
 TP_CLONES_512
-int
-expr_kernel_int(int fn, enum tp_dtype ct, int64_t *restrict o,
+static int
+kernel_int(int fn, enum tp_dtype ct, int64_t *restrict o,
     const int64_t *restrict a, const int64_t *restrict b,
     const int64_t *restrict c, size_t n)
 {
@@ -186,6 +183,18 @@ expr_kernel_int(int fn, enum tp_dtype ct, int64_t *restrict o,
 }
 
 /*
+ * Op fn on integer or bool storage, inputs of dtype ct (values within
+ * it), n elements; returns -1 for a negative power, else 0.  (The
+ * clones are of static functions: clang resolves no other.)
+ */
+int
+expr_kernel_int(int fn, enum tp_dtype ct, int64_t *o, const int64_t *a,
+    const int64_t *b, const int64_t *c, size_t n)
+{
+	return kernel_int(fn, ct, o, a, b, c, n);
+}
+
+/*
  * log1p of n floats, through double: 1 + x is exact in double for
  * |x| >= 2^-29 (below, x - x^2/2 is exact to double), and its log,
  * k ln 2 + 2 atanh(s) with s = (m - 1) / (m + 1) for 1 + x = 2^k m,
@@ -225,7 +234,7 @@ log1p_floats(float *restrict o, const float *restrict a, size_t n)
 		r = fabs(d) < 0x1p-29 ? d - d * d * 0.5 : r;
 		e = y == 0 ? -INFINITY : y;	/* inf and NaN stay */
 		e = y < 0 ? NAN : e;
-		o[i] = (float)((y > 0) & (y < INFINITY) ? r : e);
+		o[i] = (float)(((y > 0) & (y < INFINITY)) ? r : e);
 	}
 }
 
@@ -331,8 +340,8 @@ NAME##_test(int fn, int64_t *restrict ob, const T *restrict a,		\
 }									\
 									\
 TP_CLONES_512								\
-void									\
-NAME(int fn, void *out, const T *restrict a, const T *restrict b,	\
+static void								\
+NAME##_loops(int fn, void *out, const T *restrict a, const T *restrict b, \
     const T *restrict c, size_t n)					\
 {									\
 	T *restrict o = out;						\
@@ -400,6 +409,12 @@ NAME(int fn, void *out, const T *restrict a, const T *restrict b,	\
 	default:							\
 		abort();						\
 	}								\
+}									\
+									\
+void									\
+NAME(int fn, void *out, const T *a, const T *b, const T *c, size_t n)	\
+{									\
+	NAME##_loops(fn, out, a, b, c, n);				\
 }
 
 FLOAT_KERNEL(expr_kernel_f, float, f, divmod_f)
@@ -412,8 +427,8 @@ FLOAT_KERNEL(expr_kernel_d, double, , divmod_d)
  * them (minimum, maximum, fmin, fmax, clip), else 0.
  */
 TP_CLONES_512
-int
-expr_kernel_h(int fn, float *restrict o, const float *restrict a,
+static int
+kernel_h(int fn, float *restrict o, const float *restrict a,
     const float *restrict b, const float *restrict c, size_t n)
 {
 	size_t i;
@@ -435,6 +450,13 @@ expr_kernel_h(int fn, float *restrict o, const float *restrict a,
 		return 0;
 	}
 	return 1;
+}
+
+int
+expr_kernel_h(int fn, float *o, const float *a, const float *b,
+    const float *c, size_t n)
+{
+	return kernel_h(fn, o, a, b, c, n);
 }
 
 #undef LOOP
