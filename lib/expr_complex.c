@@ -35,10 +35,22 @@
 
 /*
  * The complex kernels of one precision: T is its real type, S libm's
- * suffix, CT the C complex type and MK makes one from its parts; LN2,
- * LOG2E and LOG10E are numpy's NPY_LOGE2, NPY_LOG2E and NPY_LOG10E in T.
+ * suffix and CT the C complex type; LN2, LOG2E and LOG10E are numpy's
+ * NPY_LOGE2, NPY_LOG2E and NPY_LOG10E in T.
  */
-#define COMPLEX_KERNEL(NAME, T, S, CT, MK, LN2, LOG2E, LOG10E)		\
+#define COMPLEX_KERNEL(NAME, T, S, CT, LN2, LOG2E, LOG10E)		\
+/* A complex number from its parts (CMPLX is missing under clang; a	\
+ * complex type is laid out as an array of its two parts). */		\
+static CT								\
+NAME##_mk(T re, T im)							\
+{									\
+	CT z;								\
+									\
+	((T *)&z)[0] = re;						\
+	((T *)&z)[1] = im;						\
+	return z;							\
+}									\
+									\
 /* numpy's cmul: (ar + ai i)(br + bi i) into r. */			\
 static void								\
 NAME##_mul(T ar, T ai, T br, T bi, T *r)				\
@@ -125,7 +137,7 @@ NAME##_pow(const T *a, const T *b, T *r)				\
 		}							\
 		return;							\
 	}								\
-	w = cpow##S(MK(ar, ai), MK(br, bi));				\
+	w = cpow##S(NAME##_mk(ar, ai), NAME##_mk(br, bi));		\
 	r[0] = creal##S(w);						\
 	r[1] = cimag##S(w);						\
 }									\
@@ -252,7 +264,7 @@ NAME##_nc(int fn, T re, T im, T *r)					\
 		r[1] = exp##S(re) * sin##S(im);				\
 		return;							\
 	case F_EXP2:							\
-		w = cexp##S(MK(re * LN2, im * LN2));			\
+		w = cexp##S(NAME##_mk(re * LN2, im * LN2));		\
 		break;							\
 	case F_LOG1P:							\
 		s = hypot##S(re + 1, im);				\
@@ -261,7 +273,7 @@ NAME##_nc(int fn, T re, T im, T *r)					\
 		return;							\
 	case F_LOG2:							\
 	case F_LOG10:							\
-		w = clog##S(MK(re, im));				\
+		w = clog##S(NAME##_mk(re, im));				\
 		s = fn == F_LOG2 ? LOG2E : LOG10E;			\
 		r[0] = creal##S(w) * s;					\
 		r[1] = cimag##S(w) * s;					\
@@ -280,7 +292,7 @@ NAME##_libm(int fn, T *o, const T *a, size_t n)				\
 	size_t i;							\
 									\
 	for (i = 0; i < n; i++) {					\
-		CT z = MK(a[2 * i], a[2 * i + 1]), w;			\
+		CT z = NAME##_mk(a[2 * i], a[2 * i + 1]), w;		\
 									\
 		switch (fn) {						\
 		case F_SQRT: w = csqrt##S(z); break;			\
@@ -393,33 +405,11 @@ NAME(int fn, void *out, const T *a, const T *b, const T *c, size_t n)	\
 	}								\
 }
 
-/* A complex number from its parts (CMPLX is missing under clang; a
- * complex type is laid out as an array of its two parts). */
-static float complex
-make_cf(float re, float im)
-{
-	float complex z;
-
-	((float *)&z)[0] = re;
-	((float *)&z)[1] = im;
-	return z;
-}
-
-static double complex
-make_cd(double re, double im)
-{
-	double complex z;
-
-	((double *)&z)[0] = re;
-	((double *)&z)[1] = im;
-	return z;
-}
-
-COMPLEX_KERNEL(expr_kernel_cf, float, f, float complex, make_cf,
+COMPLEX_KERNEL(expr_kernel_cf, float, f, float complex,
     0.693147180559945309417232121458176568f,
     1.442695040888963407359924681001892137f,
     0.434294481903251827651128918916605082f)
-COMPLEX_KERNEL(expr_kernel_cd, double, , double complex, make_cd,
+COMPLEX_KERNEL(expr_kernel_cd, double, , double complex,
     0.693147180559945309417232121458176568,
     1.442695040888963407359924681001892137,
     0.434294481903251827651128918916605082)

@@ -59,6 +59,18 @@ def evaluate(expr, env):
         return np.asarray(eval(expr, ns, env))
 
 
+def write_cases(prefix, env, exprs, lines):
+    """Save the operands env as PREFIX-NAME.npy and each expression's
+    result, and add its line to lines."""
+    for n, a in env.items():
+        save(f'{prefix}-{n}', a)
+    binds = ' '.join(f'{n}={prefix}-{n}' for n in env if n != 'x')
+    for expr in exprs:
+        name = f'{prefix}-{label(expr)}'
+        save(name, evaluate(expr, env))
+        lines.append(f'{name}|{expr}|{prefix}-x|{binds}')
+
+
 def main():
     warnings.simplefilter('ignore')
     rng = np.random.default_rng(20)
@@ -69,13 +81,7 @@ def main():
     for dt, tag in [(np.complex64, 'c64'), (np.complex128, 'c128')]:
         env = {'x': grid.astype(dt), 'y': grid[perm_y].astype(dt),
                'z': grid[perm_z].astype(dt), 'k': ks.astype(dt)}
-        for n, a in env.items():
-            save(f'{tag}-{n}', a)
-        for expr in COMPLEX:
-            name = f'{tag}-{label(expr)}'
-            save(name, evaluate(expr, env))
-            lines.append(f'{name}|{expr}|{tag}-x|y={tag}-y z={tag}-z '
-                         f'k={tag}-k')
+        write_cases(tag, env, COMPLEX, lines)
     ties = np.array([0.0, -0.0, 0.0, -0.0, np.nan, 1.0, -0.0, np.nan,
                      -1.0, 0.0, 2.0])
     other = np.array([-0.0, 0.0, 0.0, -0.0, 1.0, np.nan, np.nan, np.nan,
@@ -85,13 +91,7 @@ def main():
     for dt in ['float16', 'float32', 'float64']:
         env = {'x': ties.astype(dt), 'y': other.astype(dt),
                'z': third.astype(dt)}
-        for n, a in env.items():
-            save(f'ties-{dt}-{n}', a)
-        for expr in ORDER:
-            name = f'ties-{dt}-{label(expr)}'
-            save(name, evaluate(expr, env))
-            lines.append(f'{name}|{expr}|ties-{dt}-x|y=ties-{dt}-y '
-                         f'z=ties-{dt}-z')
+        write_cases(f'ties-{dt}', env, ORDER, lines)
     with open(os.path.join(HERE, 'cases.txt'), 'w') as f:
         f.write('\n'.join(lines) + '\n')
 
