@@ -142,7 +142,6 @@ echo "| pipeline | wall | GB/s | CPU s (all processes) |"
 echo "|---|---:|---:|---:|"
 echo "| \`cat FILE \| cat \| cat > /dev/null\` | $(wall "$t_cat") s | $(gbs "$bytes" "$(wall "$t_cat")") | $(cpu "$t_cat") |"
 echo "| \`cat FILE \| tmath 'x * 2 + 1' \| cat > /dev/null\` | $(wall "$t_math") s | $(gbs "$bytes" "$(wall "$t_math")") | $(cpu "$t_math") |"
-echo
 echo "| \`cat FILE \| tmath 'x * 2 + y' y=FILE \| cat > /dev/null\` (once) | $(wall "$t_pair") s | $(gbs "$((2 * bytes))" "$(wall "$t_pair")") | $(cpu "$t_pair") |"
 echo
 echo "tmath / memory-copy bound: $(ratio "$(wall "$t_math")" "$(wall "$t_cat")"); tmath's peak RSS: $((rss / 1024)) MiB, and $((rss_pair / 1024)) MiB with the 2 GiB y beside x (GB/s counts both operands)"
