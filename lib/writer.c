@@ -7,7 +7,6 @@
  * sizes.
  */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,100 +15,13 @@
 #include "formats.h"
 #include "progress.h"
 #include "tpipe.h"
-
-#define BUFSIZE (256 * 1024)
-
-struct tp_writer {
-	int fd;
-	int is_temp;		/* fd is a temporary file for -o */
-	char *name;		/* for messages (tp_printable) */
-	enum tp_format format;
-	int depth;
-	unsigned char *buf;
-	size_t len;
-	size_t complete;	/* buf[0..complete) holds whole records only */
-	long records;
-	struct tp_tensor hdr;	/* the record being written */
-	size_t done;		/* its data bytes so far */
-	size_t elem;		/* text: elements so far */
-	unsigned char part[16];	/* text: the bytes of an element split */
-	size_t partlen;		/* between calls, and how many */
-	unsigned char *mem;	/* PNG: the image's data so far, */
-	size_t memcap;		/* in a buffer of this size */
-	unsigned char *png;	/* PNG: the encoded image, held until close */
-	size_t pnglen;
-	struct tp_common opts;	/* the writers' options */
-	const struct tp_encoder *enc;	/* the format's, or NULL */
-	void *enc_state;	/* the encoder's */
-	char *next_name;	/* tp_writer_name_next's, or NULL */
-	char *rec_name;		/* the current record's */
-};
+#include "writer_impl.h"
 
 /* The formats encoded by files of their own (formats.h). */
 static const struct tp_encoder *const encoders[] = {
+	&tp_csv_encoder,
 	NULL
 };
-
-/* The open writers, for write_complete_records when the tool dies. */
-#define MAXWRITERS 8
-static struct tp_writer *open_writers[MAXWRITERS];
-
-/* tp_on_die hook: write the buffered records that are complete to each
- * output that is not a temporary file (a temporary file is removed
- * anyway).  Never dies; a closed pipe just ends the writing. */
-static void
-write_complete_records(void)
-{
-	sigset_t pipe;
-
-	sigemptyset(&pipe);
-	sigaddset(&pipe, SIGPIPE);
-	sigprocmask(SIG_BLOCK, &pipe, NULL);	/* EPIPE, not death */
-	for (int i = 0; i < MAXWRITERS; i++) {
-		struct tp_writer *w = open_writers[i];
-		if (w && !w->is_temp && w->complete)
-			tp_write_fd_quietly(w->fd, w->buf, w->complete);
-	}
-}
-
-/* Add w to open_writers (add 1) or remove it (add 0); the die hook is
- * set while any is open. */
-static void
-track(struct tp_writer *w, int add)
-{
-	int any = 0;
-
-	for (int i = 0; i < MAXWRITERS; i++) {
-		if (add && !open_writers[i]) {
-			open_writers[i] = w;
-			add = 0;
-		} else if (!add && open_writers[i] == w)
-			open_writers[i] = NULL;
-		any |= open_writers[i] != NULL;
-	}
-	if (add)
-		tp_die("more than %d outputs", MAXWRITERS);
-	tp_on_die(any ? write_complete_records : NULL);
-}
-
-/* Write the whole of p to w's output. */
-static void
-write_all(struct tp_writer *w, const void *p, size_t n)
-{
-	tp_write_fd(w->fd, p, n, w->name);
-	tp_progress_wrote(n);
-}
-
-/* Write out what the buffer holds.  It counts as written before the
- * write, so a die on a write error does not repeat it. */
-static void
-flush(struct tp_writer *w)
-{
-	size_t n = w->len;
-
-	w->len = w->complete = 0;
-	write_all(w, w->buf, n);
-}
 
 /* Count n more data bytes of the current record as written; at its end,
  * the buffer holds whole records only. */
@@ -119,23 +31,6 @@ count_data(struct tp_writer *w, size_t n)
 	w->done += n;
 	if (w->done == w->hdr.nbytes)
 		w->complete = w->len;
-}
-
-/* Append n bytes to the output, through the buffer when they fit. */
-static void
-out(struct tp_writer *w, const void *p, size_t n)
-{
-	if (n == 0)
-		return;
-	if (w->len + n > BUFSIZE) {
-		flush(w);
-		if (n >= BUFSIZE) {
-			write_all(w, p, n);
-			return;
-		}
-	}
-	memcpy(w->buf + w->len, p, n);
-	w->len += n;
 }
 
 /* The output format for path: fmt, else the name's extension
@@ -172,9 +67,9 @@ tp_writer_open_path(const char *path, enum tp_format fmt, int depth)
 	for (int i = 0; encoders[i]; i++)
 		if (encoders[i]->format == w->format)
 			w->enc = encoders[i];
-	if (w->format > TP_FMT_PNG && !w->enc)
+	if (w->format > TP_FMT_PNG && w->format != TP_FMT_RAW && !w->enc)
 		tp_usage_die("no writer for that format in this build");
-	w->buf = tp_emalloc(BUFSIZE);
+	w->buf = tp_emalloc(TP_WRITE_BUFSIZE);
 	if (path) {
 		w->fd = tp_create_temp(path);
 		w->is_temp = 1;
@@ -183,7 +78,7 @@ tp_writer_open_path(const char *path, enum tp_format fmt, int depth)
 		w->fd = 1;
 		w->name = tp_estrdup("<stdout>");
 	}
-	track(w, 1);
+	tp_writer_track(w, 1);
 	return w;
 }
 
@@ -203,18 +98,6 @@ tp_writer_name_next(struct tp_writer *w, const char *name)
 {
 	free(w->next_name);
 	w->next_name = name ? tp_estrdup(name) : NULL;
-}
-
-void
-tp_writer_emit(struct tp_writer *w, const void *p, size_t n)
-{
-	out(w, p, n);
-}
-
-const char *
-tp_writer_name(const struct tp_writer *w)
-{
-	return w->name;
 }
 
 /* An encoder's record is whole in w->mem: encode it; what it emitted
@@ -251,14 +134,16 @@ tp_write_header(struct tp_writer *w, const struct tp_tensor *hdr)
 	tp_progress_record_out();
 	switch (w->format) {
 	case TP_FMT_NPY:
-		out(w, buf, tp_npy_format_header(hdr, buf));
+		tp_writer_emit(w, buf, tp_npy_format_header(hdr, buf));
+		break;
+	case TP_FMT_RAW:		/* the data alone */
 		break;
 	case TP_FMT_TXT: {
 		char shape[TP_MAXDIM * 22 + 4];
 		int n = snprintf(buf, sizeof buf, "# shape %s %s\n",
 		    tp_shape_str(hdr, shape, sizeof shape),
 		    tp_dtype_name(hdr->dtype));
-		out(w, buf, (size_t)n);
+		tp_writer_emit(w, buf, (size_t)n);
 		break;
 	}
 	case TP_FMT_PNG:
@@ -308,7 +193,7 @@ write_text_elem(struct tp_writer *w, const unsigned char *p)
 		if (e % slice == 0 && e < h->count)
 			buf[k++] = '\n';
 	}
-	out(w, buf, (size_t)k);
+	tp_writer_emit(w, buf, (size_t)k);
 }
 
 /* Text: the elements in the n bytes at p.  An element split between
@@ -341,9 +226,12 @@ tp_write_data(struct tp_writer *w, const void *src, size_t n)
 	if (n > w->hdr.nbytes - w->done)
 		tp_die("record %ld: more data than its shape holds",
 		    w->records - 1);
+	if (n == 0)	/* a record held whole is complete already */
+		return;
 	switch (w->format) {
 	case TP_FMT_NPY:
-		out(w, src, n);
+	case TP_FMT_RAW:
+		tp_writer_emit(w, src, n);
 		break;
 	case TP_FMT_TXT:
 		write_text(w, src, n);
@@ -360,7 +248,8 @@ tp_write_data(struct tp_writer *w, const void *src, size_t n)
 			memcpy(w->mem + w->done, src, n);
 		break;
 	}
-	if (w->format == TP_FMT_NPY || w->format == TP_FMT_TXT)
+	if (w->format == TP_FMT_NPY || w->format == TP_FMT_RAW ||
+	    w->format == TP_FMT_TXT)
 		count_data(w, n);
 	else if ((w->done += n) == w->hdr.nbytes && w->enc)
 		encode_record(w);
@@ -392,12 +281,12 @@ tp_write(struct tp_writer *w, const struct tp_tensor *t)
 int
 tp_writer_direct(struct tp_writer *w, size_t n, const char **name)
 {
-	if (w->format != TP_FMT_NPY)
+	if (w->format != TP_FMT_NPY && w->format != TP_FMT_RAW)
 		return -1;
 	if (n > w->hdr.nbytes - w->done)
 		tp_die("record %ld: more data than its shape holds",
 		    w->records - 1);
-	flush(w);
+	tp_writer_flush(w);
 	count_data(w, n);
 	*name = w->name;
 	return w->fd;
@@ -416,11 +305,11 @@ tp_writer_close(struct tp_writer *w)
 		w->complete = w->len;
 	}
 	if (w->png) {
-		out(w, w->png, w->pnglen);
+		tp_writer_emit(w, w->png, w->pnglen);
 		free(w->png);
 	}
-	flush(w);
-	track(w, 0);
+	tp_writer_flush(w);
+	tp_writer_track(w, 0);
 	if (w->is_temp)
 		tp_commit_file(w->fd);
 	else if (close(w->fd) < 0 && errno != EBADF)
