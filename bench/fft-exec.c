@@ -1,9 +1,12 @@
 /*
- * fft-exec.c - FFTW's own execute time for the plan tfft makes: the same
- * problem (lib/fft.c's tp_fft_problem_axes), kind, precision, planner
- * mode and threads, in place as tfft runs it (out of place for r2c),
- * executed on one array; prints the best of 5 executes in seconds.  The
- * yardstick for tfft's compute time (tfft --verbose), bench/tfft.sh.
+ * fft-exec.c - FFTW's own execute time for the transform tfft runs: one
+ * FFTW plan of the same problem (lib/fft.c's tp_fft_problem_axes), kind,
+ * precision, planner mode and threads, in place as tfft runs it (out of
+ * place for r2c), executed on one array; prints the best of 5 executes
+ * in seconds.  The yardstick for tfft's compute time (tfft --verbose),
+ * bench/tfft.sh.  Then, on the same line, the best of 5 runs of what
+ * tfft runs instead (tp_fft_axes: the axes one at a time, lines
+ * gathered), the transform alone.
  *
  *   make && cc -O2 -D_GNU_SOURCE -Ilib bench/fft-exec.c build/libtpipe.a \
  *     -lfftw3_threads -lfftw3f_threads -lfftw3 -lfftw3f -lopenblas -lpng \
@@ -31,14 +34,36 @@ now(void)
 	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
+/* The best of 5 runs of FFTW's plan p, or if p is NULL of ax, on in
+ * and out, in seconds. */
+static double
+best_of5(const struct tp_fft_plan *p, const struct tp_fft_axes *ax,
+    void *in, void *out)
+{
+	double best = 1e30;
+
+	for (int r = 0; r < 5; r++) {
+		double t0 = now();
+
+		if (p != NULL)
+			tp_fft_execute(p, in, out);
+		else
+			tp_fft_axes_run(ax, in, out);
+		t0 = now() - t0;
+		if (t0 < best)
+			best = t0;
+	}
+	return best;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct tp_fft_problem pb;
 	struct tp_fft_plan *p;
+	struct tp_fft_axes *ax;
 	size_t shape[TP_MAXDIM], count = 1, rsz, ilen, olen;
 	int nd = 0, k, threads, axes[TP_MAXDIM], single, r2c;
-	double best = 1e30;
 	char *s, *tok;
 	void *in, *out;
 
@@ -62,7 +87,8 @@ main(int argc, char **argv)
 	tp_fft_problem_axes(&pb, r2c ? TP_FFT_R2C : TP_FFT_FWD, nd, shape, k,
 	    axes, !r2c);
 	ilen = count * (r2c ? 1 : 2);
-	olen = r2c ? count / shape[nd - 1] * (shape[nd - 1] / 2 + 1) * 2 : ilen;
+	olen = r2c ? count / shape[nd - 1] * (shape[nd - 1] / 2 + 1) * 2 :
+	    ilen;
 	in = tp_big_alloc(ilen * rsz);
 	out = r2c ? tp_big_alloc(olen * rsz) : in;
 	memset(in, 0, ilen * rsz);
@@ -73,17 +99,12 @@ main(int argc, char **argv)
 			((double *)in)[i] = 1;
 	p = tp_fft_plan_new(r2c ? TP_FFT_R2C : TP_FFT_FWD, single, &pb,
 	    threads, (r2c ? 0 : TP_FFT_INPLACE) | TP_FFT_DESTROY, in, out);
-	best = 1e30;
-	for (int r = 0; r < 5; r++) {
-		double t0 = now();
-
-		tp_fft_execute(p, in, out);
-		t0 = now() - t0;
-		if (t0 < best)
-			best = t0;
-	}
-	printf("%.4f\n", best);
+	printf("%.4f", best_of5(p, NULL, in, out));
 	tp_fft_plan_free(p);
+	ax = tp_fft_axes_new(r2c ? TP_FFT_R2C : TP_FFT_FWD, single, nd, shape,
+	    k, axes, threads, -1, in, out);
+	printf(" %.4f\n", best_of5(NULL, ax, in, out));
+	tp_fft_axes_free(ax);
 	free(in);
 	if (out != in)
 		free(out);

@@ -2,23 +2,32 @@
 # bench/tfft.sh - tfft against numpy.fft and scipy.fft (workers=-1), whole
 # process against whole process: each side loads an NPY file, transforms
 # it and saves an NPY file.  Then tfft's compute time (--verbose) against
-# FFTW's own execute time for the same plan (bench/fft-exec.c).
+# FFTW's own execute time for the same transform (bench/fft-exec.c).
 #
 #   bench/tfft.sh            all cases
 #   bench/tfft.sh a c        only cases a and c
 #
 # Cases (random normal float64 data, as numpy computes in double):
 #   a   4096² real, rfftn (tfft --transform rfftn)
-#   b   4096² complex128, fftn
-#   c   a batch of 1024 1-D transforms of 1024 complex128 points, fft
+#   b   4096² real, fftn: the full complex spectrum (tfft: r2c, the other
+#       half by symmetry; numpy and scipy run their own ways)
+#   c   4096² complex128, fftn
+#   d   a batch of 1024 1-D transforms of 1024 complex128 points, fft
 #       along the last axis (tfft --transform fft)
-#   d   256³ real volume, rfftn
+#   e   256³ real volume, rfftn
+#   f   256³ real volume, fftn
 #
-# Every time is the best of $REPS (3) wall-clock runs after one untimed
-# run (file cache).  The ratio columns are numpy / tfft and scipy / tfft
-# (above 1: tfft is faster).  The last columns are tfft's compute time
-# (its --verbose line, which includes planning and the norm), FFTW's
-# execute of the same plan (best of 5) and their ratio.
+# Every time is the best of $REPS (3) runs after one untimed run (file
+# cache), wall clock and CPU (user + system, GNU time; the load of other
+# jobs disturbs it less).  The ratio columns are numpy / tfft and scipy /
+# tfft (above 1: tfft is faster).  Then tfft's compute time (--verbose:
+# planning, the transform and the passes around it, such as b's and f's
+# symmetric half; see compute1), FFTW's execute of one FFTW plan of the
+# same transform (best of 5; r2c for b and f: what tfft transforms) and
+# their ratio, then tfft's transform alone (tp_fft_axes: that plan, or the
+# axes one at a time with lines gathered, as tfft chooses; best of 5).
+# The two are measured in turns, $REPS times each, and the least taken.
+# The load average is printed before and after.
 #
 # Environment: TFFT (default build/bin/tfft), PYTHON (/usr/bin/python3),
 # REPS (3), TFFT_ARGS (extra tfft arguments, e.g. "-j 1"), CC (cc).
@@ -28,17 +37,34 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 TFFT=${TFFT:-$top/build/bin/tfft}
 TFFT_ARGS=${TFFT_ARGS:-}
 CC=${CC:-cc}
+timer=/usr/bin/time
+# shellcheck disable=SC2034 # best_pipe's
+runs=$REPS
 need_tool "$TFFT" tfft TFFT
 need_python "numpy, scipy.fft" "numpy and scipy"
+[ -x "$timer" ] || { echo "$me: no GNU time at $timer: apt-get install time" >&2; exit 1; }
 bench_tmpdir tfft
-lib=$(dirname "$(dirname "$TFFT")")/libtpipe.a
+bin=$(dirname "$TFFT")
+lib=$(dirname "$bin")/libtpipe.a
 if ! "$CC" -O2 -D_GNU_SOURCE -I"$top/lib" "$top/bench/fft-exec.c" "$lib" \
-    -lfftw3_threads -lfftw3f_threads -lfftw3 -lfftw3f -lopenblas -lpng \
-    -lz -lm -lpthread -o "$tmp/fft-exec"; then
+    -lfftw3_threads -lfftw3f_threads -lfftw3 -lfftw3f -lm -lpthread \
+    -o "$tmp/fft-exec"; then
 	echo "$me: cannot build bench/fft-exec.c" >&2
 	exit 1
 fi
 threads=$(nproc)
+cat > "$tmp/fft.py" << 'EOF'
+import sys
+import numpy as np
+import scipy.fft
+lib, fn, src, dst = sys.argv[1:]
+x = np.load(src)
+if lib == 'numpy':
+    y = getattr(np.fft, fn)(x)
+else:
+    y = getattr(scipy.fft, fn)(x, workers=-1)
+np.save(dst, y)
+EOF
 
 # make_case NAME SHAPE COMPLEX: write $tmp/NAME.npy
 make_case() {
@@ -52,72 +78,93 @@ np.save('$tmp/$1.npy', x)
 "
 }
 
-# py_run NAME LIB FUNC: one whole numpy or scipy process
-py_run() {
-	"$PYTHON" -c "
-import numpy as np, scipy.fft
-x = np.load('$tmp/$1.npy')
-y = $2.$3(x$([ "$2" = scipy.fft ] && echo ', workers=-1'))
-np.save('$tmp/$1.${2%%.*}.npy', y)
-"
+# timed LABEL CMD: "WALL CPU" of the shell command CMD, best of $REPS
+# runs after an untimed one
+timed() {
+	echo "$me: $1" >&2
+	bash -c "$2" > /dev/null || { echo "$me: failed: $2" >&2; exit 1; }
+	F='' best_pipe "$2"
 }
 
-# tfft_run NAME ARGS...: one whole tfft process
-tfft_run() {
-	_c=$1
-	shift
-	# shellcheck disable=SC2086 # TFFT_ARGS is a word list on purpose
-	"$TFFT" $TFFT_ARGS "$@" "$tmp/$_c.npy" -o "$tmp/$_c.tfft.npy"
-}
-
-# compute1 NAME ARGS...: tfft's compute seconds (--verbose), one run
+# compute1 NAME ARGS...: tfft's compute seconds, one run: from its
+# --verbose --verbose stamps, the record handed to the engine to its
+# output finished (the compute of the --verbose line, to 0.1 ms instead
+# of 1 ms: the same here, no dtype is converted)
 compute1() {
 	_c=$1
 	shift
 	# shellcheck disable=SC2086 # TFFT_ARGS is a word list on purpose
-	"$TFFT" $TFFT_ARGS --verbose "$@" "$tmp/$_c.npy" -o /dev/null 2>&1 |
-		sed -n 's/.*compute \([0-9.]*\) s.*/\1/p'
+	"$TFFT" $TFFT_ARGS --verbose --verbose "$@" "$tmp/$_c.npy" \
+	    -o /dev/null 2>&1 |
+		awk '$NF == "run" { r = $2 } $NF == "finished" { f = $2 }
+		    END { printf "%.4f\n", f - r }'
 }
 
-# check NAME: max|tfft - numpy| / max|numpy|, to show both did the work
-check() {
+# least A B: the lesser of two numbers, A may be empty
+least() {
+	awk -v a="$1" -v b="$2" 'BEGIN { print (a == "" || b < a) ? b : a }'
+}
+
+# err A B: max|A - B| / max|B| of two NPY files, complex or real
+err() {
 	"$PYTHON" -c "
 import numpy as np
-a = np.load('$tmp/$1.tfft.npy'); b = np.load('$tmp/$1.np.npy')
-print('%.1e' % (np.abs(a - b).max() / np.abs(b).max()))
+a = np.load('$1').astype(np.complex128); b = np.load('$2').astype(np.complex128)
+print('shape %s vs %s' % (a.shape, b.shape) if a.shape != b.shape else
+      '%.1e' % (np.abs(a - b).max() / np.abs(b).max()))
 "
 }
 
 # run_case NAME WHAT SHAPE COMPLEX FUNC TFFTARGS EXECKIND K
 run_case() {
 	make_case "$1" "$3" "$4"
-	tn=$(warm_best "$1 numpy" py_run "$1" np.fft "$5")
-	ts=$(warm_best "$1 scipy" py_run "$1" scipy.fft "$5")
-	# shellcheck disable=SC2086 # $6 is a word list on purpose
-	tt=$(warm_best "$1 tfft" tfft_run "$1" $6)
-	# shellcheck disable=SC2086
-	tc=$(least_of "$REPS" compute1 "$1" $6)
-	tx=$("$tmp/fft-exec" "$7" f64 "$(echo "$3" | tr -d ' ')" "$8" "$threads")
-	printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
-	    "$1" "$2" "$tn" "$ts" "$tt" "$(ratio "$tn" "$tt")" \
-	    "$(ratio "$ts" "$tt")" "$tc" "$tx" "$(ratio "$tc" "$tx")" \
-	    "$(check "$1")"
+	in=$tmp/$1.npy
+	tn=$(timed "$1 numpy" "'$PYTHON' '$tmp/fft.py' numpy $5 '$in' '$tmp/$1.np.npy'")
+	ts=$(timed "$1 scipy" "'$PYTHON' '$tmp/fft.py' scipy $5 '$in' '$tmp/$1.sp.npy'")
+	tt=$(timed "$1 tfft" "'$TFFT' $TFFT_ARGS $6 '$in' -o '$tmp/$1.tfft.npy'")
+	# tfft's compute and FFTW's execute in turns, the least of each
+	tc='' tx='' ta=''
+	_i=0
+	while [ $_i -lt "$REPS" ]; do
+		# shellcheck disable=SC2086 # $6 is a word list on purpose
+		_c=$(compute1 "$1" $6)
+		_x=$("$tmp/fft-exec" "$7" f64 "$(echo "$3" | tr -d ' ')" "$8" \
+		    "$threads")
+		tc=$(least "$tc" "$_c")
+		tx=$(least "$tx" "${_x% *}")
+		ta=$(least "$ta" "${_x#* }")
+		_i=$((_i + 1))
+	done
+	printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
+	    "$1" "$2" "$(wall "$tn")" "$(wall "$ts")" "$(wall "$tt")" \
+	    "$(ratio "$(wall "$tn")" "$(wall "$tt")")" \
+	    "$(ratio "$(wall "$ts")" "$(wall "$tt")")" \
+	    "$(cpu "$tn")" "$(cpu "$ts")" "$(cpu "$tt")" \
+	    "$tc" "$tx" "$(ratio "$tc" "$tx")" "$ta" \
+	    "$(err "$tmp/$1.tfft.npy" "$tmp/$1.np.npy")" \
+	    "$(err "$tmp/$1.sp.npy" "$tmp/$1.np.npy")"
 	rm -f "$tmp/$1".*npy
 }
 
-cases=${*:-a b c d}
-echo "| case | what | numpy s | scipy s | tfft s | numpy/tfft | scipy/tfft | tfft compute s | FFTW execute s | compute/execute | max err |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|"
+cases=${*:-a b c d e f}
+echo "load before: $(uptime)"
+echo "| case | what | numpy s | scipy s | tfft s | numpy/tfft | scipy/tfft | numpy CPU s | scipy CPU s | tfft CPU s | tfft compute s | FFTW execute s | compute/execute | tfft transform s | tfft err | scipy err |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for c in $cases; do
 	case $c in
 	a) run_case a "4096² real, rfftn" "4096, 4096" 0 rfftn \
 	    "--transform rfftn" r2c 2 ;;
-	b) run_case b "4096² complex, fftn" "4096, 4096" 1 fftn \
+	b) run_case b "4096² real, fftn" "4096, 4096" 0 fftn \
+	    "--transform fftn" r2c 2 ;;
+	c) run_case c "4096² complex, fftn" "4096, 4096" 1 fftn \
 	    "--transform fftn" fwd 2 ;;
-	c) run_case c "1024 × 1024-point complex, fft" "1024, 1024" 1 fft \
+	d) run_case d "1024 × 1024-point complex, fft" "1024, 1024" 1 fft \
 	    "--transform fft" fwd 1 ;;
-	d) run_case d "256³ real, rfftn" "256, 256, 256" 0 rfftn \
+	e) run_case e "256³ real, rfftn" "256, 256, 256" 0 rfftn \
 	    "--transform rfftn" r2c 3 ;;
+	f) run_case f "256³ real, fftn" "256, 256, 256" 0 fftn \
+	    "--transform fftn" r2c 3 ;;
 	*) echo "$me: unknown case '$c'" >&2; exit 2 ;;
 	esac
 done
+echo "load after: $(uptime)"

@@ -78,6 +78,53 @@ parse_windows(const char *s, struct tp_spectrum_opts *o)
 	free(copy);
 }
 
+/* The name of option ch if it is one of a transform's that --freq does
+ * not take, else NULL. */
+static const char *
+transform_only(const struct option *longopts, int ch)
+{
+	if (ch == 's')
+		return "-s";
+	if (ch == OPT_FREQ || ch == OPT_SPACING || ch == OPT_TRANSFORM ||
+	    ch == OPT_SHIFT)
+		return NULL;
+	for (int i = 0; longopts[i].name != NULL; i++)
+		if (longopts[i].val == ch)
+			return longopts[i].name;
+	return NULL;
+}
+
+/*
+ * --freq writes the frequencies of one axis of a spectrum, those of
+ * fftn's (numpy.fft.fftfreq) or rfftn's output (rfftfreq), in the order
+ * --shift leaves them.  Dies (exit 2) on what it cannot mean: the
+ * input file, a transform's option (xopt, as long option name or -s),
+ * another transform, --shift of rfft's frequencies (tfft never rolls
+ * the axis rfftn halves; numpy's fftshift would).
+ */
+static void
+check_freq(const struct cmdline *cl, const char *xopt, int have_fn)
+{
+	char q[256];
+
+	if (cl->input != NULL)
+		tp_usage_die("--freq writes frequencies and reads no input "
+		    "('%s')", tp_quote(cl->input, strlen(cl->input), q,
+		    sizeof q));
+	if (xopt != NULL)
+		tp_usage_die("--freq transforms nothing: %s%s is for "
+		    "transforms (--freq takes --spacing, --transform fft or "
+		    "rfft, --shift)", xopt[0] == '-' ? "" : "--", xopt);
+	if (have_fn && cl->sp.fn != TP_SPEC_FFT && cl->sp.fn != TP_SPEC_RFFT)
+		tp_usage_die("--freq gives fftfreq (--transform fft) or "
+		    "rfftfreq (rfft), not the frequencies of another "
+		    "transform");
+	if (cl->sp.fn == TP_SPEC_RFFT && cl->sp.shift)
+		tp_usage_die("--shift with --freq and rfft: rfftfreq is never "
+		    "shifted (tfft --shift does not roll the axis rfft "
+		    "halves)");
+}
+
 /* All options into cl, checked together before any input is read; dies
  * (exit 2) on a usage error. */
 static void
@@ -104,8 +151,7 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 	struct tp_spectrum_opts *o = &cl->sp;
 	char *copy, *ent[TP_MAXDIM];
 	struct tp_msg m;
-	const char *why;
-	char q[256];
+	const char *why, *xopt = NULL, *e;
 	int ch, v, i, have_spacing = 0, have_fn = 0;
 
 	memset(cl, 0, sizeof *cl);
@@ -117,6 +163,8 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 	    longopts)) != -1) {
 		if (tp_common_option(&cl->com, ch, optarg))
 			continue;
+		if (xopt == NULL)
+			xopt = transform_only(longopts, ch);
 		switch (ch) {
 		case OPT_TRANSFORM:
 			v = tp_choice(optarg, tp_spec_fns, "--transform");
@@ -186,16 +234,13 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 	cl->input = tp_input_operand(argc - optind, argv + optind);
 	if (have_spacing && cl->freq == 0)
 		tp_usage_die("--spacing is for --freq");
-	if (cl->freq > 0 && cl->input != NULL)
-		tp_usage_die("--freq writes frequencies and reads no input "
-		    "('%s')", tp_quote(cl->input, strlen(cl->input), q,
-		    sizeof q));
-	if (cl->freq > 0 && have_fn && o->fn != TP_SPEC_FFT &&
-	    o->fn != TP_SPEC_RFFT)
-		tp_usage_die("--freq gives fftfreq (--transform fft) or "
-		    "rfftfreq (rfft), not the frequencies of another "
-		    "transform");
+	if (cl->freq > 0)
+		check_freq(cl, xopt, have_fn);
 	o->threads = cl->com.threads;
+	/* for tests: TFFT_TEST_BY_AXIS=1 runs every transform axis by axis
+	 * with lines gathered, 0 on FFTW's plan of the whole (fft.h) */
+	if ((e = getenv("TFFT_TEST_BY_AXIS")) != NULL && *e != '\0')
+		o->by_axis = (int)tp_parse_int(e, 0, 1, "TFFT_TEST_BY_AXIS");
 }
 
 /* --freq: numpy.fft.fftfreq or rfftfreq (fftshift'ed by --shift) as one

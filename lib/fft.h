@@ -145,6 +145,38 @@ size_t tp_fft_plan_out_len(const struct tp_fft_plan *);
  * (DCT1) or 2(n+1) (DST1). */
 double tp_fft_plan_norm(const struct tp_fft_plan *);
 
+/* --- along axes, gathering lines where FFTW is slow ------------------ */
+
+/*
+ * The transform of tp_fft_problem_axes's problem (kind along the naxes
+ * axes listed in axes, ascending, of a C-order array of ndim axes with
+ * logical shape shape, batched over the others; in place unless R2C or
+ * C2R, out of place with the complex side C order and n/2+1 long on the
+ * last listed axis): FFTW's own plan of it, unless the array is large
+ * and its lines along some axis lie a multiple of 16 KiB apart (a
+ * power-of-two length, such as 4096 complex numbers), where FFTW's plan
+ * took 2 to 5 times as long.  Then it runs one axis at a time: the last
+ * axis of the array along it (one FFTW plan, threads threads), every
+ * other axis in blocks of lines gathered into a buffer of each thread's
+ * (tp_parallel, threads threads); R2C transforms the halved axis first
+ * and the others on its output, C2R the others first on its input and
+ * the halved axis last.  Destroys the input of R2C and C2R.  threads 0:
+ * tp_fft_threads().  how: -1 chooses as above, 0 takes FFTW's plan, 1
+ * goes axis by axis (for tests).  in and out, for their alignment only:
+ * arrays it will run on (tp_fft_axes_fits).
+ */
+struct tp_fft_axes;
+struct tp_fft_axes *tp_fft_axes_new(enum tp_fft_kind kind, int single,
+    int ndim, const size_t *shape, int naxes, const int *axes, int threads,
+    int how, const void *in, const void *out);
+void tp_fft_axes_run(const struct tp_fft_axes *, void *in, void *out);
+/* 1 when it goes axis by axis, 0 on FFTW's plan of the whole. */
+int tp_fft_axes_by_axis(const struct tp_fft_axes *);
+/* 1 when in and out have the alignment the plans were made for. */
+int tp_fft_axes_fits(const struct tp_fft_axes *, const void *in,
+    const void *out);
+void tp_fft_axes_free(struct tp_fft_axes *);
+
 /* n bytes aligned for SIMD (fftw_malloc); dies naming the size.  Free
  * with tp_fft_free. */
 void *tp_fft_alloc(size_t n);

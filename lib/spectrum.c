@@ -1,7 +1,8 @@
 /*
  * spectrum.c - numpy.fft's and scipy.fft's transforms along axes, with
  * windows, shifts, norms and views, on FFTW plans kept per shape
- * (spectrum.h).
+ * (spectrum.h): the options, a record's layout, the plans and the run.
+ * The passes over the data are spectrum_data.c's.
  */
 #include <math.h>
 #include <stdio.h>
@@ -11,15 +12,18 @@
 #include "tpipe.h"
 #include "engine.h"
 #include "fft.h"
-#include "spectrum.h"
+#include "spectrum_impl.h"
 
 #define NCACHE 8	/* plans kept: a stream rarely has more shapes */
 
+/* A plan and what it was made for: kind along axes of an array of
+ * shape (the logical lengths, tp_fft_axes_new's). */
 struct cached_plan {
 	enum tp_fft_kind kind;
-	int single;
-	struct tp_fft_problem pb;
-	struct tp_fft_plan *plan;
+	int single, nd, naxes;
+	size_t shape[TP_MAXDIM];
+	int axes[TP_MAXDIM];
+	struct tp_fft_axes *plan;
 };
 
 struct tp_spectrum {
@@ -36,10 +40,15 @@ struct tp_spectrum {
 	unsigned char on[TP_MAXDIM];
 	int win[TP_MAXDIM];		/* window of each axis, or -1 */
 	int halved;			/* rfftn's/irfftn's half axis, or -1 */
+	int fill;			/* fftn/ifftn of real input: the axis
+					 * r2c halves, whose other half is
+					 * filled by symmetry; or -1 */
 	enum tp_fft_kind kind;
 	int single, cin, cout;		/* complex transform input, output */
 	enum tp_dtype cd;		/* the dtype run wants */
 	const char *how;		/* "new plan", "plan reused" */
+	const struct tp_fft_axes *plan;	/* the last record's */
+	int threads;			/* of the passes */
 	struct cached_plan cache[NCACHE];
 	int ncache, next;
 };
@@ -82,94 +91,6 @@ tp_window_needs(enum tp_window_kind k)
 	return k == TP_WIN_TUKEY ? 1 : k == TP_WIN_KAISER ? 2 : 0;
 }
 
-/* --- windows and frequencies ------------------------------------------ */
-
-/* The modified Bessel function I0(x), by its power series (every term
- * positive: accurate to a few ulps for the betas windows use). */
-static double
-bessel_i0(double x)
-{
-	double q = x * x / 4, term = 1, sum = 1;
-
-	for (int k = 1; k < 1000 && term > sum * 1e-17; k++) {
-		term *= q / ((double)k * k);
-		sum += term;
-	}
-	return sum;
-}
-
-void
-tp_window_values(const struct tp_window *w, size_t n, double *v)
-{
-	double m = (double)n;	/* the symmetric window has n + 1 points */
-	double a = w->param;
-	enum tp_window_kind kind = w->kind == TP_WIN_TUKEY && a >= 1 ?
-	    TP_WIN_HANN : w->kind;	/* scipy: tukey of alpha >= 1 is hann */
-
-	if (n == 1 || w->kind == TP_WIN_NONE ||
-	    (w->kind == TP_WIN_TUKEY && a <= 0)) {
-		for (size_t j = 0; j < n; j++)
-			v[j] = 1;
-		return;
-	}
-	for (size_t j = 0; j < n; j++) {
-		double t = 2 * M_PI * (double)j / m;
-
-		switch (kind) {
-		case TP_WIN_HAMMING:
-			v[j] = 0.54 - 0.46 * cos(t);
-			break;
-		case TP_WIN_BLACKMAN:
-			v[j] = 0.42 - 0.5 * cos(t) + 0.08 * cos(2 * t);
-			break;
-		case TP_WIN_KAISER: {
-			double r = 2 * (double)j / m - 1;
-
-			v[j] = bessel_i0(a * sqrt(1 - r * r)) / bessel_i0(a);
-			break;
-		}
-		case TP_WIN_TUKEY: {	/* scipy's three pieces, M = n + 1 */
-			size_t width = (size_t)floor(a * m / 2);
-			double jj = (double)j;
-
-			v[j] = j <= width ? 0.5 * (1 + cos(M_PI *
-			    (-1 + 2 * jj / a / m))) :
-			    j < n - width ? 1 : 0.5 * (1 + cos(M_PI *
-			    (-2 / a + 1 + 2 * jj / a / m)));
-			break;
-		}
-		default:
-			v[j] = 0.5 - 0.5 * cos(t);
-			break;
-		}
-	}
-}
-
-size_t
-tp_spec_freq(size_t n, double d, int real, int shift, double *v)
-{
-	double val = 1.0 / ((double)n * d);
-	size_t count = real ? n / 2 + 1 : n, half = (n - 1) / 2 + 1;
-
-	for (size_t k = 0; k < count; k++) {
-		/* fftfreq: 0, 1, ..., (n-1)/2, -(n/2), ..., -1 */
-		double f = real || k < half ? (double)k :
-		    -(double)(n - k);
-
-		v[k] = f * val;
-	}
-	if (shift && !real && n > 1) {
-		double *t = tp_emalloc(n * sizeof *t);
-		size_t k = n / 2;
-
-		memcpy(t, v, n * sizeof *t);
-		for (size_t j = 0; j < n; j++)
-			v[(j + k) % n] = t[j];
-		free(t);
-	}
-	return count;
-}
-
 /* --- options ----------------------------------------------------------- */
 
 void
@@ -179,6 +100,7 @@ tp_spectrum_opts_init(struct tp_spectrum_opts *o)
 	o->fn = TP_SPEC_FFT;
 	o->norm = TP_NORM_BACKWARD;
 	o->view = TP_VIEW_ASIS;
+	o->by_axis = -1;
 }
 
 static int
@@ -229,6 +151,7 @@ tp_spectrum_new(const struct tp_spectrum_opts *o)
 	sp->o = *o;
 	if (sp->o.type == 0)
 		sp->o.type = 2;
+	sp->threads = o->threads > 0 ? o->threads : tp_fft_threads();
 	return sp;
 }
 
@@ -238,7 +161,7 @@ tp_spectrum_free(struct tp_spectrum *sp)
 	if (sp == NULL)
 		return;
 	for (int i = 0; i < sp->ncache; i++)
-		tp_fft_plan_free(sp->cache[i].plan);
+		tp_fft_axes_free(sp->cache[i].plan);
 	free(sp);
 }
 
@@ -342,19 +265,107 @@ resolve_axes(const struct tp_spectrum_opts *o, int nd, int *list,
 	return k;
 }
 
+/*
+ * The transform's lengths of the k axes in list (the user's order),
+ * given as len (0: none) with windows win, for a record of shape x:
+ * sp's on, n, win, tin and tout.  Returns NULL or why they cannot be.
+ */
+static tp_why
+set_lengths(struct tp_spectrum *sp, const size_t *shape, const int *list,
+    const size_t *len, const int *win, int k, struct tp_msg *m)
+{
+	const struct tp_spectrum_opts *o = &sp->o;
+	int i, a;
+
+	memcpy(sp->tin, shape, sp->ndim * sizeof *shape);
+	memcpy(sp->tout, shape, sp->ndim * sizeof *shape);
+	memset(sp->on, 0, sizeof sp->on);
+	for (a = 0; a < sp->ndim; a++)
+		sp->win[a] = -1;
+	for (i = 0; i < k; i++) {
+		size_t have = shape[list[i]], L = len[i];
+
+		a = list[i];
+		if (L == 0 && a == sp->halved && o->fn == TP_SPEC_IRFFT) {
+			if (have < 2)
+				return tp_msgf(m, "irfftn's output length on "
+				    "axis %d would be 2*(%zu-1), not positive: "
+				    "give it with -s", a, have);
+			L = 2 * (have - 1);
+		}
+		if (L == 0)
+			L = have;
+		if (L == 0)
+			return tp_msgf(m, "axis %d has length 0: a transform "
+			    "needs at least 1 point (or -s)", a);
+		if (sp->kind == TP_FFT_DCT1 && L < 2)
+			return tp_msgf(m, "axis %d has 1 point: dct type 1 "
+			    "needs at least 2", a);
+		sp->on[a] = 1;
+		sp->n[a] = L;
+		sp->win[a] = win[i];
+		sp->tin[a] = sp->tout[a] = L;
+		if (a == sp->halved && o->fn == TP_SPEC_RFFT)
+			sp->tout[a] = L / 2 + 1;
+		else if (a == sp->halved)
+			sp->tin[a] = L / 2 + 1;
+	}
+	sp->naxes = 0;
+	for (a = 0; a < sp->ndim; a++)
+		if (sp->on[a])
+			sp->axes[sp->naxes++] = a;
+	return NULL;
+}
+
+/*
+ * sp's kind, fill, cin and cout for fn on a record that is complex
+ * (cplx) or real.  fftn and ifftn of a real record run r2c, half the
+ * work of the complex transform, and fill in the other half by
+ * symmetry.
+ */
+static void
+set_kinds(struct tp_spectrum *sp, int cplx)
+{
+	sp->kind = fft_kind(sp->o.fn, sp->o.type);
+	sp->fill = -1;
+	switch (sp->o.fn) {
+	case TP_SPEC_FFT:
+	case TP_SPEC_IFFT:
+		sp->cin = cplx;
+		sp->cout = 1;
+		if (!cplx) {
+			sp->kind = TP_FFT_R2C;
+			sp->fill = sp->axes[sp->naxes - 1];
+		}
+		break;
+	case TP_SPEC_RFFT:
+		sp->cin = 0;
+		sp->cout = 1;
+		break;
+	case TP_SPEC_IRFFT:
+		sp->cin = 1;
+		sp->cout = 0;
+		break;
+	default:
+		sp->cin = sp->cout = cplx;
+		break;
+	}
+}
+
 tp_why
 tp_spectrum_out_header(struct tp_spectrum *sp, const struct tp_tensor *x,
     int want, enum tp_dtype *cd, struct tp_tensor *y, struct tp_msg *m)
 {
 	const struct tp_spectrum_opts *o = &sp->o;
-	int list[TP_MAXDIM], win[TP_MAXDIM], k, i, a, nd = x->ndim;
+	int list[TP_MAXDIM], win[TP_MAXDIM], k, i, nd = x->ndim;
 	size_t len[TP_MAXDIM];
 	int cplx = tp_dtype_is_complex(x->dtype);
-	enum tp_fft_kind kind = fft_kind(o->fn, o->type);
 	enum tp_dtype raw;
 	const char *why = NULL;
 
 	sp->valid = 0;
+	sp->how = NULL;
+	sp->plan = NULL;
 	if (nd == 0)
 		return "a scalar has no axis to transform";
 	if ((k = resolve_axes(o, nd, list, len, win, &why, m)) < 0)
@@ -377,65 +388,12 @@ tp_spectrum_out_header(struct tp_spectrum *sp, const struct tp_tensor *x,
 	}
 	sp->ndim = nd;
 	memcpy(sp->shape, x->shape, nd * sizeof *x->shape);
-	memcpy(sp->tin, x->shape, nd * sizeof *x->shape);
-	memcpy(sp->tout, x->shape, nd * sizeof *x->shape);
-	memset(sp->on, 0, sizeof sp->on);
-	for (a = 0; a < nd; a++)
-		sp->win[a] = -1;
-	for (i = 0; i < k; i++) {
-		size_t have = x->shape[list[i]], L = len[i];
-
-		a = list[i];
-		if (L == 0 && a == sp->halved && o->fn == TP_SPEC_IRFFT) {
-			if (have < 2)
-				return tp_msgf(m, "irfftn's output length on "
-				    "axis %d would be 2*(%zu-1), not positive: "
-				    "give it with -s", a, have);
-			L = 2 * (have - 1);
-		}
-		if (L == 0)
-			L = have;
-		if (L == 0)
-			return tp_msgf(m, "axis %d has length 0: a transform "
-			    "needs at least 1 point (or -s)", a);
-		if (kind == TP_FFT_DCT1 && L < 2)
-			return tp_msgf(m, "axis %d has 1 point: dct type 1 "
-			    "needs at least 2", a);
-		sp->on[a] = 1;
-		sp->n[a] = L;
-		sp->win[a] = win[i];
-		sp->tin[a] = sp->tout[a] = L;
-		if (a == sp->halved) {
-			if (o->fn == TP_SPEC_RFFT)
-				sp->tout[a] = L / 2 + 1;
-			else
-				sp->tin[a] = L / 2 + 1;
-		}
-	}
-	sp->naxes = 0;
-	for (a = 0; a < nd; a++)
-		if (sp->on[a])
-			sp->axes[sp->naxes++] = a;
-	sp->kind = kind;
+	sp->kind = fft_kind(o->fn, o->type);
+	if ((why = set_lengths(sp, x->shape, list, len, win, k, m)) != NULL)
+		return why;
+	set_kinds(sp, cplx);
 	sp->single = want == TP_F4 || (want < 0 && (x->dtype == TP_F4 ||
 	    x->dtype == TP_F2 || x->dtype == TP_C8));
-	switch (o->fn) {
-	case TP_SPEC_FFT:
-	case TP_SPEC_IFFT:
-		sp->cin = sp->cout = 1;
-		break;
-	case TP_SPEC_RFFT:
-		sp->cin = 0;
-		sp->cout = 1;
-		break;
-	case TP_SPEC_IRFFT:
-		sp->cin = 1;
-		sp->cout = 0;
-		break;
-	default:
-		sp->cin = sp->cout = cplx;
-		break;
-	}
 	*cd = sp->cd = sp->cin ? complex_of(sp->single) : real_of(sp->single);
 	raw = sp->cout ? complex_of(sp->single) : real_of(sp->single);
 	memset(y, 0, sizeof *y);
@@ -447,159 +405,13 @@ tp_spectrum_out_header(struct tp_spectrum *sp, const struct tp_tensor *x,
 	return NULL;
 }
 
-/* --- passes over the data ------------------------------------------------ */
+/* --- the run ------------------------------------------------------------ */
 
-/* Elements before axis a, and reals after it (comps per element). */
-static void
-around(const size_t *shape, int nd, int a, int comps, size_t *outer,
-    size_t *inner)
-{
-	*outer = 1;
-	*inner = (size_t)comps;
-	for (int b = 0; b < a; b++)
-		*outer *= shape[b];
-	for (int b = a + 1; b < nd; b++)
-		*inner *= shape[b];
-}
-
-/* Multiply every real at index j of axis a by w[j] (w NULL: the one
- * index j0 by f). */
-static void
-scale_along(void *data, int single, const size_t *shape, int nd, int comps,
-    int a, const double *w, size_t j0, double f)
-{
-	size_t outer, inner, n = shape[a];
-
-	around(shape, nd, a, comps, &outer, &inner);
-	for (size_t o = 0; o < outer; o++)
-		for (size_t j = w ? 0 : j0; j < (w ? n : j0 + 1); j++) {
-			double g = w ? w[j] : f;
-			size_t base = (o * n + j) * inner;
-
-			if (single) {
-				float *p = (float *)data + base;
-
-				for (size_t i = 0; i < inner; i++)
-					p[i] = (float)(p[i] * g);
-			} else {
-				double *p = (double *)data + base;
-
-				for (size_t i = 0; i < inner; i++)
-					p[i] *= g;
-			}
-		}
-}
-
-/* Multiply n reals by f. */
-static void
-scale_all(void *data, int single, size_t n, double f)
-{
-	if (single) {
-		float *p = data;
-		float g = (float)f;
-
-		for (size_t i = 0; i < n; i++)
-			p[i] *= g;
-	} else {
-		double *p = data;
-
-		for (size_t i = 0; i < n; i++)
-			p[i] *= f;
-	}
-}
-
-/* dst = src rolled by k along axis a (numpy.roll): element j goes to
- * (j + k) mod n.  esz bytes per element. */
-static void
-roll_axis(char *dst, const char *src, const size_t *shape, int nd,
-    size_t esz, int a, size_t k)
-{
-	size_t outer, inner, n = shape[a];
-
-	around(shape, nd, a, 1, &outer, &inner);
-	inner *= esz;
-	k %= n;
-	for (size_t o = 0; o < outer; o++) {
-		const char *s = src + o * n * inner;
-		char *d = dst + o * n * inner;
-
-		memcpy(d + k * inner, s, (n - k) * inner);
-		memcpy(d, s + (n - k) * inner, k * inner);
-	}
-}
-
-/*
- * Roll *data (shape, esz bytes per element) along every transformed axis
- * but the halved one: by n/2 (fftshift) or n - n/2 (ifftshift).
- * *data may be replaced (the old buffer freed).
- */
-static void
-shift_axes(const struct tp_spectrum *sp, void **data, const size_t *shape,
-    size_t esz, size_t count, int inverse)
-{
-	char *tmp = NULL;
-
-	for (int i = 0; i < sp->naxes; i++) {
-		int a = sp->axes[i];
-		size_t n = shape[a];
-		void *t;
-
-		if (a == sp->halved || n < 2)
-			continue;
-		if (tmp == NULL)
-			tmp = tp_big_alloc(count * esz);
-		roll_axis(tmp, *data, shape, sp->ndim, esz, a,
-		    inverse ? n - n / 2 : n / 2);
-		t = *data;
-		*data = tmp;
-		tmp = t;
-	}
-	free(tmp);
-}
-
-/* dst (shape ds) = src (shape ss) cropped or padded with zeros at the
- * end of every axis; esz bytes per element. */
-static void
-resize_copy(char *dst, const size_t *ds, const char *src, const size_t *ss,
-    int nd, size_t esz)
-{
-	size_t mn[TP_MAXDIM], idx[TP_MAXDIM] = { 0 }, dtot = 1, row;
-	int a, pad = 0;
-
-	for (a = 0; a < nd; a++) {
-		mn[a] = ds[a] < ss[a] ? ds[a] : ss[a];
-		pad |= ds[a] > ss[a];
-		dtot *= ds[a];
-	}
-	if (pad)
-		memset(dst, 0, dtot * esz);
-	for (a = 0; a < nd; a++)
-		if (mn[a] == 0)
-			return;
-	row = mn[nd - 1] * esz;
-	for (;;) {
-		size_t so = 0, dof = 0;
-
-		for (a = 0; a < nd - 1; a++) {
-			so = so * ss[a] + idx[a];
-			dof = dof * ds[a] + idx[a];
-		}
-		memcpy(dst + dof * ds[nd - 1] * esz,
-		    src + so * ss[nd - 1] * esz, row);
-		for (a = nd - 2; a >= 0; a--) {
-			if (++idx[a] < mn[a])
-				break;
-			idx[a] = 0;
-		}
-		if (a < 0)
-			return;
-	}
-}
-
-/* The plan for kind on problem pb with arrays in, out: from the cache,
- * else made (and cached, the oldest one going). */
-static const struct tp_fft_plan *
-get_plan(struct tp_spectrum *sp, const struct tp_fft_problem *pb, void *in,
+/* The plan for sp's kind along its axes of an array of nd axes with
+ * logical shape ps, on arrays in, out: from the cache, else made (and
+ * cached, the oldest one going). */
+static const struct tp_fft_axes *
+get_plan(struct tp_spectrum *sp, int nd, const size_t *ps, void *in,
     void *out)
 {
 	struct cached_plan *c;
@@ -607,8 +419,10 @@ get_plan(struct tp_spectrum *sp, const struct tp_fft_problem *pb, void *in,
 	for (int i = 0; i < sp->ncache; i++) {
 		c = &sp->cache[i];
 		if (c->kind == sp->kind && c->single == sp->single &&
-		    memcmp(&c->pb, pb, sizeof *pb) == 0 &&
-		    tp_fft_plan_fits(c->plan, in, out)) {
+		    c->nd == nd && c->naxes == sp->naxes &&
+		    memcmp(c->shape, ps, nd * sizeof *ps) == 0 &&
+		    memcmp(c->axes, sp->axes, sp->naxes * sizeof *sp->axes)
+		    == 0 && tp_fft_axes_fits(c->plan, in, out)) {
 			sp->how = "plan reused";
 			return c->plan;
 		}
@@ -618,13 +432,16 @@ get_plan(struct tp_spectrum *sp, const struct tp_fft_problem *pb, void *in,
 	else {
 		c = &sp->cache[sp->next];
 		sp->next = (sp->next + 1) % NCACHE;
-		tp_fft_plan_free(c->plan);
+		tp_fft_axes_free(c->plan);
 	}
 	c->kind = sp->kind;
 	c->single = sp->single;
-	c->pb = *pb;
-	c->plan = tp_fft_plan_new(sp->kind, sp->single, pb, sp->o.threads,
-	    (in == out ? TP_FFT_INPLACE : 0) | TP_FFT_DESTROY, in, out);
+	c->nd = nd;
+	c->naxes = sp->naxes;
+	memcpy(c->shape, ps, nd * sizeof *ps);
+	memcpy(c->axes, sp->axes, sp->naxes * sizeof *sp->axes);
+	c->plan = tp_fft_axes_new(sp->kind, sp->single, nd, ps, sp->naxes,
+	    sp->axes, sp->threads, sp->o.by_axis, in, out);
 	sp->how = "new plan";
 	return c->plan;
 }
@@ -659,55 +476,164 @@ norm_factor(const struct tp_spectrum *sp, int *edge)
 	}
 }
 
-/* The view v of n values at src (complex when cplx) into dst, which
- * may be src itself when the view is real (it is read ahead). */
+/*
+ * Roll *data (shape, count elements of esz bytes) along every transformed
+ * axis but the halved one, in one pass: by n/2 (fftshift) or n - n/2
+ * (ifftshift).  *data is replaced (the old buffer freed).
+ */
 static void
-view_values(void *dst, const void *src, size_t n, int single, int cplx,
-    enum tp_spec_view v)
+shift_axes(const struct tp_spectrum *sp, void **data, const size_t *shape,
+    size_t esz, size_t count, int inverse)
 {
-	for (size_t i = 0; i < n; i++) {
-		double re, im, r;
+	size_t by[TP_MAXDIM] = { 0 };
+	int any = 0;
+	void *t;
 
-		if (single) {
-			re = ((const float *)src)[cplx ? 2 * i : i];
-			im = cplx ? ((const float *)src)[2 * i + 1] : 0;
-		} else {
-			re = ((const double *)src)[cplx ? 2 * i : i];
-			im = cplx ? ((const double *)src)[2 * i + 1] : 0;
-		}
-		switch (v) {
-		case TP_VIEW_COMPLEX:
-			if (single) {
-				((float *)dst)[2 * i] = (float)re;
-				((float *)dst)[2 * i + 1] = (float)im;
-			} else {
-				((double *)dst)[2 * i] = re;
-				((double *)dst)[2 * i + 1] = im;
-			}
+	for (int i = 0; i < sp->naxes; i++) {
+		int a = sp->axes[i];
+		size_t n = shape[a];
+
+		if (a == sp->halved || n < 2)
 			continue;
-		case TP_VIEW_IMAG:
-			r = im;
-			break;
-		case TP_VIEW_ABS:
-			r = hypot(re, im);
-			break;
-		case TP_VIEW_POWER:
-			r = re * re + im * im;
-			break;
-		case TP_VIEW_LOGPOWER:
-			r = log10(1 + (re * re + im * im));
-			break;
-		case TP_VIEW_PHASE:
-			r = atan2(im, re);
-			break;
-		default:
-			r = re;
-			break;
-		}
-		if (single)
-			((float *)dst)[i] = (float)r;
-		else
-			((double *)dst)[i] = r;
+		by[a] = inverse ? n - n / 2 : n / 2;
+		any = 1;
+	}
+	if (!any)
+		return;
+	t = tp_big_alloc(count * esz);
+	spec_roll(t, *data, shape, sp->ndim, esz, by, sp->threads);
+	free(*data);
+	*data = t;
+}
+
+/*
+ * Before the transform: the window (on the record's own lengths),
+ * ifftshift, cropping or padding to the transform's input lengths, and
+ * the ortho weights of the inputs that types I and III weigh apart.
+ * Returns the data: cur, or a buffer that replaced it (cur freed).
+ */
+static void *
+prepare(struct tp_spectrum *sp, void *cur, size_t count, size_t tin_count)
+{
+	size_t esz = tp_dtype_size(sp->cd);
+	int comps = sp->cin ? 2 : 1, nd = sp->ndim, i, a;
+	double *w;
+
+	for (i = 0; i < sp->naxes && sp->o.nwindow > 0 && count > 0; i++) {
+		a = sp->axes[i];
+		w = tp_emalloc(sp->shape[a] * sizeof *w);
+		tp_window_values(&sp->o.window[sp->win[a]], sp->shape[a], w);
+		spec_scale_along(cur, sp->single, sp->shape, nd, comps, a, w,
+		    0, 1);
+		free(w);
+	}
+	if (sp->o.ishift && count > 0)
+		shift_axes(sp, &cur, sp->shape, esz, count, 1);
+	if (memcmp(sp->tin, sp->shape, nd * sizeof *sp->tin) != 0) {
+		void *t = tp_big_alloc(tin_count * esz);
+
+		spec_resize(t, sp->tin, cur, sp->shape, nd, esz);
+		free(cur);
+		cur = t;
+	}
+	if (sp->o.norm != TP_NORM_ORTHO || !is_r2r(sp->o.fn))
+		return cur;
+	for (i = 0; i < sp->naxes; i++) {
+		a = sp->axes[i];
+		if (sp->kind == TP_FFT_DCT1 || sp->kind == TP_FFT_DCT3 ||
+		    sp->kind == TP_FFT_DST3)
+			spec_scale_along(cur, sp->single, sp->tin, nd, comps,
+			    a, NULL, 0, M_SQRT2);
+		if (sp->kind == TP_FFT_DCT1)
+			spec_scale_along(cur, sp->single, sp->tin, nd, comps,
+			    a, NULL, sp->tin[a] - 1, M_SQRT2);
+	}
+	return cur;
+}
+
+/*
+ * The transform of cur (its input): in place, but r2c and c2r, which
+ * change the type, into a new buffer (for fftn of a real record, one of
+ * the full complex output's size, r2c's half at its start).  Returns
+ * the output; cur is freed if it is not that.
+ */
+static void *
+transform(struct tp_spectrum *sp, void *cur, size_t tout_count)
+{
+	const struct tp_fft_axes *plan;
+	size_t ps[TP_MAXDIM];
+	int nd = sp->ndim, a, cx = 0;
+	void *out;
+
+	if (sp->kind == TP_FFT_R2C || sp->kind == TP_FFT_C2R) {
+		out = tp_big_alloc(tout_count * tp_dtype_size(sp->cout ?
+		    complex_of(sp->single) : real_of(sp->single)));
+		for (a = 0; a < nd; a++)
+			ps[a] = sp->kind == TP_FFT_R2C ? sp->tin[a] :
+			    sp->tout[a];
+	} else {
+		cx = is_r2r(sp->o.fn) && sp->cin;
+		out = cur;
+		memcpy(ps, sp->tin, nd * sizeof *ps);
+		if (cx)		/* a complex DCT: real and imaginary apart */
+			ps[nd] = 2;
+	}
+	sp->plan = plan = get_plan(sp, nd + cx, ps, cur, out);
+	tp_timing_stamp("planned");
+	tp_fft_axes_run(plan, cur, out);
+	tp_timing_stamp("executed");
+	if (out != cur)
+		free(cur);
+	return out;
+}
+
+/*
+ * After the transform: the norm (and the conjugate, for ifftn of a real
+ * record), the half that symmetry fills, the ortho weights of the
+ * outputs, fftshift and the view; y's data.
+ */
+static void
+finish(struct tp_spectrum *sp, void *out, size_t tout_count,
+    struct tp_tensor *y)
+{
+	size_t rsz = sp->single ? sizeof(float) : sizeof(double), n;
+	int comps = sp->cout ? 2 : 1, edge, i, a;
+	double f = norm_factor(sp, &edge);
+
+	if (sp->fill >= 0) {
+		n = sp->tout[sp->fill];
+		if (f != 1 || sp->o.fn == TP_SPEC_IFFT)
+			spec_scale(out, sp->single, 1, tout_count / n *
+			    (n / 2 + 1), f, sp->o.fn == TP_SPEC_IFFT,
+			    sp->threads);
+		spec_hermitian(out, sp->single, sp->tout, sp->ndim, sp->on,
+		    sp->fill, sp->threads);
+	} else if (f != 1) {
+		spec_scale(out, sp->single, sp->cout, tout_count, f, 0,
+		    sp->threads);
+	}
+	for (i = 0; i < sp->naxes && edge; i++) {
+		a = sp->axes[i];
+		spec_scale_along(out, sp->single, sp->tout, sp->ndim, comps,
+		    a, NULL, 0, M_SQRT1_2);
+		if (edge == 1)
+			spec_scale_along(out, sp->single, sp->tout, sp->ndim,
+			    comps, a, NULL, sp->tout[a] - 1, M_SQRT1_2);
+	}
+	if (sp->o.shift)
+		shift_axes(sp, &out, sp->tout, comps * rsz, tout_count, 0);
+	y->data = out;
+	if (sp->o.view == TP_VIEW_ASIS || (sp->o.view == TP_VIEW_COMPLEX &&
+	    sp->cout))
+		return;
+	if (sp->o.view == TP_VIEW_COMPLEX || sp->cout) {	/* new size */
+		y->data = tp_big_alloc(y->nbytes);
+		spec_view(y->data, out, tout_count, sp->single, sp->cout,
+		    sp->o.view, sp->threads);
+		free(out);
+	} else {
+		spec_view(out, out, tout_count, sp->single, 0, sp->o.view,
+		    sp->threads);
 	}
 }
 
@@ -715,20 +641,14 @@ void
 tp_spectrum_run(struct tp_spectrum *sp, struct tp_tensor *x,
     struct tp_tensor *y)
 {
-	const struct tp_fft_plan *plan;
-	struct tp_fft_problem pb;
-	size_t esz = tp_dtype_size(sp->cd), rsz = sp->single ? 4 : 8;
-	size_t tin_count = 1, tout_count = 1, ps[TP_MAXDIM];
-	int comps = sp->cin ? 2 : 1, nd = sp->ndim, a, i, edge;
-	int r2r = is_r2r(sp->o.fn);
+	size_t tin_count = 1, tout_count = 1;
 	void *cur = x->data, *out;
-	double f, *w;
 
 	if (!sp->valid || x->dtype != sp->cd)
 		tp_die("internal error: spectrum run without its header");
 	x->data = NULL;
 	tp_timing_stamp("run");
-	for (a = 0; a < nd; a++) {
+	for (int a = 0; a < sp->ndim; a++) {
 		tin_count *= sp->tin[a];
 		tout_count *= sp->tout[a];
 	}
@@ -737,86 +657,10 @@ tp_spectrum_run(struct tp_spectrum *sp, struct tp_tensor *x,
 		y->data = tp_emalloc(1);
 		return;
 	}
-	/* window, on the record's own lengths */
-	for (i = 0; i < sp->naxes && sp->o.nwindow > 0 && x->count > 0; i++) {
-		a = sp->axes[i];
-		w = tp_emalloc(sp->shape[a] * sizeof *w);
-		tp_window_values(&sp->o.window[sp->win[a]], sp->shape[a], w);
-		scale_along(cur, sp->single, sp->shape, nd, comps, a, w, 0, 1);
-		free(w);
-	}
-	if (sp->o.ishift && x->count > 0)
-		shift_axes(sp, &cur, sp->shape, esz, x->count, 1);
-	if (memcmp(sp->tin, sp->shape, nd * sizeof *sp->tin) != 0) {
-		void *t = tp_big_alloc(tin_count * esz);
-
-		resize_copy(t, sp->tin, cur, sp->shape, nd, esz);
-		free(cur);
-		cur = t;
-	}
-	/* ortho: the inputs that type I and III weigh differently */
-	if (sp->o.norm == TP_NORM_ORTHO && r2r)
-		for (i = 0; i < sp->naxes; i++) {
-			a = sp->axes[i];
-			if (sp->kind == TP_FFT_DCT1 ||
-			    sp->kind == TP_FFT_DCT3 || sp->kind == TP_FFT_DST3)
-				scale_along(cur, sp->single, sp->tin, nd, comps,
-				    a, NULL, 0, M_SQRT2);
-			if (sp->kind == TP_FFT_DCT1)
-				scale_along(cur, sp->single, sp->tin, nd, comps,
-				    a, NULL, sp->tin[a] - 1, M_SQRT2);
-		}
-	/* the transform: in place, but r2c and c2r change the type */
-	if (sp->kind == TP_FFT_R2C || sp->kind == TP_FFT_C2R) {
-		out = tp_big_alloc(tout_count * tp_dtype_size(sp->cout ?
-		    complex_of(sp->single) : real_of(sp->single)));
-		for (a = 0; a < nd; a++)
-			ps[a] = sp->kind == TP_FFT_R2C ? sp->tin[a] :
-			    sp->tout[a];
-		tp_fft_problem_axes(&pb, sp->kind, nd, ps, sp->naxes, sp->axes,
-		    0);
-	} else {
-		int cx = r2r && comps == 2;
-
-		out = cur;
-		memcpy(ps, sp->tin, nd * sizeof *ps);
-		if (cx)		/* a complex DCT: real and imaginary apart */
-			ps[nd] = 2;
-		tp_fft_problem_axes(&pb, sp->kind, nd + cx, ps, sp->naxes,
-		    sp->axes, 1);
-	}
-	plan = get_plan(sp, &pb, cur, out);
-	tp_timing_stamp("planned");
-	tp_fft_execute(plan, cur, out);
-	tp_timing_stamp("executed");
-	if (out != cur)
-		free(cur);
-	comps = sp->cout ? 2 : 1;
-	if ((f = norm_factor(sp, &edge)) != 1)
-		scale_all(out, sp->single, tout_count * comps, f);
-	for (i = 0; i < sp->naxes && edge; i++) {
-		a = sp->axes[i];
-		scale_along(out, sp->single, sp->tout, nd, comps, a, NULL, 0,
-		    M_SQRT1_2);
-		if (edge == 1)
-			scale_along(out, sp->single, sp->tout, nd, comps, a,
-			    NULL, sp->tout[a] - 1, M_SQRT1_2);
-	}
-	if (sp->o.shift)
-		shift_axes(sp, &out, sp->tout, comps * rsz, tout_count, 0);
-	y->data = out;
-	if (sp->o.view == TP_VIEW_ASIS || (sp->o.view == TP_VIEW_COMPLEX &&
-	    sp->cout))
-		return;
-	if (sp->o.view == TP_VIEW_COMPLEX) {
-		y->data = tp_big_alloc(y->nbytes);
-		view_values(y->data, out, tout_count, sp->single, 0,
-		    TP_VIEW_COMPLEX);
-		free(out);
-	} else {
-		view_values(out, out, tout_count, sp->single, sp->cout,
-		    sp->o.view);
-	}
+	cur = prepare(sp, cur, x->count, tin_count);
+	out = transform(sp, cur, tout_count);
+	finish(sp, out, tout_count, y);
+	tp_timing_stamp("finished");
 }
 
 char *
@@ -831,15 +675,37 @@ tp_spectrum_describe(const struct tp_spectrum *sp, char *buf, size_t len)
 		snprintf(buf, len, "nothing run");
 		return buf;
 	}
-	u = (size_t)snprintf(buf, len, "%s", fns[sp->o.fn]);
-	if (is_r2r(sp->o.fn) && u < len)
-		u += (size_t)snprintf(buf + u, len - u, " type %d", sp->o.type);
+	/* the name as given: fft, not fftn, along the last axis */
+	u = (size_t)snprintf(buf, len, "%.*s", (int)strlen(fns[sp->o.fn]) -
+	    sp->o.last1, fns[sp->o.fn]);
 	for (int i = 0; i < sp->naxes && u < len; i++)
 		u += (size_t)snprintf(buf + u, len - u, "%s%zu", i ? "x" : " ",
 		    sp->n[sp->axes[i]]);
+	/* the axes: "axis 1", "axes 0..2" when they follow each other,
+	 * else "axes 0,2" */
+	if (sp->naxes == 1) {
+		if (u < len)
+			u += (size_t)snprintf(buf + u, len - u, " (axis %d)",
+			    sp->axes[0]);
+	} else if (sp->axes[sp->naxes - 1] - sp->axes[0] == sp->naxes - 1) {
+		if (u < len)
+			u += (size_t)snprintf(buf + u, len - u,
+			    " (axes %d..%d)", sp->axes[0],
+			    sp->axes[sp->naxes - 1]);
+	} else {
+		for (int i = 0; i < sp->naxes && u < len; i++)
+			u += (size_t)snprintf(buf + u, len - u, "%s%d%s", i ?
+			    "," : " (axes ", sp->axes[i], i == sp->naxes - 1 ?
+			    ")" : "");
+	}
+	if (is_r2r(sp->o.fn) && u < len)
+		u += (size_t)snprintf(buf + u, len - u, ", type %d",
+		    sp->o.type);
 	if (u < len)
-		snprintf(buf + u, len - u, " (axes %d..%d), %s, norm %s, %s",
-		    sp->axes[0], sp->axes[sp->naxes - 1], sp->single ? "f32" :
-		    "f64", norms[sp->o.norm], sp->how ? sp->how : "no plan");
+		snprintf(buf + u, len - u, ", %s%s, norm %s, %s%s", sp->single ?
+		    "f32" : "f64", sp->fill >= 0 ? ", real input by r2c and "
+		    "symmetry" : "", norms[sp->o.norm], sp->how ? sp->how :
+		    "no plan", sp->plan != NULL &&
+		    tp_fft_axes_by_axis(sp->plan) ? ", axis by axis" : "");
 	return buf;
 }

@@ -77,6 +77,8 @@ struct tp_spectrum_opts {
 	int nwindow;		/* 0, 1 (every axis) or one per axis */
 	struct tp_window window[TP_MAXDIM];
 	int threads;		/* per transform; 0: tp_fft_threads() */
+	int by_axis;		/* tp_fft_axes_new's how: -1 (default)
+				 * chooses, 0 and 1 are for tests */
 };
 void tp_spectrum_opts_init(struct tp_spectrum_opts *);
 /* NULL if the options go together, else a message: -s lengths not

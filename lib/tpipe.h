@@ -44,7 +44,8 @@
  *   engine  engine.h    infrastructure shared by the engines:
  *   infra.  threads.c   tp_parallel, the -j thread pool
  *           timing.c    the --verbose timing report
- *           fft.c/.h    FFTW plans, wisdom and threads
+ *           fft.c/.h    FFTW plans, wisdom and threads (fft_axes.c:
+ *                       several axes one at a time, lines gathered)
  *   engines conv.c/.h   N-D convolution and correlation (conv_path.c:
  *                       its FFT and direct paths; conv_typed.h: their
  *                       per-dtype kernels)
@@ -75,7 +76,10 @@
  *                       --check; grad_explain.c: --explain; grad_impl.h:
  *                       what they share)
  *           spectrum.c/.h  numpy.fft's and scipy.fft's transforms along
- *                       axes, windows, shifts, norms, views (tfft)
+ *                       axes, windows, shifts, norms, views (tfft;
+ *                       spectrum_data.c: windows, frequencies and the
+ *                       passes over the data; spectrum_impl.h: what
+ *                       they share)
  *           expr.h      elementwise expressions (tmath): expr_parse.c the
  *                       language, expr_types.c NumPy's types (expr_loops.h:
  *                       its tables), expr_convert.c conversions between

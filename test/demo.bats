@@ -12,7 +12,7 @@ load helpers
 	d="$TPIPE_TOP/$build/demo"
 	for f in pattern.png roundtrip.png blurred.png noise.npy blurred.npy \
 	    lstm-input.npy batchfirst.npy grads.npy cube.png sphere.png \
-	    soft.png blurred-viridis.png dx-coolwarm.png grad-W1.png \
+	    soft.png fft.png blurred-viridis.png dx-coolwarm.png grad-W1.png \
 	    photo.png template.npy x.npy big.npy volume.npy batch.npy cube.npy \
 	    M.npy dLdZ.npy Xs.npy Xs-matlab.npy in/photo.png; do
 		[ -s "$d/$f" ] || fail "no $d/$f"
@@ -28,6 +28,18 @@ load helpers
 	[[ $output == *"dx-coolwarm.png:0 shape=(256,256,3) dtype=uint8"* ]]
 	[[ $output == *"grad-W1.png:0 shape=(32,16,3) dtype=uint8"* ]]
 	[[ $output == *$'\n0 shape=(32,16) dtype=float64 '*$'\n-'*' [ .:-=+*#%@] '*' coolwarm'$'\n'* ]]
+	# the diffractogram: in colour, frequency 0 (the rings' mean) in the
+	# middle and brightest, the rings' frequency a bright circle around it
+	[[ $output == *$'log power)\n'*$'\n0 shape=(256,256,3) dtype=uint8 '* ]]
+	"$PY" -c "
+import numpy as np
+from PIL import Image
+s = np.asarray(Image.open('$d/fft.png')).astype(int).sum(axis=2)
+assert np.unravel_index(s.argmax(), s.shape) == (128, 128)
+r = np.hypot(*np.mgrid[-128:128, -128:128])
+ring, far = s[(r > 5) & (r < 9)].mean(), s[(r > 20) & (r < 60)].mean()
+assert ring > far + 100, (ring, far)
+"
 	# the README's inputs: an RGB photo, the template is the rings' crop
 	[[ $output == *"photo.png:0 shape=(192,256,3) dtype=uint8"* ]]
 	"$PY" -c "

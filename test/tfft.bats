@@ -3,6 +3,9 @@
 # (test/tfft_prop.py: shapes with 1, primes, even and odd lengths, axes,
 # -s, norms, dtypes, windows, shifts, views), round trips, --freq,
 # streams of records (plans reused), NaN, integers, bad input.
+# TFFT_TEST_BY_AXIS=1, read only by cmd/tfft.c, runs every transform
+# axis by axis with lines gathered (lib/fft_axes.c), which tfft chooses
+# by itself only for records of more than 8 MiB; =0 never.
 
 load helpers
 bats_require_minimum_version 1.5.0
@@ -12,6 +15,87 @@ bats_require_minimum_version 1.5.0
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ ${lines[-1]} == "400 of 400 random cases agree"* ]]
+}
+
+@test "tfft: 150 random cases on large shapes (20,000 to 400,000 points, -j 1 to 3, the threaded passes on many items) equal numpy.fft and scipy.fft" {
+	run "$PY" "$TPIPE_TOP/test/tfft_prop.py" 7 150 big
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ ${lines[-1]} == "150 of 150 random cases agree"* ]]
+}
+
+@test "tfft: 400 + 150 random cases axis by axis, lines gathered (TFFT_TEST_BY_AXIS=1), and 150 on FFTW's plan of the whole (=0), equal numpy.fft and scipy.fft" {
+	run env TFFT_TEST_BY_AXIS=1 "$PY" "$TPIPE_TOP/test/tfft_prop.py" 23 400
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ ${lines[-1]} == "400 of 400 random cases agree"* ]]
+	run env TFFT_TEST_BY_AXIS=1 "$PY" "$TPIPE_TOP/test/tfft_prop.py" 24 150 big
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ ${lines[-1]} == "150 of 150 random cases agree"* ]]
+	run env TFFT_TEST_BY_AXIS=0 "$PY" "$TPIPE_TOP/test/tfft_prop.py" 25 150 big
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ ${lines[-1]} == "150 of 150 random cases agree"* ]]
+}
+
+@test "tfft: a large record whose lines lie 16 KiB apart goes axis by axis (--verbose says so), others on FFTW's plan; both equal numpy" {
+	py "
+rng = np.random.default_rng(9)
+np.save('c.npy', rng.standard_normal((1024, 1024)) + 1j * rng.standard_normal((1024, 1024)))
+np.save('r.npy', rng.standard_normal((1024, 1024)))
+np.save('v.npy', rng.standard_normal((16, 64, 4096)).astype(np.float32))
+"
+	tfft --verbose c.npy > c.out 2> err
+	grep -q '^tfft: record 0: fftn 1024x1024 (axes 0..1), f64, norm backward, new plan, axis by axis;' err
+	tfft --verbose --transform ifft --axes 0 -j 1 c.npy > c0.out 2> err
+	grep -q '^tfft: record 0: ifft 1024 (axis 0), .*, axis by axis;' err
+	tfft --verbose --transform rfftn r.npy > r.out 2> err
+	grep -q '^tfft: record 0: rfftn 1024x1024 (axes 0..1), f64, norm backward, new plan;' err
+	tfft --verbose --transform rfftn r.npy | tfft --transform irfftn -s 1024,1024 > rr.out
+	tfft --verbose --transform dctn --last 2 --norm ortho v.npy > v.out 2> err
+	grep -q 'axis by axis' err
+	tfft --transform fftn --axes 0,2 -j 3 v.npy > vf.out
+	py "
+import scipy.fft as sf
+c, r, v = np.load('c.npy'), np.load('r.npy'), np.load('v.npy')
+for got, want, tol in (('c.out', np.fft.fftn(c), 1e-12),
+                       ('c0.out', np.fft.ifft(c, axis=0), 1e-12),
+                       ('r.out', np.fft.rfftn(r), 1e-12),
+                       ('rr.out', r, 1e-12),
+                       ('v.out', sf.dctn(v.astype(np.float64), axes=(1, 2), norm='ortho'), 1e-5),
+                       ('vf.out', np.fft.fftn(v.astype(np.float64), axes=(0, 2)), 1e-5)):
+    g = np.load(got)
+    assert g.shape == want.shape, got
+    assert np.abs(g - want).max() <= tol * np.abs(want).max(), got
+"
+}
+
+@test "tfft: fftn and ifftn of a real record run r2c and fill the other half by symmetry (--verbose says so); the result is numpy's complex transform" {
+	py "
+rng = np.random.default_rng(8)
+np.save('x.npy', rng.standard_normal((5, 8, 3)))
+np.save('odd.npy', rng.standard_normal((7, 9)).astype(np.float32))
+np.save('u.npy', rng.integers(0, 255, (6, 10)).astype(np.uint8))
+"
+	tfft --verbose --axes 0,1 x.npy > x01.npy 2> err
+	cat err
+	grep -q '^tfft: record 0: fftn 5x8 (axes 0..1), f64, real input by r2c and symmetry, norm backward, new plan' err
+	tfft --verbose --transform ifftn --axes 0,2 --norm ortho x.npy > xi02.npy 2> err
+	grep -q '^tfft: record 0: ifftn 5x3 (axes 0,2), f64, real input by r2c and symmetry, norm ortho' err
+	tfft --shift odd.npy > odd.npy.out
+	tfft --transform ifft --norm forward -j 1 u.npy > u.npy.out 2> /dev/null
+	py "
+x, odd, u = np.load('x.npy'), np.load('odd.npy'), np.load('u.npy')
+for got, want, tol in (
+        ('x01.npy', np.fft.fftn(x, axes=(0, 1)), 1e-12),
+        ('xi02.npy', np.fft.ifftn(x, axes=(0, 2), norm='ortho'), 1e-12),
+        ('odd.npy.out', np.fft.fftshift(np.fft.fftn(odd.astype(np.float64))), 1e-5),
+        ('u.npy.out', np.fft.ifft(u, norm='forward'), 1e-12)):
+    g = np.load(got)
+    assert g.shape == want.shape and g.dtype.kind == 'c', got
+    assert np.abs(g - want).max() <= tol * np.abs(want).max(), got
+"
 }
 
 @test "tfft: round trips: ifftn(fftn), irfftn(rfftn) with -s, idctn(dctn) and idstn(dstn) of every type and norm give x back" {
@@ -65,6 +149,46 @@ for n in (1, 2, 7, 8):
 h = np.load('h9.npy')
 ok &= h.dtype == np.float32 and np.array_equal(h, np.fft.fftfreq(9).astype(np.float32))
 sys.exit(0 if ok else 1)"
+}
+
+@test "tfft: --freq n --shift names each point of a shifted spectrum: a cosine of frequency f0 peaks at -f0 and f0, for even and odd n and a spacing" {
+	for n in 16 15; do
+		py "
+d = 0.5
+t = np.arange($n) * d
+np.save('cos$n.npy', np.cos(2 * np.pi * (3 / ($n * d)) * t))
+"
+		tfft --shift --out abs cos$n.npy > spec$n.npy
+		tfft --freq $n --spacing 0.5 --shift > f$n.npy
+		tfft --transform rfft --out abs cos$n.npy > rspec$n.npy
+		tfft --freq $n --spacing 0.5 --transform rfftn > rf$n.npy
+		py "
+s, f = np.load('spec$n.npy'), np.load('f$n.npy')
+assert np.array_equal(f, np.fft.fftshift(np.fft.fftfreq($n, 0.5)))
+peaks = sorted(f[np.argsort(s)[-2:]])
+assert np.allclose(peaks, [-3 / ($n * 0.5), 3 / ($n * 0.5)]), peaks
+rs, rf = np.load('rspec$n.npy'), np.load('rf$n.npy')
+assert np.array_equal(rf, np.fft.rfftfreq($n, 0.5)) and rs.shape == rf.shape
+assert np.isclose(rf[np.argmax(rs)], 3 / ($n * 0.5))
+"
+	done
+}
+
+@test "tfft: --freq takes --spacing, --transform fft or rfft, --shift, -t and the output options; a transform's options are usage errors" {
+	for a in "--norm ortho" "-s 8" "--ishift" "--axes 0" "--last 1" \
+	    "--out abs" "--window hann" "--plan measure" "--verbose"; do
+		# shellcheck disable=SC2086 # $a is a word list on purpose
+		row fails --usage 2 "^tfft: --freq transforms nothing: ${a%% *} is for transforms \(--freq takes --spacing, --transform fft or rfft, --shift\)$" /dev/null tfft --freq 8 $a
+	done
+	row fails --usage 2 "^tfft: --shift with --freq and rfft: rfftfreq is never shifted" /dev/null tfft --freq 8 --transform rfft --shift
+	row fails --usage 2 "^tfft: --freq gives fftfreq .* not the frequencies of another transform$" /dev/null tfft --freq 8 --transform ifft
+	row fails --usage 2 "^tfft: --freq transforms nothing: --type is for transforms" /dev/null tfft --freq 8 --transform dct --type 2
+	rows_ok
+	tfft --freq 7 --transform fftn --shift -t f32 -j 3 -o s7.npy
+	py "
+s = np.load('s7.npy')
+assert s.dtype == np.float32 and np.array_equal(s, np.fft.fftshift(np.fft.fftfreq(7)).astype(np.float32))
+"
 }
 
 @test "tfft: a stream of records of two shapes: each equals numpy, plans are made once per shape and reused" {
