@@ -89,6 +89,8 @@ tp_input_operand(int n, char *const *operands)
 /* -O and --depth. */
 static const struct tp_choice formats[] = {
 	{ "npy", TP_FMT_NPY }, { "txt", TP_FMT_TXT }, { "png", TP_FMT_PNG },
+	{ "jpeg", TP_FMT_JPEG },
+	{ "mrc", TP_FMT_MRC },
 	{ NULL, 0 }
 };
 static const struct tp_choice depths[] = {
@@ -103,7 +105,10 @@ static const struct tp_choice compressions[] = {
  * the order messages list them: the one table of them. */
 static const struct tp_choice extensions[] = {
 	{ ".npy", TP_FMT_NPY }, { ".png", TP_FMT_PNG }, { ".txt", TP_FMT_TXT },
-	{ ".csv", TP_FMT_TXT }, { NULL, 0 }
+	{ ".csv", TP_FMT_TXT },
+	{ ".jpg", TP_FMT_JPEG }, { ".jpeg", TP_FMT_JPEG },
+	{ ".mrc", TP_FMT_MRC }, { ".mrcs", TP_FMT_MRC }, { ".map", TP_FMT_MRC },
+	{ NULL, 0 }
 };
 
 const struct tp_choice *

@@ -54,6 +54,8 @@ struct tp_reader {
 /* The formats decoded by files of their own (formats.h), in the order
  * their magic numbers are tried. */
 static const struct tp_decoder *const decoders[] = {
+	&tp_jpeg_decoder,
+	&tp_mrc_decoder,	/* after the magic numbers: its checks are looser */
 	NULL
 };
 
@@ -252,6 +254,21 @@ size_t
 tp_reader_take(struct tp_reader *r, void *dst, size_t n)
 {
 	return take(r, dst, n);
+}
+
+size_t
+tp_reader_take_some(struct tp_reader *r, void *dst, size_t n)
+{
+	size_t avail;
+
+	if (r->pos == r->len && fill(r) == 0)
+		return 0;
+	avail = r->len - r->pos;
+	if (avail > n)
+		avail = n;
+	memcpy(dst, r->buf + r->pos, avail);
+	r->pos += avail;
+	return avail;
 }
 
 unsigned char *

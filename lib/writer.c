@@ -47,6 +47,8 @@ struct tp_writer {
 
 /* The formats encoded by files of their own (formats.h). */
 static const struct tp_encoder *const encoders[] = {
+	&tp_jpeg_encoder,
+	&tp_mrc_encoder,
 	NULL
 };
 
