@@ -73,16 +73,18 @@ plausible(const unsigned char *h, int big)
 
 /*
  * An MRC file has no magic number at its start: it is recognised by its
- * header, a known mode and dimensions in one byte order and, in all but
- * the shortest input, MRC2014's "MAP" at byte 208.  mrcfile refuses a
- * file without it; so does tpipe (old files without it are rare).
+ * header, MRC2014's "MAP" at byte 208 (mrcfile refuses a file without
+ * it, and so does tpipe: old files without it are rare), or in input too
+ * short to hold it, a known mode and dimensions in one byte order.  A
+ * header with MAP is the reader's, whatever its other words: they are
+ * checked when it is read, and a bad one named.
  */
 static int
 mrc_probe(const unsigned char *p, size_t len)
 {
-	if (len < 16 || !(plausible(p, 0) || plausible(p, 1)))
-		return 0;
-	return len < 211 || !memcmp(p + 4 * W_MAP, "MAP", 3);
+	if (len >= 4 * W_MAP + 3)
+		return !memcmp(p + 4 * W_MAP, "MAP", 3);
+	return len >= 16 && (plausible(p, 0) || plausible(p, 1));
 }
 
 /* The file's byte order: its machine stamp's, else (a stamp some

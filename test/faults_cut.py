@@ -1,7 +1,7 @@
-"""faults_cut.py STREAM N1 TOOL [ARG...] - the cut fault of the fault suite
-(test/faults.bats): run TOOL ARG... with every prefix of the file STREAM
-(two records, the first N1 bytes long) on its standard input, a few runs
-at a time, and check each outcome:
+"""faults_cut.py [--from K] STREAM N1 TOOL [ARG...] - the cut fault of the
+fault suite (test/faults.bats): run TOOL ARG... with every prefix of the
+file STREAM (two records, the first N1 bytes long) on its standard input,
+from K bytes on (default 1), a few runs at a time, and check each outcome:
 
   - the whole first record (N1 bytes): exit 0, no message, the output
     of the first record alone;
@@ -35,6 +35,10 @@ def run(argv, data):
 
 
 def main():
+    first = 1
+    if sys.argv[1] == '--from':
+        first = int(sys.argv[2])
+        del sys.argv[1:3]
     path, n1, argv = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
     tool = argv[0].rsplit('/', 1)[-1]
     data = open(path, 'rb').read()
@@ -69,13 +73,13 @@ def main():
         return None
 
     with ThreadPoolExecutor(4) as ex:
-        bad = [b for b in ex.map(check, range(1, len(data))) if b]
+        bad = [b for b in ex.map(check, range(first, len(data))) if b]
     for b in bad[:10]:
         print(f'{tool}: {b}')
     if len(bad) > 10:
         print(f'{tool}: ... {len(bad)} cuts fail')
-    print(f'{tool}: {len(data) - 1 - len(bad)} of {len(data) - 1} cuts '
-          f'end as they must')
+    print(f'{tool}: {len(data) - first - len(bad)} of {len(data) - first} '
+          f'cuts end as they must')
     sys.exit(1 if bad else 0)
 
 
