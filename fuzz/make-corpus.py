@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """fuzz/make-corpus.py - write the seed corpus fuzz/corpus/TARGET/ (run
-from anywhere with /usr/bin/python3: numpy, PIL and mrcfile).  Valid inputs made
-by numpy.save and PIL, and broken ones cut or changed from them; the
-harnesses' own input layouts are described at the top of fuzz/*.c."""
+from anywhere with /usr/bin/python3: numpy, PIL and mrcfile).  Valid
+inputs made by numpy.save, PIL and mrcfile, and broken ones cut or
+changed from them; the harnesses' own input layouts are described at the
+top of fuzz/*.c."""
 import io
 import os
 import struct
