@@ -153,6 +153,39 @@ cut_row() {
 	for_tools cut cut_row
 }
 
+# The same for the row's JPEG and MRC streams (faults.py): every cut of
+# a JPEG stream; of an MRC stream, every cut from its 16th byte on, and
+# before that one message, whatever the bytes looked like.
+cut_jpeg_row() {
+	cmd
+	"$PY" "$TPIPE_TOP/test/faults_cut.py" "$IN/small.jpg" \
+	    "$(stat -c %s "$IN/one.jpg")" "${CMD[@]}" > why ||
+	    { fail "$(cat why)"; return 1; }
+}
+
+@test "cut-jpeg: a stream of JPEG images cut at every byte" {
+	for_tools cut-jpeg cut_jpeg_row
+}
+
+cut_mrc_row() {
+	local k
+	cmd
+	"$PY" "$TPIPE_TOP/test/faults_cut.py" --from 16 "$IN/small.mrc" \
+	    "$(stat -c %s "$IN/one.mrc")" "${CMD[@]}" > why ||
+	    { fail "$(cat why)"; return 1; }
+	for k in 1 15; do
+		FAULT_CASE="cut after $k bytes"
+		head -c "$k" "$IN/small.mrc" > cut.mrc
+		st=0
+		"${CMD[@]}" < cut.mrc > out 2> err || st=$?
+		one_message 1 err "<stdin>: " || return 1
+	done
+}
+
+@test "cut-mrc: a stream of MRC maps cut at every byte" {
+	for_tools cut-mrc cut_mrc_row
+}
+
 slow_row() {
 	local n n1 k t0 t1
 	whole_outputs || return 1
