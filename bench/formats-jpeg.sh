@@ -79,36 +79,31 @@ np.save('$2', mrcfile.read('$1'))"
 
 printf '| case | tcat s | other s | ratio tcat/other | same output |\n'
 printf '|---|---:|---:|---:|---|\n'
-row() {
-	_name=$1 _t=$2 _o=$3 _same=$4
-	printf '| %s | %s | %s | %s | %s |\n' "$_name" "$_t" "$_o" \
+
+# compare NAME T_OUT O_OUT: run t_run and o_run (the case's two whole
+# processes, writing T_OUT and O_OUT) once, compare their outputs, time
+# each, and print the table's row
+compare() {
+	t_run
+	o_run
+	_same=no
+	cmp -s "$2" "$3" && _same=yes
+	_t=$(best t_run)
+	_o=$(best o_run)
+	printf '| %s | %s | %s | %s | %s |\n' "$1" "$_t" "$_o" \
 	    "$(awk -v a="$_t" -v b="$_o" 'BEGIN { printf "%.2f", a / b }')" \
 	    "$_same"
 }
 
 for c in photo prog gray; do
-	"$TCAT" "$tmp/$c.jpg" -o "$tmp/$c.t.npy"
-	pil_dec "$tmp/$c.jpg" "$tmp/$c.p.npy"
-	same=no
-	cmp -s "$tmp/$c.t.npy" "$tmp/$c.p.npy" && same=yes
-	t=$(best "$TCAT" "$tmp/$c.jpg" -o "$tmp/$c.t.npy")
-	o=$(best pil_dec "$tmp/$c.jpg" "$tmp/$c.p.npy")
+	t_run() { "$TCAT" "$tmp/$c.jpg" -o "$tmp/$c.t.npy"; }
+	o_run() { pil_dec "$tmp/$c.jpg" "$tmp/$c.p.npy"; }
 	case $c in photo) n=dec ;; prog) n=dec-prog ;; gray) n=dec-gray ;; esac
-	row "$n (PIL)" "$t" "$o" "$same"
+	compare "$n (PIL)" "$tmp/$c.t.npy" "$tmp/$c.p.npy"
 done
-
-"$TCAT" --quality 90 "$tmp/photo.npy" -o "$tmp/e.t.jpg"
-pil_enc "$tmp/photo.npy" "$tmp/e.p.jpg"
-same=no
-cmp -s "$tmp/e.t.jpg" "$tmp/e.p.jpg" && same=yes
-t=$(best "$TCAT" --quality 90 "$tmp/photo.npy" -o "$tmp/e.t.jpg")
-o=$(best pil_enc "$tmp/photo.npy" "$tmp/e.p.jpg")
-row "enc (PIL)" "$t" "$o" "$same"
-
-"$TCAT" "$tmp/vol.mrc" -o "$tmp/v.t.npy"
-mrc_read "$tmp/vol.mrc" "$tmp/v.p.npy"
-same=no
-cmp -s "$tmp/v.t.npy" "$tmp/v.p.npy" && same=yes
-t=$(best "$TCAT" "$tmp/vol.mrc" -o "$tmp/v.t.npy")
-o=$(best mrc_read "$tmp/vol.mrc" "$tmp/v.p.npy")
-row "mrc (mrcfile)" "$t" "$o" "$same"
+t_run() { "$TCAT" --quality 90 "$tmp/photo.npy" -o "$tmp/e.t.jpg"; }
+o_run() { pil_enc "$tmp/photo.npy" "$tmp/e.p.jpg"; }
+compare "enc (PIL)" "$tmp/e.t.jpg" "$tmp/e.p.jpg"
+t_run() { "$TCAT" "$tmp/vol.mrc" -o "$tmp/v.t.npy"; }
+o_run() { mrc_read "$tmp/vol.mrc" "$tmp/v.p.npy"; }
+compare "mrc (mrcfile)" "$tmp/v.t.npy" "$tmp/v.p.npy"
