@@ -149,8 +149,8 @@ walk(struct tp_reader *r, struct jpeg_in *in, long k)
 			snprintf(shown, sizeof shown, " '%s'", tp_quote(
 			    (char *)in->buf, in->len < 8 ? in->len : 8, q,
 			    sizeof q));
-		tp_die("%s: byte %zu: data%s after JPEG record %ld is not a JPEG",
-		    tp_reader_name(r), in->offset, shown, k - 1);
+		tp_die("%s: byte %zu: data%s after JPEG record %ld is not "
+		    "a JPEG", tp_reader_name(r), in->offset, shown, k - 1);
 	}
 	for (;;) {
 		unsigned m;
@@ -179,16 +179,18 @@ walk(struct tp_reader *r, struct jpeg_in *in, long k)
 
 /* The message for libjpeg's error e, in tpipe's words where they say
  * more: 12-bit and lossless JPEG are refused by name. */
-static const char *
+static tp_why
 why(const struct jpeg_err *e, struct tp_msg *m)
 {
 	int code = e->pub.msg_code, v = e->pub.msg_parm.i[0];
 
 	if (code == JERR_BAD_PRECISION)
-		return tp_msgf(m, "%d-bit JPEG: tpipe reads 8-bit JPEG only", v);
+		return tp_msgf(m, "%d-bit JPEG: tpipe reads 8-bit JPEG only",
+		    v);
 	if (code == JERR_SOF_UNSUPPORTED && (v == 0xc3 || v == 0xc7 ||
 	    v == 0xcb || v == 0xcf))
-		return tp_msgf(m, "lossless JPEG (SOF marker 0x%02x) is not supported", v);
+		return tp_msgf(m,
+		    "lossless JPEG (SOF marker 0x%02x) is not supported", v);
 	return tp_msgf(m, "bad JPEG: %c%s", e->msg[0] >= 'A' &&
 	    e->msg[0] <= 'Z' ? e->msg[0] - 'A' + 'a' : e->msg[0], e->msg + 1);
 }
@@ -355,7 +357,7 @@ dest_term(j_compress_ptr c)
 	o->len = o->cap - o->pub.free_in_buffer;
 }
 
-static const char *
+static tp_why
 jpeg_writable(const struct tp_tensor *h, const struct tp_common *o,
     struct tp_msg *m)
 {
@@ -423,7 +425,8 @@ jpeg_record(struct tp_writer *w, void **state, const struct tp_tensor *t,
 	(void)w;
 	(void)name;
 	if (index > 0)
-		tp_die("jpeg output holds one image; the input has more records");
+		tp_die("jpeg output holds one image; "
+		    "the input has more records");
 	*state = out = tp_ecalloc(1, sizeof *out);
 	encode(out, t, o->quality ? o->quality : PIL_QUALITY);
 }

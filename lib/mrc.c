@@ -104,7 +104,7 @@ byte_order(const unsigned char *h)
 }
 
 /* Parse header h into m; NULL, or why it is not a map tpipe reads. */
-static const char *
+static tp_why
 parse(const unsigned char *h, struct mrc_head *m, struct tp_msg *msg)
 {
 	static const char *const nname[] = { "NX", "NY", "NZ" };
@@ -113,19 +113,21 @@ parse(const unsigned char *h, struct mrc_head *m, struct tp_msg *msg)
 	memset(m, 0, sizeof *m);
 	if (big < 0)
 		return tp_msgf(msg, "bad MRC header: machine stamp 0x%02x 0x%02x and mode %d in either byte order",
-		    h[4 * W_MACHST], h[4 * W_MACHST + 1], (int)word(h, W_MODE, 0));
+		    h[4 * W_MACHST], h[4 * W_MACHST + 1],
+		    (int)word(h, W_MODE, 0));
 	m->big = big;
 	m->mode = word(h, W_MODE, big);
 	if (m->mode == 3)
 		return "MRC mode 3 (complex int16) is not supported: mrcfile reads it neither";
 	if (!known_mode(m->mode))
-		return tp_msgf(msg, "bad MRC header: unknown mode %d", (int)m->mode);
+		return tp_msgf(msg, "bad MRC header: unknown mode %d",
+		    (int)m->mode);
 	for (int i = 0; i < 3; i++) {
 		m->n[i] = word(h, W_NX + i, big);
 		m->map[i] = word(h, W_MAPC + i, big);
 		if (m->n[i] < 0)
-			return tp_msgf(msg, "bad MRC header: %s is %d", nname[i],
-			    (int)m->n[i]);
+			return tp_msgf(msg, "bad MRC header: %s is %d",
+			    nname[i], (int)m->n[i]);
 		if (m->map[i] >= 1 && m->map[i] <= 3)
 			seen |= 1 << m->map[i];
 	}
@@ -136,7 +138,8 @@ parse(const unsigned char *h, struct mrc_head *m, struct tp_msg *msg)
 	m->ispg = word(h, W_ISPG, big);
 	m->nsymbt = word(h, W_NSYMBT, big);
 	if (m->nsymbt < 0)
-		return tp_msgf(msg, "bad MRC header: NSYMBT is %d", (int)m->nsymbt);
+		return tp_msgf(msg, "bad MRC header: NSYMBT is %d",
+		    (int)m->nsymbt);
 	if (m->ispg >= 401 && m->ispg <= 630 &&
 	    (m->mz <= 0 || m->n[2] % m->mz != 0))
 		return tp_msgf(msg, "bad MRC header: a volume stack (ISPG %d) of NZ %d sections in volumes of MZ %d",
@@ -252,8 +255,10 @@ arrange(const struct mrc_head *m, enum tp_dtype t, struct mrc_in *in,
 	stored[lead + 1] = (size_t)m->n[1];
 	stored[lead + 2] = (size_t)m->n[0];
 	perm[0] = 0;
-	for (int i = 0; i < 3; i++)	/* output Z, Y, X: labels 3, 2, 1 */
-		for (int j = 0; j < 3; j++)	/* stored S, R, C: MAPS, MAPR, MAPC */
+	/* output axis i is Z, Y, X (label 3 - i); stored axis j is the
+	 * sections, rows, columns (label MAPS, MAPR, MAPC) */
+	for (int i = 0; i < 3; i++)
+		for (int j = 0; j < 3; j++)
 			if (m->map[2 - j] == 3 - i)
 				perm[lead + i] = lead + j;
 	for (int i = 0; i < nd; i++) {
@@ -285,7 +290,7 @@ static void
 to_native(const struct mrc_head *m, enum tp_dtype t, struct mrc_in *in,
     size_t count, size_t bytes)
 {
-	size_t es = tp_dtype_size(t);
+	size_t esz = tp_dtype_size(t);
 	int host_big = __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__;
 
 	if (m->mode == 101) {
@@ -294,8 +299,8 @@ to_native(const struct mrc_head *m, enum tp_dtype t, struct mrc_in *in,
 		    (size_t)m->n[1] * (size_t)m->n[2]);
 		free(in->data);
 		in->data = u;
-	} else if (es > 1 && m->big != host_big)
-		swap_units(in->data, bytes, t == TP_C8 ? 4 : es);
+	} else if (esz > 1 && m->big != host_big)
+		swap_units(in->data, bytes, t == TP_C8 ? 4 : esz);
 }
 
 static int
@@ -304,7 +309,8 @@ mrc_next(struct tp_reader *r, void **state, struct tp_tensor *out,
 {
 	struct mrc_in *in = *state;
 	long k = tp_reader_index(r) + 1;
-	const char *rn = tp_reader_name(r), *why;
+	const char *rn = tp_reader_name(r);
+	tp_why why;
 	unsigned char h[HEADER];
 	struct mrc_head m;
 	struct tp_msg msg;
@@ -329,7 +335,8 @@ mrc_next(struct tp_reader *r, void **state, struct tp_tensor *out,
 	    (size_t)m.n[0] * tp_dtype_size(t);
 	if (__builtin_mul_overflow((size_t)m.n[0], (size_t)m.n[1], &count) ||
 	    __builtin_mul_overflow(count, (size_t)m.n[2], &count) ||
-	    __builtin_mul_overflow(row, (size_t)m.n[1] * (size_t)m.n[2], &bytes))
+	    __builtin_mul_overflow(row, (size_t)m.n[1] * (size_t)m.n[2],
+	    &bytes))
 		tp_die("%s: record %ld: MRC map of %d x %d x %d values does not fit in memory",
 		    rn, k, (int)m.n[0], (int)m.n[1], (int)m.n[2]);
 	if ((got = skip(r, (size_t)m.nsymbt)) < (size_t)m.nsymbt)
@@ -378,7 +385,7 @@ dtype_mode(enum tp_dtype t)
 	}
 }
 
-static const char *
+static tp_why
 mrc_writable(const struct tp_tensor *h, const struct tp_common *o,
     struct tp_msg *m)
 {
@@ -397,7 +404,8 @@ mrc_writable(const struct tp_tensor *h, const struct tp_common *o,
 			return tp_msgf(m, "cannot write shape %s as mrc: its axis %d is not 1 to %d long",
 			    shape, i, INT32_MAX);
 	if (h->ndim == 4 && h->shape[0] > INT32_MAX / h->shape[1])
-		return tp_msgf(m, "cannot write shape %s as mrc: its %zu sections exceed %d",
+		return tp_msgf(m,
+		    "cannot write shape %s as mrc: its %zu sections exceed %d",
 		    shape, h->shape[0] * h->shape[1], INT32_MAX);
 	return NULL;
 }
@@ -427,7 +435,7 @@ stats(const struct tp_tensor *t, unsigned char *h)
 {
 	int cx = tp_dtype_is_complex(t->dtype), nan = 0;
 	enum tp_dtype as = cx ? TP_C16 : TP_F8;
-	size_t es = tp_dtype_size(t->dtype), per = cx ? 2 : 1;
+	size_t esz = tp_dtype_size(t->dtype), per = cx ? 2 : 1;
 	double v[2 * 1024], lo = INFINITY, hi = -INFINITY, sum[2] = { 0, 0 };
 	double mean[2], ss = 0;
 
@@ -435,7 +443,7 @@ stats(const struct tp_tensor *t, unsigned char *h)
 		for (size_t i = 0; i < t->count; i += 1024) {
 			size_t n = t->count - i < 1024 ? t->count - i : 1024;
 
-			tp_convert(v, as, (const char *)t->data + i * es,
+			tp_convert(v, as, (const char *)t->data + i * esz,
 			    t->dtype, n);
 			for (size_t j = 0; j < n * per; j++) {
 				if (pass == 1) {
@@ -513,7 +521,7 @@ mrc_record(struct tp_writer *w, void **state, const struct tp_tensor *t,
     const char *name, long index, const struct tp_common *o)
 {
 	struct mrc_out *out;
-	size_t es = t->dtype == TP_U1 ? 2 : tp_dtype_size(t->dtype);
+	size_t esz = t->dtype == TP_U1 ? 2 : tp_dtype_size(t->dtype);
 
 	(void)w;
 	(void)name;
@@ -521,7 +529,7 @@ mrc_record(struct tp_writer *w, void **state, const struct tp_tensor *t,
 	if (index > 0)
 		tp_die("mrc output holds one map; the input has more records");
 	*state = out = tp_ecalloc(1, sizeof *out);
-	out->len = HEADER + t->count * es;
+	out->len = HEADER + t->count * esz;
 	out->buf = tp_emalloc(out->len);
 	header(t, out->buf);
 	if (t->dtype == TP_U1)		/* widened, as mrcfile writes it */

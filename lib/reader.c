@@ -55,7 +55,8 @@ struct tp_reader {
  * their magic numbers are tried. */
 static const struct tp_decoder *const decoders[] = {
 	&tp_jpeg_decoder,
-	&tp_mrc_decoder,	/* after the magic numbers: its checks are looser */
+	&tp_mrc_decoder,	/* after the magic numbers: its checks are
+				   looser */
 	NULL
 };
 
