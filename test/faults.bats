@@ -153,24 +153,27 @@ cut_row() {
 	for_tools cut cut_row
 }
 
-# The same for the row's JPEG and MRC streams (faults.py): every cut of
-# a JPEG stream; of an MRC stream, every cut from its 16th byte on, and
-# before that one message, whatever the bytes looked like.
+# The same for the row's JPEG and MRC streams (faults.py), cut at every
+# 4th byte of the JPEGs and 16th of the MRC maps (whose header is 1024
+# bytes) from the 16th on, and at every byte near a record's end (the
+# readers meet every cut in jpeg.bats and mrc.bats); before the 16th
+# byte of an MRC map, one message, whatever the bytes looked like.
 cut_jpeg_row() {
 	cmd
-	"$PY" "$TPIPE_TOP/test/faults_cut.py" "$IN/small.jpg" \
+	"$PY" "$TPIPE_TOP/test/faults_cut.py" --every 4 "$IN/small.jpg" \
 	    "$(stat -c %s "$IN/one.jpg")" "${CMD[@]}" > why ||
 	    { fail "$(cat why)"; return 1; }
 }
 
-@test "cut-jpeg: a stream of JPEG images cut at every byte" {
+@test "cut-jpeg: a stream of JPEG images cut throughout" {
 	for_tools cut-jpeg cut_jpeg_row
 }
 
 cut_mrc_row() {
 	local k
 	cmd
-	"$PY" "$TPIPE_TOP/test/faults_cut.py" --from 16 "$IN/small.mrc" \
+	"$PY" "$TPIPE_TOP/test/faults_cut.py" --from 16 --every 16 \
+	    "$IN/small.mrc" \
 	    "$(stat -c %s "$IN/one.mrc")" "${CMD[@]}" > why ||
 	    { fail "$(cat why)"; return 1; }
 	for k in 1 15; do
@@ -182,7 +185,7 @@ cut_mrc_row() {
 	done
 }
 
-@test "cut-mrc: a stream of MRC maps cut at every byte" {
+@test "cut-mrc: a stream of MRC maps cut throughout" {
 	for_tools cut-mrc cut_mrc_row
 }
 
