@@ -44,6 +44,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	fuzz_stdin(data, size);
 	fuzz_call(records, NULL);
-	stream_run(data, size, -1, NULL);
+	stream_run(data, size, NULL);
 	return 0;
 }

@@ -92,6 +92,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			tp_free(&j.t[i]);
 		}
 	}
-	stream_run(data, size, -1, NULL);
+	stream_run(data, size, NULL);
 	return 0;
 }

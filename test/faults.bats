@@ -153,52 +153,20 @@ cut_row() {
 	for_tools cut cut_row
 }
 
-# The same for the row's JPEG and MRC streams (faults.py), cut at every
-# 4th byte of the JPEGs and 16th of the MRC maps (whose header is 1024
-# bytes) from the 16th on, and at every byte near a record's end (the
-# readers meet every cut in jpeg.bats and mrc.bats); before the 16th
-# byte of an MRC map, one message, whatever the bytes looked like.
-cut_jpeg_row() {
-	cmd
-	"$PY" "$TPIPE_TOP/test/faults_cut.py" --every 4 "$IN/small.jpg" \
-	    "$(stat -c %s "$IN/one.jpg")" "${CMD[@]}" > why ||
-	    { fail "$(cat why)"; return 1; }
-}
-
-@test "cut-jpeg: a stream of JPEG images cut throughout" {
-	for_tools cut-jpeg cut_jpeg_row
-}
-
-cut_mrc_row() {
-	local k
-	cmd
-	"$PY" "$TPIPE_TOP/test/faults_cut.py" --from 16 --every 16 \
-	    "$IN/small.mrc" \
-	    "$(stat -c %s "$IN/one.mrc")" "${CMD[@]}" > why ||
-	    { fail "$(cat why)"; return 1; }
-	for k in 1 15; do
-		FAULT_CASE="cut after $k bytes"
-		head -c "$k" "$IN/small.mrc" > cut.mrc
-		st=0
-		"${CMD[@]}" < cut.mrc > out 2> err || st=$?
-		one_message 1 err "<stdin>: " || return 1
-	done
-}
-
-@test "cut-mrc: a stream of MRC maps cut throughout" {
-	for_tools cut-mrc cut_mrc_row
-}
-
-slow_row() {
-	local n n1 k t0 t1
-	whole_outputs || return 1
-	n=$(stat -c %s "$IN/small.npy")
-	n1=$(stat -c %s "$IN/one.npy")
+# stalled SMALL ONE CMD...: CMD fed the stream SMALL (whose first record
+# is the file ONE) through a pipe whose writer stalls after k bytes, then
+# closes it, for two k inside the second record: each run must wait for
+# the close and end as a cut stream does (cut_outcome, on out and err).
+stalled() {
+	local small=$1 n n1 k t0 t1
+	n=$(stat -c %s "$small")
+	n1=$(stat -c %s "$2")
+	shift 2
 	for k in $((n1 + 5)) $(((n1 + n) / 2)); do
 		t0=$(date +%s%N)
-		{ head -c "$k" "$IN/small.npy"; sleep 0.15; } | {
+		{ head -c "$k" "$small"; sleep 0.15; } | {
 			st=0
-			bounded "${CMD[@]}" > out 2> err || st=$?
+			bounded "$@" > out 2> err || st=$?
 			echo "$st $(date +%s%N)" > end
 		}
 		read -r st t1 < end
@@ -207,6 +175,13 @@ slow_row() {
 		[ $((t1 - t0)) -ge 140000000 ] || { fail "$T: ended before the stalled writer closed the pipe"; return 1; }
 		cut_outcome "$k" "$n1" || return 1
 	done
+}
+
+slow_row() {
+	local k
+	whole_outputs || return 1
+	stalled "$IN/small.npy" "$IN/one.npy" "${CMD[@]}" || return 1
+	k=$(($(stat -c %s "$IN/one.npy") + 5))
 	# with -o onto an existing file, the file stays as it was
 	FAULT_CASE="-o, a stream that stops after $k bytes"
 	mkdir d
@@ -642,6 +617,55 @@ sigterm_row() {
 
 @test "sigterm: SIGTERM while writing -o leaves no file" {
 	for_tools sigterm sigterm_row
+}
+
+# for_formats FN: call FN for every row of test/faults-readers.tsv, with
+# F (the format), MAKE and READ (its commands, split into words), CUT
+# (faults_cut.py's options), and
+# small.F and one.F made from tcat's small.npy and one.npy, in an empty
+# directory of its own; a failing row is reported and the others run.
+for_formats() {
+	local fn=$1 line n=0 IN=$BATS_FILE_TMPDIR/in/tcat
+	local -a rows
+	mapfile -t rows < <(grep -v -e '^#' -e '^format	' -e '^$' "$TPIPE_TOP/test/faults-readers.tsv")
+	for line in "${rows[@]}"; do
+		IFS=$'\t' read -r F make read cut <<< "$line"
+		read -r -a MAKE <<< "${make//\$TPIPE_TOP/$TPIPE_TOP}"
+		read -r -a READ <<< "$read"
+		CUT=()
+		[ "$cut" = - ] || read -r -a CUT <<< "$cut"
+		mkdir -p "$BATS_TEST_TMPDIR/$F" && cd "$BATS_TEST_TMPDIR/$F" || return 1
+		"${MAKE[@]}" < "$IN/small.npy" > "small.$F" &&
+		    "${MAKE[@]}" < "$IN/one.npy" > "one.$F" ||
+			{ fail "$F: '$make' fails"; return 1; }
+		n=$((n + 1))
+		row "$fn"
+	done
+	cd "$BATS_TEST_TMPDIR" || return 1
+	[ "$n" -ge 2 ] || fail "only $n formats"
+	rows_ok
+}
+
+reader_cut_row() {
+	"$PY" "$TPIPE_TOP/test/faults_cut.py" "${CUT[@]}" "small.$F" \
+	    "$(stat -c %s "one.$F")" "${READ[@]}" > why ||
+	    { fail "$F: $(cat why)"; return 1; }
+	cat why
+}
+
+@test "readers: each input format's stream cut at every byte ends as a cut NPY stream does (test/faults-readers.tsv)" {
+	for_formats reader_cut_row
+}
+
+reader_slow_row() {
+	local T=${READ[0]} FAULT_CASE
+	"${READ[@]}" < "small.$F" > full.out && "${READ[@]}" < "one.$F" > one.out ||
+		{ fail "$F: '${READ[*]}' fails on the whole stream"; return 1; }
+	stalled "small.$F" "one.$F" "${READ[@]}"
+}
+
+@test "readers: each input format's stream that stalls, then stops inside a record (test/faults-readers.tsv)" {
+	for_formats reader_slow_row
 }
 
 @test "man/tpipe.7's DIAGNOSTICS table is what mk/diagnostics.sh makes of the tables" {

@@ -6,10 +6,6 @@ input, DIR/TOOL/ gets
                1, written as numpy.save writes them but with headers not
                padded (so that a stream cut at every byte takes fewer runs)
   one.npy      the first of them alone
-  small.jpg    two gray JPEG images (PIL) of the row's shape, 2-D, first
-               axis 1; one.jpg the first of them alone
-  small.mrc    two float32 MRC maps (mrcfile) of that shape; one.mrc the
-               first
   big.npy      the first record 20000 times (outlasts a pipe's buffer)
   nan.npy      a record of the row's shape with NaN at flat index 1, inf at
                3 and -inf at 4
@@ -29,9 +25,7 @@ import io
 import os
 import sys
 
-import mrcfile
 import numpy as np
-from PIL import Image
 
 
 def header(descr, shape, fortran=False):
@@ -47,36 +41,6 @@ def compact(a):
     h = header(a.dtype.str, a.shape)
     d = h[10:].rstrip(b' \n') + b'\n'
     return h[:8] + len(d).to_bytes(2, 'little') + d + a.tobytes()
-
-
-def jpeg(a):
-    """a (2-D, uint8) as a gray JPEG, as PIL writes it."""
-    b = io.BytesIO()
-    Image.fromarray(a).save(b, 'JPEG')
-    return b.getvalue()
-
-
-def mrc(a, d):
-    """a (2-D, float32) as an MRC map, as mrcfile writes it (its label
-    fixed, not the time)."""
-    p = os.path.join(d, 'tmp.mrc')
-    with mrcfile.new(p, overwrite=True) as m:
-        m.set_data(a)
-        m.header.label[0] = b'test/faults.py'
-    with open(p, 'rb') as f:
-        data = f.read()
-    os.remove(p)
-    return data
-
-
-def formats(d, shape, rng):
-    """small.jpg, one.jpg, small.mrc and one.mrc of the row's shape."""
-    shape = (1, int(np.prod(shape[1:], dtype=np.int64)) if shape[1:] else 1)
-    for ext, make in (('jpg', lambda a: jpeg((a * 255).astype(np.uint8))),
-                      ('mrc', lambda a: mrc(a.astype(np.float32), d))):
-        recs = [make(rng.random(shape)) for _ in range(2)]
-        open(os.path.join(d, 'small.' + ext), 'wb').write(recs[0] + recs[1])
-        open(os.path.join(d, 'one.' + ext), 'wb').write(recs[0])
 
 
 def shape_str(shape):
@@ -100,7 +64,6 @@ def main():
                 for _ in range(2)]
         open(os.path.join(d, 'small.npy'), 'wb').write(recs[0] + recs[1])
         open(os.path.join(d, 'one.npy'), 'wb').write(recs[0])
-        formats(d, shape, rng)
         open(os.path.join(d, 'big.npy'), 'wb').write(recs[0] * 40000)
         a = rng.standard_normal(shape)
         a.flat[1], a.flat[3], a.flat[4] = np.nan, np.inf, -np.inf
