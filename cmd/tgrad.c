@@ -97,17 +97,21 @@ static const struct tp_choice formats[] = {
 };
 
 /* Gradients are float tensors, not pictures: a -o name ending
- * in .png and --depth are usage errors (exit 2), as -O png is (formats). */
+ * in .png or .jpg and --depth are usage errors (exit 2), as -O png is
+ * (formats). */
 static void
 refuse_png(const struct tp_common *com)
 {
+	enum tp_format f;
 	char q[80];
 
 	if (com->output != NULL &&
-	    tp_writer_format(com->output, com->format) == TP_FMT_PNG)
-		tp_usage_die("-o '%s' names a PNG: tgrad writes npy or txt "
+	    ((f = tp_writer_format(com->output, com->format)) == TP_FMT_PNG ||
+	    f == TP_FMT_JPEG))
+		tp_usage_die("-o '%s' names a %s: tgrad writes npy or txt "
 		    "(give -O npy or -O txt, or another name)",
-		    tp_quote(com->output, strlen(com->output), q, sizeof q));
+		    tp_quote(com->output, strlen(com->output), q, sizeof q),
+		    f == TP_FMT_PNG ? "PNG" : "JPEG");
 	if (com->depth != 0)
 		tp_usage_die("--depth %d: tgrad writes npy or txt, no PNG",
 		    com->depth);

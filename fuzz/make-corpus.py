@@ -1,13 +1,16 @@
 #!/usr/bin/python3
 """fuzz/make-corpus.py - write the seed corpus fuzz/corpus/TARGET/ (run
-from anywhere with /usr/bin/python3: numpy and PIL).  Valid inputs made
-by numpy.save and PIL, and broken ones cut or changed from them; the
-harnesses' own input layouts are described at the top of fuzz/*.c."""
+from anywhere with /usr/bin/python3: numpy, PIL and mrcfile).  Valid
+inputs made by numpy.save, PIL and mrcfile, and broken ones cut or
+changed from them; the harnesses' own input layouts are described at the
+top of fuzz/*.c."""
 import io
 import os
 import struct
+import tempfile
 import zlib
 
+import mrcfile
 import numpy as np
 from PIL import Image
 
@@ -107,6 +110,81 @@ def chunk(t, d):
 put("png", "bad-huge.png", b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) +
     chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b""))
 put("png", "bad-chunk-len.png", p[:33] + b"\xff\xff\xff\xff" + p[37:])
+
+# --- jpeg -------------------------------------------------------------
+def jpeg(im, **kw):
+    f = io.BytesIO()
+    im.save(f, "JPEG", **kw)
+    return f.getvalue()
+
+
+small = Image.fromarray(rgb[:12, :16])
+j = jpeg(small)
+put("jpeg", "rgb.jpg", j)
+put("jpeg", "gray.jpg", jpeg(small.convert("L")))
+put("jpeg", "cmyk.jpg", jpeg(small.convert("CMYK")))
+put("jpeg", "progressive.jpg", jpeg(small, progressive=True))
+put("jpeg", "q95-444.jpg", jpeg(small, quality=95, subsampling=0))
+ex = Image.Exif()
+ex[0x0112] = 6
+put("jpeg", "exif6.jpg", jpeg(small, exif=ex.tobytes()))
+put("jpeg", "restart.jpg", jpeg(small, restart_marker_blocks=1))
+put("jpeg", "stream-2.jpg", j + jpeg(small.convert("L")))
+sof = j.index(b"\xff\xc0")
+sos = j.index(b"\xff\xda")
+put("jpeg", "bad-truncated.jpg", j[:len(j) * 2 // 3])
+put("jpeg", "bad-trailing.jpg", j + b"garbage")
+put("jpeg", "bad-short-segment.jpg", j[:(sos + len(j)) // 2] + b"\xff\xd9")
+put("jpeg", "bad-12bit.jpg", j[:sof + 4] + b"\x0c" + j[sof + 5:])
+put("jpeg", "bad-lossless.jpg", j[:sof + 1] + b"\xc3" + j[sof + 2:])
+put("jpeg", "bad-huge.jpg", j[:sof + 5] + b"\xff\xdc\xff\xdc" + j[sof + 9:])
+put("jpeg", "bad-marker-len.jpg", j[:sof + 2] + b"\x00\x01" + j[sof + 4:])
+
+# --- mrc --------------------------------------------------------------
+
+def mrc(a, stack=False, ext=None, axes=None):
+    with tempfile.TemporaryDirectory() as d:
+        p = os.path.join(d, "m.mrc")
+        with mrcfile.new(p) as m:
+            m.set_data(a)
+            if stack:
+                m.set_image_stack()
+            if ext is not None:
+                m.set_extended_header(ext)
+                m.header.exttyp = b"SERI"
+            if axes:
+                m.header.mapc, m.header.mapr, m.header.maps = axes
+            m.header.label[0] = b"fuzz/make-corpus.py"
+        return open(p, "rb").read()
+
+
+v = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
+m2 = mrc(v)
+put("mrc", "f4.mrc", m2)
+put("mrc", "i1-image.mrc", mrc(np.arange(-6, 6, dtype=np.int8).reshape(3, 4)))
+put("mrc", "i2.mrc", mrc(v.astype(np.int16)))
+put("mrc", "u2-stack.mrc", mrc(v.astype(np.uint16), stack=True))
+put("mrc", "c8.mrc", mrc((v + 1j).astype(np.complex64)))
+put("mrc", "f2.mrc", mrc(v.astype(np.float16)))
+put("mrc", "big.mrc", mrc(v.astype(">f4")))
+put("mrc", "vstack.mrc", mrc(np.zeros((2, 1, 2, 3), np.float32)))
+put("mrc", "ext.mrc", mrc(v, ext=np.zeros(40, "V1")))
+put("mrc", "axes-312.mrc", mrc(v, axes=(3, 1, 2)))
+m101 = bytearray(mrc(np.zeros((2, 3, 5), np.int8)))
+m101[12:16] = struct.pack("<i", 101)
+put("mrc", "mode101.mrc", bytes(m101[:1024]) + bytes(range(18)))
+imod = bytearray(mrc(np.arange(12, dtype=np.int8).reshape(3, 4)))
+imod[152:160] = struct.pack("<ii", 1146047817, 0)
+put("mrc", "imod-u1.mrc", bytes(imod))
+put("mrc", "stream-2.mrc", m2 + mrc(v[0]))
+put("mrc", "bad-cut-header.mrc", m2[:500])
+put("mrc", "bad-cut-data.mrc", m2[:1050])
+put("mrc", "bad-mode3.mrc", m2[:12] + struct.pack("<i", 3) + m2[16:])
+put("mrc", "bad-axes.mrc", m2[:64] + struct.pack("<iii", 1, 1, 3) + m2[76:])
+put("mrc", "bad-huge.mrc", struct.pack("<iiii", 2**30, 2**30, 2**30, 2) +
+    m2[16:])
+put("mrc", "bad-ext.mrc", m2[:92] + struct.pack("<i", 2**31 - 1) + m2[96:])
+put("mrc", "bad-trailing.mrc", m2 + b"garbage")
 
 # --- text -------------------------------------------------------------
 put("text", "matrix.txt", "1 2 3\n4 5 6\n")

@@ -105,9 +105,19 @@ struct tp_decoder {
 	void (*close)(void *state);
 };
 
+/* jpegio.c: JPEG images back to back, a record each. */
+extern const struct tp_decoder tp_jpeg_decoder;
+/* mrc.c: MRC2014 maps back to back, a record each. */
+extern const struct tp_decoder tp_mrc_decoder;
+
 /* The reader's input, for decoders: up to n bytes (fewer only at the
  * end of the input) into dst; returns how many. */
 size_t tp_reader_take(struct tp_reader *, void *dst, size_t n);
+/* Up to n bytes into dst, waiting only while none has arrived: what the
+ * input holds now (one read at most), for a format whose records end at
+ * a marker (JPEG), which must not wait for bytes past its end.  Returns
+ * how many; 0 only at the end of the input. */
+size_t tp_reader_take_some(struct tp_reader *, void *dst, size_t n);
 /*
  * All the rest of the input in one new buffer (free it), *len bytes,
  * for formats read by random access (TIFF, .mat).  It grows as the
@@ -175,6 +185,10 @@ struct tp_encoder {
 
 /* The encoders (their files). */
 extern const struct tp_encoder tp_csv_encoder;
+/* jpegio.c: one image, held until finish. */
+extern const struct tp_encoder tp_jpeg_encoder;
+/* mrc.c: one map, held until finish. */
+extern const struct tp_encoder tp_mrc_encoder;
 
 /* Append n bytes to w's output (buffered); for encoders. */
 void tp_writer_emit(struct tp_writer *, const void *p, size_t n);

@@ -99,6 +99,21 @@ tp_reader_take(struct tp_reader *r, void *dst, size_t n)
 	return got;
 }
 
+size_t
+tp_reader_take_some(struct tp_reader *r, void *dst, size_t n)
+{
+	size_t avail;
+
+	if (r->pos == r->len && tp_reader_fill(r) == 0)
+		return 0;
+	avail = r->len - r->pos;
+	if (avail > n)
+		avail = n;
+	memcpy(dst, r->buf + r->pos, avail);
+	r->pos += avail;
+	return avail;
+}
+
 const char *
 tp_reader_record_name(const struct tp_reader *r)
 {

@@ -620,7 +620,8 @@ sigterm_row() {
 }
 
 # for_formats FN: call FN for every row of test/faults-readers.tsv, with
-# F (the format), MAKE and READ (its commands, split into words), and
+# F (the format), MAKE and READ (its commands, split into words), CUT
+# (faults_cut.py's options), and
 # small.F and one.F made from tcat's small.npy and one.npy, in an empty
 # directory of its own; a failing row is reported and the others run.
 for_formats() {
@@ -628,9 +629,11 @@ for_formats() {
 	local -a rows
 	mapfile -t rows < <(grep -v -e '^#' -e '^format	' -e '^$' "$TPIPE_TOP/test/faults-readers.tsv")
 	for line in "${rows[@]}"; do
-		IFS=$'\t' read -r F make read <<< "$line"
-		read -r -a MAKE <<< "$make"
+		IFS=$'\t' read -r F make read cut <<< "$line"
+		read -r -a MAKE <<< "${make//\$TPIPE_TOP/$TPIPE_TOP}"
 		read -r -a READ <<< "$read"
+		CUT=()
+		[ "$cut" = - ] || read -r -a CUT <<< "$cut"
 		mkdir -p "$BATS_TEST_TMPDIR/$F" && cd "$BATS_TEST_TMPDIR/$F" || return 1
 		"${MAKE[@]}" < "$IN/small.npy" > "small.$F" &&
 		    "${MAKE[@]}" < "$IN/one.npy" > "one.$F" ||
@@ -644,7 +647,7 @@ for_formats() {
 }
 
 reader_cut_row() {
-	"$PY" "$TPIPE_TOP/test/faults_cut.py" "small.$F" \
+	"$PY" "$TPIPE_TOP/test/faults_cut.py" "${CUT[@]}" "small.$F" \
 	    "$(stat -c %s "one.$F")" "${READ[@]}" > why ||
 	    { fail "$F: $(cat why)"; return 1; }
 	cat why

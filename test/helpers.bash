@@ -133,6 +133,41 @@ fails() {
 	rm -rf "$d"
 }
 
+# reads_as_golden FILE...: tcat reads each FILE (test/data/FMT/NAME.EXT),
+# from a pipe and as an operand, to the bytes of NAME.npy beside it
+# (numpy.save of what the format's own reader gives); fails naming each
+# that does not.
+reads_as_golden() {
+	local f n bad=''
+	for f in "$@"; do
+		n=${f%.*}
+		tcat "$f" > file.npy || bad+="$f: exit $?"$'\n'
+		tcat < "$f" > pipe.npy || bad+="$f (pipe): exit $?"$'\n'
+		cmp -s file.npy "$n.npy" || bad+="$f: differs from $n.npy"$'\n'
+		cmp -s pipe.npy "$n.npy" || bad+="$f (pipe): differs from $n.npy"$'\n'
+	done
+	[ -z "$bad" ] || fail "$bad"
+}
+
+# reads_or_fails FILE...: tcat on each FILE (broken inputs) either
+# succeeds without a message, or exits 1 with one line naming the file;
+# fails naming each file that did neither (a crash, a second line, a
+# leak report under ASan).
+reads_or_fails() {
+	local f st bad=''
+	for f in "$@"; do
+		st=0
+		tcat "$f" > out.npy 2> err || st=$?
+		if [ "$st" -eq 0 ]; then
+			[ ! -s err ] || bad+="$f: exit 0 with a message: $(cat err)"$'\n'
+		elif [ "$st" -ne 1 ] || [ "$(wc -l < err)" -ne 1 ] ||
+		    ! grep -q "^tcat: $f: " err; then
+			bad+="$f: exit $st: $(head -c 300 err)"$'\n'
+		fi
+	done
+	[ -z "$bad" ] || fail "$bad"
+}
+
 # row CMD...: run one row of a table test (usually `row fails ...`) so
 # that a failing row is reported and the other rows still run; end the
 # test with rows_ok.

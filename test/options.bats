@@ -173,10 +173,10 @@ run_with() {
 		"$t" --tpipe-options | grep -q '^-O=' || continue
 		mkdir -p "$t" && cd "$t"
 		# shellcheck disable=SC2046
-		run --separate-stderr "$t" $(base "$t") -o soft.jpg < "$BATS_FILE_TMPDIR/garbage"
-		[ "$status" -eq 2 ] && [ -z "$output" ] && [ ! -e soft.jpg ] &&
-		    [ "$stderr" = "$t: -o 'soft.jpg': no writer knows the extension '.jpg' (known: .npy, .png, .txt, .csv, .raw, .bin): name the format with -O to write it anyway" ] ||
-			bad+="$t -o soft.jpg: exit $status: $stderr"$'\n'
+		run --separate-stderr "$t" $(base "$t") -o soft.webp < "$BATS_FILE_TMPDIR/garbage"
+		[ "$status" -eq 2 ] && [ -z "$output" ] && [ ! -e soft.webp ] &&
+		    [ "$stderr" = "$t: -o 'soft.webp': no writer knows the extension '.webp' (known: .npy, .png, .txt, .csv, .raw, .bin, .jpg, .jpeg, .mrc, .mrcs, .map): name the format with -O to write it anyway" ] ||
+			bad+="$t -o soft.webp: exit $status: $stderr"$'\n'
 		# -O says what to write: NPY under that name
 		# shellcheck disable=SC2046
 		"$t" $(base "$t") -o x.TIF -O npy < "$(input_of "$t")" &&

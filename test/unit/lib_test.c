@@ -288,17 +288,23 @@ test_choices(void)
 	    !tp_output_format("x.TXT", &f, &m) && f == TP_FMT_TXT &&
 	    !tp_output_format("x.raw", &f, &m) && f == TP_FMT_RAW &&
 	    !tp_output_format("x.Bin", &f, &m) && f == TP_FMT_RAW &&
-	    !tp_output_format("x.Npy", &f, &m) && f == TP_FMT_NPY,
+	    !tp_output_format("x.Npy", &f, &m) && f == TP_FMT_NPY &&
+	    !tp_output_format("x.JPEG", &f, &m) && f == TP_FMT_JPEG &&
+	    !tp_output_format("x.jpg", &f, &m) && f == TP_FMT_JPEG &&
+	    !tp_output_format("v.mrc", &f, &m) && f == TP_FMT_MRC &&
+	    !tp_output_format("s.mrcs", &f, &m) && f == TP_FMT_MRC &&
+	    !tp_output_format("m.Map", &f, &m) && f == TP_FMT_MRC,
 	    "known extensions, in any case");
 	ok(!tp_output_format("out", &f, &m) && f == TP_FMT_AUTO &&
 	    !tp_output_format(".hidden", &f, &m) && f == TP_FMT_AUTO &&
 	    !tp_output_format("run.d/out", &f, &m) && f == TP_FMT_AUTO &&
 	    !tp_output_format("run.d/.npy", &f, &m) && f == TP_FMT_AUTO,
 	    "no extension: a leading dot, a dot in a directory");
-	e = tp_output_format("soft.jpg", &f, &m);
-	ok(e && !strcmp(e, "-o 'soft.jpg': no writer knows the extension "
-	    "'.jpg' (known: .npy, .png, .txt, .csv, .raw, .bin): name the "
-	    "format with -O to write it anyway"), "an unknown extension, named");
+	e = tp_output_format("soft.webp", &f, &m);
+	ok(e && !strcmp(e, "-o 'soft.webp': no writer knows the extension "
+	    "'.webp' (known: .npy, .png, .txt, .csv, .raw, .bin, .jpg, .jpeg, "
+	    ".mrc, .mrcs, .map): name the format with -O to write it anyway"),
+	    "an unknown extension, named");
 	e = tp_output_format("a\n.\x1b", &f, &m);
 	ok(e && strstr(e, "'a\\x0a.\\x1b'") && strstr(e, "'.\\x1b'"),
 	    "an unknown extension quoted");
