@@ -74,6 +74,9 @@ struct tp_decoder {
 	void (*close)(void *state);
 };
 
+/* tiffio.c: TIFF pages, a record each. */
+extern const struct tp_decoder tp_tiff_decoder;
+
 /* The reader's input, for decoders: up to n bytes (fewer only at the
  * end of the input) into dst; returns how many. */
 size_t tp_reader_take(struct tp_reader *, void *dst, size_t n);
@@ -115,6 +118,9 @@ struct tp_encoder {
 	void (*finish)(struct tp_writer *, void **state, long n,
 	    const struct tp_common *o);
 };
+
+/* tiffio.c: a page a record, the file held until finish. */
+extern const struct tp_encoder tp_tiff_encoder;
 
 /* Append n bytes to w's output (buffered); for encoders. */
 void tp_writer_emit(struct tp_writer *, const void *p, size_t n);

@@ -54,7 +54,7 @@ struct tp_reader {
 /* The formats decoded by files of their own (formats.h), in the order
  * their magic numbers are tried. */
 static const struct tp_decoder *const decoders[] = {
-	NULL
+	&tp_tiff_decoder, NULL
 };
 
 /* Count n bytes read into the progress line, unless r is an operand. */

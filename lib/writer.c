@@ -47,7 +47,7 @@ struct tp_writer {
 
 /* The formats encoded by files of their own (formats.h). */
 static const struct tp_encoder *const encoders[] = {
-	NULL
+	&tp_tiff_encoder, NULL
 };
 
 /* The open writers, for write_complete_records when the tool dies. */
