@@ -123,37 +123,51 @@ mem_unmap(thandle_t h, void *base, toff_t size)
 	(void)size;
 }
 
-/* libtiff's error handler: keep the first message since the last
+/* Keep msg as m's error unless it has one: the first since the last
  * clear, on one line of printable bytes. */
+static void
+keep(struct mem *m, const char *msg)
+{
+	if (m->err[0])
+		return;
+	snprintf(m->err, sizeof m->err, "%s", msg[0] ? msg : "libtiff failed");
+	for (char *c = m->err; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = ' ';
+}
+
+/* libtiff's error handler. */
 static int
 on_error(TIFF *tif, void *user, const char *module, const char *fmt,
     va_list ap)
 {
-	struct mem *m = user;
+	char msg[200];
 
 	(void)tif;
 	(void)module;
-	if (m->err[0])
-		return 1;
-	vsnprintf(m->err, sizeof m->err, fmt, ap);
-	for (char *c = m->err; *c; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f)
-			*c = ' ';
-	if (!m->err[0])
-		snprintf(m->err, sizeof m->err, "libtiff failed");
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	keep(user, msg);
 	return 1;
 }
 
-/* Warnings (unknown tags, odd but readable values) are not errors. */
+/* Warnings (unknown tags, odd but readable values) are not errors, but
+ * a tag whose value lies past the end of the file is (the file was cut:
+ * libtiff would go on without the tag, "; tag ignored"), and so is a
+ * loop of directories (libtiff would end the file there, ". Treating
+ * directory N as last directory"). */
 static int
 on_warning(TIFF *tif, void *user, const char *module, const char *fmt,
     va_list ap)
 {
+	char msg[200];
+
 	(void)tif;
-	(void)user;
 	(void)module;
-	(void)fmt;
-	(void)ap;
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	if (!strncmp(msg, "IO error", 8) || strstr(msg, "IFD loop")) {
+		msg[strcspn(msg, ";.")] = '\0';
+		keep(user, msg);
+	}
 	return 1;
 }
 
@@ -287,11 +301,12 @@ describe(struct tin *s, struct page *p)
 	p->es = tp_dtype_size(p->dtype);
 	if (p->photo == PHOTOMETRIC_YCBCR && p->comp == COMPRESSION_JPEG)
 		TIFFSetField(tif, TIFFTAG_JPEGCOLORMODE, JPEGCOLORMODE_RGB);
-	else if (p->photo == PHOTOMETRIC_YCBCR || p->photo ==
-	    PHOTOMETRIC_LOGL || p->photo == PHOTOMETRIC_LOGLUV)
-		fail(s, "TIFF photometric %u (%s) is not read", p->photo,
-		    p->photo == PHOTOMETRIC_YCBCR ? "YCbCr, but JPEG's" :
-		    "LogLuv");
+	else if (p->photo == PHOTOMETRIC_YCBCR)
+		fail(s, "TIFF YCbCr pixels are read from JPEG compression only, "
+		    "not compression %u", p->comp);
+	else if (p->photo == PHOTOMETRIC_LOGL || p->photo ==
+	    PHOTOMETRIC_LOGLUV)
+		fail(s, "TIFF photometric %u (LogLuv) is not read", p->photo);
 	p->planes = p->planes == PLANARCONFIG_SEPARATE ? p->spp : 1;
 	p->nsamp = p->planes > 1 ? 1 : p->spp;
 	if ((p->tiled = TIFFIsTiled(tif))) {
@@ -380,35 +395,44 @@ put_row(unsigned char *dst, size_t step, const unsigned char *src,
 	}
 }
 
-/* Decode chunk k (plane pl, top left x, y) into buf; its rows to out. */
+/* Decode chunk k (rows of it in the image) into dst, once its bytes
+ * are known to lie in the file (a cut file names the chunk). */
 static void
-read_chunk(struct tin *s, const struct page *p, uint32_t k, uint16_t pl,
-    uint32_t x, uint32_t y, unsigned char *buf, unsigned char *out)
+decode(struct tin *s, const struct page *p, uint32_t k, uint32_t rows,
+    unsigned char *dst)
 {
-	uint32_t rows = p->h - y < p->ch ? p->h - y : p->ch;
-	uint32_t cols = p->w - x < p->cw ? p->w - x : p->cw;
+	uint64_t off = TIFFGetStrileOffset(s->tif, k);
+	uint64_t n = TIFFGetStrileByteCount(s->tif, k);
 	tmsize_t got;
 
+	if (k < TIFFNumberOfStrips(s->tif) && (off > s->m.len ||
+	    n > s->m.len - off)) {
+		TIFFClose(s->tif);
+		s->tif = NULL;
+		tp_die("%s: truncated record %ld: its TIFF %s %lu, bytes %llu "
+		    "to %llu, is past the end of the input (%zu bytes)",
+		    s->m.name, s->page, p->tiled ? "tile" : "strip",
+		    (unsigned long)k, (unsigned long long)off,
+		    (unsigned long long)(off + n), s->m.len);
+	}
 	s->m.err[0] = '\0';
 	if (p->tiled)
-		got = TIFFReadEncodedTile(s->tif, k, buf,
+		got = TIFFReadEncodedTile(s->tif, k, dst,
 		    (tmsize_t)p->chunkbytes);
 	else
-		got = TIFFReadEncodedStrip(s->tif, k, buf,
+		got = TIFFReadEncodedStrip(s->tif, k, dst,
 		    (tmsize_t)(p->rowbytes * rows));
 	if (got < 0 || s->m.err[0])
 		fail_libtiff(s, "cannot decode a strip or tile");
-	for (uint32_t r = 0; r < rows; r++)
-		put_row(out + (((size_t)(y + r) * p->w + x) * p->spp + pl) *
-		    p->es, p->planes > 1 ? p->spp : 1, buf + r * p->rowbytes,
-		    (size_t)cols * p->nsamp, p->bits, p->es);
 }
 
-/* Decode the page's pixels into out (shape (h, w, spp), C order). */
+/* Decode the page's pixels into out (shape (h, w, spp), C order): each
+ * chunk (plane pl, top left x, y) into buf, then its rows to out, or
+ * straight into out when its rows are out's (contiguous strips of
+ * whole bytes). */
 static void
 read_pixels(struct tin *s, const struct page *p, unsigned char *out)
 {
-	/* contiguous strips of whole bytes decode in place */
 	int direct = !p->tiled && p->planes == 1 && p->bits == 8 * p->es;
 	unsigned char *buf = direct ? NULL :
 	    tp_emalloc((size_t)p->chunkbytes);
@@ -417,19 +441,55 @@ read_pixels(struct tin *s, const struct page *p, unsigned char *out)
 	for (uint16_t pl = 0; pl < p->planes; pl++)
 		for (uint32_t y = 0; y < p->h; y += p->ch)
 			for (uint32_t x = 0; x < p->w; x += p->cw, k++) {
-				if (!direct) {
-					read_chunk(s, p, k, pl, x, y, buf, out);
-					continue;
-				}
 				uint32_t rows = p->h - y < p->ch ? p->h - y :
 				    p->ch;
-				s->m.err[0] = '\0';
-				if (TIFFReadEncodedStrip(s->tif, k, out +
-				    (size_t)y * p->rowbytes, (tmsize_t)(rows *
-				    p->rowbytes)) < 0 || s->m.err[0])
-					fail_libtiff(s, "cannot decode a strip");
+				uint32_t cols = p->w - x < p->cw ? p->w - x :
+				    p->cw;
+
+				if (direct) {
+					decode(s, p, k, rows, out + (size_t)y *
+					    p->rowbytes);
+					continue;
+				}
+				decode(s, p, k, rows, buf);
+				for (uint32_t r = 0; r < rows; r++)
+					put_row(out + (((size_t)(y + r) * p->w +
+					    x) * p->spp + pl) * p->es,
+					    p->planes > 1 ? p->spp : 1,
+					    buf + r * p->rowbytes, (size_t)cols *
+					    p->nsamp, p->bits, p->es);
 			}
 	free(buf);
+}
+
+/*
+ * libtiff has read the page's directory: fail on any error it had (it
+ * goes on past some), and if the directory's last bytes, the offset of
+ * the next one, are cut (libtiff would take the page for the last).
+ */
+static void
+check_directory(struct tin *s)
+{
+	uint64_t off = TIFFCurrentDirOffset(s->tif), n = 0, end;
+	int big = TIFFIsBigTIFF(s->tif), k = big ? 8 : 2;
+
+	if (s->m.err[0])
+		fail_libtiff(s, "");
+	if (off > s->m.len || s->m.len - off < (uint64_t)k)
+		fail(s, "bad TIFF: directory offset %llu past the end",
+		    (unsigned long long)off);
+	for (int i = 0; i < k; i++)	/* its count of entries, in the */
+		n |= (uint64_t)s->m.p[off + i] <<	/* header's byte order */
+		    8 * (s->m.p[0] == 'M' ? k - 1 - i : i);
+	end = off + (big ? 16 + 20 * n : 6 + 12 * n);
+	if (end > s->m.len) {
+		TIFFClose(s->tif);
+		s->tif = NULL;
+		tp_die("%s: truncated record %ld: its TIFF directory at byte "
+		    "%llu ends at byte %llu, past the end of the input (%zu "
+		    "bytes)", s->m.name, s->page, (unsigned long long)off,
+		    (unsigned long long)end, s->m.len);
+	}
 }
 
 /* Open the input with libtiff, or go on to its next page; 0 at the end. */
@@ -442,6 +502,7 @@ next_page(struct tin *s)
 		s->m.err[0] = '\0';
 		if (!TIFFReadDirectory(s->tif))
 			fail_libtiff(s, "cannot read its directory");
+		check_directory(s);
 		return 1;
 	}
 	s->m.p = tp_reader_slurp(s->r, &s->m.len);
@@ -454,6 +515,7 @@ next_page(struct tin *s)
 	if (!(s->tif = mem_open(&s->m, "r", (tmsize_t)(RATIO *
 	    (double)s->m.len) + SLACK)))
 		fail_libtiff(s, "cannot open it");
+	check_directory(s);
 	return 1;
 }
 

@@ -1,7 +1,7 @@
-"""faults_cut.py STREAM N1 TOOL [ARG...] - the cut fault of the fault suite
-(test/faults.bats): run TOOL ARG... with every prefix of the file STREAM
-(two records, the first N1 bytes long) on its standard input, a few runs
-at a time, and check each outcome:
+"""faults_cut.py [--one FILE] STREAM N1 TOOL [ARG...] - the cut fault of
+the fault suite (test/faults.bats): run TOOL ARG... with every prefix of
+the file STREAM (two records, the first N1 bytes long) on its standard
+input, a few runs at a time, and check each outcome:
 
   - the whole first record (N1 bytes): exit 0, no message, the output
     of the first record alone;
@@ -9,6 +9,11 @@ at a time, and check each outcome:
     cut record (0 or 1), and on stdout only a prefix of what the whole
     stream gives, which holds the first record's output whole when the
     cut is in the second record.
+
+With --one, STREAM is a file whose first record cannot be cut from it
+whole (a TIFF: the first page's directory points to the second), and
+FILE holds that record alone: its output is the first record's, and
+every prefix is a cut, the first N1 bytes too (in record 1).
 
 Prints each prefix that fails and exits 1 if any did.  Each run is
 bounded as test/helpers.bash bounds one: CPU_LIMIT seconds of processor
@@ -35,19 +40,22 @@ def run(argv, data):
 
 
 def main():
-    path, n1, argv = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+    args, alone = sys.argv[1:], None
+    if args[0] == '--one':
+        alone, args = open(args[1], 'rb').read(), args[2:]
+    path, n1, argv = args[0], int(args[1]), args[2:]
     tool = argv[0].rsplit('/', 1)[-1]
     data = open(path, 'rb').read()
     st, full, err = run(argv, data)
-    st1, one, err1 = run(argv, data[:n1])
+    st1, one, err1 = run(argv, data[:n1] if alone is None else alone)
     if st or st1 or err or err1 or not one or not full.startswith(one):
         sys.exit(f'{tool}: the uncut stream gives exit {st}, its first '
                  f'record {st1}: {err}{err1}')
 
     def check(k):
         st, out, err = run(argv, data[:k])
-        rec = int(k > n1)
-        if k == n1:
+        rec = int(k > n1 or (alone is not None and k == n1))
+        if k == n1 and alone is None:
             if st or err or out != one:
                 return f'cut after {k} bytes: exit {st}, {err!r}'
             return None

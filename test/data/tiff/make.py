@@ -18,6 +18,7 @@ import os
 import struct
 import subprocess
 import sys
+import zlib
 
 import numpy as np
 import tifffile
@@ -205,6 +206,46 @@ def made_by_vips():
         os.remove(path(s + '.tif'))
 
 
+def tiff(pages, order='<'):
+    """A classic TIFF from TIFF 6.0 section 2: the header, then each page's
+    data followed by its directory (sorted entries of one value each,
+    SHORT or LONG, then the offset of the next directory).  A page is a
+    dict {tag: (type, value)} and its data; a StripOffsets (273) of
+    value None is filled in."""
+    out = (b'II*\0' if order == '<' else b'MM\0*')
+    offsets, pos = [], 8
+    for tags, data in pages:	# where each directory will be
+        pos += len(data) + len(data) % 2
+        offsets.append(pos)
+        pos += 2 + 12 * len(tags) + 4
+    out += struct.pack(order + 'I', offsets[0])
+    for i, (tags, data) in enumerate(pages):
+        tags = dict(tags)
+        if tags[273][1] is None:
+            tags[273] = (4, len(out))
+        out += data + b'\0' * (len(data) % 2)
+        out += struct.pack(order + 'H', len(tags))
+        for tag in sorted(tags):
+            typ, val = tags[tag]
+            v = struct.pack(order + ('H' if typ == 3 else 'I'), val)
+            out += struct.pack(order + 'HHI', tag, typ, 1) + v.ljust(4, b'\0')
+        out += struct.pack(order + 'I', offsets[i + 1] if i + 1 < len(pages)
+                           else 0)
+    return out
+
+
+def page(w, h, bits=8, spp=1, data=None, **tags):
+    """A page of w x h pixels in one uncompressed strip (data: bytes,
+    default a ramp); tags (as NAME=(type, value), by number) override."""
+    n = (w * spp * bits + 7) // 8 * h
+    data = data if data is not None else bytes(i % 251 for i in range(n))
+    t = {256: (4, w), 257: (4, h), 258: (3, bits), 259: (3, 1),
+         262: (3, 1), 273: (4, None), 277: (3, spp), 278: (4, h),
+         279: (4, len(data))}
+    t.update({int(k[1:]): v for k, v in tags.items()})
+    return t, data
+
+
 def handmade():
     """A 12-bit gray image, big-endian, samples packed first bit highest,
     rows padded to a byte (TIFF 6.0 section 2, BitsPerSample): the
@@ -213,21 +254,42 @@ def handmade():
     bits = ''.join(''.join(format(v, '012b') for v in row).ljust(
         (W * 12 + 7) // 8 * 8, '0') for row in a)
     data = int(bits, 2).to_bytes(len(bits) // 8, 'big')
-    tags = [(256, 3, W), (257, 3, H), (258, 3, 12), (259, 3, 1),
-            (262, 3, 1), (273, 4, 0), (277, 3, 1), (278, 3, H),
-            (279, 4, len(data))]
-    ifd = 8
-    offset = ifd + 2 + 12 * len(tags) + 4
-    out = b'MM\x00\x2a' + struct.pack('>I', ifd) + struct.pack('>H', len(tags))
-    for tag, typ, val in tags:
-        val = offset if tag == 273 else val
-        packed = struct.pack('>HH', val, 0) if typ == 3 else \
-            struct.pack('>I', val)
-        out += struct.pack('>HHI', tag, typ, 1) + packed
-    out += struct.pack('>I', 0) + data
-    open(path('hand-gray12.tif'), 'wb').write(out)
+    open(path('hand-gray12.tif'), 'wb').write(
+        tiff([page(W, H, bits=12, data=data)], '>'))
     done('hand-gray12', 'handmade', '12-bit gray, big-endian, packed',
          [a])
+
+
+# Files every reader must refuse, each with what is wrong (a stem of
+# tiff.bats's expected message).  t273: the strip offset (tag 273).
+BROKEN = [
+    ('huge-none', 'an uncompressed page of 100000x100000 in 16 bytes',
+     [page(100000, 100000, data=b'\1' * 16)]),
+    ('huge-deflate', 'a deflate page of 60000x60000 in 4 KiB of zeros',
+     [page(60000, 60000, data=zlib.compress(b'\0' * 4096), t259=(3, 8))]),
+    ('bits24', '24-bit samples', [page(3, 3, bits=24)]),
+    ('complex', 'complex float samples', [page(2, 2, bits=64,
+                                                t339=(3, 6))]),
+    ('compression', 'an unknown compression', [page(4, 4,
+                                                    t259=(3, 12345))]),
+    ('ycbcr', 'uncompressed YCbCr', [page(4, 4, spp=3, t262=(3, 6))]),
+    ('logluv', 'LogLuv', [page(4, 4, spp=3, t262=(3, 32845))]),
+    ('depth', 'a volume (ImageDepth 2)', [page(4, 4, t32997=(4, 2))]),
+    ('strip-offset', 'a strip past the end', [page(4, 4,
+                                                   t273=(4, 1 << 20))]),
+    ('second-page', 'a good page, then one of 24-bit samples',
+     [page(5, 3), page(3, 3, bits=24)]),
+]
+
+
+def broken():
+    for name, what, pages in BROKEN:
+        open(path(f'bad-{name}.tif'), 'wb').write(tiff(pages))
+    # the directory offset past the end; a directory that is its own next
+    good = tiff([page(2, 2)])
+    open(path('bad-ifd-offset.tif'), 'wb').write(
+        good[:4] + struct.pack('<I', 1 << 30) + good[8:])
+    open(path('bad-loop.tif'), 'wb').write(good[:-4] + good[4:8])
 
 
 def main():
@@ -238,6 +300,7 @@ def main():
     made_by_tifffile()
     made_by_vips()
     handmade()
+    broken()
     with open(path('MANIFEST'), 'w') as f:
         f.write('# NAME\treader of NAME.npy\twhat NAME.tif holds '
                 '(written by make.py)\n')
