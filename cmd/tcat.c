@@ -10,7 +10,7 @@
 #include "tpipe.h"
 
 static const char usage[] =
-    "tcat [-o file] [-O npy|txt|png] [-t f32|f64] [--shape S] "
+    "tcat [-o file] [-O npy|txt|png|tiff] [-t f32|f64] [--shape S] "
     "[--depth 8|16] [--normalize] [--range lo,hi]\n"
     "            [--cmap " TP_CMAP_NAMES "] [--progress | --quiet] [file ...]";
 

@@ -352,3 +352,19 @@ with open('late.npy', 'wb') as f:
 		[[ $stderr == *"cannot come from the "*" bytes of the file" ]]
 	done
 }
+
+@test "TIFF output trusts no header for more memory than the input holds: a 10 GB claim over 1000 bytes is a truncated record" {
+	py "
+import numpy.lib.format as f
+with open('claim.npy', 'wb') as o:
+    f.write_array_header_1_0(o, {'descr': '|u1', 'fortran_order': False,
+                                 'shape': (60000, 60000, 3)})
+    o.write(bytes(1000))
+"
+	local limit=
+	grep -q __asan_init "$TPIPE_BIN/tcat" || limit='ulimit -v 2000000;'
+	run --separate-stderr bash -c "$limit"' tcat -O tiff < claim.npy' -
+	[ "$status" -eq 1 ]
+	[ -z "$output" ]
+	[ "$stderr" = "tcat: <stdin>: truncated record 0: expected 10800000000 bytes of data, got 1000" ]
+}

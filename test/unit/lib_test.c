@@ -294,7 +294,8 @@ test_choices(void)
 	    "no extension: a leading dot, a dot in a directory");
 	e = tp_output_format("soft.jpg", &f, &m);
 	ok(e && !strcmp(e, "-o 'soft.jpg': no writer knows the extension "
-	    "'.jpg' (known: .npy, .png, .txt, .csv): name the format with -O "
+	    "'.jpg' (known: .npy, .png, .txt, .csv, .tif, .tiff): name the "
+	    "format with -O "
 	    "to write it anyway"), "an unknown extension, named");
 	e = tp_output_format("a\n.\x1b", &f, &m);
 	ok(e && strstr(e, "'a\\x0a.\\x1b'") && strstr(e, "'.\\x1b'"),
