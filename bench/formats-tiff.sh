@@ -78,9 +78,11 @@ read_case() {
 	else
 		tf=$(warm_best "$1 tifffile" tifffile_read "$1")
 	fi
+	rf=n/a
+	[ "$tf" = n/a ] || rf=$(ratio "$tf" "$tt")
 	printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$1" \
 	    "$2" "$tt" "$tv" "$tp" "$tf" "$(ratio "$tv" "$tt")" \
-	    "$(ratio "$tp" "$tt")" "$(ratio "$tf" "$tt")" "$(same "$1")"
+	    "$(ratio "$tp" "$tt")" "$rf" "$(same "$1")"
 	rm -f "$tmp/$1".*.npy "$tmp/$1".*.v
 }
 

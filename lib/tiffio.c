@@ -48,6 +48,26 @@ mem_read(thandle_t h, void *dst, tmsize_t n)
 	return (tmsize_t)k;
 }
 
+/* Make the buffer of a file being written hold at least end bytes. */
+static void
+reserve(struct mem *m, size_t end)
+{
+	size_t cap = m->cap;
+
+	if (end <= cap)
+		return;
+	while (cap < end)
+		cap = cap > SIZE_MAX / 2 ? end : cap * 2;
+	if (cap >= (8 << 20)) {	/* on huge pages: first touch is cheaper */
+		unsigned char *p = tp_big_alloc(cap);
+		memcpy(p, m->p, m->len);
+		free(m->p);
+		m->p = p;
+	} else
+		m->p = tp_erealloc(m->p, cap);
+	m->cap = cap;
+}
+
 /* Write n bytes at pos, growing the buffer (a gap left by a seek past
  * the end reads as zeros); fails for a file opened to read. */
 static tmsize_t
@@ -59,13 +79,7 @@ mem_write(thandle_t h, void *src, tmsize_t n)
 	if (n < 0 || m->cap == 0 || m->pos > SIZE_MAX - (size_t)n)
 		return -1;
 	end = (size_t)m->pos + (size_t)n;
-	if (end > m->cap) {
-		size_t cap = m->cap;
-		while (cap < end)
-			cap = cap > SIZE_MAX / 2 ? end : cap * 2;
-		m->p = tp_erealloc(m->p, cap);
-		m->cap = cap;
-	}
+	reserve(m, end);
 	if (m->pos > m->len)
 		memset(m->p + m->len, 0, (size_t)m->pos - m->len);
 	memcpy(m->p + m->pos, src, (size_t)n);
@@ -721,6 +735,8 @@ tiff_record(struct tp_writer *w, void **state, const struct tp_tensor *t,
 	if (rows > t->shape[0])
 		rows = t->shape[0];
 	set_tags(s, t, deflate, (uint32_t)rows);
+	if (!deflate)		/* room for the page: no copy as it grows */
+		reserve(&s->m, s->m.len + rowbytes * t->shape[0] + 65536);
 	write_strips(s, t, deflate, (uint32_t)rows, rowbytes, index);
 	s->m.err[0] = '\0';
 	if (!TIFFWriteDirectory(s->tif))
