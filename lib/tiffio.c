@@ -150,39 +150,45 @@ keep(struct mem *m, const char *msg)
 			*c = ' ';
 }
 
-/* libtiff's error handler. */
+/*
+ * What libtiff says: an error is kept (the first since the last clear);
+ * a warning (unknown tags, odd but readable values) is not an error,
+ * but a tag whose value lies past the end of the file is (the file was
+ * cut: libtiff would go on without the tag, "; tag ignored"), and so is
+ * a loop of directories (libtiff would end the file there, ". Treating
+ * directory N as last directory").
+ */
 static int
-on_error(TIFF *tif, void *user, const char *module, const char *fmt,
-    va_list ap)
+said(struct mem *m, int warning, const char *fmt, va_list ap)
 {
 	char msg[200];
 
-	(void)tif;
-	(void)module;
 	vsnprintf(msg, sizeof msg, fmt, ap);
-	keep(user, msg);
+	if (!warning)
+		keep(m, msg);
+	else if (!strncmp(msg, "IO error", 8) || strstr(msg, "IFD loop")) {
+		msg[strcspn(msg, ";.")] = '\0';
+		keep(m, msg);
+	}
 	return 1;
 }
 
-/* Warnings (unknown tags, odd but readable values) are not errors, but
- * a tag whose value lies past the end of the file is (the file was cut:
- * libtiff would go on without the tag, "; tag ignored"), and so is a
- * loop of directories (libtiff would end the file there, ". Treating
- * directory N as last directory"). */
 static int
-on_warning(TIFF *tif, void *user, const char *module, const char *fmt,
+on_error(TIFF *tif, void *m, const char *module, const char *fmt,
     va_list ap)
 {
-	char msg[200];
-
 	(void)tif;
 	(void)module;
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	if (!strncmp(msg, "IO error", 8) || strstr(msg, "IFD loop")) {
-		msg[strcspn(msg, ";.")] = '\0';
-		keep(user, msg);
-	}
-	return 1;
+	return said(m, 0, fmt, ap);
+}
+
+static int
+on_warning(TIFF *tif, void *m, const char *module, const char *fmt,
+    va_list ap)
+{
+	(void)tif;
+	(void)module;
+	return said(m, 1, fmt, ap);
 }
 
 /* Open m with libtiff in mode ("r", "w", "w8"); NULL on failure, with

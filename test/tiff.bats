@@ -17,7 +17,8 @@ golden() {
 # A python prelude: rng, values(dtype, shape) with each dtype's extremes
 # (and NaN, infinities, -0.0 for floats), pages(f) the pages of the TIFF
 # f as tifffile reads them (a planar page's (C, H, W) moved to (H, W, C),
-# bool as uint8 0/1), tags(f) each page's tags by name.
+# bool as uint8 0/1), tags(f) each page's tags by name, cases() each
+# in/CASE.npy as (CASE, array), same(a, b) equal dtype, shape and values.
 PRELUDE=$(cat <<'EOF'
 import glob, os, sys
 import numpy as np
@@ -53,6 +54,10 @@ def tags(f):
     with tifffile.TiffFile(f) as t:
         return [{k.name: k.value for k in p.tags.values()} for p in t.pages]
 
+def cases():
+    for f in sorted(glob.glob('in/*.npy')):
+        yield os.path.basename(f)[:-4], np.load(f)
+
 def same(a, b):
     return a.dtype == b.dtype and a.shape == b.shape and \
         np.array_equal(a, b, equal_nan=a.dtype.kind == 'f')
@@ -62,6 +67,17 @@ EOF
 # pyrun CODE: python with the prelude.
 pyrun() {
 	printf '%s\n%s\n' "$PRELUDE" "$1" | "$PY" -
+}
+
+# write_in: each in/CASE.npy as CASE.tif (-O tiff to stdout) and
+# CASE.z.tif (deflate, -o).
+write_in() {
+	local f c
+	for f in in/*.npy; do
+		c=$(basename "$f" .npy)
+		tcat -O tiff "$f" > "$c.tif"
+		tcat --compress deflate -o "$c.z.tif" "$f"
+	done
 }
 
 @test "tcat reads each golden TIFF as the program that wrote it reads it" {
@@ -99,18 +115,15 @@ for dt in ['?', 'u1', 'i1', 'u2', 'i2', 'u4', 'i4', 'u8', 'i8', 'f2', 'f4', 'f8'
         np.save(f'in/{np.dtype(dt).str[1:]}-{c}.npy', values(dt, shape))
 "
 	local f c
+	write_in
 	for f in in/*.npy; do
 		c=$(basename "$f" .npy)
-		tcat -O tiff "$f" > "$c.tif"
-		tcat --compress deflate -o "$c.z.tif" "$f"
 		tcat "$c.tif" > "$c.back.npy"
 		tcat "$c.z.tif" > "$c.z.back.npy"
 	done
 	pyrun "
 bad = []
-for f in sorted(glob.glob('in/*.npy')):
-    c = os.path.basename(f)[:-4]
-    a = np.load(f)
+for c, a in cases():
     want = a.astype(np.uint8) if a.dtype == bool else a
     if a.ndim == 3 and a.shape[2] == 1:
         want = want[..., 0]
@@ -152,17 +165,10 @@ for name, dt, shape in [('L', 'u1', (6, 9)), ('LA', 'u1', (6, 9, 2)),
                         ('F', 'f4', (6, 9)), ('1', '?', (6, 9))]:
     np.save(f'in/{name}.npy', values(dt, shape))
 "
-	local f c
-	for f in in/*.npy; do
-		c=$(basename "$f" .npy)
-		tcat -o "$c.tif" "$f"
-		tcat -o "$c.z.tif" --compress deflate "$f"
-	done
+	write_in
 	pyrun "
 bad = []
-for f in sorted(glob.glob('in/*.npy')):
-    c = os.path.basename(f)[:-4]
-    a = np.load(f)
+for c, a in cases():
     for z in ('', '.z'):
         g = np.asarray(Image.open(f'{c}{z}.tif'))
         if g.shape != a.shape or not np.array_equal(g, a, equal_nan=True):
