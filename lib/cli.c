@@ -103,8 +103,8 @@ static const struct tp_choice compressions[] = {
  * the order messages list them: the one table of them. */
 static const struct tp_choice extensions[] = {
 	{ ".npy", TP_FMT_NPY }, { ".png", TP_FMT_PNG }, { ".txt", TP_FMT_TXT },
-	{ ".csv", TP_FMT_TXT }, { ".tif", TP_FMT_TIFF }, { ".tiff", TP_FMT_TIFF },
-	{ NULL, 0 }
+	{ ".csv", TP_FMT_TXT }, { ".tif", TP_FMT_TIFF },
+	{ ".tiff", TP_FMT_TIFF }, { NULL, 0 }
 };
 
 const struct tp_choice *

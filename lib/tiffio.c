@@ -312,18 +312,20 @@ describe(struct tin *s, struct page *p)
 		fail(s, "TIFF page of %lux%lu pixels, %u samples each: empty",
 		    (unsigned long)p->w, (unsigned long)p->h, p->spp);
 	if (depth != 1)
-		fail(s, "TIFF image depth %lu (a volume in one page) is not read",
+		fail(s, "TIFF image depth %lu (a volume in one page) is "
+		    "not read",
 		    (unsigned long)depth);
 	if ((d = sample_dtype(p->fmt, p->bits)) < 0)
-		fail(s, "TIFF samples of %u bits in sample format %u are not read",
+		fail(s, "TIFF samples of %u bits in sample format %u are "
+		    "not read",
 		    p->bits, p->fmt);
 	p->dtype = (enum tp_dtype)d;
 	p->es = tp_dtype_size(p->dtype);
 	if (p->photo == PHOTOMETRIC_YCBCR && p->comp == COMPRESSION_JPEG)
 		TIFFSetField(tif, TIFFTAG_JPEGCOLORMODE, JPEGCOLORMODE_RGB);
 	else if (p->photo == PHOTOMETRIC_YCBCR)
-		fail(s, "TIFF YCbCr pixels are read from JPEG compression only, "
-		    "not compression %u", p->comp);
+		fail(s, "TIFF YCbCr pixels are read from JPEG compression "
+		    "only, not compression %u", p->comp);
 	else if (p->photo == PHOTOMETRIC_LOGL || p->photo ==
 	    PHOTOMETRIC_LOGLUV)
 		fail(s, "TIFF photometric %u (LogLuv) is not read", p->photo);
@@ -446,10 +448,23 @@ decode(struct tin *s, const struct page *p, uint32_t k, uint32_t rows,
 		fail_libtiff(s, "cannot decode a strip or tile");
 }
 
+/* Put the rows of a decoded chunk (plane pl, top left x, y; rows x
+ * cols of the image) in buf into out, where they belong. */
+static void
+scatter(const struct page *p, const unsigned char *buf, unsigned char *out,
+    uint16_t pl, uint32_t x, uint32_t y, uint32_t rows, uint32_t cols)
+{
+	size_t step = p->planes > 1 ? p->spp : 1;
+
+	for (uint32_t r = 0; r < rows; r++)
+		put_row(out + (((size_t)(y + r) * p->w + x) * p->spp + pl) *
+		    p->es, step, buf + r * p->rowbytes, (size_t)cols * p->nsamp,
+		    p->bits, p->es);
+}
+
 /* Decode the page's pixels into out (shape (h, w, spp), C order): each
- * chunk (plane pl, top left x, y) into buf, then its rows to out, or
- * straight into out when its rows are out's (contiguous strips of
- * whole bytes). */
+ * chunk through buf, or straight into out when its rows are out's
+ * (contiguous strips of whole bytes). */
 static void
 read_pixels(struct tin *s, const struct page *p, unsigned char *out)
 {
@@ -463,8 +478,6 @@ read_pixels(struct tin *s, const struct page *p, unsigned char *out)
 			for (uint32_t x = 0; x < p->w; x += p->cw, k++) {
 				uint32_t rows = p->h - y < p->ch ? p->h - y :
 				    p->ch;
-				uint32_t cols = p->w - x < p->cw ? p->w - x :
-				    p->cw;
 
 				if (direct) {
 					decode(s, p, k, rows, out + (size_t)y *
@@ -472,12 +485,8 @@ read_pixels(struct tin *s, const struct page *p, unsigned char *out)
 					continue;
 				}
 				decode(s, p, k, rows, buf);
-				for (uint32_t r = 0; r < rows; r++)
-					put_row(out + (((size_t)(y + r) * p->w +
-					    x) * p->spp + pl) * p->es,
-					    p->planes > 1 ? p->spp : 1,
-					    buf + r * p->rowbytes, (size_t)cols *
-					    p->nsamp, p->bits, p->es);
+				scatter(p, buf, out, pl, x, y, rows,
+				    p->w - x < p->cw ? p->w - x : p->cw);
 			}
 	free(buf);
 }
@@ -499,7 +508,7 @@ check_directory(struct tin *s)
 		fail(s, "bad TIFF: directory offset %llu past the end",
 		    (unsigned long long)off);
 	for (int i = 0; i < k; i++)	/* its count of entries, in the */
-		n |= (uint64_t)s->m.p[off + i] <<	/* header's byte order */
+		n |= (uint64_t)s->m.p[off + i] << /* header's byte order */
 		    8 * (s->m.p[0] == 'M' ? k - 1 - i : i);
 	end = off + (big ? 16 + 20 * n : 6 + 12 * n);
 	if (end > s->m.len) {
@@ -528,8 +537,8 @@ next_page(struct tin *s)
 	s->m.p = tp_reader_slurp(s->r, &s->m.len);
 	s->m.name = tp_reader_name(s->r);
 	if (s->m.len < 8)
-		tp_die("%s: truncated record 0: expected an 8-byte TIFF header, "
-		    "got %zu bytes", s->m.name, s->m.len);
+		tp_die("%s: truncated record 0: expected an 8-byte TIFF "
+		    "header, got %zu bytes", s->m.name, s->m.len);
 	/* libtiff's own buffers (tags, codec state) are bounded as the
 	 * pages are (bound) */
 	if (!(s->tif = mem_open(&s->m, "r", (tmsize_t)(RATIO *
@@ -602,19 +611,19 @@ tiff_writable(const struct tp_tensor *h, const struct tp_common *o,
 	(void)o;
 	tp_shape_str(h, shape, sizeof shape);
 	if (h->ndim < 2 || h->ndim > 3)
-		return tp_msgf(m, "cannot write shape %s as TIFF: it takes (H, W) "
-		    "or (H, W, C) (treshape makes one)", shape);
+		return tp_msgf(m, "cannot write shape %s as TIFF: it takes "
+		    "(H, W) or (H, W, C) (treshape makes one)", shape);
 	if (tp_dtype_is_complex(h->dtype))
-		return tp_msgf(m, "cannot write %s as TIFF: it holds no complex "
-		    "numbers (tmath can take their parts)",
+		return tp_msgf(m, "cannot write %s as TIFF: it holds no "
+		    "complex numbers (tmath can take their parts)",
 		    tp_dtype_name(h->dtype));
 	for (int i = 0; i < 2; i++) {
 		if (h->shape[i] == 0)
-			return tp_msgf(m, "cannot write shape %s as TIFF: its %s "
-			    "is 0", shape, side[i]);
+			return tp_msgf(m, "cannot write shape %s as TIFF: "
+			    "its %s is 0", shape, side[i]);
 		if (h->shape[i] > UINT32_MAX)
-			return tp_msgf(m, "cannot write shape %s as TIFF: its %s "
-			    "exceeds 2^32-1", shape, side[i]);
+			return tp_msgf(m, "cannot write shape %s as TIFF: "
+			    "its %s exceeds 2^32-1", shape, side[i]);
 	}
 	if (h->ndim == 3 && (h->shape[2] == 0 || h->shape[2] > UINT16_MAX))
 		return tp_msgf(m, "cannot write shape %s as TIFF: it holds 1 "
@@ -696,7 +705,8 @@ write_strips(struct tout *s, const struct tp_tensor *t, int deflate,
 
 		if (t->dtype == TP_B1)
 			for (size_t r = 0; r < n; r++)
-				pack_bits(buf + r * rowbytes, src + r * srow, srow);
+				pack_bits(buf + r * rowbytes, src + r * srow,
+				    srow);
 		else if (buf)
 			memcpy(buf, src, n * rowbytes);
 		s->m.err[0] = '\0';
