@@ -17,10 +17,12 @@
 #   d   LZW, strips (vips)
 #   w   writing: the NPY to an uncompressed TIFF
 #
-# Every time is the best of $REPS (3) wall-clock runs after one untimed
-# run (file cache).  The ratio columns are other / tcat (above 1: tcat
-# is faster).  Environment: TCAT (default build/bin/tcat), PYTHON
-# (/usr/bin/python3), REPS (3).
+# Every time is the best of $REPS (3) runs after one untimed run (file
+# cache): the wall time, and in parentheses the CPU time (user + system,
+# GNU time), which says more on a loaded machine and counts every thread
+# (vips decodes tiles on several).  The ratio columns are other / tcat
+# (above 1: tcat is faster).  Environment: TCAT (default build/bin/tcat),
+# PYTHON (/usr/bin/python3), REPS (3).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/bench/common.sh"
@@ -46,18 +48,35 @@ vips copy "$tmp/a.tif" "$tmp/in.v"
 vips copy "$tmp/in.v" "$tmp/c.tif[compression=deflate,predictor=horizontal,tile]"
 vips copy "$tmp/in.v" "$tmp/d.tif[compression=lzw]"
 
-tcat_read() { "$TCAT" "$tmp/$1.tif" -o "$tmp/$1.tcat.npy"; }
-vips_read() { vips copy "$tmp/$1.tif" "$tmp/$1.vips.v"; }
-pil_read() {
-	"$PYTHON" -c "
-import numpy as np; from PIL import Image
-np.save('$tmp/$1.pil.npy', np.asarray(Image.open('$tmp/$1.tif')))"
+# run CMD: "WALL CPU" of the best of $REPS runs after one untimed (the
+# file cache); CMD is bash, which sees T (the tcat), D (the directory),
+# C (the case), PY (the python) and the python programs below
+run() {
+	echo "$me: $1" >&2
+	bash -c "$1" > /dev/null || { echo "$me: failed: $1" >&2; exit 1; }
+	best_pipe "$1"
 }
-tifffile_read() {
-	"$PYTHON" -c "
-import numpy as np, tifffile
-np.save('$tmp/$1.tf.npy', tifffile.imread('$tmp/$1.tif'))"
+export T="$TCAT" D="$tmp" PY="$PYTHON"
+
+# show "WALL CPU": "WALL (CPU)"; both OTHER TCAT: the two ratios
+show() { echo "$(wall "$1") ($(cpu "$1"))"; }
+both() {
+	[ "$1" = n/a ] && { echo n/a; return; }
+	echo "$(ratio "$(wall "$1")" "$(wall "$2")") ($(ratio "$(cpu "$1")" "$(cpu "$2")"))"
 }
+
+export PIL_READ='import os, numpy as np; from PIL import Image
+d, c = os.environ["D"], os.environ["C"]
+np.save(f"{d}/{c}.pil.npy", np.asarray(Image.open(f"{d}/{c}.tif")))'
+export TF_READ='import os, numpy as np, tifffile
+d, c = os.environ["D"], os.environ["C"]
+np.save(f"{d}/{c}.tf.npy", tifffile.imread(f"{d}/{c}.tif"))'
+export PIL_WRITE='import os, numpy as np; from PIL import Image
+d = os.environ["D"]
+Image.fromarray(np.load(f"{d}/in.npy"), "I;16").save(f"{d}/w.pil.tif")'
+export TF_WRITE='import os, numpy as np, tifffile
+d = os.environ["D"]
+tifffile.imwrite(f"{d}/w.tf.tif", np.load(f"{d}/in.npy"))'
 
 # same C: tcat's and PIL's NPY hold the input's pixels
 same() {
@@ -69,51 +88,45 @@ ok = all(np.array_equal(np.load(f).astype(a.dtype), a) for f in
 print('yes' if ok else 'NO')"
 }
 
+# row C WHAT TCAT VIPS PIL TIFFFILE SAME: a line of the table
+row() {
+	printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$1" \
+	    "$2" "$(show "$3")" "$(show "$4")" "$(show "$5")" \
+	    "$([ "$6" = n/a ] && echo n/a || show "$6")" "$(both "$4" "$3")" \
+	    "$(both "$5" "$3")" "$(both "$6" "$3")" "$7"
+}
+
 read_case() {
-	tt=$(warm_best "$1 tcat" tcat_read "$1")
-	tv=$(warm_best "$1 vips" vips_read "$1")
-	tp=$(warm_best "$1 PIL" pil_read "$1")
+	export C=$1
+	tt=$(run '"$T" "$D/$C.tif" -o "$D/$C.tcat.npy"')
+	tv=$(run 'vips copy "$D/$C.tif" "$D/$C.vips.v"')
+	tp=$(run '"$PY" -c "$PIL_READ"')
 	if [ "$1" = d ]; then
 		tf=n/a	# tifffile decodes LZW only with imagecodecs
 	else
-		tf=$(warm_best "$1 tifffile" tifffile_read "$1")
+		tf=$(run '"$PY" -c "$TF_READ"')
 	fi
-	rf=n/a
-	[ "$tf" = n/a ] || rf=$(ratio "$tf" "$tt")
-	printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$1" \
-	    "$2" "$tt" "$tv" "$tp" "$tf" "$(ratio "$tv" "$tt")" \
-	    "$(ratio "$tp" "$tt")" "$rf" "$(same "$1")"
+	row "$1" "$2" "$tt" "$tv" "$tp" "$tf" "$(same "$1")"
 	rm -f "$tmp/$1".*.npy "$tmp/$1".*.v
 }
 
-tcat_write() { "$TCAT" "$tmp/in.npy" -o "$tmp/w.tcat.tif"; }
-vips_write() { vips copy "$tmp/in.v" "$tmp/w.vips.tif"; }
-pil_write() {
-	"$PYTHON" -c "
-import numpy as np; from PIL import Image
-Image.fromarray(np.load('$tmp/in.npy'), 'I;16').save('$tmp/w.pil.tif')"
-}
-tifffile_write() {
-	"$PYTHON" -c "
-import numpy as np, tifffile
-tifffile.imwrite('$tmp/w.tf.tif', np.load('$tmp/in.npy'))"
-}
-
 write_case() {
-	tt=$(warm_best "w tcat" tcat_write)
-	tv=$(warm_best "w vips" vips_write)
-	tp=$(warm_best "w PIL" pil_write)
-	tf=$(warm_best "w tifffile" tifffile_write)
+	tt=$(run '"$T" "$D/in.npy" -o "$D/w.tcat.tif"')
+	tv=$(run 'vips copy "$D/in.v" "$D/w.vips.tif"')
+	tp=$(run '"$PY" -c "$PIL_WRITE"')
+	tf=$(run '"$PY" -c "$TF_WRITE"')
 	ok=$("$PYTHON" -c "
 import numpy as np, tifffile
 print('yes' if np.array_equal(tifffile.imread('$tmp/w.tcat.tif'),
                               np.load('$tmp/in.npy')) else 'NO')")
-	printf '| w | NPY to an uncompressed TIFF (vips: from .v) | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
-	    "$tt" "$tv" "$tp" "$tf" "$(ratio "$tv" "$tt")" \
-	    "$(ratio "$tp" "$tt")" "$(ratio "$tf" "$tt")" "$ok"
+	row w "NPY to an uncompressed TIFF (vips: from .v)" "$tt" "$tv" \
+	    "$tp" "$tf" "$ok"
 }
 
-echo "| case | TIFF | tcat s | vips s | PIL s | tifffile s | vips/tcat | PIL/tcat | tifffile/tcat | same pixels |"
+runs=$REPS F='' bin=''	# best_pipe's globals
+timer=/usr/bin/time
+[ -x "$timer" ] || { echo "$me: no GNU time at $timer" >&2; exit 1; }
+echo "| case | TIFF | tcat s (CPU s) | vips s (CPU s) | PIL s (CPU s) | tifffile s (CPU s) | vips/tcat (CPU) | PIL/tcat (CPU) | tifffile/tcat (CPU) | same pixels |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
 want a "$@" && read_case a "uncompressed, one strip (tifffile)"
 want b "$@" && read_case b "uncompressed, 64 KiB strips (PIL)"
