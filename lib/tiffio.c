@@ -17,8 +17,9 @@
 #include "tpipe.h"
 
 /* A page may claim at most this many times the file's bytes, plus
- * SLACK, once decoded (zstd's densest blocks come near 2^15: 3 bytes a
- * block of 128 KiB); an uncompressed one, no more than the file. */
+ * SLACK, once decoded (deflate cannot pass 1032 times; zstd's densest
+ * blocks, 4 bytes for 128 KiB, about 2^15); an uncompressed one, no
+ * more than the file. */
 #define RATIO 65536.0
 #define SLACK (1 << 20)
 
@@ -277,6 +278,8 @@ fail_libtiff(struct tin *s, const char *what)
 static int
 sample_dtype(int fmt, int bits)
 {
+	if (bits < 1)
+		return -1;
 	if (fmt == SAMPLEFORMAT_UINT || fmt == SAMPLEFORMAT_VOID)
 		return bits <= 8 ? TP_U1 : bits <= 16 ? TP_U2 : bits == 32 ?
 		    TP_U4 : bits == 64 ? TP_U8 : -1;
@@ -313,12 +316,10 @@ describe(struct tin *s, struct page *p)
 		    (unsigned long)p->w, (unsigned long)p->h, p->spp);
 	if (depth != 1)
 		fail(s, "TIFF image depth %lu (a volume in one page) is "
-		    "not read",
-		    (unsigned long)depth);
+		    "not read", (unsigned long)depth);
 	if ((d = sample_dtype(p->fmt, p->bits)) < 0)
 		fail(s, "TIFF samples of %u bits in sample format %u are "
-		    "not read",
-		    p->bits, p->fmt);
+		    "not read", p->bits, p->fmt);
 	p->dtype = (enum tp_dtype)d;
 	p->es = tp_dtype_size(p->dtype);
 	if (p->photo == PHOTOMETRIC_YCBCR && p->comp == COMPRESSION_JPEG)
@@ -374,7 +375,7 @@ bound(struct tin *s, const struct page *p, struct tp_tensor *t)
 		fail(s, "TIFF page: %s", m.text);
 	if (decoded > most || (p->comp != COMPRESSION_NONE && pixels > most))
 		fail(s, "TIFF page of shape %s (%.0f bytes%s) cannot come "
-		    "from the %zu bytes of the file", tp_shape_str(t, str,
+		    "from the %zu bytes of the input", tp_shape_str(t, str,
 		    sizeof str), decoded > pixels ? decoded : pixels,
 		    p->comp == COMPRESSION_NONE ? ", uncompressed" : "",
 		    s->m.len);
@@ -425,6 +426,7 @@ decode(struct tin *s, const struct page *p, uint32_t k, uint32_t rows,
 {
 	uint64_t off = TIFFGetStrileOffset(s->tif, k);
 	uint64_t n = TIFFGetStrileByteCount(s->tif, k);
+	uint64_t want = p->tiled ? p->chunkbytes : p->rowbytes * rows;
 	tmsize_t got;
 
 	if (k < TIFFNumberOfStrips(s->tif) && (off > s->m.len ||
@@ -439,13 +441,15 @@ decode(struct tin *s, const struct page *p, uint32_t k, uint32_t rows,
 	}
 	s->m.err[0] = '\0';
 	if (p->tiled)
-		got = TIFFReadEncodedTile(s->tif, k, dst,
-		    (tmsize_t)p->chunkbytes);
+		got = TIFFReadEncodedTile(s->tif, k, dst, (tmsize_t)want);
 	else
-		got = TIFFReadEncodedStrip(s->tif, k, dst,
-		    (tmsize_t)(p->rowbytes * rows));
+		got = TIFFReadEncodedStrip(s->tif, k, dst, (tmsize_t)want);
 	if (got < 0 || s->m.err[0])
 		fail_libtiff(s, "cannot decode a strip or tile");
+	if ((uint64_t)got < want)	/* no pixel left unset */
+		fail(s, "bad TIFF: %s %lu decodes to %lld bytes, not %llu",
+		    p->tiled ? "tile" : "strip", (unsigned long)k,
+		    (long long)got, (unsigned long long)want);
 }
 
 /* Put the rows of a decoded chunk (plane pl, top left x, y; rows x

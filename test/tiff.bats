@@ -355,7 +355,7 @@ with open('late.npy', 'wb') as f:
 	for n in huge-none huge-deflate; do
 		run --separate-stderr bash -c 'ulimit -v 500000; tcat "$1"' - "$TIFFS/bad-$n.tif"
 		[ "$status" -eq 1 ]
-		[[ $stderr == *"cannot come from the "*" bytes of the file" ]]
+		[[ $stderr == *"cannot come from the "*" bytes of the input" ]]
 	done
 }
 
