@@ -4,24 +4,24 @@
  */
 #include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "colormap.h"
 #include "tpipe.h"
 
 static const char usage[] =
-    "tcat [-o file] [-O npy|txt|png|tiff] [-t f32|f64] [--shape S] "
-    "[--depth 8|16] [--normalize] [--range lo,hi]\n"
-    "            [--cmap " TP_CMAP_NAMES "] [--progress | --quiet] [file ...]";
+    "tcat [-o file] [-O " TP_FORMAT_NAMES "] [-t f32|f64] [--depth 8|16]\n"
+    "            [--shape S] [--raw dtype] [--skip bytes] [--order C|F] "
+    "[--header]\n"
+    "            [--normalize] [--range lo,hi] [--cmap " TP_CMAP_NAMES "]\n"
+    "            [--progress | --quiet] [file ...]";
 
 #define CHUNK (1 << 20)
 
-enum { OPT_SHAPE = TP_OPT_TOOL, OPT_NORMALIZE, OPT_RANGE, OPT_CMAP };
+enum { OPT_NORMALIZE = TP_OPT_TOOL, OPT_RANGE, OPT_CMAP };
 
 struct cmdline {
 	struct tp_common com;
-	int ndim;			/* --shape, or -1 */
-	size_t shape[TP_MAXDIM];
+	struct tp_input in;		/* --shape, --raw, --header ... */
 	char **files;			/* at least one; "-" is stdin */
 	int nfiles;
 	int picture;			/* --normalize, --range or --cmap */
@@ -42,32 +42,26 @@ parse_cmdline(struct cmdline *cl, int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		TP_COMMON_LONGOPTS,
-		{ "shape", required_argument, NULL, OPT_SHAPE },
+		TP_INPUT_LONGOPTS,
 		{ "normalize", no_argument, NULL, OPT_NORMALIZE },
 		{ "range", required_argument, NULL, OPT_RANGE },
 		{ "cmap", required_argument, NULL, OPT_CMAP },
 		{ NULL, 0, NULL, 0 }
 	};
 	static char *stdin_only[] = { "-" };
-	struct tp_msg m;
-	const char *e;
 	int ch;
 
 	tp_init(&cl->com, usage);
-	cl->ndim = -1;
+	tp_input_init(&cl->in);
 	cl->picture = 0;
 	cl->cmap = -1;
 	cl->have_range = 0;
 	while ((ch = tp_getopt(argc, argv, TP_COMMON_SHORTOPTS, longopts)) !=
 	    -1) {
-		if (tp_common_option(&cl->com, ch, optarg))
+		if (tp_common_option(&cl->com, ch, optarg) ||
+		    tp_input_option(&cl->in, ch, optarg))
 			continue;
 		switch (ch) {
-		case OPT_SHAPE:
-			if ((e = tp_parse_shape(optarg, cl->shape, TP_MAXDIM,
-			    &cl->ndim, 1, &m)))
-				tp_usage_die("--shape: %s", e);
-			break;
 		case OPT_NORMALIZE:
 			cl->picture = 1;
 			break;
@@ -83,6 +77,7 @@ parse_cmdline(struct cmdline *cl, int argc, char *argv[])
 			tp_usage();
 		}
 	}
+	tp_input_check(&cl->in);
 	if (cl->picture && cl->com.dtype >= 0)
 		tp_usage_die("-t does not go with a picture: its pixels are "
 		    "uint8, or uint16 with --depth 16");
@@ -177,16 +172,7 @@ main(int argc, char *argv[])
 	struct tp_writer *w;
 
 	parse_cmdline(&cl, argc, argv);
-	/* --shape applies to text only: open the inputs first (stdin once;
-	 * a later "-" finds its end), so that an input it cannot apply to
-	 * is refused before any output */
-	readers = tp_ecalloc((size_t)cl.nfiles, sizeof *readers);
-	for (int i = 0, seen_stdin = 0; cl.ndim >= 0 && i < cl.nfiles; i++) {
-		int is_stdin = !strcmp(cl.files[i], "-");
-		if (!is_stdin || !seen_stdin++)
-			readers[i] = tp_reader_open(cl.files[i], cl.ndim,
-			    cl.shape);
-	}
+	readers = tp_reader_open_all(cl.nfiles, cl.files, &cl.in);
 
 	w = tp_writer_open(&cl.com);
 	for (int i = 0; i < cl.nfiles; i++) {
@@ -194,8 +180,8 @@ main(int argc, char *argv[])
 		struct tp_tensor hdr;
 
 		if (!r)
-			r = readers[i] = tp_reader_open(cl.files[i], cl.ndim,
-			    cl.shape);
+			r = readers[i] = tp_reader_open_input(cl.files[i],
+			    &cl.in);
 		while (tp_read_header(r, &hdr)) {
 			if (cl.picture)
 				draw_record(&cl, r, w, &hdr);

@@ -105,7 +105,7 @@ refuse_images(const struct tp_common *com)
 	enum tp_format f = com->output ? tp_writer_format(com->output,
 	    com->format) : TP_FMT_NPY;
 
-	if (f != TP_FMT_NPY && f != TP_FMT_TXT)
+	if (f == TP_FMT_PNG || f == TP_FMT_TIFF)
 		tp_usage_die("-o '%s' names a %s: tgrad writes npy or txt "
 		    "(give -O npy or -O txt, or another name)",
 		    tp_quote(com->output, strlen(com->output), q, sizeof q),

@@ -121,7 +121,7 @@ round_trip(const uint8_t *data, size_t size)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	stream_run(data, size, -1, NULL);
+	stream_run(data, size, NULL);
 	round_trip(data, size);
 	return 0;
 }

@@ -218,3 +218,21 @@ tp_permute_run(const struct tp_permute *p, void *dst, const void *src,
 		}
 	}
 }
+
+void *
+tp_fortran_to_c(const void *f, const struct tp_tensor *h)
+{
+	unsigned char *c = tp_emalloc(h->nbytes ? h->nbytes : 1);
+	size_t rshape[TP_MAXDIM];
+	int rev[TP_MAXDIM];
+	struct tp_permute p;
+
+	/* f, read in C order, is the array of the reversed shape */
+	for (int i = 0; i < h->ndim; i++) {
+		rshape[i] = h->shape[h->ndim - 1 - i];
+		rev[i] = h->ndim - 1 - i;
+	}
+	tp_permute_plan(&p, tp_dtype_size(h->dtype), h->ndim, rshape, rev);
+	tp_permute_run(&p, c, f, 0, p.nblocks);
+	return c;
+}
