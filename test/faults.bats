@@ -631,7 +631,7 @@ for_formats() {
 	local fn=$1 line n=0 IN
 	local -a rows
 	IN=$BATS_FILE_TMPDIR/in/$(awk -F'\t' '!/^#/ && $1 != "tool" && NF {
-	    if ($1 == "tcat") { print i "-tcat"; exit } i++ }' "$TABLE")
+	    if ($1 == "tcat") { print i + 0 "-tcat"; exit } i++ }' "$TABLE")
 	mapfile -t rows < <(grep -v -e '^#' -e '^format	' -e '^$' "$TPIPE_TOP/test/faults-readers.tsv")
 	for line in "${rows[@]}"; do
 		IFS=$'\t' read -r F make read CUT <<< "$line"
