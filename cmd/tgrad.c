@@ -91,27 +91,27 @@ parse_word(const char *word, struct tp_grad_spec *s)
 		tp_usage_die("%s", why);
 }
 
-/* -O: tgrad writes no PNG (refuse_png). */
+/* -O: tgrad writes no PNG or TIFF (refuse_images). */
 static const struct tp_choice formats[] = {
 	{ "npy", TP_FMT_NPY }, { "txt", TP_FMT_TXT }, { NULL, 0 }
 };
 
-/* Gradients are float tensors, not pictures: a -o name ending
- * in .png or .jpg and --depth are usage errors (exit 2), as -O png is
+/* Gradients are float tensors, not pictures: a -o name ending in .png,
+ * .tif or .jpg and --depth are usage errors (exit 2), as -O png is
  * (formats). */
 static void
-refuse_png(const struct tp_common *com)
+refuse_images(const struct tp_common *com)
 {
-	enum tp_format f;
 	char q[80];
+	enum tp_format f = com->output ? tp_writer_format(com->output,
+	    com->format) : TP_FMT_NPY;
 
-	if (com->output != NULL &&
-	    ((f = tp_writer_format(com->output, com->format)) == TP_FMT_PNG ||
-	    f == TP_FMT_JPEG))
+	if (f == TP_FMT_PNG || f == TP_FMT_JPEG || f == TP_FMT_TIFF)
 		tp_usage_die("-o '%s' names a %s: tgrad writes npy or txt "
 		    "(give -O npy or -O txt, or another name)",
 		    tp_quote(com->output, strlen(com->output), q, sizeof q),
-		    f == TP_FMT_PNG ? "PNG" : "JPEG");
+		    f == TP_FMT_PNG ? "PNG" : f == TP_FMT_TIFF ? "TIFF" :
+		    "JPEG");
 	if (com->depth != 0)
 		tp_usage_die("--depth %d: tgrad writes npy or txt, no PNG",
 		    com->depth);
@@ -182,7 +182,7 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 			tp_usage();
 		}
 	}
-	refuse_png(&cl->com);
+	refuse_images(&cl->com);
 	if (optind == argc && lossopt == NULL)
 		tp_usage_die("no layers: give at least one layer or a loss");
 	cl->specs = tp_ecalloc((size_t)(argc - optind) + 1, sizeof *cl->specs);

@@ -308,3 +308,25 @@ put("numbers", "double", num(6, 0, "1e-320"))
 put("numbers", "bad-double", num(6, 0, "0x1p3"))
 put("numbers", "dtype", num(7, 0, "float32"))
 put("numbers", "bad-dtype", num(7, 0, "u16"))
+
+# --- tiff: files of pages: the golden and broken files of test/data/tiff
+# (made by its make.py) and cuts of them
+tiffdata = os.path.join(top, "..", "..", "test", "data", "tiff")
+
+
+def tif(name):
+    return open(os.path.join(tiffdata, name + ".tif"), "rb").read()
+
+
+for name in ["pil-gray8", "pil-gray16-lzw", "pil-bilevel-g4", "pil-palette",
+             "pil-pages", "pil-rgb8-jpeg", "pil-cmyk", "tf-be-u2",
+             "tf-planar-rgb16", "tf-tiles-f4", "tf-bigtiff-i4", "tf-dtypes",
+             "tf-contig-many", "vips-zstd-u2", "vips-jpeg-tiles",
+             "vips-gray4", "hand-gray12"] + [
+             f[:-4] for f in sorted(os.listdir(tiffdata))
+             if f.startswith("bad-")]:
+    put("tiff", name + ".tif", tif(name))
+put("tiff", "cut-header.tif", tif("pil-gray8")[:6])
+put("tiff", "cut-directory.tif", tif("pil-pages")[:30])
+put("tiff", "cut-data.tif", tif("pil-gray8")[:200])
+put("tiff", "cut-second-page.tif", tif("pil-pages")[:500])

@@ -90,7 +90,7 @@ tp_input_operand(int n, char *const *operands)
 /* -O (in TP_FORMAT_NAMES's order) and --depth. */
 static const struct tp_choice formats[] = {
 	{ "npy", TP_FMT_NPY }, { "txt", TP_FMT_TXT }, { "png", TP_FMT_PNG },
-	{ "csv", TP_FMT_CSV }, { "raw", TP_FMT_RAW },
+	{ "csv", TP_FMT_CSV }, { "raw", TP_FMT_RAW }, { "tiff", TP_FMT_TIFF },
 	{ "jpeg", TP_FMT_JPEG }, { "mrc", TP_FMT_MRC }, { NULL, 0 }
 };
 static const struct tp_choice depths[] = {
@@ -106,6 +106,7 @@ static const struct tp_choice compressions[] = {
 static const struct tp_choice extensions[] = {
 	{ ".npy", TP_FMT_NPY }, { ".png", TP_FMT_PNG }, { ".txt", TP_FMT_TXT },
 	{ ".csv", TP_FMT_CSV }, { ".raw", TP_FMT_RAW }, { ".bin", TP_FMT_RAW },
+	{ ".tif", TP_FMT_TIFF }, { ".tiff", TP_FMT_TIFF },
 	{ ".jpg", TP_FMT_JPEG }, { ".jpeg", TP_FMT_JPEG },
 	{ ".mrc", TP_FMT_MRC }, { ".mrcs", TP_FMT_MRC }, { ".map", TP_FMT_MRC },
 	{ NULL, 0 }

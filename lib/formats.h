@@ -105,6 +105,8 @@ struct tp_decoder {
 	void (*close)(void *state);
 };
 
+/* tiffio.c: TIFF pages, a record each. */
+extern const struct tp_decoder tp_tiff_decoder;
 /* jpegio.c: JPEG images back to back, a record each. */
 extern const struct tp_decoder tp_jpeg_decoder;
 /* mrc.c: MRC2014 maps back to back, a record each. */
@@ -185,6 +187,8 @@ struct tp_encoder {
 
 /* The encoders (their files). */
 extern const struct tp_encoder tp_csv_encoder;
+/* tiffio.c: every page held until finish. */
+extern const struct tp_encoder tp_tiff_encoder;
 /* jpegio.c: one image, held until finish. */
 extern const struct tp_encoder tp_jpeg_encoder;
 /* mrc.c: one map, held until finish. */

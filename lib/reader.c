@@ -23,6 +23,7 @@
 /* The formats decoded by files of their own (formats.h), in the order
  * their magic numbers are tried. */
 static const struct tp_decoder *const decoders[] = {
+	&tp_tiff_decoder,
 	&tp_jpeg_decoder,
 	&tp_mrc_decoder,	/* after the magic numbers: its checks are
 				   looser */

@@ -314,7 +314,7 @@ enum tp_format { TP_FMT_AUTO, TP_FMT_NPY, TP_FMT_TXT, TP_FMT_PNG,
 	TP_FMT_CSV, TP_FMT_TIFF, TP_FMT_JPEG, TP_FMT_MAT, TP_FMT_MRC,
 	TP_FMT_RAW };
 /* The words of -O, as every tool's usage lists them (cli.c's table). */
-#define TP_FORMAT_NAMES "npy|txt|png|csv|raw|jpeg|mrc"
+#define TP_FORMAT_NAMES "npy|txt|png|csv|raw|tiff|jpeg|mrc"
 /* --compress: TP_COMPRESS_AUTO is the format's default. */
 enum tp_compress { TP_COMPRESS_AUTO, TP_COMPRESS_NONE, TP_COMPRESS_DEFLATE };
 

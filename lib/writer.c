@@ -20,6 +20,7 @@
 /* The formats encoded by files of their own (formats.h). */
 static const struct tp_encoder *const encoders[] = {
 	&tp_csv_encoder,
+	&tp_tiff_encoder,
 	&tp_jpeg_encoder,
 	&tp_mrc_encoder,
 	NULL

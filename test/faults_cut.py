@@ -1,10 +1,10 @@
-"""faults_cut.py [--from K] [--every N] STREAM N1 TOOL [ARG...] - the cut
-fault of the fault suite (test/faults.bats): run TOOL ARG... with every
-prefix of the file STREAM (two records, the first N1 bytes long) on its
-standard input, from K bytes on (default 1), a few runs at a time, and
-check each outcome.  With --every N only every Nth prefix, and those that
-end within N bytes of a record's end, for a format whose headers are
-long (MRC's 1024 bytes).  Each outcome must be:
+"""faults_cut.py [--from K] [--every N] [--one FILE] STREAM N1 TOOL [ARG...]
+- the cut fault of the fault suite (test/faults.bats): run TOOL ARG...
+with every prefix of the file STREAM (two records, the first N1 bytes
+long) on its standard input, from K bytes on (default 1), a few runs at
+a time, and check each outcome.  With --every N only every Nth prefix,
+and those that end within N bytes of a record's end, for a format whose
+headers are long (MRC's 1024 bytes).  Each outcome must be:
 
   - the whole first record (N1 bytes): exit 0, no message, the output
     of the first record alone;
@@ -12,6 +12,11 @@ long (MRC's 1024 bytes).  Each outcome must be:
     cut record (0 or 1), and on stdout only a prefix of what the whole
     stream gives, which holds the first record's output whole when the
     cut is in the second record.
+
+With --one, STREAM is a file whose first record cannot be cut from it
+whole (a TIFF: the first page's directory points to the second), and
+FILE holds that record alone: its output is the first record's, and
+every prefix is a cut, the first N1 bytes too (in record 1).
 
 Prints each prefix that fails and exits 1 if any did.  Each run is
 bounded as test/helpers.bash bounds one: CPU_LIMIT seconds of processor
@@ -38,26 +43,28 @@ def run(argv, data):
 
 
 def main():
-    first, every = 1, 1
-    while sys.argv[1] in ('--from', '--every'):
+    first, every, alone = 1, 1, None
+    while sys.argv[1] in ('--from', '--every', '--one'):
         if sys.argv[1] == '--from':
             first = int(sys.argv[2])
-        else:
+        elif sys.argv[1] == '--every':
             every = int(sys.argv[2])
+        else:
+            alone = open(sys.argv[2], 'rb').read()
         del sys.argv[1:3]
     path, n1, argv = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
     tool = argv[0].rsplit('/', 1)[-1]
     data = open(path, 'rb').read()
     st, full, err = run(argv, data)
-    st1, one, err1 = run(argv, data[:n1])
+    st1, one, err1 = run(argv, data[:n1] if alone is None else alone)
     if st or st1 or err or err1 or not one or not full.startswith(one):
         sys.exit(f'{tool}: the uncut stream gives exit {st}, its first '
                  f'record {st1}: {err}{err1}')
 
     def check(k):
         st, out, err = run(argv, data[:k])
-        rec = int(k > n1)
-        if k == n1:
+        rec = int(k > n1 or (alone is not None and k == n1))
+        if k == n1 and alone is None:
             if st or err or out != one:
                 return f'cut after {k} bytes: exit {st}, {err!r}'
             return None

@@ -9,7 +9,7 @@ load helpers
 bats_require_minimum_version 1.5.0
 
 REPLAY="$TPIPE_BIN/../fuzz"
-TARGETS="npy png text einops grad numbers raw jpeg mrc"
+TARGETS="npy png text einops grad numbers raw tiff jpeg mrc"
 
 # replay TARGET: run replay-TARGET on its seeds and regressions; it must
 # exit 0 and say it replayed them all (none may be skipped).
@@ -45,6 +45,7 @@ replay() {
 @test "fuzz: grad replays its seeds and regressions" { replay grad; }
 @test "fuzz: numbers replays its seeds and regressions" { replay numbers; }
 @test "fuzz: raw replays its seeds and regressions" { replay raw; }
+@test "fuzz: tiff replays its seeds and regressions" { replay tiff; }
 @test "fuzz: jpeg replays its seeds and regressions" { replay jpeg; }
 @test "fuzz: mrc replays its seeds and regressions" { replay mrc; }
 

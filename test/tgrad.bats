@@ -495,17 +495,18 @@ np.save("k0.npy", np.float64(2)); np.save("kz.npy", np.ones((0, 2)))
 	rows_ok
 }
 
-@test "tgrad: PNG output (-O png, a .png or .jpg -o name, --depth) is a usage error naming npy and txt; nothing is written" {
+@test "tgrad: PNG, JPEG and TIFF output (-O png, a .png, .jpg or .tif -o name, --depth) is a usage error naming npy and txt; nothing is written" {
 	py 'np.save("x.npy", np.ones((2, 3))); np.save("w.npy", np.ones((3, 2)))'
 	row fails --usage 2 "^tgrad: -O 'png' is not one of npy, txt$" x.npy tgrad -O png matmul:w.npy sum
 	row fails --usage 2 "^tgrad: -O 'png' is not one of npy, txt$" x.npy tgrad --format=png --check matmul:w.npy sum
 	row fails --no-o --usage 2 "^tgrad: -o 'g.png' names a PNG: tgrad writes npy or txt" x.npy tgrad -o g.png matmul:w.npy sum
 	row fails --no-o --usage 2 "^tgrad: -o 'g.PNG' names a PNG" x.npy tgrad matmul:w.npy sum -o g.PNG
 	row fails --no-o --usage 2 "^tgrad: -o 'g.jpg' names a JPEG: tgrad writes npy or txt" x.npy tgrad matmul:w.npy sum -o g.jpg
+	row fails --no-o --usage 2 "^tgrad: -o 'g.tif' names a TIFF: tgrad writes npy or txt" x.npy tgrad -o g.tif matmul:w.npy sum
 	row fails --usage 2 "^tgrad: --depth 16: tgrad writes npy or txt, no PNG" x.npy tgrad --depth 16 matmul:w.npy sum
 	row fails --usage 2 "^tgrad: --depth 8: tgrad writes npy or txt" x.npy tgrad --depth 8 -O npy matmul:w.npy sum
 	rows_ok
-	[ ! -e g.png ] && [ ! -e g.PNG ] || fail "a PNG file was left: $(ls)"
+	[ ! -e g.png ] && [ ! -e g.PNG ] && [ ! -e g.tif ] || fail "a PNG or TIFF file was left: $(ls)"
 	# the -O given wins over the name, as in every tool
 	tgrad -O npy -o g.png matmul:w.npy sum <x.npy
 	tgrad matmul:w.npy sum <x.npy | cmp - g.png

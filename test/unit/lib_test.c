@@ -302,8 +302,9 @@ test_choices(void)
 	    "no extension: a leading dot, a dot in a directory");
 	e = tp_output_format("soft.webp", &f, &m);
 	ok(e && !strcmp(e, "-o 'soft.webp': no writer knows the extension "
-	    "'.webp' (known: .npy, .png, .txt, .csv, .raw, .bin, .jpg, .jpeg, "
-	    ".mrc, .mrcs, .map): name the format with -O to write it anyway"),
+	    "'.webp' (known: .npy, .png, .txt, .csv, .raw, .bin, .tif, .tiff, "
+	    ".jpg, .jpeg, .mrc, .mrcs, .map): name the format with -O to write "
+	    "it anyway"),
 	    "an unknown extension, named");
 	e = tp_output_format("a\n.\x1b", &f, &m);
 	ok(e && strstr(e, "'a\\x0a.\\x1b'") && strstr(e, "'.\\x1b'"),
