@@ -209,6 +209,15 @@ void tp_permute_plan(struct tp_permute *, size_t es, int ndim,
     const size_t *shape, const int *perm);
 void tp_permute_run(const struct tp_permute *, void *dst, const void *src,
     size_t first, size_t end);
+/*
+ * All the axes of src (C order, shape shape) reversed into dst: numpy's
+ * src.T made contiguous, of shape (shape[ndim-1], ..., shape[0]).  Read
+ * in Fortran order, dst holds src's elements in src's own index order,
+ * so this is the step from C order to Fortran order, and back (with the
+ * reversed shape).  es bytes per element; one thread.
+ */
+void tp_reverse_axes(void *dst, const void *src, size_t es, int ndim,
+    const size_t *shape);
 
 /* IEEE half <-> float. */
 float tp_half_to_float(uint16_t);
