@@ -89,7 +89,7 @@ tp_input_operand(int n, char *const *operands)
 /* -O and --depth. */
 static const struct tp_choice formats[] = {
 	{ "npy", TP_FMT_NPY }, { "txt", TP_FMT_TXT }, { "png", TP_FMT_PNG },
-	{ NULL, 0 }
+	{ "mat", TP_FMT_MAT }, { NULL, 0 }
 };
 static const struct tp_choice depths[] = {
 	{ "8", 8 }, { "16", 16 }, { NULL, 0 }
@@ -103,7 +103,7 @@ static const struct tp_choice compressions[] = {
  * the order messages list them: the one table of them. */
 static const struct tp_choice extensions[] = {
 	{ ".npy", TP_FMT_NPY }, { ".png", TP_FMT_PNG }, { ".txt", TP_FMT_TXT },
-	{ ".csv", TP_FMT_TXT }, { NULL, 0 }
+	{ ".csv", TP_FMT_TXT }, { ".mat", TP_FMT_MAT }, { NULL, 0 }
 };
 
 const struct tp_choice *

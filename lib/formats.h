@@ -74,6 +74,9 @@ struct tp_decoder {
 	void (*close)(void *state);
 };
 
+/* The decoders (reader.c's table). */
+extern const struct tp_decoder tp_mat_decoder;	/* matfile.c */
+
 /* The reader's input, for decoders: up to n bytes (fewer only at the
  * end of the input) into dst; returns how many. */
 size_t tp_reader_take(struct tp_reader *, void *dst, size_t n);
@@ -115,6 +118,9 @@ struct tp_encoder {
 	void (*finish)(struct tp_writer *, void **state, long n,
 	    const struct tp_common *o);
 };
+
+/* The encoders (writer.c's table). */
+extern const struct tp_encoder tp_mat_encoder;	/* matfile_write.c */
 
 /* Append n bytes to w's output (buffered); for encoders. */
 void tp_writer_emit(struct tp_writer *, const void *p, size_t n);

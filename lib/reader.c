@@ -54,6 +54,7 @@ struct tp_reader {
 /* The formats decoded by files of their own (formats.h), in the order
  * their magic numbers are tried. */
 static const struct tp_decoder *const decoders[] = {
+	&tp_mat_decoder,	/* last: a v4 file has no magic number */
 	NULL
 };
 
@@ -214,6 +215,9 @@ reader_open(const char *path, const struct tp_input *in, int operand)
 		r->format = TP_FMT_TXT;
 	if (r->in.ndim >= 0 && r->format != TP_FMT_TXT && r->len > 0)
 		tp_usage_die("%s: --shape applies to text input, not %s",
+		    r->name, format_name(r));
+	if (r->in.var && r->format != TP_FMT_MAT && r->len > 0)
+		tp_usage_die("%s: --var applies to MAT-file input, not %s",
 		    r->name, format_name(r));
 	return r;
 }

@@ -47,6 +47,7 @@ struct tp_writer {
 
 /* The formats encoded by files of their own (formats.h). */
 static const struct tp_encoder *const encoders[] = {
+	&tp_mat_encoder,
 	NULL
 };
 
