@@ -10,18 +10,22 @@
 #include "tpipe.h"
 
 static const char usage[] =
-    "tcat [-o file] [-O npy|txt|png] [-t f32|f64] [--shape S] "
+    "tcat [-o file] [-O npy|txt|png|mat] [-t f32|f64] [--shape S] "
     "[--depth 8|16] [--normalize] [--range lo,hi]\n"
-    "            [--cmap " TP_CMAP_NAMES "] [--progress | --quiet] [file ...]";
+    "            [--cmap " TP_CMAP_NAMES "] [--var name] "
+    "[--name name[,name...]] [--progress | --quiet]\n"
+    "            [file ...]";
 
 #define CHUNK (1 << 20)
 
-enum { OPT_SHAPE = TP_OPT_TOOL, OPT_NORMALIZE, OPT_RANGE, OPT_CMAP };
+enum { OPT_SHAPE = TP_OPT_TOOL, OPT_NORMALIZE, OPT_RANGE, OPT_CMAP, OPT_VAR,
+	OPT_NAME };
 
 struct cmdline {
 	struct tp_common com;
-	int ndim;			/* --shape, or -1 */
-	size_t shape[TP_MAXDIM];
+	struct tp_input in;		/* --shape, --var */
+	char **names;			/* --name: the records' names */
+	size_t nnames;
 	char **files;			/* at least one; "-" is stdin */
 	int nfiles;
 	int picture;			/* --normalize, --range or --cmap */
@@ -33,8 +37,27 @@ struct cmdline {
 /* Live for the whole run, reachable for LeakSanitizer on error exits. */
 static unsigned char *chunk;
 static struct tp_reader **readers;
+static char *namebuf;			/* --name's words, in cl.names */
 static double *values;			/* a picture's record, as float64 */
 static void *pixels;			/* and its pixels */
+
+/* --name's list: the names of the output records, in order. */
+static void
+parse_names(struct cmdline *cl, const char *list)
+{
+	free(namebuf);
+	free(cl->names);
+	namebuf = tp_estrdup(list);
+	cl->nnames = 0;
+	cl->names = tp_ecalloc(strlen(list) / 2 + 1, sizeof *cl->names);
+	for (char *p = namebuf, *next; p; p = next) {
+		if ((next = strchr(p, ',')))
+			*next++ = '\0';
+		if (!*p)
+			tp_usage_die("--name: an empty name in '%s'", list);
+		cl->names[cl->nnames++] = p;
+	}
+}
 
 /* Parse the command line into cl; dies (exit 2) on a usage error. */
 static void
@@ -46,6 +69,8 @@ parse_cmdline(struct cmdline *cl, int argc, char *argv[])
 		{ "normalize", no_argument, NULL, OPT_NORMALIZE },
 		{ "range", required_argument, NULL, OPT_RANGE },
 		{ "cmap", required_argument, NULL, OPT_CMAP },
+		{ "var", required_argument, NULL, OPT_VAR },
+		{ "name", required_argument, NULL, OPT_NAME },
 		{ NULL, 0, NULL, 0 }
 	};
 	static char *stdin_only[] = { "-" };
@@ -54,7 +79,9 @@ parse_cmdline(struct cmdline *cl, int argc, char *argv[])
 	int ch;
 
 	tp_init(&cl->com, usage);
-	cl->ndim = -1;
+	tp_input_init(&cl->in);
+	cl->names = NULL;
+	cl->nnames = 0;
 	cl->picture = 0;
 	cl->cmap = -1;
 	cl->have_range = 0;
@@ -64,9 +91,15 @@ parse_cmdline(struct cmdline *cl, int argc, char *argv[])
 			continue;
 		switch (ch) {
 		case OPT_SHAPE:
-			if ((e = tp_parse_shape(optarg, cl->shape, TP_MAXDIM,
-			    &cl->ndim, 1, &m)))
+			if ((e = tp_parse_shape(optarg, cl->in.shape,
+			    TP_MAXDIM, &cl->in.ndim, 1, &m)))
 				tp_usage_die("--shape: %s", e);
+			break;
+		case OPT_VAR:
+			cl->in.var = optarg;
+			break;
+		case OPT_NAME:
+			parse_names(cl, optarg);
 			break;
 		case OPT_NORMALIZE:
 			cl->picture = 1;
@@ -86,6 +119,10 @@ parse_cmdline(struct cmdline *cl, int argc, char *argv[])
 	if (cl->picture && cl->com.dtype >= 0)
 		tp_usage_die("-t does not go with a picture: its pixels are "
 		    "uint8, or uint16 with --depth 16");
+	if (cl->names && tp_writer_format(cl->com.output, cl->com.format) !=
+	    TP_FMT_MAT)
+		tp_usage_die("--name applies to MAT-file output (-O mat, or -o "
+		    "with a .mat name)");
 	cl->files = optind < argc ? argv + optind : stdin_only;
 	cl->nfiles = optind < argc ? argc - optind : 1;
 }
@@ -175,17 +212,19 @@ main(int argc, char *argv[])
 {
 	struct cmdline cl;
 	struct tp_writer *w;
+	size_t nrec = 0;
 
 	parse_cmdline(&cl, argc, argv);
-	/* --shape applies to text only: open the inputs first (stdin once;
+	/* --shape applies to text only, --var to MAT-files: open the
+	 * inputs first (stdin once;
 	 * a later "-" finds its end), so that an input it cannot apply to
 	 * is refused before any output */
 	readers = tp_ecalloc((size_t)cl.nfiles, sizeof *readers);
-	for (int i = 0, seen_stdin = 0; cl.ndim >= 0 && i < cl.nfiles; i++) {
+	for (int i = 0, seen_stdin = 0; (cl.in.ndim >= 0 || cl.in.var) &&
+	    i < cl.nfiles; i++) {
 		int is_stdin = !strcmp(cl.files[i], "-");
 		if (!is_stdin || !seen_stdin++)
-			readers[i] = tp_reader_open(cl.files[i], cl.ndim,
-			    cl.shape);
+			readers[i] = tp_reader_open_input(cl.files[i], &cl.in);
 	}
 
 	w = tp_writer_open(&cl.com);
@@ -194,9 +233,12 @@ main(int argc, char *argv[])
 		struct tp_tensor hdr;
 
 		if (!r)
-			r = readers[i] = tp_reader_open(cl.files[i], cl.ndim,
-			    cl.shape);
+			r = readers[i] = tp_reader_open_input(cl.files[i],
+			    &cl.in);
 		while (tp_read_header(r, &hdr)) {
+			tp_writer_name_next(w, nrec < cl.nnames ?
+			    cl.names[nrec] : tp_reader_record_name(r));
+			nrec++;
 			if (cl.picture)
 				draw_record(&cl, r, w, &hdr);
 			else
@@ -205,8 +247,13 @@ main(int argc, char *argv[])
 		tp_reader_close(r);
 		readers[i] = NULL;
 	}
+	if (nrec < cl.nnames)
+		tp_die("--name gives %zu names, but the input has %zu records",
+		    cl.nnames, nrec);
 	tp_writer_close(w);
 	free(readers);
+	free(cl.names);
+	free(namebuf);
 	free(chunk);
 	free(values);
 	free(pixels);

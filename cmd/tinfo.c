@@ -19,11 +19,12 @@
 static const char usage[] =
     "tinfo [--json] [--show] [--cmap " TP_CMAP_NAMES "] [--range lo,hi] "
     "[--width n] [--height n]\n"
-    "             [--color auto|always|never] [-o file] "
-    "[--progress | --quiet] [file ...]";
+    "             [--color auto|always|never] [--var name] [-o file] "
+    "[--progress | --quiet]\n"
+    "             [file ...]";
 
 enum { OPT_JSON = TP_OPT_TOOL, OPT_SHOW, OPT_CMAP, OPT_RANGE, OPT_WIDTH,
-	OPT_HEIGHT, OPT_COLOR };
+	OPT_HEIGHT, OPT_COLOR, OPT_VAR };
 
 struct cmdline {
 	struct tp_common com;
@@ -35,6 +36,7 @@ struct cmdline {
 	int width;			/* --width, or 0: the terminal's */
 	int height;			/* --height, or 0: the terminal's */
 	int color;			/* 1 always, 0 never, -1 auto */
+	struct tp_input in;		/* --var */
 };
 
 /* Live for the whole run, reachable for LeakSanitizer on error exits. */
@@ -291,6 +293,7 @@ parse_cmdline(struct cmdline *cl, int argc, char *argv[])
 		{ "width", required_argument, NULL, OPT_WIDTH },
 		{ "height", required_argument, NULL, OPT_HEIGHT },
 		{ "color", required_argument, NULL, OPT_COLOR },
+		{ "var", required_argument, NULL, OPT_VAR },
 		{ "help", no_argument, NULL, 'h' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "version", no_argument, NULL, TP_OPT_VERSION },
@@ -303,6 +306,7 @@ parse_cmdline(struct cmdline *cl, int argc, char *argv[])
 	int ch;
 
 	tp_init(&cl->com, usage);
+	tp_input_init(&cl->in);
 	cl->json = cl->show = cl->have_range = cl->width = cl->height = 0;
 	cl->cmap = cl->color = -1;
 	while ((ch = tp_getopt(argc, argv, "ho:", longopts)) != -1) {
@@ -331,16 +335,20 @@ parse_cmdline(struct cmdline *cl, int argc, char *argv[])
 		case OPT_COLOR:
 			cl->color = tp_choice(optarg, colors, "--color");
 			break;
+		case OPT_VAR:
+			cl->in.var = optarg;
+			break;
 		default:
 			tp_usage();
 		}
-		cl->show |= ch != OPT_JSON;
+		cl->show |= ch != OPT_JSON && ch != OPT_VAR;
 	}
 	if (cl->json && cl->show)
 		tp_usage_die("--json does not go with --show and its options");
 }
 
-/* Write to f the line that describes a record: its name, shape, dtype,
+/* Write to f the line that describes a record: its input's name (of
+ * several), index, its own name (a MAT-file variable's), shape, dtype,
  * size and statistics s, as text or as a JSON object. */
 static void
 print_record(FILE *f, struct tp_reader *r, const struct tp_tensor *hdr,
@@ -349,12 +357,19 @@ print_record(FILE *f, struct tp_reader *r, const struct tp_tensor *hdr,
 	int have = s->n > 0;
 	double mean = 0, sd = 0;
 
+	const char *name = tp_reader_record_name(r);
+
 	if (have)
 		mean_std(s, &mean, &sd);
 	if (json) {
 		fprintf(f, "{\"file\":");
 		print_json_string(f, tp_reader_path(r));
-		fprintf(f, ",\"index\":%ld,\"shape\":[", tp_reader_index(r));
+		fprintf(f, ",\"index\":%ld", tp_reader_index(r));
+		if (name) {
+			fprintf(f, ",\"name\":");
+			print_json_string(f, name);
+		}
+		fprintf(f, ",\"shape\":[");
 		for (int a = 0; a < hdr->ndim; a++)
 			fprintf(f, a ? ",%zu" : "%zu", hdr->shape[a]);
 		fprintf(f, "],\"dtype\":\"%s\",\"bytes\":%zu",
@@ -362,7 +377,13 @@ print_record(FILE *f, struct tp_reader *r, const struct tp_tensor *hdr,
 	} else {
 		if (several)
 			fprintf(f, "%s:", tp_reader_name(r));
-		fprintf(f, "%ld shape=(", tp_reader_index(r));
+		fprintf(f, "%ld ", tp_reader_index(r));
+		if (name) {
+			char *shown = tp_printable(name);
+			fprintf(f, "name=%s ", shown);
+			free(shown);
+		}
+		fprintf(f, "shape=(");
 		for (int a = 0; a < hdr->ndim; a++)
 			fprintf(f, a ? ",%zu" : "%zu", hdr->shape[a]);
 		fprintf(f, "%s) dtype=%s bytes=%zu", hdr->ndim == 1 ? "," : "",
@@ -671,7 +692,7 @@ main(int argc, char *argv[])
 		argv[--optind] = "-";
 
 	for (int i = optind; i < argc; i++) {
-		struct tp_reader *r = tp_reader_open(argv[i], -1, NULL);
+		struct tp_reader *r = tp_reader_open_input(argv[i], &cl.in);
 		struct tp_tensor hdr;
 
 		while (tp_read_header(r, &hdr)) {
