@@ -9,7 +9,7 @@ load helpers
 bats_require_minimum_version 1.5.0
 
 REPLAY="$TPIPE_BIN/../fuzz"
-TARGETS="npy png text einops grad numbers"
+TARGETS="npy png text einops grad numbers mat"
 
 # replay TARGET: run replay-TARGET on its seeds and regressions; it must
 # exit 0 and say it replayed them all (none may be skipped).
@@ -44,6 +44,7 @@ replay() {
 @test "fuzz: einops replays its seeds and regressions" { replay einops; }
 @test "fuzz: grad replays its seeds and regressions" { replay grad; }
 @test "fuzz: numbers replays its seeds and regressions" { replay numbers; }
+@test "fuzz: mat replays its seeds and regressions" { replay mat; }
 
 @test "fuzz: a caught die is reported and its memory freed, not exited" {
 	# a truncated record: the reader dies inside the harness, which goes
