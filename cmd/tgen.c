@@ -96,8 +96,8 @@ parse_args(struct cmdline *cl, enum kind kind, const char *arg)
 		n = tp_parse_doubles(arg, v, 3, "range");
 		cl->start = n == 1 ? 0 : v[0];
 		cl->step = n == 3 ? v[2] : 1;
-		if (cl->step == 0 || !isfinite(cl->step) || !isfinite(v[n == 1 ? 0 : 1]) ||
-		    !isfinite(cl->start))
+		if (cl->step == 0 || !isfinite(cl->step) ||
+		    !isfinite(v[n == 1 ? 0 : 1]) || !isfinite(cl->start))
 			tp_usage_die("range '%s': need finite numbers and a step other than 0",
 			    q);
 		{
@@ -119,8 +119,8 @@ parse_args(struct cmdline *cl, enum kind kind, const char *arg)
 		if (cl->nsigma == 0)
 			tp_usage_die("gaussian needs -s SIGMA");
 		if (cl->nsigma != 1 && cl->nsigma != cl->ndim)
-			tp_usage_die("-s gives %d sigmas for %d axes", cl->nsigma,
-			    cl->ndim);
+			tp_usage_die("-s gives %d sigmas for %d axes",
+			    cl->nsigma, cl->ndim);
 	} else if (cl->nsigma)
 		tp_usage_die("-s applies to gaussian only, not to '%s'",
 		    tp_choice_word(kinds, kind));
@@ -144,7 +144,8 @@ generate(struct gen *g, const struct tp_tensor *h, size_t first, size_t n,
 		case RANGE: {
 			/* as numpy's arange fills: start + i * (v1 - v0) */
 			double delta = (cl->start + cl->step) - cl->start;
-			out[k] = i == 0 ? cl->start : i == 1 ? cl->start + cl->step :
+			out[k] = i == 0 ? cl->start : i == 1 ?
+			    cl->start + cl->step :
 			    cl->start + (double)i * delta;
 			break;
 		}
@@ -196,13 +197,17 @@ main(int argc, char *argv[])
 			continue;
 		switch (ch) {
 		case OPT_SEED:
-			cl.seed = tp_parse_int(optarg, 0, 4294967295LL, "--seed");
+			cl.seed = tp_parse_int(optarg, 0, 4294967295LL,
+			    "--seed");
 			break;
 		case 's':
-			cl.nsigma = tp_parse_doubles(optarg, cl.sigma, TP_MAXDIM, "-s");
+			cl.nsigma = tp_parse_doubles(optarg, cl.sigma,
+			    TP_MAXDIM, "-s");
 			for (int i = 0; i < cl.nsigma; i++)
-				if (!(cl.sigma[i] > 0) || !isfinite(cl.sigma[i]))
-					tp_usage_die("-s must be positive, not '%s'",
+				if (!(cl.sigma[i] > 0) ||
+				    !isfinite(cl.sigma[i]))
+					tp_usage_die(
+					    "-s must be positive, not '%s'",
 					    tp_quote(optarg, strlen(optarg), q,
 					    sizeof q));
 			break;
@@ -241,7 +246,8 @@ main(int argc, char *argv[])
 	for (long long r = 0; r < cl.count; r++) {
 		tp_write_header(w, &hdr);
 		for (size_t i = 0; i < hdr.count; i += CHUNK) {
-			size_t n = hdr.count - i < CHUNK ? hdr.count - i : CHUNK;
+			size_t n = hdr.count - i < CHUNK ? hdr.count - i :
+			    CHUNK;
 			generate(&g, &hdr, i, n, vals);
 			tp_convert(conv, hdr.dtype, vals, TP_F8, n);
 			tp_write_data(w, conv, n * tp_dtype_size(hdr.dtype));

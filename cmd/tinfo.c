@@ -49,7 +49,7 @@ struct stats {
 	double min, max;
 	size_t nfinite;			/* the finite values, */
 	double shift;			/* less the first of them, */
-	double mean, m2;		/* have this mean and squared deviation */
+	double mean, m2;		/* have this mean, squared deviation */
 };
 
 /*
@@ -326,7 +326,8 @@ parse_cmdline(struct cmdline *cl, int argc, char *argv[])
 			cl->have_range = 1;
 			break;
 		case OPT_WIDTH:
-			cl->width = (int)tp_parse_int(optarg, 1, 10000, "--width");
+			cl->width = (int)tp_parse_int(optarg, 1, 10000,
+			    "--width");
 			break;
 		case OPT_HEIGHT:
 			cl->height = (int)tp_parse_int(optarg, 1, 10000,
@@ -663,8 +664,9 @@ draw_record(const struct cmdline *cl, const struct tp_tensor *hdr, int color,
 	for (size_t y = 0; y < p.h; y++)
 		for (size_t x = 0; x < p.w; x++)
 			for (int k = 0; k < p.nch; k++)
-				cell[(y * p.w + x) * (size_t)p.nch + (size_t)k] =
-				    box_mean(level, W, p.nch, k, y * H / p.h,
+				cell[(y * p.w + x) * (size_t)p.nch +
+				    (size_t)k] = box_mean(level, W, p.nch, k,
+				    y * H / p.h,
 				    (y + 1) * H / p.h, x * W / p.w,
 				    (x + 1) * W / p.w);
 	print_picture(&p, color);

@@ -434,11 +434,13 @@ project_record(const struct cmdline *cl, const struct tp_project *p,
 			    cl->com.threads);
 		else if (ct == TP_F4)
 			bad += tp_project_points_f32(p, work, dim, dst,
-			    mask.data ? (unsigned char *)mask.data + done : NULL,
+			    mask.data ? (unsigned char *)mask.data + done :
+			    NULL,
 			    k, cl->com.threads);
 		else
 			bad += tp_project_points(p, work, dim, dst,
-			    mask.data ? (unsigned char *)mask.data + done : NULL,
+			    mask.data ? (unsigned char *)mask.data + done :
+			    NULL,
 			    k, cl->com.threads);
 		if (outdt != ct) {
 			tp_convert(conv, outdt, dst, ct, k * 3);

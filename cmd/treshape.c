@@ -191,7 +191,7 @@ main(int argc, char **argv)
 
 	parse_cmdline(argc, argv, &cl);
 	if (cl.explain && !cl.input && isatty(0)) {
-		explain(&cl, NULL);		/* no input: the request alone */
+		explain(&cl, NULL);		/* no input: the request */
 		if (fflush(stdout) || ferror(stdout))
 			tp_die("write error: <stdout>:");
 		return 0;
@@ -221,7 +221,8 @@ main(int argc, char **argv)
 				tp_skip_data(in, plan.stride - plan.offset -
 				    plan.block);
 			}
-			tp_skip_data(in, hdr.nbytes - plan.nblock * plan.stride);
+			tp_skip_data(in,
+			    hdr.nbytes - plan.nblock * plan.stride);
 			continue;
 		}
 		src = tp_read_rest_as(in, hdr.dtype);

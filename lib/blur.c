@@ -110,8 +110,8 @@ check_weights(const struct tp_blur *b)
 		double s = b->sigma[a];
 		int n = b->order[a];
 
-		if (n == 0 || n % 2 || !blur_fft_axis(b->o.boundary, s, b->shape[a],
-		    n))
+		if (n == 0 || n % 2 ||
+		    !blur_fft_axis(b->o.boundary, s, b->shape[a], n))
 			continue;
 		w *= fabs(blur_deriv_tap(s, n, 0, blur_gauss_norm(s)));
 		if (!isfinite(w))

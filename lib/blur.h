@@ -65,7 +65,7 @@ void tp_blur_opts_init(struct tp_blur_opts *);
  * twice, --method fir only with a kernel it can compute exactly.
  * Returns NULL or a message naming the value.
  */
-const char *tp_blur_opts_check(const struct tp_blur_opts *,
+tp_why tp_blur_opts_check(const struct tp_blur_opts *,
     struct tp_msg *m);
 
 /*
@@ -77,7 +77,7 @@ const char *tp_blur_opts_check(const struct tp_blur_opts *,
  * per blurred axis.  Returns NULL, or a message saying what does not fit
  * (an axis that does not exist, more sigmas or orders than axes).
  */
-const char *tp_blur_sigmas(const struct tp_blur_opts *, int ndim,
+tp_why tp_blur_sigmas(const struct tp_blur_opts *, int ndim,
     const size_t *shape, double *sigma, int *order, struct tp_msg *m);
 
 /*

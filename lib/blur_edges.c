@@ -108,7 +108,8 @@ gauss_legendre(int q, double *x, double *w)
 			for (int j = 1; j <= q; j++) {
 				p3 = p2;
 				p2 = p1;
-				p1 = ((2.0 * j - 1) * z * p2 - (j - 1.0) * p3) / j;
+				p1 = ((2.0 * j - 1) * z * p2 -
+				    (j - 1.0) * p3) / j;
 			}
 			pp = q * (z * p1 - p2) / (z * z - 1);
 			z1 = z;
@@ -265,8 +266,8 @@ blur_pad_for(enum tp_blur_kernel k, double s, int order, size_t len, double eps,
 	if (k == TP_BLUR_DISCRETE && order > 0)
 		r = discrete_order_radius(s, order, eps, bl_peak(k, s, order));
 	else
-		r = blur_fir_radius(k == TP_BLUR_DISCRETE ? k : TP_BLUR_SAMPLED, s,
-		    order, eps);
+		r = blur_fir_radius(k == TP_BLUR_DISCRETE ? k : TP_BLUR_SAMPLED,
+		    s, order, eps);
 	if (r < 0)
 		tp_die("sigma %g is too large for the nearest and zero "
 		    "boundaries (the padding would exceed 10^6 samples)", s);

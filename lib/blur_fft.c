@@ -18,7 +18,7 @@ struct fft_ctx {
 	size_t esz;		/* bytes per real */
 	char *src, *dst;	/* pad: data -> work; unpad: work -> data */
 	char *spec;		/* multiply: the spectrum */
-	size_t es;		/* reals per spectrum element */
+	size_t nreal;		/* reals per spectrum element */
 	size_t per;		/* rows per item */
 	size_t nrows;
 };
@@ -41,66 +41,67 @@ mul_item(void *arg, size_t i, int tid)
 		for (a = 0; a < nd - 1; a++)
 			if (b->resp[a] != NULL)
 				wgt *= b->resp[a][idx[a]];
-		c->ops->scale_row(c->spec + row * len * c->es * c->esz, len,
-		    c->es, wgt, b->resp[nd - 1], b->rot);
+		c->ops->scale_row(c->spec + row * len * c->nreal * c->esz, len,
+		    c->nreal, wgt, b->resp[nd - 1], b->rot);
 	}
 }
 
 /*
- * Shift the work array w (reals of es bytes) down by one along axis a
+ * Shift the work array w (reals of esz bytes) down by one along axis a
  * (sample k + 1 to k, the last 0): DCT-II coefficients 1..n-1 become the
  * DST-III input of an odd derivative.
  */
 static void
-shift_axis(const struct tp_blur *b, char *w, int a, size_t es)
+shift_axis(const struct tp_blur *b, char *w, int a, size_t esz)
 {
 	size_t outer, inner, n = b->wshape[a], o;
 
 	blur_extent(b->wshape, b->ndim, a, &outer, &inner);
 	for (o = 0; o < outer; o++) {
-		char *p = w + o * n * inner * es;
+		char *p = w + o * n * inner * esz;
 
-		memmove(p, p + inner * es, (n - 1) * inner * es);
-		memset(p + (n - 1) * inner * es, 0, inner * es);
+		memmove(p, p + inner * esz, (n - 1) * inner * esz);
+		memset(p + (n - 1) * inner * esz, 0, inner * esz);
 	}
 }
 
-/* Samples 0 and n-1 of every line of axis a of w (reals of es bytes) set
+/* Samples 0 and n-1 of every line of axis a of w (reals of esz bytes) set
  * to 0 (after a DST-I on samples 1..n-2), or the whole line when the
  * axis has no inverse. */
 static void
-zero_ends(const struct tp_blur *b, char *w, int a, size_t es)
+zero_ends(const struct tp_blur *b, char *w, int a, size_t esz)
 {
 	size_t outer, inner, n = b->wshape[a], o;
 
 	blur_extent(b->wshape, b->ndim, a, &outer, &inner);
 	for (o = 0; o < outer; o++) {
-		char *p = w + o * n * inner * es;
+		char *p = w + o * n * inner * esz;
 
 		if (b->noinv[a]) {
-			memset(p, 0, n * inner * es);
+			memset(p, 0, n * inner * esz);
 			continue;
 		}
-		memset(p, 0, inner * es);
-		memset(p + (n - 1) * inner * es, 0, inner * es);
+		memset(p, 0, inner * esz);
+		memset(p + (n - 1) * inner * esz, 0, inner * esz);
 	}
 }
 
 /*
  * Pad: fill rows of the work array from data, extended by the boundary
  * (nearest: the edge value; zero: 0), the data at offset pad on each
- * axis.  Unpad (c->dst == data): copy the interior back.  Reals of es
+ * axis.  Unpad (c->dst == data): copy the interior back.  Reals of esz
  * bytes (a constant: pad_item).
  */
 BY_SIZE
-pad_rows(struct fft_ctx *c, size_t i, size_t es)
+pad_rows(struct fft_ctx *c, size_t i, size_t esz)
 {
 	const struct tp_blur *b = c->b;
 	int nd = b->ndim, a, unpad = c->src == b->work;
 	int zb = b->o.boundary == TP_BLUR_ZERO;
 	size_t idx[TP_MAXDIM], row, off, p;
 	size_t r1 = (i + 1) * c->per < c->nrows ? (i + 1) * c->per : c->nrows;
-	size_t wn = b->wshape[nd - 1], n = b->shape[nd - 1], pl = b->pad[nd - 1];
+	size_t wn = b->wshape[nd - 1], n = b->shape[nd - 1];
+	size_t pl = b->pad[nd - 1];
 
 	for (row = i * c->per; row < r1; row++) {
 		int zero = 0, outside = 0;
@@ -113,7 +114,8 @@ pad_rows(struct fft_ctx *c, size_t i, size_t es)
 
 			if (j < 0 || j >= (ptrdiff_t)b->shape[a])
 				outside = 1;
-			m = blur_map_index(j, (ptrdiff_t)b->shape[a], b->o.boundary);
+			m = blur_map_index(j, (ptrdiff_t)b->shape[a],
+			    b->o.boundary);
 			if (m < 0)
 				zero = 1;
 			else
@@ -121,27 +123,27 @@ pad_rows(struct fft_ctx *c, size_t i, size_t es)
 		}
 		if (unpad) {
 			if (!outside)
-				memcpy(c->dst + off * n * es,
-				    c->src + (row * wn + pl) * es, n * es);
+				memcpy(c->dst + off * n * esz,
+				    c->src + (row * wn + pl) * esz, n * esz);
 			continue;
 		}
-		char *d = c->dst + row * wn * es;
-		const char *s = c->src + off * n * es;
+		char *d = c->dst + row * wn * esz;
+		const char *s = c->src + off * n * esz;
 
 		if (zero) {
-			memset(d, 0, wn * es);
+			memset(d, 0, wn * esz);
 			continue;
 		}
 		if (zb) {
-			memset(d, 0, pl * es);
-			memset(d + (pl + n) * es, 0, (wn - pl - n) * es);
+			memset(d, 0, pl * esz);
+			memset(d + (pl + n) * esz, 0, (wn - pl - n) * esz);
 		} else {
 			for (p = 0; p < pl; p++)
-				memcpy(d + p * es, s, es);
+				memcpy(d + p * esz, s, esz);
 			for (p = pl + n; p < wn; p++)
-				memcpy(d + p * es, s + (n - 1) * es, es);
+				memcpy(d + p * esz, s + (n - 1) * esz, esz);
 		}
-		memcpy(d + pl * es, s, n * es);
+		memcpy(d + pl * esz, s, n * esz);
 	}
 }
 
@@ -191,14 +193,14 @@ line_weight(const struct tp_blur *b, int a, size_t l, size_t inner)
 }
 
 /*
- * Copy cnt lines of n reals of es bytes into buf, line j at buf + j ls
+ * Copy cnt lines of n reals of esz bytes into buf, line j at buf + j ls
  * (real k at at[j] + k ks in the array); with oneblock the lines lie side
- * by side (at[j] = at[0] + j es), and are read across.  Reals of es
+ * by side (at[j] = at[0] + j esz), and are read across.  Reals of esz
  * bytes (a constant: axis_lines).
  */
 BY_SIZE
 gather_lines(char *buf, char *const *at, size_t cnt, size_t n, size_t ks,
-    size_t ls, int oneblock, size_t es)
+    size_t ls, int oneblock, size_t esz)
 {
 	size_t j, k;
 
@@ -207,20 +209,21 @@ gather_lines(char *buf, char *const *at, size_t cnt, size_t n, size_t ks,
 			const char *s = at[0] + k * ks;
 
 			for (j = 0; j < cnt; j++)
-				memcpy(buf + j * ls + k * es, s + j * es, es);
+				memcpy(buf + j * ls + k * esz, s + j * esz,
+				    esz);
 		}
 	} else {
 		for (j = 0; j < cnt; j++)
 			for (k = 0; k < n; k++)
-				memcpy(buf + j * ls + k * es, at[j] + k * ks,
-				    es);
+				memcpy(buf + j * ls + k * esz, at[j] + k * ks,
+				    esz);
 	}
 }
 
 /* The reverse of gather_lines: the cnt lines in buf back to the array. */
 BY_SIZE
 scatter_lines(const char *buf, char *const *at, size_t cnt, size_t n,
-    size_t ks, size_t ls, int oneblock, size_t es)
+    size_t ks, size_t ls, int oneblock, size_t esz)
 {
 	size_t j, k;
 
@@ -229,13 +232,14 @@ scatter_lines(const char *buf, char *const *at, size_t cnt, size_t n,
 			char *d = at[0] + k * ks;
 
 			for (j = 0; j < cnt; j++)
-				memcpy(d + j * es, buf + j * ls + k * es, es);
+				memcpy(d + j * esz, buf + j * ls + k * esz,
+				    esz);
 		}
 	} else {
 		for (j = 0; j < cnt; j++)
 			for (k = 0; k < n; k++)
-				memcpy(at[j] + k * ks, buf + j * ls + k * es,
-				    es);
+				memcpy(at[j] + k * ks, buf + j * ls + k * esz,
+				    esz);
 	}
 }
 
@@ -243,16 +247,16 @@ scatter_lines(const char *buf, char *const *at, size_t cnt, size_t n,
  * Lines i blk .. i blk + blk - 1 of axis a (line l: outer index
  * l / inner, inner index l % inner; the lines of one outer index lie side
  * by side): gather into this thread's buffer, transform (or transform,
- * multiply and transform back), scatter back.  Reals of es bytes (a
+ * multiply and transform back), scatter back.  Reals of esz bytes (a
  * constant: axis_item).
  */
 BY_SIZE
-axis_lines(struct axis_ctx *c, size_t i, int tid, size_t es)
+axis_lines(struct axis_ctx *c, size_t i, int tid, size_t esz)
 {
 	struct tp_blur *b = c->b;
 	size_t blk = b->blk, n = c->n, in = c->inner, ns = b->gstride[c->a];
-	size_t l0 = i * blk, cnt, k, j, ls = ns * es, ks = in * es;
-	size_t io = (size_t)b->ioff[c->a] * es;
+	size_t l0 = i * blk, cnt, k, j, ls = ns * esz, ks = in * esz;
+	size_t io = (size_t)b->ioff[c->a] * esz;
 	char *buf = b->gbuf[tid];
 	char *at[MAXBLK];
 	double wts[MAXBLK];
@@ -263,7 +267,7 @@ axis_lines(struct axis_ctx *c, size_t i, int tid, size_t es)
 		memset(buf + cnt * ls, 0, (blk - cnt) * ls);
 	/* where each line starts; one outer index: side by side */
 	for (j = 0; j < cnt; j++)
-		at[j] = c->w + ((l0 + j) / in * n * in + (l0 + j) % in) * es;
+		at[j] = c->w + ((l0 + j) / in * n * in + (l0 + j) % in) * esz;
 	oneblock = l0 % in + cnt <= in;
 	if (c->fuse) {
 		/* the other axes' responses; lines where they are below
@@ -278,11 +282,11 @@ axis_lines(struct axis_ctx *c, size_t i, int tid, size_t es)
 		if (live == 0) {
 			for (k = 0; k < n; k++)
 				for (j = 0; j < cnt; j++)
-					memset(at[j] + k * ks, 0, es);
+					memset(at[j] + k * ks, 0, esz);
 			return;
 		}
 	}
-	gather_lines(buf, at, cnt, n, ks, ls, oneblock, es);
+	gather_lines(buf, at, cnt, n, ks, ls, oneblock, esz);
 	if (c->fuse) {
 		const double *h = b->resp[c->a];
 
@@ -293,8 +297,8 @@ axis_lines(struct axis_ctx *c, size_t i, int tid, size_t es)
 
 			c->ops->scale_row(v, n, 1, wj, h, 0);
 			if (b->shift[c->a]) {
-				memmove(v, v + es, (n - 1) * es);
-				memset(v + (n - 1) * es, 0, es);
+				memmove(v, v + esz, (n - 1) * esz);
+				memset(v + (n - 1) * esz, 0, esz);
 			}
 		}
 	} else if (!c->inverse) {
@@ -308,12 +312,12 @@ axis_lines(struct axis_ctx *c, size_t i, int tid, size_t es)
 				char *v = buf + j * ls;
 
 				if (b->noinv[c->a])
-					memset(v, 0, n * es);
-				memset(v, 0, es);
-				memset(v + (n - 1) * es, 0, es);
+					memset(v, 0, n * esz);
+				memset(v, 0, esz);
+				memset(v + (n - 1) * esz, 0, esz);
 			}
 	}
-	scatter_lines(buf, at, cnt, n, ks, ls, oneblock, es);
+	scatter_lines(buf, at, cnt, n, ks, ls, oneblock, esz);
 }
 
 /* The tp_parallel item of axis_lines. */
@@ -373,13 +377,13 @@ blur_run_fft(struct tp_blur *b, const struct blur_ops *ops, void *data)
 {
 	struct fft_ctx c;
 	int nd = b->ndim, th = b->o.threads;
-	size_t es = ops->esz;
+	size_t esz = ops->esz;
 	char *w = b->padded ? b->work : data;
 
 	memset(&c, 0, sizeof c);
 	c.b = b;
 	c.ops = ops;
-	c.esz = es;
+	c.esz = esz;
 	if (b->padded) {
 		c.src = data;
 		c.dst = b->work;
@@ -390,9 +394,9 @@ blur_run_fft(struct tp_blur *b, const struct blur_ops *ops, void *data)
 	if (b->o.boundary == TP_BLUR_WRAP) {
 		tp_fft_execute(b->fwd, data, b->spec);
 		c.spec = b->spec;
-		c.es = 2;
+		c.nreal = 2;
 		c.nrows = b->scount / b->sshape[nd - 1];
-		c.per = 1 + 16384 / (b->sshape[nd - 1] * c.es);
+		c.per = 1 + 16384 / (b->sshape[nd - 1] * c.nreal);
 		tp_parallel(th, (c.nrows + c.per - 1) / c.per, mul_item, &c);
 		tp_timing_stamp("multiply");
 		tp_fft_execute(b->inv, b->spec, data);
@@ -404,11 +408,11 @@ blur_run_fft(struct tp_blur *b, const struct blur_ops *ops, void *data)
 			axis_pass(b, ops, w, b->ax[0], 2);
 			for (int i = 1; i < b->nax; i++)
 				if (b->shift[b->ax[i]])
-					shift_axis(b, w, b->ax[i], es);
+					shift_axis(b, w, b->ax[i], esz);
 		} else {
 			axis_pass(b, ops, w, b->ax[0], 0);
 			c.spec = w;
-			c.es = 1;
+			c.nreal = 1;
 			c.nrows = b->scount / b->sshape[nd - 1];
 			c.per = 1 + 16384 / b->sshape[nd - 1];
 			tp_parallel(th, (c.nrows + c.per - 1) / c.per,
@@ -416,7 +420,7 @@ blur_run_fft(struct tp_blur *b, const struct blur_ops *ops, void *data)
 			tp_timing_stamp("multiply");
 			for (int i = 0; i < b->nax; i++)
 				if (b->shift[b->ax[i]])
-					shift_axis(b, w, b->ax[i], es);
+					shift_axis(b, w, b->ax[i], esz);
 			axis_pass(b, ops, w, b->ax[0], 1);
 		}
 		for (int i = 1; i < b->nax; i++)

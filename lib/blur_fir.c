@@ -19,7 +19,7 @@ struct fir_ctx {
 	const char *src;
 	char *dst;			/* may equal src for a gathering pass */
 	size_t outer, n, inner;
-	size_t per;		/* samples (rows pass) or lines (gather) per item */
+	size_t per;		/* samples (rows) or lines (gather) per item */
 	const void *w;			/* taps, by ops->set_taps */
 	int r, odd;		/* radius; antisymmetric taps */
 	enum tp_blur_boundary bnd;
@@ -42,12 +42,12 @@ static void
 fir_rows_item(void *arg, size_t i, int tid)
 {
 	struct fir_ctx *c = arg;
-	size_t es = c->esz, nblk = (c->inner + c->per - 1) / c->per;
+	size_t esz = c->esz, nblk = (c->inner + c->per - 1) / c->per;
 	size_t o = i / nblk, c0 = i % nblk * c->per, l, w;
-	size_t ls = c->inner * es;
+	size_t ls = c->inner * esz;
 	const void **lo = c->ptrs + (size_t)tid * 2 * ((size_t)c->r + 1);
 	const void **hi = lo + c->r + 1;
-	const char *base = c->src + (o * c->n * c->inner + c0) * es;
+	const char *base = c->src + (o * c->n * c->inner + c0) * esz;
 	ptrdiff_t n = (ptrdiff_t)c->n, j, m;
 	int k;
 
@@ -62,7 +62,7 @@ fir_rows_item(void *arg, size_t i, int tid)
 			hi[k] = m < 0 ? c->zero : base + (size_t)m * ls;
 		}
 		c->ops->fir_line(c->dst + ((o * c->n + l) * c->inner + c0) *
-		    es, w, lo, hi, c->w, c->r, c->odd);
+		    esz, w, lo, hi, c->w, c->r, c->odd);
 	}
 }
 
@@ -87,13 +87,13 @@ static void
 fir_rows_inplace_item(void *arg, size_t i, int tid)
 {
 	struct fir_ctx *c = arg;
-	size_t es = c->esz, nblk = (c->inner + c->per - 1) / c->per;
-	size_t r1 = (size_t)c->r + 1, ls = c->inner * es, ps = c->per * es;
+	size_t esz = c->esz, nblk = (c->inner + c->per - 1) / c->per;
+	size_t r1 = (size_t)c->r + 1, ls = c->inner * esz, ps = c->per * esz;
 	size_t o = i / nblk, c0 = i % nblk * c->per, l, w;
 	const void **lo = c->ptrs + (size_t)tid * 2 * r1, **hi = lo + r1;
 	char *ring = c->saved + (size_t)tid * 2 * r1 * ps;
 	char *head = ring + r1 * ps;
-	char *base = c->dst + (o * c->n * c->inner + c0) * es;
+	char *base = c->dst + (o * c->n * c->inner + c0) * esz;
 	ptrdiff_t n = (ptrdiff_t)c->n, j, m;
 	int k;
 
@@ -101,15 +101,16 @@ fir_rows_inplace_item(void *arg, size_t i, int tid)
 	for (l = 0; l < c->n; l++) {
 		char *in = base + l * ls;
 
-		memcpy(ring + l % r1 * ps, in, w * es);
+		memcpy(ring + l % r1 * ps, in, w * esz);
 		if (l < r1)
-			memcpy(head + l * ps, in, w * es);
+			memcpy(head + l * ps, in, w * esz);
 		for (k = 0; k <= c->r; k++) {
 			for (int side = 0; side < 2; side++) {
 				const char *at;
 
 				j = side ? (ptrdiff_t)l + k : (ptrdiff_t)l - k;
-				m = j >= 0 && j < n ? j : blur_map_index(j, n, c->bnd);
+				m = j >= 0 && j < n ? j :
+				    blur_map_index(j, n, c->bnd);
 				if (m < 0)
 					at = c->zero;
 				else if ((size_t)m > l)
@@ -131,25 +132,25 @@ fir_rows_inplace_item(void *arg, size_t i, int tid)
 /*
  * Gathering pass (inner small, or 1): item i is a block of lines, each
  * (outer index, inner index) picked apart with stride inner into an
- * extended line of n + 2r samples, filtered, and put back.  Reals of es
+ * extended line of n + 2r samples, filtered, and put back.  Reals of esz
  * bytes (a constant: fir_gather_item).
  */
 BY_SIZE
-fir_gather_lines(struct fir_ctx *c, size_t i, int tid, size_t es)
+fir_gather_lines(struct fir_ctx *c, size_t i, int tid, size_t esz)
 {
 	size_t nl = c->outer * c->inner, l, l1, o, q, p;
 	size_t r = (size_t)c->r, n = c->n, in = c->inner;
 	const void **lo = c->ptrs + (size_t)tid * 2 * (r + 1);
 	const void **hi = lo + r + 1;
-	char *ext = c->ext + (size_t)tid * (n + 2 * r) * es;
-	char *line = c->line + (size_t)tid * n * es;
+	char *ext = c->ext + (size_t)tid * (n + 2 * r) * esz;
+	char *line = c->line + (size_t)tid * n * esz;
 	ptrdiff_t m;
 	size_t k;
 
 	l1 = (i + 1) * c->per < nl ? (i + 1) * c->per : nl;
 	for (k = 0; k <= r; k++) {
-		lo[k] = ext + (r - k) * es;
-		hi[k] = ext + (r + k) * es;
+		lo[k] = ext + (r - k) * esz;
+		hi[k] = ext + (r + k) * esz;
 	}
 	for (l = i * c->per; l < l1; l++) {
 		const char *s;
@@ -157,36 +158,38 @@ fir_gather_lines(struct fir_ctx *c, size_t i, int tid, size_t es)
 
 		o = l / in;
 		q = l % in;
-		s = c->src + (o * n * in + q) * es;
-		d = c->dst + (o * n * in + q) * es;
+		s = c->src + (o * n * in + q) * esz;
+		d = c->dst + (o * n * in + q) * esz;
 		/* the line itself, then its extension at either end */
 		if (in == 1)
-			memcpy(ext + r * es, s, n * es);
+			memcpy(ext + r * esz, s, n * esz);
 		else
 			for (p = 0; p < n; p++)
-				memcpy(ext + (r + p) * es, s + p * in * es, es);
+				memcpy(ext + (r + p) * esz, s + p * in * esz,
+				    esz);
 		for (p = 0; p < r; p++) {
-			char *e = ext + p * es;
+			char *e = ext + p * esz;
 
 			m = blur_map_index((ptrdiff_t)p - (ptrdiff_t)r,
 			    (ptrdiff_t)n, c->bnd);
 			if (m < 0)
-				memset(e, 0, es);
+				memset(e, 0, esz);
 			else
-				memcpy(e, ext + (r + (size_t)m) * es, es);
-			e = ext + (r + n + p) * es;
-			m = blur_map_index((ptrdiff_t)(n + p), (ptrdiff_t)n, c->bnd);
+				memcpy(e, ext + (r + (size_t)m) * esz, esz);
+			e = ext + (r + n + p) * esz;
+			m = blur_map_index((ptrdiff_t)(n + p), (ptrdiff_t)n,
+			    c->bnd);
 			if (m < 0)
-				memset(e, 0, es);
+				memset(e, 0, esz);
 			else
-				memcpy(e, ext + (r + (size_t)m) * es, es);
+				memcpy(e, ext + (r + (size_t)m) * esz, esz);
 		}
 		if (in == 1) {
 			c->ops->fir_line(d, n, lo, hi, c->w, c->r, c->odd);
 		} else {
 			c->ops->fir_line(line, n, lo, hi, c->w, c->r, c->odd);
 			for (p = 0; p < n; p++)
-				memcpy(d + p * in * es, line + p * es, es);
+				memcpy(d + p * in * esz, line + p * esz, esz);
 		}
 	}
 }
@@ -223,10 +226,10 @@ fir_needed(const struct tp_blur *b, int a)
 static void
 fir_gather_pass(struct fir_ctx *c, int th)
 {
-	size_t es = c->esz, r = (size_t)c->r;
+	size_t esz = c->esz, r = (size_t)c->r;
 
-	c->ext = tp_emalloc((size_t)th * (c->n + 2 * r) * es);
-	c->line = tp_emalloc((size_t)th * c->n * es);
+	c->ext = tp_emalloc((size_t)th * (c->n + 2 * r) * esz);
+	c->line = tp_emalloc((size_t)th * c->n * esz);
 	c->per = 1 + 16384 / (c->n + 2 * r);
 	tp_parallel(th, (c->outer * c->inner + c->per - 1) / c->per,
 	    fir_gather_item, c);
@@ -240,13 +243,13 @@ fir_gather_pass(struct fir_ctx *c, int th)
 static void
 fir_rows_inplace_pass(struct fir_ctx *c, int th)
 {
-	size_t es = c->esz;
-	char *z = tp_ecalloc(ROWS_BYTES / es, es);
+	size_t esz = c->esz;
+	char *z = tp_ecalloc(ROWS_BYTES / esz, esz);
 
 	c->zero = z;
-	c->per = ROWS_BYTES / es;
+	c->per = ROWS_BYTES / esz;
 	c->saved = tp_emalloc((size_t)th * 2 * ((size_t)c->r + 1) * c->per *
-	    es);
+	    esz);
 	tp_parallel(th, c->outer * ((c->inner + c->per - 1) / c->per),
 	    fir_rows_inplace_item, c);
 	tp_timing_stamp("fir rows pass in place");
@@ -274,7 +277,7 @@ fir_rows_pass(struct fir_ctx *c, int th)
 void
 blur_run_fir(struct tp_blur *b, const struct blur_ops *ops, void *data)
 {
-	size_t count = 1, inner, outer, es = ops->esz;
+	size_t count = 1, inner, outer, esz = ops->esz;
 	char *bufs[2], *cur = data;
 	int a, nrows = 0, ngather = 0, gather_out = 0, th = b->o.threads;
 
@@ -297,7 +300,7 @@ blur_run_fir(struct tp_blur *b, const struct blur_ops *ops, void *data)
 	bufs[1] = NULL;
 	if (nrows > 0 || gather_out) {
 		if (b->firbuf == NULL)
-			b->firbuf = tp_big_alloc(count * es);
+			b->firbuf = tp_big_alloc(count * esz);
 		bufs[1] = b->firbuf;
 	}
 	for (a = 0; a < b->ndim; a++) {
@@ -310,7 +313,7 @@ blur_run_fir(struct tp_blur *b, const struct blur_ops *ops, void *data)
 		memset(&c, 0, sizeof c);
 		blur_extent(b->shape, b->ndim, a, &outer, &inner);
 		c.ops = ops;
-		c.esz = es;
+		c.esz = esz;
 		c.src = cur;
 		c.outer = outer;
 		c.n = b->shape[a];
@@ -318,7 +321,7 @@ blur_run_fir(struct tp_blur *b, const struct blur_ops *ops, void *data)
 		c.r = r;
 		c.odd = b->order[a] % 2;
 		c.bnd = b->o.boundary;
-		wt = tp_emalloc(((size_t)r + 1) * es);
+		wt = tp_emalloc(((size_t)r + 1) * esz);
 		ops->set_taps(wt, b->taps[a], r);
 		c.w = wt;
 		c.ptrs = tp_emalloc((size_t)th * 2 * ((size_t)r + 1) *
@@ -340,5 +343,5 @@ blur_run_fir(struct tp_blur *b, const struct blur_ops *ops, void *data)
 		free(c.ptrs);
 	}
 	if (cur != data)
-		memcpy(data, cur, count * es);
+		memcpy(data, cur, count * esz);
 }

@@ -87,9 +87,9 @@ struct blur_ops {
 	    const void *const *hi, const void *w, int r, int odd);
 	/* w[k] = taps[k] in the element type, k = 0..r */
 	void (*set_taps)(void *w, const double *taps, int r);
-	/* a row of len elements of es reals (1 or 2) times wgt h[j] (wgt
-	 * alone if h is NULL), then with es = 2 times i^rot */
-	void (*scale_row)(void *v, size_t len, size_t es, double wgt,
+	/* a row of len elements of nreal reals (1 or 2) times wgt h[j] (wgt
+	 * alone if h is NULL), then with nreal = 2 times i^rot */
+	void (*scale_row)(void *v, size_t len, size_t nreal, double wgt,
 	    const double *h, int rot);
 };
 

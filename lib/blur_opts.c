@@ -19,8 +19,8 @@ const struct tp_choice tp_blur_kernels[] = {
 	{ "discrete", TP_BLUR_DISCRETE }, { NULL, 0 }
 };
 const struct tp_choice tp_blur_methods[] = {
-	{ "auto", TP_BLUR_AUTO }, { "fft", TP_BLUR_FFT }, { "fir", TP_BLUR_FIR },
-	{ NULL, 0 }
+	{ "auto", TP_BLUR_AUTO }, { "fft", TP_BLUR_FFT },
+	{ "fir", TP_BLUR_FIR }, { NULL, 0 }
 };
 
 void
@@ -41,7 +41,7 @@ tp_blur_opts_init(struct tp_blur_opts *o)
  * is below 2^-53): only from there on has it a short FIR form. */
 #define ANALYTIC_FIR_SIGMA 2.75
 
-const char *
+tp_why
 tp_blur_opts_check(const struct tp_blur_opts *o, struct tp_msg *m)
 {
 	int i, j;
@@ -79,9 +79,10 @@ tp_blur_opts_check(const struct tp_blur_opts *o, struct tp_msg *m)
 		for (i = 0; i < o->nsigma; i++)
 			if (o->sigma[i] > 0 &&
 			    o->sigma[i] < ANALYTIC_FIR_SIGMA)
-				return tp_msgf(m, "--method fir cannot give the "
-				    "analytic kernel at sigma %g exactly (below "
-				    "%g it has no short taps): use --method fft",
+				return tp_msgf(m, "--method fir cannot give "
+				    "the analytic kernel at sigma %g exactly "
+				    "(below %g it has no short taps): use "
+				    "--method fft",
 				    o->sigma[i], ANALYTIC_FIR_SIGMA);
 	return NULL;
 }
@@ -94,7 +95,7 @@ tp_blur_channel_axis(int ndim, const size_t *shape)
 	return -1;
 }
 
-const char *
+tp_why
 tp_blur_sigmas(const struct tp_blur_opts *o, int ndim, const size_t *shape,
     double *sigma, int *order, struct tp_msg *m)
 {

@@ -260,7 +260,8 @@ bessel_taps(double s, double *w, int nmax)
  * the normalised, sampled Gaussian w[j] = exp(-j^2 / (2 s^2)) /
  * sum_n exp(-n^2 / (2 s^2)), normalised by the sum over every integer n
  * (the untruncated kernel whose response DESIGN.md defines), where
- * tp_gauss_profile (gauss.h) normalises over its n samples; discrete: e^-t I_j(t), t = s^2; analytic:
+ * tp_gauss_profile (gauss.h) normalises over its n samples; discrete:
+ * e^-t I_j(t), t = s^2; analytic:
  * the sampled taps, where they equal it to eps (else -1).  -1 also when
  * r > maxr or s > MAXSIGMA_FIR; s <= 0 gives the single tap 1.
  */

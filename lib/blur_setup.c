@@ -56,8 +56,8 @@ tp_blur_cost(const struct tp_blur *b, int method, int single, int ndim,
 			int cut;
 
 			n = (double)tp_fft_fast_len(TP_FFT_DCT2, shape[a] + 2 *
-			    blur_pad_for(b->o.kernel, sigma[a], order ? order[a] :
-			    0, shape[a], eps, &cut));
+			    blur_pad_for(b->o.kernel, sigma[a],
+			    order ? order[a] : 0, shape[a], eps, &cut));
 		}
 		w *= n / (double)shape[a];
 		l = log2(n > 2 ? n : 2);
@@ -116,7 +116,7 @@ axis_plan(struct tp_blur *b, enum tp_fft_kind kind, int a, size_t n,
     int off, void *w)
 {
 	struct tp_fft_problem pb;
-	size_t es = b->single ? sizeof(float) : sizeof(double), rows = 1;
+	size_t esz = b->single ? sizeof(float) : sizeof(double), rows = 1;
 	char *base;
 
 	memset(&pb, 0, sizeof pb);
@@ -127,7 +127,7 @@ axis_plan(struct tp_blur *b, enum tp_fft_kind kind, int a, size_t n,
 	if (b->gathered[a]) {
 		pb.loop[0].n = b->blk;
 		pb.loop[0].is = pb.loop[0].os = (ptrdiff_t)b->gstride[a];
-		base = (char *)b->gbuf[0] + (size_t)off * es;
+		base = (char *)b->gbuf[0] + (size_t)off * esz;
 		return tp_fft_plan_new(kind, b->single, &pb, 1,
 		    TP_FFT_INPLACE, base, base);
 	}
@@ -135,7 +135,7 @@ axis_plan(struct tp_blur *b, enum tp_fft_kind kind, int a, size_t n,
 		rows *= b->wshape[j];
 	pb.loop[0].n = rows;
 	pb.loop[0].is = pb.loop[0].os = (ptrdiff_t)b->wshape[a];
-	base = (char *)w + (size_t)off * es;
+	base = (char *)w + (size_t)off * esz;
 	return tp_fft_plan_new(kind, b->single, &pb, 0, TP_FFT_INPLACE, base,
 	    base);
 }
@@ -180,7 +180,7 @@ static void
 setup_fft_buffers(struct tp_blur *b)
 {
 	enum tp_blur_boundary bnd = b->o.boundary;
-	size_t es = b->single ? sizeof(float) : sizeof(double);
+	size_t esz = b->single ? sizeof(float) : sizeof(double);
 	int a, last, nd = b->ndim;
 
 	last = b->ax[b->nax - 1];
@@ -197,9 +197,9 @@ setup_fft_buffers(struct tp_blur *b)
 	for (a = 0; a < nd; a++)
 		b->scount *= b->sshape[a];
 	if (b->padded)
-		b->work = tp_fft_alloc(b->wcount * es);
+		b->work = tp_fft_alloc(b->wcount * esz);
 	if (bnd == TP_BLUR_WRAP)
-		b->spec = tp_fft_alloc(b->scount * 2 * es);
+		b->spec = tp_fft_alloc(b->scount * 2 * esz);
 }
 
 /* The fft plans for b's work shape (data at data, for alignment), with
@@ -210,7 +210,7 @@ setup_fft_plans(struct tp_blur *b, void *data)
 {
 	enum tp_blur_boundary bnd = b->o.boundary;
 	struct tp_fft_problem pb;
-	size_t es = b->single ? sizeof(float) : sizeof(double), n;
+	size_t esz = b->single ? sizeof(float) : sizeof(double), n;
 	int a, i, nd = b->ndim;
 
 	/* plans: wrap r2c into spec, all axes at once; else one axis at a
@@ -228,7 +228,7 @@ setup_fft_plans(struct tp_blur *b, void *data)
 		void *w = b->padded ? b->work : data;
 		size_t inner, maxn = 0;
 
-		b->blk = MAXBLK * sizeof(float) / es;	/* 512 bytes */
+		b->blk = MAXBLK * sizeof(float) / esz;	/* 512 bytes */
 		for (i = 0; i < b->nax; i++) {
 			int odd;
 
@@ -254,13 +254,13 @@ setup_fft_plans(struct tp_blur *b, void *data)
 				/* lines 64 bytes longer than the axis, so that
 				 * a power-of-two length does not put every
 				 * line in one cache set */
-				b->gstride[a] = n + 64 / es;
+				b->gstride[a] = n + 64 / esz;
 				if (b->gstride[a] > maxn) {
 					maxn = b->gstride[a];
 					for (int t = 0; t < b->o.threads; t++) {
 						tp_fft_free(b->gbuf[t]);
 						b->gbuf[t] = tp_fft_alloc(
-						    b->blk * maxn * es);
+						    b->blk * maxn * esz);
 					}
 				}
 			}

@@ -136,12 +136,12 @@ BT_FN(set_taps)(void *wv, const double *taps, int r)
 }
 
 /*
- * Multiply a row of len elements of es reals (1, or 2 for complex) by
+ * Multiply a row of len elements of nreal reals (1, or 2 for complex) by
  * wgt times h[j] (by wgt alone if h is NULL), each product rounded to
- * the element type first; then, with es = 2, by i^rot.
+ * the element type first; then, with nreal = 2, by i^rot.
  */
 static void
-BT_FN(scale_row)(void *vv, size_t len, size_t es, double wgt,
+BT_FN(scale_row)(void *vv, size_t len, size_t nreal, double wgt,
     const double *h, int rot)
 {
 	BT_REAL *v = vv;
@@ -150,20 +150,20 @@ BT_FN(scale_row)(void *vv, size_t len, size_t es, double wgt,
 	if (h == NULL) {
 		BT_REAL f = (BT_REAL)wgt;
 
-		for (j = 0; j < len * es; j++)
+		for (j = 0; j < len * nreal; j++)
 			v[j] *= f;
-	} else if (es == 1) {
+	} else if (nreal == 1) {
 		for (j = 0; j < len; j++)
 			v[j] *= (BT_REAL)(wgt * h[j]);
 	} else {
 		for (j = 0; j < len; j++) {
 			BT_REAL f = (BT_REAL)(wgt * h[j]);
 
-			for (q = 0; q < es; q++)
-				v[j * es + q] *= f;
+			for (q = 0; q < nreal; q++)
+				v[j * nreal + q] *= f;
 		}
 	}
-	if (es != 2 || rot % 4 == 0)
+	if (nreal != 2 || rot % 4 == 0)
 		return;
 	for (j = 0; j < len; j++) {
 		BT_REAL re = v[2 * j], im = v[2 * j + 1];

@@ -150,7 +150,7 @@ tp_choice(const char *word, const struct tp_choice *choices,
 	return c->value;
 }
 
-const char *
+tp_why
 tp_output_format(const char *path, enum tp_format *fmt, struct tp_msg *m)
 {
 	const char *base = strrchr(path, '/'), *dot;
@@ -298,7 +298,7 @@ usage_choices(const char *opt, char *buf, size_t n)
 	for (const char *p = usage_text; (p = strstr(p, opt)) != NULL; p++) {
 		size_t w;
 
-		/* a whole option word ("-O" not inside "--Opt"), then a blank */
+		/* a whole option word ("-O" not inside "--Opt"), a blank */
 		if ((p != usage_text && p[-1] != ' ' && p[-1] != '[' &&
 		    p[-1] != '\n') || p[len] != ' ')
 			continue;

@@ -214,7 +214,7 @@ tp_picture(const double *x, size_t n, struct tp_range r, int cmap, int depth,
 	}
 }
 
-const char *
+tp_why
 tp_picture_refusal(const struct tp_tensor *hdr, int channels,
     struct tp_msg *m)
 {

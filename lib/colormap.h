@@ -80,7 +80,7 @@ struct tp_msg;
  * message in m naming the shape and the treshape command that makes it
  * a picture (the tiles of a batch, or a mean over channels).
  */
-const char *tp_picture_refusal(const struct tp_tensor *hdr, int channels,
+tp_why tp_picture_refusal(const struct tp_tensor *hdr, int channels,
     struct tp_msg *m);
 
 #endif

@@ -53,7 +53,7 @@ tp_conv_opts_init(struct tp_conv_opts *o)
 
 /* --- the kernel -------------------------------------------------------- */
 
-const char *
+tp_why
 tp_conv_new(struct tp_conv **cp, const struct tp_tensor *k,
     const struct tp_conv_opts *o, struct tp_msg *msg)
 {
@@ -202,7 +202,7 @@ compute_dtype(const struct tp_conv *c, enum tp_dtype t)
 	return single ? TP_F4 : TP_F8;
 }
 
-const char *
+tp_why
 tp_conv_out_header(const struct tp_conv *c, const struct tp_tensor *x,
     struct tp_tensor *out, struct tp_msg *msg)
 {
@@ -584,8 +584,8 @@ nan_mask(const struct tp_conv *c, const unsigned char *bad)
 				for (in = 0; in < inner; in++) {
 					const unsigned char *l = cur +
 					    o * len * inner + in;
-					unsigned char *r = next + o * lo * inner +
-					    in;
+					unsigned char *r = next +
+					    o * lo * inner + in;
 					size_t cnt = 0;
 
 					for (q = 0; q + 1 < m; q++)

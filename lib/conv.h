@@ -71,7 +71,7 @@ struct tp_conv;
  * o->ncorr is neither 0, 1 nor the kernel's number of axes -- a fault of
  * the options; *cp is then NULL.
  */
-const char *tp_conv_new(struct tp_conv **cp, const struct tp_tensor *k,
+tp_why tp_conv_new(struct tp_conv **cp, const struct tp_tensor *k,
     const struct tp_conv_opts *o, struct tp_msg *m);
 void tp_conv_free(struct tp_conv *);
 
@@ -85,7 +85,7 @@ int tp_conv_kernel_ndim(const struct tp_conv *);
  * larger than the signal, naming the axis and the sizes; an output
  * shape that overflows).
  */
-const char *tp_conv_out_header(const struct tp_conv *,
+tp_why tp_conv_out_header(const struct tp_conv *,
     const struct tp_tensor *x, struct tp_tensor *out, struct tp_msg *m);
 
 /*

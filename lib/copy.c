@@ -11,7 +11,7 @@
 #include "tpipe.h"
 
 #define CHUNK (1 << 20)		/* a multiple of every element size */
-#define DIRECT_MIN 65536	/* smaller copies go through the writer's buffer */
+#define DIRECT_MIN 65536	/* smaller go through the writer's buffer */
 
 void
 tp_write_from(struct tp_writer *w, struct tp_reader *r, size_t n)

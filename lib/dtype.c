@@ -31,7 +31,7 @@ static const struct {
 size_t tp_dtype_size(enum tp_dtype t) { return types[t].size; }
 const char *tp_dtype_name(enum tp_dtype t) { return types[t].name; }
 const char *tp_dtype_descr(enum tp_dtype t) { return types[t].descr; }
-int tp_dtype_is_int(enum tp_dtype t) { return strchr("bui", types[t].kind) != NULL; }
+int tp_dtype_is_int(enum tp_dtype t) { return !!strchr("bui", types[t].kind); }
 int tp_dtype_is_complex(enum tp_dtype t) { return types[t].kind == 'c'; }
 int tp_dtype_is_float(enum tp_dtype t) { return types[t].kind == 'f'; }
 
@@ -42,7 +42,7 @@ int tp_dtype_is_float(enum tp_dtype t) { return types[t].kind == 'f'; }
  * i32, f16, c64 ...) are refused: numpy reads f16 as float128 and the rest
  * not at all, so a reader could take them either way.
  */
-const char *
+tp_why
 tp_dtype_lookup(const char *s, enum tp_dtype *dtype, struct tp_msg *m)
 {
 	const char *code = s;
@@ -54,7 +54,8 @@ tp_dtype_lookup(const char *s, enum tp_dtype *dtype, struct tp_msg *m)
 		if (!strcmp(code, types[t].descr + 1) ||
 		    (t == TP_B1 && !strcmp(code, "?")) ||
 		    (code == s && (!strcmp(s, types[t].name) ||
-		    ((t == TP_F4 || t == TP_F8) && !strcmp(s, types[t].bits))))) {
+		    ((t == TP_F4 || t == TP_F8) &&
+		    !strcmp(s, types[t].bits))))) {
 			*dtype = (enum tp_dtype)t;
 			return NULL;
 		}
@@ -122,11 +123,11 @@ double_to_half(double x)
 		return (uint16_t)(sign | 0x7e00);
 	if (a >= 65520.0)			/* rounds to infinity */
 		return (uint16_t)(sign | 0x7c00);
-	if (a < 6.103515625e-05)		/* subnormal: multiples of 2^-24 */
+	if (a < 6.103515625e-05)		/* subnormal: k 2^-24 */
 		return (uint16_t)(sign | (uint16_t)nearbyint(a * 16777216.0));
 	frexp(a, &e);				/* a = f 2^e, 0.5 <= f < 1 */
-	q = nearbyint(ldexp(a, 11 - e));	/* 10 bits after the leading 1 */
-	if (q == 2048) {			/* rounded up to the next power */
+	q = nearbyint(ldexp(a, 11 - e));	/* 10 bits after the first 1 */
+	if (q == 2048) {			/* rounded up to a power */
 		q = 1024;
 		e++;
 	}
@@ -154,7 +155,11 @@ load(double complex *dst, const void *src, enum tp_dtype t, size_t i0,
 #define L(T) do { const T *s = (const T *)src + i0; \
 	for (size_t i = 0; i < n; i++) dst[i] = (double)s[i]; } while (0)
 	switch (t) {
-	case TP_B1: L(uint8_t); for (size_t i = 0; i < n; i++) dst[i] = dst[i] != 0; break;
+	case TP_B1:
+		L(uint8_t);
+		for (size_t i = 0; i < n; i++)
+			dst[i] = dst[i] != 0;
+		break;
 	case TP_U1: L(uint8_t); break;
 	case TP_I1: L(int8_t); break;
 	case TP_U2: L(uint16_t); break;
@@ -186,7 +191,8 @@ load(double complex *dst, const void *src, enum tp_dtype t, size_t i0,
 }
 
 /* Round half to even and saturate to [lo, hi]; NaN becomes 0. */
-#define SAT(x, lo, hi) (isnan(x) ? 0 : (x) <= (lo) ? (lo) : (x) >= (hi) ? (hi) : nearbyint(x))
+#define SAT(x, lo, hi) (isnan(x) ? 0 : (x) <= (lo) ? (lo) : \
+	(x) >= (hi) ? (hi) : nearbyint(x))
 
 /* src as elements i0 .. i0+n-1 of dst (dtype t): real part only for
  * real types, integers rounded half to even and saturated. */
@@ -214,8 +220,9 @@ store(void *dst, enum tp_dtype t, size_t i0, const double complex *src,
 		uint64_t *d = (uint64_t *)dst + i0;
 		for (size_t i = 0; i < n; i++) {
 			double x = creal(src[i]);
-			d[i] = isnan(x) || x <= 0 ? 0 : x >= 18446744073709551616.0 ?
-			    UINT64_MAX : (uint64_t)nearbyint(x);
+			d[i] = isnan(x) || x <= 0 ? 0 :
+			    x >= 18446744073709551616.0 ? UINT64_MAX :
+			    (uint64_t)nearbyint(x);
 		}
 		break;
 	}
@@ -223,8 +230,9 @@ store(void *dst, enum tp_dtype t, size_t i0, const double complex *src,
 		int64_t *d = (int64_t *)dst + i0;
 		for (size_t i = 0; i < n; i++) {
 			double x = creal(src[i]);
-			d[i] = isnan(x) ? 0 : x < -9223372036854775808.0 ? INT64_MIN :
-			    x >= 9223372036854775808.0 ? INT64_MAX : (int64_t)nearbyint(x);
+			d[i] = isnan(x) ? 0 : x < -9223372036854775808.0 ?
+			    INT64_MIN : x >= 9223372036854775808.0 ? INT64_MAX :
+			    (int64_t)nearbyint(x);
 		}
 		break;
 	}
@@ -311,7 +319,8 @@ tp_convert(void *dst, enum tp_dtype to, const void *src, enum tp_dtype from,
 		 * default rounding mode); NaN fails x > 0 and becomes 0 */
 #define ROUND(D, S, HI) do { D *d = dst; const S *s = src; \
 	for (size_t i = 0; i < n; i++) { double x = s[i]; \
-		d[i] = (D)(x > 0 ? (x < HI ? (x + 0x1p52) - 0x1p52 : HI) : 0); } \
+		d[i] = (D)(x > 0 ? (x < HI ? (x + 0x1p52) - 0x1p52 : HI) : \
+		    0); } \
 	return; } while (0)
 		if (to == TP_U1 && from == TP_F4) ROUND(uint8_t, float, 255.0);
 		if (to == TP_U1) ROUND(uint8_t, double, 255.0);

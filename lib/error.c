@@ -156,7 +156,7 @@ tp_quote(const char *s, size_t n, char *buf, size_t len)
 	return buf;
 }
 
-const char *
+tp_why
 tp_msgf(struct tp_msg *m, const char *fmt, ...)
 {
 	va_list ap;

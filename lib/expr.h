@@ -22,7 +22,7 @@ struct tp_expr;
  * "x").  Returns NULL and sets *e, or a message naming the column (from
  * 1) of src where it is wrong.
  */
-const char *tp_expr_parse(const char *src, int nnames,
+tp_why tp_expr_parse(const char *src, int nnames,
     const char *const *names, struct tp_expr **e, struct tp_msg *m);
 /* Whether a name is taken by the language (a function or a constant). */
 int tp_expr_reserved(const char *name);
@@ -30,10 +30,11 @@ int tp_expr_reserved(const char *name);
  * Resolve types and shapes for the operands ops[0 .. nnames): their
  * headers, and the data of every 0-d one (value-based casting needs its
  * value; other data may be NULL until tp_expr_run); out_dtype forces
- * the output dtype (-1: the expression's own).  Fills out (dtype and shape, data NULL).
+ * the output dtype (-1: the expression's own).  Fills out (dtype and
+ * shape, data NULL).
  * Returns NULL, or a message naming the column.
  */
-const char *tp_expr_resolve(struct tp_expr *, const struct tp_tensor *ops,
+tp_why tp_expr_resolve(struct tp_expr *, const struct tp_tensor *ops,
     int out_dtype, struct tp_tensor *out, struct tp_msg *m);
 /* Whether operand i (after resolve) has the output's element count and
  * is not 0-d, so that it may be streamed a chunk at a time. */
@@ -47,7 +48,7 @@ int tp_expr_uses(const struct tp_expr *, int i);
  * its elements [start, start + n).  Returns NULL, or a message (an
  * integer raised to a negative power).
  */
-const char *tp_expr_run(struct tp_expr *, const struct tp_tensor *ops,
+tp_why tp_expr_run(struct tp_expr *, const struct tp_tensor *ops,
     const void *const *chunk, size_t start, size_t n, void *dst,
     int threads, struct tp_msg *m);
 /* The parsed tree with each node's dtype, loop and shape, as text (to

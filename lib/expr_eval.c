@@ -30,7 +30,7 @@ static void
 gather(const struct tp_expr *e, const struct node *nd, const unsigned char
     *src, size_t start, size_t n, unsigned char *dst)
 {
-	size_t es = tp_dtype_size(nd->dt), idx[TP_MAXDIM], rest = start;
+	size_t esz = tp_dtype_size(nd->dt), idx[TP_MAXDIM], rest = start;
 	int d, last = e->ndim - 1;
 
 	for (d = last; d >= 0; d--) {
@@ -45,11 +45,11 @@ gather(const struct tp_expr *e, const struct node *nd, const unsigned char
 		if (run > n)
 			run = n;
 		if (nd->bstride[last])
-			memcpy(dst, src + off * es, run * es);
+			memcpy(dst, src + off * esz, run * esz);
 		else
 			for (i = 0; i < run; i++)
-				memcpy(dst + i * es, src + off * es, es);
-		dst += run * es;
+				memcpy(dst + i * esz, src + off * esz, esz);
+		dst += run * esz;
 		n -= run;
 		idx[last] += run;
 		for (d = last; d > 0 && idx[d] == e->shape[d]; d--) {
@@ -119,15 +119,15 @@ eval_operand(struct tp_expr *e, int tid, int k, size_t start, size_t n)
 {
 	struct node *nd = &e->nodes[k];
 	unsigned char *o = slot(e, tid, k, 0);
-	size_t es = tp_dtype_size(nd->dt);
+	size_t esz = tp_dtype_size(nd->dt);
 	const unsigned char *base = e->chunk && e->chunk[nd->var] ?
 	    (const unsigned char *)e->chunk[nd->var] -
-	    e->start * es : e->ops[nd->var].data;
+	    e->start * esz : e->ops[nd->var].data;
 
 	if (nd->direct) {
 		if (expr_raw_is_storage(nd->dt))
-			return base + start * es;
-		expr_load(o, base + start * es, nd->dt, n);
+			return base + start * esz;
+		expr_load(o, base + start * esz, nd->dt, n);
 		return o;
 	}
 	if (expr_raw_is_storage(nd->dt)) {
@@ -168,8 +168,8 @@ eval_inputs(struct tp_expr *e, int tid, int k, size_t start, size_t n,
 		if ((in[j] = eval(e, tid, nd->arg[j], start, n)) == NULL)
 			return -1;
 		if (a->dt != nd->ct[j] && !(nd->fn == F_CAST)) {
-			expr_conv(slot(e, tid, k, j + 1), nd->ct[j], in[j], a->dt,
-			    n);
+			expr_conv(slot(e, tid, k, j + 1), nd->ct[j], in[j],
+			    a->dt, n);
 			in[j] = slot(e, tid, k, j + 1);
 		}
 	}
@@ -254,7 +254,7 @@ ensure_scratch(struct tp_expr *e, int threads)
 }
 
 /* Compute 0-d node k now, into its value. */
-const char *
+tp_why
 expr_eval_scalar(struct tp_expr *e, int k, struct tp_msg *m)
 {
 	struct node *nd = &e->nodes[k];
@@ -298,7 +298,7 @@ run_block(void *arg, size_t b, int tid)
 	expr_store(dst, v, e->outdt, n);
 }
 
-const char *
+tp_why
 tp_expr_run(struct tp_expr *e, const struct tp_tensor *ops,
     const void *const *chunk, size_t start, size_t n, void *dst,
     int threads, struct tp_msg *m)

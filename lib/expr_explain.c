@@ -42,8 +42,9 @@ explain_node(const struct tp_expr *e, int k, int depth, char **buf,
 		snprintf(label, sizeof label, "%s", expr_fns[nd->fn].name);
 		if (nd->op != nd->fn)
 			snprintf(label + strlen(label), sizeof label -
-			    strlen(label), " (as numpy's %s)", expr_fns[nd->op].
-			    ufunc ? expr_fns[nd->op].ufunc : expr_fns[nd->op].name);
+			    strlen(label), " (as numpy's %s)",
+			    expr_fns[nd->op].ufunc ? expr_fns[nd->op].ufunc :
+			    expr_fns[nd->op].name);
 	}
 	n = snprintf(line, sizeof line, "%*s%s: %s %s", 2 * depth, "", label,
 	    tp_dtype_name(nd->dt), expr_shape_text(nd->ndim, nd->shape, sh,
@@ -90,8 +91,8 @@ tp_expr_explain(const struct tp_expr *e)
 	{
 		char tail[300];
 		int n = snprintf(tail, sizeof tail, "output: %s %s\n",
-		    tp_dtype_name(e->outdt), expr_shape_text(e->ndim, e->shape, sh,
-		    sizeof sh));
+		    tp_dtype_name(e->outdt),
+		    expr_shape_text(e->ndim, e->shape, sh, sizeof sh));
 
 		buf = tp_erealloc(buf, len + (size_t)n + 1);
 		memcpy(buf + len, tail, (size_t)n + 1);

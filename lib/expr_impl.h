@@ -145,6 +145,6 @@ char *expr_shape_text(int ndim, const size_t *shape, char *buf,
     size_t len);
 
 /* expr_eval.c: compute 0-d node k now, into its value. */
-const char *expr_eval_scalar(struct tp_expr *, int k, struct tp_msg *);
+tp_why expr_eval_scalar(struct tp_expr *, int k, struct tp_msg *);
 
 #endif

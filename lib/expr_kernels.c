@@ -241,8 +241,8 @@ NAME##_libm(int fn, T *o, const T *a, const T *b, size_t n)		\
 	case F_EXPM1: LOOP(expm1##S(a[i]));				\
 	case F_EXP2: LOOP(exp2##S(a[i]));				\
 	case F_LOG: LOOP(log##S(a[i]));					\
-	case F_LOG1P: LOOP(sizeof(T) == 4 ? (T)log1p_float((float)a[i]) :	\
-	    log1p(a[i]));						\
+	case F_LOG1P: LOOP(sizeof(T) == 4 ?				\
+	    (T)log1p_float((float)a[i]) : log1p(a[i]));		\
 	case F_LOG2: LOOP(log2##S(a[i]));				\
 	case F_LOG10: LOOP(log10##S(a[i]));				\
 	case F_SIN: LOOP(sin##S(a[i]));					\
@@ -555,7 +555,7 @@ NAME(int fn, void *out, const T *a, const T *b, size_t n)		\
 			T r = a[2 * i], im = a[2 * i + 1];		\
 									\
 			o[2 * i] = CGT(r, im, (T)0, (T)0) ? 1 :		\
-			    CLT(r, im, (T)0, (T)0) ?				\
+			    CLT(r, im, (T)0, (T)0) ?			\
 			    -1 : (r == 0 && im == 0) ? 0 : NAN;		\
 			o[2 * i + 1] = 0;				\
 		}							\

@@ -1,10 +1,12 @@
-/* lib/expr_loops.h - made by mk/tmath-loops.py from numpy 1.24.2: do not edit. */
+/* lib/expr_loops.h - made by mk/tmath-loops.py from numpy 1.24.2:
+ * do not edit. */
 /* Each ufunc's loops in numpy's order, as "in...out" strings of
  * type characters (?BbHhIiQqefdFD); loops on other types dropped. */
 static const struct { const char *name; const char *loops; } expr_loops[] = {
 	{ "add", "??? bbb BBB hhh HHH iii III qqq QQQ eee fff ddd FFF DDD" },
 	{ "subtract", "bbb BBB hhh HHH iii III qqq QQQ eee fff ddd FFF DDD" },
-	{ "multiply", "??? bbb BBB hhh HHH iii III qqq QQQ eee fff ddd FFF DDD" },
+	{ "multiply",
+	    "??? bbb BBB hhh HHH iii III qqq QQQ eee fff ddd FFF DDD" },
 	{ "true_divide", "eee fff ddd FFF DDD" },
 	{ "floor_divide", "bbb BBB hhh HHH iii III qqq QQQ eee fff ddd" },
 	{ "remainder", "bbb BBB hhh HHH iii III qqq QQQ eee fff ddd" },
@@ -13,11 +15,15 @@ static const struct { const char *name; const char *loops; } expr_loops[] = {
 	{ "bitwise_or", "??? bbb BBB hhh HHH iii III qqq QQQ" },
 	{ "bitwise_xor", "??? bbb BBB hhh HHH iii III qqq QQQ" },
 	{ "less", "??? bb? BB? hh? HH? ii? II? qq? QQ? ee? ff? dd? FF? DD?" },
-	{ "less_equal", "??? bb? BB? hh? HH? ii? II? qq? QQ? ee? ff? dd? FF? DD?" },
-	{ "greater", "??? bb? BB? hh? HH? ii? II? qq? QQ? ee? ff? dd? FF? DD?" },
-	{ "greater_equal", "??? bb? BB? hh? HH? ii? II? qq? QQ? ee? ff? dd? FF? DD?" },
+	{ "less_equal",
+	    "??? bb? BB? hh? HH? ii? II? qq? QQ? ee? ff? dd? FF? DD?" },
+	{ "greater",
+	    "??? bb? BB? hh? HH? ii? II? qq? QQ? ee? ff? dd? FF? DD?" },
+	{ "greater_equal",
+	    "??? bb? BB? hh? HH? ii? II? qq? QQ? ee? ff? dd? FF? DD?" },
 	{ "equal", "??? bb? BB? hh? HH? ii? II? qq? QQ? ee? ff? dd? FF? DD?" },
-	{ "not_equal", "??? bb? BB? hh? HH? ii? II? qq? QQ? ee? ff? dd? FF? DD?" },
+	{ "not_equal",
+	    "??? bb? BB? hh? HH? ii? II? qq? QQ? ee? ff? dd? FF? DD?" },
 	{ "negative", "bb BB hh HH ii II qq QQ ee ff dd FF DD" },
 	{ "positive", "bb BB hh HH ii II qq QQ ee ff dd FF DD" },
 	{ "invert", "?? bb BB hh HH ii II qq QQ" },
@@ -50,8 +56,10 @@ static const struct { const char *name; const char *loops; } expr_loops[] = {
 	{ "ceil", "ee ff dd" },
 	{ "trunc", "ee ff dd" },
 	{ "rint", "ee ff dd FF DD" },
-	{ "minimum", "??? bbb BBB hhh HHH iii III qqq QQQ eee fff ddd FFF DDD" },
-	{ "maximum", "??? bbb BBB hhh HHH iii III qqq QQQ eee fff ddd FFF DDD" },
+	{ "minimum",
+	    "??? bbb BBB hhh HHH iii III qqq QQQ eee fff ddd FFF DDD" },
+	{ "maximum",
+	    "??? bbb BBB hhh HHH iii III qqq QQQ eee fff ddd FFF DDD" },
 	{ "fmin", "??? bbb BBB hhh HHH iii III qqq QQQ eee fff ddd FFF DDD" },
 	{ "fmax", "??? bbb BBB hhh HHH iii III qqq QQQ eee fff ddd FFF DDD" },
 	{ "isnan", "?? b? B? h? H? i? I? q? Q? e? f? d? F? D?" },
@@ -60,7 +68,8 @@ static const struct { const char *name; const char *loops; } expr_loops[] = {
 	{ "conjugate", "bb BB hh HH ii II qq QQ ee ff dd FF DD" },
 	{ "square", "bb BB hh HH ii II qq QQ ee ff dd FF DD" },
 	{ "reciprocal", "bb BB hh HH ii II qq QQ ee ff dd FF DD" },
-	{ "clip", "???? bbbb BBBB hhhh HHHH iiii IIII qqqq QQQQ eeee ffff dddd FFFF DDDD" },
+	{ "clip",
+	    "???? bbbb BBBB hhhh HHHH iiii IIII qqqq QQQQ eeee ffff dddd FFFF DDDD" },
 };
 /* expr_safe[a][b]: numpy.can_cast(a, b, "safe"), tpipe dtype order */
 static const unsigned char expr_safe[14][14] = {

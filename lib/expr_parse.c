@@ -401,8 +401,8 @@ parse_name(struct parser *ps)
 		char want[120];
 
 		snprintf(want, sizeof want, "%s takes %d argument%s, not %d",
-		    name, expr_fns[fn].nargs, expr_fns[fn].nargs == 1 ? "" : "s",
-		    nargs);
+		    name, expr_fns[fn].nargs,
+		    expr_fns[fn].nargs == 1 ? "" : "s", nargs);
 		return perr(ps, pos, "%s", want);
 	}
 	if (fn == F_ANGLE) {		/* arctan2(imag, real): 0 for reals */
@@ -577,7 +577,7 @@ parse_comparison(struct parser *ps)
 	return k;
 }
 
-const char *
+tp_why
 tp_expr_parse(const char *src, int nnames, const char *const *names,
     struct tp_expr **ep, struct tp_msg *m)
 {

@@ -249,7 +249,7 @@ uniform(int fn)
 
 /* Set nd's loop (ct, dt) for ufunc fn on its inputs args[0 .. nin):
  * returns NULL or a message. */
-static const char *
+static tp_why
 resolve_ufunc(struct tp_expr *e, struct node *nd, int fn, int nin,
     const int *args, const char *q, struct tp_msg *m)
 {
@@ -275,16 +275,16 @@ resolve_ufunc(struct tp_expr *e, struct node *nd, int fn, int nin,
 		eff[0] = result_type(nin, eff, small);
 		for (j = 1; j < nin; j++)
 			eff[j] = eff[0];
-		found = find_loop(expr_fns[fn].ufunc, nin, eff, none, ct, &out) == 0
-		    && ct[0] == eff[0];
+		found = find_loop(expr_fns[fn].ufunc, nin, eff, none, ct,
+		    &out) == 0 && ct[0] == eff[0];
 	} else
 		found = find_loop(expr_fns[fn].ufunc, nin, eff, small, ct,
 		    &out) == 0;
 	if (!found) {
 		for (j = 0; j < nin; j++)
-			snprintf(ts + strlen(ts), sizeof ts - strlen(ts), "%s%s",
-			    j ? " and " : "", tp_dtype_name(e->nodes[args[j]].
-			    dt));
+			snprintf(ts + strlen(ts), sizeof ts - strlen(ts),
+			    "%s%s", j ? " and " : "",
+			    tp_dtype_name(e->nodes[args[j]].dt));
 		return tp_msgf(m, "expression '%s', column %d: numpy's %s has "
 		    "no loop for %s", q, nd->pos, expr_fns[fn].ufunc, ts);
 	}
@@ -299,8 +299,8 @@ resolve_ufunc(struct tp_expr *e, struct node *nd, int fn, int nin,
 }
 
 /* numpy's fast_scalar_power: a ** s for an ndarray a (also 0-d: an
- * operand, or its real or imag, or a where; not a numpy scalar) and a 0-d int or
- * float s of 1, -1, 0, 0.5 or 2 is positive, reciprocal, ones_like,
+ * operand, or its real or imag, or a where; not a numpy scalar) and a 0-d
+ * int or float s of 1, -1, 0, 0.5 or 2 is positive, reciprocal, ones_like,
  * sqrt or square of a.  Sets nd's op and types and returns 1 if it
  * applies. */
 static int
@@ -369,7 +369,7 @@ resolve_leaf(struct node *nd, const struct tp_tensor *ops)
  * resolved; q is the quoted source for messages): numpy's own rules for
  * cast, where, around, real, imag and angle, its fast scalar powers, else
  * its ufunc's loops.  Returns NULL or a message. */
-static const char *
+static tp_why
 resolve_call(struct tp_expr *e, struct node *nd, const char *q,
     struct tp_msg *m)
 {
@@ -422,7 +422,7 @@ resolve_call(struct tp_expr *e, struct node *nd, const char *q,
 }
 
 /* Resolve node k (its inputs resolved). */
-static const char *
+static tp_why
 resolve_node(struct tp_expr *e, int k, const struct tp_tensor *ops,
     struct tp_msg *m)
 {
@@ -444,9 +444,9 @@ resolve_node(struct tp_expr *e, int k, const struct tp_tensor *ops,
 		const struct node *a0 = &e->nodes[nd->arg[0]];
 
 		return tp_msgf(m, "expression '%s', column %d: shapes %s and "
-		    "%s do not broadcast", q, nd->pos, expr_shape_text(a0->ndim,
-		    a0->shape, b2, sizeof b2), expr_shape_text(a->ndim, a->shape,
-		    b1, sizeof b1));
+		    "%s do not broadcast", q, nd->pos,
+		    expr_shape_text(a0->ndim, a0->shape, b2, sizeof b2),
+		    expr_shape_text(a->ndim, a->shape, b1, sizeof b1));
 	}
 	for (j = 0; j < nd->nargs; j++)
 		if (!e->nodes[nd->arg[j]].scalar)
@@ -460,7 +460,7 @@ resolve_node(struct tp_expr *e, int k, const struct tp_tensor *ops,
 	return NULL;
 }
 
-const char *
+tp_why
 tp_expr_resolve(struct tp_expr *e, const struct tp_tensor *ops,
     int out_dtype, struct tp_tensor *out, struct tp_msg *m)
 {

@@ -19,7 +19,7 @@ unsigned char *tp_png_encode(const struct tp_tensor *t, int depth,
 /* NULL if a tensor of hdr's shape and dtype can be written as a PNG
  * image, else a message in m: the shape is not (H, W) or (H, W, 1-4),
  * the dtype is complex, or a side exceeds libpng's limit (1000000). */
-const char *tp_png_writable(const struct tp_tensor *hdr, struct tp_msg *m);
+tp_why tp_png_writable(const struct tp_tensor *hdr, struct tp_msg *m);
 
 /* Text input: the whole text and how far parsing has got. */
 struct tp_text {
@@ -101,7 +101,7 @@ struct tp_encoder {
 	/* NULL if a record of hdr's shape and dtype can be written as o
 	 * asks, else a message in m saying why not, naming the record's
 	 * shape or dtype and what to do */
-	const char *(*writable)(const struct tp_tensor *hdr,
+	tp_why (*writable)(const struct tp_tensor *hdr,
 	    const struct tp_common *o, struct tp_msg *m);
 	/*
 	 * Encode the record t (whole, C order, native) named name (or NULL:
@@ -111,8 +111,9 @@ struct tp_encoder {
 	 * dies.  A format that can only be written whole (a TIFF's pages)
 	 * keeps them in *state (NULL at the first call) until finish.
 	 */
-	void (*record)(struct tp_writer *, void **state, const struct tp_tensor *t,
-	    const char *name, long index, const struct tp_common *o);
+	void (*record)(struct tp_writer *, void **state,
+	    const struct tp_tensor *t, const char *name, long index,
+	    const struct tp_common *o);
 	/* The input ended after n records: emit what *state holds and free
 	 * it.  May die (no records, say). */
 	void (*finish)(struct tp_writer *, void **state, long n,

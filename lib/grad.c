@@ -71,7 +71,7 @@ tp_grad_free(struct tp_grad_net *net)
 	free(net);
 }
 
-const char *
+tp_why
 tp_grad_add(struct tp_grad_net *net, const struct tp_grad_spec *s,
     const struct tp_tensor *ops, struct tp_msg *m)
 {
@@ -104,7 +104,7 @@ tp_grad_add(struct tp_grad_net *net, const struct tp_grad_spec *s,
 	return l->k->params != NULL ? l->k->params(l, m) : NULL;
 }
 
-const char *
+tp_why
 tp_grad_set_loss(struct tp_grad_net *net, const struct tp_grad_spec *s,
     const struct tp_tensor *op, struct tp_msg *m)
 {
@@ -129,8 +129,8 @@ tp_grad_set_loss(struct tp_grad_net *net, const struct tp_grad_spec *s,
 		return tp_msgf(m, "loss %s: %s", s->word, text);
 	}
 	if (tp_dtype_is_complex(op->dtype))
-		return tp_msgf(m, "loss %s: the labels are complex, not integer "
-		    "classes", s->word);
+		return tp_msgf(m, "loss %s: the labels are complex, not "
+		    "integer classes", s->word);
 	net->lop = tp_converted(op, TP_F8);
 	for (i = 0; i < net->lop.count; i++) {
 		double v = ((double *)net->lop.data)[i];
@@ -149,7 +149,7 @@ tp_grad_set_loss(struct tp_grad_net *net, const struct tp_grad_spec *s,
 	return NULL;
 }
 
-const char *
+tp_why
 tp_grad_set_dldz(struct tp_grad_net *net, const struct tp_tensor *g,
     struct tp_msg *m)
 {
@@ -180,7 +180,7 @@ tp_grad_count(const struct tp_grad_net *net)
 	return n;
 }
 
-const char *
+tp_why
 tp_grad_select(const struct tp_grad_net *net, const char *list,
     unsigned char *want, struct tp_msg *m)
 {
@@ -209,9 +209,10 @@ tp_grad_select(const struct tp_grad_net *net, const char *list,
 			char q[200];	/* one line, whatever list holds */
 
 			if (len == 0)
-				return tp_msgf(m, "'%s' has an empty name: this "
-				    "chain has %s (or none)", tp_quote(list,
-				    strlen(list), q, sizeof q), names);
+				return tp_msgf(m, "'%s' has an empty name: "
+				    "this chain has %s (or none)",
+				    tp_quote(list, strlen(list), q, sizeof q),
+				    names);
 			for (i = 0; i < n; i++)	/* "B1" for "b1", "x" */
 				if (strlen(tp_grad_name(net, i)) == len &&
 				    strncasecmp(p, tp_grad_name(net, i),
@@ -270,7 +271,7 @@ tp_grad_tensor(struct tp_grad_net *net, int i)
 }
 
 /* The forward pass from act[0]: every layer, then the loss. */
-const char *
+tp_why
 grad_run_forward(struct tp_grad_net *net, struct tp_msg *m)
 {
 	const char *why;
@@ -289,7 +290,7 @@ grad_run_forward(struct tp_grad_net *net, struct tp_msg *m)
 	return NULL;
 }
 
-const char *
+tp_why
 tp_grad_forward(struct tp_grad_net *net, struct tp_tensor *x,
     struct tp_msg *m)
 {

@@ -42,7 +42,7 @@ struct tp_grad_spec {
  * wrong number of operands, an empty operand) naming the word.
  * Free with tp_grad_spec_free.
  */
-const char *tp_grad_parse(const char *word, struct tp_grad_spec *s,
+tp_why tp_grad_parse(const char *word, struct tp_grad_spec *s,
     struct tp_msg *m);
 void tp_grad_spec_free(struct tp_grad_spec *s);
 /* The layer and loss names, for messages and --help. */
@@ -68,14 +68,14 @@ void tp_grad_free(struct tp_grad_net *);
  * matrix products (matmul, affine): OpenBLAS 0.3.21 would wait for one
  * forever, so the first such layer makes OpenBLAS take it.
  */
-const char *tp_grad_add(struct tp_grad_net *, const struct tp_grad_spec *s,
+tp_why tp_grad_add(struct tp_grad_net *, const struct tp_grad_spec *s,
     const struct tp_tensor *operands, struct tp_msg *m);
 /*
  * Set the loss s names, with its operand (labels or target; NULL for
  * sum).  Returns NULL, or a message: labels that are not integers or
  * are negative, naming the value and its index.
  */
-const char *tp_grad_set_loss(struct tp_grad_net *,
+tp_why tp_grad_set_loss(struct tp_grad_net *,
     const struct tp_grad_spec *s, const struct tp_tensor *operand,
     struct tp_msg *m);
 /*
@@ -83,7 +83,7 @@ const char *tp_grad_set_loss(struct tp_grad_net *,
  * Returns NULL, or a message when g is complex or holds a NaN or an
  * infinity (naming its shape and the index).
  */
-const char *tp_grad_set_dldz(struct tp_grad_net *, const struct tp_tensor *g,
+tp_why tp_grad_set_dldz(struct tp_grad_net *, const struct tp_tensor *g,
     struct tp_msg *m);
 /* 1 if a loss or dL/dZ is set (gradients can be computed). */
 int tp_grad_has_loss(const struct tp_grad_net *);
@@ -98,7 +98,7 @@ const char *tp_grad_name(const struct tp_grad_net *, int i);
  * name it is in another case, "b1" for "B1") and the names this chain
  * has.
  */
-const char *tp_grad_select(const struct tp_grad_net *, const char *list,
+tp_why tp_grad_select(const struct tp_grad_net *, const char *list,
     unsigned char *want, struct tp_msg *m);
 
 /*
@@ -109,7 +109,7 @@ const char *tp_grad_select(const struct tp_grad_net *, const char *list,
  * (both shapes and the layer's position), labels out of range or of
  * the wrong count, a -g of the wrong shape, a NaN or infinity in x.
  */
-const char *tp_grad_forward(struct tp_grad_net *, struct tp_tensor *x,
+tp_why tp_grad_forward(struct tp_grad_net *, struct tp_tensor *x,
     struct tp_msg *m);
 /* The last forward pass's output Z, or the loss as a 0-d tensor. */
 const struct tp_tensor *tp_grad_output(const struct tp_grad_net *);
@@ -128,7 +128,7 @@ struct tp_tensor *tp_grad_tensor(struct tp_grad_net *, int i);
 
 /* --check: one gradient against central differences. */
 struct tp_grad_check {
-	double worst;		/* the largest error (below), trusted elements */
+	double worst;		/* the largest error (below) of trusted ones */
 	size_t at;		/* its flat index */
 	char where[TP_GRAD_SHAPE_LEN];	/* and multi-index, "(2, 3)" */
 	double analytic, numeric;

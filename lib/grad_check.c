@@ -55,7 +55,8 @@ kinks_crossed(struct tp_grad_net *net, struct tp_tensor *base,
 		if (!net->L[i].k->kinked)
 			continue;
 		for (e = 0; e < base[i].count; e++)
-			if ((ld(&base[i], e) > 0) != (ld(&net->act[i], e) > 0)) {
+			if ((ld(&base[i], e) > 0) !=
+			    (ld(&net->act[i], e) > 0)) {
 				flip[i][e] = 1;
 				n++;
 			}

@@ -33,10 +33,10 @@ struct kind {
 	const char *name;
 	int nparam;
 	const char *pname[TP_GRAD_MAXPARAM];	/* "W", "b" */
-	int kinked;		/* has kinks where the check cannot be trusted */
+	int kinked;		/* has kinks, where the check is not trusted */
 	/* Check x against the layer, set and allocate z, compute it.
 	 * Returns NULL, or a message naming the layer. */
-	const char *(*forward)(struct layer *, const struct tp_tensor *x,
+	tp_why (*forward)(struct layer *, const struct tp_tensor *x,
 	    struct tp_tensor *z, struct tp_msg *);
 	/* From dz (dL/dZ) set the layer's parameter gradients and, if dx is
 	 * not NULL, allocate and compute dx (dL/dX). */
@@ -45,7 +45,7 @@ struct kind {
 	    struct tp_tensor *dx);
 	/* NULL, or a check of the parameters on their own, when the layer
 	 * is added: returns NULL or a message naming the layer */
-	const char *(*params)(struct layer *, struct tp_msg *);
+	tp_why (*params)(struct layer *, struct tp_msg *);
 	/* --explain: the forward line and the backward lines; $I, $O, $P,
 	 * $Q are the input, output and parameters with their shapes, $i,
 	 * $o, $p, $q the names alone. */
@@ -77,7 +77,7 @@ struct loss_kind {
 	/* The loss of z into *L, and into *mag the sum of the magnitudes
 	 * of its terms (the scale of its rounding error).  Returns NULL or
 	 * a message. */
-	const char *(*forward)(struct tp_grad_net *, const struct tp_tensor *z,
+	tp_why (*forward)(struct tp_grad_net *, const struct tp_tensor *z,
 	    double *L, double *mag, struct tp_msg *);
 	/* Allocate and compute dz = dL/dZ. */
 	void (*backward)(struct tp_grad_net *, const struct tp_tensor *z,
@@ -151,7 +151,7 @@ shp(const struct tp_tensor *t, char buf[TP_GRAD_SHAPE_LEN])
 
 /* A message "layer POS (KIND): ..." about layer l (the kind, not the
  * whole word: file names would crowd out the shapes). */
-static inline const char *
+static inline tp_why
 lmsg(struct tp_msg *m, const struct layer *l, const char *fmt, ...)
 {
 	char text[sizeof m->text];
@@ -176,7 +176,7 @@ tail_count(const struct tp_tensor *t, int a)
 
 /* NULL if every element of t is finite, else a message naming the first
  * that is not, as "WHAT SHAPE holds nan at (i, j)". */
-static inline const char *
+static inline tp_why
 finite_msg(const struct tp_tensor *t, const char *what, struct tp_msg *m)
 {
 	char sa[TP_GRAD_SHAPE_LEN];
@@ -208,12 +208,12 @@ double grad_softmax_row(const struct tp_tensor *x, size_t r, size_t c,
 extern const struct loss_kind grad_losses[NLOSSES + 1];
 /* softmax-xent's forward pass: tp_grad_set_loss tells by it that the
  * operand is labels, not a target. */
-const char *grad_xent_fwd(struct tp_grad_net *net, const struct tp_tensor *z,
+tp_why grad_xent_fwd(struct tp_grad_net *net, const struct tp_tensor *z,
     double *L, double *mag, struct tp_msg *m);
 
 /* Gradient i >= 1 as layer *li's parameter *pj (grad.c). */
 void grad_locate(const struct tp_grad_net *net, int i, int *li, int *pj);
 /* The forward pass from act[0]: every layer, then the loss (grad.c). */
-const char *grad_run_forward(struct tp_grad_net *net, struct tp_msg *m);
+tp_why grad_run_forward(struct tp_grad_net *net, struct tp_msg *m);
 
 #endif

@@ -56,7 +56,7 @@ gemm(enum tp_dtype t, int ta, int tb, size_t M, size_t N, size_t K,
 /* --- the layers ------------------------------------------------------- */
 
 /* scale:M  Z[b] = X[b] M for one number X[b] per batch element. */
-static const char *
+static tp_why
 scale_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
     struct tp_msg *m)
 {
@@ -108,7 +108,7 @@ scale_bwd(struct layer *l, const struct tp_tensor *x,
 }
 
 /* matmul:W and affine:W,b  Z = X W (+ b) over X's last axis. */
-static const char *
+static tp_why
 affine_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
     struct tp_msg *m)
 {
@@ -134,8 +134,9 @@ affine_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 		*z = fresh(l->net->dt, x->ndim, shape);
 	if (l->k->nparam == 2)
 		for (r = 0; r < rows; r++)
-			memcpy((char *)z->data + r * c * tp_dtype_size(z->dtype),
-			    l->p[1].data, l->p[1].nbytes);
+			memcpy((char *)z->data + r * c *
+			    tp_dtype_size(z->dtype), l->p[1].data,
+			    l->p[1].nbytes);
 	gemm(z->dtype, 0, 0, rows, c, n, x->data, W->data,
 	    l->k->nparam == 2 ? 1.0 : 0.0, z->data);
 	return NULL;
@@ -154,7 +155,7 @@ affine_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
  * buffer, have OpenBLAS take it now with a 1 x 1 product, before tensors
  * can take the space; else return a message naming the limit.
  */
-static const char *
+static tp_why
 blas_buffer(struct layer *l, struct tp_msg *m)
 {
 	static int taken;
@@ -176,8 +177,9 @@ blas_buffer(struct layer *l, struct tp_msg *m)
 			    >> 10);
 		else if (getrlimit(RLIMIT_DATA, &data) == 0 &&
 		    data.rlim_cur != RLIM_INFINITY)
-			snprintf(limit, sizeof limit, "the data limit (ulimit "
-			    "-d %llu)", (unsigned long long)data.rlim_cur >> 10);
+			snprintf(limit, sizeof limit, "the data limit "
+			    "(ulimit -d %llu)",
+			    (unsigned long long)data.rlim_cur >> 10);
 		return lmsg(m, l, "too little memory: OpenBLAS takes %zu MiB "
 		    "of address space for matrix products and %s leaves "
 		    "less", BLAS_BUFFER >> 20, limit);
@@ -191,7 +193,7 @@ blas_buffer(struct layer *l, struct tp_msg *m)
 
 /* matmul and affine: W is a matrix, b has its columns' length, and
  * OpenBLAS has its buffer. */
-static const char *
+static tp_why
 affine_params(struct layer *l, struct tp_msg *m)
 {
 	char sa[TP_GRAD_SHAPE_LEN], sb[TP_GRAD_SHAPE_LEN];
@@ -245,7 +247,7 @@ affine_bwd(struct layer *l, const struct tp_tensor *x,
 }
 
 /* relu  Z = max(X, 0); the derivative at 0 is taken as 0 (as PyTorch). */
-static const char *
+static tp_why
 relu_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
     struct tp_msg *m)
 {
@@ -298,7 +300,7 @@ relu_bwd(struct layer *l, const struct tp_tensor *x,
 }
 
 /* An elementwise layer (sigmoid, tanh): Z = k->map(X). */
-static const char *
+static tp_why
 map_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
     struct tp_msg *m)
 {
@@ -369,7 +371,7 @@ grad_softmax_row(const struct tp_tensor *x, size_t r, size_t c, double *p)
 }
 
 /* softmax along the last axis. */
-static const char *
+static tp_why
 softmax_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
     struct tp_msg *m)
 {
@@ -415,7 +417,7 @@ softmax_bwd(struct layer *l, const struct tp_tensor *x,
 }
 
 /* flatten  (b, ...) -> (b, rest), as torch.flatten(x, 1). */
-static const char *
+static tp_why
 flatten_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
     struct tp_msg *m)
 {
@@ -475,7 +477,7 @@ conv_engine(struct layer *l, int backward)
 }
 
 /* conv:K  Z[t] = sum_j X[t + j] K[j] over the last k axes, 'valid'. */
-static const char *
+static tp_why
 conv_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
     struct tp_msg *m)
 {
@@ -496,7 +498,7 @@ conv_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 }
 
 /* conv: K has an axis and an element. */
-static const char *
+static tp_why
 conv_params(struct layer *l, struct tp_msg *m)
 {
 	char sa[TP_GRAD_SHAPE_LEN];

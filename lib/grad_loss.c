@@ -17,7 +17,7 @@
 /* --- the losses ------------------------------------------------------- */
 
 /* softmax-xent:LABELS  L = mean over rows of logsumexp(z) - z[label]. */
-const char *
+tp_why
 grad_xent_fwd(struct tp_grad_net *net, const struct tp_tensor *z, double *L,
     double *mag, struct tp_msg *m)
 {
@@ -37,15 +37,16 @@ grad_xent_fwd(struct tp_grad_net *net, const struct tp_tensor *z, double *L,
 	for (int a = 0; ok && a < y->ndim; a++)
 		ok = y->shape[a] == z->shape[a];
 	if (!ok)
-		return tp_msgf(m, "loss %s: the labels %s do not fit the scores "
-		    "%s: one label per row, the scores' shape without its "
-		    "last axis", net->lossword, shp(y, sa), shp(z, sb));
+		return tp_msgf(m, "loss %s: the labels %s do not fit the "
+		    "scores %s: one label per row, the scores' shape without "
+		    "its last axis", net->lossword, shp(y, sa), shp(z, sb));
 	for (i = 0; i < y->count; i++)
 		if ((uint64_t)lab[i] >= c)
 			return tp_msgf(m, "loss %s: label %lld at %s is out of "
 			    "range for %zu classes (0 to %lld)", net->lossword,
-			    (long long)lab[i], tp_index_str(y, i, ib, sizeof ib),
-			    c, (long long)c - 1);
+			    (long long)lab[i],
+			    tp_index_str(y, i, ib, sizeof ib), c,
+			    (long long)c - 1);
 	rows = y->count;
 	p = tp_emalloc((c ? c : 1) * sizeof *p);
 	for (r = 0; r < rows; r++) {
@@ -80,7 +81,7 @@ xent_bwd(struct tp_grad_net *net, const struct tp_tensor *z,
 }
 
 /* An operand that must have z's shape (mse's target, -g). */
-static const char *
+static tp_why
 same_shape_msg(struct tp_grad_net *net, const struct tp_tensor *z,
     const char *what, struct tp_msg *m)
 {
@@ -93,7 +94,7 @@ same_shape_msg(struct tp_grad_net *net, const struct tp_tensor *z,
 }
 
 /* mse:TARGET  L = mean((z - t)^2) over all elements. */
-static const char *
+static tp_why
 mse_fwd(struct tp_grad_net *net, const struct tp_tensor *z, double *L,
     double *mag, struct tp_msg *m)
 {
@@ -126,7 +127,7 @@ mse_bwd(struct tp_grad_net *net, const struct tp_tensor *z,
 }
 
 /* sum  L = sum of z. */
-static const char *
+static tp_why
 sum_fwd(struct tp_grad_net *net, const struct tp_tensor *z, double *L,
     double *mag, struct tp_msg *m)
 {
@@ -157,7 +158,7 @@ sum_bwd(struct tp_grad_net *net, const struct tp_tensor *z,
 }
 
 /* -g G (not a named loss): dL/dZ = G, so L = sum(G * Z). */
-static const char *
+static tp_why
 given_fwd(struct tp_grad_net *net, const struct tp_tensor *z, double *L,
     double *mag, struct tp_msg *m)
 {

@@ -12,7 +12,7 @@
 
 /* --- parsing ---------------------------------------------------------- */
 
-const char *
+tp_why
 tp_grad_parse(const char *word, struct tp_grad_spec *s, struct tp_msg *m)
 {
 	char *colon, *p;

@@ -76,7 +76,7 @@ parse_word(struct cursor *c, const char *word)
  * code ("<f8", "|u1", "f8", "<?") or, without a byte order, a name
  * ("float64").  Returns NULL, or a message quoting the descr in m.
  */
-static const char *
+static tp_why
 parse_descr(const char *descr, enum tp_dtype *dtype, int *swap,
     struct tp_msg *m)
 {
@@ -92,7 +92,8 @@ parse_descr(const char *descr, enum tp_dtype *dtype, int *swap,
 	case 'O':
 		return tp_msgf(m, "object dtype '%s' is not supported", d);
 	case 'S': case 'U': case 'a': case 'V':
-		return tp_msgf(m, "string or void dtype '%s' is not supported", d);
+		return tp_msgf(m, "string or void dtype '%s' is not supported",
+		    d);
 	case 'M': case 'm':
 		return tp_msgf(m, "datetime dtype '%s' is not supported", d);
 	}
@@ -121,7 +122,7 @@ shape_text(const char *start, const char *end, char *buf, size_t len)
 }
 
 /* The message for a bad shape, quoting it, in m. */
-static const char *
+static tp_why
 bad_shape(const char *start, const char *end, struct tp_msg *m)
 {
 	char q[200];
@@ -136,7 +137,7 @@ bad_shape(const char *start, const char *end, struct tp_msg *m)
  * and "03" is not a Python 3 int.  Returns NULL, or a message quoting the
  * shape in m.
  */
-static const char *
+static tp_why
 parse_shape(struct cursor *c, size_t *shape, int *ndim, struct tp_msg *m)
 {
 	char q[200];
@@ -154,14 +155,15 @@ parse_shape(struct cursor *c, size_t *shape, int *ndim, struct tp_msg *m)
 		char *end;
 
 		skip_space(c);
-		if (c->p < c->end && *c->p == '-') {	/* quote it as written */
+		if (c->p < c->end && *c->p == '-') {	/* quoted as written */
 			const char *q = c->p + 1;
-			while (q < c->end && isdigit((unsigned char)*q) && q - c->p < 40)
+			while (q < c->end && isdigit((unsigned char)*q) &&
+			    q - c->p < 40)
 				q++;
 			return tp_msgf(m, "negative dimension %.*s in shape",
 			    (int)(q - c->p), c->p);
 		}
-		if (c->p < c->end && *c->p == '+')	/* Python's unary plus */
+		if (c->p < c->end && *c->p == '+')	/* a unary plus */
 			c->p++;
 		if (c->p >= c->end || !isdigit((unsigned char)*c->p) ||
 		    (*c->p == '0' && c->p + 1 < c->end &&
@@ -191,7 +193,7 @@ parse_shape(struct cursor *c, size_t *shape, int *ndim, struct tp_msg *m)
 }
 
 /* "what, at '<the header text at c>'" in m. */
-static const char *
+static tp_why
 at(struct cursor *c, const char *what, struct tp_msg *m)
 {
 	char q[200];
@@ -201,7 +203,7 @@ at(struct cursor *c, const char *what, struct tp_msg *m)
 	    tp_quote(c->p, (size_t)(c->end - c->p), q, sizeof q));
 }
 
-const char *
+tp_why
 tp_npy_parse_header(const char *text, size_t len, struct tp_tensor *hdr,
     int *fortran, int *swap, struct tp_msg *m)
 {
@@ -219,7 +221,8 @@ tp_npy_parse_header(const char *text, size_t len, struct tp_tensor *hdr,
 		return at(&c, "header is not a dictionary", m);
 	while (!accept(&c, '}')) {
 		if (!parse_string(&c, key, sizeof key) || !accept(&c, ':'))
-			return at(&c, "header is not a dictionary of strings", m);
+			return at(&c, "header is not a dictionary of strings",
+			    m);
 		if (!strcmp(key, "descr")) {
 			skip_space(&c);
 			if (c.p < c.end && *c.p == '[')
@@ -235,7 +238,8 @@ tp_npy_parse_header(const char *text, size_t len, struct tp_tensor *hdr,
 			else if (parse_word(&c, "False"))
 				*fortran = 0;
 			else
-				return at(&c, "fortran_order is not True or False", m);
+				return at(&c,
+				    "fortran_order is not True or False", m);
 			have_fortran = 1;
 		} else if (!strcmp(key, "shape")) {
 			if ((err = parse_shape(&c, shape, &ndim, m)))
@@ -245,7 +249,8 @@ tp_npy_parse_header(const char *text, size_t len, struct tp_tensor *hdr,
 			    tp_quote(key, SIZE_MAX, q, sizeof q));
 		if (!accept(&c, ',')) {
 			if (!accept(&c, '}'))
-				return at(&c, "header dictionary is malformed", m);
+				return at(&c, "header dictionary is malformed",
+				    m);
 			break;
 		}
 	}

@@ -218,7 +218,7 @@ tp_create_temp(const char *path)
 	fd = open_temp(temp, dirlen, target, base);
 	if (fd < 0)
 		tp_die("cannot create a temporary file for '%s':", shown);
-	if (exists) {			/* keep the replaced file's mode and owner */
+	if (exists) {			/* keep the old file's mode and owner */
 		if (fchown(fd, st.st_uid, st.st_gid) < 0)
 			(void)0;	/* not ours to give: keep ours */
 		fchmod(fd, st.st_mode & 07777);

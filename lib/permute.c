@@ -17,20 +17,20 @@
 
 #define COPY_BLOCK ((size_t)1 << 20)	/* bytes per block of a plain copy */
 
-/* The tile edge, in elements of es bytes: a tile of the input and one of
+/* The tile edge, in elements of esz bytes: a tile of the input and one of
  * the output together stay well inside a 32 KiB L1 cache. */
 static size_t
-tile_edge(size_t es)
+tile_edge(size_t esz)
 {
-	if (es <= 4)
+	if (esz <= 4)
 		return 64;
-	if (es <= 16)
+	if (esz <= 16)
 		return 32;
 	return 8;
 }
 
 void
-tp_permute_plan(struct tp_permute *p, size_t es, int ndim,
+tp_permute_plan(struct tp_permute *p, size_t esz, int ndim,
     const size_t *shape, const int *perm)
 {
 	int dense[TP_MAXDIM], order[TP_MAXDIM], seen[TP_MAXDIM] = { 0 };
@@ -49,7 +49,7 @@ tp_permute_plan(struct tp_permute *p, size_t es, int ndim,
 		count *= shape[k];
 	}
 	if (count == 0) {			/* nothing to move */
-		p->es = es;
+		p->esz = esz;
 		return;
 	}
 	/* Drop the axes of length 1: dense[i] numbers the others. */
@@ -85,17 +85,17 @@ tp_permute_plan(struct tp_permute *p, size_t es, int ndim,
 	}
 	/* The last axis staying last: its rows become the elements. */
 	if (m >= 2 && p->perm[m - 1] == m - 1)
-		es *= len[--m];
-	p->es = es;
+		esz *= len[--m];
+	p->esz = esz;
 	if (m <= 1) {				/* a plain copy */
-		p->bytes = es * (m == 1 ? len[0] : 1);
+		p->bytes = esz * (m == 1 ? len[0] : 1);
 		p->nblocks = (p->bytes + COPY_BLOCK - 1) / COPY_BLOCK;
 		return;
 	}
 	for (int i = m - 1; i >= 0; i--)
 		in[i] = i == m - 1 ? 1 : in[i + 1] * len[i + 1];
 	p->ndim = m;
-	p->bytes = es;
+	p->bytes = esz;
 	for (int k = 0; k < m; k++) {
 		p->shape[k] = len[p->perm[k]];
 		p->istride[k] = in[p->perm[k]];
@@ -106,7 +106,7 @@ tp_permute_plan(struct tp_permute *p, size_t es, int ndim,
 	for (int k = m - 1; k >= 0; k--)
 		p->ostride[k] = k == m - 1 ? 1 :
 		    p->ostride[k + 1] * p->shape[k + 1];
-	p->tile = tile_edge(es);
+	p->tile = tile_edge(esz);
 	p->ntile_a = (p->shape[m - 1] + p->tile - 1) / p->tile;
 	p->ntile_b = (p->shape[p->b] + p->tile - 1) / p->tile;
 	p->nblocks = p->ntile_a * p->ntile_b;
@@ -137,9 +137,9 @@ tile_copy(unsigned char *dst, const unsigned char *src, size_t na, size_t nb,
 /* The same for an element size known only at run time. */
 static void
 tile_copy_any(unsigned char *dst, const unsigned char *src, size_t na,
-    size_t nb, size_t isa, size_t osb, size_t es)
+    size_t nb, size_t isa, size_t osb, size_t esz)
 {
-	tile_copy(dst, src, na, nb, isa, osb, es);
+	tile_copy(dst, src, na, nb, isa, osb, esz);
 }
 
 void
@@ -149,7 +149,7 @@ tp_permute_run(const struct tp_permute *p, void *dst, const void *src,
 	unsigned char *d = dst;
 	const unsigned char *s = src;
 	int m = p->ndim, a = m - 1, b = p->b;
-	size_t idx[TP_MAXDIM], es = p->es, t = p->tile;
+	size_t idx[TP_MAXDIM], esz = p->esz, t = p->tile;
 	size_t ta, tb, rest;
 
 	if (end > p->nblocks)
@@ -192,15 +192,15 @@ tp_permute_run(const struct tp_permute *p, void *dst, const void *src,
 		}
 		ioff += a0 * isa + b0;
 		ooff += b0 * osb + a0;
-		dt = d + ooff * es;
-		st = s + ioff * es;
-		switch (es) {
+		dt = d + ooff * esz;
+		st = s + ioff * esz;
+		switch (esz) {
 		case 1: tile_copy(dt, st, na, nb, isa, osb, 1); break;
 		case 2: tile_copy(dt, st, na, nb, isa, osb, 2); break;
 		case 4: tile_copy(dt, st, na, nb, isa, osb, 4); break;
 		case 8: tile_copy(dt, st, na, nb, isa, osb, 8); break;
 		case 16: tile_copy(dt, st, na, nb, isa, osb, 16); break;
-		default: tile_copy_any(dt, st, na, nb, isa, osb, es); break;
+		default: tile_copy_any(dt, st, na, nb, isa, osb, esz); break;
 		}
 		/* the next block */
 		if (++tb < p->ntile_b)

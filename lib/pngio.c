@@ -103,7 +103,8 @@ tp_png_decode(const unsigned char *buf, size_t len, const char *name,
 	depth = png_get_bit_depth(png, info);
 	/* deflate expands at most ~1032:1: refuse a header that claims far
 	 * more pixels than the file can hold before allocating for them */
-	if ((double)h * w * channels * (depth / 8) > 1100.0 * (double)len + 1e6) {
+	if ((double)h * w * channels * (depth / 8) >
+	    1100.0 * (double)len + 1e6) {
 		png_destroy_read_struct(&png, &info, NULL);
 		tp_die("%s: png claims %lux%lu pixels but holds only %zu bytes",
 		    name, (unsigned long)w, (unsigned long)h, len);
@@ -116,14 +117,15 @@ tp_png_decode(const unsigned char *buf, size_t len, const char *name,
 	tp_alloc(out);
 	rows = tp_emalloc(h * sizeof *rows);
 	for (png_uint_32 y = 0; y < h; y++)
-		rows[y] = (png_bytep)out->data + (size_t)y * w * channels * (depth / 8);
+		rows[y] = (png_bytep)out->data +
+		    (size_t)y * w * channels * (depth / 8);
 	png_read_image(png, rows);
 	png_read_end(png, NULL);
 	png_destroy_read_struct(&png, &info, NULL);
 	free(rows);
 }
 
-const char *
+tp_why
 tp_png_writable(const struct tp_tensor *h, struct tp_msg *m)
 {
 	char shape[TP_MAXDIM * 22 + 4];
@@ -139,11 +141,13 @@ tp_png_writable(const struct tp_tensor *h, struct tp_msg *m)
 		    tp_dtype_name(h->dtype));
 	for (int i = 0; i < 2; i++) {
 		if (h->shape[i] == 0)
-			return tp_msgf(m, "cannot write shape %s as png: its %s is 0",
+			return tp_msgf(m,
+			    "cannot write shape %s as png: its %s is 0",
 			    shape, side[i]);
 		/* libpng's user limit, which its readers apply by default
 		 * too (PNG itself allows PNG_UINT_31_MAX) */
-		if (h->shape[i] > (i ? PNG_USER_WIDTH_MAX : PNG_USER_HEIGHT_MAX))
+		if (h->shape[i] > (i ? PNG_USER_WIDTH_MAX :
+		    PNG_USER_HEIGHT_MAX))
 			return tp_msgf(m, "cannot write shape %s as png: %s %zu exceeds libpng's limit of %d",
 			    shape, side[i], h->shape[i],
 			    i ? PNG_USER_WIDTH_MAX : PNG_USER_HEIGHT_MAX);
@@ -177,7 +181,8 @@ unsigned char *
 tp_png_encode(const struct tp_tensor *t, int depth, size_t *len)
 {
 	static const int types[] = { 0, PNG_COLOR_TYPE_GRAY,
-	    PNG_COLOR_TYPE_GRAY_ALPHA, PNG_COLOR_TYPE_RGB, PNG_COLOR_TYPE_RGBA };
+	    PNG_COLOR_TYPE_GRAY_ALPHA, PNG_COLOR_TYPE_RGB,
+	    PNG_COLOR_TYPE_RGBA };
 	struct membuf m = { NULL, 0, 0, NULL, 0, "" };
 	size_t h = t->shape[0], w = t->shape[1];
 	size_t ch = t->ndim == 3 ? t->shape[2] : 1;

@@ -33,16 +33,28 @@ extern char *program_invocation_short_name;
 
 static uint64_t bytes_in, bytes_out, records_in, records_out;
 
-void tp_progress_read(size_t n) { __atomic_fetch_add(&bytes_in, n, __ATOMIC_RELAXED); }
-void tp_progress_wrote(size_t n) { __atomic_fetch_add(&bytes_out, n, __ATOMIC_RELAXED); }
-void tp_progress_record_in(void) { __atomic_fetch_add(&records_in, 1, __ATOMIC_RELAXED); }
-void tp_progress_record_out(void) { __atomic_fetch_add(&records_out, 1, __ATOMIC_RELAXED); }
+void tp_progress_read(size_t n)
+{
+	__atomic_fetch_add(&bytes_in, n, __ATOMIC_RELAXED);
+}
+void tp_progress_wrote(size_t n)
+{
+	__atomic_fetch_add(&bytes_out, n, __ATOMIC_RELAXED);
+}
+void tp_progress_record_in(void)
+{
+	__atomic_fetch_add(&records_in, 1, __ATOMIC_RELAXED);
+}
+void tp_progress_record_out(void)
+{
+	__atomic_fetch_add(&records_out, 1, __ATOMIC_RELAXED);
+}
 
 static enum tp_progress_mode mode = TP_PROGRESS_AUTO;
 static int started;		/* tp_progress_start ran */
 static int running;		/* the thread runs (until tp_progress_end) */
 static int tty;			/* stderr is a terminal: redraw in place */
-static int stays;		/* --progress on a terminal: the last line stays */
+static int stays;		/* --progress on a terminal: the line stays */
 static double t0, delay, tick;	/* start; first draw after delay; period */
 static int64_t total = -1;	/* input bytes, or -1 if unknown */
 static pthread_t thread;
@@ -323,7 +335,8 @@ tp_progress_start(int n, char *const *operands, int to_stdout)
 	    (mode == TP_PROGRESS_AUTO && (!tty || (to_stdout && isatty(1)))))
 		return;
 	total = input_size(n, operands);
-	delay = mode == TP_PROGRESS_AUTO ? TTY_DELAY : tty ? TTY_TICK : LOG_TICK;
+	delay = mode == TP_PROGRESS_AUTO ? TTY_DELAY : tty ? TTY_TICK :
+	    LOG_TICK;
 	tick = tty ? TTY_TICK : LOG_TICK;
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);

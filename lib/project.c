@@ -144,7 +144,7 @@ tp_project_points_f32(const struct tp_project *p, const float *in,
 	return run_batch(&b, threads);
 }
 
-const char *
+tp_why
 tp_project_unprojector(struct tp_project *p)
 {
 	struct tp_mat4 scratch;

@@ -39,7 +39,7 @@ void tp_mat4_apply(const struct tp_mat4 *a, const double v[4], double out[4]);
  * or "singular" (a pivot below 1e-14 times the largest entry of its row
  * in a) or "not finite"; *inv is then unchanged.
  */
-const char *tp_mat4_invert(const struct tp_mat4 *a, struct tp_mat4 *inv);
+tp_why tp_mat4_invert(const struct tp_mat4 *a, struct tp_mat4 *inv);
 
 /*
  * The builders.  Each sets *m and returns NULL, or a message naming the
@@ -55,16 +55,16 @@ const char *tp_mat4_invert(const struct tp_mat4 *a, struct tp_mat4 *inv);
  *   rotate       glRotate (angle, axis): the axis is not zero; it is
  *                normalised
  */
-const char *tp_mat4_perspective(struct tp_mat4 *m, double fovy,
+tp_why tp_mat4_perspective(struct tp_mat4 *m, double fovy,
     double aspect, double near, double far);
-const char *tp_mat4_frustum(struct tp_mat4 *m, const double lrbtnf[6]);
-const char *tp_mat4_ortho(struct tp_mat4 *m, const double lrbtnf[6]);
-const char *tp_mat4_lookat(struct tp_mat4 *m, const double eye_center_up[9]);
-const char *tp_mat4_translate(struct tp_mat4 *m, double x, double y,
+tp_why tp_mat4_frustum(struct tp_mat4 *m, const double lrbtnf[6]);
+tp_why tp_mat4_ortho(struct tp_mat4 *m, const double lrbtnf[6]);
+tp_why tp_mat4_lookat(struct tp_mat4 *m, const double eye_center_up[9]);
+tp_why tp_mat4_translate(struct tp_mat4 *m, double x, double y,
     double z);
-const char *tp_mat4_rotate(struct tp_mat4 *m, double angle, double x,
+tp_why tp_mat4_rotate(struct tp_mat4 *m, double angle, double x,
     double y, double z);
-const char *tp_mat4_scale(struct tp_mat4 *m, double x, double y, double z);
+tp_why tp_mat4_scale(struct tp_mat4 *m, double x, double y, double z);
 
 /* What a pipeline is made of. */
 struct tp_view {
@@ -102,7 +102,7 @@ int tp_mat_call_count(enum tp_mat_call call);
  * finite", or "the modelview (projection) matrix it makes is not
  * finite" when the product overflows; the view is then unchanged.
  */
-const char *tp_view_multiply(struct tp_view *view, enum tp_mat_call call,
+tp_why tp_view_multiply(struct tp_view *view, enum tp_mat_call call,
     const double *a);
 
 /* A pipeline ready to run: the view, P * MV and the window map. */
@@ -140,7 +140,7 @@ size_t tp_project_points_f32(const struct tp_project *p, const float *in,
  * each alone is invertible) their product; and "a depth range of zero
  * width" when depth near == far.
  */
-const char *tp_project_unprojector(struct tp_project *p);
+tp_why tp_project_unprojector(struct tp_project *p);
 /*
  * gluUnProject: n window (or ndc) points, 3 values each, to object
  * coordinates; out may equal in.  A point whose object w is 0 becomes
@@ -178,7 +178,7 @@ void tp_project_print_trace(FILE *f, const struct tp_project *p,
  * 2 * *nedges indices (the caller frees it) and returns NULL; or
  * returns a message (in m) naming the shape or the first bad index.
  */
-const char *tp_project_edges(const struct tp_tensor *t, long long **edges,
+tp_why tp_project_edges(const struct tp_tensor *t, long long **edges,
     size_t *nedges, struct tp_msg *m);
 /*
  * The picture of the points of pts (any real dtype, a last axis of 3
@@ -187,7 +187,7 @@ const char *tp_project_edges(const struct tp_tensor *t, long long **edges,
  * a message (in m) naming the first edge whose index is not below the
  * number of points.
  */
-const char *tp_project_picture(const struct tp_project *p,
+tp_why tp_project_picture(const struct tp_project *p,
     const struct tp_tensor *pts, const long long *edges, size_t nedges,
     size_t width, size_t height, struct tp_tensor *img, struct tp_msg *m);
 

@@ -62,7 +62,7 @@ tp_mat4_apply(const struct tp_mat4 *a, const double v[4], double out[4])
 		    a->m[4 * i + 2] * v[2] + a->m[4 * i + 3] * v[3];
 }
 
-const char *
+tp_why
 tp_mat4_invert(const struct tp_mat4 *a, struct tp_mat4 *inv)
 {
 	double m[4][8], scale[4], t;
@@ -133,7 +133,7 @@ finite_all(const double *v, int n)
 	return 1;
 }
 
-const char *
+tp_why
 tp_mat4_perspective(struct tp_mat4 *m, double fovy, double aspect,
     double near, double far)
 {
@@ -167,7 +167,7 @@ tp_mat4_perspective(struct tp_mat4 *m, double fovy, double aspect,
 
 /* The checks glFrustum (positive depths) and glOrtho share on their
  * left, right, bottom, top, near, far: NULL, or what is wrong. */
-static const char *
+static tp_why
 check_box(const double v[6], int positive_depths)
 {
 	if (!finite_all(v, 6))
@@ -185,7 +185,7 @@ check_box(const double v[6], int positive_depths)
 	return NULL;
 }
 
-const char *
+tp_why
 tp_mat4_frustum(struct tp_mat4 *m, const double v[6])
 {
 	double l = v[0], rt = v[1], b = v[2], t = v[3], n = v[4], f = v[5];
@@ -205,7 +205,7 @@ tp_mat4_frustum(struct tp_mat4 *m, const double v[6])
 	return NULL;
 }
 
-const char *
+tp_why
 tp_mat4_ortho(struct tp_mat4 *m, const double v[6])
 {
 	double l = v[0], rt = v[1], b = v[2], t = v[3], n = v[4], f = v[5];
@@ -241,7 +241,7 @@ dot(const double a[3], const double b[3])
 	return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
 }
 
-const char *
+tp_why
 tp_mat4_lookat(struct tp_mat4 *m, const double v[9])
 {
 	const double *eye = v, *center = v + 3, *up = v + 6;
@@ -282,7 +282,7 @@ tp_mat4_lookat(struct tp_mat4 *m, const double v[9])
 	return NULL;
 }
 
-const char *
+tp_why
 tp_mat4_translate(struct tp_mat4 *m, double x, double y, double z)
 {
 	double v[3] = { x, y, z };
@@ -296,7 +296,7 @@ tp_mat4_translate(struct tp_mat4 *m, double x, double y, double z)
 	return NULL;
 }
 
-const char *
+tp_why
 tp_mat4_rotate(struct tp_mat4 *m, double angle, double x, double y,
     double z)
 {
@@ -328,7 +328,7 @@ tp_mat4_rotate(struct tp_mat4 *m, double angle, double x, double y,
 	return NULL;
 }
 
-const char *
+tp_why
 tp_mat4_scale(struct tp_mat4 *m, double x, double y, double z)
 {
 	double v[3] = { x, y, z };
@@ -356,7 +356,7 @@ tp_mat_call_count(enum tp_mat_call call)
 	}
 }
 
-const char *
+tp_why
 tp_view_multiply(struct tp_view *view, enum tp_mat_call call,
     const double *a)
 {

@@ -167,7 +167,7 @@ tp_project_render(const struct tp_project *p, const double *pts, int dim,
 	free(clip);
 }
 
-const char *
+tp_why
 tp_project_edges(const struct tp_tensor *t, long long **edges,
     size_t *nedges, struct tp_msg *m)
 {
@@ -200,7 +200,7 @@ tp_project_edges(const struct tp_tensor *t, long long **edges,
 	return NULL;
 }
 
-const char *
+tp_why
 tp_project_picture(const struct tp_project *p, const struct tp_tensor *pts,
     const long long *edges, size_t nedges, size_t width, size_t height,
     struct tp_tensor *img, struct tp_msg *m)

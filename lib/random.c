@@ -14,8 +14,8 @@ tp_rng_seed(struct tp_rng *r, uint32_t seed)
 {
 	r->key[0] = seed;
 	for (int i = 1; i < N; i++)
-		r->key[i] = 1812433253u * (r->key[i - 1] ^ (r->key[i - 1] >> 30)) +
-		    (uint32_t)i;
+		r->key[i] = 1812433253u *
+		    (r->key[i - 1] ^ (r->key[i - 1] >> 30)) + (uint32_t)i;
 	r->pos = N;
 	r->has_gauss = 0;
 	r->gauss = 0;

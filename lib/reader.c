@@ -28,7 +28,7 @@ struct tp_reader {
 	int at_eof;
 	enum tp_format format;
 	long index;		/* current record, -1 before the first */
-	int in_record;		/* data of the current record not yet all read */
+	int in_record;		/* the current record's data not all read */
 	size_t want, done;	/* data bytes of the record; read so far */
 	int swap;		/* data is in the other byte order */
 	int complex;		/* elements are (real, imaginary) pairs */
@@ -40,7 +40,7 @@ struct tp_reader {
 	unsigned char part[16];	/* swapped: the element a read ended inside */
 	unsigned char *mem;	/* the record's data in memory, or NULL */
 	size_t offset;		/* PNG: input bytes the images so far took */
-	unsigned char *png;	/* PNG: the image being read (reachable if we die) */
+	unsigned char *png;	/* PNG: the image read (freed if we die) */
 	struct tp_text text;
 	char *textbuf;		/* text: the current record and what follows */
 	size_t textcap;
@@ -202,8 +202,9 @@ reader_open(const char *path, const struct tp_input *in, int operand)
 		;
 	if (r->len >= 6 && !memcmp(r->buf, "\x93NUMPY", 6))
 		r->format = TP_FMT_NPY;
-	else if (r->len < 6 && r->len > 0 && !memcmp(r->buf, "\x93NUMPY", r->len))
-		r->format = TP_FMT_NPY;	/* a cut magic: the NPY reader says so */
+	else if (r->len < 6 && r->len > 0 &&
+	    !memcmp(r->buf, "\x93NUMPY", r->len))
+		r->format = TP_FMT_NPY;	/* cut magic: the NPY reader says so */
 	else if (r->len > 0 && !memcmp(r->buf, PNG_SIGNATURE,
 	    r->len < 8 ? r->len : 8))
 		r->format = TP_FMT_PNG;	/* a cut signature: read_png says so */
@@ -420,7 +421,8 @@ text_fill(struct tp_reader *r)
 	len = keep;
 	for (;;) {
 		while ((nl = memchr(r->textbuf + scan, '\n', len - scan))) {
-			const char *q = tp_text_skip_blanks(r->textbuf + scan, nl);
+			const char *q = tp_text_skip_blanks(r->textbuf + scan,
+			    nl);
 			if (q < nl && *q == '#') {
 				if (tp_text_is_shape_line(q, nl)) {
 					if (seen_shape || seen_data)
@@ -567,7 +569,8 @@ int
 tp_read_header(struct tp_reader *r, struct tp_tensor *hdr)
 {
 	if (r->in_record && r->done < r->want)
-		tp_die("%s: record %ld: header requested before its data was read",
+		tp_die(
+		    "%s: record %ld: header requested before its data was read",
 		    r->name, r->index);
 	free(r->mem);
 	r->mem = NULL;
@@ -652,27 +655,27 @@ void
 tp_read_data_as(struct tp_reader *r, void *dst, enum tp_dtype to,
     size_t count)
 {
-	size_t es = r->elsize, tos = tp_dtype_size(to);
+	size_t esz = r->elsize, tos = tp_dtype_size(to);
 	unsigned char *d = dst;
 
-	if (count > (r->want - r->done) / es)
+	if (count > (r->want - r->done) / esz)
 		tp_die("%s: record %ld: read past the end of its data", r->name,
 		    r->index);
 	if (to == r->dtype) {
-		tp_read_data(r, dst, count * es);
+		tp_read_data(r, dst, count * esz);
 		return;
 	}
 	if (r->mem) {			/* decoded already: convert in place */
 		tp_convert(dst, to, r->mem + r->done, r->dtype, count);
-		r->done += count * es;
+		r->done += count * esz;
 		return;
 	}
 	if (!r->scratch)
 		r->scratch = tp_emalloc(SCRATCH);
 	while (count > 0) {
-		size_t k = count < SCRATCH / es ? count : SCRATCH / es;
+		size_t k = count < SCRATCH / esz ? count : SCRATCH / esz;
 
-		tp_read_data(r, r->scratch, k * es);
+		tp_read_data(r, r->scratch, k * esz);
 		tp_convert(d, to, r->scratch, r->dtype, k);
 		d += k * tos;
 		count -= k;
@@ -731,7 +734,8 @@ tp_read_move(struct tp_reader *r, int fd, const char *name, size_t n)
 	if (r->at_eof)
 		truncated_data(r, 0);
 	do
-		k = splice(r->fd, NULL, fd, NULL, n, SPLICE_F_MOVE | SPLICE_F_MORE);
+		k = splice(r->fd, NULL, fd, NULL, n,
+		    SPLICE_F_MOVE | SPLICE_F_MORE);
 	while (k < 0 && errno == EINTR);
 	if (k > 0) {
 		counted(r, (size_t)k);

@@ -39,7 +39,7 @@ reshape_moves_nothing(const struct tp_reshape_plan *p)
  * "the output shape (...) of DTYPE overflows" (with a zero-length axis
  * the other sizes are not bounded by the record's count).
  */
-static const char *
+static tp_why
 finish_plan(struct tp_reshape_plan *p, int nout, const size_t *out,
     struct tp_msg *m)
 {
@@ -77,7 +77,7 @@ reshape_norm_axis(long long a, int ndim)
 /* --take AXIS=INDEX: the slice INDEX of AXIS, that axis removed (numpy
  * take with a scalar index); an index out of range is refused as numpy's
  * IndexError. */
-static const char *
+static tp_why
 resolve_take(const struct tp_reshape *rq, struct tp_reshape_plan *p,
     const char *sh, struct tp_msg *m)
 {
@@ -121,7 +121,7 @@ resolve_take(const struct tp_reshape *rq, struct tp_reshape_plan *p,
 }
 
 /* A new shape (numpy reshape, one -1 inferred). */
-static const char *
+static tp_why
 resolve_shape(const struct tp_reshape *rq, struct tp_reshape_plan *p,
     const char *sh, struct tp_msg *m)
 {
@@ -163,7 +163,7 @@ resolve_shape(const struct tp_reshape *rq, struct tp_reshape_plan *p,
 }
 
 /* --permute and --transpose. */
-static const char *
+static tp_why
 resolve_permute(const struct tp_reshape *rq, struct tp_reshape_plan *p,
     const char *sh, struct tp_msg *m)
 {
@@ -198,7 +198,7 @@ resolve_permute(const struct tp_reshape *rq, struct tp_reshape_plan *p,
 }
 
 /* --squeeze[=AXES] and --unsqueeze AXIS. */
-static const char *
+static tp_why
 resolve_squeeze(const struct tp_reshape *rq, struct tp_reshape_plan *p,
     const char *sh, struct tp_msg *m)
 {
@@ -305,7 +305,7 @@ reduce_dtype(enum tp_op r, enum tp_dtype t)
  * order, and the ellipsis's axes if the right has no "..."); the output
  * has nout axes out and the reduction's dtype.
  */
-static const char *
+static tp_why
 reduce_plan(const struct tp_reshape *rq, struct tp_reshape_plan *p, int np,
     int nout, const size_t *out, const char *sh, struct tp_msg *m)
 {
@@ -328,7 +328,8 @@ reduce_plan(const struct tp_reshape *rq, struct tp_reshape_plan *p, int np,
 	if ((rq->op == TP_OP_MAX || rq->op == TP_OP_MIN) &&
 	    tp_dtype_is_complex(t))
 		return tp_msgf(m, "--reduce %s: %s has no order (record of "
-		    "shape %s)", reshape_reduce_name(rq->op), tp_dtype_name(t), sh);
+		    "shape %s)", reshape_reduce_name(rq->op), tp_dtype_name(t),
+		    sh);
 	if ((rq->op == TP_OP_MAX || rq->op == TP_OP_MIN) &&
 	    p->nreduce == 0)
 		return tp_msgf(m, "pattern '%s' on shape %s: --reduce %s of "
@@ -358,7 +359,7 @@ add_el(struct tp_reshape_plan *p, const char *name, long long len)
 
 /* The message for a pattern whose plan would have more than TP_MAXDIM
  * axes. */
-static const char *
+static tp_why
 too_many_axes(const struct tp_reshape *rq, const char *sh, struct tp_msg *m)
 {
 	return tp_msgf(m, "pattern '%s' on shape %s: more than %d axes",
@@ -371,7 +372,7 @@ too_many_axes(const struct tp_reshape *rq, const char *sh, struct tp_msg *m)
  * is unknown, which is then inferred into size[].  Returns NULL, or a
  * message naming the axis, the group and the sizes that do not fit.
  */
-static const char *
+static tp_why
 fit_group(const struct tp_reshape *rq, int g, int axis, size_t len,
     long long *size, const char *sh, struct tp_msg *m)
 {
@@ -429,7 +430,7 @@ fit_group(const struct tp_reshape *rq, int g, int axis, size_t len,
  * ell axes appended as "...0", "...1", the first at *ell0.  Returns
  * NULL, or a message.
  */
-static const char *
+static tp_why
 split_left(const struct tp_reshape *rq, struct tp_reshape_plan *p, int ell,
     long long *size, int *elof, int *ell0, const char *sh, struct tp_msg *m)
 {
@@ -471,7 +472,7 @@ split_left(const struct tp_reshape *rq, struct tp_reshape_plan *p, int ell,
  * appended to p after the input's p->nsrc axes (elof[i]: name i's), and
  * p->nrepeat, the product of their sizes.  Returns NULL, or a message.
  */
-static const char *
+static tp_why
 add_new_axes(const struct tp_reshape *rq, struct tp_reshape_plan *p,
     const long long *size, int *elof, const char *sh, struct tp_msg *m)
 {
@@ -542,7 +543,7 @@ order_right(const struct tp_reshape *rq, struct tp_reshape_plan *p,
 }
 
 /* An einops pattern (rearrange, reduce or repeat). */
-static const char *
+static tp_why
 resolve_pattern(const struct tp_reshape *rq, struct tp_reshape_plan *p,
     const char *sh, struct tp_msg *m)
 {
@@ -583,7 +584,7 @@ resolve_pattern(const struct tp_reshape *rq, struct tp_reshape_plan *p,
 	return NULL;
 }
 
-const char *
+tp_why
 tp_reshape_resolve(const struct tp_reshape *rq, const struct tp_tensor *hdr,
     struct tp_reshape_plan *plan, struct tp_msg *m)
 {

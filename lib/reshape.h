@@ -16,12 +16,12 @@
 #include "tpipe.h"
 
 enum tp_reshape_form {
-	TP_RESHAPE_SHAPE,	/* a new shape, one -1 inferred (numpy reshape) */
+	TP_RESHAPE_SHAPE,	/* a new shape, a -1 inferred (numpy reshape) */
 	TP_RESHAPE_PATTERN,	/* einops rearrange: 'b (h w) c -> b c h w' */
-	TP_RESHAPE_PERMUTE,	/* axes in a new order (numpy transpose(axes)) */
+	TP_RESHAPE_PERMUTE,	/* axes in a new order (numpy transpose) */
 	TP_RESHAPE_TRANSPOSE,	/* axes reversed (numpy .T) */
-	TP_RESHAPE_SQUEEZE,	/* drop axes of length 1: all, or those listed */
-	TP_RESHAPE_UNSQUEEZE,	/* insert an axis of length 1 (torch unsqueeze) */
+	TP_RESHAPE_SQUEEZE,	/* drop axes of length 1: all, or those given */
+	TP_RESHAPE_UNSQUEEZE,	/* insert an axis of length 1 (torch) */
 	TP_RESHAPE_TAKE		/* one slice: axis removed (numpy take, a
 				   scalar index) */
 };
@@ -42,9 +42,9 @@ extern const struct tp_choice tp_reductions[];
 #define TP_RESHAPE_ELLIPSIS (-1)
 struct tp_reshape_side {
 	int ngroups;
-	int first[TP_MAXDIM + 1];	/* group g: items first[g]..first[g+1]-1 */
+	int first[TP_MAXDIM + 1];	/* group g: first[g]..first[g+1]-1 */
 	int paren[TP_MAXDIM];		/* group g was written in parentheses */
-	int item[TP_MAXDIM + 1];	/* a name's index, or TP_RESHAPE_ELLIPSIS */
+	int item[TP_MAXDIM + 1];	/* a name, or TP_RESHAPE_ELLIPSIS */
 	int ellipsis;			/* 1 if "..." is on this side */
 };
 
@@ -98,10 +98,10 @@ struct tp_reshape_plan {
  * --transpose).  Returns NULL, or a message about what is wrong with
  * the request (a usage error).
  */
-const char *tp_reshape_parse_pattern(struct tp_reshape *rq,
+tp_why tp_reshape_parse_pattern(struct tp_reshape *rq,
     const char *pattern, enum tp_op op, int nsizes,
     char *const *sizes, struct tp_msg *m);
-const char *tp_reshape_parse(struct tp_reshape *rq,
+tp_why tp_reshape_parse(struct tp_reshape *rq,
     enum tp_reshape_form form, const char *arg, struct tp_msg *m);
 /*
  * Fill rq from a command line's operands argv[0..argc) (argc >= 1):
@@ -111,7 +111,7 @@ const char *tp_reshape_parse(struct tp_reshape *rq,
  * neither a shape nor a pattern, a shape given to a reduce or repeat, or
  * what the parse of the shape or pattern refuses.
  */
-const char *tp_reshape_parse_operands(struct tp_reshape *rq, enum tp_op op,
+tp_why tp_reshape_parse_operands(struct tp_reshape *rq, enum tp_op op,
     int argc, char *const *argv, int *used, struct tp_msg *m);
 /* 1 if s is a comma list of integers ("0", "-1,2"): axes, not a file. */
 int tp_reshape_is_axes(const char *s);
@@ -121,7 +121,7 @@ int tp_reshape_is_axes(const char *s);
  * fills plan, or a message naming the shape, the request and what does
  * not fit (the data is wrong for this request).
  */
-const char *tp_reshape_resolve(const struct tp_reshape *rq,
+tp_why tp_reshape_resolve(const struct tp_reshape *rq,
     const struct tp_tensor *hdr, struct tp_reshape_plan *plan,
     struct tp_msg *m);
 

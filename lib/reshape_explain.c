@@ -159,7 +159,8 @@ explain_view(struct text *t, const struct tp_tensor *in,
 				say(t, ", %d", k);
 			say(t, " (");
 			say_list(t, in->shape + i0, i - i0);
-			say(t, ") %s output ax%s %d", i - i0 == 1 ? "is split into" :
+			say(t, ") %s output ax%s %d",
+			    i - i0 == 1 ? "is split into" :
 			    j - j0 == 1 ? "merge into" : "are regrouped as",
 			    j - j0 > 1 ? "es" : "is", j0);
 			for (int k = j0 + 1; k < j; k++)
@@ -201,7 +202,8 @@ explain_permute(struct text *t, const struct tp_reshape_plan *p)
 	for (int k = 0; k < n; k++)
 		if (p->perm[k] == 0)
 			say(t, "  batch axis 0 (%zu) is output axis %d, whole: "
-			    "batch elements are not mixed\n", p->in.shape[0], k);
+			    "batch elements are not mixed\n", p->in.shape[0],
+			    k);
 }
 
 /* "h=8 w=3" for the names of group g of side s, from the plan. */
@@ -436,7 +438,8 @@ say_pattern_batch(struct text *t, const struct tp_reshape *rq,
 			int dummy;
 
 			for (int g = 0; g < r->ngroups; g++)
-				for (int k = r->first[g]; k < r->first[g + 1]; k++)
+				for (int k = r->first[g]; k < r->first[g + 1];
+				    k++)
 					if (r->item[k] == i)
 						og = g;
 			if (og < 0)
@@ -447,13 +450,15 @@ say_pattern_batch(struct text *t, const struct tp_reshape *rq,
 				say(t, "  batch axis 0 (%s) is output axis %d "
 				    "%s%s%s, whole: batch elements are not "
 				    "mixed\n", nm, group_axis(r, og),
-				    r->paren[og] ? "" : "(", reshape_group_text(rq, r,
-				    og, gb, sizeof gb), r->paren[og] ? "" : ")");
+				    r->paren[og] ? "" : "(",
+				    reshape_group_text(rq, r, og, gb,
+				    sizeof gb), r->paren[og] ? "" : ")");
 			else
 				say(t, "  batch axis 0 (%s) is merged into "
 				    "output axis %d %s: batch elements are no "
 				    "longer apart along one axis\n", nm,
-				    group_axis(r, og), reshape_group_text(rq, r, og, gb,
+				    group_axis(r, og),
+				    reshape_group_text(rq, r, og, gb,
 				    sizeof gb));
 		} else if (k1 - k0 > 1)
 			say(t, "  batch axis 0 %s is split: batch elements "
@@ -537,10 +542,11 @@ tp_reshape_explain(const struct tp_reshape *rq,
 			    "; -1 is inferred from each record" : "");
 		else if (rq->form == TP_RESHAPE_UNSQUEEZE)
 			say(&t, "insert an axis of length 1 at %lld (torch "
-			    "unsqueeze): a view (no element moves)\n", rq->v[0]);
+			    "unsqueeze): a view (no element moves)\n",
+			    rq->v[0]);
 		else
-			say(&t, "drop %s: a view (no element moves)\n", rq->all ?
-			    "every axis of length 1" : rq->n > 1 ?
+			say(&t, "drop %s: a view (no element moves)\n",
+			    rq->all ? "every axis of length 1" : rq->n > 1 ?
 			    "the axes given (each must have length 1)" :
 			    "the axis given (it must have length 1)");
 		break;

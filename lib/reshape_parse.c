@@ -43,7 +43,7 @@ name_index(struct tp_reshape *rq, const char *name, size_t len, int add)
 }
 
 /* Add item (a name index or the ellipsis) to the group being built. */
-static const char *
+static tp_why
 add_item(struct tp_reshape_side *s, int item, const char *pat,
     struct tp_msg *m)
 {
@@ -58,7 +58,7 @@ add_item(struct tp_reshape_side *s, int item, const char *pat,
 }
 
 /* Start a new group in s. */
-static const char *
+static tp_why
 open_group(struct tp_reshape_side *s, int paren, const char *pat,
     struct tp_msg *m)
 {
@@ -77,66 +77,71 @@ close_group(struct tp_reshape_side *s)
 	s->ngroups++;
 }
 
-/*
- * Add the identifier tok (len bytes: a name, a number or "...") to side
- * s; in_paren says whether a group is open.  A number other than 1 is an
- * anonymous axis of that length, allowed only on the right of a repeat.
- */
-static const char *
-add_token(struct tp_reshape *rq, struct tp_reshape_side *s, const char *tok,
-    size_t len, int in_paren, const char *pat, struct tp_msg *m)
+/* "..." on side s: alone in a group of its own, or in the open one. */
+static tp_why
+add_ellipsis(struct tp_reshape_side *s, int in_paren, const char *pat,
+    struct tp_msg *m)
 {
-	int right = s == &rq->right;
 	const char *why;
-	int all_digits = 1, idx;
 
-	if (len == 3 && !memcmp(tok, "...", 3)) {
-		s->ellipsis = 1 + in_paren;	/* 2: inside parentheses */
-		if (!in_paren) {
-			if ((why = open_group(s, 0, pat, m)))
-				return why;
-			why = add_item(s, TP_RESHAPE_ELLIPSIS, pat, m);
-			close_group(s);
+	s->ellipsis = 1 + in_paren;	/* 2: inside parentheses */
+	if (!in_paren) {
+		if ((why = open_group(s, 0, pat, m)))
 			return why;
-		}
-		return add_item(s, TP_RESHAPE_ELLIPSIS, pat, m);
+		why = add_item(s, TP_RESHAPE_ELLIPSIS, pat, m);
+		close_group(s);
+		return why;
 	}
-	for (size_t i = 0; i < len; i++)
-		if (!isdigit((unsigned char)tok[i]))
-			all_digits = 0;
-	if (all_digits) {
-		size_t i = 0;
+	return add_item(s, TP_RESHAPE_ELLIPSIS, pat, m);
+}
 
-		while (i < len - 1 && tok[i] == '0')
-			i++;
-		if (len - i == 1 && tok[i] == '1') {	/* anonymous 1 */
-			if (in_paren)
-				return NULL;
-			if ((why = open_group(s, 0, pat, m)))
-				return why;
-			close_group(s);
-			return NULL;
-		}
-		if (len - i == 1 && tok[i] == '0')
-			return tp_msgf(m, "pattern '%s': an anonymous axis must "
-			    "have a positive length, not 0", pat);
-		if (rq->op != TP_OP_REPEAT || !right)
-			return tp_msgf(m, "pattern '%s': anonymous axes other "
-			    "than 1 ('%.*s') are only for new axes of "
-			    "--repeat", pat, (int)len, tok);
-		if (len - i >= sizeof rq->names[0] || len - i > 18)
-			return tp_msgf(m, "pattern '%s': anonymous axis "
-			    "'%.*s' is too long", pat, (int)len, tok);
-		if (rq->nnames == TP_MAXDIM)
-			return tp_msgf(m, "pattern '%s' has more than %d "
-			    "names", pat, TP_MAXDIM);
-		idx = rq->nnames++;
-		memcpy(rq->names[idx], tok + i, len - i);
-		rq->names[idx][len - i] = '\0';
-		rq->size[idx] = strtoll(rq->names[idx], NULL, 10);
-		rq->anon[idx] = 1;
-		goto add;
-	}
+#define NO_AXIS (-2)	/* add_number's *idx for the anonymous axis 1 */
+
+/*
+ * The number tok (len digits) on side s: 1 (*idx = NO_AXIS) is an axis
+ * of length 1 that is no name; another number, allowed only on the
+ * right of a repeat, is a new anonymous name of that length, *idx.
+ */
+static tp_why
+add_number(struct tp_reshape *rq, struct tp_reshape_side *s, const char *tok,
+    size_t len, const char *pat, struct tp_msg *m, int *idx)
+{
+	size_t i = 0;
+
+	while (i < len - 1 && tok[i] == '0')
+		i++;
+	*idx = NO_AXIS;
+	if (len - i == 1 && tok[i] == '1')	/* anonymous 1 */
+		return NULL;
+	if (len - i == 1 && tok[i] == '0')
+		return tp_msgf(m, "pattern '%s': an anonymous axis "
+		    "must have a positive length, not 0", pat);
+	if (rq->op != TP_OP_REPEAT || s != &rq->right)
+		return tp_msgf(m, "pattern '%s': anonymous axes other "
+		    "than 1 ('%.*s') are only for new axes of "
+		    "--repeat", pat, (int)len, tok);
+	if (len - i >= sizeof rq->names[0] || len - i > 18)
+		return tp_msgf(m, "pattern '%s': anonymous axis "
+		    "'%.*s' is too long", pat, (int)len, tok);
+	if (rq->nnames == TP_MAXDIM)
+		return tp_msgf(m, "pattern '%s' has more than %d "
+		    "names", pat, TP_MAXDIM);
+	*idx = rq->nnames++;
+	memcpy(rq->names[*idx], tok + i, len - i);
+	rq->names[*idx][len - i] = '\0';
+	rq->size[*idx] = strtoll(rq->names[*idx], NULL, 10);
+	rq->anon[*idx] = 1;
+	return NULL;
+}
+
+/*
+ * The name tok (len bytes) on side s, in the open group if in_paren:
+ * its index in *idx, a new one if the pattern had no such name yet.
+ */
+static tp_why
+add_name(struct tp_reshape *rq, struct tp_reshape_side *s, const char *tok,
+    size_t len, int in_paren, const char *pat, struct tp_msg *m, int *idx)
+{
 	if (isdigit((unsigned char)tok[0]))
 		return tp_msgf(m, "pattern '%s': invalid axis name '%.*s': not "
 		    "an identifier", pat, (int)len, tok);
@@ -147,19 +152,51 @@ add_token(struct tp_reshape *rq, struct tp_reshape_side *s, const char *tok,
 		return tp_msgf(m, "pattern '%s': axis name '%.*s' is longer "
 		    "than %zu characters", pat, (int)len, tok,
 		    sizeof rq->names[0] - 1);
-	idx = name_index(rq, tok, len, 0);
-	if (idx >= 0) {
+	*idx = name_index(rq, tok, len, 0);
+	if (*idx >= 0) {
 		for (int i = 0; i < s->first[s->ngroups + in_paren]; i++)
-			if (s->item[i] == idx)
-				return tp_msgf(m, "pattern '%s': duplicate axis "
-				    "'%s' on one side", pat, rq->names[idx]);
+			if (s->item[i] == *idx)
+				return tp_msgf(m, "pattern '%s': duplicate "
+				    "axis '%s' on one side", pat,
+				    rq->names[*idx]);
 	} else {
 		if (rq->nnames == TP_MAXDIM)
 			return tp_msgf(m, "pattern '%s' has more than %d "
 			    "names", pat, TP_MAXDIM);
-		idx = name_index(rq, tok, len, 1);
+		*idx = name_index(rq, tok, len, 1);
 	}
-add:
+	return NULL;
+}
+
+/*
+ * Add the identifier tok (len bytes: a name, a number or "...") to side
+ * s; in_paren says whether a group is open.  A number other than 1 is an
+ * anonymous axis of that length, allowed only on the right of a repeat.
+ */
+static tp_why
+add_token(struct tp_reshape *rq, struct tp_reshape_side *s, const char *tok,
+    size_t len, int in_paren, const char *pat, struct tp_msg *m)
+{
+	const char *why;
+	int all_digits = 1, idx = NO_AXIS;
+
+	if (len == 3 && !memcmp(tok, "...", 3))
+		return add_ellipsis(s, in_paren, pat, m);
+	for (size_t i = 0; i < len; i++)
+		if (!isdigit((unsigned char)tok[i]))
+			all_digits = 0;
+	why = all_digits ? add_number(rq, s, tok, len, pat, m, &idx) :
+	    add_name(rq, s, tok, len, in_paren, pat, m, &idx);
+	if (why != NULL)
+		return why;
+	if (idx == NO_AXIS) {	/* 1: an empty group, nothing in one */
+		if (in_paren)
+			return NULL;
+		if ((why = open_group(s, 0, pat, m)))
+			return why;
+		close_group(s);
+		return NULL;
+	}
 	if (in_paren)
 		return add_item(s, idx, pat, m);
 	if ((why = open_group(s, 0, pat, m)) ||
@@ -170,7 +207,7 @@ add:
 }
 
 /* Parse one side of a pattern, the bytes [p, end), into s. */
-static const char *
+static tp_why
 parse_side(struct tp_reshape *rq, struct tp_reshape_side *s, const char *p,
     const char *end, const char *pat, struct tp_msg *m)
 {
@@ -216,7 +253,8 @@ parse_side(struct tp_reshape *rq, struct tp_reshape_side *s, const char *p,
 		if (*p == '.') {
 			p += 3;
 		} else if (isalnum((unsigned char)*p) || *p == '_') {
-			while (p < end && (isalnum((unsigned char)*p) || *p == '_'))
+			while (p < end &&
+			    (isalnum((unsigned char)*p) || *p == '_'))
 				p++;
 		} else
 			return tp_msgf(m, "pattern '%s': unexpected character "
@@ -270,7 +308,7 @@ op_name(enum tp_op op)
  * (rearrange), may be missing on the right (reduce, which must drop one)
  * or on the left (repeat).  Returns NULL, or a message.
  */
-static const char *
+static tp_why
 check_sides(const struct tp_reshape *rq, enum tp_op op, const char *pattern,
     struct tp_msg *m)
 {
@@ -286,7 +324,8 @@ check_sides(const struct tp_reshape *rq, enum tp_op op, const char *pattern,
 		return tp_msgf(m, "pattern '%s': '...' on the left but not on "
 		    "the right", pattern);
 	for (int i = 0; i < rq->nnames; i++) {
-		int inl = reshape_on_side(&rq->left, i), inr = reshape_on_side(&rq->right, i);
+		int inl = reshape_on_side(&rq->left, i),
+		    inr = reshape_on_side(&rq->right, i);
 
 		if (reduces && !inl)
 			return tp_msgf(m, "pattern '%s': '%s' is only on the "
@@ -317,7 +356,7 @@ check_sides(const struct tp_reshape *rq, enum tp_op op, const char *pattern,
 
 /* The NAME=SIZE operands sizes[0..nsizes) into rq->size; returns NULL,
  * or a message about one that is not NAME=SIZE of a name of pattern. */
-static const char *
+static tp_why
 parse_sizes(struct tp_reshape *rq, int nsizes, char *const *sizes,
     const char *pattern, struct tp_msg *m)
 {
@@ -353,7 +392,7 @@ parse_sizes(struct tp_reshape *rq, int nsizes, char *const *sizes,
  * on the left, and give every new axis of a repeat (op) its size.
  * Returns NULL, or a message.
  */
-static const char *
+static tp_why
 check_sizes(const struct tp_reshape *rq, enum tp_op op, const char *pattern,
     struct tp_msg *m)
 {
@@ -380,14 +419,15 @@ check_sizes(const struct tp_reshape *rq, enum tp_op op, const char *pattern,
 		}
 	}
 	for (int i = 0; i < rq->nnames; i++)
-		if (op == TP_OP_REPEAT && !reshape_on_side(l, i) && rq->size[i] < 0)
+		if (op == TP_OP_REPEAT && !reshape_on_side(l, i) &&
+		    rq->size[i] < 0)
 			return tp_msgf(m, "pattern '%s': new axis '%s' needs "
 			    "its size (%s=N)", pattern, rq->names[i],
 			    rq->names[i]);
 	return NULL;
 }
 
-const char *
+tp_why
 tp_reshape_parse_pattern(struct tp_reshape *rq, const char *text,
     enum tp_op op, int nsizes, char *const *sizes, struct tp_msg *m)
 {
@@ -414,7 +454,7 @@ tp_reshape_parse_pattern(struct tp_reshape *rq, const char *text,
 }
 
 /* Parse a comma list of integers into rq->v; what names it in messages. */
-static const char *
+static tp_why
 parse_ints(struct tp_reshape *rq, const char *s, const char *what,
     struct tp_msg *m)
 {
@@ -452,7 +492,7 @@ parse_ints(struct tp_reshape *rq, const char *s, const char *what,
 }
 
 /* --take AXIS=INDEX into rq->v[0] (axis) and rq->v[1] (index). */
-static const char *
+static tp_why
 parse_take(struct tp_reshape *rq, const char *s, struct tp_msg *m)
 {
 	const char *p = s;
@@ -470,7 +510,7 @@ parse_take(struct tp_reshape *rq, const char *s, struct tp_msg *m)
 	return NULL;
 }
 
-const char *
+tp_why
 tp_reshape_parse(struct tp_reshape *rq, enum tp_reshape_form form,
     const char *arg, struct tp_msg *m)
 {
@@ -498,7 +538,8 @@ tp_reshape_parse(struct tp_reshape *rq, enum tp_reshape_form form,
 			for (int j = 0; j < i; j++)
 				if (rq->v[i] == rq->v[j])
 					return tp_msgf(m, "--permute '%s' "
-					    "repeats axis %lld", rq->shown, rq->v[i]);
+					    "repeats axis %lld", rq->shown,
+					    rq->v[i]);
 		return NULL;
 	case TP_RESHAPE_SQUEEZE:
 		rq->all = arg == NULL;
@@ -520,7 +561,7 @@ tp_reshape_parse(struct tp_reshape *rq, enum tp_reshape_form form,
 	return tp_msgf(m, "pattern form needs tp_reshape_parse_pattern");
 }
 
-const char *
+tp_why
 tp_reshape_parse_operands(struct tp_reshape *rq, enum tp_op op, int argc,
     char *const *argv, int *used, struct tp_msg *m)
 {

@@ -44,7 +44,7 @@ static size_t
 extreme(enum tp_op r, enum tp_dtype t, const unsigned char *p, size_t n)
 {
 	double v[REDUCE_CHUNK], best = 0;
-	size_t at = 0, es = tp_dtype_size(t);
+	size_t at = 0, esz = tp_dtype_size(t);
 	int mx = r == TP_OP_MAX;
 
 	if (t == TP_I8 || t == TP_U8) {
@@ -62,7 +62,7 @@ extreme(enum tp_op r, enum tp_dtype t, const unsigned char *p, size_t n)
 	for (size_t i0 = 0; i0 < n; i0 += REDUCE_CHUNK) {
 		size_t c = n - i0 < REDUCE_CHUNK ? n - i0 : REDUCE_CHUNK;
 
-		tp_convert(v, TP_F8, p + i0 * es, t, c);
+		tp_convert(v, TP_F8, p + i0 * esz, t, c);
 		if (i0 == 0)
 			best = v[0];
 		for (size_t i = 0; i < c; i++) {
@@ -92,20 +92,20 @@ reduce_one(enum tp_op r, enum tp_dtype t, const unsigned char *p,
 		double d[REDUCE_CHUNK];
 		double complex z[REDUCE_CHUNK];
 	} v;
-	size_t es = tp_dtype_size(t);
+	size_t esz = tp_dtype_size(t);
 	enum tp_dtype at = tp_dtype_is_complex(t) ? TP_C16 :
 	    ot == TP_I8 || ot == TP_U8 ? ot : TP_F8;
 	uint64_t iacc = 0;
 	double complex acc = 0;
 
 	if (r == TP_OP_MAX || r == TP_OP_MIN) {
-		memcpy(out, p + extreme(r, t, p, n) * es, es);
+		memcpy(out, p + extreme(r, t, p, n) * esz, esz);
 		return;
 	}
 	for (size_t i0 = 0; i0 < n; i0 += REDUCE_CHUNK) {
 		size_t c = n - i0 < REDUCE_CHUNK ? n - i0 : REDUCE_CHUNK;
 
-		tp_convert(&v, at, p + i0 * es, t, c);
+		tp_convert(&v, at, p + i0 * esz, t, c);
 		for (size_t i = 0; i < c; i++) {
 			if (at == TP_C16)
 				acc += v.z[i];
@@ -142,14 +142,14 @@ reduce_item(void *arg, size_t i, int tid)
 {
 	const struct reduce_job *j = arg;
 	const struct tp_reshape_plan *p = j->plan;
-	size_t n = p->nreduce, es = tp_dtype_size(p->in.dtype);
+	size_t n = p->nreduce, esz = tp_dtype_size(p->in.dtype);
 	size_t oes = tp_dtype_size(p->out.dtype), end = (i + 1) * j->per;
 
 	(void)tid;
 	if (end > p->out.count)
 		end = p->out.count;
 	for (size_t o = i * j->per; o < end; o++)
-		reduce_one(p->op, p->in.dtype, j->data + o * n * es, n,
+		reduce_one(p->op, p->in.dtype, j->data + o * n * esz, n,
 		    p->out.dtype, j->dst + o * oes);
 }
 
@@ -165,7 +165,7 @@ reduce_run(const struct tp_reshape_plan *plan, void *dst, const void *src,
 	size_t items;
 
 	moved.op = TP_OP_REARRANGE;
-	if (!reshape_moves_nothing(&moved)) {	/* the reduced axes are not last */
+	if (!reshape_moves_nothing(&moved)) {	/* reduced axes not last */
 		tmp = tp_big_alloc(plan->in.nbytes);
 		tp_reshape_run(&moved, tmp, src, threads);
 		j.data = tmp;
@@ -191,7 +191,7 @@ static void
 repeat_run(const struct tp_reshape_plan *plan, void *dst, const void *src,
     int threads)
 {
-	size_t es = tp_dtype_size(plan->in.dtype), r = plan->nrepeat;
+	size_t esz = tp_dtype_size(plan->in.dtype), r = plan->nrepeat;
 	struct tp_reshape_plan moved = *plan;
 	const unsigned char *s = src;
 	unsigned char *big;
@@ -201,7 +201,7 @@ repeat_run(const struct tp_reshape_plan *plan, void *dst, const void *src,
 	big = tp_big_alloc(plan->out.nbytes);
 	for (size_t i = 0; i < plan->in.count; i++)
 		for (size_t k = 0; k < r; k++)
-			memcpy(big + (i * r + k) * es, s + i * es, es);
+			memcpy(big + (i * r + k) * esz, s + i * esz, esz);
 	moved.op = TP_OP_REARRANGE;
 	moved.in.nbytes = plan->out.nbytes;
 	tp_reshape_run(&moved, dst, big, threads);

@@ -170,7 +170,7 @@ tp_spec_freq(size_t n, double d, int real, int shift, double *v)
 	return count;
 }
 
-/* --- options ---------------------------------------------------------------- */
+/* --- options ----------------------------------------------------------- */
 
 void
 tp_spectrum_opts_init(struct tp_spectrum_opts *o)
@@ -187,7 +187,7 @@ is_r2r(enum tp_spec_fn fn)
 	return fn >= TP_SPEC_DCT;
 }
 
-const char *
+tp_why
 tp_spectrum_opts_check(const struct tp_spectrum_opts *o, struct tp_msg *m)
 {
 	int i, j;
@@ -342,7 +342,7 @@ resolve_axes(const struct tp_spectrum_opts *o, int nd, int *list,
 	return k;
 }
 
-const char *
+tp_why
 tp_spectrum_out_header(struct tp_spectrum *sp, const struct tp_tensor *x,
     int want, enum tp_dtype *cd, struct tp_tensor *y, struct tp_msg *m)
 {
@@ -509,15 +509,15 @@ scale_all(void *data, int single, size_t n, double f)
 }
 
 /* dst = src rolled by k along axis a (numpy.roll): element j goes to
- * (j + k) mod n.  es bytes per element. */
+ * (j + k) mod n.  esz bytes per element. */
 static void
 roll_axis(char *dst, const char *src, const size_t *shape, int nd,
-    size_t es, int a, size_t k)
+    size_t esz, int a, size_t k)
 {
 	size_t outer, inner, n = shape[a];
 
 	around(shape, nd, a, 1, &outer, &inner);
-	inner *= es;
+	inner *= esz;
 	k %= n;
 	for (size_t o = 0; o < outer; o++) {
 		const char *s = src + o * n * inner;
@@ -529,13 +529,13 @@ roll_axis(char *dst, const char *src, const size_t *shape, int nd,
 }
 
 /*
- * Roll *data (shape, es bytes per element) along every transformed axis
+ * Roll *data (shape, esz bytes per element) along every transformed axis
  * but the halved one: by n/2 (fftshift) or n - n/2 (ifftshift).
  * *data may be replaced (the old buffer freed).
  */
 static void
 shift_axes(const struct tp_spectrum *sp, void **data, const size_t *shape,
-    size_t es, size_t count, int inverse)
+    size_t esz, size_t count, int inverse)
 {
 	char *tmp = NULL;
 
@@ -547,8 +547,8 @@ shift_axes(const struct tp_spectrum *sp, void **data, const size_t *shape,
 		if (a == sp->halved || n < 2)
 			continue;
 		if (tmp == NULL)
-			tmp = tp_big_alloc(count * es);
-		roll_axis(tmp, *data, shape, sp->ndim, es, a,
+			tmp = tp_big_alloc(count * esz);
+		roll_axis(tmp, *data, shape, sp->ndim, esz, a,
 		    inverse ? n - n / 2 : n / 2);
 		t = *data;
 		*data = tmp;
@@ -558,10 +558,10 @@ shift_axes(const struct tp_spectrum *sp, void **data, const size_t *shape,
 }
 
 /* dst (shape ds) = src (shape ss) cropped or padded with zeros at the
- * end of every axis; es bytes per element. */
+ * end of every axis; esz bytes per element. */
 static void
 resize_copy(char *dst, const size_t *ds, const char *src, const size_t *ss,
-    int nd, size_t es)
+    int nd, size_t esz)
 {
 	size_t mn[TP_MAXDIM], idx[TP_MAXDIM] = { 0 }, dtot = 1, row;
 	int a, pad = 0;
@@ -572,11 +572,11 @@ resize_copy(char *dst, const size_t *ds, const char *src, const size_t *ss,
 		dtot *= ds[a];
 	}
 	if (pad)
-		memset(dst, 0, dtot * es);
+		memset(dst, 0, dtot * esz);
 	for (a = 0; a < nd; a++)
 		if (mn[a] == 0)
 			return;
-	row = mn[nd - 1] * es;
+	row = mn[nd - 1] * esz;
 	for (;;) {
 		size_t so = 0, dof = 0;
 
@@ -584,8 +584,8 @@ resize_copy(char *dst, const size_t *ds, const char *src, const size_t *ss,
 			so = so * ss[a] + idx[a];
 			dof = dof * ds[a] + idx[a];
 		}
-		memcpy(dst + dof * ds[nd - 1] * es, src + so * ss[nd - 1] * es,
-		    row);
+		memcpy(dst + dof * ds[nd - 1] * esz,
+		    src + so * ss[nd - 1] * esz, row);
 		for (a = nd - 2; a >= 0; a--) {
 			if (++idx[a] < mn[a])
 				break;
@@ -717,7 +717,7 @@ tp_spectrum_run(struct tp_spectrum *sp, struct tp_tensor *x,
 {
 	const struct tp_fft_plan *plan;
 	struct tp_fft_problem pb;
-	size_t es = tp_dtype_size(sp->cd), rsz = sp->single ? 4 : 8;
+	size_t esz = tp_dtype_size(sp->cd), rsz = sp->single ? 4 : 8;
 	size_t tin_count = 1, tout_count = 1, ps[TP_MAXDIM];
 	int comps = sp->cin ? 2 : 1, nd = sp->ndim, a, i, edge;
 	int r2r = is_r2r(sp->o.fn);
@@ -746,11 +746,11 @@ tp_spectrum_run(struct tp_spectrum *sp, struct tp_tensor *x,
 		free(w);
 	}
 	if (sp->o.ishift && x->count > 0)
-		shift_axes(sp, &cur, sp->shape, es, x->count, 1);
+		shift_axes(sp, &cur, sp->shape, esz, x->count, 1);
 	if (memcmp(sp->tin, sp->shape, nd * sizeof *sp->tin) != 0) {
-		void *t = tp_big_alloc(tin_count * es);
+		void *t = tp_big_alloc(tin_count * esz);
 
-		resize_copy(t, sp->tin, cur, sp->shape, nd, es);
+		resize_copy(t, sp->tin, cur, sp->shape, nd, esz);
 		free(cur);
 		cur = t;
 	}
@@ -758,8 +758,8 @@ tp_spectrum_run(struct tp_spectrum *sp, struct tp_tensor *x,
 	if (sp->o.norm == TP_NORM_ORTHO && r2r)
 		for (i = 0; i < sp->naxes; i++) {
 			a = sp->axes[i];
-			if (sp->kind == TP_FFT_DCT1 || sp->kind == TP_FFT_DCT3 ||
-			    sp->kind == TP_FFT_DST3)
+			if (sp->kind == TP_FFT_DCT1 ||
+			    sp->kind == TP_FFT_DCT3 || sp->kind == TP_FFT_DST3)
 				scale_along(cur, sp->single, sp->tin, nd, comps,
 				    a, NULL, 0, M_SQRT2);
 			if (sp->kind == TP_FFT_DCT1)

@@ -82,7 +82,7 @@ void tp_spectrum_opts_init(struct tp_spectrum_opts *);
 /* NULL if the options go together, else a message: -s lengths not
  * positive or not one per axis, --last with --axes, a --type with a
  * DFT, ... */
-const char *tp_spectrum_opts_check(const struct tp_spectrum_opts *,
+tp_why tp_spectrum_opts_check(const struct tp_spectrum_opts *,
     struct tp_msg *);
 
 struct tp_spectrum;
@@ -98,7 +98,7 @@ void tp_spectrum_free(struct tp_spectrum *);
  * is not positive, complex input to rfftn, an irfftn length that needs
  * -s, ...).
  */
-const char *tp_spectrum_out_header(struct tp_spectrum *,
+tp_why tp_spectrum_out_header(struct tp_spectrum *,
     const struct tp_tensor *x, int want, enum tp_dtype *cd,
     struct tp_tensor *y, struct tp_msg *);
 /* Transform x (the header given to tp_spectrum_out_header, its data in

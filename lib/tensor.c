@@ -11,7 +11,7 @@
 /* Largest data size we accept: what a pointer difference can span. */
 #define MAXBYTES ((size_t)PTRDIFF_MAX)
 
-const char *
+tp_why
 tp_set_shape(struct tp_tensor *t, int ndim, const size_t *shape,
     struct tp_msg *m)
 {
@@ -42,7 +42,8 @@ tp_set_shape(struct tp_tensor *t, int ndim, const size_t *shape,
 		memcpy(tmp.shape, shape, (size_t)ndim * sizeof *shape);
 		tmp.ndim = ndim;
 		return tp_msgf(m, "shape %.200s of %s overflows",
-		    tp_shape_str(&tmp, buf, sizeof buf), tp_dtype_name(t->dtype));
+		    tp_shape_str(&tmp, buf, sizeof buf),
+		    tp_dtype_name(t->dtype));
 	}
 	memmove(t->shape, shape, (size_t)ndim * sizeof *shape);
 	t->ndim = ndim;
@@ -122,7 +123,7 @@ quoted(const char *s, char *buf, size_t len)
 	return tp_quote(s, strlen(s), buf, len);
 }
 
-const char *
+tp_why
 tp_parse_shape(const char *s, size_t *shape, int max, int *ndim,
     int allow_infer, struct tp_msg *m)
 {
@@ -163,19 +164,21 @@ tp_parse_shape(const char *s, size_t *shape, int max, int *ndim,
 			/* plain decimal digits only: no sign, no base prefix */
 			for (; *p >= '0' && *p <= '9'; p++)
 				over |= __builtin_mul_overflow(v, 10, &v) ||
-				    __builtin_add_overflow(v, (size_t)(*p - '0'), &v);
+				    __builtin_add_overflow(v,
+				    (size_t)(*p - '0'), &v);
 			if (p - start == 1 && *start == '0' && *p == 'x' &&
 			    p[1] >= '0' && p[1] <= '9')
-				return tp_msgf(m, "shape '%s' looks hexadecimal: "
-				    "sizes are decimal (write 0,%s for a "
-				    "zero-size axis)", quoted(s, q, sizeof q),
+				return tp_msgf(m, "shape '%s' looks "
+				    "hexadecimal: sizes are decimal (write "
+				    "0,%s for a zero-size axis)",
+				    quoted(s, q, sizeof q),
 				    tp_quote(p + 1, strspn(p + 1, "0123456789"),
 				    d, sizeof d));
 			/* numpy's limit: a size is an intp (and SIZE_MAX
 			 * is -1's mark) */
 			if (over || v > PTRDIFF_MAX)
-				return tp_msgf(m, "shape '%s': size '%s' is too "
-				    "large", quoted(s, q, sizeof q),
+				return tp_msgf(m, "shape '%s': size '%s' is "
+				    "too large", quoted(s, q, sizeof q),
 				    tp_quote(start, (size_t)(p - start), d,
 				    sizeof d));
 			shape[n++] = v;

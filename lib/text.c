@@ -24,9 +24,13 @@ tp_text_value(char *buf, enum tp_dtype t, const void *e)
 	case TP_I2: return sprintf(buf, "%d", *(const int16_t *)e);
 	case TP_U4: return sprintf(buf, "%u", *(const uint32_t *)e);
 	case TP_I4: return sprintf(buf, "%d", *(const int32_t *)e);
-	case TP_U8: return sprintf(buf, "%llu", (unsigned long long)*(const uint64_t *)e);
+	case TP_U8:
+		return sprintf(buf, "%llu",
+		    (unsigned long long)*(const uint64_t *)e);
 	case TP_I8: return sprintf(buf, "%lld", (long long)*(const int64_t *)e);
-	case TP_F2: return sprintf(buf, "%.5g", tp_half_to_float(*(const uint16_t *)e));
+	case TP_F2:
+		return sprintf(buf, "%.5g",
+		    tp_half_to_float(*(const uint16_t *)e));
 	case TP_F4: return sprintf(buf, "%.9g", *(const float *)e);
 	case TP_F8: return sprintf(buf, "%.17g", *(const double *)e);
 	case TP_C8: {
@@ -99,7 +103,8 @@ parse_value(const char *tok, size_t len, enum tp_dtype t, void *dst)
 	buf[len] = '\0';
 	errno = 0;
 	if (tp_dtype_is_int(t)) {
-		if (t == TP_B1 && (!strcmp(buf, "True") || !strcmp(buf, "False"))) {
+		if (t == TP_B1 &&
+		    (!strcmp(buf, "True") || !strcmp(buf, "False"))) {
 			*(uint8_t *)dst = buf[0] == 'T';
 			return 1;
 		}
@@ -143,7 +148,8 @@ parse_value(const char *tok, size_t len, enum tp_dtype t, void *dst)
 		return 0;
 	if (im != 0 && !tp_dtype_is_complex(t))
 		return 0;
-	double z[2] = { re, im };	/* complex128's layout; CMPLX is not in clang 14 */
+	/* complex128's layout; CMPLX is not in clang 14 */
+	double z[2] = { re, im };
 
 	tp_convert(dst, t, z, TP_C16, 1);
 	return 1;
@@ -176,11 +182,12 @@ parse_shape_comment(const char *p, const char *eol, int *ndim,
 	name = close + 1;
 	while (*name == ' ')
 		name++;
-	for (char *e = name + strlen(name); e > name && isspace((unsigned char)e[-1]);)
+	for (char *e = name + strlen(name);
+	    e > name && isspace((unsigned char)e[-1]);)
 		*--e = '\0';
 	if (tp_dtype_lookup(name, dtype, why))
 		return -1;
-	if (tp_parse_shape(open, shape, TP_MAXDIM, ndim, 0, &m))	/* "(2, 3" */
+	if (tp_parse_shape(open, shape, TP_MAXDIM, ndim, 0, &m)) /* "(2, 3" */
 		return -1;
 	return 1;
 }
@@ -286,7 +293,8 @@ read_numbers(const struct tp_text *x, const char *q, const char *eol,
 			/* a complex number: the record is complex128 */
 			struct values c = { NULL, 0, 0, tp_dtype_size(TP_C16) };
 			for (size_t i = 0; i < v->n; i++)
-				tp_convert(push(&c), TP_C16, v->data + i * 8, TP_F8, 1);
+				tp_convert(push(&c), TP_C16, v->data + i * 8,
+				    TP_F8, 1);
 			free(v->data);
 			*v = c;
 			*dtype = TP_C16;
@@ -311,9 +319,11 @@ static void
 end_slice(const struct tp_text *x, int declared, struct layout *s)
 {
 	if (s->rows_in_slice > 0) {
-		if (s->slices > 0 && s->rows_in_slice != s->rows_per_slice && !declared)
+		if (s->slices > 0 && s->rows_in_slice != s->rows_per_slice &&
+		    !declared)
 			tp_die("%s: line %ld: slice has %zu rows, expected %zu",
-			    x->name, x->line - 1, s->rows_in_slice, s->rows_per_slice);
+			    x->name, x->line - 1, s->rows_in_slice,
+			    s->rows_per_slice);
 		s->rows_per_slice = s->rows_in_slice;
 		s->slices++;
 		s->rows_in_slice = 0;
@@ -338,12 +348,13 @@ read_rows(struct tp_text *x, int declared, struct values *v,
 			eol = x->end;
 		q = tp_text_skip_blanks(x->p, eol);
 		if (q < eol && *q == '#') {
-			/* a comment line; a shape comment starts the next record */
+			/* a comment; a shape comment starts the next record */
 			size_t dummy[TP_MAXDIM];
 			int dn;
 			enum tp_dtype dt;
 			struct tp_msg why;
-			int sc = parse_shape_comment(q, eol, &dn, dummy, &dt, &why);
+			int sc = parse_shape_comment(q, eol, &dn, dummy, &dt,
+			    &why);
 			if (sc < 0)
 				bad_shape_comment(x, q, eol, &why);
 			if (sc > 0)
@@ -429,7 +440,8 @@ tp_text_next(struct tp_text *x, long index, struct tp_tensor *out)
 		shape_by_option(x, index, v.n, out);
 	} else if (declared) {
 		if (tp_set_shape(out, dndim, dshape, &m))
-			tp_die("%s: line %ld: the shape comment's shape overflows",
+			tp_die(
+			    "%s: line %ld: the shape comment's shape overflows",
 			    x->name, first_line - 1);
 	} else {
 		size_t shape[3] = { s.slices, s.rows_per_slice, s.cols };
@@ -443,8 +455,8 @@ tp_text_next(struct tp_text *x, long index, struct tp_tensor *out)
 	if (out->count != v.n) {
 		char buf[TP_MAXDIM * 22 + 4];
 		tp_die("%s: record %ld (from line %ld): shape %s needs %zu numbers, got %zu",
-		    x->name, index, first_line, tp_shape_str(out, buf, sizeof buf),
-		    out->count, v.n);
+		    x->name, index, first_line,
+		    tp_shape_str(out, buf, sizeof buf), out->count, v.n);
 	}
 	if (v.n) {			/* hand the values over as they are */
 		out->data = tp_erealloc(v.data, out->nbytes);

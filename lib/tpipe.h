@@ -5,7 +5,7 @@
  * Tools read records with a tp_reader, compute, and write records with a
  * tp_writer.  Tensors in memory are always C order and native byte order.
  *
- * Errors: the few library functions that can fail return a message:
+ * Errors: the few library functions that can fail return a tp_why:
  * NULL on success, else a string literal or text formatted with tp_msgf
  * into a struct tp_msg the caller supplies (no static buffers); the
  * caller prints it with its own context.  Every other function dies on
@@ -95,6 +95,13 @@
 
 #define TP_MAXDIM 64	/* numpy's own limit (NPY_MAXDIMS in numpy 2) */
 
+/*
+ * What a function that can fail returns (see Errors above): NULL on
+ * success, else the message saying why.  Functions that return a name
+ * or other text stay const char *.
+ */
+typedef const char *tp_why;
+
 /* --- dtypes ---------------------------------------------------------- */
 
 enum tp_dtype {
@@ -117,7 +124,7 @@ int tp_dtype_is_float(enum tp_dtype);		/* f2, f4, f8 */
  * c128).  tp_dtype_parse returns the dtype, or -1 for either.
  */
 struct tp_msg;
-const char *tp_dtype_lookup(const char *s, enum tp_dtype *t,
+tp_why tp_dtype_lookup(const char *s, enum tp_dtype *t,
     struct tp_msg *m);
 int tp_dtype_parse(const char *);
 
@@ -145,7 +152,7 @@ struct tp_msg;
  * Returns NULL, or a message naming the shape when it has too many axes
  * or its element count or byte size would overflow (t is then unchanged).
  */
-const char *tp_set_shape(struct tp_tensor *t, int ndim, const size_t *shape,
+tp_why tp_set_shape(struct tp_tensor *t, int ndim, const size_t *shape,
     struct tp_msg *m);
 /* Same, but dies naming the shape. */
 void tp_eset_shape(struct tp_tensor *t, int ndim, const size_t *shape);
@@ -172,7 +179,7 @@ size_t tp_first_nonfinite(const struct tp_tensor *t);
  * be -1 when allow_infer: it is returned as SIZE_MAX.  Returns NULL, or a
  * message quoting s.
  */
-const char *tp_parse_shape(const char *s, size_t *shape, int max, int *ndim,
+tp_why tp_parse_shape(const char *s, size_t *shape, int max, int *ndim,
     int allow_infer, struct tp_msg *m);
 
 /*
@@ -194,8 +201,8 @@ struct tp_tensor tp_converted(const struct tp_tensor *t, enum tp_dtype to);
  * threads.  The plan dies if perm is not a permutation of 0..ndim-1.
  */
 struct tp_permute {
-	size_t es;			/* bytes per element, after merging */
-	int ndim;			/* axes after merging; 0: a plain copy */
+	size_t esz;			/* bytes per element, after merging */
+	int ndim;			/* axes after merging; 0: a copy */
 	int perm[TP_MAXDIM];
 	size_t shape[TP_MAXDIM];	/* output shape (merged axes) */
 	size_t istride[TP_MAXDIM];	/* input stride of each output axis */
@@ -205,7 +212,7 @@ struct tp_permute {
 	size_t bytes;			/* bytes in all */
 	size_t nblocks;			/* units of work for tp_permute_run */
 };
-void tp_permute_plan(struct tp_permute *, size_t es, int ndim,
+void tp_permute_plan(struct tp_permute *, size_t esz, int ndim,
     const size_t *shape, const int *perm);
 void tp_permute_run(const struct tp_permute *, void *dst, const void *src,
     size_t first, size_t end);
@@ -243,7 +250,7 @@ double tp_rng_normal(struct tp_rng *);
 /* A message formatted for a caller (see the top of this file). */
 struct tp_msg { char text[256]; };
 /* Format into m and return m->text (for functions returning a message). */
-const char *tp_msgf(struct tp_msg *m, const char *fmt, ...)
+tp_why tp_msgf(struct tp_msg *m, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 
@@ -419,7 +426,7 @@ char *tp_choice_list(const struct tp_choice *choices, char *buf,
  * ".hidden", "dir.d/out").  Returns NULL, or a message quoting path and
  * listing the extensions known when it has another one ("soft.jpg").
  */
-const char *tp_output_format(const char *path, enum tp_format *fmt,
+tp_why tp_output_format(const char *path, enum tp_format *fmt,
     struct tp_msg *m);
 
 /* Numbers from the command line; they die with exit 2 quoting s. */
@@ -589,7 +596,7 @@ void tp_commit_file(int fd);
  * refusing what numpy.load refuses.  Fills hdr and *fortran and *swap.
  * Returns NULL, or a message (a literal, or formatted into m).
  */
-const char *tp_npy_parse_header(const char *text, size_t len,
+tp_why tp_npy_parse_header(const char *text, size_t len,
     struct tp_tensor *hdr, int *fortran, int *swap, struct tp_msg *m);
 /* Format an NPY header (magic to the final '\n') for hdr into buf, byte
  * for byte as numpy.save writes it; returns its length, a multiple of 64.

@@ -267,7 +267,7 @@ tp_write_header(struct tp_writer *w, const struct tp_tensor *hdr)
 			tp_die("png output holds one image; the input has more records");
 		if ((why = tp_png_writable(hdr, &msg)))
 			tp_die("%s", why);
-		w->mem = NULL;		/* grows with the data (tp_write_data) */
+		w->mem = NULL;		/* grows with tp_write_data */
 		w->memcap = 0;
 		break;
 	default:
@@ -276,7 +276,7 @@ tp_write_header(struct tp_writer *w, const struct tp_tensor *hdr)
 		free(w->rec_name);
 		w->rec_name = w->next_name;
 		w->next_name = NULL;
-		w->mem = NULL;		/* grows with the data (tp_write_data) */
+		w->mem = NULL;		/* grows with tp_write_data */
 		w->memcap = 0;
 		break;
 	}
@@ -317,20 +317,20 @@ write_text_elem(struct tp_writer *w, const unsigned char *p)
 static void
 write_text(struct tp_writer *w, const unsigned char *p, size_t n)
 {
-	size_t es = tp_dtype_size(w->hdr.dtype), i;
+	size_t esz = tp_dtype_size(w->hdr.dtype), i;
 
 	if (w->partlen) {
-		size_t k = n < es - w->partlen ? n : es - w->partlen;
+		size_t k = n < esz - w->partlen ? n : esz - w->partlen;
 		memcpy(w->part + w->partlen, p, k);
 		w->partlen += k;
 		p += k;
 		n -= k;
-		if (w->partlen < es)
+		if (w->partlen < esz)
 			return;
 		write_text_elem(w, w->part);
 		w->partlen = 0;
 	}
-	for (i = 0; n - i >= es; i += es)
+	for (i = 0; n - i >= esz; i += esz)
 		write_text_elem(w, p + i);
 	memcpy(w->part, p + i, n - i);
 	w->partlen = n - i;
@@ -351,8 +351,8 @@ tp_write_data(struct tp_writer *w, const void *src, size_t n)
 		break;
 	default:			/* PNG and the encoders: held whole */
 		if (w->done + n > w->memcap) {	/* double, up to the record */
-			w->memcap = w->memcap * 2 > w->done + n ? w->memcap * 2 :
-			    w->done + n;
+			w->memcap = w->memcap * 2 > w->done + n ?
+			    w->memcap * 2 : w->done + n;
 			if (w->memcap > w->hdr.nbytes)
 				w->memcap = w->hdr.nbytes;
 			w->mem = tp_erealloc(w->mem, w->memcap ? w->memcap : 1);
@@ -374,9 +374,11 @@ tp_write_data(struct tp_writer *w, const void *src, size_t n)
 		t.data = w->mem;
 		png = tp_png_encode(&t, depth, &len);
 		free(w->mem);
-		w->mem = NULL;		/* not counted as complete: a PNG is one */
-		w->png = png;		/* image, out only when tp_writer_close */
-		w->pnglen = len;	/* knows no record follows */
+		/* not counted as complete: a PNG is one image, out only when
+		 * tp_writer_close knows no record follows */
+		w->mem = NULL;
+		w->png = png;
+		w->pnglen = len;
 	}
 }
 

@@ -21,7 +21,7 @@ CHAR = {'?': '?', 'b': 'b', 'B': 'B', 'h': 'h', 'H': 'H', 'i': 'i',
         'f': 'f', 'd': 'd', 'F': 'F', 'D': 'D'}
 
 print('/* lib/expr_loops.h - made by mk/tmath-loops.py from numpy',
-      np.__version__ + ': do not edit. */')
+      np.__version__ + ':\n * do not edit. */')
 print('/* Each ufunc\'s loops in numpy\'s order, as "in...out" strings of')
 print(' * type characters (?BbHhIiQqefdFD); loops on other types dropped. */')
 print('static const struct { const char *name; const char *loops; } '
@@ -35,7 +35,10 @@ for name in UFUNCS + ['clip']:
             s = ''.join(CHAR[c] for c in ins + out)
             if s not in seen:
                 seen.append(s)
-    print(f'\t{{ "{name}", "{" ".join(seen)}" }},')
+    line = f'\t{{ "{name}", "{" ".join(seen)}" }},'
+    if len(line.expandtabs()) > 80:     # the loops on a line of their own
+        line = f'\t{{ "{name}",\n\t    "{" ".join(seen)}" }},'
+    print(line)
 print('};')
 print('/* expr_safe[a][b]: numpy.can_cast(a, b, "safe"), tpipe dtype order */')
 print('static const unsigned char expr_safe[14][14] = {')

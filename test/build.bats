@@ -1,8 +1,8 @@
 #!/usr/bin/env bats
 # build: what make does before compiling (the package step, the probe of
 # headers and libraries), what each goal builds, the dependency files;
-# mk/deps.sh; and the tests' own helpers (npycmp.py, which must not pass
-# vacuously, and bounded).
+# mk/deps.sh; the tests' own helpers (npycmp.py, which must not pass
+# vacuously, and bounded); and lib/ and cmd/ within 80 columns.
 
 load helpers
 
@@ -269,4 +269,23 @@ np.save('e1.npy', np.zeros((3, 0)))
 		fail "a hang: exit $status, expected 124 (timeout)"
 	run bounded sh -c 'exit 3'
 	! out_of_bounds "$status" || fail "exit 3 taken for a bound"
+}
+
+@test "no C line of lib/ or cmd/ passes 80 columns but for a string literal too long for a line of its own; longlines.py finds one that does" {
+	cd "$TPIPE_TOP"
+	run test/longlines.py lib/*.[ch] cmd/*.c
+	[ "$status" -eq 0 ] || fail "lines past 80 columns: $output"
+	# the checker itself: a planted long line of code is found, a long
+	# message is excused, and tabs count to the next multiple of 8
+	f="$BATS_TEST_TMPDIR/long.c"
+	{
+		printf '\t\tx = a_long_name + another_long_name + a_third_long_name + yyyyyy;\n'
+		printf '\t\ttp_die("%%s: a message grep must find whole, longer than a line by far", p);\n'
+		printf 'int x;\t\t\t\t\t\t\t\t\t/* 80 */\n'
+		printf 'int x;\t\t\t\t\t\t\t\t\t/* 81  */\n'
+	} > "$f"
+	run test/longlines.py "$f"
+	[ "$status" -eq 1 ] || fail "exit $status on planted lines: $output"
+	[ "$output" = "$f:1: 81 columns
+$f:4: 81 columns" ] || fail "$output"
 }

@@ -37,7 +37,7 @@ randn(struct tp_rng *r, int ndim, const size_t *shape)
 
 /* Parse word and add it to net as a layer (ops: its operands) or as
  * the loss (ops[0]: the operand, if any).  Returns the message. */
-static const char *
+static tp_why
 add(struct tp_grad_net *net, const char *word, struct tp_tensor *ops,
     struct tp_msg *m)
 {

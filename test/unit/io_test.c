@@ -99,7 +99,7 @@ test_header_padding(void)
 static struct tp_msg msg;
 
 /* Parse a header dictionary; the message or NULL. */
-static const char *
+static tp_why
 parse(const char *text)
 {
 	struct tp_tensor h;
@@ -375,7 +375,7 @@ test_partial_reads(void)
 	static const size_t steps[] = { 1, 3, 4, 5, 7, 9, 13, 17, 31 };
 
 	for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
-		size_t es = tp_dtype_size(cases[c].t), count = 11, nb = es * count;
+		size_t esz = tp_dtype_size(cases[c].t), count = 11, nb = esz * count;
 		unsigned char native[176], got[176 + 32];
 		int good = 1;
 		char what[200];
@@ -422,7 +422,7 @@ test_read_rest(void)
 	char what[200];
 
 	for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
-		size_t es = tp_dtype_size(cases[c].t), count = 11, nb = es * count;
+		size_t esz = tp_dtype_size(cases[c].t), count = 11, nb = esz * count;
 		unsigned char native[176], want[11 * 16];
 		int good;
 
@@ -430,9 +430,9 @@ test_read_rest(void)
 		    count, native, nb);
 		r = tp_reader_open(path, -1, NULL);
 		tp_read_header(r, &h);
-		tp_read_data(r, want, es);
+		tp_read_data(r, want, esz);
 		got = tp_read_rest_as(r, cases[c].t);
-		good = !memcmp(got, native + es, nb - es) && !tp_read_header(r, &h);
+		good = !memcmp(got, native + esz, nb - esz) && !tp_read_header(r, &h);
 		free(got);
 		tp_reader_close(r);
 		r = tp_reader_open(path, -1, NULL);

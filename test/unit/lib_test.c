@@ -20,7 +20,7 @@
 static struct tp_msg msg;	/* holds the last parse's message */
 
 /* Parse a header dictionary; returns the error or NULL. */
-static const char *
+static tp_why
 parse(const char *text, struct tp_tensor *h, int *fortran, int *swap)
 {
 	memset(h, 0, sizeof *h);
@@ -109,7 +109,7 @@ test_header_writer(void)
 }
 
 /* Parse s; returns the message (NULL on success) and sets *nd. */
-static const char *
+static tp_why
 shape_of(const char *s, size_t *shape, int *nd, int infer,
     struct tp_msg *m)
 {
@@ -313,19 +313,19 @@ write_record(const char *path, enum tp_dtype t, size_t n,
 	struct tp_tensor h = { 0 };
 	struct tp_msg m;
 	char hdr[TP_NPY_HEADER_MAX], *d;
-	size_t es = tp_dtype_size(t), unit, len, shape[2] = { 1, n };
+	size_t esz = tp_dtype_size(t), unit, len, shape[2] = { 1, n };
 	FILE *f = fopen(path, "wb");
 
 	h.dtype = t;
 	tp_set_shape(&h, fortran ? 2 : 1, fortran ? shape : &n, &m);
 	len = tp_npy_format_header(&h, hdr);
-	if (swap && es > 1 && (d = memmem(hdr, len, "'descr': '", 10)))
+	if (swap && esz > 1 && (d = memmem(hdr, len, "'descr': '", 10)))
 		d[10] = d[10] == '<' ? '>' : '<';
 	if (fortran && (d = memmem(hdr, len, "'fortran_order': False,", 23)))
 		memcpy(d, "'fortran_order': True, ", 23);
 	fwrite(hdr, 1, len, f);
-	unit = tp_dtype_is_complex(t) ? es / 2 : es;
-	for (size_t i = 0; i < n * es; i += unit)
+	unit = tp_dtype_is_complex(t) ? esz / 2 : esz;
+	for (size_t i = 0; i < n * esz; i += unit)
 		for (size_t b = 0; b < unit; b++)
 			fputc(data[i + (swap ? unit - 1 - b : b)], f);
 	fclose(f);
@@ -343,9 +343,9 @@ test_read_data_as(void)
 	uint32_t x = 12345;
 
 	for (int from = 0; from < TP_NDTYPES; from++) {
-		size_t es = tp_dtype_size((enum tp_dtype)from);
+		size_t esz = tp_dtype_size((enum tp_dtype)from);
 
-		for (size_t i = 0; i < N * es; i++) {	/* xorshift bytes */
+		for (size_t i = 0; i < N * esz; i++) {	/* xorshift bytes */
 			x ^= x << 13, x ^= x >> 17, x ^= x << 5;
 			data[i] = from == TP_B1 ? x & 1 : (unsigned char)x;
 		}

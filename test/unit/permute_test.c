@@ -27,7 +27,7 @@ next(void)
 /* The definition: out[j] = in[i] where output index j_k = input index
  * i_perm[k], walked with an odometer over the output. */
 static void
-naive(unsigned char *dst, const unsigned char *src, size_t es, int ndim,
+naive(unsigned char *dst, const unsigned char *src, size_t esz, int ndim,
     const size_t *shape, const int *perm)
 {
 	size_t count = 1, istr[TP_MAXDIM], idx[TP_MAXDIM] = { 0 };
@@ -41,7 +41,7 @@ naive(unsigned char *dst, const unsigned char *src, size_t es, int ndim,
 
 		for (int k = 0; k < ndim; k++)
 			off += idx[k] * istr[perm[k]];
-		memcpy(dst + o * es, src + off * es, es);
+		memcpy(dst + o * esz, src + off * esz, esz);
 		for (int k = ndim - 1; k >= 0; k--) {
 			if (++idx[k] < shape[perm[k]])
 				break;
@@ -90,7 +90,7 @@ run_ranges(const struct tp_permute *p, void *dst, const void *src, int whole)
 
 /* One case: 1 if tp_permute agrees with the naive loop. */
 static int
-one_case(size_t es, int ndim, const size_t *shape, const int *perm,
+one_case(size_t esz, int ndim, const size_t *shape, const int *perm,
     int whole)
 {
 	size_t count = 1, n;
@@ -100,7 +100,7 @@ one_case(size_t es, int ndim, const size_t *shape, const int *perm,
 
 	for (int i = 0; i < ndim; i++)
 		count *= shape[i];
-	n = count * es;
+	n = count * esz;
 	src = malloc(n + 1);
 	want = malloc(n + 1);
 	got = malloc(n + 1);
@@ -108,8 +108,8 @@ one_case(size_t es, int ndim, const size_t *shape, const int *perm,
 		src[i] = (unsigned char)next();
 	memset(want, 0xAA, n + 1);
 	memset(got, 0x55, n + 1);
-	naive(want, src, es, ndim, shape, perm);
-	tp_permute_plan(&p, es, ndim, shape, perm);
+	naive(want, src, esz, ndim, shape, perm);
+	tp_permute_plan(&p, esz, ndim, shape, perm);
 	run_ranges(&p, got, src, whole);
 	same = memcmp(want, got, n) == 0 && got[n] == 0x55;
 	free(src);
@@ -142,7 +142,7 @@ test_random(void)
 			cases++;
 			if (!one_case(sizes[s], ndim, shape, perm, trial % 2)) {
 				if (!bad)
-					fprintf(stderr, "# es %zu ndim %d differs\n",
+					fprintf(stderr, "# esz %zu ndim %d differs\n",
 					    sizes[s], ndim);
 				bad++;
 			}
@@ -178,7 +178,7 @@ test_fixed(void)
 		int q[] = { 1, 0, 2 };
 
 		tp_permute_plan(&p, 4, 3, s, q);
-		ok(p.ndim == 2 && p.es == 24 && one_case(4, 3, s, q, 0),
+		ok(p.ndim == 2 && p.esz == 24 && one_case(4, 3, s, q, 0),
 		    "a last axis that stays last becomes the element (24 bytes)");
 	}
 	{
