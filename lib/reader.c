@@ -12,44 +12,12 @@
 
 #include "formats.h"
 #include "progress.h"
+#include "reader_impl.h"
 #include "tpipe.h"
 
-#define BUFSIZE (256 * 1024)
 #define MAX_HEADER 65536
 #define SCRATCH (64 * 1024)
 #define PNG_SIGNATURE "\x89PNG\r\n\x1a\n"
-
-struct tp_reader {
-	int fd;
-	char *name;		/* for messages (tp_printable) */
-	char *path;		/* as given, or "<stdin>" */
-	unsigned char *buf;
-	size_t pos, len;	/* unread bytes are buf[pos..len) */
-	int at_eof;
-	enum tp_format format;
-	long index;		/* current record, -1 before the first */
-	int in_record;		/* the current record's data not all read */
-	size_t want, done;	/* data bytes of the record; read so far */
-	int swap;		/* data is in the other byte order */
-	int complex;		/* elements are (real, imaginary) pairs */
-	enum tp_dtype dtype;	/* of the current record */
-	size_t elsize;
-	unsigned char *scratch;	/* tp_read_data_as: SCRATCH bytes, or NULL */
-	unsigned char *grown;	/* tp_read_rest_as's buffer while it grows
-				   (reachable if we die) */
-	unsigned char part[16];	/* swapped: the element a read ended inside */
-	unsigned char *mem;	/* the record's data in memory, or NULL */
-	size_t offset;		/* PNG: input bytes the images so far took */
-	unsigned char *png;	/* PNG: the image read (freed if we die) */
-	struct tp_text text;
-	char *textbuf;		/* text: the current record and what follows */
-	size_t textcap;
-	int operand;		/* an operand file: not counted as the stream */
-	struct tp_input in;	/* how it was opened */
-	const struct tp_decoder *dec;	/* the format's, or NULL */
-	void *dec_state;	/* the decoder's */
-	char *record_name;	/* the current record's, or NULL */
-};
 
 /* The formats decoded by files of their own (formats.h), in the order
  * their magic numbers are tried. */
@@ -57,81 +25,6 @@ static const struct tp_decoder *const decoders[] = {
 	&tp_mat_decoder,	/* last: a v4 file has no magic number */
 	NULL
 };
-
-/* Count n bytes read into the progress line, unless r is an operand. */
-static void
-counted(const struct tp_reader *r, size_t n)
-{
-	if (!r->operand)
-		tp_progress_read(n);
-}
-
-/* Read more input into the buffer; returns bytes added (0 at the end). */
-static size_t
-fill(struct tp_reader *r)
-{
-	ssize_t n;
-
-	if (r->at_eof)
-		return 0;
-	if (r->pos == r->len)
-		r->pos = r->len = 0;
-	else if (r->len == BUFSIZE) {
-		memmove(r->buf, r->buf + r->pos, r->len - r->pos);
-		r->len -= r->pos;
-		r->pos = 0;
-	}
-	do
-		n = read(r->fd, r->buf + r->len, BUFSIZE - r->len);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		tp_die("%s:", r->name);
-	if (n == 0)
-		r->at_eof = 1;
-	counted(r, (size_t)n);
-	r->len += (size_t)n;
-	return (size_t)n;
-}
-
-/* Copy up to n bytes of input to dst; returns how many there were. */
-static size_t
-take(struct tp_reader *r, void *dst, size_t n)
-{
-	unsigned char *d = dst;
-	size_t got = 0;
-
-	while (got < n) {
-		size_t avail = r->len - r->pos;
-
-		if (avail == 0) {
-			/* large requests bypass the buffer */
-			if (n - got >= BUFSIZE && !r->at_eof) {
-				ssize_t k;
-				do
-					k = read(r->fd, d + got, n - got);
-				while (k < 0 && errno == EINTR);
-				if (k < 0)
-					tp_die("%s:", r->name);
-				if (k == 0)
-					r->at_eof = 1;
-				counted(r, (size_t)k);
-				got += (size_t)k;
-				if (k == 0)
-					break;
-				continue;
-			}
-			if (fill(r) == 0)
-				break;
-			continue;
-		}
-		if (avail > n - got)
-			avail = n - got;
-		memcpy(d + got, r->buf + r->pos, avail);
-		r->pos += avail;
-		got += avail;
-	}
-	return got;
-}
 
 void
 tp_input_init(struct tp_input *in)
@@ -157,7 +50,7 @@ probe_decoders(struct tp_reader *r)
 			want = decoders[i]->magic_len;
 	if (want > 8 && (memchr(r->buf, '\0', r->len) ||
 	    (r->len >= 6 && !memcmp(r->buf, "MATLAB", 6))))
-		while (r->len < want && fill(r) > 0)
+		while (r->len < want && reader_fill(r) > 0)
 			;
 	for (int i = 0; decoders[i]; i++)
 		if (decoders[i]->probe(r->buf, r->len))
@@ -198,7 +91,7 @@ reader_open(const char *path, const struct tp_input *in, int operand)
 	if (r->in.ndim >= 0)
 		memcpy(r->text.shape, r->in.shape,
 		    (size_t)r->in.ndim * sizeof *r->in.shape);
-	while (r->len < 8 && fill(r) > 0)
+	while (r->len < 8 && reader_fill(r) > 0)
 		;
 	if (r->len >= 6 && !memcmp(r->buf, "\x93NUMPY", 6))
 		r->format = TP_FMT_NPY;
@@ -217,9 +110,12 @@ reader_open(const char *path, const struct tp_input *in, int operand)
 	if (r->in.ndim >= 0 && r->format != TP_FMT_TXT && r->len > 0)
 		tp_usage_die("%s: --shape applies to text input, not %s",
 		    r->name, format_name(r));
-	if (r->in.var && r->format != TP_FMT_MAT && r->len > 0)
-		tp_usage_die("%s: --var applies to MAT-file input, not %s",
-		    r->name, format_name(r));
+	if (r->in.var && r->format != TP_FMT_MAT && r->len > 0) {
+		char q[256];
+		tp_usage_die("%s: --var '%s' applies to MAT-file input, not %s",
+		    r->name, tp_quote(r->in.var, SIZE_MAX, q, sizeof q),
+		    format_name(r));
+	}
 	return r;
 }
 
@@ -240,50 +136,6 @@ tp_reader_open(const char *path, int ndim, const size_t *shape)
 		memcpy(in.shape, shape, (size_t)ndim * sizeof *shape);
 	return reader_open(path, &in, 0);
 }
-
-const char *
-tp_reader_record_name(const struct tp_reader *r)
-{
-	return r->record_name;
-}
-
-const struct tp_input *
-tp_reader_input(const struct tp_reader *r)
-{
-	return &r->in;
-}
-
-size_t
-tp_reader_take(struct tp_reader *r, void *dst, size_t n)
-{
-	return take(r, dst, n);
-}
-
-unsigned char *
-tp_reader_slurp(struct tp_reader *r, size_t *len)
-{
-	size_t cap = BUFSIZE, n = 0, got;
-
-	r->grown = tp_emalloc(cap);
-	while ((got = take(r, r->grown + n, cap - n)) > 0) {
-		n += got;
-		if (n == cap) {
-			if (cap > SIZE_MAX / 2)
-				tp_die("%s: input too large", r->name);
-			cap *= 2;
-			r->grown = tp_erealloc(r->grown, cap);
-		}
-	}
-	unsigned char *all = r->grown;
-	r->grown = NULL;
-	*len = n;
-	return all;
-}
-
-const char *tp_reader_name(const struct tp_reader *r) { return r->name; }
-const char *tp_reader_path(const struct tp_reader *r) { return r->path; }
-enum tp_format tp_reader_format(const struct tp_reader *r) { return r->format; }
-long tp_reader_index(const struct tp_reader *r) { return r->index; }
 
 int
 tp_reader_raw_ok(const struct tp_reader *r)
@@ -341,7 +193,7 @@ read_npy_header(struct tp_reader *r, struct tp_tensor *hdr)
 	struct tp_msg msg;
 	int fortran = 0, swap = 0;
 
-	got = take(r, pre, 8);
+	got = reader_take(r, pre, 8);
 	if (got == 0)
 		return 0;
 	r->index++;
@@ -356,7 +208,7 @@ read_npy_header(struct tp_reader *r, struct tp_tensor *hdr)
 		tp_die("%s: record %ld: unsupported NPY version %d.%d",
 		    r->name, r->index, pre[6], pre[7]);
 	prelen = pre[6] == 1 ? 2 : 4;
-	got = take(r, pre + 8, prelen);
+	got = reader_take(r, pre + 8, prelen);
 	if (got < prelen)
 		tp_die("%s: truncated record %ld: expected a %zu-byte header length, got %zu",
 		    r->name, r->index, prelen, got);
@@ -367,7 +219,7 @@ read_npy_header(struct tp_reader *r, struct tp_tensor *hdr)
 		tp_die("%s: record %ld: header length %zu exceeds %d",
 		    r->name, r->index, hlen, MAX_HEADER);
 	text = tp_emalloc(hlen + 1);
-	got = take(r, text, hlen);
+	got = reader_take(r, text, hlen);
 	if (got < hlen) {
 		free(text);		/* no leak report on the way out */
 		tp_die("%s: truncated record %ld: expected a %zu-byte header, got %zu",
@@ -439,7 +291,7 @@ text_fill(struct tp_reader *r)
 			r->textcap *= 2;
 			r->textbuf = tp_erealloc(r->textbuf, r->textcap + 1);
 		}
-		size_t k = take(r, r->textbuf + len, r->textcap - len);
+		size_t k = reader_take(r, r->textbuf + len, r->textcap - len);
 		if (k == 0)
 			break;
 		if (memchr(r->textbuf + len, '\0', k))
@@ -468,7 +320,7 @@ read_png(struct tp_reader *r, size_t *len)
 	char q[256];
 
 	r->png = buf = tp_emalloc(cap);
-	if ((n = take(r, buf, 8)) == 0) {
+	if ((n = reader_take(r, buf, 8)) == 0) {
 		free(buf);
 		r->png = NULL;
 		return NULL;
@@ -493,7 +345,7 @@ read_png(struct tp_reader *r, size_t *len)
 			cap *= 2;
 			r->png = buf = tp_erealloc(buf, cap);
 		}
-		if ((got = take(r, buf + n, 8)) < 8)
+		if ((got = reader_take(r, buf + n, 8)) < 8)
 			tp_die("%s: truncated record %ld: PNG ends inside a chunk header at byte %zu",
 			    r->name, r->index, r->offset + n + got);
 		clen = (size_t)buf[n] << 24 | (size_t)buf[n + 1] << 16 |
@@ -509,7 +361,8 @@ read_png(struct tp_reader *r, size_t *len)
 				cap = cap > need / 2 ? need : cap * 2;
 				r->png = buf = tp_erealloc(buf, cap);
 			}
-			got = take(r, buf + n, (need < cap ? need : cap) - n);
+			got = reader_take(r, buf + n,
+			    (need < cap ? need : cap) - n);
 			if (got == 0)
 				tp_die("%s: truncated record %ld: PNG ends inside a chunk at byte %zu",
 				    r->name, r->index, r->offset + n);
@@ -602,12 +455,12 @@ read_swapped(struct tp_reader *r, unsigned char *dst, size_t n)
 		r->done += k;
 	}
 	k = n - n % r->elsize;
-	if ((got = take(r, dst, k)) < k)
+	if ((got = reader_take(r, dst, k)) < k)
 		truncated_data(r, got);
 	byteswap(dst, k, r->elsize, r->complex);
 	r->done += k;
 	if (n > k) {			/* split the next element */
-		if ((got = take(r, r->part, r->elsize)) < r->elsize)
+		if ((got = reader_take(r, r->part, r->elsize)) < r->elsize)
 			truncated_data(r, got);
 		byteswap(r->part, r->elsize, r->elsize, r->complex);
 		memcpy(dst + k, r->part, n - k);
@@ -632,7 +485,7 @@ tp_read_data(struct tp_reader *r, void *dst, size_t n)
 		read_swapped(r, dst, n);
 		return;
 	}
-	got = take(r, dst, n);
+	got = reader_take(r, dst, n);
 	if (got < n)
 		truncated_data(r, got);
 	r->done += n;
@@ -738,7 +591,7 @@ tp_read_move(struct tp_reader *r, int fd, const char *name, size_t n)
 		    SPLICE_F_MOVE | SPLICE_F_MORE);
 	while (k < 0 && errno == EINTR);
 	if (k > 0) {
-		counted(r, (size_t)k);
+		reader_counted(r, (size_t)k);
 		r->done += (size_t)k;
 		return (size_t)k;
 	}

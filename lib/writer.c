@@ -16,34 +16,7 @@
 #include "formats.h"
 #include "progress.h"
 #include "tpipe.h"
-
-#define BUFSIZE (256 * 1024)
-
-struct tp_writer {
-	int fd;
-	int is_temp;		/* fd is a temporary file for -o */
-	char *name;		/* for messages (tp_printable) */
-	enum tp_format format;
-	int depth;
-	unsigned char *buf;
-	size_t len;
-	size_t complete;	/* buf[0..complete) holds whole records only */
-	long records;
-	struct tp_tensor hdr;	/* the record being written */
-	size_t done;		/* its data bytes so far */
-	size_t elem;		/* text: elements so far */
-	unsigned char part[16];	/* text: the bytes of an element split */
-	size_t partlen;		/* between calls, and how many */
-	unsigned char *mem;	/* PNG: the image's data so far, */
-	size_t memcap;		/* in a buffer of this size */
-	unsigned char *png;	/* PNG: the encoded image, held until close */
-	size_t pnglen;
-	struct tp_common opts;	/* the writers' options */
-	const struct tp_encoder *enc;	/* the format's, or NULL */
-	void *enc_state;	/* the encoder's */
-	char *next_name;	/* tp_writer_name_next's, or NULL */
-	char *rec_name;		/* the current record's */
-};
+#include "writer_impl.h"
 
 /* The formats encoded by files of their own (formats.h). */
 static const struct tp_encoder *const encoders[] = {
@@ -93,25 +66,6 @@ track(struct tp_writer *w, int add)
 	tp_on_die(any ? write_complete_records : NULL);
 }
 
-/* Write the whole of p to w's output. */
-static void
-write_all(struct tp_writer *w, const void *p, size_t n)
-{
-	tp_write_fd(w->fd, p, n, w->name);
-	tp_progress_wrote(n);
-}
-
-/* Write out what the buffer holds.  It counts as written before the
- * write, so a die on a write error does not repeat it. */
-static void
-flush(struct tp_writer *w)
-{
-	size_t n = w->len;
-
-	w->len = w->complete = 0;
-	write_all(w, w->buf, n);
-}
-
 /* Count n more data bytes of the current record as written; at its end,
  * the buffer holds whole records only. */
 static void
@@ -120,23 +74,6 @@ count_data(struct tp_writer *w, size_t n)
 	w->done += n;
 	if (w->done == w->hdr.nbytes)
 		w->complete = w->len;
-}
-
-/* Append n bytes to the output, through the buffer when they fit. */
-static void
-out(struct tp_writer *w, const void *p, size_t n)
-{
-	if (n == 0)
-		return;
-	if (w->len + n > BUFSIZE) {
-		flush(w);
-		if (n >= BUFSIZE) {
-			write_all(w, p, n);
-			return;
-		}
-	}
-	memcpy(w->buf + w->len, p, n);
-	w->len += n;
 }
 
 /* The output format for path: fmt, else the name's extension
@@ -206,18 +143,6 @@ tp_writer_name_next(struct tp_writer *w, const char *name)
 	w->next_name = name ? tp_estrdup(name) : NULL;
 }
 
-void
-tp_writer_emit(struct tp_writer *w, const void *p, size_t n)
-{
-	out(w, p, n);
-}
-
-const char *
-tp_writer_name(const struct tp_writer *w)
-{
-	return w->name;
-}
-
 /* An encoder's record is whole in w->mem: encode it; what it emitted
  * is complete. */
 static void
@@ -252,14 +177,14 @@ tp_write_header(struct tp_writer *w, const struct tp_tensor *hdr)
 	tp_progress_record_out();
 	switch (w->format) {
 	case TP_FMT_NPY:
-		out(w, buf, tp_npy_format_header(hdr, buf));
+		writer_out(w, buf, tp_npy_format_header(hdr, buf));
 		break;
 	case TP_FMT_TXT: {
 		char shape[TP_MAXDIM * 22 + 4];
 		int n = snprintf(buf, sizeof buf, "# shape %s %s\n",
 		    tp_shape_str(hdr, shape, sizeof shape),
 		    tp_dtype_name(hdr->dtype));
-		out(w, buf, (size_t)n);
+		writer_out(w, buf, (size_t)n);
 		break;
 	}
 	case TP_FMT_PNG:
@@ -309,7 +234,7 @@ write_text_elem(struct tp_writer *w, const unsigned char *p)
 		if (e % slice == 0 && e < h->count)
 			buf[k++] = '\n';
 	}
-	out(w, buf, (size_t)k);
+	writer_out(w, buf, (size_t)k);
 }
 
 /* Text: the elements in the n bytes at p.  An element split between
@@ -344,7 +269,7 @@ tp_write_data(struct tp_writer *w, const void *src, size_t n)
 		    w->records - 1);
 	switch (w->format) {
 	case TP_FMT_NPY:
-		out(w, src, n);
+		writer_out(w, src, n);
 		break;
 	case TP_FMT_TXT:
 		write_text(w, src, n);
@@ -398,7 +323,7 @@ tp_writer_direct(struct tp_writer *w, size_t n, const char **name)
 	if (n > w->hdr.nbytes - w->done)
 		tp_die("record %ld: more data than its shape holds",
 		    w->records - 1);
-	flush(w);
+	writer_flush(w);
 	count_data(w, n);
 	*name = w->name;
 	return w->fd;
@@ -417,10 +342,10 @@ tp_writer_close(struct tp_writer *w)
 		w->complete = w->len;
 	}
 	if (w->png) {
-		out(w, w->png, w->pnglen);
+		writer_out(w, w->png, w->pnglen);
 		free(w->png);
 	}
-	flush(w);
+	writer_flush(w);
 	track(w, 0);
 	if (w->is_temp)
 		tp_commit_file(w->fd);
