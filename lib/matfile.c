@@ -206,7 +206,7 @@ class_type(int cls)
  * refused).  v4 data keeps the precision it is stored in, as loadmat
  * gives it.
  */
-static const char *
+static tp_why
 record_dtype(int cls, int complex, int logical, int stored, int *t,
     struct tp_msg *m)
 {
@@ -244,7 +244,7 @@ interleave(unsigned char *dst, const void *part, enum tp_dtype from,
  * dimensions, each value in want, the column-major data (the C order
  * of the reversed dimensions) reordered to C order.
  */
-static const char *
+static tp_why
 to_record(const matvar_t *v, enum tp_dtype want, struct tp_tensor *out,
     struct tp_msg *m)
 {
@@ -286,7 +286,7 @@ to_record(const matvar_t *v, enum tp_dtype want, struct tp_tensor *out,
 
 /* v's data read and made a record (of dtype want) in *out; or why not.
  * Never dies: the caller frees v. */
-static const char *
+static tp_why
 read_record(mat_t *mat, matvar_t *v, enum tp_dtype want,
     struct tp_tensor *out, struct tp_msg *m)
 {
@@ -375,7 +375,7 @@ list_name(char *buf, size_t len, const char *name)
 
 /* The v4 or v5 variable e decoded by libmatio into *out (of dtype
  * want), from a private file holding the file's header and e alone. */
-static const char *
+static tp_why
 decode_elem(struct matfile *f, const struct mat_elem *e, enum tp_dtype want,
     struct tp_tensor *out, struct tp_msg *m)
 {
@@ -545,6 +545,48 @@ next73(struct tp_reader *r, struct matfile *f, struct tp_tensor *out,
 	return 1;
 }
 
+/*
+ * Die unless f holds an HDF5 superblock at byte 512, as a v7.3 file
+ * does (its MAT-file header begins a 512-byte user block), and all the
+ * bytes the superblock says the file holds: HDF5 reads what a cut file
+ * holds, and says nothing of the rest.  The superblock (HDF5 File Format
+ * Specification, section II.A): signature, version; for versions 0 and
+ * 1 the sizes of offsets at 13 and, after the base address and the
+ * free-space address, the end of file at 24 (28 in version 1) + 2 sizes;
+ * for versions 2 and 3 the size at 9, the end of file at 12 + 2 sizes.
+ */
+static void
+check_hdf5(struct tp_reader *r, struct matfile *f)
+{
+	static const unsigned char sig[8] = "\x89HDF\r\n\x1a\n";
+	unsigned char b[64];
+	size_t got = tp_mat_read(&f->src, 512, b, sizeof b), at = 0, n = 0;
+	uint64_t eof = 0;
+	char msg[160];
+
+	if (memcmp(b, sig, got < 8 ? got : 8))
+		fail(r, f, 0, "no HDF5 superblock at byte 512 of a v7.3 file");
+	if (got >= 16) {
+		n = b[8] >= 2 ? b[9] : b[13];	/* the size of offsets */
+		at = (b[8] >= 2 ? 12 : b[8] ? 28 : 24) + 2 * n;
+	}
+	if (got < 16 || (n >= 2 && n <= 8 && got < at + n)) {
+		snprintf(msg, sizeof msg, "expected an HDF5 superblock at "
+		    "byte 512, got %zu bytes", got);
+		fail(r, f, 1, msg);
+	}
+	if (n < 2 || n > 8)
+		fail(r, f, 0, "a bad HDF5 superblock at byte 512");
+	for (size_t i = 0; i < n; i++)
+		eof |= (uint64_t)b[at + i] << 8 * i;
+	if (f->src.size < eof) {
+		snprintf(msg, sizeof msg, "the HDF5 superblock says %llu "
+		    "bytes, the file has %llu", (unsigned long long)eof,
+		    (unsigned long long)f->src.size);
+		fail(r, f, 1, msg);
+	}
+}
+
 /* Open the v7.3 file f holds (the reader's path, or f->mem written to
  * a private file), and list its variables. */
 static void
@@ -553,6 +595,7 @@ open73(struct tp_reader *r, struct matfile *f, int direct)
 	char path[4096];
 	int fd, ok = 1;
 
+	check_hdf5(r, f);
 	if (direct)
 		snprintf(path, sizeof path, "%s", tp_reader_path(r));
 	else {
@@ -575,8 +618,12 @@ open73(struct tp_reader *r, struct matfile *f, int direct)
 		unlink(path);
 	if (!ok)
 		fail(r, f, 0, "cannot write a temporary file (TMPDIR)");
-	if (!f->mat)
-		fail(r, f, 0, tp_mat_log_text("libmatio cannot open it"));
+	if (!f->mat || logged) {	/* libmatio may miss HDF5's failure */
+		char msg[320];
+		snprintf(msg, sizeof msg, "libmatio cannot open the v7.3 file: "
+		    "%s", tp_mat_log_text("no reason given"));
+		fail(r, f, 0, msg);
+	}
 	tp_mat_log_start();
 	f->dir = Mat_GetDir(f->mat, &f->nvars);
 	if (logged)

@@ -43,7 +43,7 @@ struct mat_elem {
  * counts the dimensions claim are checked against the bytes that hold
  * them, so no later allocation is sized by an unchecked claim.
  */
-const char *tp_mat_elem(const struct mat_src *, uint64_t off,
+tp_why tp_mat_elem(const struct mat_src *, uint64_t off,
     struct mat_elem *e, int *cut, struct tp_msg *m);
 /* 1 if the len bytes at p (len < 20 when the input is that short) begin
  * a plausible v4 variable header. */

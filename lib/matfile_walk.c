@@ -123,7 +123,7 @@ tp_mat_v4_probe(const unsigned char *p, size_t len)
 }
 
 /* The v4 variable at byte off of s into e. */
-static const char *
+static tp_why
 v4_elem(const struct mat_src *s, uint64_t off, struct mat_elem *e, int *cut,
     struct tp_msg *m)
 {
@@ -206,7 +206,7 @@ subelement(const unsigned char *b, size_t n, size_t *pos, int big,
 
 /* The array flags, dimensions and name at the start of the n bytes of
  * a miMATRIX element's data at b into e. */
-static const char *
+static tp_why
 v5_header(const unsigned char *b, size_t n, int big, struct mat_elem *e,
     struct tp_msg *m)
 {
@@ -247,7 +247,7 @@ v5_header(const unsigned char *b, size_t n, int big, struct mat_elem *e,
 
 /* The first *n bytes (at most) the len compressed bytes at byte off of
  * s inflate to, into buf; *n becomes how many there are. */
-static const char *
+static tp_why
 inflate_head(const struct mat_src *s, uint64_t off, uint64_t len,
     unsigned char *buf, size_t *n, struct tp_msg *m)
 {
@@ -285,7 +285,7 @@ inflate_head(const struct mat_src *s, uint64_t off, uint64_t len,
 }
 
 /* The v5 variable at byte off of s into e. */
-static const char *
+static tp_why
 v5_elem(const struct mat_src *s, uint64_t off, struct mat_elem *e, int *cut,
     struct tp_msg *m)
 {
@@ -340,7 +340,7 @@ count_dims(struct mat_elem *e)
 	return 1;
 }
 
-const char *
+tp_why
 tp_mat_elem(const struct mat_src *s, uint64_t off, struct mat_elem *e,
     int *cut, struct tp_msg *m)
 {

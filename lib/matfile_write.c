@@ -55,7 +55,7 @@ static const char *const keywords[] = {
 
 /* NULL if name is a MATLAB variable name (isvarname: a letter, then
  * letters, digits and underscores, at most 63, not a keyword). */
-static const char *
+static tp_why
 bad_name(const char *name)
 {
 	size_t n = strlen(name);
@@ -100,7 +100,7 @@ mat_class(enum tp_dtype t, enum matio_classes *cls, enum matio_types *type)
 	*type = map[t].t;
 }
 
-static const char *
+static tp_why
 mat_writable(const struct tp_tensor *hdr, const struct tp_common *o,
     struct tp_msg *m)
 {

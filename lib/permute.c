@@ -220,7 +220,7 @@ tp_permute_run(const struct tp_permute *p, void *dst, const void *src,
 }
 
 void
-tp_reverse_axes(void *dst, const void *src, size_t es, int ndim,
+tp_reverse_axes(void *dst, const void *src, size_t esz, int ndim,
     const size_t *shape)
 {
 	int rev[TP_MAXDIM];
@@ -228,6 +228,6 @@ tp_reverse_axes(void *dst, const void *src, size_t es, int ndim,
 
 	for (int i = 0; i < ndim; i++)
 		rev[i] = ndim - 1 - i;
-	tp_permute_plan(&p, es, ndim, shape, rev);
+	tp_permute_plan(&p, esz, ndim, shape, rev);
 	tp_permute_run(&p, dst, src, 0, p.nblocks);
 }

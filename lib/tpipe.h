@@ -37,6 +37,10 @@
  *           copy.c      tp_write_from: a record's bytes, reader to writer
  *           outfile.c   -o files made whole: temporary file, rename
  *           formats.h   private to lib/: codecs and reader/writer hooks
+ *           matfile.c   MATLAB .mat files in, through libmatio
+ *                       (matfile_walk.c: a v4/v5 file's variables by
+ *                       their own bytes; matfile_write.c: .mat out;
+ *                       matfile.h: what the three share)
  *   engine  engine.h    infrastructure shared by the engines:
  *   infra.  threads.c   tp_parallel, the -j thread pool
  *           timing.c    the --verbose timing report
@@ -221,9 +225,9 @@ void tp_permute_run(const struct tp_permute *, void *dst, const void *src,
  * src.T made contiguous, of shape (shape[ndim-1], ..., shape[0]).  Read
  * in Fortran order, dst holds src's elements in src's own index order,
  * so this is the step from C order to Fortran order, and back (with the
- * reversed shape).  es bytes per element; one thread.
+ * reversed shape).  esz bytes per element; one thread.
  */
-void tp_reverse_axes(void *dst, const void *src, size_t es, int ndim,
+void tp_reverse_axes(void *dst, const void *src, size_t esz, int ndim,
     const size_t *shape);
 
 /* IEEE half <-> float. */
