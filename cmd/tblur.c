@@ -21,7 +21,7 @@ static const char usage[] =
     "             [--boundary reflect|mirror|nearest|wrap|zero]\n"
     "             [--kernel sampled|analytic|discrete] [--method auto|fft|fir]\n"
     "             [--order n[,n...]] [--linear] [--plan estimate|measure|patient]\n"
-    "             [-o file] [-O npy|txt|png] [-t f32|f64] [-j threads]\n"
+    "             [-o file] [-O npy|txt|png|mat] [-t f32|f64] [-j threads]\n"
     "             [--verbose] [--progress | --quiet] [file]";
 
 enum {

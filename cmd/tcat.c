@@ -53,8 +53,11 @@ parse_names(struct cmdline *cl, const char *list)
 	for (char *p = namebuf, *next; p; p = next) {
 		if ((next = strchr(p, ',')))
 			*next++ = '\0';
-		if (!*p)
-			tp_usage_die("--name: an empty name in '%s'", list);
+		if (!*p) {
+			char q[256];
+			tp_usage_die("--name: an empty name in '%s'",
+			    tp_quote(list, SIZE_MAX, q, sizeof q));
+		}
 		cl->names[cl->nnames++] = p;
 	}
 }
@@ -76,6 +79,8 @@ parse_cmdline(struct cmdline *cl, int argc, char *argv[])
 	static char *stdin_only[] = { "-" };
 	struct tp_msg m;
 	const char *e;
+	const char *names = NULL;
+	char q[256];
 	int ch;
 
 	tp_init(&cl->com, usage);
@@ -100,6 +105,7 @@ parse_cmdline(struct cmdline *cl, int argc, char *argv[])
 			break;
 		case OPT_NAME:
 			parse_names(cl, optarg);
+			names = optarg;
 			break;
 		case OPT_NORMALIZE:
 			cl->picture = 1;
@@ -119,10 +125,11 @@ parse_cmdline(struct cmdline *cl, int argc, char *argv[])
 	if (cl->picture && cl->com.dtype >= 0)
 		tp_usage_die("-t does not go with a picture: its pixels are "
 		    "uint8, or uint16 with --depth 16");
-	if (cl->names && tp_writer_format(cl->com.output, cl->com.format) !=
+	if (names && tp_writer_format(cl->com.output, cl->com.format) !=
 	    TP_FMT_MAT)
-		tp_usage_die("--name applies to MAT-file output (-O mat, or -o "
-		    "with a .mat name)");
+		tp_usage_die("--name '%s' applies to MAT-file output (-O mat, "
+		    "or -o with a .mat name)", tp_quote(names, SIZE_MAX, q,
+		    sizeof q));
 	cl->files = optind < argc ? argv + optind : stdin_only;
 	cl->nfiles = optind < argc ? argc - optind : 1;
 }

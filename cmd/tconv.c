@@ -17,7 +17,7 @@ static const char usage[] =
     "tconv -k kernel [--mode full|same|valid] [--op conv|corr[,...]]\n"
     "             [--corr] [--boundary zero|wrap|reflect|mirror|nearest]\n"
     "             [--method auto|fft|direct] [--plan estimate|measure|patient]\n"
-    "             [-o file] [-O npy|txt|png] [-t f32|f64] [-j threads]\n"
+    "             [-o file] [-O npy|txt|png|mat] [-t f32|f64] [-j threads]\n"
     "             [--verbose] [--tiles length[,...]] [--progress | --quiet]\n"
     "             [file]";
 

@@ -19,9 +19,9 @@ static const char usage[] =
     "             [-s n[,n...]] [--norm backward|ortho|forward] [--shift]\n"
     "             [--ishift] [--window name[,name...]]\n"
     "             [--out complex|real|imag|abs|power|logpower|phase]\n"
-    "             [--plan estimate|measure|patient] [-o file] [-O npy|txt|png]\n"
-    "             [-t f32|f64] [-j threads] [--verbose] [--progress | --quiet]\n"
-    "             [file]\n"
+    "             [--plan estimate|measure|patient] [-o file]\n"
+    "             [-O npy|txt|png|mat] [-t f32|f64] [-j threads] [--verbose]\n"
+    "             [--progress | --quiet] [file]\n"
     "       tfft --freq n [--spacing d] [--transform name] [--shift]\n"
     "             [-o file] [-O npy|txt] [-t f32|f64]";
 

@@ -14,8 +14,8 @@
 static const char usage[] =
     "tgen randn|rand|zeros|ones SHAPE | eye N[,M] | range [START,]STOP[,STEP] |\n"
     "            gaussian SHAPE -s SIGMA[,SIGMA...]\n"
-    "            [--seed N] [-n count] [-t f32|f64] [-o file] [-O npy|txt|png]\n"
-    "            [--depth 8|16] [--progress | --quiet]";
+    "            [--seed N] [-n count] [-t f32|f64] [-o file]\n"
+    "            [-O npy|txt|png|mat] [--depth 8|16] [--progress | --quiet]";
 
 enum kind { RANDN, RAND, ZEROS, ONES, EYE, RANGE, GAUSSIAN };
 static const struct tp_choice kinds[] = {

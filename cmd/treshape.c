@@ -21,7 +21,7 @@ static const char usage[] =
     "                --squeeze[=axes] | --unsqueeze axis | --transpose |\n"
     "                --take axis=index\n"
     "                [--reduce sum|mean|max|min | --repeat]\n"
-    "                [--explain] [-o file] [-O npy|txt|png] [-j threads]\n"
+    "                [--explain] [-o file] [-O npy|txt|png|mat] [-j threads]\n"
     "                [--progress | --quiet] [file]";
 
 enum { OPT_PERMUTE = TP_OPT_TOOL, OPT_SQUEEZE, OPT_UNSQUEEZE, OPT_TRANSPOSE,

@@ -175,7 +175,7 @@ run_with() {
 		# shellcheck disable=SC2046
 		run --separate-stderr "$t" $(base "$t") -o soft.jpg < "$BATS_FILE_TMPDIR/garbage"
 		[ "$status" -eq 2 ] && [ -z "$output" ] && [ ! -e soft.jpg ] &&
-		    [ "$stderr" = "$t: -o 'soft.jpg': no writer knows the extension '.jpg' (known: .npy, .png, .txt, .csv): name the format with -O to write it anyway" ] ||
+		    [ "$stderr" = "$t: -o 'soft.jpg': no writer knows the extension '.jpg' (known: .npy, .png, .txt, .csv, .mat): name the format with -O to write it anyway" ] ||
 			bad+="$t -o soft.jpg: exit $status: $stderr"$'\n'
 		# -O says what to write: NPY under that name
 		# shellcheck disable=SC2046
