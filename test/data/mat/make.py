@@ -22,17 +22,23 @@ file order, as the reference reads them: scipy.io.loadmat for v4 and v5
 (its arrays, in the dtype of their MATLAB class: loadmat's mat_dtype=True,
 whose logical is bool, except for complex arrays, which it mangles under
 mat_dtype=True), h5py for v7.3 (each dataset transposed back); FILE.names
-holds their names, one a line.  refuse-*.mat hold a variable tpipe
+holds their names, one a line (test/mat_check.py's loadmat_records is
+the reading).  refuse-*.mat hold a variable tpipe
 refuses; refuse-*.why names it and its class as tpipe's message does.
 """
+import os
 import struct
-import warnings
+import sys
 import zlib
 
 import h5py
 import numpy as np
 import scipy.io as sio
 import scipy.sparse as sp
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                '..', '..'))
+from mat_check import loadmat_records    # noqa: E402  (the one reading)
 
 rng = np.random.RandomState(19)
 
@@ -62,20 +68,9 @@ def classes():
     return d
 
 
-def expected(path, names=None):
+def expected(path):
     """The variables of path as loadmat reads them (see above)."""
-    plain = sio.loadmat(path)
-    with warnings.catch_warnings():     # its complex arrays: see above
-        warnings.simplefilter('ignore', np.ComplexWarning)
-        typed = sio.loadmat(path, mat_dtype=True)
-    out = []
-    for k in plain:
-        if k.startswith('__') or (names and k not in names):
-            continue
-        a = plain[k] if plain[k].dtype.kind == 'c' else typed[k]
-        a = a.astype(a.dtype.newbyteorder('='))     # native byte order
-        out.append((k, np.ascontiguousarray(a)))
-    return out
+    return loadmat_records(path)
 
 
 def save_expected(stem, recs):
@@ -273,6 +268,10 @@ def h5_files():
                 compression='gzip')
     v73_header(path)
     save_expected('h5py-v73', h5_expected(path))
+    with h5py.File('h5py-small.mat', 'w', userblock_size=512) as f:
+        v73_var(f, 'a', d['f8'][:2, :3], 'double')
+    v73_header('h5py-small.mat')
+    save_expected('h5py-small', h5_expected('h5py-small.mat'))
     with h5py.File('refuse-v73-struct.mat', 'w', userblock_size=512) as f:
         v73_var(f, 'a', np.ones((1, 1)), 'double')
         g = f.create_group('s')
@@ -289,18 +288,40 @@ def h5_files():
             f.write(w + '\n')
 
 
+def savemat(path, d, **kw):
+    """scipy.io.savemat, its header's date made fixed (so make.py
+    writes the same files each time)."""
+    sio.savemat(path, d, **kw)
+    if kw.get('format') == '4':
+        return
+    with open(path, 'r+b') as f:
+        head = f.read(116)
+        assert head.startswith(b'MATLAB 5.0 MAT-file Platform: ')
+        f.seek(0)
+        f.write(head[:head.index(b'Created on: ') + 12].ljust(116, b'\0')
+                .replace(b'\0' * 24, b'Mon Jan  1 00:00:00 2024', 1))
+
+
 def scipy_files():
     d = classes()
-    sio.savemat('scipy-v5.mat', d)
+    savemat('scipy-v5.mat', d)
     save_expected('scipy-v5', expected('scipy-v5.mat'))
-    sio.savemat('scipy-v5z.mat', d, do_compression=True)
+    savemat('scipy-v5z.mat', d, do_compression=True)
     save_expected('scipy-v5z', expected('scipy-v5z.mat'))
     v4 = {'f8': d['f8'], 'f4': d['f4'], 'int32': d['int32'],
           'int16': d['int16'], 'uint16': d['uint16'], 'uint8': d['uint8'],
           'c16': d['c16'], 'scalar': d['scalar'], 'row': d['row'],
           'empty': d['empty']}
-    sio.savemat('scipy-v4.mat', v4, format='4')
+    savemat('scipy-v4.mat', v4, format='4')
     save_expected('scipy-v4', expected('scipy-v4.mat'))
+    # small ones, to cut at every byte
+    small = {'a': d['f8'][:2, :3], 'b': d['int16'][:1], 'c': d['c8']}
+    savemat('small-v5.mat', small)
+    save_expected('small-v5', expected('small-v5.mat'))
+    savemat('small-v5z.mat', small, do_compression=True)
+    save_expected('small-v5z', expected('small-v5z.mat'))
+    savemat('small-v4.mat', small, format='4')
+    save_expected('small-v4', expected('small-v4.mat'))
     # refused: what precedes the refused variable is read first
     for stem, var, why in (
             ('refuse-cell', np.array([[1.0, 'a']], dtype=object),
@@ -308,12 +329,12 @@ def scipy_files():
             ('refuse-struct', {'f': 1.0}, 'a struct'),
             ('refuse-sparse', sp.csc_matrix(np.eye(3)), 'a sparse matrix'),
             ('refuse-char', 'text', 'char (text)')):
-        sio.savemat(stem + '.mat', {'first': np.ones((1, 2)), 'bad': var})
+        savemat(stem + '.mat', {'first': np.ones((1, 2)), 'bad': var})
         with open(stem + '.why', 'w') as f:
             f.write("variable 'bad' is %s\n" % why)
-    sio.savemat('refuse-v4-text.mat', {'first': np.ones((1, 2)),
+    savemat('refuse-v4-text.mat', {'first': np.ones((1, 2)),
                                        'bad': 'text'}, format='4')
-    sio.savemat('refuse-v4-sparse.mat', {'first': np.ones((1, 2)),
+    savemat('refuse-v4-sparse.mat', {'first': np.ones((1, 2)),
                                          'bad': sp.csc_matrix(np.eye(2))},
                 format='4')
     for stem, why in (('refuse-v4-text', 'char (text)'),
