@@ -36,16 +36,18 @@ table() {
 	FNR == 1 { file++ }
 	/^#/ || NF == 0 || $1 == "fault" || $1 == "tool" { next }
 	file == 1 { nf++; id[nf] = $1; input[nf] = $2; outcome[nf] = $3; next }
-	{
-		nt++; tool[nt] = $1
-		nan[$1] = $5; zero[$1] = $6; alloc[$1] = $7; held[$1] = $9
-		if ($4 ~ /^first-dtype/) firstdt[$1] = 1
+	{	# a tool of more rows than one: each after the first
+		# is named by its arguments too ("tcat -O tiff")
+		t = seen[$1]++ ? $1 " " $2 : $1
+		nt++; tool[nt] = t; prog[t] = $1; args[t] = $2
+		nan[t] = $5; zero[t] = $6; alloc[t] = $7; held[t] = $9
+		if ($4 ~ /^first-dtype/) firstdt[t] = 1
 		n = split($10, na, ";")
 		for (i = 1; i <= n; i++) {
 			if (na[i] == "-") continue
 			f = na[i]; sub(/=.*/, "", f)
 			why = na[i]; sub(/^[^=]*=/, "", why)
-			notfor[f] = notfor[f] (notfor[f] == "" ? "" : "\n") $1 "\t" why
+			notfor[f] = notfor[f] (notfor[f] == "" ? "" : "\n") t "\t" why
 		}
 	}
 	END {
@@ -85,7 +87,7 @@ table() {
 			for (j = 1; j <= nt && f == "mixed"; j++)
 				if (firstdt[tool[j]]) {
 					print "For"
-					print ".Xr " tool[j] " 1"
+					print ".Xr " prog[tool[j]] " 1"
 					print "the first record decides the dtype of every output."
 				}
 			if (notfor[f] != "") {
@@ -93,7 +95,12 @@ table() {
 				for (j = 1; j <= n; j++) {
 					split(lines[j], p, "\t")
 					print "Not for"
-					print ".Xr " p[1] " 1 :"
+					if (p[1] == prog[p[1]])
+						print ".Xr " p[1] " 1 :"
+					else {
+						print ".Xr " prog[p[1]] " 1"
+						print ".Ql " args[p[1]] " :"
+					}
 					print p[2] "."
 				}
 			}

@@ -20,19 +20,22 @@ setup_file() {
 # with T (the tool), ARGS (its arguments), SHAPE, MIXED, NAN, ZERO, ALLOC,
 # LONG, HELD (the row's fields) and IN (its inputs' directory) set, in an empty
 # directory of its own.  Fails if FAULT applies to no tool, or if a row's
-# na field names a fault that does not exist.
+# na field names a fault that does not exist.  A tool may have more rows
+# than one (tcat, and tcat -O tiff): each row's directories are named
+# by its place in the table.
 for_tools() {
-	local fault=$1 fn=$2 line n=0 na
+	local fault=$1 fn=$2 line n=0 i=-1 na
 	local -a rows
 	mapfile -t rows < <(grep -v -e '^#' -e '^tool	' -e '^$' "$TABLE")
 	for line in "${rows[@]}"; do
+		i=$((i + 1))
 		IFS=$'\t' read -r T ARGS SHAPE MIXED NAN ZERO ALLOC LONG HELD na <<< "$line"
 		if [[ ";$na;" == *";$fault="* ]]; then
 			continue
 		fi
-		IN=$BATS_FILE_TMPDIR/in/$T
-		mkdir -p "$BATS_TEST_TMPDIR/$T"
-		cd "$BATS_TEST_TMPDIR/$T" || return 1
+		IN=$BATS_FILE_TMPDIR/in/$i-$T
+		mkdir -p "$BATS_TEST_TMPDIR/$i-$T"
+		cd "$BATS_TEST_TMPDIR/$i-$T" || return 1
 		n=$((n + 1))
 		row "$fn"
 	done

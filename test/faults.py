@@ -1,6 +1,6 @@
 """faults.py TABLE DIR - write the inputs of the fault suite
 (test/faults.bats): for each tool row of TABLE (test/faults.tsv) that reads
-input, DIR/TOOL/ gets
+input, DIR/I-TOOL/ (I: the row's place, from 0) gets
 
   small.npy    two float64 records of the row's shape with its first axis
                1, written as numpy.save writes them but with headers not
@@ -53,9 +53,9 @@ def main():
     rng = np.random.default_rng(12)
     rows = [ln.rstrip('\n').split('\t') for ln in open(table)
             if ln.strip() and not ln.startswith(('#', 'tool\t'))]
-    for f in rows:
+    for i, f in enumerate(rows):
         tool, args, shape, mixed = f[0], f[1], f[2], f[3]
-        d = os.path.join(out, tool)
+        d = os.path.join(out, f'{i}-{tool}')
         os.makedirs(d, exist_ok=True)
         if 'SHAPE' in args.split():
             continue                    # reads no input

@@ -140,6 +140,20 @@ np.save('h.npy', np.zeros(3, np.float16))"
 	    "$PWD/h.npy" tcat -O mat
 }
 
+@test "mat: a record a v5 .mat variable cannot hold is refused by its shape, before its data" {
+	py "
+import io
+for name, shape in (('long', (3000000000, 1)), ('big', (20000, 20000))):
+    b = io.BytesIO()
+    np.lib.format.write_array_header_1_0(b, {'descr': '<f8', 'fortran_order': False, 'shape': shape})
+    open(name + '.npy', 'wb').write(b.getvalue())"
+	row fails 1 'record 0: shape \(3000000000, 1\): a .mat v5 dimension is below 2\^31$' \
+	    "$PWD/long.npy" tcat -O mat
+	row fails 1 'record 0: 3200000000 bytes: a .mat v5 variable holds less than 2 GiB \(write NPY\)$' \
+	    "$PWD/big.npy" tcat -O mat
+	rows_ok
+}
+
 @test "mat: round trips are bit for bit: .mat to .mat, NPY to .mat to NPY" {
 	local f
 	for f in $GOLDEN; do
