@@ -213,15 +213,11 @@ main(int argc, char **argv)
 		tp_timing_charge(&tm, TP_PHASE_COMPUTE);
 		tp_write(out, &y);
 		tp_free(&y);
-		tp_timing_charge(&tm, TP_PHASE_WRITE);
-		if (cl.verbose)
-			tp_timing_report(&tm, tp_reader_index(in),
-			    tp_blur_describe(blur, d, sizeof d));
+		tp_timing_record_done(&tm, tp_reader_index(in),
+		    tp_blur_describe(blur, d, sizeof d));
 	}
 	tp_writer_close(out);
-	tp_timing_charge(&tm, TP_PHASE_WRITE);
-	if (cl.verbose)
-		tp_timing_report_total(&tm);
+	tp_timing_run_done(&tm);
 	tp_reader_close(in);
 	tp_blur_free(blur);
 	tp_fft_save_wisdom();

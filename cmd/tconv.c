@@ -158,7 +158,6 @@ main(int argc, char **argv)
 	struct tp_timing tm;
 	const char *why;
 	char desc[512], q[256];
-	long nrec = 0;
 
 	parse_cmdline(argc, argv, &cl);
 	k = tp_read_operand(cl.kernel, "kernel");
@@ -186,17 +185,12 @@ main(int argc, char **argv)
 		tp_timing_charge(&tm, TP_PHASE_COMPUTE);
 		tp_write(out, &y);
 		tp_free(&y);
-		tp_timing_charge(&tm, TP_PHASE_WRITE);
-		if (cl.verbose)
-			tp_timing_report(&tm, tp_reader_index(in),
-			    tp_conv_describe(conv, desc, sizeof desc));
-		nrec++;
+		tp_timing_record_done(&tm, tp_reader_index(in),
+		    tp_conv_describe(conv, desc, sizeof desc));
 	}
 	tp_writer_close(out);
 	tp_reader_close(in);
-	tp_timing_charge(&tm, TP_PHASE_WRITE);
-	if (nrec > 1)
-		tp_timing_report_total(&tm);
+	tp_timing_run_done(&tm);
 	tp_conv_free(conv);
 	tp_fft_save_wisdom();
 	return 0;

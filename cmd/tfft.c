@@ -238,7 +238,6 @@ main(int argc, char **argv)
 	const char *why;
 	char sh[256], d[512];
 	int warned = 0;
-	long nrec = 0;
 
 	parse_cmdline(argc, argv, &cl);
 	if (cl.freq > 0) {
@@ -276,17 +275,12 @@ main(int argc, char **argv)
 		tp_timing_charge(&tm, TP_PHASE_COMPUTE);
 		tp_write(out, &y);
 		tp_free(&y);
-		tp_timing_charge(&tm, TP_PHASE_WRITE);
-		if (cl.verbose)
-			tp_timing_report(&tm, tp_reader_index(in),
-			    tp_spectrum_describe(spec, d, sizeof d));
-		nrec++;
+		tp_timing_record_done(&tm, tp_reader_index(in),
+		    tp_spectrum_describe(spec, d, sizeof d));
 	}
 	tp_writer_close(out);
 	tp_reader_close(in);
-	tp_timing_charge(&tm, TP_PHASE_WRITE);
-	if (nrec > 1)
-		tp_timing_report_total(&tm);
+	tp_timing_run_done(&tm);
 	tp_spectrum_free(spec);
 	tp_fft_save_wisdom();
 	return 0;

@@ -389,7 +389,7 @@ main(int argc, char **argv)
 	struct tp_timing tm;
 	struct tp_msg m;
 	const char *why;
-	char fail[2048] = "", sh[TP_GRAD_SHAPE_LEN];
+	char fail[2048] = "", sh[TP_GRAD_SHAPE_LEN], d[128];
 	int i, nfail = 0, first = 1, dt = -1;
 
 	one_blas_thread_under_limit(argv);
@@ -436,17 +436,10 @@ main(int argc, char **argv)
 				if (want[i])
 					tp_write(out, tp_grad_tensor(net, i));
 		}
-		tp_timing_charge(&tm, TP_PHASE_WRITE);
-		if (cl.verbose) {
-			char d[128];
-
-			snprintf(d, sizeof d, "%s, %d layer%s%s%s",
-			    tp_dtype_name(dt), cl.nspec,
-			    cl.nspec == 1 ? "" : "s",
-			    cl.loss.word ? " + " : "",
-			    cl.loss.word ? cl.loss.word : "");
-			tp_timing_report(&tm, tp_reader_index(in), d);
-		}
+		snprintf(d, sizeof d, "%s, %d layer%s%s%s", tp_dtype_name(dt),
+		    cl.nspec, cl.nspec == 1 ? "" : "s",
+		    cl.loss.word ? " + " : "", cl.loss.word ? cl.loss.word : "");
+		tp_timing_record_done(&tm, tp_reader_index(in), d);
 		tp_free(&x);
 		first = 0;
 	}
@@ -459,7 +452,7 @@ main(int argc, char **argv)
 	}
 	if (fflush(stdout) != 0 || ferror(stdout))
 		tp_die("<stdout>:");
-	tp_timing_report_total(&tm);
+	tp_timing_run_done(&tm);
 	tp_reader_close(in);
 	tp_grad_free(net);
 	for (i = 0; i < cl.nspec; i++)

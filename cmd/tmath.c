@@ -322,15 +322,12 @@ main(int argc, char **argv)
 			run_record(&outhdr, &xhdr, &tm);
 		free(ops[0].data);
 		ops[0].data = NULL;
-		if (cl.verbose)
-			tp_timing_report(&tm, tp_reader_index(cl.op[0].r),
-			    NULL);
+		tp_timing_record_done(&tm, tp_reader_index(cl.op[0].r), NULL);
 	}
 	check_bound_ends(records);
 	if (out)
 		tp_writer_close(out);
-	if (cl.verbose)
-		tp_timing_report_total(&tm);
+	tp_timing_run_done(&tm);
 	for (i = 0; i < cl.nops; i++) {
 		if (cl.op[i].r)
 			tp_reader_close(cl.op[i].r);

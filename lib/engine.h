@@ -75,6 +75,15 @@ void tp_timing_report(struct tp_timing *, long record, const char *method);
 /* The same line for the whole run ("total: ..."), at the end. */
 void tp_timing_report_total(const struct tp_timing *);
 /*
+ * The two ends every tool's record loop has: a record written (charge
+ * the time since the last charge to writing, then its line, as
+ * tp_timing_report), and the run ended (charge the closing of the output
+ * to writing, then the total line).  Both do nothing when timing is off.
+ */
+void tp_timing_record_done(struct tp_timing *, long record,
+    const char *method);
+void tp_timing_run_done(struct tp_timing *);
+/*
  * For measuring an engine's phases (its cost model): after
  * tp_timing_stamps(1) (a tool's --verbose given twice), each
  * tp_timing_stamp prints "tool:   0.1234 s what" on stderr, seconds

@@ -71,6 +71,20 @@ tp_timing_report_total(const struct tp_timing *t)
 		report("total", NULL, t->total);
 }
 
+void
+tp_timing_record_done(struct tp_timing *t, long record, const char *method)
+{
+	tp_timing_charge(t, TP_PHASE_WRITE);
+	tp_timing_report(t, record, method);
+}
+
+void
+tp_timing_run_done(struct tp_timing *t)
+{
+	tp_timing_charge(t, TP_PHASE_WRITE);
+	tp_timing_report_total(t);
+}
+
 /* Phase stamps: off until a tool turns them on. */
 static int stamps_on;
 static double stamps_t0;

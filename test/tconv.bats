@@ -856,9 +856,11 @@ PYEOF
 	printf '%s\n' "$stderr" | sed -n 1p | grep -Eq "^tconv: record 0: (direct|fft|overlap-save) \(model: .*\).*; $t\$"
 	printf '%s\n' "$stderr" | sed -n 2p | grep -Eq "^tconv: record 1: .*; $t\$"
 	printf '%s\n' "$stderr" | sed -n 3p | grep -Eq "^tconv: total: $t\$"
-	# one record: no total line; without --verbose: nothing
+	# one record: its line and the total, as every tool; without
+	# --verbose: nothing
 	run --separate-stderr tconv --verbose -k k.npy --mode same -o y.npy x.npy
-	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 2 ]
+	printf '%s\n' "$stderr" | sed -n 2p | grep -Eq "^tconv: total: $t\$"
 	run --separate-stderr tconv -k k.npy --mode same -o y.npy two.npy
 	[ -z "$stderr" ]
 }
