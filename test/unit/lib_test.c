@@ -285,7 +285,8 @@ test_choices(void)
 	ok(strlen(small) < sizeof small, "tp_choice_list fits its buffer");
 	ok(!tp_output_format("a/b.PNG", &f, &m) && f == TP_FMT_PNG &&
 	    !tp_output_format("x.csv", &f, &m) && f == TP_FMT_TXT &&
-	    !tp_output_format("x.Npy", &f, &m) && f == TP_FMT_NPY,
+	    !tp_output_format("x.Npy", &f, &m) && f == TP_FMT_NPY &&
+	    !tp_output_format("x.MAT", &f, &m) && f == TP_FMT_MAT,
 	    "known extensions, in any case");
 	ok(!tp_output_format("out", &f, &m) && f == TP_FMT_AUTO &&
 	    !tp_output_format(".hidden", &f, &m) && f == TP_FMT_AUTO &&
@@ -294,8 +295,8 @@ test_choices(void)
 	    "no extension: a leading dot, a dot in a directory");
 	e = tp_output_format("soft.jpg", &f, &m);
 	ok(e && !strcmp(e, "-o 'soft.jpg': no writer knows the extension "
-	    "'.jpg' (known: .npy, .png, .txt, .csv): name the format with -O "
-	    "to write it anyway"), "an unknown extension, named");
+	    "'.jpg' (known: .npy, .png, .txt, .csv, .mat): name the format "
+	    "with -O to write it anyway"), "an unknown extension, named");
 	e = tp_output_format("a\n.\x1b", &f, &m);
 	ok(e && strstr(e, "'a\\x0a.\\x1b'") && strstr(e, "'.\\x1b'"),
 	    "an unknown extension quoted");
