@@ -106,3 +106,60 @@ echo
 ok=yes
 awk -F'|' '{ if ($5 + 0 < 2) bad = 1 } END { exit bad }' "$tmp/rows" || ok=no
 echo "- both permutations at least 2x faster than numpy: $ok"
+echo
+
+# (c) issue 21: slices, pads and stacks.  A contiguous crop of a 1 GiB
+# record through pipes against cat; a strided crop and a pad, file to
+# file, against the same numpy script whole process; stacking 10,000
+# small records (one stream) against numpy.stack of the 10,000 files.
+F=$tmp/big.npy
+"$bin/tgen" zeros 16384,16384 -t f32 -o "$F"
+bytes=$(stat -c %s "$F")
+cat "$F" > /dev/null
+t_cat= t_crop=
+for ((round = 0; round < runs; round++)); do
+	t_cat=$(keep "$t_cat" "$(runs=1 best_pipe 'cat "$F" | cat | cat > /dev/null')")
+	t_crop=$(keep "$t_crop" "$(runs=1 best_pipe 'cat "$F" | "$B/treshape" --slice 1000:15000 | cat > /dev/null')")
+done
+echo "## treshape: slices, pads and stacks (issue 21), $(nproc) CPUs"
+echo
+echo "| case | treshape s | reference s | ratio reference/treshape |"
+echo "|---|---:|---:|---:|"
+echo "| \`--slice 1000:15000\` of 1 GiB f32 through pipes vs \`cat\` | $(wall "$t_crop") | $(wall "$t_cat") | $(ratio "$(wall "$t_cat")" "$(wall "$t_crop")") |"
+rm -f "$F"
+F=$tmp/in.npy
+"$bin/tgen" rand 4096,4096 --seed 1 -t f32 -o "$F"
+cat "$F" > /dev/null
+np_row() {	# NAME TRESHAPE-ARGS NUMPY-EXPRESSION-OF-a
+	local t_tr t_np
+	export A=$2 X=$3
+	t_tr=$(best_pipe 'eval "\"\$B/treshape\" $A \"\$F\" -o \"\$O\""')
+	mv "$tmp/out.npy" "$tmp/tr.npy"
+	t_np=$(best_pipe '/usr/bin/python3 -c "
+import sys, numpy as np
+a = np.load(sys.argv[1])
+np.save(sys.argv[2], np.ascontiguousarray($X))
+" "$F" "$O"')
+	cmp -s "$tmp/tr.npy" "$tmp/out.npy" ||
+		{ echo "treshape.sh: $1: treshape and numpy differ" >&2; exit 1; }
+	echo "| $1 | $(wall "$t_tr") | $(wall "$t_np") | $(ratio "$(wall "$t_np")" "$(wall "$t_tr")") |"
+}
+np_row "strided crop \`--slice '100:4000:2, ::-3'\` of 4096² f32, file to file vs numpy" "--slice '100:4000:2, ::-3'" "a[100:4000:2, ::-3]"
+np_row "\`--pad '0=64;1=64' --boundary reflect\` of 4096² f32 vs np.pad symmetric" "--pad '0=64;1=64' --boundary reflect" "np.pad(a, 64, 'symmetric')"
+rm -f "$F" "$tmp/tr.npy" "$tmp/out.npy"
+mkdir "$tmp/ex"
+/usr/bin/python3 -c "
+import sys, numpy as np
+rng = np.random.default_rng(1)
+for i in range(10000):
+    np.save(f'{sys.argv[1]}/{i:05d}.npy', rng.standard_normal((8, 8), 'f4'))
+" "$tmp/ex"
+export D=$tmp/ex
+t_tr=$(best_pipe 'cat "$D"/*.npy | "$B/treshape" --stack all -o "$O"')
+mv "$tmp/out.npy" "$tmp/tr.npy"
+t_np=$(best_pipe '/usr/bin/python3 -c "
+import sys, glob, numpy as np
+np.save(sys.argv[2], np.stack([np.load(f) for f in sorted(glob.glob(sys.argv[1] + \"/*.npy\"))]))
+" "$D" "$O"')
+cmp -s "$tmp/tr.npy" "$tmp/out.npy" || { echo "treshape.sh: stack differs from numpy" >&2; exit 1; }
+echo "| \`cat 10000 files \\| treshape --stack all\` (8x8 f32 each) vs numpy.stack of the files | $(wall "$t_tr") | $(wall "$t_np") | $(ratio "$(wall "$t_np")" "$(wall "$t_tr")") |"

@@ -438,7 +438,8 @@ main(int argc, char **argv)
 		}
 		snprintf(d, sizeof d, "%s, %d layer%s%s%s", tp_dtype_name(dt),
 		    cl.nspec, cl.nspec == 1 ? "" : "s",
-		    cl.loss.word ? " + " : "", cl.loss.word ? cl.loss.word : "");
+		    cl.loss.word ? " + " : "",
+		    cl.loss.word ? cl.loss.word : "");
 		tp_timing_record_done(&tm, tp_reader_index(in), d);
 		tp_free(&x);
 		first = 0;

@@ -150,4 +150,148 @@ char *tp_reshape_explain(const struct tp_reshape *rq,
 void tp_reshape_run(const struct tp_reshape_plan *plan, void *dst,
     const void *src, int threads);
 
+/* --- --slice: numpy's basic indexing (reshape_slice.c) --------------- */
+
+enum tp_slice_kind { TP_SLICE_INDEX, TP_SLICE_RANGE, TP_SLICE_NEWAXIS,
+	TP_SLICE_ELLIPSIS };
+struct tp_slice_item {
+	enum tp_slice_kind kind;
+	int has[3];			/* start, stop, step written */
+	long long v[3];			/* an index, or start, stop, step
+					   (clamped as Python clamps) */
+	int pos;			/* 1-based column in the spec */
+};
+#define TP_SLICE_MAX 130		/* items: 2 * TP_MAXDIM + 2 */
+struct tp_slice {
+	int n, nindexed;		/* items; those that take an axis */
+	struct tp_slice_item item[TP_SLICE_MAX];
+	char shown[200];		/* the spec quoted for messages */
+};
+
+/*
+ * A slice of one record: the output element at index (i0, i1, ...) is
+ * the input's at byte offset + sum(i_k * stride[k]).  For the tools,
+ * the output is nrun runs of run bytes, run r at byte offset of the
+ * input that tp_slice_next_run gives; stream is 1 when those offsets
+ * only grow and the runs are long enough to pass from reader to writer
+ * one by one (else the record is read whole and copied once).
+ */
+struct tp_slice_plan {
+	struct tp_tensor in, out;
+	size_t offset;
+	long long stride[TP_MAXDIM];	/* bytes, per output axis */
+	int nouter;			/* the runs: the outer axes, merged */
+	size_t oshape[TP_MAXDIM];
+	long long ostride[TP_MAXDIM];
+	size_t run, nrun;
+	int stream;
+};
+/* The walk over a plan's runs. */
+struct tp_slice_runs {
+	const struct tp_slice_plan *p;
+	size_t idx[TP_MAXDIM], left;
+	long long off;
+};
+
+/* Parse spec as numpy reads a[spec]; NULL, or a message naming the
+ * column of the fault (a usage error). */
+tp_why tp_slice_parse(struct tp_slice *s, const char *spec,
+    struct tp_msg *m);
+/* Resolve s against hdr; NULL, or a message (the record does not fit:
+ * too many indices, an index out of bounds). */
+tp_why tp_slice_resolve(const struct tp_slice *s,
+    const struct tp_tensor *hdr, struct tp_slice_plan *p,
+    struct tp_msg *m);
+/* Start a walk over p's runs; tp_slice_next_run sets *off to the input
+ * byte offset of the next run and returns 1, or returns 0 after the
+ * last. */
+void tp_slice_runs_start(struct tp_slice_runs *r,
+    const struct tp_slice_plan *p);
+int tp_slice_next_run(struct tp_slice_runs *r, size_t *off);
+/* Copy the slice of src (the input record) into dst (out.nbytes). */
+void tp_slice_run(const struct tp_slice_plan *p, void *dst,
+    const void *src);
+/* The --explain text of s (plan p, or NULL for the request alone). */
+char *tp_slice_explain(const struct tp_slice *s,
+    const struct tp_slice_plan *p);
+
+/* --- --pad: numpy.pad, negative pads crop (reshape_pad.c) ------------ */
+
+/* The boundaries (tconv's words): tp_pad_boundaries; zero is
+ * numpy.pad's constant, reflect its symmetric, mirror its reflect,
+ * nearest its edge, wrap its wrap. */
+enum tp_pad_boundary { TP_PAD_ZERO, TP_PAD_WRAP, TP_PAD_REFLECT,
+	TP_PAD_MIRROR, TP_PAD_NEAREST };
+extern const struct tp_choice tp_pad_boundaries[];
+struct tp_pad {
+	int n;				/* AXIS=BEFORE,AFTER entries */
+	long long axis[TP_MAXDIM], before[TP_MAXDIM], after[TP_MAXDIM];
+	enum tp_pad_boundary boundary;
+	const char *value;		/* --value, or NULL for 0 */
+	char shown[200];
+};
+struct tp_pad_plan {
+	struct tp_tensor in, out;
+	/* map[k][j]: the input index along axis k of output index j, or
+	 * SIZE_MAX for the constant (malloc'd, out.shape[k] entries) */
+	size_t *map[TP_MAXDIM];
+	unsigned char value[16];	/* the constant, of in.dtype */
+};
+/* Parse "AXIS=BEFORE,AFTER[;...]" (or AXIS=WIDTH for both) into pd;
+ * NULL, or a usage message. */
+tp_why tp_pad_parse(struct tp_pad *pd, const char *spec, struct tp_msg *m);
+/* Resolve pd against hdr; NULL, or a message (an axis out of bounds,
+ * a crop longer than the axis, an empty axis padded by other than a
+ * constant, a --value the dtype cannot hold). */
+tp_why tp_pad_resolve(const struct tp_pad *pd, const struct tp_tensor *hdr,
+    struct tp_pad_plan *p, struct tp_msg *m);
+void tp_pad_run(const struct tp_pad_plan *p, void *dst, const void *src);
+void tp_pad_free(struct tp_pad_plan *p);
+char *tp_pad_explain(const struct tp_pad *pd, const struct tp_pad_plan *p);
+
+/* --- --stack, --concat, --unstack, --split (reshape_stack.c) --------- */
+
+enum tp_join { TP_JOIN_NONE, TP_JOIN_STACK, TP_JOIN_CONCAT };
+enum tp_part { TP_PART_NONE, TP_PART_UNSTACK, TP_PART_SPLIT };
+struct tp_stack {
+	enum tp_join join;
+	long n;				/* records per group; 0: all */
+	long long axis;			/* --axis (0 unless given) */
+	enum tp_part part;
+	long long paxis, k;		/* --unstack A, --split A=K */
+};
+/* The geometry of a group of records joined, or of a record parted:
+ * nouter blocks; a join takes block bytes (concat: per record) from
+ * each record in turn; a part writes piece p as block bytes at
+ * p * block + b * stride of the record, for each block b. */
+struct tp_stack_plan {
+	struct tp_tensor out;		/* a joined record, or one piece */
+	size_t nouter, block, stride, npiece;
+	int axis;			/* normalised */
+	int stream;			/* a part: the pieces are contiguous */
+};
+tp_why tp_stack_parse_join(struct tp_stack *st, enum tp_join join,
+    const char *arg, struct tp_msg *m);
+tp_why tp_stack_parse_part(struct tp_stack *st, enum tp_part part,
+    const char *arg, struct tp_msg *m);
+/* Does record t (index i of its group) fit the group begun by first?
+ * NULL, or a message naming what differs. */
+tp_why tp_stack_fits(const struct tp_stack *st, const struct tp_tensor *first,
+    const struct tp_tensor *t, struct tp_msg *m);
+/* The joined record of the n records of a group, whose lengths along
+ * the axis (concat) add up to len: p->out and p->nouter; NULL or a
+ * message. */
+tp_why tp_stack_join(const struct tp_stack *st, const struct tp_tensor *first,
+    size_t n, size_t len, struct tp_stack_plan *p, struct tp_msg *m);
+/* The bytes record t gives each of the joined record's blocks. */
+size_t tp_stack_block(const struct tp_stack_plan *p, const struct tp_tensor *t);
+/* Record hdr parted: p->out (one piece), npiece, nouter, block, stride;
+ * NULL, or a message (an axis out of bounds, an unequal division). */
+tp_why tp_stack_part(const struct tp_stack *st, const struct tp_tensor *hdr,
+    struct tp_stack_plan *p, struct tp_msg *m);
+/* The --explain text: of a part (part not NULL), else of a join (join
+ * not NULL), else of the request's parting and joining forms. */
+char *tp_stack_explain(const struct tp_stack *st,
+    const struct tp_stack_plan *join, const struct tp_stack_plan *part);
+
 #endif

@@ -15,23 +15,17 @@
 #include "reshape.h"
 #include "reshape_impl.h"
 
-/* A growing string. */
-struct text {
-	char *s;
-	size_t len, cap;
-};
-
 /* Append formatted text to t. */
-static void __attribute__((format(printf, 2, 3)))
-say(struct text *t, const char *fmt, ...)
+static void
+reshape_vsay(struct text *t, const char *fmt, va_list ap)
 {
-	va_list ap;
+	va_list aq;
 	int n;
 
 	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(t->s + t->len, t->cap - t->len, fmt, ap);
-		va_end(ap);
+		va_copy(aq, ap);
+		n = vsnprintf(t->s + t->len, t->cap - t->len, fmt, aq);
+		va_end(aq);
 		if (n >= 0 && (size_t)n < t->cap - t->len)
 			break;
 		t->cap = t->cap * 2 + (size_t)(n > 0 ? n : 0) + 64;
@@ -39,6 +33,18 @@ say(struct text *t, const char *fmt, ...)
 	}
 	t->len += (size_t)n;
 }
+
+void
+reshape_say(struct text *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	reshape_vsay(t, fmt, ap);
+	va_end(ap);
+}
+
+#define say reshape_say
 
 /* Append "a, b, c" for the sizes v[0..n). */
 static void

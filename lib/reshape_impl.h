@@ -8,6 +8,8 @@
 #ifndef TP_RESHAPE_IMPL_H
 #define TP_RESHAPE_IMPL_H
 
+#include <stdarg.h>
+
 #include "tpipe.h"
 #include "reshape.h"
 
@@ -17,6 +19,17 @@
 int reshape_on_side(const struct tp_reshape_side *s, int i);
 /* The name of a reduction, for messages. */
 const char *reshape_reduce_name(enum tp_op r);
+
+/* reshape_explain.c */
+
+/* A growing string (the --explain text). */
+struct text {
+	char *s;
+	size_t len, cap;
+};
+/* Append formatted text to t. */
+void __attribute__((format(printf, 2, 3)))
+reshape_say(struct text *t, const char *fmt, ...);
 
 /* reshape.c */
 

@@ -400,7 +400,7 @@ with open('s.npy', 'wb') as f, open('s3.npy', 'wb') as g:
 	py "assert np.load('b.npy').tolist() == [1, 2, 3, 4, 5, 6]"
 	run treshape --help
 	[ "$status" -eq 0 ]
-	[[ ${lines[0]} == "usage: treshape shape | pattern"* ]] || fail "$output"
+	[[ ${lines[0]} == "usage: treshape [shape | pattern"* ]] || fail "$output"
 }
 
 @test "bad patterns are usage errors (exit 2) worded as einops words them" {
@@ -728,4 +728,242 @@ with open('s.npy', 'wb') as f, open('want.npy', 'wb') as g:
 	row fails --usage 2 "--take and the pattern 'a b -> b a' cannot be combined" "$X" treshape --take 0=1 'a b -> b a'
 	row fails --usage 2 "--reduce takes a pattern, not --take" "$X" treshape --reduce sum --take 0=1
 	rows_ok
+}
+
+@test "golden: --slice, --pad, --stack, --concat, --unstack, --split and their composition equal numpy" {
+	local name args bad='' n=0 g="$DATA/treshape/forms"
+	while IFS=$'\t' read -r name args; do
+		[[ $name == '#'* ]] && continue
+		eval "set -- $args"
+		cat "$g/$name.in.npy" | treshape "$@" > "$name.pipe.npy" 2> err ||
+			bad+="$name: treshape $args: $(cat err)"$'\n'
+		treshape "$@" "$g/$name.in.npy" > "$name.file.npy" 2> err ||
+			bad+="$name: treshape $args FILE: $(cat err)"$'\n'
+		cmp -s "$name.pipe.npy" "$g/$name.out.npy" ||
+			bad+="$name: treshape $args: differs from numpy (pipe)"$'\n'
+		cmp -s "$name.file.npy" "$g/$name.out.npy" ||
+			bad+="$name: treshape $args: differs from numpy (file)"$'\n'
+		n=$((n + 1))
+	done < "$g/cases.txt"
+	[ -z "$bad" ] || fail "$bad"
+	[ "$n" -ge 60 ]
+}
+
+@test "property: random slices, pads, stacks and splits equal numpy over shapes, dtypes, byte orders and Fortran order" {
+	"$PY" - <<'EOF'
+import os, shlex
+import numpy as np
+rng = np.random.default_rng(21)
+os.makedirs('q', exist_ok=True)
+DT = ['b1', 'u1', 'i1', 'u2', 'i2', 'u4', 'i4', 'u8', 'i8', 'f2', 'f4',
+      'f8', 'c8', 'c16']
+MODES = {'zero': 'constant', 'reflect': 'symmetric', 'mirror': 'reflect',
+         'nearest': 'edge', 'wrap': 'wrap'}
+
+def array(shape, dt):
+    n = int(np.prod(shape, dtype=np.int64))
+    v = rng.permutation(max(n, 1))[:n] + 1
+    a = (v % 2 > 0) if dt == 'b1' else v.astype(dt)
+    if dt[0] == 'c':
+        a = a + 1j * rng.permutation(max(n, 1))[:n]
+    return a.astype(dt).reshape(shape)
+
+def bound():
+    return '' if rng.random() < 0.3 else str(int(rng.integers(-7, 8)))
+
+def spec(nd):
+    items, left = [], nd
+    ell = rng.random() < 0.3
+    for _ in range(int(rng.integers(0, nd + 2))):
+        r = rng.random()
+        if r < 0.15:
+            items.append('None')
+        elif left and r < 0.35:
+            items.append(str(int(rng.integers(-1, 1))))
+            left -= 1
+        elif left:
+            s = f'{bound()}:{bound()}'
+            if rng.random() < 0.6:
+                st = int(rng.choice([-3, -2, -1, 1, 2, 3]))
+                s += f':{st}'
+            items.append(s)
+            left -= 1
+    if ell:
+        items.insert(int(rng.integers(0, len(items) + 1)), '...')
+    return ', '.join(items) or '...'
+
+def save(path, a, order, fortran):
+    w = a.astype(a.dtype.newbyteorder(order))
+    if fortran:
+        w = np.asfortranarray(w)
+    with open(path, 'wb') as f:
+        np.lib.format.write_array(f, w)
+
+with open('q/list', 'w') as lst:
+    for i in range(90):
+        nd = int(rng.integers(1, 5))
+        shape = tuple(int(v) for v in rng.integers(1, 6, nd))
+        dt = DT[i % len(DT)]
+        a = array(shape, dt)
+        order, fortran = '<>'[i % 2], i % 3 == 0
+        save(f'q/{i}.in', a, order, fortran)
+        kind = i % 3
+        if kind == 0:
+            s = spec(nd)
+            want = [a[eval(f'np.s_[{s}]')]]
+            args = ['--slice', s]
+        elif kind == 1:
+            ax = int(rng.integers(0, nd))
+            b, e = (int(v) for v in rng.integers(-1, 9, 2))
+            b, e = max(b, -(shape[ax] // 2)), max(e, -(shape[ax] // 2))
+            bd = list(MODES)[int(rng.integers(0, 5))]
+            crop = a[(slice(None),) * ax + (slice(max(-b, 0),
+                     shape[ax] - max(-e, 0)),)]
+            w = [(0, 0)] * nd
+            w[ax] = (max(b, 0), max(e, 0))
+            if bd == 'wrap':   # numpy >= 1.25: whole periods
+                L = crop.shape[ax]
+                want = [np.take(crop, range(-w[ax][0], L + w[ax][1]), ax,
+                                mode='wrap')]
+            else:
+                want = [np.pad(crop, w, MODES[bd])]
+            args = ['--pad', f'{ax - nd if i % 2 else ax}={b},{e}',
+                    '--boundary', bd]
+        else:
+            ax = int(rng.integers(-nd - 1, nd + 1))
+            k = int(rng.integers(1, 4))
+            recs = [a.copy()] + [array(shape, dt) for _ in range(2 * k - 1)]
+            with open(f'q/{i}.in', 'wb') as f:
+                for r in recs:
+                    np.lib.format.write_array(f, r.astype(
+                        r.dtype.newbyteorder(order)))
+            want = [np.stack(recs[j:j + k], ax) for j in (0, k)]
+            args = ['--stack', str(k), '--axis', str(ax)]
+            sp = int(rng.integers(0, nd))
+            args2 = ['--split', f'{sp}={shape[sp]}']
+            lst.write(f'{i}r\t{i}\t' + ' '.join(map(shlex.quote, args2))
+                      + '\n')
+        with open(f'q/{i}.exp', 'wb') as f:
+            for w_ in want:
+                np.save(f, np.array(w_, order='C'))
+        lst.write(f'{i}\t{i}\t' + ' '.join(map(shlex.quote, args)) + '\n')
+EOF
+	local c i args bad=''
+	: > pairs
+	while IFS=$'\t' read -r c i args; do
+		eval "set -- $args"
+		if [[ $c == *r ]]; then
+			# --split into single slices then --concat back is the input
+			treshape "$@" q/$i.in | treshape --concat "${2#*=}" --axis "${2%=*}" > q/$c.out 2> err ||
+				{ bad+="$c: $args: $(cat err)"$'\n'; continue; }
+			"$PY" -c "
+import numpy as np, sys
+sys.path.insert(0, '$TPIPE_TOP/test')
+from npystream import records
+a = records('q/$i.in'); b = records('q/$c.out')
+assert len(b) == len(a) and all(np.array_equal(x, y) for x, y in zip(a, b))
+" 2> err || bad+="$c: split then concat is not the input: $(tail -1 err)"$'\n'
+			continue
+		fi
+		treshape "$@" q/$i.in > q/$c.out 2> err || bad+="$c: $args: $(cat err)"$'\n'
+		echo "$c q/$c.out q/$i.exp" >> pairs
+	done < q/list
+	run npy_same pairs
+	[ -z "$bad" ] && [ "$status" -eq 0 ] || fail "$bad$output"
+	[ "$(wc -l < pairs)" -eq 90 ]
+}
+
+@test "--slice, --pad, joins and parts: a spec numpy refuses is exit 2 naming the column; a record that does not fit is exit 1 naming it" {
+	"$PY" -c "
+import numpy as np
+np.save('x.npy', np.zeros((3, 4, 5), 'f4'))
+with open('mixed.npy', 'wb') as f:
+    for s in [(2, 3), (2, 3), (3, 2)]:
+        np.save(f, np.zeros(s, 'f4'))
+with open('dtypes.npy', 'wb') as f:
+    np.save(f, np.zeros(3, 'f4')); np.save(f, np.zeros(3, 'f8'))
+np.save('u1.npy', np.zeros(3, 'u1'))
+np.save('e.npy', np.zeros((0, 2), 'f4'))
+np.save('s0.npy', np.zeros((), 'f4'))
+"
+	X=$PWD/x.npy
+	row fails --usage 2 "--slice '1:2:0': at column 1: slice step cannot be zero$" "$X" treshape --slice 1:2:0
+	row fails --usage 2 "--slice '0, 1.5': at column 4: only integers, slices" "$X" treshape --slice '0, 1.5'
+	row fails --usage 2 "--slice '..., 1, ...': at column 9: an index can only have a single ellipsis" "$X" treshape --slice '..., 1, ...'
+	row fails --usage 2 "--slice '\[1, 2\]': at column 1: boolean and array indices are advanced indexing" "$X" treshape --slice '[1, 2]'
+	row fails --usage 2 "--slice 'True': at column 1: boolean and array" "$X" treshape --slice True
+	row fails --usage 2 "--slice '1::2:3': at column 5: a slice has at most two ':'$" "$X" treshape --slice 1::2:3
+	row fails --usage 2 "--slice '1,,2': at column 3: expected an integer" "$X" treshape --slice 1,,2
+	row fails --usage 2 "--slice '01': at column 1: leading zeros" "$X" treshape --slice 01
+	row fails --usage 2 "--slice '1 2': at column 3: expected ',' or the end$" "$X" treshape --slice '1 2'
+	row fails --usage 2 "--slice '99999999999999999999': at column 1: cannot fit" "$X" treshape --slice 99999999999999999999
+	row fails 1 "x.npy: record 0: --slice '1,2,3,4': too many indices for shape \(3, 4, 5\): it has 3 axes, but 4 were indexed$" /dev/null treshape --slice 1,2,3,4 "$X"
+	row fails 1 "record 0: --slice ':, -5': at column 4: index -5 is out of bounds for axis 1 with size 4" "$X" treshape --slice ':, -5'
+	for p in 0 0= 0=1, x=1 '0=1;' '0=1,2,3' '0=a'; do
+		row fails --usage 2 "--pad '$p': at column [0-9]*: expected AXIS=BEFORE,AFTER" "$X" treshape --pad "$p"
+	done
+	row fails --usage 2 "--pad '0=1;0=2': axis 0 is given twice$" "$X" treshape --pad '0=1;0=2'
+	row fails --usage 2 "--boundary 'edge' is not one of zero, wrap, reflect, mirror, nearest" "$X" treshape --pad 0=1 --boundary edge
+	row fails --usage 2 "--value is for --pad" "$X" treshape --value 1
+	row fails --usage 2 "--value 1 is the constant of --boundary zero, not of --boundary wrap" "$X" treshape --pad 0=1 --value 1 --boundary wrap
+	row fails --usage 2 "--value: 'x' is not a number" "$X" treshape --pad 0=1 --value x
+	row fails 1 "record 0: --pad '5=1': axis 5 is out of bounds for shape \(3, 4, 5\)$" "$X" treshape --pad 5=1
+	row fails 1 "record 0: --pad '0=-2,-2': crops 2 and 2 of axis 0, which has 3" "$X" treshape --pad 0=-2,-2
+	row fails 1 "record 0: --value 300 does not fit uint8" u1.npy treshape --pad 0=1 --value 300
+	row fails 1 "record 0: --value -1 does not fit uint8" u1.npy treshape --pad 0=1 --value -1
+	row fails 1 "record 0: --pad '0=1': cannot extend the empty axis 0 of shape \(0, 2\) by reflect" e.npy treshape --pad 0=1 --boundary reflect
+	row fails --usage 2 "--stack '0': expected a count of records from 1" "$X" treshape --stack 0
+	row fails --usage 2 "--concat 'all': expected a count of records from 1" "$X" treshape --concat all
+	row fails --usage 2 "--stack and --concat cannot be combined" "$X" treshape --stack 2 --concat 2
+	row fails --usage 2 "--split '0=0': the number of pieces must be at least 1" "$X" treshape --split 0=0
+	row fails --usage 2 "--split '0': expected AXIS=K" "$X" treshape --split 0
+	row fails --usage 2 "--unstack 'a': expected an axis" "$X" treshape --unstack a
+	row fails --usage 2 "--unstack and --split cannot be combined" "$X" treshape --unstack 0 --split 0=1
+	row fails --usage 2 "--axis is for --stack and --concat" "$X" treshape --axis 1 --unstack 0
+	row fails --usage 2 "--slice is given twice" "$X" treshape --slice 1 --slice 2
+	row fails --any-stdout 1 "mixed.npy: record 2: its shape \(3, 2\) is not \(2, 3\), the first of its group's" /dev/null treshape --stack all mixed.npy
+	row fails --any-stdout 1 "record 1: it is float64, the first of its group float32" dtypes.npy treshape --concat 2
+	row fails --any-stdout 1 "<stdin>: the stream ends 1 record into a group of 2 \(--stack 2\)$" mixed.npy treshape --stack 2
+	row fails 1 "record 0: --axis 4 is out of bounds for --stack of shape \(3, 4, 5\)" "$X" treshape --stack 1 --axis 4
+	row fails 1 "record 0: --concat cannot join records of shape \(\): they have no axis" s0.npy treshape --concat 1
+	row fails 1 "record 0: --split 1=3: axis 1 of shape \(3, 4, 5\) has length 4, which 3 pieces do not divide equally" "$X" treshape --split 1=3
+	row fails 1 "record 0: --unstack: axis 3 is out of bounds for shape \(3, 4, 5\)" "$X" treshape --unstack 3
+	rows_ok
+	# the groups before the one that does not fit are delivered
+	treshape --stack 2 mixed.npy > part.npy 2> err && fail "exit 0"
+	run tinfo part.npy
+	[[ $output == *"shape=(2,2,3)"* ]] || fail "$output"
+	[ "$(echo "$output" | wc -l)" -eq 1 ] || fail "$output"
+}
+
+@test "--slice streams contiguous runs in constant memory; --explain says streamed or copied, per record and for the request" {
+	[ -x /usr/bin/time ] || skip "no /usr/bin/time"
+	tgen zeros 8,2048,1024 -t f64 | /usr/bin/time -f %M -o rss treshape --slice '2:6, 100:1900' > o.npy
+	echo "peak RSS $(cat rss) KB"
+	[ "$(tail -n 1 rss)" -lt 32768 ]
+	run tinfo o.npy
+	[[ $output == *"shape=(4,1800,1024) dtype=float64"* ]] || fail "$output"
+	tgen zeros 8,1024,1024 -t f64 | /usr/bin/time -f %M -o rss treshape --split 0=4 > s.npy
+	[ "$(tail -n 1 rss)" -lt 32768 ]
+	treshape --concat 4 s.npy | tinfo | grep -q "shape=(8,1024,1024)"
+	tgen zeros 4,1024,1024 -t f64 | /usr/bin/time -f %M -o rss treshape --stack 1 > /dev/null
+	[ "$(tail -n 1 rss)" -gt 32768 ]	# the check can see a record held
+	tgen zeros 3,4,5 -o x.npy
+	run treshape --slice '1:3' --explain x.npy
+	[ "$output" = "record 0: (3, 4, 5) float64 -> (2, 4, 5): slice '1:3': streamed: 1 contiguous run of 320 bytes, the first at byte 160 (the rest is read and dropped)" ] || fail "$output"
+	run treshape --slice '..., ::2' --explain x.npy
+	[ "$output" = "record 0: (3, 4, 5) float64 -> (3, 4, 3): slice '..., ::2': copied once: 36 runs of 8 bytes (the record is read whole)" ] || fail "$output"
+	run treshape --slice '::-1' --explain x.npy
+	[[ $output == *"copied once: 3 runs of 160 bytes (the record is read whole)"* ]] || fail "$output"
+	run treshape --slice 1 --pad 0=1 --boundary mirror --unstack 0 --stack 2 --explain x.npy
+	[ "${lines[0]}" = "record 0:" ] || fail "$output"
+	[ "${lines[1]}" = "(3, 4, 5) float64 -> (4, 5): slice '1': copied once: 1 run of 160 bytes (the record is read whole)" ] || fail "$output"
+	[[ ${lines[2]} == "(4, 5) float64 -> (6, 5): pad '0=1' with mirror (numpy.pad mode 'reflect'"* ]] || fail "$output"
+	[ "${lines[3]}" = "  unstacked: 6 records of shape (5,), each copied from the record read whole" ] || fail "$output"
+	[ "${lines[4]}" = "  stacked along axis 0: the group is one record of shape (2, 5) (memory holds that one record)" ] || fail "$output"
+	run treshape --slice 1: --pad '0=1,2' --value 3 --split 0=2 --concat 4 --axis 1 --explain < /dev/null
+	[[ ${lines[0]} == "slice '1:' (numpy basic indexing a[1:]): contiguous runs stream, other slices are copied once" ]] || fail "$output"
+	[[ ${lines[1]} == "pad '0=1,2' with zero (--value 3) (numpy.pad mode 'constant'"* ]] || fail "$output"
+	[[ ${lines[2]} == "split axis 0 into 2 equal pieces (numpy.split(a, 2, 0))" ]] || fail "$output"
+	[[ ${lines[3]} == "concatenate 4 records along axis 1 (numpy.concatenate): memory holds one output record" ]] || fail "$output"
 }
