@@ -102,6 +102,22 @@ for i, a in enumerate(records('$MAT/$f.npy')):
 	rows_ok
 }
 
+@test "mat: text and other binary input are not taken for a v4 file" {
+	# a v4 file has no magic: its header must be plausible, name and all
+	printf '1 2 3\n' | tcat | cmp - <(printf '1 2 3\n' | tcat -O npy) ||
+	    fail "text is not text"
+	head -c 20 /dev/zero > zeros.bin
+	py "import struct
+# an MRC-like header: nx 10, ny 4, nz 2, mode 2 (float), then zeros
+open('mrc.bin', 'wb').write(struct.pack('<4i', 10, 4, 2, 2) + bytes(1008))
+# a plausible v4 header whose name is not text
+open('name.bin', 'wb').write(struct.pack('<5i', 0, 1, 1, 0, 3) + b'\\x01\\x02\\0' + bytes(8))"
+	for f in zeros.bin mrc.bin name.bin; do
+		row fails 1 "<stdin>: binary data in no format tpipe reads" "$PWD/$f" tcat
+	done
+	rows_ok
+}
+
 @test "mat: what tpipe writes, loadmat reads back as the same records and names" {
 	local f c
 	for f in $GOLDEN; do
