@@ -21,8 +21,8 @@ static const char usage[] =
     "             [--boundary reflect|mirror|nearest|wrap|zero]\n"
     "             [--kernel sampled|analytic|discrete] [--method auto|fft|fir]\n"
     "             [--order n[,n...]] [--linear] [--plan estimate|measure|patient]\n"
-    "             [-o file] [-O npy|txt|png|mat] [-t f32|f64] [-j threads]\n"
-    "             [--verbose] [--progress | --quiet] [file]";
+    "             [-o file] [-O " TP_FORMAT_NAMES "] [-t f32|f64]\n"
+    "             [-j threads] [--verbose] [--progress | --quiet] [file]";
 
 enum {
 	OPT_AXES = TP_OPT_TOOL, OPT_BOUNDARY, OPT_KERNEL, OPT_METHOD,

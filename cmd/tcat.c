@@ -10,20 +10,20 @@
 #include "tpipe.h"
 
 static const char usage[] =
-    "tcat [-o file] [-O npy|txt|png|mat] [-t f32|f64] [--shape S] "
-    "[--depth 8|16] [--normalize] [--range lo,hi]\n"
-    "            [--cmap " TP_CMAP_NAMES "] [--var name] "
-    "[--name name[,name...]] [--progress | --quiet]\n"
-    "            [file ...]";
+    "tcat [-o file] [-O " TP_FORMAT_NAMES "] [-t f32|f64] [--depth 8|16]\n"
+    "            [--shape S] [--raw dtype] [--skip bytes] [--order C|F] "
+    "[--header]\n"
+    "            [--var name] [--name name[,name...]] [--normalize]\n"
+    "            [--range lo,hi] [--cmap " TP_CMAP_NAMES "]\n"
+    "            [--progress | --quiet] [file ...]";
 
 #define CHUNK (1 << 20)
 
-enum { OPT_SHAPE = TP_OPT_TOOL, OPT_NORMALIZE, OPT_RANGE, OPT_CMAP, OPT_VAR,
-	OPT_NAME };
+enum { OPT_NORMALIZE = TP_OPT_TOOL, OPT_RANGE, OPT_CMAP, OPT_NAME };
 
 struct cmdline {
 	struct tp_common com;
-	struct tp_input in;		/* --shape, --var */
+	struct tp_input in;		/* --shape, --raw, --header ... */
 	char **names;			/* --name: the records' names */
 	size_t nnames;
 	char **files;			/* at least one; "-" is stdin */
@@ -37,9 +37,9 @@ struct cmdline {
 /* Live for the whole run, reachable for LeakSanitizer on error exits. */
 static unsigned char *chunk;
 static struct tp_reader **readers;
-static char *namebuf;			/* --name's words, in cl.names */
 static double *values;			/* a picture's record, as float64 */
 static void *pixels;			/* and its pixels */
+static char *namebuf;			/* --name's words, in cl.names */
 
 /* --name's list: the names of the output records, in order. */
 static void
@@ -68,17 +68,14 @@ parse_cmdline(struct cmdline *cl, int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		TP_COMMON_LONGOPTS,
-		{ "shape", required_argument, NULL, OPT_SHAPE },
+		TP_INPUT_LONGOPTS,
 		{ "normalize", no_argument, NULL, OPT_NORMALIZE },
 		{ "range", required_argument, NULL, OPT_RANGE },
 		{ "cmap", required_argument, NULL, OPT_CMAP },
-		{ "var", required_argument, NULL, OPT_VAR },
 		{ "name", required_argument, NULL, OPT_NAME },
 		{ NULL, 0, NULL, 0 }
 	};
 	static char *stdin_only[] = { "-" };
-	struct tp_msg m;
-	const char *e;
 	const char *names = NULL;
 	char q[256];
 	int ch;
@@ -92,17 +89,10 @@ parse_cmdline(struct cmdline *cl, int argc, char *argv[])
 	cl->have_range = 0;
 	while ((ch = tp_getopt(argc, argv, TP_COMMON_SHORTOPTS, longopts)) !=
 	    -1) {
-		if (tp_common_option(&cl->com, ch, optarg))
+		if (tp_common_option(&cl->com, ch, optarg) ||
+		    tp_input_option(&cl->in, ch, optarg))
 			continue;
 		switch (ch) {
-		case OPT_SHAPE:
-			if ((e = tp_parse_shape(optarg, cl->in.shape,
-			    TP_MAXDIM, &cl->in.ndim, 1, &m)))
-				tp_usage_die("--shape: %s", e);
-			break;
-		case OPT_VAR:
-			cl->in.var = optarg;
-			break;
 		case OPT_NAME:
 			parse_names(cl, optarg);
 			names = optarg;
@@ -122,14 +112,15 @@ parse_cmdline(struct cmdline *cl, int argc, char *argv[])
 			tp_usage();
 		}
 	}
-	if (cl->picture && cl->com.dtype >= 0)
-		tp_usage_die("-t does not go with a picture: its pixels are "
-		    "uint8, or uint16 with --depth 16");
+	tp_input_check(&cl->in);
 	if (names && tp_writer_format(cl->com.output, cl->com.format) !=
 	    TP_FMT_MAT)
 		tp_usage_die("--name '%s' applies to MAT-file output (-O mat, "
 		    "or -o with a .mat name)", tp_quote(names, SIZE_MAX, q,
 		    sizeof q));
+	if (cl->picture && cl->com.dtype >= 0)
+		tp_usage_die("-t does not go with a picture: its pixels are "
+		    "uint8, or uint16 with --depth 16");
 	cl->files = optind < argc ? argv + optind : stdin_only;
 	cl->nfiles = optind < argc ? argc - optind : 1;
 }
@@ -222,17 +213,7 @@ main(int argc, char *argv[])
 	size_t nrec = 0;
 
 	parse_cmdline(&cl, argc, argv);
-	/* --shape applies to text only, --var to MAT-files: open the
-	 * inputs first (stdin once;
-	 * a later "-" finds its end), so that an input it cannot apply to
-	 * is refused before any output */
-	readers = tp_ecalloc((size_t)cl.nfiles, sizeof *readers);
-	for (int i = 0, seen_stdin = 0; (cl.in.ndim >= 0 || cl.in.var) &&
-	    i < cl.nfiles; i++) {
-		int is_stdin = !strcmp(cl.files[i], "-");
-		if (!is_stdin || !seen_stdin++)
-			readers[i] = tp_reader_open_input(cl.files[i], &cl.in);
-	}
+	readers = tp_reader_open_all(cl.nfiles, cl.files, &cl.in);
 
 	w = tp_writer_open(&cl.com);
 	for (int i = 0; i < cl.nfiles; i++) {

@@ -17,9 +17,9 @@ static const char usage[] =
     "tconv -k kernel [--mode full|same|valid] [--op conv|corr[,...]]\n"
     "             [--corr] [--boundary zero|wrap|reflect|mirror|nearest]\n"
     "             [--method auto|fft|direct] [--plan estimate|measure|patient]\n"
-    "             [-o file] [-O npy|txt|png|mat] [-t f32|f64] [-j threads]\n"
-    "             [--verbose] [--tiles length[,...]] [--progress | --quiet]\n"
-    "             [file]";
+    "             [-o file] [-O " TP_FORMAT_NAMES "] [-t f32|f64]\n"
+    "             [-j threads] [--verbose] [--tiles length[,...]]\n"
+    "             [--progress | --quiet] [file]";
 
 enum {
 	OPT_MODE = TP_OPT_TOOL, OPT_OP, OPT_CORR, OPT_BOUNDARY, OPT_METHOD,

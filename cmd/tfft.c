@@ -20,8 +20,8 @@ static const char usage[] =
     "             [--ishift] [--window name[,name...]]\n"
     "             [--out complex|real|imag|abs|power|logpower|phase]\n"
     "             [--plan estimate|measure|patient] [-o file]\n"
-    "             [-O npy|txt|png|mat] [-t f32|f64] [-j threads] [--verbose]\n"
-    "             [--progress | --quiet] [file]\n"
+    "             [-O " TP_FORMAT_NAMES "] [-t f32|f64] [-j threads]\n"
+    "             [--verbose] [--progress | --quiet] [file]\n"
     "       tfft --freq n [--spacing d] [--transform name] [--shift]\n"
     "             [-o file] [-O npy|txt] [-t f32|f64]";
 

@@ -15,7 +15,8 @@ static const char usage[] =
     "tgen randn|rand|zeros|ones SHAPE | eye N[,M] | range [START,]STOP[,STEP] |\n"
     "            gaussian SHAPE -s SIGMA[,SIGMA...]\n"
     "            [--seed N] [-n count] [-t f32|f64] [-o file]\n"
-    "            [-O npy|txt|png|mat] [--depth 8|16] [--progress | --quiet]";
+    "            [-O " TP_FORMAT_NAMES "] [--depth 8|16]\n"
+    "            [--progress | --quiet]";
 
 enum kind { RANDN, RAND, ZEROS, ONES, EYE, RANGE, GAUSSIAN };
 static const struct tp_choice kinds[] = {

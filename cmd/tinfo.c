@@ -17,17 +17,20 @@
 #include "tpipe.h"
 
 static const char usage[] =
-    "tinfo [--json] [--show] [--cmap " TP_CMAP_NAMES "] [--range lo,hi] "
-    "[--width n] [--height n]\n"
-    "             [--color auto|always|never] [--var name] [-o file] "
-    "[--progress | --quiet]\n"
+    "tinfo [--json] [--show] [--cmap " TP_CMAP_NAMES "]\n"
+    "             [--range lo,hi] [--width n] [--height n]\n"
+    "             [--color auto|always|never] "
+    "[--shape S] [--raw dtype] [--skip bytes]\n"
+    "             [--order C|F] [--header] [--var name] "
+    "[-o file] [--progress | --quiet]\n"
     "             [file ...]";
 
 enum { OPT_JSON = TP_OPT_TOOL, OPT_SHOW, OPT_CMAP, OPT_RANGE, OPT_WIDTH,
-	OPT_HEIGHT, OPT_COLOR, OPT_VAR };
+	OPT_HEIGHT, OPT_COLOR };
 
 struct cmdline {
 	struct tp_common com;
+	struct tp_input in;		/* --shape, --raw, --header ... */
 	int json;
 	int show;			/* --show, or any option below */
 	int cmap;			/* --cmap, or -1: by the record */
@@ -36,13 +39,13 @@ struct cmdline {
 	int width;			/* --width, or 0: the terminal's */
 	int height;			/* --height, or 0: the terminal's */
 	int color;			/* 1 always, 0 never, -1 auto */
-	struct tp_input in;		/* --var */
 };
 
 /* Live for the whole run, reachable for LeakSanitizer on error exits. */
 static double *values;			/* a drawn record, as float64 */
 static double *level;			/* its normalised channels */
 static double *cell;			/* and those scaled down */
+static struct tp_reader **readers;	/* the inputs (tp_reader_open_all) */
 
 struct stats {
 	size_t n, nan, posinf, neginf;	/* n counts the non-NaN values */
@@ -293,7 +296,7 @@ parse_cmdline(struct cmdline *cl, int argc, char *argv[])
 		{ "width", required_argument, NULL, OPT_WIDTH },
 		{ "height", required_argument, NULL, OPT_HEIGHT },
 		{ "color", required_argument, NULL, OPT_COLOR },
-		{ "var", required_argument, NULL, OPT_VAR },
+		TP_INPUT_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "version", no_argument, NULL, TP_OPT_VERSION },
@@ -310,7 +313,8 @@ parse_cmdline(struct cmdline *cl, int argc, char *argv[])
 	cl->json = cl->show = cl->have_range = cl->width = cl->height = 0;
 	cl->cmap = cl->color = -1;
 	while ((ch = tp_getopt(argc, argv, "ho:", longopts)) != -1) {
-		if (tp_common_option(&cl->com, ch, optarg))
+		if (tp_common_option(&cl->com, ch, optarg) ||
+		    tp_input_option(&cl->in, ch, optarg))
 			continue;
 		switch (ch) {
 		case OPT_JSON:
@@ -336,16 +340,69 @@ parse_cmdline(struct cmdline *cl, int argc, char *argv[])
 		case OPT_COLOR:
 			cl->color = tp_choice(optarg, colors, "--color");
 			break;
-		case OPT_VAR:
-			cl->in.var = optarg;
-			break;
 		default:
 			tp_usage();
 		}
-		cl->show |= ch != OPT_JSON && ch != OPT_VAR;
+		cl->show |= ch != OPT_JSON;
 	}
 	if (cl->json && cl->show)
 		tp_usage_die("--json does not go with --show and its options");
+	tp_input_check(&cl->in);
+}
+
+/*
+ * The column name s as the record's line shows it: in double quotes
+ * (a quote doubled) when it is empty or holds a comma, a quote, a blank
+ * or a control character; valid UTF-8 as it is, other bytes and control
+ * characters as \xNN, so that the line stays one line.
+ */
+static void
+print_name(FILE *f, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	int quote = !*s;
+
+	for (const unsigned char *c = s; *c; c++)
+		quote |= *c == ',' || *c == '"' || *c <= ' ' || *c == 0x7f;
+
+	if (quote)
+		putc('"', f);
+	while (*s) {
+		int n = utf8_length(s);
+
+		if (*s == '"')
+			fputs("\"\"", f);
+		else if (n == 0 || *s < 0x20 || *s == 0x7f)
+			fprintf(f, "\\x%02x", *s);
+		else
+			fwrite(s, 1, (size_t)n, f);
+		s += n ? n : 1;
+	}
+	if (quote)
+		putc('"', f);
+}
+
+/* The names of the record's columns, if its input gave them (CSV read
+ * with --header): " columns=a,b", or ",\"columns\":[\"a\",\"b\"]". */
+static void
+print_columns(FILE *f, struct tp_reader *r, int json)
+{
+	size_t n;
+	const char *const *names = tp_reader_column_names(r, &n);
+
+	if (!names)
+		return;
+	fputs(json ? ",\"columns\":[" : " columns=", f);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			putc(',', f);
+		if (json)
+			print_json_string(f, names[i]);
+		else
+			print_name(f, names[i]);
+	}
+	if (json)
+		putc(']', f);
 }
 
 /* Write to f the line that describes a record: its input's name (of
@@ -357,7 +414,6 @@ print_record(FILE *f, struct tp_reader *r, const struct tp_tensor *hdr,
 {
 	int have = s->n > 0;
 	double mean = 0, sd = 0;
-
 	const char *name = tp_reader_record_name(r);
 
 	if (have)
@@ -395,10 +451,12 @@ print_record(FILE *f, struct tp_reader *r, const struct tp_tensor *hdr,
 	print_number(f, "mean", mean, have, json);
 	print_number(f, "std", sd, have, json);
 	if (json)
-		fprintf(f, ",\"nan\":%zu,\"inf\":%zu}\n", s->nan,
+		fprintf(f, ",\"nan\":%zu,\"inf\":%zu", s->nan,
 		    s->posinf + s->neginf);
 	else
-		fprintf(f, " nan=%zu inf=%zu\n", s->nan, s->posinf + s->neginf);
+		fprintf(f, " nan=%zu inf=%zu", s->nan, s->posinf + s->neginf);
+	print_columns(f, r, json);
+	fputs(json ? "}\n" : "\n", f);
 }
 
 /* The number in the environment variable name (1 to 10000), else
@@ -692,10 +750,14 @@ main(int argc, char *argv[])
 	color = cl.color >= 0 ? cl.color : isatty(1);
 	if (optind == argc)
 		argv[--optind] = "-";
+	readers = tp_reader_open_all(argc - optind, argv + optind, &cl.in);
 
 	for (int i = optind; i < argc; i++) {
-		struct tp_reader *r = tp_reader_open_input(argv[i], &cl.in);
+		struct tp_reader *r = readers[i - optind];
 		struct tp_tensor hdr;
+
+		if (!r)
+			r = tp_reader_open_input(argv[i], &cl.in);
 
 		while (tp_read_header(r, &hdr)) {
 			struct tp_msg m;
@@ -729,6 +791,7 @@ main(int argc, char *argv[])
 			draw_record(&cl, &hdr, color, len - 1);
 		}
 		tp_reader_close(r);
+		readers[i - optind] = NULL;
 	}
 	if (fflush(stdout) || ferror(stdout) || fclose(stdout))
 		tp_die("write error: %s:", cl.com.output ? output : "<stdout>");
@@ -737,5 +800,6 @@ main(int argc, char *argv[])
 	free(values);
 	free(level);
 	free(cell);
+	free(readers);
 	return 0;
 }

@@ -19,7 +19,7 @@
 
 static const char usage[] =
     "tmath expression [name=file ...] [--explain] [-t dtype] [-o file]\n"
-    "             [-O npy|txt|png|mat] [-j threads] [--verbose]\n"
+    "             [-O " TP_FORMAT_NAMES "] [-j threads] [--verbose]\n"
     "             [--progress | --quiet] [file]";
 
 enum { OPT_EXPLAIN = TP_OPT_TOOL, OPT_VERBOSE };

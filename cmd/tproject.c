@@ -23,8 +23,8 @@ static const char usage[] =
     "                [--viewport x,y,width,height] [--depth-range near,far]\n"
     "                [--y-down] [--keep-behind] [--clip] [--unproject]\n"
     "                [--print-matrix] [--render WxH [--edges file]]\n"
-    "                [-o file] [-O npy|txt|png|mat] [-t f32|f64] [-j threads]\n"
-    "                [--progress | --quiet] [file]";
+    "                [-o file] [-O " TP_FORMAT_NAMES "] [-t f32|f64]\n"
+    "                [-j threads] [--progress | --quiet] [file]";
 
 /* The matrix options are TP_OPT_TOOL + their enum tp_mat_call. */
 enum {

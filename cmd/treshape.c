@@ -31,8 +31,8 @@ static const char usage[] =
     "                [--boundary zero|wrap|reflect|mirror|nearest]\n"
     "                [--value v]] [--unstack axis | --split axis=k]\n"
     "                [--stack n | --stack all | --concat n] [--axis axis]\n"
-    "                [--explain] [-o file] [-O npy|txt|png|mat] [-j threads]\n"
-    "                [--progress | --quiet] [file]";
+    "                [--explain] [-o file] [-O " TP_FORMAT_NAMES "]\n"
+    "                [-j threads] [--progress | --quiet] [file]";
 
 enum { OPT_PERMUTE = TP_OPT_TOOL, OPT_SQUEEZE, OPT_UNSQUEEZE, OPT_TRANSPOSE,
 	OPT_EXPLAIN, OPT_REDUCE, OPT_REPEAT, OPT_TAKE, OPT_SLICE, OPT_PAD,

@@ -38,6 +38,10 @@ const char *fuzz_message(void);
  * its start, so a tp_reader of stdin reads them as a stream. */
 void fuzz_stdin(const uint8_t *p, size_t n);
 
+/* The same through a pipe (at most 64 KiB; more goes to a file), so a
+ * reader cannot tell the input's size without reading it all. */
+void fuzz_stdin_pipe(const uint8_t *p, size_t n);
+
 /* The n bytes at p as a NUL-terminated string (NUL bytes cut it short);
  * free() it. */
 char *fuzz_string(const uint8_t *p, size_t n);

@@ -124,6 +124,15 @@ put("text", "bad-shape-line.txt", "# shape (2, 3) float64\n1 2\n")
 put("text", "bad-shape-given.txt", "#fuzz-shape: 4\n1 2 3\n")
 put("text", "bad-binary.txt", "1 2\x00\x01\x02 3\n")
 put("text", "huge.txt", "1e308 -1e308 1e-320 18446744073709551616\n")
+put("text", "header.csv", "#fuzz-header\ntime,x,y\r\n1,2,3\r\n4,5,6\r\n")
+put("text", "header-quoted.csv",
+    '#fuzz-header\n"a, b","say ""hi""","two\nlines",,plain\n1,2,3,4,5\n')
+put("text", "header-only.csv", "#fuzz-header\n\ufeffa,b,c\n")
+put("text", "quoted-numbers.csv", '"1.5","2"\n"3",4\n')
+put("text", "bad-header-quote.csv", '#fuzz-header\na,"b\n1,2\n')
+put("text", "bad-header-after.csv", '#fuzz-header\n"a"b,c\n1,2\n')
+put("text", "bad-header-count.csv", "#fuzz-header\na,b,c\n1,2\n")
+put("text", "bad-empty-field.csv", "1,,2\n")
 
 # --- einops: byte 0 form and dtype, byte 1 axes, lengths, operands -----
 def ein(form, dtype, shape, *operands, extra=0):
@@ -165,6 +174,32 @@ put("grad", "mse-3d", "affine:W,BB\nmse:TTTTT\nW1")
 put("grad", "bad-unknown", "affine:W\nfoo\nall")
 put("grad", "bad-operands", "relu:X\nmatmul:\nall")
 put("grad", "bad-wrt", "scale:M\nsum\nZ9,,M1")
+
+# --- raw: 6 bytes of options (fuzz/raw.c), then the input ----------------
+def raw(dtype, shape, data, swap=0, fortran=0, infer=0, pipe=0, skip=0):
+    codes = ["b1", "u1", "i1", "u2", "i2", "u4", "i4", "u8", "i8", "f2",
+             "f4", "f8", "c8", "c16"]
+    sizes = list(shape) + [0] * (3 - len(shape))
+    return bytes([codes.index(dtype) | swap << 7,
+                  len(shape) | fortran << 2 | infer << 3 | pipe << 4]
+                 + sizes + [skip]) + data
+
+
+rng = np.random.default_rng(6)
+put("raw", "u2-2x3", raw("u2", (2, 3), np.arange(12, dtype="<u2").tobytes()))
+put("raw", "be-f4-fortran", raw("f4", (2, 3, 2),
+    np.arange(12, dtype=">f4").tobytes(), swap=1, fortran=1))
+put("raw", "c16-swap-pipe", raw("c16", (3,), (rng.standard_normal(6) +
+    0j).astype(">c16").tobytes(), swap=1, pipe=1))
+put("raw", "infer-skip", raw("i4", (0, 2), b"HDR" + np.arange(8,
+    dtype="<i4").tobytes(), infer=1, skip=3))
+put("raw", "infer-pipe", raw("f8", (0, 4), np.ones(8).tobytes(), infer=1,
+    pipe=1))
+put("raw", "bad-cut", raw("f8", (2,), np.ones(3).tobytes()))
+put("raw", "bad-skip", raw("u1", (4,), b"ab", skip=9))
+put("raw", "bad-infer", raw("i2", (0, 3), bytes(10), infer=1))
+put("raw", "bad-zero", raw("u1", (0, 3), b"abc"))
+
 
 # --- numbers: byte 0 the parser, byte 1 its argument, then the text ----
 def num(sel, arg, text):

@@ -120,7 +120,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size >= 128 && ((!memcmp(data + 124, "\0\2IM", 4) ||
 	    !memcmp(data + 124, "\2\0MI", 4))))
 		return 0;	/* v7.3: see above */
-	stream_run(data, size, -1, NULL);
+	stream_run(data, size, NULL);
 	rs.n = 0;
 	fuzz_stdin(data, size);
 	if (fuzz_call(read_records, &rs) != 0)

@@ -70,6 +70,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fuzz_call(parse_header, &j);
 		}
 	}
-	stream_run(data, size, -1, NULL);
+	stream_run(data, size, NULL);
 	return 0;
 }

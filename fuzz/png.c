@@ -48,6 +48,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct png_job j = { data, size };
 
 	fuzz_call(decode, &j);
-	stream_run(data, size, -1, NULL);
+	stream_run(data, size, NULL);
 	return 0;
 }

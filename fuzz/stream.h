@@ -14,8 +14,7 @@
 #include "fuzz.h"
 
 struct stream_job {
-	int ndim;			/* text --shape, or -1 */
-	size_t shape[TP_MAXDIM];
+	struct tp_input in;		/* --shape, --header ... */
 	unsigned way;			/* the first record's way */
 };
 
@@ -39,8 +38,7 @@ static void
 stream_read_all(void *arg)
 {
 	struct stream_job *j = arg;
-	struct tp_reader *r = tp_reader_open(NULL, j->ndim,
-	    j->ndim >= 0 ? j->shape : NULL);
+	struct tp_reader *r = tp_reader_open_input(NULL, &j->in);
 	struct tp_tensor t;
 	unsigned way = j->way;
 	unsigned char buf[4096];
@@ -84,15 +82,17 @@ stream_read_all(void *arg)
 	tp_reader_close(r);
 }
 
-/* Read the n bytes at p as a stream; shape: text --shape, or ndim -1. */
+/* Read the n bytes at p as a stream, opened with in (NULL: the
+ * defaults). */
 static void
-stream_run(const uint8_t *p, size_t n, int ndim, const size_t *shape)
+stream_run(const uint8_t *p, size_t n, const struct tp_input *in)
 {
 	struct stream_job j;
 
-	j.ndim = ndim;
-	if (ndim > 0)
-		memcpy(j.shape, shape, (size_t)ndim * sizeof *shape);
+	if (in)
+		j.in = *in;
+	else
+		tp_input_init(&j.in);
 	j.way = (unsigned)(n % 3);
 	fuzz_stdin(p, n);
 	fuzz_call(stream_read_all, &j);

@@ -219,6 +219,29 @@ fuzz_stdin(const uint8_t *p, size_t n)
 		abort();
 }
 
+void
+fuzz_stdin_pipe(const uint8_t *p, size_t n)
+{
+	int fds[2];
+	size_t done = 0;
+
+	if (n > 65536) {		/* more than a pipe holds unread */
+		fuzz_stdin(p, n);
+		return;
+	}
+	if (pipe(fds) != 0)
+		abort();
+	while (done < n) {
+		ssize_t k = write(fds[1], p + done, n - done);
+
+		if (k <= 0)
+			abort();
+		done += (size_t)k;
+	}
+	if (close(fds[1]) != 0 || dup2(fds[0], 0) != 0 || close(fds[0]) != 0)
+		abort();
+}
+
 char *
 fuzz_string(const uint8_t *p, size_t n)
 {

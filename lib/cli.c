@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -86,10 +87,11 @@ tp_input_operand(int n, char *const *operands)
 	return n ? operands[0] : NULL;
 }
 
-/* -O and --depth. */
+/* -O (in TP_FORMAT_NAMES's order) and --depth. */
 static const struct tp_choice formats[] = {
 	{ "npy", TP_FMT_NPY }, { "txt", TP_FMT_TXT }, { "png", TP_FMT_PNG },
-	{ "mat", TP_FMT_MAT }, { NULL, 0 }
+	{ "csv", TP_FMT_CSV }, { "raw", TP_FMT_RAW }, { "mat", TP_FMT_MAT },
+	{ NULL, 0 }
 };
 static const struct tp_choice depths[] = {
 	{ "8", 8 }, { "16", 16 }, { NULL, 0 }
@@ -103,7 +105,8 @@ static const struct tp_choice compressions[] = {
  * the order messages list them: the one table of them. */
 static const struct tp_choice extensions[] = {
 	{ ".npy", TP_FMT_NPY }, { ".png", TP_FMT_PNG }, { ".txt", TP_FMT_TXT },
-	{ ".csv", TP_FMT_TXT }, { ".mat", TP_FMT_MAT }, { NULL, 0 }
+	{ ".csv", TP_FMT_CSV }, { ".raw", TP_FMT_RAW }, { ".bin", TP_FMT_RAW },
+	{ ".mat", TP_FMT_MAT }, { NULL, 0 }
 };
 
 const struct tp_choice *
@@ -231,6 +234,69 @@ tp_common_option(struct tp_common *c, int ch, const char *arg)
 		tp_usage();
 	}
 	return 0;
+}
+
+int
+tp_input_option(struct tp_input *in, int ch, const char *arg)
+{
+	static const struct tp_choice orders[] = {
+		{ "C", 0 }, { "F", 1 }, { NULL, 0 }
+	};
+	enum tp_dtype t;
+	struct tp_msg m;
+	const char *e;
+
+	switch (ch) {
+	case TP_OPT_SHAPE:
+		if ((e = tp_parse_shape(arg, in->shape, TP_MAXDIM, &in->ndim, 1,
+		    &m)))
+			tp_usage_die("--shape: %s", e);
+		return 1;
+	case TP_OPT_RAW:
+		if ((e = tp_dtype_lookup(arg, &t, &m)))
+			tp_usage_die("--raw: %s", e);
+		in->raw = (int)t;
+		in->swap = tp_dtype_size(t) > 1 && *arg ==
+		    (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? '>' : '<');
+		return 1;
+	case TP_OPT_SKIP:
+		in->skip = (unsigned long long)tp_parse_int(arg, 0, LLONG_MAX,
+		    "--skip");
+		return 1;
+	case TP_OPT_ORDER:
+		in->fortran = tp_choice(arg, orders, "--order");
+		return 1;
+	case TP_OPT_HEADER:
+		in->header = 1;
+		return 1;
+	case TP_OPT_VAR:
+		in->var = arg;
+		return 1;
+	}
+	return 0;
+}
+
+void
+tp_input_check(const struct tp_input *in)
+{
+	if (in->raw < 0 && in->skip)
+		tp_usage_die("--skip applies to --raw data only");
+	if (in->raw < 0 && in->fortran)
+		tp_usage_die("--order applies to --raw data only");
+	if (in->raw >= 0 && in->ndim < 0)
+		tp_usage_die("--raw needs --shape: headerless data does not "
+		    "say its shape");
+	if (in->header && in->raw >= 0)
+		tp_usage_die("--header applies to CSV (text) input, not --raw "
+		    "data");
+	if (in->header && in->ndim >= 0)
+		tp_usage_die("--header gives the shape (rows, names): "
+		    "--shape does not go with it");
+	if (in->var && in->raw >= 0) {
+		char q[256];
+		tp_usage_die("--var '%s' applies to MAT-file input, not --raw "
+		    "data", tp_quote(in->var, SIZE_MAX, q, sizeof q));
+	}
 }
 
 /* 1 if s reads as a negative number ("-5", "-0.5,2", "-.5", "-1x2"),

@@ -69,6 +69,30 @@ tp_dtype_lookup(const char *s, enum tp_dtype *dtype, struct tp_msg *m)
 	    tp_quote(s, SIZE_MAX, q, sizeof q));
 }
 
+/* Swap the bytes of each W-bit unit of the n bytes at p (memcpy: any
+ * alignment; a loop the compiler vectorises). */
+#define SWAP_UNITS(W) \
+	for (size_t i = 0; i + W / 8 <= n; i += W / 8) { \
+		uint##W##_t u; \
+		memcpy(&u, p + i, W / 8); \
+		u = __builtin_bswap##W(u); \
+		memcpy(p + i, &u, W / 8); \
+	}
+
+void
+tp_byteswap(void *data, size_t n, enum tp_dtype t)
+{
+	unsigned char *p = data;
+	size_t unit = tp_dtype_size(t) / (tp_dtype_is_complex(t) ? 2 : 1);
+
+	if (unit == 2)
+		SWAP_UNITS(16)
+	else if (unit == 4)
+		SWAP_UNITS(32)
+	else if (unit == 8)
+		SWAP_UNITS(64)
+}
+
 int
 tp_dtype_parse(const char *s)
 {

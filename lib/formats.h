@@ -8,6 +8,19 @@
 
 #include "tpipe.h"
 
+#define TP_PNG_SIGNATURE "\x89PNG\r\n\x1a\n"
+/*
+ * The next PNG image of a stream of images back to back, read from r
+ * into a new buffer of *len bytes: its signature, then its chunks
+ * (length, type, data, CRC) up to IEND; libpng checks the rest.  index
+ * is the record it is (for messages); *offset counts the input bytes the
+ * images so far took; *held holds the buffer while it grows (reachable
+ * if r dies).  Returns NULL at a clean end of input.  Dies if the input
+ * ends inside the image, or if what follows an image is not another
+ * one, naming its byte offset.
+ */
+unsigned char *tp_png_read(struct tp_reader *r, long index, size_t *offset,
+    unsigned char **held, size_t *len);
 /* Decode the PNG in buf into out (u1 or u2, (H,W) or (H,W,C)).  Dies with
  * a message naming name. */
 void tp_png_decode(const unsigned char *buf, size_t len, const char *name,
@@ -21,17 +34,35 @@ unsigned char *tp_png_encode(const struct tp_tensor *t, int depth,
  * the dtype is complex, or a side exceeds libpng's limit (1000000). */
 tp_why tp_png_writable(const struct tp_tensor *hdr, struct tp_msg *m);
 
-/* Text input: the whole text and how far parsing has got. */
+/* Text input: the text of the record being parsed (and what follows
+ * it) and how far parsing has got. */
 struct tp_text {
 	const char *name;
 	const char *p, *end;
 	long line;
 	int ndim;			/* --shape, or -1 */
 	size_t shape[TP_MAXDIM];
+	int header;			/* --header: a row of names first */
+	char **names;			/* the names it gave record 0, */
+	size_t nnames;			/* nnames of them (or NULL) */
+	char *buf;			/* tp_text_fill's buffer, */
+	size_t cap;			/* of cap bytes and a NUL */
 };
+/*
+ * Read text from r until x's buffer holds the next record whole: up to a
+ * later complete "# shape" line that starts another record, or the end
+ * of the input.  What earlier records used is dropped first, so the
+ * buffer holds about one record, however long the stream.  Returns 0,
+ * or -1 if the input holds a NUL byte: it is no text.
+ */
+int tp_text_fill(struct tp_text *x, struct tp_reader *r);
 /* Parse the next record into out (allocated).  Returns 1, or 0 at the end
  * of the text.  Dies naming the line on bad input. */
 int tp_text_next(struct tp_text *, long index, struct tp_tensor *out);
+/* Free what x holds (its buffer and names); never dies. */
+void tp_text_free(struct tp_text *x);
+
+
 /*
  * The one rule for where a line's content starts, used by the reader's
  * record-boundary scan and by the parser alike: past the leading
@@ -74,7 +105,7 @@ struct tp_decoder {
 	void (*close)(void *state);
 };
 
-/* The decoders (reader.c's table). */
+/* The decoders (their files). */
 extern const struct tp_decoder tp_mat_decoder;	/* matfile.c */
 
 /* The reader's input, for decoders: up to n bytes (fewer only at the
@@ -88,6 +119,31 @@ size_t tp_reader_take(struct tp_reader *, void *dst, size_t n);
 unsigned char *tp_reader_slurp(struct tp_reader *, size_t *len);
 /* The options the reader was opened with (never NULL). */
 const struct tp_input *tp_reader_input(const struct tp_reader *);
+/* 1 if no byte of the input is left (it reads to know), else 0. */
+int tp_reader_at_end(struct tp_reader *);
+/* 1 and the bytes left in *left when the input is a regular file (its
+ * size tells without reading it), else 0. */
+int tp_reader_size_left(struct tp_reader *, unsigned long long *left);
+/* Read all the rest of the input into the reader's own buffer, from
+ * which the reads that follow are served; returns the bytes it holds. */
+size_t tp_reader_hold_all(struct tp_reader *);
+
+/* --- raw.c: headerless data (tp_input's raw, --raw) ---------------- */
+
+/*
+ * Check r's options for raw data (a usage error, exit 2, if they do
+ * not make a record's shape) and skip --skip bytes of its input (dies
+ * if it holds fewer).  Called as r is opened.
+ */
+void tp_raw_open(struct tp_reader *r);
+/*
+ * The next record's header into hdr: the dtype and shape the options
+ * give (an entry -1 of the shape inferred from the input's length, so
+ * that one record takes it whole).  Returns 1, or 0 at the end of the
+ * input.  Its data then flows through the reader's NPY data path, byte-
+ * swapped and reordered as the options say.
+ */
+int tp_raw_next(struct tp_reader *r, struct tp_tensor *hdr);
 
 /* --- encoders: the formats the writer encodes a record at a time ---- */
 
@@ -120,7 +176,8 @@ struct tp_encoder {
 	    const struct tp_common *o);
 };
 
-/* The encoders (writer.c's table). */
+/* The encoders (their files). */
+extern const struct tp_encoder tp_csv_encoder;
 extern const struct tp_encoder tp_mat_encoder;	/* matfile_write.c */
 
 /* Append n bytes to w's output (buffered); for encoders. */

@@ -5,6 +5,7 @@
 #include <png.h>
 #include <zlib.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -247,4 +248,69 @@ tp_png_encode(const struct tp_tensor *t, int depth, size_t *len)
 	tp_free(&img);
 	*len = m.pos;
 	return m.out;
+}
+
+unsigned char *
+tp_png_read(struct tp_reader *r, long index, size_t *offset,
+    unsigned char **held, size_t *len)
+{
+	const char *name = tp_reader_name(r);
+	size_t cap = 65536, n, got;
+	unsigned char *buf;
+	char q[256];
+
+	*held = buf = tp_emalloc(cap);
+	if ((n = tp_reader_take(r, buf, 8)) == 0) {
+		free(buf);
+		*held = NULL;
+		return NULL;
+	}
+	if (memcmp(buf, TP_PNG_SIGNATURE, n)) {	/* not after record 0 */
+		char shown[sizeof q + 3] = "";
+		if (!memchr(buf, '\0', n))	/* tp_quote stops at a NUL */
+			snprintf(shown, sizeof shown, " '%s'",
+			    tp_quote((char *)buf, n, q, sizeof q));
+		tp_die("%s: byte %zu: data%s after PNG record %ld is not a PNG",
+		    name, *offset, shown, index - 1);
+	}
+	if (n < 8)
+		tp_die("%s: truncated record %ld: expected an 8-byte PNG signature, got %zu bytes",
+		    name, index, n);
+	for (;;) {
+		size_t clen, need;
+		int iend;
+
+		if (cap - n < 12) {
+			cap *= 2;
+			*held = buf = tp_erealloc(buf, cap);
+		}
+		if ((got = tp_reader_take(r, buf + n, 8)) < 8)
+			tp_die("%s: truncated record %ld: PNG ends inside a chunk header at byte %zu",
+			    name, index, *offset + n + got);
+		clen = (size_t)buf[n] << 24 | (size_t)buf[n + 1] << 16 |
+		    (size_t)buf[n + 2] << 8 | buf[n + 3];
+		iend = !memcmp(buf + n + 4, "IEND", 4);
+		if (clen > 0x7fffffff)
+			tp_die("%s: record %ld: bad PNG: chunk length %zu at byte %zu exceeds 2^31-1",
+			    name, index, clen, *offset + n);
+		n += 8;
+		need = n + clen + 4;	/* data and CRC, grown as they arrive */
+		while (n < need) {
+			if (n == cap) {
+				cap = cap > need / 2 ? need : cap * 2;
+				*held = buf = tp_erealloc(buf, cap);
+			}
+			got = tp_reader_take(r, buf + n,
+			    (need < cap ? need : cap) - n);
+			if (got == 0)
+				tp_die("%s: truncated record %ld: PNG ends inside a chunk at byte %zu",
+				    name, index, *offset + n);
+			n += got;
+		}
+		if (iend)
+			break;
+	}
+	*offset += n;
+	*len = n;
+	return buf;
 }

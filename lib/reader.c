@@ -1,7 +1,9 @@
 /*
  * reader.c - read records from a file or stdin: a stream of NPY records,
- * of PNG images, or text.  NPY data can be read piecewise, so a record of
- * any size streams in constant memory; it is never seeked, so pipes work.
+ * of PNG images, text, headerless data (raw.c) or a format a decoder of
+ * the table below knows.  NPY and raw data can be read piecewise, so a
+ * record of any size streams in constant memory; the input is never
+ * seeked, so pipes work (reader_input.c reads it).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,7 +19,6 @@
 
 #define MAX_HEADER 65536
 #define SCRATCH (64 * 1024)
-#define PNG_SIGNATURE "\x89PNG\r\n\x1a\n"
 
 /* The formats decoded by files of their own (formats.h), in the order
  * their magic numbers are tried. */
@@ -25,14 +26,6 @@ static const struct tp_decoder *const decoders[] = {
 	&tp_mat_decoder,	/* last: a v4 file has no magic number */
 	NULL
 };
-
-void
-tp_input_init(struct tp_input *in)
-{
-	memset(in, 0, sizeof *in);
-	in->ndim = -1;
-	in->raw = -1;
-}
 
 /*
  * The decoder whose magic the input begins with, or NULL.  Text never
@@ -50,12 +43,27 @@ probe_decoders(struct tp_reader *r)
 			want = decoders[i]->magic_len;
 	if (want > 8 && (memchr(r->buf, '\0', r->len) ||
 	    (r->len >= 6 && !memcmp(r->buf, "MATLAB", 6))))
-		while (r->len < want && reader_fill(r) > 0)
+		while (r->len < want && tp_reader_fill(r) > 0)
 			;
 	for (int i = 0; decoders[i]; i++)
 		if (decoders[i]->probe(r->buf, r->len))
 			return decoders[i];
 	return NULL;
+}
+
+/* The formats the reader knows, for messages: "NPY, PNG, ... or text"
+ * in buf (len bytes); returns buf. */
+static const char *
+known_formats(char *buf, size_t len)
+{
+	size_t k = (size_t)snprintf(buf, len, "NPY, PNG");
+
+	for (int i = 0; decoders[i] && k < len; i++)
+		k += (size_t)snprintf(buf + k, len - k, ", %s",
+		    decoders[i]->name);
+	if (k < len)
+		snprintf(buf + k, len - k, " or text");
+	return buf;
 }
 
 /* The name messages give format f. */
@@ -65,7 +73,17 @@ format_name(const struct tp_reader *r)
 	if (r->dec)
 		return r->dec->name;
 	return r->format == TP_FMT_NPY ? "NPY" : r->format == TP_FMT_PNG ?
-	    "PNG" : "text";
+	    "PNG" : r->format == TP_FMT_RAW ? "raw data" : "text";
+}
+
+/* Die: --var names a .mat variable, and r's input is what. */
+static void __attribute__((noreturn))
+var_refused(const struct tp_reader *r, const char *what)
+{
+	char q[256];
+
+	tp_usage_die("%s: --var '%s' applies to MAT-file input, not %s",
+	    r->name, tp_quote(r->in.var, SIZE_MAX, q, sizeof q), what);
 }
 
 /* tp_reader_open_input; an operand's reads are not counted (progress.h). */
@@ -81,26 +99,33 @@ reader_open(const char *path, const struct tp_input *in, int operand)
 	r->fd = 0;
 	if (!is_stdin && (r->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		tp_die("%s:", r->name);
-	r->buf = tp_emalloc(BUFSIZE);
+	r->buf = tp_emalloc(TP_READ_BUFSIZE);
 	r->index = -1;
 	if (in)
 		r->in = *in;
 	else
 		tp_input_init(&r->in);
+	r->text.name = r->name;
+	r->text.header = r->in.header;
 	r->text.ndim = r->in.ndim;
 	if (r->in.ndim >= 0)
 		memcpy(r->text.shape, r->in.shape,
 		    (size_t)r->in.ndim * sizeof *r->in.shape);
-	while (r->len < 8 && reader_fill(r) > 0)
+	if (r->in.raw >= 0) {		/* the options say it all */
+		r->format = TP_FMT_RAW;
+		tp_raw_open(r);
+		return r;
+	}
+	while (r->len < 8 && tp_reader_fill(r) > 0)
 		;
 	if (r->len >= 6 && !memcmp(r->buf, "\x93NUMPY", 6))
 		r->format = TP_FMT_NPY;
 	else if (r->len < 6 && r->len > 0 &&
 	    !memcmp(r->buf, "\x93NUMPY", r->len))
 		r->format = TP_FMT_NPY;	/* cut magic: the NPY reader says so */
-	else if (r->len > 0 && !memcmp(r->buf, PNG_SIGNATURE,
+	else if (r->len > 0 && !memcmp(r->buf, TP_PNG_SIGNATURE,
 	    r->len < 8 ? r->len : 8))
-		r->format = TP_FMT_PNG;	/* a cut signature: read_png says so */
+		r->format = TP_FMT_PNG;	/* cut: tp_png_read says so */
 	else if (r->len == 0)
 		r->format = TP_FMT_NPY;	/* an empty stream */
 	else if ((r->dec = probe_decoders(r)))
@@ -110,12 +135,11 @@ reader_open(const char *path, const struct tp_input *in, int operand)
 	if (r->in.ndim >= 0 && r->format != TP_FMT_TXT && r->len > 0)
 		tp_usage_die("%s: --shape applies to text input, not %s",
 		    r->name, format_name(r));
-	if (r->in.var && r->format != TP_FMT_MAT && r->len > 0) {
-		char q[256];
-		tp_usage_die("%s: --var '%s' applies to MAT-file input, not %s",
-		    r->name, tp_quote(r->in.var, SIZE_MAX, q, sizeof q),
-		    format_name(r));
-	}
+	if (r->in.header && r->format != TP_FMT_TXT && r->len > 0)
+		tp_usage_die("%s: --header applies to CSV (text) input, not %s",
+		    r->name, format_name(r));
+	if (r->in.var && r->format != TP_FMT_MAT && r->len > 0)
+		var_refused(r, format_name(r));
 	return r;
 }
 
@@ -123,6 +147,18 @@ struct tp_reader *
 tp_reader_open_input(const char *path, const struct tp_input *in)
 {
 	return reader_open(path, in, 0);
+}
+
+struct tp_reader **
+tp_reader_open_all(int n, char *const *files, const struct tp_input *in)
+{
+	struct tp_reader **r = tp_ecalloc((size_t)n, sizeof *r);
+
+	for (int i = 0, seen_stdin = 0; (in->ndim >= 0 || in->header ||
+	    in->var) && i < n; i++)
+		if (strcmp(files[i], "-") || !seen_stdin++)
+			r[i] = reader_open(files[i], in, 0);
+	return r;
 }
 
 struct tp_reader *
@@ -140,7 +176,8 @@ tp_reader_open(const char *path, int ndim, const size_t *shape)
 int
 tp_reader_raw_ok(const struct tp_reader *r)
 {
-	return r->format == TP_FMT_NPY && !r->swap && !r->mem;
+	return (r->format == TP_FMT_NPY || r->format == TP_FMT_RAW) &&
+	    !r->swap && !r->mem;
 }
 
 /* Die: the current record's data ended after done + got bytes. */
@@ -151,33 +188,28 @@ truncated_data(struct tp_reader *r, size_t got)
 	    r->name, r->index, r->want, r->done + got);
 }
 
-/* The C-order copy of a Fortran-order record's data f: f is, read in C
- * order, the array of the reversed shape, so reverse its axes. */
-static unsigned char *
-fortran_to_c(const unsigned char *f, const struct tp_tensor *h)
-{
-	unsigned char *c = tp_emalloc(h->nbytes ? h->nbytes : 1);
-	size_t rshape[TP_MAXDIM];
-
-	for (int i = 0; i < h->ndim; i++)
-		rshape[i] = h->shape[h->ndim - 1 - i];
-	tp_reverse_axes(c, f, tp_dtype_size(h->dtype), h->ndim, rshape);
-	return c;
-}
-
-/* Reverse the bytes of each element (of each part, when complex). */
+/*
+ * Begin the data of the record hdr (counted in r->index already): the
+ * next hdr->nbytes bytes of input, in the other byte order if swap.  In
+ * Fortran order (fortran) a record of two or more axes is read whole
+ * and reordered here; the C-order copy is then served from memory.
+ */
 static void
-byteswap(void *data, size_t n, size_t elsize, int complex)
+begin_data(struct tp_reader *r, const struct tp_tensor *hdr, int swap,
+    int fortran)
 {
-	unsigned char *p = data;
-	size_t unit = complex ? elsize / 2 : elsize;	/* each part */
-
-	for (size_t i = 0; i < n; i += unit) {
-		for (size_t a = 0, b = unit - 1; a < b; a++, b--) {
-			unsigned char t = p[i + a];
-			p[i + a] = p[i + b];
-			p[i + b] = t;
-		}
+	r->swap = swap;
+	r->dtype = hdr->dtype;
+	r->elsize = tp_dtype_size(hdr->dtype);
+	r->want = hdr->nbytes;
+	r->done = 0;
+	r->in_record = 1;
+	if (fortran && hdr->ndim > 1) {
+		unsigned char *f = tp_read_rest_as(r, hdr->dtype);
+		r->mem = tp_fortran_to_c(f, hdr);
+		r->swap = 0;
+		r->done = 0;
+		free(f);
 	}
 }
 
@@ -193,7 +225,7 @@ read_npy_header(struct tp_reader *r, struct tp_tensor *hdr)
 	struct tp_msg msg;
 	int fortran = 0, swap = 0;
 
-	got = reader_take(r, pre, 8);
+	got = tp_reader_take(r, pre, 8);
 	if (got == 0)
 		return 0;
 	r->index++;
@@ -208,7 +240,7 @@ read_npy_header(struct tp_reader *r, struct tp_tensor *hdr)
 		tp_die("%s: record %ld: unsupported NPY version %d.%d",
 		    r->name, r->index, pre[6], pre[7]);
 	prelen = pre[6] == 1 ? 2 : 4;
-	got = reader_take(r, pre + 8, prelen);
+	got = tp_reader_take(r, pre + 8, prelen);
 	if (got < prelen)
 		tp_die("%s: truncated record %ld: expected a %zu-byte header length, got %zu",
 		    r->name, r->index, prelen, got);
@@ -219,7 +251,7 @@ read_npy_header(struct tp_reader *r, struct tp_tensor *hdr)
 		tp_die("%s: record %ld: header length %zu exceeds %d",
 		    r->name, r->index, hlen, MAX_HEADER);
 	text = tp_emalloc(hlen + 1);
-	got = reader_take(r, text, hlen);
+	got = tp_reader_take(r, text, hlen);
 	if (got < hlen) {
 		free(text);		/* no leak report on the way out */
 		tp_die("%s: truncated record %ld: expected a %zu-byte header, got %zu",
@@ -231,149 +263,19 @@ read_npy_header(struct tp_reader *r, struct tp_tensor *hdr)
 	free(text);			/* err is in msg or a literal */
 	if (err)
 		tp_die("%s: record %ld: %s", r->name, r->index, err);
-	r->swap = swap;
-	r->complex = tp_dtype_is_complex(hdr->dtype);
-	r->dtype = hdr->dtype;
-	r->elsize = tp_dtype_size(hdr->dtype);
-	r->want = hdr->nbytes;
-	r->done = 0;
-	r->in_record = 1;
-	if (fortran && hdr->ndim > 1) {
-		unsigned char *f = tp_read_rest_as(r, hdr->dtype);
-		r->mem = fortran_to_c(f, hdr);
-		r->swap = 0;
-		r->done = 0;
-		free(f);
-	}
+	begin_data(r, hdr, swap, fortran);
 	return 1;
 }
 
-/*
- * Read text until the buffer holds the next record whole: up to a later
- * complete "# shape" line that starts another record, or the end of the
- * input.  What earlier records used is dropped first, so the buffer holds
- * about one record, however long the stream.
- */
-static void
-text_fill(struct tp_reader *r)
+/* The next record of headerless data (--raw; raw.c says how). */
+static int
+read_raw_header(struct tp_reader *r, struct tp_tensor *hdr)
 {
-	size_t keep, len, scan = 0;
-	int seen_shape = 0, seen_data = 0;
-	char *nl;
-
-	if (!r->textbuf) {
-		r->textcap = BUFSIZE;
-		r->textbuf = tp_emalloc(r->textcap + 1);
-		r->text.name = r->name;
-		r->text.p = r->text.end = r->textbuf;
-		r->text.line = 1;
-	}
-	keep = (size_t)(r->text.end - r->text.p);
-	memmove(r->textbuf, r->text.p, keep);
-	len = keep;
-	for (;;) {
-		while ((nl = memchr(r->textbuf + scan, '\n', len - scan))) {
-			const char *q = tp_text_skip_blanks(r->textbuf + scan,
-			    nl);
-			if (q < nl && *q == '#') {
-				if (tp_text_is_shape_line(q, nl)) {
-					if (seen_shape || seen_data)
-						goto done;
-					seen_shape = 1;
-				}
-			} else if (q < nl)
-				seen_data = 1;
-			scan = (size_t)(nl - r->textbuf) + 1;
-		}
-		if (len == r->textcap) {
-			if (r->textcap > SIZE_MAX / 4)
-				tp_die("%s: text record too large", r->name);
-			r->textcap *= 2;
-			r->textbuf = tp_erealloc(r->textbuf, r->textcap + 1);
-		}
-		size_t k = reader_take(r, r->textbuf + len, r->textcap - len);
-		if (k == 0)
-			break;
-		if (memchr(r->textbuf + len, '\0', k))
-			tp_die("%s: binary data in no format tpipe reads "
-			    "(tpipe(7) FORMATS)", r->name);
-		len += k;
-	}
-done:
-	r->textbuf[len] = '\0';
-	r->text.p = r->textbuf;
-	r->text.end = r->textbuf + len;
-}
-
-/*
- * The next PNG image of a stream of images back to back, in a new buffer
- * of *len bytes: its signature, then its chunks (length, type, data, CRC)
- * up to IEND; libpng checks the rest.  Returns NULL at a clean end of
- * input.  Dies if the input ends inside the image, or if what follows an
- * image is not another one, naming its byte offset.
- */
-static unsigned char *
-read_png(struct tp_reader *r, size_t *len)
-{
-	size_t cap = 65536, n, got;
-	unsigned char *buf;
-	char q[256];
-
-	r->png = buf = tp_emalloc(cap);
-	if ((n = reader_take(r, buf, 8)) == 0) {
-		free(buf);
-		r->png = NULL;
-		return NULL;
-	}
+	if (!tp_raw_next(r, hdr))
+		return 0;
 	r->index++;
-	if (memcmp(buf, PNG_SIGNATURE, n)) {	/* not after record 0 */
-		char shown[sizeof q + 3] = "";
-		if (!memchr(buf, '\0', n))	/* tp_quote stops at a NUL */
-			snprintf(shown, sizeof shown, " '%s'",
-			    tp_quote((char *)buf, n, q, sizeof q));
-		tp_die("%s: byte %zu: data%s after PNG record %ld is not a PNG",
-		    r->name, r->offset, shown, r->index - 1);
-	}
-	if (n < 8)
-		tp_die("%s: truncated record %ld: expected an 8-byte PNG signature, got %zu bytes",
-		    r->name, r->index, n);
-	for (;;) {
-		size_t clen, need;
-		int iend;
-
-		if (cap - n < 12) {
-			cap *= 2;
-			r->png = buf = tp_erealloc(buf, cap);
-		}
-		if ((got = reader_take(r, buf + n, 8)) < 8)
-			tp_die("%s: truncated record %ld: PNG ends inside a chunk header at byte %zu",
-			    r->name, r->index, r->offset + n + got);
-		clen = (size_t)buf[n] << 24 | (size_t)buf[n + 1] << 16 |
-		    (size_t)buf[n + 2] << 8 | buf[n + 3];
-		iend = !memcmp(buf + n + 4, "IEND", 4);
-		if (clen > 0x7fffffff)
-			tp_die("%s: record %ld: bad PNG: chunk length %zu at byte %zu exceeds 2^31-1",
-			    r->name, r->index, clen, r->offset + n);
-		n += 8;
-		need = n + clen + 4;	/* data and CRC, grown as they arrive */
-		while (n < need) {
-			if (n == cap) {
-				cap = cap > need / 2 ? need : cap * 2;
-				r->png = buf = tp_erealloc(buf, cap);
-			}
-			got = reader_take(r, buf + n,
-			    (need < cap ? need : cap) - n);
-			if (got == 0)
-				tp_die("%s: truncated record %ld: PNG ends inside a chunk at byte %zu",
-				    r->name, r->index, r->offset + n);
-			n += got;
-		}
-		if (iend)
-			break;
-	}
-	r->offset += n;
-	*len = n;
-	return buf;
+	begin_data(r, hdr, r->in.swap, r->in.fortran);
+	return 1;
 }
 
 /* Text, PNG and the decoders' records are decoded whole; their data is
@@ -382,6 +284,7 @@ static int
 read_whole_header(struct tp_reader *r, struct tp_tensor *hdr)
 {
 	struct tp_tensor t;
+	char known[256];
 	int more;
 
 	free(r->record_name);
@@ -394,13 +297,18 @@ read_whole_header(struct tp_reader *r, struct tp_tensor *hdr)
 		unsigned char *all;
 		size_t len;
 
-		if (!(all = read_png(r, &len)))
+		if (!(all = tp_png_read(r, r->index + 1, &r->offset, &r->png,
+		    &len)))
 			return 0;
+		r->index++;
 		tp_png_decode(all, len, r->name, &t);
 		free(all);
 		r->png = NULL;
 	} else {
-		text_fill(r);
+		if (tp_text_fill(&r->text, r) < 0)
+			tp_die("%s: binary data in no format tpipe reads (%s); "
+			    "headerless data reads with tcat --raw DTYPE --shape S",
+			    r->name, known_formats(known, sizeof known));
 		more = tp_text_next(&r->text, r->index + 1, &t);
 		if (!more)
 			return 0;
@@ -429,6 +337,7 @@ tp_read_header(struct tp_reader *r, struct tp_tensor *hdr)
 	r->mem = NULL;
 	r->in_record = 0;
 	if (!(r->format == TP_FMT_NPY ? read_npy_header(r, hdr) :
+	    r->format == TP_FMT_RAW ? read_raw_header(r, hdr) :
 	    read_whole_header(r, hdr)))
 		return 0;
 	if (!r->operand)
@@ -455,14 +364,14 @@ read_swapped(struct tp_reader *r, unsigned char *dst, size_t n)
 		r->done += k;
 	}
 	k = n - n % r->elsize;
-	if ((got = reader_take(r, dst, k)) < k)
+	if ((got = tp_reader_take(r, dst, k)) < k)
 		truncated_data(r, got);
-	byteswap(dst, k, r->elsize, r->complex);
+	tp_byteswap(dst, k, r->dtype);
 	r->done += k;
 	if (n > k) {			/* split the next element */
-		if ((got = reader_take(r, r->part, r->elsize)) < r->elsize)
+		if ((got = tp_reader_take(r, r->part, r->elsize)) < r->elsize)
 			truncated_data(r, got);
-		byteswap(r->part, r->elsize, r->elsize, r->complex);
+		tp_byteswap(r->part, r->elsize, r->dtype);
 		memcpy(dst + k, r->part, n - k);
 		r->done += n - k;
 	}
@@ -485,7 +394,7 @@ tp_read_data(struct tp_reader *r, void *dst, size_t n)
 		read_swapped(r, dst, n);
 		return;
 	}
-	got = reader_take(r, dst, n);
+	got = tp_reader_take(r, dst, n);
 	if (got < n)
 		truncated_data(r, got);
 	r->done += n;
@@ -591,7 +500,7 @@ tp_read_move(struct tp_reader *r, int fd, const char *name, size_t n)
 		    SPLICE_F_MOVE | SPLICE_F_MORE);
 	while (k < 0 && errno == EINTR);
 	if (k > 0) {
-		reader_counted(r, (size_t)k);
+		tp_reader_counted(r, (size_t)k);
 		r->done += (size_t)k;
 		return (size_t)k;
 	}
@@ -631,7 +540,7 @@ tp_reader_close(struct tp_reader *r)
 	if (r->dec)
 		r->dec->close(r->dec_state);
 	free(r->record_name);
-	free(r->textbuf);
+	tp_text_free(&r->text);
 	free(r->buf);
 	free(r->name);
 	free(r->path);

@@ -1,9 +1,6 @@
 /*
- * reader_impl.h - private to reader.c and reader_input.c: the reader's
- * state, and the buffered input both read through.  The decoders of
- * formats.h use reader_input.c's side alone (tp_reader_take,
- * tp_reader_slurp, the accessors), so that reader.c, which lists them,
- * and they use each other in no cycle (mk/layers.py).
+ * reader_impl.h - private to reader.c and reader_input.c: a reader's
+ * state.  The decoders of the formats (formats.h) do not see it.
  */
 #ifndef TPIPE_READER_IMPL_H
 #define TPIPE_READER_IMPL_H
@@ -11,7 +8,7 @@
 #include "formats.h"
 #include "tpipe.h"
 
-#define BUFSIZE (256 * 1024)
+#define TP_READ_BUFSIZE (256 * 1024)
 
 struct tp_reader {
 	int fd;
@@ -25,7 +22,6 @@ struct tp_reader {
 	int in_record;		/* the current record's data not all read */
 	size_t want, done;	/* data bytes of the record; read so far */
 	int swap;		/* data is in the other byte order */
-	int complex;		/* elements are (real, imaginary) pairs */
 	enum tp_dtype dtype;	/* of the current record */
 	size_t elsize;
 	unsigned char *scratch;	/* tp_read_data_as: SCRATCH bytes, or NULL */
@@ -36,8 +32,6 @@ struct tp_reader {
 	size_t offset;		/* PNG: input bytes the images so far took */
 	unsigned char *png;	/* PNG: the image read (freed if we die) */
 	struct tp_text text;
-	char *textbuf;		/* text: the current record and what follows */
-	size_t textcap;
 	int operand;		/* an operand file: not counted as the stream */
 	struct tp_input in;	/* how it was opened */
 	const struct tp_decoder *dec;	/* the format's, or NULL */
@@ -46,10 +40,8 @@ struct tp_reader {
 };
 
 /* Count n bytes read into the progress line, unless r is an operand. */
-void reader_counted(const struct tp_reader *r, size_t n);
+void tp_reader_counted(const struct tp_reader *r, size_t n);
 /* Read more input into the buffer; returns bytes added (0 at the end). */
-size_t reader_fill(struct tp_reader *r);
-/* Copy up to n bytes of input to dst; returns how many there were. */
-size_t reader_take(struct tp_reader *r, void *dst, size_t n);
+size_t tp_reader_fill(struct tp_reader *r);
 
 #endif

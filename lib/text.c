@@ -97,7 +97,11 @@ parse_value(const char *tok, size_t len, enum tp_dtype t, void *dst)
 	char buf[512], *end;
 	double re, im = 0;
 
-	if (len >= sizeof buf)
+	if (len >= 2 && tok[0] == '"' && tok[len - 1] == '"') {
+		tok++;			/* a CSV field in quotes: "1.5" */
+		len -= 2;
+	}
+	if (len >= sizeof buf || len == 0)
 		return 0;
 	memcpy(buf, tok, len);
 	buf[len] = '\0';
@@ -266,6 +270,8 @@ skip_to_record(struct tp_text *x, int *dndim, size_t *dshape,
 /* How a record's lines are laid out, as read so far. */
 struct layout {
 	size_t rows, slices, cols, rows_in_slice, rows_per_slice, started;
+	int table;		/* a CSV table under its names: 2-D rows */
+	int hint;		/* a bad first row may be names (no --header) */
 };
 
 /*
@@ -277,14 +283,19 @@ struct layout {
  */
 static void
 read_numbers(const struct tp_text *x, const char *q, const char *eol,
-    int declared, struct values *v, enum tp_dtype *dtype)
+    int declared, struct values *v, enum tp_dtype *dtype, int first)
 {
-	for (;;) {
+	for (size_t col = 0;; col++) {
 		const char *tok;
+		int commas = 0;
 		while (q < eol && is_sep(*q))
-			q++;
+			commas += *q++ == ',';
 		if (q >= eol)
 			break;
+		if (col > 0 && commas > 1)
+			tp_die("%s: line %ld: an empty field before number %zu "
+			    "(two commas with nothing between them)", x->name,
+			    x->line, col + 1);
 		tok = q;
 		while (q < eol && !is_sep(*q))
 			q++;
@@ -304,8 +315,11 @@ read_numbers(const struct tp_text *x, const char *q, const char *eol,
 		if (got <= 0)
 			tp_quote(tok, (size_t)(q - tok), shown, sizeof shown);
 		if (got == 0)
-			tp_die("%s: line %ld: '%s' is not a valid %s value",
-			    x->name, x->line, shown, tp_dtype_name(*dtype));
+			tp_die("%s: line %ld: '%s' is not a valid %s value%s",
+			    x->name, x->line, shown, tp_dtype_name(*dtype),
+			    first && (isalpha((unsigned char)*tok) ||
+			    *tok == '"' || *tok == '_') ? " (a row of names? "
+			    "tcat --header reads them)" : "");
 		if (got < 0)
 			tp_die("%s: line %ld: '%s' is out of range for %s",
 			    x->name, x->line, shown, tp_dtype_name(*dtype));
@@ -366,7 +380,8 @@ read_rows(struct tp_text *x, int declared, struct values *v,
 		hash = q < eol ? memchr(q, '#', (size_t)(eol - q)) : NULL;
 		if (hash)
 			eol = hash;
-		read_numbers(x, q, eol, declared, v, dtype);
+		read_numbers(x, q, eol, declared, v, dtype,
+		    s->hint && s->rows == 0);
 		n = v->n - before;
 		if (hash)
 			eol = memchr(hash, '\n', (size_t)(x->end - hash));
@@ -375,14 +390,16 @@ read_rows(struct tp_text *x, int declared, struct values *v,
 		x->p = eol < x->end ? eol + 1 : eol;
 		x->line++;
 		if (n == 0) {			/* a blank line ends a slice */
-			end_slice(x, declared, s);
+			if (!s->table)
+				end_slice(x, declared, s);
 			continue;
 		}
 		if (s->started == 0)
 			s->cols = n;
 		else if (n != s->cols && !declared)
-			tp_die("%s: line %ld has %zu numbers, expected %zu",
-			    x->name, x->line - 1, n, s->cols);
+			tp_die("%s: line %ld has %zu numbers, expected %zu%s",
+			    x->name, x->line - 1, n, s->cols, s->table ?
+			    ", one for each name in the header" : "");
 		s->started = 1;
 		s->rows++;
 		s->rows_in_slice++;
@@ -415,6 +432,156 @@ shape_by_option(const struct tp_text *x, long index, size_t n,
 	tp_eset_shape(out, x->ndim, shape);
 }
 
+/* A name as it grows. */
+struct name {
+	char *s;
+	size_t len, cap;
+};
+
+static void
+add_char(struct name *nm, char c)
+{
+	if (nm->len + 1 >= nm->cap) {
+		nm->cap = nm->cap ? nm->cap * 2 : 32;
+		nm->s = tp_erealloc(nm->s, nm->cap);
+	}
+	nm->s[nm->len++] = c;
+	nm->s[nm->len] = '\0';
+}
+
+/* Free n names (names may be NULL). */
+static void
+csv_free(char **names, size_t n)
+{
+	for (size_t i = 0; names && i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+/* 1 if p (before end) is where a line ends: "\n", "\r\n", or the end. */
+static int
+at_eol(const char *p, const char *end)
+{
+	return p == end || *p == '\n' || (*p == '\r' && (p + 1 == end ||
+	    p[1] == '\n'));
+}
+
+/*
+ * The field in quotes at *p (its opening quote) into nm, *p moved past
+ * the closing one and *lines counting the line breaks inside.  Returns
+ * 0, or -1 if no quote closes it.
+ */
+static int
+quoted(const char **p, const char *end, struct name *nm, long *lines)
+{
+	const char *q = *p + 1;
+
+	for (;;) {
+		if (q == end)
+			return -1;
+		if (*q == '"') {
+			if (q + 1 < end && q[1] == '"') {	/* "" is " */
+				add_char(nm, '"');
+				q += 2;
+				continue;
+			}
+			*p = q + 1;
+			return 0;
+		}
+		*lines += *q == '\n';
+		add_char(nm, *q++);
+	}
+}
+
+/*
+ * The row of column names at p (before end), as RFC 4180 writes it:
+ * fields separated by commas, taken as they are (blanks too); a field
+ * that begins with a double quote ends at the next one alone, and may
+ * hold commas, line breaks and quotes (doubled, "").  Sets *names to a
+ * malloc'd array of *n malloc'd names, *next to the start of the line
+ * after the row and *lines to the lines it took.  Returns NULL, or a
+ * message in m (names are then not set).
+ */
+static tp_why
+csv_names(const char *p, const char *end, char ***names, size_t *n,
+    const char **next, long *lines, struct tp_msg *m)
+{
+	char **list = NULL;
+	size_t count = 0, cap = 0;
+	long nl = 0;
+	const char *why = NULL;
+
+	for (;;) {
+		struct name nm = { tp_emalloc(32), 0, 32 };
+
+		nm.s[0] = '\0';		/* an empty name is "" */
+		if (p < end && *p == '"') {
+			if (quoted(&p, end, &nm, &nl) < 0)
+				why = "is not closed";
+			else if (!at_eol(p, end) && *p != ',')
+				why = "is followed by more than a comma";
+		} else
+			while (!at_eol(p, end) && *p != ',')
+				add_char(&nm, *p++);
+		if (count == cap) {
+			cap = cap ? cap * 2 : 16;
+			list = tp_erealloc(list, cap * sizeof *list);
+		}
+		list[count++] = nm.s;
+		if (why) {
+			csv_free(list, count);
+			return tp_msgf(m, "the quote that opens name %zu %s",
+			    count, why);
+		}
+		if (p == end || *p != ',')
+			break;
+		p++;
+	}
+	while (p < end && *p != '\n')	/* the '\r' of "\r\n" */
+		p++;
+	*next = p < end ? p + 1 : p;
+	*lines = nl + 1;
+	*names = list;
+	*n = count;
+	return NULL;
+}
+
+/*
+ * --header: parse the row of names that heads the input into x->names,
+ * past the blank and comment lines before it.  Leaves x->names NULL if
+ * the input has no such row.
+ */
+static void
+read_names(struct tp_text *x)
+{
+	const char *next = NULL, *why;
+	struct tp_msg m;
+	long lines = 0;
+
+	while (x->p < x->end) {
+		const char *eol = memchr(x->p, '\n', (size_t)(x->end - x->p));
+		const char *q;
+
+		if (!eol)
+			eol = x->end;
+		q = tp_text_skip_blanks(x->p, eol);
+		if (q < eol && *q != '#')
+			break;
+		if (q < eol && tp_text_is_shape_line(q, eol))
+			tp_die("%s: line %ld: a shape comment where --header "
+			    "expects the row of names", x->name, x->line);
+		x->p = eol < x->end ? eol + 1 : eol;
+		x->line++;
+	}
+	if (x->p >= x->end)
+		return;
+	if ((why = csv_names(x->p, x->end, &x->names, &x->nnames, &next,
+	    &lines, &m)))
+		tp_die("%s: line %ld: %s", x->name, x->line, why);
+	x->p = next;
+	x->line += lines;
+}
+
 int
 tp_text_next(struct tp_text *x, long index, struct tp_tensor *out)
 {
@@ -422,21 +589,35 @@ tp_text_next(struct tp_text *x, long index, struct tp_tensor *out)
 	enum tp_dtype dtype = TP_F8;
 	int declared = 0, dndim = 0;
 	size_t dshape[TP_MAXDIM];
-	struct layout s = { 0, 0, 0, 0, 0, 0 };
+	struct layout s = { 0, 0, 0, 0, 0, 0, 0, 0 };
 	long first_line = x->line;
 	struct tp_msg m;
 
+	if (x->header && index == 0)
+		read_names(x);
+	s.table = x->names && index == 0;
+	s.hint = index == 0 && !x->header;
 	/* skip blank and comment lines; a shape comment declares the record */
 	declared = skip_to_record(x, &dndim, dshape, &dtype);
-	if (x->p >= x->end && !declared)
+	if (x->p >= x->end && !declared && !s.table)
 		return 0;
+	if (declared && s.table)
+		tp_die("%s: line %ld: a shape comment after the row of names "
+		    "(--header)", x->name, x->line - 1);
+	if (s.table) {			/* the names say the columns */
+		s.cols = x->nnames;
+		s.started = 1;
+	}
 	v.elsize = tp_dtype_size(dtype);
 	first_line = x->line;
 	read_rows(x, declared, &v, &dtype, &s);
 
 	memset(out, 0, sizeof *out);
 	out->dtype = dtype;
-	if (x->ndim >= 0) {			/* --shape */
+	if (s.table) {
+		size_t shape[2] = { s.rows, x->nnames };
+		tp_eset_shape(out, 2, shape);
+	} else if (x->ndim >= 0) {		/* --shape */
 		shape_by_option(x, index, v.n, out);
 	} else if (declared) {
 		if (tp_set_shape(out, dndim, dshape, &m))
@@ -465,4 +646,65 @@ tp_text_next(struct tp_text *x, long index, struct tp_tensor *out)
 		tp_alloc(out);
 	}
 	return 1;
+}
+
+int
+tp_text_fill(struct tp_text *x, struct tp_reader *r)
+{
+	size_t keep, len, scan = 0;
+	int seen_shape = 0, seen_data = 0, first = !x->buf;
+	char *nl;
+
+	if (first) {
+		x->cap = 256 * 1024;
+		x->buf = tp_emalloc(x->cap + 1);
+		x->p = x->end = x->buf;
+		x->line = 1;
+	}
+	keep = (size_t)(x->end - x->p);
+	memmove(x->buf, x->p, keep);
+	len = keep;
+	for (;;) {
+		while ((nl = memchr(x->buf + scan, '\n', len - scan))) {
+			const char *q = tp_text_skip_blanks(x->buf + scan, nl);
+			if (q < nl && *q == '#') {
+				if (tp_text_is_shape_line(q, nl)) {
+					if (seen_shape || seen_data)
+						goto done;
+					seen_shape = 1;
+				}
+			} else if (q < nl)
+				seen_data = 1;
+			scan = (size_t)(nl - x->buf) + 1;
+		}
+		if (len == x->cap) {
+			if (x->cap > SIZE_MAX / 4)
+				tp_die("%s: text record too large", x->name);
+			x->cap *= 2;
+			x->buf = tp_erealloc(x->buf, x->cap + 1);
+		}
+		size_t k = tp_reader_take(r, x->buf + len, x->cap - len);
+		if (k == 0)
+			break;
+		if (memchr(x->buf + len, '\0', k))
+			return -1;
+		len += k;
+	}
+done:
+	x->buf[len] = '\0';
+	x->p = x->buf;
+	x->end = x->buf + len;
+	/* the byte order mark some programs (spreadsheets) begin text with */
+	if (first && len >= 3 && !memcmp(x->buf, "\xef\xbb\xbf", 3))
+		x->p += 3;
+	return 0;
+}
+
+void
+tp_text_free(struct tp_text *x)
+{
+	free(x->buf);
+	csv_free(x->names, x->nnames);
+	x->buf = NULL;
+	x->names = NULL;
 }

@@ -22,7 +22,8 @@
  *           tensor.c    shapes: tp_set_shape, tp_parse_shape, tp_new,
  *                       tp_converted
  *           permute.c   tp_permute: N-D permutation of raw elements,
- *                       cache-blocked, in ranges an engine fans out
+ *                       cache-blocked, in ranges an engine fans out;
+ *                       Fortran order to C order
  *           random.c    numpy's legacy Mersenne Twister, rand and randn
  *           progress.c/.h  the progress line on stderr: counters the
  *                       io layer adds to, a timer thread that draws
@@ -30,8 +31,11 @@
  *                       parsing, the -o extensions
  *   io      fdio.c      writing to a file descriptor; death by SIGPIPE
  *           npy.c       NPY header parsing and formatting
- *           pngio.c     PNG decoding and encoding (libpng)
+ *           pngio.c     PNG decoding and encoding (libpng), and the
+ *                       framing of a stream of PNG images
  *           text.c      the text format, read and written
+ *           csv.c       CSV: the row of names (--header), -O csv
+ *           raw.c       headerless data (--raw): records' headers
  *           reader.c    tp_reader: records from a file or stdin
  *           writer.c    tp_writer: records to stdout or an -o file
  *           copy.c      tp_write_from: a record's bytes, reader to writer
@@ -132,6 +136,10 @@ tp_why tp_dtype_lookup(const char *s, enum tp_dtype *t,
     struct tp_msg *m);
 int tp_dtype_parse(const char *);
 
+/* Reverse the bytes of each element of dtype t (of each part of a
+ * complex one) in the n bytes at data: the other byte order. */
+void tp_byteswap(void *data, size_t n, enum tp_dtype t);
+
 /*
  * The float type a tool computes in for input dtype t when the user asked
  * for want (TP_F4, TP_F8, or -1 for "keep"): floats keep their precision,
@@ -229,6 +237,9 @@ void tp_permute_run(const struct tp_permute *, void *dst, const void *src,
  */
 void tp_reverse_axes(void *dst, const void *src, size_t esz, int ndim,
     const size_t *shape);
+/* The C-order copy (malloc'd; free it) of f, an array of h's shape and
+ * dtype in Fortran order (numpy's order='F'). */
+void *tp_fortran_to_c(const void *f, const struct tp_tensor *h);
 
 /* IEEE half <-> float. */
 float tp_half_to_float(uint16_t);
@@ -307,10 +318,12 @@ void *tp_big_alloc(size_t n);
 
 /* --- command line ---------------------------------------------------- */
 
-/* The formats records are read from and written in (tpipe(7) FORMATS). */
+/* The formats records are read from and written in (tpipe(7)). */
 enum tp_format { TP_FMT_AUTO, TP_FMT_NPY, TP_FMT_TXT, TP_FMT_PNG,
 	TP_FMT_CSV, TP_FMT_TIFF, TP_FMT_JPEG, TP_FMT_MAT, TP_FMT_MRC,
 	TP_FMT_RAW };
+/* The words of -O, as every tool's usage lists them (cli.c's table). */
+#define TP_FORMAT_NAMES "npy|txt|png|csv|raw|mat"
 /* --compress: TP_COMPRESS_AUTO is the format's default. */
 enum tp_compress { TP_COMPRESS_AUTO, TP_COMPRESS_NONE, TP_COMPRESS_DEFLATE };
 
@@ -329,7 +342,8 @@ struct tp_common {
 /* Long option ids above any short option character; a tool's own start
  * at TP_OPT_TOOL. */
 enum { TP_OPT_DEPTH = 256, TP_OPT_VERSION, TP_OPT_PROGRESS, TP_OPT_QUIET,
-	TP_OPT_QUALITY, TP_OPT_COMPRESS, TP_OPT_TOOL };
+	TP_OPT_QUALITY, TP_OPT_COMPRESS, TP_OPT_SHAPE, TP_OPT_RAW,
+	TP_OPT_SKIP, TP_OPT_ORDER, TP_OPT_HEADER, TP_OPT_VAR, TP_OPT_TOOL };
 
 /* getopt_long entries and short letters for the common options. */
 #define TP_COMMON_SHORTOPTS "ho:O:t:j:"
@@ -344,6 +358,15 @@ enum { TP_OPT_DEPTH = 256, TP_OPT_VERSION, TP_OPT_PROGRESS, TP_OPT_QUIET,
 	{ "compress", required_argument, NULL, TP_OPT_COMPRESS }, \
 	{ "version", no_argument, NULL, TP_OPT_VERSION }, \
 	TP_PROGRESS_LONGOPTS
+/* getopt_long entries for the input options of the tools that read
+ * files of any format (tcat, tinfo): tp_input_option parses them. */
+#define TP_INPUT_LONGOPTS \
+	{ "shape", required_argument, NULL, TP_OPT_SHAPE }, \
+	{ "raw", required_argument, NULL, TP_OPT_RAW }, \
+	{ "skip", required_argument, NULL, TP_OPT_SKIP }, \
+	{ "order", required_argument, NULL, TP_OPT_ORDER }, \
+	{ "header", no_argument, NULL, TP_OPT_HEADER }, \
+	{ "var", required_argument, NULL, TP_OPT_VAR }
 /* --progress and --quiet alone, for a tool without the other common
  * options (tinfo). */
 #define TP_PROGRESS_LONGOPTS \
@@ -465,12 +488,26 @@ struct tp_input {
 	size_t shape[TP_MAXDIM];	/* (inferred), or ndim -1 */
 	int raw;		/* --raw DTYPE: headerless data of this */
 				/* dtype (enum tp_dtype), or -1 */
+	int swap;		/* --raw's dtype is in the other byte */
+				/* order (">u2" on a little-endian machine) */
 	unsigned long long skip;	/* --skip: raw bytes before the data */
 	int fortran;		/* --order F: raw data in Fortran order */
 	const char *var;	/* --var: the one .mat variable, or NULL */
 	int header;		/* --header: CSV input begins with names */
 };
 void tp_input_init(struct tp_input *in);
+/*
+ * Handle option ch (with its argument) if it is an input option
+ * (TP_INPUT_LONGOPTS): --shape S, --raw DTYPE (numpy's names; a byte
+ * order '>' or '<' other than the machine's sets swap), --skip BYTES,
+ * --order C|F, --header, --var NAME.  Returns 1 if handled, else 0; a bad
+ * value is a usage error (exit 2).
+ */
+int tp_input_option(struct tp_input *in, int ch, const char *arg);
+/* Once the options are read: a usage error (exit 2) if they do not go
+ * together (--skip or --order without --raw, --header with --raw or
+ * --shape, --var with --raw). */
+void tp_input_check(const struct tp_input *in);
 /*
  * Open path ("-" or NULL is stdin) for reading records as in says (NULL:
  * the defaults).  Unless in names raw data, the first bytes decide the
@@ -479,12 +516,26 @@ void tp_input_init(struct tp_input *in);
  */
 struct tp_reader *tp_reader_open_input(const char *path,
     const struct tp_input *in);
+/*
+ * Readers for the n files (paths, "-" the standard input), in a new
+ * array of n: when in asks what some formats do not take (--shape,
+ * --header, --var), every file is opened now, so that one it cannot apply to is
+ * refused before any output (stdin once: a later "-" finds it ended);
+ * else the entries are NULL, for tp_reader_open_input in their turn.
+ */
+struct tp_reader **tp_reader_open_all(int n, char *const *files,
+    const struct tp_input *in);
 /* tp_reader_open_input with the defaults, and shape, if not NULL, the
  * shape (ndim entries, one may be SIZE_MAX) of text records. */
 struct tp_reader *tp_reader_open(const char *path, int ndim,
     const size_t *shape);
 /* The current record's name (a .mat variable's), or NULL. */
 const char *tp_reader_record_name(const struct tp_reader *);
+/* The names of the current record's columns (*n of them), which the
+ * row of names that heads CSV input gives its first record (--header),
+ * or NULL. */
+const char *const *tp_reader_column_names(const struct tp_reader *,
+    size_t *n);
 /* The name used in messages: "<stdin>", or the path as tp_printable
  * shows it. */
 const char *tp_reader_name(const struct tp_reader *);

@@ -7,7 +7,6 @@
  * sizes.
  */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,51 +19,10 @@
 
 /* The formats encoded by files of their own (formats.h). */
 static const struct tp_encoder *const encoders[] = {
+	&tp_csv_encoder,
 	&tp_mat_encoder,
 	NULL
 };
-
-/* The open writers, for write_complete_records when the tool dies. */
-#define MAXWRITERS 8
-static struct tp_writer *open_writers[MAXWRITERS];
-
-/* tp_on_die hook: write the buffered records that are complete to each
- * output that is not a temporary file (a temporary file is removed
- * anyway).  Never dies; a closed pipe just ends the writing. */
-static void
-write_complete_records(void)
-{
-	sigset_t pipe;
-
-	sigemptyset(&pipe);
-	sigaddset(&pipe, SIGPIPE);
-	sigprocmask(SIG_BLOCK, &pipe, NULL);	/* EPIPE, not death */
-	for (int i = 0; i < MAXWRITERS; i++) {
-		struct tp_writer *w = open_writers[i];
-		if (w && !w->is_temp && w->complete)
-			tp_write_fd_quietly(w->fd, w->buf, w->complete);
-	}
-}
-
-/* Add w to open_writers (add 1) or remove it (add 0); the die hook is
- * set while any is open. */
-static void
-track(struct tp_writer *w, int add)
-{
-	int any = 0;
-
-	for (int i = 0; i < MAXWRITERS; i++) {
-		if (add && !open_writers[i]) {
-			open_writers[i] = w;
-			add = 0;
-		} else if (!add && open_writers[i] == w)
-			open_writers[i] = NULL;
-		any |= open_writers[i] != NULL;
-	}
-	if (add)
-		tp_die("more than %d outputs", MAXWRITERS);
-	tp_on_die(any ? write_complete_records : NULL);
-}
 
 /* Count n more data bytes of the current record as written; at its end,
  * the buffer holds whole records only. */
@@ -110,9 +68,9 @@ tp_writer_open_path(const char *path, enum tp_format fmt, int depth)
 	for (int i = 0; encoders[i]; i++)
 		if (encoders[i]->format == w->format)
 			w->enc = encoders[i];
-	if (w->format > TP_FMT_PNG && !w->enc)
+	if (w->format > TP_FMT_PNG && w->format != TP_FMT_RAW && !w->enc)
 		tp_usage_die("no writer for that format in this build");
-	w->buf = tp_emalloc(BUFSIZE);
+	w->buf = tp_emalloc(TP_WRITE_BUFSIZE);
 	if (path) {
 		w->fd = tp_create_temp(path);
 		w->is_temp = 1;
@@ -121,7 +79,7 @@ tp_writer_open_path(const char *path, enum tp_format fmt, int depth)
 		w->fd = 1;
 		w->name = tp_estrdup("<stdout>");
 	}
-	track(w, 1);
+	tp_writer_track(w, 1);
 	return w;
 }
 
@@ -177,14 +135,16 @@ tp_write_header(struct tp_writer *w, const struct tp_tensor *hdr)
 	tp_progress_record_out();
 	switch (w->format) {
 	case TP_FMT_NPY:
-		writer_out(w, buf, tp_npy_format_header(hdr, buf));
+		tp_writer_emit(w, buf, tp_npy_format_header(hdr, buf));
+		break;
+	case TP_FMT_RAW:		/* the data alone */
 		break;
 	case TP_FMT_TXT: {
 		char shape[TP_MAXDIM * 22 + 4];
 		int n = snprintf(buf, sizeof buf, "# shape %s %s\n",
 		    tp_shape_str(hdr, shape, sizeof shape),
 		    tp_dtype_name(hdr->dtype));
-		writer_out(w, buf, (size_t)n);
+		tp_writer_emit(w, buf, (size_t)n);
 		break;
 	}
 	case TP_FMT_PNG:
@@ -234,7 +194,7 @@ write_text_elem(struct tp_writer *w, const unsigned char *p)
 		if (e % slice == 0 && e < h->count)
 			buf[k++] = '\n';
 	}
-	writer_out(w, buf, (size_t)k);
+	tp_writer_emit(w, buf, (size_t)k);
 }
 
 /* Text: the elements in the n bytes at p.  An element split between
@@ -267,9 +227,12 @@ tp_write_data(struct tp_writer *w, const void *src, size_t n)
 	if (n > w->hdr.nbytes - w->done)
 		tp_die("record %ld: more data than its shape holds",
 		    w->records - 1);
+	if (n == 0)	/* a record held whole is complete already */
+		return;
 	switch (w->format) {
 	case TP_FMT_NPY:
-		writer_out(w, src, n);
+	case TP_FMT_RAW:
+		tp_writer_emit(w, src, n);
 		break;
 	case TP_FMT_TXT:
 		write_text(w, src, n);
@@ -286,7 +249,8 @@ tp_write_data(struct tp_writer *w, const void *src, size_t n)
 			memcpy(w->mem + w->done, src, n);
 		break;
 	}
-	if (w->format == TP_FMT_NPY || w->format == TP_FMT_TXT)
+	if (w->format == TP_FMT_NPY || w->format == TP_FMT_RAW ||
+	    w->format == TP_FMT_TXT)
 		count_data(w, n);
 	else if ((w->done += n) == w->hdr.nbytes && w->enc)
 		encode_record(w);
@@ -318,12 +282,12 @@ tp_write(struct tp_writer *w, const struct tp_tensor *t)
 int
 tp_writer_direct(struct tp_writer *w, size_t n, const char **name)
 {
-	if (w->format != TP_FMT_NPY)
+	if (w->format != TP_FMT_NPY && w->format != TP_FMT_RAW)
 		return -1;
 	if (n > w->hdr.nbytes - w->done)
 		tp_die("record %ld: more data than its shape holds",
 		    w->records - 1);
-	writer_flush(w);
+	tp_writer_flush(w);
 	count_data(w, n);
 	*name = w->name;
 	return w->fd;
@@ -342,11 +306,11 @@ tp_writer_close(struct tp_writer *w)
 		w->complete = w->len;
 	}
 	if (w->png) {
-		writer_out(w, w->png, w->pnglen);
+		tp_writer_emit(w, w->png, w->pnglen);
 		free(w->png);
 	}
-	writer_flush(w);
-	track(w, 0);
+	tp_writer_flush(w);
+	tp_writer_track(w, 0);
 	if (w->is_temp)
 		tp_commit_file(w->fd);
 	else if (close(w->fd) < 0 && errno != EBADF)

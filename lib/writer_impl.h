@@ -1,9 +1,6 @@
 /*
- * writer_impl.h - private to writer.c and writer_output.c: the writer's
- * state, and the buffered output both write through.  The encoders of
- * formats.h use writer_output.c's side alone (tp_writer_emit,
- * tp_writer_name), so that writer.c, which lists them, and they use
- * each other in no cycle (mk/layers.py).
+ * writer_impl.h - private to writer.c and writer_output.c: a writer's
+ * state.  The encoders of the formats (formats.h) do not see it.
  */
 #ifndef TPIPE_WRITER_IMPL_H
 #define TPIPE_WRITER_IMPL_H
@@ -11,7 +8,7 @@
 #include "formats.h"
 #include "tpipe.h"
 
-#define BUFSIZE (256 * 1024)
+#define TP_WRITE_BUFSIZE (256 * 1024)
 
 struct tp_writer {
 	int fd;
@@ -39,12 +36,12 @@ struct tp_writer {
 	char *rec_name;		/* the current record's */
 };
 
-/* Write the whole of p to w's output. */
-void writer_write_all(struct tp_writer *w, const void *p, size_t n);
+/* Add w to the open writers (add 1) or remove it (add 0), whose
+ * complete records a die writes out; the die hook is set while any is
+ * open. */
+void tp_writer_track(struct tp_writer *w, int add);
 /* Write out what the buffer holds.  It counts as written before the
  * write, so a die on a write error does not repeat it. */
-void writer_flush(struct tp_writer *w);
-/* Append n bytes to the output, through the buffer when they fit. */
-void writer_out(struct tp_writer *w, const void *p, size_t n);
+void tp_writer_flush(struct tp_writer *w);
 
 #endif

@@ -156,16 +156,20 @@ cut_row() {
 	for_tools cut cut_row
 }
 
-slow_row() {
-	local n n1 k t0 t1
-	whole_outputs || return 1
-	n=$(stat -c %s "$IN/small.npy")
-	n1=$(stat -c %s "$IN/one.npy")
+# stalled SMALL ONE CMD...: CMD fed the stream SMALL (whose first record
+# is the file ONE) through a pipe whose writer stalls after k bytes, then
+# closes it, for two k inside the second record: each run must wait for
+# the close and end as a cut stream does (cut_outcome, on out and err).
+stalled() {
+	local small=$1 n n1 k t0 t1
+	n=$(stat -c %s "$small")
+	n1=$(stat -c %s "$2")
+	shift 2
 	for k in $((n1 + 5)) $(((n1 + n) / 2)); do
 		t0=$(date +%s%N)
-		{ head -c "$k" "$IN/small.npy"; sleep 0.15; } | {
+		{ head -c "$k" "$small"; sleep 0.15; } | {
 			st=0
-			bounded "${CMD[@]}" > out 2> err || st=$?
+			bounded "$@" > out 2> err || st=$?
 			echo "$st $(date +%s%N)" > end
 		}
 		read -r st t1 < end
@@ -174,6 +178,13 @@ slow_row() {
 		[ $((t1 - t0)) -ge 140000000 ] || { fail "$T: ended before the stalled writer closed the pipe"; return 1; }
 		cut_outcome "$k" "$n1" || return 1
 	done
+}
+
+slow_row() {
+	local k
+	whole_outputs || return 1
+	stalled "$IN/small.npy" "$IN/one.npy" "${CMD[@]}" || return 1
+	k=$(($(stat -c %s "$IN/one.npy") + 5))
 	# with -o onto an existing file, the file stays as it was
 	FAULT_CASE="-o, a stream that stops after $k bytes"
 	mkdir d
@@ -609,6 +620,52 @@ sigterm_row() {
 
 @test "sigterm: SIGTERM while writing -o leaves no file" {
 	for_tools sigterm sigterm_row
+}
+
+# for_formats FN: call FN for every row of test/faults-readers.tsv, with
+# F (the format), MAKE and READ (its commands, split into words), and
+# small.F and one.F made from tcat's small.npy and one.npy, in an empty
+# directory of its own; a failing row is reported and the others run.
+for_formats() {
+	local fn=$1 line n=0 IN=$BATS_FILE_TMPDIR/in/tcat
+	local -a rows
+	mapfile -t rows < <(grep -v -e '^#' -e '^format	' -e '^$' "$TPIPE_TOP/test/faults-readers.tsv")
+	for line in "${rows[@]}"; do
+		IFS=$'\t' read -r F make read <<< "$line"
+		read -r -a MAKE <<< "$make"
+		read -r -a READ <<< "$read"
+		mkdir -p "$BATS_TEST_TMPDIR/$F" && cd "$BATS_TEST_TMPDIR/$F" || return 1
+		"${MAKE[@]}" < "$IN/small.npy" > "small.$F" &&
+		    "${MAKE[@]}" < "$IN/one.npy" > "one.$F" ||
+			{ fail "$F: '$make' fails"; return 1; }
+		n=$((n + 1))
+		row "$fn"
+	done
+	cd "$BATS_TEST_TMPDIR" || return 1
+	[ "$n" -ge 2 ] || fail "only $n formats"
+	rows_ok
+}
+
+reader_cut_row() {
+	"$PY" "$TPIPE_TOP/test/faults_cut.py" "small.$F" \
+	    "$(stat -c %s "one.$F")" "${READ[@]}" > why ||
+	    { fail "$F: $(cat why)"; return 1; }
+	cat why
+}
+
+@test "readers: each input format's stream cut at every byte ends as a cut NPY stream does (test/faults-readers.tsv)" {
+	for_formats reader_cut_row
+}
+
+reader_slow_row() {
+	local T=${READ[0]} FAULT_CASE
+	"${READ[@]}" < "small.$F" > full.out && "${READ[@]}" < "one.$F" > one.out ||
+		{ fail "$F: '${READ[*]}' fails on the whole stream"; return 1; }
+	stalled "small.$F" "one.$F" "${READ[@]}"
+}
+
+@test "readers: each input format's stream that stalls, then stops inside a record (test/faults-readers.tsv)" {
+	for_formats reader_slow_row
 }
 
 @test "man/tpipe.7's DIAGNOSTICS table is what mk/diagnostics.sh makes of the tables" {

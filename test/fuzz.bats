@@ -9,7 +9,7 @@ load helpers
 bats_require_minimum_version 1.5.0
 
 REPLAY="$TPIPE_BIN/../fuzz"
-TARGETS="npy png text einops grad numbers mat"
+TARGETS="npy png text einops grad numbers raw mat"
 
 # replay TARGET: run replay-TARGET on its seeds and regressions; it must
 # exit 0 and say it replayed them all (none may be skipped).
@@ -44,6 +44,7 @@ replay() {
 @test "fuzz: einops replays its seeds and regressions" { replay einops; }
 @test "fuzz: grad replays its seeds and regressions" { replay grad; }
 @test "fuzz: numbers replays its seeds and regressions" { replay numbers; }
+@test "fuzz: raw replays its seeds and regressions" { replay raw; }
 @test "fuzz: mat replays its seeds and regressions" { replay mat; }
 
 @test "fuzz: a caught die is reported and its memory freed, not exited" {

@@ -175,7 +175,7 @@ run_with() {
 		# shellcheck disable=SC2046
 		run --separate-stderr "$t" $(base "$t") -o soft.jpg < "$BATS_FILE_TMPDIR/garbage"
 		[ "$status" -eq 2 ] && [ -z "$output" ] && [ ! -e soft.jpg ] &&
-		    [ "$stderr" = "$t: -o 'soft.jpg': no writer knows the extension '.jpg' (known: .npy, .png, .txt, .csv, .mat): name the format with -O to write it anyway" ] ||
+		    [ "$stderr" = "$t: -o 'soft.jpg': no writer knows the extension '.jpg' (known: .npy, .png, .txt, .csv, .raw, .bin, .mat): name the format with -O to write it anyway" ] ||
 			bad+="$t -o soft.jpg: exit $status: $stderr"$'\n'
 		# -O says what to write: NPY under that name
 		# shellcheck disable=SC2046
@@ -198,8 +198,10 @@ run_with() {
 @test "options: the extensions are known in any case, and name the format -O would" {
 	tgen range 6 -o a.TXT
 	head -1 a.TXT | grep -q '^# shape (6,) float64$'
-	tgen range 6 -o a.Csv
-	head -1 a.Csv | grep -q '^# shape (6,) float64$'
+	tgen range 6 | treshape 2,3 -o a.Csv
+	[ "$(head -1 a.Csv)" = 0,1,2 ]
+	tgen range 6 -o a.BIN
+	[ "$(stat -c %s a.BIN)" -eq 48 ]
 	tgen range 6 | treshape 2,3 -o a.PNG
 	head -c 4 a.PNG | grep -q PNG
 	tgen range 6 -o a.NpY

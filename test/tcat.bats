@@ -945,7 +945,7 @@ print(p.stdout.strip() + '|' + p.stderr)"
 	printf 'abc\033[2J\n' > esc.txt
 	run --separate-stderr tcat esc.txt
 	[ "$status" -eq 1 ]
-	[ "$stderr" = "tcat: esc.txt: line 1: 'abc\\x1b[2J' is not a valid float64 value" ]
+	[ "$stderr" = "tcat: esc.txt: line 1: 'abc\\x1b[2J' is not a valid float64 value (a row of names? tcat --header reads them)" ]
 }
 
 @test "a PNG claiming far more pixels than its bytes can hold is refused before allocating" {
@@ -1012,13 +1012,16 @@ assert np.array_equal(a.ravel(), np.arange(1, 60001))
 "
 }
 
-@test "-o: the extension decides the format in any case (.PNG, .Txt, .CSV)" {
+@test "-o: the extension decides the format in any case (.PNG, .Txt, .CSV, .Raw)" {
 	tcat -o g.PNG "$DATA/pil-gray8.npy"
 	[ "$(head -c 4 g.PNG | od -An -tx1 | tr -d ' ')" = 89504e47 ]
 	tgen eye 2 -o e.Txt
 	[ "$(head -n 1 e.Txt)" = '# shape (2, 2) float64' ]
 	tgen eye 2 -o e.CSV
-	cmp e.Txt e.CSV
+	[ "$(cat e.CSV)" = $'1,0\n0,1' ]
+	tgen eye 2 -o e.Raw
+	cmp e.Raw <(tgen eye 2 -O raw)
+	[ "$(stat -c %s e.Raw)" -eq 32 ]
 	tgen eye 2 -o e.NPY
 	py "assert np.array_equal(np.load('e.NPY'), np.eye(2))"
 }

@@ -284,7 +284,10 @@ test_choices(void)
 	tp_choice_list(c, small, sizeof small);
 	ok(strlen(small) < sizeof small, "tp_choice_list fits its buffer");
 	ok(!tp_output_format("a/b.PNG", &f, &m) && f == TP_FMT_PNG &&
-	    !tp_output_format("x.csv", &f, &m) && f == TP_FMT_TXT &&
+	    !tp_output_format("x.csv", &f, &m) && f == TP_FMT_CSV &&
+	    !tp_output_format("x.TXT", &f, &m) && f == TP_FMT_TXT &&
+	    !tp_output_format("x.raw", &f, &m) && f == TP_FMT_RAW &&
+	    !tp_output_format("x.Bin", &f, &m) && f == TP_FMT_RAW &&
 	    !tp_output_format("x.Npy", &f, &m) && f == TP_FMT_NPY &&
 	    !tp_output_format("x.MAT", &f, &m) && f == TP_FMT_MAT,
 	    "known extensions, in any case");
@@ -295,8 +298,9 @@ test_choices(void)
 	    "no extension: a leading dot, a dot in a directory");
 	e = tp_output_format("soft.jpg", &f, &m);
 	ok(e && !strcmp(e, "-o 'soft.jpg': no writer knows the extension "
-	    "'.jpg' (known: .npy, .png, .txt, .csv, .mat): name the format "
-	    "with -O to write it anyway"), "an unknown extension, named");
+	    "'.jpg' (known: .npy, .png, .txt, .csv, .raw, .bin, .mat): name "
+	    "the format with -O to write it anyway"),
+	    "an unknown extension, named");
 	e = tp_output_format("a\n.\x1b", &f, &m);
 	ok(e && strstr(e, "'a\\x0a.\\x1b'") && strstr(e, "'.\\x1b'"),
 	    "an unknown extension quoted");
