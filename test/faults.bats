@@ -624,10 +624,11 @@ sigterm_row() {
 
 # for_formats FN: call FN for every row of test/faults-readers.tsv, with
 # F (the format), MAKE and READ (its commands, split into words), and
-# small.F and one.F made from tcat's small.npy and one.npy, in an empty
+# small.F and one.F made from tcat's small.npy and one.npy (tcat's row
+# is the table's first: its inputs are in in/0-tcat), in an empty
 # directory of its own; a failing row is reported and the others run.
 for_formats() {
-	local fn=$1 line n=0 IN=$BATS_FILE_TMPDIR/in/tcat
+	local fn=$1 line n=0 IN=$BATS_FILE_TMPDIR/in/0-tcat
 	local -a rows
 	mapfile -t rows < <(grep -v -e '^#' -e '^format	' -e '^$' "$TPIPE_TOP/test/faults-readers.tsv")
 	for line in "${rows[@]}"; do
