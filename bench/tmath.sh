@@ -5,15 +5,18 @@
 #
 #   (a) in-process compute of a*b+c, sqrt(a**2+b**2) and
 #       where(a>0, log1p(a), 0) on 2^26 float32 (a, b, c standard normal):
-#       tmath's "compute" time from --verbose (the operands already in
-#       memory), against numpy's eval of the same expression and
-#       numexpr.evaluate (its default threads) on the loaded arrays, best
-#       of REPS each; the three results are checked to agree;
+#       tmath's "compute" time from --verbose (its default threads, and
+#       -j1), which leaves out reading the operands' chunks from the
+#       files and writing the result's, against numpy's eval of the same
+#       expression and numexpr.evaluate (its default threads) on the
+#       loaded arrays, best of REPS each; the results are checked to
+#       agree;
 #   (b) the whole process, NPY files to an NPY file, against
 #       /usr/bin/python3 -c 'import numpy ...; np.save(...)' (best of 3);
 #   (c) one 2 GiB float32 record through pipes, x*2+1, against the same
 #       pipeline with cat in tmath's place (the memory-copy bound), best
-#       of 3 taking turns; and tmath's peak resident memory meanwhile.
+#       of 3 taking turns; tmath's peak resident memory meanwhile, and
+#       with a 2 GiB bound operand beside it (x*2+y, y the same file).
 #
 # Prints markdown tables.  The inputs are made with tgen in a temporary
 # directory (about 3 GiB at most) that is removed at the end.
@@ -42,12 +45,13 @@ N=67108864
 "$bin/tgen" randn $N --seed 3 -t f32 -o "$tmp/c.npy"
 cat "$tmp"/[abc].npy > /dev/null
 
-# tmath_compute EXPR: the best "compute" seconds of tmath --verbose
+# tmath_compute EXPR [OPTION]: the best "compute" seconds of tmath
+# --verbose
 tmath_compute() {
 	local best='' i t
 	for ((i = 0; i < runs; i++)); do
-		t=$("$bin/tmath" --verbose "$1" b="$tmp/b.npy" c="$tmp/c.npy" \
-		    "$tmp/a.npy" -o "$tmp/t.npy" 2>&1 >/dev/null |
+		t=$("$bin/tmath" --verbose ${2:+"$2"} "$1" b="$tmp/b.npy" \
+		    c="$tmp/c.npy" "$tmp/a.npy" -o "$tmp/t.npy" 2>&1 >/dev/null |
 		    sed -n 's/.*total:.*compute \([0-9.]*\) s.*/\1/p')
 		best=$(awk -v a="$best" -v b="$t" 'BEGIN { print (a == "" || b < a) ? b : a }')
 	done
@@ -86,12 +90,13 @@ EOF
 echo "## tmath: in-process compute on 2^26 float32, $(nproc) CPUs, best of $runs"
 echo
 [ "$have_ne" = 1 ] || echo "(numexpr is not installed: apt-get install python3-numexpr, or make bench)"
-echo "| expression | tmath compute | numpy | numexpr | numpy / tmath | numexpr / tmath |"
-echo "|---|---:|---:|---:|---:|---:|"
+echo "| expression | tmath compute | tmath -j1 | numpy | numexpr | numpy / tmath | numexpr / tmath |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
 while IFS='|' read -r te npx nex; do
+	t1=$(tmath_compute "$te" -j1)
 	t=$(tmath_compute "$te")
 	read -r tn tne <<< "$(py_compute "$npx" "$nex")"
-	echo "| \`$te\` | $t s | $tn s | $tne s | $(ratio "$tn" "$t") | $(ratio "$tne" "$t") |"
+	echo "| \`$te\` | $t s | $t1 s | $tn s | $tne s | $(ratio "$tn" "$t") | $(ratio "$tne" "$t") |"
 done <<'EOF'
 x*b+c|a*b+c|a*b+c
 sqrt(x**2+b**2)|np.sqrt(a**2+b**2)|sqrt(a**2+b**2)
@@ -126,6 +131,9 @@ for ((round = 0; round < runs; round++)); do
 done
 "$timer" -f %M -o "$tmp/rss" bash -c 'cat "$1" | "$2" "x * 2 + 1" > /dev/null' - "$F" "$bin/tmath"
 rss=$(tail -n 1 "$tmp/rss")
+t_pair=$(runs=1 best_pipe 'cat "$F" | "$B/tmath" "x * 2 + y" y="$F" | cat > /dev/null')
+"$timer" -f %M -o "$tmp/rss" bash -c 'cat "$1" | "$2" "x * 2 + y" y="$1" > /dev/null' - "$F" "$bin/tmath"
+rss_pair=$(tail -n 1 "$tmp/rss")
 
 echo
 echo "## tmath: one $(awk -v n="$bytes" 'BEGIN { printf "%.2f", n / 2^30 }') GiB float32 record through pipes, best of $runs"
@@ -134,5 +142,6 @@ echo "| pipeline | wall | GB/s | CPU s (all processes) |"
 echo "|---|---:|---:|---:|"
 echo "| \`cat FILE \| cat \| cat > /dev/null\` | $(wall "$t_cat") s | $(gbs "$bytes" "$(wall "$t_cat")") | $(cpu "$t_cat") |"
 echo "| \`cat FILE \| tmath 'x * 2 + 1' \| cat > /dev/null\` | $(wall "$t_math") s | $(gbs "$bytes" "$(wall "$t_math")") | $(cpu "$t_math") |"
+echo "| \`cat FILE \| tmath 'x * 2 + y' y=FILE \| cat > /dev/null\` (once) | $(wall "$t_pair") s | $(gbs "$((2 * bytes))" "$(wall "$t_pair")") | $(cpu "$t_pair") |"
 echo
-echo "tmath / memory-copy bound: $(ratio "$(wall "$t_math")" "$(wall "$t_cat")"); tmath's peak RSS: $((rss / 1024)) MiB"
+echo "tmath / memory-copy bound: $(ratio "$(wall "$t_math")" "$(wall "$t_cat")"); tmath's peak RSS: $((rss / 1024)) MiB, and $((rss_pair / 1024)) MiB with the 2 GiB y beside x (GB/s counts both operands)"

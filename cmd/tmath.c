@@ -3,14 +3,18 @@
  * of a stream.  The language, types and kernels are lib/expr*.c; this file
  * reads the options, the operands bound with NAME=FILE (a file of one
  * record is used for every record; a stream of N records pairs with the
- * input record by record) and the input x, which streams through in
- * chunks when it has the output's shape (constant memory), and writes
- * each record's result a chunk at a time.
+ * input record by record) and the input x, and writes each record's
+ * result a chunk at a time.  An operand that has the output's element
+ * order streams through in chunks beside x (constant memory): x, and a
+ * bound operand's record unless it must be held (a broadcast or 0-d one,
+ * or the first record of a file that cannot be read again when it turns
+ * out to hold one record that every input record uses).
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "tpipe.h"
@@ -29,9 +33,13 @@ struct operand {
 	const char *name;
 	const char *path;		/* NULL: stdin */
 	struct tp_reader *r;
-	int stream;			/* bound: more than one record */
+	long records;			/* bound: records begun */
 	int pending;			/* bound: next header read, not data */
+	int ended;			/* bound: no record after the last */
+	int done;			/* this record's data read or skipped */
+	int chunked;			/* this record's data streams */
 	struct tp_tensor next;		/* that header */
+	unsigned char *buf;		/* chunked: a chunk of its data */
 };
 
 struct cmdline {
@@ -163,18 +171,16 @@ static struct cmdline cl;
 static struct tp_expr *ex;
 static struct tp_writer *out;
 static struct tp_tensor ops[TP_EXPR_MAXOPS];
-static unsigned char *xbuf, *obuf;
+static unsigned char *obuf;
 
 /* Read the data of header t from r, whole. */
 static void
 read_whole(struct tp_reader *r, struct tp_tensor *t)
 {
-	t->data = tp_big_alloc(t->nbytes ? t->nbytes : 1);
-	tp_read_data(r, t->data, t->nbytes);
+	t->data = tp_read_rest_as(r, t->dtype);
 }
 
-/* Open the bound operands and read each one's first record; one that has
- * a second record is a stream. */
+/* Open the bound operands and read each one's first header. */
 static void
 open_bound(void)
 {
@@ -187,35 +193,87 @@ open_bound(void)
 		    o->path, -1, NULL);
 		if (!tp_read_header(o->r, &ops[i]))
 			tp_die("%s: '%s' holds no record", o->name, o->path);
-		read_whole(o->r, &ops[i]);
-		o->stream = tp_read_header(o->r, &o->next);
-		o->pending = o->stream;
+		o->records = 1;
 	}
 }
 
-/* The bound streams' records for input record rec (from 0). */
+/* Whether bound operand o can be read again from its start (a regular
+ * file): then its first record may stream, and be read again, whole, if
+ * the file turns out to hold no other. */
+static int
+rereadable(const struct operand *o)
+{
+	struct stat st;
+
+	return strcmp(o->path, "-") != 0 && stat(o->path, &st) == 0 &&
+	    S_ISREG(st.st_mode);
+}
+
+/* Read the one record of bound operand o (index i) again, whole: its
+ * data streamed through with the first input record, and every input
+ * record uses it. */
+static void
+reread_single(struct operand *o, int i)
+{
+	struct tp_reader *r = tp_reader_open(o->path, -1, NULL);
+	struct tp_tensor t;
+	char a[200], b[200];
+
+	if (!tp_read_header(r, &t) || t.dtype != ops[i].dtype ||
+	    strcmp(tp_shape_str(&t, a, sizeof a), tp_shape_str(&ops[i], b,
+	    sizeof b)) != 0)
+		tp_die("%s: '%s' changed while tmath read it", o->name,
+		    o->path);
+	read_whole(r, &ops[i]);
+	tp_reader_close(r);
+}
+
+/* The bound operands' records for input record rec (from 0): a stream's
+ * next header (its data is read after the resolve), or a one-record
+ * file's record again. */
 static void
 next_bound(long rec)
+{
+	int i;
+
+	for (i = 1; i < cl.nops && rec > 0; i++) {
+		struct operand *o = &cl.op[i];
+
+		if (o->pending) {
+			o->pending = 0;
+			o->done = 0;
+			o->records++;
+			free(ops[i].data);
+			ops[i] = o->next;
+		} else if (o->records > 1)
+			tp_die("%s '%s' ends after %ld records but the input "
+			    "%s has more", o->name, o->path, o->records,
+			    tp_reader_name(cl.op[0].r));
+		else if (!ops[i].data && tp_expr_uses(ex, i) && !cl.explain)
+			reread_single(o, i);
+	}
+}
+
+/* After an input record: each bound operand looks for its next
+ * record. */
+static void
+after_bound(void)
 {
 	int i;
 
 	for (i = 1; i < cl.nops; i++) {
 		struct operand *o = &cl.op[i];
 
-		if (!o->stream || rec == 0)
-			continue;
-		if (!o->pending && !tp_read_header(o->r, &o->next))
-			tp_die("%s '%s' ends after %ld records but the input "
-			    "%s has more", o->name, o->path, rec,
-			    tp_reader_name(cl.op[0].r));
-		o->pending = 0;
-		free(ops[i].data);
-		ops[i] = o->next;
-		read_whole(o->r, &ops[i]);
+		o->chunked = 0;
+		if (!o->pending && !o->ended) {
+			o->pending = tp_read_header(o->r, &o->next);
+			o->ended = !o->pending;
+		}
 	}
 }
 
-/* At the end of the input: every bound stream must end too. */
+/* At the end of the input after records records: every bound stream
+ * must end too (with no input record, a bound file must hold one). */
 static void
 check_bound_ends(long records)
 {
@@ -224,64 +282,129 @@ check_bound_ends(long records)
 	for (i = 1; i < cl.nops; i++) {
 		struct operand *o = &cl.op[i];
 
-		if (o->stream && (o->pending || (records > 0 &&
-		    tp_read_header(o->r, &o->next))))
+		if (records == 0) {
+			tp_skip_data(o->r, ops[i].nbytes);
+			o->pending = tp_read_header(o->r, &o->next);
+		}
+		if (o->pending)
 			tp_die("the input %s ends after %ld records but %s "
 			    "'%s' has more", tp_reader_name(cl.op[0].r),
 			    records, o->name, o->path);
 	}
 }
 
-/* Evaluate one record whose operands are resolved: x streams through in
- * chunks when it has the output's element order, else it is read
- * whole. */
+/* How the operands' data of a resolved record is read: an unused one
+ * is skipped; one with the output's element order is chunked (x always,
+ * a bound operand unless it is the first record of a file that cannot
+ * be read again); any other is read whole. */
 static void
-run_record(const struct tp_tensor *outhdr, const struct tp_tensor *xhdr,
-    struct tp_timing *tm)
+plan_reads(void)
+{
+	int i;
+
+	for (i = 0; i < cl.nops; i++) {
+		struct operand *o = &cl.op[i];
+
+		if (o->done)
+			continue;
+		o->done = 1;
+		if (!tp_expr_uses(ex, i) || cl.explain)
+			tp_skip_data(o->r, ops[i].nbytes);
+		else if (tp_expr_streamable(ex, i) && (i == 0 ||
+		    o->records > 1 || rereadable(o)))
+			o->chunked = 1;
+		else
+			read_whole(o->r, &ops[i]);
+	}
+}
+
+/* Evaluate one record whose operands are resolved, a chunk of elements
+ * at a time; the chunked operands' data is read chunk by chunk. */
+static void
+run_record(const struct tp_tensor *outhdr, struct tp_timing *tm)
 {
 	const size_t CHUNK_BYTES = 4 << 20;
-	size_t oes = tp_dtype_size(outhdr->dtype);
-	size_t xes = tp_dtype_size(xhdr->dtype);
-	size_t per = CHUNK_BYTES / (oes > xes ? oes : xes), done;
+	size_t es = tp_dtype_size(outhdr->dtype), per, done;
 	const void *chunk[TP_EXPR_MAXOPS] = { 0 };
-	int stream_x = ops[0].data == NULL && tp_expr_streamable(ex, 0);
 	struct tp_msg m;
 	const char *why;
+	int i;
 
-	if (ops[0].data == NULL && !tp_expr_uses(ex, 0))
-		tp_skip_data(cl.op[0].r, xhdr->nbytes);	/* x unused */
-	else if (ops[0].data == NULL && !stream_x)
-		read_whole(cl.op[0].r, &ops[0]);
+	for (i = 0; i < cl.nops; i++)
+		if (cl.op[i].chunked && tp_dtype_size(ops[i].dtype) > es)
+			es = tp_dtype_size(ops[i].dtype);
+	per = CHUNK_BYTES / es;
 	if (!obuf)
 		obuf = tp_big_alloc(CHUNK_BYTES);
-	if (stream_x && !xbuf)
-		xbuf = tp_big_alloc(CHUNK_BYTES);
+	for (i = 0; i < cl.nops; i++)
+		if (cl.op[i].chunked && !cl.op[i].buf)
+			cl.op[i].buf = tp_big_alloc(CHUNK_BYTES);
 	tp_write_header(out, outhdr);
 	for (done = 0; done < outhdr->count; done += per) {
 		size_t n = outhdr->count - done < per ? outhdr->count - done :
 		    per;
 
-		if (stream_x) {
-			tp_timing_charge(tm, TP_PHASE_WRITE);
-			tp_read_data(cl.op[0].r, xbuf, n * xes);
-			chunk[0] = xbuf;
-			tp_timing_charge(tm, TP_PHASE_READ);
-		}
+		tp_timing_charge(tm, TP_PHASE_WRITE);
+		for (i = 0; i < cl.nops; i++)
+			if (cl.op[i].chunked) {
+				tp_read_data(cl.op[i].r, cl.op[i].buf, n *
+				    tp_dtype_size(ops[i].dtype));
+				chunk[i] = cl.op[i].buf;
+			}
+		tp_timing_charge(tm, TP_PHASE_READ);
 		if ((why = tp_expr_run(ex, ops, chunk, done, n, obuf,
 		    cl.com.threads, &m)))
 			tp_die("record %ld: %s", tp_reader_index(cl.op[0].r),
 			    why);
 		tp_timing_charge(tm, TP_PHASE_COMPUTE);
-		tp_write_data(out, obuf, n * oes);
+		tp_write_data(out, obuf, n * tp_dtype_size(outhdr->dtype));
 	}
 	tp_timing_charge(tm, TP_PHASE_WRITE);
+}
+
+/* Read the data of every 0-d operand not read yet: value-based casting
+ * needs its value. */
+static void
+read_scalars(void)
+{
+	int i;
+
+	for (i = 0; i < cl.nops; i++)
+		if (!cl.op[i].done && ops[i].ndim == 0) {
+			read_whole(cl.op[i].r, &ops[i]);
+			cl.op[i].done = 1;
+		}
+}
+
+/* Resolve and evaluate (or explain) one input record, its operands'
+ * headers read. */
+static void
+do_record(struct tp_timing *tm)
+{
+	struct tp_tensor outhdr;
+	struct tp_msg m;
+	const char *why;
+
+	read_scalars();
+	tp_timing_charge(tm, TP_PHASE_READ);
+	if ((why = tp_expr_resolve(ex, ops, cl.dtype, &outhdr, &m)))
+		tp_die("record %ld: %s", tp_reader_index(cl.op[0].r), why);
+	plan_reads();
+	if (cl.explain) {
+		char *text = tp_expr_explain(ex);
+
+		printf("record %ld:\n%s", tp_reader_index(cl.op[0].r), text);
+		free(text);
+	} else
+		run_record(&outhdr, tm);
+	cl.op[0].chunked = 0;
+	after_bound();
 }
 
 int
 main(int argc, char **argv)
 {
 	const char *names[TP_EXPR_MAXOPS];
-	struct tp_tensor outhdr, xhdr;
 	struct tp_timing tm;
 	struct tp_msg m;
 	const char *why;
@@ -299,27 +422,11 @@ main(int argc, char **argv)
 	open_bound();
 	if (!cl.explain)
 		out = tp_writer_open(&cl.com);
-	while (tp_read_header(cl.op[0].r, &xhdr)) {
+	while (tp_read_header(cl.op[0].r, &ops[0])) {
 		next_bound(records);
 		records++;
-		ops[0] = xhdr;
-		ops[0].data = NULL;
-		if (xhdr.ndim == 0)	/* value-based casting needs it */
-			read_whole(cl.op[0].r, &ops[0]);
-		tp_timing_charge(&tm, TP_PHASE_READ);
-		if ((why = tp_expr_resolve(ex, ops, cl.dtype, &outhdr, &m)))
-			tp_die("record %ld: %s", tp_reader_index(cl.op[0].r),
-			    why);
-		if (cl.explain) {
-			char *text = tp_expr_explain(ex);
-
-			printf("record %ld:\n%s", tp_reader_index(cl.op[0].r),
-			    text);
-			free(text);
-			if (!ops[0].data)
-				tp_skip_data(cl.op[0].r, xhdr.nbytes);
-		} else
-			run_record(&outhdr, &xhdr, &tm);
+		cl.op[0].done = 0;
+		do_record(&tm);
 		free(ops[0].data);
 		ops[0].data = NULL;
 		tp_timing_record_done(&tm, tp_reader_index(cl.op[0].r), NULL);
@@ -335,7 +442,8 @@ main(int argc, char **argv)
 		if (i > 0)
 			free((char *)cl.op[i].name);
 	}
-	free(xbuf);
+	for (i = 0; i < cl.nops; i++)
+		free(cl.op[i].buf);
 	free(obuf);
 	tp_expr_free(ex);
 	if (cl.explain && (fflush(stdout) || ferror(stdout)))

@@ -28,9 +28,13 @@ void tp_parallel(int threads, size_t n,
 
 /*
  * TP_CLONES before a hot function: compile it also for AVX2 + FMA
- * (x86-64-v3), the version picked at load time.  Empty off x86-64, and
- * under ThreadSanitizer, whose runtime is not ready when the picker (an
- * ifunc resolver) runs during relocation: the tools crashed before main.
+ * (x86-64-v3), the version picked at load time; TP_CLONES_512 also for
+ * AVX-512 (x86-64-v4: its wider loops, masks and int64 <-> double
+ * conversions).  A file that must not fuse multiplies and adds into FMA
+ * keeps -ffp-contract=off (the Makefile's flags for tmath's engine).
+ * Both are empty off x86-64, and under ThreadSanitizer, whose runtime
+ * is not ready when the picker (an ifunc resolver) runs during
+ * relocation: the tools crashed before main.
  */
 #if defined(__has_feature)
 #if __has_feature(thread_sanitizer)
@@ -42,8 +46,11 @@ void tp_parallel(int threads, size_t n,
 #endif
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(TP_NO_CLONES)
 #define TP_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#define TP_CLONES_512 __attribute__((target_clones("arch=x86-64-v4", \
+    "arch=x86-64-v3", "default")))
 #else
 #define TP_CLONES
+#define TP_CLONES_512
 #endif
 
 

@@ -81,34 +81,47 @@ fill(void *dst, const union val *v, enum tp_dtype t, size_t n)
 	}
 }
 
-/* out[i] = c[i] ? a[i] : b[i] for storage elements of dtype t. */
+/* out[i] = c[i] ? a[i] : b[i] for storage elements of dtype t: both
+ * loaded, so that the choice is a blend, not a branch (a random
+ * condition mispredicts half the time). */
+TP_CLONES_512
 static void
-choose(void *out, const int64_t *c, const void *a, const void *b,
-    enum tp_dtype t, size_t n)
+choose(void *restrict out, const int64_t *restrict c, const void *restrict a,
+    const void *restrict b, enum tp_dtype t, size_t n)
 {
 	size_t i;
 
 	switch (kind_size[expr_kind_of(t)]) {
 	case 4:
-		for (i = 0; i < n; i++)
-			((float *)out)[i] = c[i] ? ((const float *)a)[i] :
-			    ((const float *)b)[i];
+		for (i = 0; i < n; i++) {
+			float x = ((const float *)a)[i];
+			float y = ((const float *)b)[i];
+
+			((float *)out)[i] = c[i] ? x : y;
+		}
 		break;
 	case 8:
-		for (i = 0; i < n; i++)
-			((int64_t *)out)[i] = c[i] ? ((const int64_t *)a)[i] :
-			    ((const int64_t *)b)[i];
+		for (i = 0; i < n; i++) {
+			int64_t x = ((const int64_t *)a)[i];
+			int64_t y = ((const int64_t *)b)[i];
+
+			((int64_t *)out)[i] = c[i] ? x : y;
+		}
 		break;
 	default:
-		for (i = 0; i < n; i++)
-			memcpy((unsigned char *)out + 16 * i, (const unsigned
-			    char *)(c[i] ? a : b) + 16 * i, 16);
+		for (i = 0; i < 2 * n; i++) {
+			int64_t x = ((const int64_t *)a)[i];
+			int64_t y = ((const int64_t *)b)[i];
+
+			((int64_t *)out)[i] = c[i / 2] ? x : y;
+		}
 		break;
 	}
 }
 
-static const void *eval(struct tp_expr *, int tid, int k, size_t start,
-    size_t n);
+static const void *eval_into(struct tp_expr *, int tid, int k,
+    size_t start, size_t n, void *into);
+#define eval(e, tid, k, start, n) eval_into(e, tid, k, start, n, NULL)
 
 /* Operand node k over output elements [start, start + n): a pointer to
  * n storage elements of its dtype, read in place when its raw elements
@@ -196,6 +209,10 @@ run_kernel(struct tp_expr *e, const struct node *nd, unsigned char *o,
 		}
 		break;
 	case K_F:
+		if (nd->ct[0] == TP_F2 && expr_kernel_h(nd->op, (float *)o,
+		    in[0], nd->nin > 1 ? in[1] : NULL, nd->nin > 2 ? in[2] :
+		    NULL, n))
+			break;
 		expr_kernel_f(nd->op, o, in[0], nd->nin > 1 ? in[1] : NULL,
 		    nd->nin > 2 ? in[2] : NULL, n);
 		break;
@@ -204,22 +221,28 @@ run_kernel(struct tp_expr *e, const struct node *nd, unsigned char *o,
 		    nd->nin > 2 ? in[2] : NULL, n);
 		break;
 	case K_CF:
-		expr_kernel_cf(nd->op, o, in[0], nd->nin > 1 ? in[1] : NULL, n);
+		expr_kernel_cf(nd->op, o, in[0], nd->nin > 1 ? in[1] : NULL,
+		    nd->nin > 2 ? in[2] : NULL, n);
 		break;
 	default:
-		expr_kernel_cd(nd->op, o, in[0], nd->nin > 1 ? in[1] : NULL, n);
+		expr_kernel_cd(nd->op, o, in[0], nd->nin > 1 ? in[1] : NULL,
+		    nd->nin > 2 ? in[2] : NULL, n);
 		break;
 	}
 	return 0;
 }
 
 /* Node k over output elements [start, start + n) (n <= BLOCK): a pointer
- * to n storage elements of its dtype.  Returns NULL if a kernel failed. */
+ * to n storage elements of its dtype, in into if it is not NULL and k is
+ * a call (the root, straight into the output), else in thread tid's
+ * buffer.  Returns NULL if a kernel failed. */
 static const void *
-eval(struct tp_expr *e, int tid, int k, size_t start, size_t n)
+eval_into(struct tp_expr *e, int tid, int k, size_t start, size_t n,
+    void *into)
 {
 	struct node *nd = &e->nodes[k];
-	unsigned char *o = slot(e, tid, k, 0);
+	unsigned char *o = into && nd->kind == N_CALL ? into :
+	    slot(e, tid, k, 0);
 	const void *in[3];
 
 	if (nd->scalar) {
@@ -289,7 +312,8 @@ run_block(void *arg, size_t b, int tid)
 
 	if (__atomic_load_n(&e->failed, __ATOMIC_RELAXED))
 		return;
-	if ((v = eval(e, tid, e->root, first, n)) == NULL)
+	if ((v = eval_into(e, tid, e->root, first, n, r->dt == e->outdt &&
+	    expr_raw_is_storage(r->dt) ? dst : NULL)) == NULL || v == dst)
 		return;
 	if (r->dt != e->outdt) {
 		expr_conv(slot(e, tid, e->root, 1), e->outdt, v, r->dt, n);

@@ -74,6 +74,7 @@ enum { N_NUM, N_VAR, N_CALL };
 struct node {
 	int kind, fn, nargs, arg[3];
 	int pos;			/* column in the source, from 1 */
+	int isop;			/* a comparison as an operator */
 	int var;			/* N_VAR: operand index */
 	enum tp_dtype litdt;		/* N_NUM: its dtype and value */
 	union val lit;
@@ -132,13 +133,16 @@ int expr_kernel_int(int fn, enum tp_dtype ct, int64_t *o, const int64_t *a,
     const int64_t *b, const int64_t *c, size_t n);
 void expr_kernel_f(int fn, void *out, const float *a, const float *b,
     const float *c, size_t n);
+int expr_kernel_h(int fn, float *o, const float *a, const float *b,
+    const float *c, size_t n);
 void expr_kernel_d(int fn, void *out, const double *a, const double *b,
     const double *c, size_t n);
+
+/* expr_complex.c: fn over n complex values (pairs of parts). */
 void expr_kernel_cf(int fn, void *out, const float *a, const float *b,
-    size_t n);
+    const float *c, size_t n);
 void expr_kernel_cd(int fn, void *out, const double *a, const double *b,
-    size_t n);
-int expr_complex_supported(int fn);
+    const double *c, size_t n);
 
 /* expr_types.c: a shape as numpy prints it, into buf. */
 char *expr_shape_text(int ndim, const size_t *shape, char *buf,

@@ -7,7 +7,6 @@
  * -ffp-contract=off, so that float32 and float64 results are NumPy's bit
  * for bit.
  */
-#include <complex.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -106,13 +105,12 @@ kernel_int_divide(int fn, int uns, int64_t *o, const int64_t *a,
 	return 0;
 }
 
-/*
- * Op fn on integer or bool storage, inputs of dtype ct (values within
- * it), n elements; returns -1 for a negative power, else 0.
- */
-int
-expr_kernel_int(int fn, enum tp_dtype ct, int64_t *o, const int64_t *a,
-    const int64_t *b, const int64_t *c, size_t n)
+/* expr_kernel_int's loops. */
+TP_CLONES_512
+static int
+kernel_int(int fn, enum tp_dtype ct, int64_t *restrict o,
+    const int64_t *restrict a, const int64_t *restrict b,
+    const int64_t *restrict c, size_t n)
 {
 	int uns = ct == TP_U8;
 	size_t i;
@@ -184,18 +182,60 @@ expr_kernel_int(int fn, enum tp_dtype ct, int64_t *o, const int64_t *a,
 	return 0;
 }
 
-/* log1p of a float through double: 1 + x is exact in double for
- * |x| >= 2^-29, and glibc's log is within an ulp of double, so the
- * result is within an ulp of float (glibc's log1pf is several times
- * slower). */
-static float
-log1p_float(float x)
+/*
+ * Op fn on integer or bool storage, inputs of dtype ct (values within
+ * it), n elements; returns -1 for a negative power, else 0.  (The
+ * clones are of static functions: clang resolves no other.)
+ */
+int
+expr_kernel_int(int fn, enum tp_dtype ct, int64_t *o, const int64_t *a,
+    const int64_t *b, const int64_t *c, size_t n)
 {
-	double d = x;
+	return kernel_int(fn, ct, o, a, b, c, n);
+}
 
-	if (fabs(d) < 0x1p-29)
-		return (float)(d - d * d * 0.5);
-	return (float)log(1.0 + d);
+/*
+ * log1p of n floats, through double: 1 + x is exact in double for
+ * |x| >= 2^-29 (below, x - x^2/2 is exact to double), and its log,
+ * k ln 2 + 2 atanh(s) with s = (m - 1) / (m + 1) for 1 + x = 2^k m,
+ * m in [sqrt(1/2), sqrt(2)), |s| < 0.172, by its series to s^17, is
+ * within 1e-15 of itself: rounded to float, it is the correctly rounded
+ * log1p but for a value within 1e-15 of a halfway point (glibc's log1pf
+ * is within an ulp and several times slower).  No branch and no call,
+ * so that the loop vectorises: the elements outside (-1, inf) take
+ * their IEEE values (-1: -inf, below: NaN, NaN: NaN, inf: inf) after.
+ */
+TP_CLONES_512
+static void
+log1p_floats(float *restrict o, const float *restrict a, size_t n)
+{
+	const double ln2 = 0x1.62e42fefa39efp-1, big = 0x1.8p52;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		double d = a[i], y = 1.0 + d, m, f, s, z, p, kd, r, e;
+		uint64_t b, u;
+		int64_t k;
+
+		memcpy(&b, &y, sizeof b);
+		k = (int64_t)(b - 0x3fe6a09e667f3bcdULL) >> 52;
+		b -= (uint64_t)k << 52;
+		memcpy(&m, &b, sizeof m);
+		u = 0x4338000000000000ULL + (uint64_t)k;	/* big + k */
+		memcpy(&kd, &u, sizeof kd);
+		kd -= big;
+		f = m - 1;
+		s = f / (2 + f);
+		z = s * s;
+		p = 1 + z * (1.0 / 3 + z * (1.0 / 5 + z * (1.0 / 7 + z *
+		    (1.0 / 9 + z * (1.0 / 11 + z * (1.0 / 13 + z * (1.0 / 15 +
+		    z * (1.0 / 17))))))));
+		r = kd * ln2 + 2 * s * p;
+		r = fabs(d) < 0x1p-29 ? d - d * d * 0.5 : r;
+		e = y == 0 ? -INFINITY : y;	/* inf and NaN stay */
+		e = y < 0 ? NAN : e;
+		o[i] = (float)(((y > 0) & (y < INFINITY)) ? r : e);
+	}
 }
 
 /* The float and double kernels, from one template. */
@@ -241,8 +281,12 @@ NAME##_libm(int fn, T *o, const T *a, const T *b, size_t n)		\
 	case F_EXPM1: LOOP(expm1##S(a[i]));				\
 	case F_EXP2: LOOP(exp2##S(a[i]));				\
 	case F_LOG: LOOP(log##S(a[i]));					\
-	case F_LOG1P: LOOP(sizeof(T) == 4 ?				\
-	    (T)log1p_float((float)a[i]) : log1p(a[i]));		\
+	case F_LOG1P:							\
+		if (sizeof(T) == 4)					\
+			log1p_floats((float *)o, (const float *)a, n);	\
+		else							\
+			LOOP(log1p(a[i]));				\
+		break;							\
 	case F_LOG2: LOOP(log2##S(a[i]));				\
 	case F_LOG10: LOOP(log10##S(a[i]));				\
 	case F_SIN: LOOP(sin##S(a[i]));					\
@@ -265,8 +309,10 @@ NAME##_libm(int fn, T *o, const T *a, const T *b, size_t n)		\
 }									\
 									\
 /* NAME's comparisons and tests: bools, as int64, into ob. */		\
+TP_CLONES_512								\
 static void								\
-NAME##_test(int fn, int64_t *ob, const T *a, const T *b, size_t n)	\
+NAME##_test(int fn, int64_t *restrict ob, const T *restrict a,		\
+    const T *restrict b, size_t n)					\
 {									\
 	size_t i;							\
 									\
@@ -293,10 +339,12 @@ NAME##_test(int fn, int64_t *ob, const T *a, const T *b, size_t n)	\
 	}								\
 }									\
 									\
-void									\
-NAME(int fn, void *out, const T *a, const T *b, const T *c, size_t n)	\
+TP_CLONES_512								\
+static void								\
+NAME##_loops(int fn, void *out, const T *restrict a, const T *restrict b, \
+    const T *restrict c, size_t n)					\
 {									\
-	T *o = out;							\
+	T *restrict o = out;						\
 	int64_t *ob = out;						\
 	size_t i;							\
 	T m;								\
@@ -341,10 +389,11 @@ NAME(int fn, void *out, const T *a, const T *b, const T *c, size_t n)	\
 	case F_CEIL: LOOP(ceil##S(a[i]));				\
 	case F_TRUNC: LOOP(trunc##S(a[i]));				\
 	case F_RINT: case F_ROUND: LOOP(rint##S(a[i]));			\
-	case F_MIN: LOOP(a[i] <= b[i] || isnan(a[i]) ? a[i] : b[i]);	\
-	case F_MAX: LOOP(a[i] >= b[i] || isnan(a[i]) ? a[i] : b[i]);	\
-	case F_FMIN: LOOP(fmin##S(a[i], b[i]));				\
-	case F_FMAX: LOOP(fmax##S(a[i], b[i]));				\
+	/* numpy's SIMD orderings: a tie (0 and -0) gives b */		\
+	case F_MIN: LOOP(isnan(a[i]) || a[i] < b[i] ? a[i] : b[i]);	\
+	case F_MAX: LOOP(isnan(a[i]) || a[i] > b[i] ? a[i] : b[i]);	\
+	case F_FMIN: LOOP(isnan(b[i]) || a[i] < b[i] ? a[i] : b[i]);	\
+	case F_FMAX: LOOP(isnan(b[i]) || a[i] > b[i] ? a[i] : b[i]);	\
 	case F_CLIP:	/* _NPY_MIN(_NPY_MAX(x, lo), hi), NaN kept */	\
 		for (i = 0; i < n; i++) {				\
 			T v = a[i];					\
@@ -360,256 +409,54 @@ NAME(int fn, void *out, const T *a, const T *b, const T *c, size_t n)	\
 	default:							\
 		abort();						\
 	}								\
+}									\
+									\
+void									\
+NAME(int fn, void *out, const T *a, const T *b, const T *c, size_t n)	\
+{									\
+	NAME##_loops(fn, out, a, b, c, n);				\
 }
 
 FLOAT_KERNEL(expr_kernel_f, float, f, divmod_f)
 FLOAT_KERNEL(expr_kernel_d, double, , divmod_d)
 
-/* numpy's ordering of complex numbers (lexicographic, NaN aware). */
-#define CLT(xr, xi, yr, yi) (((xr) < (yr) && !isnan(xi) && !isnan(yi)) || \
-    ((xr) == (yr) && (xi) < (yi)))
-#define CLE(xr, xi, yr, yi) (((xr) < (yr) && !isnan(xi) && !isnan(yi)) || \
-    ((xr) == (yr) && (xi) <= (yi)))
-#define CGT(xr, xi, yr, yi) CLT(yr, yi, xr, xi)
-#define CGE(xr, xi, yr, yi) CLE(yr, yi, xr, xi)
-
-/* The complex kernels: a and b are pairs; CT is the C complex type for
- * libm's functions. */
-#define COMPLEX_KERNEL(NAME, T, S, CT, MK)				\
-/* NAME's division and reciprocal, as numpy's loops divide. */		\
-static void								\
-NAME##_divide(int fn, T *o, const T *a, const T *b, size_t n)		\
-{									\
-	size_t i;							\
-									\
-	switch (fn) {							\
-	case F_TDIV:	/* numpy's loop: Smith's algorithm */		\
-		for (i = 0; i < n; i++) {				\
-			T ar = a[2 * i], ai = a[2 * i + 1];		\
-			T br = b[2 * i], bi = b[2 * i + 1];		\
-			T abr = fabs##S(br), abi = fabs##S(bi);		\
-									\
-			if (abr >= abi) {				\
-				if (abr == 0 && abi == 0) {		\
-					o[2 * i] = ar / abr;		\
-					o[2 * i + 1] = ai / abr;	\
-				} else {				\
-					T rat = bi / br;		\
-					T scl = 1 / (br + bi * rat);	\
-									\
-					o[2 * i] = (ar + ai * rat) * scl; \
-					o[2 * i + 1] = (ai - ar * rat) * scl; \
-				}					\
-			} else {					\
-				T rat = br / bi;			\
-				T scl = 1 / (bi + br * rat);		\
-									\
-				o[2 * i] = (ar * rat + ai) * scl;	\
-				o[2 * i + 1] = (ai * rat - ar) * scl;	\
-			}						\
-		}							\
-		break;							\
-	case F_RECIP:	/* numpy's nc_reciprocal */			\
-		for (i = 0; i < n; i++) {				\
-			T r = a[2 * i], im = a[2 * i + 1], q, d;	\
-									\
-			if (fabs##S(im) <= fabs##S(r)) {		\
-				q = im / r;				\
-				d = r + im * q;				\
-				o[2 * i] = 1 / d;			\
-				o[2 * i + 1] = -q / d;			\
-			} else {					\
-				q = r / im;				\
-				d = r * q + im;				\
-				o[2 * i] = q / d;			\
-				o[2 * i + 1] = -1 / d;			\
-			}						\
-		}							\
-		break;							\
-	default:							\
-		abort();						\
-	}								\
-}									\
-									\
-/* NAME's comparisons and tests: bools, as int64, into ob. */		\
-static void								\
-NAME##_test(int fn, int64_t *ob, const T *a, const T *b, size_t n)	\
-{									\
-	size_t i;							\
-									\
-	switch (fn) {							\
-	case F_EQ: for (i = 0; i < n; i++) ob[i] = a[2 * i] == b[2 * i] && \
-	    a[2 * i + 1] == b[2 * i + 1]; break;			\
-	case F_NE: for (i = 0; i < n; i++) ob[i] = a[2 * i] != b[2 * i] || \
-	    a[2 * i + 1] != b[2 * i + 1]; break;			\
-	case F_LT: for (i = 0; i < n; i++) ob[i] = CLT(a[2 * i],	\
-	    a[2 * i + 1], b[2 * i], b[2 * i + 1]); break;		\
-	case F_LE: for (i = 0; i < n; i++) ob[i] = CLE(a[2 * i],	\
-	    a[2 * i + 1], b[2 * i], b[2 * i + 1]); break;		\
-	case F_GT: for (i = 0; i < n; i++) ob[i] = CGT(a[2 * i],	\
-	    a[2 * i + 1], b[2 * i], b[2 * i + 1]); break;		\
-	case F_GE: for (i = 0; i < n; i++) ob[i] = CGE(a[2 * i],	\
-	    a[2 * i + 1], b[2 * i], b[2 * i + 1]); break;		\
-	case F_ISNAN: for (i = 0; i < n; i++) ob[i] = isnan(a[2 * i]) || \
-	    isnan(a[2 * i + 1]); break;					\
-	case F_ISINF: for (i = 0; i < n; i++) ob[i] = isinf(a[2 * i]) || \
-	    isinf(a[2 * i + 1]); break;					\
-	case F_ISFINITE: for (i = 0; i < n; i++) ob[i] =		\
-	    isfinite(a[2 * i]) && isfinite(a[2 * i + 1]); break;	\
-	default:							\
-		abort();						\
-	}								\
-}									\
-									\
-/* NAME's functions from libm's complex ones. */			\
-static void								\
-NAME##_libm(int fn, T *o, const T *a, size_t n)				\
-{									\
-	size_t i;							\
-									\
-	for (i = 0; i < n; i++) {					\
-		CT z = MK(a[2 * i], a[2 * i + 1]), w;			\
-									\
-		switch (fn) {						\
-		case F_SQRT: w = csqrt##S(z); break;			\
-		case F_EXP: w = cexp##S(z); break;			\
-		case F_LOG: w = clog##S(z); break;			\
-		case F_SIN: w = csin##S(z); break;			\
-		case F_COS: w = ccos##S(z); break;			\
-		case F_TAN: w = ctan##S(z); break;			\
-		case F_ASIN: w = casin##S(z); break;			\
-		case F_ACOS: w = cacos##S(z); break;			\
-		case F_ATAN: w = catan##S(z); break;			\
-		case F_SINH: w = csinh##S(z); break;			\
-		case F_COSH: w = ccosh##S(z); break;			\
-		case F_TANH: w = ctanh##S(z); break;			\
-		case F_ASINH: w = casinh##S(z); break;			\
-		case F_ACOSH: w = cacosh##S(z); break;			\
-		case F_ATANH: w = catanh##S(z); break;			\
-		default: abort();					\
-		}							\
-		o[2 * i] = creal##S(w);					\
-		o[2 * i + 1] = cimag##S(w);				\
-	}								\
-}									\
-									\
-void									\
-NAME(int fn, void *out, const T *a, const T *b, size_t n)		\
-{									\
-	T *o = out;							\
-	int64_t *ob = out;						\
-	size_t i;							\
-									\
-	switch (fn) {							\
-	case F_ADD:							\
-		for (i = 0; i < n; i++) {				\
-			o[2 * i] = a[2 * i] + b[2 * i];			\
-			o[2 * i + 1] = a[2 * i + 1] + b[2 * i + 1];	\
-		}							\
-		break;							\
-	case F_SUB:							\
-		for (i = 0; i < n; i++) {				\
-			o[2 * i] = a[2 * i] - b[2 * i];			\
-			o[2 * i + 1] = a[2 * i + 1] - b[2 * i + 1];	\
-		}							\
-		break;							\
-	case F_MUL: case F_SQUARE:					\
-		if (fn == F_SQUARE)					\
-			b = a;						\
-		for (i = 0; i < n; i++) {				\
-			T ar = a[2 * i], ai = a[2 * i + 1];		\
-			T br = b[2 * i], bi = b[2 * i + 1];		\
-									\
-			o[2 * i] = ar * br - ai * bi;			\
-			o[2 * i + 1] = ar * bi + ai * br;		\
-		}							\
-		break;							\
-	case F_TDIV: case F_RECIP:					\
-		NAME##_divide(fn, o, a, b, n);				\
-		break;							\
-	case F_ONES:							\
-		for (i = 0; i < n; i++) {				\
-			o[2 * i] = 1;					\
-			o[2 * i + 1] = 0;				\
-		}							\
-		break;							\
-	case F_NEG:							\
-		for (i = 0; i < 2 * n; i++)				\
-			o[i] = -a[i];					\
-		break;							\
-	case F_POS:							\
-		memcpy(o, a, 2 * n * sizeof *o);			\
-		break;							\
-	case F_CONJ:							\
-		for (i = 0; i < n; i++) {				\
-			o[2 * i] = a[2 * i];				\
-			o[2 * i + 1] = -a[2 * i + 1];			\
-		}							\
-		break;							\
-	case F_RINT: case F_ROUND:					\
-		for (i = 0; i < 2 * n; i++)				\
-			o[i] = rint##S(a[i]);				\
-		break;							\
-	case F_SIGN:							\
-		for (i = 0; i < n; i++) {				\
-			T r = a[2 * i], im = a[2 * i + 1];		\
-									\
-			o[2 * i] = CGT(r, im, (T)0, (T)0) ? 1 :		\
-			    CLT(r, im, (T)0, (T)0) ?			\
-			    -1 : (r == 0 && im == 0) ? 0 : NAN;		\
-			o[2 * i + 1] = 0;				\
-		}							\
-		break;							\
-	case F_ABS: LOOP(hypot##S(a[2 * i], a[2 * i + 1]));		\
-	case F_REAL: LOOP(a[2 * i]);					\
-	case F_IMAG: LOOP(a[2 * i + 1]);				\
-	case F_ANGLE: LOOP(atan2##S(a[2 * i + 1], a[2 * i]));		\
-	case F_EQ: case F_NE: case F_LT: case F_LE: case F_GT: case F_GE: \
-	case F_ISNAN: case F_ISINF: case F_ISFINITE:			\
-		NAME##_test(fn, ob, a, b, n);				\
-		break;							\
-	default:							\
-		NAME##_libm(fn, o, a, n);				\
-		break;							\
-	}								\
-}
-
-/* A complex number from its parts (CMPLX is missing under clang; a
- * complex type is laid out as an array of its two parts). */
-static float complex
-make_cf(float re, float im)
+/*
+ * numpy's float16 orderings (its HALF loops and clip's half_tag) on
+ * float storage: a tie (0 and -0) gives the first argument, where the
+ * float32 and float64 loops give the second.  Returns 1 if fn is one of
+ * them (minimum, maximum, fmin, fmax, clip), else 0.
+ */
+TP_CLONES_512
+static int
+kernel_h(int fn, float *restrict o, const float *restrict a,
+    const float *restrict b, const float *restrict c, size_t n)
 {
-	float complex z;
+	size_t i;
 
-	((float *)&z)[0] = re;
-	((float *)&z)[1] = im;
-	return z;
-}
-
-static double complex
-make_cd(double re, double im)
-{
-	double complex z;
-
-	((double *)&z)[0] = re;
-	((double *)&z)[1] = im;
-	return z;
-}
-
-COMPLEX_KERNEL(expr_kernel_cf, float, f, float complex, make_cf)
-COMPLEX_KERNEL(expr_kernel_cd, double, , double complex, make_cd)
-#undef LOOP
-
-/* Whether the kernels implement fn on complex inputs. */
-int
-expr_complex_supported(int fn)
-{
 	switch (fn) {
-	case F_POW: case F_POWOP: case F_EXPM1: case F_EXP2: case F_LOG1P:
-	case F_LOG2: case F_LOG10: case F_MIN: case F_MAX: case F_FMIN:
-	case F_FMAX: case F_CLIP:
-		return 0;
+	case F_MIN: LOOP(a[i] <= b[i] || isnan(a[i]) ? a[i] : b[i]);
+	case F_MAX: LOOP(a[i] >= b[i] || isnan(a[i]) ? a[i] : b[i]);
+	case F_FMIN: LOOP(a[i] <= b[i] || isnan(b[i]) ? a[i] : b[i]);
+	case F_FMAX: LOOP(a[i] >= b[i] || isnan(b[i]) ? a[i] : b[i]);
+	case F_CLIP:
+		for (i = 0; i < n; i++) {
+			float v = a[i];
+
+			v = isnan(v) || v >= b[i] ? v : b[i];
+			o[i] = isnan(v) || v <= c[i] ? v : c[i];
+		}
+		break;
 	default:
-		return 1;
+		return 0;
 	}
+	return 1;
 }
+
+int
+expr_kernel_h(int fn, float *o, const float *a, const float *b,
+    const float *c, size_t n)
+{
+	return kernel_h(fn, o, a, b, c, n);
+}
+
+#undef LOOP

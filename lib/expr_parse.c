@@ -569,7 +569,8 @@ parse_comparison(struct parser *ps)
 	ps->p += (size_t)len;
 	if ((a[1] = parse_level(ps, 0)) < 0)
 		return -1;
-	k = call_node(ps, fn, pos, 2, a);
+	if ((k = call_node(ps, fn, pos, 2, a)) >= 0)
+		ps->e->nodes[k].isop = 1;
 	skip_space(ps);
 	if (compop_at(ps->s + ps->p, &len) >= 0)
 		return perr(ps, ps->p, "chained comparison: numpy arrays "

@@ -288,10 +288,6 @@ resolve_ufunc(struct tp_expr *e, struct node *nd, int fn, int nin,
 		return tp_msgf(m, "expression '%s', column %d: numpy's %s has "
 		    "no loop for %s", q, nd->pos, expr_fns[fn].ufunc, ts);
 	}
-	if (tp_dtype_is_complex(ct[0]) && !expr_complex_supported(fn))
-		return tp_msgf(m, "expression '%s', column %d: tmath does not "
-		    "implement %s on %s", q, nd->pos, expr_fns[fn].ufunc,
-		    tp_dtype_name(ct[0]));
 	for (j = 0; j < nin; j++)
 		nd->ct[j] = ct[j];
 	nd->dt = out;
@@ -421,6 +417,48 @@ resolve_call(struct tp_expr *e, struct node *nd, const char *q,
 	return why;
 }
 
+/*
+ * A comparison operator between two numpy scalars (0-d results of
+ * ufuncs), or a numpy scalar and a Python number, is not numpy's ufunc:
+ * the scalar's own richcompare (numpy 1.24's scalarmath) converts the
+ * other operand when it casts safely to the scalar's type (else numpy
+ * falls back to the ufunc), and orders complex numbers
+ * lexicographically without the ufunc's NaN test: (re == re' ? im OP
+ * im' : re OP re').  If that applies to node nd (its loop resolved),
+ * set its value and return 1; else return 0.
+ */
+static int
+scalar_compare(struct tp_expr *e, struct node *nd)
+{
+	const struct node *a = &e->nodes[nd->arg[0]];
+	const struct node *b = &e->nodes[nd->arg[1]];
+	union val x, y;
+	double xr, xi, yr, yi;
+	int r;
+
+	if (!nd->isop || nd->fn == F_EQ || nd->fn == F_NE || a->isarr ||
+	    b->isarr || !tp_dtype_is_complex(nd->ct[0]) ||
+	    !((a->kind != N_NUM && expr_safe[b->dt][a->dt]) ||
+	    (b->kind != N_NUM && expr_safe[a->dt][b->dt])))
+		return 0;
+	expr_conv(&x, TP_C16, &a->val, a->dt, 1);
+	expr_conv(&y, TP_C16, &b->val, b->dt, 1);
+	xr = x.cd[0], xi = x.cd[1], yr = y.cd[0], yi = y.cd[1];
+	if (xr == yr) {
+		xr = xi;
+		yr = yi;
+	}
+	switch (nd->fn) {
+	case F_LT: r = xr < yr; break;
+	case F_LE: r = xr <= yr; break;
+	case F_GT: r = xr > yr; break;
+	default: r = xr >= yr; break;
+	}
+	nd->val.i = r;
+	nd->scalar = 1;
+	return 1;
+}
+
 /* Resolve node k (its inputs resolved). */
 static tp_why
 resolve_node(struct tp_expr *e, int k, const struct tp_tensor *ops,
@@ -455,6 +493,8 @@ resolve_node(struct tp_expr *e, int k, const struct tp_tensor *ops,
 	    nd->fn == F_IMAG) && e->nodes[nd->arg[0]].isarr);
 	if ((why = resolve_call(e, nd, q, m)))
 		return why;
+	if (allscalar && scalar_compare(e, nd))
+		return NULL;
 	if (allscalar)
 		return expr_eval_scalar(e, k, m);
 	return NULL;

@@ -1,8 +1,10 @@
 #!/usr/bin/python3
-"""npycmp.py A B [RTOL] [--dtype-free]: compare two NPY streams record by
-record; B is the reference.  Shapes must match; dtypes too unless
---dtype-free.  With RTOL 0 (the default) values must be equal (NaN equal
-to NaN).  Otherwise NaN must be where B has NaN and an infinity where B
+"""npycmp.py A B [RTOL] [--dtype-free] [--bits]: compare two NPY streams
+record by record; B is the reference.  Shapes must match; dtypes too
+unless --dtype-free.  With RTOL 0 (the default) values must be equal (NaN
+equal to NaN), and with --bits their bits too (0 is not -0), but for a
+NaN's (any NaN where B has one: its sign and payload are not IEEE's to
+say).  Otherwise NaN must be where B has NaN and an infinity where B
 has the same infinity (real and imaginary parts apart), and on the other
 values max|a-b| <= RTOL * (the largest finite |b| of the record, or 1 if
 there is none or it is 0).  Two empty streams are an error (nothing was
@@ -20,13 +22,29 @@ def parts(x):
     return [x.astype(np.float64) if x.dtype.kind in 'biu' else x]
 
 
-def compare(i, a, b, rtol):
+def same_bits(i, a, b):
+    """None if the float parts of a and b have the same bits but for
+    NaNs (NaN in the same places, any NaN), else why not."""
+    for pa, pb in zip(parts(a), parts(b)):
+        pa, pb = np.ascontiguousarray(pa), np.ascontiguousarray(pb)
+        ia = pa.view(f'u{pa.itemsize}')
+        ib = pb.view(f'u{pb.itemsize}')
+        bad = (ia != ib) & ~(np.isnan(pa) & np.isnan(pb))
+        if bad.any():
+            k = tuple(np.argwhere(bad)[0])
+            return f"record {i}: bits differ at {k}: {a[k]!r} != {b[k]!r}"
+    return None
+
+
+def compare(i, a, b, rtol, bits=False):
     """None if record i of A (a) matches B's (b) to rtol, else why not."""
     if rtol == 0:
         if not np.array_equal(a, b, equal_nan=a.dtype.kind in 'fc'):
             bad = np.argwhere(~((a == b) | ((a != a) & (b != b))))
             k = tuple(bad[0])
             return f"record {i}: differs at {k}: {a[k]!r} != {b[k]!r}"
+        if bits and a.dtype.kind in 'fc' and a.dtype == b.dtype:
+            return same_bits(i, a, b)
         return None
     if a.size == 0:
         return None         # equal shapes with no elements: equal
@@ -61,8 +79,9 @@ def compare(i, a, b, rtol):
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith('--')]
     dtype_free = '--dtype-free' in sys.argv
+    bits = '--bits' in sys.argv
     if len(args) not in (2, 3):
-        sys.exit("usage: npycmp.py A B [RTOL] [--dtype-free]")
+        sys.exit("usage: npycmp.py A B [RTOL] [--dtype-free] [--bits]")
     a_path, b_path = args[0], args[1]
     rtol = float(args[2]) if len(args) > 2 else 0.0
     if not rtol >= 0:
@@ -79,7 +98,7 @@ def main():
             sys.exit(f"npycmp: record {i}: shape {a.shape} != {b.shape}")
         if not dtype_free and a.dtype != b.dtype:
             sys.exit(f"npycmp: record {i}: dtype {a.dtype} != {b.dtype}")
-        why = compare(i, a, b, rtol)
+        why = compare(i, a, b, rtol, bits)
         if why:
             sys.exit(f"npycmp: {why}")
 
