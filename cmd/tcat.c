@@ -4,6 +4,7 @@
  */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "colormap.h"
 #include "tpipe.h"
@@ -12,16 +13,19 @@ static const char usage[] =
     "tcat [-o file] [-O " TP_FORMAT_NAMES "] [-t f32|f64] [--depth 8|16]\n"
     "            [--shape S] [--raw dtype] [--skip bytes] [--order C|F] "
     "[--header]\n"
-    "            [--normalize] [--range lo,hi] [--cmap " TP_CMAP_NAMES "]\n"
+    "            [--var name] [--name name[,name...]] [--normalize]\n"
+    "            [--range lo,hi] [--cmap " TP_CMAP_NAMES "]\n"
     "            [--progress | --quiet] [file ...]";
 
 #define CHUNK (1 << 20)
 
-enum { OPT_NORMALIZE = TP_OPT_TOOL, OPT_RANGE, OPT_CMAP };
+enum { OPT_NORMALIZE = TP_OPT_TOOL, OPT_RANGE, OPT_CMAP, OPT_NAME };
 
 struct cmdline {
 	struct tp_common com;
 	struct tp_input in;		/* --shape, --raw, --header ... */
+	char **names;			/* --name: the records' names */
+	size_t nnames;
 	char **files;			/* at least one; "-" is stdin */
 	int nfiles;
 	int picture;			/* --normalize, --range or --cmap */
@@ -35,6 +39,28 @@ static unsigned char *chunk;
 static struct tp_reader **readers;
 static double *values;			/* a picture's record, as float64 */
 static void *pixels;			/* and its pixels */
+static char *namebuf;			/* --name's words, in cl.names */
+
+/* --name's list: the names of the output records, in order. */
+static void
+parse_names(struct cmdline *cl, const char *list)
+{
+	free(namebuf);
+	free(cl->names);
+	namebuf = tp_estrdup(list);
+	cl->nnames = 0;
+	cl->names = tp_ecalloc(strlen(list) / 2 + 1, sizeof *cl->names);
+	for (char *p = namebuf, *next; p; p = next) {
+		if ((next = strchr(p, ',')))
+			*next++ = '\0';
+		if (!*p) {
+			char q[256];
+			tp_usage_die("--name: an empty name in '%s'",
+			    tp_quote(list, SIZE_MAX, q, sizeof q));
+		}
+		cl->names[cl->nnames++] = p;
+	}
+}
 
 /* Parse the command line into cl; dies (exit 2) on a usage error. */
 static void
@@ -46,13 +72,18 @@ parse_cmdline(struct cmdline *cl, int argc, char *argv[])
 		{ "normalize", no_argument, NULL, OPT_NORMALIZE },
 		{ "range", required_argument, NULL, OPT_RANGE },
 		{ "cmap", required_argument, NULL, OPT_CMAP },
+		{ "name", required_argument, NULL, OPT_NAME },
 		{ NULL, 0, NULL, 0 }
 	};
 	static char *stdin_only[] = { "-" };
+	const char *names = NULL;
+	char q[256];
 	int ch;
 
 	tp_init(&cl->com, usage);
 	tp_input_init(&cl->in);
+	cl->names = NULL;
+	cl->nnames = 0;
 	cl->picture = 0;
 	cl->cmap = -1;
 	cl->have_range = 0;
@@ -62,6 +93,10 @@ parse_cmdline(struct cmdline *cl, int argc, char *argv[])
 		    tp_input_option(&cl->in, ch, optarg))
 			continue;
 		switch (ch) {
+		case OPT_NAME:
+			parse_names(cl, optarg);
+			names = optarg;
+			break;
 		case OPT_NORMALIZE:
 			cl->picture = 1;
 			break;
@@ -78,6 +113,11 @@ parse_cmdline(struct cmdline *cl, int argc, char *argv[])
 		}
 	}
 	tp_input_check(&cl->in);
+	if (names && tp_writer_format(cl->com.output, cl->com.format) !=
+	    TP_FMT_MAT)
+		tp_usage_die("--name '%s' applies to MAT-file output (-O mat, "
+		    "or -o with a .mat name)", tp_quote(names, SIZE_MAX, q,
+		    sizeof q));
 	if (cl->picture && cl->com.dtype >= 0)
 		tp_usage_die("-t does not go with a picture: its pixels are "
 		    "uint8, or uint16 with --depth 16");
@@ -170,6 +210,7 @@ main(int argc, char *argv[])
 {
 	struct cmdline cl;
 	struct tp_writer *w;
+	size_t nrec = 0;
 
 	parse_cmdline(&cl, argc, argv);
 	readers = tp_reader_open_all(cl.nfiles, cl.files, &cl.in);
@@ -183,6 +224,9 @@ main(int argc, char *argv[])
 			r = readers[i] = tp_reader_open_input(cl.files[i],
 			    &cl.in);
 		while (tp_read_header(r, &hdr)) {
+			tp_writer_name_next(w, nrec < cl.nnames ?
+			    cl.names[nrec] : tp_reader_record_name(r));
+			nrec++;
 			if (cl.picture)
 				draw_record(&cl, r, w, &hdr);
 			else
@@ -191,8 +235,13 @@ main(int argc, char *argv[])
 		tp_reader_close(r);
 		readers[i] = NULL;
 	}
+	if (nrec < cl.nnames)
+		tp_die("--name gives %zu names, but the input has %zu records",
+		    cl.nnames, nrec);
 	tp_writer_close(w);
 	free(readers);
+	free(cl.names);
+	free(namebuf);
 	free(chunk);
 	free(values);
 	free(pixels);

@@ -21,8 +21,9 @@ static const char usage[] =
     "             [--range lo,hi] [--width n] [--height n]\n"
     "             [--color auto|always|never] "
     "[--shape S] [--raw dtype] [--skip bytes]\n"
-    "             [--order C|F] [--header] "
-    "[-o file] [--progress | --quiet] [file ...]";
+    "             [--order C|F] [--header] [--var name] "
+    "[-o file] [--progress | --quiet]\n"
+    "             [file ...]";
 
 enum { OPT_JSON = TP_OPT_TOOL, OPT_SHOW, OPT_CMAP, OPT_RANGE, OPT_WIDTH,
 	OPT_HEIGHT, OPT_COLOR };
@@ -404,7 +405,8 @@ print_columns(FILE *f, struct tp_reader *r, int json)
 		putc(']', f);
 }
 
-/* Write to f the line that describes a record: its name, shape, dtype,
+/* Write to f the line that describes a record: its input's name (of
+ * several), index, its own name (a MAT-file variable's), shape, dtype,
  * size and statistics s, as text or as a JSON object. */
 static void
 print_record(FILE *f, struct tp_reader *r, const struct tp_tensor *hdr,
@@ -412,13 +414,19 @@ print_record(FILE *f, struct tp_reader *r, const struct tp_tensor *hdr,
 {
 	int have = s->n > 0;
 	double mean = 0, sd = 0;
+	const char *name = tp_reader_record_name(r);
 
 	if (have)
 		mean_std(s, &mean, &sd);
 	if (json) {
 		fprintf(f, "{\"file\":");
 		print_json_string(f, tp_reader_path(r));
-		fprintf(f, ",\"index\":%ld,\"shape\":[", tp_reader_index(r));
+		fprintf(f, ",\"index\":%ld", tp_reader_index(r));
+		if (name) {
+			fprintf(f, ",\"name\":");
+			print_json_string(f, name);
+		}
+		fprintf(f, ",\"shape\":[");
 		for (int a = 0; a < hdr->ndim; a++)
 			fprintf(f, a ? ",%zu" : "%zu", hdr->shape[a]);
 		fprintf(f, "],\"dtype\":\"%s\",\"bytes\":%zu",
@@ -426,7 +434,13 @@ print_record(FILE *f, struct tp_reader *r, const struct tp_tensor *hdr,
 	} else {
 		if (several)
 			fprintf(f, "%s:", tp_reader_name(r));
-		fprintf(f, "%ld shape=(", tp_reader_index(r));
+		fprintf(f, "%ld ", tp_reader_index(r));
+		if (name) {
+			char *shown = tp_printable(name);
+			fprintf(f, "name=%s ", shown);
+			free(shown);
+		}
+		fprintf(f, "shape=(");
 		for (int a = 0; a < hdr->ndim; a++)
 			fprintf(f, a ? ",%zu" : "%zu", hdr->shape[a]);
 		fprintf(f, "%s) dtype=%s bytes=%zu", hdr->ndim == 1 ? "," : "",

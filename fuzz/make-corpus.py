@@ -330,3 +330,22 @@ put("tiff", "cut-header.tif", tif("pil-gray8")[:6])
 put("tiff", "cut-directory.tif", tif("pil-pages")[:30])
 put("tiff", "cut-data.tif", tif("pil-gray8")[:200])
 put("tiff", "cut-second-page.tif", tif("pil-pages")[:500])
+
+# --- mat: the v4 and v5 files of test/data/mat (scipy.io, by hand; the
+# harness skips v7.3) ---
+matdir = os.path.join(os.path.dirname(top), "..", "test", "data", "mat")
+for name in sorted(os.listdir(matdir)):
+    if name.endswith(".mat") and "v73" not in name:
+        put("mat", name, open(os.path.join(matdir, name), "rb").read())
+v5 = open(os.path.join(matdir, "scipy-v5.mat"), "rb").read()
+v4 = open(os.path.join(matdir, "scipy-v4.mat"), "rb").read()
+put("mat", "bad-cut-header.mat", v5[:100])
+put("mat", "bad-cut-tag.mat", v5[:132])
+put("mat", "bad-cut-variable.mat", v5[:300])
+put("mat", "bad-cut-v4.mat", v4[:30])
+put("mat", "bad-version.mat", v5[:124] + b"\x00\x03" + v5[126:])
+put("mat", "bad-type.mat", v5[:128] + b"\x07" + v5[129:])
+put("mat", "bad-class.mat", v5[:144] + b"\x63" + v5[145:])
+put("mat", "bad-dims.mat", v5[:160] + b"\xff\xff\xff\x7f" + v5[164:])
+z = open(os.path.join(matdir, "scipy-v5z.mat"), "rb").read()
+put("mat", "bad-zlib.mat", z[:140] + b"\x00" * 8 + z[148:])

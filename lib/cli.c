@@ -91,7 +91,8 @@ tp_input_operand(int n, char *const *operands)
 static const struct tp_choice formats[] = {
 	{ "npy", TP_FMT_NPY }, { "txt", TP_FMT_TXT }, { "png", TP_FMT_PNG },
 	{ "csv", TP_FMT_CSV }, { "raw", TP_FMT_RAW }, { "tiff", TP_FMT_TIFF },
-	{ "jpeg", TP_FMT_JPEG }, { "mrc", TP_FMT_MRC }, { NULL, 0 }
+	{ "jpeg", TP_FMT_JPEG }, { "mrc", TP_FMT_MRC }, { "mat", TP_FMT_MAT },
+	{ NULL, 0 }
 };
 static const struct tp_choice depths[] = {
 	{ "8", 8 }, { "16", 16 }, { NULL, 0 }
@@ -109,7 +110,7 @@ static const struct tp_choice extensions[] = {
 	{ ".tif", TP_FMT_TIFF }, { ".tiff", TP_FMT_TIFF },
 	{ ".jpg", TP_FMT_JPEG }, { ".jpeg", TP_FMT_JPEG },
 	{ ".mrc", TP_FMT_MRC }, { ".mrcs", TP_FMT_MRC }, { ".map", TP_FMT_MRC },
-	{ NULL, 0 }
+	{ ".mat", TP_FMT_MAT }, { NULL, 0 }
 };
 
 const struct tp_choice *
@@ -272,6 +273,9 @@ tp_input_option(struct tp_input *in, int ch, const char *arg)
 	case TP_OPT_HEADER:
 		in->header = 1;
 		return 1;
+	case TP_OPT_VAR:
+		in->var = arg;
+		return 1;
 	}
 	return 0;
 }
@@ -292,6 +296,11 @@ tp_input_check(const struct tp_input *in)
 	if (in->header && in->ndim >= 0)
 		tp_usage_die("--header gives the shape (rows, names): "
 		    "--shape does not go with it");
+	if (in->var && in->raw >= 0) {
+		char q[256];
+		tp_usage_die("--var '%s' applies to MAT-file input, not --raw "
+		    "data", tp_quote(in->var, SIZE_MAX, q, sizeof q));
+	}
 }
 
 /* 1 if s reads as a negative number ("-5", "-0.5,2", "-.5", "-1x2"),

@@ -111,6 +111,8 @@ extern const struct tp_decoder tp_tiff_decoder;
 extern const struct tp_decoder tp_jpeg_decoder;
 /* mrc.c: MRC2014 maps back to back, a record each. */
 extern const struct tp_decoder tp_mrc_decoder;
+/* matfile.c: a .mat file's numeric variables, a record each. */
+extern const struct tp_decoder tp_mat_decoder;
 
 /* The reader's input, for decoders: up to n bytes (fewer only at the
  * end of the input) into dst; returns how many. */
@@ -193,6 +195,8 @@ extern const struct tp_encoder tp_tiff_encoder;
 extern const struct tp_encoder tp_jpeg_encoder;
 /* mrc.c: one map, held until finish. */
 extern const struct tp_encoder tp_mrc_encoder;
+/* matfile_write.c: a v5 file of every record, held until finish. */
+extern const struct tp_encoder tp_mat_encoder;
 
 /* Append n bytes to w's output (buffered); for encoders. */
 void tp_writer_emit(struct tp_writer *, const void *p, size_t n);

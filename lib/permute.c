@@ -219,20 +219,28 @@ tp_permute_run(const struct tp_permute *p, void *dst, const void *src,
 	}
 }
 
+void
+tp_reverse_axes(void *dst, const void *src, size_t esz, int ndim,
+    const size_t *shape)
+{
+	int rev[TP_MAXDIM];
+	struct tp_permute p;
+
+	for (int i = 0; i < ndim; i++)
+		rev[i] = ndim - 1 - i;
+	tp_permute_plan(&p, esz, ndim, shape, rev);
+	tp_permute_run(&p, dst, src, 0, p.nblocks);
+}
+
 void *
 tp_fortran_to_c(const void *f, const struct tp_tensor *h)
 {
 	unsigned char *c = tp_emalloc(h->nbytes ? h->nbytes : 1);
 	size_t rshape[TP_MAXDIM];
-	int rev[TP_MAXDIM];
-	struct tp_permute p;
 
 	/* f, read in C order, is the array of the reversed shape */
-	for (int i = 0; i < h->ndim; i++) {
+	for (int i = 0; i < h->ndim; i++)
 		rshape[i] = h->shape[h->ndim - 1 - i];
-		rev[i] = h->ndim - 1 - i;
-	}
-	tp_permute_plan(&p, tp_dtype_size(h->dtype), h->ndim, rshape, rev);
-	tp_permute_run(&p, c, f, 0, p.nblocks);
+	tp_reverse_axes(c, f, tp_dtype_size(h->dtype), h->ndim, rshape);
 	return c;
 }

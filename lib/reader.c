@@ -27,6 +27,7 @@ static const struct tp_decoder *const decoders[] = {
 	&tp_jpeg_decoder,
 	&tp_mrc_decoder,	/* after the magic numbers: its checks are
 				   looser */
+	&tp_mat_decoder,	/* last: a v4 file has no magic number */
 	NULL
 };
 
@@ -77,6 +78,16 @@ format_name(const struct tp_reader *r)
 		return r->dec->name;
 	return r->format == TP_FMT_NPY ? "NPY" : r->format == TP_FMT_PNG ?
 	    "PNG" : r->format == TP_FMT_RAW ? "raw data" : "text";
+}
+
+/* Die: --var names a .mat variable, and r's input is what. */
+static void __attribute__((noreturn))
+var_refused(const struct tp_reader *r, const char *what)
+{
+	char q[256];
+
+	tp_usage_die("%s: --var '%s' applies to MAT-file input, not %s",
+	    r->name, tp_quote(r->in.var, SIZE_MAX, q, sizeof q), what);
 }
 
 /* tp_reader_open_input; an operand's reads are not counted (progress.h). */
@@ -131,6 +142,8 @@ reader_open(const char *path, const struct tp_input *in, int operand)
 	if (r->in.header && r->format != TP_FMT_TXT && r->len > 0)
 		tp_usage_die("%s: --header applies to CSV (text) input, not %s",
 		    r->name, format_name(r));
+	if (r->in.var && r->format != TP_FMT_MAT && r->len > 0)
+		var_refused(r, format_name(r));
 	return r;
 }
 
@@ -145,8 +158,8 @@ tp_reader_open_all(int n, char *const *files, const struct tp_input *in)
 {
 	struct tp_reader **r = tp_ecalloc((size_t)n, sizeof *r);
 
-	for (int i = 0, seen_stdin = 0; (in->ndim >= 0 || in->header) &&
-	    i < n; i++)
+	for (int i = 0, seen_stdin = 0; (in->ndim >= 0 || in->header ||
+	    in->var) && i < n; i++)
 		if (strcmp(files[i], "-") || !seen_stdin++)
 			r[i] = reader_open(files[i], in, 0);
 	return r;

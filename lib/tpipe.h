@@ -41,6 +41,10 @@
  *           copy.c      tp_write_from: a record's bytes, reader to writer
  *           outfile.c   -o files made whole: temporary file, rename
  *           formats.h   private to lib/: codecs and reader/writer hooks
+ *           matfile.c   MATLAB .mat files in, through libmatio
+ *                       (matfile_walk.c: a v4/v5 file's variables by
+ *                       their own bytes; matfile_write.c: .mat out;
+ *                       matfile.h: what the three share)
  *   engine  engine.h    infrastructure shared by the engines:
  *   infra.  threads.c   tp_parallel, the -j thread pool
  *           timing.c    the --verbose timing report
@@ -228,6 +232,15 @@ void tp_permute_plan(struct tp_permute *, size_t esz, int ndim,
     const size_t *shape, const int *perm);
 void tp_permute_run(const struct tp_permute *, void *dst, const void *src,
     size_t first, size_t end);
+/*
+ * All the axes of src (C order, shape shape) reversed into dst: numpy's
+ * src.T made contiguous, of shape (shape[ndim-1], ..., shape[0]).  Read
+ * in Fortran order, dst holds src's elements in src's own index order,
+ * so this is the step from C order to Fortran order, and back (with the
+ * reversed shape).  esz bytes per element; one thread.
+ */
+void tp_reverse_axes(void *dst, const void *src, size_t esz, int ndim,
+    const size_t *shape);
 /* The C-order copy (malloc'd; free it) of f, an array of h's shape and
  * dtype in Fortran order (numpy's order='F'). */
 void *tp_fortran_to_c(const void *f, const struct tp_tensor *h);
@@ -314,7 +327,7 @@ enum tp_format { TP_FMT_AUTO, TP_FMT_NPY, TP_FMT_TXT, TP_FMT_PNG,
 	TP_FMT_CSV, TP_FMT_TIFF, TP_FMT_JPEG, TP_FMT_MAT, TP_FMT_MRC,
 	TP_FMT_RAW };
 /* The words of -O, as every tool's usage lists them (cli.c's table). */
-#define TP_FORMAT_NAMES "npy|txt|png|csv|raw|tiff|jpeg|mrc"
+#define TP_FORMAT_NAMES "npy|txt|png|csv|raw|tiff|jpeg|mrc|mat"
 /* --compress: TP_COMPRESS_AUTO is the format's default. */
 enum tp_compress { TP_COMPRESS_AUTO, TP_COMPRESS_NONE, TP_COMPRESS_DEFLATE };
 
@@ -334,7 +347,7 @@ struct tp_common {
  * at TP_OPT_TOOL. */
 enum { TP_OPT_DEPTH = 256, TP_OPT_VERSION, TP_OPT_PROGRESS, TP_OPT_QUIET,
 	TP_OPT_QUALITY, TP_OPT_COMPRESS, TP_OPT_SHAPE, TP_OPT_RAW,
-	TP_OPT_SKIP, TP_OPT_ORDER, TP_OPT_HEADER, TP_OPT_TOOL };
+	TP_OPT_SKIP, TP_OPT_ORDER, TP_OPT_HEADER, TP_OPT_VAR, TP_OPT_TOOL };
 
 /* getopt_long entries and short letters for the common options. */
 #define TP_COMMON_SHORTOPTS "ho:O:t:j:"
@@ -356,7 +369,8 @@ enum { TP_OPT_DEPTH = 256, TP_OPT_VERSION, TP_OPT_PROGRESS, TP_OPT_QUIET,
 	{ "raw", required_argument, NULL, TP_OPT_RAW }, \
 	{ "skip", required_argument, NULL, TP_OPT_SKIP }, \
 	{ "order", required_argument, NULL, TP_OPT_ORDER }, \
-	{ "header", no_argument, NULL, TP_OPT_HEADER }
+	{ "header", no_argument, NULL, TP_OPT_HEADER }, \
+	{ "var", required_argument, NULL, TP_OPT_VAR }
 /* --progress and --quiet alone, for a tool without the other common
  * options (tinfo). */
 #define TP_PROGRESS_LONGOPTS \
@@ -490,13 +504,13 @@ void tp_input_init(struct tp_input *in);
  * Handle option ch (with its argument) if it is an input option
  * (TP_INPUT_LONGOPTS): --shape S, --raw DTYPE (numpy's names; a byte
  * order '>' or '<' other than the machine's sets swap), --skip BYTES,
- * --order C|F, --header.  Returns 1 if handled, else 0; a bad value is a
- * usage error (exit 2).
+ * --order C|F, --header, --var NAME.  Returns 1 if handled, else 0; a bad
+ * value is a usage error (exit 2).
  */
 int tp_input_option(struct tp_input *in, int ch, const char *arg);
 /* Once the options are read: a usage error (exit 2) if they do not go
  * together (--skip or --order without --raw, --header with --raw or
- * --shape). */
+ * --shape, --var with --raw). */
 void tp_input_check(const struct tp_input *in);
 /*
  * Open path ("-" or NULL is stdin) for reading records as in says (NULL:
@@ -509,7 +523,7 @@ struct tp_reader *tp_reader_open_input(const char *path,
 /*
  * Readers for the n files (paths, "-" the standard input), in a new
  * array of n: when in asks what some formats do not take (--shape,
- * --header), every file is opened now, so that one it cannot apply to is
+ * --header, --var), every file is opened now, so that one it cannot apply to is
  * refused before any output (stdin once: a later "-" finds it ended);
  * else the entries are NULL, for tp_reader_open_input in their turn.
  */

@@ -23,6 +23,7 @@ static const struct tp_encoder *const encoders[] = {
 	&tp_tiff_encoder,
 	&tp_jpeg_encoder,
 	&tp_mrc_encoder,
+	&tp_mat_encoder,
 	NULL
 };
 

@@ -9,7 +9,7 @@ load helpers
 bats_require_minimum_version 1.5.0
 
 REPLAY="$TPIPE_BIN/../fuzz"
-TARGETS="npy png text einops grad numbers raw tiff jpeg mrc"
+TARGETS="npy png text einops grad numbers raw tiff jpeg mrc mat"
 
 # replay TARGET: run replay-TARGET on its seeds and regressions; it must
 # exit 0 and say it replayed them all (none may be skipped).
@@ -48,6 +48,7 @@ replay() {
 @test "fuzz: tiff replays its seeds and regressions" { replay tiff; }
 @test "fuzz: jpeg replays its seeds and regressions" { replay jpeg; }
 @test "fuzz: mrc replays its seeds and regressions" { replay mrc; }
+@test "fuzz: mat replays its seeds and regressions" { replay mat; }
 
 @test "fuzz: a caught die is reported and its memory freed, not exited" {
 	# a truncated record: the reader dies inside the harness, which goes

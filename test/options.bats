@@ -175,7 +175,7 @@ run_with() {
 		# shellcheck disable=SC2046
 		run --separate-stderr "$t" $(base "$t") -o soft.webp < "$BATS_FILE_TMPDIR/garbage"
 		[ "$status" -eq 2 ] && [ -z "$output" ] && [ ! -e soft.webp ] &&
-		    [ "$stderr" = "$t: -o 'soft.webp': no writer knows the extension '.webp' (known: .npy, .png, .txt, .csv, .raw, .bin, .tif, .tiff, .jpg, .jpeg, .mrc, .mrcs, .map): name the format with -O to write it anyway" ] ||
+		    [ "$stderr" = "$t: -o 'soft.webp': no writer knows the extension '.webp' (known: .npy, .png, .txt, .csv, .raw, .bin, .tif, .tiff, .jpg, .jpeg, .mrc, .mrcs, .map, .mat): name the format with -O to write it anyway" ] ||
 			bad+="$t -o soft.webp: exit $status: $stderr"$'\n'
 		# -O says what to write: NPY under that name
 		# shellcheck disable=SC2046

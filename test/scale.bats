@@ -203,7 +203,7 @@ man_long_options() {
 	run complete_line tcat -O p
 	[ "$output" = png ] || fail "tcat -O p: $output"
 	run complete_line tconv --format ''
-	[ "$output" = $'csv\njpeg\nmrc\nnpy\npng\nraw\ntiff\ntxt' ] || fail "tconv --format: $output"
+	[ "$output" = $'csv\njpeg\nmat\nmrc\nnpy\npng\nraw\ntiff\ntxt' ] || fail "tconv --format: $output"
 	run complete_line tgrad -O ''
 	[ "$output" = $'npy\ntxt' ] || fail "tgrad -O: $output"
 	run complete_line treshape --reduce m

@@ -293,7 +293,8 @@ test_choices(void)
 	    !tp_output_format("x.jpg", &f, &m) && f == TP_FMT_JPEG &&
 	    !tp_output_format("v.mrc", &f, &m) && f == TP_FMT_MRC &&
 	    !tp_output_format("s.mrcs", &f, &m) && f == TP_FMT_MRC &&
-	    !tp_output_format("m.Map", &f, &m) && f == TP_FMT_MRC,
+	    !tp_output_format("m.Map", &f, &m) && f == TP_FMT_MRC &&
+	    !tp_output_format("x.MAT", &f, &m) && f == TP_FMT_MAT,
 	    "known extensions, in any case");
 	ok(!tp_output_format("out", &f, &m) && f == TP_FMT_AUTO &&
 	    !tp_output_format(".hidden", &f, &m) && f == TP_FMT_AUTO &&
@@ -303,8 +304,8 @@ test_choices(void)
 	e = tp_output_format("soft.webp", &f, &m);
 	ok(e && !strcmp(e, "-o 'soft.webp': no writer knows the extension "
 	    "'.webp' (known: .npy, .png, .txt, .csv, .raw, .bin, .tif, .tiff, "
-	    ".jpg, .jpeg, .mrc, .mrcs, .map): name the format with -O to write "
-	    "it anyway"),
+	    ".jpg, .jpeg, .mrc, .mrcs, .map, .mat): name the format with -O to "
+	    "write it anyway"),
 	    "an unknown extension, named");
 	e = tp_output_format("a\n.\x1b", &f, &m);
 	ok(e && strstr(e, "'a\\x0a.\\x1b'") && strstr(e, "'.\\x1b'"),
