@@ -25,9 +25,11 @@
 static const struct tp_decoder *const decoders[] = {
 	&tp_tiff_decoder,
 	&tp_jpeg_decoder,
-	&tp_mrc_decoder,	/* after the magic numbers: its checks are
-				   looser */
-	&tp_mat_decoder,	/* last: a v4 file has no magic number */
+	&tp_mat_decoder,	/* after the magic numbers: a v4 file has
+				   none, but its 20-byte header is strict */
+	&tp_mrc_decoder,	/* last: MRC's checks are the loosest (an
+				   input shorter than its 1024-byte header
+				   is MRC if its first words could be) */
 	NULL
 };
 
