@@ -174,6 +174,9 @@ tp_blur_run(struct tp_blur *b, void *data, int single, int ndim,
 		blur_run_fir(b, ops, data);
 	else if (b->nax > 0)
 		blur_run_fft(b, ops, data);
+	else if (b->gain != 1)	/* length-1 axes alone, under zero or
+				 * nearest */
+		ops->scale_row(data, count, 1, b->gain, NULL, 0);
 	tp_timing_stamp("done");
 }
 

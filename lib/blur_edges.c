@@ -248,21 +248,17 @@ discrete_order_radius(double s, int n, double eps, double peak)
 }
 
 /*
- * The padding on each side of an axis of len samples for nearest and
- * zero, for kernel k at sigma s and this derivative order: the fft path
- * reflects the padded array, so the interior's first reflection lies
- * 2p + 1 samples away and the kernel's tail beyond 2p must be below eps
- * (relative to the sum of its magnitudes).  *cut is set to 1 when the
- * kernel is band-limited with a tail too heavy for that: then the taps
- * are cut at len (blur_cut_response) and p = ceil(len / 2).
+ * The radius of kernel k's order-n taps beyond which both tails hold
+ * less than eps (apart from a band-limited kernel's power-law tail,
+ * bl_tail): the discrete kernel's derivatives by the bound above, every
+ * other kernel by its own or the sampled kernel's taps.  Dies above
+ * MAXSIGMA_FIR.
  */
-size_t
-blur_pad_for(enum tp_blur_kernel k, double s, int order, size_t len, double eps,
-    int *cut)
+static int
+edge_radius(enum tp_blur_kernel k, double s, int order, double eps)
 {
 	int r;
 
-	*cut = 0;
 	if (k == TP_BLUR_DISCRETE && order > 0)
 		r = discrete_order_radius(s, order, eps, bl_peak(k, s, order));
 	else
@@ -271,21 +267,99 @@ blur_pad_for(enum tp_blur_kernel k, double s, int order, size_t len, double eps,
 	if (r < 0)
 		tp_die("sigma %g is too large for the nearest and zero "
 		    "boundaries (the padding would exceed 10^6 samples)", s);
+	return r;
+}
+
+/*
+ * The padding on each side of an axis of len samples for nearest and
+ * zero, for kernel k at sigma s and this derivative order: the fft path
+ * reflects the padded array, so the interior's first reflection lies
+ * 2p + 1 samples away and the kernel's tail beyond 2p must be below eps
+ * (relative to the sum of its magnitudes).  Where that would need more
+ * than the axis itself, the kernel is cut at len instead, which is exact
+ * (an output meets no sample farther than len - 1 away, and under
+ * nearest the taps beyond meet the edge value alone): *cut is set to 1
+ * for a band-limited kernel with a power-law tail (no padding would do;
+ * bl_taps), 2 for any other kernel whose radius is len or more
+ * (blur_taps.c), and p = ceil(len / 2).  Memory and time then depend on
+ * len, not on sigma.
+ */
+size_t
+blur_pad_for(enum tp_blur_kernel k, double s, int order, size_t len, double eps,
+    int *cut)
+{
+	int r = edge_radius(k, s, order, eps);
+
+	*cut = 0;
 	if (band_limited(k, order) && bl_tail(k, s, order, r > 1 ? r : 1,
 	    len) > eps * bl_peak(k, s, order) / 16) {
 		*cut = 1;
+		return (len + 1) / 2;
+	}
+	if ((size_t)r >= len) {
+		*cut = 2;
 		return (len + 1) / 2;
 	}
 	return (size_t)(r + 1) / 2;
 }
 
 /*
+ * The taps h[0..n] of axis a's kernel (as blur_pad_for cut it: cut 1 or
+ * 2) and, under nearest, sum_{j>n} h_j folded into h[n]: every output
+ * sample meets the edge value there (n >= each output's distance to the
+ * edge).
+ */
+static void
+cut_taps(const struct tp_blur *b, int a, int cut, double *h, size_t n)
+{
+	enum tp_blur_kernel k = b->o.kernel;
+	double s = b->sigma[a], tail, s1, sum = 0, c = 0;
+	int ord = b->order[a];
+	size_t j;
+
+	if (cut == 1) {
+		bl_taps(k, s, ord, h, n, &s1);
+		for (j = 1; j <= n; j++) {	/* Neumaier's sum of h_1..h_n */
+			double t = sum + h[j];
+
+			c += fabs(sum) >= fabs(h[j]) ? (sum - t) + h[j] :
+			    (h[j] - t) + sum;
+			sum = t;
+		}
+		tail = s1 - (sum + c);
+	} else if (k == TP_BLUR_DISCRETE) {
+		blur_discrete_taps(s, ord, (size_t)edge_radius(k, s, ord,
+		    EPS_F64 / 64), h, n, &tail);
+	} else {	/* sampled, or analytic where it equals it */
+		blur_sampled_taps(s, ord, h, n, &tail);
+	}
+	if (b->o.boundary == TP_BLUR_NEAREST)
+		h[n] += tail;
+}
+
+/*
+ * The factor a length-1 axis a multiplies by under zero (h_0) or nearest
+ * (the sum of all taps, h_0 + (1 + (-1)^n) sum_{j>=1} h_j): its one
+ * sample, extended by 0 or by itself.
+ */
+double
+blur_axis_gain(const struct tp_blur *b, int a)
+{
+	double h[2];
+	int cut;
+
+	blur_pad_for(b->o.kernel, b->sigma[a], b->order[a], 1, EPS_F64, &cut);
+	cut_taps(b, a, cut == 1 ? 1 : 2, h, 1);	/* h[1] += tail */
+	if (b->o.boundary == TP_BLUR_ZERO)
+		return h[0];
+	return h[0] + (b->order[a] % 2 ? 0 : 2 * h[1]);
+}
+
+/*
  * The response over i^n of axis a's kernel cut at the axis length n (a
- * band-limited kernel whose tail no padding makes negligible: blur_pad_for),
- * at the frequencies k / (2 L) of the padded DCT-II, k = 0..L-1, into
- * out: the taps h_0..h_n (bl_taps) and, under nearest, sum_{j>n} h_j
- * folded into h_n, where every output sample meets the edge value
- * (n >= each output's distance to the edge); then
+ * kernel no padding shorter than the axis makes exact: blur_pad_for), at
+ * the frequencies k / (2 L) of the padded DCT-II, k = 0..L-1, into out:
+ * the taps h_0..h_n (cut_taps, the tail folded in under nearest); then
  *   even n: (-1)^(n/2) (h_0 + 2 sum_j h_j cos(pi j k / L)), DCT-I of L + 1,
  *   odd n: -(-1)^((n-1)/2) 2 sum_j h_j sin(pi j k / L), DST-I of L - 1.
  * The padding, n / 2 or more, keeps the taps off the reflected data, and
@@ -297,22 +371,12 @@ blur_cut_response(const struct tp_blur *b, int a, double *out)
 {
 	size_t n = b->shape[a], L = b->wshape[a], len, j;
 	int ord = b->order[a], ax = 0;
-	double *h = tp_ecalloc(L + 1, sizeof *h), *y, s1, sum = 0, c = 0;
+	double *h = tp_ecalloc(L + 1, sizeof *h), *y;
 	struct tp_fft_problem pb;
 	struct tp_fft_plan *pl;
 	enum tp_fft_kind kind = ord % 2 ? TP_FFT_DST1 : TP_FFT_DCT1;
 
-	bl_taps(b->o.kernel, b->sigma[a], ord, h, n, &s1);
-	if (b->o.boundary == TP_BLUR_NEAREST) {
-		for (j = 1; j <= n; j++) {	/* Neumaier's sum of h_1..h_n */
-			double t = sum + h[j];
-
-			c += fabs(sum) >= fabs(h[j]) ? (sum - t) + h[j] :
-			    (h[j] - t) + sum;
-			sum = t;
-		}
-		h[n] += s1 - (sum + c);
-	}
+	cut_taps(b, a, b->cut[a], h, n);
 	if (ord % 2) {	/* the DST-I's input starts at h_1 */
 		memmove(h, h + 1, n * sizeof *h);
 		h[n] = 0;

@@ -1,7 +1,8 @@
 /*
  * blur_impl.h - what the files of the blur engine share (lib/blur.c, the
  * interface, state and entry points; blur_opts.c, blur_response.c,
- * blur_axes.c, blur_edges.c, blur_fir.c, blur_fft.c, blur_setup.c): the
+ * blur_axes.c, blur_edges.c, blur_taps.c, blur_fir.c, blur_fft.c,
+ * blur_setup.c): the
  * engine's state, the per-precision arithmetic's table (blur_typed.h)
  * and the functions one file defines for another.  Not for other files.
  */
@@ -44,6 +45,9 @@ struct tp_blur {
 	size_t wshape[TP_MAXDIM];	/* work array (padded) */
 	size_t pad[TP_MAXDIM];		/* left padding per axis */
 	int cut[TP_MAXDIM];	/* taps cut at the axis length (blur_pad_for) */
+	double gain;	/* zero, nearest: the product of the length-1
+			 * axes' factors (blur_axis_gain), which are not
+			 * transformed */
 	size_t sshape[TP_MAXDIM];	/* spectrum (complex for wrap) */
 	int padded;
 	double *resp[TP_MAXDIM];	/* per array axis, or NULL */
@@ -121,6 +125,16 @@ size_t blur_pad_for(enum tp_blur_kernel k, double s, int order, size_t len,
     double eps, int *cut);
 /* The response of axis a's kernel cut at the axis length, into out. */
 void blur_cut_response(const struct tp_blur *b, int a, double *out);
+/* The factor a length-1 axis a multiplies by under zero or nearest. */
+double blur_axis_gain(const struct tp_blur *b, int a);
+
+/* blur_taps.c */
+/* The sampled kernel's order-n taps h[0..m], *tail the sum beyond m. */
+void blur_sampled_taps(double s, int n, double *h, size_t m, double *tail);
+/* The discrete kernel's order-n taps h[0..m] (radius r), *tail the sum
+ * beyond m; not where a power-law tail is left (blur_pad_for's cut 1). */
+void blur_discrete_taps(double s, int n, size_t r, double *h, size_t m,
+    double *tail);
 
 /* blur_fir.c */
 /* Blur data (b's problem, reals of ops's type) by the FIR passes. */

@@ -55,6 +55,9 @@ tp_blur_cost(const struct tp_blur *b, int method, int single, int ndim,
 		    b->o.boundary == TP_BLUR_ZERO) {
 			int cut;
 
+			if (shape[a] == 1)	/* a scalar (blur_axis_gain) */
+				continue;
+
 			n = (double)tp_fft_fast_len(TP_FFT_DCT2, shape[a] + 2 *
 			    blur_pad_for(b->o.kernel, sigma[a],
 			    order ? order[a] : 0, shape[a], eps, &cut));
@@ -151,6 +154,7 @@ setup_fft_shape(struct tp_blur *b, double eps)
 
 	b->nax = 0;
 	b->rot = 0;
+	b->gain = 1;
 	b->padded = bnd == TP_BLUR_NEAREST || bnd == TP_BLUR_ZERO;
 	for (a = 0; a < nd; a++) {
 		b->wshape[a] = b->shape[a];
@@ -158,6 +162,10 @@ setup_fft_shape(struct tp_blur *b, double eps)
 		b->cut[a] = 0;
 		if (!blur_fft_axis(bnd, b->sigma[a], b->shape[a], b->order[a]))
 			continue;
+		if (b->padded && b->shape[a] == 1) {	/* a scalar */
+			b->gain *= blur_axis_gain(b, a);
+			continue;
+		}
 		b->ax[b->nax++] = a;
 		b->rot += b->order[a];
 		if (b->padded) {
@@ -307,7 +315,8 @@ setup_fft_responses(struct tp_blur *b)
 		if (b->cut[a]) {
 			blur_cut_response(b, a, b->resp[a]);
 			for (k = 0; k < len; k++)
-				b->resp[a][k] *= sign / (i == 0 ? norm : 1);
+				b->resp[a][k] *= sign * (i == 0 ? b->gain /
+				    norm : 1);
 			continue;
 		}
 		for (k = 0; k < len; k++) {
@@ -321,8 +330,8 @@ setup_fft_responses(struct tp_blur *b)
 			else
 				f = (double)k / (2.0 * (double)n);
 			b->resp[a][k] = sign * tp_blur_response_order(
-			    b->o.kernel, b->sigma[a], ord, f) /
-			    (i == 0 ? norm : 1);
+			    b->o.kernel, b->sigma[a], ord, f) *
+			    (i == 0 ? b->gain / norm : 1);
 		}
 	}
 	/* a product of the other axes' responses below the working
