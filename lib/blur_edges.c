@@ -209,6 +209,17 @@ bl_tail(enum tp_blur_kernel k, double s, int n, double r, size_t len)
 	return e / (2 * M_PI);
 }
 
+/* The log of the bound of discrete_order_radius on the discrete kernel's order-n tap k,
+ * t = s^2. */
+static double
+order_bound(double t, int n, long k)
+{
+	double y = asinh((double)k / t);
+
+	return n / 2.0 * log(M_PI * M_PI + y * y) + (double)k * (double)k /
+	    (sqrt(t * t + (double)k * k) + t) - (double)k * y;
+}
+
 /*
  * The radius beyond which the taps of the discrete kernel's order-n
  * derivative hold less than eps * peak, both tails together, apart from
@@ -220,26 +231,28 @@ bl_tail(enum tp_blur_kernel k, double s, int n, double r, size_t len)
 static int
 discrete_order_radius(double s, int n, double eps, double peak)
 {
-	double t = s * s, tail = 0, lim = log(eps * peak), lb;
-	long k, kmax;
+	double t = s * s, tail = 0, lim = log(eps * peak);
+	long k, kmax, lo;
 
 	if (s > MAXSIGMA_FIR)
 		return -1;
 	if (t < 1e-30 || !(lim > -HUGE_VAL))	/* nothing but the tail */
 		return 0;
-	for (kmax = 1;; kmax++) {
-		double y = asinh(kmax / t);
+	/* the first k where the bound is below lim - 30 (the bound falls
+	 * as k grows): doubling, then bisection */
+	for (lo = 0, kmax = 1; order_bound(t, n, kmax) >= lim - 30; kmax *= 2)
+		lo = kmax;
+	while (kmax - lo > 1) {
+		long mid = lo + (kmax - lo) / 2;
 
-		lb = n / 2.0 * log(M_PI * M_PI + y * y) + (double)kmax *
-		    kmax / (sqrt(t * t + (double)kmax * kmax) + t) - kmax * y;
-		if (lb < lim - 30)
-			break;
+		if (order_bound(t, n, mid) < lim - 30)
+			kmax = mid;
+		else
+			lo = mid;
 	}
 	for (k = kmax; k > 0; k--) {
-		double y = asinh(k / t), b;
+		double b = exp(order_bound(t, n, k));
 
-		b = exp(n / 2.0 * log(M_PI * M_PI + y * y) + (double)k * k /
-		    (sqrt(t * t + (double)k * k) + t) - k * y);
 		if (tail + 2 * b >= eps * peak)
 			break;
 		tail += 2 * b;
@@ -266,7 +279,7 @@ edge_radius(enum tp_blur_kernel k, double s, int order, double eps)
 		    s, order, eps);
 	if (r < 0)
 		tp_die("sigma %g is too large for the nearest and zero "
-		    "boundaries (the padding would exceed 10^6 samples)", s);
+		    "boundaries (its tail sums would run past 10^6 terms)", s);
 	return r;
 }
 

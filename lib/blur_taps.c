@@ -17,14 +17,15 @@
 /*
  * The sampled kernel's order-n taps (SciPy's gaussian_filter1d weights,
  * untruncated: blur_deriv_tap over the sum of all samples) h[0..m], and
- * *tail = sum_{j>m} h_j, summed from its far end (39 s, beyond which
- * exp(-j^2 / (2 s^2)) underflows) down, the small terms first.
+ * *tail = sum_{j>m} h_j, summed from its far end down, the small terms
+ * first: from (12 + n) s on, the terms, below exp(-72) |q_n(j)| h_0,
+ * add less than 2^-64 of h_0 together.
  */
 void
 blur_sampled_taps(double s, int n, double *h, size_t m, double *tail)
 {
 	double z = blur_gauss_norm(s), t = 0;
-	size_t j, end = (size_t)ceil(39 * s) + 2;
+	size_t j, end = (size_t)ceil((12 + n) * s) + 2;
 
 	for (j = 0; j <= m; j++)
 		h[j] = j <= end ? blur_deriv_tap(s, n, (double)j, z) : 0;
@@ -60,7 +61,9 @@ blur_discrete_taps(double s, int n, size_t r, double *h, size_t m,
 	for (j = 0; j <= K; j++) {
 		double th = M_PI * (double)j / (double)K, u = s * sin(th / 2);
 
-		x[j] = pow(th, n) * exp(-2 * u * u);
+		x[j] = exp(-2 * u * u);
+		for (int i = 0; i < n; i++)
+			x[j] *= th;
 	}
 	/* DCT-I: y_j = x_0 + (-1)^j x_K + 2 sum x_k cos(pi j k / K);
 	 * DST-I on x_1..x_{K-1}: y_{j-1} = 2 sum x_k sin(pi j k / K) */
