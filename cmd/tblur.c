@@ -17,16 +17,19 @@
 #include "blur.h"
 
 static const char usage[] =
-    "tblur -s sigma[,sigma...] [--axes list]\n"
+    "tblur -s sigma[,sigma...] | --sigmas s1,s2,... | --dog s1,s2 [--axes list]\n"
     "             [--boundary reflect|mirror|nearest|wrap|zero]\n"
     "             [--kernel sampled|analytic|discrete] [--method auto|fft|fir]\n"
     "             [--order n[,n...]] [--linear] [--plan estimate|measure|patient]\n"
+    "             [--sigmas s1,s2,... [--split] | --dog s1,s2 | --log |\n"
+    "              --gradient-magnitude | --unsharp amount[,threshold]]\n"
     "             [-o file] [-O " TP_FORMAT_NAMES "] [-t f32|f64]\n"
     "             [-j threads] [--verbose] [--progress | --quiet] [file]";
 
 enum {
 	OPT_AXES = TP_OPT_TOOL, OPT_BOUNDARY, OPT_KERNEL, OPT_METHOD,
-	OPT_PLAN, OPT_VERBOSE, OPT_LINEAR, OPT_ORDER
+	OPT_PLAN, OPT_VERBOSE, OPT_LINEAR, OPT_ORDER, OPT_SIGMAS, OPT_SPLIT,
+	OPT_DOG, OPT_LOG, OPT_GRADMAG, OPT_UNSHARP
 };
 
 struct cmdline {
@@ -37,7 +40,66 @@ struct cmdline {
 	int plan;
 	int verbose;
 	int linear;		/* --linear: blur in linear light */
+	struct tp_blur_form form;	/* the Gaussian family's member */
+	int split;		/* --split: one record per sigma */
 };
+
+/* The word of the family option that chose form kind k. */
+static const char *
+form_option(enum tp_blur_kind k)
+{
+	static const char *const w[] = { "-s", "--sigmas", "--dog", "--log",
+	    "--gradient-magnitude", "--unsharp" };
+
+	return w[k];
+}
+
+/* Take family option k, unless another one was given (exit 2). */
+static void
+set_form(struct cmdline *cl, enum tp_blur_kind k)
+{
+	if (cl->form.kind != TP_BLUR_ONE && cl->form.kind != k)
+		tp_usage_die("%s and %s: give one of them",
+		    form_option(cl->form.kind), form_option(k));
+	cl->form.kind = k;
+}
+
+/* The family options checked together (exit 2): the sigma comes from
+ * exactly one of -s, --sigmas and --dog, and the forms that take
+ * derivatives themselves take no --order. */
+static void
+check_form(struct cmdline *cl)
+{
+	struct tp_blur_form *f = &cl->form;
+	int i;
+
+	if (cl->split && f->kind != TP_BLUR_SCALES)
+		tp_usage_die("--split splits the stack of --sigmas: give "
+		    "--sigmas");
+	if (f->kind == TP_BLUR_SCALES || f->kind == TP_BLUR_DOG) {
+		if (cl->have_sigma)
+			tp_usage_die("-s and %s: give the sigmas once",
+			    form_option(f->kind));
+		if (f->kind == TP_BLUR_DOG && f->nscale != 2)
+			tp_usage_die("--dog takes two sigmas, not %d",
+			    f->nscale);
+		for (i = 0; i < f->nscale; i++)
+			if (!(f->scale[i] >= 0) || isinf(f->scale[i]))
+				tp_usage_die("%s: sigma must be finite and "
+				    ">= 0, not %g", form_option(f->kind),
+				    f->scale[i]);
+		cl->have_sigma = 1;	/* sigma 1 marks the blurred axes */
+		return;
+	}
+	if (f->kind != TP_BLUR_ONE && cl->blur.norder > 0)
+		tp_usage_die("%s takes its own derivatives: no --order",
+		    form_option(f->kind));
+	if (f->kind == TP_BLUR_UNSHARP && (!isfinite(f->amount) ||
+	    !(f->threshold >= 0) || isinf(f->threshold)))
+		tp_usage_die("--unsharp: the amount must be finite and the "
+		    "threshold finite and >= 0, not %g,%g", f->amount,
+		    f->threshold);
+}
 
 /* Parse "0,-1,2" (what: "--axes") into v[0..*n), each in [lo, hi];
  * dies (exit 2) on a bad entry. */
@@ -72,6 +134,12 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 		{ "verbose", no_argument, NULL, OPT_VERBOSE },
 		{ "linear", no_argument, NULL, OPT_LINEAR },
 		{ "order", required_argument, NULL, OPT_ORDER },
+		{ "sigmas", required_argument, NULL, OPT_SIGMAS },
+		{ "split", no_argument, NULL, OPT_SPLIT },
+		{ "dog", required_argument, NULL, OPT_DOG },
+		{ "log", no_argument, NULL, OPT_LOG },
+		{ "gradient-magnitude", no_argument, NULL, OPT_GRADMAG },
+		{ "unsharp", required_argument, NULL, OPT_UNSHARP },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct tp_msg m;
@@ -121,10 +189,37 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 			parse_ints(optarg, cl->blur.order, &cl->blur.norder,
 			    "--order", 0, TP_BLUR_MAXORDER);
 			break;
+		case OPT_SIGMAS:
+		case OPT_DOG:
+			set_form(cl, ch == OPT_DOG ? TP_BLUR_DOG :
+			    TP_BLUR_SCALES);
+			cl->form.nscale = tp_parse_doubles(optarg,
+			    cl->form.scale, TP_BLUR_MAXSCALES, ch == OPT_DOG ?
+			    "--dog" : "--sigmas");
+			break;
+		case OPT_SPLIT:
+			cl->split = 1;
+			break;
+		case OPT_LOG:
+			set_form(cl, TP_BLUR_LOG);
+			break;
+		case OPT_GRADMAG:
+			set_form(cl, TP_BLUR_GRADMAG);
+			break;
+		case OPT_UNSHARP: {
+			double v[2] = { 0, 0 };
+
+			set_form(cl, TP_BLUR_UNSHARP);
+			tp_parse_doubles(optarg, v, 2, "--unsharp");
+			cl->form.amount = v[0];
+			cl->form.threshold = v[1];
+			break;
+		}
 		default:
 			tp_usage();
 		}
 	}
+	check_form(cl);
 	if (!cl->have_sigma)
 		tp_usage_die("no sigma: give one with -s SIGMA");
 	if ((why = tp_blur_opts_check(&cl->blur, &m)) != NULL)
@@ -136,9 +231,25 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 /* File scope, so that what is live when a message ends the run is still
  * reachable (LeakSanitizer stays quiet). */
 static struct tp_blur *blur;
+static struct tp_blur_family *family;
 static struct tp_reader *in;
 static struct tp_writer *out;
 static struct tp_tensor x, y;
+
+/* Write the stack y of --sigmas --split as one record per sigma. */
+static void
+write_split(const struct tp_tensor *y)
+{
+	struct tp_tensor z = *y;
+	size_t step;
+
+	tp_eset_shape(&z, y->ndim - 1, y->shape + 1);
+	step = z.nbytes;
+	for (size_t i = 0; i < y->shape[0]; i++) {
+		z.data = (char *)y->data + i * step;
+		tp_write(out, &z);
+	}
+}
 
 int
 main(int argc, char **argv)
@@ -153,7 +264,10 @@ main(int argc, char **argv)
 
 	parse_cmdline(argc, argv, &cl);
 	tp_fft_init(cl.com.threads, cl.plan);
-	blur = tp_blur_new(&cl.blur);
+	if (cl.form.kind == TP_BLUR_ONE)
+		blur = tp_blur_new(&cl.blur);
+	else
+		family = tp_blur_family_new(&cl.blur, &cl.form);
 	in = tp_reader_open(cl.input, -1, NULL);
 	out = tp_writer_open(&cl.com);
 	tp_timing_start(&tm, cl.verbose);
@@ -179,10 +293,20 @@ main(int argc, char **argv)
 		    tp_compute_dtype(from, cl.com.dtype);
 		od = image && cl.com.dtype < 0 ? from : cd;
 		if (x.count == 0) {	/* as scipy: an empty result */
+			size_t es[TP_MAXDIM];
+			int lead = cl.form.kind == TP_BLUR_SCALES && !cl.split;
+
 			y = x;
 			y.dtype = od;
-			tp_eset_shape(&y, x.ndim, x.shape);
-			tp_write_header(out, &y);
+			es[0] = (size_t)cl.form.nscale;
+			memcpy(es + lead, x.shape, (size_t)x.ndim * sizeof *es);
+			if (x.ndim + lead > TP_MAXDIM)
+				tp_die("a record of %d axes has no room for "
+				    "the scale axis of --sigmas", x.ndim);
+			tp_eset_shape(&y, x.ndim + lead, es);
+			for (size_t i = 0; i < (cl.split ?
+			    tp_blur_family_count(&cl.form) : 1); i++)
+				tp_write_header(out, &y);
 			tp_free(&x);
 			continue;
 		}
@@ -202,8 +326,17 @@ main(int argc, char **argv)
 			    isnan(((double *)y.data)[bad])) ? "NaN" :
 			    "an infinity", tp_index_str(&y, bad, sh,
 			    sizeof sh));
-		tp_blur_record(blur, &y, sigma, order, !image ? 0 :
-		    from == TP_U1 ? 255 : 65535, cl.linear);
+		if (family != NULL) {
+			struct tp_tensor z = tp_blur_family_record(family, &y,
+			    sigma, order, !image ? 0 : from == TP_U1 ? 255 :
+			    65535, cl.linear);
+
+			tp_free(&y);
+			y = z;
+		} else {
+			tp_blur_record(blur, &y, sigma, order, !image ? 0 :
+			    from == TP_U1 ? 255 : 65535, cl.linear);
+		}
 		if (od != cd) {
 			struct tp_tensor z = tp_converted(&y, od);
 
@@ -211,15 +344,20 @@ main(int argc, char **argv)
 			y = z;
 		}
 		tp_timing_charge(&tm, TP_PHASE_COMPUTE);
-		tp_write(out, &y);
+		if (cl.split)
+			write_split(&y);
+		else
+			tp_write(out, &y);
 		tp_free(&y);
 		tp_timing_record_done(&tm, tp_reader_index(in),
-		    tp_blur_describe(blur, d, sizeof d));
+		    tp_blur_describe(family != NULL ?
+		    tp_blur_family_first(family) : blur, d, sizeof d));
 	}
 	tp_writer_close(out);
 	tp_timing_run_done(&tm);
 	tp_reader_close(in);
 	tp_blur_free(blur);
+	tp_blur_family_free(family);
 	tp_fft_save_wisdom();
 	return 0;
 }

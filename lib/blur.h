@@ -171,4 +171,52 @@ double tp_blur_response_order(enum tp_blur_kernel k, double s, int order,
 int tp_blur_taps_order(double s, int order, double eps, double *w,
     int maxr);
 
+/*
+ * The Gaussian family (blur_family.c): what one record becomes.
+ *   TP_BLUR_SCALES: the record blurred with each of scale[0..nscale),
+ *     on every blurred axis, stacked on a new leading axis;
+ *   TP_BLUR_DOG: blurred with scale[0] minus blurred with scale[1];
+ *   TP_BLUR_LOG: the sum over the blurred axes a of the record blurred
+ *     with the second derivative on a (scipy.ndimage.gaussian_laplace);
+ *   TP_BLUR_GRADMAG: the square root of the sum over the blurred axes of
+ *     the first derivative on a, squared (gaussian_gradient_magnitude);
+ *   TP_BLUR_UNSHARP: ImageMagick's -unsharp: d = x - blurred x, and x +
+ *     amount d where |2 d| >= threshold times the full scale (1 for data
+ *     that is not an image), else x.
+ */
+#define TP_BLUR_MAXSCALES 64	/* >= TP_MAXDIM: LOG and GRADMAG use one
+				 * engine per axis */
+
+enum tp_blur_kind {
+	TP_BLUR_ONE, TP_BLUR_SCALES, TP_BLUR_DOG, TP_BLUR_LOG,
+	TP_BLUR_GRADMAG, TP_BLUR_UNSHARP
+};
+
+struct tp_blur_form {
+	enum tp_blur_kind kind;
+	int nscale;				/* SCALES, DOG */
+	double scale[TP_BLUR_MAXSCALES];
+	double amount, threshold;		/* UNSHARP */
+};
+
+struct tp_blur_family;
+
+struct tp_blur_family *tp_blur_family_new(const struct tp_blur_opts *,
+    const struct tp_blur_form *);
+void tp_blur_family_free(struct tp_blur_family *);
+/* How many records' worth the form makes of one (nscale for SCALES). */
+size_t tp_blur_family_count(const struct tp_blur_form *);
+/*
+ * The form of the float32 or float64 record t (left as it is), with
+ * sigma[a] and order[a] per axis as tp_blur_record takes them (SCALES
+ * and DOG put their scales on the axes whose sigma is above 0; LOG,
+ * GRADMAG and UNSHARP take no order), full and linear as there: a new
+ * tensor of t's type, shaped (nscale, t's shape) for SCALES, else as t.
+ */
+struct tp_tensor tp_blur_family_record(struct tp_blur_family *,
+    const struct tp_tensor *t, const double *sigma, const int *order,
+    double full, int linear);
+/* An engine of the family that has run (for tp_blur_describe). */
+struct tp_blur *tp_blur_family_first(struct tp_blur_family *);
+
 #endif
