@@ -52,6 +52,20 @@ engine(struct tp_blur_family *fm, int i)
 	return fm->eng[i];
 }
 
+/* t copied to at (t->nbytes there) and blurred there by engine i with
+ * these sigmas and orders. */
+static void
+member_at(struct tp_blur_family *fm, int i, const struct tp_tensor *t,
+    void *at, const double *sigma, const int *order, double full,
+    int linear)
+{
+	struct tp_tensor y = *t;
+
+	y.data = at;
+	memcpy(at, t->data, t->nbytes);
+	tp_blur_record(engine(fm, i), &y, sigma, order, full, linear);
+}
+
 /* A copy of t blurred by engine i with these sigmas and orders. */
 static struct tp_tensor
 member(struct tp_blur_family *fm, int i, const struct tp_tensor *t,
@@ -59,8 +73,7 @@ member(struct tp_blur_family *fm, int i, const struct tp_tensor *t,
 {
 	struct tp_tensor y = tp_new(t->dtype, t->ndim, t->shape);
 
-	memcpy(y.data, t->data, t->nbytes);
-	tp_blur_record(engine(fm, i), &y, sigma, order, full, linear);
+	member_at(fm, i, t, y.data, sigma, order, full, linear);
 	return y;
 }
 
@@ -141,10 +154,8 @@ tp_blur_family_record(struct tp_blur_family *fm, const struct tp_tensor *t,
 		out = tp_new(t->dtype, t->ndim + 1, shape);
 		for (i = 0; i < f->nscale; i++) {
 			scaled(sigma, t->ndim, f->scale[i], s);
-			y = member(fm, i, t, s, order, full, linear);
-			memcpy((char *)out.data + (size_t)i * t->nbytes, y.data,
-			    t->nbytes);
-			tp_free(&y);
+			member_at(fm, i, t, (char *)out.data + (size_t)i *
+			    t->nbytes, s, order, full, linear);
 		}
 		return out;
 	case TP_BLUR_DOG:
