@@ -5,6 +5,7 @@
 #   bench/tblur.sh            both tables
 #   bench/tblur.sh f32        only the 4096² float32 cases
 #   bench/tblur.sh png        only the 4096² RGB PNG cases
+#   bench/tblur.sh edges      only issue 23's cases (tables 4 and 5)
 #
 # Table 1, whole process against whole process, 4096² float32 of random
 # normal data, sigma 1, 3, 10, 30: `tblur -s S` (default options: reflect,
@@ -18,6 +19,16 @@
 # (ImageMagick) and `vips gaussblur in.png out.png S`.
 # Table 3, compute alone: tblur's compute time from --verbose beside
 # OpenCV's and SciPy's in-process times of the blur call (perf_counter).
+#
+# Table 4 (issue 23), zero and nearest at any sigma: the 36 kB (1, 43,
+# 105) float64 record at sigma 66.8 with --order 2, every kernel, time
+# and peak RSS (/usr/bin/time -v) of the whole process beside `tblur -s
+# 0` (the process reading and writing the record, blurring nothing); and
+# 4096² float32 at sigma 30 under reflect, zero and nearest.
+# Table 5 (issue 23), the scale space of eight sigmas (1, 2, 3, 4, 6, 8,
+# 12, 16) of 4096² float32: `tblur --sigmas` beside one `tblur -s 8` and
+# eight scipy.ndimage.gaussian_filter calls in one Python process
+# (stacked and saved as tblur writes them), whole process.
 #
 # Every time is the best of $REPS (3) runs, after one untimed warm-up run
 # of each program; ImageMagick runs $IM_REPS (1) times, it is slow.  The
@@ -125,6 +136,46 @@ np.save('$tmp/x.npy', np.random.default_rng(1).standard_normal((4096, 4096)).ast
 	done
 fi
 
+t4= t5=
+if want edges "$@"; then
+	"$PYTHON" -c "
+import numpy as np
+np.save('$tmp/r.npy', np.random.default_rng(3).standard_normal((1, 43, 105)))
+np.save('$tmp/x.npy', np.random.default_rng(1).standard_normal((4096, 4096)).astype(np.float32))"
+	rss() {	# rss ARG...: peak RSS in KB of tblur ARG... on r.npy
+		/usr/bin/time -f %M -o "$tmp/rss" "$TBLUR" "$@" "$tmp/r.npy" \
+			> /dev/null && tail -n 1 "$tmp/rss"
+	}
+	t4="| sigma 0 (reads, writes) | $(best "$TBLUR" -s 0 "$tmp/r.npy") | $(rss -s 0) |
+"
+	for k in sampled analytic discrete; do
+		for b in zero nearest; do
+			echo "bench/tblur.sh: (1, 43, 105), $k, $b" >&2
+			a="-s 66.8 --order 2 --kernel $k --boundary $b"
+			# shellcheck disable=SC2086
+			t4="$t4| $a | $(best "$TBLUR" $a "$tmp/r.npy") | $(rss $a) |
+"
+		done
+	done
+	for b in reflect zero nearest; do
+		echo "bench/tblur.sh: 4096² f32, sigma 30, $b" >&2
+		tblur_npy 30 --boundary $b > /dev/null 2>&1
+		t4="$t4| 4096² f32 -s 30 --boundary $b | $(best quiet tblur_npy 30 --boundary $b) | |
+"
+	done
+	echo "bench/tblur.sh: scale space" >&2
+	ss="1,2,3,4,6,8,12,16"
+	one=$(best quiet tblur_npy 8)
+	stack=$(best quiet "$TBLUR" --sigmas $ss $TBLUR_ARGS -o "$tmp/s.npy" "$tmp/x.npy")
+	eight=$(best quiet "$PYTHON" -c "
+import numpy as np, scipy.ndimage
+x = np.load('$tmp/x.npy')
+np.save('$tmp/sp.npy', np.stack([scipy.ndimage.gaussian_filter(x, s)
+                                  for s in ($ss)]))")
+	t5="| $stack | $one | $eight | $(ratio "$stack" "$one") | $(ratio "$eight" "$stack") |
+"
+fi
+
 t2=
 if want png "$@"; then
 	"$PYTHON" -c "
@@ -168,5 +219,21 @@ if [ -n "$t3" ]; then
 	echo "| sigma | tblur (method) | OpenCV | SciPy | OpenCV/tblur | SciPy/tblur |"
 	echo "|---:|---:|---:|---:|---:|---:|"
 	printf '%s' "$t3"
+fi
+if [ -n "$t4" ]; then
+	echo
+	echo "Zero and nearest at any sigma (issue 23), whole process, seconds and peak RSS (KB):"
+	echo
+	echo "| case | seconds | peak RSS |"
+	echo "|---|---:|---:|"
+	printf '%s' "$t4"
+fi
+if [ -n "$t5" ]; then
+	echo
+	echo "Scale space of 8 sigmas ($ss) of 4096² float32, whole process, seconds:"
+	echo
+	echo "| tblur --sigmas | tblur -s 8 | 8 scipy calls | stack/one | scipy/stack |"
+	echo "|---:|---:|---:|---:|---:|"
+	printf '%s' "$t5"
 fi
 exit 0
