@@ -7,10 +7,12 @@
  * reflect through DCT-II/DCT-III, mirror through DCT-I, wrap through
  * r2c/c2r; nearest and zero are padded by the kernel's own radius at
  * the working precision, then go through DCT-II/III, except that a
- * band-limited kernel whose taps fall off too slowly for any padding
- * (analytic, discrete derivatives, at small sigma) is cut at the axis
- * length, its tail folded into the last tap under nearest, and goes
- * through the padded DCT with the transform of those taps.
+ * kernel whose radius reaches the axis length (any kernel at a sigma
+ * wide for the axis; a band-limited one whose taps fall off too slowly
+ * for any padding: analytic, discrete derivatives, at small sigma) is
+ * cut at the axis length, its tail folded into the last tap under
+ * nearest, and goes through the padded DCT with the transform of those
+ * exact taps; a length-1 axis is then a scalar factor.
  * Odd Gaussian derivatives (the order of scipy.ndimage.gaussian_filter)
  * go back through the matching sine transform (DST-III, DST-I).  Small
  * sigmas go through a separable FIR filter with the same result (the

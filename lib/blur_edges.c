@@ -1,10 +1,12 @@
 /*
  * blur_edges.c - nearest and zero made exact on the fft path: the
  * padding that keeps each kernel's tail off the reflected data (blur_pad_for),
- * and for the band-limited kernels (analytic; discrete derivatives),
- * whose taps fall off only as a power, their taps by quadrature and an
- * asymptotic series and the response of the kernel cut at the axis
- * length (blur_cut_response).
+ * or, where that would reach the axis length, the response of the
+ * kernel cut there (blur_cut_response) from its exact taps: for the
+ * band-limited kernels (analytic; discrete derivatives), whose taps fall
+ * off only as a power, by quadrature and an asymptotic series here, for
+ * the others by blur_taps.c; and a length-1 axis's factor
+ * (blur_axis_gain).
  */
 #include <math.h>
 #include <stdlib.h>
