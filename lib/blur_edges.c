@@ -211,8 +211,8 @@ bl_tail(enum tp_blur_kernel k, double s, int n, double r, size_t len)
 	return e / (2 * M_PI);
 }
 
-/* The log of the bound of discrete_order_radius on the discrete kernel's order-n tap k,
- * t = s^2. */
+/* The log of discrete_order_radius's bound on the discrete kernel's
+ * order-n tap k, t = s^2. */
 static double
 order_bound(double t, int n, long k)
 {
