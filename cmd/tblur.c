@@ -17,7 +17,7 @@
 #include "blur.h"
 
 static const char usage[] =
-    "tblur -s sigma[,sigma...] | --sigmas s1,s2,... | --dog s1,s2 [--axes list]\n"
+    "tblur -s sigma[,sigma...] [--axes list]\n"
     "             [--boundary reflect|mirror|nearest|wrap|zero]\n"
     "             [--kernel sampled|analytic|discrete] [--method auto|fft|fir]\n"
     "             [--order n[,n...]] [--linear] [--plan estimate|measure|patient]\n"
