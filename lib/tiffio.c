@@ -219,10 +219,13 @@ mem_open(struct mem *m, const char *mode, tmsize_t max_alloc)
 
 /* The decoder's state: the file, libtiff on it, the page. */
 struct tin {
-	struct mem m;
+	struct mem m;		/* the file being read: in all, from
+				 * start on */
 	TIFF *tif;
 	struct tp_reader *r;
 	long page;		/* the record being read, from 0 */
+	unsigned char *all;	/* the whole input */
+	size_t all_len, start;
 };
 
 /* How a page's samples are laid out in its chunks (strips or tiles). */
@@ -525,30 +528,71 @@ check_directory(struct tin *s)
 	}
 }
 
-/* Open the input with libtiff, or go on to its next page; 0 at the end. */
-static int
-next_page(struct tin *s)
+/* Open the file at s->all + s->start with libtiff, at its first page. */
+static void
+open_file(struct tin *s)
 {
-	if (s->tif) {
-		if (TIFFLastDirectory(s->tif))
-			return 0;
-		s->m.err[0] = '\0';
-		if (!TIFFReadDirectory(s->tif))
-			fail_libtiff(s, "cannot read its directory");
-		check_directory(s);
-		return 1;
-	}
-	s->m.p = tp_reader_slurp(s->r, &s->m.len);
-	s->m.name = tp_reader_name(s->r);
+	s->m.p = s->all + s->start;
+	s->m.len = s->all_len - s->start;
+	s->m.pos = 0;
 	if (s->m.len < 8)
-		tp_die("%s: truncated record 0: expected an 8-byte TIFF "
-		    "header, got %zu bytes", s->m.name, s->m.len);
+		tp_die("%s: truncated record %ld: expected an 8-byte TIFF "
+		    "header, got %zu bytes", s->m.name, s->page, s->m.len);
 	/* libtiff's own buffers (tags, codec state) are bounded as the
 	 * pages are (bound) */
 	if (!(s->tif = mem_open(&s->m, "r", (tmsize_t)(RATIO *
 	    (double)s->m.len) + SLACK)))
 		fail_libtiff(s, "cannot open it");
 	check_directory(s);
+}
+
+/*
+ * After a file's last page: 1 if another TIFF file follows it in the
+ * input (cat a.tif b.tif), where the file ends (tp_tiff_extent) or
+ * after zero bytes of padding, and s->start is then where; else 0.
+ * Bytes after the file that are neither are left with a warning.
+ */
+static int
+next_file(struct tin *s)
+{
+	size_t end = tp_tiff_extent(s->m.p, s->m.len), i = end;
+
+	while (i < s->m.len && s->m.p[i] == 0)
+		i++;
+	if (i < s->m.len && s->m.len - i >= 4 && probe(s->m.p + i, 4)) {
+		s->start += i;
+		return 1;
+	}
+	if (i < s->m.len)
+		tp_warn("%s: %zu bytes after the TIFF file that ends at byte "
+		    "%zu are not a TIFF file: not read", s->m.name,
+		    s->m.len - end, s->start + end);
+	return 0;
+}
+
+/* Open the input with libtiff, or go on to its next page, or to the
+ * next file's first; 0 at the end. */
+static int
+next_page(struct tin *s)
+{
+	if (s->tif) {
+		if (TIFFLastDirectory(s->tif)) {
+			if (!next_file(s))
+				return 0;
+			TIFFClose(s->tif);
+			s->tif = NULL;
+			open_file(s);
+			return 1;
+		}
+		s->m.err[0] = '\0';
+		if (!TIFFReadDirectory(s->tif))
+			fail_libtiff(s, "cannot read its directory");
+		check_directory(s);
+		return 1;
+	}
+	s->all = tp_reader_slurp(s->r, &s->all_len);
+	s->m.name = tp_reader_name(s->r);
+	open_file(s);
 	return 1;
 }
 
@@ -583,7 +627,7 @@ tiff_close(void *state)
 		return;
 	if (s->tif)
 		TIFFClose(s->tif);
-	free(s->m.p);
+	free(s->all);
 	free(s);
 }
 

@@ -93,6 +93,58 @@ write_in() {
 	npy_same pairs
 }
 
+@test "TIFF files put one after another (cat a.tif b.tif) are one stream: every file's pages, as tcat a.tif b.tif gives them" {
+	local n files=()
+	for n in $(golden); do
+		files+=("$TIFFS/$n.tif")
+	done
+	[ "${#files[@]}" -ge 30 ]
+	tcat "${files[@]}" > apart.npy
+	cat "${files[@]}" | tcat > joined.npy
+	cmp joined.npy apart.npy
+	# padding of zero bytes between the files, as a writer aligning
+	# the next one leaves
+	{ cat "$TIFFS/pil-pages.tif"; head -c 4096 /dev/zero
+	  cat "$TIFFS/tf-bigtiff-be-u8.tif"; } > padded.tif
+	run --separate-stderr tinfo padded.tif
+	[ "$status" -eq 0 ] && [ -z "$stderr" ] && [ "${#lines[@]}" -eq 4 ]
+	[[ ${lines[3]} == "3 shape=(13,19,3) dtype=uint64 "* ]]
+}
+
+@test "where each golden TIFF ends is known to the byte: bytes after it that are not a TIFF are left with a warning, the pages read" {
+	local n size end
+	for n in $(golden); do
+		size=$(stat -c %s "$TIFFS/$n.tif")
+		{ cat "$TIFFS/$n.tif"; printf 'junk'; } > j.tif
+		run --separate-stderr tcat j.tif
+		[ "$status" -eq 0 ]
+		tcat "$TIFFS/$n.tif" > alone.npy
+		[ "$output" = "$(cat alone.npy)" ]
+		[[ $stderr == "tcat: j.tif: "*" bytes after the TIFF file that ends at byte "*" are not a TIFF file: not read" ]]
+		end=${stderr#*ends at byte }
+		end=${end%% *}
+		# the end found is the file's size, or zero bytes of padding
+		# follow it there
+		[ "$end" -le "$size" ]
+		[ "$(tail -c +$((end + 1)) "$TIFFS/$n.tif" | tr -d '\0' | wc -c)" -eq 0 ]
+		[ "$stderr" = "tcat: j.tif: $((size + 4 - end)) bytes after the TIFF file that ends at byte $end are not a TIFF file: not read" ]
+	done
+	# zero bytes alone after a file are padding: no warning
+	{ cat "$TIFFS/pil-gray8.tif"; head -c 100 /dev/zero; } > z.tif
+	run --separate-stderr tcat z.tif
+	[ "$status" -eq 0 ] && [ -z "$stderr" ]
+}
+
+@test "a second TIFF file cut short: the first file's pages, then one message naming the record" {
+	{ cat "$TIFFS/pil-pages.tif"; head -c 300 "$TIFFS/tf-be-u2.tif"; } > cut.tif
+	run --separate-stderr tcat cut.tif
+	[ "$status" -eq 1 ]
+	tcat "$TIFFS/pil-pages.tif" > first.npy
+	[ "$output" = "$(cat first.npy)" ]
+	[[ $stderr == "tcat: cut.tif: "*"record 3"* ]]
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
+}
+
 @test "tinfo shows a multi-page TIFF as its records; detection is by content, not name" {
 	run tinfo "$TIFFS/pil-pages.tif"
 	[ "$status" -eq 0 ]
