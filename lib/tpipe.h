@@ -646,7 +646,8 @@ void tp_write_from(struct tp_writer *, struct tp_reader *, size_t n);
  * symbolic link is followed to the file it names (which need not exist
  * yet): the temporary file goes beside that file and replaces it, and the
  * link stays.  A path that exists and is not a regular file (a FIFO, a
- * device) is opened and returned as it is.
+ * device) is opened and returned as it is.  At most 8 are open at once;
+ * a committed one's place is taken again.
  */
 int tp_create_temp(const char *path);
 void tp_commit_file(int fd);
