@@ -88,7 +88,16 @@ check_form(struct cmdline *cl)
 				tp_usage_die("%s: sigma must be finite and "
 				    ">= 0, not %g", form_option(f->kind),
 				    f->scale[i]);
-		cl->have_sigma = 1;	/* sigma 1 marks the blurred axes */
+		/* the smallest positive sigma (0 if none) marks the blurred
+		 * axes and is what tp_blur_opts_check checks against the
+		 * method */
+		cl->blur.nsigma = 1;
+		cl->blur.sigma[0] = 0;
+		for (i = 0; i < f->nscale; i++)
+			if (f->scale[i] > 0 && (cl->blur.sigma[0] == 0 ||
+			    f->scale[i] < cl->blur.sigma[0]))
+				cl->blur.sigma[0] = f->scale[i];
+		cl->have_sigma = 1;
 		return;
 	}
 	if (f->kind != TP_BLUR_ONE && cl->blur.norder > 0)

@@ -187,5 +187,17 @@ assert y.dtype == np.uint8 and y.shape == (2, 10, 12, 3) and np.abs(y - e).max()
 	row fails --usage 2 "--unsharp takes at most 2 numbers" "$x" tblur -s 1 --unsharp 1,2,3
 	row fails --usage 2 "--sigmas takes at most 64 numbers" "$x" tblur --sigmas "$(seq -s, 1 65)"
 	row fails --usage 2 "no sigma" "$x" tblur --log
+	row fails --usage 2 "analytic kernel at sigma 2 " "$x" tblur --sigmas 3,2 --kernel analytic --method fir
 	rows_ok
+	# the FIR takes the analytic kernel from sigma 2.75 on; sigma 0 in
+	# the stack is the record itself
+	py 'np.save("x.npy", np.random.default_rng(2).standard_normal((6, 7)))'
+	tblur --sigmas 3,4 --kernel analytic --method fir x.npy > fir.npy
+	tblur --sigmas 3,4 --kernel analytic --method fft x.npy > fft.npy
+	tblur --sigmas 0,0 x.npy > zero.npy
+	py '
+a, b, z, x = (np.load(f) for f in ["fir.npy", "fft.npy", "zero.npy", "x.npy"])
+assert a.shape == (2, 6, 7) and np.abs(a - b).max() < 1e-12
+assert z.shape == (2, 6, 7) and np.array_equal(z[0], x) and np.array_equal(z[1], x)'
+
 }
