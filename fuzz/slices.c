@@ -24,17 +24,18 @@ struct slices_job {
 	char *spec, *value;
 };
 
-/* A record of the header's size, filled with a pattern. */
-static unsigned char *
-record(const struct tp_tensor *t)
+/* Buffers for a run: *src a record of the header's size filled with a
+ * pattern, *dst out bytes. */
+static void
+buffers(const struct tp_tensor *t, size_t out, unsigned char **src,
+    unsigned char **dst)
 {
-	unsigned char *p = malloc(t->nbytes + 1);
-
-	if (!p)
+	*src = malloc(t->nbytes + 1);
+	*dst = malloc(out + 1);
+	if (!*src || !*dst)
 		abort();
 	for (size_t i = 0; i < t->nbytes; i++)
-		p[i] = (unsigned char)(i * 7 + 1);
-	return p;
+		(*src)[i] = (unsigned char)(i * 7 + 1);
 }
 
 static void
@@ -64,10 +65,7 @@ run_slice(struct slices_job *j)
 	}
 	if (n != p.out.nbytes)
 		abort();
-	src = record(&j->hdr);
-	dst = malloc(p.out.nbytes + 1);
-	if (!dst)
-		abort();
+	buffers(&j->hdr, p.out.nbytes, &src, &dst);
 	tp_slice_run(&p, dst, src);
 	free(src);
 	free(dst);
@@ -101,10 +99,7 @@ run_pad(struct slices_job *j, int boundary)
 	}
 	free(tp_pad_explain(&pd, &p));
 	if (p.out.nbytes <= (1 << 20)) {
-		src = record(&j->hdr);
-		dst = malloc(p.out.nbytes + 1);
-		if (!dst)
-			abort();
+		buffers(&j->hdr, p.out.nbytes, &src, &dst);
 		tp_pad_run(&p, dst, src);
 		free(src);
 		free(dst);
@@ -177,24 +172,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const enum tp_dtype dts[4] = { TP_U1, TP_I4, TP_F4, TP_F8 };
 	struct slices_job j;
-	struct tp_msg m;
-	size_t shape[TP_MAXDIM], pos;
-	int ndim;
+	size_t pos;
 	char *rest;
 
-	if (size < 2)
-		return 0;
 	memset(&j, 0, sizeof j);
-	j.sel = data[0];
-	ndim = data[1] % 7;
-	if (size < 2 + (size_t)ndim)
+	if (size < 1 || !(pos = fuzz_small_shape(data, size,
+	    dts[(data[0] >> 6) & 3], &j.hdr)))
 		return 0;
-	for (int i = 0; i < ndim; i++)
-		shape[i] = data[2 + i] % 8;
-	pos = 2 + (size_t)ndim;
-	j.hdr.dtype = dts[(j.sel >> 6) & 3];
-	if (tp_set_shape(&j.hdr, ndim, shape, &m) != NULL)
-		abort();
+	j.sel = data[0];
 	rest = fuzz_string(data + pos, size - pos);
 	j.spec = rest;
 	if ((j.sel & 7) == 2 && (j.value = strchr(rest, '\n')) != NULL)
