@@ -75,7 +75,7 @@ COMPLETIONS = $(addprefix $(BUILD)/completion/,$(TOOLS))
 # that make check (test/fuzz.bats) replays the corpus and regressions;
 # error.c is built again with -DTP_FUZZ (dies return to the harness)
 # and the allocators are wrapped (fuzz/support.c frees what a die left).
-FUZZ_TARGETS = npy png text einops grad numbers raw tiff jpeg mrc mat
+FUZZ_TARGETS = npy png text einops grad numbers raw tiff jpeg mrc mat slices
 FUZZ_WRAP = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,--wrap=strdup,--wrap=posix_memalign
 REPLAYS = $(addprefix $(BUILD)/fuzz/replay-,$(FUZZ_TARGETS))
 

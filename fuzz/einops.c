@@ -94,24 +94,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const enum tp_dtype dts[4] = { TP_U1, TP_I4, TP_F4, TP_F8 };
 	struct einops_job j;
-	struct tp_msg m;
-	size_t shape[TP_MAXDIM], pos;
-	int ndim;
+	size_t pos;
 	char *rest, *p, *line;
 
-	if (size < 2)
-		return 0;
 	memset(&j, 0, sizeof j);
-	j.sel = data[0];
-	ndim = data[1] % 7;
-	if (size < 2 + (size_t)ndim)
+	if (size < 1 || !(pos = fuzz_small_shape(data, size,
+	    dts[(data[0] >> 5) & 3], &j.hdr)))
 		return 0;
-	for (int i = 0; i < ndim; i++)
-		shape[i] = data[2 + i] % 8;
-	pos = 2 + (size_t)ndim;
-	j.hdr.dtype = dts[(j.sel >> 5) & 3];
-	if (tp_set_shape(&j.hdr, ndim, shape, &m) != NULL)
-		abort();
+	j.sel = data[0];
 	rest = fuzz_string(data + pos, size - pos);
 	for (p = rest; j.argc < MAXOPERANDS &&
 	    (line = strsep(&p, "\n")) != NULL; )

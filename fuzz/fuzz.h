@@ -46,4 +46,11 @@ void fuzz_stdin_pipe(const uint8_t *p, size_t n);
  * free() it. */
 char *fuzz_string(const uint8_t *p, size_t n);
 
+/* The small shape of the einops and slices layouts: byte 1 the axes
+ * (mod 7), then a length byte per axis (mod 8, so zero-size axes too).
+ * Sets hdr (dtype given) and returns the offset past those bytes, or 0
+ * when the input is too short for them. */
+size_t fuzz_small_shape(const uint8_t *data, size_t size,
+    enum tp_dtype dtype, struct tp_tensor *hdr);
+
 #endif

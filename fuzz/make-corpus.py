@@ -239,6 +239,29 @@ put("einops", "bad-paren", ein(0, 0, [2, 6], "a (b (c)) -> a b c"))
 put("einops", "bad-dup", ein(0, 0, [2, 2], "a a -> a"))
 put("einops", "bad-noarrow", ein(0, 0, [2, 2], "a b"))
 
+# --- slices: byte 0 form, boundary or axis, dtype; byte 1 axes, lengths,
+# the spec (and --value on a second line) ---
+def sl(form, dtype, shape, *spec, extra=0):
+    return bytes([form | extra << 3 | dtype << 6, len(shape)] + list(shape)) \
+        + "\n".join(spec).encode()
+
+
+put("slices", "slice", sl(0, 3, [4, 5, 6], "1:3, ::-2, None, ..."))
+put("slices", "slice-index", sl(0, 0, [4, 5], "-1, 2"))
+put("slices", "slice-empty", sl(0, 1, [0, 3], ":, 1:1"))
+put("slices", "bad-slice", sl(0, 2, [4], "1:2:0"))
+put("slices", "pad", sl(1, 2, [3, 4], "0=1,2;1=-1,1"))
+put("slices", "pad-value", sl(2, 0, [2, 2], "1=2", "255"))
+put("slices", "bad-pad-value", sl(2, 0, [2, 2], "0=1", "300"))
+put("slices", "pad-reflect", sl(7, 3, [3, 5], "1=7", extra=2))
+put("slices", "pad-wrap", sl(7, 1, [4, 1], "0=9,2", extra=1))
+put("slices", "unstack", sl(3, 1, [3, 2, 2], "-1"))
+put("slices", "split", sl(4, 2, [6, 4], "0=3"))
+put("slices", "bad-split", sl(4, 2, [5, 4], "0=3"))
+put("slices", "stack", sl(5, 3, [2, 3], "2", extra=5))
+put("slices", "concat", sl(6, 0, [2, 3], "2", extra=4))
+put("slices", "bad-concat-0d", sl(6, 0, [], "2", extra=3))
+
 # --- grad: layer and loss words, one a line, the last the --wrt list ----
 # an operand's name length picks its shape (fuzz/grad.c, operand): 0 or 6
 # (2,), 1 (3, 3), 2 (3,), 3 (2, 2), 4 (2, 3), 5 (1, 2, 3); the input is

@@ -253,3 +253,24 @@ fuzz_string(const uint8_t *p, size_t n)
 	s[n] = '\0';
 	return s;
 }
+
+size_t
+fuzz_small_shape(const uint8_t *data, size_t size, enum tp_dtype dtype,
+    struct tp_tensor *hdr)
+{
+	size_t shape[TP_MAXDIM];
+	struct tp_msg m;
+	int ndim;
+
+	if (size < 2)
+		return 0;
+	ndim = data[1] % 7;
+	if (size < 2 + (size_t)ndim)
+		return 0;
+	for (int i = 0; i < ndim; i++)
+		shape[i] = data[2 + i] % 8;
+	hdr->dtype = dtype;
+	if (tp_set_shape(hdr, ndim, shape, &m) != NULL)
+		abort();
+	return 2 + (size_t)ndim;
+}

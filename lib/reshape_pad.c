@@ -148,7 +148,7 @@ pad_value(const struct tp_pad *pd, enum tp_dtype t, unsigned char *out,
 {
 	const char *s = pd->value ? pd->value : "0";
 	double d = strtod(s, NULL);
-	char *end;
+	char *end, q[200];
 
 	memset(out, 0, 16);
 	if (tp_dtype_is_int(t) && t != TP_B1) {
@@ -201,7 +201,7 @@ pad_value(const struct tp_pad *pd, enum tp_dtype t, unsigned char *out,
 	return NULL;
 range:
 	return tp_msgf(m, "--value %s does not fit %s (record of shape %s)",
-	    s, tp_dtype_name(t), sh);
+	    tp_quote(s, SIZE_MAX, q, sizeof q), tp_dtype_name(t), sh);
 }
 
 void
@@ -363,7 +363,7 @@ char *
 tp_pad_explain(const struct tp_pad *pd, const struct tp_pad_plan *p)
 {
 	struct text t = { tp_emalloc(256), 0, 256 };
-	char a[TP_MAXDIM * 22 + 4], b[TP_MAXDIM * 22 + 4];
+	char a[TP_MAXDIM * 22 + 4], b[TP_MAXDIM * 22 + 4], q[200];
 	const char *bd = tp_choice_word(tp_pad_boundaries, pd->boundary);
 
 	t.s[0] = '\0';
@@ -373,7 +373,8 @@ tp_pad_explain(const struct tp_pad *pd, const struct tp_pad_plan *p)
 		    tp_shape_str(&p->out, b, sizeof b));
 	reshape_say(&t, "pad '%s' with %s", pd->shown, bd);
 	if (pd->boundary == TP_PAD_ZERO && pd->value)
-		reshape_say(&t, " (--value %s)", pd->value);
+		reshape_say(&t, " (--value %s)", tp_quote(pd->value,
+		    SIZE_MAX, q, sizeof q));
 	reshape_say(&t, " (numpy.pad mode '%s'; negative widths crop "
 	    "first): copied once (the record is read whole)\n",
 	    numpy_mode(pd->boundary));

@@ -319,7 +319,10 @@ tp_slice_resolve(const struct tp_slice *s, const struct tp_tensor *hdr,
 		len = range_of(it, len, &start);
 		if (len)
 			off += start * (long long)istr[ax];
-		full = put_axis(p, out, &nout, len, step * (long long)istr[ax]);
+		/* a step wider than the axis takes one element: its
+		 * stride is never used (and step times it may overflow) */
+		full = put_axis(p, out, &nout, len, len > 1 ? step *
+		    (long long)istr[ax] : 0);
 		ax++;
 	}
 	p->out = p->in;

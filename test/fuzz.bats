@@ -9,7 +9,7 @@ load helpers
 bats_require_minimum_version 1.5.0
 
 REPLAY="$TPIPE_BIN/../fuzz"
-TARGETS="npy png text einops grad numbers raw tiff jpeg mrc mat"
+TARGETS="npy png text einops grad numbers raw tiff jpeg mrc mat slices"
 
 # replay TARGET: run replay-TARGET on its seeds and regressions; it must
 # exit 0 and say it replayed them all (none may be skipped).
@@ -42,6 +42,7 @@ replay() {
 @test "fuzz: png replays its seeds and regressions" { replay png; }
 @test "fuzz: text replays its seeds and regressions" { replay text; }
 @test "fuzz: einops replays its seeds and regressions" { replay einops; }
+@test "fuzz: slices replays its seeds and regressions" { replay slices; }
 @test "fuzz: grad replays its seeds and regressions" { replay grad; }
 @test "fuzz: numbers replays its seeds and regressions" { replay numbers; }
 @test "fuzz: raw replays its seeds and regressions" { replay raw; }

@@ -936,6 +936,22 @@ np.save('s0.npy', np.zeros((), 'f4'))
 	[ "$(echo "$output" | wc -l)" -eq 1 ] || fail "$output"
 }
 
+@test "--slice with steps far wider than the axis (up to 2^63) takes one element as numpy does; --pad --value is quoted in messages" {
+	"$PY" -c "
+import numpy as np
+np.save('x.npy', np.arange(60, dtype='f8').reshape(3, 4, 5))
+x = np.load('x.npy')
+for i, s in enumerate(['::-9223372036854775807, 1', '::9223372036854775807', '1:, ::-99999999999999999999, 2::9223372036854775806']):
+    np.save('want%d.npy' % i, eval('x[%s]' % s))
+"
+	treshape --slice '::-9223372036854775807, 1' x.npy | cmp - want0.npy
+	treshape --slice '::9223372036854775807' x.npy | cmp - want1.npy
+	treshape --slice '1:, ::-99999999999999999999, 2::9223372036854775806' x.npy | cmp - want2.npy
+	"$PY" -c "import numpy as np; np.save('u.npy', np.zeros(3, 'u1'))"
+	row fails 1 "record 0: --value 300 does not fit uint8" "$PWD/u.npy" treshape --pad 0=1 --value 300
+	rows_ok
+}
+
 @test "--slice streams contiguous runs in constant memory; --explain says streamed or copied, per record and for the request" {
 	[ -x /usr/bin/time ] || skip "no /usr/bin/time"
 	tgen zeros 8,2048,1024 -t f64 | /usr/bin/time -f %M -o rss treshape --slice '2:6, 100:1900' > o.npy
