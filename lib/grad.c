@@ -59,6 +59,14 @@ tp_grad_free(struct tp_grad_net *net)
 		tp_conv_free(l->cf);
 		tp_conv_free(l->cb);
 		free(l->word);
+		free(l->arg);
+		for (j = 0; j < l->nopt; j++) {
+			free(l->key[j]);
+			free(l->val[j]);
+		}
+		for (j = 0; j < TP_GRAD_MAXOPERAND - TP_GRAD_MAXPARAM; j++)
+			tp_free(&l->f[j]);
+		free(l->state);
 	}
 	for (i = 0; i <= net->n; i++)
 		tp_free(&net->act[i]);
@@ -85,11 +93,17 @@ tp_grad_add(struct tp_grad_net *net, const struct tp_grad_spec *s,
 	memset(&net->act[net->n + 1], 0, sizeof net->act[0]);
 	l = &net->L[net->n++];
 	memset(l, 0, sizeof *l);
-	l->k = &grad_kinds[s->kind];
+	l->k = grad_kind(s->kind);
 	l->net = net;
 	l->pos = net->n;
 	l->word = tp_estrdup(s->word);
 	l->cver = net->version;
+	l->arg = s->arg != NULL ? tp_estrdup(s->arg) : NULL;
+	for (j = 0; j < s->nopt; j++) {
+		l->key[j] = tp_estrdup(s->key[j]);
+		l->val[j] = tp_estrdup(s->val[j]);
+	}
+	l->nopt = s->nopt;
 	if (l->k->nparam > 0)
 		net->nparametric++;
 	for (j = 0; j < l->k->nparam; j++) {
@@ -99,6 +113,17 @@ tp_grad_add(struct tp_grad_net *net, const struct tp_grad_spec *s,
 			return lmsg(m, l, "%s is complex", l->gname[j]);
 		l->p[j] = tp_converted(&ops[j], net->dt);
 		if ((why = finite_msg(&l->p[j], l->gname[j], m)) != NULL)
+			return lmsg(m, l, "%s", why);
+	}
+	for (j = l->k->nparam; j < s->noperand; j++) {
+		struct tp_tensor *f = &l->f[j - l->k->nparam];
+
+		if (ops[j].data == NULL)
+			continue;
+		if (tp_dtype_is_complex(ops[j].dtype))
+			return lmsg(m, l, "%s is complex", s->operand[j]);
+		*f = tp_converted(&ops[j], net->dt);
+		if ((why = finite_msg(f, "an operand", m)) != NULL)
 			return lmsg(m, l, "%s", why);
 	}
 	return l->k->params != NULL ? l->k->params(l, m) : NULL;
@@ -112,11 +137,21 @@ tp_grad_set_loss(struct tp_grad_net *net, const struct tp_grad_spec *s,
 	size_t i;
 	char ib[TP_GRAD_SHAPE_LEN];
 
-	net->loss = &grad_losses[s->kind];
+	net->loss = grad_loss(s->kind);
 	net->lossword = tp_estrdup(s->word);
+	net->lossopt = 1;		/* huber's delta, as torch's */
+	for (i = 0; i < (size_t)s->nopt; i++) {	/* "delta" alone */
+		char *end;
+
+		net->lossopt = strtod(s->val[i], &end);
+		if (end == s->val[i] || *end != '\0' ||
+		    !(net->lossopt > 0 && net->lossopt < HUGE_VAL))
+			return tp_msgf(m, "loss %s: %s '%s' is not a number "
+			    "above 0", s->word, s->key[i], s->val[i]);
+	}
 	if (op == NULL)
 		return NULL;
-	if (net->loss->forward != grad_xent_fwd) {	/* mse's target */
+	if (!net->loss->labels) {	/* a target */
 		char text[sizeof m->text];
 
 		if (tp_dtype_is_complex(op->dtype))
@@ -259,6 +294,15 @@ tp_grad_name(const struct tp_grad_net *net, int i)
 	return net->L[l].gname[j];
 }
 
+const struct tp_tensor *
+tp_grad_param(const struct tp_grad_net *net, int i)
+{
+	int l, j;
+
+	grad_locate(net, i, &l, &j);
+	return &net->L[l].p[j];
+}
+
 struct tp_tensor *
 tp_grad_tensor(struct tp_grad_net *net, int i)
 {
@@ -284,9 +328,17 @@ grad_run_forward(struct tp_grad_net *net, struct tp_msg *m)
 		if (why != NULL)
 			return why;
 	}
-	if (net->loss != NULL)
-		return net->loss->forward(net, &net->act[net->n], &net->lossv,
+	if (net->loss != NULL) {
+		double r, rm;
+
+		why = net->loss->forward(net, &net->act[net->n], &net->lossv,
 		    &net->lossmag, m);
+		if (why != NULL)
+			return why;
+		r = grad_reg_loss(net, &rm);
+		net->lossv += r;
+		net->lossmag += rm;
+	}
 	return NULL;
 }
 
@@ -371,4 +423,5 @@ tp_grad_backward(struct tp_grad_net *net, const unsigned char *want)
 		net->dx = dz;
 	else
 		tp_free(&dz);
+	grad_reg_grad(net);
 }

@@ -15,10 +15,12 @@
 #ifndef TP_GRAD_IMPL_H
 #define TP_GRAD_IMPL_H
 
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tpipe.h"
@@ -54,6 +56,11 @@ struct kind {
 	 * derivative dZ/dX as slope(Z) */
 	double (*map)(double);
 	double (*slope)(double);
+	/* the argument after the files ("A", "K"), NULL: none; the
+	 * key=value options it takes, space-separated ("stride pad"),
+	 * and the file options ("mean var"), each a slot of operands
+	 * after the parameters' */
+	const char *argname, *keys, *filekeys;
 };
 
 struct layer {
@@ -68,12 +75,22 @@ struct layer {
 						 * with parameters */
 	struct tp_conv *cf, *cb;	/* conv: forward, dL/dX; for version */
 	unsigned cver;
+	char *arg;			/* the word's argument, or NULL */
+	int nopt;			/* its key=value options */
+	char *key[TP_GRAD_MAXOPT], *val[TP_GRAD_MAXOPT];
+	/* the file options' tensors (data NULL when not given) */
+	struct tp_tensor f[TP_GRAD_MAXOPERAND - TP_GRAD_MAXPARAM];
+	double a[4];			/* numbers params() parsed */
+	size_t geo[3][TP_MAXDIM];	/* pools: kernel, stride, padding */
+	void *state;			/* what forward keeps for backward */
 };
 
 /* A loss: one entry of grad_losses[]. */
 struct loss_kind {
 	const char *name;
 	const char *opname;		/* "LABELS", "TARGET" or NULL */
+	int labels;			/* the operand is class labels */
+	const char *keys;		/* key=value options ("delta") */
 	/* The loss of z into *L, and into *mag the sum of the magnitudes
 	 * of its terms (the scale of its rounding error).  Returns NULL or
 	 * a message. */
@@ -99,6 +116,10 @@ struct tp_grad_net {
 	double lossv, lossmag;
 	struct tp_tensor dx;
 	unsigned version;		/* changes with any parameter */
+	int reduce_sum;			/* --reduction sum, not mean */
+	double lossopt;			/* huber's delta */
+	int reg;			/* 0, 1 (L1) or 2 (L2) */
+	double lambda;			/* its strength */
 };
 
 /* --- elements and messages ----------------------------------------- */
@@ -198,6 +219,43 @@ finite_msg(const struct tp_tensor *t, const char *what, struct tp_msg *m)
  * compile against this declaration. */
 #define NKINDS 9
 extern const struct kind grad_kinds[NKINDS];
+/* The activations of grad_act.c. */
+#define NACT 4
+extern const struct kind grad_act_kinds[NACT];
+/* Every kind by one index (grad_parse.c): grad_kinds[], then the
+ * families' tables. */
+int grad_nkinds(void);
+const struct kind *grad_kind(int i);
+
+/* Option key of layer l, or NULL if not given. */
+static inline const char *
+grad_opt(const struct layer *l, const char *key)
+{
+	int i;
+
+	for (i = 0; i < l->nopt; i++)
+		if (strcmp(l->key[i], key) == 0)
+			return l->val[i];
+	return NULL;
+}
+
+/* Parse the number s (an option or argument of layer l, called what)
+ * into *v, within [lo, hi]; returns NULL or a message. */
+static inline tp_why
+grad_number(const struct layer *l, const char *what, const char *s,
+    double lo, double hi, double *v, struct tp_msg *m)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtod(s, &end);
+	if (end == s || *end != '\0' || errno != 0 || !isfinite(*v))
+		return lmsg(m, l, "%s '%s' is not a number", what, s);
+	if (*v < lo || *v > hi)
+		return lmsg(m, l, "%s %s is out of range (%g to %g)", what, s,
+		    lo, hi);
+	return NULL;
+}
 /* Row r of length c of x softmax-ed into p; returns its log-sum-exp
  * (grad_layers.c, for softmax-xent too). */
 double grad_softmax_row(const struct tp_tensor *x, size_t r, size_t c,
@@ -206,10 +264,28 @@ double grad_softmax_row(const struct tp_tensor *x, size_t r, size_t c,
 /* The losses (grad_loss.c): the named ones, then -g. */
 #define NLOSSES 3	/* named ones; grad_losses[NLOSSES] is -g */
 extern const struct loss_kind grad_losses[NLOSSES + 1];
-/* softmax-xent's forward pass: tp_grad_set_loss tells by it that the
- * operand is labels, not a target. */
-tp_why grad_xent_fwd(struct tp_grad_net *net, const struct tp_tensor *z,
-    double *L, double *mag, struct tp_msg *m);
+/* The course's losses (grad_loss_course.c). */
+#define NLOSSES2 4
+extern const struct loss_kind grad_losses2[NLOSSES2];
+/* Loss i of grad_losses[] then grad_losses2[] (grad_parse.c). */
+const struct loss_kind *grad_loss(int i);
+/* The rows of z's labels (net->lop, int64) checked against the scores
+ * z: NULL, or a message (grad_loss.c). */
+tp_why grad_labels_msg(struct tp_grad_net *net, const struct tp_tensor *z,
+    struct tp_msg *m);
+/* The divisor of --reduction: n for mean, 1 for sum. */
+static inline double
+grad_red(const struct tp_grad_net *net, size_t n)
+{
+	return net->reduce_sum ? 1.0 : (double)n;
+}
+
+/* --reg (grad_update.c): 1 if parameter j of layer l is a weight it
+ * covers; its term of the loss (and *mag, its magnitude); its gradient
+ * added to the weights' gradients that were computed. */
+int grad_is_weight(const struct layer *l, int j);
+double grad_reg_loss(const struct tp_grad_net *net, double *mag);
+void grad_reg_grad(struct tp_grad_net *net);
 
 /* Gradient i >= 1 as layer *li's parameter *pj (grad.c). */
 void grad_locate(const struct tp_grad_net *net, int i, int *li, int *pj);

@@ -549,44 +549,46 @@ const struct kind grad_kinds[] = {
 	  "dL/d$I = Σ over $p's axes of dL/d$O ⊙ $P: dL/d$i[b] = "
 	  "Σ_ij dL/d$o[b,i,j] $p[i,j]\n"
 	  "dL/d$P = Σ_b $i[b] dL/d$o[b]",
-	  NULL, NULL },
+	  NULL, NULL, NULL, NULL, NULL },
 	{ "matmul", 1, { "W" }, 0, affine_fwd, affine_bwd, affine_params,
 	  "$O = $I · $P: $o[r,j] = Σ_k $i[r,k] $p[k,j]",
 	  "dL/d$I = dL/d$O · $Pᵀ\n"
 	  "dL/d$P = $Iᵀ · dL/d$O, summed over the rows (the batch)",
-	  NULL, NULL },
+	  NULL, NULL, NULL, NULL, NULL },
 	{ "affine", 2, { "W", "b" }, 0, affine_fwd, affine_bwd, affine_params,
 	  "$O = $I · $P + $Q: $o[r,j] = Σ_k $i[r,k] $p[k,j] + $q[j]",
 	  "dL/d$I = dL/d$O · $Pᵀ\n"
 	  "dL/d$P = $Iᵀ · dL/d$O, summed over the rows (the batch)\n"
 	  "dL/d$Q = Σ_r dL/d$o[r,:] (every row adds $q once)",
-	  NULL, NULL },
+	  NULL, NULL, NULL, NULL, NULL },
 	{ "relu", 0, { NULL }, 1, relu_fwd, relu_bwd, NULL,
 	  "$O = max($I, 0)",
 	  "dL/d$I = dL/d$O ⊙ [$i > 0] (1 where $i is positive, else 0; "
 	  "0 at 0)",
-	  NULL, NULL },
+	  NULL, NULL, NULL, NULL, NULL },
 	{ "sigmoid", 0, { NULL }, 0, map_fwd, map_bwd, NULL,
 	  "$O = 1 / (1 + exp(-$I))",
-	  "dL/d$I = dL/d$O ⊙ $o ⊙ (1 - $o)", sigmoid_map, sigmoid_slope },
+	  "dL/d$I = dL/d$O ⊙ $o ⊙ (1 - $o)", sigmoid_map, sigmoid_slope,
+	  NULL, NULL, NULL },
 	{ "tanh", 0, { NULL }, 0, map_fwd, map_bwd, NULL,
 	  "$O = tanh($I)",
-	  "dL/d$I = dL/d$O ⊙ (1 - $o²)", tanh, tanh_slope },
+	  "dL/d$I = dL/d$O ⊙ (1 - $o²)", tanh, tanh_slope,
+	  NULL, NULL, NULL },
 	{ "softmax", 0, { NULL }, 0, softmax_fwd, softmax_bwd, NULL,
 	  "$O = softmax($I) along the last axis: $o[r,j] = exp($i[r,j]) / "
 	  "Σ_k exp($i[r,k])",
 	  "dL/d$I = $o ⊙ (dL/d$o - Σ_k dL/d$o[r,k] $o[r,k]), row by row "
 	  "(the Jacobian diag($o) - $o $oᵀ)",
-	  NULL, NULL },
+	  NULL, NULL, NULL, NULL, NULL },
 	{ "flatten", 0, { NULL }, 0, flatten_fwd, flatten_bwd, NULL,
 	  "$O = $I with the axes after the first made one",
 	  "dL/d$I = dL/d$O with $i's shape again",
-	  NULL, NULL },
+	  NULL, NULL, NULL, NULL, NULL },
 	{ "conv", 1, { "K" }, 0, conv_fwd, conv_bwd, conv_params,
 	  "$O = $I ⋆ $P: correlation over the last axes, valid, "
 	  "$o[t] = Σ_j $i[t+j] $p[j]",
 	  "dL/d$I = dL/d$O ∗ $P: full convolution, dL/d$i[s] = "
 	  "Σ_t dL/d$o[t] $p[s-t]\n"
 	  "dL/d$P = $I ⋆ dL/d$O: valid correlation, summed over the batch",
-	  NULL, NULL },
+	  NULL, NULL, NULL, NULL, NULL },
 };

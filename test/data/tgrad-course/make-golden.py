@@ -1,0 +1,171 @@
+#!/usr/bin/python3
+"""make-golden.py - golden gradients for tgrad's course layers and losses
+(issue 24) from PyTorch autograd, in float64.
+
+    /usr/bin/python3 test/data/tgrad-course/make-golden.py
+
+needs python3-torch and python3-numpy (Debian).  Deterministic: it removes
+its old .npy files and cases.txt and writes the same again; commit them.
+
+cases.txt has one case per line, NAME|DTYPE|X|ARGUMENTS, as
+test/data/tgrad/make-golden.py's: run from this directory,
+`tgrad --forward ARGUMENTS < X` must write NAME.out.npy: the forward
+output (the loss as a 0-d tensor when the chain ends in a loss, else Z),
+dL/dX, then every parameter's gradient in command-line order.  With
+`-g G.npy` the loss is sum(G * Z).  Parameters are named as tgrad names
+them (W1, b1, gamma1, ...), files NAME.W1.npy and so on.
+
+What torch computes for each tgrad word:
+  leaky_relu:A  F.leaky_relu(x, A)       elu:A   F.elu(x, A)
+  gelu          F.gelu(x)                gelu:tanh F.gelu(x, approximate='tanh')
+  log_softmax   F.log_softmax(x, -1)
+  svm:Y         cs231n's multiclass SVM, sum_j!=y max(0, s_j - s_y + 1),
+                mean (or sum) over the rows
+  bce-logits:T  F.binary_cross_entropy_with_logits(z, t, reduction=)
+  nll:Y         F.nll_loss(z, y, reduction=)
+  huber:T,delta=D  F.huber_loss(z, t, delta=D, reduction=)
+  softmax-xent, mse: F.cross_entropy, F.mse_loss with reduction=
+  --reg L2:l    + l * sum of W^2 over the W (and K) parameters;
+  --reg L1:l    + l * sum of |W|
+"""
+import glob
+import os
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+os.chdir(HERE)
+for f in glob.glob('*.npy') + ['cases.txt']:
+    if os.path.exists(f):
+        os.remove(f)
+
+rng = np.random.default_rng(20261207)
+TDT = torch.float64
+lines = ['# NAME|DTYPE|X|ARGUMENTS  (see make-golden.py)']
+
+
+def randn(*shape):
+    return rng.standard_normal(shape)
+
+
+def svm(z, y, red):
+    zy = z.gather(1, y[:, None])
+    m = (z - zy + 1).clamp(min=0)
+    m = m * (1 - F.one_hot(y, z.shape[1]).to(z.dtype))
+    s = m.sum(1)
+    return s.mean() if red == 'mean' else s.sum()
+
+
+# loss word -> (operand kind, torch function of (z, operand, reduction))
+LOSSES = {
+    'softmax-xent': ('labels', lambda z, y, r: F.cross_entropy(z, y, reduction=r)),
+    'mse': ('target', lambda z, t, r: F.mse_loss(z, t, reduction=r)),
+    'svm': ('labels', svm),
+    'bce-logits': ('target', lambda z, t, r:
+                   F.binary_cross_entropy_with_logits(z, t, reduction=r)),
+    'nll': ('labels', lambda z, y, r: F.nll_loss(z, y, reduction=r)),
+    'huber': ('target', lambda z, t, r: F.huber_loss(z, t, reduction=r)),
+    'huber,delta=0.4': ('target', lambda z, t, r:
+                        F.huber_loss(z, t, delta=0.4, reduction=r)),
+}
+
+
+def case(name, x, layers, loss=None, g=None, opts=''):
+    """layers: [(word, fn(x, params), [(letter, array)], extra items)];
+    loss: (word, operand array); g: dL/dZ (instead of a loss)."""
+    xf = f'{name}.x.npy'
+    np.save(xf, x)
+    args, params, number = [], [], 0
+    weights = []
+    for word, fn, ps, extra in layers:
+        if any(letter in ('W', 'K') for letter, _ in ps):
+            number += 1
+        files = []
+        for letter, p in ps:
+            files.append(f'{name}.{letter}{number}.npy')
+            np.save(files[-1], p)
+        items = files + extra
+        args.append(word + (':' + ','.join(items) if items else ''))
+        tp = [torch.tensor(p, dtype=TDT, requires_grad=True) for _, p in ps]
+        weights += [t for (letter, _), t in zip(ps, tp) if letter in ('W', 'K')]
+        params.append((fn, tp))
+    X = torch.tensor(x, dtype=TDT, requires_grad=True)
+    z = X
+    for fn, tp in params:
+        z = fn(z, tp)
+    red = 'sum' if '--reduction sum' in opts else 'mean'
+    if loss is not None:
+        word, op = loss
+        kind, f = LOSSES[word]
+        opf = f'{name}.{kind}.npy'
+        np.save(opf, op)
+        top = torch.tensor(op, dtype=torch.int64 if kind == 'labels' else TDT)
+        L = f(z, top, red)
+        base = word.split(',')[0]
+        rest = word[len(base):]
+        args.append(f'{base}:{opf}{rest}')
+    else:
+        L = (z * torch.tensor(g, dtype=TDT)).sum()
+        args.insert(0, f'-g {name}.g.npy')
+        np.save(f'{name}.g.npy', g)
+    for o in opts.split('--reg ')[1:]:
+        kind, lam = o.split()[0].split(':')
+        lam = float(lam)
+        for w in weights:
+            L = L + lam * ((w * w).sum() if kind == 'L2' else w.abs().sum())
+    first = (L if loss is not None else z).detach().numpy()
+    L.backward()
+    with open(f'{name}.out.npy', 'wb') as f:
+        np.save(f, first)
+        np.save(f, X.grad.numpy())
+        for _, tp in params:
+            for t in tp:
+                np.save(f, t.grad.numpy())
+    lines.append(f'{name}|f64|{xf}|{(opts + " ") if opts else ""}{" ".join(args)}')
+
+
+def act(word, fn, extra=()):
+    return (word, lambda x, p: fn(x), [], list(extra))
+
+
+def affine(d, h, scale=0.5):
+    return ('affine', lambda x, p: x @ p[0] + p[1],
+            [('W', randn(d, h) * scale), ('b', randn(h) * 0.1)], [])
+
+
+# the activations alone, with a random dL/dZ
+ACTS = [
+    ('leaky_relu', act('leaky_relu', lambda x: F.leaky_relu(x, 0.01))),
+    ('leaky_relu-0.2', act('leaky_relu', lambda x: F.leaky_relu(x, 0.2), ['0.2'])),
+    ('elu', act('elu', lambda x: F.elu(x))),
+    ('elu-0.5', act('elu', lambda x: F.elu(x, 0.5), ['0.5'])),
+    ('gelu', act('gelu', lambda x: F.gelu(x))),
+    ('gelu-tanh', act('gelu', lambda x: F.gelu(x, approximate='tanh'), ['tanh'])),
+    ('log_softmax', act('log_softmax', lambda x: F.log_softmax(x, -1))),
+]
+for name, layer in ACTS:
+    case(name, randn(4, 6) * 2, [layer], g=randn(4, 6))
+
+# every loss, after a two-layer net (nll after log_softmax), both
+# reductions; then --reg
+b, d, h, c = 6, 5, 7, 4
+for word, (kind, _) in LOSSES.items():
+    for red in ('mean', 'sum'):
+        layers = [affine(d, h), act('relu', torch.relu), affine(h, c)]
+        if word == 'nll':
+            layers.append(act('log_softmax', lambda x: F.log_softmax(x, -1)))
+        op = rng.integers(0, c, b) if kind == 'labels' else randn(b, c)
+        if word == 'bce-logits':
+            op = rng.random((b, c))
+        case(f'loss-{word.replace(",delta=", "-")}-{red}', randn(b, d), layers,
+             loss=(word, op), opts='--reduction sum' if red == 'sum' else '')
+for reg in ('L2:0.05', 'L1:0.03'):
+    case(f'reg-{reg[:2]}', randn(b, d),
+         [affine(d, h), act('relu', torch.relu), affine(h, c)],
+         loss=('softmax-xent', rng.integers(0, c, b)), opts=f'--reg {reg}')
+
+with open('cases.txt', 'w') as f:
+    f.write('\n'.join(lines) + '\n')
+print(f'{len(lines) - 1} cases written to {HERE}')

@@ -1,0 +1,184 @@
+#!/usr/bin/env bats
+# tgrad's course layers and losses (issue 24): golden gradients from
+# PyTorch autograd in float64 (test/data/tgrad-course/, written by
+# make-golden.py; the manifest cases.txt lists NAME|DTYPE|X|ARGUMENTS),
+# --check on every golden case, --reduction, --reg, --update sgd and
+# the man page's training loop, --explain, bad input.
+# Tolerance: 1e-10 * max|expected| per record.
+
+load helpers
+bats_require_minimum_version 1.5.0
+
+GOLD="$DATA/tgrad-course"
+
+GOLD_TOOL=(tgrad --forward)
+
+# check_gold DIR MIN: every output in DIR (gold_run) equals its golden
+# stream NAME.out.npy record by record (dtype, shape, values within
+# 1e-10 relative); fails below MIN cases.
+check_gold() {
+	local dir=$1
+	MIN_CASES=$2 gold_check "$dir" PyTorch <<'EOF'
+MIN_CASES = int(os.environ['MIN_CASES'])
+def check(name, f, path):
+    got = records(path)
+    exp = records(os.path.join(gold, name + '.out.npy'))
+    if len(got) != len(exp):
+        return [f'{name}: {len(got)} records, expected {len(exp)}']
+    bad = []
+    for i, (a, b) in enumerate(zip(got, exp)):
+        if a.dtype != b.dtype or a.shape != b.shape:
+            bad.append(f'{name}: record {i}: {a.dtype} {a.shape}, expected {b.dtype} {b.shape}')
+            continue
+        scale = float(np.max(np.abs(b))) if b.size else 0.0
+        err = float(np.max(np.abs(a.astype(float) - b))) if b.size else 0.0
+        if not err <= 1e-10 * scale or (scale == 0 and err != 0):
+            bad.append(f'{name}: record {i}: max error {err:.3g} = {err / (scale or 1):.3g} * max|torch|')
+    return bad
+EOF
+}
+
+@test "tgrad course: every golden case (activations, losses with both reductions, --reg) equals PyTorch autograd in float64 to 1e-10" {
+	gold_run out '.'
+	gold_ok --count 23 check_gold out 23
+}
+
+@test "tgrad course: --check passes on every golden case, one line per gradient" {
+	local name x args st bad='' lines want
+	while IFS="|" read -r name _ x args; do
+		case $name in '' | '#'*) continue ;; esac
+		st=0
+		# shellcheck disable=SC2086
+		(cd "$GOLD" && tgrad --check $args <"$x") >"$name.chk" 2>"$name.err" || st=$?
+		# dL/dX and one line per parameter file (NAME.W1.npy ...)
+		want=$((1 + $(grep -oE '\.(W|b|K|gamma|beta)[0-9]+\.npy' <<<"$args" | wc -l)))
+		lines=$(grep -c '^  dL/d.*worst relative error' "$name.chk")
+		if [ "$st" -ne 0 ] || [ -s "$name.err" ] || [ "$lines" -ne "$want" ] ||
+			grep -q FAILS "$name.chk"; then
+			bad+="$name: exit $st, $lines of $want gradient lines: $(cat "$name.chk" "$name.err")"$'\n'
+		fi
+	done <"$GOLD/cases.txt"
+	[ -z "$bad" ] || fail "$bad"
+}
+
+@test "tgrad course: --update sgd:LR writes every parameter as P - LR dL/dP to --out-dir, the gradients PyTorch's (with --reg); a stream of records is one step each" {
+	local case=reg-L2 x args
+	IFS="|" read -r _ _ x args < <(grep "^$case|" "$GOLD/cases.txt")
+	mkdir p
+	# shellcheck disable=SC2086
+	(cd "$GOLD" && tgrad --update sgd:0.1 --out-dir "$BATS_TEST_TMPDIR/p" --forward --wrt none $args <"$x") >loss.npy
+	[ "$(ls p | tr '\n' ' ')" = "W1.npy W2.npy b1.npy b2.npy " ] || fail "out-dir holds $(ls p)"
+	# two records: the second step starts from the first's parameters
+	cat "$GOLD/$x" "$GOLD/$x" >xx.npy
+	mkdir q
+	# shellcheck disable=SC2086
+	(cd "$GOLD" && tgrad --update sgd:0.1 --out-dir "$BATS_TEST_TMPDIR/q" --forward --wrt none $args <"$BATS_TEST_TMPDIR/xx.npy") >loss2.npy
+	py "
+sys.path.insert(0, '$TPIPE_TOP/test')
+from npystream import records
+import torch
+g = '$GOLD/$case'
+exp = records(g + '.out.npy')
+assert abs(float(records('loss.npy')[0]) - float(exp[0])) <= 1e-12 * abs(float(exp[0]))
+names = ['W1', 'b1', 'W2', 'b2']
+for n, d in zip(names, exp[2:]):
+    want = np.load(f'{g}.{n}.npy') - 0.1 * d
+    got = np.load(f'p/{n}.npy')
+    assert got.dtype == np.float64 and got.shape == want.shape, n
+    assert np.max(np.abs(got - want)) <= 1e-12 * np.max(np.abs(want)), n
+# two steps in torch
+t = [torch.tensor(np.load(f'{g}.{n}.npy'), requires_grad=True) for n in names]
+X = torch.tensor(np.load(g + '.x.npy')); y = torch.tensor(np.load(g + '.labels.npy'))
+losses = []
+for step in range(2):
+    L = torch.nn.functional.cross_entropy(torch.relu(X @ t[0] + t[1]) @ t[2] + t[3], y)
+    L = L + 0.05 * ((t[0] ** 2).sum() + (t[2] ** 2).sum())
+    losses.append(float(L))
+    L.backward()
+    with torch.no_grad():
+        for v in t:
+            v -= 0.1 * v.grad
+            v.grad = None
+got = [float(r) for r in records('loss2.npy')]
+assert np.allclose(got, losses, rtol=1e-12, atol=0), (got, losses)
+assert losses[1] < losses[0]
+for n, v in zip(names, t):
+    w = v.detach().numpy()
+    assert np.max(np.abs(np.load(f'q/{n}.npy') - w)) <= 1e-12 * np.max(np.abs(w)), n
+"
+}
+
+@test "tgrad course: --reduction sum is the mean times the rows (labels) or the elements (targets); --reg L2 adds lambda sum W^2 to the loss" {
+	py '
+rng = np.random.default_rng(3)
+np.save("x.npy", rng.standard_normal((6, 4)))
+np.save("w.npy", rng.standard_normal((4, 3))); np.save("b.npy", rng.standard_normal(3))
+np.save("y.npy", rng.integers(0, 3, 6)); np.save("t.npy", rng.standard_normal((6, 3)))
+'
+	for loss in softmax-xent:y.npy svm:y.npy nll:y.npy mse:t.npy bce-logits:t.npy huber:t.npy huber:t.npy,delta=0.5; do
+		tgrad --forward --wrt none affine:w.npy,b.npy "$loss" <x.npy >mean.npy
+		tgrad --forward --wrt none --reduction sum affine:w.npy,b.npy "$loss" <x.npy >sum.npy
+		tgrad --forward --wrt none --reg L2:0.25 affine:w.npy,b.npy "$loss" <x.npy >reg.npy
+		py "
+m, s, r = (float(np.load(f)) for f in ('mean.npy', 'sum.npy', 'reg.npy'))
+n = 6 if '$loss'.endswith('y.npy') else 18
+assert abs(s - n * m) <= 1e-13 * abs(s), ('$loss', m, s)
+assert abs(r - m - 0.25 * (np.load('w.npy') ** 2).sum()) <= 1e-13 * abs(r), '$loss'
+"
+	done
+}
+
+@test "tgrad course: --explain names each new layer's and loss's local gradient with shapes, the reduction and the regulariser" {
+	py '
+rng = np.random.default_rng(4)
+np.save("x.npy", rng.standard_normal((5, 4)))
+np.save("w.npy", rng.standard_normal((4, 3))); np.save("b.npy", rng.standard_normal(3))
+np.save("y.npy", rng.integers(0, 3, 5))
+'
+	run --separate-stderr tgrad --explain --reg L2:0.01 --reduction sum affine:w.npy,b.npy leaky_relu:0.1 elu gelu:tanh log_softmax nll:y.npy <x.npy
+	[ "$status" -eq 0 ] || fail "$stderr"
+	for want in 'dL/dZ1 (5, 3) = dL/dZ2 (5, 3) ⊙ (1 where Z1 > 0, else A)' \
+		'dL/dZ2 (5, 3) = dL/dZ3 (5, 3) ⊙ (1 where Z2 > 0, else A exp(Z2) = Z3 + A)' \
+		'dL/dZ3 (5, 3) = dL/dZ4 (5, 3) ⊙ (Φ(Z3) + Z3 φ(Z3))' \
+		'dL/dZ4 (5, 3) = dL/dZ5 (5, 3) - softmax(Z4) Σ_k dL/dZ5[r,k]' \
+		'dL/dZ5 (5, 3) = -onehot(y) / R, R = rows' \
+		'--reduction sum: the sum of the terms, not their mean' \
+		'+ λ Σ W² over the weights (--reg L2:0.01): W1 (4, 3)' \
+		'dL/dW += 2 λ W, λ = 0.01'; do
+		grep -qF -- "$want" <<<"$output" || fail "no '$want' in: $output"
+	done
+}
+
+@test "tgrad course: bad arguments, options and operands: one-line message naming the value, exit 1 or 2, empty stdout, no --out-dir file" {
+	py '
+rng = np.random.default_rng(6)
+np.save("x.npy", rng.standard_normal((4, 5)))
+np.save("w.npy", rng.standard_normal((5, 3))); np.save("b.npy", rng.standard_normal(3))
+np.save("y.npy", np.array([0, 2, 1, 2])); np.save("y9.npy", np.array([0, 9, 1, 2]))
+np.save("t.npy", np.ones((4, 4)))
+'
+	local d=$BATS_TEST_TMPDIR
+	row fails --usage 2 "'leaky_relu:0.1,0.2': one item too many: '0.2'" "$d/x.npy" tgrad leaky_relu:0.1,0.2 sum
+	row fails --usage 2 "'elu:a=1': 'a=1' is not an option of this kind" "$d/x.npy" tgrad elu:a=1 sum
+	row fails --usage 2 "'relu:x': relu takes no operand" "$d/x.npy" tgrad relu:x sum
+	row fails --usage 2 "'leaky_relu:': an empty item" "$d/x.npy" tgrad leaky_relu: sum
+	row fails 1 "layer 1 \(leaky_relu\): A 'x' is not a number" "$d/x.npy" tgrad leaky_relu:x sum
+	row fails 1 "layer 2 \(gelu\): 'erf' is not tanh" "$d/x.npy" tgrad relu gelu:erf sum
+	row fails 1 "loss huber:.*: delta '0' is not a number above 0" "$d/x.npy" tgrad "affine:$d/w.npy,$d/b.npy" "huber:$d/t.npy,delta=0"
+	row fails 1 "loss svm:.*: label 9 at \(1,\) is out of range for 3 classes" "$d/x.npy" tgrad "affine:$d/w.npy,$d/b.npy" "svm:$d/y9.npy"
+	row fails 1 "loss nll:.*: label 9 at \(1,\) is out of range for 5 classes" "$d/x.npy" tgrad relu "nll:$d/y9.npy"
+	row fails 1 "loss bce-logits:.*: the target \(4, 4\) does not fit the output Z \(4, 3\)" "$d/x.npy" tgrad "affine:$d/w.npy,$d/b.npy" "bce-logits:$d/t.npy"
+	row fails --usage 2 "--reduction 'avg' is not one of mean, sum" "$d/x.npy" tgrad --reduction avg relu sum
+	row fails --usage 2 "--reg 'L3:1' is not L2:LAMBDA or L1:LAMBDA" "$d/x.npy" tgrad --reg L3:1 relu sum
+	row fails --usage 2 "--reg" "$d/x.npy" tgrad --reg L2:-1 relu sum
+	row fails --usage 2 "--update 'adam:0.1' is not sgd:LR" "$d/x.npy" tgrad --update adam:0.1 --out-dir "$d" relu sum
+	row fails --usage 2 "--update 'sgd:0.1' needs --out-dir DIR" "$d/x.npy" tgrad --update sgd:0.1 relu sum
+	row fails --usage 2 "--out-dir '.*' without --update" "$d/x.npy" tgrad --out-dir "$d" relu sum
+	row fails --usage 2 "--update with --check" "$d/x.npy" tgrad --check --update sgd:1 --out-dir "$d" relu sum
+	# a bad record after a good one: no parameter file is written
+	mkdir p
+	cat x.npy x.npy | head -c 300 >cut.npy
+	run --separate-stderr tgrad --update sgd:0.1 --out-dir p "affine:$d/w.npy,$d/b.npy" "softmax-xent:$d/y.npy" <cut.npy
+	[ "$status" -eq 1 ] || fail "exit $status: $stderr"
+	[ -z "$(ls -A p)" ] || fail "p holds $(ls -A p)"
+}
