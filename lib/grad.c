@@ -85,7 +85,7 @@ tp_grad_add(struct tp_grad_net *net, const struct tp_grad_spec *s,
 {
 	struct layer *l;
 	const char *why;
-	int j;
+	int j, norm;
 
 	net->L = tp_erealloc(net->L, (size_t)(net->n + 1) * sizeof *net->L);
 	net->act = tp_erealloc(net->act, (size_t)(net->n + 2) *
@@ -104,11 +104,17 @@ tp_grad_add(struct tp_grad_net *net, const struct tp_grad_spec *s,
 		l->val[j] = tp_estrdup(s->val[j]);
 	}
 	l->nopt = s->nopt;
-	if (l->k->nparam > 0)
+	norm = l->k->nparam > 0 && strcmp(l->k->pname[0], "gamma") == 0;
+	if (l->k->nparam > 0 && !norm)
 		net->nparametric++;
 	for (j = 0; j < l->k->nparam; j++) {
 		snprintf(l->gname[j], sizeof l->gname[j], "%s%d",
 		    l->k->pname[j], net->nparametric);
+		for (int i = 0; norm && i + 1 < net->n; i++)
+			if (strcmp(net->L[i].gname[j], l->gname[j]) == 0)
+				return lmsg(m, l, "%s is layer %d's already: one "
+				    "normalisation per weight layer, as cs231n "
+				    "numbers them", l->gname[j], i + 1);
 		if (tp_dtype_is_complex(ops[j].dtype))
 			return lmsg(m, l, "%s is complex", l->gname[j]);
 		l->p[j] = tp_converted(&ops[j], net->dt);

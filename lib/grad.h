@@ -10,7 +10,10 @@
  * gradients 1.. are the parameters', in the order their layers and they
  * appear, named by the parameter's letter (W, b, M, K) and the number of
  * its layer among the layers that have parameters, from 1: affine, relu,
- * affine has X, W1, b1, W2, b2, as cs231n writes them.
+ * affine has X, W1, b1, W2, b2, as cs231n writes them.  A normalisation's
+ * gamma and beta take the number of the last such layer before it (0
+ * before any): affine, batchnorm, relu, affine has W1, b1, gamma1,
+ * beta1, W2, b2.
  *
  * Matrix products go through CBLAS (OpenBLAS), conv:K through conv.h.
  * A net computes in one dtype, TP_F4 or TP_F8; its parameters are
@@ -67,7 +70,8 @@ void tp_grad_spec_free(struct tp_grad_spec *s);
 #define TP_GRAD_LAYERS \
 	"scale:M, matmul:W, affine:W,b, relu, sigmoid, tanh, softmax, " \
 	"flatten, conv:K, leaky_relu:A, elu:A, gelu, gelu:tanh, " \
-	"log_softmax"
+	"log_softmax, maxpool:K, avgpool:K, batchnorm:GAMMA,BETA, " \
+	"layernorm:GAMMA,BETA, dropout:P"
 #define TP_GRAD_LOSSES "softmax-xent:LABELS, mse:TARGET, sum, " \
 	"svm:LABELS, bce-logits:TARGET, nll:LABELS, huber:TARGET"
 

@@ -72,7 +72,8 @@ struct layer {
 	struct tp_tensor g[TP_GRAD_MAXPARAM];	/* their gradients */
 	char gname[TP_GRAD_MAXPARAM][24];	/* "W2": pname and the number
 						 * of the layer among those
-						 * with parameters */
+						 * with weights, "gamma2" its
+						 * normalisation's */
 	struct tp_conv *cf, *cb;	/* conv: forward, dL/dX; for version */
 	unsigned cver;
 	char *arg;			/* the word's argument, or NULL */
@@ -106,7 +107,8 @@ struct tp_grad_net {
 	enum tp_dtype dt;
 	int threads;
 	int n;				/* layers */
-	int nparametric;		/* of them, those with parameters */
+	int nparametric;		/* of them, those with parameters
+					 * other than gamma and beta */
 	struct layer *L;
 	const struct loss_kind *loss;	/* NULL: none yet */
 	char *lossword;
@@ -222,6 +224,12 @@ extern const struct kind grad_kinds[NKINDS];
 /* The activations of grad_act.c. */
 #define NACT 4
 extern const struct kind grad_act_kinds[NACT];
+/* The pools of grad_pool.c, the normalisations and dropout of
+ * grad_norm.c. */
+#define NPOOL 2
+extern const struct kind grad_pool_kinds[NPOOL];
+#define NNORM 3
+extern const struct kind grad_norm_kinds[NNORM];
 /* Every kind by one index (grad_parse.c): grad_kinds[], then the
  * families' tables. */
 int grad_nkinds(void);

@@ -15,16 +15,33 @@
 
 /* --- the tables ------------------------------------------------------- */
 
+/* The families' tables, in the order of their indices. */
+static const struct {
+	const struct kind *k;
+	int n;
+} families[] = {
+	{ grad_kinds, NKINDS }, { grad_act_kinds, NACT },
+	{ grad_pool_kinds, NPOOL }, { grad_norm_kinds, NNORM },
+};
+
 int
 grad_nkinds(void)
 {
-	return NKINDS + NACT;
+	int n = 0;
+
+	for (size_t f = 0; f < sizeof families / sizeof families[0]; f++)
+		n += families[f].n;
+	return n;
 }
 
 const struct kind *
 grad_kind(int i)
 {
-	return i < NKINDS ? &grad_kinds[i] : &grad_act_kinds[i - NKINDS];
+	size_t f;
+
+	for (f = 0; i >= families[f].n; f++)
+		i -= families[f].n;
+	return &families[f].k[i];
 }
 
 const struct loss_kind *

@@ -27,6 +27,18 @@ What torch computes for each tgrad word:
   softmax-xent, mse: F.cross_entropy, F.mse_loss with reduction=
   --reg L2:l    + l * sum of W^2 over the W (and K) parameters;
   --reg L1:l    + l * sum of |W|
+  maxpool:K,stride=S,pad=P  F.max_pool1d/2d/3d(x, K, S, P) over the last
+                d axes (d: K's entries if given as AxB, else x.dim() - 2)
+  avgpool:...   F.avg_pool1d/2d/3d (count_include_pad=True)
+  batchnorm:G,B[,mean=M,var=V][,eps=E]  F.batch_norm(x, M, V, G, B,
+                training=M is None, eps=E)
+  layernorm:G,B[,eps=E]  F.layer_norm(x, G.shape, G, B, E)
+  dropout:P,seed=S  x * m / (1 - P), m = RandomState(S).random_sample(
+                x.shape) >= P;  dropout:P,mask=M  x * M / (1 - P)
+A case whose name ends in -ties has equal values in its pooling windows
+(integers): PyTorch routes the gradient to the first; central
+differences are meaningless there, so tgrad_course.bats leaves it out of
+its --check test.
 """
 import glob
 import os
@@ -86,7 +98,12 @@ def case(name, x, layers, loss=None, g=None, opts=''):
         for letter, p in ps:
             files.append(f'{name}.{letter}{number}.npy')
             np.save(files[-1], p)
-        items = files + extra
+        fixed = []
+        for e in extra:   # (key, array): a file option
+            if isinstance(e, tuple):
+                fixed.append(f'{e[0]}={name}.{e[0]}{len(args) + 1}.npy')
+                np.save(f'{name}.{e[0]}{len(args) + 1}.npy', e[1])
+        items = files + [e for e in extra if not isinstance(e, tuple)] + fixed
         args.append(word + (':' + ','.join(items) if items else ''))
         tp = [torch.tensor(p, dtype=TDT, requires_grad=True) for _, p in ps]
         weights += [t for (letter, _), t in zip(ps, tp) if letter in ('W', 'K')]
@@ -165,6 +182,103 @@ for reg in ('L2:0.05', 'L1:0.03'):
     case(f'reg-{reg[:2]}', randn(b, d),
          [affine(d, h), act('relu', torch.relu), affine(h, c)],
          loss=('softmax-xent', rng.integers(0, c, b)), opts=f'--reg {reg}')
+
+
+
+def pool(kind, x, k, s=None, p=0, d=None):
+    """maxpool/avgpool word items and the torch function."""
+    d = d or (len(k) if isinstance(k, tuple) else x.ndim - 2)
+    fn = {('max', 1): F.max_pool1d, ('max', 2): F.max_pool2d,
+          ('max', 3): F.max_pool3d, ('avg', 1): F.avg_pool1d,
+          ('avg', 2): F.avg_pool2d, ('avg', 3): F.avg_pool3d}[(kind, d)]
+    items = ['x'.join(map(str, k)) if isinstance(k, tuple) else str(k)]
+    if s is not None:
+        items.append(f'stride={s}')
+    if p:
+        items.append(f'pad={p}')
+    kw = {'stride': s if s is not None else k, 'padding': p}
+    return (kind + 'pool', lambda x, _: fn(x, k, **kw), [], items)
+
+
+for kind in ('max', 'avg'):
+    x = randn(2, 3, 6, 6)
+    case(f'{kind}pool2d', x, [pool(kind, x, 2)], g=randn(2, 3, 3, 3))
+    x = randn(2, 2, 7, 7)
+    case(f'{kind}pool2d-k3s2p1', x, [pool(kind, x, 3, 2, 1)], g=randn(2, 2, 4, 4))
+    x = randn(2, 3, 5, 7)
+    case(f'{kind}pool2d-2x3s1', x, [pool(kind, x, (2, 3), 1)], g=randn(2, 3, 4, 5))
+    x = randn(2, 3, 9)
+    case(f'{kind}pool1d-k3s2', x, [pool(kind, x, 3, 2)], g=randn(2, 3, 4))
+    x = randn(1, 2, 4, 4, 4)
+    case(f'{kind}pool3d', x, [pool(kind, x, 2)], g=randn(1, 2, 2, 2, 2))
+# equal values in the windows: the first maximum takes the gradient
+x = np.round(randn(2, 2, 6, 6))
+case('maxpool2d-k3s1-ties', x, [pool('max', x, 3, 1)], g=randn(2, 2, 4, 4))
+
+
+def bn(C, mean=None, var=None, eps=None):
+    extra = []
+    if mean is not None:
+        extra += [('mean', mean), ('var', var)]
+    if eps is not None:
+        extra.append(f'eps={eps}')
+    m = torch.tensor(mean) if mean is not None else None
+    v = torch.tensor(var) if var is not None else None
+    return ('batchnorm', lambda x, p: F.batch_norm(
+        x, m, v, p[0], p[1], training=m is None, eps=eps or 1e-5),
+        [('gamma', 1 + 0.3 * randn(C)), ('beta', randn(C))], extra)
+
+
+def ln(shape, eps=None):
+    return ('layernorm', lambda x, p: F.layer_norm(
+        x, shape, p[0], p[1], eps=eps or 1e-5),
+        [('gamma', 1 + 0.3 * randn(*shape)), ('beta', randn(*shape))],
+        [f'eps={eps}'] if eps is not None else [])
+
+
+case('batchnorm-2d', randn(6, 4) * 2 + 1, [bn(4)], g=randn(6, 4))
+case('batchnorm-4d', randn(2, 3, 4, 5), [bn(3)], g=randn(2, 3, 4, 5))
+case('batchnorm-eps', randn(5, 3), [bn(3, eps=0.01)], g=randn(5, 3))
+case('batchnorm-eval', randn(2, 3, 4),
+     [bn(3, randn(3), rng.random(3) + 0.5, eps=0.001)], g=randn(2, 3, 4))
+case('layernorm-last', randn(4, 6) * 3, [ln((6,))], g=randn(4, 6))
+case('layernorm-last2', randn(2, 3, 4, 5), [ln((4, 5), eps=1e-3)],
+     g=randn(2, 3, 4, 5))
+
+
+def dropout(p, x, seed=None, mask=None):
+    if seed is not None:
+        m = np.random.RandomState(seed).random_sample(x.shape) >= p
+        items = [str(p), f'seed={seed}']
+    else:
+        m = mask
+        items = [str(p), ('mask', mask)]
+    mt = torch.tensor(m.astype(np.float64))
+    return ('dropout', lambda x, _: x * mt / (1 - p), [], items)
+
+
+x = randn(4, 6, 5)
+case('dropout-seed', x, [dropout(0.3, x, seed=7)], g=randn(4, 6, 5))
+x = randn(3, 8)
+case('dropout-mask', x, [dropout(0.5, x, mask=(rng.random((3, 8)) < 0.5).astype(np.float64))],
+     g=randn(3, 8))
+
+# cs231n's nets: matmul, batchnorm, relu, dropout, affine (gamma1, beta1;
+# no bias before the batchnorm, whose gradient would be 0 up to rounding)
+# and a pooling chain into a classifier
+b, d, h, c = 8, 5, 6, 3
+x = randn(b, d)
+mid = np.zeros((b, h))
+case('net-bn-dropout', x,
+     [('matmul', lambda x, p: x @ p[0], [('W', randn(d, h) * 0.5)], []),
+      bn(h), act('relu', torch.relu),
+      dropout(0.25, mid, seed=3), affine(h, c)],
+     loss=('softmax-xent', rng.integers(0, c, b)), opts='--reg L2:0.01')
+x = randn(2, 3, 6, 6)
+case('net-pool-ln', x,
+     [pool('max', x, 2), act('flatten', lambda z: torch.flatten(z, 1)),
+      ln((27,)), act('gelu', F.gelu), affine(27, 4)],
+     loss=('svm', rng.integers(0, 4, 2)))
 
 with open('cases.txt', 'w') as f:
     f.write('\n'.join(lines) + '\n')
