@@ -20,7 +20,7 @@
 
 static const char usage[] =
     "tgrad [--loss softmax-xent:labels|mse:target|sum | -g dldz]\n"
-    "             [--reduction mean|sum] [--reg L2:lambda|L1:lambda]\n"
+    "             [--reduction mean|sum] [--reg L1:lambda | --reg L2:lambda]\n"
     "             [--update sgd:lr --out-dir dir]\n"
     "             [--forward] [--check] [--tol tol] [--explain]\n"
     "             [--wrt name[,...]] [-o file] [-O npy|txt] [-t f32|f64]\n"
