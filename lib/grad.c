@@ -59,6 +59,8 @@ tp_grad_free(struct tp_grad_net *net)
 		tp_conv_free(l->cf);
 		tp_conv_free(l->cb);
 		free(l->word);
+		if (l->k->cleanup != NULL)
+			l->k->cleanup(l);
 		free(l->arg);
 		for (j = 0; j < l->nopt; j++) {
 			free(l->key[j]);
@@ -104,10 +106,13 @@ tp_grad_add(struct tp_grad_net *net, const struct tp_grad_spec *s,
 		l->val[j] = tp_estrdup(s->val[j]);
 	}
 	l->nopt = s->nopt;
-	norm = l->k->nparam > 0 && strcmp(l->k->pname[0], "gamma") == 0;
-	if (l->k->nparam > 0 && !norm)
+	l->np = l->k->nparam;
+	if (l->k->optlast && ops[l->np - 1].data == NULL)
+		l->np--;
+	norm = l->np > 0 && strcmp(l->k->pname[0], "gamma") == 0;
+	if (l->np > 0 && !norm)
 		net->nparametric++;
-	for (j = 0; j < l->k->nparam; j++) {
+	for (j = 0; j < l->np; j++) {
 		snprintf(l->gname[j], sizeof l->gname[j], "%s%d",
 		    l->k->pname[j], net->nparametric);
 		for (int i = 0; norm && i + 1 < net->n; i++)
@@ -217,7 +222,7 @@ tp_grad_count(const struct tp_grad_net *net)
 	int i, n = 1;
 
 	for (i = 0; i < net->n; i++)
-		n += net->L[i].k->nparam;
+		n += net->L[i].np;
 	return n;
 }
 
@@ -279,12 +284,12 @@ grad_locate(const struct tp_grad_net *net, int i, int *li, int *pj)
 	int l;
 
 	for (l = 0, i--; l < net->n; l++) {
-		if (i < net->L[l].k->nparam) {
+		if (i < net->L[l].np) {
 			*li = l;
 			*pj = i;
 			return;
 		}
-		i -= net->L[l].k->nparam;
+		i -= net->L[l].np;
 	}
 	tp_die("internal error: no gradient %d", i);
 }
@@ -412,7 +417,7 @@ tp_grad_backward(struct tp_grad_net *net, const unsigned char *want)
 	if (want == NULL || want[0])
 		lo = 0;
 	for (i = 0, g = 1; i < net->n && lo == net->n; i++)
-		for (j = 0; j < net->L[i].k->nparam; j++, g++)
+		for (j = 0; j < net->L[i].np; j++, g++)
 			if (want[g] && lo == net->n)
 				lo = i;
 	net->loss->backward(net, &net->act[net->n], &dz);

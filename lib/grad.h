@@ -71,7 +71,8 @@ void tp_grad_spec_free(struct tp_grad_spec *s);
 	"scale:M, matmul:W, affine:W,b, relu, sigmoid, tanh, softmax, " \
 	"flatten, conv:K, leaky_relu:A, elu:A, gelu, gelu:tanh, " \
 	"log_softmax, maxpool:K, avgpool:K, batchnorm:GAMMA,BETA, " \
-	"layernorm:GAMMA,BETA, dropout:P"
+	"layernorm:GAMMA,BETA, dropout:P, conv1d:W,b, conv2d:W,b, " \
+	"conv3d:W,b"
 #define TP_GRAD_LOSSES "softmax-xent:LABELS, mse:TARGET, sum, " \
 	"svm:LABELS, bce-logits:TARGET, nll:LABELS, huber:TARGET"
 

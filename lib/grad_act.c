@@ -183,21 +183,25 @@ const struct kind grad_act_kinds[] = {
 	{ "leaky_relu", 0, { NULL }, 1, act_fwd, act_bwd, alpha_params,
 	  "$O = $I where $i > 0, else A $i (A: the argument, 0.01)",
 	  "dL/d$I = dL/d$O ⊙ (1 where $i > 0, else A)",
-	  NULL, NULL, "A", NULL, NULL },
+	  NULL, NULL, "A", NULL, NULL,
+	  0, NULL },
 	{ "elu", 0, { NULL }, 1, act_fwd, act_bwd, alpha_params,
 	  "$O = $I where $i > 0, else A (exp($i) - 1) (A: the argument, 1)",
 	  "dL/d$I = dL/d$O ⊙ (1 where $i > 0, else A exp($i) = $o + A)",
-	  NULL, NULL, "A", NULL, NULL },
+	  NULL, NULL, "A", NULL, NULL,
+	  0, NULL },
 	{ "gelu", 0, { NULL }, 0, act_fwd, act_bwd, gelu_params,
 	  "$O = $I Φ($i), Φ the normal CDF (gelu:tanh: $i/2 (1 + tanh(√(2/π) "
 	  "($i + 0.044715 $i³))))",
 	  "dL/d$I = dL/d$O ⊙ (Φ($i) + $i φ($i)), φ the normal density "
 	  "(gelu:tanh: the derivative of its formula)",
-	  NULL, NULL, "tanh", NULL, NULL },
+	  NULL, NULL, "tanh", NULL, NULL,
+	  0, NULL },
 	{ "log_softmax", 0, { NULL }, 0, logsoftmax_fwd, logsoftmax_bwd, NULL,
 	  "$O = log softmax($I) along the last axis: $o[r,j] = $i[r,j] - "
 	  "log Σ_k exp($i[r,k])",
 	  "dL/d$I = dL/d$O - softmax($i) Σ_k dL/d$o[r,k], row by row "
 	  "(softmax($i) = exp($o))",
-	  NULL, NULL, NULL, NULL, NULL },
+	  NULL, NULL, NULL, NULL, NULL,
+	  0, NULL },
 };

@@ -44,6 +44,10 @@ expand_lines(FILE *f, const char *s, const char *names[5],
 
 	for (line = strtok_r(copy, "\n", &save); line != NULL;
 	    line = strtok_r(NULL, "\n", &save)) {
+		/* a parameter left out (conv2d's bias): not its line */
+		if (strcmp(names[3], "?") == 0 && (strstr(line, "$Q") ||
+		    strstr(line, "$q")))
+			continue;
 		fputs("  ", f);
 		expand(f, line, names, ts);
 		fputc('\n', f);
@@ -67,7 +71,7 @@ layer_names(const struct tp_grad_net *net, int i, char bufs[5][32],
 	for (j = 0; j < 2; j++) {
 		names[2 + j] = "?";
 		ts[2 + j] = NULL;
-		if (i < net->n && j < net->L[i].k->nparam) {
+		if (i < net->n && j < net->L[i].np) {
 			names[2 + j] = net->L[i].gname[j];
 			ts[2 + j] = &net->L[i].p[j];
 		}
@@ -98,7 +102,7 @@ reg_lines(const struct tp_grad_net *net, FILE *f, int backward)
 	if (backward)
 		return;
 	for (i = 0; i < net->n; i++)
-		for (j = 0; j < net->L[i].k->nparam; j++)
+		for (j = 0; j < net->L[i].np; j++)
 			if (grad_is_weight(&net->L[i], j)) {
 				fprintf(f, "%s %s %s", sep, net->L[i].gname[j],
 				    shp(&net->L[i].p[j], sa));

@@ -61,10 +61,16 @@ struct kind {
 	 * and the file options ("mean var"), each a slot of operands
 	 * after the parameters' */
 	const char *argname, *keys, *filekeys;
+	/* 1: the last parameter may be left out (conv2d's bias) */
+	int optlast;
+	/* NULL, or what frees l->state beyond free() */
+	void (*cleanup)(struct layer *);
 };
 
 struct layer {
 	const struct kind *k;
+	int np;				/* parameters given: k->nparam, or
+					 * one less (optlast) */
 	struct tp_grad_net *net;
 	int pos;			/* on the command line, from 1 */
 	char *word;			/* as given, for messages */
@@ -230,6 +236,9 @@ extern const struct kind grad_act_kinds[NACT];
 extern const struct kind grad_pool_kinds[NPOOL];
 #define NNORM 3
 extern const struct kind grad_norm_kinds[NNORM];
+/* conv1d, conv2d, conv3d of grad_convnd.c. */
+#define NCONVND 3
+extern const struct kind grad_convnd_kinds[NCONVND];
 /* Every kind by one index (grad_parse.c): grad_kinds[], then the
  * families' tables. */
 int grad_nkinds(void);

@@ -344,7 +344,8 @@ const struct kind grad_norm_kinds[] = {
 	  "channel axis; x̂ = ($i - μ) / √(σ² + eps)\n"
 	  "dL/d$I = (dh - mean(dh) - x̂ mean(dh ⊙ x̂)) / √(σ² + eps) per "
 	  "channel, dh = dL/d$o ⊙ $p (with mean= and var=: dh / √(var + eps))",
-	  NULL, NULL, NULL, "eps", "mean var" },
+	  NULL, NULL, NULL, "eps", "mean var",
+	  0, NULL },
 	{ "layernorm", 2, { "gamma", "beta" }, 0, norm_fwd, norm_bwd,
 	  norm_params,
 	  "$O = ($I - μ) / √(σ² + eps) ⊙ $P + $Q: μ, σ² the mean and biased "
@@ -353,10 +354,12 @@ const struct kind grad_norm_kinds[] = {
 	  "axes; x̂ = ($i - μ) / √(σ² + eps)\n"
 	  "dL/d$I = (dh - mean(dh) - x̂ mean(dh ⊙ x̂)) / √(σ² + eps) per "
 	  "row, dh = dL/d$o ⊙ $p",
-	  NULL, NULL, NULL, "eps", NULL },
+	  NULL, NULL, NULL, "eps", NULL,
+	  0, NULL },
 	{ "dropout", 0, { NULL }, 0, dropout_fwd, dropout_bwd, dropout_params,
 	  "$O = $I ⊙ M / (1 - P): M the keep mask (mask= or drawn from "
 	  "seed=), P the drop probability",
 	  "dL/d$I = dL/d$O ⊙ M / (1 - P)",
-	  NULL, NULL, "P", "seed", "mask" },
+	  NULL, NULL, "P", "seed", "mask",
+	  0, NULL },
 };

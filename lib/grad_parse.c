@@ -22,6 +22,7 @@ static const struct {
 } families[] = {
 	{ grad_kinds, NKINDS }, { grad_act_kinds, NACT },
 	{ grad_pool_kinds, NPOOL }, { grad_norm_kinds, NNORM },
+	{ grad_convnd_kinds, NCONVND },
 };
 
 int
@@ -92,7 +93,7 @@ tp_grad_parse(const char *word, struct tp_grad_spec *s, struct tp_msg *m)
 	char *colon, *p, *item;
 	const char *name = NULL, *argname = NULL, *keys = NULL,
 	    *filekeys = NULL, *opname = NULL;
-	int i, nfile = 0, slot, files = 0;
+	int i, nfile = 0, slot, files = 0, optlast = 0;
 
 	memset(s, 0, sizeof *s);
 	s->word = tp_printable(word);
@@ -111,7 +112,9 @@ tp_grad_parse(const char *word, struct tp_grad_spec *s, struct tp_msg *m)
 			argname = k->argname;
 			keys = k->keys;
 			filekeys = k->filekeys;
-			opname = nfile == 2 ? "W,b" : k->pname[0];
+			opname = nfile == 2 ? (k->optlast ? "W[,b]" : "W,b") :
+			    k->pname[0];
+			optlast = k->optlast;
 		}
 	for (i = 0; i < NLOSSES + NLOSSES2; i++)
 		if (strcmp(s->buf, grad_loss(i)->name) == 0) {
@@ -186,7 +189,7 @@ tp_grad_parse(const char *word, struct tp_grad_spec *s, struct tp_msg *m)
 		}
 		return items_msg(s, m, "one item too many: '%s'", item);
 	}
-	if (files < nfile) {
+	if (files < nfile && !(optlast && files == nfile - 1)) {
 		tp_msgf(m, "'%s': %s takes %d operand file%s, as %s:%s",
 		    s->word, name, nfile, nfile == 1 ? "" : "s", name, opname);
 		tp_grad_spec_free(s);

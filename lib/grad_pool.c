@@ -268,11 +268,13 @@ const struct kind grad_pool_kinds[] = {
 	  "padding P on the pooled axes)",
 	  "dL/d$I = dL/d$O routed to the first maximum of each window "
 	  "(0 elsewhere; windows that overlap add)",
-	  NULL, NULL, "K", "stride pad", NULL },
+	  NULL, NULL, "K", "stride pad", NULL,
+	  0, NULL },
 	{ "avgpool", 0, { NULL }, 0, pool_fwd, pool_bwd, pool_params,
 	  "$O = the mean of each window of $I (kernel K, stride S, padding "
 	  "P counted as zeros)",
 	  "dL/d$I = dL/d$O / (the kernel's size) spread over each window "
 	  "(windows that overlap add)",
-	  NULL, NULL, "K", "stride pad", NULL },
+	  NULL, NULL, "K", "stride pad", NULL,
+	  0, NULL },
 };

@@ -43,7 +43,7 @@ grad_reg_loss(const struct tp_grad_net *net, double *mag)
 	if (net->reg == 0)
 		return 0;
 	for (i = 0; i < net->n; i++)
-		for (j = 0; j < net->L[i].k->nparam; j++) {
+		for (j = 0; j < net->L[i].np; j++) {
 			const struct tp_tensor *W = &net->L[i].p[j];
 
 			if (!grad_is_weight(&net->L[i], j))
@@ -67,7 +67,7 @@ grad_reg_grad(struct tp_grad_net *net)
 	if (net->reg == 0)
 		return;
 	for (i = 0; i < net->n; i++)
-		for (j = 0; j < net->L[i].k->nparam; j++) {
+		for (j = 0; j < net->L[i].np; j++) {
 			const struct tp_tensor *W = &net->L[i].p[j];
 			struct tp_tensor *g = &net->L[i].g[j];
 
@@ -90,7 +90,7 @@ tp_grad_update(struct tp_grad_net *net, double lr)
 	size_t e;
 
 	for (i = 0; i < net->n; i++)
-		for (j = 0; j < net->L[i].k->nparam; j++) {
+		for (j = 0; j < net->L[i].np; j++) {
 			struct tp_tensor *p = &net->L[i].p[j];
 			const struct tp_tensor *g = &net->L[i].g[j];
 

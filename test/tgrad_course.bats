@@ -38,9 +38,9 @@ def check(name, f, path):
 EOF
 }
 
-@test "tgrad course: every golden case (activations, losses with both reductions, --reg, pools, normalisations, dropout, two nets) equals PyTorch autograd in float64 to 1e-10" {
+@test "tgrad course: every golden case (activations, losses with both reductions, --reg, pools, normalisations, dropout, conv1d/2d/3d, three nets) equals PyTorch autograd in float64 to 1e-10" {
 	gold_run out '.'
-	gold_ok --count 44 check_gold out 44
+	gold_ok --count 53 check_gold out 53
 }
 
 @test "tgrad course: --check passes on every golden case but the pooling ties, one line per gradient" {
@@ -182,6 +182,7 @@ np.save("t.npy", np.ones((4, 4)))
 	run --separate-stderr tgrad --update sgd:0.1 --out-dir p "affine:$d/w.npy,$d/b.npy" "softmax-xent:$d/y.npy" <cut.npy
 	[ "$status" -eq 1 ] || fail "exit $status: $stderr"
 	[ -z "$(ls -A p)" ] || fail "p holds $(ls -A p)"
+	rows_ok
 }
 
 @test "tgrad course: bad pools, normalisations and dropout: one-line messages naming the value" {
@@ -212,9 +213,10 @@ np.save("w.npy", np.ones((4, 3)))
 	row fails 1 "layer 1 \(dropout\): mask value 0.5 at \(0, 0, 0, 0\) is not 0 or 1" "$d/x.npy" tgrad "dropout:0.5,mask=$d/mask.npy" sum
 	row fails 1 "layer 1 \(dropout\): mask \(2, 3\) does not fit the incoming \(2, 3, 4, 4\)" "$d/x.npy" tgrad "dropout:0.5,mask=$d/mask2.npy" sum
 	row fails --usage 2 "'dropout:0.5,mask=': mask= names an empty file" "$d/x.npy" tgrad dropout:0.5,mask= sum
+	rows_ok
 }
 
-@test "tgrad course: property: dropout's seeded mask keeps about 1 - P, the same for every record, another for another seed; --explain of the pools and normalisations" {
+@test "tgrad course: property: dropout's seeded mask keeps about 1 - P, the same for every record, another for another seed; --explain of the pools, normalisations and conv2d" {
 	tgen randn 50,40 --seed 1 -n 2 >x.npy
 	tgrad --forward dropout:0.3,seed=5 <x.npy >z5.npy
 	tgrad --forward dropout:0.3,seed=6 <x.npy >z6.npy
@@ -239,4 +241,41 @@ for xi, zi, k in zip(x, a, keep):
 		'dL/dZ2 (2, 3, 3, 3) = (dh - mean(dh) - x̂ mean(dh ⊙ x̂))'; do
 		grep -qF -- "$want" <<<"$output" || fail "no '$want' in: $output"
 	done
+	# conv2d, with a bias and without (no line names one)
+	py 'np.save("w.npy", np.ones((2, 3, 3, 3))); np.save("b2.npy", np.zeros(2))'
+	run --separate-stderr tgrad --explain conv2d:w.npy,b2.npy,pad=1 sum <x4.npy
+	[ "$status" -eq 0 ] || fail "$stderr"
+	for want in 'Z1 (2, 2, 6, 6) from X (2, 3, 6, 6) and W1 (2, 3, 3, 3): Z1[:,o] = Σ_c X[:,c] ⋆ W1[o,c]' \
+		'+ b1[o], the bias b1 (2,)' \
+		'dL/dX (2, 3, 6, 6): dL/dX[:,c] = Σ_o dL/dZ1[:,o] ∗ W1[o,c], the full convolution' \
+		'dL/dW1 (2, 3, 3, 3): dL/dW1[o,c] = Σ_n X[n,c] ⋆ dL/dZ1[n,o], the valid correlation' \
+		'dL/db1 (2,): dL/db1[o] = Σ of dL/dZ1[:,o]'; do
+		grep -qF -- "$want" <<<"$output" || fail "no '$want' in: $output"
+	done
+	run --separate-stderr tgrad --explain conv2d:w.npy,stride=2 sum <x4.npy
+	[ "$status" -eq 0 ] || fail "$stderr"
+	grep -qF 'dL/dW1 (2, 3, 3, 3)' <<<"$output" || fail "$output"
+	! grep -q 'b1\|?' <<<"$output" || fail "a bias line without a bias: $output"
+}
+
+@test "tgrad course: bad conv1d/2d/3d words and shapes: one-line messages naming the value" {
+	py '
+rng = np.random.default_rng(8)
+np.save("x.npy", rng.standard_normal((2, 4, 6, 6)))
+np.save("w.npy", rng.standard_normal((3, 4, 3, 3))); np.save("b3.npy", np.zeros(3)); np.save("b2.npy", np.zeros(2))
+np.save("w3.npy", rng.standard_normal((3, 4, 3))); np.save("wg.npy", rng.standard_normal((4, 2, 3, 3)))
+'
+	local d=$BATS_TEST_TMPDIR
+	row fails --usage 2 "'conv2d': conv2d takes 2 operand files, as conv2d:W\[,b\]" "$d/x.npy" tgrad conv2d sum
+	row fails --usage 2 "'conv2d:w.npy,b.npy,bias.npy': one item too many: 'bias.npy'" "$d/x.npy" tgrad conv2d:w.npy,b.npy,bias.npy sum
+	row fails 1 "layer 1 \(conv2d\): W1 \(3, 4, 3\) must have 4 axes, \(C_out, C_in/groups, kh, kw\)" "$d/x.npy" tgrad "conv2d:$d/w3.npy" sum
+	row fails 1 "layer 1 \(conv2d\): b1 \(2,\) does not fit W1 \(3, 4, 3, 3\): b1 must have shape \(3,\)" "$d/x.npy" tgrad "conv2d:$d/w.npy,$d/b2.npy" sum
+	row fails 1 "layer 1 \(conv2d\): groups 2 does not divide W1's 3 output channels" "$d/x.npy" tgrad "conv2d:$d/w.npy,groups=2" sum
+	row fails 1 "layer 1 \(conv2d\): stride '0' is not a size from 1 or 2 of them as AxB" "$d/x.npy" tgrad "conv2d:$d/w.npy,stride=0" sum
+	row fails 1 "layer 1 \(conv2d\): pad '1x2x3' is not a size from 0 or 2 of them" "$d/x.npy" tgrad "conv2d:$d/w.npy,pad=1x2x3" sum
+	row fails 1 "layer 1 \(conv2d\): pad=same needs stride 1" "$d/x.npy" tgrad "conv2d:$d/w.npy,pad=same,stride=2" sum
+	row fails 1 "layer 1 \(conv2d\): W1 \(4, 2, 3, 3\) does not fit the incoming \(2, 4, 6, 6\): X is \(N, C_in, ...\) with 2 spatial axes and C_in = 2" "$d/x.npy" tgrad "conv2d:$d/wg.npy" sum
+	row fails 1 "layer 1 \(conv2d\): X \(2, 4, 6, 6\): axis 2 \(6, padded 6\) is shorter than the dilated kernel 7" "$d/x.npy" tgrad "conv2d:$d/w.npy,dilation=3" sum
+	row fails --usage 2 "'conv2d:w.npy,padding=1': 'padding=1' is not an option of this kind" "$d/x.npy" tgrad conv2d:w.npy,padding=1 sum
+	rows_ok
 }

@@ -35,6 +35,8 @@ What torch computes for each tgrad word:
   layernorm:G,B[,eps=E]  F.layer_norm(x, G.shape, G, B, E)
   dropout:P,seed=S  x * m / (1 - P), m = RandomState(S).random_sample(
                 x.shape) >= P;  dropout:P,mask=M  x * M / (1 - P)
+  conv1d/2d/3d:W[,b][,stride=S][,pad=P|same|valid][,dilation=D][,groups=G]
+                F.conv1d/2d/3d(x, W, b, S, P, D, G) (AxB for per-axis sizes)
 A case whose name ends in -ties has equal values in its pooling windows
 (integers): PyTorch routes the gradient to the first; central
 differences are meaningless there, so tgrad_course.bats leaves it out of
@@ -43,10 +45,14 @@ its --check test.
 import glob
 import os
 
+import warnings
+
 import numpy as np
 import torch
 import torch.nn.functional as F
 
+# torch warns that padding='same' with an even kernel copies the input
+warnings.filterwarnings('ignore', 'Using padding=.same.')
 HERE = os.path.dirname(os.path.abspath(__file__))
 os.chdir(HERE)
 for f in glob.glob('*.npy') + ['cases.txt']:
@@ -279,6 +285,52 @@ case('net-pool-ln', x,
      [pool('max', x, 2), act('flatten', lambda z: torch.flatten(z, 1)),
       ln((27,)), act('gelu', F.gelu), affine(27, 4)],
      loss=('svm', rng.integers(0, 4, 2)))
+
+
+
+def convnd(d, cin, cout, k, bias=True, **kw):
+    """convNd word items and the torch function; kw: stride, padding,
+    dilation, groups as torch takes them."""
+    fn = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}[d]
+    g = kw.get('groups', 1)
+    ps = [('W', randn(cout, cin // g, *k) / np.sqrt(cin * np.prod(k)))]
+    if bias:
+        ps.append(('b', randn(cout) * 0.1))
+    fmt = lambda v: v if isinstance(v, str) else (
+        'x'.join(map(str, v)) if isinstance(v, tuple) else str(v))
+    names = {'stride': 'stride', 'padding': 'pad', 'dilation': 'dilation',
+             'groups': 'groups'}
+    items = [f'{names[key]}={fmt(v)}' for key, v in kw.items()]
+    return (f'conv{d}d', lambda x, p: fn(x, p[0], p[1] if len(p) > 1 else None,
+                                         **kw), ps, items)
+
+
+def conv_case(name, d, x, *a, **kw):
+    layer = convnd(d, x.shape[1], *a, **kw)
+    z = layer[1](torch.tensor(x), [torch.tensor(p) for _, p in layer[2]])
+    case(name, x, [layer], g=randn(*z.shape))
+
+
+conv_case('conv2d', 2, randn(2, 3, 7, 6), 4, (3, 3))
+conv_case('conv2d-s2p1d2g2', 2, randn(2, 4, 8, 7), 6, (3, 2), stride=2,
+          padding=1, dilation=2, groups=2)
+conv_case('conv2d-same-nobias', 2, randn(1, 2, 6, 6), 3, (2, 3), bias=False,
+          padding='same')
+conv_case('conv2d-valid-axes', 2, randn(2, 2, 6, 7), 2, (3, 2),
+          padding='valid', stride=(1, 2))
+conv_case('conv1d-s3p2', 1, randn(3, 2, 11), 3, (4,), stride=3, padding=2)
+conv_case('conv1d-same-d2', 1, randn(2, 2, 9), 2, (3,), padding='same',
+          dilation=2)
+conv_case('conv3d', 3, randn(1, 2, 5, 4, 6), 2, (2, 3, 2),
+          stride=(1, 2, 1), padding=(1, 0, 1))
+conv_case('conv2d-depthwise', 2, randn(2, 4, 5, 5), 4, (3, 3), groups=4)
+# cs231n's convnet: conv, relu, pool, affine, softmax
+x = randn(3, 3, 8, 8)
+case('net-conv', x,
+     [convnd(2, 3, 4, (3, 3), padding=1), act('relu', torch.relu),
+      pool('max', x, 2), act('flatten', lambda z: torch.flatten(z, 1)),
+      affine(64, 5, 0.2)],
+     loss=('softmax-xent', rng.integers(0, 5, 3)), opts='--reg L2:0.001')
 
 with open('cases.txt', 'w') as f:
     f.write('\n'.join(lines) + '\n')
