@@ -1,14 +1,13 @@
 /*
  * grad_act.c - the activations a deep-learning course adds
  * (grad_act_kinds[], grad_impl.h): leaky_relu:A, elu:A, gelu (exact, or
- * gelu:tanh, PyTorch's approximate='tanh') and log_softmax along the
- * last axis.  An elementwise one is act_fwd and act_bwd with a function
+ * gelu:tanh, PyTorch's approximate='tanh'); log_softmax is softmax's,
+ * in grad_layers.c.  An elementwise one is act_fwd and act_bwd with a function
  * giving the value and the derivative at the input, and its number
  * (A, or 1 for tanh's gelu) in l->a[0].
  */
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "tpipe.h"
@@ -132,53 +131,6 @@ gelu_params(struct layer *l, struct tp_msg *m)
 	return NULL;
 }
 
-/* log_softmax along the last axis: z = x - logsumexp(x). */
-static tp_why
-logsoftmax_fwd(struct layer *l, const struct tp_tensor *x,
-    struct tp_tensor *z, struct tp_msg *m)
-{
-	char sa[TP_GRAD_SHAPE_LEN];
-	size_t c, rows, r, j;
-	double *p, lse;
-
-	if (x->ndim < 1)
-		return lmsg(m, l, "X %s has no axis to take log_softmax along",
-		    shp(x, sa));
-	c = x->shape[x->ndim - 1];
-	rows = c ? x->count / c : 0;
-	*z = like(x);
-	p = tp_emalloc((c ? c : 1) * sizeof *p);
-	for (r = 0; r < rows; r++) {
-		lse = grad_softmax_row(x, r, c, p);
-		for (j = 0; j < c; j++)
-			st(z, r * c + j, ld(x, r * c + j) - lse);
-	}
-	free(p);
-	return NULL;
-}
-
-/* dx = dz - softmax(x) Σ dz, row by row; softmax(x) = exp(z). */
-static void
-logsoftmax_bwd(struct layer *l, const struct tp_tensor *x,
-    const struct tp_tensor *z, const struct tp_tensor *dz,
-    struct tp_tensor *dx)
-{
-	size_t c = x->shape[x->ndim - 1], rows = c ? x->count / c : 0, r, j;
-	double s;
-
-	(void)l;
-	if (dx == NULL)
-		return;
-	*dx = like(x);
-	for (r = 0; r < rows; r++) {
-		for (s = 0, j = 0; j < c; j++)
-			s += ld(dz, r * c + j);
-		for (j = 0; j < c; j++)
-			st(dx, r * c + j, ld(dz, r * c + j) -
-			    exp(ld(z, r * c + j)) * s);
-	}
-}
-
 const struct kind grad_act_kinds[] = {
 	{ "leaky_relu", 0, { NULL }, 1, act_fwd, act_bwd, alpha_params,
 	  "$O = $I where $i > 0, else A $i (A: the argument, 0.01)",
@@ -196,12 +148,5 @@ const struct kind grad_act_kinds[] = {
 	  "dL/d$I = dL/d$O ⊙ (Φ($i) + $i φ($i)), φ the normal density "
 	  "(gelu:tanh: the derivative of its formula)",
 	  NULL, NULL, "tanh", NULL, NULL,
-	  0, NULL },
-	{ "log_softmax", 0, { NULL }, 0, logsoftmax_fwd, logsoftmax_bwd, NULL,
-	  "$O = log softmax($I) along the last axis: $o[r,j] = $i[r,j] - "
-	  "log Σ_k exp($i[r,k])",
-	  "dL/d$I = dL/d$O - softmax($i) Σ_k dL/d$o[r,k], row by row "
-	  "(softmax($i) = exp($o))",
-	  NULL, NULL, NULL, NULL, NULL,
 	  0, NULL },
 };

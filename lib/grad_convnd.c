@@ -29,8 +29,8 @@
 struct convnd {
 	int d;				/* spatial axes */
 	int groups;
-	size_t s[3], dil[3];		/* stride, dilation */
-	size_t plo[3], phi[3];		/* padding before and after */
+	size_t s[TP_MAXDIM], dil[TP_MAXDIM];	/* stride, dilation */
+	size_t plo[TP_MAXDIM], phi[TP_MAXDIM];	/* padding before, after */
 	int same;			/* pad=same: from the kernel */
 	size_t dk[3];			/* the dilated kernel's lengths */
 	struct tp_tensor wd;		/* W dilated, (C_out, C_in/g, dk...) */
@@ -62,38 +62,22 @@ convnd_cleanup(struct layer *l)
 		drop_engines(l->state);
 }
 
-/* "2" or "1x2x1" into v[d]; -1 and a message if not. */
+/* "2" or "1x2x1" into v[d], one size for every axis or one per axis. */
 static tp_why
 sizes_of(const struct layer *l, const char *what, const char *s, int d,
     size_t lo, size_t *v, struct tp_msg *m)
 {
-	const char *p = s;
-	int n = 0;
+	const char *why;
+	int n;
 
-	for (;;) {
-		char *end;
-		unsigned long long u;
-
-		if (*p < '0' || *p > '9' || n == d)
-			break;
-		u = strtoull(p, &end, 10);
-		if (u < lo || u > 1u << 30)
-			break;
-		v[n++] = (size_t)u;
-		if (*end == '\0') {
-			if (n == 1)	/* one size for every axis */
-				for (; n < d; n++)
-					v[n] = v[0];
-			if (n == d)
-				return NULL;
-			break;
-		}
-		if (*end != 'x')
-			break;
-		p = end + 1;
-	}
-	return lmsg(m, l, "%s '%s' is not a size from %zu or %d of them as "
-	    "AxB", what, s, lo, d);
+	if ((why = grad_sizes(l, what, s, lo, TP_MAXDIM, v, &n, m)) != NULL)
+		return why;
+	if (n != 1 && n != d)
+		return lmsg(m, l, "%s '%s' has %d sizes, not 1 or %d", what, s,
+		    n, d);
+	for (; n < d; n++)
+		v[n] = v[0];
+	return NULL;
 }
 
 static tp_why
@@ -197,15 +181,8 @@ engines(struct layer *l)
 	c->nengine = W->shape[0] * cin;
 	c->fwd = tp_ecalloc(c->nengine, sizeof *c->fwd);
 	c->bwd = tp_ecalloc(c->nengine, sizeof *c->bwd);
-	tp_conv_opts_init(&fo);
-	fo.mode = TP_CONV_VALID;
-	fo.ncorr = 1;
-	fo.corr[0] = 1;
-	fo.dtype = l->net->dt;
-	fo.threads = l->net->threads;
-	bo = fo;
-	bo.mode = TP_CONV_FULL;
-	bo.corr[0] = 0;
+	grad_conv_opts(l->net, TP_CONV_VALID, 1, &fo);
+	grad_conv_opts(l->net, TP_CONV_FULL, 0, &bo);
 	for (o = 0; o < W->shape[0]; o++)
 		for (j = 0; j < cin; j++) {
 			struct tp_tensor k;
@@ -377,12 +354,7 @@ convnd_bwd(struct layer *l, const struct tp_tensor *x,
 	l->g[0] = like(W);
 	if (dx != NULL)
 		*dx = like(x);
-	tp_conv_opts_init(&wo);
-	wo.mode = TP_CONV_VALID;
-	wo.ncorr = 1;
-	wo.corr[0] = 1;
-	wo.dtype = l->net->dt;
-	wo.threads = l->net->threads;
+	grad_conv_opts(l->net, TP_CONV_VALID, 1, &wo);
 	for (j = 0; j < C; j++) {
 		struct tp_tensor xp, r;
 		size_t g = j / cin, pc = 1;

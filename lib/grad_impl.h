@@ -223,12 +223,26 @@ finite_msg(const struct tp_tensor *t, const char *what, struct tp_msg *m)
 	return NULL;
 }
 
+/* Options of the convolution engine for a layer of net: mode, and
+ * correlation (corr 1) or convolution on every axis. */
+static inline void
+grad_conv_opts(const struct tp_grad_net *net, enum tp_conv_mode mode,
+    int corr, struct tp_conv_opts *o)
+{
+	tp_conv_opts_init(o);
+	o->mode = mode;
+	o->ncorr = 1;
+	o->corr[0] = (unsigned char)corr;
+	o->dtype = net->dt;
+	o->threads = net->threads;
+}
+
 /* The layer kinds (grad_layers.c); a table of another length does not
  * compile against this declaration. */
-#define NKINDS 9
+#define NKINDS 10
 extern const struct kind grad_kinds[NKINDS];
 /* The activations of grad_act.c. */
-#define NACT 4
+#define NACT 3
 extern const struct kind grad_act_kinds[NACT];
 /* The pools of grad_pool.c, the normalisations and dropout of
  * grad_norm.c. */
@@ -236,6 +250,11 @@ extern const struct kind grad_act_kinds[NACT];
 extern const struct kind grad_pool_kinds[NPOOL];
 #define NNORM 3
 extern const struct kind grad_norm_kinds[NNORM];
+/* Parse "2" or "2x3" (an option or argument of layer l, called what)
+ * into v[] and *n, at most max sizes, each at least lo; returns NULL or
+ * a message (grad_pool.c). */
+tp_why grad_sizes(const struct layer *l, const char *what, const char *s,
+    size_t lo, int max, size_t *v, int *n, struct tp_msg *m);
 /* conv1d, conv2d, conv3d of grad_convnd.c. */
 #define NCONVND 3
 extern const struct kind grad_convnd_kinds[NCONVND];
@@ -286,9 +305,16 @@ extern const struct loss_kind grad_losses[NLOSSES + 1];
 extern const struct loss_kind grad_losses2[NLOSSES2];
 /* Loss i of grad_losses[] then grad_losses2[] (grad_parse.c). */
 const struct loss_kind *grad_loss(int i);
-/* The rows of z's labels (net->lop, int64) checked against the scores
- * z: NULL, or a message (grad_loss.c). */
+/* The labels (net->lop, int64) checked against the scores z: NULL and
+ * the classes in *c and the rows in *rows, or a message (grad_loss.c). */
 tp_why grad_labels_msg(struct tp_grad_net *net, const struct tp_tensor *z,
+    size_t *c, size_t *rows, struct tp_msg *m);
+/* The operand (a target, -g) checked to have z's shape, what naming it:
+ * NULL or a message (grad_loss.c). */
+tp_why grad_same_shape_msg(struct tp_grad_net *net,
+    const struct tp_tensor *z, const char *what, struct tp_msg *m);
+/* The same for a loss's target, "loss WORD: the target ...". */
+tp_why grad_target_msg(struct tp_grad_net *net, const struct tp_tensor *z,
     struct tp_msg *m);
 /* The divisor of --reduction: n for mean, 1 for sum. */
 static inline double

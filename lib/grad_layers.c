@@ -370,49 +370,56 @@ grad_softmax_row(const struct tp_tensor *x, size_t r, size_t c, double *p)
 	return mx + log(s);
 }
 
-/* softmax along the last axis. */
+/* softmax along the last axis, or log_softmax: z = x - logsumexp(x). */
 static tp_why
 softmax_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
     struct tp_msg *m)
 {
 	char sa[TP_GRAD_SHAPE_LEN];
 	size_t c, rows, r, j;
-	double *p;
+	double *p, lse;
+	int log = l->k->name[0] == 'l';
 
 	if (x->ndim < 1)
-		return lmsg(m, l, "X %s has no axis to take softmax along",
-		    shp(x, sa));
+		return lmsg(m, l, "X %s has no axis to take %s along",
+		    shp(x, sa), l->k->name);
 	c = x->shape[x->ndim - 1];
 	rows = c ? x->count / c : 0;
 	*z = like(x);
 	p = tp_emalloc((c ? c : 1) * sizeof *p);
 	for (r = 0; r < rows; r++) {
-		grad_softmax_row(x, r, c, p);
+		lse = grad_softmax_row(x, r, c, p);
 		for (j = 0; j < c; j++)
-			st(z, r * c + j, p[j]);
+			st(z, r * c + j, log ? ld(x, r * c + j) - lse : p[j]);
 	}
 	free(p);
 	return NULL;
 }
 
+/*
+ * Row by row, with p = softmax(x): softmax's dx = p (dz - Σ dz p), and
+ * log_softmax's dx = dz - p Σ dz, where p = exp(z).
+ */
 static void
 softmax_bwd(struct layer *l, const struct tp_tensor *x,
     const struct tp_tensor *z, const struct tp_tensor *dz,
     struct tp_tensor *dx)
 {
 	size_t c = x->shape[x->ndim - 1], rows = c ? x->count / c : 0, r, j;
+	int log = l->k->name[0] == 'l';
 	double s;
 
-	(void)l;
 	if (dx == NULL)
 		return;
 	*dx = like(x);
 	for (r = 0; r < rows; r++) {
 		for (s = 0, j = 0; j < c; j++)
-			s += ld(dz, r * c + j) * ld(z, r * c + j);
-		for (j = 0; j < c; j++)
-			st(dx, r * c + j, ld(z, r * c + j) *
-			    (ld(dz, r * c + j) - s));
+			s += ld(dz, r * c + j) * (log ? 1 : ld(z, r * c + j));
+		for (j = 0; j < c; j++) {
+			double d = ld(dz, r * c + j), p = ld(z, r * c + j);
+
+			st(dx, r * c + j, log ? d - exp(p) * s : p * (d - s));
+		}
 	}
 }
 
@@ -465,12 +472,8 @@ conv_engine(struct layer *l, int backward)
 	}
 	if (*c != NULL)
 		return *c;
-	tp_conv_opts_init(&o);
-	o.mode = backward ? TP_CONV_FULL : TP_CONV_VALID;
-	o.ncorr = 1;
-	o.corr[0] = !backward;
-	o.dtype = l->net->dt;
-	o.threads = l->net->threads;
+	grad_conv_opts(l->net, backward ? TP_CONV_FULL : TP_CONV_VALID,
+	    !backward, &o);
 	if ((why = tp_conv_new(c, &l->p[0], &o, &msg)) != NULL)
 		tp_die("%s", why);	/* K was checked in tp_grad_add */
 	return *c;
@@ -524,12 +527,7 @@ conv_bwd(struct layer *l, const struct tp_tensor *x,
 	if (dz->count == 0) {
 		l->g[0] = like(K);
 	} else {
-		tp_conv_opts_init(&o);
-		o.mode = TP_CONV_VALID;
-		o.ncorr = 1;
-		o.corr[0] = 1;
-		o.dtype = l->net->dt;
-		o.threads = l->net->threads;
+		grad_conv_opts(l->net, TP_CONV_VALID, 1, &o);
 		tp_convolve(x, dz, &o, &l->g[0]);
 		tp_eset_shape(&l->g[0], K->ndim, K->shape);
 	}
@@ -585,6 +583,13 @@ const struct kind grad_kinds[] = {
 	  "Σ_k exp($i[r,k])",
 	  "dL/d$I = $o ⊙ (dL/d$o - Σ_k dL/d$o[r,k] $o[r,k]), row by row "
 	  "(the Jacobian diag($o) - $o $oᵀ)",
+	  NULL, NULL, NULL, NULL, NULL,
+	  0, NULL },
+	{ "log_softmax", 0, { NULL }, 0, softmax_fwd, softmax_bwd, NULL,
+	  "$O = log softmax($I) along the last axis: $o[r,j] = $i[r,j] - "
+	  "log Σ_k exp($i[r,k])",
+	  "dL/d$I = dL/d$O - softmax($i) Σ_k dL/d$o[r,k], row by row "
+	  "(softmax($i) = exp($o))",
 	  NULL, NULL, NULL, NULL, NULL,
 	  0, NULL },
 	{ "flatten", 0, { NULL }, 0, flatten_fwd, flatten_bwd, NULL,

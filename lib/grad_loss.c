@@ -18,7 +18,7 @@
 
 tp_why
 grad_labels_msg(struct tp_grad_net *net, const struct tp_tensor *z,
-    struct tp_msg *m)
+    size_t *nc, size_t *rows, struct tp_msg *m)
 {
 	char sa[TP_GRAD_SHAPE_LEN], sb[TP_GRAD_SHAPE_LEN];
 	const struct tp_tensor *y = &net->lop;
@@ -45,6 +45,8 @@ grad_labels_msg(struct tp_grad_net *net, const struct tp_tensor *z,
 			    (long long)lab[i],
 			    tp_index_str(y, i, ib, sizeof ib), c,
 			    (long long)c - 1);
+	*nc = c;
+	*rows = y->count;
 	return NULL;
 }
 
@@ -59,10 +61,8 @@ xent_fwd(struct tp_grad_net *net, const struct tp_tensor *z, double *L,
 	size_t c, rows, r;
 	double *p, s = 0, sm = 0;
 
-	if ((why = grad_labels_msg(net, z, m)) != NULL)
+	if ((why = grad_labels_msg(net, z, &c, &rows, m)) != NULL)
 		return why;
-	c = z->shape[z->ndim - 1];
-	rows = net->lop.count;
 	p = tp_emalloc((c ? c : 1) * sizeof *p);
 	for (r = 0; r < rows; r++) {
 		double lse = grad_softmax_row(z, r, c, p);
@@ -96,9 +96,8 @@ xent_bwd(struct tp_grad_net *net, const struct tp_tensor *z,
 	free(p);
 }
 
-/* An operand that must have z's shape (mse's target, -g). */
-static tp_why
-same_shape_msg(struct tp_grad_net *net, const struct tp_tensor *z,
+tp_why
+grad_same_shape_msg(struct tp_grad_net *net, const struct tp_tensor *z,
     const char *what, struct tp_msg *m)
 {
 	char sa[TP_GRAD_SHAPE_LEN], sb[TP_GRAD_SHAPE_LEN];
@@ -109,18 +108,26 @@ same_shape_msg(struct tp_grad_net *net, const struct tp_tensor *z,
 	    shp(&net->lop, sa), shp(z, sb));
 }
 
+tp_why
+grad_target_msg(struct tp_grad_net *net, const struct tp_tensor *z,
+    struct tp_msg *m)
+{
+	char what[300];
+
+	snprintf(what, sizeof what, "loss %s: the target", net->lossword);
+	return grad_same_shape_msg(net, z, what, m);
+}
+
 /* mse:TARGET  L = mean((z - t)^2) over all elements. */
 static tp_why
 mse_fwd(struct tp_grad_net *net, const struct tp_tensor *z, double *L,
     double *mag, struct tp_msg *m)
 {
-	char what[300];
 	const char *why;
 	size_t i;
 	double s = 0;
 
-	snprintf(what, sizeof what, "loss %s: the target", net->lossword);
-	if ((why = same_shape_msg(net, z, what, m)) != NULL)
+	if ((why = grad_target_msg(net, z, m)) != NULL)
 		return why;
 	for (i = 0; i < z->count; i++) {
 		double d = ld(z, i) - ld(&net->lop, i);
@@ -184,7 +191,7 @@ given_fwd(struct tp_grad_net *net, const struct tp_tensor *z, double *L,
 	size_t i;
 	double s = 0, sm = 0;
 
-	if ((why = same_shape_msg(net, z, "-g: dL/dZ", m)) != NULL)
+	if ((why = grad_same_shape_msg(net, z, "-g: dL/dZ", m)) != NULL)
 		return why;
 	for (i = 0; i < z->count; i++) {
 		double t = ld(z, i) * ld(&net->lop, i);

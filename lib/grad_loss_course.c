@@ -23,10 +23,8 @@ svm_fwd(struct tp_grad_net *net, const struct tp_tensor *z, double *L,
 	size_t c, rows, r, j;
 	double s = 0, sm = 0;
 
-	if ((why = grad_labels_msg(net, z, m)) != NULL)
+	if ((why = grad_labels_msg(net, z, &c, &rows, m)) != NULL)
 		return why;
-	c = z->shape[z->ndim - 1];
-	rows = net->lop.count;
 	for (r = 0; r < rows; r++) {
 		double zy = ld(z, r * c + (size_t)lab[r]);
 
@@ -68,19 +66,6 @@ svm_bwd(struct tp_grad_net *net, const struct tp_tensor *z,
 
 /* bce-logits:TARGET  L = mean of max(z,0) - z t + log(1 + exp(-|z|)). */
 static tp_why
-target_msg(struct tp_grad_net *net, const struct tp_tensor *z,
-    struct tp_msg *m)
-{
-	char sa[TP_GRAD_SHAPE_LEN], sb[TP_GRAD_SHAPE_LEN];
-
-	if (net->lop.ndim == z->ndim && memcmp(net->lop.shape, z->shape,
-	    (size_t)z->ndim * sizeof z->shape[0]) == 0)
-		return NULL;
-	return tp_msgf(m, "loss %s: the target %s does not fit the output "
-	    "Z %s", net->lossword, shp(&net->lop, sa), shp(z, sb));
-}
-
-static tp_why
 bce_fwd(struct tp_grad_net *net, const struct tp_tensor *z, double *L,
     double *mag, struct tp_msg *m)
 {
@@ -88,7 +73,7 @@ bce_fwd(struct tp_grad_net *net, const struct tp_tensor *z, double *L,
 	size_t i;
 	double s = 0, sm = 0;
 
-	if ((why = target_msg(net, z, m)) != NULL)
+	if ((why = grad_target_msg(net, z, m)) != NULL)
 		return why;
 	for (i = 0; i < z->count; i++) {
 		double v = ld(z, i), t = ld(&net->lop, i);
@@ -127,10 +112,8 @@ nll_fwd(struct tp_grad_net *net, const struct tp_tensor *z, double *L,
 	size_t c, rows, r;
 	double s = 0, sm = 0;
 
-	if ((why = grad_labels_msg(net, z, m)) != NULL)
+	if ((why = grad_labels_msg(net, z, &c, &rows, m)) != NULL)
 		return why;
-	c = z->shape[z->ndim - 1];
-	rows = net->lop.count;
 	for (r = 0; r < rows; r++) {
 		s -= ld(z, r * c + (size_t)lab[r]);
 		sm += fabs(ld(z, r * c + (size_t)lab[r]));
@@ -162,7 +145,7 @@ huber_fwd(struct tp_grad_net *net, const struct tp_tensor *z, double *L,
 	double D = net->lossopt, s = 0, sm = 0;
 	size_t i;
 
-	if ((why = target_msg(net, z, m)) != NULL)
+	if ((why = grad_target_msg(net, z, m)) != NULL)
 		return why;
 	for (i = 0; i < z->count; i++) {
 		double d = ld(z, i) - ld(&net->lop, i), a = fabs(d);

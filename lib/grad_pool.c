@@ -20,35 +20,30 @@
 /* l->geo[0..2]: kernel, stride, padding per pooled axis; l->a[0]: d
  * (0: from X, every entry in geo[*][0]). */
 
-/* Parse "2" or "2x3" (what, for messages) into v[], at most TP_MAXDIM;
- * returns the entries, or -1 with a message in m. */
-static int
-sizes(const struct layer *l, const char *what, const char *s, size_t lo,
-    size_t *v, tp_why *why, struct tp_msg *m)
+tp_why
+grad_sizes(const struct layer *l, const char *what, const char *s,
+    size_t lo, int max, size_t *v, int *n, struct tp_msg *m)
 {
-	int n = 0;
 	const char *p = s;
 
-	for (;;) {
+	for (*n = 0;;) {
 		char *end;
 		unsigned long long u;
 
-		if (*p < '0' || *p > '9' || n == TP_MAXDIM)
+		if (*p < '0' || *p > '9' || *n == max)
 			break;
 		u = strtoull(p, &end, 10);
 		if (u < lo || u > 1u << 30)
 			break;
-		v[n++] = (size_t)u;
+		v[(*n)++] = (size_t)u;
 		if (*end == '\0')
-			return n;
+			return NULL;
 		if (*end != 'x')
 			break;
 		p = end + 1;
 	}
-	*why = lmsg(m, l, "%s '%s' is not %s or N1xN2..., up to %d "
-	    "axes", what, s, lo ? "a size from 1" : "a size from 0",
-	    TP_MAXDIM);
-	return -1;
+	return lmsg(m, l, "%s '%s' is not a size from %zu, or such sizes "
+	    "joined by x (2x3), %d at most", what, s, lo, max);
 }
 
 static tp_why
@@ -72,8 +67,8 @@ pool_params(struct layer *l, struct tp_msg *m)
 				memset(l->geo[2], 0, sizeof l->geo[2]);
 			continue;
 		}
-		if ((n = sizes(l, i == 0 ? "kernel" : keys[i], s, i < 2, v,
-		    &why, m)) < 0)
+		if ((why = grad_sizes(l, i == 0 ? "kernel" : keys[i], s,
+		    i < 2, TP_MAXDIM, v, &n, m)) != NULL)
 			return why;
 		if (n > 1 && d != 0 && n != d)
 			return lmsg(m, l, "%s '%s' has %d entries, not %d",
