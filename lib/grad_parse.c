@@ -93,7 +93,7 @@ tp_grad_parse(const char *word, struct tp_grad_spec *s, struct tp_msg *m)
 	char *colon, *p, *item;
 	const char *name = NULL, *argname = NULL, *keys = NULL,
 	    *filekeys = NULL, *opname = NULL;
-	int i, nfile = 0, slot, files = 0, optlast = 0;
+	int i, nfile = 0, slot, files = 0, optlast = 0, extra = 0;
 
 	memset(s, 0, sizeof *s);
 	s->word = tp_printable(word);
@@ -151,6 +151,11 @@ tp_grad_parse(const char *word, struct tp_grad_spec *s, struct tp_msg *m)
 		item = p;
 		if ((p = strchr(p, ',')) != NULL)
 			*p++ = '\0';
+		if (*item == '\0' && files < nfile) {
+			tp_msgf(m, "'%s' names an empty file", s->word);
+			tp_grad_spec_free(s);
+			return m->text;
+		}
 		if (*item == '\0')
 			return items_msg(s, m, "an empty item%s", "");
 		if ((eq = strchr(item, '=')) != NULL) {
@@ -187,11 +192,16 @@ tp_grad_parse(const char *word, struct tp_grad_spec *s, struct tp_msg *m)
 			tp_grad_spec_free(s);
 			return m->text;
 		}
+		if (argname == NULL) {	/* too many files */
+			extra = 1;
+			break;
+		}
 		return items_msg(s, m, "one item too many: '%s'", item);
 	}
-	if (files < nfile && !(optlast && files == nfile - 1)) {
-		tp_msgf(m, "'%s': %s takes %d operand file%s, as %s:%s",
-		    s->word, name, nfile, nfile == 1 ? "" : "s", name, opname);
+	if (extra || (files < nfile && !(optlast && files == nfile - 1))) {
+		tp_msgf(m, "'%s': %s takes %s%d operand file%s, as %s:%s",
+		    s->word, name, optlast ? "1 or " : "", nfile,
+		    nfile == 1 ? "" : "s", name, opname);
 		tp_grad_spec_free(s);
 		return m->text;
 	}

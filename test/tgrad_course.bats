@@ -249,8 +249,9 @@ np.save("w.npy", rng.standard_normal((3, 4, 3, 3))); np.save("b3.npy", np.zeros(
 np.save("w3.npy", rng.standard_normal((3, 4, 3))); np.save("wg.npy", rng.standard_normal((4, 2, 3, 3)))
 '
 	local d=$BATS_TEST_TMPDIR
-	row fails --usage 2 "'conv2d': conv2d takes 2 operand files, as conv2d:W\[,b\]" "$d/x.npy" tgrad conv2d sum
-	row fails --usage 2 "'conv2d:w.npy,b.npy,bias.npy': one item too many: 'bias.npy'" "$d/x.npy" tgrad conv2d:w.npy,b.npy,bias.npy sum
+	row fails --usage 2 "'conv2d': conv2d takes 1 or 2 operand files, as conv2d:W\[,b\]" "$d/x.npy" tgrad conv2d sum
+	row fails --usage 2 "'conv2d:w.npy,b.npy,bias.npy': conv2d takes 1 or 2 operand files" "$d/x.npy" tgrad conv2d:w.npy,b.npy,bias.npy sum
+	row fails --usage 2 "'affine:w.npy,b.npy,c.npy': affine takes 2 operand files, as affine:W,b" "$d/x.npy" tgrad affine:w.npy,b.npy,c.npy sum
 	row fails 1 "layer 1 \(conv2d\): W1 \(3, 4, 3\) must have 4 axes, \(C_out, C_in/groups, kh, kw\)" "$d/x.npy" tgrad "conv2d:$d/w3.npy" sum
 	row fails 1 "layer 1 \(conv2d\): b1 \(2,\) does not fit W1 \(3, 4, 3, 3\): b1 must have shape \(3,\)" "$d/x.npy" tgrad "conv2d:$d/w.npy,$d/b2.npy" sum
 	row fails 1 "layer 1 \(conv2d\): groups 2 does not divide W1's 3 output channels" "$d/x.npy" tgrad "conv2d:$d/w.npy,groups=2" sum
