@@ -117,9 +117,9 @@ tp_grad_add(struct tp_grad_net *net, const struct tp_grad_spec *s,
 		    l->k->pname[j], net->nparametric);
 		for (int i = 0; norm && i + 1 < net->n; i++)
 			if (strcmp(net->L[i].gname[j], l->gname[j]) == 0)
-				return lmsg(m, l, "%s is layer %d's already: one "
-				    "normalisation per weight layer, as cs231n "
-				    "numbers them", l->gname[j], i + 1);
+				return lmsg(m, l, "%s is layer %d's already: "
+				    "one normalisation per weight layer, as "
+				    "cs231n numbers them", l->gname[j], i + 1);
 		if (tp_dtype_is_complex(ops[j].dtype))
 			return lmsg(m, l, "%s is complex", l->gname[j]);
 		l->p[j] = tp_converted(&ops[j], net->dt);

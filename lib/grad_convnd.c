@@ -34,7 +34,8 @@ struct convnd {
 	int same;			/* pad=same: from the kernel */
 	size_t dk[3];			/* the dilated kernel's lengths */
 	struct tp_tensor wd;		/* W dilated, (C_out, C_in/g, dk...) */
-	struct tp_conv **fwd, **bwd;	/* per (o, c): correlation, convolution */
+	struct tp_conv **fwd, **bwd;	/* per (o, c): correlation and
+					 * convolution with Wd[o, c] */
 	size_t nengine;
 	unsigned ver;
 };
@@ -217,7 +218,8 @@ channel_padded(const struct convnd *c, const struct tp_tensor *x, size_t ci,
 			size_t r = i, at = 0, stride = 1;
 
 			for (a = c->d - 1; a >= 0; a--) {
-				at += (r % x->shape[2 + a] + c->plo[a]) * stride;
+				at += (r % x->shape[2 + a] + c->plo[a]) *
+				    stride;
 				r /= x->shape[2 + a];
 				stride *= shape[1 + a];
 			}
@@ -327,7 +329,8 @@ convnd_bwd(struct layer *l, const struct tp_tensor *x,
 	fc = 1;
 	for (a = 0; a < c->d; a++) {
 		out[a] = z->shape[2 + a];
-		full[a] = x->shape[2 + a] + c->plo[a] + c->phi[a] - c->dk[a] + 1;
+		full[a] = x->shape[2 + a] + c->plo[a] + c->phi[a] -
+		    c->dk[a] + 1;
 		ushape[1 + a] = full[a];
 		fc *= full[a];
 	}
@@ -418,8 +421,8 @@ convnd_bwd(struct layer *l, const struct tp_tensor *x,
 	  "stride) with the dilated kernel, the padding cropped\n"	\
 	  "dL/d$P: dL/d$p[o,c] = Σ_n $i[n,c] ⋆ dL/d$o[n,o], the valid "	\
 	  "correlation summed over the batch, at the dilation's taps\n"	\
-	  "dL/d$Q: dL/d$q[o] = Σ of dL/d$o[:,o] over the batch and the "	\
-	  "spatial axes",						\
+	  "dL/d$Q: dL/d$q[o] = Σ of dL/d$o[:,o] over the batch and "	\
+	  "the spatial axes",						\
 	  NULL, NULL, NULL, "stride pad dilation groups", NULL,		\
 	  1, convnd_cleanup }
 

@@ -76,8 +76,8 @@ norm_params(struct layer *l, struct tp_msg *m)
 		for (size_t i = 0; l->f[1].data != NULL && i < l->f[1].count;
 		    i++)
 			if (ld(&l->f[1], i) < 0)
-				return lmsg(m, l, "var %g at (%zu,) is negative",
-				    ld(&l->f[1], i), i);
+				return lmsg(m, l, "var %g at (%zu,) is "
+				    "negative", ld(&l->f[1], i), i);
 	}
 	return NULL;
 }
@@ -109,8 +109,8 @@ norm_groups(struct layer *l, const struct tp_tensor *x, struct groups *g,
 		if (x->shape[lead + a] != G->shape[a])
 			break;
 	if (lead < 0 || a < G->ndim)
-		return lmsg(m, l, "%s %s does not fit the incoming %s: X's last "
-		    "axes must be %s's shape", l->gname[0], shp(G, sa),
+		return lmsg(m, l, "%s %s does not fit the incoming %s: X's "
+		    "last axes must be %s's shape", l->gname[0], shp(G, sa),
 		    shp(x, sb), l->gname[0]);
 	g->size = G->count;
 	g->ngroup = g->size ? x->count / g->size : 0;
@@ -220,10 +220,11 @@ norm_bwd(struct layer *l, const struct tp_tensor *x,
 		for (i = 0; i < x->count; i++) {
 			size_t k = grp(&g, i), p = gpos(&g, i);
 			double xh = (ld(x, i) - mu[k]) * inv[k];
-			double dh = ld(dz, i) * ld(&l->p[0], p), n = (double)g.size;
+			double dh = ld(dz, i) * ld(&l->p[0], p);
+			double n = (double)g.size;
 
-			st(dx, i, eval ? inv[k] * dh : inv[k] * (dh - s1[k] / n -
-			    xh * s2[k] / n));
+			st(dx, i, eval ? inv[k] * dh : inv[k] * (dh -
+			    s1[k] / n - xh * s2[k] / n));
 		}
 	}
 	free(mu);

@@ -81,8 +81,8 @@ pool_params(struct layer *l, struct tp_msg *m)
 	l->a[0] = d;
 	for (a = 0; a < TP_MAXDIM; a++)
 		if (l->geo[2][a] * 2 > l->geo[0][a])
-			return lmsg(m, l, "pad %zu is more than half the kernel "
-			    "%zu (as PyTorch refuses)", l->geo[2][a],
+			return lmsg(m, l, "pad %zu is more than half the "
+			    "kernel %zu (as PyTorch refuses)", l->geo[2][a],
 			    l->geo[0][a]);
 	return NULL;
 }
