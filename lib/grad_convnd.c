@@ -245,6 +245,41 @@ upsampled(const struct convnd *c, size_t i, const size_t *out,
 	return at;
 }
 
+/* dst[doff + i] += src[soff + map[i]] for i < n (typed, for speed:
+ * this runs once per channel pair over the whole batch). */
+static void
+add_mapped(struct tp_tensor *dst, size_t doff, const struct tp_tensor *src,
+    size_t soff, const size_t *map, size_t n)
+{
+	size_t i;
+
+	if (dst->dtype == TP_F4) {
+		float *d = (float *)dst->data + doff;
+		const float *r = (const float *)src->data + soff;
+
+		for (i = 0; i < n; i++)
+			d[i] += r[map[i]];
+	} else {
+		double *d = (double *)dst->data + doff;
+		const double *r = (const double *)src->data + soff;
+
+		for (i = 0; i < n; i++)
+			d[i] += r[map[i]];
+	}
+}
+
+/* map[i] = upsampled(c, i, out, full) for the oc outputs (allocated). */
+static size_t *
+upsample_map(const struct convnd *c, size_t oc, const size_t *out,
+    const size_t *full)
+{
+	size_t *map = tp_emalloc((oc ? oc : 1) * sizeof *map), i;
+
+	for (i = 0; i < oc; i++)
+		map[i] = upsampled(c, i, out, full);
+	return map;
+}
+
 static tp_why
 convnd_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
     struct tp_msg *m)
@@ -253,7 +288,7 @@ convnd_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 	const struct tp_tensor *W = &l->p[0];
 	struct convnd *c = engines(l);
 	size_t shape[5], full[3], out[3], cout = W->shape[0], cin = W->shape[1];
-	size_t og = cout / (size_t)c->groups, n, o, j, i, oc, fc;
+	size_t og = cout / (size_t)c->groups, n, o, j, i, oc, fc, *map;
 	int a;
 
 	if (x->ndim != c->d + 2 || x->shape[1] != cin * (size_t)c->groups)
@@ -280,6 +315,7 @@ convnd_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 	fc = 1;
 	for (a = 0; a < c->d; a++)
 		fc *= full[a];
+	map = upsample_map(c, oc, out, full);
 	for (j = 0; j < cin * (size_t)c->groups; j++) {
 		struct tp_tensor xp, r;
 		size_t g = j / cin;
@@ -288,16 +324,13 @@ convnd_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 		for (o = g * og; o < (g + 1) * og; o++) {
 			tp_conv_run(c->fwd[o * cin + j % cin], &xp, &r);
 			for (n = 0; n < x->shape[0]; n++)
-				for (i = 0; i < oc; i++) {
-					size_t zi = (n * cout + o) * oc + i;
-
-					st(z, zi, ld(z, zi) + ld(&r, n * fc +
-					    upsampled(c, i, out, full)));
-				}
+				add_mapped(z, (n * cout + o) * oc, &r, n * fc,
+				    map, oc);
 			tp_free(&r);
 		}
 		tp_free(&xp);
 	}
+	free(map);
 	if (l->np == 2)
 		for (n = 0; n < x->shape[0]; n++)
 			for (o = 0; o < cout; o++)
@@ -318,8 +351,9 @@ convnd_bwd(struct layer *l, const struct tp_tensor *x,
 	struct convnd *c = engines(l);
 	size_t cout = W->shape[0], cin = W->shape[1], og, oc, fc, n, o, j, i;
 	size_t full[3], out[3], ushape[4], inner = tail_count(x, 2);
-	size_t kc = tail_count(W, 2), C = x->shape[1];
-	struct tp_tensor *up;
+	size_t kc = tail_count(W, 2), C = x->shape[1], *crop, *taps, pc;
+	size_t xshape[TP_MAXDIM];
+	struct tp_tensor *up, xp, xall, view, r;
 	struct tp_conv_opts wo;
 	int a;
 
@@ -358,54 +392,84 @@ convnd_bwd(struct layer *l, const struct tp_tensor *x,
 	if (dx != NULL)
 		*dx = like(x);
 	grad_conv_opts(l->net, TP_CONV_VALID, 1, &wo);
-	for (j = 0; j < C; j++) {
-		struct tp_tensor xp, r;
-		size_t g = j / cin, pc = 1;
+	/* crop[i]: X's element i in a padded channel */
+	crop = tp_emalloc((inner ? inner : 1) * sizeof *crop);
+	for (i = 0; i < inner; i++) {
+		size_t q = i, at = 0, stride = 1;
 
-		channel_padded(c, x, j, &xp);
-		pc = tail_count(&xp, 1);
-		for (o = g * og; o < (g + 1) * og; o++) {
-			size_t e = o * cin + j % cin;
-
-			/* dW[o, j]: valid over the batch too (its sum) */
-			tp_convolve(&xp, &up[o], &wo, &r);
-			for (i = 0; i < kc; i++) {
-				size_t q = i, at = 0, stride = 1;
-
-				for (a = c->d - 1; a >= 0; a--) {
-					at += q % W->shape[2 + a] * c->dil[a] *
-					    stride;
-					q /= W->shape[2 + a];
-					stride *= c->dk[a];
-				}
-				st(&l->g[0], e * kc + i, ld(&r, at));
-			}
-			tp_free(&r);
-			if (dx == NULL)
-				continue;
-			/* dXp[n, j] += dZu[n, o] * Wd[o, j], cropped */
-			tp_conv_run(c->bwd[e], &up[o], &r);
-			for (n = 0; n < x->shape[0]; n++)
-				for (i = 0; i < inner; i++) {
-					size_t q = i, at = 0, stride = 1;
-					size_t xi = (n * C + j) * inner + i;
-
-					for (a = c->d - 1; a >= 0; a--) {
-						at += (q % x->shape[2 + a] +
-						    c->plo[a]) * stride;
-						q /= x->shape[2 + a];
-						stride *= xp.shape[1 + a];
-					}
-					st(dx, xi, ld(dx, xi) +
-					    ld(&r, n * pc + at));
-				}
-			tp_free(&r);
+		for (a = c->d - 1; a >= 0; a--) {
+			at += (q % x->shape[2 + a] + c->plo[a]) * stride;
+			q /= x->shape[2 + a];
+			stride *= x->shape[2 + a] + c->plo[a] + c->phi[a];
 		}
+		crop[i] = at;
+	}
+	/* X padded, channel first: (C, N, padded...) */
+	channel_padded(c, x, 0, &xp);
+	pc = tail_count(&xp, 1);
+	xshape[0] = C;
+	memcpy(xshape + 1, xp.shape, (size_t)xp.ndim * sizeof *xshape);
+	xall = tp_new(xp.dtype, xp.ndim + 1, xshape);
+	for (j = 0; j < C; j++) {
+		if (j > 0)
+			channel_padded(c, x, j, &xp);
+		memcpy((char *)xall.data + j * xp.nbytes, xp.data, xp.nbytes);
 		tp_free(&xp);
 	}
+	/* dW[o, :]: one engine with dZu[:, o] for its kernel, run on the
+	 * group's channels at once, valid over the batch too (its sum):
+	 * (C_in/g, 1, dk...) */
+	taps = tp_emalloc(kc * sizeof *taps);
+	for (i = 0; i < kc; i++) {
+		size_t q = i, at = 0, stride = 1;
+
+		for (a = c->d - 1; a >= 0; a--) {
+			at += q % W->shape[2 + a] * c->dil[a] * stride;
+			q /= W->shape[2 + a];
+			stride *= c->dk[a];
+		}
+		taps[i] = at;
+	}
+	for (o = 0; o < cout; o++) {
+		struct tp_conv *eng;
+		struct tp_msg msg;
+		size_t g = o / og, dkc = 1;
+
+		memset(&view, 0, sizeof view);
+		view.dtype = xall.dtype;
+		xshape[0] = cin;
+		tp_eset_shape(&view, xall.ndim, xshape);
+		view.data = (char *)xall.data + g * cin * xp.nbytes;
+		if (tp_conv_new(&eng, &up[o], &wo, &msg) != NULL)
+			tp_die("internal error: %s", msg.text);
+		tp_conv_run(eng, &view, &r);
+		tp_conv_free(eng);
+		for (a = 0; a < c->d; a++)
+			dkc *= c->dk[a];
+		for (j = 0; j < cin; j++)
+			for (i = 0; i < kc; i++)
+				st(&l->g[0], (o * cin + j) * kc + i,
+				    ld(&r, j * dkc + taps[i]));
+		tp_free(&r);
+	}
+	/* dXp[n, j] += dZu[n, o] * Wd[o, j], cropped */
+	for (j = 0; dx != NULL && j < C; j++) {
+		size_t g = j / cin;
+
+		for (o = g * og; o < (g + 1) * og; o++) {
+			tp_conv_run(c->bwd[o * cin + j % cin], &up[o], &r);
+			for (n = 0; n < x->shape[0]; n++)
+				add_mapped(dx, (n * C + j) * inner, &r, n * pc,
+				    crop, inner);
+			tp_free(&r);
+		}
+	}
+	tp_free(&xall);
+	free(taps);
 	for (o = 0; o < cout; o++)
 		tp_free(&up[o]);
 	free(up);
+	free(crop);
 }
 
 /* The --explain lines that name the bias ($Q, $q) are left out without
