@@ -52,8 +52,8 @@ SANFLAGS = -fsanitize=thread -fno-omit-frame-pointer
 CFLAGS += $(SANFLAGS)
 LDFLAGS += $(SANFLAGS)
 CHECK_TESTS = test/tconv.bats test/tblur.bats test/treshape.bats \
-    test/tproject.bats test/tgrad.bats test/tmath.bats test/tfft.bats \
-    test/progress.bats
+    test/tproject.bats test/tgrad.bats test/tgrad_course.bats \
+    test/tmath.bats test/tfft.bats test/progress.bats
 else
 BUILD ?= build
 endif

@@ -20,6 +20,8 @@
 
 static const char usage[] =
     "tgrad [--loss softmax-xent:labels|mse:target|sum | -g dldz]\n"
+    "             [--reduction mean|sum] [--reg L1:lambda | --reg L2:lambda]\n"
+    "             [--update sgd:lr --out-dir dir]\n"
     "             [--forward] [--check] [--tol tol] [--explain]\n"
     "             [--wrt name[,...]] [-o file] [-O npy|txt] [-t f32|f64]\n"
     "             [-j threads] [--verbose] [--progress | --quiet]\n"
@@ -27,7 +29,11 @@ static const char usage[] =
 
 enum {
 	OPT_LOSS = TP_OPT_TOOL, OPT_FORWARD, OPT_CHECK, OPT_TOL, OPT_EXPLAIN,
-	OPT_WRT, OPT_VERBOSE
+	OPT_WRT, OPT_VERBOSE, OPT_REDUCTION, OPT_REG, OPT_UPDATE, OPT_OUTDIR
+};
+
+static const struct tp_choice reductions[] = {
+	{ "mean", 0 }, { "sum", 1 }, { NULL, 0 }
 };
 
 #define DEFAULT_TOL 1e-6
@@ -41,6 +47,9 @@ struct cmdline {
 	const char *wrt;		/* --wrt LIST, or NULL: all */
 	int forward, check, explain, verbose;
 	double tol;
+	int reduce_sum, reg;		/* --reduction sum; --reg L1 1, L2 2 */
+	double lambda, lr;		/* --reg's λ, --update's LR */
+	const char *update, *outdir;	/* --update, --out-dir */
 	/* test only: TGRAD_TEST_BREAK=NAME:INDEX[:REL] makes gradient NAME
 	 * wrong at flat INDEX after the backward pass (test/tgrad.bats):
 	 * v becomes v (1 + REL), or 1.1 v + 0.001 without REL */
@@ -130,6 +139,10 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 		{ "explain", no_argument, NULL, OPT_EXPLAIN },
 		{ "wrt", required_argument, NULL, OPT_WRT },
 		{ "verbose", no_argument, NULL, OPT_VERBOSE },
+		{ "reduction", required_argument, NULL, OPT_REDUCTION },
+		{ "reg", required_argument, NULL, OPT_REG },
+		{ "update", required_argument, NULL, OPT_UPDATE },
+		{ "out-dir", required_argument, NULL, OPT_OUTDIR },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *lossopt = NULL, *e;
@@ -177,6 +190,34 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 			break;
 		case OPT_VERBOSE:
 			cl->verbose = 1;
+			break;
+		case OPT_REDUCTION:
+			cl->reduce_sum = tp_choice(optarg, reductions,
+			    "--reduction");
+			break;
+		case OPT_REG:
+			if (strncmp(optarg, "L2:", 3) == 0)
+				cl->reg = 2;
+			else if (strncmp(optarg, "L1:", 3) == 0)
+				cl->reg = 1;
+			else
+				tp_usage_die("--reg '%s' is not L2:LAMBDA or "
+				    "L1:LAMBDA", tp_quote(optarg,
+				    strlen(optarg), q, sizeof q));
+			cl->lambda = tp_parse_double(optarg + 3, 0, 1e300,
+			    "--reg");
+			break;
+		case OPT_UPDATE:
+			if (strncmp(optarg, "sgd:", 4) != 0)
+				tp_usage_die("--update '%s' is not sgd:LR",
+				    tp_quote(optarg, strlen(optarg), q,
+				    sizeof q));
+			cl->update = optarg;
+			cl->lr = tp_parse_double(optarg + 4, 0, 1e300,
+			    "--update");
+			break;
+		case OPT_OUTDIR:
+			cl->outdir = optarg;
 			break;
 		default:
 			tp_usage();
@@ -233,6 +274,19 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 		tp_usage_die("--wrt '%s' needs a loss or -g FILE: without one "
 		    "there are no gradients",
 		    tp_quote(cl->wrt, strlen(cl->wrt), q, sizeof q));
+	if (cl->update != NULL && cl->outdir == NULL)
+		tp_usage_die("--update '%s' needs --out-dir DIR for the "
+		    "parameters it writes", cl->update);
+	if (cl->outdir != NULL && cl->update == NULL)
+		tp_usage_die("--out-dir '%s' without --update: nothing to "
+		    "write there", tp_quote(cl->outdir, strlen(cl->outdir), q,
+		    sizeof q));
+	if (cl->update != NULL && cl->loss.word == NULL && cl->dldz == NULL)
+		tp_usage_die("--update '%s' needs a loss or -g FILE",
+		    cl->update);
+	if (cl->update != NULL && (cl->check || cl->explain))
+		tp_usage_die("--update with --%s: give one or the other",
+		    cl->check ? "check" : "explain");
 	if ((cl->check || cl->explain) && cl->com.output != NULL)
 		tp_usage_die("-o '%s' with --%s: the report goes to the "
 		    "standard output", tp_quote(cl->com.output,
@@ -263,7 +317,7 @@ static struct cmdline cl;
 static struct tp_grad_net *net;
 static struct tp_reader *in;
 static struct tp_writer *out;
-static struct tp_tensor x, ops[TP_GRAD_MAXPARAM], lossop;
+static struct tp_tensor x, ops[TP_GRAD_MAXOPERAND], lossop;
 static unsigned char *want;
 
 /* Build the net in dtype dt from the command line's layers and loss,
@@ -277,10 +331,12 @@ build(enum tp_dtype dt)
 	int i, j, n;
 
 	net = tp_grad_new(dt, cl.com.threads);
+	tp_grad_options(net, cl.reduce_sum, cl.reg, cl.lambda);
 	for (i = 0; i < cl.nspec; i++) {
 		for (j = 0; j < cl.specs[i].noperand; j++)
-			ops[j] = tp_read_operand(cl.specs[i].operand[j],
-			    "operand");
+			if (cl.specs[i].operand[j] != NULL)
+				ops[j] = tp_read_operand(
+				    cl.specs[i].operand[j], "operand");
 		why = tp_grad_add(net, &cl.specs[i], ops, &m);
 		for (j = 0; j < cl.specs[i].noperand; j++)
 			tp_free(&ops[j]);
@@ -361,6 +417,28 @@ break_gradient(void)
 	}
 }
 
+/* --update: every parameter to --out-dir as NAME.npy (each file
+ * written to a temporary one and renamed). */
+static void
+write_params(void)
+{
+	struct tp_writer *w;
+	char *path;
+	size_t len;
+	int i;
+
+	for (i = 1; i < tp_grad_count(net); i++) {
+		len = strlen(cl.outdir) + strlen(tp_grad_name(net, i)) + 8;
+		path = tp_emalloc(len);
+		snprintf(path, len, "%s/%s.npy", cl.outdir,
+		    tp_grad_name(net, i));
+		w = tp_writer_open_path(path, TP_FMT_NPY, 0);
+		tp_write(w, tp_grad_param(net, i));
+		tp_writer_close(w);
+		free(path);
+	}
+}
+
 /* --check on the current record: one line per wanted gradient on stdout.
  * Returns the number of gradients that fail; the first failure of the
  * run is described in fail (for the message on stderr) if it is empty. */
@@ -422,7 +500,8 @@ main(int argc, char **argv)
 			tp_die("record %ld of %s: %s", tp_reader_index(in),
 			    tp_reader_name(in), why);
 		if (tp_grad_has_loss(net))
-			tp_grad_backward(net, cl.check ? NULL : want);
+			tp_grad_backward(net, cl.check || cl.update ? NULL :
+			    want);
 		if (cl.breakname != NULL)
 			break_gradient();
 		tp_timing_charge(&tm, TP_PHASE_COMPUTE);
@@ -440,6 +519,8 @@ main(int argc, char **argv)
 				if (want[i])
 					tp_write(out, tp_grad_tensor(net, i));
 		}
+		if (cl.update != NULL)
+			tp_grad_update(net, cl.lr);
 		snprintf(d, sizeof d, "%s, %d layer%s%s%s", tp_dtype_name(dt),
 		    cl.nspec, cl.nspec == 1 ? "" : "s",
 		    cl.loss.word ? " + " : "",
@@ -455,6 +536,8 @@ main(int argc, char **argv)
 			out = tp_writer_open(&cl.com);
 		tp_writer_close(out);
 	}
+	if (cl.update != NULL)
+		write_params();
 	if (fflush(stdout) != 0 || ferror(stdout))
 		tp_die("<stdout>:");
 	tp_timing_run_done(&tm);

@@ -46,7 +46,7 @@ build(void *arg)
 	struct grad_job *j = arg;
 	struct tp_grad_net *net = tp_grad_new(TP_F8, 1);
 	struct tp_grad_spec s;
-	struct tp_tensor ops[TP_GRAD_MAXPARAM], x;
+	struct tp_tensor ops[TP_GRAD_MAXOPERAND], x;
 	struct tp_msg m;
 	const char *why = NULL;
 	unsigned char *want;
@@ -56,10 +56,12 @@ build(void *arg)
 	for (i = 0; i < j->nword && why == NULL; i++) {
 		if ((why = tp_grad_parse(j->word[i], &s, &m)) != NULL)
 			break;
-		if (s.noperand < 0 || s.noperand > TP_GRAD_MAXPARAM)
+		if (s.noperand < 0 || s.noperand > TP_GRAD_MAXOPERAND)
 			abort();
+		memset(ops, 0, sizeof ops);	/* an option not given */
 		for (k = 0; k < s.noperand; k++)
-			ops[k] = operand(s.operand[k]);
+			if (s.operand[k] != NULL)
+				ops[k] = operand(s.operand[k]);
 		if (s.is_loss && haveloss)
 			why = "two losses";
 		else if (s.is_loss) {

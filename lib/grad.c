@@ -59,6 +59,16 @@ tp_grad_free(struct tp_grad_net *net)
 		tp_conv_free(l->cf);
 		tp_conv_free(l->cb);
 		free(l->word);
+		if (l->k->cleanup != NULL)
+			l->k->cleanup(l);
+		free(l->arg);
+		for (j = 0; j < l->nopt; j++) {
+			free(l->key[j]);
+			free(l->val[j]);
+		}
+		for (j = 0; j < TP_GRAD_MAXOPERAND - TP_GRAD_MAXPARAM; j++)
+			tp_free(&l->f[j]);
+		free(l->state);
 	}
 	for (i = 0; i <= net->n; i++)
 		tp_free(&net->act[i]);
@@ -77,7 +87,7 @@ tp_grad_add(struct tp_grad_net *net, const struct tp_grad_spec *s,
 {
 	struct layer *l;
 	const char *why;
-	int j;
+	int j, norm;
 
 	net->L = tp_erealloc(net->L, (size_t)(net->n + 1) * sizeof *net->L);
 	net->act = tp_erealloc(net->act, (size_t)(net->n + 2) *
@@ -85,20 +95,46 @@ tp_grad_add(struct tp_grad_net *net, const struct tp_grad_spec *s,
 	memset(&net->act[net->n + 1], 0, sizeof net->act[0]);
 	l = &net->L[net->n++];
 	memset(l, 0, sizeof *l);
-	l->k = &grad_kinds[s->kind];
+	l->k = grad_kind(s->kind);
 	l->net = net;
 	l->pos = net->n;
 	l->word = tp_estrdup(s->word);
 	l->cver = net->version;
-	if (l->k->nparam > 0)
+	l->arg = s->arg != NULL ? tp_estrdup(s->arg) : NULL;
+	for (j = 0; j < s->nopt; j++) {
+		l->key[j] = tp_estrdup(s->key[j]);
+		l->val[j] = tp_estrdup(s->val[j]);
+	}
+	l->nopt = s->nopt;
+	l->np = l->k->nparam;
+	if (l->k->optlast && ops[l->np - 1].data == NULL)
+		l->np--;
+	norm = l->np > 0 && strcmp(l->k->pname[0], "gamma") == 0;
+	if (l->np > 0 && !norm)
 		net->nparametric++;
-	for (j = 0; j < l->k->nparam; j++) {
+	for (j = 0; j < l->np; j++) {
 		snprintf(l->gname[j], sizeof l->gname[j], "%s%d",
 		    l->k->pname[j], net->nparametric);
+		for (int i = 0; norm && i + 1 < net->n; i++)
+			if (strcmp(net->L[i].gname[j], l->gname[j]) == 0)
+				return lmsg(m, l, "%s is layer %d's already: "
+				    "one normalisation per weight layer, as "
+				    "cs231n numbers them", l->gname[j], i + 1);
 		if (tp_dtype_is_complex(ops[j].dtype))
 			return lmsg(m, l, "%s is complex", l->gname[j]);
 		l->p[j] = tp_converted(&ops[j], net->dt);
 		if ((why = finite_msg(&l->p[j], l->gname[j], m)) != NULL)
+			return lmsg(m, l, "%s", why);
+	}
+	for (j = l->k->nparam; j < s->noperand; j++) {
+		struct tp_tensor *f = &l->f[j - l->k->nparam];
+
+		if (ops[j].data == NULL)
+			continue;
+		if (tp_dtype_is_complex(ops[j].dtype))
+			return lmsg(m, l, "%s is complex", s->operand[j]);
+		*f = tp_converted(&ops[j], net->dt);
+		if ((why = finite_msg(f, "an operand", m)) != NULL)
 			return lmsg(m, l, "%s", why);
 	}
 	return l->k->params != NULL ? l->k->params(l, m) : NULL;
@@ -112,11 +148,21 @@ tp_grad_set_loss(struct tp_grad_net *net, const struct tp_grad_spec *s,
 	size_t i;
 	char ib[TP_GRAD_SHAPE_LEN];
 
-	net->loss = &grad_losses[s->kind];
+	net->loss = grad_loss(s->kind);
 	net->lossword = tp_estrdup(s->word);
+	net->lossopt = 1;		/* huber's delta, as torch's */
+	for (i = 0; i < (size_t)s->nopt; i++) {	/* "delta" alone */
+		char *end;
+
+		net->lossopt = strtod(s->val[i], &end);
+		if (end == s->val[i] || *end != '\0' ||
+		    !(net->lossopt > 0 && net->lossopt < HUGE_VAL))
+			return tp_msgf(m, "loss %s: %s '%s' is not a number "
+			    "above 0", s->word, s->key[i], s->val[i]);
+	}
 	if (op == NULL)
 		return NULL;
-	if (net->loss->forward != grad_xent_fwd) {	/* mse's target */
+	if (!net->loss->labels) {	/* a target */
 		char text[sizeof m->text];
 
 		if (tp_dtype_is_complex(op->dtype))
@@ -176,7 +222,7 @@ tp_grad_count(const struct tp_grad_net *net)
 	int i, n = 1;
 
 	for (i = 0; i < net->n; i++)
-		n += net->L[i].k->nparam;
+		n += net->L[i].np;
 	return n;
 }
 
@@ -238,12 +284,12 @@ grad_locate(const struct tp_grad_net *net, int i, int *li, int *pj)
 	int l;
 
 	for (l = 0, i--; l < net->n; l++) {
-		if (i < net->L[l].k->nparam) {
+		if (i < net->L[l].np) {
 			*li = l;
 			*pj = i;
 			return;
 		}
-		i -= net->L[l].k->nparam;
+		i -= net->L[l].np;
 	}
 	tp_die("internal error: no gradient %d", i);
 }
@@ -257,6 +303,15 @@ tp_grad_name(const struct tp_grad_net *net, int i)
 		return "X";
 	grad_locate(net, i, &l, &j);
 	return net->L[l].gname[j];
+}
+
+const struct tp_tensor *
+tp_grad_param(const struct tp_grad_net *net, int i)
+{
+	int l, j;
+
+	grad_locate(net, i, &l, &j);
+	return &net->L[l].p[j];
 }
 
 struct tp_tensor *
@@ -284,9 +339,17 @@ grad_run_forward(struct tp_grad_net *net, struct tp_msg *m)
 		if (why != NULL)
 			return why;
 	}
-	if (net->loss != NULL)
-		return net->loss->forward(net, &net->act[net->n], &net->lossv,
+	if (net->loss != NULL) {
+		double r, rm;
+
+		why = net->loss->forward(net, &net->act[net->n], &net->lossv,
 		    &net->lossmag, m);
+		if (why != NULL)
+			return why;
+		r = grad_reg_loss(net, &rm);
+		net->lossv += r;
+		net->lossmag += rm;
+	}
 	return NULL;
 }
 
@@ -354,7 +417,7 @@ tp_grad_backward(struct tp_grad_net *net, const unsigned char *want)
 	if (want == NULL || want[0])
 		lo = 0;
 	for (i = 0, g = 1; i < net->n && lo == net->n; i++)
-		for (j = 0; j < net->L[i].k->nparam; j++, g++)
+		for (j = 0; j < net->L[i].np; j++, g++)
 			if (want[g] && lo == net->n)
 				lo = i;
 	net->loss->backward(net, &net->act[net->n], &dz);
@@ -371,4 +434,5 @@ tp_grad_backward(struct tp_grad_net *net, const unsigned char *want)
 		net->dx = dz;
 	else
 		tp_free(&dz);
+	grad_reg_grad(net);
 }

@@ -10,7 +10,10 @@
  * gradients 1.. are the parameters', in the order their layers and they
  * appear, named by the parameter's letter (W, b, M, K) and the number of
  * its layer among the layers that have parameters, from 1: affine, relu,
- * affine has X, W1, b1, W2, b2, as cs231n writes them.
+ * affine has X, W1, b1, W2, b2, as cs231n writes them.  A normalisation's
+ * gamma and beta take the number of the last such layer before it (0
+ * before any): affine, batchnorm, relu, affine has W1, b1, gamma1,
+ * beta1, W2, b2.
  *
  * Matrix products go through CBLAS (OpenBLAS), conv:K through conv.h.
  * A net computes in one dtype, TP_F4 or TP_F8; its parameters are
@@ -24,23 +27,41 @@
 #include "tpipe.h"
 
 #define TP_GRAD_MAXPARAM 2
+/* File operands of a word at most: its parameters, then the files its
+ * options name (batchnorm's mean= and var=, dropout's mask=). */
+#define TP_GRAD_MAXOPERAND 4
+/* key=value options of a word at most. */
+#define TP_GRAD_MAXOPT 6
 /* Room for a shape or a multi-index as text, "(4096, 1024)". */
 #define TP_GRAD_SHAPE_LEN (TP_MAXDIM * 22 + 4)
 
-/* One command-line word parsed: "affine:W.npy,b.npy", "relu", "sum". */
+/*
+ * One command-line word parsed: "affine:W.npy,b.npy", "relu", "sum",
+ * "leaky_relu:0.1", "maxpool:2,stride=1", "batchnorm:g.npy,b.npy,
+ * mean=m.npy,var=v.npy".  After the colon come comma-separated items:
+ * first the parameters' files (or a loss's operand file), then at most
+ * one argument (a number or a word, for kinds that take one), and
+ * key=value options in any order.
+ */
 struct tp_grad_spec {
 	char *word;		/* the word as tp_printable shows it */
-	char *buf;		/* another, cut into operand[] */
+	char *buf;		/* another, cut into the items */
 	int kind;		/* index into the layer or the loss table */
 	int is_loss;
-	int noperand;		/* operand files the word names */
-	char *operand[TP_GRAD_MAXPARAM];
+	/* operand files: the parameters' (or the loss's operand), then
+	 * one slot per file option of the kind, NULL when not given */
+	int noperand;
+	char *operand[TP_GRAD_MAXOPERAND];
+	char *arg;		/* the argument, or NULL */
+	int nopt;		/* numeric or word options, key=value */
+	char *key[TP_GRAD_MAXOPT], *val[TP_GRAD_MAXOPT];
 };
 
 /*
  * Parse one word.  Returns NULL, or a message (an unknown name, the
- * wrong number of operands, an empty operand) naming the word.
- * Free with tp_grad_spec_free.
+ * wrong number of operands, an empty operand, an argument or an option
+ * the kind does not take) naming the word.  Free with
+ * tp_grad_spec_free.
  */
 tp_why tp_grad_parse(const char *word, struct tp_grad_spec *s,
     struct tp_msg *m);
@@ -48,8 +69,12 @@ void tp_grad_spec_free(struct tp_grad_spec *s);
 /* The layer and loss names, for messages and --help. */
 #define TP_GRAD_LAYERS \
 	"scale:M, matmul:W, affine:W,b, relu, sigmoid, tanh, softmax, " \
-	"flatten, conv:K"
-#define TP_GRAD_LOSSES "softmax-xent:LABELS, mse:TARGET, sum"
+	"flatten, conv:K, leaky_relu:A, elu:A, gelu, gelu:tanh, " \
+	"log_softmax, maxpool:K, avgpool:K, batchnorm:GAMMA,BETA, " \
+	"layernorm:GAMMA,BETA, dropout:P, conv1d:W,b, conv2d:W,b, " \
+	"conv3d:W,b"
+#define TP_GRAD_LOSSES "softmax-xent:LABELS, mse:TARGET, sum, " \
+	"svm:LABELS, bce-logits:TARGET, nll:LABELS, huber:TARGET"
 
 struct tp_grad_net;
 
@@ -58,6 +83,23 @@ struct tp_grad_net;
  * with: OPENBLAS_NUM_THREADS, or the CPUs). */
 struct tp_grad_net *tp_grad_new(enum tp_dtype dtype, int threads);
 void tp_grad_free(struct tp_grad_net *);
+/*
+ * Before the first forward pass: reduce_sum 1 sums the loss's terms
+ * (--reduction sum) where 0 takes their mean (over the rows for
+ * softmax-xent, svm and nll, over all elements for mse, bce-logits and
+ * huber; sum and -g are sums anyway).  reg 2 adds lambda Σ W² over the
+ * weights (the parameters named W and K) to the loss, so 2 lambda W to
+ * their gradients; reg 1 adds lambda Σ |W| and lambda sign(W); 0 none.
+ */
+void tp_grad_options(struct tp_grad_net *, int reduce_sum, int reg,
+    double lambda);
+/*
+ * After tp_grad_backward with every parameter's gradient: each parameter
+ * P becomes P - lr dL/dP (one step of SGD), for the next forward pass.
+ */
+void tp_grad_update(struct tp_grad_net *, double lr);
+/* Parameter i >= 1 (named tp_grad_name(i)) as it is now. */
+const struct tp_tensor *tp_grad_param(const struct tp_grad_net *, int i);
 
 /*
  * Append the layer s names (not a loss), with its operands (s->noperand

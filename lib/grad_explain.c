@@ -44,6 +44,10 @@ expand_lines(FILE *f, const char *s, const char *names[5],
 
 	for (line = strtok_r(copy, "\n", &save); line != NULL;
 	    line = strtok_r(NULL, "\n", &save)) {
+		/* a parameter left out (conv2d's bias): not its line */
+		if (strcmp(names[3], "?") == 0 && (strstr(line, "$Q") ||
+		    strstr(line, "$q")))
+			continue;
 		fputs("  ", f);
 		expand(f, line, names, ts);
 		fputc('\n', f);
@@ -67,13 +71,44 @@ layer_names(const struct tp_grad_net *net, int i, char bufs[5][32],
 	for (j = 0; j < 2; j++) {
 		names[2 + j] = "?";
 		ts[2 + j] = NULL;
-		if (i < net->n && j < net->L[i].k->nparam) {
+		if (i < net->n && j < net->L[i].np) {
 			names[2 + j] = net->L[i].gname[j];
 			ts[2 + j] = &net->L[i].p[j];
 		}
 	}
 	names[4] = "";
 	ts[4] = NULL;
+}
+
+/* --reg: the term it adds to the loss (backward 0) or to the weights'
+ * gradients (1), naming them. */
+static void
+reg_lines(const struct tp_grad_net *net, FILE *f, int backward)
+{
+	char sa[TP_GRAD_SHAPE_LEN];
+	const char *sep = "";
+	int i, j;
+
+	if (net->reg == 0)
+		return;
+	if (backward) {
+		fprintf(f, "  the regulariser, added to each weight's gradient "
+		    "below: dL/dW += %s, λ = %g\n", net->reg == 2 ? "2 λ W" :
+		    "λ sign(W)", net->lambda);
+		return;
+	}
+	fprintf(f, "  + λ Σ %s over the weights (--reg L%d:%g):",
+	    net->reg == 2 ? "W²" : "|W|", net->reg, net->lambda);
+	if (backward)
+		return;
+	for (i = 0; i < net->n; i++)
+		for (j = 0; j < net->L[i].np; j++)
+			if (grad_is_weight(&net->L[i], j)) {
+				fprintf(f, "%s %s %s", sep, net->L[i].gname[j],
+				    shp(&net->L[i].p[j], sa));
+				sep = ",";
+			}
+	fprintf(f, "%s\n", *sep ? "" : " none");
 }
 
 void
@@ -102,11 +137,17 @@ tp_grad_explain(const struct tp_grad_net *net, FILE *f)
 		fprintf(f, "%s %s\n", net->loss == &grad_losses[NLOSSES] ?
 		    "given" : "loss", net->lossword);
 		expand_lines(f, net->loss->fwd_text, names, ts);
+		if (net->reduce_sum && net->loss->opname != NULL &&
+		    net->loss != &grad_losses[NLOSSES])
+			fprintf(f, "  --reduction sum: the sum of the terms, "
+			    "not their mean (R and N below are 1)\n");
+		reg_lines(net, f, 0);
 		fprintf(f, "backward, the chain rule from the loss down "
 		    "(every dL/dT has T's shape):\n");
 		if (net->loss != &grad_losses[NLOSSES])
 			fprintf(f, "  dL/dL = 1\n");
 		expand_lines(f, net->loss->bwd_text, names, ts);
+		reg_lines(net, f, 1);
 	} else {
 		fprintf(f, "backward: needs a loss or -g (dL/dZ%d)\n", net->n);
 		return;

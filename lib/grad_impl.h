@@ -15,10 +15,12 @@
 #ifndef TP_GRAD_IMPL_H
 #define TP_GRAD_IMPL_H
 
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tpipe.h"
@@ -54,10 +56,21 @@ struct kind {
 	 * derivative dZ/dX as slope(Z) */
 	double (*map)(double);
 	double (*slope)(double);
+	/* the argument after the files ("A", "K"), NULL: none; the
+	 * key=value options it takes, space-separated ("stride pad"),
+	 * and the file options ("mean var"), each a slot of operands
+	 * after the parameters' */
+	const char *argname, *keys, *filekeys;
+	/* 1: the last parameter may be left out (conv2d's bias) */
+	int optlast;
+	/* NULL, or what frees l->state beyond free() */
+	void (*cleanup)(struct layer *);
 };
 
 struct layer {
 	const struct kind *k;
+	int np;				/* parameters given: k->nparam, or
+					 * one less (optlast) */
 	struct tp_grad_net *net;
 	int pos;			/* on the command line, from 1 */
 	char *word;			/* as given, for messages */
@@ -65,15 +78,26 @@ struct layer {
 	struct tp_tensor g[TP_GRAD_MAXPARAM];	/* their gradients */
 	char gname[TP_GRAD_MAXPARAM][24];	/* "W2": pname and the number
 						 * of the layer among those
-						 * with parameters */
+						 * with weights, "gamma2" its
+						 * normalisation's */
 	struct tp_conv *cf, *cb;	/* conv: forward, dL/dX; for version */
 	unsigned cver;
+	char *arg;			/* the word's argument, or NULL */
+	int nopt;			/* its key=value options */
+	char *key[TP_GRAD_MAXOPT], *val[TP_GRAD_MAXOPT];
+	/* the file options' tensors (data NULL when not given) */
+	struct tp_tensor f[TP_GRAD_MAXOPERAND - TP_GRAD_MAXPARAM];
+	double a[4];			/* numbers params() parsed */
+	size_t geo[3][TP_MAXDIM];	/* pools: kernel, stride, padding */
+	void *state;			/* what forward keeps for backward */
 };
 
 /* A loss: one entry of grad_losses[]. */
 struct loss_kind {
 	const char *name;
 	const char *opname;		/* "LABELS", "TARGET" or NULL */
+	int labels;			/* the operand is class labels */
+	const char *keys;		/* key=value options ("delta") */
 	/* The loss of z into *L, and into *mag the sum of the magnitudes
 	 * of its terms (the scale of its rounding error).  Returns NULL or
 	 * a message. */
@@ -89,7 +113,8 @@ struct tp_grad_net {
 	enum tp_dtype dt;
 	int threads;
 	int n;				/* layers */
-	int nparametric;		/* of them, those with parameters */
+	int nparametric;		/* of them, those with parameters
+					 * other than gamma and beta */
 	struct layer *L;
 	const struct loss_kind *loss;	/* NULL: none yet */
 	char *lossword;
@@ -99,6 +124,10 @@ struct tp_grad_net {
 	double lossv, lossmag;
 	struct tp_tensor dx;
 	unsigned version;		/* changes with any parameter */
+	int reduce_sum;			/* --reduction sum, not mean */
+	double lossopt;			/* huber's delta */
+	int reg;			/* 0, 1 (L1) or 2 (L2) */
+	double lambda;			/* its strength */
 };
 
 /* --- elements and messages ----------------------------------------- */
@@ -194,10 +223,75 @@ finite_msg(const struct tp_tensor *t, const char *what, struct tp_msg *m)
 	return NULL;
 }
 
+/* Options of the convolution engine for a layer of net: mode, and
+ * correlation (corr 1) or convolution on every axis. */
+static inline void
+grad_conv_opts(const struct tp_grad_net *net, enum tp_conv_mode mode,
+    int corr, struct tp_conv_opts *o)
+{
+	tp_conv_opts_init(o);
+	o->mode = mode;
+	o->ncorr = 1;
+	o->corr[0] = (unsigned char)corr;
+	o->dtype = net->dt;
+	o->threads = net->threads;
+}
+
 /* The layer kinds (grad_layers.c); a table of another length does not
  * compile against this declaration. */
-#define NKINDS 9
+#define NKINDS 10
 extern const struct kind grad_kinds[NKINDS];
+/* The activations of grad_act.c. */
+#define NACT 3
+extern const struct kind grad_act_kinds[NACT];
+/* The pools of grad_pool.c, the normalisations and dropout of
+ * grad_norm.c. */
+#define NPOOL 2
+extern const struct kind grad_pool_kinds[NPOOL];
+#define NNORM 3
+extern const struct kind grad_norm_kinds[NNORM];
+/* Parse "2" or "2x3" (an option or argument of layer l, called what)
+ * into v[] and *n, at most max sizes, each at least lo; returns NULL or
+ * a message (grad_pool.c). */
+tp_why grad_sizes(const struct layer *l, const char *what, const char *s,
+    size_t lo, int max, size_t *v, int *n, struct tp_msg *m);
+/* conv1d, conv2d, conv3d of grad_convnd.c. */
+#define NCONVND 3
+extern const struct kind grad_convnd_kinds[NCONVND];
+/* Every kind by one index (grad_parse.c): grad_kinds[], then the
+ * families' tables. */
+int grad_nkinds(void);
+const struct kind *grad_kind(int i);
+
+/* Option key of layer l, or NULL if not given. */
+static inline const char *
+grad_opt(const struct layer *l, const char *key)
+{
+	int i;
+
+	for (i = 0; i < l->nopt; i++)
+		if (strcmp(l->key[i], key) == 0)
+			return l->val[i];
+	return NULL;
+}
+
+/* Parse the number s (an option or argument of layer l, called what)
+ * into *v, within [lo, hi]; returns NULL or a message. */
+static inline tp_why
+grad_number(const struct layer *l, const char *what, const char *s,
+    double lo, double hi, double *v, struct tp_msg *m)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtod(s, &end);
+	if (end == s || *end != '\0' || errno != 0 || !isfinite(*v))
+		return lmsg(m, l, "%s '%s' is not a number", what, s);
+	if (*v < lo || *v > hi)
+		return lmsg(m, l, "%s %s is out of range (%g to %g)", what, s,
+		    lo, hi);
+	return NULL;
+}
 /* Row r of length c of x softmax-ed into p; returns its log-sum-exp
  * (grad_layers.c, for softmax-xent too). */
 double grad_softmax_row(const struct tp_tensor *x, size_t r, size_t c,
@@ -206,10 +300,35 @@ double grad_softmax_row(const struct tp_tensor *x, size_t r, size_t c,
 /* The losses (grad_loss.c): the named ones, then -g. */
 #define NLOSSES 3	/* named ones; grad_losses[NLOSSES] is -g */
 extern const struct loss_kind grad_losses[NLOSSES + 1];
-/* softmax-xent's forward pass: tp_grad_set_loss tells by it that the
- * operand is labels, not a target. */
-tp_why grad_xent_fwd(struct tp_grad_net *net, const struct tp_tensor *z,
-    double *L, double *mag, struct tp_msg *m);
+/* The course's losses (grad_loss_course.c). */
+#define NLOSSES2 4
+extern const struct loss_kind grad_losses2[NLOSSES2];
+/* Loss i of grad_losses[] then grad_losses2[] (grad_parse.c). */
+const struct loss_kind *grad_loss(int i);
+/* The labels (net->lop, int64) checked against the scores z: NULL and
+ * the classes in *c and the rows in *rows, or a message (grad_loss.c). */
+tp_why grad_labels_msg(struct tp_grad_net *net, const struct tp_tensor *z,
+    size_t *c, size_t *rows, struct tp_msg *m);
+/* The operand (a target, -g) checked to have z's shape, what naming it:
+ * NULL or a message (grad_loss.c). */
+tp_why grad_same_shape_msg(struct tp_grad_net *net,
+    const struct tp_tensor *z, const char *what, struct tp_msg *m);
+/* The same for a loss's target, "loss WORD: the target ...". */
+tp_why grad_target_msg(struct tp_grad_net *net, const struct tp_tensor *z,
+    struct tp_msg *m);
+/* The divisor of --reduction: n for mean, 1 for sum. */
+static inline double
+grad_red(const struct tp_grad_net *net, size_t n)
+{
+	return net->reduce_sum ? 1.0 : (double)n;
+}
+
+/* --reg (grad_update.c): 1 if parameter j of layer l is a weight it
+ * covers; its term of the loss (and *mag, its magnitude); its gradient
+ * added to the weights' gradients that were computed. */
+int grad_is_weight(const struct layer *l, int j);
+double grad_reg_loss(const struct tp_grad_net *net, double *mag);
+void grad_reg_grad(struct tp_grad_net *net);
 
 /* Gradient i >= 1 as layer *li's parameter *pj (grad.c). */
 void grad_locate(const struct tp_grad_net *net, int i, int *li, int *pj);

@@ -128,17 +128,17 @@ affine_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 		    "for BLAS", shp(x, sa), l->gname[0], shp(W, sb));
 	memcpy(shape, x->shape, (size_t)x->ndim * sizeof *shape);
 	shape[x->ndim - 1] = c;
-	if (l->k->nparam == 2 || n == 0)
+	if (l->np == 2 || n == 0)
 		*z = tp_new(l->net->dt, x->ndim, shape);
 	else	/* gemm writes every element */
 		*z = fresh(l->net->dt, x->ndim, shape);
-	if (l->k->nparam == 2)
+	if (l->np == 2)
 		for (r = 0; r < rows; r++)
 			memcpy((char *)z->data + r * c *
 			    tp_dtype_size(z->dtype), l->p[1].data,
 			    l->p[1].nbytes);
 	gemm(z->dtype, 0, 0, rows, c, n, x->data, W->data,
-	    l->k->nparam == 2 ? 1.0 : 0.0, z->data);
+	    l->np == 2 ? 1.0 : 0.0, z->data);
 	return NULL;
 }
 
@@ -201,7 +201,7 @@ affine_params(struct layer *l, struct tp_msg *m)
 	if (l->p[0].ndim != 2)
 		return lmsg(m, l, "%s %s must be a matrix (2 axes)",
 		    l->gname[0], shp(&l->p[0], sa));
-	if (l->k->nparam == 2 && (l->p[1].ndim != 1 ||
+	if (l->np == 2 && (l->p[1].ndim != 1 ||
 	    l->p[1].shape[0] != l->p[0].shape[1]))
 		return lmsg(m, l, "%s %s does not fit %s %s: %s must have "
 		    "shape (%zu,)", l->gname[1], shp(&l->p[1], sa),
@@ -223,7 +223,7 @@ affine_bwd(struct layer *l, const struct tp_tensor *x,
 		rows *= x->shape[a];
 	l->g[0] = fresh(W->dtype, W->ndim, W->shape);	/* gemm writes all */
 	gemm(W->dtype, 1, 0, n, c, rows, x->data, dz->data, 0, l->g[0].data);
-	if (l->k->nparam == 2) {
+	if (l->np == 2) {
 		double *s = tp_ecalloc(c ? c : 1, sizeof *s);
 		const float *f = dz->data;
 		const double *d = dz->data;
@@ -370,49 +370,56 @@ grad_softmax_row(const struct tp_tensor *x, size_t r, size_t c, double *p)
 	return mx + log(s);
 }
 
-/* softmax along the last axis. */
+/* softmax along the last axis, or log_softmax: z = x - logsumexp(x). */
 static tp_why
 softmax_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
     struct tp_msg *m)
 {
 	char sa[TP_GRAD_SHAPE_LEN];
 	size_t c, rows, r, j;
-	double *p;
+	double *p, lse;
+	int log = l->k->name[0] == 'l';
 
 	if (x->ndim < 1)
-		return lmsg(m, l, "X %s has no axis to take softmax along",
-		    shp(x, sa));
+		return lmsg(m, l, "X %s has no axis to take %s along",
+		    shp(x, sa), l->k->name);
 	c = x->shape[x->ndim - 1];
 	rows = c ? x->count / c : 0;
 	*z = like(x);
 	p = tp_emalloc((c ? c : 1) * sizeof *p);
 	for (r = 0; r < rows; r++) {
-		grad_softmax_row(x, r, c, p);
+		lse = grad_softmax_row(x, r, c, p);
 		for (j = 0; j < c; j++)
-			st(z, r * c + j, p[j]);
+			st(z, r * c + j, log ? ld(x, r * c + j) - lse : p[j]);
 	}
 	free(p);
 	return NULL;
 }
 
+/*
+ * Row by row, with p = softmax(x): softmax's dx = p (dz - Σ dz p), and
+ * log_softmax's dx = dz - p Σ dz, where p = exp(z).
+ */
 static void
 softmax_bwd(struct layer *l, const struct tp_tensor *x,
     const struct tp_tensor *z, const struct tp_tensor *dz,
     struct tp_tensor *dx)
 {
 	size_t c = x->shape[x->ndim - 1], rows = c ? x->count / c : 0, r, j;
+	int log = l->k->name[0] == 'l';
 	double s;
 
-	(void)l;
 	if (dx == NULL)
 		return;
 	*dx = like(x);
 	for (r = 0; r < rows; r++) {
 		for (s = 0, j = 0; j < c; j++)
-			s += ld(dz, r * c + j) * ld(z, r * c + j);
-		for (j = 0; j < c; j++)
-			st(dx, r * c + j, ld(z, r * c + j) *
-			    (ld(dz, r * c + j) - s));
+			s += ld(dz, r * c + j) * (log ? 1 : ld(z, r * c + j));
+		for (j = 0; j < c; j++) {
+			double d = ld(dz, r * c + j), p = ld(z, r * c + j);
+
+			st(dx, r * c + j, log ? d - exp(p) * s : p * (d - s));
+		}
 	}
 }
 
@@ -465,12 +472,8 @@ conv_engine(struct layer *l, int backward)
 	}
 	if (*c != NULL)
 		return *c;
-	tp_conv_opts_init(&o);
-	o.mode = backward ? TP_CONV_FULL : TP_CONV_VALID;
-	o.ncorr = 1;
-	o.corr[0] = !backward;
-	o.dtype = l->net->dt;
-	o.threads = l->net->threads;
+	grad_conv_opts(l->net, backward ? TP_CONV_FULL : TP_CONV_VALID,
+	    !backward, &o);
 	if ((why = tp_conv_new(c, &l->p[0], &o, &msg)) != NULL)
 		tp_die("%s", why);	/* K was checked in tp_grad_add */
 	return *c;
@@ -524,12 +527,7 @@ conv_bwd(struct layer *l, const struct tp_tensor *x,
 	if (dz->count == 0) {
 		l->g[0] = like(K);
 	} else {
-		tp_conv_opts_init(&o);
-		o.mode = TP_CONV_VALID;
-		o.ncorr = 1;
-		o.corr[0] = 1;
-		o.dtype = l->net->dt;
-		o.threads = l->net->threads;
+		grad_conv_opts(l->net, TP_CONV_VALID, 1, &o);
 		tp_convolve(x, dz, &o, &l->g[0]);
 		tp_eset_shape(&l->g[0], K->ndim, K->shape);
 	}
@@ -549,44 +547,62 @@ const struct kind grad_kinds[] = {
 	  "dL/d$I = Σ over $p's axes of dL/d$O ⊙ $P: dL/d$i[b] = "
 	  "Σ_ij dL/d$o[b,i,j] $p[i,j]\n"
 	  "dL/d$P = Σ_b $i[b] dL/d$o[b]",
-	  NULL, NULL },
+	  NULL, NULL, NULL, NULL, NULL,
+	  0, NULL },
 	{ "matmul", 1, { "W" }, 0, affine_fwd, affine_bwd, affine_params,
 	  "$O = $I · $P: $o[r,j] = Σ_k $i[r,k] $p[k,j]",
 	  "dL/d$I = dL/d$O · $Pᵀ\n"
 	  "dL/d$P = $Iᵀ · dL/d$O, summed over the rows (the batch)",
-	  NULL, NULL },
+	  NULL, NULL, NULL, NULL, NULL,
+	  0, NULL },
 	{ "affine", 2, { "W", "b" }, 0, affine_fwd, affine_bwd, affine_params,
 	  "$O = $I · $P + $Q: $o[r,j] = Σ_k $i[r,k] $p[k,j] + $q[j]",
 	  "dL/d$I = dL/d$O · $Pᵀ\n"
 	  "dL/d$P = $Iᵀ · dL/d$O, summed over the rows (the batch)\n"
 	  "dL/d$Q = Σ_r dL/d$o[r,:] (every row adds $q once)",
-	  NULL, NULL },
+	  NULL, NULL, NULL, NULL, NULL,
+	  0, NULL },
 	{ "relu", 0, { NULL }, 1, relu_fwd, relu_bwd, NULL,
 	  "$O = max($I, 0)",
 	  "dL/d$I = dL/d$O ⊙ [$i > 0] (1 where $i is positive, else 0; "
 	  "0 at 0)",
-	  NULL, NULL },
+	  NULL, NULL, NULL, NULL, NULL,
+	  0, NULL },
 	{ "sigmoid", 0, { NULL }, 0, map_fwd, map_bwd, NULL,
 	  "$O = 1 / (1 + exp(-$I))",
-	  "dL/d$I = dL/d$O ⊙ $o ⊙ (1 - $o)", sigmoid_map, sigmoid_slope },
+	  "dL/d$I = dL/d$O ⊙ $o ⊙ (1 - $o)", sigmoid_map, sigmoid_slope,
+	  NULL, NULL, NULL,
+	  0, NULL },
 	{ "tanh", 0, { NULL }, 0, map_fwd, map_bwd, NULL,
 	  "$O = tanh($I)",
-	  "dL/d$I = dL/d$O ⊙ (1 - $o²)", tanh, tanh_slope },
+	  "dL/d$I = dL/d$O ⊙ (1 - $o²)", tanh, tanh_slope,
+	  NULL, NULL, NULL,
+	  0, NULL },
 	{ "softmax", 0, { NULL }, 0, softmax_fwd, softmax_bwd, NULL,
 	  "$O = softmax($I) along the last axis: $o[r,j] = exp($i[r,j]) / "
 	  "Σ_k exp($i[r,k])",
 	  "dL/d$I = $o ⊙ (dL/d$o - Σ_k dL/d$o[r,k] $o[r,k]), row by row "
 	  "(the Jacobian diag($o) - $o $oᵀ)",
-	  NULL, NULL },
+	  NULL, NULL, NULL, NULL, NULL,
+	  0, NULL },
+	{ "log_softmax", 0, { NULL }, 0, softmax_fwd, softmax_bwd, NULL,
+	  "$O = log softmax($I) along the last axis: $o[r,j] = $i[r,j] - "
+	  "log Σ_k exp($i[r,k])",
+	  "dL/d$I = dL/d$O - softmax($i) Σ_k dL/d$o[r,k], row by row "
+	  "(softmax($i) = exp($o))",
+	  NULL, NULL, NULL, NULL, NULL,
+	  0, NULL },
 	{ "flatten", 0, { NULL }, 0, flatten_fwd, flatten_bwd, NULL,
 	  "$O = $I with the axes after the first made one",
 	  "dL/d$I = dL/d$O with $i's shape again",
-	  NULL, NULL },
+	  NULL, NULL, NULL, NULL, NULL,
+	  0, NULL },
 	{ "conv", 1, { "K" }, 0, conv_fwd, conv_bwd, conv_params,
 	  "$O = $I ⋆ $P: correlation over the last axes, valid, "
 	  "$o[t] = Σ_j $i[t+j] $p[j]",
 	  "dL/d$I = dL/d$O ∗ $P: full convolution, dL/d$i[s] = "
 	  "Σ_t dL/d$o[t] $p[s-t]\n"
 	  "dL/d$P = $I ⋆ dL/d$O: valid correlation, summed over the batch",
-	  NULL, NULL },
+	  NULL, NULL, NULL, NULL, NULL,
+	  0, NULL },
 };

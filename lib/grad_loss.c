@@ -16,16 +16,14 @@
 
 /* --- the losses ------------------------------------------------------- */
 
-/* softmax-xent:LABELS  L = mean over rows of logsumexp(z) - z[label]. */
 tp_why
-grad_xent_fwd(struct tp_grad_net *net, const struct tp_tensor *z, double *L,
-    double *mag, struct tp_msg *m)
+grad_labels_msg(struct tp_grad_net *net, const struct tp_tensor *z,
+    size_t *nc, size_t *rows, struct tp_msg *m)
 {
 	char sa[TP_GRAD_SHAPE_LEN], sb[TP_GRAD_SHAPE_LEN];
 	const struct tp_tensor *y = &net->lop;
 	const int64_t *lab = y->data;
-	size_t c, rows, r, i;
-	double *p, s = 0, sm = 0;
+	size_t c, i;
 	int ok;
 	char ib[TP_GRAD_SHAPE_LEN];
 
@@ -47,7 +45,24 @@ grad_xent_fwd(struct tp_grad_net *net, const struct tp_tensor *z, double *L,
 			    (long long)lab[i],
 			    tp_index_str(y, i, ib, sizeof ib), c,
 			    (long long)c - 1);
-	rows = y->count;
+	*nc = c;
+	*rows = y->count;
+	return NULL;
+}
+
+/* softmax-xent:LABELS  L = mean (or sum) over rows of logsumexp(z) -
+ * z[label]. */
+static tp_why
+xent_fwd(struct tp_grad_net *net, const struct tp_tensor *z, double *L,
+    double *mag, struct tp_msg *m)
+{
+	const int64_t *lab = net->lop.data;
+	const char *why;
+	size_t c, rows, r;
+	double *p, s = 0, sm = 0;
+
+	if ((why = grad_labels_msg(net, z, &c, &rows, m)) != NULL)
+		return why;
 	p = tp_emalloc((c ? c : 1) * sizeof *p);
 	for (r = 0; r < rows; r++) {
 		double lse = grad_softmax_row(z, r, c, p);
@@ -57,8 +72,9 @@ grad_xent_fwd(struct tp_grad_net *net, const struct tp_tensor *z, double *L,
 		sm += fabs(lse) + fabs(zy);
 	}
 	free(p);
-	*L = rows ? s / (double)rows : NAN;	/* a mean of nothing */
-	*mag = rows ? sm / (double)rows : 0;
+	/* a mean of nothing is NaN */
+	*L = rows || net->reduce_sum ? s / grad_red(net, rows) : NAN;
+	*mag = rows ? sm / grad_red(net, rows) : 0;
 	return NULL;
 }
 
@@ -75,14 +91,13 @@ xent_bwd(struct tp_grad_net *net, const struct tp_tensor *z,
 		grad_softmax_row(z, r, c, p);
 		p[lab[r]] -= 1;
 		for (j = 0; j < c; j++)
-			st(dz, r * c + j, p[j] / (double)rows);
+			st(dz, r * c + j, p[j] / grad_red(net, rows));
 	}
 	free(p);
 }
 
-/* An operand that must have z's shape (mse's target, -g). */
-static tp_why
-same_shape_msg(struct tp_grad_net *net, const struct tp_tensor *z,
+tp_why
+grad_same_shape_msg(struct tp_grad_net *net, const struct tp_tensor *z,
     const char *what, struct tp_msg *m)
 {
 	char sa[TP_GRAD_SHAPE_LEN], sb[TP_GRAD_SHAPE_LEN];
@@ -93,25 +108,34 @@ same_shape_msg(struct tp_grad_net *net, const struct tp_tensor *z,
 	    shp(&net->lop, sa), shp(z, sb));
 }
 
+tp_why
+grad_target_msg(struct tp_grad_net *net, const struct tp_tensor *z,
+    struct tp_msg *m)
+{
+	char what[300];
+
+	snprintf(what, sizeof what, "loss %s: the target", net->lossword);
+	return grad_same_shape_msg(net, z, what, m);
+}
+
 /* mse:TARGET  L = mean((z - t)^2) over all elements. */
 static tp_why
 mse_fwd(struct tp_grad_net *net, const struct tp_tensor *z, double *L,
     double *mag, struct tp_msg *m)
 {
-	char what[300];
 	const char *why;
 	size_t i;
 	double s = 0;
 
-	snprintf(what, sizeof what, "loss %s: the target", net->lossword);
-	if ((why = same_shape_msg(net, z, what, m)) != NULL)
+	if ((why = grad_target_msg(net, z, m)) != NULL)
 		return why;
 	for (i = 0; i < z->count; i++) {
 		double d = ld(z, i) - ld(&net->lop, i);
 
 		s += d * d;
 	}
-	*L = *mag = z->count ? s / (double)z->count : NAN;
+	*L = *mag = z->count || net->reduce_sum ? s / grad_red(net, z->count) :
+	    NAN;
 	return NULL;
 }
 
@@ -123,7 +147,8 @@ mse_bwd(struct tp_grad_net *net, const struct tp_tensor *z,
 
 	*dz = like(z);
 	for (i = 0; i < z->count; i++)
-		st(dz, i, 2 * (ld(z, i) - ld(&net->lop, i)) / (double)z->count);
+		st(dz, i, 2 * (ld(z, i) - ld(&net->lop, i)) /
+		    grad_red(net, z->count));
 }
 
 /* sum  L = sum of z. */
@@ -166,7 +191,7 @@ given_fwd(struct tp_grad_net *net, const struct tp_tensor *z, double *L,
 	size_t i;
 	double s = 0, sm = 0;
 
-	if ((why = same_shape_msg(net, z, "-g: dL/dZ", m)) != NULL)
+	if ((why = grad_same_shape_msg(net, z, "-g: dL/dZ", m)) != NULL)
 		return why;
 	for (i = 0; i < z->count; i++) {
 		double t = ld(z, i) * ld(&net->lop, i);
@@ -188,7 +213,7 @@ given_bwd(struct tp_grad_net *net, const struct tp_tensor *z,
 }
 
 const struct loss_kind grad_losses[] = {
-	{ "softmax-xent", "LABELS", grad_xent_fwd, xent_bwd,
+	{ "softmax-xent", "LABELS", 1, NULL, xent_fwd, xent_bwd,
 	  "L () = mean over the rows r of -log softmax($I)[r, y[r]] "
 	  "= mean_r (log Σ_j exp($i[r,j]) - $i[r, y[r]]), y = labels $Y",
 	  "dL/d$I = (softmax($i) - onehot(y)) / R, R = rows\n"
@@ -199,13 +224,13 @@ const struct loss_kind grad_losses[] = {
 	  "  = [k = y[r]], so dscores = (p - onehot(y)) / R: the predicted\n"
 	  "  probability minus 1 at the right class, divided by R for the\n"
 	  "  mean.  That tensor, not 1, is what the layer below receives." },
-	{ "mse", "TARGET", mse_fwd, mse_bwd,
+	{ "mse", "TARGET", 0, NULL, mse_fwd, mse_bwd,
 	  "L () = mean over all N elements of ($i - T)², T = target $Y",
 	  "dL/d$I = 2 ($i - T) / N" },
-	{ "sum", NULL, sum_fwd, sum_bwd,
+	{ "sum", NULL, 0, NULL, sum_fwd, sum_bwd,
 	  "L () = Σ $I",
 	  "dL/d$I = 1 everywhere (each element adds to L once)" },
-	{ "dL/dZ", "G", given_fwd, given_bwd,
+	{ "dL/dZ", "G", 0, NULL, given_fwd, given_bwd,
 	  "dL/d$I is given (-g): $Y, as if L = Σ $y ⊙ $i",
 	  "dL/d$I = $y" },
 };

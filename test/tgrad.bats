@@ -12,37 +12,14 @@
 # or without REL 10% wrong (v -> 1.1 v + 0.001).
 
 load helpers
+load tgrad_gold
 bats_require_minimum_version 1.5.0
 
 GOLD="$DATA/tgrad"
 
 GOLD_TOOL=(tgrad --forward)
 
-# check_gold DIR: every output in DIR (gold_run) equals its golden stream
-# NAME.out.npy record by record (dtype, shape, values within the
-# tolerance); prints each failing case and how many agree; fails below
-# 40 cases.
-check_gold() {
-	gold_check "$1" PyTorch <<'EOF'
-TOL = {'f64': 1e-10, 'f32': 1e-4}
-MIN_CASES = 40
-def check(name, f, path):
-    got = records(path)
-    exp = records(os.path.join(gold, name + '.out.npy'))
-    if len(got) != len(exp):
-        return [f'{name}: {len(got)} records, expected {len(exp)}']
-    bad = []
-    for i, (a, b) in enumerate(zip(got, exp)):
-        if a.dtype != b.dtype or a.shape != b.shape:
-            bad.append(f'{name}: record {i}: {a.dtype} {a.shape}, expected {b.dtype} {b.shape}')
-            continue
-        scale = float(np.max(np.abs(b))) if b.size else 0.0
-        err = float(np.max(np.abs(a.astype(float) - b))) if b.size else 0.0
-        if not err <= TOL[f[1]] * scale or (scale == 0 and err != 0):
-            bad.append(f'{name}: record {i}: max error {err:.3g} = {err / (scale or 1):.3g} * max|torch|')
-    return bad
-EOF
-}
+# check_gold: test/tgrad_gold.bash
 
 @test "tgrad: every golden case (each layer alone, the seed's scale layer, two-layer nets, conv1d/2d/3d, f64 and f32) equals PyTorch autograd" {
 	gold_run out '.'

@@ -1,0 +1,275 @@
+/*
+ * grad_pool.c - pooling layers (grad_pool_kinds[], grad_impl.h):
+ * maxpool:K and avgpool:K with stride= and pad=, over the last d axes of
+ * X, as PyTorch's max_pool1d/2d/3d and avg_pool1d/2d/3d compute them
+ * (floor of the output size; max pads with -inf, avg counts the zeros of
+ * the padding, count_include_pad).  K, S and P are one number for every
+ * pooled axis or one per axis, "2x3"; d is the number of K's entries
+ * when given per axis, else X's axes less two (N and C), at least one.
+ * Max's gradient goes to the first maximum of each window, in C order,
+ * as PyTorch's does.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tpipe.h"
+#include "grad_impl.h"
+
+/* l->geo[0..2]: kernel, stride, padding per pooled axis; l->a[0]: d
+ * (0: from X, every entry in geo[*][0]). */
+
+tp_why
+grad_sizes(const struct layer *l, const char *what, const char *s,
+    size_t lo, int max, size_t *v, int *n, struct tp_msg *m)
+{
+	const char *p = s;
+
+	for (*n = 0;;) {
+		char *end;
+		unsigned long long u;
+
+		if (*p < '0' || *p > '9' || *n == max)
+			break;
+		u = strtoull(p, &end, 10);
+		if (u < lo || u > 1u << 30)
+			break;
+		v[(*n)++] = (size_t)u;
+		if (*end == '\0')
+			return NULL;
+		if (*end != 'x')
+			break;
+		p = end + 1;
+	}
+	return lmsg(m, l, "%s '%s' is not a size from %zu, or such sizes "
+	    "joined by x (2x3), %d at most", what, s, lo, max);
+}
+
+static tp_why
+pool_params(struct layer *l, struct tp_msg *m)
+{
+	static const char *const keys[3] = { NULL, "stride", "pad" };
+	const char *why = NULL;
+	size_t v[TP_MAXDIM];
+	int n, i, a, d = 0;
+
+	if (l->arg == NULL)
+		return lmsg(m, l, "needs its kernel size, as %s:2 or %s:2x2",
+		    l->k->name, l->k->name);
+	for (i = 0; i < 3; i++) {
+		const char *s = i == 0 ? l->arg : grad_opt(l, keys[i]);
+
+		if (s == NULL) {	/* stride: the kernel; pad: 0 */
+			if (i == 1)
+				memcpy(l->geo[1], l->geo[0], sizeof l->geo[1]);
+			else
+				memset(l->geo[2], 0, sizeof l->geo[2]);
+			continue;
+		}
+		if ((why = grad_sizes(l, i == 0 ? "kernel" : keys[i], s,
+		    i < 2, TP_MAXDIM, v, &n, m)) != NULL)
+			return why;
+		if (n > 1 && d != 0 && n != d)
+			return lmsg(m, l, "%s '%s' has %d entries, not %d",
+			    i == 0 ? "kernel" : keys[i], s, n, d);
+		if (n > 1)
+			d = n;
+		for (a = 0; a < TP_MAXDIM; a++)
+			l->geo[i][a] = v[a < n ? a : n - 1];
+	}
+	l->a[0] = d;
+	for (a = 0; a < TP_MAXDIM; a++)
+		if (l->geo[2][a] * 2 > l->geo[0][a])
+			return lmsg(m, l, "pad %zu is more than half the "
+			    "kernel %zu (as PyTorch refuses)", l->geo[2][a],
+			    l->geo[0][a]);
+	return NULL;
+}
+
+/* The pooled axes of x: d, and their first axis. */
+static int
+pooled(const struct layer *l, const struct tp_tensor *x, int *first)
+{
+	int d = l->a[0] > 0 ? (int)l->a[0] : x->ndim - 2;
+
+	if (d < 1)
+		d = 1;
+	*first = x->ndim - d;
+	return d;
+}
+
+/*
+ * Call visit for every output element o and every input element inside
+ * its window (in C order of the window), as flat indices into x (i) and
+ * z (o); the window's padded positions are visited with i = -1.
+ */
+struct walk {
+	const struct tp_tensor *x;
+	size_t outer, in[TP_MAXDIM], out[TP_MAXDIM], k[TP_MAXDIM],
+	    s[TP_MAXDIM], p[TP_MAXDIM];
+	int d;
+};
+
+static void
+walk_init(struct walk *w, const struct layer *l, const struct tp_tensor *x,
+    const size_t *outshape)
+{
+	int a, first;
+
+	w->x = x;
+	w->d = pooled(l, x, &first);
+	w->outer = 1;
+	for (a = 0; a < first; a++)
+		w->outer *= x->shape[a];
+	for (a = 0; a < w->d; a++) {
+		w->in[a] = x->shape[first + a];
+		w->out[a] = outshape[first + a];
+		w->k[a] = l->geo[0][a];
+		w->s[a] = l->geo[1][a];
+		w->p[a] = l->geo[2][a];
+	}
+}
+
+/* Output element o's window: idx[] receives the flat input index of each
+ * of its kernel positions, or (size_t)-1 for padding; returns how many
+ * (the kernel's size). */
+static size_t
+window(const struct walk *w, size_t o, size_t *idx)
+{
+	size_t pos[TP_MAXDIM], base, n = 1, j, r = o;
+	int a;
+
+	for (a = w->d - 1; a >= 0; a--) {
+		pos[a] = r % w->out[a];
+		r /= w->out[a];
+		n *= w->k[a];
+	}
+	base = r;	/* the outer index */
+	for (a = 0; a < w->d; a++)
+		base *= w->in[a];
+	for (j = 0; j < n; j++) {
+		size_t q = j, flat = 0, stride = 1;
+		int pad = 0;
+
+		for (a = w->d - 1; a >= 0; a--) {
+			size_t kk = q % w->k[a];
+			long long c = (long long)(pos[a] * w->s[a] + kk) -
+			    (long long)w->p[a];
+
+			q /= w->k[a];
+			if (c < 0 || c >= (long long)w->in[a])
+				pad = 1;
+			else
+				flat += (size_t)c * stride;
+			stride *= w->in[a];
+		}
+		idx[j] = pad ? (size_t)-1 : base + flat;
+	}
+	return n;
+}
+
+static tp_why
+pool_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
+    struct tp_msg *m)
+{
+	char sa[TP_GRAD_SHAPE_LEN];
+	size_t shape[TP_MAXDIM], *idx, o, j, n;
+	struct walk w;
+	int a, first, d = pooled(l, x, &first), ismax = l->k->name[0] == 'm';
+
+	if (first < 0 || x->ndim < 1)
+		return lmsg(m, l, "X %s has fewer than the %d pooled axes",
+		    shp(x, sa), d);
+	memcpy(shape, x->shape, (size_t)x->ndim * sizeof *shape);
+	for (a = 0; a < d; a++) {
+		size_t in = x->shape[first + a] + 2 * l->geo[2][a];
+
+		if (in < l->geo[0][a])
+			return lmsg(m, l, "X %s: axis %d (%zu, padded %zu) is "
+			    "shorter than the kernel %zu", shp(x, sa),
+			    first + a, x->shape[first + a], in, l->geo[0][a]);
+		shape[first + a] = (in - l->geo[0][a]) / l->geo[1][a] + 1;
+	}
+	*z = tp_new(x->dtype, x->ndim, shape);
+	walk_init(&w, l, x, shape);
+	n = 1;
+	for (a = 0; a < d; a++)
+		n *= w.k[a];
+	idx = tp_emalloc(n * sizeof *idx);
+	for (o = 0; o < z->count; o++) {
+		double best = -INFINITY, s = 0;
+
+		window(&w, o, idx);
+		for (j = 0; j < n; j++) {
+			double v = idx[j] == (size_t)-1 ? (ismax ? -INFINITY :
+			    0) : ld(x, idx[j]);
+
+			if (v > best)
+				best = v;
+			s += v;
+		}
+		st(z, o, ismax ? best : s / (double)n);
+	}
+	free(idx);
+	return NULL;
+}
+
+static void
+pool_bwd(struct layer *l, const struct tp_tensor *x,
+    const struct tp_tensor *z, const struct tp_tensor *dz,
+    struct tp_tensor *dx)
+{
+	size_t *idx, o, j, n;
+	struct walk w;
+	int ismax = l->k->name[0] == 'm';
+
+	if (dx == NULL)
+		return;
+	*dx = like(x);
+	walk_init(&w, l, x, z->shape);
+	n = 1;
+	for (int a = 0; a < w.d; a++)
+		n *= w.k[a];
+	idx = tp_emalloc(n * sizeof *idx);
+	for (o = 0; o < z->count; o++) {
+		double g = ld(dz, o);
+
+		window(&w, o, idx);
+		if (ismax) {	/* the first maximum takes it all */
+			size_t at = (size_t)-1;
+			double best = -INFINITY;
+
+			for (j = 0; j < n; j++)
+				if (idx[j] != (size_t)-1 &&
+				    ld(x, idx[j]) > best) {
+					best = ld(x, idx[j]);
+					at = idx[j];
+				}
+			if (at != (size_t)-1)
+				st(dx, at, ld(dx, at) + g);
+			continue;
+		}
+		for (j = 0; j < n; j++)
+			if (idx[j] != (size_t)-1)
+				st(dx, idx[j], ld(dx, idx[j]) + g / (double)n);
+	}
+	free(idx);
+}
+
+const struct kind grad_pool_kinds[] = {
+	{ "maxpool", 0, { NULL }, 0, pool_fwd, pool_bwd, pool_params,
+	  "$O = the maximum of each window of $I (kernel K, stride S, "
+	  "padding P on the pooled axes)",
+	  "dL/d$I = dL/d$O routed to the first maximum of each window "
+	  "(0 elsewhere; windows that overlap add)",
+	  NULL, NULL, "K", "stride pad", NULL,
+	  0, NULL },
+	{ "avgpool", 0, { NULL }, 0, pool_fwd, pool_bwd, pool_params,
+	  "$O = the mean of each window of $I (kernel K, stride S, padding "
+	  "P counted as zeros)",
+	  "dL/d$I = dL/d$O / (the kernel's size) spread over each window "
+	  "(windows that overlap add)",
+	  NULL, NULL, "K", "stride pad", NULL,
+	  0, NULL },
+};
