@@ -23,6 +23,7 @@ static const char usage[] =
     "                [--viewport x,y,width,height] [--depth-range near,far]\n"
     "                [--y-down] [--keep-behind] [--clip] [--unproject]\n"
     "                [--print-matrix] [--render WxH [--edges file]]\n"
+    "                [--stage object|eye|clip|ndc|window]\n"
     "                [-o file] [-O " TP_FORMAT_NAMES "] [-t f32|f64]\n"
     "                [-j threads] [--progress | --quiet] [file]";
 
@@ -31,7 +32,7 @@ enum {
 	OPT_CALL = TP_OPT_TOOL,
 	OPT_COLUMN_MAJOR = TP_OPT_TOOL + TP_NCALLS, OPT_VIEWPORT,
 	OPT_DEPTH_RANGE, OPT_Y_DOWN, OPT_KEEP_BEHIND, OPT_CLIP, OPT_UNPROJECT,
-	OPT_PRINT_MATRIX, OPT_RENDER, OPT_EDGES
+	OPT_PRINT_MATRIX, OPT_RENDER, OPT_EDGES, OPT_STAGE
 };
 
 /* The option of each enum tp_mat_call, for messages. */
@@ -60,6 +61,7 @@ struct cmdline {
 	struct tp_view view;
 	int depth_given, y_down_given;
 	int clip, unproject, print_matrix;
+	int stage;		/* enum tp_stage: what is written */
 	size_t render[2];	/* width, height; 0 if not rendering */
 	const char *edges;
 };
@@ -137,6 +139,7 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 		{ "print-matrix", no_argument, NULL, OPT_PRINT_MATRIX },
 		{ "render", required_argument, NULL, OPT_RENDER },
 		{ "edges", required_argument, NULL, OPT_EDGES },
+		{ "stage", required_argument, NULL, OPT_STAGE },
 		{ NULL, 0, NULL, 0 }
 	};
 	int ch, nd;
@@ -146,6 +149,7 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 	memset(cl, 0, sizeof *cl);
 	tp_init(&cl->com, usage);
 	tp_view_init(&cl->view);
+	cl->stage = -1;
 	while ((ch = tp_getopt(argc, argv, TP_COMMON_SHORTOPTS,
 	    longopts)) != -1) {
 		if (tp_common_option(&cl->com, ch, optarg))
@@ -202,6 +206,12 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 		case OPT_EDGES:
 			cl->edges = optarg;
 			break;
+		case OPT_STAGE:
+			if ((cl->stage = tp_stage_parse(optarg)) < 0)
+				tp_usage_die("--stage takes object, eye, clip, "
+				    "ndc or window: '%s'", tp_quote(optarg,
+				    strlen(optarg), q, sizeof q));
+			break;
 		default:
 			tp_usage();
 		}
@@ -213,6 +223,11 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 		tp_usage_die("--render draws projected points: it cannot be "
 		    "used with --%s", cl->unproject ? "unproject" : cl->clip ?
 		    "clip" : "print-matrix");
+	if (cl->stage >= 0 && (cl->render[0] || cl->unproject ||
+	    cl->print_matrix))
+		tp_usage_die("--stage writes the points of one stage: it "
+		    "cannot be used with --%s", cl->render[0] ? "render" :
+		    cl->unproject ? "unproject" : "print-matrix");
 	if (cl->unproject && (cl->clip || cl->print_matrix ||
 	    cl->view.keep_behind))
 		tp_usage_die("--unproject cannot be used with --%s", cl->clip ?
@@ -391,13 +406,17 @@ project_record(const struct cmdline *cl, const struct tp_project *p,
 	enum tp_dtype outdt = tp_compute_dtype(x.dtype, cl->com.dtype);
 	size_t n = x.count / (size_t)dim, done, k, bad = 0, cap = 0;
 	size_t osz = tp_dtype_size(outdt);
+	int stage = cl->stage < 0 ? TP_STAGE_WINDOW : cl->stage;
+	int odim = tp_stage_width((enum tp_stage)stage);
 	void *dst;
 	struct tp_msg m;
 	const char *why;
 
 	outhdr = x;
 	outhdr.dtype = outdt;
-	outhdr.shape[outhdr.ndim - 1] = 3;
+	outhdr.shape[outhdr.ndim - 1] = (size_t)odim;
+	if (stage != TP_STAGE_WINDOW)	/* computed in float64 */
+		ct = TP_F8;
 	if ((why = tp_set_shape(&outhdr, outhdr.ndim, outhdr.shape,
 	    &m)) != NULL)
 		tp_die("%s: record %ld: %s", tp_reader_name(in),
@@ -412,8 +431,8 @@ project_record(const struct cmdline *cl, const struct tp_project *p,
 	}
 	if (work == NULL) {
 		work = tp_emalloc(PIECE * 4 * sizeof(double));
-		res = tp_emalloc(PIECE * 3 * sizeof(double));
-		conv = tp_emalloc(PIECE * 3 * sizeof(double));
+		res = tp_emalloc(PIECE * 4 * sizeof(double));
+		conv = tp_emalloc(PIECE * 4 * sizeof(double));
 	}
 	tp_write_header(out, &outhdr);
 	for (done = 0; done < n; done += k) {
@@ -425,8 +444,15 @@ project_record(const struct cmdline *cl, const struct tp_project *p,
 		}
 		/* 3-D points are transformed in place */
 		tp_read_data_as(in, work, ct, k * (size_t)dim);
-		dst = dim == 3 ? work : res;
-		if (cl->unproject && ct == TP_F4)
+		dst = dim == 3 && odim == 3 ? work : res;
+		if (stage != TP_STAGE_WINDOW) {
+			dst = res;
+			bad += tp_project_stage(p, (enum tp_stage)stage, work,
+			    dim, dst, k, cl->com.threads);
+			if (mask.data)
+				tp_project_outside(p, work, dim,
+				    (unsigned char *)mask.data + done, k);
+		} else if (cl->unproject && ct == TP_F4)
 			bad += tp_unproject_points_f32(p, work, dst, k,
 			    cl->com.threads);
 		else if (cl->unproject)
@@ -443,10 +469,10 @@ project_record(const struct cmdline *cl, const struct tp_project *p,
 			    NULL,
 			    k, cl->com.threads);
 		if (outdt != ct) {
-			tp_convert(conv, outdt, dst, ct, k * 3);
+			tp_convert(conv, outdt, dst, ct, k * (size_t)odim);
 			dst = conv;
 		}
-		tp_write_data(out, dst, k * 3 * osz);
+		tp_write_data(out, dst, k * (size_t)odim * osz);
 	}
 	if (cl->clip) {
 		if (mask.data == NULL)	/* no points */
