@@ -12,6 +12,8 @@
 
 #include "tpipe.h"
 #include "project.h"
+#include "raster.h"
+#include "mesh.h"
 
 static const char usage[] =
     "tproject [--modelview matrix] [--projection matrix] [--column-major]\n"
@@ -24,6 +26,9 @@ static const char usage[] =
     "                [--y-down] [--keep-behind] [--clip] [--unproject]\n"
     "                [--print-matrix] [--render WxH [--edges file]]\n"
     "                [--stage object|eye|clip|ndc|window]\n"
+    "                [--mesh [--attributes list] [--cull back|front|none]\n"
+    "                 [--front-face ccw|cw] [--shade flat|vertex|lambert]\n"
+    "                 [--colour r,g,b] [--buffers list]]\n"
     "                [-o file] [-O " TP_FORMAT_NAMES "] [-t f32|f64]\n"
     "                [-j threads] [--progress | --quiet] [file]";
 
@@ -32,7 +37,16 @@ enum {
 	OPT_CALL = TP_OPT_TOOL,
 	OPT_COLUMN_MAJOR = TP_OPT_TOOL + TP_NCALLS, OPT_VIEWPORT,
 	OPT_DEPTH_RANGE, OPT_Y_DOWN, OPT_KEEP_BEHIND, OPT_CLIP, OPT_UNPROJECT,
-	OPT_PRINT_MATRIX, OPT_RENDER, OPT_EDGES, OPT_STAGE
+	OPT_PRINT_MATRIX, OPT_RENDER, OPT_EDGES, OPT_STAGE, OPT_MESH,
+	OPT_ATTRIBUTES, OPT_CULL, OPT_FRONT_FACE, OPT_SHADE, OPT_COLOUR,
+	OPT_BUFFERS
+};
+
+/* The buffers --buffers names, in the order of enum buf. */
+enum buf { BUF_COLOUR, BUF_DEPTH, BUF_ID, BUF_BARY, BUF_NORMAL, BUF_UV,
+	NBUF };
+static const char *const buf_name[NBUF] = {
+	"colour", "depth", "id", "bary", "normal", "uv"
 };
 
 /* The option of each enum tp_mat_call, for messages. */
@@ -62,6 +76,11 @@ struct cmdline {
 	int depth_given, y_down_given;
 	int clip, unproject, print_matrix;
 	int stage;		/* enum tp_stage: what is written */
+	int mesh;		/* --mesh: the input is meshes */
+	int attrs[TP_MESH_NATTR], nattr;	/* --attributes */
+	int bufs[NBUF], nbuf;	/* --buffers, in order */
+	int raster_given;	/* a mesh option */
+	struct tp_raster_opts ro;
 	size_t render[2];	/* width, height; 0 if not rendering */
 	const char *edges;
 };
@@ -112,6 +131,134 @@ parse_fixed(const char *arg, double *v, int n, const char *name)
 			tp_usage_die("%s: '%s' is not finite", name, q);
 }
 
+/* Parse the comma-separated words of list (option name) with parse
+ * into v (at most max, no word twice); their number. */
+static int
+parse_words(const char *list, const char *name, int (*parse)(const char *),
+    int *v, int max)
+{
+	char word[64], q[256];
+	const char *s = list, *e;
+	int n = 0, i, k;
+
+	do {
+		e = strchr(s, ',');
+		k = e ? (int)(e - s) : (int)strlen(s);
+		snprintf(word, sizeof word, "%.*s", k < 63 ? k : 63, s);
+		if (k > 63 || (v[n] = parse(word)) < 0 || n == max)
+			tp_usage_die("%s: '%s' in '%s' is not one of them", name,
+			    word, tp_quote(list, strlen(list), q, sizeof q));
+		for (i = 0; i < n; i++)
+			if (v[i] == v[n])
+				tp_usage_die("%s: '%s' twice", name, word);
+		n++;
+		s = e + 1;
+	} while (e != NULL);
+	return n;
+}
+
+static int
+buf_parse(const char *s)
+{
+	int i;
+
+	for (i = 0; i < NBUF; i++)
+		if (strcmp(s, buf_name[i]) == 0 || (i == BUF_COLOUR &&
+		    strcmp(s, "color") == 0))
+			return i;
+	return -1;
+}
+
+/* The options of --mesh; 0 if ch is not one. */
+static int
+mesh_option(struct cmdline *cl, int ch, const char *arg)
+{
+	double c[3];
+	char q[256];
+	int v = 0, i;
+
+	tp_quote(arg ? arg : "", SIZE_MAX, q, sizeof q);
+	switch (ch) {
+	case OPT_MESH:
+		cl->mesh = 1;
+		return 1;
+	case OPT_ATTRIBUTES:
+		cl->nattr = parse_words(arg, "--attributes (colour, normal, "
+		    "uv)", tp_mesh_attr_parse, cl->attrs, TP_MESH_NATTR);
+		break;
+	case OPT_BUFFERS:
+		cl->nbuf = parse_words(arg, "--buffers (colour, depth, id, "
+		    "bary, normal, uv)", buf_parse, cl->bufs, NBUF);
+		break;
+	case OPT_CULL:
+		if ((v = tp_raster_parse_cull(arg)) < 0)
+			tp_usage_die("--cull takes back, front or none: '%s'",
+			    q);
+		cl->ro.cull = (enum tp_cull)v;
+		break;
+	case OPT_FRONT_FACE:
+		if ((v = tp_raster_parse_front(arg)) < 0)
+			tp_usage_die("--front-face takes ccw or cw: '%s'", q);
+		cl->ro.cw = v;
+		break;
+	case OPT_SHADE:
+		if ((v = tp_raster_parse_shade(arg)) < 0)
+			tp_usage_die("--shade takes flat, vertex or lambert: "
+			    "'%s'", q);
+		cl->ro.shade = (enum tp_shade)v;
+		break;
+	case OPT_COLOUR:
+		parse_fixed(arg, c, 3, "--colour");
+		for (i = 0; i < 3; i++) {
+			if (c[i] < 0 || c[i] > 255)
+				tp_usage_die("--colour: each of r, g, b must "
+				    "be in [0, 255]: '%s'", q);
+			cl->ro.colour[i] = c[i] / 255;
+		}
+		break;
+	default:
+		return 0;
+	}
+	cl->raster_given = 1;
+	return 1;
+}
+
+/* What --mesh needs and excludes. */
+static void
+check_mesh_options(struct cmdline *cl)
+{
+	int i, has_colour = 0;
+
+	if (!cl->mesh) {
+		if (cl->raster_given)
+			tp_usage_die("--attributes, --buffers, --cull, "
+			    "--front-face, --shade and --colour need --mesh");
+		return;
+	}
+	if (!cl->render[0])
+		tp_usage_die("--mesh needs --render WxH: it draws filled "
+		    "triangles");
+	if (cl->edges || cl->clip || cl->stage >= 0 || cl->view.keep_behind ||
+	    cl->y_down_given || cl->unproject || cl->print_matrix)
+		tp_usage_die("--mesh cannot be used with --%s", cl->edges ?
+		    "edges" : cl->clip ? "clip" : cl->stage >= 0 ? "stage" :
+		    cl->unproject ? "unproject" : cl->print_matrix ?
+		    "print-matrix" :
+		    cl->view.keep_behind ? "keep-behind" :
+		    "y-down (row 0 is the top of the picture already)");
+	if (cl->nbuf == 0)
+		cl->bufs[cl->nbuf++] = BUF_COLOUR;
+	if (cl->com.format == TP_FMT_PNG && (cl->nbuf != 1 ||
+	    cl->bufs[0] != BUF_COLOUR))
+		tp_usage_die("-O png holds the colour buffer alone: "
+		    "--buffers must be colour");
+	for (i = 0; i < cl->nattr; i++)
+		has_colour |= cl->attrs[i] == TP_MESH_COLOUR;
+	if (cl->ro.shade == TP_SHADE_VERTEX && !has_colour)
+		tp_usage_die("--shade vertex needs colours: --attributes "
+		    "colour");
+}
+
 static void
 parse_cmdline(int argc, char **argv, struct cmdline *cl)
 {
@@ -140,6 +287,13 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 		{ "render", required_argument, NULL, OPT_RENDER },
 		{ "edges", required_argument, NULL, OPT_EDGES },
 		{ "stage", required_argument, NULL, OPT_STAGE },
+		{ "mesh", no_argument, NULL, OPT_MESH },
+		{ "attributes", required_argument, NULL, OPT_ATTRIBUTES },
+		{ "cull", required_argument, NULL, OPT_CULL },
+		{ "front-face", required_argument, NULL, OPT_FRONT_FACE },
+		{ "shade", required_argument, NULL, OPT_SHADE },
+		{ "colour", required_argument, NULL, OPT_COLOUR },
+		{ "buffers", required_argument, NULL, OPT_BUFFERS },
 		{ NULL, 0, NULL, 0 }
 	};
 	int ch, nd;
@@ -150,6 +304,7 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 	tp_init(&cl->com, usage);
 	tp_view_init(&cl->view);
 	cl->stage = -1;
+	cl->ro.colour[0] = cl->ro.colour[1] = cl->ro.colour[2] = 1;
 	while ((ch = tp_getopt(argc, argv, TP_COMMON_SHORTOPTS,
 	    longopts)) != -1) {
 		if (tp_common_option(&cl->com, ch, optarg))
@@ -213,13 +368,16 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 				    strlen(optarg), q, sizeof q));
 			break;
 		default:
-			tp_usage();
+			if (!mesh_option(cl, ch, optarg))
+				tp_usage();
 		}
 	}
+	check_mesh_options(cl);
 	cl->input = tp_input_operand(argc - optind, argv + optind);
 	if (cl->edges && !cl->render[0])
 		tp_usage_die("--edges needs --render");
-	if (cl->render[0] && (cl->unproject || cl->clip || cl->print_matrix))
+	if (cl->render[0] && !cl->mesh && (cl->unproject || cl->clip ||
+	    cl->print_matrix))
 		tp_usage_die("--render draws projected points: it cannot be "
 		    "used with --%s", cl->unproject ? "unproject" : cl->clip ?
 		    "clip" : "print-matrix");
@@ -483,6 +641,64 @@ project_record(const struct cmdline *cl, const struct tp_project *p,
 	return bad;
 }
 
+static struct tp_mesh_data md;
+static struct tp_tensor bufs[NBUF];
+
+/*
+ * --mesh: each mesh of the input drawn into the buffers (tp_raster),
+ * written as records in the order of --buffers.
+ */
+static void
+render_meshes(const struct cmdline *cl, const struct tp_project *p)
+{
+	static const enum tp_dtype dt[NBUF] = {
+		TP_U1, TP_F4, TP_I4, TP_F4, TP_F4, TP_F4
+	};
+	static const size_t width[NBUF] = { 3, 1, 1, 3, 3, 2 };
+	size_t shape[3] = { cl->render[1], cl->render[0], 0 };
+	struct tp_raster_out ro;
+	struct tp_mesh m;
+	int i, b, want[NBUF] = { 0 };
+
+	for (i = 0; i < cl->nbuf; i++)
+		want[cl->bufs[i]] = 1;
+	want[BUF_DEPTH] = 1;	/* the depth test needs it */
+	for (b = 0; b < NBUF; b++)
+		if (want[b]) {
+			shape[2] = width[b];
+			bufs[b] = tp_new(dt[b], width[b] > 1 ? 3 : 2, shape);
+		}
+	in = tp_reader_open(cl->input, -1, NULL);
+	out = tp_writer_open(&cl->com);
+	while (tp_mesh_read(in, cl->attrs, cl->nattr, &md)) {
+		memset(&m, 0, sizeof m);
+		m.nv = md.pos.shape[0];
+		m.nf = md.faces.shape[0];
+		m.pos = md.pos.data;
+		m.faces = md.faces.data;
+		m.colour = md.attr[TP_MESH_COLOUR].data;
+		m.normal = md.attr[TP_MESH_NORMAL].data;
+		m.uv = md.attr[TP_MESH_UV].data;
+		memset(&ro, 0, sizeof ro);
+		ro.width = cl->render[0];
+		ro.height = cl->render[1];
+		ro.colour = bufs[BUF_COLOUR].data;
+		ro.depth = bufs[BUF_DEPTH].data;
+		ro.id = bufs[BUF_ID].data;
+		ro.bary = bufs[BUF_BARY].data;
+		ro.normal = bufs[BUF_NORMAL].data;
+		ro.uv = bufs[BUF_UV].data;
+		tp_raster(p, &m, &cl->ro, &ro, cl->com.threads);
+		tp_mesh_free(&md);
+		for (i = 0; i < cl->nbuf; i++)
+			tp_write(out, &bufs[cl->bufs[i]]);
+	}
+	tp_writer_close(out);
+	tp_reader_close(in);
+	for (b = 0; b < NBUF; b++)
+		tp_free(&bufs[b]);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -501,6 +717,10 @@ main(int argc, char **argv)
 		print_matrix(&cl, &p);
 		if (fflush(stdout) || ferror(stdout))
 			tp_die("write error on stdout:");
+		return 0;
+	}
+	if (cl.mesh) {
+		render_meshes(&cl, &p);
 		return 0;
 	}
 	if (cl.unproject && (why = tp_project_unprojector(&p)) != NULL)
