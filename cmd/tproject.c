@@ -227,8 +227,6 @@ mesh_option(struct cmdline *cl, int ch, const char *arg)
 static void
 check_mesh_options(struct cmdline *cl)
 {
-	int i, has_colour = 0;
-
 	if (!cl->mesh) {
 		if (cl->raster_given)
 			tp_usage_die("--attributes, --buffers, --cull, "
@@ -252,11 +250,18 @@ check_mesh_options(struct cmdline *cl)
 	    cl->bufs[0] != BUF_COLOUR))
 		tp_usage_die("-O png holds the colour buffer alone: "
 		    "--buffers must be colour");
+}
+
+/* 1 if --attributes names a. */
+static int
+has_attr(const struct cmdline *cl, int a)
+{
+	int i;
+
 	for (i = 0; i < cl->nattr; i++)
-		has_colour |= cl->attrs[i] == TP_MESH_COLOUR;
-	if (cl->ro.shade == TP_SHADE_VERTEX && !has_colour)
-		tp_usage_die("--shade vertex needs colours: --attributes "
-		    "colour");
+		if (cl->attrs[i] == a)
+			return 1;
+	return 0;
 }
 
 static void
@@ -644,9 +649,46 @@ project_record(const struct cmdline *cl, const struct tp_project *p,
 static struct tp_mesh_data md;
 static struct tp_tensor bufs[NBUF];
 
+/* Draw the mesh md into bufs (tp_raster) and write them in the order of
+ * --buffers; free md. */
+static void
+draw(const struct cmdline *cl, const struct tp_project *p,
+    struct tp_mesh_data *mesh)
+{
+	struct tp_raster_out ro;
+	struct tp_mesh m;
+	int i;
+
+	if (cl->ro.shade == TP_SHADE_VERTEX &&
+	    mesh->attr[TP_MESH_COLOUR].data == NULL)
+		tp_die("%s: --shade vertex: the mesh has no vertex colours",
+		    in ? tp_reader_name(in) : cl->input);
+	memset(&m, 0, sizeof m);
+	m.nv = mesh->pos.shape[0];
+	m.nf = mesh->faces.shape[0];
+	m.pos = mesh->pos.data;
+	m.faces = mesh->faces.data;
+	m.colour = mesh->attr[TP_MESH_COLOUR].data;
+	m.normal = mesh->attr[TP_MESH_NORMAL].data;
+	m.uv = mesh->attr[TP_MESH_UV].data;
+	memset(&ro, 0, sizeof ro);
+	ro.width = cl->render[0];
+	ro.height = cl->render[1];
+	ro.colour = bufs[BUF_COLOUR].data;
+	ro.depth = bufs[BUF_DEPTH].data;
+	ro.id = bufs[BUF_ID].data;
+	ro.bary = bufs[BUF_BARY].data;
+	ro.normal = bufs[BUF_NORMAL].data;
+	ro.uv = bufs[BUF_UV].data;
+	tp_raster(p, &m, &cl->ro, &ro, cl->com.threads);
+	tp_mesh_free(mesh);
+	for (i = 0; i < cl->nbuf; i++)
+		tp_write(out, &bufs[cl->bufs[i]]);
+}
+
 /*
- * --mesh: each mesh of the input drawn into the buffers (tp_raster),
- * written as records in the order of --buffers.
+ * --mesh: the OBJ or PLY file, or each mesh of the tpipe stream, drawn
+ * into the buffers and written as records in the order of --buffers.
  */
 static void
 render_meshes(const struct cmdline *cl, const struct tp_project *p)
@@ -656,10 +698,16 @@ render_meshes(const struct cmdline *cl, const struct tp_project *p)
 	};
 	static const size_t width[NBUF] = { 3, 1, 1, 3, 3, 2 };
 	size_t shape[3] = { cl->render[1], cl->render[0], 0 };
-	struct tp_raster_out ro;
-	struct tp_mesh m;
 	int i, b, want[NBUF] = { 0 };
+	int kind = tp_mesh_file_kind(cl->input);
 
+	if (kind && cl->nattr)
+		tp_usage_die("--attributes names the records of a tpipe "
+		    "stream: an OBJ or PLY file's come from the file");
+	if (!kind && cl->ro.shade == TP_SHADE_VERTEX && !has_attr(cl,
+	    TP_MESH_COLOUR))
+		tp_usage_die("--shade vertex needs colours: --attributes "
+		    "colour");
 	for (i = 0; i < cl->nbuf; i++)
 		want[cl->bufs[i]] = 1;
 	want[BUF_DEPTH] = 1;	/* the depth test needs it */
@@ -668,33 +716,18 @@ render_meshes(const struct cmdline *cl, const struct tp_project *p)
 			shape[2] = width[b];
 			bufs[b] = tp_new(dt[b], width[b] > 1 ? 3 : 2, shape);
 		}
-	in = tp_reader_open(cl->input, -1, NULL);
-	out = tp_writer_open(&cl->com);
-	while (tp_mesh_read(in, cl->attrs, cl->nattr, &md)) {
-		memset(&m, 0, sizeof m);
-		m.nv = md.pos.shape[0];
-		m.nf = md.faces.shape[0];
-		m.pos = md.pos.data;
-		m.faces = md.faces.data;
-		m.colour = md.attr[TP_MESH_COLOUR].data;
-		m.normal = md.attr[TP_MESH_NORMAL].data;
-		m.uv = md.attr[TP_MESH_UV].data;
-		memset(&ro, 0, sizeof ro);
-		ro.width = cl->render[0];
-		ro.height = cl->render[1];
-		ro.colour = bufs[BUF_COLOUR].data;
-		ro.depth = bufs[BUF_DEPTH].data;
-		ro.id = bufs[BUF_ID].data;
-		ro.bary = bufs[BUF_BARY].data;
-		ro.normal = bufs[BUF_NORMAL].data;
-		ro.uv = bufs[BUF_UV].data;
-		tp_raster(p, &m, &cl->ro, &ro, cl->com.threads);
-		tp_mesh_free(&md);
-		for (i = 0; i < cl->nbuf; i++)
-			tp_write(out, &bufs[cl->bufs[i]]);
+	if (kind) {	/* one OBJ or PLY mesh */
+		tp_mesh_read_file(cl->input, &md);
+		out = tp_writer_open(&cl->com);
+		draw(cl, p, &md);
+	} else {
+		in = tp_reader_open(cl->input, -1, NULL);
+		out = tp_writer_open(&cl->com);
+		while (tp_mesh_read(in, cl->attrs, cl->nattr, &md))
+			draw(cl, p, &md);
+		tp_reader_close(in);
 	}
 	tp_writer_close(out);
-	tp_reader_close(in);
 	for (b = 0; b < NBUF; b++)
 		tp_free(&bufs[b]);
 }

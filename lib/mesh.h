@@ -33,6 +33,15 @@ int tp_mesh_attr_parse(const char *s);
  */
 int tp_mesh_read(struct tp_reader *in, const int *attrs, int nattr,
     struct tp_mesh_data *md);
+/* What the file at path holds, by its first bytes: TP_MESH_PLY ("ply"
+ * and a newline), TP_MESH_OBJ (text whose first statement is OBJ's), or
+ * 0 (neither, or no file). */
+enum { TP_MESH_OBJ = 1, TP_MESH_PLY };
+int tp_mesh_file_kind(const char *path);
+/* Read the OBJ or PLY file at path through assimp (mesh_file.c): every
+ * polygon fanned into triangles, the attributes the file has.  Dies
+ * (exit 1) with assimp's message if it cannot read it. */
+void tp_mesh_read_file(const char *path, struct tp_mesh_data *md);
 /* Free what tp_mesh_read made. */
 void tp_mesh_free(struct tp_mesh_data *md);
 

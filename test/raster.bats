@@ -224,6 +224,8 @@ mesh("nofaces.npy", v)
 mesh("vnan.npy", np.array([[0, 0, 0], [1, np.nan, 0], [0, 1, 0]]), fc)
 mesh("colshort.npy", v, fc, np.zeros((2, 3), np.uint8))
 mesh("ok.npy", v, fc)
+open("bad.obj", "w").write("v 0 0 0\nv 1 0 0\nf 1 2 7\n")
+open("ok.obj", "w").write("# no colours\nv 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n")
 '
 	local d=$BATS_TEST_TMPDIR
 	row fails 1 "record 0 \(vertices\) is \(3, 2\) float64: vertices must be real \(V, 3\)" "$d/v2.npy" tproject --mesh --render 4x4
@@ -235,6 +237,9 @@ mesh("ok.npy", v, fc)
 	row fails 1 "record 0 \(vertices\): vertex 1 is not finite" "$d/vnan.npy" tproject --mesh --render 4x4
 	row fails 1 "record 2 \(colour\) has shape \(2, 3\), not \(V, 3\)" "$d/colshort.npy" tproject --mesh --render 4x4 --attributes colour
 	row fails 1 "the mesh ends before its colour record" "$d/ok.npy" tproject --mesh --render 4x4 --attributes colour
+	row fails 1 "'.*bad.obj': assimp cannot read it: OBJ: vertex index out of range" /dev/null tproject --mesh --render 4x4 "$d/bad.obj"
+	row fails 1 ".*ok.obj: --shade vertex: the mesh has no vertex colours" /dev/null tproject --mesh --render 4x4 --shade vertex "$d/ok.obj"
+	row fails 2 "--attributes names the records of a tpipe stream: an OBJ or PLY file's come from the file" /dev/null tproject --mesh --render 4x4 --attributes normal "$d/ok.obj"
 	row fails 2 "--mesh needs --render WxH" "$d/ok.npy" tproject --mesh
 	row fails 2 "--cull, --front-face, --shade and --colour need --mesh" "$d/ok.npy" tproject --cull back
 	row fails 2 "--cull takes back, front or none: 'side'" "$d/ok.npy" tproject --mesh --render 4x4 --cull side
@@ -275,5 +280,81 @@ r = records("part.npy")
 w = records("whole.npy")
 assert len(w) == 2 and len(r) == 1 and np.array_equal(r[0], w[0]), r
 assert r[0].shape == (4, 6) and (r[0] == 0).sum() > 4, r
+'
+}
+
+@test "tproject --mesh: OBJ (polygons fanned, negative indices, vt, vn) and PLY (ascii, binary, colours) draw as the same mesh in tpipe's form" {
+	py '
+rng = np.random.default_rng(3)
+# multiples of 1/64: assimp keeps float32 and its text parser
+# (fast_atof) is not correctly rounded, but these it reads exactly
+q = lambda a: np.round(a * 64) / 64
+v = q(rng.uniform(-1, 1, (12, 3)))
+v[:, 2] = -np.abs(v[:, 2]) * 0.875
+vt = q(rng.uniform(0, 1, (12, 2)))
+vn = q(rng.standard_normal((12, 3)))
+polys = [[0, 1, 2], [3, 4, 5, 6], [7, 8, 9, 10, 11], [2, 5, 9, 0]]
+with open("m.obj", "w") as f:
+    f.write("# made by raster.bats\no thing\n")
+    for p in v: f.write("v %r %r %r\n" % tuple(p))
+    for p in vt: f.write("vt %r %r\n" % tuple(p))
+    for p in vn: f.write("vn %r %r %r\n" % tuple(p))
+    for k, p in enumerate(polys):
+        if k == 2:   # relative indices: -1 is the last vertex so far
+            f.write("f " + " ".join(f"{i - 12}/{i - 12}/{i - 12}" for i in p) + "\n")
+        else:
+            f.write("f " + " ".join(f"{i + 1}/{i + 1}/{i + 1}" for i in p) + "\n")
+# the same as tpipe records: one vertex per corner, fans (0, i, i+1)
+corners = [i for p in polys for i in p]
+faces, k = [], 0
+for p in polys:
+    faces += [[k, k + i, k + i + 1] for i in range(1, len(p) - 1)]
+    k += len(p)
+with open("m.npy", "wb") as f:
+    for r in (v[corners], np.array(faces), vn[corners], vt[corners]):
+        np.save(f, r)
+# PLY with vertex colours, ascii and binary
+col = rng.integers(0, 256, (12, 3))
+head = ["ply", "format %s 1.0", "element vertex 12", "property float x",
+        "property float y", "property float z", "property uchar red",
+        "property uchar green", "property uchar blue",
+        f"element face {len(polys)}", "property list uchar int vertex_indices",
+        "end_header"]
+with open("a.ply", "w") as f:
+    f.write("\n".join(head) % "ascii" + "\n")
+    for p, c in zip(v, col): f.write("%r %r %r %d %d %d\n" % (*p, *c))
+    for p in polys: f.write(f"{len(p)} " + " ".join(map(str, p)) + "\n")
+with open("b.ply", "wb") as f:
+    f.write(("\n".join(head) % "binary_little_endian" + "\n").encode())
+    for p, c in zip(v, col):
+        f.write(np.array(p, "<f4").tobytes() + np.array(c, "u1").tobytes())
+    for p in polys:
+        f.write(np.array([len(p)], "u1").tobytes() + np.array(p, "<i4").tobytes())
+pf = [[p[0], p[i], p[i + 1]] for p in polys for i in range(1, len(p) - 1)]
+with open("p.npy", "wb") as f:
+    for r in (v, np.array(pf), col.astype(np.uint8)):
+        np.save(f, r)
+'
+	local cam="--render 40x30 --perspective 50,1.33,0.5,5 --translate 0,0,-2.2"
+	# shellcheck disable=SC2086
+	tproject --mesh $cam --shade lambert --buffers colour,depth,id,bary,uv,normal m.obj > obj.npy
+	# shellcheck disable=SC2086
+	tproject --mesh $cam --shade lambert --buffers colour,depth,id,bary,uv,normal --attributes normal,uv m.npy > objref.npy
+	cmp obj.npy objref.npy
+	# shellcheck disable=SC2086
+	tproject --mesh $cam --shade vertex --buffers colour,depth,id,bary a.ply > a.npy
+	# shellcheck disable=SC2086
+	tproject --mesh $cam --shade vertex --buffers colour,depth,id,bary b.ply > b.npy
+	# shellcheck disable=SC2086
+	tproject --mesh $cam --shade vertex --buffers colour,depth,id,bary --attributes colour p.npy > pref.npy
+	cmp a.npy b.npy
+	cmp a.npy pref.npy
+	py '
+import os
+sys.path.insert(0, os.environ["TPIPE_TOP"] + "/test")
+from npystream import records
+r = records("obj.npy")
+# not vacuous: faces of the quads and of the pentagon (ids 3-5) show
+assert {0, 1, 3, 4, 5} <= set(np.unique(r[2])), np.unique(r[2])
 '
 }
