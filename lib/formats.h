@@ -107,6 +107,10 @@ struct tp_decoder {
 
 /* tiffio.c: TIFF pages, a record each. */
 extern const struct tp_decoder tp_tiff_decoder;
+/* tiff_extent.c: the bytes from p that the TIFF file starting there
+ * takes (its header, directories, values and the data they point to),
+ * at most len; where a file put after it would start. */
+size_t tp_tiff_extent(const unsigned char *p, size_t len);
 /* jpegio.c: JPEG images back to back, a record each. */
 extern const struct tp_decoder tp_jpeg_decoder;
 /* mrc.c: MRC2014 maps back to back, a record each. */

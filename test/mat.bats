@@ -2,8 +2,9 @@
 # MATLAB .mat files (lib/matfile*.c): the golden files of test/data/mat
 # (scipy.io.savemat, by hand after the MAT-File Format, h5py after
 # MATLAB's v7.3 layout; make.py) read as their reference readers read
-# them; what tpipe writes read back by scipy.io.loadmat; round trips;
-# refusals; cut and corrupt files.
+# them; what tpipe writes read back by scipy.io.loadmat and GNU Octave
+# (and what Octave saves read by tpipe); round trips; refusals; cut and
+# corrupt files.
 
 load helpers
 
@@ -139,6 +140,72 @@ open('name.bin', 'wb').write(struct.pack('<5i', 0, 1, 1, 0, 3) + b'\\x01\\x02\\0
 	    fail "not miMATRIX by default"
 	tcat "$MAT/small-v5.mat" -O mat --compress deflate | od -An -tu4 -j128 -N4 |
 	    grep -qw 15 || fail "not miCOMPRESSED with --compress deflate"
+}
+
+@test "mat: Octave loads what tpipe writes as the same classes, shapes and values, and what Octave saves tpipe reads" {
+	py "
+rng = np.random.default_rng(24)
+with open('in.npy', 'wb') as f:
+    for t in ['?', 'u1', 'i1', 'u2', 'i2', 'u4', 'i4', 'u8', 'i8', 'f4', 'f8']:
+        dt = np.dtype(t)
+        if dt.kind in 'iu':
+            i = np.iinfo(dt)
+            a = np.array([i.min, i.max, 0, 1, i.max - 1, i.min + 1], dt)
+        elif dt.kind == 'f':
+            a = np.array([-0.0, np.inf, -np.inf, np.finfo(dt).tiny, np.finfo(dt).max, 1 / 3], dt)
+        else:
+            a = np.array([1, 0, 1, 1, 0, 0], dt)
+        np.save(f, a.reshape(2, 3))
+    for t in ['c8', 'c16']:
+        np.save(f, (rng.standard_normal((3, 2)) + 1j * rng.standard_normal((3, 2))).astype(t))
+    np.save(f, rng.standard_normal((2, 3, 4)))
+    np.save(f, np.arange(5, dtype='i2'))"
+	for c in none deflate; do
+		tcat in.npy -o out.mat --compress "$c"
+		# Octave says each variable's class and size, and saves them
+		# all again (its own v7 writer) for tpipe to read back
+		octave-cli --no-init-file --eval "
+s = load('out.mat'); n = fieldnames(s);
+for i = 1:numel(n)
+  v = s.(n{i});
+  printf('%s %s %s %d\\n', n{i}, class(v), mat2str(size(v)), iscomplex(v));
+end
+save('-v7', 'back.mat', '-struct', 's');" > classes.txt 2> octave.err ||
+		    fail "octave: $(cat octave.err)"
+		cat > want.txt <<-'EOF'
+		x1 logical [2 3] 0
+		x2 uint8 [2 3] 0
+		x3 int8 [2 3] 0
+		x4 uint16 [2 3] 0
+		x5 int16 [2 3] 0
+		x6 uint32 [2 3] 0
+		x7 int32 [2 3] 0
+		x8 uint64 [2 3] 0
+		x9 int64 [2 3] 0
+		x10 single [2 3] 0
+		x11 double [2 3] 0
+		x12 single [3 2] 1
+		x13 double [3 2] 1
+		x14 double [2 3 4] 0
+		x15 int16 [1 5] 0
+		EOF
+		diff want.txt classes.txt || fail "Octave loads other classes or sizes ($c)"
+		tcat back.mat > back.npy
+		tinfo back.mat | sed -n 's/^[0-9]* name=\([^ ]*\) .*/\1/p' > names.txt
+		py "
+import os
+sys.path.insert(0, os.environ['TPIPE_TOP'] + '/test')
+from npystream import records
+want = list(records('in.npy'))
+got = dict(zip(open('names.txt').read().split(), records('back.npy')))
+assert len(got) == len(want) == 15, (len(got), len(want))
+for i, a in enumerate(want):
+    b = got['x%d' % (i + 1)]
+    if a.ndim == 1:
+        a = a.reshape(1, -1)
+    assert a.dtype == b.dtype and a.shape == b.shape, (i, a.dtype, b.dtype, a.shape, b.shape)
+    assert a.tobytes() == b.tobytes(), (i, a, b)" || fail "Octave's values differ ($c)"
+	done
 }
 
 @test "mat: 1-D records are written as 1 x n, 0-D ones as 1 x 1; every dtype but float16" {

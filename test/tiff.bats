@@ -93,6 +93,58 @@ write_in() {
 	npy_same pairs
 }
 
+@test "TIFF files put one after another (cat a.tif b.tif) are one stream: every file's pages, as tcat a.tif b.tif gives them" {
+	local n files=()
+	for n in $(golden); do
+		files+=("$TIFFS/$n.tif")
+	done
+	[ "${#files[@]}" -ge 30 ]
+	tcat "${files[@]}" > apart.npy
+	cat "${files[@]}" | tcat > joined.npy
+	cmp joined.npy apart.npy
+	# padding of zero bytes between the files, as a writer aligning
+	# the next one leaves
+	{ cat "$TIFFS/pil-pages.tif"; head -c 4096 /dev/zero
+	  cat "$TIFFS/tf-bigtiff-be-u8.tif"; } > padded.tif
+	run --separate-stderr tinfo padded.tif
+	[ "$status" -eq 0 ] && [ -z "$stderr" ] && [ "${#lines[@]}" -eq 4 ]
+	[[ ${lines[3]} == "3 shape=(13,19,3) dtype=uint64 "* ]]
+}
+
+@test "where each golden TIFF ends is known to the byte: bytes after it that are not a TIFF are left with a warning, the pages read" {
+	local n size end
+	for n in $(golden); do
+		size=$(stat -c %s "$TIFFS/$n.tif")
+		{ cat "$TIFFS/$n.tif"; printf 'junk'; } > j.tif
+		run --separate-stderr tcat j.tif
+		[ "$status" -eq 0 ]
+		tcat "$TIFFS/$n.tif" > alone.npy
+		[ "$output" = "$(cat alone.npy)" ]
+		[[ $stderr == "tcat: j.tif: "*" bytes after the TIFF file that ends at byte "*" are not a TIFF file: not read" ]]
+		end=${stderr#*ends at byte }
+		end=${end%% *}
+		# the end found is the file's size, or zero bytes of padding
+		# follow it there
+		[ "$end" -le "$size" ]
+		[ "$(tail -c +$((end + 1)) "$TIFFS/$n.tif" | tr -d '\0' | wc -c)" -eq 0 ]
+		[ "$stderr" = "tcat: j.tif: $((size + 4 - end)) bytes after the TIFF file that ends at byte $end are not a TIFF file: not read" ]
+	done
+	# zero bytes alone after a file are padding: no warning
+	{ cat "$TIFFS/pil-gray8.tif"; head -c 100 /dev/zero; } > z.tif
+	run --separate-stderr tcat z.tif
+	[ "$status" -eq 0 ] && [ -z "$stderr" ]
+}
+
+@test "a second TIFF file cut short: the first file's pages, then one message naming the record" {
+	{ cat "$TIFFS/pil-pages.tif"; head -c 300 "$TIFFS/tf-be-u2.tif"; } > cut.tif
+	run --separate-stderr tcat cut.tif
+	[ "$status" -eq 1 ]
+	tcat "$TIFFS/pil-pages.tif" > first.npy
+	[ "$output" = "$(cat first.npy)" ]
+	[[ $stderr == "tcat: cut.tif: "*"record 3"* ]]
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
+}
+
 @test "tinfo shows a multi-page TIFF as its records; detection is by content, not name" {
 	run tinfo "$TIFFS/pil-pages.tif"
 	[ "$status" -eq 0 ]
@@ -207,6 +259,41 @@ for i, r in enumerate(records('stack.npy')):
     im.seek(i)
     assert np.array_equal(np.asarray(im), r), i
 "
+}
+
+@test "a classic TIFF that would pass 4 GiB goes on as a BigTIFF, its pages copied: the same pages, tifffile reads them (limit lowered for the test)" {
+	pyrun "
+with open('mixed.npy', 'wb') as f:
+    for dt, shape in [('u1', (30, 40)), ('f8', (50, 20, 3)), ('i2', (1, 1)),
+                      ('u2', (20, 90, 4)), ('?', (40, 17)), ('f4', (64, 64))]:
+        np.save(f, values(dt, shape))
+"
+	local c
+	for c in none deflate; do
+		tcat --compress "$c" mixed.npy -o classic.tif
+		[ "$(head -c 4 classic.tif | od -An -tx1 | tr -d ' ')" = 49492a00 ]
+		# the third page already would pass the limit of the first two
+		TPIPE_TEST_TIFF_LIMIT=30000 tcat --compress "$c" mixed.npy -o big.tif
+		[ "$(head -c 4 big.tif | od -An -tx1 | tr -d ' ')" = 49492b00 ]
+		tcat big.tif > big.npy
+		tcat classic.tif > classic.npy
+		cmp big.npy classic.npy
+		pyrun "
+sys.path.insert(0, os.path.join(os.environ['TPIPE_TOP'], 'test'))
+from npystream import records
+want = [r.astype(np.uint8) if r.dtype == bool else r for r in records('mixed.npy')]
+theirs = pages('big.tif')
+assert len(theirs) == len(want) == 6, len(theirs)
+for a, b in zip(theirs, want):
+    assert same(a, b), (a.dtype, a.shape, b.dtype, b.shape)
+assert tifffile.TiffFile('big.tif').is_bigtiff
+drop = lambda ts: [{k: v for k, v in t.items() if k != 'StripOffsets'} for t in ts]
+assert drop(tags('big.tif')) == drop(tags('classic.tif'))
+"
+	done
+	# a first record past the limit starts a BigTIFF
+	TPIPE_TEST_TIFF_LIMIT=200 tcat "$TIFFS/pil-gray8.npy" -o one.tif
+	[ "$(head -c 4 one.tif | od -An -tx1 | tr -d ' ')" = 49492b00 ]
 }
 
 @test "tcat writes each golden TIFF again (none, deflate) and reads back the pages the golden readers give" {
