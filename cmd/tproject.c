@@ -45,8 +45,10 @@ enum {
 /* The buffers --buffers names, in the order of enum buf. */
 enum buf { BUF_COLOUR, BUF_DEPTH, BUF_ID, BUF_BARY, BUF_NORMAL, BUF_UV,
 	NBUF };
-static const char *const buf_name[NBUF] = {
-	"colour", "depth", "id", "bary", "normal", "uv"
+static const struct tp_choice buf_words[] = {
+	{ "colour", BUF_COLOUR }, { "depth", BUF_DEPTH }, { "id", BUF_ID },
+	{ "bary", BUF_BARY }, { "normal", BUF_NORMAL }, { "uv", BUF_UV },
+	{ "color", BUF_COLOUR }, { NULL, 0 }
 };
 
 /* The option of each enum tp_mat_call, for messages. */
@@ -131,42 +133,28 @@ parse_fixed(const char *arg, double *v, int n, const char *name)
 			tp_usage_die("%s: '%s' is not finite", name, q);
 }
 
-/* Parse the comma-separated words of list (option name) with parse
- * into v (at most max, no word twice); their number. */
+/* The comma-separated words of list (option name), each of choices
+ * (tp_choice) and none twice, into v; their number. */
 static int
-parse_words(const char *list, const char *name, int (*parse)(const char *),
-    int *v, int max)
+parse_words(const char *list, const char *name,
+    const struct tp_choice *choices, int *v)
 {
-	char word[64], q[256];
+	char word[64];
 	const char *s = list, *e;
-	int n = 0, i, k;
+	int n = 0, i, k, c;
 
 	do {
 		e = strchr(s, ',');
 		k = e ? (int)(e - s) : (int)strlen(s);
-		snprintf(word, sizeof word, "%.*s", k < 63 ? k : 63, s);
-		if (k > 63 || (v[n] = parse(word)) < 0 || n == max)
-			tp_usage_die("%s: '%s' in '%s' is not one of them", name,
-			    word, tp_quote(list, strlen(list), q, sizeof q));
+		snprintf(word, sizeof word, "%.*s", k, s);
+		c = tp_choice(word, choices, name);
 		for (i = 0; i < n; i++)
-			if (v[i] == v[n])
+			if (v[i] == c)
 				tp_usage_die("%s: '%s' twice", name, word);
-		n++;
+		v[n++] = c;	/* each value once: v has room */
 		s = e + 1;
 	} while (e != NULL);
 	return n;
-}
-
-static int
-buf_parse(const char *s)
-{
-	int i;
-
-	for (i = 0; i < NBUF; i++)
-		if (strcmp(s, buf_name[i]) == 0 || (i == BUF_COLOUR &&
-		    strcmp(s, "color") == 0))
-			return i;
-	return -1;
 }
 
 /* The options of --mesh; 0 if ch is not one. */
@@ -175,7 +163,7 @@ mesh_option(struct cmdline *cl, int ch, const char *arg)
 {
 	double c[3];
 	char q[256];
-	int v = 0, i;
+	int i;
 
 	tp_quote(arg ? arg : "", SIZE_MAX, q, sizeof q);
 	switch (ch) {
@@ -183,29 +171,22 @@ mesh_option(struct cmdline *cl, int ch, const char *arg)
 		cl->mesh = 1;
 		return 1;
 	case OPT_ATTRIBUTES:
-		cl->nattr = parse_words(arg, "--attributes (colour, normal, "
-		    "uv)", tp_mesh_attr_parse, cl->attrs, TP_MESH_NATTR);
+		cl->nattr = parse_words(arg, "--attributes", tp_mesh_attrs,
+		    cl->attrs);
 		break;
 	case OPT_BUFFERS:
-		cl->nbuf = parse_words(arg, "--buffers (colour, depth, id, "
-		    "bary, normal, uv)", buf_parse, cl->bufs, NBUF);
+		cl->nbuf = parse_words(arg, "--buffers", buf_words, cl->bufs);
 		break;
 	case OPT_CULL:
-		if ((v = tp_raster_parse_cull(arg)) < 0)
-			tp_usage_die("--cull takes back, front or none: '%s'",
-			    q);
-		cl->ro.cull = (enum tp_cull)v;
+		cl->ro.cull = (enum tp_cull)tp_choice(arg, tp_raster_culls,
+		    "--cull");
 		break;
 	case OPT_FRONT_FACE:
-		if ((v = tp_raster_parse_front(arg)) < 0)
-			tp_usage_die("--front-face takes ccw or cw: '%s'", q);
-		cl->ro.cw = v;
+		cl->ro.cw = tp_choice(arg, tp_raster_fronts, "--front-face");
 		break;
 	case OPT_SHADE:
-		if ((v = tp_raster_parse_shade(arg)) < 0)
-			tp_usage_die("--shade takes flat, vertex or lambert: "
-			    "'%s'", q);
-		cl->ro.shade = (enum tp_shade)v;
+		cl->ro.shade = (enum tp_shade)tp_choice(arg, tp_raster_shades,
+		    "--shade");
 		break;
 	case OPT_COLOUR:
 		parse_fixed(arg, c, 3, "--colour");
@@ -367,10 +348,7 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 			cl->edges = optarg;
 			break;
 		case OPT_STAGE:
-			if ((cl->stage = tp_stage_parse(optarg)) < 0)
-				tp_usage_die("--stage takes object, eye, clip, "
-				    "ndc or window: '%s'", tp_quote(optarg,
-				    strlen(optarg), q, sizeof q));
+			cl->stage = tp_choice(optarg, tp_stages, "--stage");
 			break;
 		default:
 			if (!mesh_option(cl, ch, optarg))

@@ -12,18 +12,10 @@ static const char *const attr_name[TP_MESH_NATTR] = {
 };
 static const size_t attr_width[TP_MESH_NATTR] = { 3, 3, 2 };
 
-int
-tp_mesh_attr_parse(const char *s)
-{
-	int i;
-
-	if (strcmp(s, "color") == 0)
-		return TP_MESH_COLOUR;
-	for (i = 0; i < TP_MESH_NATTR; i++)
-		if (strcmp(s, attr_name[i]) == 0)
-			return i;
-	return -1;
-}
+const struct tp_choice tp_mesh_attrs[] = {
+	{ "colour", TP_MESH_COLOUR }, { "normal", TP_MESH_NORMAL },
+	{ "uv", TP_MESH_UV }, { "color", TP_MESH_COLOUR }, { NULL, 0 }
+};
 
 /* Read the record what (V, width) or (F, 3) into t; real, or integer
  * for faces; dies otherwise.  n: the rows it must have (0: any). */

@@ -21,8 +21,9 @@ struct tp_mesh_data {
 	struct tp_tensor pos, faces, attr[TP_MESH_NATTR];
 };
 
-/* "colour" (or "color"), "normal", "uv": the attribute, or -1. */
-int tp_mesh_attr_parse(const char *s);
+/* The words of the attributes (tp_choice): colour (or color), normal,
+ * uv. */
+extern const struct tp_choice tp_mesh_attrs[];
 
 /*
  * Read the next mesh from in: vertices, faces, then the attributes in

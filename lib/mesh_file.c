@@ -63,6 +63,18 @@ tp_mesh_file_kind(const char *path)
 	return 0;
 }
 
+/* Die unless every index of face fa is below nv (file q, quoted). */
+static void
+check_face(const struct aiFace *fa, unsigned nv, const char *q)
+{
+	unsigned k;
+
+	for (k = 0; k < fa->mNumIndices; k++)
+		if (fa->mIndices[k] >= nv)
+			tp_die("'%s': a face names vertex %u of %u", q,
+			    fa->mIndices[k], nv);
+}
+
 /* File scope, so that it is reachable when a message ends the run. */
 static const struct aiScene *sc;
 
@@ -81,7 +93,8 @@ tp_mesh_read_file(const char *path, struct tp_mesh_data *md)
 	tp_quote(path, strlen(path), q, sizeof q);
 	sc = aiImportFile(path, aiProcess_ValidateDataStructure);
 	if (sc == NULL)
-		tp_die("'%s': assimp cannot read it: %s", q, aiGetErrorString());
+		tp_die("'%s': assimp cannot read it: %s", q,
+		    aiGetErrorString());
 	for (i = 0; i < sc->mNumMeshes; i++) {
 		me = sc->mMeshes[i];
 		nv += me->mNumVertices;
@@ -138,11 +151,7 @@ tp_mesh_read_file(const char *path, struct tp_mesh_data *md)
 		for (j = 0; j < me->mNumFaces; j++) {
 			const struct aiFace *fa = &me->mFaces[j];
 
-			for (k = 0; k < fa->mNumIndices; k++)
-				if (fa->mIndices[k] >= me->mNumVertices)
-					tp_die("'%s': a face names vertex %u of "
-					    "%u", q, fa->mIndices[k],
-					    me->mNumVertices);
+			check_face(fa, me->mNumVertices, q);
 			for (k = 1; k + 1 < fa->mNumIndices; k++) {
 				*fc++ = (long long)(v0 + fa->mIndices[0]);
 				*fc++ = (long long)(v0 + fa->mIndices[k]);

@@ -144,20 +144,11 @@ tp_project_points_f32(const struct tp_project *p, const float *in,
 	return run_batch(&b, threads);
 }
 
-static const char *const stage_name[] = {
-	"object", "eye", "clip", "ndc", "window"
+const struct tp_choice tp_stages[] = {
+	{ "object", TP_STAGE_OBJECT }, { "eye", TP_STAGE_EYE },
+	{ "clip", TP_STAGE_CLIP }, { "ndc", TP_STAGE_NDC },
+	{ "window", TP_STAGE_WINDOW }, { NULL, 0 }
 };
-
-int
-tp_stage_parse(const char *name)
-{
-	int i;
-
-	for (i = 0; i <= TP_STAGE_WINDOW; i++)
-		if (strcmp(name, stage_name[i]) == 0)
-			return i;
-	return -1;
-}
 
 int
 tp_stage_width(enum tp_stage s)

@@ -139,8 +139,8 @@ enum tp_stage {
 	TP_STAGE_OBJECT, TP_STAGE_EYE, TP_STAGE_CLIP, TP_STAGE_NDC,
 	TP_STAGE_WINDOW
 };
-/* The stage called name ("object", ... "window"), or -1. */
-int tp_stage_parse(const char *name);
+/* The words of the stages (tp_choice): object, eye, clip, ndc, window. */
+extern const struct tp_choice tp_stages[];
 /* The values per point of stage s: 4 (object, eye, clip), else 3. */
 int tp_stage_width(enum tp_stage s);
 /*

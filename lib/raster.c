@@ -15,25 +15,17 @@
 #include "raster.h"
 #include "raster_impl.h"
 
-int
-tp_raster_parse_cull(const char *s)
-{
-	return !strcmp(s, "none") ? TP_CULL_NONE : !strcmp(s, "back") ?
-	    TP_CULL_BACK : !strcmp(s, "front") ? TP_CULL_FRONT : -1;
-}
-
-int
-tp_raster_parse_front(const char *s)
-{
-	return !strcmp(s, "ccw") ? 0 : !strcmp(s, "cw") ? 1 : -1;
-}
-
-int
-tp_raster_parse_shade(const char *s)
-{
-	return !strcmp(s, "flat") ? TP_SHADE_FLAT : !strcmp(s, "vertex") ?
-	    TP_SHADE_VERTEX : !strcmp(s, "lambert") ? TP_SHADE_LAMBERT : -1;
-}
+const struct tp_choice tp_raster_culls[] = {
+	{ "back", TP_CULL_BACK }, { "front", TP_CULL_FRONT },
+	{ "none", TP_CULL_NONE }, { NULL, 0 }
+};
+const struct tp_choice tp_raster_fronts[] = {
+	{ "ccw", 0 }, { "cw", 1 }, { NULL, 0 }
+};
+const struct tp_choice tp_raster_shades[] = {
+	{ "flat", TP_SHADE_FLAT }, { "vertex", TP_SHADE_VERTEX },
+	{ "lambert", TP_SHADE_LAMBERT }, { NULL, 0 }
+};
 
 /* Fixed point: window x, y in 1/256 pixel, as llvmpipe snaps them. */
 #define SUB 256

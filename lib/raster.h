@@ -66,11 +66,10 @@ struct tp_raster_out {
 	float *uv;
 };
 
-/* The option words: "none" "back" "front"; "ccw" "cw"; "flat"
- * "vertex" "lambert".  Each returns the value or -1. */
-int tp_raster_parse_cull(const char *s);
-int tp_raster_parse_front(const char *s);
-int tp_raster_parse_shade(const char *s);
+/* The option words (tp_choice): back, front, none (enum tp_cull); ccw,
+ * cw (the cw flag); flat, vertex, lambert (enum tp_shade). */
+extern const struct tp_choice tp_raster_culls[], tp_raster_fronts[],
+    tp_raster_shades[];
 
 /*
  * Draw mesh m with pipeline p (which must have a viewport; y_down is

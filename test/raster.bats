@@ -242,14 +242,15 @@ open("ok.obj", "w").write("# no colours\nv 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n")
 	row fails 2 "--attributes names the records of a tpipe stream: an OBJ or PLY file's come from the file" /dev/null tproject --mesh --render 4x4 --attributes normal "$d/ok.obj"
 	row fails 2 "--mesh needs --render WxH" "$d/ok.npy" tproject --mesh
 	row fails 2 "--cull, --front-face, --shade and --colour need --mesh" "$d/ok.npy" tproject --cull back
-	row fails 2 "--cull takes back, front or none: 'side'" "$d/ok.npy" tproject --mesh --render 4x4 --cull side
-	row fails 2 "--front-face takes ccw or cw: 'left'" "$d/ok.npy" tproject --mesh --render 4x4 --front-face left
-	row fails 2 "--shade takes flat, vertex or lambert: 'phong'" "$d/ok.npy" tproject --mesh --render 4x4 --shade phong
+	row fails 2 "--cull 'side' is not one of back, front, none" "$d/ok.npy" tproject --mesh --render 4x4 --cull side
+	row fails 2 "--front-face 'left' is not one of ccw, cw" "$d/ok.npy" tproject --mesh --render 4x4 --front-face left
+	row fails 2 "--shade 'phong' is not one of flat, vertex, lambert" "$d/ok.npy" tproject --mesh --render 4x4 --shade phong
 	row fails 2 "--shade vertex needs colours: --attributes colour" "$d/ok.npy" tproject --mesh --render 4x4 --shade vertex
 	row fails 2 "--colour: each of r, g, b must be in \[0, 255\]: '1,2,300'" "$d/ok.npy" tproject --mesh --render 4x4 --colour 1,2,300
-	row fails 2 "--buffers \(colour, depth, id, bary, normal, uv\): 'stencil' in 'id,stencil' is not one of them" "$d/ok.npy" tproject --mesh --render 4x4 --buffers id,stencil
-	row fails 2 "--buffers \(colour, depth, id, bary, normal, uv\): 'id' twice" "$d/ok.npy" tproject --mesh --render 4x4 --buffers id,depth,id
-	row fails 2 "--attributes \(colour, normal, uv\): 'alpha' in 'alpha' is not one of them" "$d/ok.npy" tproject --mesh --render 4x4 --attributes alpha
+	row fails 2 "--buffers 'stencil' is not one of colour, depth, id, bary, normal, uv, color" "$d/ok.npy" tproject --mesh --render 4x4 --buffers id,stencil
+	row fails 2 "--buffers: 'id' twice" "$d/ok.npy" tproject --mesh --render 4x4 --buffers id,depth,id
+	row fails 2 "--buffers: 'color' twice" "$d/ok.npy" tproject --mesh --render 4x4 --buffers colour,depth,id,bary,normal,uv,color
+	row fails 2 "--attributes 'alpha' is not one of colour, normal, uv, color" "$d/ok.npy" tproject --mesh --render 4x4 --attributes alpha
 	row fails 2 "-O png holds the colour buffer alone: --buffers must be colour" "$d/ok.npy" tproject --mesh --render 4x4 --buffers id -O png
 	row fails 2 "--mesh cannot be used with --y-down" "$d/ok.npy" tproject --mesh --render 4x4 --y-down --viewport 0,0,4,4
 	row fails 2 "--mesh cannot be used with --stage" "$d/ok.npy" tproject --mesh --render 4x4 --stage eye

@@ -449,7 +449,7 @@ m[0, 1] = np.inf; np.save("minf.npy", m)
 	row fails 2 "--render takes WxH, each 1 to 16384: '4x4x4x4x4x4x4x4x4'" "$d/p3.npy" tproject --render 4x4x4x4x4x4x4x4x4
 	row fails 2 "--render takes WxH, each 1 to 16384: '8'" "$d/p3.npy" tproject --render 8
 	row fails 2 "--render draws projected points: it cannot be used with --unproject" "$d/p3.npy" tproject --render 4x4 --unproject
-	row fails 2 "--stage takes object, eye, clip, ndc or window: 'screen'" "$d/p3.npy" tproject --stage screen
+	row fails 2 "--stage 'screen' is not one of object, eye, clip, ndc, window" "$d/p3.npy" tproject --stage screen
 	row fails 2 "--stage writes the points of one stage: it cannot be used with --render" "$d/p3.npy" tproject --stage eye --render 4x4
 	row fails 2 "--stage writes the points of one stage: it cannot be used with --print-matrix" "$d/p3.npy" tproject --stage eye --print-matrix
 	row fails 2 "--unproject cannot be used with --clip" "$d/p3.npy" tproject --unproject --clip
