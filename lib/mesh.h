@@ -34,9 +34,9 @@ extern const struct tp_choice tp_mesh_attrs[];
  */
 int tp_mesh_read(struct tp_reader *in, const int *attrs, int nattr,
     struct tp_mesh_data *md);
-/* What the file at path holds, by its first bytes: TP_MESH_PLY ("ply"
- * and a newline), TP_MESH_OBJ (text whose first statement is OBJ's), or
- * 0 (neither, or no file). */
+/* What the regular file at path holds, by its first bytes: TP_MESH_PLY
+ * ("ply" and a newline), TP_MESH_OBJ (text whose first statement is
+ * OBJ's), or 0 (neither, or not a regular file: a pipe is a stream). */
 enum { TP_MESH_OBJ = 1, TP_MESH_PLY };
 int tp_mesh_file_kind(const char *path);
 /* Read the OBJ or PLY file at path through assimp (mesh_file.c): every

@@ -14,6 +14,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <assimp/cimport.h>
 #include <assimp/mesh.h>
@@ -29,8 +30,12 @@ tp_mesh_file_kind(const char *path)
 	char buf[4096], word[16];
 	FILE *f;
 	size_t n, i = 0, k;
+	struct stat st;
 
-	if (path == NULL || (f = fopen(path, "rb")) == NULL)
+	/* a regular file only: reading a pipe's first bytes would take
+	 * them from the stream reader */
+	if (path == NULL || stat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (f = fopen(path, "rb")) == NULL)
 		return 0;
 	n = fread(buf, 1, sizeof buf - 1, f);
 	fclose(f);

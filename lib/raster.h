@@ -50,7 +50,8 @@ struct tp_raster_opts {
 	double colour[3];	/* the flat colour, 0..1 */
 };
 
-/* The buffers, each NULL if not wanted, width * height pixels, row 0
+/* The buffers, each NULL if not wanted but depth (the depth test needs
+ * it), width * height pixels, row 0
  * at the top: colour (3 bytes a pixel, 0 where empty), depth (1 where
  * empty), id (the face index; -1 where empty), bary (the perspective-
  * correct barycentrics of the face's three vertices; 0 where empty),

@@ -359,3 +359,15 @@ r = records("obj.npy")
 assert {0, 1, 3, 4, 5} <= set(np.unique(r[2])), np.unique(r[2])
 '
 }
+
+@test "tproject --mesh: a mesh stream through a named pipe is a stream (its first bytes are not sniffed away)" {
+	py '
+with open("m.npy", "wb") as f:
+    np.save(f, np.array([[-1., -1, 0], [1, -1, 0], [0, 1, 0]]))
+    np.save(f, np.array([[0, 1, 2]]))
+'
+	tproject --mesh --render 6x4 --buffers id m.npy > want.npy
+	run bash -c 'tproject --mesh --render 6x4 --buffers id <(cat m.npy) > got.npy'
+	[ "$status" -eq 0 ]
+	cmp want.npy got.npy
+}
