@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """make-golden.py - tproject --mesh's golden pictures from Mesa's OpenGL.
 
-    /usr/bin/python3 test/data/raster/make-golden.py
+    /usr/bin/python3 test/data/raster/make-golden.py [DIR]
 
 Compiles glref.c (cc, libegl-dev, libgl-dev; Mesa's llvmpipe through a
 surfaceless EGL context) into a temporary directory, and for each case
@@ -10,19 +10,24 @@ vertices (V, 3), faces (F, 3) and the records --attributes names),
 draws it with glref, and writes NAME.gl.npz: colour, depth, id and bary
 as OpenGL left them (row 0 the top of the picture).  cases.txt lists
 name|input|golden|arguments.  The matrices are given to both as numbers
-(--modelview, --projection), so both draw with the same ones (OpenGL
-rounds P * MV to float32, tproject keeps float64).  Deterministic.
+(--modelview, --projection), so both draw with the same ones (glref
+hands OpenGL each vertex in clip space, P * MV * v in float64 rounded
+once to float32; tproject keeps float64).  Deterministic.
+With DIR, everything is written there instead (test/raster.bats draws
+the cases again with the machine's Mesa and compares).
 """
 import os
 import subprocess
+import sys
 import tempfile
 
 import numpy as np
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+SRC = os.path.dirname(os.path.abspath(__file__))
+HERE = sys.argv[1] if len(sys.argv) > 1 else SRC
 TMP = tempfile.mkdtemp()
 GLREF = os.path.join(TMP, 'glref')
-subprocess.run(['cc', '-O1', '-o', GLREF, os.path.join(HERE, 'glref.c'),
+subprocess.run(['cc', '-O1', '-o', GLREF, os.path.join(SRC, 'glref.c'),
                 '-lEGL', '-lOpenGL', '-lm'], check=True)
 ENV = dict(os.environ, EGL_PLATFORM='surfaceless', LIBGL_ALWAYS_SOFTWARE='1',
            GALLIUM_DRIVER='llvmpipe')
