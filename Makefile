@@ -36,6 +36,9 @@ CFLAGS ?= $(OPT) -g
 WARN = -Wall -Wextra
 CPPFLAGS += -D_GNU_SOURCE -DTPIPE_VERSION='"$(VERSION)"' -Ilib
 LDLIBS = -lfftw3_threads -lfftw3f_threads -lfftw3 -lfftw3f -lopenblas -ltiff -ljpeg -lmatio -lpng -lz -lm -lpthread
+# Libraries one tool alone links (LDLIBS_tool): assimp reads tproject's
+# OBJ and PLY meshes (lib/mesh_file.c).
+LDLIBS_tproject = -lassimp
 
 ifeq ($(SANITIZE),1)
 BUILD ?= build-san
@@ -52,8 +55,9 @@ SANFLAGS = -fsanitize=thread -fno-omit-frame-pointer
 CFLAGS += $(SANFLAGS)
 LDFLAGS += $(SANFLAGS)
 CHECK_TESTS = test/tconv.bats test/tblur.bats test/treshape.bats \
-    test/tproject.bats test/tgrad.bats test/tgrad_course.bats \
-    test/tmath.bats test/tfft.bats test/progress.bats
+    test/tproject.bats test/raster.bats test/tgrad.bats \
+    test/tgrad_course.bats test/tmath.bats test/tfft.bats \
+    test/progress.bats
 else
 BUILD ?= build
 endif
@@ -117,7 +121,7 @@ $(BUILD)/libtpipe.a: $(LIBOBJ)
 	rm -f $@ && ar rcs $@ $(LIBOBJ)
 
 $(BUILD)/bin/%: $(BUILD)/obj/cmd/%.o $(BUILD)/libtpipe.a | $(BUILD)/bin
-	$(LINK) -o $@ $< $(BUILD)/libtpipe.a $(LDLIBS)
+	$(LINK) -o $@ $< $(BUILD)/libtpipe.a $(LDLIBS_$*) $(LDLIBS)
 
 $(BUILD)/unit/%: $(BUILD)/obj/unit/%.o $(BUILD)/libtpipe.a | $(BUILD)/unit
 	$(LINK) -o $@ $< $(BUILD)/libtpipe.a $(LDLIBS)

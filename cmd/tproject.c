@@ -12,6 +12,8 @@
 
 #include "tpipe.h"
 #include "project.h"
+#include "raster.h"
+#include "mesh.h"
 
 static const char usage[] =
     "tproject [--modelview matrix] [--projection matrix] [--column-major]\n"
@@ -23,6 +25,10 @@ static const char usage[] =
     "                [--viewport x,y,width,height] [--depth-range near,far]\n"
     "                [--y-down] [--keep-behind] [--clip] [--unproject]\n"
     "                [--print-matrix] [--render WxH [--edges file]]\n"
+    "                [--stage object|eye|clip|ndc|window]\n"
+    "                [--mesh [--attributes list] [--cull back|front|none]\n"
+    "                 [--front-face ccw|cw] [--shade flat|vertex|lambert]\n"
+    "                 [--colour r,g,b] [--buffers list]]\n"
     "                [-o file] [-O " TP_FORMAT_NAMES "] [-t f32|f64]\n"
     "                [-j threads] [--progress | --quiet] [file]";
 
@@ -31,7 +37,18 @@ enum {
 	OPT_CALL = TP_OPT_TOOL,
 	OPT_COLUMN_MAJOR = TP_OPT_TOOL + TP_NCALLS, OPT_VIEWPORT,
 	OPT_DEPTH_RANGE, OPT_Y_DOWN, OPT_KEEP_BEHIND, OPT_CLIP, OPT_UNPROJECT,
-	OPT_PRINT_MATRIX, OPT_RENDER, OPT_EDGES
+	OPT_PRINT_MATRIX, OPT_RENDER, OPT_EDGES, OPT_STAGE, OPT_MESH,
+	OPT_ATTRIBUTES, OPT_CULL, OPT_FRONT_FACE, OPT_SHADE, OPT_COLOUR,
+	OPT_BUFFERS
+};
+
+/* The buffers --buffers names, in the order of enum buf. */
+enum buf { BUF_COLOUR, BUF_DEPTH, BUF_ID, BUF_BARY, BUF_NORMAL, BUF_UV,
+	NBUF };
+static const struct tp_choice buf_words[] = {
+	{ "colour", BUF_COLOUR }, { "depth", BUF_DEPTH }, { "id", BUF_ID },
+	{ "bary", BUF_BARY }, { "normal", BUF_NORMAL }, { "uv", BUF_UV },
+	{ "color", BUF_COLOUR }, { NULL, 0 }
 };
 
 /* The option of each enum tp_mat_call, for messages. */
@@ -60,6 +77,12 @@ struct cmdline {
 	struct tp_view view;
 	int depth_given, y_down_given;
 	int clip, unproject, print_matrix;
+	int stage;		/* enum tp_stage: what is written */
+	int mesh;		/* --mesh: the input is meshes */
+	int attrs[TP_MESH_NATTR], nattr;	/* --attributes */
+	int bufs[NBUF], nbuf;	/* --buffers, in order */
+	int raster_given;	/* a mesh option */
+	struct tp_raster_opts ro;
 	size_t render[2];	/* width, height; 0 if not rendering */
 	const char *edges;
 };
@@ -110,6 +133,118 @@ parse_fixed(const char *arg, double *v, int n, const char *name)
 			tp_usage_die("%s: '%s' is not finite", name, q);
 }
 
+/* The comma-separated words of list (option name), each of choices
+ * (tp_choice) and none twice, into v; their number. */
+static int
+parse_words(const char *list, const char *name,
+    const struct tp_choice *choices, int *v)
+{
+	char word[64];
+	const char *s = list, *e;
+	int n = 0, i, k, c;
+
+	do {
+		e = strchr(s, ',');
+		k = e ? (int)(e - s) : (int)strlen(s);
+		snprintf(word, sizeof word, "%.*s", k, s);
+		c = tp_choice(word, choices, name);
+		for (i = 0; i < n; i++)
+			if (v[i] == c)
+				tp_usage_die("%s: '%s' twice", name, word);
+		v[n++] = c;	/* each value once: v has room */
+		s = e + 1;
+	} while (e != NULL);
+	return n;
+}
+
+/* The options of --mesh; 0 if ch is not one. */
+static int
+mesh_option(struct cmdline *cl, int ch, const char *arg)
+{
+	double c[3];
+	char q[256];
+	int i;
+
+	tp_quote(arg ? arg : "", SIZE_MAX, q, sizeof q);
+	switch (ch) {
+	case OPT_MESH:
+		cl->mesh = 1;
+		return 1;
+	case OPT_ATTRIBUTES:
+		cl->nattr = parse_words(arg, "--attributes", tp_mesh_attrs,
+		    cl->attrs);
+		break;
+	case OPT_BUFFERS:
+		cl->nbuf = parse_words(arg, "--buffers", buf_words, cl->bufs);
+		break;
+	case OPT_CULL:
+		cl->ro.cull = (enum tp_cull)tp_choice(arg, tp_raster_culls,
+		    "--cull");
+		break;
+	case OPT_FRONT_FACE:
+		cl->ro.cw = tp_choice(arg, tp_raster_fronts, "--front-face");
+		break;
+	case OPT_SHADE:
+		cl->ro.shade = (enum tp_shade)tp_choice(arg, tp_raster_shades,
+		    "--shade");
+		break;
+	case OPT_COLOUR:
+		parse_fixed(arg, c, 3, "--colour");
+		for (i = 0; i < 3; i++) {
+			if (c[i] < 0 || c[i] > 255)
+				tp_usage_die("--colour: each of r, g, b must "
+				    "be in [0, 255]: '%s'", q);
+			cl->ro.colour[i] = c[i] / 255;
+		}
+		break;
+	default:
+		return 0;
+	}
+	cl->raster_given = 1;
+	return 1;
+}
+
+/* What --mesh needs and excludes. */
+static void
+check_mesh_options(struct cmdline *cl)
+{
+	if (!cl->mesh) {
+		if (cl->raster_given)
+			tp_usage_die("--attributes, --buffers, --cull, "
+			    "--front-face, --shade and --colour need --mesh");
+		return;
+	}
+	if (!cl->render[0])
+		tp_usage_die("--mesh needs --render WxH: it draws filled "
+		    "triangles");
+	if (cl->edges || cl->clip || cl->stage >= 0 || cl->view.keep_behind ||
+	    cl->y_down_given || cl->unproject || cl->print_matrix)
+		tp_usage_die("--mesh cannot be used with --%s", cl->edges ?
+		    "edges" : cl->clip ? "clip" : cl->stage >= 0 ? "stage" :
+		    cl->unproject ? "unproject" : cl->print_matrix ?
+		    "print-matrix" :
+		    cl->view.keep_behind ? "keep-behind" :
+		    "y-down (row 0 is the top of the picture already)");
+	if (cl->nbuf == 0)
+		cl->bufs[cl->nbuf++] = BUF_COLOUR;
+	if (cl->com.format == TP_FMT_PNG && (cl->nbuf != 1 ||
+	    cl->bufs[0] != BUF_COLOUR))
+		tp_usage_die("-O png holds the colour buffer alone: "
+		    "--buffers must be colour");
+}
+
+/* 1 if --attributes names a. */
+static int
+has_attr(const struct cmdline *cl, int a)
+{
+	int i;
+
+	for (i = 0; i < cl->nattr; i++)
+		if (cl->attrs[i] == a)
+			return 1;
+	return 0;
+}
+
 static void
 parse_cmdline(int argc, char **argv, struct cmdline *cl)
 {
@@ -137,6 +272,14 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 		{ "print-matrix", no_argument, NULL, OPT_PRINT_MATRIX },
 		{ "render", required_argument, NULL, OPT_RENDER },
 		{ "edges", required_argument, NULL, OPT_EDGES },
+		{ "stage", required_argument, NULL, OPT_STAGE },
+		{ "mesh", no_argument, NULL, OPT_MESH },
+		{ "attributes", required_argument, NULL, OPT_ATTRIBUTES },
+		{ "cull", required_argument, NULL, OPT_CULL },
+		{ "front-face", required_argument, NULL, OPT_FRONT_FACE },
+		{ "shade", required_argument, NULL, OPT_SHADE },
+		{ "colour", required_argument, NULL, OPT_COLOUR },
+		{ "buffers", required_argument, NULL, OPT_BUFFERS },
 		{ NULL, 0, NULL, 0 }
 	};
 	int ch, nd;
@@ -146,6 +289,8 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 	memset(cl, 0, sizeof *cl);
 	tp_init(&cl->com, usage);
 	tp_view_init(&cl->view);
+	cl->stage = -1;
+	cl->ro.colour[0] = cl->ro.colour[1] = cl->ro.colour[2] = 1;
 	while ((ch = tp_getopt(argc, argv, TP_COMMON_SHORTOPTS,
 	    longopts)) != -1) {
 		if (tp_common_option(&cl->com, ch, optarg))
@@ -202,17 +347,28 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 		case OPT_EDGES:
 			cl->edges = optarg;
 			break;
+		case OPT_STAGE:
+			cl->stage = tp_choice(optarg, tp_stages, "--stage");
+			break;
 		default:
-			tp_usage();
+			if (!mesh_option(cl, ch, optarg))
+				tp_usage();
 		}
 	}
+	check_mesh_options(cl);
 	cl->input = tp_input_operand(argc - optind, argv + optind);
 	if (cl->edges && !cl->render[0])
 		tp_usage_die("--edges needs --render");
-	if (cl->render[0] && (cl->unproject || cl->clip || cl->print_matrix))
+	if (cl->render[0] && !cl->mesh && (cl->unproject || cl->clip ||
+	    cl->print_matrix))
 		tp_usage_die("--render draws projected points: it cannot be "
 		    "used with --%s", cl->unproject ? "unproject" : cl->clip ?
 		    "clip" : "print-matrix");
+	if (cl->stage >= 0 && (cl->render[0] || cl->unproject ||
+	    cl->print_matrix))
+		tp_usage_die("--stage writes the points of one stage: it "
+		    "cannot be used with --%s", cl->render[0] ? "render" :
+		    cl->unproject ? "unproject" : "print-matrix");
 	if (cl->unproject && (cl->clip || cl->print_matrix ||
 	    cl->view.keep_behind))
 		tp_usage_die("--unproject cannot be used with --%s", cl->clip ?
@@ -391,13 +547,17 @@ project_record(const struct cmdline *cl, const struct tp_project *p,
 	enum tp_dtype outdt = tp_compute_dtype(x.dtype, cl->com.dtype);
 	size_t n = x.count / (size_t)dim, done, k, bad = 0, cap = 0;
 	size_t osz = tp_dtype_size(outdt);
+	int stage = cl->stage < 0 ? TP_STAGE_WINDOW : cl->stage;
+	int odim = tp_stage_width((enum tp_stage)stage);
 	void *dst;
 	struct tp_msg m;
 	const char *why;
 
 	outhdr = x;
 	outhdr.dtype = outdt;
-	outhdr.shape[outhdr.ndim - 1] = 3;
+	outhdr.shape[outhdr.ndim - 1] = (size_t)odim;
+	if (stage != TP_STAGE_WINDOW)	/* computed in float64 */
+		ct = TP_F8;
 	if ((why = tp_set_shape(&outhdr, outhdr.ndim, outhdr.shape,
 	    &m)) != NULL)
 		tp_die("%s: record %ld: %s", tp_reader_name(in),
@@ -412,8 +572,8 @@ project_record(const struct cmdline *cl, const struct tp_project *p,
 	}
 	if (work == NULL) {
 		work = tp_emalloc(PIECE * 4 * sizeof(double));
-		res = tp_emalloc(PIECE * 3 * sizeof(double));
-		conv = tp_emalloc(PIECE * 3 * sizeof(double));
+		res = tp_emalloc(PIECE * 4 * sizeof(double));
+		conv = tp_emalloc(PIECE * 4 * sizeof(double));
 	}
 	tp_write_header(out, &outhdr);
 	for (done = 0; done < n; done += k) {
@@ -425,8 +585,15 @@ project_record(const struct cmdline *cl, const struct tp_project *p,
 		}
 		/* 3-D points are transformed in place */
 		tp_read_data_as(in, work, ct, k * (size_t)dim);
-		dst = dim == 3 ? work : res;
-		if (cl->unproject && ct == TP_F4)
+		dst = dim == 3 && odim == 3 ? work : res;
+		if (stage != TP_STAGE_WINDOW) {
+			dst = res;
+			bad += tp_project_stage(p, (enum tp_stage)stage, work,
+			    dim, dst, k, cl->com.threads);
+			if (mask.data)
+				tp_project_outside(p, work, dim,
+				    (unsigned char *)mask.data + done, k);
+		} else if (cl->unproject && ct == TP_F4)
 			bad += tp_unproject_points_f32(p, work, dst, k,
 			    cl->com.threads);
 		else if (cl->unproject)
@@ -443,10 +610,10 @@ project_record(const struct cmdline *cl, const struct tp_project *p,
 			    NULL,
 			    k, cl->com.threads);
 		if (outdt != ct) {
-			tp_convert(conv, outdt, dst, ct, k * 3);
+			tp_convert(conv, outdt, dst, ct, k * (size_t)odim);
 			dst = conv;
 		}
-		tp_write_data(out, dst, k * 3 * osz);
+		tp_write_data(out, dst, k * (size_t)odim * osz);
 	}
 	if (cl->clip) {
 		if (mask.data == NULL)	/* no points */
@@ -455,6 +622,92 @@ project_record(const struct cmdline *cl, const struct tp_project *p,
 		tp_free(&mask);
 	}
 	return bad;
+}
+
+static struct tp_mesh_data md;
+static struct tp_tensor bufs[NBUF];
+
+/* Draw the mesh md into bufs (tp_raster) and write them in the order of
+ * --buffers; free md. */
+static void
+draw(const struct cmdline *cl, const struct tp_project *p,
+    struct tp_mesh_data *mesh)
+{
+	struct tp_raster_out ro;
+	struct tp_mesh m;
+	int i;
+
+	if (cl->ro.shade == TP_SHADE_VERTEX &&
+	    mesh->attr[TP_MESH_COLOUR].data == NULL)
+		tp_die("%s: --shade vertex: the mesh has no vertex colours",
+		    in ? tp_reader_name(in) : cl->input);
+	memset(&m, 0, sizeof m);
+	m.nv = mesh->pos.shape[0];
+	m.nf = mesh->faces.shape[0];
+	m.pos = mesh->pos.data;
+	m.faces = mesh->faces.data;
+	m.colour = mesh->attr[TP_MESH_COLOUR].data;
+	m.normal = mesh->attr[TP_MESH_NORMAL].data;
+	m.uv = mesh->attr[TP_MESH_UV].data;
+	memset(&ro, 0, sizeof ro);
+	ro.width = cl->render[0];
+	ro.height = cl->render[1];
+	ro.colour = bufs[BUF_COLOUR].data;
+	ro.depth = bufs[BUF_DEPTH].data;
+	ro.id = bufs[BUF_ID].data;
+	ro.bary = bufs[BUF_BARY].data;
+	ro.normal = bufs[BUF_NORMAL].data;
+	ro.uv = bufs[BUF_UV].data;
+	tp_raster(p, &m, &cl->ro, &ro, cl->com.threads);
+	tp_mesh_free(mesh);
+	for (i = 0; i < cl->nbuf; i++)
+		tp_write(out, &bufs[cl->bufs[i]]);
+}
+
+/*
+ * --mesh: the OBJ or PLY file, or each mesh of the tpipe stream, drawn
+ * into the buffers and written as records in the order of --buffers.
+ */
+static void
+render_meshes(const struct cmdline *cl, const struct tp_project *p)
+{
+	static const enum tp_dtype dt[NBUF] = {
+		TP_U1, TP_F4, TP_I4, TP_F4, TP_F4, TP_F4
+	};
+	static const size_t width[NBUF] = { 3, 1, 1, 3, 3, 2 };
+	size_t shape[3] = { cl->render[1], cl->render[0], 0 };
+	int i, b, want[NBUF] = { 0 };
+	int kind = tp_mesh_file_kind(cl->input);
+
+	if (kind && cl->nattr)
+		tp_usage_die("--attributes names the records of a tpipe "
+		    "stream: an OBJ or PLY file's come from the file");
+	if (!kind && cl->ro.shade == TP_SHADE_VERTEX && !has_attr(cl,
+	    TP_MESH_COLOUR))
+		tp_usage_die("--shade vertex needs colours: --attributes "
+		    "colour");
+	for (i = 0; i < cl->nbuf; i++)
+		want[cl->bufs[i]] = 1;
+	want[BUF_DEPTH] = 1;	/* the depth test needs it */
+	for (b = 0; b < NBUF; b++)
+		if (want[b]) {
+			shape[2] = width[b];
+			bufs[b] = tp_new(dt[b], width[b] > 1 ? 3 : 2, shape);
+		}
+	if (kind) {	/* one OBJ or PLY mesh */
+		tp_mesh_read_file(cl->input, &md);
+		out = tp_writer_open(&cl->com);
+		draw(cl, p, &md);
+	} else {
+		in = tp_reader_open(cl->input, -1, NULL);
+		out = tp_writer_open(&cl->com);
+		while (tp_mesh_read(in, cl->attrs, cl->nattr, &md))
+			draw(cl, p, &md);
+		tp_reader_close(in);
+	}
+	tp_writer_close(out);
+	for (b = 0; b < NBUF; b++)
+		tp_free(&bufs[b]);
 }
 
 int
@@ -475,6 +728,10 @@ main(int argc, char **argv)
 		print_matrix(&cl, &p);
 		if (fflush(stdout) || ferror(stdout))
 			tp_die("write error on stdout:");
+		return 0;
+	}
+	if (cl.mesh) {
+		render_meshes(&cl, &p);
 		return 0;
 	}
 	if (cl.unproject && (why = tp_project_unprojector(&p)) != NULL)

@@ -144,6 +144,64 @@ tp_project_points_f32(const struct tp_project *p, const float *in,
 	return run_batch(&b, threads);
 }
 
+const struct tp_choice tp_stages[] = {
+	{ "object", TP_STAGE_OBJECT }, { "eye", TP_STAGE_EYE },
+	{ "clip", TP_STAGE_CLIP }, { "ndc", TP_STAGE_NDC },
+	{ "window", TP_STAGE_WINDOW }, { NULL, 0 }
+};
+
+int
+tp_stage_width(enum tp_stage s)
+{
+	return s <= TP_STAGE_CLIP ? 4 : 3;
+}
+
+size_t
+tp_project_stage(const struct tp_project *p, enum tp_stage s,
+    const double *in, int dim, double *out, size_t n, int threads)
+{
+	struct tp_project q;
+	double obj[4], eye[4];
+	size_t i;
+
+	if (s == TP_STAGE_WINDOW)
+		return tp_project_points(p, in, dim, out, NULL, n, threads);
+	if (s == TP_STAGE_NDC) {	/* the same without the viewport */
+		q = *p;
+		q.scale[0] = q.scale[1] = q.scale[2] = 1;
+		q.offset[0] = q.offset[1] = q.offset[2] = 0;
+		return tp_project_points(&q, in, dim, out, NULL, n, threads);
+	}
+	for (i = 0; i < n; i++) {
+		obj[3] = 1;
+		memcpy(obj, in + (size_t)dim * i, (size_t)dim * sizeof *obj);
+		if (s == TP_STAGE_OBJECT) {
+			memcpy(out + 4 * i, obj, sizeof obj);
+			continue;
+		}
+		tp_mat4_apply(&p->v.modelview, obj, s == TP_STAGE_EYE ?
+		    out + 4 * i : eye);
+		if (s == TP_STAGE_CLIP)
+			tp_mat4_apply(&p->v.projection, eye, out + 4 * i);
+	}
+	return 0;
+}
+
+void
+tp_project_outside(const struct tp_project *p, const double *in, int dim,
+    unsigned char *outside, size_t n)
+{
+	double obj[4], c[4];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		obj[3] = 1;
+		memcpy(obj, in + (size_t)dim * i, (size_t)dim * sizeof *obj);
+		tp_mat4_apply(&p->pm, obj, c);
+		outside[i] = !in_volume(c);
+	}
+}
+
 tp_why
 tp_project_unprojector(struct tp_project *p)
 {

@@ -134,6 +134,29 @@ size_t tp_project_points(const struct tp_project *p, const double *in,
 size_t tp_project_points_f32(const struct tp_project *p, const float *in,
     int dim, float *out, unsigned char *outside, size_t n, int threads);
 
+/* The stages of the pipeline, in order (tproject --stage). */
+enum tp_stage {
+	TP_STAGE_OBJECT, TP_STAGE_EYE, TP_STAGE_CLIP, TP_STAGE_NDC,
+	TP_STAGE_WINDOW
+};
+/* The words of the stages (tp_choice): object, eye, clip, ndc, window. */
+extern const struct tp_choice tp_stages[];
+/* The values per point of stage s: 4 (object, eye, clip), else 3. */
+int tp_stage_width(enum tp_stage s);
+/*
+ * Stage s of n points (as tp_project_points takes them) into out,
+ * tp_stage_width(s) values a point: object (x, y, z, w), eye = MV *
+ * object, clip = P * eye (MV then P, as tp_project_trace), ndc (as
+ * tp_project_points without the viewport), window (tp_project_points).
+ * out may not be in.  Returns how many points became NaN (ndc and
+ * window only).
+ */
+size_t tp_project_stage(const struct tp_project *p, enum tp_stage s,
+    const double *in, int dim, double *out, size_t n, int threads);
+/* The bytes tp_project_points writes to outside, alone. */
+void tp_project_outside(const struct tp_project *p, const double *in,
+    int dim, unsigned char *outside, size_t n);
+
 /*
  * Invert P * MV for tp_unproject_points.  Returns NULL, or a message
  * naming the singular matrix: the modelview, the projection, or (when

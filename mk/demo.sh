@@ -97,6 +97,36 @@ awk 'BEGIN { n = 2000; g = 3.14159265358979 * (3 - sqrt(5))
 # shellcheck disable=SC2086
 tproject $cam --render 640x480 -O png sphere.txt -o sphere.png
 tinfo cube.png sphere.png
+
+echo "== tproject --mesh: filled triangles as OpenGL draws them (OBJ in, lambert shade)"
+# a cube of 6 quads (counter-clockwise seen from outside), a sphere of
+# 64 x 32 quads with its normals, and a terrain of 100352 triangles
+awk 'BEGIN { for (i = 0; i < 8; i++) printf "v %d %d %d\n", (i >= 4 ? 1 : -1), (i % 4 >= 2 ? 1 : -1), (i % 2 ? 1 : -1)
+	print "f 1 2 4 3\nf 5 7 8 6\nf 1 5 6 2\nf 3 4 8 7\nf 1 3 7 5\nf 2 6 8 4" }' > cube.obj
+awk 'BEGIN { pi = 3.14159265358979; n = 64; m = 32
+	for (j = 0; j <= m; j++) for (i = 0; i <= n; i++) {
+		t = pi * j / m; p = 2 * pi * i / n
+		x = sin(t) * cos(p); y = cos(t); z = -sin(t) * sin(p)
+		printf "v %.6f %.6f %.6f\nvn %.6f %.6f %.6f\n", 1.5 * x, 1.5 * y, 1.5 * z, x, y, z }
+	for (j = 0; j < m; j++) for (i = 0; i < n; i++) {
+		a = j * (n + 1) + i + 1; b = a + n + 1
+		printf "f %d//%d %d//%d %d//%d %d//%d\n", a, a, b, b, b + 1, b + 1, a + 1, a + 1 } }' > sphere.obj
+awk 'BEGIN { n = 224
+	for (j = 0; j <= n; j++) for (i = 0; i <= n; i++) {
+		x = 4 * i / n - 2; z = 4 * j / n - 2
+		printf "v %.5f %.5f %.5f\n", x, 0.3 * sin(3 * x) * cos(2 * z) - 0.5, z }
+	for (j = 0; j < n; j++) for (i = 0; i < n; i++) {
+		a = j * (n + 1) + i + 1; b = a + n + 1
+		printf "f %d %d %d\nf %d %d %d\n", a, b, b + 1, a, b + 1, a + 1 } }' > terrain.obj
+# shellcheck disable=SC2086
+tproject $cam --mesh --render 640x480 --cull back --shade lambert --colour 230,160,60 -O png cube.obj -o cube-filled.png
+# shellcheck disable=SC2086
+tproject $cam --mesh --render 640x480 --cull back --shade lambert -O png sphere.obj -o sphere-filled.png
+# shellcheck disable=SC2086
+tproject $cam --mesh --render 640x480 --shade lambert --colour 120,200,120 -O png terrain.obj -o terrain.png
+# shellcheck disable=SC2086
+tproject $cam --mesh --render 640x480 --buffers id,depth terrain.obj -o terrain-buffers.npy
+tinfo cube-filled.png sphere-filled.png terrain.png terrain-buffers.npy
 echo "== tblur: the rings blurred with sigma 3 (exact Gaussian, reflected edges), as PNG"
 tblur -s 3 --verbose pattern.png -o soft.png
 tinfo soft.png

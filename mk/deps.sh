@@ -12,9 +12,11 @@
 set -eu
 build="gcc make pkg-config libfftw3-dev libpng-dev zlib1g-dev libopenblas-dev"
 build="$build libtiff-dev libjpeg62-turbo-dev libmatio-dev"
+build="$build libassimp-dev"
 check="$build bats bats-assert bats-support python3 python3-numpy python3-scipy python3-pil imagemagick mandoc groff-base time"
 check="$check python3-torch python3-matplotlib libglu1-mesa-dev libglm-dev clang valgrind parallel"
 check="$check python3-tifffile python3-mrcfile python3-h5py libvips-tools"
+check="$check libegl-dev libgl-dev libegl-mesa0"
 check="$check octave"
 bench="$check python3-opencv libvips-tools hyperfine time python3-numexpr"
 # What the build includes and links, each with its Debian package:
@@ -23,7 +25,8 @@ needs="fftw3.h:fftw3:libfftw3-dev fftw3.h:fftw3f:libfftw3-dev
 fftw3.h:fftw3_threads:libfftw3-dev fftw3.h:fftw3f_threads:libfftw3-dev
 png.h:png:libpng-dev zlib.h:z:zlib1g-dev cblas.h:openblas:libopenblas-dev
 tiffio.h:tiff:libtiff-dev jpeglib.h:jpeg:libjpeg62-turbo-dev
-matio.h:matio:libmatio-dev"
+matio.h:matio:libmatio-dev
+assimp/cimport.h:assimp:libassimp-dev"
 # jpeglib.h uses FILE and size_t without including <stdio.h>: every
 # probe program includes it first.
 LOCK_WAIT=${LOCK_WAIT:-600}

@@ -14,7 +14,8 @@ load helpers
 	    lstm-input.npy batchfirst.npy grads.npy cube.png sphere.png \
 	    soft.png fft.png blurred-viridis.png dx-coolwarm.png grad-W1.png \
 	    photo.png template.npy x.npy big.npy volume.npy batch.npy cube.npy \
-	    M.npy dLdZ.npy Xs.npy Xs-matlab.npy in/photo.png; do
+	    M.npy dLdZ.npy Xs.npy Xs-matlab.npy in/photo.png cube-filled.png \
+	    sphere-filled.png terrain.png terrain-buffers.npy; do
 		[ -s "$d/$f" ] || fail "no $d/$f"
 	done
 	# the seed formula's 4x4 result, worked by hand:

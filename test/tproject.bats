@@ -52,9 +52,9 @@ def check(name, f, path):
 EOF
 }
 
-@test "tproject: every golden case equals gluProject/gluUnProject with GLM's matrices to 1e-12" {
+@test "tproject: every golden case (--stage too) equals gluProject/gluUnProject with GLM's matrices to 1e-12" {
 	gold_run out '.'
-	gold_ok --count 21 check_cases out
+	gold_ok --count 31 check_cases out
 }
 
 @test "tproject: -j 1 and -j 2 agree with GLU too" {
@@ -449,6 +449,9 @@ m[0, 1] = np.inf; np.save("minf.npy", m)
 	row fails 2 "--render takes WxH, each 1 to 16384: '4x4x4x4x4x4x4x4x4'" "$d/p3.npy" tproject --render 4x4x4x4x4x4x4x4x4
 	row fails 2 "--render takes WxH, each 1 to 16384: '8'" "$d/p3.npy" tproject --render 8
 	row fails 2 "--render draws projected points: it cannot be used with --unproject" "$d/p3.npy" tproject --render 4x4 --unproject
+	row fails 2 "--stage 'screen' is not one of object, eye, clip, ndc, window" "$d/p3.npy" tproject --stage screen
+	row fails 2 "--stage writes the points of one stage: it cannot be used with --render" "$d/p3.npy" tproject --stage eye --render 4x4
+	row fails 2 "--stage writes the points of one stage: it cannot be used with --print-matrix" "$d/p3.npy" tproject --stage eye --print-matrix
 	row fails 2 "--unproject cannot be used with --clip" "$d/p3.npy" tproject --unproject --clip
 	row fails 2 "--clip writes two records per input record; -O png holds one image" "$d/p3.npy" tproject --clip -O png
 	row fails 2 "-O png needs --render: window coordinates are not an image" "$d/p3.npy" tproject --perspective 60,1,1,10 -O png

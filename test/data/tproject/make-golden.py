@@ -216,6 +216,30 @@ np.save(os.path.join(HERE, 'cube-edges.npy'), edges)
 win, _ = project(mv, p, (0, 0, 64, 48), corners)
 np.save(os.path.join(HERE, 'cube-win-64x48.npy'), win)
 
+# --stage: every stage of every point, on a perspective camera whose
+# points are partly behind the eye and on the frustum camera: object is
+# the input with w; eye and clip are GLM's MV and P applied in turn;
+# ndc is clip / w (NaN where w <= 0); window is gluProject's
+for cam, vp, spread in [('persp', (0, 0, 640, 480), 12),
+                        ('frustum', (10, 20, 300, 200), 2)]:
+    mv, p = cam_mats(cam)
+    pts = rng.uniform(-spread, spread, (120, 3))
+    obj = np.column_stack([pts, np.ones(len(pts))])
+    eye = obj @ mv.T
+    clip = eye @ p.T
+    ndc = clip[:, :3] / clip[:, 3:]
+    ndc[clip[:, 3] <= 0] = np.nan
+    win, _ = project(mv, p, vp, pts)
+    args = cam_args(cam) + ' ' + opt('viewport', vp) + ' --stage '
+    for st, want in [('object', obj), ('eye', eye), ('clip', clip),
+                     ('ndc', ndc), ('window', win)]:
+        name = f'{cam}-stage-{st}'
+        case(name, pts if st == 'object' else np.empty(0), want, args + st)
+        lines[-1] = lines[-1].replace(f'|{name}.in.npy|',
+                                      f'|{cam}-stage-object.in.npy|')
+        if st != 'object':
+            os.remove(os.path.join(HERE, name + '.in.npy'))
+
 with open(os.path.join(HERE, 'cases.txt'), 'w') as f:
     f.write('# written by make-golden.py: name|dtype|input|expected|arguments\n')
     f.write('# ($GOLD is this directory)\n')

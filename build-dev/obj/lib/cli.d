@@ -1,0 +1,3 @@
+build-dev/obj/lib/cli.o: lib/cli.c lib/progress.h lib/tpipe.h
+lib/progress.h:
+lib/tpipe.h:

@@ -1,0 +1,2 @@
+build-dev/obj/lib/dtype.o: lib/dtype.c lib/tpipe.h
+lib/tpipe.h:

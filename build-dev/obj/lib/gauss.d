@@ -1,0 +1,2 @@
+build-dev/obj/lib/gauss.o: lib/gauss.c lib/gauss.h
+lib/gauss.h:

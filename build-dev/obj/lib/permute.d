@@ -1,0 +1,2 @@
+build-dev/obj/lib/permute.o: lib/permute.c lib/tpipe.h
+lib/tpipe.h:

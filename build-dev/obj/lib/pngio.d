@@ -1,0 +1,3 @@
+build-dev/obj/lib/pngio.o: lib/pngio.c lib/formats.h lib/tpipe.h
+lib/formats.h:
+lib/tpipe.h:

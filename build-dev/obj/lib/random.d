@@ -1,0 +1,2 @@
+build-dev/obj/lib/random.o: lib/random.c lib/tpipe.h
+lib/tpipe.h:

@@ -1,0 +1,2 @@
+build-dev/obj/lib/tensor.o: lib/tensor.c lib/tpipe.h
+lib/tpipe.h:
