@@ -225,6 +225,7 @@ struct tp_permute {
 	size_t ostride[TP_MAXDIM];	/* output stride, in elements */
 	int b;				/* output axis that is input's last */
 	size_t tile, ntile_a, ntile_b;	/* tile edge; tiles on axes a, b */
+	int nt;				/* store past the cache (large) */
 	size_t bytes;			/* bytes in all */
 	size_t nblocks;			/* units of work for tp_permute_run */
 };
