@@ -315,6 +315,8 @@ static struct tp_reader *in;
 static struct tp_writer *out;
 static unsigned char *src, *dst;
 static struct tp_timing tm;		/* --verbose */
+/* Outputs of a permutation from this size on are prefaulted. */
+#define PREFAULT_BYTES ((size_t)32 << 20)
 static char *text;
 static struct tp_tensor *group;		/* --stack, --concat: the records */
 static size_t ngroup, capgroup;
@@ -639,9 +641,14 @@ form_only(const struct cmdline *cl, const struct tp_tensor *hdr)
 		tp_skip_data(in, hdr->nbytes - plan.nblock * plan.stride);
 		return;
 	}
-	src = tp_read_rest_as(in, hdr->dtype);
-	tp_timing_charge(&tm, TP_PHASE_READ);
+	/* A large output's pages are mapped on the other CPU while the
+	 * record is read, rather than one by one under the transpose. */
 	dst = tp_big_alloc(plan.out.nbytes);
+	if (cl->com.threads > 1 && plan.out.nbytes >= PREFAULT_BYTES)
+		tp_prefault_start(dst, plan.out.nbytes);
+	src = tp_read_rest_as(in, hdr->dtype);
+	tp_prefault_wait();
+	tp_timing_charge(&tm, TP_PHASE_READ);
 	tp_reshape_run(&plan, dst, src, cl->com.threads);
 	free(src);
 	src = NULL;

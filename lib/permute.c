@@ -159,7 +159,11 @@ tile_copy_any(unsigned char *dst, const unsigned char *src, size_t na,
  * 16-byte rows are stored past the cache (both d and osb are then
  * multiples of 16): a large output is written once and not read again
  * here, so reading its lines in first (as a plain store does) and
- * keeping them would be wasted traffic.
+ * keeping them would be wasted traffic.  Only squares of 4 and 2 rows
+ * (elements of 4 and 8 bytes) stream: measured on 512 MiB, 8 rows at
+ * once (2-byte elements), or AVX2's 8 x 8 squares of 4-byte elements,
+ * fill more partial lines than the core has write-combining buffers,
+ * and were 2 to 3 times slower streamed than stored plainly.
  */
 static inline __attribute__((always_inline)) void
 store16(unsigned char *d, __m128i v, int nt)
@@ -289,15 +293,14 @@ tile_squares(unsigned char *dst, const unsigned char *src, size_t na,
 		    osb, ES);
 }
 
-/* One tile of ES bytes (1, 2, 4 or 8), stored past the cache if nt and
- * its output rows are 16-byte aligned. */
+/* One tile of ES bytes (1, 2, 4 or 8), stored past the cache if nt, ES
+ * is 4 or 8 and its output rows are 16-byte aligned. */
 static void
 tile_simd(unsigned char *dst, const unsigned char *src, size_t na,
     size_t nb, size_t isa, size_t osb, size_t ES, int nt)
 {
-	if (nt && ES >= 2 && ((uintptr_t)dst | osb * ES) % 16 == 0) {
+	if (nt && ES >= 4 && ((uintptr_t)dst | osb * ES) % 16 == 0) {
 		switch (ES) {
-		case 2: tile_squares(dst, src, na, nb, isa, osb, 2, 1); return;
 		case 4: tile_squares(dst, src, na, nb, isa, osb, 4, 1); return;
 		default: tile_squares(dst, src, na, nb, isa, osb, 8, 1); return;
 		}
