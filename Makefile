@@ -35,7 +35,7 @@ OPT ?= -O2
 CFLAGS ?= $(OPT) -g
 WARN = -Wall -Wextra
 CPPFLAGS += -D_GNU_SOURCE -DTPIPE_VERSION='"$(VERSION)"' -Ilib
-LDLIBS = -lfftw3_threads -lfftw3f_threads -lfftw3 -lfftw3f -lopenblas -ltiff -ljpeg -lmatio -lpng -lz -lm -lpthread
+LDLIBS = -lfftw3_threads -lfftw3f_threads -lfftw3 -lfftw3f -lopenblas -ltiff -ljpeg -lmatio -lpng -ldeflate -lz -lm -lpthread
 
 ifeq ($(SANITIZE),1)
 BUILD ?= build-san

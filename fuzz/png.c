@@ -30,7 +30,7 @@ decode(void *arg)
 	if ((t.dtype != TP_U1 && t.dtype != TP_U2) ||
 	    tp_png_writable(&t, &m) != NULL)
 		abort();
-	enc = tp_png_encode(&t, t.dtype == TP_U2 ? 16 : 8, &len);
+	enc = tp_png_encode(&t, t.dtype == TP_U2 ? 16 : 8, 2, &len);
 	tp_png_decode(enc, len, "fuzz (again)", &back);
 	if (back.dtype != t.dtype || back.ndim != t.ndim ||
 	    back.nbytes != t.nbytes ||
