@@ -49,7 +49,7 @@ np.save(sys.argv[2], np.ascontiguousarray(np.load(sys.argv[1]).transpose(axes)))
 " "$F" "$O" "$P"'
 export PYTHON P
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-t_tr= t_np= comp= bound=
+t_tr='' t_np='' comp='' bound=''
 for ((round = 0; round < runs; round++)); do
 	t_tr=$(keep "$t_tr" "$(runs=1 best_pipe '"$B/treshape" --permute "$P" "$F" -o "$O"')")
 	mv "$tmp/out.npy" "$tmp/tr.npy"
