@@ -427,9 +427,9 @@ png_deflate_block(const struct png_job *j, struct png_block *b, int last)
 		b->failed = 1;
 		return;
 	}
-	line = cur;			/* filter byte, then the filtered row */
-	prev = cur + rb + 1;
-	conv = prev + rb;
+	conv = cur;			/* first: tp_convert's u2 are aligned */
+	line = cur + rb;		/* filter byte, then the filtered row */
+	prev = line + rb + 1;
 	cap = deflateBound(&z, raw) + 64 + (first ? 2 : 0);
 	if (!(b->out = malloc(cap))) {
 		free(cur);
