@@ -14,6 +14,9 @@
  *
  * KIND fwd (complex) or r2c (real), F f32 or f64, SHAPE as 4096,4096,
  * K the last K axes transformed, T threads: e.g. r2c f64 4096,4096 2 2.
+ * KIND r2cfull: FFTW's r2c plan as for r2c, then what tfft runs for
+ * fftn of a real record (tp_fft_axes_new_r2c_full: the half written
+ * straight into the full complex output).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,7 +66,7 @@ main(int argc, char **argv)
 	struct tp_fft_plan *p;
 	struct tp_fft_axes *ax;
 	size_t shape[TP_MAXDIM], count = 1, rsz, ilen, olen;
-	int nd = 0, k, threads, axes[TP_MAXDIM], single, r2c;
+	int nd = 0, k, threads, axes[TP_MAXDIM], single, r2c, full;
 	char *s, *tok;
 	void *in, *out;
 
@@ -72,7 +75,8 @@ main(int argc, char **argv)
 		    "threads\n");
 		return 2;
 	}
-	r2c = strcmp(argv[1], "r2c") == 0;
+	full = strcmp(argv[1], "r2cfull") == 0;
+	r2c = full || strcmp(argv[1], "r2c") == 0;
 	single = strcmp(argv[2], "f32") == 0;
 	for (s = argv[3]; (tok = strsep(&s, ",")) != NULL; nd++) {
 		shape[nd] = strtoul(tok, NULL, 10);
@@ -101,8 +105,16 @@ main(int argc, char **argv)
 	    threads, (r2c ? 0 : TP_FFT_INPLACE) | TP_FFT_DESTROY, in, out);
 	printf("%.4f", best_of5(p, NULL, in, out));
 	tp_fft_plan_free(p);
-	ax = tp_fft_axes_new(r2c ? TP_FFT_R2C : TP_FFT_FWD, single, nd, shape,
-	    k, axes, threads, -1, in, out);
+	if (full) {		/* the full complex output */
+		free(out);
+		out = tp_big_alloc(count * 2 * rsz);
+		memset(out, 0, count * 2 * rsz);
+		ax = tp_fft_axes_new_r2c_full(single, nd, shape, k, axes,
+		    threads, in, out);
+	}
+	if (!full || !ax)
+		ax = tp_fft_axes_new(r2c ? TP_FFT_R2C : TP_FFT_FWD, single, nd,
+		    shape, k, axes, threads, -1, in, out);
 	printf(" %.4f\n", best_of5(NULL, ax, in, out));
 	tp_fft_axes_free(ax);
 	free(in);

@@ -22,10 +22,12 @@
 # jobs disturbs it less).  The ratio columns are numpy / tfft and scipy /
 # tfft (above 1: tfft is faster).  Then tfft's compute time (--verbose:
 # planning, the transform and the passes around it, such as b's and f's
-# symmetric half; see compute1), FFTW's execute of one FFTW plan of the
-# same transform (best of 5; r2c for b and f: what tfft transforms) and
-# their ratio, then tfft's transform alone (tp_fft_axes: that plan, or the
-# axes one at a time with lines gathered, as tfft chooses; best of 5).
+# symmetric half; see compute1) and the planning in it, FFTW's execute
+# of one FFTW plan of the same transform (best of 5; r2c for b and f:
+# what tfft transforms) and their ratio, then tfft's transform alone
+# (tp_fft_axes: that plan, or the axes one at a time with lines
+# gathered, as tfft chooses; for b and f the half written straight into
+# the full output; best of 5).
 # The two are measured in turns, $REPS times each, and the least taken.
 # The load average is printed before and after.
 #
@@ -96,8 +98,9 @@ compute1() {
 	# shellcheck disable=SC2086 # TFFT_ARGS is a word list on purpose
 	"$TFFT" $TFFT_ARGS --verbose --verbose "$@" "$tmp/$_c.npy" \
 	    -o /dev/null 2>&1 |
-		awk '$NF == "run" { r = $2 } $NF == "finished" { f = $2 }
-		    END { printf "%.4f\n", f - r }'
+		awk '$NF == "run" { r = $2 } $NF == "planned" { p = $2 }
+		    $NF == "finished" { f = $2 }
+		    END { printf "%.4f %.4f\n", f - r, p - r }'
 }
 
 # least A B: the lesser of two numbers, A may be empty
@@ -123,24 +126,26 @@ run_case() {
 	ts=$(timed "$1 scipy" "'$PYTHON' '$tmp/fft.py' scipy $5 '$in' '$tmp/$1.sp.npy'")
 	tt=$(timed "$1 tfft" "'$TFFT' $TFFT_ARGS $6 '$in' -o '$tmp/$1.tfft.npy'")
 	# tfft's compute and FFTW's execute in turns, the least of each
-	tc='' tx='' ta=''
+	tc='' tx='' ta='' tp=''
 	_i=0
 	while [ $_i -lt "$REPS" ]; do
 		# shellcheck disable=SC2086 # $6 is a word list on purpose
 		_c=$(compute1 "$1" $6)
 		_x=$("$tmp/fft-exec" "$7" f64 "$(echo "$3" | tr -d ' ')" "$8" \
 		    "$threads")
+		tp=$(least "$tp" "${_c#* }")
+		_c=${_c% *}
 		tc=$(least "$tc" "$_c")
 		tx=$(least "$tx" "${_x% *}")
 		ta=$(least "$ta" "${_x#* }")
 		_i=$((_i + 1))
 	done
-	printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
+	printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
 	    "$1" "$2" "$(wall "$tn")" "$(wall "$ts")" "$(wall "$tt")" \
 	    "$(ratio "$(wall "$tn")" "$(wall "$tt")")" \
 	    "$(ratio "$(wall "$ts")" "$(wall "$tt")")" \
 	    "$(cpu "$tn")" "$(cpu "$ts")" "$(cpu "$tt")" \
-	    "$tc" "$tx" "$(ratio "$tc" "$tx")" "$ta" \
+	    "$tc" "$tp" "$tx" "$(ratio "$tc" "$tx")" "$ta" \
 	    "$(err "$tmp/$1.tfft.npy" "$tmp/$1.np.npy")" \
 	    "$(err "$tmp/$1.sp.npy" "$tmp/$1.np.npy")"
 	rm -f "$tmp/$1".*npy
@@ -148,14 +153,14 @@ run_case() {
 
 cases=${*:-a b c d e f}
 echo "load before: $(uptime)"
-echo "| case | what | numpy s | scipy s | tfft s | numpy/tfft | scipy/tfft | numpy CPU s | scipy CPU s | tfft CPU s | tfft compute s | FFTW execute s | compute/execute | tfft transform s | tfft err | scipy err |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| case | what | numpy s | scipy s | tfft s | numpy/tfft | scipy/tfft | numpy CPU s | scipy CPU s | tfft CPU s | tfft compute s | of which planning s | FFTW execute s | compute/execute | tfft transform s | tfft err | scipy err |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for c in $cases; do
 	case $c in
 	a) run_case a "4096² real, rfftn" "4096, 4096" 0 rfftn \
 	    "--transform rfftn" r2c 2 ;;
 	b) run_case b "4096² real, fftn" "4096, 4096" 0 fftn \
-	    "--transform fftn" r2c 2 ;;
+	    "--transform fftn" r2cfull 2 ;;
 	c) run_case c "4096² complex, fftn" "4096, 4096" 1 fftn \
 	    "--transform fftn" fwd 2 ;;
 	d) run_case d "1024 × 1024-point complex, fft" "1024, 1024" 1 fft \
@@ -163,7 +168,7 @@ for c in $cases; do
 	e) run_case e "256³ real, rfftn" "256, 256, 256" 0 rfftn \
 	    "--transform rfftn" r2c 3 ;;
 	f) run_case f "256³ real, fftn" "256, 256, 256" 0 fftn \
-	    "--transform fftn" r2c 3 ;;
+	    "--transform fftn" r2cfull 3 ;;
 	*) echo "$me: unknown case '$c'" >&2; exit 2 ;;
 	esac
 done

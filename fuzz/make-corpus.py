@@ -330,6 +330,11 @@ put("tiff", "cut-header.tif", tif("pil-gray8")[:6])
 put("tiff", "cut-directory.tif", tif("pil-pages")[:30])
 put("tiff", "cut-data.tif", tif("pil-gray8")[:200])
 put("tiff", "cut-second-page.tif", tif("pil-pages")[:500])
+# files one after another: zero padding between, a cut second file,
+# and bytes after the last that are not a TIFF
+put("tiff", "two-files.tif", tif("pil-pages") + bytes(16) + tif("tf-be-u2"))
+put("tiff", "cut-second-file.tif", tif("pil-gray8") + tif("tf-bigtiff-i4")[:40])
+put("tiff", "trailing.tif", tif("pil-gray8") + b"junk")
 
 # --- mat: the v4 and v5 files of test/data/mat (scipy.io, by hand; the
 # harness skips v7.3) ---

@@ -101,6 +101,9 @@ static const struct tp_choice compressions[] = {
 	{ "none", TP_COMPRESS_NONE }, { "deflate", TP_COMPRESS_DEFLATE },
 	{ NULL, 0 }
 };
+static const struct tp_choice mat_versions[] = {
+	{ "5", 0 }, { "7.3", 1 }, { NULL, 0 }
+};
 
 /* The formats an -o name asks for by its extension (in any case), in
  * the order messages list them: the one table of them. */
@@ -226,6 +229,9 @@ tp_common_option(struct tp_common *c, int ch, const char *arg)
 	case TP_OPT_COMPRESS:
 		c->compress = (enum tp_compress)tp_choice(arg, compressions,
 		    "--compress");
+		return 1;
+	case TP_OPT_MAT_VERSION:
+		c->mat73 = tp_choice(arg, mat_versions, "--mat-version");
 		return 1;
 	case TP_OPT_PROGRESS:
 		tp_progress_set_mode(TP_PROGRESS_ON);

@@ -169,6 +169,17 @@ struct tp_fft_axes;
 struct tp_fft_axes *tp_fft_axes_new(enum tp_fft_kind kind, int single,
     int ndim, const size_t *shape, int naxes, const int *axes, int threads,
     int how, const void *in, const void *out);
+/*
+ * R2C along the axes (as tp_fft_axes_new), axis by axis, into the full
+ * layout: the complex side C order with the halved axis h at its full
+ * length n, each line's first n/2+1 points written and the rest left to
+ * a caller that fills them by symmetry (tfft's fftn of a real record),
+ * so the half needs no moving afterwards.  NULL when a line is too long
+ * for the gathered blocks.
+ */
+struct tp_fft_axes *tp_fft_axes_new_r2c_full(int single, int ndim,
+    const size_t *shape, int naxes, const int *axes, int threads,
+    const void *in, const void *out);
 void tp_fft_axes_run(const struct tp_fft_axes *, void *in, void *out);
 /* 1 when it goes axis by axis, 0 on FFTW's plan of the whole. */
 int tp_fft_axes_by_axis(const struct tp_fft_axes *);

@@ -46,6 +46,12 @@ struct stage {
 	size_t n, outer, nin, nout, inner, blk;
 	size_t isz, osz;	/* bytes per element in and out */
 	struct tp_fft_plan *block;
+	/* the full layout (tp_fft_axes_new_r2c_full): the output side
+	 * holds onph >= nout elements along the axis; the lines of an
+	 * outer index are mid runs, rowlen elements apart, of valid
+	 * lines each (the rest of a run is the half to fill).  Otherwise
+	 * onph = nout, mid = 1, valid = rowlen = inner. */
+	size_t onph, mid, rowlen, valid;
 };
 
 struct tp_fft_axes {
@@ -101,6 +107,9 @@ plan_stage(struct tp_fft_axes *p, struct stage *s, enum tp_fft_kind kind,
 	if (s->blk * s->nin * s->isz > MAXBUF)
 		s->blk = MAXBUF / (s->nin * s->isz);
 	s->gathered = s->inner > 1 && s->blk > 0;
+	s->onph = s->nout;
+	s->mid = 1;
+	s->rowlen = s->valid = s->inner;
 	if (s->gathered) {
 		if (s->blk * s->nin * s->isz > p->ibuf)
 			p->ibuf = s->blk * s->nin * s->isz;
@@ -232,6 +241,65 @@ tp_fft_axes_new(enum tp_fft_kind kind, int single, int ndim,
 	return p;
 }
 
+struct tp_fft_axes *
+tp_fft_axes_new_r2c_full(int single, int ndim, const size_t *shape,
+    int naxes, const int *axes, int threads, const void *in,
+    const void *out)
+{
+	struct tp_fft_axes *p;
+	size_t cs[TP_MAXDIM], after = 1;
+	int h = axes[naxes - 1], i, b;
+
+	if (ndim < 1 || ndim > TP_MAXDIM || naxes < 1 || naxes > ndim)
+		tp_die("internal error: fft of %d axes along %d", ndim, naxes);
+	for (b = h + 1; b < ndim; b++)
+		after *= shape[b];
+	p = tp_ecalloc(1, sizeof *p);
+	p->single = single;
+	p->threads = threads < 1 ? tp_fft_threads() : threads;
+	if (p->threads > TP_MAXTHREADS)
+		p->threads = TP_MAXTHREADS;
+	/* the halved axis: lines in blocks (or, the array's last axis,
+	 * one FFTW plan with the full layout's output strides) */
+	plan_stage(p, &p->st[p->nstage++], TP_FFT_R2C, ndim, shape, h, in,
+	    out);
+	if (p->st[0].gathered) {
+		p->st[0].onph = shape[h];
+	} else if (h == ndim - 1) {
+		struct tp_fft_problem pb;
+		ptrdiff_t os = (ptrdiff_t)shape[h];
+
+		tp_fft_plan_free(p->st[0].whole);
+		tp_fft_problem_axes(&pb, TP_FFT_R2C, ndim, shape, 1, &h, 0);
+		for (i = pb.nloop - 1; i >= 0; i--) {
+			pb.loop[i].os = os;
+			os *= (ptrdiff_t)pb.loop[i].n;
+		}
+		p->st[0].whole = tp_fft_plan_new(TP_FFT_R2C, single, &pb,
+		    p->threads, TP_FFT_DESTROY, in, out);
+	} else {
+		goto none;	/* a line too long for a block */
+	}
+	/* the others on the complex side, in place, each on the lines
+	 * whose index along h is below n/2+1 */
+	memcpy(cs, shape, ndim * sizeof *shape);
+	for (i = naxes - 2; i >= 0; i--) {
+		struct stage *s = &p->st[p->nstage++];
+
+		plan_stage(p, s, TP_FFT_FWD, ndim, cs, axes[i], out, out);
+		if (!s->gathered)
+			goto none;
+		s->rowlen = shape[h] * after;
+		s->valid = (shape[h] / 2 + 1) * after;
+		s->mid = s->inner / s->rowlen;
+	}
+	plan_blocks(p);
+	return p;
+none:
+	tp_fft_axes_free(p);
+	return NULL;
+}
+
 void
 tp_fft_axes_free(struct tp_fft_axes *p)
 {
@@ -321,28 +389,29 @@ struct gather_job {
 	const struct tp_fft_axes *p;
 	const struct stage *s;
 	char *in, *out;
-	size_t nblk;		/* blocks per outer index */
+	size_t nblk;		/* blocks per run of valid lines */
 };
 
-/* Block i: outer index i / nblk, its lines from (i % nblk) blk on;
- * gathered, transformed, scattered.  A short last block is padded with
- * zero lines. */
+/* Block i: outer index i / (mid nblk), run (i / nblk) % mid, its lines
+ * from (i % nblk) blk on; gathered, transformed, scattered.  A short
+ * last block is padded with zero lines. */
 static void
 block_item(void *arg, size_t i, int tid)
 {
 	const struct gather_job *g = arg;
 	const struct stage *s = g->s;
-	size_t o = i / g->nblk, t0 = i % g->nblk * s->blk;
-	size_t cnt = s->inner - t0 < s->blk ? s->inner - t0 : s->blk;
+	size_t o = i / (s->mid * g->nblk), m = i / g->nblk % s->mid;
+	size_t t0 = i % g->nblk * s->blk, at = m * s->rowlen + t0;
+	size_t cnt = s->valid - t0 < s->blk ? s->valid - t0 : s->blk;
 	char *ib = g->p->buf[tid], *ob = s->inplace ? ib : ib + g->p->ibuf;
 
-	move_lines(g->in + (o * s->nin * s->inner + t0) * s->isz, ib, s->nin,
+	move_lines(g->in + (o * s->nin * s->inner + at) * s->isz, ib, s->nin,
 	    s->inner, cnt, 0, s->isz);
 	if (cnt < s->blk)
 		memset(ib + cnt * s->nin * s->isz, 0,
 		    (s->blk - cnt) * s->nin * s->isz);
 	tp_fft_execute(s->block, ib, ob);
-	move_lines(g->out + (o * s->nout * s->inner + t0) * s->osz, ob,
+	move_lines(g->out + (o * s->onph * s->inner + at) * s->osz, ob,
 	    s->nout, s->inner, cnt, 1, s->osz);
 }
 
@@ -358,10 +427,10 @@ tp_fft_axes_run(const struct tp_fft_axes *p, void *in, void *out)
 			tp_fft_execute(s->whole, si, so);
 		} else {
 			struct gather_job g = { p, s, si, so,
-				(s->inner + s->blk - 1) / s->blk };
+				(s->valid + s->blk - 1) / s->blk };
 
-			tp_parallel(p->threads, s->outer * g.nblk, block_item,
-			    &g);
+			tp_parallel(p->threads, s->outer * s->mid * g.nblk,
+			    block_item, &g);
 		}
 	}
 }

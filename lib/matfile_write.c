@@ -34,12 +34,14 @@
 #include "tpipe.h"
 
 #define HEADER_TEXT "MATLAB 5.0 MAT-file, written by tpipe"
+#define HEADER_TEXT_73 "MATLAB 7.3 MAT-file, written by tpipe"
 #define MAX_NAME 63		/* MATLAB's namelengthmax */
 /* a v5 variable's data is below 2 GiB (MATLAB's limit for -v7) */
 #define MAX_BYTES ((size_t)INT32_MAX - 4096)
 
 struct matw {
 	mat_t *mat;		/* libmatio's file */
+	int mat73;		/* v7.3 (HDF5): emitted when closed */
 	int fd;			/* ours, the same file */
 	off_t emitted;		/* its bytes emitted so far */
 	char **names;		/* the variables written */
@@ -106,10 +108,11 @@ mat_writable(const struct tp_tensor *hdr, const struct tp_common *o,
 {
 	char shape[TP_MAXDIM * 22 + 4];
 
-	(void)o;
 	if (hdr->dtype == TP_F2)
 		return "a float16 record has no MATLAB class: write it as "
 		    "float32 (-t f32)";
+	if (o->mat73)		/* HDF5 takes 64-bit sizes */
+		return NULL;
 	for (int i = 0; i < hdr->ndim; i++)
 		if (hdr->shape[i] > INT32_MAX)
 			return tp_msgf(m, "shape %s: a .mat v5 dimension is "
@@ -117,18 +120,21 @@ mat_writable(const struct tp_tensor *hdr, const struct tp_common *o,
 			    sizeof shape));
 	if (hdr->nbytes > MAX_BYTES)
 		return tp_msgf(m, "%zu bytes: a .mat v5 variable holds less "
-		    "than 2 GiB (write NPY)", hdr->nbytes);
+		    "than 2 GiB (write --mat-version 7.3 or NPY)",
+		    hdr->nbytes);
 	return NULL;
 }
 
-/* Emit what libmatio has added to the file since the last time. */
+/* Emit what libmatio has added to the file since the last time (all
+ * of it once closed, s->mat NULL). */
 static void
 emit_new(struct tp_writer *w, struct matw *s)
 {
 	char buf[65536];
 	ssize_t k;
 
-	Mat_Rewind(s->mat);	/* a seek: libmatio's buffer is written */
+	if (s->mat)	/* a seek: libmatio's buffer is written */
+		Mat_Rewind(s->mat);
 	while ((k = pread(s->fd, buf, sizeof buf, s->emitted)) > 0) {
 		tp_writer_emit(w, buf, (size_t)k);
 		s->emitted += k;
@@ -137,16 +143,19 @@ emit_new(struct tp_writer *w, struct matw *s)
 		tp_die("cannot read the temporary .mat file:");
 }
 
-/* The file, created: the v5 header, without a date. */
+/* The file, created: the v5 header, without a date; or a v7.3 file
+ * (HDF5 after the same header) when mat73. */
 static struct matw *
-create(void)
+create(int mat73)
 {
 	struct matw *s = tp_ecalloc(1, sizeof *s);
 	char path[4096];
 
 	s->fd = tp_mat_temp(path);
+	s->mat73 = mat73;
 	tp_mat_log_start();
-	s->mat = Mat_CreateVer(path, HEADER_TEXT, MAT_FT_MAT5);
+	s->mat = Mat_CreateVer(path, mat73 ? HEADER_TEXT_73 : HEADER_TEXT,
+	    mat73 ? MAT_FT_MAT73 : MAT_FT_MAT5);
 	unlink(path);
 	if (!s->mat)
 		tp_die("libmatio cannot create a .mat file: %s",
@@ -207,7 +216,7 @@ static void
 mat_record(struct tp_writer *w, void **state, const struct tp_tensor *t,
     const char *name, long index, const struct tp_common *o)
 {
-	struct matw *s = *state ? *state : (*state = create());
+	struct matw *s = *state ? *state : (*state = create(o->mat73));
 	size_t dims[TP_MAXDIM] = { 1, 1 };
 	int rank = t->ndim < 2 ? 2 : t->ndim, flags = MAT_F_DONT_COPY_DATA;
 	char *vname = var_name(s, name, index);
@@ -239,19 +248,25 @@ mat_record(struct tp_writer *w, void **state, const struct tp_tensor *t,
 	if (err)
 		tp_die("record %ld: libmatio cannot write it: %s", index,
 		    tp_mat_log_text("no reason given"));
-	emit_new(w, s);
+	if (!s->mat73)
+		emit_new(w, s);
 }
 
 static void
 mat_finish(struct tp_writer *w, void **state, long n,
     const struct tp_common *o)
 {
-	struct matw *s = *state ? *state : create();
+	struct matw *s = *state ? *state : create(o->mat73);
 
 	(void)n;
-	(void)o;
-	emit_new(w, s);		/* the header alone, if no record came */
-	Mat_Close(s->mat);
+	if (s->mat73) {		/* HDF5 is whole when closed */
+		Mat_Close(s->mat);
+		s->mat = NULL;
+		emit_new(w, s);
+	} else {
+		emit_new(w, s);	/* the header alone, if no record came */
+		Mat_Close(s->mat);
+	}
 	close(s->fd);
 	for (size_t i = 0; i < s->nnames; i++)
 		free(s->names[i]);

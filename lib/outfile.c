@@ -150,13 +150,14 @@ follow_links(const char *path, const char *shown)
  * and the open(2) that makes the file: microseconds, not a preemption.
  */
 static int
-open_temp(char *temp, size_t dirlen, const char *target, const char *base)
+open_temp(char *temp, size_t dirlen, const char *target, const char *base,
+    int slot)
 {
 	static const char chars[] = "abcdefghijklmnopqrstuvwxyz"
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 	struct timespec ts;
 	uint64_t x;
-	int slot = nouts, fd = -1;
+	int fd = -1;
 
 	outs[slot].fd = -1;
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -188,11 +189,25 @@ open_temp(char *temp, size_t dirlen, const char *target, const char *base)
 
 		outs[slot].temp = NULL;
 		__atomic_signal_fence(__ATOMIC_SEQ_CST);
-		nouts = slot;
+		if (slot == nouts - 1)
+			nouts = slot;
 		free(temp);
 		errno = e;
 	}
 	return fd;
+}
+
+/* A slot no file holds (one committed before, or a new one); dies when
+ * MAXOUT files are open at once. */
+static int
+free_slot(void)
+{
+	for (int i = 0; i < nouts; i++)
+		if (outs[i].fd == -1 && !outs[i].final && !outs[i].temp)
+			return i;
+	if (nouts == MAXOUT)
+		tp_die("more than %d output files open at once", MAXOUT);
+	return nouts;
 }
 
 int
@@ -202,10 +217,8 @@ tp_create_temp(const char *path)
 	const char *slash, *base;
 	struct stat st;
 	size_t dirlen;
-	int fd, exists;
+	int fd, exists, slot = free_slot();
 
-	if (nouts == MAXOUT)
-		tp_die("more than %d output files", MAXOUT);
 	shown = tp_printable(path);
 	if (*path == '\0' || path[strlen(path) - 1] == '/')
 		tp_usage_die("output '%s' names a directory", shown);
@@ -224,7 +237,7 @@ tp_create_temp(const char *path)
 	dirlen = slash ? (size_t)(slash - target + 1) : 0;
 	base = target + dirlen;
 	temp = tp_emalloc(strlen(target) + 16);
-	fd = open_temp(temp, dirlen, target, base);
+	fd = open_temp(temp, dirlen, target, base, slot);
 	if (fd < 0)
 		tp_die("cannot create a temporary file for '%s':", shown);
 	if (exists) {			/* keep the old file's mode and owner */
@@ -236,16 +249,17 @@ tp_create_temp(const char *path)
 		umask(mask);
 		fchmod(fd, 0666 & ~mask);
 	}
-	outs[nouts - 1].fd = fd;
-	outs[nouts - 1].final = target;
-	outs[nouts - 1].shown = shown;
+	outs[slot].fd = fd;
+	outs[slot].final = target;
+	outs[slot].shown = shown;
 	return fd;
 done:
-	outs[nouts].fd = fd;
-	outs[nouts].final = target;
-	outs[nouts].shown = shown;
-	outs[nouts].temp = NULL;	/* written directly */
-	nouts++;
+	outs[slot].fd = fd;
+	outs[slot].final = target;
+	outs[slot].shown = shown;
+	outs[slot].temp = NULL;	/* written directly */
+	if (slot == nouts)
+		nouts++;
 	return fd;
 }
 

@@ -23,6 +23,7 @@ struct cached_plan {
 	int single, nd, naxes;
 	size_t shape[TP_MAXDIM];
 	int axes[TP_MAXDIM];
+	int full;		/* R2C into the full layout (placed) */
 	struct tp_fft_axes *plan;
 };
 
@@ -48,6 +49,8 @@ struct tp_spectrum {
 	enum tp_dtype cd;		/* the dtype run wants */
 	const char *how;		/* "new plan", "plan reused" */
 	const struct tp_fft_axes *plan;	/* the last record's */
+	int placed;			/* its r2c half is in the full
+					 * layout (fill only) */
 	int threads;			/* of the passes */
 	struct cached_plan cache[NCACHE];
 	int ncache, next;
@@ -422,8 +425,10 @@ get_plan(struct tp_spectrum *sp, int nd, const size_t *ps, void *in,
 		    c->nd == nd && c->naxes == sp->naxes &&
 		    memcmp(c->shape, ps, nd * sizeof *ps) == 0 &&
 		    memcmp(c->axes, sp->axes, sp->naxes * sizeof *sp->axes)
-		    == 0 && tp_fft_axes_fits(c->plan, in, out)) {
+		    == 0 && (sp->fill >= 0 || !c->full) &&
+		    tp_fft_axes_fits(c->plan, in, out)) {
 			sp->how = "plan reused";
+			sp->placed = c->full;
 			return c->plan;
 		}
 	}
@@ -440,9 +445,17 @@ get_plan(struct tp_spectrum *sp, int nd, const size_t *ps, void *in,
 	c->naxes = sp->naxes;
 	memcpy(c->shape, ps, nd * sizeof *ps);
 	memcpy(c->axes, sp->axes, sp->naxes * sizeof *sp->axes);
-	c->plan = tp_fft_axes_new(sp->kind, sp->single, nd, ps, sp->naxes,
-	    sp->axes, sp->threads, sp->o.by_axis, in, out);
+	/* fftn of a real record: r2c straight into the full layout, so
+	 * that symmetry only fills the other half */
+	c->plan = sp->fill >= 0 && sp->o.by_axis < 0 ?
+	    tp_fft_axes_new_r2c_full(sp->single, nd, ps, sp->naxes, sp->axes,
+	    sp->threads, in, out) : NULL;
+	c->full = c->plan != NULL;
+	if (!c->plan)
+		c->plan = tp_fft_axes_new(sp->kind, sp->single, nd, ps,
+		    sp->naxes, sp->axes, sp->threads, sp->o.by_axis, in, out);
 	sp->how = "new plan";
+	sp->placed = c->full;
 	return c->plan;
 }
 
@@ -600,14 +613,21 @@ finish(struct tp_spectrum *sp, void *out, size_t tout_count,
 	int comps = sp->cout ? 2 : 1, edge, i, a;
 	double f = norm_factor(sp, &edge);
 
-	if (sp->fill >= 0) {
+	if (sp->fill >= 0 && sp->placed) {
+		/* the half in place: fill, then scale the whole */
+		spec_hermitian(out, sp->single, sp->tout, sp->ndim, sp->on,
+		    sp->fill, 1, sp->threads);
+		if (f != 1 || sp->o.fn == TP_SPEC_IFFT)
+			spec_scale(out, sp->single, 1, tout_count, f,
+			    sp->o.fn == TP_SPEC_IFFT, sp->threads);
+	} else if (sp->fill >= 0) {
 		n = sp->tout[sp->fill];
 		if (f != 1 || sp->o.fn == TP_SPEC_IFFT)
 			spec_scale(out, sp->single, 1, tout_count / n *
 			    (n / 2 + 1), f, sp->o.fn == TP_SPEC_IFFT,
 			    sp->threads);
 		spec_hermitian(out, sp->single, sp->tout, sp->ndim, sp->on,
-		    sp->fill, sp->threads);
+		    sp->fill, 0, sp->threads);
 	} else if (f != 1) {
 		spec_scale(out, sp->single, sp->cout, tout_count, f, 0,
 		    sp->threads);

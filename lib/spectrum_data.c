@@ -384,7 +384,7 @@ fill_item(void *arg, size_t it, int tid)
 
 void
 spec_hermitian(void *data, int single, const size_t *shape, int nd,
-    const unsigned char *on, int h, int threads)
+    const unsigned char *on, int h, int placed, int threads)
 {
 	struct herm_job j = { data, single, shape, on, h, shape[h],
 		shape[h] / 2 + 1, 1, single ? 8 : 16, 0, 1, 1 };
@@ -405,7 +405,7 @@ spec_hermitian(void *data, int single, const size_t *shape, int nd,
 	 * so all indices from hi*half/n (rounded up) to hi move at once.
 	 */
 	j.per = CHUNK_BYTES / (j.half * j.inner * j.ces) + 1;
-	for (hi = j.outer; hi > 1; hi = j.lo) {
+	for (hi = placed ? 1 : j.outer; hi > 1; hi = j.lo) {
 		size_t lo = (hi * j.half + j.n - 1) / j.n;
 
 		j.lo = lo >= hi ? hi - 1 : lo > 1 ? lo : 1;

@@ -39,14 +39,15 @@ void spec_resize(void *dst, const size_t *ds, const void *src,
 /*
  * numpy's full spectrum of a real signal from its half: data holds, at
  * its start, an r2c output laid out C order with shape except that the
- * halved axis h (the highest transformed one) has shape[h]/2+1 points.
- * Move it to its place in the C-order complex array of shape shape and
+ * halved axis h (the highest transformed one) has shape[h]/2+1 points;
+ * or, when placed, that half already at its place in the C-order
+ * complex array of shape shape.  Move it there (unless placed) and
  * fill the other points of axis h by Hermitian symmetry: X[k] is the
  * conjugate of X[-k], -k taken modulo the length on every transformed
  * axis (on[a] != 0) and k kept on the others.
  */
 void spec_hermitian(void *data, int single, const size_t *shape, int nd,
-    const unsigned char *on, int h, int threads);
+    const unsigned char *on, int h, int placed, int threads);
 
 /* The view v of n values at src (complex when cplx) into dst, which may
  * be src itself when the view is real (each value is read before its

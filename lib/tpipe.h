@@ -342,13 +342,15 @@ struct tp_common {
 	int depth;			/* --depth 8|16 for PNG output */
 	int quality;			/* --quality 1-100 for JPEG, 0 unset */
 	enum tp_compress compress;	/* --compress none|deflate */
+	int mat73;			/* --mat-version 7.3: HDF5 .mat */
 };
 
 /* Long option ids above any short option character; a tool's own start
  * at TP_OPT_TOOL. */
 enum { TP_OPT_DEPTH = 256, TP_OPT_VERSION, TP_OPT_PROGRESS, TP_OPT_QUIET,
 	TP_OPT_QUALITY, TP_OPT_COMPRESS, TP_OPT_SHAPE, TP_OPT_RAW,
-	TP_OPT_SKIP, TP_OPT_ORDER, TP_OPT_HEADER, TP_OPT_VAR, TP_OPT_TOOL };
+	TP_OPT_SKIP, TP_OPT_ORDER, TP_OPT_HEADER, TP_OPT_VAR,
+	TP_OPT_MAT_VERSION, TP_OPT_TOOL };
 
 /* getopt_long entries and short letters for the common options. */
 #define TP_COMMON_SHORTOPTS "ho:O:t:j:"
@@ -361,6 +363,7 @@ enum { TP_OPT_DEPTH = 256, TP_OPT_VERSION, TP_OPT_PROGRESS, TP_OPT_QUIET,
 	{ "depth", required_argument, NULL, TP_OPT_DEPTH }, \
 	{ "quality", required_argument, NULL, TP_OPT_QUALITY }, \
 	{ "compress", required_argument, NULL, TP_OPT_COMPRESS }, \
+	{ "mat-version", required_argument, NULL, TP_OPT_MAT_VERSION }, \
 	{ "version", no_argument, NULL, TP_OPT_VERSION }, \
 	TP_PROGRESS_LONGOPTS
 /* getopt_long entries for the input options of the tools that read
@@ -644,7 +647,8 @@ void tp_write_from(struct tp_writer *, struct tp_reader *, size_t n);
  * symbolic link is followed to the file it names (which need not exist
  * yet): the temporary file goes beside that file and replaces it, and the
  * link stays.  A path that exists and is not a regular file (a FIFO, a
- * device) is opened and returned as it is.
+ * device) is opened and returned as it is.  At most 8 are open at once;
+ * a committed one's place is taken again.
  */
 int tp_create_temp(const char *path);
 void tp_commit_file(int fd);

@@ -261,6 +261,41 @@ for i, r in enumerate(records('stack.npy')):
 "
 }
 
+@test "a classic TIFF that would pass 4 GiB goes on as a BigTIFF, its pages copied: the same pages, tifffile reads them (limit lowered for the test)" {
+	pyrun "
+with open('mixed.npy', 'wb') as f:
+    for dt, shape in [('u1', (30, 40)), ('f8', (50, 20, 3)), ('i2', (1, 1)),
+                      ('u2', (20, 90, 4)), ('?', (40, 17)), ('f4', (64, 64))]:
+        np.save(f, values(dt, shape))
+"
+	local c
+	for c in none deflate; do
+		tcat --compress "$c" mixed.npy -o classic.tif
+		[ "$(head -c 4 classic.tif | od -An -tx1 | tr -d ' ')" = 49492a00 ]
+		# the third page already would pass the limit of the first two
+		TPIPE_TEST_TIFF_LIMIT=30000 tcat --compress "$c" mixed.npy -o big.tif
+		[ "$(head -c 4 big.tif | od -An -tx1 | tr -d ' ')" = 49492b00 ]
+		tcat big.tif > big.npy
+		tcat classic.tif > classic.npy
+		cmp big.npy classic.npy
+		pyrun "
+sys.path.insert(0, os.path.join(os.environ['TPIPE_TOP'], 'test'))
+from npystream import records
+want = [r.astype(np.uint8) if r.dtype == bool else r for r in records('mixed.npy')]
+theirs = pages('big.tif')
+assert len(theirs) == len(want) == 6, len(theirs)
+for a, b in zip(theirs, want):
+    assert same(a, b), (a.dtype, a.shape, b.dtype, b.shape)
+assert tifffile.TiffFile('big.tif').is_bigtiff
+drop = lambda ts: [{k: v for k, v in t.items() if k != 'StripOffsets'} for t in ts]
+assert drop(tags('big.tif')) == drop(tags('classic.tif'))
+"
+	done
+	# a first record past the limit starts a BigTIFF
+	TPIPE_TEST_TIFF_LIMIT=200 tcat "$TIFFS/pil-gray8.npy" -o one.tif
+	[ "$(head -c 4 one.tif | od -An -tx1 | tr -d ' ')" = 49492b00 ]
+}
+
 @test "tcat writes each golden TIFF again (none, deflate) and reads back the pages the golden readers give" {
 	local n z
 	: > pairs

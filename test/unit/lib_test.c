@@ -423,6 +423,17 @@ test_temp_file(void)
 	if (f)
 		fclose(f);
 	remove(path);
+	/* a committed file's slot is taken again: more files in a run
+	 * than are open at once (8) */
+	flags = 0;
+	for (int i = 0; i < 20; i++) {
+		fd = tp_create_temp(path);
+		flags += fd >= 0 && write(fd, "x", 1) == 1;
+		tp_commit_file(fd);
+	}
+	ok(flags == 20 && stat(path, &st) == 0 && st.st_size == 1,
+	    "20 output files one after another in one run (8 open at once)");
+	remove(path);
 }
 
 /* tp_gauss_profile over axis lengths 1-60 and sigmas from subnormal to
