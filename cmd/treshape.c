@@ -642,12 +642,17 @@ form_only(const struct cmdline *cl, const struct tp_tensor *hdr)
 		return;
 	}
 	/* A large output's pages are mapped on the other CPU while the
-	 * record is read, rather than one by one under the transpose. */
-	dst = tp_big_alloc(plan.out.nbytes);
-	if (cl->com.threads > 1 && plan.out.nbytes >= PREFAULT_BYTES)
+	 * record is read, rather than one by one under the transpose; only
+	 * from a file that holds the record (a header is not trusted). */
+	if (cl->com.threads > 1 && plan.out.nbytes >= PREFAULT_BYTES &&
+	    tp_reader_holds_record(in)) {
+		dst = tp_big_alloc(plan.out.nbytes);
 		tp_prefault_start(dst, plan.out.nbytes);
+	}
 	src = tp_read_rest_as(in, hdr->dtype);
 	tp_prefault_wait();
+	if (!dst)
+		dst = tp_big_alloc(plan.out.nbytes);
 	tp_timing_charge(&tm, TP_PHASE_READ);
 	tp_reshape_run(&plan, dst, src, cl->com.threads);
 	free(src);

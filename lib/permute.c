@@ -239,8 +239,10 @@ square4(unsigned char *d, size_t osb, const unsigned char *s, size_t isa,
 {
 	__m128i r0 = load16(s), r1 = load16(s + isa);
 	__m128i r2 = load16(s + 2 * isa), r3 = load16(s + 3 * isa);
-	__m128i t0 = _mm_unpacklo_epi32(r0, r1), t1 = _mm_unpacklo_epi32(r2, r3);
-	__m128i t2 = _mm_unpackhi_epi32(r0, r1), t3 = _mm_unpackhi_epi32(r2, r3);
+	__m128i t0 = _mm_unpacklo_epi32(r0, r1);
+	__m128i t1 = _mm_unpacklo_epi32(r2, r3);
+	__m128i t2 = _mm_unpackhi_epi32(r0, r1);
+	__m128i t3 = _mm_unpackhi_epi32(r2, r3);
 
 	store16(d, _mm_unpacklo_epi64(t0, t1), nt);
 	store16(d + osb, _mm_unpackhi_epi64(t0, t1), nt);

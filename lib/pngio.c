@@ -188,8 +188,10 @@ fast_decode(const unsigned char *buf, size_t len, struct tp_tensor *out)
 		for (pos = 8; memcmp(buf + pos + 4, "IEND", 4);
 		    pos += get32(buf + pos) + 12)
 			if (!memcmp(buf + pos + 4, "IDAT", 4)) {
-				memcpy(z + zlen, buf + pos + 8, get32(buf + pos));
-				zlen += get32(buf + pos);
+				size_t n = get32(buf + pos);
+
+				memcpy(z + zlen, buf + pos + 8, n);
+				zlen += n;
 			}
 		one = z;
 	}
@@ -220,7 +222,7 @@ fast_decode(const unsigned char *buf, size_t len, struct tp_tensor *out)
 	}
 	free(zeros);
 	free(rows);
-	if (!ok) {			/* a bad filter type: libpng's message */
+	if (!ok) {		/* a bad filter type: libpng's message */
 		tp_free(out);
 		memset(out, 0, sizeof *out);
 		return 0;
@@ -439,7 +441,7 @@ png_deflate_block(const struct png_job *j, struct png_block *b, int last)
 	}
 	z.next_out = b->out + 8 + (first ? 2 : 0);
 	z.avail_out = (uInt)(cap - 12 - (first ? 2 : 0));
-	if (first) {			/* the zlib header: deflate, 32K window */
+	if (first) {		/* the zlib header: deflate, 32K window */
 		b->out[8] = 0x78;
 		b->out[9] = 0x01;
 		memset(prev, 0, rb);
@@ -562,7 +564,7 @@ tp_png_encode(const struct tp_tensor *t, int depth, int threads,
 	put32(hdr + 4, (uint32_t)h);
 	hdr[8] = (unsigned char)depth;
 	hdr[9] = (unsigned char)types[ch];
-	hdr[10] = hdr[11] = hdr[12] = 0;	/* deflate, filters, no interlace */
+	hdr[10] = hdr[11] = hdr[12] = 0; /* deflate, filter 0, progressive */
 	at = 8;
 	put32(out + at, 13);
 	memcpy(out + at + 4, "IHDR", 4);

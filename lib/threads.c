@@ -21,6 +21,9 @@
  * Workers are detached, block every signal (the tools' handlers run on
  * the main thread) and touch only this file's statics between jobs, so
  * a process exits with them parked.  No fork handling: no tool forks.
+ *
+ * Beside the pool, tp_prefault_start runs one thread of its own that
+ * maps a new buffer's pages while the caller reads (at the end).
  */
 #include <errno.h>
 #include <pthread.h>
