@@ -35,7 +35,7 @@ OPT ?= -O2
 CFLAGS ?= $(OPT) -g
 WARN = -Wall -Wextra
 CPPFLAGS += -D_GNU_SOURCE -DTPIPE_VERSION='"$(VERSION)"' -Ilib
-LDLIBS = -lfftw3_threads -lfftw3f_threads -lfftw3 -lfftw3f -lopenblas -ltiff -ljpeg -lmatio -lpng -lz -lm -lpthread
+LDLIBS = -lfftw3_threads -lfftw3f_threads -lfftw3 -lfftw3f -lopenblas -ltiff -ljpeg -lmatio -lpng -ldeflate -lz -lm -lpthread
 # Libraries one tool alone links (LDLIBS_tool): assimp reads tproject's
 # OBJ and PLY meshes (lib/mesh_file.c).
 LDLIBS_tproject = -lassimp

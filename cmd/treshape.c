@@ -32,12 +32,12 @@ static const char usage[] =
     "                [--value v]] [--unstack axis | --split axis=k]\n"
     "                [--stack n | --stack all | --concat n] [--axis axis]\n"
     "                [--explain] [-o file] [-O " TP_FORMAT_NAMES "]\n"
-    "                [-j threads] [--progress | --quiet] [file]";
+    "                [-j threads] [--verbose] [--progress | --quiet] [file]";
 
 enum { OPT_PERMUTE = TP_OPT_TOOL, OPT_SQUEEZE, OPT_UNSQUEEZE, OPT_TRANSPOSE,
 	OPT_EXPLAIN, OPT_REDUCE, OPT_REPEAT, OPT_TAKE, OPT_SLICE, OPT_PAD,
 	OPT_BOUNDARY, OPT_VALUE, OPT_STACK, OPT_CONCAT, OPT_AXIS,
-	OPT_UNSTACK, OPT_SPLIT };
+	OPT_UNSTACK, OPT_SPLIT, OPT_VERBOSE };
 
 struct cmdline {
 	struct tp_common com;
@@ -53,6 +53,7 @@ struct cmdline {
 	struct tp_stack st;		/* --stack, --concat, --unstack,
 					   --split, --axis */
 	int axis;			/* --axis given */
+	int verbose;			/* --verbose */
 };
 
 static const char *const form_option[] = {
@@ -186,6 +187,7 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 		{ "axis", required_argument, NULL, OPT_AXIS },
 		{ "unstack", required_argument, NULL, OPT_UNSTACK },
 		{ "split", required_argument, NULL, OPT_SPLIT },
+		{ "verbose", no_argument, NULL, OPT_VERBOSE },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct tp_msg m;
@@ -222,6 +224,9 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 			break;
 		case OPT_EXPLAIN:
 			cl->explain = 1;
+			continue;
+		case OPT_VERBOSE:
+			cl->verbose = 1;
 			continue;
 		case OPT_REDUCE:
 			if (op == TP_OP_REPEAT)
@@ -309,6 +314,9 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 static struct tp_reader *in;
 static struct tp_writer *out;
 static unsigned char *src, *dst;
+static struct tp_timing tm;		/* --verbose */
+/* Outputs of a permutation from this size on are prefaulted. */
+#define PREFAULT_BYTES ((size_t)32 << 20)
 static char *text;
 static struct tp_tensor *group;		/* --stack, --concat: the records */
 static size_t ngroup, capgroup;
@@ -633,11 +641,23 @@ form_only(const struct cmdline *cl, const struct tp_tensor *hdr)
 		tp_skip_data(in, hdr->nbytes - plan.nblock * plan.stride);
 		return;
 	}
+	/* A large output's pages are mapped on the other CPU while the
+	 * record is read, rather than one by one under the transpose; only
+	 * from a file that holds the record (a header is not trusted). */
+	if (cl->com.threads > 1 && plan.out.nbytes >= PREFAULT_BYTES &&
+	    tp_reader_holds_record(in)) {
+		dst = tp_big_alloc(plan.out.nbytes);
+		tp_prefault_start(dst, plan.out.nbytes);
+	}
 	src = tp_read_rest_as(in, hdr->dtype);
-	dst = tp_big_alloc(plan.out.nbytes);
+	tp_prefault_wait();
+	if (!dst)
+		dst = tp_big_alloc(plan.out.nbytes);
+	tp_timing_charge(&tm, TP_PHASE_READ);
 	tp_reshape_run(&plan, dst, src, cl->com.threads);
 	free(src);
 	src = NULL;
+	tp_timing_charge(&tm, TP_PHASE_COMPUTE);
 	tp_write_data(out, dst, plan.out.nbytes);
 	free(dst);
 	dst = NULL;
@@ -662,27 +682,27 @@ main(int argc, char **argv)
 	in = tp_reader_open(cl.input, -1, NULL);
 	if (!cl.explain)
 		out = tp_writer_open(&cl.com);
+	tp_timing_start(&tm, cl.verbose && !cl.explain);
 	while (tp_read_header(in, &hdr)) {
 		records++;
-		if (alone == 1 && cl.form) {
+		if (alone == 1 && cl.form)
 			form_only(&cl, &hdr);
-			continue;
-		}
-		if (alone == 1 && cl.st.part) {
+		else if (alone == 1 && cl.st.part)
 			part_only(&cl, &hdr);
-			continue;
-		}
-		if (alone == 1 && cl.slice) {
+		else if (alone == 1 && cl.slice)
 			slice_only(&cl, &hdr);
-			continue;
+		else {
+			if (cl.explain) {
+				printf("record %ld:\n", tp_reader_index(in));
+				tp_skip_data(in, hdr.nbytes);
+			} else
+				hdr.data = tp_read_rest_as(in, hdr.dtype);
+			tp_timing_charge(&tm, TP_PHASE_READ);
+			per_record(&cl, &hdr);
+			tp_timing_charge(&tm, TP_PHASE_COMPUTE);
+			part(&cl, &hdr);
 		}
-		if (cl.explain) {
-			printf("record %ld:\n", tp_reader_index(in));
-			tp_skip_data(in, hdr.nbytes);
-		} else
-			hdr.data = tp_read_rest_as(in, hdr.dtype);
-		per_record(&cl, &hdr);
-		part(&cl, &hdr);
+		tp_timing_record_done(&tm, tp_reader_index(in), NULL);
 	}
 	if (cl.st.join && ngroup && cl.st.n)
 		tp_die("%s: the stream ends %zu record%s into a group of %ld "
@@ -698,6 +718,7 @@ main(int argc, char **argv)
 		explain_request(&cl);
 	if (out)
 		tp_writer_close(out);
+	tp_timing_run_done(&tm);
 	tp_reader_close(in);
 	if (cl.explain && (fflush(stdout) || ferror(stdout)))
 		tp_die("write error: <stdout>:");

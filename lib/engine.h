@@ -23,6 +23,16 @@
  */
 void tp_parallel(int threads, size_t n,
     void (*fn)(void *arg, size_t i, int tid), void *arg);
+/*
+ * Have a thread of its own write in the pages of the new buffer p of n
+ * bytes (as the kernel maps and zeroes them on a first write) while the
+ * caller goes on, e.g. reading the data that will fill it; then wait for
+ * it.  One at a time: a start while one runs does nothing, and so does
+ * a start whose thread cannot be made (the pages then fault when first
+ * written, as they would have).
+ */
+void tp_prefault_start(void *p, size_t n);
+void tp_prefault_wait(void);
 /* The most threads tp_parallel runs at once. */
 #define TP_MAXTHREADS 64
 

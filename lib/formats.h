@@ -26,9 +26,10 @@ unsigned char *tp_png_read(struct tp_reader *r, long index, size_t *offset,
 void tp_png_decode(const unsigned char *buf, size_t len, const char *name,
     struct tp_tensor *out);
 /* Encode t (2-D, or 3-D with 1-4 channels) as a PNG of the given bit
- * depth (8 or 16); returns a malloc'd buffer and its length in *len. */
+ * depth (8 or 16) on up to threads threads; returns a malloc'd buffer
+ * and its length in *len. */
 unsigned char *tp_png_encode(const struct tp_tensor *t, int depth,
-    size_t *len);
+    int threads, size_t *len);
 /* NULL if a tensor of hdr's shape and dtype can be written as a PNG
  * image, else a message in m: the shape is not (H, W) or (H, W, 1-4),
  * the dtype is complex, or a side exceeds libpng's limit (1000000). */

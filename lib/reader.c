@@ -450,6 +450,15 @@ tp_read_data_as(struct tp_reader *r, void *dst, enum tp_dtype to,
 	}
 }
 
+int
+tp_reader_holds_record(struct tp_reader *r)
+{
+	unsigned long long left;
+
+	return r->in_record && !r->mem && tp_reader_size_left(r, &left) &&
+	    r->want - r->done <= left;
+}
+
 void *
 tp_read_rest_as(struct tp_reader *r, enum tp_dtype to)
 {
@@ -458,18 +467,15 @@ tp_read_rest_as(struct tp_reader *r, enum tp_dtype to)
 	const size_t FIRST = 64 << 20;
 	size_t tos = tp_dtype_size(to), got = 0, cap;
 	size_t count = r->in_record ? (r->want - r->done) / r->elsize : 0;
-	unsigned long long left;
 	void *buf;
 
 	if (count > SIZE_MAX / tos)
 		tp_die("%s: record %ld: %zu values do not fit in memory as %s",
 		    r->name, r->index, count, tp_dtype_name(to));
 	cap = count < FIRST / tos ? count : FIRST / tos;
-	/* a header is not trusted for memory, but a file that holds the
-	 * whole record is: one buffer, no copies as it grows (realloc
-	 * moves a huge-page buffer onto small pages, copying) */
-	if (cap < count && !r->mem && tp_reader_size_left(r, &left) &&
-	    r->want - r->done <= left)
+	/* a file that holds the whole record: one buffer, no copies as it
+	 * grows (realloc moves a huge-page buffer onto small pages) */
+	if (cap < count && tp_reader_holds_record(r))
 		cap = count;
 	r->grown = tp_big_alloc(cap ? cap * tos : 1);
 	while (got < count) {

@@ -21,6 +21,9 @@
  * Workers are detached, block every signal (the tools' handlers run on
  * the main thread) and touch only this file's statics between jobs, so
  * a process exits with them parked.  No fork handling: no tool forks.
+ *
+ * Beside the pool, tp_prefault_start runs one thread of its own that
+ * maps a new buffer's pages while the caller reads (at the end).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -28,6 +31,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/mman.h>
 
 #include "tpipe.h"
 #include "engine.h"
@@ -176,4 +180,53 @@ tp_parallel(int threads, size_t n, void (*fn)(void *, size_t, int),
 		while (sem_wait(&done) != 0 && errno == EINTR)
 			;
 	__atomic_store_n(&busy, 0, __ATOMIC_RELEASE);
+}
+
+/*
+ * The background prefault (tp_prefault_start, engine.h): one thread that
+ * has the kernel map (and zero) a new buffer's pages while the caller
+ * does something else, such as reading the record that will fill it.
+ */
+static struct {
+	pthread_t id;
+	void *p;
+	size_t n;
+	int running;
+} pf;
+
+/* The prefault thread: populate the pages, or write one byte a page. */
+static void *
+prefault_main(void *v)
+{
+	(void)v;
+#ifdef MADV_POPULATE_WRITE
+	if (madvise(pf.p, pf.n, MADV_POPULATE_WRITE) == 0)
+		return NULL;
+#endif
+	for (size_t i = 0; i < pf.n; i += 4096)
+		((volatile unsigned char *)pf.p)[i] = 0;
+	return NULL;
+}
+
+void
+tp_prefault_start(void *p, size_t n)
+{
+	sigset_t all, old;
+
+	if (pf.running || n == 0)
+		return;
+	pf.p = p;
+	pf.n = n;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	pf.running = pthread_create(&pf.id, NULL, prefault_main, NULL) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+void
+tp_prefault_wait(void)
+{
+	if (pf.running)
+		pthread_join(pf.id, NULL);
+	pf.running = 0;
 }

@@ -46,7 +46,7 @@
  *                       their own bytes; matfile_write.c: .mat out;
  *                       matfile.h: what the three share)
  *   engine  engine.h    infrastructure shared by the engines:
- *   infra.  threads.c   tp_parallel, the -j thread pool
+ *   infra.  threads.c   tp_parallel, the -j thread pool; tp_prefault
  *           timing.c    the --verbose timing report
  *           fft.c/.h    FFTW plans, wisdom and threads (fft_axes.c:
  *                       several axes one at a time, lines gathered)
@@ -225,6 +225,7 @@ struct tp_permute {
 	size_t ostride[TP_MAXDIM];	/* output stride, in elements */
 	int b;				/* output axis that is input's last */
 	size_t tile, ntile_a, ntile_b;	/* tile edge; tiles on axes a, b */
+	int nt;				/* store past the cache (large) */
 	size_t bytes;			/* bytes in all */
 	size_t nblocks;			/* units of work for tp_permute_run */
 };
@@ -586,6 +587,10 @@ void tp_skip_data(struct tp_reader *, size_t n);
  * would not fit in the address space.
  */
 void *tp_read_rest_as(struct tp_reader *, enum tp_dtype to);
+/* 1 if the input is a regular file that holds the rest of the current
+ * record (its size tells, without reading), else 0: a header is not
+ * trusted for memory, but such a file is. */
+int tp_reader_holds_record(struct tp_reader *);
 /* Read a whole record (header and data), through tp_read_rest_as.
  * Returns 1, or 0 at the end. */
 int tp_read(struct tp_reader *, struct tp_tensor *t);

@@ -264,7 +264,7 @@ tp_write_data(struct tp_writer *w, const void *src, size_t n)
 		int depth = w->depth ? w->depth : t.dtype == TP_U2 ? 16 : 8;
 
 		t.data = w->mem;
-		png = tp_png_encode(&t, depth, &len);
+		png = tp_png_encode(&t, depth, w->opts.threads, &len);
 		free(w->mem);
 		/* not counted as complete: a PNG is one image, out only when
 		 * tp_writer_close knows no record follows */

@@ -12,7 +12,7 @@
 set -eu
 build="gcc make pkg-config libfftw3-dev libpng-dev zlib1g-dev libopenblas-dev"
 build="$build libtiff-dev libjpeg62-turbo-dev libmatio-dev"
-build="$build libassimp-dev"
+build="$build libassimp-dev libdeflate-dev"
 check="$build bats bats-assert bats-support python3 python3-numpy python3-scipy python3-pil imagemagick mandoc groff-base time"
 check="$check python3-torch python3-matplotlib libglu1-mesa-dev libglm-dev clang valgrind parallel"
 check="$check python3-tifffile python3-mrcfile python3-h5py libvips-tools"
@@ -25,7 +25,7 @@ needs="fftw3.h:fftw3:libfftw3-dev fftw3.h:fftw3f:libfftw3-dev
 fftw3.h:fftw3_threads:libfftw3-dev fftw3.h:fftw3f_threads:libfftw3-dev
 png.h:png:libpng-dev zlib.h:z:zlib1g-dev cblas.h:openblas:libopenblas-dev
 tiffio.h:tiff:libtiff-dev jpeglib.h:jpeg:libjpeg62-turbo-dev
-matio.h:matio:libmatio-dev
+matio.h:matio:libmatio-dev libdeflate.h:deflate:libdeflate-dev
 assimp/cimport.h:assimp:libassimp-dev"
 # jpeglib.h uses FILE and size_t without including <stdio.h>: every
 # probe program includes it first.

@@ -397,6 +397,123 @@ sys.exit(1 if bad else 0)
 EOF
 }
 
+@test "PNG output of images of several deflate blocks (1 MiB of rows each): every conversion and depth read back by PIL and OpenCV; -j 1 and -j 2 write the same bytes" {
+	gen <<'EOF'
+rng = np.random.default_rng(26)
+y, x = np.mgrid[0:700, 0:613]
+smooth = (np.sin(x / 40.0) * np.cos(y / 57.0) * 120 + 128)
+imgs = {
+    'u1-rgb': np.stack([smooth, smooth[::-1], x % 256], -1).astype(np.uint8),
+    'f4-rgb': (np.stack([smooth, x * 0.5, y * 0.4], -1) + rng.standard_normal((700, 613, 3)) * 3 - 10).astype(np.float32),
+    'u2-rgba': rng.integers(0, 65536, (700, 613, 4)).astype(np.uint16),
+    'b1-gray': (rng.random((1500, 1400)) > 0.5),
+    'i2-la': rng.integers(-300, 70000 // 2, (700, 613, 2)).astype(np.int16),
+}
+for k, v in imgs.items():
+    np.save(f'in/{k}.npy', v)
+EOF
+	local f c d
+	for f in in/*.npy; do
+		c=$(basename "$f" .npy)
+		for d in 8 16; do
+			tcat -j 2 --depth $d "$f" -o "$c-$d.png"
+			tcat -j 1 --depth $d "$f" -o "$c-$d-j1.png"
+			cmp "$c-$d.png" "$c-$d-j1.png"
+		done
+	done
+	"$PY" - <<'EOF'
+import glob, os, sys
+import numpy as np, cv2
+from PIL import Image
+bad = []
+for f in sorted(glob.glob('in/*.npy')):
+    c = os.path.basename(f)[:-4]
+    a = np.load(f)
+    for depth in (8, 16):
+        top = 255 if depth == 8 else 65535
+        if a.dtype == bool:
+            want = np.where(a, top, 0)
+        elif a.dtype.kind == 'f':
+            want = np.clip(np.rint(a.astype(np.float64)), 0, top)
+        else:
+            want = np.clip(a.astype(np.int64), 0, top)
+        png = f'{c}-{depth}.png'
+        got = cv2.imread(png, cv2.IMREAD_UNCHANGED)
+        if got.ndim == 3 and got.shape[2] in (3, 4):
+            got = got[..., [2, 1, 0, 3][:got.shape[2]]]
+        if a.ndim == 3 and a.shape[2] == 2:
+            got = np.asarray(Image.open(png)) if depth == 8 else None
+        if got is not None and not np.array_equal(got.astype(np.int64), want.astype(np.int64).reshape(got.shape)):
+            bad.append(f'{png}: pixels differ')
+        if depth == 8 and not np.array_equal(np.asarray(Image.open(png)).astype(np.int64), want.reshape(np.asarray(Image.open(png)).shape)):
+            bad.append(f'{png}: PIL reads other pixels')
+        raw = a.shape[0] * (a[0].size * depth // 8 + 1)
+        idats = open(png, 'rb').read().count(b'IDAT')
+        if raw > 1.1 * 2**20 and idats < 3:
+            bad.append(f'{png}: {idats} IDAT chunks, expected several blocks')
+print('\n'.join(bad))
+sys.exit(1 if bad else 0)
+EOF
+	# and back through tpipe's own reader
+	tcat u2-rgba-16.png | cmp - in/u2-rgba.npy
+}
+
+@test "PNG input: PIL's and OpenCV's files with every filter type, many IDAT chunks, 8 and 16 bits, read as PIL and OpenCV read them" {
+	gen <<'EOF'
+rng = np.random.default_rng(7)
+from PIL import Image
+import cv2, zlib
+y, x = np.mgrid[0:300, 0:357]
+n = 0
+for mode, ch in (('L', 1), ('LA', 2), ('RGB', 3), ('RGBA', 4)):
+    for kind in range(3):
+        a = np.stack([((x * (c + 1) + y * 3) // (kind + 1) + rng.integers(0, 3 * kind + 1, x.shape)) % 256
+                      for c in range(ch)], -1).astype(np.uint8)
+        if kind == 1:
+            a[100:200] = rng.integers(0, 256, a[100:200].shape)
+        im = Image.fromarray(a[..., 0] if ch == 1 else a, mode)
+        im.save(f'in/pil{n}.png', optimize=kind == 2, compress_level=6 + kind)
+        np.save(f'exp/pil{n}.npy', np.asarray(Image.open(f'in/pil{n}.png')))
+        n += 1
+for ch in (1, 3, 4):
+    a = (np.stack([x * 181 + y * (c + 1) * 97 for c in range(ch)], -1) % 65536).astype(np.uint16)
+    cv2.imwrite(f'in/cv{ch}.png', a[..., 0] if ch == 1 else a)
+    b = cv2.imread(f'in/cv{ch}.png', cv2.IMREAD_UNCHANGED)
+    np.save(f'exp/cv{ch}.npy', b if b.ndim == 2 else b[..., [2, 1, 0, 3][:ch]])
+# the files hold every filter type and several IDAT chunks
+seen, idats = set(), 0
+for f in os.listdir('in'):
+    b = open(f'in/{f}', 'rb').read()
+    pos, z, ihdr = 8, b'', None
+    while pos < len(b):
+        ln, ty = struct.unpack('>I4s', b[pos:pos + 8])
+        if ty == b'IHDR':
+            ihdr = struct.unpack('>IIBB', b[pos + 8:pos + 18])
+        if ty == b'IDAT':
+            z += b[pos + 8:pos + 8 + ln]
+            idats += 1
+        pos += ln + 12
+    w, h, depth, ct = ihdr
+    chans = {0: 1, 2: 3, 4: 2, 6: 4}[ct]
+    raw = zlib.decompress(z)
+    rb = w * chans * depth // 8 + 1
+    seen |= {raw[i * rb] for i in range(h)}
+assert seen == {0, 1, 2, 3, 4}, seen
+assert idats > 2 * len(os.listdir('in')), idats
+EOF
+	local f c bad=''
+	for f in in/*.png; do
+		c=$(basename "$f" .png)
+		tcat "$f" > "$c.npy" || bad+="$c: tcat failed"$'\n'
+		"$PY" -c "
+import numpy as np, sys
+a, b = np.load('$c.npy'), np.load('exp/$c.npy')
+sys.exit(0 if a.dtype == b.dtype and np.array_equal(a, b) else 1)" || bad+="$c: differs"$'\n'
+	done
+	[ -z "$bad" ] || fail "$bad"
+	[ "$(ls in/*.png | wc -l)" -eq 15 ]
+}
+
 @test "PNG output: floats rounded half to even and clamped, integers clamped, bool 0/255, --depth" {
 	gen <<'EOF'
 tests = {

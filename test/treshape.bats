@@ -170,6 +170,63 @@ EOF
 	[ "$(wc -l < p/list)" -eq 40 ]
 }
 
+@test "property: permutations of larger random shapes (the transposing kernels, their edges and -j 2) equal numpy.transpose, elements of 1 to 16 bytes" {
+	# shapes large enough for the in-register squares and the 64-wide
+	# tiles, cut so that both leave edges; the last two (64 MiB of
+	# float32) are stored past the cache, where the output's rows are
+	# 16-byte aligned (4096 wide) and where they are not (4099)
+	"$PY" - <<'EOF'
+import os, numpy as np
+rng = np.random.default_rng(26)
+os.makedirs('q', exist_ok=True)
+dts = ['u1', 'i2', 'f4', 'f8', 'c16']
+with open('q/list', 'w') as lst:
+    for i in range(30):
+        dt = np.dtype(dts[i % 5])
+        nd = int(rng.integers(2, 5))
+        while True:
+            shape = [int(v) for v in rng.integers(1, 150 if nd == 2 else 40, nd)]
+            perm = [int(v) for v in rng.permutation(nd)]
+            if perm[-1] != nd - 1 and np.prod(shape) * dt.itemsize < (3 << 20):
+                break
+        a = rng.integers(0, 255, int(np.prod(shape)) * dt.itemsize,
+                         dtype=np.uint8).view(dt).reshape(shape)
+        np.save(f'q/{i}.npy', a)
+        np.save(f'q/{i}.t.npy', np.ascontiguousarray(a.transpose(perm)))
+        lst.write(f"{i} {','.join(map(str, perm))}\n")
+    a = rng.standard_normal((4096, 4096), 'f4')
+    np.save('q/big.npy', a)
+    np.save('q/big.t.npy', np.ascontiguousarray(a.T))
+    lst.write("big 1,0\n")
+    a = rng.standard_normal((4099, 4097), 'f4')
+    np.save('q/odd.npy', a)
+    np.save('q/odd.t.npy', np.ascontiguousarray(a.T))
+    lst.write("odd 1,0\n")
+EOF
+	local i p bad=''
+	while read -r i p; do
+		treshape --permute "$p" q/$i.npy > q/$i.fw.npy || bad+="$i: permute $p failed"$'\n'
+		cmp -s q/$i.fw.npy q/$i.t.npy || bad+="$i: --permute $p differs from numpy"$'\n'
+		treshape -j 1 --permute "$p" q/$i.npy | cmp -s - q/$i.t.npy ||
+			bad+="$i: -j 1 --permute $p differs from numpy"$'\n'
+	done < q/list
+	[ -z "$bad" ] || fail "$bad"
+	[ "$(wc -l < q/list)" -eq 32 ]
+}
+
+@test "--verbose: one line per record and a total on stderr, stdout unchanged" {
+	tgen randn 3,40,50 --seed 1 -o x.npy
+	cat x.npy x.npy | treshape --verbose --permute 2,0,1 > v.npy 2> err
+	cat x.npy x.npy | treshape --permute 2,0,1 | cmp - v.npy
+	run cat err
+	[ "${#lines[@]}" -eq 3 ] || fail "$output"
+	[[ ${lines[0]} =~ ^treshape:\ record\ 0:\ read\ [0-9.]+\ s,\ compute\ [0-9.]+\ s,\ write\ [0-9.]+\ s$ ]] || fail "$output"
+	[[ ${lines[1]} == "treshape: record 1: read "* ]] || fail "$output"
+	[[ ${lines[2]} == "treshape: total: read "* ]] || fail "$output"
+	treshape --verbose 1,-1 x.npy 2> err > /dev/null
+	[ "$(grep -c ': read .* s, compute .* s, write .* s$' err)" -eq 2 ]
+}
+
 @test "property: a pattern and its inverse give the input back; -j 1 and -j 2 write the same bytes" {
 	tgen randn 16,48,64,3 --seed 3 -t f32 -o x.npy
 	treshape 'b (h h2) (w w2) c -> (b h2 w2) c h w' h2=2 w2=4 x.npy > y.npy

@@ -299,6 +299,36 @@ test_short_of_threads(void)
 #endif
 }
 
+/* tp_prefault: the pages of a new buffer written in by a thread of its
+ * own while the caller goes on; a second start while one runs, a start
+ * of 0 bytes and a wait with none running do nothing. */
+static void
+test_prefault(void)
+{
+	size_t n = (size_t)9 << 20;
+	unsigned char *p = tp_big_alloc(n), *q = tp_big_alloc(n);
+	int good = 1;
+
+	tp_prefault_wait();
+	tp_prefault_start(p, n);
+	tp_prefault_start(q, n);	/* ignored: one runs */
+	memset(q, 7, n);
+	tp_prefault_wait();
+	tp_prefault_wait();
+	memset(p, 5, n);
+	for (size_t i = 0; i < n; i += 4093)
+		good &= p[i] == 5 && q[i] == 7;
+	tp_prefault_start(q, 0);
+	tp_prefault_wait();
+	tp_prefault_start(q, n);
+	tp_prefault_wait();
+	good &= q[0] == 7 && q[n - 1] == 7;
+	ok(good, "tp_prefault: buffers written after the wait keep their "
+	    "values; a second start, 0 bytes and a lone wait are harmless");
+	free(p);
+	free(q);
+}
+
 int
 main(void)
 {
@@ -306,5 +336,6 @@ main(void)
 	test_sizes();
 	test_nested();
 	test_concurrent_callers();
+	test_prefault();
 	return tap_end();
 }
