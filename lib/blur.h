@@ -103,6 +103,14 @@ void tp_blur_free(struct tp_blur *);
  */
 void tp_blur_run(struct tp_blur *, void *data, int single, int ndim,
     const size_t *shape, const double *sigma, const int *order);
+/*
+ * What tp_blur_run makes for a problem before it blurs (the method, the
+ * taps or the plans and responses), without touching data (its address
+ * alone is used, for alignment): dies on a problem it cannot blur, as
+ * tp_blur_run would.
+ */
+void tp_blur_prepare(struct tp_blur *, void *data, int single, int ndim,
+    const size_t *shape, const double *sigma, const int *order);
 
 /*
  * Blur the float32 or float64 tensor t in place as tblur blurs a record:
@@ -218,6 +226,17 @@ size_t tp_blur_family_count(const struct tp_blur_form *);
 struct tp_tensor tp_blur_family_record(struct tp_blur_family *,
     const struct tp_tensor *t, const double *sigma, const int *order,
     double full, int linear);
+/*
+ * The SCALES form one member at a time, so that a stack need not be held
+ * whole: begin with the record t (kept by pointer until the next begin;
+ * the rest as tp_blur_family_record takes them), which makes every
+ * member's problem (dying, before any member is made, on one that
+ * cannot be blurred); then member i, t blurred with scale[i], into at
+ * (t->nbytes there), in any order.
+ */
+void tp_blur_family_begin(struct tp_blur_family *, const struct tp_tensor *t,
+    const double *sigma, const int *order, double full, int linear);
+void tp_blur_family_scale(struct tp_blur_family *, int i, void *at);
 /* An engine of the family that has run (for tp_blur_describe). */
 struct tp_blur *tp_blur_family_first(struct tp_blur_family *);
 

@@ -18,6 +18,7 @@ struct fft_ctx {
 	size_t esz;		/* bytes per real */
 	char *src, *dst;	/* pad: data -> work; unpad: work -> data */
 	char *spec;		/* multiply: the spectrum */
+	const struct blur_resp *rs;	/* multiply: by these */
 	size_t nreal;		/* reals per spectrum element */
 	size_t per;		/* rows per item */
 	size_t nrows;
@@ -39,10 +40,10 @@ mul_item(void *arg, size_t i, int tid)
 
 		blur_unravel_row(row, nd, b->sshape, idx);
 		for (a = 0; a < nd - 1; a++)
-			if (b->resp[a] != NULL)
-				wgt *= b->resp[a][idx[a]];
+			if (c->rs->h[a] != NULL)
+				wgt *= c->rs->h[a][idx[a]];
 		c->ops->scale_row(c->spec + row * len * c->nreal * c->esz, len,
-		    c->nreal, wgt, b->resp[nd - 1], b->rot);
+		    c->nreal, wgt, c->rs->h[nd - 1], b->rot);
 	}
 }
 
@@ -164,29 +165,36 @@ pad_item(void *arg, size_t i, int tid)
 struct axis_ctx {
 	struct tp_blur *b;
 	const struct blur_ops *ops;
-	char *w;
+	char *w;		/* the array transformed (and written) */
+	const char *src;	/* where its lines are read: w, or the
+				 * spectrum a member of several is made of */
 	int a, inverse;
-	int fuse;		/* forward, multiply by the response, inverse */
+	int fuse;		/* forward (unless src is a spectrum already),
+				 * multiply by the response, inverse */
+	const struct blur_resp *rs;	/* fuse: the responses */
+	const struct blur_resp *sets;	/* forward: only the lines that */
+	int nset;			/* one of these keeps (nset > 0) */
 	size_t n, inner, nlines;
 };
 
-/* The product of the responses of every axis but a at line l of axis a
- * (outer index l / inner, inner index l % inner). */
+/* The product of the responses rs of every axis but a at line l of axis
+ * a (outer index l / inner, inner index l % inner). */
 static double
-line_weight(const struct tp_blur *b, int a, size_t l, size_t inner)
+line_weight(const struct tp_blur *b, const struct blur_resp *rs, int a,
+    size_t l, size_t inner)
 {
 	size_t o = l / inner, q = l % inner;
 	double w = 1;
 	int x;
 
 	for (x = b->ndim - 1; x > a; x--) {
-		if (b->resp[x] != NULL)
-			w *= b->resp[x][q % b->wshape[x]];
+		if (rs->h[x] != NULL)
+			w *= rs->h[x][q % b->wshape[x]];
 		q /= b->wshape[x];
 	}
 	for (x = a - 1; x >= 0; x--) {
-		if (b->resp[x] != NULL)
-			w *= b->resp[x][o % b->wshape[x]];
+		if (rs->h[x] != NULL)
+			w *= rs->h[x][o % b->wshape[x]];
 		o /= b->wshape[x];
 	}
 	return w;
@@ -258,16 +266,20 @@ axis_lines(struct axis_ctx *c, size_t i, int tid, size_t esz)
 	size_t l0 = i * blk, cnt, k, j, ls = ns * esz, ks = in * esz;
 	size_t io = (size_t)b->ioff[c->a] * esz;
 	char *buf = b->gbuf[tid];
-	char *at[MAXBLK];
-	double wts[MAXBLK];
+	char *at[MAXBLK], *from[MAXBLK];
+	double wts[MAXBLK], thr = c->fuse ? c->rs->wthr : 0;
 	int oneblock;
 
 	cnt = c->nlines - l0 < blk ? c->nlines - l0 : blk;
 	if (cnt < blk)
 		memset(buf + cnt * ls, 0, (blk - cnt) * ls);
 	/* where each line starts; one outer index: side by side */
-	for (j = 0; j < cnt; j++)
-		at[j] = c->w + ((l0 + j) / in * n * in + (l0 + j) % in) * esz;
+	for (j = 0; j < cnt; j++) {
+		size_t off = ((l0 + j) / in * n * in + (l0 + j) % in) * esz;
+
+		at[j] = c->w + off;
+		from[j] = (char *)c->src + off;
+	}
 	oneblock = l0 % in + cnt <= in;
 	if (c->fuse) {
 		/* the other axes' responses; lines where they are below
@@ -276,8 +288,8 @@ axis_lines(struct axis_ctx *c, size_t i, int tid, size_t esz)
 		int live = 0;
 
 		for (j = 0; j < cnt; j++) {
-			wts[j] = line_weight(b, c->a, l0 + j, in);
-			live += fabs(wts[j]) >= b->wthr;
+			wts[j] = line_weight(b, c->rs, c->a, l0 + j, in);
+			live += fabs(wts[j]) >= thr;
 		}
 		if (live == 0) {
 			for (k = 0; k < n; k++)
@@ -285,14 +297,27 @@ axis_lines(struct axis_ctx *c, size_t i, int tid, size_t esz)
 					memset(at[j] + k * ks, 0, esz);
 			return;
 		}
-	}
-	gather_lines(buf, at, cnt, n, ks, ls, oneblock, esz);
-	if (c->fuse) {
-		const double *h = b->resp[c->a];
+	} else if (c->nset > 0) {
+		/* the forward transform of a spectrum shared by several
+		 * sets: only blocks where one of them keeps a line (the
+		 * others are never read) */
+		int live = 0;
 
-		tp_fft_execute(b->afwd[c->a], buf, buf);
+		for (int s = 0; s < c->nset && !live; s++)
+			for (j = 0; j < cnt && !live; j++)
+				live = fabs(line_weight(b, &c->sets[s], c->a,
+				    l0 + j, in)) >= c->sets[s].wthr;
+		if (!live)
+			return;
+	}
+	gather_lines(buf, from, cnt, n, ks, ls, oneblock, esz);
+	if (c->fuse) {
+		const double *h = c->rs->h[c->a];
+
+		if (c->src == c->w)
+			tp_fft_execute(b->afwd[c->a], buf, buf);
 		for (j = 0; j < cnt; j++) {
-			double wj = fabs(wts[j]) >= b->wthr ? wts[j] : 0;
+			double wj = fabs(wts[j]) >= thr ? wts[j] : 0;
 			char *v = buf + j * ls;
 
 			c->ops->scale_row(v, n, 1, wj, h, 0);
@@ -332,6 +357,20 @@ axis_item(void *arg, size_t i, int tid)
 		axis_lines(c, i, tid, sizeof(double));
 }
 
+/* Run c's pass over the lines of its gathered axis. */
+static void
+run_axis(struct axis_ctx *c)
+{
+	struct tp_blur *b = c->b;
+	size_t outer;
+
+	c->n = b->wshape[c->a];
+	blur_extent(b->wshape, b->ndim, c->a, &outer, &c->inner);
+	c->nlines = outer * c->inner;
+	tp_parallel(b->o.threads, (c->nlines + b->blk - 1) / b->blk,
+	    axis_item, c);
+}
+
 /* The DCT (or its inverse) of w along axis a; with inverse = 2 (a
  * gathered axis only) the DCT, the multiply by the whole response and
  * the inverse DCT in one pass. */
@@ -340,7 +379,8 @@ axis_pass(struct tp_blur *b, const struct blur_ops *ops, char *w, int a,
     int inverse)
 {
 	struct axis_ctx c;
-	size_t outer;
+
+	memset(&c, 0, sizeof c);
 
 	if (!b->gathered[a]) {
 		if (!inverse) {
@@ -359,14 +399,12 @@ axis_pass(struct tp_blur *b, const struct blur_ops *ops, char *w, int a,
 	c.b = b;
 	c.ops = ops;
 	c.w = w;
+	c.src = w;
 	c.a = a;
 	c.inverse = inverse == 1;
 	c.fuse = inverse == 2;
-	c.n = b->wshape[a];
-	blur_extent(b->wshape, b->ndim, a, &outer, &c.inner);
-	c.nlines = outer * c.inner;
-	tp_parallel(b->o.threads, (c.nlines + b->blk - 1) / b->blk,
-	    axis_item, &c);
+	c.rs = &b->rs;
+	run_axis(&c);
 	tp_timing_stamp(inverse == 2 ? "fused gathered axis" : inverse ?
 	    "inverse gathered axis" : "forward gathered axis");
 }
@@ -384,6 +422,7 @@ blur_run_fft(struct tp_blur *b, const struct blur_ops *ops, void *data)
 	c.b = b;
 	c.ops = ops;
 	c.esz = esz;
+	c.rs = &b->rs;
 	if (b->padded) {
 		c.src = data;
 		c.dst = b->work;
@@ -433,4 +472,82 @@ blur_run_fft(struct tp_blur *b, const struct blur_ops *ops, void *data)
 		c.per = 1 + 16384 / b->wshape[nd - 1];
 		tp_parallel(th, (c.nrows + c.per - 1) / c.per, pad_item, &c);
 	}
+}
+
+/* --- one spectrum, several sigmas (blur_impl.h) ------------------------- */
+
+void
+blur_fft_spectrum(struct tp_blur *b, const struct blur_ops *ops,
+    const void *data, void *spec, const struct blur_resp *sets, int nset)
+{
+	size_t esz = ops->esz;
+
+	memcpy(spec, data, b->wcount * esz);
+	for (int i = b->nax - 1; i >= 1; i--)
+		axis_pass(b, ops, spec, b->ax[i], 0);
+	if (b->gathered[b->ax[0]]) {
+		struct axis_ctx c;
+
+		memset(&c, 0, sizeof c);
+		c.b = b;
+		c.ops = ops;
+		c.w = spec;
+		c.src = spec;
+		c.a = b->ax[0];
+		c.sets = sets;
+		c.nset = nset;
+		run_axis(&c);
+		tp_timing_stamp("forward gathered axis, the lines kept");
+	} else {
+		axis_pass(b, ops, spec, b->ax[0], 0);
+	}
+}
+
+void
+blur_fft_member(struct tp_blur *b, const struct blur_ops *ops,
+    const void *spec, void *out, const struct blur_resp *rs)
+{
+	size_t esz = ops->esz;
+	int nd = b->ndim, i;
+
+	if (b->gathered[b->ax[0]]) {
+		/* multiply, shift and inverse of ax[0], from spec into out */
+		struct axis_ctx c;
+
+		memset(&c, 0, sizeof c);
+		c.b = b;
+		c.ops = ops;
+		c.w = out;
+		c.src = spec;
+		c.a = b->ax[0];
+		c.fuse = 1;
+		c.rs = rs;
+		run_axis(&c);
+		tp_timing_stamp("multiply and inverse gathered axis");
+		for (i = 1; i < b->nax; i++)
+			if (b->shift[b->ax[i]])
+				shift_axis(b, out, b->ax[i], esz);
+	} else {
+		struct fft_ctx c;
+
+		memset(&c, 0, sizeof c);
+		c.b = b;
+		c.ops = ops;
+		c.esz = esz;
+		c.rs = rs;
+		memcpy(out, spec, b->wcount * esz);
+		c.spec = out;
+		c.nreal = 1;
+		c.nrows = b->scount / b->sshape[nd - 1];
+		c.per = 1 + 16384 / b->sshape[nd - 1];
+		tp_parallel(b->o.threads, (c.nrows + c.per - 1) / c.per,
+		    mul_item, &c);
+		tp_timing_stamp("multiply");
+		for (i = 0; i < b->nax; i++)
+			if (b->shift[b->ax[i]])
+				shift_axis(b, out, b->ax[i], esz);
+		axis_pass(b, ops, out, b->ax[0], 1);
+	}
+	for (i = 1; i < b->nax; i++)
+		axis_pass(b, ops, out, b->ax[i], 1);
 }

@@ -280,11 +280,13 @@ setup_fft_plans(struct tp_blur *b, void *data)
 	}
 }
 
-/* The responses of b's transformed axes at the frequencies of their
+/* The responses of b's transformed axes at sigma[] (b's own, or another
+ * sigma on the same axes: blur_responses) at the frequencies of their
  * transforms, and the threshold below which the fused pass skips a
- * line. */
+ * line, into rs. */
 static void
-setup_fft_responses(struct tp_blur *b)
+fft_responses(const struct tp_blur *b, const double *sigma,
+    struct blur_resp *rs)
 {
 	enum tp_blur_boundary bnd = b->o.boundary;
 	size_t k, n, len;
@@ -303,6 +305,7 @@ setup_fft_responses(struct tp_blur *b)
 	}
 	for (i = 0; i < b->nax; i++) {
 		int ord, sign = 1;
+		double *h;
 
 		a = b->ax[i];
 		ord = b->order[a];
@@ -311,12 +314,11 @@ setup_fft_responses(struct tp_blur *b)
 		if (bnd != TP_BLUR_WRAP)
 			sign = ord % 2 == 0 ? (ord / 2 % 2 ? -1 : 1) :
 			    ((ord + 1) / 2 % 2 ? -1 : 1);
-		b->resp[a] = tp_emalloc(len * sizeof(double));
+		h = rs->h[a] = tp_emalloc(len * sizeof(double));
 		if (b->cut[a]) {
-			blur_cut_response(b, a, b->resp[a]);
+			blur_cut_response(b, a, h);
 			for (k = 0; k < len; k++)
-				b->resp[a][k] *= sign * (i == 0 ? b->gain /
-				    norm : 1);
+				h[k] *= sign * (i == 0 ? b->gain / norm : 1);
 			continue;
 		}
 		for (k = 0; k < len; k++) {
@@ -329,21 +331,37 @@ setup_fft_responses(struct tp_blur *b)
 				f = (double)k / (2.0 * (double)(n - 1));
 			else
 				f = (double)k / (2.0 * (double)n);
-			b->resp[a][k] = sign * tp_blur_response_order(
-			    b->o.kernel, b->sigma[a], ord, f) *
-			    (i == 0 ? b->gain / norm : 1);
+			h[k] = sign * tp_blur_response_order(b->o.kernel,
+			    sigma[a], ord, f) * (i == 0 ? b->gain / norm : 1);
 		}
 	}
 	/* a product of the other axes' responses below the working
 	 * precision's 2^-17 part of its largest value changes nothing */
-	b->wthr = b->single ? 0x1p-41 : 0x1p-70;
+	rs->wthr = b->single ? 0x1p-41 : 0x1p-70;
 	for (i = 1; i < b->nax; i++) {
 		double mx = 0;
 
 		a = b->ax[i];
 		for (k = 0; k < b->sshape[a]; k++)
-			mx = fmax(mx, fabs(b->resp[a][k]));
-		b->wthr *= mx;
+			mx = fmax(mx, fabs(rs->h[a][k]));
+		rs->wthr *= mx;
+	}
+}
+
+void
+blur_responses(const struct tp_blur *b, const double *sigma,
+    struct blur_resp *rs)
+{
+	memset(rs, 0, sizeof *rs);
+	fft_responses(b, sigma, rs);
+}
+
+void
+blur_resp_free(struct blur_resp *rs)
+{
+	for (int a = 0; a < TP_MAXDIM; a++) {
+		free(rs->h[a]);
+		rs->h[a] = NULL;
 	}
 }
 
@@ -357,5 +375,5 @@ blur_setup_fft(struct tp_blur *b, void *data, double eps)
 		return;
 	setup_fft_buffers(b);
 	setup_fft_plans(b, data);
-	setup_fft_responses(b);
+	fft_responses(b, b->sigma, &b->rs);
 }
