@@ -409,6 +409,192 @@ axis_pass(struct tp_blur *b, const struct blur_ops *ops, char *w, int a,
 	    "inverse gathered axis" : "forward gathered axis");
 }
 
+/* --- the padded last axis, compact (b->compact) -------------------------- */
+
+struct rows_ctx {
+	struct tp_blur *b;
+	const struct blur_ops *ops;
+	char *data;
+	int inverse;		/* 0 forward, 1 inverse, 2 both (nax 1) */
+	size_t nrows;		/* rows of data */
+};
+
+/* The row of the padded work array that row d of data (of shape
+ * b->shape) lies in. */
+static size_t
+work_row(const struct tp_blur *b, size_t d)
+{
+	size_t idx[TP_MAXDIM], r = 0;
+	int a, nd = b->ndim;
+
+	blur_unravel_row(d, nd, b->shape, idx);
+	for (a = 0; a < nd - 1; a++)
+		r = r * b->wshape[a] + idx[a] + b->pad[a];
+	return r;
+}
+
+/*
+ * Rows i blk .. i blk + blk - 1 of data, in this thread's buffer: padded
+ * by the boundary along the last axis and transformed, their first kcomp
+ * coefficients to their rows of the compact array; or (inverse) their
+ * compact rows, zeros beyond, transformed back and the padding dropped;
+ * or (nax 1) both at once with the multiply between.  Reals of esz
+ * bytes (a constant: rows_item).
+ */
+BY_SIZE
+rows_lines(struct rows_ctx *c, size_t i, int tid, size_t esz)
+{
+	struct tp_blur *b = c->b;
+	int last = b->ndim - 1, zb = b->o.boundary == TP_BLUR_ZERO;
+	size_t blk = b->rblk, n = b->shape[last], L = b->wshape[last];
+	size_t pl = b->pad[last], K = b->kcomp, ls = b->gstride[last] * esz;
+	size_t l0 = i * blk, cnt, j, p;
+	char *buf = b->gbuf[tid];
+
+	cnt = c->nrows - l0 < blk ? c->nrows - l0 : blk;
+	for (j = 0; j < blk; j++) {
+		char *d = buf + j * ls;
+		const char *s = c->data + (l0 + j) * n * esz;
+
+		if (j >= cnt) {
+			memset(d, 0, L * esz);
+		} else if (c->inverse == 1) {
+			memcpy(d, (char *)b->work + work_row(b, l0 + j) * K *
+			    esz, K * esz);
+			memset(d + K * esz, 0, (L - K) * esz);
+		} else {
+			if (zb) {
+				memset(d, 0, pl * esz);
+				memset(d + (pl + n) * esz, 0,
+				    (L - pl - n) * esz);
+			} else {
+				for (p = 0; p < pl; p++)
+					memcpy(d + p * esz, s, esz);
+				for (p = pl + n; p < L; p++)
+					memcpy(d + p * esz, s + (n - 1) * esz,
+					    esz);
+			}
+			memcpy(d + pl * esz, s, n * esz);
+		}
+	}
+	if (c->inverse != 1)
+		tp_fft_execute(b->afwd[last], buf, buf);
+	if (c->inverse == 2)
+		for (j = 0; j < cnt; j++) {
+			char *v = buf + j * ls;
+
+			c->ops->scale_row(v, L, 1, 1, b->rs.h[last], 0);
+			if (b->shift[last]) {
+				memmove(v, v + esz, (L - 1) * esz);
+				memset(v + (L - 1) * esz, 0, esz);
+			}
+		}
+	if (c->inverse)
+		tp_fft_execute(b->ainv[last], buf, buf);
+	for (j = 0; j < cnt; j++) {
+		if (c->inverse)
+			memcpy(c->data + (l0 + j) * n * esz, buf + j * ls +
+			    pl * esz, n * esz);
+		else
+			memcpy((char *)b->work + work_row(b, l0 + j) * K *
+			    esz, buf + j * ls, K * esz);
+	}
+}
+
+/* The tp_parallel item of rows_lines. */
+static void
+rows_item(void *arg, size_t i, int tid)
+{
+	struct rows_ctx *c = arg;
+
+	if (c->ops->esz == sizeof(float))
+		rows_lines(c, i, tid, sizeof(float));
+	else
+		rows_lines(c, i, tid, sizeof(double));
+}
+
+/* The rows pass of c (rows_lines) over every row of data. */
+static void
+rows_pass(struct rows_ctx *c, int inverse)
+{
+	struct tp_blur *b = c->b;
+
+	c->inverse = inverse;
+	tp_parallel(b->o.threads, (c->nrows + b->rblk - 1) / b->rblk,
+	    rows_item, c);
+	tp_timing_stamp(inverse == 2 ? "padded rows, forward, multiply and "
+	    "inverse" : inverse ? "inverse padded rows" :
+	    "padded rows forward");
+}
+
+/* The compact rows of the padding (work rows no data row lies in): 0
+ * under zero, else a copy of the row that nearest extends there. */
+static void
+fill_pad_rows(struct tp_blur *b, size_t esz)
+{
+	size_t idx[TP_MAXDIM], r, K = b->kcomp * esz;
+	int a, nd = b->ndim;
+	char *w = b->work;
+
+	for (r = 0; r < b->crows; r++) {
+		size_t m = 0;
+		int outside = 0;
+
+		blur_unravel_row(r, nd, b->wshape, idx);
+		for (a = 0; a < nd - 1; a++) {
+			ptrdiff_t j = (ptrdiff_t)idx[a] - (ptrdiff_t)b->pad[a];
+
+			if (j < 0 || j >= (ptrdiff_t)b->shape[a])
+				outside = 1;
+			j = j < 0 ? 0 : j >= (ptrdiff_t)b->shape[a] ?
+			    (ptrdiff_t)b->shape[a] - 1 : j;
+			m = m * b->wshape[a] + (size_t)j + b->pad[a];
+		}
+		if (!outside)
+			continue;
+		if (b->o.boundary == TP_BLUR_ZERO)
+			memset(w + r * K, 0, K);
+		else
+			memcpy(w + r * K, w + m * K, K);
+	}
+}
+
+/* Blur data (b's problem, padded, compact) through the transforms. */
+static void
+run_compact(struct tp_blur *b, const struct blur_ops *ops, char *data)
+{
+	struct rows_ctx c;
+	int nd = b->ndim, last = nd - 1, i;
+	size_t esz = ops->esz, saved = b->wshape[last];
+	char *w = b->work;
+
+	memset(&c, 0, sizeof c);
+	c.b = b;
+	c.ops = ops;
+	c.data = data;
+	c.nrows = b->wcount / b->wshape[last];
+	for (i = 0; i < last; i++)
+		c.nrows = c.nrows / b->wshape[i] * b->shape[i];
+	if (b->nax == 1) {
+		rows_pass(&c, 2);
+		return;
+	}
+	rows_pass(&c, 0);
+	fill_pad_rows(b, esz);
+	/* the other axes on the compact array: its last axis kcomp long */
+	b->wshape[last] = b->kcomp;
+	for (i = b->nax - 2; i >= 1; i--)
+		axis_pass(b, ops, w, b->ax[i], 0);
+	axis_pass(b, ops, w, b->ax[0], 2);
+	for (i = 1; i < b->nax; i++)
+		if (b->shift[b->ax[i]])
+			shift_axis(b, w, b->ax[i], esz);
+	for (i = 1; i < b->nax - 1; i++)
+		axis_pass(b, ops, w, b->ax[i], 1);
+	b->wshape[last] = saved;
+	rows_pass(&c, 1);
+}
+
 /* Blur data (b's problem, reals of ops's type) through the transforms. */
 void
 blur_run_fft(struct tp_blur *b, const struct blur_ops *ops, void *data)
@@ -418,6 +604,10 @@ blur_run_fft(struct tp_blur *b, const struct blur_ops *ops, void *data)
 	size_t esz = ops->esz;
 	char *w = b->padded ? b->work : data;
 
+	if (b->compact) {
+		run_compact(b, ops, data);
+		return;
+	}
 	memset(&c, 0, sizeof c);
 	c.b = b;
 	c.ops = ops;

@@ -59,6 +59,15 @@ struct tp_blur {
 			 * transformed */
 	size_t sshape[TP_MAXDIM];	/* spectrum (complex for wrap) */
 	int padded;
+	/* padded, with the last axis transformed: its lines padded, moved
+	 * and transformed in blocks in the gathered buffers, and their
+	 * spectra kept only up to the last frequency where a line's
+	 * response can matter (kcomp of them, in work: crows lines); the
+	 * others' transforms run on that compact array, and the rows of
+	 * padding are never transformed back */
+	int compact;
+	size_t kcomp, crows;
+	size_t rblk;	/* compact: rows per block, a few to stay in cache */
 	struct blur_resp rs;		/* at sigma */
 	struct tp_fft_plan *fwd, *inv;	/* wrap: all axes at once */
 	/* the DCTs: one axis at a time, each either along the array

@@ -127,8 +127,8 @@ axis_plan(struct tp_blur *b, enum tp_fft_kind kind, int a, size_t n,
 	pb.dims[0].n = n;
 	pb.dims[0].is = pb.dims[0].os = 1;
 	pb.nloop = 1;
-	if (b->gathered[a]) {
-		pb.loop[0].n = b->blk;
+	if (b->gathered[a] || (b->compact && a == b->ndim - 1)) {
+		pb.loop[0].n = b->gathered[a] ? b->blk : b->rblk;
 		pb.loop[0].is = pb.loop[0].os = (ptrdiff_t)b->gstride[a];
 		base = (char *)b->gbuf[0] + (size_t)off * esz;
 		return tp_fft_plan_new(kind, b->single, &pb, 1,
@@ -155,6 +155,7 @@ setup_fft_shape(struct tp_blur *b, double eps)
 	b->nax = 0;
 	b->rot = 0;
 	b->gain = 1;
+	b->compact = 0;
 	b->padded = bnd == TP_BLUR_NEAREST || bnd == TP_BLUR_ZERO;
 	for (a = 0; a < nd; a++) {
 		b->wshape[a] = b->shape[a];
@@ -179,6 +180,7 @@ setup_fft_shape(struct tp_blur *b, double eps)
 				    b->shape[a], b->sigma[a]);
 		}
 	}
+	b->compact = b->padded && b->nax > 0 && b->ax[b->nax - 1] == nd - 1;
 }
 
 /* The spectrum's shape and the element counts for b's work shape (at
@@ -204,7 +206,7 @@ setup_fft_buffers(struct tp_blur *b)
 	b->scount = 1;
 	for (a = 0; a < nd; a++)
 		b->scount *= b->sshape[a];
-	if (b->padded)
+	if (b->padded && !b->compact)	/* compact: compact_work */
 		b->work = tp_fft_alloc(b->wcount * esz);
 	if (bnd == TP_BLUR_WRAP)
 		b->spec = tp_fft_alloc(b->scount * 2 * esz);
@@ -237,6 +239,10 @@ setup_fft_plans(struct tp_blur *b, void *data)
 		size_t inner, maxn = 0;
 
 		b->blk = MAXBLK * sizeof(float) / esz;	/* 512 bytes */
+		/* compact rows: about 128 kB of them at a time */
+		b->rblk = ((size_t)128 << 10) / (b->wshape[nd - 1] * esz);
+		b->rblk = b->rblk < 1 ? 1 : b->rblk > b->blk ? b->blk :
+		    b->rblk;
 		for (i = 0; i < b->nax; i++) {
 			int odd;
 
@@ -258,7 +264,7 @@ setup_fft_plans(struct tp_blur *b, void *data)
 				b->ikind[a] = odd ? TP_FFT_DST3 : TP_FFT_DCT3;
 				b->shift[a] = odd;
 			}
-			if (b->gathered[a]) {
+			if (b->gathered[a] || (b->compact && a == nd - 1)) {
 				/* lines 64 bytes longer than the axis, so that
 				 * a power-of-two length does not put every
 				 * line in one cache set */
@@ -365,6 +371,41 @@ blur_resp_free(struct blur_resp *rs)
 	}
 }
 
+/*
+ * The compact work array of b (compact): the last axis's spectra up to
+ * the last frequency q where |h(q)| times the largest product of the
+ * responses of the axes between ax[0] and the last reaches the fused
+ * pass's threshold (beyond it every line of ax[0] is skipped, so those
+ * coefficients are 0 when transformed back), on every padded row.  With
+ * the last axis alone transformed no array is needed (blur_fft.c
+ * transforms each block of rows forward and back at once).
+ */
+static void
+compact_work(struct tp_blur *b)
+{
+	int last = b->ndim - 1, i;
+	size_t esz = b->single ? sizeof(float) : sizeof(double), q;
+	double m = 1;
+
+	b->crows = b->wcount / b->wshape[last];
+	b->kcomp = b->wshape[last];
+	if (b->nax < 2)
+		return;
+	for (i = 1; i < b->nax - 1; i++) {
+		double mx = 0;
+
+		for (q = 0; q < b->sshape[b->ax[i]]; q++)
+			mx = fmax(mx, fabs(b->rs.h[b->ax[i]][q]));
+		m *= mx;
+	}
+	for (q = b->wshape[last]; q > 1; q--)
+		if (fabs(b->rs.h[last][q - 1]) * m * (1 + 0x1p-20) >=
+		    b->rs.wthr)
+			break;
+	b->kcomp = q;
+	b->work = tp_fft_alloc(b->crows * b->kcomp * esz);
+}
+
 /* Make the work shape, responses and plans of the fft path for the
  * problem in b, whose data is at data (for alignment). */
 void
@@ -376,4 +417,6 @@ blur_setup_fft(struct tp_blur *b, void *data, double eps)
 	setup_fft_buffers(b);
 	setup_fft_plans(b, data);
 	fft_responses(b, b->sigma, &b->rs);
+	if (b->compact)
+		compact_work(b);
 }
