@@ -53,6 +53,8 @@ reset(struct tp_blur *b)
 	if (b->inv != NULL)
 		tp_fft_plan_free(b->inv);
 	tp_fft_free(b->work);
+	tp_fft_free(b->mwork);
+	b->mwork = NULL;
 	tp_fft_free(b->spec);
 	free(b->firbuf);
 	b->firbuf = NULL;

@@ -208,6 +208,7 @@ shared_scales(struct tp_blur_family *fm, const struct tp_tensor *t)
 
 		o.method = TP_BLUR_FFT;
 		fm->shared = tp_blur_new(&o);
+		fm->shared->spectral = 1;
 	}
 	scaled(fm->sigma, nd, fm->f.scale[first], s);
 	tp_blur_prepare(fm->shared, t->data, single, nd, t->shape, s, ord);
@@ -222,7 +223,8 @@ shared_scales(struct tp_blur_family *fm, const struct tp_tensor *t)
 			blur_responses(fm->shared, s, &fm->rs[i]);
 			sets[n++] = fm->rs[i];
 		}
-	if (fm->specbytes != t->nbytes) {
+	blur_compact_fit(fm->shared, sets, n);
+	if (!fm->shared->compact && fm->specbytes != t->nbytes) {
 		free(fm->spec);
 		fm->spec = tp_big_alloc(t->nbytes);
 		fm->specbytes = t->nbytes;

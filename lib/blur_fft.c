@@ -415,6 +415,7 @@ struct rows_ctx {
 	struct tp_blur *b;
 	const struct blur_ops *ops;
 	char *data;
+	char *cw;		/* the compact array */
 	int inverse;		/* 0 forward, 1 inverse, 2 both (nax 1) */
 	size_t nrows;		/* rows of data */
 };
@@ -459,8 +460,8 @@ rows_lines(struct rows_ctx *c, size_t i, int tid, size_t esz)
 		if (j >= cnt) {
 			memset(d, 0, L * esz);
 		} else if (c->inverse == 1) {
-			memcpy(d, (char *)b->work + work_row(b, l0 + j) * K *
-			    esz, K * esz);
+			memcpy(d, c->cw + work_row(b, l0 + j) * K * esz,
+			    K * esz);
 			memset(d + K * esz, 0, (L - K) * esz);
 		} else {
 			if (zb) {
@@ -496,8 +497,8 @@ rows_lines(struct rows_ctx *c, size_t i, int tid, size_t esz)
 			memcpy(c->data + (l0 + j) * n * esz, buf + j * ls +
 			    pl * esz, n * esz);
 		else
-			memcpy((char *)b->work + work_row(b, l0 + j) * K *
-			    esz, buf + j * ls, K * esz);
+			memcpy(c->cw + work_row(b, l0 + j) * K * esz,
+			    buf + j * ls, K * esz);
 	}
 }
 
@@ -559,6 +560,21 @@ fill_pad_rows(struct tp_blur *b, size_t esz)
 	}
 }
 
+/* c set for the rows of data (b compact), the compact array cw. */
+static void
+rows_init(struct rows_ctx *c, struct tp_blur *b, const struct blur_ops *ops,
+    char *data, char *cw)
+{
+	memset(c, 0, sizeof *c);
+	c->b = b;
+	c->ops = ops;
+	c->data = data;
+	c->cw = cw;
+	c->nrows = b->wcount / b->wshape[b->ndim - 1];
+	for (int i = 0; i < b->ndim - 1; i++)
+		c->nrows = c->nrows / b->wshape[i] * b->shape[i];
+}
+
 /* Blur data (b's problem, padded, compact) through the transforms. */
 static void
 run_compact(struct tp_blur *b, const struct blur_ops *ops, char *data)
@@ -568,13 +584,7 @@ run_compact(struct tp_blur *b, const struct blur_ops *ops, char *data)
 	size_t esz = ops->esz, saved = b->wshape[last];
 	char *w = b->work;
 
-	memset(&c, 0, sizeof c);
-	c.b = b;
-	c.ops = ops;
-	c.data = data;
-	c.nrows = b->wcount / b->wshape[last];
-	for (i = 0; i < last; i++)
-		c.nrows = c.nrows / b->wshape[i] * b->shape[i];
+	rows_init(&c, b, ops, data, w);
 	if (b->nax == 1) {
 		rows_pass(&c, 2);
 		return;
@@ -670,11 +680,22 @@ void
 blur_fft_spectrum(struct tp_blur *b, const struct blur_ops *ops,
     const void *data, void *spec, const struct blur_resp *sets, int nset)
 {
-	size_t esz = ops->esz;
+	size_t esz = ops->esz, saved = b->wshape[b->ndim - 1];
 
-	memcpy(spec, data, b->wcount * esz);
-	for (int i = b->nax - 1; i >= 1; i--)
-		axis_pass(b, ops, spec, b->ax[i], 0);
+	if (b->compact) {	/* the last axis by rows into b->work */
+		struct rows_ctx c;
+
+		rows_init(&c, b, ops, (char *)data, b->work);
+		rows_pass(&c, 0);
+		spec = b->work;
+		b->wshape[b->ndim - 1] = b->kcomp;
+		for (int i = b->nax - 2; i >= 1; i--)
+			axis_pass(b, ops, spec, b->ax[i], 0);
+	} else {
+		memcpy(spec, data, b->wcount * esz);
+		for (int i = b->nax - 1; i >= 1; i--)
+			axis_pass(b, ops, spec, b->ax[i], 0);
+	}
 	if (b->gathered[b->ax[0]]) {
 		struct axis_ctx c;
 
@@ -691,15 +712,24 @@ blur_fft_spectrum(struct tp_blur *b, const struct blur_ops *ops,
 	} else {
 		axis_pass(b, ops, spec, b->ax[0], 0);
 	}
+	b->wshape[b->ndim - 1] = saved;
 }
 
 void
 blur_fft_member(struct tp_blur *b, const struct blur_ops *ops,
     const void *spec, void *out, const struct blur_resp *rs)
 {
-	size_t esz = ops->esz;
+	size_t esz = ops->esz, saved = b->wshape[b->ndim - 1];
 	int nd = b->ndim, i;
+	char *mo = out;
 
+	if (b->compact) {	/* into a compact member, then by rows */
+		if (b->mwork == NULL)
+			b->mwork = tp_fft_alloc(b->crows * b->kcomp * esz);
+		mo = b->mwork;
+		spec = b->work;
+		b->wshape[nd - 1] = b->kcomp;
+	}
 	if (b->gathered[b->ax[0]]) {
 		/* multiply, shift and inverse of ax[0], from spec into out */
 		struct axis_ctx c;
@@ -707,7 +737,7 @@ blur_fft_member(struct tp_blur *b, const struct blur_ops *ops,
 		memset(&c, 0, sizeof c);
 		c.b = b;
 		c.ops = ops;
-		c.w = out;
+		c.w = mo;
 		c.src = spec;
 		c.a = b->ax[0];
 		c.fuse = 1;
@@ -716,7 +746,7 @@ blur_fft_member(struct tp_blur *b, const struct blur_ops *ops,
 		tp_timing_stamp("multiply and inverse gathered axis");
 		for (i = 1; i < b->nax; i++)
 			if (b->shift[b->ax[i]])
-				shift_axis(b, out, b->ax[i], esz);
+				shift_axis(b, mo, b->ax[i], esz);
 	} else {
 		struct fft_ctx c;
 
@@ -737,6 +767,16 @@ blur_fft_member(struct tp_blur *b, const struct blur_ops *ops,
 			if (b->shift[b->ax[i]])
 				shift_axis(b, out, b->ax[i], esz);
 		axis_pass(b, ops, out, b->ax[0], 1);
+	}
+	if (b->compact) {
+		struct rows_ctx c;
+
+		for (i = 1; i < b->nax - 1; i++)
+			axis_pass(b, ops, mo, b->ax[i], 1);
+		b->wshape[nd - 1] = saved;
+		rows_init(&c, b, ops, out, mo);
+		rows_pass(&c, 1);
+		return;
 	}
 	for (i = 1; i < b->nax; i++)
 		axis_pass(b, ops, out, b->ax[i], 1);

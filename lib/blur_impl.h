@@ -68,6 +68,9 @@ struct tp_blur {
 	int compact;
 	size_t kcomp, crows;
 	size_t rblk;	/* compact: rows per block, a few to stay in cache */
+	int spectral;	/* made for a spectrum several sigmas share
+			 * (blur_fft_spectrum): compact under reflect too */
+	void *mwork;	/* that spectrum's member, compact (kcomp wide) */
 	struct blur_resp rs;		/* at sigma */
 	struct tp_fft_plan *fwd, *inv;	/* wrap: all axes at once */
 	/* the DCTs: one axis at a time, each either along the array
@@ -168,7 +171,8 @@ void blur_run_fft(struct tp_blur *b, const struct blur_ops *ops, void *data);
  * into spec (the first one, ax[0], only on the lines that one of the
  * response sets sets[0..nset) keeps; the others are left undefined);
  * then, for each set, that spectrum times the set's responses and
- * transformed back into out.
+ * transformed back into out.  When b is compact (b->spectral) the
+ * spectrum is b's compact array instead and spec is not used.
  */
 void blur_fft_spectrum(struct tp_blur *b, const struct blur_ops *ops,
     const void *data, void *spec, const struct blur_resp *sets, int nset);
@@ -185,5 +189,8 @@ void blur_setup_fft(struct tp_blur *b, void *data, double eps);
 void blur_responses(const struct tp_blur *b, const double *sigma,
     struct blur_resp *rs);
 void blur_resp_free(struct blur_resp *rs);
+/* b compact: kcomp widened to what each of sets[0..nset) keeps. */
+void blur_compact_fit(struct tp_blur *b, const struct blur_resp *sets,
+    int nset);
 
 #endif

@@ -180,7 +180,8 @@ setup_fft_shape(struct tp_blur *b, double eps)
 				    b->shape[a], b->sigma[a]);
 		}
 	}
-	b->compact = b->padded && b->nax > 0 && b->ax[b->nax - 1] == nd - 1;
+	b->compact = (b->padded || (b->spectral && bnd == TP_BLUR_REFLECT &&
+	    b->nax >= 2)) && b->nax > 0 && b->ax[b->nax - 1] == nd - 1;
 }
 
 /* The spectrum's shape and the element counts for b's work shape (at
@@ -380,29 +381,57 @@ blur_resp_free(struct blur_resp *rs)
  * the last axis alone transformed no array is needed (blur_fft.c
  * transforms each block of rows forward and back at once).
  */
-static void
-compact_work(struct tp_blur *b)
+static size_t
+compact_len(const struct tp_blur *b, const struct blur_resp *rs)
 {
 	int last = b->ndim - 1, i;
-	size_t esz = b->single ? sizeof(float) : sizeof(double), q;
+	size_t q;
 	double m = 1;
 
-	b->crows = b->wcount / b->wshape[last];
-	b->kcomp = b->wshape[last];
-	if (b->nax < 2)
-		return;
 	for (i = 1; i < b->nax - 1; i++) {
 		double mx = 0;
 
 		for (q = 0; q < b->sshape[b->ax[i]]; q++)
-			mx = fmax(mx, fabs(b->rs.h[b->ax[i]][q]));
+			mx = fmax(mx, fabs(rs->h[b->ax[i]][q]));
 		m *= mx;
 	}
 	for (q = b->wshape[last]; q > 1; q--)
-		if (fabs(b->rs.h[last][q - 1]) * m * (1 + 0x1p-20) >=
-		    b->rs.wthr)
+		if (fabs(rs->h[last][q - 1]) * m * (1 + 0x1p-20) >= rs->wthr)
 			break;
-	b->kcomp = q;
+	return q;
+}
+
+static void
+compact_work(struct tp_blur *b)
+{
+	size_t esz = b->single ? sizeof(float) : sizeof(double);
+
+	b->crows = b->wcount / b->wshape[b->ndim - 1];
+	b->kcomp = b->wshape[b->ndim - 1];
+	if (b->nax < 2)
+		return;
+	b->kcomp = compact_len(b, &b->rs);
+	b->work = tp_fft_alloc(b->crows * b->kcomp * esz);
+}
+
+void
+blur_compact_fit(struct tp_blur *b, const struct blur_resp *sets, int nset)
+{
+	size_t esz = b->single ? sizeof(float) : sizeof(double), k = 1;
+
+	if (!b->compact || b->nax < 2)
+		return;
+	for (int i = 0; i < nset; i++) {
+		size_t q = compact_len(b, &sets[i]);
+
+		k = q > k ? q : k;
+	}
+	if (k == b->kcomp)
+		return;
+	b->kcomp = k;
+	tp_fft_free(b->work);
+	tp_fft_free(b->mwork);
+	b->mwork = NULL;
 	b->work = tp_fft_alloc(b->crows * b->kcomp * esz);
 }
 
