@@ -6,7 +6,8 @@
  * applied through the transform that matches the boundary exactly:
  * reflect through DCT-II/DCT-III, mirror through DCT-I, wrap through
  * r2c/c2r; nearest and zero are padded by the kernel's own radius at
- * the working precision, then go through DCT-II/III, except that a
+ * the working precision, then go through DCT-II/III (the last axis in
+ * blocks of rows, keeping only the frequencies that matter), except that a
  * kernel whose radius reaches the axis length (any kernel at a sigma
  * wide for the axis; a band-limited one whose taps fall off too slowly
  * for any padding: analytic, discrete derivatives, at small sigma) is
