@@ -250,6 +250,10 @@ assert y.dtype == np.uint8 and y.shape == (2, 10, 12, 3) and np.abs(y - e).max()
 	row fails --usage 2 "--sigmas takes at most 64 numbers" "$x" tblur --sigmas "$(seq -s, 1 65)"
 	row fails --usage 2 "no sigma" "$x" tblur --log
 	row fails --usage 2 "analytic kernel at sigma 2 " "$x" tblur --sigmas 3,2 --kernel analytic --method fir
+	# a member that cannot be made stops the run before the stack's
+	# first member is written
+	row fails 1 "sigma 1e\+07 is too large for the nearest and zero boundaries" "$x" tblur --sigmas 1,1e7 --boundary zero
+	row fails 1 "sigma 1e\+07 is too large for the nearest and zero boundaries" "$x" tblur --sigmas 1,1e7 --boundary nearest --split
 	rows_ok
 	# the FIR takes the analytic kernel from sigma 2.75 on; sigma 0 in
 	# the stack is the record itself
