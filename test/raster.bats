@@ -369,6 +369,19 @@ from npystream import records
 r = records("obj.npy")
 # not vacuous: faces of the quads and of the pentagon (ids 3-5) show
 assert {0, 1, 3, 4, 5} <= set(np.unique(r[2])), np.unique(r[2])
+# the uv and normal buffers are the attributes of the corners weighted by the
+# (perspective-correct) barycentrics: uv as they are, normals normalised
+# (MV only translates, so eye normals are the vertex normals)
+_, fc, vn, vt = records("m.npy")
+ids, b = r[2], r[3].astype(float)
+k = ids >= 0
+c = fc[ids[k]]
+uv = np.einsum("nk,nkj->nj", b[k], vt[c])
+n = np.einsum("nk,nkj->nj", b[k], vn[c])
+n /= np.linalg.norm(n, axis=-1, keepdims=True)
+assert np.abs(r[4][k] - uv).max() < 1e-6, np.abs(r[4][k] - uv).max()
+assert np.abs(r[5][k] - n).max() < 1e-5, np.abs(r[5][k] - n).max()
+assert (r[4][~k] == 0).all() and (r[5][~k] == 0).all()
 '
 }
 
