@@ -455,7 +455,7 @@ rows_lines(struct rows_ctx *c, size_t i, int tid, size_t esz)
 	cnt = c->nrows - l0 < blk ? c->nrows - l0 : blk;
 	for (j = 0; j < blk; j++) {
 		char *d = buf + j * ls;
-		const char *s = c->data + (l0 + j) * n * esz;
+		const char *s;
 
 		if (j >= cnt) {
 			memset(d, 0, L * esz);
@@ -464,6 +464,7 @@ rows_lines(struct rows_ctx *c, size_t i, int tid, size_t esz)
 			    K * esz);
 			memset(d + K * esz, 0, (L - K) * esz);
 		} else {
+			s = c->data + (l0 + j) * n * esz;
 			if (zb) {
 				memset(d, 0, pl * esz);
 				memset(d + (pl + n) * esz, 0,
