@@ -108,6 +108,9 @@ struct walk {
 	const struct tp_tensor *x;
 	size_t outer, in[TP_MAXDIM], out[TP_MAXDIM], k[TP_MAXDIM],
 	    s[TP_MAXDIM], p[TP_MAXDIM];
+	size_t n, *rel;		/* the kernel's size; the flat offset of
+				 * each of its positions from the window's
+				 * first, in C order (walk_init allocates) */
 	int d;
 };
 
@@ -115,6 +118,7 @@ static void
 walk_init(struct walk *w, const struct layer *l, const struct tp_tensor *x,
     const size_t *outshape)
 {
+	size_t j;
 	int a, first;
 
 	w->x = x;
@@ -129,6 +133,20 @@ walk_init(struct walk *w, const struct layer *l, const struct tp_tensor *x,
 		w->s[a] = l->geo[1][a];
 		w->p[a] = l->geo[2][a];
 	}
+	w->n = 1;
+	for (a = 0; a < w->d; a++)
+		w->n *= w->k[a];
+	w->rel = tp_emalloc(w->n * sizeof *w->rel);
+	for (j = 0; j < w->n; j++) {
+		size_t q = j, flat = 0, stride = 1;
+
+		for (a = w->d - 1; a >= 0; a--) {
+			flat += q % w->k[a] * stride;
+			q /= w->k[a];
+			stride *= w->in[a];
+		}
+		w->rel[j] = flat;
+	}
 }
 
 /* Output element o's window: idx[] receives the flat input index of each
@@ -137,17 +155,29 @@ walk_init(struct walk *w, const struct layer *l, const struct tp_tensor *x,
 static size_t
 window(const struct walk *w, size_t o, size_t *idx)
 {
-	size_t pos[TP_MAXDIM], base, n = 1, j, r = o;
-	int a;
+	size_t pos[TP_MAXDIM], base, n = w->n, j, r = o, first = 0;
+	int a, inside = 1;
 
 	for (a = w->d - 1; a >= 0; a--) {
 		pos[a] = r % w->out[a];
 		r /= w->out[a];
-		n *= w->k[a];
 	}
 	base = r;	/* the outer index */
-	for (a = 0; a < w->d; a++)
+	for (a = 0; a < w->d; a++) {
+		size_t at = pos[a] * w->s[a];
+
 		base *= w->in[a];
+		/* no padding in the window: its first element and rel[] */
+		if (at < w->p[a] || at - w->p[a] + w->k[a] > w->in[a])
+			inside = 0;
+		else
+			first = first * w->in[a] + at - w->p[a];
+	}
+	if (inside) {
+		for (j = 0; j < n; j++)
+			idx[j] = base + first + w->rel[j];
+		return n;
+	}
 	for (j = 0; j < n; j++) {
 		size_t q = j, flat = 0, stride = 1;
 		int pad = 0;
@@ -193,9 +223,7 @@ pool_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 	}
 	*z = tp_new(x->dtype, x->ndim, shape);
 	walk_init(&w, l, x, shape);
-	n = 1;
-	for (a = 0; a < d; a++)
-		n *= w.k[a];
+	n = w.n;
 	idx = tp_emalloc(n * sizeof *idx);
 	for (o = 0; o < z->count; o++) {
 		double best = -INFINITY, s = 0;
@@ -212,6 +240,7 @@ pool_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 		st(z, o, ismax ? best : s / (double)n);
 	}
 	free(idx);
+	free(w.rel);
 	return NULL;
 }
 
@@ -228,9 +257,7 @@ pool_bwd(struct layer *l, const struct tp_tensor *x,
 		return;
 	*dx = like(x);
 	walk_init(&w, l, x, z->shape);
-	n = 1;
-	for (int a = 0; a < w.d; a++)
-		n *= w.k[a];
+	n = w.n;
 	idx = tp_emalloc(n * sizeof *idx);
 	for (o = 0; o < z->count; o++) {
 		double g = ld(dz, o);
@@ -255,6 +282,7 @@ pool_bwd(struct layer *l, const struct tp_tensor *x,
 				st(dx, idx[j], ld(dx, idx[j]) + g / (double)n);
 	}
 	free(idx);
+	free(w.rel);
 }
 
 const struct kind grad_pool_kinds[] = {
