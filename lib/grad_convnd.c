@@ -374,28 +374,32 @@ convnd_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 	return NULL;
 }
 
-/* dL/dW and dL/db: dW[o, :] = Xp[:, the group's c] ⋆ dZu[:, o], valid
- * over the batch axis too (its sum), one engine per o whose kernel is
- * dZu[:, o] as (N, 1, full...), run on the group's (N, C_in/g,
- * padded...) at once; taken at the dilation's taps. */
+/*
+ * dL/dW and dL/db.  dW[o, c] = Σ_n Xp[n, c] ⋆ dZu[n, o] at the
+ * dilation's taps; with dZp, dZu padded by the dilated kernel less one
+ * on each side (the buffer dL/dX uses), the valid correlation of dZp[:,
+ * the group's o] (N, C_out/g, qs...) with Xp[:, c] taken as (N, 1,
+ * padded...) gives all of the group's dW[:, c] reversed on the spatial
+ * axes: valid over N (the sum over the batch), one engine per input
+ * channel c.
+ */
 static void
 convnd_dw(struct layer *l, const struct tp_tensor *xp,
-    const struct tp_tensor *dz, const size_t *full)
+    const struct tp_tensor *dzp, const struct tp_tensor *dz)
 {
 	struct convnd *c = l->state;
 	const struct tp_tensor *W = &l->p[0];
 	size_t cout = W->shape[0], cin = W->shape[1], N = dz->shape[0];
 	size_t og = cout / (size_t)c->groups, kc = tail_count(W, 2);
-	size_t oc = tail_count(dz, 2), fc = 1, dkc = 1, es, n, o, j, i;
-	size_t lead[2] = { N, 1 }, zero[3] = { 0, 0, 0 }, *taps;
-	char *up;
+	size_t oc = tail_count(dz, 2), dkc = 1, es, pc, n, o, j, i;
+	size_t lead[2] = { N, 1 }, *taps, C = cin * (size_t)c->groups;
+	char *kx;
 	int a;
 
 	es = tp_dtype_size(dz->dtype);
-	for (a = 0; a < c->d; a++) {
-		fc *= full[a];
+	pc = tail_count(xp, 3);
+	for (a = 0; a < c->d; a++)
 		dkc *= c->dk[a];
-	}
 	taps = tp_emalloc(kc * sizeof *taps);
 	for (i = 0; i < kc; i++) {
 		size_t q = i, at = 0, stride = 1;
@@ -405,29 +409,28 @@ convnd_dw(struct layer *l, const struct tp_tensor *xp,
 			q /= W->shape[2 + a];
 			stride *= c->dk[a];
 		}
-		taps[i] = at;
+		taps[i] = dkc - 1 - at;		/* reversed */
 	}
-	up = tp_emalloc(N * fc * es);
+	kx = tp_emalloc(N * pc * es);
 	l->g[0] = like(W);
-	for (o = 0; o < cout; o++) {
-		struct tp_tensor v = group_view(xp, o / og), r;
+	for (j = 0; j < C; j++) {
+		size_t g = j / cin;
+		struct tp_tensor v = group_view(dzp, g), r;
 		struct tp_conv *eng;
 
-		memset(up, 0, N * fc * es);
 		for (n = 0; n < N; n++)
-			block_copy(up + n * fc * es, full, zero, c->s,
-			    (char *)dz->data + (n * cout + o) * oc * es,
-			    dz->shape + 2, c->d, es, 1);
-		eng = engine_for(l->net, c, 2, lead, full, up, 1);
+			memcpy(kx + n * pc * es, (char *)xp->data + ((g * N +
+			    n) * cin + j % cin) * pc * es, pc * es);
+		eng = engine_for(l->net, c, 2, lead, xp->shape + 3, kx, 1);
 		tp_conv_run(eng, &v, &r);
 		tp_conv_free(eng);
-		for (j = 0; j < cin; j++)
+		for (o = 0; o < og; o++)
 			for (i = 0; i < kc; i++)
-				st(&l->g[0], (o * cin + j) * kc + i,
-				    ld(&r, j * dkc + taps[i]));
+				st(&l->g[0], ((g * og + o) * cin + j % cin) *
+				    kc + i, ld(&r, o * dkc + taps[i]));
 		tp_free(&r);
 	}
-	free(up);
+	free(kx);
 	free(taps);
 	if (l->np == 2) {
 		l->g[1] = like(&l->p[1]);
@@ -450,28 +453,20 @@ convnd_bwd(struct layer *l, const struct tp_tensor *x,
 	const struct tp_tensor *W = &l->p[0];
 	struct convnd *c = engines(l);
 	size_t cout = W->shape[0], cin = W->shape[1], og, N = x->shape[0];
-	size_t full[3], qs[3], ushape[6], inner = tail_count(x, 2), pc = 1;
-	size_t pl[3];
+	size_t qs[3], ushape[6], inner = tail_count(x, 2), pc = 1;
 	size_t C = x->shape[1], es = tp_dtype_size(x->dtype), lo[3], n, o, j;
-	size_t one[3] = { 1, 1, 1 };
+	size_t one[3] = { 1, 1, 1 }, pl[3];
 	struct tp_tensor xp, dzp;
 	int a;
 
 	(void)z;
 	og = cout / (size_t)c->groups;
 	for (a = 0; a < c->d; a++) {
-		full[a] = x->shape[2 + a] + c->plo[a] + c->phi[a] -
-		    c->dk[a] + 1;
+		pl[a] = x->shape[2 + a] + c->plo[a] + c->phi[a];
 		lo[a] = c->dk[a] - 1;
-		qs[a] = full[a] + 2 * lo[a];
-		pl[a] = full[a] + lo[a];	/* the padded X's lengths */
+		qs[a] = pl[a] + lo[a];	/* full + 2 lo */
 		pc *= pl[a];
 	}
-	padded_groups(c, x, &xp);
-	convnd_dw(l, &xp, dz, full);
-	tp_free(&xp);
-	if (dx == NULL)
-		return;
 	/* dL/dZ upsampled (zeros between its elements for the stride) and
 	 * padded by the dilated kernel less one on each side, group by
 	 * group: (groups, N, C_out/g, qs...) */
@@ -486,12 +481,16 @@ convnd_bwd(struct layer *l, const struct tp_tensor *x,
 			    o % og) * tail_count(&dzp, 3) * es, qs, lo, c->s,
 			    (char *)dz->data + (n * cout + o) *
 			    tail_count(dz, 2) * es, dz->shape + 2, c->d, es, 1);
+	padded_groups(c, x, &xp);
+	convnd_dw(l, &xp, &dzp, dz);
+	tp_free(&xp);
 	/* dXp[n, j] = Σ_o dZu[n, o] ∗ Wd[o, j], the valid convolution of
-	 * the padded dZu: the full one; then cropped */
-	*dx = like(x);
-	for (j = 0; j < C; j++) {
+	 * dZp: the full one of dZu; then cropped */
+	for (j = 0; dx != NULL && j < C; j++) {
 		struct tp_tensor v = group_view(&dzp, j / cin), r;
 
+		if (j == 0)
+			*dx = like(x);
 		tp_conv_run(c->bwd[j], &v, &r);
 		for (n = 0; n < N; n++)
 			block_copy((char *)r.data + n * pc * es, pl,
