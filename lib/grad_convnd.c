@@ -183,29 +183,26 @@ block_copy(char *big, const size_t *bl, const size_t *lo, const size_t *s,
 	}
 }
 
-/* The engine for kernel k (dk the spatial lengths, after n0 leading
- * axes of lengths lead[]) at data, valid mode; correlation on the
- * leading axes, and on the spatial ones when corr. */
+/* The engine, valid mode, for the kernel of nd axes shape[] at data:
+ * correlation on every axis (all), or on the first alone and
+ * convolution on the others. */
 static struct tp_conv *
-engine_for(const struct tp_grad_net *net, const struct convnd *c,
-    int n0, const size_t *lead, const size_t *dk, void *data, int corr)
+engine_for(const struct tp_grad_net *net, int nd, const size_t *shape,
+    void *data, int all)
 {
 	struct tp_conv_opts o;
 	struct tp_tensor k;
 	struct tp_conv *e;
 	struct tp_msg m;
-	size_t shape[TP_MAXDIM];
 	int a;
 
-	grad_conv_opts(net, TP_CONV_VALID, corr, &o);
-	o.ncorr = n0 + c->d;
-	for (a = 0; a < o.ncorr; a++)
-		o.corr[a] = (unsigned char)(a < n0 || corr);
-	memcpy(shape, lead, (size_t)n0 * sizeof *shape);
-	memcpy(shape + n0, dk, (size_t)c->d * sizeof *shape);
+	grad_conv_opts(net, TP_CONV_VALID, 1, &o);
+	o.ncorr = nd;
+	for (a = 0; a < nd; a++)
+		o.corr[a] = (unsigned char)(a == 0 || all);
 	memset(&k, 0, sizeof k);
 	k.dtype = net->dt;
-	tp_eset_shape(&k, n0 + c->d, shape);
+	tp_eset_shape(&k, nd, shape);
 	k.data = data;
 	if (tp_conv_new(&e, &k, &o, &m) != NULL)
 		tp_die("internal error: %s", m.text);
@@ -258,17 +255,20 @@ engines(struct layer *l)
 	c->nbwd = C;
 	c->fwd = tp_ecalloc(cout, sizeof *c->fwd);
 	c->bwd = tp_ecalloc(C, sizeof *c->bwd);
+	memcpy(shape + 1, c->dk, (size_t)c->d * sizeof *shape);
+	shape[0] = cin;
 	for (o = 0; o < cout; o++)
-		c->fwd[o] = engine_for(l->net, c, 1, &cin, c->dk,
+		c->fwd[o] = engine_for(l->net, c->d + 1, shape,
 		    wd + o * cin * dkc * es, 1);
 	col = tp_emalloc(og * dkc * es);
+	shape[0] = og;
 	for (j = 0; j < C; j++) {
 		size_t g = j / cin;
 
 		for (o = 0; o < og; o++)
 			memcpy(col + o * dkc * es, wd + ((g * og + o) * cin +
 			    j % cin) * dkc * es, dkc * es);
-		c->bwd[j] = engine_for(l->net, c, 1, &og, c->dk, col, 0);
+		c->bwd[j] = engine_for(l->net, c->d + 1, shape, col, 0);
 	}
 	free(col);
 	return c;
@@ -375,29 +375,89 @@ convnd_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 }
 
 /*
+ * dL/dZ upsampled (zeros between its elements for the stride) and padded
+ * by the dilated kernel less one on each side, group by group: (groups,
+ * N, C_out/g, qs...) in dzp (unless NULL), and with the channels last,
+ * (groups, N, qs..., C_out/g), in dzl.
+ */
+static void
+padded_dz(const struct convnd *c, const struct tp_tensor *dz, size_t og,
+    const size_t *qs, struct tp_tensor *dzp, struct tp_tensor *dzl)
+{
+	size_t shape[6], N = dz->shape[0], cout = dz->shape[1], n, o, i;
+	size_t es = tp_dtype_size(dz->dtype), oc = tail_count(dz, 2), qc = 1;
+	size_t lo[3], *at = tp_emalloc((oc ? oc : 1) * sizeof *at);
+	int a;
+
+	for (a = 0; a < c->d; a++) {
+		lo[a] = c->dk[a] - 1;
+		qc *= qs[a];
+	}
+	shape[0] = (size_t)c->groups;
+	shape[1] = N;
+	shape[2] = og;
+	memcpy(shape + 3, qs, (size_t)c->d * sizeof *qs);
+	if (dzp != NULL)
+		*dzp = tp_new(dz->dtype, c->d + 3, shape);
+	memcpy(shape + 2, qs, (size_t)c->d * sizeof *qs);
+	shape[2 + c->d] = og;
+	*dzl = tp_new(dz->dtype, c->d + 3, shape);
+	for (n = 0; dzp != NULL && n < N; n++)
+		for (o = 0; o < cout; o++)
+			block_copy((char *)dzp->data + (((o / og) * N + n) * og +
+			    o % og) * qc * es, qs, lo, c->s, (char *)dz->data +
+			    (n * cout + o) * oc * es, dz->shape + 2, c->d, es,
+			    1);
+	/* at[i]: dL/dZ's element i in a padded channel */
+	for (i = 0; i < oc; i++) {
+		size_t q = i, p = 0, stride = 1;
+
+		for (a = c->d - 1; a >= 0; a--) {
+			p += (q % dz->shape[2 + a] * c->s[a] + lo[a]) * stride;
+			q /= dz->shape[2 + a];
+			stride *= qs[a];
+		}
+		at[i] = p;
+	}
+	for (n = 0; n < N; n++)
+		for (o = 0; o < cout; o++) {
+			size_t base = ((o / og) * N + n) * qc * og + o % og;
+			size_t from = (n * cout + o) * oc;
+
+			for (i = 0; i < oc; i++)
+				memcpy((char *)dzl->data + (base + at[i] * og) *
+				    es, (char *)dz->data + (from + i) * es, es);
+		}
+	free(at);
+}
+
+/*
  * dL/dW and dL/db.  dW[o, c] = Σ_n Xp[n, c] ⋆ dZu[n, o] at the
- * dilation's taps; with dZp, dZu padded by the dilated kernel less one
- * on each side (the buffer dL/dX uses), the valid correlation of dZp[:,
- * the group's o] (N, C_out/g, qs...) with Xp[:, c] taken as (N, 1,
- * padded...) gives all of the group's dW[:, c] reversed on the spatial
- * axes: valid over N (the sum over the batch), one engine per input
- * channel c.
+ * dilation's taps.  The valid correlation of dZl (dZu padded, channels
+ * last) with Xp[:, c] taken as (N, padded..., 1) gives all of the
+ * group's dW[:, c], reversed on the spatial axes, with the output
+ * channels on the last axis (the engine's vectors run along it): valid
+ * over N is the sum over the batch.  The batch is taken a few elements
+ * at a time, a run's signal about 1 MiB (a cache's worth), one engine
+ * per input channel and run, the runs summed in double.
  */
 static void
 convnd_dw(struct layer *l, const struct tp_tensor *xp,
-    const struct tp_tensor *dzp, const struct tp_tensor *dz)
+    const struct tp_tensor *dzl, const struct tp_tensor *dz)
 {
 	struct convnd *c = l->state;
 	const struct tp_tensor *W = &l->p[0];
 	size_t cout = W->shape[0], cin = W->shape[1], N = dz->shape[0];
 	size_t og = cout / (size_t)c->groups, kc = tail_count(W, 2);
-	size_t oc = tail_count(dz, 2), dkc = 1, es, pc, n, o, j, i;
-	size_t lead[2] = { N, 1 }, *taps, C = cin * (size_t)c->groups;
+	size_t oc = tail_count(dz, 2), dkc = 1, es, pc, qc, n, o, j, i, cn;
+	size_t shape[6], *taps, C = cin * (size_t)c->groups, n0, m;
+	double *acc;
 	char *kx;
 	int a;
 
 	es = tp_dtype_size(dz->dtype);
 	pc = tail_count(xp, 3);
+	qc = tail_count(dzl, 2);	/* qs... and og */
 	for (a = 0; a < c->d; a++)
 		dkc *= c->dk[a];
 	taps = tp_emalloc(kc * sizeof *taps);
@@ -411,25 +471,45 @@ convnd_dw(struct layer *l, const struct tp_tensor *xp,
 		}
 		taps[i] = dkc - 1 - at;		/* reversed */
 	}
-	kx = tp_emalloc(N * pc * es);
+	cn = ((size_t)1 << 20) / (qc * es);
+	cn = cn < 1 ? 1 : cn > N ? N : cn;
+	kx = tp_emalloc(cn * pc * es);
+	acc = tp_emalloc(og * dkc * sizeof *acc);
 	l->g[0] = like(W);
+	memcpy(shape + 1, xp->shape + 3, (size_t)c->d * sizeof *shape);
+	shape[1 + c->d] = 1;
 	for (j = 0; j < C; j++) {
 		size_t g = j / cin;
-		struct tp_tensor v = group_view(dzp, g), r;
-		struct tp_conv *eng;
+		struct tp_tensor v = group_view(dzl, g);
 
-		for (n = 0; n < N; n++)
-			memcpy(kx + n * pc * es, (char *)xp->data + ((g * N +
-			    n) * cin + j % cin) * pc * es, pc * es);
-		eng = engine_for(l->net, c, 2, lead, xp->shape + 3, kx, 1);
-		tp_conv_run(eng, &v, &r);
-		tp_conv_free(eng);
+		memset(acc, 0, og * dkc * sizeof *acc);
+		for (n0 = 0; n0 < N; n0 += cn) {
+			struct tp_tensor r, part = v;
+			struct tp_conv *eng;
+
+			m = N - n0 < cn ? N - n0 : cn;
+			for (n = 0; n < m; n++)
+				memcpy(kx + n * pc * es, (char *)xp->data +
+				    ((g * N + n0 + n) * cin + j % cin) * pc * es,
+				    pc * es);
+			shape[0] = m;
+			eng = engine_for(l->net, c->d + 2, shape, kx, 1);
+			part.shape[0] = m;
+			part.count = m * qc;
+			part.nbytes = part.count * es;
+			part.data = (char *)v.data + n0 * qc * es;
+			tp_conv_run(eng, &part, &r);
+			tp_conv_free(eng);
+			for (i = 0; i < og * dkc; i++)	/* (1, dk..., og) */
+				acc[i % og * dkc + i / og] += ld(&r, i);
+			tp_free(&r);
+		}
 		for (o = 0; o < og; o++)
 			for (i = 0; i < kc; i++)
 				st(&l->g[0], ((g * og + o) * cin + j % cin) *
-				    kc + i, ld(&r, o * dkc + taps[i]));
-		tp_free(&r);
+				    kc + i, acc[o * dkc + taps[i]]);
 	}
+	free(acc);
 	free(kx);
 	free(taps);
 	if (l->np == 2) {
@@ -453,37 +533,25 @@ convnd_bwd(struct layer *l, const struct tp_tensor *x,
 	const struct tp_tensor *W = &l->p[0];
 	struct convnd *c = engines(l);
 	size_t cout = W->shape[0], cin = W->shape[1], og, N = x->shape[0];
-	size_t qs[3], ushape[6], inner = tail_count(x, 2), pc = 1;
-	size_t C = x->shape[1], es = tp_dtype_size(x->dtype), lo[3], n, o, j;
-	size_t one[3] = { 1, 1, 1 }, pl[3];
-	struct tp_tensor xp, dzp;
+	size_t qs[3], inner = tail_count(x, 2), pc = 1, pl[3], n, j;
+	size_t C = x->shape[1], es = tp_dtype_size(x->dtype);
+	size_t one[3] = { 1, 1, 1 };
+	struct tp_tensor xp, dzp, dzl;
 	int a;
 
 	(void)z;
 	og = cout / (size_t)c->groups;
 	for (a = 0; a < c->d; a++) {
 		pl[a] = x->shape[2 + a] + c->plo[a] + c->phi[a];
-		lo[a] = c->dk[a] - 1;
-		qs[a] = pl[a] + lo[a];	/* full + 2 lo */
+		qs[a] = pl[a] + c->dk[a] - 1;	/* full + 2 (dk - 1) */
 		pc *= pl[a];
 	}
-	/* dL/dZ upsampled (zeros between its elements for the stride) and
-	 * padded by the dilated kernel less one on each side, group by
-	 * group: (groups, N, C_out/g, qs...) */
-	ushape[0] = (size_t)c->groups;
-	ushape[1] = N;
-	ushape[2] = og;
-	memcpy(ushape + 3, qs, (size_t)c->d * sizeof *qs);
-	dzp = tp_new(x->dtype, c->d + 3, ushape);
-	for (n = 0; n < N; n++)
-		for (o = 0; o < cout; o++)
-			block_copy((char *)dzp.data + (((o / og) * N + n) * og +
-			    o % og) * tail_count(&dzp, 3) * es, qs, lo, c->s,
-			    (char *)dz->data + (n * cout + o) *
-			    tail_count(dz, 2) * es, dz->shape + 2, c->d, es, 1);
+	memset(&dzp, 0, sizeof dzp);
+	padded_dz(c, dz, og, qs, dx != NULL ? &dzp : NULL, &dzl);
 	padded_groups(c, x, &xp);
-	convnd_dw(l, &xp, &dzp, dz);
+	convnd_dw(l, &xp, &dzl, dz);
 	tp_free(&xp);
+	tp_free(&dzl);
 	/* dXp[n, j] = Σ_o dZu[n, o] ∗ Wd[o, j], the valid convolution of
 	 * dZp: the full one of dZu; then cropped */
 	for (j = 0; dx != NULL && j < C; j++) {

@@ -379,3 +379,38 @@ same(got[0], exp[2], 'W1'); same(got[1], exp[3], 'b1')
 		{ prev = $1 } END { if (NR != 50) { print NR " losses"; bad = 1 }; exit bad }' losses.txt ||
 		fail "$(cat losses.txt)"
 }
+
+@test "tgrad course: conv2d's dL/dW over a batch taken in several runs of the engine (a run's signal about 1 MiB) equals PyTorch's, with stride, dilation and groups too" {
+	# f64, X (9, 2, 40, 40), 16 output channels, pad 1: dL/dZ padded is
+	# 44 x 44 x 16 x 8 bytes a sample, runs of 4, 4 and 1 samples
+	py '
+rng = np.random.default_rng(9)
+np.save("x.npy", rng.standard_normal((9, 2, 40, 40)))
+np.save("w.npy", rng.standard_normal((16, 2, 3, 3))); np.save("b.npy", rng.standard_normal(16))
+np.save("g.npy", rng.standard_normal((9, 16, 40, 40)))
+np.save("wg.npy", rng.standard_normal((16, 1, 3, 3)))
+np.save("gg.npy", rng.standard_normal((9, 16, 19, 19)))
+'
+	tgrad -g g.npy conv2d:w.npy,b.npy,pad=1 <x.npy >plain.npy
+	tgrad -g gg.npy conv2d:wg.npy,b.npy,pad=1,stride=2,dilation=2,groups=2 <x.npy >grouped.npy
+	py "
+sys.path.insert(0, '$TPIPE_TOP/test')
+from npystream import records
+import torch
+x = torch.tensor(np.load('x.npy'), requires_grad=True)
+for out, w, g, kw in (('plain.npy', 'w.npy', 'g.npy', {}),
+                      ('grouped.npy', 'wg.npy', 'gg.npy', dict(stride=2, dilation=2, groups=2))):
+    W = torch.tensor(np.load(w), requires_grad=True)
+    b = torch.tensor(np.load('b.npy'), requires_grad=True)
+    x.grad = None
+    z = torch.nn.functional.conv2d(x, W, b, padding=1, **kw)
+    z.backward(torch.tensor(np.load(g)))
+    got = records(out)
+    assert len(got) == 3, (out, len(got))
+    for r, t, n in zip(got, (x.grad, W.grad, b.grad), 'XWb'):
+        t = t.numpy()
+        assert r.shape == t.shape, (out, n, r.shape, t.shape)
+        err = float(np.max(np.abs(r - t)))
+        assert err <= 1e-10 * float(np.max(np.abs(t))), (out, n, err)
+"
+}
