@@ -424,9 +424,20 @@ padded_dz(const struct convnd *c, const struct tp_tensor *dz, size_t og,
 			size_t base = ((o / og) * N + n) * qc * og + o % og;
 			size_t from = (n * cout + o) * oc;
 
-			for (i = 0; i < oc; i++)
-				memcpy((char *)dzl->data + (base + at[i] * og) *
-				    es, (char *)dz->data + (from + i) * es, es);
+			if (es == 4) {	/* typed: a copy per element */
+				float *d = (float *)dzl->data + base;
+				const float *f = (const float *)dz->data + from;
+
+				for (i = 0; i < oc; i++)
+					d[at[i] * og] = f[i];
+			} else {
+				double *d = (double *)dzl->data + base;
+				const double *f = (const double *)dz->data +
+				    from;
+
+				for (i = 0; i < oc; i++)
+					d[at[i] * og] = f[i];
+			}
 		}
 	free(at);
 }
