@@ -111,6 +111,8 @@ struct walk {
 	size_t n, *rel;		/* the kernel's size; the flat offset of
 				 * each of its positions from the window's
 				 * first, in C order (walk_init allocates) */
+	size_t pos[TP_MAXDIM], at;	/* the next output: its position on
+					 * the pooled axes, its outer index */
 	int d;
 };
 
@@ -121,6 +123,7 @@ walk_init(struct walk *w, const struct layer *l, const struct tp_tensor *x,
 	size_t j;
 	int a, first;
 
+	memset(w, 0, sizeof *w);
 	w->x = x;
 	w->d = pooled(l, x, &first);
 	w->outer = 1;
@@ -149,20 +152,24 @@ walk_init(struct walk *w, const struct layer *l, const struct tp_tensor *x,
 	}
 }
 
-/* Output element o's window: idx[] receives the flat input index of each
- * of its kernel positions, or (size_t)-1 for padding; returns how many
- * (the kernel's size). */
+/* The next output element's window (the first call: output 0's, then
+ * in C order): idx[] receives the flat input index of each of its
+ * kernel positions, or (size_t)-1 for padding; returns how many (the
+ * kernel's size). */
 static size_t
-window(const struct walk *w, size_t o, size_t *idx)
+window(struct walk *w, size_t *idx)
 {
-	size_t pos[TP_MAXDIM], base, n = w->n, j, r = o, first = 0;
+	size_t pos[TP_MAXDIM], base = w->at, n = w->n, j, first = 0;
 	int a, inside = 1;
 
-	for (a = w->d - 1; a >= 0; a--) {
-		pos[a] = r % w->out[a];
-		r /= w->out[a];
+	memcpy(pos, w->pos, (size_t)w->d * sizeof *pos);
+	for (a = w->d - 1; a >= 0; a--) {	/* the one after: no division */
+		if (++w->pos[a] < w->out[a])
+			break;
+		w->pos[a] = 0;
 	}
-	base = r;	/* the outer index */
+	if (a < 0)
+		w->at++;
 	for (a = 0; a < w->d; a++) {
 		size_t at = pos[a] * w->s[a];
 
@@ -228,13 +235,12 @@ pool_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 	for (o = 0; o < z->count; o++) {
 		double best = -INFINITY, s = 0;
 
-		window(&w, o, idx);
+		window(&w, idx);
 		for (j = 0; j < n; j++) {
 			double v = idx[j] == (size_t)-1 ? (ismax ? -INFINITY :
 			    0) : ld(x, idx[j]);
 
-			if (v > best)
-				best = v;
+			best = v > best ? v : best;	/* no branch */
 			s += v;
 		}
 		st(z, o, ismax ? best : s / (double)n);
@@ -262,17 +268,20 @@ pool_bwd(struct layer *l, const struct tp_tensor *x,
 	for (o = 0; o < z->count; o++) {
 		double g = ld(dz, o);
 
-		window(&w, o, idx);
+		window(&w, idx);
 		if (ismax) {	/* the first maximum takes it all */
 			size_t at = (size_t)-1;
 			double best = -INFINITY;
 
-			for (j = 0; j < n; j++)
-				if (idx[j] != (size_t)-1 &&
-				    ld(x, idx[j]) > best) {
-					best = ld(x, idx[j]);
-					at = idx[j];
-				}
+			for (j = 0; j < n; j++) {
+				double v = idx[j] == (size_t)-1 ? -INFINITY :
+				    ld(x, idx[j]);
+				int gt = v > best;
+
+				/* no branch on gt: random data mispredicts */
+				best = gt ? v : best;
+				at = gt ? idx[j] : at;
+			}
 			if (at != (size_t)-1)
 				st(dx, at, ld(dx, at) + g);
 			continue;
