@@ -6,17 +6,25 @@
  * torch.nn.functional.conv1d/2d/3d computes it.
  *
  * The arithmetic is the convolution engine's (conv.h, tconv's: FFT,
- * overlap-save or direct by its cost model), one correlation per pair
- * (output channel, input channel of its group) over the whole batch: the
- * engine takes X's channel as a batch of N signals.  Padding is done by
- * copying X into a zero-padded buffer, dilation by a kernel with zeros
- * between its taps, stride by keeping every S-th output of the stride-1
- * correlation; so
- *   Z[n,o] = b[o] + Σ_c (Xp[n,c] ⋆ Wd[o,c]) at multiples of S,
- *   dXp[n,c] = Σ_o (dZu[n,o] ∗ Wd[o,c]), full convolution, cropped,
- *   dW[o,c] = (Xp[:,c] ⋆ dZu[:,o]) valid over the batch axis too (the
- *     sum over n), taken at the dilation's taps,
- * where dZu is dL/dZ with zeros between its elements (the stride's).
+ * overlap-save or direct by its cost model), with kernels that span a
+ * channel axis, so that the engine's valid mode on that axis is the
+ * sum over the channels.  Padding is done by copying into zero-padded
+ * buffers (a group's channels together), dilation by a kernel with
+ * zeros between its taps (Wd), stride by keeping every S-th output of
+ * the stride-1 correlation and by zeros between dL/dZ's elements
+ * (dZu).  With Xp the padded X and dZp the dZu padded by dk - 1 on each
+ * side:
+ *   Z[n,o] = b[o] + (Xp[n, the group] ⋆ Wd[o]) at multiples of S, one
+ *     engine per o, kernel (C_in/g, dk...);
+ *   dXp[n,j] = dZp[n, the group] ∗ Wd[the group, j], convolution on the
+ *     spatial axes, correlation on the channel axis (the sum over o),
+ *     one engine per input channel j; cropped;
+ *   dW[:,j] = (dZl ⋆ Xp[:, j]) reversed, dZl being dZp with its
+ *     channels last (the engine's vectors run along the last axis: a
+ *     full vector of output channels, where the spatial rows of dW are
+ *     a few taps long) and Xp[:, j] taken as (N, padded..., 1), valid
+ *     on N: the sum over the batch, a run of about 1 MiB of dZl at a
+ *     time, summed in double; taken at the dilation's taps.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -296,8 +304,8 @@ padded_groups(const struct convnd *c, const struct tp_tensor *x,
 		for (j = 0; j < C; j++)
 			block_copy((char *)xp->data + (((j / cin) * N + n) *
 			    cin + j % cin) * pc * es, shape + 3, c->plo, one,
-			    (char *)x->data + (n * C + j) * ic * es, x->shape + 2,
-			    c->d, es, 1);
+			    (char *)x->data + (n * C + j) * ic * es,
+			    x->shape + 2, c->d, es, 1);
 }
 
 /* The view of group g of a (groups, N, ...) tensor t: (N, ...). */
@@ -404,10 +412,10 @@ padded_dz(const struct convnd *c, const struct tp_tensor *dz, size_t og,
 	*dzl = tp_new(dz->dtype, c->d + 3, shape);
 	for (n = 0; dzp != NULL && n < N; n++)
 		for (o = 0; o < cout; o++)
-			block_copy((char *)dzp->data + (((o / og) * N + n) * og +
-			    o % og) * qc * es, qs, lo, c->s, (char *)dz->data +
-			    (n * cout + o) * oc * es, dz->shape + 2, c->d, es,
-			    1);
+			block_copy((char *)dzp->data + (((o / og) * N + n) *
+			    og + o % og) * qc * es, qs, lo, c->s,
+			    (char *)dz->data + (n * cout + o) * oc * es,
+			    dz->shape + 2, c->d, es, 1);
 	/* at[i]: dL/dZ's element i in a padded channel */
 	for (i = 0; i < oc; i++) {
 		size_t q = i, p = 0, stride = 1;
@@ -501,8 +509,8 @@ convnd_dw(struct layer *l, const struct tp_tensor *xp,
 			m = N - n0 < cn ? N - n0 : cn;
 			for (n = 0; n < m; n++)
 				memcpy(kx + n * pc * es, (char *)xp->data +
-				    ((g * N + n0 + n) * cin + j % cin) * pc * es,
-				    pc * es);
+				    ((g * N + n0 + n) * cin + j % cin) * pc *
+				    es, pc * es);
 			shape[0] = m;
 			eng = engine_for(l->net, c->d + 2, shape, kx, 1);
 			part.shape[0] = m;
