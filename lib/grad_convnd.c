@@ -371,14 +371,24 @@ convnd_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 		tp_free(&r);
 	}
 	tp_free(&xp);
-	if (l->np == 2)
-		for (n = 0; n < x->shape[0]; n++)
-			for (o = 0; o < cout; o++)
-				for (i = 0; i < oc; i++) {
-					size_t zi = (n * cout + o) * oc + i;
+	for (n = 0; l->np == 2 && n < x->shape[0]; n++)
+		for (o = 0; o < cout; o++) {
+			double b = ld(&l->p[1], o);
 
-					st(z, zi, ld(z, zi) + ld(&l->p[1], o));
-				}
+			if (es == 4) {	/* typed: the dtype is not asked per
+					 * element */
+				float *f = (float *)z->data + (n * cout + o) * oc;
+
+				for (i = 0; i < oc; i++)
+					f[i] = (float)(f[i] + b);
+			} else {
+				double *f = (double *)z->data + (n * cout + o) *
+				    oc;
+
+				for (i = 0; i < oc; i++)
+					f[i] += b;
+			}
+		}
 	return NULL;
 }
 
@@ -536,9 +546,18 @@ convnd_dw(struct layer *l, const struct tp_tensor *xp,
 		for (o = 0; o < cout; o++) {
 			double s = 0;
 
-			for (n = 0; n < N; n++)
-				for (i = 0; i < oc; i++)
-					s += ld(dz, (n * cout + o) * oc + i);
+			for (n = 0; n < N; n++) {
+				size_t at = (n * cout + o) * oc;
+
+				if (es == 4)
+					for (i = 0; i < oc; i++)
+						s += ((const float *)dz->data)[at +
+						    i];
+				else
+					for (i = 0; i < oc; i++)
+						s += ((const double *)dz->data)[
+						    at + i];
+			}
 			st(&l->g[1], o, s);
 		}
 	}
