@@ -542,21 +542,23 @@ convnd_dw(struct layer *l, const struct tp_tensor *xp,
 	free(kx);
 	free(taps);
 	if (l->np == 2) {
+		const float *f = dz->data;
+		const double *d = dz->data;
+
 		l->g[1] = like(&l->p[1]);
+
 		for (o = 0; o < cout; o++) {
 			double s = 0;
 
 			for (n = 0; n < N; n++) {
 				size_t at = (n * cout + o) * oc;
 
-				if (es == 4)
+				if (es == 4)	/* typed */
 					for (i = 0; i < oc; i++)
-						s += ((const float *)dz->data)[at +
-						    i];
+						s += f[at + i];
 				else
 					for (i = 0; i < oc; i++)
-						s += ((const double *)dz->data)[
-						    at + i];
+						s += d[at + i];
 			}
 			st(&l->g[1], o, s);
 		}
