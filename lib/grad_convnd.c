@@ -374,16 +374,15 @@ convnd_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 	for (n = 0; l->np == 2 && n < x->shape[0]; n++)
 		for (o = 0; o < cout; o++) {
 			double b = ld(&l->p[1], o);
+			size_t at = (n * cout + o) * oc;
 
-			if (es == 4) {	/* typed: the dtype is not asked per
-					 * element */
-				float *f = (float *)z->data + (n * cout + o) * oc;
+			if (es == 4) {	/* typed, not ld and st */
+				float *f = (float *)z->data + at;
 
 				for (i = 0; i < oc; i++)
 					f[i] = (float)(f[i] + b);
 			} else {
-				double *f = (double *)z->data + (n * cout + o) *
-				    oc;
+				double *f = (double *)z->data + at;
 
 				for (i = 0; i < oc; i++)
 					f[i] += b;
