@@ -21,7 +21,11 @@
 #   compute: tgrad's "compute" time from --verbose (the forward and
 #     backward passes, no I/O) against torch's in-process time of the
 #     forward and backward passes (best of $REPS after one warm-up, in
-#     one process).
+#     one process);
+#   CPU time: tgrad's whole process (user + system, its read and write
+#     too; the least of $REPS) against torch's process_time() of the
+#     passes in process (least of $REPS): on a loaded machine the wall
+#     times wait for a CPU, these less so.
 # The last column is the largest difference between the two outputs,
 # relative to max|torch|, over the records: both did the same work.
 #
@@ -68,6 +72,7 @@ np.save('cy.npy', r.integers(0, 10, 64))
 
 # the torch job: NET THREADS [N]: the whole process, or the best of N
 # in-process forward and backward passes after one warm-up, in seconds
+# of wall time and of CPU time (process_time)
 cat >torch_job.py <<'EOF'
 import sys, time
 import numpy as np
@@ -96,12 +101,13 @@ def step():
 
 L = step()
 if len(sys.argv) > 3:
-    best = float('inf')
+    best = cpu = float('inf')
     for i in range(int(sys.argv[3])):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         L = step()
         best = min(best, time.perf_counter() - t)
-    print('%.3f' % best)
+        cpu = min(cpu, time.process_time() - c)
+    print('%.3f %.3f' % (best, cpu))
 else:
     with open('torch.npy', 'wb') as f:
         np.save(f, L.detach().numpy())
@@ -127,6 +133,23 @@ tgrad_run() {
 }
 torch_whole() { "$PYTHON" torch_job.py "$net" "$THREADS"; }
 tgrad_whole() { tgrad_run -o tgrad.npy; }
+# tgrad_cpu: the CPU time of the whole process, least of $REPS
+tgrad_cpu() {
+	_c=$(chain "$net")
+	# shellcheck disable=SC2086
+	"$PYTHON" -c "
+import resource, subprocess, sys
+n, inp, cmd = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+best = float('inf')
+for i in range(n):
+    b = resource.getrusage(resource.RUSAGE_CHILDREN)
+    with open(inp, 'rb') as f:
+        subprocess.run(cmd, stdin=f, stdout=subprocess.DEVNULL, check=True)
+    a = resource.getrusage(resource.RUSAGE_CHILDREN)
+    best = min(best, a.ru_utime + a.ru_stime - b.ru_utime - b.ru_stime)
+print('%.3f' % best)
+" "$REPS" "${_c##* }" "$TGRAD" -j "$THREADS" --forward $TGRAD_ARGS ${_c% *}
+}
 # tgrad_compute: the compute time --verbose reports, best of $REPS
 tgrad_compute() {
 	i=0
@@ -145,8 +168,11 @@ for net in twolayer conv; do
 	tw=$(warm_best "$net: torch, whole process" torch_whole) || exit 1
 	gw=$(warm_best "$net: tgrad, whole process" tgrad_whole) || exit 1
 	echo "bench/tgrad.sh: $net: compute times" >&2
-	tc=$("$PYTHON" torch_job.py "$net" "$THREADS" "$REPS")
+	read -r tc tcpu <<EOF
+$("$PYTHON" torch_job.py "$net" "$THREADS" "$REPS")
+EOF
 	gc=$(tgrad_compute)
+	gcpu=$(tgrad_cpu)
 	err=$("$PYTHON" -c "
 import numpy as np
 def records(p):
@@ -170,6 +196,7 @@ print('%.1e' % max(float(np.max(np.abs(u.astype(float) - v))) / float(np.max(np.
 	echo "|---|---|---|---|---|"
 	echo "| whole process (load, compute, save) | $gw | $tw | $(ratio "$tw" "$gw") | $err |"
 	echo "| compute only (tgrad --verbose; torch in-process) | $gc | $tc | $(ratio "$tc" "$gc") | |"
+	echo "| CPU time (tgrad whole process; torch's passes in process) | $gcpu | $tcpu | $(ratio "$tcpu" "$gcpu") | |"
 	echo
 	awk -v gw="$gw" -v tw="$tw" -v gc="$gc" -v tc="$tc" 'BEGIN {
 		printf "- faster than torch, whole process: %s\n", (gw < tw) ? "yes" : "no"
