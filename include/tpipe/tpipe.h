@@ -1,0 +1,178 @@
+/*
+ * tpipe/tpipe.h - libtpipe, the library under the tpipe tools, for C
+ * programs: streams of tensor records (NPY, PNG, text and the other
+ * formats of tpipe(7)) read and written, and the tools' engines (blur in
+ * this version) on tensors in memory.  libtpipe(3) is the manual.
+ *
+ * Errors come back as values: no function here exits, prints, or raises
+ * a signal.  A function that can fail takes a tpipe_error * last (NULL
+ * is allowed: the detail is then dropped) and returns -1 (or NULL) on
+ * failure, with the message the tools print, without the program name
+ * ("<stdin>: truncated record 0: expected 800 bytes of data, got 8"),
+ * and the exit status the tool would have (1: bad data or I/O, 2: a
+ * usage error, a bad option value).  What the failed call had allocated
+ * is freed.  A reader, writer or engine handle whose call failed is
+ * broken: every later call on it fails at once, and closing or freeing
+ * it releases it.  Everything else is unchanged.
+ *
+ * Calls are not safe from several threads at once in this version (the
+ * FFT planner and some caches are process-wide); an engine handle runs
+ * on threads of its own when its options ask for them.
+ */
+#ifndef TPIPE_TPIPE_H
+#define TPIPE_TPIPE_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) && defined(TPIPE_BUILDING)
+#define TPIPE_API __attribute__((visibility("default")))
+#else
+#define TPIPE_API
+#endif
+
+#define TPIPE_MAXDIM 64		/* axes of a tensor at most (numpy's) */
+
+/* The library's version, "0.1.0". */
+TPIPE_API const char *tpipe_version(void);
+
+/* --- errors ---------------------------------------------------------- */
+
+typedef struct tpipe_error {
+	int status;		/* 0: no error; 1: data or I/O; 2: usage */
+	char message[1024];	/* one line, no program name, no newline */
+} tpipe_error;
+
+/* --- dtypes and tensors ---------------------------------------------- */
+
+enum tpipe_dtype {
+	TPIPE_BOOL, TPIPE_UINT8, TPIPE_INT8, TPIPE_UINT16, TPIPE_INT16,
+	TPIPE_UINT32, TPIPE_INT32, TPIPE_UINT64, TPIPE_INT64,
+	TPIPE_FLOAT16, TPIPE_FLOAT32, TPIPE_FLOAT64, TPIPE_COMPLEX64,
+	TPIPE_COMPLEX128
+};
+
+/* Bytes per element, and numpy's name ("float64"); 0 and NULL for a
+ * value that is not a dtype. */
+TPIPE_API size_t tpipe_dtype_size(enum tpipe_dtype);
+TPIPE_API const char *tpipe_dtype_name(enum tpipe_dtype);
+/* A dtype as numpy.dtype() spells it ("float32", "<f4", "u1"). */
+TPIPE_API int tpipe_dtype_parse(const char *name, enum tpipe_dtype *dtype,
+    tpipe_error *err);
+
+/*
+ * A tensor: C order, native byte order, data malloc'd (free it with
+ * tpipe_tensor_free, or free(data)).  count is the product of the
+ * shape (1 for a scalar, ndim 0), nbytes count times the element size.
+ */
+typedef struct tpipe_tensor {
+	enum tpipe_dtype dtype;
+	int ndim;
+	size_t shape[TPIPE_MAXDIM];
+	size_t count;
+	size_t nbytes;
+	void *data;
+} tpipe_tensor;
+
+/* A new tensor of this dtype and shape, zeroed, in *t. */
+TPIPE_API int tpipe_tensor_new(tpipe_tensor *t, enum tpipe_dtype dtype,
+    int ndim, const size_t *shape, tpipe_error *err);
+/* Free t's data and set it to NULL; t may be one that holds none. */
+TPIPE_API void tpipe_tensor_free(tpipe_tensor *t);
+
+/* --- streams --------------------------------------------------------- */
+
+/* The formats of tpipe(7); AUTO: by the file name's extension, else
+ * NPY. */
+enum tpipe_format {
+	TPIPE_FORMAT_AUTO, TPIPE_FORMAT_NPY, TPIPE_FORMAT_TXT,
+	TPIPE_FORMAT_PNG, TPIPE_FORMAT_CSV, TPIPE_FORMAT_TIFF,
+	TPIPE_FORMAT_JPEG, TPIPE_FORMAT_MAT, TPIPE_FORMAT_MRC,
+	TPIPE_FORMAT_RAW
+};
+
+typedef struct tpipe_reader tpipe_reader;
+/*
+ * Open path (NULL or "-": the standard input) for reading records, its
+ * format told by its first bytes as the tools tell it.  _fd reads a
+ * descriptor the caller keeps (it is duplicated; name is what messages
+ * call it): for a FILE *, fflush it and pass fileno().
+ */
+TPIPE_API tpipe_reader *tpipe_reader_open(const char *path,
+    tpipe_error *err);
+TPIPE_API tpipe_reader *tpipe_reader_open_fd(int fd, const char *name,
+    tpipe_error *err);
+/* The next record into *t (new data; t's old contents are not freed).
+ * Returns 1, 0 at the end of the stream, or -1. */
+TPIPE_API int tpipe_read(tpipe_reader *r, tpipe_tensor *t,
+    tpipe_error *err);
+TPIPE_API void tpipe_reader_close(tpipe_reader *r);
+
+typedef struct tpipe_writer tpipe_writer;
+/*
+ * Write records to path (NULL: the standard output) in format; a named
+ * file is written beside itself and renamed into place by a successful
+ * tpipe_writer_close, so a failed run leaves no partial file.  _fd
+ * writes to a duplicate of the caller's descriptor.  depth is the bit
+ * depth of PNG output (8, 16, or 0 for the dtype's).
+ */
+TPIPE_API tpipe_writer *tpipe_writer_open(const char *path,
+    enum tpipe_format format, int depth, tpipe_error *err);
+TPIPE_API tpipe_writer *tpipe_writer_open_fd(int fd, const char *name,
+    enum tpipe_format format, int depth, tpipe_error *err);
+/* Write t as the next record. */
+TPIPE_API int tpipe_write(tpipe_writer *w, const tpipe_tensor *t,
+    tpipe_error *err);
+/* Flush, close, commit the file; w is freed in any case.  A broken
+ * writer (one whose call failed) leaves no file and returns -1. */
+TPIPE_API int tpipe_writer_close(tpipe_writer *w, tpipe_error *err);
+
+/* --- blur (tblur(1)) ------------------------------------------------- */
+
+enum tpipe_blur_boundary {
+	TPIPE_BLUR_REFLECT, TPIPE_BLUR_MIRROR, TPIPE_BLUR_NEAREST,
+	TPIPE_BLUR_WRAP, TPIPE_BLUR_ZERO
+};
+enum tpipe_blur_kernel {
+	TPIPE_BLUR_SAMPLED, TPIPE_BLUR_ANALYTIC, TPIPE_BLUR_DISCRETE
+};
+enum tpipe_blur_method { TPIPE_BLUR_AUTO, TPIPE_BLUR_FFT, TPIPE_BLUR_FIR };
+
+/* tblur's options; tpipe_blur_options_init sets its defaults (sigma 1
+ * on the default axes, reflect, sampled, auto, one thread). */
+typedef struct tpipe_blur_options {
+	int nsigma;			/* -s: 1, or one per blurred axis */
+	double sigma[TPIPE_MAXDIM];
+	int norder;			/* --order: 0 (none), 1, or one each */
+	int order[TPIPE_MAXDIM];
+	int naxes;			/* --axes: 0 for the default axes */
+	int axes[TPIPE_MAXDIM];
+	enum tpipe_blur_boundary boundary;	/* --boundary */
+	enum tpipe_blur_kernel kernel;		/* --kernel */
+	enum tpipe_blur_method method;		/* --method */
+	int linear;			/* --linear */
+	int dtype;			/* -t: TPIPE_FLOAT32, _FLOAT64, -1 */
+	int threads;			/* -j, >= 1 */
+} tpipe_blur_options;
+
+typedef struct tpipe_blur tpipe_blur;
+TPIPE_API void tpipe_blur_options_init(tpipe_blur_options *o);
+/* A blur with these options (checked as tblur checks them: exit status
+ * 2 for a bad one); its plans are made once per shape and reused. */
+TPIPE_API tpipe_blur *tpipe_blur_new(const tpipe_blur_options *o,
+    tpipe_error *err);
+/* Blur in as tblur blurs a record, into the new tensor *out (in's dtype
+ * for 8- and 16-bit images, else float64, or float32 for float32 input,
+ * unless dtype says). */
+TPIPE_API int tpipe_blur_record(tpipe_blur *b, const tpipe_tensor *in,
+    tpipe_tensor *out, tpipe_error *err);
+TPIPE_API void tpipe_blur_free(tpipe_blur *b);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
