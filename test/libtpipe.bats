@@ -1,0 +1,156 @@
+#!/usr/bin/env bats
+# libtpipe(3), the public library: make install into a scratch root puts
+# the shared and static libraries, the header, tpipe.pc and the section 3
+# pages; the exported symbols are mk/libtpipe.symbols; each page's
+# EXAMPLES program, built with nothing but pkg-config, does byte for
+# byte what the tool does, and gets errors back as values (the tool's
+# message, the program goes on, nothing leaked under ASan).
+
+load helpers
+
+setup_file() {
+	local build top=$TPIPE_TOP san=
+	build=$(basename "$(dirname "$TPIPE_BIN")")
+	ROOT=$BATS_FILE_TMPDIR/root
+	if nm "$TPIPE_BIN/tcat" 2> /dev/null | grep -q __asan_init; then
+		san=1
+		SANCC="-fsanitize=address,undefined -fno-omit-frame-pointer"
+	elif nm "$TPIPE_BIN/tcat" 2> /dev/null | grep -q __tsan_init; then
+		san=thread
+		SANCC=-fsanitize=thread
+	fi
+	export ROOT SANCC
+	make -s -C "$top" install BUILD="$build" SANITIZE="$san" \
+	    PREFIX=/usr DESTDIR="$ROOT" > "$BATS_FILE_TMPDIR/install.log" 2>&1 ||
+	    { cat "$BATS_FILE_TMPDIR/install.log" >&3; return 1; }
+	cd "$BATS_FILE_TMPDIR" || return 1
+	"$PY" - <<'PY'
+import numpy as np
+r = np.random.default_rng(7)
+np.save('a.npy', r.standard_normal((6, 7)))
+np.save('img.npy', r.integers(0, 256, (9, 11, 3), dtype=np.uint8))
+with open('two.npy', 'wb') as f:
+    np.save(f, r.standard_normal(16).astype(np.float32))
+    np.save(f, r.integers(0, 65536, (5, 8), dtype=np.uint16))
+np.save('c.npy', np.ones(4, complex))
+b = open('a.npy', 'rb').read()
+open('cut.npy', 'wb').write(b[:-8])
+open('badhdr.npy', 'wb').write(b[:10] + b'{"descr": "<x9"' + b[25:])
+x = np.ones((3, 3))
+x[1, 2] = np.nan
+np.save('nan.npy', x)
+PY
+}
+
+# pcflags: what pkg-config says for the scratch install.
+pcflags() {
+	PKG_CONFIG_PATH=$ROOT/usr/lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$ROOT \
+	    pkg-config --cflags --libs tpipe
+}
+
+# example PAGE NAME: the C program of PAGE's EXAMPLES (the first
+# unindented literal block of the installed page), compiled as NAME.
+example() {
+	awk '/^\.Sh EXAMPLES/ { ex = 1; next }
+	    ex && /^\.Bd -literal$/ { on = 1; next }
+	    on && /^\.Ed/ { exit }
+	    on' "$ROOT/usr/share/man/man3/$1" |
+	    sed -e 's/\\e/\\/g' -e 's/\\&//g' > "$2.c"
+	[ -s "$2.c" ] || fail "$1 has no EXAMPLES program"
+	# shellcheck disable=SC2046,SC2086
+	${CC:-cc} $SANCC -Wall -Wextra -Werror -o "$2" "$2.c" $(pcflags) ||
+	    fail "the example of $1 does not compile with pkg-config's flags"
+}
+
+# lib PROG ARGS...: run PROG on the installed library.
+lib() {
+	LD_LIBRARY_PATH=$ROOT/usr/lib bounded "$@"
+}
+
+@test "make install puts libtpipe.so.0, libtpipe.a, the header, tpipe.pc and the section 3 pages; uninstall removes them" {
+	local l=$ROOT/usr/lib
+	[ -f "$l/libtpipe.so.0.1.0" ] && [ -f "$l/libtpipe.a" ]
+	[ "$(readlink "$l/libtpipe.so.0")" = libtpipe.so.0.1.0 ]
+	[ "$(readlink "$l/libtpipe.so")" = libtpipe.so.0 ]
+	run readelf -d "$l/libtpipe.so.0.1.0"
+	assert_output --partial "Library soname: [libtpipe.so.0]"
+	[ -f "$ROOT/usr/include/tpipe/tpipe.h" ]
+	for p in libtpipe tpipe_stream tpipe_blur; do
+		[ -f "$ROOT/usr/share/man/man3/$p.3" ]
+	done
+	run env PKG_CONFIG_PATH=$l/pkgconfig pkg-config --modversion tpipe
+	assert_output 0.1.0
+	cp -a "$ROOT" "$ROOT.u"
+	make -s -C "$TPIPE_TOP" uninstall PREFIX=/usr DESTDIR="$ROOT.u"
+	run find "$ROOT.u" ! -type d
+	assert_output ""
+}
+
+@test "the library exports mk/libtpipe.symbols and nothing else; the static one no internal name" {
+	run sh -c "nm -D --defined-only '$ROOT/usr/lib/libtpipe.so.0' |
+	    awk '{ sub(/@@/, \"@\", \$3); print \" \" \$3 \" 0.1.0\" }' |
+	    sed 's/^ TPIPE_0 / TPIPE_0@TPIPE_0 /' | sort"
+	assert_output "$(tail -n +3 "$TPIPE_TOP/mk/libtpipe.symbols")"
+	run sh -c "nm -g --defined-only '$ROOT/usr/lib/libtpipe.a' |
+	    awk 'NF == 3 { print \$3 }' | grep -v '^tpipe_'"
+	assert_output ""
+}
+
+@test "libtpipe.3: the example copies as tcat, reports a file it cannot read with tcat's message and goes on" {
+	cd "$BATS_FILE_TMPDIR" || return 1
+	example libtpipe.3 copy
+	run --separate-stderr lib ./copy a.npy missing.npy cut.npy two.npy
+	[ "$status" -eq 1 ] || fail "status $status: $stderr"
+	tcat a.npy two.npy > want.npy
+	lib ./copy a.npy missing.npy cut.npy two.npy 2> /dev/null > got.npy ||
+	    true
+	cmp got.npy want.npy
+	run -1 tcat missing.npy
+	local m1=${output#tcat: }
+	run -1 tcat cut.npy
+	local m2=${output#tcat: }
+	[ "$stderr" = "copy: $m1
+copy: $m2" ] || fail "stderr: $stderr"
+}
+
+@test "tpipe_stream.3: the example writes text as tcat -O txt does, and refuses a corrupt header as tcat does" {
+	cd "$BATS_FILE_TMPDIR" || return 1
+	example tpipe_stream.3 totext
+	lib ./totext < two.npy > got.txt
+	tcat -O txt two.npy > want.txt
+	cmp got.txt want.txt
+	run --separate-stderr -1 lib ./totext < badhdr.npy
+	local got=$stderr
+	run -1 tcat < badhdr.npy
+	[ "$got" = "totext: ${output#tcat: }" ] || fail "$got / $output"
+}
+
+@test "tpipe_blur.3: the example blurs as tblur -s blurs, byte for byte, float64, an RGB image and a float32 and uint16 stream" {
+	cd "$BATS_FILE_TMPDIR" || return 1
+	example tpipe_blur.3 blur
+	for f in a.npy img.npy two.npy; do
+		lib ./blur 2 < "$f" > "got-$f"
+		tblur -s 2 "$f" > "want-$f"
+		cmp "got-$f" "want-$f" || fail "$f differs from tblur's"
+	done
+	lib ./blur 0.7 < a.npy > got-small.npy
+	tblur -s 0.7 a.npy > want-small.npy
+	cmp got-small.npy want-small.npy
+}
+
+@test "tpipe_blur.3: errors come back with tblur's message and status: a bad sigma (2), truncated data, complex, NaN (1)" {
+	cd "$BATS_FILE_TMPDIR" || return 1
+	example tpipe_blur.3 blur
+	run --separate-stderr -2 lib ./blur -1 < a.npy
+	[ "$stderr" = "blur: sigma must be finite and >= 0, not -1" ] ||
+	    fail "$stderr"
+	run -2 tblur -s -1 a.npy
+	assert_output "tblur: sigma must be finite and >= 0, not -1"
+	run --separate-stderr -1 lib ./blur 2 < cut.npy
+	[ "$stderr" = "blur: <stdin>: truncated record 0: expected 336 bytes of data, got 328" ] || fail "$stderr"
+	[ -z "$output" ]
+	run --separate-stderr -1 lib ./blur 2 < c.npy
+	[ "$stderr" = "blur: record is complex128: tblur blurs real tensors only" ] || fail "$stderr"
+	run --separate-stderr -1 lib ./blur 2 < nan.npy
+	[ "$stderr" = "blur: record holds NaN at (1, 2): tblur needs finite values" ] || fail "$stderr"
+}
