@@ -20,7 +20,8 @@ setup_file() {
 		SANCC=-fsanitize=thread
 	fi
 	export ROOT SANCC
-	make -s -C "$top" install BUILD="$build" SANITIZE="$san" \
+	env -u MAKEFLAGS -u MAKELEVEL make -s -C "$top" install \
+	    BUILD="$build" SANITIZE="$san" \
 	    PREFIX=/usr DESTDIR="$ROOT" > "$BATS_FILE_TMPDIR/install.log" 2>&1 ||
 	    { cat "$BATS_FILE_TMPDIR/install.log" >&3; return 1; }
 	cd "$BATS_FILE_TMPDIR" || return 1
