@@ -129,8 +129,9 @@ $(BUILD)/libtpipe.a: $(LIBOBJ)
 # The public library (libtpipe(3), include/tpipe/): lib/ again, compiled
 # position-independent with hidden symbols into $(BUILD)/pic, linked into
 # one relocatable object whose calls to malloc and its kin go to track.c
-# (mk/libtpipe.redefine: what a call that dies allocated is freed), the
-# names not exported made local; from it libtpipe.so (soname
+# (mk/libtpipe.redefine: what a call that dies allocated is freed), every
+# name but the public tpipe_* made local (hidden ones, and the resolvers
+# clang makes global for target_clones); from it libtpipe.so (soname
 # libtpipe.so.0, the names mk/libtpipe.map exports) and libtpipe.a.  The
 # tools keep linking $(BUILD)/libtpipe.a above.
 PICOBJ = $(patsubst lib/%.c,$(BUILD)/pic/lib/%.o,$(LIBSRC))
@@ -150,7 +151,7 @@ $(BUILD)/pic/tpipe.o: $(PICOBJ) mk/libtpipe.redefine
 	ld -r -o $@.tmp $(filter-out %/track.o,$(PICOBJ))
 	objcopy --redefine-syms=mk/libtpipe.redefine $@.tmp
 	ld -r -o $@ $@.tmp $(BUILD)/pic/lib/track.o
-	objcopy --localize-hidden $@
+	objcopy --wildcard --keep-global-symbol='tpipe_*' $@
 	rm -f $@.tmp
 
 $(BUILD)/lib/libtpipe.so.$(VERSION): $(BUILD)/pic/tpipe.o mk/libtpipe.map \
