@@ -329,6 +329,7 @@ struct tp_arena *tp_arena_enter(struct tp_arena *);
 void tp_arena_release(const void *p);
 void tp_arena_free_all(struct tp_arena *);
 void tp_arena_forget(struct tp_arena *);
+size_t tp_arena_count(struct tp_arena *);	/* a's blocks (tests) */
 /* Call fn (once) before a die prints its message; NULL removes it.  fn
  * must not die. */
 void tp_on_die(void (*fn)(void));

@@ -179,6 +179,18 @@ tp_arena_forget(struct tp_arena *a)
 	empty(a, 0);
 }
 
+size_t
+tp_arena_count(struct tp_arena *a)
+{
+	size_t n = 0;
+
+	pthread_mutex_lock(&lock);
+	for (size_t i = 0; i < size; i++)
+		n += table[i].p && table[i].a == a;
+	pthread_mutex_unlock(&lock);
+	return n;
+}
+
 void *
 tp_track_malloc(size_t n)
 {
