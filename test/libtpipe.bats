@@ -37,6 +37,13 @@ np.save('c.npy', np.ones(4, complex))
 b = open('a.npy', 'rb').read()
 open('cut.npy', 'wb').write(b[:-8])
 open('badhdr.npy', 'wb').write(b[:10] + b'{"descr": "<x9"' + b[25:])
+np.save('pts.npy', r.standard_normal((7, 3)) * 2)
+with open('pts2.npy', 'wb') as f:
+    q = r.standard_normal((2, 5, 4)).astype(np.float32)
+    q[..., 3] = 1 + np.abs(q[..., 3])
+    np.save(f, q)
+    np.save(f, r.integers(-3, 4, (4, 3), dtype=np.int16))
+    np.save(f, np.zeros((0, 3)))
 x = np.ones((3, 3))
 x[1, 2] = np.nan
 np.save('nan.npy', x)
@@ -76,7 +83,7 @@ lib() {
 	run readelf -d "$l/libtpipe.so.0.1.0"
 	assert_output --partial "Library soname: [libtpipe.so.0]"
 	[ -f "$ROOT/usr/include/tpipe/tpipe.h" ]
-	for p in libtpipe tpipe_stream tpipe_blur; do
+	for p in libtpipe tpipe_stream tpipe_blur tpipe_project; do
 		[ -f "$ROOT/usr/share/man/man3/$p.3" ]
 	done
 	run env PKG_CONFIG_PATH=$l/pkgconfig pkg-config --modversion tpipe
@@ -154,4 +161,31 @@ copy: $m2" ] || fail "stderr: $stderr"
 	[ "$stderr" = "blur: record is complex128: tblur blurs real tensors only" ] || fail "$stderr"
 	run --separate-stderr -1 lib ./blur 2 < nan.npy
 	[ "$stderr" = "blur: record holds NaN at (1, 2): tblur needs finite values" ] || fail "$stderr"
+}
+
+@test "tpipe_project.3: the example projects as tproject, byte for byte, float64, float32 with w, int16 and empty records" {
+	cd "$BATS_FILE_TMPDIR" || return 1
+	example tpipe_project.3 project
+	local o="--translate 0,0,-5 --viewport 0,0,640,480"
+	for f in pts.npy pts2.npy; do
+		lib ./project < "$f" > "got-$f"
+		# shellcheck disable=SC2086
+		tproject --perspective 60,1.5,0.1,100 $o "$f" > "want-$f"
+		cmp "got-$f" "want-$f" || fail "$f differs from tproject's"
+	done
+	lib ./project 30 < pts.npy > got-30.npy
+	# shellcheck disable=SC2086
+	tproject --perspective 30,1.5,0.1,100 $o pts.npy | cmp - got-30.npy
+}
+
+@test "tpipe_project.3: errors come back with tproject's message and status: a bad fovy (2), points of 2 values (1)" {
+	cd "$BATS_FILE_TMPDIR" || return 1
+	example tpipe_project.3 project
+	run --separate-stderr -2 lib ./project 0 < pts.npy
+	local got=$stderr
+	run -2 tproject --perspective 0,1.5,0.1,100 pts.npy
+	[ "$got" = "project: ${output#tproject: }" ] || fail "$got"
+	run --separate-stderr -1 lib ./project < a.npy
+	[ "$stderr" = "project: record has shape (6, 7): points must be (..., 3) or (..., 4)" ] || fail "$stderr"
+	[ -z "$output" ]
 }

@@ -1,8 +1,8 @@
 /*
  * tpipe/tpipe.h - libtpipe, the library under the tpipe tools, for C
  * programs: streams of tensor records (NPY, PNG, text and the other
- * formats of tpipe(7)) read and written, and the tools' engines (blur in
- * this version) on tensors in memory.  libtpipe(3) is the manual.
+ * formats of tpipe(7)) read and written, and the tools' engines (blur
+ * and projection in this version) on tensors in memory.  libtpipe(3) is the manual.
  *
  * Errors come back as values: no function here exits, prints, or raises
  * a signal.  A function that can fail takes a tpipe_error * last (NULL
@@ -170,6 +170,51 @@ TPIPE_API tpipe_blur *tpipe_blur_new(const tpipe_blur_options *o,
 TPIPE_API int tpipe_blur_record(tpipe_blur *b, const tpipe_tensor *in,
     tpipe_tensor *out, tpipe_error *err);
 TPIPE_API void tpipe_blur_free(tpipe_blur *b);
+
+/* --- projection (tproject(1)) ---------------------------------------- */
+
+/* The GL calls that multiply a matrix onto the modelview or projection
+ * matrix, as tproject's options name them; the numbers each takes. */
+enum tpipe_gl_call {
+	TPIPE_GL_MODELVIEW,	/* --modelview: 16, row-major math order */
+	TPIPE_GL_PROJECTION,	/* --projection: 16 */
+	TPIPE_GL_PERSPECTIVE,	/* fovy, aspect, near, far */
+	TPIPE_GL_FRUSTUM,	/* left, right, bottom, top, near, far */
+	TPIPE_GL_ORTHO,		/* the same 6 */
+	TPIPE_GL_LOOKAT,	/* eye, center, up: 9 */
+	TPIPE_GL_TRANSLATE,	/* x, y, z */
+	TPIPE_GL_ROTATE,	/* angle (degrees), x, y, z */
+	TPIPE_GL_SCALE		/* x, y, z */
+};
+#define TPIPE_PROJECT_Y_DOWN	1	/* --y-down */
+#define TPIPE_PROJECT_KEEP_BEHIND 2	/* --keep-behind */
+
+typedef struct tpipe_projection tpipe_projection;
+/* A projection with identity matrices, no viewport, depth range 0, 1. */
+TPIPE_API tpipe_projection *tpipe_projection_new(tpipe_error *err);
+/* Multiply call's matrix, made from values, onto its stack, as the GL
+ * call (and tproject's option of that name) does. */
+TPIPE_API int tpipe_projection_multiply(tpipe_projection *p,
+    enum tpipe_gl_call call, const double *values, tpipe_error *err);
+/* --viewport x,y,width,height; --depth-range near,far. */
+TPIPE_API int tpipe_projection_viewport(tpipe_projection *p, double x,
+    double y, double width, double height, tpipe_error *err);
+TPIPE_API int tpipe_projection_depth_range(tpipe_projection *p,
+    double near, double far, tpipe_error *err);
+/* TPIPE_PROJECT_Y_DOWN and TPIPE_PROJECT_KEEP_BEHIND, or 0. */
+TPIPE_API int tpipe_projection_flags(tpipe_projection *p, int flags,
+    tpipe_error *err);
+/*
+ * Project the points of in, shape (..., 3) or (..., 4), as tproject
+ * projects a record, into the new tensor *out of shape (..., 3): window
+ * coordinates (ndc without a viewport), float64 or float32 as dtype
+ * says (TPIPE_FLOAT32, TPIPE_FLOAT64, or -1: float32 stays float32).
+ * *behind, unless NULL, receives the number of points written as NaN.
+ */
+TPIPE_API int tpipe_project_record(tpipe_projection *p,
+    const tpipe_tensor *in, int dtype, tpipe_tensor *out, size_t *behind,
+    tpipe_error *err);
+TPIPE_API void tpipe_projection_free(tpipe_projection *p);
 
 #ifdef __cplusplus
 }
