@@ -44,6 +44,13 @@ with open('pts2.npy', 'wb') as f:
     np.save(f, q)
     np.save(f, r.integers(-3, 4, (4, 3), dtype=np.int16))
     np.save(f, np.zeros((0, 3)))
+np.save('k2.npy', r.standard_normal((3, 4)))
+np.save('k9.npy', r.standard_normal((9, 9)).astype(np.float32))
+np.save('k0.npy', np.zeros((0, 3)))
+np.save('big.npy', r.standard_normal((64, 64)))
+with open('batch.npy', 'wb') as f:
+    np.save(f, r.standard_normal((2, 6, 7)).astype(np.float32))
+    np.save(f, r.integers(0, 9, (5, 5), dtype=np.uint8))
 x = np.ones((3, 3))
 x[1, 2] = np.nan
 np.save('nan.npy', x)
@@ -83,7 +90,7 @@ lib() {
 	run readelf -d "$l/libtpipe.so.0.1.0"
 	assert_output --partial "Library soname: [libtpipe.so.0]"
 	[ -f "$ROOT/usr/include/tpipe/tpipe.h" ]
-	for p in libtpipe tpipe_stream tpipe_blur tpipe_project; do
+	for p in libtpipe tpipe_stream tpipe_blur tpipe_conv tpipe_project; do
 		[ -f "$ROOT/usr/share/man/man3/$p.3" ]
 	done
 	run env PKG_CONFIG_PATH=$l/pkgconfig pkg-config --modversion tpipe
@@ -138,11 +145,11 @@ copy: $m2" ] || fail "stderr: $stderr"
 	example tpipe_blur.3 blur
 	for f in a.npy img.npy two.npy; do
 		lib ./blur 2 < "$f" > "got-$f"
-		tblur -s 2 "$f" > "want-$f"
+		tblur -j 1 -s 2 "$f" > "want-$f"
 		cmp "got-$f" "want-$f" || fail "$f differs from tblur's"
 	done
 	lib ./blur 0.7 < a.npy > got-small.npy
-	tblur -s 0.7 a.npy > want-small.npy
+	tblur -j 1 -s 0.7 a.npy > want-small.npy
 	cmp got-small.npy want-small.npy
 }
 
@@ -188,4 +195,35 @@ copy: $m2" ] || fail "stderr: $stderr"
 	run --separate-stderr -1 lib ./project < a.npy
 	[ "$stderr" = "project: record has shape (6, 7): points must be (..., 3) or (..., 4)" ] || fail "$stderr"
 	[ -z "$output" ]
+}
+
+@test "tpipe_conv.3: the example convolves as tconv, byte for byte, every mode, a batch, uint8, FFT and direct" {
+	cd "$BATS_FILE_TMPDIR" || return 1
+	example tpipe_conv.3 conv
+	for m in full same valid; do
+		for f in a.npy batch.npy; do
+			lib ./conv k2.npy "$m" < "$f" > got.npy
+			tconv -j 1 -k k2.npy --mode "$m" "$f" > want.npy
+			cmp got.npy want.npy || fail "$f, $m differs"
+		done
+		lib ./conv k9.npy "$m" < big.npy > got.npy
+		tconv -j 1 -k k9.npy --mode "$m" big.npy > want.npy
+		cmp got.npy want.npy || fail "big.npy, $m differs"
+	done
+}
+
+@test "tpipe_conv.3: errors come back with tconv's message: an empty kernel, a signal smaller than the kernel in valid mode" {
+	cd "$BATS_FILE_TMPDIR" || return 1
+	example tpipe_conv.3 conv
+	run --separate-stderr -1 lib ./conv k0.npy < a.npy
+	local got=$stderr
+	run -1 tconv -k k0.npy a.npy
+	[ "$got" = "conv: kernel: ${output#"tconv: kernel 'k0.npy': "}" ] ||
+	    fail "$got / $output"
+	run --separate-stderr -1 lib ./conv k9.npy valid < a.npy
+	got=$stderr
+	[ -z "$output" ]
+	run -1 tconv -k k9.npy --mode valid < a.npy
+	[ "$got" = "conv: record: ${output#"tconv: <stdin>: record 0: kernel 'k9.npy': "}" ] ||
+	    fail "$got / $output"
 }

@@ -1,8 +1,8 @@
 /*
  * tpipe/tpipe.h - libtpipe, the library under the tpipe tools, for C
  * programs: streams of tensor records (NPY, PNG, text and the other
- * formats of tpipe(7)) read and written, and the tools' engines (blur
- * and projection in this version) on tensors in memory.  libtpipe(3) is the manual.
+ * formats of tpipe(7)) read and written, and the tools' engines (blur,
+ * convolution and projection in this version) on tensors in memory.  libtpipe(3) is the manual.
  *
  * Errors come back as values: no function here exits, prints, or raises
  * a signal.  A function that can fail takes a tpipe_error * last (NULL
@@ -170,6 +170,41 @@ TPIPE_API tpipe_blur *tpipe_blur_new(const tpipe_blur_options *o,
 TPIPE_API int tpipe_blur_record(tpipe_blur *b, const tpipe_tensor *in,
     tpipe_tensor *out, tpipe_error *err);
 TPIPE_API void tpipe_blur_free(tpipe_blur *b);
+
+/* --- convolution (tconv(1)) ------------------------------------------ */
+
+enum tpipe_conv_mode { TPIPE_CONV_FULL, TPIPE_CONV_SAME, TPIPE_CONV_VALID };
+enum tpipe_conv_boundary {
+	TPIPE_CONV_ZERO, TPIPE_CONV_WRAP, TPIPE_CONV_REFLECT,
+	TPIPE_CONV_MIRROR, TPIPE_CONV_NEAREST
+};
+enum tpipe_conv_method {
+	TPIPE_CONV_AUTO, TPIPE_CONV_FFT, TPIPE_CONV_DIRECT
+};
+
+/* tconv's options; tpipe_conv_options_init sets its defaults (full,
+ * zero, auto, convolution on every axis, the signal's dtype, one
+ * thread). */
+typedef struct tpipe_conv_options {
+	enum tpipe_conv_mode mode;		/* --mode */
+	enum tpipe_conv_boundary boundary;	/* --boundary */
+	enum tpipe_conv_method method;		/* --method */
+	int ncorr;			/* --op: 0, 1, or one per kernel axis */
+	unsigned char corr[TPIPE_MAXDIM];	/* 1: correlation */
+	int dtype;			/* -t: TPIPE_FLOAT32, _FLOAT64, -1 */
+	int threads;			/* -j, >= 1 */
+} tpipe_conv_options;
+
+typedef struct tpipe_conv tpipe_conv;
+TPIPE_API void tpipe_conv_options_init(tpipe_conv_options *o);
+/* A convolution with kernel (copied) and these options; its spectra
+ * and plans are made once per signal shape and reused. */
+TPIPE_API tpipe_conv *tpipe_conv_new(const tpipe_tensor *kernel,
+    const tpipe_conv_options *o, tpipe_error *err);
+/* Convolve in as tconv convolves a record, into the new tensor *out. */
+TPIPE_API int tpipe_conv_record(tpipe_conv *c, const tpipe_tensor *in,
+    tpipe_tensor *out, tpipe_error *err);
+TPIPE_API void tpipe_conv_free(tpipe_conv *c);
 
 /* --- projection (tproject(1)) ---------------------------------------- */
 

@@ -1,0 +1,136 @@
+/*
+ * api_conv.c - the public library's convolution (include/tpipe/tpipe.h):
+ * the convolution engine (conv.h) on a record as tconv(1) convolves one,
+ * under a catch.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api_impl.h"
+#include "conv.h"
+#include "fft.h"
+
+struct tpipe_conv {
+	struct api_handle h;
+	struct tp_conv *conv;
+};
+
+_Static_assert(TPIPE_CONV_VALID == (int)TP_CONV_VALID && TPIPE_CONV_NEAREST
+    == (int)TP_BND_NEAREST && TPIPE_CONV_DIRECT == (int)TP_METHOD_DIRECT,
+    "the conv enums are conv.h's");
+
+TPIPE_API void
+tpipe_conv_options_init(tpipe_conv_options *o)
+{
+	struct tp_conv_opts d;
+
+	tp_conv_opts_init(&d);
+	memset(o, 0, sizeof *o);
+	o->mode = (enum tpipe_conv_mode)d.mode;
+	o->boundary = (enum tpipe_conv_boundary)d.boundary;
+	o->method = (enum tpipe_conv_method)d.method;
+	o->dtype = d.dtype;
+	o->threads = d.threads;
+}
+
+/* o as conv.h's options, checked (a usage error, status 2). */
+static void
+conv_opts(const tpipe_conv_options *o, struct tp_conv_opts *c)
+{
+	tp_conv_opts_init(c);
+	if ((unsigned)o->mode > TPIPE_CONV_VALID || (unsigned)o->boundary >
+	    TPIPE_CONV_NEAREST || (unsigned)o->method > TPIPE_CONV_DIRECT)
+		tp_usage_die("conv: mode, boundary or method out of range");
+	if (o->ncorr < 0 || o->ncorr > TP_MAXDIM)
+		tp_usage_die("--op: %d entries, not 0 to %d", o->ncorr,
+		    TP_MAXDIM);
+	if (o->dtype != -1 && o->dtype != TPIPE_FLOAT32 &&
+	    o->dtype != TPIPE_FLOAT64)
+		tp_usage_die("-t must be f32 or f64");
+	if (o->threads < 1)
+		tp_usage_die("-j must be at least 1, not %d", o->threads);
+	c->mode = (enum tp_conv_mode)o->mode;
+	c->boundary = (enum tp_conv_boundary)o->boundary;
+	c->method = (enum tp_conv_method)o->method;
+	c->ncorr = o->ncorr;
+	for (int i = 0; i < o->ncorr; i++)
+		c->corr[i] = o->corr[i] != 0;
+	c->dtype = o->dtype;
+	c->threads = o->threads;
+}
+
+TPIPE_API tpipe_conv *
+tpipe_conv_new(const tpipe_tensor *kernel, const tpipe_conv_options *o,
+    tpipe_error *err)
+{
+	tpipe_conv *c = api_new(sizeof *c, err);
+	struct tp_conv_opts co;
+	struct tp_catch ca;
+	struct tp_arena *prev;
+	struct tp_msg m;
+	const char *why;
+
+	if (!c)
+		return NULL;
+	prev = api_enter(&c->h, &ca);
+	if (setjmp(ca.env) != 0) {
+		api_failed(&c->h, prev, &ca, err);
+		tp_arena_free_all(&c->h.arena);
+		free(c);
+		return NULL;
+	}
+	conv_opts(o, &co);
+	if ((unsigned)kernel->dtype >= TP_NDTYPES)
+		tp_die("kernel: not a dtype");
+	if ((why = tp_conv_new(&c->conv, (const struct tp_tensor *)kernel,
+	    &co, &m)) != NULL) {
+		/* as tconv: an empty kernel is the data's fault, an op list
+		 * that does not fit it the options' */
+		if (kernel->count == 0)
+			tp_die("kernel: %s", why);
+		tp_usage_die("--op: %s", why);
+	}
+	tp_fft_init(o->threads, TP_PLAN_ESTIMATE);
+	api_leave(prev, &ca, err);
+	return c;
+}
+
+TPIPE_API int
+tpipe_conv_record(tpipe_conv *c, const tpipe_tensor *in, tpipe_tensor *out,
+    tpipe_error *err)
+{
+	const struct tp_tensor *x = (const struct tp_tensor *)in;
+	struct tp_tensor y;
+	struct tp_catch ca;
+	struct tp_arena *prev;
+	struct tp_msg m;
+	const char *why;
+
+	if (api_refused(&c->h, err))
+		return -1;
+	prev = api_enter(&c->h, &ca);
+	if (setjmp(ca.env) != 0)
+		return api_failed(&c->h, prev, &ca, err);
+	if ((unsigned)x->dtype >= TP_NDTYPES)
+		tp_die("record: not a dtype");
+	if ((why = tp_conv_out_header(c->conv, x, &y, &m)) != NULL)
+		tp_die("record: %s", why);
+	tp_conv_run(c->conv, x, &y);
+	*(struct tp_tensor *)out = y;
+	tp_arena_release(out->data);	/* the caller's */
+	api_leave(prev, &ca, err);
+	return 0;
+}
+
+TPIPE_API void
+tpipe_conv_free(tpipe_conv *c)
+{
+	if (!c)
+		return;
+	if (c->h.broken)
+		tp_arena_free_all(&c->h.arena);
+	else
+		tp_conv_free(c->conv);
+	tp_arena_forget(&c->h.arena);
+	free(c);
+}
