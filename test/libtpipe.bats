@@ -90,7 +90,8 @@ lib() {
 	run readelf -d "$l/libtpipe.so.0.1.0"
 	assert_output --partial "Library soname: [libtpipe.so.0]"
 	[ -f "$ROOT/usr/include/tpipe/tpipe.h" ]
-	for p in libtpipe tpipe_stream tpipe_blur tpipe_conv tpipe_project; do
+	for p in libtpipe tpipe_stream tpipe_blur tpipe_conv tpipe_fft \
+	    tpipe_project; do
 		[ -f "$ROOT/usr/share/man/man3/$p.3" ]
 	done
 	run env PKG_CONFIG_PATH=$l/pkgconfig pkg-config --modversion tpipe
@@ -225,5 +226,37 @@ copy: $m2" ] || fail "stderr: $stderr"
 	[ -z "$output" ]
 	run -1 tconv -k k9.npy --mode valid < a.npy
 	[ "$got" = "conv: record: ${output#"tconv: <stdin>: record 0: kernel 'k9.npy': "}" ] ||
+	    fail "$got / $output"
+}
+
+@test "tpipe_fft.3: the example transforms as tfft, byte for byte, float64, float32 with a batch, uint8, the norm and the shift" {
+	cd "$BATS_FILE_TMPDIR" || return 1
+	example tpipe_fft.3 power
+	local o="--transform rfftn --axes -1 --out power"
+	for f in a.npy big.npy batch.npy; do
+		lib ./power < "$f" > got.npy
+		# shellcheck disable=SC2086
+		tfft -j 1 $o "$f" > want.npy
+		cmp got.npy want.npy || fail "$f differs"
+	done
+	lib ./power ortho < big.npy > got.npy
+	# shellcheck disable=SC2086
+	tfft -j 1 $o --norm ortho big.npy | cmp - got.npy
+	lib ./power shift < batch.npy > got.npy
+	# shellcheck disable=SC2086
+	tfft -j 1 $o --shift batch.npy | cmp - got.npy
+}
+
+@test "tpipe_fft.3: errors come back with tfft's message: options that do not go together (2), complex input to rfftn (1)" {
+	cd "$BATS_FILE_TMPDIR" || return 1
+	example tpipe_fft.3 power
+	run --separate-stderr -2 lib ./power type3 < a.npy
+	local got=$stderr
+	run -2 tfft --transform rfftn --axes -1 --out power --type 3 a.npy
+	[ "$got" = "power: ${output#tfft: }" ] || fail "$got / $output"
+	run --separate-stderr -1 lib ./power < c.npy
+	got=$stderr
+	run -1 tfft --transform rfftn --axes -1 --out power < c.npy
+	[ "$got" = "power: ${output#"tfft: <stdin>: record 0, "}" ] ||
 	    fail "$got / $output"
 }

@@ -2,7 +2,8 @@
  * tpipe/tpipe.h - libtpipe, the library under the tpipe tools, for C
  * programs: streams of tensor records (NPY, PNG, text and the other
  * formats of tpipe(7)) read and written, and the tools' engines (blur,
- * convolution and projection in this version) on tensors in memory.  libtpipe(3) is the manual.
+ * convolution, FFT and projection in this version) on tensors in
+ * memory.  libtpipe(3) is the manual.
  *
  * Errors come back as values: no function here exits, prints, or raises
  * a signal.  A function that can fail takes a tpipe_error * last (NULL
@@ -205,6 +206,49 @@ TPIPE_API tpipe_conv *tpipe_conv_new(const tpipe_tensor *kernel,
 TPIPE_API int tpipe_conv_record(tpipe_conv *c, const tpipe_tensor *in,
     tpipe_tensor *out, tpipe_error *err);
 TPIPE_API void tpipe_conv_free(tpipe_conv *c);
+
+/* --- Fourier, cosine and sine transforms (tfft(1)) -------------------- */
+
+/* numpy.fft's and scipy.fft's n-dimensional transforms (--transform). */
+enum tpipe_fft_transform {
+	TPIPE_FFTN, TPIPE_IFFTN, TPIPE_RFFTN, TPIPE_IRFFTN, TPIPE_DCTN,
+	TPIPE_IDCTN, TPIPE_DSTN, TPIPE_IDSTN
+};
+enum tpipe_fft_norm {
+	TPIPE_NORM_BACKWARD, TPIPE_NORM_ORTHO, TPIPE_NORM_FORWARD
+};
+/* --out: the transform's own output, or a view of it. */
+enum tpipe_fft_view {
+	TPIPE_FFT_ASIS, TPIPE_FFT_COMPLEX, TPIPE_FFT_REAL, TPIPE_FFT_IMAG,
+	TPIPE_FFT_ABS, TPIPE_FFT_POWER, TPIPE_FFT_LOGPOWER, TPIPE_FFT_PHASE
+};
+
+/* tfft's options (but --window and --last); tpipe_fft_options_init
+ * sets its defaults (fftn over every axis, norm backward, no shift, the
+ * output as is, the record's precision, one thread). */
+typedef struct tpipe_fft_options {
+	enum tpipe_fft_transform transform;	/* --transform */
+	int type;			/* --type: DCT/DST 1..4, 0: 2 */
+	int naxes;			/* --axes: 0 for every axis */
+	int axes[TPIPE_MAXDIM];
+	int ns;				/* -s: 0, or one per axis */
+	size_t s[TPIPE_MAXDIM];
+	enum tpipe_fft_norm norm;	/* --norm */
+	int shift, ishift;		/* --shift, --ishift */
+	enum tpipe_fft_view view;	/* --out */
+	int dtype;			/* -t: TPIPE_FLOAT32, _FLOAT64, -1 */
+	int threads;			/* -j, >= 1 */
+} tpipe_fft_options;
+
+typedef struct tpipe_fft tpipe_fft;
+TPIPE_API void tpipe_fft_options_init(tpipe_fft_options *o);
+/* A transform with these options; plans are made once per shape. */
+TPIPE_API tpipe_fft *tpipe_fft_new(const tpipe_fft_options *o,
+    tpipe_error *err);
+/* Transform in as tfft transforms a record, into the new tensor *out. */
+TPIPE_API int tpipe_fft_record(tpipe_fft *f, const tpipe_tensor *in,
+    tpipe_tensor *out, tpipe_error *err);
+TPIPE_API void tpipe_fft_free(tpipe_fft *f);
 
 /* --- projection (tproject(1)) ---------------------------------------- */
 
