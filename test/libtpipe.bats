@@ -51,6 +51,9 @@ np.save('big.npy', r.standard_normal((64, 64)))
 with open('batch.npy', 'wb') as f:
     np.save(f, r.standard_normal((2, 6, 7)).astype(np.float32))
     np.save(f, r.integers(0, 9, (5, 5), dtype=np.uint8))
+with open('bhwc.npy', 'wb') as f:
+    np.save(f, r.standard_normal((2, 6, 4)))
+    np.save(f, r.integers(0, 99, (3, 6, 5), dtype=np.int32))
 x = np.ones((3, 3))
 x[1, 2] = np.nan
 np.save('nan.npy', x)
@@ -91,7 +94,7 @@ lib() {
 	assert_output --partial "Library soname: [libtpipe.so.0]"
 	[ -f "$ROOT/usr/include/tpipe/tpipe.h" ]
 	for p in libtpipe tpipe_stream tpipe_blur tpipe_conv tpipe_fft \
-	    tpipe_project; do
+	    tpipe_project tpipe_reshape; do
 		[ -f "$ROOT/usr/share/man/man3/$p.3" ]
 	done
 	run env PKG_CONFIG_PATH=$l/pkgconfig pkg-config --modversion tpipe
@@ -258,5 +261,32 @@ copy: $m2" ] || fail "stderr: $stderr"
 	got=$stderr
 	run -1 tfft --transform rfftn --axes -1 --out power < c.npy
 	[ "$got" = "power: ${output#"tfft: <stdin>: record 0, "}" ] ||
+	    fail "$got / $output"
+}
+
+@test "tpipe_reshape.3: the example reshapes as treshape, byte for byte: patterns with sizes, a shape, a mean" {
+	cd "$BATS_FILE_TMPDIR" || return 1
+	example tpipe_reshape.3 reshape
+	lib ./reshape 'b (h w) c -> b c h w' h=2 < bhwc.npy > got.npy
+	treshape 'b (h w) c -> b c h w' h=2 bhwc.npy | cmp - got.npy
+	lib ./reshape 'b h c -> c (b h)' < bhwc.npy > got.npy
+	treshape 'b h c -> c (b h)' bhwc.npy | cmp - got.npy
+	lib ./reshape -1,2 < bhwc.npy > got.npy
+	treshape -1,2 bhwc.npy | cmp - got.npy
+	lib ./reshape mean 'b h c -> b c' < bhwc.npy > got.npy
+	treshape --reduce mean 'b h c -> b c' bhwc.npy | cmp - got.npy
+}
+
+@test "tpipe_reshape.3: errors come back with treshape's message: a bad pattern (2), a shape that does not fit (1)" {
+	cd "$BATS_FILE_TMPDIR" || return 1
+	example tpipe_reshape.3 reshape
+	run --separate-stderr -2 lib ./reshape 'b h w -> b (h w) c' < bhwc.npy
+	local got=$stderr
+	run -2 treshape 'b h w -> b (h w) c' bhwc.npy
+	[ "$got" = "reshape: ${output#treshape: }" ] || fail "$got / $output"
+	run --separate-stderr -1 lib ./reshape 5,-1 < bhwc.npy
+	got=$stderr
+	run -1 treshape 5,-1 < bhwc.npy
+	[ "$got" = "reshape: record: ${output#"treshape: <stdin>: record 0: "}" ] ||
 	    fail "$got / $output"
 }

@@ -2,8 +2,8 @@
  * tpipe/tpipe.h - libtpipe, the library under the tpipe tools, for C
  * programs: streams of tensor records (NPY, PNG, text and the other
  * formats of tpipe(7)) read and written, and the tools' engines (blur,
- * convolution, FFT and projection in this version) on tensors in
- * memory.  libtpipe(3) is the manual.
+ * convolution, FFT, reshape and projection in this version) on tensors
+ * in memory.  libtpipe(3) is the manual.
  *
  * Errors come back as values: no function here exits, prints, or raises
  * a signal.  A function that can fail takes a tpipe_error * last (NULL
@@ -249,6 +249,37 @@ TPIPE_API tpipe_fft *tpipe_fft_new(const tpipe_fft_options *o,
 TPIPE_API int tpipe_fft_record(tpipe_fft *f, const tpipe_tensor *in,
     tpipe_tensor *out, tpipe_error *err);
 TPIPE_API void tpipe_fft_free(tpipe_fft *f);
+
+/* --- reshape and rearrange (treshape(1)) ------------------------------ */
+
+/* What a request is: treshape's operand or option. */
+enum tpipe_reshape_form {
+	TPIPE_RESHAPE_SHAPE,	/* a shape, one -1 inferred: "8,-1" */
+	TPIPE_RESHAPE_PATTERN,	/* einops: "b (h w) c -> b c h w" */
+	TPIPE_RESHAPE_PERMUTE,	/* --permute "2,0,1" */
+	TPIPE_RESHAPE_TRANSPOSE,	/* --transpose (arg NULL) */
+	TPIPE_RESHAPE_SQUEEZE,	/* --squeeze [axes] (NULL: all) */
+	TPIPE_RESHAPE_UNSQUEEZE,	/* --unsqueeze "axis" */
+	TPIPE_RESHAPE_TAKE	/* --take "axis=index" */
+};
+/* A pattern's operation: rearrange, --reduce sum|mean|max|min,
+ * --repeat. */
+enum tpipe_reshape_op {
+	TPIPE_REARRANGE, TPIPE_REDUCE_SUM, TPIPE_REDUCE_MEAN,
+	TPIPE_REDUCE_MAX, TPIPE_REDUCE_MIN, TPIPE_REPEAT
+};
+
+typedef struct tpipe_reshape tpipe_reshape;
+/* A request (arg is copied); a pattern takes op and its nsizes
+ * "name=size" operands.  A bad request is an error of status 2. */
+TPIPE_API tpipe_reshape *tpipe_reshape_new(enum tpipe_reshape_form form,
+    const char *arg, enum tpipe_reshape_op op, int nsizes,
+    const char *const *sizes, tpipe_error *err);
+/* Reshape in as treshape reshapes a record, into the new tensor *out
+ * (threads >= 1 move the elements). */
+TPIPE_API int tpipe_reshape_record(tpipe_reshape *r, const tpipe_tensor *in,
+    tpipe_tensor *out, int threads, tpipe_error *err);
+TPIPE_API void tpipe_reshape_free(tpipe_reshape *r);
 
 /* --- projection (tproject(1)) ---------------------------------------- */
 
