@@ -29,47 +29,74 @@ api_error(tpipe_error *err, int status, const char *text)
 }
 
 int
-api_refused(const struct api_handle *h, tpipe_error *err)
+api_run(struct api_handle *h, api_work *work, void *args, tpipe_error *err)
 {
-	if (!h->broken)
-		return 0;
-	api_error(err, 1, "an earlier call on this handle failed: close it");
-	return 1;
-}
+	struct tp_catch c;
+	struct tp_arena *prev;
 
-struct tp_arena *
-api_enter(struct api_handle *h, struct tp_catch *c)
-{
-	tp_catch_push(c);
-	return tp_arena_enter(&h->arena);
-}
-
-void
-api_leave(struct tp_arena *prev, struct tp_catch *c, tpipe_error *err)
-{
-	tp_catch_pop(c);
+	if (h->broken) {
+		api_error(err, 1, "an earlier call on this handle failed: "
+		    "close it");
+		return -1;
+	}
+	tp_catch_push(&c);
+	prev = tp_arena_enter(&h->arena);
+	if (setjmp(c.env) != 0) {
+		tp_arena_enter(prev);
+		h->broken = 1;
+		api_error(err, c.status, c.text);
+		return -1;
+	}
+	work(h, args);
+	tp_catch_pop(&c);
 	tp_arena_enter(prev);
 	api_error(err, 0, "");
-}
-
-int
-api_failed(struct api_handle *h, struct tp_arena *prev,
-    const struct tp_catch *c, tpipe_error *err)
-{
-	tp_arena_enter(prev);
-	h->broken = 1;
-	api_error(err, c->status, c->text);
-	return -1;
+	return 0;
 }
 
 void *
-api_new(size_t n, tpipe_error *err)
+api_create(size_t n, api_work *work, void *args, tpipe_error *err)
 {
-	void *p = calloc(1, n);
+	struct api_handle *h = calloc(1, n);
 
-	if (!p)
+	if (!h) {
 		api_error(err, 1, "out of memory");
-	return p;
+		return NULL;
+	}
+	if (api_run(h, work, args, err) == 0)
+		return h;
+	tp_arena_free_all(&h->arena);
+	free(h);
+	return NULL;
+}
+
+int
+api_destroy(struct api_handle *h, api_work *close, void (*abandon)(void *),
+    tpipe_error *err)
+{
+	int ret = 0;
+
+	if (!h)
+		return 0;
+	if (h->broken)
+		ret = -1;
+	else if (close)
+		ret = api_run(h, close, NULL, err);
+	if (h->broken) {
+		if (abandon)
+			abandon(h);
+		tp_arena_free_all(&h->arena);
+	}
+	tp_arena_forget(&h->arena);
+	free(h);
+	return ret;
+}
+
+void
+api_output(tpipe_tensor *out, const struct tp_tensor *y)
+{
+	*(struct tp_tensor *)out = *y;
+	tp_arena_release(y->data);
 }
 
 TPIPE_API const char *
@@ -108,15 +135,21 @@ tpipe_dtype_parse(const char *name, enum tpipe_dtype *dtype,
 	return 0;
 }
 
+static void
+alloc_work(void *h, void *t)
+{
+	(void)h;
+	tp_alloc(t);
+}
+
 TPIPE_API int
 tpipe_tensor_new(tpipe_tensor *t, enum tpipe_dtype dtype, int ndim,
     const size_t *shape, tpipe_error *err)
 {
 	struct api_handle h = { { 0 }, 0 };
-	struct tp_catch c;
-	struct tp_arena *prev;
 	struct tp_msg m;
 	const char *why;
+	int ret;
 
 	memset(t, 0, sizeof *t);
 	if ((unsigned)dtype >= TP_NDTYPES) {
@@ -128,15 +161,10 @@ tpipe_tensor_new(tpipe_tensor *t, enum tpipe_dtype dtype, int ndim,
 		api_error(err, 2, why);
 		return -1;
 	}
-	prev = api_enter(&h, &c);
-	if (setjmp(c.env) != 0) {
+	if ((ret = api_run(&h, alloc_work, t, err)) < 0)
 		tp_arena_free_all(&h.arena);
-		return api_failed(&h, prev, &c, err);
-	}
-	tp_alloc((struct tp_tensor *)t);
-	api_leave(prev, &c, err);
 	tp_arena_forget(&h.arena);
-	return 0;
+	return ret;
 }
 
 TPIPE_API void

@@ -82,29 +82,23 @@ blur_opts(const tpipe_blur_options *o, struct tp_blur_opts *b)
 		tp_usage_die("%s", why);
 }
 
+static void
+new_work(void *h, void *o)
+{
+	tpipe_blur *b = h;
+	const tpipe_blur_options *opt = o;
+
+	blur_opts(opt, &b->opts);
+	b->linear = opt->linear;
+	b->dtype = opt->dtype;
+	tp_fft_init(opt->threads, TP_PLAN_ESTIMATE);
+	b->blur = tp_blur_new(&b->opts);
+}
+
 TPIPE_API tpipe_blur *
 tpipe_blur_new(const tpipe_blur_options *o, tpipe_error *err)
 {
-	tpipe_blur *b = api_new(sizeof *b, err);
-	struct tp_catch c;
-	struct tp_arena *prev;
-
-	if (!b)
-		return NULL;
-	prev = api_enter(&b->h, &c);
-	if (setjmp(c.env) != 0) {
-		api_failed(&b->h, prev, &c, err);
-		tp_arena_free_all(&b->h.arena);
-		free(b);
-		return NULL;
-	}
-	blur_opts(o, &b->opts);
-	b->linear = o->linear;
-	b->dtype = o->dtype;
-	tp_fft_init(o->threads, TP_PLAN_ESTIMATE);
-	b->blur = tp_blur_new(&b->opts);
-	api_leave(prev, &c, err);
-	return b;
+	return api_create(sizeof(tpipe_blur), new_work, (void *)o, err);
 }
 
 /* Blur x as tblur blurs a record (cmd/tblur.c), into a new tensor. */
@@ -151,33 +145,35 @@ blur_record(tpipe_blur *b, const struct tp_tensor *x)
 	return y;
 }
 
+struct record_args { const tpipe_tensor *in; tpipe_tensor *out; };
+
+static void
+record_work(void *h, void *args)
+{
+	struct record_args *a = args;
+	struct tp_tensor y = blur_record(h, (const struct tp_tensor *)a->in);
+
+	api_output(a->out, &y);
+}
+
 TPIPE_API int
 tpipe_blur_record(tpipe_blur *b, const tpipe_tensor *in, tpipe_tensor *out,
     tpipe_error *err)
 {
-	struct tp_catch c;
-	struct tp_arena *prev;
+	struct record_args a = { in, out };
 
-	if (api_refused(&b->h, err))
-		return -1;
-	prev = api_enter(&b->h, &c);
-	if (setjmp(c.env) != 0)
-		return api_failed(&b->h, prev, &c, err);
-	*(struct tp_tensor *)out = blur_record(b, (const struct tp_tensor *)in);
-	tp_arena_release(out->data);	/* the caller's */
-	api_leave(prev, &c, err);
-	return 0;
+	return api_run(&b->h, record_work, &a, err);
+}
+
+static void
+free_work(void *h, void *args)
+{
+	(void)args;
+	tp_blur_free(((tpipe_blur *)h)->blur);
 }
 
 TPIPE_API void
 tpipe_blur_free(tpipe_blur *b)
 {
-	if (!b)
-		return;
-	if (b->h.broken)
-		tp_arena_free_all(&b->h.arena);
-	else
-		tp_blur_free(b->blur);
-	tp_arena_forget(&b->h.arena);
-	free(b);
+	api_destroy(b ? &b->h : NULL, free_work, NULL, NULL);
 }

@@ -59,78 +59,78 @@ conv_opts(const tpipe_conv_options *o, struct tp_conv_opts *c)
 	c->threads = o->threads;
 }
 
+struct new_args { const tpipe_tensor *kernel; const tpipe_conv_options *o; };
+
+static void
+new_work(void *h, void *args)
+{
+	tpipe_conv *c = h;
+	struct new_args *a = args;
+	struct tp_conv_opts co;
+	struct tp_msg m;
+	const char *why;
+
+	conv_opts(a->o, &co);
+	if ((unsigned)a->kernel->dtype >= TP_NDTYPES)
+		tp_die("kernel: not a dtype");
+	if ((why = tp_conv_new(&c->conv, (const struct tp_tensor *)a->kernel,
+	    &co, &m)) != NULL) {
+		/* as tconv: an empty kernel is the data's fault, an op list
+		 * that does not fit it the options' */
+		if (a->kernel->count == 0)
+			tp_die("kernel: %s", why);
+		tp_usage_die("--op: %s", why);
+	}
+	tp_fft_init(a->o->threads, TP_PLAN_ESTIMATE);
+}
+
 TPIPE_API tpipe_conv *
 tpipe_conv_new(const tpipe_tensor *kernel, const tpipe_conv_options *o,
     tpipe_error *err)
 {
-	tpipe_conv *c = api_new(sizeof *c, err);
-	struct tp_conv_opts co;
-	struct tp_catch ca;
-	struct tp_arena *prev;
+	struct new_args a = { kernel, o };
+
+	return api_create(sizeof(tpipe_conv), new_work, &a, err);
+}
+
+struct record_args { const tpipe_tensor *in; tpipe_tensor *out; };
+
+static void
+record_work(void *h, void *args)
+{
+	tpipe_conv *c = h;
+	struct record_args *a = args;
+	const struct tp_tensor *x = (const struct tp_tensor *)a->in;
+	struct tp_tensor y;
 	struct tp_msg m;
 	const char *why;
 
-	if (!c)
-		return NULL;
-	prev = api_enter(&c->h, &ca);
-	if (setjmp(ca.env) != 0) {
-		api_failed(&c->h, prev, &ca, err);
-		tp_arena_free_all(&c->h.arena);
-		free(c);
-		return NULL;
-	}
-	conv_opts(o, &co);
-	if ((unsigned)kernel->dtype >= TP_NDTYPES)
-		tp_die("kernel: not a dtype");
-	if ((why = tp_conv_new(&c->conv, (const struct tp_tensor *)kernel,
-	    &co, &m)) != NULL) {
-		/* as tconv: an empty kernel is the data's fault, an op list
-		 * that does not fit it the options' */
-		if (kernel->count == 0)
-			tp_die("kernel: %s", why);
-		tp_usage_die("--op: %s", why);
-	}
-	tp_fft_init(o->threads, TP_PLAN_ESTIMATE);
-	api_leave(prev, &ca, err);
-	return c;
+	if ((unsigned)x->dtype >= TP_NDTYPES)
+		tp_die("record: not a dtype");
+	if ((why = tp_conv_out_header(c->conv, x, &y, &m)) != NULL)
+		tp_die("record: %s", why);
+	tp_conv_run(c->conv, x, &y);
+	api_output(a->out, &y);
 }
 
 TPIPE_API int
 tpipe_conv_record(tpipe_conv *c, const tpipe_tensor *in, tpipe_tensor *out,
     tpipe_error *err)
 {
-	const struct tp_tensor *x = (const struct tp_tensor *)in;
-	struct tp_tensor y;
-	struct tp_catch ca;
-	struct tp_arena *prev;
-	struct tp_msg m;
-	const char *why;
+	struct record_args a = { in, out };
 
-	if (api_refused(&c->h, err))
-		return -1;
-	prev = api_enter(&c->h, &ca);
-	if (setjmp(ca.env) != 0)
-		return api_failed(&c->h, prev, &ca, err);
-	if ((unsigned)x->dtype >= TP_NDTYPES)
-		tp_die("record: not a dtype");
-	if ((why = tp_conv_out_header(c->conv, x, &y, &m)) != NULL)
-		tp_die("record: %s", why);
-	tp_conv_run(c->conv, x, &y);
-	*(struct tp_tensor *)out = y;
-	tp_arena_release(out->data);	/* the caller's */
-	api_leave(prev, &ca, err);
-	return 0;
+	return api_run(&c->h, record_work, &a, err);
+}
+
+static void
+free_work(void *h, void *args)
+{
+	(void)args;
+	tp_conv_free(((tpipe_conv *)h)->conv);
 }
 
 TPIPE_API void
 tpipe_conv_free(tpipe_conv *c)
 {
-	if (!c)
-		return;
-	if (c->h.broken)
-		tp_arena_free_all(&c->h.arena);
-	else
-		tp_conv_free(c->conv);
-	tp_arena_forget(&c->h.arena);
-	free(c);
+	api_destroy(c ? &c->h : NULL, free_work, NULL, NULL);
 }

@@ -66,49 +66,39 @@ fft_opts(const tpipe_fft_options *o, struct tp_spectrum_opts *sp)
 		tp_usage_die("%s", why);
 }
 
+static void
+new_work(void *h, void *o)
+{
+	tpipe_fft *f = h;
+	const tpipe_fft_options *opt = o;
+	struct tp_spectrum_opts sp;
+
+	fft_opts(opt, &sp);
+	f->dtype = opt->dtype;
+	tp_fft_init(opt->threads, TP_PLAN_ESTIMATE);
+	f->spec = tp_spectrum_new(&sp);
+}
+
 TPIPE_API tpipe_fft *
 tpipe_fft_new(const tpipe_fft_options *o, tpipe_error *err)
 {
-	tpipe_fft *f = api_new(sizeof *f, err);
-	struct tp_spectrum_opts sp;
-	struct tp_catch c;
-	struct tp_arena *prev;
-
-	if (!f)
-		return NULL;
-	prev = api_enter(&f->h, &c);
-	if (setjmp(c.env) != 0) {
-		api_failed(&f->h, prev, &c, err);
-		tp_arena_free_all(&f->h.arena);
-		free(f);
-		return NULL;
-	}
-	fft_opts(o, &sp);
-	f->dtype = o->dtype;
-	tp_fft_init(o->threads, TP_PLAN_ESTIMATE);
-	f->spec = tp_spectrum_new(&sp);
-	api_leave(prev, &c, err);
-	return f;
+	return api_create(sizeof(tpipe_fft), new_work, (void *)o, err);
 }
 
-TPIPE_API int
-tpipe_fft_record(tpipe_fft *f, const tpipe_tensor *in, tpipe_tensor *out,
-    tpipe_error *err)
+struct record_args { const tpipe_tensor *in; tpipe_tensor *out; };
+
+static void
+record_work(void *h, void *args)
 {
-	const struct tp_tensor *x = (const struct tp_tensor *)in;
+	tpipe_fft *f = h;
+	struct record_args *a = args;
+	const struct tp_tensor *x = (const struct tp_tensor *)a->in;
 	struct tp_tensor w, y;
-	struct tp_catch c;
-	struct tp_arena *prev;
 	enum tp_dtype cd;
 	struct tp_msg m;
 	const char *why;
 	char sh[256];
 
-	if (api_refused(&f->h, err))
-		return -1;
-	prev = api_enter(&f->h, &c);
-	if (setjmp(c.env) != 0)
-		return api_failed(&f->h, prev, &c, err);
 	if ((unsigned)x->dtype >= TP_NDTYPES)
 		tp_die("record: not a dtype");
 	if ((why = tp_spectrum_out_header(f->spec, x, f->dtype, &cd, &y,
@@ -117,21 +107,27 @@ tpipe_fft_record(tpipe_fft *f, const tpipe_tensor *in, tpipe_tensor *out,
 	w = tp_converted(x, cd);	/* consumed by the run */
 	tp_spectrum_run(f->spec, &w, &y);
 	tp_free(&w);
-	*(struct tp_tensor *)out = y;
-	tp_arena_release(out->data);	/* the caller's */
-	api_leave(prev, &c, err);
-	return 0;
+	api_output(a->out, &y);
+}
+
+TPIPE_API int
+tpipe_fft_record(tpipe_fft *f, const tpipe_tensor *in, tpipe_tensor *out,
+    tpipe_error *err)
+{
+	struct record_args a = { in, out };
+
+	return api_run(&f->h, record_work, &a, err);
+}
+
+static void
+free_work(void *h, void *args)
+{
+	(void)args;
+	tp_spectrum_free(((tpipe_fft *)h)->spec);
 }
 
 TPIPE_API void
 tpipe_fft_free(tpipe_fft *f)
 {
-	if (!f)
-		return;
-	if (f->h.broken)
-		tp_arena_free_all(&f->h.arena);
-	else
-		tp_spectrum_free(f->spec);
-	tp_arena_forget(&f->h.arena);
-	free(f);
+	api_destroy(f ? &f->h : NULL, free_work, NULL, NULL);
 }

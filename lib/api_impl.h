@@ -3,24 +3,13 @@
  * share: a handle's arena and broken flag, and the steps of a call made
  * under a catch (tpipe.h) so that a die comes back as a tpipe_error.
  *
- * An entry point's shape:
- *
- *	struct tp_catch c;
- *	struct tp_arena *prev;
- *
- *	if (api_refused(&h->h, err))
- *		return -1;
- *	prev = api_enter(&h->h, &c);
- *	if (setjmp(c.env) != 0)
- *		return api_failed(&h->h, prev, &c, err);
- *	... the internal calls, which may die ...
- *	api_leave(prev, &c, err);
- *
- * setjmp is the entry point's own (it must stay live); locals changed
- * after it are not read after a die.  The handle's arena holds what its
- * calls allocated and did not free; a call that dies breaks the handle,
- * and its close frees the arena instead of calling the internal close,
- * which may find a half-updated state.
+ * An entry point runs its work, a function of the handle and its
+ * arguments, through api_run (or api_create for a constructor), which
+ * calls it under a catch in the handle's arena, so that a die comes
+ * back as a tpipe_error.  The handle's arena holds what its calls
+ * allocated and did not free; a call that dies breaks the handle, and
+ * api_destroy then frees the arena instead of calling the internal
+ * close, which may find a half-updated state.
  */
 #ifndef TP_API_IMPL_H
 #define TP_API_IMPL_H
@@ -36,20 +25,29 @@ struct api_handle {
 	int broken;		/* a call on it died */
 };
 
-/* 1, with the message in err, if h is broken. */
-int api_refused(const struct api_handle *h, tpipe_error *err);
-/* Push c and enter h's arena; returns the arena to go back to. */
-struct tp_arena *api_enter(struct api_handle *h, struct tp_catch *c);
-/* The call returned: pop c, leave the arena, clear err. */
-void api_leave(struct tp_arena *prev, struct tp_catch *c,
+/* The work of an entry point on handle h (its own struct, an
+ * api_handle first) with the entry point's arguments. */
+typedef void api_work(void *h, void *args);
+/*
+ * Run work(h, args) under a catch in h's arena.  Returns 0, or -1 with
+ * err filled when h was broken or the work died (h is then broken).
+ */
+int api_run(struct api_handle *h, api_work *work, void *args,
     tpipe_error *err);
-/* The call died (c caught it): leave the arena, break h, fill err;
- * returns -1. */
-int api_failed(struct api_handle *h, struct tp_arena *prev,
-    const struct tp_catch *c, tpipe_error *err);
-/* A new zeroed handle of n bytes (an api_handle first), or NULL with
- * err filled. */
-void *api_new(size_t n, tpipe_error *err);
+/* A new zeroed handle of n bytes, made by work(h, args) under a catch:
+ * the handle, or NULL with err filled (what the work allocated freed). */
+void *api_create(size_t n, api_work *work, void *args, tpipe_error *err);
+/*
+ * Free h (NULL: nothing): if a call on it died, abandon(h) (unless NULL:
+ * give up a descriptor) and the arena freed; else close(h) (unless
+ * NULL: the internal close) under a catch, returning -1 with err filled
+ * if it dies.  Returns 0 if h was whole.
+ */
+int api_destroy(struct api_handle *h, api_work *close,
+    void (*abandon)(void *h), tpipe_error *err);
+/* The tensor y handed to the caller as *out: its data leaves the
+ * arena. */
+void api_output(tpipe_tensor *out, const struct tp_tensor *y);
 /* Fill err with status and the message (if err is not NULL). */
 void api_error(tpipe_error *err, int status, const char *text);
 

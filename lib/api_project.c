@@ -39,42 +39,25 @@ shown(const double *v, int n, char *buf, size_t len)
 	return buf;
 }
 
+static void
+new_work(void *h, void *args)
+{
+	(void)args;
+	tp_view_init(&((tpipe_projection *)h)->view);
+}
+
 TPIPE_API tpipe_projection *
 tpipe_projection_new(tpipe_error *err)
 {
-	tpipe_projection *p = api_new(sizeof *p, err);
-
-	if (p) {
-		tp_view_init(&p->view);
-		api_error(err, 0, "");
-	}
-	return p;
-}
-
-/* The steps of the setters: refuse a broken p, else run fn(p, a) under
- * a catch. */
-static int
-set(tpipe_projection *p, void (*fn)(tpipe_projection *, const void *),
-    const void *a, tpipe_error *err)
-{
-	struct tp_catch c;
-	struct tp_arena *prev;
-
-	if (api_refused(&p->h, err))
-		return -1;
-	prev = api_enter(&p->h, &c);
-	if (setjmp(c.env) != 0)
-		return api_failed(&p->h, prev, &c, err);
-	fn(p, a);
-	api_leave(prev, &c, err);
-	return 0;
+	return api_create(sizeof(tpipe_projection), new_work, NULL, err);
 }
 
 struct call { enum tpipe_gl_call call; const double *v; };
 
 static void
-do_multiply(tpipe_projection *p, const void *a)
+do_multiply(void *h, void *a)
 {
+	tpipe_projection *p = h;
 	const struct call *c = a;
 	const char *why;
 	char q[512];
@@ -94,12 +77,13 @@ tpipe_projection_multiply(tpipe_projection *p, enum tpipe_gl_call call,
 {
 	struct call c = { call, values };
 
-	return set(p, do_multiply, &c, err);
+	return api_run(&p->h, do_multiply, &c, err);
 }
 
 static void
-do_viewport(tpipe_projection *p, const void *a)
+do_viewport(void *h, void *a)
 {
+	tpipe_projection *p = h;
 	const double *v = a;
 	char q[256];
 
@@ -120,12 +104,13 @@ tpipe_projection_viewport(tpipe_projection *p, double x, double y,
 {
 	double v[4] = { x, y, width, height };
 
-	return set(p, do_viewport, v, err);
+	return api_run(&p->h, do_viewport, v, err);
 }
 
 static void
-do_depth_range(tpipe_projection *p, const void *a)
+do_depth_range(void *h, void *a)
 {
+	tpipe_projection *p = h;
 	const double *v = a;
 	char q[256];
 
@@ -145,12 +130,13 @@ tpipe_projection_depth_range(tpipe_projection *p, double near, double far,
 {
 	double v[2] = { near, far };
 
-	return set(p, do_depth_range, v, err);
+	return api_run(&p->h, do_depth_range, v, err);
 }
 
 static void
-do_flags(tpipe_projection *p, const void *a)
+do_flags(void *h, void *a)
 {
+	tpipe_projection *p = h;
 	int f = *(const int *)a;
 
 	if (f & ~(TPIPE_PROJECT_Y_DOWN | TPIPE_PROJECT_KEEP_BEHIND))
@@ -162,7 +148,7 @@ do_flags(tpipe_projection *p, const void *a)
 TPIPE_API int
 tpipe_projection_flags(tpipe_projection *p, int flags, tpipe_error *err)
 {
-	return set(p, do_flags, &flags, err);
+	return api_run(&p->h, do_flags, &flags, err);
 }
 
 /* Project x as tproject projects a record (cmd/tproject.c, window
@@ -222,35 +208,38 @@ project_record(const tpipe_projection *p, const struct tp_tensor *x,
 	return y;
 }
 
+struct record_args {
+	const tpipe_tensor *in;
+	int dtype;
+	tpipe_tensor *out;
+	size_t bad;
+};
+
+static void
+record_work(void *h, void *args)
+{
+	struct record_args *a = args;
+	struct tp_tensor y = project_record(h, (const struct tp_tensor *)a->in,
+	    a->dtype, &a->bad);
+
+	api_output(a->out, &y);
+}
+
 TPIPE_API int
 tpipe_project_record(tpipe_projection *p, const tpipe_tensor *in, int dtype,
     tpipe_tensor *out, size_t *behind, tpipe_error *err)
 {
-	struct tp_catch c;
-	struct tp_arena *prev;
-	size_t bad = 0;
+	struct record_args a = { in, dtype, out, 0 };
 
-	if (api_refused(&p->h, err))
+	if (api_run(&p->h, record_work, &a, err) < 0)
 		return -1;
-	prev = api_enter(&p->h, &c);
-	if (setjmp(c.env) != 0)
-		return api_failed(&p->h, prev, &c, err);
-	*(struct tp_tensor *)out = project_record(p,
-	    (const struct tp_tensor *)in, dtype, &bad);
-	tp_arena_release(out->data);	/* the caller's */
 	if (behind)
-		*behind = bad;
-	api_leave(prev, &c, err);
+		*behind = a.bad;
 	return 0;
 }
 
 TPIPE_API void
 tpipe_projection_free(tpipe_projection *p)
 {
-	if (!p)
-		return;
-	if (p->h.broken)
-		tp_arena_free_all(&p->h.arena);
-	tp_arena_forget(&p->h.arena);
-	free(p);
+	api_destroy(p ? &p->h : NULL, NULL, NULL, NULL);
 }

@@ -16,6 +16,16 @@ struct tpipe_reader {
 struct tpipe_writer {
 	struct api_handle h;
 	struct tp_writer *w;
+	int fd;			/* an open descriptor it owns, or -1 */
+};
+
+/* What an opener was given: a path (fd < 0), or a descriptor it owns
+ * named path; a writer's format and depth. */
+struct open_args {
+	const char *path;
+	int fd;
+	enum tpipe_format format;
+	int depth;
 };
 
 /* A copy of fd (above 2, closed on exec) for a handle to own, or -1
@@ -30,31 +40,26 @@ own_fd(int fd, tpipe_error *err)
 	return d;
 }
 
+static void
+open_reader(void *h, void *args)
+{
+	tpipe_reader *r = h;
+	struct open_args *a = args;
+
+	r->r = a->fd < 0 ? tp_reader_open(a->path, -1, NULL) :
+	    tp_reader_open_fd(a->fd, a->path);
+	a->fd = -1;		/* the reader's now */
+}
+
 /* A reader of path (fd < 0) or of fd, named path. */
 static tpipe_reader *
 reader_new(const char *path, int fd, tpipe_error *err)
 {
-	tpipe_reader *r = api_new(sizeof *r, err);
-	struct tp_catch c;
-	struct tp_arena *prev;
+	struct open_args a = { path, fd, TPIPE_FORMAT_AUTO, 0 };
+	tpipe_reader *r = api_create(sizeof *r, open_reader, &a, err);
 
-	if (!r) {
-		if (fd >= 0)
-			close(fd);
-		return NULL;
-	}
-	prev = api_enter(&r->h, &c);
-	if (setjmp(c.env) != 0) {
-		api_failed(&r->h, prev, &c, err);
-		if (fd >= 0)
-			close(fd);
-		tp_arena_free_all(&r->h.arena);
-		free(r);
-		return NULL;
-	}
-	r->r = fd < 0 ? tp_reader_open(path, -1, NULL) :
-	    tp_reader_open_fd(fd, path);
-	api_leave(prev, &c, err);
+	if (a.fd >= 0)		/* not taken by a reader */
+		close(a.fd);
 	return r;
 }
 
@@ -72,48 +77,70 @@ tpipe_reader_open_fd(int fd, const char *name, tpipe_error *err)
 	return d < 0 ? NULL : reader_new(name ? name : "<fd>", d, err);
 }
 
+struct read_args { tpipe_tensor *t; int n; };
+
+static void
+read_work(void *h, void *args)
+{
+	tpipe_reader *r = h;
+	struct read_args *a = args;
+	struct tp_tensor t;
+
+	if ((a->n = tp_read(r->r, &t)) != 0)
+		api_output(a->t, &t);
+}
+
 TPIPE_API int
 tpipe_read(tpipe_reader *r, tpipe_tensor *t, tpipe_error *err)
 {
-	struct tp_catch c;
-	struct tp_arena *prev;
-	int n;
+	struct read_args a = { t, 0 };
 
-	if (api_refused(&r->h, err))
-		return -1;
-	prev = api_enter(&r->h, &c);
-	if (setjmp(c.env) != 0)
-		return api_failed(&r->h, prev, &c, err);
-	n = tp_read(r->r, (struct tp_tensor *)t);
-	if (n)
-		tp_arena_release(t->data);	/* the caller's */
-	api_leave(prev, &c, err);
-	return n;
+	return api_run(&r->h, read_work, &a, err) < 0 ? -1 : a.n;
+}
+
+static void
+close_reader(void *h, void *args)
+{
+	(void)args;
+	tp_reader_close(((tpipe_reader *)h)->r);
+}
+
+static void
+abandon_reader(void *h)
+{
+	tp_reader_abandon(((tpipe_reader *)h)->r);
 }
 
 TPIPE_API void
 tpipe_reader_close(tpipe_reader *r)
 {
-	struct tp_catch c;
-	struct tp_arena *prev;
+	api_destroy(r ? &r->h : NULL, close_reader, abandon_reader, NULL);
+}
 
-	if (!r)
-		return;
-	if (!r->h.broken) {
-		prev = api_enter(&r->h, &c);
-		if (setjmp(c.env) == 0) {
-			tp_reader_close(r->r);
-			api_leave(prev, &c, NULL);
-		} else {
-			api_failed(&r->h, prev, &c, NULL);
-		}
-	}
-	if (r->h.broken) {
-		tp_reader_abandon(r->r);
-		tp_arena_free_all(&r->h.arena);
-	}
-	tp_arena_forget(&r->h.arena);
-	free(r);
+static void
+open_writer(void *h, void *args)
+{
+	tpipe_writer *w = h;
+	struct open_args *a = args;
+
+	w->fd = a->fd;
+	a->fd = -1;		/* the writer's now */
+	if (a->depth != 0 && a->depth != 8 && a->depth != 16)
+		tp_usage_die("--depth must be 8 or 16, not %d", a->depth);
+	w->w = w->fd < 0 ? tp_writer_open_path(a->path,
+	    (enum tp_format)a->format, a->depth) : tp_writer_open_fd(w->fd,
+	    a->path, (enum tp_format)a->format, a->depth);
+}
+
+static void
+abandon_writer(void *h)
+{
+	tpipe_writer *w = h;
+
+	if (w->w)
+		tp_writer_abandon(w->w);
+	else if (w->fd >= 0)
+		close(w->fd);
 }
 
 /* A writer of path (fd < 0) or of fd, named path. */
@@ -121,32 +148,11 @@ static tpipe_writer *
 writer_new(const char *path, int fd, enum tpipe_format format, int depth,
     tpipe_error *err)
 {
-	tpipe_writer *w = api_new(sizeof *w, err);
-	struct tp_catch c;
-	struct tp_arena *prev;
+	struct open_args a = { path, fd, format, depth };
+	tpipe_writer *w = api_create(sizeof *w, open_writer, &a, err);
 
-	if (!w) {
-		if (fd >= 0)
-			close(fd);
-		return NULL;
-	}
-	prev = api_enter(&w->h, &c);
-	if (setjmp(c.env) != 0) {
-		api_failed(&w->h, prev, &c, err);
-		if (w->w)
-			tp_writer_abandon(w->w);
-		else if (fd >= 0)
-			close(fd);
-		tp_arena_free_all(&w->h.arena);
-		free(w);
-		return NULL;
-	}
-	if (depth != 0 && depth != 8 && depth != 16)
-		tp_usage_die("--depth must be 8 or 16, not %d", depth);
-	w->w = fd < 0 ? tp_writer_open_path(path, (enum tp_format)format,
-	    depth) : tp_writer_open_fd(fd, path, (enum tp_format)format,
-	    depth);
-	api_leave(prev, &c, err);
+	if (a.fd >= 0)
+		close(a.fd);
 	return w;
 }
 
@@ -172,46 +178,31 @@ tpipe_writer_open_fd(int fd, const char *name, enum tpipe_format format,
 	    depth, err);
 }
 
+static void
+write_work(void *h, void *t)
+{
+	tp_write(((tpipe_writer *)h)->w, t);
+}
+
 TPIPE_API int
 tpipe_write(tpipe_writer *w, const tpipe_tensor *t, tpipe_error *err)
 {
-	struct tp_catch c;
-	struct tp_arena *prev;
+	return api_run(&w->h, write_work, (void *)t, err);
+}
 
-	if (api_refused(&w->h, err))
-		return -1;
-	prev = api_enter(&w->h, &c);
-	if (setjmp(c.env) != 0)
-		return api_failed(&w->h, prev, &c, err);
-	tp_write(w->w, (const struct tp_tensor *)t);
-	api_leave(prev, &c, err);
-	return 0;
+static void
+close_writer(void *h, void *args)
+{
+	(void)args;
+	tp_writer_close(((tpipe_writer *)h)->w);
 }
 
 TPIPE_API int
 tpipe_writer_close(tpipe_writer *w, tpipe_error *err)
 {
-	struct tp_catch c;
-	struct tp_arena *prev;
-	int ret;
-
-	if (!w)
-		return 0;
-	if (!api_refused(&w->h, err)) {
-		prev = api_enter(&w->h, &c);
-		if (setjmp(c.env) == 0) {
-			tp_writer_close(w->w);
-			api_leave(prev, &c, err);
-		} else {
-			api_failed(&w->h, prev, &c, err);
-		}
-	}
-	ret = w->h.broken ? -1 : 0;
-	if (w->h.broken) {
-		tp_writer_abandon(w->w);
-		tp_arena_free_all(&w->h.arena);
-	}
-	tp_arena_forget(&w->h.arena);
-	free(w);
-	return ret;
+	if (w && w->h.broken)
+		api_error(err, 1, "an earlier call on this writer failed: "
+		    "nothing more was written");
+	return api_destroy(w ? &w->h : NULL, close_writer, abandon_writer,
+	    err);
 }
