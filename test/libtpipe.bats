@@ -54,6 +54,14 @@ with open('batch.npy', 'wb') as f:
 with open('bhwc.npy', 'wb') as f:
     np.save(f, r.standard_normal((2, 6, 4)))
     np.save(f, r.integers(0, 99, (3, 6, 5), dtype=np.int32))
+with open('X.npy', 'wb') as f:
+    np.save(f, r.standard_normal((5, 4)))
+    np.save(f, r.standard_normal((5, 4)))
+np.save('W.npy', r.standard_normal((4, 3)))
+np.save('Wbad.npy', r.standard_normal((6, 3)))
+np.save('b.npy', r.standard_normal(3))
+np.save('y.npy', np.array([0, 2, 1, 1, 0]))
+np.save('ybad.npy', np.array([0, 2, 1, 7, 0]))
 x = np.ones((3, 3))
 x[1, 2] = np.nan
 np.save('nan.npy', x)
@@ -94,7 +102,7 @@ lib() {
 	assert_output --partial "Library soname: [libtpipe.so.0]"
 	[ -f "$ROOT/usr/include/tpipe/tpipe.h" ]
 	for p in libtpipe tpipe_stream tpipe_blur tpipe_conv tpipe_fft \
-	    tpipe_project tpipe_reshape; do
+	    tpipe_grad tpipe_project tpipe_reshape; do
 		[ -f "$ROOT/usr/share/man/man3/$p.3" ]
 	done
 	run env PKG_CONFIG_PATH=$l/pkgconfig pkg-config --modversion tpipe
@@ -288,5 +296,33 @@ copy: $m2" ] || fail "stderr: $stderr"
 	got=$stderr
 	run -1 treshape 5,-1 < bhwc.npy
 	[ "$got" = "reshape: record: ${output#"treshape: <stdin>: record 0: "}" ] ||
+	    fail "$got / $output"
+}
+
+@test "tpipe_grad.3: the example's gradients are tgrad's, byte for byte, over two records" {
+	cd "$BATS_FILE_TMPDIR" || return 1
+	example tpipe_grad.3 grad
+	lib ./grad W.npy b.npy y.npy < X.npy > got.npy
+	tgrad -j 1 affine:W.npy,b.npy relu softmax-xent:y.npy < X.npy > want.npy
+	cmp got.npy want.npy
+	run tinfo got.npy
+	[ "${#lines[@]}" -eq 6 ] || fail "$output"
+}
+
+@test "tpipe_grad.3: errors come back with tgrad's message: a weight that does not fit X, a label out of range" {
+	cd "$BATS_FILE_TMPDIR" || return 1
+	example tpipe_grad.3 grad
+	run --separate-stderr -1 lib ./grad Wbad.npy b.npy y.npy < X.npy
+	local got=$stderr
+	[ -z "$output" ]
+	run -1 tgrad affine:Wbad.npy,b.npy relu softmax-xent:y.npy < X.npy
+	[ "$got" = "grad: record: ${output#"tgrad: record 0 of <stdin>: "}" ] ||
+	    fail "$got / $output"
+	run --separate-stderr -1 lib ./grad W.npy b.npy ybad.npy < X.npy
+	got=$stderr
+	run -1 tgrad affine:W.npy,b.npy relu softmax-xent:ybad.npy < X.npy
+	# the word names the operand as the program gave it: y, not a file
+	local want=${output#"tgrad: record 0 of <stdin>: "}
+	[ "$got" = "grad: record: ${want/softmax-xent:ybad.npy/softmax-xent:y}" ] ||
 	    fail "$got / $output"
 }

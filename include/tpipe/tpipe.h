@@ -2,8 +2,8 @@
  * tpipe/tpipe.h - libtpipe, the library under the tpipe tools, for C
  * programs: streams of tensor records (NPY, PNG, text and the other
  * formats of tpipe(7)) read and written, and the tools' engines (blur,
- * convolution, FFT, reshape and projection in this version) on tensors
- * in memory.  libtpipe(3) is the manual.
+ * convolution, FFT, reshape, gradients and projection) on tensors in
+ * memory.  libtpipe(3) is the manual.
  *
  * Errors come back as values: no function here exits, prints, or raises
  * a signal.  A function that can fail takes a tpipe_error * last (NULL
@@ -280,6 +280,36 @@ TPIPE_API tpipe_reshape *tpipe_reshape_new(enum tpipe_reshape_form form,
 TPIPE_API int tpipe_reshape_record(tpipe_reshape *r, const tpipe_tensor *in,
     tpipe_tensor *out, int threads, tpipe_error *err);
 TPIPE_API void tpipe_reshape_free(tpipe_reshape *r);
+
+/* --- gradients of layer chains (tgrad(1)) ---------------------------- */
+
+typedef struct tpipe_grad tpipe_grad;
+/* An empty chain computing in dtype (TPIPE_FLOAT32 or TPIPE_FLOAT64) on
+ * threads threads. */
+TPIPE_API tpipe_grad *tpipe_grad_new(int dtype, int threads,
+    tpipe_error *err);
+/*
+ * Append a layer, or set the loss, as tgrad's word says ("relu",
+ * "affine:W,b", "leaky_relu:0.1", "softmax-xent:y"), with the n tensors
+ * the word's operands name, in their order (copied; the names in the
+ * word stand for them, as file names do for tgrad).
+ */
+TPIPE_API int tpipe_grad_add(tpipe_grad *g, const char *word, int n,
+    const tpipe_tensor *operands, tpipe_error *err);
+/* The forward pass on x, then, with a loss, the backward pass: every
+ * gradient. */
+TPIPE_API int tpipe_grad_run(tpipe_grad *g, const tpipe_tensor *x,
+    tpipe_error *err);
+/* The gradients, as tgrad writes them: how many (dL/dX, then each
+ * parameter's), gradient i's name ("X", "W1", "b1") and gradient i of
+ * the last run (NULL before one), valid until the next run. */
+TPIPE_API int tpipe_grad_count(const tpipe_grad *g);
+TPIPE_API const char *tpipe_grad_name(const tpipe_grad *g, int i);
+TPIPE_API const tpipe_tensor *tpipe_grad_gradient(tpipe_grad *g, int i);
+/* The last run's loss, and its output Z (tgrad --forward). */
+TPIPE_API double tpipe_grad_loss(const tpipe_grad *g);
+TPIPE_API const tpipe_tensor *tpipe_grad_output(const tpipe_grad *g);
+TPIPE_API void tpipe_grad_free(tpipe_grad *g);
 
 /* --- projection (tproject(1)) ---------------------------------------- */
 
