@@ -113,6 +113,20 @@ lib() {
 	assert_output ""
 }
 
+@test "a program links the static libtpipe.a with pkg-config --static, needs no libtpipe.so, and copies as tcat" {
+	cd "$BATS_FILE_TMPDIR" || return 1
+	example libtpipe.3 copy
+	local flags
+	flags=$(PKG_CONFIG_PATH=$ROOT/usr/lib/pkgconfig \
+	    PKG_CONFIG_SYSROOT_DIR=$ROOT pkg-config --static --cflags --libs tpipe)
+	# shellcheck disable=SC2086
+	${CC:-cc} $SANCC -o copy-static copy.c ${flags/-ltpipe/-l:libtpipe.a}
+	run ldd copy-static
+	refute_output --partial libtpipe
+	./copy-static a.npy two.npy > got.npy
+	tcat a.npy two.npy | cmp - got.npy
+}
+
 @test "the library exports mk/libtpipe.symbols and nothing else; the static one no internal name" {
 	run sh -c "nm -D --defined-only '$ROOT/usr/lib/libtpipe.so.0' |
 	    awk '{ sub(/@@/, \"@\", \$3); print \" \" \$3 \" 0.1.0\" }' |
