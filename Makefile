@@ -21,6 +21,7 @@
 #                   libtpipe.so.0.1.0, libtpipe.a, tpipe.pc (make all too)
 #   make install PREFIX=/usr/local DESTDIR= LIBDIR=$(PREFIX)/lib
 #   make uninstall  (the same PREFIX and DESTDIR) removes what install put
+#   make deb        the Debian packages (debian/) into $(BUILD)/deb
 #   make completion the bash completions into $(BUILD)/completion
 # demo, check and bench first install the Debian packages they need when
 # run as root (mk/deps.sh); plain make and make install never do.
@@ -277,6 +278,17 @@ install: all
 	install -m 644 man/*.3 $(DESTDIR)$(MANDIR)/man3/
 	$(MAKE_PC) > $(DESTDIR)$(PKGCONFIGDIR)/tpipe.pc
 
+# The Debian packages tpipe, libtpipe0 and libtpipe-dev (debian/),
+# built by dpkg-buildpackage in a copy of the tracked files under
+# $(BUILD)/deb, where the .deb files land; mk/deps.sh deb installs
+# debhelper and lintian.  TPIPE_DEBS=$(BUILD)/deb bats test/deb.bats
+# installs them in a scratch root and runs a tool and an example.
+deb:
+	rm -rf $(BUILD)/deb && mkdir -p $(BUILD)/deb/tpipe-$(VERSION)
+	git ls-files | tar -cT - | tar -x -C $(BUILD)/deb/tpipe-$(VERSION)
+	cd $(BUILD)/deb/tpipe-$(VERSION) && dpkg-buildpackage -us -uc -b
+	lintian --fail-on error $(BUILD)/deb/*.changes
+
 # Remove every file install put in place; the directories stay, as they
 # may hold other packages' files.
 uninstall:
@@ -294,6 +306,6 @@ uninstall:
 clean:
 	rm -rf build build-san build-tsan build-clang build-fuzz
 
-.PHONY: all lib tests check demo bench install uninstall completion clean \
+.PHONY: all lib tests check demo bench install uninstall completion clean deb \
     deps-build deps-check deps-bench deps-probe fuzz fuzz-build valgrind
 .SECONDARY:
