@@ -145,12 +145,10 @@ blur_record(tpipe_blur *b, const struct tp_tensor *x)
 	return y;
 }
 
-struct record_args { const tpipe_tensor *in; tpipe_tensor *out; };
-
 static void
 record_work(void *h, void *args)
 {
-	struct record_args *a = args;
+	struct api_record *a = args;
 	struct tp_tensor y = blur_record(h, (const struct tp_tensor *)a->in);
 
 	api_output(a->out, &y);
@@ -160,7 +158,7 @@ TPIPE_API int
 tpipe_blur_record(tpipe_blur *b, const tpipe_tensor *in, tpipe_tensor *out,
     tpipe_error *err)
 {
-	struct record_args a = { in, out };
+	struct api_record a = { in, out };
 
 	return api_run(&b->h, record_work, &a, err);
 }

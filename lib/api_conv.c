@@ -93,13 +93,11 @@ tpipe_conv_new(const tpipe_tensor *kernel, const tpipe_conv_options *o,
 	return api_create(sizeof(tpipe_conv), new_work, &a, err);
 }
 
-struct record_args { const tpipe_tensor *in; tpipe_tensor *out; };
-
 static void
 record_work(void *h, void *args)
 {
 	tpipe_conv *c = h;
-	struct record_args *a = args;
+	struct api_record *a = args;
 	const struct tp_tensor *x = (const struct tp_tensor *)a->in;
 	struct tp_tensor y;
 	struct tp_msg m;
@@ -117,7 +115,7 @@ TPIPE_API int
 tpipe_conv_record(tpipe_conv *c, const tpipe_tensor *in, tpipe_tensor *out,
     tpipe_error *err)
 {
-	struct record_args a = { in, out };
+	struct api_record a = { in, out };
 
 	return api_run(&c->h, record_work, &a, err);
 }

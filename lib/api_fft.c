@@ -85,13 +85,11 @@ tpipe_fft_new(const tpipe_fft_options *o, tpipe_error *err)
 	return api_create(sizeof(tpipe_fft), new_work, (void *)o, err);
 }
 
-struct record_args { const tpipe_tensor *in; tpipe_tensor *out; };
-
 static void
 record_work(void *h, void *args)
 {
 	tpipe_fft *f = h;
-	struct record_args *a = args;
+	struct api_record *a = args;
 	const struct tp_tensor *x = (const struct tp_tensor *)a->in;
 	struct tp_tensor w, y;
 	enum tp_dtype cd;
@@ -114,7 +112,7 @@ TPIPE_API int
 tpipe_fft_record(tpipe_fft *f, const tpipe_tensor *in, tpipe_tensor *out,
     tpipe_error *err)
 {
-	struct record_args a = { in, out };
+	struct api_record a = { in, out };
 
 	return api_run(&f->h, record_work, &a, err);
 }

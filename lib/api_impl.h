@@ -45,6 +45,8 @@ void *api_create(size_t n, api_work *work, void *args, tpipe_error *err);
  */
 int api_destroy(struct api_handle *h, api_work *close,
     void (*abandon)(void *h), tpipe_error *err);
+/* The arguments of an entry point that makes a tensor from a tensor. */
+struct api_record { const tpipe_tensor *in; tpipe_tensor *out; };
 /* The tensor y handed to the caller as *out: its data leaves the
  * arena. */
 void api_output(tpipe_tensor *out, const struct tp_tensor *y);
