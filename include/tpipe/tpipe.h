@@ -6,7 +6,8 @@
  * memory.  libtpipe(3) is the manual.
  *
  * Errors come back as values: no function here exits, prints, or raises
- * a signal.  A function that can fail takes a tpipe_error * last (NULL
+ * a signal of its own (a write(2) to a pipe whose reader has gone raises
+ * SIGPIPE unless the program ignores it).  A function that can fail takes a tpipe_error * last (NULL
  * is allowed: the detail is then dropped) and returns -1 (or NULL) on
  * failure, with the message the tools print, without the program name
  * ("<stdin>: truncated record 0: expected 800 bytes of data, got 8"),
