@@ -17,8 +17,11 @@
 #                   seed corpus fuzz/corpus/TARGET (fuzz/README.md)
 #   make valgrind   every tool under valgrind memcheck on a few good and
 #                   bad inputs; ends with a pass/fail line (mk/valgrind.sh)
-#   make install PREFIX=/usr/local DESTDIR=
+#   make lib        the public library (libtpipe(3)): $(BUILD)/lib/
+#                   libtpipe.so.0.1.0, libtpipe.a, tpipe.pc (make all too)
+#   make install PREFIX=/usr/local DESTDIR= LIBDIR=$(PREFIX)/lib
 #   make uninstall  (the same PREFIX and DESTDIR) removes what install put
+#   make deb        the Debian packages (debian/) into $(BUILD)/deb
 #   make completion the bash completions into $(BUILD)/completion
 # demo, check and bench first install the Debian packages they need when
 # run as root (mk/deps.sh); plain make and make install never do.
@@ -29,12 +32,16 @@ VERSION = 0.1.0
 PREFIX ?= /usr/local
 MANDIR ?= $(PREFIX)/share/man
 COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+SONAME = libtpipe.so.0
 
 CC ?= cc
 OPT ?= -O2
 CFLAGS ?= $(OPT) -g
 WARN = -Wall -Wextra
-CPPFLAGS += -D_GNU_SOURCE -DTPIPE_VERSION='"$(VERSION)"' -Ilib
+CPPFLAGS += -D_GNU_SOURCE -DTPIPE_VERSION='"$(VERSION)"' -Ilib -Iinclude
 LDLIBS = -lfftw3_threads -lfftw3f_threads -lfftw3 -lfftw3f -lopenblas -ltiff -ljpeg -lmatio -lpng -ldeflate -lz -lm -lpthread
 # Libraries one tool alone links (LDLIBS_tool): assimp reads tproject's
 # OBJ and PLY meshes (lib/mesh_file.c).
@@ -83,7 +90,7 @@ FUZZ_TARGETS = npy png text einops grad numbers raw tiff jpeg mrc mat slices
 FUZZ_WRAP = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,--wrap=strdup,--wrap=posix_memalign
 REPLAYS = $(addprefix $(BUILD)/fuzz/replay-,$(FUZZ_TARGETS))
 
-all: $(BUILD)/libtpipe.a $(BINS) completion
+all: $(BUILD)/libtpipe.a $(BINS) completion lib
 
 tests: $(UNITS) $(REPLAYS)
 
@@ -120,6 +127,51 @@ $(BUILD)/obj/lib/expr_%.o: CFLAGS += -O3 -ffp-contract=off -fno-math-errno
 $(BUILD)/libtpipe.a: $(LIBOBJ)
 	rm -f $@ && ar rcs $@ $(LIBOBJ)
 
+# The public library (libtpipe(3), include/tpipe/): lib/ again, compiled
+# position-independent with hidden symbols into $(BUILD)/pic, linked into
+# one relocatable object whose calls to malloc and its kin go to track.c
+# (mk/libtpipe.redefine: what a call that dies allocated is freed), every
+# name but the public tpipe_* made local (hidden ones, and the resolvers
+# clang makes global for target_clones); from it libtpipe.so (soname
+# libtpipe.so.0, the names mk/libtpipe.map exports) and libtpipe.a.  The
+# tools keep linking $(BUILD)/libtpipe.a above.
+PICOBJ = $(patsubst lib/%.c,$(BUILD)/pic/lib/%.o,$(LIBSRC))
+LIBS_PRIVATE = $(LDLIBS_tproject) $(LDLIBS)
+MAKE_PC = sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+    -e 's|@LIBS_PRIVATE@|$(LIBS_PRIVATE)|' mk/tpipe.pc.in
+lib: $(BUILD)/lib/libtpipe.so.$(VERSION) $(BUILD)/lib/$(SONAME) \
+    $(BUILD)/lib/libtpipe.so $(BUILD)/lib/libtpipe.a $(BUILD)/lib/tpipe.pc
+
+$(BUILD)/pic/lib/%.o: lib/%.c | $(BUILD)/pic/lib
+	$(COMPILE) -fPIC -fvisibility=hidden -c -o $@ $<
+
+$(BUILD)/pic/lib/expr_%.o: CFLAGS += -O3 -ffp-contract=off -fno-math-errno
+
+$(BUILD)/pic/tpipe.o: $(PICOBJ) mk/libtpipe.redefine
+	ld -r -o $@.tmp $(filter-out %/track.o,$(PICOBJ))
+	objcopy --redefine-syms=mk/libtpipe.redefine $@.tmp
+	ld -r -o $@ $@.tmp $(BUILD)/pic/lib/track.o
+	objcopy --wildcard --keep-global-symbol='tpipe_*' $@
+	rm -f $@.tmp
+
+$(BUILD)/lib/libtpipe.so.$(VERSION): $(BUILD)/pic/tpipe.o mk/libtpipe.map \
+    | $(BUILD)/lib
+	$(LINK) -shared -Wl,-soname,$(SONAME) \
+	    -Wl,--version-script=mk/libtpipe.map -Wl,--no-undefined \
+	    -o $@ $(BUILD)/pic/tpipe.o $(LIBS_PRIVATE)
+
+$(BUILD)/lib/$(SONAME) $(BUILD)/lib/libtpipe.so: | $(BUILD)/lib
+	ln -sf $(if $(filter %.so,$@),$(SONAME),libtpipe.so.$(VERSION)) $@
+
+$(BUILD)/lib/libtpipe.a: $(BUILD)/pic/tpipe.o | $(BUILD)/lib
+	rm -f $@ && ar rcs $@ $(BUILD)/pic/tpipe.o
+
+# tpipe.pc for the installed library; the scratch installs of the tests
+# set PREFIX too.
+$(BUILD)/lib/tpipe.pc: mk/tpipe.pc.in Makefile | $(BUILD)/lib
+	$(MAKE_PC) > $@
+
 $(BUILD)/bin/%: $(BUILD)/obj/cmd/%.o $(BUILD)/libtpipe.a | $(BUILD)/bin
 	$(LINK) -o $@ $< $(BUILD)/libtpipe.a $(LDLIBS_$*) $(LDLIBS)
 
@@ -138,11 +190,12 @@ $(BUILD)/completion/%: $(BUILD)/bin/% mk/completion.sh
 	mk/completion.sh $(@D) $<
 
 BUILD_DIRS = $(BUILD)/bin $(BUILD)/unit $(BUILD)/fuzz $(BUILD)/obj/lib \
-    $(BUILD)/obj/cmd $(BUILD)/obj/unit $(BUILD)/obj/fuzz
+    $(BUILD)/obj/cmd $(BUILD)/obj/unit $(BUILD)/obj/fuzz $(BUILD)/pic/lib \
+    $(BUILD)/lib
 $(BUILD_DIRS): | deps-probe
 	mkdir -p $@
 
--include $(wildcard $(BUILD)/obj/*/*.d)
+-include $(wildcard $(BUILD)/obj/*/*.d $(BUILD)/pic/lib/*.d)
 
 # make fuzz: the libFuzzer build, every object compiled by clang with
 # -DTP_FUZZ and coverage; each target runs FUZZ_SECONDS at nice 19 from
@@ -215,6 +268,26 @@ install: all
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 man/*.7 $(DESTDIR)$(MANDIR)/man7/
 	install -m 644 $(COMPLETIONS) $(DESTDIR)$(COMPLETIONDIR)/
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR) \
+	    $(DESTDIR)$(INCLUDEDIR)/tpipe $(DESTDIR)$(MANDIR)/man3
+	install -m 644 $(BUILD)/lib/libtpipe.so.$(VERSION) \
+	    $(BUILD)/lib/libtpipe.a $(DESTDIR)$(LIBDIR)/
+	ln -sf libtpipe.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libtpipe.so
+	install -m 644 include/tpipe/*.h $(DESTDIR)$(INCLUDEDIR)/tpipe/
+	install -m 644 man/*.3 $(DESTDIR)$(MANDIR)/man3/
+	$(MAKE_PC) > $(DESTDIR)$(PKGCONFIGDIR)/tpipe.pc
+
+# The Debian packages tpipe, libtpipe0 and libtpipe-dev (debian/),
+# built by dpkg-buildpackage in a copy of the tracked files under
+# $(BUILD)/deb, where the .deb files land; mk/deps.sh deb installs
+# debhelper and lintian.  TPIPE_DEBS=$(BUILD)/deb bats test/deb.bats
+# installs them in a scratch root and runs a tool and an example.
+deb:
+	rm -rf $(BUILD)/deb && mkdir -p $(BUILD)/deb/tpipe-$(VERSION)
+	git ls-files | tar -cT - | tar -x -C $(BUILD)/deb/tpipe-$(VERSION)
+	cd $(BUILD)/deb/tpipe-$(VERSION) && dpkg-buildpackage -us -uc -b
+	lintian --fail-on error $(BUILD)/deb/*.changes
 
 # Remove every file install put in place; the directories stay, as they
 # may hold other packages' files.
@@ -222,11 +295,17 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(TOOLS)) \
 	    $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(wildcard man/*.1))) \
 	    $(addprefix $(DESTDIR)$(MANDIR)/man7/,$(notdir $(wildcard man/*.7))) \
-	    $(addprefix $(DESTDIR)$(COMPLETIONDIR)/,$(TOOLS))
+	    $(addprefix $(DESTDIR)$(COMPLETIONDIR)/,$(TOOLS)) \
+	    $(addprefix $(DESTDIR)$(LIBDIR)/,libtpipe.so.$(VERSION) \
+	    $(SONAME) libtpipe.so libtpipe.a) \
+	    $(DESTDIR)$(PKGCONFIGDIR)/tpipe.pc \
+	    $(addprefix $(DESTDIR)$(INCLUDEDIR)/tpipe/,$(notdir $(wildcard include/tpipe/*.h))) \
+	    $(addprefix $(DESTDIR)$(MANDIR)/man3/,$(notdir $(wildcard man/*.3)))
+	-rmdir $(DESTDIR)$(INCLUDEDIR)/tpipe 2>/dev/null
 
 clean:
 	rm -rf build build-san build-tsan build-clang build-fuzz
 
-.PHONY: all tests check demo bench install uninstall completion clean \
+.PHONY: all lib tests check demo bench install uninstall completion clean deb \
     deps-build deps-check deps-bench deps-probe fuzz fuzz-build valgrind
 .SECONDARY:

@@ -1,8 +1,11 @@
 /*
  * error.c - messages: "tool: what is wrong", then exit 1 (data) or 2
- * (usage).
+ * (usage); or, under a catch (tp_catch_push, tpipe.h), the message kept
+ * and a longjmp back to the catch: the public library's entry points and
+ * the thread pool's items run under one.
  */
 #include <errno.h>
+#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +15,65 @@
 extern char *program_invocation_short_name;
 static void (*die_hook)(void);
 static void (*message_hook)(int phase);
+
+/* The innermost catch of this thread, or NULL: each thread its own, so
+ * a die never jumps to another thread's stack. */
+static __thread struct tp_catch *catch_top;
+
+void
+tp_catch_push(struct tp_catch *c)
+{
+	c->status = 0;
+	c->text[0] = '\0';
+	c->prev = catch_top;
+	catch_top = c;
+}
+
+void
+tp_catch_pop(struct tp_catch *c)
+{
+	catch_top = c->prev;
+}
+
+int
+tp_catching(void)
+{
+	return catch_top != NULL;
+}
+
+/* Longjmp to this thread's catch with status and the message (and
+ * ": strerror(errno)" when fmt ends in ':'), if one waits. */
+static void
+runtime_catch(int status, const char *fmt, va_list ap)
+{
+	struct tp_catch *c = catch_top;
+	size_t len = strlen(fmt), k;
+	int saved = errno;
+
+	if (!c)
+		return;
+	catch_top = c->prev;
+	vsnprintf(c->text, sizeof c->text, fmt, ap);
+	k = strlen(c->text);
+	if (len > 0 && fmt[len - 1] == ':')
+		snprintf(c->text + k, sizeof c->text - k, " %s",
+		    strerror(saved));
+	c->status = status;
+	longjmp(c->env, 1);
+}
+#define RUNTIME_CATCH(status, fmt) do { \
+		va_start(ap, fmt); \
+		runtime_catch(status, fmt, ap); \
+		va_end(ap); \
+	} while (0)
+
+void
+tp_rethrow(const struct tp_catch *c)
+{
+	if (c->status == 2)
+		tp_usage_die("%s", c->text);
+	tp_die("%s", c->text);
+}
 
 #ifdef TP_FUZZ
 /*
@@ -101,6 +163,7 @@ tp_die(const char *fmt, ...)
 {
 	va_list ap;
 
+	RUNTIME_CATCH(1, fmt);
 	before_die();
 	FUZZ_CATCH(1, fmt);
 	va_start(ap, fmt);
@@ -114,6 +177,7 @@ tp_usage_die(const char *fmt, ...)
 {
 	va_list ap;
 
+	RUNTIME_CATCH(2, fmt);
 	before_die();
 	FUZZ_CATCH(2, fmt);
 	va_start(ap, fmt);
@@ -127,6 +191,8 @@ tp_warn(const char *fmt, ...)
 {
 	va_list ap;
 
+	if (catch_top)		/* the library prints nothing (tpipe.h) */
+		return;
 	va_start(ap, fmt);
 	vmessage(TP_MSG_BEGIN, fmt, ap);
 	va_end(ap);

@@ -16,6 +16,10 @@ tp_end_by_sigpipe(void)
 {
 	sigset_t pipe;
 
+	if (tp_catching()) {	/* the library: an error, not a signal */
+		errno = EPIPE;
+		tp_die("write error: the reader has gone:");
+	}
 	tp_progress_silence();		/* no line left on the terminal */
 	sigemptyset(&pipe);
 	sigaddset(&pipe, SIGPIPE);

@@ -210,7 +210,8 @@ const char *tp_writer_name(const struct tp_writer *);
 
 /* --- fdio.c: the bottom of the io layer ---------------------------- */
 
-/* Die of SIGPIPE, as a filter whose reader went away should. */
+/* Die of SIGPIPE, as a filter whose reader went away should; under a
+ * catch (the public library), die with a write error instead. */
 void tp_end_by_sigpipe(void) __attribute__((noreturn));
 /* Write all n bytes to fd; a closed pipe ends the process by SIGPIPE,
  * another error dies naming name. */

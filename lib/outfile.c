@@ -303,28 +303,48 @@ replace_file(int i)
 	free(aside);
 }
 
+/* Clear slot i, which the signal handler reads, then free its names;
+ * its temporary file, if any, is removed unless keep. */
+static void
+clear_slot(int i, int keep)
+{
+	char *temp = outs[i].temp;
+
+	outs[i].temp = NULL;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	if (temp && !keep)
+		unlink(temp);
+	free(temp);
+	free(outs[i].final);
+	free(outs[i].shown);
+	outs[i].final = outs[i].shown = NULL;
+	outs[i].fd = -1;
+}
+
 void
 tp_commit_file(int fd)
 {
 	for (int i = 0; i < nouts; i++) {
-		char *temp = outs[i].temp;
-
 		if (outs[i].fd != fd)
 			continue;
 		if (close(fd) < 0)
 			tp_die("write error: %s:", outs[i].shown);
-		if (temp)
+		if (outs[i].temp)
 			replace_file(i);
-		/* clear the slot the signal handler reads, then free */
-		outs[i].temp = NULL;
-		__atomic_signal_fence(__ATOMIC_SEQ_CST);
-		free(temp);
-		free(outs[i].final);
-		free(outs[i].shown);
-		outs[i].final = outs[i].shown = NULL;
-		outs[i].fd = -1;
+		clear_slot(i, 1);
 		return;
 	}
 	if (close(fd) < 0)
 		tp_die("write error:");
+}
+
+void
+tp_discard_file(int fd)
+{
+	for (int i = 0; i < nouts; i++)
+		if (outs[i].fd == fd) {
+			clear_slot(i, 0);
+			break;
+		}
+	close(fd);
 }

@@ -92,18 +92,21 @@ var_refused(const struct tp_reader *r, const char *what)
 	    r->name, tp_quote(r->in.var, SIZE_MAX, q, sizeof q), what);
 }
 
-/* tp_reader_open_input; an operand's reads are not counted (progress.h). */
+/* tp_reader_open_input; an operand's reads are not counted (progress.h).
+ * fd >= 0: read it (path then names it), else open path. */
 static struct tp_reader *
-reader_open(const char *path, const struct tp_input *in, int operand)
+reader_open(const char *path, int fd, const struct tp_input *in,
+    int operand)
 {
 	struct tp_reader *r = tp_ecalloc(1, sizeof *r);
-	int is_stdin = !path || !strcmp(path, "-");
+	int is_stdin = fd < 0 && (!path || !strcmp(path, "-"));
 
 	r->operand = operand;
 	r->path = tp_estrdup(is_stdin ? "<stdin>" : path);
 	r->name = tp_printable(r->path);
-	r->fd = 0;
-	if (!is_stdin && (r->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	r->fd = fd < 0 ? 0 : fd;
+	if (fd < 0 && !is_stdin &&
+	    (r->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		tp_die("%s:", r->name);
 	r->buf = tp_emalloc(TP_READ_BUFSIZE);
 	r->index = -1;
@@ -152,7 +155,7 @@ reader_open(const char *path, const struct tp_input *in, int operand)
 struct tp_reader *
 tp_reader_open_input(const char *path, const struct tp_input *in)
 {
-	return reader_open(path, in, 0);
+	return reader_open(path, -1, in, 0);
 }
 
 struct tp_reader **
@@ -163,7 +166,7 @@ tp_reader_open_all(int n, char *const *files, const struct tp_input *in)
 	for (int i = 0, seen_stdin = 0; (in->ndim >= 0 || in->header ||
 	    in->var) && i < n; i++)
 		if (strcmp(files[i], "-") || !seen_stdin++)
-			r[i] = reader_open(files[i], in, 0);
+			r[i] = reader_open(files[i], -1, in, 0);
 	return r;
 }
 
@@ -176,7 +179,13 @@ tp_reader_open(const char *path, int ndim, const size_t *shape)
 	in.ndim = ndim;
 	if (ndim >= 0)
 		memcpy(in.shape, shape, (size_t)ndim * sizeof *shape);
-	return reader_open(path, &in, 0);
+	return reader_open(path, -1, &in, 0);
+}
+
+struct tp_reader *
+tp_reader_open_fd(int fd, const char *name)
+{
+	return reader_open(name, fd, NULL, 0);
 }
 
 int
@@ -580,10 +589,18 @@ tp_reader_close(struct tp_reader *r)
 	free(r);
 }
 
+void
+tp_reader_abandon(struct tp_reader *r)
+{
+	if (r->fd > 0)
+		close(r->fd);
+	r->fd = -1;
+}
+
 struct tp_tensor
 tp_read_operand(const char *path, const char *what)
 {
-	struct tp_reader *r = reader_open(path, NULL, 1);
+	struct tp_reader *r = reader_open(path, -1, NULL, 1);
 	struct tp_tensor t, extra;
 	const char *why = NULL;
 	char q[256];

@@ -18,6 +18,14 @@
  * owned, made from another thread or nested in an item of a running
  * call, runs its items in order on its own thread as tid 0.
  *
+ * A die in an item, on any thread, is caught (tp_catch, tpipe.h): the
+ * first message is kept, no further item is handed out, the caller
+ * waits for the workers that joined as always, and then dies on its own
+ * thread with that message.  So the pool is never left owned, no worker
+ * touches the data after the call returns, and a die under the public
+ * library's catch reaches the thread that set it (a longjmp never
+ * crosses threads).
+ *
  * Workers are detached, block every signal (the tools' handlers run on
  * the main thread) and touch only this file's statics between jobs, so
  * a process exits with them parked.  No fork handling: no tool forks.
@@ -28,6 +36,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <semaphore.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -43,6 +52,8 @@ static struct {
 	size_t n;
 	int threads;		/* tids [0, threads) take items */
 	size_t next;		/* the next item to hand out (atomic) */
+	int failed;		/* an item died (atomic); fail says how */
+	struct tp_catch fail;
 } job;
 
 /*
@@ -61,15 +72,26 @@ static struct worker {
 static int nworkers;		/* workers 1 .. nworkers run */
 static int busy;		/* a call owns the pool (atomic) */
 
-/* Take items of the job, as thread tid, until none are left. */
+/* Take items of the job, as thread tid, until none are left or one
+ * dies: the first die's message goes to job.fail, and the items left
+ * are handed out to nobody. */
 static void
 take_items(int tid)
 {
+	struct tp_catch c;
 	size_t i;
 
+	tp_catch_push(&c);
+	if (setjmp(c.env) != 0) {
+		if (!__atomic_exchange_n(&job.failed, 1, __ATOMIC_ACQ_REL))
+			job.fail = c;
+		__atomic_store_n(&job.next, job.n, __ATOMIC_RELAXED);
+		return;
+	}
 	while ((i = __atomic_fetch_add(&job.next, 1, __ATOMIC_RELAXED))
 	    < job.n)
 		job.fn(job.arg, i, tid);
+	tp_catch_pop(&c);
 }
 
 /* Join the open job, if any, take its items and leave. */
@@ -179,6 +201,12 @@ tp_parallel(int threads, size_t n, void (*fn)(void *, size_t, int),
 	if (__atomic_fetch_or(&state, CLOSED, __ATOMIC_ACQ_REL) != 0)
 		while (sem_wait(&done) != 0 && errno == EINTR)
 			;
+	if (__atomic_exchange_n(&job.failed, 0, __ATOMIC_ACQ_REL)) {
+		struct tp_catch fail = job.fail;	/* before the pool */
+							/* is another's */
+		__atomic_store_n(&busy, 0, __ATOMIC_RELEASE);
+		tp_rethrow(&fail);
+	}
 	__atomic_store_n(&busy, 0, __ATOMIC_RELEASE);
 }
 

@@ -12,12 +12,18 @@
  * failure: tp_die prints "tool: what is wrong" and exits 1 (bad data, I/O),
  * tp_usage_die exits 2 (the command line is wrong).  Before a tool dies,
  * the records it had completed on stdout are written out (see tp_die).
+ * Under a catch (struct tp_catch) a die returns to the catch instead:
+ * the public library (include/tpipe/tpipe.h) is these functions called
+ * under one.
  *
  * lib/ map, in layers that only look down (mk/layers.txt places every
  * file; make check tests it on the objects' symbols and the includes):
  *   core    alloc.c     allocators that die naming the size
  *           bigalloc.c  tp_big_alloc, huge-page friendly buffers
- *           error.c     tp_die, tp_usage_die, tp_warn, tp_quote, tp_msgf
+ *           error.c     tp_die, tp_usage_die, tp_warn, tp_quote, tp_msgf;
+ *                       catches (a die that returns to its caller)
+ *           track.c     arenas: what a call of the public library
+ *                       allocated, freed if it dies
  *           dtype.c     dtype names, sizes and tp_convert
  *           tensor.c    shapes: tp_set_shape, tp_parse_shape, tp_new,
  *                       tp_converted
@@ -286,6 +292,44 @@ void tp_die(const char *fmt, ...)
 void tp_usage_die(const char *fmt, ...)
     __attribute__((noreturn, format(printf, 1, 2)));
 void tp_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * A catch: while one is pushed on a thread, tp_die and tp_usage_die on
+ * that thread neither print nor exit nor run the tp_on_die hook: they
+ * pop it, keep the message (": strerror" appended when fmt ends in ':')
+ * and the status (1 or 2) in it, and longjmp to its env; tp_warn prints
+ * nothing.  The public library's entry points (lib/api_*.c) and the
+ * thread pool's items (threads.c) run under one.  The caller pushes it,
+ * then calls setjmp(c.env) in the frame that stays live, and pops it
+ * when the call returns normally.  Catches nest.  tp_rethrow dies again
+ * with a caught message and status (on the next catch out, or for real).
+ */
+#include <setjmp.h>
+struct tp_catch {
+	jmp_buf env;
+	int status;			/* 1 or 2 once caught */
+	char text[1024];		/* the message, no program name */
+	struct tp_catch *prev;
+};
+void tp_catch_push(struct tp_catch *);
+void tp_catch_pop(struct tp_catch *);
+int tp_catching(void);			/* a catch is set on this thread */
+void tp_rethrow(const struct tp_catch *) __attribute__((noreturn));
+/*
+ * Arenas (track.c): in the public library's build, where lib/'s calls to
+ * malloc, calloc, realloc, free, strdup and posix_memalign go to track.c,
+ * the blocks a thread allocates while it has entered an arena are
+ * recorded there until they are freed (by any thread), so that a call
+ * that died can free what it left: tp_arena_free_all.  tp_arena_forget
+ * stops tracking a's blocks; tp_arena_release one block (handed to the
+ * caller).  tp_arena_enter returns the arena it replaces (NULL: none).
+ * In the tools' build nothing is tracked and these find nothing.
+ */
+struct tp_arena { char unused; };
+struct tp_arena *tp_arena_enter(struct tp_arena *);
+void tp_arena_release(const void *p);
+void tp_arena_free_all(struct tp_arena *);
+void tp_arena_forget(struct tp_arena *);
+size_t tp_arena_count(struct tp_arena *);	/* a's blocks (tests) */
 /* Call fn (once) before a die prints its message; NULL removes it.  fn
  * must not die. */
 void tp_on_die(void (*fn)(void));
@@ -537,6 +581,10 @@ struct tp_reader **tp_reader_open_all(int n, char *const *files,
  * shape (ndim entries, one may be SIZE_MAX) of text records. */
 struct tp_reader *tp_reader_open(const char *path, int ndim,
     const size_t *shape);
+/* Read records from the descriptor fd (>= 1; closed by
+ * tp_reader_close), named name in messages; otherwise as
+ * tp_reader_open_input with the defaults. */
+struct tp_reader *tp_reader_open_fd(int fd, const char *name);
 /* The current record's name (a .mat variable's), or NULL. */
 const char *tp_reader_record_name(const struct tp_reader *);
 /* The names of the current record's columns (*n of them), which the
@@ -602,6 +650,10 @@ int tp_read(struct tp_reader *, struct tp_tensor *t);
 /* Index of the current (last read) record, from 0. */
 long tp_reader_index(const struct tp_reader *);
 void tp_reader_close(struct tp_reader *);
+/* Close r's descriptor and nothing else: its memory is left to the
+ * caller (the public library's reader whose call failed).  Never
+ * dies. */
+void tp_reader_abandon(struct tp_reader *);
 
 /* Read the single record of an operand file (-k kernel.npy); dies if
  * the file holds no record or more than one.  The progress line does
@@ -623,6 +675,11 @@ struct tp_writer;
  */
 struct tp_writer *tp_writer_open_path(const char *path, enum tp_format fmt,
     int depth);
+/* Write to the descriptor fd (closed by tp_writer_close), named name in
+ * messages, in format fmt (TP_FMT_AUTO: NPY); otherwise as
+ * tp_writer_open_path of stdout. */
+struct tp_writer *tp_writer_open_fd(int fd, const char *name,
+    enum tp_format fmt, int depth);
 /* The format tp_writer_open_path writes path in, fmt resolved as it
  * says: a tool that cannot write one refuses it before reading. */
 enum tp_format tp_writer_format(const char *path, enum tp_format fmt);
@@ -642,6 +699,11 @@ void tp_write_data(struct tp_writer *, const void *src, size_t n);
 void tp_write(struct tp_writer *, const struct tp_tensor *t);
 /* Flush, check, close; commit the -o file.  Dies on any error. */
 void tp_writer_close(struct tp_writer *);
+/* Give w's output up: no more tracked for a die, the records complete
+ * in its buffer written out (as a die would) and its descriptor closed,
+ * or its temporary file removed; w's memory is left to the caller (the
+ * public library's writer whose call failed).  Never dies. */
+void tp_writer_abandon(struct tp_writer *);
 /*
  * Write the next n bytes of r's current record as the data of w's current
  * record, unchanged (same dtype): spliced from input to output when both
@@ -661,6 +723,10 @@ void tp_write_from(struct tp_writer *, struct tp_reader *, size_t n);
  */
 int tp_create_temp(const char *path);
 void tp_commit_file(int fd);
+/* Close fd and remove its temporary file, if it has one: the output is
+ * given up (the public library's writer whose call failed).  Never
+ * dies. */
+void tp_discard_file(int fd);
 
 /* --- formats (used by the reader and writer; exposed for tests) ------ */
 

@@ -87,6 +87,18 @@ tp_writer_open_path(const char *path, enum tp_format fmt, int depth)
 }
 
 struct tp_writer *
+tp_writer_open_fd(int fd, const char *name, enum tp_format fmt, int depth)
+{
+	struct tp_writer *w = tp_writer_open_path(NULL, fmt == TP_FMT_AUTO ?
+	    TP_FMT_NPY : fmt, depth);
+
+	w->fd = fd;
+	free(w->name);
+	w->name = tp_printable(name);
+	return w;
+}
+
+struct tp_writer *
 tp_writer_open(const struct tp_common *c)
 {
 	struct tp_writer *w = tp_writer_open_path(c->output, c->format,
@@ -316,11 +328,30 @@ tp_writer_close(struct tp_writer *w)
 	tp_writer_track(w, 0);
 	if (w->is_temp)
 		tp_commit_file(w->fd);
-	else if (close(w->fd) < 0 && errno != EBADF)
-		tp_die("write error: %s:", w->name);
+	else {
+		int fd = w->fd;
+
+		w->fd = -1;		/* closed, even if with an error */
+		if (close(fd) < 0 && errno != EBADF)
+			tp_die("write error: %s:", w->name);
+	}
 	free(w->buf);
 	free(w->name);
 	free(w->next_name);
 	free(w->rec_name);
 	free(w);
+}
+
+void
+tp_writer_abandon(struct tp_writer *w)
+{
+	tp_writer_track(w, 0);
+	if (w->is_temp)
+		tp_discard_file(w->fd);
+	else if (w->fd >= 0) {		/* the complete records, as at a die */
+		if (w->complete)
+			tp_write_fd_quietly(w->fd, w->buf, w->complete);
+		close(w->fd);
+	}
+	w->fd = -1;
 }

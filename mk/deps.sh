@@ -1,5 +1,5 @@
 #!/bin/sh
-# mk/deps.sh build|check|bench - make sure the Debian packages a target
+# mk/deps.sh build|check|bench|deb - make sure the Debian packages a target
 # needs are installed.  As root, install the missing ones with apt-get,
 # waiting (up to LOCK_WAIT seconds) while another apt-get or dpkg holds
 # its lock; otherwise print the exact command and fail.  Without
@@ -20,6 +20,7 @@ check="$check libegl-dev libgl-dev libegl-mesa0"
 check="$check octave"
 bench="$check python3-opencv libvips-tools hyperfine time python3-numexpr"
 bench="$bench g++ libtinyobjloader-dev"
+deb="$build debhelper lintian"	# dpkg-buildpackage of debian/ (mk/deps.sh deb)
 # What the build includes and links, each with its Debian package:
 # HEADER:LIBRARY:PACKAGE.
 needs="fftw3.h:fftw3:libfftw3-dev fftw3.h:fftw3f:libfftw3-dev
@@ -33,7 +34,7 @@ assimp/cimport.h:assimp:libassimp-dev"
 LOCK_WAIT=${LOCK_WAIT:-600}
 
 usage() {
-	echo "usage: mk/deps.sh build|check|bench" >&2
+	echo "usage: mk/deps.sh build|check|bench|deb" >&2
 	echo "       mk/deps.sh probe cc [flag ...]" >&2
 	exit 2
 }
@@ -134,6 +135,7 @@ case "${1:-build}" in
 build) want=$build ;;
 check) want=$check ;;
 bench) want=$bench ;;
+deb) want=$deb ;;
 probe) shift; probe "$@"; exit 0 ;;
 *) usage ;;
 esac

@@ -31,7 +31,7 @@ plant() {
 	[ "$status" -eq 0 ] || fail "$output"
 	local n
 	n=$(ls "$TPIPE_TOP"/lib/*.c | wc -l)
-	assert_output --regexp "^layers: $n objects in 5 layers, [0-9]+ uses"
+	assert_output --regexp "^layers: $n objects in 6 layers, [0-9]+ uses"
 }
 
 @test "an io object using an engine's function is named, with both layers" {

@@ -3,10 +3,13 @@
  * once, tids in range and never used by two threads at once, the
  * caller's thread as tid 0, many calls in a row, n = 0 and 1, more
  * threads than items or than TP_MAXTHREADS, a call nested in an item,
- * calls from several threads at once, and threads that cannot be made.
+ * calls from several threads at once, threads that cannot be made, and
+ * a die in an item (caught on its thread, raised again on the caller's).
  * Prints TAP.
  */
 #include <dirent.h>
+#include <fcntl.h>
+#include <setjmp.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -329,6 +332,66 @@ test_prefault(void)
 	free(q);
 }
 
+/* Items that run a while; item 37 dies.  running counts the items
+ * under way. */
+static int running;
+
+static void
+die_item(void *arg, size_t i, int tid)
+{
+	(void)arg;
+	(void)tid;
+	__atomic_add_fetch(&running, 1, __ATOMIC_SEQ_CST);
+	if (i == 37) {
+		__atomic_sub_fetch(&running, 1, __ATOMIC_SEQ_CST);
+		tp_die("item %zu died", i);
+	}
+	usleep(200);
+	__atomic_sub_fetch(&running, 1, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * A die in an item, whichever thread runs it, reaches the caller's
+ * catch with its message once no item runs any more, and the pool
+ * serves the next call; without a catch the process exits 1 as before.
+ */
+/* 1 if a call of die_item's under a catch came back as it should. */
+static int
+caught_die(void)
+{
+	struct tp_catch c;
+
+	tp_catch_push(&c);
+	if (setjmp(c.env) == 0) {
+		tp_parallel(4, 200, die_item, NULL);
+		tp_catch_pop(&c);
+		return 0;
+	}
+	return __atomic_load_n(&running, __ATOMIC_SEQ_CST) == 0 &&
+	    !strcmp(c.text, "item 37 died") && c.status == 1;
+}
+
+static void
+test_die_in_item(void)
+{
+	pid_t pid;
+	int st;
+
+	ok(caught_die() && caught_die() && caught_die(), "a die in an item "
+	    "reaches the caller's catch, its message kept, no item running");
+	ok(call(&one, 4, 1000, 10), "the pool serves the next call");
+	fflush(stdout);
+	if ((pid = fork()) == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, 2);
+		tp_parallel(4, 200, die_item, NULL);
+		_exit(0);
+	}
+	ok(pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
+	    WEXITSTATUS(st) == 1, "without a catch the die exits 1");
+}
+
 int
 main(void)
 {
@@ -337,5 +400,6 @@ main(void)
 	test_nested();
 	test_concurrent_callers();
 	test_prefault();
+	test_die_in_item();
 	return tap_end();
 }
