@@ -176,7 +176,10 @@ tp_conv_describe(const struct tp_conv *c, char *buf, size_t len)
 	for (a = 0; a < c->g.nax && n < len; a++)
 		n += snprintf(buf + n, len - n, "%s%zu%s", a ? "x" : " length ",
 		    c->g.ax[a].L, c->g.ax[a].whole ? "" : "(tiled)");
-	if (n < len)
+	if (n < len && conv_2d_fits(&c->g))
+		n += snprintf(buf + n, len - n, ", passes over rows, column "
+		    "blocks, rows");
+	else if (n < len)
 		n += snprintf(buf + n, len - n, ", %zu tile%s per batch "
 		    "element, %s", c->g.ntiles, c->g.ntiles == 1 ? "" : "s",
 		    c->g.par ? "tiles in parallel" : "threaded transforms");
@@ -331,6 +334,54 @@ geometry(struct tp_conv *c, const struct tp_tensor *x, int method,
 #define COST_ITEM 2e-6			/* per tile: calls, loops */
 
 /*
+ * conv_2d.c's passes (real data on two whole axes) work on lines in
+ * cache: per n log2 n of one line of n points, f32, ESTIMATE plans, one
+ * thread, measured on lines of 256 to 4320 points; f64 lines take
+ * COST_LINE_F64 times as long, and lines of 2^i points COST_LINE_POW2
+ * of the time.  COST_2D_POINT covers, per point of the buffer, the
+ * fills, gathers, scatters and copies and the first touch of the
+ * buffers (f64: twice); COST_2D_RUN the three passes' start.
+ */
+#define COST_LINE_C2C 0.18e-9
+#define COST_LINE_R2C 0.12e-9
+#define COST_LINE_F64 1.6
+#define COST_LINE_POW2 0.6
+#define COST_2D_POINT 3.5e-9
+#define COST_2D_RUN 30e-6
+
+/* One line of n points, complex (cx) or real, as above. */
+static double
+line_cost(double n, int cx, int single)
+{
+	size_t in = (size_t)n;
+	double t = (cx ? COST_LINE_C2C : COST_LINE_R2C) * n *
+	    log2(n > 2 ? n : 2);
+
+	if ((in & (in - 1)) == 0)
+		t *= COST_LINE_POW2;
+	return single ? t : t * COST_LINE_F64;
+}
+
+/* The cost of conv_2d.c's path for g: the rows that hold signal forward
+ * and those that hold outputs back, three column transforms per column
+ * (the signal's, the kernel's and the inverse; a stream's later records
+ * read the kernel's), and the passes. */
+static double
+cost_2d(const struct conv_geom *g, int single, int threads)
+{
+	const struct conv_axis *a0 = &g->ax[0], *a1 = &g->ax[1];
+	double L0 = (double)a0->L, L1 = (double)a1->L;
+	double B = CONV_2D_RUN / (single ? 8 : 16);
+	double cols = ceil((L1 / 2 + 1) / B) * B;
+	double live = (double)(a0->in < a0->L ? a0->in : a0->L);
+	double t = (live + (double)a0->lout) * line_cost(L1, 0, single) +
+	    3 * cols * line_cost(L0, 1, single) + L0 * 2 * cols *
+	    COST_2D_POINT * (single ? 1 : 2);
+
+	return (double)g->nb * (t / threads + COST_2D_RUN);
+}
+
+/*
  * One transform of n points (complex when cx) and its share of the
  * passes over the buffer.  The cost per n log2 n grows with the size in
  * bytes once the transform leaves the caches: the factors below were
@@ -393,6 +444,10 @@ tile_cost(struct conv_geom *g, const size_t *tile, int single, int cx,
 			p2 = 0;
 	}
 	items *= (double)g->ntiles;
+	if (g->ntiles == 1 && g->nax == 2 && !cx) {	/* conv_2d.c */
+		g->par = 0;
+		return cost_2d(g, single, threads);
+	}
 	rounds = ceil(items / threads);
 	par = rounds * (2 * tf_cost(n, p2, single, cx) + COST_ITEM);
 	seq = items * (2 * tf_cost(n, p2, single, cx) /
@@ -668,9 +723,17 @@ tp_conv_run(struct tp_conv *c, const struct tp_tensor *x,
 		mask = nan_mask(c, bad);
 		free(bad);
 	}
-	if (c->st == NULL)
+	if (c->st == NULL && conv_2d_fits(&c->g)) {
+		c->st = conv_2d_setup(c);
+		c->st_free = conv_2d_free;
+		tp_fft_save_wisdom();
+	} else if (c->st == NULL) {
 		conv_path_setup(c);
-	conv_path_run(c, xd, out->data);
+	}
+	if (conv_2d_fits(&c->g))
+		conv_2d_run(c, xd, out->data);
+	else
+		conv_path_run(c, xd, out->data);
 	if (mask != NULL) {
 		c->ops->set_nan(out->data, mask, out->count, nre);
 		free(mask);

@@ -83,13 +83,9 @@ copy_elem(char *dst, const char *src, size_t esz)
 	}
 }
 
-/*
- * Fill dst[0..len) (elements of esz bytes) from position start of the
- * buffer signal of one axis: position p holds the extended signal's
- * sample p - pl for 0 <= p < in (src by the boundary rule), else zero.
- */
-static void
-fill_row(char *dst, size_t len, const char *src, ptrdiff_t start,
+/* conv_impl.h */
+void
+conv_fill_row(char *dst, size_t len, const char *src, ptrdiff_t start,
     const struct conv_axis *ax, int bnd, size_t esz)
 {
 	ptrdiff_t b, p, j, n = (ptrdiff_t)ax->n, in = (ptrdiff_t)ax->in;
@@ -173,7 +169,7 @@ fill(char *dst, const char *src, const struct conv_geom *g, const size_t *bd,
 		if (zero)
 			memset(d, 0, rowlen * esz);
 		else
-			fill_row(d, rowlen, src + (size_t)off * esz,
+			conv_fill_row(d, rowlen, src + (size_t)off * esz,
 			    start[nax - 1], &g->ax[nax - 1], g->bnd, esz);
 		for (a = nax - 2; a >= 0; a--) {
 			if (++idx[a] < bd[a])
