@@ -6,6 +6,7 @@
  * float and double.  conv_impl.h describes the geometry.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 

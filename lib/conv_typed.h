@@ -160,11 +160,41 @@ CT_FN(merge)(void *xv, const void *rev, const void *imv, size_t n)
 static size_t
 CT_FN(count_bad)(const void *xv, size_t n)
 {
-	const CT_REAL *x = xv;
-	size_t bad = 0;
+	/* infinity and NaN have every exponent bit set; tested on the bits
+	 * as integers in blocks of a fixed count, so that the loop
+	 * vectorises at -O2 (isfinite did not) */
+	typedef uint32_t u32 __attribute__((may_alias));
+	typedef uint64_t u64 __attribute__((may_alias));
+	enum { BLK = 64 };
+	size_t bad = 0, i = 0, j;
 
-	for (size_t i = 0; i < n; i++)
-		bad += !isfinite(x[i]);
+	if (sizeof(CT_REAL) == 4) {
+		const u32 *x = xv;
+		const uint32_t e = 0x7f800000u;
+
+		for (; i + BLK <= n; i += BLK) {
+			uint32_t b = 0;
+
+			for (j = 0; j < BLK; j++)
+				b += (x[i + j] & e) == e;
+			bad += b;
+		}
+		for (; i < n; i++)
+			bad += (x[i] & e) == e;
+	} else {
+		const u64 *x = xv;
+		const uint64_t e = 0x7ff0000000000000u;
+
+		for (; i + BLK <= n; i += BLK) {
+			uint64_t b = 0;
+
+			for (j = 0; j < BLK; j++)
+				b += (x[i + j] & e) == e;
+			bad += b;
+		}
+		for (; i < n; i++)
+			bad += (x[i] & e) == e;
+	}
 	return bad;
 }
 
