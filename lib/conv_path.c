@@ -23,15 +23,19 @@
 #define CT_REAL float
 #define CT_FN(x) x##_f
 #define CT_BLK 32
+#define CT_LANES 8
 #include "conv_typed.h"
 #undef CT_REAL
 #undef CT_FN
 #undef CT_BLK
+#undef CT_LANES
 
 #define CT_REAL double
 #define CT_FN(x) x##_d
 #define CT_BLK 16
+#define CT_LANES 4
 #include "conv_typed.h"
+#undef CT_LANES
 #undef CT_REAL
 #undef CT_FN
 #undef CT_BLK
