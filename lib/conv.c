@@ -336,14 +336,15 @@ geometry(struct tp_conv *c, const struct tp_tensor *x, int method,
 /*
  * conv_2d.c's passes (real data on two whole axes) work on lines in
  * cache: per n log2 n of one line of n points, f32, ESTIMATE plans, one
- * thread, measured on lines of 256 to 4320 points; f64 lines take
+ * thread, measured on lines of 256 to 4320 points (a real line is half
+ * of a complex one of its length, and its packing); f64 lines take
  * COST_LINE_F64 times as long, and lines of 2^i points COST_LINE_POW2
  * of the time.  COST_2D_POINT covers, per point of the buffer, the
  * fills, gathers, scatters and copies and the first touch of the
  * buffers (f64: twice); COST_2D_RUN the three passes' start.
  */
 #define COST_LINE_C2C 0.18e-9
-#define COST_LINE_R2C 0.12e-9
+#define COST_LINE_R2C 0.10e-9
 #define COST_LINE_F64 1.6
 #define COST_LINE_POW2 0.6
 #define COST_2D_POINT 3.5e-9
