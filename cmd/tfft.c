@@ -295,8 +295,7 @@ main(int argc, char **argv)
 	out = tp_writer_open(&cl.com);
 	tp_timing_start(&tm, cl.verbose);
 	tp_timing_stamps(cl.verbose >= 2);
-	while (tp_read(in, &x)) {
-		tp_timing_charge(&tm, TP_PHASE_READ);
+	while (tp_read_header(in, &x)) {
 		if ((why = tp_spectrum_out_header(spec, &x, cl.com.dtype, &cd,
 		    &y, &m)) != NULL)
 			tp_die("%s: record %ld, shape %s: %s",
@@ -309,12 +308,11 @@ main(int argc, char **argv)
 			    tp_dtype_name(x.dtype));
 			warned = 1;
 		}
-		if (x.dtype != cd) {
-			struct tp_tensor c = tp_converted(&x, cd);
-
-			tp_free(&x);
-			x = c;
-		}
+		/* the output's pages mapped while the record is read */
+		if (tp_reader_holds_record(in))
+			tp_spectrum_reserve(spec);
+		tp_read_data_in(in, &x, cd);
+		tp_timing_charge(&tm, TP_PHASE_READ);
 		tp_spectrum_run(spec, &x, &y);
 		tp_free(&x);
 		tp_timing_charge(&tm, TP_PHASE_COMPUTE);

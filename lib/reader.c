@@ -536,18 +536,26 @@ tp_read_move(struct tp_reader *r, int fd, const char *name, size_t n)
 	return 0;			/* neither end is a pipe: copy */
 }
 
+void
+tp_read_data_in(struct tp_reader *r, struct tp_tensor *t, enum tp_dtype to)
+{
+	if (r->mem && to == t->dtype) {	/* hand over the decoded record */
+		t->data = r->mem;
+		r->mem = NULL;
+		r->done = r->want;
+		return;
+	}
+	t->data = tp_read_rest_as(r, to);
+	t->dtype = to;
+	t->nbytes = t->count * tp_dtype_size(to);
+}
+
 int
 tp_read(struct tp_reader *r, struct tp_tensor *t)
 {
 	if (!tp_read_header(r, t))
 		return 0;
-	if (r->mem) {			/* hand over the decoded record */
-		t->data = r->mem;
-		r->mem = NULL;
-		r->done = r->want;
-		return 1;
-	}
-	t->data = tp_read_rest_as(r, t->dtype);
+	tp_read_data_in(r, t, t->dtype);
 	return 1;
 }
 

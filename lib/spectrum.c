@@ -52,6 +52,8 @@ struct tp_spectrum {
 	int placed;			/* its r2c half is in the full
 					 * layout (fill only) */
 	int threads;			/* of the passes */
+	void *reserved;			/* transform's output, mapped ahead
+					 * (tp_spectrum_reserve), or NULL */
 	struct cached_plan cache[NCACHE];
 	int ncache, next;
 };
@@ -165,6 +167,8 @@ tp_spectrum_free(struct tp_spectrum *sp)
 		return;
 	for (int i = 0; i < sp->ncache; i++)
 		tp_fft_axes_free(sp->cache[i].plan);
+	tp_prefault_wait();
+	free(sp->reserved);
 	free(sp);
 }
 
@@ -369,6 +373,9 @@ tp_spectrum_out_header(struct tp_spectrum *sp, const struct tp_tensor *x,
 	sp->valid = 0;
 	sp->how = NULL;
 	sp->plan = NULL;
+	tp_prefault_wait();
+	free(sp->reserved);
+	sp->reserved = NULL;
 	if (nd == 0)
 		return "a scalar has no axis to transform";
 	if ((k = resolve_axes(o, nd, list, len, win, &why, m)) < 0)
@@ -564,6 +571,30 @@ prepare(struct tp_spectrum *sp, void *cur, size_t count, size_t tin_count)
 	return cur;
 }
 
+/* The size of an element of the transform's output. */
+static size_t
+out_size(const struct tp_spectrum *sp)
+{
+	return tp_dtype_size(sp->cout ? complex_of(sp->single) :
+	    real_of(sp->single));
+}
+
+void
+tp_spectrum_reserve(struct tp_spectrum *sp)
+{
+	size_t n = 1;
+
+	if (!sp->valid || sp->reserved || (sp->kind != TP_FFT_R2C &&
+	    sp->kind != TP_FFT_C2R))
+		return;
+	for (int a = 0; a < sp->ndim; a++)
+		n *= sp->tout[a];
+	if (n == 0)
+		return;
+	sp->reserved = tp_big_alloc(n * out_size(sp));
+	tp_prefault_start(sp->reserved, n * out_size(sp));
+}
+
 /*
  * The transform of cur (its input): in place, but r2c and c2r, which
  * change the type, into a new buffer (for fftn of a real record, one of
@@ -579,8 +610,10 @@ transform(struct tp_spectrum *sp, void *cur, size_t tout_count)
 	void *out;
 
 	if (sp->kind == TP_FFT_R2C || sp->kind == TP_FFT_C2R) {
-		out = tp_big_alloc(tout_count * tp_dtype_size(sp->cout ?
-		    complex_of(sp->single) : real_of(sp->single)));
+		tp_prefault_wait();
+		out = sp->reserved ? sp->reserved : tp_big_alloc(tout_count *
+		    out_size(sp));
+		sp->reserved = NULL;
 		for (a = 0; a < nd; a++)
 			ps[a] = sp->kind == TP_FFT_R2C ? sp->tin[a] :
 			    sp->tout[a];

@@ -103,6 +103,12 @@ void tp_spectrum_free(struct tp_spectrum *);
 tp_why tp_spectrum_out_header(struct tp_spectrum *,
     const struct tp_tensor *x, int want, enum tp_dtype *cd,
     struct tp_tensor *y, struct tp_msg *);
+/* Between tp_spectrum_out_header and tp_spectrum_run: allocate the
+ * buffer the transform will write, if it needs one (r2c and c2r, which
+ * change the type), and have another thread map its pages while the
+ * caller reads the record.  Only for a record whose size the input
+ * vouches for (a header is not trusted for memory). */
+void tp_spectrum_reserve(struct tp_spectrum *);
 /* Transform x (the header given to tp_spectrum_out_header, its data in
  * *cd) into y (its header from there), allocating y's data; x's data is
  * consumed (freed, or taken as y's). */

@@ -591,7 +591,12 @@ void *tp_read_rest_as(struct tp_reader *, enum tp_dtype to);
  * record (its size tells, without reading), else 0: a header is not
  * trusted for memory, but such a file is. */
 int tp_reader_holds_record(struct tp_reader *);
-/* Read a whole record (header and data), through tp_read_rest_as.
+/* After tp_read_header gave t, its data in dtype to (t's dtype and
+ * nbytes follow): a decoded record is handed over when it is already
+ * that dtype, else through tp_read_rest_as. */
+void tp_read_data_in(struct tp_reader *, struct tp_tensor *t,
+    enum tp_dtype to);
+/* Read a whole record (header and data), through tp_read_data_in.
  * Returns 1, or 0 at the end. */
 int tp_read(struct tp_reader *, struct tp_tensor *t);
 /* Index of the current (last read) record, from 0. */

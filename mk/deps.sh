@@ -19,6 +19,7 @@ check="$check python3-tifffile python3-mrcfile python3-h5py libvips-tools"
 check="$check libegl-dev libgl-dev libegl-mesa0"
 check="$check octave"
 bench="$check python3-opencv libvips-tools hyperfine time python3-numexpr"
+bench="$bench g++ libtinyobjloader-dev"
 # What the build includes and links, each with its Debian package:
 # HEADER:LIBRARY:PACKAGE.
 needs="fftw3.h:fftw3:libfftw3-dev fftw3.h:fftw3f:libfftw3-dev

@@ -24,7 +24,7 @@ setup_file() {
 	done < "$GOLD/cases.txt"
 }
 
-@test "tproject --mesh: ids and coverage equal OpenGL's pixel for pixel; depth within 1e-6, colour within 1, barycentrics within 1e-5" {
+@test "tproject --mesh: ids and coverage equal OpenGL's pixel for pixel; depth within 1e-6, colour within 1, barycentrics within 1e-5 or GL's own float32 error" {
 	[ ! -e "$BATS_FILE_TMPDIR/failed" ] || cat "$BATS_FILE_TMPDIR"/*.err
 	[ ! -e "$BATS_FILE_TMPDIR/failed" ]
 	run "$PY" - "$GOLD" "$BATS_FILE_TMPDIR" <<'EOF'
@@ -33,11 +33,13 @@ import numpy as np
 sys.path.insert(0, os.path.join(os.environ['TPIPE_TOP'], 'test'))
 from npystream import records
 gold, out = sys.argv[1:3]
+sys.path.insert(0, gold)
+from explain import bary_bound
 bad, n = [], 0
 for line in open(os.path.join(gold, 'cases.txt')):
     if line.startswith('#'):
         continue
-    name, _, g, _ = line.rstrip('\n').split('|')
+    name, inp, g, args = line.rstrip('\n').split('|')
     n += 1
     col, dep, ids, bary = records(os.path.join(out, name + '.npy'))
     gl = np.load(os.path.join(gold, g))
@@ -55,22 +57,32 @@ for line in open(os.path.join(gold, 'cases.txt')):
         bad.append(f'{name}: depth off by {np.abs(dep - gl["depth"]).max():.3g}')
     if not np.abs(col.astype(int) - gl['colour']).max() <= 1:
         bad.append(f'{name}: colour off by {np.abs(col.astype(int) - gl["colour"]).max()}')
-    # OpenGL's barycentrics are float32 sums (llvmpipe's plane
-    # equations), whose own error reaches 1.2e-5 at one pixel of a sliver
-    # face by the sphere's pole: 1e-5 at 99.9% of the pixels, 2e-5 at
-    # all (the float64 test below holds tproject's to 1e-9 everywhere)
-    d = np.abs(bary - gl['bary']).max(-1)
-    if not (np.mean(d <= 1e-5) >= 0.999 and d.max() <= 2e-5):
-        bad.append(f'{name}: barycentrics off by {d.max():.3g}, '
-                   f'{np.mean(d > 1e-5):.3%} beyond 1e-5')
-print(f'{n - len(bad)} of {n} cases')
+    # OpenGL's barycentrics are ratios of float32 planes (llvmpipe's),
+    # whose own error passes 1e-5 on slivers (a face by the sphere's
+    # pole) and faces seen almost edge-on (random-many): within 1e-5
+    # but where GL's error bound (explain.py) is larger, there within
+    # it (the float64 test below holds tproject's to 2e-7 everywhere)
+    a = args.split()
+    W, H = map(int, a[a.index('--render') + 1].split('x'))
+    mv = np.array(a[a.index('--modelview') + 1].split(','), float).reshape(4, 4)
+    p = np.array(a[a.index('--projection') + 1].split(','), float).reshape(4, 4)
+    pos, faces = records(os.path.join(gold, inp))[:2]
+    d = np.abs(bary - gl['bary'])
+    lim = np.maximum(1e-5, bary_bound(W, H, mv, p, pos, faces, ids, bary))
+    if not (d <= lim).all():
+        r, c, k = np.argwhere(d > lim)[0]
+        bad.append(f'{name}: barycentric off by {d[r, c, k]:.3g} at '
+                   f'({r}, {c}), GL\'s float32 error {lim[r, c, k]:.3g}')
+    print(f'{name}: barycentrics beyond 1e-5 at {(d.max(-1) > 1e-5).sum()} '
+          f'pixels, within GL\'s float32 error')
+print(f'{n - len(bad)} of {n} cases equal OpenGL\'s')
 for b in bad:
     print(b)
 sys.exit(1 if bad else 0)
 EOF
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[[ $output == "8 of 8 cases"* ]]
+	[[ $output == *"9 of 9 cases equal OpenGL's"* ]]
 }
 
 @test "tproject --mesh: depth and barycentrics equal an exact float64 solve at every covered pixel centre" {
@@ -357,6 +369,19 @@ from npystream import records
 r = records("obj.npy")
 # not vacuous: faces of the quads and of the pentagon (ids 3-5) show
 assert {0, 1, 3, 4, 5} <= set(np.unique(r[2])), np.unique(r[2])
+# the uv and normal buffers are the attributes of the corners weighted by the
+# (perspective-correct) barycentrics: uv as they are, normals normalised
+# (MV only translates, so eye normals are the vertex normals)
+_, fc, vn, vt = records("m.npy")
+ids, b = r[2], r[3].astype(float)
+k = ids >= 0
+c = fc[ids[k]]
+uv = np.einsum("nk,nkj->nj", b[k], vt[c])
+n = np.einsum("nk,nkj->nj", b[k], vn[c])
+n /= np.linalg.norm(n, axis=-1, keepdims=True)
+assert np.abs(r[4][k] - uv).max() < 1e-6, np.abs(r[4][k] - uv).max()
+assert np.abs(r[5][k] - n).max() < 1e-5, np.abs(r[5][k] - n).max()
+assert (r[4][~k] == 0).all() and (r[5][~k] == 0).all()
 '
 }
 
@@ -395,4 +420,46 @@ for n in names:
     with open(os.path.join(gold, n + '.in.npy'), 'rb') as f, open(os.path.join(new, n + '.in.npy'), 'rb') as g:
         assert f.read() == g.read(), n
 PYEOF
+}
+
+@test "tproject --mesh: a random mesh of 20000 faces against this machine's Mesa: 99.9% of the ids equal, and every difference explained" {
+	# explain.py: a pixel may differ only by a snapping difference at
+	# an edge (OpenGL's float32 vertices) or a depth tie; depth beyond
+	# 1e-6 only within llvmpipe's float32 plane error
+	mkdir gl
+	if ! "$PY" "$GOLD/make-golden.py" gl --big > make.out 2>&1; then
+		skip "no OpenGL through surfaceless EGL here: $(tail -1 make.out)"
+	fi
+	local args
+	args=$(cut -d'|' -f4 gl/big.txt)
+	# shellcheck disable=SC2086 # args is a word list on purpose
+	tproject $args --buffers id,depth gl/random-big.in.npy > big.npy
+	run "$PY" - "$GOLD" gl/big.txt gl big.npy <<'PYEOF'
+import os, sys
+import numpy as np
+sys.path.insert(0, os.path.join(os.environ['TPIPE_TOP'], 'test'))
+sys.path.insert(0, sys.argv[1])
+from npystream import records
+from explain import verdict
+_, inp, g, args = open(sys.argv[2]).read().rstrip('\n').split('|')
+a = args.split()
+W, H = map(int, a[a.index('--render') + 1].split('x'))
+mv = np.array(a[a.index('--modelview') + 1].split(','), float).reshape(4, 4)
+p = np.array(a[a.index('--projection') + 1].split(','), float).reshape(4, 4)
+pos, faces = records(os.path.join(sys.argv[3], inp))
+gl = np.load(os.path.join(sys.argv[3], g))
+tid, tdep = records(sys.argv[4])
+line, bad = verdict(W, H, mv, p, pos, faces, tid, tdep, gl['id'], gl['depth'])
+print(line)
+print('\n'.join(bad[:10]))
+# the verdict has teeth: a rasterizer off by a pixel, or a depth off
+# by 2e-6, is refused
+_, b1 = verdict(W, H, mv, p, pos, faces, np.roll(tid, 1, 1), tdep, gl['id'], gl['depth'])
+_, b2 = verdict(W, H, mv, p, pos, faces, tid, tdep + 2e-6, gl['id'], gl['depth'])
+assert b1 and b2, (b1[:2], b2[:2])
+sys.exit(1 if bad else 0)
+PYEOF
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *" ids differ ("* ]]
 }

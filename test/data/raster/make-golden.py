@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """make-golden.py - tproject --mesh's golden pictures from Mesa's OpenGL.
 
-    /usr/bin/python3 test/data/raster/make-golden.py [DIR]
+    /usr/bin/python3 test/data/raster/make-golden.py [DIR] [--big]
 
 Compiles glref.c (cc, libegl-dev, libgl-dev; Mesa's llvmpipe through a
 surfaceless EGL context) into a temporary directory, and for each case
@@ -13,7 +13,8 @@ name|input|golden|arguments.  The matrices are given to both as numbers
 (--modelview, --projection), so both draw with the same ones (glref
 hands OpenGL each vertex in clip space, P * MV * v in float64 rounded
 once to float32; tproject keeps float64).  Deterministic.
-With DIR, everything is written there instead (test/raster.bats draws
+With DIR, everything is written there instead; --big adds a random mesh
+too big to commit, its line in big.txt (test/raster.bats draws
 the cases again with the machine's Mesa and compares).
 """
 import os
@@ -24,7 +25,8 @@ import tempfile
 import numpy as np
 
 SRC = os.path.dirname(os.path.abspath(__file__))
-HERE = sys.argv[1] if len(sys.argv) > 1 else SRC
+ARGS = [a for a in sys.argv[1:] if a != '--big']
+HERE = ARGS[0] if ARGS else SRC
 TMP = tempfile.mkdtemp()
 GLREF = os.path.join(TMP, 'glref')
 subprocess.run(['cc', '-O1', '-o', GLREF, os.path.join(SRC, 'glref.c'),
@@ -65,8 +67,10 @@ SHADES = {'flat': 0, 'vertex': 1, 'lambert': 2}
 
 def case(name, W, H, pos, faces, mv=np.eye(4), p=np.eye(4), cull='none',
          front='ccw', shade='flat', colour=None, normal=None,
-         flat=(255, 255, 255), extra=''):
-    pos = np.asarray(pos, np.float64)
+         flat=(255, 255, 255), extra='', into=lines):
+    pos = np.asarray(pos)
+    if pos.dtype != np.float32:
+        pos = pos.astype(np.float64)
     faces = np.asarray(faces, np.int32)
     V = len(pos)
     attrs, recs = [], [pos, faces]
@@ -106,8 +110,8 @@ def case(name, W, H, pos, faces, mv=np.eye(4), p=np.eye(4), cull='none',
             '--colour ' + ','.join(str(c) for c in flat)]
     if attrs:
         args.append('--attributes ' + ','.join(attrs))
-    lines.append(f'{name}|{name}.in.npy|{name}.gl.npz|' + ' '.join(args) +
-                 extra)
+    into.append(f'{name}|{name}.in.npy|{name}.gl.npz|' + ' '.join(args) +
+               extra)
 
 
 def centre(i, n):
@@ -202,6 +206,30 @@ mv = lookat((0, 1, 3), (0, 0, 0), (0, 1, 0))
 p = perspective(45, 1, 1, 10)
 case('sphere-normals', W, H, sp, faces, mv, p, shade='lambert',
      colour=(sp * 127 + 128).astype(int), normal=sp)
+
+
+def random_mesh(name, W, H, F, into=lines):
+    """F random triangles in perspective, overlapping, some almost
+    edge-on; float32 vertices, as OpenGL takes them, so that both draw
+    the same numbers: where the two may still differ, explain.py says"""
+    mv = lookat((0.5, 1, 4), (0, 0, 0), (0, 1, 0))
+    p = perspective(50, W / H, 1, 10)
+    cen = rng.uniform(-1.5, 1.5, (F, 1, 3))
+    pos = (cen + rng.uniform(-0.3, 0.3, (F, 3, 3))).reshape(-1, 3)
+    case(name, W, H, pos.astype(np.float32), np.arange(3 * F).reshape(F, 3),
+         mv, p, into=into)
+
+
+# random meshes: ids equal at 99.9% of the pixels at least, each other
+# one explained (explain.py); with --big, one big enough that some
+# differ, not committed (test/raster.bats draws it with the machine's
+# Mesa), its line in big.txt
+random_mesh('random-many', 80, 60, 800)
+if '--big' in sys.argv:
+    big = []
+    random_mesh('random-big', 256, 192, 20000, big)
+    with open(os.path.join(HERE, 'big.txt'), 'w') as f:
+        f.write(big[0] + '\n')
 
 with open(os.path.join(HERE, 'cases.txt'), 'w') as f:
     f.write('# written by make-golden.py: name|input|golden|arguments\n')
