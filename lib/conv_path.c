@@ -24,18 +24,26 @@
 #define CT_FN(x) x##_f
 #define CT_BLK 32
 #define CT_LANES 8
+#define CT_UINT uint32_t
+#define CT_EXP 0x7f800000u
 #include "conv_typed.h"
 #undef CT_REAL
 #undef CT_FN
 #undef CT_BLK
 #undef CT_LANES
+#undef CT_UINT
+#undef CT_EXP
 
 #define CT_REAL double
 #define CT_FN(x) x##_d
 #define CT_BLK 16
 #define CT_LANES 4
+#define CT_UINT uint64_t
+#define CT_EXP 0x7ff0000000000000u
 #include "conv_typed.h"
 #undef CT_LANES
+#undef CT_UINT
+#undef CT_EXP
 #undef CT_REAL
 #undef CT_FN
 #undef CT_BLK

@@ -3,8 +3,9 @@
  * real type: complex products, adding doubles, the vector direct
  * sum, planes, non-finite values.  lib/conv_path.c includes it twice,
  * with CT_REAL (float or double), CT_FN(x) (x with a type suffix),
- * CT_BLK (outputs per direct-sum block) and CT_LANES (CT_REALs in 32
- * bytes) defined, and gets the table
+ * CT_BLK (outputs per direct-sum block), CT_LANES (CT_REALs in 32
+ * bytes), CT_UINT (the unsigned integer of CT_REAL's size) and CT_EXP
+ * (its exponent bits) defined, and gets the table
  * CT_FN(conv_ops).  All index arithmetic is in conv_path.c, written once
  * by element size.
  */
@@ -185,44 +186,28 @@ CT_FN(merge)(void *xv, const void *rev, const void *imv, size_t n)
 }
 
 /* How many of the n reals of x are NaN or infinite. */
+TP_CLONES
 static size_t
 CT_FN(count_bad)(const void *xv, size_t n)
 {
 	/* infinity and NaN have every exponent bit set; tested on the bits
-	 * as integers in blocks of a fixed count, so that the loop
+	 * as integers (CT_UINT) in blocks of a fixed count, so that the loop
 	 * vectorises at -O2 (isfinite did not) */
-	typedef uint32_t u32 __attribute__((may_alias));
-	typedef uint64_t u64 __attribute__((may_alias));
+	typedef CT_UINT u __attribute__((may_alias));
 	enum { BLK = 64 };
+	const u *x = xv;
+	const CT_UINT e = CT_EXP;
 	size_t bad = 0, i = 0, j;
 
-	if (sizeof(CT_REAL) == 4) {
-		const u32 *x = xv;
-		const uint32_t e = 0x7f800000u;
+	for (; i + BLK <= n; i += BLK) {
+		CT_UINT b = 0;
 
-		for (; i + BLK <= n; i += BLK) {
-			uint32_t b = 0;
-
-			for (j = 0; j < BLK; j++)
-				b += (x[i + j] & e) == e;
-			bad += b;
-		}
-		for (; i < n; i++)
-			bad += (x[i] & e) == e;
-	} else {
-		const u64 *x = xv;
-		const uint64_t e = 0x7ff0000000000000u;
-
-		for (; i + BLK <= n; i += BLK) {
-			uint64_t b = 0;
-
-			for (j = 0; j < BLK; j++)
-				b += (x[i + j] & e) == e;
-			bad += b;
-		}
-		for (; i < n; i++)
-			bad += (x[i] & e) == e;
+		for (j = 0; j < BLK; j++)
+			b += (x[i + j] & e) == e;
+		bad += b;
 	}
+	for (; i < n; i++)
+		bad += (x[i] & e) == e;
 	return bad;
 }
 
