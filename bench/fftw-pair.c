@@ -1,0 +1,103 @@
+/*
+ * fftw-pair.c - the bound of an FFT convolution: one FFTW r2c and one c2r
+ * of a real array, in place (FFTW's padded layout, as tconv transforms
+ * its buffers), planned with the given mode and threads, executed on one
+ * array filled with random numbers.  Prints the best of REPS (default 5)
+ * executes of the pair, in seconds, then the planning time.  FFTW alone:
+ * nothing of tpipe is linked, so the yardstick does not move with tpipe.
+ *
+ *   cc -O2 bench/fftw-pair.c -lfftw3f_threads -lfftw3_threads -lfftw3f \
+ *     -lfftw3 -lm -lpthread -o /tmp/fftw-pair
+ *   /tmp/fftw-pair f32 2100,2100 2 measure
+ *
+ * Arguments: f32 or f64, the real shape (1 to 3 axes, comma separated),
+ * threads, estimate|measure|patient.  Wisdom is neither read nor written,
+ * so every run plans afresh.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <fftw3.h>
+
+/* Seconds on the monotonic clock. */
+static double
+now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+int
+main(int argc, char **argv)
+{
+	int n[3], rank = 0, threads, single, reps = 5, i;
+	unsigned flags;
+	size_t reals = 1;
+	char *s, *end;
+	double t0, plan_s, best = 1e30, t;
+
+	if (argc != 5) {
+		fprintf(stderr, "usage: fftw-pair f32|f64 SHAPE THREADS "
+		    "estimate|measure|patient\n");
+		return 2;
+	}
+	single = strcmp(argv[1], "f32") == 0;
+	for (s = argv[2]; rank < 3; s = end + 1) {
+		n[rank++] = (int)strtol(s, &end, 10);
+		if (*end != ',')
+			break;
+	}
+	threads = atoi(argv[3]);
+	flags = strcmp(argv[4], "patient") == 0 ? FFTW_PATIENT :
+	    strcmp(argv[4], "measure") == 0 ? FFTW_MEASURE : FFTW_ESTIMATE;
+	if (getenv("REPS") != NULL)
+		reps = atoi(getenv("REPS"));
+	for (i = 0; i < rank - 1; i++)
+		reals *= (size_t)n[i];
+	reals *= 2 * ((size_t)n[rank - 1] / 2 + 1);	/* padded rows */
+	if (single) {
+		float *a = fftwf_malloc(reals * sizeof *a);
+		fftwf_plan f, b;
+
+		fftwf_init_threads();
+		fftwf_plan_with_nthreads(threads);
+		t0 = now();
+		f = fftwf_plan_dft_r2c(rank, n, a, (fftwf_complex *)a, flags);
+		b = fftwf_plan_dft_c2r(rank, n, (fftwf_complex *)a, a, flags);
+		plan_s = now() - t0;
+		for (size_t k = 0; k < reals; k++)
+			a[k] = (float)rand() / RAND_MAX - 0.5f;
+		for (i = 0; i < reps; i++) {
+			t0 = now();
+			fftwf_execute(f);
+			fftwf_execute(b);
+			if ((t = now() - t0) < best)
+				best = t;
+		}
+	} else {
+		double *a = fftw_malloc(reals * sizeof *a);
+		fftw_plan f, b;
+
+		fftw_init_threads();
+		fftw_plan_with_nthreads(threads);
+		t0 = now();
+		f = fftw_plan_dft_r2c(rank, n, a, (fftw_complex *)a, flags);
+		b = fftw_plan_dft_c2r(rank, n, (fftw_complex *)a, a, flags);
+		plan_s = now() - t0;
+		for (size_t k = 0; k < reals; k++)
+			a[k] = (double)rand() / RAND_MAX - 0.5;
+		for (i = 0; i < reps; i++) {
+			t0 = now();
+			fftw_execute(f);
+			fftw_execute(b);
+			if ((t = now() - t0) < best)
+				best = t;
+		}
+	}
+	printf("%.4f %.2f\n", best, plan_s);
+	return 0;
+}
