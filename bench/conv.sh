@@ -9,8 +9,10 @@
 #            estimate, -j the CPUs, --method auto) beside bench/fftw-pair.c
 #            (built here, FFTW alone): the pair on the padded size that
 #            tconv reports (length AxB), 2 threads, in place, best of 5
-#            executes, planned with FFTW_MEASURE (the issue's bound) and
-#            with FFTW_ESTIMATE (tconv's default planner); and SciPy's
+#            executes, planned with FFTW_MEASURE (the issue's bound; the
+#            plan measured once and kept as wisdom for the later runs)
+#            and with FFTW_ESTIMATE (tconv's default planner), run in
+#            turns with tconv, each the best of RUNS; and SciPy's
 #            in-process time of the faster of scipy.signal.fftconvolve
 #            and oaconvolve on the loaded arrays;
 #   whole process, NPY files in, NPY file out: tconv beside
@@ -77,7 +79,7 @@ np.save(sys.argv[3], y)
 rows=''
 # run_case LABEL SIGNAL KERNEL DTYPE
 run_case() {
-	local label=$1 comp='' t_tc='' t_sp='' v len pm pe
+	local label=$1 comp='' t_tc='' t_sp='' pm='' pe='' v len c
 	echo "$me: case $label" >&2
 	F=$tmp/x.npy K=$tmp/k.npy
 	export F K
@@ -89,24 +91,36 @@ np.save('$K', r.standard_normal(($3)).astype('$4'))
 "
 	read -r P s_in < <(O=$tmp/scipy.npy runs=$runs bash -c "$SCIPY_IN")
 	export P
-	"$bin/tconv" -k "$K" --mode same -o "$tmp/tconv.npy" "$F"	# warm
+	v=$("$bin/tconv" --verbose -k "$K" --mode same -o "$tmp/tconv.npy" "$F" \
+	    2>&1 | sed -n 1p)	# warm, and the size it transforms
+	len=$(printf '%s\n' "$v" | sed -n 's/.* length \([0-9x(tiled)]*\).*/\1/p')
+	how=$(printf '%s\n' "$v" | sed -n 's/^tconv: record 0: \([a-z-]*\) .*/\1/p')
+	case $4 in float32) prec=f32 ;; *) prec=f64 ;; esac
+	shape=$(padded "$len")
+	rm -f "$tmp/wisdom"
+	echo "$me: planning the pair $shape with FFTW_MEASURE" >&2
+	"$tmp/fftw-pair" "$prec" "$shape" 2 measure "$tmp/wisdom" >/dev/null
+	# the programs take turns, so that a busy spell of the machine's
+	# other jobs falls on all of them alike
 	for ((round = 0; round < runs; round++)); do
 		v=$("$bin/tconv" --verbose -k "$K" --mode same -o "$tmp/tconv.npy" \
 		    "$F" 2>&1 | sed -n 1p)
 		c=$(printf '%s\n' "$v" | sed -n 's/.*compute \([0-9.]*\) s.*/\1/p')
-		comp=$(awk -v a="$c" -v b="$comp" \
-		    'BEGIN { print (b == "" || a < b) ? a : b }')
+		comp=$(least "$c" "$comp")
+		c=$("$tmp/fftw-pair" "$prec" "$shape" 2 measure "$tmp/wisdom" |
+		    cut -d' ' -f1)
+		pm=$(least "$c" "$pm")
+		c=$("$tmp/fftw-pair" "$prec" "$shape" 2 estimate | cut -d' ' -f1)
+		pe=$(least "$c" "$pe")
 		t_tc=$(keep "$t_tc" "$(runs=1 best_pipe '"$B/tconv" -k "$K" --mode same "$F" -o "$O"')")
 		t_sp=$(keep "$t_sp" "$(runs=1 best_pipe "$SCIPY_WHOLE")")
 	done
-	len=$(printf '%s\n' "$v" | sed -n 's/.* length \([0-9x(tiled)]*\).*/\1/p')
-	how=$(printf '%s\n' "$v" | sed -n 's/^tconv: record 0: \([a-z-]*\) .*/\1/p')
-	case $4 in float32) prec=f32 ;; *) prec=f64 ;; esac
-	pm=$("$tmp/fftw-pair" "$prec" "$(padded "$len")" 2 measure | cut -d' ' -f1)
-	pe=$("$tmp/fftw-pair" "$prec" "$(padded "$len")" 2 estimate | cut -d' ' -f1)
 	rows="$rows| $label | $len ($how) | $comp | $pm | $(ratio "$comp" "$pm") | $pe | $(ratio "$comp" "$pe") | $s_in ($P) | $(wall "$t_tc") | $(wall "$t_sp") | $(relerr "$tmp/tconv.npy" "$tmp/scipy.npy") |
 "
 }
+
+# least A B: the lesser of two numbers, B may be empty
+least() { awk -v a="$1" -v b="$2" 'BEGIN { print (b == "" || a < b) ? a : b }'; }
 
 # padded LENGTH: the whole padded shape "A,B" of tconv's "AxB"; a tiled
 # axis counts as the padded length of the whole axis, which tconv's

@@ -11,8 +11,11 @@
  *   /tmp/fftw-pair f32 2100,2100 2 measure
  *
  * Arguments: f32 or f64, the real shape (1 to 3 axes, comma separated),
- * threads, estimate|measure|patient.  Wisdom is neither read nor written,
- * so every run plans afresh.
+ * threads, estimate|measure|patient, and optionally a wisdom file: read
+ * before planning if it exists, written after, so that a script can run
+ * the pair again and again (between the runs of what it is compared
+ * with) and plan with MEASURE once.  Without it no wisdom is read or
+ * written.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,9 +43,9 @@ main(int argc, char **argv)
 	char *s, *end;
 	double t0, plan_s, best = 1e30, t;
 
-	if (argc != 5) {
+	if (argc != 5 && argc != 6) {
 		fprintf(stderr, "usage: fftw-pair f32|f64 SHAPE THREADS "
-		    "estimate|measure|patient\n");
+		    "estimate|measure|patient [WISDOM]\n");
 		return 2;
 	}
 	single = strcmp(argv[1], "f32") == 0;
@@ -65,10 +68,14 @@ main(int argc, char **argv)
 
 		fftwf_init_threads();
 		fftwf_plan_with_nthreads(threads);
+		if (argc == 6)
+			fftwf_import_wisdom_from_filename(argv[5]);
 		t0 = now();
 		f = fftwf_plan_dft_r2c(rank, n, a, (fftwf_complex *)a, flags);
 		b = fftwf_plan_dft_c2r(rank, n, (fftwf_complex *)a, a, flags);
 		plan_s = now() - t0;
+		if (argc == 6)
+			fftwf_export_wisdom_to_filename(argv[5]);
 		for (size_t k = 0; k < reals; k++)
 			a[k] = (float)rand() / RAND_MAX - 0.5f;
 		for (i = 0; i < reps; i++) {
@@ -84,10 +91,14 @@ main(int argc, char **argv)
 
 		fftw_init_threads();
 		fftw_plan_with_nthreads(threads);
+		if (argc == 6)
+			fftw_import_wisdom_from_filename(argv[5]);
 		t0 = now();
 		f = fftw_plan_dft_r2c(rank, n, a, (fftw_complex *)a, flags);
 		b = fftw_plan_dft_c2r(rank, n, (fftw_complex *)a, a, flags);
 		plan_s = now() - t0;
+		if (argc == 6)
+			fftw_export_wisdom_to_filename(argv[5]);
 		for (size_t k = 0; k < reals; k++)
 			a[k] = (double)rand() / RAND_MAX - 0.5;
 		for (i = 0; i < reps; i++) {
