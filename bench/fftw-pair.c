@@ -34,6 +34,36 @@ now(void)
 	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
+/*
+ * Plan (importing and exporting wisdom when a file is named), fill and
+ * time the pair in real type T with FFTW's functions prefixed P: the
+ * body of main for one precision.
+ */
+#define PAIR(T, P, C) do {						\
+	T *a = P##malloc(reals * sizeof *a);				\
+	P##plan f, b;							\
+									\
+	P##init_threads();						\
+	P##plan_with_nthreads(threads);					\
+	if (argc == 6)							\
+		P##import_wisdom_from_filename(argv[5]);		\
+	t0 = now();							\
+	f = P##plan_dft_r2c(rank, n, a, (C *)a, flags);			\
+	b = P##plan_dft_c2r(rank, n, (C *)a, a, flags);			\
+	plan_s = now() - t0;						\
+	if (argc == 6)							\
+		P##export_wisdom_to_filename(argv[5]);			\
+	for (size_t k = 0; k < reals; k++)				\
+		a[k] = (T)((double)rand() / RAND_MAX - 0.5);		\
+	for (i = 0; i < reps; i++) {					\
+		t0 = now();						\
+		P##execute(f);						\
+		P##execute(b);						\
+		if ((t = now() - t0) < best)				\
+			best = t;					\
+	}								\
+} while (0)
+
 int
 main(int argc, char **argv)
 {
@@ -62,53 +92,10 @@ main(int argc, char **argv)
 	for (i = 0; i < rank - 1; i++)
 		reals *= (size_t)n[i];
 	reals *= 2 * ((size_t)n[rank - 1] / 2 + 1);	/* padded rows */
-	if (single) {
-		float *a = fftwf_malloc(reals * sizeof *a);
-		fftwf_plan f, b;
-
-		fftwf_init_threads();
-		fftwf_plan_with_nthreads(threads);
-		if (argc == 6)
-			fftwf_import_wisdom_from_filename(argv[5]);
-		t0 = now();
-		f = fftwf_plan_dft_r2c(rank, n, a, (fftwf_complex *)a, flags);
-		b = fftwf_plan_dft_c2r(rank, n, (fftwf_complex *)a, a, flags);
-		plan_s = now() - t0;
-		if (argc == 6)
-			fftwf_export_wisdom_to_filename(argv[5]);
-		for (size_t k = 0; k < reals; k++)
-			a[k] = (float)rand() / RAND_MAX - 0.5f;
-		for (i = 0; i < reps; i++) {
-			t0 = now();
-			fftwf_execute(f);
-			fftwf_execute(b);
-			if ((t = now() - t0) < best)
-				best = t;
-		}
-	} else {
-		double *a = fftw_malloc(reals * sizeof *a);
-		fftw_plan f, b;
-
-		fftw_init_threads();
-		fftw_plan_with_nthreads(threads);
-		if (argc == 6)
-			fftw_import_wisdom_from_filename(argv[5]);
-		t0 = now();
-		f = fftw_plan_dft_r2c(rank, n, a, (fftw_complex *)a, flags);
-		b = fftw_plan_dft_c2r(rank, n, (fftw_complex *)a, a, flags);
-		plan_s = now() - t0;
-		if (argc == 6)
-			fftw_export_wisdom_to_filename(argv[5]);
-		for (size_t k = 0; k < reals; k++)
-			a[k] = (double)rand() / RAND_MAX - 0.5;
-		for (i = 0; i < reps; i++) {
-			t0 = now();
-			fftw_execute(f);
-			fftw_execute(b);
-			if ((t = now() - t0) < best)
-				best = t;
-		}
-	}
+	if (single)
+		PAIR(float, fftwf_, fftwf_complex);
+	else
+		PAIR(double, fftw_, fftw_complex);
 	printf("%.4f %.2f\n", best, plan_s);
 	return 0;
 }
