@@ -500,8 +500,9 @@ choose_tiles(struct conv_geom *g, int single, int cx, int threads)
 				if (g->nax > 3)
 					continue;
 				cost = tile_cost(g, tile, single, cx, threads);
+				/* weighed against conv_2d.c's passes */
 				if (whole2d && (tile[0] || tile[1]))
-					cost *= TILES_VS_2D;	/* vs conv_2d.c */
+					cost *= TILES_VS_2D;
 				if (cost < best_cost) {
 					best_cost = cost;
 					memcpy(best, tile, sizeof tile);

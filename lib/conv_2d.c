@@ -460,7 +460,8 @@ c2d_rows_inv(void *v, size_t i, int tid)
 	char *r0 = s->tb[tid], *r1 = r0 + s->rowb;
 	char *sp = r1 + s->rowb + s->zb;
 	size_t o, b, o0 = i * ROWS, lout0 = g->ax[0].lout, run = s->run;
-	size_t rl = s->Hp * s->esz, r0i = g->ax[0].s + o0, ob = a1->lout * s->rsz;
+	size_t rl = s->Hp * s->esz, r0i = g->ax[0].s + o0;
+	size_t ob = a1->lout * s->rsz;
 	size_t end = o0 + ROWS < lout0 ? o0 + ROWS : lout0;
 
 	for (b = 0; b < s->nblk; b++) {
@@ -505,8 +506,8 @@ conv_2d_run(struct tp_conv *c, const void *x, void *out)
 				    s->B * s->esz);
 			j.keep = 1;
 		}
-			tp_parallel(t, (s->L0 + ROWS - 1) / ROWS, c2d_rows_fwd, &j);
-			tp_parallel(t, s->nblk, c2d_cols, &j);
+		tp_parallel(t, (s->L0 + ROWS - 1) / ROWS, c2d_rows_fwd, &j);
+		tp_parallel(t, s->nblk, c2d_cols, &j);
 		tp_parallel(t, (g->ax[0].lout + ROWS - 1) / ROWS, c2d_rows_inv,
 		    &j);
 		if (j.keep)
