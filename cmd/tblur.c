@@ -245,19 +245,51 @@ static struct tp_reader *in;
 static struct tp_writer *out;
 static struct tp_tensor x, y;
 
-/* Write the stack y of --sigmas --split as one record per sigma. */
-static void
-write_split(const struct tp_tensor *y)
-{
-	struct tp_tensor z = *y;
-	size_t step;
+static struct tp_tensor member;
 
-	tp_eset_shape(&z, y->ndim - 1, y->shape + 1);
-	step = z.nbytes;
-	for (size_t i = 0; i < y->shape[0]; i++) {
-		z.data = (char *)y->data + i * step;
-		tp_write(out, &z);
+/*
+ * Write the scale-space stack of --sigmas of the record y (blurred with
+ * the sigmas of the form on the axes where sigma is above 0) one member
+ * at a time, in dtype od: as one record with a leading axis, or with
+ * split as one record per sigma.  Memory: one member besides y.
+ */
+static void
+write_scales(const struct cmdline *cl, const struct tp_tensor *y,
+    const double *sigma, const int *order, double full, enum tp_dtype od,
+    struct tp_timing *tm)
+{
+	struct tp_tensor hdr = *y;
+	size_t es[TP_MAXDIM];
+	int n = cl->form.nscale;
+
+	if (y->ndim == TP_MAXDIM && !cl->split)
+		tp_die("a record of %d axes has no room for the scale axis "
+		    "of --sigmas", y->ndim);
+	tp_blur_family_begin(family, y, sigma, order, full, cl->linear);
+	member = tp_new(y->dtype, y->ndim, y->shape);
+	hdr.dtype = od;
+	if (!cl->split) {
+		es[0] = (size_t)n;
+		memcpy(es + 1, y->shape, (size_t)y->ndim * sizeof *es);
+		tp_eset_shape(&hdr, y->ndim + 1, es);
+		tp_write_header(out, &hdr);
 	}
+	for (int i = 0; i < n; i++) {
+		struct tp_tensor z = member;
+
+		tp_blur_family_scale(family, i, member.data);
+		if (od != y->dtype)
+			z = tp_converted(&member, od);
+		tp_timing_charge(tm, TP_PHASE_COMPUTE);
+		if (cl->split)
+			tp_write(out, &z);
+		else
+			tp_write_data(out, z.data, z.nbytes);
+		if (z.data != member.data)
+			tp_free(&z);
+		tp_timing_charge(tm, TP_PHASE_WRITE);
+	}
+	tp_free(&member);
 }
 
 int
@@ -335,6 +367,15 @@ main(int argc, char **argv)
 			    isnan(((double *)y.data)[bad])) ? "NaN" :
 			    "an infinity", tp_index_str(&y, bad, sh,
 			    sizeof sh));
+		if (cl.form.kind == TP_BLUR_SCALES) {
+			write_scales(&cl, &y, sigma, order, !image ? 0 :
+			    from == TP_U1 ? 255 : 65535, od, &tm);
+			tp_free(&y);
+			tp_timing_record_done(&tm, tp_reader_index(in),
+			    tp_blur_describe(tp_blur_family_first(family), d,
+			    sizeof d));
+			continue;
+		}
 		if (family != NULL) {
 			struct tp_tensor z = tp_blur_family_record(family, &y,
 			    sigma, order, !image ? 0 : from == TP_U1 ? 255 :
@@ -353,10 +394,7 @@ main(int argc, char **argv)
 			y = z;
 		}
 		tp_timing_charge(&tm, TP_PHASE_COMPUTE);
-		if (cl.split)
-			write_split(&y);
-		else
-			tp_write(out, &y);
+		tp_write(out, &y);
 		tp_free(&y);
 		tp_timing_record_done(&tm, tp_reader_index(in),
 		    tp_blur_describe(family != NULL ?

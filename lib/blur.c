@@ -33,11 +33,10 @@ static void
 reset(struct tp_blur *b)
 {
 	for (int a = 0; a < TP_MAXDIM; a++) {
-		free(b->resp[a]);
 		free(b->taps[a]);
-		b->resp[a] = NULL;
 		b->taps[a] = NULL;
 	}
+	blur_resp_free(&b->rs);
 	for (int a = 0; a < TP_MAXDIM; a++) {
 		if (b->afwd[a] != NULL)
 			tp_fft_plan_free(b->afwd[a]);
@@ -54,6 +53,8 @@ reset(struct tp_blur *b)
 	if (b->inv != NULL)
 		tp_fft_plan_free(b->inv);
 	tp_fft_free(b->work);
+	tp_fft_free(b->mwork);
+	b->mwork = NULL;
 	tp_fft_free(b->spec);
 	free(b->firbuf);
 	b->firbuf = NULL;
@@ -92,6 +93,12 @@ tp_blur_last_method(const struct tp_blur *b)
 #include "blur_typed.h"
 #undef BT_REAL
 #undef BT_FN
+
+const struct blur_ops *
+blur_ops_for(int single)
+{
+	return single ? &blur_ops_f : &blur_ops_d;
+}
 
 /*
  * Die when the kernel's centre weight overflows: an even derivative of
@@ -136,11 +143,10 @@ same_problem(const struct tp_blur *b, int single, int ndim,
 }
 
 void
-tp_blur_run(struct tp_blur *b, void *data, int single, int ndim,
+tp_blur_prepare(struct tp_blur *b, void *data, int single, int ndim,
     const size_t *shape, const double *sigma, const int *order)
 {
 	double eps = single ? EPS_F32 : EPS_F64;
-	const struct blur_ops *ops = single ? &blur_ops_f : &blur_ops_d;
 	size_t count = 1;
 	int a;
 
@@ -167,6 +173,18 @@ tp_blur_run(struct tp_blur *b, void *data, int single, int ndim,
 			blur_setup_fft(b, data, eps);
 		b->valid = 1;
 	}
+}
+
+void
+tp_blur_run(struct tp_blur *b, void *data, int single, int ndim,
+    const size_t *shape, const double *sigma, const int *order)
+{
+	const struct blur_ops *ops = single ? &blur_ops_f : &blur_ops_d;
+	size_t count = 1;
+
+	for (int a = 0; a < ndim; a++)
+		count *= shape[a];
+	tp_blur_prepare(b, data, single, ndim, shape, sigma, order);
 	if (count == 0)
 		return;
 	tp_timing_stamp("run");

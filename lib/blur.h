@@ -6,7 +6,8 @@
  * applied through the transform that matches the boundary exactly:
  * reflect through DCT-II/DCT-III, mirror through DCT-I, wrap through
  * r2c/c2r; nearest and zero are padded by the kernel's own radius at
- * the working precision, then go through DCT-II/III, except that a
+ * the working precision, then go through DCT-II/III (the last axis in
+ * blocks of rows, keeping only the frequencies that matter), except that a
  * kernel whose radius reaches the axis length (any kernel at a sigma
  * wide for the axis; a band-limited one whose taps fall off too slowly
  * for any padding: analytic, discrete derivatives, at small sigma) is
@@ -102,6 +103,14 @@ void tp_blur_free(struct tp_blur *);
  * transforms: see man/tblur.1).
  */
 void tp_blur_run(struct tp_blur *, void *data, int single, int ndim,
+    const size_t *shape, const double *sigma, const int *order);
+/*
+ * What tp_blur_run makes for a problem before it blurs (the method, the
+ * taps or the plans and responses), without touching data (its address
+ * alone is used, for alignment): dies on a problem it cannot blur, as
+ * tp_blur_run would.
+ */
+void tp_blur_prepare(struct tp_blur *, void *data, int single, int ndim,
     const size_t *shape, const double *sigma, const int *order);
 
 /*
@@ -218,6 +227,17 @@ size_t tp_blur_family_count(const struct tp_blur_form *);
 struct tp_tensor tp_blur_family_record(struct tp_blur_family *,
     const struct tp_tensor *t, const double *sigma, const int *order,
     double full, int linear);
+/*
+ * The SCALES form one member at a time, so that a stack need not be held
+ * whole: begin with the record t (kept by pointer until the next begin;
+ * the rest as tp_blur_family_record takes them), which makes every
+ * member's problem (dying, before any member is made, on one that
+ * cannot be blurred); then member i, t blurred with scale[i], into at
+ * (t->nbytes there), in any order.
+ */
+void tp_blur_family_begin(struct tp_blur_family *, const struct tp_tensor *t,
+    const double *sigma, const int *order, double full, int linear);
+void tp_blur_family_scale(struct tp_blur_family *, int i, void *at);
 /* An engine of the family that has run (for tp_blur_describe). */
 struct tp_blur *tp_blur_family_first(struct tp_blur_family *);
 

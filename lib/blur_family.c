@@ -15,6 +15,16 @@ struct tp_blur_family {
 	struct tp_blur_form f;
 	struct tp_blur_opts o;
 	struct tp_blur *eng[TP_BLUR_MAXSCALES];	/* made when first used */
+	/* the record tp_blur_family_begin began (not owned) */
+	const struct tp_tensor *t;
+	double sigma[TP_MAXDIM], full;
+	int order[TP_MAXDIM], hasorder, linear;
+	/* SCALES: the members made from one spectrum (shared_scales) */
+	struct tp_blur *shared;	/* its transforms, at the first such sigma */
+	void *spec;		/* the record's spectrum, specbytes */
+	size_t specbytes;
+	int nspectral, spectral[TP_BLUR_MAXSCALES];
+	struct blur_resp rs[TP_BLUR_MAXSCALES];	/* per spectral member */
 };
 
 struct tp_blur_family *
@@ -32,8 +42,12 @@ tp_blur_family_free(struct tp_blur_family *fm)
 {
 	if (fm == NULL)
 		return;
-	for (int i = 0; i < TP_BLUR_MAXSCALES; i++)
+	for (int i = 0; i < TP_BLUR_MAXSCALES; i++) {
 		tp_blur_free(fm->eng[i]);
+		blur_resp_free(&fm->rs[i]);
+	}
+	tp_blur_free(fm->shared);
+	free(fm->spec);
 	free(fm);
 }
 
@@ -134,6 +148,129 @@ scaled(const double *sigma, int ndim, double s, double *to)
 		to[a] = sigma[a] > 0 ? s : 0;
 }
 
+/*
+ * Which members of the SCALES form of the record t (begun in fm) are made
+ * from one spectrum of it, shared: under reflect and mirror (the record
+ * transformed unpadded, whatever the sigma), unless the method is fir or
+ * the record is an image with alpha or --linear (tp_blur_record's passes
+ * around the blur); each member whose FIR costs more than half the
+ * transform path (the inverse half, which is what a member of a shared
+ * spectrum costs: tp_blur_cost), every member under --method fft; and
+ * only when two or more are.  Then make the spectrum (its transform only
+ * on the lines some member keeps) and each member's responses.
+ */
+static void
+shared_scales(struct tp_blur_family *fm, const struct tp_tensor *t)
+{
+	int single = t->dtype == TP_F4, nd = t->ndim, first = -1, ch, n = 0;
+	const int *ord = fm->hasorder ? fm->order : NULL;
+	struct blur_resp sets[TP_BLUR_MAXSCALES];
+	double s[TP_MAXDIM];
+	size_t nc = 1;
+	int i;
+
+	for (i = 0; i < TP_BLUR_MAXSCALES; i++) {
+		blur_resp_free(&fm->rs[i]);
+		fm->spectral[i] = 0;
+	}
+	fm->nspectral = 0;
+	ch = tp_blur_channel_axis(nd, t->shape);
+	if (ch >= 0 && fm->sigma[ch] == 0)
+		nc = t->shape[ch];
+	if ((fm->o.boundary != TP_BLUR_REFLECT &&
+	    fm->o.boundary != TP_BLUR_MIRROR) ||
+	    fm->o.method == TP_BLUR_FIR || fm->linear ||
+	    (fm->full > 0 && (nc == 2 || nc == 4)) || t->count == 0)
+		return;
+	for (i = 0; i < fm->f.nscale; i++) {
+		struct tp_blur *b = fm->eng[i];
+
+		if (fm->f.scale[i] <= 0)
+			continue;
+		scaled(fm->sigma, nd, fm->f.scale[i], s);
+		fm->spectral[i] = fm->o.method == TP_BLUR_FFT ||
+		    tp_blur_cost(b, TP_BLUR_FIR, single, nd, t->shape, s, ord) >
+		    tp_blur_cost(b, TP_BLUR_FFT, single, nd, t->shape, s,
+		    ord) / 2;
+		if (fm->spectral[i]) {
+			fm->nspectral++;
+			if (first < 0)
+				first = i;
+		}
+	}
+	if (fm->nspectral < 2) {
+		memset(fm->spectral, 0, sizeof fm->spectral);
+		fm->nspectral = 0;
+		return;
+	}
+	if (fm->shared == NULL) {
+		struct tp_blur_opts o = fm->o;
+
+		o.method = TP_BLUR_FFT;
+		fm->shared = tp_blur_new(&o);
+		fm->shared->spectral = 1;
+	}
+	scaled(fm->sigma, nd, fm->f.scale[first], s);
+	tp_blur_prepare(fm->shared, t->data, single, nd, t->shape, s, ord);
+	if (fm->shared->nax == 0) {
+		memset(fm->spectral, 0, sizeof fm->spectral);
+		fm->nspectral = 0;
+		return;
+	}
+	for (i = 0; i < fm->f.nscale; i++)
+		if (fm->spectral[i]) {
+			scaled(fm->sigma, nd, fm->f.scale[i], s);
+			blur_responses(fm->shared, s, &fm->rs[i]);
+			sets[n++] = fm->rs[i];
+		}
+	blur_compact_fit(fm->shared, sets, n);
+	if (!fm->shared->compact && fm->specbytes != t->nbytes) {
+		free(fm->spec);
+		fm->spec = tp_big_alloc(t->nbytes);
+		fm->specbytes = t->nbytes;
+	}
+	blur_fft_spectrum(fm->shared, blur_ops_for(single), t->data,
+	    fm->spec, sets, n);
+}
+
+void
+tp_blur_family_begin(struct tp_blur_family *fm, const struct tp_tensor *t,
+    const double *sigma, const int *order, double full, int linear)
+{
+	double s[TP_MAXDIM];
+
+	fm->t = t;
+	memcpy(fm->sigma, sigma, (size_t)t->ndim * sizeof *sigma);
+	fm->hasorder = order != NULL;
+	if (order != NULL)
+		memcpy(fm->order, order, (size_t)t->ndim * sizeof *order);
+	fm->full = full;
+	fm->linear = linear;
+	/* every member's problem made now, so that one that cannot be
+	 * blurred stops the run before the first member is written */
+	for (int i = 0; i < fm->f.nscale; i++) {
+		scaled(sigma, t->ndim, fm->f.scale[i], s);
+		tp_blur_prepare(engine(fm, i), t->data, t->dtype == TP_F4,
+		    t->ndim, t->shape, s, order);
+	}
+	shared_scales(fm, t);
+}
+
+void
+tp_blur_family_scale(struct tp_blur_family *fm, int i, void *at)
+{
+	double s[TP_MAXDIM];
+
+	if (fm->spectral[i]) {
+		blur_fft_member(fm->shared, blur_ops_for(fm->t->dtype == TP_F4),
+		    fm->spec, at, &fm->rs[i]);
+		return;
+	}
+	scaled(fm->sigma, fm->t->ndim, fm->f.scale[i], s);
+	member_at(fm, i, fm->t, at, s, fm->hasorder ? fm->order : NULL,
+	    fm->full, fm->linear);
+}
+
 struct tp_tensor
 tp_blur_family_record(struct tp_blur_family *fm, const struct tp_tensor *t,
     const double *sigma, const int *order, double full, int linear)
@@ -152,11 +289,10 @@ tp_blur_family_record(struct tp_blur_family *fm, const struct tp_tensor *t,
 		shape[0] = (size_t)f->nscale;
 		memcpy(shape + 1, t->shape, (size_t)t->ndim * sizeof *shape);
 		out = tp_new(t->dtype, t->ndim + 1, shape);
-		for (i = 0; i < f->nscale; i++) {
-			scaled(sigma, t->ndim, f->scale[i], s);
-			member_at(fm, i, t, (char *)out.data + (size_t)i *
-			    t->nbytes, s, order, full, linear);
-		}
+		tp_blur_family_begin(fm, t, sigma, order, full, linear);
+		for (i = 0; i < f->nscale; i++)
+			tp_blur_family_scale(fm, i, (char *)out.data +
+			    (size_t)i * t->nbytes);
 		return out;
 	case TP_BLUR_DOG:
 		scaled(sigma, t->ndim, f->scale[0], s);

@@ -18,6 +18,7 @@ struct fft_ctx {
 	size_t esz;		/* bytes per real */
 	char *src, *dst;	/* pad: data -> work; unpad: work -> data */
 	char *spec;		/* multiply: the spectrum */
+	const struct blur_resp *rs;	/* multiply: by these */
 	size_t nreal;		/* reals per spectrum element */
 	size_t per;		/* rows per item */
 	size_t nrows;
@@ -39,10 +40,10 @@ mul_item(void *arg, size_t i, int tid)
 
 		blur_unravel_row(row, nd, b->sshape, idx);
 		for (a = 0; a < nd - 1; a++)
-			if (b->resp[a] != NULL)
-				wgt *= b->resp[a][idx[a]];
+			if (c->rs->h[a] != NULL)
+				wgt *= c->rs->h[a][idx[a]];
 		c->ops->scale_row(c->spec + row * len * c->nreal * c->esz, len,
-		    c->nreal, wgt, b->resp[nd - 1], b->rot);
+		    c->nreal, wgt, c->rs->h[nd - 1], b->rot);
 	}
 }
 
@@ -164,29 +165,36 @@ pad_item(void *arg, size_t i, int tid)
 struct axis_ctx {
 	struct tp_blur *b;
 	const struct blur_ops *ops;
-	char *w;
+	char *w;		/* the array transformed (and written) */
+	const char *src;	/* where its lines are read: w, or the
+				 * spectrum a member of several is made of */
 	int a, inverse;
-	int fuse;		/* forward, multiply by the response, inverse */
+	int fuse;		/* forward (unless src is a spectrum already),
+				 * multiply by the response, inverse */
+	const struct blur_resp *rs;	/* fuse: the responses */
+	const struct blur_resp *sets;	/* forward: only the lines that */
+	int nset;			/* one of these keeps (nset > 0) */
 	size_t n, inner, nlines;
 };
 
-/* The product of the responses of every axis but a at line l of axis a
- * (outer index l / inner, inner index l % inner). */
+/* The product of the responses rs of every axis but a at line l of axis
+ * a (outer index l / inner, inner index l % inner). */
 static double
-line_weight(const struct tp_blur *b, int a, size_t l, size_t inner)
+line_weight(const struct tp_blur *b, const struct blur_resp *rs, int a,
+    size_t l, size_t inner)
 {
 	size_t o = l / inner, q = l % inner;
 	double w = 1;
 	int x;
 
 	for (x = b->ndim - 1; x > a; x--) {
-		if (b->resp[x] != NULL)
-			w *= b->resp[x][q % b->wshape[x]];
+		if (rs->h[x] != NULL)
+			w *= rs->h[x][q % b->wshape[x]];
 		q /= b->wshape[x];
 	}
 	for (x = a - 1; x >= 0; x--) {
-		if (b->resp[x] != NULL)
-			w *= b->resp[x][o % b->wshape[x]];
+		if (rs->h[x] != NULL)
+			w *= rs->h[x][o % b->wshape[x]];
 		o /= b->wshape[x];
 	}
 	return w;
@@ -258,16 +266,20 @@ axis_lines(struct axis_ctx *c, size_t i, int tid, size_t esz)
 	size_t l0 = i * blk, cnt, k, j, ls = ns * esz, ks = in * esz;
 	size_t io = (size_t)b->ioff[c->a] * esz;
 	char *buf = b->gbuf[tid];
-	char *at[MAXBLK];
-	double wts[MAXBLK];
+	char *at[MAXBLK], *from[MAXBLK];
+	double wts[MAXBLK], thr = c->fuse ? c->rs->wthr : 0;
 	int oneblock;
 
 	cnt = c->nlines - l0 < blk ? c->nlines - l0 : blk;
 	if (cnt < blk)
 		memset(buf + cnt * ls, 0, (blk - cnt) * ls);
 	/* where each line starts; one outer index: side by side */
-	for (j = 0; j < cnt; j++)
-		at[j] = c->w + ((l0 + j) / in * n * in + (l0 + j) % in) * esz;
+	for (j = 0; j < cnt; j++) {
+		size_t off = ((l0 + j) / in * n * in + (l0 + j) % in) * esz;
+
+		at[j] = c->w + off;
+		from[j] = (char *)c->src + off;
+	}
 	oneblock = l0 % in + cnt <= in;
 	if (c->fuse) {
 		/* the other axes' responses; lines where they are below
@@ -276,8 +288,8 @@ axis_lines(struct axis_ctx *c, size_t i, int tid, size_t esz)
 		int live = 0;
 
 		for (j = 0; j < cnt; j++) {
-			wts[j] = line_weight(b, c->a, l0 + j, in);
-			live += fabs(wts[j]) >= b->wthr;
+			wts[j] = line_weight(b, c->rs, c->a, l0 + j, in);
+			live += fabs(wts[j]) >= thr;
 		}
 		if (live == 0) {
 			for (k = 0; k < n; k++)
@@ -285,14 +297,27 @@ axis_lines(struct axis_ctx *c, size_t i, int tid, size_t esz)
 					memset(at[j] + k * ks, 0, esz);
 			return;
 		}
-	}
-	gather_lines(buf, at, cnt, n, ks, ls, oneblock, esz);
-	if (c->fuse) {
-		const double *h = b->resp[c->a];
+	} else if (c->nset > 0) {
+		/* the forward transform of a spectrum shared by several
+		 * sets: only blocks where one of them keeps a line (the
+		 * others are never read) */
+		int live = 0;
 
-		tp_fft_execute(b->afwd[c->a], buf, buf);
+		for (int s = 0; s < c->nset && !live; s++)
+			for (j = 0; j < cnt && !live; j++)
+				live = fabs(line_weight(b, &c->sets[s], c->a,
+				    l0 + j, in)) >= c->sets[s].wthr;
+		if (!live)
+			return;
+	}
+	gather_lines(buf, from, cnt, n, ks, ls, oneblock, esz);
+	if (c->fuse) {
+		const double *h = c->rs->h[c->a];
+
+		if (c->src == c->w)
+			tp_fft_execute(b->afwd[c->a], buf, buf);
 		for (j = 0; j < cnt; j++) {
-			double wj = fabs(wts[j]) >= b->wthr ? wts[j] : 0;
+			double wj = fabs(wts[j]) >= thr ? wts[j] : 0;
 			char *v = buf + j * ls;
 
 			c->ops->scale_row(v, n, 1, wj, h, 0);
@@ -332,6 +357,20 @@ axis_item(void *arg, size_t i, int tid)
 		axis_lines(c, i, tid, sizeof(double));
 }
 
+/* Run c's pass over the lines of its gathered axis. */
+static void
+run_axis(struct axis_ctx *c)
+{
+	struct tp_blur *b = c->b;
+	size_t outer;
+
+	c->n = b->wshape[c->a];
+	blur_extent(b->wshape, b->ndim, c->a, &outer, &c->inner);
+	c->nlines = outer * c->inner;
+	tp_parallel(b->o.threads, (c->nlines + b->blk - 1) / b->blk,
+	    axis_item, c);
+}
+
 /* The DCT (or its inverse) of w along axis a; with inverse = 2 (a
  * gathered axis only) the DCT, the multiply by the whole response and
  * the inverse DCT in one pass. */
@@ -340,7 +379,8 @@ axis_pass(struct tp_blur *b, const struct blur_ops *ops, char *w, int a,
     int inverse)
 {
 	struct axis_ctx c;
-	size_t outer;
+
+	memset(&c, 0, sizeof c);
 
 	if (!b->gathered[a]) {
 		if (!inverse) {
@@ -359,16 +399,211 @@ axis_pass(struct tp_blur *b, const struct blur_ops *ops, char *w, int a,
 	c.b = b;
 	c.ops = ops;
 	c.w = w;
+	c.src = w;
 	c.a = a;
 	c.inverse = inverse == 1;
 	c.fuse = inverse == 2;
-	c.n = b->wshape[a];
-	blur_extent(b->wshape, b->ndim, a, &outer, &c.inner);
-	c.nlines = outer * c.inner;
-	tp_parallel(b->o.threads, (c.nlines + b->blk - 1) / b->blk,
-	    axis_item, &c);
+	c.rs = &b->rs;
+	run_axis(&c);
 	tp_timing_stamp(inverse == 2 ? "fused gathered axis" : inverse ?
 	    "inverse gathered axis" : "forward gathered axis");
+}
+
+/* --- the padded last axis, compact (b->compact) -------------------------- */
+
+struct rows_ctx {
+	struct tp_blur *b;
+	const struct blur_ops *ops;
+	char *data;
+	char *cw;		/* the compact array */
+	int inverse;		/* 0 forward, 1 inverse, 2 both (nax 1) */
+	size_t nrows;		/* rows of data */
+};
+
+/* The row of the padded work array that row d of data (of shape
+ * b->shape) lies in. */
+static size_t
+work_row(const struct tp_blur *b, size_t d)
+{
+	size_t idx[TP_MAXDIM], r = 0;
+	int a, nd = b->ndim;
+
+	blur_unravel_row(d, nd, b->shape, idx);
+	for (a = 0; a < nd - 1; a++)
+		r = r * b->wshape[a] + idx[a] + b->pad[a];
+	return r;
+}
+
+/*
+ * Rows i blk .. i blk + blk - 1 of data, in this thread's buffer: padded
+ * by the boundary along the last axis and transformed, their first kcomp
+ * coefficients to their rows of the compact array; or (inverse) their
+ * compact rows, zeros beyond, transformed back and the padding dropped;
+ * or (nax 1) both at once with the multiply between.  Reals of esz
+ * bytes (a constant: rows_item).
+ */
+BY_SIZE
+rows_lines(struct rows_ctx *c, size_t i, int tid, size_t esz)
+{
+	struct tp_blur *b = c->b;
+	int last = b->ndim - 1, zb = b->o.boundary == TP_BLUR_ZERO;
+	size_t blk = b->rblk, n = b->shape[last], L = b->wshape[last];
+	size_t pl = b->pad[last], K = b->kcomp, ls = b->gstride[last] * esz;
+	size_t l0 = i * blk, cnt, j, p;
+	char *buf = b->gbuf[tid];
+
+	cnt = c->nrows - l0 < blk ? c->nrows - l0 : blk;
+	for (j = 0; j < blk; j++) {
+		char *d = buf + j * ls;
+		const char *s;
+
+		if (j >= cnt) {
+			memset(d, 0, L * esz);
+		} else if (c->inverse == 1) {
+			memcpy(d, c->cw + work_row(b, l0 + j) * K * esz,
+			    K * esz);
+			memset(d + K * esz, 0, (L - K) * esz);
+		} else {
+			s = c->data + (l0 + j) * n * esz;
+			if (zb) {
+				memset(d, 0, pl * esz);
+				memset(d + (pl + n) * esz, 0,
+				    (L - pl - n) * esz);
+			} else {
+				for (p = 0; p < pl; p++)
+					memcpy(d + p * esz, s, esz);
+				for (p = pl + n; p < L; p++)
+					memcpy(d + p * esz, s + (n - 1) * esz,
+					    esz);
+			}
+			memcpy(d + pl * esz, s, n * esz);
+		}
+	}
+	if (c->inverse != 1)
+		tp_fft_execute(b->afwd[last], buf, buf);
+	if (c->inverse == 2)
+		for (j = 0; j < cnt; j++) {
+			char *v = buf + j * ls;
+
+			c->ops->scale_row(v, L, 1, 1, b->rs.h[last], 0);
+			if (b->shift[last]) {
+				memmove(v, v + esz, (L - 1) * esz);
+				memset(v + (L - 1) * esz, 0, esz);
+			}
+		}
+	if (c->inverse)
+		tp_fft_execute(b->ainv[last], buf, buf);
+	for (j = 0; j < cnt; j++) {
+		if (c->inverse)
+			memcpy(c->data + (l0 + j) * n * esz, buf + j * ls +
+			    pl * esz, n * esz);
+		else
+			memcpy(c->cw + work_row(b, l0 + j) * K * esz,
+			    buf + j * ls, K * esz);
+	}
+}
+
+/* The tp_parallel item of rows_lines. */
+static void
+rows_item(void *arg, size_t i, int tid)
+{
+	struct rows_ctx *c = arg;
+
+	if (c->ops->esz == sizeof(float))
+		rows_lines(c, i, tid, sizeof(float));
+	else
+		rows_lines(c, i, tid, sizeof(double));
+}
+
+/* The rows pass of c (rows_lines) over every row of data. */
+static void
+rows_pass(struct rows_ctx *c, int inverse)
+{
+	struct tp_blur *b = c->b;
+
+	c->inverse = inverse;
+	tp_parallel(b->o.threads, (c->nrows + b->rblk - 1) / b->rblk,
+	    rows_item, c);
+	tp_timing_stamp(inverse == 2 ? "padded rows, forward, multiply and "
+	    "inverse" : inverse ? "inverse padded rows" :
+	    "padded rows forward");
+}
+
+/* The compact rows of the padding (work rows no data row lies in): 0
+ * under zero, else a copy of the row that nearest extends there. */
+static void
+fill_pad_rows(struct tp_blur *b, size_t esz)
+{
+	size_t idx[TP_MAXDIM], r, K = b->kcomp * esz;
+	int a, nd = b->ndim;
+	char *w = b->work;
+
+	for (r = 0; r < b->crows; r++) {
+		size_t m = 0;
+		int outside = 0;
+
+		blur_unravel_row(r, nd, b->wshape, idx);
+		for (a = 0; a < nd - 1; a++) {
+			ptrdiff_t j = (ptrdiff_t)idx[a] - (ptrdiff_t)b->pad[a];
+
+			if (j < 0 || j >= (ptrdiff_t)b->shape[a])
+				outside = 1;
+			j = j < 0 ? 0 : j >= (ptrdiff_t)b->shape[a] ?
+			    (ptrdiff_t)b->shape[a] - 1 : j;
+			m = m * b->wshape[a] + (size_t)j + b->pad[a];
+		}
+		if (!outside)
+			continue;
+		if (b->o.boundary == TP_BLUR_ZERO)
+			memset(w + r * K, 0, K);
+		else
+			memcpy(w + r * K, w + m * K, K);
+	}
+}
+
+/* c set for the rows of data (b compact), the compact array cw. */
+static void
+rows_init(struct rows_ctx *c, struct tp_blur *b, const struct blur_ops *ops,
+    char *data, char *cw)
+{
+	memset(c, 0, sizeof *c);
+	c->b = b;
+	c->ops = ops;
+	c->data = data;
+	c->cw = cw;
+	c->nrows = b->wcount / b->wshape[b->ndim - 1];
+	for (int i = 0; i < b->ndim - 1; i++)
+		c->nrows = c->nrows / b->wshape[i] * b->shape[i];
+}
+
+/* Blur data (b's problem, padded, compact) through the transforms. */
+static void
+run_compact(struct tp_blur *b, const struct blur_ops *ops, char *data)
+{
+	struct rows_ctx c;
+	int nd = b->ndim, last = nd - 1, i;
+	size_t esz = ops->esz, saved = b->wshape[last];
+	char *w = b->work;
+
+	rows_init(&c, b, ops, data, w);
+	if (b->nax == 1) {
+		rows_pass(&c, 2);
+		return;
+	}
+	rows_pass(&c, 0);
+	fill_pad_rows(b, esz);
+	/* the other axes on the compact array: its last axis kcomp long */
+	b->wshape[last] = b->kcomp;
+	for (i = b->nax - 2; i >= 1; i--)
+		axis_pass(b, ops, w, b->ax[i], 0);
+	axis_pass(b, ops, w, b->ax[0], 2);
+	for (i = 1; i < b->nax; i++)
+		if (b->shift[b->ax[i]])
+			shift_axis(b, w, b->ax[i], esz);
+	for (i = 1; i < b->nax - 1; i++)
+		axis_pass(b, ops, w, b->ax[i], 1);
+	b->wshape[last] = saved;
+	rows_pass(&c, 1);
 }
 
 /* Blur data (b's problem, reals of ops's type) through the transforms. */
@@ -380,10 +615,15 @@ blur_run_fft(struct tp_blur *b, const struct blur_ops *ops, void *data)
 	size_t esz = ops->esz;
 	char *w = b->padded ? b->work : data;
 
+	if (b->compact) {
+		run_compact(b, ops, data);
+		return;
+	}
 	memset(&c, 0, sizeof c);
 	c.b = b;
 	c.ops = ops;
 	c.esz = esz;
+	c.rs = &b->rs;
 	if (b->padded) {
 		c.src = data;
 		c.dst = b->work;
@@ -433,4 +673,112 @@ blur_run_fft(struct tp_blur *b, const struct blur_ops *ops, void *data)
 		c.per = 1 + 16384 / b->wshape[nd - 1];
 		tp_parallel(th, (c.nrows + c.per - 1) / c.per, pad_item, &c);
 	}
+}
+
+/* --- one spectrum, several sigmas (blur_impl.h) ------------------------- */
+
+void
+blur_fft_spectrum(struct tp_blur *b, const struct blur_ops *ops,
+    const void *data, void *spec, const struct blur_resp *sets, int nset)
+{
+	size_t esz = ops->esz, saved = b->wshape[b->ndim - 1];
+
+	if (b->compact) {	/* the last axis by rows into b->work */
+		struct rows_ctx c;
+
+		rows_init(&c, b, ops, (char *)data, b->work);
+		rows_pass(&c, 0);
+		spec = b->work;
+		b->wshape[b->ndim - 1] = b->kcomp;
+		for (int i = b->nax - 2; i >= 1; i--)
+			axis_pass(b, ops, spec, b->ax[i], 0);
+	} else {
+		memcpy(spec, data, b->wcount * esz);
+		for (int i = b->nax - 1; i >= 1; i--)
+			axis_pass(b, ops, spec, b->ax[i], 0);
+	}
+	if (b->gathered[b->ax[0]]) {
+		struct axis_ctx c;
+
+		memset(&c, 0, sizeof c);
+		c.b = b;
+		c.ops = ops;
+		c.w = spec;
+		c.src = spec;
+		c.a = b->ax[0];
+		c.sets = sets;
+		c.nset = nset;
+		run_axis(&c);
+		tp_timing_stamp("forward gathered axis, the lines kept");
+	} else {
+		axis_pass(b, ops, spec, b->ax[0], 0);
+	}
+	b->wshape[b->ndim - 1] = saved;
+}
+
+void
+blur_fft_member(struct tp_blur *b, const struct blur_ops *ops,
+    const void *spec, void *out, const struct blur_resp *rs)
+{
+	size_t esz = ops->esz, saved = b->wshape[b->ndim - 1];
+	int nd = b->ndim, i;
+	char *mo = out;
+
+	if (b->compact) {	/* into a compact member, then by rows */
+		if (b->mwork == NULL)
+			b->mwork = tp_fft_alloc(b->crows * b->kcomp * esz);
+		mo = b->mwork;
+		spec = b->work;
+		b->wshape[nd - 1] = b->kcomp;
+	}
+	if (b->gathered[b->ax[0]]) {
+		/* multiply, shift and inverse of ax[0], from spec into out */
+		struct axis_ctx c;
+
+		memset(&c, 0, sizeof c);
+		c.b = b;
+		c.ops = ops;
+		c.w = mo;
+		c.src = spec;
+		c.a = b->ax[0];
+		c.fuse = 1;
+		c.rs = rs;
+		run_axis(&c);
+		tp_timing_stamp("multiply and inverse gathered axis");
+		for (i = 1; i < b->nax; i++)
+			if (b->shift[b->ax[i]])
+				shift_axis(b, mo, b->ax[i], esz);
+	} else {
+		struct fft_ctx c;
+
+		memset(&c, 0, sizeof c);
+		c.b = b;
+		c.ops = ops;
+		c.esz = esz;
+		c.rs = rs;
+		memcpy(out, spec, b->wcount * esz);
+		c.spec = out;
+		c.nreal = 1;
+		c.nrows = b->scount / b->sshape[nd - 1];
+		c.per = 1 + 16384 / b->sshape[nd - 1];
+		tp_parallel(b->o.threads, (c.nrows + c.per - 1) / c.per,
+		    mul_item, &c);
+		tp_timing_stamp("multiply");
+		for (i = 0; i < b->nax; i++)
+			if (b->shift[b->ax[i]])
+				shift_axis(b, out, b->ax[i], esz);
+		axis_pass(b, ops, out, b->ax[0], 1);
+	}
+	if (b->compact) {
+		struct rows_ctx c;
+
+		for (i = 1; i < b->nax - 1; i++)
+			axis_pass(b, ops, mo, b->ax[i], 1);
+		b->wshape[nd - 1] = saved;
+		rows_init(&c, b, ops, out, mo);
+		rows_pass(&c, 1);
+		return;
+	}
+	for (i = 1; i < b->nax; i++)
+		axis_pass(b, ops, out, b->ax[i], 1);
 }

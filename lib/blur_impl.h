@@ -30,6 +30,15 @@
  * esz, so that each element moved is one load and one store. */
 #define BY_SIZE static inline __attribute__((always_inline)) void
 
+/* The responses the fft path multiplies by: per array axis (NULL where
+ * it is not transformed), at the frequencies of its transform, and the
+ * threshold below which a line's product of the other axes' responses
+ * counts as 0 (so that the fused pass skips it). */
+struct blur_resp {
+	double *h[TP_MAXDIM];
+	double wthr;
+};
+
 struct tp_blur {
 	struct tp_blur_opts o;
 
@@ -50,7 +59,19 @@ struct tp_blur {
 			 * transformed */
 	size_t sshape[TP_MAXDIM];	/* spectrum (complex for wrap) */
 	int padded;
-	double *resp[TP_MAXDIM];	/* per array axis, or NULL */
+	/* padded, with the last axis transformed: its lines padded, moved
+	 * and transformed in blocks in the gathered buffers, and their
+	 * spectra kept only up to the last frequency where a line's
+	 * response can matter (kcomp of them, in work: crows lines); the
+	 * others' transforms run on that compact array, and the rows of
+	 * padding are never transformed back */
+	int compact;
+	size_t kcomp, crows;
+	size_t rblk;	/* compact: rows per block, a few to stay in cache */
+	int spectral;	/* made for a spectrum several sigmas share
+			 * (blur_fft_spectrum): compact under reflect too */
+	void *mwork;	/* that spectrum's member, compact (kcomp wide) */
+	struct blur_resp rs;		/* at sigma */
 	struct tp_fft_plan *fwd, *inv;	/* wrap: all axes at once */
 	/* the DCTs: one axis at a time, each either along the array
 	 * (direct: the last axis) or on blocks of blk lines gathered apart
@@ -64,8 +85,6 @@ struct tp_blur {
 	enum tp_fft_kind fkind[TP_MAXDIM], ikind[TP_MAXDIM];
 	int shift[TP_MAXDIM], ioff[TP_MAXDIM], noinv[TP_MAXDIM];
 	int rot;			/* wrap: the spectrum times i^rot */
-	double wthr;	/* the fused pass skips lines whose other responses
-			 * multiply to less than this */
 	size_t blk, gstride[TP_MAXDIM];	/* reals between gathered lines */
 	void *gbuf[TP_MAXTHREADS];	/* blk x axis length, per thread */
 	void *work;			/* padded array, or NULL */
@@ -96,6 +115,9 @@ struct blur_ops {
 	void (*scale_row)(void *v, size_t len, size_t nreal, double wgt,
 	    const double *h, int rot);
 };
+
+/* blur.c: the arithmetic of float (single) or double. */
+const struct blur_ops *blur_ops_for(int single);
 
 /* blur_response.c */
 /* The sum over all integers n of exp(-n^2 / (2 s^2)). */
@@ -143,11 +165,32 @@ void blur_run_fir(struct tp_blur *b, const struct blur_ops *ops, void *data);
 /* blur_fft.c */
 /* Blur data (b's problem, reals of ops's type) through the transforms. */
 void blur_run_fft(struct tp_blur *b, const struct blur_ops *ops, void *data);
+/*
+ * One spectrum for several sigmas (reflect and mirror: b's problem
+ * unpadded, b->nax > 0): data's transform along every transformed axis
+ * into spec (the first one, ax[0], only on the lines that one of the
+ * response sets sets[0..nset) keeps; the others are left undefined);
+ * then, for each set, that spectrum times the set's responses and
+ * transformed back into out.  When b is compact (b->spectral) the
+ * spectrum is b's compact array instead and spec is not used.
+ */
+void blur_fft_spectrum(struct tp_blur *b, const struct blur_ops *ops,
+    const void *data, void *spec, const struct blur_resp *sets, int nset);
+void blur_fft_member(struct tp_blur *b, const struct blur_ops *ops,
+    const void *spec, void *out, const struct blur_resp *rs);
 
 /* blur_setup.c (and tp_blur_cost, blur.h) */
 /* Make the FIR taps for the problem in b. */
 void blur_setup_fir(struct tp_blur *b, double eps);
 /* Make the fft path's state for the problem in b, data at data. */
 void blur_setup_fft(struct tp_blur *b, void *data, double eps);
+/* The responses of b's transforms (set up by blur_setup_fft, not padded)
+ * at sigma[] instead of b's, into rs (blur_resp_free frees them). */
+void blur_responses(const struct tp_blur *b, const double *sigma,
+    struct blur_resp *rs);
+void blur_resp_free(struct blur_resp *rs);
+/* b compact: kcomp widened to what each of sets[0..nset) keeps. */
+void blur_compact_fit(struct tp_blur *b, const struct blur_resp *sets,
+    int nset);
 
 #endif

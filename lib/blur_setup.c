@@ -127,8 +127,8 @@ axis_plan(struct tp_blur *b, enum tp_fft_kind kind, int a, size_t n,
 	pb.dims[0].n = n;
 	pb.dims[0].is = pb.dims[0].os = 1;
 	pb.nloop = 1;
-	if (b->gathered[a]) {
-		pb.loop[0].n = b->blk;
+	if (b->gathered[a] || (b->compact && a == b->ndim - 1)) {
+		pb.loop[0].n = b->gathered[a] ? b->blk : b->rblk;
 		pb.loop[0].is = pb.loop[0].os = (ptrdiff_t)b->gstride[a];
 		base = (char *)b->gbuf[0] + (size_t)off * esz;
 		return tp_fft_plan_new(kind, b->single, &pb, 1,
@@ -155,6 +155,7 @@ setup_fft_shape(struct tp_blur *b, double eps)
 	b->nax = 0;
 	b->rot = 0;
 	b->gain = 1;
+	b->compact = 0;
 	b->padded = bnd == TP_BLUR_NEAREST || bnd == TP_BLUR_ZERO;
 	for (a = 0; a < nd; a++) {
 		b->wshape[a] = b->shape[a];
@@ -179,6 +180,8 @@ setup_fft_shape(struct tp_blur *b, double eps)
 				    b->shape[a], b->sigma[a]);
 		}
 	}
+	b->compact = (b->padded || (b->spectral && bnd == TP_BLUR_REFLECT &&
+	    b->nax >= 2)) && b->nax > 0 && b->ax[b->nax - 1] == nd - 1;
 }
 
 /* The spectrum's shape and the element counts for b's work shape (at
@@ -204,7 +207,7 @@ setup_fft_buffers(struct tp_blur *b)
 	b->scount = 1;
 	for (a = 0; a < nd; a++)
 		b->scount *= b->sshape[a];
-	if (b->padded)
+	if (b->padded && !b->compact)	/* compact: compact_work */
 		b->work = tp_fft_alloc(b->wcount * esz);
 	if (bnd == TP_BLUR_WRAP)
 		b->spec = tp_fft_alloc(b->scount * 2 * esz);
@@ -237,6 +240,10 @@ setup_fft_plans(struct tp_blur *b, void *data)
 		size_t inner, maxn = 0;
 
 		b->blk = MAXBLK * sizeof(float) / esz;	/* 512 bytes */
+		/* compact rows: about 128 kB of them at a time */
+		b->rblk = ((size_t)128 << 10) / (b->wshape[nd - 1] * esz);
+		b->rblk = b->rblk < 1 ? 1 : b->rblk > b->blk ? b->blk :
+		    b->rblk;
 		for (i = 0; i < b->nax; i++) {
 			int odd;
 
@@ -258,7 +265,7 @@ setup_fft_plans(struct tp_blur *b, void *data)
 				b->ikind[a] = odd ? TP_FFT_DST3 : TP_FFT_DCT3;
 				b->shift[a] = odd;
 			}
-			if (b->gathered[a]) {
+			if (b->gathered[a] || (b->compact && a == nd - 1)) {
 				/* lines 64 bytes longer than the axis, so that
 				 * a power-of-two length does not put every
 				 * line in one cache set */
@@ -280,11 +287,13 @@ setup_fft_plans(struct tp_blur *b, void *data)
 	}
 }
 
-/* The responses of b's transformed axes at the frequencies of their
+/* The responses of b's transformed axes at sigma[] (b's own, or another
+ * sigma on the same axes: blur_responses) at the frequencies of their
  * transforms, and the threshold below which the fused pass skips a
- * line. */
+ * line, into rs. */
 static void
-setup_fft_responses(struct tp_blur *b)
+fft_responses(const struct tp_blur *b, const double *sigma,
+    struct blur_resp *rs)
 {
 	enum tp_blur_boundary bnd = b->o.boundary;
 	size_t k, n, len;
@@ -303,6 +312,7 @@ setup_fft_responses(struct tp_blur *b)
 	}
 	for (i = 0; i < b->nax; i++) {
 		int ord, sign = 1;
+		double *h;
 
 		a = b->ax[i];
 		ord = b->order[a];
@@ -311,12 +321,11 @@ setup_fft_responses(struct tp_blur *b)
 		if (bnd != TP_BLUR_WRAP)
 			sign = ord % 2 == 0 ? (ord / 2 % 2 ? -1 : 1) :
 			    ((ord + 1) / 2 % 2 ? -1 : 1);
-		b->resp[a] = tp_emalloc(len * sizeof(double));
+		h = rs->h[a] = tp_emalloc(len * sizeof(double));
 		if (b->cut[a]) {
-			blur_cut_response(b, a, b->resp[a]);
+			blur_cut_response(b, a, h);
 			for (k = 0; k < len; k++)
-				b->resp[a][k] *= sign * (i == 0 ? b->gain /
-				    norm : 1);
+				h[k] *= sign * (i == 0 ? b->gain / norm : 1);
 			continue;
 		}
 		for (k = 0; k < len; k++) {
@@ -329,22 +338,101 @@ setup_fft_responses(struct tp_blur *b)
 				f = (double)k / (2.0 * (double)(n - 1));
 			else
 				f = (double)k / (2.0 * (double)n);
-			b->resp[a][k] = sign * tp_blur_response_order(
-			    b->o.kernel, b->sigma[a], ord, f) *
-			    (i == 0 ? b->gain / norm : 1);
+			h[k] = sign * tp_blur_response_order(b->o.kernel,
+			    sigma[a], ord, f) * (i == 0 ? b->gain / norm : 1);
 		}
 	}
 	/* a product of the other axes' responses below the working
 	 * precision's 2^-17 part of its largest value changes nothing */
-	b->wthr = b->single ? 0x1p-41 : 0x1p-70;
+	rs->wthr = b->single ? 0x1p-41 : 0x1p-70;
 	for (i = 1; i < b->nax; i++) {
 		double mx = 0;
 
 		a = b->ax[i];
 		for (k = 0; k < b->sshape[a]; k++)
-			mx = fmax(mx, fabs(b->resp[a][k]));
-		b->wthr *= mx;
+			mx = fmax(mx, fabs(rs->h[a][k]));
+		rs->wthr *= mx;
 	}
+}
+
+void
+blur_responses(const struct tp_blur *b, const double *sigma,
+    struct blur_resp *rs)
+{
+	memset(rs, 0, sizeof *rs);
+	fft_responses(b, sigma, rs);
+}
+
+void
+blur_resp_free(struct blur_resp *rs)
+{
+	for (int a = 0; a < TP_MAXDIM; a++) {
+		free(rs->h[a]);
+		rs->h[a] = NULL;
+	}
+}
+
+/*
+ * The compact work array of b (compact): the last axis's spectra up to
+ * the last frequency q where |h(q)| times the largest product of the
+ * responses of the axes between ax[0] and the last reaches the fused
+ * pass's threshold (beyond it every line of ax[0] is skipped, so those
+ * coefficients are 0 when transformed back), on every padded row.  With
+ * the last axis alone transformed no array is needed (blur_fft.c
+ * transforms each block of rows forward and back at once).
+ */
+static size_t
+compact_len(const struct tp_blur *b, const struct blur_resp *rs)
+{
+	int last = b->ndim - 1, i;
+	size_t q;
+	double m = 1;
+
+	for (i = 1; i < b->nax - 1; i++) {
+		double mx = 0;
+
+		for (q = 0; q < b->sshape[b->ax[i]]; q++)
+			mx = fmax(mx, fabs(rs->h[b->ax[i]][q]));
+		m *= mx;
+	}
+	for (q = b->wshape[last]; q > 1; q--)
+		if (fabs(rs->h[last][q - 1]) * m * (1 + 0x1p-20) >= rs->wthr)
+			break;
+	return q;
+}
+
+static void
+compact_work(struct tp_blur *b)
+{
+	size_t esz = b->single ? sizeof(float) : sizeof(double);
+
+	b->crows = b->wcount / b->wshape[b->ndim - 1];
+	b->kcomp = b->wshape[b->ndim - 1];
+	if (b->nax < 2)
+		return;
+	b->kcomp = compact_len(b, &b->rs);
+	b->work = tp_fft_alloc(b->crows * b->kcomp * esz);
+}
+
+void
+blur_compact_fit(struct tp_blur *b, const struct blur_resp *sets, int nset)
+{
+	size_t esz = b->single ? sizeof(float) : sizeof(double), k = 1;
+
+	if (!b->compact || b->nax < 2)
+		return;
+	for (int i = 0; i < nset; i++) {
+		size_t q = compact_len(b, &sets[i]);
+
+		k = q > k ? q : k;
+	}
+	if (k == b->kcomp)
+		return;
+	b->kcomp = k;
+	tp_fft_free(b->work);
+	tp_fft_free(b->mwork);
+	b->mwork = NULL;
+	b->work = tp_fft_alloc(b->crows * b->kcomp * esz);
 }
 
 /* Make the work shape, responses and plans of the fft path for the
@@ -357,5 +445,7 @@ blur_setup_fft(struct tp_blur *b, void *data, double eps)
 		return;
 	setup_fft_buffers(b);
 	setup_fft_plans(b, data);
-	setup_fft_responses(b);
+	fft_responses(b, b->sigma, &b->rs);
+	if (b->compact)
+		compact_work(b);
 }

@@ -6,17 +6,25 @@
  * torch.nn.functional.conv1d/2d/3d computes it.
  *
  * The arithmetic is the convolution engine's (conv.h, tconv's: FFT,
- * overlap-save or direct by its cost model), one correlation per pair
- * (output channel, input channel of its group) over the whole batch: the
- * engine takes X's channel as a batch of N signals.  Padding is done by
- * copying X into a zero-padded buffer, dilation by a kernel with zeros
- * between its taps, stride by keeping every S-th output of the stride-1
- * correlation; so
- *   Z[n,o] = b[o] + Σ_c (Xp[n,c] ⋆ Wd[o,c]) at multiples of S,
- *   dXp[n,c] = Σ_o (dZu[n,o] ∗ Wd[o,c]), full convolution, cropped,
- *   dW[o,c] = (Xp[:,c] ⋆ dZu[:,o]) valid over the batch axis too (the
- *     sum over n), taken at the dilation's taps,
- * where dZu is dL/dZ with zeros between its elements (the stride's).
+ * overlap-save or direct by its cost model), with kernels that span a
+ * channel axis, so that the engine's valid mode on that axis is the
+ * sum over the channels.  Padding is done by copying into zero-padded
+ * buffers (a group's channels together), dilation by a kernel with
+ * zeros between its taps (Wd), stride by keeping every S-th output of
+ * the stride-1 correlation and by zeros between dL/dZ's elements
+ * (dZu).  With Xp the padded X and dZp the dZu padded by dk - 1 on each
+ * side:
+ *   Z[n,o] = b[o] + (Xp[n, the group] ⋆ Wd[o]) at multiples of S, one
+ *     engine per o, kernel (C_in/g, dk...);
+ *   dXp[n,j] = dZp[n, the group] ∗ Wd[the group, j], convolution on the
+ *     spatial axes, correlation on the channel axis (the sum over o),
+ *     one engine per input channel j; cropped;
+ *   dW[:,j] = (dZl ⋆ Xp[:, j]) reversed, dZl being dZp with its
+ *     channels last (the engine's vectors run along the last axis: a
+ *     full vector of output channels, where the spatial rows of dW are
+ *     a few taps long) and Xp[:, j] taken as (N, padded..., 1), valid
+ *     on N: the sum over the batch, a run of about 1 MiB of dZl at a
+ *     time, summed in double; taken at the dilation's taps.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,9 +42,9 @@ struct convnd {
 	int same;			/* pad=same: from the kernel */
 	size_t dk[3];			/* the dilated kernel's lengths */
 	struct tp_tensor wd;		/* W dilated, (C_out, C_in/g, dk...) */
-	struct tp_conv **fwd, **bwd;	/* per (o, c): correlation and
-					 * convolution with Wd[o, c] */
-	size_t nengine;
+	struct tp_conv **fwd, **bwd;	/* per output channel o, per input
+					 * channel j (engines) */
+	size_t nfwd, nbwd;
 	unsigned ver;
 };
 
@@ -45,14 +53,14 @@ drop_engines(struct convnd *c)
 {
 	size_t i;
 
-	for (i = 0; i < c->nengine; i++) {
+	for (i = 0; i < c->nfwd; i++)
 		tp_conv_free(c->fwd[i]);
+	for (i = 0; i < c->nbwd; i++)
 		tp_conv_free(c->bwd[i]);
-	}
 	free(c->fwd);
 	free(c->bwd);
 	c->fwd = c->bwd = NULL;
-	c->nengine = 0;
+	c->nfwd = c->nbwd = 0;
 	tp_free(&c->wd);
 }
 
@@ -147,26 +155,95 @@ convnd_params(struct layer *l, struct tp_msg *m)
 	return NULL;
 }
 
-/* The dilated kernel and one engine per (o, c) pair, made again when a
- * parameter changed. */
+/*
+ * Copy a block of d spatial axes between a dense layout (lengths in[])
+ * and a larger one (lengths big[]) where dense element i sits at
+ * lo + i * s on each axis: into the large one (to_big) or out of it.
+ * Elements of elsz bytes; whole rows at once when s is 1 on the last
+ * axis.
+ */
+static void
+block_copy(char *big, const size_t *bl, const size_t *lo, const size_t *s,
+    char *dense, const size_t *in, int d, size_t elsz, int to_big)
+{
+	size_t rows = 1, r, len = in[d - 1], t;
+	int a;
+
+	for (a = 0; a < d - 1; a++)
+		rows *= in[a];
+	for (r = 0; r < rows; r++) {
+		size_t q = r, at = lo[d - 1], stride = bl[d - 1];
+		char *b, *e = dense + r * len * elsz;
+
+		for (a = d - 2; a >= 0; a--) {
+			at += (q % in[a] * s[a] + lo[a]) * stride;
+			q /= in[a];
+			stride *= bl[a];
+		}
+		b = big + at * elsz;
+		if (s[d - 1] == 1)
+			memcpy(to_big ? b : e, to_big ? e : b, len * elsz);
+		else
+			for (t = 0; t < len; t++)
+				memcpy(to_big ? b + t * s[d - 1] * elsz :
+				    e + t * elsz, to_big ? e + t * elsz :
+				    b + t * s[d - 1] * elsz, elsz);
+	}
+}
+
+/* The engine, valid mode, for the kernel of nd axes shape[] at data:
+ * correlation on every axis (all), or on the first alone and
+ * convolution on the others. */
+static struct tp_conv *
+engine_for(const struct tp_grad_net *net, int nd, const size_t *shape,
+    void *data, int all)
+{
+	struct tp_conv_opts o;
+	struct tp_tensor k;
+	struct tp_conv *e;
+	struct tp_msg m;
+	int a;
+
+	grad_conv_opts(net, TP_CONV_VALID, 1, &o);
+	o.ncorr = nd;
+	for (a = 0; a < nd; a++)
+		o.corr[a] = (unsigned char)(a == 0 || all);
+	memset(&k, 0, sizeof k);
+	k.dtype = net->dt;
+	tp_eset_shape(&k, nd, shape);
+	k.data = data;
+	if (tp_conv_new(&e, &k, &o, &m) != NULL)
+		tp_die("internal error: %s", m.text);
+	return e;
+}
+
+/*
+ * The dilated kernel Wd and the engines, made again when a parameter
+ * changed: fwd[o] correlates with Wd[o] (C_in/g, dk...) over a group's
+ * channels, its channel axis valid (the sum over c); bwd[j] convolves
+ * with Wd[the group's o, j] (C_out/g, dk...), its channel axis a valid
+ * correlation (the sum over o).
+ */
 static struct convnd *
 engines(struct layer *l)
 {
 	struct convnd *c = l->state;
 	const struct tp_tensor *W = &l->p[0];
-	size_t shape[5], o, j, cin = W->shape[1], kc, i;
-	struct tp_conv_opts fo, bo;
-	struct tp_msg m;
+	size_t shape[5], o, j, cin = W->shape[1], kc, i, dkc = 1, og;
+	size_t cout = W->shape[0], C = cin * (size_t)c->groups, es;
+	char *wd, *col;
 	int a;
 
 	if (c->fwd != NULL && c->ver == l->net->version)
 		return c;
 	drop_engines(c);
 	c->ver = l->net->version;
-	shape[0] = W->shape[0];
+	shape[0] = cout;
 	shape[1] = cin;
-	for (a = 0; a < c->d; a++)
+	for (a = 0; a < c->d; a++) {
 		shape[2 + a] = c->dk[a];
+		dkc *= c->dk[a];
+	}
 	c->wd = tp_new(l->net->dt, c->d + 2, shape);
 	kc = tail_count(W, 2);
 	for (i = 0; i < W->count; i++) {	/* taps at multiples of dil */
@@ -177,107 +254,71 @@ engines(struct layer *l)
 			r /= W->shape[2 + a];
 			stride *= c->dk[a];
 		}
-		st(&c->wd, i / kc * tail_count(&c->wd, 2) + at, ld(W, i));
+		st(&c->wd, i / kc * dkc + at, ld(W, i));
 	}
-	c->nengine = W->shape[0] * cin;
-	c->fwd = tp_ecalloc(c->nengine, sizeof *c->fwd);
-	c->bwd = tp_ecalloc(c->nengine, sizeof *c->bwd);
-	grad_conv_opts(l->net, TP_CONV_VALID, 1, &fo);
-	grad_conv_opts(l->net, TP_CONV_FULL, 0, &bo);
-	for (o = 0; o < W->shape[0]; o++)
-		for (j = 0; j < cin; j++) {
-			struct tp_tensor k;
-			size_t e = o * cin + j;
+	og = cout / (size_t)c->groups;
+	es = tp_dtype_size(c->wd.dtype);
+	wd = c->wd.data;
+	c->nfwd = cout;
+	c->nbwd = C;
+	c->fwd = tp_ecalloc(cout, sizeof *c->fwd);
+	c->bwd = tp_ecalloc(C, sizeof *c->bwd);
+	memcpy(shape + 1, c->dk, (size_t)c->d * sizeof *shape);
+	shape[0] = cin;
+	for (o = 0; o < cout; o++)
+		c->fwd[o] = engine_for(l->net, c->d + 1, shape,
+		    wd + o * cin * dkc * es, 1);
+	col = tp_emalloc(og * dkc * es);
+	shape[0] = og;
+	for (j = 0; j < C; j++) {
+		size_t g = j / cin;
 
-			memset(&k, 0, sizeof k);
-			k.dtype = c->wd.dtype;
-			tp_eset_shape(&k, c->d, c->wd.shape + 2);
-			k.data = (char *)c->wd.data + e * k.count *
-			    tp_dtype_size(k.dtype);
-			if (tp_conv_new(&c->fwd[e], &k, &fo, &m) != NULL ||
-			    tp_conv_new(&c->bwd[e], &k, &bo, &m) != NULL)
-				tp_die("internal error: %s", m.text);
-		}
+		for (o = 0; o < og; o++)
+			memcpy(col + o * dkc * es, wd + ((g * og + o) * cin +
+			    j % cin) * dkc * es, dkc * es);
+		c->bwd[j] = engine_for(l->net, c->d + 1, shape, col, 0);
+	}
+	free(col);
 	return c;
 }
 
-/* X's channel ci, padded: (N, np...) in pad (allocated). */
+/* X padded, group by group: (groups, N, C_in/g, padded...) in xp. */
 static void
-channel_padded(const struct convnd *c, const struct tp_tensor *x, size_t ci,
-    struct tp_tensor *pad)
+padded_groups(const struct convnd *c, const struct tp_tensor *x,
+    struct tp_tensor *xp)
 {
-	size_t shape[4], n, i, inner = tail_count(x, 2), C = x->shape[1];
+	size_t shape[6], n, j, N = x->shape[0], C = x->shape[1], pc, ic;
+	size_t cin = C / (size_t)c->groups, es = tp_dtype_size(x->dtype);
+	size_t one[3] = { 1, 1, 1 };
 	int a;
 
-	shape[0] = x->shape[0];
+	shape[0] = (size_t)c->groups;
+	shape[1] = N;
+	shape[2] = cin;
 	for (a = 0; a < c->d; a++)
-		shape[1 + a] = x->shape[2 + a] + c->plo[a] + c->phi[a];
-	*pad = tp_new(x->dtype, c->d + 1, shape);
-	for (n = 0; n < x->shape[0]; n++)
-		for (i = 0; i < inner; i++) {
-			size_t r = i, at = 0, stride = 1;
-
-			for (a = c->d - 1; a >= 0; a--) {
-				at += (r % x->shape[2 + a] + c->plo[a]) *
-				    stride;
-				r /= x->shape[2 + a];
-				stride *= shape[1 + a];
-			}
-			st(pad, n * stride + at, ld(x, (n * C + ci) * inner +
-			    i));
-		}
+		shape[3 + a] = x->shape[2 + a] + c->plo[a] + c->phi[a];
+	*xp = tp_new(x->dtype, c->d + 3, shape);
+	pc = tail_count(xp, 3);
+	ic = tail_count(x, 2);
+	for (n = 0; n < N; n++)
+		for (j = 0; j < C; j++)
+			block_copy((char *)xp->data + (((j / cin) * N + n) *
+			    cin + j % cin) * pc * es, shape + 3, c->plo, one,
+			    (char *)x->data + (n * C + j) * ic * es,
+			    x->shape + 2, c->d, es, 1);
 }
 
-/* The flat index in a stride-1 output (lengths full[]) of element i of
- * the strided output (lengths out[], both per batch element). */
-static size_t
-upsampled(const struct convnd *c, size_t i, const size_t *out,
-    const size_t *full)
+/* The view of group g of a (groups, N, ...) tensor t: (N, ...). */
+static struct tp_tensor
+group_view(const struct tp_tensor *t, size_t g)
 {
-	size_t at = 0, stride = 1;
-	int a;
+	struct tp_tensor v;
 
-	for (a = c->d - 1; a >= 0; a--) {
-		at += i % out[a] * c->s[a] * stride;
-		i /= out[a];
-		stride *= full[a];
-	}
-	return at;
-}
-
-/* dst[doff + i] += src[soff + map[i]] for i < n (typed, for speed:
- * this runs once per channel pair over the whole batch). */
-static void
-add_mapped(struct tp_tensor *dst, size_t doff, const struct tp_tensor *src,
-    size_t soff, const size_t *map, size_t n)
-{
-	size_t i;
-
-	if (dst->dtype == TP_F4) {
-		float *d = (float *)dst->data + doff;
-		const float *r = (const float *)src->data + soff;
-
-		for (i = 0; i < n; i++)
-			d[i] += r[map[i]];
-	} else {
-		double *d = (double *)dst->data + doff;
-		const double *r = (const double *)src->data + soff;
-
-		for (i = 0; i < n; i++)
-			d[i] += r[map[i]];
-	}
-}
-
-/* map[i] = upsampled(c, i, out, full) for the oc outputs (allocated). */
-static size_t *
-upsample_map(const struct convnd *c, size_t oc, const size_t *out,
-    const size_t *full)
-{
-	size_t *map = tp_emalloc((oc ? oc : 1) * sizeof *map), i;
-
-	for (i = 0; i < oc; i++)
-		map[i] = upsampled(c, i, out, full);
-	return map;
+	memset(&v, 0, sizeof v);
+	v.dtype = t->dtype;
+	tp_eset_shape(&v, t->ndim - 1, t->shape + 1);
+	v.data = (char *)t->data + g * v.nbytes;
+	return v;
 }
 
 static tp_why
@@ -287,8 +328,10 @@ convnd_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 	char sa[TP_GRAD_SHAPE_LEN], sb[TP_GRAD_SHAPE_LEN];
 	const struct tp_tensor *W = &l->p[0];
 	struct convnd *c = engines(l);
-	size_t shape[5], full[3], out[3], cout = W->shape[0], cin = W->shape[1];
-	size_t og = cout / (size_t)c->groups, n, o, j, i, oc, fc, *map;
+	size_t shape[5], full[3], cout = W->shape[0], cin = W->shape[1];
+	size_t og = cout / (size_t)c->groups, n, o, i, oc, fc, es;
+	size_t zero[3] = { 0, 0, 0 };
+	struct tp_tensor xp;
 	int a;
 
 	if (x->ndim != c->d + 2 || x->shape[1] != cin * (size_t)c->groups)
@@ -307,118 +350,144 @@ convnd_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 			    "shorter than the dilated kernel %zu", shp(x, sa),
 			    2 + a, x->shape[2 + a], p, c->dk[a]);
 		full[a] = p - c->dk[a] + 1;
-		out[a] = (full[a] - 1) / c->s[a] + 1;
-		shape[2 + a] = out[a];
+		shape[2 + a] = (full[a] - 1) / c->s[a] + 1;
 	}
 	*z = tp_new(l->net->dt, c->d + 2, shape);
 	oc = tail_count(z, 2);
 	fc = 1;
 	for (a = 0; a < c->d; a++)
 		fc *= full[a];
-	map = upsample_map(c, oc, out, full);
-	for (j = 0; j < cin * (size_t)c->groups; j++) {
-		struct tp_tensor xp, r;
-		size_t g = j / cin;
+	es = tp_dtype_size(z->dtype);
+	padded_groups(c, x, &xp);
+	/* Z[n, o] = (Xp[n, the group's c] ⋆ Wd[o]) at multiples of S */
+	for (o = 0; o < cout; o++) {
+		struct tp_tensor v = group_view(&xp, o / og), r;
 
-		channel_padded(c, x, j, &xp);
-		for (o = g * og; o < (g + 1) * og; o++) {
-			tp_conv_run(c->fwd[o * cin + j % cin], &xp, &r);
-			for (n = 0; n < x->shape[0]; n++)
-				add_mapped(z, (n * cout + o) * oc, &r, n * fc,
-				    map, oc);
-			tp_free(&r);
-		}
-		tp_free(&xp);
-	}
-	free(map);
-	if (l->np == 2)
+		tp_conv_run(c->fwd[o], &v, &r);
 		for (n = 0; n < x->shape[0]; n++)
-			for (o = 0; o < cout; o++)
-				for (i = 0; i < oc; i++) {
-					size_t zi = (n * cout + o) * oc + i;
+			block_copy((char *)r.data + n * fc * es, full, zero,
+			    c->s, (char *)z->data + (n * cout + o) * oc * es,
+			    shape + 2, c->d, es, 0);
+		tp_free(&r);
+	}
+	tp_free(&xp);
+	for (n = 0; l->np == 2 && n < x->shape[0]; n++)
+		for (o = 0; o < cout; o++) {
+			double b = ld(&l->p[1], o);
+			size_t at = (n * cout + o) * oc;
 
-					st(z, zi, ld(z, zi) + ld(&l->p[1], o));
-				}
+			if (es == 4) {	/* typed, not ld and st */
+				float *f = (float *)z->data + at;
+
+				for (i = 0; i < oc; i++)
+					f[i] = (float)(f[i] + b);
+			} else {
+				double *f = (double *)z->data + at;
+
+				for (i = 0; i < oc; i++)
+					f[i] += b;
+			}
+		}
 	return NULL;
 }
 
+/*
+ * dL/dZ upsampled (zeros between its elements for the stride) and padded
+ * by the dilated kernel less one on each side, group by group: (groups,
+ * N, C_out/g, qs...) in dzp (unless NULL), and with the channels last,
+ * (groups, N, qs..., C_out/g), in dzl.
+ */
 static void
-convnd_bwd(struct layer *l, const struct tp_tensor *x,
-    const struct tp_tensor *z, const struct tp_tensor *dz,
-    struct tp_tensor *dx)
+padded_dz(const struct convnd *c, const struct tp_tensor *dz, size_t og,
+    const size_t *qs, struct tp_tensor *dzp, struct tp_tensor *dzl)
 {
-	const struct tp_tensor *W = &l->p[0];
-	struct convnd *c = engines(l);
-	size_t cout = W->shape[0], cin = W->shape[1], og, oc, fc, n, o, j, i;
-	size_t full[3], out[3], ushape[4], inner = tail_count(x, 2);
-	size_t kc = tail_count(W, 2), C = x->shape[1], *crop, *taps, pc;
-	size_t xshape[TP_MAXDIM];
-	struct tp_tensor *up, xp, xall, view, r;
-	struct tp_conv_opts wo;
+	size_t shape[6], N = dz->shape[0], cout = dz->shape[1], n, o, i;
+	size_t es = tp_dtype_size(dz->dtype), oc = tail_count(dz, 2), qc = 1;
+	size_t lo[3], *at = tp_emalloc((oc ? oc : 1) * sizeof *at);
 	int a;
 
-	og = cout / (size_t)c->groups;
-	oc = tail_count(z, 2);
-	ushape[0] = x->shape[0];
-	fc = 1;
 	for (a = 0; a < c->d; a++) {
-		out[a] = z->shape[2 + a];
-		full[a] = x->shape[2 + a] + c->plo[a] + c->phi[a] -
-		    c->dk[a] + 1;
-		ushape[1 + a] = full[a];
-		fc *= full[a];
+		lo[a] = c->dk[a] - 1;
+		qc *= qs[a];
 	}
-	/* dL/dZ upsampled per output channel: (N, full...) */
-	up = tp_ecalloc(cout, sizeof *up);
-	for (o = 0; o < cout; o++) {
-		up[o] = tp_new(l->net->dt, c->d + 1, ushape);
-		for (n = 0; n < x->shape[0]; n++)
-			for (i = 0; i < oc; i++)
-				st(&up[o], n * fc + upsampled(c, i, out, full),
-				    ld(dz, (n * cout + o) * oc + i));
-	}
-	if (l->np == 2) {
-		l->g[1] = like(&l->p[1]);
-		for (o = 0; o < cout; o++) {
-			double s = 0;
-
-			for (n = 0; n < x->shape[0]; n++)
-				for (i = 0; i < oc; i++)
-					s += ld(dz, (n * cout + o) * oc + i);
-			st(&l->g[1], o, s);
-		}
-	}
-	l->g[0] = like(W);
-	if (dx != NULL)
-		*dx = like(x);
-	grad_conv_opts(l->net, TP_CONV_VALID, 1, &wo);
-	/* crop[i]: X's element i in a padded channel */
-	crop = tp_emalloc((inner ? inner : 1) * sizeof *crop);
-	for (i = 0; i < inner; i++) {
-		size_t q = i, at = 0, stride = 1;
+	shape[0] = (size_t)c->groups;
+	shape[1] = N;
+	shape[2] = og;
+	memcpy(shape + 3, qs, (size_t)c->d * sizeof *qs);
+	if (dzp != NULL)
+		*dzp = tp_new(dz->dtype, c->d + 3, shape);
+	memcpy(shape + 2, qs, (size_t)c->d * sizeof *qs);
+	shape[2 + c->d] = og;
+	*dzl = tp_new(dz->dtype, c->d + 3, shape);
+	for (n = 0; dzp != NULL && n < N; n++)
+		for (o = 0; o < cout; o++)
+			block_copy((char *)dzp->data + (((o / og) * N + n) *
+			    og + o % og) * qc * es, qs, lo, c->s,
+			    (char *)dz->data + (n * cout + o) * oc * es,
+			    dz->shape + 2, c->d, es, 1);
+	/* at[i]: dL/dZ's element i in a padded channel */
+	for (i = 0; i < oc; i++) {
+		size_t q = i, p = 0, stride = 1;
 
 		for (a = c->d - 1; a >= 0; a--) {
-			at += (q % x->shape[2 + a] + c->plo[a]) * stride;
-			q /= x->shape[2 + a];
-			stride *= x->shape[2 + a] + c->plo[a] + c->phi[a];
+			p += (q % dz->shape[2 + a] * c->s[a] + lo[a]) * stride;
+			q /= dz->shape[2 + a];
+			stride *= qs[a];
 		}
-		crop[i] = at;
+		at[i] = p;
 	}
-	/* X padded, channel first: (C, N, padded...) */
-	channel_padded(c, x, 0, &xp);
-	pc = tail_count(&xp, 1);
-	xshape[0] = C;
-	memcpy(xshape + 1, xp.shape, (size_t)xp.ndim * sizeof *xshape);
-	xall = tp_new(xp.dtype, xp.ndim + 1, xshape);
-	for (j = 0; j < C; j++) {
-		if (j > 0)
-			channel_padded(c, x, j, &xp);
-		memcpy((char *)xall.data + j * xp.nbytes, xp.data, xp.nbytes);
-		tp_free(&xp);
-	}
-	/* dW[o, :]: one engine with dZu[:, o] for its kernel, run on the
-	 * group's channels at once, valid over the batch too (its sum):
-	 * (C_in/g, 1, dk...) */
+	for (n = 0; n < N; n++)
+		for (o = 0; o < cout; o++) {
+			size_t base = ((o / og) * N + n) * qc * og + o % og;
+			size_t from = (n * cout + o) * oc;
+
+			if (es == 4) {	/* typed: a copy per element */
+				float *d = (float *)dzl->data + base;
+				const float *f = (const float *)dz->data + from;
+
+				for (i = 0; i < oc; i++)
+					d[at[i] * og] = f[i];
+			} else {
+				double *d = (double *)dzl->data + base;
+				const double *f = (const double *)dz->data +
+				    from;
+
+				for (i = 0; i < oc; i++)
+					d[at[i] * og] = f[i];
+			}
+		}
+	free(at);
+}
+
+/*
+ * dL/dW and dL/db.  dW[o, c] = Σ_n Xp[n, c] ⋆ dZu[n, o] at the
+ * dilation's taps.  The valid correlation of dZl (dZu padded, channels
+ * last) with Xp[:, c] taken as (N, padded..., 1) gives all of the
+ * group's dW[:, c], reversed on the spatial axes, with the output
+ * channels on the last axis (the engine's vectors run along it): valid
+ * over N is the sum over the batch.  The batch is taken a few elements
+ * at a time, a run's signal about 1 MiB (a cache's worth), one engine
+ * per input channel and run, the runs summed in double.
+ */
+static void
+convnd_dw(struct layer *l, const struct tp_tensor *xp,
+    const struct tp_tensor *dzl, const struct tp_tensor *dz)
+{
+	struct convnd *c = l->state;
+	const struct tp_tensor *W = &l->p[0];
+	size_t cout = W->shape[0], cin = W->shape[1], N = dz->shape[0];
+	size_t og = cout / (size_t)c->groups, kc = tail_count(W, 2);
+	size_t oc = tail_count(dz, 2), dkc = 1, es, pc, qc, n, o, j, i, cn;
+	size_t shape[6], *taps, C = cin * (size_t)c->groups, n0, m;
+	double *acc;
+	char *kx;
+	int a;
+
+	es = tp_dtype_size(dz->dtype);
+	pc = tail_count(xp, 3);
+	qc = tail_count(dzl, 2);	/* qs... and og */
+	for (a = 0; a < c->d; a++)
+		dkc *= c->dk[a];
 	taps = tp_emalloc(kc * sizeof *taps);
 	for (i = 0; i < kc; i++) {
 		size_t q = i, at = 0, stride = 1;
@@ -428,48 +497,115 @@ convnd_bwd(struct layer *l, const struct tp_tensor *x,
 			q /= W->shape[2 + a];
 			stride *= c->dk[a];
 		}
-		taps[i] = at;
+		taps[i] = dkc - 1 - at;		/* reversed */
 	}
-	for (o = 0; o < cout; o++) {
-		struct tp_conv *eng;
-		struct tp_msg msg;
-		size_t g = o / og, dkc = 1;
-
-		memset(&view, 0, sizeof view);
-		view.dtype = xall.dtype;
-		xshape[0] = cin;
-		tp_eset_shape(&view, xall.ndim, xshape);
-		view.data = (char *)xall.data + g * cin * xp.nbytes;
-		if (tp_conv_new(&eng, &up[o], &wo, &msg) != NULL)
-			tp_die("internal error: %s", msg.text);
-		tp_conv_run(eng, &view, &r);
-		tp_conv_free(eng);
-		for (a = 0; a < c->d; a++)
-			dkc *= c->dk[a];
-		for (j = 0; j < cin; j++)
-			for (i = 0; i < kc; i++)
-				st(&l->g[0], (o * cin + j) * kc + i,
-				    ld(&r, j * dkc + taps[i]));
-		tp_free(&r);
-	}
-	/* dXp[n, j] += dZu[n, o] * Wd[o, j], cropped */
-	for (j = 0; dx != NULL && j < C; j++) {
+	cn = ((size_t)1 << 20) / (qc * es);
+	cn = cn < 1 ? 1 : cn > N ? N : cn;
+	kx = tp_emalloc(cn * pc * es);
+	acc = tp_emalloc(og * dkc * sizeof *acc);
+	l->g[0] = like(W);
+	memcpy(shape + 1, xp->shape + 3, (size_t)c->d * sizeof *shape);
+	shape[1 + c->d] = 1;
+	for (j = 0; j < C; j++) {
 		size_t g = j / cin;
+		struct tp_tensor v = group_view(dzl, g);
 
-		for (o = g * og; o < (g + 1) * og; o++) {
-			tp_conv_run(c->bwd[o * cin + j % cin], &up[o], &r);
-			for (n = 0; n < x->shape[0]; n++)
-				add_mapped(dx, (n * C + j) * inner, &r, n * pc,
-				    crop, inner);
+		memset(acc, 0, og * dkc * sizeof *acc);
+		for (n0 = 0; n0 < N; n0 += cn) {
+			struct tp_tensor r, part = v;
+			struct tp_conv *eng;
+
+			m = N - n0 < cn ? N - n0 : cn;
+			for (n = 0; n < m; n++)
+				memcpy(kx + n * pc * es, (char *)xp->data +
+				    ((g * N + n0 + n) * cin + j % cin) * pc *
+				    es, pc * es);
+			shape[0] = m;
+			eng = engine_for(l->net, c->d + 2, shape, kx, 1);
+			part.shape[0] = m;
+			part.count = m * qc;
+			part.nbytes = part.count * es;
+			part.data = (char *)v.data + n0 * qc * es;
+			tp_conv_run(eng, &part, &r);
+			tp_conv_free(eng);
+			for (i = 0; i < og * dkc; i++)	/* (1, dk..., og) */
+				acc[i % og * dkc + i / og] += ld(&r, i);
 			tp_free(&r);
 		}
+		for (o = 0; o < og; o++)
+			for (i = 0; i < kc; i++)
+				st(&l->g[0], ((g * og + o) * cin + j % cin) *
+				    kc + i, acc[o * dkc + taps[i]]);
 	}
-	tp_free(&xall);
+	free(acc);
+	free(kx);
 	free(taps);
-	for (o = 0; o < cout; o++)
-		tp_free(&up[o]);
-	free(up);
-	free(crop);
+	if (l->np == 2) {
+		const float *f = dz->data;
+		const double *d = dz->data;
+
+		l->g[1] = like(&l->p[1]);
+
+		for (o = 0; o < cout; o++) {
+			double s = 0;
+
+			for (n = 0; n < N; n++) {
+				size_t at = (n * cout + o) * oc;
+
+				if (es == 4)	/* typed */
+					for (i = 0; i < oc; i++)
+						s += f[at + i];
+				else
+					for (i = 0; i < oc; i++)
+						s += d[at + i];
+			}
+			st(&l->g[1], o, s);
+		}
+	}
+}
+
+static void
+convnd_bwd(struct layer *l, const struct tp_tensor *x,
+    const struct tp_tensor *z, const struct tp_tensor *dz,
+    struct tp_tensor *dx)
+{
+	const struct tp_tensor *W = &l->p[0];
+	struct convnd *c = engines(l);
+	size_t cout = W->shape[0], cin = W->shape[1], og, N = x->shape[0];
+	size_t qs[3], inner = tail_count(x, 2), pc = 1, pl[3], n, j;
+	size_t C = x->shape[1], es = tp_dtype_size(x->dtype);
+	size_t one[3] = { 1, 1, 1 };
+	struct tp_tensor xp, dzp, dzl;
+	int a;
+
+	(void)z;
+	og = cout / (size_t)c->groups;
+	for (a = 0; a < c->d; a++) {
+		pl[a] = x->shape[2 + a] + c->plo[a] + c->phi[a];
+		qs[a] = pl[a] + c->dk[a] - 1;	/* full + 2 (dk - 1) */
+		pc *= pl[a];
+	}
+	memset(&dzp, 0, sizeof dzp);
+	padded_dz(c, dz, og, qs, dx != NULL ? &dzp : NULL, &dzl);
+	padded_groups(c, x, &xp);
+	convnd_dw(l, &xp, &dzl, dz);
+	tp_free(&xp);
+	tp_free(&dzl);
+	/* dXp[n, j] = Σ_o dZu[n, o] ∗ Wd[o, j], the valid convolution of
+	 * dZp: the full one of dZu; then cropped */
+	for (j = 0; dx != NULL && j < C; j++) {
+		struct tp_tensor v = group_view(&dzp, j / cin), r;
+
+		if (j == 0)
+			*dx = like(x);
+		tp_conv_run(c->bwd[j], &v, &r);
+		for (n = 0; n < N; n++)
+			block_copy((char *)r.data + n * pc * es, pl,
+			    c->plo, one, (char *)dx->data + (n * C + j) *
+			    inner * es, x->shape + 2, c->d, es, 0);
+		tp_free(&r);
+	}
+	tp_free(&dzp);
 }
 
 /* The --explain lines that name the bias ($Q, $q) are left out without

@@ -130,13 +130,19 @@ tp_grad_explain(const struct tp_grad_net *net, FILE *f)
 	if (net->loss != NULL) {
 		layer_names(net, net->n, bufs, names, ts);
 		names[0] = net->n == 0 ? "X" : bufs[0];
+		/* the operand file, without key=value options */
 		snprintf(yname, sizeof yname, "%s", strchr(net->lossword, ':') ?
 		    strchr(net->lossword, ':') + 1 : "G");
+		yname[strcspn(yname, ",")] = '\0';
 		names[4] = yname;
 		ts[4] = net->lop.data != NULL ? &net->lop : NULL;
 		fprintf(f, "%s %s\n", net->loss == &grad_losses[NLOSSES] ?
 		    "given" : "loss", net->lossword);
 		expand_lines(f, net->loss->fwd_text, names, ts);
+		if (net->loss->keys != NULL &&
+		    strcmp(net->loss->keys, "delta") == 0)
+			fprintf(f, "  δ = %g (delta=, 1 when not given)\n",
+			    net->lossopt);
 		if (net->reduce_sum && net->loss->opname != NULL &&
 		    net->loss != &grad_losses[NLOSSES])
 			fprintf(f, "  --reduction sum: the sum of the terms, "

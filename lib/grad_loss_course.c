@@ -190,6 +190,6 @@ const struct loss_kind grad_losses2[] = {
 	  "dL/d$I = -onehot(y) / R, R = rows" },
 	{ "huber", "TARGET", 0, "delta", huber_fwd, huber_bwd,
 	  "L () = mean over all N elements of d²/2 where |d| ≤ δ, else "
-	  "δ (|d| - δ/2); d = $i - T, T = target $Y, δ = delta (1)",
+	  "δ (|d| - δ/2); d = $i - T, T = target $Y",
 	  "dL/d$I = clamp(d, -δ, δ) / N" },
 };

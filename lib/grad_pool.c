@@ -108,6 +108,11 @@ struct walk {
 	const struct tp_tensor *x;
 	size_t outer, in[TP_MAXDIM], out[TP_MAXDIM], k[TP_MAXDIM],
 	    s[TP_MAXDIM], p[TP_MAXDIM];
+	size_t n, *rel;		/* the kernel's size; the flat offset of
+				 * each of its positions from the window's
+				 * first, in C order (walk_init allocates) */
+	size_t pos[TP_MAXDIM], at;	/* the next output: its position on
+					 * the pooled axes, its outer index */
 	int d;
 };
 
@@ -115,8 +120,10 @@ static void
 walk_init(struct walk *w, const struct layer *l, const struct tp_tensor *x,
     const size_t *outshape)
 {
+	size_t j;
 	int a, first;
 
+	memset(w, 0, sizeof *w);
 	w->x = x;
 	w->d = pooled(l, x, &first);
 	w->outer = 1;
@@ -129,25 +136,55 @@ walk_init(struct walk *w, const struct layer *l, const struct tp_tensor *x,
 		w->s[a] = l->geo[1][a];
 		w->p[a] = l->geo[2][a];
 	}
+	w->n = 1;
+	for (a = 0; a < w->d; a++)
+		w->n *= w->k[a];
+	w->rel = tp_emalloc(w->n * sizeof *w->rel);
+	for (j = 0; j < w->n; j++) {
+		size_t q = j, flat = 0, stride = 1;
+
+		for (a = w->d - 1; a >= 0; a--) {
+			flat += q % w->k[a] * stride;
+			q /= w->k[a];
+			stride *= w->in[a];
+		}
+		w->rel[j] = flat;
+	}
 }
 
-/* Output element o's window: idx[] receives the flat input index of each
- * of its kernel positions, or (size_t)-1 for padding; returns how many
- * (the kernel's size). */
+/* The next output element's window (the first call: output 0's, then
+ * in C order): idx[] receives the flat input index of each of its
+ * kernel positions, or (size_t)-1 for padding; returns how many (the
+ * kernel's size). */
 static size_t
-window(const struct walk *w, size_t o, size_t *idx)
+window(struct walk *w, size_t *idx)
 {
-	size_t pos[TP_MAXDIM], base, n = 1, j, r = o;
-	int a;
+	size_t pos[TP_MAXDIM], base = w->at, n = w->n, j, first = 0;
+	int a, inside = 1;
 
-	for (a = w->d - 1; a >= 0; a--) {
-		pos[a] = r % w->out[a];
-		r /= w->out[a];
-		n *= w->k[a];
+	memcpy(pos, w->pos, (size_t)w->d * sizeof *pos);
+	for (a = w->d - 1; a >= 0; a--) {	/* the one after: no division */
+		if (++w->pos[a] < w->out[a])
+			break;
+		w->pos[a] = 0;
 	}
-	base = r;	/* the outer index */
-	for (a = 0; a < w->d; a++)
+	if (a < 0)
+		w->at++;
+	for (a = 0; a < w->d; a++) {
+		size_t at = pos[a] * w->s[a];
+
 		base *= w->in[a];
+		/* no padding in the window: its first element and rel[] */
+		if (at < w->p[a] || at - w->p[a] + w->k[a] > w->in[a])
+			inside = 0;
+		else
+			first = first * w->in[a] + at - w->p[a];
+	}
+	if (inside) {
+		for (j = 0; j < n; j++)
+			idx[j] = base + first + w->rel[j];
+		return n;
+	}
 	for (j = 0; j < n; j++) {
 		size_t q = j, flat = 0, stride = 1;
 		int pad = 0;
@@ -193,25 +230,23 @@ pool_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 	}
 	*z = tp_new(x->dtype, x->ndim, shape);
 	walk_init(&w, l, x, shape);
-	n = 1;
-	for (a = 0; a < d; a++)
-		n *= w.k[a];
+	n = w.n;
 	idx = tp_emalloc(n * sizeof *idx);
 	for (o = 0; o < z->count; o++) {
 		double best = -INFINITY, s = 0;
 
-		window(&w, o, idx);
+		window(&w, idx);
 		for (j = 0; j < n; j++) {
 			double v = idx[j] == (size_t)-1 ? (ismax ? -INFINITY :
 			    0) : ld(x, idx[j]);
 
-			if (v > best)
-				best = v;
+			best = v > best ? v : best;	/* no branch */
 			s += v;
 		}
 		st(z, o, ismax ? best : s / (double)n);
 	}
 	free(idx);
+	free(w.rel);
 	return NULL;
 }
 
@@ -228,24 +263,25 @@ pool_bwd(struct layer *l, const struct tp_tensor *x,
 		return;
 	*dx = like(x);
 	walk_init(&w, l, x, z->shape);
-	n = 1;
-	for (int a = 0; a < w.d; a++)
-		n *= w.k[a];
+	n = w.n;
 	idx = tp_emalloc(n * sizeof *idx);
 	for (o = 0; o < z->count; o++) {
 		double g = ld(dz, o);
 
-		window(&w, o, idx);
+		window(&w, idx);
 		if (ismax) {	/* the first maximum takes it all */
 			size_t at = (size_t)-1;
 			double best = -INFINITY;
 
-			for (j = 0; j < n; j++)
-				if (idx[j] != (size_t)-1 &&
-				    ld(x, idx[j]) > best) {
-					best = ld(x, idx[j]);
-					at = idx[j];
-				}
+			for (j = 0; j < n; j++) {
+				double v = idx[j] == (size_t)-1 ? -INFINITY :
+				    ld(x, idx[j]);
+				int gt = v > best;
+
+				/* no branch on gt: random data mispredicts */
+				best = gt ? v : best;
+				at = gt ? idx[j] : at;
+			}
 			if (at != (size_t)-1)
 				st(dx, at, ld(dx, at) + g);
 			continue;
@@ -255,6 +291,7 @@ pool_bwd(struct layer *l, const struct tp_tensor *x,
 				st(dx, idx[j], ld(dx, idx[j]) + g / (double)n);
 	}
 	free(idx);
+	free(w.rel);
 }
 
 const struct kind grad_pool_kinds[] = {

@@ -147,3 +147,29 @@ for b in ['zero', 'nearest']:
         if b == 'nearest' and o == 1:
             assert not g.any()"
 }
+
+@test "tblur: zero and nearest transform the last axis in blocks of padded rows, keeping the frequencies that matter: 1-D, 2-D float32, 3-D with derivatives, as scipy" {
+	py "rng = np.random.default_rng(13)
+np.save('r.npy', rng.standard_normal(700))
+np.save('x.npy', rng.standard_normal((50, 333)).astype(np.float32))
+np.save('v.npy', rng.standard_normal((5, 8, 150)))"
+	local b
+	for b in zero nearest; do
+		tblur -s 40 --method fft --boundary $b r.npy > r-$b.npy
+		tblur -s 12 --method fft --boundary $b x.npy > x-$b.npy
+		tblur -s 2,3,20 --order 1,0,2 --method fft --boundary $b v.npy > v-$b.npy
+	done
+	run -0 tblur -s 12 --method fft --boundary zero --verbose --verbose x.npy -o o.npy
+	[[ $output == *"padded rows forward"* ]]
+	py "
+from scipy.ndimage import gaussian_filter
+r, x, v = np.load('r.npy'), np.load('x.npy'), np.load('v.npy')
+for b, m in (('zero', 'constant'), ('nearest', 'nearest')):
+    e = gaussian_filter(r, 40, mode=m, truncate=20)
+    assert np.abs(np.load(f'r-{b}.npy') - e).max() <= 1e-10 * np.abs(r).max(), b
+    g = np.load(f'x-{b}.npy')
+    e = gaussian_filter(x.astype(np.float64), 12, mode=m, truncate=20)
+    assert g.dtype == np.float32 and np.abs(g - e).max() <= 1e-6 * np.abs(x).max(), b
+    e = gaussian_filter(v, (2, 3, 20), order=(1, 0, 2), mode=m, truncate=20)
+    assert np.abs(np.load(f'v-{b}.npy') - e).max() <= 1e-10 * np.abs(v).max(), b"
+}

@@ -263,3 +263,154 @@ np.save("w3.npy", rng.standard_normal((3, 4, 3))); np.save("wg.npy", rng.standar
 	row fails --usage 2 "'conv2d:w.npy,padding=1': 'padding=1' is not an option of this kind" "$d/x.npy" tgrad conv2d:w.npy,padding=1 sum
 	rows_ok
 }
+
+@test "tgrad course: --wrt takes the course's names (W1, gamma1, beta1, W2 ...) in chain order, their values PyTorch's; --update writes gamma1 and beta1 too" {
+	local case=net-bn-dropout x args
+	IFS="|" read -r _ _ x args < <(grep "^$case|" "$GOLD/cases.txt")
+	mkdir p
+	# shellcheck disable=SC2086
+	(cd "$GOLD" && tgrad --forward --wrt beta1,W2,gamma1 $args <"$x") >bn.npy
+	# shellcheck disable=SC2086
+	(cd "$GOLD" && tgrad --update sgd:0.5 --out-dir "$BATS_TEST_TMPDIR/p" --wrt none $args <"$x") >none.npy
+	IFS="|" read -r _ _ x args < <(grep "^net-conv|" "$GOLD/cases.txt")
+	# shellcheck disable=SC2086
+	(cd "$GOLD" && tgrad --wrt b1,W1 $args <"$x") >conv.npy
+	[ "$(ls p | tr '\n' ' ')" = "W1.npy W2.npy b2.npy beta1.npy gamma1.npy " ] || fail "out-dir holds $(ls p)"
+	[ ! -s none.npy ] || fail "--wrt none without --forward wrote $(wc -c <none.npy) bytes"
+	py "
+sys.path.insert(0, '$TPIPE_TOP/test')
+from npystream import records
+def same(got, want, what):
+    assert got.shape == want.shape, (what, got.shape, want.shape)
+    err = float(np.max(np.abs(got - want)))
+    assert err <= 1e-10 * float(np.max(np.abs(want))), (what, err)
+g = '$GOLD/net-bn-dropout'
+exp = records(g + '.out.npy')   # loss, X, W1, gamma1, beta1, W2, b2
+got = records('bn.npy')
+assert len(got) == 4, len(got)
+for r, e, n in zip(got, [exp[0], exp[3], exp[4], exp[5]], ['L', 'gamma1', 'beta1', 'W2']):
+    same(r, e, n)
+for n, e in zip(['W1', 'gamma1', 'beta1', 'W2', 'b2'], exp[2:]):
+    same(np.load(f'p/{n}.npy'), np.load(f'{g}.{n}.npy') - 0.5 * e, n)
+exp = records('$GOLD/net-conv.out.npy')   # loss, X, W1, b1, W2, b2
+got = records('conv.npy')
+assert len(got) == 2, len(got)
+same(got[0], exp[2], 'W1'); same(got[1], exp[3], 'b1')
+"
+}
+
+@test "tgrad course: property: --check passes on random tgen inputs through every new layer and loss in four chains; --explain names the local gradients the other tests leave out" {
+	tgen randn 4,3,6,6 --seed 1 -o x4.npy
+	tgen randn 4,3,3,3 --seed 2 | tmath '0.3 * x' -o cW.npy
+	tgen randn 4 --seed 3 -o b4.npy
+	tgen rand 4 --seed 4 | tmath '0.5 + x' -o g4.npy
+	tgen randn 4 --seed 5 -o be4.npy
+	tgen randn 36,6 --seed 8 | tmath '0.3 * x' -o W6.npy
+	tgen randn 6 --seed 9 -o b6.npy
+	tgen rand 6 --seed 6 | tmath '0.5 + x' -o g6.npy
+	tgen randn 6 --seed 7 -o be6.npy
+	tgen randn 6,5 --seed 17 -o W65.npy
+	tgen randn 5 --seed 9 -o b5.npy
+	tgen rand 4 --seed 10 | tmath 'floor(5 * x)' -o y.npy
+	tgen randn 3,2,9 --seed 12 -o x3.npy
+	tgen randn 4,2,3 --seed 13 -o W1d.npy
+	tgen rand 3 --seed 18 | tmath 'floor(16 * x)' -o y3.npy
+	tgen randn 2,2,4,5,4 --seed 14 -o x5.npy
+	tgen randn 4,1,2,3,2 --seed 15 -o W3g.npy
+	tgen randn 108,5 --seed 19 | tmath '0.2 * x' -o W108.npy
+	tgen rand 2,5 --seed 20 -o t25.npy
+	tgen rand 3 --seed 21 | tmath '0.5 + x' -o g3.npy
+	tgen randn 3 --seed 22 -o be3.npy
+	tgen randn 4,3,3,3 --seed 23 -o t4.npy
+	local want chk out bad=''
+	for chain in "11|x4.npy|conv2d:cW.npy,b4.npy,pad=1 batchnorm:g4.npy,be4.npy leaky_relu:0.1 maxpool:2 flatten affine:W6.npy,b6.npy layernorm:g6.npy,be6.npy gelu:tanh dropout:0.3,seed=2 affine:W65.npy,b5.npy svm:y.npy" \
+		"2|x3.npy|conv1d:W1d.npy,stride=2,pad=1 elu:0.5 avgpool:2,stride=1 flatten log_softmax nll:y3.npy" \
+		"5|x5.npy|--reduction sum conv3d:W3g.npy,b4.npy,groups=2,dilation=1x2x1,pad=0x1x0 relu flatten affine:W108.npy,b5.npy bce-logits:t25.npy" \
+		"3|x4.npy|avgpool:3,stride=2,pad=1 elu gelu batchnorm:g3.npy,be3.npy,mean=be3.npy,var=g3.npy huber:t4.npy,delta=0.5"; do
+		IFS="|" read -r want x args <<<"$chain"
+		# shellcheck disable=SC2086
+		chk=$(tgrad --check $args <"$x" 2>&1) || bad+="exit $?: $args: $chk"$'\n'
+		[ "$(grep -c 'good (< 1e-7)' <<<"$chk")" -eq "$want" ] || bad+="$args: not $want good lines: $chk"$'\n'
+	done
+	[ -z "$bad" ] || fail "$bad"
+	# --explain of the layers and losses the other tests leave out
+	run --separate-stderr tgrad --explain --reduction sum conv1d:W1d.npy,stride=2,pad=1 elu:0.5 avgpool:2,stride=1 flatten log_softmax nll:y3.npy <x3.npy
+	[ "$status" -eq 0 ] || fail "$stderr"
+	out=$output
+	run --separate-stderr tgrad --explain conv2d:cW.npy,b4.npy,pad=1 batchnorm:g4.npy,be4.npy,mean=be4.npy,var=g4.npy maxpool:2 flatten affine:W6.npy,b6.npy layernorm:g6.npy,be6.npy gelu dropout:0.3,seed=2 affine:W65.npy,b5.npy svm:y.npy <x4.npy
+	[ "$status" -eq 0 ] || fail "$stderr"
+	out+=$output
+	run --separate-stderr tgrad --explain conv3d:W3g.npy,b4.npy,groups=2,dilation=1x2x1,pad=0x1x0 relu flatten affine:W108.npy,b5.npy bce-logits:t25.npy <x5.npy
+	[ "$status" -eq 0 ] || fail "$stderr"
+	out+=$output
+	run --separate-stderr tgrad --explain avgpool:3,stride=2,pad=1 batchnorm:g3.npy,be3.npy huber:t4.npy,delta=0.5 <x4.npy
+	[ "$status" -eq 0 ] || fail "$stderr"
+	out+=$output
+	for want in 'Z1 (3, 4, 5) from X (3, 2, 9) and W1 (4, 2, 3): Z1[:,o] = Σ_c X[:,c] ⋆ W1[o,c]' \
+		"dL/dW1 (4, 2, 3): dL/dW1[o,c] = Σ_n X[n,c] ⋆ dL/dZ1[n,o], the valid correlation summed over the batch, at the dilation's taps" \
+		'dL/dX (3, 2, 9): dL/dX[:,c] = Σ_o dL/dZ1[:,o] ∗ W1[o,c]' \
+		'dL/dX (2, 2, 4, 5, 4): dL/dX[:,c] = Σ_o dL/dZ1[:,o] ∗ W1[o,c]' \
+		'Z2 (4, 4, 6, 6) = (Z1 (4, 4, 6, 6) - μ) / √(σ² + eps) ⊙ gamma1 (4,) + beta1 (4,) per channel' \
+		'(with mean= and var=: dh / √(var + eps))' \
+		'dL/dgamma2 (6,) = Σ dL/dZ6 ⊙ x̂, dL/dbeta2 (6,) = Σ dL/dZ6, over the leading axes' \
+		'dL/dZ5 (4, 6) = (dh - mean(dh) - x̂ mean(dh ⊙ x̂)) / √(σ² + eps) per row, dh = dL/dZ6 ⊙ gamma2' \
+		'dL/dZ6 (4, 6) = dL/dZ7 (4, 6) ⊙ (Φ(Z6) + Z6 φ(Z6))' \
+		'Z8 (4, 6) = Z7 (4, 6) ⊙ M / (1 - P)' \
+		'dL/dZ7 (4, 6) = dL/dZ8 (4, 6) ⊙ M / (1 - P)' \
+		'dL/dZ9 (4, 5): dL/dZ9[r,j] = [margin j > 0] / R for j ≠ y[r]' \
+		'dL/dZ4 (2, 5) = (σ(Z4) - t) / N' \
+		'd = Z2 - T, T = target t4.npy (4, 3, 3, 3)' \
+		'δ = 0.5 (delta=, 1 when not given)' \
+		'dL/dZ2 (4, 3, 3, 3) = clamp(d, -δ, δ) / N' \
+		'dL/dZ2 (3, 4, 5) = dL/dZ3 (3, 4, 4) / (the kernel' \
+		'--reduction sum: the sum of the terms, not their mean'; do
+		grep -qF -- "$want" <<<"$out" || fail "no '$want' in: $out"
+	done
+}
+
+@test "tgrad course: the man page's training example: every one of its 50 --update sgd steps lowers the loss" {
+	local cmds
+	# the page's commands, the loop's loss stream kept whole (no awk)
+	cmds=$(sed -n "/^Training cs231n's two-layer network/,/^\.Ed/s/^\\$ //p" "$TPIPE_TOP/man/tgrad.1" |
+		sed 's/ | awk .*//; s/\\e/\\/g')
+	[ "$(grep -c '^for i in $(seq 50)' <<<"$cmds")" -eq 1 ] || fail "no loop in: $cmds"
+	eval "$cmds" >losses.txt
+	awk 'NR > 1 && !($1 < prev) { print "step " NR ": " $1 " after " prev; bad = 1 }
+		{ prev = $1 } END { if (NR != 50) { print NR " losses"; bad = 1 }; exit bad }' losses.txt ||
+		fail "$(cat losses.txt)"
+}
+
+@test "tgrad course: conv2d's dL/dW over a batch taken in several runs of the engine (a run's signal about 1 MiB) equals PyTorch's, with stride, dilation and groups too" {
+	# f64, X (9, 2, 40, 40), 16 output channels, pad 1: dL/dZ padded is
+	# 44 x 44 x 16 x 8 bytes a sample, runs of 4, 4 and 1 samples
+	py '
+rng = np.random.default_rng(9)
+np.save("x.npy", rng.standard_normal((9, 2, 40, 40)))
+np.save("w.npy", rng.standard_normal((16, 2, 3, 3))); np.save("b.npy", rng.standard_normal(16))
+np.save("g.npy", rng.standard_normal((9, 16, 40, 40)))
+np.save("wg.npy", rng.standard_normal((16, 1, 3, 3)))
+np.save("gg.npy", rng.standard_normal((9, 16, 19, 19)))
+'
+	tgrad -g g.npy conv2d:w.npy,b.npy,pad=1 <x.npy >plain.npy
+	tgrad -g gg.npy conv2d:wg.npy,b.npy,pad=1,stride=2,dilation=2,groups=2 <x.npy >grouped.npy
+	py "
+sys.path.insert(0, '$TPIPE_TOP/test')
+from npystream import records
+import torch
+x = torch.tensor(np.load('x.npy'), requires_grad=True)
+for out, w, g, kw in (('plain.npy', 'w.npy', 'g.npy', {}),
+                      ('grouped.npy', 'wg.npy', 'gg.npy', dict(stride=2, dilation=2, groups=2))):
+    W = torch.tensor(np.load(w), requires_grad=True)
+    b = torch.tensor(np.load('b.npy'), requires_grad=True)
+    x.grad = None
+    z = torch.nn.functional.conv2d(x, W, b, padding=1, **kw)
+    z.backward(torch.tensor(np.load(g)))
+    got = records(out)
+    assert len(got) == 3, (out, len(got))
+    for r, t, n in zip(got, (x.grad, W.grad, b.grad), 'XWb'):
+        t = t.numpy()
+        assert r.shape == t.shape, (out, n, r.shape, t.shape)
+        err = float(np.max(np.abs(r - t)))
+        assert err <= 1e-10 * float(np.max(np.abs(t))), (out, n, err)
+"
+}
