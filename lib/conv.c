@@ -176,7 +176,10 @@ tp_conv_describe(const struct tp_conv *c, char *buf, size_t len)
 	for (a = 0; a < c->g.nax && n < len; a++)
 		n += snprintf(buf + n, len - n, "%s%zu%s", a ? "x" : " length ",
 		    c->g.ax[a].L, c->g.ax[a].whole ? "" : "(tiled)");
-	if (n < len)
+	if (n < len && conv_2d_fits(&c->g))
+		n += snprintf(buf + n, len - n, ", passes over rows, column "
+		    "blocks, rows");
+	else if (n < len)
 		n += snprintf(buf + n, len - n, ", %zu tile%s per batch "
 		    "element, %s", c->g.ntiles, c->g.ntiles == 1 ? "" : "s",
 		    c->g.par ? "tiles in parallel" : "threaded transforms");
@@ -331,6 +334,55 @@ geometry(struct tp_conv *c, const struct tp_tensor *x, int method,
 #define COST_ITEM 2e-6			/* per tile: calls, loops */
 
 /*
+ * conv_2d.c's passes (real data on two whole axes) work on lines in
+ * cache: per n log2 n of one line of n points, f32, ESTIMATE plans, one
+ * thread, measured on lines of 256 to 4320 points (a real line is half
+ * of a complex one of its length, and its packing); f64 lines take
+ * COST_LINE_F64 times as long, and lines of 2^i points COST_LINE_POW2
+ * of the time.  COST_2D_POINT covers, per point of the buffer, the
+ * fills, gathers, scatters and copies and the first touch of the
+ * buffers (f64: twice); COST_2D_RUN the three passes' start.
+ */
+#define COST_LINE_C2C 0.18e-9
+#define COST_LINE_R2C 0.10e-9
+#define COST_LINE_F64 1.6
+#define COST_LINE_POW2 0.6
+#define COST_2D_POINT 4.7e-9
+#define COST_2D_RUN 30e-6
+
+/* One line of n points, complex (cx) or real, as above. */
+static double
+line_cost(double n, int cx, int single)
+{
+	size_t in = (size_t)n;
+	double t = (cx ? COST_LINE_C2C : COST_LINE_R2C) * n *
+	    log2(n > 2 ? n : 2);
+
+	if ((in & (in - 1)) == 0)
+		t *= COST_LINE_POW2;
+	return single ? t : t * COST_LINE_F64;
+}
+
+/* The cost of conv_2d.c's path for g: the rows that hold signal forward
+ * and those that hold outputs back, three column transforms per column
+ * (the signal's, the kernel's and the inverse; a stream's later records
+ * read the kernel's), and the passes. */
+static double
+cost_2d(const struct conv_geom *g, int single, int threads)
+{
+	const struct conv_axis *a0 = &g->ax[0], *a1 = &g->ax[1];
+	double L0 = (double)a0->L, L1 = (double)a1->L;
+	double B = CONV_2D_RUN / (single ? 8 : 16);
+	double cols = ceil((L1 / 2 + 1) / B) * B;
+	double live = (double)(a0->in < a0->L ? a0->in : a0->L);
+	double t = (live + (double)a0->lout) * line_cost(L1, 0, single) +
+	    3 * cols * line_cost(L0, 1, single) + L0 * 2 * cols *
+	    COST_2D_POINT * (single ? 1 : 2);
+
+	return (double)g->nb * (t / threads + COST_2D_RUN);
+}
+
+/*
  * One transform of n points (complex when cx) and its share of the
  * passes over the buffer.  The cost per n log2 n grows with the size in
  * bytes once the transform leaves the caches: the factors below were
@@ -393,6 +445,10 @@ tile_cost(struct conv_geom *g, const size_t *tile, int single, int cx,
 			p2 = 0;
 	}
 	items *= (double)g->ntiles;
+	if (g->ntiles == 1 && g->nax == 2 && !cx) {	/* conv_2d.c */
+		g->par = 0;
+		return cost_2d(g, single, threads);
+	}
 	rounds = ceil(items / threads);
 	par = rounds * (2 * tf_cost(n, p2, single, cx) + COST_ITEM);
 	seq = items * (2 * tf_cost(n, p2, single, cx) /
@@ -402,6 +458,16 @@ tile_cost(struct conv_geom *g, const size_t *tile, int single, int cx,
 	return (g->par ? par : seq) + one;
 }
 
+/*
+ * The tile model above prices tiles of 2^i points higher, against
+ * conv_2d.c's model of the whole, than they run: in CPU time, 2048^2 *
+ * 31^2 took 35 ms in 128^2 tiles and 44 ms in the passes (the models:
+ * 65 and 44), 4096^2 * 255^2 took 333 ms in 1024^2 tiles and 190 ms in
+ * the passes (468 and 190).  Tiles are weighed by this factor when
+ * they compete with the passes; the method's cost stays the model's.
+ */
+#define TILES_VS_2D 0.6
+
 /* Choose the tiles of the FFT path for g (see tile_cost); returns the
  * cost.  Tiles are tried on up to 3 axes; more axes are transformed
  * whole. */
@@ -410,7 +476,7 @@ choose_tiles(struct conv_geom *g, int single, int cx, int threads)
 {
 	size_t cand[3][16] = { { 0 } }, tile[TP_MAXDIM] = { 0 };
 	size_t best[TP_MAXDIM] = { 0 };
-	int nc[3] = { 1, 1, 1 }, a, i0, i1, i2;
+	int nc[3] = { 1, 1, 1 }, a, i0, i1, i2, whole2d;
 	double cost, best_cost;
 
 	/* tile lengths 2^i: in-place transforms of other lengths take
@@ -424,14 +490,20 @@ choose_tiles(struct conv_geom *g, int single, int cx, int threads)
 				cand[a][nc[a]++] = p;
 	}
 	best_cost = tile_cost(g, tile, single, cx, threads);
+	whole2d = g->nax == 2 && !cx;
 	for (i0 = 0; i0 < nc[0]; i0++)
 		for (i1 = 0; i1 < nc[1]; i1++)
 			for (i2 = 0; i2 < nc[2]; i2++) {
 				tile[0] = cand[0][i0];
 				tile[1] = g->nax > 1 ? cand[1][i1] : 0;
 				tile[2] = g->nax > 2 ? cand[2][i2] : 0;
-				if (g->nax <= 3 && (cost = tile_cost(g, tile,
-				    single, cx, threads)) < best_cost) {
+				if (g->nax > 3)
+					continue;
+				cost = tile_cost(g, tile, single, cx, threads);
+				/* weighed against conv_2d.c's passes */
+				if (whole2d && (tile[0] || tile[1]))
+					cost *= TILES_VS_2D;
+				if (cost < best_cost) {
 					best_cost = cost;
 					memcpy(best, tile, sizeof tile);
 				}
@@ -668,9 +740,17 @@ tp_conv_run(struct tp_conv *c, const struct tp_tensor *x,
 		mask = nan_mask(c, bad);
 		free(bad);
 	}
-	if (c->st == NULL)
+	if (c->st == NULL && conv_2d_fits(&c->g)) {
+		c->st = conv_2d_setup(c);
+		c->st_free = conv_2d_free;
+		tp_fft_save_wisdom();
+	} else if (c->st == NULL) {
 		conv_path_setup(c);
-	conv_path_run(c, xd, out->data);
+	}
+	if (conv_2d_fits(&c->g))
+		conv_2d_run(c, xd, out->data);
+	else
+		conv_path_run(c, xd, out->data);
 	if (mask != NULL) {
 		c->ops->set_nan(out->data, mask, out->count, nre);
 		free(mask);

@@ -113,7 +113,25 @@ struct tp_conv {
  * by boundary bnd; -1 for a zero. */
 ptrdiff_t conv_bmap(ptrdiff_t i, ptrdiff_t n, int bnd);
 
-/* Make c->st for c->g's method (plans, kernel spectrum or planes). */
+/*
+ * Fill dst[0..len) (elements of esz bytes) from position start of the
+ * buffer signal of one axis: position p holds the extended signal's
+ * sample p - pl for 0 <= p < in (src by the boundary rule), else zero.
+ */
+void conv_fill_row(char *dst, size_t len, const char *src, ptrdiff_t start,
+    const struct conv_axis *ax, int bnd, size_t esz);
+
+/* The FFT path of real data on two whole axes in three passes
+ * (conv_2d.c): whether g is such, and its state and run.  Its column
+ * blocks are CONV_2D_RUN bytes wide. */
+#define CONV_2D_RUN 128
+int conv_2d_fits(const struct conv_geom *g);
+void *conv_2d_setup(struct tp_conv *c);
+void conv_2d_free(void *);
+void conv_2d_run(struct tp_conv *c, const void *x, void *out);
+
+/* Make c->st for c->g's method (plans, kernel spectrum or planes),
+ * unless conv_2d_fits (conv.c chooses). */
 void conv_path_setup(struct tp_conv *c);
 /* out = x convolved, both in c->cdt, by c->g's method (after setup). */
 void conv_path_run(struct tp_conv *c, const void *x, void *out);

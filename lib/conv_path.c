@@ -6,6 +6,7 @@
  * float and double.  conv_impl.h describes the geometry.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,15 +23,27 @@
 #define CT_REAL float
 #define CT_FN(x) x##_f
 #define CT_BLK 32
+#define CT_LANES 8
+#define CT_UINT uint32_t
+#define CT_EXP 0x7f800000u
 #include "conv_typed.h"
 #undef CT_REAL
 #undef CT_FN
 #undef CT_BLK
+#undef CT_LANES
+#undef CT_UINT
+#undef CT_EXP
 
 #define CT_REAL double
 #define CT_FN(x) x##_d
 #define CT_BLK 16
+#define CT_LANES 4
+#define CT_UINT uint64_t
+#define CT_EXP 0x7ff0000000000000u
 #include "conv_typed.h"
+#undef CT_LANES
+#undef CT_UINT
+#undef CT_EXP
 #undef CT_REAL
 #undef CT_FN
 #undef CT_BLK
@@ -83,13 +96,9 @@ copy_elem(char *dst, const char *src, size_t esz)
 	}
 }
 
-/*
- * Fill dst[0..len) (elements of esz bytes) from position start of the
- * buffer signal of one axis: position p holds the extended signal's
- * sample p - pl for 0 <= p < in (src by the boundary rule), else zero.
- */
-static void
-fill_row(char *dst, size_t len, const char *src, ptrdiff_t start,
+/* conv_impl.h */
+void
+conv_fill_row(char *dst, size_t len, const char *src, ptrdiff_t start,
     const struct conv_axis *ax, int bnd, size_t esz)
 {
 	ptrdiff_t b, p, j, n = (ptrdiff_t)ax->n, in = (ptrdiff_t)ax->in;
@@ -173,7 +182,7 @@ fill(char *dst, const char *src, const struct conv_geom *g, const size_t *bd,
 		if (zero)
 			memset(d, 0, rowlen * esz);
 		else
-			fill_row(d, rowlen, src + (size_t)off * esz,
+			conv_fill_row(d, rowlen, src + (size_t)off * esz,
 			    start[nax - 1], &g->ax[nax - 1], g->bnd, esz);
 		for (a = nax - 2; a >= 0; a--) {
 			if (++idx[a] < bd[a])

@@ -73,7 +73,9 @@ EOF
 @test "tconv: --method fft, --method direct and SciPy agree on larger (tiled) inputs" {
 	# sizes at which the FFT path cuts the signal into overlap-save tiles
 	# (1-D and 2-D) or transforms it whole; every mode, boundary and some
-	# op mixes; odd/even kernels; batch; f32, f64, c8, c16.  The reference
+	# op mixes; odd/even kernels; batch; f32, f64, c8, c16; kernels longer
+	# than the signal and axes of 1 (cases k-o: conv_2d.c's passes when
+	# the whole axes are transformed).  The reference
 	# is computed here: scipy.signal.fftconvolve of the signal (numpy.pad-
 	# extended by the boundary as make-golden.py does) with the kernel
 	# reversed on corr axes (and conjugated when every axis is corr).
@@ -88,30 +90,36 @@ for name, s, k, dt in [("a", (96, 80), (7, 9), "f8"), ("b", (64, 70), (8, 6), "f
                        ("c", (4, 40, 50), (5, 5), "f4"), ("d", (3000,), (65,), "f8"),
                        ("e", (20, 18, 16), (3, 4, 5), "f8"), ("f", (50, 60), (31, 25), "f4"),
                        ("g", (90, 84), (7, 6), "c16"), ("h", (3, 70, 64), (5, 5), "c8"),
-                       ("i", (2, 5000), (129,), "f8"), ("j", (5000,), (128,), "f4")]:
+                       ("i", (2, 5000), (129,), "f8"), ("j", (5000,), (128,), "f4"),
+                       ("k", (37, 52), (5, 8), "f8"), ("l", (3, 21, 30), (4, 7), "f8"),
+                       ("m", (9, 6), (15, 11), "f8"), ("n", (40, 33), (1, 9), "f4"),
+                       ("o", (50, 1), (3, 1), "f8")]:
     np.save(name + ".sig.npy", r(s, dt))
     np.save(name + ".k.npy", r(k, dt))
 '
 	: >list
 	n=0
-	for c in a b c d e f g h i j; do
+	for c in a b c d e f g h i j k l m n o; do
 		for args in '--mode full' '--mode valid' '--mode same' \
 			'--mode same --corr' '--mode full --op corr,conv' \
 			'--mode valid --op conv,corr' '--mode same --op corr,conv --boundary reflect' \
 			'--mode same --boundary wrap' '--mode same --boundary reflect' \
 			'--mode same --boundary mirror' '--mode same --boundary nearest'; do
 			case $c$args in
-			[dije]*corr,conv* | [dije]*conv,corr*) continue ;;
+			[dije]*corr,conv* | [dije]*conv,corr* | m*valid*) continue ;;
 			esac
-			n=$((n + 1)) s1=0 s2=0
+			n=$((n + 1)) s1=0 s2=0 whole=
+			case $c in [k-o]) whole='--tiles 0,0 --verbose' ;; esac
 			# shellcheck disable=SC2086
-			tconv -k $c.k.npy $args --method fft <$c.sig.npy >fft$n.npy 2>>err || s1=$?
+			tconv -k $c.k.npy $args --method fft $whole <$c.sig.npy \
+				>fft$n.npy 2>>err || s1=$?
 			# shellcheck disable=SC2086
 			tconv -k $c.k.npy $args --method direct <$c.sig.npy >dir$n.npy 2>>err || s2=$?
 			echo "$n $c $s1 $s2 $args" >>list
 		done
 	done
-	cat err
+	grep -v '^tconv: total' err | grep -v 'passes over rows, column blocks, rows;' || :
+	[ "$(grep -c 'passes over rows' err)" -eq 53 ]
 	run "$PY" - <<'PYEOF'
 import numpy as np, scipy.signal as ss
 PAD = {"zero": "constant", "wrap": "wrap", "reflect": "symmetric",
@@ -778,6 +786,26 @@ np.save("k31.npy", rng.standard_normal((31, 31)).astype(np.float32))
 				[ "$1" = f ] && tol=1e-5
 				npy_close $1-$m-$j.npy $1-$m-1.npy $tol
 			done
+		done
+	done
+}
+
+@test "tconv: the 2-D passes give the same bytes on 1 to 3 threads, and to a stream's records as to single ones" {
+	# conv_2d.c transforms the kernel's columns for the first record of a
+	# shape, keeps them from the second and reads them from the third
+	for t in f32 f64; do
+		tgen randn 7,5 -t $t --seed 9 -o k$t.npy
+		: >single.npy
+		for s in 1 2 3; do
+			tgen randn 45,50 -t $t --seed $s -o r$s.npy
+			tconv -k k$t.npy --mode same --tiles 0,0 r$s.npy >>single.npy
+		done
+		cat r1.npy r2.npy r3.npy >stream.npy
+		for j in 1 2 3; do
+			tconv -k k$t.npy --mode same --tiles 0,0 --verbose -j $j \
+				-o s$j.npy stream.npy 2>err
+			[ "$(grep -c 'passes over rows' err)" -eq 3 ]
+			cmp s$j.npy single.npy
 		done
 	done
 }
