@@ -123,6 +123,9 @@ $(BUILD)/obj/fuzz/%.o: fuzz/%.c | $(BUILD)/obj/fuzz
 # never contracted into fused multiply-adds (numpy's results bit for
 # bit), loops vectorised.  A new expr file gets these flags by its name.
 $(BUILD)/obj/lib/expr_%.o: CFLAGS += -O3 -ffp-contract=off -fno-math-errno
+# tproject's kernels (lib/project.c, compiled also for AVX2 and AVX-512):
+# never contracted, so that every machine writes the same bits.
+$(BUILD)/obj/lib/project.o: CFLAGS += -ffp-contract=off
 
 $(BUILD)/libtpipe.a: $(LIBOBJ)
 	rm -f $@ && ar rcs $@ $(LIBOBJ)
@@ -147,6 +150,7 @@ $(BUILD)/pic/lib/%.o: lib/%.c | $(BUILD)/pic/lib
 	$(COMPILE) -fPIC -fvisibility=hidden -c -o $@ $<
 
 $(BUILD)/pic/lib/expr_%.o: CFLAGS += -O3 -ffp-contract=off -fno-math-errno
+$(BUILD)/pic/lib/project.o: CFLAGS += -ffp-contract=off
 
 $(BUILD)/pic/tpipe.o: $(PICOBJ) mk/libtpipe.redefine
 	ld -r -o $@.tmp $(filter-out %/track.o,$(PICOBJ))

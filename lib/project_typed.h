@@ -37,6 +37,7 @@
  * coordinates only when it is asked for.  out may equal in.  Returns
  * the number of points made NaN by their w.
  */
+TP_CLONES_512
 static size_t
 PT_FN(project_block)(const struct tp_project *p, const PT_REAL *in, int dim,
     PT_REAL *out, unsigned char *outside, size_t n)
@@ -101,6 +102,7 @@ PT_FN(project_block)(const struct tp_project *p, const PT_REAL *in, int dim,
  * out may equal in.  Returns how many points became NaN because their
  * object w is 0.
  */
+TP_CLONES_512
 static size_t
 PT_FN(unproject_block)(const struct tp_project *p, const PT_REAL *in,
     PT_REAL *out, size_t n)
