@@ -6,6 +6,7 @@
  * builders are in project_mat.c, the renderer in project_render.c.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,18 +53,22 @@ tp_project_init(struct tp_project *p, const struct tp_view *v)
 #define BLOCK 256
 #define CHUNK (64 * BLOCK)
 
-/* The per-precision part: PT_REAL is the element type, PT_FN(x) names
- * its functions x_f64 or x_f32. */
+/* The per-precision part: PT_REAL is the element type, PT_INT an
+ * integer as wide, PT_FN(x) names its functions x_f64 or x_f32. */
 #define PT_REAL double
+#define PT_INT int64_t
 #define PT_FN(x) x##_f64
 #include "project_typed.h"
 #undef PT_REAL
+#undef PT_INT
 #undef PT_FN
 
 #define PT_REAL float
+#define PT_INT int32_t
 #define PT_FN(x) x##_f32
 #include "project_typed.h"
 #undef PT_REAL
+#undef PT_INT
 #undef PT_FN
 
 /* The work of one tp_parallel call over chunks of points. */

@@ -1,8 +1,9 @@
 /*
  * project_typed.h - the arithmetic of tproject's pipeline per element
  * type: project and unproject one block of points.  lib/project.c
- * includes it twice, with PT_REAL (float or double) and PT_FN(x) (x
- * with a type suffix, _f32 or _f64) defined, after BLOCK, and gets
+ * includes it twice, with PT_REAL (float or double), PT_INT (an integer
+ * as wide, for masks that vectorise with it) and PT_FN(x) (x with a type
+ * suffix, _f32 or _f64) defined, after BLOCK, and gets
  * PT_FN(project_block) and PT_FN(unproject_block); it is not a header
  * of its own.  The chunks, threads and NaN counts are in project.c,
  * written once.
@@ -51,10 +52,18 @@ PT_FN(project_block)(const struct tp_project *p, const PT_REAL *in, int dim,
 	const PT_REAL a12 = a[12], a13 = a[13], a14 = a[14], a15 = a[15];
 	const PT_REAL sx = p->scale[0], sy = p->scale[1], sz = p->scale[2];
 	const PT_REAL ox = p->offset[0], oy = p->offset[1], oz = p->offset[2];
-	const int keep = p->v.keep_behind;
-	size_t i, bad = 0;
+	const PT_REAL lo = p->v.keep_behind ? 0 : -(PT_REAL)INFINITY;
+	PT_INT nb = 0;
+	size_t i;
 
-	if (dim == 3) {
+	if (dim == 3 && n == BLOCK) {	/* a constant count: SIMD */
+		for (i = 0; i < BLOCK; i++) {
+			x[i] = in[3 * i];
+			y[i] = in[3 * i + 1];
+			z[i] = in[3 * i + 2];
+			w[i] = 1;
+		}
+	} else if (dim == 3) {
 		for (i = 0; i < n; i++) {
 			x[i] = in[3 * i];
 			y[i] = in[3 * i + 1];
@@ -75,11 +84,15 @@ PT_FN(project_block)(const struct tp_project *p, const PT_REAL *in, int dim,
 		PROJECT_LOOP(PT_REAL, 1)
 	else
 		PROJECT_LOOP(PT_REAL, w[i])
-	for (i = 0; i < n; i++)
-		if (cw[i] == 0 || (!keep && cw[i] < 0)) {
-			X[i] = Y[i] = Z[i] = (PT_REAL)NAN;
-			bad++;
-		}
+	for (i = 0; i < BLOCK; i++) {	/* cw == 0, or cw <= 0 */
+		PT_INT behind = !isgreater(cw[i], 0) & !isless(cw[i], lo) &
+		    !isunordered(cw[i], lo);
+
+		nb += behind & (PT_INT)(i < n);
+		X[i] = behind ? (PT_REAL)NAN : X[i];
+		Y[i] = behind ? (PT_REAL)NAN : Y[i];
+		Z[i] = behind ? (PT_REAL)NAN : Z[i];
+	}
 	for (i = 0; outside != NULL && i < n; i++) {
 		PT_REAL cx = a0 * x[i] + a1 * y[i] + a2 * z[i] + a3 * w[i];
 		PT_REAL cy = a4 * x[i] + a5 * y[i] + a6 * z[i] + a7 * w[i];
@@ -88,12 +101,19 @@ PT_FN(project_block)(const struct tp_project *p, const PT_REAL *in, int dim,
 		outside[i] = !(cw[i] > 0 && fabs(cx) <= cw[i] &&
 		    fabs(cy) <= cw[i] && fabs(cz) <= cw[i]);
 	}
-	for (i = 0; i < n; i++) {
-		out[3 * i] = X[i];
-		out[3 * i + 1] = Y[i];
-		out[3 * i + 2] = Z[i];
-	}
-	return bad;
+	if (n == BLOCK)
+		for (i = 0; i < BLOCK; i++) {
+			out[3 * i] = X[i];
+			out[3 * i + 1] = Y[i];
+			out[3 * i + 2] = Z[i];
+		}
+	else
+		for (i = 0; i < n; i++) {
+			out[3 * i] = X[i];
+			out[3 * i + 1] = Y[i];
+			out[3 * i + 2] = Z[i];
+		}
+	return (size_t)nb;
 }
 
 /*
