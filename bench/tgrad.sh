@@ -26,6 +26,12 @@
 #     too; the least of $REPS) against torch's process_time() of the
 #     passes in process (least of $REPS): on a loaded machine the wall
 #     times wait for a CPU, these less so.
+#   bound (twolayer, issue 26): bench/sgemm6.c, the six sgemm calls of
+#     the net's passes alone on OpenBLAS with $THREADS threads (best of
+#     $REPS after a warm-up, wall and CPU), beside tgrad's compute and
+#     its whole process's CPU time.  OPENBLAS variables stay as the
+#     environment sets them (run it again with OPENBLAS_CORETYPE=... to
+#     see another kernel).
 # The last column is the largest difference between the two outputs,
 # relative to max|torch|, over the records: both did the same work.
 #
@@ -187,6 +193,14 @@ assert len(a) == len(b) == 6, (len(a), len(b))
 print('%.1e' % max(float(np.max(np.abs(u.astype(float) - v))) / float(np.max(np.abs(v)))
                    for u, v in zip(a, b)))
 ")
+	bw='' bcpu=''
+	if [ "$net" = twolayer ] && cc -O2 -o sgemm6 "$top/bench/sgemm6.c" \
+	    -lopenblas 2>/dev/null; then
+		echo "bench/tgrad.sh: $net: the six sgemm calls alone" >&2
+		read -r bw bcpu <<EOF
+$(./sgemm6 "$THREADS" 4096 1024 1024 10 "$REPS")
+EOF
+	fi
 	case $net in
 	twolayer) what="two-layer net, B=4096, 1024→1024→10" ;;
 	conv) what="conv 32×5×5 pad 2, relu, pool 2, affine→10; 64×3×32×32" ;;
@@ -198,6 +212,14 @@ print('%.1e' % max(float(np.max(np.abs(u.astype(float) - v))) / float(np.max(np.
 	echo "| compute only (tgrad --verbose; torch in-process) | $gc | $tc | $(ratio "$tc" "$gc") | |"
 	echo "| CPU time (tgrad whole process; torch's passes in process) | $gcpu | $tcpu | $(ratio "$tcpu" "$gcpu") | |"
 	echo
+	if [ -n "$bw" ]; then
+		echo "| bound: the six sgemm calls (bench/sgemm6.c), OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-(unset)} | wall s | CPU s |"
+		echo "|---|---|---|"
+		echo "| the six calls alone, in process | $bw | $bcpu |"
+		echo "| tgrad: compute (--verbose); CPU of its whole process | $gc | $gcpu |"
+		echo
+		echo "- tgrad / the six sgemm calls: compute $(ratio "$gc" "$bw")x, CPU $(ratio "$gcpu" "$bcpu")x (goal: at most 1.3x)"
+	fi
 	awk -v gw="$gw" -v tw="$tw" -v gc="$gc" -v tc="$tc" 'BEGIN {
 		printf "- faster than torch, whole process: %s\n", (gw < tw) ? "yes" : "no"
 		printf "- compute within 1.5x of torch in-process: %s (%.2fx)\n",
