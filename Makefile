@@ -1,5 +1,6 @@
 # tpipe - small Unix filters for tensors.
-#   make            build the tools into $(BUILD)/bin (and their library
+#   make            build the tools into $(BUILD)/bin (and their private
+#                   libraries in $(BUILD)/lib/tpipe, the public library
 #                   and completions); first checks that the compiler finds
 #                   the headers and libraries the build needs, and names
 #                   the Debian packages missing if not (mk/deps.sh probe)
