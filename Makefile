@@ -1,5 +1,6 @@
 # tpipe - small Unix filters for tensors.
-#   make            build the tools into $(BUILD)/bin (and their library
+#   make            build the tools into $(BUILD)/bin (and their private
+#                   libraries in $(BUILD)/lib/tpipe, the public library
 #                   and completions); first checks that the compiler finds
 #                   the headers and libraries the build needs, and names
 #                   the Debian packages missing if not (mk/deps.sh probe)
@@ -104,7 +105,7 @@ DEPS_STEP = $(if $(filter bench,$(MAKECMDGOALS)),deps-bench,$(if \
 # Objects in $(BUILD)/obj/DIR for the sources in lib/, cmd/, test/unit/
 # and fuzz/, each with its dependency file beside it.
 $(BUILD)/obj/lib/%.o: lib/%.c | $(BUILD)/obj/lib
-	$(COMPILE) -c -o $@ $<
+	$(COMPILE) $(PRIV_CFLAGS) -c -o $@ $<
 
 $(BUILD)/obj/cmd/%.o: cmd/%.c | $(BUILD)/obj/cmd
 	$(COMPILE) -c -o $@ $<
@@ -137,7 +138,7 @@ $(BUILD)/libtpipe.a: $(LIBOBJ)
 # name but the public tpipe_* made local (hidden ones, and the resolvers
 # clang makes global for target_clones); from it libtpipe.so (soname
 # libtpipe.so.0, the names mk/libtpipe.map exports) and libtpipe.a.  The
-# tools keep linking $(BUILD)/libtpipe.a above.
+# tools link the private libraries below instead.
 PICOBJ = $(patsubst lib/%.c,$(BUILD)/pic/lib/%.o,$(LIBSRC))
 LIBS_PRIVATE = $(LDLIBS_tproject) $(LDLIBS)
 MAKE_PC = sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
@@ -176,8 +177,50 @@ $(BUILD)/lib/libtpipe.a: $(BUILD)/pic/tpipe.o | $(BUILD)/lib
 $(BUILD)/lib/tpipe.pc: mk/tpipe.pc.in Makefile | $(BUILD)/lib
 	$(MAKE_PC) > $@
 
-$(BUILD)/bin/%: $(BUILD)/obj/cmd/%.o $(BUILD)/libtpipe.a | $(BUILD)/bin
-	$(LINK) -o $@ $< $(BUILD)/libtpipe.a $(LDLIBS_$*) $(LDLIBS)
+# The tools' private libraries (include/tpipe/README, "The tools and
+# their libraries"): the objects of $(BUILD)/obj/lib but api*.c, split by
+# the system libraries they use, each libtpipe-GROUP.so.$(VERSION) in
+# $(BUILD)/lib/tpipe (installed in $(LIBDIR)/tpipe): base (core, io,
+# pictures, threads and the engines that need nothing more), fftw (FFTW
+# and the engines on it), grad (OpenBLAS), mesh (assimp).  Every name is
+# exported under TPIPE_PRIVATE_$(VERSION) (mk/libtpipe-private.map); a
+# group links only the groups in PRIV_USES_group (--no-undefined fails
+# the build if base, say, calls into fftw); the tools and the groups link
+# --as-needed, so each records in NEEDED only the libraries it calls.
+# The tools find them by RUNPATH: $ORIGIN/../lib/tpipe in the build
+# tree, $(LIBDIR)/tpipe installed (make install links them again).
+PRIV_GROUPS = mesh grad fftw base
+PRIV_SRC_fftw = lib/fft.c lib/fft_axes.c \
+    $(wildcard lib/blur*.c lib/conv*.c lib/spectrum*.c)
+PRIV_SRC_grad = $(wildcard lib/grad*.c)
+PRIV_SRC_mesh = lib/mesh_file.c
+PRIV_SRC_base = $(filter-out $(wildcard lib/api*.c) $(PRIV_SRC_fftw) \
+    $(PRIV_SRC_grad) $(PRIV_SRC_mesh),$(LIBSRC))
+PRIV_USES_fftw = base
+PRIV_USES_grad = fftw base
+PRIV_USES_mesh = base
+PRIV_CFLAGS = -fPIC -fno-semantic-interposition
+PRIV = $(BUILD)/lib/tpipe/libtpipe-$(1).so.$(VERSION)
+PRIV_FILES = $(foreach g,$(PRIV_GROUPS),$(call PRIV,$g))
+PRIV_LINK = -L$(BUILD)/lib/tpipe -Wl,--as-needed \
+    $(foreach g,$(PRIV_GROUPS),-l:$(notdir $(call PRIV,$g)))
+RUNPATH = -Wl,--enable-new-dtags,-rpath,
+define PRIV_RULE
+$(call PRIV,$(1)): $(patsubst lib/%.c,$(BUILD)/obj/lib/%.o,$(PRIV_SRC_$(1))) \
+    $(foreach u,$(PRIV_USES_$(1)),$(call PRIV,$u)) mk/libtpipe-private.map \
+    | $(BUILD)/lib/tpipe
+	$$(LINK) -shared -Wl,-soname,$$(@F) -Wl,--no-undefined \
+	    -Wl,--version-script=mk/libtpipe-private.map \
+	    -Wl,-Bsymbolic-functions $$(RUNPATH)'$$$$ORIGIN' -o $$@ \
+	    $$(filter %.o,$$^) -L$$(@D) -Wl,--as-needed \
+	    $(foreach u,$(PRIV_USES_$(1)),-l:$$(notdir $(call PRIV,$u))) \
+	    $$(LDLIBS_tproject) $$(LDLIBS)
+endef
+$(foreach g,$(PRIV_GROUPS),$(eval $(call PRIV_RULE,$g)))
+
+$(BUILD)/bin/%: $(BUILD)/obj/cmd/%.o $(PRIV_FILES) | $(BUILD)/bin
+	$(LINK) -o $@ $< $(PRIV_LINK) $(LDLIBS_$*) $(LDLIBS) \
+	    $(RUNPATH)'$$ORIGIN/../lib/tpipe'
 
 $(BUILD)/unit/%: $(BUILD)/obj/unit/%.o $(BUILD)/libtpipe.a | $(BUILD)/unit
 	$(LINK) -o $@ $< $(BUILD)/libtpipe.a $(LDLIBS)
@@ -195,7 +238,7 @@ $(BUILD)/completion/%: $(BUILD)/bin/% mk/completion.sh
 
 BUILD_DIRS = $(BUILD)/bin $(BUILD)/unit $(BUILD)/fuzz $(BUILD)/obj/lib \
     $(BUILD)/obj/cmd $(BUILD)/obj/unit $(BUILD)/obj/fuzz $(BUILD)/pic/lib \
-    $(BUILD)/lib
+    $(BUILD)/lib $(BUILD)/lib/tpipe
 $(BUILD_DIRS): | deps-probe
 	mkdir -p $@
 
@@ -268,7 +311,12 @@ bench: deps-bench all
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(COMPLETIONDIR)
-	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
+	install -d $(DESTDIR)$(LIBDIR)/tpipe
+	install -m 644 $(PRIV_FILES) $(DESTDIR)$(LIBDIR)/tpipe/
+	for t in $(TOOLS); do \
+	    $(LINK) -o $(DESTDIR)$(PREFIX)/bin/$$t $(BUILD)/obj/cmd/$$t.o \
+	    $(PRIV_LINK) $(LDLIBS) $(RUNPATH)$(LIBDIR)/tpipe || exit 1; \
+	done
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 man/*.7 $(DESTDIR)$(MANDIR)/man7/
 	install -m 644 $(COMPLETIONS) $(DESTDIR)$(COMPLETIONDIR)/
@@ -302,10 +350,11 @@ uninstall:
 	    $(addprefix $(DESTDIR)$(COMPLETIONDIR)/,$(TOOLS)) \
 	    $(addprefix $(DESTDIR)$(LIBDIR)/,libtpipe.so.$(VERSION) \
 	    $(SONAME) libtpipe.so libtpipe.a) \
+	    $(addprefix $(DESTDIR)$(LIBDIR)/tpipe/,$(notdir $(PRIV_FILES))) \
 	    $(DESTDIR)$(PKGCONFIGDIR)/tpipe.pc \
 	    $(addprefix $(DESTDIR)$(INCLUDEDIR)/tpipe/,$(notdir $(wildcard include/tpipe/*.h))) \
 	    $(addprefix $(DESTDIR)$(MANDIR)/man3/,$(notdir $(wildcard man/*.3)))
-	-rmdir $(DESTDIR)$(INCLUDEDIR)/tpipe 2>/dev/null
+	-rmdir $(DESTDIR)$(INCLUDEDIR)/tpipe $(DESTDIR)$(LIBDIR)/tpipe 2>/dev/null
 
 clean:
 	rm -rf build build-san build-tsan build-clang build-fuzz

@@ -23,10 +23,15 @@ setup() {
 	cd "$BATS_TEST_TMPDIR" || return 1
 }
 
-@test "the packages hold the tools, libtpipe.so.0 and the development files" {
+@test "the packages hold the tools and their private libraries (RUNPATH the private directory), libtpipe.so.0 and the development files" {
 	local l
 	l=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 	[ -x "$ROOT/usr/bin/tblur" ]
+	[ -f "$ROOT/usr/lib/$l/tpipe/libtpipe-base.so.0.1.0" ]
+	run readelf -d "$ROOT/usr/bin/tcat"
+	assert_output --partial "Library runpath: [/usr/lib/$l/tpipe]"
+	refute_output --partial "(RPATH)"
+	refute_output --partial "/build"
 	[ -f "$ROOT/usr/lib/$l/libtpipe.so.0.1.0" ]
 	[ -f "$ROOT/usr/lib/$l/libtpipe.a" ]
 	[ -f "$ROOT/usr/include/tpipe/tpipe.h" ]
@@ -40,8 +45,12 @@ setup() {
 @test "a tool from the package runs; the blur example builds against the package and blurs as it does" {
 	local l
 	l=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
-	"$ROOT/usr/bin/tgen" randn 32x32 > x.npy
-	"$ROOT/usr/bin/tblur" -j 1 -s 2 x.npy > want.npy
+	# the tools' private libraries are where the installed tools'
+	# RUNPATH names, under the scratch root here
+	LD_LIBRARY_PATH=$ROOT/usr/lib/$l/tpipe "$ROOT/usr/bin/tgen" randn 32x32 \
+	    > x.npy
+	LD_LIBRARY_PATH=$ROOT/usr/lib/$l/tpipe "$ROOT/usr/bin/tblur" -j 1 -s 2 \
+	    x.npy > want.npy
 	awk '/^\.Sh EXAMPLES/ { ex = 1; next }
 	    ex && /^\.Bd -literal$/ { on = 1; next }
 	    on && /^\.Ed/ { exit }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
-# libtpipe(3), the public library: make install into a scratch root puts
+# libtpipe(3), the public library, and the tools' private ones (each
+# tool loads only the system libraries it calls): make install into a scratch root puts
 # the shared and static libraries, the header, tpipe.pc and the section 3
 # pages; the exported symbols are mk/libtpipe.symbols; each page's
 # EXAMPLES program, built with nothing but pkg-config, does byte for
@@ -101,6 +102,9 @@ lib() {
 	run readelf -d "$l/libtpipe.so.0.1.0"
 	assert_output --partial "Library soname: [libtpipe.so.0]"
 	[ -f "$ROOT/usr/include/tpipe/tpipe.h" ]
+	for p in base fftw grad mesh; do
+		[ -f "$l/tpipe/libtpipe-$p.so.0.1.0" ]
+	done
 	for p in libtpipe tpipe_stream tpipe_blur tpipe_conv tpipe_fft \
 	    tpipe_grad tpipe_project tpipe_reshape; do
 		[ -f "$ROOT/usr/share/man/man3/$p.3" ]
@@ -111,6 +115,58 @@ lib() {
 	make -s -C "$TPIPE_TOP" uninstall PREFIX=/usr DESTDIR="$ROOT.u"
 	run find "$ROOT.u" ! -type d
 	assert_output ""
+}
+
+# loaded TOOL...: the libraries the tool loads when it runs (LD_DEBUG's
+# "calling init" lines), one file name a line.
+loaded() {
+	LD_DEBUG=libs "$@" --version 2>&1 > /dev/null |
+	    sed -n 's|.*calling init: .*/||p' | sort -u
+}
+
+@test "each tool links and loads only what it uses: FFTW, OpenBLAS and assimp only where used, its private libraries by RUNPATH, installed too" {
+	local t lib needed libs
+	[ -f "$ROOT/usr/lib/tpipe/libtpipe-base.so.0.1.0" ] ||
+	    fail "make install put no private library"
+	for t in tcat tinfo treshape tgen tmath tblur tconv tfft tgrad \
+	    tproject; do
+		for lib in "$TPIPE_BIN/$t" "$ROOT/usr/bin/$t"; do
+			needed=$(readelf -d "$lib" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
+			libs=$(LD_LIBRARY_PATH=$ROOT/usr/lib/tpipe loaded "$lib")
+			grep -qx libtpipe-base.so.0.1.0 <<< "$libs" ||
+			    fail "$lib does not load libtpipe-base: $libs"
+			! grep -E '^lib(tpipe\.so|fftw|openblas|assimp)' <<< "$needed" ||
+			    fail "$lib links a library it does not call: $needed"
+			case $t in
+			tblur|tconv|tfft|tgrad) grep -q '^libfftw3\.so' <<< "$libs" ||
+			    fail "$t does not load FFTW: $libs" ;;
+			*) ! grep '^libfftw' <<< "$libs" ||
+			    fail "$t loads FFTW" ;;
+			esac
+			if [ $t = tgrad ]; then
+				grep -q '^libopenblas' <<< "$libs" ||
+				    fail "tgrad does not load OpenBLAS: $libs"
+			else
+				! grep openblas <<< "$libs" ||
+				    fail "$t loads OpenBLAS"
+			fi
+			if [ $t = tproject ]; then
+				grep -q '^libassimp' <<< "$libs" ||
+				    fail "tproject does not load assimp: $libs"
+			else
+				! grep assimp <<< "$libs" || fail "$t loads assimp"
+			fi
+		done
+		run readelf -d "$TPIPE_BIN/$t"
+		assert_output --partial 'Library runpath: [$ORIGIN/../lib/tpipe]'
+		refute_output --partial '(RPATH)'
+		run readelf -d "$ROOT/usr/bin/$t"
+		assert_output --partial 'Library runpath: [/usr/lib/tpipe]'
+		refute_output --partial '(RPATH)'
+	done
+	cd "$BATS_FILE_TMPDIR" || return 1
+	LD_LIBRARY_PATH=$ROOT/usr/lib/tpipe "$ROOT/usr/bin/tcat" a.npy two.npy |
+	    cmp - <(tcat a.npy two.npy)
 }
 
 @test "a program links the static libtpipe.a with pkg-config --static, needs no libtpipe.so, and copies as tcat" {

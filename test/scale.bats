@@ -266,7 +266,7 @@ man_long_options() {
 	    tblur -s 1 --tpipe-options
 }
 
-@test "scale: make install DESTDIR PREFIX=/usr puts tools, man pages, completions and libtpipe; make uninstall removes them all" {
+@test "scale: make install DESTDIR PREFIX=/usr puts tools and their private libraries, man pages, completions and libtpipe; make uninstall removes them all" {
 	local build=${TPIPE_BIN%/bin} want t p
 	mkdir root
 	run make -s -C "$TPIPE_TOP" BUILD="$build" DESTDIR="$PWD/root" PREFIX=/usr install
@@ -283,7 +283,9 @@ man_long_options() {
 			echo "usr/include/tpipe/${p##*/}"
 		done
 		for p in libtpipe.a libtpipe.so libtpipe.so.0 libtpipe.so.0.1.0 \
-		    pkgconfig/tpipe.pc; do
+		    pkgconfig/tpipe.pc tpipe/libtpipe-base.so.0.1.0 \
+		    tpipe/libtpipe-fftw.so.0.1.0 tpipe/libtpipe-grad.so.0.1.0 \
+		    tpipe/libtpipe-mesh.so.0.1.0; do
 			echo "usr/lib/$p"
 		done
 	)
