@@ -59,7 +59,7 @@ tp_conv_new(struct tp_conv **cp, const struct tp_tensor *k,
 {
 	struct tp_conv *c;
 	struct tp_tensor kd;
-	size_t i, j, src, rem;
+	size_t i, j, src, idx[TP_MAXDIM];
 	int a, kdim = k->ndim == 0 ? 1 : k->ndim;
 	size_t stride[TP_MAXDIM];
 	char sh[128];
@@ -95,16 +95,19 @@ tp_conv_new(struct tp_conv **cp, const struct tp_tensor *k,
 	stride[c->kdim - 1] = 1;
 	for (a = c->kdim - 1; a > 0; a--)
 		stride[a - 1] = stride[a] * c->m[a];
-	/* h'[i] = k[i with the corr axes reversed], conjugated if all corr */
+	/* h'[i] = k[i with the corr axes reversed], conjugated if all corr;
+	 * the index tuple of i counted up (no division per element) */
+	memset(idx, 0, sizeof idx);
 	for (i = 0; i < c->mcount; i++) {
 		src = 0;
-		rem = i;
 		for (a = 0; a < c->kdim; a++) {
-			j = rem / stride[a];
-			rem %= stride[a];
-			if (c->o.corr[a])
-				j = c->m[a] - 1 - j;
+			j = c->o.corr[a] ? c->m[a] - 1 - idx[a] : idx[a];
 			src += j * stride[a];
+		}
+		for (a = c->kdim - 1; a >= 0; a--) {
+			if (++idx[a] < c->m[a])
+				break;
+			idx[a] = 0;
 		}
 		if (c->knre == 1) {
 			c->hd[i] = ((double *)kd.data)[src];
