@@ -618,18 +618,20 @@ dir_fill_item(void *v, size_t i, int tid)
 	dir_fill(j, j->b0 + i / nre, (int)(i % nre), i / nre);
 }
 
-/* parallel item i: one chunk of one output row of the round, for the
- * job's first kernel. */
+/* parallel item i: one chunk of one output row of the round, for one
+ * kernel (the kernels of a chunk one after the other, so that they read
+ * its stretch of E while it is in cache). */
 static void
 dir_item(void *v, size_t i, int tid)
 {
 	struct path_job *j = v;
 	struct dir_state *s = j->c->st;
-	size_t ch = i % s->nchunk, r = i / s->nchunk % s->orows;
-	size_t slot = i / s->nchunk / s->orows;
+	size_t k = i % j->nk, q = i / j->nk;
+	size_t ch = q % s->nchunk, r = q / s->nchunk % s->orows;
+	size_t slot = q / s->nchunk / s->orows;
 
 	(void)tid;
-	dir_rows(j, 0, j->b0 + slot, slot, r, ch);
+	dir_rows(j, k, j->b0 + slot, slot, r, ch);
 }
 
 /* parallel item b: a whole batch element, in thread tid's own slot,
@@ -668,21 +670,13 @@ dir_run(struct tp_conv *const *cs, size_t nk, const void *x,
 		/* many batch elements: each thread takes whole ones */
 		tp_parallel(threads, g->nb, dir_batch_item, &j);
 	} else {
-		/* few: extend nslot of them, share their rows out (kernel
-		 * by kernel), repeat */
+		/* few: extend nslot of them, share their rows out, repeat */
 		for (j.b0 = 0; j.b0 < g->nb; j.b0 += s->nslot) {
 			nb = g->nb - j.b0 < s->nslot ? g->nb - j.b0 : s->nslot;
 			tp_parallel(threads, nb * (size_t)g->nre,
 			    dir_fill_item, &j);
-			for (k = 0; k < nk; k++) {
-				struct path_job jk = j;
-
-				jk.cs = cs + k;
-				jk.outs = outs + k;
-				jk.nk = 1;
-				tp_parallel(threads, nb * s->orows * s->nchunk,
-				    dir_item, &jk);
-			}
+			tp_parallel(threads, nb * s->orows * s->nchunk * nk,
+			    dir_item, &j);
 		}
 	}
 	for (k = 0; g->nre == 2 && k < nk; k++) {
