@@ -266,7 +266,7 @@ man_long_options() {
 	    tblur -s 1 --tpipe-options
 }
 
-@test "scale: make install DESTDIR PREFIX=/usr puts tools, man pages and completions; make uninstall removes them all" {
+@test "scale: make install DESTDIR PREFIX=/usr puts tools, man pages, completions and libtpipe; make uninstall removes them all" {
 	local build=${TPIPE_BIN%/bin} want t p
 	mkdir root
 	run make -s -C "$TPIPE_TOP" BUILD="$build" DESTDIR="$PWD/root" PREFIX=/usr install
@@ -278,6 +278,14 @@ man_long_options() {
 		done
 		for p in "$TPIPE_TOP"/man/*.1; do echo "usr/share/man/man1/${p##*/}"; done
 		for p in "$TPIPE_TOP"/man/*.7; do echo "usr/share/man/man7/${p##*/}"; done
+		for p in "$TPIPE_TOP"/man/*.3; do echo "usr/share/man/man3/${p##*/}"; done
+		for p in "$TPIPE_TOP"/include/tpipe/*.h; do
+			echo "usr/include/tpipe/${p##*/}"
+		done
+		for p in libtpipe.a libtpipe.so libtpipe.so.0 libtpipe.so.0.1.0 \
+		    pkgconfig/tpipe.pc; do
+			echo "usr/lib/$p"
+		done
 	)
 	run bash -c 'cd root && find . ! -type d | sed "s|^\./||" | sort'
 	[ "$output" = "$(echo "$want" | sort)" ] ||

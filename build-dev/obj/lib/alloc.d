@@ -1,2 +1,0 @@
-build-dev/obj/lib/alloc.o: lib/alloc.c lib/tpipe.h
-lib/tpipe.h:

@@ -1,2 +1,0 @@
-build-dev/obj/lib/dtype.o: lib/dtype.c lib/tpipe.h
-lib/tpipe.h:

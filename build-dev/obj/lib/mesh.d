@@ -1,3 +1,0 @@
-build-dev/obj/lib/mesh.o: lib/mesh.c lib/tpipe.h lib/mesh.h
-lib/tpipe.h:
-lib/mesh.h:

@@ -1,3 +1,0 @@
-build-dev/obj/lib/mrc.o: lib/mrc.c lib/formats.h lib/tpipe.h
-lib/formats.h:
-lib/tpipe.h:

@@ -1,2 +1,0 @@
-build-dev/obj/lib/outfile.o: lib/outfile.c lib/tpipe.h
-lib/tpipe.h:

@@ -1,2 +1,0 @@
-build-dev/obj/lib/permute.o: lib/permute.c lib/tpipe.h
-lib/tpipe.h:

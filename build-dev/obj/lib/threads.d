@@ -1,3 +1,0 @@
-build-dev/obj/lib/threads.o: lib/threads.c lib/tpipe.h lib/engine.h
-lib/tpipe.h:
-lib/engine.h:
