@@ -752,7 +752,7 @@ void
 tp_conv_run_many(struct tp_conv *const *cs, size_t n,
     const struct tp_tensor *x, struct tp_tensor *outs)
 {
-	struct tp_conv *c = cs[0], **live;
+	struct tp_conv *c, **live;
 	struct tp_tensor xc;
 	char **od;
 	void *xd;
@@ -760,6 +760,9 @@ tp_conv_run_many(struct tp_conv *const *cs, size_t n,
 	size_t i, nl = 0;
 	int nre, any = 0, one = 1;
 
+	if (n == 0)
+		return;
+	c = cs[0];
 	for (i = 1; i < n; i++)
 		if (!same_geometry(c, cs[i]))
 			tp_die("internal error: tp_conv_run_many: engine %zu "

@@ -99,7 +99,7 @@ void tp_conv_run(struct tp_conv *, const struct tp_tensor *x,
 
 /*
  * Several kernels over one signal: outs[i] = x convolved with the
- * kernel of cs[i], for i < n, each exactly (byte for byte) what
+ * kernel of cs[i], for i < n (0: nothing is done), each exactly (byte for byte) what
  * tp_conv_run(cs[i], x, &outs[i]) gives, data allocated here.  The
  * engines must share the options that shape the computation (mode,
  * boundary, method, dtype, threads, tiles) and their kernels' shape and
