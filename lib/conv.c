@@ -59,7 +59,7 @@ tp_conv_new(struct tp_conv **cp, const struct tp_tensor *k,
 {
 	struct tp_conv *c;
 	struct tp_tensor kd;
-	size_t i, j, src, rem;
+	size_t i, j, src, idx[TP_MAXDIM];
 	int a, kdim = k->ndim == 0 ? 1 : k->ndim;
 	size_t stride[TP_MAXDIM];
 	char sh[128];
@@ -95,16 +95,19 @@ tp_conv_new(struct tp_conv **cp, const struct tp_tensor *k,
 	stride[c->kdim - 1] = 1;
 	for (a = c->kdim - 1; a > 0; a--)
 		stride[a - 1] = stride[a] * c->m[a];
-	/* h'[i] = k[i with the corr axes reversed], conjugated if all corr */
+	/* h'[i] = k[i with the corr axes reversed], conjugated if all corr;
+	 * the index tuple of i counted up (no division per element) */
+	memset(idx, 0, sizeof idx);
 	for (i = 0; i < c->mcount; i++) {
 		src = 0;
-		rem = i;
 		for (a = 0; a < c->kdim; a++) {
-			j = rem / stride[a];
-			rem %= stride[a];
-			if (c->o.corr[a])
-				j = c->m[a] - 1 - j;
+			j = c->o.corr[a] ? c->m[a] - 1 - idx[a] : idx[a];
 			src += j * stride[a];
+		}
+		for (a = c->kdim - 1; a >= 0; a--) {
+			if (++idx[a] < c->m[a])
+				break;
+			idx[a] = 0;
 		}
 		if (c->knre == 1) {
 			c->hd[i] = ((double *)kd.data)[src];
@@ -690,22 +693,23 @@ same_shape(const struct tp_conv *c, const struct tp_tensor *x)
 	    memcmp(c->xshape, x->shape, x->ndim * sizeof x->shape[0]) == 0;
 }
 
-void
-tp_conv_run(struct tp_conv *c, const struct tp_tensor *x,
-    struct tp_tensor *out)
+/*
+ * The output header and data of c for signal x in out, and c's method
+ * and path state for x's shape (none for a kernel with a NaN or
+ * infinity: its output is all NaN).  Returns 0 when the output is
+ * empty: nothing to compute.
+ */
+static int
+prepare(struct tp_conv *c, const struct tp_tensor *x, struct tp_tensor *out)
 {
 	const char *why;
 	struct tp_msg msg;
-	struct tp_tensor xc;
-	void *xd;
-	unsigned char *mask = NULL;
-	int nre;
 
 	if ((why = tp_conv_out_header(c, x, out, &msg)) != NULL)
 		tp_die("%s", why);
 	out->data = tp_big_alloc(out->nbytes);	/* every element is written */
 	if (out->count == 0)			/* nothing to plan or compute */
-		return;
+		return 0;
 	if (!same_shape(c, x)) {
 		drop_state(c);
 		c->cdt = out->dtype;
@@ -719,16 +723,71 @@ tp_conv_run(struct tp_conv *c, const struct tp_tensor *x,
 		if (c->last == TP_METHOD_FFT && c->g.ntiles > 1)
 			c->last = TP_METHOD_OVERLAP;
 	}
-	nre = c->g.nre;
-	if (c->kbad) {
-		c->ops->set_nan(out->data, NULL, out->count, nre);
-		return;
+	if (c->kbad || c->st != NULL)
+		return 1;
+	if (conv_2d_fits(&c->g)) {
+		c->st = conv_2d_setup(c);
+		c->st_free = conv_2d_free;
+		tp_fft_save_wisdom();
+	} else {
+		conv_path_setup(c);
 	}
+	return 1;
+}
+
+/* Whether engines a and b compute on one geometry: the options that
+ * shape it and the kernel's shape and kind. */
+static int
+same_geometry(const struct tp_conv *a, const struct tp_conv *b)
+{
+	return a->o.mode == b->o.mode && a->o.boundary == b->o.boundary &&
+	    a->o.method == b->o.method && a->o.dtype == b->o.dtype &&
+	    a->o.threads == b->o.threads && a->o.ntile == b->o.ntile &&
+	    memcmp(a->o.tile, b->o.tile, sizeof a->o.tile) == 0 &&
+	    a->kdim == b->kdim && a->knre == b->knre &&
+	    memcmp(a->m, b->m, (size_t)a->kdim * sizeof a->m[0]) == 0;
+}
+
+void
+tp_conv_run_many(struct tp_conv *const *cs, size_t n,
+    const struct tp_tensor *x, struct tp_tensor *outs)
+{
+	struct tp_conv *c, **live;
+	struct tp_tensor xc;
+	char **od;
+	void *xd;
+	unsigned char *mask = NULL;
+	size_t i, nl = 0;
+	int nre, any = 0, one = 1;
+
+	if (n == 0)
+		return;
+	c = cs[0];
+	for (i = 1; i < n; i++)
+		if (!same_geometry(c, cs[i]))
+			tp_die("internal error: tp_conv_run_many: engine %zu "
+			    "differs from engine 0 in its options or its "
+			    "kernel's shape", i);
+	for (i = 0; i < n; i++)
+		any = prepare(cs[i], x, &outs[i]);
+	if (!any)		/* the outputs are empty (all alike) */
+		return;
+	live = tp_emalloc(n * sizeof *live);
+	od = tp_emalloc(n * sizeof *od);
+	nre = c->g.nre;
+	for (i = 0; i < n; i++)
+		if (cs[i]->kbad) {
+			cs[i]->ops->set_nan(outs[i].data, NULL, outs[i].count,
+			    nre);
+		} else {
+			live[nl] = cs[i];
+			od[nl++] = outs[i].data;
+		}
 	xc.data = NULL;
-	if (x->dtype != c->cdt)
+	if (nl > 0 && x->dtype != c->cdt)
 		xc = tp_converted(x, c->cdt);
 	xd = xc.data != NULL ? xc.data : x->data;
-	if (c->ops->count_bad(xd, x->count * nre) > 0) {
+	if (nl > 0 && c->ops->count_bad(xd, x->count * nre) > 0) {
 		/* compute on the finite values, then NaN where a
 		 * non-finite one is in the kernel's window */
 		unsigned char *bad = tp_emalloc(x->count);
@@ -740,23 +799,34 @@ tp_conv_run(struct tp_conv *c, const struct tp_tensor *x,
 		mask = nan_mask(c, bad);
 		free(bad);
 	}
-	if (c->st == NULL && conv_2d_fits(&c->g)) {
-		c->st = conv_2d_setup(c);
-		c->st_free = conv_2d_free;
-		tp_fft_save_wisdom();
-	} else if (c->st == NULL) {
-		conv_path_setup(c);
-	}
-	if (conv_2d_fits(&c->g))
-		conv_2d_run(c, xd, out->data);
-	else
-		conv_path_run(c, xd, out->data);
-	if (mask != NULL) {
-		c->ops->set_nan(out->data, mask, out->count, nre);
-		free(mask);
-	}
+	/* one geometry gives one method; each engine alone otherwise */
+	for (i = 1; i < nl; i++)
+		if (live[i]->g.method != live[0]->g.method ||
+		    live[i]->g.ntiles != live[0]->g.ntiles)
+			one = 0;
+	for (i = 0; i < nl; i++)
+		if (conv_2d_fits(&live[i]->g))
+			conv_2d_run(live[i], xd, od[i]);
+		else if (one)
+			break;
+		else
+			conv_path_run(live[i], xd, od[i]);
+	if (one && i < nl)
+		conv_path_run_many(live, nl, xd, od);
+	for (i = 0; mask != NULL && i < nl; i++)
+		c->ops->set_nan(od[i], mask, outs[0].count, nre);
+	free(mask);
+	free(live);
+	free(od);
 	if (xc.data != NULL)
 		tp_free(&xc);
+}
+
+void
+tp_conv_run(struct tp_conv *c, const struct tp_tensor *x,
+    struct tp_tensor *out)
+{
+	tp_conv_run_many(&c, 1, x, out);
 }
 
 void

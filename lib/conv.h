@@ -97,6 +97,25 @@ tp_why tp_conv_out_header(const struct tp_conv *,
 void tp_conv_run(struct tp_conv *, const struct tp_tensor *x,
     struct tp_tensor *out);
 
+/*
+ * Several kernels over one signal: outs[i] = x convolved with the
+ * kernel of cs[i], for i < n (0: nothing is done), each exactly (byte for byte) what
+ * tp_conv_run(cs[i], x, &outs[i]) gives, data allocated here.  The
+ * engines must share the options that shape the computation (mode,
+ * boundary, method, dtype, threads, tiles) and their kernels' shape and
+ * kind (real or complex); the ops and the values may differ.  Dies on
+ * engines that do not (a fault of the caller) and as tp_conv_run does
+ * when x does not fit.  What is shared: x is converted to the compute
+ * dtype and scanned for NaN and infinity once (and the outputs those
+ * reach found once), and on the direct path each batch element is
+ * extended (padded by the mode and boundary) once and every kernel run
+ * over it while it is in cache; the FFT paths run the engines one after
+ * the other on the converted x.  Each engine keeps its own state and
+ * reports its own method.
+ */
+void tp_conv_run_many(struct tp_conv *const *cs, size_t n,
+    const struct tp_tensor *x, struct tp_tensor *outs);
+
 /* The method the last tp_conv_run used (TP_METHOD_FFT, _DIRECT or
  * _OVERLAP). */
 int tp_conv_last_method(const struct tp_conv *);

@@ -135,5 +135,10 @@ void conv_2d_run(struct tp_conv *c, const void *x, void *out);
 void conv_path_setup(struct tp_conv *c);
 /* out = x convolved, both in c->cdt, by c->g's method (after setup). */
 void conv_path_run(struct tp_conv *c, const void *x, void *out);
+/* outs[k] = x convolved with cs[k]'s kernel, k < nk, engines of one
+ * geometry and method (after setup): on the direct path x is extended
+ * once, in cs[0]'s buffers, for all of them. */
+void conv_path_run_many(struct tp_conv *const *cs, size_t nk,
+    const void *x, char *const *outs);
 
 #endif

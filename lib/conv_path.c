@@ -396,12 +396,17 @@ fft_setup(struct tp_conv *c)
 	return s;
 }
 
-/* The arguments of the parallel items of one run. */
+/* The arguments of the parallel items of one run.  The direct path runs
+ * nk engines over one signal (conv_path_run_many): c is the first, whose
+ * buffers hold the extended signal; outs[k] is cs[k]'s output. */
 struct path_job {
 	struct tp_conv *c;
 	const char *x;
 	char *out;
 	size_t b0;		/* direct: a round's first batch element */
+	struct tp_conv *const *cs;
+	char *const *outs;
+	size_t nk;
 };
 
 /* parallel item i: one tile of one batch element, in thread tid's
@@ -450,7 +455,7 @@ fft_item(void *v, size_t i, int tid)
 static void
 fft_run(struct tp_conv *c, const void *x, void *out)
 {
-	struct path_job j = { c, x, out, 0 };
+	struct path_job j = { c, x, out, 0, NULL, NULL, 0 };
 	struct fft_state *s = c->st;
 	size_t i, items = c->g.nb * c->g.ntiles;
 
@@ -559,12 +564,14 @@ dir_fill(struct path_job *j, size_t b, int p, size_t slot)
 	    src + b * g->nin * rsz, g, s->bd, s->rs * rsz, s->rs, rsz, zero);
 }
 
-/* Output row r, chunk ch, of batch element b, whose extended signal is
- * in slot slot of E. */
+/* Output row r, chunk ch, of batch element b for the kernel of engine
+ * cs[k], whose extended signal is in slot slot of E (the first
+ * engine's). */
 static void
-dir_rows(struct path_job *j, size_t b, size_t slot, size_t r, size_t ch)
+dir_rows(struct path_job *j, size_t k, size_t b, size_t slot, size_t r,
+    size_t ch)
 {
-	struct dir_state *s = j->c->st;
+	struct dir_state *s = j->c->st, *ks = j->cs[k]->st;
 	const struct conv_geom *g = &j->c->g;
 	void (*row)(void *, size_t, const void *, size_t, const size_t *,
 	    size_t, const void *, size_t, int, int) = j->c->ops->dir_row;
@@ -586,18 +593,18 @@ dir_rows(struct path_job *j, size_t b, size_t slot, size_t r, size_t ch)
 	ooff = (b * g->nout + r * ll + c0) * rsz;
 	e0 = (char *)s->e[0] + eoff;
 	if (g->nre == 1) {
-		row(j->out + ooff, cnt, e0, s->rs, s->koff, s->nkr, s->kp[0],
-		    ml, 1, 0);
+		row(j->outs[k] + ooff, cnt, e0, s->rs, ks->koff, ks->nkr,
+		    ks->kp[0], ml, 1, 0);
 		return;
 	}
 	/* (er + i ei)(kr + i ki) */
 	e1 = (char *)s->e[1] + eoff;
-	o0 = (char *)s->os[0] + ooff;
-	o1 = (char *)s->os[1] + ooff;
-	row(o0, cnt, e0, s->rs, s->koff, s->nkr, s->kp[0], ml, 1, 0);
-	row(o0, cnt, e1, s->rs, s->koff, s->nkr, s->kp[1], ml, -1, 1);
-	row(o1, cnt, e0, s->rs, s->koff, s->nkr, s->kp[1], ml, 1, 0);
-	row(o1, cnt, e1, s->rs, s->koff, s->nkr, s->kp[0], ml, 1, 1);
+	o0 = (char *)ks->os[0] + ooff;
+	o1 = (char *)ks->os[1] + ooff;
+	row(o0, cnt, e0, s->rs, ks->koff, ks->nkr, ks->kp[0], ml, 1, 0);
+	row(o0, cnt, e1, s->rs, ks->koff, ks->nkr, ks->kp[1], ml, -1, 1);
+	row(o1, cnt, e0, s->rs, ks->koff, ks->nkr, ks->kp[1], ml, 1, 0);
+	row(o1, cnt, e1, s->rs, ks->koff, ks->nkr, ks->kp[0], ml, 1, 1);
 }
 
 /* parallel item i: extend one plane of one batch element of the round. */
@@ -611,20 +618,24 @@ dir_fill_item(void *v, size_t i, int tid)
 	dir_fill(j, j->b0 + i / nre, (int)(i % nre), i / nre);
 }
 
-/* parallel item i: one chunk of one output row of the round. */
+/* parallel item i: one chunk of one output row of the round, for one
+ * kernel (the kernels of a chunk one after the other, so that they read
+ * its stretch of E while it is in cache). */
 static void
 dir_item(void *v, size_t i, int tid)
 {
 	struct path_job *j = v;
 	struct dir_state *s = j->c->st;
-	size_t ch = i % s->nchunk, r = i / s->nchunk % s->orows;
-	size_t slot = i / s->nchunk / s->orows;
+	size_t k = i % j->nk, q = i / j->nk;
+	size_t ch = q % s->nchunk, r = q / s->nchunk % s->orows;
+	size_t slot = q / s->nchunk / s->orows;
 
 	(void)tid;
-	dir_rows(j, j->b0 + slot, slot, r, ch);
+	dir_rows(j, k, j->b0 + slot, slot, r, ch);
 }
 
-/* parallel item b: a whole batch element, in thread tid's own slot. */
+/* parallel item b: a whole batch element, in thread tid's own slot,
+ * every kernel over it while it is in cache. */
 static void
 dir_batch_item(void *v, size_t b, int tid)
 {
@@ -634,20 +645,24 @@ dir_batch_item(void *v, size_t b, int tid)
 
 	for (p = 0; p < j->c->g.nre; p++)
 		dir_fill(j, b, p, (size_t)tid);
-	for (size_t r = 0; r < s->orows; r++)
-		for (size_t ch = 0; ch < s->nchunk; ch++)
-			dir_rows(j, b, (size_t)tid, r, ch);
+	for (size_t k = 0; k < j->nk; k++)
+		for (size_t r = 0; r < s->orows; r++)
+			for (size_t ch = 0; ch < s->nchunk; ch++)
+				dir_rows(j, k, b, (size_t)tid, r, ch);
 }
 
-/* out = x convolved, by the direct path. */
+/* outs[k] = x convolved with cs[k]'s kernel, k < nk, by the direct path,
+ * x extended once in cs[0]'s buffers. */
 static void
-dir_run(struct tp_conv *c, const void *x, void *out)
+dir_run(struct tp_conv *const *cs, size_t nk, const void *x,
+    char *const *outs)
 {
+	struct tp_conv *c = cs[0];
 	struct dir_state *s = c->st;
-	struct path_job j = { c, x, out, 0 };
+	struct path_job j = { c, x, NULL, 0, cs, outs, nk };
 	const struct conv_geom *g = &c->g;
 	int threads = c->o.threads;
-	size_t nb;
+	size_t nb, k;
 
 	if (g->nre == 2)
 		c->ops->split(x, s->xs[0], s->xs[1], g->nb * g->nin);
@@ -660,12 +675,15 @@ dir_run(struct tp_conv *c, const void *x, void *out)
 			nb = g->nb - j.b0 < s->nslot ? g->nb - j.b0 : s->nslot;
 			tp_parallel(threads, nb * (size_t)g->nre,
 			    dir_fill_item, &j);
-			tp_parallel(threads, nb * s->orows * s->nchunk,
+			tp_parallel(threads, nb * s->orows * s->nchunk * nk,
 			    dir_item, &j);
 		}
 	}
-	if (g->nre == 2)
-		c->ops->merge(out, s->os[0], s->os[1], g->nb * g->nout);
+	for (k = 0; g->nre == 2 && k < nk; k++) {
+		struct dir_state *ks = cs[k]->st;
+
+		c->ops->merge(outs[k], ks->os[0], ks->os[1], g->nb * g->nout);
+	}
 }
 
 /* --- dispatch ------------------------------------------------------------- */
@@ -686,8 +704,24 @@ conv_path_setup(struct tp_conv *c)
 void
 conv_path_run(struct tp_conv *c, const void *x, void *out)
 {
+	char *o = out;
+
 	if (c->g.method == TP_METHOD_DIRECT)
-		dir_run(c, x, out);
+		dir_run(&c, 1, x, &o);
 	else
 		fft_run(c, x, out);
+}
+
+void
+conv_path_run_many(struct tp_conv *const *cs, size_t nk, const void *x,
+    char *const *outs)
+{
+	size_t k;
+
+	if (cs[0]->g.method == TP_METHOD_DIRECT) {
+		dir_run(cs, nk, x, outs);
+		return;
+	}
+	for (k = 0; k < nk; k++)
+		fft_run(cs[k], x, outs[k]);
 }

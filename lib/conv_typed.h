@@ -85,15 +85,65 @@ CT_FN(fold)(double *d, CT_REAL *tmp, CT_FN(vec) *a0, CT_FN(vec) *a1,
 }
 
 /*
+ * The sums of one block of the direct sum (see dir_row) in nv of the four
+ * vectors a[0..3] (1, 2 or 4: a short row's last block computes only the
+ * vectors that hold outputs; each lane is summed alike whatever nv is),
+ * folded into dacc every FOLD taps when fold is set.  Inlined with nv a
+ * constant, so that the vectors stay in registers.
+ */
+static inline __attribute__((always_inline)) void
+CT_FN(dir_blk)(int nv, CT_FN(vec) *a, const CT_REAL *e, size_t rs,
+    const size_t *koff, size_t nkr, const CT_REAL *kp, size_t ml, int fold,
+    double *dacc, CT_REAL *acc)
+{
+	enum { FOLD = 64 };
+	CT_FN(vec) a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 }, v;
+	size_t kr, j, since = 0;
+
+	for (kr = 0; kr < nkr; kr++) {
+		const CT_REAL *er = e + koff[kr] * rs;
+		const CT_REAL *kr_taps = kp + kr * ml;
+
+		for (j = 0; j < ml; j++) {
+			CT_REAL w = kr_taps[j];
+			const CT_REAL *ej = er + j;
+
+			__builtin_memcpy(&v, ej, sizeof v);
+			a0 += w * v;
+			if (nv > 1) {
+				__builtin_memcpy(&v, ej + CT_VL, sizeof v);
+				a1 += w * v;
+			}
+			if (nv > 2) {
+				__builtin_memcpy(&v, ej + 2 * CT_VL, sizeof v);
+				a2 += w * v;
+				__builtin_memcpy(&v, ej + 3 * CT_VL, sizeof v);
+				a3 += w * v;
+			}
+			if (fold && ++since == FOLD) {
+				CT_FN(fold)(dacc, acc, &a0, &a1, &a2, &a3);
+				since = 0;
+			}
+		}
+	}
+	a[0] = a0;
+	a[1] = a1;
+	a[2] = a2;
+	a[3] = a3;
+}
+
+/*
  * The direct sum over one chunk of an output row:
  * o[t] (+)= sign * sum over kernel rows kr and taps j of
  * kp[kr][j] * e[koff[kr] * rs + t + j], for t < cnt.  Blocks of CT_BLK
  * outputs are summed in four vector registers (GCC vector extensions:
  * SSE2 by default, AVX2 and FMA in the clone chosen at run time on
- * machines that have them).  e must be readable up to CT_BLK - 1 + ml - 1
- * past cnt.  In float, the vector sums are folded into double every
- * FOLD taps, so a long kernel keeps float's relative accuracy instead of
- * losing it as the square root of its length.
+ * machines that have them); the last block of a row in one or two when
+ * its outputs fit (rows of 36 f32 outputs: 40 lanes, not 64).  e must be
+ * readable up to CT_BLK - 1 + ml - 1 past cnt.  In float, the vector
+ * sums are folded into double every FOLD taps, so a long kernel keeps
+ * float's relative accuracy instead of losing it as the square root of
+ * its length.
  */
 TP_CLONES
 static void
@@ -101,53 +151,38 @@ CT_FN(dir_row)(void *ov, size_t cnt, const void *ev, size_t rs,
     const size_t *koff, size_t nkr, const void *kpv, size_t ml, int sign,
     int add)
 {
-	enum { FOLD = 64 };
 	const int fold = sizeof(CT_REAL) < sizeof(double);
 	CT_REAL *restrict o = ov;
 	const CT_REAL *restrict e = ev, *restrict kp = kpv;
-	size_t o0, kr, j, t;
+	size_t o0, t;
 
 	for (o0 = 0; o0 < cnt; o0 += CT_BLK) {
-		CT_FN(vec) a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 }, v;
+		CT_FN(vec) a[4];
 		CT_REAL acc[CT_BLK];
 		double dacc[CT_BLK];
-		size_t n = cnt - o0 < CT_BLK ? cnt - o0 : CT_BLK, since = 0;
+		size_t n = cnt - o0 < CT_BLK ? cnt - o0 : CT_BLK;
 
 		if (fold)
 			for (t = 0; t < CT_BLK; t++)
 				dacc[t] = 0;
-		for (kr = 0; kr < nkr; kr++) {
-			const CT_REAL *er = e + koff[kr] * rs + o0;
-			const CT_REAL *kr_taps = kp + kr * ml;
-
-			for (j = 0; j < ml; j++) {
-				CT_REAL w = kr_taps[j];
-				const CT_REAL *ej = er + j;
-
-				__builtin_memcpy(&v, ej, sizeof v);
-				a0 += w * v;
-				__builtin_memcpy(&v, ej + CT_VL, sizeof v);
-				a1 += w * v;
-				__builtin_memcpy(&v, ej + 2 * CT_VL, sizeof v);
-				a2 += w * v;
-				__builtin_memcpy(&v, ej + 3 * CT_VL, sizeof v);
-				a3 += w * v;
-				if (fold && ++since == FOLD) {
-					CT_FN(fold)(dacc, acc, &a0, &a1, &a2,
-					    &a3);
-					since = 0;
-				}
-			}
-		}
+		if (n <= (size_t)CT_VL)
+			CT_FN(dir_blk)(1, a, e + o0, rs, koff, nkr, kp, ml,
+			    fold, dacc, acc);
+		else if (n <= 2 * (size_t)CT_VL)
+			CT_FN(dir_blk)(2, a, e + o0, rs, koff, nkr, kp, ml,
+			    fold, dacc, acc);
+		else
+			CT_FN(dir_blk)(4, a, e + o0, rs, koff, nkr, kp, ml,
+			    fold, dacc, acc);
 		if (fold) {
-			CT_FN(fold)(dacc, acc, &a0, &a1, &a2, &a3);
+			CT_FN(fold)(dacc, acc, &a[0], &a[1], &a[2], &a[3]);
 			for (t = 0; t < CT_BLK; t++)
 				acc[t] = (CT_REAL)dacc[t];
 		} else {
-			__builtin_memcpy(acc, &a0, sizeof a0);
-			__builtin_memcpy(acc + CT_VL, &a1, sizeof a1);
-			__builtin_memcpy(acc + 2 * CT_VL, &a2, sizeof a2);
-			__builtin_memcpy(acc + 3 * CT_VL, &a3, sizeof a3);
+			__builtin_memcpy(acc, &a[0], sizeof a[0]);
+			__builtin_memcpy(acc + CT_VL, &a[1], sizeof a[1]);
+			__builtin_memcpy(acc + 2 * CT_VL, &a[2], sizeof a[2]);
+			__builtin_memcpy(acc + 3 * CT_VL, &a[3], sizeof a[3]);
 		}
 		if (add)
 			for (t = 0; t < n; t++)

@@ -4,7 +4,8 @@
  * buffer, *cp NULL on failure), tp_convolve's fft and direct methods on
  * random 1-3-D shapes against the definition, and forced overlap-save tiles
  * (tp_conv_opts.tile) against the definition in f32, f64 and complex,
- * and against the direct sum for a non-zero boundary.  Prints TAP.
+ * and against the direct sum for a non-zero boundary; tp_conv_run_many
+ * against separate runs, byte for byte.  Prints TAP.
  */
 #include <complex.h>
 #include <math.h>
@@ -311,6 +312,152 @@ test_tiles_boundary(void)
 	free(xv);
 }
 
+/*
+ * tp_conv_run_many gives each engine's output byte for byte as its own
+ * tp_conv_run does, on each path: the direct one with many batch
+ * elements (whole ones per thread) and with one (rows shared out), f32
+ * with rows of 36 outputs (a short last block), complex, a reflect
+ * boundary; the FFT paths (whole, two axes in passes, forced tiles); a
+ * NaN in the signal and an infinity in one kernel; engines whose ops
+ * differ; and a second signal of another shape after the first.
+ */
+static void
+test_run_many(void)
+{
+	static const struct {
+		const char *what;
+		enum tp_dtype dt;
+		int xnd, knd;
+		size_t xs[4], ks[3];
+		int mode, bnd, method, threads, ntile, bad;
+	} cs[] = {
+		{ "direct, f32, a batch of 6, rows of 36", TP_F4, 4, 3,
+		  { 6, 3, 9, 40 }, { 3, 4, 5 }, TP_CONV_VALID, TP_BND_ZERO,
+		  TP_METHOD_DIRECT, 2, 0, 0 },
+		{ "direct, f32, one batch element, 2 threads", TP_F4, 3, 3,
+		  { 3, 17, 70 }, { 3, 5, 5 }, TP_CONV_VALID, TP_BND_ZERO,
+		  TP_METHOD_DIRECT, 2, 0, 0 },
+		{ "direct, f64, same mode, reflect", TP_F8, 3, 2,
+		  { 2, 15, 21 }, { 4, 3 }, TP_CONV_SAME, TP_BND_REFLECT,
+		  TP_METHOD_DIRECT, 1, 0, 0 },
+		{ "direct, complex64, full mode", TP_C8, 2, 2,
+		  { 11, 13 }, { 3, 4 }, TP_CONV_FULL, TP_BND_ZERO,
+		  TP_METHOD_DIRECT, 2, 0, 0 },
+		{ "direct, f32, a NaN in the signal, an infinity in one "
+		  "kernel", TP_F4, 3, 2, { 4, 12, 33 }, { 3, 3 },
+		  TP_CONV_FULL, TP_BND_ZERO, TP_METHOD_DIRECT, 2, 0, 1 },
+		{ "FFT, f64, 1-D", TP_F8, 2, 1, { 3, 300 }, { 40 },
+		  TP_CONV_SAME, TP_BND_ZERO, TP_METHOD_FFT, 1, 0, 0 },
+		{ "FFT, f32, two axes in passes", TP_F4, 2, 2, { 60, 50 },
+		  { 9, 7 }, TP_CONV_FULL, TP_BND_ZERO, TP_METHOD_FFT, 2, 0, 0 },
+		{ "FFT, f64, forced tiles, a NaN", TP_F8, 2, 2, { 70, 90 },
+		  { 7, 4 }, TP_CONV_SAME, TP_BND_ZERO, TP_METHOD_FFT, 2, 1, 1 },
+		{ "auto, complex128, 3-D", TP_C16, 3, 3, { 8, 9, 10 },
+		  { 2, 3, 4 }, TP_CONV_FULL, TP_BND_WRAP, TP_METHOD_AUTO, 1,
+		  0, 0 },
+	};
+	enum { NK = 5 };
+
+	srand(11);
+	for (size_t t = 0; t < sizeof cs / sizeof cs[0]; t++) {
+		struct tp_tensor x, k[NK], many[NK], one, x2, many2[NK];
+		struct tp_conv *e[NK], *f;
+		struct tp_conv_opts o;
+		struct tp_msg m;
+		size_t xn = 1, kn = 1, xs2[4];
+		double complex *xv, *kv, *v2;
+		int same = 1, methods = 1;
+		char what[200];
+
+		for (int a = 0; a < cs[t].xnd; a++)
+			xn *= cs[t].xs[a];
+		for (int a = 0; a < cs[t].knd; a++)
+			kn *= cs[t].ks[a];
+		xv = malloc(xn * sizeof *xv);
+		kv = malloc(kn * sizeof *kv);
+		x = random_tensor(cs[t].dt, cs[t].xnd, cs[t].xs, xv);
+		tp_conv_opts_init(&o);
+		o.mode = cs[t].mode;
+		o.boundary = cs[t].bnd;
+		o.method = cs[t].method;
+		o.threads = cs[t].threads;
+		if (cs[t].ntile) {
+			o.ntile = 2;
+			o.tile[0] = o.tile[1] = 32;
+		}
+		for (int i = 0; i < NK; i++) {
+			k[i] = random_tensor(cs[t].dt, cs[t].knd, cs[t].ks, kv);
+			o.ncorr = 1;
+			o.corr[0] = (unsigned char)(i % 2);	/* ops differ */
+			if (tp_conv_new(&e[i], &k[i], &o, &m) != NULL)
+				abort();
+		}
+		if (cs[t].bad) {
+			tp_free(&k[2]);		/* one kernel with infinity */
+			k[2] = random_tensor(cs[t].dt, cs[t].knd, cs[t].ks,
+			    kv);
+			if (cs[t].dt == TP_F4)
+				((float *)k[2].data)[1] = INFINITY;
+			else
+				((double *)k[2].data)[1] = INFINITY;
+			tp_conv_free(e[2]);
+			o.corr[0] = 0;
+			if (tp_conv_new(&e[2], &k[2], &o, &m) != NULL)
+				abort();
+			if (cs[t].dt == TP_F4)
+				((float *)x.data)[xn / 2] = NAN;
+			else
+				((double *)x.data)[xn / 2] = NAN;
+		}
+		tp_conv_run_many(e, NK, &x, many);
+		for (int i = 0; i < NK; i++) {
+			o.ncorr = 1;
+			o.corr[0] = (unsigned char)(i % 2 && !(cs[t].bad &&
+			    i == 2));
+			if (tp_conv_new(&f, &k[i], &o, &m) != NULL)
+				abort();
+			tp_conv_run(f, &x, &one);
+			if (one.nbytes != many[i].nbytes ||
+			    memcmp(one.data, many[i].data, one.nbytes) != 0)
+				same = 0;
+			if (tp_conv_last_method(f) !=
+			    tp_conv_last_method(e[i]))
+				methods = 0;
+			tp_free(&one);
+			tp_conv_free(f);
+		}
+		/* a second signal of another shape: the state is made again */
+		memcpy(xs2, cs[t].xs, sizeof xs2);
+		xs2[cs[t].xnd - 1] += 3;
+		v2 = malloc(xn / cs[t].xs[cs[t].xnd - 1] * xs2[cs[t].xnd - 1] *
+		    sizeof *v2);
+		x2 = random_tensor(cs[t].dt, cs[t].xnd, xs2, v2);
+		free(v2);
+		tp_conv_run_many(e, NK, &x2, many2);
+		for (int i = 0; i < NK; i++) {
+			tp_conv_run(e[i], &x2, &one);
+			if (one.nbytes != many2[i].nbytes ||
+			    memcmp(one.data, many2[i].data, one.nbytes) != 0)
+				same = 0;
+			tp_free(&one);
+			tp_free(&many2[i]);
+		}
+		snprintf(what, sizeof what, "tp_conv_run_many, %s: %d "
+		    "outputs byte for byte those of separate runs, the same "
+		    "methods", cs[t].what, NK);
+		ok(same && methods, what);
+		for (int i = 0; i < NK; i++) {
+			tp_free(&many[i]);
+			tp_free(&k[i]);
+			tp_conv_free(e[i]);
+		}
+		tp_free(&x);
+		tp_free(&x2);
+		free(xv);
+		free(kv);
+	}
+}
+
 int
 main(void)
 {
@@ -319,5 +466,6 @@ main(void)
 	test_convolve_random();
 	test_forced_tiles();
 	test_tiles_boundary();
+	test_run_many();
 	return tap_end();
 }
