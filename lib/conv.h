@@ -99,11 +99,11 @@ void tp_conv_run(struct tp_conv *, const struct tp_tensor *x,
 
 /*
  * Several kernels over one signal: outs[i] = x convolved with the
- * kernel of cs[i], for i < n (0: nothing is done), each exactly (byte for byte) what
- * tp_conv_run(cs[i], x, &outs[i]) gives, data allocated here.  The
- * engines must share the options that shape the computation (mode,
- * boundary, method, dtype, threads, tiles) and their kernels' shape and
- * kind (real or complex); the ops and the values may differ.  Dies on
+ * kernel of cs[i], for i < n (0: nothing is done), each exactly (byte
+ * for byte) what tp_conv_run(cs[i], x, &outs[i]) gives, data allocated
+ * here.  The engines must share the options that shape the computation
+ * (mode, boundary, method, dtype, threads, tiles) and their kernels'
+ * shape and kind (real or complex); the ops and the values may differ.  Dies on
  * engines that do not (a fault of the caller) and as tp_conv_run does
  * when x does not fit.  What is shared: x is converted to the compute
  * dtype and scanned for NaN and infinity once (and the outputs those
