@@ -52,31 +52,8 @@ cat "$F" > /dev/null
 TPROJECT='"$B/tproject" --perspective 60,1.3333333333333333,0.1,100 \
     --lookat 3,4,5,0,0,0,0,1,0 --viewport 0,0,1920,1080 $P "$F" -o "$O"'
 BOUND='"$T/bound" "$F" "$O" 1 > /dev/null'
-NUMPY='"$PYTHON" -c "
-import sys, numpy as np
-p = np.load(sys.argv[1])
-fovy, aspect, near, far = 60.0, 4 / 3, 0.1, 100.0
-f = 1 / np.tan(np.radians(fovy) / 2)
-P = np.array([[f / aspect, 0, 0, 0], [0, f, 0, 0],
-              [0, 0, (far + near) / (near - far), 2 * far * near / (near - far)],
-              [0, 0, -1, 0]])
-eye, center, up = np.array([3., 4, 5]), np.zeros(3), np.array([0., 1, 0])
-fw = (center - eye) / np.linalg.norm(center - eye)
-s = np.cross(fw, up); s /= np.linalg.norm(s)
-u = np.cross(s, fw)
-MV = np.eye(4)
-MV[0, :3], MV[1, :3], MV[2, :3] = s, u, -fw
-MV[:3, 3] = -MV[:3, :3] @ eye
-M = P @ MV
-c = p @ M[:, :3].T + M[:, 3]
-ndc = c[:, :3] / c[:, 3:]
-win = np.empty_like(ndc)
-win[:, 0] = 1920 * (ndc[:, 0] + 1) / 2
-win[:, 1] = 1080 * (ndc[:, 1] + 1) / 2
-win[:, 2] = (ndc[:, 2] + 1) / 2
-np.save(sys.argv[2], win)
-" "$F" "$O"'
-export PYTHON P T=$tmp
+NUMPY='"$PYTHON" "$TOP/bench/tproject_numpy.py" "$F" "$O"'
+export PYTHON P T=$tmp TOP=$top
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 t_tp='' t_bd='' t_np='' warm=''
 for ((round = 0; round < runs; round++)); do

@@ -52,31 +52,7 @@ np.save('$tmp/in.npy', np.random.default_rng(1).uniform(-2, 2, ($N, 3)))
 " || exit 1
 
 numpy_run() {
-	"$PYTHON" -c "
-import numpy as np
-p = np.load('$tmp/in.npy')
-fovy, aspect, near, far = 60.0, 4 / 3, 0.1, 100.0
-f = 1 / np.tan(np.radians(fovy) / 2)
-P = np.array([[f / aspect, 0, 0, 0], [0, f, 0, 0],
-              [0, 0, (far + near) / (near - far), 2 * far * near / (near - far)],
-              [0, 0, -1, 0]])
-eye, center, up = np.array([3., 4, 5]), np.zeros(3), np.array([0., 1, 0])
-fw = (center - eye) / np.linalg.norm(center - eye)
-s = np.cross(fw, up); s /= np.linalg.norm(s)
-u = np.cross(s, fw)
-MV = np.eye(4)
-MV[0, :3], MV[1, :3], MV[2, :3] = s, u, -fw
-MV[:3, 3] = -MV[:3, :3] @ eye
-M = P @ MV
-c = p @ M[:, :3].T + M[:, 3]
-ndc = c[:, :3] / c[:, 3:]
-x, y, w, h = 0, 0, 1920, 1080
-win = np.empty_like(ndc)
-win[:, 0] = x + w * (ndc[:, 0] + 1) / 2
-win[:, 1] = y + h * (ndc[:, 1] + 1) / 2
-win[:, 2] = (ndc[:, 2] + 1) / 2
-np.save('$tmp/numpy.npy', win)
-"
+	"$PYTHON" "$top/bench/tproject_numpy.py" "$tmp/in.npy" "$tmp/numpy.npy"
 }
 
 tproject_run() {
