@@ -13,8 +13,8 @@
  *      kernel's spectrum, transformed back and scattered to the rows
  *      that hold outputs;
  *   3. rows: those rows are transformed back, two at a time
- *      (rows_inv2), into the thread's row buffers and their outputs
- *      copied to the output.
+ *      (rows_inv2), and their outputs taken from the complex row
+ *      straight into the output.
  *
  * The kernel's spectrum is not made by a transform of the whole buffer:
  * its rows are transformed once per shape (it has few), and its columns
@@ -61,13 +61,13 @@ struct c2d_state {
 	int kept;		/* kcols holds it */
 	int runs;		/* batch elements run on this shape */
 	int nthr;
-	/* each thread's two row buffers (rowb bytes each), a complex row
-	 * (zb bytes), ROWS rows of spectrum (ROWS x Hp complex), column
+	/* each thread's two row buffers (rowb bytes each), two complex
+	 * rows (zb bytes), ROWS rows of spectrum (ROWS x Hp complex), column
 	 * block and kernel column block (B x L0 complex each), and the
 	 * kernel's block (L0 rows of B complex, zero from row kr on) */
 	char *tb[TP_MAXTHREADS];
 	size_t rowb, zb, spb;
-	/* rows forward and back (a complex row in place); a block of rows
+	/* rows forward and back (a complex row); a block of rows
 	 * to B contiguous columns, out of place; columns back, out of
 	 * place */
 	struct tp_fft_plan *zf, *zi, *cf, *cb;
@@ -184,23 +184,28 @@ join_##S(T *z, const T *A, const T *B, size_t n, size_t h)		\
 static void								\
 unpack_##S(const T *z, T *a, T *b, size_t n)				\
 {									\
-	for (size_t t = 0; t < n; t++) {				\
-		a[t] = z[2 * t];					\
-		b[t] = z[2 * t + 1];					\
-	}								\
+	if (b == NULL)							\
+		for (size_t t = 0; t < n; t++)				\
+			a[t] = z[2 * t];				\
+	else								\
+		for (size_t t = 0; t < n; t++) {			\
+			a[t] = z[2 * t];				\
+			b[t] = z[2 * t + 1];				\
+		}							\
 }
 
 PAIR_FNS(float, f)
 PAIR_FNS(double, d)
 
 /* The spectra of the real rows a and b (L1 reals; b NULL: zeros) into A
- * and B (Hp complex each, zero past H), through thread tid's complex
- * row. */
+ * and B (Hp complex each, zero past H), through thread tid's two complex
+ * rows (the transform out of place: FFTW's in-place plan of a line
+ * copies it to a buffer of its own). */
 static void
 rows_fwd2(const struct c2d_state *s, int tid, const char *a, const char *b,
     char *A, char *B)
 {
-	char *z = s->tb[tid] + 2 * s->rowb;
+	char *z = s->tb[tid] + 2 * s->rowb, *y = z + s->zb / 2;
 	size_t n = s->L1, h = s->H;
 
 	if (b == NULL) {
@@ -211,32 +216,34 @@ rows_fwd2(const struct c2d_state *s, int tid, const char *a, const char *b,
 		pack_f((float *)z, (const float *)a, (const float *)b, n);
 	else
 		pack_d((double *)z, (const double *)a, (const double *)b, n);
-	tp_fft_execute(s->zf, z, z);
+	tp_fft_execute(s->zf, z, y);
 	if (s->rsz == sizeof(float))
-		split_f((float *)z, (float *)A, (float *)B, n, h);
+		split_f((float *)y, (float *)A, (float *)B, n, h);
 	else
-		split_d((double *)z, (double *)A, (double *)B, n, h);
+		split_d((double *)y, (double *)A, (double *)B, n, h);
 	memset(A + h * s->esz, 0, (s->Hp - h) * s->esz);
 	memset(B + h * s->esz, 0, (s->Hp - h) * s->esz);
 }
 
-/* The real rows of the spectra A and B (H complex each) into thread
- * tid's two row buffers. */
+/* Points [off, off + cnt) of the real rows of the spectra A and B (H
+ * complex each) into a and b (b NULL: row B's are not wanted), through
+ * thread tid's two complex rows. */
 static void
-rows_inv2(const struct c2d_state *s, int tid, const char *A, const char *B)
+rows_inv2(const struct c2d_state *s, int tid, const char *A, const char *B,
+    char *a, char *b, size_t off, size_t cnt)
 {
-	char *a = s->tb[tid], *b = a + s->rowb, *z = b + s->rowb;
+	char *z = s->tb[tid] + 2 * s->rowb, *y = z + s->zb / 2;
 	size_t n = s->L1, h = s->H;
 
 	if (s->rsz == sizeof(float))
 		join_f((float *)z, (const float *)A, (const float *)B, n, h);
 	else
 		join_d((double *)z, (const double *)A, (const double *)B, n, h);
-	tp_fft_execute(s->zi, z, z);
+	tp_fft_execute(s->zi, z, y);
 	if (s->rsz == sizeof(float))
-		unpack_f((float *)z, (float *)a, (float *)b, n);
+		unpack_f((float *)y + 2 * off, (float *)a, (float *)b, cnt);
 	else
-		unpack_d((double *)z, (double *)a, (double *)b, n);
+		unpack_d((double *)y + 2 * off, (double *)a, (double *)b, cnt);
 }
 
 /*
@@ -301,7 +308,7 @@ conv_2d_setup(struct tp_conv *c)
 		s->rmap[p] = p < a0->in ? conv_bmap((ptrdiff_t)p -
 		    (ptrdiff_t)a0->pl, (ptrdiff_t)a0->n, g->bnd) : -1;
 	s->rowb = (s->L1 * s->rsz + 63) / 64 * 64;
-	s->zb = (s->L1 * s->esz + 63) / 64 * 64;
+	s->zb = 2 * ((s->L1 * s->esz + 63) / 64 * 64);
 	s->spb = (ROWS + 1) * s->Hp * s->esz;
 	blkb = s->L0 * s->run;
 	for (i = 0; i < s->nthr; i++) {
@@ -310,20 +317,21 @@ conv_2d_setup(struct tp_conv *c)
 		memset(s->tb[i] + 2 * s->rowb + s->zb + s->spb + 2 * blkb, 0,
 		    blkb);
 	}
-	/* plans: a complex row in place (two real rows at a time); a
+	/* plans: a complex row (two real rows at a time); a
 	 * block's columns (B complex apart) into B contiguous columns, and
-	 * those back into another buffer: FFTW's out-of-place plans of
-	 * these lines need no copy to a buffer of its own, which its
-	 * in-place plans make (measured 9.3 against 10.0 us a line of
-	 * 4320 points, and the gather into contiguous columns is saved).
+	 * those back into another buffer; all out of place: FFTW's
+	 * out-of-place plans of these lines need no copy to a buffer of
+	 * its own, which its in-place plans make (measured 9.3 against
+	 * 10.0 us a line of 4320 points, and the gather into contiguous
+	 * columns is saved).
 	 * The forward plan preserves its input, as it also transforms
 	 * the kernel's block, whose zero rows are kept. */
 	cbuf = s->tb[0] + 2 * s->rowb;
 	line_problem(&pb, s->L1, 1, 1, 1, 0, 0);
-	s->zf = tp_fft_plan_new(TP_FFT_FWD, single, &pb, 1,
-	    fl | TP_FFT_INPLACE, cbuf, cbuf);
-	s->zi = tp_fft_plan_new(TP_FFT_BWD, single, &pb, 1,
-	    fl | TP_FFT_INPLACE, cbuf, cbuf);
+	s->zf = tp_fft_plan_new(TP_FFT_FWD, single, &pb, 1, fl, cbuf,
+	    cbuf + s->zb / 2);
+	s->zi = tp_fft_plan_new(TP_FFT_BWD, single, &pb, 1, fl, cbuf,
+	    cbuf + s->zb / 2);
 	cbuf = s->tb[0] + 2 * s->rowb + s->zb + s->spb;
 	line_problem(&pb, s->L0, (ptrdiff_t)s->B, 1, s->B, 1,
 	    (ptrdiff_t)s->L0);
@@ -441,8 +449,7 @@ c2d_rows_inv(void *v, size_t i, int tid)
 	const struct c2d_state *s = j->s;
 	const struct conv_geom *g = &j->c->g;
 	const struct conv_axis *a1 = &g->ax[1];
-	char *r0 = s->tb[tid], *r1 = r0 + s->rowb;
-	char *sp = r1 + s->rowb + s->zb;
+	char *sp = s->tb[tid] + 2 * s->rowb + s->zb;
 	size_t o, b, o0 = i * ROWS, lout0 = g->ax[0].lout, run = s->run;
 	size_t rl = s->Hp * s->esz, r0i = g->ax[0].s + o0;
 	size_t ob = a1->lout * s->rsz;
@@ -457,12 +464,10 @@ c2d_rows_inv(void *v, size_t i, int tid)
 	}
 	if ((end - o0) % 2)	/* an unpaired last row goes with zeros */
 		memset(sp + (end - o0) * rl, 0, rl);
-	for (o = o0; o < end; o += 2) {
-		rows_inv2(s, tid, sp + (o - o0) * rl, sp + (o + 1 - o0) * rl);
-		memcpy(j->out + o * ob, r0 + a1->s * s->rsz, ob);
-		if (o + 1 < end)
-			memcpy(j->out + (o + 1) * ob, r1 + a1->s * s->rsz, ob);
-	}
+	for (o = o0; o < end; o += 2)
+		rows_inv2(s, tid, sp + (o - o0) * rl, sp + (o + 1 - o0) * rl,
+		    j->out + o * ob, o + 1 < end ? j->out + (o + 1) * ob :
+		    NULL, a1->s, a1->lout);
 }
 
 /*
