@@ -246,38 +246,59 @@ rows_inv2(const struct c2d_state *s, int tid, const char *A, const char *B,
 		unpack_d((double *)y + 2 * off, (double *)a, (double *)b, cnt);
 }
 
+/* The arguments of kernel_rows_pair. */
+struct krow_job {
+	const struct tp_conv *c;
+	struct c2d_state *s;
+	double *rows;		/* L1 doubles a thread */
+};
+
 /*
- * The kernel's rows in convolution form, wrapped onto L0 x L1 and scaled
- * by 1/(L0 L1), each transformed by the rows' plan (in the compute
- * precision, as the old path's whole spectrum was): s->krow, by blocks.
+ * Kernel rows 2 it and 2 it + 1 in convolution form, wrapped onto L0 x
+ * L1 and scaled by 1/(L0 L1), transformed by the rows' plan (in the
+ * compute precision, as the old path's whole spectrum was) into s->krow,
+ * by blocks.  A row of the kernel has m1 points: with m1 <= L1 only the
+ * first m1 of the wrapped row are not zero.
  */
+static void
+kernel_rows_pair(void *v, size_t it, int tid)
+{
+	struct krow_job *k = v;
+	const struct tp_conv *c = k->c;
+	struct c2d_state *s = k->s;
+	size_t m0 = c->m[0], m1 = c->m[1], L1 = s->L1, rl = s->Hp * s->esz;
+	size_t nz = m1 < L1 ? m1 : L1, q = 2 * it, j, i, b, r;
+	double *row = k->rows + (size_t)tid * L1;
+	char *rb = s->tb[tid], *sp = rb + 2 * s->rowb + s->zb;
+	double scale = 1.0 / ((double)s->L0 * (double)L1);
+
+	for (r = 0; r < 2; r++) {
+		memset(row, 0, nz * sizeof *row);
+		for (j = q + r; j < m0 && q + r < s->kr; j += s->L0)
+			for (i = 0; i < m1; i++)
+				row[i % L1] += c->hd[j * m1 + i];
+		memset(rb + r * s->rowb, 0, L1 * s->rsz);
+		c->ops->add_double(rb + r * s->rowb, row, nz, scale);
+	}
+	rows_fwd2(s, tid, rb, rb + s->rowb, sp, sp + rl);
+	for (r = 0; r < 2 && q + r < s->kr; r++)
+		for (b = 0; b < s->nblk; b++)
+			memcpy(s->krow + (b * s->kr + q + r) * s->run, sp + r *
+			    rl + b * s->run, s->run);
+}
+
+/* The kernel's rows' spectra, s->krow: pairs of rows shared by the
+ * threads. */
 static void
 kernel_rows_spectra(const struct tp_conv *c, struct c2d_state *s)
 {
-	size_t m0 = c->m[0], m1 = c->m[1], L1 = s->L1, rl = s->Hp * s->esz;
-	size_t j, i, q, b, r;
-	double *row = tp_emalloc(L1 * sizeof *row);
-	char *rb = s->tb[0], *sp = rb + 2 * s->rowb + s->zb;
-	double scale = 1.0 / ((double)s->L0 * (double)L1);
+	struct krow_job k = { c, s, NULL };
 
-	s->kr = m0 < s->L0 ? m0 : s->L0;
+	s->kr = c->m[0] < s->L0 ? c->m[0] : s->L0;
 	s->krow = tp_emalloc(s->nblk * s->kr * s->run);
-	for (q = 0; q < s->kr; q += 2) {
-		for (r = 0; r < 2; r++) {
-			memset(row, 0, L1 * sizeof *row);
-			for (j = q + r; j < m0 && q + r < s->kr; j += s->L0)
-				for (i = 0; i < m1; i++)
-					row[i % L1] += c->hd[j * m1 + i];
-			memset(rb + r * s->rowb, 0, L1 * s->rsz);
-			c->ops->add_double(rb + r * s->rowb, row, L1, scale);
-		}
-		rows_fwd2(s, 0, rb, rb + s->rowb, sp, sp + rl);
-		for (r = 0; r < 2 && q + r < s->kr; r++)
-			for (b = 0; b < s->nblk; b++)
-				memcpy(s->krow + (b * s->kr + q + r) * s->run,
-				    sp + r * rl + b * s->run, s->run);
-	}
-	free(row);
+	k.rows = tp_emalloc((size_t)s->nthr * s->L1 * sizeof *k.rows);
+	tp_parallel(s->nthr, (s->kr + 1) / 2, kernel_rows_pair, &k);
+	free(k.rows);
 }
 
 void *
