@@ -67,9 +67,8 @@ struct c2d_state {
 	 * kernel's block (L0 rows of B complex, zero from row kr on) */
 	char *tb[TP_MAXTHREADS];
 	size_t rowb, zb, spb;
-	/* rows forward and back (a complex row); a block of rows
-	 * to B contiguous columns, out of place; columns back, out of
-	 * place */
+	/* rows forward and back (a complex row); a block's columns to B
+	 * contiguous columns; those back (all out of place) */
 	struct tp_fft_plan *zf, *zi, *cf, *cb;
 };
 
@@ -338,15 +337,15 @@ conv_2d_setup(struct tp_conv *c)
 		memset(s->tb[i] + 2 * s->rowb + s->zb + s->spb + 2 * blkb, 0,
 		    blkb);
 	}
-	/* plans: a complex row (two real rows at a time); a
-	 * block's columns (B complex apart) into B contiguous columns, and
-	 * those back into another buffer; all out of place: FFTW's
+	/* plans, all out of place: a complex row (two real rows at a
+	 * time); a block's columns (B complex apart) into B contiguous
+	 * columns, and those back into another buffer.  FFTW's
 	 * out-of-place plans of these lines need no copy to a buffer of
 	 * its own, which its in-place plans make (measured 9.3 against
-	 * 10.0 us a line of 4320 points, and the gather into contiguous
-	 * columns is saved).
-	 * The forward plan preserves its input, as it also transforms
-	 * the kernel's block, whose zero rows are kept. */
+	 * 10.0 us a line of 4320 points), and the gather into contiguous
+	 * columns is saved.  The columns' forward plan preserves its
+	 * input: it also transforms the kernel's block, whose zero rows
+	 * are kept. */
 	cbuf = s->tb[0] + 2 * s->rowb;
 	line_problem(&pb, s->L1, 1, 1, 1, 0, 0);
 	s->zf = tp_fft_plan_new(TP_FFT_FWD, single, &pb, 1, fl, cbuf,
