@@ -15,8 +15,10 @@
  * KIND fwd (complex) or r2c (real), F f32 or f64, SHAPE as 4096,4096,
  * K the last K axes transformed, T threads: e.g. r2c f64 4096,4096 2 2.
  * KIND r2cfull: FFTW's r2c plan as for r2c, then what tfft runs for
- * fftn of a real record (tp_fft_axes_new_r2c_full: the half written
- * straight into the full complex output).
+ * fftn of a real record (tp_fft_axes_new_r2c_first: the first axis
+ * halved, the whole full complex output written, the other half by
+ * the last pass; else tp_fft_axes_new_r2c_full: the half written
+ * straight into the full output, without the fill tfft runs after).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,8 +111,11 @@ main(int argc, char **argv)
 		free(out);
 		out = tp_big_alloc(count * 2 * rsz);
 		memset(out, 0, count * 2 * rsz);
-		ax = tp_fft_axes_new_r2c_full(single, nd, shape, k, axes,
+		ax = tp_fft_axes_new_r2c_first(single, nd, shape, k, axes,
 		    threads, in, out);
+		if (ax == NULL)
+			ax = tp_fft_axes_new_r2c_full(single, nd, shape, k,
+			    axes, threads, in, out);
 	}
 	if (!full || !ax)
 		ax = tp_fft_axes_new(r2c ? TP_FFT_R2C : TP_FFT_FWD, single, nd,
