@@ -24,6 +24,7 @@
 #define RUN 512
 #define MINWORK 4096
 #define MAXBUF ((size_t)4 << 20)
+#define TILE 256
 
 /* Lines a multiple of CONFLICT bytes apart, in an array of more than
  * LARGE bytes, are gathered. */
@@ -467,16 +468,28 @@ BY_SIZE
 lines_by(char *arr, char *buf, size_t n, size_t inner, size_t cnt,
     int back, size_t esz)
 {
-	for (size_t k = 0; k < n; k++) {
+	/* Gathering, TILE bytes of each line at a time: point by point,
+	 * the cache lines of the cnt lines in the buffer (often a power of
+	 * two apart) fell out of L1 before they were complete; the 4096
+	 * real columns of a 4096² array took 0.047 s of one thread's CPU
+	 * to gather, 0.019 s in tiles of 64 bytes, and tfft's fftn of it
+	 * 0.150 s against 0.122 s in tiles of 256.  Back, row by row,
+	 * which writes the array's runs whole (0.016 s; in tiles 0.019). */
+	size_t tk = TILE / esz;
+
+	for (size_t k0 = 0; !back && k0 < n; k0 += tk) {
+		size_t k1 = n - k0 < tk ? n : k0 + tk;
+
+		for (size_t j = 0; j < cnt; j++)
+			for (size_t k = k0; k < k1; k++)
+				memcpy(buf + (j * n + k) * esz,
+				    arr + (k * inner + j) * esz, esz);
+	}
+	for (size_t k = 0; back && k < n; k++) {
 		char *row = arr + k * inner * esz;
 
 		for (size_t j = 0; j < cnt; j++)
-			if (back)
-				memcpy(row + j * esz, buf + (j * n + k) * esz,
-				    esz);
-			else
-				memcpy(buf + (j * n + k) * esz, row + j * esz,
-				    esz);
+			memcpy(row + j * esz, buf + (j * n + k) * esz, esz);
 	}
 }
 
