@@ -6,7 +6,9 @@
  * in seconds.  The yardstick for tfft's compute time (tfft --verbose),
  * bench/tfft.sh.  Then, on the same line, the best of 5 runs of what
  * tfft runs instead (tp_fft_axes: the axes one at a time, lines
- * gathered), the transform alone.
+ * gathered), the transform alone; then the least CPU time of each, in
+ * the same order; then, for r2cfull, the least time one thread takes
+ * to memset the output's second half (0 otherwise).
  *
  *   make && cc -O2 -D_GNU_SOURCE -Ilib bench/fft-exec.c build/libtpipe.a \
  *     -lfftw3_threads -lfftw3f_threads -lfftw3 -lfftw3f -lopenblas -lpng \
@@ -15,8 +17,10 @@
  * KIND fwd (complex) or r2c (real), F f32 or f64, SHAPE as 4096,4096,
  * K the last K axes transformed, T threads: e.g. r2c f64 4096,4096 2 2.
  * KIND r2cfull: FFTW's r2c plan as for r2c, then what tfft runs for
- * fftn of a real record (tp_fft_axes_new_r2c_full: the half written
- * straight into the full complex output).
+ * fftn of a real record (tp_fft_axes_new_r2c_first: the first axis
+ * halved, the whole full complex output written, the other half by
+ * the last pass; else tp_fft_axes_new_r2c_full: the half written
+ * straight into the full output, without the fill tfft runs after).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,34 +31,40 @@
 #include "engine.h"
 #include "fft.h"
 
-/* Seconds on the monotonic clock. */
+/* Seconds on clock c. */
 static double
-now(void)
+now(clockid_t c)
 {
 	struct timespec t;
 
-	clock_gettime(CLOCK_MONOTONIC, &t);
+	clock_gettime(c, &t);
 	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
 /* The best of 5 runs of FFTW's plan p, or if p is NULL of ax, on in
- * and out, in seconds. */
+ * and out, in seconds of wall clock; in *cpu the best of their CPU
+ * times (every thread's: what a loaded machine disturbs less). */
 static double
 best_of5(const struct tp_fft_plan *p, const struct tp_fft_axes *ax,
-    void *in, void *out)
+    void *in, void *out, double *cpu)
 {
 	double best = 1e30;
 
+	*cpu = 1e30;
 	for (int r = 0; r < 5; r++) {
-		double t0 = now();
+		double t0 = now(CLOCK_MONOTONIC);
+		double c0 = now(CLOCK_PROCESS_CPUTIME_ID);
 
 		if (p != NULL)
 			tp_fft_execute(p, in, out);
 		else
 			tp_fft_axes_run(ax, in, out);
-		t0 = now() - t0;
+		t0 = now(CLOCK_MONOTONIC) - t0;
+		c0 = now(CLOCK_PROCESS_CPUTIME_ID) - c0;
 		if (t0 < best)
 			best = t0;
+		if (c0 < *cpu)
+			*cpu = c0;
 	}
 	return best;
 }
@@ -66,6 +76,7 @@ main(int argc, char **argv)
 	struct tp_fft_plan *p;
 	struct tp_fft_axes *ax;
 	size_t shape[TP_MAXDIM], count = 1, rsz, ilen, olen;
+	double cpu[2], wr;
 	int nd = 0, k, threads, axes[TP_MAXDIM], single, r2c, full;
 	char *s, *tok;
 	void *in, *out;
@@ -103,19 +114,36 @@ main(int argc, char **argv)
 			((double *)in)[i] = 1;
 	p = tp_fft_plan_new(r2c ? TP_FFT_R2C : TP_FFT_FWD, single, &pb,
 	    threads, (r2c ? 0 : TP_FFT_INPLACE) | TP_FFT_DESTROY, in, out);
-	printf("%.4f", best_of5(p, NULL, in, out));
+	printf("%.4f", best_of5(p, NULL, in, out, &cpu[0]));
 	tp_fft_plan_free(p);
 	if (full) {		/* the full complex output */
 		free(out);
 		out = tp_big_alloc(count * 2 * rsz);
 		memset(out, 0, count * 2 * rsz);
-		ax = tp_fft_axes_new_r2c_full(single, nd, shape, k, axes,
+		ax = tp_fft_axes_new_r2c_first(single, nd, shape, k, axes,
 		    threads, in, out);
+		if (ax == NULL)
+			ax = tp_fft_axes_new_r2c_full(single, nd, shape, k,
+			    axes, threads, in, out);
 	}
 	if (!full || !ax)
 		ax = tp_fft_axes_new(r2c ? TP_FFT_R2C : TP_FFT_FWD, single, nd,
 		    shape, k, axes, threads, -1, in, out);
-	printf(" %.4f\n", best_of5(NULL, ax, in, out));
+	printf(" %.4f", best_of5(NULL, ax, in, out, &cpu[1]));
+	printf(" %.4f %.4f", cpu[0], cpu[1]);
+	/* r2cfull: the least time to write the bytes the full output has
+	 * beyond r2c's (its second half, memset by one thread): what the
+	 * full spectrum must cost more at this machine's bandwidth */
+	wr = 1e30;
+	for (int r = 0; full && r < 5; r++) {
+		double t0 = now(CLOCK_MONOTONIC);
+
+		memset((char *)out + count * rsz, r, count * rsz);
+		t0 = now(CLOCK_MONOTONIC) - t0;
+		if (t0 < wr)
+			wr = t0;
+	}
+	printf(" %.4f\n", full ? wr : 0.0);
 	tp_fft_axes_free(ax);
 	free(in);
 	if (out != in)

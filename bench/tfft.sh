@@ -21,13 +21,18 @@
 # cache), wall clock and CPU (user + system, GNU time; the load of other
 # jobs disturbs it less).  The ratio columns are numpy / tfft and scipy /
 # tfft (above 1: tfft is faster).  Then tfft's compute time (--verbose:
-# planning, the transform and the passes around it, such as b's and f's
-# symmetric half; see compute1) and the planning in it, FFTW's execute
-# of one FFTW plan of the same transform (best of 5; r2c for b and f:
-# what tfft transforms) and their ratio, then tfft's transform alone
-# (tp_fft_axes: that plan, or the axes one at a time with lines
-# gathered, as tfft chooses; for b and f the half written straight into
-# the full output; best of 5).
+# planning, the transform and the passes around it; see compute1) and
+# the planning in it, FFTW's execute of one FFTW plan of the same
+# transform (best of 5; r2c for b and f: what tfft transforms) and
+# their ratio, then tfft's transform alone (tp_fft_axes: that plan, or
+# the axes one at a time with lines gathered, as tfft chooses; for b
+# and f the whole full output, its second half written by the last
+# pass; best of 5); then the CPU time (every thread's, the least of the
+# same runs) of FFTW's execute and of tfft's transform, and their
+# ratio, which the load of other jobs disturbs less than wall times;
+# for b and f the least time one thread takes to memset the second
+# half of the output, what the full spectrum must add to r2c's time at
+# this machine's bandwidth.
 # The two are measured in turns, $REPS times each, and the least taken.
 # The load average is printed before and after.
 #
@@ -108,6 +113,11 @@ least() {
 	awk -v a="$1" -v b="$2" 'BEGIN { print (a == "" || b < a) ? b : a }'
 }
 
+# field N LINE: the Nth of LINE's words
+field() {
+	echo "$2" | cut -d ' ' -f "$1"
+}
+
 # err A B: max|A - B| / max|B| of two NPY files, complex or real
 err() {
 	"$PYTHON" -c "
@@ -126,7 +136,7 @@ run_case() {
 	ts=$(timed "$1 scipy" "'$PYTHON' '$tmp/fft.py' scipy $5 '$in' '$tmp/$1.sp.npy'")
 	tt=$(timed "$1 tfft" "'$TFFT' $TFFT_ARGS $6 '$in' -o '$tmp/$1.tfft.npy'")
 	# tfft's compute and FFTW's execute in turns, the least of each
-	tc='' tx='' ta='' tp=''
+	tc='' tx='' ta='' tp='' cx='' ca='' hw=''
 	_i=0
 	while [ $_i -lt "$REPS" ]; do
 		# shellcheck disable=SC2086 # $6 is a word list on purpose
@@ -136,16 +146,21 @@ run_case() {
 		tp=$(least "$tp" "${_c#* }")
 		_c=${_c% *}
 		tc=$(least "$tc" "$_c")
-		tx=$(least "$tx" "${_x% *}")
-		ta=$(least "$ta" "${_x#* }")
+		tx=$(least "$tx" "$(field 1 "$_x")")
+		ta=$(least "$ta" "$(field 2 "$_x")")
+		cx=$(least "$cx" "$(field 3 "$_x")")
+		ca=$(least "$ca" "$(field 4 "$_x")")
+		hw=$(least "$hw" "$(field 5 "$_x")")
 		_i=$((_i + 1))
 	done
-	printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
+	hw=$(awk -v h="$hw" 'BEGIN { print h + 0 == 0 ? "-" : h }')
+	printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
 	    "$1" "$2" "$(wall "$tn")" "$(wall "$ts")" "$(wall "$tt")" \
 	    "$(ratio "$(wall "$tn")" "$(wall "$tt")")" \
 	    "$(ratio "$(wall "$ts")" "$(wall "$tt")")" \
 	    "$(cpu "$tn")" "$(cpu "$ts")" "$(cpu "$tt")" \
 	    "$tc" "$tp" "$tx" "$(ratio "$tc" "$tx")" "$ta" \
+	    "$cx" "$ca" "$(ratio "$ca" "$cx")" "$hw" \
 	    "$(err "$tmp/$1.tfft.npy" "$tmp/$1.np.npy")" \
 	    "$(err "$tmp/$1.sp.npy" "$tmp/$1.np.npy")"
 	rm -f "$tmp/$1".*npy
@@ -153,8 +168,8 @@ run_case() {
 
 cases=${*:-a b c d e f}
 echo "load before: $(uptime)"
-echo "| case | what | numpy s | scipy s | tfft s | numpy/tfft | scipy/tfft | numpy CPU s | scipy CPU s | tfft CPU s | tfft compute s | of which planning s | FFTW execute s | compute/execute | tfft transform s | tfft err | scipy err |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| case | what | numpy s | scipy s | tfft s | numpy/tfft | scipy/tfft | numpy CPU s | scipy CPU s | tfft CPU s | tfft compute s | of which planning s | FFTW execute s | compute/execute | tfft transform s | FFTW execute CPU s | tfft transform CPU s | transform/execute CPU | second half memset s | tfft err | scipy err |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for c in $cases; do
 	case $c in
 	a) run_case a "4096² real, rfftn" "4096, 4096" 0 rfftn \

@@ -180,6 +180,21 @@ struct tp_fft_axes *tp_fft_axes_new(enum tp_fft_kind kind, int single,
 struct tp_fft_axes *tp_fft_axes_new_r2c_full(int single, int ndim,
     const size_t *shape, int naxes, const int *axes, int threads,
     const void *in, const void *out);
+/*
+ * The same output (the full layout), every point of it: the first
+ * listed axis halved instead, its lines gathered (real to complex),
+ * the axes between gathered on that half, and the array's last axis,
+ * which must be listed, in blocks of rows that each write their
+ * conjugate mirror images (X[k] = conj X[-k], -k modulo the length on
+ * every transformed axis) into the other half while in cache: the
+ * whole output written once, no pass after.  NULL for one axis, the
+ * last axis not listed or a line too long for the blocks.
+ */
+struct tp_fft_axes *tp_fft_axes_new_r2c_first(int single, int ndim,
+    const size_t *shape, int naxes, const int *axes, int threads,
+    const void *in, const void *out);
+/* 1 when the plan is r2c_first's: the whole full output is written. */
+int tp_fft_axes_fills(const struct tp_fft_axes *);
 void tp_fft_axes_run(const struct tp_fft_axes *, void *in, void *out);
 /* 1 when it goes axis by axis, 0 on FFTW's plan of the whole. */
 int tp_fft_axes_by_axis(const struct tp_fft_axes *);

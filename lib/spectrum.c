@@ -452,11 +452,16 @@ get_plan(struct tp_spectrum *sp, int nd, const size_t *ps, void *in,
 	c->naxes = sp->naxes;
 	memcpy(c->shape, ps, nd * sizeof *ps);
 	memcpy(c->axes, sp->axes, sp->naxes * sizeof *sp->axes);
-	/* fftn of a real record: r2c straight into the full layout, so
-	 * that symmetry only fills the other half */
-	c->plan = sp->fill >= 0 && sp->o.by_axis < 0 ?
-	    tp_fft_axes_new_r2c_full(sp->single, nd, ps, sp->naxes, sp->axes,
-	    sp->threads, in, out) : NULL;
+	/* fftn of a real record: r2c straight into the full layout,
+	 * the other half written by the last pass (r2c_first) or else
+	 * filled by symmetry */
+	c->plan = NULL;
+	if (sp->fill >= 0 && sp->o.by_axis < 0)
+		c->plan = tp_fft_axes_new_r2c_first(sp->single, nd, ps,
+		    sp->naxes, sp->axes, sp->threads, in, out);
+	if (sp->fill >= 0 && sp->o.by_axis < 0 && c->plan == NULL)
+		c->plan = tp_fft_axes_new_r2c_full(sp->single, nd, ps,
+		    sp->naxes, sp->axes, sp->threads, in, out);
 	c->full = c->plan != NULL;
 	if (!c->plan)
 		c->plan = tp_fft_axes_new(sp->kind, sp->single, nd, ps,
@@ -647,9 +652,11 @@ finish(struct tp_spectrum *sp, void *out, size_t tout_count,
 	double f = norm_factor(sp, &edge);
 
 	if (sp->fill >= 0 && sp->placed) {
-		/* the half in place: fill, then scale the whole */
-		spec_hermitian(out, sp->single, sp->tout, sp->ndim, sp->on,
-		    sp->fill, 1, sp->threads);
+		/* the half in place: fill (unless the transform wrote
+		 * it), then scale the whole */
+		if (!tp_fft_axes_fills(sp->plan))
+			spec_hermitian(out, sp->single, sp->tout, sp->ndim,
+			    sp->on, sp->fill, 1, sp->threads);
 		if (f != 1 || sp->o.fn == TP_SPEC_IFFT)
 			spec_scale(out, sp->single, 1, tout_count, f,
 			    sp->o.fn == TP_SPEC_IFFT, sp->threads);
