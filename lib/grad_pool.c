@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "tpipe.h"
+#include "engine.h"
 #include "grad_impl.h"
 
 /* l->geo[0..2]: kernel, stride, padding per pooled axis; l->a[0]: d
@@ -206,6 +207,118 @@ window(struct walk *w, size_t *idx)
 	return n;
 }
 
+
+/*
+ * Two pooled axes, no padding (every window inside X): each plane's
+ * windows walked by row and column, typed, where window() computes
+ * every window's indices.  The same values as the walk: the maximum
+ * taken in the same C order with the same comparison (the first of
+ * equals, -0 before 0, kept), the mean summed in double in that order,
+ * dL/dX added to in the order of the outputs.  PLANE2_FWD(T) and
+ * PLANE2_BWD(T) make the functions for the element type T.
+ */
+struct plane2 {
+	size_t planes, h, w, oh, ow, kh, kw, sh, sw;
+	int ismax;
+};
+
+/* Fill *p for x (d 2 and no padding) and z's shape: 1, or 0 (walk). */
+static int
+plane2_of(const struct layer *l, const struct tp_tensor *x,
+    const size_t *zshape, struct plane2 *p)
+{
+	int first, d = pooled(l, x, &first);
+
+	if (d != 2 || first < 0 || l->geo[2][0] != 0 || l->geo[2][1] != 0 ||
+	    (x->dtype != TP_F4 && x->dtype != TP_F8))
+		return 0;
+	p->planes = x->count / (x->shape[first] * x->shape[first + 1]);
+	p->h = x->shape[first];
+	p->w = x->shape[first + 1];
+	p->oh = zshape[first];
+	p->ow = zshape[first + 1];
+	p->kh = l->geo[0][0];
+	p->kw = l->geo[0][1];
+	p->sh = l->geo[1][0];
+	p->sw = l->geo[1][1];
+	p->ismax = l->k->name[0] == 'm';
+	return 1;
+}
+
+#define PLANE2_FWD(T)							\
+TP_CLONES								\
+static void								\
+plane2_fwd_##T(const struct plane2 *p, const T *x, T *z)		\
+{									\
+	size_t q, i, j, a, b, n = p->kh * p->kw;			\
+									\
+	for (q = 0; q < p->planes; q++)					\
+		for (i = 0; i < p->oh; i++)				\
+			for (j = 0; j < p->ow; j++, z++) {		\
+				const T *r = x + (q * p->h + i * p->sh) * \
+				    p->w + j * p->sw;			\
+				T best = -INFINITY;			\
+				double s = 0;				\
+									\
+				for (a = 0; a < p->kh; a++, r += p->w)	\
+					for (b = 0; b < p->kw; b++) {	\
+						T v = r[b];		\
+									\
+						best = v > best ? v :	\
+						    best;		\
+						s += v;			\
+					}				\
+				*z = p->ismax ? best : (T)(s / (double)n); \
+			}						\
+}
+
+#define PLANE2_BWD(T)							\
+TP_CLONES								\
+static void								\
+plane2_bwd_##T(const struct plane2 *p, const T *x, const T *dz, T *dx)	\
+{									\
+	size_t q, i, j, a, b, n = p->kh * p->kw;			\
+									\
+	for (q = 0; q < p->planes; q++)					\
+		for (i = 0; i < p->oh; i++)				\
+			for (j = 0; j < p->ow; j++, dz++) {		\
+				size_t at = (q * p->h + i * p->sh) *	\
+				    p->w + j * p->sw, best_at = at;	\
+				const T *r = x + at;			\
+				T best = -INFINITY;			\
+				double g = *dz;				\
+									\
+				for (a = 0; a < p->kh; a++, r += p->w)	\
+					for (b = 0; b < p->kw; b++) {	\
+						int gt = r[b] > best;	\
+									\
+						best = gt ? r[b] : best; \
+						best_at = gt ? at +	\
+						    a * p->w + b :	\
+						    best_at;		\
+					}				\
+				if (p->ismax) {				\
+					if (best > -INFINITY)		\
+						dx[best_at] = (T)((double) \
+						    dx[best_at] + g);	\
+					continue;			\
+				}					\
+				for (a = 0; a < p->kh; a++)		\
+					for (b = 0; b < p->kw; b++) {	\
+						T *e = dx + at +	\
+						    a * p->w + b;	\
+									\
+						*e = (T)((double)*e +	\
+						    g / (double)n);	\
+					}				\
+			}						\
+}
+
+PLANE2_FWD(float)
+PLANE2_FWD(double)
+PLANE2_BWD(float)
+PLANE2_BWD(double)
+
 static tp_why
 pool_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
     struct tp_msg *m)
@@ -213,6 +326,7 @@ pool_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 	char sa[TP_GRAD_SHAPE_LEN];
 	size_t shape[TP_MAXDIM], *idx, o, j, n;
 	struct walk w;
+	struct plane2 p;
 	int a, first, d = pooled(l, x, &first), ismax = l->k->name[0] == 'm';
 
 	if (first < 0 || x->ndim < 1)
@@ -229,6 +343,13 @@ pool_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 		shape[first + a] = (in - l->geo[0][a]) / l->geo[1][a] + 1;
 	}
 	*z = tp_new(x->dtype, x->ndim, shape);
+	if (plane2_of(l, x, shape, &p)) {
+		if (x->dtype == TP_F4)
+			plane2_fwd_float(&p, x->data, z->data);
+		else
+			plane2_fwd_double(&p, x->data, z->data);
+		return NULL;
+	}
 	walk_init(&w, l, x, shape);
 	n = w.n;
 	idx = tp_emalloc(n * sizeof *idx);
@@ -257,11 +378,19 @@ pool_bwd(struct layer *l, const struct tp_tensor *x,
 {
 	size_t *idx, o, j, n;
 	struct walk w;
+	struct plane2 p;
 	int ismax = l->k->name[0] == 'm';
 
 	if (dx == NULL)
 		return;
 	*dx = like(x);
+	if (plane2_of(l, x, z->shape, &p)) {
+		if (x->dtype == TP_F4)
+			plane2_bwd_float(&p, x->data, dz->data, dx->data);
+		else
+			plane2_bwd_double(&p, x->data, dz->data, dx->data);
+		return;
+	}
 	walk_init(&w, l, x, z->shape);
 	n = w.n;
 	idx = tp_emalloc(n * sizeof *idx);
