@@ -453,24 +453,32 @@ padded_dz(const struct convnd *c, const struct tp_tensor *dz, size_t og,
 		}
 		at[i] = p;
 	}
+	/* a group's og channels of one element at a time, written in
+	 * order (a row of og at each position), read from og rows of
+	 * dL/dZ at once: writing one channel at a time strode og elements
+	 * through all of dZl, og times */
 	for (n = 0; n < N; n++)
-		for (o = 0; o < cout; o++) {
-			size_t base = ((o / og) * N + n) * qc * og + o % og;
-			size_t from = (n * cout + o) * oc;
+		for (o = 0; o < cout; o += og) {
+			size_t base = ((o / og) * N + n) * qc * og;
+			size_t from = (n * cout + o) * oc, q;
 
 			if (es == 4) {	/* typed: a copy per element */
 				float *d = (float *)dzl->data + base;
 				const float *f = (const float *)dz->data + from;
 
 				for (i = 0; i < oc; i++)
-					d[at[i] * og] = f[i];
+					for (q = 0; q < og; q++)
+						d[at[i] * og + q] =
+						    f[q * oc + i];
 			} else {
 				double *d = (double *)dzl->data + base;
 				const double *f = (const double *)dz->data +
 				    from;
 
 				for (i = 0; i < oc; i++)
-					d[at[i] * og] = f[i];
+					for (q = 0; q < og; q++)
+						d[at[i] * og + q] =
+						    f[q * oc + i];
 			}
 		}
 	free(at);
