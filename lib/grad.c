@@ -462,6 +462,12 @@ tp_grad_backward(struct tp_grad_net *net, const unsigned char *want)
 		    &net->act[i + 1], &dz, need ? &dx : NULL);
 		tp_free(&dz);
 		dz = dx;
+		/* layer i's output is read by no layer below it: its memory
+		 * (with dL/dZ's) goes to the next layer's buffers; the
+		 * last, the net's output, stays (tp_grad_output), and so
+		 * do the shapes (--explain) */
+		if (i + 1 < net->n)
+			tp_free(&net->act[i + 1]);
 	}
 	if (lo == 0 && (want == NULL || want[0]))
 		net->dx = dz;
