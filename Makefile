@@ -23,6 +23,8 @@
 #   make install PREFIX=/usr/local DESTDIR= LIBDIR=$(PREFIX)/lib
 #   make uninstall  (the same PREFIX and DESTDIR) removes what install put
 #   make deb        the Debian packages (debian/) into $(BUILD)/deb
+#   make check-deb  make deb, then test/deb.bats on those packages; ends
+#                   with "N passed, N failed" (CI runs it after check)
 #   make completion the bash completions into $(BUILD)/completion
 # demo, check and bench first install the Debian packages they need when
 # run as root (mk/deps.sh); plain make and make install never do.
@@ -292,6 +294,8 @@ deps-check:
 	@$(DEPS_SH) check
 deps-bench:
 	@$(DEPS_SH) bench
+deps-deb:
+	@$(DEPS_SH) deb
 # The probe never installs: it compiles and links a program that includes
 # every header and library the build needs, with $(CC) and the build's
 # flags (not the sanitizers'), and if that fails names the packages
@@ -335,11 +339,17 @@ install: all
 # $(BUILD)/deb, where the .deb files land; mk/deps.sh deb installs
 # debhelper and lintian.  TPIPE_DEBS=$(BUILD)/deb bats test/deb.bats
 # installs them in a scratch root and runs a tool and an example.
-deb:
+# -J: as many jobs as processors (dpkg-buildpackage's auto).
+deb: deps-deb
 	rm -rf $(BUILD)/deb && mkdir -p $(BUILD)/deb/tpipe-$(VERSION)
 	git ls-files | tar -cT - | tar -x -C $(BUILD)/deb/tpipe-$(VERSION)
-	cd $(BUILD)/deb/tpipe-$(VERSION) && dpkg-buildpackage -us -uc -b
+	cd $(BUILD)/deb/tpipe-$(VERSION) && dpkg-buildpackage -us -uc -b -J
 	lintian --fail-on error $(BUILD)/deb/*.changes
+
+# The packages' own tests, without the unit tests make check runs.
+check-deb: deb
+	@BUILD=$(BUILD) TPIPE_DEBS=$(CURDIR)/$(BUILD)/deb TPIPE_UNIT=0 \
+	    mk/runtests.sh $(CURDIR)/test/deb.bats
 
 # Remove every file install put in place; the directories stay, as they
 # may hold other packages' files.
@@ -360,5 +370,6 @@ clean:
 	rm -rf build build-san build-tsan build-clang build-fuzz
 
 .PHONY: all lib tests check demo bench install uninstall completion clean deb \
+    check-deb deps-deb \
     deps-build deps-check deps-bench deps-probe fuzz fuzz-build valgrind
 .SECONDARY:
