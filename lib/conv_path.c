@@ -656,8 +656,8 @@ dir_group(const struct path_job *j, size_t i, size_t *nk)
 }
 
 /* parallel item i: one chunk of one output row of the round, for one
- * kernel or a group of them (the kernels of a chunk one after the other, so that
- * they read its stretch of E while it is in cache). */
+ * kernel or a group of them (the kernels of a chunk one after the
+ * other, so that they read its stretch of E while it is in cache). */
 static void
 dir_item(void *v, size_t i, int tid)
 {
