@@ -305,7 +305,7 @@ padded_groups(const struct convnd *c, const struct tp_tensor *x,
 	shape[2] = cin;
 	for (a = 0; a < c->d; a++)
 		shape[3 + a] = x->shape[2 + a] + c->plo[a] + c->phi[a];
-	*xp = tp_new(x->dtype, c->d + 3, shape);
+	*xp = zeroed(x->dtype, c->d + 3, shape);
 	pc = tail_count(xp, 3);
 	ic = tail_count(x, 2);
 	for (n = 0; n < N; n++)
@@ -360,7 +360,7 @@ convnd_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 		full[a] = p - c->dk[a] + 1;
 		shape[2 + a] = (full[a] - 1) / c->s[a] + 1;
 	}
-	*z = tp_new(l->net->dt, c->d + 2, shape);
+	*z = fresh(l->net->dt, c->d + 2, shape);	/* written whole */
 	oc = tail_count(z, 2);
 	fc = 1;
 	for (a = 0; a < c->d; a++)
@@ -432,10 +432,10 @@ padded_dz(const struct convnd *c, const struct tp_tensor *dz, size_t og,
 	shape[2] = og;
 	memcpy(shape + 3, qs, (size_t)c->d * sizeof *qs);
 	if (dzp != NULL)
-		*dzp = tp_new(dz->dtype, c->d + 3, shape);
+		*dzp = zeroed(dz->dtype, c->d + 3, shape);
 	memcpy(shape + 2, qs, (size_t)c->d * sizeof *qs);
 	shape[2 + c->d] = og;
-	*dzl = tp_new(dz->dtype, c->d + 3, shape);
+	*dzl = zeroed(dz->dtype, c->d + 3, shape);
 	for (n = 0; dzp != NULL && n < N; n++)
 		for (o = 0; o < cout; o++)
 			block_copy((char *)dzp->data + (((o / og) * N + n) *

@@ -507,7 +507,7 @@ pool_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 			    first + a, x->shape[first + a], in, l->geo[0][a]);
 		shape[first + a] = (in - l->geo[0][a]) / l->geo[1][a] + 1;
 	}
-	*z = tp_new(x->dtype, x->ndim, shape);
+	*z = fresh(x->dtype, x->ndim, shape);	/* written whole */
 	if (plane2_of(l, x, shape, &p) && max22(&p)) {
 		if (x->dtype == TP_F4)
 			max22_fwd_float(&p, x->data, z->data);
