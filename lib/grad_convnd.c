@@ -411,8 +411,8 @@ convnd_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 /*
  * dL/dZ upsampled (zeros between its elements for the stride) and padded
  * by the dilated kernel less one on each side, group by group: (groups,
- * N, C_out/g, qs...) in dzp (unless NULL), and with the channels last,
- * (groups, N, qs..., C_out/g), in dzl.
+ * N, C_out/g, qs...) in dzp, and with the channels last, (groups, N,
+ * qs..., C_out/g), in dzl (each unless NULL).
  */
 static void
 padded_dz(const struct convnd *c, const struct tp_tensor *dz, size_t og,
@@ -435,7 +435,8 @@ padded_dz(const struct convnd *c, const struct tp_tensor *dz, size_t og,
 		*dzp = zeroed(dz->dtype, c->d + 3, shape);
 	memcpy(shape + 2, qs, (size_t)c->d * sizeof *qs);
 	shape[2 + c->d] = og;
-	*dzl = zeroed(dz->dtype, c->d + 3, shape);
+	if (dzl != NULL)
+		*dzl = zeroed(dz->dtype, c->d + 3, shape);
 	for (n = 0; dzp != NULL && n < N; n++)
 		for (o = 0; o < cout; o++)
 			block_copy((char *)dzp->data + (((o / og) * N + n) *
@@ -457,7 +458,7 @@ padded_dz(const struct convnd *c, const struct tp_tensor *dz, size_t og,
 	 * order (a row of og at each position), read from og rows of
 	 * dL/dZ at once: writing one channel at a time strode og elements
 	 * through all of dZl, og times */
-	for (n = 0; n < N; n++)
+	for (n = 0; dzl != NULL && n < N; n++)
 		for (o = 0; o < cout; o += og) {
 			size_t base = ((o / og) * N + n) * qc * og;
 			size_t from = (n * cout + o) * oc, q;
@@ -629,17 +630,21 @@ convnd_bwd(struct layer *l, const struct tp_tensor *x,
 		pc *= pl[a];
 	}
 	memset(&dzp, 0, sizeof dzp);
-	padded_dz(c, dz, og, qs, dx != NULL ? &dzp : NULL, &dzl);
+	/* one of dZl and dZp at a time: the second takes the first's
+	 * memory */
+	padded_dz(c, dz, og, qs, NULL, &dzl);
 	padded_groups(c, x, &xp);
 	convnd_dw(l, &xp, &dzl, dz);
 	tp_free(&xp);
 	tp_free(&dzl);
+	if (dx != NULL)
+		padded_dz(c, dz, og, qs, &dzp, NULL);
 	/* dXp[n, j] = Σ_o dZu[n, o] ∗ Wd[o, j], the valid convolution of
 	 * dZp: the full one of dZu; then cropped */
 	r = dx != NULL ? tp_emalloc(cin * sizeof *r) : NULL;
 	for (j = 0; dx != NULL && j < C; j++) {
-		if (j == 0)
-			*dx = like(x);
+		if (j == 0)	/* written whole, crop by crop */
+			*dx = fresh(x->dtype, x->ndim, x->shape);
 		if (j % cin == 0) {	/* the group's cin kernels at once */
 			struct tp_tensor v = group_view(&dzp, j / cin);
 
