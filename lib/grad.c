@@ -6,7 +6,6 @@
  * --explain in grad_explain.c, and the structures and the tensor and
  * message helpers they all use in grad_impl.h.
  */
-#include <malloc.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,39 +19,16 @@
 
 /* --- the net ---------------------------------------------------------- */
 
-/* These are OpenBLAS's, not CBLAS's; the last is its pthreads build's
- * alone (weak: NULL in another). */
+/* These are OpenBLAS's, not CBLAS's. */
 void openblas_set_num_threads(int);
 int openblas_get_num_threads(void);
-int blas_thread_shutdown_(void) __attribute__((weak));
-
-/*
- * Once a process: the C library's heap keeps the memory a layer frees
- * for the next, up to GRAD_HEAP bytes a block, where by default a block
- * of more than 128 KiB is its own mapping, unmapped when freed, and
- * every layer's output and gradient is pages the kernel faults in and
- * zeroes again (a fifth of the conv net's CPU time, bench/README.md).
- * 32 MiB is the most M_MMAP_THRESHOLD takes on 64 bits; the top of the
- * heap is given back above GRAD_HEAP * 4.
- */
-#define GRAD_HEAP ((size_t)32 << 20)
-
-static void
-heap_once(void)
-{
-	static int done;
-
-	if (done++)
-		return;
-	mallopt(M_MMAP_THRESHOLD, (int)GRAD_HEAP);
-	mallopt(M_TRIM_THRESHOLD, (int)(GRAD_HEAP * 4));
-}
 
 struct tp_grad_net *
 tp_grad_new(enum tp_dtype dt, int threads)
 {
 	static int blas_started;	/* OpenBLAS's threads at the start */
 	struct tp_grad_net *net = tp_ecalloc(1, sizeof *net);
+	int want;
 
 	net->dt = dt;
 	net->threads = threads < 1 ? 1 : threads;
@@ -61,16 +37,11 @@ tp_grad_new(enum tp_dtype dt, int threads)
 	 * BLAS_BUFFER bytes, which an address-space limit may not hold */
 	if (blas_started == 0)
 		blas_started = openblas_get_num_threads();
-	openblas_set_num_threads(net->threads < blas_started ? net->threads :
-	    blas_started);
-	/* one thread: end the workers OpenBLAS started when it was loaded,
-	 * which otherwise spin in sched_yield for a tenth of a second
-	 * (its THREAD_TIMEOUT) taking CPU time; it starts them again if
-	 * asked for more threads */
-	if (net->threads == 1 && blas_started > 1 &&
-	    blas_thread_shutdown_ != NULL)
-		blas_thread_shutdown_();
-	heap_once();
+	want = net->threads < blas_started ? net->threads : blas_started;
+	/* only a change: setting the number starts OpenBLAS's workers
+	 * again if tgrad ended them (lean_process, cmd/tgrad.c) */
+	if (openblas_get_num_threads() != want)
+		openblas_set_num_threads(want);
 	net->act = tp_ecalloc(1, sizeof *net->act);
 	return net;
 }
