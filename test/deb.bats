@@ -42,6 +42,12 @@ setup() {
 	[ -f "$ROOT/usr/share/man/man1/tblur.1.gz" ]
 	run dpkg-deb -f "$TPIPE_DEBS"/libtpipe-dev_*.deb Depends
 	assert_output --partial "libtpipe0 (= "
+	# libmatio is loaded by dlopen: named by hand (debian/rules)
+	local p
+	for p in tpipe libtpipe0; do
+		run dpkg-deb -f "$TPIPE_DEBS"/${p}_*.deb Depends
+		assert_output --regexp 'libmatio[0-9]+'
+	done
 }
 
 @test "a tool from the package runs; the blur example builds against the package and blurs as it does" {
@@ -63,4 +69,9 @@ setup() {
 	    PKG_CONFIG_SYSROOT_DIR=$ROOT pkg-config --cflags --libs tpipe)
 	LD_LIBRARY_PATH=$ROOT/usr/lib/$l ./blur 2 < x.npy > got.npy
 	cmp got.npy want.npy
+	# libmatio, which the package names, is loaded for a .mat file
+	LD_LIBRARY_PATH=$ROOT/usr/lib/$l/tpipe "$ROOT/usr/bin/tcat" x.npy \
+	    -o x.mat
+	LD_LIBRARY_PATH=$ROOT/usr/lib/$l/tpipe "$ROOT/usr/bin/tcat" x.mat |
+	    cmp - x.npy
 }
