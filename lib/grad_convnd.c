@@ -414,11 +414,13 @@ convnd_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
  * dL/dZ upsampled (zeros between its elements for the stride) and padded
  * by the dilated kernel less one on each side, group by group: (groups,
  * N, C_out/g, qs...) in dzp, and with the channels last, (groups, N,
- * qs..., C_out/g), in dzl (each unless NULL).
+ * qs..., C_out/g), in dzl (each unless NULL); cut[a] (if not NULL) of
+ * the padding before left out on axis a, qs[a] long from there.
  */
 static void
 padded_dz(const struct convnd *c, const struct tp_tensor *dz, size_t og,
-    const size_t *qs, struct tp_tensor *dzp, struct tp_tensor *dzl)
+    const size_t *qs, const size_t *cut, struct tp_tensor *dzp,
+    struct tp_tensor *dzl)
 {
 	size_t shape[6], N = dz->shape[0], cout = dz->shape[1], n, o, i;
 	size_t es = tp_dtype_size(dz->dtype), oc = tail_count(dz, 2), qc = 1;
@@ -426,7 +428,7 @@ padded_dz(const struct convnd *c, const struct tp_tensor *dz, size_t og,
 	int a;
 
 	for (a = 0; a < c->d; a++) {
-		lo[a] = c->dk[a] - 1;
+		lo[a] = c->dk[a] - 1 - (cut != NULL ? cut[a] : 0);
 		qc *= qs[a];
 	}
 	shape[0] = (size_t)c->groups;
@@ -620,27 +622,38 @@ convnd_bwd(struct layer *l, const struct tp_tensor *x,
 	size_t cout = W->shape[0], cin = W->shape[1], og, N = x->shape[0];
 	size_t qs[3], inner = tail_count(x, 2), pc = 1, pl[3], n, j;
 	size_t C = x->shape[1], es = tp_dtype_size(x->dtype);
-	size_t one[3] = { 1, 1, 1 };
+	size_t one[3] = { 1, 1, 1 }, cut[3], qx[3], crop[3];
 	struct tp_tensor xp, dzp, dzl, *r;
-	int a;
+	int a, in = 1;
 
 	(void)z;
 	og = cout / (size_t)c->groups;
 	for (a = 0; a < c->d; a++) {
 		pl[a] = x->shape[2 + a] + c->plo[a] + c->phi[a];
 		qs[a] = pl[a] + c->dk[a] - 1;	/* full + 2 (dk - 1) */
+		in &= c->plo[a] < c->dk[a] && c->phi[a] < c->dk[a];
+	}
+	/* dL/dX needs dXp inside the padding alone: when the padding is
+	 * less than the dilated kernel, dZp less the first plo and the last
+	 * phi of its zeros gives just that (the same sums over the same
+	 * taps), else all of dXp is cropped */
+	for (a = 0; a < c->d; a++) {
+		cut[a] = in ? c->plo[a] : 0;
+		qx[a] = qs[a] - (in ? c->plo[a] + c->phi[a] : 0);
+		pl[a] = qx[a] - c->dk[a] + 1;	/* dX's or dXp's length */
+		crop[a] = c->plo[a] - cut[a];
 		pc *= pl[a];
 	}
 	memset(&dzp, 0, sizeof dzp);
 	/* one of dZl and dZp at a time: the second takes the first's
 	 * memory */
-	padded_dz(c, dz, og, qs, NULL, &dzl);
+	padded_dz(c, dz, og, qs, NULL, NULL, &dzl);
 	padded_groups(c, x, &xp);
 	convnd_dw(l, &xp, &dzl, dz);
 	tp_free(&xp);
 	tp_free(&dzl);
 	if (dx != NULL)
-		padded_dz(c, dz, og, qs, &dzp, NULL);
+		padded_dz(c, dz, og, qx, cut, &dzp, NULL);
 	/* dXp[n, j] = Σ_o dZu[n, o] ∗ Wd[o, j], the valid convolution of
 	 * dZp: the full one of dZu; then cropped */
 	r = dx != NULL ? tp_emalloc(cin * sizeof *r) : NULL;
@@ -654,7 +667,7 @@ convnd_bwd(struct layer *l, const struct tp_tensor *x,
 		}
 		for (n = 0; n < N; n++)
 			block_copy((char *)r[j % cin].data + n * pc * es, pl,
-			    c->plo, one, (char *)dx->data + (n * C + j) *
+			    crop, one, (char *)dx->data + (n * C + j) *
 			    inner * es, x->shape + 2, c->d, es, 0);
 		tp_free(&r[j % cin]);
 	}

@@ -338,6 +338,10 @@ x = randn(2, 3, 13, 21)
 case('maxpool2d-wide', x, [pool('max', x, 2)], g=randn(2, 3, 6, 10))
 x = np.round(randn(2, 2, 9, 19))
 case('maxpool2d-wide-ties', x, [pool('max', x, 2)], g=randn(2, 2, 4, 9))
+# padding as large as the kernel on one axis: dL/dX from all of dXp,
+# cropped (tgrad's other cases take dXp inside the padding alone)
+conv_case('conv2d-bigpad', 2, randn(2, 2, 5, 6), 3, (2, 3), padding=(3, 1),
+          stride=(2, 1))
 
 with open('cases.txt', 'w') as f:
     f.write('\n'.join(lines) + '\n')
