@@ -105,7 +105,8 @@ int blas_thread_shutdown_(void) __attribute__((weak));
  * zeroes again; the top of the heap is given back above 128 MiB.  With
  * one thread, the workers OpenBLAS started when it was loaded end (they
  * spin in sched_yield for a tenth of a second, its THREAD_TIMEOUT,
- * taking CPU time); OPENBLAS_NUM_THREADS and the like stay as they are.
+ * taking CPU time), unless the threads it started are the user's
+ * (OPENBLAS_NUM_THREADS, GOTO_NUM_THREADS or OMP_NUM_THREADS set).
  */
 static void
 lean_process(int threads)
@@ -113,7 +114,10 @@ lean_process(int threads)
 	mallopt(M_MMAP_THRESHOLD, 32 << 20);
 	mallopt(M_TRIM_THRESHOLD, 128 << 20);
 	if (threads == 1 && openblas_get_num_threads() > 1 &&
-	    blas_thread_shutdown_ != NULL) {
+	    blas_thread_shutdown_ != NULL &&
+	    getenv("OPENBLAS_NUM_THREADS") == NULL &&
+	    getenv("GOTO_NUM_THREADS") == NULL &&
+	    getenv("OMP_NUM_THREADS") == NULL) {
 		openblas_set_num_threads(1);
 		blas_thread_shutdown_();
 	}
