@@ -6,6 +6,7 @@
  */
 #include <getopt.h>
 #include <limits.h>
+#include <malloc.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,6 +88,39 @@ one_blas_thread_under_limit(char **argv)
 		return;
 	self[n] = '\0';
 	execv(self, argv);
+}
+
+/* These are OpenBLAS's; the last is its pthreads build's alone (weak:
+ * NULL in another). */
+void openblas_set_num_threads(int);
+int openblas_get_num_threads(void);
+int blas_thread_shutdown_(void) __attribute__((weak));
+
+/*
+ * For the process, once the options are known.  The C library's heap
+ * keeps the memory a layer frees for the next, up to 32 MiB a block (the
+ * most M_MMAP_THRESHOLD takes on 64 bits), where by default a block of
+ * more than 128 KiB is its own mapping, unmapped when freed, and every
+ * layer's output and gradient would be pages the kernel faults in and
+ * zeroes again; the top of the heap is given back above 128 MiB.  With
+ * one thread, the workers OpenBLAS started when it was loaded end (they
+ * spin in sched_yield for a tenth of a second, its THREAD_TIMEOUT,
+ * taking CPU time), unless the threads it started are the user's
+ * (OPENBLAS_NUM_THREADS, GOTO_NUM_THREADS or OMP_NUM_THREADS set).
+ */
+static void
+lean_process(int threads)
+{
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);
+	mallopt(M_TRIM_THRESHOLD, 128 << 20);
+	if (threads == 1 && openblas_get_num_threads() > 1 &&
+	    blas_thread_shutdown_ != NULL &&
+	    getenv("OPENBLAS_NUM_THREADS") == NULL &&
+	    getenv("GOTO_NUM_THREADS") == NULL &&
+	    getenv("OMP_NUM_THREADS") == NULL) {
+		openblas_set_num_threads(1);
+		blas_thread_shutdown_();
+	}
 }
 
 /* Parse word as a layer or a loss into s; dies (exit 2) if unknown. */
@@ -476,6 +510,7 @@ main(int argc, char **argv)
 
 	one_blas_thread_under_limit(argv);
 	parse_cmdline(argc, argv, &cl);
+	lean_process(cl.com.threads);
 	tp_fft_init(cl.com.threads, TP_PLAN_ESTIMATE);
 	in = tp_reader_open(NULL, -1, NULL);
 	tp_timing_start(&tm, cl.verbose);

@@ -70,6 +70,11 @@ struct conv_ops {
 	void (*dir_row)(void *o, size_t cnt, const void *e, size_t rs,
 	    const size_t *koff, size_t nkr, const void *kp, size_t ml,
 	    int sign, int add);
+	/* the same for nk (2 or 3) kernels kp[] of one geometry over one
+	 * e, into o[], sign 1 and add 0 */
+	void (*dir_rowk)(void *const *o, size_t nk, size_t cnt,
+	    const void *e, size_t rs, const size_t *koff, size_t nkr,
+	    const void *const *kp, size_t ml);
 	size_t blk;		/* outputs per block of dir_row */
 	/* split n complex numbers into planes re, im; and merge back */
 	void (*split)(const void *x, void *re, void *im, size_t n);

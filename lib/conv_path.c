@@ -564,12 +564,16 @@ dir_fill(struct path_job *j, size_t b, int p, size_t slot)
 	    src + b * g->nin * rsz, g, s->bd, s->rs * rsz, s->rs, rsz, zero);
 }
 
-/* Output row r, chunk ch, of batch element b for the kernel of engine
- * cs[k], whose extended signal is in slot slot of E (the first
- * engine's). */
+/* Kernels whose sums dir_rowk takes over one pass of E: three keep
+ * twelve vectors of sums in AVX2's sixteen registers. */
+#define DIR_GROUP 3
+
+/* Output row r, chunk ch, of batch element b for the kernels of engines
+ * cs[k] to cs[k + nk - 1] (nk 1, or up to 3 for real signals), whose
+ * extended signal is in slot slot of E (the first engine's). */
 static void
-dir_rows(struct path_job *j, size_t k, size_t b, size_t slot, size_t r,
-    size_t ch)
+dir_rows(struct path_job *j, size_t k, size_t nk, size_t b, size_t slot,
+    size_t r, size_t ch)
 {
 	struct dir_state *s = j->c->st, *ks = j->cs[k]->st;
 	const struct conv_geom *g = &j->c->g;
@@ -592,6 +596,19 @@ dir_rows(struct path_job *j, size_t k, size_t b, size_t slot, size_t r,
 	eoff = (slot * s->rows * s->rs + er * s->rs + c0) * rsz;
 	ooff = (b * g->nout + r * ll + c0) * rsz;
 	e0 = (char *)s->e[0] + eoff;
+	if (g->nre == 1 && nk > 1) {
+		void *o[DIR_GROUP];
+		const void *kp[DIR_GROUP];
+		size_t q;
+
+		for (q = 0; q < nk; q++) {
+			o[q] = j->outs[k + q] + ooff;
+			kp[q] = ((struct dir_state *)j->cs[k + q]->st)->kp[0];
+		}
+		j->c->ops->dir_rowk(o, nk, cnt, e0, s->rs, ks->koff, ks->nkr,
+		    kp, ml);
+		return;
+	}
 	if (g->nre == 1) {
 		row(j->outs[k] + ooff, cnt, e0, s->rs, ks->koff, ks->nkr,
 		    ks->kp[0], ml, 1, 0);
@@ -618,20 +635,41 @@ dir_fill_item(void *v, size_t i, int tid)
 	dir_fill(j, j->b0 + i / nre, (int)(i % nre), i / nre);
 }
 
+/* The kernels of a run taken DIR_GROUP at a time (real signals:
+ * dir_rowk; 8 as 3, 3 and 2), or one by one: how many groups, and group
+ * i's first kernel and its count. */
+static size_t
+dir_groups(const struct path_job *j)
+{
+	return j->c->g.nre == 1 ? (j->nk + DIR_GROUP - 1) / DIR_GROUP :
+	    j->nk;
+}
+
+static size_t
+dir_group(const struct path_job *j, size_t i, size_t *nk)
+{
+	size_t k = j->c->g.nre == 1 ? DIR_GROUP * i : i;
+
+	*nk = j->c->g.nre == 1 ? (j->nk - k < DIR_GROUP ? j->nk - k :
+	    DIR_GROUP) : 1;
+	return k;
+}
+
 /* parallel item i: one chunk of one output row of the round, for one
- * kernel (the kernels of a chunk one after the other, so that they read
- * its stretch of E while it is in cache). */
+ * kernel or a group of them (the kernels of a chunk one after the
+ * other, so that they read its stretch of E while it is in cache). */
 static void
 dir_item(void *v, size_t i, int tid)
 {
 	struct path_job *j = v;
 	struct dir_state *s = j->c->st;
-	size_t k = i % j->nk, q = i / j->nk;
+	size_t ng = dir_groups(j), q = i / ng, k, nk;
 	size_t ch = q % s->nchunk, r = q / s->nchunk % s->orows;
 	size_t slot = q / s->nchunk / s->orows;
 
 	(void)tid;
-	dir_rows(j, k, j->b0 + slot, slot, r, ch);
+	k = dir_group(j, i % ng, &nk);
+	dir_rows(j, k, nk, j->b0 + slot, slot, r, ch);
 }
 
 /* parallel item b: a whole batch element, in thread tid's own slot,
@@ -645,10 +683,13 @@ dir_batch_item(void *v, size_t b, int tid)
 
 	for (p = 0; p < j->c->g.nre; p++)
 		dir_fill(j, b, p, (size_t)tid);
-	for (size_t k = 0; k < j->nk; k++)
+	for (size_t i = 0; i < dir_groups(j); i++) {
+		size_t nk, k = dir_group(j, i, &nk);
+
 		for (size_t r = 0; r < s->orows; r++)
 			for (size_t ch = 0; ch < s->nchunk; ch++)
-				dir_rows(j, k, b, (size_t)tid, r, ch);
+				dir_rows(j, k, nk, b, (size_t)tid, r, ch);
+	}
 }
 
 /* outs[k] = x convolved with cs[k]'s kernel, k < nk, by the direct path,
@@ -675,8 +716,8 @@ dir_run(struct tp_conv *const *cs, size_t nk, const void *x,
 			nb = g->nb - j.b0 < s->nslot ? g->nb - j.b0 : s->nslot;
 			tp_parallel(threads, nb * (size_t)g->nre,
 			    dir_fill_item, &j);
-			tp_parallel(threads, nb * s->orows * s->nchunk * nk,
-			    dir_item, &j);
+			tp_parallel(threads, nb * s->orows * s->nchunk *
+			    dir_groups(&j), dir_item, &j);
 		}
 	}
 	for (k = 0; g->nre == 2 && k < nk; k++) {

@@ -88,40 +88,61 @@ CT_FN(fold)(double *d, CT_REAL *tmp, CT_FN(vec) *a0, CT_FN(vec) *a1,
  * The sums of one block of the direct sum (see dir_row) in nv of the four
  * vectors a[0..3] (1, 2 or 4: a short row's last block computes only the
  * vectors that hold outputs; each lane is summed alike whatever nv is),
- * folded into dacc every FOLD taps when fold is set.  Inlined with nv a
- * constant, so that the vectors stay in registers.
+ * folded into dacc every FOLD taps when fold is set; with nk 2 or 3,
+ * those of the kernels kp2 and kp3 too, in b[] and c[], dacc2 and dacc3,
+ * over the same loads of e (each of its sums as it would be alone).
+ * Inlined with nv and nk constants, so that the vectors stay in
+ * registers: the four chains of sums of one kernel wait for the latency
+ * of their adds, two or three kernels' do not.
  */
 static inline __attribute__((always_inline)) void
-CT_FN(dir_blk)(int nv, CT_FN(vec) *a, const CT_REAL *e, size_t rs,
-    const size_t *koff, size_t nkr, const CT_REAL *kp, size_t ml, int fold,
-    double *dacc, CT_REAL *acc)
+CT_FN(dir_blk)(int nv, int nk, CT_FN(vec) *a, CT_FN(vec) *b,
+    CT_FN(vec) *c, const CT_REAL *e, size_t rs, const size_t *koff,
+    size_t nkr, const CT_REAL *kp, const CT_REAL *kp2, const CT_REAL *kp3,
+    size_t ml, int fold, double *dacc, double *dacc2, double *dacc3,
+    CT_REAL *acc)
 {
 	enum { FOLD = 64 };
 	CT_FN(vec) a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 }, v;
+	CT_FN(vec) b0 = { 0 }, b1 = { 0 }, b2 = { 0 }, b3 = { 0 };
+	CT_FN(vec) c0 = { 0 }, c1 = { 0 }, c2 = { 0 }, c3 = { 0 };
 	size_t kr, j, since = 0;
 
 	for (kr = 0; kr < nkr; kr++) {
 		const CT_REAL *er = e + koff[kr] * rs;
-		const CT_REAL *kr_taps = kp + kr * ml;
+		const CT_REAL *t1 = kp + kr * ml;
+		const CT_REAL *t2 = nk > 1 ? kp2 + kr * ml : NULL;
+		const CT_REAL *t3 = nk > 2 ? kp3 + kr * ml : NULL;
 
 		for (j = 0; j < ml; j++) {
-			CT_REAL w = kr_taps[j];
+			CT_REAL w = t1[j], w2 = nk > 1 ? t2[j] : 0;
+			CT_REAL w3 = nk > 2 ? t3[j] : 0;
 			const CT_REAL *ej = er + j;
 
-			__builtin_memcpy(&v, ej, sizeof v);
-			a0 += w * v;
+#define CT_TAP(q, at)							\
+			__builtin_memcpy(&v, ej + (at), sizeof v);	\
+			a##q += w * v;					\
+			if (nk > 1)					\
+				b##q += w2 * v;				\
+			if (nk > 2)					\
+				c##q += w3 * v;
+			CT_TAP(0, 0)
 			if (nv > 1) {
-				__builtin_memcpy(&v, ej + CT_VL, sizeof v);
-				a1 += w * v;
+				CT_TAP(1, CT_VL)
 			}
 			if (nv > 2) {
-				__builtin_memcpy(&v, ej + 2 * CT_VL, sizeof v);
-				a2 += w * v;
-				__builtin_memcpy(&v, ej + 3 * CT_VL, sizeof v);
-				a3 += w * v;
+				CT_TAP(2, 2 * CT_VL)
+				CT_TAP(3, 3 * CT_VL)
 			}
+#undef CT_TAP
 			if (fold && ++since == FOLD) {
 				CT_FN(fold)(dacc, acc, &a0, &a1, &a2, &a3);
+				if (nk > 1)
+					CT_FN(fold)(dacc2, acc, &b0, &b1, &b2,
+					    &b3);
+				if (nk > 2)
+					CT_FN(fold)(dacc3, acc, &c0, &c1, &c2,
+					    &c3);
 				since = 0;
 			}
 		}
@@ -130,6 +151,36 @@ CT_FN(dir_blk)(int nv, CT_FN(vec) *a, const CT_REAL *e, size_t rs,
 	a[1] = a1;
 	a[2] = a2;
 	a[3] = a3;
+	if (nk > 1) {
+		b[0] = b0;
+		b[1] = b1;
+		b[2] = b2;
+		b[3] = b3;
+	}
+	if (nk > 2) {
+		c[0] = c0;
+		c[1] = c1;
+		c[2] = c2;
+		c[3] = c3;
+	}
+}
+
+/* The block's sums a[] (and dacc, when folded) as CT_BLK reals in acc. */
+static inline void
+CT_FN(blk_out)(int fold, CT_FN(vec) *a, double *dacc, CT_REAL *acc)
+{
+	size_t t;
+
+	if (fold) {
+		CT_FN(fold)(dacc, acc, &a[0], &a[1], &a[2], &a[3]);
+		for (t = 0; t < CT_BLK; t++)
+			acc[t] = (CT_REAL)dacc[t];
+	} else {
+		__builtin_memcpy(acc, &a[0], sizeof a[0]);
+		__builtin_memcpy(acc + CT_VL, &a[1], sizeof a[1]);
+		__builtin_memcpy(acc + 2 * CT_VL, &a[2], sizeof a[2]);
+		__builtin_memcpy(acc + 3 * CT_VL, &a[3], sizeof a[3]);
+	}
 }
 
 /*
@@ -166,30 +217,75 @@ CT_FN(dir_row)(void *ov, size_t cnt, const void *ev, size_t rs,
 			for (t = 0; t < CT_BLK; t++)
 				dacc[t] = 0;
 		if (n <= (size_t)CT_VL)
-			CT_FN(dir_blk)(1, a, e + o0, rs, koff, nkr, kp, ml,
-			    fold, dacc, acc);
+			CT_FN(dir_blk)(1, 1, a, NULL, NULL, e + o0, rs, koff,
+			    nkr, kp, NULL, NULL, ml, fold, dacc, NULL, NULL,
+			    acc);
 		else if (n <= 2 * (size_t)CT_VL)
-			CT_FN(dir_blk)(2, a, e + o0, rs, koff, nkr, kp, ml,
-			    fold, dacc, acc);
+			CT_FN(dir_blk)(2, 1, a, NULL, NULL, e + o0, rs, koff,
+			    nkr, kp, NULL, NULL, ml, fold, dacc, NULL, NULL,
+			    acc);
 		else
-			CT_FN(dir_blk)(4, a, e + o0, rs, koff, nkr, kp, ml,
-			    fold, dacc, acc);
-		if (fold) {
-			CT_FN(fold)(dacc, acc, &a[0], &a[1], &a[2], &a[3]);
-			for (t = 0; t < CT_BLK; t++)
-				acc[t] = (CT_REAL)dacc[t];
-		} else {
-			__builtin_memcpy(acc, &a[0], sizeof a[0]);
-			__builtin_memcpy(acc + CT_VL, &a[1], sizeof a[1]);
-			__builtin_memcpy(acc + 2 * CT_VL, &a[2], sizeof a[2]);
-			__builtin_memcpy(acc + 3 * CT_VL, &a[3], sizeof a[3]);
-		}
+			CT_FN(dir_blk)(4, 1, a, NULL, NULL, e + o0, rs, koff,
+			    nkr, kp, NULL, NULL, ml, fold, dacc, NULL, NULL,
+			    acc);
+		CT_FN(blk_out)(fold, a, dacc, acc);
 		if (add)
 			for (t = 0; t < n; t++)
 				o[o0 + t] += (CT_REAL)sign * acc[t];
 		else
 			for (t = 0; t < n; t++)
 				o[o0 + t] = acc[t];
+	}
+}
+
+/* dir_row for nk (2 or 3) kernels kp[] of one geometry over the same
+ * e, into o[] (sign 1, add 0): each output byte for byte what dir_row
+ * gives it, the loads of e shared. */
+TP_CLONES
+static void
+CT_FN(dir_rowk)(void *const *ov, size_t nk, size_t cnt, const void *ev,
+    size_t rs, const size_t *koff, size_t nkr, const void *const *kpv,
+    size_t ml)
+{
+	const int fold = sizeof(CT_REAL) < sizeof(double);
+	const CT_REAL *restrict e = ev;
+	const CT_REAL *k1 = kpv[0], *k2 = kpv[1];
+	const CT_REAL *k3 = nk > 2 ? kpv[2] : NULL;
+	size_t o0, t, q;
+
+	for (o0 = 0; o0 < cnt; o0 += CT_BLK) {
+		CT_FN(vec) a[3][4];
+		CT_REAL acc[CT_BLK];
+		double dacc[3][CT_BLK];
+		size_t n = cnt - o0 < CT_BLK ? cnt - o0 : CT_BLK;
+
+		if (fold)
+			for (t = 0; t < CT_BLK; t++)
+				dacc[0][t] = dacc[1][t] = dacc[2][t] = 0;
+#define CT_BLKS(NV)							\
+		if (nk > 2)						\
+			CT_FN(dir_blk)(NV, 3, a[0], a[1], a[2], e + o0, rs, \
+			    koff, nkr, k1, k2, k3, ml, fold, dacc[0],	\
+			    dacc[1], dacc[2], acc);			\
+		else							\
+			CT_FN(dir_blk)(NV, 2, a[0], a[1], NULL, e + o0,	\
+			    rs, koff, nkr, k1, k2, NULL, ml, fold,	\
+			    dacc[0], dacc[1], NULL, acc);
+		if (n <= (size_t)CT_VL) {
+			CT_BLKS(1)
+		} else if (n <= 2 * (size_t)CT_VL) {
+			CT_BLKS(2)
+		} else {
+			CT_BLKS(4)
+		}
+#undef CT_BLKS
+		for (q = 0; q < nk; q++) {
+			CT_REAL *o = ov[q];
+
+			CT_FN(blk_out)(fold, a[q], dacc[q], acc);
+			for (t = 0; t < n; t++)
+				o[o0 + t] = acc[t];
+		}
 	}
 }
 #undef CT_VL
@@ -278,7 +374,8 @@ CT_FN(set_nan)(void *xv, const unsigned char *bad, size_t n, int nre)
 }
 
 const struct conv_ops CT_FN(conv_ops) = {
-	CT_FN(cmul), CT_FN(add_double), CT_FN(dir_row), CT_BLK,
+	CT_FN(cmul), CT_FN(add_double), CT_FN(dir_row), CT_FN(dir_rowk),
+	CT_BLK,
 	CT_FN(split), CT_FN(merge), CT_FN(count_bad), CT_FN(clean),
 	CT_FN(set_nan)
 };

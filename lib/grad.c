@@ -28,6 +28,7 @@ tp_grad_new(enum tp_dtype dt, int threads)
 {
 	static int blas_started;	/* OpenBLAS's threads at the start */
 	struct tp_grad_net *net = tp_ecalloc(1, sizeof *net);
+	int want;
 
 	net->dt = dt;
 	net->threads = threads < 1 ? 1 : threads;
@@ -36,8 +37,11 @@ tp_grad_new(enum tp_dtype dt, int threads)
 	 * BLAS_BUFFER bytes, which an address-space limit may not hold */
 	if (blas_started == 0)
 		blas_started = openblas_get_num_threads();
-	openblas_set_num_threads(net->threads < blas_started ? net->threads :
-	    blas_started);
+	want = net->threads < blas_started ? net->threads : blas_started;
+	/* only a change: setting the number starts OpenBLAS's workers
+	 * again if tgrad ended them (lean_process, cmd/tgrad.c) */
+	if (openblas_get_num_threads() != want)
+		openblas_set_num_threads(want);
 	net->act = tp_ecalloc(1, sizeof *net->act);
 	return net;
 }
@@ -429,6 +433,12 @@ tp_grad_backward(struct tp_grad_net *net, const unsigned char *want)
 		    &net->act[i + 1], &dz, need ? &dx : NULL);
 		tp_free(&dz);
 		dz = dx;
+		/* layer i's output is read by no layer below it: its memory
+		 * (with dL/dZ's) goes to the next layer's buffers; the
+		 * last, the net's output, stays (tp_grad_output), and so
+		 * do the shapes (--explain) */
+		if (i + 1 < net->n)
+			tp_free(&net->act[i + 1]);
 	}
 	if (lo == 0 && (want == NULL || want[0]))
 		net->dx = dz;

@@ -162,6 +162,8 @@ double tp_grad_loss(const struct tp_grad_net *);
  * The backward pass after tp_grad_forward; needs a loss or dL/dZ.
  * want[i] says which gradients are needed (NULL: all); layers below the
  * lowest one needed are skipped.  Gradient i is then tp_grad_tensor.
+ * The layers' outputs but the last are freed on the way (their shapes
+ * stay): tp_grad_output stays, the inner activations do not.
  */
 void tp_grad_backward(struct tp_grad_net *, const unsigned char *want);
 /* Gradient i of the last backward pass (data NULL if not computed).

@@ -259,6 +259,7 @@ tp_grad_check(struct tp_grad_net *net, int gi, double tol,
 		grad_locate(net, gi, &l, &j);
 		T = &net->L[l].p[j];
 	}
+	(void)probe(net, &h0);	/* the activations backward freed */
 	kinks_begin(net, base, flip);
 	memset(r, 0, sizeof *r);
 	for (e = 0; e < T->count; e++) {

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "tpipe.h"
+#include "engine.h"
 #include "grad_impl.h"
 
 /* l->geo[0..2]: kernel, stride, padding per pooled axis; l->a[0]: d
@@ -206,6 +207,283 @@ window(struct walk *w, size_t *idx)
 	return n;
 }
 
+
+/*
+ * Two pooled axes, no padding (every window inside X): each plane's
+ * windows walked by row and column, typed, where window() computes
+ * every window's indices.  The same values as the walk: the maximum
+ * taken in the same C order with the same comparison (the first of
+ * equals, -0 before 0, kept), the mean summed in double in that order,
+ * dL/dX added to in the order of the outputs.  PLANE2_FWD(T) and
+ * PLANE2_BWD(T) make the functions for the element type T.
+ */
+struct plane2 {
+	size_t planes, h, w, oh, ow, kh, kw, sh, sw;
+	int ismax;
+};
+
+/* Fill *p for x (d 2 and no padding) and z's shape: 1, or 0 (walk). */
+static int
+plane2_of(const struct layer *l, const struct tp_tensor *x,
+    const size_t *zshape, struct plane2 *p)
+{
+	int first, d = pooled(l, x, &first);
+
+	if (d != 2 || first < 0 || l->geo[2][0] != 0 || l->geo[2][1] != 0 ||
+	    (x->dtype != TP_F4 && x->dtype != TP_F8))
+		return 0;
+	p->planes = x->count / (x->shape[first] * x->shape[first + 1]);
+	p->h = x->shape[first];
+	p->w = x->shape[first + 1];
+	p->oh = zshape[first];
+	p->ow = zshape[first + 1];
+	p->kh = l->geo[0][0];
+	p->kw = l->geo[0][1];
+	p->sh = l->geo[1][0];
+	p->sw = l->geo[1][1];
+	p->ismax = l->k->name[0] == 'm';
+	return 1;
+}
+
+/* 1 if p is the 2x2 max pool of stride 2 (max22_fwd, max22_bwd). */
+static int
+max22(const struct plane2 *p)
+{
+	return p->ismax && p->kh == 2 && p->kw == 2 && p->sh == 2 &&
+	    p->sw == 2;
+}
+
+#define PLANE2_FWD(T)							\
+TP_CLONES								\
+static void								\
+plane2_fwd_##T(const struct plane2 *p, const T *x, T *z)		\
+{									\
+	size_t q, i, j, a, b, n = p->kh * p->kw;			\
+									\
+	for (q = 0; q < p->planes; q++)					\
+		for (i = 0; i < p->oh; i++)				\
+			for (j = 0; j < p->ow; j++, z++) {		\
+				const T *r = x + (q * p->h + i * p->sh) * \
+				    p->w + j * p->sw;			\
+				T best = -INFINITY;			\
+				double s = 0;				\
+									\
+				for (a = 0; a < p->kh; a++, r += p->w)	\
+					for (b = 0; b < p->kw; b++) {	\
+						T v = r[b];		\
+									\
+						best = v > best ? v :	\
+						    best;		\
+						s += v;			\
+					}				\
+				*z = p->ismax ? best : (T)(s / (double)n); \
+			}						\
+}
+
+#define PLANE2_BWD(T)							\
+TP_CLONES								\
+static void								\
+plane2_bwd_##T(const struct plane2 *p, const T *x, const T *dz, T *dx)	\
+{									\
+	size_t q, i, j, a, b, n = p->kh * p->kw;			\
+									\
+	for (q = 0; q < p->planes; q++)					\
+		for (i = 0; i < p->oh; i++)				\
+			for (j = 0; j < p->ow; j++, dz++) {		\
+				size_t at = (q * p->h + i * p->sh) *	\
+				    p->w + j * p->sw, best_at = at;	\
+				const T *r = x + at;			\
+				T best = -INFINITY;			\
+				double g = *dz;				\
+									\
+				for (a = 0; a < p->kh; a++, r += p->w)	\
+					for (b = 0; b < p->kw; b++) {	\
+						int gt = r[b] > best;	\
+									\
+						best = gt ? r[b] : best; \
+						best_at = gt ? at +	\
+						    a * p->w + b :	\
+						    best_at;		\
+					}				\
+				if (p->ismax) {				\
+					if (best > -INFINITY)		\
+						dx[best_at] = (T)((double) \
+						    dx[best_at] + g);	\
+					continue;			\
+				}					\
+				for (a = 0; a < p->kh; a++)		\
+					for (b = 0; b < p->kw; b++) {	\
+						T *e = dx + at +	\
+						    a * p->w + b;	\
+									\
+						*e = (T)((double)*e +	\
+						    g / (double)n);	\
+					}				\
+			}						\
+}
+
+PLANE2_FWD(float)
+PLANE2_FWD(double)
+PLANE2_BWD(float)
+PLANE2_BWD(double)
+
+/*
+ * The 2x2 max pool of stride 2 (the conv nets'), VL outputs at a time in
+ * vectors of 32 bytes (GCC vector extensions; AVX2 in the clone picked
+ * at run time): a window's four values in even and odd lanes of two
+ * rows, compared in the same order as plane2's, best = v > best ? v :
+ * best by masks.  Backward writes every element of dL/dX (fresh
+ * memory, no zeroing): 0 + g at the first maximum (-0 as 0, as
+ * plane2's sum into zeros), 0 elsewhere and outside the windows.
+ */
+/* m ? a : b, lane by lane, for the mask m of vector type M. */
+#define SEL22(M, m, a, b)						\
+	((__typeof__(a))(((m) & (M)(a)) | (~(m) & (M)(b))))
+
+#define MAX22(T, I, VL)					\
+typedef T v_##T __attribute__((vector_size(32)));			\
+typedef I m_##T __attribute__((vector_size(32)));			\
+									\
+/* The window values of VL outputs from r0 and r1 at column 2 j. */	\
+static inline void							\
+quad_##T(const T *r0, const T *r1, v_##T q[4])				\
+{									\
+	v_##T a, b, c, d;						\
+									\
+	__builtin_memcpy(&a, r0, sizeof a);				\
+	__builtin_memcpy(&b, r0 + VL, sizeof b);			\
+	__builtin_memcpy(&c, r1, sizeof c);				\
+	__builtin_memcpy(&d, r1 + VL, sizeof d);			\
+	q[0] = __builtin_shufflevector(a, b, EVEN_##T);			\
+	q[1] = __builtin_shufflevector(a, b, ODD_##T);			\
+	q[2] = __builtin_shufflevector(c, d, EVEN_##T);			\
+	q[3] = __builtin_shufflevector(c, d, ODD_##T);			\
+}									\
+									\
+TP_CLONES								\
+static void								\
+max22_fwd_##T(const struct plane2 *p, const T *x, T *z)		\
+{									\
+	size_t q, i, j, t;						\
+									\
+	for (q = 0; q < p->planes; q++)					\
+		for (i = 0; i < p->oh; i++, z += p->ow) {		\
+			const T *r0 = x + (q * p->h + 2 * i) * p->w;	\
+			const T *r1 = r0 + p->w;			\
+									\
+			for (j = 0; j + VL <= p->ow; j += VL) {		\
+				const v_##T zero = { 0 };		\
+				v_##T w[4], best = zero + (T)-INFINITY;	\
+									\
+				quad_##T(r0 + 2 * j, r1 + 2 * j, w);	\
+				for (t = 0; t < 4; t++)			\
+					best = SEL22(m_##T,		\
+					    w[t] > best, w[t], best);	\
+				__builtin_memcpy(z + j, &best,		\
+				    sizeof best);			\
+			}						\
+			for (; j < p->ow; j++) {			\
+				T v[4] = { r0[2 * j], r0[2 * j + 1],	\
+				    r1[2 * j], r1[2 * j + 1] }, b =	\
+				    -INFINITY;				\
+									\
+				for (t = 0; t < 4; t++)			\
+					b = v[t] > b ? v[t] : b;	\
+				z[j] = b;				\
+			}						\
+		}							\
+}									\
+									\
+TP_CLONES								\
+static void								\
+max22_bwd_##T(const struct plane2 *p, const T *x, const T *dz, T *dx)	\
+{									\
+	size_t q, i, j, t;						\
+									\
+	for (q = 0; q < p->planes; q++) {				\
+		for (i = 0; i < p->oh; i++, dz += p->ow) {		\
+			size_t at = (q * p->h + 2 * i) * p->w;		\
+			const T *r0 = x + at, *r1 = r0 + p->w;		\
+			T *d0 = dx + at, *d1 = d0 + p->w;		\
+									\
+			for (j = 0; j + VL <= p->ow; j += VL) {		\
+				const v_##T zero = { 0 };		\
+				v_##T w[4], g, best, e0, o0, e1, o1;	\
+				m_##T pos, m, k;			\
+									\
+				quad_##T(r0 + 2 * j, r1 + 2 * j, w);	\
+				__builtin_memcpy(&g, dz + j, sizeof g);	\
+				g = g + zero;	/* -0 as 0 */		\
+				best = zero + (T)-INFINITY;		\
+				pos = (m_##T)zero - 1;	/* none */	\
+				for (t = 0; t < 4; t++) {		\
+					m = w[t] > best;		\
+					best = SEL22(m_##T, m, w[t],	\
+					    best);			\
+					k = (m_##T)zero + (I)t;		\
+					pos = (m & k) | (~m & pos);	\
+				}					\
+				e0 = SEL22(m_##T, pos == 0, g, zero);	\
+				o0 = SEL22(m_##T, pos == 1, g, zero);	\
+				e1 = SEL22(m_##T, pos == 2, g, zero);	\
+				o1 = SEL22(m_##T, pos == 3, g, zero);	\
+				w[0] = __builtin_shufflevector(e0, o0,	\
+				    LO_##T);				\
+				w[1] = __builtin_shufflevector(e0, o0,	\
+				    HI_##T);				\
+				w[2] = __builtin_shufflevector(e1, o1,	\
+				    LO_##T);				\
+				w[3] = __builtin_shufflevector(e1, o1,	\
+				    HI_##T);				\
+				__builtin_memcpy(d0 + 2 * j, &w[0],	\
+				    sizeof w[0]);			\
+				__builtin_memcpy(d0 + 2 * j + VL,	\
+				    &w[1], sizeof w[1]);		\
+				__builtin_memcpy(d1 + 2 * j, &w[2],	\
+				    sizeof w[2]);			\
+				__builtin_memcpy(d1 + 2 * j + VL,	\
+				    &w[3], sizeof w[3]);		\
+			}						\
+			for (; j < p->ow; j++) {			\
+				T v[4] = { r0[2 * j], r0[2 * j + 1],	\
+				    r1[2 * j], r1[2 * j + 1] }, b =	\
+				    -INFINITY;				\
+				T *d[4] = { d0 + 2 * j, d0 + 2 * j + 1,	\
+				    d1 + 2 * j, d1 + 2 * j + 1 };	\
+				int at4 = -1;				\
+									\
+				for (t = 0; t < 4; t++) {		\
+					int gt = v[t] > b;		\
+									\
+					b = gt ? v[t] : b;		\
+					at4 = gt ? (int)t : at4;	\
+				}					\
+				for (t = 0; t < 4; t++)			\
+					*d[t] = (int)t == at4 ?		\
+					    (T)(0 + dz[j]) : 0;		\
+			}						\
+			/* the column outside the windows */		\
+			for (j = 2 * p->ow; j < p->w; j++)		\
+				d0[j] = d1[j] = 0;			\
+		}							\
+		/* the row outside the windows */			\
+		for (i = 2 * p->oh; i < p->h; i++)			\
+			memset(dx + (q * p->h + i) * p->w, 0,		\
+			    p->w * sizeof *dx);				\
+	}								\
+}
+
+#define EVEN_float 0, 2, 4, 6, 8, 10, 12, 14
+#define ODD_float 1, 3, 5, 7, 9, 11, 13, 15
+#define LO_float 0, 8, 1, 9, 2, 10, 3, 11
+#define HI_float 4, 12, 5, 13, 6, 14, 7, 15
+#define EVEN_double 0, 2, 4, 6
+#define ODD_double 1, 3, 5, 7
+#define LO_double 0, 4, 1, 5
+#define HI_double 2, 6, 3, 7
+MAX22(float, int32_t, 8)
+MAX22(double, int64_t, 4)
+
 static tp_why
 pool_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
     struct tp_msg *m)
@@ -213,6 +491,7 @@ pool_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 	char sa[TP_GRAD_SHAPE_LEN];
 	size_t shape[TP_MAXDIM], *idx, o, j, n;
 	struct walk w;
+	struct plane2 p;
 	int a, first, d = pooled(l, x, &first), ismax = l->k->name[0] == 'm';
 
 	if (first < 0 || x->ndim < 1)
@@ -228,7 +507,21 @@ pool_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 			    first + a, x->shape[first + a], in, l->geo[0][a]);
 		shape[first + a] = (in - l->geo[0][a]) / l->geo[1][a] + 1;
 	}
-	*z = tp_new(x->dtype, x->ndim, shape);
+	*z = fresh(x->dtype, x->ndim, shape);	/* written whole */
+	if (plane2_of(l, x, shape, &p) && max22(&p)) {
+		if (x->dtype == TP_F4)
+			max22_fwd_float(&p, x->data, z->data);
+		else
+			max22_fwd_double(&p, x->data, z->data);
+		return NULL;
+	}
+	if (plane2_of(l, x, shape, &p)) {
+		if (x->dtype == TP_F4)
+			plane2_fwd_float(&p, x->data, z->data);
+		else
+			plane2_fwd_double(&p, x->data, z->data);
+		return NULL;
+	}
 	walk_init(&w, l, x, shape);
 	n = w.n;
 	idx = tp_emalloc(n * sizeof *idx);
@@ -257,11 +550,27 @@ pool_bwd(struct layer *l, const struct tp_tensor *x,
 {
 	size_t *idx, o, j, n;
 	struct walk w;
+	struct plane2 p;
 	int ismax = l->k->name[0] == 'm';
 
 	if (dx == NULL)
 		return;
+	if (plane2_of(l, x, z->shape, &p) && max22(&p)) {
+		*dx = fresh(x->dtype, x->ndim, x->shape);
+		if (x->dtype == TP_F4)
+			max22_bwd_float(&p, x->data, dz->data, dx->data);
+		else
+			max22_bwd_double(&p, x->data, dz->data, dx->data);
+		return;
+	}
 	*dx = like(x);
+	if (plane2_of(l, x, z->shape, &p)) {
+		if (x->dtype == TP_F4)
+			plane2_bwd_float(&p, x->data, dz->data, dx->data);
+		else
+			plane2_bwd_double(&p, x->data, dz->data, dx->data);
+		return;
+	}
 	walk_init(&w, l, x, z->shape);
 	n = w.n;
 	idx = tp_emalloc(n * sizeof *idx);

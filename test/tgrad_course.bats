@@ -18,7 +18,28 @@ GOLD_TOOL=(tgrad --forward)
 
 @test "tgrad course: every golden case (activations, losses with both reductions, --reg, pools, normalisations, dropout, conv1d/2d/3d, three nets) equals PyTorch autograd in float64 to 1e-10" {
 	gold_run out '.'
-	gold_ok --count 53 check_gold out 53
+	gold_ok --count 56 check_gold out 56
+}
+
+@test "tgrad course: property: maxpool:2 (the 2x2 pool of stride 2, a vector path) gives byte for byte what the walk of maxpool:1x2x2 gives over an axis of one, forward and dL/dX, float32 and float64, rows of several vectors, odd sizes and ties" {
+	local t x
+	tgen randn 2,3,13,45 --seed 4 -o x.npy
+	tgen randn 2,3,6,22 --seed 5 -o g.npy
+	tmath 'round(2 * x)' x.npy -o xt.npy
+	treshape 2,3,1,6,22 g.npy -o g5.npy
+	for t in f4 f8; do
+		for x in x xt; do
+			tgrad -t $t --forward maxpool:2 -g g.npy <$x.npy -o a.npy
+			treshape 2,3,1,13,45 $x.npy -o x5.npy
+			tgrad -t $t --forward maxpool:1x2x2 -g g5.npy <x5.npy -o b.npy
+			# Z, then dL/dX: the values alone (the shapes have the
+			# axis of one), every digit of the dtype
+			tcat a.npy -O txt | grep -v '^#' >a.txt
+			tcat b.npy -O txt | grep -v '^#' >b.txt
+			[ "$(wc -w <a.txt)" -eq 4302 ] || fail "$t $x: $(wc -w <a.txt) values"
+			cmp a.txt b.txt || fail "$t $x: maxpool:2 and the walk differ"
+		done
+	done
 }
 
 @test "tgrad course: --check passes on every golden case but the pooling ties, one line per gradient" {

@@ -334,6 +334,10 @@ test_run_many(void)
 		{ "direct, f32, a batch of 6, rows of 36", TP_F4, 4, 3,
 		  { 6, 3, 9, 40 }, { 3, 4, 5 }, TP_CONV_VALID, TP_BND_ZERO,
 		  TP_METHOD_DIRECT, 2, 0, 0 },
+		{ "direct, f32, a batch of 5, 100 taps (folded into double "
+		  "inside a pair of kernels)", TP_F4, 4, 3, { 5, 4, 8, 30 },
+		  { 4, 5, 5 }, TP_CONV_VALID, TP_BND_ZERO, TP_METHOD_DIRECT,
+		  2, 0, 0 },
 		{ "direct, f32, one batch element, 2 threads", TP_F4, 3, 3,
 		  { 3, 17, 70 }, { 3, 5, 5 }, TP_CONV_VALID, TP_BND_ZERO,
 		  TP_METHOD_DIRECT, 2, 0, 0 },

@@ -331,6 +331,17 @@ case('net-conv', x,
       pool('max', x, 2), act('flatten', lambda z: torch.flatten(z, 1)),
       affine(64, 5, 0.2)],
      loss=('softmax-xent', rng.integers(0, 5, 3)), opts='--reg L2:0.001')
+# the 2x2 max pool of stride 2 on rows long enough for tgrad's vector
+# path (several vectors of outputs, a tail, an odd row and column outside
+# the windows), values random and then rounded (ties: the first maximum)
+x = randn(2, 3, 13, 21)
+case('maxpool2d-wide', x, [pool('max', x, 2)], g=randn(2, 3, 6, 10))
+x = np.round(randn(2, 2, 9, 19))
+case('maxpool2d-wide-ties', x, [pool('max', x, 2)], g=randn(2, 2, 4, 9))
+# padding as large as the kernel on one axis: dL/dX from all of dXp,
+# cropped (tgrad's other cases take dXp inside the padding alone)
+conv_case('conv2d-bigpad', 2, randn(2, 2, 5, 6), 3, (2, 3), padding=(3, 1),
+          stride=(2, 1))
 
 with open('cases.txt', 'w') as f:
     f.write('\n'.join(lines) + '\n')
