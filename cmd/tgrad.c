@@ -90,12 +90,6 @@ one_blas_thread_under_limit(char **argv)
 	execv(self, argv);
 }
 
-/* These are OpenBLAS's; the last is its pthreads build's alone (weak:
- * NULL in another). */
-void openblas_set_num_threads(int);
-int openblas_get_num_threads(void);
-int blas_thread_shutdown_(void) __attribute__((weak));
-
 /*
  * For the process, once the options are known.  The C library's heap
  * keeps the memory a layer frees for the next, up to 32 MiB a block (the
@@ -113,14 +107,8 @@ lean_process(int threads)
 {
 	mallopt(M_MMAP_THRESHOLD, 32 << 20);
 	mallopt(M_TRIM_THRESHOLD, 128 << 20);
-	if (threads == 1 && openblas_get_num_threads() > 1 &&
-	    blas_thread_shutdown_ != NULL &&
-	    getenv("OPENBLAS_NUM_THREADS") == NULL &&
-	    getenv("GOTO_NUM_THREADS") == NULL &&
-	    getenv("OMP_NUM_THREADS") == NULL) {
-		openblas_set_num_threads(1);
-		blas_thread_shutdown_();
-	}
+	if (threads == 1)
+		tp_grad_blas_workers_end();
 }
 
 /* Parse word as a layer or a loss into s; dies (exit 2) if unknown. */

@@ -82,6 +82,15 @@ struct tp_grad_net;
  * (the convolution engine, and OpenBLAS up to the threads it started
  * with: OPENBLAS_NUM_THREADS, or the CPUs). */
 struct tp_grad_net *tp_grad_new(enum tp_dtype dtype, int threads);
+/*
+ * For a tool's process run on one thread, never a library caller's: end
+ * the workers OpenBLAS started when it was loaded (they spin for a tenth
+ * of a second after each product, taking CPU time), unless they are the
+ * user's (OPENBLAS_NUM_THREADS, GOTO_NUM_THREADS or OMP_NUM_THREADS set)
+ * or OpenBLAS is not its pthreads build.  A later tp_grad_new asking for
+ * more threads starts them again.
+ */
+void tp_grad_blas_workers_end(void);
 void tp_grad_free(struct tp_grad_net *);
 /*
  * Before the first forward pass: reduce_sum 1 sums the loss's terms
