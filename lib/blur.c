@@ -48,6 +48,13 @@ reset(struct tp_blur *b)
 		tp_fft_free(b->gbuf[t]);
 		b->gbuf[t] = NULL;
 	}
+	if (b->rfwd != NULL)
+		tp_fft_plan_free(b->rfwd);
+	if (b->rinv != NULL)
+		tp_fft_plan_free(b->rinv);
+	b->rfwd = b->rinv = NULL;
+	free(b->dtw);
+	b->dtw = NULL;
 	if (b->fwd != NULL)
 		tp_fft_plan_free(b->fwd);
 	if (b->inv != NULL)

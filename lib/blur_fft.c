@@ -439,67 +439,93 @@ work_row(const struct tp_blur *b, size_t d)
  * by the boundary along the last axis and transformed, their first kcomp
  * coefficients to their rows of the compact array; or (inverse) their
  * compact rows, zeros beyond, transformed back and the padding dropped;
- * or (nax 1) both at once with the multiply between.  Reals of esz
+ * or (nax 1) both at once with the multiply between.  The DCT-II and
+ * DCT-III are real DFTs with the reordering and twiddles of ops->dct_in
+ * ... around them; a DST-III (an odd order) is FFTW's.  Reals of esz
  * bytes (a constant: rows_item).
  */
 BY_SIZE
 rows_lines(struct rows_ctx *c, size_t i, int tid, size_t esz)
 {
 	struct tp_blur *b = c->b;
+	const struct blur_ops *ops = c->ops;
 	int last = b->ndim - 1, zb = b->o.boundary == TP_BLUR_ZERO;
+	int dct3 = b->ikind[last] == TP_FFT_DCT3;
 	size_t blk = b->rblk, n = b->shape[last], L = b->wshape[last];
 	size_t pl = b->pad[last], K = b->kcomp, ls = b->gstride[last] * esz;
 	size_t l0 = i * blk, cnt, j, p;
-	char *buf = b->gbuf[tid];
+	char *buf = b->gbuf[tid], *tmp = buf + blk * ls;
 
 	cnt = c->nrows - l0 < blk ? c->nrows - l0 : blk;
-	for (j = 0; j < blk; j++) {
-		char *d = buf + j * ls;
-		const char *s;
+	if (c->inverse != 1) {
+		for (j = 0; j < blk; j++) {
+			char *d = buf + j * ls;
+			const char *s = c->data + (l0 + j) * n * esz;
 
-		if (j >= cnt) {
-			memset(d, 0, L * esz);
-		} else if (c->inverse == 1) {
-			memcpy(d, c->cw + work_row(b, l0 + j) * K * esz,
-			    K * esz);
-			memset(d + K * esz, 0, (L - K) * esz);
-		} else {
-			s = c->data + (l0 + j) * n * esz;
-			if (zb) {
-				memset(d, 0, pl * esz);
-				memset(d + (pl + n) * esz, 0,
-				    (L - pl - n) * esz);
-			} else {
-				for (p = 0; p < pl; p++)
-					memcpy(d + p * esz, s, esz);
-				for (p = pl + n; p < L; p++)
-					memcpy(d + p * esz, s + (n - 1) * esz,
-					    esz);
+			if (j >= cnt) {
+				memset(d, 0, L * esz);
+				continue;
 			}
-			memcpy(d + pl * esz, s, n * esz);
+			if (pl > 0 || L > n) {	/* the padded line */
+				if (zb) {
+					memset(tmp, 0, pl * esz);
+					memset(tmp + (pl + n) * esz, 0,
+					    (L - pl - n) * esz);
+				} else {
+					for (p = 0; p < pl; p++)
+						memcpy(tmp + p * esz, s, esz);
+					for (p = pl + n; p < L; p++)
+						memcpy(tmp + p * esz,
+						    s + (n - 1) * esz, esz);
+				}
+				memcpy(tmp + pl * esz, s, n * esz);
+				s = tmp;
+			}
+			ops->dct_in(d, s, L);
+		}
+		tp_fft_execute(b->rfwd, buf, buf);
+	}
+	for (j = 0; j < cnt; j++) {
+		char *v = buf + j * ls;
+		char *y;
+
+		if (c->inverse == 0) {
+			ops->dct_out(c->cw + work_row(b, l0 + j) * K * esz, v,
+			    L, K, b->dtw);
+			continue;
+		}
+		if (c->inverse == 1) {
+			y = c->cw + work_row(b, l0 + j) * K * esz;
+		} else {
+			y = dct3 ? tmp : v;
+			ops->dct_out(tmp, v, L, L, b->dtw);
+			if (!dct3)
+				memcpy(v, tmp, L * esz);
+			ops->scale_row(y, L, 1, 1, b->rs.h[last], 0);
+			if (b->shift[last]) {
+				memmove(y, y + esz, (L - 1) * esz);
+				memset(y + (L - 1) * esz, 0, esz);
+			}
+		}
+		if (dct3) {
+			ops->idct_in(v, y, L, c->inverse == 1 ? K : L, b->dtw);
+		} else if (c->inverse == 1) {
+			memcpy(v, y, K * esz);
+			memset(v + K * esz, 0, (L - K) * esz);
 		}
 	}
-	if (c->inverse != 1)
-		tp_fft_execute(b->afwd[last], buf, buf);
-	if (c->inverse == 2)
-		for (j = 0; j < cnt; j++) {
-			char *v = buf + j * ls;
-
-			c->ops->scale_row(v, L, 1, 1, b->rs.h[last], 0);
-			if (b->shift[last]) {
-				memmove(v, v + esz, (L - 1) * esz);
-				memset(v + (L - 1) * esz, 0, esz);
-			}
-		}
-	if (c->inverse)
-		tp_fft_execute(b->ainv[last], buf, buf);
+	if (c->inverse == 0)
+		return;
+	for (j = cnt; j < blk; j++)	/* rows past the end: anything */
+		memset(buf + j * ls, 0, ls);
+	tp_fft_execute(dct3 ? b->rinv : b->ainv[last], buf, buf);
 	for (j = 0; j < cnt; j++) {
-		if (c->inverse)
-			memcpy(c->data + (l0 + j) * n * esz, buf + j * ls +
-			    pl * esz, n * esz);
+		char *x = c->data + (l0 + j) * n * esz;
+
+		if (dct3)
+			ops->idct_out(x, buf + j * ls, L, pl, n);
 		else
-			memcpy(c->cw + work_row(b, l0 + j) * K * esz,
-			    buf + j * ls, K * esz);
+			memcpy(x, buf + j * ls + pl * esz, n * esz);
 	}
 }
 

@@ -71,6 +71,10 @@ struct tp_blur {
 	int spectral;	/* made for a spectrum several sigmas share
 			 * (blur_fft_spectrum): compact under reflect too */
 	void *mwork;	/* that spectrum's member, compact (kcomp wide) */
+	/* compact: the last axis's DCT-II (and DCT-III inverse) as a real
+	 * DFT of its rblk rows (ops->dct_in ...), and the twiddles */
+	struct tp_fft_plan *rfwd, *rinv;
+	void *dtw;
 	struct blur_resp rs;		/* at sigma */
 	struct tp_fft_plan *fwd, *inv;	/* wrap: all axes at once */
 	/* the DCTs: one axis at a time, each either along the array
@@ -114,6 +118,14 @@ struct blur_ops {
 	 * alone if h is NULL), then with nreal = 2 times i^rot */
 	void (*scale_row)(void *v, size_t len, size_t nreal, double wgt,
 	    const double *h, int rot);
+	/* the DCT-II and -III of a line through a real DFT (blur_typed.h) */
+	void (*dct_in)(void *v, const void *p, size_t L);
+	void (*dct_out)(void *y, const void *V, size_t L, size_t K,
+	    const void *tw);
+	void (*idct_in)(void *V, const void *y, size_t L, size_t K,
+	    const void *tw);
+	void (*idct_out)(void *x, const void *v, size_t L, size_t pl,
+	    size_t n);
 };
 
 /* blur.c: the arithmetic of float (single) or double. */

@@ -184,8 +184,82 @@ BT_FN(scale_row)(void *vv, size_t len, size_t nreal, double wgt,
 	}
 }
 
+/*
+ * The DCT-II of a line of L reals through a real DFT of L points
+ * (Makhoul's reordering, as FFTW's REDFT10 and REDFT01 define them):
+ * dct_in puts the even samples of p, then the odd ones reversed, into v;
+ * after the r2c of v (V, L/2+1 complex), dct_out writes the first K
+ * coefficients y[k] = 2 Re(exp(-i pi k / 2L) V[k]) (V[L-k] = conj V[k]).
+ * idct_in is the inverse's first half: from y (y[k] = 0 for k >= K) the
+ * L/2+1 complex V[k] = exp(i pi k / 2L) (y[k] - i y[L-k]) whose c2r is
+ * 2L times dct_in's v; idct_out takes samples pl..pl+n-1 of the line
+ * back out of that order.  tw: cos and sin of pi k / 2L, k = 0..L/2,
+ * interleaved.
+ */
+static void
+BT_FN(dct_in)(void *vv, const void *pv, size_t L)
+{
+	BT_REAL *restrict v = vv;
+	const BT_REAL *restrict p = pv;
+	size_t m;
+
+	for (m = 0; m < (L + 1) / 2; m++)
+		v[m] = p[2 * m];
+	for (m = 0; m < L / 2; m++)
+		v[L - 1 - m] = p[2 * m + 1];
+}
+
+static void
+BT_FN(dct_out)(void *yv, const void *Vv, size_t L, size_t K, const void *twv)
+{
+	BT_REAL *restrict y = yv;
+	const BT_REAL *restrict V = Vv, *restrict tw = twv;
+	size_t k, h = L / 2 + 1, k1 = K < h ? K : h;
+
+	for (k = 0; k < k1; k++)
+		y[k] = 2 * (tw[2 * k] * V[2 * k] + tw[2 * k + 1] * V[2 * k + 1]);
+	for (; k < K; k++) {
+		size_t q = L - k;
+
+		y[k] = 2 * (tw[2 * q + 1] * V[2 * q] - tw[2 * q] * V[2 * q + 1]);
+	}
+}
+
+static void
+BT_FN(idct_in)(void *Vv, const void *yv, size_t L, size_t K, const void *twv)
+{
+	BT_REAL *restrict V = Vv;
+	const BT_REAL *restrict y = yv, *restrict tw = twv;
+	size_t k, h = L / 2 + 1, k1 = K < h ? K : h;
+
+	for (k = 0; k < k1; k++) {
+		V[2 * k] = tw[2 * k] * y[k];
+		V[2 * k + 1] = tw[2 * k + 1] * y[k];
+	}
+	for (; k < h; k++)
+		V[2 * k] = V[2 * k + 1] = 0;
+	for (k = L - K + 1 > 1 ? L - K + 1 : 1; k < h; k++) {
+		V[2 * k] += tw[2 * k + 1] * y[L - k];
+		V[2 * k + 1] -= tw[2 * k] * y[L - k];
+	}
+}
+
+static void
+BT_FN(idct_out)(void *xv, const void *vv, size_t L, size_t pl, size_t n)
+{
+	BT_REAL *restrict x = xv;
+	const BT_REAL *restrict v = vv;
+	size_t j;
+
+	for (j = pl % 2; j < n; j += 2)		/* even samples */
+		x[j] = v[(pl + j) / 2];
+	for (j = 1 - pl % 2; j < n; j += 2)	/* odd ones */
+		x[j] = v[L - 1 - (pl + j) / 2];
+}
+
 static const struct blur_ops BT_FN(blur_ops) = {
-	sizeof(BT_REAL), BT_FN(fir_line), BT_FN(set_taps), BT_FN(scale_row)
+	sizeof(BT_REAL), BT_FN(fir_line), BT_FN(set_taps), BT_FN(scale_row),
+	BT_FN(dct_in), BT_FN(dct_out), BT_FN(idct_in), BT_FN(idct_out)
 };
 
 #undef VL
