@@ -48,13 +48,15 @@ reset(struct tp_blur *b)
 		tp_fft_free(b->gbuf[t]);
 		b->gbuf[t] = NULL;
 	}
-	if (b->rfwd != NULL)
-		tp_fft_plan_free(b->rfwd);
-	if (b->rinv != NULL)
-		tp_fft_plan_free(b->rinv);
-	b->rfwd = b->rinv = NULL;
-	free(b->dtw);
-	b->dtw = NULL;
+	for (int a = 0; a < TP_MAXDIM; a++) {
+		if (b->rfwd[a] != NULL)
+			tp_fft_plan_free(b->rfwd[a]);
+		if (b->rinv[a] != NULL)
+			tp_fft_plan_free(b->rinv[a]);
+		b->rfwd[a] = b->rinv[a] = NULL;
+		free(b->dtw[a]);
+		b->dtw[a] = NULL;
+	}
 	if (b->fwd != NULL)
 		tp_fft_plan_free(b->fwd);
 	if (b->inv != NULL)

@@ -71,10 +71,11 @@ struct tp_blur {
 	int spectral;	/* made for a spectrum several sigmas share
 			 * (blur_fft_spectrum): compact under reflect too */
 	void *mwork;	/* that spectrum's member, compact (kcomp wide) */
-	/* compact: the last axis's DCT-II (and DCT-III inverse) as a real
-	 * DFT of its rblk rows (ops->dct_in ...), and the twiddles */
-	struct tp_fft_plan *rfwd, *rinv;
-	void *dtw;
+	/* per axis: the DCT-II (and DCT-III inverse) as a real DFT of the
+	 * lines of a gathered buffer (ops->dct_in ...; blk lines, or rblk
+	 * rows of a compact last axis), and its twiddles */
+	struct tp_fft_plan *rfwd[TP_MAXDIM], *rinv[TP_MAXDIM];
+	void *dtw[TP_MAXDIM];
 	struct blur_resp rs;		/* at sigma */
 	struct tp_fft_plan *fwd, *inv;	/* wrap: all axes at once */
 	/* the DCTs: one axis at a time, each either along the array

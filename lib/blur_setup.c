@@ -144,17 +144,18 @@ axis_plan(struct tp_blur *b, enum tp_fft_kind kind, int a, size_t n,
 }
 
 /*
- * Compact: the r2c and c2r of the rblk rows of n points (stride
- * gstride) in a gathered buffer, which with ops->dct_in ... make the last
- * axis's DCT-II and DCT-III faster than FFTW's own (REDFT10 of 4096
- * points took 2.3 times its r2c), and their twiddles.
+ * The r2c and c2r of the lines of n points of axis a in a gathered
+ * buffer (blk lines, or rblk rows of the compact last axis; stride
+ * gstride[a]), which with ops->dct_in ... make its DCT-II and DCT-III
+ * faster than FFTW's own (REDFT10 of 4096 points took 2.3 times the
+ * r2c), and their twiddles.
  */
 static void
-rows_dft_plans(struct tp_blur *b, size_t n)
+dct_dft_plans(struct tp_blur *b, int a, size_t n)
 {
 	struct tp_fft_problem pb;
 	size_t esz = b->single ? sizeof(float) : sizeof(double), k;
-	ptrdiff_t g = (ptrdiff_t)b->gstride[b->ndim - 1];
+	ptrdiff_t g = (ptrdiff_t)b->gstride[a];
 	char *base = b->gbuf[0];
 
 	memset(&pb, 0, sizeof pb);
@@ -162,25 +163,25 @@ rows_dft_plans(struct tp_blur *b, size_t n)
 	pb.dims[0].n = n;
 	pb.dims[0].is = pb.dims[0].os = 1;
 	pb.nloop = 1;
-	pb.loop[0].n = b->rblk;
+	pb.loop[0].n = b->gathered[a] ? b->blk : b->rblk;
 	pb.loop[0].is = g;
 	pb.loop[0].os = g / 2;
-	b->rfwd = tp_fft_plan_new(TP_FFT_R2C, b->single, &pb, 1,
+	b->rfwd[a] = tp_fft_plan_new(TP_FFT_R2C, b->single, &pb, 1,
 	    TP_FFT_INPLACE, base, base);
 	pb.loop[0].is = g / 2;
 	pb.loop[0].os = g;
-	b->rinv = tp_fft_plan_new(TP_FFT_C2R, b->single, &pb, 1,
+	b->rinv[a] = tp_fft_plan_new(TP_FFT_C2R, b->single, &pb, 1,
 	    TP_FFT_INPLACE | TP_FFT_DESTROY, base, base);
-	b->dtw = tp_emalloc((n / 2 + 1) * 2 * esz);
+	b->dtw[a] = tp_emalloc((n / 2 + 1) * 2 * esz);
 	for (k = 0; k <= n / 2; k++) {
 		double t = M_PI * (double)k / (2.0 * (double)n);
 
 		if (b->single) {
-			((float *)b->dtw)[2 * k] = (float)cos(t);
-			((float *)b->dtw)[2 * k + 1] = (float)sin(t);
+			((float *)b->dtw[a])[2 * k] = (float)cos(t);
+			((float *)b->dtw[a])[2 * k + 1] = (float)sin(t);
 		} else {
-			((double *)b->dtw)[2 * k] = cos(t);
-			((double *)b->dtw)[2 * k + 1] = sin(t);
+			((double *)b->dtw[a])[2 * k] = cos(t);
+			((double *)b->dtw[a])[2 * k + 1] = sin(t);
 		}
 	}
 }
@@ -287,8 +288,8 @@ setup_fft_plans(struct tp_blur *b, void *data)
 		b->blk = MAXBLK * sizeof(float) / esz;	/* 512 bytes */
 		/* compact rows: about 128 kB of them at a time */
 		b->rblk = ((size_t)128 << 10) / (b->wshape[nd - 1] * esz);
-		b->rblk = b->rblk < 1 ? 1 : b->rblk > b->blk - 1 ?
-		    b->blk - 1 : b->rblk;	/* and one line of scratch */
+		b->rblk = b->rblk < 1 ? 1 : b->rblk > b->blk ? b->blk :
+		    b->rblk;
 		for (i = 0; i < b->nax; i++) {
 			int odd;
 
@@ -321,12 +322,14 @@ setup_fft_plans(struct tp_blur *b, void *data)
 					for (int t = 0; t < b->o.threads; t++) {
 						tp_fft_free(b->gbuf[t]);
 						b->gbuf[t] = tp_fft_alloc(
-						    b->blk * maxn * esz);
+						    (b->blk + 1) * maxn *
+						    esz);	/* + scratch */
 					}
 				}
 			}
-			if (b->compact && a == nd - 1)
-				rows_dft_plans(b, n);
+			if (b->fkind[a] == TP_FFT_DCT2 && (b->gathered[a] ||
+			    (b->compact && a == nd - 1)))
+				dct_dft_plans(b, a, n);
 			b->afwd[a] = axis_plan(b, b->fkind[a], a, n, 0, w);
 			if (!b->noinv[a])
 				b->ainv[a] = axis_plan(b, b->ikind[a], a,
