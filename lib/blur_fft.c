@@ -353,7 +353,7 @@ axis_lines(struct axis_ctx *c, size_t i, int tid, size_t esz)
 				memcpy(tmp, v, n * esz);
 				y = tmp;
 			}
-			ops->idct_in(v, y, n, n, tw);
+			ops->idct_in(v, y, n, tw);
 		} else if (y != v) {
 			memcpy(v, y, n * esz);
 		}
@@ -538,8 +538,12 @@ rows_lines(struct rows_ctx *c, size_t i, int tid, size_t esz)
 				memset(y + (L - 1) * esz, 0, esz);
 			}
 		}
-		if (dct3) {
-			ops->idct_in(v, y, L, c->inverse == 1 ? K : L, b->dtw[last]);
+		if (dct3 && c->inverse == 1) {	/* zeros beyond K */
+			memcpy(tmp, y, K * esz);
+			memset(tmp + K * esz, 0, (L - K) * esz);
+			ops->idct_in(v, tmp, L, b->dtw[last]);
+		} else if (dct3) {
+			ops->idct_in(v, y, L, b->dtw[last]);
 		} else if (c->inverse == 1) {
 			memcpy(v, y, K * esz);
 			memset(v + K * esz, 0, (L - K) * esz);

@@ -123,8 +123,7 @@ struct blur_ops {
 	void (*dct_in)(void *v, const void *p, size_t L);
 	void (*dct_out)(void *y, const void *V, size_t L, size_t K,
 	    const void *tw);
-	void (*idct_in)(void *V, const void *y, size_t L, size_t K,
-	    const void *tw);
+	void (*idct_in)(void *V, const void *y, size_t L, const void *tw);
 	void (*idct_out)(void *x, const void *v, size_t L, size_t pl,
 	    size_t n);
 };

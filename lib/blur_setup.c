@@ -154,7 +154,7 @@ static void
 dct_dft_plans(struct tp_blur *b, int a, size_t n)
 {
 	struct tp_fft_problem pb;
-	size_t esz = b->single ? sizeof(float) : sizeof(double), k;
+	size_t esz = b->single ? sizeof(float) : sizeof(double), k, h;
 	ptrdiff_t g = (ptrdiff_t)b->gstride[a];
 	char *base = b->gbuf[0];
 
@@ -172,16 +172,17 @@ dct_dft_plans(struct tp_blur *b, int a, size_t n)
 	pb.loop[0].os = g;
 	b->rinv[a] = tp_fft_plan_new(TP_FFT_C2R, b->single, &pb, 1,
 	    TP_FFT_INPLACE | TP_FFT_DESTROY, base, base);
-	b->dtw[a] = tp_emalloc((n / 2 + 1) * 2 * esz);
-	for (k = 0; k <= n / 2; k++) {
+	h = n / 2 + 1;
+	b->dtw[a] = tp_emalloc(h * 2 * esz);
+	for (k = 0; k < h; k++) {	/* the cosines, then the sines */
 		double t = M_PI * (double)k / (2.0 * (double)n);
 
 		if (b->single) {
-			((float *)b->dtw[a])[2 * k] = (float)cos(t);
-			((float *)b->dtw[a])[2 * k + 1] = (float)sin(t);
+			((float *)b->dtw[a])[k] = (float)cos(t);
+			((float *)b->dtw[a])[h + k] = (float)sin(t);
 		} else {
-			((double *)b->dtw[a])[2 * k] = cos(t);
-			((double *)b->dtw[a])[2 * k + 1] = sin(t);
+			((double *)b->dtw[a])[k] = cos(t);
+			((double *)b->dtw[a])[h + k] = sin(t);
 		}
 	}
 }

@@ -190,71 +190,139 @@ BT_FN(scale_row)(void *vv, size_t len, size_t nreal, double wgt,
  * dct_in puts the even samples of p, then the odd ones reversed, into v;
  * after the r2c of v (V, L/2+1 complex), dct_out writes the first K
  * coefficients y[k] = 2 Re(exp(-i pi k / 2L) V[k]) (V[L-k] = conj V[k]).
- * idct_in is the inverse's first half: from y (y[k] = 0 for k >= K) the
- * L/2+1 complex V[k] = exp(i pi k / 2L) (y[k] - i y[L-k]) whose c2r is
- * 2L times dct_in's v; idct_out takes samples pl..pl+n-1 of the line
- * back out of that order.  tw: cos and sin of pi k / 2L, k = 0..L/2,
- * interleaved.
+ * idct_in is the inverse's first half: from the L coefficients y the
+ * L/2+1 complex V[k] = exp(i pi k / 2L) (y[k] - i y[L-k]) (y[L] = 0)
+ * whose c2r is 2L times dct_in's v; idct_out takes samples pl..pl+n-1
+ * of the line back out of that order.  tw: cos(pi k / 2L) for k = 0..L/2,
+ * then the sines.  BT_EVEN, BT_ODD, BT_REV, BT_ILO and BT_IHI (blur.c)
+ * pick the even and odd lanes of two vectors, reverse one, and
+ * interleave the low and the high halves of two.
  */
+TP_CLONES
 static void
 BT_FN(dct_in)(void *vv, const void *pv, size_t L)
 {
-	BT_REAL *restrict v = vv;
-	const BT_REAL *restrict p = pv;
-	size_t m;
+	BT_REAL *v = vv;
+	const BT_REAL *p = pv;
+	BT_FN(vec) a, b, e, o;
+	size_t m = 0, k;
 
-	for (m = 0; m < (L + 1) / 2; m++)
-		v[m] = p[2 * m];
-	for (m = 0; m < L / 2; m++)
-		v[L - 1 - m] = p[2 * m + 1];
+	for (; 2 * m + 2 * VL <= L; m += VL) {
+		__builtin_memcpy(&a, p + 2 * m, sizeof a);
+		__builtin_memcpy(&b, p + 2 * m + VL, sizeof b);
+		e = BT_EVEN(a, b);
+		o = BT_ODD(a, b);
+		o = BT_REV(o);
+		__builtin_memcpy(v + m, &e, sizeof e);
+		__builtin_memcpy(v + L - m - VL, &o, sizeof o);
+	}
+	for (k = m; k < (L + 1) / 2; k++)
+		v[k] = p[2 * k];
+	for (k = m; k < L / 2; k++)
+		v[L - 1 - k] = p[2 * k + 1];
 }
 
+TP_CLONES
 static void
 BT_FN(dct_out)(void *yv, const void *Vv, size_t L, size_t K, const void *twv)
 {
-	BT_REAL *restrict y = yv;
-	const BT_REAL *restrict V = Vv, *restrict tw = twv;
-	size_t k, h = L / 2 + 1, k1 = K < h ? K : h;
+	BT_REAL *y = yv;
+	const BT_REAL *V = Vv, *tc = twv;
+	size_t k = 0, h = L / 2 + 1, k1 = K < h ? K : h;
+	const BT_REAL *ts = tc + h;
+	BT_FN(vec) a, b, re, im, c, s, r;
 
-	for (k = 0; k < k1; k++)
-		y[k] = 2 * (tw[2 * k] * V[2 * k] + tw[2 * k + 1] * V[2 * k + 1]);
-	for (; k < K; k++) {
+	for (; k + VL <= k1; k += VL) {
+		__builtin_memcpy(&a, V + 2 * k, sizeof a);
+		__builtin_memcpy(&b, V + 2 * k + VL, sizeof b);
+		__builtin_memcpy(&c, tc + k, sizeof c);
+		__builtin_memcpy(&s, ts + k, sizeof s);
+		re = BT_EVEN(a, b);
+		im = BT_ODD(a, b);
+		r = 2 * (c * re + s * im);
+		__builtin_memcpy(y + k, &r, sizeof r);
+	}
+	for (; k < k1; k++)
+		y[k] = 2 * (tc[k] * V[2 * k] + ts[k] * V[2 * k + 1]);
+	for (; k < K && (K - k) % VL != 0; k++) {	/* q = L - k */
 		size_t q = L - k;
 
-		y[k] = 2 * (tw[2 * q + 1] * V[2 * q] - tw[2 * q] * V[2 * q + 1]);
+		y[k] = 2 * (ts[q] * V[2 * q] - tc[q] * V[2 * q + 1]);
+	}
+	for (; k < K; k += VL) {	/* q = q0 + VL - 1 down to q0 */
+		size_t q0 = L - k - VL + 1;
+
+		__builtin_memcpy(&a, V + 2 * q0, sizeof a);
+		__builtin_memcpy(&b, V + 2 * q0 + VL, sizeof b);
+		__builtin_memcpy(&c, tc + q0, sizeof c);
+		__builtin_memcpy(&s, ts + q0, sizeof s);
+		re = BT_EVEN(a, b);
+		im = BT_ODD(a, b);
+		r = 2 * (s * re - c * im);
+		r = BT_REV(r);
+		__builtin_memcpy(y + k, &r, sizeof r);
 	}
 }
 
+TP_CLONES
 static void
-BT_FN(idct_in)(void *Vv, const void *yv, size_t L, size_t K, const void *twv)
+BT_FN(idct_in)(void *Vv, const void *yv, size_t L, const void *twv)
 {
-	BT_REAL *restrict V = Vv;
-	const BT_REAL *restrict y = yv, *restrict tw = twv;
-	size_t k, h = L / 2 + 1, k1 = K < h ? K : h;
+	BT_REAL *V = Vv;
+	const BT_REAL *y = yv, *tc = twv;
+	size_t k = 1, h = L / 2 + 1;
+	const BT_REAL *ts = tc + h;
+	BT_FN(vec) yk, yr, c, s, re, im, lo, hi;
 
-	for (k = 0; k < k1; k++) {
-		V[2 * k] = tw[2 * k] * y[k];
-		V[2 * k + 1] = tw[2 * k + 1] * y[k];
+	V[0] = tc[0] * y[0];
+	V[1] = ts[0] * y[0];
+	for (; k + VL <= h; k += VL) {
+		__builtin_memcpy(&yk, y + k, sizeof yk);
+		__builtin_memcpy(&yr, y + L - k - VL + 1, sizeof yr);
+		__builtin_memcpy(&c, tc + k, sizeof c);
+		__builtin_memcpy(&s, ts + k, sizeof s);
+		yr = BT_REV(yr);
+		re = c * yk + s * yr;
+		im = s * yk - c * yr;
+		lo = BT_ILO(re, im);
+		hi = BT_IHI(re, im);
+		__builtin_memcpy(V + 2 * k, &lo, sizeof lo);
+		__builtin_memcpy(V + 2 * k + VL, &hi, sizeof hi);
 	}
-	for (; k < h; k++)
-		V[2 * k] = V[2 * k + 1] = 0;
-	for (k = L - K + 1 > 1 ? L - K + 1 : 1; k < h; k++) {
-		V[2 * k] += tw[2 * k + 1] * y[L - k];
-		V[2 * k + 1] -= tw[2 * k] * y[L - k];
+	for (; k < h; k++) {
+		V[2 * k] = tc[k] * y[k] + ts[k] * y[L - k];
+		V[2 * k + 1] = ts[k] * y[k] - tc[k] * y[L - k];
 	}
 }
 
+TP_CLONES
 static void
 BT_FN(idct_out)(void *xv, const void *vv, size_t L, size_t pl, size_t n)
 {
-	BT_REAL *restrict x = xv;
-	const BT_REAL *restrict v = vv;
-	size_t j;
+	BT_REAL *x = xv;
+	const BT_REAL *v = vv;
+	size_t q = pl % 2, hh = (pl + q) / 2, j = 0;
+	BT_FN(vec) e, o, lo, hi;
 
-	for (j = pl % 2; j < n; j += 2)		/* even samples */
-		x[j] = v[(pl + j) / 2];
-	for (j = 1 - pl % 2; j < n; j += 2)	/* odd ones */
-		x[j] = v[L - 1 - (pl + j) / 2];
+	if (n == 0)
+		return;
+	if (q) {	/* sample pl, odd */
+		x[0] = v[L - 1 - pl / 2];
+		x++;
+		n--;
+	}
+	/* now x[2t] = v[hh + t], x[2t + 1] = v[L - 1 - hh - t] */
+	for (; j + 2 * VL <= n; j += 2 * VL) {
+		__builtin_memcpy(&e, v + hh + j / 2, sizeof e);
+		__builtin_memcpy(&o, v + L - hh - j / 2 - VL, sizeof o);
+		o = BT_REV(o);
+		lo = BT_ILO(e, o);
+		hi = BT_IHI(e, o);
+		__builtin_memcpy(x + j, &lo, sizeof lo);
+		__builtin_memcpy(x + j + VL, &hi, sizeof hi);
+	}
+	for (; j < n; j++)
+		x[j] = j % 2 ? v[L - 1 - hh - j / 2] : v[hh + j / 2];
 }
 
 static const struct blur_ops BT_FN(blur_ops) = {
