@@ -264,10 +264,11 @@ scatter_lines(const char *buf, char *const *at, size_t cnt, size_t n,
  * l / inner, inner index l % inner; the lines of one outer index lie side
  * by side): gather into this thread's buffer, transform (or transform,
  * multiply and transform back), scatter back.  A DCT-II is a real DFT
- * of the lines gathered in ops->dct_in's order, and its coefficients
- * go through the line after the buffer's last (ops->dct_out); a DCT-III
- * the reverse (ops->idct_in, a c2r, scattered from that order).  Reals
- * of esz bytes (a constant: axis_item).
+ * of the lines gathered in ops->dct_in's order into the buffer's second
+ * blk lines (out of place: FFTW plans those several times faster), and
+ * its coefficients go through the line after them (ops->dct_out); a
+ * DCT-III the reverse (ops->idct_in, a c2r, scattered from that order).
+ * Reals of esz bytes (a constant: axis_item).
  */
 BY_SIZE
 axis_lines(struct axis_ctx *c, size_t i, int tid, size_t esz)
@@ -277,7 +278,7 @@ axis_lines(struct axis_ctx *c, size_t i, int tid, size_t esz)
 	size_t blk = b->blk, n = c->n, in = c->inner, ns = b->gstride[c->a];
 	size_t l0 = i * blk, cnt, k, j, ls = ns * esz, ks = in * esz;
 	size_t io = (size_t)b->ioff[c->a] * esz;
-	char *buf = b->gbuf[tid], *tmp = buf + blk * ls;
+	char *buf = b->gbuf[tid], *cb = buf + blk * ls, *tmp = cb + blk * ls;
 	char *at[MAXBLK], *from[MAXBLK];
 	double wts[MAXBLK], thr = c->fuse ? c->rs->wthr : 0;
 	int oneblock, fwd, inv, mk, mi;
@@ -329,14 +330,14 @@ axis_lines(struct axis_ctx *c, size_t i, int tid, size_t esz)
 	mi = inv && b->rinv[c->a] != NULL && b->ikind[c->a] == TP_FFT_DCT3;
 	gather_lines(buf, from, cnt, n, ks, ls, oneblock, mk, esz);
 	if (mk)
-		tp_fft_execute(b->rfwd[c->a], buf, buf);
+		tp_fft_execute(b->rfwd[c->a], buf, cb);
 	else if (fwd)
 		tp_fft_execute(b->afwd[c->a], buf, buf);
 	for (j = 0; j < cnt && (mk || c->fuse || mi); j++) {
 		char *v = buf + j * ls, *y = v;
 
 		if (mk) {	/* the coefficients, in tmp */
-			ops->dct_out(tmp, v, n, n, tw);
+			ops->dct_out(tmp, cb + j * ls, n, n, tw);
 			y = tmp;
 		}
 		if (c->fuse) {
@@ -348,18 +349,15 @@ axis_lines(struct axis_ctx *c, size_t i, int tid, size_t esz)
 				memset(y + (n - 1) * esz, 0, esz);
 			}
 		}
-		if (mi) {
-			if (y == v) {
-				memcpy(tmp, v, n * esz);
-				y = tmp;
-			}
-			ops->idct_in(v, y, n, tw);
-		} else if (y != v) {
+		if (mi)
+			ops->idct_in(cb + j * ls, y, n, tw);
+		else if (y != v)
 			memcpy(v, y, n * esz);
-		}
 	}
 	if (mi) {
-		tp_fft_execute(b->rinv[c->a], buf, buf);
+		if (cnt < blk)
+			memset(cb + cnt * ls, 0, (blk - cnt) * ls);
+		tp_fft_execute(b->rinv[c->a], cb, buf);
 	} else if (inv) {
 		if (b->ainv[c->a] != NULL)
 			tp_fft_execute(b->ainv[c->a], buf + io, buf + io);
@@ -485,7 +483,8 @@ rows_lines(struct rows_ctx *c, size_t i, int tid, size_t esz)
 	size_t blk = b->rblk, n = b->shape[last], L = b->wshape[last];
 	size_t pl = b->pad[last], K = b->kcomp, ls = b->gstride[last] * esz;
 	size_t l0 = i * blk, cnt, j, p;
-	char *buf = b->gbuf[tid], *tmp = buf + blk * ls;
+	char *buf = b->gbuf[tid], *cb = buf + b->blk * ls;
+	char *tmp = cb + b->blk * ls;
 
 	cnt = c->nrows - l0 < blk ? c->nrows - l0 : blk;
 	if (c->inverse != 1) {
@@ -514,14 +513,14 @@ rows_lines(struct rows_ctx *c, size_t i, int tid, size_t esz)
 			}
 			ops->dct_in(d, s, L);
 		}
-		tp_fft_execute(b->rfwd[last], buf, buf);
+		tp_fft_execute(b->rfwd[last], buf, cb);
 	}
 	for (j = 0; j < cnt; j++) {
-		char *v = buf + j * ls;
+		char *v = buf + j * ls, *V = cb + j * ls;
 		char *y;
 
 		if (c->inverse == 0) {
-			ops->dct_out(c->cw + work_row(b, l0 + j) * K * esz, v,
+			ops->dct_out(c->cw + work_row(b, l0 + j) * K * esz, V,
 			    L, K, b->dtw[last]);
 			continue;
 		}
@@ -529,7 +528,7 @@ rows_lines(struct rows_ctx *c, size_t i, int tid, size_t esz)
 			y = c->cw + work_row(b, l0 + j) * K * esz;
 		} else {
 			y = dct3 ? tmp : v;
-			ops->dct_out(tmp, v, L, L, b->dtw[last]);
+			ops->dct_out(tmp, V, L, L, b->dtw[last]);
 			if (!dct3)
 				memcpy(v, tmp, L * esz);
 			ops->scale_row(y, L, 1, 1, b->rs.h[last], 0);
@@ -541,9 +540,9 @@ rows_lines(struct rows_ctx *c, size_t i, int tid, size_t esz)
 		if (dct3 && c->inverse == 1) {	/* zeros beyond K */
 			memcpy(tmp, y, K * esz);
 			memset(tmp + K * esz, 0, (L - K) * esz);
-			ops->idct_in(v, tmp, L, b->dtw[last]);
+			ops->idct_in(V, tmp, L, b->dtw[last]);
 		} else if (dct3) {
-			ops->idct_in(v, y, L, b->dtw[last]);
+			ops->idct_in(V, y, L, b->dtw[last]);
 		} else if (c->inverse == 1) {
 			memcpy(v, y, K * esz);
 			memset(v + K * esz, 0, (L - K) * esz);
@@ -551,9 +550,12 @@ rows_lines(struct rows_ctx *c, size_t i, int tid, size_t esz)
 	}
 	if (c->inverse == 0)
 		return;
-	for (j = cnt; j < blk; j++)	/* rows past the end: anything */
-		memset(buf + j * ls, 0, ls);
-	tp_fft_execute(dct3 ? b->rinv[last] : b->ainv[last], buf, buf);
+	/* rows past the end: anything */
+	memset((dct3 ? cb : buf) + cnt * ls, 0, (blk - cnt) * ls);
+	if (dct3)
+		tp_fft_execute(b->rinv[last], cb, buf);
+	else
+		tp_fft_execute(b->ainv[last], buf, buf);
 	for (j = 0; j < cnt; j++) {
 		char *x = c->data + (l0 + j) * n * esz;
 

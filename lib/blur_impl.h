@@ -91,7 +91,8 @@ struct tp_blur {
 	int shift[TP_MAXDIM], ioff[TP_MAXDIM], noinv[TP_MAXDIM];
 	int rot;			/* wrap: the spectrum times i^rot */
 	size_t blk, gstride[TP_MAXDIM];	/* reals between gathered lines */
-	void *gbuf[TP_MAXTHREADS];	/* blk x axis length, per thread */
+	void *gbuf[TP_MAXTHREADS];	/* per thread: 2 blk + 1 lines of the
+					 * longest gathered axis */
 	void *work;			/* padded array, or NULL */
 	void *firbuf;			/* the FIR's second buffer */
 	void *spec;			/* complex spectrum (wrap), or NULL */
