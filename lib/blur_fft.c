@@ -482,7 +482,7 @@ rows_lines(struct rows_ctx *c, size_t i, int tid, size_t esz)
 	int dct3 = b->ikind[last] == TP_FFT_DCT3;
 	size_t blk = b->rblk, n = b->shape[last], L = b->wshape[last];
 	size_t pl = b->pad[last], K = b->kcomp, ls = b->gstride[last] * esz;
-	size_t l0 = i * blk, cnt, j, p;
+	size_t l0 = i * blk, cnt, j;
 	char *buf = b->gbuf[tid], *cb = buf + b->blk * ls;
 	char *tmp = cb + b->blk * ls;
 
@@ -496,22 +496,7 @@ rows_lines(struct rows_ctx *c, size_t i, int tid, size_t esz)
 				memset(d, 0, L * esz);
 				continue;
 			}
-			if (pl > 0 || L > n) {	/* the padded line */
-				if (zb) {
-					memset(tmp, 0, pl * esz);
-					memset(tmp + (pl + n) * esz, 0,
-					    (L - pl - n) * esz);
-				} else {
-					for (p = 0; p < pl; p++)
-						memcpy(tmp + p * esz, s, esz);
-					for (p = pl + n; p < L; p++)
-						memcpy(tmp + p * esz,
-						    s + (n - 1) * esz, esz);
-				}
-				memcpy(tmp + pl * esz, s, n * esz);
-				s = tmp;
-			}
-			ops->dct_in(d, s, L);
+			ops->dct_in(d, s, L, pl, n, zb);
 		}
 		tp_fft_execute(b->rfwd[last], buf, cb);
 	}

@@ -121,7 +121,8 @@ struct blur_ops {
 	void (*scale_row)(void *v, size_t len, size_t nreal, double wgt,
 	    const double *h, int rot);
 	/* the DCT-II and -III of a line through a real DFT (blur_typed.h) */
-	void (*dct_in)(void *v, const void *p, size_t L);
+	void (*dct_in)(void *v, const void *s, size_t L, size_t pl, size_t n,
+	    int zero);
 	void (*dct_out)(void *y, const void *V, size_t L, size_t K,
 	    const void *tw);
 	void (*idct_in)(void *V, const void *y, size_t L, const void *tw);

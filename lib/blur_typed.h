@@ -187,7 +187,9 @@ BT_FN(scale_row)(void *vv, size_t len, size_t nreal, double wgt,
 /*
  * The DCT-II of a line of L reals through a real DFT of L points
  * (Makhoul's reordering, as FFTW's REDFT10 and REDFT01 define them):
- * dct_in puts the even samples of p, then the odd ones reversed, into v;
+ * dct_in puts the even samples of a line, then the odd ones reversed,
+ * into v, the line being s's n samples with pl samples before and
+ * L - pl - n after them (zero: 0, else the edge sample's value);
  * after the r2c of v (V, L/2+1 complex), dct_out writes the first K
  * coefficients y[k] = 2 Re(exp(-i pi k / 2L) V[k]) (V[L-k] = conj V[k]).
  * idct_in is the inverse's first half: from the L coefficients y the
@@ -200,26 +202,36 @@ BT_FN(scale_row)(void *vv, size_t len, size_t nreal, double wgt,
  */
 TP_CLONES
 static void
-BT_FN(dct_in)(void *vv, const void *pv, size_t L)
+BT_FN(dct_in)(void *vv, const void *sv, size_t L, size_t pl, size_t n,
+    int zero)
 {
 	BT_REAL *v = vv;
-	const BT_REAL *p = pv;
+	const BT_REAL *s = sv;
+	BT_REAL lo = zero ? 0 : s[0], hi = zero ? 0 : s[n - 1];
 	BT_FN(vec) a, b, e, o;
-	size_t m = 0, k;
+	size_t m = 0;
 
-	for (; 2 * m + 2 * VL <= L; m += VL) {
-		__builtin_memcpy(&a, p + 2 * m, sizeof a);
-		__builtin_memcpy(&b, p + 2 * m + VL, sizeof b);
+#define PAD_AT(j) ((j) < pl ? lo : (j) < pl + n ? s[(j) - pl] : hi)
+	for (; m < L / 2 && 2 * m < pl; m++) {
+		v[m] = PAD_AT(2 * m);
+		v[L - 1 - m] = PAD_AT(2 * m + 1);
+	}
+	for (; m + VL <= L / 2 && 2 * m + 2 * VL <= pl + n; m += VL) {
+		__builtin_memcpy(&a, s + 2 * m - pl, sizeof a);
+		__builtin_memcpy(&b, s + 2 * m - pl + VL, sizeof b);
 		e = BT_EVEN(a, b);
 		o = BT_ODD(a, b);
 		o = BT_REV(o);
 		__builtin_memcpy(v + m, &e, sizeof e);
 		__builtin_memcpy(v + L - m - VL, &o, sizeof o);
 	}
-	for (k = m; k < (L + 1) / 2; k++)
-		v[k] = p[2 * k];
-	for (k = m; k < L / 2; k++)
-		v[L - 1 - k] = p[2 * k + 1];
+	for (; m < L / 2; m++) {
+		v[m] = PAD_AT(2 * m);
+		v[L - 1 - m] = PAD_AT(2 * m + 1);
+	}
+	if (L % 2)
+		v[L / 2] = PAD_AT(L - 1);
+#undef PAD_AT
 }
 
 TP_CLONES
