@@ -11,6 +11,8 @@
 
 typedef BT_REAL BT_FN(vec) __attribute__((vector_size(32)));
 #define VL ((size_t)(32 / sizeof(BT_REAL)))
+/* VL doubles (the responses, before they are rounded to BT_REAL) */
+typedef double BT_FN(dvec) __attribute__((vector_size(VL * 8)));
 
 /* The antisymmetric sum of fir_line: sum_k w[k] (lo[k][j] - hi[k][j]). */
 TP_CLONES
@@ -140,6 +142,7 @@ BT_FN(set_taps)(void *wv, const double *taps, int r)
  * wgt times h[j] (by wgt alone if h is NULL), each product rounded to
  * the element type first; then, with nreal = 2, by i^rot.
  */
+TP_CLONES
 static void
 BT_FN(scale_row)(void *vv, size_t len, size_t nreal, double wgt,
     const double *h, int rot)
@@ -153,7 +156,18 @@ BT_FN(scale_row)(void *vv, size_t len, size_t nreal, double wgt,
 		for (j = 0; j < len * nreal; j++)
 			v[j] *= f;
 	} else if (nreal == 1) {
-		for (j = 0; j < len; j++)
+		j = 0;
+		for (; j + VL <= len; j += VL) {	/* the same, VL at once */
+			BT_FN(dvec) hd;
+			BT_FN(vec) x, f;
+
+			__builtin_memcpy(&hd, h + j, sizeof hd);
+			__builtin_memcpy(&x, v + j, sizeof x);
+			f = __builtin_convertvector(wgt * hd, BT_FN(vec));
+			x *= f;
+			__builtin_memcpy(v + j, &x, sizeof x);
+		}
+		for (; j < len; j++)
 			v[j] *= (BT_REAL)(wgt * h[j]);
 	} else {
 		for (j = 0; j < len; j++) {
