@@ -248,6 +248,22 @@ BT_FN(dct_in)(void *vv, const void *sv, size_t L, size_t pl, size_t n,
 #undef PAD_AT
 }
 
+/* The VL complex V[q..q+VL) split into re and im, and the twiddles
+ * there. */
+static inline __attribute__((always_inline)) void
+BT_FN(spec_at)(const BT_REAL *V, const BT_REAL *tc, const BT_REAL *ts,
+    size_t q, BT_FN(vec) *re, BT_FN(vec) *im, BT_FN(vec) *c, BT_FN(vec) *s)
+{
+	BT_FN(vec) a, b;
+
+	__builtin_memcpy(&a, V + 2 * q, sizeof a);
+	__builtin_memcpy(&b, V + 2 * q + VL, sizeof b);
+	__builtin_memcpy(c, tc + q, sizeof *c);
+	__builtin_memcpy(s, ts + q, sizeof *s);
+	*re = BT_EVEN(a, b);
+	*im = BT_ODD(a, b);
+}
+
 TP_CLONES
 static void
 BT_FN(dct_out)(void *yv, const void *Vv, size_t L, size_t K, const void *twv)
@@ -256,15 +272,10 @@ BT_FN(dct_out)(void *yv, const void *Vv, size_t L, size_t K, const void *twv)
 	const BT_REAL *V = Vv, *tc = twv;
 	size_t k = 0, h = L / 2 + 1, k1 = K < h ? K : h;
 	const BT_REAL *ts = tc + h;
-	BT_FN(vec) a, b, re, im, c, s, r;
+	BT_FN(vec) re, im, c, s, r;
 
 	for (; k + VL <= k1; k += VL) {
-		__builtin_memcpy(&a, V + 2 * k, sizeof a);
-		__builtin_memcpy(&b, V + 2 * k + VL, sizeof b);
-		__builtin_memcpy(&c, tc + k, sizeof c);
-		__builtin_memcpy(&s, ts + k, sizeof s);
-		re = BT_EVEN(a, b);
-		im = BT_ODD(a, b);
+		BT_FN(spec_at)(V, tc, ts, k, &re, &im, &c, &s);
 		r = 2 * (c * re + s * im);
 		__builtin_memcpy(y + k, &r, sizeof r);
 	}
@@ -275,15 +286,8 @@ BT_FN(dct_out)(void *yv, const void *Vv, size_t L, size_t K, const void *twv)
 
 		y[k] = 2 * (ts[q] * V[2 * q] - tc[q] * V[2 * q + 1]);
 	}
-	for (; k < K; k += VL) {	/* q = q0 + VL - 1 down to q0 */
-		size_t q0 = L - k - VL + 1;
-
-		__builtin_memcpy(&a, V + 2 * q0, sizeof a);
-		__builtin_memcpy(&b, V + 2 * q0 + VL, sizeof b);
-		__builtin_memcpy(&c, tc + q0, sizeof c);
-		__builtin_memcpy(&s, ts + q0, sizeof s);
-		re = BT_EVEN(a, b);
-		im = BT_ODD(a, b);
+	for (; k < K; k += VL) {	/* q = L - k down to L - k - VL + 1 */
+		BT_FN(spec_at)(V, tc, ts, L - k - VL + 1, &re, &im, &c, &s);
 		r = 2 * (s * re - c * im);
 		r = BT_REV(r);
 		__builtin_memcpy(y + k, &r, sizeof r);
