@@ -23,6 +23,8 @@
 #   make install PREFIX=/usr/local DESTDIR= LIBDIR=$(PREFIX)/lib
 #   make uninstall  (the same PREFIX and DESTDIR) removes what install put
 #   make deb        the Debian packages (debian/) into $(BUILD)/deb
+#   make check-deb  make deb, then test/deb.bats on those packages; ends
+#                   with "N passed, N failed" (CI runs it after check)
 #   make completion the bash completions into $(BUILD)/completion
 # demo, check and bench first install the Debian packages they need when
 # run as root (mk/deps.sh); plain make and make install never do.
@@ -43,7 +45,7 @@ OPT ?= -O2
 CFLAGS ?= $(OPT) -g
 WARN = -Wall -Wextra
 CPPFLAGS += -D_GNU_SOURCE -DTPIPE_VERSION='"$(VERSION)"' -Ilib -Iinclude
-LDLIBS = -lfftw3_threads -lfftw3f_threads -lfftw3 -lfftw3f -lopenblas -ltiff -ljpeg -lmatio -lpng -ldeflate -lz -lm -lpthread
+LDLIBS = -lfftw3_threads -lfftw3f_threads -lfftw3 -lfftw3f -lopenblas -ltiff -ljpeg -lpng -ldeflate -lz -lm -lpthread
 # Libraries one tool alone links (LDLIBS_tool): assimp reads tproject's
 # OBJ and PLY meshes (lib/mesh_file.c).
 LDLIBS_tproject = -lassimp
@@ -277,6 +279,17 @@ $(BUILD_FUZZ)/fuzz-%: $(BUILD_FUZZ)/obj/%.o $(BUILD_FUZZ)/obj/support.o \
 
 fuzz-build: $(FUZZ_BINS)
 
+# libmatio is not linked: lib/matfile.c loads it (dlopen) the first time
+# a .mat file is read or written, by the soname of the libmatio.so the
+# compiler finds (evaluated when matfile.c compiles, after the package
+# step).  Linked, it and HDF5's dependencies took 4 to 7 ms of every
+# tool's start.
+MATIO_SONAME = $(shell objdump -p "$$($(CC) -print-file-name=libmatio.so)" \
+    2>/dev/null | sed -n 's/^ *SONAME *//p')
+$(BUILD)/obj/lib/matfile.o $(BUILD)/pic/lib/matfile.o \
+    $(BUILD_FUZZ)/lib/matfile.o: CPPFLAGS += \
+    -DTP_MATIO_SONAME='"$(MATIO_SONAME)"'
+
 fuzz: fuzz-build
 	@BUILD_FUZZ=$(BUILD_FUZZ) FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run.sh $(FUZZ_TARGETS)
 
@@ -292,6 +305,8 @@ deps-check:
 	@$(DEPS_SH) check
 deps-bench:
 	@$(DEPS_SH) bench
+deps-deb:
+	@$(DEPS_SH) deb
 # The probe never installs: it compiles and links a program that includes
 # every header and library the build needs, with $(CC) and the build's
 # flags (not the sanitizers'), and if that fails names the packages
@@ -335,11 +350,17 @@ install: all
 # $(BUILD)/deb, where the .deb files land; mk/deps.sh deb installs
 # debhelper and lintian.  TPIPE_DEBS=$(BUILD)/deb bats test/deb.bats
 # installs them in a scratch root and runs a tool and an example.
-deb:
+# -J: as many jobs as processors (dpkg-buildpackage's auto).
+deb: deps-deb
 	rm -rf $(BUILD)/deb && mkdir -p $(BUILD)/deb/tpipe-$(VERSION)
 	git ls-files | tar -cT - | tar -x -C $(BUILD)/deb/tpipe-$(VERSION)
-	cd $(BUILD)/deb/tpipe-$(VERSION) && dpkg-buildpackage -us -uc -b
+	cd $(BUILD)/deb/tpipe-$(VERSION) && dpkg-buildpackage -us -uc -b -J
 	lintian --fail-on error $(BUILD)/deb/*.changes
+
+# The packages' own tests, without the unit tests make check runs.
+check-deb: deb
+	@BUILD=$(BUILD) TPIPE_DEBS=$(CURDIR)/$(BUILD)/deb TPIPE_UNIT=0 \
+	    mk/runtests.sh $(CURDIR)/test/deb.bats
 
 # Remove every file install put in place; the directories stay, as they
 # may hold other packages' files.
@@ -360,5 +381,6 @@ clean:
 	rm -rf build build-san build-tsan build-clang build-fuzz
 
 .PHONY: all lib tests check demo bench install uninstall completion clean deb \
+    check-deb deps-deb \
     deps-build deps-check deps-bench deps-probe fuzz fuzz-build valgrind
 .SECONDARY:

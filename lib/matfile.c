@@ -20,8 +20,9 @@
  * HDF5's messages never reach stderr (tp_mat_log_start); the reason
  * they give ends up in tpipe's own one-line message.
  */
+#include <dlfcn.h>
 #include <fcntl.h>
-#include <matio.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,13 +112,55 @@ quiet_exit(void)
 		dup2(fd, 2);
 }
 
+/* libmatio's soname, from the library the build found (Makefile) */
+#ifndef TP_MATIO_SONAME
+#define TP_MATIO_SONAME "libmatio.so"
+#endif
+
+struct tp_matio tp_matio;
+
+/* tp_matio filled from libmatio, loaded now; dies if it cannot be. */
+static void
+load_matio(void)
+{
+	const char *name = TP_MATIO_SONAME[0] ? TP_MATIO_SONAME :
+	    "libmatio.so";
+	static const struct {
+		const char *sym;
+		size_t at;
+	} fn[] = {
+#define FN(f) { #f, offsetof(struct tp_matio, f) }
+		FN(Mat_Close), FN(Mat_CreateVer), FN(Mat_GetDir),
+		FN(Mat_LogInitFunc), FN(Mat_Open), FN(Mat_Rewind),
+		FN(Mat_VarCreate), FN(Mat_VarFree), FN(Mat_VarReadDataAll),
+		FN(Mat_VarReadInfo), FN(Mat_VarReadNextInfo), FN(Mat_VarWrite),
+#undef FN
+	};
+	void *lib = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+	struct tp_matio t;
+
+	if (!lib)
+		tp_die("MATLAB files need libmatio (%s), which cannot be "
+		    "loaded: %s", name, dlerror());
+	for (size_t i = 0; i < sizeof fn / sizeof *fn; i++) {
+		void *f = dlsym(lib, fn[i].sym);
+
+		if (!f)
+			tp_die("%s has no %s: %s", name, fn[i].sym, dlerror());
+		memcpy((char *)&t + fn[i].at, &f, sizeof f);
+	}
+	tp_matio = t;
+}
+
 void
 tp_mat_log_start(void)
 {
 	static int started;
 
-	if (!started++) {
-		Mat_LogInitFunc("tpipe", on_log);
+	if (!started) {
+		load_matio();
+		started = 1;
+		tp_matio.Mat_LogInitFunc("tpipe", on_log);
 		atexit(quiet_exit);
 	}
 	logged = 0;
@@ -293,7 +336,7 @@ read_record(mat_t *mat, matvar_t *v, enum tp_dtype want,
 	const char *why;
 
 	tp_mat_log_start();
-	if (Mat_VarReadDataAll(mat, v))
+	if (tp_matio.Mat_VarReadDataAll(mat, v))
 		return tp_msgf(m, "libmatio cannot read the data: %s",
 		    tp_mat_log_text("no reason given"));
 	if ((why = to_record(v, want, out, m))) {
@@ -311,7 +354,7 @@ static void
 release(struct matfile *f)
 {
 	if (f->mat)
-		Mat_Close(f->mat);
+		tp_matio.Mat_Close(f->mat);
 	f->mat = NULL;
 	if (f->src.fd >= 0)
 		close(f->src.fd);
@@ -396,14 +439,14 @@ decode_elem(struct matfile *f, const struct mat_elem *e, enum tp_dtype want,
 	}
 	close(fd);
 	tp_mat_log_start();
-	mat = ok ? Mat_Open(path, MAT_ACC_RDONLY) : NULL;
+	mat = ok ? tp_matio.Mat_Open(path, MAT_ACC_RDONLY) : NULL;
 	unlink(path);
 	if (!ok)
 		return tp_msgf(m, "cannot write a temporary file (TMPDIR)");
 	if (!mat)
 		return tp_msgf(m, "libmatio cannot open the variable: %s",
 		    tp_mat_log_text("no reason given"));
-	if (!(v = Mat_VarReadNextInfo(mat)))
+	if (!(v = tp_matio.Mat_VarReadNextInfo(mat)))
 		why = tp_msgf(m, "libmatio cannot read the variable: %s",
 		    tp_mat_log_text("no reason given"));
 	else if ((int)v->class_type != e->cls || v->rank != e->rank ||
@@ -412,8 +455,8 @@ decode_elem(struct matfile *f, const struct mat_elem *e, enum tp_dtype want,
 		why = "libmatio reads another header";
 	else
 		why = read_record(mat, v, want, out, m);
-	Mat_VarFree(v);
-	Mat_Close(mat);
+	tp_matio.Mat_VarFree(v);
+	tp_matio.Mat_Close(mat);
 	return why;
 }
 
@@ -484,7 +527,7 @@ check73(struct tp_reader *r, struct matfile *f, matvar_t *v, int *t)
 	snprintf(name, sizeof name, "%s", v->name ? v->name : "");
 	if ((why = record_dtype(v->class_type, v->isComplex, v->isLogical, 0,
 	    t, &m))) {
-		Mat_VarFree(v);
+		tp_matio.Mat_VarFree(v);
 		refuse(r, f, name, why);
 	}
 	for (int i = 0; i < v->rank; i++)
@@ -494,7 +537,7 @@ check73(struct tp_reader *r, struct matfile *f, matvar_t *v, int *t)
 	if (v->rank < 1 || count / 1032 > f->src.size) {
 		char q[256];
 
-		Mat_VarFree(v);
+		tp_matio.Mat_VarFree(v);
 		fail(r, f, 0, tp_msgf(&m, "variable '%s' claims more elements "
 		    "than the file's %llu bytes hold", tp_quote(name, SIZE_MAX,
 		    q, sizeof q), (unsigned long long)f->src.size));
@@ -523,7 +566,7 @@ next73(struct tp_reader *r, struct matfile *f, struct tp_tensor *out,
 			missing(r, f, names);
 		f->done = 1;
 		tp_mat_log_start();
-		v = Mat_VarReadInfo(f->mat, var);
+		v = tp_matio.Mat_VarReadInfo(f->mat, var);
 	} else {
 		if (f->at == f->nvars && f->bad[0])
 			fail(r, f, 0, f->bad);
@@ -531,7 +574,7 @@ next73(struct tp_reader *r, struct matfile *f, struct tp_tensor *out,
 			return 0;
 		f->at++;
 		tp_mat_log_start();
-		v = Mat_VarReadNextInfo(f->mat);
+		v = tp_matio.Mat_VarReadNextInfo(f->mat);
 	}
 	if (!v)
 		fail(r, f, 0, tp_msgf(&m, "libmatio cannot read the variable: "
@@ -539,7 +582,7 @@ next73(struct tp_reader *r, struct matfile *f, struct tp_tensor *out,
 	check73(r, f, v, &t);
 	why = read_record(f->mat, v, (enum tp_dtype)t, out, &m);
 	*name = v->name ? tp_estrdup(v->name) : NULL;
-	Mat_VarFree(v);
+	tp_matio.Mat_VarFree(v);
 	if (why)
 		fail(r, f, 0, why);
 	return 1;
@@ -613,7 +656,7 @@ open73(struct tp_reader *r, struct matfile *f, int direct)
 	}
 	release(f);
 	tp_mat_log_start();
-	f->mat = ok ? Mat_Open(path, MAT_ACC_RDONLY) : NULL;
+	f->mat = ok ? tp_matio.Mat_Open(path, MAT_ACC_RDONLY) : NULL;
 	if (!direct)
 		unlink(path);
 	if (!ok)
@@ -625,7 +668,7 @@ open73(struct tp_reader *r, struct matfile *f, int direct)
 		fail(r, f, 0, msg);
 	}
 	tp_mat_log_start();
-	f->dir = Mat_GetDir(f->mat, &f->nvars);
+	f->dir = tp_matio.Mat_GetDir(f->mat, &f->nvars);
 	if (logged)
 		snprintf(f->bad, sizeof f->bad, "libmatio cannot list the "
 		    "variables: %s", tp_mat_log_text(""));

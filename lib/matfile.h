@@ -7,6 +7,7 @@
 #ifndef TPIPE_MATFILE_H
 #define TPIPE_MATFILE_H
 
+#include <matio.h>
 #include <stdint.h>
 
 #include "tpipe.h"
@@ -52,8 +53,31 @@ int tp_mat_v4_probe(const unsigned char *p, size_t len);
 size_t tp_mat_read(const struct mat_src *, uint64_t off, void *dst,
     size_t n);
 
-/* Route matio's (and HDF5's) messages to a buffer, never to stderr;
- * forget the last one. */
+/*
+ * libmatio's functions, called through this table: libmatio (and with
+ * it HDF5, curl, GnuTLS, Kerberos: some 35 libraries, 4 to 7 ms of
+ * every process's start here) is loaded by dlopen the first time a .mat
+ * file is read or written (tp_mat_log_start), not when a tool starts.
+ */
+struct tp_matio {
+	__typeof__(Mat_Close) *Mat_Close;
+	__typeof__(Mat_CreateVer) *Mat_CreateVer;
+	__typeof__(Mat_GetDir) *Mat_GetDir;
+	__typeof__(Mat_LogInitFunc) *Mat_LogInitFunc;
+	__typeof__(Mat_Open) *Mat_Open;
+	__typeof__(Mat_Rewind) *Mat_Rewind;
+	__typeof__(Mat_VarCreate) *Mat_VarCreate;
+	__typeof__(Mat_VarFree) *Mat_VarFree;
+	__typeof__(Mat_VarReadDataAll) *Mat_VarReadDataAll;
+	__typeof__(Mat_VarReadInfo) *Mat_VarReadInfo;
+	__typeof__(Mat_VarReadNextInfo) *Mat_VarReadNextInfo;
+	__typeof__(Mat_VarWrite) *Mat_VarWrite;
+};
+extern struct tp_matio tp_matio;
+
+/* Load libmatio into tp_matio if it is not yet (dies naming the library
+ * if it cannot), route its (and HDF5's) messages to a buffer, never to
+ * stderr; forget the last one.  Call before any of tp_matio. */
 void tp_mat_log_start(void);
 /* What matio said since tp_mat_log_start, one line, or dflt. */
 const char *tp_mat_log_text(const char *dflt);

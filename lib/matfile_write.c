@@ -134,7 +134,7 @@ emit_new(struct tp_writer *w, struct matw *s)
 	ssize_t k;
 
 	if (s->mat)	/* a seek: libmatio's buffer is written */
-		Mat_Rewind(s->mat);
+		tp_matio.Mat_Rewind(s->mat);
 	while ((k = pread(s->fd, buf, sizeof buf, s->emitted)) > 0) {
 		tp_writer_emit(w, buf, (size_t)k);
 		s->emitted += k;
@@ -154,7 +154,8 @@ create(int mat73)
 	s->fd = tp_mat_temp(path);
 	s->mat73 = mat73;
 	tp_mat_log_start();
-	s->mat = Mat_CreateVer(path, mat73 ? HEADER_TEXT_73 : HEADER_TEXT,
+	s->mat = tp_matio.Mat_CreateVer(path,
+	    mat73 ? HEADER_TEXT_73 : HEADER_TEXT,
 	    mat73 ? MAT_FT_MAT73 : MAT_FT_MAT5);
 	unlink(path);
 	if (!s->mat)
@@ -238,11 +239,12 @@ mat_record(struct tp_writer *w, void **state, const struct tp_tensor *t,
 	flags |= im ? MAT_F_COMPLEX : 0;
 	flags |= t->dtype == TP_B1 ? MAT_F_LOGICAL : 0;
 	tp_mat_log_start();
-	v = Mat_VarCreate(vname, cls, type, rank, dims, im ? (void *)&z : data,
-	    flags);
-	err = !v || Mat_VarWrite(s->mat, v, o->compress == TP_COMPRESS_DEFLATE ?
-	    MAT_COMPRESSION_ZLIB : MAT_COMPRESSION_NONE);
-	Mat_VarFree(v);
+	v = tp_matio.Mat_VarCreate(vname, cls, type, rank, dims,
+	    im ? (void *)&z : data, flags);
+	err = !v || tp_matio.Mat_VarWrite(s->mat, v,
+	    o->compress == TP_COMPRESS_DEFLATE ? MAT_COMPRESSION_ZLIB :
+	    MAT_COMPRESSION_NONE);
+	tp_matio.Mat_VarFree(v);
 	free(data);
 	free(im);
 	if (err)
@@ -260,12 +262,12 @@ mat_finish(struct tp_writer *w, void **state, long n,
 
 	(void)n;
 	if (s->mat73) {		/* HDF5 is whole when closed */
-		Mat_Close(s->mat);
+		tp_matio.Mat_Close(s->mat);
 		s->mat = NULL;
 		emit_new(w, s);
 	} else {
 		emit_new(w, s);	/* the header alone, if no record came */
-		Mat_Close(s->mat);
+		tp_matio.Mat_Close(s->mat);
 	}
 	close(s->fd);
 	for (size_t i = 0; i < s->nnames; i++)

@@ -169,6 +169,28 @@ loaded() {
 	    cmp - <(tcat a.npy two.npy)
 }
 
+@test "no tool links libmatio: tcat and the library load it (and HDF5) only to read or write a .mat file" {
+	local lib libs
+	cd "$BATS_FILE_TMPDIR" || return 1
+	for lib in "$TPIPE_BIN"/* "$ROOT"/usr/lib/libtpipe.so.0.1.0 \
+	    "$ROOT"/usr/lib/tpipe/*.so.*; do
+		run readelf -d "$lib"
+		assert_success
+		refute_output --partial libmatio
+		refute_output --partial libhdf5
+	done
+	libs=$(LD_DEBUG=libs tcat a.npy 2>&1 > /dev/null)
+	! grep -E 'calling init: .*lib(matio|hdf5)' <<< "$libs" ||
+	    fail "tcat of a .npy loads libmatio: $libs"
+	libs=$(LD_DEBUG=libs tcat a.npy -o a.mat 2>&1)
+	grep -q 'calling init: .*libmatio' <<< "$libs" ||
+	    fail "tcat -o a.mat does not load libmatio: $libs"
+	libs=$(LD_DEBUG=libs tcat a.mat -o back.npy 2>&1)
+	grep -q 'calling init: .*libhdf5' <<< "$libs" ||
+	    fail "tcat a.mat does not load libmatio's HDF5: $libs"
+	cmp back.npy <(tcat a.npy)
+}
+
 @test "a program links the static libtpipe.a with pkg-config --static, needs no libtpipe.so, and copies as tcat" {
 	cd "$BATS_FILE_TMPDIR" || return 1
 	example libtpipe.3 copy
