@@ -156,8 +156,8 @@ BT_FN(scale_row)(void *vv, size_t len, size_t nreal, double wgt,
 		for (j = 0; j < len * nreal; j++)
 			v[j] *= f;
 	} else if (nreal == 1) {
-		j = 0;
-		for (; j + VL <= len; j += VL) {	/* the same, VL at once */
+		/* the same, VL at once */
+		for (j = 0; j + VL <= len; j += VL) {
 			BT_FN(dvec) hd;
 			BT_FN(vec) x, f;
 
