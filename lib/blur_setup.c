@@ -228,9 +228,12 @@ setup_fft_shape(struct tp_blur *b, double eps)
 	}
 	/* reflect too (its rows in blocks that stay in cache, and their
 	 * DCTs through real DFTs: rows_lines), but a spectrum several
-	 * sigmas share needs a compact array, which one axis does not have */
+	 * sigmas share needs a compact array, which one axis does not have,
+	 * and the other axes must be gathered (a last axis of length 1,
+	 * transformed for a derivative, leaves the one before ungathered) */
 	b->compact = (b->padded || (bnd == TP_BLUR_REFLECT && (b->nax >= 2 ||
-	    !b->spectral))) && b->nax > 0 && b->ax[b->nax - 1] == nd - 1;
+	    !b->spectral) && b->shape[nd - 1] > 1)) && b->nax > 0 &&
+	    b->ax[b->nax - 1] == nd - 1;
 }
 
 /* The spectrum's shape and the element counts for b's work shape (at
