@@ -6,6 +6,7 @@
 #   bench/tblur.sh f32        only the 4096² float32 cases
 #   bench/tblur.sh png        only the 4096² RGB PNG cases
 #   bench/tblur.sh edges      only issue 23's cases (tables 4 and 5)
+#   bench/tblur.sh pair       only issue 26's case (table 6)
 #
 # Table 1, whole process against whole process, 4096² float32 of random
 # normal data, sigma 1, 3, 10, 30: `tblur -s S` (default options: reflect,
@@ -30,6 +31,16 @@
 # eight scipy.ndimage.gaussian_filter calls in one Python process
 # (stacked and saved as tblur writes them), whole process.
 #
+# Table 6 (issue 26), compute against its bound: tblur's compute time
+# (--verbose, default flags, no FFTW wisdom of the user's) for 4096²
+# float32 at sigma $PAIR_SIGMAS (10 30) beside bench/fftw-pair.c (built
+# here, FFTW alone): one r2c and one c2r of the size tblur transforms
+# (the "AxB" --verbose names), 2 threads, in place, best of 5 executes,
+# planned with FFTW_MEASURE (once; its wisdom kept for the later runs)
+# and with FFTW_ESTIMATE; the three take turns, REPS rounds, the least
+# of each; and the least CPU time (user + system) of tblur's whole
+# process in the same runs.
+#
 # The 4096² rows of tables 4 and 5 also give the best CPU time (user +
 # system, /usr/bin/time) of the same runs, which a machine shared with
 # other jobs disturbs less than the wall time.
@@ -48,6 +59,7 @@ TBLUR=${TBLUR:-$top/build/bin/tblur}
 IM_REPS=${IM_REPS:-1}
 TBLUR_ARGS=${TBLUR_ARGS:-}
 SIGMAS=${SIGMAS:-1 3 10 30}
+PAIR_SIGMAS=${PAIR_SIGMAS:-10 30}
 
 need_tool "$TBLUR" tblur TBLUR
 need_python "numpy, scipy.ndimage, cv2" "numpy, scipy and cv2"
@@ -197,6 +209,42 @@ np.save('$tmp/sp.npy', np.stack([scipy.ndimage.gaussian_filter(x, s)
 "
 fi
 
+t6=''
+if want pair "$@"; then
+	"${CC:-cc}" -O2 "$top/bench/fftw-pair.c" -lfftw3f_threads \
+	    -lfftw3_threads -lfftw3f -lfftw3 -lm -lpthread -o "$tmp/fftw-pair" ||
+		{ echo "$me: cannot build bench/fftw-pair.c" >&2; exit 1; }
+	[ -f "$tmp/x.npy" ] || "$PYTHON" -c "
+import numpy as np
+np.save('$tmp/x.npy', np.random.default_rng(1).standard_normal((4096, 4096)).astype(np.float32))"
+	for s in $PAIR_SIGMAS; do
+		echo "bench/tblur.sh: 4096² f32, sigma $s, against the FFTW pair" >&2
+		# what tblur transforms, and the pair's MEASURE plan, once
+		how=$(XDG_CACHE_HOME=$tmp/cache tblur_npy "$s" --verbose 2>&1 \
+		    >/dev/null | sed -n 's/.*record 0: \([^;]*\);.*/\1/p')
+		shape=$(printf '%s\n' "$how" | sed -n 's/.* \([0-9x]*\)$/\1/p' |
+		    tr x ,)
+		"$tmp/fftw-pair" f32 "$shape" 2 measure "$tmp/wisdom" >/dev/null
+		c='' pm='' pe='' u=''
+		for _r in $(seq "$REPS"); do
+			# shellcheck disable=SC2086
+			t=$(XDG_CACHE_HOME=$tmp/cache /usr/bin/time -f "cpu %U %S" \
+			    "$TBLUR" -s "$s" $TBLUR_ARGS --verbose \
+			    -o "$tmp/tblur.npy" "$tmp/x.npy" 2>&1 >/dev/null |
+			    sed -n 's/.*record 0:.*compute \([0-9.]*\) s.*/\1/p
+			        s/^cpu \([0-9.]*\) \([0-9.]*\)$/\1 \2/p' | tr '\n' ' ')
+			c=$(awk -v a="${t%% *}" -v b="$c" 'BEGIN { print (b == "" || a < b) ? a : b }')
+			u=$(echo "$t" | awk -v b="$u" '{ a = $2 + $3; printf "%.2f", (b == "" || a < b) ? a : b }')
+			t=$("$tmp/fftw-pair" f32 "$shape" 2 measure "$tmp/wisdom" | cut -d' ' -f1)
+			pm=$(awk -v a="$t" -v b="$pm" 'BEGIN { print (b == "" || a < b) ? a : b }')
+			t=$("$tmp/fftw-pair" f32 "$shape" 2 estimate | cut -d' ' -f1)
+			pe=$(awk -v a="$t" -v b="$pe" 'BEGIN { print (b == "" || a < b) ? a : b }')
+		done
+		t6="$t6| $s | $how | $c | $u | $pm | $(ratio "$c" "$pm") | $pe | $(ratio "$c" "$pe") |
+"
+	done
+fi
+
 t2=
 if want png "$@"; then
 	"$PYTHON" -c "
@@ -256,5 +304,13 @@ if [ -n "$t5" ]; then
 	echo "| tblur --sigmas | tblur -s 8 | 8 scipy calls | stack/one | scipy/stack |"
 	echo "|---:|---:|---:|---:|---:|"
 	printf '%s' "$t5"
+fi
+if [ -n "$t6" ]; then
+	echo
+	echo "4096² float32, tblur's compute against one FFTW r2c + c2r of the size it transforms (2 threads, in place), seconds; load $(cut -d' ' -f1-3 /proc/loadavg) at the end:"
+	echo
+	echo "| sigma | tblur's transforms | tblur compute | tblur CPU (whole process) | pair, MEASURE | tblur / pair | pair, ESTIMATE | tblur / pair |"
+	echo "|---:|---|---:|---:|---:|---:|---:|---:|"
+	printf '%s' "$t6"
 fi
 exit 0

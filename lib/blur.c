@@ -48,6 +48,15 @@ reset(struct tp_blur *b)
 		tp_fft_free(b->gbuf[t]);
 		b->gbuf[t] = NULL;
 	}
+	for (int a = 0; a < TP_MAXDIM; a++) {
+		if (b->rfwd[a] != NULL)
+			tp_fft_plan_free(b->rfwd[a]);
+		if (b->rinv[a] != NULL)
+			tp_fft_plan_free(b->rinv[a]);
+		b->rfwd[a] = b->rinv[a] = NULL;
+		free(b->dtw[a]);
+		b->dtw[a] = NULL;
+	}
 	if (b->fwd != NULL)
 		tp_fft_plan_free(b->fwd);
 	if (b->inv != NULL)
@@ -84,15 +93,35 @@ tp_blur_last_method(const struct tp_blur *b)
  * its functions x_f or x_d. */
 #define BT_REAL float
 #define BT_FN(x) x##_f
+#define BT_EVEN(a, b) __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14)
+#define BT_ODD(a, b) __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15)
+#define BT_REV(a) __builtin_shufflevector(a, a, 7, 6, 5, 4, 3, 2, 1, 0)
+#define BT_ILO(a, b) __builtin_shufflevector(a, b, 0, 8, 1, 9, 2, 10, 3, 11)
+#define BT_IHI(a, b) __builtin_shufflevector(a, b, 4, 12, 5, 13, 6, 14, 7, 15)
 #include "blur_typed.h"
 #undef BT_REAL
 #undef BT_FN
+#undef BT_EVEN
+#undef BT_ODD
+#undef BT_REV
+#undef BT_ILO
+#undef BT_IHI
 
 #define BT_REAL double
 #define BT_FN(x) x##_d
+#define BT_EVEN(a, b) __builtin_shufflevector(a, b, 0, 2, 4, 6)
+#define BT_ODD(a, b) __builtin_shufflevector(a, b, 1, 3, 5, 7)
+#define BT_REV(a) __builtin_shufflevector(a, a, 3, 2, 1, 0)
+#define BT_ILO(a, b) __builtin_shufflevector(a, b, 0, 4, 1, 5)
+#define BT_IHI(a, b) __builtin_shufflevector(a, b, 2, 6, 3, 7)
 #include "blur_typed.h"
 #undef BT_REAL
 #undef BT_FN
+#undef BT_EVEN
+#undef BT_ODD
+#undef BT_REV
+#undef BT_ILO
+#undef BT_IHI
 
 const struct blur_ops *
 blur_ops_for(int single)

@@ -200,54 +200,62 @@ line_weight(const struct tp_blur *b, const struct blur_resp *rs, int a,
 	return w;
 }
 
+/* Where sample k of a line of n goes in ops->dct_in's order (perm), or
+ * k. */
+static inline size_t
+perm_at(size_t k, size_t n, int perm)
+{
+	return !perm ? k : k % 2 ? n - 1 - k / 2 : k / 2;
+}
+
 /*
  * Copy cnt lines of n reals of esz bytes into buf, line j at buf + j ls
- * (real k at at[j] + k ks in the array); with oneblock the lines lie side
- * by side (at[j] = at[0] + j esz), and are read across.  Reals of esz
- * bytes (a constant: axis_lines).
+ * (real k at at[j] + k ks in the array, to perm_at(k) of the line); with
+ * oneblock the lines lie side by side (at[j] = at[0] + j esz), and are
+ * read across.  Reals of esz bytes (a constant: axis_lines).
  */
 BY_SIZE
 gather_lines(char *buf, char *const *at, size_t cnt, size_t n, size_t ks,
-    size_t ls, int oneblock, size_t esz)
+    size_t ls, int oneblock, int perm, size_t esz)
 {
 	size_t j, k;
 
 	if (oneblock) {
 		for (k = 0; k < n; k++) {
 			const char *s = at[0] + k * ks;
+			char *d = buf + perm_at(k, n, perm) * esz;
 
 			for (j = 0; j < cnt; j++)
-				memcpy(buf + j * ls + k * esz, s + j * esz,
-				    esz);
+				memcpy(d + j * ls, s + j * esz, esz);
 		}
 	} else {
 		for (j = 0; j < cnt; j++)
 			for (k = 0; k < n; k++)
-				memcpy(buf + j * ls + k * esz, at[j] + k * ks,
-				    esz);
+				memcpy(buf + j * ls + perm_at(k, n, perm) *
+				    esz, at[j] + k * ks, esz);
 	}
 }
 
 /* The reverse of gather_lines: the cnt lines in buf back to the array. */
 BY_SIZE
 scatter_lines(const char *buf, char *const *at, size_t cnt, size_t n,
-    size_t ks, size_t ls, int oneblock, size_t esz)
+    size_t ks, size_t ls, int oneblock, int perm, size_t esz)
 {
 	size_t j, k;
 
 	if (oneblock) {
 		for (k = 0; k < n; k++) {
 			char *d = at[0] + k * ks;
+			const char *s = buf + perm_at(k, n, perm) * esz;
 
 			for (j = 0; j < cnt; j++)
-				memcpy(d + j * esz, buf + j * ls + k * esz,
-				    esz);
+				memcpy(d + j * esz, s + j * ls, esz);
 		}
 	} else {
 		for (j = 0; j < cnt; j++)
 			for (k = 0; k < n; k++)
-				memcpy(at[j] + k * ks, buf + j * ls + k * esz,
-				    esz);
+				memcpy(at[j] + k * ks, buf + j * ls +
+				    perm_at(k, n, perm) * esz, esz);
 	}
 }
 
@@ -255,20 +263,26 @@ scatter_lines(const char *buf, char *const *at, size_t cnt, size_t n,
  * Lines i blk .. i blk + blk - 1 of axis a (line l: outer index
  * l / inner, inner index l % inner; the lines of one outer index lie side
  * by side): gather into this thread's buffer, transform (or transform,
- * multiply and transform back), scatter back.  Reals of esz bytes (a
- * constant: axis_item).
+ * multiply and transform back), scatter back.  A DCT-II is a real DFT
+ * of the lines gathered in ops->dct_in's order into the buffer's second
+ * blk lines (out of place: FFTW plans those several times faster), and
+ * its coefficients go through the line after them (ops->dct_out); a
+ * DCT-III the reverse (ops->idct_in, a c2r, scattered from that order).
+ * Reals of esz bytes (a constant: axis_item).
  */
 BY_SIZE
 axis_lines(struct axis_ctx *c, size_t i, int tid, size_t esz)
 {
 	struct tp_blur *b = c->b;
+	const struct blur_ops *ops = c->ops;
 	size_t blk = b->blk, n = c->n, in = c->inner, ns = b->gstride[c->a];
 	size_t l0 = i * blk, cnt, k, j, ls = ns * esz, ks = in * esz;
 	size_t io = (size_t)b->ioff[c->a] * esz;
-	char *buf = b->gbuf[tid];
+	char *buf = b->gbuf[tid], *cb = buf + blk * ls, *tmp = cb + blk * ls;
 	char *at[MAXBLK], *from[MAXBLK];
 	double wts[MAXBLK], thr = c->fuse ? c->rs->wthr : 0;
-	int oneblock;
+	int oneblock, fwd, inv, mk, mi;
+	const void *tw = b->dtw[c->a];
 
 	cnt = c->nlines - l0 < blk ? c->nlines - l0 : blk;
 	if (cnt < blk)
@@ -310,26 +324,41 @@ axis_lines(struct axis_ctx *c, size_t i, int tid, size_t esz)
 		if (!live)
 			return;
 	}
-	gather_lines(buf, from, cnt, n, ks, ls, oneblock, esz);
-	if (c->fuse) {
-		const double *h = c->rs->h[c->a];
+	fwd = c->fuse ? c->src == c->w : !c->inverse;
+	inv = c->fuse || c->inverse;
+	mk = fwd && b->rfwd[c->a] != NULL;
+	mi = inv && b->rinv[c->a] != NULL && b->ikind[c->a] == TP_FFT_DCT3;
+	gather_lines(buf, from, cnt, n, ks, ls, oneblock, mk, esz);
+	if (mk)
+		tp_fft_execute(b->rfwd[c->a], buf, cb);
+	else if (fwd)
+		tp_fft_execute(b->afwd[c->a], buf, buf);
+	for (j = 0; j < cnt && (mk || c->fuse || mi); j++) {
+		char *v = buf + j * ls, *y = v;
 
-		if (c->src == c->w)
-			tp_fft_execute(b->afwd[c->a], buf, buf);
-		for (j = 0; j < cnt; j++) {
+		if (mk) {	/* the coefficients, in tmp */
+			ops->dct_out(tmp, cb + j * ls, n, n, tw);
+			y = tmp;
+		}
+		if (c->fuse) {
 			double wj = fabs(wts[j]) >= thr ? wts[j] : 0;
-			char *v = buf + j * ls;
 
-			c->ops->scale_row(v, n, 1, wj, h, 0);
+			ops->scale_row(y, n, 1, wj, c->rs->h[c->a], 0);
 			if (b->shift[c->a]) {
-				memmove(v, v + esz, (n - 1) * esz);
-				memset(v + (n - 1) * esz, 0, esz);
+				memmove(y, y + esz, (n - 1) * esz);
+				memset(y + (n - 1) * esz, 0, esz);
 			}
 		}
-	} else if (!c->inverse) {
-		tp_fft_execute(b->afwd[c->a], buf, buf);
+		if (mi)
+			ops->idct_in(cb + j * ls, y, n, tw);
+		else if (y != v)
+			memcpy(v, y, n * esz);
 	}
-	if (c->fuse || c->inverse) {
+	if (mi) {
+		if (cnt < blk)
+			memset(cb + cnt * ls, 0, (blk - cnt) * ls);
+		tp_fft_execute(b->rinv[c->a], cb, buf);
+	} else if (inv) {
 		if (b->ainv[c->a] != NULL)
 			tp_fft_execute(b->ainv[c->a], buf + io, buf + io);
 		if (b->ioff[c->a])
@@ -342,7 +371,7 @@ axis_lines(struct axis_ctx *c, size_t i, int tid, size_t esz)
 				memset(v + (n - 1) * esz, 0, esz);
 			}
 	}
-	scatter_lines(buf, at, cnt, n, ks, ls, oneblock, esz);
+	scatter_lines(buf, at, cnt, n, ks, ls, oneblock, mi, esz);
 }
 
 /* The tp_parallel item of axis_lines. */
@@ -439,67 +468,86 @@ work_row(const struct tp_blur *b, size_t d)
  * by the boundary along the last axis and transformed, their first kcomp
  * coefficients to their rows of the compact array; or (inverse) their
  * compact rows, zeros beyond, transformed back and the padding dropped;
- * or (nax 1) both at once with the multiply between.  Reals of esz
+ * or (nax 1) both at once with the multiply between.  The DCT-II and
+ * DCT-III are real DFTs with the reordering and twiddles of ops->dct_in
+ * ... around them; a DST-III (an odd order) is FFTW's.  Reals of esz
  * bytes (a constant: rows_item).
  */
 BY_SIZE
 rows_lines(struct rows_ctx *c, size_t i, int tid, size_t esz)
 {
 	struct tp_blur *b = c->b;
+	const struct blur_ops *ops = c->ops;
 	int last = b->ndim - 1, zb = b->o.boundary == TP_BLUR_ZERO;
+	int dct3 = b->ikind[last] == TP_FFT_DCT3;
 	size_t blk = b->rblk, n = b->shape[last], L = b->wshape[last];
 	size_t pl = b->pad[last], K = b->kcomp, ls = b->gstride[last] * esz;
-	size_t l0 = i * blk, cnt, j, p;
-	char *buf = b->gbuf[tid];
+	size_t l0 = i * blk, cnt, j;
+	char *buf = b->gbuf[tid], *cb = buf + b->blk * ls;
+	char *tmp = cb + b->blk * ls;
 
 	cnt = c->nrows - l0 < blk ? c->nrows - l0 : blk;
-	for (j = 0; j < blk; j++) {
-		char *d = buf + j * ls;
-		const char *s;
+	if (c->inverse != 1) {
+		for (j = 0; j < blk; j++) {
+			char *d = buf + j * ls;
+			const char *s = c->data + (l0 + j) * n * esz;
 
-		if (j >= cnt) {
-			memset(d, 0, L * esz);
-		} else if (c->inverse == 1) {
-			memcpy(d, c->cw + work_row(b, l0 + j) * K * esz,
-			    K * esz);
-			memset(d + K * esz, 0, (L - K) * esz);
-		} else {
-			s = c->data + (l0 + j) * n * esz;
-			if (zb) {
-				memset(d, 0, pl * esz);
-				memset(d + (pl + n) * esz, 0,
-				    (L - pl - n) * esz);
-			} else {
-				for (p = 0; p < pl; p++)
-					memcpy(d + p * esz, s, esz);
-				for (p = pl + n; p < L; p++)
-					memcpy(d + p * esz, s + (n - 1) * esz,
-					    esz);
+			if (j >= cnt) {
+				memset(d, 0, L * esz);
+				continue;
 			}
-			memcpy(d + pl * esz, s, n * esz);
+			ops->dct_in(d, s, L, pl, n, zb);
+		}
+		tp_fft_execute(b->rfwd[last], buf, cb);
+	}
+	for (j = 0; j < cnt; j++) {
+		char *v = buf + j * ls, *V = cb + j * ls;
+		char *y;
+
+		if (c->inverse == 0) {
+			ops->dct_out(c->cw + work_row(b, l0 + j) * K * esz, V,
+			    L, K, b->dtw[last]);
+			continue;
+		}
+		if (c->inverse == 1) {
+			y = c->cw + work_row(b, l0 + j) * K * esz;
+		} else {
+			y = dct3 ? tmp : v;
+			ops->dct_out(tmp, V, L, L, b->dtw[last]);
+			if (!dct3)
+				memcpy(v, tmp, L * esz);
+			ops->scale_row(y, L, 1, 1, b->rs.h[last], 0);
+			if (b->shift[last]) {
+				memmove(y, y + esz, (L - 1) * esz);
+				memset(y + (L - 1) * esz, 0, esz);
+			}
+		}
+		if (dct3 && c->inverse == 1) {	/* zeros beyond K */
+			memcpy(tmp, y, K * esz);
+			memset(tmp + K * esz, 0, (L - K) * esz);
+			ops->idct_in(V, tmp, L, b->dtw[last]);
+		} else if (dct3) {
+			ops->idct_in(V, y, L, b->dtw[last]);
+		} else if (c->inverse == 1) {
+			memcpy(v, y, K * esz);
+			memset(v + K * esz, 0, (L - K) * esz);
 		}
 	}
-	if (c->inverse != 1)
-		tp_fft_execute(b->afwd[last], buf, buf);
-	if (c->inverse == 2)
-		for (j = 0; j < cnt; j++) {
-			char *v = buf + j * ls;
-
-			c->ops->scale_row(v, L, 1, 1, b->rs.h[last], 0);
-			if (b->shift[last]) {
-				memmove(v, v + esz, (L - 1) * esz);
-				memset(v + (L - 1) * esz, 0, esz);
-			}
-		}
-	if (c->inverse)
+	if (c->inverse == 0)
+		return;
+	/* rows past the end: anything */
+	memset((dct3 ? cb : buf) + cnt * ls, 0, (blk - cnt) * ls);
+	if (dct3)
+		tp_fft_execute(b->rinv[last], cb, buf);
+	else
 		tp_fft_execute(b->ainv[last], buf, buf);
 	for (j = 0; j < cnt; j++) {
-		if (c->inverse)
-			memcpy(c->data + (l0 + j) * n * esz, buf + j * ls +
-			    pl * esz, n * esz);
+		char *x = c->data + (l0 + j) * n * esz;
+
+		if (dct3)
+			ops->idct_out(x, buf + j * ls, L, pl, n);
 		else
-			memcpy(c->cw + work_row(b, l0 + j) * K * esz,
-			    buf + j * ls, K * esz);
+			memcpy(x, buf + j * ls + pl * esz, n * esz);
 	}
 }
 

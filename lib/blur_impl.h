@@ -71,6 +71,11 @@ struct tp_blur {
 	int spectral;	/* made for a spectrum several sigmas share
 			 * (blur_fft_spectrum): compact under reflect too */
 	void *mwork;	/* that spectrum's member, compact (kcomp wide) */
+	/* per axis: the DCT-II (and DCT-III inverse) as a real DFT of the
+	 * lines of a gathered buffer (ops->dct_in ...; blk lines, or rblk
+	 * rows of a compact last axis), and its twiddles */
+	struct tp_fft_plan *rfwd[TP_MAXDIM], *rinv[TP_MAXDIM];
+	void *dtw[TP_MAXDIM];
 	struct blur_resp rs;		/* at sigma */
 	struct tp_fft_plan *fwd, *inv;	/* wrap: all axes at once */
 	/* the DCTs: one axis at a time, each either along the array
@@ -86,7 +91,8 @@ struct tp_blur {
 	int shift[TP_MAXDIM], ioff[TP_MAXDIM], noinv[TP_MAXDIM];
 	int rot;			/* wrap: the spectrum times i^rot */
 	size_t blk, gstride[TP_MAXDIM];	/* reals between gathered lines */
-	void *gbuf[TP_MAXTHREADS];	/* blk x axis length, per thread */
+	void *gbuf[TP_MAXTHREADS];	/* per thread: 2 blk + 1 lines of the
+					 * longest gathered axis */
 	void *work;			/* padded array, or NULL */
 	void *firbuf;			/* the FIR's second buffer */
 	void *spec;			/* complex spectrum (wrap), or NULL */
@@ -114,6 +120,14 @@ struct blur_ops {
 	 * alone if h is NULL), then with nreal = 2 times i^rot */
 	void (*scale_row)(void *v, size_t len, size_t nreal, double wgt,
 	    const double *h, int rot);
+	/* the DCT-II and -III of a line through a real DFT (blur_typed.h) */
+	void (*dct_in)(void *v, const void *s, size_t L, size_t pl, size_t n,
+	    int zero);
+	void (*dct_out)(void *y, const void *V, size_t L, size_t K,
+	    const void *tw);
+	void (*idct_in)(void *V, const void *y, size_t L, const void *tw);
+	void (*idct_out)(void *x, const void *v, size_t L, size_t pl,
+	    size_t n);
 };
 
 /* blur.c: the arithmetic of float (single) or double. */

@@ -11,6 +11,8 @@
 
 typedef BT_REAL BT_FN(vec) __attribute__((vector_size(32)));
 #define VL ((size_t)(32 / sizeof(BT_REAL)))
+/* VL doubles (the responses, before they are rounded to BT_REAL) */
+typedef double BT_FN(dvec) __attribute__((vector_size(VL * 8)));
 
 /* The antisymmetric sum of fir_line: sum_k w[k] (lo[k][j] - hi[k][j]). */
 TP_CLONES
@@ -140,6 +142,7 @@ BT_FN(set_taps)(void *wv, const double *taps, int r)
  * wgt times h[j] (by wgt alone if h is NULL), each product rounded to
  * the element type first; then, with nreal = 2, by i^rot.
  */
+TP_CLONES
 static void
 BT_FN(scale_row)(void *vv, size_t len, size_t nreal, double wgt,
     const double *h, int rot)
@@ -153,7 +156,18 @@ BT_FN(scale_row)(void *vv, size_t len, size_t nreal, double wgt,
 		for (j = 0; j < len * nreal; j++)
 			v[j] *= f;
 	} else if (nreal == 1) {
-		for (j = 0; j < len; j++)
+		/* the same, VL at once */
+		for (j = 0; j + VL <= len; j += VL) {
+			BT_FN(dvec) hd;
+			BT_FN(vec) x, f;
+
+			__builtin_memcpy(&hd, h + j, sizeof hd);
+			__builtin_memcpy(&x, v + j, sizeof x);
+			f = __builtin_convertvector(wgt * hd, BT_FN(vec));
+			x *= f;
+			__builtin_memcpy(v + j, &x, sizeof x);
+		}
+		for (; j < len; j++)
 			v[j] *= (BT_REAL)(wgt * h[j]);
 	} else {
 		for (j = 0; j < len; j++) {
@@ -184,8 +198,166 @@ BT_FN(scale_row)(void *vv, size_t len, size_t nreal, double wgt,
 	}
 }
 
+/*
+ * The DCT-II of a line of L reals through a real DFT of L points
+ * (Makhoul's reordering, as FFTW's REDFT10 and REDFT01 define them):
+ * dct_in puts the even samples of a line, then the odd ones reversed,
+ * into v, the line being s's n samples with pl samples before and
+ * L - pl - n after them (zero: 0, else the edge sample's value);
+ * after the r2c of v (V, L/2+1 complex), dct_out writes the first K
+ * coefficients y[k] = 2 Re(exp(-i pi k / 2L) V[k]) (V[L-k] = conj V[k]).
+ * idct_in is the inverse's first half: from the L coefficients y the
+ * L/2+1 complex V[k] = exp(i pi k / 2L) (y[k] - i y[L-k]) (y[L] = 0)
+ * whose c2r is 2L times dct_in's v; idct_out takes samples pl..pl+n-1
+ * of the line back out of that order.  tw: cos(pi k / 2L) for k = 0..L/2,
+ * then the sines.  BT_EVEN, BT_ODD, BT_REV, BT_ILO and BT_IHI (blur.c)
+ * pick the even and odd lanes of two vectors, reverse one, and
+ * interleave the low and the high halves of two.
+ */
+TP_CLONES
+static void
+BT_FN(dct_in)(void *vv, const void *sv, size_t L, size_t pl, size_t n,
+    int zero)
+{
+	BT_REAL *v = vv;
+	const BT_REAL *s = sv;
+	BT_REAL lo = zero ? 0 : s[0], hi = zero ? 0 : s[n - 1];
+	BT_FN(vec) a, b, e, o;
+	size_t m = 0;
+
+#define PAD_AT(j) ((j) < pl ? lo : (j) < pl + n ? s[(j) - pl] : hi)
+	for (; m < L / 2 && 2 * m < pl; m++) {
+		v[m] = PAD_AT(2 * m);
+		v[L - 1 - m] = PAD_AT(2 * m + 1);
+	}
+	for (; m + VL <= L / 2 && 2 * m + 2 * VL <= pl + n; m += VL) {
+		__builtin_memcpy(&a, s + 2 * m - pl, sizeof a);
+		__builtin_memcpy(&b, s + 2 * m - pl + VL, sizeof b);
+		e = BT_EVEN(a, b);
+		o = BT_ODD(a, b);
+		o = BT_REV(o);
+		__builtin_memcpy(v + m, &e, sizeof e);
+		__builtin_memcpy(v + L - m - VL, &o, sizeof o);
+	}
+	for (; m < L / 2; m++) {
+		v[m] = PAD_AT(2 * m);
+		v[L - 1 - m] = PAD_AT(2 * m + 1);
+	}
+	if (L % 2)
+		v[L / 2] = PAD_AT(L - 1);
+#undef PAD_AT
+}
+
+/* The VL complex V[q..q+VL) split into re and im, and the twiddles
+ * there. */
+static inline __attribute__((always_inline)) void
+BT_FN(spec_at)(const BT_REAL *V, const BT_REAL *tc, const BT_REAL *ts,
+    size_t q, BT_FN(vec) *re, BT_FN(vec) *im, BT_FN(vec) *c, BT_FN(vec) *s)
+{
+	BT_FN(vec) a, b;
+
+	__builtin_memcpy(&a, V + 2 * q, sizeof a);
+	__builtin_memcpy(&b, V + 2 * q + VL, sizeof b);
+	__builtin_memcpy(c, tc + q, sizeof *c);
+	__builtin_memcpy(s, ts + q, sizeof *s);
+	*re = BT_EVEN(a, b);
+	*im = BT_ODD(a, b);
+}
+
+TP_CLONES
+static void
+BT_FN(dct_out)(void *yv, const void *Vv, size_t L, size_t K, const void *twv)
+{
+	BT_REAL *y = yv;
+	const BT_REAL *V = Vv, *tc = twv;
+	size_t k = 0, h = L / 2 + 1, k1 = K < h ? K : h;
+	const BT_REAL *ts = tc + h;
+	BT_FN(vec) re, im, c, s, r;
+
+	for (; k + VL <= k1; k += VL) {
+		BT_FN(spec_at)(V, tc, ts, k, &re, &im, &c, &s);
+		r = 2 * (c * re + s * im);
+		__builtin_memcpy(y + k, &r, sizeof r);
+	}
+	for (; k < k1; k++)
+		y[k] = 2 * (tc[k] * V[2 * k] + ts[k] * V[2 * k + 1]);
+	for (; k < K && (K - k) % VL != 0; k++) {	/* q = L - k */
+		size_t q = L - k;
+
+		y[k] = 2 * (ts[q] * V[2 * q] - tc[q] * V[2 * q + 1]);
+	}
+	for (; k < K; k += VL) {	/* q = L - k down to L - k - VL + 1 */
+		BT_FN(spec_at)(V, tc, ts, L - k - VL + 1, &re, &im, &c, &s);
+		r = 2 * (s * re - c * im);
+		r = BT_REV(r);
+		__builtin_memcpy(y + k, &r, sizeof r);
+	}
+}
+
+TP_CLONES
+static void
+BT_FN(idct_in)(void *Vv, const void *yv, size_t L, const void *twv)
+{
+	BT_REAL *V = Vv;
+	const BT_REAL *y = yv, *tc = twv;
+	size_t k = 1, h = L / 2 + 1;
+	const BT_REAL *ts = tc + h;
+	BT_FN(vec) yk, yr, c, s, re, im, lo, hi;
+
+	V[0] = tc[0] * y[0];
+	V[1] = ts[0] * y[0];
+	for (; k + VL <= h; k += VL) {
+		__builtin_memcpy(&yk, y + k, sizeof yk);
+		__builtin_memcpy(&yr, y + L - k - VL + 1, sizeof yr);
+		__builtin_memcpy(&c, tc + k, sizeof c);
+		__builtin_memcpy(&s, ts + k, sizeof s);
+		yr = BT_REV(yr);
+		re = c * yk + s * yr;
+		im = s * yk - c * yr;
+		lo = BT_ILO(re, im);
+		hi = BT_IHI(re, im);
+		__builtin_memcpy(V + 2 * k, &lo, sizeof lo);
+		__builtin_memcpy(V + 2 * k + VL, &hi, sizeof hi);
+	}
+	for (; k < h; k++) {
+		V[2 * k] = tc[k] * y[k] + ts[k] * y[L - k];
+		V[2 * k + 1] = ts[k] * y[k] - tc[k] * y[L - k];
+	}
+}
+
+TP_CLONES
+static void
+BT_FN(idct_out)(void *xv, const void *vv, size_t L, size_t pl, size_t n)
+{
+	BT_REAL *x = xv;
+	const BT_REAL *v = vv;
+	size_t q = pl % 2, hh = (pl + q) / 2, j = 0;
+	BT_FN(vec) e, o, lo, hi;
+
+	if (n == 0)
+		return;
+	if (q) {	/* sample pl, odd */
+		x[0] = v[L - 1 - pl / 2];
+		x++;
+		n--;
+	}
+	/* now x[2t] = v[hh + t], x[2t + 1] = v[L - 1 - hh - t] */
+	for (; j + 2 * VL <= n; j += 2 * VL) {
+		__builtin_memcpy(&e, v + hh + j / 2, sizeof e);
+		__builtin_memcpy(&o, v + L - hh - j / 2 - VL, sizeof o);
+		o = BT_REV(o);
+		lo = BT_ILO(e, o);
+		hi = BT_IHI(e, o);
+		__builtin_memcpy(x + j, &lo, sizeof lo);
+		__builtin_memcpy(x + j + VL, &hi, sizeof hi);
+	}
+	for (; j < n; j++)
+		x[j] = j % 2 ? v[L - 1 - hh - j / 2] : v[hh + j / 2];
+}
+
 static const struct blur_ops BT_FN(blur_ops) = {
-	sizeof(BT_REAL), BT_FN(fir_line), BT_FN(set_taps), BT_FN(scale_row)
+	sizeof(BT_REAL), BT_FN(fir_line), BT_FN(set_taps), BT_FN(scale_row),
+	BT_FN(dct_in), BT_FN(dct_out), BT_FN(idct_in), BT_FN(idct_out)
 };
 
 #undef VL

@@ -2,6 +2,7 @@
  * tensor.c - shapes, element counts and allocation.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -229,21 +230,51 @@ tp_index_str(const struct tp_tensor *t, size_t i, char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * Blocks of NF_BLK values are tested at once: a value's bits with the
+ * sign cleared plus the lowest exponent bit carry into the top bit
+ * exactly when its exponent is all ones (an infinity or a NaN).  Its
+ * fixed trip count lets the compiler vectorise the OR (tblur scanned
+ * 64 MiB in 13 ms one value at a time, a third of its transforms).
+ */
+#define NF_BLK 1024
+
 size_t
 tp_first_nonfinite(const struct tp_tensor *t)
 {
-	size_t i;
+	size_t i = 0, j;
 
 	if (t->dtype == TP_F4) {
 		const float *f = t->data;
 
-		for (i = 0; i < t->count; i++)
+		for (; i + NF_BLK <= t->count; i += NF_BLK) {
+			uint32_t acc = 0, u;
+
+			for (j = 0; j < NF_BLK; j++) {
+				memcpy(&u, f + i + j, sizeof u);
+				acc |= (u & 0x7fffffffu) + 0x00800000u;
+			}
+			if (acc >> 31)
+				break;
+		}
+		for (; i < t->count; i++)
 			if (!isfinite(f[i]))
 				return i;
 	} else if (t->dtype == TP_F8) {
 		const double *d = t->data;
 
-		for (i = 0; i < t->count; i++)
+		for (; i + NF_BLK <= t->count; i += NF_BLK) {
+			uint64_t acc = 0, u;
+
+			for (j = 0; j < NF_BLK; j++) {
+				memcpy(&u, d + i + j, sizeof u);
+				acc |= (u & 0x7fffffffffffffffu) +
+				    0x0010000000000000u;
+			}
+			if (acc >> 63)
+				break;
+		}
+		for (; i < t->count; i++)
 			if (!isfinite(d[i]))
 				return i;
 	}
