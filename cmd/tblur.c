@@ -245,13 +245,37 @@ static struct tp_reader *in;
 static struct tp_writer *out;
 static struct tp_tensor x, y;
 
-static struct tp_tensor member;
+static struct tp_tensor member[2];
+
+/* A member being written by the background thread while the next is
+ * computed: its data (converted when conv, then freed), and whether it
+ * is a record of its own (--split). */
+static struct scale_write {
+	struct tp_tensor z;
+	int conv, split;
+} pending;
+
+/* The background thread's job: write pending. */
+static void
+write_member(void *v)
+{
+	struct scale_write *p = v;
+
+	if (p->split)
+		tp_write(out, &p->z);
+	else
+		tp_write_data(out, p->z.data, p->z.nbytes);
+	if (p->conv)
+		tp_free(&p->z);
+}
 
 /*
  * Write the scale-space stack of --sigmas of the record y (blurred with
  * the sigmas of the form on the axes where sigma is above 0) one member
  * at a time, in dtype od: as one record with a leading axis, or with
- * split as one record per sigma.  Memory: one member besides y.
+ * split as one record per sigma.  Member i is written on a thread of
+ * its own (tp_background_start) while member i + 1 is computed, in the
+ * other of two buffers.  Memory: two members besides y.
  */
 static void
 write_scales(const struct cmdline *cl, const struct tp_tensor *y,
@@ -266,7 +290,8 @@ write_scales(const struct cmdline *cl, const struct tp_tensor *y,
 		tp_die("a record of %d axes has no room for the scale axis "
 		    "of --sigmas", y->ndim);
 	tp_blur_family_begin(family, y, sigma, order, full, cl->linear);
-	member = tp_new(y->dtype, y->ndim, y->shape);
+	for (int b = 0; b < 2 && b < n; b++)
+		member[b] = tp_new(y->dtype, y->ndim, y->shape);
 	hdr.dtype = od;
 	if (!cl->split) {
 		es[0] = (size_t)n;
@@ -275,21 +300,23 @@ write_scales(const struct cmdline *cl, const struct tp_tensor *y,
 		tp_write_header(out, &hdr);
 	}
 	for (int i = 0; i < n; i++) {
-		struct tp_tensor z = member;
+		struct tp_tensor *m = &member[i % 2], z = *m;
 
-		tp_blur_family_scale(family, i, member.data);
+		tp_blur_family_scale(family, i, m->data);
 		if (od != y->dtype)
-			z = tp_converted(&member, od);
+			z = tp_converted(m, od);
 		tp_timing_charge(tm, TP_PHASE_COMPUTE);
-		if (cl->split)
-			tp_write(out, &z);
-		else
-			tp_write_data(out, z.data, z.nbytes);
-		if (z.data != member.data)
-			tp_free(&z);
+		tp_background_wait();	/* member i - 1 written */
 		tp_timing_charge(tm, TP_PHASE_WRITE);
+		pending.z = z;
+		pending.conv = z.data != m->data;
+		pending.split = cl->split;
+		tp_background_start(write_member, &pending);
 	}
-	tp_free(&member);
+	tp_background_wait();
+	tp_timing_charge(tm, TP_PHASE_WRITE);
+	for (int b = 0; b < 2; b++)
+		tp_free(&member[b]);
 }
 
 int

@@ -33,6 +33,19 @@ void tp_parallel(int threads, size_t n,
  */
 void tp_prefault_start(void *p, size_t n);
 void tp_prefault_wait(void);
+/*
+ * Run fn(arg) on a thread of its own while the caller goes on, e.g.
+ * writing one result while the next is computed; tp_background_wait
+ * waits for it and, if fn died, dies with its message on the caller's
+ * thread.  One at a time: a start waits for the one before.  A start
+ * whose thread cannot be made runs fn(arg) before it returns.  The
+ * thread blocks every signal but SIGPIPE (unless the caller blocks it
+ * too), so that its write to a closed pipe ends the process as the
+ * caller's would; a tp_parallel it calls runs on the pool when the pool
+ * is free, else in order on its own thread.
+ */
+void tp_background_start(void (*fn)(void *arg), void *arg);
+void tp_background_wait(void);
 /* The most threads tp_parallel runs at once. */
 #define TP_MAXTHREADS 64
 

@@ -31,7 +31,9 @@
  * a process exits with them parked.  No fork handling: no tool forks.
  *
  * Beside the pool, tp_prefault_start runs one thread of its own that
- * maps a new buffer's pages while the caller reads (at the end).
+ * maps a new buffer's pages while the caller reads, and
+ * tp_background_start one that runs a function, such as a write, while
+ * the caller computes (at the end).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -257,4 +259,69 @@ tp_prefault_wait(void)
 	if (pf.running)
 		pthread_join(pf.id, NULL);
 	pf.running = 0;
+}
+
+/*
+ * The background job (tp_background_start, engine.h): one thread that
+ * runs fn(arg) under a catch, whose message tp_background_wait dies
+ * with on the caller's thread.
+ */
+static struct {
+	pthread_t id;
+	void (*fn)(void *);
+	void *arg;
+	int running, failed;
+	struct tp_catch fail;
+} bg;
+
+static void *
+background_main(void *v)
+{
+	struct tp_catch c;
+
+	(void)v;
+	tp_catch_push(&c);
+	if (setjmp(c.env) != 0) {
+		bg.fail = c;
+		bg.failed = 1;
+		return NULL;
+	}
+	bg.fn(bg.arg);
+	tp_catch_pop(&c);
+	return NULL;
+}
+
+void
+tp_background_start(void (*fn)(void *), void *arg)
+{
+	sigset_t all, old;
+
+	tp_background_wait();
+	bg.fn = fn;
+	bg.arg = arg;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	if (!sigismember(&old, SIGPIPE)) {	/* a write to a closed pipe */
+		sigset_t run = all;		/* ends the process there */
+
+		sigdelset(&run, SIGPIPE);
+		pthread_sigmask(SIG_SETMASK, &run, NULL);
+	}
+	bg.running = pthread_create(&bg.id, NULL, background_main, NULL) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!bg.running)
+		fn(arg);
+}
+
+void
+tp_background_wait(void)
+{
+	if (!bg.running)
+		return;
+	pthread_join(bg.id, NULL);
+	bg.running = 0;
+	if (bg.failed) {
+		bg.failed = 0;
+		tp_rethrow(&bg.fail);
+	}
 }

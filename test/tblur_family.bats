@@ -95,10 +95,26 @@ for b in ('reflect', 'mirror'):
 	base=$(tail -n 1 rss0)
 	/usr/bin/time -f %M -o rss tblur --sigmas 1,1.5,2,2.5,3,4,5,6,7,8,10,12,14,16,20,24 x.npy > /dev/null
 	echo "peak RSS $(tail -n 1 rss) KB (sigma 0: $base KB)"
-	# the stack alone is 64 MB; the record, a member and the spectrum
-	# 12 MB (36 MB under AddressSanitizer, whose quarantine keeps what
-	# is freed)
+	# the stack alone is 64 MB; the record, two members (one written
+	# while the next is computed) and the spectrum 16 MB (40 MB under
+	# AddressSanitizer, whose quarantine keeps what is freed)
 	[ "$(tail -n 1 rss)" -le $((base + 49152)) ]
+}
+
+@test "tblur --sigmas: the members written on a thread of their own end by SIGPIPE at a closed pipe, and a full disk is one line and exit 1" {
+	py "np.save('x.npy', np.random.default_rng(13).standard_normal((300, 300)))"
+	local st
+	for o in npy txt; do
+		st=0
+		bash -o pipefail -c "tblur --sigmas 1,2,3,8 -O $o x.npy 2> err | head -c 100 > /dev/null" || st=$?
+		[ "$st" -eq 141 ] && [ ! -s err ]
+		st=0
+		tblur --sigmas 1,2,3,8 -O $o x.npy > /dev/full 2> err || st=$?
+		[ "$st" -eq 1 ] && [ "$(wc -l < err)" -eq 1 ]
+		grep -q 'write error' err
+	done
+	tblur --sigmas 1,2,3,8 --split x.npy > /dev/full 2> err && false
+	[ "$(wc -l < err)" -eq 1 ]
 }
 
 @test "tblur --dog, --log, --gradient-magnitude equal G(s1) - G(s2), gaussian_laplace and gaussian_gradient_magnitude" {
