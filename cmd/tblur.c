@@ -290,8 +290,10 @@ write_scales(const struct cmdline *cl, const struct tp_tensor *y,
 		tp_die("a record of %d axes has no room for the scale axis "
 		    "of --sigmas", y->ndim);
 	tp_blur_family_begin(family, y, sigma, order, full, cl->linear);
-	for (int b = 0; b < 2 && b < n; b++)
-		member[b] = tp_new(y->dtype, y->ndim, y->shape);
+	for (int b = 0; b < 2 && b < n; b++) {	/* on huge pages: fewer */
+		member[b] = *y;			/* faults as first written */
+		member[b].data = tp_big_alloc(y->nbytes);
+	}
 	hdr.dtype = od;
 	if (!cl->split) {
 		es[0] = (size_t)n;
