@@ -218,7 +218,7 @@ tp_blur_run(struct tp_blur *b, void *data, int single, int ndim,
 		return;
 	tp_timing_stamp("run");
 	if (b->method == TP_BLUR_FIR)
-		blur_run_fir(b, ops, data);
+		blur_run_fir(b, ops, data, data);
 	else if (b->nax > 0)
 		blur_run_fft(b, ops, data);
 	else if (b->gain != 1)	/* length-1 axes alone, under zero or

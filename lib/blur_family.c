@@ -148,6 +148,19 @@ scaled(const double *sigma, int ndim, double s, double *to)
 		to[a] = sigma[a] > 0 ? s : 0;
 }
 
+/* Whether the record fm began is blurred as it is, without
+ * tp_blur_record's passes around the blur (--linear, or an image with
+ * alpha, premultiplied). */
+static int
+plain(const struct tp_blur_family *fm)
+{
+	const struct tp_tensor *t = fm->t;
+	int ch = tp_blur_channel_axis(t->ndim, t->shape);
+	size_t nc = ch >= 0 && fm->sigma[ch] == 0 ? t->shape[ch] : 1;
+
+	return !fm->linear && !(fm->full > 0 && (nc == 2 || nc == 4));
+}
+
 /*
  * Which members of the SCALES form of the record t (begun in fm) are made
  * from one spectrum of it, shared: under reflect and mirror (the record
@@ -162,11 +175,10 @@ scaled(const double *sigma, int ndim, double s, double *to)
 static void
 shared_scales(struct tp_blur_family *fm, const struct tp_tensor *t)
 {
-	int single = t->dtype == TP_F4, nd = t->ndim, first = -1, ch, n = 0;
+	int single = t->dtype == TP_F4, nd = t->ndim, first = -1, n = 0;
 	const int *ord = fm->hasorder ? fm->order : NULL;
 	struct blur_resp sets[TP_BLUR_MAXSCALES];
 	double s[TP_MAXDIM];
-	size_t nc = 1;
 	int i;
 
 	for (i = 0; i < TP_BLUR_MAXSCALES; i++) {
@@ -174,13 +186,9 @@ shared_scales(struct tp_blur_family *fm, const struct tp_tensor *t)
 		fm->spectral[i] = 0;
 	}
 	fm->nspectral = 0;
-	ch = tp_blur_channel_axis(nd, t->shape);
-	if (ch >= 0 && fm->sigma[ch] == 0)
-		nc = t->shape[ch];
 	if ((fm->o.boundary != TP_BLUR_REFLECT &&
 	    fm->o.boundary != TP_BLUR_MIRROR) ||
-	    fm->o.method == TP_BLUR_FIR || fm->linear ||
-	    (fm->full > 0 && (nc == 2 || nc == 4)) || t->count == 0)
+	    fm->o.method == TP_BLUR_FIR || !plain(fm) || t->count == 0)
 		return;
 	for (i = 0; i < fm->f.nscale; i++) {
 		struct tp_blur *b = fm->eng[i];
@@ -267,6 +275,19 @@ tp_blur_family_scale(struct tp_blur_family *fm, int i, void *at)
 		return;
 	}
 	scaled(fm->sigma, fm->t->ndim, fm->f.scale[i], s);
+	if (fm->eng[i]->method == TP_BLUR_FIR && plain(fm) &&
+	    fm->t->count > 0) {
+		/* filtered from the record into at: no copy of it first */
+		const struct tp_tensor *t = fm->t;
+		int single = t->dtype == TP_F4;
+
+		tp_blur_prepare(fm->eng[i], t->data, single, t->ndim,
+		    t->shape, s, fm->hasorder ? fm->order : NULL);
+		tp_timing_stamp("run");
+		blur_run_fir(fm->eng[i], blur_ops_for(single), t->data, at);
+		tp_timing_stamp("done");
+		return;
+	}
 	member_at(fm, i, fm->t, at, s, fm->hasorder ? fm->order : NULL,
 	    fm->full, fm->linear);
 }

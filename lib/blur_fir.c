@@ -272,13 +272,16 @@ fir_rows_pass(struct fir_ctx *c, int th)
 	free(z);
 }
 
-/* Blur data (b's problem, reals of ops's type) by the FIR passes, one
- * per blurred axis; the result ends in data. */
+/* Blur src (b's problem, reals of ops's type) by the FIR passes, one
+ * per blurred axis; the result ends in data, which is src or does not
+ * overlap it (then the first pass reads src: no copy of it first). */
 void
-blur_run_fir(struct tp_blur *b, const struct blur_ops *ops, void *data)
+blur_run_fir(struct tp_blur *b, const struct blur_ops *ops, const void *src,
+    void *data)
 {
 	size_t count = 1, inner, outer, esz = ops->esz;
 	char *bufs[2], *cur = data;
+	const char *from = src != data ? src : NULL;	/* not yet read */
 	int a, nrows = 0, ngather = 0, gather_out = 0, th = b->o.threads;
 
 	for (a = 0; a < b->ndim; a++)
@@ -314,7 +317,7 @@ blur_run_fir(struct tp_blur *b, const struct blur_ops *ops, void *data)
 		blur_extent(b->shape, b->ndim, a, &outer, &inner);
 		c.ops = ops;
 		c.esz = esz;
-		c.src = cur;
+		c.src = from != NULL ? from : cur;
 		c.outer = outer;
 		c.n = b->shape[a];
 		c.inner = inner;
@@ -331,6 +334,9 @@ blur_run_fir(struct tp_blur *b, const struct blur_ops *ops, void *data)
 			    bufs[0]) : cur;
 			gather_out = 0;
 			fir_gather_pass(&c, th);
+		} else if (from != NULL) {	/* src to data */
+			c.dst = cur;
+			fir_rows_pass(&c, th);
 		} else if (rows_in_place(c.n, r)) {
 			c.dst = cur;
 			fir_rows_inplace_pass(&c, th);
@@ -339,9 +345,12 @@ blur_run_fir(struct tp_blur *b, const struct blur_ops *ops, void *data)
 			fir_rows_pass(&c, th);
 		}
 		cur = c.dst;
+		from = NULL;
 		free(wt);
 		free(c.ptrs);
 	}
-	if (cur != data)
+	if (from != NULL)		/* no pass */
+		memcpy(data, from, count * esz);
+	else if (cur != data)
 		memcpy(data, cur, count * esz);
 }

@@ -173,8 +173,10 @@ void blur_discrete_taps(double s, int n, size_t r, double *h, size_t m,
     double *tail);
 
 /* blur_fir.c */
-/* Blur data (b's problem, reals of ops's type) by the FIR passes. */
-void blur_run_fir(struct tp_blur *b, const struct blur_ops *ops, void *data);
+/* Blur src (b's problem, reals of ops's type) by the FIR passes into
+ * data: src itself, or a buffer apart from it (no copy first). */
+void blur_run_fir(struct tp_blur *b, const struct blur_ops *ops,
+    const void *src, void *data);
 
 /* blur_fft.c */
 /* Blur data (b's problem, reals of ops's type) through the transforms. */
