@@ -273,9 +273,10 @@ write_member(void *v)
  * Write the scale-space stack of --sigmas of the record y (blurred with
  * the sigmas of the form on the axes where sigma is above 0) one member
  * at a time, in dtype od: as one record with a leading axis, or with
- * split as one record per sigma.  Member i is written on a thread of
- * its own (tp_background_start) while member i + 1 is computed, in the
- * other of two buffers.  Memory: two members besides y.
+ * split as one record per sigma.  With more than one thread (-j),
+ * member i is written on a thread of its own (tp_background_start)
+ * while member i + 1 is computed, in the other of two buffers.  Memory:
+ * two members besides y (one with -j 1).
  */
 static void
 write_scales(const struct cmdline *cl, const struct tp_tensor *y,
@@ -284,13 +285,13 @@ write_scales(const struct cmdline *cl, const struct tp_tensor *y,
 {
 	struct tp_tensor hdr = *y;
 	size_t es[TP_MAXDIM];
-	int n = cl->form.nscale;
+	int n = cl->form.nscale, nb = cl->com.threads > 1 ? 2 : 1;
 
 	if (y->ndim == TP_MAXDIM && !cl->split)
 		tp_die("a record of %d axes has no room for the scale axis "
 		    "of --sigmas", y->ndim);
 	tp_blur_family_begin(family, y, sigma, order, full, cl->linear);
-	for (int b = 0; b < 2 && b < n; b++) {	/* on huge pages: fewer */
+	for (int b = 0; b < nb && b < n; b++) {	/* on huge pages: fewer */
 		member[b] = *y;			/* faults as first written */
 		member[b].data = tp_big_alloc(y->nbytes);
 	}
@@ -302,7 +303,7 @@ write_scales(const struct cmdline *cl, const struct tp_tensor *y,
 		tp_write_header(out, &hdr);
 	}
 	for (int i = 0; i < n; i++) {
-		struct tp_tensor *m = &member[i % 2], z = *m;
+		struct tp_tensor *m = &member[i % nb], z = *m;
 
 		tp_blur_family_scale(family, i, m->data);
 		if (od != y->dtype)
@@ -313,7 +314,12 @@ write_scales(const struct cmdline *cl, const struct tp_tensor *y,
 		pending.z = z;
 		pending.conv = z.data != m->data;
 		pending.split = cl->split;
-		tp_background_start(write_member, &pending);
+		if (nb == 2)
+			tp_background_start(write_member, &pending);
+		else {
+			write_member(&pending);
+			tp_timing_charge(tm, TP_PHASE_WRITE);
+		}
 	}
 	tp_background_wait();
 	tp_timing_charge(tm, TP_PHASE_WRITE);

@@ -106,14 +106,14 @@ for b in ('reflect', 'mirror'):
 	local st
 	for o in npy txt; do
 		st=0
-		bash -o pipefail -c "tblur --sigmas 1,2,3,8 -O $o x.npy 2> err | head -c 100 > /dev/null" || st=$?
+		bash -o pipefail -c "tblur -j 2 --sigmas 1,2,3,8 -O $o x.npy 2> err | head -c 100 > /dev/null" || st=$?
 		[ "$st" -eq 141 ] && [ ! -s err ]
 		st=0
-		tblur --sigmas 1,2,3,8 -O $o x.npy > /dev/full 2> err || st=$?
+		tblur -j 2 --sigmas 1,2,3,8 -O $o x.npy > /dev/full 2> err || st=$?
 		[ "$st" -eq 1 ] && [ "$(wc -l < err)" -eq 1 ]
 		grep -q 'write error' err
 	done
-	tblur --sigmas 1,2,3,8 --split x.npy > /dev/full 2> err && false
+	tblur -j 2 --sigmas 1,2,3,8 --split x.npy > /dev/full 2> err && false
 	[ "$(wc -l < err)" -eq 1 ]
 }
 
