@@ -392,6 +392,57 @@ test_die_in_item(void)
 	    WEXITSTATUS(st) == 1, "without a catch the die exits 1");
 }
 
+/* tp_background: a job on a thread of its own, seen done after the
+ * wait; a second start waits for the first; a die in the job reaches
+ * the caller's catch at the wait; a lone wait does nothing. */
+struct bg_job {
+	int slot[2], die;
+	pthread_t self;
+};
+
+static void
+bg_item(void *v)
+{
+	struct bg_job *j = v;
+
+	usleep(2000);
+	j->self = pthread_self();
+	if (j->die)
+		tp_die("job %d died", j->die);
+	__atomic_add_fetch(&j->slot[0], 1, __ATOMIC_SEQ_CST);
+}
+
+static void
+test_background(void)
+{
+	struct bg_job a = { { 0, 0 }, 0, 0 }, b = a, d = a;
+	struct tp_catch c;
+	int good;
+
+	tp_background_wait();
+	tp_background_start(bg_item, &a);
+	tp_background_start(bg_item, &b);	/* waits for a */
+	good = a.slot[0] == 1;
+	tp_background_wait();
+	tp_background_wait();
+	good &= b.slot[0] == 1 && !pthread_equal(b.self, pthread_self());
+	ok(good, "tp_background: the job runs on another thread, is done "
+	    "after the wait, and a second start waits for the first");
+	d.die = 3;
+	good = 0;
+	tp_catch_push(&c);
+	if (setjmp(c.env) == 0) {
+		tp_background_start(bg_item, &d);
+		tp_background_wait();
+		tp_catch_pop(&c);
+	} else {
+		good = !strcmp(c.text, "job 3 died") && c.status == 1;
+	}
+	tp_background_wait();
+	ok(good && d.slot[0] == 0, "a die in the background job reaches "
+	    "the caller's catch at the wait, once");
+}
+
 int
 main(void)
 {
@@ -400,6 +451,7 @@ main(void)
 	test_nested();
 	test_concurrent_callers();
 	test_prefault();
+	test_background();
 	test_die_in_item();
 	return tap_end();
 }
