@@ -15,6 +15,7 @@
 
 #include "tpipe.h"
 #include "conv.h"
+#include "engine.h"
 #include "grad_impl.h"
 
 /* --- the net ---------------------------------------------------------- */
@@ -59,6 +60,44 @@ tp_grad_new(enum tp_dtype dt, int threads)
 		openblas_set_num_threads(want);
 	net->act = tp_ecalloc(1, sizeof *net->act);
 	return net;
+}
+
+/* grad_split's runs: the job and one item. */
+struct split {
+	void (*fn)(void *, size_t, size_t);
+	void *arg;
+	size_t n, run;
+};
+
+static void
+split_item(void *arg, size_t i, int tid)
+{
+	const struct split *s = arg;
+	size_t lo = i * s->run;
+
+	(void)tid;
+	s->fn(s->arg, lo, s->n - lo < s->run ? s->n : lo + s->run);
+}
+
+/* Runs of about n / (4 threads): a thread the machine is slow to
+ * schedule leaves a few runs to the others, not half of the work. */
+void
+grad_split(const struct tp_grad_net *net, size_t n, size_t align,
+    void (*fn)(void *arg, size_t lo, size_t hi), void *arg)
+{
+	struct split s = { fn, arg, n, 0 };
+	size_t runs;
+
+	if (align < 1)
+		align = 1;
+	if (net->threads < 2 || n < 2 * align) {
+		fn(arg, 0, n);
+		return;
+	}
+	runs = 4 * (size_t)net->threads;
+	s.run = (n + runs - 1) / runs;
+	s.run = (s.run + align - 1) / align * align;
+	tp_parallel(net->threads, (n + s.run - 1) / s.run, split_item, &s);
 }
 
 void

@@ -342,6 +342,15 @@ int grad_is_weight(const struct layer *l, int j);
 double grad_reg_loss(const struct tp_grad_net *net, double *mag);
 void grad_reg_grad(struct tp_grad_net *net);
 
+/*
+ * fn(arg, lo, hi) over [lo, hi) runs that cover [0, n), each a multiple
+ * of align long (but the last), on net's threads (tp_parallel): for
+ * work that splits by images or elements with each element computed as
+ * on one thread (the same bytes on any number of threads).  One call
+ * of fn(arg, 0, n) on one thread or for n < 2 * align (grad.c).
+ */
+void grad_split(const struct tp_grad_net *net, size_t n, size_t align,
+    void (*fn)(void *arg, size_t lo, size_t hi), void *arg);
 /* Gradient i >= 1 as layer *li's parameter *pj (grad.c). */
 void grad_locate(const struct tp_grad_net *net, int i, int *li, int *pj);
 /* The forward pass from act[0]: every layer, then the loss (grad.c). */

@@ -308,15 +308,41 @@ keep_positive(void *ov, const void *av, const void *vv, size_t n, size_t es)
 	}
 }
 
+/* keep_positive over the net's threads, a run of elements each (the
+ * same bits as one call: each element alike). */
+struct keep {
+	char *o;
+	const char *a, *v;
+	size_t es;
+};
+
+static void
+keep_run(void *arg, size_t lo, size_t hi)
+{
+	const struct keep *k = arg;
+
+	keep_positive(k->o + lo * k->es, k->a + lo * k->es, k->v + lo * k->es,
+	    hi - lo, k->es);
+}
+
+static void
+keep_split(const struct tp_grad_net *net, void *o, const void *a,
+    const void *v, size_t n, size_t es)
+{
+	struct keep k = { o, a, v, es };
+
+	/* runs of whole pages: each thread faults in its own */
+	grad_split(net, n, 4096 / es, keep_run, &k);
+}
+
 /* relu  Z = max(X, 0); the derivative at 0 is taken as 0 (as PyTorch). */
 static tp_why
 relu_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
     struct tp_msg *m)
 {
-	(void)l;
 	(void)m;
 	*z = fresh(x->dtype, x->ndim, x->shape);
-	keep_positive(z->data, x->data, x->data, x->count,
+	keep_split(l->net, z->data, x->data, x->data, x->count,
 	    tp_dtype_size(x->dtype));
 	return NULL;
 }
@@ -326,12 +352,11 @@ relu_bwd(struct layer *l, const struct tp_tensor *x,
     const struct tp_tensor *z, const struct tp_tensor *dz,
     struct tp_tensor *dx)
 {
-	(void)l;
 	(void)z;
 	if (dx == NULL)
 		return;
 	*dx = fresh(x->dtype, x->ndim, x->shape);
-	keep_positive(dx->data, x->data, dz->data, x->count,
+	keep_split(l->net, dx->data, x->data, dz->data, x->count,
 	    tp_dtype_size(x->dtype));
 }
 
