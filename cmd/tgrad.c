@@ -107,8 +107,8 @@ lean_process(int threads)
 {
 	mallopt(M_MMAP_THRESHOLD, 32 << 20);
 	mallopt(M_TRIM_THRESHOLD, 128 << 20);
-	if (threads == 1)
-		tp_grad_blas_workers_end();
+	(void)threads;
+	tp_grad_blas_workers_end();
 }
 
 /* Parse word as a layer or a loss into s; dies (exit 2) if unknown. */

@@ -26,14 +26,48 @@ void openblas_set_num_threads(int);
 int openblas_get_num_threads(void);
 int blas_thread_shutdown_(void) __attribute__((weak));
 
+/* OpenBLAS's threads when the first net was made (the CPUs, or
+ * OPENBLAS_NUM_THREADS); 1 once a tool ended its workers, which then
+ * run for a layer's products alone (grad_blas_begin, grad_blas_end). */
+static int blas_started, blas_ended;
+
 void
 tp_grad_blas_workers_end(void)
 {
+	if (blas_started == 0)
+		blas_started = openblas_get_num_threads();
 	if (openblas_get_num_threads() > 1 &&
 	    blas_thread_shutdown_ != NULL &&
 	    getenv("OPENBLAS_NUM_THREADS") == NULL &&
 	    getenv("GOTO_NUM_THREADS") == NULL &&
 	    getenv("OMP_NUM_THREADS") == NULL) {
+		openblas_set_num_threads(1);
+		blas_thread_shutdown_();
+		blas_ended = 1;
+	}
+}
+
+/* OpenBLAS's threads for net: its own, no more than OpenBLAS started
+ * with (a thread it starts takes a buffer of BLAS_BUFFER bytes, which
+ * an address-space limit may not hold). */
+static int
+blas_want(const struct tp_grad_net *net)
+{
+	return net->threads < blas_started ? net->threads : blas_started;
+}
+
+void
+grad_blas_begin(const struct tp_grad_net *net)
+{
+	/* only a change: setting the number starts the workers again */
+	if (openblas_get_num_threads() != blas_want(net))
+		openblas_set_num_threads(blas_want(net));
+}
+
+void
+grad_blas_end(void)
+{
+	if (blas_ended && openblas_get_num_threads() > 1) {
 		openblas_set_num_threads(1);
 		blas_thread_shutdown_();
 	}
@@ -42,22 +76,17 @@ tp_grad_blas_workers_end(void)
 struct tp_grad_net *
 tp_grad_new(enum tp_dtype dt, int threads)
 {
-	static int blas_started;	/* OpenBLAS's threads at the start */
 	struct tp_grad_net *net = tp_ecalloc(1, sizeof *net);
-	int want;
 
 	net->dt = dt;
 	net->threads = threads < 1 ? 1 : threads;
-	/* no more than OpenBLAS started with (the CPUs, or
-	 * OPENBLAS_NUM_THREADS): a thread it starts takes a buffer of
-	 * BLAS_BUFFER bytes, which an address-space limit may not hold */
 	if (blas_started == 0)
 		blas_started = openblas_get_num_threads();
-	want = net->threads < blas_started ? net->threads : blas_started;
-	/* only a change: setting the number starts OpenBLAS's workers
-	 * again if a tool ended them (tp_grad_blas_workers_end) */
-	if (openblas_get_num_threads() != want)
-		openblas_set_num_threads(want);
+	/* the workers a tool ended start for a layer's products alone:
+	 * idle, they would spin in sched_yield through the rest of the
+	 * pass, on the CPU the other threads need */
+	if (!blas_ended)
+		grad_blas_begin(net);
 	net->act = tp_ecalloc(1, sizeof *net->act);
 	return net;
 }

@@ -351,6 +351,14 @@ void grad_reg_grad(struct tp_grad_net *net);
  */
 void grad_split(const struct tp_grad_net *net, size_t n, size_t align,
     void (*fn)(void *arg, size_t lo, size_t hi), void *arg);
+/*
+ * Around a layer's matrix products (grad.c): OpenBLAS on net's threads
+ * (up to those it started), its workers started again if a tool ended
+ * them (tp_grad_blas_workers_end); after them, such workers ended again,
+ * so that they do not spin through the layers that follow.
+ */
+void grad_blas_begin(const struct tp_grad_net *net);
+void grad_blas_end(void);
 /* Gradient i >= 1 as layer *li's parameter *pj (grad.c). */
 void grad_locate(const struct tp_grad_net *net, int i, int *li, int *pj);
 /* The forward pass from act[0]: every layer, then the loss (grad.c). */

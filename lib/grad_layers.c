@@ -139,8 +139,10 @@ affine_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 			memcpy((char *)z->data + r * c *
 			    tp_dtype_size(z->dtype), l->p[1].data,
 			    l->p[1].nbytes);
+	grad_blas_begin(l->net);
 	gemm(z->dtype, 0, 0, rows, c, n, x->data, W->data,
 	    l->np == 2 ? 1.0 : 0.0, z->data);
+	grad_blas_end();
 	return NULL;
 }
 
@@ -224,6 +226,7 @@ affine_bwd(struct layer *l, const struct tp_tensor *x,
 	for (int a = 0; a + 1 < x->ndim; a++)
 		rows *= x->shape[a];
 	l->g[0] = fresh(W->dtype, W->ndim, W->shape);	/* gemm writes all */
+	grad_blas_begin(l->net);
 	gemm(W->dtype, 1, 0, n, c, rows, x->data, dz->data, 0, l->g[0].data);
 	if (l->np == 2) {
 		double *s = tp_ecalloc(c ? c : 1, sizeof *s);
@@ -242,10 +245,12 @@ affine_bwd(struct layer *l, const struct tp_tensor *x,
 			st(&l->g[1], j, s[j]);
 		free(s);
 	}
-	if (dx == NULL)
-		return;
-	*dx = c ? fresh(x->dtype, x->ndim, x->shape) : like(x);
-	gemm(x->dtype, 0, 1, rows, n, c, dz->data, W->data, 0, dx->data);
+	if (dx != NULL) {
+		*dx = c ? fresh(x->dtype, x->ndim, x->shape) : like(x);
+		gemm(x->dtype, 0, 1, rows, n, c, dz->data, W->data, 0,
+		    dx->data);
+	}
+	grad_blas_end();
 }
 
 /*
