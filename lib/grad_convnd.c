@@ -568,6 +568,53 @@ padded_dz(const struct tp_grad_net *net, const struct convnd *c,
 	free(at);
 }
 
+/* dL/db[o], the sum of dL/dZ[:, o] in double in the order of its
+ * elements, for DB_AT_ONCE channels at a time: their sums are chains
+ * of adds that wait on each other's latency, one each, where a single
+ * sum waited on its own. */
+#define DB_AT_ONCE 4
+
+struct db_job {
+	const struct tp_tensor *dz;
+	struct tp_tensor *db;
+};
+
+/* Channels [lo, hi) of a db_job. */
+static void
+db_run(void *arg, size_t lo, size_t hi)
+{
+	const struct db_job *j = arg;
+	const struct tp_tensor *dz = j->dz;
+	size_t N = dz->shape[0], cout = dz->shape[1], oc = tail_count(dz, 2);
+	size_t o, n, i, k, nk;
+
+	for (o = lo; o < hi; o += nk) {
+		double s[DB_AT_ONCE] = { 0 };
+
+		nk = hi - o < DB_AT_ONCE ? hi - o : DB_AT_ONCE;
+		for (n = 0; n < N; n++) {
+			size_t at = (n * cout + o) * oc;
+
+			if (dz->dtype == TP_F4) {	/* typed */
+				const float *f = (const float *)dz->data + at;
+
+				for (i = 0; i < oc; i++)
+					for (k = 0; k < nk; k++)
+						s[k] += f[k * oc + i];
+			} else {
+				const double *d = (const double *)dz->data +
+				    at;
+
+				for (i = 0; i < oc; i++)
+					for (k = 0; k < nk; k++)
+						s[k] += d[k * oc + i];
+			}
+		}
+		for (k = 0; k < nk; k++)
+			st(j->db, o + k, s[k]);
+	}
+}
+
 /*
  * dL/dW and dL/db.  dW[o, c] = Σ_n Xp[n, c] ⋆ dZu[n, o] at the
  * dilation's taps.  The valid correlation of dZl (dZu padded, channels
@@ -586,7 +633,7 @@ convnd_dw(struct layer *l, const struct tp_tensor *xp,
 	const struct tp_tensor *W = &l->p[0];
 	size_t cout = W->shape[0], cin = W->shape[1], N = dz->shape[0];
 	size_t og = cout / (size_t)c->groups, kc = tail_count(W, 2);
-	size_t oc = tail_count(dz, 2), dkc = 1, es, pc, qc, n, o, j, i, cn;
+	size_t dkc = 1, es, pc, qc, n, o, j, i, cn;
 	size_t shape[6], *taps, n0, m, g;
 	struct tp_conv **eng;
 	struct tp_tensor *r;
@@ -668,26 +715,10 @@ convnd_dw(struct layer *l, const struct tp_tensor *xp,
 	free(kx);
 	free(taps);
 	if (l->np == 2) {
-		const float *f = dz->data;
-		const double *d = dz->data;
+		struct db_job j = { dz, &l->g[1] };
 
 		l->g[1] = like(&l->p[1]);
-
-		for (o = 0; o < cout; o++) {
-			double s = 0;
-
-			for (n = 0; n < N; n++) {
-				size_t at = (n * cout + o) * oc;
-
-				if (es == 4)	/* typed */
-					for (i = 0; i < oc; i++)
-						s += f[at + i];
-				else
-					for (i = 0; i < oc; i++)
-						s += d[at + i];
-			}
-			st(&l->g[1], o, s);
-		}
+		grad_split(l->net, cout, DB_AT_ONCE, db_run, &j);
 	}
 }
 
