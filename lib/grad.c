@@ -28,7 +28,8 @@ int blas_thread_shutdown_(void) __attribute__((weak));
 
 /* OpenBLAS's threads when the first net was made (the CPUs, or
  * OPENBLAS_NUM_THREADS); 1 once a tool ended its workers, which then
- * run for a layer's products alone (grad_blas_begin, grad_blas_end). */
+ * start again for the products and end before large work on the pool's
+ * threads (grad_blas_begin, grad_blas_rest). */
 static int blas_started, blas_ended;
 
 void
@@ -65,9 +66,10 @@ grad_blas_begin(const struct tp_grad_net *net)
 }
 
 void
-grad_blas_end(void)
+grad_blas_rest(size_t bytes)
 {
-	if (blas_ended && openblas_get_num_threads() > 1) {
+	if (blas_ended && bytes >= GRAD_BLAS_REST &&
+	    openblas_get_num_threads() > 1) {
 		openblas_set_num_threads(1);
 		blas_thread_shutdown_();
 	}
@@ -82,9 +84,8 @@ tp_grad_new(enum tp_dtype dt, int threads)
 	net->threads = threads < 1 ? 1 : threads;
 	if (blas_started == 0)
 		blas_started = openblas_get_num_threads();
-	/* the workers a tool ended start for a layer's products alone:
-	 * idle, they would spin in sched_yield through the rest of the
-	 * pass, on the CPU the other threads need */
+	/* the workers a tool ended start again for the products, and end
+	 * before large work on tp_parallel's threads (grad_blas_rest) */
 	if (!blas_ended)
 		grad_blas_begin(net);
 	net->act = tp_ecalloc(1, sizeof *net->act);

@@ -436,6 +436,7 @@ convnd_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 		shape[2 + a] = (full[a] - 1) / c->s[a] + 1;
 	}
 	*z = fresh(l->net->dt, c->d + 2, shape);	/* written whole */
+	grad_blas_rest(z->nbytes);
 	padded_groups(l->net, c, x, &xp);
 	/* Z[n, o] = (Xp[n, the group's c] ⋆ Wd[o]) at multiples of S: the
 	 * group's kernels over its Xp, FWD_AT_ONCE in one run, their
@@ -779,6 +780,7 @@ convnd_bwd(struct layer *l, const struct tp_tensor *x,
 		crop[a] = c->plo[a] - cut[a];
 		pc *= pl[a];
 	}
+	grad_blas_rest(dz->nbytes);
 	memset(&dzp, 0, sizeof dzp);
 	/* one of dZl and dZp at a time: the second takes the first's
 	 * memory */

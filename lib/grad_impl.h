@@ -352,13 +352,20 @@ void grad_reg_grad(struct tp_grad_net *net);
 void grad_split(const struct tp_grad_net *net, size_t n, size_t align,
     void (*fn)(void *arg, size_t lo, size_t hi), void *arg);
 /*
- * Around a layer's matrix products (grad.c): OpenBLAS on net's threads
- * (up to those it started), its workers started again if a tool ended
- * them (tp_grad_blas_workers_end); after them, such workers ended again,
- * so that they do not spin through the layers that follow.
+ * OpenBLAS's workers (grad.c).  Before a layer's matrix products,
+ * grad_blas_begin: OpenBLAS on net's threads (up to those it started),
+ * its workers started again if a tool ended them
+ * (tp_grad_blas_workers_end).  Before a layer's work on the pool's
+ * threads (tp_parallel) on a tensor of bytes bytes, grad_blas_rest:
+ * if a tool ended the workers once and the tensor is GRAD_BLAS_REST
+ * bytes or more, end them again: idle after a product they spin in
+ * sched_yield for a tenth of a second, on the CPUs that work needs;
+ * below that size, starting them again for the next product (a thread
+ * made and scheduled) would cost more than it saves.
  */
+#define GRAD_BLAS_REST ((size_t)4 << 20)
 void grad_blas_begin(const struct tp_grad_net *net);
-void grad_blas_end(void);
+void grad_blas_rest(size_t bytes);
 /* Gradient i >= 1 as layer *li's parameter *pj (grad.c). */
 void grad_locate(const struct tp_grad_net *net, int i, int *li, int *pj);
 /* The forward pass from act[0]: every layer, then the loss (grad.c). */

@@ -142,7 +142,6 @@ affine_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 	grad_blas_begin(l->net);
 	gemm(z->dtype, 0, 0, rows, c, n, x->data, W->data,
 	    l->np == 2 ? 1.0 : 0.0, z->data);
-	grad_blas_end();
 	return NULL;
 }
 
@@ -245,12 +244,10 @@ affine_bwd(struct layer *l, const struct tp_tensor *x,
 			st(&l->g[1], j, s[j]);
 		free(s);
 	}
-	if (dx != NULL) {
-		*dx = c ? fresh(x->dtype, x->ndim, x->shape) : like(x);
-		gemm(x->dtype, 0, 1, rows, n, c, dz->data, W->data, 0,
-		    dx->data);
-	}
-	grad_blas_end();
+	if (dx == NULL)
+		return;
+	*dx = c ? fresh(x->dtype, x->ndim, x->shape) : like(x);
+	gemm(x->dtype, 0, 1, rows, n, c, dz->data, W->data, 0, dx->data);
 }
 
 /*
@@ -336,6 +333,7 @@ keep_split(const struct tp_grad_net *net, void *o, const void *a,
 {
 	struct keep k = { o, a, v, es };
 
+	grad_blas_rest(n * es);
 	/* runs of whole pages: each thread faults in its own */
 	grad_split(net, n, 4096 / es, keep_run, &k);
 }

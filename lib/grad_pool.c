@@ -548,6 +548,7 @@ planes_split(const struct layer *l, const struct plane2 *p, int bwd,
 	j.f4 = x->dtype == TP_F4;
 	j.x = x->data;
 	j.dz = dz;
+	grad_blas_rest(x->nbytes);
 	if (bwd)
 		j.dx = out;
 	else
