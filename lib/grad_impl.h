@@ -347,12 +347,14 @@ void grad_reg_grad(struct tp_grad_net *net);
  * of align long (but the last), on net's threads (tp_parallel): for
  * work that splits by images or elements with each element computed as
  * on one thread (the same bytes on any number of threads).  One call
- * of fn(arg, 0, n) on one thread or for n < 2 * align (grad.c).
+ * of fn(arg, 0, n) on one thread or for n < 2 * align (grad_threads.c).
  */
 void grad_split(const struct tp_grad_net *net, size_t n, size_t align,
     void (*fn)(void *arg, size_t lo, size_t hi), void *arg);
 /*
- * OpenBLAS's workers (grad.c).  Before a layer's matrix products,
+ * OpenBLAS's workers (grad_threads.c).  grad_blas_new, for a new net:
+ * OpenBLAS on its threads unless a tool ended the workers.  Before a
+ * layer's matrix products,
  * grad_blas_begin: OpenBLAS on net's threads (up to those it started),
  * its workers started again if a tool ended them
  * (tp_grad_blas_workers_end).  Before a layer's work on the pool's
@@ -364,6 +366,7 @@ void grad_split(const struct tp_grad_net *net, size_t n, size_t align,
  * made and scheduled) would cost more than it saves.
  */
 #define GRAD_BLAS_REST ((size_t)4 << 20)
+void grad_blas_new(const struct tp_grad_net *net);
 void grad_blas_begin(const struct tp_grad_net *net);
 void grad_blas_rest(size_t bytes);
 /* Gradient i >= 1 as layer *li's parameter *pj (grad.c). */
