@@ -96,19 +96,20 @@ one_blas_thread_under_limit(char **argv)
  * most M_MMAP_THRESHOLD takes on 64 bits), where by default a block of
  * more than 128 KiB is its own mapping, unmapped when freed, and every
  * layer's output and gradient would be pages the kernel faults in and
- * zeroes again; the top of the heap is given back above 128 MiB.  With
- * one thread, the workers OpenBLAS started when it was loaded end (they
- * spin in sched_yield for a tenth of a second, its THREAD_TIMEOUT,
- * taking CPU time), unless the threads it started are the user's
- * (OPENBLAS_NUM_THREADS, GOTO_NUM_THREADS or OMP_NUM_THREADS set).
+ * zeroes again; the top of the heap is given back above 128 MiB.  The
+ * workers OpenBLAS started when it was loaded end (they spin in
+ * sched_yield for a tenth of a second, its THREAD_TIMEOUT, taking CPU
+ * time, and with -j 2 the CPU the layers' second thread needs), unless
+ * the threads it started are the user's (OPENBLAS_NUM_THREADS,
+ * GOTO_NUM_THREADS or OMP_NUM_THREADS set); with more than one thread
+ * the matrix products start them again (lib/grad.c).
  */
 static void
-lean_process(int threads)
+lean_process(void)
 {
 	mallopt(M_MMAP_THRESHOLD, 32 << 20);
 	mallopt(M_TRIM_THRESHOLD, 128 << 20);
-	if (threads == 1)
-		tp_grad_blas_workers_end();
+	tp_grad_blas_workers_end();
 }
 
 /* Parse word as a layer or a loss into s; dies (exit 2) if unknown. */
@@ -498,7 +499,7 @@ main(int argc, char **argv)
 
 	one_blas_thread_under_limit(argv);
 	parse_cmdline(argc, argv, &cl);
-	lean_process(cl.com.threads);
+	lean_process();
 	tp_fft_init(cl.com.threads, TP_PLAN_ESTIMATE);
 	in = tp_reader_open(NULL, -1, NULL);
 	tp_timing_start(&tm, cl.verbose);

@@ -19,44 +19,14 @@
 
 /* --- the net ---------------------------------------------------------- */
 
-/* These are OpenBLAS's, not CBLAS's; the last is its pthreads build's
- * alone (weak: NULL in another). */
-void openblas_set_num_threads(int);
-int openblas_get_num_threads(void);
-int blas_thread_shutdown_(void) __attribute__((weak));
-
-void
-tp_grad_blas_workers_end(void)
-{
-	if (openblas_get_num_threads() > 1 &&
-	    blas_thread_shutdown_ != NULL &&
-	    getenv("OPENBLAS_NUM_THREADS") == NULL &&
-	    getenv("GOTO_NUM_THREADS") == NULL &&
-	    getenv("OMP_NUM_THREADS") == NULL) {
-		openblas_set_num_threads(1);
-		blas_thread_shutdown_();
-	}
-}
-
 struct tp_grad_net *
 tp_grad_new(enum tp_dtype dt, int threads)
 {
-	static int blas_started;	/* OpenBLAS's threads at the start */
 	struct tp_grad_net *net = tp_ecalloc(1, sizeof *net);
-	int want;
 
 	net->dt = dt;
 	net->threads = threads < 1 ? 1 : threads;
-	/* no more than OpenBLAS started with (the CPUs, or
-	 * OPENBLAS_NUM_THREADS): a thread it starts takes a buffer of
-	 * BLAS_BUFFER bytes, which an address-space limit may not hold */
-	if (blas_started == 0)
-		blas_started = openblas_get_num_threads();
-	want = net->threads < blas_started ? net->threads : blas_started;
-	/* only a change: setting the number starts OpenBLAS's workers
-	 * again if a tool ended them (tp_grad_blas_workers_end) */
-	if (openblas_get_num_threads() != want)
-		openblas_set_num_threads(want);
+	grad_blas_new(net);
 	net->act = tp_ecalloc(1, sizeof *net->act);
 	return net;
 }

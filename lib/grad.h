@@ -83,12 +83,14 @@ struct tp_grad_net;
  * with: OPENBLAS_NUM_THREADS, or the CPUs). */
 struct tp_grad_net *tp_grad_new(enum tp_dtype dtype, int threads);
 /*
- * For a tool's process run on one thread, never a library caller's: end
- * the workers OpenBLAS started when it was loaded (they spin for a tenth
- * of a second after each product, taking CPU time), unless they are the
- * user's (OPENBLAS_NUM_THREADS, GOTO_NUM_THREADS or OMP_NUM_THREADS set)
- * or OpenBLAS is not its pthreads build.  A later tp_grad_new asking for
- * more threads starts them again.
+ * For a tool's process, never a library caller's: end the workers
+ * OpenBLAS started when it was loaded (they spin in sched_yield for a
+ * tenth of a second after they start and after each product, taking CPU
+ * time, and the CPUs -j's threads need), unless they are the user's
+ * (OPENBLAS_NUM_THREADS, GOTO_NUM_THREADS or OMP_NUM_THREADS set) or
+ * OpenBLAS is not its pthreads build.  Then a net of more threads starts
+ * them again for its matrix products, and ends them before a layer's
+ * work on the thread pool over 4 MiB or more (grad_impl.h).
  */
 void tp_grad_blas_workers_end(void);
 void tp_grad_free(struct tp_grad_net *);

@@ -293,29 +293,54 @@ engines(struct layer *l)
 }
 
 /* X padded, group by group: (groups, N, C_in/g, padded...) in xp. */
+struct pad_job {
+	const struct convnd *c;
+	const struct tp_tensor *x;
+	struct tp_tensor *xp;
+};
+
+/* Images [lo, hi) of padded_groups: each image's slab of each group
+ * zeroed and filled by the thread that takes it (its pages faulted
+ * there). */
 static void
-padded_groups(const struct convnd *c, const struct tp_tensor *x,
-    struct tp_tensor *xp)
+pad_run(void *arg, size_t lo, size_t hi)
 {
-	size_t shape[6], n, j, N = x->shape[0], C = x->shape[1], pc, ic;
+	const struct pad_job *p = arg;
+	const struct convnd *c = p->c;
+	const struct tp_tensor *x = p->x;
+	size_t N = x->shape[0], C = x->shape[1], n, j, g;
 	size_t cin = C / (size_t)c->groups, es = tp_dtype_size(x->dtype);
+	size_t pc = tail_count(p->xp, 3), ic = tail_count(x, 2);
 	size_t one[3] = { 1, 1, 1 };
+	char *xp = p->xp->data;
+
+	for (n = lo; n < hi; n++) {
+		for (g = 0; g < (size_t)c->groups; g++)
+			memset(xp + (g * N + n) * cin * pc * es, 0,
+			    cin * pc * es);
+		for (j = 0; j < C; j++)
+			block_copy(xp + (((j / cin) * N + n) * cin + j % cin) *
+			    pc * es, p->xp->shape + 3, c->plo, one,
+			    (char *)x->data + (n * C + j) * ic * es,
+			    x->shape + 2, c->d, es, 1);
+	}
+}
+
+static void
+padded_groups(const struct tp_grad_net *net, const struct convnd *c,
+    const struct tp_tensor *x, struct tp_tensor *xp)
+{
+	size_t shape[6];
+	struct pad_job p = { c, x, xp };
 	int a;
 
 	shape[0] = (size_t)c->groups;
-	shape[1] = N;
-	shape[2] = cin;
+	shape[1] = x->shape[0];
+	shape[2] = x->shape[1] / (size_t)c->groups;
 	for (a = 0; a < c->d; a++)
 		shape[3 + a] = x->shape[2 + a] + c->plo[a] + c->phi[a];
-	*xp = zeroed(x->dtype, c->d + 3, shape);
-	pc = tail_count(xp, 3);
-	ic = tail_count(x, 2);
-	for (n = 0; n < N; n++)
-		for (j = 0; j < C; j++)
-			block_copy((char *)xp->data + (((j / cin) * N + n) *
-			    cin + j % cin) * pc * es, shape + 3, c->plo, one,
-			    (char *)x->data + (n * C + j) * ic * es,
-			    x->shape + 2, c->d, es, 1);
+	*xp = fresh(x->dtype, c->d + 3, shape);	/* zeroed by pad_run */
+	grad_split(net, x->shape[0], 1, pad_run, &p);
 }
 
 /* The view of group g of a (groups, N, ...) tensor t: (N, ...). */
@@ -331,6 +356,55 @@ group_view(const struct tp_tensor *t, size_t g)
 	return v;
 }
 
+/* Outputs o0 .. o0 + nk - 1 of the forward pass, r[], the stride-1
+ * correlations (lengths full[]), into z, plus the bias. */
+struct fwd_job {
+	const struct layer *l;
+	const struct tp_tensor *r;
+	size_t nk, o0;
+	const size_t *full;
+	struct tp_tensor *z;
+};
+
+/* Images [lo, hi) of a fwd_job. */
+static void
+fwd_run(void *arg, size_t lo, size_t hi)
+{
+	const struct fwd_job *j = arg;
+	const struct layer *l = j->l;
+	const struct convnd *c = l->state;
+	const struct tp_tensor *z = j->z;
+	size_t cout = z->shape[1], oc = tail_count(z, 2), fc = 1, n, q, i;
+	size_t es = tp_dtype_size(z->dtype), zero[3] = { 0, 0, 0 };
+	int a;
+
+	for (a = 0; a < c->d; a++)
+		fc *= j->full[a];
+	for (n = lo; n < hi; n++)
+		for (q = 0; q < j->nk; q++) {
+			size_t o = j->o0 + q, at = (n * cout + o) * oc;
+			double b;
+
+			block_copy((char *)j->r[q].data + n * fc * es, j->full,
+			    zero, c->s, (char *)z->data + at * es,
+			    z->shape + 2, c->d, es, 0);
+			if (l->np != 2)
+				continue;
+			b = ld(&l->p[1], o);
+			if (es == 4) {	/* typed, not ld and st */
+				float *f = (float *)z->data + at;
+
+				for (i = 0; i < oc; i++)
+					f[i] = (float)(f[i] + b);
+			} else {
+				double *f = (double *)z->data + at;
+
+				for (i = 0; i < oc; i++)
+					f[i] += b;
+			}
+		}
+}
+
 static tp_why
 convnd_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
     struct tp_msg *m)
@@ -339,8 +413,7 @@ convnd_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 	const struct tp_tensor *W = &l->p[0];
 	struct convnd *c = engines(l);
 	size_t shape[5], full[3], cout = W->shape[0], cin = W->shape[1];
-	size_t og = cout / (size_t)c->groups, n, o, i, oc, fc, es, nk;
-	size_t zero[3] = { 0, 0, 0 };
+	size_t og = cout / (size_t)c->groups, o, q, nk;
 	struct tp_tensor xp, *r;
 	int a;
 
@@ -363,50 +436,26 @@ convnd_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 		shape[2 + a] = (full[a] - 1) / c->s[a] + 1;
 	}
 	*z = fresh(l->net->dt, c->d + 2, shape);	/* written whole */
-	oc = tail_count(z, 2);
-	fc = 1;
-	for (a = 0; a < c->d; a++)
-		fc *= full[a];
-	es = tp_dtype_size(z->dtype);
-	padded_groups(c, x, &xp);
+	grad_blas_rest(z->nbytes);
+	padded_groups(l->net, c, x, &xp);
 	/* Z[n, o] = (Xp[n, the group's c] ⋆ Wd[o]) at multiples of S: the
-	 * group's kernels over its Xp, FWD_AT_ONCE in one run */
+	 * group's kernels over its Xp, FWD_AT_ONCE in one run, their
+	 * outputs copied into Z image by image on the threads */
 	r = tp_emalloc(FWD_AT_ONCE * sizeof *r);
-	for (o = 0; o < cout; o++) {
-		size_t q = o % og % FWD_AT_ONCE;	/* o's output in r */
+	for (o = 0; o < cout; o += nk) {
+		struct tp_tensor v = group_view(&xp, o / og);
+		struct fwd_job j = { l, r, 0, o, full, z };
 
-		if (q == 0) {
-			struct tp_tensor v = group_view(&xp, o / og);
-
-			nk = og - o % og;
-			tp_conv_run_many(c->fwd + o, nk < FWD_AT_ONCE ? nk :
-			    FWD_AT_ONCE, &v, r);
-		}
-		for (n = 0; n < x->shape[0]; n++)
-			block_copy((char *)r[q].data + n * fc * es, full, zero,
-			    c->s, (char *)z->data + (n * cout + o) * oc * es,
-			    shape + 2, c->d, es, 0);
-		tp_free(&r[q]);
+		nk = og - o % og;
+		nk = nk < FWD_AT_ONCE ? nk : FWD_AT_ONCE;
+		tp_conv_run_many(c->fwd + o, nk, &v, r);
+		j.nk = nk;
+		grad_split(l->net, x->shape[0], 1, fwd_run, &j);
+		for (q = 0; q < nk; q++)
+			tp_free(&r[q]);
 	}
 	free(r);
 	tp_free(&xp);
-	for (n = 0; l->np == 2 && n < x->shape[0]; n++)
-		for (o = 0; o < cout; o++) {
-			double b = ld(&l->p[1], o);
-			size_t at = (n * cout + o) * oc;
-
-			if (es == 4) {	/* typed, not ld and st */
-				float *f = (float *)z->data + at;
-
-				for (i = 0; i < oc; i++)
-					f[i] = (float)(f[i] + b);
-			} else {
-				double *f = (double *)z->data + at;
-
-				for (i = 0; i < oc; i++)
-					f[i] += b;
-			}
-		}
 	return NULL;
 }
 
@@ -417,36 +466,94 @@ convnd_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
  * qs..., C_out/g), in dzl (each unless NULL); cut[a] (if not NULL) of
  * the padding before left out on axis a, qs[a] long from there.
  */
+struct dz_job {
+	const struct convnd *c;
+	const struct tp_tensor *dz;
+	size_t og, qc;
+	const size_t *lo, *at;
+	struct tp_tensor *dzp, *dzl;
+};
+
+/* Images [lo, hi) of padded_dz: each image's slab of each group zeroed
+ * and filled by the thread that takes it. */
 static void
-padded_dz(const struct convnd *c, const struct tp_tensor *dz, size_t og,
-    const size_t *qs, const size_t *cut, struct tp_tensor *dzp,
-    struct tp_tensor *dzl)
+dz_run(void *arg, size_t n0, size_t n1)
 {
-	size_t shape[6], N = dz->shape[0], cout = dz->shape[1], n, o, i;
-	size_t es = tp_dtype_size(dz->dtype), oc = tail_count(dz, 2), qc = 1;
+	const struct dz_job *j = arg;
+	const struct convnd *c = j->c;
+	const struct tp_tensor *dz = j->dz;
+	size_t N = dz->shape[0], cout = dz->shape[1], og = j->og, qc = j->qc;
+	size_t es = tp_dtype_size(dz->dtype), oc = tail_count(dz, 2), n, o, i;
+	const size_t *at = j->at;
+
+	for (n = n0; j->dzp != NULL && n < n1; n++) {
+		for (o = 0; o < cout; o += og)
+			memset((char *)j->dzp->data + ((o / og) * N + n) *
+			    og * qc * es, 0, og * qc * es);
+		for (o = 0; o < cout; o++)
+			block_copy((char *)j->dzp->data + (((o / og) * N + n) *
+			    og + o % og) * qc * es, j->dzp->shape + 3, j->lo,
+			    c->s, (char *)dz->data + (n * cout + o) * oc * es,
+			    dz->shape + 2, c->d, es, 1);
+	}
+	/* a group's og channels of one element at a time, written in
+	 * order (a row of og at each position), read from og rows of
+	 * dL/dZ at once: writing one channel at a time strode og elements
+	 * through all of dZl, og times */
+	for (n = n0; j->dzl != NULL && n < n1; n++)
+		for (o = 0; o < cout; o += og) {
+			size_t base = ((o / og) * N + n) * qc * og;
+			size_t from = (n * cout + o) * oc, q;
+
+			memset((char *)j->dzl->data + base * es, 0,
+			    qc * og * es);
+			if (es == 4) {	/* typed: a copy per element */
+				float *d = (float *)j->dzl->data + base;
+				const float *f = (const float *)dz->data + from;
+
+				for (i = 0; i < oc; i++)
+					for (q = 0; q < og; q++)
+						d[at[i] * og + q] =
+						    f[q * oc + i];
+			} else {
+				double *d = (double *)j->dzl->data + base;
+				const double *f = (const double *)dz->data +
+				    from;
+
+				for (i = 0; i < oc; i++)
+					for (q = 0; q < og; q++)
+						d[at[i] * og + q] =
+						    f[q * oc + i];
+			}
+		}
+}
+
+static void
+padded_dz(const struct tp_grad_net *net, const struct convnd *c,
+    const struct tp_tensor *dz, size_t og, const size_t *qs,
+    const size_t *cut, struct tp_tensor *dzp, struct tp_tensor *dzl)
+{
+	size_t shape[6], N = dz->shape[0], i;
+	size_t oc = tail_count(dz, 2), qc = 1;
 	size_t lo[3], *at = tp_emalloc((oc ? oc : 1) * sizeof *at);
+	struct dz_job j = { c, dz, og, 0, lo, at, dzp, dzl };
 	int a;
 
 	for (a = 0; a < c->d; a++) {
 		lo[a] = c->dk[a] - 1 - (cut != NULL ? cut[a] : 0);
 		qc *= qs[a];
 	}
+	j.qc = qc;
 	shape[0] = (size_t)c->groups;
 	shape[1] = N;
 	shape[2] = og;
 	memcpy(shape + 3, qs, (size_t)c->d * sizeof *qs);
-	if (dzp != NULL)
-		*dzp = zeroed(dz->dtype, c->d + 3, shape);
+	if (dzp != NULL)	/* zeroed by dz_run */
+		*dzp = fresh(dz->dtype, c->d + 3, shape);
 	memcpy(shape + 2, qs, (size_t)c->d * sizeof *qs);
 	shape[2 + c->d] = og;
 	if (dzl != NULL)
-		*dzl = zeroed(dz->dtype, c->d + 3, shape);
-	for (n = 0; dzp != NULL && n < N; n++)
-		for (o = 0; o < cout; o++)
-			block_copy((char *)dzp->data + (((o / og) * N + n) *
-			    og + o % og) * qc * es, qs, lo, c->s,
-			    (char *)dz->data + (n * cout + o) * oc * es,
-			    dz->shape + 2, c->d, es, 1);
+		*dzl = fresh(dz->dtype, c->d + 3, shape);
 	/* at[i]: dL/dZ's element i in a padded channel */
 	for (i = 0; i < oc; i++) {
 		size_t q = i, p = 0, stride = 1;
@@ -458,35 +565,55 @@ padded_dz(const struct convnd *c, const struct tp_tensor *dz, size_t og,
 		}
 		at[i] = p;
 	}
-	/* a group's og channels of one element at a time, written in
-	 * order (a row of og at each position), read from og rows of
-	 * dL/dZ at once: writing one channel at a time strode og elements
-	 * through all of dZl, og times */
-	for (n = 0; dzl != NULL && n < N; n++)
-		for (o = 0; o < cout; o += og) {
-			size_t base = ((o / og) * N + n) * qc * og;
-			size_t from = (n * cout + o) * oc, q;
+	grad_split(net, N, 1, dz_run, &j);
+	free(at);
+}
 
-			if (es == 4) {	/* typed: a copy per element */
-				float *d = (float *)dzl->data + base;
-				const float *f = (const float *)dz->data + from;
+/* dL/db[o], the sum of dL/dZ[:, o] in double in the order of its
+ * elements, for DB_AT_ONCE channels at a time: their sums are chains
+ * of adds that wait on each other's latency, one each, where a single
+ * sum waited on its own. */
+#define DB_AT_ONCE 4
+
+struct db_job {
+	const struct tp_tensor *dz;
+	struct tp_tensor *db;
+};
+
+/* Channels [lo, hi) of a db_job. */
+static void
+db_run(void *arg, size_t lo, size_t hi)
+{
+	const struct db_job *j = arg;
+	const struct tp_tensor *dz = j->dz;
+	size_t N = dz->shape[0], cout = dz->shape[1], oc = tail_count(dz, 2);
+	size_t o, n, i, k, nk;
+
+	for (o = lo; o < hi; o += nk) {
+		double s[DB_AT_ONCE] = { 0 };
+
+		nk = hi - o < DB_AT_ONCE ? hi - o : DB_AT_ONCE;
+		for (n = 0; n < N; n++) {
+			size_t at = (n * cout + o) * oc;
+
+			if (dz->dtype == TP_F4) {	/* typed */
+				const float *f = (const float *)dz->data + at;
 
 				for (i = 0; i < oc; i++)
-					for (q = 0; q < og; q++)
-						d[at[i] * og + q] =
-						    f[q * oc + i];
+					for (k = 0; k < nk; k++)
+						s[k] += f[k * oc + i];
 			} else {
-				double *d = (double *)dzl->data + base;
-				const double *f = (const double *)dz->data +
-				    from;
+				const double *d = (const double *)dz->data +
+				    at;
 
 				for (i = 0; i < oc; i++)
-					for (q = 0; q < og; q++)
-						d[at[i] * og + q] =
-						    f[q * oc + i];
+					for (k = 0; k < nk; k++)
+						s[k] += d[k * oc + i];
 			}
 		}
-	free(at);
+		for (k = 0; k < nk; k++)
+			st(j->db, o + k, s[k]);
+	}
 }
 
 /*
@@ -507,7 +634,7 @@ convnd_dw(struct layer *l, const struct tp_tensor *xp,
 	const struct tp_tensor *W = &l->p[0];
 	size_t cout = W->shape[0], cin = W->shape[1], N = dz->shape[0];
 	size_t og = cout / (size_t)c->groups, kc = tail_count(W, 2);
-	size_t oc = tail_count(dz, 2), dkc = 1, es, pc, qc, n, o, j, i, cn;
+	size_t dkc = 1, es, pc, qc, n, o, j, i, cn;
 	size_t shape[6], *taps, n0, m, g;
 	struct tp_conv **eng;
 	struct tp_tensor *r;
@@ -589,27 +716,37 @@ convnd_dw(struct layer *l, const struct tp_tensor *xp,
 	free(kx);
 	free(taps);
 	if (l->np == 2) {
-		const float *f = dz->data;
-		const double *d = dz->data;
+		struct db_job j = { dz, &l->g[1] };
 
 		l->g[1] = like(&l->p[1]);
-
-		for (o = 0; o < cout; o++) {
-			double s = 0;
-
-			for (n = 0; n < N; n++) {
-				size_t at = (n * cout + o) * oc;
-
-				if (es == 4)	/* typed */
-					for (i = 0; i < oc; i++)
-						s += f[at + i];
-				else
-					for (i = 0; i < oc; i++)
-						s += d[at + i];
-			}
-			st(&l->g[1], o, s);
-		}
+		grad_split(l->net, cout, DB_AT_ONCE, db_run, &j);
 	}
+}
+
+/* dXp's channels j0 .. j0 + nj - 1, r[] (lengths pl[], pc elements),
+ * cropped into dx. */
+struct dx_job {
+	const struct tp_tensor *r;
+	size_t nj, j0, pc;
+	const size_t *pl, *crop;
+	struct tp_tensor *dx;
+};
+
+/* Images [lo, hi) of a dx_job. */
+static void
+dx_run(void *arg, size_t lo, size_t hi)
+{
+	const struct dx_job *j = arg;
+	const struct tp_tensor *dx = j->dx;
+	size_t C = dx->shape[1], inner = tail_count(dx, 2), n, q;
+	size_t es = tp_dtype_size(dx->dtype), one[3] = { 1, 1, 1 };
+
+	for (n = lo; n < hi; n++)
+		for (q = 0; q < j->nj; q++)
+			block_copy((char *)j->r[q].data + n * j->pc * es,
+			    j->pl, j->crop, one, (char *)dx->data + (n * C +
+			    j->j0 + q) * inner * es, dx->shape + 2,
+			    dx->ndim - 2, es, 0);
 }
 
 static void
@@ -620,9 +757,8 @@ convnd_bwd(struct layer *l, const struct tp_tensor *x,
 	const struct tp_tensor *W = &l->p[0];
 	struct convnd *c = engines(l);
 	size_t cout = W->shape[0], cin = W->shape[1], og, N = x->shape[0];
-	size_t qs[3], inner = tail_count(x, 2), pc = 1, pl[3], n, j;
-	size_t C = x->shape[1], es = tp_dtype_size(x->dtype);
-	size_t one[3] = { 1, 1, 1 }, cut[3], qx[3], crop[3];
+	size_t qs[3], pc = 1, pl[3], n, j, C = x->shape[1];
+	size_t cut[3], qx[3], crop[3];
 	struct tp_tensor xp, dzp, dzl, *r;
 	int a, in = 1;
 
@@ -644,32 +780,32 @@ convnd_bwd(struct layer *l, const struct tp_tensor *x,
 		crop[a] = c->plo[a] - cut[a];
 		pc *= pl[a];
 	}
+	grad_blas_rest(dz->nbytes);
 	memset(&dzp, 0, sizeof dzp);
 	/* one of dZl and dZp at a time: the second takes the first's
 	 * memory */
-	padded_dz(c, dz, og, qs, NULL, NULL, &dzl);
-	padded_groups(c, x, &xp);
+	padded_dz(l->net, c, dz, og, qs, NULL, NULL, &dzl);
+	padded_groups(l->net, c, x, &xp);
 	convnd_dw(l, &xp, &dzl, dz);
 	tp_free(&xp);
 	tp_free(&dzl);
 	if (dx != NULL)
-		padded_dz(c, dz, og, qx, cut, &dzp, NULL);
+		padded_dz(l->net, c, dz, og, qx, cut, &dzp, NULL);
 	/* dXp[n, j] = Σ_o dZu[n, o] ∗ Wd[o, j], the valid convolution of
 	 * dZp: the full one of dZu; then cropped */
 	r = dx != NULL ? tp_emalloc(cin * sizeof *r) : NULL;
-	for (j = 0; dx != NULL && j < C; j++) {
-		if (j == 0)	/* written whole, crop by crop */
-			*dx = fresh(x->dtype, x->ndim, x->shape);
-		if (j % cin == 0) {	/* the group's cin kernels at once */
-			struct tp_tensor v = group_view(&dzp, j / cin);
+	if (dx != NULL)		/* written whole, crop by crop */
+		*dx = fresh(x->dtype, x->ndim, x->shape);
+	for (j = 0; dx != NULL && j < C; j += cin) {
+		/* the group's cin kernels at once, their outputs cropped
+		 * into dL/dX image by image on the threads */
+		struct tp_tensor v = group_view(&dzp, j / cin);
+		struct dx_job dj = { r, cin, j, pc, pl, crop, dx };
 
-			tp_conv_run_many(c->bwd + j, cin, &v, r);
-		}
-		for (n = 0; n < N; n++)
-			block_copy((char *)r[j % cin].data + n * pc * es, pl,
-			    crop, one, (char *)dx->data + (n * C + j) *
-			    inner * es, x->shape + 2, c->d, es, 0);
-		tp_free(&r[j % cin]);
+		tp_conv_run_many(c->bwd + j, cin, &v, r);
+		grad_split(l->net, N, 1, dx_run, &dj);
+		for (n = 0; n < cin; n++)
+			tp_free(&r[n]);
 	}
 	free(r);
 	tp_free(&dzp);

@@ -342,6 +342,33 @@ int grad_is_weight(const struct layer *l, int j);
 double grad_reg_loss(const struct tp_grad_net *net, double *mag);
 void grad_reg_grad(struct tp_grad_net *net);
 
+/*
+ * fn(arg, lo, hi) over [lo, hi) runs that cover [0, n), each a multiple
+ * of align long (but the last), on net's threads (tp_parallel): for
+ * work that splits by images or elements with each element computed as
+ * on one thread (the same bytes on any number of threads).  One call
+ * of fn(arg, 0, n) on one thread or for n < 2 * align (grad_threads.c).
+ */
+void grad_split(const struct tp_grad_net *net, size_t n, size_t align,
+    void (*fn)(void *arg, size_t lo, size_t hi), void *arg);
+/*
+ * OpenBLAS's workers (grad_threads.c).  grad_blas_new, for a new net:
+ * OpenBLAS on its threads unless a tool ended the workers.  Before a
+ * layer's matrix products,
+ * grad_blas_begin: OpenBLAS on net's threads (up to those it started),
+ * its workers started again if a tool ended them
+ * (tp_grad_blas_workers_end).  Before a layer's work on the pool's
+ * threads (tp_parallel) on a tensor of bytes bytes, grad_blas_rest:
+ * if a tool ended the workers once and the tensor is GRAD_BLAS_REST
+ * bytes or more, end them again: idle after a product they spin in
+ * sched_yield for a tenth of a second, on the CPUs that work needs;
+ * below that size, starting them again for the next product (a thread
+ * made and scheduled) would cost more than it saves.
+ */
+#define GRAD_BLAS_REST ((size_t)4 << 20)
+void grad_blas_new(const struct tp_grad_net *net);
+void grad_blas_begin(const struct tp_grad_net *net);
+void grad_blas_rest(size_t bytes);
 /* Gradient i >= 1 as layer *li's parameter *pj (grad.c). */
 void grad_locate(const struct tp_grad_net *net, int i, int *li, int *pj);
 /* The forward pass from act[0]: every layer, then the loss (grad.c). */

@@ -139,6 +139,7 @@ affine_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 			memcpy((char *)z->data + r * c *
 			    tp_dtype_size(z->dtype), l->p[1].data,
 			    l->p[1].nbytes);
+	grad_blas_begin(l->net);
 	gemm(z->dtype, 0, 0, rows, c, n, x->data, W->data,
 	    l->np == 2 ? 1.0 : 0.0, z->data);
 	return NULL;
@@ -224,6 +225,7 @@ affine_bwd(struct layer *l, const struct tp_tensor *x,
 	for (int a = 0; a + 1 < x->ndim; a++)
 		rows *= x->shape[a];
 	l->g[0] = fresh(W->dtype, W->ndim, W->shape);	/* gemm writes all */
+	grad_blas_begin(l->net);
 	gemm(W->dtype, 1, 0, n, c, rows, x->data, dz->data, 0, l->g[0].data);
 	if (l->np == 2) {
 		double *s = tp_ecalloc(c ? c : 1, sizeof *s);
@@ -308,15 +310,42 @@ keep_positive(void *ov, const void *av, const void *vv, size_t n, size_t es)
 	}
 }
 
+/* keep_positive over the net's threads, a run of elements each (the
+ * same bits as one call: each element alike). */
+struct keep {
+	char *o;
+	const char *a, *v;
+	size_t es;
+};
+
+static void
+keep_run(void *arg, size_t lo, size_t hi)
+{
+	const struct keep *k = arg;
+
+	keep_positive(k->o + lo * k->es, k->a + lo * k->es, k->v + lo * k->es,
+	    hi - lo, k->es);
+}
+
+static void
+keep_split(const struct tp_grad_net *net, void *o, const void *a,
+    const void *v, size_t n, size_t es)
+{
+	struct keep k = { o, a, v, es };
+
+	grad_blas_rest(n * es);
+	/* runs of whole pages: each thread faults in its own */
+	grad_split(net, n, 4096 / es, keep_run, &k);
+}
+
 /* relu  Z = max(X, 0); the derivative at 0 is taken as 0 (as PyTorch). */
 static tp_why
 relu_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
     struct tp_msg *m)
 {
-	(void)l;
 	(void)m;
 	*z = fresh(x->dtype, x->ndim, x->shape);
-	keep_positive(z->data, x->data, x->data, x->count,
+	keep_split(l->net, z->data, x->data, x->data, x->count,
 	    tp_dtype_size(x->dtype));
 	return NULL;
 }
@@ -326,12 +355,11 @@ relu_bwd(struct layer *l, const struct tp_tensor *x,
     const struct tp_tensor *z, const struct tp_tensor *dz,
     struct tp_tensor *dx)
 {
-	(void)l;
 	(void)z;
 	if (dx == NULL)
 		return;
 	*dx = fresh(x->dtype, x->ndim, x->shape);
-	keep_positive(dx->data, x->data, dz->data, x->count,
+	keep_split(l->net, dx->data, x->data, dz->data, x->count,
 	    tp_dtype_size(x->dtype));
 }
 

@@ -484,6 +484,78 @@ max22_bwd_##T(const struct plane2 *p, const T *x, const T *dz, T *dx)	\
 MAX22(float, int32_t, 8)
 MAX22(double, int64_t, 4)
 
+/*
+ * The plane paths over the net's threads, a run of planes each (each
+ * plane's outputs computed as on one thread: the same bytes).  bwd 0:
+ * z from x; bwd 1: dx from x and dz.
+ */
+struct planes {
+	struct plane2 p;
+	int max22, bwd, f4;
+	const char *x, *dz;
+	char *z, *dx;
+};
+
+static void
+planes_run(void *arg, size_t lo, size_t hi)
+{
+	const struct planes *j = arg;
+	struct plane2 p = j->p;
+	size_t es = j->f4 ? 4 : 8, in = p.h * p.w * es, out = p.oh * p.ow * es;
+	const char *x = j->x + lo * in;
+
+	p.planes = hi - lo;
+	if (!j->bwd) {
+		char *z = j->z + lo * out;
+
+		if (j->max22 && j->f4)
+			max22_fwd_float(&p, (const void *)x, (void *)z);
+		else if (j->max22)
+			max22_fwd_double(&p, (const void *)x, (void *)z);
+		else if (j->f4)
+			plane2_fwd_float(&p, (const void *)x, (void *)z);
+		else
+			plane2_fwd_double(&p, (const void *)x, (void *)z);
+	} else {
+		const char *dz = j->dz + lo * out;
+		char *dx = j->dx + lo * in;
+
+		if (j->max22 && j->f4)
+			max22_bwd_float(&p, (const void *)x, (const void *)dz,
+			    (void *)dx);
+		else if (j->max22)
+			max22_bwd_double(&p, (const void *)x,
+			    (const void *)dz, (void *)dx);
+		else if (j->f4)
+			plane2_bwd_float(&p, (const void *)x,
+			    (const void *)dz, (void *)dx);
+		else
+			plane2_bwd_double(&p, (const void *)x,
+			    (const void *)dz, (void *)dx);
+	}
+}
+
+static void
+planes_split(const struct layer *l, const struct plane2 *p, int bwd,
+    const struct tp_tensor *x, const void *dz, void *out)
+{
+	struct planes j;
+
+	memset(&j, 0, sizeof j);
+	j.p = *p;
+	j.max22 = max22(p);
+	j.bwd = bwd;
+	j.f4 = x->dtype == TP_F4;
+	j.x = x->data;
+	j.dz = dz;
+	grad_blas_rest(x->nbytes);
+	if (bwd)
+		j.dx = out;
+	else
+		j.z = out;
+	grad_split(l->net, p->planes, 1, planes_run, &j);
+}
+
 static tp_why
 pool_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
     struct tp_msg *m)
@@ -508,18 +580,8 @@ pool_fwd(struct layer *l, const struct tp_tensor *x, struct tp_tensor *z,
 		shape[first + a] = (in - l->geo[0][a]) / l->geo[1][a] + 1;
 	}
 	*z = fresh(x->dtype, x->ndim, shape);	/* written whole */
-	if (plane2_of(l, x, shape, &p) && max22(&p)) {
-		if (x->dtype == TP_F4)
-			max22_fwd_float(&p, x->data, z->data);
-		else
-			max22_fwd_double(&p, x->data, z->data);
-		return NULL;
-	}
 	if (plane2_of(l, x, shape, &p)) {
-		if (x->dtype == TP_F4)
-			plane2_fwd_float(&p, x->data, z->data);
-		else
-			plane2_fwd_double(&p, x->data, z->data);
+		planes_split(l, &p, 0, x, NULL, z->data);
 		return NULL;
 	}
 	walk_init(&w, l, x, shape);
@@ -557,18 +619,12 @@ pool_bwd(struct layer *l, const struct tp_tensor *x,
 		return;
 	if (plane2_of(l, x, z->shape, &p) && max22(&p)) {
 		*dx = fresh(x->dtype, x->ndim, x->shape);
-		if (x->dtype == TP_F4)
-			max22_bwd_float(&p, x->data, dz->data, dx->data);
-		else
-			max22_bwd_double(&p, x->data, dz->data, dx->data);
+		planes_split(l, &p, 1, x, dz->data, dx->data);
 		return;
 	}
 	*dx = like(x);
 	if (plane2_of(l, x, z->shape, &p)) {
-		if (x->dtype == TP_F4)
-			plane2_bwd_float(&p, x->data, dz->data, dx->data);
-		else
-			plane2_bwd_double(&p, x->data, dz->data, dx->data);
+		planes_split(l, &p, 1, x, dz->data, dx->data);
 		return;
 	}
 	walk_init(&w, l, x, z->shape);

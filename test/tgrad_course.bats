@@ -435,3 +435,33 @@ for out, w, g, kw in (('plain.npy', 'w.npy', 'g.npy', {}),
         assert err <= 1e-10 * float(np.max(np.abs(t))), (out, n, err)
 "
 }
+
+@test "tgrad course: property: conv2d, relu and the pools split their images, elements and planes over -j's threads and give the same bytes on 1, 2 and 3 threads, float32 and float64" {
+	py '
+rng = np.random.default_rng(24)
+for t, n in ((np.float32, "32"), (np.float64, "64")):
+    np.save("x" + n + ".npy", rng.standard_normal((8, 4, 20, 20)).astype(t))
+    np.save("w" + n + ".npy", (rng.standard_normal((16, 4, 3, 3)) / 6).astype(t))
+    np.save("wg" + n + ".npy", (rng.standard_normal((16, 2, 5, 5)) / 6).astype(t))
+    np.save("b" + n + ".npy", rng.standard_normal(16).astype(t))
+'
+	for n in 32 64; do
+		for j in 1 2 3; do
+			tgrad -j $j --forward conv2d:w$n.npy,b$n.npy,pad=2 relu maxpool:2 maxpool:3,stride=2 sum <x$n.npy >a$n-$j.npy
+			tgrad -j $j --forward conv2d:wg$n.npy,b$n.npy,pad=1,stride=2,groups=2 relu avgpool:2 sum <x$n.npy >g$n-$j.npy
+		done
+		for f in a g; do
+			[ -s $f$n-1.npy ]
+			cmp $f$n-1.npy $f$n-2.npy
+			cmp $f$n-1.npy $f$n-3.npy
+		done
+	done
+	py '
+sys.path.insert(0, "'"$TPIPE_TOP"'/test")
+from npystream import records
+for f in ("a32-1.npy", "g64-1.npy"):
+    r = records(f)
+    assert len(r) == 4 and r[1].shape == (8, 4, 20, 20), (f, len(r), r[1].shape)
+    assert np.count_nonzero(r[1]) > 1000, f
+'
+}
