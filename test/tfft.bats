@@ -71,6 +71,37 @@ for got, want, tol in (('c.out', np.fft.fftn(c), 1e-12),
 "
 }
 
+@test "tfft: a batch of 65536 points or more is cut among the threads, a one-thread plan a chunk (a shorter last chunk by its own): complex, r2c, c2r, r2r, f32 off alignment, equal numpy and scipy" {
+	py "
+rng = np.random.default_rng(31)
+np.save('c.npy', rng.standard_normal((7, 1024, 10)) + 1j * rng.standard_normal((7, 1024, 10)))
+np.save('r.npy', rng.standard_normal((5, 16384)))
+np.save('h.npy', rng.standard_normal((5, 8193)) + 1j * rng.standard_normal((5, 8193)))
+np.save('s.npy', rng.standard_normal((9, 8191)).astype(np.float32))
+np.save('d.npy', rng.standard_normal((6, 20000)))
+"
+	tfft --transform fft --axes 1 -j 3 c.npy > c.out
+	tfft --transform rfft -j 2 r.npy > r.out
+	tfft --transform irfft -j 2 h.npy > h.out
+	tfft --transform rfft -j 2 s.npy > s.out
+	tfft --transform dct --norm ortho -j 2 d.npy > d.out
+	tfft --transform fft -j 1 c.npy > c1.out
+	py "
+import scipy.fft
+for name, want, tol in (
+        ('c', lambda x: np.fft.fft(x, axis=1), 1e-12),
+        ('r', lambda x: np.fft.rfft(x), 1e-12),
+        ('h', lambda x: np.fft.irfft(x), 1e-12),
+        ('s', lambda x: np.fft.rfft(x.astype(np.float64)), 1e-5),
+        ('d', lambda x: scipy.fft.dct(x, norm='ortho'), 1e-12),
+        ('c1', lambda x: np.fft.fft(x), 1e-12)):
+    x = np.load(name[0] + '.npy')
+    g, w = np.load(name + '.out'), want(x)
+    assert g.shape == w.shape, name
+    assert np.abs(g - w).max() <= tol * max(np.abs(w).max(), 1), name
+"
+}
+
 @test "tfft: fftn and ifftn of a real record run r2c and fill the other half by symmetry (--verbose says so); the result is numpy's complex transform" {
 	py "
 rng = np.random.default_rng(8)
