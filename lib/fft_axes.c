@@ -22,8 +22,11 @@
 /* A block of gathered lines is read in runs of at least RUN bytes,
  * holds at least MINWORK points (fewer FFTW calls on short lines) and
  * at most MAXBUF bytes; a line longer than that is transformed where it
- * lies, by FFTW. */
-#define RUN 512
+ * lies, by FFTW.  One thread's CPU, least of 4 to 12 runs in turns,
+ * load 6 to 8 (bench/fft-exec.c), with RUN 512, 1024: b of
+ * bench/tfft.sh 0.124, 0.121 s; c 0.246, 0.210 s; f 0.146, 0.142 s
+ * (256: b 0.131 s). */
+#define RUN 1024
 #define MINWORK 4096
 #define MAXBUF ((size_t)4 << 20)
 #define TILE 256
