@@ -32,7 +32,10 @@
 # ratio, which the load of other jobs disturbs less than wall times;
 # for b and f the least time one thread takes to memset the second
 # half of the output, what the full spectrum must add to r2c's time at
-# this machine's bandwidth.
+# this machine's bandwidth; then FFTW's execute and tfft's transform
+# cold (the caches flushed before each run: tfft transforms a record
+# just read, FFTW's warm loop the arrays its previous run left in the
+# last level cache), wall and CPU, and compute against the cold execute.
 # The two are measured in turns, $REPS times each, and the least taken.
 # The load average is printed before and after.
 #
@@ -136,7 +139,7 @@ run_case() {
 	ts=$(timed "$1 scipy" "'$PYTHON' '$tmp/fft.py' scipy $5 '$in' '$tmp/$1.sp.npy'")
 	tt=$(timed "$1 tfft" "'$TFFT' $TFFT_ARGS $6 '$in' -o '$tmp/$1.tfft.npy'")
 	# tfft's compute and FFTW's execute in turns, the least of each
-	tc='' tx='' ta='' tp='' cx='' ca='' hw=''
+	tc='' tx='' ta='' tp='' cx='' ca='' hw='' kx='' ka='' kcx='' kca=''
 	_i=0
 	while [ $_i -lt "$REPS" ]; do
 		# shellcheck disable=SC2086 # $6 is a word list on purpose
@@ -151,16 +154,21 @@ run_case() {
 		cx=$(least "$cx" "$(field 3 "$_x")")
 		ca=$(least "$ca" "$(field 4 "$_x")")
 		hw=$(least "$hw" "$(field 5 "$_x")")
+		kx=$(least "$kx" "$(field 6 "$_x")")
+		ka=$(least "$ka" "$(field 7 "$_x")")
+		kcx=$(least "$kcx" "$(field 8 "$_x")")
+		kca=$(least "$kca" "$(field 9 "$_x")")
 		_i=$((_i + 1))
 	done
 	hw=$(awk -v h="$hw" 'BEGIN { print h + 0 == 0 ? "-" : h }')
-	printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
+	printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
 	    "$1" "$2" "$(wall "$tn")" "$(wall "$ts")" "$(wall "$tt")" \
 	    "$(ratio "$(wall "$tn")" "$(wall "$tt")")" \
 	    "$(ratio "$(wall "$ts")" "$(wall "$tt")")" \
 	    "$(cpu "$tn")" "$(cpu "$ts")" "$(cpu "$tt")" \
 	    "$tc" "$tp" "$tx" "$(ratio "$tc" "$tx")" "$ta" \
 	    "$cx" "$ca" "$(ratio "$ca" "$cx")" "$hw" \
+	    "$kx" "$ka" "$kcx" "$kca" "$(ratio "$tc" "$kx")" \
 	    "$(err "$tmp/$1.tfft.npy" "$tmp/$1.np.npy")" \
 	    "$(err "$tmp/$1.sp.npy" "$tmp/$1.np.npy")"
 	rm -f "$tmp/$1".*npy
@@ -168,8 +176,8 @@ run_case() {
 
 cases=${*:-a b c d e f}
 echo "load before: $(uptime)"
-echo "| case | what | numpy s | scipy s | tfft s | numpy/tfft | scipy/tfft | numpy CPU s | scipy CPU s | tfft CPU s | tfft compute s | of which planning s | FFTW execute s | compute/execute | tfft transform s | FFTW execute CPU s | tfft transform CPU s | transform/execute CPU | second half memset s | tfft err | scipy err |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| case | what | numpy s | scipy s | tfft s | numpy/tfft | scipy/tfft | numpy CPU s | scipy CPU s | tfft CPU s | tfft compute s | of which planning s | FFTW execute s | compute/execute | tfft transform s | FFTW execute CPU s | tfft transform CPU s | transform/execute CPU | second half memset s | FFTW execute cold s | tfft transform cold s | FFTW execute cold CPU s | tfft transform cold CPU s | compute/cold execute | tfft err | scipy err |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for c in $cases; do
 	case $c in
 	a) run_case a "4096² real, rfftn" "4096, 4096" 0 rfftn \

@@ -8,7 +8,9 @@
  * few cache sets, and FFTW's plan took 2 to 5 times as long as the
  * gathered passes (4096² complex, in place: 0.53 s against 0.11 s on 2
  * threads; 0.45 s of CPU against 0.20 s without huge pages); on other
- * strides it was as fast or faster (bench/README.md).
+ * strides it was as fast or faster (bench/README.md).  FFTW's plan of
+ * a batch is cut among the threads, a one-thread plan a chunk, which
+ * is cheaper to plan than FFTW's threads (plan_whole).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -20,8 +22,11 @@
 /* A block of gathered lines is read in runs of at least RUN bytes,
  * holds at least MINWORK points (fewer FFTW calls on short lines) and
  * at most MAXBUF bytes; a line longer than that is transformed where it
- * lies, by FFTW. */
-#define RUN 512
+ * lies, by FFTW.  One thread's CPU, least of 4 to 12 runs in turns,
+ * load 6 to 8 (bench/fft-exec.c), with RUN 512, 1024: b of
+ * bench/tfft.sh 0.124, 0.121 s; c 0.246, 0.210 s; f 0.146, 0.142 s
+ * (256: b 0.131 s). */
+#define RUN 1024
 #define MINWORK 4096
 #define MAXBUF ((size_t)4 << 20)
 #define TILE 256
@@ -53,10 +58,17 @@ struct stage {
 	 * lines each (the rest of a run is the half to fill).  Otherwise
 	 * onph = nout, mid = 1, valid = rowlen = inner. */
 	size_t onph, mid, rowlen, valid;
+	/* split (FFTW's plan of the whole, batched): the outermost
+	 * loop's items in nch chunks of chunk items, ibytes and obytes
+	 * apart, each on one thread by the one-thread plan whole (the
+	 * last chunk, if shorter, by tail) */
+	size_t nch, chunk, ibytes, obytes;
+	struct tp_fft_plan *tail;
 	/* rows (tp_fft_axes_new_r2c_first's last stage): the array's
 	 * last axis, n points a line, rows lines; blocks of blk lines
-	 * copied to a buffer, transformed there and copied back, each
-	 * line's conjugate mirror image written too (fill_rows) */
+	 * transformed where they lie (or, off the plan's alignment,
+	 * through a buffer), each line's conjugate mirror image written
+	 * too (row_item) */
 	int rows;
 };
 
@@ -201,6 +213,61 @@ by_axis(enum tp_fft_kind kind, int single, int nd, const size_t *shape,
 	return 0;
 }
 
+/* A batch is split among the threads when it has at least this many
+ * points. */
+#define SPLIT ((size_t)1 << 16)
+
+/*
+ * Stage s as FFTW's plan of the whole problem pb on in, out (flags as
+ * tp_fft_plan_new takes them): for a batch of enough points whose
+ * outermost loop has an item for each thread, that loop cut into one
+ * chunk a thread, each chunk by a one-thread plan, run by tp_parallel;
+ * else one plan with p's threads.  FFTW's planner for threads costs:
+ * d of bench/tfft.sh (1024 transforms of 1024 complex points), the
+ * first plan of a process 0.27 ms on 2 threads, 0.15 ms on one (of
+ * which 0.08 ms the twiddles); its execute is the same.
+ */
+static void
+plan_whole(struct tp_fft_axes *p, struct stage *s, enum tp_fft_kind kind,
+    struct tp_fft_problem *pb, unsigned flags, void *in, void *out)
+{
+	size_t rsz = p->single ? sizeof(float) : sizeof(double), pts = 1;
+	size_t n0, last, ir, orr;
+	int i;
+
+	for (i = 0; i < pb->rank; i++)
+		pts *= pb->dims[i].n;
+	for (i = 0; i < pb->nloop; i++)
+		pts *= pb->loop[i].n;
+	n0 = pb->nloop > 0 ? pb->loop[0].n : 0;
+	if (p->threads > 1 && pts >= SPLIT && n0 >= (size_t)p->threads) {
+		s->chunk = (n0 + p->threads - 1) / p->threads;
+		s->nch = (n0 + s->chunk - 1) / s->chunk;
+		/* strides in elements of each side's type */
+		side_len(kind, 0, 1, &ir);
+		side_len(kind, 1, 1, &orr);
+		s->ibytes = s->chunk * (size_t)pb->loop[0].is * ir * rsz;
+		s->obytes = s->chunk * (size_t)pb->loop[0].os * orr * rsz;
+		if (s->ibytes % 16 || s->obytes % 16)
+			s->nch = 0;	/* the chunks' alignments differ */
+	}
+	if (s->nch < 2) {
+		s->nch = 0;
+		s->whole = tp_fft_plan_new(kind, p->single, pb, p->threads,
+		    flags, in, out);
+		return;
+	}
+	last = n0 - (s->nch - 1) * s->chunk;
+	pb->loop[0].n = s->chunk;
+	s->whole = tp_fft_plan_new(kind, p->single, pb, 1, flags, in, out);
+	if (last != s->chunk) {
+		pb->loop[0].n = last;
+		s->tail = tp_fft_plan_new(kind, p->single, pb, 1, flags, in,
+		    out);
+	}
+	pb->loop[0].n = n0;
+}
+
 struct tp_fft_axes *
 tp_fft_axes_new(enum tp_fft_kind kind, int single, int ndim,
     const size_t *shape, int naxes, const int *axes, int threads, int how,
@@ -227,9 +294,9 @@ tp_fft_axes_new(enum tp_fft_kind kind, int single, int ndim,
 		p->st[0].inplace = inplace;
 		tp_fft_problem_axes(&pb, kind, ndim, shape, naxes, axes,
 		    inplace);
-		p->st[0].whole = tp_fft_plan_new(kind, single, &pb,
-		    p->threads, (inplace ? TP_FFT_INPLACE : 0) |
-		    TP_FFT_DESTROY, in, out);
+		plan_whole(p, &p->st[0], kind, &pb, (inplace ?
+		    TP_FFT_INPLACE : 0) | TP_FFT_DESTROY, (void *)in,
+		    (void *)out);
 		return p;
 	}
 	memcpy(cs, shape, ndim * sizeof *shape);
@@ -408,6 +475,7 @@ tp_fft_axes_free(struct tp_fft_axes *p)
 		return;
 	for (int i = 0; i < p->nstage; i++) {
 		tp_fft_plan_free(p->st[i].whole);
+		tp_fft_plan_free(p->st[i].tail);
 		tp_fft_plan_free(p->st[i].block);
 	}
 	for (int t = 0; t < p->threads; t++)
@@ -549,9 +617,11 @@ block_item(void *arg, size_t i, int tid)
 	}							\
 } while (0)
 
-/* Block i of the rows stage: rows i blk.. copied to the buffer,
- * transformed, copied back, and their mirror images written where
- * symmetry puts them (struct tp_fft_axes). */
+/* Block i of the rows stage: rows i blk.. transformed, and their
+ * mirror images written where symmetry puts them (struct tp_fft_axes).
+ * Transformed in place rather than through the buffer: one thread's
+ * CPU for b's fftn (4096² float64, bench/tfft.sh) 0.109 s against
+ * 0.115 s, the least of 8 runs each in turns, load 5.7. */
 static void
 row_item(void *arg, size_t i, int tid)
 {
@@ -560,11 +630,19 @@ row_item(void *arg, size_t i, int tid)
 	const struct stage *s = g->s;
 	size_t r0 = i * s->blk, n = s->n, bytes = n * s->osz;
 	size_t cnt = s->outer - r0 < s->blk ? s->outer - r0 : s->blk;
-	char *b = p->buf[tid];
+	char *b = g->out + r0 * bytes;
 
-	memcpy(b, g->out + r0 * bytes, cnt * bytes);
-	tp_fft_execute(s->block, b, b);
-	memcpy(g->out + r0 * bytes, b, cnt * bytes);
+	/* Where the rows lie (contiguous: no conflicting strides),
+	 * unless they are off the alignment of the buffer the plan was
+	 * made on or the block is short: then through the buffer. */
+	if (cnt == s->blk && tp_fft_plan_fits(s->block, b, b)) {
+		tp_fft_execute(s->block, b, b);
+	} else {
+		b = p->buf[tid];
+		memcpy(b, g->out + r0 * bytes, cnt * bytes);
+		tp_fft_execute(s->block, b, b);
+		memcpy(g->out + r0 * bytes, b, cnt * bytes);
+	}
 	for (size_t j = 0; j < cnt; j++) {
 		size_t r = r0 + j, k0 = r / p->rest;
 		const char *src = b + j * bytes;
@@ -581,6 +659,18 @@ row_item(void *arg, size_t i, int tid)
 	}
 }
 
+/* Chunk i of a split stage (struct stage). */
+static void
+chunk_item(void *arg, size_t i, int tid)
+{
+	const struct gather_job *g = arg;
+	const struct stage *s = g->s;
+
+	(void)tid;
+	tp_fft_execute(i == s->nch - 1 && s->tail ? s->tail : s->whole,
+	    g->in + i * s->ibytes, g->out + i * s->obytes);
+}
+
 /* The stages on in and out (one sub-array of r2c_first's). */
 static void
 run_stages(const struct tp_fft_axes *p, void *in, void *out)
@@ -595,6 +685,10 @@ run_stages(const struct tp_fft_axes *p, void *in, void *out)
 
 			tp_parallel(p->threads, (s->outer + s->blk - 1) /
 			    s->blk, row_item, &g);
+		} else if (s->nch) {
+			struct gather_job g = { p, s, si, so, 0 };
+
+			tp_parallel(p->threads, s->nch, chunk_item, &g);
 		} else if (!s->gathered) {
 			tp_fft_execute(s->whole, si, so);
 		} else {

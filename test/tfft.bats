@@ -71,6 +71,37 @@ for got, want, tol in (('c.out', np.fft.fftn(c), 1e-12),
 "
 }
 
+@test "tfft: a batch of 65536 points or more is cut among the threads, a one-thread plan a chunk (a shorter last chunk by its own): complex, r2c, c2r, r2r, f32 off alignment, equal numpy and scipy" {
+	py "
+rng = np.random.default_rng(31)
+np.save('c.npy', rng.standard_normal((7, 1024, 10)) + 1j * rng.standard_normal((7, 1024, 10)))
+np.save('r.npy', rng.standard_normal((5, 16384)))
+np.save('h.npy', rng.standard_normal((5, 8193)) + 1j * rng.standard_normal((5, 8193)))
+np.save('s.npy', rng.standard_normal((9, 8191)).astype(np.float32))
+np.save('d.npy', rng.standard_normal((6, 20000)))
+"
+	tfft --transform fft --axes 1 -j 3 c.npy > c.out
+	tfft --transform rfft -j 2 r.npy > r.out
+	tfft --transform irfft -j 2 h.npy > h.out
+	tfft --transform rfft -j 2 s.npy > s.out
+	tfft --transform dct --norm ortho -j 2 d.npy > d.out
+	tfft --transform fft -j 1 c.npy > c1.out
+	py "
+import scipy.fft
+for name, want, tol in (
+        ('c', lambda x: np.fft.fft(x, axis=1), 1e-12),
+        ('r', lambda x: np.fft.rfft(x), 1e-12),
+        ('h', lambda x: np.fft.irfft(x), 1e-12),
+        ('s', lambda x: np.fft.rfft(x.astype(np.float64)), 1e-5),
+        ('d', lambda x: scipy.fft.dct(x, norm='ortho'), 1e-12),
+        ('c1', lambda x: np.fft.fft(x), 1e-12)):
+    x = np.load(name[0] + '.npy')
+    g, w = np.load(name + '.out'), want(x)
+    assert g.shape == w.shape, name
+    assert np.abs(g - w).max() <= tol * max(np.abs(w).max(), 1), name
+"
+}
+
 @test "tfft: fftn and ifftn of a real record run r2c and fill the other half by symmetry (--verbose says so); the result is numpy's complex transform" {
 	py "
 rng = np.random.default_rng(8)
@@ -98,14 +129,15 @@ for got, want, tol in (
 "
 }
 
-@test "tfft: fftn of a real record with the last axis transformed halves the first and writes the other half from the last pass: numpy's spectrum for even, odd and 1-long axes, axes skipped before and between, f32, norms, ifftn, --shift, rows in several blocks" {
+@test "tfft: fftn of a real record with the last axis transformed halves the first and writes the other half from the last pass: numpy's spectrum for even, odd and 1-long axes, axes skipped before and between, f32, norms, ifftn, --shift, rows in several blocks, in place or through the buffer" {
 	py "
 rng = np.random.default_rng(12)
 for name, shape, dt in (('a', (6, 8), np.float64), ('b', (7, 9), np.float32),
                         ('c', (1, 8), np.float64), ('d', (2, 5), np.float64),
                         ('e', (5, 4, 6), np.float64), ('f', (6, 3, 5), np.float64),
                         ('g', (3, 5, 4), np.float32), ('h', (2, 3, 4, 5), np.float64),
-                        ('i', (129, 1000), np.float64), ('k', (9, 1), np.float64)):
+                        ('i', (129, 1000), np.float64), ('k', (9, 1), np.float64),
+                        ('l', (20, 2731), np.float32)):
     np.save(name + '.npy', rng.standard_normal(shape).astype(dt))
 "
 	tfft a.npy > a.out
@@ -118,6 +150,10 @@ for name, shape, dt in (('a', (6, 8), np.float64), ('b', (7, 9), np.float32),
 	tfft --axes 1,3 -j 3 h.npy > h.out
 	tfft --transform ifftn --norm ortho -j 2 i.npy > i.out
 	tfft k.npy > k.out
+	# rows of 2731 complex64 in blocks of 5: the first block transformed
+	# where it lies, the second (8 bytes off FFTW's alignment) and the
+	# last (short) through the buffer
+	tfft l.npy > l.out
 	py "
 for name, want, tol in (
         ('a', lambda x: np.fft.fftn(x), 1e-12),
@@ -129,7 +165,8 @@ for name, want, tol in (
         ('g', lambda x: np.fft.fftshift(np.fft.fftn(x.astype(np.float64), axes=(1, 2)), axes=(1, 2)), 1e-5),
         ('h', lambda x: np.fft.fftn(x, axes=(1, 3)), 1e-12),
         ('i', lambda x: np.fft.ifftn(x, norm='ortho'), 1e-12),
-        ('k', lambda x: np.fft.fftn(x), 1e-12)):
+        ('k', lambda x: np.fft.fftn(x), 1e-12),
+        ('l', lambda x: np.fft.fftn(x.astype(np.float64)), 1e-5)):
     x = np.load(name + '.npy')
     g, w = np.load(name + '.out'), want(x)
     assert g.shape == w.shape and g.dtype.kind == 'c', name
