@@ -42,7 +42,8 @@ void tp_prefault_wait(void);
  * thread blocks every signal but SIGPIPE (unless the caller blocks it
  * too), so that its write to a closed pipe ends the process as the
  * caller's would; a tp_parallel it calls runs on the pool when the pool
- * is free, else in order on its own thread.
+ * is free, else in order on its own thread.  A die on another thread
+ * (no catch) waits for the job to end before it exits.
  */
 void tp_background_start(void (*fn)(void *arg), void *arg);
 void tp_background_wait(void);

@@ -14,6 +14,7 @@
 
 extern char *program_invocation_short_name;
 static void (*die_hook)(void);
+static void (*die_wait_hook)(void);
 static void (*message_hook)(int phase);
 
 /* The innermost catch of this thread, or NULL: each thread its own, so
@@ -118,19 +119,29 @@ tp_on_die(void (*fn)(void))
 }
 
 void
+tp_on_die_wait(void (*fn)(void))
+{
+	die_wait_hook = fn;
+}
+
+void
 tp_on_message(void (*fn)(int phase))
 {
 	message_hook = fn;
 }
 
-/* Before a die: the hook (once, so a die inside it cannot loop), then
- * stdout's stdio buffer. */
+/* Before a die: the wait hook, then the hook (each once, so a die
+ * inside one cannot loop), then stdout's stdio buffer. */
 static void
 before_die(void)
 {
+	void (*wait)(void) = die_wait_hook;
 	void (*fn)(void) = die_hook;
 
+	die_wait_hook = NULL;
 	die_hook = NULL;
+	if (wait)
+		wait();
 	if (fn)
 		fn();
 }

@@ -291,12 +291,27 @@ background_main(void *v)
 	return NULL;
 }
 
+/* tp_on_die_wait hook: a die on another thread lets the job (a write of
+ * a complete record, say) end before the writer writes out what is
+ * complete and the process exits, so the two never interleave and the
+ * job's record is not cut.  What the job failed with is dropped: the
+ * process dies of the first error. */
+static void
+background_end_before_die(void)
+{
+	if (bg.running && !pthread_equal(pthread_self(), bg.id)) {
+		pthread_join(bg.id, NULL);
+		bg.running = 0;
+	}
+}
+
 void
 tp_background_start(void (*fn)(void *), void *arg)
 {
 	sigset_t all, old;
 
 	tp_background_wait();
+	tp_on_die_wait(background_end_before_die);
 	bg.fn = fn;
 	bg.arg = arg;
 	sigfillset(&all);

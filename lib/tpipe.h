@@ -333,6 +333,10 @@ size_t tp_arena_count(struct tp_arena *);	/* a's blocks (tests) */
 /* Call fn (once) before a die prints its message; NULL removes it.  fn
  * must not die. */
 void tp_on_die(void (*fn)(void));
+/* Call fn (once) before that hook: for work still under way on another
+ * thread, such as a write (threads.c's background job), to end first.
+ * fn must not die. */
+void tp_on_die_wait(void (*fn)(void));
 /*
  * Call fn around every message tp_die, tp_usage_die and tp_warn print:
  * fn(TP_MSG_BEGIN) before a warning and fn(TP_MSG_END) after it;

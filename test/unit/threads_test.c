@@ -412,12 +412,27 @@ bg_item(void *v)
 	__atomic_add_fetch(&j->slot[0], 1, __ATOMIC_SEQ_CST);
 }
 
+/* The job of the die test: writes "done" to late_fd after 100 ms. */
+static int late_fd = -1;
+
+static void
+late_write(void *v)
+{
+	(void)v;
+	usleep(100000);
+	if (write(late_fd, "done", 4) != 4)
+		_exit(3);
+}
+
 static void
 test_background(void)
 {
 	struct bg_job a = { { 0, 0 }, 0, 0 }, b = a, d = a;
 	struct tp_catch c;
-	int good;
+	int good, fds[2], st;
+	char buf[8];
+	ssize_t n;
+	pid_t pid;
 
 	tp_background_wait();
 	tp_background_start(bg_item, &a);
@@ -441,6 +456,28 @@ test_background(void)
 	tp_background_wait();
 	ok(good && d.slot[0] == 0, "a die in the background job reaches "
 	    "the caller's catch at the wait, once");
+	/* a die on the caller's thread waits for the job, which writes
+	 * after the die began */
+	if (pipe(fds) != 0) {
+		ok(0, "pipe");
+		return;
+	}
+	fflush(stdout);
+	if ((pid = fork()) == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, 2);
+		close(fds[0]);
+		late_fd = fds[1];
+		tp_background_start(late_write, NULL);
+		tp_die("the caller dies while the job runs");
+	}
+	close(fds[1]);
+	n = pid > 0 ? read(fds[0], buf, sizeof buf) : -1;
+	close(fds[0]);
+	ok(pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
+	    WEXITSTATUS(st) == 1 && n == 4 && !memcmp(buf, "done", 4),
+	    "a die on the caller's thread lets the background job end first");
 }
 
 int
