@@ -47,7 +47,13 @@ reset(struct tp_blur *b)
 	for (int t = 0; t < TP_MAXTHREADS; t++) {
 		tp_fft_free(b->gbuf[t]);
 		b->gbuf[t] = NULL;
+		free(b->pbuf[t]);
+		b->pbuf[t] = NULL;
 	}
+	for (int a = 0; a < TP_MAXDIM; a++)
+		blur_edge_free(&b->edge[a]);
+	b->corr = 0;
+	b->kextra = 0;
 	for (int a = 0; a < TP_MAXDIM; a++) {
 		if (b->rfwd[a] != NULL)
 			tp_fft_plan_free(b->rfwd[a]);
@@ -394,6 +400,16 @@ tp_blur_describe(const struct tp_blur *b, char *buf, size_t len)
 		    i == 0 ? " " : "x", b->wshape[b->ax[i]]);
 	if (b->padded && used < len)
 		used += (size_t)snprintf(buf + used, len - used, " (padded)");
+	if (b->corr && used < len) {
+		used += (size_t)snprintf(buf + used, len - used, " (%s by "
+		    "edge corrections of rank", tp_choice_word(
+		    tp_blur_boundaries, b->o.boundary));
+		for (i = 0; i < b->nax && used < len; i++)
+			used += (size_t)snprintf(buf + used, len - used,
+			    "%s%d", i == 0 ? " " : "x", b->edge[b->ax[i]].k);
+		if (used < len)
+			used += (size_t)snprintf(buf + used, len - used, ")");
+	}
 	if (used < len && tp_fft_plan_mode() != TP_PLAN_ESTIMATE)
 		snprintf(buf + used, len - used, ", plans %s",
 		    plans_from_wisdom(b) ? "from wisdom" : "measured");

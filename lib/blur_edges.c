@@ -408,3 +408,222 @@ blur_cut_response(const struct tp_blur *b, int a, double *out)
 	free(h);
 	free(y);
 }
+
+/* --- zero and nearest as reflect with its corners corrected ------------- */
+
+/*
+ * Under reflect, output i of an axis of n meets sample m also through
+ * its first image, at offset i + 1 + m (left edge) or across the right
+ * edge likewise; zero and nearest differ from reflect only there.  With
+ * the kernel below eps beyond radius r <= n / 2, the difference is an
+ * r x r corner at each end:
+ *   M[i][m] = h_{i+1+m} - [m = 0] T_i,  T_i = sum_{j>i} h_j (nearest),
+ * h_j the weight of the sample j before the output (the left corner; the
+ * right one is (-1)^order times it, mirrored).  M is a smooth Hankel
+ * matrix of low numerical rank (8 to 16 for a Gaussian at any sigma), so
+ *   zero or nearest = reflect - U (V^T x)  at each end,
+ * with U V^T from a column-pivoted Gram-Schmidt of M: a few products of
+ * r samples per line on top of reflect's transforms, which stay the
+ * axis's own length however large sigma is.
+ */
+
+/* The most samples a corner may hold: beyond this its factors would take
+ * longer to make than the padding they save. */
+#define EDGE_MAXR 4096
+
+/* Whether an axis (sigma s, order, length n) of a record of count
+ * samples can take the corners: not a band-limited kernel's power-law
+ * tail (blur_pad_for's cut 1), a radius of at most half the axis, and
+ * the factors' cost, about 4 r^2 per rank, no more than the record's
+ * transforms, some 60 per sample. */
+static int
+edge_axis_fits(enum tp_blur_kernel k, double s, int order, size_t n,
+    double count, double eps)
+{
+	int cut, r;
+
+	if (n < 2 || s > MAXSIGMA_FIR)
+		return 0;
+	blur_pad_for(k, s, order, n, eps, &cut);
+	if (cut)
+		return 0;
+	r = edge_radius(k, s, order, eps);
+	return r <= EDGE_MAXR && 2 * (size_t)r <= n &&
+	    4.0 * r * r <= count;
+}
+
+int
+blur_edge_fits(enum tp_blur_kernel k, enum tp_blur_boundary bnd, int nd,
+    const size_t *shape, const double *sigma, const int *order, double eps)
+{
+	double count = 1;
+	int a, nax = 0, last = -1;
+
+	if (bnd != TP_BLUR_ZERO && bnd != TP_BLUR_NEAREST)
+		return 0;
+	for (a = 0; a < nd; a++)
+		count *= (double)shape[a];
+	for (a = 0; a < nd; a++) {
+		int ord = order != NULL ? order[a] : 0;
+
+		if (!blur_fft_axis(bnd, sigma[a], shape[a], ord) ||
+		    shape[a] == 1)	/* untransformed, or a scalar */
+			continue;
+		if (!edge_axis_fits(k, sigma[a], ord, shape[a], count, eps))
+			return 0;
+		nax++;
+		last = a;
+	}
+	return nax >= 1 && nax <= 2 && last == nd - 1;
+}
+
+/* The kernel's taps h[0..m] of axis a and the sum beyond m, as cut_taps
+ * makes them for a kernel with no power-law tail. */
+static void
+edge_taps(const struct tp_blur *b, int a, double *h, size_t m, double *tail)
+{
+	enum tp_blur_kernel k = b->o.kernel;
+	double s = b->sigma[a];
+	int ord = b->order[a];
+
+	if (k == TP_BLUR_DISCRETE)
+		blur_discrete_taps(s, ord, (size_t)edge_radius(k, s, ord,
+		    EPS_F64 / 64), h, m, tail);
+	else
+		blur_sampled_taps(s, ord, h, m, tail);
+}
+
+/*
+ * M = U V^T for the corner M (r x r, column-major, overwritten) by
+ * Gram-Schmidt on its columns, the largest residual first, until every
+ * residual column's norm is at most tol: u and v get r x k (column t of
+ * each at t r), k returned (at most kmax).
+ */
+static int
+pivoted_factors(double *M, int r, double tol, double *u, double *v, int kmax)
+{
+	double *nrm = tp_emalloc((size_t)r * sizeof *nrm);
+	int k, c, i;
+
+	for (c = 0; c < r; c++) {
+		double t = 0;
+
+		for (i = 0; i < r; i++)
+			t += M[(size_t)c * r + i] * M[(size_t)c * r + i];
+		nrm[c] = t;
+	}
+	for (k = 0; k < kmax; k++) {
+		double *q = u + (size_t)k * r, best = -1, len;
+		int cb = 0;
+
+		for (c = 0; c < r; c++)
+			if (nrm[c] > best) {
+				best = nrm[c];
+				cb = c;
+			}
+		if (!(best > tol * tol))
+			break;
+		len = 0;
+		for (i = 0; i < r; i++)
+			len += M[(size_t)cb * r + i] * M[(size_t)cb * r + i];
+		len = sqrt(len);
+		for (i = 0; i < r; i++)
+			q[i] = M[(size_t)cb * r + i] / len;
+		for (c = 0; c < r; c++) {
+			double *col = M + (size_t)c * r, dot = 0, t = 0;
+
+			for (i = 0; i < r; i++)
+				dot += q[i] * col[i];
+			for (i = 0; i < r; i++) {
+				col[i] -= dot * q[i];
+				t += col[i] * col[i];
+			}
+			v[(size_t)k * r + c] = dot;
+			nrm[c] = t;
+		}
+	}
+	free(nrm);
+	return k;
+}
+
+void
+blur_edge_factors(struct tp_blur *b, int a, double eps, double scale)
+{
+	struct blur_edge *e = &b->edge[a];
+	int r = edge_radius(b->o.kernel, b->sigma[a], b->order[a], eps);
+	size_t m = 2 * (size_t)r + 1, esz = b->single ? sizeof(float) :
+	    sizeof(double);
+	double *h, *T, *M, *u, *v, tail, s = 0, mx = 0, tol;
+	int i, j, t, k;
+
+	memset(e, 0, sizeof *e);
+	e->r = r;
+	e->sgn = b->order[a] % 2 ? -1 : 1;
+	if (r == 0)
+		return;
+	h = tp_emalloc((m + 1) * sizeof *h);
+	T = tp_emalloc((m + 1) * sizeof *T);
+	edge_taps(b, a, h, m, &tail);
+	T[m] = tail;	/* T[i] = sum_{j>i} h_j, from the far end */
+	for (j = (int)m - 1; j >= 0; j--)
+		T[j] = T[j + 1] + h[j + 1];
+	for (j = 0; j <= (int)m; j++)
+		s += (j ? 2 : 1) * fabs(h[j]);
+	M = tp_emalloc((size_t)r * r * sizeof *M);
+	for (j = 0; j < r; j++)		/* column j: sample j from the edge */
+		for (i = 0; i < r; i++)
+			M[(size_t)j * r + i] = (h[i + 1 + j] -
+			    (j == 0 && b->o.boundary == TP_BLUR_NEAREST ?
+			    T[i] : 0));
+	for (j = 0; j < r; j++) {
+		double c = 0;
+
+		for (i = 0; i < r; i++)
+			c += M[(size_t)j * r + i] * M[(size_t)j * r + i];
+		mx = fmax(mx, sqrt(c));
+	}
+	/* an output's error is at most r tol max|x|: eps of the kernel's
+	 * weight, or the rounding of M's own entries where that is larger */
+	tol = fmax(eps * s / r, 64 * EPS_F64 * mx);
+	u = tp_emalloc((size_t)r * r * sizeof *u);
+	v = tp_emalloc((size_t)r * r * sizeof *v);
+	k = pivoted_factors(M, r, tol, u, v, r);
+	e->k = k;
+	e->ut = tp_emalloc((size_t)k * r * esz);
+	e->ur = tp_emalloc((size_t)k * r * esz);
+	e->vt = tp_emalloc((size_t)k * r * esz);
+	e->vr = tp_emalloc((size_t)k * r * esz);
+	for (t = 0; t < k; t++)
+		for (i = 0; i < r; i++) {
+			size_t at = (size_t)t * r + (size_t)i;
+			size_t rev = (size_t)t * r + (size_t)(r - 1 - i);
+			double uu = scale * u[at], vv = v[at];
+
+			if (b->single) {
+				((float *)e->ut)[at] = (float)uu;
+				((float *)e->ur)[rev] = (float)(e->sgn * uu);
+				((float *)e->vt)[at] = (float)vv;
+				((float *)e->vr)[rev] = (float)vv;
+			} else {
+				((double *)e->ut)[at] = uu;
+				((double *)e->ur)[rev] = e->sgn * uu;
+				((double *)e->vt)[at] = vv;
+				((double *)e->vr)[rev] = vv;
+			}
+		}
+	free(h);
+	free(T);
+	free(M);
+	free(u);
+	free(v);
+}
+
+void
+blur_edge_free(struct blur_edge *e)
+{
+	free(e->ut);
+	free(e->ur);
+	free(e->vt);
+	free(e->vr);
+	memset(e, 0, sizeof *e);
+}

@@ -55,14 +55,16 @@ mul_item(void *arg, size_t i, int tid)
 static void
 shift_axis(const struct tp_blur *b, char *w, int a, size_t esz)
 {
-	size_t outer, inner, n = b->wshape[a], o;
+	size_t outer, inner, n = b->wshape[a], o, m = n;
 
+	if (a == b->ndim - 1 && b->kextra)	/* not the projections */
+		m = b->kcomp;
 	blur_extent(b->wshape, b->ndim, a, &outer, &inner);
 	for (o = 0; o < outer; o++) {
 		char *p = w + o * n * inner * esz;
 
-		memmove(p, p + inner * esz, (n - 1) * inner * esz);
-		memset(p + (n - 1) * inner * esz, 0, inner * esz);
+		memmove(p, p + inner * esz, (m - 1) * inner * esz);
+		memset(p + (m - 1) * inner * esz, 0, inner * esz);
 	}
 }
 
@@ -188,8 +190,12 @@ line_weight(const struct tp_blur *b, const struct blur_resp *rs, int a,
 	int x;
 
 	for (x = b->ndim - 1; x > a; x--) {
-		if (rs->h[x] != NULL)
-			w *= rs->h[x][q % b->wshape[x]];
+		size_t k = q % b->wshape[x];
+
+		/* b->corr: a compact row's projections, samples (1) */
+		if (rs->h[x] != NULL && !(b->kextra && x == b->ndim - 1 &&
+		    k >= b->kcomp))
+			w *= rs->h[x][k];
 		q /= b->wshape[x];
 	}
 	for (x = a - 1; x >= 0; x--) {
@@ -283,6 +289,7 @@ axis_lines(struct axis_ctx *c, size_t i, int tid, size_t esz)
 	double wts[MAXBLK], thr = c->fuse ? c->rs->wthr : 0;
 	int oneblock, fwd, inv, mk, mi;
 	const void *tw = b->dtw[c->a];
+	const struct blur_edge *ec;
 
 	cnt = c->nlines - l0 < blk ? c->nlines - l0 : blk;
 	if (cnt < blk)
@@ -324,6 +331,15 @@ axis_lines(struct axis_ctx *c, size_t i, int tid, size_t esz)
 		if (!live)
 			return;
 	}
+	/* corrected corners (b->corr, the fused pass of the first axis):
+	 * each line's projections, before its samples are overwritten */
+	ec = c->fuse && b->corr ? &b->edge[c->a] : NULL;
+	if (ec != NULL && ec->k == 0)
+		ec = NULL;
+	if (ec != NULL)
+		for (j = 0; j < cnt; j++)
+			ops->edge_project((char *)b->pbuf[tid] + j * 2 *
+			    (size_t)ec->k * esz, from[j], in, n, ec);
 	fwd = c->fuse ? c->src == c->w : !c->inverse;
 	inv = c->fuse || c->inverse;
 	mk = fwd && b->rfwd[c->a] != NULL;
@@ -372,6 +388,12 @@ axis_lines(struct axis_ctx *c, size_t i, int tid, size_t esz)
 			}
 	}
 	scatter_lines(buf, at, cnt, n, ks, ls, oneblock, mi, esz);
+	if (ec != NULL)
+		for (j = 0; j < cnt; j++)
+			if (fabs(wts[j]) >= thr)
+				ops->edge_correct(at[j], in, n,
+				    (char *)b->pbuf[tid] + j * 2 *
+				    (size_t)ec->k * esz, wts[j], ec);
 }
 
 /* The tp_parallel item of axis_lines. */
@@ -482,9 +504,14 @@ rows_lines(struct rows_ctx *c, size_t i, int tid, size_t esz)
 	int dct3 = b->ikind[last] == TP_FFT_DCT3;
 	size_t blk = b->rblk, n = b->shape[last], L = b->wshape[last];
 	size_t pl = b->pad[last], K = b->kcomp, ls = b->gstride[last] * esz;
-	size_t l0 = i * blk, cnt, j;
+	size_t l0 = i * blk, cnt, j, cs = K + b->kextra;
 	char *buf = b->gbuf[tid], *cb = buf + b->blk * ls;
 	char *tmp = cb + b->blk * ls;
+	/* b->corr: the row's ends, projected (forward: into the compact
+	 * row after its coefficients; nax 1: into pbuf) and corrected */
+	const struct blur_edge *e = b->corr && b->edge[last].k > 0 ?
+	    &b->edge[last] : NULL;
+	size_t pk = e != NULL ? 2 * (size_t)e->k * esz : 0;
 
 	cnt = c->nrows - l0 < blk ? c->nrows - l0 : blk;
 	if (c->inverse != 1) {
@@ -496,6 +523,10 @@ rows_lines(struct rows_ctx *c, size_t i, int tid, size_t esz)
 				memset(d, 0, L * esz);
 				continue;
 			}
+			if (e != NULL)
+				ops->edge_project(c->inverse == 0 ? c->cw +
+				    (work_row(b, l0 + j) * cs + K) * esz :
+				    (char *)b->pbuf[tid] + j * pk, s, 1, n, e);
 			ops->dct_in(d, s, L, pl, n, zb);
 		}
 		tp_fft_execute(b->rfwd[last], buf, cb);
@@ -505,12 +536,12 @@ rows_lines(struct rows_ctx *c, size_t i, int tid, size_t esz)
 		char *y;
 
 		if (c->inverse == 0) {
-			ops->dct_out(c->cw + work_row(b, l0 + j) * K * esz, V,
+			ops->dct_out(c->cw + work_row(b, l0 + j) * cs * esz, V,
 			    L, K, b->dtw[last]);
 			continue;
 		}
 		if (c->inverse == 1) {
-			y = c->cw + work_row(b, l0 + j) * K * esz;
+			y = c->cw + work_row(b, l0 + j) * cs * esz;
 		} else {
 			y = dct3 ? tmp : v;
 			ops->dct_out(tmp, V, L, L, b->dtw[last]);
@@ -548,6 +579,10 @@ rows_lines(struct rows_ctx *c, size_t i, int tid, size_t esz)
 			ops->idct_out(x, buf + j * ls, L, pl, n);
 		else
 			memcpy(x, buf + j * ls + pl * esz, n * esz);
+		if (e != NULL)
+			ops->edge_correct(x, 1, n, c->inverse == 1 ? c->cw +
+			    (work_row(b, l0 + j) * cs + K) * esz :
+			    (char *)b->pbuf[tid] + j * pk, 1, e);
 	}
 }
 
@@ -639,9 +674,11 @@ run_compact(struct tp_blur *b, const struct blur_ops *ops, char *data)
 		return;
 	}
 	rows_pass(&c, 0);
-	fill_pad_rows(b, esz);
-	/* the other axes on the compact array: its last axis kcomp long */
-	b->wshape[last] = b->kcomp;
+	if (b->padded)
+		fill_pad_rows(b, esz);
+	/* the other axes on the compact array: its last axis kcomp long
+	 * (and the projections after, b->corr) */
+	b->wshape[last] = b->kcomp + b->kextra;
 	for (i = b->nax - 2; i >= 1; i--)
 		axis_pass(b, ops, w, b->ax[i], 0);
 	axis_pass(b, ops, w, b->ax[0], 2);

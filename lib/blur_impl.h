@@ -39,6 +39,20 @@ struct blur_resp {
 	double wthr;
 };
 
+/*
+ * Zero or nearest along an axis as reflect minus a low-rank correction
+ * at each end (blur_edges.c): output sample m from the edge loses
+ * sum_t u_t[m] p_t, p_t = sum_j v_t[j] x[j] (x[j]: sample j from the
+ * same edge).  ut, vt hold u_t, v_t at t r (left edge, u scaled for the
+ * pass that applies it); ur, vr the same reversed, for the right edge's
+ * last r samples in order, ur times sgn ((-1)^order).  Element type.
+ */
+struct blur_edge {
+	int r, k;		/* corner size, rank (0: nothing to do) */
+	double sgn;
+	void *ut, *ur, *vt, *vr;
+};
+
 struct tp_blur {
 	struct tp_blur_opts o;
 
@@ -67,6 +81,15 @@ struct tp_blur {
 	 * padding are never transformed back */
 	int compact;
 	size_t kcomp, crows;
+	/* zero, nearest unpadded (blur_edge_fits): the transforms of
+	 * reflect, then each axis's corners corrected (edge, its factors);
+	 * the compact rows hold, after the kcomp coefficients, kextra
+	 * projections of the row's ends (the last axis's p_t, left then
+	 * right), which the first axis's pass blurs with the rest */
+	int corr;
+	size_t kextra;
+	struct blur_edge edge[TP_MAXDIM];
+	void *pbuf[TP_MAXTHREADS];	/* per thread: MAXBLK lines' p */
 	size_t rblk;	/* compact: rows per block, a few to stay in cache */
 	int spectral;	/* made for a spectrum several sigmas share
 			 * (blur_fft_spectrum): compact under reflect too */
@@ -128,6 +151,13 @@ struct blur_ops {
 	void (*idct_in)(void *V, const void *y, size_t L, const void *tw);
 	void (*idct_out)(void *x, const void *v, size_t L, size_t pl,
 	    size_t n);
+	/* p[0..k) and p[k..2k): the projections of a line of n (sample j
+	 * at x[j xs]) on e's vt (left end) and vr (right end) */
+	void (*edge_project)(void *p, const void *x, size_t xs, size_t n,
+	    const struct blur_edge *e);
+	/* that line's ends minus wgt times e's ut, ur combined by p */
+	void (*edge_correct)(void *x, size_t xs, size_t n, const void *p,
+	    double wgt, const struct blur_edge *e);
 };
 
 /* blur.c: the arithmetic of float (single) or double. */
@@ -163,6 +193,14 @@ size_t blur_pad_for(enum tp_blur_kernel k, double s, int order, size_t len,
 void blur_cut_response(const struct tp_blur *b, int a, double *out);
 /* The factor a length-1 axis a multiplies by under zero or nearest. */
 double blur_axis_gain(const struct tp_blur *b, int a);
+/* Whether the problem (zero or nearest) runs unpadded with its corners
+ * corrected: one or two transformed axes, the last one among them, each
+ * kernel short beside its axis (struct blur_edge). */
+int blur_edge_fits(enum tp_blur_kernel k, enum tp_blur_boundary bnd, int nd,
+    const size_t *shape, const double *sigma, const int *order, double eps);
+/* b->edge[a]: axis a's corner factors, u times scale. */
+void blur_edge_factors(struct tp_blur *b, int a, double eps, double scale);
+void blur_edge_free(struct blur_edge *e);
 
 /* blur_taps.c */
 /* The sampled kernel's order-n taps h[0..m], *tail the sum beyond m. */

@@ -29,7 +29,7 @@ tp_blur_cost(const struct tp_blur *b, int method, int single, int ndim,
 {
 	double eps = single ? EPS_F32 : EPS_F64, t = 0, count = 1, w = 1,
 	    lg = 0, lg0 = 0, live = 1;
-	int a, r, first = -1;
+	int a, r, first = -1, corr;
 
 	for (a = 0; a < ndim; a++)
 		count *= (double)shape[a];
@@ -45,6 +45,8 @@ tp_blur_cost(const struct tp_blur *b, int method, int single, int ndim,
 		}
 		return t * 2 / b->o.threads;
 	}
+	corr = blur_edge_fits(b->o.kernel, b->o.boundary, ndim, shape, sigma,
+	    order, eps);
 	for (a = 0; a < ndim; a++) {
 		double n = (double)shape[a], l;
 
@@ -57,10 +59,11 @@ tp_blur_cost(const struct tp_blur *b, int method, int single, int ndim,
 
 			if (shape[a] == 1)	/* a scalar (blur_axis_gain) */
 				continue;
-
-			n = (double)tp_fft_fast_len(TP_FFT_DCT2, shape[a] + 2 *
-			    blur_pad_for(b->o.kernel, sigma[a],
-			    order ? order[a] : 0, shape[a], eps, &cut));
+			if (!corr)	/* else unpadded (blur_edge_fits) */
+				n = (double)tp_fft_fast_len(TP_FFT_DCT2,
+				    shape[a] + 2 * blur_pad_for(b->o.kernel,
+				    sigma[a], order ? order[a] : 0, shape[a],
+				    eps, &cut));
 		}
 		w *= n / (double)shape[a];
 		l = log2(n > 2 ? n : 2);
@@ -203,13 +206,19 @@ setup_fft_shape(struct tp_blur *b, double eps)
 	b->gain = 1;
 	b->compact = 0;
 	b->padded = bnd == TP_BLUR_NEAREST || bnd == TP_BLUR_ZERO;
+	/* unpadded, with the corners corrected, where the kernels are short
+	 * beside their axes (blur_edges.c) */
+	b->corr = b->padded && blur_edge_fits(b->o.kernel, bnd, nd,
+	    b->shape, b->sigma, b->order, eps);
+	if (b->corr)
+		b->padded = 0;
 	for (a = 0; a < nd; a++) {
 		b->wshape[a] = b->shape[a];
 		b->pad[a] = 0;
 		b->cut[a] = 0;
 		if (!blur_fft_axis(bnd, b->sigma[a], b->shape[a], b->order[a]))
 			continue;
-		if (b->padded && b->shape[a] == 1) {	/* a scalar */
+		if ((b->padded || b->corr) && b->shape[a] == 1) { /* scalar */
 			b->gain *= blur_axis_gain(b, a);
 			continue;
 		}
@@ -231,9 +240,9 @@ setup_fft_shape(struct tp_blur *b, double eps)
 	 * sigmas share needs a compact array, which one axis does not have,
 	 * and the other axes must be gathered (a last axis of length 1,
 	 * transformed for a derivative, leaves the one before ungathered) */
-	b->compact = (b->padded || (bnd == TP_BLUR_REFLECT && (b->nax >= 2 ||
-	    !b->spectral) && b->shape[nd - 1] > 1)) && b->nax > 0 &&
-	    b->ax[b->nax - 1] == nd - 1;
+	b->compact = (b->padded || b->corr || (bnd == TP_BLUR_REFLECT &&
+	    (b->nax >= 2 || !b->spectral) && b->shape[nd - 1] > 1)) &&
+	    b->nax > 0 && b->ax[b->nax - 1] == nd - 1;
 }
 
 /* The spectrum's shape and the element counts for b's work shape (at
@@ -468,7 +477,39 @@ compact_work(struct tp_blur *b)
 	if (b->nax < 2)
 		return;
 	b->kcomp = compact_len(b, &b->rs);
-	b->work = tp_fft_alloc(b->crows * b->kcomp * esz);
+	b->work = tp_fft_alloc(b->crows * (b->kcomp + b->kextra) * esz);
+}
+
+/*
+ * The corner factors of b's transformed axes (b->corr), u scaled by
+ * what the pass that applies it leaves to make up: the first axis's
+ * fused pass has divided by the last axis's transform norm and
+ * multiplied by the gain (the responses: fft_responses), so its
+ * correction is gain / (the other axes' norms); the last axis's, at the
+ * inverse rows, applies to projections that pass blurred with that
+ * factor, and multiplies by the last norm back.  With one axis the
+ * response holds the gain alone.  Then the per-thread projections.
+ */
+static void
+edge_setup(struct tp_blur *b, double eps)
+{
+	size_t esz = b->single ? sizeof(float) : sizeof(double);
+	int a0 = b->ax[0], last = b->ndim - 1, kmax = 0;
+
+	if (b->nax == 1) {
+		blur_edge_factors(b, a0, eps, b->gain);
+	} else {
+		double nl = tp_fft_plan_norm(b->afwd[last]);
+
+		blur_edge_factors(b, a0, eps, b->gain / nl);
+		blur_edge_factors(b, last, eps, nl);
+		b->kextra = 2 * (size_t)b->edge[last].k;
+	}
+	for (int i = 0; i < b->nax; i++)
+		if (b->edge[b->ax[i]].k > kmax)
+			kmax = b->edge[b->ax[i]].k;
+	for (int t = 0; t < b->o.threads; t++)
+		b->pbuf[t] = tp_emalloc(MAXBLK * 2 * (size_t)(kmax + 1) * esz);
 }
 
 void
@@ -503,6 +544,8 @@ blur_setup_fft(struct tp_blur *b, void *data, double eps)
 	setup_fft_buffers(b);
 	setup_fft_plans(b, data);
 	fft_responses(b, b->sigma, &b->rs);
+	if (b->corr)
+		edge_setup(b, eps);
 	if (b->compact)
 		compact_work(b);
 }

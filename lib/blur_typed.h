@@ -355,9 +355,87 @@ BT_FN(idct_out)(void *xv, const void *vv, size_t L, size_t pl, size_t n)
 		x[j] = j % 2 ? v[L - 1 - hh - j / 2] : v[hh + j / 2];
 }
 
+/* sum_j a[j] x[j xs], j < r. */
+static inline __attribute__((always_inline)) BT_REAL
+BT_FN(edge_dot)(const BT_REAL *a, const BT_REAL *x, size_t xs, int r)
+{
+	BT_FN(vec) s0 = { 0 }, s1 = { 0 }, v, w;
+	BT_REAL t = 0;
+	size_t j = 0, n = (size_t)r;
+
+	if (xs == 1)
+		for (; j + 2 * VL <= n; j += 2 * VL) {
+			__builtin_memcpy(&v, a + j, sizeof v);
+			__builtin_memcpy(&w, x + j, sizeof w);
+			s0 += v * w;
+			__builtin_memcpy(&v, a + j + VL, sizeof v);
+			__builtin_memcpy(&w, x + j + VL, sizeof w);
+			s1 += v * w;
+		}
+	s0 += s1;
+	for (size_t l = 0; l < VL; l++)
+		t += s0[l];
+	for (; j < n; j++)
+		t += a[j] * x[j * xs];
+	return t;
+}
+
+/* x[j xs] -= c a[j], j < r. */
+static inline __attribute__((always_inline)) void
+BT_FN(edge_axpy)(BT_REAL *x, size_t xs, BT_REAL c, const BT_REAL *a, int r)
+{
+	size_t j = 0, n = (size_t)r;
+	BT_FN(vec) v, w;
+
+	if (xs == 1)
+		for (; j + VL <= n; j += VL) {
+			__builtin_memcpy(&v, a + j, sizeof v);
+			__builtin_memcpy(&w, x + j, sizeof w);
+			w -= c * v;
+			__builtin_memcpy(x + j, &w, sizeof w);
+		}
+	for (; j < n; j++)
+		x[j * xs] -= c * a[j];
+}
+
+TP_CLONES
+static void
+BT_FN(edge_project)(void *pv, const void *xv, size_t xs, size_t n,
+    const struct blur_edge *e)
+{
+	BT_REAL *p = pv;
+	const BT_REAL *x = xv, *xr = x + (n - (size_t)e->r) * xs;
+	size_t rk = (size_t)e->r;
+
+	for (int t = 0; t < e->k; t++) {
+		p[t] = BT_FN(edge_dot)((const BT_REAL *)e->vt + t * rk, x, xs,
+		    e->r);
+		p[e->k + t] = BT_FN(edge_dot)((const BT_REAL *)e->vr + t * rk,
+		    xr, xs, e->r);
+	}
+}
+
+TP_CLONES
+static void
+BT_FN(edge_correct)(void *xv, size_t xs, size_t n, const void *pv,
+    double wgt, const struct blur_edge *e)
+{
+	BT_REAL *x = xv, *xr = x + (n - (size_t)e->r) * xs;
+	const BT_REAL *p = pv;
+	size_t rk = (size_t)e->r;
+
+	for (int t = 0; t < e->k; t++) {
+		BT_FN(edge_axpy)(x, xs, (BT_REAL)(wgt * p[t]),
+		    (const BT_REAL *)e->ut + t * rk, e->r);
+		BT_FN(edge_axpy)(xr, xs, (BT_REAL)(wgt * p[e->k + t]),
+		    (const BT_REAL *)e->ur + t * rk, e->r);
+	}
+}
+
 static const struct blur_ops BT_FN(blur_ops) = {
 	sizeof(BT_REAL), BT_FN(fir_line), BT_FN(set_taps), BT_FN(scale_row),
-	BT_FN(dct_in), BT_FN(dct_out), BT_FN(idct_in), BT_FN(idct_out)
+	BT_FN(dct_in), BT_FN(dct_out), BT_FN(idct_in), BT_FN(idct_out),
+	BT_FN(edge_project), BT_FN(edge_correct)
 };
 
 #undef VL
