@@ -308,9 +308,14 @@ main(int argc, char **argv)
 			    tp_dtype_name(x.dtype));
 			warned = 1;
 		}
-		/* the output's pages mapped while the record is read */
+		/* the output's pages mapped and the plan made while the
+		 * record is read; a measuring planner, which writes arrays
+		 * of the record's size, only for a record the input
+		 * vouches for (a header is not trusted for memory) */
 		if (tp_reader_holds_record(in))
 			tp_spectrum_reserve(spec);
+		if (tp_reader_holds_record(in) || cl.plan == TP_PLAN_ESTIMATE)
+			tp_spectrum_plan_ahead(spec);
 		tp_read_data_in(in, &x, cd);
 		tp_timing_charge(&tm, TP_PHASE_READ);
 		tp_spectrum_run(spec, &x, &y);

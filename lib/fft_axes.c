@@ -214,8 +214,11 @@ by_axis(enum tp_fft_kind kind, int single, int nd, const size_t *shape,
 }
 
 /* A batch is split among the threads when it has at least this many
- * points. */
+ * points, into CHUNKS chunks a thread (taken in turn from tp_parallel's
+ * counter, so that a thread the machine wakes late leaves its share to
+ * the others instead of doubling the time). */
 #define SPLIT ((size_t)1 << 16)
+#define CHUNKS 4
 
 /*
  * Stage s as FFTW's plan of the whole problem pb on in, out (flags as
@@ -241,7 +244,11 @@ plan_whole(struct tp_fft_axes *p, struct stage *s, enum tp_fft_kind kind,
 		pts *= pb->loop[i].n;
 	n0 = pb->nloop > 0 ? pb->loop[0].n : 0;
 	if (p->threads > 1 && pts >= SPLIT && n0 >= (size_t)p->threads) {
-		s->chunk = (n0 + p->threads - 1) / p->threads;
+		size_t want = (size_t)p->threads * CHUNKS;
+
+		if (want > n0)
+			want = n0;
+		s->chunk = (n0 + want - 1) / want;
 		s->nch = (n0 + s->chunk - 1) / s->chunk;
 		/* strides in elements of each side's type */
 		side_len(kind, 0, 1, &ir);

@@ -109,6 +109,15 @@ tp_why tp_spectrum_out_header(struct tp_spectrum *,
  * caller reads the record.  Only for a record whose size the input
  * vouches for (a header is not trusted for memory). */
 void tp_spectrum_reserve(struct tp_spectrum *);
+/*
+ * Between tp_spectrum_out_header and tp_spectrum_run: make the plan
+ * for the record (unless one is kept) on a thread of its own
+ * (tp_background_start), so that it is made while the caller reads the
+ * record.  Until tp_spectrum_run, the caller must not plan with FFTW
+ * nor use the background job itself.  The plan's temporary arrays are
+ * allocated from the header, not touched under TP_PLAN_ESTIMATE.
+ */
+void tp_spectrum_plan_ahead(struct tp_spectrum *);
 /* Transform x (the header given to tp_spectrum_out_header, its data in
  * *cd) into y (its header from there), allocating y's data; x's data is
  * consumed (freed, or taken as y's). */

@@ -289,6 +289,83 @@ with open('exp.npy', 'wb') as f:
 	grep -q '^tfft: record 3: rfftn 8x6 (axes 0..1), f64, norm ortho, plan reused' err
 }
 
+@test "tfft: plans made on a second thread while a record is read: a stream of shapes, precisions and kinds (split batches, even and uneven, r2c with the half filled or written by the last pass) each equals numpy, on 1 to 3 threads" {
+	py "
+rng = np.random.default_rng(12)
+def c(s, t=np.complex128):
+    return (rng.standard_normal(s) + 1j * rng.standard_normal(s)).astype(t)
+recs = [c((1024, 64)), c((1001, 128)), c((1024, 64), np.complex64),
+        rng.standard_normal((1024, 64)), c((1024, 64)), c((3, 5, 63)),
+        rng.standard_normal((9, 1024, 7)).astype(np.float32), c((1001, 128))]
+with open('in.npy', 'wb') as f:
+    for r in recs:
+        np.save(f, r)
+with open('in2.npy', 'wb') as f:
+    for r in recs[3:5] + [rng.standard_normal((7, 1025, 2)),
+                          rng.standard_normal((64, 1023))] + recs[:1]:
+        np.save(f, r)
+"
+	for j in 1 2 3; do
+		tfft --transform fft -j $j --verbose in.npy > fft$j.npy 2> err$j
+		tfft --transform fftn --axes 0,1 --norm ortho -j $j in2.npy > fftn$j.npy
+	done
+	cat err2
+	[ "$(grep -c 'new plan' err2)" -eq 6 ]
+	[ "$(grep -c 'plan reused' err2)" -eq 2 ]
+	py "
+import sys
+sys.path.insert(0, '$TPIPE_TOP/test')
+from npystream import records
+x, x2 = records('in.npy'), records('in2.npy')
+for j in (1, 2, 3):
+    for name, src, f in (('fft', x, lambda a: np.fft.fft(a)),
+            ('fftn', x2, lambda a: np.fft.fftn(a, axes=(0, 1), norm='ortho'))):
+        got = records('%s%d.npy' % (name, j))
+        assert len(got) == len(src), (name, j, len(got))
+        for k, (g, a) in enumerate(zip(got, src)):
+            w = f(a.astype(np.complex128))
+            single = a.dtype in (np.float32, np.complex64)
+            assert g.shape == w.shape and g.dtype == (np.complex64 if single else np.complex128), (name, j, k, g.shape, g.dtype)
+            tol = 1e-5 if single else 1e-12
+            assert np.abs(g - w).max() <= tol * np.abs(w).max(), (name, j, k)
+"
+}
+
+@test "tfft: a record truncated while its plan is made on the second thread: the complete records, then one message (split batch, r2c written by the last pass); a header claiming terabytes from a pipe fails on the truncation" {
+	make_broken 2048,64 1
+	py "
+import sys
+sys.path.insert(0, '$TPIPE_TOP/test')
+from npystream import records
+r = records('complete.npy') + records('last.npy')
+with open('complete.npy', 'wb') as f:
+    np.save(f, r[0] + 1j * r[0])
+with open('last.npy', 'wb') as f:
+    np.save(f, r[1] + 1j * r[1])
+b = open('complete.npy', 'rb').read() + open('last.npy', 'rb').read()
+open('in.npy', 'wb').write(b[:len(b) - 2048 * 64 * 8 - 3])
+"
+	tfft --transform fft < complete.npy > whole.npy
+	tfft --transform fft < last.npy > broken.npy
+	complete_then_error tfft --transform fft
+	make_broken 512,512 2
+	tfft --transform fftn < complete.npy > whole.npy
+	tfft --transform fftn < last.npy > broken.npy
+	complete_then_error tfft --transform fftn
+	py "
+import numpy.lib.format as fmt
+with open('huge.npy', 'wb') as f:
+    fmt.write_array_header_1_0(f, {'descr': '<f8', 'fortran_order': False,
+                                   'shape': (1 << 20, 1 << 20)})
+    f.write(bytes(4096))
+"
+	run --separate-stderr bash -c 'cat huge.npy | tfft --transform fft > out.npy'
+	[ "$status" -eq 1 ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ $stderr == *'truncated'* ]] || fail "$stderr"
+	[ ! -s out.npy ]
+}
+
 @test "tfft: float32 and complex64 are transformed in single precision; integers in float64, said on stderr once" {
 	py "
 np.save('f.npy', np.arange(12, dtype=np.float32).reshape(3, 4))
