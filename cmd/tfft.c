@@ -241,6 +241,10 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 	 * with lines gathered, 0 on FFTW's plan of the whole (fft.h) */
 	if ((e = getenv("TFFT_TEST_BY_AXIS")) != NULL && *e != '\0')
 		o->by_axis = (int)tp_parse_int(e, 0, 1, "TFFT_TEST_BY_AXIS");
+	/* TFFT_TEST_STREAM=1 writes fftn's spectrum of a real record with
+	 * non-temporal stores whatever its size, 0 never (fft.h) */
+	if ((e = getenv("TFFT_TEST_STREAM")) != NULL && *e != '\0')
+		o->stream = (int)tp_parse_int(e, 0, 1, "TFFT_TEST_STREAM");
 }
 
 /* --freq: numpy.fft.fftfreq or rfftfreq (fftshift'ed by --shift) as one

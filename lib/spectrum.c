@@ -110,6 +110,7 @@ tp_spectrum_opts_init(struct tp_spectrum_opts *o)
 	o->norm = TP_NORM_BACKWARD;
 	o->view = TP_VIEW_ASIS;
 	o->by_axis = -1;
+	o->stream = -1;
 }
 
 static int
@@ -472,9 +473,12 @@ get_plan(struct tp_spectrum *sp, int nd, const size_t *ps, void *in,
 	 * the other half written by the last pass (r2c_first) or else
 	 * filled by symmetry */
 	c->plan = NULL;
-	if (sp->fill >= 0 && sp->o.by_axis < 0)
+	if (sp->fill >= 0 && sp->o.by_axis < 0) {
 		c->plan = tp_fft_axes_new_r2c_first(sp->single, nd, ps,
 		    sp->naxes, sp->axes, sp->threads, in, out);
+		if (c->plan != NULL && sp->o.stream >= 0)
+			tp_fft_axes_set_stream(c->plan, sp->o.stream);
+	}
 	if (sp->fill >= 0 && sp->o.by_axis < 0 && c->plan == NULL)
 		c->plan = tp_fft_axes_new_r2c_full(sp->single, nd, ps,
 		    sp->naxes, sp->axes, sp->threads, in, out);

@@ -79,6 +79,8 @@ struct tp_spectrum_opts {
 	int threads;		/* per transform; 0: tp_fft_threads() */
 	int by_axis;		/* tp_fft_axes_new's how: -1 (default)
 				 * chooses, 0 and 1 are for tests */
+	int stream;		/* -1 (default); for tests, 0 or 1:
+				 * tp_fft_axes_set_stream */
 };
 void tp_spectrum_opts_init(struct tp_spectrum_opts *);
 /* NULL if the options go together, else a message: -s lengths not

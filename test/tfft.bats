@@ -5,7 +5,9 @@
 # streams of records (plans reused), NaN, integers, bad input.
 # TFFT_TEST_BY_AXIS=1, read only by cmd/tfft.c, runs every transform
 # axis by axis with lines gathered (lib/fft_axes.c), which tfft chooses
-# by itself only for records of more than 8 MiB; =0 never.
+# by itself only for records of more than 8 MiB; =0 never.  TFFT_TEST_STREAM=1
+# writes fftn's spectrum of a real record with the non-temporal stores
+# tfft takes for one that outgrows the cache, whatever its size.
 
 load helpers
 bats_require_minimum_version 1.5.0
@@ -129,7 +131,7 @@ for got, want, tol in (
 "
 }
 
-@test "tfft: fftn of a real record with the last axis transformed halves the first and writes the other half from the last pass: numpy's spectrum for even, odd and 1-long axes, axes skipped before and between, f32, norms, ifftn, --shift, rows in several blocks, in place or through the buffer" {
+@test "tfft: fftn of a real record with the last axis transformed halves the first and writes the other half from the last pass: numpy's spectrum for even, odd and 1-long axes, axes skipped before and between, f32, norms, ifftn, --shift, rows in several blocks, in place or through the buffer, with non-temporal stores or not" {
 	py "
 rng = np.random.default_rng(12)
 for name, shape, dt in (('a', (6, 8), np.float64), ('b', (7, 9), np.float32),
@@ -140,20 +142,26 @@ for name, shape, dt in (('a', (6, 8), np.float64), ('b', (7, 9), np.float32),
                         ('l', (20, 2731), np.float32)):
     np.save(name + '.npy', rng.standard_normal(shape).astype(dt))
 "
-	tfft a.npy > a.out
-	tfft b.npy > b.out
-	tfft c.npy > c.out
-	tfft --norm ortho d.npy > d.out
-	tfft --transform ifftn e.npy > e.out
-	tfft --axes 0,2 --norm forward f.npy > f.out
-	tfft --axes 1,2 --shift g.npy > g.out
-	tfft --axes 1,3 -j 3 h.npy > h.out
-	tfft --transform ifftn --norm ortho -j 2 i.npy > i.out
-	tfft k.npy > k.out
-	# rows of 2731 complex64 in blocks of 5: the first block transformed
-	# where it lies, the second (8 bytes off FFTW's alignment) and the
-	# last (short) through the buffer
-	tfft l.npy > l.out
+	# each twice: as tfft chooses, then with the non-temporal stores of a
+	# record that outgrows the cache (TFFT_TEST_STREAM=1)
+	for st in 0 1; do
+		export TFFT_TEST_STREAM=$st
+		tfft a.npy > a$st.out
+		tfft b.npy > b$st.out
+		tfft c.npy > c$st.out
+		tfft --norm ortho d.npy > d$st.out
+		tfft --transform ifftn e.npy > e$st.out
+		tfft --axes 0,2 --norm forward f.npy > f$st.out
+		tfft --axes 1,2 --shift g.npy > g$st.out
+		tfft --axes 1,3 -j 3 h.npy > h$st.out
+		tfft --transform ifftn --norm ortho -j 2 i.npy > i$st.out
+		tfft k.npy > k$st.out
+		# rows of 2731 complex64 in blocks of 5: the first block transformed
+		# where it lies, the second (8 bytes off FFTW's alignment) and the
+		# last (short) through the buffer
+		tfft l.npy > l$st.out
+	done
+	unset TFFT_TEST_STREAM
 	py "
 for name, want, tol in (
         ('a', lambda x: np.fft.fftn(x), 1e-12),
@@ -168,14 +176,16 @@ for name, want, tol in (
         ('k', lambda x: np.fft.fftn(x), 1e-12),
         ('l', lambda x: np.fft.fftn(x.astype(np.float64)), 1e-5)):
     x = np.load(name + '.npy')
-    g, w = np.load(name + '.out'), want(x)
-    assert g.shape == w.shape and g.dtype.kind == 'c', name
-    assert g.dtype == (np.complex64 if x.dtype == np.float32 else np.complex128), name
-    assert np.abs(g - w).max() <= tol * max(np.abs(w).max(), 1), name
+    w = want(x)
+    for st in '01':
+        g = np.load(name + st + '.out')
+        assert g.shape == w.shape and g.dtype.kind == 'c', (name, st)
+        assert g.dtype == (np.complex64 if x.dtype == np.float32 else np.complex128), (name, st)
+        assert np.abs(g - w).max() <= tol * max(np.abs(w).max(), 1), (name, st)
 "
 }
 
-@test "tfft: fftn of a real record gathers the halved axis's lines in pairs where the last axis is even (never across its rows): numpy's spectrum for even and odd halved axes, short last blocks, f32, axes skipped before and between, -j 1 to 3, ifftn; a NaN spoils only what numpy's does" {
+@test "tfft: fftn of a real record gathers the halved axis's lines in pairs where the last axis is even (never across its rows): numpy's spectrum for even and odd halved axes, short last blocks, f32, axes skipped before and between, -j 1 to 3, non-temporal stores, ifftn; a NaN spoils only what numpy's does" {
 	py "
 rng = np.random.default_rng(21)
 for name, shape, dt in (('a', (9, 3, 70), np.float64), ('b', (10, 3, 70), np.float32),
@@ -188,16 +198,21 @@ for name, at in (('f', (2, 1, 5)), ('h', (2, 2, 6))):
     x[at] = np.nan
     np.save(name + '.npy', x)
 "
-	for j in 1 2 3; do
-		tfft -j $j a.npy > a$j.out
-		tfft -j $j b.npy > b$j.out
-		tfft -j $j --axes 0,2 c.npy > c$j.out
-		tfft -j $j d.npy > d$j.out
-		tfft -j $j --axes 1,2 --transform ifftn e.npy > e$j.out
-		tfft -j $j --axes 0,2 f.npy > f$j.out
-		tfft -j $j --axes 1,2 --norm ortho g.npy > g$j.out
-		tfft -j $j --axes 0,2 h.npy > h$j.out
+	# -j 1 to 3; 4 and 5: -j 2 and 1 with the non-temporal stores a
+	# record that outgrows the cache takes, whatever the size
+	for j in 1 2 3 4 5; do
+		t=$(( j < 4 ? j : 6 - j )) st=$(( j < 4 ? 0 : 1 ))
+		export TFFT_TEST_STREAM=$st
+		tfft -j $t a.npy > a$j.out
+		tfft -j $t b.npy > b$j.out
+		tfft -j $t --axes 0,2 c.npy > c$j.out
+		tfft -j $t d.npy > d$j.out
+		tfft -j $t --axes 1,2 --transform ifftn e.npy > e$j.out
+		tfft -j $t --axes 0,2 f.npy > f$j.out
+		tfft -j $t --axes 1,2 --norm ortho g.npy > g$j.out
+		tfft -j $t --axes 0,2 h.npy > h$j.out
 	done
+	unset TFFT_TEST_STREAM
 	py "
 for name, want, tol in (
         ('a', lambda x: np.fft.fftn(x), 1e-12),
@@ -212,7 +227,7 @@ for name, want, tol in (
     w = want(x)
     bad = np.isnan(w.real) | np.isnan(w.imag)
     assert (name in 'fh') == bad.any(), name
-    for j in (1, 2, 3):
+    for j in (1, 2, 3, 4, 5):
         g = np.load('%s%d.out' % (name, j))
         assert g.shape == w.shape, (name, j)
         assert g.dtype == (np.complex64 if x.dtype == np.float32 else np.complex128), (name, j)
