@@ -9,8 +9,11 @@
  * gathered passes (4096² complex, in place: 0.53 s against 0.11 s on 2
  * threads; 0.45 s of CPU against 0.20 s without huge pages); on other
  * strides it was as fast or faster (bench/README.md).  FFTW's plan of
- * a batch is cut among the threads, a one-thread plan a chunk, which
- * is cheaper to plan than FFTW's threads (plan_whole).
+ * a batch is cut among the threads, chunks of a one-thread plan, which
+ * is cheaper to plan than FFTW's threads (plan_whole).  fftn of a real
+ * record (r2c_first) gathers the halved axis's real lines two at a time
+ * as complex lines (pair_block) and, where its data outgrow the cache,
+ * writes the output with non-temporal stores.
  */
 #include <stdlib.h>
 #include <stdint.h>
