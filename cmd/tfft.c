@@ -286,7 +286,7 @@ main(int argc, char **argv)
 	enum tp_dtype cd;
 	const char *why;
 	char sh[256], d[512];
-	int warned = 0;
+	int warned = 0, trusted;
 
 	parse_cmdline(argc, argv, &cl);
 	if (cl.freq > 0) {
@@ -313,13 +313,12 @@ main(int argc, char **argv)
 			warned = 1;
 		}
 		/* the output's pages mapped and the plan made while the
-		 * record is read; a measuring planner, which writes arrays
-		 * of the record's size, only for a record the input
-		 * vouches for (a header is not trusted for memory) */
-		if (tp_reader_holds_record(in))
+		 * record is read (tp_spectrum_plan_ahead says how far a
+		 * header alone is trusted) */
+		trusted = tp_reader_holds_record(in);
+		if (trusted)
 			tp_spectrum_reserve(spec);
-		if (tp_reader_holds_record(in) || cl.plan == TP_PLAN_ESTIMATE)
-			tp_spectrum_plan_ahead(spec);
+		tp_spectrum_plan_ahead(spec, trusted);
 		tp_read_data_in(in, &x, cd);
 		tp_timing_charge(&tm, TP_PHASE_READ);
 		tp_spectrum_run(spec, &x, &y);

@@ -116,10 +116,13 @@ void tp_spectrum_reserve(struct tp_spectrum *);
  * for the record (unless one is kept) on a thread of its own
  * (tp_background_start), so that it is made while the caller reads the
  * record.  Until tp_spectrum_run, the caller must not plan with FFTW
- * nor use the background job itself.  The plan's temporary arrays are
- * allocated from the header, not touched under TP_PLAN_ESTIMATE.
+ * nor use the background job itself.  Planning takes memory in
+ * proportion to the record (FFTW's scratch arrays and twiddles), so
+ * unless trusted (the input vouches for the record's size, as for
+ * tp_spectrum_reserve) only for a record of at most 64 MiB in and out,
+ * under TP_PLAN_ESTIMATE, which does not write the scratch arrays.
  */
-void tp_spectrum_plan_ahead(struct tp_spectrum *);
+void tp_spectrum_plan_ahead(struct tp_spectrum *, int trusted);
 /* Transform x (the header given to tp_spectrum_out_header, its data in
  * *cd) into y (its header from there), allocating y's data; x's data is
  * consumed (freed, or taken as y's). */
