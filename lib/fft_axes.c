@@ -757,13 +757,14 @@ put4f(float *w, float a, float b, float c, float d, int nt)
 	const T *z = (const T *)zb;					\
 	for (size_t k = 0; k < s->nout; k++) {				\
 		T *w = (T *)(dst + k * s->inner * s->osz);		\
-		const T *a = z + 2 * k, *b = z + 2 * (k ? s->n - k : 0);	\
+		const T *a = z + 2 * k;					\
+		const T *b = z + 2 * (k ? s->n - k : 0);		\
 		for (size_t q = 0; q < np; q++, w += 4) {		\
 			const T *x = a + 2 * q * s->ld;			\
 			const T *y = b + 2 * q * s->ld;			\
-			put4(w, (x[0] + y[0]) * (T)0.5,			\
-			    (x[1] - y[1]) * (T)0.5, (x[1] + y[1]) * (T)0.5,	\
-			    (y[0] - x[0]) * (T)0.5, nt);			\
+			const T h = (T)0.5;				\
+			put4(w, (x[0] + y[0]) * h, (x[1] - y[1]) * h,	\
+			    (x[1] + y[1]) * h, (y[0] - x[0]) * h, nt);	\
 		}							\
 	}								\
 } while (0)

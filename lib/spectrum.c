@@ -635,7 +635,7 @@ plan_shape(const struct tp_spectrum *sp, size_t *ps)
 	} else {
 		cx = is_r2r(sp->o.fn) && sp->cin;
 		memcpy(ps, sp->tin, nd * sizeof *ps);
-		if (cx)		/* a complex DCT: real and imaginary apart */
+		if (cx)	/* a complex DCT: real and imaginary apart */
 			ps[nd] = 2;
 	}
 	return nd + cx;
@@ -697,7 +697,7 @@ tp_spectrum_plan_ahead(struct tp_spectrum *sp, int trusted)
 			return;	/* tp_spectrum_run plans nothing */
 		if (!trusted && (in > UNTRUSTED / sp->tin[a] ||
 		    out > UNTRUSTED / sp->tout[a]))
-			return;	/* a header alone: planned after the read */
+			return;	/* a header alone: planned after read */
 		in *= sp->tin[a];
 		out *= sp->tout[a];
 	}
