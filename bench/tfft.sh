@@ -21,10 +21,13 @@
 # cache), wall clock and CPU (user + system, GNU time; the load of other
 # jobs disturbs it less).  The ratio columns are numpy / tfft and scipy /
 # tfft (above 1: tfft is faster).  Then tfft's compute time (--verbose:
-# planning, the transform and the passes around it; see compute1) and
-# the planning in it, FFTW's execute of one FFTW plan of the same
-# transform (best of 5; r2c for b and f: what tfft transforms) and
-# their ratio, then tfft's transform alone (tp_fft_axes: that plan, or
+# the transform and the passes around it; see compute1) and the
+# planning in it (since issue 22's third round the plan is made on a
+# second thread while the record is read: what is left is the wait for
+# it, and for the thread that maps the output's pages), FFTW's execute
+# of one FFTW plan of the same transform (best of 5; r2c for b and f:
+# what tfft transforms) and their ratio, then tfft's transform alone
+# (tp_fft_axes: that plan, or
 # the axes one at a time with lines gathered, as tfft chooses; for b
 # and f the whole full output, its second half written by the last
 # pass; best of 5); then the CPU time (every thread's, the least of the

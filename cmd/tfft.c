@@ -241,6 +241,10 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 	 * with lines gathered, 0 on FFTW's plan of the whole (fft.h) */
 	if ((e = getenv("TFFT_TEST_BY_AXIS")) != NULL && *e != '\0')
 		o->by_axis = (int)tp_parse_int(e, 0, 1, "TFFT_TEST_BY_AXIS");
+	/* TFFT_TEST_STREAM=1 writes fftn's spectrum of a real record with
+	 * non-temporal stores whatever its size, 0 never (fft.h) */
+	if ((e = getenv("TFFT_TEST_STREAM")) != NULL && *e != '\0')
+		o->stream = (int)tp_parse_int(e, 0, 1, "TFFT_TEST_STREAM");
 }
 
 /* --freq: numpy.fft.fftfreq or rfftfreq (fftshift'ed by --shift) as one
@@ -282,7 +286,7 @@ main(int argc, char **argv)
 	enum tp_dtype cd;
 	const char *why;
 	char sh[256], d[512];
-	int warned = 0;
+	int warned = 0, trusted;
 
 	parse_cmdline(argc, argv, &cl);
 	if (cl.freq > 0) {
@@ -308,9 +312,13 @@ main(int argc, char **argv)
 			    tp_dtype_name(x.dtype));
 			warned = 1;
 		}
-		/* the output's pages mapped while the record is read */
-		if (tp_reader_holds_record(in))
+		/* the output's pages mapped and the plan made while the
+		 * record is read (tp_spectrum_plan_ahead says how far a
+		 * header alone is trusted) */
+		trusted = tp_reader_holds_record(in);
+		if (trusted)
 			tp_spectrum_reserve(spec);
+		tp_spectrum_plan_ahead(spec, trusted);
 		tp_read_data_in(in, &x, cd);
 		tp_timing_charge(&tm, TP_PHASE_READ);
 		tp_spectrum_run(spec, &x, &y);

@@ -195,6 +195,10 @@ struct tp_fft_axes *tp_fft_axes_new_r2c_first(int single, int ndim,
     const void *in, const void *out);
 /* 1 when the plan is r2c_first's: the whole full output is written. */
 int tp_fft_axes_fills(const struct tp_fft_axes *);
+/* r2c_first's output is written with non-temporal stores when its
+ * input and output outgrow the cache; for tests, 1 or 0 says so
+ * whatever the size. */
+void tp_fft_axes_set_stream(struct tp_fft_axes *, int on);
 void tp_fft_axes_run(const struct tp_fft_axes *, void *in, void *out);
 /* 1 when it goes axis by axis, 0 on FFTW's plan of the whole. */
 int tp_fft_axes_by_axis(const struct tp_fft_axes *);

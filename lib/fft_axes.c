@@ -9,11 +9,19 @@
  * gathered passes (4096² complex, in place: 0.53 s against 0.11 s on 2
  * threads; 0.45 s of CPU against 0.20 s without huge pages); on other
  * strides it was as fast or faster (bench/README.md).  FFTW's plan of
- * a batch is cut among the threads, a one-thread plan a chunk, which
- * is cheaper to plan than FFTW's threads (plan_whole).
+ * a batch is cut among the threads, chunks of a one-thread plan, which
+ * is cheaper to plan than FFTW's threads (plan_whole).  fftn of a real
+ * record (r2c_first) gathers the halved axis's real lines two at a time
+ * as complex lines (pair_block) and, where its data outgrow the cache,
+ * writes the output with non-temporal stores.
  */
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+#include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "tpipe.h"
 #include "engine.h"
@@ -30,6 +38,12 @@
 #define MINWORK 4096
 #define MAXBUF ((size_t)4 << 20)
 #define TILE 256
+/* Gathered in pairs (struct stage), a block reads runs of PAIRRUN bytes
+ * of each row: one thread's CPU for b of bench/tfft.sh, least of 8
+ * runs in turns, four comparisons at load 2 to 3: 0.104 to 0.112 s,
+ * against 0.109 to 0.111 s with runs of 1024 bytes, 0.115 to 0.117 s
+ * without the pairs. */
+#define PAIRRUN 512
 
 /* Lines a multiple of CONFLICT bytes apart, in an array of more than
  * LARGE bytes, are gathered. */
@@ -52,6 +66,13 @@ struct stage {
 	size_t n, outer, nin, nout, inner, blk;
 	size_t isz, osz;	/* bytes per element in and out */
 	struct tp_fft_plan *block;
+	/* pairs (r2c_first's halved axis, the array's last axis even):
+	 * lines 2q and 2q+1, adjacent reals, gathered as one complex
+	 * line of the buffer (ld complex numbers apart), transformed
+	 * complex by pair and unpacked into the two lines' halves */
+	int pairs;
+	size_t ld;
+	struct tp_fft_plan *pair;
 	/* the full layout (tp_fft_axes_new_r2c_full): the output side
 	 * holds onph >= nout elements along the axis; the lines of an
 	 * outer index are mid runs, rowlen elements apart, of valid
@@ -84,6 +105,9 @@ struct tp_fft_axes {
 	 * mirror image at row (n0 - r / rest) rest + mirror[r % rest],
 	 * for 1 <= r / rest <= n0 - half */
 	int fills;
+	/* its data outgrow the cache: the half and the mirror images
+	 * written with non-temporal stores (put4d, stream_copy) */
+	int stream;
 	size_t nouter, istep, ostep, n0, half, rest;
 	size_t *mirror;
 	size_t ibuf, obuf;		/* bytes of each thread's buffers */
@@ -170,6 +194,18 @@ plan_blocks(struct tp_fft_axes *p)
 
 		if (!s->gathered && !s->rows)
 			continue;
+		if (s->pairs) {
+			/* blk/2 complex lines of n, ld apart, in place */
+			memset(&pb, 0, sizeof pb);
+			pb.rank = pb.nloop = 1;
+			pb.dims[0].n = s->n;
+			pb.dims[0].is = pb.dims[0].os = 1;
+			pb.loop[0].n = s->blk / 2;
+			pb.loop[0].is = pb.loop[0].os = (ptrdiff_t)s->ld;
+			s->pair = tp_fft_plan_new(TP_FFT_FWD, p->single, &pb,
+			    1, TP_FFT_INPLACE | TP_FFT_DESTROY, b, b);
+			continue;
+		}
 		tp_fft_problem_axes(&pb, s->kind, 2, bs, 1, &one, s->inplace);
 		s->block = tp_fft_plan_new(s->kind, p->single, &pb, 1,
 		    (s->inplace ? TP_FFT_INPLACE : 0) | TP_FFT_DESTROY, b,
@@ -214,8 +250,11 @@ by_axis(enum tp_fft_kind kind, int single, int nd, const size_t *shape,
 }
 
 /* A batch is split among the threads when it has at least this many
- * points. */
+ * points, into CHUNKS chunks a thread (taken in turn from tp_parallel's
+ * counter, so that a thread the machine wakes late leaves its share to
+ * the others instead of doubling the time). */
 #define SPLIT ((size_t)1 << 16)
+#define CHUNKS 4
 
 /*
  * Stage s as FFTW's plan of the whole problem pb on in, out (flags as
@@ -241,7 +280,11 @@ plan_whole(struct tp_fft_axes *p, struct stage *s, enum tp_fft_kind kind,
 		pts *= pb->loop[i].n;
 	n0 = pb->nloop > 0 ? pb->loop[0].n : 0;
 	if (p->threads > 1 && pts >= SPLIT && n0 >= (size_t)p->threads) {
-		s->chunk = (n0 + p->threads - 1) / p->threads;
+		size_t want = (size_t)p->threads * CHUNKS;
+
+		if (want > n0)
+			want = n0;
+		s->chunk = (n0 + want - 1) / want;
 		s->nch = (n0 + s->chunk - 1) / s->chunk;
 		/* strides in elements of each side's type */
 		side_len(kind, 0, 1, &ir);
@@ -383,6 +426,27 @@ none:
 	return NULL;
 }
 
+/*
+ * Whether data of this many bytes outgrow the cache: more than half the
+ * last level cache (32 MiB if unknown).  For fftn of a real record, the
+ * input and the full output: on this machine's 300 MiB, one thread's
+ * CPU with non-temporal stores against without, 2048² (96 MiB) 0.018
+ * against 0.016 s, 3072² (216 MiB) 0.046 against 0.049 s, 4096² (384
+ * MiB) 0.093 against 0.108 s (least of 8-10 runs, load 2).
+ */
+static int
+outgrow_cache(size_t bytes)
+{
+	long llc = -1;
+
+#ifdef _SC_LEVEL3_CACHE_SIZE
+	llc = sysconf(_SC_LEVEL3_CACHE_SIZE);
+#endif
+	if (llc <= 0)
+		llc = 32L << 20;
+	return bytes > (size_t)llc / 2;
+}
+
 /* Bytes of a block of rows the last stage of r2c_first transforms at
  * once: it and its mirror images stay in cache. */
 #define ROWBLOCK ((size_t)128 << 10)
@@ -423,10 +487,26 @@ tp_fft_axes_new_r2c_first(int single, int ndim, const size_t *shape,
 		p->istep *= sub[b];
 	p->ostep = p->istep;
 	p->rest = p->istep / (sub[0] * sub[nd - 1]);
+	p->stream = outgrow_cache(p->nouter * p->istep * csz * 3 / 2);
 	/* the halved axis first: its lines gathered, real to complex */
 	plan_stage(p, &p->st[p->nstage++], TP_FFT_R2C, nd, sub, 0, in, out);
 	if (!p->st[0].gathered)
 		goto none;
+	s = &p->st[0];
+	if (sub[nd - 1] % 2 == 0 && s->blk % 2 == 0) {
+		/* in pairs: the two lines of a pair lie in the same row
+		 * of the last axis, which the last stage transforms, so
+		 * a NaN spoils no point that numpy's transform keeps */
+		s->pairs = 1;
+		if (s->blk > PAIRRUN / s->isz)
+			s->blk = PAIRRUN / s->isz;
+		/* the buffer's lines a cache line more than a power of
+		 * two apart: the unpacking reads them side by side */
+		s->ld = s->n + 64 / (2 * s->isz);
+		/* stage 0's buffers, the first stage's, are these */
+		p->obuf = 0;
+		p->ibuf = s->blk / 2 * s->ld * 2 * s->isz;
+	}
 	/* the axes between, gathered, on the half */
 	for (i = naxes - 2; i >= 1; i--) {
 		s = &p->st[p->nstage++];
@@ -447,8 +527,9 @@ tp_fft_axes_new_r2c_first(int single, int ndim, const size_t *shape,
 	s->blk = ROWBLOCK / (s->n * csz) > 0 ? ROWBLOCK / (s->n * csz) : 1;
 	if (s->blk > s->outer)
 		s->blk = s->outer;
-	if (s->blk * s->n * csz > p->ibuf)
-		p->ibuf = s->blk * s->n * csz;
+	/* the block, then one mirror image (row_item) */
+	if ((s->blk + 1) * s->n * csz > p->ibuf)
+		p->ibuf = (s->blk + 1) * s->n * csz;
 	/* the mirror of the rows' index over the axes between */
 	p->mirror = tp_emalloc(p->rest * sizeof *p->mirror);
 	for (size_t m = 0; m < p->rest; m++) {
@@ -477,6 +558,7 @@ tp_fft_axes_free(struct tp_fft_axes *p)
 		tp_fft_plan_free(p->st[i].whole);
 		tp_fft_plan_free(p->st[i].tail);
 		tp_fft_plan_free(p->st[i].block);
+		tp_fft_plan_free(p->st[i].pair);
 	}
 	for (int t = 0; t < p->threads; t++)
 		tp_fft_free(p->buf[t]);
@@ -501,6 +583,12 @@ int
 tp_fft_axes_fills(const struct tp_fft_axes *p)
 {
 	return p->fills;
+}
+
+void
+tp_fft_axes_set_stream(struct tp_fft_axes *p, int on)
+{
+	p->stream = on;
 }
 
 int
@@ -529,12 +617,12 @@ tp_fft_axes_fits(const struct tp_fft_axes *p, const void *in,
 /*
  * cnt lines of n elements of esz bytes, side by side in the array at
  * arr (element k of line j at arr + (k inner + j) esz), into buf one
- * after the other; with back, from buf back into the array.  esz a
- * constant (move_lines).
+ * after the other, ld elements apart; with back, from buf back into
+ * the array.  esz a constant (move_lines).
  */
 BY_SIZE
 lines_by(char *arr, char *buf, size_t n, size_t inner, size_t cnt,
-    int back, size_t esz)
+    int back, size_t esz, size_t ld)
 {
 	/* Gathering, TILE bytes of each line at a time: point by point,
 	 * the cache lines of the cnt lines in the buffer (often a power of
@@ -548,29 +636,38 @@ lines_by(char *arr, char *buf, size_t n, size_t inner, size_t cnt,
 	for (size_t k0 = 0; !back && k0 < n; k0 += tk) {
 		size_t k1 = n - k0 < tk ? n : k0 + tk;
 
+		/* the next tile's runs asked for while this one moves:
+		 * one thread's CPU, least of 8, in turns, load 2: b of
+		 * bench/tfft.sh 0.0905-0.0918 -> 0.0896-0.0901 s, c
+		 * 0.190-0.210 -> 0.177-0.185 s (two tiles ahead: no
+		 * better than none) */
+		for (size_t k = k1; k < k1 + tk && k < n; k++)
+			for (size_t b = 0; b < cnt * esz; b += 64)
+				__builtin_prefetch(arr + k * inner * esz + b);
+
 		for (size_t j = 0; j < cnt; j++)
 			for (size_t k = k0; k < k1; k++)
-				memcpy(buf + (j * n + k) * esz,
+				memcpy(buf + (j * ld + k) * esz,
 				    arr + (k * inner + j) * esz, esz);
 	}
 	for (size_t k = 0; back && k < n; k++) {
 		char *row = arr + k * inner * esz;
 
 		for (size_t j = 0; j < cnt; j++)
-			memcpy(row + j * esz, buf + (j * n + k) * esz, esz);
+			memcpy(row + j * esz, buf + (j * ld + k) * esz, esz);
 	}
 }
 
 static void
 move_lines(char *arr, char *buf, size_t n, size_t inner, size_t cnt,
-    int back, size_t esz)
+    int back, size_t esz, size_t ld)
 {
 	if (esz == 4)
-		lines_by(arr, buf, n, inner, cnt, back, 4);
+		lines_by(arr, buf, n, inner, cnt, back, 4, ld);
 	else if (esz == 8)
-		lines_by(arr, buf, n, inner, cnt, back, 8);
+		lines_by(arr, buf, n, inner, cnt, back, 8, ld);
 	else
-		lines_by(arr, buf, n, inner, cnt, back, 16);
+		lines_by(arr, buf, n, inner, cnt, back, 16, ld);
 }
 
 struct gather_job {
@@ -579,6 +676,131 @@ struct gather_job {
 	char *in, *out;
 	size_t nblk;		/* blocks per run of valid lines */
 };
+
+/*
+ * n bytes from src to dst, which nothing reads soon: with non-temporal
+ * stores where they can be (SSE2, dst and n multiples of 16), which do
+ * not read dst's cache lines first.  The mirror images, built in a
+ * buffer and copied so: one thread's CPU for b of bench/tfft.sh, least
+ * of 8, four comparisons in turns at load 3.5: 0.094 to 0.100 s,
+ * against 0.104 to 0.111 s written where they go and 0.101 to 0.107 s
+ * through the buffer by memcpy.  stream_fence after the last: stores
+ * that are not ordered with the pool's atomics otherwise.
+ */
+static void
+stream_copy(char *dst, const char *src, size_t n)
+{
+#ifdef __SSE2__
+	if ((uintptr_t)dst % 16 == 0 && n % 16 == 0) {
+		for (size_t q = 0; q < n; q += 16)
+			_mm_stream_pd((double *)(void *)(dst + q),
+			    _mm_loadu_pd((const double *)(const void *)(src +
+			    q)));
+		return;
+	}
+#endif
+	memcpy(dst, src, n);
+}
+
+static void
+stream_fence(void)
+{
+#ifdef __SSE2__
+	_mm_sfence();
+#endif
+}
+
+/*
+ * Four reals to w (a complex pair of a pairs block, or two): with
+ * non-temporal stores when nt (w 16-byte aligned).  The unpacked half
+ * is read again by the rows stage only, after the other lines: one
+ * thread's CPU for b, least of 8, four comparisons in turns at load 3:
+ * 0.096 to 0.105 s, against 0.104 to 0.113 s stored as usual.
+ */
+static inline void
+put4d(double *w, double a, double b, double c, double d, int nt)
+{
+#ifdef __SSE2__
+	if (nt) {
+		_mm_stream_pd(w, _mm_set_pd(b, a));
+		_mm_stream_pd(w + 2, _mm_set_pd(d, c));
+		return;
+	}
+#endif
+	w[0] = a;
+	w[1] = b;
+	w[2] = c;
+	w[3] = d;
+}
+
+static inline void
+put4f(float *w, float a, float b, float c, float d, int nt)
+{
+#ifdef __SSE2__
+	if (nt) {
+		_mm_stream_ps(w, _mm_set_ps(d, c, b, a));
+		return;
+	}
+#endif
+	w[0] = a;
+	w[1] = b;
+	w[2] = c;
+	w[3] = d;
+}
+
+/* The lines of a pair block unpacked (T the real type): z holds np
+ * complex lines ld apart, Z = A + i B of the real lines A, B; their
+ * transforms' points k < nout are (Z[k] + conj Z[-k]) / 2 and
+ * (Z[k] - conj Z[-k]) / 2i, written to row k of dst, lines 2q, 2q+1
+ * (put4: non-temporal stores when nt, see put4d). */
+#define UNPACK(T, put4) do {						\
+	const T *z = (const T *)zb;					\
+	for (size_t k = 0; k < s->nout; k++) {				\
+		T *w = (T *)(dst + k * s->inner * s->osz);		\
+		const T *a = z + 2 * k;					\
+		const T *b = z + 2 * (k ? s->n - k : 0);		\
+		for (size_t q = 0; q < np; q++, w += 4) {		\
+			const T *x = a + 2 * q * s->ld;			\
+			const T *y = b + 2 * q * s->ld;			\
+			const T h = (T)0.5;				\
+			put4(w, (x[0] + y[0]) * h, (x[1] - y[1]) * h,	\
+			    (x[1] + y[1]) * h, (y[0] - x[0]) * h, nt);	\
+		}							\
+	}								\
+} while (0)
+
+/*
+ * A block of a pairs stage (struct stage): its cnt (even) real lines,
+ * the first at element at of the input, gathered two by two as
+ * complex lines (adjacent reals are a complex number's parts),
+ * transformed as complex lines and unpacked into the output.  Half
+ * the gathered elements, twice as wide; FFTW's real-to-complex block
+ * plan copied its halfcomplex output once more (fftw_cpy2d_pair) and
+ * needed a second buffer.
+ */
+static void
+pair_block(const struct gather_job *g, size_t o, size_t at, size_t cnt,
+    char *zb)
+{
+	const struct stage *s = g->s;
+	size_t np = cnt / 2, e = 2 * s->isz;
+	char *dst = g->out + (o * s->onph * s->inner + at) * s->osz;
+
+	move_lines(g->in + (o * s->nin * s->inner + at) * s->isz, zb, s->n,
+	    s->inner / 2, np, 0, e, s->ld);
+	if (np < s->blk / 2)
+		memset(zb + np * s->ld * e, 0, (s->blk / 2 - np) * s->ld * e);
+	tp_fft_execute(s->pair, zb, zb);
+	int nt = g->p->stream && (uintptr_t)dst % 16 == 0 &&
+	    s->inner * s->osz % 16 == 0;
+
+	if (g->p->single)
+		UNPACK(float, put4f);
+	else
+		UNPACK(double, put4d);
+	if (nt)
+		stream_fence();
+}
 
 /* Block i: outer index i / (mid nblk), run (i / nblk) % mid, its lines
  * from (i % nblk) blk on; gathered, transformed, scattered.  A short
@@ -593,14 +815,18 @@ block_item(void *arg, size_t i, int tid)
 	size_t cnt = s->valid - t0 < s->blk ? s->valid - t0 : s->blk;
 	char *ib = g->p->buf[tid], *ob = s->inplace ? ib : ib + g->p->ibuf;
 
+	if (s->pairs) {
+		pair_block(g, o, at, cnt, ib);
+		return;
+	}
 	move_lines(g->in + (o * s->nin * s->inner + at) * s->isz, ib, s->nin,
-	    s->inner, cnt, 0, s->isz);
+	    s->inner, cnt, 0, s->isz, s->nin);
 	if (cnt < s->blk)
 		memset(ib + cnt * s->nin * s->isz, 0,
 		    (s->blk - cnt) * s->nin * s->isz);
 	tp_fft_execute(s->block, ib, ob);
 	move_lines(g->out + (o * s->onph * s->inner + at) * s->osz, ob,
-	    s->nout, s->inner, cnt, 1, s->osz);
+	    s->nout, s->inner, cnt, 1, s->osz, s->nout);
 }
 
 /* The conjugate mirror image of row src (n complex numbers) into dst:
@@ -646,17 +872,22 @@ row_item(void *arg, size_t i, int tid)
 	for (size_t j = 0; j < cnt; j++) {
 		size_t r = r0 + j, k0 = r / p->rest;
 		const char *src = b + j * bytes;
-		char *dst;
+		char *dst, *to;
 
 		if (k0 < 1 || k0 > p->n0 - p->half)
 			continue;
-		dst = g->out + ((p->n0 - k0) * p->rest + p->mirror[r %
+		to = g->out + ((p->n0 - k0) * p->rest + p->mirror[r %
 		    p->rest]) * bytes;
+		dst = p->stream ? p->buf[tid] + s->blk * bytes : to;
 		if (p->single)
 			MIRROR_ROW(float);
 		else
 			MIRROR_ROW(double);
+		if (dst != to)
+			stream_copy(to, dst, bytes);
 	}
+	if (p->stream)
+		stream_fence();
 }
 
 /* Chunk i of a split stage (struct stage). */

@@ -54,6 +54,10 @@ struct tp_spectrum {
 	int threads;			/* of the passes */
 	void *reserved;			/* transform's output, mapped ahead
 					 * (tp_spectrum_reserve), or NULL */
+	int ahead;			/* a plan is being made on the
+					 * background thread
+					 * (tp_spectrum_plan_ahead) */
+	int ahead_new;			/* and it was not in the cache */
 	struct cached_plan cache[NCACHE];
 	int ncache, next;
 };
@@ -106,6 +110,7 @@ tp_spectrum_opts_init(struct tp_spectrum_opts *o)
 	o->norm = TP_NORM_BACKWARD;
 	o->view = TP_VIEW_ASIS;
 	o->by_axis = -1;
+	o->stream = -1;
 }
 
 static int
@@ -160,11 +165,22 @@ tp_spectrum_new(const struct tp_spectrum_opts *o)
 	return sp;
 }
 
+/* Wait for the plan made ahead, if any. */
+static void
+ahead_wait(struct tp_spectrum *sp)
+{
+	if (!sp->ahead)
+		return;
+	sp->ahead = 0;
+	tp_background_wait();
+}
+
 void
 tp_spectrum_free(struct tp_spectrum *sp)
 {
 	if (sp == NULL)
 		return;
+	ahead_wait(sp);
 	for (int i = 0; i < sp->ncache; i++)
 		tp_fft_axes_free(sp->cache[i].plan);
 	tp_prefault_wait();
@@ -370,6 +386,7 @@ tp_spectrum_out_header(struct tp_spectrum *sp, const struct tp_tensor *x,
 	enum tp_dtype raw;
 	const char *why = NULL;
 
+	ahead_wait(sp);
 	sp->valid = 0;
 	sp->how = NULL;
 	sp->plan = NULL;
@@ -456,9 +473,12 @@ get_plan(struct tp_spectrum *sp, int nd, const size_t *ps, void *in,
 	 * the other half written by the last pass (r2c_first) or else
 	 * filled by symmetry */
 	c->plan = NULL;
-	if (sp->fill >= 0 && sp->o.by_axis < 0)
+	if (sp->fill >= 0 && sp->o.by_axis < 0) {
 		c->plan = tp_fft_axes_new_r2c_first(sp->single, nd, ps,
 		    sp->naxes, sp->axes, sp->threads, in, out);
+		if (c->plan != NULL && sp->o.stream >= 0)
+			tp_fft_axes_set_stream(c->plan, sp->o.stream);
+	}
 	if (sp->fill >= 0 && sp->o.by_axis < 0 && c->plan == NULL)
 		c->plan = tp_fft_axes_new_r2c_full(sp->single, nd, ps,
 		    sp->naxes, sp->axes, sp->threads, in, out);
@@ -600,6 +620,95 @@ tp_spectrum_reserve(struct tp_spectrum *sp)
 	tp_prefault_start(sp->reserved, n * out_size(sp));
 }
 
+/* The logical shape of the plan for the current record (tp_fft_axes_new's)
+ * in ps; returns its number of axes: the record's, one more for a
+ * complex DCT or DST, whose real and imaginary parts are an axis of 2. */
+static int
+plan_shape(const struct tp_spectrum *sp, size_t *ps)
+{
+	int nd = sp->ndim, cx = 0;
+
+	if (sp->kind == TP_FFT_R2C || sp->kind == TP_FFT_C2R) {
+		for (int a = 0; a < nd; a++)
+			ps[a] = sp->kind == TP_FFT_R2C ? sp->tin[a] :
+			    sp->tout[a];
+	} else {
+		cx = is_r2r(sp->o.fn) && sp->cin;
+		memcpy(ps, sp->tin, nd * sizeof *ps);
+		if (cx)	/* a complex DCT: real and imaginary apart */
+			ps[nd] = 2;
+	}
+	return nd + cx;
+}
+
+/* The bytes in and out a header alone is trusted with for planning
+ * ahead, as the reader trusts it with a first buffer of 64 MiB. */
+#define UNTRUSTED ((size_t)64 << 20)
+
+/* Arrays of the alignment of those the plans run on (tp_big_alloc's,
+ * the reader's), for a plan made before the record is read: FFTW only
+ * looks at their addresses.  in == out unless r2c or c2r. */
+static _Alignas(64) char probe[128];
+
+/* An item that does nothing: starts the pool's threads. */
+static void
+nothing(void *arg, size_t i, int tid)
+{
+	(void)arg;
+	(void)i;
+	(void)tid;
+}
+
+/* The background job of tp_spectrum_plan_ahead: the plan into the
+ * cache, and the pool's threads started for its execute. */
+static void
+plan_job(void *arg)
+{
+	struct tp_spectrum *sp = arg;
+	size_t ps[TP_MAXDIM + 1];
+	int nd = plan_shape(sp, ps), c2 = sp->kind == TP_FFT_R2C ||
+	    sp->kind == TP_FFT_C2R;
+
+	get_plan(sp, nd, ps, probe, c2 ? probe + 64 : probe);
+	sp->ahead_new = sp->how != NULL && strcmp(sp->how, "new plan") == 0;
+	tp_parallel(sp->threads, (size_t)sp->threads, nothing, NULL);
+}
+
+/*
+ * Making a plan while the record is read.  Safe because FFTW's planner
+ * runs on one thread at a time: until tp_spectrum_run waits for the
+ * job, the caller only reads the record (the reader and
+ * tp_prefault_start call no FFTW function; fftw_malloc, which a
+ * caller may use, is thread-safe), and nothing else touches sp: every
+ * function here that does waits first.  A die on the main thread
+ * meanwhile (a truncated record) waits for the job before the process
+ * exits (tp_background_start's hook); a die in the job (FFTW cannot
+ * plan) is the caller's at the wait.
+ */
+void
+tp_spectrum_plan_ahead(struct tp_spectrum *sp, int trusted)
+{
+	size_t in = tp_dtype_size(sp->cd), out = out_size(sp);
+
+	if (!sp->valid || sp->ahead)
+		return;
+	for (int a = 0; a < sp->ndim; a++) {
+		if (sp->tin[a] == 0 || sp->tout[a] == 0)
+			return;	/* tp_spectrum_run plans nothing */
+		if (!trusted && (in > UNTRUSTED / sp->tin[a] ||
+		    out > UNTRUSTED / sp->tout[a]))
+			return;	/* a header alone: planned after read */
+		in *= sp->tin[a];
+		out *= sp->tout[a];
+	}
+	if (!trusted && (in + out > UNTRUSTED ||
+	    tp_fft_plan_mode() != TP_PLAN_ESTIMATE))
+		return;
+	sp->ahead = 1;
+	sp->ahead_new = 0;
+	tp_background_start(plan_job, sp);
+}
+
 /*
  * The transform of cur (its input): in place, but r2c and c2r, which
  * change the type, into a new buffer (for fftn of a real record, one of
@@ -610,8 +719,8 @@ static void *
 transform(struct tp_spectrum *sp, void *cur, size_t tout_count)
 {
 	const struct tp_fft_axes *plan;
-	size_t ps[TP_MAXDIM];
-	int nd = sp->ndim, a, cx = 0;
+	size_t ps[TP_MAXDIM + 1];
+	int nd = plan_shape(sp, ps);
 	void *out;
 
 	if (sp->kind == TP_FFT_R2C || sp->kind == TP_FFT_C2R) {
@@ -619,17 +728,13 @@ transform(struct tp_spectrum *sp, void *cur, size_t tout_count)
 		out = sp->reserved ? sp->reserved : tp_big_alloc(tout_count *
 		    out_size(sp));
 		sp->reserved = NULL;
-		for (a = 0; a < nd; a++)
-			ps[a] = sp->kind == TP_FFT_R2C ? sp->tin[a] :
-			    sp->tout[a];
 	} else {
-		cx = is_r2r(sp->o.fn) && sp->cin;
 		out = cur;
-		memcpy(ps, sp->tin, nd * sizeof *ps);
-		if (cx)		/* a complex DCT: real and imaginary apart */
-			ps[nd] = 2;
 	}
-	sp->plan = plan = get_plan(sp, nd + cx, ps, cur, out);
+	sp->plan = plan = get_plan(sp, nd, ps, cur, out);
+	if (sp->ahead_new)	/* made ahead for this record */
+		sp->how = "new plan";
+	sp->ahead_new = 0;
 	tp_timing_stamp("planned");
 	tp_fft_axes_run(plan, cur, out);
 	tp_timing_stamp("executed");
@@ -708,6 +813,7 @@ tp_spectrum_run(struct tp_spectrum *sp, struct tp_tensor *x,
 		tp_die("internal error: spectrum run without its header");
 	x->data = NULL;
 	tp_timing_stamp("run");
+	ahead_wait(sp);
 	for (int a = 0; a < sp->ndim; a++) {
 		tin_count *= sp->tin[a];
 		tout_count *= sp->tout[a];

@@ -79,6 +79,8 @@ struct tp_spectrum_opts {
 	int threads;		/* per transform; 0: tp_fft_threads() */
 	int by_axis;		/* tp_fft_axes_new's how: -1 (default)
 				 * chooses, 0 and 1 are for tests */
+	int stream;		/* -1 (default); for tests, 0 or 1:
+				 * tp_fft_axes_set_stream */
 };
 void tp_spectrum_opts_init(struct tp_spectrum_opts *);
 /* NULL if the options go together, else a message: -s lengths not
@@ -109,6 +111,18 @@ tp_why tp_spectrum_out_header(struct tp_spectrum *,
  * caller reads the record.  Only for a record whose size the input
  * vouches for (a header is not trusted for memory). */
 void tp_spectrum_reserve(struct tp_spectrum *);
+/*
+ * Between tp_spectrum_out_header and tp_spectrum_run: make the plan
+ * for the record (unless one is kept) on a thread of its own
+ * (tp_background_start), so that it is made while the caller reads the
+ * record.  Until tp_spectrum_run, the caller must not plan with FFTW
+ * nor use the background job itself.  Planning takes memory in
+ * proportion to the record (FFTW's scratch arrays and twiddles), so
+ * unless trusted (the input vouches for the record's size, as for
+ * tp_spectrum_reserve) only for a record of at most 64 MiB in and out,
+ * under TP_PLAN_ESTIMATE, which does not write the scratch arrays.
+ */
+void tp_spectrum_plan_ahead(struct tp_spectrum *, int trusted);
 /* Transform x (the header given to tp_spectrum_out_header, its data in
  * *cd) into y (its header from there), allocating y's data; x's data is
  * consumed (freed, or taken as y's). */

@@ -5,7 +5,9 @@
 # streams of records (plans reused), NaN, integers, bad input.
 # TFFT_TEST_BY_AXIS=1, read only by cmd/tfft.c, runs every transform
 # axis by axis with lines gathered (lib/fft_axes.c), which tfft chooses
-# by itself only for records of more than 8 MiB; =0 never.
+# by itself only for records of more than 8 MiB; =0 never.  TFFT_TEST_STREAM=1
+# writes fftn's spectrum of a real record with the non-temporal stores
+# tfft takes for one that outgrows the cache, whatever its size.
 
 load helpers
 bats_require_minimum_version 1.5.0
@@ -129,7 +131,7 @@ for got, want, tol in (
 "
 }
 
-@test "tfft: fftn of a real record with the last axis transformed halves the first and writes the other half from the last pass: numpy's spectrum for even, odd and 1-long axes, axes skipped before and between, f32, norms, ifftn, --shift, rows in several blocks, in place or through the buffer" {
+@test "tfft: fftn of a real record with the last axis transformed halves the first and writes the other half from the last pass: numpy's spectrum for even, odd and 1-long axes, axes skipped before and between, f32, norms, ifftn, --shift, rows in several blocks, in place or through the buffer, with non-temporal stores or not" {
 	py "
 rng = np.random.default_rng(12)
 for name, shape, dt in (('a', (6, 8), np.float64), ('b', (7, 9), np.float32),
@@ -140,20 +142,26 @@ for name, shape, dt in (('a', (6, 8), np.float64), ('b', (7, 9), np.float32),
                         ('l', (20, 2731), np.float32)):
     np.save(name + '.npy', rng.standard_normal(shape).astype(dt))
 "
-	tfft a.npy > a.out
-	tfft b.npy > b.out
-	tfft c.npy > c.out
-	tfft --norm ortho d.npy > d.out
-	tfft --transform ifftn e.npy > e.out
-	tfft --axes 0,2 --norm forward f.npy > f.out
-	tfft --axes 1,2 --shift g.npy > g.out
-	tfft --axes 1,3 -j 3 h.npy > h.out
-	tfft --transform ifftn --norm ortho -j 2 i.npy > i.out
-	tfft k.npy > k.out
-	# rows of 2731 complex64 in blocks of 5: the first block transformed
-	# where it lies, the second (8 bytes off FFTW's alignment) and the
-	# last (short) through the buffer
-	tfft l.npy > l.out
+	# each twice: as tfft chooses, then with the non-temporal stores of a
+	# record that outgrows the cache (TFFT_TEST_STREAM=1)
+	for st in 0 1; do
+		export TFFT_TEST_STREAM=$st
+		tfft a.npy > a$st.out
+		tfft b.npy > b$st.out
+		tfft c.npy > c$st.out
+		tfft --norm ortho d.npy > d$st.out
+		tfft --transform ifftn e.npy > e$st.out
+		tfft --axes 0,2 --norm forward f.npy > f$st.out
+		tfft --axes 1,2 --shift g.npy > g$st.out
+		tfft --axes 1,3 -j 3 h.npy > h$st.out
+		tfft --transform ifftn --norm ortho -j 2 i.npy > i$st.out
+		tfft k.npy > k$st.out
+		# rows of 2731 complex64 in blocks of 5: the first block transformed
+		# where it lies, the second (8 bytes off FFTW's alignment) and the
+		# last (short) through the buffer
+		tfft l.npy > l$st.out
+	done
+	unset TFFT_TEST_STREAM
 	py "
 for name, want, tol in (
         ('a', lambda x: np.fft.fftn(x), 1e-12),
@@ -168,10 +176,63 @@ for name, want, tol in (
         ('k', lambda x: np.fft.fftn(x), 1e-12),
         ('l', lambda x: np.fft.fftn(x.astype(np.float64)), 1e-5)):
     x = np.load(name + '.npy')
-    g, w = np.load(name + '.out'), want(x)
-    assert g.shape == w.shape and g.dtype.kind == 'c', name
-    assert g.dtype == (np.complex64 if x.dtype == np.float32 else np.complex128), name
-    assert np.abs(g - w).max() <= tol * max(np.abs(w).max(), 1), name
+    w = want(x)
+    for st in '01':
+        g = np.load(name + st + '.out')
+        assert g.shape == w.shape and g.dtype.kind == 'c', (name, st)
+        assert g.dtype == (np.complex64 if x.dtype == np.float32 else np.complex128), (name, st)
+        assert np.abs(g - w).max() <= tol * max(np.abs(w).max(), 1), (name, st)
+"
+}
+
+@test "tfft: fftn of a real record gathers the halved axis's lines in pairs where the last axis is even (never across its rows): numpy's spectrum for even and odd halved axes, short last blocks, f32, axes skipped before and between, -j 1 to 3, non-temporal stores, ifftn; a NaN spoils only what numpy's does" {
+	py "
+rng = np.random.default_rng(21)
+for name, shape, dt in (('a', (9, 3, 70), np.float64), ('b', (10, 3, 70), np.float32),
+                        ('c', (4, 7, 130), np.float64), ('d', (33, 2), np.float64),
+                        ('e', (5, 300, 8), np.float32), ('f', (6, 4, 8), np.float64),
+                        ('g', (2, 1024, 96), np.float64), ('h', (6, 4, 7), np.float64)):
+    np.save(name + '.npy', rng.standard_normal(shape).astype(dt))
+for name, at in (('f', (2, 1, 5)), ('h', (2, 2, 6))):
+    x = np.load(name + '.npy')
+    x[at] = np.nan
+    np.save(name + '.npy', x)
+"
+	# -j 1 to 3; 4 and 5: -j 2 and 1 with the non-temporal stores a
+	# record that outgrows the cache takes, whatever the size
+	for j in 1 2 3 4 5; do
+		t=$(( j < 4 ? j : 6 - j )) st=$(( j < 4 ? 0 : 1 ))
+		export TFFT_TEST_STREAM=$st
+		tfft -j $t a.npy > a$j.out
+		tfft -j $t b.npy > b$j.out
+		tfft -j $t --axes 0,2 c.npy > c$j.out
+		tfft -j $t d.npy > d$j.out
+		tfft -j $t --axes 1,2 --transform ifftn e.npy > e$j.out
+		tfft -j $t --axes 0,2 f.npy > f$j.out
+		tfft -j $t --axes 1,2 --norm ortho g.npy > g$j.out
+		tfft -j $t --axes 0,2 h.npy > h$j.out
+	done
+	unset TFFT_TEST_STREAM
+	py "
+for name, want, tol in (
+        ('a', lambda x: np.fft.fftn(x), 1e-12),
+        ('b', lambda x: np.fft.fftn(x.astype(np.float64)), 1e-5),
+        ('c', lambda x: np.fft.fftn(x, axes=(0, 2)), 1e-12),
+        ('d', lambda x: np.fft.fftn(x), 1e-12),
+        ('e', lambda x: np.fft.ifftn(x.astype(np.float64), axes=(1, 2)), 1e-5),
+        ('f', lambda x: np.fft.fftn(x, axes=(0, 2)), 1e-12),
+        ('g', lambda x: np.fft.fftn(x, axes=(1, 2), norm='ortho'), 1e-12),
+        ('h', lambda x: np.fft.fftn(x, axes=(0, 2)), 1e-12)):
+    x = np.load(name + '.npy')
+    w = want(x)
+    bad = np.isnan(w.real) | np.isnan(w.imag)
+    assert (name in 'fh') == bad.any(), name
+    for j in (1, 2, 3, 4, 5):
+        g = np.load('%s%d.out' % (name, j))
+        assert g.shape == w.shape, (name, j)
+        assert g.dtype == (np.complex64 if x.dtype == np.float32 else np.complex128), (name, j)
+        assert np.array_equal(np.isnan(g.real) | np.isnan(g.imag), bad), (name, j)
+        assert np.abs(g[~bad] - w[~bad]).max() <= tol * np.abs(w[~bad]).max(), (name, j)
 "
 }
 
@@ -287,6 +348,83 @@ with open('exp.npy', 'wb') as f:
 	grep -c 'new plan' err | grep -qx 2
 	grep -c 'plan reused' err | grep -qx 2
 	grep -q '^tfft: record 3: rfftn 8x6 (axes 0..1), f64, norm ortho, plan reused' err
+}
+
+@test "tfft: plans made on a second thread while a record is read: a stream of shapes, precisions and kinds (split batches, even and uneven, r2c with the half filled or written by the last pass) each equals numpy, on 1 to 3 threads" {
+	py "
+rng = np.random.default_rng(12)
+def c(s, t=np.complex128):
+    return (rng.standard_normal(s) + 1j * rng.standard_normal(s)).astype(t)
+recs = [c((1024, 64)), c((1001, 128)), c((1024, 64), np.complex64),
+        rng.standard_normal((1024, 64)), c((1024, 64)), c((3, 5, 63)),
+        rng.standard_normal((9, 1024, 7)).astype(np.float32), c((1001, 128))]
+with open('in.npy', 'wb') as f:
+    for r in recs:
+        np.save(f, r)
+with open('in2.npy', 'wb') as f:
+    for r in recs[3:5] + [rng.standard_normal((7, 1025, 2)),
+                          rng.standard_normal((64, 1023))] + recs[:1]:
+        np.save(f, r)
+"
+	for j in 1 2 3; do
+		tfft --transform fft -j $j --verbose in.npy > fft$j.npy 2> err$j
+		tfft --transform fftn --axes 0,1 --norm ortho -j $j in2.npy > fftn$j.npy
+	done
+	cat err2
+	[ "$(grep -c 'new plan' err2)" -eq 6 ]
+	[ "$(grep -c 'plan reused' err2)" -eq 2 ]
+	py "
+import sys
+sys.path.insert(0, '$TPIPE_TOP/test')
+from npystream import records
+x, x2 = records('in.npy'), records('in2.npy')
+for j in (1, 2, 3):
+    for name, src, f in (('fft', x, lambda a: np.fft.fft(a)),
+            ('fftn', x2, lambda a: np.fft.fftn(a, axes=(0, 1), norm='ortho'))):
+        got = records('%s%d.npy' % (name, j))
+        assert len(got) == len(src), (name, j, len(got))
+        for k, (g, a) in enumerate(zip(got, src)):
+            w = f(a.astype(np.complex128))
+            single = a.dtype in (np.float32, np.complex64)
+            assert g.shape == w.shape and g.dtype == (np.complex64 if single else np.complex128), (name, j, k, g.shape, g.dtype)
+            tol = 1e-5 if single else 1e-12
+            assert np.abs(g - w).max() <= tol * np.abs(w).max(), (name, j, k)
+"
+}
+
+@test "tfft: a record truncated while its plan is made on the second thread: the complete records, then one message (split batch, r2c written by the last pass); a header claiming terabytes from a pipe fails on the truncation" {
+	make_broken 2048,64 1
+	py "
+import sys
+sys.path.insert(0, '$TPIPE_TOP/test')
+from npystream import records
+r = records('complete.npy') + records('last.npy')
+with open('complete.npy', 'wb') as f:
+    np.save(f, r[0] + 1j * r[0])
+with open('last.npy', 'wb') as f:
+    np.save(f, r[1] + 1j * r[1])
+b = open('complete.npy', 'rb').read() + open('last.npy', 'rb').read()
+open('in.npy', 'wb').write(b[:len(b) - 2048 * 64 * 8 - 3])
+"
+	tfft --transform fft < complete.npy > whole.npy
+	tfft --transform fft < last.npy > broken.npy
+	complete_then_error tfft --transform fft
+	make_broken 512,512 2
+	tfft --transform fftn < complete.npy > whole.npy
+	tfft --transform fftn < last.npy > broken.npy
+	complete_then_error tfft --transform fftn
+	py "
+import numpy.lib.format as fmt
+with open('huge.npy', 'wb') as f:
+    fmt.write_array_header_1_0(f, {'descr': '<f8', 'fortran_order': False,
+                                   'shape': (1 << 20, 1 << 20)})
+    f.write(bytes(4096))
+"
+	run --separate-stderr bash -c 'cat huge.npy | tfft --transform fft > out.npy'
+	[ "$status" -eq 1 ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ $stderr == *'truncated'* ]] || fail "$stderr"
+	[ ! -s out.npy ]
 }
 
 @test "tfft: float32 and complex64 are transformed in single precision; integers in float64, said on stderr once" {
