@@ -61,8 +61,11 @@ reset(struct tp_blur *b)
 		tp_fft_plan_free(b->fwd);
 	if (b->inv != NULL)
 		tp_fft_plan_free(b->inv);
-	tp_fft_free(b->work);
-	tp_fft_free(b->mwork);
+	if (b->compact)		/* compact arrays: tp_big_alloc */
+		free(b->work);
+	else
+		tp_fft_free(b->work);
+	free(b->mwork);
 	b->mwork = NULL;
 	tp_fft_free(b->spec);
 	free(b->firbuf);

@@ -175,6 +175,9 @@ struct axis_ctx {
 	const struct blur_resp *sets;	/* forward: only the lines that */
 	int nset;			/* one of these keeps (nset > 0) */
 	size_t n, inner, nlines;
+	size_t sinner;	/* src's inner extent, when wider than w's (a
+			 * member keeping fewer coefficients of a compact
+			 * spectrum: blur_fft_member); else 0 */
 };
 
 /* The product of the responses rs of every axis but a at line l of axis
@@ -278,6 +281,7 @@ axis_lines(struct axis_ctx *c, size_t i, int tid, size_t esz)
 	size_t blk = b->blk, n = c->n, in = c->inner, ns = b->gstride[c->a];
 	size_t l0 = i * blk, cnt, k, j, ls = ns * esz, ks = in * esz;
 	size_t io = (size_t)b->ioff[c->a] * esz;
+	size_t sin = c->sinner ? c->sinner : in;
 	char *buf = b->gbuf[tid], *cb = buf + blk * ls, *tmp = cb + blk * ls;
 	char *at[MAXBLK], *from[MAXBLK];
 	double wts[MAXBLK], thr = c->fuse ? c->rs->wthr : 0;
@@ -292,7 +296,8 @@ axis_lines(struct axis_ctx *c, size_t i, int tid, size_t esz)
 		size_t off = ((l0 + j) / in * n * in + (l0 + j) % in) * esz;
 
 		at[j] = c->w + off;
-		from[j] = (char *)c->src + off;
+		from[j] = (char *)c->src + ((l0 + j) / in * n * sin +
+		    (l0 + j) % in) * esz;
 	}
 	oneblock = l0 % in + cnt <= in;
 	if (c->fuse) {
@@ -328,7 +333,7 @@ axis_lines(struct axis_ctx *c, size_t i, int tid, size_t esz)
 	inv = c->fuse || c->inverse;
 	mk = fwd && b->rfwd[c->a] != NULL;
 	mi = inv && b->rinv[c->a] != NULL && b->ikind[c->a] == TP_FFT_DCT3;
-	gather_lines(buf, from, cnt, n, ks, ls, oneblock, mk, esz);
+	gather_lines(buf, from, cnt, n, sin * esz, ls, oneblock, mk, esz);
 	if (mk)
 		tp_fft_execute(b->rfwd[c->a], buf, cb);
 	else if (fwd)
@@ -769,15 +774,23 @@ blur_fft_member(struct tp_blur *b, const struct blur_ops *ops,
     const void *spec, void *out, const struct blur_resp *rs)
 {
 	size_t esz = ops->esz, saved = b->wshape[b->ndim - 1];
+	size_t kcomp = b->kcomp, keep = b->kcomp;
 	int nd = b->ndim, i;
 	char *mo = out;
 
 	if (b->compact) {	/* into a compact member, then by rows */
 		if (b->mwork == NULL)
-			b->mwork = tp_fft_alloc(b->crows * b->kcomp * esz);
+			b->mwork = tp_big_alloc(b->crows * b->kcomp * esz);
 		mo = b->mwork;
 		spec = b->work;
-		b->wshape[nd - 1] = b->kcomp;
+		/* with the last two axes transformed, the member keeps only
+		 * the coefficients of the last its own responses keep
+		 * (fewer than the spectrum, fitted to the smallest sigma):
+		 * the gathered axis transforms those lines alone, and the
+		 * rows are transformed back from them */
+		if (b->nax == 2 && b->ax[0] == nd - 2)
+			keep = blur_compact_keep(b, rs);
+		b->wshape[nd - 1] = keep;
 	}
 	if (b->gathered[b->ax[0]]) {
 		/* multiply, shift and inverse of ax[0], from spec into out */
@@ -791,6 +804,7 @@ blur_fft_member(struct tp_blur *b, const struct blur_ops *ops,
 		c.a = b->ax[0];
 		c.fuse = 1;
 		c.rs = rs;
+		c.sinner = keep < kcomp ? kcomp : 0;
 		run_axis(&c);
 		tp_timing_stamp("multiply and inverse gathered axis");
 		for (i = 1; i < b->nax; i++)
@@ -823,8 +837,10 @@ blur_fft_member(struct tp_blur *b, const struct blur_ops *ops,
 		for (i = 1; i < b->nax - 1; i++)
 			axis_pass(b, ops, mo, b->ax[i], 1);
 		b->wshape[nd - 1] = saved;
+		b->kcomp = keep;	/* the rows of mo: keep wide */
 		rows_init(&c, b, ops, out, mo);
 		rows_pass(&c, 1);
+		b->kcomp = kcomp;
 		return;
 	}
 	for (i = 1; i < b->nax; i++)

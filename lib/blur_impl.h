@@ -71,6 +71,8 @@ struct tp_blur {
 	int spectral;	/* made for a spectrum several sigmas share
 			 * (blur_fft_spectrum): compact under reflect too */
 	void *mwork;	/* that spectrum's member, compact (kcomp wide) */
+	/* compact: work and mwork are from tp_big_alloc (huge pages: their
+	 * first touch is cheap), freed with free() */
 	/* per axis: the DCT-II (and DCT-III inverse) as a real DFT of the
 	 * lines of a gathered buffer (ops->dct_in ...; blk lines, or rblk
 	 * rows of a compact last axis), and its twiddles */
@@ -208,5 +210,8 @@ void blur_resp_free(struct blur_resp *rs);
 /* b compact: kcomp widened to what each of sets[0..nset) keeps. */
 void blur_compact_fit(struct tp_blur *b, const struct blur_resp *sets,
     int nset);
+/* b compact: the coefficients of the last axis the responses rs keep
+ * (at most kcomp, once fitted to them); else kcomp. */
+size_t blur_compact_keep(const struct tp_blur *b, const struct blur_resp *rs);
 
 #endif

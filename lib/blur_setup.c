@@ -468,7 +468,7 @@ compact_work(struct tp_blur *b)
 	if (b->nax < 2)
 		return;
 	b->kcomp = compact_len(b, &b->rs);
-	b->work = tp_fft_alloc(b->crows * b->kcomp * esz);
+	b->work = tp_big_alloc(b->crows * b->kcomp * esz);
 }
 
 void
@@ -486,10 +486,16 @@ blur_compact_fit(struct tp_blur *b, const struct blur_resp *sets, int nset)
 	if (k == b->kcomp)
 		return;
 	b->kcomp = k;
-	tp_fft_free(b->work);
-	tp_fft_free(b->mwork);
+	free(b->work);
+	free(b->mwork);
 	b->mwork = NULL;
-	b->work = tp_fft_alloc(b->crows * b->kcomp * esz);
+	b->work = tp_big_alloc(b->crows * b->kcomp * esz);
+}
+
+size_t
+blur_compact_keep(const struct tp_blur *b, const struct blur_resp *rs)
+{
+	return b->compact && b->nax >= 2 ? compact_len(b, rs) : b->kcomp;
 }
 
 /* Make the work shape, responses and plans of the fft path for the
