@@ -134,6 +134,10 @@ struct blur_ops {
 
 /* blur.c: the arithmetic of float (single) or double. */
 const struct blur_ops *blur_ops_for(int single);
+/* Die when the kernel's centre weight overflows at these sigmas and
+ * orders (what tp_blur_prepare checks first). */
+void blur_check_weights(const struct tp_blur_opts *o, int ndim,
+    const size_t *shape, const double *sigma, const int *order);
 
 /* blur_response.c */
 /* The sum over all integers n of exp(-n^2 / (2 s^2)). */
