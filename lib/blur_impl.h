@@ -125,7 +125,7 @@ struct blur_ops {
 	/* the DCT-II and -III of a line through a real DFT (blur_typed.h) */
 	void (*dct_in)(void *v, const void *s, size_t L, size_t pl, size_t n,
 	    int zero);
-	void (*dct_out)(void *y, const void *V, size_t L, size_t K,
+	void (*dct_out)(void *y, void *V, size_t L, size_t K,
 	    const void *tw);
 	void (*idct_in)(void *V, const void *y, size_t L, const void *tw);
 	void (*idct_out)(void *x, const void *v, size_t L, size_t pl,
