@@ -148,7 +148,8 @@ axis_plan(struct tp_blur *b, enum tp_fft_kind kind, int a, size_t n,
  * buffer (blk lines, or rblk rows of the compact last axis; stride
  * gstride[a]) into and out of the blk lines after them, which with
  * ops->dct_in ... make its DCT-II and DCT-III faster than FFTW's own
- * (REDFT10 of 4096 points took 2.3 times the r2c), and their twiddles.
+ * (REDFT10 of 4096 points took 2.3 times the r2c), and their twiddles;
+ * for an even n a complex DFT of n/2 instead (blur_typed.h, half_split).
  * Out of place: FFTW_ESTIMATE took 8 to 15 ms to plan the in-place
  * r2c or c2r of 128 lines of 4320, 2 out of place, and ran them slower.
  */
