@@ -14,8 +14,13 @@ typedef BT_REAL BT_FN(vec) __attribute__((vector_size(32)));
 /* VL doubles (the responses, before they are rounded to BT_REAL) */
 typedef double BT_FN(dvec) __attribute__((vector_size(VL * 8)));
 
+/* 64 bytes of BT_REAL, the FIR's vectors (one AVX-512 register, two
+ * AVX2 ones) */
+typedef BT_REAL BT_FN(wvec) __attribute__((vector_size(64)));
+#define WL ((size_t)(64 / sizeof(BT_REAL)))
+
 /* The antisymmetric sum of fir_line: sum_k w[k] (lo[k][j] - hi[k][j]). */
-TP_CLONES
+TP_CLONES_512
 static void
 BT_FN(fir_line_odd)(BT_REAL *restrict o, size_t cnt, const void *const *lo,
     const void *const *hi, const BT_REAL *w, int r)
@@ -23,8 +28,8 @@ BT_FN(fir_line_odd)(BT_REAL *restrict o, size_t cnt, const void *const *lo,
 	size_t j = 0;
 	int k;
 
-	for (; j + 4 * VL <= cnt; j += 4 * VL) {
-		BT_FN(vec) a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 }, v, u;
+	for (; j + 4 * WL <= cnt; j += 4 * WL) {
+		BT_FN(wvec) a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 }, v, u;
 
 		for (k = 1; k <= r; k++) {
 			const BT_REAL *p = (const BT_REAL *)lo[k] + j;
@@ -34,20 +39,20 @@ BT_FN(fir_line_odd)(BT_REAL *restrict o, size_t cnt, const void *const *lo,
 			__builtin_memcpy(&v, p, sizeof v);
 			__builtin_memcpy(&u, q, sizeof u);
 			a0 += wk * (v - u);
-			__builtin_memcpy(&v, p + VL, sizeof v);
-			__builtin_memcpy(&u, q + VL, sizeof u);
+			__builtin_memcpy(&v, p + WL, sizeof v);
+			__builtin_memcpy(&u, q + WL, sizeof u);
 			a1 += wk * (v - u);
-			__builtin_memcpy(&v, p + 2 * VL, sizeof v);
-			__builtin_memcpy(&u, q + 2 * VL, sizeof u);
+			__builtin_memcpy(&v, p + 2 * WL, sizeof v);
+			__builtin_memcpy(&u, q + 2 * WL, sizeof u);
 			a2 += wk * (v - u);
-			__builtin_memcpy(&v, p + 3 * VL, sizeof v);
-			__builtin_memcpy(&u, q + 3 * VL, sizeof u);
+			__builtin_memcpy(&v, p + 3 * WL, sizeof v);
+			__builtin_memcpy(&u, q + 3 * WL, sizeof u);
 			a3 += wk * (v - u);
 		}
 		__builtin_memcpy(o + j, &a0, sizeof a0);
-		__builtin_memcpy(o + j + VL, &a1, sizeof a1);
-		__builtin_memcpy(o + j + 2 * VL, &a2, sizeof a2);
-		__builtin_memcpy(o + j + 3 * VL, &a3, sizeof a3);
+		__builtin_memcpy(o + j + WL, &a1, sizeof a1);
+		__builtin_memcpy(o + j + 2 * WL, &a2, sizeof a2);
+		__builtin_memcpy(o + j + 3 * WL, &a3, sizeof a3);
 	}
 	for (; j < cnt; j++) {
 		BT_REAL t = 0;
@@ -62,12 +67,13 @@ BT_FN(fir_line_odd)(BT_REAL *restrict o, size_t cnt, const void *const *lo,
 /*
  * o[j] = w[0] lo[0][j] + sum_{k=1..r} w[k] (lo[k][j] + hi[k][j]) for
  * j < cnt: a symmetric FIR tap sum over rows given by pointers, in
- * blocks of four vectors (GCC vector extensions; the AVX2 + FMA clone is
- * picked at run time where the machine has it).  With odd, the taps are
+ * blocks of four vectors of 64 bytes (GCC vector extensions; the
+ * AVX-512 or the AVX2 + FMA clone is picked at run time where the machine
+ * has it: on AVX-512 each load is a whole vector).  With odd, the taps are
  * antisymmetric: lo[k][j] - hi[k][j] (w[0] is then 0).  o may not alias
  * the rows.
  */
-TP_CLONES
+TP_CLONES_512
 static void
 BT_FN(fir_line)(void *restrict ov, size_t cnt, const void *const *lo,
     const void *const *hi, const void *wv, int r, int odd)
@@ -82,17 +88,17 @@ BT_FN(fir_line)(void *restrict ov, size_t cnt, const void *const *lo,
 	size_t j = 0;
 	int k;
 
-	for (; j + 4 * VL <= cnt; j += 4 * VL) {
-		BT_FN(vec) a0, a1, a2, a3, v, u;
+	for (; j + 4 * WL <= cnt; j += 4 * WL) {
+		BT_FN(wvec) a0, a1, a2, a3, v, u;
 		const BT_REAL *c = (const BT_REAL *)lo[0] + j;
 
 		__builtin_memcpy(&v, c, sizeof v);
 		a0 = w[0] * v;
-		__builtin_memcpy(&v, c + VL, sizeof v);
+		__builtin_memcpy(&v, c + WL, sizeof v);
 		a1 = w[0] * v;
-		__builtin_memcpy(&v, c + 2 * VL, sizeof v);
+		__builtin_memcpy(&v, c + 2 * WL, sizeof v);
 		a2 = w[0] * v;
-		__builtin_memcpy(&v, c + 3 * VL, sizeof v);
+		__builtin_memcpy(&v, c + 3 * WL, sizeof v);
 		a3 = w[0] * v;
 		for (k = 1; k <= r; k++) {
 			const BT_REAL *p = (const BT_REAL *)lo[k] + j;
@@ -102,20 +108,20 @@ BT_FN(fir_line)(void *restrict ov, size_t cnt, const void *const *lo,
 			__builtin_memcpy(&v, p, sizeof v);
 			__builtin_memcpy(&u, q, sizeof u);
 			a0 += wk * (v + u);
-			__builtin_memcpy(&v, p + VL, sizeof v);
-			__builtin_memcpy(&u, q + VL, sizeof u);
+			__builtin_memcpy(&v, p + WL, sizeof v);
+			__builtin_memcpy(&u, q + WL, sizeof u);
 			a1 += wk * (v + u);
-			__builtin_memcpy(&v, p + 2 * VL, sizeof v);
-			__builtin_memcpy(&u, q + 2 * VL, sizeof u);
+			__builtin_memcpy(&v, p + 2 * WL, sizeof v);
+			__builtin_memcpy(&u, q + 2 * WL, sizeof u);
 			a2 += wk * (v + u);
-			__builtin_memcpy(&v, p + 3 * VL, sizeof v);
-			__builtin_memcpy(&u, q + 3 * VL, sizeof u);
+			__builtin_memcpy(&v, p + 3 * WL, sizeof v);
+			__builtin_memcpy(&u, q + 3 * WL, sizeof u);
 			a3 += wk * (v + u);
 		}
 		__builtin_memcpy(o + j, &a0, sizeof a0);
-		__builtin_memcpy(o + j + VL, &a1, sizeof a1);
-		__builtin_memcpy(o + j + 2 * VL, &a2, sizeof a2);
-		__builtin_memcpy(o + j + 3 * VL, &a3, sizeof a3);
+		__builtin_memcpy(o + j + WL, &a1, sizeof a1);
+		__builtin_memcpy(o + j + 2 * WL, &a2, sizeof a2);
+		__builtin_memcpy(o + j + 3 * WL, &a3, sizeof a3);
 	}
 	for (; j < cnt; j++) {
 		BT_REAL s = w[0] * ((const BT_REAL *)lo[0])[j];
@@ -500,3 +506,4 @@ static const struct blur_ops BT_FN(blur_ops) = {
 };
 
 #undef VL
+#undef WL
