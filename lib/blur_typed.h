@@ -282,13 +282,49 @@ BT_FN(spec_at)(const BT_REAL *V, const BT_REAL *tc, const BT_REAL *ts,
  * of 2 pi k / L, k = 0..N.  The pairs k, N - k, VL of them at once while
  * the two runs of VL do not meet.
  */
+/* The VL complex V[k..k+VL) split into re and im (ar, ai), and the VL
+ * V[m..m+VL) reversed (br, bi: lane t is V[m + VL - 1 - t]). */
+static inline __attribute__((always_inline)) void
+BT_FN(pair_load)(const BT_REAL *V, size_t k, size_t m, BT_FN(vec) *ar,
+    BT_FN(vec) *ai, BT_FN(vec) *br, BT_FN(vec) *bi)
+{
+	BT_FN(vec) a0, a1, b0, b1;
+
+	__builtin_memcpy(&a0, V + 2 * k, sizeof a0);
+	__builtin_memcpy(&a1, V + 2 * k + VL, sizeof a1);
+	__builtin_memcpy(&b0, V + 2 * m, sizeof b0);
+	__builtin_memcpy(&b1, V + 2 * m + VL, sizeof b1);
+	*ar = BT_EVEN(a0, a1);
+	*ai = BT_ODD(a0, a1);
+	*br = BT_EVEN(b0, b1);
+	*bi = BT_ODD(b0, b1);
+	*br = BT_REV(*br);
+	*bi = BT_REV(*bi);
+}
+
+/* The reverse of pair_load: x (re, im) to V[k..k+VL), y reversed to
+ * V[m..m+VL). */
+static inline __attribute__((always_inline)) void
+BT_FN(pair_store)(BT_REAL *V, size_t k, size_t m, const BT_FN(vec) *x,
+    const BT_FN(vec) *y)
+{
+	BT_FN(vec) lo = BT_ILO(x[0], x[1]), hi = BT_IHI(x[0], x[1]);
+	BT_FN(vec) yr = BT_REV(y[0]), yi = BT_REV(y[1]);
+
+	__builtin_memcpy(V + 2 * k, &lo, sizeof lo);
+	__builtin_memcpy(V + 2 * k + VL, &hi, sizeof hi);
+	lo = BT_ILO(yr, yi);
+	hi = BT_IHI(yr, yi);
+	__builtin_memcpy(V + 2 * m, &lo, sizeof lo);
+	__builtin_memcpy(V + 2 * m + VL, &hi, sizeof hi);
+}
+
 static inline __attribute__((always_inline)) void
 BT_FN(half_split)(BT_REAL *V, size_t N, const BT_REAL *wc, const BT_REAL *ws)
 {
 	BT_REAL r0 = V[0], i0 = V[1], q = (BT_REAL)0.5;
 	size_t k = 1, m;
-	BT_FN(vec) a0, a1, b0, b1, ar, ai, br, bi, er, ei, dr, di, c, s, tr,
-	    ti, xr, xi, lo, hi;
+	BT_FN(vec) ar, ai, br, bi, er, ei, dr, di, c, s, tr, ti, x[2], y[2];
 
 	V[0] = r0 + i0;
 	V[1] = 0;
@@ -296,38 +332,20 @@ BT_FN(half_split)(BT_REAL *V, size_t N, const BT_REAL *wc, const BT_REAL *ws)
 	V[2 * N + 1] = 0;
 	for (; 2 * k + 2 * (VL - 1) < N; k += VL) {
 		m = N - k - (VL - 1);	/* the mirrored run: m .. N - k */
-		__builtin_memcpy(&a0, V + 2 * k, sizeof a0);
-		__builtin_memcpy(&a1, V + 2 * k + VL, sizeof a1);
-		__builtin_memcpy(&b0, V + 2 * m, sizeof b0);
-		__builtin_memcpy(&b1, V + 2 * m + VL, sizeof b1);
+		BT_FN(pair_load)(V, k, m, &ar, &ai, &br, &bi);
 		__builtin_memcpy(&c, wc + k, sizeof c);
 		__builtin_memcpy(&s, ws + k, sizeof s);
-		ar = BT_EVEN(a0, a1);
-		ai = BT_ODD(a0, a1);
-		br = BT_EVEN(b0, b1);
-		bi = BT_ODD(b0, b1);
-		br = BT_REV(br);
-		bi = BT_REV(bi);
 		er = q * (ar + br);
 		ei = q * (ai - bi);
 		dr = q * (ar - br);
 		di = q * (ai + bi);
 		tr = c * di - s * dr;
 		ti = -(c * dr + s * di);
-		xr = er + tr;
-		xi = ei + ti;
-		lo = BT_ILO(xr, xi);
-		hi = BT_IHI(xr, xi);
-		__builtin_memcpy(V + 2 * k, &lo, sizeof lo);
-		__builtin_memcpy(V + 2 * k + VL, &hi, sizeof hi);
-		xr = er - tr;
-		xi = ti - ei;
-		xr = BT_REV(xr);
-		xi = BT_REV(xi);
-		lo = BT_ILO(xr, xi);
-		hi = BT_IHI(xr, xi);
-		__builtin_memcpy(V + 2 * m, &lo, sizeof lo);
-		__builtin_memcpy(V + 2 * m + VL, &hi, sizeof hi);
+		x[0] = er + tr;
+		x[1] = ei + ti;
+		y[0] = er - tr;
+		y[1] = ti - ei;
+		BT_FN(pair_store)(V, k, m, x, y);
 	}
 	for (; k <= N - k; k++) {
 		BT_REAL Ar = V[2 * k], Ai = V[2 * k + 1];
@@ -349,45 +367,26 @@ BT_FN(half_merge)(BT_REAL *V, size_t N, const BT_REAL *wc, const BT_REAL *ws)
 {
 	BT_REAL v0 = V[0], vn = V[2 * N];
 	size_t k = 1, m;
-	BT_FN(vec) a0, a1, b0, b1, pr, pi, qr, qi, er, ei, dr, di, c, s, gr,
-	    gi, xr, xi, lo, hi;
+	BT_FN(vec) pr, pi, qr, qi, er, ei, dr, di, c, s, gr, gi, x[2], y[2];
 
 	V[0] = v0 + vn;
 	V[1] = v0 - vn;
 	for (; 2 * k + 2 * (VL - 1) < N; k += VL) {
 		m = N - k - (VL - 1);
-		__builtin_memcpy(&a0, V + 2 * k, sizeof a0);
-		__builtin_memcpy(&a1, V + 2 * k + VL, sizeof a1);
-		__builtin_memcpy(&b0, V + 2 * m, sizeof b0);
-		__builtin_memcpy(&b1, V + 2 * m + VL, sizeof b1);
+		BT_FN(pair_load)(V, k, m, &pr, &pi, &qr, &qi);
 		__builtin_memcpy(&c, wc + k, sizeof c);
 		__builtin_memcpy(&s, ws + k, sizeof s);
-		pr = BT_EVEN(a0, a1);
-		pi = BT_ODD(a0, a1);
-		qr = BT_EVEN(b0, b1);
-		qi = BT_ODD(b0, b1);
-		qr = BT_REV(qr);
-		qi = BT_REV(qi);
 		er = pr + qr;
 		ei = pi - qi;
 		dr = pr - qr;
 		di = pi + qi;
 		gr = dr * c - di * s;
 		gi = dr * s + di * c;
-		xr = er - gi;
-		xi = ei + gr;
-		lo = BT_ILO(xr, xi);
-		hi = BT_IHI(xr, xi);
-		__builtin_memcpy(V + 2 * k, &lo, sizeof lo);
-		__builtin_memcpy(V + 2 * k + VL, &hi, sizeof hi);
-		xr = er + gi;
-		xi = gr - ei;
-		xr = BT_REV(xr);
-		xi = BT_REV(xi);
-		lo = BT_ILO(xr, xi);
-		hi = BT_IHI(xr, xi);
-		__builtin_memcpy(V + 2 * m, &lo, sizeof lo);
-		__builtin_memcpy(V + 2 * m + VL, &hi, sizeof hi);
+		x[0] = er - gi;
+		x[1] = ei + gr;
+		y[0] = er + gi;
+		y[1] = gr - ei;
+		BT_FN(pair_store)(V, k, m, x, y);
 	}
 	for (; k <= N - k; k++) {
 		BT_REAL Pr = V[2 * k], Pi = V[2 * k + 1];
