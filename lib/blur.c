@@ -67,8 +67,11 @@ reset(struct tp_blur *b)
 		tp_fft_plan_free(b->fwd);
 	if (b->inv != NULL)
 		tp_fft_plan_free(b->inv);
-	tp_fft_free(b->work);
-	tp_fft_free(b->mwork);
+	if (b->compact)		/* compact arrays: tp_big_alloc */
+		free(b->work);
+	else
+		tp_fft_free(b->work);
+	free(b->mwork);
 	b->mwork = NULL;
 	tp_fft_free(b->spec);
 	free(b->firbuf);
@@ -141,19 +144,20 @@ blur_ops_for(int single)
  * sigma (or the product over several axes) takes beyond the largest
  * double, and infinite weights would turn the transforms' sums into NaN.
  */
-static void
-check_weights(const struct tp_blur *b)
+void
+blur_check_weights(const struct tp_blur_opts *o, int ndim,
+    const size_t *shape, const double *sigma, const int *order)
 {
 	double w = 1;
 
-	if (b->o.kernel != TP_BLUR_SAMPLED)
+	if (o->kernel != TP_BLUR_SAMPLED)
 		return;
-	for (int a = 0; a < b->ndim; a++) {
-		double s = b->sigma[a];
-		int n = b->order[a];
+	for (int a = 0; a < ndim; a++) {
+		double s = sigma[a];
+		int n = order ? order[a] : 0;
 
 		if (n == 0 || n % 2 ||
-		    !blur_fft_axis(b->o.boundary, s, b->shape[a], n))
+		    !blur_fft_axis(o->boundary, s, shape[a], n))
 			continue;
 		w *= fabs(blur_deriv_tap(s, n, 0, blur_gauss_norm(s)));
 		if (!isfinite(w))
@@ -195,7 +199,7 @@ tp_blur_prepare(struct tp_blur *b, void *data, int single, int ndim,
 		memcpy(b->sigma, sigma, (size_t)ndim * sizeof *sigma);
 		for (a = 0; a < ndim; a++)
 			b->order[a] = order ? order[a] : 0;
-		check_weights(b);
+		blur_check_weights(&b->o, ndim, shape, sigma, order);
 		b->method = b->o.method;
 		if (b->method == TP_BLUR_AUTO)
 			b->method = tp_blur_cost(b, TP_BLUR_FIR, single, ndim,

@@ -169,15 +169,13 @@ plain(const struct tp_blur_family *fm)
  * around the blur); each member whose FIR costs more than half the
  * transform path (the inverse half, which is what a member of a shared
  * spectrum costs: tp_blur_cost), every member under --method fft; and
- * only when two or more are.  Then make the spectrum (its transform only
- * on the lines some member keeps) and each member's responses.
+ * only when two or more are.
  */
 static void
-shared_scales(struct tp_blur_family *fm, const struct tp_tensor *t)
+pick_shared(struct tp_blur_family *fm, const struct tp_tensor *t)
 {
-	int single = t->dtype == TP_F4, nd = t->ndim, first = -1, n = 0;
+	int single = t->dtype == TP_F4, nd = t->ndim;
 	const int *ord = fm->hasorder ? fm->order : NULL;
-	struct blur_resp sets[TP_BLUR_MAXSCALES];
 	double s[TP_MAXDIM];
 	int i;
 
@@ -191,7 +189,7 @@ shared_scales(struct tp_blur_family *fm, const struct tp_tensor *t)
 	    fm->o.method == TP_BLUR_FIR || !plain(fm) || t->count == 0)
 		return;
 	for (i = 0; i < fm->f.nscale; i++) {
-		struct tp_blur *b = fm->eng[i];
+		struct tp_blur *b = engine(fm, i);
 
 		if (fm->f.scale[i] <= 0)
 			continue;
@@ -200,17 +198,33 @@ shared_scales(struct tp_blur_family *fm, const struct tp_tensor *t)
 		    tp_blur_cost(b, TP_BLUR_FIR, single, nd, t->shape, s, ord) >
 		    tp_blur_cost(b, TP_BLUR_FFT, single, nd, t->shape, s,
 		    ord) / 2;
-		if (fm->spectral[i]) {
-			fm->nspectral++;
-			if (first < 0)
-				first = i;
-		}
+		fm->nspectral += fm->spectral[i];
 	}
 	if (fm->nspectral < 2) {
 		memset(fm->spectral, 0, sizeof fm->spectral);
 		fm->nspectral = 0;
-		return;
 	}
+}
+
+/*
+ * The spectrum of the record t shared by the members pick_shared chose
+ * (its transform only on the lines some member keeps), and each member's
+ * responses; none when the record has no axis to transform.
+ */
+static void
+shared_scales(struct tp_blur_family *fm, const struct tp_tensor *t)
+{
+	int single = t->dtype == TP_F4, nd = t->ndim, first = -1, n = 0;
+	const int *ord = fm->hasorder ? fm->order : NULL;
+	struct blur_resp sets[TP_BLUR_MAXSCALES];
+	double s[TP_MAXDIM];
+	int i;
+
+	for (i = 0; i < fm->f.nscale && first < 0; i++)
+		if (fm->spectral[i])
+			first = i;
+	if (first < 0)
+		return;
 	if (fm->shared == NULL) {
 		struct tp_blur_opts o = fm->o;
 
@@ -220,7 +234,13 @@ shared_scales(struct tp_blur_family *fm, const struct tp_tensor *t)
 	}
 	scaled(fm->sigma, nd, fm->f.scale[first], s);
 	tp_blur_prepare(fm->shared, t->data, single, nd, t->shape, s, ord);
-	if (fm->shared->nax == 0) {
+	if (fm->shared->nax == 0) {	/* each member's own engine then */
+		for (i = 0; i < fm->f.nscale; i++)
+			if (fm->spectral[i]) {
+				scaled(fm->sigma, nd, fm->f.scale[i], s);
+				tp_blur_prepare(engine(fm, i), t->data, single,
+				    nd, t->shape, s, ord);
+			}
 		memset(fm->spectral, 0, sizeof fm->spectral);
 		fm->nspectral = 0;
 		return;
@@ -254,12 +274,19 @@ tp_blur_family_begin(struct tp_blur_family *fm, const struct tp_tensor *t,
 		memcpy(fm->order, order, (size_t)t->ndim * sizeof *order);
 	fm->full = full;
 	fm->linear = linear;
-	/* every member's problem made now, so that one that cannot be
-	 * blurred stops the run before the first member is written */
+	/* every member's problem made (or, for a member of the shared
+	 * spectrum, which needs no plans of its own, checked) now, so that
+	 * one that cannot be blurred stops the run before the first member
+	 * is written */
+	pick_shared(fm, t);
 	for (int i = 0; i < fm->f.nscale; i++) {
 		scaled(sigma, t->ndim, fm->f.scale[i], s);
-		tp_blur_prepare(engine(fm, i), t->data, t->dtype == TP_F4,
-		    t->ndim, t->shape, s, order);
+		if (fm->spectral[i])
+			blur_check_weights(&fm->o, t->ndim, t->shape, s,
+			    order);
+		else
+			tp_blur_prepare(engine(fm, i), t->data,
+			    t->dtype == TP_F4, t->ndim, t->shape, s, order);
 	}
 	shared_scales(fm, t);
 }
@@ -345,6 +372,8 @@ tp_blur_family_record(struct tp_blur_family *fm, const struct tp_tensor *t,
 struct tp_blur *
 tp_blur_family_first(struct tp_blur_family *fm)
 {
+	if (fm->spectral[0])	/* its engine was not prepared */
+		return fm->shared;
 	for (int i = 0; i < TP_BLUR_MAXSCALES; i++)
 		if (fm->eng[i] != NULL)
 			return fm->eng[i];

@@ -177,6 +177,9 @@ struct axis_ctx {
 	const struct blur_resp *sets;	/* forward: only the lines that */
 	int nset;			/* one of these keeps (nset > 0) */
 	size_t n, inner, nlines;
+	size_t sinner;	/* src's inner extent, when wider than w's (a
+			 * member keeping fewer coefficients of a compact
+			 * spectrum: blur_fft_member); else 0 */
 };
 
 /* The product of the responses rs of every axis but a at line l of axis
@@ -214,6 +217,23 @@ perm_at(size_t k, size_t n, int perm)
 	return !perm ? k : k % 2 ? n - 1 - k / 2 : k / 2;
 }
 
+/* Rows ahead that gather_lines and scatter_lines prefetch: their rows
+ * lie a row of the array apart (kilobytes), beyond the reach of the
+ * hardware's stride prefetcher, so that each would wait for memory. */
+#define PREFETCH 8
+
+/* Prefetch the len bytes at p, for writing with w. */
+static inline void
+prefetch_span(const char *p, size_t len, int w)
+{
+	for (size_t o = 0; o < len; o += 64) {
+		if (w)
+			__builtin_prefetch(p + o, 1);
+		else
+			__builtin_prefetch(p + o, 0);
+	}
+}
+
 /*
  * Copy cnt lines of n reals of esz bytes into buf, line j at buf + j ls
  * (real k at at[j] + k ks in the array, to perm_at(k) of the line); with
@@ -231,6 +251,8 @@ gather_lines(char *buf, char *const *at, size_t cnt, size_t n, size_t ks,
 			const char *s = at[0] + k * ks;
 			char *d = buf + perm_at(k, n, perm) * esz;
 
+			if (k + PREFETCH < n)
+				prefetch_span(s + PREFETCH * ks, cnt * esz, 0);
 			for (j = 0; j < cnt; j++)
 				memcpy(d + j * ls, s + j * esz, esz);
 		}
@@ -254,6 +276,8 @@ scatter_lines(const char *buf, char *const *at, size_t cnt, size_t n,
 			char *d = at[0] + k * ks;
 			const char *s = buf + perm_at(k, n, perm) * esz;
 
+			if (k + PREFETCH < n)
+				prefetch_span(d + PREFETCH * ks, cnt * esz, 1);
 			for (j = 0; j < cnt; j++)
 				memcpy(d + j * esz, s + j * ls, esz);
 		}
@@ -284,6 +308,7 @@ axis_lines(struct axis_ctx *c, size_t i, int tid, size_t esz)
 	size_t blk = b->blk, n = c->n, in = c->inner, ns = b->gstride[c->a];
 	size_t l0 = i * blk, cnt, k, j, ls = ns * esz, ks = in * esz;
 	size_t io = (size_t)b->ioff[c->a] * esz;
+	size_t sin = c->sinner ? c->sinner : in;
 	char *buf = b->gbuf[tid], *cb = buf + blk * ls, *tmp = cb + blk * ls;
 	char *at[MAXBLK], *from[MAXBLK];
 	double wts[MAXBLK], thr = c->fuse ? c->rs->wthr : 0;
@@ -299,7 +324,8 @@ axis_lines(struct axis_ctx *c, size_t i, int tid, size_t esz)
 		size_t off = ((l0 + j) / in * n * in + (l0 + j) % in) * esz;
 
 		at[j] = c->w + off;
-		from[j] = (char *)c->src + off;
+		from[j] = (char *)c->src + ((l0 + j) / in * n * sin +
+		    (l0 + j) % in) * esz;
 	}
 	oneblock = l0 % in + cnt <= in;
 	if (c->fuse) {
@@ -344,7 +370,7 @@ axis_lines(struct axis_ctx *c, size_t i, int tid, size_t esz)
 	inv = c->fuse || c->inverse;
 	mk = fwd && b->rfwd[c->a] != NULL;
 	mi = inv && b->rinv[c->a] != NULL && b->ikind[c->a] == TP_FFT_DCT3;
-	gather_lines(buf, from, cnt, n, ks, ls, oneblock, mk, esz);
+	gather_lines(buf, from, cnt, n, sin * esz, ls, oneblock, mk, esz);
 	if (mk)
 		tp_fft_execute(b->rfwd[c->a], buf, cb);
 	else if (fwd)
@@ -806,15 +832,23 @@ blur_fft_member(struct tp_blur *b, const struct blur_ops *ops,
     const void *spec, void *out, const struct blur_resp *rs)
 {
 	size_t esz = ops->esz, saved = b->wshape[b->ndim - 1];
+	size_t kcomp = b->kcomp, keep = b->kcomp;
 	int nd = b->ndim, i;
 	char *mo = out;
 
 	if (b->compact) {	/* into a compact member, then by rows */
 		if (b->mwork == NULL)
-			b->mwork = tp_fft_alloc(b->crows * b->kcomp * esz);
+			b->mwork = tp_big_alloc(b->crows * b->kcomp * esz);
 		mo = b->mwork;
 		spec = b->work;
-		b->wshape[nd - 1] = b->kcomp;
+		/* with the last two axes transformed, the member keeps only
+		 * the coefficients of the last its own responses keep
+		 * (fewer than the spectrum, fitted to the smallest sigma):
+		 * the gathered axis transforms those lines alone, and the
+		 * rows are transformed back from them */
+		if (b->nax == 2 && b->ax[0] == nd - 2)
+			keep = blur_compact_keep(b, rs);
+		b->wshape[nd - 1] = keep;
 	}
 	if (b->gathered[b->ax[0]]) {
 		/* multiply, shift and inverse of ax[0], from spec into out */
@@ -828,6 +862,7 @@ blur_fft_member(struct tp_blur *b, const struct blur_ops *ops,
 		c.a = b->ax[0];
 		c.fuse = 1;
 		c.rs = rs;
+		c.sinner = keep < kcomp ? kcomp : 0;
 		run_axis(&c);
 		tp_timing_stamp("multiply and inverse gathered axis");
 		for (i = 1; i < b->nax; i++)
@@ -860,8 +895,10 @@ blur_fft_member(struct tp_blur *b, const struct blur_ops *ops,
 		for (i = 1; i < b->nax - 1; i++)
 			axis_pass(b, ops, mo, b->ax[i], 1);
 		b->wshape[nd - 1] = saved;
+		b->kcomp = keep;	/* the rows of mo: keep wide */
 		rows_init(&c, b, ops, out, mo);
 		rows_pass(&c, 1);
+		b->kcomp = kcomp;
 		return;
 	}
 	for (i = 1; i < b->nax; i++)

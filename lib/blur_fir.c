@@ -11,6 +11,9 @@
 
 /* --- fir path ----------------------------------------------------------- */
 
+/* Lines ahead that fir_rows_item prefetches. */
+#define PREFETCH 8
+
 /* One FIR pass along one axis: the array is outer x n x inner, of reals
  * of esz bytes. */
 struct fir_ctx {
@@ -27,8 +30,9 @@ struct fir_ctx {
 	const void **ptrs;		/* 2 (r + 1) per thread */
 	char *ext;			/* n + 2 r per thread (gather) */
 	char *line;			/* n per thread (gather, inner > 1) */
-	char *saved;		/* rows pass in place: 2 (r + 1) per lines of
-				 * per samples, per thread */
+	char *saved;		/* rows pass, per thread: in place 2 (r + 1)
+				 * lines of per samples, out of place
+				 * 2 r + 1 (a ring) */
 };
 
 /*
@@ -36,7 +40,11 @@ struct fir_ctx {
  * per samples of the inner extent; each output line of the block is the
  * tap sum over the same block of whole input lines, picked by the
  * boundary.  Going down the lines of a narrow block keeps the 2r + 1
- * input lines it reads in the first-level cache.
+ * input lines it reads in the first-level cache: each is copied once
+ * into a ring of 2r + 1 blocks side by side (extended line e, from -r
+ * to n + r - 1, in block (e + r) mod (2r + 1)), since the lines
+ * themselves, a power-of-two apart, would all fall in a few sets of
+ * that cache.
  */
 static void
 fir_rows_item(void *arg, size_t i, int tid)
@@ -44,22 +52,37 @@ fir_rows_item(void *arg, size_t i, int tid)
 	struct fir_ctx *c = arg;
 	size_t esz = c->esz, nblk = (c->inner + c->per - 1) / c->per;
 	size_t o = i / nblk, c0 = i % nblk * c->per, l, w;
-	size_t ls = c->inner * esz;
-	const void **lo = c->ptrs + (size_t)tid * 2 * ((size_t)c->r + 1);
-	const void **hi = lo + c->r + 1;
+	size_t ls = c->inner * esz, r = (size_t)c->r, nr = 2 * r + 1;
+	size_t ps = c->per * esz;
+	const void **lo = c->ptrs + (size_t)tid * 2 * (r + 1);
+	const void **hi = lo + r + 1;
 	const char *base = c->src + (o * c->n * c->inner + c0) * esz;
-	ptrdiff_t n = (ptrdiff_t)c->n, j, m;
-	int k;
+	char *ring = c->saved + (size_t)tid * nr * ps;
+	ptrdiff_t n = (ptrdiff_t)c->n, e, m;
+	size_t k;
 
 	w = c->inner - c0 < c->per ? c->inner - c0 : c->per;
-	for (l = 0; l < c->n; l++) {
-		for (k = 0; k <= c->r; k++) {
-			j = (ptrdiff_t)l - k;
-			m = j >= 0 ? j : blur_map_index(j, n, c->bnd);
-			lo[k] = m < 0 ? c->zero : base + (size_t)m * ls;
-			j = (ptrdiff_t)l + k;
-			m = j < n ? j : blur_map_index(j, n, c->bnd);
-			hi[k] = m < 0 ? c->zero : base + (size_t)m * ls;
+	for (e = -(ptrdiff_t)r; e < n + (ptrdiff_t)r; e++) {
+		char *at = ring + (size_t)(e + (ptrdiff_t)r) % nr * ps;
+
+		m = e >= 0 && e < n ? e : blur_map_index(e, n, c->bnd);
+		if (m < 0)
+			memset(at, 0, w * esz);
+		else
+			memcpy(at, base + (size_t)m * ls, w * esz);
+		/* the line PREFETCH below, whose block the hardware does
+		 * not fetch ahead (a page or more apart) */
+		if (e + PREFETCH >= 0 && e + PREFETCH < n)
+			for (size_t b = 0; b < w * esz; b += 64)
+				__builtin_prefetch(base + (size_t)(e +
+				    PREFETCH) * ls + b);
+		if (e < (ptrdiff_t)r)
+			continue;
+		/* output line l = e - r: extended lines l - r .. e */
+		l = (size_t)(e - (ptrdiff_t)r);
+		for (k = 0; k <= r; k++) {
+			lo[k] = ring + (l + r - k) % nr * ps;
+			hi[k] = ring + (l + r + k) % nr * ps;
 		}
 		c->ops->fir_line(c->dst + ((o * c->n + l) * c->inner + c0) *
 		    esz, w, lo, hi, c->w, c->r, c->odd);
@@ -262,14 +285,13 @@ fir_rows_inplace_pass(struct fir_ctx *c, int th)
 static void
 fir_rows_pass(struct fir_ctx *c, int th)
 {
-	char *z = tp_ecalloc(c->inner, c->esz);
-
-	c->zero = z;
 	c->per = ROWS_BYTES / c->esz;
+	c->saved = tp_fft_alloc((size_t)th * (2 * (size_t)c->r + 1) *
+	    c->per * c->esz);
 	tp_parallel(th, c->outer * ((c->inner + c->per - 1) / c->per),
 	    fir_rows_item, c);
 	tp_timing_stamp("fir rows pass");
-	free(z);
+	tp_fft_free(c->saved);
 }
 
 /* Blur src (b's problem, reals of ops's type) by the FIR passes, one

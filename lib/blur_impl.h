@@ -94,6 +94,8 @@ struct tp_blur {
 	int spectral;	/* made for a spectrum several sigmas share
 			 * (blur_fft_spectrum): compact under reflect too */
 	void *mwork;	/* that spectrum's member, compact (kcomp wide) */
+	/* compact: work and mwork are from tp_big_alloc (huge pages: their
+	 * first touch is cheap), freed with free() */
 	/* per axis: the DCT-II (and DCT-III inverse) as a real DFT of the
 	 * lines of a gathered buffer (ops->dct_in ...; blk lines, or rblk
 	 * rows of a compact last axis), and its twiddles */
@@ -146,7 +148,7 @@ struct blur_ops {
 	/* the DCT-II and -III of a line through a real DFT (blur_typed.h) */
 	void (*dct_in)(void *v, const void *s, size_t L, size_t pl, size_t n,
 	    int zero);
-	void (*dct_out)(void *y, const void *V, size_t L, size_t K,
+	void (*dct_out)(void *y, void *V, size_t L, size_t K,
 	    const void *tw);
 	void (*idct_in)(void *V, const void *y, size_t L, const void *tw);
 	void (*idct_out)(void *x, const void *v, size_t L, size_t pl,
@@ -162,6 +164,10 @@ struct blur_ops {
 
 /* blur.c: the arithmetic of float (single) or double. */
 const struct blur_ops *blur_ops_for(int single);
+/* Die when the kernel's centre weight overflows at these sigmas and
+ * orders (what tp_blur_prepare checks first). */
+void blur_check_weights(const struct tp_blur_opts *o, int ndim,
+    const size_t *shape, const double *sigma, const int *order);
 
 /* blur_response.c */
 /* The sum over all integers n of exp(-n^2 / (2 s^2)). */
@@ -246,5 +252,8 @@ void blur_resp_free(struct blur_resp *rs);
 /* b compact: kcomp widened to what each of sets[0..nset) keeps. */
 void blur_compact_fit(struct tp_blur *b, const struct blur_resp *sets,
     int nset);
+/* b compact: the coefficients of the last axis the responses rs keep
+ * (at most kcomp, once fitted to them); else kcomp. */
+size_t blur_compact_keep(const struct tp_blur *b, const struct blur_resp *rs);
 
 #endif

@@ -151,7 +151,8 @@ axis_plan(struct tp_blur *b, enum tp_fft_kind kind, int a, size_t n,
  * buffer (blk lines, or rblk rows of the compact last axis; stride
  * gstride[a]) into and out of the blk lines after them, which with
  * ops->dct_in ... make its DCT-II and DCT-III faster than FFTW's own
- * (REDFT10 of 4096 points took 2.3 times the r2c), and their twiddles.
+ * (REDFT10 of 4096 points took 2.3 times the r2c), and their twiddles;
+ * for an even n a complex DFT of n/2 instead (blur_typed.h, half_split).
  * Out of place: FFTW_ESTIMATE took 8 to 15 ms to plan the in-place
  * r2c or c2r of 128 lines of 4320, 2 out of place, and ran them slower.
  */
@@ -169,25 +170,43 @@ dct_dft_plans(struct tp_blur *b, int a, size_t n)
 	pb.dims[0].is = pb.dims[0].os = 1;
 	pb.nloop = 1;
 	pb.loop[0].n = b->gathered[a] ? b->blk : b->rblk;
-	pb.loop[0].is = g;
-	pb.loop[0].os = g / 2;
-	b->rfwd[a] = tp_fft_plan_new(TP_FFT_R2C, b->single, &pb, 1, 0, base,
-	    cb);
-	pb.loop[0].is = g / 2;
-	pb.loop[0].os = g;
-	b->rinv[a] = tp_fft_plan_new(TP_FFT_C2R, b->single, &pb, 1,
-	    TP_FFT_DESTROY, cb, base);
+	if (n % 2 == 0) {
+		/* a complex DFT of n/2 (ops->dct_out and idct_in split and
+		 * merge it): FFTW_ESTIMATE plans the real one of 4096 points
+		 * with SSE2 codelets, 2.7 times the time of this one */
+		pb.dims[0].n = n / 2;
+		pb.loop[0].is = pb.loop[0].os = g / 2;
+		b->rfwd[a] = tp_fft_plan_new(TP_FFT_FWD, b->single, &pb, 1,
+		    0, base, cb);
+		b->rinv[a] = tp_fft_plan_new(TP_FFT_BWD, b->single, &pb, 1,
+		    TP_FFT_DESTROY, cb, base);
+	} else {
+		pb.loop[0].is = g;
+		pb.loop[0].os = g / 2;
+		b->rfwd[a] = tp_fft_plan_new(TP_FFT_R2C, b->single, &pb, 1, 0,
+		    base, cb);
+		pb.loop[0].is = g / 2;
+		pb.loop[0].os = g;
+		b->rinv[a] = tp_fft_plan_new(TP_FFT_C2R, b->single, &pb, 1,
+		    TP_FFT_DESTROY, cb, base);
+	}
 	h = n / 2 + 1;
-	b->dtw[a] = tp_emalloc(h * 2 * esz);
-	for (k = 0; k < h; k++) {	/* the cosines, then the sines */
-		double t = M_PI * (double)k / (2.0 * (double)n);
+	b->dtw[a] = tp_emalloc(h * 4 * esz);
+	for (k = 0; k < h; k++) {
+		/* the cosines and the sines of pi k / 2n, then (even n) of
+		 * 2 pi k / n */
+		double t = M_PI * (double)k / (2.0 * (double)n), u = 4 * t;
 
 		if (b->single) {
 			((float *)b->dtw[a])[k] = (float)cos(t);
 			((float *)b->dtw[a])[h + k] = (float)sin(t);
+			((float *)b->dtw[a])[2 * h + k] = (float)cos(u);
+			((float *)b->dtw[a])[3 * h + k] = (float)sin(u);
 		} else {
 			((double *)b->dtw[a])[k] = cos(t);
 			((double *)b->dtw[a])[h + k] = sin(t);
+			((double *)b->dtw[a])[2 * h + k] = cos(u);
+			((double *)b->dtw[a])[3 * h + k] = sin(u);
 		}
 	}
 }
@@ -477,7 +496,7 @@ compact_work(struct tp_blur *b)
 	if (b->nax < 2)
 		return;
 	b->kcomp = compact_len(b, &b->rs);
-	b->work = tp_fft_alloc(b->crows * (b->kcomp + b->kextra) * esz);
+	b->work = tp_big_alloc(b->crows * (b->kcomp + b->kextra) * esz);
 }
 
 /*
@@ -527,10 +546,16 @@ blur_compact_fit(struct tp_blur *b, const struct blur_resp *sets, int nset)
 	if (k == b->kcomp)
 		return;
 	b->kcomp = k;
-	tp_fft_free(b->work);
-	tp_fft_free(b->mwork);
+	free(b->work);
+	free(b->mwork);
 	b->mwork = NULL;
-	b->work = tp_fft_alloc(b->crows * b->kcomp * esz);
+	b->work = tp_big_alloc(b->crows * b->kcomp * esz);
+}
+
+size_t
+blur_compact_keep(const struct tp_blur *b, const struct blur_resp *rs)
+{
+	return b->compact && b->nax >= 2 ? compact_len(b, rs) : b->kcomp;
 }
 
 /* Make the work shape, responses and plans of the fft path for the

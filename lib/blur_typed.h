@@ -14,8 +14,13 @@ typedef BT_REAL BT_FN(vec) __attribute__((vector_size(32)));
 /* VL doubles (the responses, before they are rounded to BT_REAL) */
 typedef double BT_FN(dvec) __attribute__((vector_size(VL * 8)));
 
+/* 64 bytes of BT_REAL, the FIR's vectors (one AVX-512 register, two
+ * AVX2 ones) */
+typedef BT_REAL BT_FN(wvec) __attribute__((vector_size(64)));
+#define WL ((size_t)(64 / sizeof(BT_REAL)))
+
 /* The antisymmetric sum of fir_line: sum_k w[k] (lo[k][j] - hi[k][j]). */
-TP_CLONES
+TP_CLONES_512
 static void
 BT_FN(fir_line_odd)(BT_REAL *restrict o, size_t cnt, const void *const *lo,
     const void *const *hi, const BT_REAL *w, int r)
@@ -23,8 +28,8 @@ BT_FN(fir_line_odd)(BT_REAL *restrict o, size_t cnt, const void *const *lo,
 	size_t j = 0;
 	int k;
 
-	for (; j + 4 * VL <= cnt; j += 4 * VL) {
-		BT_FN(vec) a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 }, v, u;
+	for (; j + 4 * WL <= cnt; j += 4 * WL) {
+		BT_FN(wvec) a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 }, v, u;
 
 		for (k = 1; k <= r; k++) {
 			const BT_REAL *p = (const BT_REAL *)lo[k] + j;
@@ -34,20 +39,20 @@ BT_FN(fir_line_odd)(BT_REAL *restrict o, size_t cnt, const void *const *lo,
 			__builtin_memcpy(&v, p, sizeof v);
 			__builtin_memcpy(&u, q, sizeof u);
 			a0 += wk * (v - u);
-			__builtin_memcpy(&v, p + VL, sizeof v);
-			__builtin_memcpy(&u, q + VL, sizeof u);
+			__builtin_memcpy(&v, p + WL, sizeof v);
+			__builtin_memcpy(&u, q + WL, sizeof u);
 			a1 += wk * (v - u);
-			__builtin_memcpy(&v, p + 2 * VL, sizeof v);
-			__builtin_memcpy(&u, q + 2 * VL, sizeof u);
+			__builtin_memcpy(&v, p + 2 * WL, sizeof v);
+			__builtin_memcpy(&u, q + 2 * WL, sizeof u);
 			a2 += wk * (v - u);
-			__builtin_memcpy(&v, p + 3 * VL, sizeof v);
-			__builtin_memcpy(&u, q + 3 * VL, sizeof u);
+			__builtin_memcpy(&v, p + 3 * WL, sizeof v);
+			__builtin_memcpy(&u, q + 3 * WL, sizeof u);
 			a3 += wk * (v - u);
 		}
 		__builtin_memcpy(o + j, &a0, sizeof a0);
-		__builtin_memcpy(o + j + VL, &a1, sizeof a1);
-		__builtin_memcpy(o + j + 2 * VL, &a2, sizeof a2);
-		__builtin_memcpy(o + j + 3 * VL, &a3, sizeof a3);
+		__builtin_memcpy(o + j + WL, &a1, sizeof a1);
+		__builtin_memcpy(o + j + 2 * WL, &a2, sizeof a2);
+		__builtin_memcpy(o + j + 3 * WL, &a3, sizeof a3);
 	}
 	for (; j < cnt; j++) {
 		BT_REAL t = 0;
@@ -62,12 +67,13 @@ BT_FN(fir_line_odd)(BT_REAL *restrict o, size_t cnt, const void *const *lo,
 /*
  * o[j] = w[0] lo[0][j] + sum_{k=1..r} w[k] (lo[k][j] + hi[k][j]) for
  * j < cnt: a symmetric FIR tap sum over rows given by pointers, in
- * blocks of four vectors (GCC vector extensions; the AVX2 + FMA clone is
- * picked at run time where the machine has it).  With odd, the taps are
+ * blocks of four vectors of 64 bytes (GCC vector extensions; the
+ * AVX-512 or the AVX2 + FMA clone is picked at run time where the machine
+ * has it: on AVX-512 each load is a whole vector).  With odd, the taps are
  * antisymmetric: lo[k][j] - hi[k][j] (w[0] is then 0).  o may not alias
  * the rows.
  */
-TP_CLONES
+TP_CLONES_512
 static void
 BT_FN(fir_line)(void *restrict ov, size_t cnt, const void *const *lo,
     const void *const *hi, const void *wv, int r, int odd)
@@ -82,17 +88,17 @@ BT_FN(fir_line)(void *restrict ov, size_t cnt, const void *const *lo,
 	size_t j = 0;
 	int k;
 
-	for (; j + 4 * VL <= cnt; j += 4 * VL) {
-		BT_FN(vec) a0, a1, a2, a3, v, u;
+	for (; j + 4 * WL <= cnt; j += 4 * WL) {
+		BT_FN(wvec) a0, a1, a2, a3, v, u;
 		const BT_REAL *c = (const BT_REAL *)lo[0] + j;
 
 		__builtin_memcpy(&v, c, sizeof v);
 		a0 = w[0] * v;
-		__builtin_memcpy(&v, c + VL, sizeof v);
+		__builtin_memcpy(&v, c + WL, sizeof v);
 		a1 = w[0] * v;
-		__builtin_memcpy(&v, c + 2 * VL, sizeof v);
+		__builtin_memcpy(&v, c + 2 * WL, sizeof v);
 		a2 = w[0] * v;
-		__builtin_memcpy(&v, c + 3 * VL, sizeof v);
+		__builtin_memcpy(&v, c + 3 * WL, sizeof v);
 		a3 = w[0] * v;
 		for (k = 1; k <= r; k++) {
 			const BT_REAL *p = (const BT_REAL *)lo[k] + j;
@@ -102,20 +108,20 @@ BT_FN(fir_line)(void *restrict ov, size_t cnt, const void *const *lo,
 			__builtin_memcpy(&v, p, sizeof v);
 			__builtin_memcpy(&u, q, sizeof u);
 			a0 += wk * (v + u);
-			__builtin_memcpy(&v, p + VL, sizeof v);
-			__builtin_memcpy(&u, q + VL, sizeof u);
+			__builtin_memcpy(&v, p + WL, sizeof v);
+			__builtin_memcpy(&u, q + WL, sizeof u);
 			a1 += wk * (v + u);
-			__builtin_memcpy(&v, p + 2 * VL, sizeof v);
-			__builtin_memcpy(&u, q + 2 * VL, sizeof u);
+			__builtin_memcpy(&v, p + 2 * WL, sizeof v);
+			__builtin_memcpy(&u, q + 2 * WL, sizeof u);
 			a2 += wk * (v + u);
-			__builtin_memcpy(&v, p + 3 * VL, sizeof v);
-			__builtin_memcpy(&u, q + 3 * VL, sizeof u);
+			__builtin_memcpy(&v, p + 3 * WL, sizeof v);
+			__builtin_memcpy(&u, q + 3 * WL, sizeof u);
 			a3 += wk * (v + u);
 		}
 		__builtin_memcpy(o + j, &a0, sizeof a0);
-		__builtin_memcpy(o + j + VL, &a1, sizeof a1);
-		__builtin_memcpy(o + j + 2 * VL, &a2, sizeof a2);
-		__builtin_memcpy(o + j + 3 * VL, &a3, sizeof a3);
+		__builtin_memcpy(o + j + WL, &a1, sizeof a1);
+		__builtin_memcpy(o + j + 2 * WL, &a2, sizeof a2);
+		__builtin_memcpy(o + j + 3 * WL, &a3, sizeof a3);
 	}
 	for (; j < cnt; j++) {
 		BT_REAL s = w[0] * ((const BT_REAL *)lo[0])[j];
@@ -264,15 +270,151 @@ BT_FN(spec_at)(const BT_REAL *V, const BT_REAL *tc, const BT_REAL *ts,
 	*im = BT_ODD(a, b);
 }
 
+/*
+ * For an even L the real DFT of L points is a complex DFT of N = L/2
+ * (FFTW plans that one several times better under FFTW_ESTIMATE: an AVX
+ * plan where the real one gets SSE2 codelets): z[m] = v[2m] + i v[2m+1],
+ * Z its DFT.  half_split turns Z (in V[0..N)) into the real DFT's
+ * V[0..N] in place: with E = (Z[k] + conj Z[N-k]) / 2 and O = (Z[k] -
+ * conj Z[N-k]) / 2i, V[k] = E + w^k O and V[N-k] = conj(E - w^k O), w =
+ * exp(-2 pi i / L); half_merge the reverse, V[0..N] into the Z whose
+ * inverse DFT (unnormalised) is z, as the c2r's v.  wc, ws: cos and sin
+ * of 2 pi k / L, k = 0..N.  The pairs k, N - k, VL of them at once while
+ * the two runs of VL do not meet.
+ */
+/* The VL complex V[k..k+VL) split into re and im (ar, ai), and the VL
+ * V[m..m+VL) reversed (br, bi: lane t is V[m + VL - 1 - t]). */
+static inline __attribute__((always_inline)) void
+BT_FN(pair_load)(const BT_REAL *V, size_t k, size_t m, BT_FN(vec) *ar,
+    BT_FN(vec) *ai, BT_FN(vec) *br, BT_FN(vec) *bi)
+{
+	BT_FN(vec) a0, a1, b0, b1;
+
+	__builtin_memcpy(&a0, V + 2 * k, sizeof a0);
+	__builtin_memcpy(&a1, V + 2 * k + VL, sizeof a1);
+	__builtin_memcpy(&b0, V + 2 * m, sizeof b0);
+	__builtin_memcpy(&b1, V + 2 * m + VL, sizeof b1);
+	*ar = BT_EVEN(a0, a1);
+	*ai = BT_ODD(a0, a1);
+	*br = BT_EVEN(b0, b1);
+	*bi = BT_ODD(b0, b1);
+	*br = BT_REV(*br);
+	*bi = BT_REV(*bi);
+}
+
+/* The reverse of pair_load: x (re, im) to V[k..k+VL), y reversed to
+ * V[m..m+VL). */
+static inline __attribute__((always_inline)) void
+BT_FN(pair_store)(BT_REAL *V, size_t k, size_t m, const BT_FN(vec) *x,
+    const BT_FN(vec) *y)
+{
+	BT_FN(vec) lo = BT_ILO(x[0], x[1]), hi = BT_IHI(x[0], x[1]);
+	BT_FN(vec) yr = BT_REV(y[0]), yi = BT_REV(y[1]);
+
+	__builtin_memcpy(V + 2 * k, &lo, sizeof lo);
+	__builtin_memcpy(V + 2 * k + VL, &hi, sizeof hi);
+	lo = BT_ILO(yr, yi);
+	hi = BT_IHI(yr, yi);
+	__builtin_memcpy(V + 2 * m, &lo, sizeof lo);
+	__builtin_memcpy(V + 2 * m + VL, &hi, sizeof hi);
+}
+
+static inline __attribute__((always_inline)) void
+BT_FN(half_split)(BT_REAL *V, size_t N, const BT_REAL *wc, const BT_REAL *ws)
+{
+	BT_REAL r0 = V[0], i0 = V[1], q = (BT_REAL)0.5;
+	size_t k = 1, m;
+	BT_FN(vec) ar, ai, br, bi, er, ei, dr, di, c, s, tr, ti, x[2], y[2];
+
+	V[0] = r0 + i0;
+	V[1] = 0;
+	V[2 * N] = r0 - i0;
+	V[2 * N + 1] = 0;
+	for (; 2 * k + 2 * (VL - 1) < N; k += VL) {
+		m = N - k - (VL - 1);	/* the mirrored run: m .. N - k */
+		BT_FN(pair_load)(V, k, m, &ar, &ai, &br, &bi);
+		__builtin_memcpy(&c, wc + k, sizeof c);
+		__builtin_memcpy(&s, ws + k, sizeof s);
+		er = q * (ar + br);
+		ei = q * (ai - bi);
+		dr = q * (ar - br);
+		di = q * (ai + bi);
+		tr = c * di - s * dr;
+		ti = -(c * dr + s * di);
+		x[0] = er + tr;
+		x[1] = ei + ti;
+		y[0] = er - tr;
+		y[1] = ti - ei;
+		BT_FN(pair_store)(V, k, m, x, y);
+	}
+	for (; k <= N - k; k++) {
+		BT_REAL Ar = V[2 * k], Ai = V[2 * k + 1];
+		BT_REAL Br = V[2 * (N - k)], Bi = V[2 * (N - k) + 1];
+		BT_REAL Er = q * (Ar + Br), Ei = q * (Ai - Bi);
+		BT_REAL Dr = q * (Ar - Br), Di = q * (Ai + Bi);
+		BT_REAL Tr = wc[k] * Di - ws[k] * Dr;
+		BT_REAL Ti = -(wc[k] * Dr + ws[k] * Di);
+
+		V[2 * k] = Er + Tr;
+		V[2 * k + 1] = Ei + Ti;
+		V[2 * (N - k)] = Er - Tr;
+		V[2 * (N - k) + 1] = Ti - Ei;
+	}
+}
+
+static inline __attribute__((always_inline)) void
+BT_FN(half_merge)(BT_REAL *V, size_t N, const BT_REAL *wc, const BT_REAL *ws)
+{
+	BT_REAL v0 = V[0], vn = V[2 * N];
+	size_t k = 1, m;
+	BT_FN(vec) pr, pi, qr, qi, er, ei, dr, di, c, s, gr, gi, x[2], y[2];
+
+	V[0] = v0 + vn;
+	V[1] = v0 - vn;
+	for (; 2 * k + 2 * (VL - 1) < N; k += VL) {
+		m = N - k - (VL - 1);
+		BT_FN(pair_load)(V, k, m, &pr, &pi, &qr, &qi);
+		__builtin_memcpy(&c, wc + k, sizeof c);
+		__builtin_memcpy(&s, ws + k, sizeof s);
+		er = pr + qr;
+		ei = pi - qi;
+		dr = pr - qr;
+		di = pi + qi;
+		gr = dr * c - di * s;
+		gi = dr * s + di * c;
+		x[0] = er - gi;
+		x[1] = ei + gr;
+		y[0] = er + gi;
+		y[1] = gr - ei;
+		BT_FN(pair_store)(V, k, m, x, y);
+	}
+	for (; k <= N - k; k++) {
+		BT_REAL Pr = V[2 * k], Pi = V[2 * k + 1];
+		BT_REAL Qr = V[2 * (N - k)], Qi = V[2 * (N - k) + 1];
+		BT_REAL Er = Pr + Qr, Ei = Pi - Qi, Dr = Pr - Qr, Di = Pi + Qi;
+		BT_REAL Or = Dr * wc[k] - Di * ws[k];
+		BT_REAL Oi = Dr * ws[k] + Di * wc[k];
+
+		V[2 * k] = Er - Oi;
+		V[2 * k + 1] = Ei + Or;
+		V[2 * (N - k)] = Er + Oi;
+		V[2 * (N - k) + 1] = Or - Ei;
+	}
+}
+
 TP_CLONES
 static void
-BT_FN(dct_out)(void *yv, const void *Vv, size_t L, size_t K, const void *twv)
+BT_FN(dct_out)(void *yv, void *Vv, size_t L, size_t K, const void *twv)
 {
 	BT_REAL *y = yv;
-	const BT_REAL *V = Vv, *tc = twv;
+	BT_REAL *V = Vv;
+	const BT_REAL *tc = twv;
 	size_t k = 0, h = L / 2 + 1, k1 = K < h ? K : h;
 	const BT_REAL *ts = tc + h;
 	BT_FN(vec) re, im, c, s, r;
+
+	if (L % 2 == 0)		/* V is the complex DFT of L/2 */
+		BT_FN(half_split)(V, L / 2, tc + 2 * h, tc + 3 * h);
 
 	for (; k + VL <= k1; k += VL) {
 		BT_FN(spec_at)(V, tc, ts, k, &re, &im, &c, &s);
@@ -323,6 +465,8 @@ BT_FN(idct_in)(void *Vv, const void *yv, size_t L, const void *twv)
 		V[2 * k] = tc[k] * y[k] + ts[k] * y[L - k];
 		V[2 * k + 1] = ts[k] * y[k] - tc[k] * y[L - k];
 	}
+	if (L % 2 == 0)		/* for the complex DFT of L/2 */
+		BT_FN(half_merge)(V, L / 2, tc + 2 * h, tc + 3 * h);
 }
 
 TP_CLONES
@@ -439,3 +583,4 @@ static const struct blur_ops BT_FN(blur_ops) = {
 };
 
 #undef VL
+#undef WL
