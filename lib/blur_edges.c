@@ -619,6 +619,37 @@ blur_edge_factors(struct tp_blur *b, int a, double eps, double scale)
 }
 
 void
+blur_edge_copy(struct blur_edge *d, const struct blur_edge *e, double scale,
+    int single)
+{
+	size_t n = (size_t)e->k * (size_t)e->r, esz = single ? sizeof(float) :
+	    sizeof(double);
+
+	*d = *e;
+	d->ut = d->ur = d->vt = d->vr = NULL;
+	if (e->k == 0)
+		return;
+	d->ut = tp_emalloc(n * esz);
+	d->ur = tp_emalloc(n * esz);
+	d->vt = tp_emalloc(n * esz);
+	d->vr = tp_emalloc(n * esz);
+	memcpy(d->vt, e->vt, n * esz);
+	memcpy(d->vr, e->vr, n * esz);
+	for (size_t i = 0; i < n; i++)
+		if (single) {
+			((float *)d->ut)[i] = (float)(scale *
+			    ((const float *)e->ut)[i]);
+			((float *)d->ur)[i] = (float)(scale *
+			    ((const float *)e->ur)[i]);
+		} else {
+			((double *)d->ut)[i] = scale *
+			    ((const double *)e->ut)[i];
+			((double *)d->ur)[i] = scale *
+			    ((const double *)e->ur)[i];
+		}
+}
+
+void
 blur_edge_free(struct blur_edge *e)
 {
 	free(e->ut);

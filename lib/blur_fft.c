@@ -362,10 +362,12 @@ axis_lines(struct axis_ctx *c, size_t i, int tid, size_t esz)
 	ec = c->fuse && b->corr ? &b->edge[c->a] : NULL;
 	if (ec != NULL && ec->k == 0)
 		ec = NULL;
-	if (ec != NULL)
+	if (ec != NULL && oneblock)	/* across the lines, side by side */
+		ops->edge_project_lines(b->pbuf[tid], from[0], sin, n, cnt, ec);
+	else if (ec != NULL)
 		for (j = 0; j < cnt; j++)
 			ops->edge_project((char *)b->pbuf[tid] + j * 2 *
-			    (size_t)ec->k * esz, from[j], in, n, ec);
+			    (size_t)ec->k * esz, from[j], sin, n, ec);
 	fwd = c->fuse ? c->src == c->w : !c->inverse;
 	inv = c->fuse || c->inverse;
 	mk = fwd && b->rfwd[c->a] != NULL;
@@ -414,12 +416,18 @@ axis_lines(struct axis_ctx *c, size_t i, int tid, size_t esz)
 			}
 	}
 	scatter_lines(buf, at, cnt, n, ks, ls, oneblock, mi, esz);
-	if (ec != NULL)
-		for (j = 0; j < cnt; j++)
-			if (fabs(wts[j]) >= thr)
+	if (ec != NULL) {
+		for (j = 0; j < cnt; j++)	/* the lines left 0 */
+			wts[j] = fabs(wts[j]) >= thr ? wts[j] : 0;
+		if (oneblock)
+			ops->edge_correct_lines(at[0], in, n, cnt, b->pbuf[tid],
+			    wts, ec);
+		else
+			for (j = 0; j < cnt; j++)
 				ops->edge_correct(at[j], in, n,
 				    (char *)b->pbuf[tid] + j * 2 *
 				    (size_t)ec->k * esz, wts[j], ec);
+	}
 }
 
 /* The tp_parallel item of axis_lines. */

@@ -160,6 +160,13 @@ struct blur_ops {
 	/* that line's ends minus wgt times e's ut, ur combined by p */
 	void (*edge_correct)(void *x, size_t xs, size_t n, const void *p,
 	    double wgt, const struct blur_edge *e);
+	/* the same for cnt lines side by side (line j's sample i at
+	 * x[i xs + j]), their p as 2k rows of cnt (P[t cnt + j]), line j's
+	 * correction times wgt[j] (P scaled in place) */
+	void (*edge_project_lines)(void *P, const void *x, size_t xs,
+	    size_t n, size_t cnt, const struct blur_edge *e);
+	void (*edge_correct_lines)(void *x, size_t xs, size_t n, size_t cnt,
+	    void *P, const double *wgt, const struct blur_edge *e);
 };
 
 /* blur.c: the arithmetic of float (single) or double. */
@@ -206,6 +213,9 @@ int blur_edge_fits(enum tp_blur_kernel k, enum tp_blur_boundary bnd, int nd,
     const size_t *shape, const double *sigma, const int *order, double eps);
 /* b->edge[a]: axis a's corner factors, u times scale. */
 void blur_edge_factors(struct tp_blur *b, int a, double eps, double scale);
+/* d: a copy of e with u times scale (another axis of the same kernel). */
+void blur_edge_copy(struct blur_edge *d, const struct blur_edge *e,
+    double scale, int single);
 void blur_edge_free(struct blur_edge *e);
 
 /* blur_taps.c */

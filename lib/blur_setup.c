@@ -520,8 +520,13 @@ edge_setup(struct tp_blur *b, double eps)
 	} else {
 		double nl = tp_fft_plan_norm(b->afwd[last]);
 
-		blur_edge_factors(b, a0, eps, b->gain / nl);
 		blur_edge_factors(b, last, eps, nl);
+		if (b->sigma[a0] == b->sigma[last] &&
+		    b->order[a0] == b->order[last])	/* the same factors */
+			blur_edge_copy(&b->edge[a0], &b->edge[last],
+			    b->gain / nl / nl, b->single);
+		else
+			blur_edge_factors(b, a0, eps, b->gain / nl);
 		b->kextra = 2 * (size_t)b->edge[last].k;
 	}
 	for (int i = 0; i < b->nax; i++)
@@ -529,6 +534,7 @@ edge_setup(struct tp_blur *b, double eps)
 			kmax = b->edge[b->ax[i]].k;
 	for (int t = 0; t < b->o.threads; t++)
 		b->pbuf[t] = tp_emalloc(MAXBLK * 2 * (size_t)(kmax + 1) * esz);
+	tp_timing_stamp("edge factors");
 }
 
 void

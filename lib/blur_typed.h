@@ -576,10 +576,92 @@ BT_FN(edge_correct)(void *xv, size_t xs, size_t n, const void *pv,
 	}
 }
 
+/* P[t cnt + j] = sum_i vt_t[i] x[i xs + j] (t < k: the left end) and
+ * the right end's on vr at P[(k + t) cnt + j], for the cnt lines side
+ * by side at x (sample i of line j at x[i xs + j]). */
+TP_CLONES
+static void
+BT_FN(edge_project_lines)(void *pv, const void *xv, size_t xs, size_t n,
+    size_t cnt, const struct blur_edge *e)
+{
+	BT_REAL *p = pv;
+	const BT_REAL *x = xv, *xr = x + (n - (size_t)e->r) * xs;
+	size_t rk = (size_t)e->r, kk = (size_t)e->k, j;
+
+	memset(p, 0, 2 * kk * cnt * sizeof *p);
+	for (size_t i = 0; i < rk; i++) {
+		const BT_REAL *a = x + i * xs, *b = xr + i * xs;
+
+		for (size_t t = 0; t < kk; t++) {
+			BT_REAL cv = ((const BT_REAL *)e->vt)[t * rk + i];
+			BT_REAL cr = ((const BT_REAL *)e->vr)[t * rk + i];
+			BT_REAL *pl = p + t * cnt, *pr = p + (kk + t) * cnt;
+			BT_FN(vec) u, v, w;
+
+			for (j = 0; j + VL <= cnt; j += VL) {
+				__builtin_memcpy(&u, a + j, sizeof u);
+				__builtin_memcpy(&w, pl + j, sizeof w);
+				w += cv * u;
+				__builtin_memcpy(pl + j, &w, sizeof w);
+				__builtin_memcpy(&v, b + j, sizeof v);
+				__builtin_memcpy(&w, pr + j, sizeof w);
+				w += cr * v;
+				__builtin_memcpy(pr + j, &w, sizeof w);
+			}
+			for (; j < cnt; j++) {
+				pl[j] += cv * a[j];
+				pr[j] += cr * b[j];
+			}
+		}
+	}
+}
+
+/* The cnt lines side by side at x minus, line j, wgt[j] times the
+ * corrections of edge_correct from P (as edge_project_lines made it;
+ * scaled in place). */
+TP_CLONES
+static void
+BT_FN(edge_correct_lines)(void *xv, size_t xs, size_t n, size_t cnt,
+    void *pv, const double *wgt, const struct blur_edge *e)
+{
+	BT_REAL *p = pv, *x = xv, *xr = x + (n - (size_t)e->r) * xs;
+	size_t rk = (size_t)e->r, kk = (size_t)e->k, j;
+
+	for (size_t t = 0; t < 2 * kk; t++)
+		for (j = 0; j < cnt; j++)
+			p[t * cnt + j] *= (BT_REAL)wgt[j];
+	for (size_t i = 0; i < rk; i++) {
+		BT_REAL *a = x + i * xs, *b = xr + i * xs;
+
+		for (size_t t = 0; t < kk; t++) {
+			BT_REAL cu = ((const BT_REAL *)e->ut)[t * rk + i];
+			BT_REAL cr = ((const BT_REAL *)e->ur)[t * rk + i];
+			const BT_REAL *pl = p + t * cnt, *pr = p + (kk + t) * cnt;
+			BT_FN(vec) u, v, w;
+
+			for (j = 0; j + VL <= cnt; j += VL) {
+				__builtin_memcpy(&u, pl + j, sizeof u);
+				__builtin_memcpy(&w, a + j, sizeof w);
+				w -= cu * u;
+				__builtin_memcpy(a + j, &w, sizeof w);
+				__builtin_memcpy(&v, pr + j, sizeof v);
+				__builtin_memcpy(&w, b + j, sizeof w);
+				w -= cr * v;
+				__builtin_memcpy(b + j, &w, sizeof w);
+			}
+			for (; j < cnt; j++) {
+				a[j] -= cu * pl[j];
+				b[j] -= cr * pr[j];
+			}
+		}
+	}
+}
+
 static const struct blur_ops BT_FN(blur_ops) = {
 	sizeof(BT_REAL), BT_FN(fir_line), BT_FN(set_taps), BT_FN(scale_row),
 	BT_FN(dct_in), BT_FN(dct_out), BT_FN(idct_in), BT_FN(idct_out),
-	BT_FN(edge_project), BT_FN(edge_correct)
+	BT_FN(edge_project), BT_FN(edge_correct), BT_FN(edge_project_lines),
+	BT_FN(edge_correct_lines)
 };
 
 #undef VL
