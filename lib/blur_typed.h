@@ -29,7 +29,8 @@ BT_FN(fir_line_odd)(BT_REAL *restrict o, size_t cnt, const void *const *lo,
 	int k;
 
 	for (; j + 4 * WL <= cnt; j += 4 * WL) {
-		BT_FN(wvec) a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 }, v, u;
+		BT_FN(wvec) a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 };
+		BT_FN(wvec) v, u;
 
 		for (k = 1; k <= r; k++) {
 			const BT_REAL *p = (const BT_REAL *)lo[k] + j;
@@ -636,7 +637,8 @@ BT_FN(edge_correct_lines)(void *xv, size_t xs, size_t n, size_t cnt,
 		for (size_t t = 0; t < kk; t++) {
 			BT_REAL cu = ((const BT_REAL *)e->ut)[t * rk + i];
 			BT_REAL cr = ((const BT_REAL *)e->ur)[t * rk + i];
-			const BT_REAL *pl = p + t * cnt, *pr = p + (kk + t) * cnt;
+			const BT_REAL *pl = p + t * cnt;
+			const BT_REAL *pr = p + (kk + t) * cnt;
 			BT_FN(vec) u, v, w;
 
 			for (j = 0; j + VL <= cnt; j += VL) {
