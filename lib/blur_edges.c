@@ -318,6 +318,24 @@ blur_pad_for(enum tp_blur_kernel k, double s, int order, size_t len, double eps,
 	return (size_t)(r + 1) / 2;
 }
 
+/* The taps h[0..m] of axis a's kernel and *tail, the sum beyond m, for
+ * a kernel with no power-law tail left: the discrete one's, or the
+ * sampled one's (the analytic kernel's where it equals them). */
+static void
+exact_taps(const struct tp_blur *b, int a, double *h, size_t m,
+    double *tail)
+{
+	enum tp_blur_kernel k = b->o.kernel;
+	double s = b->sigma[a];
+	int ord = b->order[a];
+
+	if (k == TP_BLUR_DISCRETE)
+		blur_discrete_taps(s, ord, (size_t)edge_radius(k, s, ord,
+		    EPS_F64 / 64), h, m, tail);
+	else
+		blur_sampled_taps(s, ord, h, m, tail);
+}
+
 /*
  * The taps h[0..n] of axis a's kernel (as blur_pad_for cut it: cut 1 or
  * 2) and, under nearest, sum_{j>n} h_j folded into h[n]: every output
@@ -342,11 +360,8 @@ cut_taps(const struct tp_blur *b, int a, int cut, double *h, size_t n)
 			sum = t;
 		}
 		tail = s1 - (sum + c);
-	} else if (k == TP_BLUR_DISCRETE) {
-		blur_discrete_taps(s, ord, (size_t)edge_radius(k, s, ord,
-		    EPS_F64 / 64), h, n, &tail);
-	} else {	/* sampled, or analytic where it equals it */
-		blur_sampled_taps(s, ord, h, n, &tail);
+	} else {
+		exact_taps(b, a, h, n, &tail);
 	}
 	if (b->o.boundary == TP_BLUR_NEAREST)
 		h[n] += tail;
@@ -477,22 +492,6 @@ blur_edge_fits(enum tp_blur_kernel k, enum tp_blur_boundary bnd, int nd,
 	return nax >= 1 && nax <= 2 && last == nd - 1;
 }
 
-/* The kernel's taps h[0..m] of axis a and the sum beyond m, as cut_taps
- * makes them for a kernel with no power-law tail. */
-static void
-edge_taps(const struct tp_blur *b, int a, double *h, size_t m, double *tail)
-{
-	enum tp_blur_kernel k = b->o.kernel;
-	double s = b->sigma[a];
-	int ord = b->order[a];
-
-	if (k == TP_BLUR_DISCRETE)
-		blur_discrete_taps(s, ord, (size_t)edge_radius(k, s, ord,
-		    EPS_F64 / 64), h, m, tail);
-	else
-		blur_sampled_taps(s, ord, h, m, tail);
-}
-
 /*
  * M = U V^T for the corner M (r x r, column-major, overwritten) by
  * Gram-Schmidt on its columns, the largest residual first, until every
@@ -563,7 +562,7 @@ blur_edge_factors(struct tp_blur *b, int a, double eps, double scale)
 		return;
 	h = tp_emalloc((m + 1) * sizeof *h);
 	T = tp_emalloc((m + 1) * sizeof *T);
-	edge_taps(b, a, h, m, &tail);
+	exact_taps(b, a, h, m, &tail);
 	T[m] = tail;	/* T[i] = sum_{j>i} h_j, from the far end */
 	for (j = (int)m - 1; j >= 0; j--)
 		T[j] = T[j + 1] + h[j + 1];

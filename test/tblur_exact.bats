@@ -199,6 +199,8 @@ with open('cases', 'w') as f:
         o = [int(rng.integers(0, 4)) for _ in shape]
         if kind == 2 or (kind == 1 and c % 4 == 1):
             s[0], o[0] = 0.0, 0	# a batch axis, or the last axis alone
+        if c % 4 in (0, 2, 3) and len(shape) > 1 and s[-2] > 0:
+            s[-2], o[-2] = s[-1], o[-1]	# two axes alike: one factoring
         b = ['zero', 'nearest'][c % 2]
         x = rng.standard_normal(shape)
         y, sc = x.copy(), np.abs(x).max()
