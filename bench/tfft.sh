@@ -26,7 +26,11 @@
 # second thread while the record is read: what is left is the wait for
 # it, and for the thread that maps the output's pages), FFTW's execute
 # of one FFTW plan of the same transform (best of 5; r2c for b and f:
-# what tfft transforms) and their ratio, then tfft's transform alone
+# what tfft transforms) and their ratio; then tfft's compute with the
+# record read whole first (TFFT_TEST_PIECES=0: since issue 22's fourth
+# round a batch such as d is transformed piece by piece as it is read,
+# and its compute is only what is left after the read) and its ratio
+# to FFTW's execute; then tfft's transform alone
 # (tp_fft_axes: that plan, or
 # the axes one at a time with lines gathered, as tfft chooses; for b
 # and f the whole full output, its second half written by the last
@@ -142,11 +146,14 @@ run_case() {
 	ts=$(timed "$1 scipy" "'$PYTHON' '$tmp/fft.py' scipy $5 '$in' '$tmp/$1.sp.npy'")
 	tt=$(timed "$1 tfft" "'$TFFT' $TFFT_ARGS $6 '$in' -o '$tmp/$1.tfft.npy'")
 	# tfft's compute and FFTW's execute in turns, the least of each
-	tc='' tx='' ta='' tp='' cx='' ca='' hw='' kx='' ka='' kcx='' kca=''
+	tc='' tw='' tx='' ta='' tp='' cx='' ca='' hw='' kx='' ka='' kcx='' kca=''
 	_i=0
 	while [ $_i -lt "$REPS" ]; do
 		# shellcheck disable=SC2086 # $6 is a word list on purpose
 		_c=$(compute1 "$1" $6)
+		# shellcheck disable=SC2086 # $6 is a word list on purpose
+		_w=$(TFFT_TEST_PIECES=0 compute1 "$1" $6)
+		tw=$(least "$tw" "${_w% *}")
 		_x=$("$tmp/fft-exec" "$7" f64 "$(echo "$3" | tr -d ' ')" "$8" \
 		    "$threads")
 		tp=$(least "$tp" "${_c#* }")
@@ -164,12 +171,13 @@ run_case() {
 		_i=$((_i + 1))
 	done
 	hw=$(awk -v h="$hw" 'BEGIN { print h + 0 == 0 ? "-" : h }')
-	printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
+	printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
 	    "$1" "$2" "$(wall "$tn")" "$(wall "$ts")" "$(wall "$tt")" \
 	    "$(ratio "$(wall "$tn")" "$(wall "$tt")")" \
 	    "$(ratio "$(wall "$ts")" "$(wall "$tt")")" \
 	    "$(cpu "$tn")" "$(cpu "$ts")" "$(cpu "$tt")" \
-	    "$tc" "$tp" "$tx" "$(ratio "$tc" "$tx")" "$ta" \
+	    "$tc" "$tp" "$tx" "$(ratio "$tc" "$tx")" \
+	    "$tw" "$(ratio "$tw" "$tx")" "$ta" \
 	    "$cx" "$ca" "$(ratio "$ca" "$cx")" "$hw" \
 	    "$kx" "$ka" "$kcx" "$kca" "$(ratio "$tc" "$kx")" \
 	    "$(err "$tmp/$1.tfft.npy" "$tmp/$1.np.npy")" \
@@ -179,8 +187,8 @@ run_case() {
 
 cases=${*:-a b c d e f}
 echo "load before: $(uptime)"
-echo "| case | what | numpy s | scipy s | tfft s | numpy/tfft | scipy/tfft | numpy CPU s | scipy CPU s | tfft CPU s | tfft compute s | of which planning s | FFTW execute s | compute/execute | tfft transform s | FFTW execute CPU s | tfft transform CPU s | transform/execute CPU | second half memset s | FFTW execute cold s | tfft transform cold s | FFTW execute cold CPU s | tfft transform cold CPU s | compute/cold execute | tfft err | scipy err |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| case | what | numpy s | scipy s | tfft s | numpy/tfft | scipy/tfft | numpy CPU s | scipy CPU s | tfft CPU s | tfft compute s | of which planning s | FFTW execute s | compute/execute | compute, read whole s | read whole/execute | tfft transform s | FFTW execute CPU s | tfft transform CPU s | transform/execute CPU | second half memset s | FFTW execute cold s | tfft transform cold s | FFTW execute cold CPU s | tfft transform cold CPU s | compute/cold execute | tfft err | scipy err |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for c in $cases; do
 	case $c in
 	a) run_case a "4096² real, rfftn" "4096, 4096" 0 rfftn \

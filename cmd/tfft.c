@@ -39,6 +39,7 @@ struct cmdline {
 	double spacing;
 	int plan;
 	int verbose;
+	int pieces;		/* a record transformed as it is read */
 };
 
 /* --type: scipy.fft's DCT and DST types. */
@@ -245,6 +246,11 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 	 * non-temporal stores whatever its size, 0 never (fft.h) */
 	if ((e = getenv("TFFT_TEST_STREAM")) != NULL && *e != '\0')
 		o->stream = (int)tp_parse_int(e, 0, 1, "TFFT_TEST_STREAM");
+	/* TFFT_TEST_PIECES=0 reads every record whole before its
+	 * transform (tp_spectrum_stream) */
+	cl->pieces = 1;
+	if ((e = getenv("TFFT_TEST_PIECES")) != NULL && *e != '\0')
+		cl->pieces = (int)tp_parse_int(e, 0, 1, "TFFT_TEST_PIECES");
 }
 
 /* --freq: numpy.fft.fftfreq or rfftfreq (fftshift'ed by --shift) as one
@@ -276,6 +282,25 @@ static struct tp_spectrum *spec;
 static struct tp_reader *in;
 static struct tp_writer *out;
 static struct tp_tensor x, y;
+
+/* The bytes of a record read at a time when it is transformed as it
+ * is read (tp_spectrum_stream). */
+#define PIECE ((size_t)256 << 10)
+
+/* Read x's data into the buffer tp_spectrum_stream gave it, a part at
+ * a time, telling spec as each arrives. */
+static void
+read_pieces(struct tp_tensor *t)
+{
+	size_t esz = tp_dtype_size(t->dtype), per = PIECE / esz, k;
+
+	for (size_t done = 0; done < t->count; done += k) {
+		k = t->count - done < per ? t->count - done : per;
+		tp_read_data_as(in, (char *)t->data + done * esz, t->dtype,
+		    k);
+		tp_spectrum_arrived(spec, (done + k) * esz);
+	}
+}
 
 int
 main(int argc, char **argv)
@@ -318,8 +343,14 @@ main(int argc, char **argv)
 		trusted = tp_reader_holds_record(in);
 		if (trusted)
 			tp_spectrum_reserve(spec);
-		tp_spectrum_plan_ahead(spec, trusted);
-		tp_read_data_in(in, &x, cd);
+		if (trusted && cl.pieces &&
+		    tp_spectrum_stream(spec, &x) != NULL) {
+			tp_spectrum_plan_ahead(spec, trusted);
+			read_pieces(&x);
+		} else {
+			tp_spectrum_plan_ahead(spec, trusted);
+			tp_read_data_in(in, &x, cd);
+		}
 		tp_timing_charge(&tm, TP_PHASE_READ);
 		tp_spectrum_run(spec, &x, &y);
 		tp_free(&x);

@@ -47,6 +47,23 @@ void tp_prefault_wait(void);
  */
 void tp_background_start(void (*fn)(void *arg), void *arg);
 void tp_background_wait(void);
+/* 1 when called on the background job's own thread (not by a job that
+ * tp_background_start ran on the caller's, which must not wait for
+ * its caller). */
+int tp_background_own_thread(void);
+/*
+ * A gate: a level that only rises, such as the bytes of a record read
+ * so far, which one thread raises as it reads and another (a background
+ * job working on the record's pieces as they arrive) waits for.
+ * tp_gate_wait returns the level once it is at least want, or earlier,
+ * lower, when the level has not moved for patience_ms (the raiser
+ * stopped, or died and is waiting for the job to end).
+ */
+struct tp_gate;
+struct tp_gate *tp_gate_new(void);
+void tp_gate_free(struct tp_gate *);
+void tp_gate_raise(struct tp_gate *, size_t level);
+size_t tp_gate_wait(struct tp_gate *, size_t want, int patience_ms);
 /* The most threads tp_parallel runs at once. */
 #define TP_MAXTHREADS 64
 

@@ -200,6 +200,18 @@ int tp_fft_axes_fills(const struct tp_fft_axes *);
  * whatever the size. */
 void tp_fft_axes_set_stream(struct tp_fft_axes *, int on);
 void tp_fft_axes_run(const struct tp_fft_axes *, void *in, void *out);
+/*
+ * A plan that runs in place as pieces of its array, one after another
+ * in memory (a batch cut along the array's first axis): their number,
+ * and in *bytes the bytes of each (the last may hold fewer); 0 for any
+ * other plan.  Piece i reads and writes the array's bytes [i *bytes,
+ * (i + 1) *bytes) alone, so it may run as soon as they hold the input,
+ * on any thread, beside other pieces (tp_fft_axes_run_piece); running
+ * every piece is tp_fft_axes_run.
+ */
+size_t tp_fft_axes_pieces(const struct tp_fft_axes *, size_t *bytes);
+void tp_fft_axes_run_piece(const struct tp_fft_axes *, size_t i,
+    void *arr);
 /* 1 when it goes axis by axis, 0 on FFTW's plan of the whole. */
 int tp_fft_axes_by_axis(const struct tp_fft_axes *);
 /* 1 when in and out have the alignment the plans were made for. */

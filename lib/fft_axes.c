@@ -85,6 +85,10 @@ struct stage {
 	 * last chunk, if shorter, by tail) */
 	size_t nch, chunk, ibytes, obytes;
 	struct tp_fft_plan *tail;
+	/* in place, the chunks cut along the array's first axis: chunk i
+	 * is the array's bytes [i ibytes, (i + 1) ibytes) alone
+	 * (tp_fft_axes_pieces) */
+	int contig;
 	/* rows (tp_fft_axes_new_r2c_first's last stage): the array's
 	 * last axis, n points a line, rows lines; blocks of blk lines
 	 * transformed where they lie (or, off the plan's alignment,
@@ -255,6 +259,11 @@ by_axis(enum tp_fft_kind kind, int single, int nd, const size_t *shape,
  * the others instead of doubling the time). */
 #define SPLIT ((size_t)1 << 16)
 #define CHUNKS 4
+/* A batch in place whose chunks lie one after another (contig) is cut
+ * into chunks of at most about PIECE bytes, which a caller may run as
+ * the array is read (tp_fft_axes_pieces): the last to arrive is then
+ * all that is left after the read. */
+#define PIECE ((size_t)256 << 10)
 
 /*
  * Stage s as FFTW's plan of the whole problem pb on in, out (flags as
@@ -270,25 +279,30 @@ static void
 plan_whole(struct tp_fft_axes *p, struct stage *s, enum tp_fft_kind kind,
     struct tp_fft_problem *pb, unsigned flags, void *in, void *out)
 {
-	size_t rsz = p->single ? sizeof(float) : sizeof(double), pts = 1;
-	size_t n0, last, ir, orr;
+	size_t rsz = p->single ? sizeof(float) : sizeof(double), item = 1;
+	size_t n0, last, ir, orr, want;
 	int i;
 
 	for (i = 0; i < pb->rank; i++)
-		pts *= pb->dims[i].n;
-	for (i = 0; i < pb->nloop; i++)
-		pts *= pb->loop[i].n;
+		item *= pb->dims[i].n;
+	for (i = 1; i < pb->nloop; i++)
+		item *= pb->loop[i].n;
 	n0 = pb->nloop > 0 ? pb->loop[0].n : 0;
-	if (p->threads > 1 && pts >= SPLIT && n0 >= (size_t)p->threads) {
-		size_t want = (size_t)p->threads * CHUNKS;
-
+	/* strides in elements of each side's type */
+	side_len(kind, 0, 1, &ir);
+	side_len(kind, 1, 1, &orr);
+	s->contig = n0 > 0 && (flags & TP_FFT_INPLACE) &&
+	    pb->loop[0].is == pb->loop[0].os &&
+	    (size_t)pb->loop[0].is == item;
+	if (p->threads > 1 && item * n0 >= SPLIT &&
+	    n0 >= (size_t)p->threads) {
+		want = (size_t)p->threads * CHUNKS;
+		if (s->contig && want < item * n0 * ir * rsz / PIECE)
+			want = item * n0 * ir * rsz / PIECE;
 		if (want > n0)
 			want = n0;
 		s->chunk = (n0 + want - 1) / want;
 		s->nch = (n0 + s->chunk - 1) / s->chunk;
-		/* strides in elements of each side's type */
-		side_len(kind, 0, 1, &ir);
-		side_len(kind, 1, 1, &orr);
 		s->ibytes = s->chunk * (size_t)pb->loop[0].is * ir * rsz;
 		s->obytes = s->chunk * (size_t)pb->loop[0].os * orr * rsz;
 		if (s->ibytes % 16 || s->obytes % 16)
@@ -930,6 +944,25 @@ run_stages(const struct tp_fft_axes *p, void *in, void *out)
 			    block_item, &g);
 		}
 	}
+}
+
+size_t
+tp_fft_axes_pieces(const struct tp_fft_axes *p, size_t *bytes)
+{
+	const struct stage *s = &p->st[0];
+
+	if (p->nstage != 1 || p->fills || s->nch < 2 || !s->contig)
+		return 0;
+	*bytes = s->ibytes;
+	return s->nch;
+}
+
+void
+tp_fft_axes_run_piece(const struct tp_fft_axes *p, size_t i, void *arr)
+{
+	struct gather_job g = { p, &p->st[0], arr, arr, 0 };
+
+	chunk_item(&g, i, 0);
 }
 
 void

@@ -5,6 +5,7 @@
  * The passes over the data are spectrum_data.c's.
  */
 #include <math.h>
+#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +59,19 @@ struct tp_spectrum {
 					 * background thread
 					 * (tp_spectrum_plan_ahead) */
 	int ahead_new;			/* and it was not in the cache */
+	/* the record transformed piece by piece as it is read
+	 * (tp_spectrum_stream): its buffer of sbytes, the bytes read so
+	 * far (arrived), and once the job has planned (planned raised to
+	 * 1) the plan's npieces pieces of piece bytes, the next one to
+	 * take (atomic), and how many the job took during the read
+	 * (early) */
+	int streaming, read_done;
+	size_t pieces_run;		/* pieces run as read, or 0 */
+	char *sdata;
+	size_t sbytes;
+	struct tp_gate *arrived, *planned;
+	const struct tp_fft_axes *splan;
+	size_t npieces, piece, next_piece, early;
 	struct cached_plan cache[NCACHE];
 	int ncache, next;
 };
@@ -165,14 +179,85 @@ tp_spectrum_new(const struct tp_spectrum_opts *o)
 	return sp;
 }
 
-/* Wait for the plan made ahead, if any. */
+/* How long the job waits for a piece of the record that does not come
+ * (the reader stopped, or died and waits for the job to end). */
+#define PATIENCE_MS 200
+
+/*
+ * Run the pieces of the record being streamed not yet taken: on the
+ * job's thread during the read (early), each only once it has arrived,
+ * giving up if the read stalls (the caller's thread then takes the rest
+ * after the read); on the caller's threads after it, every piece left.
+ */
+static void
+run_pieces(struct tp_spectrum *sp, int early)
+{
+	size_t i, end;
+
+	for (;;) {
+		i = __atomic_load_n(&sp->next_piece, __ATOMIC_ACQUIRE);
+		if (i >= sp->npieces)
+			return;
+		if (early) {
+			end = (i + 1) * sp->piece;
+			if (end > sp->sbytes)
+				end = sp->sbytes;
+			if (tp_gate_wait(sp->arrived, end, PATIENCE_MS) < end)
+				return;
+			if (!__atomic_compare_exchange_n(&sp->next_piece, &i,
+			    i + 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+				continue;
+			if (!__atomic_load_n(&sp->read_done, __ATOMIC_ACQUIRE))
+				__atomic_add_fetch(&sp->early, 1,
+				    __ATOMIC_RELAXED);
+		} else {
+			i = __atomic_fetch_add(&sp->next_piece, 1,
+			    __ATOMIC_ACQ_REL);
+			if (i >= sp->npieces)
+				return;
+		}
+		tp_fft_axes_run_piece(sp->splan, i, sp->sdata);
+	}
+}
+
+/* An item of tp_parallel: pieces left after the read. */
+static void
+piece_item(void *arg, size_t i, int tid)
+{
+	(void)i;
+	(void)tid;
+	run_pieces(arg, 0);
+}
+
+/* Wait for the plan made ahead, if any; for a record streamed, with
+ * the caller's threads taking the pieces the job has not. */
 static void
 ahead_wait(struct tp_spectrum *sp)
 {
-	if (!sp->ahead)
+	int t = sp->threads > 1 ? sp->threads - 1 : 1;
+
+	if (!sp->ahead) {
+		sp->streaming = 0;
 		return;
+	}
 	sp->ahead = 0;
+	if (sp->streaming) {
+		__atomic_store_n(&sp->read_done, 1, __ATOMIC_RELEASE);
+		tp_gate_raise(sp->arrived, sp->sbytes);
+		while (tp_gate_wait(sp->planned, 1, PATIENCE_MS) < 1)
+			;	/* raised even when planning dies */
+		if (sp->npieces > 0) {
+			tp_parallel(t, (size_t)t, piece_item, sp);
+			sp->pieces_run = sp->npieces;
+		}
+	}
 	tp_background_wait();
+	if (sp->streaming) {
+		sp->streaming = 0;
+		tp_gate_free(sp->arrived);
+		tp_gate_free(sp->planned);
+		sp->arrived = sp->planned = NULL;
+	}
 }
 
 void
@@ -668,10 +753,34 @@ plan_job(void *arg)
 	size_t ps[TP_MAXDIM + 1];
 	int nd = plan_shape(sp, ps), c2 = sp->kind == TP_FFT_R2C ||
 	    sp->kind == TP_FFT_C2R;
+	const struct tp_fft_axes *plan;
+	struct tp_catch c;
 
-	get_plan(sp, nd, ps, probe, c2 ? probe + 64 : probe);
+	if (!sp->streaming) {
+		get_plan(sp, nd, ps, probe, c2 ? probe + 64 : probe);
+		sp->ahead_new = sp->how != NULL &&
+		    strcmp(sp->how, "new plan") == 0;
+		tp_parallel(sp->threads, (size_t)sp->threads, nothing, NULL);
+		return;
+	}
+	/* streamed: the caller waits for planned, so it is raised even
+	 * when planning dies (the die then reaches the caller at
+	 * tp_background_wait) */
+	tp_catch_push(&c);
+	if (setjmp(c.env) != 0) {
+		tp_gate_raise(sp->planned, 1);
+		tp_rethrow(&c);
+	}
+	plan = get_plan(sp, nd, ps, sp->sdata, sp->sdata);
+	tp_catch_pop(&c);
 	sp->ahead_new = sp->how != NULL && strcmp(sp->how, "new plan") == 0;
-	tp_parallel(sp->threads, (size_t)sp->threads, nothing, NULL);
+	sp->splan = plan;
+	sp->npieces = tp_fft_axes_pieces(plan, &sp->piece);
+	tp_gate_raise(sp->planned, 1);
+	if (sp->npieces == 0)
+		tp_parallel(sp->threads, (size_t)sp->threads, nothing, NULL);
+	else if (tp_background_own_thread())	/* not the caller's */
+		run_pieces(sp, 1);
 }
 
 /*
@@ -709,6 +818,38 @@ tp_spectrum_plan_ahead(struct tp_spectrum *sp, int trusted)
 	tp_background_start(plan_job, sp);
 }
 
+void *
+tp_spectrum_stream(struct tp_spectrum *sp, struct tp_tensor *x)
+{
+	size_t esz = tp_dtype_size(sp->cd);
+
+	sp->streaming = 0;
+	if (!sp->valid || sp->ahead || sp->threads < 2 || x->count == 0 ||
+	    sp->kind == TP_FFT_R2C || sp->kind == TP_FFT_C2R ||
+	    sp->o.nwindow > 0 || sp->o.ishift ||
+	    memcmp(sp->tin, sp->shape, sp->ndim * sizeof *sp->tin) != 0 ||
+	    (sp->o.norm == TP_NORM_ORTHO && is_r2r(sp->o.fn)))
+		return NULL;	/* prepare() has work before the transform */
+	sp->sbytes = x->count * esz;
+	sp->sdata = tp_big_alloc(sp->sbytes);
+	sp->arrived = tp_gate_new();
+	sp->planned = tp_gate_new();
+	sp->npieces = sp->next_piece = sp->early = 0;
+	sp->read_done = sp->pieces_run = 0;
+	sp->streaming = 1;
+	x->dtype = sp->cd;
+	x->nbytes = sp->sbytes;
+	x->data = sp->sdata;
+	return x->data;
+}
+
+void
+tp_spectrum_arrived(struct tp_spectrum *sp, size_t bytes)
+{
+	if (sp->streaming)
+		tp_gate_raise(sp->arrived, bytes);
+}
+
 /*
  * The transform of cur (its input): in place, but r2c and c2r, which
  * change the type, into a new buffer (for fftn of a real record, one of
@@ -736,7 +877,8 @@ transform(struct tp_spectrum *sp, void *cur, size_t tout_count)
 		sp->how = "new plan";
 	sp->ahead_new = 0;
 	tp_timing_stamp("planned");
-	tp_fft_axes_run(plan, cur, out);
+	if (!sp->pieces_run)	/* else run as the record was read */
+		tp_fft_axes_run(plan, cur, out);
 	tp_timing_stamp("executed");
 	if (out != cur)
 		free(cur);
@@ -813,6 +955,7 @@ tp_spectrum_run(struct tp_spectrum *sp, struct tp_tensor *x,
 		tp_die("internal error: spectrum run without its header");
 	x->data = NULL;
 	tp_timing_stamp("run");
+	sp->pieces_run = 0;
 	ahead_wait(sp);
 	for (int a = 0; a < sp->ndim; a++) {
 		tin_count *= sp->tin[a];
@@ -867,6 +1010,9 @@ tp_spectrum_describe(const struct tp_spectrum *sp, char *buf, size_t len)
 	if (is_r2r(sp->o.fn) && u < len)
 		u += (size_t)snprintf(buf + u, len - u, ", type %d",
 		    sp->o.type);
+	if (sp->pieces_run > 0 && u < len)
+		u += (size_t)snprintf(buf + u, len - u, ", in %zu pieces as "
+		    "read (%zu before its end)", sp->pieces_run, sp->early);
 	if (u < len)
 		snprintf(buf + u, len - u, ", %s%s, norm %s, %s%s", sp->single ?
 		    "f32" : "f64", sp->fill >= 0 ? ", real input by r2c and "

@@ -123,6 +123,20 @@ void tp_spectrum_reserve(struct tp_spectrum *);
  * under TP_PLAN_ESTIMATE, which does not write the scratch arrays.
  */
 void tp_spectrum_plan_ahead(struct tp_spectrum *, int trusted);
+/*
+ * Between tp_spectrum_out_header and tp_spectrum_plan_ahead, for a
+ * record whose size the input vouches for (as for tp_spectrum_reserve):
+ * whether the transform can run on the record's pieces as they are
+ * read, while the caller reads the rest (a batch of transforms along
+ * the later axes, with nothing to do before them: no window, ishift or
+ * -s; more than one thread).  If so, gives x (the header) its data
+ * buffer, in *cd, and returns it: the caller reads the record's data
+ * into it in order, calling tp_spectrum_arrived with the bytes read so
+ * far after each part, then tp_spectrum_run as always.  Else NULL:
+ * read the record whole.
+ */
+void *tp_spectrum_stream(struct tp_spectrum *, struct tp_tensor *x);
+void tp_spectrum_arrived(struct tp_spectrum *, size_t bytes);
 /* Transform x (the header given to tp_spectrum_out_header, its data in
  * *cd) into y (its header from there), allocating y's data; x's data is
  * consumed (freed, or taken as y's). */

@@ -33,7 +33,8 @@
  * Beside the pool, tp_prefault_start runs one thread of its own that
  * maps a new buffer's pages while the caller reads, and
  * tp_background_start one that runs a function, such as a write, while
- * the caller computes (at the end).
+ * the caller computes; a gate (tp_gate_raise, tp_gate_wait) hands such
+ * a job a record piece by piece as the caller reads it (at the end).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -42,7 +43,9 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <sys/mman.h>
+#include <time.h>
 
 #include "tpipe.h"
 #include "engine.h"
@@ -274,12 +277,16 @@ static struct {
 	struct tp_catch fail;
 } bg;
 
+/* 1 on the job's own thread (tp_background_own_thread) */
+static __thread int on_background;
+
 static void *
 background_main(void *v)
 {
 	struct tp_catch c;
 
 	(void)v;
+	on_background = 1;
 	tp_catch_push(&c);
 	if (setjmp(c.env) != 0) {
 		bg.fail = c;
@@ -339,4 +346,92 @@ tp_background_wait(void)
 		bg.failed = 0;
 		tp_rethrow(&bg.fail);
 	}
+}
+
+int
+tp_background_own_thread(void)
+{
+	return on_background;
+}
+
+/* A level that only rises, and the threads waiting for it to. */
+struct tp_gate {
+	pthread_mutex_t lock;
+	pthread_cond_t moved;
+	size_t level;
+	int waiting;
+};
+
+struct tp_gate *
+tp_gate_new(void)
+{
+	struct tp_gate *g = tp_ecalloc(1, sizeof *g);
+	pthread_condattr_t ca;
+
+	pthread_mutex_init(&g->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&g->moved, &ca);
+	pthread_condattr_destroy(&ca);
+	return g;
+}
+
+void
+tp_gate_free(struct tp_gate *g)
+{
+	if (g == NULL)
+		return;
+	pthread_cond_destroy(&g->moved);
+	pthread_mutex_destroy(&g->lock);
+	free(g);
+}
+
+void
+tp_gate_raise(struct tp_gate *g, size_t level)
+{
+	pthread_mutex_lock(&g->lock);
+	if (level > g->level)
+		g->level = level;
+	if (g->waiting)
+		pthread_cond_broadcast(&g->moved);
+	pthread_mutex_unlock(&g->lock);
+}
+
+/* ms milliseconds from now on CLOCK_MONOTONIC (the gate's). */
+static void
+deadline(struct timespec *t, int ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, t);
+	t->tv_sec += ms / 1000;
+	t->tv_nsec += (long)(ms % 1000) * 1000000;
+	if (t->tv_nsec >= 1000000000) {
+		t->tv_sec++;
+		t->tv_nsec -= 1000000000;
+	}
+}
+
+size_t
+tp_gate_wait(struct tp_gate *g, size_t want, int patience_ms)
+{
+	struct timespec until;
+	size_t level, seen;
+	int e;
+
+	pthread_mutex_lock(&g->lock);
+	seen = g->level;
+	deadline(&until, patience_ms);
+	while (g->level < want) {
+		g->waiting++;
+		e = pthread_cond_timedwait(&g->moved, &g->lock, &until);
+		g->waiting--;
+		if (e != ETIMEDOUT)
+			continue;
+		if (g->level == seen)
+			break;		/* no move for patience_ms */
+		seen = g->level;
+		deadline(&until, patience_ms);
+	}
+	level = g->level;
+	pthread_mutex_unlock(&g->lock);
+	return level;
 }

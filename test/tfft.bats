@@ -73,6 +73,74 @@ for got, want, tol in (('c.out', np.fft.fftn(c), 1e-12),
 "
 }
 
+@test "tfft: a record from a file is transformed piece by piece as it is read (--verbose says so), byte for byte as when read whole, and equals numpy; not from a pipe, with -j 1, a window or along the first axis" {
+	py "
+rng = np.random.default_rng(41)
+np.save('c.npy', rng.standard_normal((1024, 1024)) + 1j * rng.standard_normal((1024, 1024)))
+np.save('f.npy', (rng.standard_normal((64, 32, 64)) + 1j * rng.standard_normal((64, 32, 64))).astype(np.complex64))
+np.save('r.npy', rng.standard_normal((300, 512)))
+np.save('i.npy', rng.integers(-9, 9, (257, 512)).astype(np.int16))
+np.save('g.npy', rng.standard_normal((40, 16, 128)) + 1j * rng.standard_normal((40, 16, 128)))
+np.save('h.npy', rng.standard_normal((30, 10, 512)))
+"
+	# three records in one file: complex64, complex128, and real (by
+	# r2c and symmetry, read whole)
+	cat f.npy g.npy h.npy > s.npy
+	tfft --verbose --transform fft c.npy > c1.out 2> err
+	grep -q '^tfft: record 0: fft 1024 (axis 1), in 64 pieces as read' err
+	tfft --verbose --axes 1,2 --transform ifftn s.npy > s1.out 2> err
+	grep -q '^tfft: record 0: ifftn 32x64 (axes 1..2), in [0-9]* pieces as read' err
+	grep -q '^tfft: record 1: ifftn 16x128 (axes 1..2), in [0-9]* pieces as read' err
+	grep '^tfft: record 2: ifftn 10x512' err | grep -vq pieces
+	tfft --verbose --transform dct --type 3 --norm forward r.npy > r1.out 2> err
+	grep -q '^tfft: record 0: dct 512 (axis 1), type 3, in [0-9]* pieces as read' err
+	tfft --verbose --transform dst --type 4 i.npy > i1.out 2> err
+	grep -q '^tfft: record 0: dst 512 (axis 1), type 4, in [0-9]* pieces as read' err
+	export TFFT_TEST_PIECES=0
+	tfft --verbose --transform fft c.npy > c0.out 2> err
+	[ "$(grep -c pieces err)" = 0 ]
+	tfft --axes 1,2 --transform ifftn s.npy > s0.out
+	tfft --transform dct --type 3 --norm forward r.npy > r0.out
+	tfft --transform dst --type 4 i.npy > i0.out
+	unset TFFT_TEST_PIECES
+	cmp c1.out c0.out
+	cmp s1.out s0.out
+	cmp r1.out r0.out
+	cmp i1.out i0.out
+	# read whole: from a pipe (its size unknown), on one thread, with
+	# a window to apply first, along the first axis
+	cat c.npy | tfft --verbose --transform fft > cp.out 2> err
+	[ "$(grep -c pieces err)" = 0 ]
+	tfft --verbose --transform fft -j 1 c.npy > cj.out 2> err
+	[ "$(grep -c pieces err)" = 0 ]
+	tfft --verbose --transform fft --window hann c.npy > cw.out 2> err
+	[ "$(grep -c pieces err)" = 0 ]
+	tfft --verbose --transform fft --axes 0 c.npy > ca.out 2> err
+	[ "$(grep -c pieces err)" = 0 ]
+	py "
+import sys
+sys.path.insert(0, '$TPIPE_TOP/test')
+import scipy.fft as sf, scipy.signal as ss
+from npystream import records
+c, f, g, h, r, i = (np.load(n + '.npy') for n in 'cfghri')
+assert len(records('s1.out')) == 3
+for got, want, tol in (('c1.out', np.fft.fft(c), 1e-12),
+                       ('cp.out', np.fft.fft(c), 1e-12),
+                       ('cj.out', np.fft.fft(c), 1e-12),
+                       ('cw.out', np.fft.fft(c * ss.get_window('hann', 1024)), 1e-12),
+                       ('ca.out', np.fft.fft(c, axis=0), 1e-12),
+                       (records('s1.out')[0], np.fft.ifftn(f.astype(np.complex128), axes=(1, 2)), 1e-5),
+                       (records('s1.out')[1], np.fft.ifftn(g, axes=(1, 2)), 1e-12),
+                       (records('s1.out')[2], np.fft.ifftn(h, axes=(1, 2)), 1e-12),
+                       ('r1.out', sf.dct(r, type=3, norm='forward'), 1e-12),
+                       ('i1.out', sf.dst(i.astype(np.float64), type=4), 1e-12)):
+    g = np.load(got) if isinstance(got, str) else got
+    assert g.shape == want.shape, (g.shape, want.shape)
+    assert np.abs(want).max() > 0
+    assert np.abs(g - want).max() <= tol * np.abs(want).max(), tol
+"
+}
+
 @test "tfft: a batch of 65536 points or more is cut among the threads, a one-thread plan a chunk (a shorter last chunk by its own): complex, r2c, c2r, r2r, f32 off alignment, equal numpy and scipy" {
 	py "
 rng = np.random.default_rng(31)

@@ -4,7 +4,8 @@
  * caller's thread as tid 0, many calls in a row, n = 0 and 1, more
  * threads than items or than TP_MAXTHREADS, a call nested in an item,
  * calls from several threads at once, threads that cannot be made, and
- * a die in an item (caught on its thread, raised again on the caller's).
+ * a die in an item (caught on its thread, raised again on the caller's);
+ * the background job and the gate that hands it a record piece by piece.
  * Prints TAP.
  */
 #include <dirent.h>
@@ -495,6 +496,59 @@ die_while_background(const char *fd)
 	tp_die("the caller dies while the job runs");
 }
 
+/* tp_gate: a job waits for a level the caller raises piece by piece,
+ * sees each piece's data once the level covers it, and a wait for a
+ * level nobody raises returns the level it stopped at after its
+ * patience; tp_background_own_thread is 1 in the job only. */
+#define PIECES 64
+static int gate_data[PIECES];
+
+struct gate_job {
+	struct tp_gate *g;
+	int sum, own, stalled;
+	size_t stopped;
+};
+
+static void
+gate_reader(void *v)
+{
+	struct gate_job *j = v;
+
+	j->own = tp_background_own_thread();
+	for (size_t i = 0; i < PIECES; i++) {
+		if (tp_gate_wait(j->g, i + 1, 5000) < i + 1)
+			return;
+		j->sum += gate_data[i];
+	}
+	j->stopped = tp_gate_wait(j->g, PIECES + 1, 50);
+	j->stalled = 1;
+}
+
+static void
+test_gate(void)
+{
+	struct gate_job j = { tp_gate_new(), 0, 0, 0, 0 };
+	int want = 0;
+
+	tp_background_start(gate_reader, &j);
+	for (int i = 0; i < PIECES; i++) {
+		gate_data[i] = i * i + 1;	/* written before raised */
+		want += gate_data[i];
+		if (i % 8 == 0)
+			usleep(500);
+		tp_gate_raise(j.g, (size_t)i + 1);
+	}
+	tp_gate_raise(j.g, 3);			/* never lowers */
+	tp_background_wait();
+	ok(j.sum == want, "the job saw every piece once the level covered "
+	    "it");
+	ok(j.stalled && j.stopped == PIECES, "a wait for a level not "
+	    "raised ends after its patience at the level reached");
+	ok(j.own && !tp_background_own_thread(), "own thread: 1 in the job, "
+	    "0 on the caller's");
+	tp_gate_free(j.g);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -507,5 +561,6 @@ main(int argc, char **argv)
 	test_prefault();
 	test_background();
 	test_die_in_item();
+	test_gate();
 	return tap_end();
 }
