@@ -229,6 +229,16 @@ piece_item(void *arg, size_t i, int tid)
 	run_pieces(arg, 0);
 }
 
+/* The record streamed, if any, no longer is: its gates go. */
+static void
+stream_end(struct tp_spectrum *sp)
+{
+	sp->streaming = 0;
+	tp_gate_free(sp->arrived);
+	tp_gate_free(sp->planned);
+	sp->arrived = sp->planned = NULL;
+}
+
 /* Wait for the plan made ahead, if any; for a record streamed, with
  * the caller's threads taking the pieces the job has not. */
 static void
@@ -237,7 +247,7 @@ ahead_wait(struct tp_spectrum *sp)
 	int t = sp->threads > 1 ? sp->threads - 1 : 1;
 
 	if (!sp->ahead) {
-		sp->streaming = 0;
+		stream_end(sp);
 		return;
 	}
 	sp->ahead = 0;
@@ -249,15 +259,11 @@ ahead_wait(struct tp_spectrum *sp)
 		if (sp->npieces > 0) {
 			tp_parallel(t, (size_t)t, piece_item, sp);
 			sp->pieces_run = sp->npieces;
+			tp_timing_stamp("pieces left after the read run");
 		}
 	}
 	tp_background_wait();
-	if (sp->streaming) {
-		sp->streaming = 0;
-		tp_gate_free(sp->arrived);
-		tp_gate_free(sp->planned);
-		sp->arrived = sp->planned = NULL;
-	}
+	stream_end(sp);
 }
 
 void
