@@ -227,8 +227,8 @@ tp_blur_prepare(struct tp_blur *b, void *data, int single, int ndim,
 	}
 }
 
-/* The records' bytes a header alone is trusted with for tp_blur_ahead
- * (as tfft trusts one for planning ahead). */
+/* The bytes of a record as doubles that a header alone is trusted with
+ * for tp_blur_ahead (as tfft trusts one for planning ahead). */
 #define UNTRUSTED ((size_t)64 << 20)
 
 /*

@@ -120,9 +120,10 @@ void tp_blur_prepare(struct tp_blur *, void *data, int single, int ndim,
  * the background job (tp_background_start, engine.h), so that it is
  * made while the caller reads the data; tp_blur_run (or tp_blur_free)
  * waits for it.  Until then the caller must not use the background job
- * itself.  Only for a record of at most 64 MiB unless trusted (the
- * input vouches for its size: tp_reader_holds_record): the factors take
- * memory in proportion to the record.  Changes no result.
+ * itself.  Only for a record of at most 2^23 samples (64 MiB as
+ * doubles) unless trusted (the input vouches for its size:
+ * tp_reader_holds_record): the factors take up to 6 bytes per sample of
+ * the record.  Changes no result.
  */
 void tp_blur_ahead(struct tp_blur *, int single, int ndim,
     const size_t *shape, const double *sigma, const int *order, int trusted);
