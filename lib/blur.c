@@ -275,9 +275,12 @@ tp_blur_ahead(struct tp_blur *b, int single, int ndim, const size_t *shape,
 	size_t count = 1;
 	int a;
 
+	/* not the discrete kernel: its taps come from a transform, and
+	 * FFTW plans on one thread at a time */
 	if (same_problem(b, single, ndim, shape, sigma, order) ||
 	    (b->o.boundary != TP_BLUR_ZERO &&
-	    b->o.boundary != TP_BLUR_NEAREST))
+	    b->o.boundary != TP_BLUR_NEAREST) ||
+	    b->o.kernel == TP_BLUR_DISCRETE)
 		return;
 	for (a = 0; a < ndim; a++) {
 		if (shape[a] == 0)

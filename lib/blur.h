@@ -116,7 +116,8 @@ void tp_blur_prepare(struct tp_blur *, void *data, int single, int ndim,
 /*
  * Between a record's header and its data: start making what
  * tp_blur_run will need for that problem that depends on neither the
- * data nor the FFT plans (the corner factors of zero and nearest) on
+ * data nor FFTW (the corner factors of zero and nearest, but the
+ * discrete kernel's, whose taps come from a transform) on
  * the background job (tp_background_start, engine.h), so that it is
  * made while the caller reads the data; tp_blur_run (or tp_blur_free)
  * waits for it.  Until then the caller must not use the background job

@@ -229,8 +229,10 @@ double blur_axis_gain(const struct tp_blur *b, int a);
 int blur_edge_fits(enum tp_blur_kernel k, enum tp_blur_boundary bnd, int nd,
     const size_t *shape, const double *sigma, const int *order, double eps);
 /* The corner factors of kernel k at sigma s, this order, under bnd
- * (zero or nearest), into eb (free with blur_edge_basis_free).  Calls no
- * FFTW function and reads nothing shared: the background job may. */
+ * (zero or nearest), into eb (free with blur_edge_basis_free).  Reads
+ * nothing shared, and for the sampled and analytic kernels calls no
+ * FFTW function (the discrete kernel's taps come from a transform): the
+ * background job may make those. */
 void blur_edge_basis(enum tp_blur_kernel k, enum tp_blur_boundary bnd,
     double s, int order, double eps, struct blur_edge_basis *eb);
 void blur_edge_basis_free(struct blur_edge_basis *eb);
