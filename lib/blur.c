@@ -81,11 +81,24 @@ reset(struct tp_blur *b)
 	b->valid = 0;
 }
 
+/* The factors made ahead dropped, after their job has ended. */
+static void
+ahead_free(struct tp_blur *b)
+{
+	if (b->ahead_job)
+		tp_background_wait();
+	b->ahead_job = 0;
+	for (int i = 0; i < b->nahead; i++)
+		blur_edge_basis_free(&b->ahead[i]);
+	b->nahead = 0;
+}
+
 void
 tp_blur_free(struct tp_blur *b)
 {
 	if (b == NULL)
 		return;
+	ahead_free(b);
 	reset(b);
 	free(b);
 }
@@ -212,6 +225,80 @@ tp_blur_prepare(struct tp_blur *b, void *data, int single, int ndim,
 			blur_setup_fft(b, data, eps);
 		b->valid = 1;
 	}
+}
+
+/* The bytes of a record as doubles that a header alone is trusted with
+ * for tp_blur_ahead (as tfft trusts one for planning ahead). */
+#define UNTRUSTED ((size_t)64 << 20)
+
+/*
+ * The job of tp_blur_ahead: where the problem in b->ahead_* goes
+ * through the fft path with its corners corrected, the factors of its
+ * transformed axes (one set where two axes share a sigma and order).
+ * It reads b->o and b->ahead_* and writes b->ahead[] alone, which the
+ * caller's thread does not touch until it has waited for the job.
+ */
+static void
+ahead_job(void *arg)
+{
+	struct tp_blur *b = arg;
+	int nd = b->ahead_ndim, single = b->ahead_single, i;
+	const size_t *sh = b->ahead_shape;
+	const double *sg = b->ahead_sigma;
+	const int *od = b->ahead_order;
+	double eps = single ? EPS_F32 : EPS_F64;
+
+	if (!blur_edge_fits(b->o.kernel, b->o.boundary, nd, sh, sg, od, eps))
+		return;
+	if (b->o.method == TP_BLUR_FIR || (b->o.method == TP_BLUR_AUTO &&
+	    tp_blur_cost(b, TP_BLUR_FIR, single, nd, sh, sg, od) <=
+	    tp_blur_cost(b, TP_BLUR_FFT, single, nd, sh, sg, od)))
+		return;
+	for (int a = 0; a < nd; a++) {
+		if (!blur_fft_axis(b->o.boundary, sg[a], sh[a], od[a]) ||
+		    sh[a] == 1)
+			continue;
+		for (i = 0; i < b->nahead; i++)
+			if (b->ahead[i].s == sg[a] &&
+			    b->ahead[i].order == od[a])
+				break;
+		if (i == b->nahead && b->nahead < 2)
+			blur_edge_basis(b->o.kernel, b->o.boundary, sg[a],
+			    od[a], eps, &b->ahead[b->nahead++]);
+	}
+}
+
+void
+tp_blur_ahead(struct tp_blur *b, int single, int ndim, const size_t *shape,
+    const double *sigma, const int *order, int trusted)
+{
+	size_t count = 1;
+	int a;
+
+	/* not the discrete kernel: its taps come from a transform, and
+	 * FFTW plans on one thread at a time */
+	if (same_problem(b, single, ndim, shape, sigma, order) ||
+	    (b->o.boundary != TP_BLUR_ZERO &&
+	    b->o.boundary != TP_BLUR_NEAREST) ||
+	    b->o.kernel == TP_BLUR_DISCRETE)
+		return;
+	for (a = 0; a < ndim; a++) {
+		if (shape[a] == 0)
+			return;
+		if (!trusted && count > UNTRUSTED / 8 / shape[a])
+			return;	/* a header alone: made after the read */
+		count *= shape[a];
+	}
+	ahead_free(b);
+	b->ahead_single = single;
+	b->ahead_ndim = ndim;
+	for (a = 0; a < ndim; a++) {
+		b->ahead_shape[a] = shape[a];
+		b->ahead_sigma[a] = sigma[a];
+		b->ahead_order[a] = order ? order[a] : 0;
+	}
+	b->ahead_job = 1;
+	tp_background_start(ahead_job, b);
 }
 
 void

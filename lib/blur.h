@@ -114,6 +114,22 @@ void tp_blur_prepare(struct tp_blur *, void *data, int single, int ndim,
     const size_t *shape, const double *sigma, const int *order);
 
 /*
+ * Between a record's header and its data: start making what
+ * tp_blur_run will need for that problem that depends on neither the
+ * data nor FFTW (the corner factors of zero and nearest, but the
+ * discrete kernel's, whose taps come from a transform) on
+ * the background job (tp_background_start, engine.h), so that it is
+ * made while the caller reads the data; tp_blur_run (or tp_blur_free)
+ * waits for it.  Until then the caller must not use the background job
+ * itself.  Only for a record of at most 2^23 samples (64 MiB as
+ * doubles) unless trusted (the input vouches for its size:
+ * tp_reader_holds_record): the factors take up to 6 bytes per sample of
+ * the record.  Changes no result.
+ */
+void tp_blur_ahead(struct tp_blur *, int single, int ndim,
+    const size_t *shape, const double *sigma, const int *order, int trusted);
+
+/*
  * Blur the float32 or float64 tensor t in place as tblur blurs a record:
  * sigma[a] and order[a] per axis (tp_blur_sigmas).  full is the full
  * scale of an 8- or 16-bit image turned into floats (255 or 65535), or 0

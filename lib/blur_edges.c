@@ -318,17 +318,14 @@ blur_pad_for(enum tp_blur_kernel k, double s, int order, size_t len, double eps,
 	return (size_t)(r + 1) / 2;
 }
 
-/* The taps h[0..m] of axis a's kernel and *tail, the sum beyond m, for
- * a kernel with no power-law tail left: the discrete one's, or the
- * sampled one's (the analytic kernel's where it equals them). */
+/* The taps h[0..m] of kernel k at sigma s, order ord, and *tail, the
+ * sum beyond m, for a kernel with no power-law tail left: the discrete
+ * one's, or the sampled one's (the analytic kernel's where it equals
+ * them). */
 static void
-exact_taps(const struct tp_blur *b, int a, double *h, size_t m,
+exact_taps(enum tp_blur_kernel k, double s, int ord, double *h, size_t m,
     double *tail)
 {
-	enum tp_blur_kernel k = b->o.kernel;
-	double s = b->sigma[a];
-	int ord = b->order[a];
-
 	if (k == TP_BLUR_DISCRETE)
 		blur_discrete_taps(s, ord, (size_t)edge_radius(k, s, ord,
 		    EPS_F64 / 64), h, m, tail);
@@ -361,7 +358,7 @@ cut_taps(const struct tp_blur *b, int a, int cut, double *h, size_t n)
 		}
 		tail = s1 - (sum + c);
 	} else {
-		exact_taps(b, a, h, n, &tail);
+		exact_taps(k, s, ord, h, n, &tail);
 	}
 	if (b->o.boundary == TP_BLUR_NEAREST)
 		h[n] += tail;
@@ -546,34 +543,34 @@ pivoted_factors(double *M, int r, double tol, double *u, double *v, int kmax)
 }
 
 void
-blur_edge_factors(struct tp_blur *b, int a, double eps, double scale)
+blur_edge_basis(enum tp_blur_kernel kern, enum tp_blur_boundary bnd,
+    double s, int order, double eps, struct blur_edge_basis *eb)
 {
-	struct blur_edge *e = &b->edge[a];
-	int r = edge_radius(b->o.kernel, b->sigma[a], b->order[a], eps);
-	size_t m = 2 * (size_t)r + 1, esz = b->single ? sizeof(float) :
-	    sizeof(double);
-	double *h, *T, *M, *u, *v, tail, s = 0, mx = 0, tol;
-	int i, j, t, k;
+	int r = edge_radius(kern, s, order, eps);
+	size_t m = 2 * (size_t)r + 1;
+	double *h, *T, *M, tail, sum = 0, mx = 0, tol;
+	int i, j;
 
-	memset(e, 0, sizeof *e);
-	e->r = r;
-	e->sgn = b->order[a] % 2 ? -1 : 1;
+	memset(eb, 0, sizeof *eb);
+	eb->s = s;
+	eb->order = order;
+	eb->eps = eps;
+	eb->r = r;
 	if (r == 0)
 		return;
 	h = tp_emalloc((m + 1) * sizeof *h);
 	T = tp_emalloc((m + 1) * sizeof *T);
-	exact_taps(b, a, h, m, &tail);
+	exact_taps(kern, s, order, h, m, &tail);
 	T[m] = tail;	/* T[i] = sum_{j>i} h_j, from the far end */
 	for (j = (int)m - 1; j >= 0; j--)
 		T[j] = T[j + 1] + h[j + 1];
 	for (j = 0; j <= (int)m; j++)
-		s += (j ? 2 : 1) * fabs(h[j]);
+		sum += (j ? 2 : 1) * fabs(h[j]);
 	M = tp_emalloc((size_t)r * r * sizeof *M);
 	for (j = 0; j < r; j++)		/* column j: sample j from the edge */
 		for (i = 0; i < r; i++)
 			M[(size_t)j * r + i] = (h[i + 1 + j] -
-			    (j == 0 && b->o.boundary == TP_BLUR_NEAREST ?
-			    T[i] : 0));
+			    (j == 0 && bnd == TP_BLUR_NEAREST ? T[i] : 0));
 	for (j = 0; j < r; j++) {
 		double c = 0;
 
@@ -583,20 +580,59 @@ blur_edge_factors(struct tp_blur *b, int a, double eps, double scale)
 	}
 	/* an output's error is at most r tol max|x|: eps of the kernel's
 	 * weight, or the rounding of M's own entries where that is larger */
-	tol = fmax(eps * s / r, 64 * EPS_F64 * mx);
-	u = tp_emalloc((size_t)r * r * sizeof *u);
-	v = tp_emalloc((size_t)r * r * sizeof *v);
-	k = pivoted_factors(M, r, tol, u, v, r);
-	e->k = k;
-	e->ut = tp_emalloc((size_t)k * r * esz);
-	e->ur = tp_emalloc((size_t)k * r * esz);
-	e->vt = tp_emalloc((size_t)k * r * esz);
-	e->vr = tp_emalloc((size_t)k * r * esz);
+	tol = fmax(eps * sum / r, 64 * EPS_F64 * mx);
+	eb->u = tp_emalloc((size_t)r * r * sizeof *eb->u);
+	eb->v = tp_emalloc((size_t)r * r * sizeof *eb->v);
+	eb->k = pivoted_factors(M, r, tol, eb->u, eb->v, r);
+	free(h);
+	free(T);
+	free(M);
+}
+
+void
+blur_edge_basis_free(struct blur_edge_basis *eb)
+{
+	free(eb->u);
+	free(eb->v);
+	memset(eb, 0, sizeof *eb);
+}
+
+void
+blur_edge_factors(struct tp_blur *b, int a, double eps, double scale)
+{
+	struct blur_edge *e = &b->edge[a];
+	struct blur_edge_basis own, *eb = NULL;
+	size_t esz = b->single ? sizeof(float) : sizeof(double);
+	int i, t, k, r;
+
+	if (b->ahead_job) {	/* tp_blur_ahead's */
+		tp_background_wait();
+		b->ahead_job = 0;
+	}
+	for (i = 0; i < b->nahead; i++)
+		if (b->ahead[i].s == b->sigma[a] &&
+		    b->ahead[i].order == b->order[a] && b->ahead[i].eps == eps)
+			eb = &b->ahead[i];
+	if (eb == NULL) {
+		blur_edge_basis(b->o.kernel, b->o.boundary, b->sigma[a],
+		    b->order[a], eps, &own);
+		eb = &own;
+	}
+	memset(e, 0, sizeof *e);
+	e->r = r = eb->r;
+	e->sgn = b->order[a] % 2 ? -1 : 1;
+	e->k = k = eb->k;
+	if (r > 0) {
+		e->ut = tp_emalloc((size_t)k * r * esz);
+		e->ur = tp_emalloc((size_t)k * r * esz);
+		e->vt = tp_emalloc((size_t)k * r * esz);
+		e->vr = tp_emalloc((size_t)k * r * esz);
+	}
 	for (t = 0; t < k; t++)
 		for (i = 0; i < r; i++) {
 			size_t at = (size_t)t * r + (size_t)i;
 			size_t rev = (size_t)t * r + (size_t)(r - 1 - i);
-			double uu = scale * u[at], vv = v[at];
+			double uu = scale * eb->u[at], vv = eb->v[at];
 
 			if (b->single) {
 				((float *)e->ut)[at] = (float)uu;
@@ -610,11 +646,8 @@ blur_edge_factors(struct tp_blur *b, int a, double eps, double scale)
 				((double *)e->vr)[rev] = vv;
 			}
 		}
-	free(h);
-	free(T);
-	free(M);
-	free(u);
-	free(v);
+	if (eb == &own)
+		blur_edge_basis_free(&own);
 }
 
 void

@@ -557,11 +557,11 @@ rows_lines(struct rows_ctx *c, size_t i, int tid, size_t esz)
 				memset(d, 0, L * esz);
 				continue;
 			}
-			if (e != NULL)
+			ops->dct_in(d, s, L, pl, n, zb);
+			if (e != NULL)	/* the row in cache */
 				ops->edge_project(c->inverse == 0 ? c->cw +
 				    (work_row(b, l0 + j) * cs + K) * esz :
 				    (char *)b->pbuf[tid] + j * pk, s, 1, n, e);
-			ops->dct_in(d, s, L, pl, n, zb);
 		}
 		tp_fft_execute(b->rfwd[last], buf, cb);
 	}

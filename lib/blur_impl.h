@@ -53,6 +53,15 @@ struct blur_edge {
 	void *ut, *ur, *vt, *vr;
 };
 
+/* A corner's factors as made, before blur_edge_factors scales and rounds
+ * them for a pass: u and v, r x k doubles (column t at t r), for the
+ * kernel at sigma s, this order and eps. */
+struct blur_edge_basis {
+	double s, eps;
+	int order, r, k;
+	double *u, *v;
+};
+
 struct tp_blur {
 	struct tp_blur_opts o;
 
@@ -90,6 +99,14 @@ struct tp_blur {
 	size_t kextra;
 	struct blur_edge edge[TP_MAXDIM];
 	void *pbuf[TP_MAXTHREADS];	/* per thread: MAXBLK lines' p */
+	/* tp_blur_ahead: the corner factors of a problem (its key in
+	 * ahead_*), made on the background job while the record is read;
+	 * ahead_job set until the job is waited for, only then read */
+	struct blur_edge_basis ahead[2];
+	int nahead, ahead_job, ahead_single, ahead_ndim;
+	size_t ahead_shape[TP_MAXDIM];
+	double ahead_sigma[TP_MAXDIM];
+	int ahead_order[TP_MAXDIM];
 	size_t rblk;	/* compact: rows per block, a few to stay in cache */
 	int spectral;	/* made for a spectrum several sigmas share
 			 * (blur_fft_spectrum): compact under reflect too */
@@ -211,7 +228,17 @@ double blur_axis_gain(const struct tp_blur *b, int a);
  * kernel short beside its axis (struct blur_edge). */
 int blur_edge_fits(enum tp_blur_kernel k, enum tp_blur_boundary bnd, int nd,
     const size_t *shape, const double *sigma, const int *order, double eps);
-/* b->edge[a]: axis a's corner factors, u times scale. */
+/* The corner factors of kernel k at sigma s, this order, under bnd
+ * (zero or nearest), into eb (free with blur_edge_basis_free).  Reads
+ * nothing shared, and for the sampled and analytic kernels calls no
+ * FFTW function (the discrete kernel's taps come from a transform): the
+ * background job may make those. */
+void blur_edge_basis(enum tp_blur_kernel k, enum tp_blur_boundary bnd,
+    double s, int order, double eps, struct blur_edge_basis *eb);
+void blur_edge_basis_free(struct blur_edge_basis *eb);
+/* b->edge[a]: axis a's corner factors, u times scale: those made ahead
+ * (tp_blur_ahead, waited for here) where they are for this axis, else
+ * made now. */
 void blur_edge_factors(struct tp_blur *b, int a, double eps, double scale);
 /* d: a copy of e with u times scale (another axis of the same kernel). */
 void blur_edge_copy(struct blur_edge *d, const struct blur_edge *e,

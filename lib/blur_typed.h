@@ -543,6 +543,109 @@ BT_FN(edge_axpy)(BT_REAL *x, size_t xs, BT_REAL c, const BT_REAL *a, int r)
 		x[j * xs] -= c * a[j];
 }
 
+/* p[g] = edge_dot(a + g rk, x, 1, r), g < G (a constant, at most 4):
+ * the same sums, each sample of x loaded once for the G of them. */
+static inline __attribute__((always_inline)) void
+BT_FN(edge_dots)(BT_REAL *p, const BT_REAL *a, size_t rk,
+    const BT_REAL *x, int r, const int G)
+{
+	BT_FN(vec) s0[4] = { { 0 } }, s1[4] = { { 0 } }, v, w, y;
+	size_t j = 0, n = (size_t)r;
+	int g;
+
+	for (; j + 2 * VL <= n; j += 2 * VL) {
+		__builtin_memcpy(&w, x + j, sizeof w);
+		__builtin_memcpy(&y, x + j + VL, sizeof y);
+#pragma GCC unroll 4
+		for (g = 0; g < G; g++) {
+			__builtin_memcpy(&v, a + g * rk + j, sizeof v);
+			s0[g] += v * w;
+			__builtin_memcpy(&v, a + g * rk + j + VL, sizeof v);
+			s1[g] += v * y;
+		}
+	}
+#pragma GCC unroll 4
+	for (g = 0; g < G; g++) {
+		BT_REAL t = 0;
+
+		s0[g] += s1[g];
+		for (size_t l = 0; l < VL; l++)
+			t += s0[g][l];
+		for (size_t i = j; i < n; i++)
+			t += a[g * rk + i] * x[i];
+		p[g] = t;
+	}
+}
+
+/* p[t] = edge_dot(a + t rk, x, 1, r), t < k, four at a time. */
+static inline __attribute__((always_inline)) void
+BT_FN(edge_dots_all)(BT_REAL *p, const BT_REAL *a, size_t rk,
+    const BT_REAL *x, int r, int k)
+{
+	int t = 0;
+
+	for (; t + 4 <= k; t += 4)
+		BT_FN(edge_dots)(p + t, a + t * rk, rk, x, r, 4);
+	switch (k - t) {
+	case 3:
+		BT_FN(edge_dots)(p + t, a + t * rk, rk, x, r, 3);
+		break;
+	case 2:
+		BT_FN(edge_dots)(p + t, a + t * rk, rk, x, r, 2);
+		break;
+	case 1:
+		BT_FN(edge_dots)(p + t, a + t * rk, rk, x, r, 1);
+		break;
+	}
+}
+
+/* x[j] -= c[t] a[t rk + j] for t < k in turn, j < r: each sample loaded
+ * and stored once (the same operations, in the same order, as k
+ * edge_axpy calls), four vectors at a time so that their chains of
+ * multiply-adds overlap. */
+static inline __attribute__((always_inline)) void
+BT_FN(edge_axpys)(BT_REAL *x, const BT_REAL *c, const BT_REAL *a,
+    size_t rk, int k, int r)
+{
+	size_t j = 0, n = (size_t)r;
+	BT_FN(vec) v, w, w1, w2, w3;
+	int t;
+
+	for (; j + 4 * VL <= n; j += 4 * VL) {
+		__builtin_memcpy(&w, x + j, sizeof w);
+		__builtin_memcpy(&w1, x + j + VL, sizeof w1);
+		__builtin_memcpy(&w2, x + j + 2 * VL, sizeof w2);
+		__builtin_memcpy(&w3, x + j + 3 * VL, sizeof w3);
+		for (t = 0; t < k; t++) {
+			const BT_REAL *at = a + t * rk + j;
+
+			__builtin_memcpy(&v, at, sizeof v);
+			w -= c[t] * v;
+			__builtin_memcpy(&v, at + VL, sizeof v);
+			w1 -= c[t] * v;
+			__builtin_memcpy(&v, at + 2 * VL, sizeof v);
+			w2 -= c[t] * v;
+			__builtin_memcpy(&v, at + 3 * VL, sizeof v);
+			w3 -= c[t] * v;
+		}
+		__builtin_memcpy(x + j, &w, sizeof w);
+		__builtin_memcpy(x + j + VL, &w1, sizeof w1);
+		__builtin_memcpy(x + j + 2 * VL, &w2, sizeof w2);
+		__builtin_memcpy(x + j + 3 * VL, &w3, sizeof w3);
+	}
+	for (; j + VL <= n; j += VL) {
+		__builtin_memcpy(&w, x + j, sizeof w);
+		for (t = 0; t < k; t++) {
+			__builtin_memcpy(&v, a + t * rk + j, sizeof v);
+			w -= c[t] * v;
+		}
+		__builtin_memcpy(x + j, &w, sizeof w);
+	}
+	for (; j < n; j++)
+		for (t = 0; t < k; t++)
+			x[j] -= c[t] * a[t * rk + j];
+}
+
 TP_CLONES
 static void
 BT_FN(edge_project)(void *pv, const void *xv, size_t xs, size_t n,
@@ -552,6 +655,11 @@ BT_FN(edge_project)(void *pv, const void *xv, size_t xs, size_t n,
 	const BT_REAL *x = xv, *xr = x + (n - (size_t)e->r) * xs;
 	size_t rk = (size_t)e->r;
 
+	if (xs == 1) {
+		BT_FN(edge_dots_all)(p, e->vt, rk, x, e->r, e->k);
+		BT_FN(edge_dots_all)(p + e->k, e->vr, rk, xr, e->r, e->k);
+		return;
+	}
 	for (int t = 0; t < e->k; t++) {
 		p[t] = BT_FN(edge_dot)((const BT_REAL *)e->vt + t * rk, x, xs,
 		    e->r);
@@ -559,6 +667,10 @@ BT_FN(edge_project)(void *pv, const void *xv, size_t xs, size_t n,
 		    xr, xs, e->r);
 	}
 }
+
+/* The most corrections edge_correct applies to a row in one pass over
+ * its ends (more: in turns). */
+#define EDGE_KC 32
 
 TP_CLONES
 static void
@@ -569,6 +681,23 @@ BT_FN(edge_correct)(void *xv, size_t xs, size_t n, const void *pv,
 	const BT_REAL *p = pv;
 	size_t rk = (size_t)e->r;
 
+	if (xs == 1) {
+		BT_REAL c[EDGE_KC];
+
+		for (int t0 = 0; t0 < e->k; t0 += EDGE_KC) {
+			int kc = e->k - t0 < EDGE_KC ? e->k - t0 : EDGE_KC;
+
+			for (int t = 0; t < kc; t++)
+				c[t] = (BT_REAL)(wgt * p[t0 + t]);
+			BT_FN(edge_axpys)(x, c, (const BT_REAL *)e->ut +
+			    t0 * rk, rk, kc, e->r);
+			for (int t = 0; t < kc; t++)
+				c[t] = (BT_REAL)(wgt * p[e->k + t0 + t]);
+			BT_FN(edge_axpys)(xr, c, (const BT_REAL *)e->ur +
+			    t0 * rk, rk, kc, e->r);
+		}
+		return;
+	}
 	for (int t = 0; t < e->k; t++) {
 		BT_FN(edge_axpy)(x, xs, (BT_REAL)(wgt * p[t]),
 		    (const BT_REAL *)e->ut + t * rk, e->r);
@@ -668,3 +797,4 @@ static const struct blur_ops BT_FN(blur_ops) = {
 
 #undef VL
 #undef WL
+#undef EDGE_KC
