@@ -284,10 +284,10 @@ static struct tp_writer *out;
 static struct tp_tensor x, y;
 
 /* The bytes of a record read at a time when it is transformed as it
- * is read (tp_spectrum_stream): d of bench/tfft.sh, 12 runs in turns,
- * compute and read 6.5 ms with parts of 1 MiB against 6.9 ms with parts
- * of 256 KiB (fewer reads and wake-ups of the job; the chunks the job
- * transforms stay at 256 KiB, so a part holds four of them). */
+ * is read (tp_spectrum_stream): a quarter of the reads and wake-ups of
+ * the job that parts of 256 KiB, the chunks it transforms, would take;
+ * d of bench/tfft.sh, 12 runs each, read and compute took 6.55 ms
+ * (median) against 6.7 ms, within the noise. */
 #define PIECE ((size_t)1 << 20)
 
 /* Read x's data into the buffer tp_spectrum_stream gave it, a part at
