@@ -12,7 +12,8 @@ as OpenGL left them (row 0 the top of the picture).  cases.txt lists
 name|input|golden|arguments.  The matrices are given to both as numbers
 (--modelview, --projection), so both draw with the same ones (glref
 hands OpenGL each vertex in clip space, P * MV * v in float64 rounded
-once to float32; tproject keeps float64).  Deterministic.
+once to float32; tproject keeps float64).  Deterministic, on any
+machine (lookat's exact zeros are made exact).
 With DIR, everything is written there instead; --big adds a random mesh
 too big to commit, its line in big.txt (test/raster.bats draws
 the cases again with the machine's Mesa and compares).
@@ -55,7 +56,11 @@ def lookat(eye, center, up):
     m = np.eye(4)
     m[0, :3], m[1, :3], m[2, :3] = s, u, -f
     m[:3, 3] = -m[:3, :3] @ eye
-    return m
+    # what is 0 in exact arithmetic (|v| below 1e-12 here) made 0:
+    # BLAS's matrix product left -4.4e-16, 5.6e-17 or 0 there, by
+    # machine, and the matrices are written out as numbers (cases.txt)
+    m[np.abs(m) < 1e-12] = 0.0
+    return m + 0.0
 
 
 def nums(m):
