@@ -17,8 +17,8 @@ check="$build bats bats-assert bats-support python3 python3-numpy python3-scipy 
 check="$check python3-torch python3-matplotlib libglu1-mesa-dev libglm-dev clang valgrind parallel"
 check="$check python3-tifffile python3-mrcfile python3-h5py libvips-tools"
 check="$check libegl-dev libgl-dev libegl-mesa0"
-check="$check octave"
-bench="$check python3-opencv libvips-tools hyperfine time python3-numexpr"
+check="$check octave python3-opencv"
+bench="$check libvips-tools hyperfine time python3-numexpr"
 bench="$bench g++ libtinyobjloader-dev"
 deb="$build debhelper lintian"	# dpkg-buildpackage of debian/ (mk/deps.sh deb)
 # What the build includes and links, each with its Debian package:
