@@ -10,6 +10,8 @@
 #   make check SANITIZE=1   the same under AddressSanitizer + UBSan
 #   make check SANITIZE=thread   the unit tests and the threaded tools'
 #                   tests under ThreadSanitizer, in build-tsan
+#                   (both take one in TPIPE_TEST_SPARSE=4 of the random
+#                   cases and cut points; =1 takes them all)
 #   make CC=clang BUILD=build-clang   the same build with clang
 #   make demo       build and run the demo
 #   make bench      side-by-side benchmarks (bench/README.md)
@@ -49,6 +51,15 @@ LDLIBS = -lfftw3_threads -lfftw3f_threads -lfftw3 -lfftw3f -lopenblas -ltiff -lj
 # Libraries one tool alone links (LDLIBS_tool): assimp reads tproject's
 # OBJ and PLY meshes (lib/mesh_file.c).
 LDLIBS_tproject = -lassimp
+
+# A sanitized tool runs several times slower, and the sanitizer looks
+# for memory and thread errors, which fewer random draws of each kind of
+# case still reach: the tests take about one in TPIPE_TEST_SPARSE of
+# their random cases and cut points (test/README.md, "Sanitizers").
+ifneq ($(filter 1 thread,$(SANITIZE)),)
+TPIPE_TEST_SPARSE ?= 4
+export TPIPE_TEST_SPARSE
+endif
 
 ifeq ($(SANITIZE),1)
 BUILD ?= build-san

@@ -48,13 +48,13 @@ done
 if [ $# -eq 0 ]; then set -- "$top"/test/*.bats; fi
 # Test files run side by side, one per CPU (the tests of a file in
 # order), when GNU parallel is there for bats; TEST_JOBS=1 runs them one
-# after another.
+# after another; TEST_TIMING=1 adds each test's time to its line.
 jobs=
 n=${TEST_JOBS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)}
 if [ "$n" -gt 1 ] && command -v parallel >/dev/null 2>&1; then
 	jobs="--jobs $n --no-parallelize-within-files"
 fi
-{ bats --formatter tap $jobs "$@" 2>&1; echo $? > "$one.st"; } | tee "$one" | tee -a "$log"
+{ bats --formatter tap ${TEST_TIMING:+--timing} $jobs "$@" 2>&1; echo $? > "$one.st"; } | tee "$one" | tee -a "$log"
 check_runner bats "$(cat "$one.st")"
 # each process's TSan reports: one failure
 if [ -n "$tsan_dir" ]; then

@@ -4,7 +4,9 @@ with every prefix of the file STREAM (two records, the first N1 bytes
 long) on its standard input, from K bytes on (default 1), a few runs at
 a time, and check each outcome.  With --every N only every Nth prefix,
 and those that end within N bytes of a record's end, for a format whose
-headers are long (MRC's 1024 bytes).  Each outcome must be:
+headers are long (MRC's 1024 bytes).  TPIPE_TEST_SPARSE=M
+(test/sparse.py) takes every (N x M)th prefix and those near the ends.
+Each outcome must be:
 
   - the whole first record (N1 bytes): exit 0, no message, the output
     of the first record alone;
@@ -27,6 +29,8 @@ import re
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+
+from sparse import SPARSE
 
 CPU_LIMIT = int(os.environ.get('CPU_LIMIT', '60'))
 WALL_LIMIT = int(os.environ.get('WALL_LIMIT', '300'))
@@ -85,7 +89,8 @@ def main():
                 f'output is not all there'
         return None
 
-    cuts = [k for k in range(first, len(data)) if k % every == 0 or
+    step = every * SPARSE
+    cuts = [k for k in range(first, len(data)) if k % step == 0 or
             abs(k - n1) < every or len(data) - k < every]
     with ThreadPoolExecutor(4) as ex:
         bad = [b for b in ex.map(check, cuts) if b]

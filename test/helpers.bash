@@ -56,6 +56,22 @@ tsan_build() {
 	nm "$TPIPE_BIN/tcat" 2> /dev/null | grep -q __tsan_init
 }
 
+# TPIPE_TEST_SPARSE=N (a whole number; make check under a sanitizer
+# sets 4, test/README.md "Sanitizers"): the random and exhaustive tests
+# take about one in N of their cases (test/sparse.py for python's).
+# share N: how many of N cases to take, N / TPIPE_TEST_SPARSE rounded up.
+SPARSE=${TPIPE_TEST_SPARSE:-1}
+export TPIPE_TEST_SPARSE=$SPARSE
+share() {
+	echo $((($1 + SPARSE - 1) / SPARSE))
+}
+
+# sanitizer_build: the tools under test are built with a sanitizer
+# (make check SANITIZE=1 or SANITIZE=thread).
+sanitizer_build() {
+	nm "$TPIPE_BIN/tcat" 2> /dev/null | grep -q -e __asan_init -e __tsan_init
+}
+
 # py CODE: run python with numpy imported as np.
 py() {
 	"$PY" -c "import numpy as np, sys

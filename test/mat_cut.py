@@ -17,6 +17,8 @@ named on the command line:
 --flip: every byte of the first 160 after the header (v5), after the
 user block (v7.3: the HDF5 superblock and what follows) or of the
 first 160 (v4) set to 0x00, to 0xff and to its value xor 0x10;
+under TPIPE_TEST_SPARSE=N (test/sparse.py) every Nth byte, and every
+N-th prefix times the step of the cuts;
 each run must exit 0, or exit 1 with one line, and write only whole
 records (a stream numpy reads), nothing else (no crash, no hang, no
 second line).
@@ -38,6 +40,7 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from faults_cut import run          # noqa: E402  (bounded, as there)
 from npystream import records       # noqa: E402
+from sparse import SPARSE           # noqa: E402
 
 
 def ends(data):
@@ -169,10 +172,10 @@ def main():
     if flip:
         first = 128 if ends_ is not None and ends_[1:2] == [128] else \
             512 if ends_ is None else 0     # v7.3: its HDF5 superblock
-        for p in range(first, min(len(data), first + 160)):
+        for p in range(first, min(len(data), first + 160), SPARSE):
             jobs += [(case.flip, p, v) for v in (0, 0xff, -1)]
     else:
-        ks = set(range(0, len(data) + 1, step)) | {len(data)}
+        ks = set(range(0, len(data) + 1, step * SPARSE)) | {len(data)}
         ks |= set(e for e in (ends_ or []) if e <= len(data))
         jobs = [(case.cut, k, ends_, use_file) for k in sorted(ks)]
     with ThreadPoolExecutor(max_workers=2) as ex:

@@ -16,29 +16,29 @@ bats_require_minimum_version 1.5.0
 	run "$PY" "$TPIPE_TOP/test/tfft_prop.py" 22 400
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[[ ${lines[-1]} == "400 of 400 random cases agree"* ]]
+	[[ ${lines[-1]} == "$(share 400) of $(share 400) random cases agree"* ]]
 }
 
 @test "tfft: 150 random cases on large shapes (20,000 to 400,000 points, -j 1 to 3, the threaded passes on many items) equal numpy.fft and scipy.fft" {
 	run "$PY" "$TPIPE_TOP/test/tfft_prop.py" 7 150 big
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[[ ${lines[-1]} == "150 of 150 random cases agree"* ]]
+	[[ ${lines[-1]} == "$(share 150) of $(share 150) random cases agree"* ]]
 }
 
 @test "tfft: 400 + 150 random cases axis by axis, lines gathered (TFFT_TEST_BY_AXIS=1), and 150 on FFTW's plan of the whole (=0), equal numpy.fft and scipy.fft" {
 	run env TFFT_TEST_BY_AXIS=1 "$PY" "$TPIPE_TOP/test/tfft_prop.py" 23 400
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[[ ${lines[-1]} == "400 of 400 random cases agree"* ]]
+	[[ ${lines[-1]} == "$(share 400) of $(share 400) random cases agree"* ]]
 	run env TFFT_TEST_BY_AXIS=1 "$PY" "$TPIPE_TOP/test/tfft_prop.py" 24 150 big
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[[ ${lines[-1]} == "150 of 150 random cases agree"* ]]
+	[[ ${lines[-1]} == "$(share 150) of $(share 150) random cases agree"* ]]
 	run env TFFT_TEST_BY_AXIS=0 "$PY" "$TPIPE_TOP/test/tfft_prop.py" 25 150 big
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[[ ${lines[-1]} == "150 of 150 random cases agree"* ]]
+	[[ ${lines[-1]} == "$(share 150) of $(share 150) random cases agree"* ]]
 }
 
 @test "tfft: a large record whose lines lie 16 KiB apart goes axis by axis (--verbose says so), others on FFTW's plan; both equal numpy" {

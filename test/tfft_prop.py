@@ -16,7 +16,8 @@ spectrum X to what an error d in X can make of it at each point: d for
 real, imag, abs; (2|X| + d) d for power; that over (1 + (|X| - d)^2)
 ln 10 for logpower; for phase, d/|X| radians times 2 where |X| > 2d
 (an angle of a smaller X says nothing).  Prints each disagreement and
-a summary line; exit 1 on any."""
+a summary line; exit 1 on any.  TPIPE_TEST_SPARSE=N (test/sparse.py)
+draws COUNT/N cases, the first of the same sequence."""
 import io
 import os
 import subprocess
@@ -25,6 +26,8 @@ import sys
 import numpy as np
 import scipy.fft as sf
 import scipy.signal as ss
+
+from sparse import share
 
 LENGTHS = [1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 16]
 BIG_LENGTHS = [1, 2, 3, 31, 64, 97, 100, 128, 257]
@@ -201,7 +204,7 @@ def draw(rng, big):
 
 
 def main():
-    seed, count = int(sys.argv[1]), int(sys.argv[2])
+    seed, count = int(sys.argv[1]), share(int(sys.argv[2]))
     big = sys.argv[3:] == ['big']
     rng = np.random.default_rng(seed)
     bad, done = [], 0

@@ -50,7 +50,7 @@ EOF
 	run "$PY" "$TPIPE_TOP/test/tmath_prop.py" "$TPIPE_BIN/tmath" 1-5 2
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[[ ${lines[0]} == "tmath_prop: seeds 1-5, 2 per dtype pair: "* ]]
+	[[ ${lines[0]} == "tmath_prop: seeds 1-$(share 5), 2 per dtype pair: "* ]]
 }
 
 @test "numpy 1.24 promotion: value-based Python scalars, true division, integer wrap" {
