@@ -227,10 +227,6 @@ tp_blur_prepare(struct tp_blur *b, void *data, int single, int ndim,
 	}
 }
 
-/* The bytes of a record as doubles that a header alone is trusted with
- * for tp_blur_ahead (as tfft trusts one for planning ahead). */
-#define UNTRUSTED ((size_t)64 << 20)
-
 /*
  * The job of tp_blur_ahead: where the problem in b->ahead_* goes
  * through the fft path with its corners corrected, the factors of its
@@ -285,7 +281,7 @@ tp_blur_ahead(struct tp_blur *b, int single, int ndim, const size_t *shape,
 	for (a = 0; a < ndim; a++) {
 		if (shape[a] == 0)
 			return;
-		if (!trusted && count > UNTRUSTED / 8 / shape[a])
+		if (!trusted && count > TP_HEADER_TRUST / 8 / shape[a])
 			return;	/* a header alone: made after the read */
 		count *= shape[a];
 	}

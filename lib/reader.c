@@ -471,9 +471,9 @@ tp_reader_holds_record(struct tp_reader *r)
 void *
 tp_read_rest_as(struct tp_reader *r, enum tp_dtype to)
 {
-	/* huge pages: the page faults of a fresh 64 MiB buffer cost more
-	 * than the read itself */
-	const size_t FIRST = 64 << 20;
+	/* a first buffer of TP_HEADER_TRUST bytes, on huge pages: the page
+	 * faults of a fresh 64 MiB buffer cost more than the read itself */
+	const size_t FIRST = TP_HEADER_TRUST;
 	size_t tos = tp_dtype_size(to), got = 0, cap;
 	size_t count = r->in_record ? (r->want - r->done) / r->elsize : 0;
 	void *buf;

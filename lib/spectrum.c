@@ -732,10 +732,6 @@ plan_shape(const struct tp_spectrum *sp, size_t *ps)
 	return nd + cx;
 }
 
-/* The bytes in and out a header alone is trusted with for planning
- * ahead, as the reader trusts it with a first buffer of 64 MiB. */
-#define UNTRUSTED ((size_t)64 << 20)
-
 /* Arrays of the alignment of those the plans run on (tp_big_alloc's,
  * the reader's), for a plan made before the record is read: FFTW only
  * looks at their addresses.  in == out unless r2c or c2r. */
@@ -810,13 +806,13 @@ tp_spectrum_plan_ahead(struct tp_spectrum *sp, int trusted)
 	for (int a = 0; a < sp->ndim; a++) {
 		if (sp->tin[a] == 0 || sp->tout[a] == 0)
 			return;	/* tp_spectrum_run plans nothing */
-		if (!trusted && (in > UNTRUSTED / sp->tin[a] ||
-		    out > UNTRUSTED / sp->tout[a]))
+		if (!trusted && (in > TP_HEADER_TRUST / sp->tin[a] ||
+		    out > TP_HEADER_TRUST / sp->tout[a]))
 			return;	/* a header alone: planned after read */
 		in *= sp->tin[a];
 		out *= sp->tout[a];
 	}
-	if (!trusted && (in + out > UNTRUSTED ||
+	if (!trusted && (in + out > TP_HEADER_TRUST ||
 	    tp_fft_plan_mode() != TP_PLAN_ESTIMATE))
 		return;
 	sp->ahead = 1;

@@ -629,10 +629,17 @@ void tp_read_data_as(struct tp_reader *, void *dst, enum tp_dtype to,
  * at a time (constant memory).  Dies as tp_read_data. */
 void tp_skip_data(struct tp_reader *, size_t n);
 /*
+ * The bytes a record's header alone is trusted with: the reader's first
+ * buffer for the record, and what a tool may allocate from the header
+ * before the data has arrived (tfft's plans, tblur's corner factors).
+ * More needs the data, or a file that holds the record.
+ */
+#define TP_HEADER_TRUST ((size_t)64 << 20)
+/*
  * Read the rest of the current record's data (from an element boundary)
  * into a new buffer, converted to dtype to as tp_convert does; free it
  * with free().  The buffer grows geometrically as the data arrives (from
- * 64 MiB), so a header that claims more than the input holds ends in
+ * TP_HEADER_TRUST), so a header that claims more than the input holds ends in
  * tp_read_data's truncation error, never in an allocation of the size it
  * claims: every read of a record whole goes through here.  Dies as
  * tp_read_data, or naming the record when its elements in dtype to
