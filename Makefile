@@ -55,7 +55,7 @@ LDLIBS_tproject = -lassimp
 # A sanitized tool runs several times slower, and the sanitizer looks
 # for memory and thread errors, which fewer random draws of each kind of
 # case still reach: the tests take about one in TPIPE_TEST_SPARSE of
-# their random cases and cut points (test/README.md, "Sanitizers").
+# their random cases and cut points (test/README.md).
 ifneq ($(filter 1 thread,$(SANITIZE)),)
 TPIPE_TEST_SPARSE ?= 4
 export TPIPE_TEST_SPARSE

@@ -5,7 +5,8 @@ long) on its standard input, from K bytes on (default 1), a few runs at
 a time, and check each outcome.  With --every N only every Nth prefix,
 and those that end within N bytes of a record's end, for a format whose
 headers are long (MRC's 1024 bytes).  TPIPE_TEST_SPARSE=M
-(test/sparse.py) takes every (N x M)th prefix and those near the ends.
+(test/sparse.py) takes every (N x M)th prefix, and those that end within
+N x M bytes of a record's end.
 Each outcome must be:
 
   - the whole first record (N1 bytes): exit 0, no message, the output
@@ -91,7 +92,7 @@ def main():
 
     step = every * SPARSE
     cuts = [k for k in range(first, len(data)) if k % step == 0 or
-            abs(k - n1) < every or len(data) - k < every]
+            abs(k - n1) < step or len(data) - k < step]
     with ThreadPoolExecutor(4) as ex:
         bad = [b for b in ex.map(check, cuts) if b]
     for b in bad[:10]:

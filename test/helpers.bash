@@ -57,7 +57,7 @@ tsan_build() {
 }
 
 # TPIPE_TEST_SPARSE=N (a whole number; make check under a sanitizer
-# sets 4, test/README.md "Sanitizers"): the random and exhaustive tests
+# sets 4, test/README.md): the random and exhaustive tests
 # take about one in N of their cases (test/sparse.py for python's).
 # share N: how many of N cases to take, N / TPIPE_TEST_SPARSE rounded up.
 SPARSE=${TPIPE_TEST_SPARSE:-1}
