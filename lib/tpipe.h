@@ -639,9 +639,9 @@ void tp_skip_data(struct tp_reader *, size_t n);
  * Read the rest of the current record's data (from an element boundary)
  * into a new buffer, converted to dtype to as tp_convert does; free it
  * with free().  The buffer grows geometrically as the data arrives (from
- * TP_HEADER_TRUST), so a header that claims more than the input holds ends in
- * tp_read_data's truncation error, never in an allocation of the size it
- * claims: every read of a record whole goes through here.  Dies as
+ * TP_HEADER_TRUST), so a header that claims more than the input holds
+ * ends in tp_read_data's truncation error, never in an allocation of the
+ * size it claims: every read of a record whole goes through here.  Dies as
  * tp_read_data, or naming the record when its elements in dtype to
  * would not fit in the address space.
  */

@@ -262,6 +262,27 @@ np.save('e1.npy', np.zeros((3, 0)))
 	npy_close e0.npy e0.npy 1e-3
 }
 
+@test "sparse: share in helpers.bash and sparse.py take the same counts, all of them at 1, never none; a bad TPIPE_TEST_SPARSE is refused" {
+	local n k want
+	for k in 1 2 3 4 7; do
+		for n in 1 2 3 4 5 18 150 400; do
+			want=$(cd "$TPIPE_TOP/test" && TPIPE_TEST_SPARSE=$k \
+			    "$PY" -c "from sparse import share; print(share($n))")
+			[ "$(SPARSE=$k share "$n")" = "$want" ] ||
+				fail "sparse $k, $n cases: bash $(SPARSE=$k share "$n"), python $want"
+			[ "$want" -ge 1 ] && [ $((want * k)) -ge "$n" ] &&
+			    [ $(((want - 1) * k)) -lt "$n" ] ||
+				fail "sparse $k, $n cases: $want"
+			[ "$k" -ne 1 ] || [ "$want" -eq "$n" ] || fail "1 takes $want of $n"
+		done
+	done
+	for k in 0 -1 x 1.5 ''; do
+		run env TPIPE_TEST_SPARSE="$k" "$PY" -c "import sys; sys.path.insert(0, '$TPIPE_TOP/test'); import sparse"
+		[ "$status" -eq 1 ] && [[ $output == *"TPIPE_TEST_SPARSE='$k'"* ]] ||
+			fail "$k: $output"
+	done
+}
+
 @test "bounded: a slow run passes, a spin is stopped by CPU time, a hang by the wall limit" {
 	# sleeping uses no processor time: slower than CPU_LIMIT is fine
 	CPU_LIMIT=1 run bounded sh -c 'sleep 2; exit 7'

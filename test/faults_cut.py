@@ -6,8 +6,7 @@ a time, and check each outcome.  With --every N only every Nth prefix,
 and those that end within N bytes of a record's end, for a format whose
 headers are long (MRC's 1024 bytes).  TPIPE_TEST_SPARSE=M
 (test/sparse.py) takes every (N x M)th prefix, and those that end within
-N x M bytes of a record's end.
-Each outcome must be:
+N x M bytes of a record's end.  Each outcome must be:
 
   - the whole first record (N1 bytes): exit 0, no message, the output
     of the first record alone;
